@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// `cannonade <command>`: the same pipeline the action runs, for a laptop or any CI.
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import type { Command } from './cli/command.js'
+import { commands } from './cli/commands.js'
+import { errorMessage, exitCodeOf, EXIT, InputError } from './errors.js'
+
+const USAGE = `Usage: cannonade <command> [options]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
+  .join('\n')}
+
+Run 'cannonade <command> --help' for a command's options.`
+
+function parse(command: Command, argv: string[]): ReturnType<typeof parseArgs<ParseArgsConfig>> {
+  try {
+    return parseArgs({ args: argv, options: { ...command.options, help: { type: 'boolean' } }, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw new InputError([`${errorMessage(error)}\n\n${command.usage}`])
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`)
+    return name === undefined ? EXIT.badInput : EXIT.ok
+  }
+  if (name === '--version') {
+    process.stdout.write(`${__CANNONADE_VERSION__}\n`)
+    return EXIT.ok
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined
+  if (command === undefined) throw new InputError([`unknown command "${name}"\n\n${USAGE}`])
+  const args = parse(command, rest)
+  if (args.values['help'] === true) {
+    process.stdout.write(`${command.usage}\n`)
+    return EXIT.ok
+  }
+  return command.run(args.values, args.positionals)
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2))
+} catch (error) {
+  // Input problems are already one self-explaining line each (file:line:col: field: what).
+  const text = error instanceof InputError ? error.message : `cannonade: ${errorMessage(error)}`
+  process.stderr.write(`${text}\n`)
+  process.exitCode = exitCodeOf(error)
+}

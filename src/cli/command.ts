@@ -1,0 +1,43 @@
+// What every CLI command looks like, and small helpers for reading its flags.
+import type { ParseArgsConfig } from 'node:util'
+import { InputError } from '../errors.js'
+
+/** Flag values as node:util parseArgs returns them. */
+export type Flags = Record<string, string | boolean | (string | boolean)[] | undefined>
+
+/** One `cannonade <name>` command. */
+export interface Command {
+  readonly summary: string
+  readonly usage: string
+  readonly options: NonNullable<ParseArgsConfig['options']>
+  /** Returns the exit code; throws InputError/AppError for exit 2/3. */
+  run(flags: Flags, positionals: string[]): Promise<number>
+}
+
+/** A string flag's value, or the fallback. */
+export function stringFlag(flags: Flags, name: string, fallback: string): string {
+  const value = flags[name]
+  return typeof value === 'string' ? value : fallback
+}
+
+/** A string flag's value, or undefined when not given. */
+export function optionalString(flags: Flags, name: string): string | undefined {
+  const value = flags[name]
+  return typeof value === 'string' ? value : undefined
+}
+
+/** Every value of a repeatable string flag. */
+export function stringList(flags: Flags, name: string): string[] {
+  const value = flags[name]
+  if (value === undefined) return []
+  return [value].flat().filter((v): v is string => typeof v === 'string')
+}
+
+/** A positive integer flag, or undefined when not given; anything else is an input error. */
+export function positiveIntFlag(flags: Flags, name: string): number | undefined {
+  const text = optionalString(flags, name)
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) throw new InputError([`--${name}: must be a positive integer, got "${text}"`])
+  return value
+}

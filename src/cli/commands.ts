@@ -1,0 +1,8 @@
+// The registry of CLI commands; each lives in its own file.
+import type { Command } from './command.js'
+import { validateCommand } from './validate.js'
+
+/** Every command by name, in the order `cannonade --help` lists them. */
+export const commands: Readonly<Record<string, Command>> = {
+  validate: validateCommand,
+}

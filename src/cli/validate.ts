@@ -1,0 +1,20 @@
+import { loadPlan } from '../config/load.js'
+import { describePlan } from '../config/summary.js'
+import { EXIT } from '../errors.js'
+import { stringFlag, type Command } from './command.js'
+
+/** `cannonade validate`: checks a config file and says what it would run. */
+export const validateCommand: Command = {
+  summary: 'check a config file and print what it would run',
+  usage: `Usage: cannonade validate [--config FILE]
+
+  --config FILE   the config file (default: cannonade.yml)
+
+Prints "ok" and a summary of the plan, or one line per problem (exit code 2).`,
+  options: { config: { type: 'string', short: 'c' } },
+  async run(flags) {
+    const plan = await loadPlan(stringFlag(flags, 'config', 'cannonade.yml'))
+    process.stdout.write(`ok\n${describePlan(plan)}\n`)
+    return EXIT.ok
+  },
+}

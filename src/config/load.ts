@@ -1,0 +1,323 @@
+// cannonade.yml → Plan. Reads YAML or JSON (YAML is a superset of JSON, so one parser gives line
+// numbers for both), validates against the schema, checks what a schema cannot say, fills defaults.
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml'
+import { InputError } from '../errors.js'
+import type {
+  AbsoluteThreshold,
+  AppPlan,
+  Expectation,
+  LoadLevel,
+  MetricName,
+  Plan,
+  RegressionTolerance,
+  RequestStep,
+  ScenarioPlan,
+  Severity,
+} from './plan.js'
+import { LATENCY_METRICS, METRICS } from './plan.js'
+import type { RawConfig, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
+import { parseDurationMs, parsePercent, parseSizeBytes } from './units.js'
+import { validateAgainstSchema, type Problem } from './validate.js'
+
+/** Defaults for everything a scenario may leave out; documented in the README's config reference. */
+export const DEFAULTS = {
+  durationMs: 5000,
+  warmupMs: 1000,
+  rounds: 5,
+  connections: 10,
+  pipelining: 1,
+  timeoutMs: 10_000,
+  readyTimeoutMs: 30_000,
+  stopTimeoutMs: 5000,
+  maxErrorRate: 0.1,
+  minRateReached: 0.9,
+  suite: 'default',
+  /** Allowed change against the baseline when a config says nothing: tight on throughput, looser on the tail. */
+  regression: { rps: 0.05, p50: 0.1, p99: 0.15 } as Partial<Record<MetricName, number>>,
+} as const
+
+/** Reads, validates and normalises a config file. Throws InputError listing every problem found. */
+export async function loadPlan(file: string): Promise<Plan> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : ''
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'
+    throw new InputError([`${file}: ${why}; pass the config with --config FILE (default cannonade.yml)`])
+  }
+  return parsePlan(text, file, path.dirname(path.resolve(file)))
+}
+
+/** Parses config text; `source` names the file in messages and `baseDir` anchors relative paths. */
+export function parsePlan(text: string, source: string, baseDir: string): Plan {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const where = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset)
+    return `${source}:${line}:${col}`
+  }
+  if (doc.errors.length > 0) {
+    throw new InputError(doc.errors.map((e) => `${where(e.pos[0])}: invalid YAML: ${firstLine(e.message)}`))
+  }
+  const data: unknown = doc.toJS()
+  // One line per problem, in the order they appear in the file.
+  const report = (problems: readonly Problem[]): InputError => {
+    const located = problems.map((problem) => ({ problem, offset: offsetOf(doc, problem) }))
+    located.sort((a, b) => (a.offset ?? -1) - (b.offset ?? -1))
+    return new InputError(
+      located.map(({ problem, offset }) => {
+        const prefix = offset === undefined ? source : where(offset)
+        return `${prefix}: ${formatPath(problem.path)}${problem.message}`
+      }),
+    )
+  }
+  const checked = validateAgainstSchema(data)
+  if (checked.problems !== undefined) throw report(checked.problems)
+  const problems: Problem[] = []
+  const plan = buildPlan(checked.config, source, baseDir, problems)
+  if (problems.length > 0) throw report(problems)
+  return plan
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message
+}
+
+/** `scenarios[1].rate: ` for a path, empty for the root. */
+export function formatPath(keys: readonly (string | number)[]): string {
+  if (keys.length === 0) return ''
+  let text = ''
+  for (const key of keys) text += typeof key === 'number' ? `[${key}]` : text === '' ? key : `.${key}`
+  return `${text}: `
+}
+
+function offsetOf(doc: Document, problem: Problem): number | undefined {
+  if (problem.atKey === true && problem.path.length > 0) {
+    const parent = doc.getIn(problem.path.slice(0, -1), true)
+    const name = problem.path[problem.path.length - 1]
+    if (isMap(parent)) {
+      for (const pair of parent.items) {
+        if (isNode(pair.key) && pair.key.toJSON() === name) return pair.key.range?.[0]
+      }
+    }
+  }
+  const node = problem.path.length === 0 ? doc.contents : doc.getIn(problem.path, true)
+  return isNode(node) ? node.range?.[0] : undefined
+}
+
+function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Problem[]): Plan {
+  const defaults = raw.defaults ?? {}
+  const names = new Map<string, number>()
+  const scenarios = raw.scenarios.map((scenario, index) => {
+    const earlier = names.get(scenario.name)
+    if (earlier !== undefined) {
+      problems.push({
+        path: ['scenarios', index, 'name'],
+        message: `"${scenario.name}" is already the name of scenarios[${earlier}]; names must be unique`,
+      })
+    }
+    names.set(scenario.name, index)
+    return buildScenario(scenario, raw, ['scenarios', index], problems)
+  })
+  checkPositiveDuration(defaults.duration, ['defaults', 'duration'], problems)
+  const app = raw.app === undefined ? undefined : buildApp(raw, baseDir, problems)
+  const validity = {
+    maxErrorRate: raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
+    minRateReached:
+      raw.validity?.minRateReached === undefined ? DEFAULTS.minRateReached : parsePercent(raw.validity.minRateReached),
+  }
+  const measured = { app: app === undefined ? null : { command: app.command, env: app.env }, baseUrl: raw.baseUrl, scenarios }
+  const configHash = createHash('sha256').update(JSON.stringify(measured, hashReplacer)).digest('hex').slice(0, 16)
+  return {
+    source,
+    configHash,
+    suite: raw.suite ?? DEFAULTS.suite,
+    ...(app === undefined ? {} : { app }),
+    baseUrl: raw.baseUrl.replace(/\/+$/, ''),
+    validity,
+    scenarios,
+  }
+}
+
+// The hash covers what changes the numbers, not what judges them: editing a threshold or the round
+// count keeps old baselines comparable.
+function hashReplacer(key: string, value: unknown): unknown {
+  return key === 'thresholds' || key === 'regression' || key === 'rounds' || key === 'tags' ? undefined : value
+}
+
+function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan | undefined {
+  const app = raw.app
+  if (app === undefined) return undefined
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(app.env ?? {})) env[name] = String(value)
+  const readyTimeoutMs = app.readyTimeout === undefined ? DEFAULTS.readyTimeoutMs : parseDurationMs(app.readyTimeout)
+  checkPositiveDuration(app.readyTimeout, ['app', 'readyTimeout'], problems)
+  return {
+    command: app.command,
+    cwd: path.resolve(baseDir, app.cwd ?? '.'),
+    env,
+    ...(app.ready === undefined ? {} : { readyUrl: app.ready }),
+    readyTimeoutMs,
+    stopTimeoutMs: app.stopTimeout === undefined ? DEFAULTS.stopTimeoutMs : parseDurationMs(app.stopTimeout),
+  }
+}
+
+function checkPositiveDuration(value: string | undefined, at: (string | number)[], problems: Problem[]): void {
+  if (value !== undefined && parseDurationMs(value) <= 0) {
+    problems.push({ path: at, message: `must be more than 0, got ${JSON.stringify(value)}` })
+  }
+}
+
+function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], problems: Problem[]): ScenarioPlan {
+  const defaults = raw.defaults ?? {}
+  if (s.path === undefined && s.requests === undefined) {
+    problems.push({ path: at, message: 'needs either path (one request) or requests (several steps)' })
+  }
+  if (s.path !== undefined && s.requests !== undefined) {
+    problems.push({ path: [...at, 'requests'], message: 'cannot be used together with path; use one or the other' })
+  }
+  checkPositiveDuration(s.duration, [...at, 'duration'], problems)
+  const headers = { ...stringMap(defaults.headers), ...stringMap(s.headers) }
+  const scenarioExpect = buildExpect(s.expect, [...at, 'expect'], problems)
+  const steps = s.requests ?? [{ path: s.path ?? '/' }]
+  const requests = steps.map((step, index): RequestStep => {
+    const stepAt = s.requests === undefined ? at : [...at, 'requests', index]
+    const stepHeaders = { ...headers, ...stringMap(step.headers) }
+    const body = encodeBody(step.body ?? s.body, stepHeaders)
+    return {
+      method: step.method ?? s.method ?? 'GET',
+      path: step.path,
+      headers: stepHeaders,
+      ...(body === undefined ? {} : { body }),
+      expect: step.expect === undefined ? scenarioExpect : buildExpect(step.expect, [...stepAt, 'expect'], problems),
+    }
+  })
+  const levels = buildLevels(s, defaults.connections ?? DEFAULTS.connections, at, problems)
+  const amount = s.amount ?? defaults.amount
+  const tooFew = amount === undefined ? undefined : levels.find((level) => level.connections > amount)
+  if (amount !== undefined && tooFew !== undefined) {
+    problems.push({
+      path: [...at, 'amount'],
+      message: `must be at least the number of connections (${tooFew.connections}), got ${amount}`,
+    })
+  }
+  const { thresholds, regression } = buildThresholds(defaults.thresholds, s.thresholds, [...at, 'thresholds'], problems)
+  const duration = s.duration ?? defaults.duration
+  const warmup = s.warmup ?? defaults.warmup
+  const timeout = s.timeout ?? defaults.timeout
+  checkPositiveDuration(timeout, [...at, 'timeout'], problems)
+  return {
+    name: s.name,
+    tags: s.tags ?? [],
+    requests,
+    levels,
+    pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
+    durationMs: duration === undefined ? DEFAULTS.durationMs : parseDurationMs(duration),
+    ...(amount === undefined ? {} : { amount }),
+    warmupMs: warmup === undefined ? DEFAULTS.warmupMs : parseDurationMs(warmup),
+    rounds: s.rounds ?? defaults.rounds ?? DEFAULTS.rounds,
+    timeoutMs: timeout === undefined ? DEFAULTS.timeoutMs : parseDurationMs(timeout),
+    thresholds,
+    regression,
+  }
+}
+
+function stringMap(map: Readonly<Record<string, string | number | boolean>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(map ?? {})) out[key.toLowerCase()] = String(value)
+  return out
+}
+
+// A mapping or list body is sent as JSON, which is what nearly every API under test expects.
+function encodeBody(body: RawScenario['body'], headers: Record<string, string>): string | undefined {
+  if (body === undefined) return undefined
+  if (typeof body === 'string') return body
+  headers['content-type'] ??= 'application/json'
+  return JSON.stringify(body)
+}
+
+function buildLevels(s: RawScenario, defaultConnections: number, at: (string | number)[], problems: Problem[]): LoadLevel[] {
+  const connections = s.connections === undefined ? [defaultConnections] : [s.connections].flat()
+  const rates = s.rate === undefined ? [] : [s.rate].flat()
+  if (connections.length > 1 && rates.length > 1) {
+    problems.push({ path: [...at, 'rate'], message: 'cannot sweep connections and rate at once; make one of them a single value' })
+  }
+  const unique = (values: number[]): number[] => [...new Set(values)]
+  if (rates.length === 0) return unique(connections).map((c) => ({ connections: c }))
+  const perLevelConnections = connections[0] ?? defaultConnections
+  return unique(rates).map((rate) => ({ connections: Math.min(perLevelConnections, Math.max(1, Math.floor(rate))), rate }))
+}
+
+function expandStatus(status: number | string): number[] {
+  if (typeof status === 'number') return [status]
+  const hundred = Number(status[0]) * 100
+  return Array.from({ length: 100 }, (_, i) => hundred + i)
+}
+
+function buildExpect(expect: RawExpect | undefined, at: (string | number)[], problems: Problem[]): Expectation {
+  const statuses = expect?.status === undefined ? ['2xx'] : [expect.status].flat()
+  const status = [...new Set(statuses.flatMap(expandStatus))].sort((a, b) => a - b)
+  const body = expect?.body
+  if (body === undefined) return { status }
+  if (typeof body === 'string') return { status, body: { kind: 'contains', value: body } }
+  const [kind, value] = Object.entries(body)[0] ?? ['contains', '']
+  if (kind === 'matches') {
+    try {
+      new RegExp(value)
+    } catch (error) {
+      problems.push({ path: [...at, 'body', 'matches'], message: `is not a valid regular expression: ${String(error)}` })
+    }
+  }
+  const bodyKind = kind === 'equals' || kind === 'matches' ? kind : 'contains'
+  return { status, body: { kind: bodyKind, value } }
+}
+
+function metricValue(metric: MetricName, text: string | number): number {
+  if (typeof text === 'number') return text
+  if ((LATENCY_METRICS as readonly string[]).includes(metric)) return parseDurationMs(text) * 1000
+  if (metric === 'rss') return parseSizeBytes(text)
+  // cpu is percent of one core (150 % = one and a half cores), errorRate a fraction.
+  return metric === 'cpu' ? parsePercent(text) * 100 : parsePercent(text)
+}
+
+function buildThresholds(
+  base: RawThresholds | undefined,
+  own: RawThresholds | undefined,
+  at: (string | number)[],
+  problems: Problem[],
+): { thresholds: AbsoluteThreshold[]; regression: RegressionTolerance[] } {
+  const thresholds: AbsoluteThreshold[] = []
+  for (const metric of METRICS) {
+    const limit = own?.[metric] ?? base?.[metric]
+    if (limit === undefined) continue
+    const severity: Severity = limit.severity ?? 'fail'
+    const min = limit.min === undefined ? undefined : metricValue(metric, limit.min)
+    const max = limit.max === undefined ? undefined : metricValue(metric, limit.max)
+    if (min === undefined && max === undefined) {
+      problems.push({ path: [...at, metric], message: 'needs min or max' })
+    }
+    if (min !== undefined && max !== undefined && min > max) {
+      problems.push({ path: [...at, metric], message: 'has min greater than max' })
+    }
+    if (min !== undefined) thresholds.push({ metric, bound: 'min', limit: min, severity })
+    if (max !== undefined) thresholds.push({ metric, bound: 'max', limit: max, severity })
+  }
+  const tolerances: Partial<Record<MetricName, RawTolerance>> = { ...base?.regression, ...own?.regression }
+  const regression: RegressionTolerance[] = []
+  for (const metric of METRICS) {
+    const tolerance = tolerances[metric]
+    const fallback = DEFAULTS.regression[metric]
+    if (tolerance === undefined) {
+      if (fallback !== undefined) regression.push({ metric, tolerance: fallback, severity: 'fail' })
+      continue
+    }
+    const text = typeof tolerance === 'string' ? tolerance : tolerance.max
+    const severity = typeof tolerance === 'string' ? 'fail' : (tolerance.severity ?? 'fail')
+    regression.push({ metric, tolerance: parsePercent(text), severity })
+  }
+  return { thresholds, regression }
+}

@@ -1,0 +1,114 @@
+// The typed, defaulted form of cannonade.yml that every later stage consumes. Units are fixed here once:
+// latency in microseconds, durations in milliseconds, sizes in bytes, rates and shares as fractions.
+
+/** Latency metrics, all in microseconds; lower is better. */
+export const LATENCY_METRICS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max'] as const
+/** A latency statistic of one round. */
+export type LatencyMetric = (typeof LATENCY_METRICS)[number]
+
+/** Every metric a threshold can name. */
+export const METRICS = [...LATENCY_METRICS, 'rps', 'errorRate', 'cpu', 'rss'] as const
+/** A metric name as written in `thresholds`. */
+export type MetricName = (typeof METRICS)[number]
+
+/** What a violated threshold does to the check. */
+export type Severity = 'warn' | 'fail'
+
+/** An absolute limit on one metric of one entry, e.g. p99 at most 50 ms. */
+export interface AbsoluteThreshold {
+  readonly metric: MetricName
+  /** `max`: the value must be at most `limit`; `min`: at least `limit`. */
+  readonly bound: 'min' | 'max'
+  /** In the metric's unit: µs for latency, req/s, a fraction for errorRate, percent of one core for cpu, bytes for rss. */
+  readonly limit: number
+  readonly severity: Severity
+}
+
+/** The relative change against the baseline that is still acceptable for one metric. */
+export interface RegressionTolerance {
+  readonly metric: MetricName
+  /** A fraction: 0.05 allows a 5 % change for the worse. */
+  readonly tolerance: number
+  readonly severity: Severity
+}
+
+/** What a correct response looks like. */
+export interface Expectation {
+  /** Accepted status codes; `2xx`-style classes are expanded to their hundred codes. */
+  readonly status: readonly number[]
+  readonly body?: { readonly kind: 'equals' | 'contains' | 'matches'; readonly value: string }
+}
+
+/** One HTTP request of a scenario. */
+export interface RequestStep {
+  readonly method: string
+  readonly path: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: string
+  readonly expect: Expectation
+}
+
+/** One load level of a scenario: closed loop (connections only) or open loop (a rate over connections). */
+export interface LoadLevel {
+  readonly connections: number
+  /** Requests per second over all connections; absent for closed loop. */
+  readonly rate?: number
+}
+
+/** A scenario with every default filled in. */
+export interface ScenarioPlan {
+  readonly name: string
+  readonly tags: readonly string[]
+  /** The requests each connection sends in turn; one element for a single-request scenario. */
+  readonly requests: readonly RequestStep[]
+  /** One measured entry per level: a sweep gives several. */
+  readonly levels: readonly LoadLevel[]
+  readonly pipelining: number
+  /** Measured time per round; ignored when `amount` is set. */
+  readonly durationMs: number
+  /** Requests per round instead of a duration. */
+  readonly amount?: number
+  readonly warmupMs: number
+  readonly rounds: number
+  readonly timeoutMs: number
+  readonly thresholds: readonly AbsoluteThreshold[]
+  readonly regression: readonly RegressionTolerance[]
+}
+
+/** How to start and stop the app under test. */
+export interface AppPlan {
+  readonly command: string
+  /** Absolute directory the command runs in. */
+  readonly cwd: string
+  readonly env: Readonly<Record<string, string>>
+  /** Polled until it answers 2xx; when absent, the base URL is polled until it answers at all. */
+  readonly readyUrl?: string
+  readonly readyTimeoutMs: number
+  readonly stopTimeoutMs: number
+}
+
+/** When a round cannot be trusted. */
+export interface ValidityRules {
+  /** A round with a larger share of failed requests is invalid. */
+  readonly maxErrorRate: number
+  /** An open-loop round that reaches less than this share of its target rate is invalid. */
+  readonly minRateReached: number
+}
+
+/** The whole run, ready to execute. */
+export interface Plan {
+  /** The file it came from, as the user named it (for messages). */
+  readonly source: string
+  /** sha256 of the canonical plan, so a baseline taken with another config can be recognised. */
+  readonly configHash: string
+  readonly suite: string
+  readonly app?: AppPlan
+  readonly baseUrl: string
+  readonly validity: ValidityRules
+  readonly scenarios: readonly ScenarioPlan[]
+}
+
+/** Whether a bigger value of the metric is better. */
+export function biggerIsBetter(metric: MetricName): boolean {
+  return metric === 'rps'
+}

@@ -1,0 +1,85 @@
+// The shape of cannonade.yml as written, once src/config/schema.json has accepted it. Kept beside the
+// schema so the two are changed together.
+import type { MetricName, Severity } from './plan.js'
+
+type Scalar = string | number | boolean
+
+/** `{ max: 50ms, severity: warn }` */
+export interface RawLimit {
+  readonly min?: string | number
+  readonly max?: string | number
+  readonly severity?: Severity
+}
+
+/** `5%` or `{ max: 5%, severity: warn }` */
+export type RawTolerance = string | { readonly max: string; readonly severity?: Severity }
+
+/** The `thresholds` mapping. */
+export type RawThresholds = Partial<Record<MetricName, RawLimit>> & {
+  readonly regression?: Partial<Record<MetricName, RawTolerance>>
+}
+
+/** The `expect` mapping. */
+export interface RawExpect {
+  readonly status?: number | string | readonly (number | string)[]
+  readonly body?: string | { readonly equals?: string; readonly contains?: string; readonly matches?: string }
+}
+
+type RawBody = string | Readonly<Record<string, unknown>> | readonly unknown[]
+
+/** One step of `requests`. */
+export interface RawStep {
+  readonly method?: string
+  readonly path: string
+  readonly headers?: Readonly<Record<string, Scalar>>
+  readonly body?: RawBody
+  readonly expect?: RawExpect
+}
+
+/** One element of `scenarios`. */
+export interface RawScenario {
+  readonly name: string
+  readonly tags?: readonly string[]
+  readonly method?: string
+  readonly path?: string
+  readonly headers?: Readonly<Record<string, Scalar>>
+  readonly body?: RawBody
+  readonly requests?: readonly RawStep[]
+  readonly connections?: number | readonly number[]
+  readonly rate?: number | readonly number[]
+  readonly pipelining?: number
+  readonly duration?: string
+  readonly amount?: number
+  readonly warmup?: string
+  readonly rounds?: number
+  readonly timeout?: string
+  readonly expect?: RawExpect
+  readonly thresholds?: RawThresholds
+}
+
+/** The whole document. */
+export interface RawConfig {
+  readonly suite?: string
+  readonly app?: {
+    readonly command: string
+    readonly cwd?: string
+    readonly env?: Readonly<Record<string, Scalar>>
+    readonly ready?: string
+    readonly readyTimeout?: string
+    readonly stopTimeout?: string
+  }
+  readonly baseUrl: string
+  readonly defaults?: {
+    readonly duration?: string
+    readonly amount?: number
+    readonly warmup?: string
+    readonly rounds?: number
+    readonly connections?: number
+    readonly pipelining?: number
+    readonly timeout?: string
+    readonly headers?: Readonly<Record<string, Scalar>>
+    readonly thresholds?: RawThresholds
+  }
+  readonly validity?: { readonly maxErrorRate?: string; readonly minRateReached?: string }
+  readonly scenarios: readonly RawScenario[]
+}

@@ -1,0 +1,62 @@
+// The errors that carry an exit code. Everything else that escapes is an internal failure (exit 1 in
+// the action, 1 in the CLI with a stack trace hint).
+
+/** Exit codes of the CLI, also used to classify action failures. */
+export const EXIT = {
+  ok: 0,
+  /** A `fail` threshold was violated or a regression found. */
+  gateFailed: 1,
+  /** The user's input (config file, flags, results file) is wrong. */
+  badInput: 2,
+  /** The app under test could not be started or measured. */
+  appFailed: 3,
+} as const
+
+/** Bad user input: the message names the file, the field and what was expected. Exit code 2. */
+export class InputError extends Error {
+  /** One line per problem, already formatted. */
+  readonly problems: readonly string[]
+
+  constructor(problems: readonly string[]) {
+    super(problems.join('\n'))
+    this.name = 'InputError'
+    this.problems = problems
+  }
+}
+
+/** The app under test exited, never got ready, or its port was taken. Exit code 3. */
+export class AppError extends Error {
+  /** The last lines of the app's log, quoted in the message. */
+  readonly logTail: string
+
+  constructor(message: string, logTail = '') {
+    super(logTail === '' ? message : `${message}\nLast lines of the app's log:\n${indent(logTail)}`)
+    this.name = 'AppError'
+    this.logTail = logTail
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  | ${line}`)
+    .join('\n')
+}
+
+/** Turns anything thrown into a message, so a non-Error throw still explains itself. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'string') return error
+  try {
+    return JSON.stringify(error)
+  } catch {
+    return String(error)
+  }
+}
+
+/** The exit code that fits an error thrown by the pipeline. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof InputError) return EXIT.badInput
+  if (error instanceof AppError) return EXIT.appFailed
+  return EXIT.gateFailed
+}
