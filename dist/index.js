@@ -34447,6 +34447,9 @@ function errorMessage(error2) {
 
 // src/config/plan.ts
 var LATENCY_METRICS = ["p50", "p90", "p95", "p99", "p999", "mean", "max"];
+function isLatencyMetric(metric) {
+  return LATENCY_METRICS.includes(metric);
+}
 var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss"];
 
 // src/config/units.ts
@@ -35441,7 +35444,7 @@ function buildExpect(expect, at, problems) {
 }
 function metricValue(metric, text) {
   if (typeof text === "number") return text;
-  if (LATENCY_METRICS.includes(metric)) return parseDurationMs(text) * 1e3;
+  if (isLatencyMetric(metric)) return parseDurationMs(text) * 1e3;
   if (metric === "rss") return parseSizeBytes(text);
   return metric === "cpu" ? parsePercent(text) * 100 : parsePercent(text);
 }

@@ -1,8 +1,10 @@
 // The registry of CLI commands; each lives in its own file.
 import type { Command } from './command.js'
+import { runCommand } from './run.js'
 import { validateCommand } from './validate.js'
 
 /** Every command by name, in the order `cannonade --help` lists them. */
 export const commands: Readonly<Record<string, Command>> = {
+  run: runCommand,
   validate: validateCommand,
 }

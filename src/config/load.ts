@@ -17,7 +17,7 @@ import type {
   ScenarioPlan,
   Severity,
 } from './plan.js'
-import { LATENCY_METRICS, METRICS } from './plan.js'
+import { isLatencyMetric, METRICS } from './plan.js'
 import type { RawConfig, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
 import { parseDurationMs, parsePercent, parseSizeBytes } from './units.js'
 import { validateAgainstSchema, type Problem } from './validate.js'
@@ -278,7 +278,7 @@ function buildExpect(expect: RawExpect | undefined, at: (string | number)[], pro
 
 function metricValue(metric: MetricName, text: string | number): number {
   if (typeof text === 'number') return text
-  if ((LATENCY_METRICS as readonly string[]).includes(metric)) return parseDurationMs(text) * 1000
+  if (isLatencyMetric(metric)) return parseDurationMs(text) * 1000
   if (metric === 'rss') return parseSizeBytes(text)
   // cpu is percent of one core (150 % = one and a half cores), errorRate a fraction.
   return metric === 'cpu' ? parsePercent(text) * 100 : parsePercent(text)

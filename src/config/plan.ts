@@ -6,6 +6,11 @@ export const LATENCY_METRICS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max
 /** A latency statistic of one round. */
 export type LatencyMetric = (typeof LATENCY_METRICS)[number]
 
+/** Narrows a metric name to a latency metric. */
+export function isLatencyMetric(metric: string): metric is LatencyMetric {
+  return (LATENCY_METRICS as readonly string[]).includes(metric)
+}
+
 /** Every metric a threshold can name. */
 export const METRICS = [...LATENCY_METRICS, 'rps', 'errorRate', 'cpu', 'rss'] as const
 /** A metric name as written in `thresholds`. */

@@ -1,0 +1,63 @@
+// The demo app: plain node:http, a few endpoints with different costs. Also the app the accuracy
+// benchmark and the end-to-end tests slow down on purpose:
+//   DEMO_SLOWDOWN=25%          makes the slowable routes 25 % more expensive
+//   DEMO_SLOW_ROUTES=cpu,delay limits that to some routes (default: all of cpu, delay, tail, search)
+import http from 'node:http'
+
+const port = Number(process.env.PORT ?? 3917)
+const slowdown = Number.parseFloat(process.env.DEMO_SLOWDOWN ?? '0') / 100
+const slowRoutes = new Set((process.env.DEMO_SLOW_ROUTES ?? 'cpu,delay,tail,search').split(','))
+const factor = (route) => (slowRoutes.has(route) ? 1 + slowdown : 1)
+
+const users = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `user ${i + 1}`, email: `user${i + 1}@example.test` }))
+const usersJson = JSON.stringify(users)
+const leaked = []
+let created = 0
+
+// Fixed CPU work, so "25 % slower" means 25 % more instructions, not a sleep.
+function burn(iterations) {
+  let x = 0
+  for (let i = 0; i < iterations; i++) x = (x * 31 + i) % 1_000_003
+  return x
+}
+
+function send(res, status, body, type = 'application/json') {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) })
+  res.end(body)
+}
+
+const routes = {
+  'GET /health': (req, res) => send(res, 200, '{"ok":true}'),
+  'GET /users': (req, res) => send(res, 200, usersJson),
+  'POST /users': (req, res) => {
+    let body = ''
+    req.on('data', (chunk) => (body += chunk))
+    req.on('end', () => send(res, 201, JSON.stringify({ id: ++created, ...JSON.parse(body || '{}') })))
+  },
+  'GET /search': (req, res) => {
+    const digit = String(burn(Math.round(20_000 * factor('search'))) % 10)
+    const hits = users.filter((u) => u.name.includes(digit))
+    send(res, 200, JSON.stringify(hits))
+  },
+  'GET /cpu': (req, res) => send(res, 200, JSON.stringify({ x: burn(Math.round(100_000 * factor('cpu'))) })),
+  'GET /delay': (req, res) => setTimeout(() => send(res, 200, '{"waited":true}'), Math.round(20 * factor('delay'))),
+  'GET /tail': (req, res) => {
+    // Most requests are quick; one in fifty waits, and the slowdown stretches that wait.
+    if (Math.random() < 0.02) setTimeout(() => send(res, 200, '{"slow":true}'), Math.round(20 * factor('tail')))
+    else send(res, 200, '{"slow":false}')
+  },
+  'GET /leak': (req, res) => {
+    leaked.push(Buffer.alloc(16 * 1024, 1))
+    send(res, 200, JSON.stringify({ held: leaked.length }))
+  },
+  'GET /crash': () => process.exit(70),
+}
+
+const server = http.createServer((req, res) => {
+  const route = routes[`${req.method} ${req.url.split('?')[0]}`]
+  if (route === undefined) send(res, 404, '{"error":"not found"}')
+  else route(req, res)
+})
+server.keepAliveTimeout = 30_000
+server.listen(port, '127.0.0.1', () => console.log(`demo app listening on http://127.0.0.1:${port}`))
+process.on('SIGTERM', () => server.close(() => process.exit(0)))

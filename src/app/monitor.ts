@@ -1,0 +1,137 @@
+// CPU and memory of the app's whole process tree. The app runs in its own process group, so "the app"
+// is every process in that group: a shell, npm, node and any workers it forks are all counted.
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+
+/** One reading of a process group. */
+export interface Usage {
+  /** When it was taken (performance.now() clock). */
+  readonly atMs: number
+  /** Total CPU time (user + system) the group's live processes have used so far. */
+  readonly cpuMs: number
+  /** Resident memory of the group's processes added together. */
+  readonly rssBytes: number
+}
+
+// Linux reports CPU in clock ticks of 1/100 s on every architecture Node supports (USER_HZ).
+const TICK_MS = 10
+const PAGE_BYTES = 4096
+
+function readLinux(pgid: number): { cpuMs: number; rssBytes: number } {
+  let cpuMs = 0
+  let rssBytes = 0
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+    } catch {
+      continue // the process ended between the listing and the read
+    }
+    // The command name is in parentheses and may hold spaces; fields after it are fixed.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (Number(fields[2]) !== pgid) continue
+    cpuMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS
+    rssBytes += Number(fields[21]) * PAGE_BYTES
+  }
+  return { cpuMs, rssBytes }
+}
+
+/** `[[dd-]hh:]mm:ss[.cc]` as ps prints cputime, in ms. */
+export function parsePsTime(text: string): number {
+  const [days, clock] = text.includes('-') ? text.split('-') : ['0', text]
+  const parts = (clock ?? '').split(':').map(Number)
+  let seconds = 0
+  for (const part of parts) seconds = seconds * 60 + part
+  return (Number(days) * 86_400 + seconds) * 1000
+}
+
+// Elsewhere (a laptop running the CLI) ps is the portable way to see a process group.
+function readPs(pgid: number): { cpuMs: number; rssBytes: number } {
+  const out = execFileSync('ps', ['-A', '-o', 'pgid=,rss=,time='], { encoding: 'utf8' })
+  let cpuMs = 0
+  let rssBytes = 0
+  for (const line of out.split('\n')) {
+    const [group, rssKb, time] = line.trim().split(/\s+/)
+    if (Number(group) !== pgid || time === undefined) continue
+    cpuMs += parsePsTime(time)
+    rssBytes += Number(rssKb) * 1024
+  }
+  return { cpuMs, rssBytes }
+}
+
+/** Reads the CPU time and memory of every live process in a process group. */
+export function readGroupUsage(pgid: number): Usage {
+  const atMs = performance.now()
+  const usage = process.platform === 'linux' ? readLinux(pgid) : readPs(pgid)
+  return { atMs, ...usage }
+}
+
+/** What the app did during one measured window. */
+export interface WindowUsage {
+  /** CPU used as a percentage of one core (200 % = two cores busy). */
+  readonly cpuPercent: number
+  readonly cpuMs: number
+  readonly rssMaxBytes: number
+  readonly rssMeanBytes: number
+  /** Memory at the end of the window, to follow growth from round to round. */
+  readonly rssEndBytes: number
+}
+
+/**
+ * Samples a process group every `intervalMs` in the background. `begin()` and `end()` bracket one
+ * measured window and take readings of their own, so CPU is exact over the window whatever the
+ * sampling interval; memory peaks between samples can be missed by up to one interval.
+ */
+export class GroupMonitor {
+  private samples: Usage[] = []
+  private timer: NodeJS.Timeout | undefined
+  private windowStart: Usage | undefined
+
+  constructor(
+    private readonly pgid: number,
+    private readonly intervalMs = 100,
+  ) {}
+
+  /** Starts a window: clears earlier samples and samples until end(). */
+  begin(): void {
+    this.stopTimer()
+    this.windowStart = this.read()
+    this.samples = [this.windowStart]
+    this.timer = setInterval(() => this.samples.push(this.read()), this.intervalMs)
+    this.timer.unref()
+  }
+
+  /** Ends the window and returns what the group used during it. */
+  end(): WindowUsage {
+    this.stopTimer()
+    const last = this.read()
+    const start = this.windowStart ?? last
+    const samples = [...this.samples, last]
+    const elapsedMs = Math.max(1, last.atMs - start.atMs)
+    // A process that exits during the window takes its CPU time with it; never report negative use.
+    const cpuMs = Math.max(0, last.cpuMs - start.cpuMs)
+    const rss = samples.map((s) => s.rssBytes)
+    return {
+      cpuPercent: (cpuMs / elapsedMs) * 100,
+      cpuMs,
+      rssMaxBytes: Math.max(...rss),
+      rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
+      rssEndBytes: last.rssBytes,
+    }
+  }
+
+  /** Stops sampling without a result (cleanup on error paths). */
+  stop(): void {
+    this.stopTimer()
+  }
+
+  private read(): Usage {
+    return readGroupUsage(this.pgid)
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) clearInterval(this.timer)
+    this.timer = undefined
+  }
+}

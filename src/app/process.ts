@@ -1,0 +1,199 @@
+// Starting and stopping the app under test. It runs with a shell in a process group of its own, so
+// stopping it stops everything it started, and its output goes to a log file kept with the results.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { closeSync, openSync } from 'node:fs'
+import { mkdir, readFile } from 'node:fs/promises'
+import net from 'node:net'
+import path from 'node:path'
+import type { AppPlan } from '../config/plan.js'
+import { formatDurationMs } from '../config/units.js'
+import { AppError, errorMessage } from '../errors.js'
+
+/** How the app's process ended. */
+export interface Exit {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+}
+
+/** A started app. */
+export interface RunningApp {
+  /** Process id of the shell, which is also the process group id. */
+  readonly pgid: number
+  readonly logFile: string
+  /** Set once the app's main process has exited. */
+  exit(): Exit | undefined
+  /** Resolves when the main process exits. */
+  readonly exited: Promise<Exit>
+  /** The last lines of the app's log. */
+  logTail(lines?: number): Promise<string>
+  /** Stops the whole process group: SIGTERM, then SIGKILL after the stop timeout. Idempotent. */
+  stop(): Promise<void>
+}
+
+// Groups still running, so an interrupt or an unexpected exit of Cannonade does not orphan them.
+const live = new Set<number>()
+let handlersInstalled = false
+
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal)
+    return true
+  } catch {
+    return false // ESRCH: no process left in the group
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  return signalGroup(pgid, 0)
+}
+
+function installHandlers(): void {
+  if (handlersInstalled) return
+  handlersInstalled = true
+  // Last resort on any exit path: whatever is still running gets SIGKILL.
+  process.on('exit', () => {
+    for (const pgid of live) signalGroup(pgid, 'SIGKILL')
+  })
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const pgid of live) signalGroup(pgid, 'SIGTERM')
+      process.stderr.write(`\ncannonade: interrupted (${signal}); stopping the app\n`)
+      process.exit(130)
+    })
+  }
+}
+
+function endpoint(url: string): { host: string; port: number } {
+  const parsed = new URL(url)
+  const port = parsed.port === '' ? (parsed.protocol === 'https:' ? 443 : 80) : Number(parsed.port)
+  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port }
+}
+
+/** True when something already accepts connections at the URL's host and port. */
+export function isListening(url: string, timeoutMs = 500): Promise<boolean> {
+  const { host, port } = endpoint(url)
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port })
+    const done = (answer: boolean): void => {
+      socket.destroy()
+      resolve(answer)
+    }
+    socket.setTimeout(timeoutMs, () => done(false))
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
+/** Reads the last lines of a log file; empty when it cannot be read. */
+export async function tailOf(file: string, lines = 20): Promise<string> {
+  try {
+    const text = await readFile(file, 'utf8')
+    return text.trimEnd().split('\n').slice(-lines).join('\n')
+  } catch {
+    return ''
+  }
+}
+
+function describeExit(exit: Exit): string {
+  return exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`
+}
+
+/** Starts the app and returns once its process is spawned (not yet ready; see waitUntilReady). */
+export async function startApp(app: AppPlan, probeUrl: string, logFile: string): Promise<RunningApp> {
+  if (await isListening(probeUrl)) {
+    const { host, port } = endpoint(probeUrl)
+    throw new AppError(
+      `port ${port} on ${host} is already in use before the app was started: Cannonade would measure ` +
+        'whatever answers there instead of your app. Stop that process or change the port.',
+    )
+  }
+  installHandlers()
+  await mkdir(path.dirname(logFile), { recursive: true })
+  // The child writes straight into the file: no pipe for Cannonade to drain while it measures.
+  const fd = openSync(logFile, 'a')
+  let child: ChildProcess
+  try {
+    child = spawn(app.command, {
+      shell: true,
+      cwd: app.cwd,
+      env: { ...process.env, ...app.env },
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    })
+  } finally {
+    closeSync(fd)
+  }
+  const pgid = child.pid
+  if (pgid === undefined) {
+    const reason = await new Promise<string>((resolve) => child.once('error', (e) => resolve(errorMessage(e))))
+    throw new AppError(`could not start "${app.command}" in ${app.cwd}: ${reason}`)
+  }
+  live.add(pgid)
+  let exit: Exit | undefined
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exit = { code, signal }
+      resolve(exit)
+    })
+  })
+  let stopping: Promise<void> | undefined
+  const stop = async (): Promise<void> => {
+    signalGroup(pgid, 'SIGTERM')
+    const deadline = performance.now() + app.stopTimeoutMs
+    while (groupAlive(pgid) && performance.now() < deadline) await sleep(25)
+    if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL')
+    while (groupAlive(pgid)) await sleep(10)
+    await Promise.race([exited, sleep(1000)])
+    live.delete(pgid)
+  }
+  return {
+    pgid,
+    logFile,
+    exit: () => exit,
+    exited,
+    logTail: (lines) => tailOf(logFile, lines),
+    stop: () => (stopping ??= stop()),
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/**
+ * Polls until the app answers: with a ready URL, a 2xx from it; without one, any HTTP answer from the
+ * base URL. Throws AppError, quoting the log, if the app exits first or the timeout passes.
+ */
+export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: string): Promise<void> {
+  const url = plan.readyUrl ?? baseUrl
+  const deadline = performance.now() + plan.readyTimeoutMs
+  let last = 'no answer yet'
+  for (;;) {
+    const exit = app.exit()
+    if (exit !== undefined) {
+      throw new AppError(`the app exited (${describeExit(exit)}) before it was ready at ${url}`, await app.logTail())
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) })
+      await response.arrayBuffer()
+      if (plan.readyUrl === undefined || (response.status >= 200 && response.status < 300)) return
+      last = `it answered ${response.status}`
+    } catch (error) {
+      last = errorMessage(error instanceof Error && error.cause instanceof Error ? error.cause : error)
+    }
+    if (performance.now() >= deadline) {
+      throw new AppError(
+        `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})`,
+        await app.logTail(),
+      )
+    }
+    await Promise.race([sleep(100), app.exited])
+  }
+}
+
+/** Describes an app that died while it was being measured. */
+export async function diedError(app: RunningApp, during: string): Promise<AppError> {
+  const exit = app.exit()
+  const how = exit === undefined ? 'stopped answering' : `exited (${describeExit(exit)})`
+  return new AppError(`the app ${how} during ${during}`, await app.logTail())
+}

@@ -1,0 +1,79 @@
+import path from 'node:path'
+import { checkResults } from '../compare/thresholds.js'
+import { loadPlan } from '../config/load.js'
+import { applyOverrides } from '../config/overrides.js'
+import { describePlan } from '../config/summary.js'
+import { parseDurationMs } from '../config/units.js'
+import { EXIT, InputError } from '../errors.js'
+import { measure } from '../load/schedule.js'
+import { gitInfo } from '../results/git.js'
+import { writeResults } from '../results/io.js'
+import { resultsTable, violationLines } from '../report/terminal.js'
+import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
+import { progressPrinter } from './progress.js'
+
+function durationFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  try {
+    const ms = parseDurationMs(text)
+    if (ms > 0) return ms
+  } catch {
+    // reported below with the flag's name
+  }
+  throw new InputError([`--duration: must be a duration like 500ms, 5s or 1m, got "${text}"`])
+}
+
+/** `cannonade run`: measures every scenario and writes results.json. */
+export const runCommand: Command = {
+  summary: 'start the app, run the scenarios, print the table and write results.json',
+  usage: `Usage: cannonade run [options]
+
+  --config FILE      the config file (default: cannonade.yml)
+  --out DIR          where results.json and app.log go (default: ./cannonade-results)
+  --scenario NAME    run only this scenario (repeatable)
+  --tag TAG          run only scenarios with this tag (repeatable)
+  --rounds N         rounds per entry, instead of the config's
+  --duration D       measured time per round, e.g. 3s, instead of the config's
+  --quick            smoke profile: one short round per entry
+
+Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured.`,
+  options: {
+    config: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    scenario: { type: 'string', multiple: true },
+    tag: { type: 'string', multiple: true },
+    rounds: { type: 'string' },
+    duration: { type: 'string' },
+    quick: { type: 'boolean' },
+  },
+  async run(flags) {
+    const rounds = positiveIntFlag(flags, 'rounds')
+    const durationMs = durationFlag(optionalString(flags, 'duration'))
+    const loaded = await loadPlan(stringFlag(flags, 'config', 'cannonade.yml'))
+    const plan = applyOverrides(loaded, {
+      scenarios: stringList(flags, 'scenario'),
+      tags: stringList(flags, 'tag'),
+      ...(rounds === undefined ? {} : { rounds }),
+      ...(durationMs === undefined ? {} : { durationMs }),
+      quick: flags['quick'] === true,
+    })
+    const outDir = path.resolve(stringFlag(flags, 'out', 'cannonade-results'))
+    process.stderr.write(`${describePlan(plan)}\n`)
+    const progress = progressPrinter(process.stderr)
+    const { results, failure } = await measure(plan, {
+      outDir,
+      git: gitInfo(process.cwd()),
+      onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
+      onRound: (event) => progress.onRound(event),
+    })
+    progress.finish()
+    const file = path.join(outDir, 'results.json')
+    await writeResults(file, results)
+    if (results.entries.length > 0) process.stdout.write(`\n${resultsTable(results)}\n`)
+    process.stdout.write(`\nresults: ${path.relative(process.cwd(), file) || file}\n`)
+    if (failure !== undefined) throw failure
+    const violations = checkResults(results)
+    if (violations.length > 0) process.stdout.write(`\n${violationLines(violations)}\n`)
+    return violations.some((v) => v.severity === 'fail') ? EXIT.gateFailed : EXIT.ok
+  },
+}

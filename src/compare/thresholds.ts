@@ -1,0 +1,79 @@
+// Absolute thresholds (p99 < 50 ms, rps ≥ 1000, ...): checked on every run, baseline or not.
+import type { AbsoluteThreshold, MetricName, Severity } from '../config/plan.js'
+import { isLatencyMetric } from '../config/plan.js'
+import type { EntryResult } from '../results/format.js'
+import { formatMetric } from '../report/format.js'
+
+/** A threshold an entry did not meet. */
+export interface Violation {
+  readonly entry: string
+  readonly metric: MetricName
+  readonly severity: Severity
+  readonly actual: number
+  readonly threshold: AbsoluteThreshold
+  /** One sentence, e.g. `list users @ 10 conn: latency p99 62.1 ms is above the limit 50.000 ms`. */
+  readonly message: string
+}
+
+/**
+ * The value an absolute threshold is checked against: latency from the merged histogram of the valid
+ * rounds, median rps, pooled error rate, median server CPU (% of one core), peak RSS.
+ */
+export function entryValue(entry: EntryResult, metric: MetricName): number | undefined {
+  if (isLatencyMetric(metric)) return entry.latencyUs[metric]
+  switch (metric) {
+    case 'rps':
+      return entry.rps
+    case 'errorRate':
+      return entry.errorRate
+    case 'cpu':
+      return entry.server?.cpuPercent
+    case 'rss':
+      return entry.server?.rssMaxBytes
+    default:
+      return undefined
+  }
+}
+
+/** Checks one entry's absolute thresholds. A metric that was not measured (no app: no CPU) is skipped. */
+export function checkEntry(entry: EntryResult, thresholds: readonly AbsoluteThreshold[]): Violation[] {
+  const violations: Violation[] = []
+  for (const threshold of thresholds) {
+    const actual = entryValue(entry, threshold.metric)
+    if (actual === undefined) continue
+    const broken = threshold.bound === 'max' ? actual > threshold.limit : actual < threshold.limit
+    if (!broken) continue
+    const side = threshold.bound === 'max' ? 'above the limit' : 'below the minimum'
+    violations.push({
+      entry: entry.key,
+      metric: threshold.metric,
+      severity: threshold.severity,
+      actual,
+      threshold,
+      message: `${entry.key}: ${threshold.metric} ${formatMetric(threshold.metric, actual)} is ${side} ${formatMetric(threshold.metric, threshold.limit)}`,
+    })
+  }
+  return violations
+}
+
+/** An entry none of whose rounds could be trusted fails: its numbers say nothing about the app. */
+export function validityViolation(entry: EntryResult): Violation | undefined {
+  if (entry.validRounds > 0) return undefined
+  const reasons = [...new Set(entry.rounds.flatMap((r) => r.problems))].join('; ')
+  return {
+    entry: entry.key,
+    metric: 'errorRate',
+    severity: 'fail',
+    actual: entry.errorRate,
+    threshold: { metric: 'errorRate', bound: 'max', limit: 1, severity: 'fail' },
+    message: `${entry.key}: no valid round (${reasons})`,
+  }
+}
+
+/** Every absolute violation of a results file, using the thresholds each entry carries. */
+export function checkResults(results: { readonly entries: readonly EntryResult[] }): Violation[] {
+  return results.entries.flatMap((entry) => {
+    const invalid = validityViolation(entry)
+    return invalid === undefined ? checkEntry(entry, entry.thresholds) : [invalid]
+  })
+}

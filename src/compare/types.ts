@@ -1,0 +1,122 @@
+// The comparison of a head run against a baseline: plain data that the report renders and the gate
+// decides on. Produced by compare() in src/compare/compare.ts.
+import type { MetricName, Severity } from '../config/plan.js'
+import type { Environment } from '../results/format.js'
+import type { Direction, Verdict } from './stats.js'
+import type { Violation } from './thresholds.js'
+
+/** Metrics compared round by round between base and head. `cpu` here is server CPU time per request. */
+export const COMPARED_METRICS = ['rps', 'p50', 'p90', 'p95', 'p99', 'p999', 'errorRate', 'cpu', 'rss'] as const
+/** A metric compared between base and head. */
+export type ComparedMetric = (typeof COMPARED_METRICS)[number] & MetricName
+
+/** One metric of one entry, base against head. */
+export interface MetricComparison {
+  readonly metric: ComparedMetric
+  readonly direction: Direction
+  /** Median over the valid rounds, in the metric's unit (µs, req/s, fraction, µs CPU per request, bytes). */
+  readonly base: number
+  readonly head: number
+  /**
+   * Relative change head/base - 1 and its 95 % bootstrap CI (0.05 = 5 % more). For errorRate the
+   * change is absolute (percentage points as a fraction), since a baseline of 0 errors has no ratio.
+   */
+  readonly change: number
+  readonly low: number
+  readonly high: number
+  /** Whether `change`, `low`, `high` are relative (ratio - 1) or absolute differences. */
+  readonly relative: boolean
+  /** Exact (small samples) or approximate two-sided Mann-Whitney U p-value. */
+  readonly pValue: number
+  /** Round-to-round coefficient of variation. */
+  readonly cvBase: number
+  readonly cvHead: number
+  /** Smallest change this pair of samples could resolve (relative), Infinity when unknown. */
+  readonly detectable: number
+  /** Tolerance applied (after any widening), and where it came from. */
+  readonly tolerance: number
+  readonly severity: Severity
+  /** False when no tolerance is configured: the metric is shown but never fails the gate. */
+  readonly gated: boolean
+  readonly verdict: Verdict
+  readonly baseRounds: number
+  readonly headRounds: number
+  /** Indices (0-based, within valid rounds) of rounds the MAD rule calls outliers. */
+  readonly outliers: { readonly base: readonly number[]; readonly head: readonly number[] }
+}
+
+/** How an entry relates to the baseline. */
+export type EntryStatus = 'compared' | 'new' | 'removed' | 'unmeasurable'
+
+/** One entry (scenario at a load level). */
+export interface EntryComparison {
+  readonly key: string
+  readonly scenario: string
+  /** `10 conn` or `200 req/s`. */
+  readonly load: string
+  readonly status: EntryStatus
+  /** Empty unless status is `compared`. */
+  readonly metrics: readonly MetricComparison[]
+  /** Absolute threshold violations of the head run (checked whatever the status). */
+  readonly violations: readonly Violation[]
+  /** Latency percentiles of base and head for the chart, µs (absent when there is no base). */
+  readonly percentiles?: {
+    readonly base?: Readonly<Record<'p50' | 'p90' | 'p99' | 'p999', number>>
+    readonly head: Readonly<Record<'p50' | 'p90' | 'p99' | 'p999', number>>
+  }
+}
+
+/** A reason the gate warns or fails, one per regression or violation. */
+export interface Finding {
+  readonly severity: Severity
+  readonly kind: 'regression' | 'threshold' | 'unmeasurable'
+  readonly entry: string
+  readonly metric: MetricName
+  /** One sentence for logs and annotations. */
+  readonly message: string
+}
+
+/** Where the baseline came from and how far to trust it. */
+export interface BaselineInfo {
+  /** e.g. `artifact from run 1234 (main @ abc1234)`, `file base.json`. */
+  readonly description: string
+  readonly sha?: string
+  readonly createdAt: string
+  readonly environment: Environment
+  /** Differences of machine between base and head, in words; empty when alike. */
+  readonly environmentDifferences: readonly string[]
+  /** The config's measured parts differ (another load, other requests). */
+  readonly configChanged: boolean
+  /** Tolerances were multiplied by this because of the differences above (1 = not widened). */
+  readonly toleranceFactor: number
+  /** Regressions are reported as warnings only (a different machine). */
+  readonly downgraded: boolean
+}
+
+/** Overall outcome: `fail` fails the check, `warn` annotates, `pass` is quiet. */
+export type Outcome = 'pass' | 'warn' | 'fail'
+
+/** The whole comparison. */
+export interface Comparison {
+  readonly suite: string
+  readonly head: { readonly sha?: string; readonly createdAt: string; readonly environment: Environment; readonly incomplete?: string }
+  /** Absent when there is no baseline; `baselineMissing` then says why. */
+  readonly baseline?: BaselineInfo
+  readonly baselineMissing?: string
+  readonly entries: readonly EntryComparison[]
+  readonly findings: readonly Finding[]
+  readonly outcome: Outcome
+  readonly counts: {
+    readonly regressions: number
+    readonly improvements: number
+    readonly unchanged: number
+    readonly inconclusive: number
+    readonly violations: number
+  }
+  /** Rounds per entry (the most any entry had), for the footer. */
+  readonly rounds: number
+  /** Median round-to-round CV of rps over the compared entries, for the footer. */
+  readonly noise?: number
+  /** Median smallest detectable change of rps, for the footer. */
+  readonly detectable?: number
+}

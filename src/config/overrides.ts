@@ -1,0 +1,47 @@
+// Command-line and action-input overrides of a plan: pick scenarios, change rounds or duration, or the
+// smoke profile. Applied after validation, so the plan stays the single source of truth.
+import { InputError } from '../errors.js'
+import type { Plan, ScenarioPlan } from './plan.js'
+
+/** What the user asked to change for this run only. */
+export interface Overrides {
+  /** Scenario names to keep; empty keeps all. */
+  readonly scenarios?: readonly string[]
+  /** Tags to keep (a scenario with any of them); empty keeps all. */
+  readonly tags?: readonly string[]
+  readonly rounds?: number
+  readonly durationMs?: number
+  /** Smoke profile: one short round per entry. */
+  readonly quick?: boolean
+}
+
+/** The smoke profile: enough to see that every scenario works, not enough to compare. */
+export const QUICK = { rounds: 1, durationMs: 1000, warmupMs: 250 } as const
+
+/** Applies overrides; throws InputError for a scenario or tag that matches nothing. */
+export function applyOverrides(plan: Plan, overrides: Overrides): Plan {
+  const names = overrides.scenarios ?? []
+  const tags = overrides.tags ?? []
+  for (const name of names) {
+    if (!plan.scenarios.some((s) => s.name === name)) {
+      throw new InputError([`--scenario: no scenario named "${name}" in ${plan.source}; there are: ${plan.scenarios.map((s) => `"${s.name}"`).join(', ')}`])
+    }
+  }
+  let scenarios = plan.scenarios.filter((s) => names.length === 0 || names.includes(s.name))
+  if (tags.length > 0) {
+    scenarios = scenarios.filter((s) => s.tags.some((tag) => tags.includes(tag)))
+    if (scenarios.length === 0) throw new InputError([`--tag: no scenario in ${plan.source} has tag ${tags.map((t) => `"${t}"`).join(' or ')}`])
+  }
+  const adjust = (s: ScenarioPlan): ScenarioPlan => {
+    if (overrides.quick === true) {
+      const { amount: _amount, ...rest } = s
+      return { ...rest, ...QUICK }
+    }
+    return {
+      ...s,
+      ...(overrides.rounds === undefined ? {} : { rounds: overrides.rounds }),
+      ...(overrides.durationMs === undefined ? {} : { durationMs: overrides.durationMs }),
+    }
+  }
+  return { ...plan, scenarios: scenarios.map(adjust) }
+}

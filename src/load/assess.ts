@@ -1,0 +1,135 @@
+// From raw measurements to trustworthy numbers: a round is judged valid or not, and an entry's rounds
+// are summed up from its valid rounds only.
+import type { LoadLevel, ValidityRules } from '../config/plan.js'
+import { median } from '../compare/stats.js'
+import type { WindowUsage } from '../app/monitor.js'
+import type { EntryResult, RoundResult, ServerRound, ServerSummary } from '../results/format.js'
+import { encodeHistogram, mergeHistograms, summarise } from './histogram.js'
+import type { LoadMeasurement } from './round.js'
+
+/** Above this share of one core, the load generator may be what limits throughput. */
+export const LOADGEN_SATURATED_PERCENT = 90
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`
+}
+
+/** Turns one round's measurement into its results entry, judging whether it can be trusted. */
+export function assessRound(
+  measurement: LoadMeasurement,
+  context: { round: number; startedAt: string; level: LoadLevel; rules: ValidityRules; server?: WindowUsage },
+): RoundResult {
+  const m = measurement
+  const failed = m.errors + m.unexpectedStatus + m.bodyMismatches
+  const errorRate = m.requests === 0 ? 1 : failed / m.requests
+  const rps = (m.ok / m.durationMs) * 1000
+  const problems: string[] = []
+  const warnings: string[] = []
+  if (m.ok === 0) problems.push(m.requests === 0 ? 'no request completed' : 'no successful response')
+  else if (errorRate > context.rules.maxErrorRate) {
+    problems.push(`${percent(errorRate)} of requests failed (more than ${percent(context.rules.maxErrorRate)})`)
+  }
+  const { rate } = context.level
+  if (rate !== undefined) {
+    const achieved = ((m.responses + m.errors) / m.durationMs) * 1000
+    if (achieved < rate * context.rules.minRateReached) {
+      problems.push(`reached ${achieved.toFixed(0)} of the target ${rate} req/s`)
+    }
+  }
+  if (m.loadgenCpuPercent > LOADGEN_SATURATED_PERCENT) {
+    warnings.push(
+      `load generator CPU at ${m.loadgenCpuPercent.toFixed(0)} %: throughput may be the load generator's limit, not the app's`,
+    )
+  }
+  const server: ServerRound | undefined =
+    context.server === undefined
+      ? undefined
+      : {
+          cpuPercent: round2(context.server.cpuPercent),
+          cpuUsPerRequest: m.ok === 0 ? 0 : round2((context.server.cpuMs * 1000) / m.ok),
+          rssMaxBytes: context.server.rssMaxBytes,
+          rssMeanBytes: Math.round(context.server.rssMeanBytes),
+          rssEndBytes: context.server.rssEndBytes,
+        }
+  return {
+    round: context.round,
+    startedAt: context.startedAt,
+    durationMs: round2(m.durationMs),
+    rps: round2(rps),
+    latencyUs: m.latencyUs,
+    requests: m.requests,
+    responses: m.responses,
+    ok: m.ok,
+    errors: m.errors,
+    timeouts: m.timeouts,
+    unexpectedStatus: m.unexpectedStatus,
+    bodyMismatches: m.bodyMismatches,
+    errorRate: round6(errorRate),
+    bytes: m.bytes,
+    statusCodes: m.statusCodes,
+    histogram: m.histogram,
+    loadgenCpuPercent: round2(m.loadgenCpuPercent),
+    ...(server === undefined ? {} : { server }),
+    valid: problems.length === 0,
+    problems,
+    warnings,
+  }
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6
+}
+
+function summariseServer(rounds: readonly RoundResult[]): ServerSummary | undefined {
+  const servers = rounds.flatMap((r) => (r.server === undefined ? [] : [r.server]))
+  const first = servers[0]
+  const last = servers[servers.length - 1]
+  if (first === undefined || last === undefined) return undefined
+  return {
+    cpuPercent: round2(median(servers.map((s) => s.cpuPercent))),
+    cpuUsPerRequest: round2(median(servers.map((s) => s.cpuUsPerRequest))),
+    rssMaxBytes: Math.max(...servers.map((s) => s.rssMaxBytes)),
+    rssMeanBytes: Math.round(servers.reduce((sum, s) => sum + s.rssMeanBytes, 0) / servers.length),
+    rssGrowthBytes: last.rssEndBytes - first.rssEndBytes,
+  }
+}
+
+/**
+ * Sums up an entry from its valid rounds: median rps, latency from the merged histogram, pooled error
+ * rate. With no valid round it falls back to all rounds, so there is still something to show beside
+ * `validRounds: 0`.
+ */
+export function summariseEntry(
+  identity: Pick<EntryResult, 'key' | 'scenario' | 'tags' | 'connections' | 'rate' | 'pipelining' | 'thresholds' | 'regression'>,
+  rounds: readonly RoundResult[],
+): EntryResult {
+  const valid = rounds.filter((r) => r.valid)
+  const used = valid.length > 0 ? valid : rounds
+  const merged = mergeHistograms(used.map((r) => r.histogram))
+  const requests = used.reduce((sum, r) => sum + r.requests, 0)
+  const failed = used.reduce((sum, r) => sum + r.errors + r.unexpectedStatus + r.bodyMismatches, 0)
+  const server = summariseServer(used)
+  const entry: EntryResult = {
+    key: identity.key,
+    scenario: identity.scenario,
+    tags: identity.tags,
+    connections: identity.connections,
+    ...(identity.rate === undefined ? {} : { rate: identity.rate }),
+    pipelining: identity.pipelining,
+    rounds,
+    rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),
+    latencyUs: summarise(merged),
+    errorRate: requests === 0 ? (used.length === 0 ? 0 : 1) : round6(failed / requests),
+    histogram: encodeHistogram(merged),
+    ...(server === undefined ? {} : { server }),
+    validRounds: valid.length,
+    thresholds: identity.thresholds,
+    regression: identity.regression,
+  }
+  merged.destroy()
+  return entry
+}

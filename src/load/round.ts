@@ -1,0 +1,191 @@
+// One round of load against one entry: autocannon drives the connections; every response is timed
+// again here in microseconds and judged against the scenario's expectation. Warm-up and measurement
+// run on the same connections, so the measured window starts in steady state.
+import autocannon from 'autocannon'
+import type { Expectation, LoadLevel, ScenarioPlan } from '../config/plan.js'
+import { createHistogram, encodeHistogram, recordCorrectedLatency, recordLatency, summarise, type LatencySummary } from './histogram.js'
+
+/** What the load generator saw in one measured window. */
+export interface LoadMeasurement {
+  readonly durationMs: number
+  /** Responses plus requests that failed without one (connection errors, timeouts). */
+  readonly requests: number
+  readonly responses: number
+  /** Responses that met the expectation (status and body). */
+  readonly ok: number
+  readonly unexpectedStatus: number
+  readonly bodyMismatches: number
+  /** Connection errors, timeouts included. */
+  readonly errors: number
+  readonly timeouts: number
+  readonly bytes: number
+  readonly statusCodes: Readonly<Record<string, number>>
+  /** Latency of the responses that met the expectation, µs. */
+  readonly latencyUs: LatencySummary
+  /** The same, as an encoded HDR histogram. */
+  readonly histogram: string
+  /** Number of values in the histogram; above `ok` only by coordinated-omission correction. */
+  readonly recorded: number
+  /** CPU of the load generator's own process, percent of one core. */
+  readonly loadgenCpuPercent: number
+}
+
+/** Hooks the round calls at the edges of the measured window (the server monitor uses them). */
+export interface WindowHooks {
+  onMeasureStart?(): void
+  onMeasureEnd?(): void
+  /** Checked a few times a second; returning true ends the round early (the app died). */
+  shouldAbort?(): boolean
+}
+
+/** Everything one round needs. */
+export interface RoundSpec {
+  readonly baseUrl: string
+  readonly scenario: ScenarioPlan
+  readonly level: LoadLevel
+}
+
+function bodyMatches(expect: Expectation, body: string): boolean {
+  const rule = expect.body
+  if (rule === undefined) return true
+  if (rule.kind === 'equals') return body === rule.value
+  if (rule.kind === 'contains') return body.includes(rule.value)
+  return new RegExp(rule.value).test(body)
+}
+
+type Outcome = 'ok' | 'status' | 'body'
+
+/** Runs warm-up then one measured window; resolves with what was measured in the window only. */
+export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<LoadMeasurement> {
+  const { scenario, level } = spec
+  const histogram = createHistogram()
+  const statusCodes: Record<string, number> = {}
+  let measuring = false
+  let counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 }
+  // autocannon calls a step's onResponse synchronously just before it emits 'response' for the same
+  // reply, so the outcome can be handed over through this variable.
+  let lastOutcome: Outcome = 'ok'
+  const requests = scenario.requests.map((step) => {
+    const pattern = step.expect.body?.kind === 'matches' ? new RegExp(step.expect.body.value) : undefined
+    return {
+      method: step.method as autocannon.Request['method'],
+      path: step.path,
+      headers: { ...step.headers },
+      ...(step.body === undefined ? {} : { body: step.body }),
+      onResponse: (status: number, body: string) => {
+        if (!step.expect.status.includes(status)) lastOutcome = 'status'
+        else if (pattern !== undefined) lastOutcome = pattern.test(body) ? 'ok' : 'body'
+        else lastOutcome = bodyMatches(step.expect, body) ? 'ok' : 'body'
+      },
+    }
+  })
+  const open = level.rate !== undefined
+  // Gap between two requests of one connection at the target rate: the interval coordinated
+  // omission is corrected with (autocannon's own correction uses 1 ms whatever the rate).
+  const intervalMs = open ? (1000 * level.connections) / (level.rate ?? 1) : 0
+  const measureByAmount = scenario.amount !== undefined
+
+  return new Promise((resolve, reject) => {
+    let windowStart = 0
+    let windowEnd = 0
+    let cpuStart = process.cpuUsage()
+    const timers: NodeJS.Timeout[] = []
+    const instance = autocannon(
+      {
+        url: spec.baseUrl,
+        connections: level.connections,
+        pipelining: scenario.pipelining,
+        timeout: scenario.timeoutMs / 1000,
+        requests,
+        ...(open ? { overallRate: level.rate, ignoreCoordinatedOmission: true } : {}),
+        // The round ends by our own timer or amount; autocannon's duration is only a backstop.
+        duration: (scenario.warmupMs + scenario.durationMs) / 1000 + 3600,
+        ...(measureByAmount && scenario.warmupMs === 0 ? { amount: scenario.amount } : {}),
+        // autocannon notices a stop only at its next sample tick.
+        sampleInt: 50,
+        excludeErrorStats: false,
+        skipAggregateResult: true,
+      },
+      (error) => {
+        for (const timer of timers) clearInterval(timer)
+        if (measuring) endWindow()
+        if (error !== null && error !== undefined) {
+          reject(error instanceof Error ? error : new Error(String(error)))
+          return
+        }
+        const cpu = process.cpuUsage(cpuStart)
+        const durationMs = Math.max(1, windowEnd - windowStart)
+        resolve({
+          durationMs,
+          requests: counts.responses + counts.errors,
+          responses: counts.responses,
+          ok: counts.ok,
+          unexpectedStatus: counts.status,
+          bodyMismatches: counts.body,
+          errors: counts.errors,
+          timeouts: counts.timeouts,
+          bytes: counts.bytes,
+          statusCodes,
+          latencyUs: summarise(histogram),
+          histogram: encodeHistogram(histogram),
+          recorded: histogram.totalCount,
+          loadgenCpuPercent: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
+        })
+        histogram.destroy()
+      },
+    )
+
+    function startWindow(): void {
+      counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 }
+      for (const key of Object.keys(statusCodes)) delete statusCodes[key]
+      histogram.reset()
+      hooks.onMeasureStart?.()
+      cpuStart = process.cpuUsage()
+      windowStart = performance.now()
+      measuring = true
+    }
+    function endWindow(): void {
+      measuring = false
+      windowEnd = performance.now()
+      hooks.onMeasureEnd?.()
+    }
+    function finish(): void {
+      if (measuring) endWindow()
+      instance.stop()
+    }
+
+    instance.on('response', (_client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => {
+      if (!measuring) return
+      counts.responses++
+      counts.bytes += resBytes
+      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1
+      if (lastOutcome === 'ok') {
+        counts.ok++
+        if (open) recordCorrectedLatency(histogram, responseTimeMs, intervalMs)
+        else recordLatency(histogram, responseTimeMs)
+      } else if (lastOutcome === 'status') counts.status++
+      else counts.body++
+      lastOutcome = 'ok'
+      if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish()
+    })
+    instance.on('reqError', (error: Error) => {
+      if (!measuring) return
+      counts.errors++
+      if (error.message === 'request timed out') counts.timeouts++
+      if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish()
+    })
+
+    const begin = (): void => {
+      startWindow()
+      if (!measureByAmount) timers.push(setTimeout(finish, scenario.durationMs))
+    }
+    if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs))
+    else begin()
+    // An app that dies mid-round would otherwise be hammered with refused connections until the end.
+    timers.push(
+      setInterval(() => {
+        if (hooks.shouldAbort?.() === true) finish()
+      }, 100),
+    )
+  })
+}

@@ -1,0 +1,135 @@
+// A whole measurement run: start the app, then round after round, interleaved round-robin across
+// entries so slow drift of the machine (thermal, noisy neighbours) spreads evenly over all of them.
+import path from 'node:path'
+import { GroupMonitor } from '../app/monitor.js'
+import { diedError, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
+import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
+import { AppError, errorMessage } from '../errors.js'
+import { currentEnvironment } from '../results/environment.js'
+import { entryKey, SCHEMA_VERSION, type Results, type RoundResult } from '../results/format.js'
+import { assessRound, summariseEntry } from './assess.js'
+import { runRound } from './round.js'
+
+/** One scenario at one load level: the unit that is measured and compared. */
+export interface Entry {
+  readonly key: string
+  readonly scenario: ScenarioPlan
+  readonly level: LoadLevel
+}
+
+/** What progress a run reports, one event per finished round. */
+export interface RoundEvent {
+  readonly entry: Entry
+  readonly round: number
+  readonly rounds: number
+  /** Rounds finished so far over all entries, and in all. */
+  readonly done: number
+  readonly total: number
+  readonly result: RoundResult
+}
+
+/** Everything a run needs besides the plan. */
+export interface MeasureOptions {
+  /** Where the app's log goes (kept with the results). */
+  readonly outDir: string
+  readonly git?: { readonly sha?: string; readonly ref?: string }
+  readonly onStart?: (entries: readonly Entry[]) => void
+  readonly onRound?: (event: RoundEvent) => void
+  /** Called when the app is ready, with the time it took. */
+  readonly onReady?: (ms: number) => void
+}
+
+/** A run's outcome: results of every finished round, and the failure that ended it early, if any. */
+export interface Measured {
+  readonly results: Results
+  /** Set when the app could not be started or died; results then hold the rounds finished before. */
+  readonly failure?: AppError
+}
+
+/** The entries of a plan, in config order. */
+export function entriesOf(plan: Plan): Entry[] {
+  return plan.scenarios.flatMap((scenario) => scenario.levels.map((level) => ({ key: entryKey(scenario.name, level), scenario, level })))
+}
+
+/** Runs every round of every entry. Never throws for app failures: they come back in `failure`. */
+export async function measure(plan: Plan, options: MeasureOptions): Promise<Measured> {
+  const entries = entriesOf(plan)
+  const rounds = new Map<string, RoundResult[]>(entries.map((e) => [e.key, []]))
+  const total = entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
+  let app: RunningApp | undefined
+  let failure: AppError | undefined
+  options.onStart?.(entries)
+  try {
+    if (plan.app !== undefined) {
+      const started = performance.now()
+      app = await startApp(plan.app, plan.app.readyUrl ?? plan.baseUrl, path.join(options.outDir, 'app.log'))
+      await waitUntilReady(app, plan.app, plan.baseUrl)
+      options.onReady?.(performance.now() - started)
+    }
+    const monitor = app === undefined ? undefined : new GroupMonitor(app.pgid)
+    const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds))
+    let done = 0
+    for (let round = 1; round <= maxRounds; round++) {
+      for (const entry of entries) {
+        if (round > entry.scenario.rounds) continue
+        const startedAt = new Date().toISOString()
+        let server: ReturnType<GroupMonitor['end']> | undefined
+        const measurement = await runRound(
+          { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
+          {
+            onMeasureStart: () => monitor?.begin(),
+            onMeasureEnd: () => (server = monitor?.end()),
+            shouldAbort: () => app?.exit() !== undefined,
+          },
+        )
+        if (app !== undefined && app.exit() !== undefined) {
+          throw await diedError(app, `round ${round} of "${entry.key}"`)
+        }
+        const result = assessRound(measurement, {
+          round,
+          startedAt,
+          level: entry.level,
+          rules: plan.validity,
+          ...(server === undefined ? {} : { server }),
+        })
+        rounds.get(entry.key)?.push(result)
+        done++
+        options.onRound?.({ entry, round, rounds: entry.scenario.rounds, done, total, result })
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    failure = error
+  } finally {
+    await app?.stop()
+  }
+  const results: Results = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'cannonade', version: __CANNONADE_VERSION__ },
+    suite: plan.suite,
+    createdAt: new Date().toISOString(),
+    configHash: plan.configHash,
+    ...(options.git === undefined ? {} : { git: options.git }),
+    environment: currentEnvironment(),
+    status: failure === undefined ? 'complete' : 'incomplete',
+    ...(failure === undefined ? {} : { error: errorMessage(failure) }),
+    entries: entries
+      .filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0)
+      .map((entry) =>
+        summariseEntry(
+          {
+            key: entry.key,
+            scenario: entry.scenario.name,
+            tags: entry.scenario.tags,
+            connections: entry.level.connections,
+            ...(entry.level.rate === undefined ? {} : { rate: entry.level.rate }),
+            pipelining: entry.scenario.pipelining,
+            thresholds: entry.scenario.thresholds,
+            regression: entry.scenario.regression,
+          },
+          rounds.get(entry.key) ?? [],
+        ),
+      ),
+  }
+  return failure === undefined ? { results } : { results, failure }
+}

@@ -1,0 +1,64 @@
+// How numbers are shown to people, in one place so the table, the comment and the log agree.
+import type { MetricName } from '../config/plan.js'
+import { isLatencyMetric } from '../config/plan.js'
+
+/** Latency in µs as milliseconds with µs precision: `0.214 ms`, `12.5 ms`, `1,204 ms`. */
+export function formatLatencyUs(us: number): string {
+  const ms = us / 1000
+  if (ms < 10) return `${ms.toFixed(3)} ms`
+  if (ms < 100) return `${ms.toFixed(2)} ms`
+  if (ms < 1000) return `${ms.toFixed(1)} ms`
+  return `${Math.round(ms).toLocaleString('en-US')} ms`
+}
+
+/** Requests per second: `12,345` or `87.5`. */
+export function formatRps(rps: number): string {
+  return rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(1)
+}
+
+/** A fraction as a percentage: `0.25 %`, `12 %`. */
+export function formatFraction(fraction: number): string {
+  const pct = fraction * 100
+  if (pct === 0) return '0 %'
+  if (pct < 1) return `${pct.toFixed(2)} %`
+  return `${pct < 10 ? pct.toFixed(1) : Math.round(pct)} %`
+}
+
+/** Bytes in binary units: `48.2 MB` (MB = 1024² bytes, as memory is reported). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB']
+  let value = bytes
+  let unit = 0
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit] ?? 'GB'}`
+}
+
+/** A value of a metric in its display unit. `cpu` is percent of one core here. */
+export function formatMetric(metric: MetricName, value: number): string {
+  if (isLatencyMetric(metric)) return formatLatencyUs(value)
+  if (metric === 'rps') return `${formatRps(value)} req/s`
+  if (metric === 'errorRate') return formatFraction(value)
+  if (metric === 'cpu') return `${value.toFixed(value < 10 ? 1 : 0)} % CPU`
+  return formatBytes(value)
+}
+
+/** The name of a metric as a column or row label, with its unit. */
+export function metricLabel(metric: MetricName): string {
+  const labels: Record<MetricName, string> = {
+    p50: 'latency p50',
+    p90: 'latency p90',
+    p95: 'latency p95',
+    p99: 'latency p99',
+    p999: 'latency p99.9',
+    mean: 'latency mean',
+    max: 'latency max',
+    rps: 'throughput (req/s)',
+    errorRate: 'error rate',
+    cpu: 'server CPU',
+    rss: 'server peak RSS',
+  }
+  return labels[metric]
+}

@@ -1,0 +1,46 @@
+// Plain-text renderings for a terminal or a CI log. Pure: data in, string out.
+import { markdownTable } from 'markdown-table'
+import type { Violation } from '../compare/thresholds.js'
+import type { EntryResult, Results, RoundResult } from '../results/format.js'
+import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './format.js'
+
+function loadLabel(entry: Pick<EntryResult, 'connections' | 'rate'>): string {
+  return entry.rate === undefined ? `${entry.connections} conn` : `${entry.rate} req/s`
+}
+
+function flags(entry: EntryResult): string {
+  const notes: string[] = []
+  if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`)
+  if (entry.rounds.some((r) => r.warnings.length > 0)) notes.push('load generator saturated')
+  return notes.join('; ')
+}
+
+/** The results table printed at the end of `cannonade run`. */
+export function resultsTable(results: Results): string {
+  const header = ['scenario', 'load', 'req/s', 'p50', 'p99', 'errors', 'server CPU', 'peak RSS', 'rounds', 'notes']
+  const rows = results.entries.map((e) => [
+    e.scenario,
+    loadLabel(e),
+    formatRps(e.rps),
+    formatLatencyUs(e.latencyUs.p50),
+    formatLatencyUs(e.latencyUs.p99),
+    formatFraction(e.errorRate),
+    e.server === undefined ? '-' : `${e.server.cpuPercent.toFixed(0)} %`,
+    e.server === undefined ? '-' : formatBytes(e.server.rssMaxBytes),
+    `${e.validRounds}/${e.rounds.length}`,
+    flags(e),
+  ])
+  return markdownTable([header, ...rows], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] })
+}
+
+/** One line for a finished round, for the progress log. */
+export function roundLine(key: string, round: number, rounds: number, result: RoundResult): string {
+  const status = result.valid ? '' : `  INVALID: ${result.problems.join('; ')}`
+  const cpu = result.server === undefined ? '' : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`
+  return `${key}  round ${round}/${rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`
+}
+
+/** The violated thresholds, one per line, marked by severity. */
+export function violationLines(violations: readonly Violation[]): string {
+  return violations.map((v) => `${v.severity === 'fail' ? 'FAIL' : 'WARN'}  ${v.message}`).join('\n')
+}

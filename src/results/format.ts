@@ -1,0 +1,117 @@
+// results.json, version 1: what one run measured, with enough detail (per-round numbers and µs
+// histograms) for a later run to compare against it statistically. Described by
+// src/results/schema.json; read back only through readResults, which validates.
+import type { AbsoluteThreshold, RegressionTolerance } from '../config/plan.js'
+import type { LatencySummary } from '../load/histogram.js'
+
+/** The version written; readers refuse others. */
+export const SCHEMA_VERSION = 1
+
+/** The machine a run was measured on; two runs on different machines are not directly comparable. */
+export interface Environment {
+  readonly cpuModel: string
+  readonly cores: number
+  readonly memoryBytes: number
+  /** e.g. `linux 6.1.0 x64` */
+  readonly os: string
+  readonly node: string
+  /** `RUNNER_NAME` etc. when in GitHub Actions. */
+  readonly runner?: { readonly name?: string; readonly os?: string; readonly arch?: string; readonly environment?: string }
+}
+
+/** What the server used in one round's measured window. */
+export interface ServerRound {
+  readonly cpuPercent: number
+  /** Server CPU time per successful response, µs. */
+  readonly cpuUsPerRequest: number
+  readonly rssMaxBytes: number
+  readonly rssMeanBytes: number
+  readonly rssEndBytes: number
+}
+
+/** One round of one entry. */
+export interface RoundResult {
+  /** 1-based round number within the run. */
+  readonly round: number
+  readonly startedAt: string
+  readonly durationMs: number
+  /** Successful responses (meeting the expectation) per second. */
+  readonly rps: number
+  readonly latencyUs: LatencySummary
+  readonly requests: number
+  readonly responses: number
+  readonly ok: number
+  readonly errors: number
+  readonly timeouts: number
+  readonly unexpectedStatus: number
+  readonly bodyMismatches: number
+  /** Failed share of requests: errors, timeouts, unexpected status and body mismatches. */
+  readonly errorRate: number
+  readonly bytes: number
+  readonly statusCodes: Readonly<Record<string, number>>
+  readonly histogram: string
+  readonly loadgenCpuPercent: number
+  readonly server?: ServerRound
+  /** False when the numbers cannot be trusted; `problems` says why. Invalid rounds are left out of summaries. */
+  readonly valid: boolean
+  readonly problems: readonly string[]
+  /** Worth knowing but not disqualifying, e.g. a saturated load generator. */
+  readonly warnings: readonly string[]
+}
+
+/** Server usage over all valid rounds of an entry. */
+export interface ServerSummary {
+  /** Median of the rounds' CPU percentages. */
+  readonly cpuPercent: number
+  /** Median of the rounds' CPU time per response, µs. */
+  readonly cpuUsPerRequest: number
+  readonly rssMaxBytes: number
+  readonly rssMeanBytes: number
+  /** End-of-round memory of the last valid round minus the first: a steady climb hints at a leak. */
+  readonly rssGrowthBytes: number
+}
+
+/** One scenario at one load level, over all its rounds. */
+export interface EntryResult {
+  /** Stable identity for comparisons: scenario name and load level. */
+  readonly key: string
+  readonly scenario: string
+  readonly tags: readonly string[]
+  readonly connections: number
+  readonly rate?: number
+  readonly pipelining: number
+  readonly rounds: readonly RoundResult[]
+  /** Median of the valid rounds' rps. */
+  readonly rps: number
+  /** From the merged histogram of the valid rounds. */
+  readonly latencyUs: LatencySummary
+  /** Pooled over the valid rounds. */
+  readonly errorRate: number
+  /** Merged µs histogram of the valid rounds. */
+  readonly histogram: string
+  readonly server?: ServerSummary
+  readonly validRounds: number
+  /** The scenario's absolute thresholds and regression tolerances, so a results file judges itself. */
+  readonly thresholds: readonly AbsoluteThreshold[]
+  readonly regression: readonly RegressionTolerance[]
+}
+
+/** A whole results file. */
+export interface Results {
+  readonly schemaVersion: typeof SCHEMA_VERSION
+  readonly tool: { readonly name: 'cannonade'; readonly version: string }
+  readonly suite: string
+  readonly createdAt: string
+  readonly configHash: string
+  readonly git?: { readonly sha?: string; readonly ref?: string }
+  readonly environment: Environment
+  /** `complete`, or `incomplete` when the run stopped early (the app died); `error` says why. */
+  readonly status: 'complete' | 'incomplete'
+  readonly error?: string
+  readonly entries: readonly EntryResult[]
+}
+
+/** The key of an entry: `list users @ 10 conn`, `create user @ 200 req/s`. */
+export function entryKey(scenario: string, level: { readonly connections: number; readonly rate?: number }): string {
+  return level.rate === undefined ? `${scenario} @ ${level.connections} conn` : `${scenario} @ ${level.rate} req/s`
+}
