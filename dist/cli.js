@@ -11098,7 +11098,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http = (
+    var http2 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -11111,7 +11111,7 @@ var require_schemes = __commonJS({
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http.domainHost,
+        domainHost: http2.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -11155,7 +11155,7 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http,
+        http: http2,
         https,
         ws,
         wss,
@@ -36970,7 +36970,7 @@ var require_form_data = __commonJS({
     var CombinedStream = require_combined_stream();
     var util = __require("util");
     var path6 = __require("path");
-    var http = __require("http");
+    var http2 = __require("http");
     var https = __require("https");
     var parseUrl = __require("url").parse;
     var fs = __require("fs");
@@ -37245,7 +37245,7 @@ var require_form_data = __commonJS({
       if (options.protocol === "https:") {
         request = https.request(options);
       } else {
-        request = http.request(options);
+        request = http2.request(options);
       }
       this.getLength(function(err, length) {
         if (err && err !== "Unknown stream") {
@@ -45705,9 +45705,8 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 var TICK_MS = 10;
 var PAGE_BYTES = 4096;
-function readLinux(pgid) {
-  let cpuMs = 0;
-  let rssBytes = 0;
+function groupStats(pgid) {
+  const members = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     let stat;
@@ -45717,11 +45716,27 @@ function readLinux(pgid) {
       continue;
     }
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) !== pgid) continue;
+    if (Number(fields[2]) === pgid) members.push(fields);
+  }
+  return members;
+}
+function readLinux(pgid) {
+  let cpuMs = 0;
+  let rssBytes = 0;
+  for (const fields of groupStats(pgid)) {
     cpuMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
     rssBytes += Number(fields[21]) * PAGE_BYTES;
   }
   return { cpuMs, rssBytes };
+}
+function groupRunning(pgid) {
+  if (process.platform === "linux") return groupStats(pgid).some((fields) => fields[0] !== "Z" && fields[0] !== "X");
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 function parsePsTime(text) {
   const [days, clock] = text.includes("-") ? text.split("-") : ["0", text];
@@ -45799,6 +45814,7 @@ var GroupMonitor = class {
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdir, readFile as readFile2 } from "node:fs/promises";
+import http from "node:http";
 import net from "node:net";
 import path2 from "node:path";
 var live = /* @__PURE__ */ new Set();
@@ -45811,22 +45827,19 @@ function signalGroup(pgid, signal) {
     return false;
   }
 }
-function groupAlive(pgid) {
-  return signalGroup(pgid, 0);
-}
 function installHandlers() {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.on("exit", () => {
     for (const pgid of live) signalGroup(pgid, "SIGKILL");
   });
-  for (const signal of ["SIGINT", "SIGTERM"]) {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
     process.once(signal, () => {
-      for (const pgid of live) signalGroup(pgid, "SIGTERM");
-      process.stderr.write(`
+      if (live.size > 0) process.stderr.write(`
 cannonade: interrupted (${signal}); stopping the app
 `);
-      process.exit(130);
+      for (const pgid of live) signalGroup(pgid, "SIGTERM");
+      process.exit(code);
     });
   }
 }
@@ -45898,9 +45911,9 @@ async function startApp(app, probeUrl, logFile) {
   const stop = async () => {
     signalGroup(pgid, "SIGTERM");
     const deadline = performance.now() + app.stopTimeoutMs;
-    while (groupAlive(pgid) && performance.now() < deadline) await sleep(25);
-    if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
-    while (groupAlive(pgid)) await sleep(10);
+    while (groupRunning(pgid) && performance.now() < deadline) await sleep(25);
+    if (groupRunning(pgid)) signalGroup(pgid, "SIGKILL");
+    while (groupRunning(pgid)) await sleep(10);
     await Promise.race([exited, sleep(1e3)]);
     live.delete(pgid);
   };
@@ -45912,6 +45925,16 @@ async function startApp(app, probeUrl, logFile) {
     logTail: (lines) => tailOf(logFile, lines),
     stop: () => stopping ??= stop()
   };
+}
+function probe(url) {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent: false, headers: { connection: "close" }, timeout: 1e3 }, (response) => {
+      response.resume();
+      response.once("end", () => resolve(response.statusCode ?? 0));
+    });
+    request.once("timeout", () => request.destroy(new Error("no answer within 1 s")));
+    request.once("error", reject);
+  });
 }
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -45926,12 +45949,11 @@ async function waitUntilReady(app, plan, baseUrl) {
       throw new AppError(`the app exited (${describeExit(exit)}) before it was ready at ${url}`, await app.logTail());
     }
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1e3) });
-      await response.arrayBuffer();
-      if (plan.readyUrl === void 0 || response.status >= 200 && response.status < 300) return;
-      last = `it answered ${response.status}`;
+      const status = await probe(url);
+      if (plan.readyUrl === void 0 || status >= 200 && status < 300) return;
+      last = `it answered ${status}`;
     } catch (error) {
-      last = errorMessage(error instanceof Error && error.cause instanceof Error ? error.cause : error);
+      last = errorMessage(error);
     }
     if (performance.now() >= deadline) {
       throw new AppError(
@@ -46323,7 +46345,8 @@ async function measure(plan, options) {
             shouldAbort: () => app?.exit() !== void 0
           }
         );
-        if (app !== void 0 && app.exit() !== void 0) {
+        const silent = measurement.responses === 0 && measurement.errors > 0;
+        if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {
           throw await diedError(app, `round ${round} of "${entry.key}"`);
         }
         const result = assessRound(measurement, {

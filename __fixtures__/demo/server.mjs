@@ -2,6 +2,7 @@
 // benchmark and the end-to-end tests slow down on purpose:
 //   DEMO_SLOWDOWN=25%          makes the slowable routes 25 % more expensive
 //   DEMO_SLOW_ROUTES=cpu,delay limits that to some routes (default: all of cpu, delay, tail, search)
+//   DEMO_EXIT_AFTER=1500       exits with code 70 that many ms after it starts listening (a crash)
 import http from 'node:http'
 
 const port = Number(process.env.PORT ?? 3917)
@@ -59,5 +60,14 @@ const server = http.createServer((req, res) => {
   else route(req, res)
 })
 server.keepAliveTimeout = 30_000
-server.listen(port, '127.0.0.1', () => console.log(`demo app listening on http://127.0.0.1:${port}`))
+server.listen(port, '127.0.0.1', () => {
+  console.log(`demo app listening on http://127.0.0.1:${port}`)
+  const exitAfter = Number(process.env.DEMO_EXIT_AFTER ?? 0)
+  if (exitAfter > 0) {
+    setTimeout(() => {
+      console.error('demo app: crashing on purpose (DEMO_EXIT_AFTER)')
+      process.exit(70)
+    }, exitAfter)
+  }
+})
 process.on('SIGTERM', () => server.close(() => process.exit(0)))

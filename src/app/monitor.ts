@@ -17,9 +17,9 @@ export interface Usage {
 const TICK_MS = 10
 const PAGE_BYTES = 4096
 
-function readLinux(pgid: number): { cpuMs: number; rssBytes: number } {
-  let cpuMs = 0
-  let rssBytes = 0
+/** The /proc/PID/stat fields after the command name, for every process in a group (Linux only). */
+function groupStats(pgid: number): string[][] {
+  const members: string[][] = []
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
     let stat: string
@@ -30,11 +30,34 @@ function readLinux(pgid: number): { cpuMs: number; rssBytes: number } {
     }
     // The command name is in parentheses and may hold spaces; fields after it are fixed.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    if (Number(fields[2]) !== pgid) continue
+    if (Number(fields[2]) === pgid) members.push(fields)
+  }
+  return members
+}
+
+function readLinux(pgid: number): { cpuMs: number; rssBytes: number } {
+  let cpuMs = 0
+  let rssBytes = 0
+  for (const fields of groupStats(pgid)) {
     cpuMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS
     rssBytes += Number(fields[21]) * PAGE_BYTES
   }
   return { cpuMs, rssBytes }
+}
+
+/**
+ * Whether any process of the group is still running. A process that has exited but not yet been
+ * reaped (a zombie: its parent, often init, collects it later) still answers kill(0), so on Linux
+ * the process states are read instead.
+ */
+export function groupRunning(pgid: number): boolean {
+  if (process.platform === 'linux') return groupStats(pgid).some((fields) => fields[0] !== 'Z' && fields[0] !== 'X')
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** `[[dd-]hh:]mm:ss[.cc]` as ps prints cputime, in ms. */

@@ -3,10 +3,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
+import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
 import type { AppPlan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
+import { groupRunning } from './monitor.js'
 import { AppError, errorMessage } from '../errors.js'
 
 /** How the app's process ended. */
@@ -34,17 +36,13 @@ export interface RunningApp {
 const live = new Set<number>()
 let handlersInstalled = false
 
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pgid, signal)
     return true
   } catch {
     return false // ESRCH: no process left in the group
   }
-}
-
-function groupAlive(pgid: number): boolean {
-  return signalGroup(pgid, 0)
 }
 
 function installHandlers(): void {
@@ -54,11 +52,11 @@ function installHandlers(): void {
   process.on('exit', () => {
     for (const pgid of live) signalGroup(pgid, 'SIGKILL')
   })
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => {
+      if (live.size > 0) process.stderr.write(`\ncannonade: interrupted (${signal}); stopping the app\n`)
       for (const pgid of live) signalGroup(pgid, 'SIGTERM')
-      process.stderr.write(`\ncannonade: interrupted (${signal}); stopping the app\n`)
-      process.exit(130)
+      process.exit(code)
     })
   }
 }
@@ -140,9 +138,9 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   const stop = async (): Promise<void> => {
     signalGroup(pgid, 'SIGTERM')
     const deadline = performance.now() + app.stopTimeoutMs
-    while (groupAlive(pgid) && performance.now() < deadline) await sleep(25)
-    if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL')
-    while (groupAlive(pgid)) await sleep(10)
+    while (groupRunning(pgid) && performance.now() < deadline) await sleep(25)
+    if (groupRunning(pgid)) signalGroup(pgid, 'SIGKILL')
+    while (groupRunning(pgid)) await sleep(10)
     await Promise.race([exited, sleep(1000)])
     live.delete(pgid)
   }
@@ -154,6 +152,19 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
     logTail: (lines) => tailOf(logFile, lines),
     stop: () => (stopping ??= stop()),
   }
+}
+
+// One GET on a fresh connection that is closed afterwards: a kept-alive probe connection would hold
+// up a server's graceful shutdown and be counted against its resources.
+function probe(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent: false, headers: { connection: 'close' }, timeout: 1000 }, (response) => {
+      response.resume()
+      response.once('end', () => resolve(response.statusCode ?? 0))
+    })
+    request.once('timeout', () => request.destroy(new Error('no answer within 1 s')))
+    request.once('error', reject)
+  })
 }
 
 function sleep(ms: number): Promise<void> {
@@ -174,12 +185,11 @@ export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: st
       throw new AppError(`the app exited (${describeExit(exit)}) before it was ready at ${url}`, await app.logTail())
     }
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) })
-      await response.arrayBuffer()
-      if (plan.readyUrl === undefined || (response.status >= 200 && response.status < 300)) return
-      last = `it answered ${response.status}`
+      const status = await probe(url)
+      if (plan.readyUrl === undefined || (status >= 200 && status < 300)) return
+      last = `it answered ${status}`
     } catch (error) {
-      last = errorMessage(error instanceof Error && error.cause instanceof Error ? error.cause : error)
+      last = errorMessage(error)
     }
     if (performance.now() >= deadline) {
       throw new AppError(

@@ -2,7 +2,7 @@
 // entries so slow drift of the machine (thermal, noisy neighbours) spreads evenly over all of them.
 import path from 'node:path'
 import { GroupMonitor } from '../app/monitor.js'
-import { diedError, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
+import { diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { AppError, errorMessage } from '../errors.js'
 import { currentEnvironment } from '../results/environment.js'
@@ -82,7 +82,10 @@ export async function measure(plan: Plan, options: MeasureOptions): Promise<Meas
             shouldAbort: () => app?.exit() !== undefined,
           },
         )
-        if (app !== undefined && app.exit() !== undefined) {
+        // The main process may outlive the server (a shell or supervisor that keeps running), so a
+        // round without a single answer also checks whether anything still listens.
+        const silent = measurement.responses === 0 && measurement.errors > 0
+        if (app !== undefined && (app.exit() !== undefined || (silent && !(await isListening(plan.baseUrl))))) {
           throw await diedError(app, `round ${round} of "${entry.key}"`)
         }
         const result = assessRound(measurement, {

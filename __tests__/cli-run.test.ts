@@ -1,0 +1,83 @@
+// `cannonade run` from the committed bundle, as a user runs it: exit codes, the table, results.json.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseResults } from '../src/results/io.js'
+import { cli } from './helpers/run-node.js'
+import { freePort } from './helpers/ports.js'
+
+let dir = ''
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-run-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function writeConfig(name: string, extra: { env?: string; thresholds?: string } = {}): Promise<string> {
+  const port = await freePort()
+  const file = path.join(dir, name)
+  await writeFile(
+    file,
+    [
+      'app:',
+      '  command: node server.mjs',
+      `  cwd: ${JSON.stringify(path.resolve('__fixtures__/demo'))}`,
+      `  env: { PORT: "${port}"${extra.env ?? ''} }`,
+      `  ready: http://127.0.0.1:${port}/health`,
+      `baseUrl: http://127.0.0.1:${port}`,
+      'defaults: { connections: 2 }',
+      'scenarios:',
+      `  - { name: users, path: /users, thresholds: { ${extra.thresholds ?? 'p99: { max: 1s }'} } }`,
+      '  - { name: search, path: /search, tags: [cpu] }',
+    ].join('\n'),
+  )
+  return file
+}
+
+describe('cannonade run', () => {
+  it('measures, prints the table with sub-millisecond values and writes valid results', async () => {
+    const config = await writeConfig('ok.yml')
+    const out = path.join(dir, 'ok')
+    const result = await cli(['run', '--config', config, '--out', out, '--quick'])
+    expect(result.stderr).toContain('[1/2] users @ 2 conn  round 1/1')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/\| users +\| +2 conn \|/)
+    expect(result.stdout).toMatch(/0\.\d{3} ms/)
+    const results = parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
+    expect(results.entries.map((e) => e.key)).toEqual(['users @ 2 conn', 'search @ 2 conn'])
+    expect(results.status).toBe('complete')
+  })
+
+  it('exits 1 when a fail threshold is violated, and still writes results', async () => {
+    const config = await writeConfig('strict.yml', { thresholds: 'p50: { max: 0.001ms }, rps: { min: 100000000, severity: warn }' })
+    const out = path.join(dir, 'strict')
+    const result = await cli(['run', '--config', config, '--out', out, '--quick', '--scenario', 'users'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/FAIL {2}users @ 2 conn: p50 0\.\d{3} ms is above the limit 0\.001 ms/)
+    expect(result.stdout).toMatch(/WARN {2}users @ 2 conn: rps .* is below the minimum 100,000,000 req\/s/)
+    expect(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')).entries).toHaveLength(1)
+  })
+
+  it('exits 3 with the log quoted when the app crashes, keeping the finished rounds', async () => {
+    const config = await writeConfig('crash.yml', { env: ', DEMO_EXIT_AFTER: "3000"' })
+    const out = path.join(dir, 'crash')
+    const result = await cli(['run', '--config', config, '--out', out, '--rounds', '5', '--duration', '200ms'])
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain('crashing on purpose')
+    const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as { status: string; entries: unknown[] }
+    expect(results.status).toBe('incomplete')
+    expect(results.entries.length).toBeGreaterThan(0)
+  })
+
+  it('exits 2 for a scenario or tag that does not exist, or a bad flag value', async () => {
+    const config = await writeConfig('filter.yml')
+    const missing = await cli(['run', '--config', config, '--scenario', 'nope'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('--scenario: no scenario named "nope"')
+    expect((await cli(['run', '--config', config, '--tag', 'gpu'])).code).toBe(2)
+    const rounds = await cli(['run', '--config', config, '--rounds', 'many'])
+    expect(rounds.stderr).toContain('--rounds: must be a positive integer, got "many"')
+  })
+})

@@ -1,0 +1,205 @@
+// Measurement against a real server process: the demo app started by Cannonade itself, driven by the
+// real autocannon over loopback. Rounds are short (a few hundred ms) so the file stays quick.
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { groupRunning } from '../../src/app/monitor.js'
+import { parsePlan } from '../../src/config/load.js'
+import type { Plan } from '../../src/config/plan.js'
+import { AppError } from '../../src/errors.js'
+import { decodeHistogram } from '../../src/load/histogram.js'
+import { measure } from '../../src/load/schedule.js'
+import { parseResults } from '../../src/results/io.js'
+import { freePort } from '../helpers/ports.js'
+
+const demoDir = path.resolve('__fixtures__/demo')
+let outDir = ''
+
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-measure-'))
+})
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true })
+})
+
+/** A plan that starts the demo app on a free port with extra env, and the given scenarios. */
+async function demoPlan(scenarios: string, options: { env?: string; app?: string; defaults?: string } = {}): Promise<Plan> {
+  const port = await freePort()
+  const text = [
+    'app:',
+    `  command: ${JSON.stringify(options.app ?? 'node server.mjs')}`,
+    `  env: { PORT: "${port}"${options.env === undefined ? '' : `, ${options.env}`} }`,
+    `  ready: http://127.0.0.1:${port}/health`,
+    '  readyTimeout: 5s',
+    '  stopTimeout: 2s',
+    `baseUrl: http://127.0.0.1:${port}`,
+    `defaults: ${options.defaults ?? '{ duration: 300ms, warmup: 100ms, rounds: 2, connections: 2 }'}`,
+    'scenarios:',
+    scenarios,
+  ].join('\n')
+  return parsePlan(text, 'test.yml', demoDir)
+}
+
+describe('measuring the demo app', () => {
+  it('records sub-millisecond latency in microseconds and writes results that validate', async () => {
+    const plan = await demoPlan('  - { name: users, path: /users, connections: 1 }')
+    const { results, failure } = await measure(plan, { outDir })
+    expect(failure).toBeUndefined()
+    const [entry] = results.entries
+    expect(entry?.key).toBe('users @ 1 conn')
+    expect(entry?.rounds).toHaveLength(2)
+    expect(entry?.validRounds).toBe(2)
+    // A loopback GET of a small JSON answers well under a millisecond; autocannon alone would say 0.
+    expect(entry?.latencyUs.p50).toBeGreaterThan(0)
+    expect(entry?.latencyUs.p50).toBeLessThan(1000)
+    expect(entry?.rounds.some((r) => r.latencyUs.p50 % 1000 !== 0)).toBe(true)
+    expect(entry?.rps).toBeGreaterThan(100)
+    expect(entry?.server?.cpuPercent).toBeGreaterThan(0)
+    expect(entry?.server?.rssMaxBytes).toBeGreaterThan(10 * 1024 * 1024)
+    expect(() => parseResults(JSON.parse(JSON.stringify(results)), 'results.json')).not.toThrow()
+    expect(await readFile(path.join(outDir, 'app.log'), 'utf8')).toContain('demo app listening')
+  })
+
+  it('corrects coordinated omission with the per-connection interval, without inflating counts', async () => {
+    // /delay answers in 20 ms. At 40 req/s over 2 connections each connection sends every 50 ms, so
+    // nothing is omitted and every response is recorded exactly once.
+    const paced = await demoPlan('  - { name: paced, path: /delay, rate: 40, connections: 2, duration: 1s }', {
+      defaults: '{ warmup: 200ms, rounds: 1 }',
+    })
+    const [entry] = (await measure(paced, { outDir })).results.entries
+    const round = entry?.rounds[0]
+    expect(round?.valid).toBe(true)
+    expect(round?.rps).toBeGreaterThan(28)
+    expect(round?.rps).toBeLessThan(52)
+    expect(decodeHistogram(round?.histogram ?? '').totalCount).toBe(round?.ok)
+    expect(entry?.latencyUs.p99).toBeGreaterThanOrEqual(20_000)
+  })
+
+  it('flags an open-loop round that cannot reach its rate, and corrects with the right interval', async () => {
+    // One connection at 100 req/s must send every 10 ms, but each answer takes 20 ms: half the
+    // intended requests are never sent. The correction adds one value per response (20 ms late by one
+    // 10 ms interval); autocannon's 1 ms interval would add about twenty.
+    const overloaded = await demoPlan('  - { name: slow, path: /delay, rate: 100, connections: 1, duration: 1s }', {
+      defaults: '{ warmup: 100ms, rounds: 1 }',
+    })
+    const [entry] = (await measure(overloaded, { outDir })).results.entries
+    const round = entry?.rounds[0]
+    expect(round?.valid).toBe(false)
+    expect(round?.problems.join()).toMatch(/reached \d+ of the target 100 req\/s/)
+    const recorded = decodeHistogram(round?.histogram ?? '').totalCount
+    expect(recorded).toBeGreaterThanOrEqual(round?.ok ?? 0)
+    expect(recorded).toBeLessThanOrEqual(2 * (round?.ok ?? 0) + 2)
+  })
+
+  it('counts responses that miss the expectation as errors and invalidates the round', async () => {
+    const plan = await demoPlan(
+      [
+        '  - { name: wrong status, method: POST, path: /users, body: { name: x }, expect: { status: 200 } }',
+        '  - { name: wrong body, path: /users, expect: { body: nobody-by-this-name } }',
+        '  - name: two steps',
+        '    requests:',
+        '      - { path: /users }',
+        '      - { method: POST, path: /users, body: { name: ada }, expect: { status: 201, body: { matches: "\\"name\\":\\"ada\\"" } } }',
+      ].join('\n'),
+      { defaults: '{ duration: 300ms, warmup: 100ms, rounds: 1, connections: 2 }' },
+    )
+    const { results } = await measure(plan, { outDir })
+    const [status, body, steps] = results.entries
+    expect(status?.rounds[0]?.unexpectedStatus).toBeGreaterThan(0)
+    expect(status?.rounds[0]?.ok).toBe(0)
+    expect(status?.validRounds).toBe(0)
+    expect(status?.rounds[0]?.statusCodes['201']).toBeGreaterThan(0)
+    expect(body?.rounds[0]?.bodyMismatches).toBeGreaterThan(0)
+    expect(body?.errorRate).toBe(1)
+    expect(steps?.validRounds).toBe(1)
+    expect(steps?.errorRate).toBe(0)
+    expect(steps?.rounds[0]?.statusCodes).toMatchObject({ '200': expect.any(Number), '201': expect.any(Number) })
+  })
+
+  it('reports memory growth across rounds of a leaking endpoint', async () => {
+    // Each /leak request keeps 16 KB; 2,000 req/s for 3 rounds of 300 ms holds about 29 MB more.
+    const plan = await demoPlan('  - { name: leak, path: /leak, rate: 2000, connections: 10 }', {
+      defaults: '{ duration: 300ms, warmup: 50ms, rounds: 3 }',
+    })
+    const [entry] = (await measure(plan, { outDir })).results.entries
+    const ends = entry?.rounds.map((r) => r.server?.rssEndBytes ?? 0) ?? []
+    expect(ends[2]).toBeGreaterThan(ends[0] ?? Infinity)
+    expect(entry?.server?.rssGrowthBytes).toBeGreaterThan(8 * 1024 * 1024)
+  })
+})
+
+describe('when the app cannot be measured', () => {
+  it('fails with the log quoted when the app exits at start', async () => {
+    const plan = await demoPlan('  - { name: users, path: /users }', { app: 'echo "config error: DATABASE_URL is not set" && exit 4' })
+    const { results, failure } = await measure(plan, { outDir })
+    expect(failure).toBeInstanceOf(AppError)
+    expect(failure?.message).toContain('the app exited (exit code 4) before it was ready')
+    expect(failure?.message).toContain('| config error: DATABASE_URL is not set')
+    expect(results.status).toBe('incomplete')
+    expect(results.entries).toEqual([])
+  })
+
+  it('fails with the last answer when the app never gets ready', async () => {
+    const port = await freePort()
+    const plan = parsePlan(
+      [
+        'app:',
+        '  command: node server.mjs',
+        `  env: { PORT: "${port}" }`,
+        `  ready: http://127.0.0.1:${port}/not-a-health-check`,
+        '  readyTimeout: 1s',
+        `baseUrl: http://127.0.0.1:${port}`,
+        'scenarios: [{ name: users, path: /users }]',
+      ].join('\n'),
+      'test.yml',
+      demoDir,
+    )
+    const started = performance.now()
+    const { failure } = await measure(plan, { outDir })
+    expect(failure?.message).toMatch(/was not ready at http:\/\/127\.0\.0\.1:\d+\/not-a-health-check within 1s \(it answered 404\)/)
+    expect(failure?.message).toContain('| demo app listening')
+    expect(performance.now() - started).toBeLessThan(5000)
+  })
+
+  it('keeps the finished rounds, quotes the log and leaves no process behind when the app dies mid-run', async () => {
+    const pidFile = path.join(outDir, 'app.pid')
+    const plan = await demoPlan('  - { name: users, path: /users }\n  - { name: search, path: /search }', {
+      app: `echo $$ > ${pidFile}; node server.mjs & node -e "setInterval(() => {}, 1000)"; wait`,
+      env: 'DEMO_EXIT_AFTER: "1500"',
+      defaults: '{ duration: 300ms, warmup: 50ms, rounds: 10, connections: 2 }',
+    })
+    const { results, failure } = await measure(plan, { outDir })
+    expect(failure).toBeInstanceOf(AppError)
+    expect(failure?.message).toMatch(/the app (exited \(exit code 70\)|stopped answering) during round \d+ of "(users|search) @ 2 conn"/)
+    expect(results.status).toBe('incomplete')
+    const finished = results.entries.reduce((sum, e) => sum + e.rounds.length, 0)
+    expect(finished).toBeGreaterThan(0)
+    expect(finished).toBeLessThan(20)
+    expect(results.error).toContain('crashing on purpose')
+    const pgid = Number(await readFile(pidFile, 'utf8'))
+    expect(groupRunning(pgid)).toBe(false)
+  })
+
+  it('refuses to start when the port is already taken by another server', async () => {
+    const squatter = http.createServer((_, res) => res.end('not your app'))
+    const port = await new Promise<number>((resolve) =>
+      squatter.listen(0, '127.0.0.1', () => {
+        const address = squatter.address()
+        resolve(typeof address === 'object' && address !== null ? address.port : 0)
+      }),
+    )
+    try {
+      const plan = parsePlan(
+        `app: { command: node server.mjs, env: { PORT: "${port}" } }\nbaseUrl: http://127.0.0.1:${port}\nscenarios: [{ name: a, path: / }]`,
+        'test.yml',
+        demoDir,
+      )
+      const { failure } = await measure(plan, { outDir })
+      expect(failure?.message).toContain(`port ${port} on 127.0.0.1 is already in use`)
+    } finally {
+      squatter.close()
+    }
+  })
+})
