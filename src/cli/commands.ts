@@ -1,5 +1,6 @@
 // The registry of CLI commands; each lives in its own file.
 import type { Command } from './command.js'
+import { compareCommand } from './compare.js'
 import { runCommand } from './run.js'
 import { validateCommand } from './validate.js'
 
@@ -7,4 +8,5 @@ import { validateCommand } from './validate.js'
 export const commands: Readonly<Record<string, Command>> = {
   run: runCommand,
   validate: validateCommand,
+  compare: compareCommand,
 }

@@ -247,28 +247,50 @@ export function bootstrapRatio(
     return { estimate, low: NaN, high: NaN, resamples: 0, confidence }
   }
 
-  const random = seededRandom(opts.seed)
+  return { estimate, ...bootstrapInterval(base, head, opts.seed, resamples, confidence, (b, h) => h / b), resamples, confidence }
+}
+
+/** Percentile interval of combine(median(base*), median(head*)) over independent resamples. */
+function bootstrapInterval(
+  base: readonly number[],
+  head: readonly number[],
+  seed: string,
+  resamples: number,
+  confidence: number,
+  combine: (baseMedian: number, headMedian: number) => number,
+): { low: number; high: number } {
+  const random = seededRandom(seed)
   const baseScratch = new Float64Array(base.length)
   const headScratch = new Float64Array(head.length)
-  const ratios = new Float64Array(resamples)
+  const values = new Float64Array(resamples)
   for (let r = 0; r < resamples; r++) {
     const b = resampledMedian(base, random, baseScratch)
     const h = resampledMedian(head, random, headScratch)
-    ratios[r] = h / b
+    values[r] = combine(b, h)
   }
-  if (ratios.some(Number.isNaN)) {
-    return { estimate, low: NaN, high: NaN, resamples, confidence }
-  }
-  ratios.sort()
-  const sorted = Array.from(ratios)
+  if (values.some(Number.isNaN)) return { low: NaN, high: NaN }
+  values.sort()
+  const sorted = Array.from(values)
   const alpha = 1 - confidence
-  return {
-    estimate,
-    low: quantile(sorted, alpha / 2),
-    high: quantile(sorted, 1 - alpha / 2),
-    resamples,
-    confidence,
-  }
+  return { low: quantile(sorted, alpha / 2), high: quantile(sorted, 1 - alpha / 2) }
+}
+
+/**
+ * Difference of medians head − base with a percentile bootstrap interval, for metrics whose baseline
+ * is often exactly 0 (an error rate), where a ratio says nothing. Same resampling and seeding as
+ * {@link bootstrapRatio}; `estimate`, `low` and `high` are differences, not ratios.
+ */
+export function bootstrapDifference(
+  base: readonly number[],
+  head: readonly number[],
+  opts: BootstrapOptions,
+): RatioEstimate {
+  const resamples = opts.resamples ?? DEFAULT_RESAMPLES
+  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE
+  requireNonEmpty(base, 'bootstrapDifference base')
+  requireNonEmpty(head, 'bootstrapDifference head')
+  const estimate = median(head) - median(base)
+  return { estimate, ...bootstrapInterval(base, head, opts.seed, resamples, confidence, (b, h) => h - b), resamples, confidence }
 }
 
 /** Result of a two-sided Mann-Whitney U test. */

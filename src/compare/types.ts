@@ -59,6 +59,10 @@ export interface EntryComparison {
   readonly metrics: readonly MetricComparison[]
   /** Absolute threshold violations of the head run (checked whatever the status). */
   readonly violations: readonly Violation[]
+  /** The scenario was edited since the baseline: its regressions warn instead of failing. */
+  readonly definitionChanged?: boolean
+  /** This run's headline numbers, for entries shown without a comparison (new, no baseline). */
+  readonly current?: { readonly rps: number; readonly errorRate: number }
   /** Latency percentiles of base and head for the chart, µs (absent when there is no base). */
   readonly percentiles?: {
     readonly base?: Readonly<Record<'p50' | 'p90' | 'p99' | 'p999', number>>

@@ -104,7 +104,7 @@ function summariseServer(rounds: readonly RoundResult[]): ServerSummary | undefi
  * `validRounds: 0`.
  */
 export function summariseEntry(
-  identity: Pick<EntryResult, 'key' | 'scenario' | 'tags' | 'connections' | 'rate' | 'pipelining' | 'thresholds' | 'regression'>,
+  identity: Pick<EntryResult, 'key' | 'scenario' | 'tags' | 'connections' | 'rate' | 'pipelining' | 'definitionHash' | 'thresholds' | 'regression'>,
   rounds: readonly RoundResult[],
 ): EntryResult {
   const valid = rounds.filter((r) => r.valid)
@@ -120,6 +120,7 @@ export function summariseEntry(
     connections: identity.connections,
     ...(identity.rate === undefined ? {} : { rate: identity.rate }),
     pipelining: identity.pipelining,
+    definitionHash: identity.definitionHash,
     rounds,
     rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),
     latencyUs: summarise(merged),

@@ -1,5 +1,6 @@
 // A whole measurement run: start the app, then round after round, interleaved round-robin across
 // entries so slow drift of the machine (thermal, noisy neighbours) spreads evenly over all of them.
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { GroupMonitor } from '../app/monitor.js'
 import { diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
@@ -44,6 +45,16 @@ export interface Measured {
   readonly results: Results
   /** Set when the app could not be started or died; results then hold the rounds finished before. */
   readonly failure?: AppError
+}
+
+/**
+ * Hash of what an entry sends and how: a baseline entry with another hash measured something else
+ * (another path, body, duration), so its comparison is only indicative.
+ */
+export function definitionHash(entry: Entry): string {
+  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs } = entry.scenario
+  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs }
+  return createHash('sha256').update(JSON.stringify(defined)).digest('hex').slice(0, 16)
 }
 
 /** The entries of a plan, in config order. */
@@ -127,6 +138,7 @@ export async function measure(plan: Plan, options: MeasureOptions): Promise<Meas
             connections: entry.level.connections,
             ...(entry.level.rate === undefined ? {} : { rate: entry.level.rate }),
             pipelining: entry.scenario.pipelining,
+            definitionHash: definitionHash(entry),
             thresholds: entry.scenario.thresholds,
             regression: entry.scenario.regression,
           },

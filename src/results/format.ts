@@ -80,6 +80,8 @@ export interface EntryResult {
   readonly connections: number
   readonly rate?: number
   readonly pipelining: number
+  /** Hash of what this entry sends (requests, load, durations); differs when the scenario was edited. */
+  readonly definitionHash: string
   readonly rounds: readonly RoundResult[]
   /** Median of the valid rounds' rps. */
   readonly rps: number

@@ -1,0 +1,56 @@
+// `cannonade compare` from the committed bundle, on results files written to disk.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { syntheticResults, type SyntheticEntry } from '../__fixtures__/results/build.js'
+import { cli } from './helpers/run-node.js'
+
+const search: SyntheticEntry = { scenario: 'search', rps: [5000, 5050, 4980, 5020, 4990], p50Us: [1000, 1010, 995, 1005, 990] }
+const users: SyntheticEntry = { scenario: 'list users', rps: [9000, 9050, 8980, 9020, 8990], p50Us: [100, 101, 99, 100, 100] }
+
+let dir = ''
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-compare-'))
+  const write = (name: string, data: unknown): Promise<void> => writeFile(path.join(dir, name), JSON.stringify(data))
+  await write('base.json', syntheticResults([users, search], { sha: 'base' }))
+  await write('same.json', syntheticResults([users, search], { sha: 'same' }))
+  const slower = { ...search, rps: search.rps.map((v) => v * 0.75), p50Us: search.p50Us.map((v) => v * 1.33) }
+  await write('slow.json', syntheticResults([users, slower], { sha: 'slow' }))
+  await write('v2.json', { ...syntheticResults([users]), schemaVersion: 2 })
+  await write('other-suite.json', syntheticResults([users], { suite: 'api' }))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('cannonade compare', () => {
+  it('passes two runs with no change', async () => {
+    const result = await cli(['compare', 'base.json', 'same.json'], { cwd: dir })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^PASS/)
+  })
+
+  it('fails a slowed route, names it, and writes the markdown and JSON reports', async () => {
+    const result = await cli(['compare', 'base.json', 'slow.json', '--markdown', 'out/report.md', '--json', 'out/comparison.json'], { cwd: dir })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/^FAIL/)
+    expect(result.stdout).toMatch(/search .*regression/)
+    expect(result.stdout).not.toMatch(/list users .*regression/)
+    const markdown = await readFile(path.join(dir, 'out/report.md'), 'utf8')
+    expect(markdown).toContain('search')
+    expect(markdown).toContain('❌')
+    const comparison = JSON.parse(await readFile(path.join(dir, 'out/comparison.json'), 'utf8')) as { outcome: string }
+    expect(comparison.outcome).toBe('fail')
+  })
+
+  it('exits 2 on a wrong schema version, another suite, a missing file or a wrong argument count', async () => {
+    const version = await cli(['compare', 'base.json', 'v2.json'], { cwd: dir })
+    expect(version.code).toBe(2)
+    expect(version.stderr).toContain('v2.json: schemaVersion 2 is not supported')
+    const suite = await cli(['compare', 'base.json', 'other-suite.json'], { cwd: dir })
+    expect(suite.stderr).toContain('is suite "api"')
+    expect((await cli(['compare', 'base.json', 'missing.json'], { cwd: dir })).code).toBe(2)
+    expect((await cli(['compare', 'base.json'], { cwd: dir })).code).toBe(2)
+  })
+})

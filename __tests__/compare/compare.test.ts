@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest'
+import { compare } from '../../src/compare/compare.js'
+import { parseResults } from '../../src/results/io.js'
+import { ENVIRONMENT, syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
+
+// Five rounds with about 1 % noise around 10,000 req/s and 200 µs.
+const steady: SyntheticEntry = {
+  scenario: 'list users',
+  rps: [10_000, 10_100, 9_950, 10_050, 9_900],
+  p50Us: [200, 202, 199, 201, 198],
+}
+
+function scaled(entry: SyntheticEntry, rpsFactor: number, latencyFactor: number): SyntheticEntry {
+  return { ...entry, rps: entry.rps.map((v) => v * rpsFactor), p50Us: entry.p50Us.map((v) => Math.round(v * latencyFactor)) }
+}
+
+describe('compare', () => {
+  it('builds results that validate against the results schema', () => {
+    expect(() => parseResults(JSON.parse(JSON.stringify(syntheticResults([steady]))), 'x.json')).not.toThrow()
+  })
+
+  it('passes an unchanged run, with every gated metric unchanged', () => {
+    const result = compare(syntheticResults([steady], { sha: 'base' }), syntheticResults([scaled(steady, 1.002, 1)], { sha: 'head' }))
+    expect(result.outcome).toBe('pass')
+    expect(result.findings).toEqual([])
+    const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
+    expect(rps?.verdict).toBe('unchanged')
+    expect(rps?.gated).toBe(true)
+    expect(rps?.low).toBeLessThan(0.02)
+  })
+
+  it('fails a 20 % throughput drop and names the entry, metric and change', () => {
+    const result = compare(syntheticResults([steady]), syntheticResults([scaled(steady, 0.8, 1)]))
+    expect(result.outcome).toBe('fail')
+    const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
+    expect(rps?.direction).toBe('higher-is-better')
+    expect(rps?.verdict).toBe('regression')
+    expect(rps?.change).toBeCloseTo(-0.2, 2)
+    expect(rps?.pValue).toBeCloseTo(2 / 252, 4)
+    expect(result.findings).toEqual([
+      expect.objectContaining({ severity: 'fail', kind: 'regression', entry: 'list users @ 10 conn', metric: 'rps' }),
+    ])
+    expect(result.findings[0]?.message).toMatch(/^list users @ 10 conn: rps regressed -20\.\d %/)
+  })
+
+  it('calls a 20 % latency drop an improvement, which never fails', () => {
+    const result = compare(syntheticResults([steady]), syntheticResults([scaled(steady, 1, 0.8)]))
+    expect(result.entries[0]?.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('improvement')
+    expect(result.outcome).toBe('pass')
+    expect(result.counts.improvements).toBeGreaterThan(0)
+  })
+
+  it('labels but does not gate a metric without a tolerance', () => {
+    const head = { ...scaled(steady, 1, 1), cpuUsPerRequest: [150, 151, 149, 150, 152] }
+    const result = compare(syntheticResults([steady]), syntheticResults([head]))
+    const cpu = result.entries[0]?.metrics.find((m) => m.metric === 'cpu')
+    expect(cpu?.verdict).toBe('regression')
+    expect(cpu?.gated).toBe(false)
+    expect(result.outcome).toBe('pass')
+  })
+
+  it('uses the severity of the tolerance: a warn-level regression warns', () => {
+    const head = { ...scaled(steady, 0.8, 1), regression: [{ metric: 'rps' as const, tolerance: 0.05, severity: 'warn' as const }] }
+    const result = compare(syntheticResults([steady]), syntheticResults([head]))
+    expect(result.outcome).toBe('warn')
+  })
+
+  it('stays inconclusive, never failing, when the noise is larger than the tolerance', () => {
+    const noisy: SyntheticEntry = { scenario: 'list users', rps: [10_000, 8_000, 12_000, 9_000, 11_000], p50Us: [200, 160, 240, 180, 220] }
+    const result = compare(syntheticResults([noisy]), syntheticResults([scaled(noisy, 0.95, 1.05)]))
+    expect(result.entries[0]?.metrics.find((m) => m.metric === 'rps')?.verdict).toBe('inconclusive')
+    expect(result.outcome).toBe('pass')
+  })
+
+  it('is deterministic for the same inputs', () => {
+    const base = syntheticResults([steady], { sha: 'b' })
+    const head = syntheticResults([scaled(steady, 0.97, 1.03)], { sha: 'h' })
+    expect(compare(base, head)).toEqual(compare(base, head))
+  })
+
+  it('reports new and removed entries without failing', () => {
+    const result = compare(
+      syntheticResults([steady, { ...steady, scenario: 'old' }]),
+      syntheticResults([steady, { ...steady, scenario: 'brand new' }]),
+    )
+    expect(result.entries.map((e) => [e.key, e.status])).toEqual([
+      ['list users @ 10 conn', 'compared'],
+      ['brand new @ 10 conn', 'new'],
+      ['old @ 10 conn', 'removed'],
+    ])
+    expect(result.outcome).toBe('pass')
+  })
+
+  it('checks absolute thresholds with or without a baseline', () => {
+    const head = { ...steady, thresholds: [{ metric: 'p50' as const, bound: 'max' as const, limit: 150, severity: 'fail' as const }] }
+    const result = compare(undefined, syntheticResults([head]), { baselineMissing: 'no successful run on main has results yet' })
+    expect(result.baseline).toBeUndefined()
+    expect(result.baselineMissing).toContain('no successful run')
+    expect(result.entries[0]?.status).toBe('new')
+    expect(result.outcome).toBe('fail')
+    expect(result.findings[0]).toMatchObject({ kind: 'threshold', metric: 'p50', severity: 'fail' })
+  })
+
+  it('fails an entry none of whose rounds is valid', () => {
+    const broken = { ...steady, invalid: [0, 1, 2, 3, 4] }
+    const result = compare(syntheticResults([steady]), syntheticResults([broken]))
+    expect(result.entries[0]?.status).toBe('unmeasurable')
+    expect(result.findings[0]).toMatchObject({ kind: 'unmeasurable', severity: 'fail' })
+  })
+
+  it('leaves invalid rounds out of the comparison', () => {
+    // One wild invalid round would turn a clean comparison into a regression if it were counted.
+    const head = { ...steady, rps: [10_000, 10_100, 1_000, 10_050, 9_900], invalid: [2] }
+    const rps = compare(syntheticResults([steady]), syntheticResults([head])).entries[0]?.metrics.find((m) => m.metric === 'rps')
+    expect(rps?.headRounds).toBe(4)
+    expect(rps?.verdict).toBe('unchanged')
+  })
+
+  it('downgrades regressions to warnings when the baseline ran on another machine, and says so', () => {
+    const other = { ...ENVIRONMENT, cpuModel: 'Other CPU @ 2.1GHz' }
+    const result = compare(syntheticResults([steady], { environment: other }), syntheticResults([scaled(steady, 0.8, 1)]))
+    expect(result.baseline?.environmentDifferences).toEqual(['CPU Other CPU @ 2.1GHz vs Test CPU @ 3.0GHz'])
+    expect(result.baseline?.downgraded).toBe(true)
+    expect(result.findings[0]).toMatchObject({ kind: 'regression', severity: 'warn' })
+    expect(result.outcome).toBe('warn')
+  })
+
+  it('downgrades an edited scenario, and notes a changed config', () => {
+    const edited = { ...scaled(steady, 0.8, 1), definitionHash: 'edited' }
+    const result = compare(syntheticResults([steady]), syntheticResults([edited], { configHash: 'other' }))
+    expect(result.baseline?.configChanged).toBe(true)
+    expect(result.outcome).toBe('warn')
+  })
+
+  it('compares error rates as an absolute difference, even from a zero baseline', () => {
+    const head = { ...steady, errorRate: [0.03, 0.031, 0.029, 0.03, 0.032], regression: [{ metric: 'errorRate' as const, tolerance: 0.01, severity: 'fail' as const }] }
+    const result = compare(syntheticResults([steady]), syntheticResults([head]))
+    const errors = result.entries[0]?.metrics.find((m) => m.metric === 'errorRate')
+    expect(errors?.relative).toBe(false)
+    expect(errors?.change).toBeCloseTo(0.03, 3)
+    expect(errors?.verdict).toBe('regression')
+    expect(result.outcome).toBe('fail')
+  })
+
+  it('never calls a regression from a single round per side', () => {
+    const one = { scenario: 'quick', rps: [10_000], p50Us: [200] }
+    const result = compare(syntheticResults([one]), syntheticResults([scaled(one, 0.5, 2)]))
+    expect(result.entries[0]?.metrics.every((m) => m.verdict === 'inconclusive')).toBe(true)
+    expect(result.outcome).toBe('pass')
+  })
+})

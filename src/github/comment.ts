@@ -1,0 +1,68 @@
+// One sticky comment per suite: found by a hidden marker among the comments the token's own user
+// wrote, updated in place, created only when there is none.
+import type { Octokit } from './octokit.js'
+
+/** The hidden marker that identifies a suite's comment. */
+export function commentMarker(suite: string): string {
+  return `<!-- cannonade:${suite} -->`
+}
+
+/** What happened to the comment. */
+export interface CommentResult {
+  readonly action: 'created' | 'updated'
+  readonly id: number
+  readonly url: string
+}
+
+// The default GITHUB_TOKEN is an installation token: GET /user answers 403 and comments it writes
+// are by github-actions[bot].
+const ACTIONS_BOT = 'github-actions[bot]'
+
+/** The login comments written with this token appear under. */
+export async function tokenLogin(octokit: Octokit): Promise<string> {
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated()
+    return data.login
+  } catch (error) {
+    if (error instanceof Error && 'status' in error && (error.status === 403 || error.status === 401)) return ACTIONS_BOT
+    throw error
+  }
+}
+
+/** Finds the suite's comment on the issue: the first by `login` whose body carries the marker. */
+export async function findStickyComment(
+  octokit: Octokit,
+  target: { owner: string; repo: string; issueNumber: number },
+  marker: string,
+  login: string,
+): Promise<{ id: number; url: string } | undefined> {
+  const iterator = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issueNumber,
+    per_page: 100,
+  })
+  for await (const page of iterator) {
+    for (const comment of page.data) {
+      if (comment.user?.login === login && comment.body?.includes(marker) === true) return { id: comment.id, url: comment.html_url }
+    }
+  }
+  return undefined
+}
+
+/** Creates or updates the suite's comment. The body must start with the marker. */
+export async function upsertComment(
+  octokit: Octokit,
+  target: { owner: string; repo: string; issueNumber: number },
+  marker: string,
+  body: string,
+): Promise<CommentResult> {
+  const login = await tokenLogin(octokit)
+  const existing = await findStickyComment(octokit, target, marker, login)
+  if (existing !== undefined) {
+    const { data } = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body })
+    return { action: 'updated', id: data.id, url: data.html_url }
+  }
+  const { data } = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body })
+  return { action: 'created', id: data.id, url: data.html_url }
+}

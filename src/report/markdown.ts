@@ -1,0 +1,249 @@
+// The pull request comment (and job summary): GitHub-flavoured markdown from a comparison. Pure:
+// data in, string out. The words come from text.ts; this file escapes them and adds the markup.
+import { markdownTable } from 'markdown-table'
+import type { Comparison } from '../compare/types.js'
+import { regressionCharts } from './chart.js'
+import type { Notice, ReportRow, RowKind } from './text.js'
+import { footerFacts, headline, notices, plural, reportRows, verdictWord } from './text.js'
+
+/** GitHub rejects comments over 65,536 characters; the default leaves room for a marker and edits. */
+export const DEFAULT_MAX_LENGTH = 65_000
+
+/** How to render the comment. */
+export interface MarkdownOptions {
+  /**
+   * Upper bound on the length, in UTF-16 code units. That is never fewer than the code points
+   * GitHub counts, so staying under it in JavaScript's `length` is safe. Default {@link DEFAULT_MAX_LENGTH}.
+   */
+  readonly maxLength?: number
+  /** Hidden marker the sticky comment is found by, e.g. `<!-- cannonade:demo -->`; written verbatim as the first line. */
+  readonly marker?: string
+  readonly links?: {
+    /** URL of the workflow run. */
+    readonly run?: string
+    /** URL of the artifact with the full report and results. */
+    readonly artifact?: string
+  }
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
+
+/**
+ * Makes untrusted text (scenario names, keys, the suite, machine descriptions) inert inside a table
+ * cell, a paragraph or an HTML element of GitHub markdown: it renders as the same characters and
+ * cannot end a cell, open a tag or comment (or fake the sticky-comment marker), start a code span,
+ * emphasis, link, strikethrough or math, or notify anyone.
+ *
+ * - line breaks and tabs become spaces (a newline would end the table row);
+ * - control and bidirectional-override characters are dropped;
+ * - `&`, `<`, `>` become entities;
+ * - `\`, `` ` ``, `*`, `_`, `[`, `]`, `~`, `|`, `$` get a backslash (in a GFM table `\|` is how a cell holds a pipe);
+ * - `@` before a name character gets a zero-width joiner after it, so `@user` and `@org/team` are not mentions.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\r\n|[\r\n\u2028\u2029\t\v\f]/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c)
+    .replace(/[\\`*_[\]~|$]/g, '\\$&')
+    .replace(/@(?=[\w-])/g, '@\u200d')
+}
+
+const OUTCOME_EMOJI: Record<Comparison['outcome'], string> = { pass: '✅', warn: '⚠️', fail: '❌' }
+
+const VERDICT_EMOJI: Record<Exclude<RowKind, 'violation'>, string> = {
+  regression: '🔴',
+  improvement: '🟢',
+  unchanged: '⚪',
+  inconclusive: '🟡',
+  new: '🆕',
+  removed: '🗑️',
+  unmeasurable: '❔',
+}
+
+const ALERT: Record<Notice['level'], string> = { note: 'NOTE', warning: 'WARNING', caution: 'CAUTION' }
+
+const HEADER = ['Scenario', 'Load', 'Metric', 'Baseline → Current', 'Change (95 % CI)', 'Verdict']
+const ALIGN = ['l', 'r', 'l', 'r', 'r', 'l']
+
+function verdictCell(row: ReportRow): string {
+  const emoji = row.kind === 'violation' ? (row.severity === 'warn' ? '⚠️' : '❌') : VERDICT_EMOJI[row.kind]
+  return `${emoji} ${escapeMarkdown(verdictWord(row))}`
+}
+
+function rowCells(row: ReportRow, withDetail: boolean): string[] {
+  const detail = withDetail && row.detail !== '' ? `<br><sub>${escapeMarkdown(row.detail)}</sub>` : ''
+  return [
+    escapeMarkdown(row.scenario),
+    escapeMarkdown(row.load),
+    escapeMarkdown(row.metric),
+    escapeMarkdown(row.values),
+    `${escapeMarkdown(row.change)}${detail}`,
+    verdictCell(row),
+  ]
+}
+
+/**
+ * A table as its lines. Without aligned delimiters every line stands alone, so the table can be cut
+ * after any row and stays small (padding thousands of rows to the widest cell would double them).
+ */
+function tableLines(header: readonly string[], align: readonly string[], rows: readonly string[][]): string[] {
+  return markdownTable([[...header], ...rows], { align: [...align], alignDelimiters: false }).split('\n')
+}
+
+/** GitHub only renders a table inside an HTML block when blank lines separate them. */
+function details(summary: string, body: string): string {
+  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`
+}
+
+/** Only http(s) URLs, with the characters that would end a markdown link destination percent-encoded. */
+function safeUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return undefined
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined
+  return parsed.href.replace(/[()<>"'`|\\\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+}
+
+/** Everything the comment can contain, rendered once; the size budget then picks what to keep. */
+interface Parts {
+  readonly top: readonly string[]
+  readonly tableHead: readonly string[]
+  readonly tableRows: readonly string[]
+  readonly charts: readonly string[]
+  readonly collapsed: readonly { readonly block: string; readonly dropped: string }[]
+  readonly footer: string
+  readonly artifactLink: string | undefined
+}
+
+function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
+  const head = headline(comparison)
+  const top: string[] = []
+  if (options.marker !== undefined) top.push(options.marker)
+  top.push(
+    `${OUTCOME_EMOJI[head.outcome]} **${escapeMarkdown(head.title)}** in <code>${escapeMarkdown(head.suite)}</code> — ${escapeMarkdown(head.sentence)}`,
+  )
+  for (const notice of notices(comparison)) top.push(`> [!${ALERT[notice.level]}]\n> ${escapeMarkdown(notice.text)}`)
+
+  const rows = reportRows(comparison)
+  const [h = '', d = '', ...tableRows] = tableLines(
+    HEADER,
+    ALIGN,
+    rows.notable.map((r) => rowCells(r, true)),
+  )
+
+  const collapsed: { block: string; dropped: string }[] = []
+  if (rows.unchanged.length > 0) {
+    const summary = plural(rows.unchanged.length, 'unchanged metric')
+    const table = tableLines(HEADER, ALIGN, rows.unchanged.map((r) => rowCells(r, false))).join('\n')
+    collapsed.push({ block: details(summary, table), dropped: `${summary} not listed here` })
+  }
+  if (rows.measured.length > 0) {
+    const summary = `${plural(rows.measured.length, 'entry', 'entries')} measured without a baseline`
+    const cells = rows.measured.map((r) => [r.scenario, r.load, r.metric, r.values].map(escapeMarkdown))
+    const table = tableLines(['Scenario', 'Load', 'Metric', 'Current'], ['l', 'r', 'l', 'r'], cells).join('\n')
+    collapsed.push({ block: details(summary, table), dropped: `${summary} not listed here` })
+  }
+
+  const run = safeUrl(options.links?.run)
+  const artifact = safeUrl(options.links?.artifact)
+  const footerParts = footerFacts(comparison).map(escapeMarkdown)
+  if (run !== undefined) footerParts.push(`[workflow run](${run})`)
+  if (artifact !== undefined) footerParts.push(`[full report and results](${artifact})`)
+
+  return {
+    top,
+    tableHead: rows.notable.length > 0 ? [h, d] : [],
+    tableRows,
+    charts: comparison.baseline === undefined ? [] : regressionCharts(comparison.entries),
+    collapsed,
+    footer: `<sub>${footerParts.join(' · ')}</sub>`,
+    artifactLink: artifact,
+  }
+}
+
+interface Selection {
+  readonly rows: number
+  readonly charts: boolean
+  readonly collapsed: boolean
+}
+
+function assemble(parts: Parts, pick: Selection): string {
+  const artifact = parts.artifactLink === undefined ? 'the artifact' : `[the artifact](${parts.artifactLink})`
+  const blocks: string[] = [...parts.top]
+  const shown = Math.min(pick.rows, parts.tableRows.length)
+  const hidden = parts.tableRows.length - shown
+  if (shown > 0) blocks.push([...parts.tableHead, ...parts.tableRows.slice(0, shown)].join('\n'))
+  if (hidden > 0) {
+    blocks.push(
+      shown > 0
+        ? `… and ${plural(hidden, 'more row')} (see the full report in ${artifact})`
+        : `${plural(hidden, 'row')} left out to fit the comment size limit (see the full report in ${artifact})`,
+    )
+  }
+  if (pick.charts) blocks.push(...parts.charts)
+  if (pick.collapsed) {
+    blocks.push(...parts.collapsed.map((c) => c.block))
+  } else if (parts.collapsed.length > 0) {
+    const dropped = parts.collapsed.map((c) => c.dropped).join('; ')
+    blocks.push(`<sub>${dropped} to keep the comment within GitHub's size limit; ${artifact} has the full report.</sub>`)
+  }
+  blocks.push(parts.footer)
+  return `${blocks.join('\n\n')}\n`
+}
+
+/** The longest prefix of `text` within `max` UTF-16 units that does not split a surrogate pair. */
+function cut(text: string, max: number): string {
+  let end = 0
+  for (const point of text) {
+    if (end + point.length > max) break
+    end += point.length
+  }
+  return text.slice(0, end)
+}
+
+/**
+ * Renders a comparison as the sticky pull request comment: a headline with the verdict, caveats about
+ * the baseline, a table of the rows that matter, charts of regressed latencies, the unchanged metrics
+ * collapsed, and a footer with rounds, machines and noise.
+ *
+ * The result is at most `maxLength` long for any suite: when it would be longer, the collapsed tables
+ * go first, then the charts, then rows from the end of the main table (the least important), with a
+ * line saying how many rows were left out.
+ */
+export function renderMarkdown(comparison: Comparison, options: MarkdownOptions = {}): string {
+  const maxLength = options.maxLength !== undefined && Number.isFinite(options.maxLength) ? Math.max(0, options.maxLength) : DEFAULT_MAX_LENGTH
+  const parts = buildParts(comparison, options)
+  const all = parts.tableRows.length
+  const fits = (text: string): boolean => text.length <= maxLength
+
+  for (const pick of [
+    { rows: all, charts: true, collapsed: true },
+    { rows: all, charts: true, collapsed: false },
+    { rows: all, charts: false, collapsed: false },
+  ]) {
+    const text = assemble(parts, pick)
+    if (fits(text)) return text
+  }
+
+  // The length grows with the rows shown (give or take a digit of the "more rows" count), so a
+  // binary search finds the most rows that fit in a dozen renders even for thousands of rows.
+  const trimmed = (rows: number): string => assemble(parts, { rows, charts: false, collapsed: false })
+  if (fits(trimmed(0))) {
+    let low = 0
+    let high = all - 1
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2)
+      if (fits(trimmed(middle))) low = middle
+      else high = middle - 1
+    }
+    return trimmed(low)
+  }
+
+  // Only a limit smaller than the headline itself gets here; keep the marker so the comment is still found.
+  return cut(`${parts.top.slice(0, options.marker === undefined ? 1 : 2).join('\n\n')}\n`, maxLength)
+}
