@@ -44468,7 +44468,7 @@ import { parseArgs } from "node:util";
 
 // src/cli/compare.ts
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path3 from "node:path";
+import path2 from "node:path";
 
 // src/config/plan.ts
 var LATENCY_METRICS = ["p50", "p90", "p95", "p99", "p999", "mean", "max"];
@@ -44476,6 +44476,65 @@ function isLatencyMetric(metric) {
   return LATENCY_METRICS.includes(metric);
 }
 var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss"];
+
+// src/config/units.ts
+var DURATION_PATTERN = "^[0-9]+(\\.[0-9]+)?(ms|s|m)$";
+var SIZE_PATTERN = "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$";
+var PERCENT_PATTERN = "^[0-9]+(\\.[0-9]+)?%$";
+var DURATION_MS = { ms: 1, s: 1e3, m: 6e4 };
+var SIZE_BYTES = {
+  B: 1,
+  KB: 1024,
+  KiB: 1024,
+  MB: 1024 ** 2,
+  MiB: 1024 ** 2,
+  GB: 1024 ** 3,
+  GiB: 1024 ** 3
+};
+function parseWithUnit(text, pattern, units, what) {
+  const match = new RegExp(pattern).exec(text.trim());
+  const unit = match?.[2] ?? match?.[3];
+  const factor = unit === void 0 ? void 0 : units[unit];
+  if (match === null || factor === void 0) throw new Error(`expected ${what}, got ${JSON.stringify(text)}`);
+  return Number.parseFloat(text) * factor;
+}
+function parseDurationMs(text) {
+  return parseWithUnit(text, DURATION_PATTERN, DURATION_MS, "a duration like 500ms, 5s or 1m");
+}
+function parseSizeBytes(text) {
+  return parseWithUnit(text, SIZE_PATTERN, SIZE_BYTES, "a size like 512KB, 200MB or 1GB");
+}
+function parsePercent(text) {
+  if (!new RegExp(PERCENT_PATTERN).test(text.trim())) {
+    throw new Error(`expected a percentage like 5%, got ${JSON.stringify(text)}`);
+  }
+  return Number.parseFloat(text) / 100;
+}
+function formatDurationMs(ms) {
+  if (ms >= 6e4 && ms % 6e4 === 0) return `${ms / 6e4}m`;
+  if (ms >= 1e3) return `${ms / 1e3}s`;
+  return `${ms}ms`;
+}
+
+// src/config/summary.ts
+function levelLabel(level) {
+  return level.rate === void 0 ? `${level.connections} conn` : `${level.rate} req/s`;
+}
+function scenarioLine(s) {
+  const steps = s.requests.length === 1 ? `${s.requests[0]?.method ?? "GET"} ${s.requests[0]?.path ?? "/"}` : `${s.requests.length} steps`;
+  const length = s.amount === void 0 ? formatDurationMs(s.durationMs) : `${s.amount} requests`;
+  const levels = s.levels.map(levelLabel).join(", ");
+  return `  - ${s.name}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`;
+}
+function describePlan(plan) {
+  const entries = plan.scenarios.reduce((sum, s) => sum + s.levels.length, 0);
+  const lines = [
+    `suite ${plan.suite}: ${plan.scenarios.length} scenario(s), ${entries} measured entr${entries === 1 ? "y" : "ies"} against ${plan.baseUrl}`,
+    plan.app === void 0 ? "  app: none (the server must already be running)" : `  app: ${plan.app.command} (in ${plan.app.cwd})`,
+    ...plan.scenarios.map(scenarioLine)
+  ];
+  return lines.join("\n");
+}
 
 // src/results/environment.ts
 import os from "node:os";
@@ -44596,14 +44655,7 @@ function resampledMedian(xs, random, scratch) {
   return (lower + upper) / 2;
 }
 function bootstrapRatio(base, head, opts) {
-  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
-  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
-  if (!Number.isInteger(resamples) || resamples < 1) {
-    throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
-  }
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`);
-  }
+  const { resamples, confidence } = bootstrapSettings(opts);
   requireNonEmpty(base, "bootstrapRatio base");
   requireNonEmpty(head, "bootstrapRatio head");
   const baseMedian = median(base);
@@ -44612,6 +44664,17 @@ function bootstrapRatio(base, head, opts) {
     return { estimate, low: NaN, high: NaN, resamples: 0, confidence };
   }
   return { estimate, ...bootstrapInterval(base, head, opts.seed, resamples, confidence, (b, h) => h / b), resamples, confidence };
+}
+function bootstrapSettings(opts) {
+  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
+  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
+  if (!Number.isInteger(resamples) || resamples < 1) {
+    throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
+  }
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`);
+  }
+  return { resamples, confidence };
 }
 function bootstrapInterval(base, head, seed, resamples, confidence, combine) {
   const random = seededRandom(seed);
@@ -44630,8 +44693,7 @@ function bootstrapInterval(base, head, seed, resamples, confidence, combine) {
   return { low: quantile(sorted, alpha / 2), high: quantile(sorted, 1 - alpha / 2) };
 }
 function bootstrapDifference(base, head, opts) {
-  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
-  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
+  const { resamples, confidence } = bootstrapSettings(opts);
   requireNonEmpty(base, "bootstrapDifference base");
   requireNonEmpty(head, "bootstrapDifference head");
   const estimate = median(head) - median(base);
@@ -44932,9 +44994,6 @@ function compareMetric(metric, base, head, seed, tolerance, downgraded) {
     outliers: { base: madOutliers(base), head: madOutliers(head) }
   };
 }
-function loadLabel(entry) {
-  return entry.rate === void 0 ? `${entry.connections} conn` : `${entry.rate} req/s`;
-}
 function percentilesOf(entry) {
   const { p50, p90, p99, p999 } = entry.latencyUs;
   return { p50, p90, p99, p999 };
@@ -44954,7 +45013,7 @@ function compareEntry(head, base, seedPrefix, downgradeAll) {
     metric: v.metric,
     message: v.message
   }));
-  const identity = { key: head.key, scenario: head.scenario, load: loadLabel(head), current: { rps: head.rps, errorRate: head.errorRate } };
+  const identity = { key: head.key, scenario: head.scenario, load: levelLabel(head), current: { rps: head.rps, errorRate: head.errorRate } };
   if (invalid !== void 0) {
     return { comparison: { ...identity, status: "unmeasurable", metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings };
   }
@@ -45024,7 +45083,7 @@ function compare(base, head, options = {}) {
   const headKeys = new Set(head.entries.map((e) => e.key));
   for (const removed of base?.entries ?? []) {
     if (headKeys.has(removed.key)) continue;
-    entries.push({ key: removed.key, scenario: removed.scenario, load: loadLabel(removed), status: "removed", metrics: [], violations: [] });
+    entries.push({ key: removed.key, scenario: removed.scenario, load: levelLabel(removed), status: "removed", metrics: [], violations: [] });
   }
   const metrics = entries.flatMap((e) => e.metrics);
   const count = (verdict) => metrics.filter((m) => m.verdict === verdict).length;
@@ -45054,6 +45113,9 @@ function compare(base, head, options = {}) {
     ...rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) },
     ...finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) }
   };
+}
+function undecided(base, head) {
+  return compare(base, head).entries.filter((e) => e.metrics.some((m) => m.gated && m.verdict === "inconclusive")).map((e) => e.key);
 }
 
 // src/errors.ts
@@ -45105,60 +45167,1335 @@ function exitCodeOf(error) {
 }
 
 // src/results/io.ts
-var import__2 = __toESM(require__(), 1);
-import { mkdir, readFile as readFile2, rename, writeFile } from "node:fs/promises";
-import path2 from "node:path";
+var import__ = __toESM(require__(), 1);
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+// src/document-path.ts
+function formatPath(keys) {
+  if (keys.length === 0) return "";
+  let text = "";
+  for (const key of keys) text += typeof key === "number" ? `[${key}]` : text === "" ? key : `.${key}`;
+  return `${text}: `;
+}
+
+// src/results/format.ts
+var SCHEMA_VERSION = 1;
+function entryKey(scenario, level) {
+  return `${scenario} @ ${levelLabel(level)}`;
+}
+
+// src/results/schema.json
+var schema_default = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "urn:cannonade:results:1",
+  title: "Cannonade results (results.json), schema version 1",
+  description: "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.",
+  type: "object",
+  additionalProperties: false,
+  required: [
+    "schemaVersion",
+    "tool",
+    "suite",
+    "createdAt",
+    "configHash",
+    "environment",
+    "status",
+    "entries"
+  ],
+  properties: {
+    schemaVersion: {
+      const: 1
+    },
+    tool: {
+      type: "object",
+      required: [
+        "name",
+        "version"
+      ],
+      additionalProperties: false,
+      properties: {
+        name: {
+          const: "cannonade"
+        },
+        version: {
+          type: "string"
+        }
+      }
+    },
+    suite: {
+      type: "string",
+      minLength: 1
+    },
+    createdAt: {
+      type: "string"
+    },
+    configHash: {
+      type: "string"
+    },
+    git: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        sha: {
+          type: "string"
+        },
+        ref: {
+          type: "string"
+        }
+      }
+    },
+    environment: {
+      $ref: "#/$defs/environment"
+    },
+    status: {
+      enum: [
+        "complete",
+        "incomplete"
+      ]
+    },
+    error: {
+      type: "string"
+    },
+    entries: {
+      type: "array",
+      items: {
+        $ref: "#/$defs/entry"
+      }
+    }
+  },
+  $defs: {
+    latency: {
+      type: "object",
+      required: [
+        "p50",
+        "p90",
+        "p95",
+        "p99",
+        "p999",
+        "mean",
+        "max"
+      ],
+      additionalProperties: false,
+      properties: {
+        p50: {
+          type: "number",
+          minimum: 0
+        },
+        p90: {
+          type: "number",
+          minimum: 0
+        },
+        p95: {
+          type: "number",
+          minimum: 0
+        },
+        p99: {
+          type: "number",
+          minimum: 0
+        },
+        p999: {
+          type: "number",
+          minimum: 0
+        },
+        mean: {
+          type: "number",
+          minimum: 0
+        },
+        max: {
+          type: "number",
+          minimum: 0
+        }
+      }
+    },
+    histogram: {
+      type: "string",
+      pattern: "^[A-Za-z0-9+/=]*$"
+    },
+    serverRound: {
+      type: "object",
+      required: [
+        "cpuPercent",
+        "cpuUsPerRequest",
+        "rssMaxBytes",
+        "rssMeanBytes",
+        "rssEndBytes"
+      ],
+      additionalProperties: false,
+      properties: {
+        cpuPercent: {
+          type: "number",
+          minimum: 0
+        },
+        cpuUsPerRequest: {
+          type: "number",
+          minimum: 0
+        },
+        rssMaxBytes: {
+          type: "number",
+          minimum: 0
+        },
+        rssMeanBytes: {
+          type: "number",
+          minimum: 0
+        },
+        rssEndBytes: {
+          type: "number",
+          minimum: 0
+        }
+      }
+    },
+    serverSummary: {
+      type: "object",
+      required: [
+        "cpuPercent",
+        "cpuUsPerRequest",
+        "rssMaxBytes",
+        "rssMeanBytes",
+        "rssGrowthBytes"
+      ],
+      additionalProperties: false,
+      properties: {
+        cpuPercent: {
+          type: "number",
+          minimum: 0
+        },
+        cpuUsPerRequest: {
+          type: "number",
+          minimum: 0
+        },
+        rssMaxBytes: {
+          type: "number",
+          minimum: 0
+        },
+        rssMeanBytes: {
+          type: "number",
+          minimum: 0
+        },
+        rssGrowthBytes: {
+          type: "number"
+        }
+      }
+    },
+    round: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "round",
+        "startedAt",
+        "durationMs",
+        "rps",
+        "latencyUs",
+        "requests",
+        "responses",
+        "ok",
+        "errors",
+        "timeouts",
+        "unexpectedStatus",
+        "bodyMismatches",
+        "errorRate",
+        "bytes",
+        "statusCodes",
+        "histogram",
+        "loadgenCpuPercent",
+        "valid",
+        "problems",
+        "warnings"
+      ],
+      properties: {
+        round: {
+          type: "integer",
+          minimum: 1
+        },
+        startedAt: {
+          type: "string"
+        },
+        durationMs: {
+          type: "number",
+          minimum: 0
+        },
+        rps: {
+          type: "number",
+          minimum: 0
+        },
+        latencyUs: {
+          $ref: "#/$defs/latency"
+        },
+        requests: {
+          type: "integer",
+          minimum: 0
+        },
+        responses: {
+          type: "integer",
+          minimum: 0
+        },
+        ok: {
+          type: "integer",
+          minimum: 0
+        },
+        errors: {
+          type: "integer",
+          minimum: 0
+        },
+        timeouts: {
+          type: "integer",
+          minimum: 0
+        },
+        unexpectedStatus: {
+          type: "integer",
+          minimum: 0
+        },
+        bodyMismatches: {
+          type: "integer",
+          minimum: 0
+        },
+        errorRate: {
+          type: "number",
+          minimum: 0,
+          maximum: 1
+        },
+        bytes: {
+          type: "integer",
+          minimum: 0
+        },
+        statusCodes: {
+          type: "object",
+          propertyNames: {
+            pattern: "^[1-5][0-9][0-9]$"
+          },
+          additionalProperties: {
+            type: "integer",
+            minimum: 0
+          }
+        },
+        histogram: {
+          $ref: "#/$defs/histogram"
+        },
+        loadgenCpuPercent: {
+          type: "number",
+          minimum: 0
+        },
+        server: {
+          $ref: "#/$defs/serverRound"
+        },
+        valid: {
+          type: "boolean"
+        },
+        problems: {
+          type: "array",
+          items: {
+            type: "string"
+          }
+        },
+        warnings: {
+          type: "array",
+          items: {
+            type: "string"
+          }
+        }
+      }
+    },
+    entry: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "key",
+        "scenario",
+        "tags",
+        "connections",
+        "pipelining",
+        "rounds",
+        "rps",
+        "latencyUs",
+        "errorRate",
+        "histogram",
+        "validRounds",
+        "thresholds",
+        "regression",
+        "definitionHash"
+      ],
+      properties: {
+        key: {
+          type: "string",
+          minLength: 1
+        },
+        scenario: {
+          type: "string",
+          minLength: 1
+        },
+        tags: {
+          type: "array",
+          items: {
+            type: "string"
+          }
+        },
+        connections: {
+          type: "integer",
+          minimum: 1
+        },
+        rate: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        pipelining: {
+          type: "integer",
+          minimum: 1
+        },
+        rounds: {
+          type: "array",
+          items: {
+            $ref: "#/$defs/round"
+          }
+        },
+        rps: {
+          type: "number",
+          minimum: 0
+        },
+        latencyUs: {
+          $ref: "#/$defs/latency"
+        },
+        errorRate: {
+          type: "number",
+          minimum: 0,
+          maximum: 1
+        },
+        histogram: {
+          $ref: "#/$defs/histogram"
+        },
+        server: {
+          $ref: "#/$defs/serverSummary"
+        },
+        validRounds: {
+          type: "integer",
+          minimum: 0
+        },
+        thresholds: {
+          type: "array",
+          items: {
+            $ref: "#/$defs/threshold"
+          }
+        },
+        regression: {
+          type: "array",
+          items: {
+            $ref: "#/$defs/tolerance"
+          }
+        },
+        definitionHash: {
+          type: "string"
+        }
+      }
+    },
+    environment: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "cpuModel",
+        "cores",
+        "memoryBytes",
+        "os",
+        "node"
+      ],
+      properties: {
+        cpuModel: {
+          type: "string"
+        },
+        cores: {
+          type: "integer",
+          minimum: 1
+        },
+        memoryBytes: {
+          type: "number",
+          minimum: 0
+        },
+        os: {
+          type: "string"
+        },
+        node: {
+          type: "string"
+        },
+        runner: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            name: {
+              type: "string"
+            },
+            os: {
+              type: "string"
+            },
+            arch: {
+              type: "string"
+            },
+            environment: {
+              type: "string"
+            }
+          }
+        }
+      }
+    },
+    threshold: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "metric",
+        "bound",
+        "limit",
+        "severity"
+      ],
+      properties: {
+        metric: {
+          enum: [
+            "p50",
+            "p90",
+            "p95",
+            "p99",
+            "p999",
+            "mean",
+            "max",
+            "rps",
+            "errorRate",
+            "cpu",
+            "rss"
+          ]
+        },
+        bound: {
+          enum: [
+            "min",
+            "max"
+          ]
+        },
+        limit: {
+          type: "number"
+        },
+        severity: {
+          enum: [
+            "warn",
+            "fail"
+          ]
+        }
+      }
+    },
+    tolerance: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "metric",
+        "tolerance",
+        "severity"
+      ],
+      properties: {
+        metric: {
+          enum: [
+            "p50",
+            "p90",
+            "p95",
+            "p99",
+            "p999",
+            "mean",
+            "max",
+            "rps",
+            "errorRate",
+            "cpu",
+            "rss"
+          ]
+        },
+        tolerance: {
+          type: "number",
+          minimum: 0
+        },
+        severity: {
+          enum: [
+            "warn",
+            "fail"
+          ]
+        }
+      }
+    }
+  }
+};
+
+// src/results/io.ts
+var compiled;
+function validator() {
+  compiled ??= new import__.Ajv2020({ allErrors: false, strict: true }).compile(schema_default);
+  return compiled;
+}
+function parseResults(data, source) {
+  if (typeof data === "object" && data !== null && "schemaVersion" in data && data.schemaVersion !== SCHEMA_VERSION) {
+    throw new InputError([
+      `${source}: schemaVersion ${JSON.stringify(data.schemaVersion)} is not supported; this Cannonade reads version ${SCHEMA_VERSION}`
+    ]);
+  }
+  const validate = validator();
+  if (validate(data)) return data;
+  const problems = (validate.errors ?? []).map((error) => {
+    const keys = error.instancePath.split("/").slice(1).map((k) => /^\d+$/.test(k) ? Number(k) : k);
+    return `${source}: not a valid Cannonade results file: ${formatPath(keys)}${error.message ?? "invalid"}`;
+  });
+  throw new InputError(problems);
+}
+async function readResults(file) {
+  let text;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
+    throw new InputError([`${file}: cannot read results (${code})`]);
+  }
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError([`${file}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : "parse error"})`]);
+  }
+  return parseResults(data, file);
+}
+async function writeResults(file, results) {
+  await mkdir(path.dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  await writeFile(partial, `${JSON.stringify(results, null, 2)}
+`);
+  await rename(partial, file);
+}
+
+// node_modules/markdown-table/index.js
+function defaultStringLength(value) {
+  return value.length;
+}
+function markdownTable(table, options) {
+  const settings = options || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+    while (++columnIndex2 < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code === 99) {
+      before = ":";
+      after = ":";
+    } else if (code === 108) {
+      before = ":";
+    } else if (code === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code = alignments[columnIndex];
+        if (code === 114) {
+          before = " ".repeat(size);
+        } else if (code === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines.join("\n");
+}
+function serialize(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function toAlignment(value) {
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+}
+
+// src/report/text.ts
+var MAX_NAME = 120;
+var MAX_SENTENCE_PART = 300;
+function clip(text, max2) {
+  const points = Array.from(text);
+  return points.length <= max2 ? text : `${points.slice(0, Math.max(0, max2 - 1)).join("")}\u2026`;
+}
+function plural(count, singular, pluralForm = `${singular}s`) {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? singular : pluralForm}`;
+}
+function signed(value, digits) {
+  if (Number.isNaN(value)) return "n/a";
+  if (!Number.isFinite(value)) return value > 0 ? "+\u221E" : "-\u221E";
+  const text = Math.abs(value).toFixed(digits);
+  if (Number(text) === 0) return text;
+  return `${value > 0 ? "+" : "-"}${text}`;
+}
+function changeNumber(value, relative) {
+  return signed(value * 100, relative ? 1 : 2);
+}
+function changeUnit(relative) {
+  return relative ? " %" : " pp";
+}
+function formatChange(m) {
+  if (Number.isNaN(m.change)) return "n/a";
+  const unit = changeUnit(m.relative);
+  return `${changeNumber(m.change, m.relative)}${unit} (${changeNumber(m.low, m.relative)} \u2026 ${changeNumber(m.high, m.relative)})`;
+}
+function changeSentence(m) {
+  const unit = changeUnit(m.relative);
+  const ci = `95 % CI ${changeNumber(m.low, m.relative)}${unit} to ${changeNumber(m.high, m.relative)}${unit}`;
+  return `${changeNumber(m.change, m.relative)}${unit} (${ci})`;
+}
+function formatComparedValue(metric, value) {
+  if (!Number.isFinite(value)) return "n/a";
+  if (metric === "cpu") return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en-US")} \xB5s/req`;
+  return formatMetric(metric, value);
+}
+function comparedMetricLabel(metric) {
+  return metric === "cpu" ? "server CPU per request" : metricLabel(metric);
+}
+function formatTolerance(m) {
+  if (!m.gated) return "not gated";
+  const amount = m.relative ? `${Number((m.tolerance * 100).toFixed(1))} %` : `${(m.tolerance * 100).toFixed(2)} pp`;
+  return `tolerance ${amount}`;
+}
+function formatPValue(p) {
+  if (!Number.isFinite(p)) return void 0;
+  if (p < 1e-3) return "p < 0.001";
+  return `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`;
+}
+function metricDetail(m, rounds) {
+  const parts = [formatTolerance(m)];
+  const p = formatPValue(m.pValue);
+  if (p !== void 0) parts.push(p);
+  if (m.baseRounds !== m.headRounds || m.headRounds !== rounds) parts.push(`${m.baseRounds} vs ${m.headRounds} rounds`);
+  const outliers = m.outliers.base.length + m.outliers.head.length;
+  if (outliers > 0) parts.push(plural(outliers, "outlier round"));
+  return parts.join(" \xB7 ");
+}
+function metricRow(entry, order, m, rounds) {
+  return {
+    kind: m.verdict,
+    ...m.verdict === "regression" ? { severity: m.severity } : {},
+    gated: m.gated,
+    order,
+    scenario: clip(entry.scenario, MAX_NAME),
+    load: clip(entry.load, MAX_NAME),
+    metric: comparedMetricLabel(m.metric),
+    values: `${formatComparedValue(m.metric, m.base)} \u2192 ${formatComparedValue(m.metric, m.head)}`,
+    change: formatChange(m),
+    detail: metricDetail(m, rounds)
+  };
+}
+function violationRow(entry, order, v) {
+  const { bound, limit, metric } = v.threshold;
+  return {
+    kind: "violation",
+    severity: v.severity,
+    gated: true,
+    order,
+    scenario: clip(entry.scenario, MAX_NAME),
+    load: clip(entry.load, MAX_NAME),
+    metric: metricLabel(v.metric),
+    values: formatMetric(v.metric, v.actual),
+    change: `${bound === "max" ? "limit \u2264" : "minimum \u2265"} ${formatMetric(metric, limit)}`,
+    detail: ""
+  };
+}
+function headLatency(entry) {
+  const head = entry.percentiles?.head;
+  if (head === void 0) return { metric: "\u2014", values: "\u2014" };
+  return { metric: "latency p50 / p99", values: `${formatLatencyUs(head.p50)} / ${formatLatencyUs(head.p99)}` };
+}
+function worstSeverity(severities) {
+  if (severities.includes("fail")) return "fail";
+  return severities.length > 0 ? "warn" : void 0;
+}
+function entryRow(comparison, entry, order) {
+  const base = { gated: true, order, scenario: clip(entry.scenario, MAX_NAME), load: clip(entry.load, MAX_NAME), change: "\u2014" };
+  if (entry.status === "removed") {
+    return { ...base, kind: "removed", metric: "\u2014", values: "\u2014", detail: "in the baseline, not in this run" };
+  }
+  if (entry.status === "unmeasurable") {
+    const findings = comparison.findings.filter((f) => f.entry === entry.key && f.kind === "unmeasurable");
+    const reasons = [...findings.map((f) => f.message), ...entry.violations.map((v) => v.message)];
+    const severity = worstSeverity([...findings, ...entry.violations].map((f) => f.severity)) ?? "fail";
+    const detail2 = clip([...new Set(reasons)].join("; ") || "no valid round to compare", MAX_SENTENCE_PART);
+    return { ...base, kind: "unmeasurable", severity, metric: "\u2014", values: "\u2014", detail: detail2 };
+  }
+  const detail = comparison.baseline === void 0 ? "no baseline" : "not in the baseline";
+  return { ...base, kind: "new", ...headLatency(entry), detail };
+}
+var RANK = {
+  regression: 0,
+  violation: 0,
+  unmeasurable: 1,
+  improvement: 3,
+  inconclusive: 4,
+  new: 5,
+  removed: 6,
+  unchanged: 7
+};
+function rank(row) {
+  if (row.kind === "regression" || row.kind === "violation") {
+    if (row.severity === "fail" && row.gated) return 0;
+    return row.kind === "regression" ? 2 : 2.5;
+  }
+  return RANK[row.kind];
+}
+function reportRows(comparison) {
+  const notable = [];
+  const unchanged = [];
+  const measured = [];
+  comparison.entries.forEach((entry, order) => {
+    if (entry.status === "compared") {
+      for (const m of entry.metrics) {
+        const row = metricRow(entry, order, m, comparison.rounds);
+        if (row.kind === "unchanged" || row.kind === "inconclusive" && !m.gated) unchanged.push(row);
+        else notable.push(row);
+      }
+    } else {
+      const row = entryRow(comparison, entry, order);
+      if (row.kind === "new" && comparison.baseline === void 0) measured.push(row);
+      else notable.push(row);
+    }
+    if (entry.status !== "unmeasurable") {
+      for (const v of entry.violations) notable.push(violationRow(entry, order, v));
+    }
+  });
+  notable.sort((a, b) => rank(a) - rank(b) || a.order - b.order);
+  return { notable, unchanged, measured };
+}
+function strongest(comparison, verdict) {
+  const weight = (m) => m.severity === "fail" && m.gated ? 1 : 0;
+  let found;
+  for (const entry of comparison.entries) {
+    for (const metric of entry.metrics) {
+      if (metric.verdict !== verdict) continue;
+      const heavier = found === void 0 ? 1 : weight(metric) - weight(found.metric);
+      if (heavier > 0 || heavier === 0 && found !== void 0 && Math.abs(metric.change) > Math.abs(found.metric.change)) {
+        found = { entry, metric };
+      }
+    }
+  }
+  return found;
+}
+function firstViolation(comparison) {
+  const all = comparison.entries.flatMap((e) => e.violations);
+  return all.find((v) => v.severity === "fail") ?? all[0];
+}
+function metricSentence(found) {
+  return `${clip(found.entry.key, MAX_NAME)}: ${comparedMetricLabel(found.metric.metric)} ${changeSentence(found.metric)}`;
+}
+function headline(comparison) {
+  const { counts } = comparison;
+  const unmeasurable = comparison.entries.filter((e) => e.status === "unmeasurable").length;
+  const problems = [];
+  const regressions = comparison.entries.flatMap((e) => e.metrics).filter((m) => m.verdict === "regression");
+  const gated = regressions.filter((m) => m.gated).length;
+  if (gated > 0) problems.push(plural(gated, "regression"));
+  if (regressions.length > gated) problems.push(plural(regressions.length - gated, "ungated regression"));
+  const violations = comparison.entries.filter((e) => e.status !== "unmeasurable").flatMap((e) => e.violations);
+  const failing = violations.filter((v) => v.severity === "fail").length;
+  const warning = violations.length - failing;
+  if (failing > 0) problems.push(`${plural(failing, "threshold")} violated`);
+  if (warning > 0) problems.push(plural(warning, "threshold warning"));
+  if (unmeasurable > 0) problems.push(`${plural(unmeasurable, "entry", "entries")} unmeasurable`);
+  const noBaseline = comparison.baseline === void 0;
+  const title = `Cannonade: ${problems.length > 0 ? problems.join(", ") : noBaseline ? "no baseline yet" : "no regressions"}`;
+  const clauses = [];
+  if (noBaseline) {
+    const why = comparison.baselineMissing === void 0 ? void 0 : clip(comparison.baselineMissing, MAX_SENTENCE_PART);
+    const missing = problems.length === 0 ? why ?? "nothing to compare against" : `there is no baseline yet${why === void 0 ? "" : ` (${why})`}`;
+    clauses.push(`${missing}, so only absolute thresholds were checked`);
+  }
+  const regression = strongest(comparison, "regression");
+  const violation = firstViolation(comparison);
+  const unmeasurableFinding = comparison.findings.find((f) => f.kind === "unmeasurable");
+  if (regression !== void 0) {
+    const more = regressions.length - 1;
+    clauses.push(`${metricSentence(regression)}${more > 0 ? `, and ${more} more` : ""}`);
+  } else if (violation !== void 0) {
+    clauses.push(clip(violation.message, MAX_SENTENCE_PART));
+  } else if (unmeasurableFinding !== void 0) {
+    clauses.push(clip(unmeasurableFinding.message, MAX_SENTENCE_PART));
+  } else if (noBaseline) {
+    clauses.push("none was violated");
+  } else {
+    const tally = [`${plural(counts.unchanged, "metric")} unchanged`];
+    if (counts.improvements > 0) tally.push(`${counts.improvements} improved`);
+    if (counts.inconclusive > 0) tally.push(`${counts.inconclusive} inconclusive`);
+    const best = strongest(comparison, "improvement");
+    clauses.push(`${tally.join(", ")}${best === void 0 ? "" : `; best: ${metricSentence(best)}`}`);
+  }
+  if (comparison.head.incomplete !== void 0) clauses.push("the run stopped early");
+  const sentence = clauses.join("; ");
+  return { outcome: comparison.outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence };
+}
+function notices(comparison) {
+  const result = [];
+  if (comparison.head.incomplete !== void 0) {
+    result.push({
+      level: "caution",
+      text: `The run stopped early: ${clip(comparison.head.incomplete, MAX_SENTENCE_PART)}. Entries it did not reach are missing or unmeasurable.`
+    });
+  }
+  const base = comparison.baseline;
+  if (base === void 0) return result;
+  const machine = base.environmentDifferences.length > 0;
+  if (!machine && !base.configChanged && base.toleranceFactor === 1 && !base.downgraded) return result;
+  const sentences = [];
+  if (machine) {
+    const differences = base.environmentDifferences.map((d) => clip(d, MAX_NAME)).join("; ");
+    sentences.push(`The baseline ran on a different machine (baseline vs this run: ${differences}), so part of any difference is the machine, not the code.`);
+  }
+  if (base.configChanged) sentences.push("The measured configuration changed since the baseline (load levels or requests), so some entries are not like for like.");
+  const actions = [];
+  if (base.toleranceFactor !== 1) actions.push(`tolerances were widened \xD7${Number(base.toleranceFactor.toFixed(2))}`);
+  if (base.downgraded) actions.push("regressions are reported as warnings and do not fail the check");
+  if (actions.length > 0) {
+    const joined = actions.join(" and ");
+    sentences.push(`To allow for this, ${joined}.`);
+  }
+  if (machine) sentences.push("Same-job A/B mode measures base and head on one machine and is the precise comparison.");
+  result.push({ level: base.downgraded || base.configChanged ? "warning" : "note", text: sentences.join(" ") });
+  return result;
+}
+function shortSha(sha) {
+  return sha === void 0 ? "" : `${sha.slice(0, 7)} `;
+}
+function describeEnvironment(env) {
+  return [clip(env.cpuModel, MAX_NAME), plural(env.cores, "core"), clip(env.os, MAX_NAME), `Node ${clip(env.node, 40)}`].join(", ");
+}
+function percent(fraction) {
+  return `${(fraction * 100).toFixed(1)} %`;
+}
+function footerFacts(comparison) {
+  const facts = [`${plural(comparison.rounds, "round")} per entry`];
+  facts.push(`this run: ${shortSha(comparison.head.sha)}on ${describeEnvironment(comparison.head.environment)}`);
+  const base = comparison.baseline;
+  if (base !== void 0) {
+    const where = base.environmentDifferences.length === 0 ? "the same kind of machine" : describeEnvironment(base.environment);
+    facts.push(`baseline: ${clip(base.description, MAX_SENTENCE_PART)}, ${shortSha(base.sha)}on ${where}`);
+  }
+  if (comparison.noise !== void 0 && Number.isFinite(comparison.noise)) {
+    facts.push(`noise: median round-to-round CV of req/s ${percent(comparison.noise)}`);
+  }
+  if (comparison.detectable !== void 0) {
+    const amount = Number.isFinite(comparison.detectable) ? percent(comparison.detectable) : "unknown";
+    facts.push(`smallest detectable change of req/s: ${amount}`);
+  }
+  if (base !== void 0) {
+    facts.push("changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test");
+  }
+  return facts;
+}
+function verdictWord(row) {
+  switch (row.kind) {
+    case "regression":
+      if (!row.gated) return "regression (not gated)";
+      return row.severity === "warn" ? "regression (warning)" : "regression";
+    case "violation":
+      return row.severity === "warn" ? "threshold warning" : "threshold violated";
+    default:
+      return row.kind;
+  }
+}
+var OUTCOME_WORD = { pass: "PASS", warn: "WARN", fail: "FAIL" };
+function plain(text) {
+  return text.replace(/\r\n|[\r\n\u2028\u2029\t]/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "");
+}
+function renderText(comparison) {
+  const head = headline(comparison);
+  const lines = [plain(`${OUTCOME_WORD[head.outcome]}  ${head.title} in ${head.suite} \u2014 ${head.sentence}`)];
+  for (const notice of notices(comparison)) lines.push(plain(`${notice.level.toUpperCase()}  ${notice.text}`));
+  const rows = reportRows(comparison);
+  const shown = [...rows.notable, ...rows.measured];
+  if (shown.length > 0) {
+    const header = ["scenario", "load", "metric", "baseline \u2192 current", "change (95 % CI)", "verdict", "notes"];
+    const cells = shown.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain));
+    lines.push("", markdownTable([header, ...cells], { align: ["l", "r", "l", "r", "r", "l", "l"] }));
+  }
+  if (rows.unchanged.length > 0) lines.push("", `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise, not shown.`);
+  lines.push("", plain(footerFacts(comparison).join(" \xB7 ")));
+  return `${lines.join("\n")}
+`;
+}
+
+// src/report/chart.ts
+var PERCENTILES = [
+  ["p50", "p50"],
+  ["p90", "p90"],
+  ["p99", "p99"],
+  ["p999", "p99.9"]
+];
+var LATENCY_METRICS2 = /* @__PURE__ */ new Set(["p50", "p90", "p95", "p99", "p999"]);
+function mermaidLabel(text, max2 = 60) {
+  const safe = text.replace(/[^\p{L}\p{N} @.,:/_+()'×-]/gu, " ").replace(/\s+/g, " ").trim();
+  return clip(safe, max2);
+}
+function milliseconds(us) {
+  if (!Number.isFinite(us) || us <= 0) return "0";
+  const ms = Number((us / 1e3).toPrecision(3));
+  return ms >= 1e-6 ? String(ms) : "0";
+}
+function niceCeiling(value) {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) {
+    if (step * power >= value) return Number((step * power).toPrecision(3));
+  }
+  return 10 * power;
+}
+function latencyChart(entry) {
+  const base = entry.percentiles?.base;
+  const head = entry.percentiles?.head;
+  if (base === void 0 || head === void 0) return void 0;
+  const basePoints = PERCENTILES.map(([key]) => milliseconds(base[key]));
+  const headPoints = PERCENTILES.map(([key]) => milliseconds(head[key]));
+  const top = niceCeiling(Math.max(...[...basePoints, ...headPoints].map(Number)) * 1.05);
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${mermaidLabel(entry.key)} - latency ms (bars baseline, line this run)"`,
+    `  x-axis "percentile" [${PERCENTILES.map(([, label]) => `"${label}"`).join(", ")}]`,
+    `  y-axis "ms" 0 --> ${top}`,
+    `  bar [${basePoints.join(", ")}]`,
+    `  line [${headPoints.join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function regressionCharts(entries, limit = 2) {
+  const charts = [];
+  for (const entry of entries) {
+    if (charts.length >= limit) break;
+    if (!entry.metrics.some((m) => m.verdict === "regression" && LATENCY_METRICS2.has(m.metric))) continue;
+    const chart = latencyChart(entry);
+    if (chart !== void 0) charts.push(chart);
+  }
+  return charts;
+}
+
+// src/report/markdown.ts
+var DEFAULT_MAX_LENGTH = 65e3;
+var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+function escapeMarkdown(text) {
+  return text.replace(/\r\n|[\r\n\u2028\u2029\t\v\f]/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c).replace(/[\\`*_[\]~|$]/g, "\\$&").replace(/@(?=[\w-])/g, "@\u200D");
+}
+var OUTCOME_EMOJI = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
+var VERDICT_EMOJI = {
+  regression: "\u{1F534}",
+  improvement: "\u{1F7E2}",
+  unchanged: "\u26AA",
+  inconclusive: "\u{1F7E1}",
+  new: "\u{1F195}",
+  removed: "\u{1F5D1}\uFE0F",
+  unmeasurable: "\u2754"
+};
+var ALERT = { note: "NOTE", warning: "WARNING", caution: "CAUTION" };
+var HEADER = ["Scenario", "Load", "Metric", "Baseline \u2192 Current", "Change (95 % CI)", "Verdict"];
+var ALIGN = ["l", "r", "l", "r", "r", "l"];
+function verdictCell(row) {
+  const emoji = row.kind === "violation" ? row.severity === "warn" ? "\u26A0\uFE0F" : "\u274C" : VERDICT_EMOJI[row.kind];
+  return `${emoji} ${escapeMarkdown(verdictWord(row))}`;
+}
+function rowCells(row, withDetail) {
+  const detail = withDetail && row.detail !== "" ? `<br><sub>${escapeMarkdown(row.detail)}</sub>` : "";
+  return [
+    escapeMarkdown(row.scenario),
+    escapeMarkdown(row.load),
+    escapeMarkdown(row.metric),
+    escapeMarkdown(row.values),
+    `${escapeMarkdown(row.change)}${detail}`,
+    verdictCell(row)
+  ];
+}
+function tableLines(header, align, rows) {
+  return markdownTable([[...header], ...rows], { align: [...align], alignDelimiters: false }).split("\n");
+}
+function details(summary, body) {
+  return `<details><summary>${summary}</summary>
+
+${body}
+
+</details>`;
+}
+function safeUrl(url) {
+  if (url === void 0) return void 0;
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return void 0;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return void 0;
+  return parsed.href.replace(/[()<>"'`|\\\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+function buildParts(comparison, options) {
+  const head = headline(comparison);
+  const top = [];
+  if (options.marker !== void 0) top.push(options.marker);
+  top.push(
+    `${OUTCOME_EMOJI[head.outcome]} **${escapeMarkdown(head.title)}** in <code>${escapeMarkdown(head.suite)}</code> \u2014 ${escapeMarkdown(head.sentence)}`
+  );
+  for (const notice of notices(comparison)) top.push(`> [!${ALERT[notice.level]}]
+> ${escapeMarkdown(notice.text)}`);
+  const rows = reportRows(comparison);
+  const [h = "", d = "", ...tableRows] = tableLines(
+    HEADER,
+    ALIGN,
+    rows.notable.map((r) => rowCells(r, true))
+  );
+  const collapsed = [];
+  if (rows.unchanged.length > 0) {
+    const summary = `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise`;
+    const table = tableLines(HEADER, ALIGN, rows.unchanged.map((r) => rowCells(r, false))).join("\n");
+    const dropped = `${plural(rows.unchanged.length, "more metric")} (unchanged or within the noise) not listed here`;
+    collapsed.push({ block: details(summary, table), dropped });
+  }
+  if (rows.measured.length > 0) {
+    const summary = `${plural(rows.measured.length, "entry", "entries")} measured without a baseline`;
+    const cells = rows.measured.map((r) => [r.scenario, r.load, r.metric, r.values].map(escapeMarkdown));
+    const table = tableLines(["Scenario", "Load", "Metric", "Current"], ["l", "r", "l", "r"], cells).join("\n");
+    collapsed.push({ block: details(summary, table), dropped: `${summary} not listed here` });
+  }
+  const run = safeUrl(options.links?.run);
+  const artifact = safeUrl(options.links?.artifact);
+  const footerParts = footerFacts(comparison).map(escapeMarkdown);
+  if (run !== void 0) footerParts.push(`[workflow run](${run})`);
+  if (artifact !== void 0) footerParts.push(`[full report and results](${artifact})`);
+  return {
+    top,
+    tableHead: rows.notable.length > 0 ? [h, d] : [],
+    tableRows,
+    charts: comparison.baseline === void 0 ? [] : regressionCharts(comparison.entries),
+    collapsed,
+    footer: `<sub>${footerParts.join(" \xB7 ")}</sub>`,
+    artifactLink: artifact
+  };
+}
+function assemble(parts, pick) {
+  const artifact = parts.artifactLink === void 0 ? "the artifact" : `[the artifact](${parts.artifactLink})`;
+  const blocks = [...parts.top];
+  const shown = Math.min(pick.rows, parts.tableRows.length);
+  const hidden = parts.tableRows.length - shown;
+  if (shown > 0) blocks.push([...parts.tableHead, ...parts.tableRows.slice(0, shown)].join("\n"));
+  if (hidden > 0) {
+    blocks.push(
+      shown > 0 ? `\u2026 and ${plural(hidden, "more row")} (see the full report in ${artifact})` : `${plural(hidden, "row")} left out to fit the comment size limit (see the full report in ${artifact})`
+    );
+  }
+  if (pick.charts) blocks.push(...parts.charts);
+  if (pick.collapsed) {
+    blocks.push(...parts.collapsed.map((c) => c.block));
+  } else if (parts.collapsed.length > 0) {
+    const dropped = parts.collapsed.map((c) => c.dropped).join("; ");
+    blocks.push(`<sub>${dropped} to keep the comment within GitHub's size limit; ${artifact} has the full report.</sub>`);
+  }
+  blocks.push(parts.footer);
+  return `${blocks.join("\n\n")}
+`;
+}
+function cut(text, max2) {
+  let end = 0;
+  for (const point of text) {
+    if (end + point.length > max2) break;
+    end += point.length;
+  }
+  return text.slice(0, end);
+}
+function renderMarkdown(comparison, options = {}) {
+  const maxLength = options.maxLength !== void 0 && Number.isFinite(options.maxLength) ? Math.max(0, options.maxLength) : DEFAULT_MAX_LENGTH;
+  const parts = buildParts(comparison, options);
+  const all = parts.tableRows.length;
+  const fits = (text) => text.length <= maxLength;
+  for (const pick of [
+    { rows: all, charts: true, collapsed: true },
+    { rows: all, charts: true, collapsed: false },
+    { rows: all, charts: false, collapsed: false }
+  ]) {
+    const text = assemble(parts, pick);
+    if (fits(text)) return text;
+  }
+  const trimmed = (rows) => assemble(parts, { rows, charts: false, collapsed: false });
+  if (fits(trimmed(0))) {
+    let low = 0;
+    let high = all - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (fits(trimmed(middle))) low = middle;
+      else high = middle - 1;
+    }
+    return trimmed(low);
+  }
+  return cut(`${parts.top.slice(0, options.marker === void 0 ? 1 : 2).join("\n\n")}
+`, maxLength);
+}
+
+// src/cli/command.ts
+function stringFlag(flags2, name, fallback) {
+  const value = flags2[name];
+  return typeof value === "string" ? value : fallback;
+}
+function optionalString(flags2, name) {
+  const value = flags2[name];
+  return typeof value === "string" ? value : void 0;
+}
+function stringList(flags2, name) {
+  const value = flags2[name];
+  if (value === void 0) return [];
+  return [value].flat().filter((v) => typeof v === "string");
+}
+function positiveIntFlag(flags2, name) {
+  const text = optionalString(flags2, name);
+  if (text === void 0) return void 0;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InputError([`--${name}: must be a positive integer, got "${text}"`]);
+  return value;
+}
+
+// src/cli/compare.ts
+async function writeOut(file, text) {
+  await mkdir2(path2.dirname(path2.resolve(file)), { recursive: true });
+  await writeFile2(file, text);
+}
+var compareCommand = {
+  summary: "compare two results files and print the verdict",
+  usage: `Usage: cannonade compare BASE.json HEAD.json [--markdown FILE] [--json FILE]
+
+  --markdown FILE   also write the report as GitHub markdown (what the PR comment shows)
+  --json FILE       also write the comparison as JSON
+
+Exit codes: 0 pass or warn, 1 fail, 2 unreadable or incompatible input.`,
+  options: { markdown: { type: "string" }, json: { type: "string" } },
+  async run(flags2, positionals) {
+    const [baseFile, headFile, ...extra] = positionals;
+    if (baseFile === void 0 || headFile === void 0 || extra.length > 0) {
+      throw new InputError([`compare takes exactly two results files, got ${positionals.length}
+
+${compareCommand.usage}`]);
+    }
+    const [base, head] = await Promise.all([readResults(baseFile), readResults(headFile)]);
+    if (base.suite !== head.suite) {
+      throw new InputError([`${baseFile} is suite "${base.suite}" but ${headFile} is suite "${head.suite}": compare results of the same suite`]);
+    }
+    const comparison = compare(base, head, { baselineDescription: `file ${baseFile}` });
+    process.stdout.write(`${renderText(comparison)}
+`);
+    const markdown = optionalString(flags2, "markdown");
+    if (markdown !== void 0) await writeOut(markdown, `${renderMarkdown(comparison)}
+`);
+    const json = optionalString(flags2, "json");
+    if (json !== void 0) await writeOut(json, `${JSON.stringify(comparison, null, 2)}
+`);
+    return comparison.outcome === "fail" ? EXIT.gateFailed : EXIT.ok;
+  }
+};
+
+// src/cli/run.ts
+import { writeFile as writeFile3 } from "node:fs/promises";
+import path6 from "node:path";
 
 // src/config/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-
-// src/config/units.ts
-var DURATION_PATTERN = "^[0-9]+(\\.[0-9]+)?(ms|s|m)$";
-var SIZE_PATTERN = "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$";
-var PERCENT_PATTERN = "^[0-9]+(\\.[0-9]+)?%$";
-var DURATION_MS = { ms: 1, s: 1e3, m: 6e4 };
-var SIZE_BYTES = {
-  B: 1,
-  KB: 1024,
-  KiB: 1024,
-  MB: 1024 ** 2,
-  MiB: 1024 ** 2,
-  GB: 1024 ** 3,
-  GiB: 1024 ** 3
-};
-function parseWithUnit(text, pattern, units, what) {
-  const match = new RegExp(pattern).exec(text.trim());
-  const unit = match?.[2] ?? match?.[3];
-  const factor = unit === void 0 ? void 0 : units[unit];
-  if (match === null || factor === void 0) throw new Error(`expected ${what}, got ${JSON.stringify(text)}`);
-  return Number.parseFloat(text) * factor;
-}
-function parseDurationMs(text) {
-  return parseWithUnit(text, DURATION_PATTERN, DURATION_MS, "a duration like 500ms, 5s or 1m");
-}
-function parseSizeBytes(text) {
-  return parseWithUnit(text, SIZE_PATTERN, SIZE_BYTES, "a size like 512KB, 200MB or 1GB");
-}
-function parsePercent(text) {
-  if (!new RegExp(PERCENT_PATTERN).test(text.trim())) {
-    throw new Error(`expected a percentage like 5%, got ${JSON.stringify(text)}`);
-  }
-  return Number.parseFloat(text) / 100;
-}
-function formatDurationMs(ms) {
-  if (ms >= 6e4 && ms % 6e4 === 0) return `${ms / 6e4}m`;
-  if (ms >= 1e3) return `${ms / 1e3}s`;
-  return `${ms}ms`;
-}
+import { readFile as readFile2 } from "node:fs/promises";
+import path3 from "node:path";
 
 // src/config/validate.ts
-var import__ = __toESM(require__(), 1);
+var import__2 = __toESM(require__(), 1);
 
 // src/config/schema.json
-var schema_default = {
+var schema_default2 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "urn:cannonade:config:1",
   title: "Cannonade configuration (cannonade.yml)",
@@ -45749,17 +47086,17 @@ var schema_default = {
 };
 
 // src/config/validate.ts
-var compiled;
-function validator() {
-  if (compiled === void 0) {
-    const ajv = new import__.Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+var compiled2;
+function validator2() {
+  if (compiled2 === void 0) {
+    const ajv = new import__2.Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
-    compiled = ajv.compile(schema_default);
+    compiled2 = ajv.compile(schema_default2);
   }
-  return compiled;
+  return compiled2;
 }
 function validateAgainstSchema(document) {
-  const validate = validator();
+  const validate = validator2();
   if (validate(document)) return { config: document };
   return { problems: summarise(validate.errors ?? []) };
 }
@@ -45894,13 +47231,13 @@ var DEFAULTS = {
 async function loadPlan(file) {
   let text;
   try {
-    text = await readFile(file, "utf8");
+    text = await readFile2(file, "utf8");
   } catch (error) {
     const code = error instanceof Error && "code" in error ? String(error.code) : "";
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : "cannot be read";
     throw new InputError([`${file}: ${why}; pass the config with --config FILE (default cannonade.yml)`]);
   }
-  return parsePlan(text, file, path.dirname(path.resolve(file)));
+  return parsePlan(text, file, path3.dirname(path3.resolve(file)));
 }
 function parsePlan(text, source, baseDir) {
   const lineCounter = new import_yaml.LineCounter();
@@ -45932,12 +47269,6 @@ function parsePlan(text, source, baseDir) {
 }
 function firstLine(message) {
   return message.split("\n")[0] ?? message;
-}
-function formatPath(keys) {
-  if (keys.length === 0) return "";
-  let text = "";
-  for (const key of keys) text += typeof key === "number" ? `[${key}]` : text === "" ? key : `.${key}`;
-  return `${text}: `;
 }
 function offsetOf(doc, problem) {
   if (problem.atKey === true && problem.path.length > 0) {
@@ -45996,7 +47327,7 @@ function buildApp(raw, baseDir, problems) {
   checkPositiveDuration(app.readyTimeout, ["app", "readyTimeout"], problems);
   return {
     command: app.command,
-    cwd: path.resolve(baseDir, app.cwd ?? "."),
+    cwd: path3.resolve(baseDir, app.cwd ?? "."),
     env,
     ...app.ready === void 0 ? {} : { readyUrl: app.ready },
     readyTimeoutMs,
@@ -46144,1310 +47475,6 @@ function buildThresholds(base, own, at, problems) {
   return { thresholds, regression };
 }
 
-// src/results/format.ts
-var SCHEMA_VERSION = 1;
-function entryKey(scenario, level) {
-  return level.rate === void 0 ? `${scenario} @ ${level.connections} conn` : `${scenario} @ ${level.rate} req/s`;
-}
-
-// src/results/schema.json
-var schema_default2 = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "urn:cannonade:results:1",
-  title: "Cannonade results (results.json), schema version 1",
-  description: "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.",
-  type: "object",
-  additionalProperties: false,
-  required: [
-    "schemaVersion",
-    "tool",
-    "suite",
-    "createdAt",
-    "configHash",
-    "environment",
-    "status",
-    "entries"
-  ],
-  properties: {
-    schemaVersion: {
-      const: 1
-    },
-    tool: {
-      type: "object",
-      required: [
-        "name",
-        "version"
-      ],
-      additionalProperties: false,
-      properties: {
-        name: {
-          const: "cannonade"
-        },
-        version: {
-          type: "string"
-        }
-      }
-    },
-    suite: {
-      type: "string",
-      minLength: 1
-    },
-    createdAt: {
-      type: "string"
-    },
-    configHash: {
-      type: "string"
-    },
-    git: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        sha: {
-          type: "string"
-        },
-        ref: {
-          type: "string"
-        }
-      }
-    },
-    environment: {
-      $ref: "#/$defs/environment"
-    },
-    status: {
-      enum: [
-        "complete",
-        "incomplete"
-      ]
-    },
-    error: {
-      type: "string"
-    },
-    entries: {
-      type: "array",
-      items: {
-        $ref: "#/$defs/entry"
-      }
-    }
-  },
-  $defs: {
-    latency: {
-      type: "object",
-      required: [
-        "p50",
-        "p90",
-        "p95",
-        "p99",
-        "p999",
-        "mean",
-        "max"
-      ],
-      additionalProperties: false,
-      properties: {
-        p50: {
-          type: "number",
-          minimum: 0
-        },
-        p90: {
-          type: "number",
-          minimum: 0
-        },
-        p95: {
-          type: "number",
-          minimum: 0
-        },
-        p99: {
-          type: "number",
-          minimum: 0
-        },
-        p999: {
-          type: "number",
-          minimum: 0
-        },
-        mean: {
-          type: "number",
-          minimum: 0
-        },
-        max: {
-          type: "number",
-          minimum: 0
-        }
-      }
-    },
-    histogram: {
-      type: "string",
-      pattern: "^[A-Za-z0-9+/=]*$"
-    },
-    serverRound: {
-      type: "object",
-      required: [
-        "cpuPercent",
-        "cpuUsPerRequest",
-        "rssMaxBytes",
-        "rssMeanBytes",
-        "rssEndBytes"
-      ],
-      additionalProperties: false,
-      properties: {
-        cpuPercent: {
-          type: "number",
-          minimum: 0
-        },
-        cpuUsPerRequest: {
-          type: "number",
-          minimum: 0
-        },
-        rssMaxBytes: {
-          type: "number",
-          minimum: 0
-        },
-        rssMeanBytes: {
-          type: "number",
-          minimum: 0
-        },
-        rssEndBytes: {
-          type: "number",
-          minimum: 0
-        }
-      }
-    },
-    serverSummary: {
-      type: "object",
-      required: [
-        "cpuPercent",
-        "cpuUsPerRequest",
-        "rssMaxBytes",
-        "rssMeanBytes",
-        "rssGrowthBytes"
-      ],
-      additionalProperties: false,
-      properties: {
-        cpuPercent: {
-          type: "number",
-          minimum: 0
-        },
-        cpuUsPerRequest: {
-          type: "number",
-          minimum: 0
-        },
-        rssMaxBytes: {
-          type: "number",
-          minimum: 0
-        },
-        rssMeanBytes: {
-          type: "number",
-          minimum: 0
-        },
-        rssGrowthBytes: {
-          type: "number"
-        }
-      }
-    },
-    round: {
-      type: "object",
-      additionalProperties: false,
-      required: [
-        "round",
-        "startedAt",
-        "durationMs",
-        "rps",
-        "latencyUs",
-        "requests",
-        "responses",
-        "ok",
-        "errors",
-        "timeouts",
-        "unexpectedStatus",
-        "bodyMismatches",
-        "errorRate",
-        "bytes",
-        "statusCodes",
-        "histogram",
-        "loadgenCpuPercent",
-        "valid",
-        "problems",
-        "warnings"
-      ],
-      properties: {
-        round: {
-          type: "integer",
-          minimum: 1
-        },
-        startedAt: {
-          type: "string"
-        },
-        durationMs: {
-          type: "number",
-          minimum: 0
-        },
-        rps: {
-          type: "number",
-          minimum: 0
-        },
-        latencyUs: {
-          $ref: "#/$defs/latency"
-        },
-        requests: {
-          type: "integer",
-          minimum: 0
-        },
-        responses: {
-          type: "integer",
-          minimum: 0
-        },
-        ok: {
-          type: "integer",
-          minimum: 0
-        },
-        errors: {
-          type: "integer",
-          minimum: 0
-        },
-        timeouts: {
-          type: "integer",
-          minimum: 0
-        },
-        unexpectedStatus: {
-          type: "integer",
-          minimum: 0
-        },
-        bodyMismatches: {
-          type: "integer",
-          minimum: 0
-        },
-        errorRate: {
-          type: "number",
-          minimum: 0,
-          maximum: 1
-        },
-        bytes: {
-          type: "integer",
-          minimum: 0
-        },
-        statusCodes: {
-          type: "object",
-          propertyNames: {
-            pattern: "^[1-5][0-9][0-9]$"
-          },
-          additionalProperties: {
-            type: "integer",
-            minimum: 0
-          }
-        },
-        histogram: {
-          $ref: "#/$defs/histogram"
-        },
-        loadgenCpuPercent: {
-          type: "number",
-          minimum: 0
-        },
-        server: {
-          $ref: "#/$defs/serverRound"
-        },
-        valid: {
-          type: "boolean"
-        },
-        problems: {
-          type: "array",
-          items: {
-            type: "string"
-          }
-        },
-        warnings: {
-          type: "array",
-          items: {
-            type: "string"
-          }
-        }
-      }
-    },
-    entry: {
-      type: "object",
-      additionalProperties: false,
-      required: [
-        "key",
-        "scenario",
-        "tags",
-        "connections",
-        "pipelining",
-        "rounds",
-        "rps",
-        "latencyUs",
-        "errorRate",
-        "histogram",
-        "validRounds",
-        "thresholds",
-        "regression",
-        "definitionHash"
-      ],
-      properties: {
-        key: {
-          type: "string",
-          minLength: 1
-        },
-        scenario: {
-          type: "string",
-          minLength: 1
-        },
-        tags: {
-          type: "array",
-          items: {
-            type: "string"
-          }
-        },
-        connections: {
-          type: "integer",
-          minimum: 1
-        },
-        rate: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        pipelining: {
-          type: "integer",
-          minimum: 1
-        },
-        rounds: {
-          type: "array",
-          items: {
-            $ref: "#/$defs/round"
-          }
-        },
-        rps: {
-          type: "number",
-          minimum: 0
-        },
-        latencyUs: {
-          $ref: "#/$defs/latency"
-        },
-        errorRate: {
-          type: "number",
-          minimum: 0,
-          maximum: 1
-        },
-        histogram: {
-          $ref: "#/$defs/histogram"
-        },
-        server: {
-          $ref: "#/$defs/serverSummary"
-        },
-        validRounds: {
-          type: "integer",
-          minimum: 0
-        },
-        thresholds: {
-          type: "array",
-          items: {
-            $ref: "#/$defs/threshold"
-          }
-        },
-        regression: {
-          type: "array",
-          items: {
-            $ref: "#/$defs/tolerance"
-          }
-        },
-        definitionHash: {
-          type: "string"
-        }
-      }
-    },
-    environment: {
-      type: "object",
-      additionalProperties: false,
-      required: [
-        "cpuModel",
-        "cores",
-        "memoryBytes",
-        "os",
-        "node"
-      ],
-      properties: {
-        cpuModel: {
-          type: "string"
-        },
-        cores: {
-          type: "integer",
-          minimum: 1
-        },
-        memoryBytes: {
-          type: "number",
-          minimum: 0
-        },
-        os: {
-          type: "string"
-        },
-        node: {
-          type: "string"
-        },
-        runner: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            name: {
-              type: "string"
-            },
-            os: {
-              type: "string"
-            },
-            arch: {
-              type: "string"
-            },
-            environment: {
-              type: "string"
-            }
-          }
-        }
-      }
-    },
-    threshold: {
-      type: "object",
-      additionalProperties: false,
-      required: [
-        "metric",
-        "bound",
-        "limit",
-        "severity"
-      ],
-      properties: {
-        metric: {
-          enum: [
-            "p50",
-            "p90",
-            "p95",
-            "p99",
-            "p999",
-            "mean",
-            "max",
-            "rps",
-            "errorRate",
-            "cpu",
-            "rss"
-          ]
-        },
-        bound: {
-          enum: [
-            "min",
-            "max"
-          ]
-        },
-        limit: {
-          type: "number"
-        },
-        severity: {
-          enum: [
-            "warn",
-            "fail"
-          ]
-        }
-      }
-    },
-    tolerance: {
-      type: "object",
-      additionalProperties: false,
-      required: [
-        "metric",
-        "tolerance",
-        "severity"
-      ],
-      properties: {
-        metric: {
-          enum: [
-            "p50",
-            "p90",
-            "p95",
-            "p99",
-            "p999",
-            "mean",
-            "max",
-            "rps",
-            "errorRate",
-            "cpu",
-            "rss"
-          ]
-        },
-        tolerance: {
-          type: "number",
-          minimum: 0
-        },
-        severity: {
-          enum: [
-            "warn",
-            "fail"
-          ]
-        }
-      }
-    }
-  }
-};
-
-// src/results/io.ts
-var compiled2;
-function validator2() {
-  compiled2 ??= new import__2.Ajv2020({ allErrors: false, strict: true }).compile(schema_default2);
-  return compiled2;
-}
-function parseResults(data, source) {
-  if (typeof data === "object" && data !== null && "schemaVersion" in data && data.schemaVersion !== SCHEMA_VERSION) {
-    throw new InputError([
-      `${source}: schemaVersion ${JSON.stringify(data.schemaVersion)} is not supported; this Cannonade reads version ${SCHEMA_VERSION}`
-    ]);
-  }
-  const validate = validator2();
-  if (validate(data)) return data;
-  const problems = (validate.errors ?? []).map((error) => {
-    const keys = error.instancePath.split("/").slice(1).map((k) => /^\d+$/.test(k) ? Number(k) : k);
-    return `${source}: not a valid Cannonade results file: ${formatPath(keys)}${error.message ?? "invalid"}`;
-  });
-  throw new InputError(problems);
-}
-async function readResults(file) {
-  let text;
-  try {
-    text = await readFile2(file, "utf8");
-  } catch (error) {
-    const code = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
-    throw new InputError([`${file}: cannot read results (${code})`]);
-  }
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new InputError([`${file}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : "parse error"})`]);
-  }
-  return parseResults(data, file);
-}
-async function writeResults(file, results) {
-  await mkdir(path2.dirname(file), { recursive: true });
-  const partial = `${file}.partial`;
-  await writeFile(partial, `${JSON.stringify(results, null, 2)}
-`);
-  await rename(partial, file);
-}
-
-// node_modules/markdown-table/index.js
-function defaultStringLength(value) {
-  return value.length;
-}
-function markdownTable(table, options) {
-  const settings = options || {};
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-  while (++rowIndex < table.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex2 = -1;
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-    while (++columnIndex2 < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex2]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
-        }
-      }
-      row2.push(cell);
-    }
-    cellMatrix[rowIndex] = row2;
-    sizeMatrix[rowIndex] = sizes2;
-  }
-  let columnIndex = -1;
-  if (typeof align === "object" && "length" in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-  columnIndex = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = "";
-    let after = "";
-    if (code === 99) {
-      before = ":";
-      after = ":";
-    } else if (code === 108) {
-      before = ":";
-    } else if (code === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex] - before.length - after.length
-    );
-    const cell = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-      sizes[columnIndex] = size;
-    }
-    row[columnIndex] = cell;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex = -1;
-  const lines = [];
-  while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
-    const sizes2 = sizeMatrix[rowIndex];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
-    columnIndex = -1;
-    const line = [];
-    while (++columnIndex < cellsInRow) {
-      const cell = row2[columnIndex] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code = alignments[columnIndex];
-        if (code === 114) {
-          before = " ".repeat(size);
-        } else if (code === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
-    lines.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
-    );
-  }
-  return lines.join("\n");
-}
-function serialize(value) {
-  return value === null || value === void 0 ? "" : String(value);
-}
-function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
-}
-
-// src/report/text.ts
-var MAX_NAME = 120;
-var MAX_SENTENCE_PART = 300;
-function clip(text, max2) {
-  const points = Array.from(text);
-  return points.length <= max2 ? text : `${points.slice(0, Math.max(0, max2 - 1)).join("")}\u2026`;
-}
-function plural(count, singular, pluralForm = `${singular}s`) {
-  return `${count.toLocaleString("en-US")} ${count === 1 ? singular : pluralForm}`;
-}
-function signed(value, digits) {
-  if (Number.isNaN(value)) return "n/a";
-  if (!Number.isFinite(value)) return value > 0 ? "+\u221E" : "-\u221E";
-  const text = Math.abs(value).toFixed(digits);
-  if (Number(text) === 0) return text;
-  return `${value > 0 ? "+" : "-"}${text}`;
-}
-function changeNumber(value, relative) {
-  return signed(value * 100, relative ? 1 : 2);
-}
-function changeUnit(relative) {
-  return relative ? " %" : " pp";
-}
-function formatChange(m) {
-  if (Number.isNaN(m.change)) return "n/a";
-  const unit = changeUnit(m.relative);
-  return `${changeNumber(m.change, m.relative)}${unit} (${changeNumber(m.low, m.relative)} \u2026 ${changeNumber(m.high, m.relative)})`;
-}
-function changeSentence(m) {
-  const unit = changeUnit(m.relative);
-  const ci = `95 % CI ${changeNumber(m.low, m.relative)}${unit} to ${changeNumber(m.high, m.relative)}${unit}`;
-  return `${changeNumber(m.change, m.relative)}${unit} (${ci})`;
-}
-function formatComparedValue(metric, value) {
-  if (!Number.isFinite(value)) return "n/a";
-  if (metric === "cpu") return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en-US")} \xB5s/req`;
-  return formatMetric(metric, value);
-}
-function comparedMetricLabel(metric) {
-  return metric === "cpu" ? "server CPU per request" : metricLabel(metric);
-}
-function formatTolerance(m) {
-  if (!m.gated) return "not gated";
-  const amount = m.relative ? `${Number((m.tolerance * 100).toFixed(1))} %` : `${(m.tolerance * 100).toFixed(2)} pp`;
-  return `tolerance ${amount}`;
-}
-function formatPValue(p) {
-  if (!Number.isFinite(p)) return void 0;
-  if (p < 1e-3) return "p < 0.001";
-  return `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`;
-}
-function metricDetail(m, rounds) {
-  const parts = [formatTolerance(m)];
-  const p = formatPValue(m.pValue);
-  if (p !== void 0) parts.push(p);
-  if (m.baseRounds !== m.headRounds || m.headRounds !== rounds) parts.push(`${m.baseRounds} vs ${m.headRounds} rounds`);
-  const outliers = m.outliers.base.length + m.outliers.head.length;
-  if (outliers > 0) parts.push(plural(outliers, "outlier round"));
-  return parts.join(" \xB7 ");
-}
-function metricRow(entry, order, m, rounds) {
-  return {
-    kind: m.verdict,
-    ...m.verdict === "regression" ? { severity: m.severity } : {},
-    gated: m.gated,
-    order,
-    scenario: clip(entry.scenario, MAX_NAME),
-    load: clip(entry.load, MAX_NAME),
-    metric: comparedMetricLabel(m.metric),
-    values: `${formatComparedValue(m.metric, m.base)} \u2192 ${formatComparedValue(m.metric, m.head)}`,
-    change: formatChange(m),
-    detail: metricDetail(m, rounds)
-  };
-}
-function violationRow(entry, order, v) {
-  const { bound, limit, metric } = v.threshold;
-  return {
-    kind: "violation",
-    severity: v.severity,
-    gated: true,
-    order,
-    scenario: clip(entry.scenario, MAX_NAME),
-    load: clip(entry.load, MAX_NAME),
-    metric: metricLabel(v.metric),
-    values: formatMetric(v.metric, v.actual),
-    change: `${bound === "max" ? "limit \u2264" : "minimum \u2265"} ${formatMetric(metric, limit)}`,
-    detail: ""
-  };
-}
-function headLatency(entry) {
-  const head = entry.percentiles?.head;
-  if (head === void 0) return { metric: "\u2014", values: "\u2014" };
-  return { metric: "latency p50 / p99", values: `${formatLatencyUs(head.p50)} / ${formatLatencyUs(head.p99)}` };
-}
-function worstSeverity(severities) {
-  if (severities.includes("fail")) return "fail";
-  return severities.length > 0 ? "warn" : void 0;
-}
-function entryRow(comparison, entry, order) {
-  const base = { gated: true, order, scenario: clip(entry.scenario, MAX_NAME), load: clip(entry.load, MAX_NAME), change: "\u2014" };
-  if (entry.status === "removed") {
-    return { ...base, kind: "removed", metric: "\u2014", values: "\u2014", detail: "in the baseline, not in this run" };
-  }
-  if (entry.status === "unmeasurable") {
-    const findings = comparison.findings.filter((f) => f.entry === entry.key && f.kind === "unmeasurable");
-    const reasons = [...findings.map((f) => f.message), ...entry.violations.map((v) => v.message)];
-    const severity = worstSeverity([...findings, ...entry.violations].map((f) => f.severity)) ?? "fail";
-    const detail2 = clip([...new Set(reasons)].join("; ") || "no valid round to compare", MAX_SENTENCE_PART);
-    return { ...base, kind: "unmeasurable", severity, metric: "\u2014", values: "\u2014", detail: detail2 };
-  }
-  const detail = comparison.baseline === void 0 ? "no baseline" : "not in the baseline";
-  return { ...base, kind: "new", ...headLatency(entry), detail };
-}
-var RANK = {
-  regression: 0,
-  violation: 0,
-  unmeasurable: 1,
-  improvement: 3,
-  inconclusive: 4,
-  new: 5,
-  removed: 6,
-  unchanged: 7
-};
-function rank(row) {
-  if (row.kind === "regression" || row.kind === "violation") {
-    if (row.severity === "fail" && row.gated) return 0;
-    return row.kind === "regression" ? 2 : 2.5;
-  }
-  return RANK[row.kind];
-}
-function reportRows(comparison) {
-  const notable = [];
-  const unchanged = [];
-  const measured = [];
-  comparison.entries.forEach((entry, order) => {
-    if (entry.status === "compared") {
-      for (const m of entry.metrics) {
-        const row = metricRow(entry, order, m, comparison.rounds);
-        if (row.kind === "unchanged") unchanged.push(row);
-        else notable.push(row);
-      }
-    } else {
-      const row = entryRow(comparison, entry, order);
-      if (row.kind === "new" && comparison.baseline === void 0) measured.push(row);
-      else notable.push(row);
-    }
-    if (entry.status !== "unmeasurable") {
-      for (const v of entry.violations) notable.push(violationRow(entry, order, v));
-    }
-  });
-  notable.sort((a, b) => rank(a) - rank(b) || a.order - b.order);
-  return { notable, unchanged, measured };
-}
-function strongest(comparison, verdict) {
-  const weight = (m) => m.severity === "fail" && m.gated ? 1 : 0;
-  let found;
-  for (const entry of comparison.entries) {
-    for (const metric of entry.metrics) {
-      if (metric.verdict !== verdict) continue;
-      const heavier = found === void 0 ? 1 : weight(metric) - weight(found.metric);
-      if (heavier > 0 || heavier === 0 && found !== void 0 && Math.abs(metric.change) > Math.abs(found.metric.change)) {
-        found = { entry, metric };
-      }
-    }
-  }
-  return found;
-}
-function firstViolation(comparison) {
-  const all = comparison.entries.flatMap((e) => e.violations);
-  return all.find((v) => v.severity === "fail") ?? all[0];
-}
-function metricSentence(found) {
-  return `${clip(found.entry.key, MAX_NAME)}: ${comparedMetricLabel(found.metric.metric)} ${changeSentence(found.metric)}`;
-}
-function headline(comparison) {
-  const { counts } = comparison;
-  const unmeasurable = comparison.entries.filter((e) => e.status === "unmeasurable").length;
-  const problems = [];
-  const regressions = comparison.entries.flatMap((e) => e.metrics).filter((m) => m.verdict === "regression");
-  const gated = regressions.filter((m) => m.gated).length;
-  if (gated > 0) problems.push(plural(gated, "regression"));
-  if (regressions.length > gated) problems.push(plural(regressions.length - gated, "ungated regression"));
-  const violations = comparison.entries.filter((e) => e.status !== "unmeasurable").flatMap((e) => e.violations);
-  const failing = violations.filter((v) => v.severity === "fail").length;
-  const warning = violations.length - failing;
-  if (failing > 0) problems.push(`${plural(failing, "threshold")} violated`);
-  if (warning > 0) problems.push(plural(warning, "threshold warning"));
-  if (unmeasurable > 0) problems.push(`${plural(unmeasurable, "entry", "entries")} unmeasurable`);
-  const noBaseline = comparison.baseline === void 0;
-  const title = `Cannonade: ${problems.length > 0 ? problems.join(", ") : noBaseline ? "no baseline yet" : "no regressions"}`;
-  const clauses = [];
-  if (noBaseline) {
-    const why = comparison.baselineMissing === void 0 ? void 0 : clip(comparison.baselineMissing, MAX_SENTENCE_PART);
-    const missing = problems.length === 0 ? why ?? "nothing to compare against" : `there is no baseline yet${why === void 0 ? "" : ` (${why})`}`;
-    clauses.push(`${missing}, so only absolute thresholds were checked`);
-  }
-  const regression = strongest(comparison, "regression");
-  const violation = firstViolation(comparison);
-  const unmeasurableFinding = comparison.findings.find((f) => f.kind === "unmeasurable");
-  if (regression !== void 0) {
-    const more = regressions.length - 1;
-    clauses.push(`${metricSentence(regression)}${more > 0 ? `, and ${more} more` : ""}`);
-  } else if (violation !== void 0) {
-    clauses.push(clip(violation.message, MAX_SENTENCE_PART));
-  } else if (unmeasurableFinding !== void 0) {
-    clauses.push(clip(unmeasurableFinding.message, MAX_SENTENCE_PART));
-  } else if (noBaseline) {
-    clauses.push("none was violated");
-  } else {
-    const tally = [`${plural(counts.unchanged, "metric")} unchanged`];
-    if (counts.improvements > 0) tally.push(`${counts.improvements} improved`);
-    if (counts.inconclusive > 0) tally.push(`${counts.inconclusive} inconclusive`);
-    const best = strongest(comparison, "improvement");
-    clauses.push(`${tally.join(", ")}${best === void 0 ? "" : `; best: ${metricSentence(best)}`}`);
-  }
-  if (comparison.head.incomplete !== void 0) clauses.push("the run stopped early");
-  const sentence = clauses.join("; ");
-  return { outcome: comparison.outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence };
-}
-function notices(comparison) {
-  const result = [];
-  if (comparison.head.incomplete !== void 0) {
-    result.push({
-      level: "caution",
-      text: `The run stopped early: ${clip(comparison.head.incomplete, MAX_SENTENCE_PART)}. Entries it did not reach are missing or unmeasurable.`
-    });
-  }
-  const base = comparison.baseline;
-  if (base === void 0) return result;
-  const machine = base.environmentDifferences.length > 0;
-  if (!machine && !base.configChanged && base.toleranceFactor === 1 && !base.downgraded) return result;
-  const sentences = [];
-  if (machine) {
-    const differences = base.environmentDifferences.map((d) => clip(d, MAX_NAME)).join("; ");
-    sentences.push(`The baseline ran on a different machine (baseline vs this run: ${differences}), so part of any difference is the machine, not the code.`);
-  }
-  if (base.configChanged) sentences.push("The measured configuration changed since the baseline (load levels or requests), so some entries are not like for like.");
-  const actions = [];
-  if (base.toleranceFactor !== 1) actions.push(`tolerances were widened \xD7${Number(base.toleranceFactor.toFixed(2))}`);
-  if (base.downgraded) actions.push("regressions are reported as warnings and do not fail the check");
-  if (actions.length > 0) {
-    const joined = actions.join(" and ");
-    sentences.push(`To allow for this, ${joined}.`);
-  }
-  if (machine) sentences.push("Same-job A/B mode measures base and head on one machine and is the precise comparison.");
-  result.push({ level: base.downgraded || base.configChanged ? "warning" : "note", text: sentences.join(" ") });
-  return result;
-}
-function shortSha(sha) {
-  return sha === void 0 ? "" : `${sha.slice(0, 7)} `;
-}
-function describeEnvironment(env) {
-  return [clip(env.cpuModel, MAX_NAME), plural(env.cores, "core"), clip(env.os, MAX_NAME), `Node ${clip(env.node, 40)}`].join(", ");
-}
-function percent(fraction) {
-  return `${(fraction * 100).toFixed(1)} %`;
-}
-function footerFacts(comparison) {
-  const facts = [`${plural(comparison.rounds, "round")} per entry`];
-  facts.push(`this run: ${shortSha(comparison.head.sha)}on ${describeEnvironment(comparison.head.environment)}`);
-  const base = comparison.baseline;
-  if (base !== void 0) {
-    const where = base.environmentDifferences.length === 0 ? "the same kind of machine" : describeEnvironment(base.environment);
-    facts.push(`baseline: ${clip(base.description, MAX_SENTENCE_PART)}, ${shortSha(base.sha)}on ${where}`);
-  }
-  if (comparison.noise !== void 0 && Number.isFinite(comparison.noise)) {
-    facts.push(`noise: median round-to-round CV of req/s ${percent(comparison.noise)}`);
-  }
-  if (comparison.detectable !== void 0) {
-    const amount = Number.isFinite(comparison.detectable) ? percent(comparison.detectable) : "unknown";
-    facts.push(`smallest detectable change of req/s: ${amount}`);
-  }
-  if (base !== void 0) {
-    facts.push("changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test");
-  }
-  return facts;
-}
-function verdictWord(row) {
-  switch (row.kind) {
-    case "regression":
-      if (!row.gated) return "regression (not gated)";
-      return row.severity === "warn" ? "regression (warning)" : "regression";
-    case "violation":
-      return row.severity === "warn" ? "threshold warning" : "threshold violated";
-    default:
-      return row.kind;
-  }
-}
-var OUTCOME_WORD = { pass: "PASS", warn: "WARN", fail: "FAIL" };
-function plain(text) {
-  return text.replace(/\r\n|[\r\n\u2028\u2029\t]/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "");
-}
-function renderText(comparison) {
-  const head = headline(comparison);
-  const lines = [plain(`${OUTCOME_WORD[head.outcome]}  ${head.title} in ${head.suite} \u2014 ${head.sentence}`)];
-  for (const notice of notices(comparison)) lines.push(plain(`${notice.level.toUpperCase()}  ${notice.text}`));
-  const rows = reportRows(comparison);
-  const shown = [...rows.notable, ...rows.measured];
-  if (shown.length > 0) {
-    const header = ["scenario", "load", "metric", "baseline \u2192 current", "change (95 % CI)", "verdict", "notes"];
-    const cells = shown.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain));
-    lines.push("", markdownTable([header, ...cells], { align: ["l", "r", "l", "r", "r", "l", "l"] }));
-  }
-  if (rows.unchanged.length > 0) lines.push("", `${plural(rows.unchanged.length, "unchanged metric")} not shown.`);
-  lines.push("", plain(footerFacts(comparison).join(" \xB7 ")));
-  return `${lines.join("\n")}
-`;
-}
-
-// src/report/chart.ts
-var PERCENTILES = [
-  ["p50", "p50"],
-  ["p90", "p90"],
-  ["p99", "p99"],
-  ["p999", "p99.9"]
-];
-var LATENCY_METRICS2 = /* @__PURE__ */ new Set(["p50", "p90", "p95", "p99", "p999"]);
-function mermaidLabel(text, max2 = 60) {
-  const safe = text.replace(/[^\p{L}\p{N} @.,:/_+()'×-]/gu, " ").replace(/\s+/g, " ").trim();
-  return clip(safe, max2);
-}
-function milliseconds(us) {
-  if (!Number.isFinite(us) || us <= 0) return "0";
-  const ms = Number((us / 1e3).toPrecision(3));
-  return ms >= 1e-6 ? String(ms) : "0";
-}
-function niceCeiling(value) {
-  if (!(value > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) {
-    if (step * power >= value) return Number((step * power).toPrecision(3));
-  }
-  return 10 * power;
-}
-function latencyChart(entry) {
-  const base = entry.percentiles?.base;
-  const head = entry.percentiles?.head;
-  if (base === void 0 || head === void 0) return void 0;
-  const basePoints = PERCENTILES.map(([key]) => milliseconds(base[key]));
-  const headPoints = PERCENTILES.map(([key]) => milliseconds(head[key]));
-  const top = niceCeiling(Math.max(...[...basePoints, ...headPoints].map(Number)) * 1.05);
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title "${mermaidLabel(entry.key)} - latency ms (bars baseline, line this run)"`,
-    `  x-axis "percentile" [${PERCENTILES.map(([, label]) => `"${label}"`).join(", ")}]`,
-    `  y-axis "ms" 0 --> ${top}`,
-    `  bar [${basePoints.join(", ")}]`,
-    `  line [${headPoints.join(", ")}]`,
-    "```"
-  ].join("\n");
-}
-function regressionCharts(entries, limit = 2) {
-  const charts = [];
-  for (const entry of entries) {
-    if (charts.length >= limit) break;
-    if (!entry.metrics.some((m) => m.verdict === "regression" && LATENCY_METRICS2.has(m.metric))) continue;
-    const chart = latencyChart(entry);
-    if (chart !== void 0) charts.push(chart);
-  }
-  return charts;
-}
-
-// src/report/markdown.ts
-var DEFAULT_MAX_LENGTH = 65e3;
-var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-function escapeMarkdown(text) {
-  return text.replace(/\r\n|[\r\n\u2028\u2029\t\v\f]/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c).replace(/[\\`*_[\]~|$]/g, "\\$&").replace(/@(?=[\w-])/g, "@\u200D");
-}
-var OUTCOME_EMOJI = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
-var VERDICT_EMOJI = {
-  regression: "\u{1F534}",
-  improvement: "\u{1F7E2}",
-  unchanged: "\u26AA",
-  inconclusive: "\u{1F7E1}",
-  new: "\u{1F195}",
-  removed: "\u{1F5D1}\uFE0F",
-  unmeasurable: "\u2754"
-};
-var ALERT = { note: "NOTE", warning: "WARNING", caution: "CAUTION" };
-var HEADER = ["Scenario", "Load", "Metric", "Baseline \u2192 Current", "Change (95 % CI)", "Verdict"];
-var ALIGN = ["l", "r", "l", "r", "r", "l"];
-function verdictCell(row) {
-  const emoji = row.kind === "violation" ? row.severity === "warn" ? "\u26A0\uFE0F" : "\u274C" : VERDICT_EMOJI[row.kind];
-  return `${emoji} ${escapeMarkdown(verdictWord(row))}`;
-}
-function rowCells(row, withDetail) {
-  const detail = withDetail && row.detail !== "" ? `<br><sub>${escapeMarkdown(row.detail)}</sub>` : "";
-  return [
-    escapeMarkdown(row.scenario),
-    escapeMarkdown(row.load),
-    escapeMarkdown(row.metric),
-    escapeMarkdown(row.values),
-    `${escapeMarkdown(row.change)}${detail}`,
-    verdictCell(row)
-  ];
-}
-function tableLines(header, align, rows) {
-  return markdownTable([[...header], ...rows], { align: [...align], alignDelimiters: false }).split("\n");
-}
-function details(summary, body) {
-  return `<details><summary>${summary}</summary>
-
-${body}
-
-</details>`;
-}
-function safeUrl(url) {
-  if (url === void 0) return void 0;
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return void 0;
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return void 0;
-  return parsed.href.replace(/[()<>"'`|\\\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-}
-function buildParts(comparison, options) {
-  const head = headline(comparison);
-  const top = [];
-  if (options.marker !== void 0) top.push(options.marker);
-  top.push(
-    `${OUTCOME_EMOJI[head.outcome]} **${escapeMarkdown(head.title)}** in <code>${escapeMarkdown(head.suite)}</code> \u2014 ${escapeMarkdown(head.sentence)}`
-  );
-  for (const notice of notices(comparison)) top.push(`> [!${ALERT[notice.level]}]
-> ${escapeMarkdown(notice.text)}`);
-  const rows = reportRows(comparison);
-  const [h = "", d = "", ...tableRows] = tableLines(
-    HEADER,
-    ALIGN,
-    rows.notable.map((r) => rowCells(r, true))
-  );
-  const collapsed = [];
-  if (rows.unchanged.length > 0) {
-    const summary = plural(rows.unchanged.length, "unchanged metric");
-    const table = tableLines(HEADER, ALIGN, rows.unchanged.map((r) => rowCells(r, false))).join("\n");
-    collapsed.push({ block: details(summary, table), dropped: `${summary} not listed here` });
-  }
-  if (rows.measured.length > 0) {
-    const summary = `${plural(rows.measured.length, "entry", "entries")} measured without a baseline`;
-    const cells = rows.measured.map((r) => [r.scenario, r.load, r.metric, r.values].map(escapeMarkdown));
-    const table = tableLines(["Scenario", "Load", "Metric", "Current"], ["l", "r", "l", "r"], cells).join("\n");
-    collapsed.push({ block: details(summary, table), dropped: `${summary} not listed here` });
-  }
-  const run = safeUrl(options.links?.run);
-  const artifact = safeUrl(options.links?.artifact);
-  const footerParts = footerFacts(comparison).map(escapeMarkdown);
-  if (run !== void 0) footerParts.push(`[workflow run](${run})`);
-  if (artifact !== void 0) footerParts.push(`[full report and results](${artifact})`);
-  return {
-    top,
-    tableHead: rows.notable.length > 0 ? [h, d] : [],
-    tableRows,
-    charts: comparison.baseline === void 0 ? [] : regressionCharts(comparison.entries),
-    collapsed,
-    footer: `<sub>${footerParts.join(" \xB7 ")}</sub>`,
-    artifactLink: artifact
-  };
-}
-function assemble(parts, pick) {
-  const artifact = parts.artifactLink === void 0 ? "the artifact" : `[the artifact](${parts.artifactLink})`;
-  const blocks = [...parts.top];
-  const shown = Math.min(pick.rows, parts.tableRows.length);
-  const hidden = parts.tableRows.length - shown;
-  if (shown > 0) blocks.push([...parts.tableHead, ...parts.tableRows.slice(0, shown)].join("\n"));
-  if (hidden > 0) {
-    blocks.push(
-      shown > 0 ? `\u2026 and ${plural(hidden, "more row")} (see the full report in ${artifact})` : `${plural(hidden, "row")} left out to fit the comment size limit (see the full report in ${artifact})`
-    );
-  }
-  if (pick.charts) blocks.push(...parts.charts);
-  if (pick.collapsed) {
-    blocks.push(...parts.collapsed.map((c) => c.block));
-  } else if (parts.collapsed.length > 0) {
-    const dropped = parts.collapsed.map((c) => c.dropped).join("; ");
-    blocks.push(`<sub>${dropped} to keep the comment within GitHub's size limit; ${artifact} has the full report.</sub>`);
-  }
-  blocks.push(parts.footer);
-  return `${blocks.join("\n\n")}
-`;
-}
-function cut(text, max2) {
-  let end = 0;
-  for (const point of text) {
-    if (end + point.length > max2) break;
-    end += point.length;
-  }
-  return text.slice(0, end);
-}
-function renderMarkdown(comparison, options = {}) {
-  const maxLength = options.maxLength !== void 0 && Number.isFinite(options.maxLength) ? Math.max(0, options.maxLength) : DEFAULT_MAX_LENGTH;
-  const parts = buildParts(comparison, options);
-  const all = parts.tableRows.length;
-  const fits = (text) => text.length <= maxLength;
-  for (const pick of [
-    { rows: all, charts: true, collapsed: true },
-    { rows: all, charts: true, collapsed: false },
-    { rows: all, charts: false, collapsed: false }
-  ]) {
-    const text = assemble(parts, pick);
-    if (fits(text)) return text;
-  }
-  const trimmed = (rows) => assemble(parts, { rows, charts: false, collapsed: false });
-  if (fits(trimmed(0))) {
-    let low = 0;
-    let high = all - 1;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      if (fits(trimmed(middle))) low = middle;
-      else high = middle - 1;
-    }
-    return trimmed(low);
-  }
-  return cut(`${parts.top.slice(0, options.marker === void 0 ? 1 : 2).join("\n\n")}
-`, maxLength);
-}
-
-// src/cli/command.ts
-function stringFlag(flags2, name, fallback) {
-  const value = flags2[name];
-  return typeof value === "string" ? value : fallback;
-}
-function optionalString(flags2, name) {
-  const value = flags2[name];
-  return typeof value === "string" ? value : void 0;
-}
-function stringList(flags2, name) {
-  const value = flags2[name];
-  if (value === void 0) return [];
-  return [value].flat().filter((v) => typeof v === "string");
-}
-function positiveIntFlag(flags2, name) {
-  const text = optionalString(flags2, name);
-  if (text === void 0) return void 0;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InputError([`--${name}: must be a positive integer, got "${text}"`]);
-  return value;
-}
-
-// src/cli/compare.ts
-async function writeOut(file, text) {
-  await mkdir2(path3.dirname(path3.resolve(file)), { recursive: true });
-  await writeFile2(file, text);
-}
-var compareCommand = {
-  summary: "compare two results files and print the verdict",
-  usage: `Usage: cannonade compare BASE.json HEAD.json [--markdown FILE] [--json FILE]
-
-  --markdown FILE   also write the report as GitHub markdown (what the PR comment shows)
-  --json FILE       also write the comparison as JSON
-
-Exit codes: 0 pass or warn, 1 fail, 2 unreadable or incompatible input.`,
-  options: { markdown: { type: "string" }, json: { type: "string" } },
-  async run(flags2, positionals) {
-    const [baseFile, headFile, ...extra] = positionals;
-    if (baseFile === void 0 || headFile === void 0 || extra.length > 0) {
-      throw new InputError([`compare takes exactly two results files, got ${positionals.length}
-
-${compareCommand.usage}`]);
-    }
-    const [base, head] = await Promise.all([readResults(baseFile), readResults(headFile)]);
-    if (base.suite !== head.suite) {
-      throw new InputError([`${baseFile} is suite "${base.suite}" but ${headFile} is suite "${head.suite}": compare results of the same suite`]);
-    }
-    const comparison = compare(base, head, { baselineDescription: `file ${baseFile}` });
-    process.stdout.write(`${renderText(comparison)}
-`);
-    const markdown = optionalString(flags2, "markdown");
-    if (markdown !== void 0) await writeOut(markdown, `${renderMarkdown(comparison)}
-`);
-    const json = optionalString(flags2, "json");
-    if (json !== void 0) await writeOut(json, `${JSON.stringify(comparison, null, 2)}
-`);
-    return comparison.outcome === "fail" ? EXIT.gateFailed : EXIT.ok;
-  }
-};
-
-// src/cli/run.ts
-import path6 from "node:path";
-
 // src/config/overrides.ts
 var QUICK = { rounds: 1, durationMs: 1e3, warmupMs: 250 };
 function applyOverrides(plan, overrides) {
@@ -47475,26 +47502,6 @@ function applyOverrides(plan, overrides) {
     };
   };
   return { ...plan, scenarios: scenarios.map(adjust) };
-}
-
-// src/config/summary.ts
-function levelLabel(level) {
-  return level.rate === void 0 ? `${level.connections} conn` : `${level.rate} req/s`;
-}
-function scenarioLine(s) {
-  const steps = s.requests.length === 1 ? `${s.requests[0]?.method ?? "GET"} ${s.requests[0]?.path ?? "/"}` : `${s.requests.length} steps`;
-  const length = s.amount === void 0 ? formatDurationMs(s.durationMs) : `${s.amount} requests`;
-  const levels = s.levels.map(levelLabel).join(", ");
-  return `  - ${s.name}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`;
-}
-function describePlan(plan) {
-  const entries = plan.scenarios.reduce((sum, s) => sum + s.levels.length, 0);
-  const lines = [
-    `suite ${plan.suite}: ${plan.scenarios.length} scenario(s), ${entries} measured entr${entries === 1 ? "y" : "ies"} against ${plan.baseUrl}`,
-    plan.app === void 0 ? "  app: none (the server must already be running)" : `  app: ${plan.app.command} (in ${plan.app.cwd})`,
-    ...plan.scenarios.map(scenarioLine)
-  ];
-  return lines.join("\n");
 }
 
 // src/load/schedule.ts
@@ -47682,7 +47689,7 @@ async function startApp(app, probeUrl, logFile) {
   }
   installHandlers();
   await mkdir3(path4.dirname(logFile), { recursive: true });
-  const fd = openSync(logFile, "a");
+  const fd = openSync(logFile, "w");
   let child;
   try {
     child = spawn(app.command, {
@@ -47770,6 +47777,56 @@ async function diedError(app, during) {
   const how = exit === void 0 ? "stopped answering" : `exited (${describeExit(exit)})`;
   return new AppError(`the app ${how} during ${during}`, await app.logTail());
 }
+
+// package.json
+var package_default = {
+  name: "cannonade",
+  version: "0.1.0",
+  description: "HTTP performance gate for GitHub: starts your app, loads it with autocannon, compares against a baseline with confidence intervals, comments once on the pull request.",
+  type: "module",
+  private: true,
+  license: "MIT",
+  bin: {
+    cannonade: "dist/cli.js"
+  },
+  engines: {
+    node: ">=20"
+  },
+  scripts: {
+    build: "node build.mjs",
+    typecheck: "tsc --noEmit",
+    test: "vitest run",
+    demo: "node dist/cli.js run --config __fixtures__/demo/cannonade.yml --out cannonade-results",
+    "bench:loadgen": "tsx bench/loadgen.ts",
+    "bench:accuracy": "tsx bench/accuracy.ts",
+    "bench:adaptive": "tsx bench/adaptive.ts"
+  },
+  overrides: {
+    "typedarray.prototype.slice": "1.0.5"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@octokit/plugin-retry": "^8.1.1",
+    ajv: "^8.20.0",
+    autocannon: "^9.0.0",
+    "hdr-histogram-js": "^3.0.1",
+    "markdown-table": "^3.1.0",
+    yaml: "^2.9.1"
+  },
+  devDependencies: {
+    "@types/autocannon": "^7.12.7",
+    "@types/node": "^20.19.43",
+    esbuild: "^0.28.2",
+    tsx: "^4.23.15",
+    typescript: "~5.9",
+    vitest: "^4.1.12"
+  }
+};
+
+// src/version.ts
+var VERSION = package_default.version;
 
 // src/load/histogram.ts
 var hdr = __toESM(require_dist2(), 1);
@@ -48073,9 +48130,10 @@ function entriesOf(plan) {
 async function measure(plan, options) {
   const entries = entriesOf(plan);
   const rounds = new Map(entries.map((e) => [e.key, []]));
-  const total = entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
+  let total = entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
   let app;
   let failure;
+  let done = 0;
   options.onStart?.(entries);
   try {
     if (plan.app !== void 0) {
@@ -48085,35 +48143,27 @@ async function measure(plan, options) {
       options.onReady?.(performance.now() - started);
     }
     const monitor = app === void 0 ? void 0 : new GroupMonitor(app.pgid);
+    const runOne = async (entry, round, of) => {
+      const result = await measureRound(plan, entry, round, app, monitor);
+      rounds.get(entry.key)?.push(result);
+      done++;
+      options.onRound?.({ entry, round, rounds: of, done, total, result });
+    };
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds));
-    let done = 0;
     for (let round = 1; round <= maxRounds; round++) {
       for (const entry of entries) {
-        if (round > entry.scenario.rounds) continue;
-        const startedAt = (/* @__PURE__ */ new Date()).toISOString();
-        let server;
-        const measurement = await runRound(
-          { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
-          {
-            onMeasureStart: () => monitor?.begin(),
-            onMeasureEnd: () => server = monitor?.end(),
-            shouldAbort: () => app?.exit() !== void 0
-          }
-        );
-        const silent = measurement.responses === 0 && measurement.errors > 0;
-        if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {
-          throw await diedError(app, `round ${round} of "${entry.key}"`);
+        if (round <= entry.scenario.rounds) await runOne(entry, round, entry.scenario.rounds);
+      }
+    }
+    if (options.extraRounds !== void 0) {
+      const keys = new Set(options.extraRounds.wanted(buildResults(plan, entries, rounds, options, void 0)));
+      const wanted = entries.filter((e) => keys.has(e.key));
+      total += wanted.reduce((sum, e) => sum + e.scenario.rounds, 0);
+      for (let round = 1; round <= maxRounds; round++) {
+        for (const entry of wanted) {
+          const planned = entry.scenario.rounds;
+          if (round <= planned) await runOne(entry, planned + round, 2 * planned);
         }
-        const result = assessRound(measurement, {
-          round,
-          startedAt,
-          level: entry.level,
-          rules: plan.validity,
-          ...server === void 0 ? {} : { server }
-        });
-        rounds.get(entry.key)?.push(result);
-        done++;
-        options.onRound?.({ entry, round, rounds: entry.scenario.rounds, done, total, result });
       }
     }
   } catch (error) {
@@ -48122,9 +48172,30 @@ async function measure(plan, options) {
   } finally {
     await app?.stop();
   }
-  const results = {
+  const results = buildResults(plan, entries, rounds, options, failure);
+  return failure === void 0 ? { results } : { results, failure };
+}
+async function measureRound(plan, entry, round, app, monitor) {
+  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  let server;
+  const measurement = await runRound(
+    { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
+    {
+      onMeasureStart: () => monitor?.begin(),
+      onMeasureEnd: () => server = monitor?.end(),
+      shouldAbort: () => app?.exit() !== void 0
+    }
+  );
+  const silent = measurement.responses === 0 && measurement.errors > 0;
+  if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {
+    throw await diedError(app, `round ${round} of "${entry.key}"`);
+  }
+  return assessRound(measurement, { round, startedAt, level: entry.level, rules: plan.validity, ...server === void 0 ? {} : { server } });
+}
+function buildResults(plan, entries, rounds, options, failure) {
+  return {
     schemaVersion: SCHEMA_VERSION,
-    tool: { name: "cannonade", version: "0.1.0" },
+    tool: { name: "cannonade", version: VERSION },
     suite: plan.suite,
     createdAt: (/* @__PURE__ */ new Date()).toISOString(),
     configHash: plan.configHash,
@@ -48149,7 +48220,6 @@ async function measure(plan, options) {
       )
     )
   };
-  return failure === void 0 ? { results } : { results, failure };
 }
 
 // src/results/git.ts
@@ -48169,9 +48239,6 @@ function git(cwd, args) {
 }
 
 // src/report/terminal.ts
-function loadLabel2(entry) {
-  return entry.rate === void 0 ? `${entry.connections} conn` : `${entry.rate} req/s`;
-}
 function flags(entry) {
   const notes = [];
   if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`);
@@ -48182,7 +48249,7 @@ function resultsTable(results) {
   const header = ["scenario", "load", "req/s", "p50", "p99", "errors", "server CPU", "peak RSS", "rounds", "notes"];
   const rows = results.entries.map((e) => [
     e.scenario,
-    loadLabel2(e),
+    levelLabel(e),
     formatRps(e.rps),
     formatLatencyUs(e.latencyUs.p50),
     formatLatencyUs(e.latencyUs.p99),
@@ -48249,6 +48316,8 @@ var runCommand = {
   --rounds N         rounds per entry, instead of the config's
   --duration D       measured time per round, e.g. 3s, instead of the config's
   --quick            smoke profile: one short round per entry
+  --baseline FILE    compare against this results.json (adds rounds where the verdict is unclear)
+  --markdown FILE    with --baseline: also write the report as GitHub markdown
 
 Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured.`,
   options: {
@@ -48258,7 +48327,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     tag: { type: "string", multiple: true },
     rounds: { type: "string" },
     duration: { type: "string" },
-    quick: { type: "boolean" }
+    quick: { type: "boolean" },
+    baseline: { type: "string" },
+    markdown: { type: "string" }
   },
   async run(flags2) {
     const rounds = positiveIntFlag(flags2, "rounds");
@@ -48272,6 +48343,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       quick: flags2["quick"] === true
     });
     const outDir = path6.resolve(stringFlag(flags2, "out", "cannonade-results"));
+    const baselineFile = optionalString(flags2, "baseline");
+    const baseline = baselineFile === void 0 ? void 0 : await readResults(baselineFile);
     process.stderr.write(`${describePlan(plan)}
 `);
     const progress = progressPrinter(process.stderr);
@@ -48280,7 +48353,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       git: gitInfo(process.cwd()),
       onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1e3).toFixed(1)} s
 `),
-      onRound: (event) => progress.onRound(event)
+      onRound: (event) => progress.onRound(event),
+      ...baseline === void 0 ? {} : { extraRounds: { wanted: (sofar) => undecided(baseline, sofar) } }
     });
     progress.finish();
     const file = path6.join(outDir, "results.json");
@@ -48292,6 +48366,16 @@ ${resultsTable(results)}
 results: ${path6.relative(process.cwd(), file) || file}
 `);
     if (failure !== void 0) throw failure;
+    if (baseline !== void 0) {
+      const comparison = compare(baseline, results, { baselineDescription: `file ${baselineFile ?? ""}` });
+      process.stdout.write(`
+${renderText(comparison)}
+`);
+      const markdown = optionalString(flags2, "markdown");
+      if (markdown !== void 0) await writeFile3(markdown, `${renderMarkdown(comparison)}
+`);
+      return comparison.outcome === "fail" ? EXIT.gateFailed : EXIT.ok;
+    }
     const violations = checkResults(results);
     if (violations.length > 0) process.stdout.write(`
 ${violationLines(violations)}
@@ -48349,7 +48433,7 @@ async function main(argv) {
     return name === void 0 ? EXIT.badInput : EXIT.ok;
   }
   if (name === "--version") {
-    process.stdout.write(`${"0.1.0"}
+    process.stdout.write(`${VERSION}
 `);
     return EXIT.ok;
   }

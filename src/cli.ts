@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { Command } from './cli/command.js'
 import { commands } from './cli/commands.js'
 import { errorMessage, exitCodeOf, EXIT, InputError } from './errors.js'
+import { VERSION } from './version.js'
 
 const USAGE = `Usage: cannonade <command> [options]
 
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT.badInput : EXIT.ok
   }
   if (name === '--version') {
-    process.stdout.write(`${__CANNONADE_VERSION__}\n`)
+    process.stdout.write(`${VERSION}\n`)
     return EXIT.ok
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined

@@ -1,33 +1,18 @@
-// The action: read inputs once, run the pipeline, hand results to the sinks. The one place that
-// turns an exception into a failed step.
+// The action: read inputs once, run the chosen mode, and turn any exception into a failed step.
 import * as core from '@actions/core'
-import path from 'node:path'
-import { loadPlan } from './config/load.js'
-import { describePlan } from './config/summary.js'
+import { commentMode } from './action/comment-mode.js'
+import { getInputs } from './action/inputs.js'
+import { runMode } from './action/run-mode.js'
 import { errorMessage } from './errors.js'
-
-/** Everything the action reads from its inputs, read once at the start of run(). */
-export interface Inputs {
-  /** Path of the config file, relative to working-directory. */
-  readonly config: string
-  /** Directory the config path and the app command are relative to. */
-  readonly workingDirectory: string
-}
-
-/** Reads and checks the action's inputs. */
-export function getInputs(): Inputs {
-  return {
-    config: core.getInput('config') || 'cannonade.yml',
-    workingDirectory: core.getInput('working-directory') || '.',
-  }
-}
+import { readRunContext } from './github/context.js'
 
 /** Runs the action; never throws: a failure fails the step with a message. */
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs()
-    const plan = await loadPlan(path.join(inputs.workingDirectory, inputs.config))
-    core.info(describePlan(plan))
+    const ctx = readRunContext()
+    if (inputs.mode === 'comment') await commentMode(inputs, ctx)
+    else await runMode(inputs, ctx)
   } catch (error) {
     core.setFailed(errorMessage(error))
   }

@@ -35,10 +35,11 @@ describe('loading the documented example', () => {
     expect(plan.app?.cwd).toBe(path.resolve('__fixtures__/configs'))
   })
 
-  it('is the example the README shows', async () => {
+  it('is the example the README shows, beside the workflow the end-to-end tests run', async () => {
     const readme = await readFile('README.md', 'utf8')
     const example = await readFile('__fixtures__/configs/example.yml', 'utf8')
     expect(readme).toContain(example.trim())
+    expect(readme).toContain((await readFile('examples/perf.yml', 'utf8')).trim())
   })
 })
 

@@ -68,6 +68,16 @@ export interface FakeComment {
   updatedAt: string
 }
 
+/** A pull request, as far as `GET /pulls/{n}` needs one. */
+export interface FakePull {
+  number: number
+  headSha: string
+  headRef: string
+  baseRef: string
+  /** Full name of the repository the head branch lives in; differs from the base for forks. */
+  headRepo: string
+}
+
 /**
  * Faults to inject. Each value is the HTTP status every request of that family is
  * answered with while it is set; delete the key (or set it undefined) to heal.
@@ -125,6 +135,8 @@ export interface FakeGitHub {
   runs: FakeRun[]
   artifacts: FakeArtifact[]
   comments: FakeComment[]
+  /** Pull requests `GET /pulls/{n}` answers for. */
+  pulls: FakePull[]
   /** Mutable at any time; read on every request. */
   faults: FakeFaults
   /** Every request served, in response order (logged just before the response is sent). */
@@ -398,6 +410,7 @@ class FakeGitHubServer implements FakeGitHub {
   runs: FakeRun[] = []
   artifacts: FakeArtifact[] = []
   comments: FakeComment[] = []
+  pulls: FakePull[] = []
   faults: FakeFaults = {}
   requests: FakeRequest[] = []
   requestDetails: FakeRequestDetail[] = []
@@ -436,6 +449,7 @@ class FakeGitHubServer implements FakeGitHub {
       { method: 'GET', pattern: /^\/actions\/artifacts\/(\d+)$/, fault: 'artifactsList', handler: (ctx, m) => this.getArtifact(ctx, Number(group(m, 1))) },
       { method: 'DELETE', pattern: /^\/actions\/artifacts\/(\d+)$/, fault: 'artifactsList', handler: (ctx, m) => this.deleteArtifact(ctx, Number(group(m, 1))) },
       { method: 'GET', pattern: /^\/actions\/artifacts\/(\d+)\/(zip)$/, fault: 'artifactsList', handler: (ctx, m) => this.downloadArtifact(ctx, Number(group(m, 1))) },
+      { method: 'GET', pattern: /^\/pulls\/(\d+)$/, fault: 'comments', handler: (ctx, m) => this.getPull(ctx, Number(group(m, 1))) },
       { method: 'GET', pattern: /^\/issues\/(\d+)\/comments$/, fault: 'comments', handler: (ctx, m) => this.listComments(ctx, Number(group(m, 1))) },
       { method: 'POST', pattern: /^\/issues\/(\d+)\/comments$/, fault: 'comments', handler: (ctx, m) => this.createComment(ctx, Number(group(m, 1))) },
       { method: 'GET', pattern: /^\/issues\/comments\/(\d+)$/, fault: 'comments', handler: (ctx, m) => this.getComment(ctx, Number(group(m, 1))) },
@@ -536,6 +550,7 @@ class FakeGitHubServer implements FakeGitHub {
     this.runs.length = 0
     this.artifacts.length = 0
     this.comments.length = 0
+    this.pulls.length = 0
     this.requests.length = 0
     this.requestDetails.length = 0
     this.staged.clear()
@@ -892,6 +907,21 @@ class FakeGitHubServer implements FakeGitHub {
       url: `${this.url}/repos/${this.owner}/${this.repo}/actions/workflows/${id}`,
       html_url: `https://github.com/${this.owner}/${this.repo}/blob/main/${run.workflowPath}`,
       badge_url: `https://github.com/${this.owner}/${this.repo}/workflows/${encodeURIComponent(this.workflowName(run))}/badge.svg`,
+    })
+  }
+
+  private getPull(ctx: Ctx, number: number): void {
+    const pull = this.pulls.find(p => p.number === number)
+    if (!pull) {
+      this.notFound(ctx)
+      return
+    }
+    const full = `${this.owner}/${this.repo}`
+    this.json(ctx, 200, {
+      number: pull.number,
+      state: 'open',
+      head: { sha: pull.headSha, ref: pull.headRef, repo: { full_name: pull.headRepo } },
+      base: { sha: '0'.repeat(40), ref: pull.baseRef, repo: { full_name: full } },
     })
   }
 

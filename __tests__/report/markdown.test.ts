@@ -104,7 +104,7 @@ describe('renderMarkdown on a realistic comparison', () => {
   it('collapses the unchanged metrics, and only them, into <details> with blank lines around the table', () => {
     const unchanged = realistic.counts.unchanged
     expect(unchanged).toBe(28)
-    const details = section(markdown, `<details><summary>${unchanged} unchanged metrics</summary>\n\n| Scenario |`, '|\n\n</details>')
+    const details = section(markdown, `<details><summary>${unchanged} more metrics unchanged or within the noise</summary>\n\n| Scenario |`, '|\n\n</details>')
     const rows = dataRows(details)
     expect(rows).toHaveLength(unchanged)
     expect(rows.every((row) => row[5] === '⚪ unchanged')).toBe(true)
@@ -202,7 +202,7 @@ describe('renderMarkdown in other situations', () => {
   it('reports a quiet pass without a main table', () => {
     const markdown = renderMarkdown(allUnchanged())
     expect(markdown.split('\n')[0]).toBe('✅ **Cannonade: no regressions** in <code>demo</code> — 31 metrics unchanged')
-    expect(markdown.indexOf('| Scenario |')).toBeGreaterThan(markdown.indexOf('<details><summary>31 unchanged metrics</summary>'))
+    expect(markdown.indexOf('| Scenario |')).toBeGreaterThan(markdown.indexOf('<details><summary>31 more metrics unchanged or within the noise</summary>'))
   })
 
   it('names the best improvement when nothing regressed', () => {
@@ -302,7 +302,7 @@ describe('renderMarkdown size limit', () => {
     expect(markdown).not.toContain('<details>')
     expect(markdown).not.toContain('```mermaid')
     expect(markdown).toContain(
-      "<sub>16,000 unchanged metrics not listed here to keep the comment within GitHub's size limit; the artifact has the full report.</sub>",
+      "<sub>16,000 more metrics (unchanged or within the noise) not listed here to keep the comment within GitHub's size limit; the artifact has the full report.</sub>",
     )
     const shown = dataRows(markdown)
     const more = /^… and ([\d,]+) more rows \(see the full report in the artifact\)$/m.exec(markdown)
@@ -320,7 +320,7 @@ describe('renderMarkdown size limit', () => {
     const markdown = renderMarkdown(realistic, { links, maxLength: full.length - 1 })
     expect(markdown.length).toBeLessThan(full.length)
     expect(markdown).not.toContain('<details>')
-    expect(markdown).toContain('28 unchanged metrics not listed here')
+    expect(markdown).toContain('28 more metrics (unchanged or within the noise) not listed here')
     expect(markdown).toContain(`[the artifact](${links.artifact}) has the full report`)
     expect(dataRows(markdown)).toHaveLength(6)
     expect(markdown).toContain('```mermaid')
@@ -423,7 +423,7 @@ describe('renderText', () => {
       'FAIL  Cannonade: 1 regression, 1 threshold warning in demo — search @ 10 conn: latency p99 +24.1 % (95 % CI +18.0 % to +30.2 %)',
     )
     expect(text).toContain(`| ${hostileScenario} |`)
-    expect(text).toContain('28 unchanged metrics not shown.')
+    expect(text).toContain('28 more metrics unchanged or within the noise, not shown.')
     expect(text).not.toContain('&lt;')
     expect(text).not.toContain('<sub>')
   })
@@ -483,7 +483,7 @@ describe.skipIf(!hasCmark)('rendered by cmark-gfm as GitHub does', () => {
     const html = cmark(renderMarkdown(realistic, { marker: MARKER, links }))
     expect(html.startsWith(`${MARKER}\n<p>❌ <strong>Cannonade: 1 regression, 1 threshold warning</strong>`)).toBe(true)
     expect(html.match(/<table>/g)).toHaveLength(2)
-    expect(html).toContain('<details><summary>28 unchanged metrics</summary>\n<table>')
+    expect(html).toContain('<details><summary>28 more metrics unchanged or within the noise</summary>\n<table>')
     const rows = html.split('<tr>').slice(1)
     expect(rows).toHaveLength(2 + 6 + 28)
     for (const row of rows) expect(row.match(/<t[dh][ >]/g)).toHaveLength(6)

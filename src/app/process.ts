@@ -108,7 +108,7 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   installHandlers()
   await mkdir(path.dirname(logFile), { recursive: true })
   // The child writes straight into the file: no pipe for Cannonade to drain while it measures.
-  const fd = openSync(logFile, 'a')
+  const fd = openSync(logFile, 'w')
   let child: ChildProcess
   try {
     child = spawn(app.command, {

@@ -1,4 +1,6 @@
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { compare, undecided } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
 import { loadPlan } from '../config/load.js'
 import { applyOverrides } from '../config/overrides.js'
@@ -7,7 +9,10 @@ import { parseDurationMs } from '../config/units.js'
 import { EXIT, InputError } from '../errors.js'
 import { measure } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
-import { writeResults } from '../results/io.js'
+import type { Results } from '../results/format.js'
+import { readResults, writeResults } from '../results/io.js'
+import { renderMarkdown } from '../report/markdown.js'
+import { renderText } from '../report/text.js'
 import { resultsTable, violationLines } from '../report/terminal.js'
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
 import { progressPrinter } from './progress.js'
@@ -35,6 +40,8 @@ export const runCommand: Command = {
   --rounds N         rounds per entry, instead of the config's
   --duration D       measured time per round, e.g. 3s, instead of the config's
   --quick            smoke profile: one short round per entry
+  --baseline FILE    compare against this results.json (adds rounds where the verdict is unclear)
+  --markdown FILE    with --baseline: also write the report as GitHub markdown
 
 Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured.`,
   options: {
@@ -45,6 +52,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     rounds: { type: 'string' },
     duration: { type: 'string' },
     quick: { type: 'boolean' },
+    baseline: { type: 'string' },
+    markdown: { type: 'string' },
   },
   async run(flags) {
     const rounds = positiveIntFlag(flags, 'rounds')
@@ -58,13 +67,16 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       quick: flags['quick'] === true,
     })
     const outDir = path.resolve(stringFlag(flags, 'out', 'cannonade-results'))
+    const baselineFile = optionalString(flags, 'baseline')
+    const baseline = baselineFile === undefined ? undefined : await readResults(baselineFile)
     process.stderr.write(`${describePlan(plan)}\n`)
     const progress = progressPrinter(process.stderr)
-    const { results, failure } = await measure(plan, {
+      const { results, failure } = await measure(plan, {
       outDir,
       git: gitInfo(process.cwd()),
       onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
       onRound: (event) => progress.onRound(event),
+      ...(baseline === undefined ? {} : { extraRounds: { wanted: (sofar: Results) => undecided(baseline, sofar) } }),
     })
     progress.finish()
     const file = path.join(outDir, 'results.json')
@@ -72,6 +84,13 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     if (results.entries.length > 0) process.stdout.write(`\n${resultsTable(results)}\n`)
     process.stdout.write(`\nresults: ${path.relative(process.cwd(), file) || file}\n`)
     if (failure !== undefined) throw failure
+    if (baseline !== undefined) {
+      const comparison = compare(baseline, results, { baselineDescription: `file ${baselineFile ?? ''}` })
+      process.stdout.write(`\n${renderText(comparison)}\n`)
+      const markdown = optionalString(flags, 'markdown')
+      if (markdown !== undefined) await writeFile(markdown, `${renderMarkdown(comparison)}\n`)
+      return comparison.outcome === 'fail' ? EXIT.gateFailed : EXIT.ok
+    }
     const violations = checkResults(results)
     if (violations.length > 0) process.stdout.write(`\n${violationLines(violations)}\n`)
     return violations.some((v) => v.severity === 'fail') ? EXIT.gateFailed : EXIT.ok

@@ -2,6 +2,7 @@
 // bootstrap CI, a Mann-Whitney p-value, noise and the smallest detectable change, then a verdict
 // against the configured tolerance. Absolute thresholds are checked whether or not there is a baseline.
 import { isLatencyMetric, type MetricName, type RegressionTolerance, type Severity } from '../config/plan.js'
+import { levelLabel } from '../config/summary.js'
 import { environmentDifferences } from '../results/environment.js'
 import type { EntryResult, Results, RoundResult } from '../results/format.js'
 import {
@@ -121,10 +122,6 @@ function compareMetric(
   }
 }
 
-function loadLabel(entry: Pick<EntryResult, 'connections' | 'rate'>): string {
-  return entry.rate === undefined ? `${entry.connections} conn` : `${entry.rate} req/s`
-}
-
 function percentilesOf(entry: EntryResult): Record<'p50' | 'p90' | 'p99' | 'p999', number> {
   const { p50, p90, p99, p999 } = entry.latencyUs
   return { p50, p90, p99, p999 }
@@ -151,7 +148,7 @@ function compareEntry(
     metric: v.metric,
     message: v.message,
   }))
-  const identity = { key: head.key, scenario: head.scenario, load: loadLabel(head), current: { rps: head.rps, errorRate: head.errorRate } }
+  const identity = { key: head.key, scenario: head.scenario, load: levelLabel(head), current: { rps: head.rps, errorRate: head.errorRate } }
   if (invalid !== undefined) {
     return { comparison: { ...identity, status: 'unmeasurable', metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings }
   }
@@ -226,7 +223,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
   const headKeys = new Set(head.entries.map((e) => e.key))
   for (const removed of base?.entries ?? []) {
     if (headKeys.has(removed.key)) continue
-    entries.push({ key: removed.key, scenario: removed.scenario, load: loadLabel(removed), status: 'removed', metrics: [], violations: [] })
+    entries.push({ key: removed.key, scenario: removed.scenario, load: levelLabel(removed), status: 'removed', metrics: [], violations: [] })
   }
   const metrics = entries.flatMap((e) => e.metrics)
   const count = (verdict: Verdict): number => metrics.filter((m) => m.verdict === verdict).length
@@ -256,4 +253,14 @@ export function compare(base: Results | undefined, head: Results, options: Compa
     ...(rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) }),
     ...(finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) }),
   }
+}
+
+/**
+ * Entries whose gated metrics are still inconclusive against the baseline: the ones worth another
+ * round (adaptive rounds). An entry that already regressed, or is clearly fine, needs none.
+ */
+export function undecided(base: Results, head: Results): string[] {
+  return compare(base, head)
+    .entries.filter((e) => e.metrics.some((m) => m.gated && m.verdict === 'inconclusive'))
+    .map((e) => e.key)
 }

@@ -230,14 +230,7 @@ export function bootstrapRatio(
   head: readonly number[],
   opts: BootstrapOptions,
 ): RatioEstimate {
-  const resamples = opts.resamples ?? DEFAULT_RESAMPLES
-  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE
-  if (!Number.isInteger(resamples) || resamples < 1) {
-    throw new RangeError(`resamples must be a positive integer, got ${resamples}`)
-  }
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`)
-  }
+  const { resamples, confidence } = bootstrapSettings(opts)
   requireNonEmpty(base, 'bootstrapRatio base')
   requireNonEmpty(head, 'bootstrapRatio head')
 
@@ -248,6 +241,19 @@ export function bootstrapRatio(
   }
 
   return { estimate, ...bootstrapInterval(base, head, opts.seed, resamples, confidence, (b, h) => h / b), resamples, confidence }
+}
+
+/** The resample count and confidence level of a bootstrap, defaulted and checked. */
+function bootstrapSettings(opts: BootstrapOptions): { resamples: number; confidence: number } {
+  const resamples = opts.resamples ?? DEFAULT_RESAMPLES
+  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE
+  if (!Number.isInteger(resamples) || resamples < 1) {
+    throw new RangeError(`resamples must be a positive integer, got ${resamples}`)
+  }
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`)
+  }
+  return { resamples, confidence }
 }
 
 /** Percentile interval of combine(median(base*), median(head*)) over independent resamples. */
@@ -285,8 +291,7 @@ export function bootstrapDifference(
   head: readonly number[],
   opts: BootstrapOptions,
 ): RatioEstimate {
-  const resamples = opts.resamples ?? DEFAULT_RESAMPLES
-  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE
+  const { resamples, confidence } = bootstrapSettings(opts)
   requireNonEmpty(base, 'bootstrapDifference base')
   requireNonEmpty(head, 'bootstrapDifference head')
   const estimate = median(head) - median(base)

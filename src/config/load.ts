@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml'
+import { formatPath } from '../document-path.js'
 import { InputError } from '../errors.js'
 import type {
   AbsoluteThreshold,
@@ -85,14 +86,6 @@ export function parsePlan(text: string, source: string, baseDir: string): Plan {
 
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message
-}
-
-/** `scenarios[1].rate: ` for a path, empty for the root. */
-export function formatPath(keys: readonly (string | number)[]): string {
-  if (keys.length === 0) return ''
-  let text = ''
-  for (const key of keys) text += typeof key === 'number' ? `[${key}]` : text === '' ? key : `.${key}`
-  return `${text}: `
 }
 
 function offsetOf(doc: Document, problem: Problem): number | undefined {

@@ -10,5 +10,5 @@ export type Octokit = ReturnType<typeof getOctokit>
  * about 1 and 4 s); client errors such as 403 and 404 are final at once.
  */
 export function createOctokit(token: string, baseUrl: string): Octokit {
-  return getOctokit(token, { baseUrl, request: { retries: 2 } }, retry)
+  return getOctokit(token, { baseUrl, retry: { retries: 2 } }, retry)
 }

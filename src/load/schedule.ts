@@ -8,6 +8,7 @@ import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { AppError, errorMessage } from '../errors.js'
 import { currentEnvironment } from '../results/environment.js'
 import { entryKey, SCHEMA_VERSION, type Results, type RoundResult } from '../results/format.js'
+import { VERSION } from '../version.js'
 import { assessRound, summariseEntry } from './assess.js'
 import { runRound } from './round.js'
 
@@ -38,6 +39,11 @@ export interface MeasureOptions {
   readonly onRound?: (event: RoundEvent) => void
   /** Called when the app is ready, with the time it took. */
   readonly onReady?: (ms: number) => void
+  /**
+   * Adaptive rounds: after the configured rounds, `wanted` sees the results so far and names the
+   * entries that need more (e.g. an inconclusive comparison); each gets as many rounds again, once.
+   */
+  readonly extraRounds?: { readonly wanted: (sofar: Results) => readonly string[] }
 }
 
 /** A run's outcome: results of every finished round, and the failure that ended it early, if any. */
@@ -66,9 +72,10 @@ export function entriesOf(plan: Plan): Entry[] {
 export async function measure(plan: Plan, options: MeasureOptions): Promise<Measured> {
   const entries = entriesOf(plan)
   const rounds = new Map<string, RoundResult[]>(entries.map((e) => [e.key, []]))
-  const total = entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
+  let total = entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
   let app: RunningApp | undefined
   let failure: AppError | undefined
+  let done = 0
   options.onStart?.(entries)
   try {
     if (plan.app !== undefined) {
@@ -78,37 +85,30 @@ export async function measure(plan: Plan, options: MeasureOptions): Promise<Meas
       options.onReady?.(performance.now() - started)
     }
     const monitor = app === undefined ? undefined : new GroupMonitor(app.pgid)
+    const runOne = async (entry: Entry, round: number, of: number): Promise<void> => {
+      const result = await measureRound(plan, entry, round, app, monitor)
+      rounds.get(entry.key)?.push(result)
+      done++
+      options.onRound?.({ entry, round, rounds: of, done, total, result })
+    }
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds))
-    let done = 0
     for (let round = 1; round <= maxRounds; round++) {
       for (const entry of entries) {
-        if (round > entry.scenario.rounds) continue
-        const startedAt = new Date().toISOString()
-        let server: ReturnType<GroupMonitor['end']> | undefined
-        const measurement = await runRound(
-          { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
-          {
-            onMeasureStart: () => monitor?.begin(),
-            onMeasureEnd: () => (server = monitor?.end()),
-            shouldAbort: () => app?.exit() !== undefined,
-          },
-        )
-        // The main process may outlive the server (a shell or supervisor that keeps running), so a
-        // round without a single answer also checks whether anything still listens.
-        const silent = measurement.responses === 0 && measurement.errors > 0
-        if (app !== undefined && (app.exit() !== undefined || (silent && !(await isListening(plan.baseUrl))))) {
-          throw await diedError(app, `round ${round} of "${entry.key}"`)
+        if (round <= entry.scenario.rounds) await runOne(entry, round, entry.scenario.rounds)
+      }
+    }
+    // Adaptive rounds: entries the caller cannot decide about yet get one second batch of rounds,
+    // interleaved as before. One batch, not one round at a time: every extra look at the data is
+    // another chance of a false alarm (see bench/adaptive.ts).
+    if (options.extraRounds !== undefined) {
+      const keys = new Set(options.extraRounds.wanted(buildResults(plan, entries, rounds, options, undefined)))
+      const wanted = entries.filter((e) => keys.has(e.key))
+      total += wanted.reduce((sum, e) => sum + e.scenario.rounds, 0)
+      for (let round = 1; round <= maxRounds; round++) {
+        for (const entry of wanted) {
+          const planned = entry.scenario.rounds
+          if (round <= planned) await runOne(entry, planned + round, 2 * planned)
         }
-        const result = assessRound(measurement, {
-          round,
-          startedAt,
-          level: entry.level,
-          rules: plan.validity,
-          ...(server === undefined ? {} : { server }),
-        })
-        rounds.get(entry.key)?.push(result)
-        done++
-        options.onRound?.({ entry, round, rounds: entry.scenario.rounds, done, total, result })
       }
     }
   } catch (error) {
@@ -117,9 +117,40 @@ export async function measure(plan: Plan, options: MeasureOptions): Promise<Meas
   } finally {
     await app?.stop()
   }
-  const results: Results = {
+  const results = buildResults(plan, entries, rounds, options, failure)
+  return failure === undefined ? { results } : { results, failure }
+}
+
+async function measureRound(plan: Plan, entry: Entry, round: number, app: RunningApp | undefined, monitor: GroupMonitor | undefined): Promise<RoundResult> {
+  const startedAt = new Date().toISOString()
+  let server: ReturnType<GroupMonitor['end']> | undefined
+  const measurement = await runRound(
+    { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
+    {
+      onMeasureStart: () => monitor?.begin(),
+      onMeasureEnd: () => (server = monitor?.end()),
+      shouldAbort: () => app?.exit() !== undefined,
+    },
+  )
+  // The main process may outlive the server (a shell or supervisor that keeps running), so a
+  // round without a single answer also checks whether anything still listens.
+  const silent = measurement.responses === 0 && measurement.errors > 0
+  if (app !== undefined && (app.exit() !== undefined || (silent && !(await isListening(plan.baseUrl))))) {
+    throw await diedError(app, `round ${round} of "${entry.key}"`)
+  }
+  return assessRound(measurement, { round, startedAt, level: entry.level, rules: plan.validity, ...(server === undefined ? {} : { server }) })
+}
+
+function buildResults(
+  plan: Plan,
+  entries: readonly Entry[],
+  rounds: ReadonlyMap<string, readonly RoundResult[]>,
+  options: MeasureOptions,
+  failure: AppError | undefined,
+): Results {
+  return {
     schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'cannonade', version: __CANNONADE_VERSION__ },
+    tool: { name: 'cannonade', version: VERSION },
     suite: plan.suite,
     createdAt: new Date().toISOString(),
     configHash: plan.configHash,
@@ -146,5 +177,4 @@ export async function measure(plan: Plan, options: MeasureOptions): Promise<Meas
         ),
       ),
   }
-  return failure === undefined ? { results } : { results, failure }
 }

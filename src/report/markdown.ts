@@ -138,9 +138,10 @@ function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
 
   const collapsed: { block: string; dropped: string }[] = []
   if (rows.unchanged.length > 0) {
-    const summary = plural(rows.unchanged.length, 'unchanged metric')
+    const summary = `${plural(rows.unchanged.length, 'more metric')} unchanged or within the noise`
     const table = tableLines(HEADER, ALIGN, rows.unchanged.map((r) => rowCells(r, false))).join('\n')
-    collapsed.push({ block: details(summary, table), dropped: `${summary} not listed here` })
+    const dropped = `${plural(rows.unchanged.length, 'more metric')} (unchanged or within the noise) not listed here`
+    collapsed.push({ block: details(summary, table), dropped })
   }
   if (rows.measured.length > 0) {
     const summary = `${plural(rows.measured.length, 'entry', 'entries')} measured without a baseline`

@@ -1,12 +1,9 @@
 // Plain-text renderings for a terminal or a CI log. Pure: data in, string out.
 import { markdownTable } from 'markdown-table'
 import type { Violation } from '../compare/thresholds.js'
+import { levelLabel } from '../config/summary.js'
 import type { EntryResult, Results, RoundResult } from '../results/format.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './format.js'
-
-function loadLabel(entry: Pick<EntryResult, 'connections' | 'rate'>): string {
-  return entry.rate === undefined ? `${entry.connections} conn` : `${entry.rate} req/s`
-}
 
 function flags(entry: EntryResult): string {
   const notes: string[] = []
@@ -20,7 +17,7 @@ export function resultsTable(results: Results): string {
   const header = ['scenario', 'load', 'req/s', 'p50', 'p99', 'errors', 'server CPU', 'peak RSS', 'rounds', 'notes']
   const rows = results.entries.map((e) => [
     e.scenario,
-    loadLabel(e),
+    levelLabel(e),
     formatRps(e.rps),
     formatLatencyUs(e.latencyUs.p50),
     formatLatencyUs(e.latencyUs.p99),

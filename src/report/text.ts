@@ -241,7 +241,8 @@ export function reportRows(comparison: Comparison): ReportRows {
     if (entry.status === 'compared') {
       for (const m of entry.metrics) {
         const row = metricRow(entry, order, m, comparison.rounds)
-        if (row.kind === 'unchanged') unchanged.push(row)
+        // A metric no tolerance gates, whose change is within the noise, is not worth a reader's eye.
+        if (row.kind === 'unchanged' || (row.kind === 'inconclusive' && !m.gated)) unchanged.push(row)
         else notable.push(row)
       }
     } else {
@@ -447,7 +448,7 @@ export function renderText(comparison: Comparison): string {
     const cells = shown.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain))
     lines.push('', markdownTable([header, ...cells], { align: ['l', 'r', 'l', 'r', 'r', 'l', 'l'] }))
   }
-  if (rows.unchanged.length > 0) lines.push('', `${plural(rows.unchanged.length, 'unchanged metric')} not shown.`)
+  if (rows.unchanged.length > 0) lines.push('', `${plural(rows.unchanged.length, 'more metric')} unchanged or within the noise, not shown.`)
   lines.push('', plain(footerFacts(comparison).join(' · ')))
   return `${lines.join('\n')}\n`
 }

@@ -2,6 +2,7 @@
 // histograms) for a later run to compare against it statistically. Described by
 // src/results/schema.json; read back only through readResults, which validates.
 import type { AbsoluteThreshold, RegressionTolerance } from '../config/plan.js'
+import { levelLabel } from '../config/summary.js'
 import type { LatencySummary } from '../load/histogram.js'
 
 /** The version written; readers refuse others. */
@@ -115,5 +116,5 @@ export interface Results {
 
 /** The key of an entry: `list users @ 10 conn`, `create user @ 200 req/s`. */
 export function entryKey(scenario: string, level: { readonly connections: number; readonly rate?: number }): string {
-  return level.rate === undefined ? `${scenario} @ ${level.connections} conn` : `${scenario} @ ${level.rate} req/s`
+  return `${scenario} @ ${levelLabel(level)}`
 }

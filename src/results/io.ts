@@ -3,7 +3,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { formatPath } from '../config/load.js'
+import { formatPath } from '../document-path.js'
 import { InputError } from '../errors.js'
 import { SCHEMA_VERSION, type Results } from './format.js'
 import schema from './schema.json' with { type: 'json' }

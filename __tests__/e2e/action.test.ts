@@ -1,0 +1,307 @@
+// The action end to end, as the runner runs it: the committed dist/index.js in a child process with
+// INPUT_* and GITHUB_* variables, the real @actions/artifact and Octokit talking to a loopback fake
+// GitHub, and the demo app started, measured and stopped for real.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { runNode, type Finished } from '../helpers/run-node.js'
+import { freePort } from '../helpers/ports.js'
+import { startFakeGitHub, type FakeGitHub } from './fake-github.js'
+
+const WORKFLOW = '.github/workflows/perf.yml'
+const ARTIFACT = 'cannonade-e2e'
+const MAIN_SHA = 'a'.repeat(40)
+
+let fake: FakeGitHub
+let workspace = ''
+
+/** The `with:` of the Cannonade step in an example workflow: the README's workflow, run here for real. */
+async function exampleInputs(file = 'examples/perf.yml'): Promise<Record<string, string>> {
+  type Step = { uses?: string; with?: Record<string, unknown> }
+  const workflow = parseYaml(await readFile(file, 'utf8')) as { jobs: Record<string, { steps: Step[] }> }
+  const step = Object.values(workflow.jobs)
+    .flatMap((job) => job.steps)
+    .find((s) => s.uses?.startsWith('cannonade/') === true)
+  if (step === undefined) throw new Error(`${file} has no Cannonade step`)
+  return Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)]))
+}
+
+async function writeConfig(): Promise<void> {
+  const port = await freePort()
+  await writeFile(
+    path.join(workspace, 'cannonade.yml'),
+    [
+      'suite: e2e',
+      'app:',
+      '  command: node server.mjs',
+      `  cwd: ${JSON.stringify(path.resolve('__fixtures__/demo'))}`,
+      `  env: { PORT: "${port}" }`,
+      `  ready: http://127.0.0.1:${port}/health`,
+      `baseUrl: http://127.0.0.1:${port}`,
+      'defaults:',
+      '  duration: 300ms',
+      '  warmup: 100ms',
+      '  rounds: 3',
+      '  connections: 4',
+      // Wide tolerances: these tests are about the plumbing, so noise must never decide them.
+      '  thresholds: { regression: { rps: 25%, p50: 30%, p99: 60% }, errorRate: { max: 1% } }',
+      'scenarios:',
+      '  - { name: list users, path: /users }',
+      '  - { name: cpu work, path: /cpu }',
+    ].join('\n'),
+  )
+}
+
+interface ActionRun extends Finished {
+  readonly outputs: Record<string, string>
+  readonly summary: string
+}
+
+/** Parses GITHUB_OUTPUT's `name<<delimiter ... delimiter` blocks. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '')
+    if (match === null) continue
+    const [, name, delimiter] = match
+    const value: string[] = []
+    while (i + 1 < lines.length && lines[i + 1] !== delimiter) value.push(lines[++i] ?? '')
+    i++
+    if (name !== undefined) outputs[name] = value.join('\n')
+  }
+  return outputs
+}
+
+/** Runs dist/index.js as one workflow run; registers the run with the fake and completes it after. */
+async function runAction(options: {
+  runId: number
+  event: 'push' | 'pull_request' | 'workflow_run'
+  sha: string
+  branch?: string
+  pr?: { number: number; base?: string; fork?: boolean }
+  workflowRun?: { id: number; headSha: string }
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+}): Promise<ActionRun> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-run-'))
+  const headBranch = options.branch ?? (options.pr === undefined ? 'main' : `feature-${options.pr.number}`)
+  fake.addRun({ id: options.runId, workflowPath: WORKFLOW, headBranch, headSha: options.sha, event: options.event, status: 'in_progress', conclusion: null })
+  const repoName = `${fake.owner}/${fake.repo}`
+  const payload = {
+    repository: { full_name: repoName, default_branch: 'main' },
+    ...(options.pr === undefined
+      ? {}
+      : {
+          number: options.pr.number,
+          pull_request: {
+            number: options.pr.number,
+            base: { ref: options.pr.base ?? 'main', sha: MAIN_SHA, repo: { full_name: repoName } },
+            head: { ref: headBranch, sha: options.sha, repo: { full_name: options.pr.fork === true ? `someone/${fake.repo}` : repoName } },
+          },
+        }),
+    ...(options.workflowRun === undefined
+      ? {}
+      : { workflow_run: { id: options.workflowRun.id, head_sha: options.workflowRun.headSha, event: 'pull_request', conclusion: 'success' } }),
+  }
+  const eventPath = path.join(dir, 'event.json')
+  await writeFile(eventPath, JSON.stringify(payload))
+  const outputFile = path.join(dir, 'output')
+  const summaryFile = path.join(dir, 'summary')
+  await writeFile(outputFile, '')
+  await writeFile(summaryFile, '')
+  const inputs = { 'working-directory': workspace, 'github-token': 'ghs_faketoken', ...(await exampleInputs()), 'artifact-name': ARTIFACT, ...options.inputs }
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    ...fake.envFor(options.runId),
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    GITHUB_EVENT_NAME: options.event,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKFLOW_REF: `${repoName}/${WORKFLOW}@refs/heads/${headBranch}`,
+    GITHUB_SHA: options.sha,
+    GITHUB_REF: options.pr === undefined ? `refs/heads/${headBranch}` : `refs/pull/${options.pr.number}/merge`,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: dir,
+    ...options.env,
+  }
+  const finished = await runNode('dist/index.js', [], { cwd: workspace, env, timeoutMs: 120_000 })
+  const run = fake.runs.find((r) => r.id === options.runId)
+  if (run !== undefined) {
+    run.status = 'completed'
+    run.conclusion = finished.code === 0 ? 'success' : 'failure'
+  }
+  const result = { ...finished, outputs: parseOutputs(await readFile(outputFile, 'utf8')), summary: await readFile(summaryFile, 'utf8') }
+  await rm(dir, { recursive: true, force: true })
+  return result
+}
+
+function artifactOf(runId: number): FakeGitHub['artifacts'][number] | undefined {
+  return fake.artifacts.find((a) => a.runId === runId && a.name === ARTIFACT && a.finalized)
+}
+
+function commentsOn(pr: number): FakeGitHub['comments'] {
+  return fake.comments.filter((c) => c.issueNumber === pr)
+}
+
+beforeAll(async () => {
+  fake = await startFakeGitHub()
+  workspace = await mkdtemp(path.join(os.tmpdir(), 'cannonade-workspace-'))
+  await writeConfig()
+})
+afterAll(async () => {
+  await fake.close()
+  await rm(workspace, { recursive: true, force: true })
+})
+
+describe('a repository adopting Cannonade', () => {
+  it('records a baseline on the first push to main, with nothing to compare yet', async () => {
+    const run = await runAction({ runId: 101, event: 'push', sha: MAIN_SHA })
+    expect(run.code).toBe(0)
+    expect(run.outputs['verdict']).toBe('pass')
+    expect(run.outputs['results-path']).toBe(path.join(workspace, 'cannonade-results', 'results.json'))
+    expect(run.summary).toContain('no baseline')
+    expect(run.stdout).toContain('::group::Cannonade: measure')
+    expect(run.stdout).toMatch(/\[1\/6\] list users @ 4 conn {2}round 1\/3/)
+    const files = await fake.readArtifactFiles(artifactOf(101) ?? fake.artifacts[0]!)
+    expect(Object.keys(files).sort()).toEqual(['app.log', 'report.md', 'results.json'])
+    expect(JSON.parse(files['results.json']?.toString() ?? '{}').suite).toBe('e2e')
+    expect(fake.comments).toEqual([])
+  })
+
+  it('compares a pull request with no change against it, passes, and comments once', async () => {
+    const run = await runAction({ runId: 102, event: 'pull_request', sha: 'b'.repeat(40), pr: { number: 7 } })
+    expect(run.code).toBe(0)
+    expect(run.outputs['verdict']).toBe('pass')
+    expect(run.outputs['baseline-run-id']).toBe('101')
+    const comments = commentsOn(7)
+    expect(comments).toHaveLength(1)
+    expect(comments[0]?.body.startsWith('<!-- cannonade:e2e -->')).toBe(true)
+    expect(comments[0]?.body).toContain('✅')
+    expect(run.outputs['comment-url']).toMatch(/\/7#issuecomment-\d+$/)
+    expect(run.summary).toContain('✅')
+    expect(Object.keys(await fake.readArtifactFiles(artifactOf(102)!))).toContain('comment.json')
+  })
+
+  it('updates that comment on the next push to the pull request instead of adding one', async () => {
+    const before = commentsOn(7)[0]
+    const run = await runAction({ runId: 103, event: 'pull_request', sha: 'c'.repeat(40), pr: { number: 7 } })
+    expect(run.code).toBe(0)
+    const comments = commentsOn(7)
+    expect(comments).toHaveLength(1)
+    expect(comments[0]?.id).toBe(before?.id)
+    expect(fake.requests).toContainEqual({ method: 'PATCH', path: `/repos/octo/app/issues/comments/${before?.id ?? 0}`, status: 200 })
+  })
+
+  it('fails a pull request that slows a route down, names the route and annotates', async () => {
+    const run = await runAction({ runId: 104, event: 'pull_request', sha: 'd'.repeat(40), pr: { number: 8 }, env: { DEMO_SLOWDOWN: '200', DEMO_SLOW_ROUTES: 'cpu' } })
+    expect(run.code).toBe(1)
+    expect(run.outputs['verdict']).toBe('fail')
+    expect(Number(run.outputs['regressions'])).toBeGreaterThan(0)
+    const body = commentsOn(8)[0]?.body ?? ''
+    expect(body).toContain('❌')
+    expect(body).toMatch(/cpu work.*regression/s)
+    // Workflow commands escape ':' in properties as %3A.
+    expect(run.stdout).toMatch(/::error title=Cannonade%3A regression::cpu work @ 4 conn: rps regressed -\d/)
+    expect(run.stdout).toContain('::error::Cannonade: performance gate failed')
+    expect(artifactOf(104)).toBeDefined()
+  })
+})
+
+describe('when the baseline is missing or unusable', () => {
+  beforeEach(() => {
+    fake.reset()
+  })
+
+  it('says there is no baseline yet, checks thresholds only and passes', async () => {
+    const run = await runAction({ runId: 201, event: 'pull_request', sha: 'e'.repeat(40), pr: { number: 9 } })
+    expect(run.code).toBe(0)
+    expect(commentsOn(9)[0]?.body).toMatch(/no baseline/i)
+    expect(run.outputs['baseline-run-id']).toBeUndefined()
+  })
+
+  it('skips an expired baseline artifact and says so', async () => {
+    fake.addRun({ id: 300, workflowPath: WORKFLOW, headBranch: 'main', headSha: MAIN_SHA, event: 'push', status: 'completed', conclusion: 'success' })
+    await fake.addArtifactZip(300, ARTIFACT, { 'results.json': '{}' }, { expired: true })
+    const run = await runAction({ runId: 301, event: 'pull_request', sha: 'f'.repeat(40), pr: { number: 10 } })
+    expect(run.code).toBe(0)
+    expect(run.summary).toContain('expired')
+  })
+
+  it('warns clearly about a corrupt baseline and checks thresholds only', async () => {
+    fake.addRun({ id: 400, workflowPath: WORKFLOW, headBranch: 'main', headSha: MAIN_SHA, event: 'push', status: 'completed', conclusion: 'success' })
+    await fake.addArtifactZip(400, ARTIFACT, { 'results.json': '{"schemaVersion": 1, "entries": "garbage"' })
+    const run = await runAction({ runId: 401, event: 'pull_request', sha: '1'.repeat(40), pr: { number: 11 } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/::warning::Cannonade could not use the artifact of run 400 .*results\.json: not a valid Cannonade results file/)
+    expect(commentsOn(11)[0]?.body).toContain('could not be used')
+  })
+})
+
+describe('pull requests from forks', () => {
+  beforeAll(() => {
+    fake.reset()
+  })
+
+  it('does not comment from the fork run but leaves the report in the artifact', async () => {
+    const run = await runAction({ runId: 501, event: 'pull_request', sha: '2'.repeat(40), pr: { number: 12, fork: true } })
+    expect(run.code).toBe(0)
+    expect(fake.comments).toEqual([])
+    expect(run.stdout).toContain('::notice::This pull request comes from a fork')
+    const files = await fake.readArtifactFiles(artifactOf(501)!)
+    expect(files['report.md']?.toString()).toContain('<!-- cannonade:e2e -->')
+  })
+
+  it('posts that report from a trusted workflow_run run with mode: comment', async () => {
+    fake.pulls.push({ number: 12, headSha: '2'.repeat(40), headRef: 'feature-12', baseRef: 'main', headRepo: `someone/${fake.repo}` })
+    const run = await runAction({
+      runId: 502,
+      event: 'workflow_run',
+      sha: MAIN_SHA,
+      workflowRun: { id: 501, headSha: '2'.repeat(40) },
+      inputs: { ...(await exampleInputs('examples/perf-comment.yml')), 'artifact-name': ARTIFACT },
+    })
+    expect(run.code).toBe(0)
+    const comments = commentsOn(12)
+    expect(comments).toHaveLength(1)
+    expect(comments[0]?.body.startsWith('<!-- cannonade:e2e -->')).toBe(true)
+    expect(run.outputs['comment-url']).toMatch(/\/12#issuecomment-\d+$/)
+  })
+
+  it('refuses to comment on a pull request whose head is not the commit that was measured', async () => {
+    const pull = fake.pulls.find((p) => p.number === 12)
+    if (pull !== undefined) pull.headSha = '3'.repeat(40)
+    const run = await runAction({
+      runId: 503,
+      event: 'workflow_run',
+      sha: MAIN_SHA,
+      workflowRun: { id: 501, headSha: '2'.repeat(40) },
+      inputs: { mode: 'comment', 'artifact-name': ARTIFACT },
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('is not the commit that run measured')
+    expect(commentsOn(12)).toHaveLength(1)
+  })
+})
+
+describe('when GitHub fails', () => {
+  it('keeps the results when commenting fails with a server error, and lets the gate decide', async () => {
+    fake.reset()
+    fake.faults.comments = 500
+    const run = await runAction({ runId: 601, event: 'pull_request', sha: '4'.repeat(40), pr: { number: 13 } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/::warning::Cannonade could not comment on #13: .*\(HTTP 500\)/)
+    expect(Object.keys(await fake.readArtifactFiles(artifactOf(601)!))).toContain('results.json')
+  })
+
+  it('fails with the config problem, naming the file and field, for a bad config', async () => {
+    fake.reset()
+    const run = await runAction({ runId: 701, event: 'push', sha: MAIN_SHA, inputs: { config: 'missing.yml' } })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/::error::.*missing\.yml: no such file/)
+  })
+})

@@ -1,0 +1,57 @@
+// `mode: comment`, for pull requests from forks: a trusted workflow_run workflow downloads the report
+// that the untrusted run left in its artifact and posts it. No code of the pull request is checked
+// out or run here; the artifact is data, checked before use.
+import * as core from '@actions/core'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { InputError } from '../errors.js'
+import { downloadFromRun } from '../github/artifact.js'
+import { upsertComment } from '../github/comment.js'
+import type { RunContext } from '../github/context.js'
+import { createOctokit } from '../github/octokit.js'
+import { HANDOFF_FILE, readHandoff } from './handoff.js'
+import { OUTPUT, type Inputs } from './inputs.js'
+
+/** GitHub's limit on a comment body. */
+const MAX_COMMENT = 65_536
+
+/** Posts the report of the run that triggered this workflow_run event on its pull request. */
+export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void> {
+  const trigger = ctx.triggeringRun
+  if (trigger === undefined) {
+    throw new InputError([`input 'mode': comment works in a workflow triggered by workflow_run, but this event is "${ctx.eventName}"`])
+  }
+  if (inputs.artifactName === '') {
+    throw new InputError(["input 'artifact-name': mode comment needs the artifact name the measuring run used, e.g. cannonade-default"])
+  }
+  if (inputs.token === '') throw new InputError(["input 'github-token': mode comment needs a token that can write pull request comments"])
+  const octokit = createOctokit(inputs.token, ctx.apiUrl)
+  const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner: ctx.owner, repo: ctx.repo, run_id: trigger.id, name: inputs.artifactName })
+  const artifact = data.artifacts.find((a) => a.name === inputs.artifactName && !a.expired)
+  if (artifact === undefined) {
+    core.notice(`Run ${trigger.id} left no artifact named ${inputs.artifactName}; nothing to comment.`)
+    return
+  }
+  const dir = await downloadFromRun({ artifactId: artifact.id, runId: trigger.id, owner: ctx.owner, repo: ctx.repo, token: inputs.token })
+  let handoff
+  try {
+    handoff = await readHandoff(path.join(dir, HANDOFF_FILE))
+  } catch {
+    core.notice(`The artifact of run ${trigger.id} has no pull request to comment on (it was not a pull request run).`)
+    return
+  }
+  // The artifact comes from code we do not trust: it may name any pull request. Comment only on the
+  // one whose head is the commit that run measured.
+  const { data: pr } = await octokit.rest.pulls.get({ owner: ctx.owner, repo: ctx.repo, pull_number: handoff.pullRequest })
+  if (pr.head.sha !== trigger.headSha || handoff.headSha !== trigger.headSha) {
+    throw new Error(
+      `the artifact of run ${trigger.id} names pull request #${handoff.pullRequest}, whose head ${pr.head.sha.slice(0, 7)} ` +
+        `is not the commit that run measured (${trigger.headSha.slice(0, 7)}); not commenting`,
+    )
+  }
+  const report = await readFile(path.join(dir, 'report.md'), 'utf8')
+  const body = `${handoff.marker}\n${report.replace(handoff.marker, '').trimStart()}`.slice(0, MAX_COMMENT)
+  const result = await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: handoff.pullRequest }, handoff.marker, body)
+  core.info(`comment ${result.action} on #${handoff.pullRequest}: ${result.url}`)
+  core.setOutput(OUTPUT.commentUrl, result.url)
+}

@@ -1,0 +1,101 @@
+// The action's inputs and outputs: names in one place, read and checked once at the start of run().
+import * as core from '@actions/core'
+import { parseDurationMs } from '../config/units.js'
+import { InputError } from '../errors.js'
+
+/** Input names as action.yml declares them. */
+export const INPUT = {
+  config: 'config',
+  workingDirectory: 'working-directory',
+  token: 'github-token',
+  baseline: 'baseline',
+  baselineBranch: 'baseline-branch',
+  artifactName: 'artifact-name',
+  comment: 'comment',
+  failOn: 'fail-on',
+  mode: 'mode',
+  rounds: 'rounds',
+  duration: 'duration',
+} as const
+
+/** Output names as action.yml declares them. */
+export const OUTPUT = {
+  verdict: 'verdict',
+  regressions: 'regressions',
+  resultsPath: 'results-path',
+  reportPath: 'report-path',
+  commentUrl: 'comment-url',
+  baselineRunId: 'baseline-run-id',
+} as const
+
+/** Where the baseline comes from: found automatically, forced from artifacts, none, or a file. */
+export type BaselineSource = { readonly kind: 'auto' | 'artifact' | 'none' } | { readonly kind: 'file'; readonly path: string }
+
+/** When to post the sticky comment on a pull request. */
+export type CommentPolicy = 'auto' | 'always' | 'on-change' | 'never'
+
+/** Everything the action reads from its inputs. */
+export interface Inputs {
+  /** Config file, relative to workingDirectory. */
+  readonly config: string
+  /** Directory the config, the app command and the results are relative to. */
+  readonly workingDirectory: string
+  /** Token for the REST API and artifact downloads; empty means no GitHub calls. */
+  readonly token: string
+  readonly baseline: BaselineSource
+  /** Branch whose latest results are the baseline; empty: the PR's base branch, or the pushed branch. */
+  readonly baselineBranch: string
+  /** Artifact name; empty: `cannonade-<suite>`. */
+  readonly artifactName: string
+  readonly comment: CommentPolicy
+  /** Lowest outcome that fails the step. */
+  readonly failOn: 'fail' | 'warn' | 'never'
+  /** `run` measures; `comment` posts a report made by another (fork) run, from a workflow_run workflow. */
+  readonly mode: 'run' | 'comment'
+  readonly rounds?: number
+  readonly durationMs?: number
+}
+
+function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const value = core.getInput(name).trim() || fallback
+  const match = allowed.find((a) => a === value)
+  if (match === undefined) throw new InputError([`input '${name}': must be one of ${allowed.join(', ')}, got "${value}"`])
+  return match
+}
+
+/** Reads and checks every input; throws InputError naming the input for a bad value. */
+export function getInputs(): Inputs {
+  const baselineText = core.getInput(INPUT.baseline).trim() || 'auto'
+  const baseline: BaselineSource =
+    baselineText === 'auto' || baselineText === 'artifact' || baselineText === 'none'
+      ? { kind: baselineText }
+      : { kind: 'file', path: baselineText }
+  const roundsText = core.getInput(INPUT.rounds).trim()
+  const rounds = roundsText === '' ? undefined : Number(roundsText)
+  if (rounds !== undefined && (!Number.isInteger(rounds) || rounds < 1 || rounds > 50)) {
+    throw new InputError([`input 'rounds': must be an integer from 1 to 50, got "${roundsText}"`])
+  }
+  const durationText = core.getInput(INPUT.duration).trim()
+  let durationMs: number | undefined
+  if (durationText !== '') {
+    try {
+      durationMs = parseDurationMs(durationText)
+    } catch {
+      durationMs = 0
+    }
+    if (durationMs <= 0) throw new InputError([`input 'duration': must be a duration like 500ms, 5s or 1m, got "${durationText}"`])
+  }
+  return {
+    config: core.getInput(INPUT.config).trim() || 'cannonade.yml',
+    workingDirectory: core.getInput(INPUT.workingDirectory).trim() || '.',
+    token: core.getInput(INPUT.token).trim(),
+    baseline,
+    baselineBranch: core.getInput(INPUT.baselineBranch).trim(),
+    artifactName: core.getInput(INPUT.artifactName).trim(),
+    comment: oneOf(INPUT.comment, ['auto', 'always', 'on-change', 'never'] as const, 'auto'),
+    failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'never'] as const, 'fail'),
+    mode: oneOf(INPUT.mode, ['run', 'comment'] as const, 'run'),
+    ...(rounds === undefined ? {} : { rounds }),
+    ...(durationMs === undefined ? {} : { durationMs }),
+  }
+}

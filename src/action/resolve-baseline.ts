@@ -1,0 +1,65 @@
+// Which results this run is compared against. Any trouble with an artifact baseline (none yet,
+// expired, unreadable, the API failing) becomes a plain sentence: the run then checks absolute
+// thresholds only, and never fails for it.
+import * as core from '@actions/core'
+import path from 'node:path'
+import { errorMessage } from '../errors.js'
+import { downloadFromRun } from '../github/artifact.js'
+import { findBaselineRun } from '../github/baseline.js'
+import type { RunContext } from '../github/context.js'
+import { createOctokit } from '../github/octokit.js'
+import type { Results } from '../results/format.js'
+import { readResults } from '../results/io.js'
+import type { Inputs } from './inputs.js'
+
+/** The baseline and where it came from, or why there is none. */
+export type ResolvedBaseline =
+  | { readonly results: Results; readonly description: string; readonly runId?: number }
+  | { readonly missing: string }
+
+function describeError(error: unknown): string {
+  const status = error instanceof Error && 'status' in error ? ` (HTTP ${String(error.status)})` : ''
+  return `${errorMessage(error).split('\n')[0] ?? 'unknown error'}${status}`
+}
+
+/** Finds, downloads and reads the baseline the inputs ask for. */
+export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactName: string, suite: string): Promise<ResolvedBaseline> {
+  const source = inputs.baseline
+  if (source.kind === 'none') return { missing: 'baseline is set to none' }
+  if (source.kind === 'file') {
+    const file = path.resolve(inputs.workingDirectory, source.path)
+    return { results: await readResults(file), description: `file ${source.path}` }
+  }
+  const branch = inputs.baselineBranch || ctx.pullRequest?.baseRef || ctx.branch
+  if (branch === undefined) return { missing: 'no base branch is known for this event; set baseline-branch' }
+  if (ctx.workflowFile === undefined) return { missing: 'GITHUB_WORKFLOW_REF is not set, so this workflow cannot be found' }
+  if (inputs.token === '') return { missing: 'no github-token, so no earlier run can be looked up' }
+  const octokit = createOctokit(inputs.token, ctx.apiUrl)
+  let lookup
+  try {
+    lookup = await findBaselineRun(octokit, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflowFile: ctx.workflowFile,
+      branch,
+      artifactName,
+      currentRunId: ctx.runId,
+    })
+  } catch (error) {
+    core.warning(`Cannonade could not look up the baseline: ${describeError(error)}. Checking absolute thresholds only.`)
+    return { missing: `the baseline lookup failed: ${describeError(error)}` }
+  }
+  if ('missing' in lookup) return lookup
+  const run = lookup.found
+  const where = `artifact of run ${run.runId} (${run.branch} @ ${run.sha.slice(0, 7)})`
+  try {
+    const dir = await downloadFromRun({ artifactId: run.artifactId, runId: run.runId, owner: ctx.owner, repo: ctx.repo, token: inputs.token })
+    const results = await readResults(path.join(dir, 'results.json'))
+    if (results.suite !== suite) return { missing: `the ${where} is for suite "${results.suite}", not "${suite}"` }
+    core.info(`baseline: ${where}, measured ${results.createdAt}`)
+    return { results, description: where, runId: run.runId }
+  } catch (error) {
+    core.warning(`Cannonade could not use the ${where} as the baseline: ${describeError(error)}. Checking absolute thresholds only.`)
+    return { missing: `the ${where} could not be used: ${describeError(error)}` }
+  }
+}
