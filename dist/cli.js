@@ -46146,7 +46146,7 @@ function notices(comparison) {
     const joined = actions.join(" and ");
     sentences.push(`To allow for this, ${joined}.`);
   }
-  if (machine) sentences.push("Same-job A/B mode measures base and head on one machine and is the precise comparison.");
+  if (machine) sentences.push("For a precise comparison, measure the base commit in the same job and pass its results.json as the baseline.");
   result.push({ level: base.downgraded || base.configChanged ? "warning" : "note", text: sentences.join(" ") });
   return result;
 }

@@ -212,6 +212,20 @@ describe('a repository adopting Cannonade', () => {
   })
 })
 
+describe('a baseline measured earlier in the same job', () => {
+  it('compares against the results file given as baseline', async () => {
+    const file = path.join(workspace, 'base-results.json')
+    await writeFile(file, await readFile(path.join(workspace, 'cannonade-results', 'results.json')))
+    const lookups = (): number => fake.requests.filter((r) => r.path.endsWith('/runs')).length
+    const before = lookups()
+    const run = await runAction({ runId: 105, event: 'pull_request', sha: '9'.repeat(40), pr: { number: 14 }, inputs: { baseline: 'base-results.json' } })
+    expect(run.code).toBe(0)
+    expect(run.outputs['baseline-run-id']).toBeUndefined()
+    expect(commentsOn(14)[0]?.body).toContain('file base-results.json')
+    expect(lookups()).toBe(before)
+  })
+})
+
 describe('when the baseline is missing or unusable', () => {
   beforeEach(() => {
     fake.reset()
