@@ -1,8 +1,11 @@
 // `cannonade run` from the committed bundle, as a user runs it: exit codes, the table, results.json.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { groupRunning } from '../src/app/monitor.js'
 import { parseResults } from '../src/results/io.js'
 import { cli } from './helpers/run-node.js'
 import { freePort } from './helpers/ports.js'
@@ -15,14 +18,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function writeConfig(name: string, extra: { env?: string; thresholds?: string } = {}): Promise<string> {
+async function writeConfig(name: string, extra: { env?: string; thresholds?: string; command?: string } = {}): Promise<string> {
   const port = await freePort()
   const file = path.join(dir, name)
   await writeFile(
     file,
     [
       'app:',
-      '  command: node server.mjs',
+      `  command: ${JSON.stringify(extra.command ?? 'node server.mjs')}`,
       `  cwd: ${JSON.stringify(path.resolve('__fixtures__/demo'))}`,
       `  env: { PORT: "${port}"${extra.env ?? ''} }`,
       `  ready: http://127.0.0.1:${port}/health`,
@@ -79,5 +82,25 @@ describe('cannonade run', () => {
     expect((await cli(['run', '--config', config, '--tag', 'gpu'])).code).toBe(2)
     const rounds = await cli(['run', '--config', config, '--rounds', 'many'])
     expect(rounds.stderr).toContain('--rounds: must be a positive integer, got "many"')
+  })
+
+  it('stops the app and exits 130 when interrupted with Ctrl-C', async () => {
+    const pidFile = path.join(dir, 'interrupted.pid')
+    const config = await writeConfig('interrupt.yml', { command: `echo $$ > ${pidFile}; exec node server.mjs` })
+    const child = spawn(process.execPath, [path.resolve('dist/cli.js'), 'run', '--config', config, '--out', path.join(dir, 'interrupt'), '--duration', '10s'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    // Interrupt once the app is up and the first round is under way.
+    while (!stderr.includes('app ready')) await new Promise((resolve) => setTimeout(resolve, 50))
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    child.kill('SIGINT')
+    const [code] = (await once(child, 'exit')) as [number | null]
+    expect(code).toBe(130)
+    expect(stderr).toContain('interrupted (SIGINT); stopping the app')
+    const pgid = Number(await readFile(pidFile, 'utf8'))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(groupRunning(pgid)).toBe(false)
   })
 })

@@ -45168,7 +45168,7 @@ function exitCodeOf(error) {
 
 // src/results/io.ts
 var import__ = __toESM(require__(), 1);
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 // src/document-path.ts
@@ -45177,6 +45177,18 @@ function formatPath(keys) {
   let text = "";
   for (const key of keys) text += typeof key === "number" ? `[${key}]` : text === "" ? key : `.${key}`;
   return `${text}: `;
+}
+
+// src/input-file.ts
+import { readFile } from "node:fs/promises";
+async function readInputFile(file, hint = "") {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? String(error.code) : "";
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code || "unknown error"})`;
+    throw new InputError([`${file}: ${why}${hint}`]);
+  }
 }
 
 // src/results/format.ts
@@ -45736,13 +45748,7 @@ function parseResults(data, source) {
   throw new InputError(problems);
 }
 async function readResults(file) {
-  let text;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
-    throw new InputError([`${file}: cannot read results (${code})`]);
-  }
+  const text = await readInputFile(file);
   let data;
   try {
     data = JSON.parse(text);
@@ -46488,7 +46494,6 @@ import path6 from "node:path";
 // src/config/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
-import { readFile as readFile2 } from "node:fs/promises";
 import path3 from "node:path";
 
 // src/config/validate.ts
@@ -47229,14 +47234,7 @@ var DEFAULTS = {
   regression: { rps: 0.05, p50: 0.1, p99: 0.15 }
 };
 async function loadPlan(file) {
-  let text;
-  try {
-    text = await readFile2(file, "utf8");
-  } catch (error) {
-    const code = error instanceof Error && "code" in error ? String(error.code) : "";
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : "cannot be read";
-    throw new InputError([`${file}: ${why}; pass the config with --config FILE (default cannonade.yml)`]);
-  }
+  const text = await readInputFile(file, "; pass the config with --config FILE (default cannonade.yml)");
   return parsePlan(text, file, path3.dirname(path3.resolve(file)));
 }
 function parsePlan(text, source, baseDir) {
@@ -47621,7 +47619,7 @@ var GroupMonitor = class {
 // src/app/process.ts
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile3 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
 import path4 from "node:path";
@@ -47671,7 +47669,7 @@ function isListening(url, timeoutMs = 500) {
 }
 async function tailOf(file, lines = 20) {
   try {
-    const text = await readFile3(file, "utf8");
+    const text = await readFile2(file, "utf8");
     return text.trimEnd().split("\n").slice(-lines).join("\n");
   } catch {
     return "";

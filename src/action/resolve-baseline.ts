@@ -3,8 +3,8 @@
 // thresholds only, and never fails for it.
 import * as core from '@actions/core'
 import path from 'node:path'
-import { errorMessage } from '../errors.js'
 import { downloadFromRun } from '../github/artifact.js'
+import { describeHttpError } from '../github/http-error.js'
 import { findBaselineRun } from '../github/baseline.js'
 import type { RunContext } from '../github/context.js'
 import { createOctokit } from '../github/octokit.js'
@@ -16,11 +16,6 @@ import type { Inputs } from './inputs.js'
 export type ResolvedBaseline =
   | { readonly results: Results; readonly description: string; readonly runId?: number }
   | { readonly missing: string }
-
-function describeError(error: unknown): string {
-  const status = error instanceof Error && 'status' in error ? ` (HTTP ${String(error.status)})` : ''
-  return `${errorMessage(error).split('\n')[0] ?? 'unknown error'}${status}`
-}
 
 /** Finds, downloads and reads the baseline the inputs ask for. */
 export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactName: string, suite: string): Promise<ResolvedBaseline> {
@@ -46,8 +41,8 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
       currentRunId: ctx.runId,
     })
   } catch (error) {
-    core.warning(`Cannonade could not look up the baseline: ${describeError(error)}. Checking absolute thresholds only.`)
-    return { missing: `the baseline lookup failed: ${describeError(error)}` }
+    core.warning(`Cannonade could not look up the baseline: ${describeHttpError(error)}. Checking absolute thresholds only.`)
+    return { missing: `the baseline lookup failed: ${describeHttpError(error)}` }
   }
   if ('missing' in lookup) return lookup
   const run = lookup.found
@@ -59,7 +54,7 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
     core.info(`baseline: ${where}, measured ${results.createdAt}`)
     return { results, description: where, runId: run.runId }
   } catch (error) {
-    core.warning(`Cannonade could not use the ${where} as the baseline: ${describeError(error)}. Checking absolute thresholds only.`)
-    return { missing: `the ${where} could not be used: ${describeError(error)}` }
+    core.warning(`Cannonade could not use the ${where} as the baseline: ${describeHttpError(error)}. Checking absolute thresholds only.`)
+    return { missing: `the ${where} could not be used: ${describeHttpError(error)}` }
   }
 }

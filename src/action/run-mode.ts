@@ -10,8 +10,8 @@ import { loadPlan } from '../config/load.js'
 import { applyOverrides } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import { describePlan } from '../config/summary.js'
-import { errorMessage } from '../errors.js'
 import { uploadFiles } from '../github/artifact.js'
+import { describeHttpError, httpStatus } from '../github/http-error.js'
 import { commentMarker, findStickyComment, tokenLogin, upsertComment } from '../github/comment.js'
 import type { RunContext } from '../github/context.js'
 import { createOctokit } from '../github/octokit.js'
@@ -82,9 +82,8 @@ async function postComment(inputs: Inputs, ctx: RunContext, comparison: Comparis
     core.info(`comment ${result.action}: ${result.url}`)
     core.setOutput(OUTPUT.commentUrl, result.url)
   } catch (error) {
-    const status = error instanceof Error && 'status' in error ? ` (HTTP ${String(error.status)})` : ''
-    const hint = status === ' (HTTP 403)' ? ' The token may lack `pull-requests: write`.' : ''
-    core.warning(`Cannonade could not comment on #${pr.number}: ${errorMessage(error).split('\n')[0] ?? ''}${status}.${hint} The report is in the job summary and the artifact.`)
+    const hint = httpStatus(error) === 403 ? ' The token may lack `pull-requests: write`.' : ''
+    core.warning(`Cannonade could not comment on #${pr.number}: ${describeHttpError(error)}.${hint} The report is in the job summary and the artifact.`)
   }
 }
 
@@ -102,7 +101,7 @@ async function upload(name: string, outDir: string, files: readonly string[]): P
     const uploaded = await uploadFiles(name, present, outDir)
     core.info(`artifact ${name} uploaded (${present.map((f) => path.basename(f)).join(', ')}${uploaded.size === undefined ? '' : `, ${uploaded.size} bytes`})`)
   } catch (error) {
-    core.warning(`Cannonade could not upload the artifact ${name}: ${errorMessage(error).split('\n')[0] ?? ''}. The files stay in ${outDir}.`)
+    core.warning(`Cannonade could not upload the artifact ${name}: ${describeHttpError(error)}. The files stay in ${outDir}.`)
   }
 }
 

@@ -1,11 +1,11 @@
 // cannonade.yml → Plan. Reads YAML or JSON (YAML is a superset of JSON, so one parser gives line
 // numbers for both), validates against the schema, checks what a schema cannot say, fills defaults.
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml'
 import { formatPath } from '../document-path.js'
 import { InputError } from '../errors.js'
+import { readInputFile } from '../input-file.js'
 import type {
   AbsoluteThreshold,
   AppPlan,
@@ -42,14 +42,7 @@ export const DEFAULTS = {
 
 /** Reads, validates and normalises a config file. Throws InputError listing every problem found. */
 export async function loadPlan(file: string): Promise<Plan> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : ''
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'
-    throw new InputError([`${file}: ${why}; pass the config with --config FILE (default cannonade.yml)`])
-  }
+  const text = await readInputFile(file, '; pass the config with --config FILE (default cannonade.yml)')
   return parsePlan(text, file, path.dirname(path.resolve(file)))
 }
 

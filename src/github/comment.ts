@@ -1,5 +1,6 @@
 // One sticky comment per suite: found by a hidden marker among the comments the token's own user
 // wrote, updated in place, created only when there is none.
+import { httpStatus } from './http-error.js'
 import type { Octokit } from './octokit.js'
 
 /** The hidden marker that identifies a suite's comment. */
@@ -24,7 +25,8 @@ export async function tokenLogin(octokit: Octokit): Promise<string> {
     const { data } = await octokit.rest.users.getAuthenticated()
     return data.login
   } catch (error) {
-    if (error instanceof Error && 'status' in error && (error.status === 403 || error.status === 401)) return ACTIONS_BOT
+    const status = httpStatus(error)
+    if (status === 403 || status === 401) return ACTIONS_BOT
     throw error
   }
 }

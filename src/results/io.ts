@@ -1,10 +1,11 @@
 // Reading and writing results.json. Reading validates against src/results/schema.json, so a wrong
 // version or a corrupt file stops with a message instead of producing nonsense comparisons.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { formatPath } from '../document-path.js'
 import { InputError } from '../errors.js'
+import { readInputFile } from '../input-file.js'
 import { SCHEMA_VERSION, type Results } from './format.js'
 import schema from './schema.json' with { type: 'json' }
 
@@ -33,13 +34,7 @@ export function parseResults(data: unknown, source: string): Results {
 
 /** Reads and validates a results file. */
 export async function readResults(file: string): Promise<Results> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable'
-    throw new InputError([`${file}: cannot read results (${code})`])
-  }
+  const text = await readInputFile(file)
   let data: unknown
   try {
     data = JSON.parse(text)
