@@ -47229,10 +47229,9 @@ var DEFAULTS = {
   stopTimeoutMs: 5e3,
   maxErrorRate: 0.1,
   minRateReached: 0.9,
-  suite: "default",
-  /** Allowed change against the baseline when a config says nothing: tight on throughput, looser on the tail. */
-  regression: { rps: 0.05, p50: 0.1, p99: 0.15 }
+  suite: "default"
 };
+var DEFAULT_REGRESSION = { rps: 0.05, p50: 0.1, p99: 0.15 };
 async function loadPlan(file) {
   const text = await readInputFile(file, "; pass the config with --config FILE (default cannonade.yml)");
   return parsePlan(text, file, path3.dirname(path3.resolve(file)));
@@ -47461,7 +47460,7 @@ function buildThresholds(base, own, at, problems) {
   const regression = [];
   for (const metric of METRICS) {
     const tolerance = tolerances[metric];
-    const fallback = DEFAULTS.regression[metric];
+    const fallback = DEFAULT_REGRESSION[metric];
     if (tolerance === void 0) {
       if (fallback !== void 0) regression.push({ metric, tolerance: fallback, severity: "fail" });
       continue;

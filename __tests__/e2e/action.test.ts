@@ -312,6 +312,21 @@ describe('when GitHub fails', () => {
     expect(Object.keys(await fake.readArtifactFiles(artifactOf(601)!))).toContain('results.json')
   })
 
+  it('uploads what was measured and fails with the log quoted when the app crashes mid-run', async () => {
+    fake.reset()
+    const run = await runAction({ runId: 801, event: 'pull_request', sha: '5'.repeat(40), pr: { number: 15 }, env: { DEMO_EXIT_AFTER: '2000' } })
+    expect(run.code).toBe(1)
+    expect(run.outputs['verdict']).toBe('error')
+    expect(run.stdout).toMatch(/::error::the app exited \(exit code 70\) during round \d+ of /)
+    expect(run.stdout).toContain('crashing on purpose')
+    const files = await fake.readArtifactFiles(artifactOf(801)!)
+    const results = JSON.parse(files['results.json']?.toString() ?? '{}') as { status: string; entries: unknown[] }
+    expect(results.status).toBe('incomplete')
+    expect(results.entries.length).toBeGreaterThan(0)
+    expect(files['app.log']?.toString()).toContain('crashing on purpose')
+    expect(commentsOn(15)[0]?.body).toMatch(/stopped early/)
+  })
+
   it('fails with the config problem, naming the file and field, for a bad config', async () => {
     fake.reset()
     const run = await runAction({ runId: 701, event: 'push', sha: MAIN_SHA, inputs: { config: 'missing.yml' } })

@@ -36,9 +36,10 @@ export const DEFAULTS = {
   maxErrorRate: 0.1,
   minRateReached: 0.9,
   suite: 'default',
-  /** Allowed change against the baseline when a config says nothing: tight on throughput, looser on the tail. */
-  regression: { rps: 0.05, p50: 0.1, p99: 0.15 } as Partial<Record<MetricName, number>>,
 } as const
+
+/** Allowed change against the baseline when a config says nothing: tight on throughput, looser on the tail. */
+export const DEFAULT_REGRESSION: Readonly<Partial<Record<MetricName, number>>> = { rps: 0.05, p50: 0.1, p99: 0.15 }
 
 /** Reads, validates and normalises a config file. Throws InputError listing every problem found. */
 export async function loadPlan(file: string): Promise<Plan> {
@@ -296,7 +297,7 @@ function buildThresholds(
   const regression: RegressionTolerance[] = []
   for (const metric of METRICS) {
     const tolerance = tolerances[metric]
-    const fallback = DEFAULTS.regression[metric]
+    const fallback = DEFAULT_REGRESSION[metric]
     if (tolerance === undefined) {
       if (fallback !== undefined) regression.push({ metric, tolerance: fallback, severity: 'fail' })
       continue

@@ -44,9 +44,12 @@ export interface Expectation {
   readonly body?: { readonly kind: 'equals' | 'contains' | 'matches'; readonly value: string }
 }
 
+/** The request methods a scenario may use (the schema's `method` enum). */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
+
 /** One HTTP request of a scenario. */
 export interface RequestStep {
-  readonly method: string
+  readonly method: HttpMethod
   readonly path: string
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string

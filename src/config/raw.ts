@@ -1,6 +1,6 @@
 // The shape of cannonade.yml as written, once src/config/schema.json has accepted it. Kept beside the
 // schema so the two are changed together.
-import type { MetricName, Severity } from './plan.js'
+import type { HttpMethod, MetricName, Severity } from './plan.js'
 
 type Scalar = string | number | boolean
 
@@ -29,7 +29,7 @@ type RawBody = string | Readonly<Record<string, unknown>> | readonly unknown[]
 
 /** One step of `requests`. */
 export interface RawStep {
-  readonly method?: string
+  readonly method?: HttpMethod
   readonly path: string
   readonly headers?: Readonly<Record<string, Scalar>>
   readonly body?: RawBody
@@ -40,7 +40,7 @@ export interface RawStep {
 export interface RawScenario {
   readonly name: string
   readonly tags?: readonly string[]
-  readonly method?: string
+  readonly method?: HttpMethod
   readonly path?: string
   readonly headers?: Readonly<Record<string, Scalar>>
   readonly body?: RawBody

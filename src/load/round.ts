@@ -68,7 +68,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
   const requests = scenario.requests.map((step) => {
     const pattern = step.expect.body?.kind === 'matches' ? new RegExp(step.expect.body.value) : undefined
     return {
-      method: step.method as autocannon.Request['method'],
+      method: step.method,
       path: step.path,
       headers: { ...step.headers },
       ...(step.body === undefined ? {} : { body: step.body }),
