@@ -54,3 +54,21 @@ describe('cannonade compare', () => {
     expect((await cli(['compare', 'base.json'], { cwd: dir })).code).toBe(2)
   })
 })
+
+describe('cannonade merge', () => {
+  it('merges shard results into one file and prints the table', async () => {
+    await writeFile(path.join(dir, 'shard-1.json'), JSON.stringify(syntheticResults([users])))
+    await writeFile(path.join(dir, 'shard-2.json'), JSON.stringify(syntheticResults([search])))
+    const result = await cli(['merge', 'shard-1.json', 'shard-2.json', '--out', 'merged/results.json'], { cwd: dir })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('merged 2 file(s), 2 entries')
+    const merged = JSON.parse(await readFile(path.join(dir, 'merged/results.json'), 'utf8')) as { entries: { key: string }[] }
+    expect(merged.entries.map((e) => e.key)).toEqual(['list users @ 10 conn', 'search @ 10 conn'])
+  })
+
+  it('exits 2 when the files are of different suites', async () => {
+    const result = await cli(['merge', 'base.json', 'other-suite.json'], { cwd: dir })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('is suite "api"')
+  })
+})

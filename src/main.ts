@@ -2,6 +2,7 @@
 import * as core from '@actions/core'
 import { commentMode } from './action/comment-mode.js'
 import { getInputs } from './action/inputs.js'
+import { mergeMode } from './action/merge-mode.js'
 import { runMode } from './action/run-mode.js'
 import { errorMessage } from './errors.js'
 import { readRunContext } from './github/context.js'
@@ -12,6 +13,7 @@ export async function run(): Promise<void> {
     const inputs = getInputs()
     const ctx = readRunContext()
     if (inputs.mode === 'comment') await commentMode(inputs, ctx)
+    else if (inputs.mode === 'merge') await mergeMode(inputs, ctx)
     else await runMode(inputs, ctx)
   } catch (error) {
     core.setFailed(errorMessage(error))

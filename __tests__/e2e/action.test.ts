@@ -226,6 +226,35 @@ describe('a baseline measured earlier in the same job', () => {
   })
 })
 
+describe('a suite sharded over parallel jobs', () => {
+  it('measures each shard, then merges them into one comparison and one comment', async () => {
+    const pr = { number: 20 }
+    const sha = '8'.repeat(40)
+    for (const shard of ['1/2', '2/2']) {
+      const run = await runAction({ runId: 150, event: 'pull_request', sha, pr, inputs: { shard } })
+      expect(run.code).toBe(0)
+    }
+    expect(commentsOn(20)).toEqual([])
+    const shardFiles = await Promise.all(
+      ['1-of-2', '2-of-2'].map(async (n) => {
+        const artifact = fake.artifacts.find((a) => a.runId === 150 && a.name === `${ARTIFACT}-shard-${n}`)
+        const files = await fake.readArtifactFiles(artifact!)
+        return (JSON.parse(files['results.json']?.toString() ?? '{}') as { entries: { key: string }[] }).entries.map((e) => e.key)
+      }),
+    )
+    expect(shardFiles).toEqual([['list users @ 4 conn'], ['cpu work @ 4 conn']])
+    const merged = await runAction({ runId: 150, event: 'pull_request', sha, pr, inputs: { mode: 'merge' } })
+    expect(merged.code).toBe(0)
+    expect(merged.outputs['baseline-run-id']).toBe('101')
+    const body = commentsOn(20)[0]?.body ?? ''
+    expect(commentsOn(20)).toHaveLength(1)
+    expect(body).toContain('list users')
+    expect(body).toContain('cpu work')
+    const files = await fake.readArtifactFiles(artifactOf(150)!)
+    expect((JSON.parse(files['results.json']?.toString() ?? '{}') as { entries: unknown[] }).entries).toHaveLength(2)
+  })
+})
+
 describe('when the baseline is missing or unusable', () => {
   beforeEach(() => {
     fake.reset()

@@ -1,5 +1,6 @@
 // The action's inputs and outputs: names in one place, read and checked once at the start of run().
 import * as core from '@actions/core'
+import { parseShard, type Shard } from '../config/overrides.js'
 import { parseDurationMs } from '../config/units.js'
 import { InputError } from '../errors.js'
 
@@ -16,6 +17,7 @@ export const INPUT = {
   mode: 'mode',
   rounds: 'rounds',
   duration: 'duration',
+  shard: 'shard',
 } as const
 
 /** Output names as action.yml declares them. */
@@ -50,10 +52,15 @@ export interface Inputs {
   readonly comment: CommentPolicy
   /** Lowest outcome that fails the step. */
   readonly failOn: 'fail' | 'warn' | 'never'
-  /** `run` measures; `comment` posts a report made by another (fork) run, from a workflow_run workflow. */
-  readonly mode: 'run' | 'comment'
+  /**
+   * `run` measures; `comment` posts a report made by another (fork) run, from a workflow_run
+   * workflow; `merge` combines the shards measured by earlier jobs of this run and reports once.
+   */
+  readonly mode: 'run' | 'comment' | 'merge'
   readonly rounds?: number
   readonly durationMs?: number
+  /** Measure only this shard of the scenarios (`2/4`) and upload it for `mode: merge`. */
+  readonly shard?: Shard
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -85,6 +92,8 @@ export function getInputs(): Inputs {
     }
     if (durationMs <= 0) throw new InputError([`input 'duration': must be a duration like 500ms, 5s or 1m, got "${durationText}"`])
   }
+  const shardText = core.getInput(INPUT.shard).trim()
+  const shard = shardText === '' ? undefined : parseShard(shardText, `input '${INPUT.shard}'`)
   return {
     config: core.getInput(INPUT.config).trim() || 'cannonade.yml',
     workingDirectory: core.getInput(INPUT.workingDirectory).trim() || '.',
@@ -94,8 +103,9 @@ export function getInputs(): Inputs {
     artifactName: core.getInput(INPUT.artifactName).trim(),
     comment: oneOf(INPUT.comment, ['auto', 'always', 'on-change', 'never'] as const, 'auto'),
     failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'never'] as const, 'fail'),
-    mode: oneOf(INPUT.mode, ['run', 'comment'] as const, 'run'),
+    mode: oneOf(INPUT.mode, ['run', 'comment', 'merge'] as const, 'run'),
     ...(rounds === undefined ? {} : { rounds }),
     ...(durationMs === undefined ? {} : { durationMs }),
+    ...(shard === undefined ? {} : { shard }),
   }
 }

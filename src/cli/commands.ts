@@ -1,6 +1,7 @@
 // The registry of CLI commands; each lives in its own file.
 import type { Command } from './command.js'
 import { compareCommand } from './compare.js'
+import { mergeCommand } from './merge.js'
 import { runCommand } from './run.js'
 import { validateCommand } from './validate.js'
 
@@ -9,4 +10,5 @@ export const commands: Readonly<Record<string, Command>> = {
   run: runCommand,
   validate: validateCommand,
   compare: compareCommand,
+  merge: mergeCommand,
 }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { compare, undecided } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
 import { loadPlan } from '../config/load.js'
-import { applyOverrides } from '../config/overrides.js'
+import { applyOverrides, parseShard } from '../config/overrides.js'
 import { describePlan } from '../config/summary.js'
 import { parseDurationMs } from '../config/units.js'
 import { EXIT, InputError } from '../errors.js'
@@ -40,6 +40,7 @@ export const runCommand: Command = {
   --rounds N         rounds per entry, instead of the config's
   --duration D       measured time per round, e.g. 3s, instead of the config's
   --quick            smoke profile: one short round per entry
+  --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
   --baseline FILE    compare against this results.json (adds rounds where the verdict is unclear)
   --markdown FILE    with --baseline: also write the report as GitHub markdown
 
@@ -54,10 +55,13 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     quick: { type: 'boolean' },
     baseline: { type: 'string' },
     markdown: { type: 'string' },
+    shard: { type: 'string' },
   },
   async run(flags) {
     const rounds = positiveIntFlag(flags, 'rounds')
     const durationMs = durationFlag(optionalString(flags, 'duration'))
+    const shardText = optionalString(flags, 'shard')
+    const shard = shardText === undefined ? undefined : parseShard(shardText, '--shard')
     const loaded = await loadPlan(stringFlag(flags, 'config', 'cannonade.yml'))
     const plan = applyOverrides(loaded, {
       scenarios: stringList(flags, 'scenario'),
@@ -65,6 +69,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...(rounds === undefined ? {} : { rounds }),
       ...(durationMs === undefined ? {} : { durationMs }),
       quick: flags['quick'] === true,
+      ...(shard === undefined ? {} : { shard }),
     })
     const outDir = path.resolve(stringFlag(flags, 'out', 'cannonade-results'))
     const baselineFile = optionalString(flags, 'baseline')
@@ -74,6 +79,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       const { results, failure } = await measure(plan, {
       outDir,
       git: gitInfo(process.cwd()),
+      ...(shard === undefined ? {} : { shard }),
       onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
       onRound: (event) => progress.onRound(event),
       ...(baseline === undefined ? {} : { extraRounds: { wanted: (sofar: Results) => undecided(baseline, sofar) } }),

@@ -13,6 +13,25 @@ export interface Overrides {
   readonly durationMs?: number
   /** Smoke profile: one short round per entry. */
   readonly quick?: boolean
+  /** Measure only this shard of the scenarios: scenario k (0-based) belongs to shard k mod count + 1. */
+  readonly shard?: Shard
+}
+
+/** One of `count` parts of a suite, `index` from 1. */
+export interface Shard {
+  readonly index: number
+  readonly count: number
+}
+
+/** Parses `2/4`; `what` names the flag or input in the message. */
+export function parseShard(text: string, what: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim())
+  const index = Number(match?.[1])
+  const count = Number(match?.[2])
+  if (match === null || count < 1 || index < 1 || index > count) {
+    throw new InputError([`${what}: must be INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. 2/4, got "${text}"`])
+  }
+  return { index, count }
 }
 
 /** The smoke profile: enough to see that every scenario works, not enough to compare. */
@@ -28,6 +47,9 @@ export function applyOverrides(plan: Plan, overrides: Overrides): Plan {
     }
   }
   let scenarios = plan.scenarios.filter((s) => names.length === 0 || names.includes(s.name))
+  const { shard } = overrides
+  // By position in the config, so every shard job computes the same split without talking to the others.
+  if (shard !== undefined) scenarios = scenarios.filter((_, k) => k % shard.count === shard.index - 1)
   if (tags.length > 0) {
     scenarios = scenarios.filter((s) => s.tags.some((tag) => tags.includes(tag)))
     if (scenarios.length === 0) throw new InputError([`--tag: no scenario in ${plan.source} has tag ${tags.map((t) => `"${t}"`).join(' or ')}`])

@@ -42,3 +42,22 @@ export async function downloadFromRun(location: ArtifactLocation): Promise<strin
   })
   return dir
 }
+
+/** An artifact of this workflow run. */
+export interface OwnArtifact {
+  readonly id: number
+  readonly name: string
+}
+
+/** The artifacts uploaded so far by the jobs of this workflow run (latest of each name). */
+export async function listOwnArtifacts(): Promise<OwnArtifact[]> {
+  const { artifacts } = await new DefaultArtifactClient().listArtifacts({ latest: true })
+  return artifacts.map((a) => ({ id: a.id, name: a.name }))
+}
+
+/** Downloads and unpacks an artifact of this workflow run into a new temporary directory, returned. */
+export async function downloadOwn(artifactId: number): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-shard-'))
+  await new DefaultArtifactClient().downloadArtifact(artifactId, { path: dir })
+  return dir
+}

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { GroupMonitor } from '../app/monitor.js'
 import { diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
+import type { Shard } from '../config/overrides.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { AppError, errorMessage } from '../errors.js'
 import { currentEnvironment } from '../results/environment.js'
@@ -35,6 +36,8 @@ export interface MeasureOptions {
   /** Where the app's log goes (kept with the results). */
   readonly outDir: string
   readonly git?: { readonly sha?: string; readonly ref?: string }
+  /** The shard this run measures, recorded in the results. */
+  readonly shard?: Shard
   readonly onStart?: (entries: readonly Entry[]) => void
   readonly onRound?: (event: RoundEvent) => void
   /** Called when the app is ready, with the time it took. */
@@ -156,6 +159,7 @@ function buildResults(
     configHash: plan.configHash,
     ...(options.git === undefined ? {} : { git: options.git }),
     environment: currentEnvironment(),
+    ...(options.shard === undefined ? {} : { shard: options.shard }),
     status: failure === undefined ? 'complete' : 'incomplete',
     ...(failure === undefined ? {} : { error: errorMessage(failure) }),
     entries: entries

@@ -111,6 +111,8 @@ export interface Results {
   /** `complete`, or `incomplete` when the run stopped early (the app died); `error` says why. */
   readonly status: 'complete' | 'incomplete'
   readonly error?: string
+  /** Set when this run measured one shard of the suite (`--shard 2/3`); merged results have none. */
+  readonly shard?: { readonly index: number; readonly count: number }
   readonly entries: readonly EntryResult[]
 }
 

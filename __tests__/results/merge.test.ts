@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { decodeHistogram } from '../../src/load/histogram.js'
+import { mergeResults } from '../../src/results/merge.js'
+import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
+
+const users: SyntheticEntry = { scenario: 'users', rps: [1000, 1010, 990], p50Us: [200, 210, 190] }
+const search: SyntheticEntry = { scenario: 'search', rps: [500, 505, 495], p50Us: [900, 910, 890] }
+
+describe('merging results', () => {
+  it('unites the entries of shards, keeping each one as measured', () => {
+    const merged = mergeResults([
+      { source: 'a.json', results: { ...syntheticResults([users]), shard: { index: 1, count: 2 } } },
+      { source: 'b.json', results: { ...syntheticResults([search]), shard: { index: 2, count: 2 } } },
+    ])
+    expect(merged.entries.map((e) => e.key)).toEqual(['users @ 10 conn', 'search @ 10 conn'])
+    expect(merged.shard).toBeUndefined()
+    expect(merged.entries[1]?.rps).toBe(500)
+  })
+
+  it('pools the rounds of an entry measured twice, histograms merged without loss', () => {
+    const merged = mergeResults([
+      { source: 'a.json', results: syntheticResults([users]) },
+      { source: 'b.json', results: syntheticResults([{ ...users, rps: [2000, 2000, 2000] }]) },
+    ])
+    const [entry] = merged.entries
+    expect(entry?.rounds.map((r) => r.round)).toEqual([1, 2, 3, 4, 5, 6])
+    expect(entry?.rps).toBe(1505)
+    expect(decodeHistogram(entry?.histogram ?? '').totalCount).toBe(600)
+  })
+
+  it('marks the merge incomplete when a shard was, and says which', () => {
+    const merged = mergeResults([
+      { source: 'a.json', results: syntheticResults([users]) },
+      { source: 'b.json', results: { ...syntheticResults([search]), status: 'incomplete', error: 'the app exited' } },
+    ])
+    expect(merged.status).toBe('incomplete')
+    expect(merged.error).toBe('b.json: the app exited')
+  })
+
+  it('refuses files of different suites or configs', () => {
+    expect(() =>
+      mergeResults([
+        { source: 'a.json', results: syntheticResults([users]) },
+        { source: 'b.json', results: syntheticResults([users], { suite: 'other' }) },
+      ]),
+    ).toThrow('b.json is suite "other" but a.json is suite "demo"')
+    expect(() =>
+      mergeResults([
+        { source: 'a.json', results: syntheticResults([users]) },
+        { source: 'b.json', results: syntheticResults([users], { configHash: 'x' }) },
+      ]),
+    ).toThrow(/another config/)
+  })
+})

@@ -1,0 +1,158 @@
+// Everything after measuring, shared by `mode: run` and `mode: merge`: compare with the baseline,
+// report in the log, the job summary, annotations and the sticky comment, upload the artifact, set
+// the outputs, and gate. What was measured is uploaded whatever fails after it.
+import * as core from '@actions/core'
+import { existsSync } from 'node:fs'
+import { rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { compare } from '../compare/compare.js'
+import type { Comparison } from '../compare/types.js'
+import { uploadFiles } from '../github/artifact.js'
+import { commentMarker, findStickyComment, tokenLogin, upsertComment } from '../github/comment.js'
+import type { RunContext } from '../github/context.js'
+import { describeHttpError, httpStatus } from '../github/http-error.js'
+import { createOctokit } from '../github/octokit.js'
+import type { Results } from '../results/format.js'
+import { writeResults } from '../results/io.js'
+import { renderMarkdown } from '../report/markdown.js'
+import { renderText } from '../report/text.js'
+import { HANDOFF_FILE, writeHandoff } from './handoff.js'
+import { OUTPUT, type Inputs } from './inputs.js'
+import type { ResolvedBaseline } from './resolve-baseline.js'
+
+/** What the artifact holds, when present: everything measured, the report, the app's log, the hand-off. */
+export const ARTIFACT_FILES = ['results.json', 'report.md', 'app.log', HANDOFF_FILE] as const
+
+/** Where a run writes, and under which names it publishes. */
+export interface Destination {
+  readonly outDir: string
+  readonly artifactName: string
+  readonly suite: string
+}
+
+/** Where this run's files go; removes a previous run's files there, so none leaks into this artifact. */
+export async function prepareDestination(inputs: Inputs, suite: string): Promise<Destination> {
+  const outDir = path.resolve(inputs.workingDirectory, 'cannonade-results')
+  await Promise.all(ARTIFACT_FILES.map((f) => rm(path.join(outDir, f), { force: true })))
+  return { outDir, artifactName: inputs.artifactName || `cannonade-${suite}`, suite }
+}
+
+/** Writes results.json and sets the results-path output. */
+export async function saveResults(destination: Destination, results: Results): Promise<void> {
+  const resultsPath = path.join(destination.outDir, 'results.json')
+  await writeResults(resultsPath, results)
+  core.setOutput(OUTPUT.resultsPath, resultsPath)
+}
+
+function shouldComment(inputs: Inputs, comparison: Comparison): 'post' | 'update-only' | 'skip' {
+  if (inputs.comment === 'never') return 'skip'
+  if (inputs.comment !== 'on-change') return 'post'
+  const notable = comparison.findings.length > 0 || comparison.counts.regressions + comparison.counts.improvements > 0
+  // Quiet pull requests get no new comment, but an old one that reported a problem is corrected.
+  return notable ? 'post' : 'update-only'
+}
+
+async function postComment(inputs: Inputs, ctx: RunContext, comparison: Comparison, body: string, marker: string): Promise<void> {
+  const pr = ctx.pullRequest
+  if (pr === undefined) return
+  const policy = shouldComment(inputs, comparison)
+  if (policy === 'skip') return
+  if (pr.fromFork) {
+    core.notice(
+      'This pull request comes from a fork, so this run cannot comment. The report is in the artifact; ' +
+        'a workflow_run workflow with `mode: comment` posts it (see examples/).',
+    )
+    return
+  }
+  if (inputs.token === '') {
+    core.warning('No github-token: the report is in the job summary and the artifact, but not commented.')
+    return
+  }
+  const octokit = createOctokit(inputs.token, ctx.apiUrl)
+  const target = { owner: ctx.owner, repo: ctx.repo, issueNumber: pr.number }
+  try {
+    if (policy === 'update-only') {
+      const existing = await findStickyComment(octokit, target, marker, await tokenLogin(octokit))
+      if (existing === undefined) return
+    }
+    const result = await upsertComment(octokit, target, marker, body)
+    core.info(`comment ${result.action}: ${result.url}`)
+    core.setOutput(OUTPUT.commentUrl, result.url)
+  } catch (error) {
+    const hint = httpStatus(error) === 403 ? ' The token may lack `pull-requests: write`.' : ''
+    core.warning(`Cannonade could not comment on #${pr.number}: ${describeHttpError(error)}.${hint} The report is in the job summary and the artifact.`)
+  }
+}
+
+function annotate(comparison: Comparison): void {
+  for (const finding of comparison.findings) {
+    const title = `Cannonade: ${finding.kind === 'regression' ? 'regression' : finding.kind === 'threshold' ? 'threshold' : 'not measurable'}`
+    if (finding.severity === 'fail') core.error(finding.message, { title })
+    else core.warning(finding.message, { title })
+  }
+}
+
+/** Uploads the files of `outDir` that exist as one artifact; a failure is a warning, never fatal. */
+export async function upload(name: string, outDir: string, files: readonly string[]): Promise<void> {
+  const present = files.map((f) => path.join(outDir, f)).filter((f) => existsSync(f))
+  try {
+    const uploaded = await uploadFiles(name, present, outDir)
+    core.info(`artifact ${name} uploaded (${present.map((f) => path.basename(f)).join(', ')}${uploaded.size === undefined ? '' : `, ${uploaded.size} bytes`})`)
+  } catch (error) {
+    core.warning(`Cannonade could not upload the artifact ${name}: ${describeHttpError(error)}. The files stay in ${outDir}.`)
+  }
+}
+
+/**
+ * Compares saved results with the baseline and publishes the outcome everywhere; then throws
+ * `failure` (the app could not be measured) if given, else applies the gate.
+ */
+export async function publish(
+  inputs: Inputs,
+  ctx: RunContext,
+  destination: Destination,
+  results: Results,
+  baseline: ResolvedBaseline,
+  failure?: Error,
+): Promise<void> {
+  const { outDir } = destination
+  const marker = commentMarker(destination.suite)
+  let comparison: Comparison | undefined
+  try {
+    comparison =
+      'missing' in baseline
+        ? compare(undefined, results, { baselineMissing: baseline.missing })
+        : compare(baseline.results, results, { baselineDescription: baseline.description })
+    if ('runId' in baseline && baseline.runId !== undefined) core.setOutput(OUTPUT.baselineRunId, String(baseline.runId))
+    const runUrl = `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${ctx.runId}`
+    const markdown = renderMarkdown(comparison, { marker, links: { run: runUrl } })
+    const reportPath = path.join(outDir, 'report.md')
+    await writeFile(reportPath, `${markdown}\n`)
+    core.setOutput(OUTPUT.reportPath, reportPath)
+    if (ctx.pullRequest !== undefined) {
+      await writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: ctx.pullRequest.number, headSha: ctx.pullRequest.headSha, marker })
+    }
+    const report = comparison
+    await core.group('Cannonade: report', async () => {
+      core.info(renderText(report))
+      // Outside a runner (act, a local dry run) there is no summary file to write to.
+      if (process.env['GITHUB_STEP_SUMMARY'] !== undefined) await core.summary.addRaw(markdown, true).write()
+    })
+    annotate(comparison)
+    await postComment(inputs, ctx, comparison, markdown, marker)
+  } finally {
+    await upload(destination.artifactName, outDir, ARTIFACT_FILES)
+  }
+  core.setOutput(OUTPUT.verdict, failure === undefined ? comparison.outcome : 'error')
+  core.setOutput(OUTPUT.regressions, String(comparison.findings.filter((f) => f.kind === 'regression').length))
+  if (failure !== undefined) throw failure
+  gate(inputs, comparison)
+}
+
+function gate(inputs: Inputs, comparison: Comparison): void {
+  const failing = comparison.findings.filter((f) => f.severity === 'fail')
+  const fails = inputs.failOn === 'fail' ? comparison.outcome === 'fail' : inputs.failOn === 'warn' && comparison.outcome !== 'pass'
+  if (!fails) return
+  const reasons = (failing.length > 0 ? failing : comparison.findings).map((f) => `- ${f.message}`).join('\n')
+  core.setFailed(`Cannonade: ${comparison.outcome === 'fail' ? 'performance gate failed' : 'performance warnings (fail-on: warn)'}\n${reasons}`)
+}

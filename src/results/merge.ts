@@ -1,0 +1,44 @@
+// Merging results files: the shards of one suite measured in parallel jobs, or several runs of the
+// same entries. Rounds are kept as they were measured and histograms are merged losslessly, so a
+// merged file compares exactly like one measured in a single job.
+import { InputError } from '../errors.js'
+import { summariseEntry } from '../load/assess.js'
+import type { EntryResult, Results } from './format.js'
+
+/** Merges results of one suite; throws InputError when they are of different suites or configs. */
+export function mergeResults(parts: readonly { readonly source: string; readonly results: Results }[]): Results {
+  const [first, ...rest] = parts
+  if (first === undefined) throw new InputError(['nothing to merge: give at least one results file'])
+  for (const part of rest) {
+    if (part.results.suite !== first.results.suite) {
+      throw new InputError([`${part.source} is suite "${part.results.suite}" but ${first.source} is suite "${first.results.suite}"`])
+    }
+    if (part.results.configHash !== first.results.configHash) {
+      throw new InputError([`${part.source} was measured with another config than ${first.source} (config hash differs)`])
+    }
+  }
+  const byKey = new Map<string, EntryResult[]>()
+  for (const part of parts) {
+    for (const entry of part.results.entries) byKey.set(entry.key, [...(byKey.get(entry.key) ?? []), entry])
+  }
+  const entries = [...byKey.values()].map((same) => mergeEntry(same))
+  const incomplete = parts.filter((p) => p.results.status === 'incomplete')
+  const latest = parts.map((p) => p.results.createdAt).sort().at(-1) ?? first.results.createdAt
+  const { shard: _shard, error: _error, ...common } = first.results
+  return {
+    ...common,
+    createdAt: latest,
+    status: incomplete.length > 0 ? 'incomplete' : 'complete',
+    ...(incomplete.length > 0 ? { error: incomplete.map((p) => `${p.source}: ${p.results.error ?? 'incomplete'}`).join('; ') } : {}),
+    entries,
+  }
+}
+
+function mergeEntry(same: readonly EntryResult[]): EntryResult {
+  const [first] = same
+  if (first === undefined) throw new Error('mergeEntry needs at least one entry')
+  if (same.length === 1) return first
+  // Rounds keep their measurements; they are renumbered so each number appears once.
+  const rounds = same.flatMap((e) => e.rounds).map((round, i) => ({ ...round, round: i + 1 }))
+  return summariseEntry(first, rounds)
+}
