@@ -45926,7 +45926,7 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
-// src/report/text.ts
+// src/report/rows.ts
 var MAX_NAME = 120;
 var MAX_SENTENCE_PART = 300;
 function clip(text, max2) {
@@ -46214,26 +46214,6 @@ function verdictWord(row) {
       return row.kind;
   }
 }
-var OUTCOME_WORD = { pass: "PASS", warn: "WARN", fail: "FAIL" };
-function plain(text) {
-  return text.replace(/\r\n|[\r\n\u2028\u2029\t]/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "");
-}
-function renderText(comparison) {
-  const head = headline(comparison);
-  const lines = [plain(`${OUTCOME_WORD[head.outcome]}  ${head.title} in ${head.suite} \u2014 ${head.sentence}`)];
-  for (const notice of notices(comparison)) lines.push(plain(`${notice.level.toUpperCase()}  ${notice.text}`));
-  const rows = reportRows(comparison);
-  const shown = [...rows.notable, ...rows.measured];
-  if (shown.length > 0) {
-    const header = ["scenario", "load", "metric", "baseline \u2192 current", "change (95 % CI)", "verdict", "notes"];
-    const cells = shown.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain));
-    lines.push("", markdownTable([header, ...cells], { align: ["l", "r", "l", "r", "r", "l", "l"] }));
-  }
-  if (rows.unchanged.length > 0) lines.push("", `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise, not shown.`);
-  lines.push("", plain(footerFacts(comparison).join(" \xB7 ")));
-  return `${lines.join("\n")}
-`;
-}
 
 // src/report/chart.ts
 var PERCENTILES = [
@@ -46443,6 +46423,28 @@ function renderMarkdown(comparison, options = {}) {
   }
   return cut(`${parts.top.slice(0, options.marker === void 0 ? 1 : 2).join("\n\n")}
 `, maxLength);
+}
+
+// src/report/text.ts
+var OUTCOME_WORD = { pass: "PASS", warn: "WARN", fail: "FAIL" };
+function plain(text) {
+  return text.replace(/\r\n|[\r\n\u2028\u2029\t]/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "");
+}
+function renderText(comparison) {
+  const head = headline(comparison);
+  const lines = [plain(`${OUTCOME_WORD[head.outcome]}  ${head.title} in ${head.suite} \u2014 ${head.sentence}`)];
+  for (const notice of notices(comparison)) lines.push(plain(`${notice.level.toUpperCase()}  ${notice.text}`));
+  const rows = reportRows(comparison);
+  const shown = [...rows.notable, ...rows.measured];
+  if (shown.length > 0) {
+    const header = ["scenario", "load", "metric", "baseline \u2192 current", "change (95 % CI)", "verdict", "notes"];
+    const cells = shown.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain));
+    lines.push("", markdownTable([header, ...cells], { align: ["l", "r", "l", "r", "r", "l", "l"] }));
+  }
+  if (rows.unchanged.length > 0) lines.push("", `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise, not shown.`);
+  lines.push("", plain(footerFacts(comparison).join(" \xB7 ")));
+  return `${lines.join("\n")}
+`;
 }
 
 // src/cli/command.ts

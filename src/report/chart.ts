@@ -1,7 +1,7 @@
 // Mermaid charts for the pull request comment. GitHub draws ```mermaid blocks; everywhere else they
 // stay readable as a few lines of numbers, so a chart never hides information the table lacks.
 import type { EntryComparison } from '../compare/types.js'
-import { clip } from './text.js'
+import { clip } from './rows.js'
 
 const PERCENTILES = [
   ['p50', 'p50'],

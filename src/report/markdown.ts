@@ -3,8 +3,8 @@
 import { markdownTable } from 'markdown-table'
 import type { Comparison } from '../compare/types.js'
 import { regressionCharts } from './chart.js'
-import type { Notice, ReportRow, RowKind } from './text.js'
-import { footerFacts, headline, notices, plural, reportRows, verdictWord } from './text.js'
+import type { Notice, ReportRow, RowKind } from './rows.js'
+import { footerFacts, headline, notices, plural, reportRows, verdictWord } from './rows.js'
 
 /** GitHub rejects comments over 65,536 characters; the default leaves room for a marker and edits. */
 export const DEFAULT_MAX_LENGTH = 65_000

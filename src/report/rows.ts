@@ -1,0 +1,425 @@
+// The comparison in words: the rows, sentences and footer facts that the plain-text report and the
+// markdown comment share, so that the log and the pull request never disagree. Everything here is
+// plain text; markdown.ts escapes it and adds the markup, text.ts lays it out for a terminal.
+import type { Severity } from '../config/plan.js'
+import type { Comparison, EntryComparison, MetricComparison } from '../compare/types.js'
+import type { Violation } from '../compare/thresholds.js'
+import type { Environment } from '../results/format.js'
+import { formatLatencyUs, formatMetric, metricLabel } from './format.js'
+
+/** What one row of the report says. `violation` is an absolute threshold the head run broke. */
+export type RowKind = 'regression' | 'improvement' | 'unchanged' | 'inconclusive' | 'violation' | 'new' | 'removed' | 'unmeasurable'
+
+/** One row of the report table, every cell already in words and units. */
+export interface ReportRow {
+  readonly kind: RowKind
+  /** Set for regressions, violations and unmeasurable entries. */
+  readonly severity?: Severity
+  /** False for a metric without a configured tolerance, which never fails the check. */
+  readonly gated: boolean
+  /** Index of the entry in the comparison, to keep rows of equal importance in suite order. */
+  readonly order: number
+  readonly scenario: string
+  readonly load: string
+  readonly metric: string
+  /** `8.10 ms → 10.05 ms`, or the current value alone where there is nothing to compare. */
+  readonly values: string
+  /** `+24.1 % (+18.0 … +30.2)`, `+1.20 pp (…)`, or the limit a violation broke. */
+  readonly change: string
+  /** Tolerance, p-value, outlier rounds, or why an entry could not be compared. */
+  readonly detail: string
+}
+
+/** The rows of a comparison, by how much attention they deserve. */
+export interface ReportRows {
+  /** Regressions, violations, unmeasurable, improvements, inconclusive, new and removed entries, most serious first. */
+  readonly notable: readonly ReportRow[]
+  readonly unchanged: readonly ReportRow[]
+  /** Entries measured without any baseline: numbers to read, not findings. */
+  readonly measured: readonly ReportRow[]
+}
+
+/** The first line of a report. */
+export interface Headline {
+  readonly outcome: Comparison['outcome']
+  /** `Cannonade: 1 regression, 1 threshold violation`. */
+  readonly title: string
+  /** The suite name, unescaped. */
+  readonly suite: string
+  /** One sentence naming the most important finding, or saying that all is well. */
+  readonly sentence: string
+}
+
+/** A caveat about the baseline, shown before the table. */
+export interface Notice {
+  /**
+   * `caution` when the run itself is incomplete, `warning` when the comparison is weaker than usual
+   * (another config, regressions downgraded), `note` when it is merely worth knowing.
+   */
+  readonly level: 'note' | 'warning' | 'caution'
+  readonly text: string
+}
+
+// Long user-provided strings are clipped so that one absurd scenario name cannot push the report
+// past GitHub's size limit on its own; the artifact keeps the full names.
+const MAX_NAME = 120
+const MAX_SENTENCE_PART = 300
+
+/** Clips text to `max` code points (not UTF-16 units, so that no surrogate pair is cut in half). */
+export function clip(text: string, max: number): string {
+  const points = Array.from(text)
+  return points.length <= max ? text : `${points.slice(0, Math.max(0, max - 1)).join('')}…`
+}
+
+/** `1 regression`, `16,000 unchanged metrics`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`
+}
+
+/** A number with an explicit sign; zero after rounding has none, so `0.0` never reads as a change. */
+function signed(value: number, digits: number): string {
+  if (Number.isNaN(value)) return 'n/a'
+  if (!Number.isFinite(value)) return value > 0 ? '+∞' : '-∞'
+  const text = Math.abs(value).toFixed(digits)
+  if (Number(text) === 0) return text
+  return `${value > 0 ? '+' : '-'}${text}`
+}
+
+/** Relative changes are percent with one decimal; absolute ones (error rate) percentage points with two. */
+function changeNumber(value: number, relative: boolean): string {
+  return signed(value * 100, relative ? 1 : 2)
+}
+
+function changeUnit(relative: boolean): string {
+  return relative ? ' %' : ' pp'
+}
+
+/**
+ * A metric's change with its 95 % CI in short form: `+24.1 % (+18.0 … +30.2)`, or `+1.20 pp (+0.80 … +1.60)`
+ * for the error rate, whose change is an absolute difference because a baseline of no errors has no ratio.
+ */
+export function formatChange(m: Pick<MetricComparison, 'change' | 'low' | 'high' | 'relative'>): string {
+  if (Number.isNaN(m.change)) return 'n/a'
+  const unit = changeUnit(m.relative)
+  return `${changeNumber(m.change, m.relative)}${unit} (${changeNumber(m.low, m.relative)} … ${changeNumber(m.high, m.relative)})`
+}
+
+/** The change in headline form: `+24.1 % (95 % CI +18.0 % to +30.2 %)`. */
+function changeSentence(m: MetricComparison): string {
+  const unit = changeUnit(m.relative)
+  const ci = `95 % CI ${changeNumber(m.low, m.relative)}${unit} to ${changeNumber(m.high, m.relative)}${unit}`
+  return `${changeNumber(m.change, m.relative)}${unit} (${ci})`
+}
+
+/**
+ * A compared metric's value in its unit. Unlike an absolute threshold, which judges CPU in percent of
+ * a core, the comparison measures CPU as time per request, so that a faster server doing more requests
+ * does not look like a CPU regression.
+ */
+export function formatComparedValue(metric: MetricComparison['metric'], value: number): string {
+  if (!Number.isFinite(value)) return 'n/a'
+  if (metric === 'cpu') return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')} µs/req`
+  return formatMetric(metric, value)
+}
+
+/** The label of a compared metric; CPU gets its per-request unit, which metricLabel cannot know. */
+export function comparedMetricLabel(metric: MetricComparison['metric']): string {
+  return metric === 'cpu' ? 'server CPU per request' : metricLabel(metric)
+}
+
+function formatTolerance(m: MetricComparison): string {
+  if (!m.gated) return 'not gated'
+  const amount = m.relative ? `${Number((m.tolerance * 100).toFixed(1))} %` : `${(m.tolerance * 100).toFixed(2)} pp`
+  return `tolerance ${amount}`
+}
+
+function formatPValue(p: number): string | undefined {
+  if (!Number.isFinite(p)) return undefined
+  if (p < 0.001) return 'p < 0.001'
+  return `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`
+}
+
+function metricDetail(m: MetricComparison, rounds: number): string {
+  const parts = [formatTolerance(m)]
+  const p = formatPValue(m.pValue)
+  if (p !== undefined) parts.push(p)
+  // Fewer rounds than the suite ran means some were invalid: the CI is wider than it looks.
+  if (m.baseRounds !== m.headRounds || m.headRounds !== rounds) parts.push(`${m.baseRounds} vs ${m.headRounds} rounds`)
+  const outliers = m.outliers.base.length + m.outliers.head.length
+  if (outliers > 0) parts.push(plural(outliers, 'outlier round'))
+  return parts.join(' · ')
+}
+
+function metricRow(entry: EntryComparison, order: number, m: MetricComparison, rounds: number): ReportRow {
+  return {
+    kind: m.verdict,
+    ...(m.verdict === 'regression' ? { severity: m.severity } : {}),
+    gated: m.gated,
+    order,
+    scenario: clip(entry.scenario, MAX_NAME),
+    load: clip(entry.load, MAX_NAME),
+    metric: comparedMetricLabel(m.metric),
+    values: `${formatComparedValue(m.metric, m.base)} → ${formatComparedValue(m.metric, m.head)}`,
+    change: formatChange(m),
+    detail: metricDetail(m, rounds),
+  }
+}
+
+function violationRow(entry: EntryComparison, order: number, v: Violation): ReportRow {
+  const { bound, limit, metric } = v.threshold
+  return {
+    kind: 'violation',
+    severity: v.severity,
+    gated: true,
+    order,
+    scenario: clip(entry.scenario, MAX_NAME),
+    load: clip(entry.load, MAX_NAME),
+    metric: metricLabel(v.metric),
+    values: formatMetric(v.metric, v.actual),
+    change: `${bound === 'max' ? 'limit ≤' : 'minimum ≥'} ${formatMetric(metric, limit)}`,
+    detail: '',
+  }
+}
+
+/** The head latencies of an entry that has nothing to be compared with. */
+function headLatency(entry: EntryComparison): { metric: string; values: string } {
+  const head = entry.percentiles?.head
+  if (head === undefined) return { metric: '—', values: '—' }
+  return { metric: 'latency p50 / p99', values: `${formatLatencyUs(head.p50)} / ${formatLatencyUs(head.p99)}` }
+}
+
+function worstSeverity(severities: readonly Severity[]): Severity | undefined {
+  if (severities.includes('fail')) return 'fail'
+  return severities.length > 0 ? 'warn' : undefined
+}
+
+function entryRow(comparison: Comparison, entry: EntryComparison, order: number): ReportRow {
+  const base = { gated: true, order, scenario: clip(entry.scenario, MAX_NAME), load: clip(entry.load, MAX_NAME), change: '—' }
+  if (entry.status === 'removed') {
+    return { ...base, kind: 'removed', metric: '—', values: '—', detail: 'in the baseline, not in this run' }
+  }
+  if (entry.status === 'unmeasurable') {
+    const findings = comparison.findings.filter((f) => f.entry === entry.key && f.kind === 'unmeasurable')
+    const reasons = [...findings.map((f) => f.message), ...entry.violations.map((v) => v.message)]
+    const severity = worstSeverity([...findings, ...entry.violations].map((f) => f.severity)) ?? 'fail'
+    const detail = clip([...new Set(reasons)].join('; ') || 'no valid round to compare', MAX_SENTENCE_PART)
+    return { ...base, kind: 'unmeasurable', severity, metric: '—', values: '—', detail }
+  }
+  const detail = comparison.baseline === undefined ? 'no baseline' : 'not in the baseline'
+  return { ...base, kind: 'new', ...headLatency(entry), detail }
+}
+
+// Regressions and violations are ranked by severity in rank(); their entries here are the failing case.
+const RANK: Record<RowKind, number> = {
+  regression: 0,
+  violation: 0,
+  unmeasurable: 1,
+  improvement: 3,
+  inconclusive: 4,
+  new: 5,
+  removed: 6,
+  unchanged: 7,
+}
+
+/** Failing findings first, then warnings, then the rest in a fixed order, so truncation keeps what matters. */
+function rank(row: ReportRow): number {
+  if (row.kind === 'regression' || row.kind === 'violation') {
+    if (row.severity === 'fail' && row.gated) return 0
+    // A regression says more about the change under review than a limit the app may never have met.
+    return row.kind === 'regression' ? 2 : 2.5
+  }
+  return RANK[row.kind]
+}
+
+/** Splits a comparison into table rows: what deserves attention, what did not change, what has no baseline. */
+export function reportRows(comparison: Comparison): ReportRows {
+  const notable: ReportRow[] = []
+  const unchanged: ReportRow[] = []
+  const measured: ReportRow[] = []
+  comparison.entries.forEach((entry, order) => {
+    if (entry.status === 'compared') {
+      for (const m of entry.metrics) {
+        const row = metricRow(entry, order, m, comparison.rounds)
+        // A metric no tolerance gates, whose change is within the noise, is not worth a reader's eye.
+        if (row.kind === 'unchanged' || (row.kind === 'inconclusive' && !m.gated)) unchanged.push(row)
+        else notable.push(row)
+      }
+    } else {
+      const row = entryRow(comparison, entry, order)
+      if (row.kind === 'new' && comparison.baseline === undefined) measured.push(row)
+      else notable.push(row)
+    }
+    // An unmeasurable entry's violations are its reasons, already in its own row.
+    if (entry.status !== 'unmeasurable') {
+      for (const v of entry.violations) notable.push(violationRow(entry, order, v))
+    }
+  })
+  // Array.prototype.sort is stable, so equal ranks stay in suite order, metrics in their fixed order.
+  notable.sort((a, b) => rank(a) - rank(b) || a.order - b.order)
+  return { notable, unchanged, measured }
+}
+
+interface Found {
+  readonly entry: EntryComparison
+  readonly metric: MetricComparison
+}
+
+/** The metric with this verdict that changed most, gated failing ones first: the one a reader should see. */
+function strongest(comparison: Comparison, verdict: MetricComparison['verdict']): Found | undefined {
+  const weight = (m: MetricComparison): number => (m.severity === 'fail' && m.gated ? 1 : 0)
+  let found: Found | undefined
+  for (const entry of comparison.entries) {
+    for (const metric of entry.metrics) {
+      if (metric.verdict !== verdict) continue
+      const heavier = found === undefined ? 1 : weight(metric) - weight(found.metric)
+      if (heavier > 0 || (heavier === 0 && found !== undefined && Math.abs(metric.change) > Math.abs(found.metric.change))) {
+        found = { entry, metric }
+      }
+    }
+  }
+  return found
+}
+
+function firstViolation(comparison: Comparison): Violation | undefined {
+  const all = comparison.entries.flatMap((e) => e.violations)
+  return all.find((v) => v.severity === 'fail') ?? all[0]
+}
+
+function metricSentence(found: Found): string {
+  return `${clip(found.entry.key, MAX_NAME)}: ${comparedMetricLabel(found.metric.metric)} ${changeSentence(found.metric)}`
+}
+
+/** The verdict in a title and one sentence, e.g. `Cannonade: 1 regression` / `search @ 10 conn: latency p99 +24.1 % (…)`. */
+export function headline(comparison: Comparison): Headline {
+  const { counts } = comparison
+  const unmeasurable = comparison.entries.filter((e) => e.status === 'unmeasurable').length
+  const problems: string[] = []
+  // Counted from the metrics rather than counts.regressions, which also holds regressions of metrics
+  // no tolerance gates: those are reported, but must not read like the reason for a failed check.
+  const regressions = comparison.entries.flatMap((e) => e.metrics).filter((m) => m.verdict === 'regression')
+  const gated = regressions.filter((m) => m.gated).length
+  if (gated > 0) problems.push(plural(gated, 'regression'))
+  if (regressions.length > gated) problems.push(plural(regressions.length - gated, 'ungated regression'))
+  // By severity, because `1 threshold violation` next to a ❌ reads as the cause even when it only warns.
+  const violations = comparison.entries.filter((e) => e.status !== 'unmeasurable').flatMap((e) => e.violations)
+  const failing = violations.filter((v) => v.severity === 'fail').length
+  const warning = violations.length - failing
+  if (failing > 0) problems.push(`${plural(failing, 'threshold')} violated`)
+  if (warning > 0) problems.push(plural(warning, 'threshold warning'))
+  if (unmeasurable > 0) problems.push(`${plural(unmeasurable, 'entry', 'entries')} unmeasurable`)
+  const noBaseline = comparison.baseline === undefined
+  const title = `Cannonade: ${problems.length > 0 ? problems.join(', ') : noBaseline ? 'no baseline yet' : 'no regressions'}`
+
+  const clauses: string[] = []
+  if (noBaseline) {
+    const why = comparison.baselineMissing === undefined ? undefined : clip(comparison.baselineMissing, MAX_SENTENCE_PART)
+    // When the title already says "no baseline yet", the sentence gives the reason instead of repeating it.
+    const missing = problems.length === 0 ? (why ?? 'nothing to compare against') : `there is no baseline yet${why === undefined ? '' : ` (${why})`}`
+    clauses.push(`${missing}, so only absolute thresholds were checked`)
+  }
+  const regression = strongest(comparison, 'regression')
+  const violation = firstViolation(comparison)
+  const unmeasurableFinding = comparison.findings.find((f) => f.kind === 'unmeasurable')
+  if (regression !== undefined) {
+    const more = regressions.length - 1
+    clauses.push(`${metricSentence(regression)}${more > 0 ? `, and ${more} more` : ''}`)
+  } else if (violation !== undefined) {
+    clauses.push(clip(violation.message, MAX_SENTENCE_PART))
+  } else if (unmeasurableFinding !== undefined) {
+    clauses.push(clip(unmeasurableFinding.message, MAX_SENTENCE_PART))
+  } else if (noBaseline) {
+    clauses.push('none was violated')
+  } else {
+    const tally = [`${plural(counts.unchanged, 'metric')} unchanged`]
+    if (counts.improvements > 0) tally.push(`${counts.improvements} improved`)
+    if (counts.inconclusive > 0) tally.push(`${counts.inconclusive} inconclusive`)
+    const best = strongest(comparison, 'improvement')
+    clauses.push(`${tally.join(', ')}${best === undefined ? '' : `; best: ${metricSentence(best)}`}`)
+  }
+  if (comparison.head.incomplete !== undefined) clauses.push('the run stopped early')
+  const sentence = clauses.join('; ')
+  return { outcome: comparison.outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence }
+}
+
+/**
+ * What the reader must know before trusting the table: a baseline from another machine or config
+ * (and what was done about it), or a run that stopped early.
+ */
+export function notices(comparison: Comparison): Notice[] {
+  const result: Notice[] = []
+  if (comparison.head.incomplete !== undefined) {
+    result.push({
+      level: 'caution',
+      text: `The run stopped early: ${clip(comparison.head.incomplete, MAX_SENTENCE_PART)}. Entries it did not reach are missing or unmeasurable.`,
+    })
+  }
+  const base = comparison.baseline
+  if (base === undefined) return result
+  const machine = base.environmentDifferences.length > 0
+  if (!machine && !base.configChanged && base.toleranceFactor === 1 && !base.downgraded) return result
+
+  const sentences: string[] = []
+  if (machine) {
+    const differences = base.environmentDifferences.map((d) => clip(d, MAX_NAME)).join('; ')
+    sentences.push(`The baseline ran on a different machine (baseline vs this run: ${differences}), so part of any difference is the machine, not the code.`)
+  }
+  if (base.configChanged) sentences.push('The measured configuration changed since the baseline (load levels or requests), so some entries are not like for like.')
+  const actions: string[] = []
+  if (base.toleranceFactor !== 1) actions.push(`tolerances were widened ×${Number(base.toleranceFactor.toFixed(2))}`)
+  if (base.downgraded) actions.push('regressions are reported as warnings and do not fail the check')
+  if (actions.length > 0) {
+    const joined = actions.join(' and ')
+    sentences.push(`To allow for this, ${joined}.`)
+  }
+  if (machine) sentences.push('For a precise comparison, measure the base commit in the same job and pass its results.json as the baseline.')
+  result.push({ level: base.downgraded || base.configChanged ? 'warning' : 'note', text: sentences.join(' ') })
+  return result
+}
+
+function shortSha(sha: string | undefined): string {
+  return sha === undefined ? '' : `${sha.slice(0, 7)} `
+}
+
+/** `AMD EPYC 7763 64-Core Processor, 4 cores, linux 6.8.0 x64, Node v20.18.1`. */
+export function describeEnvironment(env: Environment): string {
+  return [clip(env.cpuModel, MAX_NAME), plural(env.cores, 'core'), clip(env.os, MAX_NAME), `Node ${clip(env.node, 40)}`].join(', ')
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)} %`
+}
+
+/** The facts for the footer: rounds, machines, noise, detectable change, and how the numbers were made. */
+export function footerFacts(comparison: Comparison): string[] {
+  const facts = [`${plural(comparison.rounds, 'round')} per entry`]
+  facts.push(`this run: ${shortSha(comparison.head.sha)}on ${describeEnvironment(comparison.head.environment)}`)
+  const base = comparison.baseline
+  if (base !== undefined) {
+    const where = base.environmentDifferences.length === 0 ? 'the same kind of machine' : describeEnvironment(base.environment)
+    facts.push(`baseline: ${clip(base.description, MAX_SENTENCE_PART)}, ${shortSha(base.sha)}on ${where}`)
+  }
+  if (comparison.noise !== undefined && Number.isFinite(comparison.noise)) {
+    facts.push(`noise: median round-to-round CV of req/s ${percent(comparison.noise)}`)
+  }
+  if (comparison.detectable !== undefined) {
+    const amount = Number.isFinite(comparison.detectable) ? percent(comparison.detectable) : 'unknown'
+    facts.push(`smallest detectable change of req/s: ${amount}`)
+  }
+  if (base !== undefined) {
+    facts.push('changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test')
+  }
+  return facts
+}
+
+/** The word for a row's verdict, with its severity when that changes what it does to the check. */
+export function verdictWord(row: ReportRow): string {
+  switch (row.kind) {
+    case 'regression':
+      if (!row.gated) return 'regression (not gated)'
+      return row.severity === 'warn' ? 'regression (warning)' : 'regression'
+    case 'violation':
+      return row.severity === 'warn' ? 'threshold warning' : 'threshold violated'
+    default:
+      return row.kind
+  }
+}
