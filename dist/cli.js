@@ -45063,7 +45063,6 @@ function baselineInfo(base, head, description) {
     environment: base.environment,
     environmentDifferences: differences,
     configChanged: base.configHash !== head.configHash,
-    toleranceFactor: 1,
     // Another machine shifts numbers systematically (~7 % between runner hosts), which no interval
     // over rounds can tell from a regression: such regressions warn instead of failing.
     downgraded: differences.length > 0
@@ -45977,8 +45976,9 @@ function formatPValue(p) {
   if (p < 1e-3) return "p < 0.001";
   return `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`;
 }
-function metricDetail(m, rounds) {
+function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];
+  if (definitionChanged) parts.push("scenario edited since the baseline: warns only");
   const p = formatPValue(m.pValue);
   if (p !== void 0) parts.push(p);
   if (m.baseRounds !== m.headRounds || m.headRounds !== rounds) parts.push(`${m.baseRounds} vs ${m.headRounds} rounds`);
@@ -45997,7 +45997,7 @@ function metricRow(entry, order, m, rounds) {
     metric: comparedMetricLabel(m.metric),
     values: `${formatComparedValue(m.metric, m.base)} \u2192 ${formatComparedValue(m.metric, m.head)}`,
     change: formatChange(m),
-    detail: metricDetail(m, rounds)
+    detail: metricDetail(m, rounds, entry.definitionChanged === true)
   };
 }
 function violationRow(entry, order, v) {
@@ -46156,20 +46156,14 @@ function notices(comparison) {
   const base = comparison.baseline;
   if (base === void 0) return result;
   const machine = base.environmentDifferences.length > 0;
-  if (!machine && !base.configChanged && base.toleranceFactor === 1 && !base.downgraded) return result;
+  if (!machine && !base.configChanged && !base.downgraded) return result;
   const sentences = [];
   if (machine) {
     const differences = base.environmentDifferences.map((d) => clip(d, MAX_NAME)).join("; ");
     sentences.push(`The baseline ran on a different machine (baseline vs this run: ${differences}), so part of any difference is the machine, not the code.`);
   }
   if (base.configChanged) sentences.push("The measured configuration changed since the baseline (load levels or requests), so some entries are not like for like.");
-  const actions = [];
-  if (base.toleranceFactor !== 1) actions.push(`tolerances were widened \xD7${Number(base.toleranceFactor.toFixed(2))}`);
-  if (base.downgraded) actions.push("regressions are reported as warnings and do not fail the check");
-  if (actions.length > 0) {
-    const joined = actions.join(" and ");
-    sentences.push(`To allow for this, ${joined}.`);
-  }
+  if (base.downgraded) sentences.push("To allow for this, regressions are reported as warnings and do not fail the check.");
   if (machine) sentences.push("For a precise comparison, measure the base commit in the same job and pass its results.json as the baseline.");
   result.push({ level: base.downgraded || base.configChanged ? "warning" : "note", text: sentences.join(" ") });
   return result;

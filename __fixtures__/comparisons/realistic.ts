@@ -229,7 +229,6 @@ const baseline: BaselineInfo = {
   environment: runnerEnvironment,
   environmentDifferences: [],
   configChanged: false,
-  toleranceFactor: 1,
   downgraded: false,
 }
 
@@ -319,10 +318,7 @@ const mismatchEntries = [
   createUser,
 ]
 
-/**
- * The baseline came from another runner generation: tolerances were doubled and the one regression
- * left is reported as a warning.
- */
+/** The baseline came from another runner generation: the regression is reported as a warning. */
 export const machineMismatch: Comparison = {
   suite: 'demo',
   head,
@@ -333,7 +329,6 @@ export const machineMismatch: Comparison = {
       `CPU ${otherEnvironment.cpuModel} vs ${runnerEnvironment.cpuModel}`,
       `${otherEnvironment.cores} vs ${runnerEnvironment.cores} cores`,
     ],
-    toleranceFactor: 2,
     downgraded: true,
   },
   entries: mismatchEntries,

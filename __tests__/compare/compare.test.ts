@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compare } from '../../src/compare/compare.js'
 import { parseResults } from '../../src/results/io.js'
+import { renderText } from '../../src/report/text.js'
 import { ENVIRONMENT, syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 
 // Five rounds with about 1 % noise around 10,000 req/s and 200 µs.
@@ -129,7 +130,9 @@ describe('compare', () => {
     const edited = { ...scaled(steady, 0.8, 1), definitionHash: 'edited' }
     const result = compare(syntheticResults([steady]), syntheticResults([edited], { configHash: 'other' }))
     expect(result.baseline?.configChanged).toBe(true)
+    expect(result.entries[0]?.definitionChanged).toBe(true)
     expect(result.outcome).toBe('warn')
+    expect(renderText(result)).toContain('scenario edited since the baseline: warns only')
   })
 
   it('compares error rates as an absolute difference, even from a zero baseline', () => {

@@ -183,13 +183,12 @@ describe('renderMarkdown in other situations', () => {
     const alert = section(markdown, '> [!WARNING]\n> ', '\n\n')
     expect(alert).toContain('The baseline ran on a different machine')
     expect(alert).toContain('2 vs 4 cores')
-    expect(alert).toContain('tolerances were widened ×2')
     expect(alert).toContain('regressions are reported as warnings')
     expect(markdown.startsWith('⚠️ **Cannonade: 1 regression, 1 threshold warning**')).toBe(true)
     expect(dataRows(mainTable(markdown))[0]?.[5]).toBe('🔴 regression (warning)')
   })
 
-  it('uses a note, not a warning, when tolerances were only widened', () => {
+  it('uses a note, not a warning, when the machine differs but nothing was downgraded', () => {
     const widened: Comparison = {
       ...machineMismatch,
       ...(machineMismatch.baseline === undefined ? {} : { baseline: { ...machineMismatch.baseline, downgraded: false } }),

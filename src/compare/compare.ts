@@ -201,7 +201,6 @@ function baselineInfo(base: Results, head: Results, description: string): Baseli
     environment: base.environment,
     environmentDifferences: differences,
     configChanged: base.configHash !== head.configHash,
-    toleranceFactor: 1,
     // Another machine shifts numbers systematically (~7 % between runner hosts), which no interval
     // over rounds can tell from a regression: such regressions warn instead of failing.
     downgraded: differences.length > 0,

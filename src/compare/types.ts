@@ -91,8 +91,6 @@ export interface BaselineInfo {
   readonly environmentDifferences: readonly string[]
   /** The config's measured parts differ (another load, other requests). */
   readonly configChanged: boolean
-  /** Tolerances were multiplied by this because of the differences above (1 = not widened). */
-  readonly toleranceFactor: number
   /** Regressions are reported as warnings only (a different machine). */
   readonly downgraded: boolean
 }

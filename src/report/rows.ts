@@ -139,8 +139,9 @@ function formatPValue(p: number): string | undefined {
   return `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`
 }
 
-function metricDetail(m: MetricComparison, rounds: number): string {
+function metricDetail(m: MetricComparison, rounds: number, definitionChanged: boolean): string {
   const parts = [formatTolerance(m)]
+  if (definitionChanged) parts.push('scenario edited since the baseline: warns only')
   const p = formatPValue(m.pValue)
   if (p !== undefined) parts.push(p)
   // Fewer rounds than the suite ran means some were invalid: the CI is wider than it looks.
@@ -161,7 +162,7 @@ function metricRow(entry: EntryComparison, order: number, m: MetricComparison, r
     metric: comparedMetricLabel(m.metric),
     values: `${formatComparedValue(m.metric, m.base)} → ${formatComparedValue(m.metric, m.head)}`,
     change: formatChange(m),
-    detail: metricDetail(m, rounds),
+    detail: metricDetail(m, rounds, entry.definitionChanged === true),
   }
 }
 
@@ -356,7 +357,7 @@ export function notices(comparison: Comparison): Notice[] {
   const base = comparison.baseline
   if (base === undefined) return result
   const machine = base.environmentDifferences.length > 0
-  if (!machine && !base.configChanged && base.toleranceFactor === 1 && !base.downgraded) return result
+  if (!machine && !base.configChanged && !base.downgraded) return result
 
   const sentences: string[] = []
   if (machine) {
@@ -364,13 +365,7 @@ export function notices(comparison: Comparison): Notice[] {
     sentences.push(`The baseline ran on a different machine (baseline vs this run: ${differences}), so part of any difference is the machine, not the code.`)
   }
   if (base.configChanged) sentences.push('The measured configuration changed since the baseline (load levels or requests), so some entries are not like for like.')
-  const actions: string[] = []
-  if (base.toleranceFactor !== 1) actions.push(`tolerances were widened ×${Number(base.toleranceFactor.toFixed(2))}`)
-  if (base.downgraded) actions.push('regressions are reported as warnings and do not fail the check')
-  if (actions.length > 0) {
-    const joined = actions.join(' and ')
-    sentences.push(`To allow for this, ${joined}.`)
-  }
+  if (base.downgraded) sentences.push('To allow for this, regressions are reported as warnings and do not fail the check.')
   if (machine) sentences.push('For a precise comparison, measure the base commit in the same job and pass its results.json as the baseline.')
   result.push({ level: base.downgraded || base.configChanged ? 'warning' : 'note', text: sentences.join(' ') })
   return result
