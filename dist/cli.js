@@ -48247,52 +48247,79 @@ function entriesOf(plan) {
   return plan.scenarios.flatMap((scenario) => scenario.levels.map((level) => ({ key: entryKey(scenario.name, level), scenario, level })));
 }
 async function measure(plan, options) {
-  const entries = entriesOf(plan);
-  const rounds = new Map(entries.map((e) => [e.key, []]));
-  let total = entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
-  let app;
-  let failure;
+  const [measured] = await measureSides([{ plan, outDir: options.outDir }], options);
+  if (measured === void 0) throw new Error("measureSides returned nothing for one side");
+  return measured;
+}
+async function measureSides(sides, options) {
+  const [first] = sides;
+  if (first === void 0) return [];
+  const entries = entriesOf(first.plan);
+  const states = sides.map((side) => ({ side, rounds: new Map(entries.map((e) => [e.key, []])) }));
+  let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
   let done = 0;
   options.onStart?.(entries);
-  try {
-    if (plan.app !== void 0) {
-      const started = performance.now();
-      app = await startApp(plan.app, plan.app.readyUrl ?? plan.baseUrl, path6.join(options.outDir, "app.log"));
-      await waitUntilReady(app, plan.app, plan.baseUrl);
-      options.onReady?.(performance.now() - started);
+  const live2 = () => states.filter((s) => s.failure === void 0);
+  const attempt = async (state, work) => {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      state.failure = error;
+      await state.app?.stop();
+      if (state.side.optional !== true) throw error;
     }
-    const monitor = app === void 0 ? void 0 : new GroupMonitor(app.pgid);
-    const runOne = async (entry, round, of) => {
-      const result = await measureRound(plan, entry, round, app, monitor);
-      rounds.get(entry.key)?.push(result);
+  };
+  const runOne = async (state, entry, round, of) => {
+    await attempt(state, async () => {
+      const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor);
+      state.rounds.get(entry.key)?.push(result);
       done++;
-      options.onRound?.({ entry, round, rounds: of, done, total, result });
-    };
+      options.onRound?.({ entry, round, rounds: of, done, total, result, ...state.side.label === void 0 ? {} : { side: state.side.label } });
+    });
+  };
+  const inTurn = (round) => round % 2 === 1 ? live2() : [...live2()].reverse();
+  try {
+    for (const state of states) {
+      const app = state.side.plan.app;
+      if (app === void 0) continue;
+      await attempt(state, async () => {
+        const started = performance.now();
+        state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path6.join(state.side.outDir, "app.log"));
+        await waitUntilReady(state.app, app, state.side.plan.baseUrl);
+        state.monitor = new GroupMonitor(state.app.pgid);
+        options.onReady?.(performance.now() - started, state.side.label);
+      });
+    }
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds));
     for (let round = 1; round <= maxRounds; round++) {
       for (const entry of entries) {
-        if (round <= entry.scenario.rounds) await runOne(entry, round, entry.scenario.rounds);
+        if (round > entry.scenario.rounds) continue;
+        for (const state of inTurn(round)) await runOne(state, entry, round, entry.scenario.rounds);
       }
     }
-    if (options.extraRounds !== void 0) {
-      const keys = new Set(options.extraRounds.wanted(buildResults(plan, entries, rounds, options, void 0)));
+    if (options.extraRounds !== void 0 && live2().length === states.length) {
+      const sofar = states.map((state) => buildResults(state.side, entries, state.rounds, options, void 0));
+      const keys = new Set(options.extraRounds.wanted(sofar));
       const wanted = entries.filter((e) => keys.has(e.key));
-      total += wanted.reduce((sum, e) => sum + e.scenario.rounds, 0);
+      total += sides.length * wanted.reduce((sum, e) => sum + e.scenario.rounds, 0);
       for (let round = 1; round <= maxRounds; round++) {
         for (const entry of wanted) {
           const planned = entry.scenario.rounds;
-          if (round <= planned) await runOne(entry, planned + round, 2 * planned);
+          if (round > planned) continue;
+          for (const state of inTurn(planned + round)) await runOne(state, entry, planned + round, 2 * planned);
         }
       }
     }
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    failure = error;
   } finally {
-    await app?.stop();
+    await Promise.all(states.map((state) => state.app?.stop()));
   }
-  const results = buildResults(plan, entries, rounds, options, failure);
-  return failure === void 0 ? { results } : { results, failure };
+  return states.map((state) => {
+    const results = buildResults(state.side, entries, state.rounds, options, state.failure);
+    return state.failure === void 0 ? { results } : { results, failure: state.failure };
+  });
 }
 async function measureRound(plan, entry, round, app, monitor) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
@@ -48311,14 +48338,16 @@ async function measureRound(plan, entry, round, app, monitor) {
   }
   return assessRound(measurement, { round, startedAt, level: entry.level, rules: plan.validity, ...server === void 0 ? {} : { server } });
 }
-function buildResults(plan, entries, rounds, options, failure) {
+function buildResults(side, entries, rounds, options, failure) {
+  const { plan } = side;
+  const git2 = side.git ?? options.git;
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "cannonade", version: VERSION },
     suite: plan.suite,
     createdAt: (/* @__PURE__ */ new Date()).toISOString(),
     configHash: plan.configHash,
-    ...options.git === void 0 ? {} : { git: options.git },
+    ...git2 === void 0 ? {} : { git: git2 },
     environment: currentEnvironment(),
     ...options.shard === void 0 ? {} : { shard: options.shard },
     status: failure === void 0 ? "complete" : "incomplete",
@@ -48448,7 +48477,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1e3).toFixed(1)} s
 `),
       onRound: (event) => progress.onRound(event),
-      ...baseline === void 0 ? {} : { extraRounds: { wanted: (sofar) => undecided(baseline, sofar) } }
+      ...baseline === void 0 ? {} : { extraRounds: { wanted: ([head]) => head === void 0 ? [] : undecided(baseline, head) } }
     });
     progress.finish();
     const file = path7.join(outDir, "results.json");

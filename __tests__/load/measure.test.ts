@@ -10,7 +10,7 @@ import { parsePlan } from '../../src/config/load.js'
 import type { Plan } from '../../src/config/plan.js'
 import { AppError } from '../../src/errors.js'
 import { decodeHistogram } from '../../src/load/histogram.js'
-import { measure } from '../../src/load/schedule.js'
+import { measure, measureSides } from '../../src/load/schedule.js'
 import { parseResults } from '../../src/results/io.js'
 import { freePort } from '../helpers/ports.js'
 
@@ -201,5 +201,42 @@ describe('when the app cannot be measured', () => {
     } finally {
       squatter.close()
     }
+  })
+})
+
+describe('measuring two builds side by side', () => {
+  it('runs both apps at once and interleaves their rounds A B B A', async () => {
+    const head = await demoPlan('  - { name: cpu, path: /cpu }', { defaults: '{ duration: 200ms, warmup: 50ms, rounds: 4, connections: 2 }' })
+    const base = await demoPlan('  - { name: cpu, path: /cpu }', {
+      defaults: '{ duration: 200ms, warmup: 50ms, rounds: 4, connections: 2 }',
+      env: 'DEMO_SLOWDOWN: "100"',
+    })
+    const order: string[] = []
+    const [b, h] = await measureSides(
+      [
+        { plan: base, outDir: path.join(outDir, 'base'), label: 'base' },
+        { plan: head, outDir: path.join(outDir, 'head'), label: 'head' },
+      ],
+      { outDir, onRound: (e) => order.push(`${e.side ?? '?'}${e.round}`) },
+    )
+    expect(order).toEqual(['base1', 'head1', 'head2', 'base2', 'base3', 'head3', 'head4', 'base4'])
+    expect(b?.results.entries[0]?.rounds).toHaveLength(4)
+    // The base does twice the CPU work per request: its throughput is clearly lower.
+    expect((b?.results.entries[0]?.rps ?? 0) * 1.4).toBeLessThan(h?.results.entries[0]?.rps ?? 0)
+  })
+
+  it('drops an optional side whose app fails, and measures the other', async () => {
+    const head = await demoPlan('  - { name: users, path: /users }', { defaults: '{ duration: 200ms, warmup: 50ms, rounds: 2, connections: 2 }' })
+    const broken = await demoPlan('  - { name: users, path: /users }', { app: 'echo "base does not build" && exit 1' })
+    const [b, h] = await measureSides(
+      [
+        { plan: broken, outDir: path.join(outDir, 'base'), label: 'base', optional: true },
+        { plan: head, outDir: path.join(outDir, 'head'), label: 'head' },
+      ],
+      { outDir },
+    )
+    expect(b?.failure?.message).toContain('base does not build')
+    expect(h?.failure).toBeUndefined()
+    expect(h?.results.entries[0]?.rounds).toHaveLength(2)
   })
 })

@@ -33,7 +33,7 @@ function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inp
     ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
     onReady: (ms) => core.info(`app ready after ${(ms / 1000).toFixed(1)} s`),
     onRound: (e) => core.info(`[${e.done}/${e.total}] ${roundLine(e.entry.key, e.round, e.rounds, e.result)}`),
-    ...(baseline !== undefined && 'results' in baseline ? { extraRounds: { wanted: (sofar) => undecided(baseline.results, sofar) } } : {}),
+    ...(baseline !== undefined && 'results' in baseline ? { extraRounds: { wanted: ([head]) => (head === undefined ? [] : undecided(baseline.results, head)) } } : {}),
   })
 }
 

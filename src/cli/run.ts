@@ -82,7 +82,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...(shard === undefined ? {} : { shard }),
       onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
       onRound: (event) => progress.onRound(event),
-      ...(baseline === undefined ? {} : { extraRounds: { wanted: (sofar: Results) => undecided(baseline, sofar) } }),
+      ...(baseline === undefined ? {} : { extraRounds: { wanted: ([head]: readonly Results[]) => (head === undefined ? [] : undecided(baseline, head)) } }),
     })
     progress.finish()
     const file = path.join(outDir, 'results.json')

@@ -29,6 +29,8 @@ export interface RoundEvent {
   readonly done: number
   readonly total: number
   readonly result: RoundResult
+  /** Which side the round measured, when several are measured together (`base`, `head`). */
+  readonly side?: string
 }
 
 /** Everything a run needs besides the plan. */
@@ -41,12 +43,13 @@ export interface MeasureOptions {
   readonly onStart?: (entries: readonly Entry[]) => void
   readonly onRound?: (event: RoundEvent) => void
   /** Called when the app is ready, with the time it took. */
-  readonly onReady?: (ms: number) => void
+  readonly onReady?: (ms: number, side?: string) => void
   /**
-   * Adaptive rounds: after the configured rounds, `wanted` sees the results so far and names the
-   * entries that need more (e.g. an inconclusive comparison); each gets as many rounds again, once.
+   * Adaptive rounds: after the configured rounds, `wanted` sees the results so far (one per side)
+   * and names the entries that need more (e.g. an inconclusive comparison); each gets as many rounds
+   * again, once.
    */
-  readonly extraRounds?: { readonly wanted: (sofar: Results) => readonly string[] }
+  readonly extraRounds?: { readonly wanted: (sofar: readonly Results[]) => readonly string[] }
 }
 
 /** A run's outcome: results of every finished round, and the failure that ended it early, if any. */
@@ -73,55 +76,109 @@ export function entriesOf(plan: Plan): Entry[] {
 
 /** Runs every round of every entry. Never throws for app failures: they come back in `failure`. */
 export async function measure(plan: Plan, options: MeasureOptions): Promise<Measured> {
-  const entries = entriesOf(plan)
-  const rounds = new Map<string, RoundResult[]>(entries.map((e) => [e.key, []]))
-  let total = entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
-  let app: RunningApp | undefined
-  let failure: AppError | undefined
+  const [measured] = await measureSides([{ plan, outDir: options.outDir }], options)
+  if (measured === undefined) throw new Error('measureSides returned nothing for one side')
+  return measured
+}
+
+/** One build of the app to measure: its plan (same scenarios, own app and URL) and where its log goes. */
+export interface Side {
+  readonly plan: Plan
+  readonly outDir: string
+  /** Shown in progress lines when there are several sides, e.g. `base`. */
+  readonly label?: string
+  readonly git?: { readonly sha?: string; readonly ref?: string }
+  /** A side whose app fails is dropped and the others go on; a failing required side ends the run. */
+  readonly optional?: boolean
+}
+
+interface SideState {
+  readonly side: Side
+  readonly rounds: Map<string, RoundResult[]>
+  app?: RunningApp
+  monitor?: GroupMonitor
+  failure?: AppError
+}
+
+/**
+ * Measures several builds of the app with the same scenarios, all running at once, rounds
+ * interleaved A B B A A B … per entry so that slow drift of the machine falls on both sides alike.
+ * Entries come from the first side's plan. Returns one Measured per side, in order.
+ */
+export async function measureSides(sides: readonly Side[], options: MeasureOptions): Promise<Measured[]> {
+  const [first] = sides
+  if (first === undefined) return []
+  const entries = entriesOf(first.plan)
+  const states: SideState[] = sides.map((side) => ({ side, rounds: new Map(entries.map((e) => [e.key, []])) }))
+  let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
   let done = 0
   options.onStart?.(entries)
-  try {
-    if (plan.app !== undefined) {
-      const started = performance.now()
-      app = await startApp(plan.app, plan.app.readyUrl ?? plan.baseUrl, path.join(options.outDir, 'app.log'))
-      await waitUntilReady(app, plan.app, plan.baseUrl)
-      options.onReady?.(performance.now() - started)
+  const live = (): SideState[] => states.filter((s) => s.failure === undefined)
+  // An optional side that fails is set aside; a required one ends the whole run.
+  const attempt = async (state: SideState, work: () => Promise<void>): Promise<void> => {
+    try {
+      await work()
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error
+      state.failure = error
+      await state.app?.stop()
+      if (state.side.optional !== true) throw error
     }
-    const monitor = app === undefined ? undefined : new GroupMonitor(app.pgid)
-    const runOne = async (entry: Entry, round: number, of: number): Promise<void> => {
-      const result = await measureRound(plan, entry, round, app, monitor)
-      rounds.get(entry.key)?.push(result)
+  }
+  const runOne = async (state: SideState, entry: Entry, round: number, of: number): Promise<void> => {
+    await attempt(state, async () => {
+      const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor)
+      state.rounds.get(entry.key)?.push(result)
       done++
-      options.onRound?.({ entry, round, rounds: of, done, total, result })
+      options.onRound?.({ entry, round, rounds: of, done, total, result, ...(state.side.label === undefined ? {} : { side: state.side.label }) })
+    })
+  }
+  // Every other round the sides go in reverse order: A B, B A, A B, ...
+  const inTurn = (round: number): SideState[] => (round % 2 === 1 ? live() : [...live()].reverse())
+  try {
+    for (const state of states) {
+      const app = state.side.plan.app
+      if (app === undefined) continue
+      await attempt(state, async () => {
+        const started = performance.now()
+        state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path.join(state.side.outDir, 'app.log'))
+        await waitUntilReady(state.app, app, state.side.plan.baseUrl)
+        state.monitor = new GroupMonitor(state.app.pgid)
+        options.onReady?.(performance.now() - started, state.side.label)
+      })
     }
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds))
     for (let round = 1; round <= maxRounds; round++) {
       for (const entry of entries) {
-        if (round <= entry.scenario.rounds) await runOne(entry, round, entry.scenario.rounds)
+        if (round > entry.scenario.rounds) continue
+        for (const state of inTurn(round)) await runOne(state, entry, round, entry.scenario.rounds)
       }
     }
     // Adaptive rounds: entries the caller cannot decide about yet get one second batch of rounds,
     // interleaved as before. One batch, not one round at a time: every extra look at the data is
     // another chance of a false alarm (see bench/adaptive.ts).
-    if (options.extraRounds !== undefined) {
-      const keys = new Set(options.extraRounds.wanted(buildResults(plan, entries, rounds, options, undefined)))
+    if (options.extraRounds !== undefined && live().length === states.length) {
+      const sofar = states.map((state) => buildResults(state.side, entries, state.rounds, options, undefined))
+      const keys = new Set(options.extraRounds.wanted(sofar))
       const wanted = entries.filter((e) => keys.has(e.key))
-      total += wanted.reduce((sum, e) => sum + e.scenario.rounds, 0)
+      total += sides.length * wanted.reduce((sum, e) => sum + e.scenario.rounds, 0)
       for (let round = 1; round <= maxRounds; round++) {
         for (const entry of wanted) {
           const planned = entry.scenario.rounds
-          if (round <= planned) await runOne(entry, planned + round, 2 * planned)
+          if (round > planned) continue
+          for (const state of inTurn(planned + round)) await runOne(state, entry, planned + round, 2 * planned)
         }
       }
     }
   } catch (error) {
     if (!(error instanceof AppError)) throw error
-    failure = error
   } finally {
-    await app?.stop()
+    await Promise.all(states.map((state) => state.app?.stop()))
   }
-  const results = buildResults(plan, entries, rounds, options, failure)
-  return failure === undefined ? { results } : { results, failure }
+  return states.map((state) => {
+    const results = buildResults(state.side, entries, state.rounds, options, state.failure)
+    return state.failure === undefined ? { results } : { results, failure: state.failure }
+  })
 }
 
 async function measureRound(plan: Plan, entry: Entry, round: number, app: RunningApp | undefined, monitor: GroupMonitor | undefined): Promise<RoundResult> {
@@ -145,19 +202,21 @@ async function measureRound(plan: Plan, entry: Entry, round: number, app: Runnin
 }
 
 function buildResults(
-  plan: Plan,
+  side: Side,
   entries: readonly Entry[],
   rounds: ReadonlyMap<string, readonly RoundResult[]>,
   options: MeasureOptions,
   failure: AppError | undefined,
 ): Results {
+  const { plan } = side
+  const git = side.git ?? options.git
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'cannonade', version: VERSION },
     suite: plan.suite,
     createdAt: new Date().toISOString(),
     configHash: plan.configHash,
-    ...(options.git === undefined ? {} : { git: options.git }),
+    ...(git === undefined ? {} : { git }),
     environment: currentEnvironment(),
     ...(options.shard === undefined ? {} : { shard: options.shard }),
     status: failure === undefined ? 'complete' : 'incomplete',
