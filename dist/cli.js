@@ -46164,7 +46164,7 @@ function notices(comparison) {
   }
   if (base.configChanged) sentences.push("The measured configuration changed since the baseline (load levels or requests), so some entries are not like for like.");
   if (base.downgraded) sentences.push("To allow for this, regressions are reported as warnings and do not fail the check.");
-  if (machine) sentences.push("For a precise comparison, measure the base commit in the same job and pass its results.json as the baseline.");
+  if (machine) sentences.push("For a precise comparison, measure the base commit beside the head in the same job (baseline: same-job).");
   result.push({ level: base.downgraded || base.configChanged ? "warning" : "note", text: sentences.join(" ") });
   return result;
 }

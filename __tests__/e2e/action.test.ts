@@ -1,7 +1,8 @@
 // The action end to end, as the runner runs it: the committed dist/index.js in a child process with
 // INPUT_* and GITHUB_* variables, the real @actions/artifact and Octokit talking to a loopback fake
 // GitHub, and the demo app started, measured and stopped for real.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -81,7 +82,7 @@ async function runAction(options: {
   event: 'push' | 'pull_request' | 'workflow_run'
   sha: string
   branch?: string
-  pr?: { number: number; base?: string; fork?: boolean }
+  pr?: { number: number; base?: string; baseSha?: string; fork?: boolean }
   workflowRun?: { id: number; headSha: string }
   inputs?: Record<string, string>
   env?: Record<string, string>
@@ -98,7 +99,7 @@ async function runAction(options: {
           number: options.pr.number,
           pull_request: {
             number: options.pr.number,
-            base: { ref: options.pr.base ?? 'main', sha: MAIN_SHA, repo: { full_name: repoName } },
+            base: { ref: options.pr.base ?? 'main', sha: options.pr.baseSha ?? MAIN_SHA, repo: { full_name: repoName } },
             head: { ref: headBranch, sha: options.sha, repo: { full_name: options.pr.fork === true ? `someone/${fake.repo}` : repoName } },
           },
         }),
@@ -361,5 +362,74 @@ describe('when GitHub fails', () => {
     const run = await runAction({ runId: 701, event: 'push', sha: MAIN_SHA, inputs: { config: 'missing.yml' } })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::.*missing\.yml: no such file/)
+  })
+})
+
+describe('baseline: same-job, the base commit measured beside the head', () => {
+  let repo = ''
+  let baseSha = ''
+  const gitIn = (...args: string[]): string =>
+    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.test', ...args], { cwd: repo, encoding: 'utf8' }).trim()
+
+  beforeAll(async () => {
+    fake.reset()
+    repo = await mkdtemp(path.join(os.tmpdir(), 'cannonade-repo-'))
+    await mkdir(path.join(repo, 'app'))
+    await copyFile('__fixtures__/demo/server.mjs', path.join(repo, 'app', 'server.mjs'))
+    const port = await freePort()
+    await writeFile(
+      path.join(repo, 'cannonade.yml'),
+      [
+        'suite: e2e',
+        `app: { command: node server.mjs, cwd: app, env: { PORT: "${port}" }, ready: "http://127.0.0.1:${port}/health" }`,
+        `baseUrl: http://127.0.0.1:${port}`,
+        'defaults: { duration: 300ms, warmup: 100ms, rounds: 3, connections: 4 }',
+        'scenarios: [{ name: cpu work, path: /cpu, thresholds: { regression: { rps: 25%, p50: 30%, p99: 60% } } }]',
+      ].join('\n'),
+    )
+    gitIn('init', '-q', '-b', 'main')
+    gitIn('add', '.')
+    gitIn('commit', '-q', '-m', 'base')
+    baseSha = gitIn('rev-parse', 'HEAD')
+    // The pull request makes /cpu two and a half times as expensive.
+    const server = path.join(repo, 'app', 'server.mjs')
+    await writeFile(server, (await readFile(server, 'utf8')).replace("process.env.DEMO_SLOWDOWN ?? '0'", "process.env.DEMO_SLOWDOWN ?? '150'"))
+    gitIn('commit', '-q', '-am', 'slower')
+  })
+  afterAll(async () => {
+    await rm(repo, { recursive: true, force: true })
+  })
+
+  it('checks out, builds and measures the base beside the head, and catches the regression', async () => {
+    const run = await runAction({
+      runId: 901,
+      event: 'pull_request',
+      sha: gitIn('rev-parse', 'HEAD'),
+      pr: { number: 30, baseSha },
+      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': 'echo building the base commit' },
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('building the base commit')
+    expect(run.stdout).toMatch(/\] base cpu work @ 4 conn {2}round 1\/3/)
+    expect(run.stdout).toMatch(/\] head cpu work @ 4 conn {2}round 1\/3/)
+    const body = commentsOn(30)[0]?.body ?? ''
+    expect(body).toContain(`base commit ${baseSha.slice(0, 7)} measured in this job`)
+    expect(body).toMatch(/cpu work.*regression/s)
+    const files = await fake.readArtifactFiles(artifactOf(901)!)
+    expect(Object.keys(files)).toContain('base-results.json')
+    expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
+  })
+
+  it('falls back to thresholds only, with a warning, when the base does not build', async () => {
+    const run = await runAction({
+      runId: 902,
+      event: 'pull_request',
+      sha: gitIn('rev-parse', 'HEAD'),
+      pr: { number: 31, baseSha },
+      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': 'exit 3' },
+    })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/::warning::Cannonade: the base commit [0-9a-f]{7} did not build/)
+    expect(commentsOn(31)[0]?.body).toContain('did not build')
   })
 })

@@ -1,14 +1,2 @@
-import net from 'node:net'
-
-/** A TCP port on 127.0.0.1 that was free a moment ago, for an app a test starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+// Tests start apps on ports the product itself would choose.
+export { freePort } from '../../src/app/ports.js'

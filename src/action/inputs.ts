@@ -11,6 +11,7 @@ export const INPUT = {
   token: 'github-token',
   baseline: 'baseline',
   baselineBranch: 'baseline-branch',
+  baselineBuild: 'baseline-build',
   artifactName: 'artifact-name',
   comment: 'comment',
   failOn: 'fail-on',
@@ -30,8 +31,11 @@ export const OUTPUT = {
   baselineRunId: 'baseline-run-id',
 } as const
 
-/** Where the baseline comes from: found automatically, forced from artifacts, none, or a file. */
-export type BaselineSource = { readonly kind: 'auto' | 'artifact' | 'none' } | { readonly kind: 'file'; readonly path: string }
+/**
+ * Where the baseline comes from: found automatically, forced from artifacts, none, the base commit
+ * measured in this job beside the head, or a file.
+ */
+export type BaselineSource = { readonly kind: 'auto' | 'artifact' | 'none' | 'same-job' } | { readonly kind: 'file'; readonly path: string }
 
 /** When to post the sticky comment on a pull request. */
 export type CommentPolicy = 'auto' | 'always' | 'on-change' | 'never'
@@ -47,6 +51,8 @@ export interface Inputs {
   readonly baseline: BaselineSource
   /** Branch whose latest results are the baseline; empty: the PR's base branch, or the pushed branch. */
   readonly baselineBranch: string
+  /** With baseline same-job: the command that builds the base commit's checkout (e.g. `npm ci`). */
+  readonly baselineBuild: string
   /** Artifact name; empty: `cannonade-<suite>`. */
   readonly artifactName: string
   readonly comment: CommentPolicy
@@ -74,7 +80,7 @@ function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: 
 export function getInputs(): Inputs {
   const baselineText = core.getInput(INPUT.baseline).trim() || 'auto'
   const baseline: BaselineSource =
-    baselineText === 'auto' || baselineText === 'artifact' || baselineText === 'none'
+    baselineText === 'auto' || baselineText === 'artifact' || baselineText === 'none' || baselineText === 'same-job'
       ? { kind: baselineText }
       : { kind: 'file', path: baselineText }
   const roundsText = core.getInput(INPUT.rounds).trim()
@@ -100,6 +106,7 @@ export function getInputs(): Inputs {
     token: core.getInput(INPUT.token).trim(),
     baseline,
     baselineBranch: core.getInput(INPUT.baselineBranch).trim(),
+    baselineBuild: core.getInput(INPUT.baselineBuild).trim(),
     artifactName: core.getInput(INPUT.artifactName).trim(),
     comment: oneOf(INPUT.comment, ['auto', 'always', 'on-change', 'never'] as const, 'auto'),
     failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'never'] as const, 'fail'),

@@ -20,8 +20,11 @@ import { HANDOFF_FILE, writeHandoff } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 import type { ResolvedBaseline } from './resolve-baseline.js'
 
+/** The base commit's results, when it was measured in the same job (`baseline: same-job`). */
+export const BASE_RESULTS_FILE = 'base-results.json'
+
 /** What the artifact holds, when present: everything measured, the report, the app's log, the hand-off. */
-export const ARTIFACT_FILES = ['results.json', 'report.md', 'app.log', HANDOFF_FILE] as const
+export const ARTIFACT_FILES = ['results.json', 'report.md', 'app.log', HANDOFF_FILE, BASE_RESULTS_FILE] as const
 
 /** Where a run writes, and under which names it publishes. */
 export interface Destination {

@@ -21,6 +21,7 @@ export type ResolvedBaseline =
 export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactName: string, suite: string): Promise<ResolvedBaseline> {
   const source = inputs.baseline
   if (source.kind === 'none') return { missing: 'baseline is set to none' }
+  if (source.kind === 'same-job') return { missing: 'the base commit is measured beside the head, not looked up' }
   if (source.kind === 'file') {
     const file = path.resolve(inputs.workingDirectory, source.path)
     return { results: await readResults(file), description: `file ${source.path}` }

@@ -8,10 +8,12 @@ import { applyOverrides } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import { describePlan } from '../config/summary.js'
 import type { RunContext } from '../github/context.js'
-import { measure, type Measured } from '../load/schedule.js'
+import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
+import { writeResults } from '../results/io.js'
 import { resultsTable, roundLine } from '../report/terminal.js'
 import type { Inputs } from './inputs.js'
-import { prepareDestination, publish, saveResults, upload } from './publish.js'
+import { BASE_RESULTS_FILE, prepareDestination, publish, saveResults, upload, type Destination } from './publish.js'
+import { prepareSameJobBase } from './same-job.js'
 import { resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
 
 /** Loads the config with the inputs' overrides (rounds, duration, shard). */
@@ -60,8 +62,52 @@ export async function runMode(inputs: Inputs, ctx: RunContext): Promise<void> {
     if (measured.failure !== undefined) throw measured.failure
     return
   }
+  if (inputs.baseline.kind === 'same-job') {
+    const base = await core.group('Cannonade: base commit', () => prepareSameJobBase(inputs, ctx, plan, destination.outDir))
+    if ('side' in base) {
+      try {
+        await measureBesideBase(inputs, ctx, plan, destination, base.side, base.sha)
+      } finally {
+        await base.cleanup()
+      }
+      return
+    }
+    core.warning(`Cannonade: ${base.missing}. Checking absolute thresholds only.`)
+    const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
+    await saveResults(destination, measured.results)
+    await publish(inputs, ctx, destination, measured.results, { missing: base.missing }, measured.failure)
+    return
+  }
   const baseline = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
   const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs, baseline))
   await saveResults(destination, measured.results)
   await publish(inputs, ctx, destination, measured.results, baseline, measured.failure)
+}
+
+// The precise mode: base and head run at once, their rounds interleaved, more rounds for both
+// where the verdict is unclear.
+async function measureBesideBase(inputs: Inputs, ctx: RunContext, plan: Plan, destination: Destination, base: Side, sha: string): Promise<void> {
+  const head: Side = {
+    plan,
+    outDir: destination.outDir,
+    label: 'head',
+    git: { ...(ctx.sha === undefined ? {} : { sha: ctx.sha }), ...(ctx.ref === undefined ? {} : { ref: ctx.ref }) },
+  }
+  const [b, h] = await core.group('Cannonade: measure base and head', () =>
+    measureSides([base, head], {
+      outDir: destination.outDir,
+      onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
+      onRound: (e) => core.info(`[${e.done}/${e.total}] ${e.side ?? ''} ${roundLine(e.entry.key, e.round, e.rounds, e.result)}`),
+      extraRounds: { wanted: ([bs, hs]) => (bs === undefined || hs === undefined ? [] : undecided(bs, hs)) },
+    }),
+  )
+  if (b === undefined || h === undefined) throw new Error('measureSides lost a side')
+  await saveResults(destination, h.results)
+  await writeResults(path.join(destination.outDir, BASE_RESULTS_FILE), b.results)
+  const baseline: ResolvedBaseline =
+    b.failure === undefined
+      ? { results: b.results, description: `base commit ${sha.slice(0, 7)} measured in this job` }
+      : { missing: `the base commit ${sha.slice(0, 7)} could not be measured: ${b.failure.message.split('\n')[0] ?? ''}` }
+  if (b.failure !== undefined) core.warning(`Cannonade: ${'missing' in baseline ? baseline.missing : ''}. Checking absolute thresholds only.`)
+  await publish(inputs, ctx, destination, h.results, baseline, h.failure)
 }
