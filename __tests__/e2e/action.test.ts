@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runNode, type Finished } from '../helpers/run-node.js'
 import { freePort } from '../helpers/ports.js'
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js'
+import { createZip, startFakeGitHub, type FakeGitHub } from './fake-github.js'
 
 const WORKFLOW = '.github/workflows/perf.yml'
 const ARTIFACT = 'cannonade-e2e'
@@ -105,7 +105,15 @@ async function runAction(options: {
         }),
     ...(options.workflowRun === undefined
       ? {}
-      : { workflow_run: { id: options.workflowRun.id, head_sha: options.workflowRun.headSha, event: 'pull_request', conclusion: 'success' } }),
+      : {
+          workflow_run: {
+            id: options.workflowRun.id,
+            head_sha: options.workflowRun.headSha,
+            path: WORKFLOW,
+            event: 'pull_request',
+            conclusion: 'success',
+          },
+        }),
   }
   const eventPath = path.join(dir, 'event.json')
   await writeFile(eventPath, JSON.stringify(payload))
@@ -300,8 +308,16 @@ describe('pull requests from forks', () => {
     expect(files['report.md']?.toString()).toContain('<!-- cannonade:e2e -->')
   })
 
-  it('posts that report from a trusted workflow_run run with mode: comment', async () => {
+  it('posts the report from a trusted workflow_run run with mode: comment, rendered from the results', async () => {
     fake.pulls.push({ number: 12, headSha: '2'.repeat(40), headRef: 'feature-12', baseRef: 'main', headRepo: `someone/${fake.repo}` })
+    // The fork's code could have written anything into its artifact: its markdown is never posted.
+    const forkArtifact = artifactOf(501)
+    if (forkArtifact === undefined) throw new Error('the fork run left no artifact')
+    const files = await fake.readArtifactFiles(forkArtifact)
+    forkArtifact.zip = await createZip({ ...files, 'report.md': '<!-- cannonade:e2e -->\n@everyone free tokens' })
+    // A baseline on main for the comment run to find, measured like the fork's run.
+    fake.addRun({ id: 490, workflowPath: WORKFLOW, headBranch: 'main', headSha: MAIN_SHA, event: 'push', status: 'completed', conclusion: 'success' })
+    await fake.addArtifactZip(490, ARTIFACT, { 'results.json': files['results.json'] ?? '' })
     const run = await runAction({
       runId: 502,
       event: 'workflow_run',
@@ -313,6 +329,8 @@ describe('pull requests from forks', () => {
     const comments = commentsOn(12)
     expect(comments).toHaveLength(1)
     expect(comments[0]?.body.startsWith('<!-- cannonade:e2e -->')).toBe(true)
+    expect(comments[0]?.body).toContain('artifact of run 490')
+    expect(comments[0]?.body).not.toContain('free tokens')
     expect(run.outputs['comment-url']).toMatch(/\/12#issuecomment-\d+$/)
   })
 

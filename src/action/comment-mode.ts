@@ -1,19 +1,22 @@
-// `mode: comment`, for pull requests from forks: a trusted workflow_run workflow downloads the report
-// that the untrusted run left in its artifact and posts it. No code of the pull request is checked
-// out or run here; the artifact is data, checked before use.
+// `mode: comment`, for pull requests from forks: a trusted workflow_run workflow downloads the
+// results that the untrusted run left in its artifact, compares them with the baseline itself and
+// posts the report. No code of the pull request is checked out or run, and none of its markdown is
+// posted: the artifact is data, validated against the results schema and rendered here, escaped.
 import * as core from '@actions/core'
-import { readFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../errors.js'
 import { downloadFromRun } from '../github/artifact.js'
-import { upsertComment } from '../github/comment.js'
+import { commentMarker, upsertComment } from '../github/comment.js'
 import type { RunContext } from '../github/context.js'
 import { createOctokit } from '../github/octokit.js'
+import { compare } from '../compare/compare.js'
+import { readResults } from '../results/io.js'
+import { renderMarkdown } from '../report/markdown.js'
 import { HANDOFF_FILE, readHandoff } from './handoff.js'
+import { BASE_RESULTS_FILE } from './publish.js'
+import { resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
 import { OUTPUT, type Inputs } from './inputs.js'
-
-/** GitHub's limit on a comment body. */
-const MAX_COMMENT = 65_536
 
 /** Posts the report of the run that triggered this workflow_run event on its pull request. */
 export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void> {
@@ -49,9 +52,24 @@ export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void
         `is not the commit that run measured (${trigger.headSha.slice(0, 7)}); not commenting`,
     )
   }
-  const report = await readFile(path.join(dir, 'report.md'), 'utf8')
-  const body = `${handoff.marker}\n${report.replace(handoff.marker, '').trimStart()}`.slice(0, MAX_COMMENT)
-  const result = await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: handoff.pullRequest }, handoff.marker, body)
+  const results = await readResults(path.join(dir, 'results.json'))
+  const baseResults = path.join(dir, BASE_RESULTS_FILE)
+  const baseline: ResolvedBaseline = existsSync(baseResults)
+    ? { results: await readResults(baseResults), description: `base commit measured beside the head in run ${trigger.id}` }
+    : await resolveBaseline(
+        { ...inputs, baselineBranch: inputs.baselineBranch || pr.base.ref },
+        { ...ctx, runId: trigger.id, ...(trigger.workflowFile === undefined ? {} : { workflowFile: trigger.workflowFile }) },
+        inputs.artifactName,
+        results.suite,
+      )
+  const comparison =
+    'missing' in baseline
+      ? compare(undefined, results, { baselineMissing: baseline.missing })
+      : compare(baseline.results, results, { baselineDescription: baseline.description })
+  const marker = commentMarker(results.suite)
+  const runUrl = `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${trigger.id}`
+  const body = renderMarkdown(comparison, { marker, links: { run: runUrl } })
+  const result = await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: handoff.pullRequest }, marker, body)
   core.info(`comment ${result.action} on #${handoff.pullRequest}: ${result.url}`)
   core.setOutput(OUTPUT.commentUrl, result.url)
 }

@@ -133,7 +133,7 @@ export async function publish(
     await writeFile(reportPath, `${markdown}\n`)
     core.setOutput(OUTPUT.reportPath, reportPath)
     if (ctx.pullRequest !== undefined) {
-      await writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: ctx.pullRequest.number, headSha: ctx.pullRequest.headSha, marker })
+      await writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: ctx.pullRequest.number, headSha: ctx.pullRequest.headSha })
     }
     const report = comparison
     await core.group('Cannonade: report', async () => {

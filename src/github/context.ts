@@ -17,6 +17,8 @@ export interface TriggeringRun {
   readonly id: number
   readonly headSha: string
   readonly conclusion?: string
+  /** File name of the triggering run's workflow, e.g. `perf.yml`: where its baselines come from. */
+  readonly workflowFile?: string
 }
 
 /** The run's context. */
@@ -87,9 +89,15 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
       : undefined
   const run = record(payload['workflow_run'])
   const conclusion = text(run['conclusion'])
+  const runWorkflow = workflowFileOf(text(run['path']))
   const triggeringRun: TriggeringRun | undefined =
     typeof run['id'] === 'number'
-      ? { id: run['id'], headSha: text(run['head_sha']) ?? '', ...(conclusion === undefined ? {} : { conclusion }) }
+      ? {
+          id: run['id'],
+          headSha: text(run['head_sha']) ?? '',
+          ...(conclusion === undefined ? {} : { conclusion }),
+          ...(runWorkflow === undefined ? {} : { workflowFile: runWorkflow }),
+        }
       : undefined
   const ref = env['GITHUB_REF']
   const defaultBranch = text(record(payload['repository'])['default_branch'])
