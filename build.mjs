@@ -1,7 +1,9 @@
 // Bundles the action (dist/index.js) and the CLI (dist/cli.js) into single self-contained ES modules.
 // Both must run with no node_modules beside them, the way the Actions runner runs an action.
 import { build } from 'esbuild'
-import { chmod } from 'node:fs/promises'
+import { chmod, readFile } from 'node:fs/promises'
+
+const { version } = JSON.parse(await readFile('package.json', 'utf8'))
 
 // Some dependencies are CommonJS and call require() for Node built-ins; an ES module bundle has no
 // require of its own, so one is made from this file's URL.
@@ -18,6 +20,7 @@ await build({
   target: 'node20',
   format: 'esm',
   banner: { js: banner },
+  define: { __CANNONADE_VERSION__: JSON.stringify(version) },
   legalComments: 'none',
   // Deterministic output, so CI can compare a fresh build with the committed one byte for byte.
   sourcemap: false,

@@ -51,6 +51,8 @@ describe('cannonade run', () => {
     const results = parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
     expect(results.entries.map((e) => e.key)).toEqual(['users @ 2 conn', 'search @ 2 conn'])
     expect(results.status).toBe('complete')
+    const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string }
+    expect(results.tool.version).toBe(version)
   })
 
   it('exits 1 when a fail threshold is violated, and still writes results', async () => {

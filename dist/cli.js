@@ -48053,55 +48053,8 @@ async function diedError(app, during) {
   return new AppError(`the app ${how} during ${during}`, await app.logTail());
 }
 
-// package.json
-var package_default = {
-  name: "cannonade",
-  version: "0.1.0",
-  description: "HTTP performance gate for GitHub: starts your app, loads it with autocannon, compares against a baseline with confidence intervals, comments once on the pull request.",
-  type: "module",
-  private: true,
-  license: "MIT",
-  bin: {
-    cannonade: "dist/cli.js"
-  },
-  engines: {
-    node: ">=20"
-  },
-  scripts: {
-    build: "node build.mjs",
-    typecheck: "tsc --noEmit",
-    test: "vitest run",
-    demo: "node dist/cli.js run --config __fixtures__/demo/cannonade.yml --out cannonade-results",
-    "bench:loadgen": "tsx bench/loadgen.ts",
-    "bench:accuracy": "tsx bench/accuracy.ts",
-    "bench:adaptive": "tsx bench/adaptive.ts"
-  },
-  overrides: {
-    "typedarray.prototype.slice": "1.0.5"
-  },
-  dependencies: {
-    "@actions/artifact": "^6.2.1",
-    "@actions/core": "^3.0.1",
-    "@actions/github": "^9.1.1",
-    "@octokit/plugin-retry": "^8.1.1",
-    ajv: "^8.20.0",
-    autocannon: "^9.0.0",
-    "hdr-histogram-js": "^3.0.1",
-    "markdown-table": "^3.1.0",
-    yaml: "^2.9.1"
-  },
-  devDependencies: {
-    "@types/autocannon": "^7.12.7",
-    "@types/node": "^20.19.43",
-    esbuild: "^0.28.2",
-    tsx: "^4.23.15",
-    typescript: "~5.9",
-    vitest: "^4.1.12"
-  }
-};
-
 // src/version.ts
-var VERSION = package_default.version;
+var VERSION = true ? "0.1.0" : "0.0.0-dev";
 
 // src/load/round.ts
 var import_autocannon = __toESM(require_autocannon(), 1);
