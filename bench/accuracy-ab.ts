@@ -8,8 +8,9 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { freePort } from '../src/app/ports.js'
 import { compare } from '../src/compare/compare.js'
-import { parsePlan } from '../src/config/load.js'
+import type { Plan } from '../src/config/plan.js'
 import { measureSides } from '../src/load/schedule.js'
+import { demoRoutesPlan } from './demo-routes.js'
 
 const aaPairs = Number(process.env.BENCH_AA_PAIRS ?? 8)
 const slowPairs = Number(process.env.BENCH_SLOW_PAIRS ?? 4)
@@ -18,21 +19,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
 const slowdowns = [5, 10, 20]
 const outDir = path.resolve('bench/results/accuracy-app')
 
-async function plan(slowdown: number): Promise<ReturnType<typeof parsePlan>> {
-  const port = await freePort()
-  const text = `
-app:
-  command: node server.mjs
-  env: { PORT: "${port}", DEMO_SLOWDOWN: "${slowdown}" }
-  ready: http://127.0.0.1:${port}/health
-baseUrl: http://127.0.0.1:${port}
-defaults: { duration: ${duration}, warmup: 250ms, rounds: ${rounds}, connections: 10 }
-scenarios:
-  - { name: cpu work, path: /cpu }
-  - { name: added delay, path: /delay }
-  - { name: slow tail, path: /tail, connections: 4 }
-`
-  return parsePlan(text, 'accuracy-ab.yml', path.resolve('__fixtures__/demo'))
+async function plan(slowdown: number): Promise<Plan> {
+  return demoRoutesPlan({ port: await freePort(), slowdown, duration, rounds })
 }
 
 /** Measures one pair side by side and returns, per entry, whether a gated metric regressed. */

@@ -9,9 +9,9 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { compare } from '../src/compare/compare.js'
-import { parsePlan } from '../src/config/load.js'
 import { measure } from '../src/load/schedule.js'
 import type { Results } from '../src/results/format.js'
+import { demoRoutesPlan } from './demo-routes.js'
 
 const aRuns = Number(process.env.BENCH_A_RUNS ?? 10)
 const slowRuns = Number(process.env.BENCH_SLOW_RUNS ?? 5)
@@ -20,21 +20,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
 const slowdowns = [5, 10, 20]
 const port = 3990
 
-const config = (slowdown: number): string => `
-app:
-  command: node server.mjs
-  env: { PORT: "${port}", DEMO_SLOWDOWN: "${slowdown}" }
-  ready: http://127.0.0.1:${port}/health
-baseUrl: http://127.0.0.1:${port}
-defaults: { duration: ${duration}, warmup: 250ms, rounds: ${rounds}, connections: 10 }
-scenarios:
-  - { name: cpu work, path: /cpu }
-  - { name: added delay, path: /delay }
-  - { name: slow tail, path: /tail, connections: 4 }
-`
-
 async function run(slowdown: number, index: number): Promise<Results> {
-  const plan = parsePlan(config(slowdown), 'accuracy.yml', path.resolve('__fixtures__/demo'))
+  const plan = demoRoutesPlan({ port, slowdown, duration, rounds })
   const { results, failure } = await measure(plan, { outDir: path.resolve('bench/results/accuracy-app'), git: { sha: `run-${slowdown}-${index}` } })
   if (failure !== undefined) throw failure
   process.stderr.write(`run ${slowdown} % #${index + 1} done\n`)

@@ -44476,6 +44476,9 @@ function isLatencyMetric(metric) {
   return LATENCY_METRICS.includes(metric);
 }
 var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss"];
+function biggerIsBetter(metric) {
+  return metric === "rps";
+}
 
 // src/config/units.ts
 var DURATION_PATTERN = "^[0-9]+(\\.[0-9]+)?(ms|s|m)$";
@@ -44942,7 +44945,7 @@ var REPORTING_TOLERANCE = {
 };
 var MIN_ROUNDS = 2;
 function directionOf(metric) {
-  return metric === "rps" ? "higher-is-better" : "lower-is-better";
+  return biggerIsBetter(metric) ? "higher-is-better" : "lower-is-better";
 }
 function roundValues(rounds, metric) {
   const values = [];
@@ -46719,10 +46722,12 @@ function resultsTable(results) {
   ]);
   return markdownTable([header, ...rows], { align: ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
 }
-function roundLine(key, round, rounds, result) {
+function roundLine(event) {
+  const { result } = event;
+  const side = event.side === void 0 ? "" : `${event.side} `;
   const status = result.valid ? "" : `  INVALID: ${result.problems.join("; ")}`;
   const cpu = result.server === void 0 ? "" : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`;
-  return `${key}  round ${round}/${rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`;
+  return `[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`;
 }
 function violationLines(violations) {
   return violations.map((v) => `${v.severity === "fail" ? "FAIL" : "WARN"}  ${v.message}`).join("\n");
@@ -47880,10 +47885,6 @@ var GroupMonitor = class {
       rssEndBytes: last.rssBytes
     };
   }
-  /** Stops sampling without a result (cleanup on error paths). */
-  stop() {
-    this.stopTimer();
-  }
   read() {
     return readGroupUsage(this.pgid);
   }
@@ -48058,12 +48059,13 @@ var VERSION = true ? "0.1.0" : "0.0.0-dev";
 
 // src/load/round.ts
 var import_autocannon = __toESM(require_autocannon(), 1);
-function bodyMatches(expect, body) {
+function bodyMatcher(expect) {
   const rule = expect.body;
-  if (rule === void 0) return true;
-  if (rule.kind === "equals") return body === rule.value;
-  if (rule.kind === "contains") return body.includes(rule.value);
-  return new RegExp(rule.value).test(body);
+  if (rule === void 0) return () => true;
+  if (rule.kind === "equals") return (body) => body === rule.value;
+  if (rule.kind === "contains") return (body) => body.includes(rule.value);
+  const pattern = new RegExp(rule.value);
+  return (body) => pattern.test(body);
 }
 function runRound(spec, hooks = {}) {
   const { scenario, level } = spec;
@@ -48073,7 +48075,7 @@ function runRound(spec, hooks = {}) {
   let counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 };
   let lastOutcome = "ok";
   const requests = scenario.requests.map((step) => {
-    const pattern = step.expect.body?.kind === "matches" ? new RegExp(step.expect.body.value) : void 0;
+    const bodyOk = bodyMatcher(step.expect);
     return {
       method: step.method,
       path: step.path,
@@ -48081,8 +48083,7 @@ function runRound(spec, hooks = {}) {
       ...step.body === void 0 ? {} : { body: step.body },
       onResponse: (status, body) => {
         if (!step.expect.status.includes(status)) lastOutcome = "status";
-        else if (pattern !== void 0) lastOutcome = pattern.test(body) ? "ok" : "body";
-        else lastOutcome = bodyMatches(step.expect, body) ? "ok" : "body";
+        else lastOutcome = bodyOk(body) ? "ok" : "body";
       }
     };
   });
@@ -48346,7 +48347,7 @@ function progressPrinter(stream) {
   let pending = false;
   return {
     onRound(event) {
-      const line = `[${event.done}/${event.total}] ${roundLine(event.entry.key, event.round, event.rounds, event.result)}`;
+      const line = roundLine(event);
       if (!live2 || !event.result.valid) {
         if (pending) stream.write("\n");
         stream.write(`${line}

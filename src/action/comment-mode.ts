@@ -8,14 +8,13 @@ import path from 'node:path'
 import { InputError } from '../errors.js'
 import { downloadFromRun } from '../github/artifact.js'
 import { commentMarker, upsertComment } from '../github/comment.js'
-import type { RunContext } from '../github/context.js'
+import { runUrlOf, type RunContext } from '../github/context.js'
 import { createOctokit } from '../github/octokit.js'
-import { compare } from '../compare/compare.js'
 import { readResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { HANDOFF_FILE, readHandoff } from './handoff.js'
 import { BASE_RESULTS_FILE } from './publish.js'
-import { resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
+import { compareWith, resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 
 /** Posts the report of the run that triggered this workflow_run event on its pull request. */
@@ -62,13 +61,8 @@ export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void
         inputs.artifactName,
         results.suite,
       )
-  const comparison =
-    'missing' in baseline
-      ? compare(undefined, results, { baselineMissing: baseline.missing })
-      : compare(baseline.results, results, { baselineDescription: baseline.description })
   const marker = commentMarker(results.suite)
-  const runUrl = `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${trigger.id}`
-  const body = renderMarkdown(comparison, { marker, links: { run: runUrl } })
+  const body = renderMarkdown(compareWith(baseline, results), { marker, links: { run: runUrlOf(ctx, trigger.id) } })
   const result = await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: handoff.pullRequest }, marker, body)
   core.info(`comment ${result.action} on #${handoff.pullRequest}: ${result.url}`)
   core.setOutput(OUTPUT.commentUrl, result.url)

@@ -5,11 +5,10 @@ import * as core from '@actions/core'
 import { existsSync } from 'node:fs'
 import { rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { compare } from '../compare/compare.js'
 import type { Comparison } from '../compare/types.js'
 import { uploadFiles } from '../github/artifact.js'
 import { commentMarker, findStickyComment, tokenLogin, upsertComment } from '../github/comment.js'
-import type { RunContext } from '../github/context.js'
+import { runUrlOf, type RunContext } from '../github/context.js'
 import { describeHttpError, httpStatus } from '../github/http-error.js'
 import { createOctokit } from '../github/octokit.js'
 import type { Results } from '../results/format.js'
@@ -18,7 +17,7 @@ import { renderMarkdown } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
 import { HANDOFF_FILE, writeHandoff } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
-import type { ResolvedBaseline } from './resolve-baseline.js'
+import { compareWith, type ResolvedBaseline } from './resolve-baseline.js'
 
 /** The base commit's results, when it was measured in the same job (`baseline: same-job`). */
 export const BASE_RESULTS_FILE = 'base-results.json'
@@ -122,13 +121,9 @@ export async function publish(
   const marker = commentMarker(destination.suite)
   let comparison: Comparison | undefined
   try {
-    comparison =
-      'missing' in baseline
-        ? compare(undefined, results, { baselineMissing: baseline.missing })
-        : compare(baseline.results, results, { baselineDescription: baseline.description })
+    comparison = compareWith(baseline, results)
     if ('runId' in baseline && baseline.runId !== undefined) core.setOutput(OUTPUT.baselineRunId, String(baseline.runId))
-    const runUrl = `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${ctx.runId}`
-    const markdown = renderMarkdown(comparison, { marker, links: { run: runUrl } })
+    const markdown = renderMarkdown(comparison, { marker, links: { run: runUrlOf(ctx, ctx.runId) } })
     const reportPath = path.join(outDir, 'report.md')
     await writeFile(reportPath, `${markdown}\n`)
     core.setOutput(OUTPUT.reportPath, reportPath)

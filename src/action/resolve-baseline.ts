@@ -8,6 +8,8 @@ import { describeHttpError } from '../github/http-error.js'
 import { findBaselineRun } from '../github/baseline.js'
 import type { RunContext } from '../github/context.js'
 import { createOctokit } from '../github/octokit.js'
+import { compare } from '../compare/compare.js'
+import type { Comparison } from '../compare/types.js'
 import type { Results } from '../results/format.js'
 import { readResults } from '../results/io.js'
 import type { Inputs } from './inputs.js'
@@ -58,4 +60,11 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
     core.warning(`Cannonade could not use the ${where} as the baseline: ${describeHttpError(error)}. Checking absolute thresholds only.`)
     return { missing: `the ${where} could not be used: ${describeHttpError(error)}` }
   }
+}
+
+/** Compares results with a resolved baseline, or with none, saying why, when it is missing. */
+export function compareWith(baseline: ResolvedBaseline, results: Results): Comparison {
+  return 'missing' in baseline
+    ? compare(undefined, results, { baselineMissing: baseline.missing })
+    : compare(baseline.results, results, { baselineDescription: baseline.description })
 }

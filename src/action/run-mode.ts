@@ -28,13 +28,18 @@ export async function loadConfig(inputs: Inputs): Promise<Plan> {
   return plan
 }
 
+/** The commit being measured, as results files record it. */
+function gitOf(ctx: RunContext): { sha?: string; ref?: string } {
+  return { ...(ctx.sha === undefined ? {} : { sha: ctx.sha }), ...(ctx.ref === undefined ? {} : { ref: ctx.ref }) }
+}
+
 function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inputs, baseline?: ResolvedBaseline): Promise<Measured> {
   return measure(plan, {
     outDir,
-    git: { ...(ctx.sha === undefined ? {} : { sha: ctx.sha }), ...(ctx.ref === undefined ? {} : { ref: ctx.ref }) },
+    git: gitOf(ctx),
     ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
     onReady: (ms) => core.info(`app ready after ${(ms / 1000).toFixed(1)} s`),
-    onRound: (e) => core.info(`[${e.done}/${e.total}] ${roundLine(e.entry.key, e.round, e.rounds, e.result)}`),
+    onRound: (e) => core.info(roundLine(e)),
     ...(baseline !== undefined && 'results' in baseline ? { extraRounds: { wanted: ([head]) => (head === undefined ? [] : undecided(baseline.results, head)) } } : {}),
   })
 }
@@ -91,23 +96,24 @@ async function measureBesideBase(inputs: Inputs, ctx: RunContext, plan: Plan, de
     plan,
     outDir: destination.outDir,
     label: 'head',
-    git: { ...(ctx.sha === undefined ? {} : { sha: ctx.sha }), ...(ctx.ref === undefined ? {} : { ref: ctx.ref }) },
+    git: gitOf(ctx),
   }
   const [b, h] = await core.group('Cannonade: measure base and head', () =>
     measureSides([base, head], {
       outDir: destination.outDir,
       onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
-      onRound: (e) => core.info(`[${e.done}/${e.total}] ${e.side ?? ''} ${roundLine(e.entry.key, e.round, e.rounds, e.result)}`),
+      onRound: (e) => core.info(roundLine(e)),
       extraRounds: { wanted: ([bs, hs]) => (bs === undefined || hs === undefined ? [] : undecided(bs, hs)) },
     }),
   )
   if (b === undefined || h === undefined) throw new Error('measureSides lost a side')
   await saveResults(destination, h.results)
   await writeResults(path.join(destination.outDir, BASE_RESULTS_FILE), b.results)
-  const baseline: ResolvedBaseline =
-    b.failure === undefined
-      ? { results: b.results, description: `base commit ${sha.slice(0, 7)} measured in this job` }
-      : { missing: `the base commit ${sha.slice(0, 7)} could not be measured: ${b.failure.message.split('\n')[0] ?? ''}` }
-  if (b.failure !== undefined) core.warning(`Cannonade: ${'missing' in baseline ? baseline.missing : ''}. Checking absolute thresholds only.`)
+  let baseline: ResolvedBaseline = { results: b.results, description: `base commit ${sha.slice(0, 7)} measured in this job` }
+  if (b.failure !== undefined) {
+    const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${b.failure.message.split('\n')[0] ?? ''}`
+    core.warning(`Cannonade: ${missing}. Checking absolute thresholds only.`)
+    baseline = { missing }
+  }
   await publish(inputs, ctx, destination, h.results, baseline, h.failure)
 }

@@ -144,10 +144,6 @@ export class GroupMonitor {
     }
   }
 
-  /** Stops sampling without a result (cleanup on error paths). */
-  stop(): void {
-    this.stopTimer()
-  }
 
   private read(): Usage {
     return readGroupUsage(this.pgid)

@@ -9,7 +9,7 @@ export function progressPrinter(stream: NodeJS.WriteStream): { onRound(event: Ro
   let pending = false
   return {
     onRound(event) {
-      const line = `[${event.done}/${event.total}] ${roundLine(event.entry.key, event.round, event.rounds, event.result)}`
+      const line = roundLine(event)
       if (!live || !event.result.valid) {
         if (pending) stream.write('\n')
         stream.write(`${line}\n`)

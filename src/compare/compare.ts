@@ -1,7 +1,7 @@
 // Head against baseline, metric by metric, round by round: the ratio of medians with a seeded
 // bootstrap CI, a Mann-Whitney p-value, noise and the smallest detectable change, then a verdict
 // against the configured tolerance. Absolute thresholds are checked whether or not there is a baseline.
-import { isLatencyMetric, type MetricName, type RegressionTolerance, type Severity } from '../config/plan.js'
+import { biggerIsBetter, isLatencyMetric, type MetricName, type RegressionTolerance, type Severity } from '../config/plan.js'
 import { levelLabel } from '../config/summary.js'
 import { environmentDifferences } from '../results/environment.js'
 import type { EntryResult, Results, RoundResult } from '../results/format.js'
@@ -57,7 +57,7 @@ export interface CompareOptions {
 }
 
 function directionOf(metric: MetricName): Direction {
-  return metric === 'rps' ? 'higher-is-better' : 'lower-is-better'
+  return biggerIsBetter(metric) ? 'higher-is-better' : 'lower-is-better'
 }
 
 /** The per-round values of a metric over the valid rounds; undefined where a round lacks it (no app). */

@@ -119,3 +119,8 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     ...(defaultBranch === undefined ? {} : { defaultBranch }),
   }
 }
+
+/** The web page of a workflow run of this repository, for links in reports. */
+export function runUrlOf(ctx: RunContext, runId: number): string {
+  return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${runId}`
+}

@@ -45,12 +45,14 @@ export interface RoundSpec {
   readonly level: LoadLevel
 }
 
-function bodyMatches(expect: Expectation, body: string): boolean {
+/** The body check of an expectation, with any regular expression compiled once per round. */
+function bodyMatcher(expect: Expectation): (body: string) => boolean {
   const rule = expect.body
-  if (rule === undefined) return true
-  if (rule.kind === 'equals') return body === rule.value
-  if (rule.kind === 'contains') return body.includes(rule.value)
-  return new RegExp(rule.value).test(body)
+  if (rule === undefined) return () => true
+  if (rule.kind === 'equals') return (body) => body === rule.value
+  if (rule.kind === 'contains') return (body) => body.includes(rule.value)
+  const pattern = new RegExp(rule.value)
+  return (body) => pattern.test(body)
 }
 
 type Outcome = 'ok' | 'status' | 'body'
@@ -66,7 +68,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
   // reply, so the outcome can be handed over through this variable.
   let lastOutcome: Outcome = 'ok'
   const requests = scenario.requests.map((step) => {
-    const pattern = step.expect.body?.kind === 'matches' ? new RegExp(step.expect.body.value) : undefined
+    const bodyOk = bodyMatcher(step.expect)
     return {
       method: step.method,
       path: step.path,
@@ -74,8 +76,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       ...(step.body === undefined ? {} : { body: step.body }),
       onResponse: (status: number, body: string) => {
         if (!step.expect.status.includes(status)) lastOutcome = 'status'
-        else if (pattern !== undefined) lastOutcome = pattern.test(body) ? 'ok' : 'body'
-        else lastOutcome = bodyMatches(step.expect, body) ? 'ok' : 'body'
+        else lastOutcome = bodyOk(body) ? 'ok' : 'body'
       },
     }
   })

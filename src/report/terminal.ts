@@ -2,7 +2,8 @@
 import { markdownTable } from 'markdown-table'
 import type { Violation } from '../compare/thresholds.js'
 import { levelLabel } from '../config/summary.js'
-import type { EntryResult, Results, RoundResult } from '../results/format.js'
+import type { RoundEvent } from '../load/schedule.js'
+import type { EntryResult, Results } from '../results/format.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './format.js'
 
 function flags(entry: EntryResult): string {
@@ -30,11 +31,13 @@ export function resultsTable(results: Results): string {
   return markdownTable([header, ...rows], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] })
 }
 
-/** One line for a finished round, for the progress log. */
-export function roundLine(key: string, round: number, rounds: number, result: RoundResult): string {
+/** One line for a finished round, for the progress log: `[3/12] base list users @ 10 conn  round 2/3  ...`. */
+export function roundLine(event: RoundEvent): string {
+  const { result } = event
+  const side = event.side === undefined ? '' : `${event.side} `
   const status = result.valid ? '' : `  INVALID: ${result.problems.join('; ')}`
   const cpu = result.server === undefined ? '' : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`
-  return `${key}  round ${round}/${rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`
+  return `[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`
 }
 
 /** The violated thresholds, one per line, marked by severity. */
