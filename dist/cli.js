@@ -45238,8 +45238,9 @@ var schema_default = {
       }
     },
     suite: {
+      description: "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.",
       type: "string",
-      minLength: 1
+      pattern: "^[A-Za-z0-9._-]{1,64}$"
     },
     createdAt: {
       type: "string"
@@ -45767,15 +45768,15 @@ function parseResults(data, source) {
   });
   throw new InputError(problems);
 }
-async function readResults(file) {
+async function readResults(file, source = file) {
   const text = await readInputFile(file);
   let data;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new InputError([`${file}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : "parse error"})`]);
+    throw new InputError([`${source}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : "parse error"})`]);
   }
-  return parseResults(data, file);
+  return parseResults(data, source);
 }
 async function writeResults(file, results) {
   await mkdir(path.dirname(file), { recursive: true });

@@ -2,7 +2,8 @@
 // INPUT_* and GITHUB_* variables, the real @actions/artifact and Octokit talking to a loopback fake
 // GitHub, and the demo app started, measured and stopped for real.
 import { execFileSync } from 'node:child_process'
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -58,7 +59,11 @@ async function writeConfig(): Promise<void> {
 interface ActionRun extends Finished {
   readonly outputs: Record<string, string>
   readonly summary: string
+  /** Files the run left in RUNNER_TEMP and TMPDIR (both private to the run). */
+  readonly leftovers: string[]
 }
+
+const DECLARED = parseYaml(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> }
 
 /** Parses GITHUB_OUTPUT's `name<<delimiter ... delimiter` blocks. */
 function parseOutputs(text: string): Record<string, string> {
@@ -122,6 +127,10 @@ async function runAction(options: {
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
   const inputs = { 'working-directory': workspace, 'github-token': 'ghs_faketoken', ...(await exampleInputs()), 'artifact-name': ARTIFACT, ...options.inputs }
+  // The runner only passes inputs action.yml declares: a test setting another would test nothing.
+  for (const name of Object.keys(inputs)) if (!(name in DECLARED.inputs)) throw new Error(`input ${name} is not declared in action.yml`)
+  const tmp = path.join(dir, 'tmp')
+  await mkdir(tmp)
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     HOME: process.env['HOME'],
@@ -136,6 +145,7 @@ async function runAction(options: {
     GITHUB_REF: options.pr === undefined ? `refs/heads/${headBranch}` : `refs/pull/${options.pr.number}/merge`,
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: dir,
+    TMPDIR: tmp,
     ...options.env,
   }
   const finished = await runNode('dist/index.js', [], { cwd: workspace, env, timeoutMs: 120_000 })
@@ -144,7 +154,11 @@ async function runAction(options: {
     run.status = 'completed'
     run.conclusion = finished.code === 0 ? 'success' : 'failure'
   }
-  const result = { ...finished, outputs: parseOutputs(await readFile(outputFile, 'utf8')), summary: await readFile(summaryFile, 'utf8') }
+  const outputs = parseOutputs(await readFile(outputFile, 'utf8'))
+  for (const name of Object.keys(outputs)) expect(DECLARED.outputs, `output ${name} is not declared in action.yml`).toHaveProperty([name])
+  const ours = new Set(['event.json', 'output', 'summary', 'tmp'])
+  const leftovers = (await readdir(dir, { recursive: true })).filter((f) => !ours.has(f))
+  const result = { ...finished, outputs, summary: await readFile(summaryFile, 'utf8'), leftovers }
   await rm(dir, { recursive: true, force: true })
   return result
 }
@@ -290,8 +304,65 @@ describe('when the baseline is missing or unusable', () => {
     await fake.addArtifactZip(400, ARTIFACT, { 'results.json': '{"schemaVersion": 1, "entries": "garbage"' })
     const run = await runAction({ runId: 401, event: 'pull_request', sha: '1'.repeat(40), pr: { number: 11 } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/::warning::Cannonade could not use the artifact of run 400 .*results\.json: not a valid Cannonade results file/)
+    expect(run.stdout).toMatch(/::warning::Cannonade could not use the artifact of run 400 .*results\.json \(artifact cannonade-e2e of run 400\): not a valid Cannonade results file/)
     expect(commentsOn(11)[0]?.body).toContain('could not be used')
+  })
+})
+
+describe('artifacts from other runs are untrusted input', () => {
+  beforeAll(() => {
+    fake.reset()
+  })
+
+  it('unpacks only results.json from a baseline holding a huge log, and leaves nothing behind', async () => {
+    const push = await runAction({ runId: 701, event: 'push', sha: MAIN_SHA })
+    expect(push.code, push.stdout + push.stderr).toBe(0)
+    const artifact = artifactOf(701)
+    if (artifact === undefined) throw new Error('the push run left no artifact')
+    const files = await fake.readArtifactFiles(artifact)
+    // 256 MiB of log compresses to a few hundred KB: unpacked, it would fill the runner's disk run after run.
+    artifact.zip = await createZip({ ...files, 'app.log': Buffer.alloc(256 * 1024 * 1024, 0x61) })
+    expect(artifact.zip.length).toBeLessThan(2 * 1024 * 1024)
+    const run = await runAction({ runId: 702, event: 'pull_request', sha: '6'.repeat(40), pr: { number: 21 } })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.outputs['baseline-run-id']).toBe('701')
+    expect(run.leftovers).toEqual([])
+  })
+
+  it('refuses a results.json larger than its cap without unpacking it, and checks thresholds only', async () => {
+    fake.addRun({ id: 710, workflowPath: WORKFLOW, headBranch: 'main', headSha: MAIN_SHA, event: 'push', status: 'completed', conclusion: 'success' })
+    const padded = `{"schemaVersion": 1${' '.repeat(65 * 1024 * 1024)}}`
+    await fake.addArtifactZip(710, ARTIFACT, { 'results.json': padded })
+    const run = await runAction({ runId: 711, event: 'pull_request', sha: '7'.repeat(40), pr: { number: 22 } })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/::warning::Cannonade could not use the artifact of run 710 .*results\.json is \d+ bytes unpacked, more than the 67108864 allowed/)
+    expect(commentsOn(22)[0]?.body).toContain('could not be used')
+    expect(run.leftovers).toEqual([])
+  })
+
+  it("refuses a fork's results whose suite would inject markdown into the bot's comment", async () => {
+    const payload = 'default -->\n\n# Approved @org/admins [claim](https://example.invalid/x) ![](https://example.invalid/t.png) <!-- cannonade:x'
+    const measured = await runAction({ runId: 720, event: 'pull_request', sha: '8'.repeat(40), pr: { number: 23, fork: true } })
+    expect(measured.code, measured.stdout + measured.stderr).toBe(0)
+    const forkArtifact = artifactOf(720)
+    if (forkArtifact === undefined) throw new Error('the fork run left no artifact')
+    const files = await fake.readArtifactFiles(forkArtifact)
+    const results = JSON.parse(files['results.json']?.toString() ?? '{}') as { suite: string }
+    results.suite = payload
+    forkArtifact.zip = await createZip({ ...files, 'results.json': JSON.stringify(results) })
+    fake.pulls.push({ number: 23, headSha: '8'.repeat(40), headRef: 'feature-23', baseRef: 'main', headRepo: `someone/${fake.repo}` })
+    const run = await runAction({
+      runId: 721,
+      event: 'workflow_run',
+      sha: MAIN_SHA,
+      workflowRun: { id: 720, headSha: '8'.repeat(40) },
+      inputs: { ...(await exampleInputs('examples/perf-comment.yml')), 'artifact-name': ARTIFACT },
+    })
+    expect(run.code, run.stdout + run.stderr).toBe(1)
+    expect(run.stdout).toMatch(/::error::.*results\.json \(artifact cannonade-e2e of run 720\): not a valid Cannonade results file: suite: must match pattern/)
+    expect(commentsOn(23)).toEqual([])
+    expect(fake.comments.filter((c) => c.body.includes('admins'))).toEqual([])
+    expect(run.leftovers).toEqual([])
   })
 })
 

@@ -3,17 +3,15 @@
 // posts the report. No code of the pull request is checked out or run, and none of its markdown is
 // posted: the artifact is data, validated against the results schema and rendered here, escaped.
 import * as core from '@actions/core'
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import { InputError } from '../errors.js'
-import { downloadFromRun } from '../github/artifact.js'
+import { downloadWanted, type ArtifactLocation, type Extracted } from '../github/artifact.js'
 import { commentMarker, upsertComment } from '../github/comment.js'
-import { runUrlOf, type RunContext } from '../github/context.js'
-import { createOctokit } from '../github/octokit.js'
+import { runUrlOf, type RunContext, type TriggeringRun } from '../github/context.js'
+import { createOctokit, type Octokit } from '../github/octokit.js'
 import { readResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
-import { HANDOFF_FILE, readHandoff } from './handoff.js'
-import { BASE_RESULTS_FILE } from './publish.js'
+import { BASE_RESULTS, HANDOFF, RESULTS, sourceOf } from './artifact-files.js'
+import { readHandoff } from './handoff.js'
 import { compareWith, resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 
@@ -34,10 +32,27 @@ export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void
     core.notice(`Run ${trigger.id} left no artifact named ${inputs.artifactName}; nothing to comment.`)
     return
   }
-  const dir = await downloadFromRun({ artifactId: artifact.id, runId: trigger.id, owner: ctx.owner, repo: ctx.repo, token: inputs.token })
+  const location: ArtifactLocation = {
+    artifactId: artifact.id,
+    name: artifact.name,
+    sizeBytes: artifact.size_in_bytes,
+    run: { runId: trigger.id, owner: ctx.owner, repo: ctx.repo, token: inputs.token },
+  }
+  const extracted = await downloadWanted(location, [HANDOFF, RESULTS, BASE_RESULTS])
+  try {
+    await commentFrom(extracted, location, octokit, inputs, ctx, trigger)
+  } finally {
+    await extracted.cleanup()
+  }
+}
+
+// The artifact's files, once downloaded: checked, compared with the baseline, and commented.
+async function commentFrom(extracted: Extracted, location: ArtifactLocation, octokit: Octokit, inputs: Inputs, ctx: RunContext, trigger: TriggeringRun): Promise<void> {
+  const handoffFile = extracted.pathOf(HANDOFF.name)
   let handoff
   try {
-    handoff = await readHandoff(path.join(dir, HANDOFF_FILE))
+    if (handoffFile === undefined) throw new Error('no hand-off')
+    handoff = await readHandoff(handoffFile)
   } catch {
     core.notice(`The artifact of run ${trigger.id} has no pull request to comment on (it was not a pull request run).`)
     return
@@ -51,10 +66,12 @@ export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void
         `is not the commit that run measured (${trigger.headSha.slice(0, 7)}); not commenting`,
     )
   }
-  const results = await readResults(path.join(dir, 'results.json'))
-  const baseResults = path.join(dir, BASE_RESULTS_FILE)
-  const baseline: ResolvedBaseline = existsSync(baseResults)
-    ? { results: await readResults(baseResults), description: `base commit measured beside the head in run ${trigger.id}` }
+  const resultsFile = extracted.pathOf(RESULTS.name)
+  if (resultsFile === undefined) throw new Error(`the artifact of run ${trigger.id} holds no ${RESULTS.name}; nothing to comment`)
+  const results = await readResults(resultsFile, sourceOf(location, RESULTS.name))
+  const baseResults = extracted.pathOf(BASE_RESULTS.name)
+  const baseline: ResolvedBaseline = baseResults !== undefined
+    ? { results: await readResults(baseResults, sourceOf(location, BASE_RESULTS.name)), description: `base commit measured beside the head in run ${trigger.id}` }
     : await resolveBaseline(
         { ...inputs, baselineBranch: inputs.baselineBranch || pr.base.ref },
         { ...ctx, runId: trigger.id, ...(trigger.workflowFile === undefined ? {} : { workflowFile: trigger.workflowFile }) },

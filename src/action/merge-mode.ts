@@ -1,12 +1,11 @@
 // `mode: merge`: the last job of a sharded suite. Downloads every shard's results from this workflow
 // run, merges them losslessly, and reports once: one comparison, one comment, one gate.
 import * as core from '@actions/core'
-import path from 'node:path'
 import { InputError } from '../errors.js'
-import { downloadOwn, listOwnArtifacts } from '../github/artifact.js'
+import { listOwnArtifacts } from '../github/artifact.js'
 import type { RunContext } from '../github/context.js'
-import { readResults } from '../results/io.js'
 import { mergeResults } from '../results/merge.js'
+import { downloadResults } from './artifact-files.js'
 import type { Inputs } from './inputs.js'
 import { prepareDestination, publish, saveResults } from './publish.js'
 import { resolveBaseline } from './resolve-baseline.js'
@@ -24,8 +23,7 @@ export async function mergeMode(inputs: Inputs, ctx: RunContext): Promise<void> 
     }
     const parts = []
     for (const shard of shards) {
-      const dir = await downloadOwn(shard.id)
-      parts.push({ source: shard.name, results: await readResults(path.join(dir, 'results.json')) })
+      parts.push({ source: shard.name, results: await downloadResults({ artifactId: shard.id, name: shard.name, sizeBytes: shard.size }) })
       core.info(`${shard.name}: ${parts.at(-1)?.results.entries.length ?? 0} entries`)
     }
     return mergeResults(parts)

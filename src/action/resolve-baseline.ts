@@ -3,7 +3,6 @@
 // thresholds only, and never fails for it.
 import * as core from '@actions/core'
 import path from 'node:path'
-import { downloadFromRun } from '../github/artifact.js'
 import { describeHttpError } from '../github/http-error.js'
 import { findBaselineRun } from '../github/baseline.js'
 import type { RunContext } from '../github/context.js'
@@ -12,6 +11,7 @@ import { compare } from '../compare/compare.js'
 import type { Comparison } from '../compare/types.js'
 import type { Results } from '../results/format.js'
 import { readResults } from '../results/io.js'
+import { downloadResults } from './artifact-files.js'
 import type { Inputs } from './inputs.js'
 
 /** The baseline and where it came from, or why there is none. */
@@ -51,8 +51,12 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
   const run = lookup.found
   const where = `artifact of run ${run.runId} (${run.branch} @ ${run.sha.slice(0, 7)})`
   try {
-    const dir = await downloadFromRun({ artifactId: run.artifactId, runId: run.runId, owner: ctx.owner, repo: ctx.repo, token: inputs.token })
-    const results = await readResults(path.join(dir, 'results.json'))
+    const results = await downloadResults({
+      artifactId: run.artifactId,
+      name: artifactName,
+      sizeBytes: run.artifactSizeBytes,
+      run: { runId: run.runId, owner: ctx.owner, repo: ctx.repo, token: inputs.token },
+    })
     if (results.suite !== suite) return { missing: `the ${where} is for suite "${results.suite}", not "${suite}"` }
     core.info(`baseline: ${where}, measured ${results.createdAt}`)
     return { results, description: where, runId: run.runId }

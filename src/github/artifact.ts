@@ -1,9 +1,17 @@
 // Uploading this run's results and downloading another run's, with @actions/artifact (which talks
 // to the Actions results service with the runtime token, and to the REST API for other runs).
-import { DefaultArtifactClient } from '@actions/artifact'
-import { mkdtemp } from 'node:fs/promises'
+// Downloads are untrusted: the zip is fetched as is, only the files asked for are unpacked, each
+// under a cap, into a directory of their own under RUNNER_TEMP that the caller removes.
+import { DefaultArtifactClient, type DownloadArtifactOptions } from '@actions/artifact'
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { ArtifactTooLargeError, extractWanted, type WantedFile } from './extract-zip.js'
+
+export type { WantedFile } from './extract-zip.js'
+
+/** The largest artifact zip Cannonade downloads: results, report and a capped log are far less. */
+export const MAX_ARTIFACT_ZIP_BYTES = 256 * 1024 * 1024
 
 /** Where an artifact went. */
 export interface Uploaded {
@@ -18,46 +26,77 @@ export async function uploadFiles(name: string, files: readonly string[], rootDi
   return { ...(result.id === undefined ? {} : { id: result.id }), ...(result.size === undefined ? {} : { size: result.size }) }
 }
 
-/** Identifies another run's artifact. */
-export interface ArtifactLocation {
-  readonly artifactId: number
-  readonly runId: number
-  readonly owner: string
-  readonly repo: string
-  readonly token: string
+/** Files unpacked from an artifact; `cleanup` removes them (call it in `finally`). */
+export interface Extracted {
+  readonly dir: string
+  /** Names of the wanted files the artifact held. */
+  readonly files: ReadonlySet<string>
+  /** The path of a wanted file, or undefined when the artifact did not hold it. */
+  pathOf(name: string): string | undefined
+  cleanup(): Promise<void>
 }
 
-/** Downloads and unpacks another run's artifact into a new temporary directory, returned. */
-export async function downloadFromRun(location: ArtifactLocation): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-baseline-'))
-  const client = new DefaultArtifactClient()
-  await client.downloadArtifact(location.artifactId, {
-    path: dir,
-    findBy: {
-      token: location.token,
-      workflowRunId: location.runId,
-      repositoryOwner: location.owner,
-      repositoryName: location.repo,
-    },
-  })
-  return dir
+/** Identifies an artifact: of this run, or of another run (`run` set). */
+export interface ArtifactLocation {
+  readonly artifactId: number
+  readonly name: string
+  /** Size of the zip as GitHub lists it, checked before downloading. */
+  readonly sizeBytes?: number
+  readonly run?: { readonly runId: number; readonly owner: string; readonly repo: string; readonly token: string }
+}
+
+function tempRoot(): string {
+  return process.env['RUNNER_TEMP'] || os.tmpdir()
+}
+
+/**
+ * Downloads an artifact and unpacks only the wanted files. Throws when the artifact is larger than
+ * MAX_ARTIFACT_ZIP_BYTES or a wanted file larger than its cap; leaves nothing behind when it throws.
+ */
+export async function downloadWanted(location: ArtifactLocation, wanted: readonly WantedFile[]): Promise<Extracted> {
+  if (location.sizeBytes !== undefined && location.sizeBytes > MAX_ARTIFACT_ZIP_BYTES) {
+    throw new ArtifactTooLargeError(`the artifact ${location.name} is ${location.sizeBytes} bytes, more than the ${MAX_ARTIFACT_ZIP_BYTES} Cannonade downloads`)
+  }
+  const dir = await mkdtemp(path.join(tempRoot(), 'cannonade-artifact-'))
+  const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true })
+  try {
+    const zipDir = path.join(dir, '.zip')
+    await mkdir(zipDir)
+    const options: DownloadArtifactOptions = {
+      path: zipDir,
+      skipDecompress: true,
+      ...(location.run === undefined
+        ? {}
+        : {
+            findBy: {
+              token: location.run.token,
+              workflowRunId: location.run.runId,
+              repositoryOwner: location.run.owner,
+              repositoryName: location.run.repo,
+            },
+          }),
+    }
+    await new DefaultArtifactClient().downloadArtifact(location.artifactId, options)
+    const [zipName, ...others] = await readdir(zipDir)
+    if (zipName === undefined || others.length > 0) throw new Error(`the download of artifact ${location.name} did not produce one zip file`)
+    const files = await extractWanted(path.join(zipDir, zipName), dir, wanted)
+    await rm(zipDir, { recursive: true, force: true })
+    return { dir, files, pathOf: (name) => (files.has(name) ? path.join(dir, name) : undefined), cleanup }
+  } catch (error) {
+    await cleanup()
+    throw error
+  }
 }
 
 /** An artifact of this workflow run. */
 export interface OwnArtifact {
   readonly id: number
   readonly name: string
+  readonly size: number
 }
 
 /** The artifacts uploaded so far by the jobs of this workflow run (latest of each name). */
 export async function listOwnArtifacts(): Promise<OwnArtifact[]> {
   const { artifacts } = await new DefaultArtifactClient().listArtifacts({ latest: true })
-  return artifacts.map((a) => ({ id: a.id, name: a.name }))
-}
-
-/** Downloads and unpacks an artifact of this workflow run into a new temporary directory, returned. */
-export async function downloadOwn(artifactId: number): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-shard-'))
-  await new DefaultArtifactClient().downloadArtifact(artifactId, { path: dir })
-  return dir
+  return artifacts.map((a) => ({ id: a.id, name: a.name, size: a.size }))
 }

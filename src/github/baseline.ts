@@ -6,6 +6,8 @@ import type { Octokit } from './octokit.js'
 export interface BaselineRun {
   readonly runId: number
   readonly artifactId: number
+  /** Size of the artifact's zip, as GitHub lists it. */
+  readonly artifactSizeBytes: number
   readonly sha: string
   readonly branch: string
   readonly createdAt: string
@@ -57,7 +59,7 @@ export async function findBaselineRun(octokit: Octokit, query: BaselineQuery): P
       const live = usable.find((a) => !a.expired)
       if (live !== undefined) {
         return {
-          found: { runId: run.id, artifactId: live.id, sha: run.head_sha, branch: query.branch, createdAt: run.created_at },
+          found: { runId: run.id, artifactId: live.id, artifactSizeBytes: live.size_in_bytes, sha: run.head_sha, branch: query.branch, createdAt: run.created_at },
         }
       }
       if (usable.length > 0) expired++

@@ -1,10 +1,16 @@
 // One sticky comment per suite: found by a hidden marker among the comments the token's own user
 // wrote, updated in place, created only when there is none.
+import { SUITE_NAME } from '../results/format.js'
 import { httpStatus } from './http-error.js'
 import type { Octokit } from './octokit.js'
 
-/** The hidden marker that identifies a suite's comment. */
+/**
+ * The hidden marker that identifies a suite's comment. The suite may come from an artifact written by
+ * untrusted code: anything but a plain name could close the HTML comment and post markdown as the
+ * bot, so it is refused here even though the results schema already refuses it.
+ */
 export function commentMarker(suite: string): string {
+  if (!SUITE_NAME.test(suite)) throw new Error(`refusing to comment for suite ${JSON.stringify(suite.slice(0, 80))}: not a valid suite name`)
   return `<!-- cannonade:${suite} -->`
 }
 

@@ -8,6 +8,9 @@ import type { LatencySummary } from '../load/histogram.js'
 /** The version written; readers refuse others. */
 export const SCHEMA_VERSION = 1
 
+/** What a suite name may be, in the config and in results files alike (both schemas carry it). */
+export const SUITE_NAME = /^[A-Za-z0-9._-]{1,64}$/
+
 /** The machine a run was measured on; two runs on different machines are not directly comparable. */
 export interface Environment {
   readonly cpuModel: string

@@ -32,16 +32,16 @@ export function parseResults(data: unknown, source: string): Results {
   throw new InputError(problems)
 }
 
-/** Reads and validates a results file. */
-export async function readResults(file: string): Promise<Results> {
+/** Reads and validates a results file; `source` names it in messages (default: its path). */
+export async function readResults(file: string, source = file): Promise<Results> {
   const text = await readInputFile(file)
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch (error) {
-    throw new InputError([`${file}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : 'parse error'})`])
+    throw new InputError([`${source}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : 'parse error'})`])
   }
-  return parseResults(data, file)
+  return parseResults(data, source)
 }
 
 /** Writes results atomically (a reader never sees half a file). */

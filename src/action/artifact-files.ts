@@ -1,0 +1,37 @@
+// The files Cannonade reads back from an artifact (its own earlier runs', a fork's, a shard's), each
+// with the most it may hold. Everything else in an artifact (the app's log, the report) is for
+// people and is never unpacked by a later run.
+import { downloadWanted, type ArtifactLocation, type WantedFile } from '../github/artifact.js'
+import type { Results } from '../results/format.js'
+import { readResults } from '../results/io.js'
+import { HANDOFF_FILE } from './handoff.js'
+import { BASE_RESULTS_FILE } from './publish.js'
+
+/** results.json and base-results.json: every round with its histograms; a large suite is a few MB. */
+export const MAX_RESULTS_BYTES = 64 * 1024 * 1024
+
+/** The results of the run. */
+export const RESULTS: WantedFile = { name: 'results.json', maxBytes: MAX_RESULTS_BYTES }
+
+/** The base commit's results, with `baseline: same-job`. */
+export const BASE_RESULTS: WantedFile = { name: BASE_RESULTS_FILE, maxBytes: MAX_RESULTS_BYTES }
+
+/** The pull request a fork's run was for: two short fields. */
+export const HANDOFF: WantedFile = { name: HANDOFF_FILE, maxBytes: 64 * 1024 }
+
+/** How a file from an artifact is named in messages: its temporary path would mean nothing. */
+export function sourceOf(location: ArtifactLocation, file: string): string {
+  return `${file} (artifact ${location.name}${location.run === undefined ? '' : ` of run ${location.run.runId}`})`
+}
+
+/** Downloads an artifact and reads the results.json in it, leaving nothing on disk. */
+export async function downloadResults(location: ArtifactLocation): Promise<Results> {
+  const extracted = await downloadWanted(location, [RESULTS])
+  try {
+    const file = extracted.pathOf(RESULTS.name)
+    if (file === undefined) throw new Error(`the artifact ${location.name} holds no ${RESULTS.name}`)
+    return await readResults(file, sourceOf(location, RESULTS.name))
+  } finally {
+    await extracted.cleanup()
+  }
+}
