@@ -46699,6 +46699,35 @@ function mergeEntry(same) {
   return summariseEntry(first, rounds);
 }
 
+// src/report/verdict.ts
+var MARK = { fail: "\u2717", warn: "\u26A0", pass: "\u2713" };
+var NAMED = 2;
+var MAX_MESSAGE = 200;
+function worstSeverity2(violations) {
+  if (violations.some((v) => v.severity === "fail")) return "fail";
+  return violations.length > 0 ? "warn" : void 0;
+}
+function named(violations) {
+  const shown = violations.slice(0, NAMED).map((v) => clip(v.message, MAX_MESSAGE));
+  const more = violations.length - shown.length;
+  return `${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
+}
+function thresholdVerdictLine(entries, violations) {
+  const failing = violations.filter((v) => v.severity === "fail");
+  const warning = violations.filter((v) => v.severity === "warn");
+  if (failing.length > 0) {
+    const warnings = warning.length > 0 ? `, ${plural(warning.length, "warning")}` : "";
+    return `${MARK.fail} fail: ${plural(failing.length, "threshold violation")}${warnings} (${named(failing)})`;
+  }
+  if (warning.length > 0) return `${MARK.warn} warn: ${plural(warning.length, "threshold warning")} (${named(warning)})`;
+  return `${MARK.pass} pass: ${plural(entries, "entry", "entries")}, no threshold violated`;
+}
+function comparisonVerdictLine(comparison) {
+  const head = headline(comparison);
+  const title = head.title.replace(/^Cannonade: /, "");
+  return `${MARK[head.outcome]} ${head.outcome}: ${title} \u2014 ${head.sentence}`;
+}
+
 // src/report/terminal.ts
 function flags(entry) {
   const notes = [];
@@ -46706,9 +46735,14 @@ function flags(entry) {
   if (entry.rounds.some((r) => r.warnings.length > 0)) notes.push("load generator saturated");
   return notes.join("; ");
 }
-function resultsTable(results) {
-  const header = ["scenario", "load", "req/s", "p50", "p99", "errors", "server CPU", "peak RSS", "rounds", "notes"];
+function mark(entry, violations) {
+  const worst = worstSeverity2(violations.filter((v) => v.entry === entry.key));
+  return worst === void 0 ? "" : MARK[worst];
+}
+function resultsTable(results, violations = []) {
+  const header = ["", "scenario", "load", "req/s", "p50", "p99", "errors", "server CPU", "peak RSS", "rounds", "notes"];
   const rows = results.entries.map((e) => [
+    mark(e, violations),
     e.scenario,
     levelLabel(e),
     formatRps(e.rps),
@@ -46720,7 +46754,7 @@ function resultsTable(results) {
     `${e.validRounds}/${e.rounds.length}`,
     flags(e)
   ]);
-  return markdownTable([header, ...rows], { align: ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
+  return markdownTable([header, ...rows], { align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
 }
 function roundLine(event) {
   const { result } = event;
@@ -48436,8 +48470,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     progress.finish();
     const file = path7.join(outDir, "results.json");
     await writeResults(file, results);
+    const violations = checkResults(results);
     if (results.entries.length > 0) process.stdout.write(`
-${resultsTable(results)}
+${resultsTable(results, violations)}
 `);
     process.stdout.write(`
 results: ${path7.relative(process.cwd(), file) || file}
@@ -48451,11 +48486,15 @@ ${renderText(comparison)}
       const markdown = optionalString(flags2, "markdown");
       if (markdown !== void 0) await writeFile3(markdown, `${renderMarkdown(comparison)}
 `);
+      process.stdout.write(`${comparisonVerdictLine(comparison)}
+`);
       return comparison.outcome === "fail" ? EXIT.gateFailed : EXIT.ok;
     }
-    const violations = checkResults(results);
     if (violations.length > 0) process.stdout.write(`
 ${violationLines(violations)}
+`);
+    process.stdout.write(`
+${thresholdVerdictLine(results.entries.length, violations)}
 `);
     return violations.some((v) => v.severity === "fail") ? EXIT.gateFailed : EXIT.ok;
   }
@@ -48496,7 +48535,7 @@ ${Object.entries(commands).map(([name, command]) => `  ${name.padEnd(10)} ${comm
 Run 'cannonade <command> --help' for a command's options.`;
 function parse(command, argv) {
   try {
-    return parseArgs({ args: argv, options: { ...command.options, help: { type: "boolean" } }, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: { ...command.options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new InputError([`${errorMessage(error)}
 
@@ -48505,6 +48544,16 @@ ${command.usage}`]);
 }
 async function main(argv) {
   const [name, ...rest] = argv;
+  const [topic] = rest;
+  if (name === "help" && topic !== void 0) {
+    const described = Object.hasOwn(commands, topic) ? commands[topic] : void 0;
+    if (described === void 0) throw new InputError([`unknown command "${topic}"
+
+${USAGE}`]);
+    process.stdout.write(`${described.usage}
+`);
+    return EXIT.ok;
+  }
   if (name === void 0 || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${USAGE}
 `);
