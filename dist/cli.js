@@ -46219,7 +46219,6 @@ var PERCENTILES = [
   ["p99", "p99"],
   ["p999", "p99.9"]
 ];
-var LATENCY_METRICS2 = /* @__PURE__ */ new Set(["p50", "p90", "p95", "p99", "p999"]);
 function mermaidLabel(text, max2 = 60) {
   const safe = text.replace(/[^\p{L}\p{N} @.,:/_+()'×-]/gu, " ").replace(/\s+/g, " ").trim();
   return clip(safe, max2);
@@ -46255,11 +46254,27 @@ function latencyChart(entry) {
     "```"
   ].join("\n");
 }
+var GATED_FAIL_REGRESSION = 0;
+var GATED_WARN_REGRESSION = 1;
+var FAIL_VIOLATION = 2;
+var WARN_VIOLATION = 3;
+function priority(entry) {
+  const gated = entry.metrics.filter((m) => m.gated && m.verdict === "regression");
+  if (gated.some((m) => m.severity === "fail")) return GATED_FAIL_REGRESSION;
+  if (gated.length > 0) return GATED_WARN_REGRESSION;
+  const latency = entry.violations.filter((v) => isLatencyMetric(v.metric));
+  if (latency.some((v) => v.severity === "fail")) return FAIL_VIOLATION;
+  if (latency.length > 0) return WARN_VIOLATION;
+  return void 0;
+}
+function largestGatedChange(entry) {
+  return Math.max(0, ...entry.metrics.filter((m) => m.gated && m.verdict === "regression").map((m) => Math.abs(m.change)));
+}
 function regressionCharts(entries, limit = 2) {
+  const ranked = entries.map((entry, order) => ({ entry, order, priority: priority(entry), change: largestGatedChange(entry) })).filter((r) => r.priority !== void 0).sort((a, b) => a.priority - b.priority || b.change - a.change || a.order - b.order);
   const charts = [];
-  for (const entry of entries) {
+  for (const { entry } of ranked) {
     if (charts.length >= limit) break;
-    if (!entry.metrics.some((m) => m.verdict === "regression" && LATENCY_METRICS2.has(m.metric))) continue;
     const chart = latencyChart(entry);
     if (chart !== void 0) charts.push(chart);
   }
