@@ -1,16 +1,20 @@
 // Plain-text renderings for a terminal or a CI log. Pure: data in, string out.
 import { markdownTable } from 'markdown-table'
 import type { Violation } from '../compare/thresholds.js'
+import { entryLatency, entryTrend, medianErrorRate } from '../compare/summary.js'
 import { levelLabel } from '../config/summary.js'
 import type { RoundEvent } from '../load/schedule.js'
 import type { EntryResult, Results } from '../results/format.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './format.js'
+import { trendSentence } from './rows.js'
 import { MARK, worstSeverity } from './verdict.js'
 
 function flags(entry: EntryResult): string {
   const notes: string[] = []
   if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`)
   if (entry.rounds.some((r) => r.warnings.length > 0)) notes.push('load generator saturated')
+  const trend = entryTrend(entry)
+  if (trend !== undefined) notes.push(trendSentence(trend))
   return notes.join('; ')
 }
 
@@ -31,9 +35,9 @@ export function resultsTable(results: Results, violations: readonly Violation[] 
     e.scenario,
     levelLabel(e),
     formatRps(e.rps),
-    formatLatencyUs(e.latencyUs.p50),
-    formatLatencyUs(e.latencyUs.p99),
-    formatFraction(e.errorRate),
+    formatLatencyUs(entryLatency(e).p50),
+    formatLatencyUs(entryLatency(e).p99),
+    formatFraction(medianErrorRate(e.rounds)),
     e.server === undefined ? '-' : `${e.server.cpuPercent.toFixed(0)} %`,
     e.server === undefined ? '-' : formatBytes(e.server.rssMaxBytes),
     `${e.validRounds}/${e.rounds.length}`,
