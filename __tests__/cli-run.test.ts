@@ -48,11 +48,24 @@ describe('cannonade run', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/\| users +\| +2 conn \|/)
     expect(result.stdout).toMatch(/0\.\d{3} ms/)
+    // A passing run says so in its last line, and no row is marked.
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('✓ pass: 2 entries, no threshold violated')
+    expect(result.stdout).not.toMatch(/^\| [✗⚠]/m)
     const results = parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
     expect(results.entries.map((e) => e.key)).toEqual(['users @ 2 conn', 'search @ 2 conn'])
     expect(results.status).toBe('complete')
     const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string }
     expect(results.tool.version).toBe(version)
+  })
+
+  it('ends a run against a baseline with the comparison\'s verdict line', async () => {
+    const config = await writeConfig('again.yml')
+    const base = path.join(dir, 'again-base')
+    expect((await cli(['run', '--config', config, '--out', base, '--quick', '--scenario', 'users'])).code).toBe(0)
+    const baseline = path.join(base, 'results.json')
+    const result = await cli(['run', '--config', config, '--out', path.join(dir, 'again-head'), '--quick', '--scenario', 'users', '--baseline', baseline])
+    expect(result.code).toBe(0)
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^✓ pass: no regressions — .*inconclusive/)
   })
 
   it('exits 1 when a fail threshold is violated, and still writes results', async () => {
@@ -62,6 +75,11 @@ describe('cannonade run', () => {
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/FAIL {2}users @ 2 conn: p50 0\.\d{3} ms is above the limit 0\.001 ms/)
     expect(result.stdout).toMatch(/WARN {2}users @ 2 conn: rps .* is below the minimum 100,000,000 req\/s/)
+    // The failing row is marked, and the last line is the verdict naming the violation.
+    expect(result.stdout).toMatch(/^\| ✗ +\| users +\| +2 conn \|/m)
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^✗ fail: 1 threshold violation, 1 warning \(users @ 2 conn: p50 0\.\d{3} ms is above the limit 0\.001 ms\)$/,
+    )
     expect(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')).entries).toHaveLength(1)
   })
 

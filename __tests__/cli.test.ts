@@ -44,3 +44,25 @@ describe('cannonade validate', () => {
     expect(result.stderr).toContain("Unknown option '--confg'")
   })
 })
+
+describe('cannonade help', () => {
+  it.each([
+    [['help', 'run']],
+    [['run', '--help']],
+    [['run', '-h']],
+  ])('prints the command\'s own options for %j', async (args) => {
+    const result = await cli(args)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Usage: cannonade run \[options\]/)
+    expect(result.stdout).toContain('--baseline FILE')
+  })
+
+  it('prints the command list for a bare help, and exits 2 for help on an unknown command', async () => {
+    const top = await cli(['help'])
+    expect(top.code).toBe(0)
+    expect(top.stdout).toMatch(/^Usage: cannonade <command>/)
+    const unknown = await cli(['help', 'explode'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('unknown command "explode"')
+  })
+})

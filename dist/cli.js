@@ -44823,6 +44823,83 @@ function classify(ci, direction, tolerance) {
   return "inconclusive";
 }
 
+// src/compare/trend.ts
+var MIN_TREND_ROUNDS = 5;
+var TREND_ALPHA = 0.02;
+var MIN_TREND_CHANGE = 0.1;
+function inversionsAtMost(n, k) {
+  let dist = [1];
+  for (let m = 2; m <= n; m++) {
+    const size = dist.length + m - 1;
+    const next = new Array(size).fill(0);
+    let window2 = 0;
+    for (let i = 0; i < size; i++) {
+      window2 += dist[i] ?? 0;
+      if (i - m >= 0) window2 -= dist[i - m] ?? 0;
+      next[i] = window2 / m;
+    }
+    dist = next;
+  }
+  let total = 0;
+  for (let i = 0; i <= Math.min(k, dist.length - 1); i++) total += dist[i] ?? 0;
+  return Math.min(1, total);
+}
+function kendallTrend(xs) {
+  const n = xs.length;
+  const pairs = n * (n - 1) / 2;
+  if (n < 2 || xs.some(Number.isNaN)) return { s: 0, tau: 0, p: 1 };
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) s += Math.sign((xs[j] ?? 0) - (xs[i] ?? 0));
+  }
+  const inversions = Math.floor((pairs - Math.abs(s)) / 2);
+  const p = s === 0 ? 1 : Math.min(1, 2 * inversionsAtMost(n, inversions));
+  return { s, tau: s / pairs, p };
+}
+function theilSenSlope(xs) {
+  const slopes = [];
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) slopes.push(((xs[j] ?? 0) - (xs[i] ?? 0)) / (j - i));
+  }
+  return slopes.length === 0 ? 0 : median(slopes);
+}
+function detectTrend(xs) {
+  const n = xs.length;
+  const first = xs[0];
+  const last = xs[n - 1];
+  if (n < MIN_TREND_ROUNDS || first === void 0 || last === void 0) return void 0;
+  const test = kendallTrend(xs);
+  if (!(test.p <= TREND_ALPHA)) return void 0;
+  const centre = median(xs);
+  if (!(centre > 0)) return void 0;
+  const change = theilSenSlope(xs) * (n - 1) / centre;
+  if (!(Math.abs(change) >= MIN_TREND_CHANGE)) return void 0;
+  return { direction: test.s > 0 ? "rose" : "fell", first, last, change, rounds: n, p: test.p };
+}
+
+// src/compare/summary.ts
+function usedRounds(rounds) {
+  const valid = rounds.filter((r) => r.valid);
+  return valid.length > 0 ? valid : rounds;
+}
+function medianLatency(rounds) {
+  const used = usedRounds(rounds);
+  if (used.length === 0) return void 0;
+  const at = (metric) => median(used.map((r) => r.latencyUs[metric]));
+  return { p50: at("p50"), p90: at("p90"), p95: at("p95"), p99: at("p99"), p999: at("p999"), mean: at("mean"), max: at("max") };
+}
+function medianErrorRate(rounds) {
+  const used = usedRounds(rounds);
+  return used.length === 0 ? 0 : median(used.map((r) => r.errorRate));
+}
+function entryLatency(entry) {
+  return medianLatency(entry.rounds) ?? entry.latencyUs;
+}
+function entryTrend(entry) {
+  const trend = detectTrend(entry.rounds.filter((r) => r.valid).map((r) => r.latencyUs.p50));
+  return trend === void 0 ? void 0 : { ...trend, metric: "p50" };
+}
+
 // src/report/format.ts
 function formatLatencyUs(us) {
   const ms = us / 1e3;
@@ -44876,12 +44953,12 @@ function metricLabel(metric) {
 
 // src/compare/thresholds.ts
 function entryValue(entry, metric) {
-  if (isLatencyMetric(metric)) return entry.latencyUs[metric];
+  if (isLatencyMetric(metric)) return entryLatency(entry)[metric];
   switch (metric) {
     case "rps":
       return entry.rps;
     case "errorRate":
-      return entry.errorRate;
+      return medianErrorRate(entry.rounds);
     case "cpu":
       return entry.server?.cpuPercent;
     case "rss":
@@ -44998,7 +45075,7 @@ function compareMetric(metric, base, head, seed, tolerance, downgraded) {
   };
 }
 function percentilesOf(entry) {
-  const { p50, p90, p99, p999 } = entry.latencyUs;
+  const { p50, p90, p99, p999 } = entryLatency(entry);
   return { p50, p90, p99, p999 };
 }
 function describeChange(m) {
@@ -45016,7 +45093,14 @@ function compareEntry(head, base, seedPrefix, downgradeAll) {
     metric: v.metric,
     message: v.message
   }));
-  const identity = { key: head.key, scenario: head.scenario, load: levelLabel(head), current: { rps: head.rps, errorRate: head.errorRate } };
+  const trend = entryTrend(head);
+  const identity = {
+    key: head.key,
+    scenario: head.scenario,
+    load: levelLabel(head),
+    current: { rps: head.rps, errorRate: head.errorRate },
+    ...trend === void 0 ? {} : { trend }
+  };
   if (invalid !== void 0) {
     return { comparison: { ...identity, status: "unmeasurable", metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings };
   }
@@ -46149,12 +46233,27 @@ function headline(comparison) {
   const sentence = clauses.join("; ");
   return { outcome: comparison.outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence };
 }
+var MAX_TREND_NOTES = 3;
+function trendSentence(trend) {
+  const values = `${formatLatencyUs(trend.first)} \u2192 ${formatLatencyUs(trend.last)}`;
+  const why = trend.direction === "rose" ? "the app's state may grow during the run" : "the app may still be warming up (a longer warmup helps)";
+  return `${trend.metric} ${trend.direction} across rounds: ${values}; ${why}`;
+}
 function notices(comparison) {
   const result = [];
   if (comparison.head.incomplete !== void 0) {
     result.push({
       level: "caution",
       text: `The run stopped early: ${clip(comparison.head.incomplete, MAX_SENTENCE_PART)}. Entries it did not reach are missing or unmeasurable.`
+    });
+  }
+  const drifting = comparison.entries.flatMap((e) => e.trend === void 0 ? [] : [`${clip(e.key, MAX_NAME)}: ${trendSentence(e.trend)}`]);
+  if (drifting.length > 0) {
+    const shown = drifting.slice(0, MAX_TREND_NOTES);
+    const more = drifting.length - shown.length;
+    result.push({
+      level: "warning",
+      text: `${shown.join(". ")}${more > 0 ? `. And ${plural(more, "more entry", "more entries")}` : ""}. Rounds that drift are not repeats of one condition, so their median describes no moment of the run.`
     });
   }
   const base = comparison.baseline;
@@ -46220,7 +46319,6 @@ var PERCENTILES = [
   ["p99", "p99"],
   ["p999", "p99.9"]
 ];
-var LATENCY_METRICS2 = /* @__PURE__ */ new Set(["p50", "p90", "p95", "p99", "p999"]);
 function mermaidLabel(text, max2 = 60) {
   const safe = text.replace(/[^\p{L}\p{N} @.,:/_+()'×-]/gu, " ").replace(/\s+/g, " ").trim();
   return clip(safe, max2);
@@ -46256,11 +46354,27 @@ function latencyChart(entry) {
     "```"
   ].join("\n");
 }
+var GATED_FAIL_REGRESSION = 0;
+var GATED_WARN_REGRESSION = 1;
+var FAIL_VIOLATION = 2;
+var WARN_VIOLATION = 3;
+function priority(entry) {
+  const gated = entry.metrics.filter((m) => m.gated && m.verdict === "regression");
+  if (gated.some((m) => m.severity === "fail")) return GATED_FAIL_REGRESSION;
+  if (gated.length > 0) return GATED_WARN_REGRESSION;
+  const latency = entry.violations.filter((v) => isLatencyMetric(v.metric));
+  if (latency.some((v) => v.severity === "fail")) return FAIL_VIOLATION;
+  if (latency.length > 0) return WARN_VIOLATION;
+  return void 0;
+}
+function largestGatedChange(entry) {
+  return Math.max(0, ...entry.metrics.filter((m) => m.gated && m.verdict === "regression").map((m) => Math.abs(m.change)));
+}
 function regressionCharts(entries, limit = 2) {
+  const ranked = entries.map((entry, order) => ({ entry, order, priority: priority(entry), change: largestGatedChange(entry) })).filter((r) => r.priority !== void 0).sort((a, b) => a.priority - b.priority || b.change - a.change || a.order - b.order);
   const charts = [];
-  for (const entry of entries) {
+  for (const { entry } of ranked) {
     if (charts.length >= limit) break;
-    if (!entry.metrics.some((m) => m.verdict === "regression" && LATENCY_METRICS2.has(m.metric))) continue;
     const chart = latencyChart(entry);
     if (chart !== void 0) charts.push(chart);
   }
@@ -46639,8 +46753,6 @@ function summariseEntry(identity, rounds) {
   const valid = rounds.filter((r) => r.valid);
   const used = valid.length > 0 ? valid : rounds;
   const merged = mergeHistograms(used.map((r) => r.histogram));
-  const requests = used.reduce((sum, r) => sum + r.requests, 0);
-  const failed = used.reduce((sum, r) => sum + r.errors + r.unexpectedStatus + r.bodyMismatches, 0);
   const server = summariseServer(used);
   const entry = {
     key: identity.key,
@@ -46652,8 +46764,8 @@ function summariseEntry(identity, rounds) {
     definitionHash: identity.definitionHash,
     rounds,
     rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),
-    latencyUs: summarise(merged),
-    errorRate: requests === 0 ? used.length === 0 ? 0 : 1 : round6(failed / requests),
+    latencyUs: medianLatency(used) ?? summarise(merged),
+    errorRate: round6(medianErrorRate(used)),
     histogram: encodeHistogram(merged),
     ...server === void 0 ? {} : { server },
     validRounds: valid.length,
@@ -46700,28 +46812,64 @@ function mergeEntry(same) {
   return summariseEntry(first, rounds);
 }
 
+// src/report/verdict.ts
+var MARK = { fail: "\u2717", warn: "\u26A0", pass: "\u2713" };
+var NAMED = 2;
+var MAX_MESSAGE = 200;
+function worstSeverity2(violations) {
+  if (violations.some((v) => v.severity === "fail")) return "fail";
+  return violations.length > 0 ? "warn" : void 0;
+}
+function named(violations) {
+  const shown = violations.slice(0, NAMED).map((v) => clip(v.message, MAX_MESSAGE));
+  const more = violations.length - shown.length;
+  return `${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
+}
+function thresholdVerdictLine(entries, violations) {
+  const failing = violations.filter((v) => v.severity === "fail");
+  const warning = violations.filter((v) => v.severity === "warn");
+  if (failing.length > 0) {
+    const warnings = warning.length > 0 ? `, ${plural(warning.length, "warning")}` : "";
+    return `${MARK.fail} fail: ${plural(failing.length, "threshold violation")}${warnings} (${named(failing)})`;
+  }
+  if (warning.length > 0) return `${MARK.warn} warn: ${plural(warning.length, "threshold warning")} (${named(warning)})`;
+  return `${MARK.pass} pass: ${plural(entries, "entry", "entries")}, no threshold violated`;
+}
+function comparisonVerdictLine(comparison) {
+  const head = headline(comparison);
+  const title = head.title.replace(/^Cannonade: /, "");
+  return `${MARK[head.outcome]} ${head.outcome}: ${title} \u2014 ${head.sentence}`;
+}
+
 // src/report/terminal.ts
 function flags(entry) {
   const notes = [];
   if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`);
   if (entry.rounds.some((r) => r.warnings.length > 0)) notes.push("load generator saturated");
+  const trend = entryTrend(entry);
+  if (trend !== void 0) notes.push(trendSentence(trend));
   return notes.join("; ");
 }
-function resultsTable(results) {
-  const header = ["scenario", "load", "req/s", "p50", "p99", "errors", "server CPU", "peak RSS", "rounds", "notes"];
+function mark(entry, violations) {
+  const worst = worstSeverity2(violations.filter((v) => v.entry === entry.key));
+  return worst === void 0 ? "" : MARK[worst];
+}
+function resultsTable(results, violations = []) {
+  const header = ["", "scenario", "load", "req/s", "p50", "p99", "errors", "server CPU", "peak RSS", "rounds", "notes"];
   const rows = results.entries.map((e) => [
+    mark(e, violations),
     e.scenario,
     levelLabel(e),
     formatRps(e.rps),
-    formatLatencyUs(e.latencyUs.p50),
-    formatLatencyUs(e.latencyUs.p99),
-    formatFraction(e.errorRate),
+    formatLatencyUs(entryLatency(e).p50),
+    formatLatencyUs(entryLatency(e).p99),
+    formatFraction(medianErrorRate(e.rounds)),
     e.server === void 0 ? "-" : `${e.server.cpuPercent.toFixed(0)} %`,
     e.server === void 0 ? "-" : formatBytes(e.server.rssMaxBytes),
     `${e.validRounds}/${e.rounds.length}`,
     flags(e)
   ]);
-  return markdownTable([header, ...rows], { align: ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
+  return markdownTable([header, ...rows], { align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
 }
 function roundLine(event) {
   const { result } = event;
@@ -48437,8 +48585,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     progress.finish();
     const file = path7.join(outDir, "results.json");
     await writeResults(file, results);
+    const violations = checkResults(results);
     if (results.entries.length > 0) process.stdout.write(`
-${resultsTable(results)}
+${resultsTable(results, violations)}
 `);
     process.stdout.write(`
 results: ${path7.relative(process.cwd(), file) || file}
@@ -48452,11 +48601,15 @@ ${renderText(comparison)}
       const markdown = optionalString(flags2, "markdown");
       if (markdown !== void 0) await writeFile3(markdown, `${renderMarkdown(comparison)}
 `);
+      process.stdout.write(`${comparisonVerdictLine(comparison)}
+`);
       return comparison.outcome === "fail" ? EXIT.gateFailed : EXIT.ok;
     }
-    const violations = checkResults(results);
     if (violations.length > 0) process.stdout.write(`
 ${violationLines(violations)}
+`);
+    process.stdout.write(`
+${thresholdVerdictLine(results.entries.length, violations)}
 `);
     return violations.some((v) => v.severity === "fail") ? EXIT.gateFailed : EXIT.ok;
   }
@@ -48497,7 +48650,7 @@ ${Object.entries(commands).map(([name, command]) => `  ${name.padEnd(10)} ${comm
 Run 'cannonade <command> --help' for a command's options.`;
 function parse(command, argv) {
   try {
-    return parseArgs({ args: argv, options: { ...command.options, help: { type: "boolean" } }, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: { ...command.options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new InputError([`${errorMessage(error)}
 
@@ -48506,6 +48659,16 @@ ${command.usage}`]);
 }
 async function main(argv) {
   const [name, ...rest] = argv;
+  const [topic] = rest;
+  if (name === "help" && topic !== void 0) {
+    const described = Object.hasOwn(commands, topic) ? commands[topic] : void 0;
+    if (described === void 0) throw new InputError([`unknown command "${topic}"
+
+${USAGE}`]);
+    process.stdout.write(`${described.usage}
+`);
+    return EXIT.ok;
+  }
   if (name === void 0 || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${USAGE}
 `);

@@ -17,7 +17,7 @@ Run 'cannonade <command> --help' for a command's options.`
 
 function parse(command: Command, argv: string[]): ReturnType<typeof parseArgs<ParseArgsConfig>> {
   try {
-    return parseArgs({ args: argv, options: { ...command.options, help: { type: 'boolean' } }, allowPositionals: true, strict: true })
+    return parseArgs({ args: argv, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
   } catch (error) {
     throw new InputError([`${errorMessage(error)}\n\n${command.usage}`])
   }
@@ -25,6 +25,14 @@ function parse(command: Command, argv: string[]): ReturnType<typeof parseArgs<Pa
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
+  // `cannonade help run` is what `cannonade run --help` is.
+  const [topic] = rest
+  if (name === 'help' && topic !== undefined) {
+    const described = Object.hasOwn(commands, topic) ? commands[topic] : undefined
+    if (described === undefined) throw new InputError([`unknown command "${topic}"\n\n${USAGE}`])
+    process.stdout.write(`${described.usage}\n`)
+    return EXIT.ok
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${USAGE}\n`)
     return name === undefined ? EXIT.badInput : EXIT.ok

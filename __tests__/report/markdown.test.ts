@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
+import type { Violation } from '../../src/compare/thresholds.js'
 import type { Comparison, EntryComparison } from '../../src/compare/types.js'
 import { latencyChart, mermaidLabel } from '../../src/report/chart.js'
 import { escapeMarkdown, renderMarkdown } from '../../src/report/markdown.js'
@@ -227,6 +228,36 @@ describe('renderMarkdown in other situations', () => {
       '+20.3 % (+12.0 … +29.0)<br><sub>not gated · p = 0.008</sub>',
       '🔴 regression (not gated)',
     ])
+  })
+
+  it('charts the gated regression the headline names, not ungated noise in the entries before it', () => {
+    // Both list users entries come before search and have an ungated latency "regression" within the noise.
+    const noisy = realistic.entries.map((e) =>
+      e.scenario === 'list users'
+        ? { ...e, metrics: e.metrics.map((m) => (m.metric === 'p90' ? { ...m, verdict: 'regression' as const } : m)) }
+        : e,
+    )
+    const markdown = renderMarkdown({ ...realistic, entries: noisy })
+    const titles = markdown.split('\n').filter((line) => line.trim().startsWith('title'))
+    expect(titles).toEqual(['  title "search @ 10 conn - latency ms (bars baseline, line this run)"'])
+  })
+
+  it('charts a latency threshold violation after the gated regressions, and no throughput limit', () => {
+    const p99Limit: Violation = {
+      entry: 'list users @ 10 conn',
+      metric: 'p99',
+      severity: 'fail',
+      actual: 6290,
+      threshold: { metric: 'p99', bound: 'max', limit: 5000, severity: 'fail' },
+      message: 'list users @ 10 conn: p99 6.290 ms is above the limit 5.000 ms',
+    }
+    const entries = realistic.entries.map((e) => (e.key === 'list users @ 10 conn' ? { ...e, violations: [p99Limit] } : e))
+    const titles = renderMarkdown({ ...realistic, entries })
+      .split('\n')
+      .filter((line) => line.trim().startsWith('title'))
+      .map((line) => line.replace(/^ *title "| - latency.*$/g, ''))
+    // list users @ 1 conn only warns about its throughput: a latency chart would not be about that.
+    expect(titles).toEqual(['search @ 10 conn', 'list users @ 10 conn'])
   })
 
   it('shows an entry without a valid round once, as unmeasurable, with its reason', () => {

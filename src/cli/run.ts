@@ -14,6 +14,7 @@ import { readResults, writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
 import { resultsTable, violationLines } from '../report/terminal.js'
+import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.js'
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
 import { progressPrinter } from './progress.js'
 
@@ -76,7 +77,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     const baseline = baselineFile === undefined ? undefined : await readResults(baselineFile)
     process.stderr.write(`${describePlan(plan)}\n`)
     const progress = progressPrinter(process.stderr)
-      const { results, failure } = await measure(plan, {
+    const { results, failure } = await measure(plan, {
       outDir,
       git: gitInfo(process.cwd()),
       ...(shard === undefined ? {} : { shard }),
@@ -87,7 +88,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     progress.finish()
     const file = path.join(outDir, 'results.json')
     await writeResults(file, results)
-    if (results.entries.length > 0) process.stdout.write(`\n${resultsTable(results)}\n`)
+    const violations = checkResults(results)
+    if (results.entries.length > 0) process.stdout.write(`\n${resultsTable(results, violations)}\n`)
     process.stdout.write(`\nresults: ${path.relative(process.cwd(), file) || file}\n`)
     if (failure !== undefined) throw failure
     if (baseline !== undefined) {
@@ -95,10 +97,11 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       process.stdout.write(`\n${renderText(comparison)}\n`)
       const markdown = optionalString(flags, 'markdown')
       if (markdown !== undefined) await writeFile(markdown, `${renderMarkdown(comparison)}\n`)
+      process.stdout.write(`${comparisonVerdictLine(comparison)}\n`)
       return comparison.outcome === 'fail' ? EXIT.gateFailed : EXIT.ok
     }
-    const violations = checkResults(results)
     if (violations.length > 0) process.stdout.write(`\n${violationLines(violations)}\n`)
+    process.stdout.write(`\n${thresholdVerdictLine(results.entries.length, violations)}\n`)
     return violations.some((v) => v.severity === 'fail') ? EXIT.gateFailed : EXIT.ok
   },
 }

@@ -17,6 +17,7 @@ import {
   type Direction,
   type Verdict,
 } from './stats.js'
+import { entryLatency, entryTrend } from './summary.js'
 import { checkEntry, validityViolation, type Violation } from './thresholds.js'
 import {
   COMPARED_METRICS,
@@ -123,7 +124,7 @@ function compareMetric(
 }
 
 function percentilesOf(entry: EntryResult): Record<'p50' | 'p90' | 'p99' | 'p999', number> {
-  const { p50, p90, p99, p999 } = entry.latencyUs
+  const { p50, p90, p99, p999 } = entryLatency(entry)
   return { p50, p90, p99, p999 }
 }
 
@@ -148,7 +149,14 @@ function compareEntry(
     metric: v.metric,
     message: v.message,
   }))
-  const identity = { key: head.key, scenario: head.scenario, load: levelLabel(head), current: { rps: head.rps, errorRate: head.errorRate } }
+  const trend = entryTrend(head)
+  const identity = {
+    key: head.key,
+    scenario: head.scenario,
+    load: levelLabel(head),
+    current: { rps: head.rps, errorRate: head.errorRate },
+    ...(trend === undefined ? {} : { trend }),
+  }
   if (invalid !== undefined) {
     return { comparison: { ...identity, status: 'unmeasurable', metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings }
   }

@@ -3,6 +3,7 @@ import type { AbsoluteThreshold, MetricName, Severity } from '../config/plan.js'
 import { isLatencyMetric } from '../config/plan.js'
 import type { EntryResult } from '../results/format.js'
 import { formatMetric } from '../report/format.js'
+import { entryLatency, medianErrorRate } from './summary.js'
 
 /** A threshold an entry did not meet. */
 export interface Violation {
@@ -16,16 +17,17 @@ export interface Violation {
 }
 
 /**
- * The value an absolute threshold is checked against: latency from the merged histogram of the valid
- * rounds, median rps, pooled error rate, median server CPU (% of one core), peak RSS.
+ * The value an absolute threshold is checked against, the same number the table shows and the
+ * comparison tests: the median over the valid rounds of each round's latency percentile, rps and
+ * error rate; median server CPU (% of one core); the highest peak RSS of any round.
  */
 export function entryValue(entry: EntryResult, metric: MetricName): number | undefined {
-  if (isLatencyMetric(metric)) return entry.latencyUs[metric]
+  if (isLatencyMetric(metric)) return entryLatency(entry)[metric]
   switch (metric) {
     case 'rps':
       return entry.rps
     case 'errorRate':
-      return entry.errorRate
+      return medianErrorRate(entry.rounds)
     case 'cpu':
       return entry.server?.cpuPercent
     case 'rss':

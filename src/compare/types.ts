@@ -3,6 +3,7 @@
 import type { MetricName, Severity } from '../config/plan.js'
 import type { Environment } from '../results/format.js'
 import type { Direction, Verdict } from './stats.js'
+import type { EntryTrend } from './summary.js'
 import type { Violation } from './thresholds.js'
 
 /** Metrics compared round by round between base and head. `cpu` here is server CPU time per request. */
@@ -63,6 +64,8 @@ export interface EntryComparison {
   readonly definitionChanged?: boolean
   /** This run's headline numbers, for entries shown without a comparison (new, no baseline). */
   readonly current?: { readonly rps: number; readonly errorRate: number }
+  /** A monotone drift across this run's rounds (the app's state growing, say), when there is one. */
+  readonly trend?: EntryTrend
   /** Latency percentiles of base and head for the chart, µs (absent when there is no base). */
   readonly percentiles?: {
     readonly base?: Readonly<Record<'p50' | 'p90' | 'p99' | 'p999', number>>

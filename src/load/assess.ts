@@ -2,6 +2,7 @@
 // are summed up from its valid rounds only.
 import type { LoadLevel, ValidityRules } from '../config/plan.js'
 import { median } from '../compare/stats.js'
+import { medianErrorRate, medianLatency } from '../compare/summary.js'
 import type { WindowUsage } from '../app/monitor.js'
 import type { EntryResult, RoundResult, ServerRound, ServerSummary } from '../results/format.js'
 import { encodeHistogram, mergeHistograms, summarise } from './histogram.js'
@@ -99,8 +100,9 @@ function summariseServer(rounds: readonly RoundResult[]): ServerSummary | undefi
 }
 
 /**
- * Sums up an entry from its valid rounds: median rps, latency from the merged histogram, pooled error
- * rate. With no valid round it falls back to all rounds, so there is still something to show beside
+ * Sums up an entry from its valid rounds: the median over rounds of rps, of each latency percentile
+ * and of the error rate, the numbers the comparison tests (the merged histogram is kept beside them).
+ * With no valid round it falls back to all rounds, so there is still something to show beside
  * `validRounds: 0`.
  */
 export function summariseEntry(
@@ -110,8 +112,6 @@ export function summariseEntry(
   const valid = rounds.filter((r) => r.valid)
   const used = valid.length > 0 ? valid : rounds
   const merged = mergeHistograms(used.map((r) => r.histogram))
-  const requests = used.reduce((sum, r) => sum + r.requests, 0)
-  const failed = used.reduce((sum, r) => sum + r.errors + r.unexpectedStatus + r.bodyMismatches, 0)
   const server = summariseServer(used)
   const entry: EntryResult = {
     key: identity.key,
@@ -123,8 +123,8 @@ export function summariseEntry(
     definitionHash: identity.definitionHash,
     rounds,
     rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),
-    latencyUs: summarise(merged),
-    errorRate: requests === 0 ? (used.length === 0 ? 0 : 1) : round6(failed / requests),
+    latencyUs: medianLatency(used) ?? summarise(merged),
+    errorRate: round6(medianErrorRate(used)),
     histogram: encodeHistogram(merged),
     ...(server === undefined ? {} : { server }),
     validRounds: valid.length,

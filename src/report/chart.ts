@@ -1,6 +1,7 @@
 // Mermaid charts for the pull request comment. GitHub draws ```mermaid blocks; everywhere else they
 // stay readable as a few lines of numbers, so a chart never hides information the table lacks.
 import type { EntryComparison } from '../compare/types.js'
+import { isLatencyMetric } from '../config/plan.js'
 import { clip } from './rows.js'
 
 const PERCENTILES = [
@@ -9,8 +10,6 @@ const PERCENTILES = [
   ['p99', 'p99'],
   ['p999', 'p99.9'],
 ] as const
-
-const LATENCY_METRICS: ReadonlySet<string> = new Set(['p50', 'p90', 'p95', 'p99', 'p999'])
 
 /**
  * Text safe inside a double-quoted mermaid string. Mermaid has no escape for `"`, and `;`, `#`, `%%`,
@@ -67,15 +66,43 @@ export function latencyChart(entry: EntryComparison): string | undefined {
   ].join('\n')
 }
 
+// Lower is charted first: what fails the check, then what warns, regressions before threshold violations.
+const GATED_FAIL_REGRESSION = 0
+const GATED_WARN_REGRESSION = 1
+const FAIL_VIOLATION = 2
+const WARN_VIOLATION = 3
+
+/** How much the headline is about an entry; undefined when it has no gated finding at all. */
+function priority(entry: EntryComparison): number | undefined {
+  const gated = entry.metrics.filter((m) => m.gated && m.verdict === 'regression')
+  if (gated.some((m) => m.severity === 'fail')) return GATED_FAIL_REGRESSION
+  if (gated.length > 0) return GATED_WARN_REGRESSION
+  // A latency chart says nothing about a throughput minimum or an error rate: only latency limits count.
+  const latency = entry.violations.filter((v) => isLatencyMetric(v.metric))
+  if (latency.some((v) => v.severity === 'fail')) return FAIL_VIOLATION
+  if (latency.length > 0) return WARN_VIOLATION
+  return undefined
+}
+
+/** The largest gated regression of an entry, so the one the headline names is charted first. */
+function largestGatedChange(entry: EntryComparison): number {
+  return Math.max(0, ...entry.metrics.filter((m) => m.gated && m.verdict === 'regression').map((m) => Math.abs(m.change)))
+}
+
 /**
- * Charts for the entries whose latency regressed, in suite order, at most `limit` of them: a chart
- * for every entry would drown the comment.
+ * Charts for what the headline is about, at most `limit` of them (a chart for every entry would drown
+ * the comment): entries with a gated regression first (failing before warning, larger change first),
+ * then entries that violate an absolute latency threshold. An entry whose only news is an ungated change
+ * within the noise never takes a chart from one that decided the check.
  */
 export function regressionCharts(entries: readonly EntryComparison[], limit = 2): string[] {
+  const ranked = entries
+    .map((entry, order) => ({ entry, order, priority: priority(entry), change: largestGatedChange(entry) }))
+    .filter((r): r is typeof r & { priority: number } => r.priority !== undefined)
+    .sort((a, b) => a.priority - b.priority || b.change - a.change || a.order - b.order)
   const charts: string[] = []
-  for (const entry of entries) {
+  for (const { entry } of ranked) {
     if (charts.length >= limit) break
-    if (!entry.metrics.some((m) => m.verdict === 'regression' && LATENCY_METRICS.has(m.metric))) continue
     const chart = latencyChart(entry)
     if (chart !== undefined) charts.push(chart)
   }

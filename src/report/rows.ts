@@ -2,6 +2,7 @@
 // markdown comment share, so that the log and the pull request never disagree. Everything here is
 // plain text; markdown.ts escapes it and adds the markup, text.ts lays it out for a terminal.
 import type { Severity } from '../config/plan.js'
+import type { EntryTrend } from '../compare/summary.js'
 import type { Comparison, EntryComparison, MetricComparison } from '../compare/types.js'
 import type { Violation } from '../compare/thresholds.js'
 import type { Environment } from '../results/format.js'
@@ -342,9 +343,21 @@ export function headline(comparison: Comparison): Headline {
   return { outcome: comparison.outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence }
 }
 
+const MAX_TREND_NOTES = 3
+
+/**
+ * A drift across rounds in words: `p50 rose across rounds: 42.00 ms → 232.0 ms; the app's state may
+ * grow during the run`. A fall is more often a warm-up too short for a JIT or a cache.
+ */
+export function trendSentence(trend: EntryTrend): string {
+  const values = `${formatLatencyUs(trend.first)} → ${formatLatencyUs(trend.last)}`
+  const why = trend.direction === 'rose' ? "the app's state may grow during the run" : 'the app may still be warming up (a longer warmup helps)'
+  return `${trend.metric} ${trend.direction} across rounds: ${values}; ${why}`
+}
+
 /**
  * What the reader must know before trusting the table: a baseline from another machine or config
- * (and what was done about it), or a run that stopped early.
+ * (and what was done about it), a run that stopped early, or rounds that drifted.
  */
 export function notices(comparison: Comparison): Notice[] {
   const result: Notice[] = []
@@ -352,6 +365,15 @@ export function notices(comparison: Comparison): Notice[] {
     result.push({
       level: 'caution',
       text: `The run stopped early: ${clip(comparison.head.incomplete, MAX_SENTENCE_PART)}. Entries it did not reach are missing or unmeasurable.`,
+    })
+  }
+  const drifting = comparison.entries.flatMap((e) => (e.trend === undefined ? [] : [`${clip(e.key, MAX_NAME)}: ${trendSentence(e.trend)}`]))
+  if (drifting.length > 0) {
+    const shown = drifting.slice(0, MAX_TREND_NOTES)
+    const more = drifting.length - shown.length
+    result.push({
+      level: 'warning',
+      text: `${shown.join('. ')}${more > 0 ? `. And ${plural(more, 'more entry', 'more entries')}` : ''}. Rounds that drift are not repeats of one condition, so their median describes no moment of the run.`,
     })
   }
   const base = comparison.baseline

@@ -1,34 +1,49 @@
 // Plain-text renderings for a terminal or a CI log. Pure: data in, string out.
 import { markdownTable } from 'markdown-table'
 import type { Violation } from '../compare/thresholds.js'
+import { entryLatency, entryTrend, medianErrorRate } from '../compare/summary.js'
 import { levelLabel } from '../config/summary.js'
 import type { RoundEvent } from '../load/schedule.js'
 import type { EntryResult, Results } from '../results/format.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './format.js'
+import { trendSentence } from './rows.js'
+import { MARK, worstSeverity } from './verdict.js'
 
 function flags(entry: EntryResult): string {
   const notes: string[] = []
   if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`)
   if (entry.rounds.some((r) => r.warnings.length > 0)) notes.push('load generator saturated')
+  const trend = entryTrend(entry)
+  if (trend !== undefined) notes.push(trendSentence(trend))
   return notes.join('; ')
 }
 
-/** The results table printed at the end of `cannonade run`. */
-export function resultsTable(results: Results): string {
-  const header = ['scenario', 'load', 'req/s', 'p50', 'p99', 'errors', 'server CPU', 'peak RSS', 'rounds', 'notes']
+// ✗ or ⚠ in the first column, so a failing entry stands out in a long table.
+function mark(entry: EntryResult, violations: readonly Violation[]): string {
+  const worst = worstSeverity(violations.filter((v) => v.entry === entry.key))
+  return worst === undefined ? '' : MARK[worst]
+}
+
+/**
+ * The results table printed at the end of `cannonade run`; rows with a violated threshold are marked
+ * ✗ (fail) or ⚠ (warn) in the first column.
+ */
+export function resultsTable(results: Results, violations: readonly Violation[] = []): string {
+  const header = ['', 'scenario', 'load', 'req/s', 'p50', 'p99', 'errors', 'server CPU', 'peak RSS', 'rounds', 'notes']
   const rows = results.entries.map((e) => [
+    mark(e, violations),
     e.scenario,
     levelLabel(e),
     formatRps(e.rps),
-    formatLatencyUs(e.latencyUs.p50),
-    formatLatencyUs(e.latencyUs.p99),
-    formatFraction(e.errorRate),
+    formatLatencyUs(entryLatency(e).p50),
+    formatLatencyUs(entryLatency(e).p99),
+    formatFraction(medianErrorRate(e.rounds)),
     e.server === undefined ? '-' : `${e.server.cpuPercent.toFixed(0)} %`,
     e.server === undefined ? '-' : formatBytes(e.server.rssMaxBytes),
     `${e.validRounds}/${e.rounds.length}`,
     flags(e),
   ])
-  return markdownTable([header, ...rows], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] })
+  return markdownTable([header, ...rows], { align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] })
 }
 
 /** One line for a finished round, for the progress log: `[3/12] base list users @ 10 conn  round 2/3  ...`. */

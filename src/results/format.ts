@@ -89,9 +89,9 @@ export interface EntryResult {
   readonly rounds: readonly RoundResult[]
   /** Median of the valid rounds' rps. */
   readonly rps: number
-  /** From the merged histogram of the valid rounds. */
+  /** Median over the valid rounds of each round's percentile: the number compared and checked. */
   readonly latencyUs: LatencySummary
-  /** Pooled over the valid rounds. */
+  /** Median over the valid rounds of each round's error rate. */
   readonly errorRate: number
   /** Merged µs histogram of the valid rounds. */
   readonly histogram: string

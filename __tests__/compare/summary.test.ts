@@ -1,0 +1,88 @@
+// One number per metric everywhere: the table, the thresholds, the comparison and the chart all show
+// the median over valid rounds of each round's value; and a drift across rounds is said out loud.
+import { describe, expect, it } from 'vitest'
+import { syntheticEntry, syntheticResults } from '../../__fixtures__/results/build.js'
+import { compare } from '../../src/compare/compare.js'
+import { checkResults } from '../../src/compare/thresholds.js'
+import { summariseEntry } from '../../src/load/assess.js'
+import { createHistogram, encodeHistogram } from '../../src/load/histogram.js'
+import type { EntryResult, Results, RoundResult } from '../../src/results/format.js'
+import { renderMarkdown } from '../../src/report/markdown.js'
+import { resultsTable } from '../../src/report/terminal.js'
+import { renderText } from '../../src/report/text.js'
+
+/** A copy of a round whose histogram holds `count` responses of `latencyUs`, as a busier round would. */
+function withHistogram(round: RoundResult, latencyUs: number, count: number): RoundResult {
+  const histogram = createHistogram()
+  histogram.recordValueWithCount(latencyUs, count)
+  const encoded = encodeHistogram(histogram)
+  histogram.destroy()
+  return { ...round, histogram: encoded }
+}
+
+/**
+ * Four quick rounds of 1 ms and one round of 5 ms that made a hundred times more requests: the merged
+ * histogram says p50 = 5 ms, the median over rounds (what is compared) 1 ms.
+ */
+function lopsided(): EntryResult {
+  const entry = syntheticEntry({
+    scenario: 'search',
+    rps: [1000, 1000, 1000, 1000, 1000],
+    p50Us: [1000, 1000, 1000, 1000, 5000],
+    p99Us: [1000, 1000, 1000, 1000, 5000],
+    thresholds: [{ metric: 'p50', bound: 'max', limit: 2000, severity: 'fail' }],
+  })
+  const rounds = entry.rounds.map((r, i) => (i === 4 ? withHistogram(r, 5000, 100_000) : withHistogram(r, 1000, 1000)))
+  return summariseEntry(entry, rounds)
+}
+
+function results(entries: readonly EntryResult[], sha: string): Results {
+  return { ...syntheticResults([], { sha }), entries }
+}
+
+describe('one number per metric', () => {
+  it('summarises latency as the median over rounds of each round’s percentile, not the merged histogram', () => {
+    const entry = lopsided()
+    expect(entry.latencyUs.p50).toBe(1000)
+    expect(entry.latencyUs.p99).toBe(1000)
+  })
+
+  it('checks thresholds, prints the table and compares with that same number', () => {
+    const head = results([lopsided()], 'head')
+    expect(checkResults(head)).toEqual([])
+    expect(resultsTable(head)).toMatch(/\| search +\| +10 conn \| +1,000 \| +1\.000 ms \| +1\.000 ms \|/)
+    const comparison = compare(results([lopsided()], 'base'), head)
+    const [entry] = comparison.entries
+    expect(entry?.metrics.find((m) => m.metric === 'p50')?.head).toBe(1000)
+    expect(entry?.percentiles?.head.p50).toBe(1000)
+  })
+
+  it('recomputes the number for a results file whose summary came from the merged histogram', () => {
+    const entry = lopsided()
+    const old = { ...entry, latencyUs: { ...entry.latencyUs, p50: 5000, p99: 5000 } }
+    expect(checkResults(results([old], 'old'))).toEqual([])
+    expect(compare(results([old], 'base'), results([old], 'head')).entries[0]?.percentiles?.head.p50).toBe(1000)
+  })
+})
+
+describe('a drift across rounds', () => {
+  const growing = syntheticEntry({ scenario: 'list', rps: [230, 120, 80, 55, 43], p50Us: [42_000, 81_000, 127_000, 180_000, 232_000] })
+  const steady = syntheticEntry({ scenario: 'steady', rps: [1000, 990, 1010, 1005, 995], p50Us: [1000, 1020, 990, 1010, 1000] })
+  const note = "list @ 10 conn: p50 rose across rounds: 42.00 ms → 232.0 ms; the app's state may grow during the run"
+
+  it('is a note in the terminal table of the run', () => {
+    const table = resultsTable(results([growing, steady], 'head'))
+    expect(table).toContain("p50 rose across rounds: 42.00 ms → 232.0 ms; the app's state may grow during the run")
+    expect(table.split('\n').find((l) => l.includes('steady'))).not.toContain('across rounds')
+  })
+
+  it('is a warning in the comment and the text report, with or without a baseline', () => {
+    const head = results([growing, steady], 'head')
+    const base = results([syntheticEntry({ scenario: 'list', rps: [230, 231, 229, 230, 230], p50Us: [42_000, 42_100, 41_900, 42_000, 42_050] }), steady], 'base')
+    for (const comparison of [compare(base, head), compare(undefined, head)]) {
+      expect(comparison.entries.filter((e) => e.trend !== undefined).map((e) => e.key)).toEqual(['list @ 10 conn'])
+      expect(renderMarkdown(comparison)).toContain(`> [!WARNING]\n> ${note}.`)
+      expect(renderText(comparison)).toContain(`WARNING  ${note}.`)
+    }
+  })
+})

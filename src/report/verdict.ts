@@ -1,0 +1,48 @@
+// The last line of `cannonade run`: pass, warn or fail in one sentence, so a run that went well says
+// so as plainly as one that did not. Pure: data in, string out.
+import type { Comparison } from '../compare/types.js'
+import type { Violation } from '../compare/thresholds.js'
+import type { Severity } from '../config/plan.js'
+import { clip, headline, plural } from './rows.js'
+
+/** The mark a terminal row or verdict gets: ✗ fails the run, ⚠ warns, ✓ passes. */
+export const MARK = { fail: '✗', warn: '⚠', pass: '✓' } as const
+
+// A verdict line names the first few findings; the lines above it list them all.
+const NAMED = 2
+const MAX_MESSAGE = 200
+
+/** The worst severity among an entry's violations, or undefined when it has none. */
+export function worstSeverity(violations: readonly Violation[]): Severity | undefined {
+  if (violations.some((v) => v.severity === 'fail')) return 'fail'
+  return violations.length > 0 ? 'warn' : undefined
+}
+
+function named(violations: readonly Violation[]): string {
+  const shown = violations.slice(0, NAMED).map((v) => clip(v.message, MAX_MESSAGE))
+  const more = violations.length - shown.length
+  return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`
+}
+
+/**
+ * The verdict of a run checked against its absolute thresholds only:
+ * `✓ pass: 4 entries, no threshold violated`, `⚠ warn: 1 threshold warning (…)`,
+ * `✗ fail: 2 threshold violations (…)`.
+ */
+export function thresholdVerdictLine(entries: number, violations: readonly Violation[]): string {
+  const failing = violations.filter((v) => v.severity === 'fail')
+  const warning = violations.filter((v) => v.severity === 'warn')
+  if (failing.length > 0) {
+    const warnings = warning.length > 0 ? `, ${plural(warning.length, 'warning')}` : ''
+    return `${MARK.fail} fail: ${plural(failing.length, 'threshold violation')}${warnings} (${named(failing)})`
+  }
+  if (warning.length > 0) return `${MARK.warn} warn: ${plural(warning.length, 'threshold warning')} (${named(warning)})`
+  return `${MARK.pass} pass: ${plural(entries, 'entry', 'entries')}, no threshold violated`
+}
+
+/** The verdict of a run compared with a baseline, in the words of the report's headline. */
+export function comparisonVerdictLine(comparison: Comparison): string {
+  const head = headline(comparison)
+  const title = head.title.replace(/^Cannonade: /, '')
+  return `${MARK[head.outcome]} ${head.outcome}: ${title} — ${head.sentence}`
+}
