@@ -44886,11 +44886,14 @@ function medianLatency(rounds) {
   const used = usedRounds(rounds);
   if (used.length === 0) return void 0;
   const at = (metric) => median(used.map((r) => r.latencyUs[metric]));
-  return { p50: at("p50"), p90: at("p90"), p95: at("p95"), p99: at("p99"), p999: at("p999"), mean: at("mean"), max: at("max") };
+  const max2 = Math.max(...used.map((r) => r.latencyUs.max));
+  return { p50: at("p50"), p90: at("p90"), p95: at("p95"), p99: at("p99"), p999: at("p999"), mean: at("mean"), max: max2 };
 }
-function medianErrorRate(rounds) {
+function pooledErrorRate(rounds) {
   const used = usedRounds(rounds);
-  return used.length === 0 ? 0 : median(used.map((r) => r.errorRate));
+  const requests = used.reduce((sum, r) => sum + r.requests, 0);
+  if (requests === 0) return used.length === 0 ? 0 : median(used.map((r) => r.errorRate));
+  return used.reduce((sum, r) => sum + r.errorRate * r.requests, 0) / requests;
 }
 function entryLatency(entry) {
   return medianLatency(entry.rounds) ?? entry.latencyUs;
@@ -44958,7 +44961,7 @@ function entryValue(entry, metric) {
     case "rps":
       return entry.rps;
     case "errorRate":
-      return medianErrorRate(entry.rounds);
+      return pooledErrorRate(entry.rounds);
     case "cpu":
       return entry.server?.cpuPercent;
     case "rss":
@@ -46765,7 +46768,7 @@ function summariseEntry(identity, rounds) {
     rounds,
     rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),
     latencyUs: medianLatency(used) ?? summarise(merged),
-    errorRate: round6(medianErrorRate(used)),
+    errorRate: round6(pooledErrorRate(used)),
     histogram: encodeHistogram(merged),
     ...server === void 0 ? {} : { server },
     validRounds: valid.length,
@@ -46863,7 +46866,7 @@ function resultsTable(results, violations = []) {
     formatRps(e.rps),
     formatLatencyUs(entryLatency(e).p50),
     formatLatencyUs(entryLatency(e).p99),
-    formatFraction(medianErrorRate(e.rounds)),
+    formatFraction(pooledErrorRate(e.rounds)),
     e.server === void 0 ? "-" : `${e.server.cpuPercent.toFixed(0)} %`,
     e.server === void 0 ? "-" : formatBytes(e.server.rssMaxBytes),
     `${e.validRounds}/${e.rounds.length}`,

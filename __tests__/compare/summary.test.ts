@@ -86,3 +86,29 @@ describe('a drift across rounds', () => {
     }
   })
 })
+
+describe('the error rate', () => {
+  it('is the failed share of all requests, so two bad rounds of five break a 1 % limit', () => {
+    const entry = syntheticEntry({
+      scenario: 'checkout',
+      rps: [1000, 1000, 1000, 1000, 1000],
+      p50Us: [1000, 1000, 1000, 1000, 1000],
+      p99Us: [2000, 2000, 2000, 2000, 2000],
+      errorRate: [0.08, 0, 0.08, 0, 0],
+      thresholds: [{ metric: 'errorRate', bound: 'max', limit: 0.01, severity: 'fail' }],
+    })
+    const summarised = summariseEntry(entry, entry.rounds)
+    expect(summarised.errorRate).toBeCloseTo(0.032, 6)
+    const violations = checkResults(results([summarised], 'c'.repeat(40)))
+    expect(violations.map((v) => v.metric)).toEqual(['errorRate'])
+    expect(resultsTable(results([summarised], 'c'.repeat(40)))).toContain('3.2 %')
+  })
+})
+
+describe('the slowest response', () => {
+  it('is the slowest of all rounds, so one stall breaks a max limit', () => {
+    const entry = syntheticEntry({ scenario: 'home', rps: [1000, 1000, 1000], p50Us: [1000, 1000, 1000], p99Us: [2000, 2000, 2000] })
+    const rounds = entry.rounds.map((r, i) => ({ ...r, latencyUs: { ...r.latencyUs, max: i === 1 ? 900_000 : 3000 } }))
+    expect(summariseEntry(entry, rounds).latencyUs.max).toBe(900_000)
+  })
+})

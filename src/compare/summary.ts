@@ -23,13 +23,21 @@ export function medianLatency(rounds: readonly RoundResult[]): LatencySummary | 
   const used = usedRounds(rounds)
   if (used.length === 0) return undefined
   const at = (metric: LatencyMetric): number => median(used.map((r) => r.latencyUs[metric]))
-  return { p50: at('p50'), p90: at('p90'), p95: at('p95'), p99: at('p99'), p999: at('p999'), mean: at('mean'), max: at('max') }
+  // `max` promises that no response was slower: the slowest of all rounds, not a typical round's slowest.
+  const max = Math.max(...used.map((r) => r.latencyUs.max))
+  return { p50: at('p50'), p90: at('p90'), p95: at('p95'), p99: at('p99'), p999: at('p999'), mean: at('mean'), max }
 }
 
-/** The error rate as the median of the rounds' error rates; 0 for no rounds. */
-export function medianErrorRate(rounds: readonly RoundResult[]): number {
+/**
+ * The error rate as the failed share of all requests of the rounds. An error-rate limit is a promise
+ * about requests, not rounds: a median over rounds would let two bad rounds out of five pass unseen.
+ * The comparison with a baseline still tests the rounds' own rates (the unit of replication).
+ */
+export function pooledErrorRate(rounds: readonly RoundResult[]): number {
   const used = usedRounds(rounds)
-  return used.length === 0 ? 0 : median(used.map((r) => r.errorRate))
+  const requests = used.reduce((sum, r) => sum + r.requests, 0)
+  if (requests === 0) return used.length === 0 ? 0 : median(used.map((r) => r.errorRate))
+  return used.reduce((sum, r) => sum + r.errorRate * r.requests, 0) / requests
 }
 
 /**

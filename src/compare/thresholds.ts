@@ -3,7 +3,7 @@ import type { AbsoluteThreshold, MetricName, Severity } from '../config/plan.js'
 import { isLatencyMetric } from '../config/plan.js'
 import type { EntryResult } from '../results/format.js'
 import { formatMetric } from '../report/format.js'
-import { entryLatency, medianErrorRate } from './summary.js'
+import { entryLatency, pooledErrorRate } from './summary.js'
 
 /** A threshold an entry did not meet. */
 export interface Violation {
@@ -27,7 +27,7 @@ export function entryValue(entry: EntryResult, metric: MetricName): number | und
     case 'rps':
       return entry.rps
     case 'errorRate':
-      return medianErrorRate(entry.rounds)
+      return pooledErrorRate(entry.rounds)
     case 'cpu':
       return entry.server?.cpuPercent
     case 'rss':

@@ -2,7 +2,7 @@
 // are summed up from its valid rounds only.
 import type { LoadLevel, ValidityRules } from '../config/plan.js'
 import { median } from '../compare/stats.js'
-import { medianErrorRate, medianLatency } from '../compare/summary.js'
+import { pooledErrorRate, medianLatency } from '../compare/summary.js'
 import type { WindowUsage } from '../app/monitor.js'
 import type { EntryResult, RoundResult, ServerRound, ServerSummary } from '../results/format.js'
 import { encodeHistogram, mergeHistograms, summarise } from './histogram.js'
@@ -124,7 +124,7 @@ export function summariseEntry(
     rounds,
     rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),
     latencyUs: medianLatency(used) ?? summarise(merged),
-    errorRate: round6(medianErrorRate(used)),
+    errorRate: round6(pooledErrorRate(used)),
     histogram: encodeHistogram(merged),
     ...(server === undefined ? {} : { server }),
     validRounds: valid.length,

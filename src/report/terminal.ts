@@ -1,7 +1,7 @@
 // Plain-text renderings for a terminal or a CI log. Pure: data in, string out.
 import { markdownTable } from 'markdown-table'
 import type { Violation } from '../compare/thresholds.js'
-import { entryLatency, entryTrend, medianErrorRate } from '../compare/summary.js'
+import { entryLatency, entryTrend, pooledErrorRate } from '../compare/summary.js'
 import { levelLabel } from '../config/summary.js'
 import type { RoundEvent } from '../load/schedule.js'
 import type { EntryResult, Results } from '../results/format.js'
@@ -37,7 +37,7 @@ export function resultsTable(results: Results, violations: readonly Violation[] 
     formatRps(e.rps),
     formatLatencyUs(entryLatency(e).p50),
     formatLatencyUs(entryLatency(e).p99),
-    formatFraction(medianErrorRate(e.rounds)),
+    formatFraction(pooledErrorRate(e.rounds)),
     e.server === undefined ? '-' : `${e.server.cpuPercent.toFixed(0)} %`,
     e.server === undefined ? '-' : formatBytes(e.server.rssMaxBytes),
     `${e.validRounds}/${e.rounds.length}`,
