@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { Command } from './cli/command.js'
 import { commands } from './cli/commands.js'
-import { errorMessage, exitCodeOf, EXIT, InputError } from './errors.js'
+import { errorMessage, exitCodeOf, EXIT, failureText, InputError } from './errors.js'
 import { VERSION } from './version.js'
 
 const USAGE = `Usage: cannonade <command> [options]
@@ -47,7 +47,7 @@ try {
   process.exitCode = await main(process.argv.slice(2))
 } catch (error) {
   // Input problems are already one self-explaining line each (file:line:col: field: what).
-  const text = error instanceof InputError ? error.message : `cannonade: ${errorMessage(error)}`
+  const text = error instanceof InputError ? error.message : `cannonade: ${failureText(error)}`
   process.stderr.write(`${text}\n`)
   process.exitCode = exitCodeOf(error)
 }

@@ -1,7 +1,8 @@
 // The action's inputs and outputs: names in one place, read and checked once at the start of run().
 import * as core from '@actions/core'
 import { parseShard, type Shard } from '../config/overrides.js'
-import { parseDurationMs } from '../config/units.js'
+import { MAX_MS } from '../config/load.js'
+import { formatDurationMs, parseDurationMs } from '../config/units.js'
 import { InputError } from '../errors.js'
 
 /** Input names as action.yml declares them. */
@@ -96,7 +97,9 @@ export function getInputs(): Inputs {
     } catch {
       durationMs = 0
     }
-    if (durationMs <= 0) throw new InputError([`input 'duration': must be a duration like 500ms, 5s or 1m, got "${durationText}"`])
+    if (durationMs <= 0 || durationMs > MAX_MS.duration) {
+      throw new InputError([`input 'duration': must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(MAX_MS.duration)}, got "${durationText}"`])
+    }
   }
   const shardText = core.getInput(INPUT.shard).trim()
   const shard = shardText === '' ? undefined : parseShard(shardText, `input '${INPUT.shard}'`)

@@ -24,6 +24,7 @@ export async function loadConfig(inputs: Inputs): Promise<Plan> {
     ...(inputs.durationMs === undefined ? {} : { durationMs: inputs.durationMs }),
     ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
   })
+  for (const warning of plan.warnings) core.warning(warning)
   core.info(describePlan(plan))
   return plan
 }

@@ -13,7 +13,7 @@ export const mergeCommand: Command = {
   --out FILE   where the merged results go (default: cannonade-results/results.json)
 
 Entries measured in several files keep all their rounds; histograms are merged losslessly.
-Exit codes: 0 merged, 2 unreadable files or files of different suites or configs.`,
+Exit codes: 0 merged, 2 unreadable files or files of different suites or configs, 4 an internal error.`,
   options: { out: { type: 'string', short: 'o' } },
   async run(flags, positionals) {
     if (positionals.length === 0) throw new InputError([`merge needs at least one results file\n\n${mergeCommand.usage}`])

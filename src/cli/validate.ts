@@ -10,10 +10,13 @@ export const validateCommand: Command = {
 
   --config FILE   the config file (default: cannonade.yml)
 
-Prints "ok" and a summary of the plan, or one line per problem (exit code 2).`,
+Prints "ok" and a summary of the plan, or one line per problem (exit code 2). Settings that are
+allowed but probably not meant (an app started here and measured elsewhere, readiness and load on
+different ports) are printed as warnings.`,
   options: { config: { type: 'string', short: 'c' } },
   async run(flags) {
     const plan = await loadPlan(stringFlag(flags, 'config', 'cannonade.yml'))
+    for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`)
     process.stdout.write(`ok\n${describePlan(plan)}\n`)
     return EXIT.ok
   },
