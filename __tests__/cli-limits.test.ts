@@ -67,6 +67,13 @@ describe('limits in the config', () => {
     expect(result.code).toBe(2)
   })
 
+  it('refuses an --out directory it cannot write before measuring', async () => {
+    const file = await config('out.yml', ['baseUrl: http://127.0.0.1:1', 'scenarios: [{ name: a, path: / }]'])
+    const result = await cli(['run', '--config', file, '--out', path.join(file, 'results')])
+    expect(result.stderr).toContain(`--out: cannot write results to ${path.join(file, 'results')}: `)
+    expect(result.code).toBe(2)
+  })
+
   it('refuses a YAML alias bomb as bad input (exit 2), naming the file', async () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]']
     for (const [i, name] of [...'bcdefghij'].entries()) lines.push(`${name}: &${name} [${Array(9).fill(`*${'abcdefghij'[i] ?? 'a'}`).join(', ')}]`)

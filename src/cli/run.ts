@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { compare, undecided } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
@@ -6,7 +7,7 @@ import { loadPlan, MAX_MS } from '../config/load.js'
 import { applyOverrides, parseShard } from '../config/overrides.js'
 import { describePlan } from '../config/summary.js'
 import { formatDurationMs, parseDurationMs } from '../config/units.js'
-import { EXIT, InputError } from '../errors.js'
+import { errorMessage, EXIT, InputError } from '../errors.js'
 import { measure } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
 import type { Results } from '../results/format.js'
@@ -73,6 +74,13 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...(shard === undefined ? {} : { shard }),
     })
     const outDir = path.resolve(stringFlag(flags, 'out', 'cannonade-results'))
+    // Found out now rather than when the results are written, after minutes of measuring.
+    try {
+      await mkdir(outDir, { recursive: true })
+      await access(outDir, constants.W_OK)
+    } catch (error) {
+      throw new InputError([`--out: cannot write results to ${outDir}: ${errorMessage(error)}`])
+    }
     const baselineFile = optionalString(flags, 'baseline')
     const baseline = baselineFile === undefined ? undefined : await readResults(baselineFile)
     for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`)
