@@ -45,12 +45,8 @@ export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void
   // The artifact comes from code we do not trust: it may name any pull request. Comment only on the
   // one whose head is the commit that run measured.
   const { data: pr } = await octokit.rest.pulls.get({ owner: ctx.owner, repo: ctx.repo, pull_number: handoff.pullRequest })
-  if (pr.head.sha !== trigger.headSha || handoff.headSha !== trigger.headSha) {
-    throw new Error(
-      `the artifact of run ${trigger.id} names pull request #${handoff.pullRequest}, whose head ${pr.head.sha.slice(0, 7)} ` +
-        `is not the commit that run measured (${trigger.headSha.slice(0, 7)}); not commenting`,
-    )
-  }
+  const mismatch = headMismatch({ runId: trigger.id, pullRequest: handoff.pullRequest, prHead: pr.head.sha, handoffHead: handoff.headSha, measured: trigger.headSha })
+  if (mismatch !== undefined) throw new Error(mismatch)
   const results = await readResults(path.join(dir, 'results.json'))
   const baseResults = path.join(dir, BASE_RESULTS_FILE)
   const baseline: ResolvedBaseline = existsSync(baseResults)
@@ -66,4 +62,20 @@ export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void
   const result = await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: handoff.pullRequest }, marker, body)
   core.info(`comment ${result.action} on #${handoff.pullRequest}: ${result.url}`)
   core.setOutput(OUTPUT.commentUrl, result.url)
+}
+
+/**
+ * Why the pull request an artifact names is not the one its run measured, or undefined when it is.
+ * SHAs are compared case-insensitively: the hand-off file is the fork's own and hex has two spellings.
+ */
+export function headMismatch(at: { runId: number; pullRequest: number; prHead: string; handoffHead: string; measured: string }): string | undefined {
+  const same = (sha: string): boolean => sha.toLowerCase() === at.measured.toLowerCase()
+  const short = (sha: string): string => sha.slice(0, 12)
+  if (!same(at.prHead)) {
+    return `the artifact of run ${at.runId} names pull request #${at.pullRequest}, whose head ${short(at.prHead)} is not the commit that run measured (${short(at.measured)}); not commenting`
+  }
+  if (!same(at.handoffHead)) {
+    return `the artifact of run ${at.runId} says it measured ${short(at.handoffHead)} for pull request #${at.pullRequest}, which is not the commit that run measured (${short(at.measured)}); not commenting`
+  }
+  return undefined
 }

@@ -77,6 +77,22 @@ function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: 
   return match
 }
 
+// The characters @actions/artifact refuses in an artifact name (upload/path-and-artifact-name-validation),
+// checked before measuring rather than at upload, minutes later. `..` is refused too: the name also
+// becomes part of paths (shard artifacts, downloads).
+const ARTIFACT_NAME_FORBIDDEN = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/']
+
+function artifactName(): string {
+  const name = core.getInput(INPUT.artifactName).trim()
+  const bad = ARTIFACT_NAME_FORBIDDEN.find((c) => name.includes(c)) ?? (name.includes('..') ? '..' : undefined)
+  if (bad !== undefined) {
+    throw new InputError([
+      `input '${INPUT.artifactName}': must not contain ${JSON.stringify(bad)} (artifact names cannot hold / \\ : * ? " < > | or ..), got ${JSON.stringify(name)}`,
+    ])
+  }
+  return name
+}
+
 /** Reads and checks every input; throws InputError naming the input for a bad value. */
 export function getInputs(): Inputs {
   const baselineText = core.getInput(INPUT.baseline).trim() || 'auto'
@@ -110,7 +126,7 @@ export function getInputs(): Inputs {
     baseline,
     baselineBranch: core.getInput(INPUT.baselineBranch).trim(),
     baselineBuild: core.getInput(INPUT.baselineBuild).trim(),
-    artifactName: core.getInput(INPUT.artifactName).trim(),
+    artifactName: artifactName(),
     comment: oneOf(INPUT.comment, ['auto', 'always', 'on-change', 'never'] as const, 'auto'),
     failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'never'] as const, 'fail'),
     mode: oneOf(INPUT.mode, ['run', 'comment', 'merge'] as const, 'run'),
