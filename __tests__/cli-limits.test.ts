@@ -21,9 +21,18 @@ http.createServer((req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1')
 `
 
+// The same over TLS, with the self-signed certificate of __fixtures__/tls.
+const TLS_APP = `import https from 'node:https'
+import { readFileSync } from 'node:fs'
+const tls = ${JSON.stringify(path.resolve('__fixtures__/tls'))}
+https.createServer({ key: readFileSync(tls + '/key.pem'), cert: readFileSync(tls + '/cert.pem') }, (req, res) => res.end('{"ok":true}'))
+  .listen(Number(process.env.PORT), '127.0.0.1')
+`
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-limits-'))
   await writeFile(path.join(dir, 'fixed.mjs'), FIXED_APP)
+  await writeFile(path.join(dir, 'tls.mjs'), TLS_APP)
 })
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
@@ -153,6 +162,25 @@ describe('rounds at the limits', () => {
     const result = await cli(['run', '--config', file, '--out', path.join(dir, '500'), '--quick'])
     expect(result.stdout).toContain('broken @ 1 conn: no valid round (every response was HTTP 500: the app answered, with errors — it is failing, not slow)')
     expect(result.code).toBe(1)
+  })
+
+  it('waits for an https ready URL over TLS and measures the app', async () => {
+    const port = await freePort()
+    const file = await config('tls.yml', [
+      'app:',
+      '  command: node tls.mjs',
+      `  cwd: ${JSON.stringify(dir)}`,
+      `  env: { PORT: "${port}" }`,
+      `  ready: https://127.0.0.1:${port}/health`,
+      '  readyTimeout: 3s',
+      `baseUrl: https://127.0.0.1:${port}`,
+      'defaults: { connections: 1 }',
+      'scenarios: [{ name: secure, path: / }]',
+    ])
+    const result = await cli(['run', '--config', file, '--out', path.join(dir, 'tls'), '--quick'])
+    expect(result.stderr).toContain('app ready after')
+    expect(result.stdout).toMatch(/\| secure +\| +1 conn \|/)
+    expect(result.code).toBe(0)
   })
 
   it('exits 3 before any round when an external baseUrl does not answer', async () => {
