@@ -125,9 +125,11 @@ describe('rounds at the limits', () => {
     expect(users?.validRounds).toBe(1)
     expect(users?.rounds[0]?.timeouts).toBe(0)
     // /delay answers after 20 ms: with the timeout rounded up to autocannon's 1 s minimum, none would time out.
-    expect(delayed?.rounds[0]?.timeouts).toBeGreaterThan(0)
-    expect(delayed?.rounds[0]?.ok).toBe(0)
-    expect(result.stdout).toContain('delayed @ 2 conn: no valid round (no response: every request timed out)')
+    // (A busy machine can fire a timer late and let the odd response through.)
+    const timedOut = delayed?.rounds[0]?.timeouts ?? 0
+    expect(timedOut).toBeGreaterThan(5 * (delayed?.rounds[0]?.ok ?? 0))
+    expect(delayed?.validRounds).toBe(0)
+    expect(result.stdout).toContain('delayed @ 2 conn: no valid round (')
     expect(result.code).toBe(1)
   })
 
@@ -181,6 +183,21 @@ describe('rounds at the limits', () => {
     expect(result.stderr).toContain('app ready after')
     expect(result.stdout).toMatch(/\| secure +\| +1 conn \|/)
     expect(result.code).toBe(0)
+  })
+
+  it('prints scenario names to the terminal without their control and bidi characters', async () => {
+    const port = await freePort()
+    const file = await config('names.yml', [
+      ...(await demoApp(port)),
+      `baseUrl: http://127.0.0.1:${port}`,
+      'defaults: { connections: 1 }',
+      'scenarios: [{ name: "users\\e[2J\\e]0;pwned\\a\\u202Egnp.exe", path: /users, thresholds: { p50: { max: 0.001ms } } }]',
+    ])
+    const result = await cli(['run', '--config', file, '--out', path.join(dir, 'names'), '--quick'])
+    expect(result.code).toBe(1)
+    const printed = result.stdout + result.stderr
+    expect(printed).toContain('users[2J]0;pwnedgnp.exe @ 1 conn')
+    expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/)
   })
 
   it('exits 3 before any round when an external baseUrl does not answer', async () => {

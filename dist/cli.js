@@ -46732,7 +46732,7 @@ function flags(entry) {
 function resultsTable(results) {
   const header = ["scenario", "load", "req/s", "p50", "p99", "errors", "server CPU", "peak RSS", "rounds", "notes"];
   const rows = results.entries.map((e) => [
-    e.scenario,
+    plain(e.scenario),
     levelLabel(e),
     formatRps(e.rps),
     formatLatencyUs(e.latencyUs.p50),
@@ -46741,7 +46741,7 @@ function resultsTable(results) {
     e.server === void 0 ? "-" : `${e.server.cpuPercent.toFixed(0)} %`,
     e.server === void 0 ? "-" : formatBytes(e.server.rssMaxBytes),
     `${e.validRounds}/${e.rounds.length}`,
-    flags(e)
+    plain(flags(e))
   ]);
   return markdownTable([header, ...rows], { align: ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
 }
@@ -46750,10 +46750,13 @@ function roundLine(event) {
   const side = event.side === void 0 ? "" : `${event.side} `;
   const status = result.valid ? "" : `  INVALID: ${result.problems.join("; ")}`;
   const cpu = result.server === void 0 ? "" : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`;
-  return `[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`;
+  return plain(`[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`);
 }
 function violationLines(violations) {
-  return violations.map((v) => `${v.severity === "fail" ? "FAIL" : "WARN"}  ${v.message}`).join("\n");
+  return violations.map((v) => plain(`${v.severity === "fail" ? "FAIL" : "WARN"}  ${v.message}`)).join("\n");
+}
+function planText(plan) {
+  return describePlan(plan).split("\n").map((line) => plain(line)).join("\n");
 }
 
 // src/cli/merge.ts
@@ -54580,7 +54583,18 @@ import path6 from "node:path";
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 var TICK_MS = 10;
-var PAGE_BYTES = 4096;
+var pageBytes;
+function pageSizeBytes() {
+  if (pageBytes === void 0) {
+    try {
+      const answer = Number(execFileSync("getconf", ["PAGESIZE"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+      pageBytes = Number.isInteger(answer) && answer > 0 ? answer : 4096;
+    } catch {
+      pageBytes = 4096;
+    }
+  }
+  return pageBytes;
+}
 function groupStats(pgid) {
   const members = [];
   for (const name of readdirSync("/proc")) {
@@ -54599,9 +54613,10 @@ function groupStats(pgid) {
 function readLinux(pgid) {
   let cpuMs = 0;
   let rssBytes = 0;
+  const page = pageSizeBytes();
   for (const fields of groupStats(pgid)) {
     cpuMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-    rssBytes += Number(fields[21]) * PAGE_BYTES;
+    rssBytes += Number(fields[21]) * page;
   }
   return { cpuMs, rssBytes };
 }
@@ -54642,6 +54657,7 @@ var GroupMonitor = class {
   constructor(pgid, intervalMs = 100) {
     this.pgid = pgid;
     this.intervalMs = intervalMs;
+    if (process.platform === "linux") pageSizeBytes();
   }
   pgid;
   intervalMs;
@@ -55253,9 +55269,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     }
     const baselineFile = optionalString(flags2, "baseline");
     const baseline = baselineFile === void 0 ? void 0 : await readResults(baselineFile);
-    for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}
+    for (const warning of plan.warnings) process.stderr.write(`warning: ${plain(warning)}
 `);
-    process.stderr.write(`${describePlan(plan)}
+    process.stderr.write(`${planText(plan)}
 `);
     const progress = progressPrinter(process.stderr);
     const { results, failure } = await measure(plan, {
@@ -55308,10 +55324,10 @@ different ports) are printed as warnings.`,
   options: { config: { type: "string", short: "c" } },
   async run(flags2) {
     const plan = await loadPlan(stringFlag(flags2, "config", "cannonade.yml"));
-    for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}
+    for (const warning of plan.warnings) process.stderr.write(`warning: ${plain(warning)}
 `);
     process.stdout.write(`ok
-${describePlan(plan)}
+${planText(plan)}
 `);
     return EXIT.ok;
   }
@@ -55369,7 +55385,7 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   const text = error instanceof InputError ? error.message : `cannonade: ${failureText(error)}`;
-  process.stderr.write(`${text}
+  process.stderr.write(`${text.split("\n").map((line) => plain(line)).join("\n")}
 `);
   process.exitCode = exitCodeOf(error);
 }

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { Command } from './cli/command.js'
 import { commands } from './cli/commands.js'
 import { errorMessage, exitCodeOf, EXIT, failureText, InputError } from './errors.js'
+import { plain } from './report/text.js'
 import { VERSION } from './version.js'
 
 const USAGE = `Usage: cannonade <command> [options]
@@ -48,6 +49,7 @@ try {
 } catch (error) {
   // Input problems are already one self-explaining line each (file:line:col: field: what).
   const text = error instanceof InputError ? error.message : `cannonade: ${failureText(error)}`
-  process.stderr.write(`${text}\n`)
+  // Messages quote names and values from the config: printed line by line without control characters.
+  process.stderr.write(`${text.split('\n').map((line) => plain(line)).join('\n')}\n`)
   process.exitCode = exitCodeOf(error)
 }

@@ -5,7 +5,6 @@ import { compare, undecided } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
 import { loadPlan, MAX_MS } from '../config/load.js'
 import { applyOverrides, parseShard } from '../config/overrides.js'
-import { describePlan } from '../config/summary.js'
 import { formatDurationMs, parseDurationMs } from '../config/units.js'
 import { errorMessage, EXIT, InputError } from '../errors.js'
 import { measure } from '../load/schedule.js'
@@ -13,8 +12,8 @@ import { gitInfo } from '../results/git.js'
 import type { Results } from '../results/format.js'
 import { readResults, writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
-import { renderText } from '../report/text.js'
-import { resultsTable, violationLines } from '../report/terminal.js'
+import { plain, renderText } from '../report/text.js'
+import { planText, resultsTable, violationLines } from '../report/terminal.js'
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
 import { progressPrinter } from './progress.js'
 
@@ -83,8 +82,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     }
     const baselineFile = optionalString(flags, 'baseline')
     const baseline = baselineFile === undefined ? undefined : await readResults(baselineFile)
-    for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`)
-    process.stderr.write(`${describePlan(plan)}\n`)
+    for (const warning of plan.warnings) process.stderr.write(`warning: ${plain(warning)}\n`)
+    process.stderr.write(`${planText(plan)}\n`)
     const progress = progressPrinter(process.stderr)
       const { results, failure } = await measure(plan, {
       outDir,

@@ -1,6 +1,7 @@
 import { loadPlan } from '../config/load.js'
-import { describePlan } from '../config/summary.js'
 import { EXIT } from '../errors.js'
+import { planText } from '../report/terminal.js'
+import { plain } from '../report/text.js'
 import { stringFlag, type Command } from './command.js'
 
 /** `cannonade validate`: checks a config file and says what it would run. */
@@ -16,8 +17,8 @@ different ports) are printed as warnings.`,
   options: { config: { type: 'string', short: 'c' } },
   async run(flags) {
     const plan = await loadPlan(stringFlag(flags, 'config', 'cannonade.yml'))
-    for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`)
-    process.stdout.write(`ok\n${describePlan(plan)}\n`)
+    for (const warning of plan.warnings) process.stderr.write(`warning: ${plain(warning)}\n`)
+    process.stdout.write(`ok\n${planText(plan)}\n`)
     return EXIT.ok
   },
 }

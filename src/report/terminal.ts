@@ -1,10 +1,12 @@
 // Plain-text renderings for a terminal or a CI log. Pure: data in, string out.
 import { markdownTable } from 'markdown-table'
 import type { Violation } from '../compare/thresholds.js'
-import { levelLabel } from '../config/summary.js'
+import type { Plan } from '../config/plan.js'
+import { describePlan, levelLabel } from '../config/summary.js'
 import type { RoundEvent } from '../load/schedule.js'
 import type { EntryResult, Results } from '../results/format.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './format.js'
+import { plain } from './text.js'
 
 function flags(entry: EntryResult): string {
   const notes: string[] = []
@@ -17,7 +19,7 @@ function flags(entry: EntryResult): string {
 export function resultsTable(results: Results): string {
   const header = ['scenario', 'load', 'req/s', 'p50', 'p99', 'errors', 'server CPU', 'peak RSS', 'rounds', 'notes']
   const rows = results.entries.map((e) => [
-    e.scenario,
+    plain(e.scenario),
     levelLabel(e),
     formatRps(e.rps),
     formatLatencyUs(e.latencyUs.p50),
@@ -26,7 +28,7 @@ export function resultsTable(results: Results): string {
     e.server === undefined ? '-' : `${e.server.cpuPercent.toFixed(0)} %`,
     e.server === undefined ? '-' : formatBytes(e.server.rssMaxBytes),
     `${e.validRounds}/${e.rounds.length}`,
-    flags(e),
+    plain(flags(e)),
   ])
   return markdownTable([header, ...rows], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] })
 }
@@ -37,10 +39,18 @@ export function roundLine(event: RoundEvent): string {
   const side = event.side === undefined ? '' : `${event.side} `
   const status = result.valid ? '' : `  INVALID: ${result.problems.join('; ')}`
   const cpu = result.server === undefined ? '' : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`
-  return `[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`
+  return plain(`[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`)
 }
 
 /** The violated thresholds, one per line, marked by severity. */
 export function violationLines(violations: readonly Violation[]): string {
-  return violations.map((v) => `${v.severity === 'fail' ? 'FAIL' : 'WARN'}  ${v.message}`).join('\n')
+  return violations.map((v) => plain(`${v.severity === 'fail' ? 'FAIL' : 'WARN'}  ${v.message}`)).join('\n')
+}
+
+/** What a plan will run, for a terminal or log: the plan's summary with each line made safe to print. */
+export function planText(plan: Plan): string {
+  return describePlan(plan)
+    .split('\n')
+    .map((line) => plain(line))
+    .join('\n')
 }
