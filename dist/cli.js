@@ -45270,6 +45270,14 @@ var schema_default = {
     environment: {
       $ref: "#/$defs/environment"
     },
+    shardEnvironments: {
+      type: "array",
+      minItems: 2,
+      maxItems: 64,
+      items: {
+        $ref: "#/$defs/environment"
+      }
+    },
     status: {
       enum: [
         "complete",
@@ -46705,14 +46713,23 @@ function mergeResults(parts) {
   const entries = [...byKey.values()].map((same) => mergeEntry(same));
   const incomplete = parts.filter((p) => p.results.status === "incomplete");
   const latest = parts.map((p) => p.results.createdAt).sort().at(-1) ?? first.results.createdAt;
-  const { shard: _shard, error: _error, ...common } = first.results;
+  const { shard: _shard, error: _error, shardEnvironments: _environments, ...common } = first.results;
+  const machines = distinctEnvironments(parts.flatMap((p) => p.results.shardEnvironments ?? [p.results.environment]));
   return {
     ...common,
+    ...machines.length > 1 ? { shardEnvironments: machines } : {},
     createdAt: latest,
     status: incomplete.length > 0 ? "incomplete" : "complete",
     ...incomplete.length > 0 ? { error: incomplete.map((p) => `${p.source}: ${p.results.error ?? "incomplete"}`).join("; ") } : {},
     entries
   };
+}
+function distinctEnvironments(all) {
+  const distinct = [];
+  for (const env of all) {
+    if (!distinct.some((known) => environmentDifferences(known, env).length === 0)) distinct.push(env);
+  }
+  return distinct;
 }
 function mergeEntry(same) {
   const [first] = same;
@@ -46758,6 +46775,13 @@ function violationLines(violations) {
 function planText(plan) {
   return describePlan(plan).split("\n").map((line) => plain(line)).join("\n");
 }
+function machinesNote(results) {
+  const machines = results.shardEnvironments;
+  if (machines === void 0 || machines.length < 2) return void 0;
+  return plain(
+    `The shards ran on ${machines.length} different kinds of machine (${machines.map(describeEnvironment).join("; ")}): entries measured in different shards are not directly comparable with each other.`
+  );
+}
 
 // src/cli/merge.ts
 var mergeCommand = {
@@ -46780,6 +46804,9 @@ ${mergeCommand.usage}`]);
     process.stdout.write(`${resultsTable(merged)}
 
 merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
+`);
+    const note = machinesNote(merged);
+    if (note !== void 0) process.stderr.write(`warning: ${note}
 `);
     return EXIT.ok;
   }

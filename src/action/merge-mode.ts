@@ -7,6 +7,7 @@ import { downloadOwn, listOwnArtifacts } from '../github/artifact.js'
 import type { RunContext } from '../github/context.js'
 import { readResults } from '../results/io.js'
 import { mergeResults } from '../results/merge.js'
+import { machinesNote } from '../report/terminal.js'
 import type { Inputs } from './inputs.js'
 import { prepareDestination, publish, saveResults } from './publish.js'
 import { resolveBaseline } from './resolve-baseline.js'
@@ -31,6 +32,8 @@ export async function mergeMode(inputs: Inputs, ctx: RunContext): Promise<void> 
     return mergeResults(parts)
   })
   await saveResults(destination, merged)
+  const machines = machinesNote(merged)
+  if (machines !== undefined) core.warning(`Cannonade: ${machines}`)
   const baseline = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
   const failure = merged.status === 'incomplete' ? new Error(`a shard could not be measured: ${merged.error ?? 'it stopped early'}`) : undefined
   await publish(inputs, ctx, destination, merged, baseline, failure)

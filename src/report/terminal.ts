@@ -6,6 +6,7 @@ import { describePlan, levelLabel } from '../config/summary.js'
 import type { RoundEvent } from '../load/schedule.js'
 import type { EntryResult, Results } from '../results/format.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './format.js'
+import { describeEnvironment } from './rows.js'
 import { plain } from './text.js'
 
 function flags(entry: EntryResult): string {
@@ -53,4 +54,14 @@ export function planText(plan: Plan): string {
     .split('\n')
     .map((line) => plain(line))
     .join('\n')
+}
+
+/** Says when merged shards ran on different kinds of machine; undefined when they all ran on one kind. */
+export function machinesNote(results: Results): string | undefined {
+  const machines = results.shardEnvironments
+  if (machines === undefined || machines.length < 2) return undefined
+  return plain(
+    `The shards ran on ${machines.length} different kinds of machine (${machines.map(describeEnvironment).join('; ')}): ` +
+      'entries measured in different shards are not directly comparable with each other.',
+  )
 }
