@@ -200,6 +200,19 @@ describe('rounds at the limits', () => {
     expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/)
   })
 
+  it('exits 3 before any round when the app is ready on another port than baseUrl, saying so', async () => {
+    const port = await freePort()
+    const other = await freePort()
+    const file = await config('mismatch.yml', [...(await demoApp(port)), `baseUrl: http://127.0.0.1:${other}`, 'scenarios: [{ name: a, path: / }]'])
+    const result = await cli(['run', '--config', file, '--out', path.join(dir, 'mismatch'), '--quick'])
+    expect(result.stderr).toContain(`warning: ${file}:6:10: baseUrl: is on port ${other} but app.ready is on port ${port}`)
+    expect(result.stderr).toContain(
+      `nothing answers at http://127.0.0.1:${other} (connection refused): the app is ready at http://127.0.0.1:${port}/health, but the scenarios go to baseUrl`,
+    )
+    expect(result.stderr).not.toContain('round 1/1')
+    expect(result.code).toBe(3)
+  })
+
   it('exits 3 before any round when an external baseUrl does not answer', async () => {
     const port = await freePort()
     const file = await config('down.yml', [`baseUrl: http://127.0.0.1:${port}`, 'scenarios: [{ name: a, path: / }, { name: b, path: /b }]'])

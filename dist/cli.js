@@ -54890,7 +54890,7 @@ var CONNECT_FAILURES = {
   EHOSTUNREACH: "host unreachable",
   ENETUNREACH: "network unreachable"
 };
-async function checkAnswers(url) {
+async function checkAnswers(url, advice = "baseUrl must point at a running server. Start it first, or add an app section so Cannonade starts it.") {
   let last = "";
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -54902,9 +54902,7 @@ async function checkAnswers(url) {
     }
     await sleep(300);
   }
-  throw new AppError(
-    `nothing answers at ${url} (${last}): baseUrl must point at a running server. Start it first, or add an app section so Cannonade starts it.`
-  );
+  throw new AppError(`nothing answers at ${url} (${last}): ${advice}`);
 }
 async function diedError(app, during) {
   const exit = app.exit();
@@ -55109,6 +55107,10 @@ async function measureSides(sides, options) {
         const started = performance.now();
         state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path6.join(state.side.outDir, "app.log"));
         await waitUntilReady(state.app, app, state.side.plan.baseUrl);
+        const { baseUrl } = state.side.plan;
+        if (app.readyUrl !== void 0 && new URL(app.readyUrl).origin !== new URL(baseUrl).origin) {
+          await checkAnswers(baseUrl, `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`);
+        }
         state.monitor = new GroupMonitor(state.app.pgid);
         options.onReady?.(performance.now() - started, state.side.label);
       });

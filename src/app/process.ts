@@ -219,7 +219,10 @@ const CONNECT_FAILURES: Readonly<Record<string, string>> = {
  * Checks that a server Cannonade did not start answers at all (any status) before load is sent to
  * it: a refused target would otherwise be hammered with failing connections, entry after entry.
  */
-export async function checkAnswers(url: string): Promise<void> {
+export async function checkAnswers(
+  url: string,
+  advice = 'baseUrl must point at a running server. Start it first, or add an app section so Cannonade starts it.',
+): Promise<void> {
   let last = ''
   // A few tries over a second, so a server that is just coming up is not refused for it.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -232,10 +235,7 @@ export async function checkAnswers(url: string): Promise<void> {
     }
     await sleep(300)
   }
-  throw new AppError(
-    `nothing answers at ${url} (${last}): baseUrl must point at a running server. Start it first, ` +
-      'or add an app section so Cannonade starts it.',
-  )
+  throw new AppError(`nothing answers at ${url} (${last}): ${advice}`)
 }
 
 /** Describes an app that died while it was being measured. */

@@ -146,6 +146,11 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
         const started = performance.now()
         state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path.join(state.side.outDir, 'app.log'))
         await waitUntilReady(state.app, app, state.side.plan.baseUrl)
+        // Ready on one port, measured on another: say so now, not as "stopped answering" in round 1.
+        const { baseUrl } = state.side.plan
+        if (app.readyUrl !== undefined && new URL(app.readyUrl).origin !== new URL(baseUrl).origin) {
+          await checkAnswers(baseUrl, `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`)
+        }
         state.monitor = new GroupMonitor(state.app.pgid)
         options.onReady?.(performance.now() - started, state.side.label)
       })
