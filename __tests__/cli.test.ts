@@ -23,7 +23,7 @@ describe('cannonade validate', () => {
   })
 
   it.each([
-    ['a wrong type', 'scenarios:\n  - { name: a, path: /, rate: fast }', 'scenarios[0].rate: must be a positive number'],
+    ['a wrong type', 'scenarios:\n  - { name: a, path: /, rate: fast }', 'scenarios[0].rate: must be a number above 0 and at most 1000000'],
     ['an unknown key', 'scenarios:\n  - { name: a, path: /, conections: 2 }', 'scenarios[0].conections: unknown field; did you mean "connections"?'],
     ['a negative duration', 'scenarios:\n  - { name: a, path: /, duration: -1s }', 'scenarios[0].duration: must be a duration'],
     ['an empty scenario list', 'scenarios: []', 'scenarios: must be a non-empty list of scenarios'],

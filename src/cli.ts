@@ -3,7 +3,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { Command } from './cli/command.js'
 import { commands } from './cli/commands.js'
-import { errorMessage, exitCodeOf, EXIT, InputError } from './errors.js'
+import { errorMessage, exitCodeOf, EXIT, failureText, InputError } from './errors.js'
+import { plain } from './report/text.js'
 import { VERSION } from './version.js'
 
 const USAGE = `Usage: cannonade <command> [options]
@@ -55,7 +56,8 @@ try {
   process.exitCode = await main(process.argv.slice(2))
 } catch (error) {
   // Input problems are already one self-explaining line each (file:line:col: field: what).
-  const text = error instanceof InputError ? error.message : `cannonade: ${errorMessage(error)}`
-  process.stderr.write(`${text}\n`)
+  const text = error instanceof InputError ? error.message : `cannonade: ${failureText(error)}`
+  // Messages quote names and values from the config: printed line by line without control characters.
+  process.stderr.write(`${text.split('\n').map((line) => plain(line)).join('\n')}\n`)
   process.exitCode = exitCodeOf(error)
 }

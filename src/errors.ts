@@ -1,5 +1,5 @@
-// The errors that carry an exit code. Everything else that escapes is an internal failure (exit 1 in
-// the action, 1 in the CLI with a stack trace hint).
+// The errors that carry an exit code. Everything else that escapes is an internal failure: exit 4 in
+// the CLI, a failed step in the action, both saying it is Cannonade's fault and not the app's.
 
 /** Exit codes of the CLI, also used to classify action failures. */
 export const EXIT = {
@@ -10,6 +10,8 @@ export const EXIT = {
   badInput: 2,
   /** The app under test could not be started or measured. */
   appFailed: 3,
+  /** A bug in Cannonade: neither the input nor the app is to blame. Kept apart from 1 so a CI gate never mistakes it for a regression. */
+  internal: 4,
 } as const
 
 /** Bad user input: the message names the file, the field and what was expected. Exit code 2. */
@@ -58,5 +60,15 @@ export function errorMessage(error: unknown): string {
 export function exitCodeOf(error: unknown): number {
   if (error instanceof InputError) return EXIT.badInput
   if (error instanceof AppError) return EXIT.appFailed
-  return EXIT.gateFailed
+  return EXIT.internal
+}
+
+/**
+ * The message for an error that stops a run: input and app errors explain themselves; anything else
+ * is a bug, said as one, with where it happened so it can be reported.
+ */
+export function failureText(error: unknown): string {
+  if (error instanceof InputError || error instanceof AppError) return errorMessage(error)
+  const where = error instanceof Error && error.stack !== undefined ? `\n${error.stack.split('\n').slice(1, 6).join('\n')}` : ''
+  return `internal error (a bug in Cannonade, not in your config or app; please report it): ${errorMessage(error)}${where}`
 }

@@ -4,7 +4,7 @@ import { commentMode } from './action/comment-mode.js'
 import { getInputs } from './action/inputs.js'
 import { mergeMode } from './action/merge-mode.js'
 import { runMode } from './action/run-mode.js'
-import { errorMessage } from './errors.js'
+import { failureText } from './errors.js'
 import { readRunContext } from './github/context.js'
 
 /** Runs the action; never throws: a failure fails the step with a message. */
@@ -16,6 +16,7 @@ export async function run(): Promise<void> {
     else if (inputs.mode === 'merge') await mergeMode(inputs, ctx)
     else await runMode(inputs, ctx)
   } catch (error) {
-    core.setFailed(errorMessage(error))
+    // Internal errors fail the step too, whatever fail-on says, and say they are a bug.
+    core.setFailed(failureText(error))
   }
 }

@@ -46,7 +46,7 @@ describe('loading the documented example', () => {
 describe('rejecting bad configs with one line per problem', () => {
   it('names the field, the expectation and the value for a wrong type', () => {
     const problems = problemsOf(minimal.replace('path: /', 'path: /\n    rate: fast'))
-    expect(problems).toEqual(['cannonade.yml:5:11: scenarios[0].rate: must be a positive number or a list of positive numbers, got "fast"'])
+    expect(problems).toEqual(['cannonade.yml:5:11: scenarios[0].rate: must be a number above 0 and at most 1000000, or a list of them, got "fast"'])
   })
 
   it('suggests the closest known key for an unknown one', () => {
@@ -64,6 +64,50 @@ describe('rejecting bad configs with one line per problem', () => {
       'scenarios[0].duration: must be a duration like 500ms, 5s or 1m, got "-5s"',
     )
     expect(problemsOf(minimal.replace('path: /', 'path: /\n    duration: 0s'))[0]).toContain('scenarios[0].duration: must be more than 0')
+  })
+
+  it('bounds every count, rate and duration that could exhaust memory, overflow a timer or run for days', () => {
+    const scenario = (fields: string): string[] => problemsOf(minimal.replace('path: /', `path: /\n    ${fields}`))
+    expect(scenario('connections: 1000000000')).toEqual([
+      'cannonade.yml:5:18: scenarios[0].connections: must be an integer from 1 to 10000 or a list of them, got 1000000000',
+    ])
+    expect(scenario('connections: [1, 20000]')[0]).toContain('scenarios[0].connections: must be an integer from 1 to 10000 or a list of them')
+    expect(scenario('rate: 10000000')[0]).toContain('scenarios[0].rate: must be a number above 0 and at most 1000000, or a list of them, got 10000000')
+    expect(scenario('pipelining: 1000')[0]).toContain('scenarios[0].pipelining: must be an integer from 1 to 100, got 1000')
+    expect(scenario('amount: 100000000000')[0]).toContain('scenarios[0].amount: must be an integer from 1 to 10000000, got 100000000000')
+    expect(scenario('duration: 40000m')).toEqual(['cannonade.yml:5:15: scenarios[0].duration: must be at most 60m, got "40000m"'])
+    expect(scenario('timeout: 11m')[0]).toContain('scenarios[0].timeout: must be at most 10m, got "11m"')
+    expect(scenario('warmup: 2h')[0]).toContain('scenarios[0].warmup: must be a duration like 500ms, 5s or 1m, got "2h"')
+    expect(scenario('warmup: 61m')[0]).toContain('scenarios[0].warmup: must be at most 60m, got "61m"')
+    expect(problemsOf(`defaults: { duration: 90m }\n${minimal}`)).toEqual(['cannonade.yml:1:23: defaults.duration: must be at most 60m, got "90m"'])
+    expect(problemsOf(`defaults: { connections: 20000 }\n${minimal}`)).toEqual([
+      'cannonade.yml:1:26: defaults.connections: must be an integer from 1 to 10000 or a list of them, got 20000',
+    ])
+    expect(problemsOf(`app: { command: x, readyTimeout: 2000m }\n${minimal}`)[0]).toContain('app.readyTimeout: must be at most 60m')
+  })
+
+  it('accepts a sub-second timeout and a zero warm-up', () => {
+    const [home] = parsePlan(minimal.replace('path: /', 'path: /\n    timeout: 500ms\n    warmup: 0s'), 'c.yml', '/srv').scenarios
+    expect(home?.timeoutMs).toBe(500)
+    expect(home?.warmupMs).toBe(0)
+  })
+
+  it('refuses body patterns the linear-time engine cannot run, before anything is measured', () => {
+    const problems = problemsOf(minimal.replace('path: /', 'path: /\n    expect: { body: { matches: "(?<=id)1" } }'))
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(/^cannonade\.yml:5:32: scenarios\[0\]\.expect\.body\.matches: must be a regular expression in RE2 syntax \(no lookaround or backreferences\)/)
+    expect(() => parsePlan(minimal.replace('path: /', 'path: /\n    expect: { body: { matches: "(a+)+$" } }'), 'c.yml', '/srv')).not.toThrow()
+  })
+
+  it('refuses a YAML alias bomb as bad input naming the file', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x]']
+    let previous = 'a'
+    for (const name of 'bcdefghi') {
+      lines.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`)
+      previous = name
+    }
+    const problems = problemsOf(`${lines.join('\n')}\n${minimal}`)
+    expect(problems).toEqual([expect.stringMatching(/^cannonade\.yml: YAML aliases \(\*name\) expand to more than 100 copies/)])
   })
 
   it('rejects an empty scenario list', () => {
@@ -140,11 +184,63 @@ describe('normalising', () => {
     expect(a?.requests[0]).toMatchObject({ body: '{"id":1}', headers: { 'x-team': 'perf', 'content-type': 'application/json' } })
   })
 
+  it('sweeps every scenario over defaults.connections or defaults.rate unless it sets its own', () => {
+    const plan = parsePlan(
+      [
+        'baseUrl: http://127.0.0.1:3000',
+        'defaults: { connections: [1, 10, 50, 100] }',
+        'scenarios:',
+        '  - { name: a, path: / }',
+        '  - { name: b, path: /, connections: 5 }',
+        '  - { name: c, path: /, rate: [100, 200] }',
+      ].join('\n'),
+      'c.yml',
+      '/srv',
+    )
+    const [a, b, c] = plan.scenarios
+    expect(a?.levels).toEqual([{ connections: 1 }, { connections: 10 }, { connections: 50 }, { connections: 100 }])
+    expect(b?.levels).toEqual([{ connections: 5 }])
+    expect(c?.levels).toEqual([
+      { connections: 10, rate: 100 },
+      { connections: 10, rate: 200 },
+    ])
+    const rates = parsePlan('defaults: { rate: [50, 100], connections: 4 }\n' + minimal, 'c.yml', '/srv').scenarios[0]?.levels
+    expect(rates).toEqual([
+      { connections: 4, rate: 50 },
+      { connections: 4, rate: 100 },
+    ])
+    expect(problemsOf('defaults: { rate: [50, 100], connections: [1, 2] }\n' + minimal)).toEqual([
+      'cannonade.yml:1:19: defaults.rate: cannot sweep connections and rate at once; make one of them a single value',
+    ])
+  })
+
   it('keeps the config hash when only thresholds change, and changes it when the load changes', () => {
     const hash = (text: string): string => parsePlan(text, 'c.yml', '/srv').configHash
     const base = hash(minimal)
     expect(hash(`${minimal}    thresholds: { p99: { max: 5ms } }\n`)).toBe(base)
     expect(hash(`${minimal}    connections: 20\n`)).not.toBe(base)
+  })
+})
+
+describe('warning about what a config probably does not mean', () => {
+  const withApp = (ready: string, baseUrl: string, env = '{ PORT: "3000" }'): readonly string[] =>
+    parsePlan(`app: { command: node server.js, env: ${env}, ready: "${ready}" }\nbaseUrl: ${baseUrl}\nscenarios: [{ name: a, path: / }]\n`, 'c.yml', '/srv')
+      .warnings
+
+  it('says when the ready URL and the base URL of a local app are on different ports', () => {
+    expect(withApp('http://127.0.0.1:3000/health', 'http://127.0.0.1:3001')).toEqual([
+      'c.yml:2:10: baseUrl: is on port 3001 but app.ready is on port 3000: the app is awaited on one port and measured on the other, ' +
+        'and nothing may answer there. Use the same port in both, unless the app really listens on both',
+    ])
+    expect(withApp('http://127.0.0.1:3000/health', 'http://localhost:3000')).toEqual([])
+    // The app is told about both ports: a health port beside the traffic port is meant.
+    expect(withApp('http://127.0.0.1:9000/health', 'http://127.0.0.1:3000', '{ PORT: "3000", ADMIN_PORT: "9000" }')).toEqual([])
+  })
+
+  it('says when an app is started here but the requests go to another host', () => {
+    const [warning] = withApp('http://127.0.0.1:3000/health', 'https://staging.example.test')
+    expect(warning).toMatch(/^c\.yml:2:10: baseUrl: points at staging\.example\.test, not this machine, while app starts a server here/)
+    expect(parsePlan(`baseUrl: https://staging.example.test\nscenarios: [{ name: a, path: / }]\n`, 'c.yml', '/srv').warnings).toEqual([])
   })
 })
 

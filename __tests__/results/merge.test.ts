@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { decodeHistogram } from '../../src/load/histogram.js'
 import { mergeResults } from '../../src/results/merge.js'
+import { parseResults } from '../../src/results/io.js'
+import { machinesNote } from '../../src/report/terminal.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 
 const users: SyntheticEntry = { scenario: 'users', rps: [1000, 1010, 990], p50Us: [200, 210, 190] }
@@ -26,6 +28,31 @@ describe('merging results', () => {
     expect(entry?.rounds.map((r) => r.round)).toEqual([1, 2, 3, 4, 5, 6])
     expect(entry?.rps).toBe(1505)
     expect(decodeHistogram(entry?.histogram ?? '').totalCount).toBe(600)
+  })
+
+  it('keeps every kind of machine the shards ran on, and says they differ', () => {
+    const base = syntheticResults([users]).environment
+    const arm = { ...base, cpuModel: 'Neoverse-N1', cores: 4 }
+    const merged = mergeResults([
+      { source: 'a.json', results: syntheticResults([users]) },
+      { source: 'b.json', results: syntheticResults([search], { environment: { ...base, runner: { name: 'another runner' } } }) },
+      { source: 'c.json', results: syntheticResults([{ ...search, scenario: 'other' }], { environment: arm }) },
+    ])
+    expect(merged.environment).toEqual(base)
+    expect(merged.shardEnvironments).toEqual([base, arm])
+    expect(machinesNote(merged)).toMatch(/^The shards ran on 2 different kinds of machine \(.*; Neoverse-N1, 4 cores, .*\): entries measured in different shards are not directly comparable/)
+    expect(() => parseResults(JSON.parse(JSON.stringify(merged)), 'merged.json')).not.toThrow()
+    // Merged again (a merge of merges), nothing is lost.
+    expect(mergeResults([{ source: 'm.json', results: merged }, { source: 'a.json', results: syntheticResults([users]) }]).shardEnvironments).toEqual([base, arm])
+  })
+
+  it('says nothing about machines when all shards ran on one kind', () => {
+    const merged = mergeResults([
+      { source: 'a.json', results: syntheticResults([users]) },
+      { source: 'b.json', results: syntheticResults([search]) },
+    ])
+    expect(merged.shardEnvironments).toBeUndefined()
+    expect(machinesNote(merged)).toBeUndefined()
   })
 
   it('marks the merge incomplete when a shard was, and says which', () => {

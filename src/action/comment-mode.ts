@@ -60,12 +60,8 @@ async function commentFrom(extracted: Extracted, location: ArtifactLocation, oct
   // The artifact comes from code we do not trust: it may name any pull request. Comment only on the
   // one whose head is the commit that run measured.
   const { data: pr } = await octokit.rest.pulls.get({ owner: ctx.owner, repo: ctx.repo, pull_number: handoff.pullRequest })
-  if (pr.head.sha !== trigger.headSha || handoff.headSha !== trigger.headSha) {
-    throw new Error(
-      `the artifact of run ${trigger.id} names pull request #${handoff.pullRequest}, whose head ${pr.head.sha.slice(0, 7)} ` +
-        `is not the commit that run measured (${trigger.headSha.slice(0, 7)}); not commenting`,
-    )
-  }
+  const mismatch = headMismatch({ runId: trigger.id, pullRequest: handoff.pullRequest, prHead: pr.head.sha, handoffHead: handoff.headSha, measured: trigger.headSha })
+  if (mismatch !== undefined) throw new Error(mismatch)
   const resultsFile = extracted.pathOf(RESULTS.name)
   if (resultsFile === undefined) throw new Error(`the artifact of run ${trigger.id} holds no ${RESULTS.name}; nothing to comment`)
   const results = await readResults(resultsFile, sourceOf(location, RESULTS.name))
@@ -83,4 +79,20 @@ async function commentFrom(extracted: Extracted, location: ArtifactLocation, oct
   const result = await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: handoff.pullRequest }, marker, body)
   core.info(`comment ${result.action} on #${handoff.pullRequest}: ${result.url}`)
   core.setOutput(OUTPUT.commentUrl, result.url)
+}
+
+/**
+ * Why the pull request an artifact names is not the one its run measured, or undefined when it is.
+ * SHAs are compared case-insensitively: the hand-off file is the fork's own and hex has two spellings.
+ */
+export function headMismatch(at: { runId: number; pullRequest: number; prHead: string; handoffHead: string; measured: string }): string | undefined {
+  const same = (sha: string): boolean => sha.toLowerCase() === at.measured.toLowerCase()
+  const short = (sha: string): string => sha.slice(0, 12)
+  if (!same(at.prHead)) {
+    return `the artifact of run ${at.runId} names pull request #${at.pullRequest}, whose head ${short(at.prHead)} is not the commit that run measured (${short(at.measured)}); not commenting`
+  }
+  if (!same(at.handoffHead)) {
+    return `the artifact of run ${at.runId} says it measured ${short(at.handoffHead)} for pull request #${at.pullRequest}, which is not the commit that run measured (${short(at.measured)}); not commenting`
+  }
+  return undefined
 }

@@ -1,7 +1,8 @@
 // The action's inputs and outputs: names in one place, read and checked once at the start of run().
 import * as core from '@actions/core'
 import { parseShard, type Shard } from '../config/overrides.js'
-import { parseDurationMs } from '../config/units.js'
+import { MAX_MS } from '../config/load.js'
+import { formatDurationMs, parseDurationMs } from '../config/units.js'
 import { InputError } from '../errors.js'
 
 /** Input names as action.yml declares them. */
@@ -76,6 +77,22 @@ function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: 
   return match
 }
 
+// The characters @actions/artifact refuses in an artifact name (upload/path-and-artifact-name-validation),
+// checked before measuring rather than at upload, minutes later. `..` is refused too: the name also
+// becomes part of paths (shard artifacts, downloads).
+const ARTIFACT_NAME_FORBIDDEN = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/']
+
+function artifactName(): string {
+  const name = core.getInput(INPUT.artifactName).trim()
+  const bad = ARTIFACT_NAME_FORBIDDEN.find((c) => name.includes(c)) ?? (name.includes('..') ? '..' : undefined)
+  if (bad !== undefined) {
+    throw new InputError([
+      `input '${INPUT.artifactName}': must not contain ${JSON.stringify(bad)} (artifact names cannot hold / \\ : * ? " < > | or ..), got ${JSON.stringify(name)}`,
+    ])
+  }
+  return name
+}
+
 /** Reads and checks every input; throws InputError naming the input for a bad value. */
 export function getInputs(): Inputs {
   const baselineText = core.getInput(INPUT.baseline).trim() || 'auto'
@@ -96,7 +113,9 @@ export function getInputs(): Inputs {
     } catch {
       durationMs = 0
     }
-    if (durationMs <= 0) throw new InputError([`input 'duration': must be a duration like 500ms, 5s or 1m, got "${durationText}"`])
+    if (durationMs <= 0 || durationMs > MAX_MS.duration) {
+      throw new InputError([`input 'duration': must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(MAX_MS.duration)}, got "${durationText}"`])
+    }
   }
   const shardText = core.getInput(INPUT.shard).trim()
   const shard = shardText === '' ? undefined : parseShard(shardText, `input '${INPUT.shard}'`)
@@ -107,7 +126,7 @@ export function getInputs(): Inputs {
     baseline,
     baselineBranch: core.getInput(INPUT.baselineBranch).trim(),
     baselineBuild: core.getInput(INPUT.baselineBuild).trim(),
-    artifactName: core.getInput(INPUT.artifactName).trim(),
+    artifactName: artifactName(),
     comment: oneOf(INPUT.comment, ['auto', 'always', 'on-change', 'never'] as const, 'auto'),
     failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'never'] as const, 'fail'),
     mode: oneOf(INPUT.mode, ['run', 'comment', 'merge'] as const, 'run'),

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js'
 import { listOwnArtifacts } from '../github/artifact.js'
 import type { RunContext } from '../github/context.js'
 import { mergeResults } from '../results/merge.js'
+import { machinesNote } from '../report/terminal.js'
 import { downloadResults } from './artifact-files.js'
 import type { Inputs } from './inputs.js'
 import { prepareDestination, publish, saveResults } from './publish.js'
@@ -29,6 +30,8 @@ export async function mergeMode(inputs: Inputs, ctx: RunContext): Promise<void> 
     return mergeResults(parts)
   })
   await saveResults(destination, merged)
+  const machines = machinesNote(merged)
+  if (machines !== undefined) core.warning(`Cannonade: ${machines}`)
   const baseline = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
   const failure = merged.status === 'incomplete' ? new Error(`a shard could not be measured: ${merged.error ?? 'it stopped early'}`) : undefined
   await publish(inputs, ctx, destination, merged, baseline, failure)

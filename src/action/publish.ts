@@ -9,7 +9,7 @@ import type { Comparison } from '../compare/types.js'
 import { uploadFiles } from '../github/artifact.js'
 import { commentMarker, findStickyComment, tokenLogin, upsertComment } from '../github/comment.js'
 import { runUrlOf, type RunContext } from '../github/context.js'
-import { describeHttpError, httpStatus } from '../github/http-error.js'
+import { describeHttpError, refusalHint } from '../github/http-error.js'
 import { createOctokit } from '../github/octokit.js'
 import type { Results } from '../results/format.js'
 import { writeResults } from '../results/io.js'
@@ -81,7 +81,7 @@ async function postComment(inputs: Inputs, ctx: RunContext, comparison: Comparis
     core.info(`comment ${result.action}: ${result.url}`)
     core.setOutput(OUTPUT.commentUrl, result.url)
   } catch (error) {
-    const hint = httpStatus(error) === 403 ? ' The token may lack `pull-requests: write`.' : ''
+    const hint = refusalHint(error, 'pull-requests: write')
     core.warning(`Cannonade could not comment on #${pr.number}: ${describeHttpError(error)}.${hint} The report is in the job summary and the artifact.`)
   }
 }

@@ -6,11 +6,11 @@ import { undecided } from '../compare/compare.js'
 import { loadPlan } from '../config/load.js'
 import { applyOverrides } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
-import { describePlan } from '../config/summary.js'
 import type { RunContext } from '../github/context.js'
 import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
 import { writeResults } from '../results/io.js'
-import { resultsTable, roundLine } from '../report/terminal.js'
+import { planText, resultsTable, roundLine } from '../report/terminal.js'
+import { plain } from '../report/text.js'
 import type { Inputs } from './inputs.js'
 import { BASE_RESULTS_FILE, prepareDestination, publish, saveResults, upload, type Destination } from './publish.js'
 import { prepareSameJobBase } from './same-job.js'
@@ -24,7 +24,8 @@ export async function loadConfig(inputs: Inputs): Promise<Plan> {
     ...(inputs.durationMs === undefined ? {} : { durationMs: inputs.durationMs }),
     ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
   })
-  core.info(describePlan(plan))
+  for (const warning of plan.warnings) core.warning(plain(warning))
+  core.info(planText(plan))
   return plan
 }
 

@@ -15,7 +15,24 @@ export interface Usage {
 
 // Linux reports CPU in clock ticks of 1/100 s on every architecture Node supports (USER_HZ).
 const TICK_MS = 10
-const PAGE_BYTES = 4096
+
+let pageBytes: number | undefined
+
+/**
+ * The kernel's page size, which /proc/PID/stat counts RSS in: 4 KiB on most x86, but 16 KiB or 64 KiB
+ * on some arm64 and ppc64 kernels. Asked once, before any measuring, and kept.
+ */
+export function pageSizeBytes(): number {
+  if (pageBytes === undefined) {
+    try {
+      const answer = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim())
+      pageBytes = Number.isInteger(answer) && answer > 0 ? answer : 4096
+    } catch {
+      pageBytes = 4096 // no getconf: the common size
+    }
+  }
+  return pageBytes
+}
 
 /** The /proc/PID/stat fields after the command name, for every process in a group (Linux only). */
 function groupStats(pgid: number): string[][] {
@@ -38,9 +55,10 @@ function groupStats(pgid: number): string[][] {
 function readLinux(pgid: number): { cpuMs: number; rssBytes: number } {
   let cpuMs = 0
   let rssBytes = 0
+  const page = pageSizeBytes()
   for (const fields of groupStats(pgid)) {
     cpuMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS
-    rssBytes += Number(fields[21]) * PAGE_BYTES
+    rssBytes += Number(fields[21]) * page
   }
   return { cpuMs, rssBytes }
 }
@@ -114,7 +132,10 @@ export class GroupMonitor {
   constructor(
     private readonly pgid: number,
     private readonly intervalMs = 100,
-  ) {}
+  ) {
+    // getconf runs here, when the app is started, not on the first sample inside a measured window.
+    if (process.platform === 'linux') pageSizeBytes()
+  }
 
   /** Starts a window: clears earlier samples and samples until end(). */
   begin(): void {

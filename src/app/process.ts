@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import http from 'node:http'
+import https from 'node:https'
 import net from 'node:net'
 import path from 'node:path'
 import type { AppPlan } from '../config/plan.js'
@@ -155,13 +156,16 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
 }
 
 // One GET on a fresh connection that is closed afterwards: a kept-alive probe connection would hold
-// up a server's graceful shutdown and be counted against its resources.
+// up a server's graceful shutdown and be counted against its resources. An https URL is probed over
+// TLS without checking the certificate, as autocannon sends the load: a local app's is often self-signed.
 function probe(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { agent: false, headers: { connection: 'close' }, timeout: 1000 }, (response) => {
+    const options: http.RequestOptions = { agent: false, headers: { connection: 'close' }, timeout: 1000 }
+    const onResponse = (response: http.IncomingMessage): void => {
       response.resume()
       response.once('end', () => resolve(response.statusCode ?? 0))
-    })
+    }
+    const request = url.startsWith('https:') ? https.get(url, { ...options, rejectUnauthorized: false }, onResponse) : http.get(url, options, onResponse)
     request.once('timeout', () => request.destroy(new Error('no answer within 1 s')))
     request.once('error', reject)
   })
@@ -199,6 +203,39 @@ export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: st
     }
     await Promise.race([sleep(100), app.exited])
   }
+}
+
+// Node's codes for the usual ways a connection fails, in words.
+const CONNECT_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+}
+
+/**
+ * Checks that a server Cannonade did not start answers at all (any status) before load is sent to
+ * it: a refused target would otherwise be hammered with failing connections, entry after entry.
+ */
+export async function checkAnswers(
+  url: string,
+  advice = 'baseUrl must point at a running server. Start it first, or add an app section so Cannonade starts it.',
+): Promise<void> {
+  let last = ''
+  // A few tries over a second, so a server that is just coming up is not refused for it.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await probe(url)
+      return
+    } catch (error) {
+      const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined
+      last = (code === undefined ? undefined : CONNECT_FAILURES[code]) ?? errorMessage(error)
+    }
+    await sleep(300)
+  }
+  throw new AppError(`nothing answers at ${url} (${last}): ${advice}`)
 }
 
 /** Describes an app that died while it was being measured. */

@@ -20,7 +20,7 @@ export const compareCommand: Command = {
   --markdown FILE   also write the report as GitHub markdown (what the PR comment shows)
   --json FILE       also write the comparison as JSON
 
-Exit codes: 0 pass or warn, 1 fail, 2 unreadable or incompatible input.`,
+Exit codes: 0 pass or warn, 1 fail, 2 unreadable or incompatible input, 4 an internal error.`,
   options: { markdown: { type: 'string' }, json: { type: 'string' } },
   async run(flags, positionals) {
     const [baseFile, headFile, ...extra] = positionals

@@ -1,19 +1,19 @@
-import { writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { compare, undecided } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
-import { loadPlan } from '../config/load.js'
+import { loadPlan, MAX_MS } from '../config/load.js'
 import { applyOverrides, parseShard } from '../config/overrides.js'
-import { describePlan } from '../config/summary.js'
-import { parseDurationMs } from '../config/units.js'
-import { EXIT, InputError } from '../errors.js'
+import { formatDurationMs, parseDurationMs } from '../config/units.js'
+import { errorMessage, EXIT, InputError } from '../errors.js'
 import { measure } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
 import type { Results } from '../results/format.js'
 import { readResults, writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
-import { renderText } from '../report/text.js'
-import { resultsTable, violationLines } from '../report/terminal.js'
+import { plain, renderText } from '../report/text.js'
+import { planText, resultsTable, violationLines } from '../report/terminal.js'
 import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.js'
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
 import { progressPrinter } from './progress.js'
@@ -22,11 +22,11 @@ function durationFlag(text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   try {
     const ms = parseDurationMs(text)
-    if (ms > 0) return ms
+    if (ms > 0 && ms <= MAX_MS.duration) return ms
   } catch {
     // reported below with the flag's name
   }
-  throw new InputError([`--duration: must be a duration like 500ms, 5s or 1m, got "${text}"`])
+  throw new InputError([`--duration: must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(MAX_MS.duration)}, got "${text}"`])
 }
 
 /** `cannonade run`: measures every scenario and writes results.json. */
@@ -45,7 +45,8 @@ export const runCommand: Command = {
   --baseline FILE    compare against this results.json (adds rounds where the verdict is unclear)
   --markdown FILE    with --baseline: also write the report as GitHub markdown
 
-Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured.`,
+Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured,
+4 an internal error (a bug in Cannonade).`,
   options: {
     config: { type: 'string', short: 'c' },
     out: { type: 'string', short: 'o' },
@@ -73,9 +74,17 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...(shard === undefined ? {} : { shard }),
     })
     const outDir = path.resolve(stringFlag(flags, 'out', 'cannonade-results'))
+    // Found out now rather than when the results are written, after minutes of measuring.
+    try {
+      await mkdir(outDir, { recursive: true })
+      await access(outDir, constants.W_OK)
+    } catch (error) {
+      throw new InputError([`--out: cannot write results to ${outDir}: ${errorMessage(error)}`])
+    }
     const baselineFile = optionalString(flags, 'baseline')
     const baseline = baselineFile === undefined ? undefined : await readResults(baselineFile)
-    process.stderr.write(`${describePlan(plan)}\n`)
+    for (const warning of plan.warnings) process.stderr.write(`warning: ${plain(warning)}\n`)
+    process.stderr.write(`${planText(plan)}\n`)
     const progress = progressPrinter(process.stderr)
     const { results, failure } = await measure(plan, {
       outDir,

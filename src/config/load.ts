@@ -2,6 +2,7 @@
 // numbers for both), validates against the schema, checks what a schema cannot say, fills defaults.
 import { createHash } from 'node:crypto'
 import path from 'node:path'
+import { RE2JS } from 're2js'
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml'
 import { formatPath } from '../document-path.js'
 import { InputError } from '../errors.js'
@@ -19,9 +20,10 @@ import type {
   Severity,
 } from './plan.js'
 import { isLatencyMetric, METRICS } from './plan.js'
-import type { RawConfig, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
-import { parseDurationMs, parsePercent, parseSizeBytes } from './units.js'
+import type { RawConfig, RawDefaults, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
+import { formatDurationMs, parseDurationMs, parsePercent, parseSizeBytes } from './units.js'
 import { validateAgainstSchema, type Problem } from './validate.js'
+import { planWarnings } from './warnings.js'
 
 /** Defaults for everything a scenario may leave out; documented in the README's config reference. */
 export const DEFAULTS = {
@@ -37,6 +39,23 @@ export const DEFAULTS = {
   minRateReached: 0.9,
   suite: 'default',
 } as const
+
+/**
+ * The longest each duration may be. Past these a typo (40000m for 40s) runs for days, and past 2^31 ms
+ * Node's timers fire at once, so a round would silently last 1 ms. The schema checks counts and rates;
+ * durations are strings, so their bounds are checked here.
+ */
+export const MAX_MS = {
+  duration: 3_600_000,
+  warmup: 3_600_000,
+  timeout: 600_000,
+  readyTimeout: 3_600_000,
+  stopTimeout: 600_000,
+} as const
+
+// YAML aliases can expand a small file into a huge document (a "billion laughs"); the yaml package
+// stops expanding past this many copies and the file is refused as bad input.
+const MAX_ALIAS_COUNT = 100
 
 /** Allowed change against the baseline when a config says nothing: tight on throughput, looser on the tail. */
 export const DEFAULT_REGRESSION: Readonly<Partial<Record<MetricName, number>>> = { rps: 0.05, p50: 0.1, p99: 0.15 }
@@ -58,24 +77,32 @@ export function parsePlan(text: string, source: string, baseDir: string): Plan {
   if (doc.errors.length > 0) {
     throw new InputError(doc.errors.map((e) => `${where(e.pos[0])}: invalid YAML: ${firstLine(e.message)}`))
   }
-  const data: unknown = doc.toJS()
+  let data: unknown
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error
+    throw new InputError([
+      `${source}: YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies of their anchors; ` +
+        'write the repeated parts out, or use fewer nested aliases',
+    ])
+  }
   // One line per problem, in the order they appear in the file.
-  const report = (problems: readonly Problem[]): InputError => {
+  const lines = (problems: readonly Problem[]): string[] => {
     const located = problems.map((problem) => ({ problem, offset: offsetOf(doc, problem) }))
     located.sort((a, b) => (a.offset ?? -1) - (b.offset ?? -1))
-    return new InputError(
-      located.map(({ problem, offset }) => {
-        const prefix = offset === undefined ? source : where(offset)
-        return `${prefix}: ${formatPath(problem.path)}${problem.message}`
-      }),
-    )
+    return located.map(({ problem, offset }) => {
+      const prefix = offset === undefined ? source : where(offset)
+      return `${prefix}: ${formatPath(problem.path)}${problem.message}`
+    })
   }
+  const report = (problems: readonly Problem[]): InputError => new InputError(lines(problems))
   const checked = validateAgainstSchema(data)
   if (checked.problems !== undefined) throw report(checked.problems)
   const problems: Problem[] = []
   const plan = buildPlan(checked.config, source, baseDir, problems)
   if (problems.length > 0) throw report(problems)
-  return plan
+  return { ...plan, warnings: lines(planWarnings(plan)) }
 }
 
 function firstLine(message: string): string {
@@ -110,7 +137,10 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     names.set(scenario.name, index)
     return buildScenario(scenario, raw, ['scenarios', index], problems)
   })
-  checkPositiveDuration(defaults.duration, ['defaults', 'duration'], problems)
+  for (const field of ['duration', 'warmup', 'timeout'] as const) checkDuration(defaults[field], ['defaults', field], field, problems)
+  if (levelCount(defaults.connections) > 1 && levelCount(defaults.rate) > 1) {
+    problems.push({ path: ['defaults', 'rate'], message: 'cannot sweep connections and rate at once; make one of them a single value' })
+  }
   const app = raw.app === undefined ? undefined : buildApp(raw, baseDir, problems)
   const validity = {
     maxErrorRate: raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
@@ -127,6 +157,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     baseUrl: raw.baseUrl.replace(/\/+$/, ''),
     validity,
     scenarios,
+    warnings: [],
   }
 }
 
@@ -142,7 +173,8 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(app.env ?? {})) env[name] = String(value)
   const readyTimeoutMs = app.readyTimeout === undefined ? DEFAULTS.readyTimeoutMs : parseDurationMs(app.readyTimeout)
-  checkPositiveDuration(app.readyTimeout, ['app', 'readyTimeout'], problems)
+  checkDuration(app.readyTimeout, ['app', 'readyTimeout'], 'readyTimeout', problems)
+  checkDuration(app.stopTimeout, ['app', 'stopTimeout'], 'stopTimeout', problems)
   return {
     command: app.command,
     cwd: path.resolve(baseDir, app.cwd ?? '.'),
@@ -153,9 +185,13 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
   }
 }
 
-function checkPositiveDuration(value: string | undefined, at: (string | number)[], problems: Problem[]): void {
-  if (value !== undefined && parseDurationMs(value) <= 0) {
-    problems.push({ path: at, message: `must be more than 0, got ${JSON.stringify(value)}` })
+function checkDuration(value: string | undefined, at: (string | number)[], limit: keyof typeof MAX_MS, problems: Problem[]): void {
+  if (value === undefined) return
+  const ms = parseDurationMs(value)
+  // warmup may be 0 (no warm-up); everything else must take some time.
+  if (ms <= 0 && limit !== 'warmup') problems.push({ path: at, message: `must be more than 0, got ${JSON.stringify(value)}` })
+  if (ms > MAX_MS[limit]) {
+    problems.push({ path: at, message: `must be at most ${formatDurationMs(MAX_MS[limit])}, got ${JSON.stringify(value)}` })
   }
 }
 
@@ -167,7 +203,7 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
   if (s.path !== undefined && s.requests !== undefined) {
     problems.push({ path: [...at, 'requests'], message: 'cannot be used together with path; use one or the other' })
   }
-  checkPositiveDuration(s.duration, [...at, 'duration'], problems)
+  for (const field of ['duration', 'warmup', 'timeout'] as const) checkDuration(s[field], [...at, field], field, problems)
   const headers = { ...stringMap(defaults.headers), ...stringMap(s.headers) }
   const scenarioExpect = buildExpect(s.expect, [...at, 'expect'], problems)
   const steps = s.requests ?? [{ path: s.path ?? '/' }]
@@ -183,7 +219,7 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
       expect: step.expect === undefined ? scenarioExpect : buildExpect(step.expect, [...stepAt, 'expect'], problems),
     }
   })
-  const levels = buildLevels(s, defaults.connections ?? DEFAULTS.connections, at, problems)
+  const levels = buildLevels(s, defaults, at, problems)
   const amount = s.amount ?? defaults.amount
   const tooFew = amount === undefined ? undefined : levels.find((level) => level.connections > amount)
   if (amount !== undefined && tooFew !== undefined) {
@@ -196,7 +232,6 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
   const duration = s.duration ?? defaults.duration
   const warmup = s.warmup ?? defaults.warmup
   const timeout = s.timeout ?? defaults.timeout
-  checkPositiveDuration(timeout, [...at, 'timeout'], problems)
   return {
     name: s.name,
     tags: s.tags ?? [],
@@ -227,15 +262,28 @@ function encodeBody(body: RawScenario['body'], headers: Record<string, string>):
   return JSON.stringify(body)
 }
 
-function buildLevels(s: RawScenario, defaultConnections: number, at: (string | number)[], problems: Problem[]): LoadLevel[] {
-  const connections = s.connections === undefined ? [defaultConnections] : [s.connections].flat()
-  const rates = s.rate === undefined ? [] : [s.rate].flat()
-  if (connections.length > 1 && rates.length > 1) {
+function levelCount(sweep: number | readonly number[] | undefined): number {
+  return sweep === undefined ? 0 : [sweep].flat().length
+}
+
+// A single value in defaults is inherited on its own (defaults.connections: 2 caps the connections
+// of an open-loop scenario too); a sweep in defaults applies only to scenarios that set neither
+// connections nor rate, since a scenario that sweeps one cannot also sweep the other.
+function buildLevels(s: RawScenario, defaults: RawDefaults, at: (string | number)[], problems: Problem[]): LoadLevel[] {
+  const own = s.connections !== undefined || s.rate !== undefined
+  const inherit = (sweep: number | readonly number[] | undefined): number | readonly number[] | undefined =>
+    own && levelCount(sweep) > 1 ? undefined : sweep
+  const connectionsSet = s.connections ?? inherit(defaults.connections)
+  const rateSet = s.rate ?? inherit(defaults.rate)
+  const connections = connectionsSet === undefined ? [DEFAULTS.connections] : [connectionsSet].flat()
+  const rates = rateSet === undefined ? [] : [rateSet].flat()
+  // Both from defaults: reported once, at defaults (see buildPlan).
+  if (connections.length > 1 && rates.length > 1 && own) {
     problems.push({ path: [...at, 'rate'], message: 'cannot sweep connections and rate at once; make one of them a single value' })
   }
   const unique = (values: number[]): number[] => [...new Set(values)]
   if (rates.length === 0) return unique(connections).map((c) => ({ connections: c }))
-  const perLevelConnections = connections[0] ?? defaultConnections
+  const perLevelConnections = connections[0] ?? DEFAULTS.connections
   return unique(rates).map((rate) => ({ connections: Math.min(perLevelConnections, Math.max(1, Math.floor(rate))), rate }))
 }
 
@@ -253,10 +301,16 @@ function buildExpect(expect: RawExpect | undefined, at: (string | number)[], pro
   if (typeof body === 'string') return { status, body: { kind: 'contains', value: body } }
   const [kind, value] = Object.entries(body)[0] ?? ['contains', '']
   if (kind === 'matches') {
+    // Bodies are matched with RE2's linear-time engine (see src/load/round.ts), whose syntax
+    // has no lookaround and no backreferences: refuse those here rather than in the middle of a run.
     try {
-      new RegExp(value)
+      RE2JS.compile(value)
     } catch (error) {
-      problems.push({ path: [...at, 'body', 'matches'], message: `is not a valid regular expression: ${String(error)}` })
+      const reason = error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error)
+      problems.push({
+        path: [...at, 'body', 'matches'],
+        message: `must be a regular expression in RE2 syntax (no lookaround or backreferences): ${reason}`,
+      })
     }
   }
   const bodyKind = kind === 'equals' || kind === 'matches' ? kind : 'contains'

@@ -13,7 +13,7 @@ export interface Overrides {
   readonly durationMs?: number
   /** Smoke profile: one short round per entry. */
   readonly quick?: boolean
-  /** Measure only this shard of the scenarios: scenario k (0-based) belongs to shard k mod count + 1. */
+  /** Measure only this shard of the scenarios left by the filters: the k-th of them (0-based) belongs to shard k mod count + 1. */
   readonly shard?: Shard
 }
 
@@ -47,13 +47,14 @@ export function applyOverrides(plan: Plan, overrides: Overrides): Plan {
     }
   }
   let scenarios = plan.scenarios.filter((s) => names.length === 0 || names.includes(s.name))
-  const { shard } = overrides
-  // By position in the config, so every shard job computes the same split without talking to the others.
-  if (shard !== undefined) scenarios = scenarios.filter((_, k) => k % shard.count === shard.index - 1)
   if (tags.length > 0) {
     scenarios = scenarios.filter((s) => s.tags.some((tag) => tags.includes(tag)))
     if (scenarios.length === 0) throw new InputError([`--tag: no scenario in ${plan.source} has tag ${tags.map((t) => `"${t}"`).join(' or ')}`])
   }
+  const { shard } = overrides
+  // Shards split what the filters kept, by position, so every shard job computes the same split
+  // without talking to the others, and the tagged scenarios are spread over all shards.
+  if (shard !== undefined) scenarios = scenarios.filter((_, k) => k % shard.count === shard.index - 1)
   const adjust = (s: ScenarioPlan): ScenarioPlan => {
     if (overrides.quick === true) {
       const { amount: _amount, ...rest } = s

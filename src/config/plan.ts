@@ -114,6 +114,8 @@ export interface Plan {
   readonly baseUrl: string
   readonly validity: ValidityRules
   readonly scenarios: readonly ScenarioPlan[]
+  /** What the config probably did not mean, one `file:line:col: field: ...` line each; printed, never fatal. */
+  readonly warnings: readonly string[]
 }
 
 /** Whether a bigger value of the metric is better. */

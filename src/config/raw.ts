@@ -57,6 +57,21 @@ export interface RawScenario {
   readonly thresholds?: RawThresholds
 }
 
+/** The `defaults` mapping: what every scenario inherits unless it sets its own. */
+export interface RawDefaults {
+  readonly duration?: string
+  readonly amount?: number
+  readonly warmup?: string
+  readonly rounds?: number
+  /** A number, or a list: every scenario without its own is swept over it. */
+  readonly connections?: number | readonly number[]
+  readonly rate?: number | readonly number[]
+  readonly pipelining?: number
+  readonly timeout?: string
+  readonly headers?: Readonly<Record<string, Scalar>>
+  readonly thresholds?: RawThresholds
+}
+
 /** The whole document. */
 export interface RawConfig {
   readonly suite?: string
@@ -69,17 +84,7 @@ export interface RawConfig {
     readonly stopTimeout?: string
   }
   readonly baseUrl: string
-  readonly defaults?: {
-    readonly duration?: string
-    readonly amount?: number
-    readonly warmup?: string
-    readonly rounds?: number
-    readonly connections?: number
-    readonly pipelining?: number
-    readonly timeout?: string
-    readonly headers?: Readonly<Record<string, Scalar>>
-    readonly thresholds?: RawThresholds
-  }
+  readonly defaults?: RawDefaults
   readonly validity?: { readonly maxErrorRate?: string; readonly minRateReached?: string }
   readonly scenarios: readonly RawScenario[]
 }

@@ -1,7 +1,7 @@
 // One sticky comment per suite: found by a hidden marker among the comments the token's own user
 // wrote, updated in place, created only when there is none.
 import { SUITE_NAME } from '../results/format.js'
-import { httpStatus } from './http-error.js'
+import { httpStatus, isRateLimited } from './http-error.js'
 import type { Octokit } from './octokit.js'
 
 /**
@@ -32,7 +32,8 @@ export async function tokenLogin(octokit: Octokit): Promise<string> {
     return data.login
   } catch (error) {
     const status = httpStatus(error)
-    if (status === 403 || status === 401) return ACTIONS_BOT
+    // A rate limit says nothing about who the token is: let it fail like any other call.
+    if ((status === 403 && !isRateLimited(error)) || status === 401) return ACTIONS_BOT
     throw error
   }
 }

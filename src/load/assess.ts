@@ -15,6 +15,24 @@ function percent(value: number): string {
   return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`
 }
 
+// A round without a single good response: say what the app did instead, so an app that answers
+// every request with a 500 is not mistaken for a slow or overloaded one.
+function noSuccess(m: LoadMeasurement): string {
+  if (m.requests === 0) return 'no request completed'
+  if (m.responses === 0) {
+    const timeouts = m.timeouts === m.errors ? 'every request timed out' : 'every request failed without a response (connection errors)'
+    return `no response: ${timeouts}`
+  }
+  const codes = Object.entries(m.statusCodes).sort((a, b) => b[1] - a[1])
+  const [top] = codes
+  if (m.unexpectedStatus === m.responses && top !== undefined) {
+    const answered = codes.length === 1 ? `every response was HTTP ${top[0]}` : `every response had an unexpected status (${codes.map(([code]) => code).join(', ')})`
+    return `${answered}: the app answered, with errors — it is failing, not slow`
+  }
+  if (m.bodyMismatches === m.responses) return 'every response had the expected status but not the expected body'
+  return 'no response met the expectation (status and body)'
+}
+
 /** Turns one round's measurement into its results entry, judging whether it can be trusted. */
 export function assessRound(
   measurement: LoadMeasurement,
@@ -26,7 +44,7 @@ export function assessRound(
   const rps = (m.ok / m.durationMs) * 1000
   const problems: string[] = []
   const warnings: string[] = []
-  if (m.ok === 0) problems.push(m.requests === 0 ? 'no request completed' : 'no successful response')
+  if (m.ok === 0) problems.push(noSuccess(m))
   else if (errorRate > context.rules.maxErrorRate) {
     problems.push(`${percent(errorRate)} of requests failed (more than ${percent(context.rules.maxErrorRate)})`)
   }

@@ -2,6 +2,7 @@
 // again here in microseconds and judged against the scenario's expectation. Warm-up and measurement
 // run on the same connections, so the measured window starts in steady state.
 import autocannon from 'autocannon'
+import { RE2JS } from 're2js'
 import type { Expectation, LoadLevel, ScenarioPlan } from '../config/plan.js'
 import { createHistogram, encodeHistogram, recordCorrectedLatency, recordLatency, summarise, type LatencySummary } from './histogram.js'
 
@@ -51,7 +52,10 @@ function bodyMatcher(expect: Expectation): (body: string) => boolean {
   if (rule === undefined) return () => true
   if (rule.kind === 'equals') return (body) => body === rule.value
   if (rule.kind === 'contains') return (body) => body.includes(rule.value)
-  const pattern = new RegExp(rule.value)
+  // The pattern comes from the config and the body from the app: with V8's backtracking engine,
+  // `(a+)+$` against a long run of a's blocks the event loop for good, and the round with it. RE2
+  // matches in time linear in the body whatever the pattern (pure JavaScript, so it bundles as is).
+  const pattern = RE2JS.compile(rule.value)
   return (body) => pattern.test(body)
 }
 
@@ -91,12 +95,18 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
     let windowEnd = 0
     let cpuStart = process.cpuUsage()
     const timers: NodeJS.Timeout[] = []
+    let settled = false
     const instance = autocannon(
       {
         url: spec.baseUrl,
         connections: level.connections,
         pipelining: scenario.pipelining,
-        timeout: scenario.timeoutMs / 1000,
+        // autocannon refuses a timeout under 1 s; the real one, in ms, is set on each client below.
+        timeout: Math.max(1, scenario.timeoutMs / 1000),
+        setupClient: (client) => {
+          // Read by the client at each request it sends (httpClient.js `this.timeout`, in ms).
+          Object.assign(client, { timeout: scenario.timeoutMs })
+        },
         requests,
         ...(open ? { overallRate: level.rate, ignoreCoordinatedOmission: true } : {}),
         // The round ends by our own timer or amount; autocannon's duration is only a backstop.
@@ -108,6 +118,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
         skipAggregateResult: true,
       },
       (error) => {
+        settled = true
         for (const timer of timers) clearInterval(timer)
         if (measuring) endWindow()
         if (error !== null && error !== undefined) {
@@ -135,6 +146,10 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
         histogram.destroy()
       },
     )
+
+    // Options autocannon refuses come back through the callback before it returns, and the instance
+    // it returns then cannot be stopped: nothing more to schedule.
+    if (settled) return
 
     function startWindow(): void {
       counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { GroupMonitor } from '../app/monitor.js'
-import { diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
+import { checkAnswers, diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
 import type { Shard } from '../config/overrides.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { AppError, errorMessage } from '../errors.js'
@@ -138,11 +138,19 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
   try {
     for (const state of states) {
       const app = state.side.plan.app
-      if (app === undefined) continue
+      if (app === undefined) {
+        await attempt(state, () => checkAnswers(state.side.plan.baseUrl))
+        continue
+      }
       await attempt(state, async () => {
         const started = performance.now()
         state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path.join(state.side.outDir, 'app.log'))
         await waitUntilReady(state.app, app, state.side.plan.baseUrl)
+        // Ready on one port, measured on another: say so now, not as "stopped answering" in round 1.
+        const { baseUrl } = state.side.plan
+        if (app.readyUrl !== undefined && new URL(app.readyUrl).origin !== new URL(baseUrl).origin) {
+          await checkAnswers(baseUrl, `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`)
+        }
         state.monitor = new GroupMonitor(state.app.pgid)
         options.onReady?.(performance.now() - started, state.side.label)
       })

@@ -2,11 +2,13 @@
 import { markdownTable } from 'markdown-table'
 import type { Violation } from '../compare/thresholds.js'
 import { entryLatency, entryTrend, pooledErrorRate } from '../compare/summary.js'
-import { levelLabel } from '../config/summary.js'
+import type { Plan } from '../config/plan.js'
+import { describePlan, levelLabel } from '../config/summary.js'
 import type { RoundEvent } from '../load/schedule.js'
 import type { EntryResult, Results } from '../results/format.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './format.js'
-import { trendSentence } from './rows.js'
+import { describeEnvironment, trendSentence } from './rows.js'
+import { plain } from './text.js'
 import { MARK, worstSeverity } from './verdict.js'
 
 function flags(entry: EntryResult): string {
@@ -32,7 +34,7 @@ export function resultsTable(results: Results, violations: readonly Violation[] 
   const header = ['', 'scenario', 'load', 'req/s', 'p50', 'p99', 'errors', 'server CPU', 'peak RSS', 'rounds', 'notes']
   const rows = results.entries.map((e) => [
     mark(e, violations),
-    e.scenario,
+    plain(e.scenario),
     levelLabel(e),
     formatRps(e.rps),
     formatLatencyUs(entryLatency(e).p50),
@@ -41,7 +43,7 @@ export function resultsTable(results: Results, violations: readonly Violation[] 
     e.server === undefined ? '-' : `${e.server.cpuPercent.toFixed(0)} %`,
     e.server === undefined ? '-' : formatBytes(e.server.rssMaxBytes),
     `${e.validRounds}/${e.rounds.length}`,
-    flags(e),
+    plain(flags(e)),
   ])
   return markdownTable([header, ...rows], { align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] })
 }
@@ -52,10 +54,28 @@ export function roundLine(event: RoundEvent): string {
   const side = event.side === undefined ? '' : `${event.side} `
   const status = result.valid ? '' : `  INVALID: ${result.problems.join('; ')}`
   const cpu = result.server === undefined ? '' : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`
-  return `[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`
+  return plain(`[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`)
 }
 
 /** The violated thresholds, one per line, marked by severity. */
 export function violationLines(violations: readonly Violation[]): string {
-  return violations.map((v) => `${v.severity === 'fail' ? 'FAIL' : 'WARN'}  ${v.message}`).join('\n')
+  return violations.map((v) => plain(`${v.severity === 'fail' ? 'FAIL' : 'WARN'}  ${v.message}`)).join('\n')
+}
+
+/** What a plan will run, for a terminal or log: the plan's summary with each line made safe to print. */
+export function planText(plan: Plan): string {
+  return describePlan(plan)
+    .split('\n')
+    .map((line) => plain(line))
+    .join('\n')
+}
+
+/** Says when merged shards ran on different kinds of machine; undefined when they all ran on one kind. */
+export function machinesNote(results: Results): string | undefined {
+  const machines = results.shardEnvironments
+  if (machines === undefined || machines.length < 2) return undefined
+  return plain(
+    `The shards ran on ${machines.length} different kinds of machine (${machines.map(describeEnvironment).join('; ')}): ` +
+      'entries measured in different shards are not directly comparable with each other.',
+  )
 }

@@ -5,8 +5,12 @@ import { footerFacts, headline, notices, plural, reportRows, verdictWord } from 
 
 const OUTCOME_WORD: Record<Comparison['outcome'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' }
 
-// Names come from config files and other machines; a terminal must not receive their escape sequences.
-function plain(text: string): string {
+/**
+ * Text safe for a terminal: names come from config files and other machines, and a terminal must
+ * not receive their escape sequences, control characters or bidi overrides (which can make a line
+ * read differently from what it holds).
+ */
+export function plain(text: string): string {
   return text.replace(/\r\n|[\r\n\u2028\u2029\t]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
 }
 

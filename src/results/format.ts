@@ -111,6 +111,11 @@ export interface Results {
   readonly configHash: string
   readonly git?: { readonly sha?: string; readonly ref?: string }
   readonly environment: Environment
+  /**
+   * Set when merged from shards that ran on different kinds of machine: each distinct one, the first
+   * being `environment`. Entries of different shards are then not directly comparable with each other.
+   */
+  readonly shardEnvironments?: readonly Environment[]
   /** `complete`, or `incomplete` when the run stopped early (the app died); `error` says why. */
   readonly status: 'complete' | 'incomplete'
   readonly error?: string

@@ -3,7 +3,8 @@
 // merged file compares exactly like one measured in a single job.
 import { InputError } from '../errors.js'
 import { summariseEntry } from '../load/assess.js'
-import type { EntryResult, Results } from './format.js'
+import { environmentDifferences } from './environment.js'
+import type { EntryResult, Environment, Results } from './format.js'
 
 /** Merges results of one suite; throws InputError when they are of different suites or configs. */
 export function mergeResults(parts: readonly { readonly source: string; readonly results: Results }[]): Results {
@@ -24,14 +25,26 @@ export function mergeResults(parts: readonly { readonly source: string; readonly
   const entries = [...byKey.values()].map((same) => mergeEntry(same))
   const incomplete = parts.filter((p) => p.results.status === 'incomplete')
   const latest = parts.map((p) => p.results.createdAt).sort().at(-1) ?? first.results.createdAt
-  const { shard: _shard, error: _error, ...common } = first.results
+  const { shard: _shard, error: _error, shardEnvironments: _environments, ...common } = first.results
+  const machines = distinctEnvironments(parts.flatMap((p) => p.results.shardEnvironments ?? [p.results.environment]))
   return {
     ...common,
+    ...(machines.length > 1 ? { shardEnvironments: machines } : {}),
     createdAt: latest,
     status: incomplete.length > 0 ? 'incomplete' : 'complete',
     ...(incomplete.length > 0 ? { error: incomplete.map((p) => `${p.source}: ${p.results.error ?? 'incomplete'}`).join('; ') } : {}),
     entries,
   }
+}
+
+// Alike as far as comparing numbers goes (same CPU model, cores, Node and OS): the runner's name
+// differs from job to job on the same kind of machine and is no reason to warn.
+function distinctEnvironments(all: readonly Environment[]): Environment[] {
+  const distinct: Environment[] = []
+  for (const env of all) {
+    if (!distinct.some((known) => environmentDifferences(known, env).length === 0)) distinct.push(env)
+  }
+  return distinct
 }
 
 function mergeEntry(same: readonly EntryResult[]): EntryResult {

@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { getInputs } from '../../src/action/inputs.js'
+import { InputError } from '../../src/errors.js'
+
+const KEY = 'INPUT_ARTIFACT-NAME'
+
+afterEach(() => {
+  delete process.env[KEY]
+})
+
+function artifactProblem(name: string): string | undefined {
+  process.env[KEY] = name
+  try {
+    getInputs()
+    return undefined
+  } catch (error) {
+    if (error instanceof InputError) return error.message
+    throw error
+  }
+}
+
+describe('artifact-name', () => {
+  it('is refused before measuring when @actions/artifact would refuse it at upload', () => {
+    expect(artifactProblem('perf/results')).toBe(
+      `input 'artifact-name': must not contain "/" (artifact names cannot hold / \\ : * ? " < > | or ..), got "perf/results"`,
+    )
+    expect(artifactProblem('..')).toContain(`input 'artifact-name': must not contain ".."`)
+    expect(artifactProblem('a\\b')).toContain('must not contain "\\\\"')
+    expect(artifactProblem('perf:1')).toContain('must not contain ":"')
+  })
+
+  it('accepts the names people use', () => {
+    expect(artifactProblem('cannonade-api_v2.1')).toBeUndefined()
+    expect(artifactProblem('')).toBeUndefined()
+  })
+})
