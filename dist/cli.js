@@ -46864,7 +46864,7 @@ function worstSeverity2(violations) {
   return violations.length > 0 ? "warn" : void 0;
 }
 function named(violations) {
-  const shown = violations.slice(0, NAMED).map((v) => clip(v.message, MAX_MESSAGE));
+  const shown = violations.slice(0, NAMED).map((v) => plain(clip(v.message, MAX_MESSAGE)));
   const more = violations.length - shown.length;
   return `${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
 }
@@ -46881,7 +46881,7 @@ function thresholdVerdictLine(entries, violations) {
 function comparisonVerdictLine(comparison) {
   const head = headline(comparison);
   const title = head.title.replace(/^Cannonade: /, "");
-  return `${MARK[head.outcome]} ${head.outcome}: ${title} \u2014 ${head.sentence}`;
+  return plain(`${MARK[head.outcome]} ${head.outcome}: ${title} \u2014 ${head.sentence}`);
 }
 
 // src/report/terminal.ts

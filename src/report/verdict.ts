@@ -4,6 +4,7 @@ import type { Comparison } from '../compare/types.js'
 import type { Violation } from '../compare/thresholds.js'
 import type { Severity } from '../config/plan.js'
 import { clip, headline, plural } from './rows.js'
+import { plain } from './text.js'
 
 /** The mark a terminal row or verdict gets: ✗ fails the run, ⚠ warns, ✓ passes. */
 export const MARK = { fail: '✗', warn: '⚠', pass: '✓' } as const
@@ -19,7 +20,8 @@ export function worstSeverity(violations: readonly Violation[]): Severity | unde
 }
 
 function named(violations: readonly Violation[]): string {
-  const shown = violations.slice(0, NAMED).map((v) => clip(v.message, MAX_MESSAGE))
+  // Messages carry scenario names from the config: a terminal must not receive their escape sequences.
+  const shown = violations.slice(0, NAMED).map((v) => plain(clip(v.message, MAX_MESSAGE)))
   const more = violations.length - shown.length
   return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`
 }
@@ -44,5 +46,5 @@ export function thresholdVerdictLine(entries: number, violations: readonly Viola
 export function comparisonVerdictLine(comparison: Comparison): string {
   const head = headline(comparison)
   const title = head.title.replace(/^Cannonade: /, '')
-  return `${MARK[head.outcome]} ${head.outcome}: ${title} — ${head.sentence}`
+  return plain(`${MARK[head.outcome]} ${head.outcome}: ${title} — ${head.sentence}`)
 }
