@@ -384,6 +384,21 @@ describe('when GitHub fails', () => {
   })
 })
 
+describe('faults that must not lose what was measured', () => {
+  it('still uploads, reports and comments when GITHUB_OUTPUT points into a missing directory, then fails naming it', async () => {
+    fake.reset()
+    const missing = path.join(os.tmpdir(), `cannonade-missing-${process.pid}`, 'output')
+    const run = await runAction({ runId: 1001, event: 'pull_request', sha: '6'.repeat(40), pr: { number: 40 }, env: { GITHUB_OUTPUT: missing } })
+    expect(run.code, run.stdout + run.stderr).toBe(1)
+    expect(run.stdout).toContain(`::warning::Cannonade could not set the step output 'results-path' (Missing file at path: ${missing})`)
+    expect(run.stdout).toContain(`::error::Cannonade could not write its step outputs to GITHUB_OUTPUT (${missing})`)
+    const files = await fake.readArtifactFiles(artifactOf(1001)!)
+    expect(Object.keys(files).sort()).toEqual(['app.log', 'comment.json', 'report.md', 'results.json'])
+    expect(commentsOn(40)).toHaveLength(1)
+    expect(run.summary).toContain('Cannonade')
+  })
+})
+
 describe('baseline: same-job, the base commit measured beside the head', () => {
   let repo = ''
   let baseSha = ''

@@ -65,6 +65,7 @@ export async function runMode(inputs: Inputs, ctx: RunContext): Promise<void> {
     if (measured.results.entries.length > 0) core.info(resultsTable(measured.results))
     await upload(shardArtifactName(destination.artifactName, inputs.shard), destination.outDir, ['results.json', 'app.log'])
     if (measured.failure !== undefined) throw measured.failure
+    destination.outputs.check()
     return
   }
   if (inputs.baseline.kind === 'same-job') {
