@@ -76,6 +76,26 @@ describe('cannonade run', () => {
     expect(results.entries.length).toBeGreaterThan(0)
   })
 
+  it('keeps the head and the tail of a chatty app\'s log, saying how much was dropped between them', async () => {
+    // About 12 MiB of output before the server starts, then the server's own line at the end.
+    const config = await writeConfig('chatty.yml', { command: "echo first line; yes 'chatty app output line' | head -n 520000; exec node server.mjs" })
+    const out = path.join(dir, 'chatty')
+    const result = await cli(['run', '--config', config, '--out', out, '--quick', '--scenario', 'users'])
+    expect(result.code, result.stderr).toBe(0)
+    const log = await readFile(path.join(out, 'app.log'))
+    expect(log.length).toBeLessThanOrEqual(5 * 1024 * 1024 + 200)
+    expect(log.length).toBeGreaterThan(5 * 1024 * 1024 - 100)
+    const text = log.toString('utf8')
+    expect(text.startsWith('first line\nchatty app output line\n')).toBe(true)
+    const note = /\[cannonade: (\d+) bytes of the app's output dropped here; app\.log keeps the first 1048576 and the last 4194304 bytes\]\n/.exec(text)
+    expect(note?.index).toBeGreaterThan(1024 * 1024 - 30)
+    expect(text[(note?.index ?? 0) - 1]).toBe('\n')
+    const listening = /demo app listening on .*\n$/.exec(text)?.[0] ?? ''
+    const written = 'first line\n'.length + 520000 * 'chatty app output line\n'.length + listening.length
+    expect(Number(note?.[1])).toBe(written - (log.length - (note?.[0].length ?? 0)))
+    expect(text).toMatch(/chatty app output line\ndemo app listening on http:\/\/127\.0\.0\.1:\d+\n$/)
+  })
+
   it('exits 2 for a scenario or tag that does not exist, or a bad flag value', async () => {
     const config = await writeConfig('filter.yml')
     const missing = await cli(['run', '--config', config, '--scenario', 'nope'])

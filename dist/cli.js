@@ -26068,18 +26068,18 @@ var require_source = __commonJS({
         }
       }
     });
-    var createStyler = (open, close, parent) => {
+    var createStyler = (open2, close, parent) => {
       let openAll;
       let closeAll;
       if (parent === void 0) {
-        openAll = open;
+        openAll = open2;
         closeAll = close;
       } else {
-        openAll = parent.openAll + open;
+        openAll = parent.openAll + open2;
         closeAll = close + parent.closeAll;
       }
       return {
-        open,
+        open: open2,
         close,
         openAll,
         closeAll,
@@ -47897,10 +47897,72 @@ var GroupMonitor = class {
 // src/app/process.ts
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
+import { mkdir as mkdir3 } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
 import path5 from "node:path";
+
+// src/app/log-cap.ts
+import { open, rename as rename2 } from "node:fs/promises";
+var LOG_HEAD_BYTES = 1024 * 1024;
+var LOG_TAIL_BYTES = 4 * 1024 * 1024;
+async function readAt(file, position, length) {
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+async function sizeOf(file) {
+  try {
+    const handle = await open(file, "r");
+    try {
+      return (await handle.stat()).size;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+async function capLog(file, headBytes = LOG_HEAD_BYTES, tailBytes = LOG_TAIL_BYTES) {
+  const size = await sizeOf(file);
+  if (size <= headBytes + tailBytes) return 0;
+  let head = await readAt(file, 0, headBytes);
+  let tail = await readAt(file, size - tailBytes, tailBytes);
+  const lastNewline = head.lastIndexOf(10);
+  if (lastNewline >= 0) head = head.subarray(0, lastNewline + 1);
+  const firstNewline = tail.indexOf(10);
+  if (firstNewline >= 0 && firstNewline < tail.length - 1) tail = tail.subarray(firstNewline + 1);
+  const dropped = size - head.length - tail.length;
+  const separator = head.length > 0 && head[head.length - 1] !== 10 ? "\n" : "";
+  const note = `${separator}[cannonade: ${dropped} bytes of the app's output dropped here; app.log keeps the first ${headBytes} and the last ${tailBytes} bytes]
+`;
+  const capped = `${file}.capped`;
+  const handle = await open(capped, "w");
+  try {
+    await handle.writev([head, Buffer.from(note), tail]);
+  } finally {
+    await handle.close();
+  }
+  await rename2(capped, file);
+  return dropped;
+}
+async function tailOf(file, lines = 20) {
+  try {
+    const size = await sizeOf(file);
+    const window2 = Math.min(size, 64 * 1024);
+    const text = (await readAt(file, size - window2, window2)).toString("utf8");
+    return text.trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+// src/app/process.ts
 var live = /* @__PURE__ */ new Set();
 var handlersInstalled = false;
 function signalGroup(pgid, signal) {
@@ -47944,14 +48006,6 @@ function isListening(url, timeoutMs = 500) {
     socket.once("connect", () => done(true));
     socket.once("error", () => done(false));
   });
-}
-async function tailOf(file, lines = 20) {
-  try {
-    const text = await readFile2(file, "utf8");
-    return text.trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "";
-  }
 }
 function describeExit(exit) {
   return exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`;
@@ -48000,6 +48054,7 @@ async function startApp(app, probeUrl, logFile) {
     while (groupRunning(pgid)) await sleep(10);
     await Promise.race([exited, sleep(1e3)]);
     live.delete(pgid);
+    await capLog(logFile).catch(() => 0);
   };
   return {
     pgid,
@@ -48087,8 +48142,8 @@ function runRound(spec, hooks = {}) {
       }
     };
   });
-  const open = level.rate !== void 0;
-  const intervalMs = open ? 1e3 * level.connections / (level.rate ?? 1) : 0;
+  const open2 = level.rate !== void 0;
+  const intervalMs = open2 ? 1e3 * level.connections / (level.rate ?? 1) : 0;
   const measureByAmount = scenario.amount !== void 0;
   return new Promise((resolve, reject) => {
     let windowStart = 0;
@@ -48102,7 +48157,7 @@ function runRound(spec, hooks = {}) {
         pipelining: scenario.pipelining,
         timeout: scenario.timeoutMs / 1e3,
         requests,
-        ...open ? { overallRate: level.rate, ignoreCoordinatedOmission: true } : {},
+        ...open2 ? { overallRate: level.rate, ignoreCoordinatedOmission: true } : {},
         // The round ends by our own timer or amount; autocannon's duration is only a backstop.
         duration: (scenario.warmupMs + scenario.durationMs) / 1e3 + 3600,
         ...measureByAmount && scenario.warmupMs === 0 ? { amount: scenario.amount } : {},
@@ -48164,7 +48219,7 @@ function runRound(spec, hooks = {}) {
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
       if (lastOutcome === "ok") {
         counts.ok++;
-        if (open) recordCorrectedLatency(histogram, responseTimeMs, intervalMs);
+        if (open2) recordCorrectedLatency(histogram, responseTimeMs, intervalMs);
         else recordLatency(histogram, responseTimeMs);
       } else if (lastOutcome === "status") counts.status++;
       else counts.body++;

@@ -2,12 +2,13 @@
 // stopping it stops everything it started, and its output goes to a log file kept with the results.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
 import type { AppPlan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
+import { capLog, tailOf } from './log-cap.js'
 import { groupRunning } from './monitor.js'
 import { AppError, errorMessage } from '../errors.js'
 
@@ -82,16 +83,6 @@ export function isListening(url: string, timeoutMs = 500): Promise<boolean> {
   })
 }
 
-/** Reads the last lines of a log file; empty when it cannot be read. */
-export async function tailOf(file: string, lines = 20): Promise<string> {
-  try {
-    const text = await readFile(file, 'utf8')
-    return text.trimEnd().split('\n').slice(-lines).join('\n')
-  } catch {
-    return ''
-  }
-}
-
 function describeExit(exit: Exit): string {
   return exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`
 }
@@ -143,6 +134,7 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
     while (groupRunning(pgid)) await sleep(10)
     await Promise.race([exited, sleep(1000)])
     live.delete(pgid)
+    await capLog(logFile).catch(() => 0)
   }
   return {
     pgid,
