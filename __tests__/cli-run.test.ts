@@ -106,23 +106,32 @@ describe('cannonade run', () => {
     expect(rounds.stderr).toContain('--rounds: must be a positive integer, got "many"')
   })
 
-  it('stops the app and exits 130 when interrupted with Ctrl-C', async () => {
+  it('on Ctrl-C stops the app within its stopTimeout, writes the finished rounds as incomplete and exits 130', async () => {
     const pidFile = path.join(dir, 'interrupted.pid')
-    const config = await writeConfig('interrupt.yml', { command: `echo $$ > ${pidFile}; exec node server.mjs` })
-    const child = spawn(process.execPath, [path.resolve('dist/cli.js'), 'run', '--config', config, '--out', path.join(dir, 'interrupt'), '--duration', '10s'], {
+    // The app's shell takes a moment to shut down on SIGTERM, as a real server draining requests does.
+    const command = `echo $$ > ${pidFile}; trap 'sleep 0.3; echo app stopped cleanly; exit 0' TERM; node server.mjs & wait`
+    const config = await writeConfig('interrupt.yml', { command })
+    const out = path.join(dir, 'interrupt')
+    const child = spawn(process.execPath, [path.resolve('dist/cli.js'), 'run', '--config', config, '--out', out, '--rounds', '20', '--duration', '300ms'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     let stderr = ''
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    // Interrupt once the app is up and the first round is under way.
-    while (!stderr.includes('app ready')) await new Promise((resolve) => setTimeout(resolve, 50))
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    // Interrupt once two rounds are finished and the third is under way.
+    while (!stderr.includes('[2/40]')) await new Promise((resolve) => setTimeout(resolve, 50))
+    await new Promise((resolve) => setTimeout(resolve, 150))
     child.kill('SIGINT')
     const [code] = (await once(child, 'exit')) as [number | null]
-    expect(code).toBe(130)
-    expect(stderr).toContain('interrupted (SIGINT); stopping the app')
+    expect(code, stderr).toBe(130)
+    expect(stderr).toContain('interrupted (SIGINT); stopping the app and keeping the finished rounds')
     const pgid = Number(await readFile(pidFile, 'utf8'))
-    await new Promise((resolve) => setTimeout(resolve, 300))
     expect(groupRunning(pgid)).toBe(false)
+    expect(await readFile(path.join(out, 'app.log'), 'utf8')).toContain('app stopped cleanly')
+    const results = parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
+    expect(results.status).toBe('incomplete')
+    expect(results.error).toContain('interrupted by SIGINT')
+    const rounds = results.entries.map((e) => e.rounds.length)
+    expect(rounds.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2)
+    expect(rounds.every((n) => n < 20)).toBe(true)
   })
 })

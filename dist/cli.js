@@ -41800,17 +41800,17 @@ var require_buffer = __commonJS({
       "ERR_OUT_OF_RANGE",
       function(str, range, input) {
         let msg = `The value of "${str}" is out of range.`;
-        let received = input;
+        let received2 = input;
         if (Number.isInteger(input) && Math.abs(input) > 2 ** 32) {
-          received = addNumericalSeparator(String(input));
+          received2 = addNumericalSeparator(String(input));
         } else if (typeof input === "bigint") {
-          received = String(input);
+          received2 = String(input);
           if (input > BigInt(2) ** BigInt(32) || input < -(BigInt(2) ** BigInt(32))) {
-            received = addNumericalSeparator(received);
+            received2 = addNumericalSeparator(received2);
           }
-          received += "n";
+          received2 += "n";
         }
-        msg += ` It must be ${range}. Received ${received}`;
+        msg += ` It must be ${range}. Received ${received2}`;
         return msg;
       },
       RangeError
@@ -47784,6 +47784,84 @@ function applyOverrides(plan, overrides) {
   return { ...plan, scenarios: scenarios.map(adjust) };
 }
 
+// src/interrupt.ts
+var EXIT_CODE = { SIGINT: 130, SIGTERM: 143 };
+var InterruptedError = class extends AppError {
+  signal;
+  /** The exit code a process ended by this signal has (130 for SIGINT, 143 for SIGTERM). */
+  exitCode;
+  constructor(signal) {
+    super(`interrupted by ${signal}: the run stopped early; the rounds finished before are kept`);
+    this.name = "InterruptedError";
+    this.signal = signal;
+    this.exitCode = EXIT_CODE[signal];
+  }
+};
+var controller = new AbortController();
+var received;
+var scopes = 0;
+var installed = false;
+var lastResorts = /* @__PURE__ */ new Set();
+var interruptSignal = controller.signal;
+function interruption() {
+  return received;
+}
+function throwIfInterrupted() {
+  if (received !== void 0) throw received;
+}
+function onForcedExit(cleanup) {
+  installSignalHandlers();
+  lastResorts.add(cleanup);
+  return () => lastResorts.delete(cleanup);
+}
+function onSignal(signal) {
+  if (scopes === 0 || received !== void 0) {
+    if (lastResorts.size > 0) process.stderr.write(`
+cannonade: ${signal} again; quitting now
+`);
+    process.exit(EXIT_CODE[signal]);
+  }
+  received = new InterruptedError(signal);
+  process.stderr.write(`
+cannonade: interrupted (${signal}); stopping the app and keeping the finished rounds (${signal} again quits at once)
+`);
+  controller.abort(received);
+}
+function installSignalHandlers() {
+  if (installed) return;
+  installed = true;
+  process.on("exit", () => {
+    for (const cleanup of lastResorts) {
+      try {
+        cleanup();
+      } catch {
+      }
+    }
+  });
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+}
+async function gracefully(work) {
+  installSignalHandlers();
+  scopes++;
+  try {
+    return await work();
+  } finally {
+    scopes--;
+  }
+}
+function sleepUnlessInterrupted(ms) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      interruptSignal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    interruptSignal.addEventListener("abort", done, { once: true });
+  });
+}
+
 // src/load/schedule.ts
 import { createHash as createHash2 } from "node:crypto";
 import path6 from "node:path";
@@ -47963,30 +48041,12 @@ async function tailOf(file, lines = 20) {
 }
 
 // src/app/process.ts
-var live = /* @__PURE__ */ new Set();
-var handlersInstalled = false;
 function signalGroup(pgid, signal) {
   try {
     process.kill(-pgid, signal);
     return true;
   } catch {
     return false;
-  }
-}
-function installHandlers() {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.on("exit", () => {
-    for (const pgid of live) signalGroup(pgid, "SIGKILL");
-  });
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
-    process.once(signal, () => {
-      if (live.size > 0) process.stderr.write(`
-cannonade: interrupted (${signal}); stopping the app
-`);
-      for (const pgid of live) signalGroup(pgid, "SIGTERM");
-      process.exit(code);
-    });
   }
 }
 function endpoint(url) {
@@ -48017,7 +48077,6 @@ async function startApp(app, probeUrl, logFile) {
       `port ${port} on ${host} is already in use before the app was started: Cannonade would measure whatever answers there instead of your app. Stop that process or change the port.`
     );
   }
-  installHandlers();
   await mkdir3(path5.dirname(logFile), { recursive: true });
   const fd = openSync(logFile, "w");
   let child;
@@ -48037,7 +48096,7 @@ async function startApp(app, probeUrl, logFile) {
     const reason = await new Promise((resolve) => child.once("error", (e) => resolve(errorMessage(e))));
     throw new AppError(`could not start "${app.command}" in ${app.cwd}: ${reason}`);
   }
-  live.add(pgid);
+  const forget = onForcedExit(() => signalGroup(pgid, "SIGKILL"));
   let exit;
   const exited = new Promise((resolve) => {
     child.once("exit", (code, signal) => {
@@ -48053,7 +48112,7 @@ async function startApp(app, probeUrl, logFile) {
     if (groupRunning(pgid)) signalGroup(pgid, "SIGKILL");
     while (groupRunning(pgid)) await sleep(10);
     await Promise.race([exited, sleep(1e3)]);
-    live.delete(pgid);
+    forget();
     await capLog(logFile).catch(() => 0);
   };
   return {
@@ -48083,6 +48142,7 @@ async function waitUntilReady(app, plan, baseUrl) {
   const deadline = performance.now() + plan.readyTimeoutMs;
   let last = "no answer yet";
   for (; ; ) {
+    throwIfInterrupted();
     const exit = app.exit();
     if (exit !== void 0) {
       throw new AppError(`the app exited (${describeExit(exit)}) before it was ready at ${url}`, await app.logTail());
@@ -48100,7 +48160,7 @@ async function waitUntilReady(app, plan, baseUrl) {
         await app.logTail()
       );
     }
-    await Promise.race([sleep(100), app.exited]);
+    await Promise.race([sleepUnlessInterrupted(100), app.exited]);
   }
 }
 async function diedError(app, during) {
@@ -48268,12 +48328,12 @@ async function measureSides(sides, options) {
   let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
   let done = 0;
   options.onStart?.(entries);
-  const live2 = () => states.filter((s) => s.failure === void 0);
+  const live = () => states.filter((s) => s.failure === void 0);
   const attempt = async (state, work) => {
     try {
       await work();
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+      if (!(error instanceof AppError) || error instanceof InterruptedError) throw error;
       state.failure = error;
       await state.app?.stop();
       if (state.side.optional !== true) throw error;
@@ -48281,13 +48341,14 @@ async function measureSides(sides, options) {
   };
   const runOne = async (state, entry, round, of) => {
     await attempt(state, async () => {
+      throwIfInterrupted();
       const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor);
       state.rounds.get(entry.key)?.push(result);
       done++;
       options.onRound?.({ entry, round, rounds: of, done, total, result, ...state.side.label === void 0 ? {} : { side: state.side.label } });
     });
   };
-  const inTurn = (round) => round % 2 === 1 ? live2() : [...live2()].reverse();
+  const inTurn = (round) => round % 2 === 1 ? live() : [...live()].reverse();
   try {
     for (const state of states) {
       const app = state.side.plan.app;
@@ -48307,7 +48368,7 @@ async function measureSides(sides, options) {
         for (const state of inTurn(round)) await runOne(state, entry, round, entry.scenario.rounds);
       }
     }
-    if (options.extraRounds !== void 0 && live2().length === states.length) {
+    if (options.extraRounds !== void 0 && live().length === states.length) {
       const sofar = states.map((state) => buildResults(state.side, entries, state.rounds, options, void 0));
       const keys = new Set(options.extraRounds.wanted(sofar));
       const wanted = entries.filter((e) => keys.has(e.key));
@@ -48322,6 +48383,7 @@ async function measureSides(sides, options) {
     }
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
+    if (error instanceof InterruptedError) for (const state of live()) state.failure = error;
   } finally {
     await Promise.all(states.map((state) => state.app?.stop()));
   }
@@ -48338,9 +48400,10 @@ async function measureRound(plan, entry, round, app, monitor) {
     {
       onMeasureStart: () => monitor?.begin(),
       onMeasureEnd: () => server = monitor?.end(),
-      shouldAbort: () => app?.exit() !== void 0
+      shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0
     }
   );
+  throwIfInterrupted();
   const silent = measurement.responses === 0 && measurement.errors > 0;
   if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {
     throw await diedError(app, `round ${round} of "${entry.key}"`);
@@ -48398,12 +48461,12 @@ function git(cwd, args) {
 
 // src/cli/progress.ts
 function progressPrinter(stream) {
-  const live2 = stream.isTTY && process.env["CI"] === void 0;
+  const live = stream.isTTY && process.env["CI"] === void 0;
   let pending = false;
   return {
     onRound(event) {
       const line = roundLine(event);
-      if (!live2 || !event.result.valid) {
+      if (!live || !event.result.valid) {
         if (pending) stream.write("\n");
         stream.write(`${line}
 `);
@@ -48479,24 +48542,32 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     process.stderr.write(`${describePlan(plan)}
 `);
     const progress = progressPrinter(process.stderr);
-    const { results, failure } = await measure(plan, {
-      outDir,
-      git: gitInfo(process.cwd()),
-      ...shard === void 0 ? {} : { shard },
-      onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1e3).toFixed(1)} s
-`),
-      onRound: (event) => progress.onRound(event),
-      ...baseline === void 0 ? {} : { extraRounds: { wanted: ([head]) => head === void 0 ? [] : undecided(baseline, head) } }
-    });
-    progress.finish();
     const file = path7.join(outDir, "results.json");
-    await writeResults(file, results);
+    const { results, failure } = await gracefully(async () => {
+      const measured = await measure(plan, {
+        outDir,
+        git: gitInfo(process.cwd()),
+        ...shard === void 0 ? {} : { shard },
+        onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1e3).toFixed(1)} s
+`),
+        onRound: (event) => progress.onRound(event),
+        ...baseline === void 0 ? {} : { extraRounds: { wanted: ([head]) => head === void 0 ? [] : undecided(baseline, head) } }
+      });
+      progress.finish();
+      await writeResults(file, measured.results);
+      return measured;
+    });
     if (results.entries.length > 0) process.stdout.write(`
 ${resultsTable(results)}
 `);
     process.stdout.write(`
 results: ${path7.relative(process.cwd(), file) || file}
 `);
+    if (failure instanceof InterruptedError) {
+      process.stderr.write(`cannonade: ${failure.message}
+`);
+      return failure.exitCode;
+    }
     if (failure !== void 0) throw failure;
     if (baseline !== void 0) {
       const comparison = compare(baseline, results, { baselineDescription: `file ${baselineFile ?? ""}` });

@@ -12,6 +12,7 @@ export const INPUT = {
   baseline: 'baseline',
   baselineBranch: 'baseline-branch',
   baselineBuild: 'baseline-build',
+  baselineBuildTimeout: 'baseline-build-timeout',
   artifactName: 'artifact-name',
   comment: 'comment',
   failOn: 'fail-on',
@@ -53,6 +54,8 @@ export interface Inputs {
   readonly baselineBranch: string
   /** With baseline same-job: the command that builds the base commit's checkout (e.g. `npm ci`). */
   readonly baselineBuild: string
+  /** How long `baselineBuild` may run before its process group is stopped. */
+  readonly baselineBuildTimeoutMs: number
   /** Artifact name; empty: `cannonade-<suite>`. */
   readonly artifactName: string
   readonly comment: CommentPolicy
@@ -76,6 +79,23 @@ function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: 
   return match
 }
 
+/** How long `baseline-build` may run when the input is not set. */
+export const DEFAULT_BUILD_TIMEOUT_MS = 10 * 60_000
+
+/** A positive duration input (`500ms`, `5s`, `10m`); undefined when empty. */
+function durationInput(name: string): number | undefined {
+  const text = core.getInput(name).trim()
+  if (text === '') return undefined
+  let ms = 0
+  try {
+    ms = parseDurationMs(text)
+  } catch {
+    // reported below with the input's name
+  }
+  if (ms <= 0) throw new InputError([`input '${name}': must be a duration like 500ms, 5s or 1m, got "${text}"`])
+  return ms
+}
+
 /** Reads and checks every input; throws InputError naming the input for a bad value. */
 export function getInputs(): Inputs {
   const baselineText = core.getInput(INPUT.baseline).trim() || 'auto'
@@ -88,16 +108,8 @@ export function getInputs(): Inputs {
   if (rounds !== undefined && (!Number.isInteger(rounds) || rounds < 1 || rounds > 50)) {
     throw new InputError([`input 'rounds': must be an integer from 1 to 50, got "${roundsText}"`])
   }
-  const durationText = core.getInput(INPUT.duration).trim()
-  let durationMs: number | undefined
-  if (durationText !== '') {
-    try {
-      durationMs = parseDurationMs(durationText)
-    } catch {
-      durationMs = 0
-    }
-    if (durationMs <= 0) throw new InputError([`input 'duration': must be a duration like 500ms, 5s or 1m, got "${durationText}"`])
-  }
+  const durationMs = durationInput(INPUT.duration)
+  const baselineBuildTimeoutMs = durationInput(INPUT.baselineBuildTimeout) ?? DEFAULT_BUILD_TIMEOUT_MS
   const shardText = core.getInput(INPUT.shard).trim()
   const shard = shardText === '' ? undefined : parseShard(shardText, `input '${INPUT.shard}'`)
   return {
@@ -107,6 +119,7 @@ export function getInputs(): Inputs {
     baseline,
     baselineBranch: core.getInput(INPUT.baselineBranch).trim(),
     baselineBuild: core.getInput(INPUT.baselineBuild).trim(),
+    baselineBuildTimeoutMs,
     artifactName: core.getInput(INPUT.artifactName).trim(),
     comment: oneOf(INPUT.comment, ['auto', 'always', 'on-change', 'never'] as const, 'auto'),
     failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'never'] as const, 'fail'),

@@ -12,6 +12,7 @@ import { runUrlOf, type RunContext } from '../github/context.js'
 import { describeHttpError, httpStatus } from '../github/http-error.js'
 import { createOctokit } from '../github/octokit.js'
 import { errorMessage } from '../errors.js'
+import { InterruptedError } from '../interrupt.js'
 import type { Results } from '../results/format.js'
 import { writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
@@ -163,7 +164,9 @@ export async function publish(
     if (process.env['GITHUB_STEP_SUMMARY'] !== undefined) await step('write the job summary', () => core.summary.addRaw(markdown, true).write())
   })
   await step('annotate the findings', () => annotate(report))
-  await step('comment on the pull request', () => postComment(inputs, ctx, report, markdown, marker, outputs))
+  // A cancelled run's partial report must not replace the comment of the run that superseded it.
+  if (failure instanceof InterruptedError) core.info('Cannonade was interrupted: no comment; the finished rounds are in the artifact.')
+  else await step('comment on the pull request', () => postComment(inputs, ctx, report, markdown, marker, outputs))
   outputs.set(OUTPUT.verdict, failure === undefined ? comparison.outcome : 'error')
   outputs.set(OUTPUT.regressions, String(comparison.findings.filter((f) => f.kind === 'regression').length))
   if (failure !== undefined) throw failure

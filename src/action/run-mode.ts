@@ -8,6 +8,7 @@ import { applyOverrides } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import { describePlan } from '../config/summary.js'
 import type { RunContext } from '../github/context.js'
+import { gracefully, InterruptedError } from '../interrupt.js'
 import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
 import { writeResults } from '../results/io.js'
 import { resultsTable, roundLine } from '../report/terminal.js'
@@ -54,8 +55,16 @@ export function shardArtifactName(artifactName: string, shard: { index: number; 
   return `${shardArtifactPrefix(artifactName)}${shard.index}-of-${shard.count}`
 }
 
-/** Runs `mode: run` end to end; throws only for input errors, app failures and the gate. */
-export async function runMode(inputs: Inputs, ctx: RunContext): Promise<void> {
+/**
+ * Runs `mode: run` end to end; throws only for input errors, app failures and the gate. A cancelled
+ * job (SIGINT, then SIGTERM from the runner) stops the app and still saves and uploads the rounds
+ * finished so far.
+ */
+export function runMode(inputs: Inputs, ctx: RunContext): Promise<void> {
+  return gracefully(() => measureAndPublish(inputs, ctx))
+}
+
+async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void> {
   const plan = await core.group('Cannonade: config', () => loadConfig(inputs))
   const destination = await prepareDestination(inputs, plan.suite)
   if (inputs.shard !== undefined) {
@@ -111,7 +120,8 @@ async function measureBesideBase(inputs: Inputs, ctx: RunContext, plan: Plan, de
   await saveResults(destination, h.results)
   await writeResults(path.join(destination.outDir, BASE_RESULTS_FILE), b.results)
   let baseline: ResolvedBaseline = { results: b.results, description: `base commit ${sha.slice(0, 7)} measured in this job` }
-  if (b.failure !== undefined) {
+  // An interrupt stops both sides alike: the base's finished rounds are still a fair baseline.
+  if (b.failure !== undefined && !(b.failure instanceof InterruptedError)) {
     const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${b.failure.message.split('\n')[0] ?? ''}`
     core.warning(`Cannonade: ${missing}. Checking absolute thresholds only.`)
     baseline = { missing }

@@ -11,6 +11,7 @@ import { formatDurationMs } from '../config/units.js'
 import { capLog, tailOf } from './log-cap.js'
 import { groupRunning } from './monitor.js'
 import { AppError, errorMessage } from '../errors.js'
+import { onForcedExit, sleepUnlessInterrupted, throwIfInterrupted } from '../interrupt.js'
 
 /** How the app's process ended. */
 export interface Exit {
@@ -33,32 +34,13 @@ export interface RunningApp {
   stop(): Promise<void>
 }
 
-// Groups still running, so an interrupt or an unexpected exit of Cannonade does not orphan them.
-const live = new Set<number>()
-let handlersInstalled = false
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+/** Sends a signal to every process of a group; false when none is left. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pgid, signal)
     return true
   } catch {
     return false // ESRCH: no process left in the group
-  }
-}
-
-function installHandlers(): void {
-  if (handlersInstalled) return
-  handlersInstalled = true
-  // Last resort on any exit path: whatever is still running gets SIGKILL.
-  process.on('exit', () => {
-    for (const pgid of live) signalGroup(pgid, 'SIGKILL')
-  })
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.once(signal, () => {
-      if (live.size > 0) process.stderr.write(`\ncannonade: interrupted (${signal}); stopping the app\n`)
-      for (const pgid of live) signalGroup(pgid, 'SIGTERM')
-      process.exit(code)
-    })
   }
 }
 
@@ -96,7 +78,6 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
         'whatever answers there instead of your app. Stop that process or change the port.',
     )
   }
-  installHandlers()
   await mkdir(path.dirname(logFile), { recursive: true })
   // The child writes straight into the file: no pipe for Cannonade to drain while it measures.
   const fd = openSync(logFile, 'w')
@@ -117,7 +98,8 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
     const reason = await new Promise<string>((resolve) => child.once('error', (e) => resolve(errorMessage(e))))
     throw new AppError(`could not start "${app.command}" in ${app.cwd}: ${reason}`)
   }
-  live.add(pgid)
+  // Should Cannonade quit without stopping it (a second Ctrl-C), the group is killed on the way out.
+  const forget = onForcedExit(() => signalGroup(pgid, 'SIGKILL'))
   let exit: Exit | undefined
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -133,7 +115,7 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
     if (groupRunning(pgid)) signalGroup(pgid, 'SIGKILL')
     while (groupRunning(pgid)) await sleep(10)
     await Promise.race([exited, sleep(1000)])
-    live.delete(pgid)
+    forget()
     await capLog(logFile).catch(() => 0)
   }
   return {
@@ -172,6 +154,7 @@ export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: st
   const deadline = performance.now() + plan.readyTimeoutMs
   let last = 'no answer yet'
   for (;;) {
+    throwIfInterrupted()
     const exit = app.exit()
     if (exit !== undefined) {
       throw new AppError(`the app exited (${describeExit(exit)}) before it was ready at ${url}`, await app.logTail())
@@ -189,7 +172,7 @@ export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: st
         await app.logTail(),
       )
     }
-    await Promise.race([sleep(100), app.exited])
+    await Promise.race([sleepUnlessInterrupted(100), app.exited])
   }
 }
 

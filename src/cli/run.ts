@@ -7,6 +7,7 @@ import { applyOverrides, parseShard } from '../config/overrides.js'
 import { describePlan } from '../config/summary.js'
 import { parseDurationMs } from '../config/units.js'
 import { EXIT, InputError } from '../errors.js'
+import { gracefully, InterruptedError } from '../interrupt.js'
 import { measure } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
 import type { Results } from '../results/format.js'
@@ -76,19 +77,27 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     const baseline = baselineFile === undefined ? undefined : await readResults(baselineFile)
     process.stderr.write(`${describePlan(plan)}\n`)
     const progress = progressPrinter(process.stderr)
-      const { results, failure } = await measure(plan, {
-      outDir,
-      git: gitInfo(process.cwd()),
-      ...(shard === undefined ? {} : { shard }),
-      onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
-      onRound: (event) => progress.onRound(event),
-      ...(baseline === undefined ? {} : { extraRounds: { wanted: ([head]: readonly Results[]) => (head === undefined ? [] : undecided(baseline, head)) } }),
-    })
-    progress.finish()
+    // Ctrl-C ends the run early but still writes what was measured (status: incomplete).
     const file = path.join(outDir, 'results.json')
-    await writeResults(file, results)
+    const { results, failure } = await gracefully(async () => {
+      const measured = await measure(plan, {
+        outDir,
+        git: gitInfo(process.cwd()),
+        ...(shard === undefined ? {} : { shard }),
+        onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
+        onRound: (event) => progress.onRound(event),
+        ...(baseline === undefined ? {} : { extraRounds: { wanted: ([head]: readonly Results[]) => (head === undefined ? [] : undecided(baseline, head)) } }),
+      })
+      progress.finish()
+      await writeResults(file, measured.results)
+      return measured
+    })
     if (results.entries.length > 0) process.stdout.write(`\n${resultsTable(results)}\n`)
     process.stdout.write(`\nresults: ${path.relative(process.cwd(), file) || file}\n`)
+    if (failure instanceof InterruptedError) {
+      process.stderr.write(`cannonade: ${failure.message}\n`)
+      return failure.exitCode
+    }
     if (failure !== undefined) throw failure
     if (baseline !== undefined) {
       const comparison = compare(baseline, results, { baselineDescription: `file ${baselineFile ?? ''}` })

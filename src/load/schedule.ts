@@ -7,6 +7,7 @@ import { diedError, isListening, startApp, waitUntilReady, type RunningApp } fro
 import type { Shard } from '../config/overrides.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { AppError, errorMessage } from '../errors.js'
+import { interruption, InterruptedError, throwIfInterrupted } from '../interrupt.js'
 import { currentEnvironment } from '../results/environment.js'
 import { entryKey, SCHEMA_VERSION, type Results, type RoundResult } from '../results/format.js'
 import { VERSION } from '../version.js'
@@ -119,7 +120,8 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     try {
       await work()
     } catch (error) {
-      if (!(error instanceof AppError)) throw error
+      // An interrupt ends the whole run, whichever side was being measured.
+      if (!(error instanceof AppError) || error instanceof InterruptedError) throw error
       state.failure = error
       await state.app?.stop()
       if (state.side.optional !== true) throw error
@@ -127,6 +129,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
   }
   const runOne = async (state: SideState, entry: Entry, round: number, of: number): Promise<void> => {
     await attempt(state, async () => {
+      throwIfInterrupted()
       const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor)
       state.rounds.get(entry.key)?.push(result)
       done++
@@ -172,6 +175,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     }
   } catch (error) {
     if (!(error instanceof AppError)) throw error
+    if (error instanceof InterruptedError) for (const state of live()) state.failure = error
   } finally {
     await Promise.all(states.map((state) => state.app?.stop()))
   }
@@ -189,9 +193,11 @@ async function measureRound(plan: Plan, entry: Entry, round: number, app: Runnin
     {
       onMeasureStart: () => monitor?.begin(),
       onMeasureEnd: () => (server = monitor?.end()),
-      shouldAbort: () => app?.exit() !== undefined,
+      shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined,
     },
   )
+  // A round cut short by an interrupt is shorter than the others: it is dropped, not kept.
+  throwIfInterrupted()
   // The main process may outlive the server (a shell or supervisor that keeps running), so a
   // round without a single answer also checks whether anything still listens.
   const silent = measurement.responses === 0 && measurement.errors > 0
