@@ -96,6 +96,29 @@ describe('cannonade run', () => {
     expect(text).toMatch(/chatty app output line\ndemo app listening on http:\/\/127\.0\.0\.1:\d+\n$/)
   })
 
+  it('warns when the server escapes its process group: no CPU measured, and its port still answering after the stop', async () => {
+    const pidFile = path.join(dir, 'escaped.pid')
+    // setsid puts the server in a session of its own, outside the group Cannonade stops.
+    const config = await writeConfig('escape.yml', { command: `setsid node server.mjs & echo $! > ${pidFile}; wait` })
+    try {
+      const result = await cli(['run', '--config', config, '--out', path.join(dir, 'escape'), '--quick', '--scenario', 'users'])
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stderr).toMatch(/warning: the app's process group used no CPU while it answered [\d,]+ requests: the server runs outside that group/)
+      const port = /warning: port (\d+) on 127\.0\.0\.1 still answers after the app was stopped: its server runs outside the process group/.exec(result.stderr)?.[1]
+      expect(config.length > 0 && (await readFile(config, 'utf8')).includes(`PORT: "${port}"`)).toBe(true)
+    } finally {
+      // The escaped server is a session leader: its group is its own pid.
+      const pid = Number(await readFile(pidFile, 'utf8').catch(() => '0'))
+      if (pid > 0) {
+        try {
+          process.kill(-pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+    }
+  })
+
   it('exits 2 for a scenario or tag that does not exist, or a bad flag value', async () => {
     const config = await writeConfig('filter.yml')
     const missing = await cli(['run', '--config', config, '--scenario', 'nope'])

@@ -48307,6 +48307,7 @@ function runRound(spec, hooks = {}) {
 }
 
 // src/load/schedule.ts
+var IDLE_APP_RESPONSES = 1e3;
 function definitionHash(entry) {
   const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs } = entry.scenario;
   const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs };
@@ -48324,7 +48325,8 @@ async function measureSides(sides, options) {
   const [first] = sides;
   if (first === void 0) return [];
   const entries = entriesOf(first.plan);
-  const states = sides.map((side) => ({ side, rounds: new Map(entries.map((e) => [e.key, []])) }));
+  const states = sides.map((side) => ({ side, rounds: new Map(entries.map((e) => [e.key, []])), usage: { ok: 0, cpuMs: 0, warned: false } }));
+  const sideOf = (state) => state.side.label === void 0 ? {} : { side: state.side.label };
   let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
   let done = 0;
   options.onStart?.(entries);
@@ -48339,11 +48341,20 @@ async function measureSides(sides, options) {
       if (state.side.optional !== true) throw error;
     }
   };
+  const noticeIdleApp = (state, result) => {
+    if (result.server === void 0 || state.usage.warned) return;
+    state.usage.ok += result.ok;
+    state.usage.cpuMs += result.server.cpuPercent * result.durationMs / 100;
+    if (state.usage.ok < IDLE_APP_RESPONSES || state.usage.cpuMs > 0) return;
+    state.usage.warned = true;
+    options.onWarning?.({ kind: "idle-app", responses: state.usage.ok, ...sideOf(state) });
+  };
   const runOne = async (state, entry, round, of) => {
     await attempt(state, async () => {
       throwIfInterrupted();
       const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor);
       state.rounds.get(entry.key)?.push(result);
+      noticeIdleApp(state, result);
       done++;
       options.onRound?.({ entry, round, rounds: of, done, total, result, ...state.side.label === void 0 ? {} : { side: state.side.label } });
     });
@@ -48386,6 +48397,12 @@ async function measureSides(sides, options) {
     if (error instanceof InterruptedError) for (const state of live()) state.failure = error;
   } finally {
     await Promise.all(states.map((state) => state.app?.stop()));
+    for (const state of states) {
+      const app = state.side.plan.app;
+      if (state.app === void 0 || app === void 0) continue;
+      const url = app.readyUrl ?? state.side.plan.baseUrl;
+      if (await isListening(url)) options.onWarning?.({ kind: "still-listening", url, ...sideOf(state) });
+    }
   }
   return states.map((state) => {
     const results = buildResults(state.side, entries, state.rounds, options, state.failure);
@@ -48457,6 +48474,20 @@ function git(cwd, args) {
   } catch {
     return void 0;
   }
+}
+
+// src/report/run-warnings.ts
+function portOf(url) {
+  const parsed = new URL(url);
+  return parsed.port === "" ? parsed.protocol === "https:" ? "443" : "80" : parsed.port;
+}
+function runWarningText(warning) {
+  const app = warning.side === void 0 ? "the app" : `the ${warning.side} app`;
+  if (warning.kind === "still-listening") {
+    const { hostname } = new URL(warning.url);
+    return `port ${portOf(warning.url)} on ${hostname} still answers after ${app} was stopped: its server runs outside the process group Cannonade started (started with setsid, nohup into a new session, or a daemon), so the CPU and memory figures are not of the server, and the next run will find the port in use. Start the server in the foreground (e.g. \`exec node server.js\`), and stop the leftover process.`;
+  }
+  return `${app}'s process group used no CPU while it answered ${warning.responses.toLocaleString("en-US")} requests: the server runs outside that group (setsid, a daemon, a container), so the CPU and memory figures are of the wrong process. Start the server in the foreground (e.g. \`exec node server.js\`).`;
 }
 
 // src/cli/progress.ts
@@ -48551,6 +48582,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
         onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1e3).toFixed(1)} s
 `),
         onRound: (event) => progress.onRound(event),
+        onWarning: (warning) => process.stderr.write(`
+warning: ${runWarningText(warning)}
+`),
         ...baseline === void 0 ? {} : { extraRounds: { wanted: ([head]) => head === void 0 ? [] : undecided(baseline, head) } }
       });
       progress.finish();

@@ -424,6 +424,36 @@ describe('faults that must not lose what was measured', () => {
     expect(files['report.md']?.toString()).toContain('stopped early')
     expect(commentsOn(41)).toEqual([])
   })
+
+  it('warns, naming the port, when the app\'s server escaped its process group and outlived the stop', async () => {
+    fake.reset()
+    const port = await freePort()
+    const pidFile = path.join(workspace, 'escaped.pid')
+    await writeFile(
+      path.join(workspace, 'escape.yml'),
+      [
+        'suite: e2e',
+        `app: { command: "setsid node server.mjs & echo $! > ${pidFile}; wait", cwd: ${JSON.stringify(path.resolve('__fixtures__/demo'))}, env: { PORT: "${port}" }, ready: "http://127.0.0.1:${port}/health" }`,
+        `baseUrl: http://127.0.0.1:${port}`,
+        'defaults: { duration: 500ms, warmup: 100ms, rounds: 2, connections: 4 }',
+        'scenarios: [{ name: list users, path: /users }]',
+      ].join('\n'),
+    )
+    try {
+      const run = await runAction({ runId: 1003, event: 'push', sha: MAIN_SHA, inputs: { config: 'escape.yml', baseline: 'none' } })
+      expect(run.stdout).toContain(`::warning::Cannonade: port ${port} on 127.0.0.1 still answers after the app was stopped`)
+      expect(run.stdout).toMatch(/::warning::Cannonade: the app's process group used no CPU while it answered/)
+    } finally {
+      const pid = Number(await readFile(pidFile, 'utf8').catch(() => '0'))
+      if (pid > 0) {
+        try {
+          process.kill(-pid, 'SIGKILL') // a session leader: its group is its own pid
+        } catch {
+          // already gone
+        }
+      }
+    }
+  })
 })
 
 describe('baseline: same-job, the base commit measured beside the head', () => {

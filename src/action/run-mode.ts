@@ -11,6 +11,7 @@ import type { RunContext } from '../github/context.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
 import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
 import { writeResults } from '../results/io.js'
+import { runWarningText } from '../report/run-warnings.js'
 import { resultsTable, roundLine } from '../report/terminal.js'
 import type { Inputs } from './inputs.js'
 import { BASE_RESULTS_FILE, prepareDestination, publish, saveResults, upload, type Destination } from './publish.js'
@@ -41,6 +42,7 @@ function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inp
     ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
     onReady: (ms) => core.info(`app ready after ${(ms / 1000).toFixed(1)} s`),
     onRound: (e) => core.info(roundLine(e)),
+    onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
     ...(baseline !== undefined && 'results' in baseline ? { extraRounds: { wanted: ([head]) => (head === undefined ? [] : undecided(baseline.results, head)) } } : {}),
   })
 }
@@ -113,6 +115,7 @@ async function measureBesideBase(inputs: Inputs, ctx: RunContext, plan: Plan, de
       outDir: destination.outDir,
       onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
       onRound: (e) => core.info(roundLine(e)),
+      onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
       extraRounds: { wanted: ([bs, hs]) => (bs === undefined || hs === undefined ? [] : undecided(bs, hs)) },
     }),
   )

@@ -13,6 +13,7 @@ import { gitInfo } from '../results/git.js'
 import type { Results } from '../results/format.js'
 import { readResults, writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
+import { runWarningText } from '../report/run-warnings.js'
 import { renderText } from '../report/text.js'
 import { resultsTable, violationLines } from '../report/terminal.js'
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
@@ -86,6 +87,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
         ...(shard === undefined ? {} : { shard }),
         onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
         onRound: (event) => progress.onRound(event),
+        onWarning: (warning) => process.stderr.write(`\nwarning: ${runWarningText(warning)}\n`),
         ...(baseline === undefined ? {} : { extraRounds: { wanted: ([head]: readonly Results[]) => (head === undefined ? [] : undecided(baseline, head)) } }),
       })
       progress.finish()
