@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { freePort } from '../app/ports.js'
+import { groupRunning } from '../app/monitor.js'
 import { signalGroup } from '../app/process.js'
 import type { AppPlan, Plan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
@@ -33,6 +34,12 @@ type BuildEnd = { readonly kind: 'exited'; readonly code: number } | { readonly 
 
 // Time a build gets between SIGTERM and SIGKILL once it has to stop.
 const BUILD_STOP_GRACE_MS = 5000
+
+// Signals are delivered asynchronously: a killed process may take a moment to be gone.
+async function waitForGroupToEnd(pgid: number, limitMs = 2000): Promise<void> {
+  const deadline = performance.now() + limitMs
+  while (groupRunning(pgid) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+}
 
 /**
  * Runs the build command with a shell in a process group of its own, its output in the log. The
@@ -61,13 +68,16 @@ function build(command: string, cwd: string, timeoutMs: number): Promise<BuildEn
     interruptSignal.addEventListener('abort', onInterrupt, { once: true })
     if (interruptSignal.aborted) onInterrupt()
     child.once('exit', (code) => {
-      // The build is over: anything it left behind in its group (a daemon, a stuck child) goes too.
-      signalGroup(pgid, 'SIGKILL')
       clearTimeout(timer)
       clearTimeout(killTimer)
       interruptSignal.removeEventListener('abort', onInterrupt)
-      forget()
-      resolve(ending === undefined ? { kind: 'exited', code: code ?? 1 } : { kind: ending })
+      // The build is over: anything it left behind in its group (a daemon, a stuck child) goes too,
+      // and is gone before the worktree it may be using is removed.
+      signalGroup(pgid, 'SIGKILL')
+      void waitForGroupToEnd(pgid).then(() => {
+        forget()
+        resolve(ending === undefined ? { kind: 'exited', code: code ?? 1 } : { kind: ending })
+      })
     })
   })
 }
