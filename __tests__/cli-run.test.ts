@@ -94,6 +94,49 @@ describe('cannonade run', () => {
     expect(results.entries.length).toBeGreaterThan(0)
   })
 
+  it('keeps the head and the tail of a chatty app\'s log, saying how much was dropped between them', async () => {
+    // About 12 MiB of output before the server starts, then the server's own line at the end.
+    const config = await writeConfig('chatty.yml', { command: "echo first line; yes 'chatty app output line' | head -n 520000; exec node server.mjs" })
+    const out = path.join(dir, 'chatty')
+    const result = await cli(['run', '--config', config, '--out', out, '--quick', '--scenario', 'users'])
+    expect(result.code, result.stderr).toBe(0)
+    const log = await readFile(path.join(out, 'app.log'))
+    expect(log.length).toBeLessThanOrEqual(5 * 1024 * 1024 + 200)
+    expect(log.length).toBeGreaterThan(5 * 1024 * 1024 - 100)
+    const text = log.toString('utf8')
+    expect(text.startsWith('first line\nchatty app output line\n')).toBe(true)
+    const note = /\[cannonade: (\d+) bytes of the app's output dropped here; app\.log keeps the first 1048576 and the last 4194304 bytes\]\n/.exec(text)
+    expect(note?.index).toBeGreaterThan(1024 * 1024 - 30)
+    expect(text[(note?.index ?? 0) - 1]).toBe('\n')
+    const listening = /demo app listening on .*\n$/.exec(text)?.[0] ?? ''
+    const written = 'first line\n'.length + 520000 * 'chatty app output line\n'.length + listening.length
+    expect(Number(note?.[1])).toBe(written - (log.length - (note?.[0].length ?? 0)))
+    expect(text).toMatch(/chatty app output line\ndemo app listening on http:\/\/127\.0\.0\.1:\d+\n$/)
+  })
+
+  it('warns when the server escapes its process group: no CPU measured, and its port still answering after the stop', async () => {
+    const pidFile = path.join(dir, 'escaped.pid')
+    // setsid puts the server in a session of its own, outside the group Cannonade stops.
+    const config = await writeConfig('escape.yml', { command: `setsid node server.mjs & echo $! > ${pidFile}; wait` })
+    try {
+      const result = await cli(['run', '--config', config, '--out', path.join(dir, 'escape'), '--quick', '--scenario', 'users'])
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stderr).toMatch(/warning: the app's process group used no CPU while it answered [\d,]+ requests: the server runs outside that group/)
+      const port = /warning: port (\d+) on 127\.0\.0\.1 still answers after the app was stopped: its server runs outside the process group/.exec(result.stderr)?.[1]
+      expect(config.length > 0 && (await readFile(config, 'utf8')).includes(`PORT: "${port}"`)).toBe(true)
+    } finally {
+      // The escaped server is a session leader: its group is its own pid.
+      const pid = Number(await readFile(pidFile, 'utf8').catch(() => '0'))
+      if (pid > 0) {
+        try {
+          process.kill(-pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+    }
+  })
+
   it('exits 2 for a scenario or tag that does not exist, or a bad flag value', async () => {
     const config = await writeConfig('filter.yml')
     const missing = await cli(['run', '--config', config, '--scenario', 'nope'])
@@ -104,23 +147,32 @@ describe('cannonade run', () => {
     expect(rounds.stderr).toContain('--rounds: must be a positive integer, got "many"')
   })
 
-  it('stops the app and exits 130 when interrupted with Ctrl-C', async () => {
+  it('on Ctrl-C stops the app within its stopTimeout, writes the finished rounds as incomplete and exits 130', async () => {
     const pidFile = path.join(dir, 'interrupted.pid')
-    const config = await writeConfig('interrupt.yml', { command: `echo $$ > ${pidFile}; exec node server.mjs` })
-    const child = spawn(process.execPath, [path.resolve('dist/cli.js'), 'run', '--config', config, '--out', path.join(dir, 'interrupt'), '--duration', '10s'], {
+    // The app's shell takes a moment to shut down on SIGTERM, as a real server draining requests does.
+    const command = `echo $$ > ${pidFile}; trap 'sleep 0.3; echo app stopped cleanly; exit 0' TERM; node server.mjs & wait`
+    const config = await writeConfig('interrupt.yml', { command })
+    const out = path.join(dir, 'interrupt')
+    const child = spawn(process.execPath, [path.resolve('dist/cli.js'), 'run', '--config', config, '--out', out, '--rounds', '20', '--duration', '300ms'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     let stderr = ''
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    // Interrupt once the app is up and the first round is under way.
-    while (!stderr.includes('app ready')) await new Promise((resolve) => setTimeout(resolve, 50))
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    // Interrupt once two rounds are finished and the third is under way.
+    while (!stderr.includes('[2/40]')) await new Promise((resolve) => setTimeout(resolve, 50))
+    await new Promise((resolve) => setTimeout(resolve, 150))
     child.kill('SIGINT')
     const [code] = (await once(child, 'exit')) as [number | null]
-    expect(code).toBe(130)
-    expect(stderr).toContain('interrupted (SIGINT); stopping the app')
+    expect(code, stderr).toBe(130)
+    expect(stderr).toContain('interrupted (SIGINT); stopping the app and keeping the finished rounds')
     const pgid = Number(await readFile(pidFile, 'utf8'))
-    await new Promise((resolve) => setTimeout(resolve, 300))
     expect(groupRunning(pgid)).toBe(false)
+    expect(await readFile(path.join(out, 'app.log'), 'utf8')).toContain('app stopped cleanly')
+    const results = parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
+    expect(results.status).toBe('incomplete')
+    expect(results.error).toContain('interrupted by SIGINT')
+    const rounds = results.entries.map((e) => e.rounds.length)
+    expect(rounds.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2)
+    expect(rounds.every((n) => n < 20)).toBe(true)
   })
 })

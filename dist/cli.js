@@ -26068,18 +26068,18 @@ var require_source = __commonJS({
         }
       }
     });
-    var createStyler = (open, close, parent) => {
+    var createStyler = (open2, close, parent) => {
       let openAll;
       let closeAll;
       if (parent === void 0) {
-        openAll = open;
+        openAll = open2;
         closeAll = close;
       } else {
-        openAll = parent.openAll + open;
+        openAll = parent.openAll + open2;
         closeAll = close + parent.closeAll;
       }
       return {
-        open,
+        open: open2,
         close,
         openAll,
         closeAll,
@@ -41800,17 +41800,17 @@ var require_buffer = __commonJS({
       "ERR_OUT_OF_RANGE",
       function(str, range, input) {
         let msg = `The value of "${str}" is out of range.`;
-        let received = input;
+        let received2 = input;
         if (Number.isInteger(input) && Math.abs(input) > 2 ** 32) {
-          received = addNumericalSeparator(String(input));
+          received2 = addNumericalSeparator(String(input));
         } else if (typeof input === "bigint") {
-          received = String(input);
+          received2 = String(input);
           if (input > BigInt(2) ** BigInt(32) || input < -(BigInt(2) ** BigInt(32))) {
-            received = addNumericalSeparator(received);
+            received2 = addNumericalSeparator(received2);
           }
-          received += "n";
+          received2 += "n";
         }
-        msg += ` It must be ${range}. Received ${received}`;
+        msg += ` It must be ${range}. Received ${received2}`;
         return msg;
       },
       RangeError
@@ -54754,6 +54754,84 @@ function applyOverrides(plan, overrides) {
   return { ...plan, scenarios: scenarios.map(adjust) };
 }
 
+// src/interrupt.ts
+var EXIT_CODE = { SIGINT: 130, SIGTERM: 143 };
+var InterruptedError = class extends AppError {
+  signal;
+  /** The exit code a process ended by this signal has (130 for SIGINT, 143 for SIGTERM). */
+  exitCode;
+  constructor(signal) {
+    super(`interrupted by ${signal}: the run stopped early; the rounds finished before are kept`);
+    this.name = "InterruptedError";
+    this.signal = signal;
+    this.exitCode = EXIT_CODE[signal];
+  }
+};
+var controller = new AbortController();
+var received;
+var scopes = 0;
+var installed = false;
+var lastResorts = /* @__PURE__ */ new Set();
+var interruptSignal = controller.signal;
+function interruption() {
+  return received;
+}
+function throwIfInterrupted() {
+  if (received !== void 0) throw received;
+}
+function onForcedExit(cleanup) {
+  installSignalHandlers();
+  lastResorts.add(cleanup);
+  return () => lastResorts.delete(cleanup);
+}
+function onSignal(signal) {
+  if (scopes === 0 || received !== void 0) {
+    if (lastResorts.size > 0) process.stderr.write(`
+cannonade: ${signal} again; quitting now
+`);
+    process.exit(EXIT_CODE[signal]);
+  }
+  received = new InterruptedError(signal);
+  process.stderr.write(`
+cannonade: interrupted (${signal}); stopping the app and keeping the finished rounds (${signal} again quits at once)
+`);
+  controller.abort(received);
+}
+function installSignalHandlers() {
+  if (installed) return;
+  installed = true;
+  process.on("exit", () => {
+    for (const cleanup of lastResorts) {
+      try {
+        cleanup();
+      } catch {
+      }
+    }
+  });
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+}
+async function gracefully(work) {
+  installSignalHandlers();
+  scopes++;
+  try {
+    return await work();
+  } finally {
+    scopes--;
+  }
+}
+function sleepUnlessInterrupted(ms) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      interruptSignal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    interruptSignal.addEventListener("abort", done, { once: true });
+  });
+}
+
 // src/load/schedule.ts
 import { createHash as createHash2 } from "node:crypto";
 import path6 from "node:path";
@@ -54880,35 +54958,79 @@ var GroupMonitor = class {
 // src/app/process.ts
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
+import { mkdir as mkdir3 } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import path5 from "node:path";
-var live = /* @__PURE__ */ new Set();
-var handlersInstalled = false;
+
+// src/app/log-cap.ts
+import { open, rename as rename2 } from "node:fs/promises";
+var LOG_HEAD_BYTES = 1024 * 1024;
+var LOG_TAIL_BYTES = 4 * 1024 * 1024;
+async function readAt(file, position, length) {
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+async function sizeOf(file) {
+  try {
+    const handle = await open(file, "r");
+    try {
+      return (await handle.stat()).size;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+async function capLog(file, headBytes = LOG_HEAD_BYTES, tailBytes = LOG_TAIL_BYTES) {
+  const size = await sizeOf(file);
+  if (size <= headBytes + tailBytes) return 0;
+  let head = await readAt(file, 0, headBytes);
+  let tail = await readAt(file, size - tailBytes, tailBytes);
+  const lastNewline = head.lastIndexOf(10);
+  if (lastNewline >= 0) head = head.subarray(0, lastNewline + 1);
+  const firstNewline = tail.indexOf(10);
+  if (firstNewline >= 0 && firstNewline < tail.length - 1) tail = tail.subarray(firstNewline + 1);
+  const dropped = size - head.length - tail.length;
+  const separator = head.length > 0 && head[head.length - 1] !== 10 ? "\n" : "";
+  const note = `${separator}[cannonade: ${dropped} bytes of the app's output dropped here; app.log keeps the first ${headBytes} and the last ${tailBytes} bytes]
+`;
+  const capped = `${file}.capped`;
+  const handle = await open(capped, "w");
+  try {
+    await handle.writev([head, Buffer.from(note), tail]);
+  } finally {
+    await handle.close();
+  }
+  await rename2(capped, file);
+  return dropped;
+}
+async function tailOf(file, lines = 20) {
+  try {
+    const size = await sizeOf(file);
+    const window2 = Math.min(size, 64 * 1024);
+    const text = (await readAt(file, size - window2, window2)).toString("utf8");
+    return text.trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+// src/app/process.ts
 function signalGroup(pgid, signal) {
   try {
     process.kill(-pgid, signal);
     return true;
   } catch {
     return false;
-  }
-}
-function installHandlers() {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.on("exit", () => {
-    for (const pgid of live) signalGroup(pgid, "SIGKILL");
-  });
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
-    process.once(signal, () => {
-      if (live.size > 0) process.stderr.write(`
-cannonade: interrupted (${signal}); stopping the app
-`);
-      for (const pgid of live) signalGroup(pgid, "SIGTERM");
-      process.exit(code);
-    });
   }
 }
 function endpoint(url) {
@@ -54929,14 +55051,6 @@ function isListening(url, timeoutMs = 500) {
     socket.once("error", () => done(false));
   });
 }
-async function tailOf(file, lines = 20) {
-  try {
-    const text = await readFile2(file, "utf8");
-    return text.trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "";
-  }
-}
 function describeExit(exit) {
   return exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`;
 }
@@ -54947,7 +55061,6 @@ async function startApp(app, probeUrl, logFile) {
       `port ${port} on ${host} is already in use before the app was started: Cannonade would measure whatever answers there instead of your app. Stop that process or change the port.`
     );
   }
-  installHandlers();
   await mkdir3(path5.dirname(logFile), { recursive: true });
   const fd = openSync(logFile, "w");
   let child;
@@ -54967,7 +55080,7 @@ async function startApp(app, probeUrl, logFile) {
     const reason = await new Promise((resolve) => child.once("error", (e) => resolve(errorMessage(e))));
     throw new AppError(`could not start "${app.command}" in ${app.cwd}: ${reason}`);
   }
-  live.add(pgid);
+  const forget = onForcedExit(() => signalGroup(pgid, "SIGKILL"));
   let exit;
   const exited = new Promise((resolve) => {
     child.once("exit", (code, signal) => {
@@ -54983,7 +55096,8 @@ async function startApp(app, probeUrl, logFile) {
     if (groupRunning(pgid)) signalGroup(pgid, "SIGKILL");
     while (groupRunning(pgid)) await sleep(10);
     await Promise.race([exited, sleep(1e3)]);
-    live.delete(pgid);
+    forget();
+    await capLog(logFile).catch(() => 0);
   };
   return {
     pgid,
@@ -55014,6 +55128,7 @@ async function waitUntilReady(app, plan, baseUrl) {
   const deadline = performance.now() + plan.readyTimeoutMs;
   let last = "no answer yet";
   for (; ; ) {
+    throwIfInterrupted();
     const exit = app.exit();
     if (exit !== void 0) {
       throw new AppError(`the app exited (${describeExit(exit)}) before it was ready at ${url}`, await app.logTail());
@@ -55031,7 +55146,7 @@ async function waitUntilReady(app, plan, baseUrl) {
         await app.logTail()
       );
     }
-    await Promise.race([sleep(100), app.exited]);
+    await Promise.race([sleepUnlessInterrupted(100), app.exited]);
   }
 }
 var CONNECT_FAILURES = {
@@ -55095,8 +55210,8 @@ function runRound(spec, hooks = {}) {
       }
     };
   });
-  const open = level.rate !== void 0;
-  const intervalMs = open ? 1e3 * level.connections / (level.rate ?? 1) : 0;
+  const open2 = level.rate !== void 0;
+  const intervalMs = open2 ? 1e3 * level.connections / (level.rate ?? 1) : 0;
   const measureByAmount = scenario.amount !== void 0;
   return new Promise((resolve, reject) => {
     let windowStart = 0;
@@ -55115,7 +55230,7 @@ function runRound(spec, hooks = {}) {
           Object.assign(client, { timeout: scenario.timeoutMs });
         },
         requests,
-        ...open ? { overallRate: level.rate, ignoreCoordinatedOmission: true } : {},
+        ...open2 ? { overallRate: level.rate, ignoreCoordinatedOmission: true } : {},
         // The round ends by our own timer or amount; autocannon's duration is only a backstop.
         duration: (scenario.warmupMs + scenario.durationMs) / 1e3 + 3600,
         ...measureByAmount && scenario.warmupMs === 0 ? { amount: scenario.amount } : {},
@@ -55179,7 +55294,7 @@ function runRound(spec, hooks = {}) {
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
       if (lastOutcome === "ok") {
         counts.ok++;
-        if (open) recordCorrectedLatency(histogram, responseTimeMs, intervalMs);
+        if (open2) recordCorrectedLatency(histogram, responseTimeMs, intervalMs);
         else recordLatency(histogram, responseTimeMs);
       } else if (lastOutcome === "status") counts.status++;
       else counts.body++;
@@ -55207,6 +55322,7 @@ function runRound(spec, hooks = {}) {
 }
 
 // src/load/schedule.ts
+var IDLE_APP_RESPONSES = 1e3;
 function definitionHash(entry) {
   const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs } = entry.scenario;
   const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs };
@@ -55224,30 +55340,41 @@ async function measureSides(sides, options) {
   const [first] = sides;
   if (first === void 0) return [];
   const entries = entriesOf(first.plan);
-  const states = sides.map((side) => ({ side, rounds: new Map(entries.map((e) => [e.key, []])) }));
+  const states = sides.map((side) => ({ side, rounds: new Map(entries.map((e) => [e.key, []])), usage: { ok: 0, cpuMs: 0, warned: false } }));
+  const sideOf = (state) => state.side.label === void 0 ? {} : { side: state.side.label };
   let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
   let done = 0;
   options.onStart?.(entries);
-  const live2 = () => states.filter((s) => s.failure === void 0);
+  const live = () => states.filter((s) => s.failure === void 0);
   const attempt = async (state, work) => {
     try {
       await work();
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+      if (!(error instanceof AppError) || error instanceof InterruptedError) throw error;
       state.failure = error;
       await state.app?.stop();
       if (state.side.optional !== true) throw error;
     }
   };
+  const noticeIdleApp = (state, result) => {
+    if (result.server === void 0 || state.usage.warned) return;
+    state.usage.ok += result.ok;
+    state.usage.cpuMs += result.server.cpuPercent * result.durationMs / 100;
+    if (state.usage.ok < IDLE_APP_RESPONSES || state.usage.cpuMs > 0) return;
+    state.usage.warned = true;
+    options.onWarning?.({ kind: "idle-app", responses: state.usage.ok, ...sideOf(state) });
+  };
   const runOne = async (state, entry, round, of) => {
     await attempt(state, async () => {
+      throwIfInterrupted();
       const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor);
       state.rounds.get(entry.key)?.push(result);
+      noticeIdleApp(state, result);
       done++;
       options.onRound?.({ entry, round, rounds: of, done, total, result, ...state.side.label === void 0 ? {} : { side: state.side.label } });
     });
   };
-  const inTurn = (round) => round % 2 === 1 ? live2() : [...live2()].reverse();
+  const inTurn = (round) => round % 2 === 1 ? live() : [...live()].reverse();
   try {
     for (const state of states) {
       const app = state.side.plan.app;
@@ -55274,7 +55401,7 @@ async function measureSides(sides, options) {
         for (const state of inTurn(round)) await runOne(state, entry, round, entry.scenario.rounds);
       }
     }
-    if (options.extraRounds !== void 0 && live2().length === states.length) {
+    if (options.extraRounds !== void 0 && live().length === states.length) {
       const sofar = states.map((state) => buildResults(state.side, entries, state.rounds, options, void 0));
       const keys = new Set(options.extraRounds.wanted(sofar));
       const wanted = entries.filter((e) => keys.has(e.key));
@@ -55289,8 +55416,15 @@ async function measureSides(sides, options) {
     }
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
+    if (error instanceof InterruptedError) for (const state of live()) state.failure = error;
   } finally {
     await Promise.all(states.map((state) => state.app?.stop()));
+    for (const state of states) {
+      const app = state.side.plan.app;
+      if (state.app === void 0 || app === void 0) continue;
+      const url = app.readyUrl ?? state.side.plan.baseUrl;
+      if (await isListening(url)) options.onWarning?.({ kind: "still-listening", url, ...sideOf(state) });
+    }
   }
   return states.map((state) => {
     const results = buildResults(state.side, entries, state.rounds, options, state.failure);
@@ -55305,9 +55439,10 @@ async function measureRound(plan, entry, round, app, monitor) {
     {
       onMeasureStart: () => monitor?.begin(),
       onMeasureEnd: () => server = monitor?.end(),
-      shouldAbort: () => app?.exit() !== void 0
+      shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0
     }
   );
+  throwIfInterrupted();
   const silent = measurement.responses === 0 && measurement.errors > 0;
   if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {
     throw await diedError(app, `round ${round} of "${entry.key}"`);
@@ -55363,14 +55498,28 @@ function git(cwd, args) {
   }
 }
 
+// src/report/run-warnings.ts
+function portOf2(url) {
+  const parsed = new URL(url);
+  return parsed.port === "" ? parsed.protocol === "https:" ? "443" : "80" : parsed.port;
+}
+function runWarningText(warning) {
+  const app = warning.side === void 0 ? "the app" : `the ${warning.side} app`;
+  if (warning.kind === "still-listening") {
+    const { hostname } = new URL(warning.url);
+    return `port ${portOf2(warning.url)} on ${hostname} still answers after ${app} was stopped: its server runs outside the process group Cannonade started (started with setsid, nohup into a new session, or a daemon), so the CPU and memory figures are not of the server, and the next run will find the port in use. Start the server in the foreground (e.g. \`exec node server.js\`), and stop the leftover process.`;
+  }
+  return `${app}'s process group used no CPU while it answered ${warning.responses.toLocaleString("en-US")} requests: the server runs outside that group (setsid, a daemon, a container), so the CPU and memory figures are of the wrong process. Start the server in the foreground (e.g. \`exec node server.js\`).`;
+}
+
 // src/cli/progress.ts
 function progressPrinter(stream) {
-  const live2 = stream.isTTY && process.env["CI"] === void 0;
+  const live = stream.isTTY && process.env["CI"] === void 0;
   let pending = false;
   return {
     onRound(event) {
       const line = roundLine(event);
-      if (!live2 || !event.result.valid) {
+      if (!live || !event.result.valid) {
         if (pending) stream.write("\n");
         stream.write(`${line}
 `);
@@ -55455,18 +55604,24 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     process.stderr.write(`${planText(plan)}
 `);
     const progress = progressPrinter(process.stderr);
-    const { results, failure } = await measure(plan, {
-      outDir,
-      git: gitInfo(process.cwd()),
-      ...shard === void 0 ? {} : { shard },
-      onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1e3).toFixed(1)} s
-`),
-      onRound: (event) => progress.onRound(event),
-      ...baseline === void 0 ? {} : { extraRounds: { wanted: ([head]) => head === void 0 ? [] : undecided(baseline, head) } }
-    });
-    progress.finish();
     const file = path7.join(outDir, "results.json");
-    await writeResults(file, results);
+    const { results, failure } = await gracefully(async () => {
+      const measured = await measure(plan, {
+        outDir,
+        git: gitInfo(process.cwd()),
+        ...shard === void 0 ? {} : { shard },
+        onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1e3).toFixed(1)} s
+`),
+        onRound: (event) => progress.onRound(event),
+        onWarning: (warning) => process.stderr.write(`
+warning: ${runWarningText(warning)}
+`),
+        ...baseline === void 0 ? {} : { extraRounds: { wanted: ([head]) => head === void 0 ? [] : undecided(baseline, head) } }
+      });
+      progress.finish();
+      await writeResults(file, measured.results);
+      return measured;
+    });
     const violations = checkResults(results);
     if (results.entries.length > 0) process.stdout.write(`
 ${resultsTable(results, violations)}
@@ -55474,6 +55629,11 @@ ${resultsTable(results, violations)}
     process.stdout.write(`
 results: ${path7.relative(process.cwd(), file) || file}
 `);
+    if (failure instanceof InterruptedError) {
+      process.stderr.write(`cannonade: ${failure.message}
+`);
+      return failure.exitCode;
+    }
     if (failure !== void 0) throw failure;
     if (baseline !== void 0) {
       const comparison = compare(baseline, results, { baselineDescription: `file ${baselineFile ?? ""}` });

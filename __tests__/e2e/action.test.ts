@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { groupRunning } from '../../src/app/monitor.js'
 import { runNode, type Finished } from '../helpers/run-node.js'
 import { freePort } from '../helpers/ports.js'
 import { createZip, startFakeGitHub, type FakeGitHub } from './fake-github.js'
@@ -91,6 +92,8 @@ async function runAction(options: {
   workflowRun?: { id: number; headSha: string }
   inputs?: Record<string, string>
   env?: Record<string, string>
+  /** A signal to send once the action's output matches, as a cancelled job gets one. */
+  interrupt?: { when: RegExp; signal: NodeJS.Signals }
 }): Promise<ActionRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-run-'))
   const headBranch = options.branch ?? (options.pr === undefined ? 'main' : `feature-${options.pr.number}`)
@@ -148,7 +151,7 @@ async function runAction(options: {
     TMPDIR: tmp,
     ...options.env,
   }
-  const finished = await runNode('dist/index.js', [], { cwd: workspace, env, timeoutMs: 120_000 })
+  const finished = await runNode('dist/index.js', [], { cwd: workspace, env, timeoutMs: 120_000, ...(options.interrupt === undefined ? {} : { interrupt: options.interrupt }) })
   const run = fake.runs.find((r) => r.id === options.runId)
   if (run !== undefined) {
     run.status = 'completed'
@@ -456,6 +459,75 @@ describe('when GitHub fails', () => {
   })
 })
 
+describe('faults that must not lose what was measured', () => {
+  it('still uploads, reports and comments when GITHUB_OUTPUT points into a missing directory, then fails naming it', async () => {
+    fake.reset()
+    const missing = path.join(os.tmpdir(), `cannonade-missing-${process.pid}`, 'output')
+    const run = await runAction({ runId: 1001, event: 'pull_request', sha: '6'.repeat(40), pr: { number: 40 }, env: { GITHUB_OUTPUT: missing } })
+    expect(run.code, run.stdout + run.stderr).toBe(1)
+    expect(run.stdout).toContain(`::warning::Cannonade could not set the step output 'results-path' (Missing file at path: ${missing})`)
+    expect(run.stdout).toContain(`::error::Cannonade could not write its step outputs to GITHUB_OUTPUT (${missing})`)
+    const files = await fake.readArtifactFiles(artifactOf(1001)!)
+    expect(Object.keys(files).sort()).toEqual(['app.log', 'comment.json', 'report.md', 'results.json'])
+    expect(commentsOn(40)).toHaveLength(1)
+    expect(run.summary).toContain('Cannonade')
+  })
+
+  it('on SIGTERM mid-run stops the app, uploads the finished rounds as incomplete, and leaves the comment alone', async () => {
+    fake.reset()
+    const run = await runAction({
+      runId: 1002,
+      event: 'pull_request',
+      sha: '7'.repeat(40),
+      pr: { number: 41 },
+      inputs: { rounds: '20' },
+      interrupt: { when: /\[3\/40\] /, signal: 'SIGTERM' },
+    })
+    expect(run.code, run.stdout + run.stderr).not.toBe(0)
+    expect(run.stderr).toContain('interrupted (SIGTERM); stopping the app and keeping the finished rounds')
+    expect(run.stdout).toMatch(/::error::interrupted by SIGTERM: the run stopped early/)
+    const files = await fake.readArtifactFiles(artifactOf(1002)!)
+    const results = JSON.parse(files['results.json']?.toString() ?? '{}') as { status: string; error: string; entries: { rounds: unknown[] }[] }
+    expect(results.status).toBe('incomplete')
+    expect(results.error).toContain('SIGTERM')
+    const rounds = results.entries.reduce((sum, e) => sum + e.rounds.length, 0)
+    expect(rounds).toBeGreaterThanOrEqual(3)
+    expect(rounds).toBeLessThan(40)
+    expect(files['report.md']?.toString()).toContain('stopped early')
+    expect(commentsOn(41)).toEqual([])
+  })
+
+  it('warns, naming the port, when the app\'s server escaped its process group and outlived the stop', async () => {
+    fake.reset()
+    const port = await freePort()
+    const pidFile = path.join(workspace, 'escaped.pid')
+    await writeFile(
+      path.join(workspace, 'escape.yml'),
+      [
+        'suite: e2e',
+        `app: { command: "setsid node server.mjs & echo $! > ${pidFile}; wait", cwd: ${JSON.stringify(path.resolve('__fixtures__/demo'))}, env: { PORT: "${port}" }, ready: "http://127.0.0.1:${port}/health" }`,
+        `baseUrl: http://127.0.0.1:${port}`,
+        'defaults: { duration: 500ms, warmup: 100ms, rounds: 2, connections: 4 }',
+        'scenarios: [{ name: list users, path: /users }]',
+      ].join('\n'),
+    )
+    try {
+      const run = await runAction({ runId: 1003, event: 'push', sha: MAIN_SHA, inputs: { config: 'escape.yml', baseline: 'none' } })
+      expect(run.stdout).toContain(`::warning::Cannonade: port ${port} on 127.0.0.1 still answers after the app was stopped`)
+      expect(run.stdout).toMatch(/::warning::Cannonade: the app's process group used no CPU while it answered/)
+    } finally {
+      const pid = Number(await readFile(pidFile, 'utf8').catch(() => '0'))
+      if (pid > 0) {
+        try {
+          process.kill(-pid, 'SIGKILL') // a session leader: its group is its own pid
+        } catch {
+          // already gone
+        }
+      }
+    }
+  })
+})
+
 describe('baseline: same-job, the base commit measured beside the head', () => {
   let repo = ''
   let baseSha = ''
@@ -522,5 +594,40 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toMatch(/::warning::Cannonade: the base commit [0-9a-f]{7} did not build/)
     expect(commentsOn(31)[0]?.body).toContain('did not build')
+  })
+
+  it('stops a build that hangs after baseline-build-timeout, with its whole process group, and removes the worktree', async () => {
+    const pidFile = path.join(repo, '..', `cannonade-build-${process.pid}.pid`)
+    const started = performance.now()
+    const run = await runAction({
+      runId: 903,
+      event: 'pull_request',
+      sha: gitIn('rev-parse', 'HEAD'),
+      pr: { number: 32, baseSha },
+      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': `echo $$ > ${pidFile}; sleep 60 & sleep 60`, 'baseline-build-timeout': '1s' },
+    })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/::warning::Cannonade: the base commit [0-9a-f]{7} did not build \(`.*` was still running after 1s \(input 'baseline-build-timeout'\) and was stopped\)/)
+    expect(performance.now() - started).toBeLessThan(30_000)
+    expect(groupRunning(Number(await readFile(pidFile, 'utf8')))).toBe(false)
+    expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
+    await rm(pidFile, { force: true })
+  })
+
+  it('on SIGTERM during the build stops the build\'s process group and removes the worktree', async () => {
+    const pidFile = path.join(repo, '..', `cannonade-build-term-${process.pid}.pid`)
+    const run = await runAction({
+      runId: 904,
+      event: 'pull_request',
+      sha: gitIn('rev-parse', 'HEAD'),
+      pr: { number: 33, baseSha },
+      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': `echo $$ > ${pidFile}; echo build under way; sleep 60 & sleep 60` },
+      interrupt: { when: /build under way/, signal: 'SIGTERM' },
+    })
+    expect(run.code, run.stdout + run.stderr).not.toBe(0)
+    expect(run.stdout).toMatch(/::error::interrupted by SIGTERM/)
+    expect(groupRunning(Number(await readFile(pidFile, 'utf8')))).toBe(false)
+    expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
+    await rm(pidFile, { force: true })
   })
 })

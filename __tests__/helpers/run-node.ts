@@ -9,12 +9,16 @@ export interface Finished {
   readonly stderr: string
 }
 
+/** Options of a child run; `interrupt` sends a signal once the output (stdout + stderr) matches `when`. */
+export interface RunOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  timeoutMs?: number
+  interrupt?: { readonly when: RegExp; readonly signal: NodeJS.Signals }
+}
+
 /** Runs `node <script> ...args` to completion and collects its output, whatever its exit code. */
-export function runNode(
-  script: string,
-  args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<Finished> {
+export function runNode(script: string, args: readonly string[], options: RunOptions = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.resolve(script), ...args], {
       cwd: options.cwd ?? process.cwd(),
@@ -24,14 +28,26 @@ export function runNode(
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    let signalled = false
+    const watch = (): void => {
+      if (signalled || options.interrupt === undefined || !options.interrupt.when.test(stdout + stderr)) return
+      signalled = true
+      child.kill(options.interrupt.signal)
+    }
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      watch()
+    })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+      watch()
+    })
     child.on('error', reject)
     child.on('close', (code, signal) => resolve({ code: code ?? (signal === null ? -1 : 128), stdout, stderr }))
   })
 }
 
 /** Runs the bundled CLI, dist/cli.js. */
-export function cli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Finished> {
+export function cli(args: readonly string[], options: RunOptions = {}): Promise<Finished> {
   return runNode('dist/cli.js', args, options)
 }

@@ -13,6 +13,7 @@ export const INPUT = {
   baseline: 'baseline',
   baselineBranch: 'baseline-branch',
   baselineBuild: 'baseline-build',
+  baselineBuildTimeout: 'baseline-build-timeout',
   artifactName: 'artifact-name',
   comment: 'comment',
   failOn: 'fail-on',
@@ -54,6 +55,8 @@ export interface Inputs {
   readonly baselineBranch: string
   /** With baseline same-job: the command that builds the base commit's checkout (e.g. `npm ci`). */
   readonly baselineBuild: string
+  /** How long `baselineBuild` may run before its process group is stopped. */
+  readonly baselineBuildTimeoutMs: number
   /** Artifact name; empty: `cannonade-<suite>`. */
   readonly artifactName: string
   readonly comment: CommentPolicy
@@ -93,6 +96,28 @@ function artifactName(): string {
   return name
 }
 
+/** How long `baseline-build` may run when the input is not set. */
+export const DEFAULT_BUILD_TIMEOUT_MS = 10 * 60_000
+
+// A job runs for at most 6 hours on GitHub's runners: a longer build timeout means none.
+const MAX_BUILD_TIMEOUT_MS = 6 * 60 * 60_000
+
+/** A positive duration input (`500ms`, `5s`, `10m`) of at most `maxMs`; undefined when empty. */
+function durationInput(name: string, maxMs: number): number | undefined {
+  const text = core.getInput(name).trim()
+  if (text === '') return undefined
+  let ms = 0
+  try {
+    ms = parseDurationMs(text)
+  } catch {
+    // reported below with the input's name
+  }
+  if (ms <= 0 || ms > maxMs) {
+    throw new InputError([`input '${name}': must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(maxMs)}, got "${text}"`])
+  }
+  return ms
+}
+
 /** Reads and checks every input; throws InputError naming the input for a bad value. */
 export function getInputs(): Inputs {
   const baselineText = core.getInput(INPUT.baseline).trim() || 'auto'
@@ -105,18 +130,8 @@ export function getInputs(): Inputs {
   if (rounds !== undefined && (!Number.isInteger(rounds) || rounds < 1 || rounds > 50)) {
     throw new InputError([`input 'rounds': must be an integer from 1 to 50, got "${roundsText}"`])
   }
-  const durationText = core.getInput(INPUT.duration).trim()
-  let durationMs: number | undefined
-  if (durationText !== '') {
-    try {
-      durationMs = parseDurationMs(durationText)
-    } catch {
-      durationMs = 0
-    }
-    if (durationMs <= 0 || durationMs > MAX_MS.duration) {
-      throw new InputError([`input 'duration': must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(MAX_MS.duration)}, got "${durationText}"`])
-    }
-  }
+  const durationMs = durationInput(INPUT.duration, MAX_MS.duration)
+  const baselineBuildTimeoutMs = durationInput(INPUT.baselineBuildTimeout, MAX_BUILD_TIMEOUT_MS) ?? DEFAULT_BUILD_TIMEOUT_MS
   const shardText = core.getInput(INPUT.shard).trim()
   const shard = shardText === '' ? undefined : parseShard(shardText, `input '${INPUT.shard}'`)
   return {
@@ -126,6 +141,7 @@ export function getInputs(): Inputs {
     baseline,
     baselineBranch: core.getInput(INPUT.baselineBranch).trim(),
     baselineBuild: core.getInput(INPUT.baselineBuild).trim(),
+    baselineBuildTimeoutMs,
     artifactName: artifactName(),
     comment: oneOf(INPUT.comment, ['auto', 'always', 'on-change', 'never'] as const, 'auto'),
     failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'never'] as const, 'fail'),

@@ -11,12 +11,15 @@ import { commentMarker, findStickyComment, tokenLogin, upsertComment } from '../
 import { runUrlOf, type RunContext } from '../github/context.js'
 import { describeHttpError, refusalHint } from '../github/http-error.js'
 import { createOctokit } from '../github/octokit.js'
+import { errorMessage } from '../errors.js'
+import { InterruptedError } from '../interrupt.js'
 import type { Results } from '../results/format.js'
 import { writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
 import { HANDOFF_FILE, writeHandoff } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
+import { StepOutputs } from './outputs.js'
 import { compareWith, type ResolvedBaseline } from './resolve-baseline.js'
 
 /** The base commit's results, when it was measured in the same job (`baseline: same-job`). */
@@ -30,20 +33,22 @@ export interface Destination {
   readonly outDir: string
   readonly artifactName: string
   readonly suite: string
+  /** The step outputs; one that cannot be set does not stop the rest of the publishing. */
+  readonly outputs: StepOutputs
 }
 
 /** Where this run's files go; removes a previous run's files there, so none leaks into this artifact. */
 export async function prepareDestination(inputs: Inputs, suite: string): Promise<Destination> {
   const outDir = path.resolve(inputs.workingDirectory, 'cannonade-results')
   await Promise.all(ARTIFACT_FILES.map((f) => rm(path.join(outDir, f), { force: true })))
-  return { outDir, artifactName: inputs.artifactName || `cannonade-${suite}`, suite }
+  return { outDir, artifactName: inputs.artifactName || `cannonade-${suite}`, suite, outputs: new StepOutputs() }
 }
 
 /** Writes results.json and sets the results-path output. */
 export async function saveResults(destination: Destination, results: Results): Promise<void> {
   const resultsPath = path.join(destination.outDir, 'results.json')
   await writeResults(resultsPath, results)
-  core.setOutput(OUTPUT.resultsPath, resultsPath)
+  destination.outputs.set(OUTPUT.resultsPath, resultsPath)
 }
 
 function shouldComment(inputs: Inputs, comparison: Comparison): 'post' | 'update-only' | 'skip' {
@@ -54,7 +59,7 @@ function shouldComment(inputs: Inputs, comparison: Comparison): 'post' | 'update
   return notable ? 'post' : 'update-only'
 }
 
-async function postComment(inputs: Inputs, ctx: RunContext, comparison: Comparison, body: string, marker: string): Promise<void> {
+async function postComment(inputs: Inputs, ctx: RunContext, comparison: Comparison, body: string, marker: string, outputs: StepOutputs): Promise<void> {
   const pr = ctx.pullRequest
   if (pr === undefined) return
   const policy = shouldComment(inputs, comparison)
@@ -79,7 +84,7 @@ async function postComment(inputs: Inputs, ctx: RunContext, comparison: Comparis
     }
     const result = await upsertComment(octokit, target, marker, body)
     core.info(`comment ${result.action}: ${result.url}`)
-    core.setOutput(OUTPUT.commentUrl, result.url)
+    outputs.set(OUTPUT.commentUrl, result.url)
   } catch (error) {
     const hint = refusalHint(error, 'pull-requests: write')
     core.warning(`Cannonade could not comment on #${pr.number}: ${describeHttpError(error)}.${hint} The report is in the job summary and the artifact.`)
@@ -105,9 +110,20 @@ export async function upload(name: string, outDir: string, files: readonly strin
   }
 }
 
+// Runs one publishing step; its failure is a warning, so every other step still runs.
+async function step(what: string, work: () => unknown): Promise<void> {
+  try {
+    await work()
+  } catch (error) {
+    core.warning(`Cannonade could not ${what}: ${errorMessage(error)}. The other reports are not affected.`)
+  }
+}
+
 /**
- * Compares saved results with the baseline and publishes the outcome everywhere; then throws
- * `failure` (the app could not be measured) if given, else applies the gate.
+ * Compares saved results with the baseline and publishes the outcome everywhere. Each sink (report
+ * file, artifact, job summary, annotations, comment, outputs) is independent: one failing leaves the
+ * others running. Then throws `failure` (the app could not be measured) if given, else applies the
+ * gate, and finally fails the step if an output could not be set.
  */
 export async function publish(
   inputs: Inputs,
@@ -117,34 +133,45 @@ export async function publish(
   baseline: ResolvedBaseline,
   failure?: Error,
 ): Promise<void> {
-  const { outDir } = destination
+  const { outDir, outputs } = destination
   const marker = commentMarker(destination.suite)
-  let comparison: Comparison | undefined
+  let comparison: Comparison
+  let markdown: string
   try {
     comparison = compareWith(baseline, results)
-    if ('runId' in baseline && baseline.runId !== undefined) core.setOutput(OUTPUT.baselineRunId, String(baseline.runId))
-    const markdown = renderMarkdown(comparison, { marker, links: { run: runUrlOf(ctx, ctx.runId) } })
-    const reportPath = path.join(outDir, 'report.md')
-    await writeFile(reportPath, `${markdown}\n`)
-    core.setOutput(OUTPUT.reportPath, reportPath)
-    if (ctx.pullRequest !== undefined) {
-      await writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: ctx.pullRequest.number, headSha: ctx.pullRequest.headSha })
-    }
-    const report = comparison
-    await core.group('Cannonade: report', async () => {
-      core.info(renderText(report))
-      // Outside a runner (act, a local dry run) there is no summary file to write to.
-      if (process.env['GITHUB_STEP_SUMMARY'] !== undefined) await core.summary.addRaw(markdown, true).write()
-    })
-    annotate(comparison)
-    await postComment(inputs, ctx, comparison, markdown, marker)
-  } finally {
+    markdown = renderMarkdown(comparison, { marker, links: { run: runUrlOf(ctx, ctx.runId) } })
+  } catch (error) {
+    // Nothing to report without a comparison, but what was measured is still kept.
     await upload(destination.artifactName, outDir, ARTIFACT_FILES)
+    throw error
   }
-  core.setOutput(OUTPUT.verdict, failure === undefined ? comparison.outcome : 'error')
-  core.setOutput(OUTPUT.regressions, String(comparison.findings.filter((f) => f.kind === 'regression').length))
+  const report = comparison
+  if ('runId' in baseline && baseline.runId !== undefined) outputs.set(OUTPUT.baselineRunId, String(baseline.runId))
+  const reportPath = path.join(outDir, 'report.md')
+  await step('write report.md', async () => {
+    await writeFile(reportPath, `${markdown}\n`)
+    outputs.set(OUTPUT.reportPath, reportPath)
+  })
+  const pr = ctx.pullRequest
+  if (pr !== undefined) {
+    await step('write the comment hand-off', () => writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: pr.number, headSha: pr.headSha }))
+  }
+  // The artifact first: it is what keeps the measurement when time runs out (a cancelled job).
+  await upload(destination.artifactName, outDir, ARTIFACT_FILES)
+  await core.group('Cannonade: report', async () => {
+    core.info(renderText(report))
+    // Outside a runner (act, a local dry run) there is no summary file to write to.
+    if (process.env['GITHUB_STEP_SUMMARY'] !== undefined) await step('write the job summary', () => core.summary.addRaw(markdown, true).write())
+  })
+  await step('annotate the findings', () => annotate(report))
+  // A cancelled run's partial report must not replace the comment of the run that superseded it.
+  if (failure instanceof InterruptedError) core.info('Cannonade was interrupted: no comment; the finished rounds are in the artifact.')
+  else await step('comment on the pull request', () => postComment(inputs, ctx, report, markdown, marker, outputs))
+  outputs.set(OUTPUT.verdict, failure === undefined ? comparison.outcome : 'error')
+  outputs.set(OUTPUT.regressions, String(comparison.findings.filter((f) => f.kind === 'regression').length))
   if (failure !== undefined) throw failure
   gate(inputs, comparison)
+  outputs.check()
 }
 
 function gate(inputs: Inputs, comparison: Comparison): void {

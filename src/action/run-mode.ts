@@ -7,8 +7,10 @@ import { loadPlan } from '../config/load.js'
 import { applyOverrides } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import type { RunContext } from '../github/context.js'
+import { gracefully, InterruptedError } from '../interrupt.js'
 import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
 import { writeResults } from '../results/io.js'
+import { runWarningText } from '../report/run-warnings.js'
 import { planText, resultsTable, roundLine } from '../report/terminal.js'
 import { plain } from '../report/text.js'
 import type { Inputs } from './inputs.js'
@@ -41,6 +43,7 @@ function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inp
     ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
     onReady: (ms) => core.info(`app ready after ${(ms / 1000).toFixed(1)} s`),
     onRound: (e) => core.info(roundLine(e)),
+    onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
     ...(baseline !== undefined && 'results' in baseline ? { extraRounds: { wanted: ([head]) => (head === undefined ? [] : undecided(baseline.results, head)) } } : {}),
   })
 }
@@ -55,8 +58,16 @@ export function shardArtifactName(artifactName: string, shard: { index: number; 
   return `${shardArtifactPrefix(artifactName)}${shard.index}-of-${shard.count}`
 }
 
-/** Runs `mode: run` end to end; throws only for input errors, app failures and the gate. */
-export async function runMode(inputs: Inputs, ctx: RunContext): Promise<void> {
+/**
+ * Runs `mode: run` end to end; throws only for input errors, app failures and the gate. A cancelled
+ * job (SIGINT, then SIGTERM from the runner) stops the app and still saves and uploads the rounds
+ * finished so far.
+ */
+export function runMode(inputs: Inputs, ctx: RunContext): Promise<void> {
+  return gracefully(() => measureAndPublish(inputs, ctx))
+}
+
+async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void> {
   const plan = await core.group('Cannonade: config', () => loadConfig(inputs))
   const destination = await prepareDestination(inputs, plan.suite)
   if (inputs.shard !== undefined) {
@@ -66,6 +77,7 @@ export async function runMode(inputs: Inputs, ctx: RunContext): Promise<void> {
     if (measured.results.entries.length > 0) core.info(resultsTable(measured.results))
     await upload(shardArtifactName(destination.artifactName, inputs.shard), destination.outDir, ['results.json', 'app.log'])
     if (measured.failure !== undefined) throw measured.failure
+    destination.outputs.check()
     return
   }
   if (inputs.baseline.kind === 'same-job') {
@@ -104,6 +116,7 @@ async function measureBesideBase(inputs: Inputs, ctx: RunContext, plan: Plan, de
       outDir: destination.outDir,
       onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
       onRound: (e) => core.info(roundLine(e)),
+      onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
       extraRounds: { wanted: ([bs, hs]) => (bs === undefined || hs === undefined ? [] : undecided(bs, hs)) },
     }),
   )
@@ -111,7 +124,8 @@ async function measureBesideBase(inputs: Inputs, ctx: RunContext, plan: Plan, de
   await saveResults(destination, h.results)
   await writeResults(path.join(destination.outDir, BASE_RESULTS_FILE), b.results)
   let baseline: ResolvedBaseline = { results: b.results, description: `base commit ${sha.slice(0, 7)} measured in this job` }
-  if (b.failure !== undefined) {
+  // An interrupt stops both sides alike: the base's finished rounds are still a fair baseline.
+  if (b.failure !== undefined && !(b.failure instanceof InterruptedError)) {
     const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${b.failure.message.split('\n')[0] ?? ''}`
     core.warning(`Cannonade: ${missing}. Checking absolute thresholds only.`)
     baseline = { missing }

@@ -2,15 +2,17 @@
 // stopping it stops everything it started, and its output goes to a log file kept with the results.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
 import net from 'node:net'
 import path from 'node:path'
 import type { AppPlan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
+import { capLog, tailOf } from './log-cap.js'
 import { groupRunning } from './monitor.js'
 import { AppError, errorMessage } from '../errors.js'
+import { onForcedExit, sleepUnlessInterrupted, throwIfInterrupted } from '../interrupt.js'
 
 /** How the app's process ended. */
 export interface Exit {
@@ -33,32 +35,13 @@ export interface RunningApp {
   stop(): Promise<void>
 }
 
-// Groups still running, so an interrupt or an unexpected exit of Cannonade does not orphan them.
-const live = new Set<number>()
-let handlersInstalled = false
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+/** Sends a signal to every process of a group; false when none is left. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pgid, signal)
     return true
   } catch {
     return false // ESRCH: no process left in the group
-  }
-}
-
-function installHandlers(): void {
-  if (handlersInstalled) return
-  handlersInstalled = true
-  // Last resort on any exit path: whatever is still running gets SIGKILL.
-  process.on('exit', () => {
-    for (const pgid of live) signalGroup(pgid, 'SIGKILL')
-  })
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.once(signal, () => {
-      if (live.size > 0) process.stderr.write(`\ncannonade: interrupted (${signal}); stopping the app\n`)
-      for (const pgid of live) signalGroup(pgid, 'SIGTERM')
-      process.exit(code)
-    })
   }
 }
 
@@ -83,16 +66,6 @@ export function isListening(url: string, timeoutMs = 500): Promise<boolean> {
   })
 }
 
-/** Reads the last lines of a log file; empty when it cannot be read. */
-export async function tailOf(file: string, lines = 20): Promise<string> {
-  try {
-    const text = await readFile(file, 'utf8')
-    return text.trimEnd().split('\n').slice(-lines).join('\n')
-  } catch {
-    return ''
-  }
-}
-
 function describeExit(exit: Exit): string {
   return exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`
 }
@@ -106,7 +79,6 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
         'whatever answers there instead of your app. Stop that process or change the port.',
     )
   }
-  installHandlers()
   await mkdir(path.dirname(logFile), { recursive: true })
   // The child writes straight into the file: no pipe for Cannonade to drain while it measures.
   const fd = openSync(logFile, 'w')
@@ -127,7 +99,8 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
     const reason = await new Promise<string>((resolve) => child.once('error', (e) => resolve(errorMessage(e))))
     throw new AppError(`could not start "${app.command}" in ${app.cwd}: ${reason}`)
   }
-  live.add(pgid)
+  // Should Cannonade quit without stopping it (a second Ctrl-C), the group is killed on the way out.
+  const forget = onForcedExit(() => signalGroup(pgid, 'SIGKILL'))
   let exit: Exit | undefined
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -143,7 +116,8 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
     if (groupRunning(pgid)) signalGroup(pgid, 'SIGKILL')
     while (groupRunning(pgid)) await sleep(10)
     await Promise.race([exited, sleep(1000)])
-    live.delete(pgid)
+    forget()
+    await capLog(logFile).catch(() => 0)
   }
   return {
     pgid,
@@ -184,6 +158,7 @@ export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: st
   const deadline = performance.now() + plan.readyTimeoutMs
   let last = 'no answer yet'
   for (;;) {
+    throwIfInterrupted()
     const exit = app.exit()
     if (exit !== undefined) {
       throw new AppError(`the app exited (${describeExit(exit)}) before it was ready at ${url}`, await app.logTail())
@@ -201,7 +176,7 @@ export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: st
         await app.logTail(),
       )
     }
-    await Promise.race([sleep(100), app.exited])
+    await Promise.race([sleepUnlessInterrupted(100), app.exited])
   }
 }
 

@@ -7,11 +7,13 @@ import { loadPlan, MAX_MS } from '../config/load.js'
 import { applyOverrides, parseShard } from '../config/overrides.js'
 import { formatDurationMs, parseDurationMs } from '../config/units.js'
 import { errorMessage, EXIT, InputError } from '../errors.js'
+import { gracefully, InterruptedError } from '../interrupt.js'
 import { measure } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
 import type { Results } from '../results/format.js'
 import { readResults, writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
+import { runWarningText } from '../report/run-warnings.js'
 import { plain, renderText } from '../report/text.js'
 import { planText, resultsTable, violationLines } from '../report/terminal.js'
 import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.js'
@@ -86,20 +88,29 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     for (const warning of plan.warnings) process.stderr.write(`warning: ${plain(warning)}\n`)
     process.stderr.write(`${planText(plan)}\n`)
     const progress = progressPrinter(process.stderr)
-    const { results, failure } = await measure(plan, {
-      outDir,
-      git: gitInfo(process.cwd()),
-      ...(shard === undefined ? {} : { shard }),
-      onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
-      onRound: (event) => progress.onRound(event),
-      ...(baseline === undefined ? {} : { extraRounds: { wanted: ([head]: readonly Results[]) => (head === undefined ? [] : undecided(baseline, head)) } }),
-    })
-    progress.finish()
+    // Ctrl-C ends the run early but still writes what was measured (status: incomplete).
     const file = path.join(outDir, 'results.json')
-    await writeResults(file, results)
+    const { results, failure } = await gracefully(async () => {
+      const measured = await measure(plan, {
+        outDir,
+        git: gitInfo(process.cwd()),
+        ...(shard === undefined ? {} : { shard }),
+        onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
+        onRound: (event) => progress.onRound(event),
+        onWarning: (warning) => process.stderr.write(`\nwarning: ${runWarningText(warning)}\n`),
+        ...(baseline === undefined ? {} : { extraRounds: { wanted: ([head]: readonly Results[]) => (head === undefined ? [] : undecided(baseline, head)) } }),
+      })
+      progress.finish()
+      await writeResults(file, measured.results)
+      return measured
+    })
     const violations = checkResults(results)
     if (results.entries.length > 0) process.stdout.write(`\n${resultsTable(results, violations)}\n`)
     process.stdout.write(`\nresults: ${path.relative(process.cwd(), file) || file}\n`)
+    if (failure instanceof InterruptedError) {
+      process.stderr.write(`cannonade: ${failure.message}\n`)
+      return failure.exitCode
+    }
     if (failure !== undefined) throw failure
     if (baseline !== undefined) {
       const comparison = compare(baseline, results, { baselineDescription: `file ${baselineFile ?? ''}` })

@@ -7,6 +7,7 @@ import { checkAnswers, diedError, isListening, startApp, waitUntilReady, type Ru
 import type { Shard } from '../config/overrides.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { AppError, errorMessage } from '../errors.js'
+import { interruption, InterruptedError, throwIfInterrupted } from '../interrupt.js'
 import { currentEnvironment } from '../results/environment.js'
 import { entryKey, SCHEMA_VERSION, type Results, type RoundResult } from '../results/format.js'
 import { VERSION } from '../version.js'
@@ -33,6 +34,20 @@ export interface RoundEvent {
   readonly side?: string
 }
 
+/**
+ * Something about the app the user must hear although nothing was lost: a server still answering
+ * after its process group was stopped, or a process group that used no CPU while requests
+ * succeeded. Both mean the server runs outside the group (started with `setsid`, or a daemon), so
+ * the CPU and memory figures are of the wrong process.
+ */
+export type RunWarning =
+  | { readonly kind: 'still-listening'; readonly url: string; readonly side?: string }
+  | { readonly kind: 'idle-app'; readonly responses: number; readonly side?: string }
+
+// Successful responses after which a group that used no CPU at all cannot be the server: even a
+// trivial handler costs tens of µs, so this many are several clock ticks of CPU.
+const IDLE_APP_RESPONSES = 1000
+
 /** Everything a run needs besides the plan. */
 export interface MeasureOptions {
   /** Where the app's log goes (kept with the results). */
@@ -42,6 +57,8 @@ export interface MeasureOptions {
   readonly shard?: Shard
   readonly onStart?: (entries: readonly Entry[]) => void
   readonly onRound?: (event: RoundEvent) => void
+  /** Called with anything about the app that makes its telemetry or the next run doubtful. */
+  readonly onWarning?: (warning: RunWarning) => void
   /** Called when the app is ready, with the time it took. */
   readonly onReady?: (ms: number, side?: string) => void
   /**
@@ -98,6 +115,8 @@ interface SideState {
   app?: RunningApp
   monitor?: GroupMonitor
   failure?: AppError
+  /** Successful responses and group CPU so far, to notice a group that is not the server. */
+  usage: { ok: number; cpuMs: number; warned: boolean }
 }
 
 /**
@@ -109,7 +128,8 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
   const [first] = sides
   if (first === undefined) return []
   const entries = entriesOf(first.plan)
-  const states: SideState[] = sides.map((side) => ({ side, rounds: new Map(entries.map((e) => [e.key, []])) }))
+  const states: SideState[] = sides.map((side) => ({ side, rounds: new Map(entries.map((e) => [e.key, []])), usage: { ok: 0, cpuMs: 0, warned: false } }))
+  const sideOf = (state: SideState): { side?: string } => (state.side.label === undefined ? {} : { side: state.side.label })
   let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
   let done = 0
   options.onStart?.(entries)
@@ -119,16 +139,27 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     try {
       await work()
     } catch (error) {
-      if (!(error instanceof AppError)) throw error
+      // An interrupt ends the whole run, whichever side was being measured.
+      if (!(error instanceof AppError) || error instanceof InterruptedError) throw error
       state.failure = error
       await state.app?.stop()
       if (state.side.optional !== true) throw error
     }
   }
+  const noticeIdleApp = (state: SideState, result: RoundResult): void => {
+    if (result.server === undefined || state.usage.warned) return
+    state.usage.ok += result.ok
+    state.usage.cpuMs += (result.server.cpuPercent * result.durationMs) / 100
+    if (state.usage.ok < IDLE_APP_RESPONSES || state.usage.cpuMs > 0) return
+    state.usage.warned = true
+    options.onWarning?.({ kind: 'idle-app', responses: state.usage.ok, ...sideOf(state) })
+  }
   const runOne = async (state: SideState, entry: Entry, round: number, of: number): Promise<void> => {
     await attempt(state, async () => {
+      throwIfInterrupted()
       const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor)
       state.rounds.get(entry.key)?.push(result)
+      noticeIdleApp(state, result)
       done++
       options.onRound?.({ entry, round, rounds: of, done, total, result, ...(state.side.label === undefined ? {} : { side: state.side.label }) })
     })
@@ -180,8 +211,16 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     }
   } catch (error) {
     if (!(error instanceof AppError)) throw error
+    if (error instanceof InterruptedError) for (const state of live()) state.failure = error
   } finally {
     await Promise.all(states.map((state) => state.app?.stop()))
+    // A server that outlived its process group holds the port: say so before the next run trips on it.
+    for (const state of states) {
+      const app = state.side.plan.app
+      if (state.app === undefined || app === undefined) continue
+      const url = app.readyUrl ?? state.side.plan.baseUrl
+      if (await isListening(url)) options.onWarning?.({ kind: 'still-listening', url, ...sideOf(state) })
+    }
   }
   return states.map((state) => {
     const results = buildResults(state.side, entries, state.rounds, options, state.failure)
@@ -197,9 +236,11 @@ async function measureRound(plan: Plan, entry: Entry, round: number, app: Runnin
     {
       onMeasureStart: () => monitor?.begin(),
       onMeasureEnd: () => (server = monitor?.end()),
-      shouldAbort: () => app?.exit() !== undefined,
+      shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined,
     },
   )
+  // A round cut short by an interrupt is shorter than the others: it is dropped, not kept.
+  throwIfInterrupted()
   // The main process may outlive the server (a shell or supervisor that keeps running), so a
   // round without a single answer also checks whether anything still listens.
   const silent = measurement.responses === 0 && measurement.errors > 0
