@@ -18,6 +18,7 @@ export const INPUT = {
   mode: 'mode',
   rounds: 'rounds',
   duration: 'duration',
+  budget: 'budget',
   shard: 'shard',
 } as const
 
@@ -65,6 +66,8 @@ export interface Inputs {
   readonly mode: 'run' | 'comment' | 'merge'
   readonly rounds?: number
   readonly durationMs?: number
+  /** Time budget of deciding as you go (same-job), overriding the config's `budget`. */
+  readonly budgetMs?: number
   /** Measure only this shard of the scenarios (`2/4`) and upload it for `mode: merge`. */
   readonly shard?: Shard
 }
@@ -74,6 +77,20 @@ function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: 
   const match = allowed.find((a) => a === value)
   if (match === undefined) throw new InputError([`input '${name}': must be one of ${allowed.join(', ')}, got "${value}"`])
   return match
+}
+
+/** A positive duration input (`3s`, `5m`), or undefined when empty. */
+function durationInput(name: string): number | undefined {
+  const text = core.getInput(name).trim()
+  if (text === '') return undefined
+  let ms = 0
+  try {
+    ms = parseDurationMs(text)
+  } catch {
+    // reported below with the input's name
+  }
+  if (!(ms > 0)) throw new InputError([`input '${name}': must be a duration like 500ms, 5s or 1m, got "${text}"`])
+  return ms
 }
 
 /** Reads and checks every input; throws InputError naming the input for a bad value. */
@@ -88,16 +105,8 @@ export function getInputs(): Inputs {
   if (rounds !== undefined && (!Number.isInteger(rounds) || rounds < 1 || rounds > 50)) {
     throw new InputError([`input 'rounds': must be an integer from 1 to 50, got "${roundsText}"`])
   }
-  const durationText = core.getInput(INPUT.duration).trim()
-  let durationMs: number | undefined
-  if (durationText !== '') {
-    try {
-      durationMs = parseDurationMs(durationText)
-    } catch {
-      durationMs = 0
-    }
-    if (durationMs <= 0) throw new InputError([`input 'duration': must be a duration like 500ms, 5s or 1m, got "${durationText}"`])
-  }
+  const durationMs = durationInput(INPUT.duration)
+  const budgetMs = durationInput(INPUT.budget)
   const shardText = core.getInput(INPUT.shard).trim()
   const shard = shardText === '' ? undefined : parseShard(shardText, `input '${INPUT.shard}'`)
   return {
@@ -113,6 +122,7 @@ export function getInputs(): Inputs {
     mode: oneOf(INPUT.mode, ['run', 'comment', 'merge'] as const, 'run'),
     ...(rounds === undefined ? {} : { rounds }),
     ...(durationMs === undefined ? {} : { durationMs }),
+    ...(budgetMs === undefined ? {} : { budgetMs }),
     ...(shard === undefined ? {} : { shard }),
   }
 }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { compare, undecided } from '../compare/compare.js'
+import { compare } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
 import { loadPlan } from '../config/load.js'
 import { applyOverrides, parseShard } from '../config/overrides.js'
@@ -9,7 +9,6 @@ import { parseDurationMs } from '../config/units.js'
 import { EXIT, InputError } from '../errors.js'
 import { measure } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
-import type { Results } from '../results/format.js'
 import { readResults, writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
@@ -17,7 +16,7 @@ import { resultsTable, violationLines } from '../report/terminal.js'
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
 import { progressPrinter } from './progress.js'
 
-function durationFlag(text: string | undefined): number | undefined {
+function durationFlag(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined
   try {
     const ms = parseDurationMs(text)
@@ -25,7 +24,7 @@ function durationFlag(text: string | undefined): number | undefined {
   } catch {
     // reported below with the flag's name
   }
-  throw new InputError([`--duration: must be a duration like 500ms, 5s or 1m, got "${text}"`])
+  throw new InputError([`${flag}: must be a duration like 500ms, 5s or 1m, got "${text}"`])
 }
 
 /** `cannonade run`: measures every scenario and writes results.json. */
@@ -41,7 +40,8 @@ export const runCommand: Command = {
   --duration D       measured time per round, e.g. 3s, instead of the config's
   --quick            smoke profile: one short round per entry
   --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
-  --baseline FILE    compare against this results.json (adds rounds where the verdict is unclear)
+  --baseline FILE    compare against this results.json (fixed rounds: a stored run cannot grow)
+  --budget D         time budget for deciding as you go when base and head are measured side by side, e.g. 5m
   --markdown FILE    with --baseline: also write the report as GitHub markdown
 
 Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured.`,
@@ -52,6 +52,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     tag: { type: 'string', multiple: true },
     rounds: { type: 'string' },
     duration: { type: 'string' },
+    budget: { type: 'string' },
     quick: { type: 'boolean' },
     baseline: { type: 'string' },
     markdown: { type: 'string' },
@@ -59,7 +60,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
   },
   async run(flags) {
     const rounds = positiveIntFlag(flags, 'rounds')
-    const durationMs = durationFlag(optionalString(flags, 'duration'))
+    const durationMs = durationFlag(optionalString(flags, 'duration'), '--duration')
+    const budgetMs = durationFlag(optionalString(flags, 'budget'), '--budget')
     const shardText = optionalString(flags, 'shard')
     const shard = shardText === undefined ? undefined : parseShard(shardText, '--shard')
     const loaded = await loadPlan(stringFlag(flags, 'config', 'cannonade.yml'))
@@ -68,6 +70,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       tags: stringList(flags, 'tag'),
       ...(rounds === undefined ? {} : { rounds }),
       ...(durationMs === undefined ? {} : { durationMs }),
+      ...(budgetMs === undefined ? {} : { budgetMs }),
       quick: flags['quick'] === true,
       ...(shard === undefined ? {} : { shard }),
     })
@@ -82,7 +85,6 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...(shard === undefined ? {} : { shard }),
       onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
       onRound: (event) => progress.onRound(event),
-      ...(baseline === undefined ? {} : { extraRounds: { wanted: ([head]: readonly Results[]) => (head === undefined ? [] : undecided(baseline, head)) } }),
     })
     progress.finish()
     const file = path.join(outDir, 'results.json')

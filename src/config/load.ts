@@ -36,6 +36,7 @@ export const DEFAULTS = {
   maxErrorRate: 0.1,
   minRateReached: 0.9,
   suite: 'default',
+  budgetMs: 5 * 60_000,
 } as const
 
 /** Allowed change against the baseline when a config says nothing: tight on throughput, looser on the tail. */
@@ -111,6 +112,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     return buildScenario(scenario, raw, ['scenarios', index], problems)
   })
   checkPositiveDuration(defaults.duration, ['defaults', 'duration'], problems)
+  checkPositiveDuration(raw.budget, ['budget'], problems)
   const app = raw.app === undefined ? undefined : buildApp(raw, baseDir, problems)
   const validity = {
     maxErrorRate: raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
@@ -123,6 +125,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     source,
     configHash,
     suite: raw.suite ?? DEFAULTS.suite,
+    budgetMs: raw.budget === undefined ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
     ...(app === undefined ? {} : { app }),
     baseUrl: raw.baseUrl.replace(/\/+$/, ''),
     validity,

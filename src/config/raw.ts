@@ -60,6 +60,7 @@ export interface RawScenario {
 /** The whole document. */
 export interface RawConfig {
   readonly suite?: string
+  readonly budget?: string
   readonly app?: {
     readonly command: string
     readonly cwd?: string
