@@ -44903,6 +44903,69 @@ function entryTrend(entry) {
   return trend === void 0 ? void 0 : { ...trend, metric: "p50" };
 }
 
+// src/compare/types.ts
+var COMPARED_METRICS = ["rps", "p50", "p90", "p95", "p99", "p999", "errorRate", "cpu", "rss"];
+
+// src/compare/family.ts
+var SUITE_ALPHA = 0.01;
+var COMPARED = new Set(COMPARED_METRICS);
+function gatedCount(entries) {
+  return entries.reduce((sum, entry) => sum + entry.regression.filter((t) => COMPARED.has(t.metric)).length, 0);
+}
+function errorBudget(tests, suiteAlpha = SUITE_ALPHA) {
+  if (!(suiteAlpha > 0 && suiteAlpha < 1)) throw new RangeError(`the suite's alpha must be strictly between 0 and 1, got ${suiteAlpha}`);
+  const count = Math.max(0, Math.floor(tests));
+  return { suiteAlpha, tests: count, perTest: suiteAlpha / Math.max(1, count) };
+}
+
+// src/compare/sequential.ts
+var MIXTURE_VARIANCE = 4;
+function meanSequence(ys, alpha, g = MIXTURE_VARIANCE) {
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be strictly between 0 and 1, got ${alpha}`);
+  if (!(g > 0)) throw new RangeError(`the mixture variance must be positive, got ${g}`);
+  const n = ys.length;
+  if (n === 0) return { estimate: NaN, low: -Infinity, high: Infinity };
+  let sum = 0;
+  for (const y of ys) sum += y;
+  const mean2 = sum / n;
+  if (n < 2 || !Number.isFinite(mean2)) return { estimate: mean2, low: -Infinity, high: Infinity };
+  let spread = 0;
+  for (const y of ys) spread += (y - mean2) ** 2;
+  const spreadOfPrior = 1 + n * g;
+  const k = Math.exp(2 / n * (0.5 * Math.log(spreadOfPrior) - Math.log(alpha)));
+  const room = 1 - k / spreadOfPrior;
+  if (!(room > 0)) return { estimate: mean2, low: -Infinity, high: Infinity };
+  const halfWidth = Math.sqrt((k - 1) * spread / (n * room));
+  return { estimate: mean2, low: mean2 - halfWidth, high: mean2 + halfWidth };
+}
+function pairedSequence(base, head, options) {
+  if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`);
+  const ys = head.map((h, i) => {
+    const b = base[i] ?? NaN;
+    return options.relative ? Math.log(h / b) : h - b;
+  });
+  const pairs = ys.length;
+  if (!ys.every(Number.isFinite)) return { estimate: NaN, low: -Infinity, high: Infinity, pairs };
+  const cs = meanSequence(ys, options.alpha, options.g);
+  if (!options.relative) return { ...cs, pairs };
+  return { estimate: Math.exp(cs.estimate), low: Math.exp(cs.low), high: Math.exp(cs.high), pairs };
+}
+var MISS_ALPHA = 0.05;
+function sequentialVerdict(base, head, rule) {
+  const g = rule.g ?? MIXTURE_VARIANCE;
+  const shown = pairedSequence(base, head, { alpha: Math.max(rule.missAlpha ?? MISS_ALPHA, rule.alarmAlpha), relative: rule.relative, g });
+  const asRatio = (i) => rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
+  const loose = classify(asRatio(shown), rule.direction, rule.tolerance);
+  if (loose !== "regression") return { verdict: loose, interval: shown };
+  const strict = pairedSequence(base, head, { alpha: rule.alarmAlpha, relative: rule.relative, g });
+  return { verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === "regression" ? "regression" : "inconclusive", interval: shown };
+}
+function resolvableChange(interval, relative) {
+  if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return Infinity;
+  if (!relative) return (interval.high - interval.low) / 2;
+  return Math.exp((Math.log(interval.high) - Math.log(interval.low)) / 2) - 1;
+}
+
 // src/report/format.ts
 function formatLatencyUs(us) {
   const ms = us / 1e3;
@@ -45008,9 +45071,6 @@ function checkResults(results) {
   });
 }
 
-// src/compare/types.ts
-var COMPARED_METRICS = ["rps", "p50", "p90", "p95", "p99", "p999", "errorRate", "cpu", "rss"];
-
 // src/compare/compare.ts
 var REPORTING_TOLERANCE = {
   rps: 0.05,
@@ -45044,38 +45104,73 @@ function roundValue(round, metric) {
   if (metric === "cpu") return round.server?.cpuUsPerRequest;
   return round.server?.rssMaxBytes;
 }
-function compareMetric(metric, base, head, seed, tolerance, downgraded) {
+function judge(j, direction, limit, relative) {
+  const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS;
+  const alarmAlpha = j.tolerance === void 0 ? MISS_ALPHA : j.alarmAlpha;
+  if (j.paired) {
+    const { verdict: verdict2, interval } = sequentialVerdict(j.base, j.head, { relative, direction, tolerance: limit, alarmAlpha });
+    const shift = relative ? 0 : 1;
+    return {
+      verdict: enough ? verdict2 : "inconclusive",
+      estimate: interval.estimate + shift,
+      low: interval.low + shift,
+      high: interval.high + shift,
+      detectable: resolvableChange(interval, relative)
+    };
+  }
+  const estimateOf = (confidence) => {
+    const e = relative ? bootstrapRatio(j.base, j.head, { seed: j.seed, confidence }) : bootstrapDifference(j.base, j.head, { seed: j.seed, confidence });
+    return relative ? e : { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 };
+  };
+  const shown = estimateOf(1 - MISS_ALPHA);
+  let verdict = enough ? classify(shown, direction, limit) : "inconclusive";
+  if (verdict === "regression" && alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * alarmAlpha), direction, limit) !== "regression") {
+    verdict = "inconclusive";
+  }
+  return { verdict, ...shown, detectable: minimumDetectableChange(j.base, j.head) };
+}
+function compareMetric(j) {
+  const { metric, base, head, tolerance } = j;
   const direction = directionOf(metric);
   const relative = metric !== "errorRate";
-  const estimate = relative ? bootstrapRatio(base, head, { seed }) : bootstrapDifference(base, head, { seed });
-  const offset = relative ? 1 : 0;
-  const change = estimate.estimate - offset;
   const limit = tolerance?.tolerance ?? REPORTING_TOLERANCE[metric];
-  const asRatio = { estimate: change + 1, low: estimate.low - offset + 1, high: estimate.high - offset + 1 };
-  const enough = base.length >= MIN_ROUNDS && head.length >= MIN_ROUNDS;
-  const verdict = enough ? classify(asRatio, direction, limit) : "inconclusive";
-  const severity = downgraded ? "warn" : tolerance?.severity ?? "fail";
+  const judged = judge(j, direction, limit, relative);
+  const severity = j.downgraded ? "warn" : tolerance?.severity ?? "fail";
   return {
     metric,
     direction,
     base: median(base),
     head: median(head),
-    change,
-    low: estimate.low - offset,
-    high: estimate.high - offset,
+    change: judged.estimate - 1,
+    low: judged.low - 1,
+    high: judged.high - 1,
     relative,
     pValue: mannWhitneyU(base, head).p,
     cvBase: coefficientOfVariation(base),
     cvHead: coefficientOfVariation(head),
-    detectable: minimumDetectableChange(base, head),
+    detectable: judged.detectable,
     tolerance: limit,
     severity,
     gated: tolerance !== void 0,
-    verdict,
+    verdict: judged.verdict,
     baseRounds: base.length,
     headRounds: head.length,
     outliers: { base: madOutliers(base), head: madOutliers(head) }
   };
+}
+function pairedValues(base, head, metric) {
+  const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
+  const pairs = { base: [], head: [] };
+  for (const h of head) {
+    const b = byRound.get(h.round);
+    if (!h.valid || b === void 0) continue;
+    const bv = roundValue(b, metric);
+    const hv = roundValue(h, metric);
+    if (bv === void 0 || hv === void 0) return void 0;
+    pairs.base.push(bv);
+    pairs.head.push(hv);
+  }
+  return pairs;
 }
 function percentilesOf(entry) {
   const { p50, p90, p99, p999 } = entryLatency(entry);
@@ -45086,7 +45181,7 @@ function describeChange(m) {
   const pct = (x) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
   return `${pct(m.change)} (95 % CI ${pct(m.low)} to ${pct(m.high)}, tolerance ${(m.tolerance * 100).toFixed(0)} %)`;
 }
-function compareEntry(head, base, seedPrefix, downgradeAll) {
+function compareEntry(head, base, ctx) {
   const invalid = validityViolation(head);
   const violations = invalid === void 0 ? checkEntry(head, head.thresholds) : [invalid];
   const findings = violations.map((v) => ({
@@ -45111,14 +45206,24 @@ function compareEntry(head, base, seedPrefix, downgradeAll) {
     return { comparison: { ...identity, status: "new", metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings };
   }
   const definitionChanged = base.definitionHash !== head.definitionHash;
-  const downgraded = downgradeAll || definitionChanged;
+  const downgraded = ctx.downgradeAll || definitionChanged;
   const metrics = [];
   for (const metric of COMPARED_METRICS) {
-    const b = roundValues(base.rounds, metric);
-    const h = roundValues(head.rounds, metric);
+    const values = ctx.paired ? pairedValues(base.rounds, head.rounds, metric) : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) };
+    const b = values?.base;
+    const h = values?.head;
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
     const tolerance = head.regression.find((t) => t.metric === metric);
-    const m = compareMetric(metric, b, h, `${seedPrefix}:${head.key}:${metric}`, tolerance, downgraded);
+    const m = compareMetric({
+      metric,
+      base: b,
+      head: h,
+      seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
+      tolerance,
+      downgraded,
+      alarmAlpha: ctx.budget.perTest,
+      paired: ctx.paired
+    });
     metrics.push(m);
     if (m.gated && m.verdict === "regression") {
       findings.push({
@@ -45164,8 +45269,11 @@ function compare(base, head, options = {}) {
   const baseEntries = new Map((base?.entries ?? []).map((e) => [e.key, e]));
   const entries = [];
   const findings = [];
+  const budget = errorBudget(gatedCount(head.entries));
+  const paired = options.paired === true && base !== void 0;
+  const context = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired };
   for (const entry of head.entries) {
-    const result = compareEntry(entry, baseEntries.get(entry.key), seedPrefix, baseline?.downgraded === true);
+    const result = compareEntry(entry, baseEntries.get(entry.key), context);
     entries.push(result.comparison);
     findings.push(...result.findings);
   }
@@ -45200,11 +45308,9 @@ function compare(base, head, options = {}) {
     },
     rounds: Math.max(0, ...head.entries.map((e) => e.rounds.length)),
     ...rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) },
-    ...finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) }
+    ...finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) },
+    ...base === void 0 ? {} : { errorControl: { ...budget, sequential: paired } }
   };
-}
-function undecided(base, head) {
-  return compare(base, head).entries.filter((e) => e.metrics.some((m) => m.gated && m.verdict === "inconclusive")).map((e) => e.key);
 }
 
 // src/errors.ts
@@ -46299,6 +46405,9 @@ function describeEnvironment(env) {
 function percent(fraction) {
   return `${(fraction * 100).toFixed(1)} %`;
 }
+function smallPercent(fraction) {
+  return `${Number((fraction * 100).toPrecision(2))} %`;
+}
 function footerFacts(comparison) {
   const facts = [`${plural(comparison.rounds, "round")} per entry`];
   facts.push(`this run: ${shortSha(comparison.head.sha)}on ${describeEnvironment(comparison.head.environment)}`);
@@ -46314,8 +46423,16 @@ function footerFacts(comparison) {
     const amount = Number.isFinite(comparison.detectable) ? percent(comparison.detectable) : "unknown";
     facts.push(`smallest detectable change of req/s: ${amount}`);
   }
+  const control = comparison.errorControl;
   if (base !== void 0) {
-    facts.push("changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test");
+    facts.push(
+      control?.sequential === true ? "base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test" : "changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test"
+    );
+  }
+  if (control !== void 0 && control.tests > 0) {
+    facts.push(
+      `false-alarm budget: at most ${smallPercent(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, "gated metric")} (${smallPercent(control.perTest)} each): a regression must hold at that level too`
+    );
   }
   return facts;
 }
@@ -53675,6 +53792,10 @@ var schema_default2 = {
     defaults: {
       $ref: "#/$defs/defaults"
     },
+    budget: {
+      description: "Time a run comparing base and head side by side (same-job) may spend measuring the suite, counted from its first round: after the configured rounds, entries whose verdict is still open get one more round a side at a time until decided, up to 50 rounds, or until this is spent. Default 5m.",
+      $ref: "#/$defs/duration"
+    },
     validity: {
       $ref: "#/$defs/validity"
     },
@@ -54438,14 +54559,17 @@ var DEFAULTS = {
   stopTimeoutMs: 5e3,
   maxErrorRate: 0.1,
   minRateReached: 0.9,
-  suite: "default"
+  suite: "default",
+  budgetMs: 5 * 6e4
 };
 var MAX_MS = {
   duration: 36e5,
   warmup: 36e5,
   timeout: 6e5,
   readyTimeout: 36e5,
-  stopTimeout: 6e5
+  stopTimeout: 6e5,
+  // A GitHub job runs for 6 hours at most.
+  budget: 6 * 36e5
 };
 var MAX_ALIAS_COUNT = 100;
 var DEFAULT_REGRESSION = { rps: 0.05, p50: 0.1, p99: 0.15 };
@@ -54522,6 +54646,7 @@ function buildPlan(raw, source, baseDir, problems) {
   if (levelCount(defaults.connections) > 1 && levelCount(defaults.rate) > 1) {
     problems.push({ path: ["defaults", "rate"], message: "cannot sweep connections and rate at once; make one of them a single value" });
   }
+  checkDuration(raw.budget, ["budget"], "budget", problems);
   const app = raw.app === void 0 ? void 0 : buildApp(raw, baseDir, problems);
   const validity = {
     maxErrorRate: raw.validity?.maxErrorRate === void 0 ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
@@ -54533,6 +54658,7 @@ function buildPlan(raw, source, baseDir, problems) {
     source,
     configHash,
     suite: raw.suite ?? DEFAULTS.suite,
+    budgetMs: raw.budget === void 0 ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
     ...app === void 0 ? {} : { app },
     baseUrl: raw.baseUrl.replace(/\/+$/, ""),
     validity,
@@ -54751,7 +54877,7 @@ function applyOverrides(plan, overrides) {
       ...overrides.durationMs === void 0 ? {} : { durationMs: overrides.durationMs }
     };
   };
-  return { ...plan, scenarios: scenarios.map(adjust) };
+  return { ...plan, ...overrides.budgetMs === void 0 ? {} : { budgetMs: overrides.budgetMs }, scenarios: scenarios.map(adjust) };
 }
 
 // src/interrupt.ts
@@ -55394,6 +55520,7 @@ async function measureSides(sides, options) {
         options.onReady?.(performance.now() - started, state.side.label);
       });
     }
+    const startedAt = performance.now();
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds));
     for (let round = 1; round <= maxRounds; round++) {
       for (const entry of entries) {
@@ -55401,17 +55528,26 @@ async function measureSides(sides, options) {
         for (const state of inTurn(round)) await runOne(state, entry, round, entry.scenario.rounds);
       }
     }
-    if (options.extraRounds !== void 0 && live().length === states.length) {
-      const sofar = states.map((state) => buildResults(state.side, entries, state.rounds, options, void 0));
-      const keys = new Set(options.extraRounds.wanted(sofar));
-      const wanted = entries.filter((e) => keys.has(e.key));
-      total += sides.length * wanted.reduce((sum, e) => sum + e.scenario.rounds, 0);
-      for (let round = 1; round <= maxRounds; round++) {
-        for (const entry of wanted) {
-          const planned = entry.scenario.rounds;
-          if (round > planned) continue;
-          for (const state of inTurn(planned + round)) await runOne(state, entry, planned + round, 2 * planned);
+    if (options.adaptive !== void 0 && live().length === states.length) {
+      const { decided, budgetMs, maxRounds: cap } = options.adaptive;
+      const roundsOf = (entry) => states.map((state) => state.rounds.get(entry.key) ?? []);
+      const measuredOf = (entry) => Math.min(...roundsOf(entry).map((r) => r.length));
+      let open2 = entries.filter((e) => measuredOf(e) < cap && !decided(e, roundsOf(e)));
+      let lastPairMs = 0;
+      while (open2.length > 0 && live().length === states.length) {
+        const next = [];
+        for (const entry of open2) {
+          if (performance.now() - startedAt + lastPairMs > budgetMs) break;
+          const round = measuredOf(entry) + 1;
+          total += sides.length;
+          const pairStarted = performance.now();
+          for (const state of inTurn(round)) await runOne(state, entry, round, round);
+          lastPairMs = performance.now() - pairStarted;
+          if (live().length < states.length) break;
+          if (round < cap && !decided(entry, roundsOf(entry))) next.push(entry);
         }
+        if (performance.now() - startedAt + lastPairMs > budgetMs) break;
+        open2 = next;
       }
     }
   } catch (error) {
@@ -55538,14 +55674,14 @@ function progressPrinter(stream) {
 }
 
 // src/cli/run.ts
-function durationFlag(text) {
+function durationFlag(text, flag, maxMs) {
   if (text === void 0) return void 0;
   try {
     const ms = parseDurationMs(text);
-    if (ms > 0 && ms <= MAX_MS.duration) return ms;
+    if (ms > 0 && ms <= maxMs) return ms;
   } catch {
   }
-  throw new InputError([`--duration: must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(MAX_MS.duration)}, got "${text}"`]);
+  throw new InputError([`${flag}: must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(maxMs)}, got "${text}"`]);
 }
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",
@@ -55559,7 +55695,8 @@ var runCommand = {
   --duration D       measured time per round, e.g. 3s, instead of the config's
   --quick            smoke profile: one short round per entry
   --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
-  --baseline FILE    compare against this results.json (adds rounds where the verdict is unclear)
+  --baseline FILE    compare against this results.json (fixed rounds: a stored run cannot grow)
+  --budget D         time budget for deciding as you go when base and head are measured side by side, e.g. 5m
   --markdown FILE    with --baseline: also write the report as GitHub markdown
 
 Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured,
@@ -55571,6 +55708,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     tag: { type: "string", multiple: true },
     rounds: { type: "string" },
     duration: { type: "string" },
+    budget: { type: "string" },
     quick: { type: "boolean" },
     baseline: { type: "string" },
     markdown: { type: "string" },
@@ -55578,7 +55716,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
   },
   async run(flags2) {
     const rounds = positiveIntFlag(flags2, "rounds");
-    const durationMs = durationFlag(optionalString(flags2, "duration"));
+    const durationMs = durationFlag(optionalString(flags2, "duration"), "--duration", MAX_MS.duration);
+    const budgetMs = durationFlag(optionalString(flags2, "budget"), "--budget", MAX_MS.budget);
     const shardText = optionalString(flags2, "shard");
     const shard = shardText === void 0 ? void 0 : parseShard(shardText, "--shard");
     const loaded = await loadPlan(stringFlag(flags2, "config", "cannonade.yml"));
@@ -55587,6 +55726,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       tags: stringList(flags2, "tag"),
       ...rounds === void 0 ? {} : { rounds },
       ...durationMs === void 0 ? {} : { durationMs },
+      ...budgetMs === void 0 ? {} : { budgetMs },
       quick: flags2["quick"] === true,
       ...shard === void 0 ? {} : { shard }
     });
@@ -55615,8 +55755,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
         onRound: (event) => progress.onRound(event),
         onWarning: (warning) => process.stderr.write(`
 warning: ${runWarningText(warning)}
-`),
-        ...baseline === void 0 ? {} : { extraRounds: { wanted: ([head]) => head === void 0 ? [] : undecided(baseline, head) } }
+`)
       });
       progress.finish();
       await writeResults(file, measured.results);

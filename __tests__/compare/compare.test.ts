@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compare } from '../../src/compare/compare.js'
+import { bootstrapRatio, classify } from '../../src/compare/stats.js'
 import { parseResults } from '../../src/results/io.js'
 import { renderText } from '../../src/report/text.js'
 import { ENVIRONMENT, syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
@@ -150,5 +151,35 @@ describe('compare', () => {
     const result = compare(syntheticResults([one]), syntheticResults([scaled(one, 0.5, 2)]))
     expect(result.entries[0]?.metrics.every((m) => m.verdict === 'inconclusive')).toBe(true)
     expect(result.outcome).toBe('pass')
+  })
+})
+
+describe('suite-level error control', () => {
+  // 10 entries × 3 gated metrics (rps, p50, p99): each may spend 1 %/30 of false alarms.
+  const others: SyntheticEntry[] = Array.from({ length: 9 }, (_, i) => ({ ...steady, scenario: `other ${i}` }))
+  // Head rounds 7 % slower but one round as fast as the base: a 95 % interval calls it a regression,
+  // one at the suite's split level cannot exclude no change.
+  const borderline: SyntheticEntry = { ...steady, rps: [9300, 9500, 9100, 9950, 9200] }
+
+  it('holds a regression of a fixed-sample comparison to the suite-adjusted level and states the budget', () => {
+    const at95 = bootstrapRatio(steady.rps, borderline.rps, { seed: 'x' })
+    expect(classify(at95, 'higher-is-better', 0.05)).toBe('regression')
+    const suite = compare(syntheticResults([steady, ...others]), syntheticResults([borderline, ...others]))
+    expect(suite.errorControl).toMatchObject({ suiteAlpha: 0.01, tests: 30, sequential: false })
+    expect(suite.errorControl?.perTest).toBeCloseTo(0.01 / 30, 12)
+    expect(suite.entries[0]?.metrics.find((m) => m.metric === 'rps')?.verdict).toBe('inconclusive')
+    expect(suite.outcome).toBe('pass')
+    expect(renderText(suite)).toContain('false-alarm budget: at most 1 % chance that an unchanged suite fails, split over 30 gated metrics (0.033 % each)')
+  })
+
+  it('judges rounds measured side by side in pairs with the confidence sequence', () => {
+    const base: SyntheticEntry = { scenario: 'pairs', rps: Array.from({ length: 12 }, (_, i) => 10_000 + (i % 3) * 100), p50Us: Array.from({ length: 12 }, (_, i) => 200 + (i % 3)) }
+    const head = scaled(base, 0.8, 1.25)
+    const result = compare(syntheticResults([base]), syntheticResults([head]), { paired: true })
+    const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
+    expect(rps?.verdict).toBe('regression')
+    expect(rps?.change).toBeCloseTo(-0.2, 3)
+    expect(result.errorControl?.sequential).toBe(true)
+    expect(renderText(result)).toContain('95 % confidence sequences, valid however often they were looked at')
   })
 })

@@ -263,3 +263,15 @@ describe('reading the file', () => {
     await expect(loadPlan(file)).rejects.toThrow(`${file}:3:55: scenarios[0].rounds: must be an integer from 1 to 50, got 0`)
   })
 })
+
+describe('budget', () => {
+  const config = (budget: string): string => `${budget}baseUrl: http://127.0.0.1:1\nscenarios: [{ name: a, path: /a }]\n`
+  it('defaults to 5 minutes per suite and reads a duration', () => {
+    expect(parsePlan(config(''), 'c.yml', '/').budgetMs).toBe(300_000)
+    expect(parsePlan(config('budget: 90s\n'), 'c.yml', '/').budgetMs).toBe(90_000)
+  })
+  it('rejects a budget that is not a positive duration, naming the file and field', () => {
+    expect(() => parsePlan(config('budget: soon\n'), 'c.yml', '/')).toThrow(/c\.yml:1:9: budget: must be a duration like 500ms, 5s or 1m/)
+    expect(() => parsePlan(config('budget: 0s\n'), 'c.yml', '/')).toThrow(/c\.yml:1:9: budget/)
+  })
+})

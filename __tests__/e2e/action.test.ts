@@ -547,7 +547,10 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
         `app: { command: node server.mjs, cwd: app, env: { PORT: "${port}" }, ready: "http://127.0.0.1:${port}/health" }`,
         `baseUrl: http://127.0.0.1:${port}`,
         'defaults: { duration: 300ms, warmup: 100ms, rounds: 3, connections: 4 }',
-        'scenarios: [{ name: cpu work, path: /cpu, thresholds: { regression: { rps: 25%, p50: 30%, p99: 100% } } }]',
+        'scenarios:',
+        '  - { name: cpu work, path: /cpu, thresholds: { regression: { rps: 25%, p50: 30%, p99: 100% } } }',
+        // Unchanged, with a tolerance far below what 300 ms rounds can resolve: it stays undecided.
+        '  - { name: users, path: /users, thresholds: { regression: { rps: 0.5% } } }',
       ].join('\n'),
     )
     gitIn('init', '-q', '-b', 'main')
@@ -563,13 +566,13 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
     await rm(repo, { recursive: true, force: true })
   })
 
-  it('checks out, builds and measures the base beside the head, and catches the regression', async () => {
+  it('checks out, builds and measures the base beside the head, catches the regression and stops measuring it early', async () => {
     const run = await runAction({
       runId: 901,
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
       pr: { number: 30, baseSha },
-      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': 'echo building the base commit' },
+      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': 'echo building the base commit', budget: '16s' },
     })
     expect(run.code, run.stdout + run.stderr).toBe(1)
     expect(run.stdout).toContain('building the base commit')
@@ -581,6 +584,17 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
     const files = await fake.readArtifactFiles(artifactOf(901)!)
     expect(Object.keys(files)).toContain('base-results.json')
     expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
+    // Decided as it went: the clear regression stopped after the few pairs its sequence needs, the
+    // undecided entry kept measuring, interleaved, until the budget was spent.
+    const rounds = (name: string): number => {
+      const results = JSON.parse(files['results.json']?.toString() ?? '{}') as { entries: { key: string; rounds: unknown[] }[] }
+      return results.entries.find((e) => e.key.startsWith(name))?.rounds.length ?? 0
+    }
+    expect(rounds('cpu work')).toBeGreaterThan(3)
+    expect(rounds('cpu work')).toBeLessThanOrEqual(7)
+    expect(rounds('users')).toBeGreaterThan(rounds('cpu work'))
+    expect(body).toContain('decided as they went')
+    expect(body).toMatch(/false-alarm budget: at most 1 % chance that an unchanged suite fails, split over 6 gated metrics/)
   })
 
   it('falls back to thresholds only, with a warning, when the base does not build', async () => {

@@ -67,7 +67,7 @@ async function commentFrom(extracted: Extracted, location: ArtifactLocation, oct
   const results = await readResults(resultsFile, sourceOf(location, RESULTS.name))
   const baseResults = extracted.pathOf(BASE_RESULTS.name)
   const baseline: ResolvedBaseline = baseResults !== undefined
-    ? { results: await readResults(baseResults, sourceOf(location, BASE_RESULTS.name)), description: `base commit measured beside the head in run ${trigger.id}` }
+    ? { results: await readResults(baseResults, sourceOf(location, BASE_RESULTS.name)), description: `base commit measured beside the head in run ${trigger.id}`, paired: true }
     : await resolveBaseline(
         { ...inputs, baselineBranch: inputs.baselineBranch || pr.base.ref },
         { ...ctx, runId: trigger.id, ...(trigger.workflowFile === undefined ? {} : { workflowFile: trigger.workflowFile }) },

@@ -20,6 +20,7 @@ export const INPUT = {
   mode: 'mode',
   rounds: 'rounds',
   duration: 'duration',
+  budget: 'budget',
   shard: 'shard',
 } as const
 
@@ -69,6 +70,8 @@ export interface Inputs {
   readonly mode: 'run' | 'comment' | 'merge'
   readonly rounds?: number
   readonly durationMs?: number
+  /** Time budget of deciding as you go (same-job), overriding the config's `budget`. */
+  readonly budgetMs?: number
   /** Measure only this shard of the scenarios (`2/4`) and upload it for `mode: merge`. */
   readonly shard?: Shard
 }
@@ -99,8 +102,8 @@ function artifactName(): string {
 /** How long `baseline-build` may run when the input is not set. */
 export const DEFAULT_BUILD_TIMEOUT_MS = 10 * 60_000
 
-// A job runs for at most 6 hours on GitHub's runners: a longer build timeout means none.
-const MAX_BUILD_TIMEOUT_MS = 6 * 60 * 60_000
+// A job runs for at most 6 hours on GitHub's runners: a longer build timeout or budget means none.
+const MAX_JOB_MS = 6 * 60 * 60_000
 
 /** A positive duration input (`500ms`, `5s`, `10m`) of at most `maxMs`; undefined when empty. */
 function durationInput(name: string, maxMs: number): number | undefined {
@@ -131,7 +134,8 @@ export function getInputs(): Inputs {
     throw new InputError([`input 'rounds': must be an integer from 1 to 50, got "${roundsText}"`])
   }
   const durationMs = durationInput(INPUT.duration, MAX_MS.duration)
-  const baselineBuildTimeoutMs = durationInput(INPUT.baselineBuildTimeout, MAX_BUILD_TIMEOUT_MS) ?? DEFAULT_BUILD_TIMEOUT_MS
+  const baselineBuildTimeoutMs = durationInput(INPUT.baselineBuildTimeout, MAX_JOB_MS) ?? DEFAULT_BUILD_TIMEOUT_MS
+  const budgetMs = durationInput(INPUT.budget, MAX_JOB_MS)
   const shardText = core.getInput(INPUT.shard).trim()
   const shard = shardText === '' ? undefined : parseShard(shardText, `input '${INPUT.shard}'`)
   return {
@@ -148,6 +152,7 @@ export function getInputs(): Inputs {
     mode: oneOf(INPUT.mode, ['run', 'comment', 'merge'] as const, 'run'),
     ...(rounds === undefined ? {} : { rounds }),
     ...(durationMs === undefined ? {} : { durationMs }),
+    ...(budgetMs === undefined ? {} : { budgetMs }),
     ...(shard === undefined ? {} : { shard }),
   }
 }

@@ -16,7 +16,13 @@ import type { Inputs } from './inputs.js'
 
 /** The baseline and where it came from, or why there is none. */
 export type ResolvedBaseline =
-  | { readonly results: Results; readonly description: string; readonly runId?: number }
+  | {
+      readonly results: Results
+      readonly description: string
+      readonly runId?: number
+      /** Measured side by side with the head, rounds in pairs (same-job). */
+      readonly paired?: boolean
+    }
   | { readonly missing: string }
 
 /** Finds, downloads and reads the baseline the inputs ask for. */
@@ -70,5 +76,5 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
 export function compareWith(baseline: ResolvedBaseline, results: Results): Comparison {
   return 'missing' in baseline
     ? compare(undefined, results, { baselineMissing: baseline.missing })
-    : compare(baseline.results, results, { baselineDescription: baseline.description })
+    : compare(baseline.results, results, { baselineDescription: baseline.description, paired: baseline.paired === true })
 }

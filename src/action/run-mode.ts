@@ -2,13 +2,14 @@
 // With `shard`, measure one part of the suite and upload it for a later `mode: merge` job.
 import * as core from '@actions/core'
 import path from 'node:path'
-import { undecided } from '../compare/compare.js'
+import { entryDecided } from '../compare/compare.js'
+import { errorBudget, gatedCount } from '../compare/family.js'
 import { loadPlan } from '../config/load.js'
 import { applyOverrides } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import type { RunContext } from '../github/context.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
-import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
+import { entriesOf, measure, measureSides, type Measured, type Side } from '../load/schedule.js'
 import { writeResults } from '../results/io.js'
 import { runWarningText } from '../report/run-warnings.js'
 import { planText, resultsTable, roundLine } from '../report/terminal.js'
@@ -24,6 +25,7 @@ export async function loadConfig(inputs: Inputs): Promise<Plan> {
   const plan = applyOverrides(loaded, {
     ...(inputs.rounds === undefined ? {} : { rounds: inputs.rounds }),
     ...(inputs.durationMs === undefined ? {} : { durationMs: inputs.durationMs }),
+    ...(inputs.budgetMs === undefined ? {} : { budgetMs: inputs.budgetMs }),
     ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
   })
   for (const warning of plan.warnings) core.warning(plain(warning))
@@ -36,7 +38,9 @@ function gitOf(ctx: RunContext): { sha?: string; ref?: string } {
   return { ...(ctx.sha === undefined ? {} : { sha: ctx.sha }), ...(ctx.ref === undefined ? {} : { ref: ctx.ref }) }
 }
 
-function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inputs, baseline?: ResolvedBaseline): Promise<Measured> {
+// Against a stored baseline the rounds are fixed: its side cannot grow, and more head rounds do not
+// shrink the drift between runs, so adaptive rounds would buy confidence the comparison lacks.
+function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inputs): Promise<Measured> {
   return measure(plan, {
     outDir,
     git: gitOf(ctx),
@@ -44,9 +48,11 @@ function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inp
     onReady: (ms) => core.info(`app ready after ${(ms / 1000).toFixed(1)} s`),
     onRound: (e) => core.info(roundLine(e)),
     onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
-    ...(baseline !== undefined && 'results' in baseline ? { extraRounds: { wanted: ([head]) => (head === undefined ? [] : undecided(baseline.results, head)) } } : {}),
   })
 }
+
+/** The most rounds a side an entry gets when deciding as it goes (the config's own limit on rounds). */
+const MAX_ROUNDS = 50
 
 /** The common start of the shard artifacts' names; `mode: merge` looks for these. */
 export function shardArtifactPrefix(artifactName: string): string {
@@ -97,13 +103,14 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
     return
   }
   const baseline = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
-  const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs, baseline))
+  const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
   await saveResults(destination, measured.results)
   await publish(inputs, ctx, destination, measured.results, baseline, measured.failure)
 }
 
-// The precise mode: base and head run at once, their rounds interleaved, more rounds for both
-// where the verdict is unclear.
+// The precise mode: base and head run at once, their rounds interleaved in pairs, deciding as it goes:
+// entries still undecided after the configured rounds get one more pair at a time (compare.ts
+// entryDecided, an anytime-valid rule) until decided, 50 rounds, or the budget is spent.
 async function measureBesideBase(inputs: Inputs, ctx: RunContext, plan: Plan, destination: Destination, base: Side, sha: string): Promise<void> {
   const head: Side = {
     plan,
@@ -111,19 +118,25 @@ async function measureBesideBase(inputs: Inputs, ctx: RunContext, plan: Plan, de
     label: 'head',
     git: gitOf(ctx),
   }
+  // Split over the same gated metrics as the final comparison counts (compare.ts, family.ts).
+  const alarmAlpha = errorBudget(gatedCount(entriesOf(plan).map((e) => e.scenario))).perTest
   const [b, h] = await core.group('Cannonade: measure base and head', () =>
     measureSides([base, head], {
       outDir: destination.outDir,
       onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
       onRound: (e) => core.info(roundLine(e)),
       onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
-      extraRounds: { wanted: ([bs, hs]) => (bs === undefined || hs === undefined ? [] : undecided(bs, hs)) },
+      adaptive: {
+        decided: (entry, [bs, hs]) => bs === undefined || hs === undefined || entryDecided(bs, hs, entry.scenario.regression, alarmAlpha),
+        budgetMs: plan.budgetMs,
+        maxRounds: MAX_ROUNDS,
+      },
     }),
   )
   if (b === undefined || h === undefined) throw new Error('measureSides lost a side')
   await saveResults(destination, h.results)
   await writeResults(path.join(destination.outDir, BASE_RESULTS_FILE), b.results)
-  let baseline: ResolvedBaseline = { results: b.results, description: `base commit ${sha.slice(0, 7)} measured in this job` }
+  let baseline: ResolvedBaseline = { results: b.results, description: `base commit ${sha.slice(0, 7)} measured in this job`, paired: true }
   // An interrupt stops both sides alike: the base's finished rounds are still a fair baseline.
   if (b.failure !== undefined && !(b.failure instanceof InterruptedError)) {
     const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${b.failure.message.split('\n')[0] ?? ''}`

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs'
 import { access, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { compare, undecided } from '../compare/compare.js'
+import { compare } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
 import { loadPlan, MAX_MS } from '../config/load.js'
 import { applyOverrides, parseShard } from '../config/overrides.js'
@@ -10,7 +10,6 @@ import { errorMessage, EXIT, InputError } from '../errors.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
 import { measure } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
-import type { Results } from '../results/format.js'
 import { readResults, writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { runWarningText } from '../report/run-warnings.js'
@@ -20,15 +19,15 @@ import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.j
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
 import { progressPrinter } from './progress.js'
 
-function durationFlag(text: string | undefined): number | undefined {
+function durationFlag(text: string | undefined, flag: string, maxMs: number): number | undefined {
   if (text === undefined) return undefined
   try {
     const ms = parseDurationMs(text)
-    if (ms > 0 && ms <= MAX_MS.duration) return ms
+    if (ms > 0 && ms <= maxMs) return ms
   } catch {
     // reported below with the flag's name
   }
-  throw new InputError([`--duration: must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(MAX_MS.duration)}, got "${text}"`])
+  throw new InputError([`${flag}: must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(maxMs)}, got "${text}"`])
 }
 
 /** `cannonade run`: measures every scenario and writes results.json. */
@@ -44,7 +43,8 @@ export const runCommand: Command = {
   --duration D       measured time per round, e.g. 3s, instead of the config's
   --quick            smoke profile: one short round per entry
   --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
-  --baseline FILE    compare against this results.json (adds rounds where the verdict is unclear)
+  --baseline FILE    compare against this results.json (fixed rounds: a stored run cannot grow)
+  --budget D         time budget for deciding as you go when base and head are measured side by side, e.g. 5m
   --markdown FILE    with --baseline: also write the report as GitHub markdown
 
 Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured,
@@ -56,6 +56,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     tag: { type: 'string', multiple: true },
     rounds: { type: 'string' },
     duration: { type: 'string' },
+    budget: { type: 'string' },
     quick: { type: 'boolean' },
     baseline: { type: 'string' },
     markdown: { type: 'string' },
@@ -63,7 +64,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
   },
   async run(flags) {
     const rounds = positiveIntFlag(flags, 'rounds')
-    const durationMs = durationFlag(optionalString(flags, 'duration'))
+    const durationMs = durationFlag(optionalString(flags, 'duration'), '--duration', MAX_MS.duration)
+    const budgetMs = durationFlag(optionalString(flags, 'budget'), '--budget', MAX_MS.budget)
     const shardText = optionalString(flags, 'shard')
     const shard = shardText === undefined ? undefined : parseShard(shardText, '--shard')
     const loaded = await loadPlan(stringFlag(flags, 'config', 'cannonade.yml'))
@@ -72,6 +74,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       tags: stringList(flags, 'tag'),
       ...(rounds === undefined ? {} : { rounds }),
       ...(durationMs === undefined ? {} : { durationMs }),
+      ...(budgetMs === undefined ? {} : { budgetMs }),
       quick: flags['quick'] === true,
       ...(shard === undefined ? {} : { shard }),
     })
@@ -98,7 +101,6 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
         onReady: (ms) => process.stderr.write(`app ready after ${(ms / 1000).toFixed(1)} s\n`),
         onRound: (event) => progress.onRound(event),
         onWarning: (warning) => process.stderr.write(`\nwarning: ${runWarningText(warning)}\n`),
-        ...(baseline === undefined ? {} : { extraRounds: { wanted: ([head]: readonly Results[]) => (head === undefined ? [] : undecided(baseline, head)) } }),
       })
       progress.finish()
       await writeResults(file, measured.results)

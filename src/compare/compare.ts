@@ -18,6 +18,8 @@ import {
   type Verdict,
 } from './stats.js'
 import { entryLatency, entryTrend } from './summary.js'
+import { errorBudget, gatedCount, type ErrorBudget } from './family.js'
+import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
 import { checkEntry, validityViolation, type Violation } from './thresholds.js'
 import {
   COMPARED_METRICS,
@@ -55,6 +57,12 @@ export interface CompareOptions {
   readonly baselineDescription?: string
   /** Why there is no baseline, when `base` is undefined. */
   readonly baselineMissing?: string
+  /**
+   * Base and head were measured side by side, round n of one beside round n of the other (same-job):
+   * rounds are compared in pairs with the anytime-valid confidence sequence of sequential.ts, the
+   * rule that decided when to stop measuring.
+   */
+  readonly paired?: boolean
 }
 
 function directionOf(metric: MetricName): Direction {
@@ -81,46 +89,100 @@ function roundValue(round: RoundResult, metric: ComparedMetric): number | undefi
   return round.server?.rssMaxBytes
 }
 
-function compareMetric(
-  metric: ComparedMetric,
-  base: readonly number[],
-  head: readonly number[],
-  seed: string,
-  tolerance: RegressionTolerance | undefined,
-  downgraded: boolean,
-): MetricComparison {
+/** How one metric is judged: the samples, the tolerance and what a false regression may cost. */
+interface MetricJudgement {
+  readonly metric: ComparedMetric
+  readonly base: readonly number[]
+  readonly head: readonly number[]
+  readonly seed: string
+  readonly tolerance: RegressionTolerance | undefined
+  readonly downgraded: boolean
+  /** The gated metric's share of the suite's false-alarm bound. */
+  readonly alarmAlpha: number
+  /** base[i] and head[i] were measured side by side. */
+  readonly paired: boolean
+}
+
+/**
+ * The verdict and the interval shown. Fixed samples: a percentile bootstrap 95 % interval decides
+ * unchanged and improvement; a regression of a gated metric must also hold with the two-sided
+ * interval at 1 − 2·alarmAlpha (one-sided alarmAlpha on the bad side). Paired rounds: the
+ * confidence sequences of sequential.ts, which may be looked at after every pair.
+ */
+function judge(j: MetricJudgement, direction: Direction, limit: number, relative: boolean): { verdict: Verdict; low: number; high: number; estimate: number; detectable: number } {
+  const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS
+  const alarmAlpha = j.tolerance === undefined ? MISS_ALPHA : j.alarmAlpha
+  if (j.paired) {
+    const { verdict, interval } = sequentialVerdict(j.base, j.head, { relative, direction, tolerance: limit, alarmAlpha })
+    const shift = relative ? 0 : 1
+    return {
+      verdict: enough ? verdict : 'inconclusive',
+      estimate: interval.estimate + shift,
+      low: interval.low + shift,
+      high: interval.high + shift,
+      detectable: resolvableChange(interval, relative),
+    }
+  }
+  const estimateOf = (confidence: number): { estimate: number; low: number; high: number } => {
+    const e = relative ? bootstrapRatio(j.base, j.head, { seed: j.seed, confidence }) : bootstrapDifference(j.base, j.head, { seed: j.seed, confidence })
+    // classify reads ratios; an absolute difference d is the ratio 1 + d for this purpose.
+    return relative ? e : { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 }
+  }
+  const shown = estimateOf(1 - MISS_ALPHA)
+  let verdict: Verdict = enough ? classify(shown, direction, limit) : 'inconclusive'
+  if (verdict === 'regression' && alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * alarmAlpha), direction, limit) !== 'regression') {
+    verdict = 'inconclusive'
+  }
+  return { verdict, ...shown, detectable: minimumDetectableChange(j.base, j.head) }
+}
+
+function compareMetric(j: MetricJudgement): MetricComparison {
+  const { metric, base, head, tolerance } = j
   const direction = directionOf(metric)
   const relative = metric !== 'errorRate'
-  const estimate = relative ? bootstrapRatio(base, head, { seed }) : bootstrapDifference(base, head, { seed })
-  const offset = relative ? 1 : 0
-  const change = estimate.estimate - offset
   const limit = tolerance?.tolerance ?? REPORTING_TOLERANCE[metric]
-  // classify reads ratios; an absolute difference d is the ratio 1 + d for this purpose.
-  const asRatio = { estimate: change + 1, low: estimate.low - offset + 1, high: estimate.high - offset + 1 }
-  const enough = base.length >= MIN_ROUNDS && head.length >= MIN_ROUNDS
-  const verdict: Verdict = enough ? classify(asRatio, direction, limit) : 'inconclusive'
-  const severity: Severity = downgraded ? 'warn' : (tolerance?.severity ?? 'fail')
+  const judged = judge(j, direction, limit, relative)
+  const severity: Severity = j.downgraded ? 'warn' : (tolerance?.severity ?? 'fail')
   return {
     metric,
     direction,
     base: median(base),
     head: median(head),
-    change,
-    low: estimate.low - offset,
-    high: estimate.high - offset,
+    change: judged.estimate - 1,
+    low: judged.low - 1,
+    high: judged.high - 1,
     relative,
     pValue: mannWhitneyU(base, head).p,
     cvBase: coefficientOfVariation(base),
     cvHead: coefficientOfVariation(head),
-    detectable: minimumDetectableChange(base, head),
+    detectable: judged.detectable,
     tolerance: limit,
     severity,
     gated: tolerance !== undefined,
-    verdict,
+    verdict: judged.verdict,
     baseRounds: base.length,
     headRounds: head.length,
     outliers: { base: madOutliers(base), head: madOutliers(head) },
   }
+}
+
+/**
+ * The values of a metric in rounds measured side by side: round n of base with round n of head,
+ * where both are valid. Undefined where a round lacks the metric (no app).
+ */
+export function pairedValues(base: readonly RoundResult[], head: readonly RoundResult[], metric: ComparedMetric): { base: number[]; head: number[] } | undefined {
+  const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]))
+  const pairs: { base: number[]; head: number[] } = { base: [], head: [] }
+  for (const h of head) {
+    const b = byRound.get(h.round)
+    if (!h.valid || b === undefined) continue
+    const bv = roundValue(b, metric)
+    const hv = roundValue(h, metric)
+    if (bv === undefined || hv === undefined) return undefined
+    pairs.base.push(bv)
+    pairs.head.push(hv)
+  }
+  return pairs
 }
 
 function percentilesOf(entry: EntryResult): Record<'p50' | 'p90' | 'p99' | 'p999', number> {
@@ -134,12 +196,15 @@ function describeChange(m: MetricComparison): string {
   return `${pct(m.change)} (95 % CI ${pct(m.low)} to ${pct(m.high)}, tolerance ${(m.tolerance * 100).toFixed(0)} %)`
 }
 
-function compareEntry(
-  head: EntryResult,
-  base: EntryResult | undefined,
-  seedPrefix: string,
-  downgradeAll: boolean,
-): { comparison: EntryComparison; findings: Finding[] } {
+/** What every entry of one comparison shares. */
+interface EntryContext {
+  readonly seedPrefix: string
+  readonly downgradeAll: boolean
+  readonly budget: ErrorBudget
+  readonly paired: boolean
+}
+
+function compareEntry(head: EntryResult, base: EntryResult | undefined, ctx: EntryContext): { comparison: EntryComparison; findings: Finding[] } {
   const invalid = validityViolation(head)
   const violations: Violation[] = invalid === undefined ? checkEntry(head, head.thresholds) : [invalid]
   const findings: Finding[] = violations.map((v) => ({
@@ -165,14 +230,24 @@ function compareEntry(
   }
   // An edited scenario measures something else: report the change, but do not block on it.
   const definitionChanged = base.definitionHash !== head.definitionHash
-  const downgraded = downgradeAll || definitionChanged
+  const downgraded = ctx.downgradeAll || definitionChanged
   const metrics: MetricComparison[] = []
   for (const metric of COMPARED_METRICS) {
-    const b = roundValues(base.rounds, metric)
-    const h = roundValues(head.rounds, metric)
+    const values = ctx.paired ? pairedValues(base.rounds, head.rounds, metric) : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) }
+    const b = values?.base
+    const h = values?.head
     if (b === undefined || h === undefined || b.length === 0 || h.length === 0) continue
     const tolerance = head.regression.find((t) => t.metric === metric)
-    const m = compareMetric(metric, b, h, `${seedPrefix}:${head.key}:${metric}`, tolerance, downgraded)
+    const m = compareMetric({
+      metric,
+      base: b,
+      head: h,
+      seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
+      tolerance,
+      downgraded,
+      alarmAlpha: ctx.budget.perTest,
+      paired: ctx.paired,
+    })
     metrics.push(m)
     if (m.gated && m.verdict === 'regression') {
       findings.push({
@@ -222,8 +297,11 @@ export function compare(base: Results | undefined, head: Results, options: Compa
   const baseEntries = new Map((base?.entries ?? []).map((e) => [e.key, e]))
   const entries: EntryComparison[] = []
   const findings: Finding[] = []
+  const budget = errorBudget(gatedCount(head.entries))
+  const paired = options.paired === true && base !== undefined
+  const context: EntryContext = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired }
   for (const entry of head.entries) {
-    const result = compareEntry(entry, baseEntries.get(entry.key), seedPrefix, baseline?.downgraded === true)
+    const result = compareEntry(entry, baseEntries.get(entry.key), context)
     entries.push(result.comparison)
     findings.push(...result.findings)
   }
@@ -259,15 +337,41 @@ export function compare(base: Results | undefined, head: Results, options: Compa
     rounds: Math.max(0, ...head.entries.map((e) => e.rounds.length)),
     ...(rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) }),
     ...(finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) }),
+    ...(base === undefined ? {} : { errorControl: { ...budget, sequential: paired } }),
   }
 }
 
 /**
- * Entries whose gated metrics are still inconclusive against the baseline: the ones worth another
- * round (adaptive rounds). An entry that already regressed, or is clearly fine, needs none.
+ * Whether an entry measured side by side needs no more pairs of rounds: every gated metric is
+ * decided (regression, unchanged or improvement), or one is already a regression, which fails the
+ * check whatever the others say. Uses the same rule as {@link compare} with `paired`, so the run
+ * stops exactly when the final comparison can decide. Valid after any number of looks.
+ *
+ * @param alarmAlpha Each gated metric's share of the suite's false-alarm bound (family.ts).
  */
-export function undecided(base: Results, head: Results): string[] {
-  return compare(base, head)
-    .entries.filter((e) => e.metrics.some((m) => m.gated && m.verdict === 'inconclusive'))
-    .map((e) => e.key)
+export function entryDecided(
+  base: readonly RoundResult[],
+  head: readonly RoundResult[],
+  regression: readonly RegressionTolerance[],
+  alarmAlpha: number,
+): boolean {
+  let open = false
+  for (const tolerance of regression) {
+    if (!isCompared(tolerance.metric)) continue
+    const values = pairedValues(base, head, tolerance.metric)
+    if (values === undefined) continue
+    const { verdict } = judge(
+      { metric: tolerance.metric, ...values, seed: '', tolerance, downgraded: false, alarmAlpha, paired: true },
+      directionOf(tolerance.metric),
+      tolerance.tolerance,
+      tolerance.metric !== 'errorRate',
+    )
+    if (verdict === 'regression') return true
+    if (verdict === 'inconclusive') open = true
+  }
+  return !open
+}
+
+function isCompared(metric: MetricName): metric is ComparedMetric {
+  return COMPARED_METRICS.some((m) => m === metric)
 }

@@ -124,4 +124,14 @@ export interface Comparison {
   readonly noise?: number
   /** Median smallest detectable change of rps, for the footer. */
   readonly detectable?: number
+  /**
+   * The suite's false-alarm bound and its split over the gated metrics (present with a baseline);
+   * `sequential` when rounds were paired and judged by confidence sequences.
+   */
+  readonly errorControl?: {
+    readonly suiteAlpha: number
+    readonly tests: number
+    readonly perTest: number
+    readonly sequential: boolean
+  }
 }

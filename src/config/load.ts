@@ -38,6 +38,7 @@ export const DEFAULTS = {
   maxErrorRate: 0.1,
   minRateReached: 0.9,
   suite: 'default',
+  budgetMs: 5 * 60_000,
 } as const
 
 /**
@@ -51,6 +52,8 @@ export const MAX_MS = {
   timeout: 600_000,
   readyTimeout: 3_600_000,
   stopTimeout: 600_000,
+  // A GitHub job runs for 6 hours at most.
+  budget: 6 * 3_600_000,
 } as const
 
 // YAML aliases can expand a small file into a huge document (a "billion laughs"); the yaml package
@@ -141,6 +144,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
   if (levelCount(defaults.connections) > 1 && levelCount(defaults.rate) > 1) {
     problems.push({ path: ['defaults', 'rate'], message: 'cannot sweep connections and rate at once; make one of them a single value' })
   }
+  checkDuration(raw.budget, ['budget'], 'budget', problems)
   const app = raw.app === undefined ? undefined : buildApp(raw, baseDir, problems)
   const validity = {
     maxErrorRate: raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
@@ -153,6 +157,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     source,
     configHash,
     suite: raw.suite ?? DEFAULTS.suite,
+    budgetMs: raw.budget === undefined ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
     ...(app === undefined ? {} : { app }),
     baseUrl: raw.baseUrl.replace(/\/+$/, ''),
     validity,

@@ -11,6 +11,8 @@ export interface Overrides {
   readonly tags?: readonly string[]
   readonly rounds?: number
   readonly durationMs?: number
+  /** Time budget of deciding as you go, instead of the config's `budget`. */
+  readonly budgetMs?: number
   /** Smoke profile: one short round per entry. */
   readonly quick?: boolean
   /** Measure only this shard of the scenarios left by the filters: the k-th of them (0-based) belongs to shard k mod count + 1. */
@@ -66,5 +68,5 @@ export function applyOverrides(plan: Plan, overrides: Overrides): Plan {
       ...(overrides.durationMs === undefined ? {} : { durationMs: overrides.durationMs }),
     }
   }
-  return { ...plan, scenarios: scenarios.map(adjust) }
+  return { ...plan, ...(overrides.budgetMs === undefined ? {} : { budgetMs: overrides.budgetMs }), scenarios: scenarios.map(adjust) }
 }

@@ -113,6 +113,11 @@ export interface Plan {
   readonly app?: AppPlan
   readonly baseUrl: string
   readonly validity: ValidityRules
+  /**
+   * How long a same-job run may measure the suite, from its first round: undecided entries get more
+   * rounds until it is spent (or they reach the round cap).
+   */
+  readonly budgetMs: number
   readonly scenarios: readonly ScenarioPlan[]
   /** What the config probably did not mean, one `file:line:col: field: ...` line each; printed, never fatal. */
   readonly warnings: readonly string[]

@@ -75,6 +75,7 @@ export interface RawDefaults {
 /** The whole document. */
 export interface RawConfig {
   readonly suite?: string
+  readonly budget?: string
   readonly app?: {
     readonly command: string
     readonly cwd?: string

@@ -62,11 +62,16 @@ export interface MeasureOptions {
   /** Called when the app is ready, with the time it took. */
   readonly onReady?: (ms: number, side?: string) => void
   /**
-   * Adaptive rounds: after the configured rounds, `wanted` sees the results so far (one per side)
-   * and names the entries that need more (e.g. an inconclusive comparison); each gets as many rounds
-   * again, once.
+   * Deciding as you go (several sides): after the configured rounds, entries `decided` says no to
+   * get one more round a side at a time, interleaved, until it says yes, the entry has `maxRounds`,
+   * or the run has measured for `budgetMs` (counted from its first round). `decided` sees the
+   * entry's rounds so far, one list per side, and must stay valid however often it is asked.
    */
-  readonly extraRounds?: { readonly wanted: (sofar: readonly Results[]) => readonly string[] }
+  readonly adaptive?: {
+    readonly decided: (entry: Entry, rounds: readonly (readonly RoundResult[])[]) => boolean
+    readonly budgetMs: number
+    readonly maxRounds: number
+  }
 }
 
 /** A run's outcome: results of every finished round, and the failure that ended it early, if any. */
@@ -186,6 +191,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
         options.onReady?.(performance.now() - started, state.side.label)
       })
     }
+    const startedAt = performance.now()
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds))
     for (let round = 1; round <= maxRounds; round++) {
       for (const entry of entries) {
@@ -193,20 +199,28 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
         for (const state of inTurn(round)) await runOne(state, entry, round, entry.scenario.rounds)
       }
     }
-    // Adaptive rounds: entries the caller cannot decide about yet get one second batch of rounds,
-    // interleaved as before. One batch, not one round at a time: every extra look at the data is
-    // another chance of a false alarm (see bench/adaptive.ts).
-    if (options.extraRounds !== undefined && live().length === states.length) {
-      const sofar = states.map((state) => buildResults(state.side, entries, state.rounds, options, undefined))
-      const keys = new Set(options.extraRounds.wanted(sofar))
-      const wanted = entries.filter((e) => keys.has(e.key))
-      total += sides.length * wanted.reduce((sum, e) => sum + e.scenario.rounds, 0)
-      for (let round = 1; round <= maxRounds; round++) {
-        for (const entry of wanted) {
-          const planned = entry.scenario.rounds
-          if (round > planned) continue
-          for (const state of inTurn(planned + round)) await runOne(state, entry, planned + round, 2 * planned)
+    if (options.adaptive !== undefined && live().length === states.length) {
+      const { decided, budgetMs, maxRounds: cap } = options.adaptive
+      const roundsOf = (entry: Entry): RoundResult[][] => states.map((state) => state.rounds.get(entry.key) ?? [])
+      const measuredOf = (entry: Entry): number => Math.min(...roundsOf(entry).map((r) => r.length))
+      let open = entries.filter((e) => measuredOf(e) < cap && !decided(e, roundsOf(e)))
+      // One pair of rounds per open entry per pass, so undecided entries stay interleaved. A pair is
+      // started only if the last one of that entry would still fit in the budget.
+      let lastPairMs = 0
+      while (open.length > 0 && live().length === states.length) {
+        const next: Entry[] = []
+        for (const entry of open) {
+          if (performance.now() - startedAt + lastPairMs > budgetMs) break
+          const round = measuredOf(entry) + 1
+          total += sides.length
+          const pairStarted = performance.now()
+          for (const state of inTurn(round)) await runOne(state, entry, round, round)
+          lastPairMs = performance.now() - pairStarted
+          if (live().length < states.length) break
+          if (round < cap && !decided(entry, roundsOf(entry))) next.push(entry)
         }
+        if (performance.now() - startedAt + lastPairMs > budgetMs) break
+        open = next
       }
     }
   } catch (error) {

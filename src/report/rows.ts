@@ -406,6 +406,11 @@ function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)} %`
 }
 
+/** Two significant digits, for small shares such as 0.033 %. */
+function smallPercent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(2))} %`
+}
+
 /** The facts for the footer: rounds, machines, noise, detectable change, and how the numbers were made. */
 export function footerFacts(comparison: Comparison): string[] {
   const facts = [`${plural(comparison.rounds, 'round')} per entry`]
@@ -422,8 +427,19 @@ export function footerFacts(comparison: Comparison): string[] {
     const amount = Number.isFinite(comparison.detectable) ? percent(comparison.detectable) : 'unknown'
     facts.push(`smallest detectable change of req/s: ${amount}`)
   }
+  const control = comparison.errorControl
   if (base !== undefined) {
-    facts.push('changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test')
+    facts.push(
+      control?.sequential === true
+        ? 'base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test'
+        : 'changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test',
+    )
+  }
+  if (control !== undefined && control.tests > 0) {
+    facts.push(
+      `false-alarm budget: at most ${smallPercent(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, 'gated metric')} ` +
+        `(${smallPercent(control.perTest)} each): a regression must hold at that level too`,
+    )
   }
   return facts
 }

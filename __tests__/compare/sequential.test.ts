@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest'
+import { errorBudget, gatedCount } from '../../src/compare/family.js'
+import { meanSequence, pairedSequence, resolvableChange, sequentialVerdict } from '../../src/compare/sequential.js'
+import { seededRandom } from '../../src/compare/stats.js'
+
+function gaussians(seed: string): () => number {
+  const random = seededRandom(seed)
+  return () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random())
+}
+
+// Student's t quantile by Hill's (1970) expansion around the normal one; within 1 % for ν ≥ 4,
+// which is all the naive rule below needs.
+function tQuantile(z: number, nu: number): number {
+  const z3 = z ** 3
+  const z5 = z ** 5
+  return z + (z3 + z) / (4 * nu) + (5 * z5 + 16 * z3 + 3 * z) / (96 * nu ** 2)
+}
+const Z_975 = 1.959963984540054
+
+/** The naive rule: a fixed-sample 95 % t-interval for the mean, re-computed after every pair. */
+function naiveInterval(ys: readonly number[]): { low: number; high: number } {
+  const n = ys.length
+  const mean = ys.reduce((s, y) => s + y, 0) / n
+  const sd = Math.sqrt(ys.reduce((s, y) => s + (y - mean) ** 2, 0) / (n - 1))
+  const half = (tQuantile(Z_975, n - 1) * sd) / Math.sqrt(n)
+  return { low: mean - half, high: mean + half }
+}
+
+describe('meanSequence (anytime-valid t confidence sequence)', () => {
+  it('covers the true mean at every look at once, where a fixed-sample interval re-applied does not', () => {
+    const next = gaussians('coverage')
+    const trials = 2000
+    const sigma = 0.07 // the log-ratio of a pair of rounds at 5 % round CV
+    let sequenceMissed = 0
+    let naiveMissed = 0
+    for (let t = 0; t < trials; t++) {
+      const ys: number[] = []
+      let seqMiss = false
+      let naiveMiss = false
+      for (let n = 1; n <= 50; n++) {
+        ys.push(sigma * next())
+        const cs = meanSequence(ys, 0.05)
+        if (cs.low > 0 || cs.high < 0) seqMiss = true
+        if (n >= 5) {
+          const naive = naiveInterval(ys)
+          if (naive.low > 0 || naive.high < 0) naiveMiss = true
+        }
+      }
+      if (seqMiss) sequenceMissed++
+      if (naiveMiss) naiveMissed++
+    }
+    // The bound is 5 % over all 50 looks; the naive rule spends 5 % at each look.
+    expect(sequenceMissed / trials).toBeLessThanOrEqual(0.05)
+    expect(naiveMissed / trials).toBeGreaterThan(0.15)
+  })
+
+  it('is the whole line until the pairs can bound an unknown variance, then narrows like 1/√n', () => {
+    expect(meanSequence([0.01], 0.05)).toMatchObject({ low: -Infinity, high: Infinity })
+    expect(meanSequence([0.01, 0.02], 0.001)).toMatchObject({ low: -Infinity, high: Infinity })
+    const next = gaussians('narrow')
+    const ys = Array.from({ length: 400 }, () => 0.05 + 0.05 * next())
+    const at = (n: number): number => {
+      const cs = meanSequence(ys.slice(0, n), 0.05)
+      return cs.high - cs.low
+    }
+    expect(at(100) / at(400)).toBeGreaterThan(1.6)
+    expect(at(100) / at(400)).toBeLessThan(2.4)
+  })
+
+  it('is the point of equal observations once enough are in, and rejects a bad level', () => {
+    expect(meanSequence([0, 0, 0, 0, 0, 0], 0.05)).toEqual({ estimate: 0, low: 0, high: 0 })
+    expect(() => meanSequence([1, 2], 0)).toThrow(RangeError)
+    expect(() => meanSequence([1, 2], 1)).toThrow(RangeError)
+  })
+})
+
+describe('pairedSequence and sequentialVerdict', () => {
+  it('reads pairs as log-ratios and answers in ratios; a zero round cannot say anything', () => {
+    const base = [100, 100, 100, 100, 100, 100, 100, 100]
+    const head = [110, 111, 109, 110, 110, 111, 109, 110]
+    const cs = pairedSequence(base, head, { alpha: 0.05, relative: true })
+    expect(cs.estimate).toBeCloseTo(1.1, 2)
+    expect(cs.low).toBeGreaterThan(1.08)
+    expect(cs.high).toBeLessThan(1.12)
+    expect(resolvableChange(cs, true)).toBeLessThan(0.02)
+    const broken = pairedSequence([100, 0, 100], [100, 100, 100], { alpha: 0.05, relative: true })
+    expect(broken.high).toBe(Infinity)
+    expect(resolvableChange(broken, true)).toBe(Infinity)
+    expect(() => pairedSequence([1], [1, 2], { alpha: 0.05, relative: true })).toThrow(RangeError)
+  })
+
+  it('the stopping rule keeps false regressions within alpha while looking after every pair; the naive rule does not', () => {
+    // Worst case for false alarms: tolerance 0, so any interval above no change is a regression.
+    const next = gaussians('stopping')
+    const trials = 2000
+    let sequential = 0
+    let naive = 0
+    for (let t = 0; t < trials; t++) {
+      const base: number[] = []
+      const head: number[] = []
+      let seqAlarm = false
+      let naiveAlarm = false
+      for (let n = 1; n <= 50 && !(seqAlarm && naiveAlarm); n++) {
+        base.push(1000 * Math.exp(0.05 * next()))
+        head.push(1000 * Math.exp(0.05 * next()))
+        const rule = { relative: true, direction: 'lower-is-better', tolerance: 0, alarmAlpha: 0.05, missAlpha: 0.05 } as const
+        if (sequentialVerdict(base, head, rule).verdict === 'regression') seqAlarm = true
+        if (n >= 5) {
+          const ys = head.map((h, i) => Math.log(h / (base[i] ?? NaN)))
+          const interval = naiveInterval(ys)
+          if (interval.low > 0) naiveAlarm = true
+        }
+      }
+      if (seqAlarm) sequential++
+      if (naiveAlarm) naive++
+    }
+    expect(sequential / trials).toBeLessThanOrEqual(0.05)
+    // One-sided 2.5 % per look, 46 looks: far beyond the 5 % it claims.
+    expect(naive / trials).toBeGreaterThan(0.08)
+  })
+
+  it('catches a +10 % slowdown at 5 % round CV in most trials within 30 pairs, at a one-entry suite budget', () => {
+    const next = gaussians('power')
+    const trials = 400
+    const alarmAlpha = errorBudget(3).perTest
+    let caught = 0
+    for (let t = 0; t < trials; t++) {
+      const base: number[] = []
+      const head: number[] = []
+      for (let n = 1; n <= 30; n++) {
+        base.push(1000 * Math.exp(0.05 * next()))
+        head.push(1100 * Math.exp(0.05 * next()))
+        if (n < 5) continue
+        const { verdict } = sequentialVerdict(base, head, { relative: true, direction: 'lower-is-better', tolerance: 0.05, alarmAlpha })
+        if (verdict !== 'inconclusive') {
+          if (verdict === 'regression') caught++
+          break
+        }
+      }
+    }
+    expect(caught / trials).toBeGreaterThan(0.9)
+  })
+
+  it('calls an unchanged metric unchanged once the worst end is within the tolerance', () => {
+    const next = gaussians('unchanged')
+    const base = Array.from({ length: 40 }, () => 1000 * Math.exp(0.02 * next()))
+    const head = Array.from({ length: 40 }, () => 1000 * Math.exp(0.02 * next()))
+    const rule = { relative: true, direction: 'higher-is-better', tolerance: 0.05, alarmAlpha: 0.001 } as const
+    expect(sequentialVerdict(base.slice(0, 3), head.slice(0, 3), rule).verdict).toBe('inconclusive')
+    expect(sequentialVerdict(base, head, rule).verdict).toBe('unchanged')
+  })
+})
+
+describe('suite-level error control', () => {
+  it('splits the suite bound over every gated compared metric of every entry', () => {
+    const tolerance = (metric: 'rps' | 'p50' | 'mean'): { metric: 'rps' | 'p50' | 'mean'; tolerance: number; severity: 'fail' } => ({ metric, tolerance: 0.05, severity: 'fail' })
+    // `mean` is not compared with a baseline, so it spends nothing.
+    const count = gatedCount([{ regression: [tolerance('rps'), tolerance('p50')] }, { regression: [tolerance('rps'), tolerance('mean')] }])
+    expect(count).toBe(3)
+    expect(errorBudget(count, 0.01).perTest).toBeCloseTo(0.01 / 3, 12)
+    expect(errorBudget(0).perTest).toBe(errorBudget(0).suiteAlpha)
+    expect(() => errorBudget(3, 0)).toThrow(RangeError)
+  })
+})
