@@ -45345,6 +45345,16 @@ ${indent(logTail)}`);
     this.logTail = logTail;
   }
 };
+var EnvironmentError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "EnvironmentError";
+  }
+};
+function httpStatusOf(error) {
+  if (typeof error !== "object" || error === null || !("status" in error)) return void 0;
+  return typeof error.status === "number" ? error.status : void 0;
+}
 function indent(text) {
   return text.split("\n").map((line) => `  | ${line}`).join("\n");
 }
@@ -45359,11 +45369,13 @@ function errorMessage(error) {
 }
 function exitCodeOf(error) {
   if (error instanceof InputError) return EXIT.badInput;
-  if (error instanceof AppError) return EXIT.appFailed;
+  if (error instanceof AppError || error instanceof EnvironmentError || httpStatusOf(error) !== void 0) return EXIT.appFailed;
   return EXIT.internal;
 }
 function failureText(error) {
-  if (error instanceof InputError || error instanceof AppError) return errorMessage(error);
+  if (error instanceof InputError || error instanceof AppError || error instanceof EnvironmentError) return errorMessage(error);
+  const status = httpStatusOf(error);
+  if (status !== void 0) return `GitHub answered HTTP ${status}: ${errorMessage(error)}`;
   const where = error instanceof Error && error.stack !== void 0 ? `
 ${error.stack.split("\n").slice(1, 6).join("\n")}` : "";
   return `internal error (a bug in Cannonade, not in your config or app; please report it): ${errorMessage(error)}${where}`;

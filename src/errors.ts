@@ -38,6 +38,24 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Something the run depends on besides its input and the app refused: the runner's files (a missing
+ * GITHUB_OUTPUT), the event, GitHub's answer, an artifact that is unusable or untrusted. The message
+ * explains itself; it is not a bug. Exit code 3, like the app failing: the run could not be done.
+ */
+export class EnvironmentError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'EnvironmentError'
+  }
+}
+
+// Octokit's RequestError and @actions/artifact's HTTP errors carry the status: GitHub said no.
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('status' in error)) return undefined
+  return typeof error.status === 'number' ? error.status : undefined
+}
+
 function indent(text: string): string {
   return text
     .split('\n')
@@ -59,7 +77,7 @@ export function errorMessage(error: unknown): string {
 /** The exit code that fits an error thrown by the pipeline. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof InputError) return EXIT.badInput
-  if (error instanceof AppError) return EXIT.appFailed
+  if (error instanceof AppError || error instanceof EnvironmentError || httpStatusOf(error) !== undefined) return EXIT.appFailed
   return EXIT.internal
 }
 
@@ -68,7 +86,9 @@ export function exitCodeOf(error: unknown): number {
  * is a bug, said as one, with where it happened so it can be reported.
  */
 export function failureText(error: unknown): string {
-  if (error instanceof InputError || error instanceof AppError) return errorMessage(error)
+  if (error instanceof InputError || error instanceof AppError || error instanceof EnvironmentError) return errorMessage(error)
+  const status = httpStatusOf(error)
+  if (status !== undefined) return `GitHub answered HTTP ${status}: ${errorMessage(error)}`
   const where = error instanceof Error && error.stack !== undefined ? `\n${error.stack.split('\n').slice(1, 6).join('\n')}` : ''
   return `internal error (a bug in Cannonade, not in your config or app; please report it): ${errorMessage(error)}${where}`
 }

@@ -6,6 +6,7 @@ import type { Results } from '../results/format.js'
 import { readResults } from '../results/io.js'
 import { HANDOFF_FILE } from './handoff.js'
 import { BASE_RESULTS_FILE } from './publish.js'
+import { EnvironmentError } from '../errors.js'
 
 /** results.json and base-results.json: every round with its histograms; a large suite is a few MB. */
 export const MAX_RESULTS_BYTES = 64 * 1024 * 1024
@@ -29,7 +30,7 @@ export async function downloadResults(location: ArtifactLocation): Promise<Resul
   const extracted = await downloadWanted(location, [RESULTS])
   try {
     const file = extracted.pathOf(RESULTS.name)
-    if (file === undefined) throw new Error(`the artifact ${location.name} holds no ${RESULTS.name}`)
+    if (file === undefined) throw new EnvironmentError(`the artifact ${location.name} holds no ${RESULTS.name}`)
     return await readResults(file, sourceOf(location, RESULTS.name))
   } finally {
     await extracted.cleanup()

@@ -3,7 +3,7 @@
 // posts the report. No code of the pull request is checked out or run, and none of its markdown is
 // posted: the artifact is data, validated against the results schema and rendered here, escaped.
 import * as core from '@actions/core'
-import { InputError } from '../errors.js'
+import { EnvironmentError, InputError } from '../errors.js'
 import { downloadWanted, type ArtifactLocation, type Extracted } from '../github/artifact.js'
 import { commentMarker, upsertComment } from '../github/comment.js'
 import { runUrlOf, type RunContext, type TriggeringRun } from '../github/context.js'
@@ -61,9 +61,9 @@ async function commentFrom(extracted: Extracted, location: ArtifactLocation, oct
   // one whose head is the commit that run measured.
   const { data: pr } = await octokit.rest.pulls.get({ owner: ctx.owner, repo: ctx.repo, pull_number: handoff.pullRequest })
   const mismatch = headMismatch({ runId: trigger.id, pullRequest: handoff.pullRequest, prHead: pr.head.sha, handoffHead: handoff.headSha, measured: trigger.headSha })
-  if (mismatch !== undefined) throw new Error(mismatch)
+  if (mismatch !== undefined) throw new EnvironmentError(mismatch)
   const resultsFile = extracted.pathOf(RESULTS.name)
-  if (resultsFile === undefined) throw new Error(`the artifact of run ${trigger.id} holds no ${RESULTS.name}; nothing to comment`)
+  if (resultsFile === undefined) throw new EnvironmentError(`the artifact of run ${trigger.id} holds no ${RESULTS.name}; nothing to comment`)
   const results = await readResults(resultsFile, sourceOf(location, RESULTS.name))
   const baseResults = extracted.pathOf(BASE_RESULTS.name)
   const baseline: ResolvedBaseline = baseResults !== undefined

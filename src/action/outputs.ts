@@ -3,7 +3,7 @@
 // of a run that measured everything would be lost. So a failed output is remembered and reported
 // once, publishing goes on, and the step fails at the very end.
 import * as core from '@actions/core'
-import { errorMessage } from '../errors.js'
+import { EnvironmentError, errorMessage } from '../errors.js'
 
 /** Sets outputs, remembering the first failure instead of throwing it. */
 export class StepOutputs {
@@ -24,7 +24,7 @@ export class StepOutputs {
   check(): void {
     if (this.failed === undefined) return
     const file = process.env['GITHUB_OUTPUT'] ?? '(unset)'
-    throw new Error(
+    throw new EnvironmentError(
       `Cannonade could not write its step outputs to GITHUB_OUTPUT (${file}): ${this.failed.reason}. ` +
         'The results were measured and published (report, comment, artifact); later steps that read the outputs would not see them.',
     )

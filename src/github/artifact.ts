@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { ArtifactTooLargeError, extractWanted, type WantedFile } from './extract-zip.js'
+import { EnvironmentError } from '../errors.js'
 
 export type { WantedFile } from './extract-zip.js'
 
@@ -78,7 +79,7 @@ export async function downloadWanted(location: ArtifactLocation, wanted: readonl
     }
     await new DefaultArtifactClient().downloadArtifact(location.artifactId, options)
     const [zipName, ...others] = await readdir(zipDir)
-    if (zipName === undefined || others.length > 0) throw new Error(`the download of artifact ${location.name} did not produce one zip file`)
+    if (zipName === undefined || others.length > 0) throw new EnvironmentError(`the download of artifact ${location.name} did not produce one zip file`)
     const files = await extractWanted(path.join(zipDir, zipName), dir, wanted)
     await rm(zipDir, { recursive: true, force: true })
     return { dir, files, pathOf: (name) => (files.has(name) ? path.join(dir, name) : undefined), cleanup }

@@ -3,6 +3,7 @@
 import { SUITE_NAME } from '../results/format.js'
 import { httpStatus, isRateLimited } from './http-error.js'
 import type { Octokit } from './octokit.js'
+import { EnvironmentError } from '../errors.js'
 
 /**
  * The hidden marker that identifies a suite's comment. The suite may come from an artifact written by
@@ -10,7 +11,7 @@ import type { Octokit } from './octokit.js'
  * bot, so it is refused here even though the results schema already refuses it.
  */
 export function commentMarker(suite: string): string {
-  if (!SUITE_NAME.test(suite)) throw new Error(`refusing to comment for suite ${JSON.stringify(suite.slice(0, 80))}: not a valid suite name`)
+  if (!SUITE_NAME.test(suite)) throw new EnvironmentError(`refusing to comment for suite ${JSON.stringify(suite.slice(0, 80))}: not a valid suite name`)
   return `<!-- cannonade:${suite} -->`
 }
 

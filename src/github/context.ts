@@ -1,6 +1,7 @@
 // What the action needs to know about the workflow run it is in, read once from the runner's
 // environment and event payload (the same variables @actions/github reads, without its globals).
 import { readFileSync } from 'node:fs'
+import { EnvironmentError } from '../errors.js'
 
 /** The pull request a run is about. */
 export interface PullRequestInfo {
@@ -58,7 +59,7 @@ export function workflowFileOf(workflowRef: string | undefined): string | undefi
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
   const [owner, repo] = (env['GITHUB_REPOSITORY'] ?? '').split('/')
   if (owner === undefined || repo === undefined || owner === '' || repo === '') {
-    throw new Error('GITHUB_REPOSITORY is not set: this does not look like a GitHub Actions run (use the CLI locally)')
+    throw new EnvironmentError('GITHUB_REPOSITORY is not set: this does not look like a GitHub Actions run (use the CLI locally)')
   }
   let payload: Record<string, unknown> = {}
   const eventPath = env['GITHUB_EVENT_PATH']
@@ -66,7 +67,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     try {
       payload = record(JSON.parse(readFileSync(eventPath, 'utf8')))
     } catch (error) {
-      throw new Error(`cannot read the event payload ${eventPath}: ${error instanceof Error ? error.message : String(error)}`)
+      throw new EnvironmentError(`cannot read the event payload ${eventPath}: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
   const pr = record(payload['pull_request'])

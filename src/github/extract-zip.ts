@@ -6,6 +6,7 @@ import path from 'node:path'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { openPromise, type Entry } from 'yauzl'
+import { EnvironmentError } from '../errors.js'
 
 /** A file wanted from a zip, and the most it may hold once unpacked. */
 export interface WantedFile {
@@ -14,7 +15,7 @@ export interface WantedFile {
 }
 
 /** Thrown when a wanted file is larger than its cap: the artifact is refused, not truncated. */
-export class ArtifactTooLargeError extends Error {
+export class ArtifactTooLargeError extends EnvironmentError {
   constructor(message: string) {
     super(message)
     this.name = 'ArtifactTooLargeError'
