@@ -14,6 +14,7 @@ import { BASE_RESULTS, HANDOFF, RESULTS, sourceOf } from './artifact-files.js'
 import { readHandoff } from './handoff.js'
 import { compareWith, resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
 import { OUTPUT, type Inputs } from './inputs.js'
+import { StepOutputs } from './outputs.js'
 
 /** Posts the report of the run that triggered this workflow_run event on its pull request. */
 export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void> {
@@ -78,7 +79,10 @@ async function commentFrom(extracted: Extracted, location: ArtifactLocation, oct
   const body = renderMarkdown(compareWith(baseline, results), { marker, links: { run: runUrlOf(ctx, trigger.id) } })
   const result = await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: handoff.pullRequest }, marker, body)
   core.info(`comment ${result.action} on #${handoff.pullRequest}: ${result.url}`)
-  core.setOutput(OUTPUT.commentUrl, result.url)
+  // The comment is posted: a runner that cannot take the output fails the step with a clear message.
+  const outputs = new StepOutputs()
+  outputs.set(OUTPUT.commentUrl, result.url)
+  outputs.check()
 }
 
 /**
