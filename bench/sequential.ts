@@ -7,7 +7,8 @@
 // Run: npm run bench:sequential   (about a minute; BENCH_TRIALS, BENCH_FIXED_TRIALS change its size)
 import { errorBudget } from '../src/compare/family.js'
 import { MIXTURE_VARIANCE, sequentialVerdict } from '../src/compare/sequential.js'
-import { bootstrapRatio, classify, seededRandom, type Direction, type Verdict } from '../src/compare/stats.js'
+import { normalSource } from '../__fixtures__/random.js'
+import { bootstrapRatio, classify, type Direction, type Verdict } from '../src/compare/stats.js'
 
 const trials = Number(process.env.BENCH_TRIALS ?? 2000)
 const fixedTrials = Number(process.env.BENCH_FIXED_TRIALS ?? 300)
@@ -32,11 +33,7 @@ const METRICS: readonly Metric[] = [
   { name: 'p99', direction: 'lower-is-better', tolerance: 0.15, sign: 1, own: 1 },
 ]
 
-const random = seededRandom(process.env.BENCH_SEED ?? 'sequential')
-function gaussian(): number {
-  const u = Math.max(random(), 1e-12)
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
-}
+const gaussian = normalSource(process.env.BENCH_SEED ?? 'sequential')
 
 /** One round of one entry: a value per metric; `slowdown` 0.1 = 10 % more work per request. */
 function round(cv: number, slowdown: number): number[] {

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { normalSource } from '../../__fixtures__/random.js'
 import { errorBudget, gatedCount } from '../../src/compare/family.js'
 import { meanSequence, pairedSequence, resolvableChange, sequentialVerdict } from '../../src/compare/sequential.js'
-import { seededRandom } from '../../src/compare/stats.js'
 
-function gaussians(seed: string): () => number {
-  const random = seededRandom(seed)
-  return () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random())
-}
+const gaussians = normalSource
 
 // Student's t quantile by Hill's (1970) expansion around the normal one; within 1 % for ν ≥ 4,
 // which is all the naive rule below needs.

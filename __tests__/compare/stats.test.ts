@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { normalSource } from '../../__fixtures__/random.js'
 import {
   bootstrapRatio,
   classify,
@@ -15,15 +16,6 @@ import {
   type Verdict,
 } from '../../src/compare/stats.js'
 
-/** Standard normal draws from a seeded uniform source (Box-Muller), so synthetic data is fixed. */
-function normalSource(seed: string): () => number {
-  const uniform = seededRandom(seed)
-  return () => {
-    let u = 0
-    while (u === 0) u = uniform()
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform())
-  }
-}
 
 /** `rounds` values around `level` with relative normal noise `cv`, as a load test would report. */
 function rounds(normal: () => number, count: number, level: number, cv: number): number[] {

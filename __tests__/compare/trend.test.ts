@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { seededRandom } from '../../src/compare/stats.js'
+import { normalSource } from '../../__fixtures__/random.js'
 import { detectTrend, kendallTrend, MIN_TREND_ROUNDS, theilSenSlope, TREND_ALPHA } from '../../src/compare/trend.js'
 
-/** Standard normal draws from a seeded uniform source (Box-Muller), so synthetic data is fixed. */
-function normalSource(seed: string): () => number {
-  const uniform = seededRandom(seed)
-  return () => {
-    let u = 0
-    while (u === 0) u = uniform()
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform())
-  }
-}
 
 /** `count` rounds around `level` with relative noise `cv`, drifting linearly by `drift` over the run. */
 function series(normal: () => number, count: number, level: number, cv: number, drift: number): number[] {
