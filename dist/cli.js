@@ -45309,7 +45309,8 @@ function compare(base, head, options = {}) {
     rounds: Math.max(0, ...head.entries.map((e) => e.rounds.length)),
     ...rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) },
     ...finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) },
-    ...base === void 0 ? {} : { errorControl: { ...budget, sequential: paired } }
+    ...base === void 0 ? {} : { errorControl: { ...budget, sequential: paired } },
+    ...options.suggestAppBuild === true ? { suggestAppBuild: true } : {}
   };
 }
 
@@ -46391,6 +46392,12 @@ function notices(comparison) {
     result.push({
       level: "warning",
       text: `${shown.join(". ")}${more > 0 ? `. And ${plural(more, "more entry", "more entries")}` : ""}. Rounds that drift are not repeats of one condition, so their median describes no moment of the run.`
+    });
+  }
+  if (comparison.suggestAppBuild === true) {
+    result.push({
+      level: "note",
+      text: "For the precise mode, add app.build to cannonade.yml (e.g. npm ci && npm run build): pull requests then measure the base commit beside the head in the same job, rounds interleaved, instead of comparing with a stored run."
     });
   }
   const base = comparison.baseline;
@@ -54358,6 +54365,12 @@ var schema_default2 = {
           minLength: 1,
           "x-expected": "a shell command"
         },
+        build: {
+          description: "Shell command that builds a checkout of this repository so that command can start it, e.g. npm ci && npm run build. Runs in cwd inside the other checkout. With it, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.",
+          type: "string",
+          minLength: 1,
+          "x-expected": "a shell command"
+        },
         cwd: {
           type: "string",
           "x-expected": "a directory, relative to the config file"
@@ -54691,6 +54704,7 @@ function buildApp(raw, baseDir, problems) {
   checkDuration(app.stopTimeout, ["app", "stopTimeout"], "stopTimeout", problems);
   return {
     command: app.command,
+    ...app.build === void 0 ? {} : { build: app.build },
     cwd: path4.resolve(baseDir, app.cwd ?? "."),
     env,
     ...app.ready === void 0 ? {} : { readyUrl: app.ready },
