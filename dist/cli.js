@@ -55923,6 +55923,7 @@ async function runAgainst(plan, options) {
           ],
           {
             outDir: options.outDir,
+            ...options.shard === void 0 ? {} : { shard: options.shard },
             onReady: (ms, side) => process.stderr.write(`${side ?? "app"} ready after ${(ms / 1e3).toFixed(1)} s
 `),
             onRound: (event) => progress.onRound(event),
@@ -56060,7 +56061,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     process.stderr.write(`${planText(plan)}
 `);
     const markdownFile = optionalString(flags2, "markdown");
-    if (against !== void 0) return runAgainst(plan, { ref: against, outDir, ...markdownFile === void 0 ? {} : { markdown: markdownFile } });
+    if (against !== void 0) {
+      return runAgainst(plan, { ref: against, outDir, ...markdownFile === void 0 ? {} : { markdown: markdownFile }, ...shard === void 0 ? {} : { shard } });
+    }
     const progress = progressPrinter(process.stderr);
     const file = path9.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { DEFAULT_BUILD_TIMEOUT_MS, prepareCheckout } from '../app/checkout.js'
 import { compare } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
+import type { Shard } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import { AppError, EXIT, InputError } from '../errors.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
@@ -31,6 +32,8 @@ export interface AgainstOptions {
   readonly outDir: string
   /** Also write the report as GitHub markdown here. */
   readonly markdown?: string
+  /** The shard measured, recorded in both results files. */
+  readonly shard?: Shard
 }
 
 /**
@@ -84,6 +87,7 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
           ],
           {
             outDir: options.outDir,
+            ...(options.shard === undefined ? {} : { shard: options.shard }),
             onReady: (ms, side) => process.stderr.write(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s\n`),
             onRound: (event) => progress.onRound(event),
             onWarning: (warning) => process.stderr.write(`\nwarning: ${runWarningText(warning)}\n`),
