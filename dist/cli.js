@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path8) {
-      let input = path8;
+    function removeDotSegments(path10) {
+      let input = path10;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path8) {
-      if (path8 === "" || path8[0] === "/") {
-        return removeDotSegments(path8);
+    function removeDotSegmentsRelative(path10) {
+      if (path10 === "" || path10[0] === "/") {
+        return removeDotSegments(path10);
       }
-      const segments = path8.split("/");
+      const segments = path10.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path8 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path8 && path8 !== "/" ? path8 : void 0;
+        const path10 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path10 && path10 !== "/" ? path10 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -15143,17 +15143,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path8) {
-      const ctrl = callVisitor(key, node, visitor, path8);
+    function visit_(key, node, visitor, path10) {
+      const ctrl = callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visit_(key, ctrl, visitor, path8);
+        replaceNode(key, path10, ctrl);
+        return visit_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path8 = Object.freeze(path8.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path8);
+            const ci = visit_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15164,13 +15164,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path8 = Object.freeze(path8.concat(node));
-          const ck = visit_("key", node.key, visitor, path8);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = visit_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path8);
+          const cv = visit_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15191,17 +15191,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path8) {
-      const ctrl = await callVisitor(key, node, visitor, path8);
+    async function visitAsync_(key, node, visitor, path10) {
+      const ctrl = await callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visitAsync_(key, ctrl, visitor, path8);
+        replaceNode(key, path10, ctrl);
+        return visitAsync_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path8 = Object.freeze(path8.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path8);
+            const ci = await visitAsync_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15212,13 +15212,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path8 = Object.freeze(path8.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path8);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path8);
+          const cv = await visitAsync_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15245,23 +15245,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path8) {
+    function callVisitor(key, node, visitor, path10) {
       if (typeof visitor === "function")
-        return visitor(key, node, path8);
+        return visitor(key, node, path10);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path8);
+        return visitor.Map?.(key, node, path10);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path8);
+        return visitor.Seq?.(key, node, path10);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path8);
+        return visitor.Pair?.(key, node, path10);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path8);
+        return visitor.Scalar?.(key, node, path10);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path8);
+        return visitor.Alias?.(key, node, path10);
       return void 0;
     }
-    function replaceNode(key, path8, node) {
-      const parent = path8[path8.length - 1];
+    function replaceNode(key, path10, node) {
+      const parent = path10[path10.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -15873,10 +15873,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path8, value) {
+    function collectionFromPath(schema, path10, value) {
       let v = value;
-      for (let i = path8.length - 1; i >= 0; --i) {
-        const k = path8[i];
+      for (let i = path10.length - 1; i >= 0; --i) {
+        const k = path10[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -15895,7 +15895,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
+    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -15925,11 +15925,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path8, value) {
-        if (isEmptyPath(path8))
+      addIn(path10, value) {
+        if (isEmptyPath(path10))
           this.add(value);
         else {
-          const [key, ...rest] = path8;
+          const [key, ...rest] = path10;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15943,8 +15943,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        const [key, ...rest] = path8;
+      deleteIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15958,8 +15958,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        const [key, ...rest] = path8;
+      getIn(path10, keepScalar) {
+        const [key, ...rest] = path10;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15977,8 +15977,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path8) {
-        const [key, ...rest] = path8;
+      hasIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15988,8 +15988,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        const [key, ...rest] = path8;
+      setIn(path10, value) {
+        const [key, ...rest] = path10;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -18504,9 +18504,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path8, value) {
+      addIn(path10, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path8, value);
+          this.contents.addIn(path10, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -18581,14 +18581,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        if (Collection.isEmptyPath(path8)) {
+      deleteIn(path10) {
+        if (Collection.isEmptyPath(path10)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -18603,10 +18603,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        if (Collection.isEmptyPath(path8))
+      getIn(path10, keepScalar) {
+        if (Collection.isEmptyPath(path10))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -18617,10 +18617,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path8) {
-        if (Collection.isEmptyPath(path8))
+      hasIn(path10) {
+        if (Collection.isEmptyPath(path10))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -18637,13 +18637,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        if (Collection.isEmptyPath(path8)) {
+      setIn(path10, value) {
+        if (Collection.isEmptyPath(path10)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path8, value);
+          this.contents.setIn(path10, value);
         }
       }
       /**
@@ -20604,9 +20604,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path8) => {
+    visit.itemAtPath = (cst, path10) => {
       let item = cst;
-      for (const [field, index] of path8) {
+      for (const [field, index] of path10) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -20615,23 +20615,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path8) => {
-      const parent = visit.itemAtPath(cst, path8.slice(0, -1));
-      const field = path8[path8.length - 1][0];
+    visit.parentCollection = (cst, path10) => {
+      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
+      const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path8, item, visitor) {
-      let ctrl = visitor(item, path8);
+    function _visit(path10, item, visitor) {
+      let ctrl = visitor(item, path10);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20642,10 +20642,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path8);
+            ctrl = ctrl(item, path10);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -22499,8 +22499,8 @@ var require_dist3 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path8) {
-          var pathArray = getPathArray(path8);
+        paths.forEach(function(path10) {
+          var pathArray = getPathArray(path10);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -22514,14 +22514,14 @@ var require_dist3 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array, path8, appendMode) {
-      if (!path8) {
+    function addExistingPath(array, path10, appendMode) {
+      if (!path10) {
         return;
       }
       if (appendMode) {
-        array.unshift(path8);
+        array.unshift(path10);
       } else {
-        array.push(path8);
+        array.push(path10);
       }
     }
   }
@@ -23313,7 +23313,7 @@ var require_has_flag = __commonJS({
 var require_supports_colors = __commonJS({
   "node_modules/@colors/colors/lib/system/supports-colors.js"(exports2, module2) {
     "use strict";
-    var os2 = __require("os");
+    var os3 = __require("os");
     var hasFlag = require_has_flag();
     var env = process.env;
     var forceColor = void 0;
@@ -23351,7 +23351,7 @@ var require_supports_colors = __commonJS({
       }
       var min = forceColor ? 1 : 0;
       if (process.platform === "win32") {
-        var osRelease = os2.release().split(".");
+        var osRelease = os3.release().split(".");
         if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -25471,15 +25471,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path8 = [graph[toModel].parent, toModel];
+      const path10 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path8.unshift(graph[cur].parent);
+        path10.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path8;
+      fn.conversion = path10;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -25719,7 +25719,7 @@ var require_has_flag2 = __commonJS({
 var require_supports_color = __commonJS({
   "node_modules/supports-color/index.js"(exports2, module2) {
     "use strict";
-    var os2 = __require("os");
+    var os3 = __require("os");
     var tty = __require("tty");
     var hasFlag = require_has_flag2();
     var { env } = process;
@@ -25767,7 +25767,7 @@ var require_supports_color = __commonJS({
         return min;
       }
       if (process.platform === "win32") {
-        const osRelease = os2.release().split(".");
+        const osRelease = os3.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -26756,7 +26756,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path8 = __require("path");
+    var path10 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker(path8.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker(path10.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -35825,11 +35825,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path8) {
-      if (!path8 || typeof path8 !== "string") {
+    function lookup(path10) {
+      if (!path10 || typeof path10 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path8).toLowerCase().substr(1);
+      var extension2 = extname("x." + path10).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -36969,7 +36969,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path8 = __require("path");
+    var path10 = __require("path");
     var http2 = __require("http");
     var https2 = __require("https");
     var parseUrl = __require("url").parse;
@@ -37100,11 +37100,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path8.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path10.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path8.basename(options.filename || value && (value.name || value.path));
+        filename = path10.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path8.basename(value.client._httpMessage.path || "");
+        filename = path10.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -37297,8 +37297,8 @@ var require_multipart = __commonJS({
         return JSON.parse(string);
       } catch (error) {
         try {
-          const path8 = resolve(string);
-          const data = readFileSync2(path8, "utf8");
+          const path10 = resolve(string);
+          const data = readFileSync2(path10, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -37312,14 +37312,14 @@ var require_multipart = __commonJS({
         const type = obj[key] && obj[key].type;
         switch (type) {
           case "file": {
-            const path8 = obj[key] && obj[key].path;
-            if (!path8) {
+            const path10 = obj[key] && obj[key].path;
+            if (!path10) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync2(path8);
+            const buffer = readFileSync2(path10);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path8)
+              filename: basename(path10)
             }, opts));
             break;
           }
@@ -39640,14 +39640,14 @@ var require_validate2 = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path8) {
-      if (typeof path8 === "string") {
+    function safeRequire(path10) {
+      if (typeof path10 === "string") {
         try {
-          return __require(path8);
+          return __require(path10);
         } catch (err) {
         }
       }
-      return path8;
+      return path10;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -42128,7 +42128,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path8 = reqData.path;
+        const path10 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -42139,7 +42139,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname + ":" + port;
         }
         const baseReq = [
-          `${method} ${path8} HTTP/1.1`
+          `${method} ${path10} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -43194,7 +43194,7 @@ var require_httpClient = __commonJS({
     "use strict";
     var inherits = __require("util").inherits;
     var EE = __require("events").EventEmitter;
-    var net2 = __require("net");
+    var net3 = __require("net");
     var tls = __require("tls");
     var retimer = require_retimer();
     var HTTPParser = require_http_parser().HTTPParser;
@@ -43281,7 +43281,7 @@ var require_httpClient = __commonJS({
         let servername;
         if (this.opts.servername) {
           servername = this.opts.servername;
-        } else if (!net2.isIP(this.opts.hostname)) {
+        } else if (!net3.isIP(this.opts.hostname)) {
           servername = this.opts.hostname;
         }
         if (this.ipc) {
@@ -43291,9 +43291,9 @@ var require_httpClient = __commonJS({
         }
       } else {
         if (this.ipc) {
-          this.conn = net2.connect(this.opts.socketPath);
+          this.conn = net3.connect(this.opts.socketPath);
         } else {
-          this.conn = net2.connect(this.opts.port, this.opts.hostname);
+          this.conn = net3.connect(this.opts.port, this.opts.hostname);
         }
       }
       this.conn.on("error", (error) => {
@@ -43399,7 +43399,7 @@ var require_run = __commonJS({
     var defaults = {
       harRequests: /* @__PURE__ */ new Map()
     };
-    function run(opts, tracker, cb) {
+    function run2(opts, tracker, cb) {
       opts = Object.assign({}, defaults, opts);
       tracker = tracker || new EE();
       const histograms = getHistograms(opts.histograms);
@@ -43637,7 +43637,7 @@ var require_run = __commonJS({
       };
       return tracker;
     }
-    module2.exports = run;
+    module2.exports = run2;
   }
 });
 
@@ -43646,12 +43646,12 @@ var require_runTracker = __commonJS({
   "node_modules/autocannon/lib/runTracker.js"(exports2, module2) {
     "use strict";
     var EE = __require("events").EventEmitter;
-    var run = require_run();
+    var run2 = require_run();
     var noop = require_noop();
     function runTracker(opts, tracker, cb) {
       cb = cb || noop;
       tracker = tracker || new EE();
-      run(opts, tracker, cb);
+      run2(opts, tracker, cb);
       return tracker;
     }
     module2.exports = runTracker;
@@ -43983,13 +43983,13 @@ var require_init = __commonJS({
         if (opts.warmup) {
           return runWithWarmup(opts);
         } else {
-          return run(opts);
+          return run2(opts);
         }
       } else {
         return _init(opts, null, cb);
       }
     }
-    function run(opts) {
+    function run2(opts) {
       const tracker = new EE();
       const promise = new Promise((resolve, reject) => {
         _init(opts, tracker, (err, results) => {
@@ -44185,11 +44185,11 @@ var require_autocannon = __commonJS({
     "use strict";
     var crossArgv = require_cross_argv();
     var fs = __require("fs");
-    var os2 = __require("os");
-    var net2 = __require("net");
-    var path8 = __require("path");
+    var os3 = __require("os");
+    var net3 = __require("net");
+    var path10 = __require("path");
     var URL2 = __require("url").URL;
-    var spawn2 = __require("child_process").spawn;
+    var spawn3 = __require("child_process").spawn;
     var managePath = require_dist3();
     var hasAsyncHooks = require_has_async_hooks();
     var subarg = require_subarg();
@@ -44302,7 +44302,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path8.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path10.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -44416,8 +44416,8 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path8.join(__dirname, "lib/preload"));
-        const proc = spawn2(argv.spawn[0], argv.spawn.slice(1), {
+        alterPath.unshift(path10.join(__dirname, "lib/preload"));
+        const proc = spawn3(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
             NODE_OPTIONS: ["-r", "autocannonDetectPort"].join(" ") + (process.env.NODE_OPTIONS ? ` ${process.env.NODE_OPTIONS}` : ""),
@@ -44440,8 +44440,8 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path8.join(os2.tmpdir(), pipeName);
-      const server = net2.createServer((socket) => {
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path10.join(os3.tmpdir(), pipeName);
+      const server = net3.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
           onport(port);
@@ -45309,8 +45309,29 @@ function compare(base, head, options = {}) {
     rounds: Math.max(0, ...head.entries.map((e) => e.rounds.length)),
     ...rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) },
     ...finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) },
-    ...base === void 0 ? {} : { errorControl: { ...budget, sequential: paired } }
+    ...base === void 0 ? {} : { errorControl: { ...budget, sequential: paired } },
+    ...options.suggestAppBuild === true ? { suggestAppBuild: true } : {}
   };
+}
+function entryDecided(base, head, regression, alarmAlpha) {
+  let open2 = false;
+  for (const tolerance of regression) {
+    if (!isCompared(tolerance.metric)) continue;
+    const values = pairedValues(base, head, tolerance.metric);
+    if (values === void 0) continue;
+    const { verdict } = judge(
+      { metric: tolerance.metric, ...values, seed: "", tolerance, downgraded: false, alarmAlpha, paired: true },
+      directionOf(tolerance.metric),
+      tolerance.tolerance,
+      tolerance.metric !== "errorRate"
+    );
+    if (verdict === "regression") return true;
+    if (verdict === "inconclusive") open2 = true;
+  }
+  return !open2;
+}
+function isCompared(metric) {
+  return COMPARED_METRICS.some((m) => m === metric);
 }
 
 // src/errors.ts
@@ -46393,6 +46414,12 @@ function notices(comparison) {
       text: `${shown.join(". ")}${more > 0 ? `. And ${plural(more, "more entry", "more entries")}` : ""}. Rounds that drift are not repeats of one condition, so their median describes no moment of the run.`
     });
   }
+  if (comparison.suggestAppBuild === true) {
+    result.push({
+      level: "note",
+      text: "For the precise mode, add app.build to cannonade.yml (e.g. npm ci && npm run build): pull requests then measure the base commit beside the head in the same job, rounds interleaved, instead of comparing with a stored run."
+    });
+  }
   const base = comparison.baseline;
   if (base === void 0) return result;
   const machine = base.environmentDifferences.length > 0;
@@ -46612,10 +46639,10 @@ function buildParts(comparison, options) {
     const table = tableLines(["Scenario", "Load", "Metric", "Current"], ["l", "r", "l", "r"], cells).join("\n");
     collapsed.push({ block: details(summary, table), dropped: `${summary} not listed here` });
   }
-  const run = safeUrl(options.links?.run);
+  const run2 = safeUrl(options.links?.run);
   const artifact = safeUrl(options.links?.artifact);
   const footerParts = footerFacts(comparison).map(escapeMarkdown);
-  if (run !== void 0) footerParts.push(`[workflow run](${run})`);
+  if (run2 !== void 0) footerParts.push(`[workflow run](${run2})`);
   if (artifact !== void 0) footerParts.push(`[full report and results](${artifact})`);
   return {
     top,
@@ -47095,8 +47122,8 @@ merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
 
 // src/cli/run.ts
 import { constants } from "node:fs";
-import { access, mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
-import path7 from "node:path";
+import { access, mkdir as mkdir5, writeFile as writeFile4 } from "node:fs/promises";
+import path9 from "node:path";
 
 // src/config/load.ts
 import { createHash } from "node:crypto";
@@ -54358,6 +54385,12 @@ var schema_default2 = {
           minLength: 1,
           "x-expected": "a shell command"
         },
+        build: {
+          description: "Shell command that builds a checkout of this repository so that command can start it, e.g. npm ci && npm run build. Runs in cwd inside the other checkout. With it, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.",
+          type: "string",
+          minLength: 1,
+          "x-expected": "a shell command"
+        },
         cwd: {
           type: "string",
           "x-expected": "a directory, relative to the config file"
@@ -54417,7 +54450,7 @@ function isUnder(inner, outer) {
 }
 function summarise2(errors) {
   const alternatives = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath);
-  const outermost = (path8) => !alternatives.some((alt) => alt !== path8 && isUnder(path8, alt));
+  const outermost = (path10) => !alternatives.some((alt) => alt !== path10 && isUnder(path10, alt));
   const kept = errors.filter((error) => {
     if (!outermost(error.instancePath)) return false;
     const isAlternative = error.keyword === "oneOf" || error.keyword === "anyOf";
@@ -54443,24 +54476,24 @@ function expectedOf(error) {
   return typeof expected === "string" ? expected : void 0;
 }
 function describe(error) {
-  const path8 = pathOf(error);
+  const path10 = pathOf(error);
   const params = error.params;
   if (error.keyword === "additionalProperties") {
     const key = String(params["additionalProperty"]);
     const known = knownKeys(error.parentSchema);
     const hint = suggest(key, known);
     const tail = hint === void 0 ? `; expected one of ${known.join(", ")}` : `; did you mean "${hint}"?`;
-    return { path: [...path8, key], message: `unknown field${tail}`, atKey: true };
+    return { path: [...path10, key], message: `unknown field${tail}`, atKey: true };
   }
   if (error.keyword === "required") {
     const missing = String(params["missingProperty"]);
-    return { path: path8, message: `missing required field "${missing}"` };
+    return { path: path10, message: `missing required field "${missing}"` };
   }
   if (error.keyword === "propertyNames") {
-    return { path: path8, message: "has an invalid name" };
+    return { path: path10, message: "has an invalid name" };
   }
   const expected = expectedOf(error) ?? fallbackExpectation(error);
-  return { path: path8, message: `must be ${expected}, got ${shortJson(error.data)}` };
+  return { path: path10, message: `must be ${expected}, got ${shortJson(error.data)}` };
 }
 function fallbackExpectation(error) {
   const params = error.params;
@@ -54691,6 +54724,7 @@ function buildApp(raw, baseDir, problems) {
   checkDuration(app.stopTimeout, ["app", "stopTimeout"], "stopTimeout", problems);
   return {
     command: app.command,
+    ...app.build === void 0 ? {} : { build: app.build },
     cwd: path4.resolve(baseDir, app.cwd ?? "."),
     env,
     ...app.ready === void 0 ? {} : { readyUrl: app.ready },
@@ -55599,14 +55633,14 @@ async function measureRound(plan, entry, round, app, monitor) {
 }
 function buildResults(side, entries, rounds, options, failure) {
   const { plan } = side;
-  const git2 = side.git ?? options.git;
+  const git3 = side.git ?? options.git;
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "cannonade", version: VERSION },
     suite: plan.suite,
     createdAt: (/* @__PURE__ */ new Date()).toISOString(),
     configHash: plan.configHash,
-    ...git2 === void 0 ? {} : { git: git2 },
+    ...git3 === void 0 ? {} : { git: git3 },
     environment: currentEnvironment(),
     ...options.shard === void 0 ? {} : { shard: options.shard },
     status: failure === void 0 ? "complete" : "incomplete",
@@ -55660,6 +55694,162 @@ function runWarningText(warning) {
   return `${app}'s process group used no CPU while it answered ${warning.responses.toLocaleString("en-US")} requests: the server runs outside that group (setsid, a daemon, a container), so the CPU and memory figures are of the wrong process. Start the server in the foreground (e.g. \`exec node server.js\`).`;
 }
 
+// src/cli/against.ts
+import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
+import os2 from "node:os";
+import path8 from "node:path";
+
+// src/app/checkout.ts
+import { execFile, execFileSync as execFileSync3, spawn as spawn2 } from "node:child_process";
+import path7 from "node:path";
+import { promisify } from "node:util";
+
+// src/app/ports.ts
+import net2 from "node:net";
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net2.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// src/app/checkout.ts
+var run = promisify(execFile);
+var DEFAULT_BUILD_TIMEOUT_MS = 10 * 6e4;
+async function git2(cwd, args) {
+  const { stdout } = await run("git", [...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
+  return stdout.trim();
+}
+var BUILD_STOP_GRACE_MS = 5e3;
+async function waitForGroupToEnd(pgid, limitMs = 2e3) {
+  const deadline = performance.now() + limitMs;
+  while (groupRunning(pgid) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+function runBuild(command, cwd, timeoutMs, output = "stdout") {
+  return new Promise((resolve) => {
+    const sink = output === "stdout" ? "inherit" : process.stderr;
+    const child = spawn2(command, { shell: true, cwd, detached: true, stdio: ["ignore", sink, "inherit"] });
+    const pgid = child.pid;
+    if (pgid === void 0) {
+      child.once("error", () => resolve({ kind: "exited", code: 127 }));
+      return;
+    }
+    const forget = onForcedExit(() => signalGroup(pgid, "SIGKILL"));
+    let ending;
+    let killTimer;
+    const stop = (why) => {
+      if (ending !== void 0) return;
+      ending = why;
+      signalGroup(pgid, "SIGTERM");
+      killTimer = setTimeout(() => signalGroup(pgid, "SIGKILL"), BUILD_STOP_GRACE_MS);
+    };
+    const timer = setTimeout(() => stop("timed-out"), timeoutMs);
+    const onInterrupt = () => stop("interrupted");
+    interruptSignal.addEventListener("abort", onInterrupt, { once: true });
+    if (interruptSignal.aborted) onInterrupt();
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      interruptSignal.removeEventListener("abort", onInterrupt);
+      signalGroup(pgid, "SIGKILL");
+      void waitForGroupToEnd(pgid).then(() => {
+        forget();
+        resolve(ending === void 0 ? { kind: "exited", code: code ?? 1 } : { kind: ending });
+      });
+    });
+  });
+}
+function basePlanOf(head, app, repoRoot, worktree, port) {
+  const headPort = new URL(head.baseUrl).port;
+  const swap = (url) => {
+    const parsed = new URL(url);
+    if (parsed.port === headPort) parsed.port = String(port);
+    return parsed.toString().replace(/\/$/, url.endsWith("/") ? "/" : "");
+  };
+  const env = Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, v === headPort ? String(port) : v]));
+  return {
+    ...head,
+    baseUrl: swap(head.baseUrl),
+    app: {
+      ...app,
+      cwd: path7.join(worktree, path7.relative(repoRoot, app.cwd)),
+      env,
+      ...app.readyUrl === void 0 ? {} : { readyUrl: swap(app.readyUrl) }
+    }
+  };
+}
+async function prepareCheckout(request) {
+  const { ref, head } = request;
+  const app = head.app;
+  if (app === void 0) return { missing: "the config has no app to start" };
+  let repoRoot;
+  try {
+    repoRoot = await git2(request.from, ["rev-parse", "--show-toplevel"]);
+  } catch (error) {
+    return { missing: `${request.from} is not in a git checkout: ${firstLine2(error)}` };
+  }
+  const worktree = path7.join(request.tempDir, `cannonade-base-${process.pid}`);
+  await git2(repoRoot, ["worktree", "prune"]).catch(() => void 0);
+  if (!request.fetchMissing) {
+    const known = await git2(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => "");
+    if (known === "") return { missing: `"${ref}" names no commit in ${repoRoot}`, badRef: true };
+  }
+  try {
+    try {
+      await git2(repoRoot, ["worktree", "add", "--detach", worktree, `${ref}^{commit}`]);
+    } catch (error) {
+      if (!request.fetchMissing) throw error;
+      await git2(repoRoot, ["fetch", "--no-tags", "--depth=1", "origin", ref]);
+      await git2(repoRoot, ["worktree", "add", "--detach", worktree, "FETCH_HEAD"]);
+    }
+  } catch (error) {
+    return { missing: `the base commit ${ref.slice(0, 12)} could not be checked out: ${firstLine2(error)}` };
+  }
+  const forget = onForcedExit(() => execFileSync3("git", ["worktree", "remove", "--force", worktree], { cwd: repoRoot, stdio: "ignore" }));
+  const remove = async () => {
+    await git2(repoRoot, ["worktree", "remove", "--force", worktree]).catch(() => void 0);
+    forget();
+  };
+  try {
+    const sha = await git2(worktree, ["rev-parse", "HEAD"]);
+    const build2 = request.build;
+    if (build2 !== void 0) {
+      const dir = path7.join(worktree, path7.relative(repoRoot, path7.resolve(build2.dir)));
+      request.onBuild?.(sha, build2.command);
+      const end = await runBuild(build2.command, dir, build2.timeoutMs, build2.output);
+      throwIfInterrupted();
+      if (end.kind !== "exited" || end.code !== 0) {
+        await remove();
+        const how = end.kind === "exited" ? `exited with ${end.code}` : `was still running after ${formatDurationMs(build2.timeoutMs)} (${build2.timeoutSource}) and was stopped`;
+        return { missing: `the base commit ${sha.slice(0, 7)} did not build (\`${build2.command}\` ${how})` };
+      }
+    }
+    return { sha, plan: basePlanOf(head, app, repoRoot, worktree, await freePort()), remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+function firstLine2(error) {
+  return errorMessage(error).split("\n")[0] ?? "";
+}
+
+// src/load/deciding.ts
+var MAX_ADAPTIVE_ROUNDS = 50;
+function decideAsYouGo(plan) {
+  const alarmAlpha = errorBudget(gatedCount(entriesOf(plan).map((e) => e.scenario))).perTest;
+  return {
+    decided: (entry, [base, head]) => base === void 0 || head === void 0 || entryDecided(base, head, entry.scenario.regression, alarmAlpha),
+    budgetMs: plan.budgetMs,
+    maxRounds: MAX_ADAPTIVE_ROUNDS
+  };
+}
+
 // src/cli/progress.ts
 function progressPrinter(stream) {
   const live = stream.isTTY && process.env["CI"] === void 0;
@@ -55685,6 +55875,112 @@ function progressPrinter(stream) {
   };
 }
 
+// src/cli/against.ts
+var BASE_RESULTS_FILE = "base-results.json";
+function checkBuildable(plan) {
+  const app = plan.app;
+  if (app === void 0) {
+    throw new InputError([`${plan.source}: app: --against starts both checkouts' apps, so the config needs an app with a command, got none`]);
+  }
+  if (app.build === void 0) {
+    throw new InputError([
+      `${plan.source}: app.build: --against builds the other checkout with this shell command, e.g. "npm ci && npm run build" (or "true" if nothing needs building), got none`
+    ]);
+  }
+  return { command: app.build, dir: app.cwd };
+}
+async function runAgainst(plan, options) {
+  const build2 = checkBuildable(plan);
+  const headFile = path8.join(options.outDir, "results.json");
+  const baseFile = path8.join(options.outDir, BASE_RESULTS_FILE);
+  let baseSha = "";
+  let measured;
+  try {
+    measured = await gracefully(async () => {
+      const checkout = await prepareCheckout({
+        ref: options.ref,
+        from: path8.dirname(path8.resolve(plan.source)),
+        head: plan,
+        tempDir: os2.tmpdir(),
+        fetchMissing: false,
+        build: { ...build2, timeoutMs: DEFAULT_BUILD_TIMEOUT_MS, timeoutSource: "the build time limit", output: "stderr" },
+        onBuild: (sha, command) => process.stderr.write(`building ${options.ref} (${sha.slice(0, 7)}) in a worktree: ${command}
+`)
+      });
+      if ("missing" in checkout) {
+        if (checkout.badRef === true) throw new InputError([`--against: ${checkout.missing}`]);
+        throw new AppError(`--against ${options.ref}: ${checkout.missing}`);
+      }
+      baseSha = checkout.sha;
+      try {
+        const baseOut = path8.join(options.outDir, "base");
+        await mkdir4(baseOut, { recursive: true });
+        const progress = progressPrinter(process.stderr);
+        const sides = await measureSides(
+          [
+            { plan: checkout.plan, outDir: baseOut, label: "base", git: { sha: checkout.sha } },
+            { plan, outDir: options.outDir, label: "head", git: gitInfo(process.cwd()) }
+          ],
+          {
+            outDir: options.outDir,
+            ...options.shard === void 0 ? {} : { shard: options.shard },
+            onReady: (ms, side) => process.stderr.write(`${side ?? "app"} ready after ${(ms / 1e3).toFixed(1)} s
+`),
+            onRound: (event) => progress.onRound(event),
+            onWarning: (warning) => process.stderr.write(`
+warning: ${runWarningText(warning)}
+`),
+            adaptive: decideAsYouGo(plan)
+          }
+        );
+        progress.finish();
+        const [base2, head2] = sides;
+        if (base2 === void 0 || head2 === void 0) throw new Error("measureSides lost a side");
+        await writeResults(headFile, head2.results);
+        await writeResults(baseFile, base2.results);
+        return sides;
+      } finally {
+        await checkout.remove();
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    process.stderr.write(`cannonade: ${error.message}
+`);
+    return error.exitCode;
+  }
+  const [base, head] = measured;
+  if (base === void 0 || head === void 0) throw new Error("measureSides lost a side");
+  const violations = checkResults(head.results);
+  if (head.results.entries.length > 0) process.stdout.write(`
+${resultsTable(head.results, violations)}
+`);
+  const shown = (file) => path8.relative(process.cwd(), file) || file;
+  process.stdout.write(`
+results: ${shown(headFile)}, base: ${shown(baseFile)}
+`);
+  const interrupted = [head.failure, base.failure].find((f) => f instanceof InterruptedError);
+  if (interrupted instanceof InterruptedError) {
+    process.stderr.write(`cannonade: ${interrupted.message}
+`);
+    return interrupted.exitCode;
+  }
+  if (head.failure !== void 0) throw head.failure;
+  if (base.failure !== void 0) throw new AppError(`--against ${options.ref} (${baseSha.slice(0, 7)}): ${base.failure.message}`);
+  const comparison = compare(base.results, head.results, {
+    baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout`,
+    paired: true
+  });
+  process.stdout.write(`
+${renderText(comparison)}
+`);
+  if (options.markdown !== void 0) await writeFile3(options.markdown, `${renderMarkdown(comparison)}
+`);
+  process.stdout.write(`${comparisonVerdictLine(comparison)}
+`);
+  return comparison.outcome === "fail" ? EXIT.gateFailed : EXIT.ok;
+}
+
 // src/cli/run.ts
 function durationFlag(text, flag, maxMs) {
   if (text === void 0) return void 0;
@@ -55708,8 +56004,11 @@ var runCommand = {
   --quick            smoke profile: one short round per entry
   --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
   --baseline FILE    compare against this results.json (fixed rounds: a stored run cannot grow)
-  --budget D         time budget for deciding as you go when base and head are measured side by side, e.g. 5m
-  --markdown FILE    with --baseline: also write the report as GitHub markdown
+  --against REF      measure REF (a commit, branch or tag) beside this checkout: checked out in a git
+                     worktree, built with the config's app.build, both apps started, rounds interleaved
+                     and decided as they go; writes base-results.json beside results.json
+  --budget D         with --against: time the suite may be measured while deciding as it goes, e.g. 5m
+  --markdown FILE    with --baseline or --against: also write the report as GitHub markdown
 
 Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured,
 4 an internal error (a bug in Cannonade).`,
@@ -55723,6 +56022,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     budget: { type: "string" },
     quick: { type: "boolean" },
     baseline: { type: "string" },
+    against: { type: "string" },
     markdown: { type: "string" },
     shard: { type: "string" }
   },
@@ -55742,21 +56042,30 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       quick: flags2["quick"] === true,
       ...shard === void 0 ? {} : { shard }
     });
-    const outDir = path7.resolve(stringFlag(flags2, "out", "cannonade-results"));
+    const outDir = path9.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {
-      await mkdir4(outDir, { recursive: true });
+      await mkdir5(outDir, { recursive: true });
       await access(outDir, constants.W_OK);
     } catch (error) {
       throw new InputError([`--out: cannot write results to ${outDir}: ${errorMessage(error)}`]);
     }
     const baselineFile = optionalString(flags2, "baseline");
+    const against = optionalString(flags2, "against");
+    if (against !== void 0 && baselineFile !== void 0) {
+      throw new InputError(["--against and --baseline: give one of them; --against measures its own baseline beside this checkout"]);
+    }
+    if (against !== void 0) checkBuildable(plan);
     const baseline = baselineFile === void 0 ? void 0 : await readResults(baselineFile);
     for (const warning of plan.warnings) process.stderr.write(`warning: ${plain(warning)}
 `);
     process.stderr.write(`${planText(plan)}
 `);
+    const markdownFile = optionalString(flags2, "markdown");
+    if (against !== void 0) {
+      return runAgainst(plan, { ref: against, outDir, ...markdownFile === void 0 ? {} : { markdown: markdownFile }, ...shard === void 0 ? {} : { shard } });
+    }
     const progress = progressPrinter(process.stderr);
-    const file = path7.join(outDir, "results.json");
+    const file = path9.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {
       const measured = await measure(plan, {
         outDir,
@@ -55778,7 +56087,7 @@ warning: ${runWarningText(warning)}
 ${resultsTable(results, violations)}
 `);
     process.stdout.write(`
-results: ${path7.relative(process.cwd(), file) || file}
+results: ${path9.relative(process.cwd(), file) || file}
 `);
     if (failure instanceof InterruptedError) {
       process.stderr.write(`cannonade: ${failure.message}
@@ -55792,7 +56101,7 @@ results: ${path7.relative(process.cwd(), file) || file}
 ${renderText(comparison)}
 `);
       const markdown = optionalString(flags2, "markdown");
-      if (markdown !== void 0) await writeFile3(markdown, `${renderMarkdown(comparison)}
+      if (markdown !== void 0) await writeFile4(markdown, `${renderMarkdown(comparison)}
 `);
       process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);

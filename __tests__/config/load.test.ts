@@ -33,6 +33,7 @@ describe('loading the documented example', () => {
     expect(plan.app?.readyUrl).toBe('http://127.0.0.1:3000/health')
     expect(plan.app?.env).toEqual({ PORT: '3000' })
     expect(plan.app?.cwd).toBe(path.resolve('__fixtures__/configs'))
+    expect(plan.app?.build).toBe('npm ci')
   })
 
   it('is the example the README shows, beside the workflow the end-to-end tests run', async () => {
@@ -52,6 +53,12 @@ describe('rejecting bad configs with one line per problem', () => {
   it('suggests the closest known key for an unknown one', () => {
     const problems = problemsOf(minimal.replace('path: /', 'path: /\n    conections: 5'))
     expect(problems).toEqual(['cannonade.yml:5:5: scenarios[0].conections: unknown field; did you mean "connections"?'])
+  })
+
+  it('names app.build when it is not a shell command', () => {
+    const problems = problemsOf(`app:\n  command: node server.js\n  build: ""\n${minimal}`)
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(/^cannonade\.yml:3:10: app\.build: must be a shell command, got ""/)
   })
 
   it('lists the known keys when nothing is close', () => {

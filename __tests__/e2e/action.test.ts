@@ -197,6 +197,8 @@ describe('a repository adopting Cannonade', () => {
     expect(Object.keys(files).sort()).toEqual(['app.log', 'report.md', 'results.json'])
     expect(JSON.parse(files['results.json']?.toString() ?? '{}').suite).toBe('e2e')
     expect(fake.comments).toEqual([])
+    // Push runs record the stored baseline: no hint about pull requests' precise mode.
+    expect(run.summary).not.toContain('app.build')
   })
 
   it('compares a pull request with no change against it, passes, and comments once', async () => {
@@ -211,6 +213,9 @@ describe('a repository adopting Cannonade', () => {
     expect(run.outputs['comment-url']).toMatch(/\/7#issuecomment-\d+$/)
     expect(run.summary).toContain('✅')
     expect(Object.keys(await fake.readArtifactFiles(artifactOf(102)!))).toContain('comment.json')
+    // The config has no app.build, so the pull request was compared with the stored run: one line says how to do better.
+    expect(comments[0]?.body).toContain('For the precise mode, add app.build to cannonade.yml')
+    expect(comments[0]?.body.match(/app\.build/g)).toHaveLength(1)
   })
 
   it('updates that comment on the next push to the pull request instead of adding one', async () => {
@@ -544,7 +549,7 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       path.join(repo, 'cannonade.yml'),
       [
         'suite: e2e',
-        `app: { command: node server.mjs, cwd: app, env: { PORT: "${port}" }, ready: "http://127.0.0.1:${port}/health" }`,
+        `app: { command: node server.mjs, build: echo building with app.build, cwd: app, env: { PORT: "${port}" }, ready: "http://127.0.0.1:${port}/health" }`,
         `baseUrl: http://127.0.0.1:${port}`,
         'defaults: { duration: 300ms, warmup: 100ms, rounds: 3, connections: 4 }',
         'scenarios:',
@@ -595,6 +600,53 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
     expect(rounds('users')).toBeGreaterThan(rounds('cpu work'))
     expect(body).toContain('decided as they went')
     expect(body).toMatch(/false-alarm budget: at most 1 % chance that an unchanged suite fails, split over 6 gated metrics/)
+  })
+
+  it('with app.build in the config, baseline: auto measures the base commit in the same job on a pull request', async () => {
+    const run = await runAction({
+      runId: 905,
+      event: 'pull_request',
+      sha: gitIn('rev-parse', 'HEAD'),
+      pr: { number: 34, baseSha },
+      inputs: { 'working-directory': repo, budget: '3s', 'fail-on': 'never' },
+    })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.stdout).toContain(`building the base commit ${baseSha.slice(0, 7)}: echo building with app.build`)
+    expect(run.stdout).toContain('\nbuilding with app.build\n')
+    expect(run.stdout).toMatch(/\] base cpu work @ 4 conn {2}round 1\/3/)
+    const body = commentsOn(34)[0]?.body ?? ''
+    expect(body).toContain(`base commit ${baseSha.slice(0, 7)} measured in this job`)
+    expect(body).not.toContain('For the precise mode')
+    const files = await fake.readArtifactFiles(artifactOf(905)!)
+    expect(Object.keys(files)).toContain('base-results.json')
+    // Measured beside the head, not looked up among earlier runs.
+    expect(fake.requests.some((r) => r.path.includes('/actions/workflows/'))).toBe(false)
+    expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
+  })
+
+  it('with app.build, a push run still measures only itself and records the stored baseline', async () => {
+    const run = await runAction({ runId: 906, event: 'push', sha: baseSha, inputs: { 'working-directory': repo } })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.stdout).not.toContain('building')
+    expect(run.stdout).not.toMatch(/\] base /)
+    const files = await fake.readArtifactFiles(artifactOf(906)!)
+    expect(Object.keys(files)).toContain('results.json')
+    expect(Object.keys(files)).not.toContain('base-results.json')
+  })
+
+  it('with baseline: auto, falls back to the stored baseline, with a warning, when the base does not build', async () => {
+    const run = await runAction({
+      runId: 907,
+      event: 'pull_request',
+      sha: gitIn('rev-parse', 'HEAD'),
+      pr: { number: 35, baseSha },
+      inputs: { 'working-directory': repo, 'baseline-build': 'exit 3', 'fail-on': 'never' },
+    })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/::warning::Cannonade: the base commit [0-9a-f]{7} did not build \(`exit 3` exited with 3\)\. Comparing with the stored baseline instead\./)
+    // The push run above recorded one: the pull request is compared with it.
+    expect(run.outputs['baseline-run-id']).toBe('906')
+    expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
   })
 
   it('falls back to thresholds only, with a warning, when the base does not build', async () => {

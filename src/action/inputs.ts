@@ -1,5 +1,6 @@
 // The action's inputs and outputs: names in one place, read and checked once at the start of run().
 import * as core from '@actions/core'
+import { DEFAULT_BUILD_TIMEOUT_MS } from '../app/checkout.js'
 import { parseShard, type Shard } from '../config/overrides.js'
 import { MAX_MS } from '../config/load.js'
 import { formatDurationMs, parseDurationMs } from '../config/units.js'
@@ -54,9 +55,9 @@ export interface Inputs {
   readonly baseline: BaselineSource
   /** Branch whose latest results are the baseline; empty: the PR's base branch, or the pushed branch. */
   readonly baselineBranch: string
-  /** With baseline same-job: the command that builds the base commit's checkout (e.g. `npm ci`). */
+  /** The command that builds the base commit's checkout (e.g. `npm ci`), overriding the config's `app.build`; empty: that. */
   readonly baselineBuild: string
-  /** How long `baselineBuild` may run before its process group is stopped. */
+  /** How long the base's build may run before its process group is stopped. */
   readonly baselineBuildTimeoutMs: number
   /** Artifact name; empty: `cannonade-<suite>`. */
   readonly artifactName: string
@@ -98,9 +99,6 @@ function artifactName(): string {
   }
   return name
 }
-
-/** How long `baseline-build` may run when the input is not set. */
-export const DEFAULT_BUILD_TIMEOUT_MS = 10 * 60_000
 
 // A job runs for at most 6 hours on GitHub's runners: a longer build timeout or budget means none.
 const MAX_JOB_MS = 6 * 60 * 60_000

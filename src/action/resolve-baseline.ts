@@ -14,8 +14,11 @@ import { readResults } from '../results/io.js'
 import { downloadResults } from './artifact-files.js'
 import type { Inputs } from './inputs.js'
 
-/** The baseline and where it came from, or why there is none. */
-export type ResolvedBaseline =
+/**
+ * The baseline and where it came from, or why there is none; `suggestAppBuild` when the precise
+ * mode (the base measured in this job) was within reach but for a build command.
+ */
+export type ResolvedBaseline = { readonly suggestAppBuild?: boolean } & (
   | {
       readonly results: Results
       readonly description: string
@@ -24,6 +27,7 @@ export type ResolvedBaseline =
       readonly paired?: boolean
     }
   | { readonly missing: string }
+)
 
 /** Finds, downloads and reads the baseline the inputs ask for. */
 export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactName: string, suite: string): Promise<ResolvedBaseline> {
@@ -74,7 +78,8 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
 
 /** Compares results with a resolved baseline, or with none, saying why, when it is missing. */
 export function compareWith(baseline: ResolvedBaseline, results: Results): Comparison {
+  const hint = baseline.suggestAppBuild === true ? { suggestAppBuild: true } : {}
   return 'missing' in baseline
-    ? compare(undefined, results, { baselineMissing: baseline.missing })
-    : compare(baseline.results, results, { baselineDescription: baseline.description, paired: baseline.paired === true })
+    ? compare(undefined, results, { baselineMissing: baseline.missing, ...hint })
+    : compare(baseline.results, results, { baselineDescription: baseline.description, paired: baseline.paired === true, ...hint })
 }

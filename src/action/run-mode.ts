@@ -2,21 +2,20 @@
 // With `shard`, measure one part of the suite and upload it for a later `mode: merge` job.
 import * as core from '@actions/core'
 import path from 'node:path'
-import { entryDecided } from '../compare/compare.js'
-import { errorBudget, gatedCount } from '../compare/family.js'
 import { loadPlan } from '../config/load.js'
 import { applyOverrides } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import type { RunContext } from '../github/context.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
-import { entriesOf, measure, measureSides, type Measured, type Side } from '../load/schedule.js'
+import { decideAsYouGo } from '../load/deciding.js'
+import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
 import { writeResults } from '../results/io.js'
 import { runWarningText } from '../report/run-warnings.js'
 import { planText, resultsTable, roundLine } from '../report/terminal.js'
 import { plain } from '../report/text.js'
 import type { Inputs } from './inputs.js'
 import { BASE_RESULTS_FILE, prepareDestination, publish, saveResults, upload, type Destination } from './publish.js'
-import { prepareSameJobBase } from './same-job.js'
+import { baseBuildOf, prepareSameJobBase } from './same-job.js'
 import { resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
 
 /** Loads the config with the inputs' overrides (rounds, duration, shard). */
@@ -51,9 +50,6 @@ function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inp
   })
 }
 
-/** The most rounds a side an entry gets when deciding as it goes (the config's own limit on rounds). */
-const MAX_ROUNDS = 50
-
 /** The common start of the shard artifacts' names; `mode: merge` looks for these. */
 export function shardArtifactPrefix(artifactName: string): string {
   return `${artifactName}-shard-`
@@ -86,51 +82,77 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
     destination.outputs.check()
     return
   }
-  if (inputs.baseline.kind === 'same-job') {
+  const how = baselineWay(inputs, ctx, plan)
+  if (how !== 'stored') {
     const base = await core.group('Cannonade: base commit', () => prepareSameJobBase(inputs, ctx, plan, destination.outDir))
     if ('side' in base) {
       try {
-        await measureBesideBase(inputs, ctx, plan, destination, base.side, base.sha)
+        await measureBesideBase(inputs, ctx, plan, destination, base.side, base.sha, how)
       } finally {
         await base.cleanup()
       }
       return
     }
-    core.warning(`Cannonade: ${base.missing}. Checking absolute thresholds only.`)
-    const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
-    await saveResults(destination, measured.results)
-    await publish(inputs, ctx, destination, measured.results, { missing: base.missing }, measured.failure)
-    return
+    if (how === 'same-job') {
+      core.warning(`Cannonade: ${base.missing}. Checking absolute thresholds only.`)
+      const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
+      await saveResults(destination, measured.results)
+      await publish(inputs, ctx, destination, measured.results, { missing: base.missing }, measured.failure)
+      return
+    }
+    // `auto` asked for the best baseline there is: without the base commit, that is the stored one.
+    core.warning(`Cannonade: ${base.missing}. Comparing with the stored baseline instead.`)
   }
   const baseline = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
   const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
   await saveResults(destination, measured.results)
-  await publish(inputs, ctx, destination, measured.results, baseline, measured.failure)
+  await publish(inputs, ctx, destination, measured.results, withHint(baseline, inputs, ctx, plan), measured.failure)
+}
+
+/**
+ * How this run gets its baseline: `same-job` as asked; `auto-same-job` for `baseline: auto` on a
+ * pull request whose config says how to build a checkout (`app.build`, or the `baseline-build`
+ * input), falling back to the stored baseline if the base cannot be measured; else `stored` (an
+ * artifact, a file, or none). Push runs always record and compare with the stored baseline.
+ */
+function baselineWay(inputs: Inputs, ctx: RunContext, plan: Plan): 'same-job' | 'auto-same-job' | 'stored' {
+  if (inputs.baseline.kind === 'same-job') return 'same-job'
+  const canBuild = plan.app !== undefined && baseBuildOf(inputs, plan) !== undefined
+  return inputs.baseline.kind === 'auto' && ctx.pullRequest !== undefined && canBuild ? 'auto-same-job' : 'stored'
+}
+
+// A pull request on `baseline: auto` that could have had the precise mode but for a build command:
+// the report says, in one line, how to get it.
+function withHint(baseline: ResolvedBaseline, inputs: Inputs, ctx: RunContext, plan: Plan): ResolvedBaseline {
+  const couldBuild = inputs.baseline.kind === 'auto' && ctx.pullRequest !== undefined && plan.app !== undefined && baseBuildOf(inputs, plan) === undefined
+  return couldBuild ? { ...baseline, suggestAppBuild: true } : baseline
 }
 
 // The precise mode: base and head run at once, their rounds interleaved in pairs, deciding as it goes:
 // entries still undecided after the configured rounds get one more pair at a time (compare.ts
-// entryDecided, an anytime-valid rule) until decided, 50 rounds, or the budget is spent.
-async function measureBesideBase(inputs: Inputs, ctx: RunContext, plan: Plan, destination: Destination, base: Side, sha: string): Promise<void> {
+// entryDecided, an anytime-valid rule; load/deciding.ts) until decided, 50 rounds, or the budget is spent.
+async function measureBesideBase(
+  inputs: Inputs,
+  ctx: RunContext,
+  plan: Plan,
+  destination: Destination,
+  base: Side,
+  sha: string,
+  how: 'same-job' | 'auto-same-job',
+): Promise<void> {
   const head: Side = {
     plan,
     outDir: destination.outDir,
     label: 'head',
     git: gitOf(ctx),
   }
-  // Split over the same gated metrics as the final comparison counts (compare.ts, family.ts).
-  const alarmAlpha = errorBudget(gatedCount(entriesOf(plan).map((e) => e.scenario))).perTest
   const [b, h] = await core.group('Cannonade: measure base and head', () =>
     measureSides([base, head], {
       outDir: destination.outDir,
       onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
       onRound: (e) => core.info(roundLine(e)),
       onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
-      adaptive: {
-        decided: (entry, [bs, hs]) => bs === undefined || hs === undefined || entryDecided(bs, hs, entry.scenario.regression, alarmAlpha),
-        budgetMs: plan.budgetMs,
-        maxRounds: MAX_ROUNDS,
-      },
+      adaptive: decideAsYouGo(plan),
     }),
   )
   if (b === undefined || h === undefined) throw new Error('measureSides lost a side')
@@ -140,8 +162,13 @@ async function measureBesideBase(inputs: Inputs, ctx: RunContext, plan: Plan, de
   // An interrupt stops both sides alike: the base's finished rounds are still a fair baseline.
   if (b.failure !== undefined && !(b.failure instanceof InterruptedError)) {
     const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${b.failure.message.split('\n')[0] ?? ''}`
-    core.warning(`Cannonade: ${missing}. Checking absolute thresholds only.`)
-    baseline = { missing }
+    if (how === 'same-job') {
+      core.warning(`Cannonade: ${missing}. Checking absolute thresholds only.`)
+      baseline = { missing }
+    } else {
+      core.warning(`Cannonade: ${missing}. Comparing with the stored baseline instead.`)
+      baseline = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
+    }
   }
   await publish(inputs, ctx, destination, h.results, baseline, h.failure)
 }

@@ -17,6 +17,7 @@ import { plain, renderText } from '../report/text.js'
 import { planText, resultsTable, violationLines } from '../report/terminal.js'
 import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.js'
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
+import { checkBuildable, runAgainst } from './against.js'
 import { progressPrinter } from './progress.js'
 
 function durationFlag(text: string | undefined, flag: string, maxMs: number): number | undefined {
@@ -44,8 +45,11 @@ export const runCommand: Command = {
   --quick            smoke profile: one short round per entry
   --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
   --baseline FILE    compare against this results.json (fixed rounds: a stored run cannot grow)
-  --budget D         time budget for deciding as you go when base and head are measured side by side, e.g. 5m
-  --markdown FILE    with --baseline: also write the report as GitHub markdown
+  --against REF      measure REF (a commit, branch or tag) beside this checkout: checked out in a git
+                     worktree, built with the config's app.build, both apps started, rounds interleaved
+                     and decided as they go; writes base-results.json beside results.json
+  --budget D         with --against: time the suite may be measured while deciding as it goes, e.g. 5m
+  --markdown FILE    with --baseline or --against: also write the report as GitHub markdown
 
 Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured,
 4 an internal error (a bug in Cannonade).`,
@@ -59,6 +63,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     budget: { type: 'string' },
     quick: { type: 'boolean' },
     baseline: { type: 'string' },
+    against: { type: 'string' },
     markdown: { type: 'string' },
     shard: { type: 'string' },
   },
@@ -87,9 +92,18 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       throw new InputError([`--out: cannot write results to ${outDir}: ${errorMessage(error)}`])
     }
     const baselineFile = optionalString(flags, 'baseline')
+    const against = optionalString(flags, 'against')
+    if (against !== undefined && baselineFile !== undefined) {
+      throw new InputError(['--against and --baseline: give one of them; --against measures its own baseline beside this checkout'])
+    }
+    if (against !== undefined) checkBuildable(plan)
     const baseline = baselineFile === undefined ? undefined : await readResults(baselineFile)
     for (const warning of plan.warnings) process.stderr.write(`warning: ${plain(warning)}\n`)
     process.stderr.write(`${planText(plan)}\n`)
+    const markdownFile = optionalString(flags, 'markdown')
+    if (against !== undefined) {
+      return runAgainst(plan, { ref: against, outDir, ...(markdownFile === undefined ? {} : { markdown: markdownFile }), ...(shard === undefined ? {} : { shard }) })
+    }
     const progress = progressPrinter(process.stderr)
     // Ctrl-C ends the run early but still writes what was measured (status: incomplete).
     const file = path.join(outDir, 'results.json')

@@ -63,6 +63,8 @@ export interface CompareOptions {
    * rule that decided when to stop measuring.
    */
   readonly paired?: boolean
+  /** A pull request compared with a stored baseline that could have had the base measured in the same job but for `app.build`. */
+  readonly suggestAppBuild?: boolean
 }
 
 function directionOf(metric: MetricName): Direction {
@@ -338,6 +340,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
     ...(rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) }),
     ...(finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) }),
     ...(base === undefined ? {} : { errorControl: { ...budget, sequential: paired } }),
+    ...(options.suggestAppBuild === true ? { suggestAppBuild: true } : {}),
   }
 }
 

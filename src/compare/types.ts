@@ -134,4 +134,9 @@ export interface Comparison {
     readonly perTest: number
     readonly sequential: boolean
   }
+  /**
+   * The precise mode (the base commit measured beside the head in the same job) was within reach of
+   * this pull request but for a build command: the config has an app but no `app.build`.
+   */
+  readonly suggestAppBuild?: boolean
 }

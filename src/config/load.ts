@@ -182,6 +182,7 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
   checkDuration(app.stopTimeout, ['app', 'stopTimeout'], 'stopTimeout', problems)
   return {
     command: app.command,
+    ...(app.build === undefined ? {} : { build: app.build }),
     cwd: path.resolve(baseDir, app.cwd ?? '.'),
     env,
     ...(app.ready === undefined ? {} : { readyUrl: app.ready }),

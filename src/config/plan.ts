@@ -86,6 +86,11 @@ export interface ScenarioPlan {
 /** How to start and stop the app under test. */
 export interface AppPlan {
   readonly command: string
+  /**
+   * Builds another checkout of the repository (the base commit of a pull request, `run --against`)
+   * so that `command` can start it; run with a shell in `cwd` inside that checkout.
+   */
+  readonly build?: string
   /** Absolute directory the command runs in. */
   readonly cwd: string
   readonly env: Readonly<Record<string, string>>

@@ -78,6 +78,7 @@ export interface RawConfig {
   readonly budget?: string
   readonly app?: {
     readonly command: string
+    readonly build?: string
     readonly cwd?: string
     readonly env?: Readonly<Record<string, Scalar>>
     readonly ready?: string

@@ -376,6 +376,12 @@ export function notices(comparison: Comparison): Notice[] {
       text: `${shown.join('. ')}${more > 0 ? `. And ${plural(more, 'more entry', 'more entries')}` : ''}. Rounds that drift are not repeats of one condition, so their median describes no moment of the run.`,
     })
   }
+  if (comparison.suggestAppBuild === true) {
+    result.push({
+      level: 'note',
+      text: 'For the precise mode, add app.build to cannonade.yml (e.g. npm ci && npm run build): pull requests then measure the base commit beside the head in the same job, rounds interleaved, instead of comparing with a stored run.',
+    })
+  }
   const base = comparison.baseline
   if (base === undefined) return result
   const machine = base.environmentDifferences.length > 0

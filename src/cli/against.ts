@@ -1,0 +1,134 @@
+// `cannonade run --against REF`: the precise A/B on a laptop. REF is checked out in a git worktree,
+// built with the config's `app.build`, and started on a port of its own beside this checkout's app;
+// their rounds are interleaved and decided as they go, with the same rule and budget as the action's
+// same-job mode. The worktree is removed whatever happens (an error, Ctrl-C, a second Ctrl-C).
+import { mkdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { DEFAULT_BUILD_TIMEOUT_MS, prepareCheckout } from '../app/checkout.js'
+import { compare } from '../compare/compare.js'
+import { checkResults } from '../compare/thresholds.js'
+import type { Shard } from '../config/overrides.js'
+import type { Plan } from '../config/plan.js'
+import { AppError, EXIT, InputError } from '../errors.js'
+import { gracefully, InterruptedError } from '../interrupt.js'
+import { decideAsYouGo } from '../load/deciding.js'
+import { measureSides, type Measured } from '../load/schedule.js'
+import { gitInfo } from '../results/git.js'
+import { writeResults } from '../results/io.js'
+import { renderMarkdown } from '../report/markdown.js'
+import { runWarningText } from '../report/run-warnings.js'
+import { renderText } from '../report/text.js'
+import { resultsTable } from '../report/terminal.js'
+import { comparisonVerdictLine } from '../report/verdict.js'
+import { progressPrinter } from './progress.js'
+
+// The base's results, written beside results.json under the name the action's artifact uses.
+const BASE_RESULTS_FILE = 'base-results.json'
+
+/** What `run --against` needs besides the plan. */
+export interface AgainstOptions {
+  readonly ref: string
+  readonly outDir: string
+  /** Also write the report as GitHub markdown here. */
+  readonly markdown?: string
+  /** The shard measured, recorded in both results files. */
+  readonly shard?: Shard
+}
+
+/**
+ * Checks the plan can build another checkout: an app, and `app.build`. Throws InputError naming the
+ * config field otherwise (exit 2), before anything is checked out.
+ */
+export function checkBuildable(plan: Plan): { readonly command: string; readonly dir: string } {
+  const app = plan.app
+  if (app === undefined) {
+    throw new InputError([`${plan.source}: app: --against starts both checkouts' apps, so the config needs an app with a command, got none`])
+  }
+  if (app.build === undefined) {
+    throw new InputError([
+      `${plan.source}: app.build: --against builds the other checkout with this shell command, e.g. "npm ci && npm run build" (or "true" if nothing needs building), got none`,
+    ])
+  }
+  return { command: app.build, dir: app.cwd }
+}
+
+/** Measures the plan here and at `ref`, side by side; returns the exit code as `run --baseline` does. */
+export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<number> {
+  const build = checkBuildable(plan)
+  const headFile = path.join(options.outDir, 'results.json')
+  const baseFile = path.join(options.outDir, BASE_RESULTS_FILE)
+  let baseSha = ''
+  let measured: readonly Measured[]
+  try {
+    measured = await gracefully(async () => {
+      const checkout = await prepareCheckout({
+        ref: options.ref,
+        from: path.dirname(path.resolve(plan.source)),
+        head: plan,
+        tempDir: os.tmpdir(),
+        fetchMissing: false,
+        build: { ...build, timeoutMs: DEFAULT_BUILD_TIMEOUT_MS, timeoutSource: 'the build time limit', output: 'stderr' },
+        onBuild: (sha, command) => process.stderr.write(`building ${options.ref} (${sha.slice(0, 7)}) in a worktree: ${command}\n`),
+      })
+      if ('missing' in checkout) {
+        if (checkout.badRef === true) throw new InputError([`--against: ${checkout.missing}`])
+        throw new AppError(`--against ${options.ref}: ${checkout.missing}`)
+      }
+      baseSha = checkout.sha
+      try {
+        const baseOut = path.join(options.outDir, 'base')
+        await mkdir(baseOut, { recursive: true })
+        const progress = progressPrinter(process.stderr)
+        const sides = await measureSides(
+          [
+            { plan: checkout.plan, outDir: baseOut, label: 'base', git: { sha: checkout.sha } },
+            { plan, outDir: options.outDir, label: 'head', git: gitInfo(process.cwd()) },
+          ],
+          {
+            outDir: options.outDir,
+            ...(options.shard === undefined ? {} : { shard: options.shard }),
+            onReady: (ms, side) => process.stderr.write(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s\n`),
+            onRound: (event) => progress.onRound(event),
+            onWarning: (warning) => process.stderr.write(`\nwarning: ${runWarningText(warning)}\n`),
+            adaptive: decideAsYouGo(plan),
+          },
+        )
+        progress.finish()
+        const [base, head] = sides
+        if (base === undefined || head === undefined) throw new Error('measureSides lost a side')
+        await writeResults(headFile, head.results)
+        await writeResults(baseFile, base.results)
+        return sides
+      } finally {
+        await checkout.remove()
+      }
+    })
+  } catch (error) {
+    // Interrupted while checking out or building: nothing was measured, the worktree is gone.
+    if (!(error instanceof InterruptedError)) throw error
+    process.stderr.write(`cannonade: ${error.message}\n`)
+    return error.exitCode
+  }
+  const [base, head] = measured
+  if (base === undefined || head === undefined) throw new Error('measureSides lost a side')
+  const violations = checkResults(head.results)
+  if (head.results.entries.length > 0) process.stdout.write(`\n${resultsTable(head.results, violations)}\n`)
+  const shown = (file: string): string => path.relative(process.cwd(), file) || file
+  process.stdout.write(`\nresults: ${shown(headFile)}, base: ${shown(baseFile)}\n`)
+  const interrupted = [head.failure, base.failure].find((f) => f instanceof InterruptedError)
+  if (interrupted instanceof InterruptedError) {
+    process.stderr.write(`cannonade: ${interrupted.message}\n`)
+    return interrupted.exitCode
+  }
+  if (head.failure !== undefined) throw head.failure
+  if (base.failure !== undefined) throw new AppError(`--against ${options.ref} (${baseSha.slice(0, 7)}): ${base.failure.message}`)
+  const comparison = compare(base.results, head.results, {
+    baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout`,
+    paired: true,
+  })
+  process.stdout.write(`\n${renderText(comparison)}\n`)
+  if (options.markdown !== undefined) await writeFile(options.markdown, `${renderMarkdown(comparison)}\n`)
+  process.stdout.write(`${comparisonVerdictLine(comparison)}\n`)
+  return comparison.outcome === 'fail' ? EXIT.gateFailed : EXIT.ok
+}
