@@ -596,7 +596,9 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       return results.entries.find((e) => e.key.startsWith(name))?.rounds.length ?? 0
     }
     expect(rounds('cpu work')).toBeGreaterThan(3)
-    expect(rounds('cpu work')).toBeLessThanOrEqual(7)
+    // How many pairs a 2.5x slowdown needs depends on the machine's noise (6 to 8 seen under load): the
+    // point is that it stopped while the undecided entry went on.
+    expect(rounds('cpu work')).toBeLessThanOrEqual(12)
     expect(rounds('users')).toBeGreaterThan(rounds('cpu work'))
     expect(body).toContain('decided as they went')
     expect(body).toMatch(/false-alarm budget: at most 1 % chance that an unchanged suite fails, split over 6 gated metrics/)
