@@ -201,17 +201,20 @@ describe('a repository adopting Cannonade', () => {
     expect(run.summary).not.toContain('app.build')
   })
 
-  it('compares a pull request with no change against it, passes, and comments once', async () => {
-    const run = await runAction({ runId: 102, event: 'pull_request', sha: 'b'.repeat(40), pr: { number: 7 } })
+  it('compares a pull request with no change against it and comments once', async () => {
+    // Two runs minutes apart on a shared machine can drift far beyond any tolerance (the history of
+    // base-branch runs is what accounts for that): this test is about the plumbing, not the verdict.
+    const run = await runAction({ runId: 102, event: 'pull_request', sha: 'b'.repeat(40), pr: { number: 7 }, inputs: { 'fail-on': 'never' } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
-    expect(run.outputs['verdict']).toBe('pass')
+    const emoji = { pass: '✅', warn: '⚠️', fail: '❌' }[run.outputs['verdict'] ?? '']
+    expect(emoji, run.outputs['verdict']).toBeDefined()
     expect(run.outputs['baseline-run-id']).toBe('101')
     const comments = commentsOn(7)
     expect(comments).toHaveLength(1)
     expect(comments[0]?.body.startsWith('<!-- cannonade:e2e -->')).toBe(true)
-    expect(comments[0]?.body).toContain('✅')
+    expect(comments[0]?.body).toContain(emoji)
     expect(run.outputs['comment-url']).toMatch(/\/7#issuecomment-\d+$/)
-    expect(run.summary).toContain('✅')
+    expect(run.summary).toContain(emoji)
     expect(Object.keys(await fake.readArtifactFiles(artifactOf(102)!))).toContain('comment.json')
     // The config has no app.build, so the pull request was compared with the stored run: one line says how to do better.
     expect(comments[0]?.body).toContain('For the precise mode, add app.build to cannonade.yml')
@@ -220,7 +223,7 @@ describe('a repository adopting Cannonade', () => {
 
   it('updates that comment on the next push to the pull request instead of adding one', async () => {
     const before = commentsOn(7)[0]
-    const run = await runAction({ runId: 103, event: 'pull_request', sha: 'c'.repeat(40), pr: { number: 7 } })
+    const run = await runAction({ runId: 103, event: 'pull_request', sha: 'c'.repeat(40), pr: { number: 7 }, inputs: { 'fail-on': 'never' } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     const comments = commentsOn(7)
     expect(comments).toHaveLength(1)
@@ -249,7 +252,7 @@ describe('a baseline measured earlier in the same job', () => {
     await writeFile(file, await readFile(path.join(workspace, 'cannonade-results', 'results.json')))
     const lookups = (): number => fake.requests.filter((r) => r.path.endsWith('/runs')).length
     const before = lookups()
-    const run = await runAction({ runId: 105, event: 'pull_request', sha: '9'.repeat(40), pr: { number: 14 }, inputs: { baseline: 'base-results.json' } })
+    const run = await runAction({ runId: 105, event: 'pull_request', sha: '9'.repeat(40), pr: { number: 14 }, inputs: { baseline: 'base-results.json', 'fail-on': 'never' } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.outputs['baseline-run-id']).toBeUndefined()
     expect(commentsOn(14)[0]?.body).toContain('file base-results.json')
