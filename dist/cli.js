@@ -44819,7 +44819,7 @@ function classify(ci, direction, tolerance) {
   const badHigh = Math.max(badA, badB);
   if (badLow > 0 && badEstimate > tolerance + TOLERANCE_SLACK) return "regression";
   if (badHigh < 0 && badEstimate < -tolerance - TOLERANCE_SLACK) return "improvement";
-  if (badHigh <= tolerance + TOLERANCE_SLACK) return "unchanged";
+  if (badHigh <= tolerance + TOLERANCE_SLACK && badLow >= -tolerance - TOLERANCE_SLACK) return "unchanged";
   return "inconclusive";
 }
 
@@ -44966,6 +44966,98 @@ function resolvableChange(interval, relative) {
   return Math.exp((Math.log(interval.high) - Math.log(interval.low)) / 2) - 1;
 }
 
+// src/compare/distributions.ts
+var LANCZOS = [
+  0.9999999999998099,
+  676.5203681218851,
+  -1259.1392167224028,
+  771.3234287776531,
+  -176.6150291621406,
+  12.507343278686905,
+  -0.13857109526572012,
+  9984369578019572e-21,
+  15056327351493116e-23
+];
+function logGamma(x) {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let sum = LANCZOS[0] ?? 1;
+  for (let i = 1; i < LANCZOS.length; i++) sum += (LANCZOS[i] ?? 0) / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+function betaFraction(x, a, b) {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - (a + b) * x / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const step = d * c;
+    h *= step;
+    if (Math.abs(step - 1) < 1e-15) break;
+  }
+  return h;
+}
+function incompleteBeta(x, a, b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? front * betaFraction(x, a, b) / a : 1 - front * betaFraction(1 - x, b, a) / b;
+}
+function studentTUpperTail(t, df) {
+  const nu = Number.isFinite(df) ? df : 1e7;
+  return 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5);
+}
+function studentTQuantile(tail, df) {
+  if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`);
+  if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
+  let low = 0;
+  let high = 1e12;
+  for (let i = 0; i < 200; i++) {
+    const mid = (low + high) / 2;
+    if (studentTUpperTail(mid, df) > tail) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+// src/compare/run-to-run.ts
+var MIN_HISTORY_RUNS = 5;
+var DEFAULT_LOG_SPREAD = Math.log(1.39) / 2;
+function runToRunSpread(medians) {
+  const logs = medians.filter((m) => Number.isFinite(m) && m > 0).map(Math.log);
+  const n = logs.length;
+  if (n < MIN_HISTORY_RUNS) return { sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: n, assumed: true };
+  let squares = 0;
+  for (let i = 1; i < n; i++) squares += ((logs[i] ?? 0) - (logs[i - 1] ?? 0)) ** 2;
+  return { sigma: Math.sqrt(squares / (2 * (n - 1))), df: 2 * (n - 1) ** 2 / (3 * n - 4), runs: n, assumed: false };
+}
+function widenByRunToRun(interval, spread, confidence) {
+  const { estimate, low, high } = interval;
+  if (!(estimate > 0 && low > 0 && high > 0) || spread.sigma === 0) return { estimate, low, high };
+  const drift = studentTQuantile((1 - confidence) / 2, spread.df) * Math.SQRT2 * spread.sigma;
+  const center = Math.log(estimate);
+  const below = Math.hypot(center - Math.log(low), drift);
+  const above = Math.hypot(Math.log(high) - center, drift);
+  return { estimate, low: Math.exp(center - below), high: Math.exp(center + above) };
+}
+
 // src/report/format.ts
 function formatLatencyUs(us) {
   const ms = us / 1e3;
@@ -45102,32 +45194,45 @@ function roundValue(round, metric) {
   if (metric === "rps") return round.rps;
   if (metric === "errorRate") return round.errorRate;
   if (metric === "cpu") return round.server?.cpuUsPerRequest;
-  return round.server?.rssMaxBytes;
+  return round.server?.rssMeanBytes;
 }
 function judge(j, direction, limit, relative) {
   const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS;
   const alarmAlpha = j.tolerance === void 0 ? MISS_ALPHA : j.alarmAlpha;
   if (j.paired) {
-    const { verdict: verdict2, interval } = sequentialVerdict(j.base, j.head, { relative, direction, tolerance: limit, alarmAlpha });
+    const { verdict, interval } = sequentialVerdict(j.base, j.head, { relative, direction, tolerance: limit, alarmAlpha });
     const shift = relative ? 0 : 1;
     return {
-      verdict: enough ? verdict2 : "inconclusive",
+      verdict: enough ? verdict : "inconclusive",
       estimate: interval.estimate + shift,
       low: interval.low + shift,
       high: interval.high + shift,
       detectable: resolvableChange(interval, relative)
     };
   }
+  const spread = relative ? j.spread : void 0;
+  const fixed = fixedVerdict(j.base, j.head, { seed: j.seed, direction, tolerance: limit, alarmAlpha, relative, ...spread === void 0 ? {} : { spread } });
+  return { ...fixed, verdict: enough ? fixed.verdict : "inconclusive", detectable: detectableWith(minimumDetectableChange(j.base, j.head), spread) };
+}
+function fixedVerdict(base, head, rule) {
+  const { relative, spread, direction, tolerance } = rule;
   const estimateOf = (confidence) => {
-    const e = relative ? bootstrapRatio(j.base, j.head, { seed: j.seed, confidence }) : bootstrapDifference(j.base, j.head, { seed: j.seed, confidence });
-    return relative ? e : { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 };
+    const options = { seed: rule.seed, confidence, ...rule.resamples === void 0 ? {} : { resamples: rule.resamples } };
+    const e = relative ? bootstrapRatio(base, head, options) : bootstrapDifference(base, head, options);
+    if (relative) return spread === void 0 ? e : widenByRunToRun(e, spread, confidence);
+    return { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 };
   };
   const shown = estimateOf(1 - MISS_ALPHA);
-  let verdict = enough ? classify(shown, direction, limit) : "inconclusive";
-  if (verdict === "regression" && alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * alarmAlpha), direction, limit) !== "regression") {
+  let verdict = classify(shown, direction, tolerance);
+  if (verdict === "regression" && rule.alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * rule.alarmAlpha), direction, tolerance) !== "regression") {
     verdict = "inconclusive";
   }
-  return { verdict, ...shown, detectable: minimumDetectableChange(j.base, j.head) };
+  return { verdict, ...shown };
+}
+var DETECT_Z = 1.959963984540054 + 0.8416212335729143;
+function detectableWith(withinRun, spread) {
+  if (spread === void 0 || !Number.isFinite(withinRun)) return withinRun;
+  return Math.exp(Math.hypot(Math.log1p(withinRun), DETECT_Z * Math.SQRT2 * spread.sigma)) - 1;
 }
 function compareMetric(j) {
   const { metric, base, head, tolerance } = j;
@@ -45155,7 +45260,8 @@ function compareMetric(j) {
     verdict: judged.verdict,
     baseRounds: base.length,
     headRounds: head.length,
-    outliers: { base: madOutliers(base), head: madOutliers(head) }
+    outliers: { base: madOutliers(base), head: madOutliers(head) },
+    ...j.spread === void 0 || !relative ? {} : { runToRun: { sigma: j.spread.sigma, runs: j.spread.runs, assumed: j.spread.assumed } }
   };
 }
 function pairedValues(base, head, metric) {
@@ -45214,6 +45320,8 @@ function compareEntry(head, base, ctx) {
     const h = values?.head;
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
     const tolerance = head.regression.find((t) => t.metric === metric);
+    const history = ctx.runToRun;
+    const spread = history === void 0 ? void 0 : runToRunSpread(history.series.get(head.key)?.[metric] ?? []);
     const m = compareMetric({
       metric,
       base: b,
@@ -45222,7 +45330,8 @@ function compareEntry(head, base, ctx) {
       tolerance,
       downgraded,
       alarmAlpha: ctx.budget.perTest,
-      paired: ctx.paired
+      paired: ctx.paired,
+      ...spread === void 0 ? {} : { spread }
     });
     metrics.push(m);
     if (m.gated && m.verdict === "regression") {
@@ -45271,7 +45380,8 @@ function compare(base, head, options = {}) {
   const findings = [];
   const budget = errorBudget(gatedCount(head.entries));
   const paired = options.paired === true && base !== void 0;
-  const context = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired };
+  const runToRun = paired || base === void 0 ? void 0 : options.runToRun;
+  const context = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired, runToRun };
   for (const entry of head.entries) {
     const result = compareEntry(entry, baseEntries.get(entry.key), context);
     entries.push(result.comparison);
@@ -45294,7 +45404,7 @@ function compare(base, head, options = {}) {
       environment: head.environment,
       ...head.status === "incomplete" ? { incomplete: head.error ?? "the run stopped early" } : {}
     },
-    ...baseline === void 0 ? {} : { baseline },
+    ...baseline === void 0 ? {} : { baseline: runToRun === void 0 ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS } } },
     ...base === void 0 ? { baselineMissing: options.baselineMissing ?? "no baseline was given" } : {},
     entries,
     findings,
