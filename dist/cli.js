@@ -45404,7 +45404,7 @@ function compare(base, head, options = {}) {
       environment: head.environment,
       ...head.status === "incomplete" ? { incomplete: head.error ?? "the run stopped early" } : {}
     },
-    ...baseline === void 0 ? {} : { baseline: runToRun === void 0 ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS } } },
+    ...baseline === void 0 ? {} : { baseline: runToRun === void 0 ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } } },
     ...base === void 0 ? { baselineMissing: options.baselineMissing ?? "no baseline was given" } : {},
     entries,
     findings,
@@ -46301,7 +46301,11 @@ function formatComparedValue(metric, value) {
 function comparedMetricLabel(metric) {
   return metric === "cpu" ? "server CPU per request" : metricLabel(metric);
 }
+function isUngatedChange(m) {
+  return !m.gated && (m.verdict === "regression" || m.verdict === "improvement");
+}
 function formatTolerance(m) {
+  if (isUngatedChange(m)) return `${m.verdict === "regression" ? "worse" : "better"}, not gated`;
   if (!m.gated) return "not gated";
   const amount = m.relative ? `${Number((m.tolerance * 100).toFixed(1))} %` : `${(m.tolerance * 100).toFixed(2)} pp`;
   return `tolerance ${amount}`;
@@ -46313,6 +46317,7 @@ function formatPValue(p) {
 }
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];
+  if (m.runToRun !== void 0) parts.push(`run-to-run \xB1${percent(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? " assumed" : ""}`);
   if (definitionChanged) parts.push("scenario edited since the baseline: warns only");
   const p = formatPValue(m.pValue);
   if (p !== void 0) parts.push(p);
@@ -46323,8 +46328,8 @@ function metricDetail(m, rounds, definitionChanged) {
 }
 function metricRow(entry, order, m, rounds) {
   return {
-    kind: m.verdict,
-    ...m.verdict === "regression" ? { severity: m.severity } : {},
+    kind: isUngatedChange(m) ? "changed" : m.verdict,
+    ...m.verdict === "regression" && m.gated ? { severity: m.severity } : {},
     gated: m.gated,
     order,
     scenario: clip(entry.scenario, MAX_NAME),
@@ -46379,6 +46384,7 @@ var RANK = {
   violation: 0,
   unmeasurable: 1,
   improvement: 3,
+  changed: 3.5,
   inconclusive: 4,
   new: 5,
   removed: 6,
@@ -46415,11 +46421,11 @@ function reportRows(comparison) {
   return { notable, unchanged, measured };
 }
 function strongest(comparison, verdict) {
-  const weight = (m) => m.severity === "fail" && m.gated ? 1 : 0;
+  const weight = (m) => m.severity === "fail" ? 1 : 0;
   let found;
   for (const entry of comparison.entries) {
     for (const metric of entry.metrics) {
-      if (metric.verdict !== verdict) continue;
+      if (metric.verdict !== verdict || !metric.gated) continue;
       const heavier = found === void 0 ? 1 : weight(metric) - weight(found.metric);
       if (heavier > 0 || heavier === 0 && found !== void 0 && Math.abs(metric.change) > Math.abs(found.metric.change)) {
         found = { entry, metric };
@@ -46439,10 +46445,9 @@ function headline(comparison) {
   const { counts } = comparison;
   const unmeasurable = comparison.entries.filter((e) => e.status === "unmeasurable").length;
   const problems = [];
-  const regressions = comparison.entries.flatMap((e) => e.metrics).filter((m) => m.verdict === "regression");
-  const gated = regressions.filter((m) => m.gated).length;
-  if (gated > 0) problems.push(plural(gated, "regression"));
-  if (regressions.length > gated) problems.push(plural(regressions.length - gated, "ungated regression"));
+  const metrics = comparison.entries.flatMap((e) => e.metrics);
+  const regressions = metrics.filter((m) => m.verdict === "regression" && m.gated);
+  if (regressions.length > 0) problems.push(plural(regressions.length, "regression"));
   const violations = comparison.entries.filter((e) => e.status !== "unmeasurable").flatMap((e) => e.violations);
   const failing = violations.filter((v) => v.severity === "fail").length;
   const warning = violations.length - failing;
@@ -46470,9 +46475,12 @@ function headline(comparison) {
   } else if (noBaseline) {
     clauses.push("none was violated");
   } else {
+    const improved = metrics.filter((m) => m.verdict === "improvement" && m.gated).length;
+    const changed = metrics.filter(isUngatedChange).length;
     const tally = [`${plural(counts.unchanged, "metric")} unchanged`];
-    if (counts.improvements > 0) tally.push(`${counts.improvements} improved`);
+    if (improved > 0) tally.push(`${improved} improved`);
     if (counts.inconclusive > 0) tally.push(`${counts.inconclusive} inconclusive`);
+    if (changed > 0) tally.push(`${changed} changed (not gated)`);
     const best = strongest(comparison, "improvement");
     clauses.push(`${tally.join(", ")}${best === void 0 ? "" : `; best: ${metricSentence(best)}`}`);
   }
@@ -46505,6 +46513,13 @@ function notices(comparison) {
   }
   const base = comparison.baseline;
   if (base === void 0) return result;
+  const history = base.runToRun;
+  if (history !== void 0 && history.runs < history.minimum) {
+    result.push({
+      level: "note",
+      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. For precise verdicts now, measure the base commit in the same job (app.build, baseline: same-job).`
+    });
+  }
   const machine = base.environmentDifferences.length > 0;
   if (!machine && !base.configChanged && !base.downgraded) return result;
   const sentences = [];
@@ -46551,6 +46566,10 @@ function footerFacts(comparison) {
       control?.sequential === true ? "base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test" : "changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test"
     );
   }
+  const history = base?.runToRun;
+  if (history !== void 0 && history.runs >= history.minimum) {
+    facts.push(`intervals include the run-to-run spread of the base branch's last ${plural(history.runs, "run")}`);
+  }
   if (control !== void 0 && control.tests > 0) {
     facts.push(
       `false-alarm budget: at most ${smallPercent(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, "gated metric")} (${smallPercent(control.perTest)} each): a regression must hold at that level too`
@@ -46561,8 +46580,9 @@ function footerFacts(comparison) {
 function verdictWord(row) {
   switch (row.kind) {
     case "regression":
-      if (!row.gated) return "regression (not gated)";
       return row.severity === "warn" ? "regression (warning)" : "regression";
+    case "changed":
+      return "changed (not gated)";
     case "violation":
       return row.severity === "warn" ? "threshold warning" : "threshold violated";
     default:
@@ -46649,6 +46669,7 @@ var OUTCOME_EMOJI = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
 var VERDICT_EMOJI = {
   regression: "\u{1F534}",
   improvement: "\u{1F7E2}",
+  changed: "\u{1F535}",
   unchanged: "\u26AA",
   inconclusive: "\u{1F7E1}",
   new: "\u{1F195}",

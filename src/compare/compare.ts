@@ -21,7 +21,7 @@ import {
 import { entryLatency, entryTrend } from './summary.js'
 import { errorBudget, gatedCount, type ErrorBudget } from './family.js'
 import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
-import { MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from './run-to-run.js'
+import { DEFAULT_LOG_SPREAD, MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from './run-to-run.js'
 import { checkEntry, validityViolation, type Violation } from './thresholds.js'
 import {
   COMPARED_METRICS,
@@ -386,7 +386,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
       environment: head.environment,
       ...(head.status === 'incomplete' ? { incomplete: head.error ?? 'the run stopped early' } : {}),
     },
-    ...(baseline === undefined ? {} : { baseline: runToRun === undefined ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS } } }),
+    ...(baseline === undefined ? {} : { baseline: runToRun === undefined ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } } }),
     ...(base === undefined ? { baselineMissing: options.baselineMissing ?? 'no baseline was given' } : {}),
     entries,
     findings,

@@ -106,7 +106,7 @@ export interface BaselineInfo {
    * Present when the base branch's history was used: how many runs it held, and how many are needed
    * before the spread is estimated rather than assumed.
    */
-  readonly runToRun?: { readonly runs: number; readonly minimum: number }
+  readonly runToRun?: { readonly runs: number; readonly minimum: number; readonly assumedSigma: number }
 }
 
 /** Overall outcome: `fail` fails the check, `warn` annotates, `pass` is quiet. */
