@@ -46299,7 +46299,8 @@ function formatComparedValue(metric, value) {
   return formatMetric(metric, value);
 }
 function comparedMetricLabel(metric) {
-  return metric === "cpu" ? "server CPU per request" : metricLabel(metric);
+  if (metric === "cpu") return "server CPU per request";
+  return metric === "rss" ? "server mean RSS" : metricLabel(metric);
 }
 function isUngatedChange(m) {
   return !m.gated && (m.verdict === "regression" || m.verdict === "improvement");

@@ -127,9 +127,13 @@ export function formatComparedValue(metric: MetricComparison['metric'], value: n
   return formatMetric(metric, value)
 }
 
-/** The label of a compared metric; CPU gets its per-request unit, which metricLabel cannot know. */
+/**
+ * The label of a compared metric; CPU gets its per-request unit, and memory its statistic (the
+ * rounds' mean RSS, where an absolute threshold judges the peak), which metricLabel cannot know.
+ */
 export function comparedMetricLabel(metric: MetricComparison['metric']): string {
-  return metric === 'cpu' ? 'server CPU per request' : metricLabel(metric)
+  if (metric === 'cpu') return 'server CPU per request'
+  return metric === 'rss' ? 'server mean RSS' : metricLabel(metric)
 }
 
 /** A clear change of a metric no tolerance gates. */
