@@ -117,7 +117,7 @@ function suiteFailures(options: { seed: string; suites: number; runs: number; sl
 
 describe('comparison against a stored baseline with ±30 % drift between runs (seeded simulation)', () => {
   it('fails far more than 1 % of unchanged suites without the spread: the problem', () => {
-    expect(suiteFailures({ seed: 'naive', suites: 60, runs: 1, slowdown: 1, withSpread: false })).toBeGreaterThan(30)
+    expect(suiteFailures({ seed: 'naive', suites: 60, runs: 1, slowdown: 1, withSpread: false })).toBeGreaterThan(50)
   })
 
   it.each([MIN_HISTORY_RUNS - 1, MIN_HISTORY_RUNS, 30])('fails at most one in a hundred unchanged suites with %i runs of history', (runs) => {
