@@ -46518,7 +46518,7 @@ function notices(comparison) {
   if (history !== void 0 && history.runs < history.minimum) {
     result.push({
       level: "note",
-      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. For precise verdicts now, measure the base commit in the same job (app.build, baseline: same-job).`
+      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
     });
   }
   const machine = base.environmentDifferences.length > 0;

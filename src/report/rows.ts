@@ -406,7 +406,7 @@ export function notices(comparison: Comparison): Notice[] {
       text:
         `The base branch has ${plural(history.runs, 'run')} of history, fewer than the ${history.minimum} that measure its run-to-run spread: ` +
         `a drift of up to ±${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. ` +
-        'For precise verdicts now, measure the base commit in the same job (app.build, baseline: same-job).',
+        'For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).',
     })
   }
   const machine = base.environmentDifferences.length > 0
