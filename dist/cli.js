@@ -44819,8 +44819,12 @@ function classify(ci, direction, tolerance) {
   const badHigh = Math.max(badA, badB);
   if (badLow > 0 && badEstimate > tolerance + TOLERANCE_SLACK) return "regression";
   if (badHigh < 0 && badEstimate < -tolerance - TOLERANCE_SLACK) return "improvement";
-  if (badHigh <= tolerance + TOLERANCE_SLACK) return "unchanged";
+  if (badHigh <= tolerance + TOLERANCE_SLACK && badLow >= -tolerance - TOLERANCE_SLACK) return "unchanged";
   return "inconclusive";
+}
+function cannotRegress(ci, direction, tolerance) {
+  if (![ci.low, ci.high, tolerance].every(Number.isFinite)) return false;
+  return Math.max(badness(ci.low, direction), badness(ci.high, direction)) <= tolerance + TOLERANCE_SLACK;
 }
 
 // src/compare/trend.ts
@@ -44966,6 +44970,98 @@ function resolvableChange(interval, relative) {
   return Math.exp((Math.log(interval.high) - Math.log(interval.low)) / 2) - 1;
 }
 
+// src/compare/distributions.ts
+var LANCZOS = [
+  0.9999999999998099,
+  676.5203681218851,
+  -1259.1392167224028,
+  771.3234287776531,
+  -176.6150291621406,
+  12.507343278686905,
+  -0.13857109526572012,
+  9984369578019572e-21,
+  15056327351493116e-23
+];
+function logGamma(x) {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let sum = LANCZOS[0] ?? 1;
+  for (let i = 1; i < LANCZOS.length; i++) sum += (LANCZOS[i] ?? 0) / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+function betaFraction(x, a, b) {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - (a + b) * x / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const step = d * c;
+    h *= step;
+    if (Math.abs(step - 1) < 1e-15) break;
+  }
+  return h;
+}
+function incompleteBeta(x, a, b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? front * betaFraction(x, a, b) / a : 1 - front * betaFraction(1 - x, b, a) / b;
+}
+function studentTUpperTail(t, df) {
+  const nu = Number.isFinite(df) ? df : 1e7;
+  return 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5);
+}
+function studentTQuantile(tail, df) {
+  if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`);
+  if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
+  let low = 0;
+  let high = 1e12;
+  for (let i = 0; i < 200; i++) {
+    const mid = (low + high) / 2;
+    if (studentTUpperTail(mid, df) > tail) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+// src/compare/run-to-run.ts
+var MIN_HISTORY_RUNS = 5;
+var DEFAULT_LOG_SPREAD = Math.log(1.39) / 2;
+function runToRunSpread(medians) {
+  const logs = medians.filter((m) => Number.isFinite(m) && m > 0).map(Math.log);
+  const n = logs.length;
+  if (n < MIN_HISTORY_RUNS) return { sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: n, assumed: true };
+  let squares = 0;
+  for (let i = 1; i < n; i++) squares += ((logs[i] ?? 0) - (logs[i - 1] ?? 0)) ** 2;
+  return { sigma: Math.sqrt(squares / (2 * (n - 1))), df: 2 * (n - 1) ** 2 / (3 * n - 4), runs: n, assumed: false };
+}
+function widenByRunToRun(interval, spread, confidence) {
+  const { estimate, low, high } = interval;
+  if (!(estimate > 0 && low > 0 && high > 0) || spread.sigma === 0) return { estimate, low, high };
+  const drift = studentTQuantile((1 - confidence) / 2, spread.df) * Math.SQRT2 * spread.sigma;
+  const center = Math.log(estimate);
+  const below = Math.hypot(center - Math.log(low), drift);
+  const above = Math.hypot(Math.log(high) - center, drift);
+  return { estimate, low: Math.exp(center - below), high: Math.exp(center + above) };
+}
+
 // src/report/format.ts
 function formatLatencyUs(us) {
   const ms = us / 1e3;
@@ -45102,32 +45198,45 @@ function roundValue(round, metric) {
   if (metric === "rps") return round.rps;
   if (metric === "errorRate") return round.errorRate;
   if (metric === "cpu") return round.server?.cpuUsPerRequest;
-  return round.server?.rssMaxBytes;
+  return round.server?.rssMeanBytes;
 }
 function judge(j, direction, limit, relative) {
   const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS;
   const alarmAlpha = j.tolerance === void 0 ? MISS_ALPHA : j.alarmAlpha;
   if (j.paired) {
-    const { verdict: verdict2, interval } = sequentialVerdict(j.base, j.head, { relative, direction, tolerance: limit, alarmAlpha });
+    const { verdict, interval } = sequentialVerdict(j.base, j.head, { relative, direction, tolerance: limit, alarmAlpha });
     const shift = relative ? 0 : 1;
     return {
-      verdict: enough ? verdict2 : "inconclusive",
+      verdict: enough ? verdict : "inconclusive",
       estimate: interval.estimate + shift,
       low: interval.low + shift,
       high: interval.high + shift,
       detectable: resolvableChange(interval, relative)
     };
   }
+  const spread = relative ? j.spread : void 0;
+  const fixed = fixedVerdict(j.base, j.head, { seed: j.seed, direction, tolerance: limit, alarmAlpha, relative, ...spread === void 0 ? {} : { spread } });
+  return { ...fixed, verdict: enough ? fixed.verdict : "inconclusive", detectable: detectableWith(minimumDetectableChange(j.base, j.head), spread) };
+}
+function fixedVerdict(base, head, rule) {
+  const { relative, spread, direction, tolerance } = rule;
   const estimateOf = (confidence) => {
-    const e = relative ? bootstrapRatio(j.base, j.head, { seed: j.seed, confidence }) : bootstrapDifference(j.base, j.head, { seed: j.seed, confidence });
-    return relative ? e : { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 };
+    const options = { seed: rule.seed, confidence, ...rule.resamples === void 0 ? {} : { resamples: rule.resamples } };
+    const e = relative ? bootstrapRatio(base, head, options) : bootstrapDifference(base, head, options);
+    if (relative) return spread === void 0 ? e : widenByRunToRun(e, spread, confidence);
+    return { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 };
   };
   const shown = estimateOf(1 - MISS_ALPHA);
-  let verdict = enough ? classify(shown, direction, limit) : "inconclusive";
-  if (verdict === "regression" && alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * alarmAlpha), direction, limit) !== "regression") {
+  let verdict = classify(shown, direction, tolerance);
+  if (verdict === "regression" && rule.alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * rule.alarmAlpha), direction, tolerance) !== "regression") {
     verdict = "inconclusive";
   }
-  return { verdict, ...shown, detectable: minimumDetectableChange(j.base, j.head) };
+  return { verdict, ...shown };
+}
+var DETECT_Z = 1.959963984540054 + 0.8416212335729143;
+function detectableWith(withinRun, spread) {
+  if (spread === void 0 || !Number.isFinite(withinRun)) return withinRun;
+  return Math.exp(Math.hypot(Math.log1p(withinRun), DETECT_Z * Math.SQRT2 * spread.sigma)) - 1;
 }
 function compareMetric(j) {
   const { metric, base, head, tolerance } = j;
@@ -45155,7 +45264,8 @@ function compareMetric(j) {
     verdict: judged.verdict,
     baseRounds: base.length,
     headRounds: head.length,
-    outliers: { base: madOutliers(base), head: madOutliers(head) }
+    outliers: { base: madOutliers(base), head: madOutliers(head) },
+    ...j.spread === void 0 || !relative ? {} : { runToRun: { sigma: j.spread.sigma, runs: j.spread.runs, assumed: j.spread.assumed } }
   };
 }
 function pairedValues(base, head, metric) {
@@ -45214,6 +45324,8 @@ function compareEntry(head, base, ctx) {
     const h = values?.head;
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
     const tolerance = head.regression.find((t) => t.metric === metric);
+    const history = ctx.runToRun;
+    const spread = history === void 0 ? void 0 : runToRunSpread(history.series.get(head.key)?.[metric] ?? []);
     const m = compareMetric({
       metric,
       base: b,
@@ -45222,7 +45334,8 @@ function compareEntry(head, base, ctx) {
       tolerance,
       downgraded,
       alarmAlpha: ctx.budget.perTest,
-      paired: ctx.paired
+      paired: ctx.paired,
+      ...spread === void 0 ? {} : { spread }
     });
     metrics.push(m);
     if (m.gated && m.verdict === "regression") {
@@ -45271,7 +45384,8 @@ function compare(base, head, options = {}) {
   const findings = [];
   const budget = errorBudget(gatedCount(head.entries));
   const paired = options.paired === true && base !== void 0;
-  const context = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired };
+  const runToRun = paired || base === void 0 ? void 0 : options.runToRun;
+  const context = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired, runToRun };
   for (const entry of head.entries) {
     const result = compareEntry(entry, baseEntries.get(entry.key), context);
     entries.push(result.comparison);
@@ -45294,7 +45408,7 @@ function compare(base, head, options = {}) {
       environment: head.environment,
       ...head.status === "incomplete" ? { incomplete: head.error ?? "the run stopped early" } : {}
     },
-    ...baseline === void 0 ? {} : { baseline },
+    ...baseline === void 0 ? {} : { baseline: runToRun === void 0 ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } } },
     ...base === void 0 ? { baselineMissing: options.baselineMissing ?? "no baseline was given" } : {},
     entries,
     findings,
@@ -45319,14 +45433,15 @@ function entryDecided(base, head, regression, alarmAlpha) {
     if (!isCompared(tolerance.metric)) continue;
     const values = pairedValues(base, head, tolerance.metric);
     if (values === void 0) continue;
-    const { verdict } = judge(
+    const direction = directionOf(tolerance.metric);
+    const judged = judge(
       { metric: tolerance.metric, ...values, seed: "", tolerance, downgraded: false, alarmAlpha, paired: true },
-      directionOf(tolerance.metric),
+      direction,
       tolerance.tolerance,
       tolerance.metric !== "errorRate"
     );
-    if (verdict === "regression") return true;
-    if (verdict === "inconclusive") open2 = true;
+    if (judged.verdict === "regression") return true;
+    if (judged.verdict === "inconclusive" && !cannotRegress(judged, direction, tolerance.tolerance)) open2 = true;
   }
   return !open2;
 }
@@ -46210,9 +46325,14 @@ function formatComparedValue(metric, value) {
   return formatMetric(metric, value);
 }
 function comparedMetricLabel(metric) {
-  return metric === "cpu" ? "server CPU per request" : metricLabel(metric);
+  if (metric === "cpu") return "server CPU per request";
+  return metric === "rss" ? "server mean RSS" : metricLabel(metric);
+}
+function isUngatedChange(m) {
+  return !m.gated && (m.verdict === "regression" || m.verdict === "improvement");
 }
 function formatTolerance(m) {
+  if (isUngatedChange(m)) return `${m.verdict === "regression" ? "worse" : "better"}, not gated`;
   if (!m.gated) return "not gated";
   const amount = m.relative ? `${Number((m.tolerance * 100).toFixed(1))} %` : `${(m.tolerance * 100).toFixed(2)} pp`;
   return `tolerance ${amount}`;
@@ -46224,6 +46344,7 @@ function formatPValue(p) {
 }
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];
+  if (m.runToRun !== void 0) parts.push(`run-to-run \xB1${percent(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? " assumed" : ""}`);
   if (definitionChanged) parts.push("scenario edited since the baseline: warns only");
   const p = formatPValue(m.pValue);
   if (p !== void 0) parts.push(p);
@@ -46234,8 +46355,8 @@ function metricDetail(m, rounds, definitionChanged) {
 }
 function metricRow(entry, order, m, rounds) {
   return {
-    kind: m.verdict,
-    ...m.verdict === "regression" ? { severity: m.severity } : {},
+    kind: isUngatedChange(m) ? "changed" : m.verdict,
+    ...m.verdict === "regression" && m.gated ? { severity: m.severity } : {},
     gated: m.gated,
     order,
     scenario: clip(entry.scenario, MAX_NAME),
@@ -46290,6 +46411,7 @@ var RANK = {
   violation: 0,
   unmeasurable: 1,
   improvement: 3,
+  changed: 3.5,
   inconclusive: 4,
   new: 5,
   removed: 6,
@@ -46326,11 +46448,11 @@ function reportRows(comparison) {
   return { notable, unchanged, measured };
 }
 function strongest(comparison, verdict) {
-  const weight = (m) => m.severity === "fail" && m.gated ? 1 : 0;
+  const weight = (m) => m.severity === "fail" ? 1 : 0;
   let found;
   for (const entry of comparison.entries) {
     for (const metric of entry.metrics) {
-      if (metric.verdict !== verdict) continue;
+      if (metric.verdict !== verdict || !metric.gated) continue;
       const heavier = found === void 0 ? 1 : weight(metric) - weight(found.metric);
       if (heavier > 0 || heavier === 0 && found !== void 0 && Math.abs(metric.change) > Math.abs(found.metric.change)) {
         found = { entry, metric };
@@ -46350,10 +46472,9 @@ function headline(comparison) {
   const { counts } = comparison;
   const unmeasurable = comparison.entries.filter((e) => e.status === "unmeasurable").length;
   const problems = [];
-  const regressions = comparison.entries.flatMap((e) => e.metrics).filter((m) => m.verdict === "regression");
-  const gated = regressions.filter((m) => m.gated).length;
-  if (gated > 0) problems.push(plural(gated, "regression"));
-  if (regressions.length > gated) problems.push(plural(regressions.length - gated, "ungated regression"));
+  const metrics = comparison.entries.flatMap((e) => e.metrics);
+  const regressions = metrics.filter((m) => m.verdict === "regression" && m.gated);
+  if (regressions.length > 0) problems.push(plural(regressions.length, "regression"));
   const violations = comparison.entries.filter((e) => e.status !== "unmeasurable").flatMap((e) => e.violations);
   const failing = violations.filter((v) => v.severity === "fail").length;
   const warning = violations.length - failing;
@@ -46381,9 +46502,12 @@ function headline(comparison) {
   } else if (noBaseline) {
     clauses.push("none was violated");
   } else {
+    const improved = metrics.filter((m) => m.verdict === "improvement" && m.gated).length;
+    const changed = metrics.filter(isUngatedChange).length;
     const tally = [`${plural(counts.unchanged, "metric")} unchanged`];
-    if (counts.improvements > 0) tally.push(`${counts.improvements} improved`);
+    if (improved > 0) tally.push(`${improved} improved`);
     if (counts.inconclusive > 0) tally.push(`${counts.inconclusive} inconclusive`);
+    if (changed > 0) tally.push(`${changed} changed (not gated)`);
     const best = strongest(comparison, "improvement");
     clauses.push(`${tally.join(", ")}${best === void 0 ? "" : `; best: ${metricSentence(best)}`}`);
   }
@@ -46422,6 +46546,13 @@ function notices(comparison) {
   }
   const base = comparison.baseline;
   if (base === void 0) return result;
+  const history = base.runToRun;
+  if (history !== void 0 && history.runs < history.minimum) {
+    result.push({
+      level: "note",
+      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
+    });
+  }
   const machine = base.environmentDifferences.length > 0;
   if (!machine && !base.configChanged && !base.downgraded) return result;
   const sentences = [];
@@ -46468,6 +46599,10 @@ function footerFacts(comparison) {
       control?.sequential === true ? "base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test" : "changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test"
     );
   }
+  const history = base?.runToRun;
+  if (history !== void 0 && history.runs >= history.minimum) {
+    facts.push(`intervals include the run-to-run spread of the base branch's last ${plural(history.runs, "run")}`);
+  }
   if (control !== void 0 && control.tests > 0) {
     facts.push(
       `false-alarm budget: at most ${smallPercent(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, "gated metric")} (${smallPercent(control.perTest)} each): a regression must hold at that level too`
@@ -46478,8 +46613,9 @@ function footerFacts(comparison) {
 function verdictWord(row) {
   switch (row.kind) {
     case "regression":
-      if (!row.gated) return "regression (not gated)";
       return row.severity === "warn" ? "regression (warning)" : "regression";
+    case "changed":
+      return "changed (not gated)";
     case "violation":
       return row.severity === "warn" ? "threshold warning" : "threshold violated";
     default:
@@ -46566,6 +46702,7 @@ var OUTCOME_EMOJI = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
 var VERDICT_EMOJI = {
   regression: "\u{1F534}",
   improvement: "\u{1F7E2}",
+  changed: "\u{1F535}",
   unchanged: "\u26AA",
   inconclusive: "\u{1F7E1}",
   new: "\u{1F195}",

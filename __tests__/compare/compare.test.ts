@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { compare } from '../../src/compare/compare.js'
+import { compare, type RunToRunHistory } from '../../src/compare/compare.js'
+import { footerFacts, notices } from '../../src/report/rows.js'
 import { bootstrapRatio, classify } from '../../src/compare/stats.js'
 import { parseResults } from '../../src/results/io.js'
 import { renderText } from '../../src/report/text.js'
@@ -181,5 +182,41 @@ describe('suite-level error control', () => {
     expect(rps?.change).toBeCloseTo(-0.2, 3)
     expect(result.errorControl?.sequential).toBe(true)
     expect(renderText(result)).toContain('95 % confidence sequences, valid however often they were looked at')
+  })
+})
+
+describe("the base branch's run-to-run spread, against a stored baseline", () => {
+  const key = 'list users @ 10 conn'
+  const history = (multipliers: readonly number[]): RunToRunHistory => ({
+    runs: multipliers.length,
+    series: new Map([[key, { rps: multipliers.map((m) => 10_000 * m), p50: multipliers.map((m) => 200 / m) }]]),
+  })
+  const base = syntheticResults([steady], { sha: 'base' })
+  const head = syntheticResults([scaled(steady, 0.8, 1.25)], { sha: 'head' })
+
+  it('fails a 20 % drop beyond a steady history, and lets a history that swings ±30 % explain it', () => {
+    const steadyHistory = compare(base, head, { runToRun: history([1, 1.01, 0.99, 1, 1.01, 0.99, 1, 1]) })
+    expect(steadyHistory.outcome).toBe('fail')
+    const swinging = compare(base, head, { runToRun: history([1, 1.3, 0.75, 1.3, 0.75, 1.3, 0.75, 1]) })
+    const rps = swinging.entries[0]?.metrics.find((m) => m.metric === 'rps')
+    expect(rps?.verdict).toBe('inconclusive')
+    expect(rps?.runToRun).toMatchObject({ runs: 8, assumed: false })
+    expect(swinging.outcome).toBe('pass')
+    expect(footerFacts(swinging).join(' · ')).toContain("intervals include the run-to-run spread of the base branch's last 8 runs")
+  })
+
+  it('assumes a spread with too little history, says so in one line, and does not fail on what it could explain', () => {
+    const result = compare(base, head, { runToRun: history([1, 1]) })
+    expect(result.outcome).toBe('pass')
+    expect(result.entries[0]?.metrics.find((m) => m.metric === 'rps')?.runToRun).toMatchObject({ assumed: true, runs: 2 })
+    const lines = notices(result).filter((n) => n.text.includes('of history'))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]?.text).toMatch(/^The base branch has 2 runs of history, fewer than the 5 that measure its run-to-run spread: a drift of up to ±39\.0 % between runs is assumed/)
+  })
+
+  it('is not used for rounds measured side by side', () => {
+    const result = compare(base, head, { paired: true, runToRun: history([1, 1.3, 0.75, 1.3, 0.75]) })
+    expect(result.entries[0]?.metrics.every((m) => m.runToRun === undefined)).toBe(true)
+    expect(result.baseline?.runToRun).toBeUndefined()
   })
 })

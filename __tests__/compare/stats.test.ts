@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { normalSource } from '../../__fixtures__/random.js'
 import {
   bootstrapRatio,
+  cannotRegress,
   classify,
   coefficientOfVariation,
   madOutliers,
@@ -407,9 +408,10 @@ describe('classify', () => {
     [1.03, 1.01, 1.05, 'unchanged', 'worse, but the worst end is exactly at T'],
     [1, 0.97, 1.03, 'unchanged', 'CI inside ±T'],
     [0.9, 0.86, 0.94, 'improvement', 'CI below 1, estimate beyond −T'],
-    [0.95, 0.92, 0.98, 'unchanged', 'estimate exactly at −T is not an improvement'],
-    [0.97, 0.8, 1.04, 'unchanged', 'wide on the good side, worst end within T'],
-    [0.9, 0.8, 1.01, 'unchanged', 'probably better but not confirmed'],
+    [0.95, 0.92, 0.98, 'inconclusive', 'estimate exactly at −T is not an improvement, nor unchanged: the CI reaches beyond −T'],
+    [0.97, 0.8, 1.04, 'inconclusive', 'wide on the good side: not within ±T, though no regression'],
+    [0.98, 0.96, 1.04, 'unchanged', 'the whole CI within ±T'],
+    [0.9, 0.8, 1.01, 'inconclusive', 'probably better but not confirmed'],
   ]
 
   const higherIsBetter: Case[] = [
@@ -418,12 +420,19 @@ describe('classify', () => {
     [0.94, 0.88, 1.01, 'inconclusive', 'CI straddles no change'],
     [0.97, 0.95, 0.99, 'unchanged', 'worst end exactly at T'],
     [1.1, 1.06, 1.14, 'improvement', 'a confirmed 10 % throughput gain'],
-    [1.05, 1.02, 1.08, 'unchanged', 'estimate exactly at −T'],
+    [1.05, 1.02, 1.08, 'inconclusive', 'estimate exactly at −T, CI beyond it'],
     [1.02, 0.9, 1.12, 'inconclusive', 'CI reaches a 10 % drop'],
   ]
 
   it.each(lowerIsBetter)('lower-is-better %s [%s, %s] → %s (%s)', (estimate, low, high, expected) => {
     expect(classify({ estimate, low, high }, 'lower-is-better', T)).toBe(expected)
+  })
+
+  it('says when no regression is plausible, however far the good side reaches', () => {
+    expect(cannotRegress({ estimate: 0.9, low: 0.8, high: 1.01 }, 'lower-is-better', T)).toBe(true)
+    expect(cannotRegress({ estimate: 1, low: 0.97, high: 1.06 }, 'lower-is-better', T)).toBe(false)
+    expect(cannotRegress({ estimate: 1.2, low: 1.1, high: 1.3 }, 'higher-is-better', T)).toBe(true)
+    expect(cannotRegress({ estimate: 1, low: 0.9, high: 1.1 }, 'higher-is-better', T)).toBe(false)
   })
 
   it.each(higherIsBetter)('higher-is-better %s [%s, %s] → %s (%s)', (estimate, low, high, expected) => {

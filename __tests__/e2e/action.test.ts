@@ -194,7 +194,7 @@ describe('a repository adopting Cannonade', () => {
     expect(run.stdout).toContain('::group::Cannonade: measure')
     expect(run.stdout).toMatch(/\[1\/6\] list users @ 4 conn {2}round 1\/3/)
     const files = await fake.readArtifactFiles(artifactOf(101) ?? fake.artifacts[0]!)
-    expect(Object.keys(files).sort()).toEqual(['app.log', 'report.md', 'results.json'])
+    expect(Object.keys(files).sort()).toEqual(['app.log', 'history.json', 'report.md', 'results.json'])
     expect(JSON.parse(files['results.json']?.toString() ?? '{}').suite).toBe('e2e')
     expect(fake.comments).toEqual([])
     // Push runs record the stored baseline: no hint about pull requests' precise mode.
@@ -700,5 +700,102 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
     expect(groupRunning(Number(await readFile(pidFile, 'utf8')))).toBe(false)
     expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
     await rm(pidFile, { force: true })
+  })
+})
+
+describe("artifact baselines that know the base branch's run-to-run spread", () => {
+  let measured: { entries: { key: string; rps: number; rounds: { rps: number }[]; latencyUs: Record<string, number> }[] } | undefined
+  interface PlantedRun {
+    runId: number
+    sha: string
+    date: string
+    runner: string
+    entries: { key: string; metrics: Record<string, { median: number; low: number; high: number }> }[]
+  }
+
+  beforeAll(() => {
+    fake.reset()
+  })
+
+  /** A baseline on main whose rps is `factor` times what this machine measured, and a history of 8 runs alternating ±`sigma` (log scale). */
+  async function plantBaseline(runId: number, factor: number, sigma: number): Promise<void> {
+    if (measured === undefined) throw new Error('no push run measured first')
+    const results = structuredClone(measured)
+    for (const entry of results.entries) {
+      entry.rps *= factor
+      for (const round of entry.rounds) round.rps *= factor
+    }
+    const runs: PlantedRun[] = Array.from({ length: 8 }, (_, i) => {
+      const drift = i === 7 ? 1 : Math.exp(i % 2 === 0 ? sigma : -sigma)
+      const point = (v: number): { median: number; low: number; high: number } => ({ median: v * drift, low: v * drift * 0.99, high: v * drift * 1.01 })
+      return {
+        runId: runId - 8 + i,
+        sha: String(i).repeat(40),
+        date: `2026-11-2${i}T10:00:00.000Z`,
+        runner: 'Test CPU / 2 cores / linux / v24',
+        entries: results.entries.map((e) => ({
+          key: e.key,
+          metrics: { rps: point(e.rps), p50: point(e.latencyUs['p50'] ?? 1), p99: point(e.latencyUs['p99'] ?? 1) },
+        })),
+      }
+    })
+    fake.addRun({ id: runId, workflowPath: WORKFLOW, headBranch: 'main', headSha: MAIN_SHA, event: 'push', status: 'completed', conclusion: 'success' })
+    await fake.addArtifactZip(runId, ARTIFACT, {
+      'results.json': JSON.stringify(results),
+      'history.json': JSON.stringify({ schemaVersion: 1, suite: 'e2e', runs }),
+    })
+  }
+
+  it("builds a history over push runs: the third push's artifact holds three points", async () => {
+    for (const [i, runId] of [801, 802, 803].entries()) {
+      // About the history, not the verdict: pushes compare with each other, and noise must not decide.
+      const run = await runAction({ runId, event: 'push', sha: String(i + 1).repeat(40), inputs: { 'fail-on': 'never' } })
+      expect(run.code, run.stdout + run.stderr).toBe(0)
+    }
+    const files = await fake.readArtifactFiles(artifactOf(803)!)
+    const history = JSON.parse(files['history.json']?.toString() ?? '{}') as { suite: string; runs: PlantedRun[] }
+    expect(history.suite).toBe('e2e')
+    expect(history.runs.map((r) => [r.runId, r.sha])).toEqual([
+      [801, '1'.repeat(40)],
+      [802, '2'.repeat(40)],
+      [803, '3'.repeat(40)],
+    ])
+    expect(history.runs[2]?.entries.map((e) => e.key).sort()).toEqual(['cpu work @ 4 conn', 'list users @ 4 conn'])
+    expect(history.runs[2]?.entries[0]?.metrics['rps']?.median).toBeGreaterThan(0)
+    measured = JSON.parse(files['results.json']?.toString() ?? '{}') as typeof measured
+  })
+
+  it('rebuilds a corrupt history from the baseline results, with a notice', async () => {
+    const artifact = artifactOf(803)
+    if (artifact === undefined) throw new Error('the push run left no artifact')
+    const files = await fake.readArtifactFiles(artifact)
+    artifact.zip = await createZip({ ...files, 'history.json': '{"schemaVersion": 1, "suite": "e2e", "runs": [{"date": "\u001b[31m"}]}' })
+    const run = await runAction({ runId: 804, event: 'push', sha: '4'.repeat(40), inputs: { 'fail-on': 'never' } })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/::notice::Cannonade: the history in the artifact of run 803 .* could not be used \(.*history\.json .*not a valid Cannonade history file.*\); it starts again from that run's results\./)
+    const history = JSON.parse((await fake.readArtifactFiles(artifactOf(804)!))['history.json']?.toString() ?? '{}') as { runs: PlantedRun[] }
+    expect(history.runs.map((r) => r.runId)).toEqual([803, 804])
+  })
+
+  it("passes a pull request whose change the base branch's own spread explains", async () => {
+    // Three times the throughput in the baseline: -67 %, far beyond the 25 % tolerance, but the
+    // history's runs swing by a factor of e^±0.5 from one to the next.
+    await plantBaseline(820, 3, 0.5)
+    const run = await runAction({ runId: 821, event: 'pull_request', sha: 'e'.repeat(40), pr: { number: 30 } })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.outputs['baseline-run-id']).toBe('820')
+    expect(run.outputs['regressions']).toBe('0')
+    const body = commentsOn(30)[0]?.body ?? ''
+    expect(body).toMatch(/throughput \(req\/s\).*-\d+\.\d %.*run-to-run ±\d+\.\d %.*inconclusive/)
+    expect(body).toContain("intervals include the run-to-run spread of the base branch's last 8 runs")
+  })
+
+  it('fails a pull request whose change is far beyond that spread', async () => {
+    await plantBaseline(830, 20, 0.01)
+    const run = await runAction({ runId: 831, event: 'pull_request', sha: 'f'.repeat(40), pr: { number: 31 } })
+    expect(run.code, run.stdout + run.stderr).toBe(1)
+    expect(run.outputs['baseline-run-id']).toBe('830')
+    expect(Number(run.outputs['regressions'])).toBeGreaterThan(0)
+    expect(run.stdout).toMatch(/::error title=Cannonade%3A regression::.* @ 4 conn: rps regressed -9\d/)
   })
 })

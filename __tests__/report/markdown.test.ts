@@ -214,20 +214,37 @@ describe('renderMarkdown in other situations', () => {
     )
   })
 
-  it('does not let a regression of an ungated metric read like a failure', () => {
+  it('words a clear change of an ungated metric as its own kind, which never leads the headline', () => {
     const comparison = allUnchanged()
     const [entry, ...rest] = comparison.entries
     if (entry === undefined) throw new Error('fixture has no entries')
     const p90 = metric('p90', 2310, 2780, [0.12, 0.29], 'regression', { pValue: 0.0079 })
     const withP90 = { ...entry, metrics: entry.metrics.map((m) => (m.metric === 'p90' ? p90 : m)) }
-    const markdown = renderMarkdown({ ...comparison, entries: [withP90, ...rest] })
-    expect(markdown.split('\n')[0]).toBe(
-      '✅ **Cannonade: 1 ungated regression** in <code>demo</code> — list users @ 1 conn: latency p90 +20.3 % (95 % CI +12.0 % to +29.0 %)',
-    )
+    const markdown = renderMarkdown({ ...comparison, entries: [withP90, ...rest], counts: { ...comparison.counts, unchanged: 30, regressions: 1 } })
+    expect(markdown.split('\n')[0]).toBe('✅ **Cannonade: no regressions** in <code>demo</code> — 30 metrics unchanged, 1 changed (not gated)')
+    expect(markdown).not.toContain('regression (not gated)')
     expect(dataRows(mainTable(markdown))[0]?.slice(4)).toEqual([
-      '+20.3 % (+12.0 … +29.0)<br><sub>not gated · p = 0.008</sub>',
-      '🔴 regression (not gated)',
+      '+20.3 % (+12.0 … +29.0)<br><sub>worse, not gated · p = 0.008</sub>',
+      '🔵 changed (not gated)',
     ])
+  })
+
+  it('names a gated regression in the headline, never a larger ungated change, and no ungated improvement as the best', () => {
+    const comparison = allUnchanged()
+    const [entry, second, ...rest] = comparison.entries
+    if (entry === undefined || second === undefined) throw new Error('fixture has too few entries')
+    const ungated = metric('p90', 2000, 4000, [0.9, 1.1], 'regression', { pValue: 0.0079 })
+    const gatedRps = metric('rps', 1000, 900, [-0.12, -0.08], 'regression', { pValue: 0.0079, gated: true, tolerance: 0.05 })
+    const first = { ...entry, metrics: entry.metrics.map((m) => (m.metric === 'p90' ? ungated : m)) }
+    const failing = { ...second, metrics: second.metrics.map((m) => (m.metric === 'rps' ? gatedRps : m)) }
+    const headline = renderMarkdown({ ...comparison, outcome: 'fail', entries: [first, failing, ...rest] }).split('\n')[0]
+    expect(headline).toMatch(/^❌ \*\*Cannonade: 1 regression\*\* in <code>demo<\/code> — [^:]+: throughput \(req\/s\) -10\.0 %/)
+    expect(headline).not.toContain('p90')
+
+    const better = metric('p90', 4000, 2000, [-0.55, -0.45], 'improvement', { pValue: 0.0079 })
+    const improved = { ...entry, metrics: entry.metrics.map((m) => (m.metric === 'p90' ? better : m)) }
+    const quiet = renderMarkdown({ ...comparison, entries: [improved, ...comparison.entries.slice(1)], counts: { ...comparison.counts, unchanged: 30, improvements: 1 } })
+    expect(quiet.split('\n')[0]).toBe('✅ **Cannonade: no regressions** in <code>demo</code> — 30 metrics unchanged, 1 changed (not gated)')
   })
 
   it('charts the gated regression the headline names, not ungated noise in the entries before it', () => {

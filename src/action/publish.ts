@@ -17,6 +17,9 @@ import type { Results } from '../results/format.js'
 import { writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
+import { extendHistory } from '../history/build.js'
+import { HISTORY_FILE } from '../history/format.js'
+import { writeHistory } from '../history/io.js'
 import { HANDOFF_FILE, writeHandoff } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 import { StepOutputs } from './outputs.js'
@@ -26,7 +29,7 @@ import { compareWith, type ResolvedBaseline } from './resolve-baseline.js'
 export const BASE_RESULTS_FILE = 'base-results.json'
 
 /** What the artifact holds, when present: everything measured, the report, the app's log, the hand-off. */
-export const ARTIFACT_FILES = ['results.json', 'report.md', 'app.log', HANDOFF_FILE, BASE_RESULTS_FILE] as const
+export const ARTIFACT_FILES = ['results.json', 'report.md', 'app.log', HANDOFF_FILE, BASE_RESULTS_FILE, HISTORY_FILE] as const
 
 /** Where a run writes, and under which names it publishes. */
 export interface Destination {
@@ -153,6 +156,11 @@ export async function publish(
     outputs.set(OUTPUT.reportPath, reportPath)
   })
   const pr = ctx.pullRequest
+  // A push run carries the base branch's history forward: the previous run's, plus this one.
+  if (pr === undefined && !('paired' in baseline && baseline.paired === true)) {
+    const previous = 'history' in baseline ? baseline.history : undefined
+    await step('write history.json', () => writeHistory(path.join(outDir, HISTORY_FILE), extendHistory(previous, results, ctx.runId > 0 ? ctx.runId : undefined)))
+  }
   if (pr !== undefined) {
     await step('write the comment hand-off', () => writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: pr.number, headSha: pr.headSha }))
   }

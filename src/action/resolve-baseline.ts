@@ -11,7 +11,9 @@ import { compare } from '../compare/compare.js'
 import type { Comparison } from '../compare/types.js'
 import type { Results } from '../results/format.js'
 import { readResults } from '../results/io.js'
-import { downloadResults } from './artifact-files.js'
+import { historyFromResults, runToRunOf } from '../history/build.js'
+import type { History } from '../history/format.js'
+import { downloadBaseline } from './artifact-files.js'
 import type { Inputs } from './inputs.js'
 
 /**
@@ -25,6 +27,8 @@ export type ResolvedBaseline = { readonly suggestAppBuild?: boolean } & (
       readonly runId?: number
       /** Measured side by side with the head, rounds in pairs (same-job). */
       readonly paired?: boolean
+      /** The base branch's recent runs, ending with the baseline's (artifact baselines). */
+      readonly history?: History
     }
   | { readonly missing: string }
 )
@@ -61,7 +65,7 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
   const run = lookup.found
   const where = `artifact of run ${run.runId} (${run.branch} @ ${run.sha.slice(0, 7)})`
   try {
-    const results = await downloadResults({
+    const { results, history } = await downloadBaseline({
       artifactId: run.artifactId,
       name: artifactName,
       sizeBytes: run.artifactSizeBytes,
@@ -69,7 +73,16 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
     })
     if (results.suite !== suite) return { missing: `the ${where} is for suite "${results.suite}", not "${suite}"` }
     core.info(`baseline: ${where}, measured ${results.createdAt}`)
-    return { results, description: where, runId: run.runId }
+    let usable: History
+    if ('unusable' in history || history.suite !== suite) {
+      const why = 'unusable' in history ? history.unusable : `it is for suite "${history.suite}"`
+      core.notice(`Cannonade: the history in the ${where} could not be used (${why}); it starts again from that run's results.`)
+      usable = historyFromResults(results, run.runId)
+    } else {
+      usable = history
+      core.info(`history: ${history.runs.length} runs of ${branch}`)
+    }
+    return { results, description: where, runId: run.runId, history: usable }
   } catch (error) {
     core.warning(`Cannonade could not use the ${where} as the baseline: ${describeHttpError(error)}. Checking absolute thresholds only.`)
     return { missing: `the ${where} could not be used: ${describeHttpError(error)}` }
@@ -81,5 +94,10 @@ export function compareWith(baseline: ResolvedBaseline, results: Results): Compa
   const hint = baseline.suggestAppBuild === true ? { suggestAppBuild: true } : {}
   return 'missing' in baseline
     ? compare(undefined, results, { baselineMissing: baseline.missing, ...hint })
-    : compare(baseline.results, results, { baselineDescription: baseline.description, paired: baseline.paired === true, ...hint })
+    : compare(baseline.results, results, {
+        baselineDescription: baseline.description,
+        paired: baseline.paired === true,
+        ...hint,
+        ...(baseline.history === undefined ? {} : { runToRun: runToRunOf(baseline.history) }),
+      })
 }

@@ -8,6 +8,7 @@ import type { EntryResult, Results, RoundResult } from '../results/format.js'
 import {
   bootstrapDifference,
   bootstrapRatio,
+  cannotRegress,
   classify,
   coefficientOfVariation,
   madOutliers,
@@ -20,6 +21,7 @@ import {
 import { entryLatency, entryTrend } from './summary.js'
 import { errorBudget, gatedCount, type ErrorBudget } from './family.js'
 import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
+import { DEFAULT_LOG_SPREAD, MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from './run-to-run.js'
 import { checkEntry, validityViolation, type Violation } from './thresholds.js'
 import {
   COMPARED_METRICS,
@@ -65,6 +67,18 @@ export interface CompareOptions {
   readonly paired?: boolean
   /** A pull request compared with a stored baseline that could have had the base measured in the same job but for `app.build`. */
   readonly suggestAppBuild?: boolean
+  /**
+   * The base branch's recent runs (a stored baseline only): each entry's and metric's medians,
+   * oldest first, whose spread widens the interval (run-to-run.ts). Ignored with `paired`.
+   */
+  readonly runToRun?: RunToRunHistory
+}
+
+/** The medians of the base branch's recent runs, per entry key and metric, oldest first. */
+export interface RunToRunHistory {
+  /** Runs in the history. */
+  readonly runs: number
+  readonly series: ReadonlyMap<string, Partial<Readonly<Record<ComparedMetric, readonly number[]>>>>
 }
 
 function directionOf(metric: MetricName): Direction {
@@ -88,7 +102,10 @@ function roundValue(round: RoundResult, metric: ComparedMetric): number | undefi
   if (metric === 'rps') return round.rps
   if (metric === 'errorRate') return round.errorRate
   if (metric === 'cpu') return round.server?.cpuUsPerRequest
-  return round.server?.rssMaxBytes
+  // The round's mean, not its peak: a peak is the extreme of a handful of samples of the garbage
+  // collector's sawtooth, so it depends on when the samples fell (issue 9 saw +10–16 % between
+  // unchanged runs). On the demo app, five runs: peak and mean both varied < 1 % (README).
+  return round.server?.rssMeanBytes
 }
 
 /** How one metric is judged: the samples, the tolerance and what a false regression may cost. */
@@ -103,6 +120,8 @@ interface MetricJudgement {
   readonly alarmAlpha: number
   /** base[i] and head[i] were measured side by side. */
   readonly paired: boolean
+  /** The run-to-run spread to add to the interval (stored baselines, relative metrics). */
+  readonly spread?: RunToRunSpread
 }
 
 /**
@@ -125,17 +144,56 @@ function judge(j: MetricJudgement, direction: Direction, limit: number, relative
       detectable: resolvableChange(interval, relative),
     }
   }
+  const spread = relative ? j.spread : undefined
+  const fixed = fixedVerdict(j.base, j.head, { seed: j.seed, direction, tolerance: limit, alarmAlpha, relative, ...(spread === undefined ? {} : { spread }) })
+  return { ...fixed, verdict: enough ? fixed.verdict : 'inconclusive', detectable: detectableWith(minimumDetectableChange(j.base, j.head), spread) }
+}
+
+/** How a fixed-sample comparison is judged (a stored baseline, or rounds not measured in pairs). */
+export interface FixedRule {
+  readonly seed: string
+  readonly direction: Direction
+  readonly tolerance: number
+  /** What a false regression may cost: the metric's share of the suite's bound (family.ts). */
+  readonly alarmAlpha: number
+  /** Ratio of medians (true) or difference (false, the error rate). */
+  readonly relative: boolean
+  /** The base branch's run-to-run spread, added to the interval of a relative metric. */
+  readonly spread?: RunToRunSpread
+  /** Bootstrap resamples (default 4000); simulations use fewer. */
+  readonly resamples?: number
+}
+
+/**
+ * The verdict of a fixed-sample comparison and the interval shown (ratios; an absolute difference d
+ * as 1 + d). A percentile bootstrap 95 % interval decides unchanged and improvement; a regression
+ * must also hold with the two-sided interval at 1 − 2·alarmAlpha (one-sided alarmAlpha on the bad
+ * side). With a spread, both intervals are widened by the drift between runs (run-to-run.ts).
+ */
+export function fixedVerdict(base: readonly number[], head: readonly number[], rule: FixedRule): { verdict: Verdict; estimate: number; low: number; high: number } {
+  const { relative, spread, direction, tolerance } = rule
   const estimateOf = (confidence: number): { estimate: number; low: number; high: number } => {
-    const e = relative ? bootstrapRatio(j.base, j.head, { seed: j.seed, confidence }) : bootstrapDifference(j.base, j.head, { seed: j.seed, confidence })
+    const options = { seed: rule.seed, confidence, ...(rule.resamples === undefined ? {} : { resamples: rule.resamples }) }
+    const e = relative ? bootstrapRatio(base, head, options) : bootstrapDifference(base, head, options)
+    if (relative) return spread === undefined ? e : widenByRunToRun(e, spread, confidence)
     // classify reads ratios; an absolute difference d is the ratio 1 + d for this purpose.
-    return relative ? e : { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 }
+    return { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 }
   }
   const shown = estimateOf(1 - MISS_ALPHA)
-  let verdict: Verdict = enough ? classify(shown, direction, limit) : 'inconclusive'
-  if (verdict === 'regression' && alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * alarmAlpha), direction, limit) !== 'regression') {
+  let verdict = classify(shown, direction, tolerance)
+  if (verdict === 'regression' && rule.alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * rule.alarmAlpha), direction, tolerance) !== 'regression') {
     verdict = 'inconclusive'
   }
-  return { verdict, ...shown, detectable: minimumDetectableChange(j.base, j.head) }
+  return { verdict, ...shown }
+}
+
+/** z(0.975) + z(0.80): a two-sided 5 % test with 80 % power, as minimumDetectableChange uses. */
+const DETECT_Z = 1.959963984540054 + 0.8416212335729143
+
+/** The smallest detectable change once drift between runs is added (in quadrature, on the log scale). */
+function detectableWith(withinRun: number, spread: RunToRunSpread | undefined): number {
+  if (spread === undefined || !Number.isFinite(withinRun)) return withinRun
+  return Math.exp(Math.hypot(Math.log1p(withinRun), DETECT_Z * Math.SQRT2 * spread.sigma)) - 1
 }
 
 function compareMetric(j: MetricJudgement): MetricComparison {
@@ -165,6 +223,7 @@ function compareMetric(j: MetricJudgement): MetricComparison {
     baseRounds: base.length,
     headRounds: head.length,
     outliers: { base: madOutliers(base), head: madOutliers(head) },
+    ...(j.spread === undefined || !relative ? {} : { runToRun: { sigma: j.spread.sigma, runs: j.spread.runs, assumed: j.spread.assumed } }),
   }
 }
 
@@ -204,6 +263,7 @@ interface EntryContext {
   readonly downgradeAll: boolean
   readonly budget: ErrorBudget
   readonly paired: boolean
+  readonly runToRun: RunToRunHistory | undefined
 }
 
 function compareEntry(head: EntryResult, base: EntryResult | undefined, ctx: EntryContext): { comparison: EntryComparison; findings: Finding[] } {
@@ -240,6 +300,8 @@ function compareEntry(head: EntryResult, base: EntryResult | undefined, ctx: Ent
     const h = values?.head
     if (b === undefined || h === undefined || b.length === 0 || h.length === 0) continue
     const tolerance = head.regression.find((t) => t.metric === metric)
+    const history = ctx.runToRun
+    const spread = history === undefined ? undefined : runToRunSpread(history.series.get(head.key)?.[metric] ?? [])
     const m = compareMetric({
       metric,
       base: b,
@@ -249,6 +311,7 @@ function compareEntry(head: EntryResult, base: EntryResult | undefined, ctx: Ent
       downgraded,
       alarmAlpha: ctx.budget.perTest,
       paired: ctx.paired,
+      ...(spread === undefined ? {} : { spread }),
     })
     metrics.push(m)
     if (m.gated && m.verdict === 'regression') {
@@ -301,7 +364,8 @@ export function compare(base: Results | undefined, head: Results, options: Compa
   const findings: Finding[] = []
   const budget = errorBudget(gatedCount(head.entries))
   const paired = options.paired === true && base !== undefined
-  const context: EntryContext = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired }
+  const runToRun = paired || base === undefined ? undefined : options.runToRun
+  const context: EntryContext = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired, runToRun }
   for (const entry of head.entries) {
     const result = compareEntry(entry, baseEntries.get(entry.key), context)
     entries.push(result.comparison)
@@ -324,7 +388,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
       environment: head.environment,
       ...(head.status === 'incomplete' ? { incomplete: head.error ?? 'the run stopped early' } : {}),
     },
-    ...(baseline === undefined ? {} : { baseline }),
+    ...(baseline === undefined ? {} : { baseline: runToRun === undefined ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } } }),
     ...(base === undefined ? { baselineMissing: options.baselineMissing ?? 'no baseline was given' } : {}),
     entries,
     findings,
@@ -363,14 +427,17 @@ export function entryDecided(
     if (!isCompared(tolerance.metric)) continue
     const values = pairedValues(base, head, tolerance.metric)
     if (values === undefined) continue
-    const { verdict } = judge(
+    const direction = directionOf(tolerance.metric)
+    const judged = judge(
       { metric: tolerance.metric, ...values, seed: '', tolerance, downgraded: false, alarmAlpha, paired: true },
-      directionOf(tolerance.metric),
+      direction,
       tolerance.tolerance,
       tolerance.metric !== 'errorRate',
     )
-    if (verdict === 'regression') return true
-    if (verdict === 'inconclusive') open = true
+    if (judged.verdict === 'regression') return true
+    // The gate's question is answered once no regression beyond the tolerance is plausible, even
+    // when the metric may have improved by more than it (not "unchanged", but nothing to fail).
+    if (judged.verdict === 'inconclusive' && !cannotRegress(judged, direction, tolerance.tolerance)) open = true
   }
   return !open
 }

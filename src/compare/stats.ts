@@ -508,12 +508,12 @@ function badness(ratio: number, direction: Direction): number {
  * 1. regression:   badLow > 0 and badEst > T. The interval excludes "no change" on the bad side
  *    and the best guess is beyond what the user tolerates.
  * 2. improvement:  badHigh < 0 and badEst < −T. Confirmed better, by more than the tolerance.
- * 3. unchanged:    badHigh ≤ T. Even the worst plausible end is within tolerance (DESIGN.md: "ok
- *    when the worst end of the CI is within T"). This includes confirmed improvements smaller than
- *    T, and intervals that reach far into "better" but not beyond T into "worse".
- * 4. inconclusive: everything else, i.e. the interval reaches beyond T on the bad side without a
- *    confirmed regression (the estimate is within T, or the interval includes no change). The
- *    answer is more rounds, never a failure.
+ * 3. unchanged:    −T ≤ badLow and badHigh ≤ T. The whole interval is within the tolerance, both
+ *    ways: "unchanged" is a claim that the metric did not move by more than T, so an interval that
+ *    reaches beyond T into "better" does not make it (it may have improved; see
+ *    {@link cannotRegress} for the gate's weaker question).
+ * 4. inconclusive: everything else, i.e. the interval reaches beyond T on either side without a
+ *    confirmed regression or improvement. The answer is more rounds, never a failure.
  *
  * Comparisons with T are inclusive of T itself ("exactly at tolerance" is within it) with a 1e-9
  * slack for binary rounding; comparisons with 0 are exact.
@@ -540,6 +540,16 @@ export function classify(
 
   if (badLow > 0 && badEstimate > tolerance + TOLERANCE_SLACK) return 'regression'
   if (badHigh < 0 && badEstimate < -tolerance - TOLERANCE_SLACK) return 'improvement'
-  if (badHigh <= tolerance + TOLERANCE_SLACK) return 'unchanged'
+  if (badHigh <= tolerance + TOLERANCE_SLACK && badLow >= -tolerance - TOLERANCE_SLACK) return 'unchanged'
   return 'inconclusive'
+}
+
+/**
+ * Whether even the worst end of the interval is within the tolerance on the bad side: no regression
+ * beyond T is plausible, whatever the good side says. Enough for a gate to stop measuring, not
+ * enough to call the metric unchanged ({@link classify}).
+ */
+export function cannotRegress(ci: { estimate: number; low: number; high: number }, direction: Direction, tolerance: number): boolean {
+  if (![ci.low, ci.high, tolerance].every(Number.isFinite)) return false
+  return Math.max(badness(ci.low, direction), badness(ci.high, direction)) <= tolerance + TOLERANCE_SLACK
 }

@@ -44,6 +44,12 @@ export interface MetricComparison {
   readonly headRounds: number
   /** Indices (0-based, within valid rounds) of rounds the MAD rule calls outliers. */
   readonly outliers: { readonly base: readonly number[]; readonly head: readonly number[] }
+  /**
+   * The base branch's run-to-run spread included in the interval (stored baselines with a history):
+   * σ of the log median between runs, the runs it came from, and whether it was assumed for want
+   * of history (compare/run-to-run.ts).
+   */
+  readonly runToRun?: { readonly sigma: number; readonly runs: number; readonly assumed: boolean }
 }
 
 /** How an entry relates to the baseline. */
@@ -96,6 +102,11 @@ export interface BaselineInfo {
   readonly configChanged: boolean
   /** Regressions are reported as warnings only (a different machine). */
   readonly downgraded: boolean
+  /**
+   * Present when the base branch's history was used: how many runs it held, and how many are needed
+   * before the spread is estimated rather than assumed.
+   */
+  readonly runToRun?: { readonly runs: number; readonly minimum: number; readonly assumedSigma: number }
 }
 
 /** Overall outcome: `fail` fails the check, `warn` annotates, `pass` is quiet. */

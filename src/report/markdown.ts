@@ -54,6 +54,7 @@ const OUTCOME_EMOJI: Record<Comparison['outcome'], string> = { pass: '✅', warn
 const VERDICT_EMOJI: Record<Exclude<RowKind, 'violation'>, string> = {
   regression: '🔴',
   improvement: '🟢',
+  changed: '🔵',
   unchanged: '⚪',
   inconclusive: '🟡',
   new: '🆕',

@@ -8,8 +8,12 @@ import type { Violation } from '../compare/thresholds.js'
 import type { Environment } from '../results/format.js'
 import { formatLatencyUs, formatMetric, metricLabel } from './format.js'
 
-/** What one row of the report says. `violation` is an absolute threshold the head run broke. */
-export type RowKind = 'regression' | 'improvement' | 'unchanged' | 'inconclusive' | 'violation' | 'new' | 'removed' | 'unmeasurable'
+/**
+ * What one row of the report says. `violation` is an absolute threshold the head run broke;
+ * `changed` a clear change, either way, of a metric no tolerance gates: worth seeing, never a verdict
+ * on the pull request, so it does not borrow the words of one.
+ */
+export type RowKind = 'regression' | 'improvement' | 'changed' | 'unchanged' | 'inconclusive' | 'violation' | 'new' | 'removed' | 'unmeasurable'
 
 /** One row of the report table, every cell already in words and units. */
 export interface ReportRow {
@@ -123,12 +127,22 @@ export function formatComparedValue(metric: MetricComparison['metric'], value: n
   return formatMetric(metric, value)
 }
 
-/** The label of a compared metric; CPU gets its per-request unit, which metricLabel cannot know. */
+/**
+ * The label of a compared metric; CPU gets its per-request unit, and memory its statistic (the
+ * rounds' mean RSS, where an absolute threshold judges the peak), which metricLabel cannot know.
+ */
 export function comparedMetricLabel(metric: MetricComparison['metric']): string {
-  return metric === 'cpu' ? 'server CPU per request' : metricLabel(metric)
+  if (metric === 'cpu') return 'server CPU per request'
+  return metric === 'rss' ? 'server mean RSS' : metricLabel(metric)
+}
+
+/** A clear change of a metric no tolerance gates. */
+function isUngatedChange(m: MetricComparison): boolean {
+  return !m.gated && (m.verdict === 'regression' || m.verdict === 'improvement')
 }
 
 function formatTolerance(m: MetricComparison): string {
+  if (isUngatedChange(m)) return `${m.verdict === 'regression' ? 'worse' : 'better'}, not gated`
   if (!m.gated) return 'not gated'
   const amount = m.relative ? `${Number((m.tolerance * 100).toFixed(1))} %` : `${(m.tolerance * 100).toFixed(2)} pp`
   return `tolerance ${amount}`
@@ -142,6 +156,7 @@ function formatPValue(p: number): string | undefined {
 
 function metricDetail(m: MetricComparison, rounds: number, definitionChanged: boolean): string {
   const parts = [formatTolerance(m)]
+  if (m.runToRun !== undefined) parts.push(`run-to-run ±${percent(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? ' assumed' : ''}`)
   if (definitionChanged) parts.push('scenario edited since the baseline: warns only')
   const p = formatPValue(m.pValue)
   if (p !== undefined) parts.push(p)
@@ -154,8 +169,8 @@ function metricDetail(m: MetricComparison, rounds: number, definitionChanged: bo
 
 function metricRow(entry: EntryComparison, order: number, m: MetricComparison, rounds: number): ReportRow {
   return {
-    kind: m.verdict,
-    ...(m.verdict === 'regression' ? { severity: m.severity } : {}),
+    kind: isUngatedChange(m) ? 'changed' : m.verdict,
+    ...(m.verdict === 'regression' && m.gated ? { severity: m.severity } : {}),
     gated: m.gated,
     order,
     scenario: clip(entry.scenario, MAX_NAME),
@@ -217,6 +232,7 @@ const RANK: Record<RowKind, number> = {
   violation: 0,
   unmeasurable: 1,
   improvement: 3,
+  changed: 3.5,
   inconclusive: 4,
   new: 5,
   removed: 6,
@@ -266,13 +282,13 @@ interface Found {
   readonly metric: MetricComparison
 }
 
-/** The metric with this verdict that changed most, gated failing ones first: the one a reader should see. */
+/** The gated metric with this verdict that changed most, failing ones first: the one a reader should see. */
 function strongest(comparison: Comparison, verdict: MetricComparison['verdict']): Found | undefined {
-  const weight = (m: MetricComparison): number => (m.severity === 'fail' && m.gated ? 1 : 0)
+  const weight = (m: MetricComparison): number => (m.severity === 'fail' ? 1 : 0)
   let found: Found | undefined
   for (const entry of comparison.entries) {
     for (const metric of entry.metrics) {
-      if (metric.verdict !== verdict) continue
+      if (metric.verdict !== verdict || !metric.gated) continue
       const heavier = found === undefined ? 1 : weight(metric) - weight(found.metric)
       if (heavier > 0 || (heavier === 0 && found !== undefined && Math.abs(metric.change) > Math.abs(found.metric.change))) {
         found = { entry, metric }
@@ -298,10 +314,11 @@ export function headline(comparison: Comparison): Headline {
   const problems: string[] = []
   // Counted from the metrics rather than counts.regressions, which also holds regressions of metrics
   // no tolerance gates: those are reported, but must not read like the reason for a failed check.
-  const regressions = comparison.entries.flatMap((e) => e.metrics).filter((m) => m.verdict === 'regression')
-  const gated = regressions.filter((m) => m.gated).length
-  if (gated > 0) problems.push(plural(gated, 'regression'))
-  if (regressions.length > gated) problems.push(plural(regressions.length - gated, 'ungated regression'))
+  // Only gated metrics lead: an ungated clear change is counted in the tally as `changed`, never
+  // named in the title or the sentence, where it would read like the reason for the outcome.
+  const metrics = comparison.entries.flatMap((e) => e.metrics)
+  const regressions = metrics.filter((m) => m.verdict === 'regression' && m.gated)
+  if (regressions.length > 0) problems.push(plural(regressions.length, 'regression'))
   // By severity, because `1 threshold violation` next to a ❌ reads as the cause even when it only warns.
   const violations = comparison.entries.filter((e) => e.status !== 'unmeasurable').flatMap((e) => e.violations)
   const failing = violations.filter((v) => v.severity === 'fail').length
@@ -332,9 +349,12 @@ export function headline(comparison: Comparison): Headline {
   } else if (noBaseline) {
     clauses.push('none was violated')
   } else {
+    const improved = metrics.filter((m) => m.verdict === 'improvement' && m.gated).length
+    const changed = metrics.filter(isUngatedChange).length
     const tally = [`${plural(counts.unchanged, 'metric')} unchanged`]
-    if (counts.improvements > 0) tally.push(`${counts.improvements} improved`)
+    if (improved > 0) tally.push(`${improved} improved`)
     if (counts.inconclusive > 0) tally.push(`${counts.inconclusive} inconclusive`)
+    if (changed > 0) tally.push(`${changed} changed (not gated)`)
     const best = strongest(comparison, 'improvement')
     clauses.push(`${tally.join(', ')}${best === undefined ? '' : `; best: ${metricSentence(best)}`}`)
   }
@@ -384,6 +404,17 @@ export function notices(comparison: Comparison): Notice[] {
   }
   const base = comparison.baseline
   if (base === undefined) return result
+  const history = base.runToRun
+  if (history !== undefined && history.runs < history.minimum) {
+    // Two standard deviations: the drift this project measured between runs minutes apart.
+    result.push({
+      level: 'note',
+      text:
+        `The base branch has ${plural(history.runs, 'run')} of history, fewer than the ${history.minimum} that measure its run-to-run spread: ` +
+        `a drift of up to ±${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. ` +
+        'For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).',
+    })
+  }
   const machine = base.environmentDifferences.length > 0
   if (!machine && !base.configChanged && !base.downgraded) return result
 
@@ -441,6 +472,10 @@ export function footerFacts(comparison: Comparison): string[] {
         : 'changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test',
     )
   }
+  const history = base?.runToRun
+  if (history !== undefined && history.runs >= history.minimum) {
+    facts.push(`intervals include the run-to-run spread of the base branch's last ${plural(history.runs, 'run')}`)
+  }
   if (control !== undefined && control.tests > 0) {
     facts.push(
       `false-alarm budget: at most ${smallPercent(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, 'gated metric')} ` +
@@ -454,8 +489,9 @@ export function footerFacts(comparison: Comparison): string[] {
 export function verdictWord(row: ReportRow): string {
   switch (row.kind) {
     case 'regression':
-      if (!row.gated) return 'regression (not gated)'
       return row.severity === 'warn' ? 'regression (warning)' : 'regression'
+    case 'changed':
+      return 'changed (not gated)'
     case 'violation':
       return row.severity === 'warn' ? 'threshold warning' : 'threshold violated'
     default:

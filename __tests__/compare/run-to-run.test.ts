@@ -1,0 +1,130 @@
+// The run-to-run spread and what it does to a comparison against a stored baseline, checked by
+// seeded simulation: drift between runs of σ = 0.15 on the log scale (±30 % at two standard
+// deviations, this project's own machine), 5 rounds a run at 5 % round CV.
+import { describe, expect, it } from 'vitest'
+import { fixedVerdict } from '../../src/compare/compare.js'
+import { studentTQuantile } from '../../src/compare/distributions.js'
+import { errorBudget } from '../../src/compare/family.js'
+import { DEFAULT_LOG_SPREAD, MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from '../../src/compare/run-to-run.js'
+import { seededRandom, stddev } from '../../src/compare/stats.js'
+
+const DRIFT = 0.15
+const ROUND_CV = 0.05
+
+/** Standard normal draws from a seeded uniform generator (Box–Muller). */
+function normals(seed: string): () => number {
+  const random = seededRandom(seed)
+  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
+}
+
+/** One run's rounds of a metric whose level drifted by exp(drift·z) this run. */
+function runRounds(normal: () => number, level: number, rounds = 5): number[] {
+  const runLevel = level * Math.exp(DRIFT * normal())
+  return Array.from({ length: rounds }, () => runLevel * (1 + ROUND_CV * normal()))
+}
+
+function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2
+}
+
+describe('Student t quantiles', () => {
+  it('match tabulated values', () => {
+    expect(studentTQuantile(0.025, 1)).toBeCloseTo(12.706, 2)
+    expect(studentTQuantile(0.025, 5)).toBeCloseTo(2.571, 3)
+    expect(studentTQuantile(0.001, 10)).toBeCloseTo(4.144, 3)
+    expect(studentTQuantile(0.025, Infinity)).toBeCloseTo(1.96, 3)
+    expect(studentTQuantile(0.001, Infinity)).toBeCloseTo(3.09, 2)
+  })
+})
+
+describe('runToRunSpread', () => {
+  it('assumes the default spread below the minimum history, and says so', () => {
+    const few = runToRunSpread([100, 120, 90, 110].slice(0, MIN_HISTORY_RUNS - 1))
+    expect(few).toEqual({ sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: MIN_HISTORY_RUNS - 1, assumed: true })
+    expect(runToRunSpread([100, 120, 90, 110, 105]).assumed).toBe(false)
+  })
+
+  it('estimates σ without bias from histories of drifting runs (seeded)', () => {
+    const normal = normals('spread-bias')
+    const trials = 400
+    let sumSquares = 0
+    for (let t = 0; t < trials; t++) {
+      const medians = Array.from({ length: 30 }, () => medianOf(runRounds(normal, 1000)))
+      sumSquares += runToRunSpread(medians).sigma ** 2
+    }
+    // Within-run noise of a median (5 rounds at 5 %) adds about 0.03² to the drift's 0.15².
+    const expected = DRIFT ** 2 + 0.03 ** 2
+    expect(Math.sqrt(sumSquares / trials)).toBeGreaterThan(Math.sqrt(expected) * 0.93)
+    expect(Math.sqrt(sumSquares / trials)).toBeLessThan(Math.sqrt(expected) * 1.07)
+  })
+
+  it('is not inflated by a step in the history (a merged change), where the standard deviation is', () => {
+    const normal = normals('spread-step')
+    const medians = Array.from({ length: 40 }, (_, i) => medianOf(runRounds(normal, i < 20 ? 1000 : 2000)))
+    const logs = medians.map(Math.log)
+    expect(stddev(logs)).toBeGreaterThan(0.3)
+    expect(runToRunSpread(medians).sigma).toBeLessThan(0.22)
+  })
+
+  it('widens a ratio interval by the drift in quadrature, on the log scale', () => {
+    const spread: RunToRunSpread = { sigma: 0.1, df: Infinity, runs: 20, assumed: false }
+    const widened = widenByRunToRun({ estimate: 1, low: 1, high: 1 }, spread, 0.95)
+    expect(Math.log(widened.high)).toBeCloseTo(1.96 * Math.SQRT2 * 0.1, 3)
+    expect(Math.log(widened.low)).toBeCloseTo(-1.96 * Math.SQRT2 * 0.1, 3)
+  })
+})
+
+/**
+ * A 10-entry suite with rps (5 %) and p50 (10 %) gated against the last run of a base branch whose
+ * history has `runs` runs; head and base drift independently. Returns how many suites failed.
+ */
+function suiteFailures(options: { seed: string; suites: number; runs: number; slowdown: number; withSpread: boolean }): number {
+  const normal = normals(options.seed)
+  const entries = 10
+  const alarmAlpha = errorBudget(entries * 2).perTest
+  let failed = 0
+  for (let s = 0; s < options.suites; s++) {
+    let fails = false
+    for (let e = 0; e < entries && !fails; e++) {
+      for (const [metric, tolerance, direction] of [
+        ['rps', 0.05, 'higher-is-better'],
+        ['p50', 0.1, 'lower-is-better'],
+      ] as const) {
+        const history = Array.from({ length: options.runs }, () => runRounds(normal, 1000))
+        const base = history[history.length - 1] ?? []
+        const slower = metric === 'rps' ? 1 / options.slowdown : options.slowdown
+        const head = runRounds(normal, 1000 * slower)
+        const spread = options.withSpread ? runToRunSpread(history.map(medianOf)) : undefined
+        const { verdict } = fixedVerdict(base, head, {
+          seed: `${options.seed}:${s}:${e}:${metric}`,
+          direction,
+          tolerance,
+          alarmAlpha,
+          relative: true,
+          // Drift dominates these intervals: 200 resamples keep the simulation fast and change nothing.
+          resamples: 200,
+          ...(spread === undefined ? {} : { spread }),
+        })
+        if (verdict === 'regression') fails = true
+      }
+    }
+    if (fails) failed++
+  }
+  return failed
+}
+
+describe('comparison against a stored baseline with ±30 % drift between runs (seeded simulation)', () => {
+  it('fails far more than 1 % of unchanged suites without the spread: the problem', () => {
+    expect(suiteFailures({ seed: 'naive', suites: 60, runs: 1, slowdown: 1, withSpread: false })).toBeGreaterThan(50)
+  })
+
+  it.each([MIN_HISTORY_RUNS - 1, MIN_HISTORY_RUNS, 30])('fails at most one in a hundred unchanged suites with %i runs of history', (runs) => {
+    expect(suiteFailures({ seed: `unchanged-${runs}`, suites: 300, runs, slowdown: 1, withSpread: true })).toBeLessThanOrEqual(3)
+  })
+
+  it('still catches a slowdown far beyond the drift once there is history', () => {
+    expect(suiteFailures({ seed: 'slow', suites: 40, runs: 30, slowdown: 4, withSpread: true })).toBeGreaterThanOrEqual(36)
+  })
+})

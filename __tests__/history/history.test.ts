@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { extendHistory, historyFromResults, medianInterval, runToRunOf, seriesOf } from '../../src/history/build.js'
+import { parseHistory } from '../../src/history/io.js'
+import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
+
+const entry = (rps: number): SyntheticEntry => ({ scenario: 'list users', rps: [rps, rps * 1.01, rps * 0.99, rps, rps * 1.02], p50Us: [200, 201, 199, 200, 202] })
+
+describe('history', () => {
+  it('adds one point per run, keeps the newest runs only, and replaces a re-run of the same workflow run', () => {
+    let history = historyFromResults(syntheticResults([entry(1000)], { sha: 'a1' }), 1)
+    for (let run = 2; run <= 6; run++) history = extendHistory(history, syntheticResults([entry(1000 * run)], { sha: `a${run}` }), run, 4)
+    expect(history.runs.map((r) => r.runId)).toEqual([3, 4, 5, 6])
+    history = extendHistory(history, syntheticResults([entry(7000)], { sha: 'a6' }), 6, 4)
+    expect(history.runs.map((r) => r.runId)).toEqual([3, 4, 5, 6])
+    expect(seriesOf(history, 'list users @ 10 conn', 'rps').map((p) => p.point.median)).toEqual([3000, 4000, 5000, 7000])
+    expect(runToRunOf(history).series.get('list users @ 10 conn')?.rps).toEqual([3000, 4000, 5000, 7000])
+    expect(history.runs[0]?.runner).toBe('Test CPU @ 3.0GHz / 2 cores / linux 6.1.0 x64 / v20.20.2')
+  })
+
+  it("starts again when the previous history is another suite's", () => {
+    const other = historyFromResults(syntheticResults([entry(1000)], { suite: 'other' }), 1)
+    expect(extendHistory(other, syntheticResults([entry(1000)]), 2).runs).toHaveLength(1)
+  })
+
+  it('gives the median a distribution-free interval from order statistics', () => {
+    expect(medianInterval([5, 1, 3, 2, 4])).toEqual({ median: 3, low: 1, high: 5 })
+    // Nine values: x(2) and x(8) cover the median with 96 %.
+    expect(medianInterval([1, 2, 3, 4, 5, 6, 7, 8, 9])).toEqual({ median: 5, low: 2, high: 8 })
+    expect(medianInterval([])).toBeUndefined()
+  })
+
+  it('validates what it reads back, refusing control characters, other versions and unknown metrics', () => {
+    const history = historyFromResults(syntheticResults([entry(1000)]), 1)
+    const json = JSON.parse(JSON.stringify(history)) as unknown
+    expect(parseHistory(json, 'h.json')).toEqual(history)
+    const withKey = (key: string): unknown => ({ ...history, runs: [{ ...history.runs[0], entries: [{ key, metrics: {} }] }] })
+    expect(() => parseHistory(withKey('a\u202eb'), 'h.json')).toThrow(/h\.json: not a valid Cannonade history file/)
+    expect(() => parseHistory(withKey('a\nb'), 'h.json')).toThrow(/must match pattern/)
+    expect(() => parseHistory({ ...history, schemaVersion: 2 }, 'h.json')).toThrow(/schemaVersion 2 is not supported/)
+    expect(() => parseHistory({ ...history, runs: [{ ...history.runs[0], entries: [{ key: 'k', metrics: { heap: { median: 1, low: 1, high: 1 } } }] }] }, 'h.json')).toThrow()
+  })
+})

@@ -1,0 +1,111 @@
+// Building the history: one run's points from its results, the previous history extended by this
+// run, and the series a reader needs (the comparison's run-to-run spread here; trends and change
+// points elsewhere). Pure: data in, data out.
+import type { RunToRunHistory } from '../compare/compare.js'
+import { roundValues } from '../compare/compare.js'
+import { COMPARED_METRICS, type ComparedMetric } from '../compare/types.js'
+import type { Environment, Results } from '../results/format.js'
+import { HISTORY_VERSION, MAX_HISTORY_RUNS, type History, type HistoryEntry, type HistoryPoint, type HistoryRun } from './format.js'
+
+/** `Test CPU @ 3.0GHz / 2 cores / linux 6.1.0 x64 / v20.20.2`: what makes two runners alike. */
+export function runnerFingerprint(env: Environment): string {
+  return [env.cpuModel, `${env.cores} cores`, env.os, env.node].join(' / ')
+}
+
+/** The chance that Binomial(n, ½) ≤ k. */
+function binomialHalfCdf(n: number, k: number): number {
+  let term = 0.5 ** n
+  let sum = term
+  for (let i = 1; i <= k; i++) {
+    term *= (n - i + 1) / i
+    sum += term
+  }
+  return sum
+}
+
+/**
+ * The median of a sample and its distribution-free interval: the order statistics x_(k) and
+ * x_(n+1−k) with the largest k for which P(Binomial(n, ½) < k) ≤ 2.5 %, which cover the true
+ * median with at least 95 % probability for any continuous distribution (e.g. Conover, Practical
+ * Nonparametric Statistics, 3rd ed., §3.2). Below six rounds no such k exists, and the interval is
+ * the range, covering with 1 − 2⁻⁽ⁿ⁻¹⁾ (94 % at five rounds).
+ */
+export function medianInterval(values: readonly number[]): HistoryPoint | undefined {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
+  const n = sorted.length
+  if (n === 0) return undefined
+  const mid = Math.floor(n / 2)
+  const median = n % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2
+  let k = 1
+  while (k + 1 <= mid && binomialHalfCdf(n, k) <= 0.025) k++
+  return { median, low: sorted[k - 1] ?? median, high: sorted[n - k] ?? median }
+}
+
+/** One run as the history keeps it. */
+export function historyRunOf(results: Results, runId?: number): HistoryRun {
+  const entries: HistoryEntry[] = []
+  for (const entry of results.entries) {
+    const metrics: Partial<Record<ComparedMetric, HistoryPoint>> = {}
+    for (const metric of COMPARED_METRICS) {
+      const values = roundValues(entry.rounds, metric)
+      const point = values === undefined ? undefined : medianInterval(values)
+      if (point !== undefined && point.low >= 0) metrics[metric] = point
+    }
+    if (Object.keys(metrics).length > 0) entries.push({ key: entry.key, metrics })
+  }
+  return {
+    ...(results.git?.sha === undefined ? {} : { sha: results.git.sha }),
+    date: results.createdAt,
+    ...(runId === undefined ? {} : { runId }),
+    runner: runnerFingerprint(results.environment),
+    entries,
+  }
+}
+
+/**
+ * The history after this run: the previous one (of the same suite; another suite's is dropped)
+ * with this run appended, a re-run of a workflow run replacing its earlier attempt, and only the
+ * newest {@link MAX_HISTORY_RUNS} kept.
+ */
+export function extendHistory(previous: History | undefined, results: Results, runId?: number, max: number = MAX_HISTORY_RUNS): History {
+  const kept = previous?.suite === results.suite ? previous.runs.filter((r) => runId === undefined || r.runId !== runId) : []
+  const runs = [...kept, historyRunOf(results, runId)].slice(-Math.max(1, max))
+  return { schemaVersion: HISTORY_VERSION, suite: results.suite, runs }
+}
+
+/** A history of one run, for when the previous history is missing or unreadable. */
+export function historyFromResults(results: Results, runId?: number): History {
+  return extendHistory(undefined, results, runId)
+}
+
+/** One metric of one entry over the history, oldest first, with the run each point came from. */
+export function seriesOf(history: History, key: string, metric: ComparedMetric): { run: HistoryRun; point: HistoryPoint }[] {
+  const series: { run: HistoryRun; point: HistoryPoint }[] = []
+  for (const run of history.runs) {
+    const point = run.entries.find((e) => e.key === key)?.metrics[metric]
+    if (point !== undefined) series.push({ run, point })
+  }
+  return series
+}
+
+/** The medians of every entry and metric, oldest first, as the comparison reads them. */
+export function runToRunOf(history: History): RunToRunHistory {
+  const series = new Map<string, Partial<Record<ComparedMetric, number[]>>>()
+  for (const run of history.runs) {
+    for (const entry of run.entries) {
+      let metrics = series.get(entry.key)
+      if (metrics === undefined) {
+        metrics = {}
+        series.set(entry.key, metrics)
+      }
+      for (const metric of COMPARED_METRICS) {
+        const point = entry.metrics[metric]
+        if (point === undefined) continue
+        const values = metrics[metric] ?? []
+        values.push(point.median)
+        metrics[metric] = values
+      }
+    }
+  }
+  return { runs: history.runs.length, series }
+}
