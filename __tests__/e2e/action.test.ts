@@ -240,7 +240,8 @@ describe('a repository adopting Cannonade', () => {
     expect(body).toContain('❌')
     expect(body).toMatch(/cpu work.*regression/s)
     // Workflow commands escape ':' in properties as %3A.
-    expect(run.stdout).toMatch(/::error title=Cannonade%3A regression::cpu work @ 4 conn: rps regressed -\d/)
+    // Which gated metric of the slowed route clears the run-to-run spread first depends on the machine.
+    expect(run.stdout).toMatch(/::error title=Cannonade%3A regression::cpu work @ 4 conn: (rps|p50|p99) regressed [-+]\d/)
     expect(run.stdout).toContain('::error::Cannonade: performance gate failed')
     expect(artifactOf(104)).toBeDefined()
   })
