@@ -26760,7 +26760,7 @@ var require_manager = __commonJS({
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
-    var { Worker } = require_worker_threads();
+    var { Worker: Worker2 } = require_worker_threads();
     function initWorkers(opts, tracker, cb) {
       tracker = tracker || new EE();
       const workers = [];
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker(path8.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker2(path8.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -45729,6 +45729,25 @@ var schema_default = {
           type: "number",
           minimum: 0
         },
+        loadgenLoopDelayMs: {
+          description: "How late the load generator's event loop ran during the window, ms (absent in older files).",
+          type: "object",
+          additionalProperties: false,
+          required: [
+            "p99",
+            "max"
+          ],
+          properties: {
+            p99: {
+              type: "number",
+              minimum: 0
+            },
+            max: {
+              type: "number",
+              minimum: 0
+            }
+          }
+        },
         server: {
           $ref: "#/$defs/serverRound"
         },
@@ -46821,6 +46840,7 @@ function mergeHistograms(encoded) {
 
 // src/load/assess.ts
 var LOADGEN_SATURATED_PERCENT = 90;
+var LOADGEN_LAG_LIMIT_MS = 20;
 function percent2(value) {
   return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`;
 }
@@ -46862,6 +46882,11 @@ function assessRound(measurement, context) {
       `load generator CPU at ${m.loadgenCpuPercent.toFixed(0)} %: throughput may be the load generator's limit, not the app's`
     );
   }
+  if (m.loopDelayMs.p99 > LOADGEN_LAG_LIMIT_MS) {
+    warnings.push(
+      `load generator lagged: its event loop ran ${m.loopDelayMs.p99.toFixed(0)} ms late at p99 (limit ${LOADGEN_LAG_LIMIT_MS} ms): latencies include the load generator's own delay`
+    );
+  }
   const server = context.server === void 0 ? void 0 : {
     cpuPercent: round2(context.server.cpuPercent),
     cpuUsPerRequest: m.ok === 0 ? 0 : round2(context.server.cpuMs * 1e3 / m.ok),
@@ -46887,6 +46912,7 @@ function assessRound(measurement, context) {
     statusCodes: m.statusCodes,
     histogram: m.histogram,
     loadgenCpuPercent: round2(m.loadgenCpuPercent),
+    loadgenLoopDelayMs: m.loopDelayMs,
     ...server === void 0 ? {} : { server },
     valid: problems.length === 0,
     problems,
@@ -54977,7 +55003,110 @@ import path6 from "node:path";
 // src/app/monitor.ts
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-var TICK_MS = 10;
+import { Worker } from "node:worker_threads";
+
+// src/app/sampler.ts
+function samplerMain(threads, fs, childProcess) {
+  const port = threads.parentPort;
+  const options = threads.workerData;
+  if (port === null) return;
+  const TICK_MS = 10;
+  const members = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  let lastRescan = -Infinity;
+  const statFields = (pid) => {
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      return void 0;
+    }
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  };
+  const rescan = () => {
+    lastRescan = performance.now();
+    const listed = new Set(fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name)));
+    for (const pid of seen) if (!listed.has(pid)) seen.delete(pid);
+    for (const pid of listed) {
+      if (seen.has(pid)) continue;
+      seen.add(pid);
+      const fields = statFields(pid);
+      if (fields !== void 0 && Number(fields[2]) === options.pgid) members.add(pid);
+    }
+  };
+  const readLinux = () => {
+    if (performance.now() - lastRescan >= options.rescanMs) rescan();
+    let cpuMs = 0;
+    let rssBytes = 0;
+    for (const pid of members) {
+      const fields = statFields(pid);
+      if (fields === void 0) {
+        members.delete(pid);
+        continue;
+      }
+      cpuMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      rssBytes += Number(fields[21]) * options.pageBytes;
+    }
+    return { cpuMs, rssBytes };
+  };
+  const psTimeMs = (text) => {
+    const [days, clock] = text.includes("-") ? text.split("-") : ["0", text];
+    let seconds = 0;
+    for (const part of (clock ?? "").split(":")) seconds = seconds * 60 + Number(part);
+    return (Number(days) * 86400 + seconds) * 1e3;
+  };
+  const readPs = () => {
+    const out = childProcess.execFileSync("ps", ["-A", "-o", "pgid=,rss=,time="], { encoding: "utf8" });
+    let cpuMs = 0;
+    let rssBytes = 0;
+    for (const line of out.split("\n")) {
+      const [group, rssKb, time] = line.trim().split(/\s+/);
+      if (Number(group) !== options.pgid || time === void 0) continue;
+      cpuMs += psTimeMs(time);
+      rssBytes += Number(rssKb) * 1024;
+    }
+    return { cpuMs, rssBytes };
+  };
+  const read = () => {
+    const atMs = performance.now();
+    try {
+      return { atMs, ...options.linux ? readLinux() : readPs() };
+    } catch {
+      return { atMs, cpuMs: 0, rssBytes: 0 };
+    }
+  };
+  let timer;
+  let start = read();
+  let rss = [];
+  port.on("message", (request) => {
+    if (request.type === "begin") {
+      clearInterval(timer);
+      if (options.linux) rescan();
+      start = read();
+      rss = [start.rssBytes];
+      timer = setInterval(() => rss.push(read().rssBytes), options.intervalMs);
+      return;
+    }
+    clearInterval(timer);
+    timer = void 0;
+    if (options.linux) rescan();
+    const last = read();
+    rss.push(last.rssBytes);
+    const elapsedMs = Math.max(1, last.atMs - start.atMs);
+    const cpuMs = Math.max(0, last.cpuMs - start.cpuMs);
+    const window2 = {
+      type: "window",
+      cpuPercent: cpuMs / elapsedMs * 100,
+      cpuMs,
+      rssMaxBytes: Math.max(...rss),
+      rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
+      rssEndBytes: last.rssBytes
+    };
+    port.postMessage(window2);
+  });
+}
+
+// src/app/monitor.ts
 var pageBytes;
 function pageSizeBytes() {
   if (pageBytes === void 0) {
@@ -55005,16 +55134,6 @@ function groupStats(pgid) {
   }
   return members;
 }
-function readLinux(pgid) {
-  let cpuMs = 0;
-  let rssBytes = 0;
-  const page = pageSizeBytes();
-  for (const fields of groupStats(pgid)) {
-    cpuMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-    rssBytes += Number(fields[21]) * page;
-  }
-  return { cpuMs, rssBytes };
-}
 function groupRunning(pgid) {
   if (process.platform === "linux") return groupStats(pgid).some((fields) => fields[0] !== "Z" && fields[0] !== "X");
   try {
@@ -55024,72 +55143,55 @@ function groupRunning(pgid) {
     return false;
   }
 }
-function parsePsTime(text) {
-  const [days, clock] = text.includes("-") ? text.split("-") : ["0", text];
-  const parts = (clock ?? "").split(":").map(Number);
-  let seconds = 0;
-  for (const part of parts) seconds = seconds * 60 + part;
-  return (Number(days) * 86400 + seconds) * 1e3;
-}
-function readPs(pgid) {
-  const out = execFileSync("ps", ["-A", "-o", "pgid=,rss=,time="], { encoding: "utf8" });
-  let cpuMs = 0;
-  let rssBytes = 0;
-  for (const line of out.split("\n")) {
-    const [group, rssKb, time] = line.trim().split(/\s+/);
-    if (Number(group) !== pgid || time === void 0) continue;
-    cpuMs += parsePsTime(time);
-    rssBytes += Number(rssKb) * 1024;
-  }
-  return { cpuMs, rssBytes };
-}
-function readGroupUsage(pgid) {
-  const atMs = performance.now();
-  const usage = process.platform === "linux" ? readLinux(pgid) : readPs(pgid);
-  return { atMs, ...usage };
-}
 var GroupMonitor = class {
+  worker;
+  failed = false;
+  waiting;
   constructor(pgid, intervalMs = 100) {
-    this.pgid = pgid;
-    this.intervalMs = intervalMs;
-    if (process.platform === "linux") pageSizeBytes();
-  }
-  pgid;
-  intervalMs;
-  samples = [];
-  timer;
-  windowStart;
-  /** Starts a window: clears earlier samples and samples until end(). */
-  begin() {
-    this.stopTimer();
-    this.windowStart = this.read();
-    this.samples = [this.windowStart];
-    this.timer = setInterval(() => this.samples.push(this.read()), this.intervalMs);
-    this.timer.unref();
-  }
-  /** Ends the window and returns what the group used during it. */
-  end() {
-    this.stopTimer();
-    const last = this.read();
-    const start = this.windowStart ?? last;
-    const samples = [...this.samples, last];
-    const elapsedMs = Math.max(1, last.atMs - start.atMs);
-    const cpuMs = Math.max(0, last.cpuMs - start.cpuMs);
-    const rss = samples.map((s) => s.rssBytes);
-    return {
-      cpuPercent: cpuMs / elapsedMs * 100,
-      cpuMs,
-      rssMaxBytes: Math.max(...rss),
-      rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
-      rssEndBytes: last.rssBytes
+    const options = {
+      pgid,
+      intervalMs,
+      rescanMs: 1e3,
+      pageBytes: process.platform === "linux" ? pageSizeBytes() : 4096,
+      linux: process.platform === "linux"
     };
+    const code = `(${samplerMain.toString()})(require('node:worker_threads'), require('node:fs'), require('node:child_process'))`;
+    this.worker = new Worker(code, { eval: true, workerData: options });
+    this.worker.unref();
+    this.worker.on("message", (message) => {
+      const { type: _type, ...usage } = message;
+      this.settle(usage);
+    });
+    const fail = () => {
+      this.failed = true;
+      this.settle(void 0);
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", fail);
   }
-  read() {
-    return readGroupUsage(this.pgid);
+  /** Starts a window: the sampler takes a reading and samples until end(). */
+  begin() {
+    if (!this.failed) this.worker.postMessage({ type: "begin" });
   }
-  stopTimer() {
-    if (this.timer !== void 0) clearInterval(this.timer);
-    this.timer = void 0;
+  /** Ends the window; resolves with what the group used during it (undefined if the sampler died). */
+  end() {
+    if (this.failed) return Promise.resolve(void 0);
+    this.worker.ref();
+    const answer = new Promise((resolve) => this.waiting = resolve);
+    this.worker.postMessage({ type: "end" });
+    return answer;
+  }
+  /** Stops the sampler. */
+  async close() {
+    this.failed = true;
+    this.settle(void 0);
+    await this.worker.terminate();
+  }
+  settle(usage) {
+    this.worker.unref();
+    const waiting = this.waiting;
+    this.waiting = void 0;
+    waiting?.(usage);
   }
 };
 
@@ -55320,6 +55422,12 @@ var VERSION = true ? "0.1.0" : "0.0.0-dev";
 
 // src/load/round.ts
 var import_autocannon = __toESM(require_autocannon(), 1);
+import { monitorEventLoopDelay } from "node:perf_hooks";
+var LOOP_DELAY_RESOLUTION_MS = 1;
+function loopDelay(histogram) {
+  const late = (ns) => Math.max(0, Math.round(ns / 1e3 - LOOP_DELAY_RESOLUTION_MS * 1e3) / 1e3);
+  return histogram.count === 0 ? { p99: 0, max: 0 } : { p99: late(histogram.percentile(99)), max: late(histogram.max) };
+}
 function bodyMatcher(expect) {
   const rule = expect.body;
   if (rule === void 0) return () => true;
@@ -55331,6 +55439,7 @@ function bodyMatcher(expect) {
 function runRound(spec, hooks = {}) {
   const { scenario, level } = spec;
   const histogram = createHistogram();
+  const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   const statusCodes = {};
   let measuring = false;
   let counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 };
@@ -55401,7 +55510,8 @@ function runRound(spec, hooks = {}) {
           latencyUs: summarise(histogram),
           histogram: encodeHistogram(histogram),
           recorded: histogram.totalCount,
-          loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100
+          loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100,
+          loopDelayMs: loopDelay(delay)
         });
         histogram.destroy();
       }
@@ -55412,6 +55522,8 @@ function runRound(spec, hooks = {}) {
       for (const key of Object.keys(statusCodes)) delete statusCodes[key];
       histogram.reset();
       hooks.onMeasureStart?.();
+      delay.reset();
+      delay.enable();
       cpuStart = process.cpuUsage();
       windowStart = performance.now();
       measuring = true;
@@ -55419,6 +55531,7 @@ function runRound(spec, hooks = {}) {
     function endWindow() {
       measuring = false;
       windowEnd = performance.now();
+      delay.disable();
       hooks.onMeasureEnd?.();
     }
     function finish() {
@@ -55566,6 +55679,7 @@ async function measureSides(sides, options) {
     if (!(error instanceof AppError)) throw error;
     if (error instanceof InterruptedError) for (const state of live()) state.failure = error;
   } finally {
+    await Promise.all(states.map((state) => state.monitor?.close()));
     await Promise.all(states.map((state) => state.app?.stop()));
     for (const state of states) {
       const app = state.side.plan.app;
@@ -55581,15 +55695,16 @@ async function measureSides(sides, options) {
 }
 async function measureRound(plan, entry, round, app, monitor) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
-  let server;
+  let usage;
   const measurement = await runRound(
     { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
     {
       onMeasureStart: () => monitor?.begin(),
-      onMeasureEnd: () => server = monitor?.end(),
+      onMeasureEnd: () => usage = monitor?.end(),
       shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0
     }
   );
+  const server = await usage;
   throwIfInterrupted();
   const silent = measurement.responses === 0 && measurement.errors > 0;
   if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {

@@ -1,6 +1,7 @@
 // One round of load against one entry: autocannon drives the connections; every response is timed
 // again here in microseconds and judged against the scenario's expectation. Warm-up and measurement
 // run on the same connections, so the measured window starts in steady state.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { RE2JS } from 're2js'
 import type { Expectation, LoadLevel, ScenarioPlan } from '../config/plan.js'
@@ -29,6 +30,23 @@ export interface LoadMeasurement {
   readonly recorded: number
   /** CPU of the load generator's own process, percent of one core. */
   readonly loadgenCpuPercent: number
+  /** How late the load generator's event loop ran during the window, ms: responses wait that long to be timed. */
+  readonly loopDelayMs: LoopDelay
+}
+
+/** Event-loop delay of the measuring thread over one window, ms. */
+export interface LoopDelay {
+  readonly p99: number
+  readonly max: number
+}
+
+// The delay monitor's timer fires every this many ms; each recorded value is that interval plus the delay.
+const LOOP_DELAY_RESOLUTION_MS = 1
+
+/** Reads a delay histogram as ms beyond the timer's own interval, rounded to µs. */
+function loopDelay(histogram: IntervalHistogram): LoopDelay {
+  const late = (ns: number): number => Math.max(0, Math.round(ns / 1000 - LOOP_DELAY_RESOLUTION_MS * 1000) / 1000)
+  return histogram.count === 0 ? { p99: 0, max: 0 } : { p99: late(histogram.percentile(99)), max: late(histogram.max) }
 }
 
 /** Hooks the round calls at the edges of the measured window (the server monitor uses them). */
@@ -65,6 +83,7 @@ type Outcome = 'ok' | 'status' | 'body'
 export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<LoadMeasurement> {
   const { scenario, level } = spec
   const histogram = createHistogram()
+  const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
   const statusCodes: Record<string, number> = {}
   let measuring = false
   let counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 }
@@ -142,6 +161,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
           histogram: encodeHistogram(histogram),
           recorded: histogram.totalCount,
           loadgenCpuPercent: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
+          loopDelayMs: loopDelay(delay),
         })
         histogram.destroy()
       },
@@ -156,6 +176,8 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       for (const key of Object.keys(statusCodes)) delete statusCodes[key]
       histogram.reset()
       hooks.onMeasureStart?.()
+      delay.reset()
+      delay.enable()
       cpuStart = process.cpuUsage()
       windowStart = performance.now()
       measuring = true
@@ -163,6 +185,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
     function endWindow(): void {
       measuring = false
       windowEnd = performance.now()
+      delay.disable()
       hooks.onMeasureEnd?.()
     }
     function finish(): void {

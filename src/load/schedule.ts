@@ -2,7 +2,7 @@
 // entries so slow drift of the machine (thermal, noisy neighbours) spreads evenly over all of them.
 import { createHash } from 'node:crypto'
 import path from 'node:path'
-import { GroupMonitor } from '../app/monitor.js'
+import { GroupMonitor, type WindowUsage } from '../app/monitor.js'
 import { checkAnswers, diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
 import type { Shard } from '../config/overrides.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
@@ -227,6 +227,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     if (!(error instanceof AppError)) throw error
     if (error instanceof InterruptedError) for (const state of live()) state.failure = error
   } finally {
+    await Promise.all(states.map((state) => state.monitor?.close()))
     await Promise.all(states.map((state) => state.app?.stop()))
     // A server that outlived its process group holds the port: say so before the next run trips on it.
     for (const state of states) {
@@ -244,15 +245,16 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
 
 async function measureRound(plan: Plan, entry: Entry, round: number, app: RunningApp | undefined, monitor: GroupMonitor | undefined): Promise<RoundResult> {
   const startedAt = new Date().toISOString()
-  let server: ReturnType<GroupMonitor['end']> | undefined
+  let usage: Promise<WindowUsage | undefined> | undefined
   const measurement = await runRound(
     { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
     {
       onMeasureStart: () => monitor?.begin(),
-      onMeasureEnd: () => (server = monitor?.end()),
+      onMeasureEnd: () => (usage = monitor?.end()),
       shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined,
     },
   )
+  const server = await usage
   // A round cut short by an interrupt is shorter than the others: it is dropped, not kept.
   throwIfInterrupted()
   // The main process may outlive the server (a shell or supervisor that keeps running), so a
