@@ -53834,6 +53834,11 @@ var schema_default2 = {
       description: "Time a run comparing base and head side by side (same-job) may spend measuring the suite, counted from its first round: after the configured rounds, entries whose verdict is still open get one more round a side at a time until decided, up to 50 rounds, or until this is spent. Default 5m.",
       $ref: "#/$defs/duration"
     },
+    warmupSuite: {
+      description: "Before round 1, run every entry once for its warm-up duration and discard it, so JIT warm-up does not fall on the first round. Default true; --quick skips it.",
+      type: "boolean",
+      "x-expected": "true or false"
+    },
     validity: {
       $ref: "#/$defs/validity"
     },
@@ -54697,6 +54702,7 @@ function buildPlan(raw, source, baseDir, problems) {
     configHash,
     suite: raw.suite ?? DEFAULTS.suite,
     budgetMs: raw.budget === void 0 ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
+    warmupSuite: raw.warmupSuite ?? true,
     ...app === void 0 ? {} : { app },
     baseUrl: raw.baseUrl.replace(/\/+$/, ""),
     validity,
@@ -54915,7 +54921,13 @@ function applyOverrides(plan, overrides) {
       ...overrides.durationMs === void 0 ? {} : { durationMs: overrides.durationMs }
     };
   };
-  return { ...plan, ...overrides.budgetMs === void 0 ? {} : { budgetMs: overrides.budgetMs }, scenarios: scenarios.map(adjust) };
+  return {
+    ...plan,
+    ...overrides.budgetMs === void 0 ? {} : { budgetMs: overrides.budgetMs },
+    // A smoke run only checks that every scenario works: a warm-up pass would double its time.
+    ...overrides.quick === true ? { warmupSuite: false } : {},
+    scenarios: scenarios.map(adjust)
+  };
 }
 
 // src/interrupt.ts
@@ -55645,6 +55657,12 @@ async function measureSides(sides, options) {
         options.onReady?.(performance.now() - started, state.side.label);
       });
     }
+    if (first.plan.warmupSuite) {
+      for (const entry of entries) {
+        for (const state of live()) await attempt(state, () => warmUp(state.side.plan, entry, state.app));
+      }
+      options.onWarmedUp?.();
+    }
     const startedAt = performance.now();
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds));
     for (let round = 1; round <= maxRounds; round++) {
@@ -55692,6 +55710,17 @@ async function measureSides(sides, options) {
     const results = buildResults(state.side, entries, state.rounds, options, state.failure);
     return state.failure === void 0 ? { results } : { results, failure: state.failure };
   });
+}
+async function warmUp(plan, entry, app) {
+  const { amount: _amount, ...scenario } = entry.scenario;
+  if (scenario.warmupMs === 0) return;
+  throwIfInterrupted();
+  await runRound(
+    { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
+    { shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0 }
+  );
+  throwIfInterrupted();
+  if (app?.exit() !== void 0) throw await diedError(app, `the warm-up of "${entry.key}"`);
 }
 async function measureRound(plan, entry, round, app, monitor) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();

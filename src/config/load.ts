@@ -158,6 +158,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     configHash,
     suite: raw.suite ?? DEFAULTS.suite,
     budgetMs: raw.budget === undefined ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
+    warmupSuite: raw.warmupSuite ?? true,
     ...(app === undefined ? {} : { app }),
     baseUrl: raw.baseUrl.replace(/\/+$/, ''),
     validity,

@@ -118,6 +118,11 @@ export interface Plan {
    * rounds until it is spent (or they reach the round cap).
    */
   readonly budgetMs: number
+  /**
+   * Before round 1, every entry runs once for its warm-up duration and is discarded, so the JIT
+   * warm-up of the app (and of the load generator) does not fall on the first round.
+   */
+  readonly warmupSuite: boolean
   readonly scenarios: readonly ScenarioPlan[]
   /** What the config probably did not mean, one `file:line:col: field: ...` line each; printed, never fatal. */
   readonly warnings: readonly string[]

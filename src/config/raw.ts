@@ -76,6 +76,7 @@ export interface RawDefaults {
 export interface RawConfig {
   readonly suite?: string
   readonly budget?: string
+  readonly warmupSuite?: boolean
   readonly app?: {
     readonly command: string
     readonly cwd?: string

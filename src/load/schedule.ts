@@ -59,6 +59,8 @@ export interface MeasureOptions {
   readonly onRound?: (event: RoundEvent) => void
   /** Called with anything about the app that makes its telemetry or the next run doubtful. */
   readonly onWarning?: (warning: RunWarning) => void
+  /** Called when the warm-up pass over the whole suite (plan.warmupSuite) is done. */
+  readonly onWarmedUp?: () => void
   /** Called when the app is ready, with the time it took. */
   readonly onReady?: (ms: number, side?: string) => void
   /**
@@ -191,6 +193,12 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
         options.onReady?.(performance.now() - started, state.side.label)
       })
     }
+    if (first.plan.warmupSuite) {
+      for (const entry of entries) {
+        for (const state of live()) await attempt(state, () => warmUp(state.side.plan, entry, state.app))
+      }
+      options.onWarmedUp?.()
+    }
     const startedAt = performance.now()
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds))
     for (let round = 1; round <= maxRounds; round++) {
@@ -241,6 +249,22 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     const results = buildResults(state.side, entries, state.rounds, options, state.failure)
     return state.failure === undefined ? { results } : { results, failure: state.failure }
   })
+}
+
+/**
+ * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
+ * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
+ */
+async function warmUp(plan: Plan, entry: Entry, app: RunningApp | undefined): Promise<void> {
+  const { amount: _amount, ...scenario } = entry.scenario
+  if (scenario.warmupMs === 0) return
+  throwIfInterrupted()
+  await runRound(
+    { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
+    { shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined },
+  )
+  throwIfInterrupted()
+  if (app?.exit() !== undefined) throw await diedError(app, `the warm-up of "${entry.key}"`)
 }
 
 async function measureRound(plan: Plan, entry: Entry, round: number, app: RunningApp | undefined, monitor: GroupMonitor | undefined): Promise<RoundResult> {
