@@ -46807,9 +46807,6 @@ function toMicros(latencyMs) {
 function recordLatency(histogram, latencyMs) {
   histogram.recordValue(toMicros(latencyMs));
 }
-function recordCorrectedLatency(histogram, latencyMs, intervalMs) {
-  histogram.recordValueWithExpectedInterval(toMicros(latencyMs), Math.max(1, Math.round(intervalMs * 1e3)));
-}
 function summarise(histogram) {
   if (histogram.totalCount === 0) return { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, mean: 0, max: 0 };
   return {
@@ -53895,6 +53892,14 @@ var schema_default2 = {
       maximum: 1e6,
       "x-expected": "a number above 0 and at most 1000000 (requests per second)"
     },
+    arrivals: {
+      description: "Open loop: when requests leave. even: evenly spaced at the rate; poisson: random (Poisson) arrivals at the same mean rate.",
+      enum: [
+        "even",
+        "poisson"
+      ],
+      "x-expected": "even or poisson"
+    },
     pipeliningDepth: {
       type: "integer",
       minimum: 1,
@@ -54246,6 +54251,9 @@ var schema_default2 = {
         pipelining: {
           $ref: "#/$defs/pipeliningDepth"
         },
+        arrivals: {
+          $ref: "#/$defs/arrivals"
+        },
         timeout: {
           $ref: "#/$defs/duration"
         },
@@ -54351,6 +54359,9 @@ var schema_default2 = {
         },
         pipelining: {
           $ref: "#/$defs/pipeliningDepth"
+        },
+        arrivals: {
+          $ref: "#/$defs/arrivals"
         },
         duration: {
           $ref: "#/$defs/duration"
@@ -54711,6 +54722,7 @@ function buildPlan(raw, source, baseDir, problems) {
   };
 }
 function hashReplacer(key, value) {
+  if (key === "arrivals" && value === "even") return void 0;
   return key === "thresholds" || key === "regression" || key === "rounds" || key === "tags" ? void 0 : value;
 }
 function buildApp(raw, baseDir, problems) {
@@ -54781,6 +54793,7 @@ function buildScenario(s, raw, at, problems) {
     requests,
     levels,
     pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
+    arrivals: s.arrivals ?? defaults.arrivals ?? "even",
     durationMs: duration === void 0 ? DEFAULTS.durationMs : parseDurationMs(duration),
     ...amount === void 0 ? {} : { amount },
     warmupMs: warmup === void 0 ? DEFAULTS.warmupMs : parseDurationMs(warmup),
@@ -55435,6 +55448,94 @@ var VERSION = true ? "0.1.0" : "0.0.0-dev";
 // src/load/round.ts
 var import_autocannon = __toESM(require_autocannon(), 1);
 import { monitorEventLoopDelay } from "node:perf_hooks";
+
+// src/load/pacer.ts
+var PacerSetupError = class extends Error {
+};
+var Pacer = class {
+  /**
+   * @param rate requests per second over all connections
+   * @param random a uniform [0, 1) source for Poisson gaps (Math.random unless a test seeds one)
+   */
+  constructor(rate, arrivals, random = Math.random) {
+    this.rate = rate;
+    this.arrivals = arrivals;
+    this.random = random;
+  }
+  rate;
+  arrivals;
+  random;
+  free = [];
+  backlog = [];
+  nextMs = 0;
+  timer;
+  stopped = false;
+  /** Takes over the sending of one autocannon client (call from `setupClient`). */
+  attach(client) {
+    const original = Reflect.get(client, "_doRequest");
+    const queue = Reflect.get(client, "pipelinedRequests");
+    const pending = typeof queue === "object" && queue !== null ? Reflect.get(queue, "pendingRequests") : void 0;
+    if (typeof original !== "function" || typeof queue !== "object" || queue === null || !Array.isArray(pending)) {
+      throw new PacerSetupError("autocannon client internals changed: cannot pace requests (_doRequest, pipelinedRequests)");
+    }
+    const slot = {
+      send: (intendedMs) => {
+        if (Reflect.get(client, "destroyed") === true) return;
+        const before = requestsOf(queue).length;
+        Reflect.apply(original, client, []);
+        const requests = requestsOf(queue);
+        const sent = requests.length > before ? requests[requests.length - 1] : void 0;
+        if (typeof sent === "object" && sent !== null) Reflect.set(sent, "startTime", hrtimeAt(intendedMs));
+      }
+    };
+    Reflect.set(client, "_doRequest", () => this.release(slot));
+  }
+  /** Starts the schedule now. */
+  start() {
+    this.nextMs = performance.now();
+    this.tick();
+  }
+  /** Stops sending; connections then fall idle. */
+  stop() {
+    this.stopped = true;
+    if (this.timer !== void 0) clearTimeout(this.timer);
+    this.timer = void 0;
+    this.backlog.length = 0;
+  }
+  release(slot) {
+    if (this.stopped) return;
+    const waiting = this.backlog.shift();
+    if (waiting === void 0) this.free.push(slot);
+    else slot.send(waiting);
+  }
+  gapMs() {
+    const mean2 = 1e3 / this.rate;
+    return this.arrivals === "even" ? mean2 : -Math.log(1 - this.random()) * mean2;
+  }
+  tick() {
+    this.timer = void 0;
+    if (this.stopped) return;
+    const now = performance.now();
+    while (this.nextMs <= now) {
+      const due = this.nextMs;
+      this.nextMs += this.gapMs();
+      const slot = this.free.shift();
+      if (slot === void 0) this.backlog.push(due);
+      else slot.send(due);
+    }
+    this.timer = setTimeout(() => this.tick(), Math.max(0, this.nextMs - performance.now()));
+  }
+};
+function requestsOf(queue) {
+  const pending = Reflect.get(queue, "pendingRequests");
+  return Array.isArray(pending) ? pending : [];
+}
+function hrtimeAt(ms) {
+  const ns = process.hrtime.bigint() - BigInt(Math.round((performance.now() - ms) * 1e6));
+  return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
+}
+
+// src/load/round.ts
 var LOOP_DELAY_RESOLUTION_MS = 1;
 function loopDelay(histogram) {
   const late = (ns) => Math.max(0, Math.round(ns / 1e3 - LOOP_DELAY_RESOLUTION_MS * 1e3) / 1e3);
@@ -55469,8 +55570,7 @@ function runRound(spec, hooks = {}) {
       }
     };
   });
-  const open2 = level.rate !== void 0;
-  const intervalMs = open2 ? 1e3 * level.connections / (level.rate ?? 1) : 0;
+  const pacer = level.rate === void 0 ? void 0 : new Pacer(level.rate, scenario.arrivals);
   const measureByAmount = scenario.amount !== void 0;
   return new Promise((resolve, reject) => {
     let windowStart = 0;
@@ -55487,9 +55587,9 @@ function runRound(spec, hooks = {}) {
         timeout: Math.max(1, scenario.timeoutMs / 1e3),
         setupClient: (client) => {
           Object.assign(client, { timeout: scenario.timeoutMs });
+          pacer?.attach(client);
         },
         requests,
-        ...open2 ? { overallRate: level.rate, ignoreCoordinatedOmission: true } : {},
         // The round ends by our own timer or amount; autocannon's duration is only a backstop.
         duration: (scenario.warmupMs + scenario.durationMs) / 1e3 + 3600,
         ...measureByAmount && scenario.warmupMs === 0 ? { amount: scenario.amount } : {},
@@ -55500,6 +55600,7 @@ function runRound(spec, hooks = {}) {
       },
       (error) => {
         settled = true;
+        pacer?.stop();
         for (const timer of timers) clearInterval(timer);
         if (measuring) endWindow();
         if (error !== null && error !== void 0) {
@@ -55529,6 +55630,7 @@ function runRound(spec, hooks = {}) {
       }
     );
     if (settled) return;
+    pacer?.start();
     function startWindow() {
       counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 };
       for (const key of Object.keys(statusCodes)) delete statusCodes[key];
@@ -55548,6 +55650,7 @@ function runRound(spec, hooks = {}) {
     }
     function finish() {
       if (measuring) endWindow();
+      pacer?.stop();
       instance.stop();
     }
     instance.on("response", (_client, statusCode, resBytes, responseTimeMs) => {
@@ -55557,8 +55660,7 @@ function runRound(spec, hooks = {}) {
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
       if (lastOutcome === "ok") {
         counts.ok++;
-        if (open2) recordCorrectedLatency(histogram, responseTimeMs, intervalMs);
-        else recordLatency(histogram, responseTimeMs);
+        recordLatency(histogram, responseTimeMs);
       } else if (lastOutcome === "status") counts.status++;
       else counts.body++;
       lastOutcome = "ok";
@@ -55587,8 +55689,9 @@ function runRound(spec, hooks = {}) {
 // src/load/schedule.ts
 var IDLE_APP_RESPONSES = 1e3;
 function definitionHash(entry) {
-  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs } = entry.scenario;
-  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs };
+  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario;
+  const schedule = arrivals === "even" || entry.level.rate === void 0 ? {} : { arrivals };
+  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule };
   return createHash2("sha256").update(JSON.stringify(defined)).digest("hex").slice(0, 16);
 }
 function entriesOf(plan) {

@@ -168,8 +168,10 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
 }
 
 // The hash covers what changes the numbers, not what judges them: editing a threshold or the round
-// count keeps old baselines comparable.
+// count keeps old baselines comparable. Even arrivals are the default and were the only schedule
+// before `arrivals` existed, so they leave the hash as it was.
 function hashReplacer(key: string, value: unknown): unknown {
+  if (key === 'arrivals' && value === 'even') return undefined
   return key === 'thresholds' || key === 'regression' || key === 'rounds' || key === 'tags' ? undefined : value
 }
 
@@ -244,6 +246,7 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
     requests,
     levels,
     pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
+    arrivals: s.arrivals ?? defaults.arrivals ?? 'even',
     durationMs: duration === undefined ? DEFAULTS.durationMs : parseDurationMs(duration),
     ...(amount === undefined ? {} : { amount }),
     warmupMs: warmup === undefined ? DEFAULTS.warmupMs : parseDurationMs(warmup),

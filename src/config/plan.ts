@@ -56,6 +56,9 @@ export interface RequestStep {
   readonly expect: Expectation
 }
 
+/** How open-loop requests are spread in time. */
+export type Arrivals = 'even' | 'poisson'
+
 /** One load level of a scenario: closed loop (connections only) or open loop (a rate over connections). */
 export interface LoadLevel {
   readonly connections: number
@@ -72,6 +75,8 @@ export interface ScenarioPlan {
   /** One measured entry per level: a sweep gives several. */
   readonly levels: readonly LoadLevel[]
   readonly pipelining: number
+  /** Open loop: evenly spaced requests, or Poisson arrivals of the same mean rate. */
+  readonly arrivals: Arrivals
   /** Measured time per round; ignored when `amount` is set. */
   readonly durationMs: number
   /** Requests per round instead of a duration. */

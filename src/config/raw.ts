@@ -1,6 +1,6 @@
 // The shape of cannonade.yml as written, once src/config/schema.json has accepted it. Kept beside the
 // schema so the two are changed together.
-import type { HttpMethod, MetricName, Severity } from './plan.js'
+import type { Arrivals, HttpMethod, MetricName, Severity } from './plan.js'
 
 type Scalar = string | number | boolean
 
@@ -48,6 +48,7 @@ export interface RawScenario {
   readonly connections?: number | readonly number[]
   readonly rate?: number | readonly number[]
   readonly pipelining?: number
+  readonly arrivals?: Arrivals
   readonly duration?: string
   readonly amount?: number
   readonly warmup?: string
@@ -67,6 +68,7 @@ export interface RawDefaults {
   readonly connections?: number | readonly number[]
   readonly rate?: number | readonly number[]
   readonly pipelining?: number
+  readonly arrivals?: Arrivals
   readonly timeout?: string
   readonly headers?: Readonly<Record<string, Scalar>>
   readonly thresholds?: RawThresholds

@@ -5,7 +5,8 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { RE2JS } from 're2js'
 import type { Expectation, LoadLevel, ScenarioPlan } from '../config/plan.js'
-import { createHistogram, encodeHistogram, recordCorrectedLatency, recordLatency, summarise, type LatencySummary } from './histogram.js'
+import { createHistogram, encodeHistogram, recordLatency, summarise, type LatencySummary } from './histogram.js'
+import { Pacer } from './pacer.js'
 
 /** What the load generator saw in one measured window. */
 export interface LoadMeasurement {
@@ -26,7 +27,7 @@ export interface LoadMeasurement {
   readonly latencyUs: LatencySummary
   /** The same, as an encoded HDR histogram. */
   readonly histogram: string
-  /** Number of values in the histogram; above `ok` only by coordinated-omission correction. */
+  /** Number of values in the histogram: one per response that met the expectation. */
   readonly recorded: number
   /** CPU of the load generator's own process, percent of one core. */
   readonly loadgenCpuPercent: number
@@ -103,10 +104,9 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       },
     }
   })
-  const open = level.rate !== undefined
-  // Gap between two requests of one connection at the target rate: the interval coordinated
-  // omission is corrected with (autocannon's own correction uses 1 ms whatever the rate).
-  const intervalMs = open ? (1000 * level.connections) / (level.rate ?? 1) : 0
+  // Open loop: our own schedule sends the requests and times them from their intended send time,
+  // which corrects coordinated omission exactly (see pacer.ts); autocannon's rate options stay off.
+  const pacer = level.rate === undefined ? undefined : new Pacer(level.rate, scenario.arrivals)
   const measureByAmount = scenario.amount !== undefined
 
   return new Promise((resolve, reject) => {
@@ -125,9 +125,9 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
         setupClient: (client) => {
           // Read by the client at each request it sends (httpClient.js `this.timeout`, in ms).
           Object.assign(client, { timeout: scenario.timeoutMs })
+          pacer?.attach(client)
         },
         requests,
-        ...(open ? { overallRate: level.rate, ignoreCoordinatedOmission: true } : {}),
         // The round ends by our own timer or amount; autocannon's duration is only a backstop.
         duration: (scenario.warmupMs + scenario.durationMs) / 1000 + 3600,
         ...(measureByAmount && scenario.warmupMs === 0 ? { amount: scenario.amount } : {}),
@@ -138,6 +138,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       },
       (error) => {
         settled = true
+        pacer?.stop()
         for (const timer of timers) clearInterval(timer)
         if (measuring) endWindow()
         if (error !== null && error !== undefined) {
@@ -170,6 +171,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
     // Options autocannon refuses come back through the callback before it returns, and the instance
     // it returns then cannot be stopped: nothing more to schedule.
     if (settled) return
+    pacer?.start()
 
     function startWindow(): void {
       counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 }
@@ -190,6 +192,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
     }
     function finish(): void {
       if (measuring) endWindow()
+      pacer?.stop()
       instance.stop()
     }
 
@@ -200,8 +203,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1
       if (lastOutcome === 'ok') {
         counts.ok++
-        if (open) recordCorrectedLatency(histogram, responseTimeMs, intervalMs)
-        else recordLatency(histogram, responseTimeMs)
+        recordLatency(histogram, responseTimeMs)
       } else if (lastOutcome === 'status') counts.status++
       else counts.body++
       lastOutcome = 'ok'

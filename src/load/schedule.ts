@@ -88,8 +88,10 @@ export interface Measured {
  * (another path, body, duration), so its comparison is only indicative.
  */
 export function definitionHash(entry: Entry): string {
-  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs } = entry.scenario
-  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs }
+  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario
+  // Even arrivals leave the hash as it was before `arrivals` existed.
+  const schedule = arrivals === 'even' || entry.level.rate === undefined ? {} : { arrivals }
+  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule }
   return createHash('sha256').update(JSON.stringify(defined)).digest('hex').slice(0, 16)
 }
 
