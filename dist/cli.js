@@ -23313,7 +23313,7 @@ var require_has_flag = __commonJS({
 var require_supports_colors = __commonJS({
   "node_modules/@colors/colors/lib/system/supports-colors.js"(exports2, module2) {
     "use strict";
-    var os2 = __require("os");
+    var os3 = __require("os");
     var hasFlag = require_has_flag();
     var env = process.env;
     var forceColor = void 0;
@@ -23351,7 +23351,7 @@ var require_supports_colors = __commonJS({
       }
       var min = forceColor ? 1 : 0;
       if (process.platform === "win32") {
-        var osRelease = os2.release().split(".");
+        var osRelease = os3.release().split(".");
         if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -25719,7 +25719,7 @@ var require_has_flag2 = __commonJS({
 var require_supports_color = __commonJS({
   "node_modules/supports-color/index.js"(exports2, module2) {
     "use strict";
-    var os2 = __require("os");
+    var os3 = __require("os");
     var tty = __require("tty");
     var hasFlag = require_has_flag2();
     var { env } = process;
@@ -25767,7 +25767,7 @@ var require_supports_color = __commonJS({
         return min;
       }
       if (process.platform === "win32") {
-        const osRelease = os2.release().split(".");
+        const osRelease = os3.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -26760,7 +26760,7 @@ var require_manager = __commonJS({
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
-    var { Worker: Worker2 } = require_worker_threads();
+    var { Worker: Worker3 } = require_worker_threads();
     function initWorkers(opts, tracker, cb) {
       tracker = tracker || new EE();
       const workers = [];
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker2(path8.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker3(path8.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -44185,7 +44185,7 @@ var require_autocannon = __commonJS({
     "use strict";
     var crossArgv = require_cross_argv();
     var fs = __require("fs");
-    var os2 = __require("os");
+    var os3 = __require("os");
     var net2 = __require("net");
     var path8 = __require("path");
     var URL2 = __require("url").URL;
@@ -44440,7 +44440,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path8.join(os2.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path8.join(os3.tmpdir(), pipeName);
       const server = net2.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -53900,6 +53900,20 @@ var schema_default2 = {
       ],
       "x-expected": "even or poisson"
     },
+    threads: {
+      description: "Load threads for one entry, each with its own connections; auto: half the cores, at most 4, one for an open-loop rate below 5000 req/s.",
+      "x-expected": "auto or an integer from 1 to 64",
+      oneOf: [
+        {
+          const: "auto"
+        },
+        {
+          type: "integer",
+          minimum: 1,
+          maximum: 64
+        }
+      ]
+    },
     pipeliningDepth: {
       type: "integer",
       minimum: 1,
@@ -54254,6 +54268,9 @@ var schema_default2 = {
         arrivals: {
           $ref: "#/$defs/arrivals"
         },
+        threads: {
+          $ref: "#/$defs/threads"
+        },
         timeout: {
           $ref: "#/$defs/duration"
         },
@@ -54362,6 +54379,9 @@ var schema_default2 = {
         },
         arrivals: {
           $ref: "#/$defs/arrivals"
+        },
+        threads: {
+          $ref: "#/$defs/threads"
         },
         duration: {
           $ref: "#/$defs/duration"
@@ -54722,7 +54742,7 @@ function buildPlan(raw, source, baseDir, problems) {
   };
 }
 function hashReplacer(key, value) {
-  if (key === "arrivals" && value === "even") return void 0;
+  if (key === "arrivals" && value === "even" || key === "threads") return void 0;
   return key === "thresholds" || key === "regression" || key === "rounds" || key === "tags" ? void 0 : value;
 }
 function buildApp(raw, baseDir, problems) {
@@ -54794,6 +54814,7 @@ function buildScenario(s, raw, at, problems) {
     levels,
     pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
     arrivals: s.arrivals ?? defaults.arrivals ?? "even",
+    threads: s.threads ?? defaults.threads ?? "auto",
     durationMs: duration === void 0 ? DEFAULTS.durationMs : parseDurationMs(duration),
     ...amount === void 0 ? {} : { amount },
     warmupMs: warmup === void 0 ? DEFAULTS.warmupMs : parseDurationMs(warmup),
@@ -55445,6 +55466,10 @@ async function diedError(app, during) {
 // src/version.ts
 var VERSION = true ? "0.1.0" : "0.0.0-dev";
 
+// src/load/threads.ts
+import os2 from "node:os";
+import { Worker as Worker2 } from "node:worker_threads";
+
 // src/load/round.ts
 var import_autocannon = __toESM(require_autocannon(), 1);
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -55676,7 +55701,14 @@ function runRound(spec, hooks = {}) {
       startWindow();
       if (!measureByAmount) timers.push(setTimeout(finish, scenario.durationMs));
     };
-    if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs));
+    if (hooks.control !== void 0) {
+      void hooks.control.begin.then(() => {
+        if (!settled) startWindow();
+      });
+      void hooks.control.finish.then(() => {
+        if (!settled) finish();
+      });
+    } else if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs));
     else begin();
     timers.push(
       setInterval(() => {
@@ -55684,6 +55716,147 @@ function runRound(spec, hooks = {}) {
       }, 100)
     );
   });
+}
+
+// src/load/threads.ts
+var RATE_PER_THREAD = 5e3;
+var MAX_THREADS = 4;
+function threadCount(scenario, level, cores = os2.availableParallelism()) {
+  if (scenario.amount !== void 0) return 1;
+  const wanted = scenario.threads === "auto" ? Math.min(MAX_THREADS, Math.floor(cores / 2)) : scenario.threads;
+  const byRate = level.rate === void 0 ? Infinity : Math.ceil(level.rate / RATE_PER_THREAD);
+  return Math.max(1, Math.min(wanted, level.connections, scenario.threads === "auto" ? byRate : Infinity));
+}
+function splitLevel(level, count) {
+  return Array.from({ length: count }, (_, i) => {
+    const connections = Math.floor(level.connections / count) + (i < level.connections % count ? 1 : 0);
+    return level.rate === void 0 ? { connections } : { connections, rate: level.rate * connections / level.connections };
+  });
+}
+function mergeMeasurements(parts, window2) {
+  const sum = (pick) => parts.reduce((total, m) => total + pick(m), 0);
+  const statusCodes = {};
+  for (const part of parts) for (const [code, n] of Object.entries(part.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  const merged = mergeHistograms(parts.map((m) => m.histogram));
+  const durationMs = Math.max(1, window2.durationMs);
+  const measurement = {
+    durationMs,
+    requests: sum((m) => m.requests),
+    responses: sum((m) => m.responses),
+    ok: sum((m) => m.ok),
+    unexpectedStatus: sum((m) => m.unexpectedStatus),
+    bodyMismatches: sum((m) => m.bodyMismatches),
+    errors: sum((m) => m.errors),
+    timeouts: sum((m) => m.timeouts),
+    bytes: sum((m) => m.bytes),
+    statusCodes,
+    // The exact largest value: a histogram merged from encoded ones only knows it to 0.1 %.
+    latencyUs: { ...summarise(merged), max: Math.max(0, ...parts.map((m) => m.latencyUs.max)) },
+    histogram: encodeHistogram(merged),
+    recorded: merged.totalCount,
+    loadgenCpuPercent: window2.processCpuMs / durationMs / Math.max(1, parts.length) * 100,
+    loopDelayMs: {
+      p99: Math.max(0, ...parts.map((m) => m.loopDelayMs.p99)),
+      max: Math.max(0, ...parts.map((m) => m.loopDelayMs.max))
+    }
+  };
+  merged.destroy();
+  return measurement;
+}
+function runEntryRound(spec, hooks = {}) {
+  const count = threadCount(spec.scenario, spec.level);
+  return count <= 1 ? runRound(spec, hooks) : runThreaded(spec, hooks, count);
+}
+function startWorker() {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new Worker2(new URL("./load-worker.js", here));
+  const source = new URL("./load-worker.ts", here).href;
+  const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}) })`;
+  return new Worker2(code, { eval: true });
+}
+async function runThreaded(spec, hooks, count) {
+  const workers = splitLevel(spec.level, count).map((level) => ({ level, worker: startWorker() }));
+  const timers = [];
+  try {
+    await Promise.all(workers.map(({ worker }) => reply(worker, "ready")));
+    const results = workers.map(({ worker }) => reply(worker, "result"));
+    const firstDone = Promise.race(results).catch(() => void 0);
+    for (const { worker, level } of workers) worker.postMessage({ type: "run", spec: { ...spec, level } });
+    const send = (type) => {
+      for (const { worker } of workers) worker.postMessage({ type });
+    };
+    let windowStart = 0;
+    let windowEnd = 0;
+    let cpuStart = process.cpuUsage();
+    let measuring = false;
+    let ended = false;
+    await new Promise((resolve) => {
+      const end = () => {
+        ended = true;
+        if (measuring) {
+          measuring = false;
+          windowEnd = performance.now();
+          hooks.onMeasureEnd?.();
+        }
+        send("finish");
+        resolve();
+      };
+      const begin = () => {
+        if (ended) return;
+        hooks.onMeasureStart?.();
+        cpuStart = process.cpuUsage();
+        windowStart = performance.now();
+        measuring = true;
+        send("begin");
+        timers.push(setTimeout(end, spec.scenario.durationMs));
+      };
+      timers.push(setTimeout(begin, spec.scenario.warmupMs));
+      timers.push(
+        setInterval(() => {
+          if (hooks.shouldAbort?.() === true) end();
+        }, 100)
+      );
+      void firstDone.then(end);
+    });
+    const cpu = process.cpuUsage(cpuStart);
+    const parts = (await Promise.all(results)).map((r) => r.measurement);
+    return mergeMeasurements(parts, { durationMs: windowEnd - windowStart, processCpuMs: (cpu.user + cpu.system) / 1e3 });
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    await Promise.all(workers.map(({ worker }) => worker.terminate()));
+  }
+}
+function reply(worker, type) {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message) => {
+      if (message.type === "failed") {
+        cleanup();
+        reject(new Error(message.message));
+      } else if (isReply(message, type)) {
+        cleanup();
+        resolve(message);
+      }
+    };
+    const onError = (error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code) => {
+      cleanup();
+      reject(new Error(`load thread exited (code ${code}) before it sent "${type}"`));
+    };
+    const cleanup = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+  });
+}
+function isReply(message, type) {
+  return message.type === type;
 }
 
 // src/load/schedule.ts
@@ -55818,7 +55991,7 @@ async function warmUp(plan, entry, app) {
   const { amount: _amount, ...scenario } = entry.scenario;
   if (scenario.warmupMs === 0) return;
   throwIfInterrupted();
-  await runRound(
+  await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
     { shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0 }
   );
@@ -55828,7 +56001,7 @@ async function warmUp(plan, entry, app) {
 async function measureRound(plan, entry, round, app, monitor) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   let usage;
-  const measurement = await runRound(
+  const measurement = await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
     {
       onMeasureStart: () => monitor?.begin(),

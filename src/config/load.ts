@@ -171,7 +171,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
 // count keeps old baselines comparable. Even arrivals are the default and were the only schedule
 // before `arrivals` existed, so they leave the hash as it was.
 function hashReplacer(key: string, value: unknown): unknown {
-  if (key === 'arrivals' && value === 'even') return undefined
+  if ((key === 'arrivals' && value === 'even') || key === 'threads') return undefined
   return key === 'thresholds' || key === 'regression' || key === 'rounds' || key === 'tags' ? undefined : value
 }
 
@@ -247,6 +247,7 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
     levels,
     pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
     arrivals: s.arrivals ?? defaults.arrivals ?? 'even',
+    threads: s.threads ?? defaults.threads ?? 'auto',
     durationMs: duration === undefined ? DEFAULTS.durationMs : parseDurationMs(duration),
     ...(amount === undefined ? {} : { amount }),
     warmupMs: warmup === undefined ? DEFAULTS.warmupMs : parseDurationMs(warmup),

@@ -77,6 +77,8 @@ export interface ScenarioPlan {
   readonly pipelining: number
   /** Open loop: evenly spaced requests, or Poisson arrivals of the same mean rate. */
   readonly arrivals: Arrivals
+  /** Load threads for one entry, or `auto` (see src/load/threads.ts threadCount). */
+  readonly threads: number | 'auto'
   /** Measured time per round; ignored when `amount` is set. */
   readonly durationMs: number
   /** Requests per round instead of a duration. */

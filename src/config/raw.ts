@@ -49,6 +49,7 @@ export interface RawScenario {
   readonly rate?: number | readonly number[]
   readonly pipelining?: number
   readonly arrivals?: Arrivals
+  readonly threads?: number | 'auto'
   readonly duration?: string
   readonly amount?: number
   readonly warmup?: string
@@ -69,6 +70,7 @@ export interface RawDefaults {
   readonly rate?: number | readonly number[]
   readonly pipelining?: number
   readonly arrivals?: Arrivals
+  readonly threads?: number | 'auto'
   readonly timeout?: string
   readonly headers?: Readonly<Record<string, Scalar>>
   readonly thresholds?: RawThresholds

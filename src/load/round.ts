@@ -56,6 +56,12 @@ export interface WindowHooks {
   onMeasureEnd?(): void
   /** Checked a few times a second; returning true ends the round early (the app died). */
   shouldAbort?(): boolean
+  /**
+   * Set when another thread coordinates the round (several load threads): the measured window opens
+   * when `begin` resolves and the round ends when `finish` resolves, instead of by this round's own
+   * warm-up and duration timers.
+   */
+  control?: { readonly begin: Promise<void>; readonly finish: Promise<void> }
 }
 
 /** Everything one round needs. */
@@ -220,7 +226,14 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       startWindow()
       if (!measureByAmount) timers.push(setTimeout(finish, scenario.durationMs))
     }
-    if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs))
+    if (hooks.control !== undefined) {
+      void hooks.control.begin.then(() => {
+        if (!settled) startWindow()
+      })
+      void hooks.control.finish.then(() => {
+        if (!settled) finish()
+      })
+    } else if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs))
     else begin()
     // An app that dies mid-round would otherwise be hammered with refused connections until the end.
     timers.push(

@@ -12,7 +12,7 @@ import { currentEnvironment } from '../results/environment.js'
 import { entryKey, SCHEMA_VERSION, type Results, type RoundResult } from '../results/format.js'
 import { VERSION } from '../version.js'
 import { assessRound, summariseEntry } from './assess.js'
-import { runRound } from './round.js'
+import { runEntryRound } from './threads.js'
 
 /** One scenario at one load level: the unit that is measured and compared. */
 export interface Entry {
@@ -261,7 +261,7 @@ async function warmUp(plan: Plan, entry: Entry, app: RunningApp | undefined): Pr
   const { amount: _amount, ...scenario } = entry.scenario
   if (scenario.warmupMs === 0) return
   throwIfInterrupted()
-  await runRound(
+  await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
     { shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined },
   )
@@ -272,7 +272,7 @@ async function warmUp(plan: Plan, entry: Entry, app: RunningApp | undefined): Pr
 async function measureRound(plan: Plan, entry: Entry, round: number, app: RunningApp | undefined, monitor: GroupMonitor | undefined): Promise<RoundResult> {
   const startedAt = new Date().toISOString()
   let usage: Promise<WindowUsage | undefined> | undefined
-  const measurement = await runRound(
+  const measurement = await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
     {
       onMeasureStart: () => monitor?.begin(),
