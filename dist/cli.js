@@ -55561,7 +55561,7 @@ function hrtimeAt(ms) {
 }
 
 // src/load/round.ts
-var LOOP_DELAY_RESOLUTION_MS = 1;
+var LOOP_DELAY_RESOLUTION_MS = 10;
 function loopDelay(histogram) {
   const late = (ns) => Math.max(0, Math.round(ns / 1e3 - LOOP_DELAY_RESOLUTION_MS * 1e3) / 1e3);
   return histogram.count === 0 ? { p99: 0, max: 0 } : { p99: late(histogram.percentile(99)), max: late(histogram.max) };

@@ -41,8 +41,10 @@ export interface LoopDelay {
   readonly max: number
 }
 
-// The delay monitor's timer fires every this many ms; each recorded value is that interval plus the delay.
-const LOOP_DELAY_RESOLUTION_MS = 1
+// The delay monitor's timer fires every this many ms; each recorded value is that interval plus the
+// delay. Node's default: a finer timer would wake an idle measuring thread more often, and a lag
+// worth flagging (over 20 ms, see assess.ts) delays a 10 ms timer whenever it happens.
+const LOOP_DELAY_RESOLUTION_MS = 10
 
 /** Reads a delay histogram as ms beyond the timer's own interval, rounded to µs. */
 function loopDelay(histogram: IntervalHistogram): LoopDelay {
