@@ -36357,6 +36357,30 @@ function encodeHistogram(histogram) {
 }
 
 // src/load/pacer.ts
+var MAX_BACKLOG = 1e6;
+var Queue3 = class {
+  items = [];
+  head = 0;
+  get length() {
+    return this.items.length - this.head;
+  }
+  put(value) {
+    this.items.push(value);
+  }
+  take() {
+    if (this.head >= this.items.length) return void 0;
+    const value = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return value;
+  }
+  clear() {
+    this.items = [];
+    this.head = 0;
+  }
+};
 var PacerSetupError = class extends Error {
 };
 var Pacer = class {
@@ -36373,7 +36397,7 @@ var Pacer = class {
   arrivals;
   random;
   free = [];
-  backlog = [];
+  backlog = new Queue3();
   nextMs = 0;
   timer;
   stopped = false;
@@ -36407,11 +36431,11 @@ var Pacer = class {
     this.stopped = true;
     if (this.timer !== void 0) clearTimeout(this.timer);
     this.timer = void 0;
-    this.backlog.length = 0;
+    this.backlog.clear();
   }
   release(slot) {
     if (this.stopped) return;
-    const waiting = this.backlog.shift();
+    const waiting = this.backlog.take();
     if (waiting === void 0) this.free.push(slot);
     else slot.send(waiting);
   }
@@ -36427,8 +36451,9 @@ var Pacer = class {
       const due = this.nextMs;
       this.nextMs += this.gapMs();
       const slot = this.free.shift();
-      if (slot === void 0) this.backlog.push(due);
-      else slot.send(due);
+      if (slot === void 0) {
+        if (this.backlog.length < MAX_BACKLOG) this.backlog.put(due);
+      } else slot.send(due);
     }
     this.timer = setTimeout(() => this.tick(), Math.max(0, this.nextMs - performance.now()));
   }

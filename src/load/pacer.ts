@@ -27,13 +27,47 @@ interface Slot {
   send(intendedMs: number): void
 }
 
+// Moments waiting for a free connection, at most: an app far slower than the rate makes the queue
+// grow for the whole round (such a round is invalid anyway: its rate is not reached), and a million
+// moments are 8 MB. Beyond it, moments are dropped; the requests already queued keep their times.
+const MAX_BACKLOG = 1_000_000
+
+/** A first-in first-out queue of numbers whose take() does not move the rest. */
+class Queue {
+  private items: number[] = []
+  private head = 0
+
+  get length(): number {
+    return this.items.length - this.head
+  }
+
+  put(value: number): void {
+    this.items.push(value)
+  }
+
+  take(): number | undefined {
+    if (this.head >= this.items.length) return undefined
+    const value = this.items[this.head++]
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+    return value
+  }
+
+  clear(): void {
+    this.items = []
+    this.head = 0
+  }
+}
+
 /** Thrown when autocannon's client no longer has the internals the pacer drives. */
 export class PacerSetupError extends Error {}
 
 /** Paces the requests of one round; see the file comment. */
 export class Pacer {
   private readonly free: Slot[] = []
-  private readonly backlog: number[] = []
+  private readonly backlog = new Queue()
   private nextMs = 0
   private timer: NodeJS.Timeout | undefined
   private stopped = false
@@ -81,12 +115,12 @@ export class Pacer {
     this.stopped = true
     if (this.timer !== undefined) clearTimeout(this.timer)
     this.timer = undefined
-    this.backlog.length = 0
+    this.backlog.clear()
   }
 
   private release(slot: Slot): void {
     if (this.stopped) return
-    const waiting = this.backlog.shift()
+    const waiting = this.backlog.take()
     if (waiting === undefined) this.free.push(slot)
     else slot.send(waiting)
   }
@@ -105,7 +139,9 @@ export class Pacer {
       const due = this.nextMs
       this.nextMs += this.gapMs()
       const slot = this.free.shift()
-      if (slot === undefined) this.backlog.push(due)
+      if (slot === undefined) {
+        if (this.backlog.length < MAX_BACKLOG) this.backlog.put(due)
+      }
       else slot.send(due)
     }
     // Node's timers fire on whole milliseconds; a moment inside the next millisecond is sent on the
