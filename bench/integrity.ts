@@ -80,9 +80,9 @@ function wrk(baseUrl: string, connections: number): number {
   return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
 }
 
-async function cannonade(baseUrl: string, connections: number, monitor: GroupMonitor | undefined): Promise<number> {
+async function cannonade(baseUrl: string, connections: number, monitor: GroupMonitor | undefined, threads: number | 'auto'): Promise<number> {
   let usage: Promise<WindowUsage | undefined> | undefined
-  const m = await runEntryRound(scenarioFor(baseUrl, `connections: ${connections}`), {
+  const m = await runEntryRound(scenarioFor(baseUrl, `connections: ${connections}, threads: ${threads}`), {
     onMeasureStart: () => monitor?.begin(),
     onMeasureEnd: () => (usage = monitor?.end()),
   })
@@ -103,10 +103,12 @@ async function againstWrk(): Promise<WrkRow[]> {
   const server = await startServer('bench/trivial-server.mjs')
   const rows: WrkRow[] = []
   const monitor = new GroupMonitor(server.pid)
-  const conditions: { name: string; monitor?: GroupMonitor; extra?: boolean }[] = [
+  const conditions: { name: string; monitor?: GroupMonitor; extra?: boolean; threads?: number }[] = [
     { name: 'alone' },
     { name: 'monitor', monitor },
     { name: 'monitor + 300 processes', monitor, extra: true },
+    // What a second load thread does here (auto takes one on 2 cores, two on 4).
+    { name: 'monitor + 300 processes, 2 threads', monitor, threads: 2 },
   ]
   try {
     for (const condition of conditions) {
@@ -122,10 +124,10 @@ async function againstWrk(): Promise<WrkRow[]> {
         // Alternate the order so slow drift of the machine favours neither.
         for (let i = 0; i < repeats; i++) {
           if (i % 2 === 0) w.push(wrk(server.baseUrl, connections))
-          c.push(await cannonade(server.baseUrl, connections, condition.monitor))
+          c.push(await cannonade(server.baseUrl, connections, condition.monitor, condition.threads ?? 'auto'))
           if (i % 2 === 1) w.push(wrk(server.baseUrl, connections))
         }
-        const threads = threadCount({ threads: 'auto' }, { connections })
+        const threads = threadCount({ threads: condition.threads ?? 'auto' }, { connections })
         const row = { condition: condition.name, connections, threads, wrk: median(w), cannonade: median(c), ratio: median(c) / median(w) }
         rows.push(row)
         console.error(`${row.condition}, ${connections} conn: wrk ${row.wrk.toFixed(0)}, cannonade ${row.cannonade.toFixed(0)} req/s, ratio ${row.ratio.toFixed(2)}`)
