@@ -13,7 +13,8 @@ const banner = [
 ].join('\n')
 
 await build({
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  // The load threads' code sits beside the bundles (src/load/threads.ts finds it there).
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', 'load-worker': 'src/load/load-worker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

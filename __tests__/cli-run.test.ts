@@ -84,7 +84,8 @@ describe('cannonade run', () => {
   })
 
   it('exits 3 with the log quoted when the app crashes, keeping the finished rounds', async () => {
-    const config = await writeConfig('crash.yml', { env: ', DEMO_EXIT_AFTER: "3000"' })
+    // Late enough for the warm-up pass over the suite (1 s an entry) and a few rounds to finish.
+    const config = await writeConfig('crash.yml', { env: ', DEMO_EXIT_AFTER: "6000"' })
     const out = path.join(dir, 'crash')
     const result = await cli(['run', '--config', config, '--out', out, '--rounds', '5', '--duration', '200ms'])
     expect(result.code).toBe(3)

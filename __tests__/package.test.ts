@@ -19,7 +19,7 @@ const npm = (args: string[], cwd: string): string =>
 describe('the packed package', () => {
   it('installs alone, with no dependency, and its CLI works from the bundle', async () => {
     const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], process.cwd())) as [{ filename: string; files: { path: string }[] }]
-    expect(packed.files.map((f) => f.path).sort()).toEqual(['README.md', 'action.yml', 'dist/cli.js', 'dist/index.js', 'package.json', 'src/config/schema.json'])
+    expect(packed.files.map((f) => f.path).sort()).toEqual(['README.md', 'action.yml', 'dist/cli.js', 'dist/index.js', 'dist/load-worker.js', 'package.json', 'src/config/schema.json'])
     const app = path.join(dir, 'app')
     execFileSync('mkdir', [app])
     await writeFile(path.join(app, 'package.json'), '{"name":"app","private":true}')

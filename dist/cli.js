@@ -23313,7 +23313,7 @@ var require_has_flag = __commonJS({
 var require_supports_colors = __commonJS({
   "node_modules/@colors/colors/lib/system/supports-colors.js"(exports2, module2) {
     "use strict";
-    var os3 = __require("os");
+    var os4 = __require("os");
     var hasFlag = require_has_flag();
     var env = process.env;
     var forceColor = void 0;
@@ -23351,7 +23351,7 @@ var require_supports_colors = __commonJS({
       }
       var min = forceColor ? 1 : 0;
       if (process.platform === "win32") {
-        var osRelease = os3.release().split(".");
+        var osRelease = os4.release().split(".");
         if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -25719,7 +25719,7 @@ var require_has_flag2 = __commonJS({
 var require_supports_color = __commonJS({
   "node_modules/supports-color/index.js"(exports2, module2) {
     "use strict";
-    var os3 = __require("os");
+    var os4 = __require("os");
     var tty = __require("tty");
     var hasFlag = require_has_flag2();
     var { env } = process;
@@ -25767,7 +25767,7 @@ var require_supports_color = __commonJS({
         return min;
       }
       if (process.platform === "win32") {
-        const osRelease = os3.release().split(".");
+        const osRelease = os4.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -26760,7 +26760,7 @@ var require_manager = __commonJS({
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
-    var { Worker } = require_worker_threads();
+    var { Worker: Worker3 } = require_worker_threads();
     function initWorkers(opts, tracker, cb) {
       tracker = tracker || new EE();
       const workers = [];
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker(path10.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker3(path10.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -44185,7 +44185,7 @@ var require_autocannon = __commonJS({
     "use strict";
     var crossArgv = require_cross_argv();
     var fs = __require("fs");
-    var os3 = __require("os");
+    var os4 = __require("os");
     var net3 = __require("net");
     var path10 = __require("path");
     var URL2 = __require("url").URL;
@@ -44440,7 +44440,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path10.join(os3.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path10.join(os4.tmpdir(), pipeName);
       const server = net3.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -45865,6 +45865,25 @@ var schema_default = {
           type: "number",
           minimum: 0
         },
+        loadgenLoopDelayMs: {
+          description: "How late the load generator's event loop ran during the window, ms (absent in older files).",
+          type: "object",
+          additionalProperties: false,
+          required: [
+            "p99",
+            "max"
+          ],
+          properties: {
+            p99: {
+              type: "number",
+              minimum: 0
+            },
+            max: {
+              type: "number",
+              minimum: 0
+            }
+          }
+        },
         server: {
           $ref: "#/$defs/serverRound"
         },
@@ -46952,9 +46971,6 @@ function toMicros(latencyMs) {
 function recordLatency(histogram, latencyMs) {
   histogram.recordValue(toMicros(latencyMs));
 }
-function recordCorrectedLatency(histogram, latencyMs, intervalMs) {
-  histogram.recordValueWithExpectedInterval(toMicros(latencyMs), Math.max(1, Math.round(intervalMs * 1e3)));
-}
 function summarise(histogram) {
   if (histogram.totalCount === 0) return { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, mean: 0, max: 0 };
   return {
@@ -46985,6 +47001,7 @@ function mergeHistograms(encoded) {
 
 // src/load/assess.ts
 var LOADGEN_SATURATED_PERCENT = 90;
+var LOADGEN_LAG_LIMIT_MS = 20;
 function percent2(value) {
   return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`;
 }
@@ -47026,6 +47043,11 @@ function assessRound(measurement, context) {
       `load generator CPU at ${m.loadgenCpuPercent.toFixed(0)} %: throughput may be the load generator's limit, not the app's`
     );
   }
+  if (m.loopDelayMs.p99 > LOADGEN_LAG_LIMIT_MS) {
+    warnings.push(
+      `load generator lagged: its event loop ran ${m.loopDelayMs.p99.toFixed(0)} ms late at p99 (limit ${LOADGEN_LAG_LIMIT_MS} ms): latencies include the load generator's own delay`
+    );
+  }
   const server = context.server === void 0 ? void 0 : {
     cpuPercent: round2(context.server.cpuPercent),
     cpuUsPerRequest: m.ok === 0 ? 0 : round2(context.server.cpuMs * 1e3 / m.ok),
@@ -47051,6 +47073,7 @@ function assessRound(measurement, context) {
     statusCodes: m.statusCodes,
     histogram: m.histogram,
     loadgenCpuPercent: round2(m.loadgenCpuPercent),
+    loadgenLoopDelayMs: m.loopDelayMs,
     ...server === void 0 ? {} : { server },
     valid: problems.length === 0,
     problems,
@@ -53972,6 +53995,11 @@ var schema_default2 = {
       description: "Time a run comparing base and head side by side (same-job) may spend measuring the suite, counted from its first round: after the configured rounds, entries whose verdict is still open get one more round a side at a time until decided, up to 50 rounds, or until this is spent. Default 5m.",
       $ref: "#/$defs/duration"
     },
+    warmupSuite: {
+      description: "Before round 1, run every entry once for its warm-up duration and discard it, so JIT warm-up does not fall on the first round. Default true; --quick skips it.",
+      type: "boolean",
+      "x-expected": "true or false"
+    },
     validity: {
       $ref: "#/$defs/validity"
     },
@@ -54027,6 +54055,28 @@ var schema_default2 = {
       exclusiveMinimum: 0,
       maximum: 1e6,
       "x-expected": "a number above 0 and at most 1000000 (requests per second)"
+    },
+    arrivals: {
+      description: "Open loop: when requests leave. even: evenly spaced at the rate; poisson: random (Poisson) arrivals at the same mean rate.",
+      enum: [
+        "even",
+        "poisson"
+      ],
+      "x-expected": "even or poisson"
+    },
+    threads: {
+      description: "Load threads for one entry, each with its own connections; auto: half the cores, at most 4, one for an open-loop rate below 5000 req/s.",
+      "x-expected": "auto or an integer from 1 to 64",
+      oneOf: [
+        {
+          const: "auto"
+        },
+        {
+          type: "integer",
+          minimum: 1,
+          maximum: 64
+        }
+      ]
     },
     pipeliningDepth: {
       type: "integer",
@@ -54379,6 +54429,12 @@ var schema_default2 = {
         pipelining: {
           $ref: "#/$defs/pipeliningDepth"
         },
+        arrivals: {
+          $ref: "#/$defs/arrivals"
+        },
+        threads: {
+          $ref: "#/$defs/threads"
+        },
         timeout: {
           $ref: "#/$defs/duration"
         },
@@ -54484,6 +54540,12 @@ var schema_default2 = {
         },
         pipelining: {
           $ref: "#/$defs/pipeliningDepth"
+        },
+        arrivals: {
+          $ref: "#/$defs/arrivals"
+        },
+        threads: {
+          $ref: "#/$defs/threads"
         },
         duration: {
           $ref: "#/$defs/duration"
@@ -54841,6 +54903,7 @@ function buildPlan(raw, source, baseDir, problems) {
     configHash,
     suite: raw.suite ?? DEFAULTS.suite,
     budgetMs: raw.budget === void 0 ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
+    warmupSuite: raw.warmupSuite ?? true,
     ...app === void 0 ? {} : { app },
     baseUrl: raw.baseUrl.replace(/\/+$/, ""),
     validity,
@@ -54849,6 +54912,7 @@ function buildPlan(raw, source, baseDir, problems) {
   };
 }
 function hashReplacer(key, value) {
+  if (key === "arrivals" && value === "even" || key === "threads") return void 0;
   return key === "thresholds" || key === "regression" || key === "rounds" || key === "tags" ? void 0 : value;
 }
 function buildApp(raw, baseDir, problems) {
@@ -54920,6 +54984,8 @@ function buildScenario(s, raw, at, problems) {
     requests,
     levels,
     pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
+    arrivals: s.arrivals ?? defaults.arrivals ?? "even",
+    threads: s.threads ?? defaults.threads ?? "auto",
     durationMs: duration === void 0 ? DEFAULTS.durationMs : parseDurationMs(duration),
     ...amount === void 0 ? {} : { amount },
     warmupMs: warmup === void 0 ? DEFAULTS.warmupMs : parseDurationMs(warmup),
@@ -55060,7 +55126,13 @@ function applyOverrides(plan, overrides) {
       ...overrides.durationMs === void 0 ? {} : { durationMs: overrides.durationMs }
     };
   };
-  return { ...plan, ...overrides.budgetMs === void 0 ? {} : { budgetMs: overrides.budgetMs }, scenarios: scenarios.map(adjust) };
+  return {
+    ...plan,
+    ...overrides.budgetMs === void 0 ? {} : { budgetMs: overrides.budgetMs },
+    // A smoke run only checks that every scenario works: a warm-up pass would double its time.
+    ...overrides.quick === true ? { warmupSuite: false } : {},
+    scenarios: scenarios.map(adjust)
+  };
 }
 
 // src/interrupt.ts
@@ -55148,7 +55220,110 @@ import path6 from "node:path";
 // src/app/monitor.ts
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-var TICK_MS = 10;
+import { Worker } from "node:worker_threads";
+
+// src/app/sampler.ts
+function samplerMain(threads, fs, childProcess) {
+  const port = threads.parentPort;
+  const options = threads.workerData;
+  if (port === null) return;
+  const TICK_MS = 10;
+  const members = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  let lastRescan = -Infinity;
+  const statFields = (pid) => {
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      return void 0;
+    }
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  };
+  const rescan = () => {
+    lastRescan = performance.now();
+    const listed = new Set(fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name)));
+    for (const pid of seen) if (!listed.has(pid)) seen.delete(pid);
+    for (const pid of listed) {
+      if (seen.has(pid)) continue;
+      seen.add(pid);
+      const fields = statFields(pid);
+      if (fields !== void 0 && Number(fields[2]) === options.pgid) members.add(pid);
+    }
+  };
+  const readLinux = () => {
+    if (performance.now() - lastRescan >= options.rescanMs) rescan();
+    let cpuMs = 0;
+    let rssBytes = 0;
+    for (const pid of members) {
+      const fields = statFields(pid);
+      if (fields === void 0) {
+        members.delete(pid);
+        continue;
+      }
+      cpuMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      rssBytes += Number(fields[21]) * options.pageBytes;
+    }
+    return { cpuMs, rssBytes };
+  };
+  const psTimeMs = (text) => {
+    const [days, clock] = text.includes("-") ? text.split("-") : ["0", text];
+    let seconds = 0;
+    for (const part of (clock ?? "").split(":")) seconds = seconds * 60 + Number(part);
+    return (Number(days) * 86400 + seconds) * 1e3;
+  };
+  const readPs = () => {
+    const out = childProcess.execFileSync("ps", ["-A", "-o", "pgid=,rss=,time="], { encoding: "utf8" });
+    let cpuMs = 0;
+    let rssBytes = 0;
+    for (const line of out.split("\n")) {
+      const [group, rssKb, time] = line.trim().split(/\s+/);
+      if (Number(group) !== options.pgid || time === void 0) continue;
+      cpuMs += psTimeMs(time);
+      rssBytes += Number(rssKb) * 1024;
+    }
+    return { cpuMs, rssBytes };
+  };
+  const read = () => {
+    const atMs = performance.now();
+    try {
+      return { atMs, ...options.linux ? readLinux() : readPs() };
+    } catch {
+      return { atMs, cpuMs: 0, rssBytes: 0 };
+    }
+  };
+  let timer;
+  let start = read();
+  let rss = [];
+  port.on("message", (request) => {
+    if (request.type === "begin") {
+      clearInterval(timer);
+      if (options.linux) rescan();
+      start = read();
+      rss = [start.rssBytes];
+      timer = setInterval(() => rss.push(read().rssBytes), options.intervalMs);
+      return;
+    }
+    clearInterval(timer);
+    timer = void 0;
+    if (options.linux) rescan();
+    const last = read();
+    rss.push(last.rssBytes);
+    const elapsedMs = Math.max(1, last.atMs - start.atMs);
+    const cpuMs = Math.max(0, last.cpuMs - start.cpuMs);
+    const window2 = {
+      type: "window",
+      cpuPercent: cpuMs / elapsedMs * 100,
+      cpuMs,
+      rssMaxBytes: Math.max(...rss),
+      rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
+      rssEndBytes: last.rssBytes
+    };
+    port.postMessage(window2);
+  });
+}
+
+// src/app/monitor.ts
 var pageBytes;
 function pageSizeBytes() {
   if (pageBytes === void 0) {
@@ -55176,16 +55351,6 @@ function groupStats(pgid) {
   }
   return members;
 }
-function readLinux(pgid) {
-  let cpuMs = 0;
-  let rssBytes = 0;
-  const page = pageSizeBytes();
-  for (const fields of groupStats(pgid)) {
-    cpuMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-    rssBytes += Number(fields[21]) * page;
-  }
-  return { cpuMs, rssBytes };
-}
 function groupRunning(pgid) {
   if (process.platform === "linux") return groupStats(pgid).some((fields) => fields[0] !== "Z" && fields[0] !== "X");
   try {
@@ -55195,72 +55360,55 @@ function groupRunning(pgid) {
     return false;
   }
 }
-function parsePsTime(text) {
-  const [days, clock] = text.includes("-") ? text.split("-") : ["0", text];
-  const parts = (clock ?? "").split(":").map(Number);
-  let seconds = 0;
-  for (const part of parts) seconds = seconds * 60 + part;
-  return (Number(days) * 86400 + seconds) * 1e3;
-}
-function readPs(pgid) {
-  const out = execFileSync("ps", ["-A", "-o", "pgid=,rss=,time="], { encoding: "utf8" });
-  let cpuMs = 0;
-  let rssBytes = 0;
-  for (const line of out.split("\n")) {
-    const [group, rssKb, time] = line.trim().split(/\s+/);
-    if (Number(group) !== pgid || time === void 0) continue;
-    cpuMs += parsePsTime(time);
-    rssBytes += Number(rssKb) * 1024;
-  }
-  return { cpuMs, rssBytes };
-}
-function readGroupUsage(pgid) {
-  const atMs = performance.now();
-  const usage = process.platform === "linux" ? readLinux(pgid) : readPs(pgid);
-  return { atMs, ...usage };
-}
 var GroupMonitor = class {
+  worker;
+  failed = false;
+  waiting;
   constructor(pgid, intervalMs = 100) {
-    this.pgid = pgid;
-    this.intervalMs = intervalMs;
-    if (process.platform === "linux") pageSizeBytes();
-  }
-  pgid;
-  intervalMs;
-  samples = [];
-  timer;
-  windowStart;
-  /** Starts a window: clears earlier samples and samples until end(). */
-  begin() {
-    this.stopTimer();
-    this.windowStart = this.read();
-    this.samples = [this.windowStart];
-    this.timer = setInterval(() => this.samples.push(this.read()), this.intervalMs);
-    this.timer.unref();
-  }
-  /** Ends the window and returns what the group used during it. */
-  end() {
-    this.stopTimer();
-    const last = this.read();
-    const start = this.windowStart ?? last;
-    const samples = [...this.samples, last];
-    const elapsedMs = Math.max(1, last.atMs - start.atMs);
-    const cpuMs = Math.max(0, last.cpuMs - start.cpuMs);
-    const rss = samples.map((s) => s.rssBytes);
-    return {
-      cpuPercent: cpuMs / elapsedMs * 100,
-      cpuMs,
-      rssMaxBytes: Math.max(...rss),
-      rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
-      rssEndBytes: last.rssBytes
+    const options = {
+      pgid,
+      intervalMs,
+      rescanMs: 1e3,
+      pageBytes: process.platform === "linux" ? pageSizeBytes() : 4096,
+      linux: process.platform === "linux"
     };
+    const code = `(${samplerMain.toString()})(require('node:worker_threads'), require('node:fs'), require('node:child_process'))`;
+    this.worker = new Worker(code, { eval: true, workerData: options });
+    this.worker.unref();
+    this.worker.on("message", (message) => {
+      const { type: _type, ...usage } = message;
+      this.settle(usage);
+    });
+    const fail = () => {
+      this.failed = true;
+      this.settle(void 0);
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", fail);
   }
-  read() {
-    return readGroupUsage(this.pgid);
+  /** Starts a window: the sampler takes a reading and samples until end(). */
+  begin() {
+    if (!this.failed) this.worker.postMessage({ type: "begin" });
   }
-  stopTimer() {
-    if (this.timer !== void 0) clearInterval(this.timer);
-    this.timer = void 0;
+  /** Ends the window; resolves with what the group used during it (undefined if the sampler died). */
+  end() {
+    if (this.failed) return Promise.resolve(void 0);
+    this.worker.ref();
+    const answer = new Promise((resolve) => this.waiting = resolve);
+    this.worker.postMessage({ type: "end" });
+    return answer;
+  }
+  /** Stops the sampler. */
+  async close() {
+    this.failed = true;
+    this.settle(void 0);
+    await this.worker.terminate();
+  }
+  settle(usage) {
+    this.worker.unref();
+    const waiting = this.waiting;
+    this.waiting = void 0;
+    waiting?.(usage);
   }
 };
 
@@ -55489,8 +55637,131 @@ async function diedError(app, during) {
 // src/version.ts
 var VERSION = true ? "0.1.0" : "0.0.0-dev";
 
+// src/load/threads.ts
+import os2 from "node:os";
+import { Worker as Worker2 } from "node:worker_threads";
+
 // src/load/round.ts
 var import_autocannon = __toESM(require_autocannon(), 1);
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
+// src/load/pacer.ts
+var MAX_BACKLOG = 1e6;
+var Queue3 = class {
+  items = [];
+  head = 0;
+  get length() {
+    return this.items.length - this.head;
+  }
+  put(value) {
+    this.items.push(value);
+  }
+  take() {
+    if (this.head >= this.items.length) return void 0;
+    const value = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return value;
+  }
+  clear() {
+    this.items = [];
+    this.head = 0;
+  }
+};
+var PacerSetupError = class extends Error {
+};
+var Pacer = class {
+  /**
+   * @param rate requests per second over all connections
+   * @param random a uniform [0, 1) source for Poisson gaps (Math.random unless a test seeds one)
+   */
+  constructor(rate, arrivals, random = Math.random) {
+    this.rate = rate;
+    this.arrivals = arrivals;
+    this.random = random;
+  }
+  rate;
+  arrivals;
+  random;
+  free = [];
+  backlog = new Queue3();
+  nextMs = 0;
+  timer;
+  stopped = false;
+  /** Takes over the sending of one autocannon client (call from `setupClient`). */
+  attach(client) {
+    const original = Reflect.get(client, "_doRequest");
+    const queue = Reflect.get(client, "pipelinedRequests");
+    const pending = typeof queue === "object" && queue !== null ? Reflect.get(queue, "pendingRequests") : void 0;
+    if (typeof original !== "function" || typeof queue !== "object" || queue === null || !Array.isArray(pending)) {
+      throw new PacerSetupError("autocannon client internals changed: cannot pace requests (_doRequest, pipelinedRequests)");
+    }
+    const slot = {
+      send: (intendedMs) => {
+        if (Reflect.get(client, "destroyed") === true) return;
+        const before = requestsOf(queue).length;
+        Reflect.apply(original, client, []);
+        const requests = requestsOf(queue);
+        const sent = requests.length > before ? requests[requests.length - 1] : void 0;
+        if (typeof sent === "object" && sent !== null) Reflect.set(sent, "startTime", hrtimeAt(intendedMs));
+      }
+    };
+    Reflect.set(client, "_doRequest", () => this.release(slot));
+  }
+  /** Starts the schedule now. */
+  start() {
+    this.nextMs = performance.now();
+    this.tick();
+  }
+  /** Stops sending; connections then fall idle. */
+  stop() {
+    this.stopped = true;
+    if (this.timer !== void 0) clearTimeout(this.timer);
+    this.timer = void 0;
+    this.backlog.clear();
+  }
+  release(slot) {
+    if (this.stopped) return;
+    const waiting = this.backlog.take();
+    if (waiting === void 0) this.free.push(slot);
+    else slot.send(waiting);
+  }
+  gapMs() {
+    const mean2 = 1e3 / this.rate;
+    return this.arrivals === "even" ? mean2 : -Math.log(1 - this.random()) * mean2;
+  }
+  tick() {
+    this.timer = void 0;
+    if (this.stopped) return;
+    const now = performance.now();
+    while (this.nextMs <= now) {
+      const due = this.nextMs;
+      this.nextMs += this.gapMs();
+      const slot = this.free.shift();
+      if (slot === void 0) {
+        if (this.backlog.length < MAX_BACKLOG) this.backlog.put(due);
+      } else slot.send(due);
+    }
+    this.timer = setTimeout(() => this.tick(), Math.max(0, this.nextMs - performance.now()));
+  }
+};
+function requestsOf(queue) {
+  const pending = Reflect.get(queue, "pendingRequests");
+  return Array.isArray(pending) ? pending : [];
+}
+function hrtimeAt(ms) {
+  const ns = process.hrtime.bigint() - BigInt(Math.round((performance.now() - ms) * 1e6));
+  return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
+}
+
+// src/load/round.ts
+var LOOP_DELAY_RESOLUTION_MS = 10;
+function loopDelay(histogram) {
+  const late = (ns) => Math.max(0, Math.round(ns / 1e3 - LOOP_DELAY_RESOLUTION_MS * 1e3) / 1e3);
+  return histogram.count === 0 ? { p99: 0, max: 0 } : { p99: late(histogram.percentile(99)), max: late(histogram.max) };
+}
 function bodyMatcher(expect) {
   const rule = expect.body;
   if (rule === void 0) return () => true;
@@ -55502,6 +55773,7 @@ function bodyMatcher(expect) {
 function runRound(spec, hooks = {}) {
   const { scenario, level } = spec;
   const histogram = createHistogram();
+  const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   const statusCodes = {};
   let measuring = false;
   let counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 };
@@ -55519,8 +55791,7 @@ function runRound(spec, hooks = {}) {
       }
     };
   });
-  const open2 = level.rate !== void 0;
-  const intervalMs = open2 ? 1e3 * level.connections / (level.rate ?? 1) : 0;
+  const pacer = level.rate === void 0 ? void 0 : new Pacer(level.rate, scenario.arrivals);
   const measureByAmount = scenario.amount !== void 0;
   return new Promise((resolve, reject) => {
     let windowStart = 0;
@@ -55537,9 +55808,9 @@ function runRound(spec, hooks = {}) {
         timeout: Math.max(1, scenario.timeoutMs / 1e3),
         setupClient: (client) => {
           Object.assign(client, { timeout: scenario.timeoutMs });
+          pacer?.attach(client);
         },
         requests,
-        ...open2 ? { overallRate: level.rate, ignoreCoordinatedOmission: true } : {},
         // The round ends by our own timer or amount; autocannon's duration is only a backstop.
         duration: (scenario.warmupMs + scenario.durationMs) / 1e3 + 3600,
         ...measureByAmount && scenario.warmupMs === 0 ? { amount: scenario.amount } : {},
@@ -55550,6 +55821,7 @@ function runRound(spec, hooks = {}) {
       },
       (error) => {
         settled = true;
+        pacer?.stop();
         for (const timer of timers) clearInterval(timer);
         if (measuring) endWindow();
         if (error !== null && error !== void 0) {
@@ -55572,17 +55844,21 @@ function runRound(spec, hooks = {}) {
           latencyUs: summarise(histogram),
           histogram: encodeHistogram(histogram),
           recorded: histogram.totalCount,
-          loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100
+          loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100,
+          loopDelayMs: loopDelay(delay)
         });
         histogram.destroy();
       }
     );
     if (settled) return;
+    pacer?.start();
     function startWindow() {
       counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 };
       for (const key of Object.keys(statusCodes)) delete statusCodes[key];
       histogram.reset();
       hooks.onMeasureStart?.();
+      delay.reset();
+      delay.enable();
       cpuStart = process.cpuUsage();
       windowStart = performance.now();
       measuring = true;
@@ -55590,10 +55866,12 @@ function runRound(spec, hooks = {}) {
     function endWindow() {
       measuring = false;
       windowEnd = performance.now();
+      delay.disable();
       hooks.onMeasureEnd?.();
     }
     function finish() {
       if (measuring) endWindow();
+      pacer?.stop();
       instance.stop();
     }
     instance.on("response", (_client, statusCode, resBytes, responseTimeMs) => {
@@ -55603,8 +55881,7 @@ function runRound(spec, hooks = {}) {
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
       if (lastOutcome === "ok") {
         counts.ok++;
-        if (open2) recordCorrectedLatency(histogram, responseTimeMs, intervalMs);
-        else recordLatency(histogram, responseTimeMs);
+        recordLatency(histogram, responseTimeMs);
       } else if (lastOutcome === "status") counts.status++;
       else counts.body++;
       lastOutcome = "ok";
@@ -55620,7 +55897,14 @@ function runRound(spec, hooks = {}) {
       startWindow();
       if (!measureByAmount) timers.push(setTimeout(finish, scenario.durationMs));
     };
-    if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs));
+    if (hooks.control !== void 0) {
+      void hooks.control.begin.then(() => {
+        if (!settled) startWindow();
+      });
+      void hooks.control.finish.then(() => {
+        if (!settled) finish();
+      });
+    } else if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs));
     else begin();
     timers.push(
       setInterval(() => {
@@ -55630,11 +55914,153 @@ function runRound(spec, hooks = {}) {
   });
 }
 
+// src/load/threads.ts
+var RATE_PER_THREAD = 5e3;
+var MAX_THREADS = 4;
+function threadCount(scenario, level, cores = os2.availableParallelism()) {
+  if (scenario.amount !== void 0) return 1;
+  const wanted = scenario.threads === "auto" ? Math.min(MAX_THREADS, Math.floor(cores / 2)) : scenario.threads;
+  const byRate = level.rate === void 0 ? Infinity : Math.ceil(level.rate / RATE_PER_THREAD);
+  return Math.max(1, Math.min(wanted, level.connections, scenario.threads === "auto" ? byRate : Infinity));
+}
+function splitLevel(level, count) {
+  return Array.from({ length: count }, (_, i) => {
+    const connections = Math.floor(level.connections / count) + (i < level.connections % count ? 1 : 0);
+    return level.rate === void 0 ? { connections } : { connections, rate: level.rate * connections / level.connections };
+  });
+}
+function mergeMeasurements(parts, window2) {
+  const sum = (pick) => parts.reduce((total, m) => total + pick(m), 0);
+  const statusCodes = {};
+  for (const part of parts) for (const [code, n] of Object.entries(part.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  const merged = mergeHistograms(parts.map((m) => m.histogram));
+  const durationMs = Math.max(1, window2.durationMs);
+  const measurement = {
+    durationMs,
+    requests: sum((m) => m.requests),
+    responses: sum((m) => m.responses),
+    ok: sum((m) => m.ok),
+    unexpectedStatus: sum((m) => m.unexpectedStatus),
+    bodyMismatches: sum((m) => m.bodyMismatches),
+    errors: sum((m) => m.errors),
+    timeouts: sum((m) => m.timeouts),
+    bytes: sum((m) => m.bytes),
+    statusCodes,
+    // The exact largest value: a histogram merged from encoded ones only knows it to 0.1 %.
+    latencyUs: { ...summarise(merged), max: Math.max(0, ...parts.map((m) => m.latencyUs.max)) },
+    histogram: encodeHistogram(merged),
+    recorded: merged.totalCount,
+    loadgenCpuPercent: window2.processCpuMs / durationMs / Math.max(1, parts.length) * 100,
+    loopDelayMs: {
+      p99: Math.max(0, ...parts.map((m) => m.loopDelayMs.p99)),
+      max: Math.max(0, ...parts.map((m) => m.loopDelayMs.max))
+    }
+  };
+  merged.destroy();
+  return measurement;
+}
+function runEntryRound(spec, hooks = {}) {
+  const count = threadCount(spec.scenario, spec.level);
+  return count <= 1 ? runRound(spec, hooks) : runThreaded(spec, hooks, count);
+}
+function startWorker() {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new Worker2(new URL("./load-worker.js", here));
+  const source = new URL("./load-worker.ts", here).href;
+  const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}) })`;
+  return new Worker2(code, { eval: true });
+}
+async function runThreaded(spec, hooks, count) {
+  const workers = splitLevel(spec.level, count).map((level) => ({ level, worker: startWorker() }));
+  const timers = [];
+  try {
+    await Promise.all(workers.map(({ worker }) => reply(worker, "ready")));
+    const results = workers.map(({ worker }) => reply(worker, "result"));
+    const firstDone = Promise.race(results).catch(() => void 0);
+    for (const { worker, level } of workers) worker.postMessage({ type: "run", spec: { ...spec, level } });
+    const send = (type) => {
+      for (const { worker } of workers) worker.postMessage({ type });
+    };
+    let windowStart = 0;
+    let windowEnd = 0;
+    let cpuStart = process.cpuUsage();
+    let measuring = false;
+    let ended = false;
+    await new Promise((resolve) => {
+      const end = () => {
+        ended = true;
+        if (measuring) {
+          measuring = false;
+          windowEnd = performance.now();
+          hooks.onMeasureEnd?.();
+        }
+        send("finish");
+        resolve();
+      };
+      const begin = () => {
+        if (ended) return;
+        hooks.onMeasureStart?.();
+        cpuStart = process.cpuUsage();
+        windowStart = performance.now();
+        measuring = true;
+        send("begin");
+        timers.push(setTimeout(end, spec.scenario.durationMs));
+      };
+      timers.push(setTimeout(begin, spec.scenario.warmupMs));
+      timers.push(
+        setInterval(() => {
+          if (hooks.shouldAbort?.() === true) end();
+        }, 100)
+      );
+      void firstDone.then(end);
+    });
+    const cpu = process.cpuUsage(cpuStart);
+    const parts = (await Promise.all(results)).map((r) => r.measurement);
+    return mergeMeasurements(parts, { durationMs: windowEnd - windowStart, processCpuMs: (cpu.user + cpu.system) / 1e3 });
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    await Promise.all(workers.map(({ worker }) => worker.terminate()));
+  }
+}
+function reply(worker, type) {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message) => {
+      if (message.type === "failed") {
+        cleanup();
+        reject(new Error(message.message));
+      } else if (isReply(message, type)) {
+        cleanup();
+        resolve(message);
+      }
+    };
+    const onError = (error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code) => {
+      cleanup();
+      reject(new Error(`load thread exited (code ${code}) before it sent "${type}"`));
+    };
+    const cleanup = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+  });
+}
+function isReply(message, type) {
+  return message.type === type;
+}
+
 // src/load/schedule.ts
 var IDLE_APP_RESPONSES = 1e3;
 function definitionHash(entry) {
-  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs } = entry.scenario;
-  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs };
+  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario;
+  const schedule = arrivals === "even" || entry.level.rate === void 0 ? {} : { arrivals };
+  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule };
   return createHash2("sha256").update(JSON.stringify(defined)).digest("hex").slice(0, 16);
 }
 function entriesOf(plan) {
@@ -55703,6 +56129,12 @@ async function measureSides(sides, options) {
         options.onReady?.(performance.now() - started, state.side.label);
       });
     }
+    if (first.plan.warmupSuite) {
+      for (const entry of entries) {
+        for (const state of live()) await attempt(state, () => warmUp(state.side.plan, entry, state.app));
+      }
+      options.onWarmedUp?.();
+    }
     const startedAt = performance.now();
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds));
     for (let round = 1; round <= maxRounds; round++) {
@@ -55737,6 +56169,7 @@ async function measureSides(sides, options) {
     if (!(error instanceof AppError)) throw error;
     if (error instanceof InterruptedError) for (const state of live()) state.failure = error;
   } finally {
+    await Promise.all(states.map((state) => state.monitor?.close()));
     await Promise.all(states.map((state) => state.app?.stop()));
     for (const state of states) {
       const app = state.side.plan.app;
@@ -55750,17 +56183,29 @@ async function measureSides(sides, options) {
     return state.failure === void 0 ? { results } : { results, failure: state.failure };
   });
 }
+async function warmUp(plan, entry, app) {
+  const { amount: _amount, ...scenario } = entry.scenario;
+  if (scenario.warmupMs === 0) return;
+  throwIfInterrupted();
+  await runEntryRound(
+    { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
+    { shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0 }
+  );
+  throwIfInterrupted();
+  if (app?.exit() !== void 0) throw await diedError(app, `the warm-up of "${entry.key}"`);
+}
 async function measureRound(plan, entry, round, app, monitor) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
-  let server;
-  const measurement = await runRound(
+  let usage;
+  const measurement = await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
     {
       onMeasureStart: () => monitor?.begin(),
-      onMeasureEnd: () => server = monitor?.end(),
+      onMeasureEnd: () => usage = monitor?.end(),
       shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0
     }
   );
+  const server = await usage;
   throwIfInterrupted();
   const silent = measurement.responses === 0 && measurement.errors > 0;
   if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {
@@ -55833,7 +56278,7 @@ function runWarningText(warning) {
 
 // src/cli/against.ts
 import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
-import os2 from "node:os";
+import os3 from "node:os";
 import path8 from "node:path";
 
 // src/app/checkout.ts
@@ -56038,7 +56483,7 @@ async function runAgainst(plan, options) {
         ref: options.ref,
         from: path8.dirname(path8.resolve(plan.source)),
         head: plan,
-        tempDir: os2.tmpdir(),
+        tempDir: os3.tmpdir(),
         fetchMissing: false,
         build: { ...build2, timeoutMs: DEFAULT_BUILD_TIMEOUT_MS, timeoutSource: "the build time limit", output: "stderr" },
         onBuild: (sha, command) => process.stderr.write(`building ${options.ref} (${sha.slice(0, 7)}) in a worktree: ${command}

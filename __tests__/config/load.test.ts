@@ -282,3 +282,32 @@ describe('budget', () => {
     expect(() => parsePlan(config('budget: 0s\n'), 'c.yml', '/')).toThrow(/c\.yml:1:9: budget/)
   })
 })
+
+describe('pacing, load threads and the warm-up pass', () => {
+  const config = (top: string, defaults: string, scenario: string): string =>
+    `baseUrl: http://127.0.0.1:1\n${top}defaults: { ${defaults} }\nscenarios: [{ name: a, path: /, rate: 10${scenario} }]\n`
+
+  it('defaults to even arrivals, automatic threads and a warm-up pass, and takes other choices', () => {
+    const plain = parsePlan(config('', 'rounds: 1', ''), 'c.yml', '/')
+    expect(plain.warmupSuite).toBe(true)
+    expect(plain.scenarios[0]).toMatchObject({ arrivals: 'even', threads: 'auto' })
+    const chosen = parsePlan(config('warmupSuite: false\n', 'arrivals: poisson', ', threads: 2'), 'c.yml', '/')
+    expect(chosen.warmupSuite).toBe(false)
+    expect(chosen.scenarios[0]).toMatchObject({ arrivals: 'poisson', threads: 2 })
+    // Even arrivals and threads leave the config hash as it was; Poisson arrivals change it.
+    expect(parsePlan(config('', 'rounds: 1', ', threads: 3, arrivals: even'), 'c.yml', '/').configHash).toBe(plain.configHash)
+    expect(chosen.configHash).not.toBe(plain.configHash)
+  })
+
+  it('names the field and what it expected', () => {
+    let message = ''
+    try {
+      parsePlan(config('warmupSuite: maybe\n', 'threads: 0', ', arrivals: burst'), 'c.yml', '/')
+    } catch (error) {
+      message = error instanceof InputError ? error.message : String(error)
+    }
+    expect(message).toContain('c.yml:2:14: warmupSuite: must be true or false, got "maybe"')
+    expect(message).toContain('defaults.threads: must be auto or an integer from 1 to 64, got 0')
+    expect(message).toContain('scenarios[0].arrivals: must be even or poisson, got "burst"')
+  })
+})

@@ -2,6 +2,8 @@
 // is every process in that group: a shell, npm, node and any workers it forks are all counted.
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
+import { samplerMain, type SampledWindow, type SamplerOptions, type SamplerRequest } from './sampler.js'
 
 /** One reading of a process group. */
 export interface Usage {
@@ -109,69 +111,69 @@ export function readGroupUsage(pgid: number): Usage {
 }
 
 /** What the app did during one measured window. */
-export interface WindowUsage {
-  /** CPU used as a percentage of one core (200 % = two cores busy). */
-  readonly cpuPercent: number
-  readonly cpuMs: number
-  readonly rssMaxBytes: number
-  readonly rssMeanBytes: number
-  /** Memory at the end of the window, to follow growth from round to round. */
-  readonly rssEndBytes: number
-}
+export type WindowUsage = Omit<SampledWindow, 'type'>
 
 /**
- * Samples a process group every `intervalMs` in the background. `begin()` and `end()` bracket one
- * measured window and take readings of their own, so CPU is exact over the window whatever the
- * sampling interval; memory peaks between samples can be missed by up to one interval.
+ * Samples a process group every `intervalMs` on a worker thread of its own, never on the thread that
+ * times responses. `begin()` and `end()` bracket one measured window and the sampler takes readings
+ * of its own there, so CPU is exact over the window whatever the sampling interval; memory peaks
+ * between samples can be missed by up to one interval.
  */
 export class GroupMonitor {
-  private samples: Usage[] = []
-  private timer: NodeJS.Timeout | undefined
-  private windowStart: Usage | undefined
+  private readonly worker: Worker
+  private failed = false
+  private waiting: ((usage: WindowUsage | undefined) => void) | undefined
 
-  constructor(
-    private readonly pgid: number,
-    private readonly intervalMs = 100,
-  ) {
-    // getconf runs here, when the app is started, not on the first sample inside a measured window.
-    if (process.platform === 'linux') pageSizeBytes()
-  }
-
-  /** Starts a window: clears earlier samples and samples until end(). */
-  begin(): void {
-    this.stopTimer()
-    this.windowStart = this.read()
-    this.samples = [this.windowStart]
-    this.timer = setInterval(() => this.samples.push(this.read()), this.intervalMs)
-    this.timer.unref()
-  }
-
-  /** Ends the window and returns what the group used during it. */
-  end(): WindowUsage {
-    this.stopTimer()
-    const last = this.read()
-    const start = this.windowStart ?? last
-    const samples = [...this.samples, last]
-    const elapsedMs = Math.max(1, last.atMs - start.atMs)
-    // A process that exits during the window takes its CPU time with it; never report negative use.
-    const cpuMs = Math.max(0, last.cpuMs - start.cpuMs)
-    const rss = samples.map((s) => s.rssBytes)
-    return {
-      cpuPercent: (cpuMs / elapsedMs) * 100,
-      cpuMs,
-      rssMaxBytes: Math.max(...rss),
-      rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
-      rssEndBytes: last.rssBytes,
+  constructor(pgid: number, intervalMs = 100) {
+    // getconf runs here, when the app is started, not inside a measured window.
+    const options: SamplerOptions = {
+      pgid,
+      intervalMs,
+      rescanMs: 1000,
+      pageBytes: process.platform === 'linux' ? pageSizeBytes() : 4096,
+      linux: process.platform === 'linux',
     }
+    const code = `(${samplerMain.toString()})(require('node:worker_threads'), require('node:fs'), require('node:child_process'))`
+    this.worker = new Worker(code, { eval: true, workerData: options })
+    // Only a pending end() keeps the process alive for the sampler.
+    this.worker.unref()
+    this.worker.on('message', (message: SampledWindow) => {
+      const { type: _type, ...usage } = message
+      this.settle(usage)
+    })
+    const fail = (): void => {
+      this.failed = true
+      this.settle(undefined)
+    }
+    this.worker.on('error', fail)
+    this.worker.on('exit', fail)
   }
 
-
-  private read(): Usage {
-    return readGroupUsage(this.pgid)
+  /** Starts a window: the sampler takes a reading and samples until end(). */
+  begin(): void {
+    if (!this.failed) this.worker.postMessage({ type: 'begin' } satisfies SamplerRequest)
   }
 
-  private stopTimer(): void {
-    if (this.timer !== undefined) clearInterval(this.timer)
-    this.timer = undefined
+  /** Ends the window; resolves with what the group used during it (undefined if the sampler died). */
+  end(): Promise<WindowUsage | undefined> {
+    if (this.failed) return Promise.resolve(undefined)
+    this.worker.ref()
+    const answer = new Promise<WindowUsage | undefined>((resolve) => (this.waiting = resolve))
+    this.worker.postMessage({ type: 'end' } satisfies SamplerRequest)
+    return answer
+  }
+
+  /** Stops the sampler. */
+  async close(): Promise<void> {
+    this.failed = true
+    this.settle(undefined)
+    await this.worker.terminate()
+  }
+
+  private settle(usage: WindowUsage | undefined): void {
+    this.worker.unref()
+    const waiting = this.waiting
+    this.waiting = undefined
+    waiting?.(usage)
   }
 }

@@ -158,6 +158,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     configHash,
     suite: raw.suite ?? DEFAULTS.suite,
     budgetMs: raw.budget === undefined ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
+    warmupSuite: raw.warmupSuite ?? true,
     ...(app === undefined ? {} : { app }),
     baseUrl: raw.baseUrl.replace(/\/+$/, ''),
     validity,
@@ -167,8 +168,10 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
 }
 
 // The hash covers what changes the numbers, not what judges them: editing a threshold or the round
-// count keeps old baselines comparable.
+// count keeps old baselines comparable. Even arrivals are the default and were the only schedule
+// before `arrivals` existed, so they leave the hash as it was.
 function hashReplacer(key: string, value: unknown): unknown {
+  if ((key === 'arrivals' && value === 'even') || key === 'threads') return undefined
   return key === 'thresholds' || key === 'regression' || key === 'rounds' || key === 'tags' ? undefined : value
 }
 
@@ -244,6 +247,8 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
     requests,
     levels,
     pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
+    arrivals: s.arrivals ?? defaults.arrivals ?? 'even',
+    threads: s.threads ?? defaults.threads ?? 'auto',
     durationMs: duration === undefined ? DEFAULTS.durationMs : parseDurationMs(duration),
     ...(amount === undefined ? {} : { amount }),
     warmupMs: warmup === undefined ? DEFAULTS.warmupMs : parseDurationMs(warmup),

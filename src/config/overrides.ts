@@ -68,5 +68,11 @@ export function applyOverrides(plan: Plan, overrides: Overrides): Plan {
       ...(overrides.durationMs === undefined ? {} : { durationMs: overrides.durationMs }),
     }
   }
-  return { ...plan, ...(overrides.budgetMs === undefined ? {} : { budgetMs: overrides.budgetMs }), scenarios: scenarios.map(adjust) }
+  return {
+    ...plan,
+    ...(overrides.budgetMs === undefined ? {} : { budgetMs: overrides.budgetMs }),
+    // A smoke run only checks that every scenario works: a warm-up pass would double its time.
+    ...(overrides.quick === true ? { warmupSuite: false } : {}),
+    scenarios: scenarios.map(adjust),
+  }
 }

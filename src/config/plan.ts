@@ -56,6 +56,9 @@ export interface RequestStep {
   readonly expect: Expectation
 }
 
+/** How open-loop requests are spread in time. */
+export type Arrivals = 'even' | 'poisson'
+
 /** One load level of a scenario: closed loop (connections only) or open loop (a rate over connections). */
 export interface LoadLevel {
   readonly connections: number
@@ -72,6 +75,10 @@ export interface ScenarioPlan {
   /** One measured entry per level: a sweep gives several. */
   readonly levels: readonly LoadLevel[]
   readonly pipelining: number
+  /** Open loop: evenly spaced requests, or Poisson arrivals of the same mean rate. */
+  readonly arrivals: Arrivals
+  /** Load threads for one entry, or `auto` (see src/load/threads.ts threadCount). */
+  readonly threads: number | 'auto'
   /** Measured time per round; ignored when `amount` is set. */
   readonly durationMs: number
   /** Requests per round instead of a duration. */
@@ -123,6 +130,11 @@ export interface Plan {
    * rounds until it is spent (or they reach the round cap).
    */
   readonly budgetMs: number
+  /**
+   * Before round 1, every entry runs once for its warm-up duration and is discarded, so the JIT
+   * warm-up of the app (and of the load generator) does not fall on the first round.
+   */
+  readonly warmupSuite: boolean
   readonly scenarios: readonly ScenarioPlan[]
   /** What the config probably did not mean, one `file:line:col: field: ...` line each; printed, never fatal. */
   readonly warnings: readonly string[]

@@ -1,6 +1,6 @@
 // The shape of cannonade.yml as written, once src/config/schema.json has accepted it. Kept beside the
 // schema so the two are changed together.
-import type { HttpMethod, MetricName, Severity } from './plan.js'
+import type { Arrivals, HttpMethod, MetricName, Severity } from './plan.js'
 
 type Scalar = string | number | boolean
 
@@ -48,6 +48,8 @@ export interface RawScenario {
   readonly connections?: number | readonly number[]
   readonly rate?: number | readonly number[]
   readonly pipelining?: number
+  readonly arrivals?: Arrivals
+  readonly threads?: number | 'auto'
   readonly duration?: string
   readonly amount?: number
   readonly warmup?: string
@@ -67,6 +69,8 @@ export interface RawDefaults {
   readonly connections?: number | readonly number[]
   readonly rate?: number | readonly number[]
   readonly pipelining?: number
+  readonly arrivals?: Arrivals
+  readonly threads?: number | 'auto'
   readonly timeout?: string
   readonly headers?: Readonly<Record<string, Scalar>>
   readonly thresholds?: RawThresholds
@@ -76,6 +80,7 @@ export interface RawDefaults {
 export interface RawConfig {
   readonly suite?: string
   readonly budget?: string
+  readonly warmupSuite?: boolean
   readonly app?: {
     readonly command: string
     readonly build?: string

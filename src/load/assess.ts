@@ -11,6 +11,12 @@ import type { LoadMeasurement } from './round.js'
 /** Above this share of one core, the load generator may be what limits throughput. */
 export const LOADGEN_SATURATED_PERCENT = 90
 
+/**
+ * Above this 99th percentile of the load generator's event-loop delay, ms, a round's latencies include
+ * the generator's own lag: a response that arrived waited that long before it was timed.
+ */
+export const LOADGEN_LAG_LIMIT_MS = 20
+
 function percent(value: number): string {
   return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`
 }
@@ -60,6 +66,11 @@ export function assessRound(
       `load generator CPU at ${m.loadgenCpuPercent.toFixed(0)} %: throughput may be the load generator's limit, not the app's`,
     )
   }
+  if (m.loopDelayMs.p99 > LOADGEN_LAG_LIMIT_MS) {
+    warnings.push(
+      `load generator lagged: its event loop ran ${m.loopDelayMs.p99.toFixed(0)} ms late at p99 (limit ${LOADGEN_LAG_LIMIT_MS} ms): latencies include the load generator's own delay`,
+    )
+  }
   const server: ServerRound | undefined =
     context.server === undefined
       ? undefined
@@ -88,6 +99,7 @@ export function assessRound(
     statusCodes: m.statusCodes,
     histogram: m.histogram,
     loadgenCpuPercent: round2(m.loadgenCpuPercent),
+    loadgenLoopDelayMs: m.loopDelayMs,
     ...(server === undefined ? {} : { server }),
     valid: problems.length === 0,
     problems,

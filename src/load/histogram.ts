@@ -29,15 +29,6 @@ export function recordLatency(histogram: Histogram, latencyMs: number): void {
   histogram.recordValue(toMicros(latencyMs))
 }
 
-/**
- * Records a response time in an open-loop run, adding the responses that a load generator stuck
- * behind a slow one should have sent meanwhile (coordinated-omission correction). `intervalMs` is the
- * gap between requests on one connection: 1000 * connections / rate.
- */
-export function recordCorrectedLatency(histogram: Histogram, latencyMs: number, intervalMs: number): void {
-  histogram.recordValueWithExpectedInterval(toMicros(latencyMs), Math.max(1, Math.round(intervalMs * 1000)))
-}
-
 /** Latency statistics of one histogram, in microseconds; zeros when empty. */
 export type LatencySummary = Record<LatencyMetric, number>
 

@@ -1,10 +1,12 @@
 // One round of load against one entry: autocannon drives the connections; every response is timed
 // again here in microseconds and judged against the scenario's expectation. Warm-up and measurement
 // run on the same connections, so the measured window starts in steady state.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { RE2JS } from 're2js'
 import type { Expectation, LoadLevel, ScenarioPlan } from '../config/plan.js'
-import { createHistogram, encodeHistogram, recordCorrectedLatency, recordLatency, summarise, type LatencySummary } from './histogram.js'
+import { createHistogram, encodeHistogram, recordLatency, summarise, type LatencySummary } from './histogram.js'
+import { Pacer } from './pacer.js'
 
 /** What the load generator saw in one measured window. */
 export interface LoadMeasurement {
@@ -25,10 +27,29 @@ export interface LoadMeasurement {
   readonly latencyUs: LatencySummary
   /** The same, as an encoded HDR histogram. */
   readonly histogram: string
-  /** Number of values in the histogram; above `ok` only by coordinated-omission correction. */
+  /** Number of values in the histogram: one per response that met the expectation. */
   readonly recorded: number
   /** CPU of the load generator's own process, percent of one core. */
   readonly loadgenCpuPercent: number
+  /** How late the load generator's event loop ran during the window, ms: responses wait that long to be timed. */
+  readonly loopDelayMs: LoopDelay
+}
+
+/** Event-loop delay of the measuring thread over one window, ms. */
+export interface LoopDelay {
+  readonly p99: number
+  readonly max: number
+}
+
+// The delay monitor's timer fires every this many ms; each recorded value is that interval plus the
+// delay. Node's default: a finer timer would wake an idle measuring thread more often, and a lag
+// worth flagging (over 20 ms, see assess.ts) delays a 10 ms timer whenever it happens.
+const LOOP_DELAY_RESOLUTION_MS = 10
+
+/** Reads a delay histogram as ms beyond the timer's own interval, rounded to µs. */
+function loopDelay(histogram: IntervalHistogram): LoopDelay {
+  const late = (ns: number): number => Math.max(0, Math.round(ns / 1000 - LOOP_DELAY_RESOLUTION_MS * 1000) / 1000)
+  return histogram.count === 0 ? { p99: 0, max: 0 } : { p99: late(histogram.percentile(99)), max: late(histogram.max) }
 }
 
 /** Hooks the round calls at the edges of the measured window (the server monitor uses them). */
@@ -37,6 +58,12 @@ export interface WindowHooks {
   onMeasureEnd?(): void
   /** Checked a few times a second; returning true ends the round early (the app died). */
   shouldAbort?(): boolean
+  /**
+   * Set when another thread coordinates the round (several load threads): the measured window opens
+   * when `begin` resolves and the round ends when `finish` resolves, instead of by this round's own
+   * warm-up and duration timers.
+   */
+  control?: { readonly begin: Promise<void>; readonly finish: Promise<void> }
 }
 
 /** Everything one round needs. */
@@ -65,6 +92,7 @@ type Outcome = 'ok' | 'status' | 'body'
 export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<LoadMeasurement> {
   const { scenario, level } = spec
   const histogram = createHistogram()
+  const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
   const statusCodes: Record<string, number> = {}
   let measuring = false
   let counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 }
@@ -84,10 +112,9 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       },
     }
   })
-  const open = level.rate !== undefined
-  // Gap between two requests of one connection at the target rate: the interval coordinated
-  // omission is corrected with (autocannon's own correction uses 1 ms whatever the rate).
-  const intervalMs = open ? (1000 * level.connections) / (level.rate ?? 1) : 0
+  // Open loop: our own schedule sends the requests and times them from their intended send time,
+  // which corrects coordinated omission exactly (see pacer.ts); autocannon's rate options stay off.
+  const pacer = level.rate === undefined ? undefined : new Pacer(level.rate, scenario.arrivals)
   const measureByAmount = scenario.amount !== undefined
 
   return new Promise((resolve, reject) => {
@@ -106,9 +133,9 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
         setupClient: (client) => {
           // Read by the client at each request it sends (httpClient.js `this.timeout`, in ms).
           Object.assign(client, { timeout: scenario.timeoutMs })
+          pacer?.attach(client)
         },
         requests,
-        ...(open ? { overallRate: level.rate, ignoreCoordinatedOmission: true } : {}),
         // The round ends by our own timer or amount; autocannon's duration is only a backstop.
         duration: (scenario.warmupMs + scenario.durationMs) / 1000 + 3600,
         ...(measureByAmount && scenario.warmupMs === 0 ? { amount: scenario.amount } : {}),
@@ -119,6 +146,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       },
       (error) => {
         settled = true
+        pacer?.stop()
         for (const timer of timers) clearInterval(timer)
         if (measuring) endWindow()
         if (error !== null && error !== undefined) {
@@ -142,6 +170,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
           histogram: encodeHistogram(histogram),
           recorded: histogram.totalCount,
           loadgenCpuPercent: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
+          loopDelayMs: loopDelay(delay),
         })
         histogram.destroy()
       },
@@ -150,12 +179,15 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
     // Options autocannon refuses come back through the callback before it returns, and the instance
     // it returns then cannot be stopped: nothing more to schedule.
     if (settled) return
+    pacer?.start()
 
     function startWindow(): void {
       counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 }
       for (const key of Object.keys(statusCodes)) delete statusCodes[key]
       histogram.reset()
       hooks.onMeasureStart?.()
+      delay.reset()
+      delay.enable()
       cpuStart = process.cpuUsage()
       windowStart = performance.now()
       measuring = true
@@ -163,10 +195,12 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
     function endWindow(): void {
       measuring = false
       windowEnd = performance.now()
+      delay.disable()
       hooks.onMeasureEnd?.()
     }
     function finish(): void {
       if (measuring) endWindow()
+      pacer?.stop()
       instance.stop()
     }
 
@@ -177,8 +211,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1
       if (lastOutcome === 'ok') {
         counts.ok++
-        if (open) recordCorrectedLatency(histogram, responseTimeMs, intervalMs)
-        else recordLatency(histogram, responseTimeMs)
+        recordLatency(histogram, responseTimeMs)
       } else if (lastOutcome === 'status') counts.status++
       else counts.body++
       lastOutcome = 'ok'
@@ -195,7 +228,14 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       startWindow()
       if (!measureByAmount) timers.push(setTimeout(finish, scenario.durationMs))
     }
-    if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs))
+    if (hooks.control !== undefined) {
+      void hooks.control.begin.then(() => {
+        if (!settled) startWindow()
+      })
+      void hooks.control.finish.then(() => {
+        if (!settled) finish()
+      })
+    } else if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs))
     else begin()
     // An app that dies mid-round would otherwise be hammered with refused connections until the end.
     timers.push(

@@ -2,7 +2,7 @@
 // entries so slow drift of the machine (thermal, noisy neighbours) spreads evenly over all of them.
 import { createHash } from 'node:crypto'
 import path from 'node:path'
-import { GroupMonitor } from '../app/monitor.js'
+import { GroupMonitor, type WindowUsage } from '../app/monitor.js'
 import { checkAnswers, diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
 import type { Shard } from '../config/overrides.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
@@ -12,7 +12,7 @@ import { currentEnvironment } from '../results/environment.js'
 import { entryKey, SCHEMA_VERSION, type Results, type RoundResult } from '../results/format.js'
 import { VERSION } from '../version.js'
 import { assessRound, summariseEntry } from './assess.js'
-import { runRound } from './round.js'
+import { runEntryRound } from './threads.js'
 
 /** One scenario at one load level: the unit that is measured and compared. */
 export interface Entry {
@@ -59,6 +59,8 @@ export interface MeasureOptions {
   readonly onRound?: (event: RoundEvent) => void
   /** Called with anything about the app that makes its telemetry or the next run doubtful. */
   readonly onWarning?: (warning: RunWarning) => void
+  /** Called when the warm-up pass over the whole suite (plan.warmupSuite) is done. */
+  readonly onWarmedUp?: () => void
   /** Called when the app is ready, with the time it took. */
   readonly onReady?: (ms: number, side?: string) => void
   /**
@@ -86,8 +88,10 @@ export interface Measured {
  * (another path, body, duration), so its comparison is only indicative.
  */
 export function definitionHash(entry: Entry): string {
-  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs } = entry.scenario
-  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs }
+  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario
+  // Even arrivals leave the hash as it was before `arrivals` existed.
+  const schedule = arrivals === 'even' || entry.level.rate === undefined ? {} : { arrivals }
+  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule }
   return createHash('sha256').update(JSON.stringify(defined)).digest('hex').slice(0, 16)
 }
 
@@ -191,6 +195,12 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
         options.onReady?.(performance.now() - started, state.side.label)
       })
     }
+    if (first.plan.warmupSuite) {
+      for (const entry of entries) {
+        for (const state of live()) await attempt(state, () => warmUp(state.side.plan, entry, state.app))
+      }
+      options.onWarmedUp?.()
+    }
     const startedAt = performance.now()
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds))
     for (let round = 1; round <= maxRounds; round++) {
@@ -227,6 +237,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     if (!(error instanceof AppError)) throw error
     if (error instanceof InterruptedError) for (const state of live()) state.failure = error
   } finally {
+    await Promise.all(states.map((state) => state.monitor?.close()))
     await Promise.all(states.map((state) => state.app?.stop()))
     // A server that outlived its process group holds the port: say so before the next run trips on it.
     for (const state of states) {
@@ -242,17 +253,34 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
   })
 }
 
+/**
+ * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
+ * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
+ */
+async function warmUp(plan: Plan, entry: Entry, app: RunningApp | undefined): Promise<void> {
+  const { amount: _amount, ...scenario } = entry.scenario
+  if (scenario.warmupMs === 0) return
+  throwIfInterrupted()
+  await runEntryRound(
+    { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
+    { shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined },
+  )
+  throwIfInterrupted()
+  if (app?.exit() !== undefined) throw await diedError(app, `the warm-up of "${entry.key}"`)
+}
+
 async function measureRound(plan: Plan, entry: Entry, round: number, app: RunningApp | undefined, monitor: GroupMonitor | undefined): Promise<RoundResult> {
   const startedAt = new Date().toISOString()
-  let server: ReturnType<GroupMonitor['end']> | undefined
-  const measurement = await runRound(
+  let usage: Promise<WindowUsage | undefined> | undefined
+  const measurement = await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
     {
       onMeasureStart: () => monitor?.begin(),
-      onMeasureEnd: () => (server = monitor?.end()),
+      onMeasureEnd: () => (usage = monitor?.end()),
       shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined,
     },
   )
+  const server = await usage
   // A round cut short by an interrupt is shorter than the others: it is dropped, not kept.
   throwIfInterrupted()
   // The main process may outlive the server (a shell or supervisor that keeps running), so a

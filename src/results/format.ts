@@ -55,6 +55,11 @@ export interface RoundResult {
   readonly statusCodes: Readonly<Record<string, number>>
   readonly histogram: string
   readonly loadgenCpuPercent: number
+  /**
+   * How late the load generator's event loop ran during the window (99th percentile and max, ms).
+   * Absent in files written before it was recorded.
+   */
+  readonly loadgenLoopDelayMs?: { readonly p99: number; readonly max: number }
   readonly server?: ServerRound
   /** False when the numbers cannot be trusted; `problems` says why. Invalid rounds are left out of summaries. */
   readonly valid: boolean

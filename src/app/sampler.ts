@@ -1,0 +1,152 @@
+// The body of the worker thread that samples the app's process group, so that no /proc scan and no
+// `ps` ever runs on the thread that times responses (a synchronous scan of a few hundred processes
+// blocks it for milliseconds, which lands in p99 of a fast route).
+//
+// It is sent to the worker as source text (`new Worker(code, { eval: true })`) because a bundle has
+// no worker file beside it. So this function must be self-contained: no imports, no outer names;
+// the modules it needs come in as arguments, required inside the worker.
+
+/** What the sampler needs to know, passed as the worker's data. */
+export interface SamplerOptions {
+  readonly pgid: number
+  readonly intervalMs: number
+  /** How often /proc is listed for new members of the group; known members are read every interval. */
+  readonly rescanMs: number
+  /** The kernel page size, asked once by the main thread before any measuring. */
+  readonly pageBytes: number
+  readonly linux: boolean
+}
+
+/** Main thread to sampler. */
+export type SamplerRequest = { readonly type: 'begin' } | { readonly type: 'end' }
+
+/** What the group used during one window (also the reply to `end`). */
+export interface SampledWindow {
+  readonly type: 'window'
+  /** CPU used as a percentage of one core (200 % = two cores busy). */
+  readonly cpuPercent: number
+  readonly cpuMs: number
+  readonly rssMaxBytes: number
+  readonly rssMeanBytes: number
+  /** Memory at the end of the window, to follow growth from round to round. */
+  readonly rssEndBytes: number
+}
+
+/**
+ * Runs inside the worker. Membership of the group is cached: /proc is listed at most every
+ * `rescanMs` (and at the edges of a window), and only processes not seen before have their stat read
+ * to learn their group; every interval only the known members' stat files are read. A pid reused by
+ * a new member of the group between two listings would be missed, which the kernel's increasing pid
+ * allocation makes rare.
+ */
+export function samplerMain(
+  threads: typeof import('node:worker_threads'),
+  fs: typeof import('node:fs'),
+  childProcess: typeof import('node:child_process'),
+): void {
+  const port = threads.parentPort
+  const options: SamplerOptions = threads.workerData
+  if (port === null) return
+  // Linux reports CPU in clock ticks of 1/100 s on every architecture Node supports (USER_HZ).
+  const TICK_MS = 10
+  const members = new Set<string>()
+  const seen = new Set<string>()
+  let lastRescan = -Infinity
+
+  // The /proc/PID/stat fields after the command name; undefined once the process is gone.
+  const statFields = (pid: string): string[] | undefined => {
+    let stat: string
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      return undefined
+    }
+    // The command name is in parentheses and may hold spaces; fields after it are fixed.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  }
+  const rescan = (): void => {
+    lastRescan = performance.now()
+    const listed = new Set(fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name)))
+    for (const pid of seen) if (!listed.has(pid)) seen.delete(pid)
+    for (const pid of listed) {
+      if (seen.has(pid)) continue
+      seen.add(pid)
+      const fields = statFields(pid)
+      if (fields !== undefined && Number(fields[2]) === options.pgid) members.add(pid)
+    }
+  }
+  const readLinux = (): { cpuMs: number; rssBytes: number } => {
+    if (performance.now() - lastRescan >= options.rescanMs) rescan()
+    let cpuMs = 0
+    let rssBytes = 0
+    for (const pid of members) {
+      const fields = statFields(pid)
+      if (fields === undefined) {
+        members.delete(pid)
+        continue
+      }
+      cpuMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS
+      rssBytes += Number(fields[21]) * options.pageBytes
+    }
+    return { cpuMs, rssBytes }
+  }
+  // `[[dd-]hh:]mm:ss[.cc]` as ps prints cputime, in ms.
+  const psTimeMs = (text: string): number => {
+    const [days, clock] = text.includes('-') ? text.split('-') : ['0', text]
+    let seconds = 0
+    for (const part of (clock ?? '').split(':')) seconds = seconds * 60 + Number(part)
+    return (Number(days) * 86_400 + seconds) * 1000
+  }
+  // Elsewhere (a laptop running the CLI) ps is the portable way to see a process group.
+  const readPs = (): { cpuMs: number; rssBytes: number } => {
+    const out = childProcess.execFileSync('ps', ['-A', '-o', 'pgid=,rss=,time='], { encoding: 'utf8' })
+    let cpuMs = 0
+    let rssBytes = 0
+    for (const line of out.split('\n')) {
+      const [group, rssKb, time] = line.trim().split(/\s+/)
+      if (Number(group) !== options.pgid || time === undefined) continue
+      cpuMs += psTimeMs(time)
+      rssBytes += Number(rssKb) * 1024
+    }
+    return { cpuMs, rssBytes }
+  }
+  const read = (): { atMs: number; cpuMs: number; rssBytes: number } => {
+    const atMs = performance.now()
+    try {
+      return { atMs, ...(options.linux ? readLinux() : readPs()) }
+    } catch {
+      return { atMs, cpuMs: 0, rssBytes: 0 } // no /proc or no ps: nothing to report, never a crash
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined
+  let start = read()
+  let rss: number[] = []
+  port.on('message', (request: SamplerRequest) => {
+    if (request.type === 'begin') {
+      clearInterval(timer)
+      if (options.linux) rescan()
+      start = read()
+      rss = [start.rssBytes]
+      timer = setInterval(() => rss.push(read().rssBytes), options.intervalMs)
+      return
+    }
+    clearInterval(timer)
+    timer = undefined
+    if (options.linux) rescan()
+    const last = read()
+    rss.push(last.rssBytes)
+    const elapsedMs = Math.max(1, last.atMs - start.atMs)
+    // A process that exits during the window takes its CPU time with it; never report negative use.
+    const cpuMs = Math.max(0, last.cpuMs - start.cpuMs)
+    const window: SampledWindow = {
+      type: 'window',
+      cpuPercent: (cpuMs / elapsedMs) * 100,
+      cpuMs,
+      rssMaxBytes: Math.max(...rss),
+      rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
+      rssEndBytes: last.rssBytes,
+    }
+    port.postMessage(window)
+  })
+}
