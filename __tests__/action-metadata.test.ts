@@ -12,10 +12,18 @@ interface ActionInput {
   default?: unknown
 }
 
-async function actionYml(): Promise<{ inputs: Record<string, ActionInput>; outputs: Record<string, { description?: unknown }>; runs: Record<string, unknown> }> {
+async function actionYml(): Promise<{
+  inputs: Record<string, ActionInput>
+  outputs: Record<string, { description?: unknown }>
+  runs: Record<string, unknown>
+}> {
   const doc = parseDocument(await readFile('action.yml', 'utf8'), { uniqueKeys: true })
   expect(doc.errors.map((e) => e.message)).toEqual([])
-  return doc.toJS() as { inputs: Record<string, ActionInput>; outputs: Record<string, { description?: unknown }>; runs: Record<string, unknown> }
+  return doc.toJS() as {
+    inputs: Record<string, ActionInput>
+    outputs: Record<string, { description?: unknown }>
+    runs: Record<string, unknown>
+  }
 }
 
 const saved = { ...process.env }
@@ -48,13 +56,14 @@ describe('action.yml', () => {
     for (const [name, output] of Object.entries(meta.outputs)) expect(typeof output.description, name).toBe('string')
   })
 
-  it("has the defaults the code falls back to, so the action and a run without inputs behave alike", async () => {
+  it('has the defaults the code falls back to, so the action and a run without inputs behave alike', async () => {
     const meta = await actionYml()
     clearInputs()
     const fallback = getInputs()
     for (const [name, input] of Object.entries(meta.inputs)) {
       // The runner fills inputs from action.yml's defaults; the token's default is an expression it evaluates.
       if (name === INPUT.token) {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template literal
         expect(input.default).toBe('${{ github.token }}')
         continue
       }
@@ -65,7 +74,16 @@ describe('action.yml', () => {
 
   it('is checked by a validator that rejects what GitHub rejects', () => {
     // The line that once kept GitHub from loading the action: `: ` inside a plain scalar.
-    const broken = ['name: x', 'description: y', 'inputs:', '  a:', '    description: Branch. Default: the base branch.', 'runs:', '  using: node24', '  main: a.js'].join('\n')
+    const broken = [
+      'name: x',
+      'description: y',
+      'inputs:',
+      '  a:',
+      '    description: Branch. Default: the base branch.',
+      'runs:',
+      '  using: node24',
+      '  main: a.js',
+    ].join('\n')
     expect(lintAction('action.yml', broken).join('\n')).toMatch(/^action\.yml:5:\d+: /)
     expect(lintAction('action.yml', 'name: x\ndescription: y\nruns:\n  using: node12\n  main: a.js\n').join('\n')).toContain('runs.using')
     expect(lintAction('action.yml', 'name: x\nruns:\n  using: node24\n  main: a.js\n').join('\n')).toContain('description')
@@ -80,7 +98,15 @@ describe('the example workflows', () => {
   })
 
   it('would be caught running untrusted input in a script or with a malformed job', async () => {
-    const injected = ['on: pull_request', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo "${{ github.event.pull_request.title }}"'].join('\n')
+    const injected = [
+      'on: pull_request',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template literal
+      '      - run: echo "${{ github.event.pull_request.title }}"',
+    ].join('\n')
     expect((await lintWorkflow('w.yml', injected)).join('\n')).toMatch(/w\.yml:6:\d+: .*potentially untrusted/)
     const noSteps = ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest'].join('\n')
     expect(await lintWorkflow('w.yml', noSteps)).not.toEqual([])

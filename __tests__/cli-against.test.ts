@@ -56,7 +56,10 @@ beforeAll(async () => {
   baseSha = gitIn('rev-parse', 'HEAD')
   // The second commit makes /cpu two and a half times as expensive, in the code.
   const server = path.join(repo, 'app', 'server.mjs')
-  await writeFile(server, (await readFile(server, 'utf8')).replace("process.env.DEMO_SLOWDOWN ?? '0'", "process.env.DEMO_SLOWDOWN ?? '150'"))
+  await writeFile(
+    server,
+    (await readFile(server, 'utf8')).replace("process.env.DEMO_SLOWDOWN ?? '0'", "process.env.DEMO_SLOWDOWN ?? '150'"),
+  )
   gitIn('commit', '-q', '-am', 'slower')
 })
 afterAll(async () => {

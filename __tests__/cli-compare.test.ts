@@ -32,7 +32,9 @@ describe('cannonade compare', () => {
   })
 
   it('fails a slowed route, names it, and writes the markdown and JSON reports', async () => {
-    const result = await cli(['compare', 'base.json', 'slow.json', '--markdown', 'out/report.md', '--json', 'out/comparison.json'], { cwd: dir })
+    const result = await cli(['compare', 'base.json', 'slow.json', '--markdown', 'out/report.md', '--json', 'out/comparison.json'], {
+      cwd: dir,
+    })
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/^FAIL/)
     expect(result.stdout).toMatch(/search .*regression/)

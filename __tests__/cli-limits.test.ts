@@ -45,11 +45,23 @@ async function config(name: string, lines: readonly string[]): Promise<string> {
 }
 
 async function demoApp(port: number): Promise<string[]> {
-  return ['app:', '  command: node server.mjs', `  cwd: ${JSON.stringify(demo)}`, `  env: { PORT: "${port}" }`, `  ready: http://127.0.0.1:${port}/health`]
+  return [
+    'app:',
+    '  command: node server.mjs',
+    `  cwd: ${JSON.stringify(demo)}`,
+    `  env: { PORT: "${port}" }`,
+    `  ready: http://127.0.0.1:${port}/health`,
+  ]
 }
 
 function fixedApp(port: number, env: string): string[] {
-  return ['app:', '  command: node fixed.mjs', `  cwd: ${JSON.stringify(dir)}`, `  env: { PORT: "${port}", ${env} }`, `  ready: http://127.0.0.1:${port}/health`]
+  return [
+    'app:',
+    '  command: node fixed.mjs',
+    `  cwd: ${JSON.stringify(dir)}`,
+    `  env: { PORT: "${port}", ${env} }`,
+    `  ready: http://127.0.0.1:${port}/health`,
+  ]
 }
 
 describe('limits in the config', () => {
@@ -85,7 +97,12 @@ describe('limits in the config', () => {
 
   it('refuses a YAML alias bomb as bad input (exit 2), naming the file', async () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]']
-    for (const [i, name] of [...'bcdefghij'].entries()) lines.push(`${name}: &${name} [${Array(9).fill(`*${'abcdefghij'[i] ?? 'a'}`).join(', ')}]`)
+    for (const [i, name] of [...'bcdefghij'].entries())
+      lines.push(
+        `${name}: &${name} [${Array(9)
+          .fill(`*${'abcdefghij'[i] ?? 'a'}`)
+          .join(', ')}]`,
+      )
     const file = await config('bomb.yml', [...lines, 'baseUrl: http://127.0.0.1:1', 'scenarios: [{ name: a, path: / }]'])
     const result = await cli(['validate', '--config', file])
     expect(result.stderr).toContain(`${file}: YAML aliases (*name) expand to more than 100 copies`)
@@ -93,14 +110,22 @@ describe('limits in the config', () => {
   })
 
   it('accepts sweeps in defaults and says so in the plan', async () => {
-    const file = await config('sweep.yml', ['baseUrl: http://127.0.0.1:1', 'defaults: { connections: [1, 10, 50, 100] }', 'scenarios: [{ name: a, path: / }]'])
+    const file = await config('sweep.yml', [
+      'baseUrl: http://127.0.0.1:1',
+      'defaults: { connections: [1, 10, 50, 100] }',
+      'scenarios: [{ name: a, path: / }]',
+    ])
     const result = await cli(['validate', '--config', file])
     expect(result.stdout).toContain('a: GET /; 1 conn, 10 conn, 50 conn, 100 conn;')
     expect(result.code).toBe(0)
   })
 
   it('warns, without refusing, when the ready port is not the measured port', async () => {
-    const file = await config('ports.yml', [...(await demoApp(3000)), 'baseUrl: http://127.0.0.1:3001', 'scenarios: [{ name: a, path: / }]'])
+    const file = await config('ports.yml', [
+      ...(await demoApp(3000)),
+      'baseUrl: http://127.0.0.1:3001',
+      'scenarios: [{ name: a, path: / }]',
+    ])
     const result = await cli(['validate', '--config', file])
     expect(result.stderr).toContain(`warning: ${file}:6:10: baseUrl: is on port 3001 but app.ready is on port 3000`)
     expect(result.code).toBe(0)
@@ -162,7 +187,9 @@ describe('rounds at the limits', () => {
       'scenarios: [{ name: broken, path: /api }]',
     ])
     const result = await cli(['run', '--config', file, '--out', path.join(dir, '500'), '--quick'])
-    expect(result.stdout).toContain('broken @ 1 conn: no valid round (every response was HTTP 500: the app answered, with errors — it is failing, not slow)')
+    expect(result.stdout).toContain(
+      'broken @ 1 conn: no valid round (every response was HTTP 500: the app answered, with errors — it is failing, not slow)',
+    )
     expect(result.code).toBe(1)
   })
 
@@ -197,13 +224,18 @@ describe('rounds at the limits', () => {
     expect(result.code).toBe(1)
     const printed = result.stdout + result.stderr
     expect(printed).toContain('users[2J]0;pwnedgnp.exe @ 1 conn')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters that reached the terminal
     expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/)
   })
 
   it('exits 3 before any round when the app is ready on another port than baseUrl, saying so', async () => {
     const port = await freePort()
     const other = await freePort()
-    const file = await config('mismatch.yml', [...(await demoApp(port)), `baseUrl: http://127.0.0.1:${other}`, 'scenarios: [{ name: a, path: / }]'])
+    const file = await config('mismatch.yml', [
+      ...(await demoApp(port)),
+      `baseUrl: http://127.0.0.1:${other}`,
+      'scenarios: [{ name: a, path: / }]',
+    ])
     const result = await cli(['run', '--config', file, '--out', path.join(dir, 'mismatch'), '--quick'])
     expect(result.stderr).toContain(`warning: ${file}:6:10: baseUrl: is on port ${other} but app.ready is on port ${port}`)
     expect(result.stderr).toContain(

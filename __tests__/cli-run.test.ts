@@ -58,12 +58,23 @@ describe('cannonade run', () => {
     expect(results.tool.version).toBe(version)
   })
 
-  it('ends a run against a baseline with the comparison\'s verdict line', async () => {
+  it("ends a run against a baseline with the comparison's verdict line", async () => {
     const config = await writeConfig('again.yml')
     const base = path.join(dir, 'again-base')
     expect((await cli(['run', '--config', config, '--out', base, '--quick', '--scenario', 'users'])).code).toBe(0)
     const baseline = path.join(base, 'results.json')
-    const result = await cli(['run', '--config', config, '--out', path.join(dir, 'again-head'), '--quick', '--scenario', 'users', '--baseline', baseline])
+    const result = await cli([
+      'run',
+      '--config',
+      config,
+      '--out',
+      path.join(dir, 'again-head'),
+      '--quick',
+      '--scenario',
+      'users',
+      '--baseline',
+      baseline,
+    ])
     expect(result.code).toBe(0)
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^✓ pass: no regressions — .*inconclusive/)
   })
@@ -95,9 +106,11 @@ describe('cannonade run', () => {
     expect(results.entries.length).toBeGreaterThan(0)
   })
 
-  it('keeps the head and the tail of a chatty app\'s log, saying how much was dropped between them', async () => {
+  it("keeps the head and the tail of a chatty app's log, saying how much was dropped between them", async () => {
     // About 12 MiB of output before the server starts, then the server's own line at the end.
-    const config = await writeConfig('chatty.yml', { command: "echo first line; yes 'chatty app output line' | head -n 520000; exec node server.mjs" })
+    const config = await writeConfig('chatty.yml', {
+      command: "echo first line; yes 'chatty app output line' | head -n 520000; exec node server.mjs",
+    })
     const out = path.join(dir, 'chatty')
     const result = await cli(['run', '--config', config, '--out', out, '--quick', '--scenario', 'users'])
     expect(result.code, result.stderr).toBe(0)
@@ -106,7 +119,10 @@ describe('cannonade run', () => {
     expect(log.length).toBeGreaterThan(5 * 1024 * 1024 - 100)
     const text = log.toString('utf8')
     expect(text.startsWith('first line\nchatty app output line\n')).toBe(true)
-    const note = /\[cannonade: (\d+) bytes of the app's output dropped here; app\.log keeps the first 1048576 and the last 4194304 bytes\]\n/.exec(text)
+    const note =
+      /\[cannonade: (\d+) bytes of the app's output dropped here; app\.log keeps the first 1048576 and the last 4194304 bytes\]\n/.exec(
+        text,
+      )
     expect(note?.index).toBeGreaterThan(1024 * 1024 - 30)
     expect(text[(note?.index ?? 0) - 1]).toBe('\n')
     const listening = /demo app listening on .*\n$/.exec(text)?.[0] ?? ''
@@ -122,8 +138,13 @@ describe('cannonade run', () => {
     try {
       const result = await cli(['run', '--config', config, '--out', path.join(dir, 'escape'), '--quick', '--scenario', 'users'])
       expect(result.code, result.stderr).toBe(0)
-      expect(result.stderr).toMatch(/warning: the app's process group used no CPU while it answered [\d,]+ requests: the server runs outside that group/)
-      const port = /warning: port (\d+) on 127\.0\.0\.1 still answers after the app was stopped: its server runs outside the process group/.exec(result.stderr)?.[1]
+      expect(result.stderr).toMatch(
+        /warning: the app's process group used no CPU while it answered [\d,]+ requests: the server runs outside that group/,
+      )
+      const port =
+        /warning: port (\d+) on 127\.0\.0\.1 still answers after the app was stopped: its server runs outside the process group/.exec(
+          result.stderr,
+        )?.[1]
       expect(config.length > 0 && (await readFile(config, 'utf8')).includes(`PORT: "${port}"`)).toBe(true)
     } finally {
       // The escaped server is a session leader: its group is its own pid.
@@ -154,9 +175,13 @@ describe('cannonade run', () => {
     const command = `echo $$ > ${pidFile}; trap 'sleep 0.3; echo app stopped cleanly; exit 0' TERM; node server.mjs & wait`
     const config = await writeConfig('interrupt.yml', { command })
     const out = path.join(dir, 'interrupt')
-    const child = spawn(process.execPath, [path.resolve('dist/cli.js'), 'run', '--config', config, '--out', out, '--rounds', '20', '--duration', '300ms'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      [path.resolve('dist/cli.js'), 'run', '--config', config, '--out', out, '--rounds', '20', '--duration', '300ms'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    )
     let stderr = ''
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     // Interrupt once two rounds are finished and the third is under way.

@@ -24,7 +24,11 @@ describe('cannonade validate', () => {
 
   it.each([
     ['a wrong type', 'scenarios:\n  - { name: a, path: /, rate: fast }', 'scenarios[0].rate: must be a number above 0 and at most 1000000'],
-    ['an unknown key', 'scenarios:\n  - { name: a, path: /, conections: 2 }', 'scenarios[0].conections: unknown field; did you mean "connections"?'],
+    [
+      'an unknown key',
+      'scenarios:\n  - { name: a, path: /, conections: 2 }',
+      'scenarios[0].conections: unknown field; did you mean "connections"?',
+    ],
     ['a negative duration', 'scenarios:\n  - { name: a, path: /, duration: -1s }', 'scenarios[0].duration: must be a duration'],
     ['an empty scenario list', 'scenarios: []', 'scenarios: must be a non-empty list of scenarios'],
     ['broken YAML', 'scenarios:\n  - { name: a, path: /\n', 'invalid YAML'],
@@ -46,11 +50,7 @@ describe('cannonade validate', () => {
 })
 
 describe('cannonade help', () => {
-  it.each([
-    [['help', 'run']],
-    [['run', '--help']],
-    [['run', '-h']],
-  ])('prints the command\'s own options for %j', async (args) => {
+  it.each([[['help', 'run']], [['run', '--help']], [['run', '-h']]])("prints the command's own options for %j", async (args) => {
     const result = await cli(args)
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^Usage: cannonade run \[options\]/)

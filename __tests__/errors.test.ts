@@ -12,7 +12,9 @@ describe('exit codes', () => {
 
   it('says an internal error is a bug, with where it happened; input and app errors speak for themselves', () => {
     const text = failureText(new TypeError('instance.stop is not a function'))
-    expect(text).toMatch(/^internal error \(a bug in Cannonade, not in your config or app; please report it\): instance\.stop is not a function\n\s+at /)
+    expect(text).toMatch(
+      /^internal error \(a bug in Cannonade, not in your config or app; please report it\): instance\.stop is not a function\n\s+at /,
+    )
     expect(failureText(new InputError(['c.yml:1:1: x: bad']))).toBe('c.yml:1:1: x: bad')
     expect(failureText(new AppError('the app exited'))).toBe('the app exited')
   })

@@ -14,12 +14,26 @@ afterAll(async () => {
 })
 
 const npm = (args: string[], cwd: string): string =>
-  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
 
 describe('the packed package', () => {
   it('installs alone, with no dependency, and its CLI works from the bundle', async () => {
-    const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], process.cwd())) as [{ filename: string; files: { path: string }[] }]
-    expect(packed.files.map((f) => f.path).sort()).toEqual(['README.md', 'action.yml', 'dist/cli.js', 'dist/index.js', 'dist/load-worker.js', 'package.json', 'src/config/schema.json'])
+    const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], process.cwd())) as [
+      { filename: string; files: { path: string }[] },
+    ]
+    expect(packed.files.map((f) => f.path).sort()).toEqual([
+      'README.md',
+      'action.yml',
+      'dist/cli.js',
+      'dist/index.js',
+      'dist/load-worker.js',
+      'package.json',
+      'src/config/schema.json',
+    ])
     const app = path.join(dir, 'app')
     execFileSync('mkdir', [app])
     await writeFile(path.join(app, 'package.json'), '{"name":"app","private":true}')

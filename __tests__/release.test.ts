@@ -21,7 +21,12 @@ beforeAll(async () => {
   }
   await symlink(path.resolve('node_modules'), path.join(clone, 'node_modules'))
   await writeFile(path.join(clone, '.git', 'info', 'exclude'), 'node_modules\n')
-  for (const [k, v] of Object.entries({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' })) {
+  for (const [k, v] of Object.entries({
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.invalid',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.invalid',
+  })) {
     process.env[k] = v
   }
   git('add', '-A')

@@ -24,7 +24,10 @@ async function plan(slowdown: number): Promise<Plan> {
 }
 
 /** Measures one pair side by side and returns, per entry, whether a gated metric regressed. */
-async function pair(headSlowdown: number, index: number): Promise<{ gated: number; flagged: Record<string, boolean>; regressed: string[] }> {
+async function pair(
+  headSlowdown: number,
+  index: number,
+): Promise<{ gated: number; flagged: Record<string, boolean>; regressed: string[] }> {
   const [base, head] = await measureSides(
     [
       { plan: await plan(0), outDir, label: 'base', git: { sha: `ab-base-${index}` } },
@@ -32,7 +35,8 @@ async function pair(headSlowdown: number, index: number): Promise<{ gated: numbe
     ],
     { outDir },
   )
-  if (base?.failure !== undefined || head?.failure !== undefined || base === undefined || head === undefined) throw new Error('a side failed')
+  if (base?.failure !== undefined || head?.failure !== undefined || base === undefined || head === undefined)
+    throw new Error('a side failed')
   const comparison = compare(base.results, head.results)
   const flagged: Record<string, boolean> = {}
   const regressed: string[] = []
@@ -48,7 +52,9 @@ async function pair(headSlowdown: number, index: number): Promise<{ gated: numbe
 }
 
 const started = performance.now()
-const results = new Map<number, { gated: number; flagged: Record<string, boolean>; regressed: string[] }[]>([0, ...slowdowns].map((s) => [s, []]))
+const results = new Map<number, { gated: number; flagged: Record<string, boolean>; regressed: string[] }[]>(
+  [0, ...slowdowns].map((s) => [s, []]),
+)
 for (let i = 0; i < Math.max(aaPairs, slowPairs); i++) {
   if (i < aaPairs) results.get(0)?.push(await pair(0, i))
   if (i < slowPairs) for (const s of slowdowns) results.get(s)?.push(await pair(s, i))
@@ -68,4 +74,7 @@ console.log(table)
 const minutes = (performance.now() - started) / 60_000
 console.log(`\n${rounds} rounds x ${duration} per side, interleaved; ${minutes.toFixed(1)} min`)
 await mkdir('bench/results', { recursive: true })
-await writeFile('bench/results/accuracy-ab.json', `${JSON.stringify({ aaPairs, slowPairs, rounds, duration, table, minutes, pairs: Object.fromEntries(results) }, null, 2)}\n`)
+await writeFile(
+  'bench/results/accuracy-ab.json',
+  `${JSON.stringify({ aaPairs, slowPairs, rounds, duration, table, minutes, pairs: Object.fromEntries(results) }, null, 2)}\n`,
+)

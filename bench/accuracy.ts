@@ -22,7 +22,10 @@ const port = 3990
 
 async function run(slowdown: number, index: number): Promise<Results> {
   const plan = demoRoutesPlan({ port, slowdown, duration, rounds })
-  const { results, failure } = await measure(plan, { outDir: path.resolve('bench/results/accuracy-app'), git: { sha: `run-${slowdown}-${index}` } })
+  const { results, failure } = await measure(plan, {
+    outDir: path.resolve('bench/results/accuracy-app'),
+    git: { sha: `run-${slowdown}-${index}` },
+  })
   if (failure !== undefined) throw failure
   process.stderr.write(`run ${slowdown} % #${index + 1} done\n`)
   return results
@@ -39,7 +42,8 @@ function regressionRate(pairs: [Results, Results][]): { rate: number; judged: nu
         if (!m.gated) continue
         judged++
         const key = `${entry.scenario} ${m.metric}`
-        const counts = (perMetric[key] ??= [0, 0])
+        const counts = perMetric[key] ?? [0, 0]
+        perMetric[key] = counts
         counts[1]++
         if (m.verdict === 'regression') {
           flagged++
@@ -57,7 +61,8 @@ function detectionRate(pairs: [Results, Results][]): Record<string, number> {
   const hits: Record<string, [number, number]> = {}
   for (const [base, head] of pairs) {
     for (const entry of compare(base, head).entries) {
-      const counts = (hits[entry.scenario] ??= [0, 0])
+      const counts = hits[entry.scenario] ?? [0, 0]
+      hits[entry.scenario] = counts
       counts[1]++
       if (entry.metrics.some((m) => m.gated && m.verdict === 'regression')) counts[0]++
     }

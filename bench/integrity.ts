@@ -44,7 +44,11 @@ async function startServer(script: string, env: Record<string, string> = {}): Pr
 }
 
 function scenarioFor(baseUrl: string, load: string, durationS = seconds): Parameters<typeof runEntryRound>[0] {
-  const plan = parsePlan(`baseUrl: ${baseUrl}\nscenarios: [{ name: b, path: /, ${load}, duration: ${durationS}s, warmup: 500ms }]`, 'bench.yml', '.')
+  const plan = parsePlan(
+    `baseUrl: ${baseUrl}\nscenarios: [{ name: b, path: /, ${load}, duration: ${durationS}s, warmup: 500ms }]`,
+    'bench.yml',
+    '.',
+  )
   const scenario = plan.scenarios[0]
   const level = scenario?.levels[0]
   if (scenario === undefined || level === undefined) throw new Error('bench plan has no scenario')
@@ -80,7 +84,12 @@ function wrk(baseUrl: string, connections: number): number {
   return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
 }
 
-async function cannonade(baseUrl: string, connections: number, monitor: GroupMonitor | undefined, threads: number | 'auto'): Promise<number> {
+async function cannonade(
+  baseUrl: string,
+  connections: number,
+  monitor: GroupMonitor | undefined,
+  threads: number | 'auto',
+): Promise<number> {
   let usage: Promise<WindowUsage | undefined> | undefined
   const m = await runEntryRound(scenarioFor(baseUrl, `connections: ${connections}, threads: ${threads}`), {
     onMeasureStart: () => monitor?.begin(),
@@ -130,7 +139,9 @@ async function againstWrk(): Promise<WrkRow[]> {
         const threads = threadCount({ threads: condition.threads ?? 'auto' }, { connections })
         const row = { condition: condition.name, connections, threads, wrk: median(w), cannonade: median(c), ratio: median(c) / median(w) }
         rows.push(row)
-        console.error(`${row.condition}, ${connections} conn: wrk ${row.wrk.toFixed(0)}, cannonade ${row.cannonade.toFixed(0)} req/s, ratio ${row.ratio.toFixed(2)}`)
+        console.error(
+          `${row.condition}, ${connections} conn: wrk ${row.wrk.toFixed(0)}, cannonade ${row.cannonade.toFixed(0)} req/s, ratio ${row.ratio.toFixed(2)}`,
+        )
       }
     }
   } finally {
@@ -190,7 +201,8 @@ async function stall(): Promise<StallRow[]> {
     { metric: 'p99', reportedMs: m.latencyUs.p99 / 1000, impliedMs: implied(0.99), ratio: m.latencyUs.p99 / 1000 / implied(0.99) },
     { metric: 'p999', reportedMs: m.latencyUs.p999 / 1000, impliedMs: implied(0.999), ratio: m.latencyUs.p999 / 1000 / implied(0.999) },
   ]
-  for (const row of rows) console.error(`stall ${row.metric}: reported ${row.reportedMs.toFixed(1)} ms, implied ${row.impliedMs.toFixed(1)} ms`)
+  for (const row of rows)
+    console.error(`stall ${row.metric}: reported ${row.reportedMs.toFixed(1)} ms, implied ${row.impliedMs.toFixed(1)} ms`)
   return rows
 }
 
@@ -210,25 +222,41 @@ try {
   stopAll()
 }
 const noiseAfter = cpuNoise(5)
-const machine = { cpuModel: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), node: process.version, loadAverage: os.loadavg()[0] }
+const machine = {
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.availableParallelism(),
+  node: process.version,
+  loadAverage: os.loadavg()[0],
+}
 
 const lines: string[] = []
-lines.push(`Machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; noise (a pure CPU loop's second-to-second CV): ${(noiseBefore.cv * 100).toFixed(1)} % before, ${(noiseAfter.cv * 100).toFixed(1)} % after; 1-minute load average ${machine.loadAverage?.toFixed(1)}.`)
+lines.push(
+  `Machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; noise (a pure CPU loop's second-to-second CV): ${(noiseBefore.cv * 100).toFixed(1)} % before, ${(noiseAfter.cv * 100).toFixed(1)} % after; 1-minute load average ${machine.loadAverage?.toFixed(1)}.`,
+)
 lines.push('')
 if (wrkNote !== undefined) lines.push(`(a) ${wrkNote}.`)
 else {
   lines.push('| (a) condition | connections | load threads | wrk req/s | Cannonade req/s | ratio |')
   lines.push('| :-- | --: | --: | --: | --: | --: |')
-  for (const r of wrkRows) lines.push(`| ${r.condition} | ${r.connections} | ${r.threads} | ${r.wrk.toFixed(0)} | ${r.cannonade.toFixed(0)} | ${r.ratio.toFixed(2)} |`)
+  for (const r of wrkRows)
+    lines.push(
+      `| ${r.condition} | ${r.connections} | ${r.threads} | ${r.wrk.toFixed(0)} | ${r.cannonade.toFixed(0)} | ${r.ratio.toFixed(2)} |`,
+    )
 }
 lines.push('')
 lines.push('| (b) rate | requests | inter-arrival CV | largest gap |')
 lines.push('| --: | --: | --: | --: |')
-for (const r of pacingRows) lines.push(`| ${r.rate} req/s | ${r.requests} | ${r.cv.toFixed(3)} | ${r.maxGapMs.toFixed(1)} ms (${r.maxGapIntervals.toFixed(1)} intervals) |`)
+for (const r of pacingRows)
+  lines.push(
+    `| ${r.rate} req/s | ${r.requests} | ${r.cv.toFixed(3)} | ${r.maxGapMs.toFixed(1)} ms (${r.maxGapIntervals.toFixed(1)} intervals) |`,
+  )
 lines.push('')
 lines.push('| (c) stall 100 ms/s at 200 req/s | reported | implied by the schedule | ratio |')
 lines.push('| :-- | --: | --: | --: |')
-for (const r of stallRows) lines.push(`| ${r.metric === 'p999' ? 'p99.9' : 'p99'} | ${r.reportedMs.toFixed(1)} ms | ${r.impliedMs.toFixed(1)} ms | ${r.ratio.toFixed(2)} |`)
+for (const r of stallRows)
+  lines.push(
+    `| ${r.metric === 'p999' ? 'p99.9' : 'p99'} | ${r.reportedMs.toFixed(1)} ms | ${r.impliedMs.toFixed(1)} ms | ${r.ratio.toFixed(2)} |`,
+  )
 console.log(lines.join('\n'))
 console.error(`total ${((performance.now() - started) / 1000).toFixed(0)} s`)
 await mkdir('bench/results', { recursive: true })

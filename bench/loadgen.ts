@@ -52,7 +52,9 @@ try {
     }
     const row = { connections, wrk: median(w), cannonade: median(c), ratio: median(c) / median(w) }
     rows.push(row)
-    console.log(`${connections} conn: wrk ${row.wrk.toFixed(0)} req/s, cannonade ${row.cannonade.toFixed(0)} req/s, ratio ${row.ratio.toFixed(2)}`)
+    console.log(
+      `${connections} conn: wrk ${row.wrk.toFixed(0)} req/s, cannonade ${row.cannonade.toFixed(0)} req/s, ratio ${row.ratio.toFixed(2)}`,
+    )
   }
 } finally {
   server.kill()

@@ -49,7 +49,13 @@ const column = (rows: readonly number[][], i: number): number[] => rows.map((r) 
 
 function sequentialVerdicts(series: Series, alpha: number): Verdict[] {
   return METRICS.map((m, i) => {
-    return sequentialVerdict(column(series.base, i), column(series.head, i), { alarmAlpha: alpha, relative: true, direction: m.direction, tolerance: m.tolerance, g: G }).verdict
+    return sequentialVerdict(column(series.base, i), column(series.head, i), {
+      alarmAlpha: alpha,
+      relative: true,
+      direction: m.direction,
+      tolerance: m.tolerance,
+      g: G,
+    }).verdict
   })
 }
 
@@ -87,8 +93,12 @@ const suiteBudget = errorBudget(ENTRIES * METRICS.length)
 const entryBudget = errorBudget(METRICS.length)
 const started = performance.now()
 
-console.log(`## False alarms per ${ENTRIES}-entry suite (unchanged; any of ${ENTRIES * METRICS.length} gated metrics; bound ${pct(suiteBudget.suiteAlpha, 1)})\n`)
-console.log(`| round CV | decide as you go (${trials} suites) | median rounds to a verdict | undecided at ${MAX_ROUNDS} rounds | fixed ${FIXED_ROUNDS} rounds (${fixedTrials} suites) | fixed: entries inconclusive |`)
+console.log(
+  `## False alarms per ${ENTRIES}-entry suite (unchanged; any of ${ENTRIES * METRICS.length} gated metrics; bound ${pct(suiteBudget.suiteAlpha, 1)})\n`,
+)
+console.log(
+  `| round CV | decide as you go (${trials} suites) | median rounds to a verdict | undecided at ${MAX_ROUNDS} rounds | fixed ${FIXED_ROUNDS} rounds (${fixedTrials} suites) | fixed: entries inconclusive |`,
+)
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: |')
 for (const cv of [0.05, 0.15]) {
   let seqAlarms = 0
@@ -139,7 +149,9 @@ for (const slowdown of [0.05, 0.1, 0.2]) {
   for (let t = 0; t < fixedTrials; t++) {
     if (runFixed(0.05, slowdown, entryBudget.perTest, `p${slowdown}:${t}`).includes('regression')) fixedCaught++
   }
-  console.log(`| +${pct(slowdown, 1)} | ${pct(caught, trials)} | ${pct(caughtEarly, trials)} | ${medianOf(rounds)} | ${pct(fixedCaught, fixedTrials)} |`)
+  console.log(
+    `| +${pct(slowdown, 1)} | ${pct(caught, trials)} | ${pct(caughtEarly, trials)} | ${medianOf(rounds)} | ${pct(fixedCaught, fixedTrials)} |`,
+  )
 }
 console.log(
   `\nalpha: ${pct(suiteBudget.suiteAlpha, 1)} per suite, split over gated metrics (${suiteBudget.tests} in the suite, ${entryBudget.tests} for one entry); ` +

@@ -3,7 +3,7 @@ import http from 'node:http'
 
 const body = 'ok'
 http
-  .createServer((req, res) => {
+  .createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length })
     res.end(body)
   })

@@ -44962,7 +44962,10 @@ function sequentialVerdict(base, head, rule) {
   const loose = classify(asRatio(shown), rule.direction, rule.tolerance);
   if (loose !== "regression") return { verdict: loose, interval: shown };
   const strict = pairedSequence(base, head, { alpha: rule.alarmAlpha, relative: rule.relative, g });
-  return { verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === "regression" ? "regression" : "inconclusive", interval: shown };
+  return {
+    verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === "regression" ? "regression" : "inconclusive",
+    interval: shown
+  };
 }
 function resolvableChange(interval, relative) {
   if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return Infinity;
@@ -45215,8 +45218,19 @@ function judge(j, direction, limit, relative) {
     };
   }
   const spread = relative ? j.spread : void 0;
-  const fixed = fixedVerdict(j.base, j.head, { seed: j.seed, direction, tolerance: limit, alarmAlpha, relative, ...spread === void 0 ? {} : { spread } });
-  return { ...fixed, verdict: enough ? fixed.verdict : "inconclusive", detectable: detectableWith(minimumDetectableChange(j.base, j.head), spread) };
+  const fixed = fixedVerdict(j.base, j.head, {
+    seed: j.seed,
+    direction,
+    tolerance: limit,
+    alarmAlpha,
+    relative,
+    ...spread === void 0 ? {} : { spread }
+  });
+  return {
+    ...fixed,
+    verdict: enough ? fixed.verdict : "inconclusive",
+    detectable: detectableWith(minimumDetectableChange(j.base, j.head), spread)
+  };
 }
 function fixedVerdict(base, head, rule) {
   const { relative, spread, direction, tolerance } = rule;
@@ -45287,7 +45301,8 @@ function percentilesOf(entry) {
   return { p50, p90, p99, p999 };
 }
 function describeChange(m) {
-  if (!m.relative) return `${(m.change * 100).toFixed(2)} percentage points (95 % CI ${(m.low * 100).toFixed(2)} to ${(m.high * 100).toFixed(2)})`;
+  if (!m.relative)
+    return `${(m.change * 100).toFixed(2)} percentage points (95 % CI ${(m.low * 100).toFixed(2)} to ${(m.high * 100).toFixed(2)})`;
   const pct = (x) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
   return `${pct(m.change)} (95 % CI ${pct(m.low)} to ${pct(m.high)}, tolerance ${(m.tolerance * 100).toFixed(0)} %)`;
 }
@@ -45310,7 +45325,10 @@ function compareEntry(head, base, ctx) {
     ...trend === void 0 ? {} : { trend }
   };
   if (invalid !== void 0) {
-    return { comparison: { ...identity, status: "unmeasurable", metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings };
+    return {
+      comparison: { ...identity, status: "unmeasurable", metrics: [], violations, percentiles: { head: percentilesOf(head) } },
+      findings
+    };
   }
   if (base === void 0 || base.validRounds === 0) {
     return { comparison: { ...identity, status: "new", metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings };
@@ -45394,7 +45412,14 @@ function compare(base, head, options = {}) {
   const headKeys = new Set(head.entries.map((e) => e.key));
   for (const removed of base?.entries ?? []) {
     if (headKeys.has(removed.key)) continue;
-    entries.push({ key: removed.key, scenario: removed.scenario, load: levelLabel(removed), status: "removed", metrics: [], violations: [] });
+    entries.push({
+      key: removed.key,
+      scenario: removed.scenario,
+      load: levelLabel(removed),
+      status: "removed",
+      metrics: [],
+      violations: []
+    });
   }
   const metrics = entries.flatMap((e) => e.metrics);
   const count = (verdict) => metrics.filter((m) => m.verdict === verdict).length;
@@ -45408,7 +45433,9 @@ function compare(base, head, options = {}) {
       environment: head.environment,
       ...head.status === "incomplete" ? { incomplete: head.error ?? "the run stopped early" } : {}
     },
-    ...baseline === void 0 ? {} : { baseline: runToRun === void 0 ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } } },
+    ...baseline === void 0 ? {} : {
+      baseline: runToRun === void 0 ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } }
+    },
     ...base === void 0 ? { baselineMissing: options.baselineMissing ?? "no baseline was given" } : {},
     entries,
     findings,
@@ -46150,7 +46177,9 @@ async function readResults(file, source = file) {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new InputError([`${source}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : "parse error"})`]);
+    throw new InputError([
+      `${source}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : "parse error"})`
+    ]);
   }
   return parseResults(data, source);
 }
@@ -46577,9 +46606,14 @@ function notices(comparison) {
   const sentences = [];
   if (machine) {
     const differences = base.environmentDifferences.map((d) => clip(d, MAX_NAME)).join("; ");
-    sentences.push(`The baseline ran on a different machine (baseline vs this run: ${differences}), so part of any difference is the machine, not the code.`);
+    sentences.push(
+      `The baseline ran on a different machine (baseline vs this run: ${differences}), so part of any difference is the machine, not the code.`
+    );
   }
-  if (base.configChanged) sentences.push("The measured configuration changed since the baseline (load levels or requests), so some entries are not like for like.");
+  if (base.configChanged)
+    sentences.push(
+      "The measured configuration changed since the baseline (load levels or requests), so some entries are not like for like."
+    );
   if (base.downgraded) sentences.push("To allow for this, regressions are reported as warnings and do not fail the check.");
   if (machine) sentences.push("For a precise comparison, measure the base commit beside the head in the same job (baseline: same-job).");
   result.push({ level: base.downgraded || base.configChanged ? "warning" : "note", text: sentences.join(" ") });
@@ -46785,7 +46819,11 @@ function buildParts(comparison, options) {
   const collapsed = [];
   if (rows.unchanged.length > 0) {
     const summary = `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise`;
-    const table = tableLines(HEADER, ALIGN, rows.unchanged.map((r) => rowCells(r, false))).join("\n");
+    const table = tableLines(
+      HEADER,
+      ALIGN,
+      rows.unchanged.map((r) => rowCells(r, false))
+    ).join("\n");
     const dropped = `${plural(rows.unchanged.length, "more metric")} (unchanged or within the noise) not listed here`;
     collapsed.push({ block: details(summary, table), dropped });
   }
@@ -46935,7 +46973,9 @@ ${compareCommand.usage}`]);
     }
     const [base, head] = await Promise.all([readResults(baseFile), readResults(headFile)]);
     if (base.suite !== head.suite) {
-      throw new InputError([`${baseFile} is suite "${base.suite}" but ${headFile} is suite "${head.suite}": compare results of the same suite`]);
+      throw new InputError([
+        `${baseFile} is suite "${base.suite}" but ${headFile} is suite "${head.suite}": compare results of the same suite`
+      ]);
     }
     const comparison = compare(base, head, { baselineDescription: `file ${baseFile}` });
     process.stdout.write(`${renderText(comparison)}
@@ -47039,9 +47079,7 @@ function assessRound(measurement, context) {
     }
   }
   if (m.loadgenCpuPercent > LOADGEN_SATURATED_PERCENT) {
-    warnings.push(
-      `load generator CPU at ${m.loadgenCpuPercent.toFixed(0)} %: throughput may be the load generator's limit, not the app's`
-    );
+    warnings.push(`load generator CPU at ${m.loadgenCpuPercent.toFixed(0)} %: throughput may be the load generator's limit, not the app's`);
   }
   if (m.loopDelayMs.p99 > LOADGEN_LAG_LIMIT_MS) {
     warnings.push(
@@ -47235,7 +47273,9 @@ function roundLine(event) {
   const side = event.side === void 0 ? "" : `${event.side} `;
   const status = result.valid ? "" : `  INVALID: ${result.problems.join("; ")}`;
   const cpu = result.server === void 0 ? "" : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`;
-  return plain(`[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`);
+  return plain(
+    `[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`
+  );
 }
 function violationLines(violations) {
   return violations.map((v) => plain(`${v.severity === "fail" ? "FAIL" : "WARN"}  ${v.message}`)).join("\n");
@@ -55105,13 +55145,16 @@ function applyOverrides(plan, overrides) {
   const tags = overrides.tags ?? [];
   for (const name of names) {
     if (!plan.scenarios.some((s) => s.name === name)) {
-      throw new InputError([`--scenario: no scenario named "${name}" in ${plan.source}; there are: ${plan.scenarios.map((s) => `"${s.name}"`).join(", ")}`]);
+      throw new InputError([
+        `--scenario: no scenario named "${name}" in ${plan.source}; there are: ${plan.scenarios.map((s) => `"${s.name}"`).join(", ")}`
+      ]);
     }
   }
   let scenarios = plan.scenarios.filter((s) => names.length === 0 || names.includes(s.name));
   if (tags.length > 0) {
     scenarios = scenarios.filter((s) => s.tags.some((tag) => tags.includes(tag)));
-    if (scenarios.length === 0) throw new InputError([`--tag: no scenario in ${plan.source} has tag ${tags.map((t) => `"${t}"`).join(" or ")}`]);
+    if (scenarios.length === 0)
+      throw new InputError([`--tag: no scenario in ${plan.source} has tag ${tags.map((t) => `"${t}"`).join(" or ")}`]);
   }
   const { shard } = overrides;
   if (shard !== void 0) scenarios = scenarios.filter((_, k) => k % shard.count === shard.index - 1);
@@ -55173,9 +55216,11 @@ cannonade: ${signal} again; quitting now
     process.exit(EXIT_CODE[signal]);
   }
   received = new InterruptedError(signal);
-  process.stderr.write(`
+  process.stderr.write(
+    `
 cannonade: interrupted (${signal}); stopping the app and keeping the finished rounds (${signal} again quits at once)
-`);
+`
+  );
   controller.abort(received);
 }
 function installSignalHandlers() {
@@ -55598,10 +55643,7 @@ async function waitUntilReady(app, plan, baseUrl) {
       last = errorMessage(error);
     }
     if (performance.now() >= deadline) {
-      throw new AppError(
-        `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})`,
-        await app.logTail()
-      );
+      throw new AppError(`the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})`, await app.logTail());
     }
     await Promise.race([sleepUnlessInterrupted(100), app.exited]);
   }
@@ -56075,7 +56117,11 @@ async function measureSides(sides, options) {
   const [first] = sides;
   if (first === void 0) return [];
   const entries = entriesOf(first.plan);
-  const states = sides.map((side) => ({ side, rounds: new Map(entries.map((e) => [e.key, []])), usage: { ok: 0, cpuMs: 0, warned: false } }));
+  const states = sides.map((side) => ({
+    side,
+    rounds: new Map(entries.map((e) => [e.key, []])),
+    usage: { ok: 0, cpuMs: 0, warned: false }
+  }));
   const sideOf = (state) => state.side.label === void 0 ? {} : { side: state.side.label };
   let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
   let done = 0;
@@ -56106,7 +56152,15 @@ async function measureSides(sides, options) {
       state.rounds.get(entry.key)?.push(result);
       noticeIdleApp(state, result);
       done++;
-      options.onRound?.({ entry, round, rounds: of, done, total, result, ...state.side.label === void 0 ? {} : { side: state.side.label } });
+      options.onRound?.({
+        entry,
+        round,
+        rounds: of,
+        done,
+        total,
+        result,
+        ...state.side.label === void 0 ? {} : { side: state.side.label }
+      });
     });
   };
   const inTurn = (round) => round % 2 === 1 ? live() : [...live()].reverse();
@@ -56123,7 +56177,10 @@ async function measureSides(sides, options) {
         await waitUntilReady(state.app, app, state.side.plan.baseUrl);
         const { baseUrl } = state.side.plan;
         if (app.readyUrl !== void 0 && new URL(app.readyUrl).origin !== new URL(baseUrl).origin) {
-          await checkAnswers(baseUrl, `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`);
+          await checkAnswers(
+            baseUrl,
+            `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`
+          );
         }
         state.monitor = new GroupMonitor(state.app.pgid);
         options.onReady?.(performance.now() - started, state.side.label);
@@ -56211,7 +56268,13 @@ async function measureRound(plan, entry, round, app, monitor) {
   if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {
     throw await diedError(app, `round ${round} of "${entry.key}"`);
   }
-  return assessRound(measurement, { round, startedAt, level: entry.level, rules: plan.validity, ...server === void 0 ? {} : { server } });
+  return assessRound(measurement, {
+    round,
+    startedAt,
+    level: entry.level,
+    rules: plan.validity,
+    ...server === void 0 ? {} : { server }
+  });
 }
 function buildResults(side, entries, rounds, options, failure) {
   const { plan } = side;
@@ -56462,7 +56525,9 @@ var BASE_RESULTS_FILE = "base-results.json";
 function checkBuildable(plan) {
   const app = plan.app;
   if (app === void 0) {
-    throw new InputError([`${plan.source}: app: --against starts both checkouts' apps, so the config needs an app with a command, got none`]);
+    throw new InputError([
+      `${plan.source}: app: --against starts both checkouts' apps, so the config needs an app with a command, got none`
+    ]);
   }
   if (app.build === void 0) {
     throw new InputError([
@@ -56644,7 +56709,12 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
 `);
     const markdownFile = optionalString(flags2, "markdown");
     if (against !== void 0) {
-      return runAgainst(plan, { ref: against, outDir, ...markdownFile === void 0 ? {} : { markdown: markdownFile }, ...shard === void 0 ? {} : { shard } });
+      return runAgainst(plan, {
+        ref: against,
+        outDir,
+        ...markdownFile === void 0 ? {} : { markdown: markdownFile },
+        ...shard === void 0 ? {} : { shard }
+      });
     }
     const progress = progressPrinter(process.stderr);
     const file = path9.join(outDir, "results.json");
@@ -56738,7 +56808,12 @@ ${Object.entries(commands).map(([name, command]) => `  ${name.padEnd(10)} ${comm
 Run 'cannonade <command> --help' for a command's options.`;
 function parse2(command, argv) {
   try {
-    return parseArgs({ args: argv, options: { ...command.options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...command.options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true
+    });
   } catch (error) {
     throw new InputError([`${errorMessage(error)}
 
@@ -56783,7 +56858,9 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   const text = error instanceof InputError ? error.message : `cannonade: ${failureText(error)}`;
-  process.stderr.write(`${text.split("\n").map((line) => plain(line)).join("\n")}
-`);
+  process.stderr.write(
+    `${text.split("\n").map((line) => plain(line)).join("\n")}
+`
+  );
   process.exitCode = exitCodeOf(error);
 }

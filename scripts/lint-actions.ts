@@ -19,7 +19,8 @@ const NODE_RUNTIMES = ['node20', 'node24']
 function describe(file: string, error: ValidationError): Problem {
   const where = 'location' in error && error.location !== undefined ? `:${error.location.line}:${error.location.column}` : ''
   const at = 'path' in error && error.path !== '' ? ` at ${error.path}` : ''
-  const nested = 'states' in error && error.states !== undefined ? error.states.flatMap((s) => s.errors).map((e) => e.detail ?? e.title) : []
+  const nested =
+    'states' in error && error.states !== undefined ? error.states.flatMap((s) => s.errors).map((e) => e.detail ?? e.title) : []
   const detail = [error.detail, ...nested].filter((d) => d !== undefined && d !== '').join('; ')
   return `${file}${where}: ${error.title}${at}${detail === '' ? '' : ` (${detail})`}`
 }

@@ -18,7 +18,12 @@ Run 'cannonade <command> --help' for a command's options.`
 
 function parse(command: Command, argv: string[]): ReturnType<typeof parseArgs<ParseArgsConfig>> {
   try {
-    return parseArgs({ args: argv, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
+    return parseArgs({
+      args: argv,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    })
   } catch (error) {
     throw new InputError([`${errorMessage(error)}\n\n${command.usage}`])
   }
@@ -58,6 +63,11 @@ try {
   // Input problems are already one self-explaining line each (file:line:col: field: what).
   const text = error instanceof InputError ? error.message : `cannonade: ${failureText(error)}`
   // Messages quote names and values from the config: printed line by line without control characters.
-  process.stderr.write(`${text.split('\n').map((line) => plain(line)).join('\n')}\n`)
+  process.stderr.write(
+    `${text
+      .split('\n')
+      .map((line) => plain(line))
+      .join('\n')}\n`,
+  )
   process.exitCode = exitCodeOf(error)
 }

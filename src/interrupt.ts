@@ -59,7 +59,9 @@ function onSignal(signal: HandledSignal): void {
     process.exit(EXIT_CODE[signal]) // the exit handler runs the last-resort clean-ups
   }
   received = new InterruptedError(signal)
-  process.stderr.write(`\ncannonade: interrupted (${signal}); stopping the app and keeping the finished rounds (${signal} again quits at once)\n`)
+  process.stderr.write(
+    `\ncannonade: interrupted (${signal}); stopping the app and keeping the finished rounds (${signal} again quits at once)\n`,
+  )
   controller.abort(received)
 }
 

@@ -3,14 +3,7 @@
 import type { Severity } from '../../src/config/plan.js'
 import type { Direction, Verdict } from '../../src/compare/stats.js'
 import type { Violation } from '../../src/compare/thresholds.js'
-import type {
-  BaselineInfo,
-  ComparedMetric,
-  Comparison,
-  EntryComparison,
-  Finding,
-  MetricComparison,
-} from '../../src/compare/types.js'
+import type { BaselineInfo, ComparedMetric, Comparison, EntryComparison, Finding, MetricComparison } from '../../src/compare/types.js'
 import type { Environment } from '../../src/results/format.js'
 
 /** The GitHub-hosted runner both realistic runs used. */
@@ -192,7 +185,13 @@ const hostile: EntryComparison = {
   load: '10 conn',
   status: 'compared',
   metrics: [
-    metric('rps', 612, 581, [-0.119, 0.014], 'inconclusive', { ...gatedRps, pValue: 0.15, cv: [0.061, 0.072], detectable: 0.12, rounds: [5, 8] }),
+    metric('rps', 612, 581, [-0.119, 0.014], 'inconclusive', {
+      ...gatedRps,
+      pValue: 0.15,
+      cv: [0.061, 0.072],
+      detectable: 0.12,
+      rounds: [5, 8],
+    }),
     metric('p50', 14_900, 15_310, [-0.018, 0.064], 'unchanged', { ...gatedP50, pValue: 0.38 }),
     metric('p99', 38_400, 39_950, [-0.031, 0.092], 'unchanged', { ...gatedP99, pValue: 0.44 }),
     metric('errorRate', 0.0004, 0.0006, [-0.0003, 0.0008], 'unchanged', { pValue: 0.6 }),

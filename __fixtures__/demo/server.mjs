@@ -28,26 +28,26 @@ function send(res, status, body, type = 'application/json') {
 }
 
 const routes = {
-  'GET /health': (req, res) => send(res, 200, '{"ok":true}'),
-  'GET /users': (req, res) => send(res, 200, usersJson),
+  'GET /health': (_req, res) => send(res, 200, '{"ok":true}'),
+  'GET /users': (_req, res) => send(res, 200, usersJson),
   'POST /users': (req, res) => {
     let body = ''
     req.on('data', (chunk) => (body += chunk))
     req.on('end', () => send(res, 201, JSON.stringify({ id: ++created, ...JSON.parse(body || '{}') })))
   },
-  'GET /search': (req, res) => {
+  'GET /search': (_req, res) => {
     const digit = String(burn(Math.round(20_000 * factor('search'))) % 10)
     const hits = users.filter((u) => u.name.includes(digit))
     send(res, 200, JSON.stringify(hits))
   },
-  'GET /cpu': (req, res) => send(res, 200, JSON.stringify({ x: burn(Math.round(100_000 * factor('cpu'))) })),
-  'GET /delay': (req, res) => setTimeout(() => send(res, 200, '{"waited":true}'), Math.round(20 * factor('delay'))),
-  'GET /tail': (req, res) => {
+  'GET /cpu': (_req, res) => send(res, 200, JSON.stringify({ x: burn(Math.round(100_000 * factor('cpu'))) })),
+  'GET /delay': (_req, res) => setTimeout(() => send(res, 200, '{"waited":true}'), Math.round(20 * factor('delay'))),
+  'GET /tail': (_req, res) => {
     // Most requests are quick; one in fifty waits, and the slowdown stretches that wait.
     if (Math.random() < 0.02) setTimeout(() => send(res, 200, '{"slow":true}'), Math.round(20 * factor('tail')))
     else send(res, 200, '{"slow":false}')
   },
-  'GET /leak': (req, res) => {
+  'GET /leak': (_req, res) => {
     leaked.push(Buffer.alloc(16 * 1024, 1))
     send(res, 200, JSON.stringify({ held: leaked.length }))
   },

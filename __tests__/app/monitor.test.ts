@@ -8,10 +8,14 @@ import { GroupMonitor } from '../../src/app/monitor.js'
 describe.runIf(process.platform === 'linux')('the group monitor', () => {
   it('measures a busy group without using the calling thread', async () => {
     // A process group of its own that burns CPU and holds memory.
-    const child = spawn(process.execPath, ['-e', 'globalThis.held = Buffer.alloc(16 * 1024 * 1024, 1); const end = Date.now() + 5000; while (Date.now() < end);'], {
-      detached: true,
-      stdio: 'ignore',
-    })
+    const child = spawn(
+      process.execPath,
+      ['-e', 'globalThis.held = Buffer.alloc(16 * 1024 * 1024, 1); const end = Date.now() + 5000; while (Date.now() < end);'],
+      {
+        detached: true,
+        stdio: 'ignore',
+      },
+    )
     const pid = child.pid
     if (pid === undefined) throw new Error('no child')
     // Sampling every 2 ms: on the calling thread, a /proc scan of this machine's processes would keep

@@ -138,7 +138,11 @@ describe('compare', () => {
   })
 
   it('compares error rates as an absolute difference, even from a zero baseline', () => {
-    const head = { ...steady, errorRate: [0.03, 0.031, 0.029, 0.03, 0.032], regression: [{ metric: 'errorRate' as const, tolerance: 0.01, severity: 'fail' as const }] }
+    const head = {
+      ...steady,
+      errorRate: [0.03, 0.031, 0.029, 0.03, 0.032],
+      regression: [{ metric: 'errorRate' as const, tolerance: 0.01, severity: 'fail' as const }],
+    }
     const result = compare(syntheticResults([steady]), syntheticResults([head]))
     const errors = result.entries[0]?.metrics.find((m) => m.metric === 'errorRate')
     expect(errors?.relative).toBe(false)
@@ -170,11 +174,17 @@ describe('suite-level error control', () => {
     expect(suite.errorControl?.perTest).toBeCloseTo(0.01 / 30, 12)
     expect(suite.entries[0]?.metrics.find((m) => m.metric === 'rps')?.verdict).toBe('inconclusive')
     expect(suite.outcome).toBe('pass')
-    expect(renderText(suite)).toContain('false-alarm budget: at most 1 % chance that an unchanged suite fails, split over 30 gated metrics (0.033 % each)')
+    expect(renderText(suite)).toContain(
+      'false-alarm budget: at most 1 % chance that an unchanged suite fails, split over 30 gated metrics (0.033 % each)',
+    )
   })
 
   it('judges rounds measured side by side in pairs with the confidence sequence', () => {
-    const base: SyntheticEntry = { scenario: 'pairs', rps: Array.from({ length: 12 }, (_, i) => 10_000 + (i % 3) * 100), p50Us: Array.from({ length: 12 }, (_, i) => 200 + (i % 3)) }
+    const base: SyntheticEntry = {
+      scenario: 'pairs',
+      rps: Array.from({ length: 12 }, (_, i) => 10_000 + (i % 3) * 100),
+      p50Us: Array.from({ length: 12 }, (_, i) => 200 + (i % 3)),
+    }
     const head = scaled(base, 0.8, 1.25)
     const result = compare(syntheticResults([base]), syntheticResults([head]), { paired: true })
     const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
@@ -211,7 +221,9 @@ describe("the base branch's run-to-run spread, against a stored baseline", () =>
     expect(result.entries[0]?.metrics.find((m) => m.metric === 'rps')?.runToRun).toMatchObject({ assumed: true, runs: 2 })
     const lines = notices(result).filter((n) => n.text.includes('of history'))
     expect(lines).toHaveLength(1)
-    expect(lines[0]?.text).toMatch(/^The base branch has 2 runs of history, fewer than the 5 that measure its run-to-run spread: a drift of up to ±39\.0 % between runs is assumed/)
+    expect(lines[0]?.text).toMatch(
+      /^The base branch has 2 runs of history, fewer than the 5 that measure its run-to-run spread: a drift of up to ±39\.0 % between runs is assumed/,
+    )
   })
 
   it('is not used for rounds measured side by side', () => {

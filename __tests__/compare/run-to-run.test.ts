@@ -120,9 +120,12 @@ describe('comparison against a stored baseline with ±30 % drift between runs (s
     expect(suiteFailures({ seed: 'naive', suites: 60, runs: 1, slowdown: 1, withSpread: false })).toBeGreaterThan(50)
   })
 
-  it.each([MIN_HISTORY_RUNS - 1, MIN_HISTORY_RUNS, 30])('fails at most one in a hundred unchanged suites with %i runs of history', (runs) => {
-    expect(suiteFailures({ seed: `unchanged-${runs}`, suites: 300, runs, slowdown: 1, withSpread: true })).toBeLessThanOrEqual(3)
-  })
+  it.each([MIN_HISTORY_RUNS - 1, MIN_HISTORY_RUNS, 30])(
+    'fails at most one in a hundred unchanged suites with %i runs of history',
+    (runs) => {
+      expect(suiteFailures({ seed: `unchanged-${runs}`, suites: 300, runs, slowdown: 1, withSpread: true })).toBeLessThanOrEqual(3)
+    },
+  )
 
   it('still catches a slowdown far beyond the drift once there is history', () => {
     expect(suiteFailures({ seed: 'slow', suites: 40, runs: 30, slowdown: 4, withSpread: true })).toBeGreaterThanOrEqual(36)

@@ -150,7 +150,11 @@ describe('pairedSequence and sequentialVerdict', () => {
 
 describe('suite-level error control', () => {
   it('splits the suite bound over every gated compared metric of every entry', () => {
-    const tolerance = (metric: 'rps' | 'p50' | 'mean'): { metric: 'rps' | 'p50' | 'mean'; tolerance: number; severity: 'fail' } => ({ metric, tolerance: 0.05, severity: 'fail' })
+    const tolerance = (metric: 'rps' | 'p50' | 'mean'): { metric: 'rps' | 'p50' | 'mean'; tolerance: number; severity: 'fail' } => ({
+      metric,
+      tolerance: 0.05,
+      severity: 'fail',
+    })
     // `mean` is not compared with a baseline, so it spends nothing.
     const count = gatedCount([{ regression: [tolerance('rps'), tolerance('p50')] }, { regression: [tolerance('rps'), tolerance('mean')] }])
     expect(count).toBe(3)

@@ -17,7 +17,6 @@ import {
   type Verdict,
 } from '../../src/compare/stats.js'
 
-
 /** `rounds` values around `level` with relative normal noise `cv`, as a load test would report. */
 function rounds(normal: () => number, count: number, level: number, cv: number): number[] {
   return Array.from({ length: count }, () => level * (1 + cv * normal()))

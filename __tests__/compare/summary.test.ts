@@ -78,7 +78,10 @@ describe('a drift across rounds', () => {
 
   it('is a warning in the comment and the text report, with or without a baseline', () => {
     const head = results([growing, steady], 'head')
-    const base = results([syntheticEntry({ scenario: 'list', rps: [230, 231, 229, 230, 230], p50Us: [42_000, 42_100, 41_900, 42_000, 42_050] }), steady], 'base')
+    const base = results(
+      [syntheticEntry({ scenario: 'list', rps: [230, 231, 229, 230, 230], p50Us: [42_000, 42_100, 41_900, 42_000, 42_050] }), steady],
+      'base',
+    )
     for (const comparison of [compare(base, head), compare(undefined, head)]) {
       expect(comparison.entries.filter((e) => e.trend !== undefined).map((e) => e.key)).toEqual(['list @ 10 conn'])
       expect(renderMarkdown(comparison)).toContain(`> [!WARNING]\n> ${note}.`)

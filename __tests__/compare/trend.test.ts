@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { normalSource } from '../../__fixtures__/random.js'
 import { detectTrend, kendallTrend, MIN_TREND_ROUNDS, theilSenSlope, TREND_ALPHA } from '../../src/compare/trend.js'
 
-
 /** `count` rounds around `level` with relative noise `cv`, drifting linearly by `drift` over the run. */
 function series(normal: () => number, count: number, level: number, cv: number, drift: number): number[] {
   return Array.from({ length: count }, (_, i) => level * (1 + (drift * i) / (count - 1)) * (1 + cv * normal()))
@@ -31,11 +30,17 @@ describe('kendallTrend', () => {
     const perms: number[][] = []
     const permute = (rest: number[], prefix: number[]): void => {
       if (rest.length === 0) perms.push(prefix)
-      rest.forEach((x, i) => permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...prefix, x]))
+      rest.forEach((x, i) => {
+        permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...prefix, x])
+      })
     }
     permute([1, 2, 3, 4, 5, 6, 7], [])
     const sOf = (xs: readonly number[]): number => kendallTrend(xs).s
-    for (const observed of [[2, 1, 4, 3, 6, 5, 7], [7, 1, 2, 3, 4, 5, 6], [3, 1, 2, 7, 5, 4, 6]]) {
+    for (const observed of [
+      [2, 1, 4, 3, 6, 5, 7],
+      [7, 1, 2, 3, 4, 5, 6],
+      [3, 1, 2, 7, 5, 4, 6],
+    ]) {
       const s = Math.abs(sOf(observed))
       const asExtreme = perms.filter((p) => Math.abs(sOf(p)) >= s).length
       expect(kendallTrend(observed).p).toBeCloseTo(asExtreme / perms.length, 12)

@@ -47,7 +47,9 @@ describe('loading the documented example', () => {
 describe('rejecting bad configs with one line per problem', () => {
   it('names the field, the expectation and the value for a wrong type', () => {
     const problems = problemsOf(minimal.replace('path: /', 'path: /\n    rate: fast'))
-    expect(problems).toEqual(['cannonade.yml:5:11: scenarios[0].rate: must be a number above 0 and at most 1000000, or a list of them, got "fast"'])
+    expect(problems).toEqual([
+      'cannonade.yml:5:11: scenarios[0].rate: must be a number above 0 and at most 1000000, or a list of them, got "fast"',
+    ])
   })
 
   it('suggests the closest known key for an unknown one', () => {
@@ -78,15 +80,21 @@ describe('rejecting bad configs with one line per problem', () => {
     expect(scenario('connections: 1000000000')).toEqual([
       'cannonade.yml:5:18: scenarios[0].connections: must be an integer from 1 to 10000 or a list of them, got 1000000000',
     ])
-    expect(scenario('connections: [1, 20000]')[0]).toContain('scenarios[0].connections: must be an integer from 1 to 10000 or a list of them')
-    expect(scenario('rate: 10000000')[0]).toContain('scenarios[0].rate: must be a number above 0 and at most 1000000, or a list of them, got 10000000')
+    expect(scenario('connections: [1, 20000]')[0]).toContain(
+      'scenarios[0].connections: must be an integer from 1 to 10000 or a list of them',
+    )
+    expect(scenario('rate: 10000000')[0]).toContain(
+      'scenarios[0].rate: must be a number above 0 and at most 1000000, or a list of them, got 10000000',
+    )
     expect(scenario('pipelining: 1000')[0]).toContain('scenarios[0].pipelining: must be an integer from 1 to 100, got 1000')
     expect(scenario('amount: 100000000000')[0]).toContain('scenarios[0].amount: must be an integer from 1 to 10000000, got 100000000000')
     expect(scenario('duration: 40000m')).toEqual(['cannonade.yml:5:15: scenarios[0].duration: must be at most 60m, got "40000m"'])
     expect(scenario('timeout: 11m')[0]).toContain('scenarios[0].timeout: must be at most 10m, got "11m"')
     expect(scenario('warmup: 2h')[0]).toContain('scenarios[0].warmup: must be a duration like 500ms, 5s or 1m, got "2h"')
     expect(scenario('warmup: 61m')[0]).toContain('scenarios[0].warmup: must be at most 60m, got "61m"')
-    expect(problemsOf(`defaults: { duration: 90m }\n${minimal}`)).toEqual(['cannonade.yml:1:23: defaults.duration: must be at most 60m, got "90m"'])
+    expect(problemsOf(`defaults: { duration: 90m }\n${minimal}`)).toEqual([
+      'cannonade.yml:1:23: defaults.duration: must be at most 60m, got "90m"',
+    ])
     expect(problemsOf(`defaults: { connections: 20000 }\n${minimal}`)).toEqual([
       'cannonade.yml:1:26: defaults.connections: must be an integer from 1 to 10000 or a list of them, got 20000',
     ])
@@ -102,8 +110,12 @@ describe('rejecting bad configs with one line per problem', () => {
   it('refuses body patterns the linear-time engine cannot run, before anything is measured', () => {
     const problems = problemsOf(minimal.replace('path: /', 'path: /\n    expect: { body: { matches: "(?<=id)1" } }'))
     expect(problems).toHaveLength(1)
-    expect(problems[0]).toMatch(/^cannonade\.yml:5:32: scenarios\[0\]\.expect\.body\.matches: must be a regular expression in RE2 syntax \(no lookaround or backreferences\)/)
-    expect(() => parsePlan(minimal.replace('path: /', 'path: /\n    expect: { body: { matches: "(a+)+$" } }'), 'c.yml', '/srv')).not.toThrow()
+    expect(problems[0]).toMatch(
+      /^cannonade\.yml:5:32: scenarios\[0\]\.expect\.body\.matches: must be a regular expression in RE2 syntax \(no lookaround or backreferences\)/,
+    )
+    expect(() =>
+      parsePlan(minimal.replace('path: /', 'path: /\n    expect: { body: { matches: "(a+)+$" } }'), 'c.yml', '/srv'),
+    ).not.toThrow()
   })
 
   it('refuses a YAML alias bomb as bad input naming the file', () => {
@@ -211,12 +223,12 @@ describe('normalising', () => {
       { connections: 10, rate: 100 },
       { connections: 10, rate: 200 },
     ])
-    const rates = parsePlan('defaults: { rate: [50, 100], connections: 4 }\n' + minimal, 'c.yml', '/srv').scenarios[0]?.levels
+    const rates = parsePlan(`defaults: { rate: [50, 100], connections: 4 }\n${minimal}`, 'c.yml', '/srv').scenarios[0]?.levels
     expect(rates).toEqual([
       { connections: 4, rate: 50 },
       { connections: 4, rate: 100 },
     ])
-    expect(problemsOf('defaults: { rate: [50, 100], connections: [1, 2] }\n' + minimal)).toEqual([
+    expect(problemsOf(`defaults: { rate: [50, 100], connections: [1, 2] }\n${minimal}`)).toEqual([
       'cannonade.yml:1:19: defaults.rate: cannot sweep connections and rate at once; make one of them a single value',
     ])
   })
@@ -231,8 +243,11 @@ describe('normalising', () => {
 
 describe('warning about what a config probably does not mean', () => {
   const withApp = (ready: string, baseUrl: string, env = '{ PORT: "3000" }'): readonly string[] =>
-    parsePlan(`app: { command: node server.js, env: ${env}, ready: "${ready}" }\nbaseUrl: ${baseUrl}\nscenarios: [{ name: a, path: / }]\n`, 'c.yml', '/srv')
-      .warnings
+    parsePlan(
+      `app: { command: node server.js, env: ${env}, ready: "${ready}" }\nbaseUrl: ${baseUrl}\nscenarios: [{ name: a, path: / }]\n`,
+      'c.yml',
+      '/srv',
+    ).warnings
 
   it('says when the ready URL and the base URL of a local app are on different ports', () => {
     expect(withApp('http://127.0.0.1:3000/health', 'http://127.0.0.1:3001')).toEqual([

@@ -97,7 +97,15 @@ async function runAction(options: {
 }): Promise<ActionRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-run-'))
   const headBranch = options.branch ?? (options.pr === undefined ? 'main' : `feature-${options.pr.number}`)
-  fake.addRun({ id: options.runId, workflowPath: WORKFLOW, headBranch, headSha: options.sha, event: options.event, status: 'in_progress', conclusion: null })
+  fake.addRun({
+    id: options.runId,
+    workflowPath: WORKFLOW,
+    headBranch,
+    headSha: options.sha,
+    event: options.event,
+    status: 'in_progress',
+    conclusion: null,
+  })
   const repoName = `${fake.owner}/${fake.repo}`
   const payload = {
     repository: { full_name: repoName, default_branch: 'main' },
@@ -129,7 +137,13 @@ async function runAction(options: {
   const summaryFile = path.join(dir, 'summary')
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
-  const inputs = { 'working-directory': workspace, 'github-token': 'ghs_faketoken', ...(await exampleInputs()), 'artifact-name': ARTIFACT, ...options.inputs }
+  const inputs = {
+    'working-directory': workspace,
+    'github-token': 'ghs_faketoken',
+    ...(await exampleInputs()),
+    'artifact-name': ARTIFACT,
+    ...options.inputs,
+  }
   // The runner only passes inputs action.yml declares: a test setting another would test nothing.
   for (const name of Object.keys(inputs)) if (!(name in DECLARED.inputs)) throw new Error(`input ${name} is not declared in action.yml`)
   const tmp = path.join(dir, 'tmp')
@@ -151,7 +165,12 @@ async function runAction(options: {
     TMPDIR: tmp,
     ...options.env,
   }
-  const finished = await runNode('dist/index.js', [], { cwd: workspace, env, timeoutMs: 120_000, ...(options.interrupt === undefined ? {} : { interrupt: options.interrupt }) })
+  const finished = await runNode('dist/index.js', [], {
+    cwd: workspace,
+    env,
+    timeoutMs: 120_000,
+    ...(options.interrupt === undefined ? {} : { interrupt: options.interrupt }),
+  })
   const run = fake.runs.find((r) => r.id === options.runId)
   if (run !== undefined) {
     run.status = 'completed'
@@ -168,6 +187,12 @@ async function runAction(options: {
 
 function artifactOf(runId: number): FakeGitHub['artifacts'][number] | undefined {
   return fake.artifacts.find((a) => a.runId === runId && a.name === ARTIFACT && a.finalized)
+}
+
+// The value a step must have left behind; a missing one fails the test here with a clear message.
+function present<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected the run to have left this behind')
+  return value
 }
 
 function commentsOn(pr: number): FakeGitHub['comments'] {
@@ -193,7 +218,7 @@ describe('a repository adopting Cannonade', () => {
     expect(run.summary).toContain('no baseline')
     expect(run.stdout).toContain('::group::Cannonade: measure')
     expect(run.stdout).toMatch(/\[1\/6\] list users @ 4 conn {2}round 1\/3/)
-    const files = await fake.readArtifactFiles(artifactOf(101) ?? fake.artifacts[0]!)
+    const files = await fake.readArtifactFiles(present(artifactOf(101) ?? fake.artifacts[0]))
     expect(Object.keys(files).sort()).toEqual(['app.log', 'history.json', 'report.md', 'results.json'])
     expect(JSON.parse(files['results.json']?.toString() ?? '{}').suite).toBe('e2e')
     expect(fake.comments).toEqual([])
@@ -204,7 +229,13 @@ describe('a repository adopting Cannonade', () => {
   it('compares a pull request with no change against it and comments once', async () => {
     // Two runs minutes apart on a shared machine can drift far beyond any tolerance (the history of
     // base-branch runs is what accounts for that): this test is about the plumbing, not the verdict.
-    const run = await runAction({ runId: 102, event: 'pull_request', sha: 'b'.repeat(40), pr: { number: 7 }, inputs: { 'fail-on': 'never' } })
+    const run = await runAction({
+      runId: 102,
+      event: 'pull_request',
+      sha: 'b'.repeat(40),
+      pr: { number: 7 },
+      inputs: { 'fail-on': 'never' },
+    })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     const emoji = { pass: '✅', warn: '⚠️', fail: '❌' }[run.outputs['verdict'] ?? '']
     expect(emoji, run.outputs['verdict']).toBeDefined()
@@ -215,7 +246,7 @@ describe('a repository adopting Cannonade', () => {
     expect(comments[0]?.body).toContain(emoji)
     expect(run.outputs['comment-url']).toMatch(/\/7#issuecomment-\d+$/)
     expect(run.summary).toContain(emoji)
-    expect(Object.keys(await fake.readArtifactFiles(artifactOf(102)!))).toContain('comment.json')
+    expect(Object.keys(await fake.readArtifactFiles(present(artifactOf(102))))).toContain('comment.json')
     // The config has no app.build, so the pull request was compared with the stored run: one line says how to do better.
     expect(comments[0]?.body).toContain('For the precise mode, add app.build to cannonade.yml')
     expect(comments[0]?.body.match(/app\.build/g)).toHaveLength(1)
@@ -223,7 +254,13 @@ describe('a repository adopting Cannonade', () => {
 
   it('updates that comment on the next push to the pull request instead of adding one', async () => {
     const before = commentsOn(7)[0]
-    const run = await runAction({ runId: 103, event: 'pull_request', sha: 'c'.repeat(40), pr: { number: 7 }, inputs: { 'fail-on': 'never' } })
+    const run = await runAction({
+      runId: 103,
+      event: 'pull_request',
+      sha: 'c'.repeat(40),
+      pr: { number: 7 },
+      inputs: { 'fail-on': 'never' },
+    })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     const comments = commentsOn(7)
     expect(comments).toHaveLength(1)
@@ -232,7 +269,13 @@ describe('a repository adopting Cannonade', () => {
   })
 
   it('fails a pull request that slows a route down, names the route and annotates', async () => {
-    const run = await runAction({ runId: 104, event: 'pull_request', sha: 'd'.repeat(40), pr: { number: 8 }, env: { DEMO_SLOWDOWN: '200', DEMO_SLOW_ROUTES: 'cpu' } })
+    const run = await runAction({
+      runId: 104,
+      event: 'pull_request',
+      sha: 'd'.repeat(40),
+      pr: { number: 8 },
+      env: { DEMO_SLOWDOWN: '200', DEMO_SLOW_ROUTES: 'cpu' },
+    })
     expect(run.code, run.stdout + run.stderr).toBe(1)
     expect(run.outputs['verdict']).toBe('fail')
     expect(Number(run.outputs['regressions'])).toBeGreaterThan(0)
@@ -253,7 +296,13 @@ describe('a baseline measured earlier in the same job', () => {
     await writeFile(file, await readFile(path.join(workspace, 'cannonade-results', 'results.json')))
     const lookups = (): number => fake.requests.filter((r) => r.path.endsWith('/runs')).length
     const before = lookups()
-    const run = await runAction({ runId: 105, event: 'pull_request', sha: '9'.repeat(40), pr: { number: 14 }, inputs: { baseline: 'base-results.json', 'fail-on': 'never' } })
+    const run = await runAction({
+      runId: 105,
+      event: 'pull_request',
+      sha: '9'.repeat(40),
+      pr: { number: 14 },
+      inputs: { baseline: 'base-results.json', 'fail-on': 'never' },
+    })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.outputs['baseline-run-id']).toBeUndefined()
     expect(commentsOn(14)[0]?.body).toContain('file base-results.json')
@@ -273,7 +322,7 @@ describe('a suite sharded over parallel jobs', () => {
     const shardFiles = await Promise.all(
       ['1-of-2', '2-of-2'].map(async (n) => {
         const artifact = fake.artifacts.find((a) => a.runId === 150 && a.name === `${ARTIFACT}-shard-${n}`)
-        const files = await fake.readArtifactFiles(artifact!)
+        const files = await fake.readArtifactFiles(present(artifact))
         return (JSON.parse(files['results.json']?.toString() ?? '{}') as { entries: { key: string }[] }).entries.map((e) => e.key)
       }),
     )
@@ -286,7 +335,7 @@ describe('a suite sharded over parallel jobs', () => {
     expect(commentsOn(20)).toHaveLength(1)
     expect(body).toContain('list users')
     expect(body).toContain('cpu work')
-    const files = await fake.readArtifactFiles(artifactOf(150)!)
+    const files = await fake.readArtifactFiles(present(artifactOf(150)))
     expect((JSON.parse(files['results.json']?.toString() ?? '{}') as { entries: unknown[] }).entries).toHaveLength(2)
   })
 })
@@ -304,7 +353,15 @@ describe('when the baseline is missing or unusable', () => {
   })
 
   it('skips an expired baseline artifact and says so', async () => {
-    fake.addRun({ id: 300, workflowPath: WORKFLOW, headBranch: 'main', headSha: MAIN_SHA, event: 'push', status: 'completed', conclusion: 'success' })
+    fake.addRun({
+      id: 300,
+      workflowPath: WORKFLOW,
+      headBranch: 'main',
+      headSha: MAIN_SHA,
+      event: 'push',
+      status: 'completed',
+      conclusion: 'success',
+    })
     await fake.addArtifactZip(300, ARTIFACT, { 'results.json': '{}' }, { expired: true })
     const run = await runAction({ runId: 301, event: 'pull_request', sha: 'f'.repeat(40), pr: { number: 10 } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
@@ -312,11 +369,21 @@ describe('when the baseline is missing or unusable', () => {
   })
 
   it('warns clearly about a corrupt baseline and checks thresholds only', async () => {
-    fake.addRun({ id: 400, workflowPath: WORKFLOW, headBranch: 'main', headSha: MAIN_SHA, event: 'push', status: 'completed', conclusion: 'success' })
+    fake.addRun({
+      id: 400,
+      workflowPath: WORKFLOW,
+      headBranch: 'main',
+      headSha: MAIN_SHA,
+      event: 'push',
+      status: 'completed',
+      conclusion: 'success',
+    })
     await fake.addArtifactZip(400, ARTIFACT, { 'results.json': '{"schemaVersion": 1, "entries": "garbage"' })
     const run = await runAction({ runId: 401, event: 'pull_request', sha: '1'.repeat(40), pr: { number: 11 } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/::warning::Cannonade could not use the artifact of run 400 .*results\.json \(artifact cannonade-e2e of run 400\): not a valid Cannonade results file/)
+    expect(run.stdout).toMatch(
+      /::warning::Cannonade could not use the artifact of run 400 .*results\.json \(artifact cannonade-e2e of run 400\): not a valid Cannonade results file/,
+    )
     expect(commentsOn(11)[0]?.body).toContain('could not be used')
   })
 })
@@ -336,25 +403,42 @@ describe('artifacts from other runs are untrusted input', () => {
     artifact.zip = await createZip({ ...files, 'app.log': Buffer.alloc(256 * 1024 * 1024, 0x61) })
     expect(artifact.zip.length).toBeLessThan(2 * 1024 * 1024)
     // About the artifact, not the verdict: a busy machine must not decide this test.
-    const run = await runAction({ runId: 702, event: 'pull_request', sha: '6'.repeat(40), pr: { number: 21 }, inputs: { 'fail-on': 'never' } })
+    const run = await runAction({
+      runId: 702,
+      event: 'pull_request',
+      sha: '6'.repeat(40),
+      pr: { number: 21 },
+      inputs: { 'fail-on': 'never' },
+    })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.outputs['baseline-run-id']).toBe('701')
     expect(run.leftovers).toEqual([])
   })
 
   it('refuses a results.json larger than its cap without unpacking it, and checks thresholds only', async () => {
-    fake.addRun({ id: 710, workflowPath: WORKFLOW, headBranch: 'main', headSha: MAIN_SHA, event: 'push', status: 'completed', conclusion: 'success' })
+    fake.addRun({
+      id: 710,
+      workflowPath: WORKFLOW,
+      headBranch: 'main',
+      headSha: MAIN_SHA,
+      event: 'push',
+      status: 'completed',
+      conclusion: 'success',
+    })
     const padded = `{"schemaVersion": 1${' '.repeat(65 * 1024 * 1024)}}`
     await fake.addArtifactZip(710, ARTIFACT, { 'results.json': padded })
     const run = await runAction({ runId: 711, event: 'pull_request', sha: '7'.repeat(40), pr: { number: 22 } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/::warning::Cannonade could not use the artifact of run 710 .*results\.json is \d+ bytes unpacked, more than the 67108864 allowed/)
+    expect(run.stdout).toMatch(
+      /::warning::Cannonade could not use the artifact of run 710 .*results\.json is \d+ bytes unpacked, more than the 67108864 allowed/,
+    )
     expect(commentsOn(22)[0]?.body).toContain('could not be used')
     expect(run.leftovers).toEqual([])
   })
 
   it("refuses a fork's results whose suite would inject markdown into the bot's comment", async () => {
-    const payload = 'default -->\n\n# Approved @org/admins [claim](https://example.invalid/x) ![](https://example.invalid/t.png) <!-- cannonade:x'
+    const payload =
+      'default -->\n\n# Approved @org/admins [claim](https://example.invalid/x) ![](https://example.invalid/t.png) <!-- cannonade:x'
     const measured = await runAction({ runId: 720, event: 'pull_request', sha: '8'.repeat(40), pr: { number: 23, fork: true } })
     expect(measured.code, measured.stdout + measured.stderr).toBe(0)
     const forkArtifact = artifactOf(720)
@@ -372,7 +456,9 @@ describe('artifacts from other runs are untrusted input', () => {
       inputs: { ...(await exampleInputs('examples/perf-comment.yml')), 'artifact-name': ARTIFACT },
     })
     expect(run.code, run.stdout + run.stderr).toBe(1)
-    expect(run.stdout).toMatch(/::error::.*results\.json \(artifact cannonade-e2e of run 720\): not a valid Cannonade results file: suite: must match pattern/)
+    expect(run.stdout).toMatch(
+      /::error::.*results\.json \(artifact cannonade-e2e of run 720\): not a valid Cannonade results file: suite: must match pattern/,
+    )
     expect(commentsOn(23)).toEqual([])
     expect(fake.comments.filter((c) => c.body.includes('admins'))).toEqual([])
     expect(run.leftovers).toEqual([])
@@ -389,7 +475,7 @@ describe('pull requests from forks', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(fake.comments).toEqual([])
     expect(run.stdout).toContain('::notice::This pull request comes from a fork')
-    const files = await fake.readArtifactFiles(artifactOf(501)!)
+    const files = await fake.readArtifactFiles(present(artifactOf(501)))
     expect(files['report.md']?.toString()).toContain('<!-- cannonade:e2e -->')
   })
 
@@ -401,7 +487,15 @@ describe('pull requests from forks', () => {
     const files = await fake.readArtifactFiles(forkArtifact)
     forkArtifact.zip = await createZip({ ...files, 'report.md': '<!-- cannonade:e2e -->\n@everyone free tokens' })
     // A baseline on main for the comment run to find, measured like the fork's run.
-    fake.addRun({ id: 490, workflowPath: WORKFLOW, headBranch: 'main', headSha: MAIN_SHA, event: 'push', status: 'completed', conclusion: 'success' })
+    fake.addRun({
+      id: 490,
+      workflowPath: WORKFLOW,
+      headBranch: 'main',
+      headSha: MAIN_SHA,
+      event: 'push',
+      status: 'completed',
+      conclusion: 'success',
+    })
     await fake.addArtifactZip(490, ARTIFACT, { 'results.json': files['results.json'] ?? '' })
     const run = await runAction({
       runId: 502,
@@ -442,17 +536,23 @@ describe('when GitHub fails', () => {
     const run = await runAction({ runId: 601, event: 'pull_request', sha: '4'.repeat(40), pr: { number: 13 } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toMatch(/::warning::Cannonade could not comment on #13: .*\(HTTP 500\)/)
-    expect(Object.keys(await fake.readArtifactFiles(artifactOf(601)!))).toContain('results.json')
+    expect(Object.keys(await fake.readArtifactFiles(present(artifactOf(601))))).toContain('results.json')
   })
 
   it('uploads what was measured and fails with the log quoted when the app crashes mid-run', async () => {
     fake.reset()
-    const run = await runAction({ runId: 801, event: 'pull_request', sha: '5'.repeat(40), pr: { number: 15 }, env: { DEMO_EXIT_AFTER: '2000' } })
+    const run = await runAction({
+      runId: 801,
+      event: 'pull_request',
+      sha: '5'.repeat(40),
+      pr: { number: 15 },
+      env: { DEMO_EXIT_AFTER: '2000' },
+    })
     expect(run.code, run.stdout + run.stderr).toBe(1)
     expect(run.outputs['verdict']).toBe('error')
     expect(run.stdout).toMatch(/::error::the app exited \(exit code 70\) during round \d+ of /)
     expect(run.stdout).toContain('crashing on purpose')
-    const files = await fake.readArtifactFiles(artifactOf(801)!)
+    const files = await fake.readArtifactFiles(present(artifactOf(801)))
     const results = JSON.parse(files['results.json']?.toString() ?? '{}') as { status: string; entries: unknown[] }
     expect(results.status).toBe('incomplete')
     expect(results.entries.length).toBeGreaterThan(0)
@@ -472,11 +572,17 @@ describe('faults that must not lose what was measured', () => {
   it('still uploads, reports and comments when GITHUB_OUTPUT points into a missing directory, then fails naming it', async () => {
     fake.reset()
     const missing = path.join(os.tmpdir(), `cannonade-missing-${process.pid}`, 'output')
-    const run = await runAction({ runId: 1001, event: 'pull_request', sha: '6'.repeat(40), pr: { number: 40 }, env: { GITHUB_OUTPUT: missing } })
+    const run = await runAction({
+      runId: 1001,
+      event: 'pull_request',
+      sha: '6'.repeat(40),
+      pr: { number: 40 },
+      env: { GITHUB_OUTPUT: missing },
+    })
     expect(run.code, run.stdout + run.stderr).toBe(1)
     expect(run.stdout).toContain(`::warning::Cannonade could not set the step output 'results-path' (Missing file at path: ${missing})`)
     expect(run.stdout).toContain(`::error::Cannonade could not write its step outputs to GITHUB_OUTPUT (${missing})`)
-    const files = await fake.readArtifactFiles(artifactOf(1001)!)
+    const files = await fake.readArtifactFiles(present(artifactOf(1001)))
     expect(Object.keys(files).sort()).toEqual(['app.log', 'comment.json', 'report.md', 'results.json'])
     expect(commentsOn(40)).toHaveLength(1)
     expect(run.summary).toContain('Cannonade')
@@ -495,8 +601,12 @@ describe('faults that must not lose what was measured', () => {
     expect(run.code, run.stdout + run.stderr).not.toBe(0)
     expect(run.stderr).toContain('interrupted (SIGTERM); stopping the app and keeping the finished rounds')
     expect(run.stdout).toMatch(/::error::interrupted by SIGTERM: the run stopped early/)
-    const files = await fake.readArtifactFiles(artifactOf(1002)!)
-    const results = JSON.parse(files['results.json']?.toString() ?? '{}') as { status: string; error: string; entries: { rounds: unknown[] }[] }
+    const files = await fake.readArtifactFiles(present(artifactOf(1002)))
+    const results = JSON.parse(files['results.json']?.toString() ?? '{}') as {
+      status: string
+      error: string
+      entries: { rounds: unknown[] }[]
+    }
     expect(results.status).toBe('incomplete')
     expect(results.error).toContain('SIGTERM')
     const rounds = results.entries.reduce((sum, e) => sum + e.rounds.length, 0)
@@ -506,7 +616,7 @@ describe('faults that must not lose what was measured', () => {
     expect(commentsOn(41)).toEqual([])
   })
 
-  it('warns, naming the port, when the app\'s server escaped its process group and outlived the stop', async () => {
+  it("warns, naming the port, when the app's server escaped its process group and outlived the stop", async () => {
     fake.reset()
     const port = await freePort()
     const pidFile = path.join(workspace, 'escaped.pid')
@@ -568,7 +678,10 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
     baseSha = gitIn('rev-parse', 'HEAD')
     // The pull request makes /cpu two and a half times as expensive.
     const server = path.join(repo, 'app', 'server.mjs')
-    await writeFile(server, (await readFile(server, 'utf8')).replace("process.env.DEMO_SLOWDOWN ?? '0'", "process.env.DEMO_SLOWDOWN ?? '150'"))
+    await writeFile(
+      server,
+      (await readFile(server, 'utf8')).replace("process.env.DEMO_SLOWDOWN ?? '0'", "process.env.DEMO_SLOWDOWN ?? '150'"),
+    )
     gitIn('commit', '-q', '-am', 'slower')
   })
   afterAll(async () => {
@@ -590,7 +703,7 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
     const body = commentsOn(30)[0]?.body ?? ''
     expect(body).toContain(`base commit ${baseSha.slice(0, 7)} measured in this job`)
     expect(body).toMatch(/cpu work.*regression/s)
-    const files = await fake.readArtifactFiles(artifactOf(901)!)
+    const files = await fake.readArtifactFiles(present(artifactOf(901)))
     expect(Object.keys(files)).toContain('base-results.json')
     expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
     // Decided as it went: the clear regression stopped after the few pairs its sequence needs, the
@@ -623,7 +736,7 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
     const body = commentsOn(34)[0]?.body ?? ''
     expect(body).toContain(`base commit ${baseSha.slice(0, 7)} measured in this job`)
     expect(body).not.toContain('For the precise mode')
-    const files = await fake.readArtifactFiles(artifactOf(905)!)
+    const files = await fake.readArtifactFiles(present(artifactOf(905)))
     expect(Object.keys(files)).toContain('base-results.json')
     // Measured beside the head, not looked up among earlier runs.
     expect(fake.requests.some((r) => r.path.includes('/actions/workflows/'))).toBe(false)
@@ -635,7 +748,7 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).not.toContain('building')
     expect(run.stdout).not.toMatch(/\] base /)
-    const files = await fake.readArtifactFiles(artifactOf(906)!)
+    const files = await fake.readArtifactFiles(present(artifactOf(906)))
     expect(Object.keys(files)).toContain('results.json')
     expect(Object.keys(files)).not.toContain('base-results.json')
   })
@@ -649,7 +762,9 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       inputs: { 'working-directory': repo, 'baseline-build': 'exit 3', 'fail-on': 'never' },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/::warning::Cannonade: the base commit [0-9a-f]{7} did not build \(`exit 3` exited with 3\)\. Comparing with the stored baseline instead\./)
+    expect(run.stdout).toMatch(
+      /::warning::Cannonade: the base commit [0-9a-f]{7} did not build \(`exit 3` exited with 3\)\. Comparing with the stored baseline instead\./,
+    )
     // The push run above recorded one: the pull request is compared with it.
     expect(run.outputs['baseline-run-id']).toBe('906')
     expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
@@ -676,24 +791,35 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
       pr: { number: 32, baseSha },
-      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': `echo $$ > ${pidFile}; sleep 60 & sleep 60`, 'baseline-build-timeout': '1s' },
+      inputs: {
+        'working-directory': repo,
+        baseline: 'same-job',
+        'baseline-build': `echo $$ > ${pidFile}; sleep 60 & sleep 60`,
+        'baseline-build-timeout': '1s',
+      },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/::warning::Cannonade: the base commit [0-9a-f]{7} did not build \(`.*` was still running after 1s \(input 'baseline-build-timeout'\) and was stopped\)/)
+    expect(run.stdout).toMatch(
+      /::warning::Cannonade: the base commit [0-9a-f]{7} did not build \(`.*` was still running after 1s \(input 'baseline-build-timeout'\) and was stopped\)/,
+    )
     expect(performance.now() - started).toBeLessThan(30_000)
     expect(groupRunning(Number(await readFile(pidFile, 'utf8')))).toBe(false)
     expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
     await rm(pidFile, { force: true })
   })
 
-  it('on SIGTERM during the build stops the build\'s process group and removes the worktree', async () => {
+  it("on SIGTERM during the build stops the build's process group and removes the worktree", async () => {
     const pidFile = path.join(repo, '..', `cannonade-build-term-${process.pid}.pid`)
     const run = await runAction({
       runId: 904,
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
       pr: { number: 33, baseSha },
-      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': `echo $$ > ${pidFile}; echo build under way; sleep 60 & sleep 60` },
+      inputs: {
+        'working-directory': repo,
+        baseline: 'same-job',
+        'baseline-build': `echo $$ > ${pidFile}; echo build under way; sleep 60 & sleep 60`,
+      },
       interrupt: { when: /build under way/, signal: 'SIGTERM' },
     })
     expect(run.code, run.stdout + run.stderr).not.toBe(0)
@@ -728,7 +854,11 @@ describe("artifact baselines that know the base branch's run-to-run spread", () 
     }
     const runs: PlantedRun[] = Array.from({ length: 8 }, (_, i) => {
       const drift = i === 7 ? 1 : Math.exp(i % 2 === 0 ? sigma : -sigma)
-      const point = (v: number): { median: number; low: number; high: number } => ({ median: v * drift, low: v * drift * 0.99, high: v * drift * 1.01 })
+      const point = (v: number): { median: number; low: number; high: number } => ({
+        median: v * drift,
+        low: v * drift * 0.99,
+        high: v * drift * 1.01,
+      })
       return {
         runId: runId - 8 + i,
         sha: String(i).repeat(40),
@@ -740,7 +870,15 @@ describe("artifact baselines that know the base branch's run-to-run spread", () 
         })),
       }
     })
-    fake.addRun({ id: runId, workflowPath: WORKFLOW, headBranch: 'main', headSha: MAIN_SHA, event: 'push', status: 'completed', conclusion: 'success' })
+    fake.addRun({
+      id: runId,
+      workflowPath: WORKFLOW,
+      headBranch: 'main',
+      headSha: MAIN_SHA,
+      event: 'push',
+      status: 'completed',
+      conclusion: 'success',
+    })
     await fake.addArtifactZip(runId, ARTIFACT, {
       'results.json': JSON.stringify(results),
       'history.json': JSON.stringify({ schemaVersion: 1, suite: 'e2e', runs }),
@@ -753,7 +891,7 @@ describe("artifact baselines that know the base branch's run-to-run spread", () 
       const run = await runAction({ runId, event: 'push', sha: String(i + 1).repeat(40), inputs: { 'fail-on': 'never' } })
       expect(run.code, run.stdout + run.stderr).toBe(0)
     }
-    const files = await fake.readArtifactFiles(artifactOf(803)!)
+    const files = await fake.readArtifactFiles(present(artifactOf(803)))
     const history = JSON.parse(files['history.json']?.toString() ?? '{}') as { suite: string; runs: PlantedRun[] }
     expect(history.suite).toBe('e2e')
     expect(history.runs.map((r) => [r.runId, r.sha])).toEqual([
@@ -773,8 +911,12 @@ describe("artifact baselines that know the base branch's run-to-run spread", () 
     artifact.zip = await createZip({ ...files, 'history.json': '{"schemaVersion": 1, "suite": "e2e", "runs": [{"date": "\u001b[31m"}]}' })
     const run = await runAction({ runId: 804, event: 'push', sha: '4'.repeat(40), inputs: { 'fail-on': 'never' } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/::notice::Cannonade: the history in the artifact of run 803 .* could not be used \(.*history\.json .*not a valid Cannonade history file.*\); it starts again from that run's results\./)
-    const history = JSON.parse((await fake.readArtifactFiles(artifactOf(804)!))['history.json']?.toString() ?? '{}') as { runs: PlantedRun[] }
+    expect(run.stdout).toMatch(
+      /::notice::Cannonade: the history in the artifact of run 803 .* could not be used \(.*history\.json .*not a valid Cannonade history file.*\); it starts again from that run's results\./,
+    )
+    const history = JSON.parse((await fake.readArtifactFiles(present(artifactOf(804))))['history.json']?.toString() ?? '{}') as {
+      runs: PlantedRun[]
+    }
     expect(history.runs.map((r) => r.runId)).toEqual([803, 804])
   })
 

@@ -72,7 +72,9 @@ beforeAll(async () => {
   githubLib = await import('@actions/github')
   const utils = await import('@actions/github/lib/utils')
   if (utils.defaults.baseUrl !== fake.url) {
-    throw new Error(`@actions/github was imported before GITHUB_API_URL was set (base ${String(utils.defaults.baseUrl)}); findBy downloads would go to the wrong host`)
+    throw new Error(
+      `@actions/github was imported before GITHUB_API_URL was set (base ${String(utils.defaults.baseUrl)}); findBy downloads would go to the wrong host`,
+    )
   }
 })
 
@@ -112,9 +114,9 @@ describe('artifacts through the real @actions/artifact client', () => {
     const id = uploaded.id
     if (id === undefined) throw new Error('uploadArtifact returned no id')
 
-    const stored = fake.artifacts.find(a => a.id === id)
+    const stored = fake.artifacts.find((a) => a.id === id)
     expect(stored).toMatchObject({ runId: 100, name: 'cannonade-baseline', finalized: true, expired: false })
-    expect(fake.runs.map(r => r.id)).toContain(100) // auto-created by the upload
+    expect(fake.runs.map((r) => r.id)).toContain(100) // auto-created by the upload
     if (!stored) throw new Error('unreachable')
     expect(uploaded.size).toBe(stored.zip.length)
     const inBlob = await fake.readArtifactFiles(stored)
@@ -122,21 +124,19 @@ describe('artifacts through the real @actions/artifact client', () => {
     expect(inBlob['results.json']?.toString()).toBe(json)
     expect(inBlob['nested/histogram.bin']?.equals(binary)).toBe(true)
     // The Azure SDK staged the zip as blocks and committed them, not a single PUT.
-    expect(fake.requestDetails.some(r => r.method === 'PUT' && r.query.includes('comp=block&') && r.status === 201)).toBe(true)
-    expect(fake.requestDetails.some(r => r.method === 'PUT' && r.query.includes('comp=blocklist') && r.status === 201)).toBe(true)
-    expect(fake.requestDetails.find(r => r.path.endsWith('/CreateArtifact'))?.authorization).toMatch(/^Bearer ey/)
+    expect(fake.requestDetails.some((r) => r.method === 'PUT' && r.query.includes('comp=block&') && r.status === 201)).toBe(true)
+    expect(fake.requestDetails.some((r) => r.method === 'PUT' && r.query.includes('comp=blocklist') && r.status === 201)).toBe(true)
+    expect(fake.requestDetails.find((r) => r.path.endsWith('/CreateArtifact'))?.authorization).toMatch(/^Bearer ey/)
 
     // Own run sees it through Twirp; another run does not.
-    expect((await client.listArtifacts()).artifacts.map(a => a.id)).toEqual([id])
+    expect((await client.listArtifacts()).artifacts.map((a) => a.id)).toEqual([id])
     expect((await client.getArtifact('cannonade-baseline')).artifact.id).toBe(id)
     actAsRun(200)
     expect((await client.listArtifacts()).artifacts).toEqual([])
 
     const findBy = { token: TOKEN, workflowRunId: 100, repositoryOwner: OWNER, repositoryName: REPO }
     const listed = await client.listArtifacts({ findBy })
-    expect(listed.artifacts).toEqual([
-      expect.objectContaining({ id: id, name: 'cannonade-baseline', size: stored.zip.length }),
-    ])
+    expect(listed.artifacts).toEqual([expect.objectContaining({ id: id, name: 'cannonade-baseline', size: stored.zip.length })])
     expect((await client.getArtifact('cannonade-baseline', { findBy })).artifact.id).toBe(id)
 
     const out = await tempDir()
@@ -151,7 +151,7 @@ describe('artifacts through the real @actions/artifact client', () => {
     const own = await tempDir()
     await client.downloadArtifact(id, { path: own })
     expect((await fs.readFile(path.join(own, 'nested', 'histogram.bin'))).equals(binary)).toBe(true)
-    expect(fake.requests.some(r => r.path.endsWith('/GetSignedArtifactURL') && r.status === 200)).toBe(true)
+    expect(fake.requests.some((r) => r.path.endsWith('/GetSignedArtifactURL') && r.status === 200)).toBe(true)
   })
 
   it('refuses a second artifact with the same name in one run, like the real service', async () => {
@@ -167,7 +167,7 @@ describe('artifacts through the real @actions/artifact client', () => {
     const bin = Buffer.from([0, 1, 2, 250, 251, 252, 253, 254, 255])
     const text = 'x'.repeat(5000) // compressible, so the deflate path is exercised
     const planted = await fake.addArtifactZip(300, 'planted', { 'report.md': text, 'dir/raw.bin': bin, 'tiny.txt': 'hi' })
-    expect(fake.runs.find(r => r.id === 300)).toBeDefined()
+    expect(fake.runs.find((r) => r.id === 300)).toBeDefined()
 
     const back = await fake.readArtifactFiles(planted)
     expect(back['report.md']?.toString()).toBe(text)
@@ -254,19 +254,32 @@ describe('REST API through the real Octokit', () => {
       per_page: 100,
     })
     expect(runs).toHaveLength(135)
-    expect(runs[0]).toMatchObject({ id: 149, head_branch: 'main', event: 'push', status: 'completed', conclusion: 'success', path: '.github/workflows/perf.yml' })
-    expect(runs.map(r => r.id)).toEqual([...runs.map(r => r.id)].sort((a, b) => b - a))
-    const pages = fake.requestDetails.filter(r => r.path === `/repos/${OWNER}/${REPO}/actions/workflows/perf.yml/runs`)
-    expect(pages.map(p => new URLSearchParams(p.query).get('page'))).toEqual([null, '2'])
+    expect(runs[0]).toMatchObject({
+      id: 149,
+      head_branch: 'main',
+      event: 'push',
+      status: 'completed',
+      conclusion: 'success',
+      path: '.github/workflows/perf.yml',
+    })
+    expect(runs.map((r) => r.id)).toEqual([...runs.map((r) => r.id)].sort((a, b) => b - a))
+    const pages = fake.requestDetails.filter((r) => r.path === `/repos/${OWNER}/${REPO}/actions/workflows/perf.yml/runs`)
+    expect(pages.map((p) => new URLSearchParams(p.query).get('page'))).toEqual([null, '2'])
 
-    const first = await gh.rest.actions.listWorkflowRuns({ owner: OWNER, repo: REPO, workflow_id: 'perf.yml', status: 'completed', per_page: 50 })
+    const first = await gh.rest.actions.listWorkflowRuns({
+      owner: OWNER,
+      repo: REPO,
+      workflow_id: 'perf.yml',
+      status: 'completed',
+      per_page: 50,
+    })
     expect(first.data.total_count).toBe(152)
     expect(first.headers.link).toMatch(/[?&]page=2[^>]*>; rel="next"/)
     expect(first.headers.link).toMatch(/[?&]page=4[^>]*>; rel="last"/)
 
     const numeric = runs[0]?.workflow_id
     const byId = await gh.rest.actions.listWorkflowRuns({ owner: OWNER, repo: REPO, workflow_id: numeric ?? 0, branch: 'feature' })
-    expect(byId.data.workflow_runs.map(r => r.id)).toEqual([1001])
+    expect(byId.data.workflow_runs.map((r) => r.id)).toEqual([1001])
 
     const single = await gh.rest.actions.getWorkflowRun({ owner: OWNER, repo: REPO, run_id: 1003 })
     expect(single.data).toMatchObject({ id: 1003, path: '.github/workflows/ci.yml', name: 'ci' })
@@ -287,15 +300,17 @@ describe('REST API through the real Octokit', () => {
     const all = await gh.paginate(gh.rest.issues.listComments, { owner: OWNER, repo: REPO, issue_number: 7, per_page: 100 })
     expect(all).toHaveLength(231)
     expect(all[0]?.id).toBe(created.data.id) // oldest first
-    expect(fake.requests.filter(r => r.method === 'GET' && r.path === `/repos/${OWNER}/${REPO}/issues/7/comments`)).toHaveLength(3)
+    expect(fake.requests.filter((r) => r.method === 'GET' && r.path === `/repos/${OWNER}/${REPO}/issues/7/comments`)).toHaveLength(3)
 
     const updated = await gh.rest.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: created.data.id, body: 'edited' })
     expect(updated.data.body).toBe('edited')
-    expect(fake.comments.find(c => c.id === created.data.id)?.body).toBe('edited')
+    expect(fake.comments.find((c) => c.id === created.data.id)?.body).toBe('edited')
     const fetched = await gh.rest.issues.getComment({ owner: OWNER, repo: REPO, comment_id: created.data.id })
     expect(fetched.data.body).toBe('edited')
 
-    await expect(gh.rest.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: 424242, body: 'x' })).rejects.toMatchObject({ status: 404 })
+    await expect(gh.rest.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: 424242, body: 'x' })).rejects.toMatchObject({
+      status: 404,
+    })
   })
 
   it('GET /user is 403 for the Actions installation token and 200 for a user token', async () => {
@@ -315,7 +330,9 @@ describe('REST API through the real Octokit', () => {
     const gh = octokit()
     fake.faults.comments = 500
     await expect(gh.rest.issues.listComments({ owner: OWNER, repo: REPO, issue_number: 1 })).rejects.toMatchObject({ status: 500 })
-    await expect(gh.rest.issues.createComment({ owner: OWNER, repo: REPO, issue_number: 1, body: 'x' })).rejects.toMatchObject({ status: 500 })
+    await expect(gh.rest.issues.createComment({ owner: OWNER, repo: REPO, issue_number: 1, body: 'x' })).rejects.toMatchObject({
+      status: 500,
+    })
     fake.faults.comments = 403
     await expect(gh.rest.issues.listComments({ owner: OWNER, repo: REPO, issue_number: 1 })).rejects.toMatchObject({ status: 403 })
     expect(fake.comments).toHaveLength(0)

@@ -156,12 +156,7 @@ export interface FakeGitHub {
    */
   envFor(runId: number): Record<string, string>
   /** Plants a finalized artifact whose blob is a real zip of `files`. */
-  addArtifactZip(
-    runId: number,
-    name: string,
-    files: Record<string, string | Buffer>,
-    opts?: { expired?: boolean },
-  ): Promise<FakeArtifact>
+  addArtifactZip(runId: number, name: string, files: Record<string, string | Buffer>, opts?: { expired?: boolean }): Promise<FakeArtifact>
   /** Unzips an artifact's stored bytes (directories skipped); rejects on a corrupt zip. */
   readArtifactFiles(artifact: FakeArtifact): Promise<Record<string, Buffer>>
   /** Forgets all runs, artifacts, comments, faults and logged requests; keeps the port and tokenLogin. */
@@ -388,14 +383,22 @@ const RETENTION_MS = 90 * 24 * 3600 * 1000
 
 function twirpCodeFor(status: number): string {
   switch (status) {
-    case 400: return 'invalid_argument'
-    case 401: return 'unauthenticated'
-    case 403: return 'permission_denied'
-    case 404: return 'not_found'
-    case 409: return 'already_exists'
-    case 429: return 'resource_exhausted'
-    case 503: return 'unavailable'
-    default: return status >= 500 ? 'internal' : 'unknown'
+    case 400:
+      return 'invalid_argument'
+    case 401:
+      return 'unauthenticated'
+    case 403:
+      return 'permission_denied'
+    case 404:
+      return 'not_found'
+    case 409:
+      return 'already_exists'
+    case 429:
+      return 'resource_exhausted'
+    case 503:
+      return 'unavailable'
+    default:
+      return status >= 500 ? 'internal' : 'unknown'
   }
 }
 
@@ -434,27 +437,97 @@ class FakeGitHubServer implements FakeGitHub {
       void this.handle(req, res)
     })
     this.routes = [
-      { method: 'GET', pattern: /^\/user$/, fault: 'user', handler: ctx => this.getUser(ctx) },
-      { method: 'POST', pattern: new RegExp(`^/twirp/${TWIRP_SERVICE.replace(/\./g, '\\.')}/(\\w+)$`), fault: 'twirp', handler: (ctx, m) => this.twirp(ctx, group(m, 1)) },
-      { method: 'PUT', pattern: /^\/blob\/artifacts\/(\d+)\/[^/]+$/, fault: 'blob', handler: (ctx, m) => this.blobPut(ctx, Number(group(m, 1))) },
-      { method: 'GET', pattern: /^\/blob\/artifacts\/(\d+)\/[^/]+$/, fault: 'blob', handler: (ctx, m) => this.blobGet(ctx, Number(group(m, 1))) },
+      { method: 'GET', pattern: /^\/user$/, fault: 'user', handler: (ctx) => this.getUser(ctx) },
+      {
+        method: 'POST',
+        pattern: new RegExp(`^/twirp/${TWIRP_SERVICE.replace(/\./g, '\\.')}/(\\w+)$`),
+        fault: 'twirp',
+        handler: (ctx, m) => this.twirp(ctx, group(m, 1)),
+      },
+      {
+        method: 'PUT',
+        pattern: /^\/blob\/artifacts\/(\d+)\/[^/]+$/,
+        fault: 'blob',
+        handler: (ctx, m) => this.blobPut(ctx, Number(group(m, 1))),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/blob\/artifacts\/(\d+)\/[^/]+$/,
+        fault: 'blob',
+        handler: (ctx, m) => this.blobGet(ctx, Number(group(m, 1))),
+      },
     ]
     this.repoRoutes = [
-      { method: 'GET', pattern: /^\/actions\/workflows\/([^/]+)\/runs$/, fault: 'runsList', handler: (ctx, m) => this.listRuns(ctx, decodeURIComponent(group(m, 1))) },
-      { method: 'GET', pattern: /^\/actions\/workflows\/([^/]+)$/, fault: 'runsList', handler: (ctx, m) => this.getWorkflow(ctx, decodeURIComponent(group(m, 1))) },
-      { method: 'GET', pattern: /^\/actions\/runs$/, fault: 'runsList', handler: ctx => this.listRuns(ctx, undefined) },
+      {
+        method: 'GET',
+        pattern: /^\/actions\/workflows\/([^/]+)\/runs$/,
+        fault: 'runsList',
+        handler: (ctx, m) => this.listRuns(ctx, decodeURIComponent(group(m, 1))),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/actions\/workflows\/([^/]+)$/,
+        fault: 'runsList',
+        handler: (ctx, m) => this.getWorkflow(ctx, decodeURIComponent(group(m, 1))),
+      },
+      { method: 'GET', pattern: /^\/actions\/runs$/, fault: 'runsList', handler: (ctx) => this.listRuns(ctx, undefined) },
       { method: 'GET', pattern: /^\/actions\/runs\/(\d+)$/, fault: 'runsList', handler: (ctx, m) => this.getRun(ctx, Number(group(m, 1))) },
-      { method: 'GET', pattern: /^\/actions\/runs\/(\d+)\/artifacts$/, fault: 'artifactsList', handler: (ctx, m) => this.listArtifacts(ctx, Number(group(m, 1))) },
-      { method: 'GET', pattern: /^\/actions\/artifacts$/, fault: 'artifactsList', handler: ctx => this.listArtifacts(ctx, undefined) },
-      { method: 'GET', pattern: /^\/actions\/artifacts\/(\d+)$/, fault: 'artifactsList', handler: (ctx, m) => this.getArtifact(ctx, Number(group(m, 1))) },
-      { method: 'DELETE', pattern: /^\/actions\/artifacts\/(\d+)$/, fault: 'artifactsList', handler: (ctx, m) => this.deleteArtifact(ctx, Number(group(m, 1))) },
-      { method: 'GET', pattern: /^\/actions\/artifacts\/(\d+)\/(zip)$/, fault: 'artifactsList', handler: (ctx, m) => this.downloadArtifact(ctx, Number(group(m, 1))) },
+      {
+        method: 'GET',
+        pattern: /^\/actions\/runs\/(\d+)\/artifacts$/,
+        fault: 'artifactsList',
+        handler: (ctx, m) => this.listArtifacts(ctx, Number(group(m, 1))),
+      },
+      { method: 'GET', pattern: /^\/actions\/artifacts$/, fault: 'artifactsList', handler: (ctx) => this.listArtifacts(ctx, undefined) },
+      {
+        method: 'GET',
+        pattern: /^\/actions\/artifacts\/(\d+)$/,
+        fault: 'artifactsList',
+        handler: (ctx, m) => this.getArtifact(ctx, Number(group(m, 1))),
+      },
+      {
+        method: 'DELETE',
+        pattern: /^\/actions\/artifacts\/(\d+)$/,
+        fault: 'artifactsList',
+        handler: (ctx, m) => this.deleteArtifact(ctx, Number(group(m, 1))),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/actions\/artifacts\/(\d+)\/(zip)$/,
+        fault: 'artifactsList',
+        handler: (ctx, m) => this.downloadArtifact(ctx, Number(group(m, 1))),
+      },
       { method: 'GET', pattern: /^\/pulls\/(\d+)$/, fault: 'comments', handler: (ctx, m) => this.getPull(ctx, Number(group(m, 1))) },
-      { method: 'GET', pattern: /^\/issues\/(\d+)\/comments$/, fault: 'comments', handler: (ctx, m) => this.listComments(ctx, Number(group(m, 1))) },
-      { method: 'POST', pattern: /^\/issues\/(\d+)\/comments$/, fault: 'comments', handler: (ctx, m) => this.createComment(ctx, Number(group(m, 1))) },
-      { method: 'GET', pattern: /^\/issues\/comments\/(\d+)$/, fault: 'comments', handler: (ctx, m) => this.getComment(ctx, Number(group(m, 1))) },
-      { method: 'PATCH', pattern: /^\/issues\/comments\/(\d+)$/, fault: 'comments', handler: (ctx, m) => this.updateComment(ctx, Number(group(m, 1))) },
-      { method: 'DELETE', pattern: /^\/issues\/comments\/(\d+)$/, fault: 'comments', handler: (ctx, m) => this.deleteComment(ctx, Number(group(m, 1))) },
+      {
+        method: 'GET',
+        pattern: /^\/issues\/(\d+)\/comments$/,
+        fault: 'comments',
+        handler: (ctx, m) => this.listComments(ctx, Number(group(m, 1))),
+      },
+      {
+        method: 'POST',
+        pattern: /^\/issues\/(\d+)\/comments$/,
+        fault: 'comments',
+        handler: (ctx, m) => this.createComment(ctx, Number(group(m, 1))),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/issues\/comments\/(\d+)$/,
+        fault: 'comments',
+        handler: (ctx, m) => this.getComment(ctx, Number(group(m, 1))),
+      },
+      {
+        method: 'PATCH',
+        pattern: /^\/issues\/comments\/(\d+)$/,
+        fault: 'comments',
+        handler: (ctx, m) => this.updateComment(ctx, Number(group(m, 1))),
+      },
+      {
+        method: 'DELETE',
+        pattern: /^\/issues\/comments\/(\d+)$/,
+        fault: 'comments',
+        handler: (ctx, m) => this.deleteComment(ctx, Number(group(m, 1))),
+      },
     ]
   }
 
@@ -486,7 +559,7 @@ class FakeGitHubServer implements FakeGitHub {
       createdAt: new Date().toISOString(),
       ...run,
     }
-    const existing = this.runs.findIndex(r => r.id === run.id)
+    const existing = this.runs.findIndex((r) => r.id === run.id)
     if (existing >= 0) this.runs[existing] = full
     else this.runs.push(full)
     return full
@@ -561,7 +634,7 @@ class FakeGitHubServer implements FakeGitHub {
     if (this.closed) return Promise.resolve()
     this.closed = true
     return new Promise((resolve, reject) => {
-      this.server.close(err => (err ? reject(err) : resolve()))
+      this.server.close((err) => (err ? reject(err) : resolve()))
       // Clients keep connections alive; without this close() waits for their idle timeout.
       this.server.closeAllConnections()
     })
@@ -579,7 +652,7 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private ensureRun(runId: number): FakeRun {
-    return this.runs.find(r => r.id === runId) ?? this.addRun({ id: runId })
+    return this.runs.find((r) => r.id === runId) ?? this.addRun({ id: runId })
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -667,12 +740,17 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private json(ctx: Ctx, status: number, body: Json, headers: Record<string, string> = {}): void {
-    this.send(ctx, status, {
-      'content-type': 'application/json; charset=utf-8',
-      'x-github-request-id': randomUUID().toUpperCase(),
-      'x-github-media-type': 'github.v3; format=json',
-      ...headers,
-    }, JSON.stringify(body))
+    this.send(
+      ctx,
+      status,
+      {
+        'content-type': 'application/json; charset=utf-8',
+        'x-github-request-id': randomUUID().toUpperCase(),
+        'x-github-media-type': 'github.v3; format=json',
+        ...headers,
+      },
+      JSON.stringify(body),
+    )
   }
 
   private notFound(ctx: Ctx): void {
@@ -798,7 +876,7 @@ class FakeGitHubServer implements FakeGitHub {
 
   private artifactJson(a: FakeArtifact): Json {
     const api = `${this.url}/repos/${this.owner}/${this.repo}`
-    const run = this.runs.find(r => r.id === a.runId)
+    const run = this.runs.find((r) => r.id === a.runId)
     const createdAt = isoOrNow(a.createdAt)
     const expiresAt = a.expired
       ? new Date(Math.min(Date.parse(createdAt) + RETENTION_MS, Date.now() - 60_000)).toISOString()
@@ -879,18 +957,18 @@ class FakeGitHubServer implements FakeGitHub {
     // GitHub's `status` filter accepts either a run status or a conclusion.
     const runStatuses = new Set(['completed', 'in_progress', 'queued', 'requested', 'waiting', 'pending'])
     const selected = this.runs
-      .filter(r => workflow === undefined || this.matchesWorkflow(r, workflow))
-      .filter(r => branch === null || r.headBranch === branch)
-      .filter(r => event === null || r.event === event)
-      .filter(r => headSha === null || r.headSha === headSha)
-      .filter(r => status === null || (runStatuses.has(status) ? r.status === status : r.conclusion === status))
+      .filter((r) => workflow === undefined || this.matchesWorkflow(r, workflow))
+      .filter((r) => branch === null || r.headBranch === branch)
+      .filter((r) => event === null || r.event === event)
+      .filter((r) => headSha === null || r.headSha === headSha)
+      .filter((r) => status === null || (runStatuses.has(status) ? r.status === status : r.conclusion === status))
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id)
     const { items, headers } = this.page(ctx, selected)
-    this.json(ctx, 200, { total_count: selected.length, workflow_runs: items.map(r => this.runJson(r)) }, headers)
+    this.json(ctx, 200, { total_count: selected.length, workflow_runs: items.map((r) => this.runJson(r)) }, headers)
   }
 
   private getWorkflow(ctx: Ctx, workflow: string): void {
-    const run = this.runs.find(r => this.matchesWorkflow(r, workflow))
+    const run = this.runs.find((r) => this.matchesWorkflow(r, workflow))
     if (!run) {
       this.notFound(ctx)
       return
@@ -911,7 +989,7 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private getPull(ctx: Ctx, number: number): void {
-    const pull = this.pulls.find(p => p.number === number)
+    const pull = this.pulls.find((p) => p.number === number)
     if (!pull) {
       this.notFound(ctx)
       return
@@ -926,7 +1004,7 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private getRun(ctx: Ctx, runId: number): void {
-    const run = this.runs.find(r => r.id === runId)
+    const run = this.runs.find((r) => r.id === runId)
     if (!run) this.notFound(ctx)
     else this.json(ctx, 200, this.runJson(run))
   }
@@ -934,16 +1012,16 @@ class FakeGitHubServer implements FakeGitHub {
   private listArtifacts(ctx: Ctx, runId: number | undefined): void {
     const name = ctx.url.searchParams.get('name')
     const selected = this.artifacts
-      .filter(a => a.finalized)
-      .filter(a => runId === undefined || a.runId === runId)
-      .filter(a => name === null || a.name === name)
+      .filter((a) => a.finalized)
+      .filter((a) => runId === undefined || a.runId === runId)
+      .filter((a) => name === null || a.name === name)
       .sort((a, b) => b.id - a.id)
     const { items, headers } = this.page(ctx, selected)
-    this.json(ctx, 200, { total_count: selected.length, artifacts: items.map(a => this.artifactJson(a)) }, headers)
+    this.json(ctx, 200, { total_count: selected.length, artifacts: items.map((a) => this.artifactJson(a)) }, headers)
   }
 
   private findFinalized(id: number): FakeArtifact | undefined {
-    return this.artifacts.find(a => a.id === id && a.finalized)
+    return this.artifacts.find((a) => a.id === id && a.finalized)
   }
 
   private getArtifact(ctx: Ctx, id: number): void {
@@ -953,7 +1031,7 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private deleteArtifact(ctx: Ctx, id: number): void {
-    const index = this.artifacts.findIndex(a => a.id === id && a.finalized)
+    const index = this.artifacts.findIndex((a) => a.id === id && a.finalized)
     if (index < 0) {
       this.notFound(ctx)
       return
@@ -969,7 +1047,11 @@ class FakeGitHubServer implements FakeGitHub {
       return
     }
     if (artifact.expired) {
-      this.json(ctx, 410, { message: 'Artifact has expired', documentation_url: 'https://docs.github.com/rest/actions/artifacts#download-an-artifact', status: '410' })
+      this.json(ctx, 410, {
+        message: 'Artifact has expired',
+        documentation_url: 'https://docs.github.com/rest/actions/artifacts#download-an-artifact',
+        status: '410',
+      })
       return
     }
     this.send(ctx, 302, { location: this.blobUrl(artifact) })
@@ -979,11 +1061,16 @@ class FakeGitHubServer implements FakeGitHub {
     const since = ctx.url.searchParams.get('since')
     const sinceMs = since === null ? Number.NEGATIVE_INFINITY : Date.parse(since)
     const selected = this.comments
-      .filter(c => c.issueNumber === issueNumber)
-      .filter(c => Date.parse(c.updatedAt) >= sinceMs)
+      .filter((c) => c.issueNumber === issueNumber)
+      .filter((c) => Date.parse(c.updatedAt) >= sinceMs)
       .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id - b.id)
     const { items, headers } = this.page(ctx, selected)
-    this.json(ctx, 200, items.map(c => this.commentJson(c)), headers)
+    this.json(
+      ctx,
+      200,
+      items.map((c) => this.commentJson(c)),
+      headers,
+    )
   }
 
   private commentBodyOr422(ctx: Ctx): string | undefined {
@@ -1010,17 +1097,19 @@ class FakeGitHubServer implements FakeGitHub {
     const now = new Date().toISOString()
     const comment: FakeComment = { id: this.nextId(), issueNumber, body: text, userLogin: this.tokenLogin, createdAt: now, updatedAt: now }
     this.comments.push(comment)
-    this.json(ctx, 201, this.commentJson(comment), { location: `${this.url}/repos/${this.owner}/${this.repo}/issues/comments/${comment.id}` })
+    this.json(ctx, 201, this.commentJson(comment), {
+      location: `${this.url}/repos/${this.owner}/${this.repo}/issues/comments/${comment.id}`,
+    })
   }
 
   private getComment(ctx: Ctx, id: number): void {
-    const comment = this.comments.find(c => c.id === id)
+    const comment = this.comments.find((c) => c.id === id)
     if (!comment) this.notFound(ctx)
     else this.json(ctx, 200, this.commentJson(comment))
   }
 
   private updateComment(ctx: Ctx, id: number): void {
-    const comment = this.comments.find(c => c.id === id)
+    const comment = this.comments.find((c) => c.id === id)
     if (!comment) {
       this.notFound(ctx)
       return
@@ -1033,7 +1122,7 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private deleteComment(ctx: Ctx, id: number): void {
-    const index = this.comments.findIndex(c => c.id === id)
+    const index = this.comments.findIndex((c) => c.id === id)
     if (index < 0) {
       this.notFound(ctx)
       return
@@ -1100,12 +1189,23 @@ class FakeGitHubServer implements FakeGitHub {
     const jobBackendId = scalarString(field(body, 'workflow_job_run_backend_id')) ?? ids.job
     const name = scalarString(field(body, 'name'))
     switch (method) {
-      case 'CreateArtifact': this.twirpCreate(ctx, body, runId, jobBackendId, name); return
-      case 'FinalizeArtifact': this.twirpFinalize(ctx, body, runId, name); return
-      case 'ListArtifacts': this.twirpList(ctx, body, runId); return
-      case 'GetSignedArtifactURL': this.twirpSignedUrl(ctx, runId, name); return
-      case 'DeleteArtifact': this.twirpDelete(ctx, runId, name); return
-      default: this.twirpError(ctx, 404, `unknown method ${method}`)
+      case 'CreateArtifact':
+        this.twirpCreate(ctx, body, runId, jobBackendId, name)
+        return
+      case 'FinalizeArtifact':
+        this.twirpFinalize(ctx, body, runId, name)
+        return
+      case 'ListArtifacts':
+        this.twirpList(ctx, body, runId)
+        return
+      case 'GetSignedArtifactURL':
+        this.twirpSignedUrl(ctx, runId, name)
+        return
+      case 'DeleteArtifact':
+        this.twirpDelete(ctx, runId, name)
+        return
+      default:
+        this.twirpError(ctx, 404, `unknown method ${method}`)
     }
   }
 
@@ -1114,15 +1214,23 @@ class FakeGitHubServer implements FakeGitHub {
       this.twirpError(ctx, 400, 'name is required')
       return
     }
-    if (this.artifacts.some(a => a.runId === runId && a.name === name && a.finalized)) {
+    if (this.artifacts.some((a) => a.runId === runId && a.name === name && a.finalized)) {
       this.twirpError(ctx, 409, `an artifact with this name already exists on the workflow run: ${name}`)
       return
     }
     this.ensureRun(runId)
     // A retried create (e.g. after a failed upload) reuses the pending record rather than duplicating it.
-    let artifact = this.artifacts.find(a => a.runId === runId && a.name === name && !a.finalized)
+    let artifact = this.artifacts.find((a) => a.runId === runId && a.name === name && !a.finalized)
     if (!artifact) {
-      artifact = { id: this.nextId(), runId, name, expired: false, zip: Buffer.alloc(0), createdAt: new Date().toISOString(), finalized: false }
+      artifact = {
+        id: this.nextId(),
+        runId,
+        name,
+        expired: false,
+        zip: Buffer.alloc(0),
+        createdAt: new Date().toISOString(),
+        finalized: false,
+      }
       this.artifacts.push(artifact)
     }
     artifact.jobBackendId = jobBackendId
@@ -1132,7 +1240,7 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private twirpFinalize(ctx: Ctx, body: Record<string, unknown>, runId: number, name: string | undefined): void {
-    const artifact = this.artifacts.find(a => a.runId === runId && a.name === name && !a.finalized)
+    const artifact = this.artifacts.find((a) => a.runId === runId && a.name === name && !a.finalized)
     if (!artifact) {
       this.twirpError(ctx, 404, `no pending artifact named ${String(name)} in run ${runId}`)
       return
@@ -1152,12 +1260,12 @@ class FakeGitHubServer implements FakeGitHub {
     const nameFilter = scalarString(field(body, 'name_filter'))
     const idFilter = scalarString(field(body, 'id_filter'))
     const selected = this.artifacts
-      .filter(a => a.finalized && !a.expired && a.runId === runId)
-      .filter(a => nameFilter === undefined || a.name === nameFilter)
-      .filter(a => idFilter === undefined || String(a.id) === idFilter)
+      .filter((a) => a.finalized && !a.expired && a.runId === runId)
+      .filter((a) => nameFilter === undefined || a.name === nameFilter)
+      .filter((a) => idFilter === undefined || String(a.id) === idFilter)
       .sort((a, b) => a.id - b.id)
     this.twirpOk(ctx, {
-      artifacts: selected.map(a => ({
+      artifacts: selected.map((a) => ({
         workflow_run_backend_id: String(a.runId),
         workflow_job_run_backend_id: a.jobBackendId ?? jobIdFor(a.runId),
         database_id: String(a.id),
@@ -1170,13 +1278,13 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private twirpSignedUrl(ctx: Ctx, runId: number, name: string | undefined): void {
-    const artifact = this.artifacts.find(a => a.runId === runId && a.name === name && a.finalized && !a.expired)
+    const artifact = this.artifacts.find((a) => a.runId === runId && a.name === name && a.finalized && !a.expired)
     if (!artifact) this.twirpError(ctx, 404, `artifact ${String(name)} not found in run ${runId}`)
     else this.twirpOk(ctx, { signed_url: this.blobUrl(artifact) })
   }
 
   private twirpDelete(ctx: Ctx, runId: number, name: string | undefined): void {
-    const index = this.artifacts.findIndex(a => a.runId === runId && a.name === name && a.finalized)
+    const index = this.artifacts.findIndex((a) => a.runId === runId && a.name === name && a.finalized)
     const artifact = this.artifacts[index]
     if (artifact === undefined) {
       this.twirpError(ctx, 404, `artifact ${String(name)} not found in run ${runId}`)
@@ -1207,10 +1315,15 @@ class FakeGitHubServer implements FakeGitHub {
 
   private blobArtifact(ctx: Ctx, id: number): FakeArtifact | undefined {
     if (ctx.url.searchParams.get('sig') !== this.sig) {
-      this.azureError(ctx, 403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.')
+      this.azureError(
+        ctx,
+        403,
+        'AuthenticationFailed',
+        'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+      )
       return undefined
     }
-    const artifact = this.artifacts.find(a => a.id === id)
+    const artifact = this.artifacts.find((a) => a.id === id)
     if (!artifact) this.azureError(ctx, 404, 'BlobNotFound', 'The specified blob does not exist.')
     return artifact
   }
@@ -1250,7 +1363,7 @@ class FakeGitHubServer implements FakeGitHub {
     }
     if (comp === 'blocklist') {
       const xml = ctx.body.toString('utf8')
-      const ids = [...xml.matchAll(/<(Latest|Committed|Uncommitted)>([^<]*)<\/\1>/g)].map(m => decodeXml(m[2] ?? ''))
+      const ids = [...xml.matchAll(/<(Latest|Committed|Uncommitted)>([^<]*)<\/\1>/g)].map((m) => decodeXml(m[2] ?? ''))
       const blocks = this.staged.get(id) ?? new Map<string, Buffer>()
       const parts: Buffer[] = []
       for (const blockId of ids) {
@@ -1296,15 +1409,20 @@ class FakeGitHubServer implements FakeGitHub {
     }
     const contentType = artifact.contentType ?? 'application/zip'
     const file = contentType === 'application/zip' ? `${artifact.name}.zip` : artifact.name
-    this.send(ctx, 200, {
-      ...this.azureHeaders(ctx),
-      'content-type': contentType,
-      'content-disposition': `attachment; filename="${file.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file)}`,
-      etag: `"0x8D${sha256(artifact.zip).slice(0, 14).toUpperCase()}"`,
-      'last-modified': new Date(isoOrNow(artifact.createdAt)).toUTCString(),
-      'x-ms-blob-type': 'BlockBlob',
-      'accept-ranges': 'bytes',
-    }, artifact.zip)
+    this.send(
+      ctx,
+      200,
+      {
+        ...this.azureHeaders(ctx),
+        'content-type': contentType,
+        'content-disposition': `attachment; filename="${file.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file)}`,
+        etag: `"0x8D${sha256(artifact.zip).slice(0, 14).toUpperCase()}"`,
+        'last-modified': new Date(isoOrNow(artifact.createdAt)).toUTCString(),
+        'x-ms-blob-type': 'BlockBlob',
+        'accept-ranges': 'bytes',
+      },
+      artifact.zip,
+    )
   }
 }
 

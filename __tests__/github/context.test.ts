@@ -12,7 +12,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function contextFor(eventName: string, payload: unknown, extra: Record<string, string> = {}): Promise<ReturnType<typeof readRunContext>> {
+async function contextFor(
+  eventName: string,
+  payload: unknown,
+  extra: Record<string, string> = {},
+): Promise<ReturnType<typeof readRunContext>> {
   const file = path.join(dir, `${eventName}.json`)
   await writeFile(file, JSON.stringify(payload))
   return readRunContext({

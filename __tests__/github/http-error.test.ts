@@ -15,7 +15,9 @@ beforeAll(async () => {
       'x-ratelimit-remaining': limited ? '0' : '4999',
       'x-ratelimit-reset': '1767225600',
     })
-    res.end(JSON.stringify({ message: limited ? 'API rate limit exceeded for installation ID 1.' : 'Resource not accessible by integration' }))
+    res.end(
+      JSON.stringify({ message: limited ? 'API rate limit exceeded for installation ID 1.' : 'Resource not accessible by integration' }),
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()

@@ -3,7 +3,11 @@ import { extendHistory, historyFromResults, medianInterval, runToRunOf, seriesOf
 import { parseHistory } from '../../src/history/io.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 
-const entry = (rps: number): SyntheticEntry => ({ scenario: 'list users', rps: [rps, rps * 1.01, rps * 0.99, rps, rps * 1.02], p50Us: [200, 201, 199, 200, 202] })
+const entry = (rps: number): SyntheticEntry => ({
+  scenario: 'list users',
+  rps: [rps, rps * 1.01, rps * 0.99, rps, rps * 1.02],
+  p50Us: [200, 201, 199, 200, 202],
+})
 
 describe('history', () => {
   it('adds one point per run, keeps the newest runs only, and replaces a re-run of the same workflow run', () => {
@@ -37,6 +41,11 @@ describe('history', () => {
     expect(() => parseHistory(withKey('a\u202eb'), 'h.json')).toThrow(/h\.json: not a valid Cannonade history file/)
     expect(() => parseHistory(withKey('a\nb'), 'h.json')).toThrow(/must match pattern/)
     expect(() => parseHistory({ ...history, schemaVersion: 2 }, 'h.json')).toThrow(/schemaVersion 2 is not supported/)
-    expect(() => parseHistory({ ...history, runs: [{ ...history.runs[0], entries: [{ key: 'k', metrics: { heap: { median: 1, low: 1, high: 1 } } }] }] }, 'h.json')).toThrow()
+    expect(() =>
+      parseHistory(
+        { ...history, runs: [{ ...history.runs[0], entries: [{ key: 'k', metrics: { heap: { median: 1, low: 1, high: 1 } } }] }] },
+        'h.json',
+      ),
+    ).toThrow()
   })
 })

@@ -26,7 +26,12 @@ function measurement(loopDelayMs: { p99: number; max: number }): LoadMeasurement
   }
 }
 
-const context = { round: 1, startedAt: '2026-01-01T00:00:00Z', level: { connections: 1 }, rules: { maxErrorRate: 0.1, minRateReached: 0.9 } }
+const context = {
+  round: 1,
+  startedAt: '2026-01-01T00:00:00Z',
+  level: { connections: 1 },
+  rules: { maxErrorRate: 0.1, minRateReached: 0.9 },
+}
 
 describe('the load generator lag', () => {
   it('is recorded in the round and warned about beyond the limit', () => {

@@ -212,7 +212,9 @@ describe('when the app cannot be measured', () => {
 
 describe('measuring two builds side by side', () => {
   it('runs both apps at once and interleaves their rounds A B B A', async () => {
-    const head = await demoPlan('  - { name: cpu, path: /cpu }', { defaults: '{ duration: 200ms, warmup: 50ms, rounds: 4, connections: 2 }' })
+    const head = await demoPlan('  - { name: cpu, path: /cpu }', {
+      defaults: '{ duration: 200ms, warmup: 50ms, rounds: 4, connections: 2 }',
+    })
     const base = await demoPlan('  - { name: cpu, path: /cpu }', {
       defaults: '{ duration: 200ms, warmup: 50ms, rounds: 4, connections: 2 }',
       env: 'DEMO_SLOWDOWN: "100"',
@@ -232,7 +234,9 @@ describe('measuring two builds side by side', () => {
   })
 
   it('drops an optional side whose app fails, and measures the other', async () => {
-    const head = await demoPlan('  - { name: users, path: /users }', { defaults: '{ duration: 200ms, warmup: 50ms, rounds: 2, connections: 2 }' })
+    const head = await demoPlan('  - { name: users, path: /users }', {
+      defaults: '{ duration: 200ms, warmup: 50ms, rounds: 2, connections: 2 }',
+    })
     const broken = await demoPlan('  - { name: users, path: /users }', { app: 'echo "base does not build" && exit 1' })
     const [b, h] = await measureSides(
       [

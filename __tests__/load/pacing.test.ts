@@ -12,7 +12,10 @@ let baseUrl = ''
 
 /** Starts the arrival-recording server in a process of its own; resolves with its URL. */
 async function startServer(env: Record<string, string> = {}): Promise<string> {
-  const server = spawn(process.execPath, ['__fixtures__/arrivals/server.mjs'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } })
+  const server = spawn(process.execPath, ['__fixtures__/arrivals/server.mjs'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  })
   servers.push(server)
   const stdout = server.stdout
   if (stdout === null) throw new Error('no stdout')

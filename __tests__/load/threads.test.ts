@@ -40,7 +40,10 @@ describe('merging the measurements of several load threads', () => {
   it('gives the histogram of all the values, and adds the counts up', () => {
     // A seeded spread of latencies from 50 µs to about 2 s, split unevenly over four threads.
     let seed = 12345
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed / 2 ** 31
+    }
     const all = Array.from({ length: 20_000 }, () => Math.round(50 * Math.exp(random() * 10.6)))
     const cuts = [0, 3000, 9000, 9001, 20_000]
     const parts = cuts.slice(1).map((end, i) => part(all.slice(cuts[i], end), i === 0 ? '200' : '201'))

@@ -105,7 +105,11 @@ describe('renderMarkdown on a realistic comparison', () => {
   it('collapses the unchanged metrics, and only them, into <details> with blank lines around the table', () => {
     const unchanged = realistic.counts.unchanged
     expect(unchanged).toBe(28)
-    const details = section(markdown, `<details><summary>${unchanged} more metrics unchanged or within the noise</summary>\n\n| Scenario |`, '|\n\n</details>')
+    const details = section(
+      markdown,
+      `<details><summary>${unchanged} more metrics unchanged or within the noise</summary>\n\n| Scenario |`,
+      '|\n\n</details>',
+    )
     const rows = dataRows(details)
     expect(rows).toHaveLength(unchanged)
     expect(rows.every((row) => row[5] === '⚪ unchanged')).toBe(true)
@@ -172,7 +176,12 @@ describe('renderMarkdown in other situations', () => {
   })
 
   it('says "no baseline yet" when there is neither a baseline nor a violation', () => {
-    const quiet: Comparison = { ...noBaseline, entries: noBaseline.entries.map((e) => ({ ...e, violations: [] })), findings: [], outcome: 'pass' }
+    const quiet: Comparison = {
+      ...noBaseline,
+      entries: noBaseline.entries.map((e) => ({ ...e, violations: [] })),
+      findings: [],
+      outcome: 'pass',
+    }
     const first = renderMarkdown(quiet).split('\n')[0]
     expect(first).toBe(
       '✅ **Cannonade: no baseline yet** in <code>demo</code> — no successful run of cannonade.yml on main has uploaded the cannonade-demo artifact, so only absolute thresholds were checked; none was violated',
@@ -202,12 +211,14 @@ describe('renderMarkdown in other situations', () => {
   it('reports a quiet pass without a main table', () => {
     const markdown = renderMarkdown(allUnchanged())
     expect(markdown.split('\n')[0]).toBe('✅ **Cannonade: no regressions** in <code>demo</code> — 31 metrics unchanged')
-    expect(markdown.indexOf('| Scenario |')).toBeGreaterThan(markdown.indexOf('<details><summary>31 more metrics unchanged or within the noise</summary>'))
+    expect(markdown.indexOf('| Scenario |')).toBeGreaterThan(
+      markdown.indexOf('<details><summary>31 more metrics unchanged or within the noise</summary>'),
+    )
   })
 
   it('names the best improvement when nothing regressed', () => {
     const comparison = allUnchanged()
-    const entries = comparison.entries.map((e) => (e.key === 'list users @ 10 conn' ? realistic.entries[1] ?? e : e))
+    const entries = comparison.entries.map((e) => (e.key === 'list users @ 10 conn' ? (realistic.entries[1] ?? e) : e))
     const markdown = renderMarkdown({ ...comparison, entries, counts: { ...comparison.counts, unchanged: 30, improvements: 1 } })
     expect(markdown.split('\n')[0]).toBe(
       '✅ **Cannonade: no regressions** in <code>demo</code> — 30 metrics unchanged, 1 improved; best: list users @ 10 conn: throughput (req/s) +8.2 % (95 % CI +5.1 % to +11.0 %)',
@@ -220,8 +231,14 @@ describe('renderMarkdown in other situations', () => {
     if (entry === undefined) throw new Error('fixture has no entries')
     const p90 = metric('p90', 2310, 2780, [0.12, 0.29], 'regression', { pValue: 0.0079 })
     const withP90 = { ...entry, metrics: entry.metrics.map((m) => (m.metric === 'p90' ? p90 : m)) }
-    const markdown = renderMarkdown({ ...comparison, entries: [withP90, ...rest], counts: { ...comparison.counts, unchanged: 30, regressions: 1 } })
-    expect(markdown.split('\n')[0]).toBe('✅ **Cannonade: no regressions** in <code>demo</code> — 30 metrics unchanged, 1 changed (not gated)')
+    const markdown = renderMarkdown({
+      ...comparison,
+      entries: [withP90, ...rest],
+      counts: { ...comparison.counts, unchanged: 30, regressions: 1 },
+    })
+    expect(markdown.split('\n')[0]).toBe(
+      '✅ **Cannonade: no regressions** in <code>demo</code> — 30 metrics unchanged, 1 changed (not gated)',
+    )
     expect(markdown).not.toContain('regression (not gated)')
     expect(dataRows(mainTable(markdown))[0]?.slice(4)).toEqual([
       '+20.3 % (+12.0 … +29.0)<br><sub>worse, not gated · p = 0.008</sub>',
@@ -243,7 +260,11 @@ describe('renderMarkdown in other situations', () => {
 
     const better = metric('p90', 4000, 2000, [-0.55, -0.45], 'improvement', { pValue: 0.0079 })
     const improved = { ...entry, metrics: entry.metrics.map((m) => (m.metric === 'p90' ? better : m)) }
-    const quiet = renderMarkdown({ ...comparison, entries: [improved, ...comparison.entries.slice(1)], counts: { ...comparison.counts, unchanged: 30, improvements: 1 } })
+    const quiet = renderMarkdown({
+      ...comparison,
+      entries: [improved, ...comparison.entries.slice(1)],
+      counts: { ...comparison.counts, unchanged: 30, improvements: 1 },
+    })
     expect(quiet.split('\n')[0]).toBe('✅ **Cannonade: no regressions** in <code>demo</code> — 30 metrics unchanged, 1 changed (not gated)')
   })
 
@@ -345,7 +366,9 @@ describe('renderMarkdown size limit', () => {
     const markdown = renderMarkdown(comparison, { marker: MARKER })
     expect(markdown.length).toBeLessThan(65_000)
     expect(markdown.split('\n')[0]).toBe(MARKER)
-    expect(markdown.split('\n')[2]).toMatch(/^❌ \*\*Cannonade: 667 regressions\*\* in <code>large<\/code> — endpoint 0000 .*, and 666 more$/)
+    expect(markdown.split('\n')[2]).toMatch(
+      /^❌ \*\*Cannonade: 667 regressions\*\* in <code>large<\/code> — endpoint 0000 .*, and 666 more$/,
+    )
     expect(markdown).not.toContain('<details>')
     expect(markdown).not.toContain('```mermaid')
     expect(markdown).toContain(
@@ -516,13 +539,21 @@ const hasCmark = spawnSync('cmark-gfm', ['--version']).status === 0
 
 /** GitHub's renderer is cmark-gfm; render with the extensions github.com enables. */
 function cmark(markdown: string): string {
-  const result = spawnSync('cmark-gfm', ['-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '--unsafe'], { input: markdown, encoding: 'utf8' })
+  const result = spawnSync('cmark-gfm', ['-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '--unsafe'], {
+    input: markdown,
+    encoding: 'utf8',
+  })
   if (result.status !== 0) throw new Error(result.stderr)
   return result.stdout
 }
 
 function decode(html: string): string {
-  return html.replace(/<\/?a[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+  return html
+    .replace(/<\/?a[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
 }
 
 describe.skipIf(!hasCmark)('rendered by cmark-gfm as GitHub does', () => {

@@ -40,10 +40,17 @@ describe('merging results', () => {
     ])
     expect(merged.environment).toEqual(base)
     expect(merged.shardEnvironments).toEqual([base, arm])
-    expect(machinesNote(merged)).toMatch(/^The shards ran on 2 different kinds of machine \(.*; Neoverse-N1, 4 cores, .*\): entries measured in different shards are not directly comparable/)
+    expect(machinesNote(merged)).toMatch(
+      /^The shards ran on 2 different kinds of machine \(.*; Neoverse-N1, 4 cores, .*\): entries measured in different shards are not directly comparable/,
+    )
     expect(() => parseResults(JSON.parse(JSON.stringify(merged)), 'merged.json')).not.toThrow()
     // Merged again (a merge of merges), nothing is lost.
-    expect(mergeResults([{ source: 'm.json', results: merged }, { source: 'a.json', results: syntheticResults([users]) }]).shardEnvironments).toEqual([base, arm])
+    expect(
+      mergeResults([
+        { source: 'm.json', results: merged },
+        { source: 'a.json', results: syntheticResults([users]) },
+      ]).shardEnvironments,
+    ).toEqual([base, arm])
   })
 
   it('says nothing about machines when all shards ran on one kind', () => {

@@ -1,7 +1,7 @@
 // The files Cannonade reads back from an artifact (its own earlier runs', a fork's, a shard's), each
 // with the most it may hold. Everything else in an artifact (the app's log, the report) is for
 // people and is never unpacked by a later run.
-import { downloadWanted, type ArtifactLocation, type WantedFile } from '../github/artifact.js'
+import { downloadWanted, type ArtifactLocation, type Extracted, type WantedFile } from '../github/artifact.js'
 import { ArtifactTooLargeError } from '../github/extract-zip.js'
 import type { Results } from '../results/format.js'
 import { readResults } from '../results/io.js'
@@ -55,7 +55,7 @@ export interface BaselineFiles {
  * since the history can be rebuilt from the results.
  */
 export async function downloadBaseline(location: ArtifactLocation): Promise<BaselineFiles> {
-  let extracted
+  let extracted: Extracted
   try {
     extracted = await downloadWanted(location, [RESULTS, HISTORY])
   } catch (error) {
@@ -68,7 +68,8 @@ export async function downloadBaseline(location: ArtifactLocation): Promise<Base
     if (file === undefined) throw new EnvironmentError(`the artifact ${location.name} holds no ${RESULTS.name}`)
     const results = await readResults(file, sourceOf(location, RESULTS.name))
     const historyFile = extracted.pathOf(HISTORY.name)
-    if (historyFile === undefined) return { results, history: { unusable: `it holds no ${HISTORY.name} (an older Cannonade, or a first run)` } }
+    if (historyFile === undefined)
+      return { results, history: { unusable: `it holds no ${HISTORY.name} (an older Cannonade, or a first run)` } }
     try {
       return { results, history: await readHistory(historyFile, sourceOf(location, HISTORY.name)) }
     } catch (error) {

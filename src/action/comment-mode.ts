@@ -11,7 +11,7 @@ import { createOctokit, type Octokit } from '../github/octokit.js'
 import { readResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { BASE_RESULTS, HANDOFF, RESULTS, sourceOf } from './artifact-files.js'
-import { readHandoff } from './handoff.js'
+import { readHandoff, type Handoff } from './handoff.js'
 import { compareWith, resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 import { StepOutputs } from './outputs.js'
@@ -27,7 +27,12 @@ export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void
   }
   if (inputs.token === '') throw new InputError(["input 'github-token': mode comment needs a token that can write pull request comments"])
   const octokit = createOctokit(inputs.token, ctx.apiUrl)
-  const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner: ctx.owner, repo: ctx.repo, run_id: trigger.id, name: inputs.artifactName })
+  const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    run_id: trigger.id,
+    name: inputs.artifactName,
+  })
   const artifact = data.artifacts.find((a) => a.name === inputs.artifactName && !a.expired)
   if (artifact === undefined) {
     core.notice(`Run ${trigger.id} left no artifact named ${inputs.artifactName}; nothing to comment.`)
@@ -48,9 +53,16 @@ export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void
 }
 
 // The artifact's files, once downloaded: checked, compared with the baseline, and commented.
-async function commentFrom(extracted: Extracted, location: ArtifactLocation, octokit: Octokit, inputs: Inputs, ctx: RunContext, trigger: TriggeringRun): Promise<void> {
+async function commentFrom(
+  extracted: Extracted,
+  location: ArtifactLocation,
+  octokit: Octokit,
+  inputs: Inputs,
+  ctx: RunContext,
+  trigger: TriggeringRun,
+): Promise<void> {
   const handoffFile = extracted.pathOf(HANDOFF.name)
-  let handoff
+  let handoff: Handoff
   try {
     if (handoffFile === undefined) throw new Error('no hand-off')
     handoff = await readHandoff(handoffFile)
@@ -61,20 +73,32 @@ async function commentFrom(extracted: Extracted, location: ArtifactLocation, oct
   // The artifact comes from code we do not trust: it may name any pull request. Comment only on the
   // one whose head is the commit that run measured.
   const { data: pr } = await octokit.rest.pulls.get({ owner: ctx.owner, repo: ctx.repo, pull_number: handoff.pullRequest })
-  const mismatch = headMismatch({ runId: trigger.id, pullRequest: handoff.pullRequest, prHead: pr.head.sha, handoffHead: handoff.headSha, measured: trigger.headSha })
+  const mismatch = headMismatch({
+    runId: trigger.id,
+    pullRequest: handoff.pullRequest,
+    prHead: pr.head.sha,
+    handoffHead: handoff.headSha,
+    measured: trigger.headSha,
+  })
   if (mismatch !== undefined) throw new EnvironmentError(mismatch)
   const resultsFile = extracted.pathOf(RESULTS.name)
-  if (resultsFile === undefined) throw new EnvironmentError(`the artifact of run ${trigger.id} holds no ${RESULTS.name}; nothing to comment`)
+  if (resultsFile === undefined)
+    throw new EnvironmentError(`the artifact of run ${trigger.id} holds no ${RESULTS.name}; nothing to comment`)
   const results = await readResults(resultsFile, sourceOf(location, RESULTS.name))
   const baseResults = extracted.pathOf(BASE_RESULTS.name)
-  const baseline: ResolvedBaseline = baseResults !== undefined
-    ? { results: await readResults(baseResults, sourceOf(location, BASE_RESULTS.name)), description: `base commit measured beside the head in run ${trigger.id}`, paired: true }
-    : await resolveBaseline(
-        { ...inputs, baselineBranch: inputs.baselineBranch || pr.base.ref },
-        { ...ctx, runId: trigger.id, ...(trigger.workflowFile === undefined ? {} : { workflowFile: trigger.workflowFile }) },
-        inputs.artifactName,
-        results.suite,
-      )
+  const baseline: ResolvedBaseline =
+    baseResults !== undefined
+      ? {
+          results: await readResults(baseResults, sourceOf(location, BASE_RESULTS.name)),
+          description: `base commit measured beside the head in run ${trigger.id}`,
+          paired: true,
+        }
+      : await resolveBaseline(
+          { ...inputs, baselineBranch: inputs.baselineBranch || pr.base.ref },
+          { ...ctx, runId: trigger.id, ...(trigger.workflowFile === undefined ? {} : { workflowFile: trigger.workflowFile }) },
+          inputs.artifactName,
+          results.suite,
+        )
   const marker = commentMarker(results.suite)
   const body = renderMarkdown(compareWith(baseline, results), { marker, links: { run: runUrlOf(ctx, trigger.id) } })
   const result = await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: handoff.pullRequest }, marker, body)
@@ -89,7 +113,13 @@ async function commentFrom(extracted: Extracted, location: ArtifactLocation, oct
  * Why the pull request an artifact names is not the one its run measured, or undefined when it is.
  * SHAs are compared case-insensitively: the hand-off file is the fork's own and hex has two spellings.
  */
-export function headMismatch(at: { runId: number; pullRequest: number; prHead: string; handoffHead: string; measured: string }): string | undefined {
+export function headMismatch(at: {
+  runId: number
+  pullRequest: number
+  prHead: string
+  handoffHead: string
+  measured: string
+}): string | undefined {
   const same = (sha: string): boolean => sha.toLowerCase() === at.measured.toLowerCase()
   const short = (sha: string): string => sha.slice(0, 12)
   if (!same(at.prHead)) {

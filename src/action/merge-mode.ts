@@ -33,6 +33,7 @@ export async function mergeMode(inputs: Inputs, ctx: RunContext): Promise<void> 
   const machines = machinesNote(merged)
   if (machines !== undefined) core.warning(`Cannonade: ${machines}`)
   const baseline = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
-  const failure = merged.status === 'incomplete' ? new Error(`a shard could not be measured: ${merged.error ?? 'it stopped early'}`) : undefined
+  const failure =
+    merged.status === 'incomplete' ? new Error(`a shard could not be measured: ${merged.error ?? 'it stopped early'}`) : undefined
   await publish(inputs, ctx, destination, merged, baseline, failure)
 }

@@ -16,7 +16,9 @@ export class StepOutputs {
     } catch (error) {
       if (this.failed !== undefined) return
       this.failed = { name, reason: errorMessage(error) }
-      core.warning(`Cannonade could not set the step output '${name}' (${this.failed.reason}); the report, comment and artifact are still published.`)
+      core.warning(
+        `Cannonade could not set the step output '${name}' (${this.failed.reason}); the report, comment and artifact are still published.`,
+      )
     }
   }
 

@@ -62,7 +62,14 @@ function shouldComment(inputs: Inputs, comparison: Comparison): 'post' | 'update
   return notable ? 'post' : 'update-only'
 }
 
-async function postComment(inputs: Inputs, ctx: RunContext, comparison: Comparison, body: string, marker: string, outputs: StepOutputs): Promise<void> {
+async function postComment(
+  inputs: Inputs,
+  ctx: RunContext,
+  comparison: Comparison,
+  body: string,
+  marker: string,
+  outputs: StepOutputs,
+): Promise<void> {
   const pr = ctx.pullRequest
   if (pr === undefined) return
   const policy = shouldComment(inputs, comparison)
@@ -90,7 +97,9 @@ async function postComment(inputs: Inputs, ctx: RunContext, comparison: Comparis
     outputs.set(OUTPUT.commentUrl, result.url)
   } catch (error) {
     const hint = refusalHint(error, 'pull-requests: write')
-    core.warning(`Cannonade could not comment on #${pr.number}: ${describeHttpError(error)}.${hint} The report is in the job summary and the artifact.`)
+    core.warning(
+      `Cannonade could not comment on #${pr.number}: ${describeHttpError(error)}.${hint} The report is in the job summary and the artifact.`,
+    )
   }
 }
 
@@ -107,7 +116,9 @@ export async function upload(name: string, outDir: string, files: readonly strin
   const present = files.map((f) => path.join(outDir, f)).filter((f) => existsSync(f))
   try {
     const uploaded = await uploadFiles(name, present, outDir)
-    core.info(`artifact ${name} uploaded (${present.map((f) => path.basename(f)).join(', ')}${uploaded.size === undefined ? '' : `, ${uploaded.size} bytes`})`)
+    core.info(
+      `artifact ${name} uploaded (${present.map((f) => path.basename(f)).join(', ')}${uploaded.size === undefined ? '' : `, ${uploaded.size} bytes`})`,
+    )
   } catch (error) {
     core.warning(`Cannonade could not upload the artifact ${name}: ${describeHttpError(error)}. The files stay in ${outDir}.`)
   }
@@ -159,17 +170,22 @@ export async function publish(
   // A push run carries the base branch's history forward: the previous run's, plus this one.
   if (pr === undefined && !('paired' in baseline && baseline.paired === true)) {
     const previous = 'history' in baseline ? baseline.history : undefined
-    await step('write history.json', () => writeHistory(path.join(outDir, HISTORY_FILE), extendHistory(previous, results, ctx.runId > 0 ? ctx.runId : undefined)))
+    await step('write history.json', () =>
+      writeHistory(path.join(outDir, HISTORY_FILE), extendHistory(previous, results, ctx.runId > 0 ? ctx.runId : undefined)),
+    )
   }
   if (pr !== undefined) {
-    await step('write the comment hand-off', () => writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: pr.number, headSha: pr.headSha }))
+    await step('write the comment hand-off', () =>
+      writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: pr.number, headSha: pr.headSha }),
+    )
   }
   // The artifact first: it is what keeps the measurement when time runs out (a cancelled job).
   await upload(destination.artifactName, outDir, ARTIFACT_FILES)
   await core.group('Cannonade: report', async () => {
     core.info(renderText(report))
     // Outside a runner (act, a local dry run) there is no summary file to write to.
-    if (process.env['GITHUB_STEP_SUMMARY'] !== undefined) await step('write the job summary', () => core.summary.addRaw(markdown, true).write())
+    if (process.env['GITHUB_STEP_SUMMARY'] !== undefined)
+      await step('write the job summary', () => core.summary.addRaw(markdown, true).write())
   })
   await step('annotate the findings', () => annotate(report))
   // A cancelled run's partial report must not replace the comment of the run that superseded it.
@@ -187,5 +203,7 @@ function gate(inputs: Inputs, comparison: Comparison): void {
   const fails = inputs.failOn === 'fail' ? comparison.outcome === 'fail' : inputs.failOn === 'warn' && comparison.outcome !== 'pass'
   if (!fails) return
   const reasons = (failing.length > 0 ? failing : comparison.findings).map((f) => `- ${f.message}`).join('\n')
-  core.setFailed(`Cannonade: ${comparison.outcome === 'fail' ? 'performance gate failed' : 'performance warnings (fail-on: warn)'}\n${reasons}`)
+  core.setFailed(
+    `Cannonade: ${comparison.outcome === 'fail' ? 'performance gate failed' : 'performance warnings (fail-on: warn)'}\n${reasons}`,
+  )
 }

@@ -4,7 +4,7 @@
 import * as core from '@actions/core'
 import path from 'node:path'
 import { describeHttpError } from '../github/http-error.js'
-import { findBaselineRun } from '../github/baseline.js'
+import { findBaselineRun, type BaselineLookup } from '../github/baseline.js'
 import type { RunContext } from '../github/context.js'
 import { createOctokit } from '../github/octokit.js'
 import { compare } from '../compare/compare.js'
@@ -47,7 +47,7 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
   if (ctx.workflowFile === undefined) return { missing: 'GITHUB_WORKFLOW_REF is not set, so this workflow cannot be found' }
   if (inputs.token === '') return { missing: 'no github-token, so no earlier run can be looked up' }
   const octokit = createOctokit(inputs.token, ctx.apiUrl)
-  let lookup
+  let lookup: BaselineLookup
   try {
     lookup = await findBaselineRun(octokit, {
       owner: ctx.owner,

@@ -124,7 +124,8 @@ function baselineWay(inputs: Inputs, ctx: RunContext, plan: Plan): 'same-job' | 
 // A pull request on `baseline: auto` that could have had the precise mode but for a build command:
 // the report says, in one line, how to get it.
 function withHint(baseline: ResolvedBaseline, inputs: Inputs, ctx: RunContext, plan: Plan): ResolvedBaseline {
-  const couldBuild = inputs.baseline.kind === 'auto' && ctx.pullRequest !== undefined && plan.app !== undefined && baseBuildOf(inputs, plan) === undefined
+  const couldBuild =
+    inputs.baseline.kind === 'auto' && ctx.pullRequest !== undefined && plan.app !== undefined && baseBuildOf(inputs, plan) === undefined
   return couldBuild ? { ...baseline, suggestAppBuild: true } : baseline
 }
 

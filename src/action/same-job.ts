@@ -52,7 +52,11 @@ export async function prepareSameJobBase(inputs: Inputs, ctx: RunContext, head: 
   try {
     const baseOut = path.join(outDir, 'base')
     await mkdir(baseOut, { recursive: true })
-    return { side: { plan: checkout.plan, outDir: baseOut, label: 'base', optional: true, git: { sha: checkout.sha } }, sha: checkout.sha, cleanup: checkout.remove }
+    return {
+      side: { plan: checkout.plan, outDir: baseOut, label: 'base', optional: true, git: { sha: checkout.sha } },
+      sha: checkout.sha,
+      cleanup: checkout.remove,
+    }
   } catch (error) {
     await checkout.remove()
     throw error

@@ -198,7 +198,9 @@ export async function prepareCheckout(request: CheckoutRequest): Promise<Checkou
       if (end.kind !== 'exited' || end.code !== 0) {
         await remove()
         const how =
-          end.kind === 'exited' ? `exited with ${end.code}` : `was still running after ${formatDurationMs(build.timeoutMs)} (${build.timeoutSource}) and was stopped`
+          end.kind === 'exited'
+            ? `exited with ${end.code}`
+            : `was still running after ${formatDurationMs(build.timeoutMs)} (${build.timeoutSource}) and was stopped`
         return { missing: `the base commit ${sha.slice(0, 7)} did not build (\`${build.command}\` ${how})` }
       }
     }

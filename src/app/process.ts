@@ -139,7 +139,9 @@ function probe(url: string): Promise<number> {
       response.resume()
       response.once('end', () => resolve(response.statusCode ?? 0))
     }
-    const request = url.startsWith('https:') ? https.get(url, { ...options, rejectUnauthorized: false }, onResponse) : http.get(url, options, onResponse)
+    const request = url.startsWith('https:')
+      ? https.get(url, { ...options, rejectUnauthorized: false }, onResponse)
+      : http.get(url, options, onResponse)
     request.once('timeout', () => request.destroy(new Error('no answer within 1 s')))
     request.once('error', reject)
   })
@@ -171,10 +173,7 @@ export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: st
       last = errorMessage(error)
     }
     if (performance.now() >= deadline) {
-      throw new AppError(
-        `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})`,
-        await app.logTail(),
-      )
+      throw new AppError(`the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})`, await app.logTail())
     }
     await Promise.race([sleepUnlessInterrupted(100), app.exited])
   }

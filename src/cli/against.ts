@@ -43,7 +43,9 @@ export interface AgainstOptions {
 export function checkBuildable(plan: Plan): { readonly command: string; readonly dir: string } {
   const app = plan.app
   if (app === undefined) {
-    throw new InputError([`${plan.source}: app: --against starts both checkouts' apps, so the config needs an app with a command, got none`])
+    throw new InputError([
+      `${plan.source}: app: --against starts both checkouts' apps, so the config needs an app with a command, got none`,
+    ])
   }
   if (app.build === undefined) {
     throw new InputError([

@@ -29,7 +29,9 @@ Exit codes: 0 pass or warn, 1 fail, 2 unreadable or incompatible input, 4 an int
     }
     const [base, head] = await Promise.all([readResults(baseFile), readResults(headFile)])
     if (base.suite !== head.suite) {
-      throw new InputError([`${baseFile} is suite "${base.suite}" but ${headFile} is suite "${head.suite}": compare results of the same suite`])
+      throw new InputError([
+        `${baseFile} is suite "${base.suite}" but ${headFile} is suite "${head.suite}": compare results of the same suite`,
+      ])
     }
     const comparison = compare(base, head, { baselineDescription: `file ${baseFile}` })
     process.stdout.write(`${renderText(comparison)}\n`)

@@ -102,7 +102,12 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     process.stderr.write(`${planText(plan)}\n`)
     const markdownFile = optionalString(flags, 'markdown')
     if (against !== undefined) {
-      return runAgainst(plan, { ref: against, outDir, ...(markdownFile === undefined ? {} : { markdown: markdownFile }), ...(shard === undefined ? {} : { shard }) })
+      return runAgainst(plan, {
+        ref: against,
+        outDir,
+        ...(markdownFile === undefined ? {} : { markdown: markdownFile }),
+        ...(shard === undefined ? {} : { shard }),
+      })
     }
     const progress = progressPrinter(process.stderr)
     // Ctrl-C ends the run early but still writes what was measured (status: incomplete).

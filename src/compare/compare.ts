@@ -130,7 +130,12 @@ interface MetricJudgement {
  * interval at 1 − 2·alarmAlpha (one-sided alarmAlpha on the bad side). Paired rounds: the
  * confidence sequences of sequential.ts, which may be looked at after every pair.
  */
-function judge(j: MetricJudgement, direction: Direction, limit: number, relative: boolean): { verdict: Verdict; low: number; high: number; estimate: number; detectable: number } {
+function judge(
+  j: MetricJudgement,
+  direction: Direction,
+  limit: number,
+  relative: boolean,
+): { verdict: Verdict; low: number; high: number; estimate: number; detectable: number } {
   const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS
   const alarmAlpha = j.tolerance === undefined ? MISS_ALPHA : j.alarmAlpha
   if (j.paired) {
@@ -145,8 +150,19 @@ function judge(j: MetricJudgement, direction: Direction, limit: number, relative
     }
   }
   const spread = relative ? j.spread : undefined
-  const fixed = fixedVerdict(j.base, j.head, { seed: j.seed, direction, tolerance: limit, alarmAlpha, relative, ...(spread === undefined ? {} : { spread }) })
-  return { ...fixed, verdict: enough ? fixed.verdict : 'inconclusive', detectable: detectableWith(minimumDetectableChange(j.base, j.head), spread) }
+  const fixed = fixedVerdict(j.base, j.head, {
+    seed: j.seed,
+    direction,
+    tolerance: limit,
+    alarmAlpha,
+    relative,
+    ...(spread === undefined ? {} : { spread }),
+  })
+  return {
+    ...fixed,
+    verdict: enough ? fixed.verdict : 'inconclusive',
+    detectable: detectableWith(minimumDetectableChange(j.base, j.head), spread),
+  }
 }
 
 /** How a fixed-sample comparison is judged (a stored baseline, or rounds not measured in pairs). */
@@ -170,7 +186,11 @@ export interface FixedRule {
  * must also hold with the two-sided interval at 1 − 2·alarmAlpha (one-sided alarmAlpha on the bad
  * side). With a spread, both intervals are widened by the drift between runs (run-to-run.ts).
  */
-export function fixedVerdict(base: readonly number[], head: readonly number[], rule: FixedRule): { verdict: Verdict; estimate: number; low: number; high: number } {
+export function fixedVerdict(
+  base: readonly number[],
+  head: readonly number[],
+  rule: FixedRule,
+): { verdict: Verdict; estimate: number; low: number; high: number } {
   const { relative, spread, direction, tolerance } = rule
   const estimateOf = (confidence: number): { estimate: number; low: number; high: number } => {
     const options = { seed: rule.seed, confidence, ...(rule.resamples === undefined ? {} : { resamples: rule.resamples }) }
@@ -181,7 +201,11 @@ export function fixedVerdict(base: readonly number[], head: readonly number[], r
   }
   const shown = estimateOf(1 - MISS_ALPHA)
   let verdict = classify(shown, direction, tolerance)
-  if (verdict === 'regression' && rule.alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * rule.alarmAlpha), direction, tolerance) !== 'regression') {
+  if (
+    verdict === 'regression' &&
+    rule.alarmAlpha < MISS_ALPHA / 2 &&
+    classify(estimateOf(1 - 2 * rule.alarmAlpha), direction, tolerance) !== 'regression'
+  ) {
     verdict = 'inconclusive'
   }
   return { verdict, ...shown }
@@ -231,7 +255,11 @@ function compareMetric(j: MetricJudgement): MetricComparison {
  * The values of a metric in rounds measured side by side: round n of base with round n of head,
  * where both are valid. Undefined where a round lacks the metric (no app).
  */
-export function pairedValues(base: readonly RoundResult[], head: readonly RoundResult[], metric: ComparedMetric): { base: number[]; head: number[] } | undefined {
+export function pairedValues(
+  base: readonly RoundResult[],
+  head: readonly RoundResult[],
+  metric: ComparedMetric,
+): { base: number[]; head: number[] } | undefined {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]))
   const pairs: { base: number[]; head: number[] } = { base: [], head: [] }
   for (const h of head) {
@@ -252,7 +280,8 @@ function percentilesOf(entry: EntryResult): Record<'p50' | 'p90' | 'p99' | 'p999
 }
 
 function describeChange(m: MetricComparison): string {
-  if (!m.relative) return `${(m.change * 100).toFixed(2)} percentage points (95 % CI ${(m.low * 100).toFixed(2)} to ${(m.high * 100).toFixed(2)})`
+  if (!m.relative)
+    return `${(m.change * 100).toFixed(2)} percentage points (95 % CI ${(m.low * 100).toFixed(2)} to ${(m.high * 100).toFixed(2)})`
   const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`
   return `${pct(m.change)} (95 % CI ${pct(m.low)} to ${pct(m.high)}, tolerance ${(m.tolerance * 100).toFixed(0)} %)`
 }
@@ -266,7 +295,11 @@ interface EntryContext {
   readonly runToRun: RunToRunHistory | undefined
 }
 
-function compareEntry(head: EntryResult, base: EntryResult | undefined, ctx: EntryContext): { comparison: EntryComparison; findings: Finding[] } {
+function compareEntry(
+  head: EntryResult,
+  base: EntryResult | undefined,
+  ctx: EntryContext,
+): { comparison: EntryComparison; findings: Finding[] } {
   const invalid = validityViolation(head)
   const violations: Violation[] = invalid === undefined ? checkEntry(head, head.thresholds) : [invalid]
   const findings: Finding[] = violations.map((v) => ({
@@ -285,7 +318,10 @@ function compareEntry(head: EntryResult, base: EntryResult | undefined, ctx: Ent
     ...(trend === undefined ? {} : { trend }),
   }
   if (invalid !== undefined) {
-    return { comparison: { ...identity, status: 'unmeasurable', metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings }
+    return {
+      comparison: { ...identity, status: 'unmeasurable', metrics: [], violations, percentiles: { head: percentilesOf(head) } },
+      findings,
+    }
   }
   if (base === undefined || base.validRounds === 0) {
     return { comparison: { ...identity, status: 'new', metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings }
@@ -295,7 +331,9 @@ function compareEntry(head: EntryResult, base: EntryResult | undefined, ctx: Ent
   const downgraded = ctx.downgradeAll || definitionChanged
   const metrics: MetricComparison[] = []
   for (const metric of COMPARED_METRICS) {
-    const values = ctx.paired ? pairedValues(base.rounds, head.rounds, metric) : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) }
+    const values = ctx.paired
+      ? pairedValues(base.rounds, head.rounds, metric)
+      : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) }
     const b = values?.base
     const h = values?.head
     if (b === undefined || h === undefined || b.length === 0 || h.length === 0) continue
@@ -374,7 +412,14 @@ export function compare(base: Results | undefined, head: Results, options: Compa
   const headKeys = new Set(head.entries.map((e) => e.key))
   for (const removed of base?.entries ?? []) {
     if (headKeys.has(removed.key)) continue
-    entries.push({ key: removed.key, scenario: removed.scenario, load: levelLabel(removed), status: 'removed', metrics: [], violations: [] })
+    entries.push({
+      key: removed.key,
+      scenario: removed.scenario,
+      load: levelLabel(removed),
+      status: 'removed',
+      metrics: [],
+      violations: [],
+    })
   }
   const metrics = entries.flatMap((e) => e.metrics)
   const count = (verdict: Verdict): number => metrics.filter((m) => m.verdict === verdict).length
@@ -388,7 +433,14 @@ export function compare(base: Results | undefined, head: Results, options: Compa
       environment: head.environment,
       ...(head.status === 'incomplete' ? { incomplete: head.error ?? 'the run stopped early' } : {}),
     },
-    ...(baseline === undefined ? {} : { baseline: runToRun === undefined ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } } }),
+    ...(baseline === undefined
+      ? {}
+      : {
+          baseline:
+            runToRun === undefined
+              ? baseline
+              : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } },
+        }),
     ...(base === undefined ? { baselineMissing: options.baselineMissing ?? 'no baseline was given' } : {}),
     entries,
     findings,

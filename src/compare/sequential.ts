@@ -100,7 +100,11 @@ export interface SequenceInterval {
  *   mean, NaN for no observations.
  * @throws RangeError when α is not strictly between 0 and 1 or g is not positive.
  */
-export function meanSequence(ys: readonly number[], alpha: number, g: number = MIXTURE_VARIANCE): { estimate: number; low: number; high: number } {
+export function meanSequence(
+  ys: readonly number[],
+  alpha: number,
+  g: number = MIXTURE_VARIANCE,
+): { estimate: number; low: number; high: number } {
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be strictly between 0 and 1, got ${alpha}`)
   if (!(g > 0)) throw new RangeError(`the mixture variance must be positive, got ${g}`)
   const n = ys.length
@@ -168,14 +172,22 @@ export interface SequentialRule {
  *
  * @returns the verdict and the 1 − missAlpha interval (the one shown).
  */
-export function sequentialVerdict(base: readonly number[], head: readonly number[], rule: SequentialRule): { verdict: Verdict; interval: SequenceInterval } {
+export function sequentialVerdict(
+  base: readonly number[],
+  head: readonly number[],
+  rule: SequentialRule,
+): { verdict: Verdict; interval: SequenceInterval } {
   const g = rule.g ?? MIXTURE_VARIANCE
   const shown = pairedSequence(base, head, { alpha: Math.max(rule.missAlpha ?? MISS_ALPHA, rule.alarmAlpha), relative: rule.relative, g })
-  const asRatio = (i: SequenceInterval): SequenceInterval => (rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 })
+  const asRatio = (i: SequenceInterval): SequenceInterval =>
+    rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 }
   const loose = classify(asRatio(shown), rule.direction, rule.tolerance)
   if (loose !== 'regression') return { verdict: loose, interval: shown }
   const strict = pairedSequence(base, head, { alpha: rule.alarmAlpha, relative: rule.relative, g })
-  return { verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === 'regression' ? 'regression' : 'inconclusive', interval: shown }
+  return {
+    verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === 'regression' ? 'regression' : 'inconclusive',
+    interval: shown,
+  }
 }
 
 /**

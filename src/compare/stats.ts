@@ -225,11 +225,7 @@ function resampledMedian(xs: readonly number[], random: () => number, scratch: F
  * @throws RangeError when either sample is empty, `resamples` is not a positive integer or
  *   `confidence` is not strictly between 0 and 1.
  */
-export function bootstrapRatio(
-  base: readonly number[],
-  head: readonly number[],
-  opts: BootstrapOptions,
-): RatioEstimate {
+export function bootstrapRatio(base: readonly number[], head: readonly number[], opts: BootstrapOptions): RatioEstimate {
   const { resamples, confidence } = bootstrapSettings(opts)
   requireNonEmpty(base, 'bootstrapRatio base')
   requireNonEmpty(head, 'bootstrapRatio head')
@@ -286,11 +282,7 @@ function bootstrapInterval(
  * is often exactly 0 (an error rate), where a ratio says nothing. Same resampling and seeding as
  * {@link bootstrapRatio}; `estimate`, `low` and `high` are differences, not ratios.
  */
-export function bootstrapDifference(
-  base: readonly number[],
-  head: readonly number[],
-  opts: BootstrapOptions,
-): RatioEstimate {
+export function bootstrapDifference(base: readonly number[], head: readonly number[], opts: BootstrapOptions): RatioEstimate {
   const { resamples, confidence } = bootstrapSettings(opts)
   requireNonEmpty(base, 'bootstrapDifference base')
   requireNonEmpty(head, 'bootstrapDifference head')
@@ -523,11 +515,7 @@ function badness(ratio: number, direction: Direction): number {
  * @returns 'inconclusive' when the estimate, an end or the tolerance is NaN or infinite.
  * @throws RangeError when the tolerance is negative.
  */
-export function classify(
-  ci: { estimate: number; low: number; high: number },
-  direction: Direction,
-  tolerance: number,
-): Verdict {
+export function classify(ci: { estimate: number; low: number; high: number }, direction: Direction, tolerance: number): Verdict {
   if (tolerance < 0) throw new RangeError(`tolerance must not be negative, got ${tolerance}`)
   const inputs = [ci.estimate, ci.low, ci.high, tolerance]
   if (!inputs.every(Number.isFinite)) return 'inconclusive'

@@ -148,8 +148,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
   const app = raw.app === undefined ? undefined : buildApp(raw, baseDir, problems)
   const validity = {
     maxErrorRate: raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
-    minRateReached:
-      raw.validity?.minRateReached === undefined ? DEFAULTS.minRateReached : parsePercent(raw.validity.minRateReached),
+    minRateReached: raw.validity?.minRateReached === undefined ? DEFAULTS.minRateReached : parsePercent(raw.validity.minRateReached),
   }
   const measured = { app: app === undefined ? null : { command: app.command, env: app.env }, baseUrl: raw.baseUrl, scenarios }
   const configHash = createHash('sha256').update(JSON.stringify(measured, hashReplacer)).digest('hex').slice(0, 16)

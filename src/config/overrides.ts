@@ -45,13 +45,16 @@ export function applyOverrides(plan: Plan, overrides: Overrides): Plan {
   const tags = overrides.tags ?? []
   for (const name of names) {
     if (!plan.scenarios.some((s) => s.name === name)) {
-      throw new InputError([`--scenario: no scenario named "${name}" in ${plan.source}; there are: ${plan.scenarios.map((s) => `"${s.name}"`).join(', ')}`])
+      throw new InputError([
+        `--scenario: no scenario named "${name}" in ${plan.source}; there are: ${plan.scenarios.map((s) => `"${s.name}"`).join(', ')}`,
+      ])
     }
   }
   let scenarios = plan.scenarios.filter((s) => names.length === 0 || names.includes(s.name))
   if (tags.length > 0) {
     scenarios = scenarios.filter((s) => s.tags.some((tag) => tags.includes(tag)))
-    if (scenarios.length === 0) throw new InputError([`--tag: no scenario in ${plan.source} has tag ${tags.map((t) => `"${t}"`).join(' or ')}`])
+    if (scenarios.length === 0)
+      throw new InputError([`--tag: no scenario in ${plan.source} has tag ${tags.map((t) => `"${t}"`).join(' or ')}`])
   }
   const { shard } = overrides
   // Shards split what the filters kept, by position, so every shard job computes the same split

@@ -56,7 +56,9 @@ function tempRoot(): string {
  */
 export async function downloadWanted(location: ArtifactLocation, wanted: readonly WantedFile[]): Promise<Extracted> {
   if (location.sizeBytes !== undefined && location.sizeBytes > MAX_ARTIFACT_ZIP_BYTES) {
-    throw new ArtifactTooLargeError(`the artifact ${location.name} is ${location.sizeBytes} bytes, more than the ${MAX_ARTIFACT_ZIP_BYTES} Cannonade downloads`)
+    throw new ArtifactTooLargeError(
+      `the artifact ${location.name} is ${location.sizeBytes} bytes, more than the ${MAX_ARTIFACT_ZIP_BYTES} Cannonade downloads`,
+    )
   }
   const dir = await mkdtemp(path.join(tempRoot(), 'cannonade-artifact-'))
   const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true })
@@ -79,7 +81,8 @@ export async function downloadWanted(location: ArtifactLocation, wanted: readonl
     }
     await new DefaultArtifactClient().downloadArtifact(location.artifactId, options)
     const [zipName, ...others] = await readdir(zipDir)
-    if (zipName === undefined || others.length > 0) throw new EnvironmentError(`the download of artifact ${location.name} did not produce one zip file`)
+    if (zipName === undefined || others.length > 0)
+      throw new EnvironmentError(`the download of artifact ${location.name} did not produce one zip file`)
     const files = await extractWanted(path.join(zipDir, zipName), dir, wanted)
     await rm(zipDir, { recursive: true, force: true })
     return { dir, files, pathOf: (name) => (files.has(name) ? path.join(dir, name) : undefined), cleanup }

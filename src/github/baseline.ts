@@ -59,7 +59,14 @@ export async function findBaselineRun(octokit: Octokit, query: BaselineQuery): P
       const live = usable.find((a) => !a.expired)
       if (live !== undefined) {
         return {
-          found: { runId: run.id, artifactId: live.id, artifactSizeBytes: live.size_in_bytes, sha: run.head_sha, branch: query.branch, createdAt: run.created_at },
+          found: {
+            runId: run.id,
+            artifactId: live.id,
+            artifactSizeBytes: live.size_in_bytes,
+            sha: run.head_sha,
+            branch: query.branch,
+            createdAt: run.created_at,
+          },
         }
       }
       if (usable.length > 0) expired++
@@ -67,7 +74,9 @@ export async function findBaselineRun(octokit: Octokit, query: BaselineQuery): P
     if (looked >= maxRuns) break
   }
   if (looked === 0) {
-    return { missing: `no successful push run of ${query.workflowFile} on ${query.branch} yet; the next push to ${query.branch} records one` }
+    return {
+      missing: `no successful push run of ${query.workflowFile} on ${query.branch} yet; the next push to ${query.branch} records one`,
+    }
   }
   const why = expired > 0 ? `${expired} had only an expired artifact` : `none had an artifact named "${query.artifactName}"`
   return { missing: `looked at ${looked} successful push run(s) of ${query.workflowFile} on ${query.branch}: ${why}` }

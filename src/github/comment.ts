@@ -11,7 +11,8 @@ import { EnvironmentError } from '../errors.js'
  * bot, so it is refused here even though the results schema already refuses it.
  */
 export function commentMarker(suite: string): string {
-  if (!SUITE_NAME.test(suite)) throw new EnvironmentError(`refusing to comment for suite ${JSON.stringify(suite.slice(0, 80))}: not a valid suite name`)
+  if (!SUITE_NAME.test(suite))
+    throw new EnvironmentError(`refusing to comment for suite ${JSON.stringify(suite.slice(0, 80))}: not a valid suite name`)
   return `<!-- cannonade:${suite} -->`
 }
 
@@ -73,6 +74,11 @@ export async function upsertComment(
     const { data } = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body })
     return { action: 'updated', id: data.id, url: data.html_url }
   }
-  const { data } = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body })
+  const { data } = await octokit.rest.issues.createComment({
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issueNumber,
+    body,
+  })
   return { action: 'created', id: data.id, url: data.html_url }
 }

@@ -19,12 +19,17 @@ function validator(): ValidateFunction<History> {
 /** Checks parsed JSON against the history schema; `source` names it in messages. */
 export function parseHistory(data: unknown, source: string): History {
   if (typeof data === 'object' && data !== null && 'schemaVersion' in data && data.schemaVersion !== HISTORY_VERSION) {
-    throw new InputError([`${source}: schemaVersion ${JSON.stringify(data.schemaVersion)} is not supported; this Cannonade reads version ${HISTORY_VERSION}`])
+    throw new InputError([
+      `${source}: schemaVersion ${JSON.stringify(data.schemaVersion)} is not supported; this Cannonade reads version ${HISTORY_VERSION}`,
+    ])
   }
   const validate = validator()
   if (validate(data)) return data
   const problems = (validate.errors ?? []).map((error) => {
-    const keys = error.instancePath.split('/').slice(1).map((k) => (/^\d+$/.test(k) ? Number(k) : k))
+    const keys = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((k) => (/^\d+$/.test(k) ? Number(k) : k))
     return `${source}: not a valid Cannonade history file: ${formatPath(keys)}${error.message ?? 'invalid'}`
   })
   throw new InputError(problems)
@@ -37,7 +42,9 @@ export async function readHistory(file: string, source = file): Promise<History>
   try {
     data = JSON.parse(text)
   } catch (error) {
-    throw new InputError([`${source}: not a valid Cannonade history file: not JSON (${error instanceof Error ? error.message : 'parse error'})`])
+    throw new InputError([
+      `${source}: not a valid Cannonade history file: not JSON (${error instanceof Error ? error.message : 'parse error'})`,
+    ])
   }
   return parseHistory(data, source)
 }

@@ -32,7 +32,10 @@ function noSuccess(m: LoadMeasurement): string {
   const codes = Object.entries(m.statusCodes).sort((a, b) => b[1] - a[1])
   const [top] = codes
   if (m.unexpectedStatus === m.responses && top !== undefined) {
-    const answered = codes.length === 1 ? `every response was HTTP ${top[0]}` : `every response had an unexpected status (${codes.map(([code]) => code).join(', ')})`
+    const answered =
+      codes.length === 1
+        ? `every response was HTTP ${top[0]}`
+        : `every response had an unexpected status (${codes.map(([code]) => code).join(', ')})`
     return `${answered}: the app answered, with errors — it is failing, not slow`
   }
   if (m.bodyMismatches === m.responses) return 'every response had the expected status but not the expected body'
@@ -62,9 +65,7 @@ export function assessRound(
     }
   }
   if (m.loadgenCpuPercent > LOADGEN_SATURATED_PERCENT) {
-    warnings.push(
-      `load generator CPU at ${m.loadgenCpuPercent.toFixed(0)} %: throughput may be the load generator's limit, not the app's`,
-    )
+    warnings.push(`load generator CPU at ${m.loadgenCpuPercent.toFixed(0)} %: throughput may be the load generator's limit, not the app's`)
   }
   if (m.loopDelayMs.p99 > LOADGEN_LAG_LIMIT_MS) {
     warnings.push(
@@ -136,7 +137,10 @@ function summariseServer(rounds: readonly RoundResult[]): ServerSummary | undefi
  * `validRounds: 0`.
  */
 export function summariseEntry(
-  identity: Pick<EntryResult, 'key' | 'scenario' | 'tags' | 'connections' | 'rate' | 'pipelining' | 'definitionHash' | 'thresholds' | 'regression'>,
+  identity: Pick<
+    EntryResult,
+    'key' | 'scenario' | 'tags' | 'connections' | 'rate' | 'pipelining' | 'definitionHash' | 'thresholds' | 'regression'
+  >,
   rounds: readonly RoundResult[],
 ): EntryResult {
   const valid = rounds.filter((r) => r.valid)

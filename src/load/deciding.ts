@@ -15,7 +15,8 @@ export function decideAsYouGo(plan: Plan): NonNullable<MeasureOptions['adaptive'
   // Split over the same gated metrics as the final comparison counts (compare.ts, family.ts).
   const alarmAlpha = errorBudget(gatedCount(entriesOf(plan).map((e) => e.scenario))).perTest
   return {
-    decided: (entry, [base, head]) => base === undefined || head === undefined || entryDecided(base, head, entry.scenario.regression, alarmAlpha),
+    decided: (entry, [base, head]) =>
+      base === undefined || head === undefined || entryDecided(base, head, entry.scenario.regression, alarmAlpha),
     budgetMs: plan.budgetMs,
     maxRounds: MAX_ADAPTIVE_ROUNDS,
   }

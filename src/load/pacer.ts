@@ -21,7 +21,6 @@
 // measuring something else.
 import type { Arrivals } from '../config/plan.js'
 
-
 /** A connection free for one request; `send` sends it now, timed from `intendedMs`. */
 interface Slot {
   send(intendedMs: number): void
@@ -141,8 +140,7 @@ export class Pacer {
       const slot = this.free.shift()
       if (slot === undefined) {
         if (this.backlog.length < MAX_BACKLOG) this.backlog.put(due)
-      }
-      else slot.send(due)
+      } else slot.send(due)
     }
     // Node's timers fire on whole milliseconds; a moment inside the next millisecond is sent on the
     // tick after, at most 1 ms late, and measured from its intended time all the same.

@@ -137,7 +137,11 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
   const [first] = sides
   if (first === undefined) return []
   const entries = entriesOf(first.plan)
-  const states: SideState[] = sides.map((side) => ({ side, rounds: new Map(entries.map((e) => [e.key, []])), usage: { ok: 0, cpuMs: 0, warned: false } }))
+  const states: SideState[] = sides.map((side) => ({
+    side,
+    rounds: new Map(entries.map((e) => [e.key, []])),
+    usage: { ok: 0, cpuMs: 0, warned: false },
+  }))
   const sideOf = (state: SideState): { side?: string } => (state.side.label === undefined ? {} : { side: state.side.label })
   let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
   let done = 0
@@ -170,7 +174,15 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
       state.rounds.get(entry.key)?.push(result)
       noticeIdleApp(state, result)
       done++
-      options.onRound?.({ entry, round, rounds: of, done, total, result, ...(state.side.label === undefined ? {} : { side: state.side.label }) })
+      options.onRound?.({
+        entry,
+        round,
+        rounds: of,
+        done,
+        total,
+        result,
+        ...(state.side.label === undefined ? {} : { side: state.side.label }),
+      })
     })
   }
   // Every other round the sides go in reverse order: A B, B A, A B, ...
@@ -189,7 +201,10 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
         // Ready on one port, measured on another: say so now, not as "stopped answering" in round 1.
         const { baseUrl } = state.side.plan
         if (app.readyUrl !== undefined && new URL(app.readyUrl).origin !== new URL(baseUrl).origin) {
-          await checkAnswers(baseUrl, `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`)
+          await checkAnswers(
+            baseUrl,
+            `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`,
+          )
         }
         state.monitor = new GroupMonitor(state.app.pgid)
         options.onReady?.(performance.now() - started, state.side.label)
@@ -269,7 +284,13 @@ async function warmUp(plan: Plan, entry: Entry, app: RunningApp | undefined): Pr
   if (app?.exit() !== undefined) throw await diedError(app, `the warm-up of "${entry.key}"`)
 }
 
-async function measureRound(plan: Plan, entry: Entry, round: number, app: RunningApp | undefined, monitor: GroupMonitor | undefined): Promise<RoundResult> {
+async function measureRound(
+  plan: Plan,
+  entry: Entry,
+  round: number,
+  app: RunningApp | undefined,
+  monitor: GroupMonitor | undefined,
+): Promise<RoundResult> {
   const startedAt = new Date().toISOString()
   let usage: Promise<WindowUsage | undefined> | undefined
   const measurement = await runEntryRound(
@@ -289,7 +310,13 @@ async function measureRound(plan: Plan, entry: Entry, round: number, app: Runnin
   if (app !== undefined && (app.exit() !== undefined || (silent && !(await isListening(plan.baseUrl))))) {
     throw await diedError(app, `round ${round} of "${entry.key}"`)
   }
-  return assessRound(measurement, { round, startedAt, level: entry.level, rules: plan.validity, ...(server === undefined ? {} : { server }) })
+  return assessRound(measurement, {
+    round,
+    startedAt,
+    level: entry.level,
+    rules: plan.validity,
+    ...(server === undefined ? {} : { server }),
+  })
 }
 
 function buildResults(

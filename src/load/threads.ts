@@ -33,7 +33,11 @@ const MAX_THREADS = 4
  * rest), at most 4, never more than the connections, and one for an open-loop rate one thread can
  * pace or a round measured by request count (which one thread counts exactly).
  */
-export function threadCount(scenario: Pick<ScenarioPlan, 'threads' | 'amount'>, level: LoadLevel, cores = os.availableParallelism()): number {
+export function threadCount(
+  scenario: Pick<ScenarioPlan, 'threads' | 'amount'>,
+  level: LoadLevel,
+  cores = os.availableParallelism(),
+): number {
   if (scenario.amount !== undefined) return 1
   const wanted = scenario.threads === 'auto' ? Math.min(MAX_THREADS, Math.floor(cores / 2)) : scenario.threads
   const byRate = level.rate === undefined ? Infinity : Math.ceil(level.rate / RATE_PER_THREAD)
@@ -54,7 +58,10 @@ export function splitLevel(level: LoadLevel, count: number): LoadLevel[] {
  * coordinating thread's: CPU of the whole process (every thread), averaged per load thread, so that
  * "above 90 % of one core" still means the load threads are saturated.
  */
-export function mergeMeasurements(parts: readonly LoadMeasurement[], window: { durationMs: number; processCpuMs: number }): LoadMeasurement {
+export function mergeMeasurements(
+  parts: readonly LoadMeasurement[],
+  window: { durationMs: number; processCpuMs: number },
+): LoadMeasurement {
   const sum = (pick: (m: LoadMeasurement) => number): number => parts.reduce((total, m) => total + pick(m), 0)
   const statusCodes: Record<string, number> = {}
   for (const part of parts) for (const [code, n] of Object.entries(part.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n

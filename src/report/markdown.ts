@@ -41,12 +41,15 @@ const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': 
  * - `@` before a name character gets a zero-width joiner after it, so `@user` and `@org/team` are not mentions.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r\n|[\r\n\u2028\u2029\t\v\f]/g, ' ')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c)
-    .replace(/[\\`*_[\]~|$]/g, '\\$&')
-    .replace(/@(?=[\w-])/g, '@\u200d')
+  return (
+    text
+      .replace(/\r\n|[\r\n\u2028\u2029\t\v\f]/g, ' ')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips
+      .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+      .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c)
+      .replace(/[\\`*_[\]~|$]/g, '\\$&')
+      .replace(/@(?=[\w-])/g, '@\u200d')
+  )
 }
 
 const OUTCOME_EMOJI: Record<Comparison['outcome'], string> = { pass: '✅', warn: '⚠️', fail: '❌' }
@@ -140,7 +143,11 @@ function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
   const collapsed: { block: string; dropped: string }[] = []
   if (rows.unchanged.length > 0) {
     const summary = `${plural(rows.unchanged.length, 'more metric')} unchanged or within the noise`
-    const table = tableLines(HEADER, ALIGN, rows.unchanged.map((r) => rowCells(r, false))).join('\n')
+    const table = tableLines(
+      HEADER,
+      ALIGN,
+      rows.unchanged.map((r) => rowCells(r, false)),
+    ).join('\n')
     const dropped = `${plural(rows.unchanged.length, 'more metric')} (unchanged or within the noise) not listed here`
     collapsed.push({ block: details(summary, table), dropped })
   }
@@ -218,7 +225,8 @@ function cut(text: string, max: number): string {
  * line saying how many rows were left out.
  */
 export function renderMarkdown(comparison: Comparison, options: MarkdownOptions = {}): string {
-  const maxLength = options.maxLength !== undefined && Number.isFinite(options.maxLength) ? Math.max(0, options.maxLength) : DEFAULT_MAX_LENGTH
+  const maxLength =
+    options.maxLength !== undefined && Number.isFinite(options.maxLength) ? Math.max(0, options.maxLength) : DEFAULT_MAX_LENGTH
   const parts = buildParts(comparison, options)
   const all = parts.tableRows.length
   const fits = (text: string): boolean => text.length <= maxLength

@@ -13,7 +13,16 @@ import { formatLatencyUs, formatMetric, metricLabel } from './format.js'
  * `changed` a clear change, either way, of a metric no tolerance gates: worth seeing, never a verdict
  * on the pull request, so it does not borrow the words of one.
  */
-export type RowKind = 'regression' | 'improvement' | 'changed' | 'unchanged' | 'inconclusive' | 'violation' | 'new' | 'removed' | 'unmeasurable'
+export type RowKind =
+  | 'regression'
+  | 'improvement'
+  | 'changed'
+  | 'unchanged'
+  | 'inconclusive'
+  | 'violation'
+  | 'new'
+  | 'removed'
+  | 'unmeasurable'
 
 /** One row of the report table, every cell already in words and units. */
 export interface ReportRow {
@@ -333,7 +342,8 @@ export function headline(comparison: Comparison): Headline {
   if (noBaseline) {
     const why = comparison.baselineMissing === undefined ? undefined : clip(comparison.baselineMissing, MAX_SENTENCE_PART)
     // When the title already says "no baseline yet", the sentence gives the reason instead of repeating it.
-    const missing = problems.length === 0 ? (why ?? 'nothing to compare against') : `there is no baseline yet${why === undefined ? '' : ` (${why})`}`
+    const missing =
+      problems.length === 0 ? (why ?? 'nothing to compare against') : `there is no baseline yet${why === undefined ? '' : ` (${why})`}`
     clauses.push(`${missing}, so only absolute thresholds were checked`)
   }
   const regression = strongest(comparison, 'regression')
@@ -371,7 +381,8 @@ const MAX_TREND_NOTES = 3
  */
 export function trendSentence(trend: EntryTrend): string {
   const values = `${formatLatencyUs(trend.first)} → ${formatLatencyUs(trend.last)}`
-  const why = trend.direction === 'rose' ? "the app's state may grow during the run" : 'the app may still be warming up (a longer warmup helps)'
+  const why =
+    trend.direction === 'rose' ? "the app's state may grow during the run" : 'the app may still be warming up (a longer warmup helps)'
   return `${trend.metric} ${trend.direction} across rounds: ${values}; ${why}`
 }
 
@@ -421,9 +432,14 @@ export function notices(comparison: Comparison): Notice[] {
   const sentences: string[] = []
   if (machine) {
     const differences = base.environmentDifferences.map((d) => clip(d, MAX_NAME)).join('; ')
-    sentences.push(`The baseline ran on a different machine (baseline vs this run: ${differences}), so part of any difference is the machine, not the code.`)
+    sentences.push(
+      `The baseline ran on a different machine (baseline vs this run: ${differences}), so part of any difference is the machine, not the code.`,
+    )
   }
-  if (base.configChanged) sentences.push('The measured configuration changed since the baseline (load levels or requests), so some entries are not like for like.')
+  if (base.configChanged)
+    sentences.push(
+      'The measured configuration changed since the baseline (load levels or requests), so some entries are not like for like.',
+    )
   if (base.downgraded) sentences.push('To allow for this, regressions are reported as warnings and do not fail the check.')
   if (machine) sentences.push('For a precise comparison, measure the base commit beside the head in the same job (baseline: same-job).')
   result.push({ level: base.downgraded || base.configChanged ? 'warning' : 'note', text: sentences.join(' ') })

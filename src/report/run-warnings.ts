@@ -15,12 +15,12 @@ export function runWarningText(warning: RunWarning): string {
       `port ${portOf(warning.url)} on ${hostname} still answers after ${app} was stopped: its server runs outside the process ` +
       'group Cannonade started (started with setsid, nohup into a new session, or a daemon), so the CPU and memory ' +
       'figures are not of the server, and the next run will find the port in use. Start the server in the foreground ' +
-      "(e.g. `exec node server.js`), and stop the leftover process."
+      '(e.g. `exec node server.js`), and stop the leftover process.'
     )
   }
   return (
     `${app}'s process group used no CPU while it answered ${warning.responses.toLocaleString('en-US')} requests: the server ` +
     'runs outside that group (setsid, a daemon, a container), so the CPU and memory figures are of the wrong process. ' +
-    "Start the server in the foreground (e.g. `exec node server.js`)."
+    'Start the server in the foreground (e.g. `exec node server.js`).'
   )
 }

@@ -53,8 +53,11 @@ export function roundLine(event: RoundEvent): string {
   const { result } = event
   const side = event.side === undefined ? '' : `${event.side} `
   const status = result.valid ? '' : `  INVALID: ${result.problems.join('; ')}`
-  const cpu = result.server === undefined ? '' : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`
-  return plain(`[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`)
+  const cpu =
+    result.server === undefined ? '' : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`
+  return plain(
+    `[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`,
+  )
 }
 
 /** The violated thresholds, one per line, marked by severity. */

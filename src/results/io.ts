@@ -26,7 +26,10 @@ export function parseResults(data: unknown, source: string): Results {
   const validate = validator()
   if (validate(data)) return data
   const problems = (validate.errors ?? []).map((error) => {
-    const keys = error.instancePath.split('/').slice(1).map((k) => (/^\d+$/.test(k) ? Number(k) : k))
+    const keys = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((k) => (/^\d+$/.test(k) ? Number(k) : k))
     return `${source}: not a valid Cannonade results file: ${formatPath(keys)}${error.message ?? 'invalid'}`
   })
   throw new InputError(problems)
@@ -39,7 +42,9 @@ export async function readResults(file: string, source = file): Promise<Results>
   try {
     data = JSON.parse(text)
   } catch (error) {
-    throw new InputError([`${source}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : 'parse error'})`])
+    throw new InputError([
+      `${source}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : 'parse error'})`,
+    ])
   }
   return parseResults(data, source)
 }

@@ -24,7 +24,11 @@ export function mergeResults(parts: readonly { readonly source: string; readonly
   }
   const entries = [...byKey.values()].map((same) => mergeEntry(same))
   const incomplete = parts.filter((p) => p.results.status === 'incomplete')
-  const latest = parts.map((p) => p.results.createdAt).sort().at(-1) ?? first.results.createdAt
+  const latest =
+    parts
+      .map((p) => p.results.createdAt)
+      .sort()
+      .at(-1) ?? first.results.createdAt
   const { shard: _shard, error: _error, shardEnvironments: _environments, ...common } = first.results
   const machines = distinctEnvironments(parts.flatMap((p) => p.results.shardEnvironments ?? [p.results.environment]))
   return {
