@@ -1,5 +1,5 @@
 // Seeded random draws for simulations in tests and benches, so every synthetic data set is fixed.
-import { seededRandom } from '../src/compare/stats.js'
+import { seededRandom } from '../src/stats/stats.js'
 
 /** Standard normal draws from a seeded uniform source (Box–Muller). */
 export function normalSource(seed: string): () => number {

@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { once } from 'node:events'
 import { parsePlan } from '../src/config/load.js'
-import { median } from '../src/compare/stats.js'
+import { median } from '../src/stats/stats.js'
 import { runRound } from '../src/load/round.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5)

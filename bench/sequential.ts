@@ -8,7 +8,7 @@
 import { errorBudget } from '../src/compare/family.js'
 import { MIXTURE_VARIANCE, sequentialVerdict } from '../src/compare/sequential.js'
 import { normalSource } from '../__fixtures__/random.js'
-import { bootstrapRatio, classify, type Direction, type Verdict } from '../src/compare/stats.js'
+import { bootstrapRatio, classify, type Direction, type Verdict } from '../src/stats/stats.js'
 
 const trials = Number(process.env.BENCH_TRIALS ?? 2000)
 const fixedTrials = Number(process.env.BENCH_FIXED_TRIALS ?? 300)

@@ -36322,7 +36322,7 @@ var RE2JS = class RE2JS2 {
   }
 };
 
-// src/load/histogram.ts
+// src/results/histogram.ts
 var hdr = __toESM(require_dist2(), 1);
 var MAX_LATENCY_US = 6e7;
 function createHistogram() {

@@ -1,7 +1,7 @@
 // Hand-built comparisons of the demo suite, with numbers of the size a GitHub-hosted runner produces
 // (5 rounds, a few % noise). Shared by the report tests; each export is a complete, consistent value.
 import type { Severity } from '../../src/config/plan.js'
-import type { Direction, Verdict } from '../../src/compare/stats.js'
+import type { Direction, Verdict } from '../../src/stats/stats.js'
 import type { Violation } from '../../src/compare/thresholds.js'
 import type { BaselineInfo, ComparedMetric, Comparison, EntryComparison, Finding, MetricComparison } from '../../src/compare/types.js'
 import type { Environment } from '../../src/results/format.js'
@@ -91,7 +91,6 @@ const rpsWarning: Violation = {
   severity: 'warn',
   actual: 471.8,
   threshold: { metric: 'rps', bound: 'min', limit: 500, severity: 'warn' },
-  message: 'list users @ 1 conn: rps 472 req/s is below the minimum 500 req/s',
 }
 
 /** The scenario name that tries to break the table, inject markup and mention someone. */
@@ -242,7 +241,7 @@ const warningFinding: Finding = {
   kind: 'threshold',
   entry: rpsWarning.entry,
   metric: 'rps',
-  message: rpsWarning.message,
+  violation: rpsWarning,
 }
 
 const realisticEntries = [listUsers1, listUsers10, searchEntry(searchRegression), createUser, hostile, legacySearch]

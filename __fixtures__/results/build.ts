@@ -1,8 +1,8 @@
 // Builds valid results files from a few numbers per round, for comparison tests that need exact
 // control over what base and head measured.
 import type { AbsoluteThreshold, RegressionTolerance } from '../../src/config/plan.js'
-import { summariseEntry } from '../../src/load/assess.js'
-import { createHistogram, encodeHistogram } from '../../src/load/histogram.js'
+import { summariseEntry } from '../../src/results/summary.js'
+import { createHistogram, encodeHistogram } from '../../src/results/histogram.js'
 import type { EntryResult, Environment, Results, RoundResult } from '../../src/results/format.js'
 
 /** The machine every synthetic result claims, unless a test overrides it. */

@@ -3,10 +3,10 @@
 // deviations, this project's own machine), 5 rounds a run at 5 % round CV.
 import { describe, expect, it } from 'vitest'
 import { fixedVerdict } from '../../src/compare/compare.js'
-import { studentTQuantile } from '../../src/compare/distributions.js'
+import { studentTQuantile } from '../../src/stats/distributions.js'
 import { errorBudget } from '../../src/compare/family.js'
 import { DEFAULT_LOG_SPREAD, MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from '../../src/compare/run-to-run.js'
-import { seededRandom, stddev } from '../../src/compare/stats.js'
+import { seededRandom, stddev } from '../../src/stats/stats.js'
 
 const DRIFT = 0.15
 const ROUND_CV = 0.05

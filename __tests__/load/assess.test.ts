@@ -1,7 +1,7 @@
 // Judging one round: a load generator that lagged is flagged like a saturated one.
 import { describe, expect, it } from 'vitest'
 import { assessRound, LOADGEN_LAG_LIMIT_MS } from '../../src/load/assess.js'
-import { createHistogram, encodeHistogram, summarise } from '../../src/load/histogram.js'
+import { createHistogram, encodeHistogram, summarise } from '../../src/results/histogram.js'
 import type { LoadMeasurement } from '../../src/load/round.js'
 
 function measurement(loopDelayMs: { p99: number; max: number }): LoadMeasurement {

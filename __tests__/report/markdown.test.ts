@@ -287,7 +287,6 @@ describe('renderMarkdown in other situations', () => {
       severity: 'fail',
       actual: 6290,
       threshold: { metric: 'p99', bound: 'max', limit: 5000, severity: 'fail' },
-      message: 'list users @ 10 conn: p99 6.290 ms is above the limit 5.000 ms',
     }
     const entries = realistic.entries.map((e) => (e.key === 'list users @ 10 conn' ? { ...e, violations: [p99Limit] } : e))
     const titles = renderMarkdown({ ...realistic, entries })
@@ -302,27 +301,19 @@ describe('renderMarkdown in other situations', () => {
     const [entry] = realistic.entries
     if (entry === undefined) throw new Error('fixture has no entries')
     const message = 'list users @ 1 conn: no valid round (connection refused; 0 responses with status 2xx)'
+    const unmeasurable: Violation = {
+      entry: entry.key,
+      metric: 'errorRate',
+      severity: 'fail',
+      actual: 1,
+      threshold: { metric: 'errorRate', bound: 'max', limit: 1, severity: 'fail' },
+      noValidRound: ['connection refused', '0 responses with status 2xx'],
+    }
     const comparison: Comparison = {
       ...realistic,
       head: { ...realistic.head, incomplete: 'the app exited with code 1' },
-      entries: [
-        {
-          ...entry,
-          status: 'unmeasurable',
-          metrics: [],
-          violations: [
-            {
-              entry: entry.key,
-              metric: 'errorRate',
-              severity: 'fail',
-              actual: 1,
-              threshold: { metric: 'errorRate', bound: 'max', limit: 1, severity: 'fail' },
-              message,
-            },
-          ],
-        },
-      ],
-      findings: [{ severity: 'fail', kind: 'unmeasurable', entry: entry.key, metric: 'errorRate', message }],
+      entries: [{ ...entry, status: 'unmeasurable', metrics: [], violations: [unmeasurable] }],
+      findings: [{ severity: 'fail', kind: 'unmeasurable', entry: entry.key, metric: 'errorRate', violation: unmeasurable }],
       counts: { regressions: 0, improvements: 0, unchanged: 0, inconclusive: 0, violations: 1 },
     }
     const markdown = renderMarkdown(comparison)

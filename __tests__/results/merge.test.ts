@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeHistogram } from '../../src/load/histogram.js'
+import { decodeHistogram } from '../../src/results/histogram.js'
 import { mergeResults } from '../../src/results/merge.js'
 import { parseResults } from '../../src/results/io.js'
 import { machinesNote } from '../../src/report/terminal.js'

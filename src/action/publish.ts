@@ -17,6 +17,7 @@ import type { Results } from '../results/format.js'
 import { writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
+import { findingSentence } from '../report/violation.js'
 import { extendHistory } from '../history/build.js'
 import { HISTORY_FILE } from '../history/format.js'
 import { writeHistory } from '../history/io.js'
@@ -106,8 +107,9 @@ async function postComment(
 function annotate(comparison: Comparison): void {
   for (const finding of comparison.findings) {
     const title = `Cannonade: ${finding.kind === 'regression' ? 'regression' : finding.kind === 'threshold' ? 'threshold' : 'not measurable'}`
-    if (finding.severity === 'fail') core.error(finding.message, { title })
-    else core.warning(finding.message, { title })
+    const sentence = findingSentence(finding)
+    if (finding.severity === 'fail') core.error(sentence, { title })
+    else core.warning(sentence, { title })
   }
 }
 
@@ -202,7 +204,7 @@ function gate(inputs: Inputs, comparison: Comparison): void {
   const failing = comparison.findings.filter((f) => f.severity === 'fail')
   const fails = inputs.failOn === 'fail' ? comparison.outcome === 'fail' : inputs.failOn === 'warn' && comparison.outcome !== 'pass'
   if (!fails) return
-  const reasons = (failing.length > 0 ? failing : comparison.findings).map((f) => `- ${f.message}`).join('\n')
+  const reasons = (failing.length > 0 ? failing : comparison.findings).map((f) => `- ${findingSentence(f)}`).join('\n')
   core.setFailed(
     `Cannonade: ${comparison.outcome === 'fail' ? 'performance gate failed' : 'performance warnings (fail-on: warn)'}\n${reasons}`,
   )

@@ -17,8 +17,9 @@ import {
   minimumDetectableChange,
   type Direction,
   type Verdict,
-} from './stats.js'
-import { entryLatency, entryTrend } from './summary.js'
+} from '../stats/stats.js'
+import { entryLatency } from '../results/summary.js'
+import { entryTrend } from './summary.js'
 import { errorBudget, gatedCount, type ErrorBudget } from './family.js'
 import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
 import { DEFAULT_LOG_SPREAD, MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from './run-to-run.js'
@@ -307,7 +308,7 @@ function compareEntry(
     kind: invalid === undefined ? 'threshold' : 'unmeasurable',
     entry: head.key,
     metric: v.metric,
-    message: v.message,
+    violation: v,
   }))
   const trend = entryTrend(head)
   const identity = {

@@ -45,7 +45,7 @@
  * runs of history, 0.8 % with 30 or 100 (bound 1 %); without the spread, all 60 of 60 failed. A
  * 4-fold slowdown was caught in 36 of 40 suites with 5 runs of history, 40 of 40 with 30.
  */
-import { studentTQuantile } from './distributions.js'
+import { studentTQuantile } from '../stats/distributions.js'
 
 /** Fewer runs of history than this, and the spread is assumed rather than estimated. */
 export const MIN_HISTORY_RUNS = 5

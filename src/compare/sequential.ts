@@ -77,7 +77,7 @@
  * 29.5 %. With the tolerance rule on top (bench/sequential.ts), no unchanged 10-entry suite failed.
  */
 
-import { classify, type Direction, type Verdict } from './stats.js'
+import { classify, type Direction, type Verdict } from '../stats/stats.js'
 
 /** The mixture variance g of the standardised effect θ = (μ − μ₀)/σ; see the module comment. */
 export const MIXTURE_VARIANCE = 4

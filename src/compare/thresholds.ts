@@ -2,8 +2,7 @@
 import type { AbsoluteThreshold, MetricName, Severity } from '../config/plan.js'
 import { isLatencyMetric } from '../config/plan.js'
 import type { EntryResult } from '../results/format.js'
-import { formatMetric } from '../report/format.js'
-import { entryLatency, pooledErrorRate } from './summary.js'
+import { entryLatency, pooledErrorRate } from '../results/summary.js'
 
 /** A threshold an entry did not meet. */
 export interface Violation {
@@ -12,8 +11,11 @@ export interface Violation {
   readonly severity: Severity
   readonly actual: number
   readonly threshold: AbsoluteThreshold
-  /** One sentence, e.g. `list users @ 10 conn: latency p99 62.1 ms is above the limit 50.000 ms`. */
-  readonly message: string
+  /**
+   * Set when the entry had no valid round: what was wrong with its rounds (the threshold is then a
+   * stand-in for "nothing could be measured"). report/violation.ts words either kind.
+   */
+  readonly noValidRound?: readonly string[]
 }
 
 /**
@@ -45,15 +47,7 @@ export function checkEntry(entry: EntryResult, thresholds: readonly AbsoluteThre
     if (actual === undefined) continue
     const broken = threshold.bound === 'max' ? actual > threshold.limit : actual < threshold.limit
     if (!broken) continue
-    const side = threshold.bound === 'max' ? 'above the limit' : 'below the minimum'
-    violations.push({
-      entry: entry.key,
-      metric: threshold.metric,
-      severity: threshold.severity,
-      actual,
-      threshold,
-      message: `${entry.key}: ${threshold.metric} ${formatMetric(threshold.metric, actual)} is ${side} ${formatMetric(threshold.metric, threshold.limit)}`,
-    })
+    violations.push({ entry: entry.key, metric: threshold.metric, severity: threshold.severity, actual, threshold })
   }
   return violations
 }
@@ -61,14 +55,14 @@ export function checkEntry(entry: EntryResult, thresholds: readonly AbsoluteThre
 /** An entry none of whose rounds could be trusted fails: its numbers say nothing about the app. */
 export function validityViolation(entry: EntryResult): Violation | undefined {
   if (entry.validRounds > 0) return undefined
-  const reasons = [...new Set(entry.rounds.flatMap((r) => r.problems))].join('; ')
+  const reasons = [...new Set(entry.rounds.flatMap((r) => r.problems))]
   return {
     entry: entry.key,
     metric: 'errorRate',
     severity: 'fail',
     actual: entry.errorRate,
     threshold: { metric: 'errorRate', bound: 'max', limit: 1, severity: 'fail' },
-    message: `${entry.key}: no valid round (${reasons})`,
+    noValidRound: reasons,
   }
 }
 

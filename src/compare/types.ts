@@ -2,7 +2,7 @@
 // decides on. Produced by compare() in src/compare/compare.ts.
 import type { MetricName, Severity } from '../config/plan.js'
 import type { Environment } from '../results/format.js'
-import type { Direction, Verdict } from './stats.js'
+import type { Direction, Verdict } from '../stats/stats.js'
 import type { EntryTrend } from './summary.js'
 import type { Violation } from './thresholds.js'
 
@@ -79,14 +79,26 @@ export interface EntryComparison {
   }
 }
 
-/** A reason the gate warns or fails, one per regression or violation. */
-export interface Finding {
+/** A reason the gate warns or fails, one per regression or violation (report/violation.ts words it). */
+export type Finding = RegressionFinding | ViolationFinding
+
+interface FindingOf {
   readonly severity: Severity
-  readonly kind: 'regression' | 'threshold' | 'unmeasurable'
   readonly entry: string
   readonly metric: MetricName
+}
+
+/** A gated metric that regressed beyond its tolerance. */
+export interface RegressionFinding extends FindingOf {
+  readonly kind: 'regression'
   /** One sentence for logs and annotations. */
   readonly message: string
+}
+
+/** An absolute threshold the head run broke, or an entry with no valid round to judge. */
+export interface ViolationFinding extends FindingOf {
+  readonly kind: 'threshold' | 'unmeasurable'
+  readonly violation: Violation
 }
 
 /** Where the baseline came from and how far to trust it. */

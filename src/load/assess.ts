@@ -1,11 +1,9 @@
-// From raw measurements to trustworthy numbers: a round is judged valid or not, and an entry's rounds
-// are summed up from its valid rounds only.
+// From raw measurements to trustworthy numbers: a round is judged valid or not (an entry is then summed
+// up from its valid rounds, in results/summary.ts).
 import type { LoadLevel, ValidityRules } from '../config/plan.js'
-import { median } from '../compare/stats.js'
-import { pooledErrorRate, medianLatency } from '../compare/summary.js'
 import type { WindowUsage } from '../app/monitor.js'
-import type { EntryResult, RoundResult, ServerRound, ServerSummary } from '../results/format.js'
-import { encodeHistogram, mergeHistograms, summarise } from './histogram.js'
+import type { RoundResult, ServerRound } from '../results/format.js'
+import { round2, round6 } from '../results/summary.js'
 import type { LoadMeasurement } from './round.js'
 
 /** Above this share of one core, the load generator may be what limits throughput. */
@@ -106,65 +104,4 @@ export function assessRound(
     problems,
     warnings,
   }
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100
-}
-
-function round6(value: number): number {
-  return Math.round(value * 1e6) / 1e6
-}
-
-function summariseServer(rounds: readonly RoundResult[]): ServerSummary | undefined {
-  const servers = rounds.flatMap((r) => (r.server === undefined ? [] : [r.server]))
-  const first = servers[0]
-  const last = servers[servers.length - 1]
-  if (first === undefined || last === undefined) return undefined
-  return {
-    cpuPercent: round2(median(servers.map((s) => s.cpuPercent))),
-    cpuUsPerRequest: round2(median(servers.map((s) => s.cpuUsPerRequest))),
-    rssMaxBytes: Math.max(...servers.map((s) => s.rssMaxBytes)),
-    rssMeanBytes: Math.round(servers.reduce((sum, s) => sum + s.rssMeanBytes, 0) / servers.length),
-    rssGrowthBytes: last.rssEndBytes - first.rssEndBytes,
-  }
-}
-
-/**
- * Sums up an entry from its valid rounds: the median over rounds of rps, of each latency percentile
- * and of the error rate, the numbers the comparison tests (the merged histogram is kept beside them).
- * With no valid round it falls back to all rounds, so there is still something to show beside
- * `validRounds: 0`.
- */
-export function summariseEntry(
-  identity: Pick<
-    EntryResult,
-    'key' | 'scenario' | 'tags' | 'connections' | 'rate' | 'pipelining' | 'definitionHash' | 'thresholds' | 'regression'
-  >,
-  rounds: readonly RoundResult[],
-): EntryResult {
-  const valid = rounds.filter((r) => r.valid)
-  const used = valid.length > 0 ? valid : rounds
-  const merged = mergeHistograms(used.map((r) => r.histogram))
-  const server = summariseServer(used)
-  const entry: EntryResult = {
-    key: identity.key,
-    scenario: identity.scenario,
-    tags: identity.tags,
-    connections: identity.connections,
-    ...(identity.rate === undefined ? {} : { rate: identity.rate }),
-    pipelining: identity.pipelining,
-    definitionHash: identity.definitionHash,
-    rounds,
-    rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),
-    latencyUs: medianLatency(used) ?? summarise(merged),
-    errorRate: round6(pooledErrorRate(used)),
-    histogram: encodeHistogram(merged),
-    ...(server === undefined ? {} : { server }),
-    validRounds: valid.length,
-    thresholds: identity.thresholds,
-    regression: identity.regression,
-  }
-  merged.destroy()
-  return entry
 }

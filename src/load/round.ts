@@ -5,7 +5,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { RE2JS } from 're2js'
 import type { Expectation, LoadLevel, ScenarioPlan } from '../config/plan.js'
-import { createHistogram, encodeHistogram, recordLatency, summarise, type LatencySummary } from './histogram.js'
+import { createHistogram, encodeHistogram, recordLatency, summarise, type LatencySummary } from '../results/histogram.js'
 import { Pacer } from './pacer.js'
 
 /** What the load generator saw in one measured window. */

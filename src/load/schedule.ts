@@ -11,7 +11,8 @@ import { interruption, InterruptedError, throwIfInterrupted } from '../interrupt
 import { currentEnvironment } from '../results/environment.js'
 import { entryKey, SCHEMA_VERSION, type Results, type RoundResult } from '../results/format.js'
 import { VERSION } from '../version.js'
-import { assessRound, summariseEntry } from './assess.js'
+import { summariseEntry } from '../results/summary.js'
+import { assessRound } from './assess.js'
 import { runEntryRound } from './threads.js'
 
 /** One scenario at one load level: the unit that is measured and compared. */

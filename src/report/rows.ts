@@ -7,6 +7,7 @@ import type { Comparison, EntryComparison, MetricComparison } from '../compare/t
 import type { Violation } from '../compare/thresholds.js'
 import type { Environment } from '../results/format.js'
 import { formatLatencyUs, formatMetric, metricLabel } from './format.js'
+import { findingSentence, violationSentence } from './violation.js'
 
 /**
  * What one row of the report says. `violation` is an absolute threshold the head run broke;
@@ -226,7 +227,7 @@ function entryRow(comparison: Comparison, entry: EntryComparison, order: number)
   }
   if (entry.status === 'unmeasurable') {
     const findings = comparison.findings.filter((f) => f.entry === entry.key && f.kind === 'unmeasurable')
-    const reasons = [...findings.map((f) => f.message), ...entry.violations.map((v) => v.message)]
+    const reasons = [...findings.map(findingSentence), ...entry.violations.map(violationSentence)]
     const severity = worstSeverity([...findings, ...entry.violations].map((f) => f.severity)) ?? 'fail'
     const detail = clip([...new Set(reasons)].join('; ') || 'no valid round to compare', MAX_SENTENCE_PART)
     return { ...base, kind: 'unmeasurable', severity, metric: '—', values: '—', detail }
@@ -353,9 +354,9 @@ export function headline(comparison: Comparison): Headline {
     const more = regressions.length - 1
     clauses.push(`${metricSentence(regression)}${more > 0 ? `, and ${more} more` : ''}`)
   } else if (violation !== undefined) {
-    clauses.push(clip(violation.message, MAX_SENTENCE_PART))
+    clauses.push(clip(violationSentence(violation), MAX_SENTENCE_PART))
   } else if (unmeasurableFinding !== undefined) {
-    clauses.push(clip(unmeasurableFinding.message, MAX_SENTENCE_PART))
+    clauses.push(clip(findingSentence(unmeasurableFinding), MAX_SENTENCE_PART))
   } else if (noBaseline) {
     clauses.push('none was violated')
   } else {

@@ -1,7 +1,8 @@
 // Plain-text renderings for a terminal or a CI log. Pure: data in, string out.
 import { markdownTable } from 'markdown-table'
 import type { Violation } from '../compare/thresholds.js'
-import { entryLatency, entryTrend, pooledErrorRate } from '../compare/summary.js'
+import { entryTrend } from '../compare/summary.js'
+import { entryLatency, pooledErrorRate } from '../results/summary.js'
 import type { Plan } from '../config/plan.js'
 import { describePlan, levelLabel } from '../config/summary.js'
 import type { RoundEvent } from '../load/schedule.js'
@@ -10,6 +11,7 @@ import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './forma
 import { describeEnvironment, trendSentence } from './rows.js'
 import { plain } from './text.js'
 import { MARK, worstSeverity } from './verdict.js'
+import { violationSentence } from './violation.js'
 
 function flags(entry: EntryResult): string {
   const notes: string[] = []
@@ -62,7 +64,7 @@ export function roundLine(event: RoundEvent): string {
 
 /** The violated thresholds, one per line, marked by severity. */
 export function violationLines(violations: readonly Violation[]): string {
-  return violations.map((v) => plain(`${v.severity === 'fail' ? 'FAIL' : 'WARN'}  ${v.message}`)).join('\n')
+  return violations.map((v) => plain(`${v.severity === 'fail' ? 'FAIL' : 'WARN'}  ${violationSentence(v)}`)).join('\n')
 }
 
 /** What a plan will run, for a terminal or log: the plan's summary with each line made safe to print. */

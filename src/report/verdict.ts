@@ -5,6 +5,7 @@ import type { Violation } from '../compare/thresholds.js'
 import type { Severity } from '../config/plan.js'
 import { clip, headline, plural } from './rows.js'
 import { plain } from './text.js'
+import { violationSentence } from './violation.js'
 
 /** The mark a terminal row or verdict gets: ✗ fails the run, ⚠ warns, ✓ passes. */
 export const MARK = { fail: '✗', warn: '⚠', pass: '✓' } as const
@@ -21,7 +22,7 @@ export function worstSeverity(violations: readonly Violation[]): Severity | unde
 
 function named(violations: readonly Violation[]): string {
   // Messages carry scenario names from the config: a terminal must not receive their escape sequences.
-  const shown = violations.slice(0, NAMED).map((v) => plain(clip(v.message, MAX_MESSAGE)))
+  const shown = violations.slice(0, NAMED).map((v) => plain(clip(violationSentence(v), MAX_MESSAGE)))
   const more = violations.length - shown.length
   return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`
 }

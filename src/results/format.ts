@@ -3,7 +3,7 @@
 // src/results/schema.json; read back only through readResults, which validates.
 import type { AbsoluteThreshold, RegressionTolerance } from '../config/plan.js'
 import { levelLabel } from '../config/summary.js'
-import type { LatencySummary } from '../load/histogram.js'
+import type { LatencySummary } from './histogram.js'
 
 /** The version written; readers refuse others. */
 export const SCHEMA_VERSION = 1

@@ -2,7 +2,7 @@
 // same entries. Rounds are kept as they were measured and histograms are merged losslessly, so a
 // merged file compares exactly like one measured in a single job.
 import { InputError } from '../errors.js'
-import { summariseEntry } from '../load/assess.js'
+import { summariseEntry } from './summary.js'
 import { environmentDifferences } from './environment.js'
 import type { EntryResult, Environment, Results } from './format.js'
 

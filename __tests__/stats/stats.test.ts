@@ -15,7 +15,7 @@ import {
   stddev,
   type Direction,
   type Verdict,
-} from '../../src/compare/stats.js'
+} from '../../src/stats/stats.js'
 
 /** `rounds` values around `level` with relative normal noise `cv`, as a load test would report. */
 function rounds(normal: () => number, count: number, level: number, cv: number): number[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { normalSource } from '../../__fixtures__/random.js'
-import { detectTrend, kendallTrend, MIN_TREND_ROUNDS, theilSenSlope, TREND_ALPHA } from '../../src/compare/trend.js'
+import { detectTrend, kendallTrend, MIN_TREND_ROUNDS, theilSenSlope, TREND_ALPHA } from '../../src/stats/trend.js'
 
 /** `count` rounds around `level` with relative noise `cv`, drifting linearly by `drift` over the run. */
 function series(normal: () => number, count: number, level: number, cv: number, drift: number): number[] {

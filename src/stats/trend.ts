@@ -18,7 +18,7 @@
  * only orders that reach it are the two perfectly monotone ones, 2 of 120 = 1.7 %; with 6 rounds
  * 12 of 720 = 1.7 %. One metric (p50) is tested per entry, so a suite of 10 entries with no drift
  * gets a note in about 1 run of 6 at worst, and only when the drift is also ≥ 10 %. The seeded
- * simulation in __tests__/compare/trend.test.ts checks the rate and the power.
+ * simulation in __tests__/stats/trend.test.ts checks the rate and the power.
  */
 import { median } from './stats.js'
 

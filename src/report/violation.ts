@@ -1,0 +1,21 @@
+// The sentence for a broken threshold or an entry with nothing valid to judge: the gate's data from
+// compare/thresholds.ts, worded once for the terminal, the comment and the annotations.
+import type { Violation } from '../compare/thresholds.js'
+import type { Finding } from '../compare/types.js'
+import { formatMetric } from './format.js'
+
+/**
+ * One sentence, e.g. `list users @ 10 conn: p99 62.1 ms is above the limit 50.000 ms`, or
+ * `list users @ 10 conn: no valid round (connection refused)`.
+ */
+export function violationSentence(v: Violation): string {
+  if (v.noValidRound !== undefined) return `${v.entry}: no valid round (${v.noValidRound.join('; ')})`
+  const { metric, bound, limit } = v.threshold
+  const side = bound === 'max' ? 'above the limit' : 'below the minimum'
+  return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`
+}
+
+/** One sentence for a finding, for logs and annotations. */
+export function findingSentence(finding: Finding): string {
+  return finding.kind === 'regression' ? finding.message : violationSentence(finding.violation)
+}
