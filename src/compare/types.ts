@@ -34,7 +34,7 @@ export interface MetricComparison {
   readonly cvHead: number
   /** Smallest change this pair of samples could resolve (relative), Infinity when unknown. */
   readonly detectable: number
-  /** Tolerance applied (after any widening), and where it came from. */
+  /** Relative tolerance applied: the configured one, or the reporting default when the metric is not gated. */
   readonly tolerance: number
   readonly severity: Severity
   /** False when no tolerance is configured: the metric is shown but never fails the gate. */

@@ -1,5 +1,6 @@
-// One round of load against one entry: autocannon drives the connections; every response is timed
-// again here in microseconds and judged against the scenario's expectation. Warm-up and measurement
+// One round of load against one entry: autocannon drives the connections and times each response;
+// each is judged against the scenario's expectation, and the times of those that met it go into a
+// microsecond histogram. Warm-up and measurement
 // run on the same connections, so the measured window starts in steady state.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import autocannon from 'autocannon'

@@ -1,5 +1,6 @@
 // The pull request comment (and job summary): GitHub-flavoured markdown from a comparison. Pure:
-// data in, string out. The words come from text.ts; this file escapes them and adds the markup.
+// data in, string out. The words come from rows.ts (and chart.ts for the charts); this file escapes
+// them and adds the markup.
 import { markdownTable } from 'markdown-table'
 import type { Comparison } from '../compare/types.js'
 import { regressionCharts } from './chart.js'
