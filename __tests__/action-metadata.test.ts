@@ -63,7 +63,6 @@ describe('action.yml', () => {
     for (const [name, input] of Object.entries(meta.inputs)) {
       // The runner fills inputs from action.yml's defaults; the token's default is an expression it evaluates.
       if (name === INPUT.token) {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template literal
         expect(input.default).toBe('${{ github.token }}')
         continue
       }
@@ -104,7 +103,6 @@ describe('the example workflows', () => {
       '  a:',
       '    runs-on: ubuntu-latest',
       '    steps:',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template literal
       '      - run: echo "${{ github.event.pull_request.title }}"',
     ].join('\n')
     expect((await lintWorkflow('w.yml', injected)).join('\n')).toMatch(/w\.yml:6:\d+: .*potentially untrusted/)

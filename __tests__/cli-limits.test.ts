@@ -224,7 +224,7 @@ describe('rounds at the limits', () => {
     expect(result.code).toBe(1)
     const printed = result.stdout + result.stderr
     expect(printed).toContain('users[2J]0;pwnedgnp.exe @ 1 conn')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters that reached the terminal
+    // eslint-disable-next-line no-control-regex -- the test looks for control characters that reached the terminal
     expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/)
   })
 

@@ -22277,7 +22277,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -22303,7 +22303,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -22339,7 +22339,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse3;
     exports2.parseAllDocuments = parseAllDocuments;
-    exports2.parseDocument = parseDocument2;
+    exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify;
   }
 });
@@ -45578,7 +45578,7 @@ ${error.stack.split("\n").slice(1, 6).join("\n")}` : "";
   return `internal error (a bug in Cannonade, not in your config or app; please report it): ${errorMessage(error)}${where}`;
 }
 
-// src/results/io.ts
+// src/json-document.ts
 var import__ = __toESM(require__(), 1);
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -45601,6 +45601,52 @@ async function readInputFile(file, hint = "") {
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code || "unknown error"})`;
     throw new InputError([`${file}: ${why}${hint}`]);
   }
+}
+
+// src/json-document.ts
+function documentKind(name, version, schema) {
+  let compiled2;
+  return {
+    name,
+    version,
+    validator: () => {
+      compiled2 ??= new import__.Ajv2020({ allErrors: false, strict: true }).compile(schema);
+      return compiled2;
+    }
+  };
+}
+function parseDocument(kind, data, source) {
+  if (typeof data === "object" && data !== null && "schemaVersion" in data && data.schemaVersion !== kind.version) {
+    throw new InputError([
+      `${source}: schemaVersion ${JSON.stringify(data.schemaVersion)} is not supported; this Cannonade reads version ${kind.version}`
+    ]);
+  }
+  const validate = kind.validator();
+  if (validate(data)) return data;
+  const problems = (validate.errors ?? []).map((error) => {
+    const keys = error.instancePath.split("/").slice(1).map((k) => /^\d+$/.test(k) ? Number(k) : k);
+    return `${source}: not a valid Cannonade ${kind.name} file: ${formatPath(keys)}${error.message ?? "invalid"}`;
+  });
+  throw new InputError(problems);
+}
+async function readDocument(kind, file, source = file) {
+  const text = await readInputFile(file);
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError([
+      `${source}: not a valid Cannonade ${kind.name} file: not JSON (${error instanceof Error ? error.message : "parse error"})`
+    ]);
+  }
+  return parseDocument(kind, data, source);
+}
+async function writeDocument(file, value, indent2) {
+  await mkdir(path.dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  await writeFile(partial, `${JSON.stringify(value, null, indent2 === 0 ? void 0 : indent2)}
+`);
+  await rename(partial, file);
 }
 
 // src/results/format.ts
@@ -46186,43 +46232,12 @@ var schema_default = {
 };
 
 // src/results/io.ts
-var compiled;
-function validator() {
-  compiled ??= new import__.Ajv2020({ allErrors: false, strict: true }).compile(schema_default);
-  return compiled;
+var RESULTS = documentKind("results", SCHEMA_VERSION, schema_default);
+function readResults(file, source = file) {
+  return readDocument(RESULTS, file, source);
 }
-function parseResults(data, source) {
-  if (typeof data === "object" && data !== null && "schemaVersion" in data && data.schemaVersion !== SCHEMA_VERSION) {
-    throw new InputError([
-      `${source}: schemaVersion ${JSON.stringify(data.schemaVersion)} is not supported; this Cannonade reads version ${SCHEMA_VERSION}`
-    ]);
-  }
-  const validate = validator();
-  if (validate(data)) return data;
-  const problems = (validate.errors ?? []).map((error) => {
-    const keys = error.instancePath.split("/").slice(1).map((k) => /^\d+$/.test(k) ? Number(k) : k);
-    return `${source}: not a valid Cannonade results file: ${formatPath(keys)}${error.message ?? "invalid"}`;
-  });
-  throw new InputError(problems);
-}
-async function readResults(file, source = file) {
-  const text = await readInputFile(file);
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new InputError([
-      `${source}: not a valid Cannonade results file: not JSON (${error instanceof Error ? error.message : "parse error"})`
-    ]);
-  }
-  return parseResults(data, source);
-}
-async function writeResults(file, results) {
-  await mkdir(path.dirname(file), { recursive: true });
-  const partial = `${file}.partial`;
-  await writeFile(partial, `${JSON.stringify(results, null, 2)}
-`);
-  await rename(partial, file);
+function writeResults(file, results) {
+  return writeDocument(file, results, 2);
 }
 
 // node_modules/markdown-table/index.js
@@ -54591,17 +54606,17 @@ var schema_default2 = {
 };
 
 // src/config/validate.ts
-var compiled2;
-function validator2() {
-  if (compiled2 === void 0) {
+var compiled;
+function validator() {
+  if (compiled === void 0) {
     const ajv = new import__2.Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
-    compiled2 = ajv.compile(schema_default2);
+    compiled = ajv.compile(schema_default2);
   }
-  return compiled2;
+  return compiled;
 }
 function validateAgainstSchema(document) {
-  const validate = validator2();
+  const validate = validator();
   if (validate(document)) return { config: document };
   return { problems: summarise2(validate.errors ?? []) };
 }

@@ -1,4 +1,4 @@
-// `mode: run`: find the baseline, measure (adding rounds where the verdict is unclear), then publish.
+// `mode: run`: find the baseline (or measure the base commit beside the head, deciding as it goes), then publish.
 // With `shard`, measure one part of the suite and upload it for a later `mode: merge` job.
 import * as core from '@actions/core'
 import path from 'node:path'

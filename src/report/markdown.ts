@@ -45,7 +45,7 @@ export function escapeMarkdown(text: string): string {
   return (
     text
       .replace(/\r\n|[\r\n\u2028\u2029\t\v\f]/g, ' ')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips
+      // eslint-disable-next-line no-control-regex -- control characters are what this strips
       .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
       .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c)
       .replace(/[\\`*_[\]~|$]/g, '\\$&')

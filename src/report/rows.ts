@@ -15,15 +15,7 @@ import { findingSentence, violationSentence } from './violation.js'
  * on the pull request, so it does not borrow the words of one.
  */
 export type RowKind =
-  | 'regression'
-  | 'improvement'
-  | 'changed'
-  | 'unchanged'
-  | 'inconclusive'
-  | 'violation'
-  | 'new'
-  | 'removed'
-  | 'unmeasurable'
+  'regression' | 'improvement' | 'changed' | 'unchanged' | 'inconclusive' | 'violation' | 'new' | 'removed' | 'unmeasurable'
 
 /** One row of the report table, every cell already in words and units. */
 export interface ReportRow {

@@ -11,7 +11,7 @@ const OUTCOME_WORD: Record<Comparison['outcome'], string> = { pass: 'PASS', warn
  * read differently from what it holds).
  */
 export function plain(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips
+  // eslint-disable-next-line no-control-regex -- control characters are what this strips
   return text.replace(/\r\n|[\r\n\u2028\u2029\t]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
 }
 
