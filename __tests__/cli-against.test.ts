@@ -1,7 +1,6 @@
 // `cannonade run --against REF` from the committed bundle, on a real temporary git repository: the
 // ref checked out in a worktree, built with app.build, measured beside the checkout, then removed.
-import { execFileSync } from 'node:child_process'
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,13 +8,13 @@ import { groupRunning } from '../src/app/monitor.js'
 import { parseResults } from '../src/results/io.js'
 import { cli } from './helpers/run-node.js'
 import { freePort } from './helpers/ports.js'
+import { createDemoRepo, gitIn as gitInRepo } from '../__fixtures__/demo-repo.js'
 
 let dir = ''
 let repo = ''
 let pidFile = ''
 let baseSha = ''
-const gitIn = (...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.test', ...args], { cwd: repo, encoding: 'utf8' }).trim()
+const gitIn = (...args: string[]): string => gitInRepo(repo, ...args)
 
 async function config(port: number, build: string | undefined, pids = pidFile): Promise<string> {
   const app = [
@@ -43,24 +42,14 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-against-'))
   repo = path.join(dir, 'repo')
   pidFile = path.join(dir, 'pids')
-  await mkdir(path.join(repo, 'app'), { recursive: true })
-  await copyFile('__fixtures__/demo/server.mjs', path.join(repo, 'app', 'server.mjs'))
   const port = await freePort()
-  await writeFile(path.join(repo, 'cannonade.yml'), await config(port, 'echo building the other checkout'))
-  await writeFile(path.join(repo, 'nobuild.yml'), await config(port, undefined))
-  await writeFile(path.join(repo, 'badbuild.yml'), await config(port, 'echo broken >&2; exit 3'))
-  await writeFile(path.join(repo, 'interrupted.yml'), await config(port, 'true', path.join(dir, 'interrupted-pids')))
-  gitIn('init', '-q', '-b', 'main')
-  gitIn('add', '.')
-  gitIn('commit', '-q', '-m', 'base')
-  baseSha = gitIn('rev-parse', 'HEAD')
   // The second commit makes /cpu two and a half times as expensive, in the code.
-  const server = path.join(repo, 'app', 'server.mjs')
-  await writeFile(
-    server,
-    (await readFile(server, 'utf8')).replace("process.env.DEMO_SLOWDOWN ?? '0'", "process.env.DEMO_SLOWDOWN ?? '150'"),
-  )
-  gitIn('commit', '-q', '-am', 'slower')
+  baseSha = await createDemoRepo(repo, {
+    'cannonade.yml': await config(port, 'echo building the other checkout'),
+    'nobuild.yml': await config(port, undefined),
+    'badbuild.yml': await config(port, 'echo broken >&2; exit 3'),
+    'interrupted.yml': await config(port, 'true', path.join(dir, 'interrupted-pids')),
+  })
 })
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })

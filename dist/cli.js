@@ -44480,6 +44480,74 @@ function biggerIsBetter(metric) {
   return metric === "rps";
 }
 
+// src/errors.ts
+var EXIT = {
+  ok: 0,
+  /** A `fail` threshold was violated or a regression found. */
+  gateFailed: 1,
+  /** The user's input (config file, flags, results file) is wrong. */
+  badInput: 2,
+  /** The app under test could not be started or measured. */
+  appFailed: 3,
+  /** A bug in Cannonade: neither the input nor the app is to blame. Kept apart from 1 so a CI gate never mistakes it for a regression. */
+  internal: 4
+};
+var InputError = class extends Error {
+  /** One line per problem, already formatted. */
+  problems;
+  constructor(problems) {
+    super(problems.join("\n"));
+    this.name = "InputError";
+    this.problems = problems;
+  }
+};
+var AppError = class extends Error {
+  /** The last lines of the app's log, quoted in the message. */
+  logTail;
+  constructor(message, logTail = "") {
+    super(logTail === "" ? message : `${message}
+Last lines of the app's log:
+${indent(logTail)}`);
+    this.name = "AppError";
+    this.logTail = logTail;
+  }
+};
+var EnvironmentError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "EnvironmentError";
+  }
+};
+function httpStatusOf(error) {
+  if (typeof error !== "object" || error === null || !("status" in error)) return void 0;
+  return typeof error.status === "number" ? error.status : void 0;
+}
+function indent(text) {
+  return text.split("\n").map((line) => `  | ${line}`).join("\n");
+}
+function errorMessage(error) {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}
+function exitCodeOf(error) {
+  if (error instanceof InputError) return EXIT.badInput;
+  if (error instanceof AppError || error instanceof EnvironmentError || httpStatusOf(error) !== void 0) return EXIT.appFailed;
+  return EXIT.internal;
+}
+function failureText(error) {
+  if (error instanceof InputError || error instanceof AppError || error instanceof EnvironmentError) return errorMessage(error);
+  const status = httpStatusOf(error);
+  if (status !== void 0) return `GitHub answered HTTP ${status}: ${errorMessage(error)}`;
+  const where = error instanceof Error && error.stack !== void 0 ? `
+${error.stack.split("\n").slice(1, 6).join("\n")}` : "";
+  return `internal error (a bug in Cannonade, not in your config or app; please report it): ${errorMessage(error)}${where}`;
+}
+
 // src/config/units.ts
 var DURATION_PATTERN = "^[0-9]+(\\.[0-9]+)?(ms|s|m)$";
 var SIZE_PATTERN = "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$";
@@ -44517,6 +44585,17 @@ function formatDurationMs(ms) {
   if (ms >= 6e4 && ms % 6e4 === 0) return `${ms / 6e4}m`;
   if (ms >= 1e3) return `${ms / 1e3}s`;
   return `${ms}ms`;
+}
+function parseBoundedDurationMs(text, what, maxMs) {
+  let ms = 0;
+  try {
+    ms = parseDurationMs(text);
+  } catch {
+  }
+  if (ms <= 0 || ms > maxMs) {
+    throw new InputError([`${what}: must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(maxMs)}, got "${text}"`]);
+  }
+  return ms;
 }
 
 // src/config/summary.ts
@@ -45510,74 +45589,6 @@ function isCompared(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
 
-// src/errors.ts
-var EXIT = {
-  ok: 0,
-  /** A `fail` threshold was violated or a regression found. */
-  gateFailed: 1,
-  /** The user's input (config file, flags, results file) is wrong. */
-  badInput: 2,
-  /** The app under test could not be started or measured. */
-  appFailed: 3,
-  /** A bug in Cannonade: neither the input nor the app is to blame. Kept apart from 1 so a CI gate never mistakes it for a regression. */
-  internal: 4
-};
-var InputError = class extends Error {
-  /** One line per problem, already formatted. */
-  problems;
-  constructor(problems) {
-    super(problems.join("\n"));
-    this.name = "InputError";
-    this.problems = problems;
-  }
-};
-var AppError = class extends Error {
-  /** The last lines of the app's log, quoted in the message. */
-  logTail;
-  constructor(message, logTail = "") {
-    super(logTail === "" ? message : `${message}
-Last lines of the app's log:
-${indent(logTail)}`);
-    this.name = "AppError";
-    this.logTail = logTail;
-  }
-};
-var EnvironmentError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "EnvironmentError";
-  }
-};
-function httpStatusOf(error) {
-  if (typeof error !== "object" || error === null || !("status" in error)) return void 0;
-  return typeof error.status === "number" ? error.status : void 0;
-}
-function indent(text) {
-  return text.split("\n").map((line) => `  | ${line}`).join("\n");
-}
-function errorMessage(error) {
-  if (error instanceof Error) return error.message;
-  if (typeof error === "string") return error;
-  try {
-    return JSON.stringify(error);
-  } catch {
-    return String(error);
-  }
-}
-function exitCodeOf(error) {
-  if (error instanceof InputError) return EXIT.badInput;
-  if (error instanceof AppError || error instanceof EnvironmentError || httpStatusOf(error) !== void 0) return EXIT.appFailed;
-  return EXIT.internal;
-}
-function failureText(error) {
-  if (error instanceof InputError || error instanceof AppError || error instanceof EnvironmentError) return errorMessage(error);
-  const status = httpStatusOf(error);
-  if (status !== void 0) return `GitHub answered HTTP ${status}: ${errorMessage(error)}`;
-  const where = error instanceof Error && error.stack !== void 0 ? `
-${error.stack.split("\n").slice(1, 6).join("\n")}` : "";
-  return `internal error (a bug in Cannonade, not in your config or app; please report it): ${errorMessage(error)}${where}`;
-}
-
 // src/json-document.ts
 var import__ = __toESM(require__(), 1);
 import { mkdir, rename, writeFile } from "node:fs/promises";
@@ -45651,6 +45662,7 @@ async function writeDocument(file, value, indent2) {
 
 // src/results/format.ts
 var SCHEMA_VERSION = 1;
+var BASE_RESULTS_FILE = "base-results.json";
 function entryKey(scenario, level) {
   return `${scenario} @ ${levelLabel(level)}`;
 }
@@ -56541,7 +56553,6 @@ function progressPrinter(stream) {
 }
 
 // src/cli/against.ts
-var BASE_RESULTS_FILE = "base-results.json";
 function checkBuildable(plan) {
   const app = plan.app;
   if (app === void 0) {
@@ -56650,13 +56661,7 @@ ${renderText(comparison)}
 
 // src/cli/run.ts
 function durationFlag(text, flag, maxMs) {
-  if (text === void 0) return void 0;
-  try {
-    const ms = parseDurationMs(text);
-    if (ms > 0 && ms <= maxMs) return ms;
-  } catch {
-  }
-  throw new InputError([`${flag}: must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(maxMs)}, got "${text}"`]);
+  return text === void 0 ? void 0 : parseBoundedDurationMs(text, flag, maxMs);
 }
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",

@@ -1,9 +1,8 @@
 // The action end to end, as the runner runs it: the committed dist/index.js in a child process with
 // INPUT_* and GITHUB_* variables, the real @actions/artifact and Octokit talking to a loopback fake
 // GitHub, and the demo app started, measured and stopped for real.
-import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -12,6 +11,7 @@ import { groupRunning } from '../../src/app/monitor.js'
 import { runNode, type Finished } from '../helpers/run-node.js'
 import { freePort } from '../helpers/ports.js'
 import { createZip, startFakeGitHub, type FakeGitHub } from './fake-github.js'
+import { createDemoRepo, gitIn as gitInRepo } from '../../__fixtures__/demo-repo.js'
 
 const WORKFLOW = '.github/workflows/perf.yml'
 const ARTIFACT = 'cannonade-e2e'
@@ -650,18 +650,15 @@ describe('faults that must not lose what was measured', () => {
 describe('baseline: same-job, the base commit measured beside the head', () => {
   let repo = ''
   let baseSha = ''
-  const gitIn = (...args: string[]): string =>
-    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.test', ...args], { cwd: repo, encoding: 'utf8' }).trim()
+  const gitIn = (...args: string[]): string => gitInRepo(repo, ...args)
 
   beforeAll(async () => {
     fake.reset()
     repo = await mkdtemp(path.join(os.tmpdir(), 'cannonade-repo-'))
-    await mkdir(path.join(repo, 'app'))
-    await copyFile('__fixtures__/demo/server.mjs', path.join(repo, 'app', 'server.mjs'))
     const port = await freePort()
-    await writeFile(
-      path.join(repo, 'cannonade.yml'),
-      [
+    // The pull request makes /cpu two and a half times as expensive.
+    baseSha = await createDemoRepo(repo, {
+      'cannonade.yml': [
         'suite: e2e',
         `app: { command: node server.mjs, build: echo building with app.build, cwd: app, env: { PORT: "${port}" }, ready: "http://127.0.0.1:${port}/health" }`,
         `baseUrl: http://127.0.0.1:${port}`,
@@ -671,18 +668,7 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
         // Unchanged, with a tolerance far below what 300 ms rounds can resolve: it stays undecided.
         '  - { name: users, path: /users, thresholds: { regression: { rps: 0.5% } } }',
       ].join('\n'),
-    )
-    gitIn('init', '-q', '-b', 'main')
-    gitIn('add', '.')
-    gitIn('commit', '-q', '-m', 'base')
-    baseSha = gitIn('rev-parse', 'HEAD')
-    // The pull request makes /cpu two and a half times as expensive.
-    const server = path.join(repo, 'app', 'server.mjs')
-    await writeFile(
-      server,
-      (await readFile(server, 'utf8')).replace("process.env.DEMO_SLOWDOWN ?? '0'", "process.env.DEMO_SLOWDOWN ?? '150'"),
-    )
-    gitIn('commit', '-q', '-am', 'slower')
+    })
   })
   afterAll(async () => {
     await rm(repo, { recursive: true, force: true })

@@ -8,8 +8,8 @@ import { readResults } from '../results/io.js'
 import { HISTORY_FILE, type History } from '../history/format.js'
 import { readHistory } from '../history/io.js'
 import { HANDOFF_FILE } from './handoff.js'
-import { BASE_RESULTS_FILE } from './publish.js'
 import { EnvironmentError, errorMessage } from '../errors.js'
+import { BASE_RESULTS_FILE } from '../results/format.js'
 
 /** results.json and base-results.json: every round with its histograms; a large suite is a few MB. */
 export const MAX_RESULTS_BYTES = 64 * 1024 * 1024

@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { DEFAULT_BUILD_TIMEOUT_MS } from '../app/checkout.js'
 import { parseShard, type Shard } from '../config/overrides.js'
 import { MAX_MS } from '../config/load.js'
-import { formatDurationMs, parseDurationMs } from '../config/units.js'
+import { parseBoundedDurationMs } from '../config/units.js'
 import { InputError } from '../errors.js'
 
 /** Input names as action.yml declares them. */
@@ -106,17 +106,7 @@ const MAX_JOB_MS = 6 * 60 * 60_000
 /** A positive duration input (`500ms`, `5s`, `10m`) of at most `maxMs`; undefined when empty. */
 function durationInput(name: string, maxMs: number): number | undefined {
   const text = core.getInput(name).trim()
-  if (text === '') return undefined
-  let ms = 0
-  try {
-    ms = parseDurationMs(text)
-  } catch {
-    // reported below with the input's name
-  }
-  if (ms <= 0 || ms > maxMs) {
-    throw new InputError([`input '${name}': must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(maxMs)}, got "${text}"`])
-  }
-  return ms
+  return text === '' ? undefined : parseBoundedDurationMs(text, `input '${name}'`, maxMs)
 }
 
 /** Reads and checks every input; throws InputError naming the input for a bad value. */

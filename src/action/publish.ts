@@ -13,7 +13,7 @@ import { describeHttpError, refusalHint } from '../github/http-error.js'
 import { createOctokit } from '../github/octokit.js'
 import { errorMessage } from '../errors.js'
 import { InterruptedError } from '../interrupt.js'
-import type { Results } from '../results/format.js'
+import { BASE_RESULTS_FILE, type Results } from '../results/format.js'
 import { writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
@@ -25,9 +25,6 @@ import { HANDOFF_FILE, writeHandoff } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 import { StepOutputs } from './outputs.js'
 import { compareWith, type ResolvedBaseline } from './resolve-baseline.js'
-
-/** The base commit's results, when it was measured in the same job (`baseline: same-job`). */
-export const BASE_RESULTS_FILE = 'base-results.json'
 
 /** What the artifact holds, when present: everything measured, the report, the app's log, the hand-off. */
 export const ARTIFACT_FILES = ['results.json', 'report.md', 'app.log', HANDOFF_FILE, BASE_RESULTS_FILE, HISTORY_FILE] as const

@@ -14,9 +14,10 @@ import { runWarningText } from '../report/run-warnings.js'
 import { planText, resultsTable, roundLine } from '../report/terminal.js'
 import { plain } from '../report/text.js'
 import type { Inputs } from './inputs.js'
-import { BASE_RESULTS_FILE, prepareDestination, publish, saveResults, upload, type Destination } from './publish.js'
+import { prepareDestination, publish, saveResults, upload, type Destination } from './publish.js'
 import { baseBuildOf, prepareSameJobBase } from './same-job.js'
 import { resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
+import { BASE_RESULTS_FILE } from '../results/format.js'
 
 /** Loads the config with the inputs' overrides (rounds, duration, shard). */
 export async function loadConfig(inputs: Inputs): Promise<Plan> {

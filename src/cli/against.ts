@@ -15,6 +15,7 @@ import { gracefully, InterruptedError } from '../interrupt.js'
 import { decideAsYouGo } from '../load/deciding.js'
 import { measureSides, type Measured } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
+import { BASE_RESULTS_FILE } from '../results/format.js'
 import { writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { runWarningText } from '../report/run-warnings.js'
@@ -24,7 +25,6 @@ import { comparisonVerdictLine } from '../report/verdict.js'
 import { progressPrinter } from './progress.js'
 
 // The base's results, written beside results.json under the name the action's artifact uses.
-const BASE_RESULTS_FILE = 'base-results.json'
 
 /** What `run --against` needs besides the plan. */
 export interface AgainstOptions {

@@ -5,7 +5,7 @@ import { compare } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
 import { loadPlan, MAX_MS } from '../config/load.js'
 import { applyOverrides, parseShard } from '../config/overrides.js'
-import { formatDurationMs, parseDurationMs } from '../config/units.js'
+import { parseBoundedDurationMs } from '../config/units.js'
 import { errorMessage, EXIT, InputError } from '../errors.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
 import { measure } from '../load/schedule.js'
@@ -21,14 +21,7 @@ import { checkBuildable, runAgainst } from './against.js'
 import { progressPrinter } from './progress.js'
 
 function durationFlag(text: string | undefined, flag: string, maxMs: number): number | undefined {
-  if (text === undefined) return undefined
-  try {
-    const ms = parseDurationMs(text)
-    if (ms > 0 && ms <= maxMs) return ms
-  } catch {
-    // reported below with the flag's name
-  }
-  throw new InputError([`${flag}: must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(maxMs)}, got "${text}"`])
+  return text === undefined ? undefined : parseBoundedDurationMs(text, flag, maxMs)
 }
 
 /** `cannonade run`: measures every scenario and writes results.json. */

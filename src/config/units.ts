@@ -1,6 +1,7 @@
 // Parsers for the human units users write in cannonade.yml. The JSON Schema checks the shape of each
 // string with the same patterns, so by the time these run the input is known to be well formed; they
 // still throw on bad input because the CLI flags (--duration) reach them without the schema.
+import { InputError } from '../errors.js'
 
 /** Pattern of a duration: a non-negative number followed by `ms`, `s` or `m`. */
 export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m)$'
@@ -52,4 +53,21 @@ export function formatDurationMs(ms: number): string {
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`
   if (ms >= 1000) return `${ms / 1000}s`
   return `${ms}ms`
+}
+
+/**
+ * A duration given on the command line or as an action input, where no schema has looked at it yet:
+ * more than 0 and at most `maxMs`, else an InputError naming `what` (`--duration`, `input 'budget'`).
+ */
+export function parseBoundedDurationMs(text: string, what: string, maxMs: number): number {
+  let ms = 0
+  try {
+    ms = parseDurationMs(text)
+  } catch {
+    // reported below, with what was given and where
+  }
+  if (ms <= 0 || ms > maxMs) {
+    throw new InputError([`${what}: must be a duration like 500ms, 5s or 1m, at most ${formatDurationMs(maxMs)}, got "${text}"`])
+  }
+  return ms
 }

@@ -8,6 +8,9 @@ import type { LatencySummary } from './histogram.js'
 /** The version written; readers refuse others. */
 export const SCHEMA_VERSION = 1
 
+/** The base commit's results beside results.json, when base and head are measured side by side. */
+export const BASE_RESULTS_FILE = 'base-results.json'
+
 /** What a suite name may be, in the config and in results files alike (both schemas carry it). */
 export const SUITE_NAME = /^[A-Za-z0-9._-]{1,64}$/
 
