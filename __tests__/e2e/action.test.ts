@@ -986,4 +986,23 @@ describe('history on the base branch: change points and trends', () => {
       expect(/^ {2}line \[(.*)\]$/m.exec(trend)?.[1]?.split(', ')).toHaveLength(7)
     }
   })
+
+  it("keeps what remains of a damaged history, rebuilding the baseline run's point from its results, with a notice", async () => {
+    const artifact = present(artifactOf(1006))
+    const files = await fake.readArtifactFiles(artifact)
+    const history = JSON.parse(files['history.json']?.toString() ?? '{}') as { runs: Record<string, unknown>[] }
+    history.runs[2] = { ...history.runs[2], date: 'the day before yesterday' }
+    history.runs[5] = { ...history.runs[5], runner: '\u001b[31m' }
+    artifact.zip = await createZip({ ...files, 'history.json': JSON.stringify(history) })
+    const run = await runAction({ runId: 1008, event: 'push', sha: '8'.repeat(40), inputs: quick })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.stdout).toMatch(
+      /::notice::Cannonade: 2 runs of the history in the artifact of run 1006 .* could not be read and were dropped \(history\.json .*runs\[2\]\.date: must match pattern.*\); the rest is kept\./,
+    )
+    const kept = JSON.parse((await fake.readArtifactFiles(present(artifactOf(1008))))['history.json']?.toString() ?? '{}') as {
+      runs: { runId: number; sha: string }[]
+    }
+    expect(kept.runs.map((r) => r.runId)).toEqual([1001, 1002, 1004, 1005, 1006, 1008])
+    expect(kept.runs[4]?.sha).toBe('6'.repeat(40))
+  })
 })
