@@ -105,7 +105,7 @@ describe('trends in the pull request comment', () => {
     const result = spawnSync('cmark-gfm', ['-e', 'table', '--unsafe'], { input: markdown, encoding: 'utf8' })
     expect(result.status).toBe(0)
     expect(result.stdout).toContain(
-      '<details open><summary>📈 search @ 10 conn: latency p99 over the last 20 base-branch runs and this pull request</summary>\n<pre><code class="language-mermaid">xychart-beta',
+      '<details open><summary>📈 search @ 10 conn: latency p99 over the last 20 base-branch runs and this pull request</summary>\n<pre><code class="language-mermaid">---\nconfig:\n  xyChart:\n    width: 1000',
     )
   })
 })

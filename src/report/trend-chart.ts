@@ -86,6 +86,14 @@ export function trendChart(line: TrendLine): string {
   const top = chartNumber(Math.max(...[...base, head].map(Number)) * 1.1)
   return [
     '```mermaid',
+    // Twenty commit labels overlap at mermaid's default width and font (its category axis does not rotate).
+    '---',
+    'config:',
+    '  xyChart:',
+    '    width: 1000',
+    '    xAxis:',
+    '      labelFontSize: 10',
+    '---',
     'xychart-beta',
     `  title "${mermaidLabel(line.key)} - ${mermaidLabel(comparedMetricLabel(line.metric), 30)}, last ${line.base.length} base runs, then this PR (bar)"`,
     `  x-axis [${[...line.base.map((p) => `"${mermaidLabel(p.label, 12)}"`), '"PR"'].join(', ')}]`,
