@@ -85,8 +85,9 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
           `Cannonade: ${plural(dropped.runs, 'run')} of the history in the ${where} could not be read and ${dropped.runs === 1 ? 'was' : 'were'} dropped (${dropped.problem}); the rest is kept.`,
         )
       }
-      // The baseline run's own point, if the history lost it, comes back from its results.
-      usable = history.runs.at(-1)?.runId === run.runId ? history : withRun(history, results, run.runId)
+      // The baseline run's own point, if the damage took it, comes back from its results.
+      const lost = dropped !== undefined && history.runs.at(-1)?.runId !== run.runId
+      usable = lost ? withRun(history, results, run.runId) : history
       core.info(`history: ${usable.runs.length} runs of ${branch}`)
     }
     return { results, description: where, runId: run.runId, history: usable }
