@@ -46868,6 +46868,83 @@ function regressionCharts(entries, limit = 2) {
   return charts;
 }
 
+// src/history/build.ts
+function seriesOf(history, key, metric) {
+  const series = [];
+  for (const run2 of history.runs) {
+    const point = run2.entries.find((e) => e.key === key)?.metrics[metric];
+    if (point !== void 0) series.push({ run: run2, point });
+  }
+  return series;
+}
+
+// src/report/trend-chart.ts
+var TREND_RUNS = 20;
+var FALLBACK = ["p99", "p50", "rps"];
+function chartedMetric(entry) {
+  const moved = (m) => m.verdict === "regression" || m.verdict === "improvement";
+  return entry.metrics.find((m) => m.gated && moved(m)) ?? entry.metrics.find(moved) ?? FALLBACK.map((metric) => entry.metrics.find((m) => m.metric === metric)).find((m) => m !== void 0);
+}
+function trendLines(entries, history, runs = TREND_RUNS) {
+  const lines = [];
+  for (const entry of entries) {
+    if (entry.status !== "compared") continue;
+    const metric = chartedMetric(entry);
+    if (metric === void 0 || !Number.isFinite(metric.head)) continue;
+    const series = seriesOf(history, entry.key, metric.metric).slice(-runs);
+    if (series.length < 2) continue;
+    lines.push({
+      key: entry.key,
+      metric: metric.metric,
+      base: series.map(({ run: run2, point }) => ({
+        label: run2.sha?.slice(0, 7) ?? (run2.runId === void 0 ? run2.date.slice(0, 10) : `run ${run2.runId}`),
+        value: point.median
+      })),
+      head: metric.head
+    });
+  }
+  return lines;
+}
+function unitOf(metric) {
+  if (isLatencyMetric(metric)) return { name: "ms", scale: (us) => us / 1e3 };
+  if (metric === "rps") return { name: "req/s", scale: (v) => v };
+  if (metric === "cpu") return { name: "\xB5s CPU per request", scale: (v) => v };
+  if (metric === "rss") return { name: "MB", scale: (b) => b / (1024 * 1024) };
+  return { name: "%", scale: (f) => f * 100 };
+}
+function chartNumber(value) {
+  if (!Number.isFinite(value) || value <= 0) return "0";
+  const rounded = Number(value.toPrecision(3));
+  return rounded >= 1e-6 ? String(rounded) : "0";
+}
+function trendChart(line) {
+  const unit = unitOf(line.metric);
+  const base = line.base.map((p) => chartNumber(unit.scale(p.value)));
+  const head = chartNumber(unit.scale(line.head));
+  const top = chartNumber(Math.max(...[...base, head].map(Number)) * 1.1);
+  return [
+    "```mermaid",
+    // Twenty commit labels overlap at mermaid's default width and font (its category axis does not rotate).
+    "---",
+    "config:",
+    "  xyChart:",
+    "    width: 1000",
+    "    xAxis:",
+    "      labelFontSize: 10",
+    "---",
+    "xychart-beta",
+    `  title "${mermaidLabel(line.key)} - ${mermaidLabel(comparedMetricLabel(line.metric), 30)}, last ${line.base.length} base runs, then this PR (bar)"`,
+    `  x-axis [${[...line.base.map((p) => `"${mermaidLabel(p.label, 12)}"`), '"PR"'].join(", ")}]`,
+    `  y-axis "${mermaidLabel(unit.name, 20)}" 0 --> ${top === "0" ? "1" : top}`,
+    `  bar [${[...base.map(() => "0"), head].join(", ")}]`,
+    `  line [${[...base, head].join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function trendSummary(line) {
+  return `${comparedMetricLabel(line.metric)} over the last ${line.base.length} base-branch runs and this pull request`;
+}
+
 // src/report/markdown.ts
 var DEFAULT_MAX_LENGTH = 65e3;
 var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
@@ -46966,10 +47043,25 @@ function buildParts(comparison, options) {
     tableHead: rows.notable.length > 0 ? [h, d] : [],
     tableRows,
     charts: comparison.baseline === void 0 ? [] : regressionCharts(comparison.entries),
+    trends: trendBlocks(comparison, rows.notable, options.history),
     collapsed,
     footer: `<sub>${footerParts.join(" \xB7 ")}</sub>`,
     artifactLink: artifact
   };
+}
+function trendBlocks(comparison, notable, history) {
+  if (history === void 0 || comparison.baseline === void 0) return [];
+  const keys = new Set(notable.map((r) => comparison.entries[r.order]?.key));
+  return trendLines(comparison.entries, history).map((line) => {
+    const quiet = !keys.has(line.key);
+    const summary = `\u{1F4C8} ${escapeMarkdown(line.key)}: ${escapeMarkdown(trendSummary(line))}`;
+    const block = `<details${quiet ? "" : " open"}><summary>${summary}</summary>
+
+${trendChart(line)}
+
+</details>`;
+    return { block, quiet };
+  });
 }
 function assemble(parts, pick) {
   const artifact = parts.artifactLink === void 0 ? "the artifact" : `[the artifact](${parts.artifactLink})`;
@@ -46983,6 +47075,7 @@ function assemble(parts, pick) {
     );
   }
   if (pick.charts) blocks.push(...parts.charts);
+  if (pick.trends !== "none") blocks.push(...parts.trends.filter((t) => pick.trends === "all" || !t.quiet).map((t) => t.block));
   if (pick.collapsed) {
     blocks.push(...parts.collapsed.map((c) => c.block));
   } else if (parts.collapsed.length > 0) {
@@ -47007,14 +47100,16 @@ function renderMarkdown(comparison, options = {}) {
   const all = parts.tableRows.length;
   const fits = (text) => text.length <= maxLength;
   for (const pick of [
-    { rows: all, charts: true, collapsed: true },
-    { rows: all, charts: true, collapsed: false },
-    { rows: all, charts: false, collapsed: false }
+    { rows: all, charts: true, trends: "all", collapsed: true },
+    { rows: all, charts: true, trends: "notable", collapsed: true },
+    { rows: all, charts: true, trends: "notable", collapsed: false },
+    { rows: all, charts: true, trends: "none", collapsed: false },
+    { rows: all, charts: false, trends: "none", collapsed: false }
   ]) {
     const text = assemble(parts, pick);
     if (fits(text)) return text;
   }
-  const trimmed = (rows) => assemble(parts, { rows, charts: false, collapsed: false });
+  const trimmed = (rows) => assemble(parts, { rows, charts: false, trends: "none", collapsed: false });
   if (fits(trimmed(0))) {
     let low = 0;
     let high = all - 1;

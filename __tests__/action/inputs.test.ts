@@ -34,3 +34,19 @@ describe('artifact-name', () => {
     expect(artifactProblem('')).toBeUndefined()
   })
 })
+
+describe('history', () => {
+  afterEach(() => {
+    delete process.env['INPUT_HISTORY']
+  })
+
+  it('keeps 100 runs unless told, and refuses what history.json cannot hold', () => {
+    expect(getInputs().historyRuns).toBe(100)
+    process.env['INPUT_HISTORY'] = '30'
+    expect(getInputs().historyRuns).toBe(30)
+    for (const bad of ['1', '1001', '2.5', 'all']) {
+      process.env['INPUT_HISTORY'] = bad
+      expect(() => getInputs()).toThrow(`input 'history': must be an integer from 2 to 1000 (runs kept), got "${bad}"`)
+    }
+  })
+})

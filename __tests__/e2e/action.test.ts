@@ -928,3 +928,81 @@ describe("artifact baselines that know the base branch's run-to-run spread", () 
     expect(run.stdout).toMatch(/::error title=Cannonade%3A regression::.* @ 4 conn: rps regressed -9\d/)
   })
 })
+
+describe('history on the base branch: change points and trends', () => {
+  // About the plumbing: runs compare with each other, and noise must not decide the verdicts.
+  const quick = { 'fail-on': 'never', rounds: '3', duration: '200ms' }
+
+  beforeAll(() => {
+    fake.reset()
+  })
+
+  it('builds a history of five points over five push runs, with no change point', async () => {
+    for (let i = 1; i <= 5; i++) {
+      const run = await runAction({ runId: 1000 + i, event: 'push', sha: String(i).repeat(40), inputs: quick })
+      expect(run.code, run.stdout + run.stderr).toBe(0)
+      expect(run.stdout).not.toContain('title=Cannonade%3A change point')
+    }
+    const history = JSON.parse((await fake.readArtifactFiles(present(artifactOf(1005))))['history.json']?.toString() ?? '{}') as {
+      runs: {
+        runId: number
+        sha: string
+        runner: string
+        entries: { metrics: Record<string, { median: number; low: number; high: number }> }[]
+      }[]
+    }
+    expect(history.runs.map((r) => r.runId)).toEqual([1001, 1002, 1003, 1004, 1005])
+    const point = history.runs[4]?.entries[0]?.metrics['p50']
+    expect(point?.low).toBeLessThanOrEqual(point?.median ?? 0)
+    expect(point?.high).toBeGreaterThanOrEqual(point?.median ?? Infinity)
+    expect(history.runs[4]?.runner).toMatch(/ cores \/ /)
+  }, 120_000)
+
+  it('reports a push whose app is 20× slower as a change point on its commit, in an annotation and the summary', async () => {
+    // The demo app's /cpu route doing twenty times the work: a step no run-to-run noise hides.
+    const slow = await runAction({ runId: 1006, event: 'push', sha: '6'.repeat(40), inputs: quick, env: { DEMO_SLOWDOWN: '1900%' } })
+    expect(slow.code, slow.stdout + slow.stderr).toBe(0)
+    expect(slow.stdout).toMatch(
+      /::warning title=Cannonade%3A change point::cpu work @ 4 conn: .* stepped .* at 5555555\.\.6666666 \(.*\), slower, beyond the run-to-run spread of ±\d+\.\d %25 over the 5 runs before/,
+    )
+    expect(slow.stdout).not.toMatch(/change point::list users/)
+    expect(slow.summary).toContain('### Change points on <code>main</code>')
+    expect(slow.summary).toMatch(/- 🔺 cpu work @ 4 conn: .* at 5555555\.\.6666666/)
+    const history = JSON.parse((await fake.readArtifactFiles(present(artifactOf(1006))))['history.json']?.toString() ?? '{}') as {
+      runs: { runId: number }[]
+    }
+    expect(history.runs.map((r) => r.runId)).toEqual([1001, 1002, 1003, 1004, 1005, 1006])
+  })
+
+  it("shows each entry's trend over the base branch in a pull request's comment", async () => {
+    const pr = await runAction({ runId: 1007, event: 'pull_request', sha: 'c'.repeat(40), pr: { number: 40 }, inputs: quick })
+    expect(pr.code, pr.stdout + pr.stderr).toBe(0)
+    const body = commentsOn(40)[0]?.body ?? ''
+    const trends = body.split('<details').filter((b) => b.includes('📈'))
+    expect(trends.map((t) => /📈 ([^:]+):/.exec(t)?.[1]).sort()).toEqual(['cpu work @ 4 conn', 'list users @ 4 conn'])
+    for (const trend of trends) {
+      expect(trend).toContain('over the last 6 base-branch runs and this pull request')
+      expect(trend).toMatch(/x-axis \["1111111", "2222222", "3333333", "4444444", "5555555", "6666666", "PR"\]/)
+      expect(/^ {2}line \[(.*)\]$/m.exec(trend)?.[1]?.split(', ')).toHaveLength(7)
+    }
+  })
+
+  it("keeps what remains of a damaged history, rebuilding the baseline run's point from its results, with a notice", async () => {
+    const artifact = present(artifactOf(1006))
+    const files = await fake.readArtifactFiles(artifact)
+    const history = JSON.parse(files['history.json']?.toString() ?? '{}') as { runs: Record<string, unknown>[] }
+    history.runs[2] = { ...history.runs[2], date: 'the day before yesterday' }
+    history.runs[5] = { ...history.runs[5], runner: '\u001b[31m' }
+    artifact.zip = await createZip({ ...files, 'history.json': JSON.stringify(history) })
+    const run = await runAction({ runId: 1008, event: 'push', sha: '8'.repeat(40), inputs: quick })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.stdout).toMatch(
+      /::notice::Cannonade: 2 runs of the history in the artifact of run 1006 .* could not be read and were dropped \(history\.json .*runs\[2\]\.date: must match pattern.*\); the rest is kept\./,
+    )
+    const kept = JSON.parse((await fake.readArtifactFiles(present(artifactOf(1008))))['history.json']?.toString() ?? '{}') as {
+      runs: { runId: number; sha: string }[]
+    }
+    expect(kept.runs.map((r) => r.runId)).toEqual([1001, 1002, 1004, 1005, 1006, 1008])
+    expect(kept.runs[4]?.sha).toBe('6'.repeat(40))
+  })
+})

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { extendHistory, historyFromResults, medianInterval, runToRunOf, seriesOf } from '../../src/history/build.js'
-import { parseHistory } from '../../src/history/io.js'
+import { parseHistory, readHistorySalvaging } from '../../src/history/io.js'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 
 const entry = (rps: number): SyntheticEntry => ({
@@ -47,5 +50,30 @@ describe('history', () => {
         'h.json',
       ),
     ).toThrow()
+  })
+
+  it('keeps the readable runs of a damaged history and counts the rest, but keeps nothing of another version', async () => {
+    let history = historyFromResults(syntheticResults([entry(1000)], { sha: 'abc1' }), 1)
+    for (let run = 2; run <= 4; run++) history = extendHistory(history, syntheticResults([entry(1000)], { sha: `abc${run}` }), run)
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-history-'))
+    try {
+      const file = path.join(dir, 'history.json')
+      const runs: unknown[] = [...history.runs]
+      runs[1] = { ...history.runs[1], runner: 'bad\u202e' }
+      runs[3] = { date: 'yesterday' }
+      await writeFile(file, JSON.stringify({ ...history, runs }))
+      const read = await readHistorySalvaging(file, 'h.json')
+      expect(read.history.runs.map((r) => r.runId)).toEqual([1, 3])
+      expect(read.dropped).toBe(2)
+      expect(read.problem).toMatch(/^h\.json: not a valid Cannonade history file: runs\[1\]\.runner: must match pattern/)
+      await writeFile(file, JSON.stringify(history))
+      expect((await readHistorySalvaging(file)).dropped).toBe(0)
+      await writeFile(file, JSON.stringify({ ...history, schemaVersion: 2, runs }))
+      await expect(readHistorySalvaging(file, 'h.json')).rejects.toThrow(/schemaVersion 2 is not supported/)
+      await writeFile(file, '{"schemaVersion": 1, "suite": "demo", "runs": [{"date": 1}]}')
+      await expect(readHistorySalvaging(file, 'h.json')).rejects.toThrow(/not a valid Cannonade history file/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

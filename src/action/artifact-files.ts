@@ -6,7 +6,7 @@ import { ArtifactTooLargeError } from '../github/extract-zip.js'
 import type { Results } from '../results/format.js'
 import { readResults } from '../results/io.js'
 import { HISTORY_FILE, type History } from '../history/format.js'
-import { readHistory } from '../history/io.js'
+import { readHistorySalvaging } from '../history/io.js'
 import { HANDOFF_FILE } from './handoff.js'
 import { EnvironmentError, errorMessage } from '../errors.js'
 import { BASE_RESULTS_FILE } from '../results/format.js'
@@ -47,6 +47,8 @@ export async function downloadResults(location: ArtifactLocation): Promise<Resul
 export interface BaselineFiles {
   readonly results: Results
   readonly history: History | { readonly unusable: string }
+  /** Runs of the history that could not be read and were dropped, with the first problem. */
+  readonly dropped?: { readonly runs: number; readonly problem: string }
 }
 
 /**
@@ -71,7 +73,9 @@ export async function downloadBaseline(location: ArtifactLocation): Promise<Base
     if (historyFile === undefined)
       return { results, history: { unusable: `it holds no ${HISTORY.name} (an older Cannonade, or a first run)` } }
     try {
-      return { results, history: await readHistory(historyFile, sourceOf(location, HISTORY.name)) }
+      const read = await readHistorySalvaging(historyFile, sourceOf(location, HISTORY.name))
+      const dropped = read.dropped > 0 ? { dropped: { runs: read.dropped, problem: read.problem ?? 'invalid' } } : {}
+      return { results, history: read.history, ...dropped }
     } catch (error) {
       return { results, history: { unusable: errorMessage(error) } }
     }

@@ -5,6 +5,7 @@ import { parseShard, type Shard } from '../config/overrides.js'
 import { MAX_MS } from '../config/load.js'
 import { parseBoundedDurationMs } from '../config/units.js'
 import { InputError } from '../errors.js'
+import { MAX_HISTORY_RUNS } from '../history/format.js'
 
 /** Input names as action.yml declares them. */
 export const INPUT = {
@@ -23,6 +24,7 @@ export const INPUT = {
   duration: 'duration',
   budget: 'budget',
   shard: 'shard',
+  history: 'history',
 } as const
 
 /** Output names as action.yml declares them. */
@@ -75,6 +77,8 @@ export interface Inputs {
   readonly budgetMs?: number
   /** Measure only this shard of the scenarios (`2/4`) and upload it for `mode: merge`. */
   readonly shard?: Shard
+  /** Base-branch runs history.json keeps (default {@link MAX_HISTORY_RUNS}). */
+  readonly historyRuns: number
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -124,6 +128,12 @@ export function getInputs(): Inputs {
   const durationMs = durationInput(INPUT.duration, MAX_MS.duration)
   const baselineBuildTimeoutMs = durationInput(INPUT.baselineBuildTimeout, MAX_JOB_MS) ?? DEFAULT_BUILD_TIMEOUT_MS
   const budgetMs = durationInput(INPUT.budget, MAX_JOB_MS)
+  const historyText = core.getInput(INPUT.history).trim()
+  const historyRuns = historyText === '' ? MAX_HISTORY_RUNS : Number(historyText)
+  // history.json's schema takes at most 1000 runs; one run is no history (no spread, no trend).
+  if (!Number.isInteger(historyRuns) || historyRuns < 2 || historyRuns > 1000) {
+    throw new InputError([`input '${INPUT.history}': must be an integer from 2 to 1000 (runs kept), got "${historyText}"`])
+  }
   const shardText = core.getInput(INPUT.shard).trim()
   const shard = shardText === '' ? undefined : parseShard(shardText, `input '${INPUT.shard}'`)
   return {
@@ -138,6 +148,7 @@ export function getInputs(): Inputs {
     comment: oneOf(INPUT.comment, ['auto', 'always', 'on-change', 'never'] as const, 'auto'),
     failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'never'] as const, 'fail'),
     mode: oneOf(INPUT.mode, ['run', 'comment', 'merge'] as const, 'run'),
+    historyRuns,
     ...(rounds === undefined ? {} : { rounds }),
     ...(durationMs === undefined ? {} : { durationMs }),
     ...(budgetMs === undefined ? {} : { budgetMs }),

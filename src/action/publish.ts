@@ -19,8 +19,10 @@ import { renderMarkdown } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
 import { findingSentence } from '../report/violation.js'
 import { extendHistory } from '../history/build.js'
-import { HISTORY_FILE } from '../history/format.js'
+import { changePointsAtNewest, type NewestChanges } from '../history/change-points.js'
+import { HISTORY_FILE, type History } from '../history/format.js'
 import { writeHistory } from '../history/io.js'
+import { CHANGE_POINT_TITLE, changePointSentence, changePointsMarkdown, isSlower } from '../report/change-points.js'
 import { HANDOFF_FILE, writeHandoff } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 import { StepOutputs } from './outputs.js'
@@ -110,6 +112,24 @@ function annotate(comparison: Comparison): void {
   }
 }
 
+// A history the change-point rule cannot read is no reason to lose the run's other reports.
+function changePointsOf(history: History): NewestChanges | undefined {
+  try {
+    return changePointsAtNewest(history)
+  } catch (error) {
+    core.warning(`Cannonade could not look for change points: ${errorMessage(error)}.`)
+    return undefined
+  }
+}
+
+// A slower base branch is a warning (someone should look at the commit range); a faster one a notice.
+function annotateChangePoints(found: NewestChanges): void {
+  for (const change of found.changes) {
+    if (isSlower(change)) core.warning(changePointSentence(change), { title: CHANGE_POINT_TITLE })
+    else core.notice(changePointSentence(change), { title: CHANGE_POINT_TITLE })
+  }
+}
+
 /** Uploads the files of `outDir` that exist as one artifact; a failure is a warning, never fatal. */
 export async function upload(name: string, outDir: string, files: readonly string[]): Promise<void> {
   const present = files.map((f) => path.join(outDir, f)).filter((f) => existsSync(f))
@@ -152,7 +172,12 @@ export async function publish(
   let markdown: string
   try {
     comparison = compareWith(baseline, results)
-    markdown = renderMarkdown(comparison, { marker, links: { run: runUrlOf(ctx, ctx.runId) } })
+    markdown = renderMarkdown(comparison, {
+      marker,
+      links: { run: runUrlOf(ctx, ctx.runId) },
+      // Pull requests show each entry's trend over the base branch; push runs report change points instead.
+      ...(ctx.pullRequest !== undefined && 'history' in baseline && baseline.history !== undefined ? { history: baseline.history } : {}),
+    })
   } catch (error) {
     // Nothing to report without a comparison, but what was measured is still kept.
     await upload(destination.artifactName, outDir, ARTIFACT_FILES)
@@ -160,19 +185,23 @@ export async function publish(
   }
   const report = comparison
   if ('runId' in baseline && baseline.runId !== undefined) outputs.set(OUTPUT.baselineRunId, String(baseline.runId))
+  const pr = ctx.pullRequest
+  // A push run carries the base branch's history forward (the previous run's, plus this one) and
+  // says where it moved beyond the history's spread: the summary and report.md get a section.
+  let changes: NewestChanges | undefined
+  if (pr === undefined && !('paired' in baseline && baseline.paired === true)) {
+    const previous = 'history' in baseline ? baseline.history : undefined
+    const history = extendHistory(previous, results, ctx.runId > 0 ? ctx.runId : undefined, inputs.historyRuns)
+    await step('write history.json', () => writeHistory(path.join(outDir, HISTORY_FILE), history))
+    changes = changePointsOf(history)
+    const section = changes === undefined ? '' : changePointsMarkdown(changes, ctx.branch)
+    if (section !== '') markdown = `${markdown}\n${section}\n`
+  }
   const reportPath = path.join(outDir, 'report.md')
   await step('write report.md', async () => {
     await writeFile(reportPath, `${markdown}\n`)
     outputs.set(OUTPUT.reportPath, reportPath)
   })
-  const pr = ctx.pullRequest
-  // A push run carries the base branch's history forward: the previous run's, plus this one.
-  if (pr === undefined && !('paired' in baseline && baseline.paired === true)) {
-    const previous = 'history' in baseline ? baseline.history : undefined
-    await step('write history.json', () =>
-      writeHistory(path.join(outDir, HISTORY_FILE), extendHistory(previous, results, ctx.runId > 0 ? ctx.runId : undefined)),
-    )
-  }
   if (pr !== undefined) {
     await step('write the comment hand-off', () =>
       writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: pr.number, headSha: pr.headSha }),
@@ -187,6 +216,10 @@ export async function publish(
       await step('write the job summary', () => core.summary.addRaw(markdown, true).write())
   })
   await step('annotate the findings', () => annotate(report))
+  if (changes !== undefined) {
+    const found = changes
+    await step('annotate the change points', () => annotateChangePoints(found))
+  }
   // A cancelled run's partial report must not replace the comment of the run that superseded it.
   if (failure instanceof InterruptedError) core.info('Cannonade was interrupted: no comment; the finished rounds are in the artifact.')
   else await step('comment on the pull request', () => postComment(inputs, ctx, report, markdown, marker, outputs))

@@ -11,7 +11,8 @@ import { compare } from '../compare/compare.js'
 import type { Comparison } from '../compare/types.js'
 import type { Results } from '../results/format.js'
 import { readResults } from '../results/io.js'
-import { historyFromResults, runToRunOf } from '../history/build.js'
+import { historyFromResults, historyRunOf, runToRunOf } from '../history/build.js'
+import { plural } from '../report/rows.js'
 import type { History } from '../history/format.js'
 import { downloadBaseline } from './artifact-files.js'
 import type { Inputs } from './inputs.js'
@@ -65,7 +66,7 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
   const run = lookup.found
   const where = `artifact of run ${run.runId} (${run.branch} @ ${run.sha.slice(0, 7)})`
   try {
-    const { results, history } = await downloadBaseline({
+    const { results, history, dropped } = await downloadBaseline({
       artifactId: run.artifactId,
       name: artifactName,
       sizeBytes: run.artifactSizeBytes,
@@ -79,14 +80,26 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
       core.notice(`Cannonade: the history in the ${where} could not be used (${why}); it starts again from that run's results.`)
       usable = historyFromResults(results, run.runId)
     } else {
-      usable = history
-      core.info(`history: ${history.runs.length} runs of ${branch}`)
+      if (dropped !== undefined) {
+        core.notice(
+          `Cannonade: ${plural(dropped.runs, 'run')} of the history in the ${where} could not be read and ${dropped.runs === 1 ? 'was' : 'were'} dropped (${dropped.problem}); the rest is kept.`,
+        )
+      }
+      // The baseline run's own point, if the damage took it, comes back from its results.
+      const lost = dropped !== undefined && history.runs.at(-1)?.runId !== run.runId
+      usable = lost ? withRun(history, results, run.runId) : history
+      core.info(`history: ${usable.runs.length} runs of ${branch}`)
     }
     return { results, description: where, runId: run.runId, history: usable }
   } catch (error) {
     core.warning(`Cannonade could not use the ${where} as the baseline: ${describeHttpError(error)}. Checking absolute thresholds only.`)
     return { missing: `the ${where} could not be used: ${describeHttpError(error)}` }
   }
+}
+
+// A history without its newest run (dropped as unreadable): that run's point, rebuilt from its results.
+function withRun(history: History, results: Results, runId: number): History {
+  return { ...history, runs: [...history.runs.filter((r) => r.runId !== runId), historyRunOf(results, runId)] }
 }
 
 /** Compares results with a resolved baseline, or with none, saying why, when it is missing. */

@@ -10,7 +10,7 @@ export const HISTORY_VERSION = 1
 /** The file's name in the artifact, beside results.json. */
 export const HISTORY_FILE = 'history.json'
 
-/** Runs kept: enough for weeks of pushes and a trend, small enough to carry (≈ 1–2 MB for 50 entries). */
+/** Runs kept unless the `history` input says otherwise: weeks of pushes and a trend, small enough to carry (≈ 1–2 MB for 50 entries). */
 export const MAX_HISTORY_RUNS = 100
 
 /** One metric of one entry in one run: the median over its valid rounds and an interval for it. */

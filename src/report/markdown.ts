@@ -3,7 +3,9 @@
 // them and adds the markup.
 import { markdownTable } from 'markdown-table'
 import type { Comparison } from '../compare/types.js'
+import type { History } from '../history/format.js'
 import { regressionCharts } from './chart.js'
+import { trendChart, trendLines, trendSummary } from './trend-chart.js'
 import type { Notice, ReportRow, RowKind } from './rows.js'
 import { footerFacts, headline, notices, plural, reportRows, verdictWord } from './rows.js'
 
@@ -25,6 +27,8 @@ export interface MarkdownOptions {
     /** URL of the artifact with the full report and results. */
     readonly artifact?: string
   }
+  /** The base branch's recent runs: each compared entry gets its trend, collapsed where unchanged. */
+  readonly history?: History
 }
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
@@ -120,6 +124,8 @@ interface Parts {
   readonly tableHead: readonly string[]
   readonly tableRows: readonly string[]
   readonly charts: readonly string[]
+  /** One block per entry with a trend; `quiet` for entries with nothing in the main table. */
+  readonly trends: readonly { readonly block: string; readonly quiet: boolean }[]
   readonly collapsed: readonly { readonly block: string; readonly dropped: string }[]
   readonly footer: string
   readonly artifactLink: string | undefined
@@ -170,15 +176,33 @@ function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
     tableHead: rows.notable.length > 0 ? [h, d] : [],
     tableRows,
     charts: comparison.baseline === undefined ? [] : regressionCharts(comparison.entries),
+    trends: trendBlocks(comparison, rows.notable, options.history),
     collapsed,
     footer: `<sub>${footerParts.join(' · ')}</sub>`,
     artifactLink: artifact,
   }
 }
 
+/**
+ * Each compared entry's trend over the base branch's history, open where the entry has a row in the
+ * main table and collapsed where it is unchanged.
+ */
+function trendBlocks(comparison: Comparison, notable: readonly ReportRow[], history: History | undefined): Parts['trends'] {
+  if (history === undefined || comparison.baseline === undefined) return []
+  const keys = new Set(notable.map((r) => comparison.entries[r.order]?.key))
+  return trendLines(comparison.entries, history).map((line) => {
+    const quiet = !keys.has(line.key)
+    const summary = `📈 ${escapeMarkdown(line.key)}: ${escapeMarkdown(trendSummary(line))}`
+    const block = `<details${quiet ? '' : ' open'}><summary>${summary}</summary>\n\n${trendChart(line)}\n\n</details>`
+    return { block, quiet }
+  })
+}
+
 interface Selection {
   readonly rows: number
   readonly charts: boolean
+  /** Every entry's trend, only those of entries in the main table, or none. */
+  readonly trends: 'all' | 'notable' | 'none'
   readonly collapsed: boolean
 }
 
@@ -196,6 +220,7 @@ function assemble(parts: Parts, pick: Selection): string {
     )
   }
   if (pick.charts) blocks.push(...parts.charts)
+  if (pick.trends !== 'none') blocks.push(...parts.trends.filter((t) => pick.trends === 'all' || !t.quiet).map((t) => t.block))
   if (pick.collapsed) {
     blocks.push(...parts.collapsed.map((c) => c.block))
   } else if (parts.collapsed.length > 0) {
@@ -218,11 +243,12 @@ function cut(text: string, max: number): string {
 
 /**
  * Renders a comparison as the sticky pull request comment: a headline with the verdict, caveats about
- * the baseline, a table of the rows that matter, charts of regressed latencies, the unchanged metrics
+ * the baseline, a table of the rows that matter, charts of regressed latencies, each entry's trend
+ * over the base branch's history (with `history`), the unchanged metrics
  * collapsed, and a footer with rounds, machines and noise.
  *
- * The result is at most `maxLength` long for any suite: when it would be longer, the collapsed tables
- * go first, then the charts, then rows from the end of the main table (the least important), with a
+ * The result is at most `maxLength` long for any suite: when it would be longer, the trends of
+ * unchanged entries go first, then the collapsed tables, then the other trends, then the charts, then rows from the end of the main table (the least important), with a
  * line saying how many rows were left out.
  */
 export function renderMarkdown(comparison: Comparison, options: MarkdownOptions = {}): string {
@@ -233,17 +259,19 @@ export function renderMarkdown(comparison: Comparison, options: MarkdownOptions 
   const fits = (text: string): boolean => text.length <= maxLength
 
   for (const pick of [
-    { rows: all, charts: true, collapsed: true },
-    { rows: all, charts: true, collapsed: false },
-    { rows: all, charts: false, collapsed: false },
-  ]) {
+    { rows: all, charts: true, trends: 'all', collapsed: true },
+    { rows: all, charts: true, trends: 'notable', collapsed: true },
+    { rows: all, charts: true, trends: 'notable', collapsed: false },
+    { rows: all, charts: true, trends: 'none', collapsed: false },
+    { rows: all, charts: false, trends: 'none', collapsed: false },
+  ] as const) {
     const text = assemble(parts, pick)
     if (fits(text)) return text
   }
 
   // The length grows with the rows shown (give or take a digit of the "more rows" count), so a
   // binary search finds the most rows that fit in a dozen renders even for thousands of rows.
-  const trimmed = (rows: number): string => assemble(parts, { rows, charts: false, collapsed: false })
+  const trimmed = (rows: number): string => assemble(parts, { rows, charts: false, trends: 'none', collapsed: false })
   if (fits(trimmed(0))) {
     let low = 0
     let high = all - 1
