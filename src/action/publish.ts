@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs'
 import { rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Comparison } from '../compare/types.js'
-import { uploadFiles } from '../github/artifact.js'
+import { uploadFiles, type Uploaded } from '../github/artifact.js'
 import { commentMarker, findStickyComment, tokenLogin, upsertComment } from '../github/comment.js'
-import { runUrlOf, type RunContext } from '../github/context.js'
+import { artifactUrlOf, runUrlOf, type RunContext } from '../github/context.js'
 import { describeHttpError, refusalHint } from '../github/http-error.js'
 import { createOctokit } from '../github/octokit.js'
 import { errorMessage } from '../errors.js'
@@ -21,13 +21,23 @@ import { findingSentence } from '../report/violation.js'
 import { extendHistory } from '../history/build.js'
 import { HISTORY_FILE } from '../history/format.js'
 import { writeHistory } from '../history/io.js'
+import type { History } from '../history/format.js'
+import { REPORT_HTML_FILE, renderReportHtml } from '../report/html/report-page.js'
 import { HANDOFF_FILE, writeHandoff } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 import { StepOutputs } from './outputs.js'
 import { compareWith, type ResolvedBaseline } from './resolve-baseline.js'
 
 /** What the artifact holds, when present: everything measured, the report, the app's log, the hand-off. */
-export const ARTIFACT_FILES = ['results.json', 'report.md', 'app.log', HANDOFF_FILE, BASE_RESULTS_FILE, HISTORY_FILE] as const
+export const ARTIFACT_FILES = [
+  'results.json',
+  'report.md',
+  REPORT_HTML_FILE,
+  'app.log',
+  HANDOFF_FILE,
+  BASE_RESULTS_FILE,
+  HISTORY_FILE,
+] as const
 
 /** Where a run writes, and under which names it publishes. */
 export interface Destination {
@@ -110,16 +120,21 @@ function annotate(comparison: Comparison): void {
   }
 }
 
-/** Uploads the files of `outDir` that exist as one artifact; a failure is a warning, never fatal. */
-export async function upload(name: string, outDir: string, files: readonly string[]): Promise<void> {
+/**
+ * Uploads the files of `outDir` that exist as one artifact; a failure is a warning, never fatal.
+ * Returns where it went, or undefined when it could not be uploaded.
+ */
+export async function upload(name: string, outDir: string, files: readonly string[]): Promise<Uploaded | undefined> {
   const present = files.map((f) => path.join(outDir, f)).filter((f) => existsSync(f))
   try {
     const uploaded = await uploadFiles(name, present, outDir)
     core.info(
       `artifact ${name} uploaded (${present.map((f) => path.basename(f)).join(', ')}${uploaded.size === undefined ? '' : `, ${uploaded.size} bytes`})`,
     )
+    return uploaded
   } catch (error) {
     core.warning(`Cannonade could not upload the artifact ${name}: ${describeHttpError(error)}. The files stay in ${outDir}.`)
+    return undefined
   }
 }
 
@@ -167,19 +182,37 @@ export async function publish(
   })
   const pr = ctx.pullRequest
   // A push run carries the base branch's history forward: the previous run's, plus this one.
-  if (pr === undefined && !('paired' in baseline && baseline.paired === true)) {
+  let history: History | undefined
+  const paired = 'paired' in baseline && baseline.paired === true
+  if (pr === undefined && !paired) {
     const previous = 'history' in baseline ? baseline.history : undefined
-    await step('write history.json', () =>
-      writeHistory(path.join(outDir, HISTORY_FILE), extendHistory(previous, results, ctx.runId > 0 ? ctx.runId : undefined)),
-    )
+    const extended = extendHistory(previous, results, ctx.runId > 0 ? ctx.runId : undefined)
+    await step('write history.json', () => writeHistory(path.join(outDir, HISTORY_FILE), extended))
+    history = extended
   }
+  await step(`write ${REPORT_HTML_FILE}`, () => {
+    const base = 'results' in baseline ? { base: baseline.results } : {}
+    // A pull request's page shows the base branch's trend with this run marked beside it.
+    const trend =
+      history !== undefined
+        ? { history, inHistory: true }
+        : 'history' in baseline && baseline.history !== undefined
+          ? { history: baseline.history }
+          : {}
+    return writeFile(path.join(outDir, REPORT_HTML_FILE), renderReportHtml({ results, comparison, ...base, paired, ...trend }))
+  })
   if (pr !== undefined) {
     await step('write the comment hand-off', () =>
       writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: pr.number, headSha: pr.headSha }),
     )
   }
   // The artifact first: it is what keeps the measurement when time runs out (a cancelled job).
-  await upload(destination.artifactName, outDir, ARTIFACT_FILES)
+  const uploaded = await upload(destination.artifactName, outDir, ARTIFACT_FILES)
+  // The summary and the comment link to the artifact, now that it has an address.
+  if (uploaded?.id !== undefined) {
+    const links = { run: runUrlOf(ctx, ctx.runId), artifact: artifactUrlOf(ctx, ctx.runId, uploaded.id) }
+    markdown = renderMarkdown(comparison, { marker, links })
+  }
   await core.group('Cannonade: report', async () => {
     core.info(renderText(report))
     // Outside a runner (act, a local dry run) there is no summary file to write to.
