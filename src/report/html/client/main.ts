@@ -36,6 +36,11 @@ function formatValue(value: number, unit: YUnit): string {
   return unit === '%' ? `${trimmed(value, digits)} %` : `${trimmed(value, digits)} ${unit}`
 }
 
+/** `latency p99 (ms)`; a label that already names its unit keeps it once. */
+function axisLabel(label: string, unit: YUnit): string {
+  return label.endsWith(`(${unit})`) ? label : `${label} (${unit})`
+}
+
 /** An axis tick: the number alone, as the axis label carries the unit. */
 function tickLabel(value: number): string {
   const abs = Math.abs(value)
@@ -98,7 +103,7 @@ function plotOptions(spec: ChartSpec, width: number): uPlot.Options {
   if (scale === 'linear') xAxis.incrs = [1, 2, 5, 10, 20, 50, 100]
   const axes: uPlot.Axis[] = [
     scale === 'time' ? { label: spec.x.label } : xAxis,
-    { label: `${spec.y.label} (${spec.y.unit})`, size: 60, values: (_u, splits) => splits.map(tickLabel) },
+    { label: axisLabel(spec.y.label, spec.y.unit), size: 60, values: (_u, splits) => splits.map(tickLabel) },
   ]
   const scales: uPlot.Scales = {
     x: scale === 'percentile' ? { time: false, distr: 3, log: 10 } : scale === 'time' ? { time: true, range: padded } : { time: false },
@@ -110,7 +115,7 @@ function plotOptions(spec: ChartSpec, width: number): uPlot.Options {
     axes.push({
       scale: 'y2',
       side: 1,
-      label: `${y2.label} (${y2.unit})`,
+      label: axisLabel(y2.label, y2.unit),
       size: 60,
       grid: { show: false },
       values: (_u, splits) => splits.map(tickLabel),
