@@ -16,6 +16,9 @@ declare global {
   }
 }
 
+/** The x value's name in the legend, short (the axis label says more). */
+const LEGEND_X: Record<XScale, string> = { linear: 'round', percentile: 'percentile', time: 'date' }
+
 const COLOURS: Record<SeriesRole, string> = { base: '#2563eb', head: '#ea580c', interval: '#94a3b8', other: '#16a34a' }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -128,7 +131,7 @@ function plotOptions(spec: ChartSpec, width: number): uPlot.Options {
     axes,
     legend: { live: true },
     series: [
-      { label: spec.x.label, value: (_u, v) => (v === null || v === undefined ? '—' : xValueLabel(scale, v)) },
+      { label: LEGEND_X[scale], value: (_u, v) => (v === null || v === undefined ? '—' : xValueLabel(scale, v)) },
       ...spec.series.map((s) => seriesOptions(s, spec.y.unit, y2?.unit, scale !== 'percentile')),
     ],
   }
