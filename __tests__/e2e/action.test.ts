@@ -592,7 +592,7 @@ describe('faults that must not lose what was measured', () => {
     expect(run.stdout).toContain(`::warning::Cannonade could not set the step output 'results-path' (Missing file at path: ${missing})`)
     expect(run.stdout).toContain(`::error::Cannonade could not write its step outputs to GITHUB_OUTPUT (${missing})`)
     const files = await fake.readArtifactFiles(present(artifactOf(1001)))
-    expect(Object.keys(files).sort()).toEqual(['app.log', 'comment.json', 'report.md', 'results.json'])
+    expect(Object.keys(files).sort()).toEqual(['app.log', 'comment.json', 'report.html', 'report.md', 'results.json'])
     expect(commentsOn(40)).toHaveLength(1)
     expect(run.summary).toContain('Cannonade')
   })
