@@ -10815,8 +10815,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path10) {
-      let input = path10;
+    function removeDotSegments(path12) {
+      let input = path12;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10890,11 +10890,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path10) {
-      if (path10 === "" || path10[0] === "/") {
-        return removeDotSegments(path10);
+    function removeDotSegmentsRelative(path12) {
+      if (path12 === "" || path12[0] === "/") {
+        return removeDotSegments(path12);
       }
-      const segments = path10.split("/");
+      const segments = path12.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11257,8 +11257,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path10 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path10 && path10 !== "/" ? path10 : void 0;
+        const path12 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path12 && path12 !== "/" ? path12 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -15143,17 +15143,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path10) {
-      const ctrl = callVisitor(key, node, visitor, path10);
+    function visit_(key, node, visitor, path12) {
+      const ctrl = callVisitor(key, node, visitor, path12);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+        replaceNode(key, path12, ctrl);
+        return visit_(key, ctrl, visitor, path12);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path12 = Object.freeze(path12.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path10);
+            const ci = visit_(i, node.items[i], visitor, path12);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15164,13 +15164,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = visit_("key", node.key, visitor, path10);
+          path12 = Object.freeze(path12.concat(node));
+          const ck = visit_("key", node.key, visitor, path12);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path10);
+          const cv = visit_("value", node.value, visitor, path12);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15191,17 +15191,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path10) {
-      const ctrl = await callVisitor(key, node, visitor, path10);
+    async function visitAsync_(key, node, visitor, path12) {
+      const ctrl = await callVisitor(key, node, visitor, path12);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+        replaceNode(key, path12, ctrl);
+        return visitAsync_(key, ctrl, visitor, path12);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path12 = Object.freeze(path12.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path10);
+            const ci = await visitAsync_(i, node.items[i], visitor, path12);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15212,13 +15212,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path10);
+          path12 = Object.freeze(path12.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path12);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path10);
+          const cv = await visitAsync_("value", node.value, visitor, path12);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15245,23 +15245,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path10) {
+    function callVisitor(key, node, visitor, path12) {
       if (typeof visitor === "function")
-        return visitor(key, node, path10);
+        return visitor(key, node, path12);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path10);
+        return visitor.Map?.(key, node, path12);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path10);
+        return visitor.Seq?.(key, node, path12);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path10);
+        return visitor.Pair?.(key, node, path12);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path10);
+        return visitor.Scalar?.(key, node, path12);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path10);
+        return visitor.Alias?.(key, node, path12);
       return void 0;
     }
-    function replaceNode(key, path10, node) {
-      const parent = path10[path10.length - 1];
+    function replaceNode(key, path12, node) {
+      const parent = path12[path12.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -15873,10 +15873,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path10, value) {
+    function collectionFromPath(schema, path12, value) {
       let v = value;
-      for (let i = path10.length - 1; i >= 0; --i) {
-        const k = path10[i];
+      for (let i = path12.length - 1; i >= 0; --i) {
+        const k = path12[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -15895,7 +15895,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -15925,11 +15925,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path12, value) {
+        if (isEmptyPath(path12))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path12;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15943,8 +15943,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path12) {
+        const [key, ...rest] = path12;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15958,8 +15958,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path12, keepScalar) {
+        const [key, ...rest] = path12;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15977,8 +15977,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path12) {
+        const [key, ...rest] = path12;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15988,8 +15988,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path12, value) {
+        const [key, ...rest] = path12;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -18504,9 +18504,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path12, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path12, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -18581,14 +18581,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection.isEmptyPath(path10)) {
+      deleteIn(path12) {
+        if (Collection.isEmptyPath(path12)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -18603,10 +18603,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection.isEmptyPath(path10))
+      getIn(path12, keepScalar) {
+        if (Collection.isEmptyPath(path12))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -18617,10 +18617,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection.isEmptyPath(path10))
+      hasIn(path12) {
+        if (Collection.isEmptyPath(path12))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -18637,13 +18637,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection.isEmptyPath(path10)) {
+      setIn(path12, value) {
+        if (Collection.isEmptyPath(path12)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path12, value);
         }
       }
       /**
@@ -20604,9 +20604,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path10) => {
+    visit.itemAtPath = (cst, path12) => {
       let item = cst;
-      for (const [field, index] of path10) {
+      for (const [field, index] of path12) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -20615,23 +20615,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path10) => {
-      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit.parentCollection = (cst, path12) => {
+      const parent = visit.itemAtPath(cst, path12.slice(0, -1));
+      const field = path12[path12.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path12, item, visitor) {
+      let ctrl = visitor(item, path12);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20642,10 +20642,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path12);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -22499,8 +22499,8 @@ var require_dist3 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path10) {
-          var pathArray = getPathArray(path10);
+        paths.forEach(function(path12) {
+          var pathArray = getPathArray(path12);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -22514,14 +22514,14 @@ var require_dist3 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array, path10, appendMode) {
-      if (!path10) {
+    function addExistingPath(array, path12, appendMode) {
+      if (!path12) {
         return;
       }
       if (appendMode) {
-        array.unshift(path10);
+        array.unshift(path12);
       } else {
-        array.push(path10);
+        array.push(path12);
       }
     }
   }
@@ -25471,15 +25471,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path10 = [graph[toModel].parent, toModel];
+      const path12 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path10.unshift(graph[cur].parent);
+        path12.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path10;
+      fn.conversion = path12;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -26756,7 +26756,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path10 = __require("path");
+    var path12 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker3(path10.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker3(path12.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -35825,11 +35825,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path10) {
-      if (!path10 || typeof path10 !== "string") {
+    function lookup(path12) {
+      if (!path12 || typeof path12 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path10).toLowerCase().substr(1);
+      var extension2 = extname("x." + path12).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -36969,7 +36969,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path10 = __require("path");
+    var path12 = __require("path");
     var http2 = __require("http");
     var https2 = __require("https");
     var parseUrl = __require("url").parse;
@@ -37100,11 +37100,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path10.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path12.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path10.basename(options.filename || value && (value.name || value.path));
+        filename = path12.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path10.basename(value.client._httpMessage.path || "");
+        filename = path12.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -37297,8 +37297,8 @@ var require_multipart = __commonJS({
         return JSON.parse(string);
       } catch (error) {
         try {
-          const path10 = resolve(string);
-          const data = readFileSync2(path10, "utf8");
+          const path12 = resolve(string);
+          const data = readFileSync2(path12, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -37312,14 +37312,14 @@ var require_multipart = __commonJS({
         const type = obj[key] && obj[key].type;
         switch (type) {
           case "file": {
-            const path10 = obj[key] && obj[key].path;
-            if (!path10) {
+            const path12 = obj[key] && obj[key].path;
+            if (!path12) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync2(path10);
+            const buffer = readFileSync2(path12);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path10)
+              filename: basename(path12)
             }, opts));
             break;
           }
@@ -39640,14 +39640,14 @@ var require_validate2 = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path10) {
-      if (typeof path10 === "string") {
+    function safeRequire(path12) {
+      if (typeof path12 === "string") {
         try {
-          return __require(path10);
+          return __require(path12);
         } catch (err) {
         }
       }
-      return path10;
+      return path12;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -42128,7 +42128,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path10 = reqData.path;
+        const path12 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -42139,7 +42139,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname + ":" + port;
         }
         const baseReq = [
-          `${method} ${path10} HTTP/1.1`
+          `${method} ${path12} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -44187,7 +44187,7 @@ var require_autocannon = __commonJS({
     var fs = __require("fs");
     var os4 = __require("os");
     var net3 = __require("net");
-    var path10 = __require("path");
+    var path12 = __require("path");
     var URL2 = __require("url").URL;
     var spawn3 = __require("child_process").spawn;
     var managePath = require_dist3();
@@ -44302,7 +44302,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path10.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path12.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -44416,7 +44416,7 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path10.join(__dirname, "lib/preload"));
+        alterPath.unshift(path12.join(__dirname, "lib/preload"));
         const proc = spawn3(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
@@ -44440,7 +44440,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path10.join(os4.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path12.join(os4.tmpdir(), pipeName);
       const server = net3.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -45129,14 +45129,14 @@ function pairedSequence(base, head, options) {
 var MISS_ALPHA = 0.05;
 function sequentialVerdict(base, head, rule) {
   const g = rule.g ?? MIXTURE_VARIANCE;
-  const shown = pairedSequence(base, head, { alpha: Math.max(rule.missAlpha ?? MISS_ALPHA, rule.alarmAlpha), relative: rule.relative, g });
+  const shown2 = pairedSequence(base, head, { alpha: Math.max(rule.missAlpha ?? MISS_ALPHA, rule.alarmAlpha), relative: rule.relative, g });
   const asRatio = (i) => rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
-  const loose = classify(asRatio(shown), rule.direction, rule.tolerance);
-  if (loose !== "regression") return { verdict: loose, interval: shown };
+  const loose = classify(asRatio(shown2), rule.direction, rule.tolerance);
+  if (loose !== "regression") return { verdict: loose, interval: shown2 };
   const strict = pairedSequence(base, head, { alpha: rule.alarmAlpha, relative: rule.relative, g });
   return {
     verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === "regression" ? "regression" : "inconclusive",
-    interval: shown
+    interval: shown2
   };
 }
 function resolvableChange(interval, relative) {
@@ -45353,12 +45353,12 @@ function fixedVerdict(base, head, rule) {
     if (relative) return spread === void 0 ? e : widenByRunToRun(e, spread, confidence);
     return { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 };
   };
-  const shown = estimateOf(1 - MISS_ALPHA);
-  let verdict = classify(shown, direction, tolerance);
+  const shown2 = estimateOf(1 - MISS_ALPHA);
+  let verdict = classify(shown2, direction, tolerance);
   if (verdict === "regression" && rule.alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * rule.alarmAlpha), direction, tolerance) !== "regression") {
     verdict = "inconclusive";
   }
-  return { verdict, ...shown };
+  return { verdict, ...shown2 };
 }
 var DETECT_Z = 1.959963984540054 + 0.8416212335729143;
 function detectableWith(withinRun, spread) {
@@ -46702,11 +46702,11 @@ function notices(comparison) {
   }
   const drifting = comparison.entries.flatMap((e) => e.trend === void 0 ? [] : [`${clip(e.key, MAX_NAME)}: ${trendSentence(e.trend)}`]);
   if (drifting.length > 0) {
-    const shown = drifting.slice(0, MAX_TREND_NOTES);
-    const more = drifting.length - shown.length;
+    const shown2 = drifting.slice(0, MAX_TREND_NOTES);
+    const more = drifting.length - shown2.length;
     result.push({
       level: "warning",
-      text: `${shown.join(". ")}${more > 0 ? `. And ${plural(more, "more entry", "more entries")}` : ""}. Rounds that drift are not repeats of one condition, so their median describes no moment of the run.`
+      text: `${shown2.join(". ")}${more > 0 ? `. And ${plural(more, "more entry", "more entries")}` : ""}. Rounds that drift are not repeats of one condition, so their median describes no moment of the run.`
     });
   }
   if (comparison.suggestAppBuild === true) {
@@ -46868,7 +46868,58 @@ function regressionCharts(entries, limit = 2) {
   return charts;
 }
 
+// src/history/format.ts
+var HISTORY_VERSION = 1;
+var HISTORY_FILE = "history.json";
+var MAX_HISTORY_RUNS = 100;
+
 // src/history/build.ts
+function runnerFingerprint(env) {
+  return [env.cpuModel, `${env.cores} cores`, env.os, env.node].join(" / ");
+}
+function binomialHalfCdf(n, k) {
+  let term = 0.5 ** n;
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= (n - i + 1) / i;
+    sum += term;
+  }
+  return sum;
+}
+function medianInterval(values) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return void 0;
+  const mid = Math.floor(n / 2);
+  const median2 = n % 2 === 1 ? sorted[mid] ?? NaN : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+  let k = 1;
+  while (k + 1 <= mid && binomialHalfCdf(n, k) <= 0.025) k++;
+  return { median: median2, low: sorted[k - 1] ?? median2, high: sorted[n - k] ?? median2 };
+}
+function historyRunOf(results, runId) {
+  const entries = [];
+  for (const entry of results.entries) {
+    const metrics = {};
+    for (const metric of COMPARED_METRICS) {
+      const values = roundValues(entry.rounds, metric);
+      const point = values === void 0 ? void 0 : medianInterval(values);
+      if (point !== void 0 && point.low >= 0) metrics[metric] = point;
+    }
+    if (Object.keys(metrics).length > 0) entries.push({ key: entry.key, metrics });
+  }
+  return {
+    ...results.git?.sha === void 0 ? {} : { sha: results.git.sha },
+    date: results.createdAt,
+    ...runId === void 0 ? {} : { runId },
+    runner: runnerFingerprint(results.environment),
+    entries
+  };
+}
+function extendHistory(previous, results, runId, max2 = MAX_HISTORY_RUNS) {
+  const kept = previous?.suite === results.suite ? previous.runs.filter((r) => runId === void 0 || r.runId !== runId) : [];
+  const runs = [...kept, historyRunOf(results, runId)].slice(-Math.max(1, max2));
+  return { schemaVersion: HISTORY_VERSION, suite: results.suite, runs };
+}
 function seriesOf(history, key, metric) {
   const series = [];
   for (const run2 of history.runs) {
@@ -47037,7 +47088,7 @@ function buildParts(comparison, options) {
   const artifact = safeUrl(options.links?.artifact);
   const footerParts = footerFacts(comparison).map(escapeMarkdown);
   if (run2 !== void 0) footerParts.push(`[workflow run](${run2})`);
-  if (artifact !== void 0) footerParts.push(`[full report and results](${artifact})`);
+  if (artifact !== void 0) footerParts.push(`[full report (report.html) and results](${artifact})`);
   return {
     top,
     tableHead: rows.notable.length > 0 ? [h, d] : [],
@@ -47066,12 +47117,12 @@ ${trendChart(line)}
 function assemble(parts, pick) {
   const artifact = parts.artifactLink === void 0 ? "the artifact" : `[the artifact](${parts.artifactLink})`;
   const blocks = [...parts.top];
-  const shown = Math.min(pick.rows, parts.tableRows.length);
-  const hidden = parts.tableRows.length - shown;
-  if (shown > 0) blocks.push([...parts.tableHead, ...parts.tableRows.slice(0, shown)].join("\n"));
+  const shown2 = Math.min(pick.rows, parts.tableRows.length);
+  const hidden = parts.tableRows.length - shown2;
+  if (shown2 > 0) blocks.push([...parts.tableHead, ...parts.tableRows.slice(0, shown2)].join("\n"));
   if (hidden > 0) {
     blocks.push(
-      shown > 0 ? `\u2026 and ${plural(hidden, "more row")} (see the full report in ${artifact})` : `${plural(hidden, "row")} left out to fit the comment size limit (see the full report in ${artifact})`
+      shown2 > 0 ? `\u2026 and ${plural(hidden, "more row")} (see the full report in ${artifact})` : `${plural(hidden, "row")} left out to fit the comment size limit (see the full report in ${artifact})`
     );
   }
   if (pick.charts) blocks.push(...parts.charts);
@@ -47134,10 +47185,10 @@ function renderText(comparison) {
   const lines = [plain(`${OUTCOME_WORD[head.outcome]}  ${head.title} in ${head.suite} \u2014 ${head.sentence}`)];
   for (const notice of notices(comparison)) lines.push(plain(`${notice.level.toUpperCase()}  ${notice.text}`));
   const rows = reportRows(comparison);
-  const shown = [...rows.notable, ...rows.measured];
-  if (shown.length > 0) {
+  const shown2 = [...rows.notable, ...rows.measured];
+  if (shown2.length > 0) {
     const header = ["scenario", "load", "metric", "baseline \u2192 current", "change (95 % CI)", "verdict", "notes"];
-    const cells = shown.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain));
+    const cells = shown2.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain));
     lines.push("", markdownTable([header, ...cells], { align: ["l", "r", "l", "r", "r", "l", "l"] }));
   }
   if (rows.unchanged.length > 0) lines.push("", `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise, not shown.`);
@@ -47208,8 +47259,735 @@ ${compareCommand.usage}`]);
   }
 };
 
-// src/cli/merge.ts
+// src/cli/history.ts
+import { mkdir as mkdir3, readdir, writeFile as writeFile3 } from "node:fs/promises";
 import path3 from "node:path";
+
+// src/history/schema.json
+var schema_default2 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "urn:cannonade:history:1",
+  title: "Cannonade history (history.json), schema version 1",
+  description: "The base branch's recent runs, carried forward from artifact to artifact: per run its commit, date, run id and runner, and per entry and metric the run's median with its interval. Read from other runs' artifacts, so every string is bounded and plain.",
+  type: "object",
+  additionalProperties: false,
+  required: [
+    "schemaVersion",
+    "suite",
+    "runs"
+  ],
+  properties: {
+    schemaVersion: {
+      const: 1
+    },
+    suite: {
+      type: "string",
+      pattern: "^[A-Za-z0-9._-]{1,64}$"
+    },
+    runs: {
+      type: "array",
+      maxItems: 1e3,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: [
+          "date",
+          "runner",
+          "entries"
+        ],
+        properties: {
+          sha: {
+            type: "string",
+            pattern: "^[0-9a-fA-F]{4,64}$"
+          },
+          date: {
+            type: "string",
+            pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+          },
+          runId: {
+            type: "integer",
+            minimum: 1
+          },
+          runner: {
+            type: "string",
+            maxLength: 400,
+            pattern: "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$"
+          },
+          entries: {
+            type: "array",
+            maxItems: 1e4,
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: [
+                "key",
+                "metrics"
+              ],
+              properties: {
+                key: {
+                  type: "string",
+                  minLength: 1,
+                  maxLength: 1e3,
+                  pattern: "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$"
+                },
+                metrics: {
+                  type: "object",
+                  additionalProperties: false,
+                  properties: {
+                    rps: {
+                      $ref: "#/$defs/point"
+                    },
+                    p50: {
+                      $ref: "#/$defs/point"
+                    },
+                    p90: {
+                      $ref: "#/$defs/point"
+                    },
+                    p95: {
+                      $ref: "#/$defs/point"
+                    },
+                    p99: {
+                      $ref: "#/$defs/point"
+                    },
+                    p999: {
+                      $ref: "#/$defs/point"
+                    },
+                    errorRate: {
+                      $ref: "#/$defs/point"
+                    },
+                    cpu: {
+                      $ref: "#/$defs/point"
+                    },
+                    rss: {
+                      $ref: "#/$defs/point"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  $defs: {
+    point: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "median",
+        "low",
+        "high"
+      ],
+      properties: {
+        median: {
+          type: "number",
+          minimum: 0
+        },
+        low: {
+          type: "number",
+          minimum: 0
+        },
+        high: {
+          type: "number",
+          minimum: 0
+        }
+      }
+    }
+  }
+};
+
+// src/history/io.ts
+var HISTORY = documentKind("history", HISTORY_VERSION, schema_default2);
+function readHistory(file, source = file) {
+  return readDocument(HISTORY, file, source);
+}
+function writeHistory(file, history) {
+  return writeDocument(file, history, 0);
+}
+
+// src/report/html/page.ts
+import { createHash } from "node:crypto";
+
+// src/report/html/client-code.ts
+var REPORT_CLIENT = {
+  js: true ? '/*! uPlot 1.6.32 | (c) Leon Sorokin | MIT License | https://github.com/leeoniya/uPlot */\n"use strict";(()=>{var tr="uplot",lr="u-hz",nr="u-vt",ir="u-title",or="u-wrap",sr="u-under",rr="u-over",fr="u-axis",Qt="u-off",ur="u-select",cr="u-cursor-x",ar="u-cursor-y",pr="u-cursor-pt",hr="u-legend",dr="u-live",mr="u-inline",gr="u-series",wr="u-marker",qi="u-label",Sr="u-value",Wl="width",Gl="height";var Ji="bottom",bl="left",Gn="right",ii="#000",Zi=ii+"0",In="mousemove",Qi="mousedown",Yn="mouseup",Xi="mouseenter",eo="mouseleave",to="dblclick",_r="resize",yr="scroll",lo="change",rn="dppxchange",oi="--",Pl=typeof window<"u",jn=Pl?document:null,vl=Pl?window:null,br=Pl?navigator:null,oe,ln;function qn(){let e=devicePixelRatio;oe!=e&&(oe=e,ln&&Zn(lo,ln,qn),ln=matchMedia(`(min-resolution: ${oe-.001}dppx) and (max-resolution: ${oe+.001}dppx)`),Xt(lo,ln,qn),vl.dispatchEvent(new CustomEvent(rn)))}function et(e,l){if(l!=null){let o=e.classList;!o.contains(l)&&o.add(l)}}function Jn(e,l){let o=e.classList;o.contains(l)&&o.remove(l)}function ge(e,l,o){e.style[l]=o+"px"}function gt(e,l,o,n){let s=jn.createElement(e);return l!=null&&et(s,l),o?.insertBefore(s,n),s}function ut(e,l){return gt("div",e,l)}var no=new WeakMap;function Mt(e,l,o,n,s){let c="translate("+l+"px,"+o+"px)",u=no.get(e);c!=u&&(e.style.transform=c,no.set(e,c),l<0||o<0||l>n||o>s?et(e,Qt):Jn(e,Qt))}var io=new WeakMap;function oo(e,l,o){let n=l+o,s=io.get(e);n!=s&&(io.set(e,n),e.style.background=l,e.style.borderColor=o)}var so=new WeakMap;function ro(e,l,o,n){let s=l+""+o,c=so.get(e);s!=c&&(so.set(e,s),e.style.height=o+"px",e.style.width=l+"px",e.style.marginLeft=n?-l/2+"px":0,e.style.marginTop=n?-o/2+"px":0)}var si={passive:!0},xr={...si,capture:!0};function Xt(e,l,o,n){l.addEventListener(e,o,n?xr:si)}function Zn(e,l,o,n){l.removeEventListener(e,o,si)}Pl&&qn();function wt(e,l,o,n){let s;o=o||0,n=n||l.length-1;let c=n<=2147483647;for(;n-o>1;)s=c?o+n>>1:tt((o+n)/2),l[s]<e?o=s:n=s;return e-l[o]<=l[n]-e?o:n}function Fo(e){return(o,n,s)=>{let c=-1,u=-1;for(let h=n;h<=s;h++)if(e(o[h])){c=h;break}for(let h=s;h>=n;h--)if(e(o[h])){u=h;break}return[c,u]}}var Oo=e=>e!=null,Ho=e=>e!=null&&e>0,cn=Fo(Oo),vr=Fo(Ho);function Tr(e,l,o,n=0,s=!1){let c=s?vr:cn,u=s?Ho:Oo;[l,o]=c(e,l,o);let h=e[l],p=e[l];if(l>-1)if(n==1)h=e[l],p=e[o];else if(n==-1)h=e[o],p=e[l];else for(let m=l;m<=o;m++){let y=e[m];u(y)&&(y<h?h=y:y>p&&(p=y))}return[h??ce,p??-ce]}function an(e,l,o,n){let s=co(e),c=co(l);e==l&&(s==-1?(e*=o,l/=o):(e/=o,l*=o));let u=o==10?Dt:No,h=s==1?tt:ct,p=c==1?ct:tt,m=h(u(Ae(e))),y=p(u(Ae(l))),g=Tl(o,m),w=Tl(o,y);return o==10&&(m<0&&(g=ae(g,-m)),y<0&&(w=ae(w,-y))),n||o==2?(e=g*s,l=w*c):(e=Yo(e,g),l=pn(l,w)),[e,l]}function ri(e,l,o,n){let s=an(e,l,o,n);return e==0&&(s[0]=0),l==0&&(s[1]=0),s}var fi=.1,fo={mode:3,pad:fi},Yl={pad:0,soft:null,mode:0},kr={min:Yl,max:Yl};function fn(e,l,o,n){return hn(o)?uo(e,l,o):(Yl.pad=o,Yl.soft=n?0:null,Yl.mode=n?3:0,uo(e,l,kr))}function ne(e,l){return e??l}function Mr(e,l,o){for(l=ne(l,0),o=ne(o,e.length-1);l<=o;){if(e[l]!=null)return!0;l++}return!1}function uo(e,l,o){let n=o.min,s=o.max,c=ne(n.pad,0),u=ne(s.pad,0),h=ne(n.hard,-ce),p=ne(s.hard,ce),m=ne(n.soft,ce),y=ne(s.soft,-ce),g=ne(n.mode,0),w=ne(s.mode,0),L=l-e,D=Dt(L),O=Ue(Ae(e),Ae(l)),N=Dt(O),G=Ae(N-D);(L<1e-24||G>10)&&(L=0,(e==0||l==0)&&(L=1e-24,g==2&&m!=ce&&(c=0),w==2&&y!=-ce&&(u=0)));let x=L||O||1e3,H=Dt(x),v=Tl(10,tt(H)),j=x*(L==0?e==0?.1:1:c),A=ae(Yo(e-j,v/10),24),q=e>=m&&(g==1||g==3&&A<=m||g==2&&A>=m)?m:ce,U=Ue(h,A<q&&e>=q?q:St(q,A)),Q=x*(L==0?l==0?.1:1:u),B=ae(pn(l+Q,v/10),24),T=l<=y&&(w==1||w==3&&B>=y||w==2&&B<=y)?y:-ce,$=St(p,B>T&&l<=T?T:Ue(T,B));return U==$&&U==0&&($=100),[U,$]}var Er=new Intl.NumberFormat(Pl?br.language:"en-US"),ui=e=>Er.format(e),lt=Math,sn=lt.PI,Ae=lt.abs,tt=lt.floor,Pe=lt.round,ct=lt.ceil,St=lt.min,Ue=lt.max,Tl=lt.pow,co=lt.sign,Dt=lt.log10,No=lt.log2,Pr=(e,l=1)=>lt.sinh(e)*l,Bn=(e,l=1)=>lt.asinh(e/l),ce=1/0;function ao(e){return(Dt((e^e>>31)-(e>>31))|0)+1}function Qn(e,l,o){return St(Ue(e,l),o)}function Wo(e){return typeof e=="function"}function X(e){return Wo(e)?e:()=>e}var Ar=()=>{},Go=e=>e,Io=(e,l)=>l,Dr=e=>null,po=e=>!0,ho=(e,l)=>e==l,Lr=/\\.\\d*?(?=9{6,}|0{6,})/gm,el=e=>{if(Uo(e)||Nt.has(e))return e;let l=`${e}`,o=l.match(Lr);if(o==null)return e;let n=o[0].length-1;if(l.indexOf("e-")!=-1){let[s,c]=l.split("e");return+`${el(s)}e${c}`}return ae(e,n)};function Jt(e,l){return el(ae(el(e/l))*l)}function pn(e,l){return el(ct(el(e/l))*l)}function Yo(e,l){return el(tt(el(e/l))*l)}function ae(e,l=0){if(Uo(e))return e;let o=10**l,n=e*o*(1+Number.EPSILON);return Pe(n)/o}var Nt=new Map;function Bo(e){return((""+e).split(".")[1]||"").length}function Ul(e,l,o,n){let s=[],c=n.map(Bo);for(let u=l;u<o;u++){let h=Ae(u),p=ae(Tl(e,u),h);for(let m=0;m<n.length;m++){let y=e==10?+`${n[m]}e${u}`:n[m]*p,g=(u>=0?0:h)+(u>=c[m]?0:c[m]),w=e==10?y:ae(y,g);s.push(w),Nt.set(w,g)}}return s}var Bl={},ci=[],kl=[null,null],Ht=Array.isArray,Uo=Number.isInteger,Cr=e=>e===void 0;function mo(e){return typeof e=="string"}function hn(e){let l=!1;if(e!=null){let o=e.constructor;l=o==null||o==Object}return l}function Rr(e){return e!=null&&typeof e=="object"}var Vr=Object.getPrototypeOf(Uint8Array),Ko="__proto__";function Ml(e,l=hn){let o;if(Ht(e)){let n=e.find(s=>s!=null);if(Ht(n)||l(n)){o=Array(e.length);for(let s=0;s<e.length;s++)o[s]=Ml(e[s],l)}else o=e.slice()}else if(e instanceof Vr)o=e.slice();else if(l(e)){o={};for(let n in e)n!=Ko&&(o[n]=Ml(e[n],l))}else o=e;return o}function Te(e){let l=arguments;for(let o=1;o<l.length;o++){let n=l[o];for(let s in n)s!=Ko&&(hn(e[s])?Te(e[s],Ml(n[s])):e[s]=Ml(n[s]))}return e}var zr=0,Fr=1,Or=2;function Hr(e,l,o){for(let n=0,s,c=-1;n<l.length;n++){let u=l[n];if(u>c){for(s=u-1;s>=0&&e[s]==null;)e[s--]=null;for(s=u+1;s<o&&e[s]==null;)e[c=s++]=null}}}function Nr(e,l){if(Ir(e)){let u=e[0].slice();for(let h=1;h<e.length;h++)u.push(...e[h].slice(1));return Yr(u[0])||(u=Gr(u)),u}let o=new Set;for(let u=0;u<e.length;u++){let p=e[u][0],m=p.length;for(let y=0;y<m;y++)o.add(p[y])}let n=[Array.from(o).sort((u,h)=>u-h)],s=n[0].length,c=new Map;for(let u=0;u<s;u++)c.set(n[0][u],u);for(let u=0;u<e.length;u++){let h=e[u],p=h[0];for(let m=1;m<h.length;m++){let y=h[m],g=Array(s).fill(void 0),w=l?l[u][m]:Fr,L=[];for(let D=0;D<y.length;D++){let O=y[D],N=c.get(p[D]);O===null?w!=zr&&(g[N]=O,w==Or&&L.push(N)):g[N]=O}Hr(g,L,s),n.push(g)}}return n}var Wr=typeof queueMicrotask>"u"?e=>Promise.resolve().then(e):queueMicrotask;function Gr(e){let l=e[0],o=l.length,n=Array(o);for(let c=0;c<n.length;c++)n[c]=c;n.sort((c,u)=>l[c]-l[u]);let s=[];for(let c=0;c<e.length;c++){let u=e[c],h=Array(o);for(let p=0;p<o;p++)h[p]=u[n[p]];s.push(h)}return s}function Ir(e){let l=e[0][0],o=l.length;for(let n=1;n<e.length;n++){let s=e[n][0];if(s.length!=o)return!1;if(s!=l){for(let c=0;c<o;c++)if(s[c]!=l[c])return!1}}return!0}function Yr(e,l=100){let o=e.length;if(o<=1)return!0;let n=0,s=o-1;for(;n<=s&&e[n]==null;)n++;for(;s>=n&&e[s]==null;)s--;if(s<=n)return!0;let c=Ue(1,tt((s-n+1)/l));for(let u=e[n],h=n+c;h<=s;h+=c){let p=e[h];if(p!=null){if(p<=u)return!1;u=p}}return!0}var $o=["January","February","March","April","May","June","July","August","September","October","November","December"],jo=["Sunday","Monday","Tuesday","Wednesday","Thursday","Friday","Saturday"];function qo(e){return e.slice(0,3)}var Br=jo.map(qo),Ur=$o.map(qo),Kr={MMMM:$o,MMM:Ur,WWWW:jo,WWW:Br};function Nl(e){return(e<10?"0":"")+e}function $r(e){return(e<10?"00":e<100?"0":"")+e}var jr={YYYY:e=>e.getFullYear(),YY:e=>(e.getFullYear()+"").slice(2),MMMM:(e,l)=>l.MMMM[e.getMonth()],MMM:(e,l)=>l.MMM[e.getMonth()],MM:e=>Nl(e.getMonth()+1),M:e=>e.getMonth()+1,DD:e=>Nl(e.getDate()),D:e=>e.getDate(),WWWW:(e,l)=>l.WWWW[e.getDay()],WWW:(e,l)=>l.WWW[e.getDay()],HH:e=>Nl(e.getHours()),H:e=>e.getHours(),h:e=>{let l=e.getHours();return l==0?12:l>12?l-12:l},AA:e=>e.getHours()>=12?"PM":"AM",aa:e=>e.getHours()>=12?"pm":"am",a:e=>e.getHours()>=12?"p":"a",mm:e=>Nl(e.getMinutes()),m:e=>e.getMinutes(),ss:e=>Nl(e.getSeconds()),s:e=>e.getSeconds(),fff:e=>$r(e.getMilliseconds())};function ai(e,l){l=l||Kr;let o=[],n=/\\{([a-z]+)\\}|[^{]+/gi,s;for(;s=n.exec(e);)o.push(s[0][0]=="{"?jr[s[1]]:s[0]);return c=>{let u="";for(let h=0;h<o.length;h++)u+=typeof o[h]=="string"?o[h]:o[h](c,l);return u}}var qr=new Intl.DateTimeFormat().resolvedOptions().timeZone;function Jr(e,l){let o;return l=="UTC"||l=="Etc/UTC"?o=new Date(+e+e.getTimezoneOffset()*6e4):l==qr?o=e:(o=new Date(e.toLocaleString("en-US",{timeZone:l})),o.setMilliseconds(e.getMilliseconds())),o}var Jo=e=>e%1==0,un=[1,2,2.5,5],Zr=Ul(10,-32,0,un),Zo=Ul(10,0,32,un),Qr=Zo.filter(Jo),Zt=Zr.concat(Zo),pi=`\n`,Qo="{YYYY}",go=pi+Qo,Xo="{M}/{D}",Il=pi+Xo,nn=Il+"/{YY}",es="{aa}",Xr="{h}:{mm}",xl=Xr+es,wo=pi+xl,So=":{ss}",re=null;function ts(e){let l=e*1e3,o=l*60,n=o*60,s=n*24,c=s*30,u=s*365,p=(e==1?Ul(10,0,3,un).filter(Jo):Ul(10,-3,0,un)).concat([l,l*5,l*10,l*15,l*30,o,o*5,o*10,o*15,o*30,n,n*2,n*3,n*4,n*6,n*8,n*12,s,s*2,s*3,s*4,s*5,s*6,s*7,s*8,s*9,s*10,s*15,c,c*2,c*3,c*4,c*6,u,u*2,u*5,u*10,u*25,u*50,u*100]),m=[[u,Qo,re,re,re,re,re,re,1],[s*28,"{MMM}",go,re,re,re,re,re,1],[s,Xo,go,re,re,re,re,re,1],[n,"{h}"+es,nn,re,Il,re,re,re,1],[o,xl,nn,re,Il,re,re,re,1],[l,So,nn+" "+xl,re,Il+" "+xl,re,wo,re,1],[e,So+".{fff}",nn+" "+xl,re,Il+" "+xl,re,wo,re,1]];function y(g){return(w,L,D,O,N,G)=>{let x=[],H=N>=u,v=N>=c&&N<u,j=g(D),A=ae(j*e,3),q=Un(j.getFullYear(),H?0:j.getMonth(),v||H?1:j.getDate()),U=ae(q*e,3);if(v||H){let Q=v?N/c:0,B=H?N/u:0,T=A==U?A:ae(Un(q.getFullYear()+B,q.getMonth()+Q,1)*e,3),$=new Date(Pe(T/e)),C=$.getFullYear(),I=$.getMonth();for(let F=0;T<=O;F++){let ee=Un(C+B*F,I+Q*F,1),z=ee-g(ae(ee*e,3));T=ae((+ee+z)*e,3),T<=O&&x.push(T)}}else{let Q=N>=s?s:N,B=tt(D)-tt(A),T=U+B+pn(A-U,Q);x.push(T);let $=g(T),C=$.getHours()+$.getMinutes()/o+$.getSeconds()/n,I=N/n,F=w.axes[L]._space,ee=G/F;for(;T=ae(T+N,e==1?0:3),!(T>O);)if(I>1){let z=tt(ae(C+I,6))%24,te=g(T).getHours()-z;te>1&&(te=-1),T-=te*n,C=(C+I)%24;let fe=x[x.length-1];ae((T-fe)/N,3)*ee>=.7&&x.push(T)}else x.push(T)}return x}}return[p,m,y]}var[ef,tf,lf]=ts(1),[nf,of,sf]=ts(.001);Ul(2,-53,53,[1]);function _o(e,l){return e.map(o=>o.map((n,s)=>s==0||s==8||n==null?n:l(s==1||o[8]==0?n:o[1]+n)))}function yo(e,l){return(o,n,s,c,u)=>{let h=l.find(D=>u>=D[0])||l[l.length-1],p,m,y,g,w,L;return n.map(D=>{let O=e(D),N=O.getFullYear(),G=O.getMonth(),x=O.getDate(),H=O.getHours(),v=O.getMinutes(),j=O.getSeconds(),A=N!=p&&h[2]||G!=m&&h[3]||x!=y&&h[4]||H!=g&&h[5]||v!=w&&h[6]||j!=L&&h[7]||h[1];return p=N,m=G,y=x,g=H,w=v,L=j,A(O)})}}function rf(e,l){let o=ai(l);return(n,s,c,u,h)=>s.map(p=>o(e(p)))}function Un(e,l,o){return new Date(e,l,o)}function bo(e,l){return l(e)}var ff="{YYYY}-{MM}-{DD} {h}:{mm}{aa}";function xo(e,l){return(o,n,s,c)=>c==null?oi:l(e(n))}function uf(e,l){let o=e.series[l];return o.width?o.stroke(e,l):o.points.width?o.points.stroke(e,l):null}function cf(e,l){return e.series[l].fill(e,l)}var af={show:!0,live:!0,isolate:!1,mount:Ar,markers:{show:!0,width:2,stroke:uf,fill:cf,dash:"solid"},idx:null,idxs:null,values:[]};function pf(e,l){let o=e.cursor.points,n=ut(),s=o.size(e,l);ge(n,Wl,s),ge(n,Gl,s);let c=s/-2;ge(n,"marginLeft",c),ge(n,"marginTop",c);let u=o.width(e,l,s);return u&&ge(n,"borderWidth",u),n}function hf(e,l){let o=e.series[l].points;return o._fill||o._stroke}function df(e,l){let o=e.series[l].points;return o._stroke||o._fill}function mf(e,l){return e.series[l].points.size}var Kn=[0,0];function gf(e,l,o){return Kn[0]=l,Kn[1]=o,Kn}function on(e,l,o,n=!0){return s=>{s.button==0&&(!n||s.target==l)&&o(s)}}function $n(e,l,o,n=!0){return s=>{(!n||s.target==l)&&o(s)}}var wf={show:!0,x:!0,y:!0,lock:!1,move:gf,points:{one:!1,show:pf,size:mf,width:0,stroke:df,fill:hf},bind:{mousedown:on,mouseup:on,click:on,dblclick:on,mousemove:$n,mouseleave:$n,mouseenter:$n},drag:{setScale:!0,x:!0,y:!1,dist:0,uni:null,click:(e,l)=>{l.stopPropagation(),l.stopImmediatePropagation()},_x:!1,_y:!1},focus:{dist:(e,l,o,n,s)=>n-s,prox:-1,bias:0},hover:{skip:[void 0],prox:null,bias:0},left:-10,top:-10,idx:null,dataIdx:null,idxs:null,event:null},ls={show:!0,stroke:"rgba(0,0,0,0.07)",width:2},hi=Te({},ls,{filter:Io}),ns=Te({},hi,{size:10}),is=Te({},ls,{show:!1}),di=\'12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji"\',os="bold "+di,ss=1.5,vo={show:!0,scale:"x",stroke:ii,space:50,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:os,side:2,grid:hi,ticks:ns,border:is,font:di,lineGap:ss,rotate:0},Sf="Value",_f="Time",To={show:!0,scale:"x",auto:!1,sorted:1,min:ce,max:-ce,idxs:[]};function yf(e,l,o,n,s){return l.map(c=>c==null?"":ui(c))}function bf(e,l,o,n,s,c,u){let h=[],p=Nt.get(s)||0;o=u?o:ae(pn(o,s),p);for(let m=o;m<=n;m=ae(m+s,p))h.push(Object.is(m,-0)?0:m);return h}function Xn(e,l,o,n,s,c,u){let h=[],p=e.scales[e.axes[l].scale].log,m=p==10?Dt:No,y=tt(m(o));s=Tl(p,y),p==10&&(s=Zt[wt(s,Zt)]);let g=o,w=s*p;p==10&&(w=Zt[wt(w,Zt)]);do h.push(g),g=g+s,p==10&&!Nt.has(g)&&(g=ae(g,Nt.get(s))),g>=w&&(s=g,w=s*p,p==10&&(w=Zt[wt(w,Zt)]));while(g<=n);return h}function xf(e,l,o,n,s,c,u){let p=e.scales[e.axes[l].scale].asinh,m=n>p?Xn(e,l,Ue(p,o),n,s):[p],y=n>=0&&o<=0?[0]:[];return(o<-p?Xn(e,l,Ue(p,-n),-o,s):[p]).reverse().map(w=>-w).concat(y,m)}var rs=/./,vf=/[12357]/,Tf=/[125]/,ko=/1/,ei=(e,l,o,n)=>e.map((s,c)=>l==4&&s==0||c%n==0&&o.test(s.toExponential()[s<0?1:0])?s:null);function kf(e,l,o,n,s){let c=e.axes[o],u=c.scale,h=e.scales[u],p=e.valToPos,m=c._space,y=p(10,u),g=p(9,u)-y>=m?rs:p(7,u)-y>=m?vf:p(5,u)-y>=m?Tf:ko;if(g==ko){let w=Ae(p(1,u)-y);if(w<m)return ei(l.slice().reverse(),h.distr,g,ct(m/w)).reverse()}return ei(l,h.distr,g,1)}function Mf(e,l,o,n,s){let c=e.axes[o],u=c.scale,h=c._space,p=e.valToPos,m=Ae(p(1,u)-p(2,u));return m<h?ei(l.slice().reverse(),3,rs,ct(h/m)).reverse():l}function Ef(e,l,o,n){return n==null?oi:l==null?"":ui(l)}var Mo={show:!0,scale:"y",stroke:ii,space:30,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:os,side:3,grid:hi,ticks:ns,border:is,font:di,lineGap:ss,rotate:0};function Pf(e,l){let o=3+(e||1)*2;return ae(o*l,3)}function Af(e,l){let{scale:o,idxs:n}=e.series[0],s=e._data[0],c=e.valToPos(s[n[0]],o,!0),u=e.valToPos(s[n[1]],o,!0),h=Ae(u-c),p=e.series[l],m=h/(p.points.space*oe);return n[1]-n[0]<=m}var Eo={scale:null,auto:!0,sorted:0,min:ce,max:-ce},fs=(e,l,o,n,s)=>s,Po={show:!0,auto:!0,sorted:0,gaps:fs,alpha:1,facets:[Te({},Eo,{scale:"x"}),Te({},Eo,{scale:"y"})]},Ao={scale:"y",auto:!0,sorted:0,show:!0,spanGaps:!1,gaps:fs,alpha:1,points:{show:Af,filter:null},values:null,min:ce,max:-ce,idxs:[],path:null,clip:null};function Df(e,l,o,n,s){return o/10}var us={time:!0,auto:!0,distr:1,log:10,asinh:1,min:null,max:null,dir:1,ori:0},Lf=Te({},us,{time:!1,ori:1}),Do={};function cs(e,l){let o=Do[e];return o||(o={key:e,plots:[],sub(n){o.plots.push(n)},unsub(n){o.plots=o.plots.filter(s=>s!=n)},pub(n,s,c,u,h,p,m){for(let y=0;y<o.plots.length;y++)o.plots[y]!=s&&o.plots[y].pub(n,s,c,u,h,p,m)}},e!=null&&(Do[e]=o)),o}var El=1,ti=2;function tl(e,l,o){let n=e.mode,s=e.series[l],c=n==2?e._data[l]:e._data,u=e.scales,h=e.bbox,p=c[0],m=n==2?c[1]:c[l],y=n==2?u[s.facets[0].scale]:u[e.series[0].scale],g=n==2?u[s.facets[1].scale]:u[s.scale],w=h.left,L=h.top,D=h.width,O=h.height,N=e.valToPosH,G=e.valToPosV;return y.ori==0?o(s,p,m,y,g,N,G,w,L,D,O,mn,Al,wn,ps,ds):o(s,p,m,y,g,G,N,L,w,O,D,gn,Dl,wi,hs,ms)}function mi(e,l){let o=0,n=0,s=ne(e.bands,ci);for(let c=0;c<s.length;c++){let u=s[c];u.series[0]==l?o=u.dir:u.series[1]==l&&(u.dir==1?n|=1:n|=2)}return[o,n==1?-1:n==2?1:n==3?2:0]}function Cf(e,l,o,n,s){let c=e.mode,u=e.series[l],h=c==2?u.facets[1].scale:u.scale,p=e.scales[h];return s==-1?p.min:s==1?p.max:p.distr==3?p.dir==1?p.min:p.max:0}function Lt(e,l,o,n,s,c){return tl(e,l,(u,h,p,m,y,g,w,L,D,O,N)=>{let G=u.pxRound,x=m.dir*(m.ori==0?1:-1),H=m.ori==0?Al:Dl,v,j;x==1?(v=o,j=n):(v=n,j=o);let A=G(g(h[v],m,O,L)),q=G(w(p[v],y,N,D)),U=G(g(h[j],m,O,L)),Q=G(w(c==1?y.max:y.min,y,N,D)),B=new Path2D(s);return H(B,U,Q),H(B,A,Q),H(B,A,q),B})}function dn(e,l,o,n,s,c){let u=null;if(e.length>0){u=new Path2D;let h=l==0?wn:wi,p=o;for(let g=0;g<e.length;g++){let w=e[g];if(w[1]>w[0]){let L=w[0]-p;L>0&&h(u,p,n,L,n+c),p=w[1]}}let m=o+s-p,y=10;m>0&&h(u,p,n-y/2,m,n+c+y)}return u}function Rf(e,l,o){let n=e[e.length-1];n&&n[0]==l?n[1]=o:e.push([l,o])}function gi(e,l,o,n,s,c,u){let h=[],p=e.length;for(let m=s==1?o:n;m>=o&&m<=n;m+=s)if(l[m]===null){let g=m,w=m;if(s==1)for(;++m<=n&&l[m]===null;)w=m;else for(;--m>=o&&l[m]===null;)w=m;let L=c(e[g]),D=w==g?L:c(e[w]),O=g-s;L=u<=0&&O>=0&&O<p?c(e[O]):L;let G=w+s;D=u>=0&&G>=0&&G<p?c(e[G]):D,D>=L&&h.push([L,D])}return h}function Lo(e){return e==0?Go:e==1?Pe:l=>Jt(l,e)}function as(e){let l=e==0?mn:gn,o=e==0?(s,c,u,h,p,m)=>{s.arcTo(c,u,h,p,m)}:(s,c,u,h,p,m)=>{s.arcTo(u,c,p,h,m)},n=e==0?(s,c,u,h,p)=>{s.rect(c,u,h,p)}:(s,c,u,h,p)=>{s.rect(u,c,p,h)};return(s,c,u,h,p,m=0,y=0)=>{m==0&&y==0?n(s,c,u,h,p):(m=St(m,h/2,p/2),y=St(y,h/2,p/2),l(s,c+m,u),o(s,c+h,u,c+h,u+p,m),o(s,c+h,u+p,c,u+p,y),o(s,c,u+p,c,u,y),o(s,c,u,c+h,u,m),s.closePath())}}var mn=(e,l,o)=>{e.moveTo(l,o)},gn=(e,l,o)=>{e.moveTo(o,l)},Al=(e,l,o)=>{e.lineTo(l,o)},Dl=(e,l,o)=>{e.lineTo(o,l)},wn=as(0),wi=as(1),ps=(e,l,o,n,s,c)=>{e.arc(l,o,n,s,c)},hs=(e,l,o,n,s,c)=>{e.arc(o,l,n,s,c)},ds=(e,l,o,n,s,c,u)=>{e.bezierCurveTo(l,o,n,s,c,u)},ms=(e,l,o,n,s,c,u)=>{e.bezierCurveTo(o,l,s,n,u,c)};function gs(e){return(l,o,n,s,c)=>tl(l,o,(u,h,p,m,y,g,w,L,D,O,N)=>{let{pxRound:G,points:x}=u,H,v;m.ori==0?(H=mn,v=ps):(H=gn,v=hs);let j=ae(x.width*oe,3),A=(x.size-x.width)/2*oe,q=ae(A*2,3),U=new Path2D,Q=new Path2D,{left:B,top:T,width:$,height:C}=l.bbox;wn(Q,B-q,T-q,$+q*2,C+q*2);let I=F=>{if(p[F]!=null){let ee=G(g(h[F],m,O,L)),z=G(w(p[F],y,N,D));H(U,ee+A,z),v(U,ee,z,A,0,sn*2)}};if(c)c.forEach(I);else for(let F=n;F<=s;F++)I(F);return{stroke:j>0?U:null,fill:U,clip:Q,flags:El|ti}})}function ws(e){return(l,o,n,s,c,u)=>{n!=s&&(c!=n&&u!=n&&e(l,o,n),c!=s&&u!=s&&e(l,o,s),e(l,o,u))}}var Vf=ws(Al),zf=ws(Dl);function Ss(e){let l=ne(e?.alignGaps,0);return(o,n,s,c)=>tl(o,n,(u,h,p,m,y,g,w,L,D,O,N)=>{[s,c]=cn(p,s,c);let G=u.pxRound,x=C=>G(g(C,m,O,L)),H=C=>G(w(C,y,N,D)),v,j;m.ori==0?(v=Al,j=Vf):(v=Dl,j=zf);let A=m.dir*(m.ori==0?1:-1),q={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:El},U=q.stroke,Q=!1;if(c-s>=O*4){let C=R=>o.posToVal(R,m.key,!0),I=null,F=null,ee,z,Ke,we=x(h[A==1?s:c]),te=x(h[s]),fe=x(h[c]),J=C(A==1?te+1:fe-1);for(let R=A==1?s:c;R>=s&&R<=c;R+=A){let Me=h[R],Se=(A==1?Me<J:Me>J)?we:x(Me),se=p[R];Se==we?se!=null?(z=se,I==null?(v(U,Se,H(z)),ee=I=F=z):z<I?I=z:z>F&&(F=z)):se===null&&(Q=!0):(I!=null&&j(U,we,H(I),H(F),H(ee),H(z)),se!=null?(z=se,v(U,Se,H(z)),I=F=ee=z):(I=F=null,se===null&&(Q=!0)),we=Se,J=C(we+A))}I!=null&&I!=F&&Ke!=we&&j(U,we,H(I),H(F),H(ee),H(z))}else for(let C=A==1?s:c;C>=s&&C<=c;C+=A){let I=p[C];I===null?Q=!0:I!=null&&v(U,x(h[C]),H(I))}let[T,$]=mi(o,n);if(u.fill!=null||T!=0){let C=q.fill=new Path2D(U),I=u.fillTo(o,n,u.min,u.max,T),F=H(I),ee=x(h[s]),z=x(h[c]);A==-1&&([z,ee]=[ee,z]),v(C,z,F),v(C,ee,F)}if(!u.spanGaps){let C=[];Q&&C.push(...gi(h,p,s,c,A,x,l)),q.gaps=C=u.gaps(o,n,s,c,C),q.clip=dn(C,m.ori,L,D,O,N)}return $!=0&&(q.band=$==2?[Lt(o,n,s,c,U,-1),Lt(o,n,s,c,U,1)]:Lt(o,n,s,c,U,$)),q})}function Ff(e){let l=ne(e.align,1),o=ne(e.ascDesc,!1),n=ne(e.alignGaps,0),s=ne(e.extend,!1);return(c,u,h,p)=>tl(c,u,(m,y,g,w,L,D,O,N,G,x,H)=>{[h,p]=cn(g,h,p);let v=m.pxRound,{left:j,width:A}=c.bbox,q=te=>v(D(te,w,x,N)),U=te=>v(O(te,L,H,G)),Q=w.ori==0?Al:Dl,B={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:El},T=B.stroke,$=w.dir*(w.ori==0?1:-1),C=U(g[$==1?h:p]),I=q(y[$==1?h:p]),F=I,ee=I;s&&l==-1&&(ee=j,Q(T,ee,C)),Q(T,I,C);for(let te=$==1?h:p;te>=h&&te<=p;te+=$){let fe=g[te];if(fe==null)continue;let J=q(y[te]),R=U(fe);l==1?Q(T,J,C):Q(T,F,R),Q(T,J,R),C=R,F=J}let z=F;s&&l==1&&(z=j+A,Q(T,z,C));let[Ke,we]=mi(c,u);if(m.fill!=null||Ke!=0){let te=B.fill=new Path2D(T),fe=m.fillTo(c,u,m.min,m.max,Ke),J=U(fe);Q(te,z,J),Q(te,ee,J)}if(!m.spanGaps){let te=[];te.push(...gi(y,g,h,p,$,q,n));let fe=m.width*oe/2,J=o||l==1?fe:-fe,R=o||l==-1?-fe:fe;te.forEach(Me=>{Me[0]+=J,Me[1]+=R}),B.gaps=te=m.gaps(c,u,h,p,te),B.clip=dn(te,w.ori,N,G,x,H)}return we!=0&&(B.band=we==2?[Lt(c,u,h,p,T,-1),Lt(c,u,h,p,T,1)]:Lt(c,u,h,p,T,we)),B})}function Co(e,l,o,n,s,c,u=ce){if(e.length>1){let h=null;for(let p=0,m=1/0;p<e.length;p++)if(l[p]!==void 0){if(h!=null){let y=Ae(e[p]-e[h]);y<m&&(m=y,u=Ae(o(e[p],n,s,c)-o(e[h],n,s,c)))}h=p}}return u}function Of(e){e=e||Bl;let l=ne(e.size,[.6,ce,1]),o=e.align||0,n=e.gap||0,s=e.radius;s=s==null?[0,0]:typeof s=="number"?[s,0]:s;let c=X(s),u=1-l[0],h=ne(l[1],ce),p=ne(l[2],1),m=ne(e.disp,Bl),y=ne(e.each,L=>{}),{fill:g,stroke:w}=m;return(L,D,O,N)=>tl(L,D,(G,x,H,v,j,A,q,U,Q,B,T)=>{let $=G.pxRound,C=o,I=n*oe,F=h*oe,ee=p*oe,z,Ke;v.ori==0?[z,Ke]=c(L,D):[Ke,z]=c(L,D);let we=v.dir*(v.ori==0?1:-1),te=v.ori==0?wn:wi,fe=v.ori==0?y:(E,pe,Ee,ol,It,yt,Yt)=>{y(E,pe,Ee,It,ol,Yt,yt)},J=ne(L.bands,ci).find(E=>E.series[0]==D),R=J!=null?J.dir:0,Me=G.fillTo(L,D,G.min,G.max,R),We=$(q(Me,j,T,Q)),Se,se,at,qe=B,ye=$(G.width*oe),_t=!1,Et=null,nt=null,Ct=null,ll=null;g!=null&&(ye==0||w!=null)&&(_t=!0,Et=g.values(L,D,O,N),nt=new Map,new Set(Et).forEach(E=>{E!=null&&nt.set(E,new Path2D)}),ye>0&&(Ct=w.values(L,D,O,N),ll=new Map,new Set(Ct).forEach(E=>{E!=null&&ll.set(E,new Path2D)})));let{x0:nl,size:Ll}=m;if(nl!=null&&Ll!=null){C=1,x=nl.values(L,D,O,N),nl.unit==2&&(x=x.map(Ee=>L.posToVal(U+Ee*B,v.key,!0)));let E=Ll.values(L,D,O,N);Ll.unit==2?se=E[0]*B:se=A(E[0],v,B,U)-A(0,v,B,U),qe=Co(x,H,A,v,B,U,qe),at=qe-se+I}else qe=Co(x,H,A,v,B,U,qe),at=qe*u+I,se=qe-at;at<1&&(at=0),ye>=se/2&&(ye=0),at<5&&($=Go);let Kl=at>0,Wt=qe-at-(Kl?ye:0);se=$(Qn(Wt,ee,F)),Se=(C==0?se/2:C==we?0:se)-C*we*((C==0?I/2:0)+(Kl?ye/2:0));let Ge={stroke:null,fill:null,clip:null,band:null,gaps:null,flags:0},il=_t?null:new Path2D,Pt=null;if(J!=null)Pt=L.data[J.series[1]];else{let{y0:E,y1:pe}=m;E!=null&&pe!=null&&(H=pe.values(L,D,O,N),Pt=E.values(L,D,O,N))}let Gt=z*se,K=Ke*se;for(let E=we==1?O:N;E>=O&&E<=N;E+=we){let pe=H[E];if(pe==null)continue;if(Pt!=null){let $e=Pt[E]??0;if(pe-$e==0)continue;We=q($e,j,T,Q)}let Ee=v.distr!=2||m!=null?x[E]:E,ol=A(Ee,v,B,U),It=q(ne(pe,Me),j,T,Q),yt=$(ol-Se),Yt=$(Ue(It,We)),Je=$(St(It,We)),it=Yt-Je;if(pe!=null){let $e=pe<0?K:Gt,pt=pe<0?Gt:K;_t?(ye>0&&Ct[E]!=null&&te(ll.get(Ct[E]),yt,Je+tt(ye/2),se,Ue(0,it-ye),$e,pt),Et[E]!=null&&te(nt.get(Et[E]),yt,Je+tt(ye/2),se,Ue(0,it-ye),$e,pt)):te(il,yt,Je+tt(ye/2),se,Ue(0,it-ye),$e,pt),fe(L,D,E,yt-ye/2,Je,se+ye,it)}}return ye>0?Ge.stroke=_t?ll:il:_t||(Ge._fill=G.width==0?G._fill:G._stroke??G._fill,Ge.width=0),Ge.fill=_t?nt:il,Ge})}function Hf(e,l){let o=ne(l?.alignGaps,0);return(n,s,c,u)=>tl(n,s,(h,p,m,y,g,w,L,D,O,N,G)=>{[c,u]=cn(m,c,u);let x=h.pxRound,H=z=>x(w(z,y,N,D)),v=z=>x(L(z,g,G,O)),j,A,q;y.ori==0?(j=mn,q=Al,A=ds):(j=gn,q=Dl,A=ms);let U=y.dir*(y.ori==0?1:-1),Q=H(p[U==1?c:u]),B=Q,T=[],$=[];for(let z=U==1?c:u;z>=c&&z<=u;z+=U)if(m[z]!=null){let we=p[z],te=H(we);T.push(B=te),$.push(v(m[z]))}let C={stroke:e(T,$,j,q,A,x),fill:null,clip:null,band:null,gaps:null,flags:El},I=C.stroke,[F,ee]=mi(n,s);if(h.fill!=null||F!=0){let z=C.fill=new Path2D(I),Ke=h.fillTo(n,s,h.min,h.max,F),we=v(Ke);q(z,B,we),q(z,Q,we)}if(!h.spanGaps){let z=[];z.push(...gi(p,m,c,u,U,H,o)),C.gaps=z=h.gaps(n,s,c,u,z),C.clip=dn(z,y.ori,D,O,N,G)}return ee!=0&&(C.band=ee==2?[Lt(n,s,c,u,I,-1),Lt(n,s,c,u,I,1)]:Lt(n,s,c,u,I,ee)),C})}function Nf(e){return Hf(Wf,e)}function Wf(e,l,o,n,s,c){let u=e.length;if(u<2)return null;let h=new Path2D;if(o(h,e[0],l[0]),u==2)n(h,e[1],l[1]);else{let p=Array(u),m=Array(u-1),y=Array(u-1),g=Array(u-1);for(let w=0;w<u-1;w++)y[w]=l[w+1]-l[w],g[w]=e[w+1]-e[w],m[w]=y[w]/g[w];p[0]=m[0];for(let w=1;w<u-1;w++)m[w]===0||m[w-1]===0||m[w-1]>0!=m[w]>0?p[w]=0:(p[w]=3*(g[w-1]+g[w])/((2*g[w]+g[w-1])/m[w-1]+(g[w]+2*g[w-1])/m[w]),isFinite(p[w])||(p[w]=0));p[u-1]=m[u-2];for(let w=0;w<u-1;w++)s(h,e[w]+g[w]/3,l[w]+p[w]*g[w]/3,e[w+1]-g[w]/3,l[w+1]-p[w+1]*g[w]/3,e[w+1],l[w+1])}return h}var li=new Set;function Ro(){for(let e of li)e.syncRect(!0)}Pl&&(Xt(_r,vl,Ro),Xt(yr,vl,Ro,!0),Xt(rn,vl,()=>{He.pxRatio=oe}));var Gf=Ss(),If=gs();function Vo(e,l,o,n){return(n?[e[0],e[1]].concat(e.slice(2)):[e[0]].concat(e.slice(1))).map((c,u)=>ni(c,u,l,o))}function Yf(e,l){return e.map((o,n)=>n==0?{}:Te({},l,o))}function ni(e,l,o,n){return Te({},l==0?o:n,e)}function _s(e,l,o){return l==null?kl:[l,o]}var Bf=_s;function Uf(e,l,o){return l==null?kl:fn(l,o,fi,!0)}function ys(e,l,o,n){return l==null?kl:an(l,o,e.scales[n].log,!1)}var Kf=ys;function bs(e,l,o,n){return l==null?kl:ri(l,o,e.scales[n].log,!1)}var $f=bs;function jf(e,l,o,n,s){let c=Ue(ao(e),ao(l)),u=l-e,h=wt(s/n*u,o);do{let p=o[h],m=n*p/u;if(m>=s&&c+(p<5?Nt.get(p):0)<=17)return[p,m]}while(++h<o.length);return[0,0]}function zo(e){let l,o;return e=e.replace(/(\\d+)px/,(n,s)=>(l=Pe((o=+s)*oe))+"px"),[e,l,o]}function qf(e){e.show&&[e.font,e.labelFont].forEach(l=>{let o=ae(l[2]*oe,1);l[0]=l[0].replace(/[0-9.]+px/,o+"px"),l[1]=o})}function He(e,l,o){let n={mode:ne(e.mode,1)},s=n.mode;function c(t,i,r,f){let a=i.valToPct(t);return f+r*(i.dir==-1?1-a:a)}function u(t,i,r,f){let a=i.valToPct(t);return f+r*(i.dir==-1?a:1-a)}function h(t,i,r,f){return i.ori==0?c(t,i,r,f):u(t,i,r,f)}n.valToPosH=c,n.valToPosV=u;let p=!1;n.status=0;let m=n.root=ut(tr);if(e.id!=null&&(m.id=e.id),et(m,e.class),e.title){let t=ut(ir,m);t.textContent=e.title}let y=gt("canvas"),g=n.ctx=y.getContext("2d"),w=ut(or,m);Xt("click",w,t=>{t.target===D&&(he!=gl||_e!=wl)&&Oe.click(n,t)},!0);let L=n.under=ut(sr,w);w.appendChild(y);let D=n.over=ut(rr,w);e=Ml(e);let O=+ne(e.pxAlign,1),N=Lo(O);(e.plugins||[]).forEach(t=>{t.opts&&(e=t.opts(n,e)||e)});let G=e.ms||.001,x=n.series=s==1?Vo(e.series||[],To,Ao,!1):Yf(e.series||[null],Po),H=n.axes=Vo(e.axes||[],vo,Mo,!0),v=n.scales={},j=n.bands=e.bands||[];j.forEach(t=>{t.fill=X(t.fill||null),t.dir=ne(t.dir,-1)});let A=s==2?x[1].facets[0].scale:x[0].scale,q={axes:Ws,series:zs},U=(e.drawOrder||["axes","series"]).map(t=>q[t]);function Q(t){let i=t.distr==3?r=>Dt(r>0?r:t.clamp(n,r,t.min,t.max,t.key)):t.distr==4?r=>Bn(r,t.asinh):t.distr==100?r=>t.fwd(r):r=>r;return r=>{let f=i(r),{_min:a,_max:d}=t,S=d-a;return(f-a)/S}}function B(t){let i=v[t];if(i==null){let r=(e.scales||Bl)[t]||Bl;if(r.from!=null){B(r.from);let f=Te({},v[r.from],r,{key:t});f.valToPct=Q(f),v[t]=f}else{i=v[t]=Te({},t==A?us:Lf,r),i.key=t;let f=i.time,a=i.range,d=Ht(a);if((t!=A||s==2&&!f)&&(d&&(a[0]==null||a[1]==null)&&(a={min:a[0]==null?fo:{mode:1,hard:a[0],soft:a[0]},max:a[1]==null?fo:{mode:1,hard:a[1],soft:a[1]}},d=!1),!d&&hn(a))){let S=a;a=(_,b,k)=>b==null?kl:fn(b,k,S)}i.range=X(a||(f?Bf:t==A?i.distr==3?Kf:i.distr==4?$f:_s:i.distr==3?ys:i.distr==4?bs:Uf)),i.auto=X(d?!1:i.auto),i.clamp=X(i.clamp||Df),i._min=i._max=null,i.valToPct=Q(i)}}}B("x"),B("y"),s==1&&x.forEach(t=>{B(t.scale)}),H.forEach(t=>{B(t.scale)});for(let t in e.scales)B(t);let T=v[A],$=T.distr,C,I;T.ori==0?(et(m,lr),C=c,I=u):(et(m,nr),C=u,I=c);let F={};for(let t in v){let i=v[t];(i.min!=null||i.max!=null)&&(F[t]={min:i.min,max:i.max},i.min=i.max=null)}let ee=e.tzDate||(t=>new Date(Pe(t/G))),z=e.fmtDate||ai,Ke=G==1?lf(ee):sf(ee),we=yo(ee,_o(G==1?tf:of,z)),te=xo(ee,bo(ff,z)),fe=[],J=n.legend=Te({},af,e.legend),R=n.cursor=Te({},wf,{drag:{y:s==2}},e.cursor),Me=J.show,We=R.show,Se=J.markers;J.idxs=fe,Se.width=X(Se.width),Se.dash=X(Se.dash),Se.stroke=X(Se.stroke),Se.fill=X(Se.fill);let se,at,qe,ye=[],_t=[],Et,nt=!1,Ct={};if(J.live){let t=x[1]?x[1].values:null;nt=t!=null,Et=nt?t(n,1,0):{_:0};for(let i in Et)Ct[i]=oi}if(Me)if(se=gt("table",hr,m),qe=gt("tbody",null,se),J.mount(n,se),nt){at=gt("thead",null,se,qe);let t=gt("tr",null,at);gt("th",null,t);for(var ll in Et)gt("th",qi,t).textContent=ll}else et(se,mr),J.live&&et(se,dr);let nl={show:!0},Ll={show:!1};function Kl(t,i){if(i==0&&(nt||!J.live||s==2))return kl;let r=[],f=gt("tr",gr,qe,qe.childNodes[i]);et(f,t.class),t.show||et(f,Qt);let a=gt("th",null,f);if(Se.show){let _=ut(wr,a);if(i>0){let b=Se.width(n,i);b&&(_.style.border=b+"px "+Se.dash(n,i)+" "+Se.stroke(n,i)),_.style.background=Se.fill(n,i)}}let d=ut(qi,a);t.label instanceof HTMLElement?d.appendChild(t.label):d.textContent=t.label,i>0&&(Se.show||(d.style.color=t.width>0?Se.stroke(n,i):Se.fill(n,i)),Ge("click",a,_=>{if(R._lock)return;Ut(_);let b=x.indexOf(t);if((_.ctrlKey||_.metaKey)!=J.isolate){let k=x.some((M,P)=>P>0&&P!=b&&M.show);x.forEach((M,P)=>{P>0&&xt(P,k?P==b?nl:Ll:nl,!0,ve.setSeries)})}else xt(b,{show:!t.show},!0,ve.setSeries)},!1),rl&&Ge(Xi,a,_=>{R._lock||(Ut(_),xt(x.indexOf(t),_l,!0,ve.setSeries))},!1));for(var S in Et){let _=gt("td",Sr,f);_.textContent="--",r.push(_)}return[f,r]}let Wt=new Map;function Ge(t,i,r,f=!0){let a=Wt.get(i)||{},d=R.bind[t](n,i,r,f);d&&(Xt(t,i,a[t]=d),Wt.set(i,a))}function il(t,i,r){let f=Wt.get(i)||{};for(let a in f)(t==null||a==t)&&(Zn(a,i,f[a]),delete f[a]);t==null&&Wt.delete(i)}let Pt=0,Gt=0,K=0,E=0,pe=0,Ee=0,ol=pe,It=Ee,yt=K,Yt=E,Je=0,it=0,$e=0,pt=0;n.bbox={};let Sn=!1,$l=!1,sl=!1,Bt=!1,jl=!1,ot=!1;function _n(t,i,r){(r||t!=n.width||i!=n.height)&&_i(t,i),pl(!1),sl=!0,$l=!0,hl()}function _i(t,i){n.width=Pt=K=t,n.height=Gt=E=i,pe=Ee=0,Ps(),As();let r=n.bbox;Je=r.left=Jt(pe*oe,.5),it=r.top=Jt(Ee*oe,.5),$e=r.width=Jt(K*oe,.5),pt=r.height=Jt(E*oe,.5)}let ks=3;function Ms(){let t=!1,i=0;for(;!t;){i++;let r=Hs(i),f=Ns(i);t=i==ks||r&&f,t||(_i(n.width,n.height),$l=!0)}}function Es({width:t,height:i}){_n(t,i)}n.setSize=Es;function Ps(){let t=!1,i=!1,r=!1,f=!1;H.forEach((a,d)=>{if(a.show&&a._show){let{side:S,_size:_}=a,b=S%2,k=a.label!=null?a.labelSize:0,M=_+k;M>0&&(b?(K-=M,S==3?(pe+=M,f=!0):r=!0):(E-=M,S==0?(Ee+=M,t=!0):i=!0))}}),Kt[0]=t,Kt[1]=r,Kt[2]=i,Kt[3]=f,K-=Rt[1]+Rt[3],pe+=Rt[3],E-=Rt[2]+Rt[0],Ee+=Rt[0]}function As(){let t=pe+K,i=Ee+E,r=pe,f=Ee;function a(d,S){switch(d){case 1:return t+=S,t-S;case 2:return i+=S,i-S;case 3:return r-=S,r+S;case 0:return f-=S,f+S}}H.forEach((d,S)=>{if(d.show&&d._show){let _=d.side;d._pos=a(_,d._size),d.label!=null&&(d._lpos=a(_,d.labelSize))}})}if(R.dataIdx==null){let t=R.hover,i=t.skip=new Set(t.skip??[]);i.add(void 0);let r=t.prox=X(t.prox),f=t.bias??(t.bias=0);R.dataIdx=(a,d,S,_)=>{if(d==0)return S;let b=S,k=r(a,d,S,_)??ce,M=k>=0&&k<ce,P=T.ori==0?K:E,Y=R.left,ie=l[0],le=l[d];if(i.has(le[S])){b=null;let Z=null,W=null,V;if(f==0||f==-1)for(V=S;Z==null&&V-- >0;)i.has(le[V])||(Z=V);if(f==0||f==1)for(V=S;W==null&&V++<le.length;)i.has(le[V])||(W=V);if(Z!=null||W!=null)if(M){let me=Z==null?-1/0:C(ie[Z],T,P,0),be=W==null?1/0:C(ie[W],T,P,0),ze=Y-me,ue=be-Y;ze<=ue?ze<=k&&(b=Z):ue<=k&&(b=W)}else b=W==null?Z:Z==null?W:S-Z<=W-S?Z:W}else M&&Ae(Y-C(ie[S],T,P,0))>k&&(b=null);return b}}let Ut=t=>{R.event=t};R.idxs=fe,R._lock=!1;let Ne=R.points;Ne.show=X(Ne.show),Ne.size=X(Ne.size),Ne.stroke=X(Ne.stroke),Ne.width=X(Ne.width),Ne.fill=X(Ne.fill);let bt=n.focus=Te({},e.focus||{alpha:.3},R.focus),rl=bt.prox>=0,fl=rl&&Ne.one,st=[],ul=[],cl=[];function yi(t,i){let r=Ne.show(n,i);if(r instanceof HTMLElement)return et(r,pr),et(r,t.class),Mt(r,-10,-10,K,E),D.insertBefore(r,st[i]),r}function bi(t,i){if(s==1||i>0){let r=s==1&&v[t.scale].time,f=t.value;t.value=r?mo(f)?xo(ee,bo(f,z)):f||te:f||Ef,t.label=t.label||(r?_f:Sf)}if(fl||i>0){t.width=t.width==null?1:t.width,t.paths=t.paths||Gf||Dr,t.fillTo=X(t.fillTo||Cf),t.pxAlign=+ne(t.pxAlign,O),t.pxRound=Lo(t.pxAlign),t.stroke=X(t.stroke||null),t.fill=X(t.fill||null),t._stroke=t._fill=t._paths=t._focus=null;let r=Pf(Ue(1,t.width),1),f=t.points=Te({},{size:r,width:Ue(1,r*.2),stroke:t.stroke,space:r*2,paths:If,_stroke:null,_fill:null},t.points);f.show=X(f.show),f.filter=X(f.filter),f.fill=X(f.fill),f.stroke=X(f.stroke),f.paths=X(f.paths),f.pxAlign=t.pxAlign}if(Me){let r=Kl(t,i);ye.splice(i,0,r[0]),_t.splice(i,0,r[1]),J.values.push(null)}if(We){fe.splice(i,0,null);let r=null;fl?i==0&&(r=yi(t,i)):i>0&&(r=yi(t,i)),st.splice(i,0,r),ul.splice(i,0,0),cl.splice(i,0,0)}Ve("addSeries",i)}function Ds(t,i){i=i??x.length,t=s==1?ni(t,i,To,Ao):ni(t,i,{},Po),x.splice(i,0,t),bi(x[i],i)}n.addSeries=Ds;function Ls(t){if(x.splice(t,1),Me){J.values.splice(t,1),_t.splice(t,1);let i=ye.splice(t,1)[0];il(null,i.firstChild),i.remove()}We&&(fe.splice(t,1),st.splice(t,1)[0].remove(),ul.splice(t,1),cl.splice(t,1)),Ve("delSeries",t)}n.delSeries=Ls;let Kt=[!1,!1,!1,!1];function Cs(t,i){if(t._show=t.show,t.show){let r=t.side%2,f=v[t.scale];f==null&&(t.scale=r?x[1].scale:A,f=v[t.scale]);let a=f.time;t.size=X(t.size),t.space=X(t.space),t.rotate=X(t.rotate),Ht(t.incrs)&&t.incrs.forEach(S=>{!Nt.has(S)&&Nt.set(S,Bo(S))}),t.incrs=X(t.incrs||(f.distr==2?Qr:a?G==1?ef:nf:Zt)),t.splits=X(t.splits||(a&&f.distr==1?Ke:f.distr==3?Xn:f.distr==4?xf:bf)),t.stroke=X(t.stroke),t.grid.stroke=X(t.grid.stroke),t.ticks.stroke=X(t.ticks.stroke),t.border.stroke=X(t.border.stroke);let d=t.values;t.values=Ht(d)&&!Ht(d[0])?X(d):a?Ht(d)?yo(ee,_o(d,z)):mo(d)?rf(ee,d):d||we:d||yf,t.filter=X(t.filter||(f.distr>=3&&f.log==10?kf:f.distr==3&&f.log==2?Mf:Io)),t.font=zo(t.font),t.labelFont=zo(t.labelFont),t._size=t.size(n,null,i,0),t._space=t._rotate=t._incrs=t._found=t._splits=t._values=null,t._size>0&&(Kt[i]=!0,t._el=ut(fr,w))}}function Cl(t,i,r,f){let[a,d,S,_]=r,b=i%2,k=0;return b==0&&(_||d)&&(k=i==0&&!a||i==2&&!S?Pe(vo.size/3):0),b==1&&(a||S)&&(k=i==1&&!d||i==3&&!_?Pe(Mo.size/2):0),k}let xi=n.padding=(e.padding||[Cl,Cl,Cl,Cl]).map(t=>X(ne(t,Cl))),Rt=n._padding=xi.map((t,i)=>t(n,i,Kt,0)),Fe,De=null,Le=null,ql=s==1?x[0].idxs:null,ht=null,Rl=!1;function vi(t,i){if(l=t??[],n.data=n._data=l,s==2){Fe=0;for(let r=1;r<x.length;r++)Fe+=l[r][0].length}else{l.length==0&&(n.data=n._data=l=[[]]),ht=l[0],Fe=ht.length;let r=l;if($==2){r=l.slice();let f=r[0]=Array(Fe);for(let a=0;a<Fe;a++)f[a]=a}n._data=l=r}if(pl(!0),Ve("setData"),$==2&&(sl=!0),i!==!1){let r=T;r.auto(n,Rl)?yn():zt(A,r.min,r.max),Bt=Bt||R.left>=0,ot=!0,hl()}}n.setData=vi;function yn(){Rl=!0;let t,i;s==1&&(Fe>0?(De=ql[0]=0,Le=ql[1]=Fe-1,t=l[0][De],i=l[0][Le],$==2?(t=De,i=Le):t==i&&($==3?[t,i]=an(t,t,T.log,!1):$==4?[t,i]=ri(t,t,T.log,!1):T.time?i=t+Pe(86400/G):[t,i]=fn(t,i,fi,!0))):(De=ql[0]=t=null,Le=ql[1]=i=null)),zt(A,t,i)}let Jl,al,bn,xn,vn,Tn,kn,Mn,En,je;function Ti(t,i,r,f,a,d){t??(t=Zi),r??(r=ci),f??(f="butt"),a??(a=Zi),d??(d="round"),t!=Jl&&(g.strokeStyle=Jl=t),a!=al&&(g.fillStyle=al=a),i!=bn&&(g.lineWidth=bn=i),d!=vn&&(g.lineJoin=vn=d),f!=Tn&&(g.lineCap=Tn=f),r!=xn&&g.setLineDash(xn=r)}function ki(t,i,r,f){i!=al&&(g.fillStyle=al=i),t!=kn&&(g.font=kn=t),r!=Mn&&(g.textAlign=Mn=r),f!=En&&(g.textBaseline=En=f)}function Pn(t,i,r,f,a=0){if(f.length>0&&t.auto(n,Rl)&&(i==null||i.min==null)){let d=ne(De,0),S=ne(Le,f.length-1),_=r.min==null?Tr(f,d,S,a,t.distr==3):[r.min,r.max];t.min=St(t.min,r.min=_[0]),t.max=Ue(t.max,r.max=_[1])}}let Mi={min:null,max:null};function Rs(){for(let f in v){let a=v[f];F[f]==null&&(a.min==null||F[A]!=null&&a.auto(n,Rl))&&(F[f]=Mi)}for(let f in v){let a=v[f];F[f]==null&&a.from!=null&&F[a.from]!=null&&(F[f]=Mi)}F[A]!=null&&pl(!0);let t={};for(let f in F){let a=F[f];if(a!=null){let d=t[f]=Ml(v[f],Rr);if(a.min!=null)Te(d,a);else if(f!=A||s==2)if(Fe==0&&d.from==null){let S=d.range(n,null,null,f);d.min=S[0],d.max=S[1]}else d.min=ce,d.max=-ce}}if(Fe>0){x.forEach((f,a)=>{if(s==1){let d=f.scale,S=F[d];if(S==null)return;let _=t[d];if(a==0){let b=_.range(n,_.min,_.max,d);_.min=b[0],_.max=b[1],De=wt(_.min,l[0]),Le=wt(_.max,l[0]),Le-De>1&&(l[0][De]<_.min&&De++,l[0][Le]>_.max&&Le--),f.min=ht[De],f.max=ht[Le]}else f.show&&f.auto&&Pn(_,S,f,l[a],f.sorted);f.idxs[0]=De,f.idxs[1]=Le}else if(a>0&&f.show&&f.auto){let[d,S]=f.facets,_=d.scale,b=S.scale,[k,M]=l[a],P=t[_],Y=t[b];P!=null&&Pn(P,F[_],d,k,d.sorted),Y!=null&&Pn(Y,F[b],S,M,S.sorted),f.min=S.min,f.max=S.max}});for(let f in t){let a=t[f],d=F[f];if(a.from==null&&(d==null||d.min==null)){let S=a.range(n,a.min==ce?null:a.min,a.max==-ce?null:a.max,f);a.min=S[0],a.max=S[1]}}}for(let f in t){let a=t[f];if(a.from!=null){let d=t[a.from];if(d.min==null)a.min=a.max=null;else{let S=a.range(n,d.min,d.max,f);a.min=S[0],a.max=S[1]}}}let i={},r=!1;for(let f in t){let a=t[f],d=v[f];if(d.min!=a.min||d.max!=a.max){d.min=a.min,d.max=a.max;let S=d.distr;d._min=S==3?Dt(d.min):S==4?Bn(d.min,d.asinh):S==100?d.fwd(d.min):d.min,d._max=S==3?Dt(d.max):S==4?Bn(d.max,d.asinh):S==100?d.fwd(d.max):d.max,i[f]=r=!0}}if(r){x.forEach((f,a)=>{s==2?a>0&&i.y&&(f._paths=null):i[f.scale]&&(f._paths=null)});for(let f in i)sl=!0,Ve("setScale",f);We&&R.left>=0&&(Bt=ot=!0)}for(let f in F)F[f]=null}function Vs(t){let i=Qn(De-1,0,Fe-1),r=Qn(Le+1,0,Fe-1);for(;t[i]==null&&i>0;)i--;for(;t[r]==null&&r<Fe-1;)r++;return[i,r]}function zs(){if(Fe>0){let t=x.some(i=>i._focus)&&je!=bt.alpha;t&&(g.globalAlpha=je=bt.alpha),x.forEach((i,r)=>{if(r>0&&i.show&&(Ei(r,!1),Ei(r,!0),i._paths==null)){let f=je;je!=i.alpha&&(g.globalAlpha=je=i.alpha);let a=s==2?[0,l[r][0].length-1]:Vs(l[r]);i._paths=i.paths(n,r,a[0],a[1]),je!=f&&(g.globalAlpha=je=f)}}),x.forEach((i,r)=>{if(r>0&&i.show){let f=je;je!=i.alpha&&(g.globalAlpha=je=i.alpha),i._paths!=null&&Pi(r,!1);{let a=i._paths!=null?i._paths.gaps:null,d=i.points.show(n,r,De,Le,a),S=i.points.filter(n,r,d,a);(d||S)&&(i.points._paths=i.points.paths(n,r,De,Le,S),Pi(r,!0))}je!=f&&(g.globalAlpha=je=f),Ve("drawSeries",r)}}),t&&(g.globalAlpha=je=1)}}function Ei(t,i){let r=i?x[t].points:x[t];r._stroke=r.stroke(n,t),r._fill=r.fill(n,t)}function Pi(t,i){let r=i?x[t].points:x[t],{stroke:f,fill:a,clip:d,flags:S,_stroke:_=r._stroke,_fill:b=r._fill,_width:k=r.width}=r._paths;k=ae(k*oe,3);let M=null,P=k%2/2;i&&b==null&&(b=k>0?"#fff":_);let Y=r.pxAlign==1&&P>0;if(Y&&g.translate(P,P),!i){let ie=Je-k/2,le=it-k/2,Z=$e+k,W=pt+k;M=new Path2D,M.rect(ie,le,Z,W)}i?An(_,k,r.dash,r.cap,b,f,a,S,d):Fs(t,_,k,r.dash,r.cap,b,f,a,S,M,d),Y&&g.translate(-P,-P)}function Fs(t,i,r,f,a,d,S,_,b,k,M){let P=!1;b!=0&&j.forEach((Y,ie)=>{if(Y.series[0]==t){let le=x[Y.series[1]],Z=l[Y.series[1]],W=(le._paths||Bl).band;Ht(W)&&(W=Y.dir==1?W[0]:W[1]);let V,me=null;le.show&&W&&Mr(Z,De,Le)?(me=Y.fill(n,ie)||d,V=le._paths.clip):W=null,An(i,r,f,a,me,S,_,b,k,M,V,W),P=!0}}),P||An(i,r,f,a,d,S,_,b,k,M)}let Ai=El|ti;function An(t,i,r,f,a,d,S,_,b,k,M,P){Ti(t,i,r,f,a),(b||k||P)&&(g.save(),b&&g.clip(b),k&&g.clip(k)),P?(_&Ai)==Ai?(g.clip(P),M&&g.clip(M),Ql(a,S),Zl(t,d,i)):_&ti?(Ql(a,S),g.clip(P),Zl(t,d,i)):_&El&&(g.save(),g.clip(P),M&&g.clip(M),Ql(a,S),g.restore(),Zl(t,d,i)):(Ql(a,S),Zl(t,d,i)),(b||k||P)&&g.restore()}function Zl(t,i,r){r>0&&(i instanceof Map?i.forEach((f,a)=>{g.strokeStyle=Jl=a,g.stroke(f)}):i!=null&&t&&g.stroke(i))}function Ql(t,i){i instanceof Map?i.forEach((r,f)=>{g.fillStyle=al=f,g.fill(r)}):i!=null&&t&&g.fill(i)}function Os(t,i,r,f){let a=H[t],d;if(f<=0)d=[0,0];else{let S=a._space=a.space(n,t,i,r,f),_=a._incrs=a.incrs(n,t,i,r,f,S);d=jf(i,r,_,f,S)}return a._found=d}function Dn(t,i,r,f,a,d,S,_,b,k){let M=S%2/2;O==1&&g.translate(M,M),Ti(_,S,b,k,_),g.beginPath();let P,Y,ie,le,Z=a+(f==0||f==3?-d:d);r==0?(Y=a,le=Z):(P=a,ie=Z);for(let W=0;W<t.length;W++)i[W]!=null&&(r==0?P=ie=t[W]:Y=le=t[W],g.moveTo(P,Y),g.lineTo(ie,le));g.stroke(),O==1&&g.translate(-M,-M)}function Hs(t){let i=!0;return H.forEach((r,f)=>{if(!r.show)return;let a=v[r.scale];if(a.min==null){r._show&&(i=!1,r._show=!1,pl(!1));return}else r._show||(i=!1,r._show=!0,pl(!1));let d=r.side,S=d%2,{min:_,max:b}=a,[k,M]=Os(f,_,b,S==0?K:E);if(M==0)return;let P=a.distr==2,Y=r._splits=r.splits(n,f,_,b,k,M,P),ie=a.distr==2?Y.map(V=>ht[V]):Y,le=a.distr==2?ht[Y[1]]-ht[Y[0]]:k,Z=r._values=r.values(n,r.filter(n,ie,f,M,le),f,M,le);r._rotate=d==2?r.rotate(n,Z,f,M):0;let W=r._size;r._size=ct(r.size(n,Z,f,t)),W!=null&&r._size!=W&&(i=!1)}),i}function Ns(t){let i=!0;return xi.forEach((r,f)=>{let a=r(n,f,Kt,t);a!=Rt[f]&&(i=!1),Rt[f]=a}),i}function Ws(){for(let t=0;t<H.length;t++){let i=H[t];if(!i.show||!i._show)continue;let r=i.side,f=r%2,a,d,S=i.stroke(n,t),_=r==0||r==3?-1:1,[b,k]=i._found;if(i.label!=null){let Ye=i.labelGap*_,Xe=Pe((i._lpos+Ye)*oe);ki(i.labelFont[0],S,"center",r==2?"top":Ji),g.save(),f==1?(a=d=0,g.translate(Xe,Pe(it+pt/2)),g.rotate((r==3?-sn:sn)/2)):(a=Pe(Je+$e/2),d=Xe);let qt=Wo(i.label)?i.label(n,t,b,k):i.label;g.fillText(qt,a,d),g.restore()}if(k==0)continue;let M=v[i.scale],P=f==0?$e:pt,Y=f==0?Je:it,ie=i._splits,le=M.distr==2?ie.map(Ye=>ht[Ye]):ie,Z=M.distr==2?ht[ie[1]]-ht[ie[0]]:b,W=i.ticks,V=i.border,me=W.show?W.size:0,be=Pe(me*oe),ze=Pe((i.alignTo==2?i._size-me-i.gap:i.gap)*oe),ue=i._rotate*-sn/180,xe=N(i._pos*oe),Ze=(be+ze)*_,Ie=xe+Ze;d=f==0?Ie:0,a=f==1?Ie:0;let rt=i.font[0],dt=i.align==1?bl:i.align==2?Gn:ue>0?bl:ue<0?Gn:f==0?"center":r==3?Gn:bl,Tt=ue||f==1?"middle":r==2?"top":Ji;ki(rt,S,dt,Tt);let Qe=i.font[1]*i.lineGap,ft=ie.map(Ye=>N(h(Ye,M,P,Y))),mt=i._values;for(let Ye=0;Ye<mt.length;Ye++){let Xe=mt[Ye];if(Xe!=null){f==0?a=ft[Ye]:d=ft[Ye],Xe=""+Xe;let qt=Xe.indexOf(`\n`)==-1?[Xe]:Xe.split(/\\n/gm);for(let Be=0;Be<qt.length;Be++){let ji=qt[Be];ue?(g.save(),g.translate(a,d+Be*Qe),g.rotate(ue),g.fillText(ji,0,0),g.restore()):g.fillText(ji,a,d+Be*Qe)}}}W.show&&Dn(ft,W.filter(n,le,t,k,Z),f,r,xe,be,ae(W.width*oe,3),W.stroke(n,t),W.dash,W.cap);let kt=i.grid;kt.show&&Dn(ft,kt.filter(n,le,t,k,Z),f,f==0?2:1,f==0?it:Je,f==0?pt:$e,ae(kt.width*oe,3),kt.stroke(n,t),kt.dash,kt.cap),V.show&&Dn([xe],[1],f==0?1:0,f==0?1:2,f==1?it:Je,f==1?pt:$e,ae(V.width*oe,3),V.stroke(n,t),V.dash,V.cap)}Ve("drawAxes")}function pl(t){x.forEach((i,r)=>{r>0&&(i._paths=null,t&&(s==1?(i.min=null,i.max=null):i.facets.forEach(f=>{f.min=null,f.max=null})))})}let Xl=!1,Ln=!1,Vl=[];function Gs(){Ln=!1;for(let t=0;t<Vl.length;t++)Ve(...Vl[t]);Vl.length=0}function hl(){Xl||(Wr(Di),Xl=!0)}function Is(t,i=!1){Xl=!0,Ln=i,t(n),Di(),i&&Vl.length>0&&queueMicrotask(Gs)}n.batch=Is;function Di(){if(Sn&&(Rs(),Sn=!1),sl&&(Ms(),sl=!1),$l){if(ge(L,bl,pe),ge(L,"top",Ee),ge(L,Wl,K),ge(L,Gl,E),ge(D,bl,pe),ge(D,"top",Ee),ge(D,Wl,K),ge(D,Gl,E),ge(w,Wl,Pt),ge(w,Gl,Gt),y.width=Pe(Pt*oe),y.height=Pe(Gt*oe),H.forEach(({_el:t,_show:i,_size:r,_pos:f,side:a})=>{if(t!=null)if(i){let d=a===3||a===0?r:0,S=a%2==1;ge(t,S?"left":"top",f-d),ge(t,S?"width":"height",r),ge(t,S?"top":"left",S?Ee:pe),ge(t,S?"height":"width",S?E:K),Jn(t,Qt)}else et(t,Qt)}),Jl=al=bn=vn=Tn=kn=Mn=En=xn=null,je=1,Ol(!0),pe!=ol||Ee!=It||K!=yt||E!=Yt){pl(!1);let t=K/yt,i=E/Yt;if(We&&!Bt&&R.left>=0){R.left*=t,R.top*=i,dl&&Mt(dl,Pe(R.left),0,K,E),ml&&Mt(ml,0,Pe(R.top),K,E);for(let r=0;r<st.length;r++){let f=st[r];f!=null&&(ul[r]*=t,cl[r]*=i,Mt(f,ct(ul[r]),ct(cl[r]),K,E))}}if(de.show&&!jl&&de.left>=0&&de.width>0){de.left*=t,de.width*=t,de.top*=i,de.height*=i;for(let r in On)ge(Sl,r,de[r])}ol=pe,It=Ee,yt=K,Yt=E}Ve("setSize"),$l=!1}Pt>0&&Gt>0&&(g.clearRect(0,0,y.width,y.height),Ve("drawClear"),U.forEach(t=>t()),Ve("draw")),de.show&&jl&&(en(de),jl=!1),We&&Bt&&(jt(null,!0,!1),Bt=!1),J.show&&J.live&&ot&&(zn(),ot=!1),p||(p=!0,n.status=1,Ve("ready")),Rl=!1,Xl=!1}n.redraw=(t,i)=>{sl=i||!1,t!==!1?zt(A,T.min,T.max):hl()};function Cn(t,i){let r=v[t];if(r.from==null){if(Fe==0){let f=r.range(n,i.min,i.max,t);i.min=f[0],i.max=f[1]}if(i.min>i.max){let f=i.min;i.min=i.max,i.max=f}if(Fe>1&&i.min!=null&&i.max!=null&&i.max-i.min<1e-16)return;t==A&&r.distr==2&&Fe>0&&(i.min=wt(i.min,l[0]),i.max=wt(i.max,l[0]),i.min==i.max&&i.max++),F[t]=i,Sn=!0,hl()}}n.setScale=Cn;let Rn,Vn,dl,ml,Li,Ci,gl,wl,Ri,Vi,he,_e,Vt=!1,Oe=R.drag,Ce=Oe.x,Re=Oe.y;We&&(R.x&&(Rn=ut(cr,D)),R.y&&(Vn=ut(ar,D)),T.ori==0?(dl=Rn,ml=Vn):(dl=Vn,ml=Rn),he=R.left,_e=R.top);let de=n.select=Te({show:!0,over:!0,left:0,width:0,top:0,height:0},e.select),Sl=de.show?ut(ur,de.over?D:L):null;function en(t,i){if(de.show){for(let r in t)de[r]=t[r],r in On&&ge(Sl,r,t[r]);i!==!1&&Ve("setSelect")}}n.setSelect=en;function Ys(t){if(x[t].show)Me&&Jn(ye[t],Qt);else if(Me&&et(ye[t],Qt),We){let r=fl?st[0]:st[t];r!=null&&Mt(r,-10,-10,K,E)}}function zt(t,i,r){Cn(t,{min:i,max:r})}function xt(t,i,r,f){i.focus!=null&&js(t),i.show!=null&&x.forEach((a,d)=>{d>0&&(t==d||t==null)&&(a.show=i.show,Ys(d),s==2?(zt(a.facets[0].scale,null,null),zt(a.facets[1].scale,null,null)):zt(a.scale,null,null),hl())}),r!==!1&&Ve("setSeries",t,i),f&&Hl("setSeries",n,t,i)}n.setSeries=xt;function Bs(t,i){Te(j[t],i)}function Us(t,i){t.fill=X(t.fill||null),t.dir=ne(t.dir,-1),i=i??j.length,j.splice(i,0,t)}function Ks(t){t==null?j.length=0:j.splice(t,1)}n.addBand=Us,n.setBand=Bs,n.delBand=Ks;function $s(t,i){x[t].alpha=i,We&&st[t]!=null&&(st[t].style.opacity=i),Me&&ye[t]&&(ye[t].style.opacity=i)}let At,Ft,$t,_l={focus:!0};function js(t){if(t!=$t){let i=t==null,r=bt.alpha!=1;x.forEach((f,a)=>{if(s==1||a>0){let d=i||a==0||a==t;f._focus=i?null:d,r&&$s(a,d?1:bt.alpha)}}),$t=t,r&&hl()}}Me&&rl&&Ge(eo,se,t=>{R._lock||(Ut(t),$t!=null&&xt(null,_l,!0,ve.setSeries))});function vt(t,i,r){let f=v[i];r&&(t=t/oe-(f.ori==1?Ee:pe));let a=K;f.ori==1&&(a=E,t=a-t),f.dir==-1&&(t=a-t);let d=f._min,S=f._max,_=t/a,b=d+(S-d)*_,k=f.distr;return k==3?Tl(10,b):k==4?Pr(b,f.asinh):k==100?f.bwd(b):b}function qs(t,i){let r=vt(t,A,i);return wt(r,l[0],De,Le)}n.valToIdx=t=>wt(t,l[0]),n.posToIdx=qs,n.posToVal=vt,n.valToPos=(t,i,r)=>v[i].ori==0?c(t,v[i],r?$e:K,r?Je:0):u(t,v[i],r?pt:E,r?it:0),n.setCursor=(t,i,r)=>{he=t.left,_e=t.top,jt(null,i,r)};function zi(t,i){ge(Sl,bl,de.left=t),ge(Sl,Wl,de.width=i)}function Fi(t,i){ge(Sl,"top",de.top=t),ge(Sl,Gl,de.height=i)}let zl=T.ori==0?zi:Fi,Fl=T.ori==1?zi:Fi;function Js(){if(Me&&J.live)for(let t=s==2?1:0;t<x.length;t++){if(t==0&&nt)continue;let i=J.values[t],r=0;for(let f in i)_t[t][r++].firstChild.nodeValue=i[f]}}function zn(t,i){if(t!=null&&(t.idxs?t.idxs.forEach((r,f)=>{fe[f]=r}):Cr(t.idx)||fe.fill(t.idx),J.idx=fe[0]),Me&&J.live){for(let r=0;r<x.length;r++)(r>0||s==1&&!nt)&&Zs(r,fe[r]);Js()}ot=!1,i!==!1&&Ve("setLegend")}n.setLegend=zn;function Zs(t,i){let r=x[t],f=t==0&&$==2?ht:l[t],a;nt?a=r.values(n,t,i)??Ct:(a=r.value(n,i==null?null:f[i],t,i),a=a==null?Ct:{_:a}),J.values[t]=a}function jt(t,i,r){Ri=he,Vi=_e,[he,_e]=R.move(n,he,_e),R.left=he,R.top=_e,We&&(dl&&Mt(dl,Pe(he),0,K,E),ml&&Mt(ml,0,Pe(_e),K,E));let f,a=De>Le;At=ce,Ft=null;let d=T.ori==0?K:E,S=T.ori==1?K:E;if(he<0||Fe==0||a){f=R.idx=null;for(let _=0;_<x.length;_++){let b=st[_];b!=null&&Mt(b,-10,-10,K,E)}rl&&xt(null,_l,!0,t==null&&ve.setSeries),J.live&&(fe.fill(f),ot=!0)}else{let _,b,k;s==1&&(_=T.ori==0?he:_e,b=vt(_,A),f=R.idx=wt(b,l[0],De,Le),k=C(l[0][f],T,d,0));let M=-10,P=-10,Y=0,ie=0,le=!0,Z="",W="";for(let V=s==2?1:0;V<x.length;V++){let me=x[V],be=fe[V],ze=be==null?null:s==1?l[V][be]:l[V][1][be],ue=R.dataIdx(n,V,f,b),xe=ue==null?null:s==1?l[V][ue]:l[V][1][ue];if(ot=ot||xe!=ze||ue!=be,fe[V]=ue,V>0&&me.show){let Ze=ue==null?-10:ue==f?k:C(s==1?l[0][ue]:l[V][0][ue],T,d,0),Ie=xe==null?-10:I(xe,s==1?v[me.scale]:v[me.facets[1].scale],S,0);if(rl&&xe!=null){let rt=T.ori==1?he:_e,dt=Ae(bt.dist(n,V,ue,Ie,rt));if(dt<At){let Tt=bt.bias;if(Tt!=0){let Qe=vt(rt,me.scale),ft=xe>=0?1:-1,mt=Qe>=0?1:-1;mt==ft&&(mt==1?Tt==1?xe>=Qe:xe<=Qe:Tt==1?xe<=Qe:xe>=Qe)&&(At=dt,Ft=V)}else At=dt,Ft=V}}if(ot||fl){let rt,dt;T.ori==0?(rt=Ze,dt=Ie):(rt=Ie,dt=Ze);let Tt,Qe,ft,mt,kt,Ye,Xe=!0,qt=Ne.bbox;if(qt!=null){Xe=!1;let Be=qt(n,V);ft=Be.left,mt=Be.top,Tt=Be.width,Qe=Be.height}else ft=rt,mt=dt,Tt=Qe=Ne.size(n,V);if(Ye=Ne.fill(n,V),kt=Ne.stroke(n,V),fl)V==Ft&&At<=bt.prox&&(M=ft,P=mt,Y=Tt,ie=Qe,le=Xe,Z=Ye,W=kt);else{let Be=st[V];Be!=null&&(ul[V]=ft,cl[V]=mt,ro(Be,Tt,Qe,Xe),oo(Be,Ye,kt),Mt(Be,ct(ft),ct(mt),K,E))}}}}if(fl){let V=bt.prox,me=$t==null?At<=V:At>V||Ft!=$t;if(ot||me){let be=st[0];be!=null&&(ul[0]=M,cl[0]=P,ro(be,Y,ie,le),oo(be,Z,W),Mt(be,ct(M),ct(P),K,E))}}}if(de.show&&Vt)if(t!=null){let[_,b]=ve.scales,[k,M]=ve.match,[P,Y]=t.cursor.sync.scales,ie=t.cursor.drag;if(Ce=ie._x,Re=ie._y,Ce||Re){let{left:le,top:Z,width:W,height:V}=t.select,me=t.scales[P].ori,be=t.posToVal,ze,ue,xe,Ze,Ie,rt=_!=null&&k(_,P),dt=b!=null&&M(b,Y);rt&&Ce?(me==0?(ze=le,ue=W):(ze=Z,ue=V),xe=v[_],Ze=C(be(ze,P),xe,d,0),Ie=C(be(ze+ue,P),xe,d,0),zl(St(Ze,Ie),Ae(Ie-Ze))):zl(0,d),dt&&Re?(me==1?(ze=le,ue=W):(ze=Z,ue=V),xe=v[b],Ze=I(be(ze,Y),xe,S,0),Ie=I(be(ze+ue,Y),xe,S,0),Fl(St(Ze,Ie),Ae(Ie-Ze))):Fl(0,S)}else Hn()}else{let _=Ae(Ri-Li),b=Ae(Vi-Ci);if(T.ori==1){let Y=_;_=b,b=Y}Ce=Oe.x&&_>=Oe.dist,Re=Oe.y&&b>=Oe.dist;let k=Oe.uni;k!=null?Ce&&Re&&(Ce=_>=k,Re=b>=k,!Ce&&!Re&&(b>_?Re=!0:Ce=!0)):Oe.x&&Oe.y&&(Ce||Re)&&(Ce=Re=!0);let M,P;Ce&&(T.ori==0?(M=gl,P=he):(M=wl,P=_e),zl(St(M,P),Ae(P-M)),Re||Fl(0,S)),Re&&(T.ori==1?(M=gl,P=he):(M=wl,P=_e),Fl(St(M,P),Ae(P-M)),Ce||zl(0,d)),!Ce&&!Re&&(zl(0,0),Fl(0,0))}if(Oe._x=Ce,Oe._y=Re,t==null){if(r){if($i!=null){let[_,b]=ve.scales;ve.values[0]=_!=null?vt(T.ori==0?he:_e,_):null,ve.values[1]=b!=null?vt(T.ori==1?he:_e,b):null}Hl(In,n,he,_e,K,E,f)}if(rl){let _=r&&ve.setSeries,b=bt.prox;$t==null?At<=b&&xt(Ft,_l,!0,_):At>b?xt(null,_l,!0,_):Ft!=$t&&xt(Ft,_l,!0,_)}}ot&&(J.idx=f,zn()),i!==!1&&Ve("setCursor")}let Ot=null;Object.defineProperty(n,"rect",{get(){return Ot==null&&Ol(!1),Ot}});function Ol(t=!1){t?Ot=null:(Ot=D.getBoundingClientRect(),Ve("syncRect",Ot))}function Oi(t,i,r,f,a,d,S){R._lock||Vt&&t!=null&&t.movementX==0&&t.movementY==0||(Fn(t,i,r,f,a,d,S,!1,t!=null),t!=null?jt(null,!0,!0):jt(i,!0,!1))}function Fn(t,i,r,f,a,d,S,_,b){if(Ot==null&&Ol(!1),Ut(t),t!=null)r=t.clientX-Ot.left,f=t.clientY-Ot.top;else{if(r<0||f<0){he=-10,_e=-10;return}let[k,M]=ve.scales,P=i.cursor.sync,[Y,ie]=P.values,[le,Z]=P.scales,[W,V]=ve.match,me=i.axes[0].side%2==1,be=T.ori==0?K:E,ze=T.ori==1?K:E,ue=me?d:a,xe=me?a:d,Ze=me?f:r,Ie=me?r:f;if(le!=null?r=W(k,le)?h(Y,v[k],be,0):-10:r=be*(Ze/ue),Z!=null?f=V(M,Z)?h(ie,v[M],ze,0):-10:f=ze*(Ie/xe),T.ori==1){let rt=r;r=f,f=rt}}b&&(i==null||i.cursor.event.type==In)&&((r<=1||r>=K-1)&&(r=Jt(r,K)),(f<=1||f>=E-1)&&(f=Jt(f,E))),_?(Li=r,Ci=f,[gl,wl]=R.move(n,r,f)):(he=r,_e=f)}let On={width:0,height:0,left:0,top:0};function Hn(){en(On,!1)}let Hi,Ni,Wi,Gi;function Ii(t,i,r,f,a,d,S){Vt=!0,Ce=Re=Oe._x=Oe._y=!1,Fn(t,i,r,f,a,d,S,!0,!1),t!=null&&(Ge(Yn,jn,Yi,!1),Hl(Qi,n,gl,wl,K,E,null));let{left:_,top:b,width:k,height:M}=de;Hi=_,Ni=b,Wi=k,Gi=M}function Yi(t,i,r,f,a,d,S){Vt=Oe._x=Oe._y=!1,Fn(t,i,r,f,a,d,S,!1,!0);let{left:_,top:b,width:k,height:M}=de,P=k>0||M>0,Y=Hi!=_||Ni!=b||Wi!=k||Gi!=M;if(P&&Y&&en(de),Oe.setScale&&P&&Y){let ie=_,le=k,Z=b,W=M;if(T.ori==1&&(ie=b,le=M,Z=_,W=k),Ce&&zt(A,vt(ie,A),vt(ie+le,A)),Re)for(let V in v){let me=v[V];V!=A&&me.from==null&&me.min!=ce&&zt(V,vt(Z+W,V),vt(Z,V))}Hn()}else R.lock&&(R._lock=!R._lock,jt(i,!0,t!=null));t!=null&&(il(Yn,jn),Hl(Yn,n,he,_e,K,E,null))}function Qs(t,i,r,f,a,d,S){if(R._lock)return;Ut(t);let _=Vt;if(Vt){let b=!0,k=!0,M=10,P,Y;T.ori==0?(P=Ce,Y=Re):(P=Re,Y=Ce),P&&Y&&(b=he<=M||he>=K-M,k=_e<=M||_e>=E-M),P&&b&&(he=he<gl?0:K),Y&&k&&(_e=_e<wl?0:E),jt(null,!0,!0),Vt=!1}he=-10,_e=-10,fe.fill(null),jt(null,!0,!0),_&&(Vt=_)}function Bi(t,i,r,f,a,d,S){R._lock||(Ut(t),yn(),Hn(),t!=null&&Hl(to,n,he,_e,K,E,null))}function Ui(){H.forEach(qf),_n(n.width,n.height,!0)}Xt(rn,vl,Ui);let yl={};yl.mousedown=Ii,yl.mousemove=Oi,yl.mouseup=Yi,yl.dblclick=Bi,yl.setSeries=(t,i,r,f)=>{let a=ve.match[2];r=a(n,i,r),r!=-1&&xt(r,f,!0,!1)},We&&(Ge(Qi,D,Ii),Ge(In,D,Oi),Ge(Xi,D,t=>{Ut(t),Ol(!1)}),Ge(eo,D,Qs),Ge(to,D,Bi),li.add(n),n.syncRect=Ol);let tn=n.hooks=e.hooks||{};function Ve(t,i,r){Ln?Vl.push([t,i,r]):t in tn&&tn[t].forEach(f=>{f.call(null,n,i,r)})}(e.plugins||[]).forEach(t=>{for(let i in t.hooks)tn[i]=(tn[i]||[]).concat(t.hooks[i])});let Ki=(t,i,r)=>r,ve=Te({key:null,setSeries:!1,filters:{pub:po,sub:po},scales:[A,x[1]?x[1].scale:null],match:[ho,ho,Ki],values:[null,null]},R.sync);ve.match.length==2&&ve.match.push(Ki),R.sync=ve;let $i=ve.key,Nn=cs($i);function Hl(t,i,r,f,a,d,S){ve.filters.pub(t,i,r,f,a,d,S)&&Nn.pub(t,i,r,f,a,d,S)}Nn.sub(n);function Xs(t,i,r,f,a,d,S){ve.filters.sub(t,i,r,f,a,d,S)&&yl[t](null,i,r,f,a,d,S)}n.pub=Xs;function er(){Nn.unsub(n),li.delete(n),Wt.clear(),Zn(rn,vl,Ui),m.remove(),se?.remove(),Ve("destroy")}n.destroy=er;function Wn(){Ve("init",e,l),vi(l||e.data,!1),F[A]?Cn(A,F[A]):yn(),jl=de.show&&(de.width>0||de.height>0),Bt=ot=!0,_n(e.width,e.height)}return x.forEach(bi),H.forEach(Cs),o?o instanceof HTMLElement?(o.appendChild(m),Wn()):o(n,Wn):Wn(),n}He.assign=Te;He.fmtNum=ui;He.rangeNum=fn;He.rangeLog=an;He.rangeAsinh=ri;He.orient=tl;He.pxRatio=oe;He.join=Nr;He.fmtDate=ai,He.tzDate=Jr;He.sync=cs;{He.addGap=Rf,He.clipGaps=dn;let e=He.paths={points:gs};e.linear=Ss,e.stepped=Ff,e.bars=Of,e.spline=Nf}var Jf={linear:"round",percentile:"percentile",time:"date"},Zf={base:"#2563eb",head:"#ea580c",interval:"#94a3b8",other:"#16a34a"};function ke(e,l,o){let n=document.createElement(e);return l!==void 0&&(n.className=l),o!==void 0&&(n.textContent=o),n}function Si(e,l){return Number(e.toFixed(l)).toLocaleString("en-US",{maximumFractionDigits:l})}function Qf(e,l){let o=Math.abs(e),n=o>=100?0:o>=10?1:o>=1?2:3;return l==="%"?`${Si(e,n)} %`:`${Si(e,n)} ${l}`}function xs(e,l){return e.endsWith(`(${l})`)?e:`${e} (${l})`}function vs(e){let l=Math.abs(e);return Si(e,l>=100?0:l>=10?1:l>=1?2:3)}function Xf(e,l,o){let n=Math.max(3600,(o-l)*.04);return[l-n,o+n]}function Ts(e){return`${Number((100*(1-1/e)).toPrecision(6))} %`}function eu(e,l){return e==="percentile"?Ts(l):e==="time"?new Date(l*1e3).toISOString().slice(0,16).replace("T"," "):`round ${l}`}function tu(e,l,o,n){let s=[];for(let c of[1,2,10,100,1e3,1e4,1e5,1e6])c>=o&&c<=n*1.0001&&s.push(c);return s}function lu(e,l,o,n){let s=Zf[e.role],c=e.secondAxis===!0&&o!==void 0?o:l,u={label:e.label,stroke:s,width:e.role==="interval"?1:2,scale:e.secondAxis===!0?"y2":"y",spanGaps:!0,value:(h,p)=>p==null?"\u2014":Qf(p,c),points:{show:n||e.pointsOnly===!0,size:e.pointsOnly===!0?9:5,stroke:s,fill:s}};return e.role==="interval"&&(u.dash=[4,4]),e.pointsOnly===!0&&(u.paths=()=>null),u}function nu(e,l){let o=e.x.scale,n={label:e.x.label,values:(h,p)=>p.map(m=>m===null?null:o==="linear"?String(m):Ts(m))};o==="percentile"&&(n.splits=tu,n.filter=(h,p)=>p),o==="linear"&&(n.incrs=[1,2,5,10,20,50,100]);let s=[o==="time"?{label:e.x.label}:n,{label:xs(e.y.label,e.y.unit),size:60,values:(h,p)=>p.map(vs)}],c={x:o==="percentile"?{time:!1,distr:3,log:10}:o==="time"?{time:!0,range:Xf}:{time:!1},y:e.y.log===!0?{distr:3,log:10}:{range:(h,p,m)=>[Math.min(0,p),m>0?m*1.1:1]}},u=e.y2;return u!==void 0&&(c.y2={range:(h,p,m)=>[Math.min(0,p),m>0?m*1.1:1]},s.push({scale:"y2",side:1,label:xs(u.label,u.unit),size:60,grid:{show:!1},values:(h,p)=>p.map(vs)})),{width:l,height:260,scales:c,axes:s,legend:{live:!0},series:[{label:Jf[o],value:(h,p)=>p==null?"\u2014":eu(o,p)},...e.series.map(h=>lu(h,e.y.unit,u?.unit,o!=="percentile"))]}}function iu(e,l,o){let n=ke("figure","chart");n.dataset.chartId=e.id,n.append(ke("figcaption","chart-title",e.title)),e.caption!==void 0&&n.append(ke("p","chart-caption",e.caption));let s=ke("div","plot");n.append(s),l.append(n);try{let c=[[...e.x.values],...e.series.map(p=>[...p.values])],u=Math.max(300,Math.floor(s.clientWidth||520)),h=new He(nu(e,u),c,s);o.push({id:e.id,plot:h}),n.dataset.rendered="true"}catch(c){s.textContent="This chart could not be drawn.",console.error(`chart ${e.id}:`,c)}}function ou(e){let l=ke("table","rows"),o=l.createTHead().insertRow();for(let c of e.header)o.append(ke("th",void 0,c));let n=l.createTBody();for(let c of e.rows){let u=n.insertRow();u.className=`kind-${c.kind.replace(/[^a-z-]/g,"")}`;for(let h of c.cells)u.insertCell().textContent=h}if(e.collapsedSummary===void 0)return l;let s=ke("details");return s.append(ke("summary",void 0,e.collapsedSummary),l),s}function su(e,l){let o=ke("section","entry");o.id=`entry-${l}`,o.append(ke("h2",void 0,e.key)),e.summary!==void 0&&o.append(ke("p","entry-summary",e.summary));let n=ke("div","charts");return o.append(n),{section:o,grid:n}}function ru(e,l){document.title=e.title,l.append(ke("h1",void 0,e.title)),e.headline!==void 0&&l.append(ke("p",`headline outcome-${e.outcome??"none"}`,e.headline));let o=ke("ul","facts");for(let s of e.facts)o.append(ke("li",void 0,s));l.append(o);for(let s of e.notices)l.append(ke("p","notice",s));for(let s of e.tables)l.append(ou(s));if(e.entries.length>1){let s=ke("nav","toc");for(let[c,u]of e.entries.entries()){let h=ke("a",void 0,u.key);h.href=`#entry-${c}`,s.append(h)}l.append(s)}let n=[];window.cannonadeCharts=n;for(let[s,c]of e.entries.entries()){let{section:u,grid:h}=su(c,s);l.append(u);for(let p of c.charts)iu(p,h,n)}l.append(ke("footer",void 0,e.footer))}function fu(){let e=document.getElementById("app"),l=document.getElementById("cannonade-data");if(!(e===null||l===null))try{let o=JSON.parse(l.textContent??"{}");ru(o,e)}catch(o){e.textContent="This report could not be shown: its data is unreadable.",console.error(o)}}fu();})();\n' : "document.getElementById('app').textContent = 'Charts need the built Cannonade (npm run build).'",
+  css: true ? `.uplot, .uplot *, .uplot *::before, .uplot *::after {box-sizing: border-box;}.uplot {font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji";line-height: 1.5;width: min-content;}.u-title {text-align: center;font-size: 18px;font-weight: bold;}.u-wrap {position: relative;user-select: none;}.u-over, .u-under {position: absolute;}.u-under {overflow: hidden;}.uplot canvas {display: block;position: relative;width: 100%;height: 100%;}.u-axis {position: absolute;}.u-legend {font-size: 14px;margin: auto;text-align: center;}.u-inline {display: block;}.u-inline * {display: inline-block;}.u-inline tr {margin-right: 16px;}.u-legend th {font-weight: 600;}.u-legend th > * {vertical-align: middle;display: inline-block;}.u-legend .u-marker {width: 1em;height: 1em;margin-right: 4px;background-clip: padding-box !important;}.u-inline.u-live th::after {content: ":";vertical-align: middle;}.u-inline:not(.u-live) .u-value {display: none;}.u-series > * {padding: 4px;}.u-series th {cursor: pointer;}.u-legend .u-off > * {opacity: 0.3;}.u-select {background: rgba(0,0,0,0.07);position: absolute;pointer-events: none;}.u-cursor-x, .u-cursor-y {position: absolute;left: 0;top: 0;pointer-events: none;will-change: transform;}.u-hz .u-cursor-x, .u-vt .u-cursor-y {height: 100%;border-right: 1px dashed #607D8B;}.u-hz .u-cursor-y, .u-vt .u-cursor-x {width: 100%;border-bottom: 1px dashed #607D8B;}.u-cursor-pt {position: absolute;top: 0;left: 0;border-radius: 50%;border: 0 solid;pointer-events: none;will-change: transform;/*this has to be !important since we set inline "background" shorthand */background-clip: padding-box !important;}.u-axis.u-off, .u-select.u-off, .u-cursor-x.u-off, .u-cursor-y.u-off, .u-cursor-pt.u-off {display: none;}
+/* report.html and the history site: light, readable, printable. */
+:root {
+  color-scheme: light;
+  --base: #2563eb;
+  --head: #ea580c;
+  --muted: #57606a;
+  --line: #d0d7de;
+}
+body {
+  font:
+    14px/1.45 system-ui,
+    -apple-system,
+    'Segoe UI',
+    Roboto,
+    sans-serif;
+  color: #1f2328;
+  margin: 0;
+  background: #f6f8fa;
+}
+#app {
+  max-width: 1180px;
+  margin: 0 auto;
+  padding: 24px 20px 40px;
+}
+h1 {
+  font-size: 22px;
+  margin: 0 0 8px;
+}
+h2 {
+  font-size: 17px;
+  margin: 0 0 4px;
+  word-break: break-word;
+}
+.headline {
+  font-size: 15px;
+  font-weight: 600;
+  padding: 10px 14px;
+  border-radius: 6px;
+  border-left: 5px solid var(--muted);
+  background: #fff;
+}
+.outcome-pass {
+  border-left-color: #1a7f37;
+}
+.outcome-warn {
+  border-left-color: #bf8700;
+}
+.outcome-fail {
+  border-left-color: #cf222e;
+}
+.facts {
+  list-style: none;
+  padding: 0;
+  margin: 8px 0 12px;
+  color: var(--muted);
+  display: flex;
+  flex-wrap: wrap;
+  gap: 4px 16px;
+}
+.notice {
+  background: #fff8c5;
+  border: 1px solid #d4a72c66;
+  padding: 8px 12px;
+  border-radius: 6px;
+}
+table.rows {
+  border-collapse: collapse;
+  width: 100%;
+  background: #fff;
+  margin: 10px 0;
+  font-size: 13px;
+}
+table.rows th,
+table.rows td {
+  border: 1px solid var(--line);
+  padding: 4px 8px;
+  text-align: left;
+  vertical-align: top;
+  word-break: break-word;
+}
+table.rows th {
+  background: #f0f3f6;
+}
+tr.kind-regression td:last-child,
+tr.kind-violation td:last-child,
+tr.kind-unmeasurable td:last-child {
+  color: #cf222e;
+  font-weight: 600;
+}
+tr.kind-improvement td:last-child {
+  color: #1a7f37;
+  font-weight: 600;
+}
+tr.kind-inconclusive td:last-child,
+tr.kind-changed td:last-child {
+  color: #9a6700;
+}
+details {
+  margin: 10px 0;
+}
+summary {
+  cursor: pointer;
+  color: var(--muted);
+}
+.toc {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 4px 14px;
+  margin: 14px 0;
+}
+.toc a {
+  color: var(--base);
+  text-decoration: none;
+}
+.entry {
+  background: #fff;
+  border: 1px solid var(--line);
+  border-radius: 8px;
+  padding: 14px 16px;
+  margin: 16px 0;
+}
+.entry-summary {
+  color: var(--muted);
+  margin: 0 0 10px;
+}
+.charts {
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(520px, 1fr));
+  gap: 14px;
+}
+.chart {
+  margin: 0;
+  min-width: 0;
+}
+.chart-title {
+  font-weight: 600;
+}
+.chart-caption {
+  color: var(--muted);
+  font-size: 12px;
+  margin: 2px 0 6px;
+}
+.plot {
+  width: 100%;
+  min-height: 260px;
+}
+footer {
+  color: var(--muted);
+  font-size: 12px;
+  margin-top: 24px;
+}
+@media (max-width: 600px) {
+  .charts {
+    grid-template-columns: 1fr;
+  }
+}
+` : ""
+};
+
+// src/report/html/page.ts
+var REPORT_HTML_FILE = "report.html";
+var HTML_ENTITIES2 = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES2[c] ?? c);
+}
+function scriptSafeJson(value) {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+function scriptSafeCode(code) {
+  if (/<!--|<\/script/i.test(code)) throw new Error('the report client contains "<!--" or "</script": it cannot be inlined');
+  return code;
+}
+function renderPage(data) {
+  const script = scriptSafeCode(REPORT_CLIENT.js);
+  const hash = createHash("sha256").update(script, "utf8").digest("base64");
+  const policy = [
+    "default-src 'none'",
+    `script-src 'sha256-${hash}'`,
+    // uPlot sizes its elements with inline styles.
+    "style-src 'unsafe-inline'",
+    "img-src data:"
+  ].join("; ");
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    // The policy is made here from fixed words and a base64 hash: nothing in it needs escaping.
+    `<meta http-equiv="Content-Security-Policy" content="${policy}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(data.title)}</title>`,
+    `<style>${REPORT_CLIENT.css.replace(/<\//g, "<\\/")}</style>`,
+    "</head>",
+    "<body>",
+    `<main id="app"><noscript>${escapeHtml(data.title)}: this page draws its tables and charts with JavaScript; results.json beside it holds the numbers.</noscript></main>`,
+    `<script type="application/json" id="cannonade-data">${scriptSafeJson(data)}</script>`,
+    `<script>${script}</script>`,
+    "</body>",
+    "</html>",
+    ""
+  ].join("\n");
+}
+
+// src/report/html/charts.ts
+var PERCENTILE_STEPS_PER_DECADE = 16;
+var MAX_PERCENTILE_X = 1e6;
+var MIB = 1024 * 1024;
+var NAMED_PERCENTILE_X = [2, 4, 10, 20, 100, 1e3, 1e4, 1e5, 1e6];
+function percentileGrid(maxX) {
+  const top = Math.min(MAX_PERCENTILE_X, Math.max(10, maxX));
+  const grid = new Set(NAMED_PERCENTILE_X.filter((x) => x <= top));
+  for (let k = 0; ; k++) {
+    const x = 10 ** (k / PERCENTILE_STEPS_PER_DECADE);
+    if (x > top * 1.0001) break;
+    grid.add(Number(x.toPrecision(6)));
+  }
+  return [...grid].sort((a, b) => a - b);
+}
+function percentileChart(id, sides) {
+  const decoded = sides.map((side) => ({ side, histogram: decodeHistogram(side.histogram) }));
+  try {
+    const present = decoded.filter((d) => d.histogram.totalCount > 0);
+    if (present.length === 0) return void 0;
+    const x = percentileGrid(Math.max(...present.map((d) => d.histogram.totalCount)));
+    const series = present.map(({ side, histogram }) => ({
+      label: side.label,
+      role: side.role,
+      values: x.map((v) => v > histogram.totalCount * 1.0001 ? null : histogram.getValueAtPercentile(100 * (1 - 1 / v)) / 1e3)
+    }));
+    return {
+      id,
+      title: "Latency by percentile",
+      caption: "Every response of the valid rounds; the right of the chart is the tail.",
+      x: { label: "percentile", scale: "percentile", values: x },
+      y: { label: "latency", unit: "ms" },
+      series
+    };
+  } finally {
+    for (const d of decoded) d.histogram.destroy();
+  }
+}
+function placeRounds(sides) {
+  const byTime = (a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt);
+  const head = [...sides.head].sort(byTime).map((round) => ({ side: "head", round }));
+  const base = [...sides.base ?? []].sort(byTime).map((round) => ({ side: "base", round }));
+  let placed;
+  if (sides.paired) {
+    placed = [...base, ...head].sort((a, b) => byTime(a.round, b.round)).map((p, i) => ({ ...p, x: i + 1 }));
+  } else {
+    placed = [...base.map((p, i) => ({ ...p, x: i + 1 })), ...head.map((p, i) => ({ ...p, x: i + 1 }))];
+  }
+  const xs = [...new Set(placed.map((p) => p.x))].sort((a, b) => a - b);
+  return { placed, xs };
+}
+function roundChart(id, sides, what) {
+  const { placed, xs } = placeRounds(sides);
+  const series = [];
+  for (const [role, label] of [
+    ["base", "base"],
+    ["head", "head"]
+  ]) {
+    const mine = placed.filter((p) => p.side === role);
+    if (mine.length === 0) continue;
+    const at = new Map(mine.map((p) => [p.x, p.round.valid ? what.value(p.round) : void 0]));
+    const values = xs.map((x) => at.get(x) ?? null);
+    if (values.every((v) => v === null)) continue;
+    series.push({ label: sides.base === void 0 ? "this run" : label, role, values });
+  }
+  if (series.length === 0) return void 0;
+  const invalid = placed.filter((p) => !p.round.valid).length;
+  const left = invalid === 0 ? "" : ` ${invalid} invalid round${invalid === 1 ? " is" : "s are"} left out.`;
+  return {
+    id,
+    title: what.title,
+    caption: `${what.caption}${left}`,
+    x: { label: sides.paired ? "round (base and head in the order they ran)" : "round", scale: "linear", values: xs },
+    y: { label: what.label, unit: what.unit },
+    series
+  };
+}
+function roundsCaption(sides, metric) {
+  if (sides.paired) return `${metric} of each round in the order the rounds ran: base and head interleave, so drift hits both.`;
+  if (sides.base !== void 0) return `${metric} of each round; the baseline ran in another job, numbered on its own.`;
+  return `${metric} of each round in the order they ran: a steady slope is drift.`;
+}
+function roundsRpsChart(id, sides) {
+  return roundChart(id, sides, {
+    title: "Throughput per round",
+    caption: roundsCaption(sides, "Successful responses per second"),
+    label: "throughput",
+    unit: "req/s",
+    value: (r) => r.rps
+  });
+}
+function roundsP99Chart(id, sides) {
+  return roundChart(id, sides, {
+    title: "Latency p99 per round",
+    caption: roundsCaption(sides, "The 99th percentile"),
+    label: "latency p99",
+    unit: "ms",
+    value: (r) => r.latencyUs.p99 / 1e3
+  });
+}
+function serverCpuChart(id, sides) {
+  return roundChart(id, sides, {
+    title: "Server CPU per round",
+    caption: "CPU of the app and its child processes over each round, in percent of one core.",
+    label: "server CPU",
+    unit: "%",
+    value: (r) => r.server?.cpuPercent
+  });
+}
+function serverRssChart(id, sides) {
+  return roundChart(id, sides, {
+    title: "Server memory per round",
+    caption: "Mean resident memory of the app over each round: a steady climb hints at a leak.",
+    label: "memory (RSS)",
+    unit: "MB",
+    value: (r) => r.server === void 0 ? void 0 : r.server.rssMeanBytes / MIB
+  });
+}
+function displayUnit(metric) {
+  switch (metric) {
+    case "rps":
+      return { unit: "req/s", scale: (v) => v };
+    case "errorRate":
+      return { unit: "%", scale: (v) => v * 100 };
+    case "cpu":
+      return { unit: "\xB5s", scale: (v) => v };
+    case "rss":
+      return { unit: "MB", scale: (v) => v / MIB };
+    default:
+      return { unit: "ms", scale: (v) => v / 1e3 };
+  }
+}
+function historyChart(id, history, key, metric, current) {
+  const points = seriesOf(history, key, metric);
+  if (points.length === 0 && current === void 0) return void 0;
+  const { unit, scale } = displayUnit(metric);
+  const seconds = (iso) => Math.round(Date.parse(iso) / 1e3);
+  const rows = points.map(({ run: run2, point }) => ({ x: seconds(run2.date), point }));
+  const currentX = current === void 0 ? void 0 : seconds(current.date);
+  const xs = [.../* @__PURE__ */ new Set([...rows.map((r) => r.x), ...currentX === void 0 ? [] : [currentX]])].sort((a, b) => a - b);
+  const at = new Map(rows.map((r) => [r.x, r.point]));
+  const column = (pick) => xs.map((x) => {
+    const point = at.get(x);
+    return point === void 0 ? null : scale(pick(point));
+  });
+  const series = [
+    { label: "base branch (median)", role: "base", values: column((p) => p.median) },
+    { label: "95 % interval, low", role: "interval", values: column((p) => p.low) },
+    { label: "95 % interval, high", role: "interval", values: column((p) => p.high) }
+  ];
+  if (current !== void 0 && currentX !== void 0) {
+    series.push({
+      label: current.label,
+      role: "head",
+      pointsOnly: true,
+      values: xs.map((x) => x === currentX ? scale(current.value) : null)
+    });
+  }
+  const label = comparedMetricLabel(metric);
+  return {
+    id,
+    title: `Trend: ${label}`,
+    caption: `${points.length} run${points.length === 1 ? "" : "s"} of the base branch, each with the interval of its median.`,
+    x: { label: "date", scale: "time", values: xs },
+    y: { label, unit },
+    series
+  };
+}
+
+// src/report/html/page-data.ts
+var COMPARED_HEADER = ["Scenario", "Load", "Metric", "Baseline \u2192 Current", "Change (95 % CI)", "Verdict"];
+function comparedCells(row) {
+  const change = row.detail === "" ? row.change : `${row.change} \u2014 ${row.detail}`;
+  return [row.scenario, row.load, row.metric, row.values, change, verdictWord(row)];
+}
+function tables(comparison) {
+  const rows = reportRows(comparison);
+  const result = [];
+  if (rows.notable.length > 0) {
+    result.push({ header: COMPARED_HEADER, rows: rows.notable.map((r) => ({ kind: r.kind, cells: comparedCells(r) })) });
+  }
+  if (rows.unchanged.length > 0) {
+    result.push({
+      header: COMPARED_HEADER,
+      rows: rows.unchanged.map((r) => ({ kind: r.kind, cells: comparedCells(r) })),
+      collapsedSummary: `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise`
+    });
+  }
+  if (rows.measured.length > 0) {
+    result.push({
+      header: ["Scenario", "Load", "Metric", "Current"],
+      rows: rows.measured.map((r) => ({ kind: r.kind, cells: [r.scenario, r.load, r.metric, r.values] }))
+    });
+  }
+  return result;
+}
+function entrySummary(entry, comparison) {
+  const order = comparison.entries.findIndex((e) => e.key === entry.key);
+  const rows = reportRows(comparison);
+  const worst = rows.notable.find((r) => r.order === order && r.kind !== "new");
+  const numbers = `p50 ${formatLatencyUs(entry.latencyUs.p50)} \xB7 p99 ${formatLatencyUs(entry.latencyUs.p99)} \xB7 ${formatRps(entry.rps)} req/s \xB7 ${plural(entry.validRounds, "valid round")} of ${entry.rounds.length}`;
+  return worst === void 0 ? numbers : `${verdictWord(worst)}: ${worst.metric} ${worst.change} \xB7 ${numbers}`;
+}
+function entryCharts(entry, index, input) {
+  const id = (name) => `entry-${index}-${name}`;
+  const baseEntry = input.base?.entries.find((e) => e.key === entry.key);
+  const histograms = [
+    ...baseEntry === void 0 ? [] : [{ label: "base", role: "base", histogram: baseEntry.histogram }],
+    { label: baseEntry === void 0 ? "this run" : "head", role: "head", histogram: entry.histogram }
+  ];
+  const rounds = {
+    head: entry.rounds,
+    ...baseEntry === void 0 ? {} : { base: baseEntry.rounds },
+    paired: input.paired === true
+  };
+  const history = input.history;
+  const trend = (metric, value) => {
+    if (history === void 0) return void 0;
+    const current = input.inHistory === true ? void 0 : { date: input.results.createdAt, value, label: "this run" };
+    return historyChart(id(`history-${metric}`), history, entry.key, metric, current);
+  };
+  const charts = [
+    percentileChart(id("percentiles"), histograms),
+    roundsRpsChart(id("rounds-rps"), rounds),
+    roundsP99Chart(id("rounds-p99"), rounds),
+    serverCpuChart(id("server-cpu"), rounds),
+    serverRssChart(id("server-rss"), rounds),
+    trend("p99", entry.latencyUs.p99),
+    trend("rps", entry.rps)
+  ];
+  return charts.filter((c) => c !== void 0);
+}
+function reportPageData(input) {
+  const { results, comparison } = input;
+  const head = headline(comparison);
+  const facts = [
+    `suite ${results.suite}`,
+    ...results.git?.sha === void 0 ? [] : [`commit ${results.git.sha.slice(0, 12)}`],
+    `measured ${results.createdAt}`,
+    `on ${describeEnvironment(results.environment)}`
+  ];
+  const entries = results.entries.map((entry, index) => ({
+    key: entry.key,
+    summary: entrySummary(entry, comparison),
+    charts: entryCharts(entry, index, input)
+  }));
+  return {
+    title: `Cannonade report: ${results.suite}`,
+    outcome: head.outcome,
+    headline: `${head.title} \u2014 ${head.sentence}`,
+    facts,
+    notices: notices(comparison).map((n) => n.text),
+    tables: tables(comparison),
+    entries,
+    footer: `${footerFacts(comparison).join(" \xB7 ")} \xB7 Cannonade ${results.tool.version}; results.json beside this file holds every number.`
+  };
+}
+
+// src/report/html/site-data.ts
+var SITE_METRICS = ["p99", "p50", "rps", "errorRate", "cpu", "rss"];
+function sitePageData(history) {
+  const keys = [];
+  for (const run2 of history.runs) for (const entry of run2.entries) if (!keys.includes(entry.key)) keys.push(entry.key);
+  const entries = keys.map((key, index) => {
+    const charts = SITE_METRICS.map((metric) => historyChart(`entry-${index}-history-${metric}`, history, key, metric));
+    const runs = history.runs.filter((r) => r.entries.some((e) => e.key === key)).length;
+    return { key, summary: `${plural(runs, "run")} of the base branch`, charts: charts.filter((c) => c !== void 0) };
+  });
+  const first = history.runs[0];
+  const last = history.runs[history.runs.length - 1];
+  const runners = new Set(history.runs.map((r) => r.runner));
+  const facts = [
+    `suite ${history.suite}`,
+    plural(history.runs.length, "run"),
+    ...first === void 0 || last === void 0 ? [] : [`${first.date} to ${last.date}`],
+    ...last?.sha === void 0 ? [] : [`latest commit ${last.sha.slice(0, 12)}`],
+    runners.size > 1 ? `${runners.size} kinds of machine: runs on different machines are not alike` : `on ${[...runners][0] ?? "an unknown machine"}`
+  ];
+  return {
+    title: `Cannonade history: ${history.suite}`,
+    facts,
+    notices: history.runs.length === 0 ? ["The history holds no runs yet."] : [],
+    tables: [],
+    entries,
+    footer: "Made by cannonade history --site from history.json, which the base branch carries from run to run."
+  };
+}
+
+// src/report/html/report-page.ts
+function renderReportHtml(input) {
+  return renderPage(reportPageData(input));
+}
+function renderSiteHtml(history) {
+  return renderPage(sitePageData(history));
+}
+
+// src/cli/history.ts
+async function resultsFilesUnder(dir) {
+  let names;
+  try {
+    names = await readdir(dir, { recursive: true });
+  } catch (error) {
+    throw new InputError([`--results-dir: cannot read ${dir}: ${errorMessage(error)}`]);
+  }
+  return names.filter((name) => path3.basename(name) === "results.json").map((name) => path3.join(dir, name)).sort();
+}
+async function historyOfResults(dir) {
+  const files = await resultsFilesUnder(dir);
+  if (files.length === 0)
+    throw new InputError([`--results-dir: no results.json under ${dir}, expected one per run (e.g. unzipped artifacts)`]);
+  const runs = [];
+  for (const file of files) runs.push({ file, results: await readResults(file) });
+  const suites = [...new Set(runs.map((r) => r.results.suite))];
+  if (suites.length > 1) {
+    const list = suites.map((suite) => `${suite} (${runs.find((r) => r.results.suite === suite)?.file ?? ""})`).join(", ");
+    throw new InputError([`--results-dir: ${dir}: the results files belong to ${suites.length} suites, expected one, got ${list}`]);
+  }
+  runs.sort((a, b) => Date.parse(a.results.createdAt) - Date.parse(b.results.createdAt));
+  let history;
+  for (const run2 of runs) history = extendHistory(history, run2.results, void 0, Number.MAX_SAFE_INTEGER);
+  if (history === void 0) throw new Error("no run made a history");
+  return history;
+}
+var historyCommand = {
+  summary: "write a static site of every entry's trends from the base branch's history",
+  usage: `Usage: cannonade history --site DIR (--history FILE | --results-dir DIR)
+
+  --site DIR          where the site goes: index.html (self-contained, opens offline) and history.json
+  --history FILE      the history.json a push run's artifact carries (the last 100 runs of the base branch)
+  --results-dir DIR   or: every results.json under DIR, one per run (e.g. unzipped artifacts), oldest first
+
+Each entry gets trend charts of p99, p50, req/s, error rate, server CPU per request and memory: the
+median of every run with its 95 % interval. examples/pages.yml publishes the site with GitHub Pages.
+Exit codes: 0 written, 2 bad input (unreadable files, more than one suite), 4 an internal error.`,
+  options: {
+    site: { type: "string" },
+    history: { type: "string" },
+    "results-dir": { type: "string" }
+  },
+  async run(flags2) {
+    const site = optionalString(flags2, "site");
+    const historyFile = optionalString(flags2, "history");
+    const resultsDir = optionalString(flags2, "results-dir");
+    if (site === void 0) throw new InputError([`history needs --site DIR, the folder the site is written to
+
+${historyCommand.usage}`]);
+    if (historyFile === void 0 === (resultsDir === void 0)) {
+      throw new InputError([
+        `history needs one of --history FILE or --results-dir DIR, got ${historyFile === void 0 ? "neither" : "both"}`
+      ]);
+    }
+    const history = historyFile !== void 0 ? await readHistory(historyFile) : await historyOfResults(resultsDir ?? "");
+    const outDir = path3.resolve(site);
+    try {
+      await mkdir3(outDir, { recursive: true });
+    } catch (error) {
+      throw new InputError([`--site: cannot write to ${outDir}: ${errorMessage(error)}`]);
+    }
+    const index = path3.join(outDir, "index.html");
+    await writeFile3(index, renderSiteHtml(history));
+    await writeHistory(path3.join(outDir, HISTORY_FILE), history);
+    const entries = new Set(history.runs.flatMap((r) => r.entries.map((e) => e.key))).size;
+    process.stdout.write(
+      `site: ${path3.relative(process.cwd(), index) || index} (${plural(entries, "entry", "entries")}, ${plural(history.runs.length, "run")} of ${history.suite})
+`
+    );
+    return EXIT.ok;
+  }
+};
+
+// src/cli/merge.ts
+import path4 from "node:path";
 
 // src/results/merge.ts
 function mergeResults(parts) {
@@ -47265,9 +48043,9 @@ function worstSeverity2(violations) {
   return violations.length > 0 ? "warn" : void 0;
 }
 function named(violations) {
-  const shown = violations.slice(0, NAMED).map((v) => plain(clip(violationSentence(v), MAX_MESSAGE)));
-  const more = violations.length - shown.length;
-  return `${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
+  const shown2 = violations.slice(0, NAMED).map((v) => plain(clip(violationSentence(v), MAX_MESSAGE)));
+  const more = violations.length - shown2.length;
+  return `${shown2.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
 }
 function thresholdVerdictLine(entries, violations) {
   const failing = violations.filter((v) => v.severity === "fail");
@@ -47354,7 +48132,7 @@ Exit codes: 0 merged, 2 unreadable files or files of different suites or configs
 ${mergeCommand.usage}`]);
     const parts = await Promise.all(positionals.map(async (source) => ({ source, results: await readResults(source) })));
     const merged = mergeResults(parts);
-    const out = path3.resolve(stringFlag(flags2, "out", path3.join("cannonade-results", "results.json")));
+    const out = path4.resolve(stringFlag(flags2, "out", path4.join("cannonade-results", "results.json")));
     await writeResults(out, merged);
     process.stdout.write(`${resultsTable(merged)}
 
@@ -47369,12 +48147,12 @@ merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
 
 // src/cli/run.ts
 import { constants } from "node:fs";
-import { access, mkdir as mkdir5, writeFile as writeFile4 } from "node:fs/promises";
-import path9 from "node:path";
+import { access, mkdir as mkdir6, writeFile as writeFile6 } from "node:fs/promises";
+import path11 from "node:path";
 
 // src/config/load.ts
-import { createHash } from "node:crypto";
-import path4 from "node:path";
+import { createHash as createHash2 } from "node:crypto";
+import path5 from "node:path";
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
@@ -54046,7 +54824,7 @@ var import_yaml = __toESM(require_dist2(), 1);
 var import__2 = __toESM(require__(), 1);
 
 // src/config/schema.json
-var schema_default2 = {
+var schema_default3 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "urn:cannonade:config:1",
   title: "Cannonade configuration (cannonade.yml)",
@@ -54718,7 +55496,7 @@ function validator() {
   if (compiled === void 0) {
     const ajv = new import__2.Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
-    compiled = ajv.compile(schema_default2);
+    compiled = ajv.compile(schema_default3);
   }
   return compiled;
 }
@@ -54736,7 +55514,7 @@ function isUnder(inner, outer) {
 }
 function summarise2(errors) {
   const alternatives = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath);
-  const outermost = (path10) => !alternatives.some((alt) => alt !== path10 && isUnder(path10, alt));
+  const outermost = (path12) => !alternatives.some((alt) => alt !== path12 && isUnder(path12, alt));
   const kept = errors.filter((error) => {
     if (!outermost(error.instancePath)) return false;
     const isAlternative = error.keyword === "oneOf" || error.keyword === "anyOf";
@@ -54762,24 +55540,24 @@ function expectedOf(error) {
   return typeof expected === "string" ? expected : void 0;
 }
 function describe(error) {
-  const path10 = pathOf(error);
+  const path12 = pathOf(error);
   const params = error.params;
   if (error.keyword === "additionalProperties") {
     const key = String(params["additionalProperty"]);
     const known = knownKeys(error.parentSchema);
     const hint = suggest(key, known);
     const tail = hint === void 0 ? `; expected one of ${known.join(", ")}` : `; did you mean "${hint}"?`;
-    return { path: [...path10, key], message: `unknown field${tail}`, atKey: true };
+    return { path: [...path12, key], message: `unknown field${tail}`, atKey: true };
   }
   if (error.keyword === "required") {
     const missing = String(params["missingProperty"]);
-    return { path: path10, message: `missing required field "${missing}"` };
+    return { path: path12, message: `missing required field "${missing}"` };
   }
   if (error.keyword === "propertyNames") {
-    return { path: path10, message: "has an invalid name" };
+    return { path: path12, message: "has an invalid name" };
   }
   const expected = expectedOf(error) ?? fallbackExpectation(error);
-  return { path: path10, message: `must be ${expected}, got ${shortJson(error.data)}` };
+  return { path: path12, message: `must be ${expected}, got ${shortJson(error.data)}` };
 }
 function fallbackExpectation(error) {
   const params = error.params;
@@ -54906,7 +55684,7 @@ var MAX_ALIAS_COUNT = 100;
 var DEFAULT_REGRESSION = { rps: 0.05, p50: 0.1, p99: 0.15 };
 async function loadPlan(file) {
   const text = await readInputFile(file, "; pass the config with --config FILE (default cannonade.yml)");
-  return parsePlan(text, file, path4.dirname(path4.resolve(file)));
+  return parsePlan(text, file, path5.dirname(path5.resolve(file)));
 }
 function parsePlan(text, source, baseDir) {
   const lineCounter = new import_yaml.LineCounter();
@@ -54984,7 +55762,7 @@ function buildPlan(raw, source, baseDir, problems) {
     minRateReached: raw.validity?.minRateReached === void 0 ? DEFAULTS.minRateReached : parsePercent(raw.validity.minRateReached)
   };
   const measured = { app: app === void 0 ? null : { command: app.command, env: app.env }, baseUrl: raw.baseUrl, scenarios };
-  const configHash = createHash("sha256").update(JSON.stringify(measured, hashReplacer)).digest("hex").slice(0, 16);
+  const configHash = createHash2("sha256").update(JSON.stringify(measured, hashReplacer)).digest("hex").slice(0, 16);
   return {
     source,
     configHash,
@@ -55013,7 +55791,7 @@ function buildApp(raw, baseDir, problems) {
   return {
     command: app.command,
     ...app.build === void 0 ? {} : { build: app.build },
-    cwd: path4.resolve(baseDir, app.cwd ?? "."),
+    cwd: path5.resolve(baseDir, app.cwd ?? "."),
     env,
     ...app.ready === void 0 ? {} : { readyUrl: app.ready },
     readyTimeoutMs,
@@ -55306,8 +56084,8 @@ function sleepUnlessInterrupted(ms) {
 }
 
 // src/load/schedule.ts
-import { createHash as createHash2 } from "node:crypto";
-import path6 from "node:path";
+import { createHash as createHash3 } from "node:crypto";
+import path7 from "node:path";
 
 // src/app/monitor.ts
 import { execFileSync } from "node:child_process";
@@ -55507,11 +56285,11 @@ var GroupMonitor = class {
 // src/app/process.ts
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { mkdir as mkdir3 } from "node:fs/promises";
+import { mkdir as mkdir4 } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
-import path5 from "node:path";
+import path6 from "node:path";
 
 // src/app/log-cap.ts
 import { open, rename as rename2 } from "node:fs/promises";
@@ -55610,7 +56388,7 @@ async function startApp(app, probeUrl, logFile) {
       `port ${port} on ${host} is already in use before the app was started: Cannonade would measure whatever answers there instead of your app. Stop that process or change the port.`
     );
   }
-  await mkdir3(path5.dirname(logFile), { recursive: true });
+  await mkdir4(path6.dirname(logFile), { recursive: true });
   const fd = openSync(logFile, "w");
   let child;
   try {
@@ -56230,7 +57008,7 @@ function definitionHash(entry) {
   const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario;
   const schedule = arrivals === "even" || entry.level.rate === void 0 ? {} : { arrivals };
   const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule };
-  return createHash2("sha256").update(JSON.stringify(defined)).digest("hex").slice(0, 16);
+  return createHash3("sha256").update(JSON.stringify(defined)).digest("hex").slice(0, 16);
 }
 function entriesOf(plan) {
   return plan.scenarios.flatMap((scenario) => scenario.levels.map((level) => ({ key: entryKey(scenario.name, level), scenario, level })));
@@ -56300,7 +57078,7 @@ async function measureSides(sides, options) {
       }
       await attempt(state, async () => {
         const started = performance.now();
-        state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path6.join(state.side.outDir, "app.log"));
+        state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path7.join(state.side.outDir, "app.log"));
         await waitUntilReady(state.app, app, state.side.plan.baseUrl);
         const { baseUrl } = state.side.plan;
         if (app.readyUrl !== void 0 && new URL(app.readyUrl).origin !== new URL(baseUrl).origin) {
@@ -56452,6 +57230,21 @@ function git(cwd, args) {
   }
 }
 
+// src/cli/report-html.ts
+import { writeFile as writeFile4 } from "node:fs/promises";
+import path8 from "node:path";
+async function writeReportHtml(outDir, input) {
+  const file = path8.join(outDir, REPORT_HTML_FILE);
+  try {
+    await writeFile4(file, renderReportHtml(input));
+    return file;
+  } catch (error) {
+    process.stderr.write(`warning: could not write ${file}: ${errorMessage(error)}; results.json holds every number
+`);
+    return void 0;
+  }
+}
+
 // src/report/run-warnings.ts
 function portOf2(url) {
   const parsed = new URL(url);
@@ -56467,13 +57260,13 @@ function runWarningText(warning) {
 }
 
 // src/cli/against.ts
-import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir5, writeFile as writeFile5 } from "node:fs/promises";
 import os3 from "node:os";
-import path8 from "node:path";
+import path10 from "node:path";
 
 // src/app/checkout.ts
 import { execFile, execFileSync as execFileSync3, spawn as spawn2 } from "node:child_process";
-import path7 from "node:path";
+import path9 from "node:path";
 import { promisify } from "node:util";
 
 // src/app/ports.ts
@@ -56549,7 +57342,7 @@ function basePlanOf(head, app, repoRoot, worktree, port) {
     baseUrl: swap(head.baseUrl),
     app: {
       ...app,
-      cwd: path7.join(worktree, path7.relative(repoRoot, app.cwd)),
+      cwd: path9.join(worktree, path9.relative(repoRoot, app.cwd)),
       env,
       ...app.readyUrl === void 0 ? {} : { readyUrl: swap(app.readyUrl) }
     }
@@ -56565,7 +57358,7 @@ async function prepareCheckout(request) {
   } catch (error) {
     return { missing: `${request.from} is not in a git checkout: ${firstLine2(error)}` };
   }
-  const worktree = path7.join(request.tempDir, `cannonade-base-${process.pid}`);
+  const worktree = path9.join(request.tempDir, `cannonade-base-${process.pid}`);
   await git2(repoRoot, ["worktree", "prune"]).catch(() => void 0);
   if (!request.fetchMissing) {
     const known = await git2(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => "");
@@ -56591,7 +57384,7 @@ async function prepareCheckout(request) {
     const sha = await git2(worktree, ["rev-parse", "HEAD"]);
     const build2 = request.build;
     if (build2 !== void 0) {
-      const dir = path7.join(worktree, path7.relative(repoRoot, path7.resolve(build2.dir)));
+      const dir = path9.join(worktree, path9.relative(repoRoot, path9.resolve(build2.dir)));
       request.onBuild?.(sha, build2.command);
       const end = await runBuild(build2.command, dir, build2.timeoutMs, build2.output);
       throwIfInterrupted();
@@ -56664,15 +57457,15 @@ function checkBuildable(plan) {
 }
 async function runAgainst(plan, options) {
   const build2 = checkBuildable(plan);
-  const headFile = path8.join(options.outDir, "results.json");
-  const baseFile = path8.join(options.outDir, BASE_RESULTS_FILE);
+  const headFile = path10.join(options.outDir, "results.json");
+  const baseFile = path10.join(options.outDir, BASE_RESULTS_FILE);
   let baseSha = "";
   let measured;
   try {
     measured = await gracefully(async () => {
       const checkout = await prepareCheckout({
         ref: options.ref,
-        from: path8.dirname(path8.resolve(plan.source)),
+        from: path10.dirname(path10.resolve(plan.source)),
         head: plan,
         tempDir: os3.tmpdir(),
         fetchMissing: false,
@@ -56686,8 +57479,8 @@ async function runAgainst(plan, options) {
       }
       baseSha = checkout.sha;
       try {
-        const baseOut = path8.join(options.outDir, "base");
-        await mkdir4(baseOut, { recursive: true });
+        const baseOut = path10.join(options.outDir, "base");
+        await mkdir5(baseOut, { recursive: true });
         const progress = progressPrinter(process.stderr);
         const sides = await measureSides(
           [
@@ -56728,9 +57521,9 @@ warning: ${runWarningText(warning)}
   if (head.results.entries.length > 0) process.stdout.write(`
 ${resultsTable(head.results, violations)}
 `);
-  const shown = (file) => path8.relative(process.cwd(), file) || file;
+  const shown2 = (file) => path10.relative(process.cwd(), file) || file;
   process.stdout.write(`
-results: ${shown(headFile)}, base: ${shown(baseFile)}
+results: ${shown2(headFile)}, base: ${shown2(baseFile)}
 `);
   const interrupted = [head.failure, base.failure].find((f) => f instanceof InterruptedError);
   if (interrupted instanceof InterruptedError) {
@@ -56744,10 +57537,13 @@ results: ${shown(headFile)}, base: ${shown(baseFile)}
     baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout`,
     paired: true
   });
+  const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true });
+  if (report !== void 0) process.stdout.write(`report: ${shown2(report)}
+`);
   process.stdout.write(`
 ${renderText(comparison)}
 `);
-  if (options.markdown !== void 0) await writeFile3(options.markdown, `${renderMarkdown(comparison)}
+  if (options.markdown !== void 0) await writeFile5(options.markdown, `${renderMarkdown(comparison)}
 `);
   process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);
@@ -56755,6 +57551,9 @@ ${renderText(comparison)}
 }
 
 // src/cli/run.ts
+function shown(file) {
+  return path11.relative(process.cwd(), file) || file;
+}
 function durationFlag(text, flag, maxMs) {
   return text === void 0 ? void 0 : parseBoundedDurationMs(text, flag, maxMs);
 }
@@ -56763,7 +57562,7 @@ var runCommand = {
   usage: `Usage: cannonade run [options]
 
   --config FILE      the config file (default: cannonade.yml)
-  --out DIR          where results.json and app.log go (default: ./cannonade-results)
+  --out DIR          where results.json, report.html and app.log go (default: ./cannonade-results)
   --scenario NAME    run only this scenario (repeatable)
   --tag TAG          run only scenarios with this tag (repeatable)
   --rounds N         rounds per entry, instead of the config's
@@ -56809,9 +57608,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       quick: flags2["quick"] === true,
       ...shard === void 0 ? {} : { shard }
     });
-    const outDir = path9.resolve(stringFlag(flags2, "out", "cannonade-results"));
+    const outDir = path11.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {
-      await mkdir5(outDir, { recursive: true });
+      await mkdir6(outDir, { recursive: true });
       await access(outDir, constants.W_OK);
     } catch (error) {
       throw new InputError([`--out: cannot write results to ${outDir}: ${errorMessage(error)}`]);
@@ -56837,7 +57636,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       });
     }
     const progress = progressPrinter(process.stderr);
-    const file = path9.join(outDir, "results.json");
+    const file = path11.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {
       const measured = await measure(plan, {
         outDir,
@@ -56858,9 +57657,13 @@ warning: ${runWarningText(warning)}
     if (results.entries.length > 0) process.stdout.write(`
 ${resultsTable(results, violations)}
 `);
-    process.stdout.write(`
-results: ${path9.relative(process.cwd(), file) || file}
-`);
+    const comparison = compare(baseline, results, baseline === void 0 ? {} : { baselineDescription: `file ${baselineFile ?? ""}` });
+    const report = await writeReportHtml(outDir, { results, comparison, ...baseline === void 0 ? {} : { base: baseline } });
+    process.stdout.write(
+      `
+results: ${path11.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
+`
+    );
     if (failure instanceof InterruptedError) {
       process.stderr.write(`cannonade: ${failure.message}
 `);
@@ -56868,12 +57671,11 @@ results: ${path9.relative(process.cwd(), file) || file}
     }
     if (failure !== void 0) throw failure;
     if (baseline !== void 0) {
-      const comparison = compare(baseline, results, { baselineDescription: `file ${baselineFile ?? ""}` });
       process.stdout.write(`
 ${renderText(comparison)}
 `);
       const markdown = optionalString(flags2, "markdown");
-      if (markdown !== void 0) await writeFile4(markdown, `${renderMarkdown(comparison)}
+      if (markdown !== void 0) await writeFile6(markdown, `${renderMarkdown(comparison)}
 `);
       process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);
@@ -56916,7 +57718,8 @@ var commands = {
   run: runCommand,
   validate: validateCommand,
   compare: compareCommand,
-  merge: mergeCommand
+  merge: mergeCommand,
+  history: historyCommand
 };
 
 // src/cli.ts

@@ -219,8 +219,12 @@ describe('a repository adopting Cannonade', () => {
     expect(run.stdout).toContain('::group::Cannonade: measure')
     expect(run.stdout).toMatch(/\[1\/6\] list users @ 4 conn {2}round 1\/3/)
     const files = await fake.readArtifactFiles(present(artifactOf(101) ?? fake.artifacts[0]))
-    expect(Object.keys(files).sort()).toEqual(['app.log', 'history.json', 'report.md', 'results.json'])
+    expect(Object.keys(files).sort()).toEqual(['app.log', 'history.json', 'report.html', 'report.md', 'results.json'])
     expect(JSON.parse(files['results.json']?.toString() ?? '{}').suite).toBe('e2e')
+    // report.html draws every entry, with the history this push run starts.
+    const html = files['report.html']?.toString() ?? ''
+    expect(html).toContain('"id":"entry-1-rounds-rps"')
+    expect(html).toContain('"id":"entry-0-history-p99"')
     expect(fake.comments).toEqual([])
     // Push runs record the stored baseline: no hint about pull requests' precise mode.
     expect(run.summary).not.toContain('app.build')
@@ -246,7 +250,12 @@ describe('a repository adopting Cannonade', () => {
     expect(comments[0]?.body).toContain(emoji)
     expect(run.outputs['comment-url']).toMatch(/\/7#issuecomment-\d+$/)
     expect(run.summary).toContain(emoji)
-    expect(Object.keys(await fake.readArtifactFiles(present(artifactOf(102))))).toContain('comment.json')
+    const artifact = present(artifactOf(102))
+    expect(Object.keys(await fake.readArtifactFiles(artifact))).toEqual(expect.arrayContaining(['comment.json', 'report.html']))
+    // The comment and the summary link to the artifact that holds report.html.
+    const link = `[full report (report.html) and results](https://github.com/octo/app/actions/runs/102/artifacts/${artifact.id})`
+    expect(comments[0]?.body).toContain(link)
+    expect(run.summary).toContain(link)
     // The config has no app.build, so the pull request was compared with the stored run: one line says how to do better.
     expect(comments[0]?.body).toContain('For the precise mode, add app.build to cannonade.yml')
     expect(comments[0]?.body.match(/app\.build/g)).toHaveLength(1)
@@ -583,7 +592,7 @@ describe('faults that must not lose what was measured', () => {
     expect(run.stdout).toContain(`::warning::Cannonade could not set the step output 'results-path' (Missing file at path: ${missing})`)
     expect(run.stdout).toContain(`::error::Cannonade could not write its step outputs to GITHUB_OUTPUT (${missing})`)
     const files = await fake.readArtifactFiles(present(artifactOf(1001)))
-    expect(Object.keys(files).sort()).toEqual(['app.log', 'comment.json', 'report.md', 'results.json'])
+    expect(Object.keys(files).sort()).toEqual(['app.log', 'comment.json', 'report.html', 'report.md', 'results.json'])
     expect(commentsOn(40)).toHaveLength(1)
     expect(run.summary).toContain('Cannonade')
   })

@@ -156,7 +156,7 @@ describe('renderMarkdown on a realistic comparison', () => {
     expect(footer).toContain('smallest detectable change of req/s: 4.7 %')
     expect(footer).toContain('Mann-Whitney U')
     expect(footer).toContain(`[workflow run](${links.run})`)
-    expect(footer).toContain(`[full report and results](${links.artifact})`)
+    expect(footer).toContain(`[full report (report.html) and results](${links.artifact})`)
   })
 })
 
@@ -347,7 +347,7 @@ describe('renderMarkdown in other situations', () => {
   it('links only http(s) URLs and encodes what would end the link', () => {
     const markdown = renderMarkdown(realistic, { links: { run: 'javascript:alert(1)', artifact: 'https://example.com/a (b)' } })
     expect(markdown).not.toContain('javascript:')
-    expect(markdown).toContain('[full report and results](https://example.com/a%20%28b%29)')
+    expect(markdown).toContain('[full report (report.html) and results](https://example.com/a%20%28b%29)')
   })
 })
 

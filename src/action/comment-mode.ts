@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { EnvironmentError, InputError } from '../errors.js'
 import { downloadWanted, type ArtifactLocation, type Extracted } from '../github/artifact.js'
 import { commentMarker, upsertComment } from '../github/comment.js'
-import { runUrlOf, type RunContext, type TriggeringRun } from '../github/context.js'
+import { artifactUrlOf, runUrlOf, type RunContext, type TriggeringRun } from '../github/context.js'
 import { createOctokit, type Octokit } from '../github/octokit.js'
 import { readResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
@@ -100,7 +100,8 @@ async function commentFrom(
           results.suite,
         )
   const marker = commentMarker(results.suite)
-  const body = renderMarkdown(compareWith(baseline, results), { marker, links: { run: runUrlOf(ctx, trigger.id) } })
+  const links = { run: runUrlOf(ctx, trigger.id), artifact: artifactUrlOf(ctx, trigger.id, location.artifactId) }
+  const body = renderMarkdown(compareWith(baseline, results), { marker, links })
   const result = await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber: handoff.pullRequest }, marker, body)
   core.info(`comment ${result.action} on #${handoff.pullRequest}: ${result.url}`)
   // The comment is posted: a runner that cannot take the output fails the step with a clear message.

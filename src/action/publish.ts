@@ -6,16 +6,16 @@ import { existsSync } from 'node:fs'
 import { rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Comparison } from '../compare/types.js'
-import { uploadFiles } from '../github/artifact.js'
+import { uploadFiles, type Uploaded } from '../github/artifact.js'
 import { commentMarker, findStickyComment, tokenLogin, upsertComment } from '../github/comment.js'
-import { runUrlOf, type RunContext } from '../github/context.js'
+import { artifactUrlOf, runUrlOf, type RunContext } from '../github/context.js'
 import { describeHttpError, refusalHint } from '../github/http-error.js'
 import { createOctokit } from '../github/octokit.js'
 import { errorMessage } from '../errors.js'
 import { InterruptedError } from '../interrupt.js'
 import { BASE_RESULTS_FILE, type Results } from '../results/format.js'
 import { writeResults } from '../results/io.js'
-import { renderMarkdown } from '../report/markdown.js'
+import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
 import { findingSentence } from '../report/violation.js'
 import { extendHistory } from '../history/build.js'
@@ -23,13 +23,22 @@ import { changePointsAtNewest, type NewestChanges } from '../history/change-poin
 import { HISTORY_FILE, type History } from '../history/format.js'
 import { writeHistory } from '../history/io.js'
 import { CHANGE_POINT_TITLE, changePointSentence, changePointsMarkdown, isSlower } from '../report/change-points.js'
+import { REPORT_HTML_FILE, renderReportHtml } from '../report/html/report-page.js'
 import { HANDOFF_FILE, writeHandoff } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 import { StepOutputs } from './outputs.js'
 import { compareWith, type ResolvedBaseline } from './resolve-baseline.js'
 
 /** What the artifact holds, when present: everything measured, the report, the app's log, the hand-off. */
-export const ARTIFACT_FILES = ['results.json', 'report.md', 'app.log', HANDOFF_FILE, BASE_RESULTS_FILE, HISTORY_FILE] as const
+export const ARTIFACT_FILES = [
+  'results.json',
+  'report.md',
+  REPORT_HTML_FILE,
+  'app.log',
+  HANDOFF_FILE,
+  BASE_RESULTS_FILE,
+  HISTORY_FILE,
+] as const
 
 /** Where a run writes, and under which names it publishes. */
 export interface Destination {
@@ -130,16 +139,21 @@ function annotateChangePoints(found: NewestChanges): void {
   }
 }
 
-/** Uploads the files of `outDir` that exist as one artifact; a failure is a warning, never fatal. */
-export async function upload(name: string, outDir: string, files: readonly string[]): Promise<void> {
+/**
+ * Uploads the files of `outDir` that exist as one artifact; a failure is a warning, never fatal.
+ * Returns where it went, or undefined when it could not be uploaded.
+ */
+export async function upload(name: string, outDir: string, files: readonly string[]): Promise<Uploaded | undefined> {
   const present = files.map((f) => path.join(outDir, f)).filter((f) => existsSync(f))
   try {
     const uploaded = await uploadFiles(name, present, outDir)
     core.info(
       `artifact ${name} uploaded (${present.map((f) => path.basename(f)).join(', ')}${uploaded.size === undefined ? '' : `, ${uploaded.size} bytes`})`,
     )
+    return uploaded
   } catch (error) {
     core.warning(`Cannonade could not upload the artifact ${name}: ${describeHttpError(error)}. The files stay in ${outDir}.`)
+    return undefined
   }
 }
 
@@ -169,15 +183,18 @@ export async function publish(
   const { outDir, outputs } = destination
   const marker = commentMarker(destination.suite)
   let comparison: Comparison
+  // Pull requests show each entry's trend over the base branch; push runs report change points instead.
+  const trendHistory = ctx.pullRequest !== undefined && 'history' in baseline ? baseline.history : undefined
+  const render = (links: MarkdownOptions['links']): string =>
+    renderMarkdown(comparison, {
+      marker,
+      ...(links !== undefined ? { links } : {}),
+      ...(trendHistory !== undefined ? { history: trendHistory } : {}),
+    })
   let markdown: string
   try {
     comparison = compareWith(baseline, results)
-    markdown = renderMarkdown(comparison, {
-      marker,
-      links: { run: runUrlOf(ctx, ctx.runId) },
-      // Pull requests show each entry's trend over the base branch; push runs report change points instead.
-      ...(ctx.pullRequest !== undefined && 'history' in baseline && baseline.history !== undefined ? { history: baseline.history } : {}),
-    })
+    markdown = render({ run: runUrlOf(ctx, ctx.runId) })
   } catch (error) {
     // Nothing to report without a comparison, but what was measured is still kept.
     await upload(destination.artifactName, outDir, ARTIFACT_FILES)
@@ -186,21 +203,37 @@ export async function publish(
   const report = comparison
   if ('runId' in baseline && baseline.runId !== undefined) outputs.set(OUTPUT.baselineRunId, String(baseline.runId))
   const pr = ctx.pullRequest
+  const paired = 'paired' in baseline && baseline.paired === true
   // A push run carries the base branch's history forward (the previous run's, plus this one) and
   // says where it moved beyond the history's spread: the summary and report.md get a section.
   let changes: NewestChanges | undefined
-  if (pr === undefined && !('paired' in baseline && baseline.paired === true)) {
+  let history: History | undefined
+  let changeSection = ''
+  if (pr === undefined && !paired) {
     const previous = 'history' in baseline ? baseline.history : undefined
-    const history = extendHistory(previous, results, ctx.runId > 0 ? ctx.runId : undefined, inputs.historyRuns)
-    await step('write history.json', () => writeHistory(path.join(outDir, HISTORY_FILE), history))
-    changes = changePointsOf(history)
-    const section = changes === undefined ? '' : changePointsMarkdown(changes, ctx.branch)
-    if (section !== '') markdown = `${markdown}\n${section}\n`
+    const extended = extendHistory(previous, results, ctx.runId > 0 ? ctx.runId : undefined, inputs.historyRuns)
+    await step('write history.json', () => writeHistory(path.join(outDir, HISTORY_FILE), extended))
+    history = extended
+    changes = changePointsOf(extended)
+    changeSection = changes === undefined ? '' : changePointsMarkdown(changes, ctx.branch)
   }
+  const withChanges = (text: string): string => (changeSection === '' ? text : `${text}\n${changeSection}\n`)
+  markdown = withChanges(markdown)
   const reportPath = path.join(outDir, 'report.md')
   await step('write report.md', async () => {
     await writeFile(reportPath, `${markdown}\n`)
     outputs.set(OUTPUT.reportPath, reportPath)
+  })
+  await step(`write ${REPORT_HTML_FILE}`, () => {
+    const base = 'results' in baseline ? { base: baseline.results } : {}
+    // A pull request's page shows the base branch's trend with this run marked beside it.
+    const trend =
+      history !== undefined
+        ? { history, inHistory: true }
+        : 'history' in baseline && baseline.history !== undefined
+          ? { history: baseline.history }
+          : {}
+    return writeFile(path.join(outDir, REPORT_HTML_FILE), renderReportHtml({ results, comparison, ...base, paired, ...trend }))
   })
   if (pr !== undefined) {
     await step('write the comment hand-off', () =>
@@ -208,7 +241,11 @@ export async function publish(
     )
   }
   // The artifact first: it is what keeps the measurement when time runs out (a cancelled job).
-  await upload(destination.artifactName, outDir, ARTIFACT_FILES)
+  const uploaded = await upload(destination.artifactName, outDir, ARTIFACT_FILES)
+  // The summary and the comment link to the artifact, now that it has an address.
+  if (uploaded?.id !== undefined) {
+    markdown = withChanges(render({ run: runUrlOf(ctx, ctx.runId), artifact: artifactUrlOf(ctx, ctx.runId, uploaded.id) }))
+  }
   await core.group('Cannonade: report', async () => {
     core.info(renderText(report))
     // Outside a runner (act, a local dry run) there is no summary file to write to.

@@ -16,6 +16,7 @@ import { decideAsYouGo } from '../load/deciding.js'
 import { measureSides, type Measured } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
 import { BASE_RESULTS_FILE } from '../results/format.js'
+import { writeReportHtml } from './report-html.js'
 import { writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { runWarningText } from '../report/run-warnings.js'
@@ -129,6 +130,8 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
     baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout`,
     paired: true,
   })
+  const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true })
+  if (report !== undefined) process.stdout.write(`report: ${shown(report)}\n`)
   process.stdout.write(`\n${renderText(comparison)}\n`)
   if (options.markdown !== undefined) await writeFile(options.markdown, `${renderMarkdown(comparison)}\n`)
   process.stdout.write(`${comparisonVerdictLine(comparison)}\n`)

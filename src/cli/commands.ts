@@ -1,6 +1,7 @@
 // The registry of CLI commands; each lives in its own file.
 import type { Command } from './command.js'
 import { compareCommand } from './compare.js'
+import { historyCommand } from './history.js'
 import { mergeCommand } from './merge.js'
 import { runCommand } from './run.js'
 import { validateCommand } from './validate.js'
@@ -11,4 +12,5 @@ export const commands: Readonly<Record<string, Command>> = {
   validate: validateCommand,
   compare: compareCommand,
   merge: mergeCommand,
+  history: historyCommand,
 }

@@ -12,6 +12,7 @@ import { measure } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
 import { readResults, writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
+import { writeReportHtml } from './report-html.js'
 import { runWarningText } from '../report/run-warnings.js'
 import { plain, renderText } from '../report/text.js'
 import { planText, resultsTable, violationLines } from '../report/terminal.js'
@@ -19,6 +20,10 @@ import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.j
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
 import { checkBuildable, runAgainst } from './against.js'
 import { progressPrinter } from './progress.js'
+
+function shown(file: string): string {
+  return path.relative(process.cwd(), file) || file
+}
 
 function durationFlag(text: string | undefined, flag: string, maxMs: number): number | undefined {
   return text === undefined ? undefined : parseBoundedDurationMs(text, flag, maxMs)
@@ -30,7 +35,7 @@ export const runCommand: Command = {
   usage: `Usage: cannonade run [options]
 
   --config FILE      the config file (default: cannonade.yml)
-  --out DIR          where results.json and app.log go (default: ./cannonade-results)
+  --out DIR          where results.json, report.html and app.log go (default: ./cannonade-results)
   --scenario NAME    run only this scenario (repeatable)
   --tag TAG          run only scenarios with this tag (repeatable)
   --rounds N         rounds per entry, instead of the config's
@@ -120,14 +125,17 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     })
     const violations = checkResults(results)
     if (results.entries.length > 0) process.stdout.write(`\n${resultsTable(results, violations)}\n`)
-    process.stdout.write(`\nresults: ${path.relative(process.cwd(), file) || file}\n`)
+    const comparison = compare(baseline, results, baseline === undefined ? {} : { baselineDescription: `file ${baselineFile ?? ''}` })
+    const report = await writeReportHtml(outDir, { results, comparison, ...(baseline === undefined ? {} : { base: baseline }) })
+    process.stdout.write(
+      `\nresults: ${path.relative(process.cwd(), file) || file}${report === undefined ? '' : `, report: ${shown(report)}`}\n`,
+    )
     if (failure instanceof InterruptedError) {
       process.stderr.write(`cannonade: ${failure.message}\n`)
       return failure.exitCode
     }
     if (failure !== undefined) throw failure
     if (baseline !== undefined) {
-      const comparison = compare(baseline, results, { baselineDescription: `file ${baselineFile ?? ''}` })
       process.stdout.write(`\n${renderText(comparison)}\n`)
       const markdown = optionalString(flags, 'markdown')
       if (markdown !== undefined) await writeFile(markdown, `${renderMarkdown(comparison)}\n`)

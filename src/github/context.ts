@@ -125,3 +125,8 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
 export function runUrlOf(ctx: RunContext, runId: number): string {
   return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${runId}`
 }
+
+/** The page of an artifact of a workflow run, where it can be downloaded (report.html inside). */
+export function artifactUrlOf(ctx: RunContext, runId: number, artifactId: number): string {
+  return `${runUrlOf(ctx, runId)}/artifacts/${artifactId}`
+}

@@ -24,7 +24,7 @@ export interface MarkdownOptions {
   readonly links?: {
     /** URL of the workflow run. */
     readonly run?: string
-    /** URL of the artifact with the full report and results. */
+    /** URL of the artifact with the full report (report.html) and results. */
     readonly artifact?: string
   }
   /** The base branch's recent runs: each compared entry gets its trend, collapsed where unchanged. */
@@ -169,7 +169,7 @@ function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
   const artifact = safeUrl(options.links?.artifact)
   const footerParts = footerFacts(comparison).map(escapeMarkdown)
   if (run !== undefined) footerParts.push(`[workflow run](${run})`)
-  if (artifact !== undefined) footerParts.push(`[full report and results](${artifact})`)
+  if (artifact !== undefined) footerParts.push(`[full report (report.html) and results](${artifact})`)
 
   return {
     top,

@@ -1,0 +1,132 @@
+// What report.html shows, as data: the comparison's verdict and table (the same rows and words as
+// the comment), then per entry its charts. Pure: results, comparison and history in, PageData out;
+// page.ts turns it into the file.
+import type { Comparison } from '../../compare/types.js'
+import type { History } from '../../history/format.js'
+import type { EntryResult, Results } from '../../results/format.js'
+import { formatLatencyUs, formatRps } from '../format.js'
+import { describeEnvironment, footerFacts, headline, notices, plural, reportRows, verdictWord, type ReportRow } from '../rows.js'
+import {
+  historyChart,
+  percentileChart,
+  roundsP99Chart,
+  roundsRpsChart,
+  serverCpuChart,
+  serverRssChart,
+  type HistogramSide,
+  type RoundSides,
+} from './charts.js'
+import type { ChartSpec, PageData, PageEntry, PageTable } from './page-types.js'
+
+/** What one run's report is made of. */
+export interface ReportInput {
+  readonly results: Results
+  readonly comparison: Comparison
+  /** The baseline's results, when there is one (a stored run, a file, or the base measured beside). */
+  readonly base?: Results
+  /** Base and head ran in the same job, rounds interleaved. */
+  readonly paired?: boolean
+  /**
+   * The base branch's history: on a push run, including this run; on a pull request, the baseline's,
+   * and this run's value is marked beside it.
+   */
+  readonly history?: History
+  /** This run is one of the history's runs (a push run); otherwise its value is marked on the trend. */
+  readonly inHistory?: boolean
+}
+
+const COMPARED_HEADER = ['Scenario', 'Load', 'Metric', 'Baseline → Current', 'Change (95 % CI)', 'Verdict']
+
+function comparedCells(row: ReportRow): string[] {
+  const change = row.detail === '' ? row.change : `${row.change} — ${row.detail}`
+  return [row.scenario, row.load, row.metric, row.values, change, verdictWord(row)]
+}
+
+function tables(comparison: Comparison): PageTable[] {
+  const rows = reportRows(comparison)
+  const result: PageTable[] = []
+  if (rows.notable.length > 0) {
+    result.push({ header: COMPARED_HEADER, rows: rows.notable.map((r) => ({ kind: r.kind, cells: comparedCells(r) })) })
+  }
+  if (rows.unchanged.length > 0) {
+    result.push({
+      header: COMPARED_HEADER,
+      rows: rows.unchanged.map((r) => ({ kind: r.kind, cells: comparedCells(r) })),
+      collapsedSummary: `${plural(rows.unchanged.length, 'more metric')} unchanged or within the noise`,
+    })
+  }
+  if (rows.measured.length > 0) {
+    result.push({
+      header: ['Scenario', 'Load', 'Metric', 'Current'],
+      rows: rows.measured.map((r) => ({ kind: r.kind, cells: [r.scenario, r.load, r.metric, r.values] })),
+    })
+  }
+  return result
+}
+
+/** The entry's most important row in words (`regression: latency p99 +24.1 % (…)`), else its numbers. */
+function entrySummary(entry: EntryResult, comparison: Comparison): string {
+  const order = comparison.entries.findIndex((e) => e.key === entry.key)
+  const rows = reportRows(comparison)
+  const worst = rows.notable.find((r) => r.order === order && r.kind !== 'new')
+  const numbers = `p50 ${formatLatencyUs(entry.latencyUs.p50)} · p99 ${formatLatencyUs(entry.latencyUs.p99)} · ${formatRps(entry.rps)} req/s · ${plural(entry.validRounds, 'valid round')} of ${entry.rounds.length}`
+  return worst === undefined ? numbers : `${verdictWord(worst)}: ${worst.metric} ${worst.change} · ${numbers}`
+}
+
+/** The charts of one entry, in the order a reader wants them; each is left out when it has no data. */
+function entryCharts(entry: EntryResult, index: number, input: ReportInput): ChartSpec[] {
+  const id = (name: string): string => `entry-${index}-${name}`
+  const baseEntry = input.base?.entries.find((e) => e.key === entry.key)
+  const histograms: HistogramSide[] = [
+    ...(baseEntry === undefined ? [] : [{ label: 'base', role: 'base' as const, histogram: baseEntry.histogram }]),
+    { label: baseEntry === undefined ? 'this run' : 'head', role: 'head', histogram: entry.histogram },
+  ]
+  const rounds: RoundSides = {
+    head: entry.rounds,
+    ...(baseEntry === undefined ? {} : { base: baseEntry.rounds }),
+    paired: input.paired === true,
+  }
+  const history = input.history
+  const trend = (metric: 'p99' | 'rps', value: number): ChartSpec | undefined => {
+    if (history === undefined) return undefined
+    const current = input.inHistory === true ? undefined : { date: input.results.createdAt, value, label: 'this run' }
+    return historyChart(id(`history-${metric}`), history, entry.key, metric, current)
+  }
+  const charts = [
+    percentileChart(id('percentiles'), histograms),
+    roundsRpsChart(id('rounds-rps'), rounds),
+    roundsP99Chart(id('rounds-p99'), rounds),
+    serverCpuChart(id('server-cpu'), rounds),
+    serverRssChart(id('server-rss'), rounds),
+    trend('p99', entry.latencyUs.p99),
+    trend('rps', entry.rps),
+  ]
+  return charts.filter((c): c is ChartSpec => c !== undefined)
+}
+
+/** report.html's content for one run. */
+export function reportPageData(input: ReportInput): PageData {
+  const { results, comparison } = input
+  const head = headline(comparison)
+  const facts = [
+    `suite ${results.suite}`,
+    ...(results.git?.sha === undefined ? [] : [`commit ${results.git.sha.slice(0, 12)}`]),
+    `measured ${results.createdAt}`,
+    `on ${describeEnvironment(results.environment)}`,
+  ]
+  const entries: PageEntry[] = results.entries.map((entry, index) => ({
+    key: entry.key,
+    summary: entrySummary(entry, comparison),
+    charts: entryCharts(entry, index, input),
+  }))
+  return {
+    title: `Cannonade report: ${results.suite}`,
+    outcome: head.outcome,
+    headline: `${head.title} — ${head.sentence}`,
+    facts,
+    notices: notices(comparison).map((n) => n.text),
+    tables: tables(comparison),
+    entries,
+    footer: `${footerFacts(comparison).join(' · ')} · Cannonade ${results.tool.version}; results.json beside this file holds every number.`,
+  }
+}

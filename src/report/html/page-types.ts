@@ -1,0 +1,77 @@
+// What report.html and the history site embed as JSON and draw from. The page is data first: the
+// server side (page-data.ts, site-data.ts) turns results and history into these plain objects, every
+// word and unit already chosen; the browser side (client/) only lays them out and draws the charts.
+// Shared by both sides, so this file imports nothing.
+
+/** How a chart's x axis reads its values. */
+export type XScale =
+  /** Plain numbers, e.g. round order or a load level. */
+  | 'linear'
+  /** `1 / (1 − p)` for percentile p, on a log scale labelled 50 %, 90 %, 99 %, … as HdrHistogram plots do. */
+  | 'percentile'
+  /** Unix seconds, labelled as dates. */
+  | 'time'
+
+/** The unit a y axis shows its values in; the values are already in it. */
+export type YUnit = 'ms' | 'req/s' | '%' | 'MB' | 'µs'
+
+/** Which side of a comparison a series shows; the page colours them consistently. */
+export type SeriesRole = 'base' | 'head' | 'interval' | 'other'
+
+/** One line (or set of points) of a chart. */
+export interface SeriesSpec {
+  readonly label: string
+  readonly role: SeriesRole
+  /** One value per x value; null where this series has no point there. */
+  readonly values: readonly (number | null)[]
+  /** Points without a connecting line, e.g. a single marked value. */
+  readonly pointsOnly?: boolean
+  /** Drawn against the second y axis. */
+  readonly secondAxis?: boolean
+}
+
+/** One chart: the data and the words around it. */
+export interface ChartSpec {
+  /** Unique on the page and stable (`entry-2-rounds-rps`); never made from a user's names. */
+  readonly id: string
+  readonly title: string
+  /** One sentence under the title saying what to look for. */
+  readonly caption?: string
+  readonly x: { readonly label: string; readonly scale: XScale; readonly values: readonly number[] }
+  readonly y: { readonly label: string; readonly unit: YUnit; readonly log?: boolean }
+  readonly y2?: { readonly label: string; readonly unit: YUnit }
+  readonly series: readonly SeriesSpec[]
+}
+
+/** One entry (a scenario at a load level) and its charts. */
+export interface PageEntry {
+  readonly key: string
+  /** A short line under the entry's name: its verdict or its headline numbers. */
+  readonly summary?: string
+  readonly charts: readonly ChartSpec[]
+}
+
+/** A table of words, e.g. the comparison's rows. */
+export interface PageTable {
+  readonly header: readonly string[]
+  /** `kind` colours the row (regression, improvement, unchanged, …); cells are plain text. */
+  readonly rows: readonly { readonly kind: string; readonly cells: readonly string[] }[]
+  /** Shown collapsed under this summary line when set. */
+  readonly collapsedSummary?: string
+}
+
+/** Everything a page shows. */
+export interface PageData {
+  readonly title: string
+  /** `pass`, `warn` or `fail` colours the headline; absent for a page without a verdict (the site). */
+  readonly outcome?: 'pass' | 'warn' | 'fail'
+  readonly headline?: string
+  /** Short facts: suite, commit, date, machine, rounds. */
+  readonly facts: readonly string[]
+  /** Caveats shown before the table. */
+  readonly notices: readonly string[]
+  readonly tables: readonly PageTable[]
+  readonly entries: readonly PageEntry[]
+  /** Shown at the bottom: where the page came from. */
+  readonly footer: string
+}
