@@ -689,7 +689,7 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
       pr: { number: 30, baseSha },
-      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': 'echo building the base commit', budget: '16s' },
+      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': 'echo building the base commit', budget: '24s' },
     })
     expect(run.code, run.stdout + run.stderr).toBe(1)
     expect(run.stdout).toContain('building the base commit')
