@@ -25878,11 +25878,11 @@ var require_templates = __commonJS({
     ]);
     function unescape(c) {
       const u = c[0] === "u";
-      const bracket = c[1] === "{";
-      if (u && !bracket && c.length === 5 || c[0] === "x" && c.length === 3) {
+      const bracket2 = c[1] === "{";
+      if (u && !bracket2 && c.length === 5 || c[0] === "x" && c.length === 3) {
         return String.fromCharCode(parseInt(c.slice(1), 16));
       }
-      if (u && bracket) {
+      if (u && bracket2) {
         return String.fromCodePoint(parseInt(c.slice(2, -1), 16));
       }
       return ESCAPES.get(c) || c;
@@ -44475,9 +44475,9 @@ var LATENCY_METRICS = ["p50", "p90", "p95", "p99", "p999", "mean", "max"];
 function isLatencyMetric(metric) {
   return LATENCY_METRICS.includes(metric);
 }
-var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss"];
+var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss", "capacity"];
 function biggerIsBetter(metric) {
-  return metric === "rps";
+  return metric === "rps" || metric === "capacity";
 }
 
 // src/errors.ts
@@ -44600,12 +44600,13 @@ function parseBoundedDurationMs(text, what, maxMs) {
 
 // src/config/summary.ts
 function levelLabel(level) {
+  if (level.stress !== void 0) return "stress";
   return level.rate === void 0 ? `${level.connections} conn` : `${level.rate} req/s`;
 }
 function scenarioLine(s) {
   const steps = s.requests.length === 1 ? `${s.requests[0]?.method ?? "GET"} ${s.requests[0]?.path ?? "/"}` : `${s.requests.length} steps`;
-  const length = s.amount === void 0 ? formatDurationMs(s.durationMs) : `${s.amount} requests`;
-  const levels = s.levels.map(levelLabel).join(", ");
+  const length = s.stress !== void 0 ? `search of ${formatDurationMs(s.stress.stepMs ?? s.durationMs)} steps` : s.amount === void 0 ? formatDurationMs(s.durationMs) : `${s.amount} requests`;
+  const levels = s.stress === void 0 ? s.levels.map(levelLabel).join(", ") : `stress ${s.stress.start} \u2192 ${s.stress.max} ${s.stress.loop === "rate" ? "req/s" : "conn"} (\xD7${s.stress.factor}, ${s.stress.bisect} bisection steps)`;
   return `  - ${s.name}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`;
 }
 function describePlan(plan) {
@@ -44952,6 +44953,72 @@ function mergeHistograms(encoded) {
   return merged;
 }
 
+// src/stats/median-interval.ts
+function binomialHalfCdf(n, k) {
+  let term = 0.5 ** n;
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= (n - i + 1) / i;
+    sum += term;
+  }
+  return sum;
+}
+function orderIndex(n) {
+  const mid = Math.floor(n / 2);
+  let k = 1;
+  while (k + 1 <= mid && binomialHalfCdf(n, k) <= 0.025) k++;
+  return k;
+}
+function medianInterval(values) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return void 0;
+  const mid = Math.floor(n / 2);
+  const median2 = n % 2 === 1 ? sorted[mid] ?? NaN : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+  const k = orderIndex(n);
+  return { median: median2, low: sorted[k - 1] ?? median2, high: sorted[n - k] ?? median2 };
+}
+function medianIntervalCoverage(n) {
+  if (n < 2) return 0;
+  return 1 - 2 * binomialHalfCdf(n, orderIndex(n) - 1);
+}
+
+// src/results/stress.ts
+function round2(value) {
+  return Math.round(value * 100) / 100;
+}
+function summariseStress(rounds) {
+  const searches = rounds.filter((r) => r.stress !== void 0);
+  const used = searches.some((r) => r.valid) ? searches.filter((r) => r.valid) : searches;
+  const stress = used.flatMap((r) => r.stress === void 0 ? [] : [r.stress]);
+  const [first] = stress;
+  if (first === void 0) return void 0;
+  const interval = medianInterval(stress.map((s) => s.capacity));
+  const byLoad = /* @__PURE__ */ new Map();
+  for (const search of stress) {
+    for (const step of search.steps) byLoad.set(step.load, [...byLoad.get(step.load) ?? [], step]);
+  }
+  const curve = [...byLoad.entries()].sort((a, b) => a[0] - b[0]).map(([load, steps]) => ({
+    load,
+    rounds: steps.length,
+    held: steps.filter((s) => s.held).length,
+    rps: round2(median(steps.map((s) => s.rps))),
+    p50Us: round2(median(steps.map((s) => s.p50Us))),
+    p99Us: round2(median(steps.map((s) => s.p99Us))),
+    errorRate: Math.round(median(steps.map((s) => s.errorRate)) * 1e6) / 1e6
+  }));
+  return {
+    loop: first.loop,
+    capacity: round2(interval?.median ?? 0),
+    low: round2(interval?.low ?? 0),
+    high: round2(interval?.high ?? 0),
+    coverage: Math.round(medianIntervalCoverage(stress.length) * 1e4) / 1e4,
+    rounds: stress.length,
+    reachedMax: stress.filter((s) => s.reachedMax).length,
+    curve
+  };
+}
+
 // src/results/summary.ts
 function usedRounds(rounds) {
   const valid = rounds.filter((r) => r.valid);
@@ -44973,7 +45040,7 @@ function pooledErrorRate(rounds) {
 function entryLatency(entry) {
   return medianLatency(entry.rounds) ?? entry.latencyUs;
 }
-function round2(value) {
+function round22(value) {
   return Math.round(value * 100) / 100;
 }
 function round6(value) {
@@ -44985,8 +45052,8 @@ function summariseServer(rounds) {
   const last = servers[servers.length - 1];
   if (first === void 0 || last === void 0) return void 0;
   return {
-    cpuPercent: round2(median(servers.map((s) => s.cpuPercent))),
-    cpuUsPerRequest: round2(median(servers.map((s) => s.cpuUsPerRequest))),
+    cpuPercent: round22(median(servers.map((s) => s.cpuPercent))),
+    cpuUsPerRequest: round22(median(servers.map((s) => s.cpuUsPerRequest))),
     rssMaxBytes: Math.max(...servers.map((s) => s.rssMaxBytes)),
     rssMeanBytes: Math.round(servers.reduce((sum, s) => sum + s.rssMeanBytes, 0) / servers.length),
     rssGrowthBytes: last.rssEndBytes - first.rssEndBytes
@@ -44997,6 +45064,7 @@ function summariseEntry(identity, rounds) {
   const used = valid.length > 0 ? valid : rounds;
   const merged = mergeHistograms(used.map((r) => r.histogram));
   const server = summariseServer(used);
+  const stress = summariseStress(rounds);
   const entry = {
     key: identity.key,
     scenario: identity.scenario,
@@ -45006,14 +45074,15 @@ function summariseEntry(identity, rounds) {
     pipelining: identity.pipelining,
     definitionHash: identity.definitionHash,
     rounds,
-    rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),
+    rps: used.length === 0 ? 0 : round22(median(used.map((r) => r.rps))),
     latencyUs: medianLatency(used) ?? summarise(merged),
     errorRate: round6(pooledErrorRate(used)),
     histogram: encodeHistogram(merged),
     ...server === void 0 ? {} : { server },
     validRounds: valid.length,
     thresholds: identity.thresholds,
-    regression: identity.regression
+    regression: identity.regression,
+    ...stress === void 0 ? {} : { stress }
   };
   merged.destroy();
   return entry;
@@ -45080,7 +45149,7 @@ function entryTrend(entry) {
 }
 
 // src/compare/types.ts
-var COMPARED_METRICS = ["rps", "p50", "p90", "p95", "p99", "p999", "errorRate", "cpu", "rss"];
+var COMPARED_METRICS = ["rps", "p50", "p90", "p95", "p99", "p999", "errorRate", "cpu", "rss", "capacity"];
 
 // src/compare/family.ts
 var SUITE_ALPHA = 0.01;
@@ -45249,6 +45318,8 @@ function entryValue(entry, metric) {
       return entry.server?.cpuPercent;
     case "rss":
       return entry.server?.rssMaxBytes;
+    case "capacity":
+      return entry.stress?.capacity;
     default:
       return void 0;
   }
@@ -45293,7 +45364,8 @@ var REPORTING_TOLERANCE = {
   p999: 0.25,
   errorRate: 0.01,
   cpu: 0.1,
-  rss: 0.1
+  rss: 0.1,
+  capacity: 0.1
 };
 var MIN_ROUNDS = 2;
 function directionOf(metric) {
@@ -45314,6 +45386,7 @@ function roundValue(round, metric) {
   if (metric === "rps") return round.rps;
   if (metric === "errorRate") return round.errorRate;
   if (metric === "cpu") return round.server?.cpuUsPerRequest;
+  if (metric === "capacity") return round.stress?.capacity;
   return round.server?.rssMeanBytes;
 }
 function judge(j, direction, limit, relative) {
@@ -45771,6 +45844,13 @@ var schema_default = {
           minimum: 1
         }
       }
+    },
+    scaling: {
+      description: "One scaling summary per scenario with a closed-loop connections sweep.",
+      type: "array",
+      items: {
+        $ref: "#/$defs/scaling"
+      }
     }
   },
   $defs: {
@@ -46020,6 +46100,9 @@ var schema_default = {
           items: {
             type: "string"
           }
+        },
+        stress: {
+          $ref: "#/$defs/stressRound"
         }
       }
     },
@@ -46111,6 +46194,9 @@ var schema_default = {
         },
         definitionHash: {
           type: "string"
+        },
+        stress: {
+          $ref: "#/$defs/stressSummary"
         }
       }
     },
@@ -46184,7 +46270,8 @@ var schema_default = {
             "rps",
             "errorRate",
             "cpu",
-            "rss"
+            "rss",
+            "capacity"
           ]
         },
         bound: {
@@ -46225,7 +46312,8 @@ var schema_default = {
             "rps",
             "errorRate",
             "cpu",
-            "rss"
+            "rss",
+            "capacity"
           ]
         },
         tolerance: {
@@ -46237,6 +46325,278 @@ var schema_default = {
             "warn",
             "fail"
           ]
+        }
+      }
+    },
+    stressStep: {
+      description: "One load level a stress search measured.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "load",
+        "phase",
+        "rps",
+        "sentPerSecond",
+        "p50Us",
+        "p95Us",
+        "p99Us",
+        "errorRate",
+        "held"
+      ],
+      properties: {
+        load: {
+          description: "The load tried: req/s offered (open loop) or connections (closed loop).",
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        phase: {
+          description: "step: a geometric step; bisect: between the last level that held and the first that broke.",
+          enum: [
+            "step",
+            "bisect"
+          ]
+        },
+        rps: {
+          description: "Successful responses per second.",
+          type: "number",
+          minimum: 0
+        },
+        sentPerSecond: {
+          description: "Requests sent (answered or not) per second.",
+          type: "number",
+          minimum: 0
+        },
+        p50Us: {
+          type: "number",
+          minimum: 0
+        },
+        p95Us: {
+          type: "number",
+          minimum: 0
+        },
+        p99Us: {
+          type: "number",
+          minimum: 0
+        },
+        errorRate: {
+          type: "number",
+          minimum: 0,
+          maximum: 1
+        },
+        held: {
+          description: "Whether the step met the SLO.",
+          type: "boolean"
+        },
+        broke: {
+          description: "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).",
+          type: "array",
+          items: {
+            enum: [
+              "p50",
+              "p90",
+              "p95",
+              "p99",
+              "p999",
+              "mean",
+              "errorRate",
+              "follow"
+            ]
+          }
+        }
+      }
+    },
+    stressRound: {
+      description: "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "loop",
+        "capacity",
+        "capacityLoad",
+        "reachedMax",
+        "steps"
+      ],
+      properties: {
+        loop: {
+          description: "What was stepped: the open-loop rate or the connections.",
+          enum: [
+            "rate",
+            "connections"
+          ]
+        },
+        capacity: {
+          description: "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.",
+          type: "number",
+          minimum: 0
+        },
+        capacityLoad: {
+          description: "The load of that step; 0 when none held.",
+          type: "number",
+          minimum: 0
+        },
+        reachedMax: {
+          description: "Every step held up to stress.max: the capacity is a lower bound.",
+          type: "boolean"
+        },
+        steps: {
+          type: "array",
+          items: {
+            $ref: "#/$defs/stressStep"
+          }
+        }
+      }
+    },
+    stressSummary: {
+      description: "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "loop",
+        "capacity",
+        "low",
+        "high",
+        "coverage",
+        "rounds",
+        "reachedMax",
+        "curve"
+      ],
+      properties: {
+        loop: {
+          enum: [
+            "rate",
+            "connections"
+          ]
+        },
+        capacity: {
+          description: "Median capacity over the valid rounds, req/s.",
+          type: "number",
+          minimum: 0
+        },
+        low: {
+          description: "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.",
+          type: "number",
+          minimum: 0
+        },
+        high: {
+          description: "Upper end of that interval, req/s.",
+          type: "number",
+          minimum: 0
+        },
+        coverage: {
+          description: "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).",
+          type: "number",
+          minimum: 0,
+          maximum: 1
+        },
+        rounds: {
+          type: "integer",
+          minimum: 0
+        },
+        reachedMax: {
+          description: "Rounds whose every step held up to stress.max.",
+          type: "integer",
+          minimum: 0
+        },
+        curve: {
+          description: "Every load measured, ascending: medians over the rounds that measured it.",
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: [
+              "load",
+              "rounds",
+              "held",
+              "rps",
+              "p50Us",
+              "p99Us",
+              "errorRate"
+            ],
+            properties: {
+              load: {
+                type: "number",
+                exclusiveMinimum: 0
+              },
+              rounds: {
+                type: "integer",
+                minimum: 1
+              },
+              held: {
+                description: "Rounds whose step at this load held the SLO.",
+                type: "integer",
+                minimum: 0
+              },
+              rps: {
+                type: "number",
+                minimum: 0
+              },
+              p50Us: {
+                type: "number",
+                minimum: 0
+              },
+              p99Us: {
+                type: "number",
+                minimum: 0
+              },
+              errorRate: {
+                type: "number",
+                minimum: 0,
+                maximum: 1
+              }
+            }
+          }
+        }
+      }
+    },
+    scaling: {
+      description: "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "scenario",
+        "points"
+      ],
+      properties: {
+        scenario: {
+          type: "string",
+          minLength: 1
+        },
+        points: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: [
+              "connections",
+              "rps",
+              "p99Us",
+              "efficiency"
+            ],
+            properties: {
+              connections: {
+                type: "integer",
+                minimum: 1
+              },
+              rps: {
+                type: "number",
+                minimum: 0
+              },
+              p99Us: {
+                type: "number",
+                minimum: 0
+              },
+              efficiency: {
+                description: "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.",
+                type: "number",
+                minimum: 0
+              }
+            }
+          }
+        },
+        kneeConnections: {
+          description: "The first level where p99 rose by a larger factor than throughput from the level before.",
+          type: "integer",
+          minimum: 1
         }
       }
     }
@@ -46424,7 +46784,7 @@ function formatBytes(bytes) {
 }
 function formatMetric(metric, value) {
   if (isLatencyMetric(metric)) return formatLatencyUs(value);
-  if (metric === "rps") return `${formatRps(value)} req/s`;
+  if (metric === "rps" || metric === "capacity") return `${formatRps(value)} req/s`;
   if (metric === "errorRate") return formatFraction(value);
   if (metric === "cpu") return `${value.toFixed(value < 10 ? 1 : 0)} % CPU`;
   return formatBytes(value);
@@ -46441,7 +46801,8 @@ function metricLabel(metric) {
     rps: "throughput (req/s)",
     errorRate: "error rate",
     cpu: "server CPU",
-    rss: "server peak RSS"
+    rss: "server peak RSS",
+    capacity: "capacity (req/s)"
   };
   return labels[metric];
 }
@@ -47116,6 +47477,51 @@ ${compareCommand.usage}`]);
 // src/cli/merge.ts
 import path3 from "node:path";
 
+// src/stats/scaling.ts
+function scaling(points) {
+  const sorted = [...points].sort((a, b) => a.connections - b.connections);
+  const [lowest] = sorted;
+  if (lowest === void 0) return { points: [] };
+  const perConnection = lowest.rps / lowest.connections;
+  const withEfficiency = sorted.map((p) => ({
+    ...p,
+    efficiency: perConnection > 0 ? p.rps / (p.connections * perConnection) : 0
+  }));
+  let knee;
+  for (let i = 1; i < sorted.length && knee === void 0; i++) {
+    const before = sorted[i - 1];
+    const at = sorted[i];
+    if (before === void 0 || at === void 0 || before.p99 <= 0 || before.rps <= 0) continue;
+    if (at.p99 / before.p99 > at.rps / before.rps) knee = at.connections;
+  }
+  return { points: withEfficiency, ...knee === void 0 ? {} : { knee } };
+}
+
+// src/results/scaling.ts
+function scalingSummaries(entries) {
+  const byScenario = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    if (entry.rate !== void 0 || entry.stress !== void 0 || entry.validRounds === 0) continue;
+    byScenario.set(entry.scenario, [...byScenario.get(entry.scenario) ?? [], entry]);
+  }
+  const summaries = [];
+  for (const [scenario, levels] of byScenario) {
+    if (new Set(levels.map((e) => e.connections)).size < 2) continue;
+    const result = scaling(levels.map((e) => ({ connections: e.connections, rps: e.rps, p99: entryLatency(e).p99 })));
+    summaries.push({
+      scenario,
+      points: result.points.map((p) => ({
+        connections: p.connections,
+        rps: p.rps,
+        p99Us: p.p99,
+        efficiency: Math.round(p.efficiency * 1e4) / 1e4
+      })),
+      ...result.knee === void 0 ? {} : { kneeConnections: result.knee }
+    });
+  }
+  return summaries;
+}
+
 // src/results/merge.ts
 function mergeResults(parts) {
   const [first, ...rest] = parts;
@@ -47135,7 +47541,8 @@ function mergeResults(parts) {
   const entries = [...byKey.values()].map((same) => mergeEntry(same));
   const incomplete = parts.filter((p) => p.results.status === "incomplete");
   const latest = parts.map((p) => p.results.createdAt).sort().at(-1) ?? first.results.createdAt;
-  const { shard: _shard, error: _error, shardEnvironments: _environments, ...common } = first.results;
+  const { shard: _shard, error: _error, shardEnvironments: _environments, scaling: _scaling, ...common } = first.results;
+  const scaling2 = scalingSummaries(entries);
   const machines = distinctEnvironments(parts.flatMap((p) => p.results.shardEnvironments ?? [p.results.environment]));
   return {
     ...common,
@@ -47143,7 +47550,8 @@ function mergeResults(parts) {
     createdAt: latest,
     status: incomplete.length > 0 ? "incomplete" : "complete",
     ...incomplete.length > 0 ? { error: incomplete.map((p) => `${p.source}: ${p.results.error ?? "incomplete"}`).join("; ") } : {},
-    entries
+    entries,
+    ...scaling2.length === 0 ? {} : { scaling: scaling2 }
   };
 }
 function distinctEnvironments(all) {
@@ -53947,6 +54355,113 @@ var RE2JS = class RE2JS2 {
 // src/config/load.ts
 var import_yaml = __toESM(require_dist2(), 1);
 
+// src/config/stress.ts
+var STRESS_DEFAULTS = {
+  factor: 2,
+  bisect: 3,
+  follow: 0.9,
+  maxRate: 1e5,
+  maxConnections: 1e3
+};
+var RATE_LIMIT = 1e6;
+var CONNECTIONS_LIMIT = 1e4;
+var MAX_STEP_MS = 36e5;
+function checkCapacityUse(s, at, problems) {
+  if (s.profile === "stress") return;
+  const why = "capacity is only measured by profile: stress; add profile: stress to this scenario or remove it";
+  if (s.thresholds?.capacity !== void 0) problems.push({ path: [...at, "thresholds", "capacity"], message: why, atKey: true });
+  if (s.thresholds?.regression?.capacity !== void 0) {
+    problems.push({ path: [...at, "thresholds", "regression", "capacity"], message: why, atKey: true });
+  }
+}
+function buildStress(s, levels, thresholds, defaultMaxErrorRate, at, problems) {
+  const raw = s.stress ?? {};
+  if (s.profile !== "stress") {
+    if (s.stress !== void 0) {
+      problems.push({ path: [...at, "stress"], message: "only applies to profile: stress; add profile: stress or remove it", atKey: true });
+    }
+    return void 0;
+  }
+  const [level] = levels;
+  if (level === void 0 || levels.length > 1) {
+    const field = s.rate !== void 0 ? "rate" : s.connections !== void 0 ? "connections" : "profile";
+    problems.push({
+      path: [...at, field],
+      message: "profile: stress searches the load itself: give one rate (open loop) or one connections value (closed loop), not a sweep"
+    });
+    return void 0;
+  }
+  if (s.amount !== void 0) {
+    problems.push({ path: [...at, "amount"], message: "cannot be used with profile: stress, whose steps are timed (stress.step)" });
+  }
+  const loop = level.rate === void 0 ? "connections" : "rate";
+  const limit = loop === "rate" ? RATE_LIMIT : CONNECTIONS_LIMIT;
+  const unit = loop === "rate" ? "req/s" : "connections";
+  const start = raw.start ?? level.rate ?? level.connections;
+  const max2 = raw.max ?? Math.max(start, loop === "rate" ? STRESS_DEFAULTS.maxRate : STRESS_DEFAULTS.maxConnections);
+  const here = [...at, "stress"];
+  if (loop === "connections") {
+    for (const [field, value] of [
+      ["start", raw.start],
+      ["max", raw.max]
+    ]) {
+      if (value !== void 0 && !Number.isInteger(value)) {
+        problems.push({
+          path: [...here, field],
+          message: `must be a whole number of connections (this scenario is closed loop: it has no rate), got ${value}`
+        });
+      }
+    }
+  }
+  if (max2 > limit) problems.push({ path: [...here, "max"], message: `must be at most ${limit} ${unit}, got ${max2}` });
+  if (start > limit) problems.push({ path: [...here, "start"], message: `must be at most ${limit} ${unit}, got ${start}` });
+  if (start >= max2) {
+    problems.push({
+      path: [...here, raw.max === void 0 ? "start" : "max"],
+      message: `max (${max2} ${unit}) must be above start (${start} ${unit}), so there is something to search`
+    });
+  }
+  let stepMs;
+  if (raw.step !== void 0) {
+    stepMs = parseDurationMs(raw.step);
+    if (stepMs <= 0 || stepMs > MAX_STEP_MS) {
+      problems.push({
+        path: [...here, "step"],
+        message: `must be more than 0 and at most ${formatDurationMs(MAX_STEP_MS)}, got ${JSON.stringify(raw.step)}`
+      });
+    }
+  }
+  const follow = raw.follow === void 0 ? STRESS_DEFAULTS.follow : parsePercent(raw.follow);
+  if (follow <= 0 || follow > 1) {
+    problems.push({
+      path: [...here, "follow"],
+      message: `must be a percentage above 0% and at most 100%, got ${JSON.stringify(raw.follow)}`
+    });
+  }
+  if (raw.follow !== void 0 && loop === "connections") {
+    problems.push({
+      path: [...here, "follow"],
+      message: "only applies to an open-loop search (a scenario with a rate): a closed loop offers no rate to follow",
+      atKey: true
+    });
+  }
+  const latencyUs = thresholds.filter(
+    (t) => t.bound === "max" && isLatencyMetric(t.metric) && t.metric !== "max"
+  ).map((t) => ({ metric: t.metric, max: t.limit }));
+  const errorLimit = thresholds.find((t) => t.metric === "errorRate" && t.bound === "max");
+  return {
+    loop,
+    start,
+    factor: raw.factor ?? STRESS_DEFAULTS.factor,
+    max: max2,
+    ...stepMs === void 0 ? {} : { stepMs },
+    bisect: raw.bisect ?? STRESS_DEFAULTS.bisect,
+    follow,
+    connections: level.connections,
+    slo: { latencyUs, maxErrorRate: errorLimit?.limit ?? defaultMaxErrorRate }
+  };
+}
+
 // src/config/validate.ts
 var import__2 = __toESM(require__(), 1);
 
@@ -54389,8 +54904,15 @@ var schema_default2 = {
             },
             rss: {
               $ref: "#/$defs/tolerance"
+            },
+            capacity: {
+              $ref: "#/$defs/tolerance"
             }
           }
+        },
+        capacity: {
+          description: "profile: stress only: the capacity found (req/s at which the SLO still held).",
+          $ref: "#/$defs/rpsLimit"
         }
       }
     },
@@ -54559,6 +55081,20 @@ var schema_default2 = {
         },
         thresholds: {
           $ref: "#/$defs/thresholds"
+        },
+        profile: {
+          description: "What the scenario measures: steady (default) measures fixed load levels; stress steps the load up until the scenario's SLO breaks and reports the capacity. spike, soak and volume are measured as steady in this version.",
+          enum: [
+            "steady",
+            "stress",
+            "spike",
+            "soak",
+            "volume"
+          ],
+          "x-expected": "one of steady, stress, spike, soak, volume"
+        },
+        stress: {
+          $ref: "#/$defs/stress"
         }
       }
     },
@@ -54613,6 +55149,44 @@ var schema_default2 = {
       minimum: 1,
       maximum: 50,
       "x-expected": "an integer from 1 to 50"
+    },
+    stress: {
+      description: "profile: stress: how the load is stepped. Geometric steps from start by factor until a step breaks the SLO or max is reached, then bisect steps between the last step that held and the first that broke.",
+      type: "object",
+      additionalProperties: false,
+      "x-expected": "a mapping with start, factor, max, step, bisect and/or follow",
+      properties: {
+        start: {
+          description: "First load level: req/s (open loop) or connections (closed loop). Default: the scenario's rate or connections.",
+          $ref: "#/$defs/positiveNumber"
+        },
+        factor: {
+          description: "Each step multiplies the load by this. Default 2.",
+          type: "number",
+          exclusiveMinimum: 1,
+          maximum: 10,
+          "x-expected": "a number above 1 and at most 10"
+        },
+        max: {
+          description: "Highest load tried: req/s (at most 1000000) or connections (at most 10000). Default 100000 req/s or 1000 connections.",
+          $ref: "#/$defs/positiveNumber"
+        },
+        step: {
+          description: "Measured time per step (after the scenario's warmup). Default: the scenario's duration.",
+          $ref: "#/$defs/duration"
+        },
+        bisect: {
+          description: "Steps between the last level that held and the first that broke, each halving the gap. Default 3.",
+          type: "integer",
+          minimum: 0,
+          maximum: 10,
+          "x-expected": "an integer from 0 to 10"
+        },
+        follow: {
+          description: "Open loop: a step whose achieved rate is below this share of the offered rate broke the SLO. Default 90%.",
+          $ref: "#/$defs/percent"
+        }
+      }
     }
   }
 };
@@ -54809,6 +55383,7 @@ var MAX_MS = {
 };
 var MAX_ALIAS_COUNT = 100;
 var DEFAULT_REGRESSION = { rps: 0.05, p50: 0.1, p99: 0.15 };
+var DEFAULT_STRESS_REGRESSION = { capacity: 0.1 };
 async function loadPlan(file) {
   const text = await readInputFile(file, "; pass the config with --config FILE (default cannonade.yml)");
   return parsePlan(text, file, path4.dirname(path4.resolve(file)));
@@ -54904,7 +55479,7 @@ function buildPlan(raw, source, baseDir, problems) {
   };
 }
 function hashReplacer(key, value) {
-  if (key === "arrivals" && value === "even" || key === "threads") return void 0;
+  if (key === "arrivals" && value === "even" || key === "profile" && value === "steady" || key === "threads") return void 0;
   return key === "thresholds" || key === "regression" || key === "rounds" || key === "tags" ? void 0 : value;
 }
 function buildApp(raw, baseDir, problems) {
@@ -54966,7 +55541,19 @@ function buildScenario(s, raw, at, problems) {
       message: `must be at least the number of connections (${tooFew.connections}), got ${amount}`
     });
   }
-  const { thresholds, regression } = buildThresholds(defaults.thresholds, s.thresholds, [...at, "thresholds"], problems);
+  const stressed = s.profile === "stress";
+  const { thresholds, regression } = buildThresholds(
+    defaults.thresholds,
+    s.thresholds,
+    [...at, "thresholds"],
+    problems,
+    stressed ? DEFAULT_STRESS_REGRESSION : DEFAULT_REGRESSION
+  );
+  checkCapacityUse(s, at, problems);
+  const configured = s.connections ?? defaults.connections;
+  const stressLevels = stressed && levels.length === 1 && levels[0]?.rate !== void 0 ? levels.map((l) => ({ ...l, connections: typeof configured === "number" ? configured : DEFAULTS.connections })) : levels;
+  const defaultMaxErrorRate = raw.validity?.maxErrorRate === void 0 ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate);
+  const stress = buildStress(s, stressLevels, thresholds, defaultMaxErrorRate, at, problems);
   const duration = s.duration ?? defaults.duration;
   const warmup = s.warmup ?? defaults.warmup;
   const timeout = s.timeout ?? defaults.timeout;
@@ -54984,7 +55571,9 @@ function buildScenario(s, raw, at, problems) {
     rounds: s.rounds ?? defaults.rounds ?? DEFAULTS.rounds,
     timeoutMs: timeout === void 0 ? DEFAULTS.timeoutMs : parseDurationMs(timeout),
     thresholds,
-    regression
+    regression,
+    profile: s.profile ?? "steady",
+    ...stress === void 0 ? {} : { stress }
   };
 }
 function stringMap(map) {
@@ -55048,7 +55637,7 @@ function metricValue(metric, text) {
   if (metric === "rss") return parseSizeBytes(text);
   return metric === "cpu" ? parsePercent(text) * 100 : parsePercent(text);
 }
-function buildThresholds(base, own, at, problems) {
+function buildThresholds(base, own, at, problems, fallbacks) {
   const thresholds = [];
   for (const metric of METRICS) {
     const limit = own?.[metric] ?? base?.[metric];
@@ -55069,7 +55658,7 @@ function buildThresholds(base, own, at, problems) {
   const regression = [];
   for (const metric of METRICS) {
     const tolerance = tolerances[metric];
-    const fallback = DEFAULT_REGRESSION[metric];
+    const fallback = fallbacks[metric];
     if (tolerance === void 0) {
       if (fallback !== void 0) regression.push({ metric, tolerance: fallback, severity: "fail" });
       continue;
@@ -55679,8 +56268,8 @@ function assessRound(measurement, context) {
     );
   }
   const server = context.server === void 0 ? void 0 : {
-    cpuPercent: round2(context.server.cpuPercent),
-    cpuUsPerRequest: m.ok === 0 ? 0 : round2(context.server.cpuMs * 1e3 / m.ok),
+    cpuPercent: round22(context.server.cpuPercent),
+    cpuUsPerRequest: m.ok === 0 ? 0 : round22(context.server.cpuMs * 1e3 / m.ok),
     rssMaxBytes: context.server.rssMaxBytes,
     rssMeanBytes: Math.round(context.server.rssMeanBytes),
     rssEndBytes: context.server.rssEndBytes
@@ -55688,8 +56277,8 @@ function assessRound(measurement, context) {
   return {
     round: context.round,
     startedAt: context.startedAt,
-    durationMs: round2(m.durationMs),
-    rps: round2(rps),
+    durationMs: round22(m.durationMs),
+    rps: round22(rps),
     latencyUs: m.latencyUs,
     requests: m.requests,
     responses: m.responses,
@@ -55702,12 +56291,125 @@ function assessRound(measurement, context) {
     bytes: m.bytes,
     statusCodes: m.statusCodes,
     histogram: m.histogram,
-    loadgenCpuPercent: round2(m.loadgenCpuPercent),
+    loadgenCpuPercent: round22(m.loadgenCpuPercent),
     loadgenLoopDelayMs: m.loopDelayMs,
     ...server === void 0 ? {} : { server },
     valid: problems.length === 0,
     problems,
     warnings
+  };
+}
+
+// src/stats/capacity-search.ts
+function roundLoad(load, integer) {
+  if (integer) return Math.max(1, Math.round(load));
+  return load >= 10 ? Math.round(load) : Math.round(load * 100) / 100;
+}
+function bracket(steps) {
+  const broke = steps.filter((s) => !s.held).map((s) => s.load);
+  const bad = broke.length === 0 ? void 0 : Math.min(...broke);
+  const held = steps.filter((s) => s.held && (bad === void 0 || s.load < bad)).map((s) => s.load);
+  const good = held.length === 0 ? void 0 : Math.max(...held);
+  return { ...good === void 0 ? {} : { good }, ...bad === void 0 ? {} : { bad } };
+}
+function nextStep(settings, steps) {
+  const { start, factor, max: max2, integer } = settings;
+  const last = steps[steps.length - 1];
+  if (last === void 0) return { load: roundLoad(Math.min(start, max2), integer), phase: "step" };
+  const firstBreak = steps.findIndex((s) => !s.held);
+  if (firstBreak === -1) {
+    if (last.load >= max2) return void 0;
+    const grown = roundLoad(Math.min(last.load * factor, max2), integer);
+    return { load: Math.min(max2, Math.max(grown, integer ? last.load + 1 : grown)), phase: "step" };
+  }
+  const bisected = steps.length - (firstBreak + 1);
+  if (bisected >= settings.bisect) return void 0;
+  const { good, bad } = bracket(steps);
+  if (good === void 0 || bad === void 0) return void 0;
+  const middle = roundLoad(Math.sqrt(good * bad), integer);
+  if (middle <= good || middle >= bad) return void 0;
+  return { load: middle, phase: "bisect" };
+}
+
+// src/load/profiles/stress.ts
+function stepLevel(stress, load) {
+  return stress.loop === "rate" ? { connections: stress.connections, rate: load } : { connections: load };
+}
+function stepBreaks(stress, load, step) {
+  const broke = [];
+  for (const limit of stress.slo.latencyUs) {
+    if (step.latencyUs[limit.metric] > limit.max) broke.push(limit.metric);
+  }
+  if (step.ok === 0 || step.errorRate > stress.slo.maxErrorRate) broke.push("errorRate");
+  if (stress.loop === "rate" && step.rps < load * stress.follow) broke.push("follow");
+  return broke;
+}
+async function runStressRound(stress, context, measure2) {
+  const { amount: _amount, ...steady } = context.scenario;
+  const scenario = { ...steady, durationMs: stress.stepMs ?? context.scenario.durationMs };
+  const rules = { ...context.rules, minRateReached: Math.min(context.rules.minRateReached, stress.follow) };
+  const settings = {
+    start: stress.start,
+    factor: stress.factor,
+    max: stress.max,
+    bisect: stress.bisect,
+    integer: stress.loop === "connections"
+  };
+  const searched = [];
+  const steps = [];
+  const rounds = [];
+  for (let next = nextStep(settings, searched); next !== void 0; next = nextStep(settings, searched)) {
+    const level = stepLevel(stress, next.load);
+    const window2 = await measure2(scenario, level, steps.length + 1);
+    const round = assessRound(window2.measurement, {
+      round: context.round,
+      startedAt: window2.startedAt,
+      level,
+      rules,
+      ...window2.server === void 0 ? {} : { server: window2.server }
+    });
+    const broke = stepBreaks(stress, next.load, round);
+    const sent = round.requests / Math.max(1, round.durationMs) * 1e3;
+    steps.push({
+      load: next.load,
+      phase: next.phase,
+      rps: round.rps,
+      sentPerSecond: round22(sent),
+      p50Us: round.latencyUs.p50,
+      p95Us: round.latencyUs.p95,
+      p99Us: round.latencyUs.p99,
+      errorRate: round6(round.errorRate),
+      held: broke.length === 0,
+      ...broke.length === 0 ? {} : { broke }
+    });
+    searched.push({ load: next.load, held: broke.length === 0 });
+    rounds.push(round);
+  }
+  let best;
+  steps.forEach((step, i) => {
+    if (step.held && (best === void 0 || step.rps > (steps[best]?.rps ?? 0))) best = i;
+  });
+  const chosen = rounds[best ?? 0];
+  const first = steps[0];
+  if (chosen === void 0 || first === void 0) throw new Error("a stress search measured no step");
+  const capacityStep = best === void 0 ? void 0 : steps[best];
+  const summary = {
+    loop: stress.loop,
+    capacity: capacityStep?.rps ?? 0,
+    capacityLoad: capacityStep?.load ?? 0,
+    reachedMax: steps.every((s) => s.held) && (steps[steps.length - 1]?.load ?? 0) >= stress.max,
+    steps
+  };
+  if (capacityStep !== void 0) return { ...chosen, stress: summary };
+  const unit = stress.loop === "rate" ? "req/s" : "connections";
+  return {
+    ...chosen,
+    valid: false,
+    problems: [
+      ...chosen.problems,
+      `the SLO broke already at the first step (${first.load} ${unit}): the capacity is below stress.start; lower it`
+    ],
+    stress: summary
   };
 }
 
@@ -56134,11 +56836,28 @@ var IDLE_APP_RESPONSES = 1e3;
 function definitionHash(entry) {
   const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario;
   const schedule = arrivals === "even" || entry.level.rate === void 0 ? {} : { arrivals };
-  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule };
+  const stress = entry.scenario.stress === void 0 ? {} : { stress: entry.scenario.stress };
+  const defined = {
+    requests,
+    level: entry.level,
+    pipelining,
+    durationMs,
+    amount: amount ?? null,
+    warmupMs,
+    timeoutMs,
+    ...schedule,
+    ...stress
+  };
   return createHash2("sha256").update(JSON.stringify(defined)).digest("hex").slice(0, 16);
 }
 function entriesOf(plan) {
-  return plan.scenarios.flatMap((scenario) => scenario.levels.map((level) => ({ key: entryKey(scenario.name, level), scenario, level })));
+  return plan.scenarios.flatMap(
+    (scenario) => scenario.levels.map((level) => ({
+      key: entryKey(scenario.name, scenario.stress === void 0 ? level : { ...level, stress: scenario.stress }),
+      scenario,
+      level
+    }))
+  );
 }
 async function measure(plan, options) {
   const [measured] = await measureSides([{ plan, outDir: options.outDir }], options);
@@ -56283,11 +57002,11 @@ async function warmUp(plan, entry, app) {
   throwIfInterrupted();
   if (app?.exit() !== void 0) throw await diedError(app, `the warm-up of "${entry.key}"`);
 }
-async function measureRound(plan, entry, round, app, monitor) {
+async function measureWindow(plan, spec, app, monitor) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   let usage;
   const measurement = await runEntryRound(
-    { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
+    { baseUrl: plan.baseUrl, scenario: spec.scenario, level: spec.level },
     {
       onMeasureStart: () => monitor?.begin(),
       onMeasureEnd: () => usage = monitor?.end(),
@@ -56298,8 +57017,21 @@ async function measureRound(plan, entry, round, app, monitor) {
   throwIfInterrupted();
   const silent = measurement.responses === 0 && measurement.errors > 0;
   if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {
-    throw await diedError(app, `round ${round} of "${entry.key}"`);
+    throw await diedError(app, spec.what);
   }
+  return { startedAt, measurement, ...server === void 0 ? {} : { server } };
+}
+async function measureRound(plan, entry, round, app, monitor) {
+  const what = `round ${round} of "${entry.key}"`;
+  const { stress } = entry.scenario;
+  if (stress !== void 0) {
+    return runStressRound(
+      stress,
+      { round, rules: plan.validity, scenario: entry.scenario },
+      (scenario, level, step) => measureWindow(plan, { scenario, level, what: `${what}, stress step ${step}` }, app, monitor)
+    );
+  }
+  const { startedAt, measurement, server } = await measureWindow(plan, { scenario: entry.scenario, level: entry.level, what }, app, monitor);
   return assessRound(measurement, {
     round,
     startedAt,
@@ -56311,6 +57043,23 @@ async function measureRound(plan, entry, round, app, monitor) {
 function buildResults(side, entries, rounds, options, failure) {
   const { plan } = side;
   const git3 = side.git ?? options.git;
+  const summaries = entries.filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0).map(
+    (entry) => summariseEntry(
+      {
+        key: entry.key,
+        scenario: entry.scenario.name,
+        tags: entry.scenario.tags,
+        connections: entry.level.connections,
+        ...entry.level.rate === void 0 ? {} : { rate: entry.level.rate },
+        pipelining: entry.scenario.pipelining,
+        definitionHash: definitionHash(entry),
+        thresholds: entry.scenario.thresholds,
+        regression: entry.scenario.regression
+      },
+      rounds.get(entry.key) ?? []
+    )
+  );
+  const scaling2 = scalingSummaries(summaries);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "cannonade", version: VERSION },
@@ -56322,22 +57071,8 @@ function buildResults(side, entries, rounds, options, failure) {
     ...options.shard === void 0 ? {} : { shard: options.shard },
     status: failure === void 0 ? "complete" : "incomplete",
     ...failure === void 0 ? {} : { error: errorMessage(failure) },
-    entries: entries.filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0).map(
-      (entry) => summariseEntry(
-        {
-          key: entry.key,
-          scenario: entry.scenario.name,
-          tags: entry.scenario.tags,
-          connections: entry.level.connections,
-          ...entry.level.rate === void 0 ? {} : { rate: entry.level.rate },
-          pipelining: entry.scenario.pipelining,
-          definitionHash: definitionHash(entry),
-          thresholds: entry.scenario.thresholds,
-          regression: entry.scenario.regression
-        },
-        rounds.get(entry.key) ?? []
-      )
-    )
+    entries: summaries,
+    ...scaling2.length === 0 ? {} : { scaling: scaling2 }
   };
 }
 

@@ -49,6 +49,7 @@ export const REPORTING_TOLERANCE: Readonly<Record<ComparedMetric, number>> = {
   errorRate: 0.01,
   cpu: 0.1,
   rss: 0.1,
+  capacity: 0.1,
 }
 
 /** Fewer valid rounds than this on either side and no interval can be trusted: verdicts are inconclusive. */
@@ -103,6 +104,8 @@ function roundValue(round: RoundResult, metric: ComparedMetric): number | undefi
   if (metric === 'rps') return round.rps
   if (metric === 'errorRate') return round.errorRate
   if (metric === 'cpu') return round.server?.cpuUsPerRequest
+  // A stress round's one number: the highest throughput at which its search found the SLO held.
+  if (metric === 'capacity') return round.stress?.capacity
   // The round's mean, not its peak: a peak is the extreme of a handful of samples of the garbage
   // collector's sawtooth, so it depends on when the samples fell (issue 9 saw +10–16 % between
   // unchanged runs). On the demo app, five runs: peak and mean both varied < 1 % (README).

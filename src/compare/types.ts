@@ -7,7 +7,7 @@ import type { EntryTrend } from './summary.js'
 import type { Violation } from './thresholds.js'
 
 /** Metrics compared round by round between base and head. `cpu` here is server CPU time per request. */
-export const COMPARED_METRICS = ['rps', 'p50', 'p90', 'p95', 'p99', 'p999', 'errorRate', 'cpu', 'rss'] as const
+export const COMPARED_METRICS = ['rps', 'p50', 'p90', 'p95', 'p99', 'p999', 'errorRate', 'cpu', 'rss', 'capacity'] as const
 /** A metric compared between base and head. */
 export type ComparedMetric = (typeof COMPARED_METRICS)[number] & MetricName
 
