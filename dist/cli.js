@@ -44606,7 +44606,7 @@ function levelLabel(level) {
 function scenarioLine(s) {
   const steps = s.requests.length === 1 ? `${s.requests[0]?.method ?? "GET"} ${s.requests[0]?.path ?? "/"}` : `${s.requests.length} steps`;
   const length = s.stress !== void 0 ? `search of ${formatDurationMs(s.stress.stepMs ?? s.durationMs)} steps` : s.amount === void 0 ? formatDurationMs(s.durationMs) : `${s.amount} requests`;
-  const levels = s.stress === void 0 ? s.levels.map(levelLabel).join(", ") : `stress ${s.stress.start} \u2192 ${s.stress.max} ${s.stress.loop === "rate" ? "req/s" : "conn"} (\xD7${s.stress.factor}, ${s.stress.bisect} bisection steps)`;
+  const levels = s.stress === void 0 ? s.levels.map(levelLabel).join(", ") : `stress ${s.stress.start} \u2192 ${s.stress.max} ${s.stress.loop === "rate" ? "req/s" : "conn"} (\xD7${s.stress.factor}, ${s.stress.bisect} bisection step${s.stress.bisect === 1 ? "" : "s"})`;
   return `  - ${s.name}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`;
 }
 function describePlan(plan) {
@@ -44907,6 +44907,26 @@ function cannotRegress(ci, direction, tolerance) {
   return Math.max(badness(ci.low, direction), badness(ci.high, direction)) <= tolerance + TOLERANCE_SLACK;
 }
 
+// src/stats/scaling.ts
+function scaling(points) {
+  const sorted = [...points].sort((a, b) => a.connections - b.connections);
+  const [lowest] = sorted;
+  if (lowest === void 0) return { points: [] };
+  const perConnection = lowest.rps / lowest.connections;
+  const withEfficiency = sorted.map((p) => ({
+    ...p,
+    efficiency: perConnection > 0 ? p.rps / (p.connections * perConnection) : 0
+  }));
+  let knee;
+  for (let i = 1; i < sorted.length && knee === void 0; i++) {
+    const before = sorted[i - 1];
+    const at = sorted[i];
+    if (before === void 0 || at === void 0 || before.p99 <= 0 || before.rps <= 0) continue;
+    if (at.p99 / before.p99 > at.rps / before.rps) knee = at.connections;
+  }
+  return { points: withEfficiency, ...knee === void 0 ? {} : { knee } };
+}
+
 // src/results/histogram.ts
 var hdr = __toESM(require_dist(), 1);
 var MAX_LATENCY_US = 6e7;
@@ -45086,6 +45106,31 @@ function summariseEntry(identity, rounds) {
   };
   merged.destroy();
   return entry;
+}
+
+// src/results/scaling.ts
+function scalingSummaries(entries) {
+  const byScenario = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    if (entry.rate !== void 0 || entry.stress !== void 0 || entry.validRounds === 0) continue;
+    byScenario.set(entry.scenario, [...byScenario.get(entry.scenario) ?? [], entry]);
+  }
+  const summaries = [];
+  for (const [scenario, levels] of byScenario) {
+    if (new Set(levels.map((e) => e.connections)).size < 2) continue;
+    const result = scaling(levels.map((e) => ({ connections: e.connections, rps: e.rps, p99: entryLatency(e).p99 })));
+    summaries.push({
+      scenario,
+      points: result.points.map((p) => ({
+        connections: p.connections,
+        rps: p.rps,
+        p99Us: p.p99,
+        efficiency: Math.round(p.efficiency * 1e4) / 1e4
+      })),
+      ...result.knee === void 0 ? {} : { kneeConnections: result.knee }
+    });
+  }
+  return summaries;
 }
 
 // src/stats/trend.ts
@@ -45503,12 +45548,14 @@ function compareEntry(head, base, ctx) {
     violation: v
   }));
   const trend = entryTrend(head);
+  const stress = head.stress === void 0 ? void 0 : { head: head.stress, ...base?.stress === void 0 ? {} : { base: base.stress } };
   const identity = {
     key: head.key,
     scenario: head.scenario,
     load: levelLabel(head),
     current: { rps: head.rps, errorRate: head.errorRate },
-    ...trend === void 0 ? {} : { trend }
+    ...trend === void 0 ? {} : { trend },
+    ...stress === void 0 ? {} : { stress }
   };
   if (invalid !== void 0) {
     return {
@@ -45611,6 +45658,7 @@ function compare(base, head, options = {}) {
   const count = (verdict) => metrics.filter((m) => m.verdict === verdict).length;
   const rps = metrics.filter((m) => m.metric === "rps");
   const finiteDetectable = rps.map((m) => m.detectable).filter(Number.isFinite);
+  const scaling2 = scalingSummaries(head.entries);
   return {
     suite: head.suite,
     head: {
@@ -45637,7 +45685,8 @@ function compare(base, head, options = {}) {
     ...rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) },
     ...finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) },
     ...base === void 0 ? {} : { errorControl: { ...budget, sequential: paired } },
-    ...options.suggestAppBuild === true ? { suggestAppBuild: true } : {}
+    ...options.suggestAppBuild === true ? { suggestAppBuild: true } : {},
+    ...scaling2.length === 0 ? {} : { scaling: scaling2 }
   };
 }
 function entryDecided(base, head, regression, alarmAlpha) {
@@ -46807,6 +46856,53 @@ function metricLabel(metric) {
   return labels[metric];
 }
 
+// src/report/stress.ts
+function loadUnit(loop) {
+  return loop === "rate" ? "req/s" : "conn";
+}
+function formatLoad(load, loop) {
+  return `${Number.isInteger(load) ? load.toLocaleString("en-US") : formatRps(load)} ${loadUnit(loop)}`;
+}
+function capacityText(stress) {
+  const atLeast = stress.reachedMax === stress.rounds && stress.rounds > 0 ? "\u2265 " : "";
+  const value = `${atLeast}${formatRps(stress.capacity)} req/s`;
+  if (stress.rounds < 2) return `${value} (1 round, no interval)`;
+  const span = `${formatRps(stress.low)}\u2013${formatRps(stress.high)}`;
+  const coverage = Math.floor(stress.coverage * 100);
+  if (coverage >= 95) return `${value} (95 % interval ${span} over ${stress.rounds} rounds)`;
+  return `${value} (range ${span} over ${stress.rounds} rounds, covers the median with \u2265 ${coverage} %)`;
+}
+function breakPoint(stress) {
+  const point = stress.curve.find((p) => p.held * 2 < p.rounds);
+  return point === void 0 ? void 0 : formatLoad(point.load, stress.loop);
+}
+function stressLine(key, stress) {
+  const broke = breakPoint(stress);
+  const where = stress.reachedMax === stress.rounds ? "the SLO held up to stress.max in every round: raise it to find where it breaks" : broke === void 0 ? void 0 : `the SLO broke in most rounds at ${broke}`;
+  return `${key}: capacity ${capacityText(stress)}${where === void 0 ? "" : `; ${where}`}`;
+}
+function curveTable(stress) {
+  const header = [stress.loop === "rate" ? "offered" : "connections", "held", "req/s", "p50", "p99", "errors"];
+  const rows = stress.curve.map((p) => [
+    formatLoad(p.load, stress.loop),
+    `${p.held}/${p.rounds}`,
+    formatRps(p.rps),
+    formatLatencyUs(p.p50Us),
+    formatLatencyUs(p.p99Us),
+    formatFraction(p.errorRate)
+  ]);
+  return markdownTable([header, ...rows], { align: ["r", "r", "r", "r", "r", "r"] });
+}
+function scalingLine(summary) {
+  const first = summary.points[0];
+  const last = summary.points[summary.points.length - 1];
+  if (first === void 0 || last === void 0) return `${summary.scenario}: no levels measured`;
+  const span = `${first.connections} \u2192 ${last.connections} conn: ${formatRps(first.rps)} \u2192 ${formatRps(last.rps)} req/s, p99 ${formatLatencyUs(first.p99Us)} \u2192 ${formatLatencyUs(last.p99Us)}`;
+  const efficiency = `efficiency ${Math.round(last.efficiency * 100)} % at ${last.connections} conn`;
+  const knee = summary.kneeConnections === void 0 ? "no knee: p99 rose no faster than throughput" : `knee at ${summary.kneeConnections} conn (p99 rose faster than throughput from there)`;
+  return `${summary.scenario}: ${span}; ${efficiency}; ${knee}`;
+}
+
 // src/report/violation.ts
 function violationSentence(v) {
   if (v.noValidRound !== void 0) return `${v.entry}: no valid round (${v.noValidRound.join("; ")})`;
@@ -46915,6 +47011,7 @@ function violationRow(entry, order, v) {
   };
 }
 function headLatency(entry) {
+  if (entry.stress !== void 0) return { metric: "capacity", values: capacityText(entry.stress.head) };
   const head = entry.percentiles?.head;
   if (head === void 0) return { metric: "\u2014", values: "\u2014" };
   return { metric: "latency p50 / p99", values: `${formatLatencyUs(head.p50)} / ${formatLatencyUs(head.p99)}` };
@@ -47046,6 +47143,11 @@ function headline(comparison) {
   if (comparison.head.incomplete !== void 0) clauses.push("the run stopped early");
   const sentence = clauses.join("; ");
   return { outcome: comparison.outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence };
+}
+function profileNotes(comparison) {
+  const stress = comparison.entries.flatMap((e) => e.stress === void 0 ? [] : [stressLine(clip(e.key, MAX_NAME), e.stress.head)]);
+  const scaling2 = (comparison.scaling ?? []).map((s) => scalingLine({ ...s, scenario: clip(s.scenario, MAX_NAME) }));
+  return [...stress, ...scaling2];
 }
 var MAX_TREND_NOTES = 3;
 function trendSentence(trend) {
@@ -47202,6 +47304,34 @@ function latencyChart(entry) {
     "```"
   ].join("\n");
 }
+function stressChart(entry) {
+  const base = entry.stress?.base;
+  const head = entry.stress?.head;
+  if (base === void 0 || head === void 0) return void 0;
+  const headAt = new Map(head.curve.map((p) => [p.load, p]));
+  const shared = base.curve.flatMap((b) => {
+    const h = headAt.get(b.load);
+    return h === void 0 ? [] : [{ load: b.load, base: b.p99Us, head: h.p99Us }];
+  });
+  if (shared.length < 2) return void 0;
+  const basePoints = shared.map((p) => milliseconds(p.base));
+  const headPoints = shared.map((p) => milliseconds(p.head));
+  const top = niceCeiling(Math.max(...[...basePoints, ...headPoints].map(Number)) * 1.05);
+  const unit = head.loop === "rate" ? "offered req/s" : "connections";
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${mermaidLabel(entry.key)} - p99 ms by load (bars baseline, line this run)"`,
+    `  x-axis "${unit}" [${shared.map((p) => `"${String(p.load)}"`).join(", ")}]`,
+    `  y-axis "p99 ms" 0 --> ${top}`,
+    `  bar [${basePoints.join(", ")}]`,
+    `  line [${headPoints.join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function entryChart(entry) {
+  return entry.stress === void 0 ? latencyChart(entry) : stressChart(entry);
+}
 var GATED_FAIL_REGRESSION = 0;
 var GATED_WARN_REGRESSION = 1;
 var FAIL_VIOLATION = 2;
@@ -47221,11 +47351,17 @@ function largestGatedChange(entry) {
 function regressionCharts(entries, limit = 2) {
   const ranked = entries.map((entry, order) => ({ entry, order, priority: priority(entry), change: largestGatedChange(entry) })).filter((r) => r.priority !== void 0).sort((a, b) => a.priority - b.priority || b.change - a.change || a.order - b.order);
   const charts = [];
+  const charted = /* @__PURE__ */ new Set();
   for (const { entry } of ranked) {
     if (charts.length >= limit) break;
-    const chart = latencyChart(entry);
-    if (chart !== void 0) charts.push(chart);
+    const chart = entryChart(entry);
+    if (chart === void 0) continue;
+    charts.push(chart);
+    charted.add(entry);
   }
+  const stressed = entries.find((e) => !charted.has(e) && e.stress?.base !== void 0 && stressChart(e) !== void 0);
+  const curve = stressed === void 0 ? void 0 : stressChart(stressed);
+  if (curve !== void 0 && ![...charted].some((e) => e.stress !== void 0)) charts.push(curve);
   return charts;
 }
 
@@ -47327,6 +47463,7 @@ function buildParts(comparison, options) {
     tableHead: rows.notable.length > 0 ? [h, d] : [],
     tableRows,
     charts: comparison.baseline === void 0 ? [] : regressionCharts(comparison.entries),
+    profiles: profileNotes(comparison).map((line) => `- ${escapeMarkdown(line)}`).join("\n"),
     collapsed,
     footer: `<sub>${footerParts.join(" \xB7 ")}</sub>`,
     artifactLink: artifact
@@ -47343,6 +47480,7 @@ function assemble(parts, pick) {
       shown > 0 ? `\u2026 and ${plural(hidden, "more row")} (see the full report in ${artifact})` : `${plural(hidden, "row")} left out to fit the comment size limit (see the full report in ${artifact})`
     );
   }
+  if (parts.profiles !== "" && pick.collapsed) blocks.push(parts.profiles);
   if (pick.charts) blocks.push(...parts.charts);
   if (pick.collapsed) {
     blocks.push(...parts.collapsed.map((c) => c.block));
@@ -47407,6 +47545,8 @@ function renderText(comparison) {
     lines.push("", markdownTable([header, ...cells], { align: ["l", "r", "l", "r", "r", "l", "l"] }));
   }
   if (rows.unchanged.length > 0) lines.push("", `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise, not shown.`);
+  const profiles = profileNotes(comparison);
+  if (profiles.length > 0) lines.push("", ...profiles.map(plain));
   lines.push("", plain(footerFacts(comparison).join(" \xB7 ")));
   return `${lines.join("\n")}
 `;
@@ -47476,51 +47616,6 @@ ${compareCommand.usage}`]);
 
 // src/cli/merge.ts
 import path3 from "node:path";
-
-// src/stats/scaling.ts
-function scaling(points) {
-  const sorted = [...points].sort((a, b) => a.connections - b.connections);
-  const [lowest] = sorted;
-  if (lowest === void 0) return { points: [] };
-  const perConnection = lowest.rps / lowest.connections;
-  const withEfficiency = sorted.map((p) => ({
-    ...p,
-    efficiency: perConnection > 0 ? p.rps / (p.connections * perConnection) : 0
-  }));
-  let knee;
-  for (let i = 1; i < sorted.length && knee === void 0; i++) {
-    const before = sorted[i - 1];
-    const at = sorted[i];
-    if (before === void 0 || at === void 0 || before.p99 <= 0 || before.rps <= 0) continue;
-    if (at.p99 / before.p99 > at.rps / before.rps) knee = at.connections;
-  }
-  return { points: withEfficiency, ...knee === void 0 ? {} : { knee } };
-}
-
-// src/results/scaling.ts
-function scalingSummaries(entries) {
-  const byScenario = /* @__PURE__ */ new Map();
-  for (const entry of entries) {
-    if (entry.rate !== void 0 || entry.stress !== void 0 || entry.validRounds === 0) continue;
-    byScenario.set(entry.scenario, [...byScenario.get(entry.scenario) ?? [], entry]);
-  }
-  const summaries = [];
-  for (const [scenario, levels] of byScenario) {
-    if (new Set(levels.map((e) => e.connections)).size < 2) continue;
-    const result = scaling(levels.map((e) => ({ connections: e.connections, rps: e.rps, p99: entryLatency(e).p99 })));
-    summaries.push({
-      scenario,
-      points: result.points.map((p) => ({
-        connections: p.connections,
-        rps: p.rps,
-        p99Us: p.p99,
-        efficiency: Math.round(p.efficiency * 1e4) / 1e4
-      })),
-      ...result.knee === void 0 ? {} : { kneeConnections: result.knee }
-    });
-  }
-  return summaries;
-}
 
 // src/results/merge.ts
 function mergeResults(parts) {
@@ -47626,7 +47721,17 @@ function resultsTable(results, violations = []) {
     `${e.validRounds}/${e.rounds.length}`,
     plain(flags(e))
   ]);
-  return markdownTable([header, ...rows], { align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
+  const table = markdownTable([header, ...rows], { align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
+  return [table, ...profileBlocks(results)].join("\n\n");
+}
+function profileBlocks(results) {
+  const blocks = results.entries.flatMap(
+    (e) => e.stress === void 0 ? [] : [`${plain(stressLine(e.key, e.stress))}
+${curveTable(e.stress)}`]
+  );
+  const scaling2 = (results.scaling ?? []).map((s) => plain(scalingLine(s)));
+  if (scaling2.length > 0) blocks.push(["scaling with connections:", ...scaling2.map((line) => `  ${line}`)].join("\n"));
+  return blocks;
 }
 function roundLine(event) {
   const { result } = event;
@@ -55681,6 +55786,10 @@ function parseShard(text, what) {
   return { index, count };
 }
 var QUICK = { rounds: 1, durationMs: 1e3, warmupMs: 250 };
+var QUICK_STRESS = { stepMs: 500, bisect: 1 };
+function quickStress(stress) {
+  return { ...stress, stepMs: QUICK_STRESS.stepMs, bisect: Math.min(stress.bisect, QUICK_STRESS.bisect) };
+}
 function applyOverrides(plan, overrides) {
   const names = overrides.scenarios ?? [];
   const tags = overrides.tags ?? [];
@@ -55702,7 +55811,7 @@ function applyOverrides(plan, overrides) {
   const adjust = (s) => {
     if (overrides.quick === true) {
       const { amount: _amount, ...rest } = s;
-      return { ...rest, ...QUICK };
+      return { ...rest, ...QUICK, ...s.stress === void 0 ? {} : { stress: quickStress(s.stress) } };
     }
     return {
       ...s,

@@ -18,6 +18,7 @@ import {
   type Direction,
   type Verdict,
 } from '../stats/stats.js'
+import { scalingSummaries } from '../results/scaling.js'
 import { entryLatency } from '../results/summary.js'
 import { entryTrend } from './summary.js'
 import { errorBudget, gatedCount, type ErrorBudget } from './family.js'
@@ -314,12 +315,14 @@ function compareEntry(
     violation: v,
   }))
   const trend = entryTrend(head)
+  const stress = head.stress === undefined ? undefined : { head: head.stress, ...(base?.stress === undefined ? {} : { base: base.stress }) }
   const identity = {
     key: head.key,
     scenario: head.scenario,
     load: levelLabel(head),
     current: { rps: head.rps, errorRate: head.errorRate },
     ...(trend === undefined ? {} : { trend }),
+    ...(stress === undefined ? {} : { stress }),
   }
   if (invalid !== undefined) {
     return {
@@ -429,6 +432,8 @@ export function compare(base: Results | undefined, head: Results, options: Compa
   const count = (verdict: Verdict): number => metrics.filter((m) => m.verdict === verdict).length
   const rps = metrics.filter((m) => m.metric === 'rps')
   const finiteDetectable = rps.map((m) => m.detectable).filter(Number.isFinite)
+  // Recomputed rather than read from the file, so results written before it existed get one too.
+  const scaling = scalingSummaries(head.entries)
   return {
     suite: head.suite,
     head: {
@@ -461,6 +466,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
     ...(finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) }),
     ...(base === undefined ? {} : { errorControl: { ...budget, sequential: paired } }),
     ...(options.suggestAppBuild === true ? { suggestAppBuild: true } : {}),
+    ...(scaling.length === 0 ? {} : { scaling }),
   }
 }
 

@@ -1,7 +1,7 @@
 // The comparison of a head run against a baseline: plain data that the report renders and the gate
 // decides on. Produced by compare() in src/compare/compare.ts.
 import type { MetricName, Severity } from '../config/plan.js'
-import type { Environment } from '../results/format.js'
+import type { Environment, ScalingSummary, StressSummary } from '../results/format.js'
 import type { Direction, Verdict } from '../stats/stats.js'
 import type { EntryTrend } from './summary.js'
 import type { Violation } from './thresholds.js'
@@ -77,6 +77,8 @@ export interface EntryComparison {
     readonly base?: Readonly<Record<'p50' | 'p90' | 'p99' | 'p999', number>>
     readonly head: Readonly<Record<'p50' | 'p90' | 'p99' | 'p999', number>>
   }
+  /** A stress entry's capacity and latency-vs-load curve, this run's and the baseline's (when it has one). */
+  readonly stress?: { readonly base?: StressSummary; readonly head: StressSummary }
 }
 
 /** A reason the gate warns or fails, one per regression or violation (report/violation.ts words it). */
@@ -162,4 +164,6 @@ export interface Comparison {
    * this pull request but for a build command: the config has an app but no `app.build`.
    */
   readonly suggestAppBuild?: boolean
+  /** This run's scaling summaries: one per scenario measured at several connection counts. */
+  readonly scaling?: readonly ScalingSummary[]
 }

@@ -22,7 +22,7 @@ function scenarioLine(s: ScenarioPlan): string {
   const levels =
     s.stress === undefined
       ? s.levels.map(levelLabel).join(', ')
-      : `stress ${s.stress.start} → ${s.stress.max} ${s.stress.loop === 'rate' ? 'req/s' : 'conn'} (×${s.stress.factor}, ${s.stress.bisect} bisection steps)`
+      : `stress ${s.stress.start} → ${s.stress.max} ${s.stress.loop === 'rate' ? 'req/s' : 'conn'} (×${s.stress.factor}, ${s.stress.bisect} bisection step${s.stress.bisect === 1 ? '' : 's'})`
   return `  - ${s.name}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`
 }
 

@@ -5,7 +5,7 @@ import { markdownTable } from 'markdown-table'
 import type { Comparison } from '../compare/types.js'
 import { regressionCharts } from './chart.js'
 import type { Notice, ReportRow, RowKind } from './rows.js'
-import { footerFacts, headline, notices, plural, reportRows, verdictWord } from './rows.js'
+import { footerFacts, headline, notices, plural, profileNotes, reportRows, verdictWord } from './rows.js'
 
 /** GitHub rejects comments over 65,536 characters; the default leaves room for a marker and edits. */
 export const DEFAULT_MAX_LENGTH = 65_000
@@ -120,6 +120,8 @@ interface Parts {
   readonly tableHead: readonly string[]
   readonly tableRows: readonly string[]
   readonly charts: readonly string[]
+  /** Capacities and scaling summaries, one short line each. */
+  readonly profiles: string
   readonly collapsed: readonly { readonly block: string; readonly dropped: string }[]
   readonly footer: string
   readonly artifactLink: string | undefined
@@ -170,6 +172,9 @@ function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
     tableHead: rows.notable.length > 0 ? [h, d] : [],
     tableRows,
     charts: comparison.baseline === undefined ? [] : regressionCharts(comparison.entries),
+    profiles: profileNotes(comparison)
+      .map((line) => `- ${escapeMarkdown(line)}`)
+      .join('\n'),
     collapsed,
     footer: `<sub>${footerParts.join(' · ')}</sub>`,
     artifactLink: artifact,
@@ -195,6 +200,7 @@ function assemble(parts: Parts, pick: Selection): string {
         : `${plural(hidden, 'row')} left out to fit the comment size limit (see the full report in ${artifact})`,
     )
   }
+  if (parts.profiles !== '' && pick.collapsed) blocks.push(parts.profiles)
   if (pick.charts) blocks.push(...parts.charts)
   if (pick.collapsed) {
     blocks.push(...parts.collapsed.map((c) => c.block))
