@@ -45016,7 +45016,12 @@ function summariseStress(rounds) {
   const interval = medianInterval(stress.map((s) => s.capacity));
   const byLoad = /* @__PURE__ */ new Map();
   for (const search of stress) {
-    for (const step of search.steps) byLoad.set(step.load, [...byLoad.get(step.load) ?? [], step]);
+    const perLoad = /* @__PURE__ */ new Map();
+    for (const step of search.steps) {
+      const known = perLoad.get(step.load);
+      if (known === void 0 || !known.held) perLoad.set(step.load, step);
+    }
+    for (const [load, step] of perLoad) byLoad.set(load, [...byLoad.get(load) ?? [], step]);
   }
   const curve = [...byLoad.entries()].sort((a, b) => a[0] - b[0]).map(([load, steps]) => ({
     load,
@@ -45527,6 +45532,10 @@ function pairedValues(base, head, metric) {
   }
   return pairs;
 }
+function comparedFor(entry, metric) {
+  if (entry.stress === void 0 || metric === "capacity") return true;
+  return entry.regression.some((t) => t.metric === metric);
+}
 function percentilesOf(entry) {
   const { p50, p90, p99, p999 } = entryLatency(entry);
   return { p50, p90, p99, p999 };
@@ -45570,6 +45579,7 @@ function compareEntry(head, base, ctx) {
   const downgraded = ctx.downgradeAll || definitionChanged;
   const metrics = [];
   for (const metric of COMPARED_METRICS) {
+    if (!comparedFor(head, metric)) continue;
     const values = ctx.paired ? pairedValues(base.rounds, head.rounds, metric) : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) };
     const b = values?.base;
     const h = values?.head;
@@ -46399,10 +46409,11 @@ var schema_default = {
           exclusiveMinimum: 0
         },
         phase: {
-          description: "step: a geometric step; bisect: between the last level that held and the first that broke.",
+          description: "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).",
           enum: [
             "step",
-            "bisect"
+            "bisect",
+            "retry"
           ]
         },
         rps: {
@@ -56410,19 +56421,30 @@ function assessRound(measurement, context) {
 }
 
 // src/stats/capacity-search.ts
+function outcomes(steps) {
+  const held = /* @__PURE__ */ new Map();
+  for (const step of steps) held.set(step.load, (held.get(step.load) ?? false) || step.held);
+  return [...held].map(([load, h]) => ({ load, held: h }));
+}
 function roundLoad(load, integer) {
   if (integer) return Math.max(1, Math.round(load));
   return load >= 10 ? Math.round(load) : Math.round(load * 100) / 100;
 }
-function bracket(steps) {
+function bracket(measured) {
+  const steps = outcomes(measured);
   const broke = steps.filter((s) => !s.held).map((s) => s.load);
   const bad = broke.length === 0 ? void 0 : Math.min(...broke);
   const held = steps.filter((s) => s.held && (bad === void 0 || s.load < bad)).map((s) => s.load);
   const good = held.length === 0 ? void 0 : Math.max(...held);
   return { ...good === void 0 ? {} : { good }, ...bad === void 0 ? {} : { bad } };
 }
-function nextStep(settings, steps) {
+function nextStep(settings, measured) {
   const { start, factor, max: max2, integer } = settings;
+  const latest = measured[measured.length - 1];
+  if (latest !== void 0 && !latest.held && measured.filter((s) => s.load === latest.load).length === 1) {
+    return { load: latest.load, phase: "retry" };
+  }
+  const steps = outcomes(measured);
   const last = steps[steps.length - 1];
   if (last === void 0) return { load: roundLoad(Math.min(start, max2), integer), phase: "step" };
   const firstBreak = steps.findIndex((s) => !s.held);
@@ -56506,7 +56528,7 @@ async function runStressRound(stress, context, measure2) {
     loop: stress.loop,
     capacity: capacityStep?.rps ?? 0,
     capacityLoad: capacityStep?.load ?? 0,
-    reachedMax: steps.every((s) => s.held) && (steps[steps.length - 1]?.load ?? 0) >= stress.max,
+    reachedMax: outcomes(searched).every((s) => s.held) && Math.max(...steps.map((s) => s.load)) >= stress.max,
     steps
   };
   if (capacityStep !== void 0) return { ...chosen, stress: summary };

@@ -279,6 +279,17 @@ export function pairedValues(
   return pairs
 }
 
+/**
+ * Whether a metric of an entry is compared. A stress round's rps and latencies are those of its step
+ * at capacity, and base and head reach capacity at different loads: their rps is the capacity again,
+ * their latencies are measured at different loads. So a stress entry compares its capacity, and other
+ * metrics only where a tolerance asks for them.
+ */
+function comparedFor(entry: EntryResult, metric: ComparedMetric): boolean {
+  if (entry.stress === undefined || metric === 'capacity') return true
+  return entry.regression.some((t) => t.metric === metric)
+}
+
 function percentilesOf(entry: EntryResult): Record<'p50' | 'p90' | 'p99' | 'p999', number> {
   const { p50, p90, p99, p999 } = entryLatency(entry)
   return { p50, p90, p99, p999 }
@@ -338,6 +349,7 @@ function compareEntry(
   const downgraded = ctx.downgradeAll || definitionChanged
   const metrics: MetricComparison[] = []
   for (const metric of COMPARED_METRICS) {
+    if (!comparedFor(head, metric)) continue
     const values = ctx.paired
       ? pairedValues(base.rounds, head.rounds, metric)
       : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) }

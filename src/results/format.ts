@@ -83,8 +83,11 @@ export type StressBreak = 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'mean' | 'err
 export interface StressStep {
   /** The load tried: req/s offered (open loop) or connections (closed loop). */
   readonly load: number
-  /** `step`: a geometric step; `bisect`: a step between the last that held and the first that broke. */
-  readonly phase: 'step' | 'bisect'
+  /**
+   * `step`: a geometric step; `bisect`: a step between the last that held and the first that broke;
+   * `retry`: a load that broke, measured once more (it holds when either measurement held).
+   */
+  readonly phase: 'step' | 'bisect' | 'retry'
   /** Successful responses per second. */
   readonly rps: number
   /** Requests sent (answered or not) per second: with `load`, whether an open loop kept up. */

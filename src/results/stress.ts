@@ -21,7 +21,13 @@ export function summariseStress(rounds: readonly RoundResult[]): StressSummary |
   const interval = medianInterval(stress.map((s) => s.capacity))
   const byLoad = new Map<number, StressRound['steps'][number][]>()
   for (const search of stress) {
-    for (const step of search.steps) byLoad.set(step.load, [...(byLoad.get(step.load) ?? []), step])
+    // A load measured twice in a search (a retry) counts once: the measurement that held, if one did.
+    const perLoad = new Map<number, StressRound['steps'][number]>()
+    for (const step of search.steps) {
+      const known = perLoad.get(step.load)
+      if (known === undefined || !known.held) perLoad.set(step.load, step)
+    }
+    for (const [load, step] of perLoad) byLoad.set(load, [...(byLoad.get(load) ?? []), step])
   }
   const curve: StressCurvePoint[] = [...byLoad.entries()]
     .sort((a, b) => a[0] - b[0])

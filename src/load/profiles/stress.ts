@@ -6,7 +6,7 @@
 import type { LoadLevel, ScenarioPlan, StressPlan, ValidityRules } from '../../config/plan.js'
 import type { RoundResult, StressBreak, StressRound, StressStep } from '../../results/format.js'
 import { round2, round6 } from '../../results/summary.js'
-import { nextStep, type SearchStep } from '../../stats/capacity-search.js'
+import { nextStep, outcomes, type SearchStep } from '../../stats/capacity-search.js'
 import { assessRound } from '../assess.js'
 import type { MeasuredWindow } from '../schedule.js'
 
@@ -104,7 +104,7 @@ export async function runStressRound(stress: StressPlan, context: StressRoundCon
     loop: stress.loop,
     capacity: capacityStep?.rps ?? 0,
     capacityLoad: capacityStep?.load ?? 0,
-    reachedMax: steps.every((s) => s.held) && (steps[steps.length - 1]?.load ?? 0) >= stress.max,
+    reachedMax: outcomes(searched).every((s) => s.held) && Math.max(...steps.map((s) => s.load)) >= stress.max,
     steps,
   }
   if (capacityStep !== undefined) return { ...chosen, stress: summary }
