@@ -45007,6 +45007,11 @@ function medianIntervalCoverage(n) {
 function round2(value) {
   return Math.round(value * 100) / 100;
 }
+function brokeAt(steps) {
+  const broke = new Set(steps.flatMap((s) => s.broke ?? []));
+  return broke.size === 0 ? {} : { broke: BREAKS.filter((b) => broke.has(b)) };
+}
+var BREAKS = ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"];
 function summariseStress(rounds) {
   const searches = rounds.filter((r) => r.stress !== void 0);
   const used = searches.some((r) => r.valid) ? searches.filter((r) => r.valid) : searches;
@@ -45024,6 +45029,7 @@ function summariseStress(rounds) {
     for (const [load, step] of perLoad) byLoad.set(load, [...byLoad.get(load) ?? [], step]);
   }
   const curve = [...byLoad.entries()].sort((a, b) => a[0] - b[0]).map(([load, steps]) => ({
+    ...brokeAt(steps),
     load,
     rounds: steps.length,
     held: steps.filter((s) => s.held).length,
@@ -46602,6 +46608,22 @@ var schema_default = {
                 type: "number",
                 minimum: 0,
                 maximum: 1
+              },
+              broke: {
+                description: "What broke the SLO at this load in any round (absent when it always held).",
+                type: "array",
+                items: {
+                  enum: [
+                    "p50",
+                    "p90",
+                    "p95",
+                    "p99",
+                    "p999",
+                    "mean",
+                    "errorRate",
+                    "follow"
+                  ]
+                }
               }
             }
           }
@@ -46868,6 +46890,19 @@ function metricLabel(metric) {
 }
 
 // src/report/stress.ts
+var BREAK_WORD = {
+  p50: "p50",
+  p90: "p90",
+  p95: "p95",
+  p99: "p99",
+  p999: "p99.9",
+  mean: "mean latency",
+  errorRate: "error rate",
+  follow: "throughput below the offered rate"
+};
+function breakWords(broke) {
+  return broke.map((b) => BREAK_WORD[b]).join(", ");
+}
 function loadUnit(loop) {
   return loop === "rate" ? "req/s" : "conn";
 }
@@ -46885,7 +46920,9 @@ function capacityText(stress) {
 }
 function breakPoint(stress) {
   const point = stress.curve.find((p) => p.held * 2 < p.rounds);
-  return point === void 0 ? void 0 : formatLoad(point.load, stress.loop);
+  if (point === void 0) return void 0;
+  const why = point.broke === void 0 ? "" : ` (${breakWords(point.broke)})`;
+  return `${formatLoad(point.load, stress.loop)}${why}`;
 }
 function stressLine(key, stress) {
   const broke = breakPoint(stress);
@@ -46893,16 +46930,17 @@ function stressLine(key, stress) {
   return `${key}: capacity ${capacityText(stress)}${where === void 0 ? "" : `; ${where}`}`;
 }
 function curveTable(stress) {
-  const header = [stress.loop === "rate" ? "offered" : "connections", "held", "req/s", "p50", "p99", "errors"];
+  const header = [stress.loop === "rate" ? "offered" : "connections", "held", "req/s", "p50", "p99", "errors", "broke"];
   const rows = stress.curve.map((p) => [
     formatLoad(p.load, stress.loop),
     `${p.held}/${p.rounds}`,
     formatRps(p.rps),
     formatLatencyUs(p.p50Us),
     formatLatencyUs(p.p99Us),
-    formatFraction(p.errorRate)
+    formatFraction(p.errorRate),
+    p.broke === void 0 ? "" : breakWords(p.broke)
   ]);
-  return markdownTable([header, ...rows], { align: ["r", "r", "r", "r", "r", "r"] });
+  return markdownTable([header, ...rows], { align: ["r", "r", "r", "r", "r", "r", "l"] });
 }
 function scalingLine(summary) {
   const first = summary.points[0];

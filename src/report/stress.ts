@@ -12,7 +12,7 @@ const BREAK_WORD: Record<StressBreak, string> = {
   p999: 'p99.9',
   mean: 'mean latency',
   errorRate: 'error rate',
-  follow: 'throughput not following the offered rate',
+  follow: 'throughput below the offered rate',
 }
 
 /** What a stress step broke, in words: `p99, error rate`. */
@@ -44,10 +44,12 @@ export function capacityText(stress: StressSummary): string {
   return `${value} (range ${span} over ${stress.rounds} rounds, covers the median with ≥ ${coverage} %)`
 }
 
-/** The lowest load at which most rounds broke the SLO, for a one-line summary. */
+/** The lowest load at which most rounds broke the SLO and what broke it, for a one-line summary. */
 function breakPoint(stress: StressSummary): string | undefined {
   const point = stress.curve.find((p) => p.held * 2 < p.rounds)
-  return point === undefined ? undefined : formatLoad(point.load, stress.loop)
+  if (point === undefined) return undefined
+  const why = point.broke === undefined ? '' : ` (${breakWords(point.broke)})`
+  return `${formatLoad(point.load, stress.loop)}${why}`
 }
 
 /** One line per stress entry: `limited @ stress: capacity 183 req/s (…); the SLO broke at 200 req/s`. */
@@ -62,9 +64,9 @@ export function stressLine(key: string, stress: StressSummary): string {
   return `${key}: capacity ${capacityText(stress)}${where === undefined ? '' : `; ${where}`}`
 }
 
-/** The latency-vs-load curve as a table: load, rounds that held, req/s, p50, p99, errors. */
+/** The latency-vs-load curve as a table: load, rounds that held, req/s, p50, p99, errors, what broke the SLO. */
 export function curveTable(stress: StressSummary): string {
-  const header = [stress.loop === 'rate' ? 'offered' : 'connections', 'held', 'req/s', 'p50', 'p99', 'errors']
+  const header = [stress.loop === 'rate' ? 'offered' : 'connections', 'held', 'req/s', 'p50', 'p99', 'errors', 'broke']
   const rows = stress.curve.map((p) => [
     formatLoad(p.load, stress.loop),
     `${p.held}/${p.rounds}`,
@@ -72,8 +74,9 @@ export function curveTable(stress: StressSummary): string {
     formatLatencyUs(p.p50Us),
     formatLatencyUs(p.p99Us),
     formatFraction(p.errorRate),
+    p.broke === undefined ? '' : breakWords(p.broke),
   ])
-  return markdownTable([header, ...rows], { align: ['r', 'r', 'r', 'r', 'r', 'r'] })
+  return markdownTable([header, ...rows], { align: ['r', 'r', 'r', 'r', 'r', 'r', 'l'] })
 }
 
 /**

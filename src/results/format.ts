@@ -125,6 +125,8 @@ export interface StressCurvePoint {
   readonly p50Us: number
   readonly p99Us: number
   readonly errorRate: number
+  /** What broke the SLO at this load, in any round (absent when it held in every round). */
+  readonly broke?: readonly StressBreak[]
 }
 
 /** A stress entry's capacity over its rounds, and its latency-vs-load curve. */

@@ -1,11 +1,19 @@
 // A stress entry over its rounds: the capacity with its interval, and the latency-vs-load curve.
 import { median } from '../stats/stats.js'
 import { medianInterval, medianIntervalCoverage } from '../stats/median-interval.js'
-import type { RoundResult, StressCurvePoint, StressRound, StressSummary } from './format.js'
+import type { RoundResult, StressBreak, StressCurvePoint, StressRound, StressSummary } from './format.js'
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100
 }
+
+/** What broke the SLO at one load over the rounds, in a fixed order; nothing when it always held. */
+function brokeAt(steps: readonly StressRound['steps'][number][]): { broke?: StressBreak[] } {
+  const broke = new Set(steps.flatMap((s) => s.broke ?? []))
+  return broke.size === 0 ? {} : { broke: BREAKS.filter((b) => broke.has(b)) }
+}
+
+const BREAKS: readonly StressBreak[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'errorRate', 'follow']
 
 /**
  * Sums up the searches of a stress entry: the median capacity over the valid rounds (all rounds when
@@ -32,6 +40,7 @@ export function summariseStress(rounds: readonly RoundResult[]): StressSummary |
   const curve: StressCurvePoint[] = [...byLoad.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([load, steps]) => ({
+      ...brokeAt(steps),
       load,
       rounds: steps.length,
       held: steps.filter((s) => s.held).length,
