@@ -55696,7 +55696,7 @@ function buildScenario(s, raw, at, problems) {
     });
   }
   const stressed = s.profile === "stress";
-  const { thresholds, regression } = buildThresholds(
+  const built = buildThresholds(
     defaults.thresholds,
     s.thresholds,
     [...at, "thresholds"],
@@ -55704,6 +55704,8 @@ function buildScenario(s, raw, at, problems) {
     stressed ? DEFAULT_STRESS_REGRESSION : DEFAULT_REGRESSION
   );
   checkCapacityUse(s, at, problems);
+  const thresholds = stressed ? built.thresholds : built.thresholds.filter((t) => t.metric !== "capacity");
+  const regression = stressed ? built.regression : built.regression.filter((t) => t.metric !== "capacity");
   const configured = s.connections ?? defaults.connections;
   const stressLevels = stressed && levels.length === 1 && levels[0]?.rate !== void 0 ? levels.map((l) => ({ ...l, connections: typeof configured === "number" ? configured : DEFAULTS.connections })) : levels;
   const defaultMaxErrorRate = raw.validity?.maxErrorRate === void 0 ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate);

@@ -76,6 +76,19 @@ describe('profile: stress in the config', () => {
     expect(soak.scenarios[0]?.stress).toBeUndefined()
   })
 
+  it('applies a capacity limit or tolerance from defaults to the stress scenarios only', () => {
+    const plan = parsePlan(
+      `baseUrl: http://127.0.0.1:3000\ndefaults:\n  thresholds: { capacity: { min: 100 }, regression: { capacity: 5% } }\nscenarios:\n  - { name: a, path: / }\n  - { name: b, path: /, profile: stress }\n`,
+      'cannonade.yml',
+      '/srv',
+    )
+    const [steady, stress] = plan.scenarios
+    expect(steady?.regression.map((t) => t.metric)).toEqual(['p50', 'p99', 'rps'])
+    expect(steady?.thresholds).toEqual([])
+    expect(stress?.regression).toEqual([{ metric: 'capacity', tolerance: 0.05, severity: 'fail' }])
+    expect(stress?.thresholds).toEqual([{ metric: 'capacity', bound: 'min', limit: 100, severity: 'fail' }])
+  })
+
   it('gives every bad stress setting its file:line:column, the field and what was expected', () => {
     const problems = problemsOf(
       [

@@ -245,7 +245,7 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
     })
   }
   const stressed = s.profile === 'stress'
-  const { thresholds, regression } = buildThresholds(
+  const built = buildThresholds(
     defaults.thresholds,
     s.thresholds,
     [...at, 'thresholds'],
@@ -253,6 +253,10 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
     stressed ? DEFAULT_STRESS_REGRESSION : DEFAULT_REGRESSION,
   )
   checkCapacityUse(s, at, problems)
+  // A capacity limit or tolerance in defaults applies to the stress scenarios only: a steady one never
+  // measures a capacity, and a tolerance it cannot test would still take a share of the false-alarm budget.
+  const thresholds = stressed ? built.thresholds : built.thresholds.filter((t) => t.metric !== 'capacity')
+  const regression = stressed ? built.regression : built.regression.filter((t) => t.metric !== 'capacity')
   // A stress search sends its rate over the configured connections, not over at most one per req/s.
   const configured = s.connections ?? defaults.connections
   const stressLevels =
