@@ -25878,11 +25878,11 @@ var require_templates = __commonJS({
     ]);
     function unescape(c) {
       const u = c[0] === "u";
-      const bracket = c[1] === "{";
-      if (u && !bracket && c.length === 5 || c[0] === "x" && c.length === 3) {
+      const bracket2 = c[1] === "{";
+      if (u && !bracket2 && c.length === 5 || c[0] === "x" && c.length === 3) {
         return String.fromCharCode(parseInt(c.slice(1), 16));
       }
-      if (u && bracket) {
+      if (u && bracket2) {
         return String.fromCodePoint(parseInt(c.slice(2, -1), 16));
       }
       return ESCAPES.get(c) || c;
@@ -44475,9 +44475,9 @@ var LATENCY_METRICS = ["p50", "p90", "p95", "p99", "p999", "mean", "max"];
 function isLatencyMetric(metric) {
   return LATENCY_METRICS.includes(metric);
 }
-var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss"];
+var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss", "capacity"];
 function biggerIsBetter(metric) {
-  return metric === "rps";
+  return metric === "rps" || metric === "capacity";
 }
 
 // src/errors.ts
@@ -44600,12 +44600,13 @@ function parseBoundedDurationMs(text, what, maxMs) {
 
 // src/config/summary.ts
 function levelLabel(level) {
+  if (level.stress !== void 0) return "stress";
   return level.rate === void 0 ? `${level.connections} conn` : `${level.rate} req/s`;
 }
 function scenarioLine(s) {
   const steps = s.requests.length === 1 ? `${s.requests[0]?.method ?? "GET"} ${s.requests[0]?.path ?? "/"}` : `${s.requests.length} steps`;
-  const length = s.amount === void 0 ? formatDurationMs(s.durationMs) : `${s.amount} requests`;
-  const levels = s.levels.map(levelLabel).join(", ");
+  const length = s.stress !== void 0 ? `search of ${formatDurationMs(s.stress.stepMs ?? s.durationMs)} steps` : s.amount === void 0 ? formatDurationMs(s.durationMs) : `${s.amount} requests`;
+  const levels = s.stress === void 0 ? s.levels.map(levelLabel).join(", ") : `stress ${s.stress.start} \u2192 ${s.stress.max} ${s.stress.loop === "rate" ? "req/s" : "conn"} (\xD7${s.stress.factor}, ${s.stress.bisect} bisection step${s.stress.bisect === 1 ? "" : "s"})`;
   return `  - ${s.name}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`;
 }
 function describePlan(plan) {
@@ -44906,6 +44907,26 @@ function cannotRegress(ci, direction, tolerance) {
   return Math.max(badness(ci.low, direction), badness(ci.high, direction)) <= tolerance + TOLERANCE_SLACK;
 }
 
+// src/stats/scaling.ts
+function scaling(points) {
+  const sorted = [...points].sort((a, b) => a.connections - b.connections);
+  const [lowest] = sorted;
+  if (lowest === void 0) return { points: [] };
+  const perConnection = lowest.rps / lowest.connections;
+  const withEfficiency = sorted.map((p) => ({
+    ...p,
+    efficiency: perConnection > 0 ? p.rps / (p.connections * perConnection) : 0
+  }));
+  let knee;
+  for (let i = 1; i < sorted.length && knee === void 0; i++) {
+    const before = sorted[i - 1];
+    const at = sorted[i];
+    if (before === void 0 || at === void 0 || before.p99 <= 0 || before.rps <= 0) continue;
+    if (at.p99 / before.p99 > at.rps / before.rps) knee = at.connections;
+  }
+  return { points: withEfficiency, ...knee === void 0 ? {} : { knee } };
+}
+
 // src/results/histogram.ts
 var hdr = __toESM(require_dist(), 1);
 var MAX_LATENCY_US = 6e7;
@@ -44952,6 +44973,83 @@ function mergeHistograms(encoded) {
   return merged;
 }
 
+// src/stats/median-interval.ts
+function binomialHalfCdf(n, k) {
+  let term = 0.5 ** n;
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= (n - i + 1) / i;
+    sum += term;
+  }
+  return sum;
+}
+function orderIndex(n) {
+  const mid = Math.floor(n / 2);
+  let k = 1;
+  while (k + 1 <= mid && binomialHalfCdf(n, k) <= 0.025) k++;
+  return k;
+}
+function medianInterval(values) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return void 0;
+  const mid = Math.floor(n / 2);
+  const median2 = n % 2 === 1 ? sorted[mid] ?? NaN : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+  const k = orderIndex(n);
+  return { median: median2, low: sorted[k - 1] ?? median2, high: sorted[n - k] ?? median2 };
+}
+function medianIntervalCoverage(n) {
+  if (n < 2) return 0;
+  return 1 - 2 * binomialHalfCdf(n, orderIndex(n) - 1);
+}
+
+// src/results/stress.ts
+function round2(value) {
+  return Math.round(value * 100) / 100;
+}
+function brokeAt(steps) {
+  const broke = new Set(steps.flatMap((s) => s.broke ?? []));
+  return broke.size === 0 ? {} : { broke: BREAKS.filter((b) => broke.has(b)) };
+}
+var BREAKS = ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"];
+function summariseStress(rounds) {
+  const searches = rounds.filter((r) => r.stress !== void 0);
+  const used = searches.some((r) => r.valid) ? searches.filter((r) => r.valid) : searches;
+  const stress = used.flatMap((r) => r.stress === void 0 ? [] : [r.stress]);
+  const [first] = stress;
+  if (first === void 0) return void 0;
+  const interval = medianInterval(stress.map((s) => s.capacity));
+  const byLoad = /* @__PURE__ */ new Map();
+  for (const search of stress) {
+    const perLoad = /* @__PURE__ */ new Map();
+    for (const step of search.steps) {
+      const known = perLoad.get(step.load);
+      if (known === void 0 || !known.held) perLoad.set(step.load, step);
+    }
+    for (const [load, step] of perLoad) byLoad.set(load, [...byLoad.get(load) ?? [], step]);
+  }
+  const curve = [...byLoad.entries()].sort((a, b) => a[0] - b[0]).map(([load, steps]) => ({
+    ...brokeAt(steps),
+    load,
+    rounds: steps.length,
+    held: steps.filter((s) => s.held).length,
+    rps: round2(median(steps.map((s) => s.rps))),
+    p50Us: round2(median(steps.map((s) => s.p50Us))),
+    p99Us: round2(median(steps.map((s) => s.p99Us))),
+    errorRate: Math.round(median(steps.map((s) => s.errorRate)) * 1e6) / 1e6
+  }));
+  return {
+    loop: first.loop,
+    capacity: round2(interval?.median ?? 0),
+    low: round2(interval?.low ?? 0),
+    high: round2(interval?.high ?? 0),
+    coverage: Math.round(medianIntervalCoverage(stress.length) * 1e4) / 1e4,
+    rounds: stress.length,
+    reachedMax: stress.filter((s) => s.reachedMax).length,
+    curve
+  };
+}
+
 // src/results/summary.ts
 function usedRounds(rounds) {
   const valid = rounds.filter((r) => r.valid);
@@ -44973,7 +45071,7 @@ function pooledErrorRate(rounds) {
 function entryLatency(entry) {
   return medianLatency(entry.rounds) ?? entry.latencyUs;
 }
-function round2(value) {
+function round22(value) {
   return Math.round(value * 100) / 100;
 }
 function round6(value) {
@@ -44985,8 +45083,8 @@ function summariseServer(rounds) {
   const last = servers[servers.length - 1];
   if (first === void 0 || last === void 0) return void 0;
   return {
-    cpuPercent: round2(median(servers.map((s) => s.cpuPercent))),
-    cpuUsPerRequest: round2(median(servers.map((s) => s.cpuUsPerRequest))),
+    cpuPercent: round22(median(servers.map((s) => s.cpuPercent))),
+    cpuUsPerRequest: round22(median(servers.map((s) => s.cpuUsPerRequest))),
     rssMaxBytes: Math.max(...servers.map((s) => s.rssMaxBytes)),
     rssMeanBytes: Math.round(servers.reduce((sum, s) => sum + s.rssMeanBytes, 0) / servers.length),
     rssGrowthBytes: last.rssEndBytes - first.rssEndBytes
@@ -44997,6 +45095,7 @@ function summariseEntry(identity, rounds) {
   const used = valid.length > 0 ? valid : rounds;
   const merged = mergeHistograms(used.map((r) => r.histogram));
   const server = summariseServer(used);
+  const stress = summariseStress(rounds);
   const entry = {
     key: identity.key,
     scenario: identity.scenario,
@@ -45006,17 +45105,43 @@ function summariseEntry(identity, rounds) {
     pipelining: identity.pipelining,
     definitionHash: identity.definitionHash,
     rounds,
-    rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),
+    rps: used.length === 0 ? 0 : round22(median(used.map((r) => r.rps))),
     latencyUs: medianLatency(used) ?? summarise(merged),
     errorRate: round6(pooledErrorRate(used)),
     histogram: encodeHistogram(merged),
     ...server === void 0 ? {} : { server },
     validRounds: valid.length,
     thresholds: identity.thresholds,
-    regression: identity.regression
+    regression: identity.regression,
+    ...stress === void 0 ? {} : { stress }
   };
   merged.destroy();
   return entry;
+}
+
+// src/results/scaling.ts
+function scalingSummaries(entries) {
+  const byScenario = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    if (entry.rate !== void 0 || entry.stress !== void 0 || entry.validRounds === 0) continue;
+    byScenario.set(entry.scenario, [...byScenario.get(entry.scenario) ?? [], entry]);
+  }
+  const summaries = [];
+  for (const [scenario, levels] of byScenario) {
+    if (new Set(levels.map((e) => e.connections)).size < 2) continue;
+    const result = scaling(levels.map((e) => ({ connections: e.connections, rps: e.rps, p99: entryLatency(e).p99 })));
+    summaries.push({
+      scenario,
+      points: result.points.map((p) => ({
+        connections: p.connections,
+        rps: p.rps,
+        p99Us: p.p99,
+        efficiency: Math.round(p.efficiency * 1e4) / 1e4
+      })),
+      ...result.knee === void 0 ? {} : { kneeConnections: result.knee }
+    });
+  }
+  return summaries;
 }
 
 // src/stats/trend.ts
@@ -45080,7 +45205,7 @@ function entryTrend(entry) {
 }
 
 // src/compare/types.ts
-var COMPARED_METRICS = ["rps", "p50", "p90", "p95", "p99", "p999", "errorRate", "cpu", "rss"];
+var COMPARED_METRICS = ["rps", "p50", "p90", "p95", "p99", "p999", "errorRate", "cpu", "rss", "capacity"];
 
 // src/compare/family.ts
 var SUITE_ALPHA = 0.01;
@@ -45249,6 +45374,8 @@ function entryValue(entry, metric) {
       return entry.server?.cpuPercent;
     case "rss":
       return entry.server?.rssMaxBytes;
+    case "capacity":
+      return entry.stress?.capacity;
     default:
       return void 0;
   }
@@ -45293,7 +45420,8 @@ var REPORTING_TOLERANCE = {
   p999: 0.25,
   errorRate: 0.01,
   cpu: 0.1,
-  rss: 0.1
+  rss: 0.1,
+  capacity: 0.1
 };
 var MIN_ROUNDS = 2;
 function directionOf(metric) {
@@ -45314,6 +45442,7 @@ function roundValue(round, metric) {
   if (metric === "rps") return round.rps;
   if (metric === "errorRate") return round.errorRate;
   if (metric === "cpu") return round.server?.cpuUsPerRequest;
+  if (metric === "capacity") return round.stress?.capacity;
   return round.server?.rssMeanBytes;
 }
 function judge(j, direction, limit, relative) {
@@ -45409,6 +45538,10 @@ function pairedValues(base, head, metric) {
   }
   return pairs;
 }
+function comparedFor(entry, metric) {
+  if (entry.stress === void 0 || metric === "capacity") return true;
+  return entry.regression.some((t) => t.metric === metric);
+}
 function percentilesOf(entry) {
   const { p50, p90, p99, p999 } = entryLatency(entry);
   return { p50, p90, p99, p999 };
@@ -45430,12 +45563,14 @@ function compareEntry(head, base, ctx) {
     violation: v
   }));
   const trend = entryTrend(head);
+  const stress = head.stress === void 0 ? void 0 : { head: head.stress, ...base?.stress === void 0 ? {} : { base: base.stress } };
   const identity = {
     key: head.key,
     scenario: head.scenario,
     load: levelLabel(head),
     current: { rps: head.rps, errorRate: head.errorRate },
-    ...trend === void 0 ? {} : { trend }
+    ...trend === void 0 ? {} : { trend },
+    ...stress === void 0 ? {} : { stress }
   };
   if (invalid !== void 0) {
     return {
@@ -45450,6 +45585,7 @@ function compareEntry(head, base, ctx) {
   const downgraded = ctx.downgradeAll || definitionChanged;
   const metrics = [];
   for (const metric of COMPARED_METRICS) {
+    if (!comparedFor(head, metric)) continue;
     const values = ctx.paired ? pairedValues(base.rounds, head.rounds, metric) : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) };
     const b = values?.base;
     const h = values?.head;
@@ -45538,6 +45674,7 @@ function compare(base, head, options = {}) {
   const count = (verdict) => metrics.filter((m) => m.verdict === verdict).length;
   const rps = metrics.filter((m) => m.metric === "rps");
   const finiteDetectable = rps.map((m) => m.detectable).filter(Number.isFinite);
+  const scaling2 = scalingSummaries(head.entries);
   return {
     suite: head.suite,
     head: {
@@ -45564,7 +45701,8 @@ function compare(base, head, options = {}) {
     ...rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) },
     ...finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) },
     ...base === void 0 ? {} : { errorControl: { ...budget, sequential: paired } },
-    ...options.suggestAppBuild === true ? { suggestAppBuild: true } : {}
+    ...options.suggestAppBuild === true ? { suggestAppBuild: true } : {},
+    ...scaling2.length === 0 ? {} : { scaling: scaling2 }
   };
 }
 function entryDecided(base, head, regression, alarmAlpha) {
@@ -45770,6 +45908,13 @@ var schema_default = {
           type: "integer",
           minimum: 1
         }
+      }
+    },
+    scaling: {
+      description: "One scaling summary per scenario with a closed-loop connections sweep.",
+      type: "array",
+      items: {
+        $ref: "#/$defs/scaling"
       }
     }
   },
@@ -46020,6 +46165,9 @@ var schema_default = {
           items: {
             type: "string"
           }
+        },
+        stress: {
+          $ref: "#/$defs/stressRound"
         }
       }
     },
@@ -46111,6 +46259,9 @@ var schema_default = {
         },
         definitionHash: {
           type: "string"
+        },
+        stress: {
+          $ref: "#/$defs/stressSummary"
         }
       }
     },
@@ -46184,7 +46335,8 @@ var schema_default = {
             "rps",
             "errorRate",
             "cpu",
-            "rss"
+            "rss",
+            "capacity"
           ]
         },
         bound: {
@@ -46225,7 +46377,8 @@ var schema_default = {
             "rps",
             "errorRate",
             "cpu",
-            "rss"
+            "rss",
+            "capacity"
           ]
         },
         tolerance: {
@@ -46237,6 +46390,295 @@ var schema_default = {
             "warn",
             "fail"
           ]
+        }
+      }
+    },
+    stressStep: {
+      description: "One load level a stress search measured.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "load",
+        "phase",
+        "rps",
+        "sentPerSecond",
+        "p50Us",
+        "p95Us",
+        "p99Us",
+        "errorRate",
+        "held"
+      ],
+      properties: {
+        load: {
+          description: "The load tried: req/s offered (open loop) or connections (closed loop).",
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        phase: {
+          description: "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).",
+          enum: [
+            "step",
+            "bisect",
+            "retry"
+          ]
+        },
+        rps: {
+          description: "Successful responses per second.",
+          type: "number",
+          minimum: 0
+        },
+        sentPerSecond: {
+          description: "Requests sent (answered or not) per second.",
+          type: "number",
+          minimum: 0
+        },
+        p50Us: {
+          type: "number",
+          minimum: 0
+        },
+        p95Us: {
+          type: "number",
+          minimum: 0
+        },
+        p99Us: {
+          type: "number",
+          minimum: 0
+        },
+        errorRate: {
+          type: "number",
+          minimum: 0,
+          maximum: 1
+        },
+        held: {
+          description: "Whether the step met the SLO.",
+          type: "boolean"
+        },
+        broke: {
+          description: "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).",
+          type: "array",
+          items: {
+            enum: [
+              "p50",
+              "p90",
+              "p95",
+              "p99",
+              "p999",
+              "mean",
+              "errorRate",
+              "follow"
+            ]
+          }
+        }
+      }
+    },
+    stressRound: {
+      description: "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "loop",
+        "capacity",
+        "capacityLoad",
+        "reachedMax",
+        "steps"
+      ],
+      properties: {
+        loop: {
+          description: "What was stepped: the open-loop rate or the connections.",
+          enum: [
+            "rate",
+            "connections"
+          ]
+        },
+        capacity: {
+          description: "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.",
+          type: "number",
+          minimum: 0
+        },
+        capacityLoad: {
+          description: "The load of that step; 0 when none held.",
+          type: "number",
+          minimum: 0
+        },
+        reachedMax: {
+          description: "Every step held up to stress.max: the capacity is a lower bound.",
+          type: "boolean"
+        },
+        steps: {
+          type: "array",
+          items: {
+            $ref: "#/$defs/stressStep"
+          }
+        }
+      }
+    },
+    stressSummary: {
+      description: "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "loop",
+        "capacity",
+        "low",
+        "high",
+        "coverage",
+        "rounds",
+        "reachedMax",
+        "curve"
+      ],
+      properties: {
+        loop: {
+          enum: [
+            "rate",
+            "connections"
+          ]
+        },
+        capacity: {
+          description: "Median capacity over the valid rounds, req/s.",
+          type: "number",
+          minimum: 0
+        },
+        low: {
+          description: "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.",
+          type: "number",
+          minimum: 0
+        },
+        high: {
+          description: "Upper end of that interval, req/s.",
+          type: "number",
+          minimum: 0
+        },
+        coverage: {
+          description: "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).",
+          type: "number",
+          minimum: 0,
+          maximum: 1
+        },
+        rounds: {
+          type: "integer",
+          minimum: 0
+        },
+        reachedMax: {
+          description: "Rounds whose every step held up to stress.max.",
+          type: "integer",
+          minimum: 0
+        },
+        curve: {
+          description: "Every load measured, ascending: medians over the rounds that measured it.",
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: [
+              "load",
+              "rounds",
+              "held",
+              "rps",
+              "p50Us",
+              "p99Us",
+              "errorRate"
+            ],
+            properties: {
+              load: {
+                type: "number",
+                exclusiveMinimum: 0
+              },
+              rounds: {
+                type: "integer",
+                minimum: 1
+              },
+              held: {
+                description: "Rounds whose step at this load held the SLO.",
+                type: "integer",
+                minimum: 0
+              },
+              rps: {
+                type: "number",
+                minimum: 0
+              },
+              p50Us: {
+                type: "number",
+                minimum: 0
+              },
+              p99Us: {
+                type: "number",
+                minimum: 0
+              },
+              errorRate: {
+                type: "number",
+                minimum: 0,
+                maximum: 1
+              },
+              broke: {
+                description: "What broke the SLO at this load in any round (absent when it always held).",
+                type: "array",
+                items: {
+                  enum: [
+                    "p50",
+                    "p90",
+                    "p95",
+                    "p99",
+                    "p999",
+                    "mean",
+                    "errorRate",
+                    "follow"
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    scaling: {
+      description: "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "scenario",
+        "points"
+      ],
+      properties: {
+        scenario: {
+          type: "string",
+          minLength: 1
+        },
+        points: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: [
+              "connections",
+              "rps",
+              "p99Us",
+              "efficiency"
+            ],
+            properties: {
+              connections: {
+                type: "integer",
+                minimum: 1
+              },
+              rps: {
+                type: "number",
+                minimum: 0
+              },
+              p99Us: {
+                type: "number",
+                minimum: 0
+              },
+              efficiency: {
+                description: "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.",
+                type: "number",
+                minimum: 0
+              }
+            }
+          }
+        },
+        kneeConnections: {
+          description: "The first level where p99 rose by a larger factor than throughput from the level before.",
+          type: "integer",
+          minimum: 1
         }
       }
     }
@@ -46424,7 +46866,7 @@ function formatBytes(bytes) {
 }
 function formatMetric(metric, value) {
   if (isLatencyMetric(metric)) return formatLatencyUs(value);
-  if (metric === "rps") return `${formatRps(value)} req/s`;
+  if (metric === "rps" || metric === "capacity") return `${formatRps(value)} req/s`;
   if (metric === "errorRate") return formatFraction(value);
   if (metric === "cpu") return `${value.toFixed(value < 10 ? 1 : 0)} % CPU`;
   return formatBytes(value);
@@ -46441,9 +46883,73 @@ function metricLabel(metric) {
     rps: "throughput (req/s)",
     errorRate: "error rate",
     cpu: "server CPU",
-    rss: "server peak RSS"
+    rss: "server peak RSS",
+    capacity: "capacity (req/s)"
   };
   return labels[metric];
+}
+
+// src/report/stress.ts
+var BREAK_WORD = {
+  p50: "p50",
+  p90: "p90",
+  p95: "p95",
+  p99: "p99",
+  p999: "p99.9",
+  mean: "mean latency",
+  errorRate: "error rate",
+  follow: "throughput below the offered rate"
+};
+function breakWords(broke) {
+  return broke.map((b) => BREAK_WORD[b]).join(", ");
+}
+function loadUnit(loop) {
+  return loop === "rate" ? "req/s" : "conn";
+}
+function formatLoad(load, loop) {
+  return `${Number.isInteger(load) ? load.toLocaleString("en-US") : formatRps(load)} ${loadUnit(loop)}`;
+}
+function capacityText(stress) {
+  const atLeast = stress.reachedMax === stress.rounds && stress.rounds > 0 ? "\u2265 " : "";
+  const value = `${atLeast}${formatRps(stress.capacity)} req/s`;
+  if (stress.rounds < 2) return `${value} (1 round, no interval)`;
+  const span = `${formatRps(stress.low)}\u2013${formatRps(stress.high)}`;
+  const coverage = Math.floor(stress.coverage * 100);
+  if (coverage >= 95) return `${value} (95 % interval ${span} over ${stress.rounds} rounds)`;
+  return `${value} (range ${span} over ${stress.rounds} rounds, covers the median with \u2265 ${coverage} %)`;
+}
+function breakPoint(stress) {
+  const point = stress.curve.find((p) => p.held * 2 < p.rounds);
+  if (point === void 0) return void 0;
+  const why = point.broke === void 0 ? "" : ` (${breakWords(point.broke)})`;
+  return `${formatLoad(point.load, stress.loop)}${why}`;
+}
+function stressLine(key, stress) {
+  const broke = breakPoint(stress);
+  const where = stress.reachedMax === stress.rounds ? "the SLO held up to stress.max in every round: raise it to find where it breaks" : broke === void 0 ? void 0 : `the SLO broke in most rounds at ${broke}`;
+  return `${key}: capacity ${capacityText(stress)}${where === void 0 ? "" : `; ${where}`}`;
+}
+function curveTable(stress) {
+  const header = [stress.loop === "rate" ? "offered" : "connections", "held", "req/s", "p50", "p99", "errors", "broke"];
+  const rows = stress.curve.map((p) => [
+    formatLoad(p.load, stress.loop),
+    `${p.held}/${p.rounds}`,
+    formatRps(p.rps),
+    formatLatencyUs(p.p50Us),
+    formatLatencyUs(p.p99Us),
+    formatFraction(p.errorRate),
+    p.broke === void 0 ? "" : breakWords(p.broke)
+  ]);
+  return markdownTable([header, ...rows], { align: ["r", "r", "r", "r", "r", "r", "l"] });
+}
+function scalingLine(summary) {
+  const first = summary.points[0];
+  const last = summary.points[summary.points.length - 1];
+  if (first === void 0 || last === void 0) return `${summary.scenario}: no levels measured`;
+  const span = `${first.connections} \u2192 ${last.connections} conn: ${formatRps(first.rps)} \u2192 ${formatRps(last.rps)} req/s, p99 ${formatLatencyUs(first.p99Us)} \u2192 ${formatLatencyUs(last.p99Us)}`;
+  const efficiency = `efficiency ${Math.round(last.efficiency * 100)} % at ${last.connections} conn`;
+  const knee = summary.kneeConnections === void 0 ? "no knee: p99 rose no faster than throughput" : `knee at ${summary.kneeConnections} conn (p99 rose faster than throughput from there)`;
+  return `${summary.scenario}: ${span}; ${efficiency}; ${knee}`;
 }
 
 // src/report/violation.ts
@@ -46554,6 +47060,7 @@ function violationRow(entry, order, v) {
   };
 }
 function headLatency(entry) {
+  if (entry.stress !== void 0) return { metric: "capacity", values: capacityText(entry.stress.head) };
   const head = entry.percentiles?.head;
   if (head === void 0) return { metric: "\u2014", values: "\u2014" };
   return { metric: "latency p50 / p99", values: `${formatLatencyUs(head.p50)} / ${formatLatencyUs(head.p99)}` };
@@ -46685,6 +47192,11 @@ function headline(comparison) {
   if (comparison.head.incomplete !== void 0) clauses.push("the run stopped early");
   const sentence = clauses.join("; ");
   return { outcome: comparison.outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence };
+}
+function profileNotes(comparison) {
+  const stress = comparison.entries.flatMap((e) => e.stress === void 0 ? [] : [stressLine(clip(e.key, MAX_NAME), e.stress.head)]);
+  const scaling2 = (comparison.scaling ?? []).map((s) => scalingLine({ ...s, scenario: clip(s.scenario, MAX_NAME) }));
+  return [...stress, ...scaling2];
 }
 var MAX_TREND_NOTES = 3;
 function trendSentence(trend) {
@@ -46841,6 +47353,34 @@ function latencyChart(entry) {
     "```"
   ].join("\n");
 }
+function stressChart(entry) {
+  const base = entry.stress?.base;
+  const head = entry.stress?.head;
+  if (base === void 0 || head === void 0) return void 0;
+  const headAt = new Map(head.curve.map((p) => [p.load, p]));
+  const shared = base.curve.flatMap((b) => {
+    const h = headAt.get(b.load);
+    return h === void 0 ? [] : [{ load: b.load, base: b.p99Us, head: h.p99Us }];
+  });
+  if (shared.length < 2) return void 0;
+  const basePoints = shared.map((p) => milliseconds(p.base));
+  const headPoints = shared.map((p) => milliseconds(p.head));
+  const top = niceCeiling(Math.max(...[...basePoints, ...headPoints].map(Number)) * 1.05);
+  const unit = head.loop === "rate" ? "offered req/s" : "connections";
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${mermaidLabel(entry.key)} - p99 ms by load (bars baseline, line this run)"`,
+    `  x-axis "${unit}" [${shared.map((p) => `"${String(p.load)}"`).join(", ")}]`,
+    `  y-axis "p99 ms" 0 --> ${top}`,
+    `  bar [${basePoints.join(", ")}]`,
+    `  line [${headPoints.join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function entryChart(entry) {
+  return entry.stress === void 0 ? latencyChart(entry) : stressChart(entry);
+}
 var GATED_FAIL_REGRESSION = 0;
 var GATED_WARN_REGRESSION = 1;
 var FAIL_VIOLATION = 2;
@@ -46860,11 +47400,17 @@ function largestGatedChange(entry) {
 function regressionCharts(entries, limit = 2) {
   const ranked = entries.map((entry, order) => ({ entry, order, priority: priority(entry), change: largestGatedChange(entry) })).filter((r) => r.priority !== void 0).sort((a, b) => a.priority - b.priority || b.change - a.change || a.order - b.order);
   const charts = [];
+  const charted = /* @__PURE__ */ new Set();
   for (const { entry } of ranked) {
     if (charts.length >= limit) break;
-    const chart = latencyChart(entry);
-    if (chart !== void 0) charts.push(chart);
+    const chart = entryChart(entry);
+    if (chart === void 0) continue;
+    charts.push(chart);
+    charted.add(entry);
   }
+  const stressed = entries.find((e) => !charted.has(e) && e.stress?.base !== void 0 && stressChart(e) !== void 0);
+  const curve = stressed === void 0 ? void 0 : stressChart(stressed);
+  if (curve !== void 0 && ![...charted].some((e) => e.stress !== void 0)) charts.push(curve);
   return charts;
 }
 
@@ -46876,25 +47422,6 @@ var MAX_HISTORY_RUNS = 100;
 // src/history/build.ts
 function runnerFingerprint(env) {
   return [env.cpuModel, `${env.cores} cores`, env.os, env.node].join(" / ");
-}
-function binomialHalfCdf(n, k) {
-  let term = 0.5 ** n;
-  let sum = term;
-  for (let i = 1; i <= k; i++) {
-    term *= (n - i + 1) / i;
-    sum += term;
-  }
-  return sum;
-}
-function medianInterval(values) {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  const n = sorted.length;
-  if (n === 0) return void 0;
-  const mid = Math.floor(n / 2);
-  const median2 = n % 2 === 1 ? sorted[mid] ?? NaN : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-  let k = 1;
-  while (k + 1 <= mid && binomialHalfCdf(n, k) <= 0.025) k++;
-  return { median: median2, low: sorted[k - 1] ?? median2, high: sorted[n - k] ?? median2 };
 }
 function historyRunOf(results, runId) {
   const entries = [];
@@ -47095,6 +47622,7 @@ function buildParts(comparison, options) {
     tableRows,
     charts: comparison.baseline === void 0 ? [] : regressionCharts(comparison.entries),
     trends: trendBlocks(comparison, rows.notable, options.history),
+    profiles: profileNotes(comparison).map((line) => `- ${escapeMarkdown(line)}`).join("\n"),
     collapsed,
     footer: `<sub>${footerParts.join(" \xB7 ")}</sub>`,
     artifactLink: artifact
@@ -47125,6 +47653,7 @@ function assemble(parts, pick) {
       shown2 > 0 ? `\u2026 and ${plural(hidden, "more row")} (see the full report in ${artifact})` : `${plural(hidden, "row")} left out to fit the comment size limit (see the full report in ${artifact})`
     );
   }
+  if (parts.profiles !== "" && pick.collapsed) blocks.push(parts.profiles);
   if (pick.charts) blocks.push(...parts.charts);
   if (pick.trends !== "none") blocks.push(...parts.trends.filter((t) => pick.trends === "all" || !t.quiet).map((t) => t.block));
   if (pick.collapsed) {
@@ -47192,6 +47721,8 @@ function renderText(comparison) {
     lines.push("", markdownTable([header, ...cells], { align: ["l", "r", "l", "r", "r", "l", "l"] }));
   }
   if (rows.unchanged.length > 0) lines.push("", `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise, not shown.`);
+  const profiles = profileNotes(comparison);
+  if (profiles.length > 0) lines.push("", ...profiles.map(plain));
   lines.push("", plain(footerFacts(comparison).join(" \xB7 ")));
   return `${lines.join("\n")}
 `;
@@ -47359,6 +47890,9 @@ var schema_default2 = {
                       $ref: "#/$defs/point"
                     },
                     rss: {
+                      $ref: "#/$defs/point"
+                    },
+                    capacity: {
                       $ref: "#/$defs/point"
                     }
                   }
@@ -48008,7 +48542,8 @@ function mergeResults(parts) {
   const entries = [...byKey.values()].map((same) => mergeEntry(same));
   const incomplete = parts.filter((p) => p.results.status === "incomplete");
   const latest = parts.map((p) => p.results.createdAt).sort().at(-1) ?? first.results.createdAt;
-  const { shard: _shard, error: _error, shardEnvironments: _environments, ...common } = first.results;
+  const { shard: _shard, error: _error, shardEnvironments: _environments, scaling: _scaling, ...common } = first.results;
+  const scaling2 = scalingSummaries(entries);
   const machines = distinctEnvironments(parts.flatMap((p) => p.results.shardEnvironments ?? [p.results.environment]));
   return {
     ...common,
@@ -48016,7 +48551,8 @@ function mergeResults(parts) {
     createdAt: latest,
     status: incomplete.length > 0 ? "incomplete" : "complete",
     ...incomplete.length > 0 ? { error: incomplete.map((p) => `${p.source}: ${p.results.error ?? "incomplete"}`).join("; ") } : {},
-    entries
+    entries,
+    ...scaling2.length === 0 ? {} : { scaling: scaling2 }
   };
 }
 function distinctEnvironments(all) {
@@ -48091,7 +48627,17 @@ function resultsTable(results, violations = []) {
     `${e.validRounds}/${e.rounds.length}`,
     plain(flags(e))
   ]);
-  return markdownTable([header, ...rows], { align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
+  const table = markdownTable([header, ...rows], { align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
+  return [table, ...profileBlocks(results)].join("\n\n");
+}
+function profileBlocks(results) {
+  const blocks = results.entries.flatMap(
+    (e) => e.stress === void 0 ? [] : [`${plain(stressLine(e.key, e.stress))}
+${curveTable(e.stress)}`]
+  );
+  const scaling2 = (results.scaling ?? []).map((s) => plain(scalingLine(s)));
+  if (scaling2.length > 0) blocks.push(["scaling with connections:", ...scaling2.map((line) => `  ${line}`)].join("\n"));
+  return blocks;
 }
 function roundLine(event) {
   const { result } = event;
@@ -54820,6 +55366,113 @@ var RE2JS = class RE2JS2 {
 // src/config/load.ts
 var import_yaml = __toESM(require_dist2(), 1);
 
+// src/config/stress.ts
+var STRESS_DEFAULTS = {
+  factor: 2,
+  bisect: 3,
+  follow: 0.9,
+  maxRate: 1e5,
+  maxConnections: 1e3
+};
+var RATE_LIMIT = 1e6;
+var CONNECTIONS_LIMIT = 1e4;
+var MAX_STEP_MS = 36e5;
+function checkCapacityUse(s, at, problems) {
+  if (s.profile === "stress") return;
+  const why = "capacity is only measured by profile: stress; add profile: stress to this scenario or remove it";
+  if (s.thresholds?.capacity !== void 0) problems.push({ path: [...at, "thresholds", "capacity"], message: why, atKey: true });
+  if (s.thresholds?.regression?.capacity !== void 0) {
+    problems.push({ path: [...at, "thresholds", "regression", "capacity"], message: why, atKey: true });
+  }
+}
+function buildStress(s, levels, thresholds, defaultMaxErrorRate, at, problems) {
+  const raw = s.stress ?? {};
+  if (s.profile !== "stress") {
+    if (s.stress !== void 0) {
+      problems.push({ path: [...at, "stress"], message: "only applies to profile: stress; add profile: stress or remove it", atKey: true });
+    }
+    return void 0;
+  }
+  const [level] = levels;
+  if (level === void 0 || levels.length > 1) {
+    const field = s.rate !== void 0 ? "rate" : s.connections !== void 0 ? "connections" : "profile";
+    problems.push({
+      path: [...at, field],
+      message: "profile: stress searches the load itself: give one rate (open loop) or one connections value (closed loop), not a sweep"
+    });
+    return void 0;
+  }
+  if (s.amount !== void 0) {
+    problems.push({ path: [...at, "amount"], message: "cannot be used with profile: stress, whose steps are timed (stress.step)" });
+  }
+  const loop = level.rate === void 0 ? "connections" : "rate";
+  const limit = loop === "rate" ? RATE_LIMIT : CONNECTIONS_LIMIT;
+  const unit = loop === "rate" ? "req/s" : "connections";
+  const start = raw.start ?? level.rate ?? level.connections;
+  const max2 = raw.max ?? Math.max(start, loop === "rate" ? STRESS_DEFAULTS.maxRate : STRESS_DEFAULTS.maxConnections);
+  const here = [...at, "stress"];
+  if (loop === "connections") {
+    for (const [field, value] of [
+      ["start", raw.start],
+      ["max", raw.max]
+    ]) {
+      if (value !== void 0 && !Number.isInteger(value)) {
+        problems.push({
+          path: [...here, field],
+          message: `must be a whole number of connections (this scenario is closed loop: it has no rate), got ${value}`
+        });
+      }
+    }
+  }
+  if (max2 > limit) problems.push({ path: [...here, "max"], message: `must be at most ${limit} ${unit}, got ${max2}` });
+  if (start > limit) problems.push({ path: [...here, "start"], message: `must be at most ${limit} ${unit}, got ${start}` });
+  if (start >= max2) {
+    problems.push({
+      path: [...here, raw.max === void 0 ? "start" : "max"],
+      message: `max (${max2} ${unit}) must be above start (${start} ${unit}), so there is something to search`
+    });
+  }
+  let stepMs;
+  if (raw.step !== void 0) {
+    stepMs = parseDurationMs(raw.step);
+    if (stepMs <= 0 || stepMs > MAX_STEP_MS) {
+      problems.push({
+        path: [...here, "step"],
+        message: `must be more than 0 and at most ${formatDurationMs(MAX_STEP_MS)}, got ${JSON.stringify(raw.step)}`
+      });
+    }
+  }
+  const follow = raw.follow === void 0 ? STRESS_DEFAULTS.follow : parsePercent(raw.follow);
+  if (follow <= 0 || follow > 1) {
+    problems.push({
+      path: [...here, "follow"],
+      message: `must be a percentage above 0% and at most 100%, got ${JSON.stringify(raw.follow)}`
+    });
+  }
+  if (raw.follow !== void 0 && loop === "connections") {
+    problems.push({
+      path: [...here, "follow"],
+      message: "only applies to an open-loop search (a scenario with a rate): a closed loop offers no rate to follow",
+      atKey: true
+    });
+  }
+  const latencyUs = thresholds.filter(
+    (t) => t.bound === "max" && isLatencyMetric(t.metric) && t.metric !== "max"
+  ).map((t) => ({ metric: t.metric, max: t.limit }));
+  const errorLimit = thresholds.find((t) => t.metric === "errorRate" && t.bound === "max");
+  return {
+    loop,
+    start,
+    factor: raw.factor ?? STRESS_DEFAULTS.factor,
+    max: max2,
+    ...stepMs === void 0 ? {} : { stepMs },
+    bisect: raw.bisect ?? STRESS_DEFAULTS.bisect,
+    follow,
+    connections: level.connections,
+    slo: { latencyUs, maxErrorRate: errorLimit?.limit ?? defaultMaxErrorRate }
+  };
+}
+
 // src/config/validate.ts
 var import__2 = __toESM(require__(), 1);
 
@@ -55262,8 +55915,15 @@ var schema_default3 = {
             },
             rss: {
               $ref: "#/$defs/tolerance"
+            },
+            capacity: {
+              $ref: "#/$defs/tolerance"
             }
           }
+        },
+        capacity: {
+          description: "profile: stress only: the capacity found (req/s at which the SLO still held).",
+          $ref: "#/$defs/rpsLimit"
         }
       }
     },
@@ -55432,6 +56092,20 @@ var schema_default3 = {
         },
         thresholds: {
           $ref: "#/$defs/thresholds"
+        },
+        profile: {
+          description: "What the scenario measures: steady (default) measures fixed load levels; stress steps the load up until the scenario's SLO breaks and reports the capacity. spike, soak and volume are measured as steady in this version.",
+          enum: [
+            "steady",
+            "stress",
+            "spike",
+            "soak",
+            "volume"
+          ],
+          "x-expected": "one of steady, stress, spike, soak, volume"
+        },
+        stress: {
+          $ref: "#/$defs/stress"
         }
       }
     },
@@ -55486,6 +56160,44 @@ var schema_default3 = {
       minimum: 1,
       maximum: 50,
       "x-expected": "an integer from 1 to 50"
+    },
+    stress: {
+      description: "profile: stress: how the load is stepped. Geometric steps from start by factor until a step breaks the SLO or max is reached, then bisect steps between the last step that held and the first that broke.",
+      type: "object",
+      additionalProperties: false,
+      "x-expected": "a mapping with start, factor, max, step, bisect and/or follow",
+      properties: {
+        start: {
+          description: "First load level: req/s (open loop) or connections (closed loop). Default: the scenario's rate or connections.",
+          $ref: "#/$defs/positiveNumber"
+        },
+        factor: {
+          description: "Each step multiplies the load by this. Default 2.",
+          type: "number",
+          exclusiveMinimum: 1,
+          maximum: 10,
+          "x-expected": "a number above 1 and at most 10"
+        },
+        max: {
+          description: "Highest load tried: req/s (at most 1000000) or connections (at most 10000). Default 100000 req/s or 1000 connections.",
+          $ref: "#/$defs/positiveNumber"
+        },
+        step: {
+          description: "Measured time per step (after the scenario's warmup). Default: the scenario's duration.",
+          $ref: "#/$defs/duration"
+        },
+        bisect: {
+          description: "Steps between the last level that held and the first that broke, each halving the gap. Default 3.",
+          type: "integer",
+          minimum: 0,
+          maximum: 10,
+          "x-expected": "an integer from 0 to 10"
+        },
+        follow: {
+          description: "Open loop: a step whose achieved rate is below this share of the offered rate broke the SLO. Default 90%.",
+          $ref: "#/$defs/percent"
+        }
+      }
     }
   }
 };
@@ -55682,6 +56394,7 @@ var MAX_MS = {
 };
 var MAX_ALIAS_COUNT = 100;
 var DEFAULT_REGRESSION = { rps: 0.05, p50: 0.1, p99: 0.15 };
+var DEFAULT_STRESS_REGRESSION = { capacity: 0.1 };
 async function loadPlan(file) {
   const text = await readInputFile(file, "; pass the config with --config FILE (default cannonade.yml)");
   return parsePlan(text, file, path5.dirname(path5.resolve(file)));
@@ -55777,7 +56490,7 @@ function buildPlan(raw, source, baseDir, problems) {
   };
 }
 function hashReplacer(key, value) {
-  if (key === "arrivals" && value === "even" || key === "threads") return void 0;
+  if (key === "arrivals" && value === "even" || key === "profile" && value === "steady" || key === "threads") return void 0;
   return key === "thresholds" || key === "regression" || key === "rounds" || key === "tags" ? void 0 : value;
 }
 function buildApp(raw, baseDir, problems) {
@@ -55839,7 +56552,21 @@ function buildScenario(s, raw, at, problems) {
       message: `must be at least the number of connections (${tooFew.connections}), got ${amount}`
     });
   }
-  const { thresholds, regression } = buildThresholds(defaults.thresholds, s.thresholds, [...at, "thresholds"], problems);
+  const stressed = s.profile === "stress";
+  const built = buildThresholds(
+    defaults.thresholds,
+    s.thresholds,
+    [...at, "thresholds"],
+    problems,
+    stressed ? DEFAULT_STRESS_REGRESSION : DEFAULT_REGRESSION
+  );
+  checkCapacityUse(s, at, problems);
+  const thresholds = stressed ? built.thresholds : built.thresholds.filter((t) => t.metric !== "capacity");
+  const regression = stressed ? built.regression : built.regression.filter((t) => t.metric !== "capacity");
+  const configured = s.connections ?? defaults.connections;
+  const stressLevels = stressed && levels.length === 1 && levels[0]?.rate !== void 0 ? levels.map((l) => ({ ...l, connections: typeof configured === "number" ? configured : DEFAULTS.connections })) : levels;
+  const defaultMaxErrorRate = raw.validity?.maxErrorRate === void 0 ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate);
+  const stress = buildStress(s, stressLevels, thresholds, defaultMaxErrorRate, at, problems);
   const duration = s.duration ?? defaults.duration;
   const warmup = s.warmup ?? defaults.warmup;
   const timeout = s.timeout ?? defaults.timeout;
@@ -55857,7 +56584,9 @@ function buildScenario(s, raw, at, problems) {
     rounds: s.rounds ?? defaults.rounds ?? DEFAULTS.rounds,
     timeoutMs: timeout === void 0 ? DEFAULTS.timeoutMs : parseDurationMs(timeout),
     thresholds,
-    regression
+    regression,
+    profile: s.profile ?? "steady",
+    ...stress === void 0 ? {} : { stress }
   };
 }
 function stringMap(map) {
@@ -55921,7 +56650,7 @@ function metricValue(metric, text) {
   if (metric === "rss") return parseSizeBytes(text);
   return metric === "cpu" ? parsePercent(text) * 100 : parsePercent(text);
 }
-function buildThresholds(base, own, at, problems) {
+function buildThresholds(base, own, at, problems, fallbacks) {
   const thresholds = [];
   for (const metric of METRICS) {
     const limit = own?.[metric] ?? base?.[metric];
@@ -55942,7 +56671,7 @@ function buildThresholds(base, own, at, problems) {
   const regression = [];
   for (const metric of METRICS) {
     const tolerance = tolerances[metric];
-    const fallback = DEFAULT_REGRESSION[metric];
+    const fallback = fallbacks[metric];
     if (tolerance === void 0) {
       if (fallback !== void 0) regression.push({ metric, tolerance: fallback, severity: "fail" });
       continue;
@@ -55965,6 +56694,10 @@ function parseShard(text, what) {
   return { index, count };
 }
 var QUICK = { rounds: 1, durationMs: 1e3, warmupMs: 250 };
+var QUICK_STRESS = { stepMs: 500, bisect: 1 };
+function quickStress(stress) {
+  return { ...stress, stepMs: QUICK_STRESS.stepMs, bisect: Math.min(stress.bisect, QUICK_STRESS.bisect) };
+}
 function applyOverrides(plan, overrides) {
   const names = overrides.scenarios ?? [];
   const tags = overrides.tags ?? [];
@@ -55986,7 +56719,7 @@ function applyOverrides(plan, overrides) {
   const adjust = (s) => {
     if (overrides.quick === true) {
       const { amount: _amount, ...rest } = s;
-      return { ...rest, ...QUICK };
+      return { ...rest, ...QUICK, ...s.stress === void 0 ? {} : { stress: quickStress(s.stress) } };
     }
     return {
       ...s,
@@ -56552,8 +57285,8 @@ function assessRound(measurement, context) {
     );
   }
   const server = context.server === void 0 ? void 0 : {
-    cpuPercent: round2(context.server.cpuPercent),
-    cpuUsPerRequest: m.ok === 0 ? 0 : round2(context.server.cpuMs * 1e3 / m.ok),
+    cpuPercent: round22(context.server.cpuPercent),
+    cpuUsPerRequest: m.ok === 0 ? 0 : round22(context.server.cpuMs * 1e3 / m.ok),
     rssMaxBytes: context.server.rssMaxBytes,
     rssMeanBytes: Math.round(context.server.rssMeanBytes),
     rssEndBytes: context.server.rssEndBytes
@@ -56561,8 +57294,8 @@ function assessRound(measurement, context) {
   return {
     round: context.round,
     startedAt: context.startedAt,
-    durationMs: round2(m.durationMs),
-    rps: round2(rps),
+    durationMs: round22(m.durationMs),
+    rps: round22(rps),
     latencyUs: m.latencyUs,
     requests: m.requests,
     responses: m.responses,
@@ -56575,12 +57308,136 @@ function assessRound(measurement, context) {
     bytes: m.bytes,
     statusCodes: m.statusCodes,
     histogram: m.histogram,
-    loadgenCpuPercent: round2(m.loadgenCpuPercent),
+    loadgenCpuPercent: round22(m.loadgenCpuPercent),
     loadgenLoopDelayMs: m.loopDelayMs,
     ...server === void 0 ? {} : { server },
     valid: problems.length === 0,
     problems,
     warnings
+  };
+}
+
+// src/stats/capacity-search.ts
+function outcomes(steps) {
+  const held = /* @__PURE__ */ new Map();
+  for (const step of steps) held.set(step.load, (held.get(step.load) ?? false) || step.held);
+  return [...held].map(([load, h]) => ({ load, held: h }));
+}
+function roundLoad(load, integer) {
+  if (integer) return Math.max(1, Math.round(load));
+  return load >= 10 ? Math.round(load) : Math.round(load * 100) / 100;
+}
+function bracket(measured) {
+  const steps = outcomes(measured);
+  const broke = steps.filter((s) => !s.held).map((s) => s.load);
+  const bad = broke.length === 0 ? void 0 : Math.min(...broke);
+  const held = steps.filter((s) => s.held && (bad === void 0 || s.load < bad)).map((s) => s.load);
+  const good = held.length === 0 ? void 0 : Math.max(...held);
+  return { ...good === void 0 ? {} : { good }, ...bad === void 0 ? {} : { bad } };
+}
+function nextStep(settings, measured) {
+  const { start, factor, max: max2, integer } = settings;
+  const latest = measured[measured.length - 1];
+  if (latest !== void 0 && !latest.held && measured.filter((s) => s.load === latest.load).length === 1) {
+    return { load: latest.load, phase: "retry" };
+  }
+  const steps = outcomes(measured);
+  const last = steps[steps.length - 1];
+  if (last === void 0) return { load: roundLoad(Math.min(start, max2), integer), phase: "step" };
+  const firstBreak = steps.findIndex((s) => !s.held);
+  if (firstBreak === -1) {
+    if (last.load >= max2) return void 0;
+    const grown = roundLoad(Math.min(last.load * factor, max2), integer);
+    return { load: Math.min(max2, Math.max(grown, integer ? last.load + 1 : grown)), phase: "step" };
+  }
+  const bisected = steps.length - (firstBreak + 1);
+  if (bisected >= settings.bisect) return void 0;
+  const { good, bad } = bracket(steps);
+  if (good === void 0 || bad === void 0) return void 0;
+  const middle = roundLoad(Math.sqrt(good * bad), integer);
+  if (middle <= good || middle >= bad) return void 0;
+  return { load: middle, phase: "bisect" };
+}
+
+// src/load/profiles/stress.ts
+function stepLevel(stress, load) {
+  return stress.loop === "rate" ? { connections: stress.connections, rate: load } : { connections: load };
+}
+function stepBreaks(stress, load, step) {
+  const broke = [];
+  for (const limit of stress.slo.latencyUs) {
+    if (step.latencyUs[limit.metric] > limit.max) broke.push(limit.metric);
+  }
+  if (step.ok === 0 || step.errorRate > stress.slo.maxErrorRate) broke.push("errorRate");
+  if (stress.loop === "rate" && step.rps < load * stress.follow) broke.push("follow");
+  return broke;
+}
+async function runStressRound(stress, context, measure2) {
+  const { amount: _amount, ...steady } = context.scenario;
+  const scenario = { ...steady, durationMs: stress.stepMs ?? context.scenario.durationMs };
+  const rules = { ...context.rules, minRateReached: Math.min(context.rules.minRateReached, stress.follow) };
+  const settings = {
+    start: stress.start,
+    factor: stress.factor,
+    max: stress.max,
+    bisect: stress.bisect,
+    integer: stress.loop === "connections"
+  };
+  const searched = [];
+  const steps = [];
+  const rounds = [];
+  for (let next = nextStep(settings, searched); next !== void 0; next = nextStep(settings, searched)) {
+    const level = stepLevel(stress, next.load);
+    const window2 = await measure2(scenario, level, steps.length + 1);
+    const round = assessRound(window2.measurement, {
+      round: context.round,
+      startedAt: window2.startedAt,
+      level,
+      rules,
+      ...window2.server === void 0 ? {} : { server: window2.server }
+    });
+    const broke = stepBreaks(stress, next.load, round);
+    const sent = round.requests / Math.max(1, round.durationMs) * 1e3;
+    steps.push({
+      load: next.load,
+      phase: next.phase,
+      rps: round.rps,
+      sentPerSecond: round22(sent),
+      p50Us: round.latencyUs.p50,
+      p95Us: round.latencyUs.p95,
+      p99Us: round.latencyUs.p99,
+      errorRate: round6(round.errorRate),
+      held: broke.length === 0,
+      ...broke.length === 0 ? {} : { broke }
+    });
+    searched.push({ load: next.load, held: broke.length === 0 });
+    rounds.push(round);
+  }
+  let best;
+  steps.forEach((step, i) => {
+    if (step.held && (best === void 0 || step.rps > (steps[best]?.rps ?? 0))) best = i;
+  });
+  const chosen = rounds[best ?? 0];
+  const first = steps[0];
+  if (chosen === void 0 || first === void 0) throw new Error("a stress search measured no step");
+  const capacityStep = best === void 0 ? void 0 : steps[best];
+  const summary = {
+    loop: stress.loop,
+    capacity: capacityStep?.rps ?? 0,
+    capacityLoad: capacityStep?.load ?? 0,
+    reachedMax: outcomes(searched).every((s) => s.held) && Math.max(...steps.map((s) => s.load)) >= stress.max,
+    steps
+  };
+  if (capacityStep !== void 0) return { ...chosen, stress: summary };
+  const unit = stress.loop === "rate" ? "req/s" : "connections";
+  return {
+    ...chosen,
+    valid: false,
+    problems: [
+      ...chosen.problems,
+      `the SLO broke already at the first step (${first.load} ${unit}): the capacity is below stress.start; lower it`
+    ],
+    stress: summary
   };
 }
 
@@ -57007,11 +57864,28 @@ var IDLE_APP_RESPONSES = 1e3;
 function definitionHash(entry) {
   const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario;
   const schedule = arrivals === "even" || entry.level.rate === void 0 ? {} : { arrivals };
-  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule };
+  const stress = entry.scenario.stress === void 0 ? {} : { stress: entry.scenario.stress };
+  const defined = {
+    requests,
+    level: entry.level,
+    pipelining,
+    durationMs,
+    amount: amount ?? null,
+    warmupMs,
+    timeoutMs,
+    ...schedule,
+    ...stress
+  };
   return createHash3("sha256").update(JSON.stringify(defined)).digest("hex").slice(0, 16);
 }
 function entriesOf(plan) {
-  return plan.scenarios.flatMap((scenario) => scenario.levels.map((level) => ({ key: entryKey(scenario.name, level), scenario, level })));
+  return plan.scenarios.flatMap(
+    (scenario) => scenario.levels.map((level) => ({
+      key: entryKey(scenario.name, scenario.stress === void 0 ? level : { ...level, stress: scenario.stress }),
+      scenario,
+      level
+    }))
+  );
 }
 async function measure(plan, options) {
   const [measured] = await measureSides([{ plan, outDir: options.outDir }], options);
@@ -57156,11 +58030,11 @@ async function warmUp(plan, entry, app) {
   throwIfInterrupted();
   if (app?.exit() !== void 0) throw await diedError(app, `the warm-up of "${entry.key}"`);
 }
-async function measureRound(plan, entry, round, app, monitor) {
+async function measureWindow(plan, spec, app, monitor) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   let usage;
   const measurement = await runEntryRound(
-    { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
+    { baseUrl: plan.baseUrl, scenario: spec.scenario, level: spec.level },
     {
       onMeasureStart: () => monitor?.begin(),
       onMeasureEnd: () => usage = monitor?.end(),
@@ -57171,8 +58045,21 @@ async function measureRound(plan, entry, round, app, monitor) {
   throwIfInterrupted();
   const silent = measurement.responses === 0 && measurement.errors > 0;
   if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {
-    throw await diedError(app, `round ${round} of "${entry.key}"`);
+    throw await diedError(app, spec.what);
   }
+  return { startedAt, measurement, ...server === void 0 ? {} : { server } };
+}
+async function measureRound(plan, entry, round, app, monitor) {
+  const what = `round ${round} of "${entry.key}"`;
+  const { stress } = entry.scenario;
+  if (stress !== void 0) {
+    return runStressRound(
+      stress,
+      { round, rules: plan.validity, scenario: entry.scenario },
+      (scenario, level, step) => measureWindow(plan, { scenario, level, what: `${what}, stress step ${step}` }, app, monitor)
+    );
+  }
+  const { startedAt, measurement, server } = await measureWindow(plan, { scenario: entry.scenario, level: entry.level, what }, app, monitor);
   return assessRound(measurement, {
     round,
     startedAt,
@@ -57184,6 +58071,23 @@ async function measureRound(plan, entry, round, app, monitor) {
 function buildResults(side, entries, rounds, options, failure) {
   const { plan } = side;
   const git3 = side.git ?? options.git;
+  const summaries = entries.filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0).map(
+    (entry) => summariseEntry(
+      {
+        key: entry.key,
+        scenario: entry.scenario.name,
+        tags: entry.scenario.tags,
+        connections: entry.level.connections,
+        ...entry.level.rate === void 0 ? {} : { rate: entry.level.rate },
+        pipelining: entry.scenario.pipelining,
+        definitionHash: definitionHash(entry),
+        thresholds: entry.scenario.thresholds,
+        regression: entry.scenario.regression
+      },
+      rounds.get(entry.key) ?? []
+    )
+  );
+  const scaling2 = scalingSummaries(summaries);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "cannonade", version: VERSION },
@@ -57195,22 +58099,8 @@ function buildResults(side, entries, rounds, options, failure) {
     ...options.shard === void 0 ? {} : { shard: options.shard },
     status: failure === void 0 ? "complete" : "incomplete",
     ...failure === void 0 ? {} : { error: errorMessage(failure) },
-    entries: entries.filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0).map(
-      (entry) => summariseEntry(
-        {
-          key: entry.key,
-          scenario: entry.scenario.name,
-          tags: entry.scenario.tags,
-          connections: entry.level.connections,
-          ...entry.level.rate === void 0 ? {} : { rate: entry.level.rate },
-          pipelining: entry.scenario.pipelining,
-          definitionHash: definitionHash(entry),
-          thresholds: entry.scenario.thresholds,
-          regression: entry.scenario.regression
-        },
-        rounds.get(entry.key) ?? []
-      )
-    )
+    entries: summaries,
+    ...scaling2.length === 0 ? {} : { scaling: scaling2 }
   };
 }
 

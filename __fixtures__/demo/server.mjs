@@ -3,16 +3,39 @@
 //   DEMO_SLOWDOWN=25%          makes the slowable routes 25 % more expensive
 //   DEMO_SLOW_ROUTES=cpu,delay limits that to some routes (default: all of cpu, delay, tail, search)
 //   DEMO_EXIT_AFTER=1500       exits with code 70 that many ms after it starts listening (a crash)
+//   DEMO_LIMIT=4               /limited serves at most this many requests at a time (the rest wait
+//                              their turn), each taking 20 ms (times the slowdown): its capacity is
+//                              DEMO_LIMIT / 20 ms = 200 req/s by default
 import http from 'node:http'
 
 const port = Number(process.env.PORT ?? 3917)
 const slowdown = Number.parseFloat(process.env.DEMO_SLOWDOWN ?? '0') / 100
-const slowRoutes = new Set((process.env.DEMO_SLOW_ROUTES ?? 'cpu,delay,tail,search').split(','))
+const slowRoutes = new Set((process.env.DEMO_SLOW_ROUTES ?? 'cpu,delay,tail,search,limited').split(','))
 const factor = (route) => (slowRoutes.has(route) ? 1 + slowdown : 1)
 
 const users = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `user ${i + 1}`, email: `user${i + 1}@example.test` }))
 const usersJson = JSON.stringify(users)
 const leaked = []
+// /limited: a worker pool of DEMO_LIMIT slots; a request that finds them all busy waits in line.
+const limit = Math.max(1, Number(process.env.DEMO_LIMIT ?? 4))
+const waiting = []
+let busy = 0
+function limited(res) {
+  if (busy >= limit) {
+    waiting.push(res)
+    return
+  }
+  busy++
+  setTimeout(
+    () => {
+      busy--
+      send(res, 200, '{"served":true}')
+      const next = waiting.shift()
+      if (next !== undefined) limited(next)
+    },
+    Math.round(20 * factor('limited')),
+  )
+}
 let created = 0
 
 // Fixed CPU work, so "25 % slower" means 25 % more instructions, not a sleep.
@@ -51,6 +74,7 @@ const routes = {
     leaked.push(Buffer.alloc(16 * 1024, 1))
     send(res, 200, JSON.stringify({ held: leaked.length }))
   },
+  'GET /limited': (_req, res) => limited(res),
   'GET /crash': () => process.exit(70),
 }
 

@@ -18,6 +18,7 @@ import {
   type Direction,
   type Verdict,
 } from '../stats/stats.js'
+import { scalingSummaries } from '../results/scaling.js'
 import { entryLatency } from '../results/summary.js'
 import { entryTrend } from './summary.js'
 import { errorBudget, gatedCount, type ErrorBudget } from './family.js'
@@ -49,6 +50,7 @@ export const REPORTING_TOLERANCE: Readonly<Record<ComparedMetric, number>> = {
   errorRate: 0.01,
   cpu: 0.1,
   rss: 0.1,
+  capacity: 0.1,
 }
 
 /** Fewer valid rounds than this on either side and no interval can be trusted: verdicts are inconclusive. */
@@ -103,6 +105,8 @@ function roundValue(round: RoundResult, metric: ComparedMetric): number | undefi
   if (metric === 'rps') return round.rps
   if (metric === 'errorRate') return round.errorRate
   if (metric === 'cpu') return round.server?.cpuUsPerRequest
+  // A stress round's one number: the highest throughput at which its search found the SLO held.
+  if (metric === 'capacity') return round.stress?.capacity
   // The round's mean, not its peak: a peak is the extreme of a handful of samples of the garbage
   // collector's sawtooth, so it depends on when the samples fell (issue 9 saw +10–16 % between
   // unchanged runs). On the demo app, five runs: peak and mean both varied < 1 % (README).
@@ -275,6 +279,17 @@ export function pairedValues(
   return pairs
 }
 
+/**
+ * Whether a metric of an entry is compared. A stress round's rps and latencies are those of its step
+ * at capacity, and base and head reach capacity at different loads: their rps is the capacity again,
+ * their latencies are measured at different loads. So a stress entry compares its capacity, and other
+ * metrics only where a tolerance asks for them.
+ */
+function comparedFor(entry: EntryResult, metric: ComparedMetric): boolean {
+  if (entry.stress === undefined || metric === 'capacity') return true
+  return entry.regression.some((t) => t.metric === metric)
+}
+
 function percentilesOf(entry: EntryResult): Record<'p50' | 'p90' | 'p99' | 'p999', number> {
   const { p50, p90, p99, p999 } = entryLatency(entry)
   return { p50, p90, p99, p999 }
@@ -311,12 +326,14 @@ function compareEntry(
     violation: v,
   }))
   const trend = entryTrend(head)
+  const stress = head.stress === undefined ? undefined : { head: head.stress, ...(base?.stress === undefined ? {} : { base: base.stress }) }
   const identity = {
     key: head.key,
     scenario: head.scenario,
     load: levelLabel(head),
     current: { rps: head.rps, errorRate: head.errorRate },
     ...(trend === undefined ? {} : { trend }),
+    ...(stress === undefined ? {} : { stress }),
   }
   if (invalid !== undefined) {
     return {
@@ -332,6 +349,7 @@ function compareEntry(
   const downgraded = ctx.downgradeAll || definitionChanged
   const metrics: MetricComparison[] = []
   for (const metric of COMPARED_METRICS) {
+    if (!comparedFor(head, metric)) continue
     const values = ctx.paired
       ? pairedValues(base.rounds, head.rounds, metric)
       : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) }
@@ -426,6 +444,8 @@ export function compare(base: Results | undefined, head: Results, options: Compa
   const count = (verdict: Verdict): number => metrics.filter((m) => m.verdict === verdict).length
   const rps = metrics.filter((m) => m.metric === 'rps')
   const finiteDetectable = rps.map((m) => m.detectable).filter(Number.isFinite)
+  // Recomputed rather than read from the file, so results written before it existed get one too.
+  const scaling = scalingSummaries(head.entries)
   return {
     suite: head.suite,
     head: {
@@ -458,6 +478,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
     ...(finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) }),
     ...(base === undefined ? {} : { errorControl: { ...budget, sequential: paired } }),
     ...(options.suggestAppBuild === true ? { suggestAppBuild: true } : {}),
+    ...(scaling.length === 0 ? {} : { scaling }),
   }
 }
 

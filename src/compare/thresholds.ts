@@ -34,6 +34,8 @@ export function entryValue(entry: EntryResult, metric: MetricName): number | und
       return entry.server?.cpuPercent
     case 'rss':
       return entry.server?.rssMaxBytes
+    case 'capacity':
+      return entry.stress?.capacity
     default:
       return undefined
   }

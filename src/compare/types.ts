@@ -1,13 +1,13 @@
 // The comparison of a head run against a baseline: plain data that the report renders and the gate
 // decides on. Produced by compare() in src/compare/compare.ts.
 import type { MetricName, Severity } from '../config/plan.js'
-import type { Environment } from '../results/format.js'
+import type { Environment, ScalingSummary, StressSummary } from '../results/format.js'
 import type { Direction, Verdict } from '../stats/stats.js'
 import type { EntryTrend } from './summary.js'
 import type { Violation } from './thresholds.js'
 
 /** Metrics compared round by round between base and head. `cpu` here is server CPU time per request. */
-export const COMPARED_METRICS = ['rps', 'p50', 'p90', 'p95', 'p99', 'p999', 'errorRate', 'cpu', 'rss'] as const
+export const COMPARED_METRICS = ['rps', 'p50', 'p90', 'p95', 'p99', 'p999', 'errorRate', 'cpu', 'rss', 'capacity'] as const
 /** A metric compared between base and head. */
 export type ComparedMetric = (typeof COMPARED_METRICS)[number] & MetricName
 
@@ -77,6 +77,8 @@ export interface EntryComparison {
     readonly base?: Readonly<Record<'p50' | 'p90' | 'p99' | 'p999', number>>
     readonly head: Readonly<Record<'p50' | 'p90' | 'p99' | 'p999', number>>
   }
+  /** A stress entry's capacity and latency-vs-load curve, this run's and the baseline's (when it has one). */
+  readonly stress?: { readonly base?: StressSummary; readonly head: StressSummary }
 }
 
 /** A reason the gate warns or fails, one per regression or violation (report/violation.ts words it). */
@@ -162,4 +164,6 @@ export interface Comparison {
    * this pull request but for a build command: the config has an app but no `app.build`.
    */
   readonly suggestAppBuild?: boolean
+  /** This run's scaling summaries: one per scenario measured at several connection counts. */
+  readonly scaling?: readonly ScalingSummary[]
 }

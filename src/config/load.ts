@@ -21,6 +21,7 @@ import type {
 } from './plan.js'
 import { isLatencyMetric, METRICS } from './plan.js'
 import type { RawConfig, RawDefaults, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
+import { buildStress, checkCapacityUse } from './stress.js'
 import { formatDurationMs, parseDurationMs, parsePercent, parseSizeBytes } from './units.js'
 import { validateAgainstSchema, type Problem } from './validate.js'
 import { planWarnings } from './warnings.js'
@@ -62,6 +63,12 @@ const MAX_ALIAS_COUNT = 100
 
 /** Allowed change against the baseline when a config says nothing: tight on throughput, looser on the tail. */
 export const DEFAULT_REGRESSION: Readonly<Partial<Record<MetricName, number>>> = { rps: 0.05, p50: 0.1, p99: 0.15 }
+
+/**
+ * The same for a stress scenario: its capacity, a drop beyond 10 % failing. Its rps and latencies are
+ * those of the step at capacity, a different load for base and head, so they are not gated unless asked.
+ */
+export const DEFAULT_STRESS_REGRESSION: Readonly<Partial<Record<MetricName, number>>> = { capacity: 0.1 }
 
 /** Reads, validates and normalises a config file. Throws InputError listing every problem found. */
 export async function loadPlan(file: string): Promise<Plan> {
@@ -170,7 +177,8 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
 // count keeps old baselines comparable. Even arrivals are the default and were the only schedule
 // before `arrivals` existed, so they leave the hash as it was.
 function hashReplacer(key: string, value: unknown): unknown {
-  if ((key === 'arrivals' && value === 'even') || key === 'threads') return undefined
+  // Likewise the steady profile, the only one before `profile` existed.
+  if ((key === 'arrivals' && value === 'even') || (key === 'profile' && value === 'steady') || key === 'threads') return undefined
   return key === 'thresholds' || key === 'regression' || key === 'rounds' || key === 'tags' ? undefined : value
 }
 
@@ -236,7 +244,27 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
       message: `must be at least the number of connections (${tooFew.connections}), got ${amount}`,
     })
   }
-  const { thresholds, regression } = buildThresholds(defaults.thresholds, s.thresholds, [...at, 'thresholds'], problems)
+  const stressed = s.profile === 'stress'
+  const built = buildThresholds(
+    defaults.thresholds,
+    s.thresholds,
+    [...at, 'thresholds'],
+    problems,
+    stressed ? DEFAULT_STRESS_REGRESSION : DEFAULT_REGRESSION,
+  )
+  checkCapacityUse(s, at, problems)
+  // A capacity limit or tolerance in defaults applies to the stress scenarios only: a steady one never
+  // measures a capacity, and a tolerance it cannot test would still take a share of the false-alarm budget.
+  const thresholds = stressed ? built.thresholds : built.thresholds.filter((t) => t.metric !== 'capacity')
+  const regression = stressed ? built.regression : built.regression.filter((t) => t.metric !== 'capacity')
+  // A stress search sends its rate over the configured connections, not over at most one per req/s.
+  const configured = s.connections ?? defaults.connections
+  const stressLevels =
+    stressed && levels.length === 1 && levels[0]?.rate !== undefined
+      ? levels.map((l) => ({ ...l, connections: typeof configured === 'number' ? configured : DEFAULTS.connections }))
+      : levels
+  const defaultMaxErrorRate = raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate)
+  const stress = buildStress(s, stressLevels, thresholds, defaultMaxErrorRate, at, problems)
   const duration = s.duration ?? defaults.duration
   const warmup = s.warmup ?? defaults.warmup
   const timeout = s.timeout ?? defaults.timeout
@@ -255,6 +283,8 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
     timeoutMs: timeout === undefined ? DEFAULTS.timeoutMs : parseDurationMs(timeout),
     thresholds,
     regression,
+    profile: s.profile ?? 'steady',
+    ...(stress === undefined ? {} : { stress }),
   }
 }
 
@@ -340,6 +370,7 @@ function buildThresholds(
   own: RawThresholds | undefined,
   at: (string | number)[],
   problems: Problem[],
+  fallbacks: Readonly<Partial<Record<MetricName, number>>>,
 ): { thresholds: AbsoluteThreshold[]; regression: RegressionTolerance[] } {
   const thresholds: AbsoluteThreshold[] = []
   for (const metric of METRICS) {
@@ -361,7 +392,7 @@ function buildThresholds(
   const regression: RegressionTolerance[] = []
   for (const metric of METRICS) {
     const tolerance = tolerances[metric]
-    const fallback = DEFAULT_REGRESSION[metric]
+    const fallback = fallbacks[metric]
     if (tolerance === undefined) {
       if (fallback !== undefined) regression.push({ metric, tolerance: fallback, severity: 'fail' })
       continue

@@ -1,7 +1,7 @@
 // Command-line and action-input overrides of a plan: pick scenarios, change rounds or duration, or the
 // smoke profile. Applied after validation, so the plan stays the single source of truth.
 import { InputError } from '../errors.js'
-import type { Plan, ScenarioPlan } from './plan.js'
+import type { Plan, ScenarioPlan, StressPlan } from './plan.js'
 
 /** What the user asked to change for this run only. */
 export interface Overrides {
@@ -13,7 +13,7 @@ export interface Overrides {
   readonly durationMs?: number
   /** Time budget of deciding as you go, instead of the config's `budget`. */
   readonly budgetMs?: number
-  /** Smoke profile: one short round per entry. */
+  /** Smoke profile: one short round per entry; a stress search with short steps and one bisection step. */
   readonly quick?: boolean
   /** Measure only this shard of the scenarios left by the filters: the k-th of them (0-based) belongs to shard k mod count + 1. */
   readonly shard?: Shard
@@ -39,6 +39,13 @@ export function parseShard(text: string, what: string): Shard {
 /** The smoke profile: enough to see that every scenario works, not enough to compare. */
 export const QUICK = { rounds: 1, durationMs: 1000, warmupMs: 250 } as const
 
+/** The smoke version of a stress search: 500 ms steps, one bisection step (one round, as QUICK). */
+export const QUICK_STRESS = { stepMs: 500, bisect: 1 } as const
+
+function quickStress(stress: StressPlan): StressPlan {
+  return { ...stress, stepMs: QUICK_STRESS.stepMs, bisect: Math.min(stress.bisect, QUICK_STRESS.bisect) }
+}
+
 /** Applies overrides; throws InputError for a scenario or tag that matches nothing. */
 export function applyOverrides(plan: Plan, overrides: Overrides): Plan {
   const names = overrides.scenarios ?? []
@@ -63,7 +70,7 @@ export function applyOverrides(plan: Plan, overrides: Overrides): Plan {
   const adjust = (s: ScenarioPlan): ScenarioPlan => {
     if (overrides.quick === true) {
       const { amount: _amount, ...rest } = s
-      return { ...rest, ...QUICK }
+      return { ...rest, ...QUICK, ...(s.stress === undefined ? {} : { stress: quickStress(s.stress) }) }
     }
     return {
       ...s,

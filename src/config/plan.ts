@@ -12,7 +12,7 @@ export function isLatencyMetric(metric: string): metric is LatencyMetric {
 }
 
 /** Every metric a threshold can name. */
-export const METRICS = [...LATENCY_METRICS, 'rps', 'errorRate', 'cpu', 'rss'] as const
+export const METRICS = [...LATENCY_METRICS, 'rps', 'errorRate', 'cpu', 'rss', 'capacity'] as const
 /** A metric name as written in `thresholds`. */
 export type MetricName = (typeof METRICS)[number]
 
@@ -56,6 +56,43 @@ export interface RequestStep {
   readonly expect: Expectation
 }
 
+/**
+ * What a scenario measures: `steady` a fixed load level (each entry of a sweep), `stress` the highest
+ * load that still meets the scenario's SLO (src/load/profiles/stress.ts). `spike`, `soak` and
+ * `volume` are accepted and measured as `steady` in this build.
+ */
+export const PROFILES = ['steady', 'stress', 'spike', 'soak', 'volume'] as const
+/** A scenario's profile. */
+export type Profile = (typeof PROFILES)[number]
+
+/**
+ * The search of a stress scenario: the load rises geometrically from `start` by `factor` until a step
+ * breaks the SLO (or `max` is reached), then `bisect` steps halve the gap between the last step that
+ * held and the first that broke (geometric midpoints).
+ */
+export interface StressPlan {
+  /** What is stepped: the open-loop rate (req/s), or the connections of a closed-loop scenario. */
+  readonly loop: 'rate' | 'connections'
+  readonly start: number
+  readonly factor: number
+  readonly max: number
+  /** Measured time per step; undefined: the scenario's `durationMs` (each step warms up for `warmupMs` first). */
+  readonly stepMs?: number
+  readonly bisect: number
+  /** Open loop: a step whose achieved rate is below this share of the offered rate broke the SLO. */
+  readonly follow: number
+  /** Connections of an open-loop search (the rate is stepped over them). */
+  readonly connections: number
+  /** The SLO a step must meet: latency maxima (µs) and the most errors allowed (a fraction). */
+  readonly slo: StressSlo
+}
+
+/** The limits a stress step must stay within to count as holding. */
+export interface StressSlo {
+  readonly latencyUs: readonly { readonly metric: Exclude<LatencyMetric, 'max'>; readonly max: number }[]
+  readonly maxErrorRate: number
+}
+
 /** How open-loop requests are spread in time. */
 export type Arrivals = 'even' | 'poisson'
 
@@ -88,6 +125,10 @@ export interface ScenarioPlan {
   readonly timeoutMs: number
   readonly thresholds: readonly AbsoluteThreshold[]
   readonly regression: readonly RegressionTolerance[]
+  /** `steady` unless the config says otherwise; only `stress` measures differently in this build. */
+  readonly profile: Profile
+  /** Set for `profile: stress`: each round is one search for the capacity. */
+  readonly stress?: StressPlan
 }
 
 /** How to start and stop the app under test. */
@@ -142,5 +183,5 @@ export interface Plan {
 
 /** Whether a bigger value of the metric is better. */
 export function biggerIsBetter(metric: MetricName): boolean {
-  return metric === 'rps'
+  return metric === 'rps' || metric === 'capacity'
 }

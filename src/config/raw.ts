@@ -1,6 +1,6 @@
 // The shape of cannonade.yml as written, once src/config/schema.json has accepted it. Kept beside the
 // schema so the two are changed together.
-import type { Arrivals, HttpMethod, MetricName, Severity } from './plan.js'
+import type { Arrivals, HttpMethod, MetricName, Profile, Severity } from './plan.js'
 
 type Scalar = string | number | boolean
 
@@ -57,6 +57,18 @@ export interface RawScenario {
   readonly timeout?: string
   readonly expect?: RawExpect
   readonly thresholds?: RawThresholds
+  readonly profile?: Profile
+  readonly stress?: RawStress
+}
+
+/** The `stress` mapping of a `profile: stress` scenario. */
+export interface RawStress {
+  readonly start?: number
+  readonly factor?: number
+  readonly max?: number
+  readonly step?: string
+  readonly bisect?: number
+  readonly follow?: string
 }
 
 /** The `defaults` mapping: what every scenario inherits unless it sets its own. */

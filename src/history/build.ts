@@ -5,6 +5,7 @@ import type { RunToRunHistory } from '../compare/compare.js'
 import { roundValues } from '../compare/compare.js'
 import { COMPARED_METRICS, type ComparedMetric } from '../compare/types.js'
 import type { Environment, Results } from '../results/format.js'
+import { medianInterval } from '../stats/median-interval.js'
 import { HISTORY_VERSION, MAX_HISTORY_RUNS, type History, type HistoryEntry, type HistoryPoint, type HistoryRun } from './format.js'
 
 /** `Test CPU @ 3.0GHz / 2 cores / linux 6.1.0 x64 / v20.20.2`: what makes two runners alike. */
@@ -12,34 +13,8 @@ export function runnerFingerprint(env: Environment): string {
   return [env.cpuModel, `${env.cores} cores`, env.os, env.node].join(' / ')
 }
 
-/** The chance that Binomial(n, ½) ≤ k. */
-function binomialHalfCdf(n: number, k: number): number {
-  let term = 0.5 ** n
-  let sum = term
-  for (let i = 1; i <= k; i++) {
-    term *= (n - i + 1) / i
-    sum += term
-  }
-  return sum
-}
-
-/**
- * The median of a sample and its distribution-free interval: the order statistics x_(k) and
- * x_(n+1−k) with the largest k for which P(Binomial(n, ½) < k) ≤ 2.5 %, which cover the true
- * median with at least 95 % probability for any continuous distribution (e.g. Conover, Practical
- * Nonparametric Statistics, 3rd ed., §3.2). Below six rounds no such k exists, and the interval is
- * the range, covering with 1 − 2⁻⁽ⁿ⁻¹⁾ (94 % at five rounds).
- */
-export function medianInterval(values: readonly number[]): HistoryPoint | undefined {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
-  const n = sorted.length
-  if (n === 0) return undefined
-  const mid = Math.floor(n / 2)
-  const median = n % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2
-  let k = 1
-  while (k + 1 <= mid && binomialHalfCdf(n, k) <= 0.025) k++
-  return { median, low: sorted[k - 1] ?? median, high: sorted[n - k] ?? median }
-}
+// Kept importable from here: the history was its first user.
+export { medianInterval } from '../stats/median-interval.js'
 
 /** One run as the history keeps it. */
 export function historyRunOf(results: Results, runId?: number): HistoryRun {

@@ -11,8 +11,11 @@ import { interruption, InterruptedError, throwIfInterrupted } from '../interrupt
 import { currentEnvironment } from '../results/environment.js'
 import { entryKey, SCHEMA_VERSION, type Results, type RoundResult } from '../results/format.js'
 import { VERSION } from '../version.js'
+import { scalingSummaries } from '../results/scaling.js'
 import { summariseEntry } from '../results/summary.js'
 import { assessRound } from './assess.js'
+import { runStressRound } from './profiles/stress.js'
+import type { LoadMeasurement } from './round.js'
 import { runEntryRound } from './threads.js'
 
 /** One scenario at one load level: the unit that is measured and compared. */
@@ -92,13 +95,31 @@ export function definitionHash(entry: Entry): string {
   const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario
   // Even arrivals leave the hash as it was before `arrivals` existed.
   const schedule = arrivals === 'even' || entry.level.rate === undefined ? {} : { arrivals }
-  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule }
+  // A stress search is defined by its steps and SLO; steady entries hash as before it existed.
+  const stress = entry.scenario.stress === undefined ? {} : { stress: entry.scenario.stress }
+  const defined = {
+    requests,
+    level: entry.level,
+    pipelining,
+    durationMs,
+    amount: amount ?? null,
+    warmupMs,
+    timeoutMs,
+    ...schedule,
+    ...stress,
+  }
   return createHash('sha256').update(JSON.stringify(defined)).digest('hex').slice(0, 16)
 }
 
 /** The entries of a plan, in config order. */
 export function entriesOf(plan: Plan): Entry[] {
-  return plan.scenarios.flatMap((scenario) => scenario.levels.map((level) => ({ key: entryKey(scenario.name, level), scenario, level })))
+  return plan.scenarios.flatMap((scenario) =>
+    scenario.levels.map((level) => ({
+      key: entryKey(scenario.name, scenario.stress === undefined ? level : { ...level, stress: scenario.stress }),
+      scenario,
+      level,
+    })),
+  )
 }
 
 /** Runs every round of every entry. Never throws for app failures: they come back in `failure`. */
@@ -285,17 +306,27 @@ async function warmUp(plan: Plan, entry: Entry, app: RunningApp | undefined): Pr
   if (app?.exit() !== undefined) throw await diedError(app, `the warm-up of "${entry.key}"`)
 }
 
-async function measureRound(
+/** What one measured window saw: the load generator's measurement and the server's usage over it. */
+export interface MeasuredWindow {
+  readonly startedAt: string
+  readonly measurement: LoadMeasurement
+  readonly server?: WindowUsage
+}
+
+/**
+ * One measured window of `scenario` at `level` (a round, or a step of a stress search), bracketed by
+ * the server monitor. Throws when the app died during it or the run was interrupted.
+ */
+async function measureWindow(
   plan: Plan,
-  entry: Entry,
-  round: number,
+  spec: { readonly scenario: ScenarioPlan; readonly level: LoadLevel; readonly what: string },
   app: RunningApp | undefined,
   monitor: GroupMonitor | undefined,
-): Promise<RoundResult> {
+): Promise<MeasuredWindow> {
   const startedAt = new Date().toISOString()
   let usage: Promise<WindowUsage | undefined> | undefined
   const measurement = await runEntryRound(
-    { baseUrl: plan.baseUrl, scenario: entry.scenario, level: entry.level },
+    { baseUrl: plan.baseUrl, scenario: spec.scenario, level: spec.level },
     {
       onMeasureStart: () => monitor?.begin(),
       onMeasureEnd: () => (usage = monitor?.end()),
@@ -309,8 +340,26 @@ async function measureRound(
   // round without a single answer also checks whether anything still listens.
   const silent = measurement.responses === 0 && measurement.errors > 0
   if (app !== undefined && (app.exit() !== undefined || (silent && !(await isListening(plan.baseUrl))))) {
-    throw await diedError(app, `round ${round} of "${entry.key}"`)
+    throw await diedError(app, spec.what)
   }
+  return { startedAt, measurement, ...(server === undefined ? {} : { server }) }
+}
+
+async function measureRound(
+  plan: Plan,
+  entry: Entry,
+  round: number,
+  app: RunningApp | undefined,
+  monitor: GroupMonitor | undefined,
+): Promise<RoundResult> {
+  const what = `round ${round} of "${entry.key}"`
+  const { stress } = entry.scenario
+  if (stress !== undefined) {
+    return runStressRound(stress, { round, rules: plan.validity, scenario: entry.scenario }, (scenario, level, step) =>
+      measureWindow(plan, { scenario, level, what: `${what}, stress step ${step}` }, app, monitor),
+    )
+  }
+  const { startedAt, measurement, server } = await measureWindow(plan, { scenario: entry.scenario, level: entry.level, what }, app, monitor)
   return assessRound(measurement, {
     round,
     startedAt,
@@ -329,6 +378,25 @@ function buildResults(
 ): Results {
   const { plan } = side
   const git = side.git ?? options.git
+  const summaries = entries
+    .filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0)
+    .map((entry) =>
+      summariseEntry(
+        {
+          key: entry.key,
+          scenario: entry.scenario.name,
+          tags: entry.scenario.tags,
+          connections: entry.level.connections,
+          ...(entry.level.rate === undefined ? {} : { rate: entry.level.rate }),
+          pipelining: entry.scenario.pipelining,
+          definitionHash: definitionHash(entry),
+          thresholds: entry.scenario.thresholds,
+          regression: entry.scenario.regression,
+        },
+        rounds.get(entry.key) ?? [],
+      ),
+    )
+  const scaling = scalingSummaries(summaries)
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'cannonade', version: VERSION },
@@ -340,23 +408,7 @@ function buildResults(
     ...(options.shard === undefined ? {} : { shard: options.shard }),
     status: failure === undefined ? 'complete' : 'incomplete',
     ...(failure === undefined ? {} : { error: errorMessage(failure) }),
-    entries: entries
-      .filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0)
-      .map((entry) =>
-        summariseEntry(
-          {
-            key: entry.key,
-            scenario: entry.scenario.name,
-            tags: entry.scenario.tags,
-            connections: entry.level.connections,
-            ...(entry.level.rate === undefined ? {} : { rate: entry.level.rate }),
-            pipelining: entry.scenario.pipelining,
-            definitionHash: definitionHash(entry),
-            thresholds: entry.scenario.thresholds,
-            regression: entry.scenario.regression,
-          },
-          rounds.get(entry.key) ?? [],
-        ),
-      ),
+    entries: summaries,
+    ...(scaling.length === 0 ? {} : { scaling }),
   }
 }

@@ -66,6 +66,45 @@ export function latencyChart(entry: EntryComparison): string | undefined {
   ].join('\n')
 }
 
+/**
+ * A stress entry's latency-vs-load curve: p99 at each load both searches measured, baseline as bars
+ * and this run as a line, as a fenced block. Only loads measured on both sides are drawn (xychart
+ * lines cannot skip a point): the geometric steps up to where the first of them broke, and any
+ * bisection step they share.
+ *
+ * @returns undefined without a baseline curve or with fewer than two shared loads.
+ */
+export function stressChart(entry: EntryComparison): string | undefined {
+  const base = entry.stress?.base
+  const head = entry.stress?.head
+  if (base === undefined || head === undefined) return undefined
+  const headAt = new Map(head.curve.map((p) => [p.load, p]))
+  const shared = base.curve.flatMap((b) => {
+    const h = headAt.get(b.load)
+    return h === undefined ? [] : [{ load: b.load, base: b.p99Us, head: h.p99Us }]
+  })
+  if (shared.length < 2) return undefined
+  const basePoints = shared.map((p) => milliseconds(p.base))
+  const headPoints = shared.map((p) => milliseconds(p.head))
+  const top = niceCeiling(Math.max(...[...basePoints, ...headPoints].map(Number)) * 1.05)
+  const unit = head.loop === 'rate' ? 'offered req/s' : 'connections'
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${mermaidLabel(entry.key)} - p99 ms by load (bars baseline, line this run)"`,
+    `  x-axis "${unit}" [${shared.map((p) => `"${String(p.load)}"`).join(', ')}]`,
+    `  y-axis "p99 ms" 0 --> ${top}`,
+    `  bar [${basePoints.join(', ')}]`,
+    `  line [${headPoints.join(', ')}]`,
+    '```',
+  ].join('\n')
+}
+
+/** The chart of an entry: its latency-vs-load curve for a stress entry, else its latency percentiles. */
+function entryChart(entry: EntryComparison): string | undefined {
+  return entry.stress === undefined ? latencyChart(entry) : stressChart(entry)
+}
+
 // Lower is charted first: what fails the check, then what warns, regressions before threshold violations.
 const GATED_FAIL_REGRESSION = 0
 const GATED_WARN_REGRESSION = 1
@@ -93,7 +132,8 @@ function largestGatedChange(entry: EntryComparison): number {
  * Charts for what the headline is about, at most `limit` of them (a chart for every entry would drown
  * the comment): entries with a gated regression first (failing before warning, larger change first),
  * then entries that violate an absolute latency threshold. An entry whose only news is an ungated change
- * within the noise never takes a chart from one that decided the check.
+ * within the noise never takes a chart from one that decided the check. A stress entry is drawn as its
+ * latency-vs-load curve; when none was charted for a finding, the first stress entry's curve is added.
  */
 export function regressionCharts(entries: readonly EntryComparison[], limit = 2): string[] {
   const ranked = entries
@@ -101,10 +141,17 @@ export function regressionCharts(entries: readonly EntryComparison[], limit = 2)
     .filter((r): r is typeof r & { priority: number } => r.priority !== undefined)
     .sort((a, b) => a.priority - b.priority || b.change - a.change || a.order - b.order)
   const charts: string[] = []
+  const charted = new Set<EntryComparison>()
   for (const { entry } of ranked) {
     if (charts.length >= limit) break
-    const chart = latencyChart(entry)
-    if (chart !== undefined) charts.push(chart)
+    const chart = entryChart(entry)
+    if (chart === undefined) continue
+    charts.push(chart)
+    charted.add(entry)
   }
+  // A stress entry's curve is its finding even when nothing regressed: one more chart for the first.
+  const stressed = entries.find((e) => !charted.has(e) && e.stress?.base !== undefined && stressChart(e) !== undefined)
+  const curve = stressed === undefined ? undefined : stressChart(stressed)
+  if (curve !== undefined && ![...charted].some((e) => e.stress !== undefined)) charts.push(curve)
   return charts
 }

@@ -39,7 +39,7 @@ export function formatBytes(bytes: number): string {
 /** A value of a metric in its display unit. `cpu` is percent of one core here. */
 export function formatMetric(metric: MetricName, value: number): string {
   if (isLatencyMetric(metric)) return formatLatencyUs(value)
-  if (metric === 'rps') return `${formatRps(value)} req/s`
+  if (metric === 'rps' || metric === 'capacity') return `${formatRps(value)} req/s`
   if (metric === 'errorRate') return formatFraction(value)
   if (metric === 'cpu') return `${value.toFixed(value < 10 ? 1 : 0)} % CPU`
   return formatBytes(value)
@@ -59,6 +59,7 @@ export function metricLabel(metric: MetricName): string {
     errorRate: 'error rate',
     cpu: 'server CPU',
     rss: 'server peak RSS',
+    capacity: 'capacity (req/s)',
   }
   return labels[metric]
 }

@@ -7,7 +7,7 @@ import type { History } from '../history/format.js'
 import { regressionCharts } from './chart.js'
 import { trendChart, trendLines, trendSummary } from './trend-chart.js'
 import type { Notice, ReportRow, RowKind } from './rows.js'
-import { footerFacts, headline, notices, plural, reportRows, verdictWord } from './rows.js'
+import { footerFacts, headline, notices, plural, profileNotes, reportRows, verdictWord } from './rows.js'
 
 /** GitHub rejects comments over 65,536 characters; the default leaves room for a marker and edits. */
 export const DEFAULT_MAX_LENGTH = 65_000
@@ -126,6 +126,8 @@ interface Parts {
   readonly charts: readonly string[]
   /** One block per entry with a trend; `quiet` for entries with nothing in the main table. */
   readonly trends: readonly { readonly block: string; readonly quiet: boolean }[]
+  /** Capacities and scaling summaries, one short line each. */
+  readonly profiles: string
   readonly collapsed: readonly { readonly block: string; readonly dropped: string }[]
   readonly footer: string
   readonly artifactLink: string | undefined
@@ -177,6 +179,9 @@ function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
     tableRows,
     charts: comparison.baseline === undefined ? [] : regressionCharts(comparison.entries),
     trends: trendBlocks(comparison, rows.notable, options.history),
+    profiles: profileNotes(comparison)
+      .map((line) => `- ${escapeMarkdown(line)}`)
+      .join('\n'),
     collapsed,
     footer: `<sub>${footerParts.join(' · ')}</sub>`,
     artifactLink: artifact,
@@ -219,6 +224,7 @@ function assemble(parts: Parts, pick: Selection): string {
         : `${plural(hidden, 'row')} left out to fit the comment size limit (see the full report in ${artifact})`,
     )
   }
+  if (parts.profiles !== '' && pick.collapsed) blocks.push(parts.profiles)
   if (pick.charts) blocks.push(...parts.charts)
   if (pick.trends !== 'none') blocks.push(...parts.trends.filter((t) => pick.trends === 'all' || !t.quiet).map((t) => t.block))
   if (pick.collapsed) {

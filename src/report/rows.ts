@@ -7,6 +7,7 @@ import type { Comparison, EntryComparison, MetricComparison } from '../compare/t
 import type { Violation } from '../compare/thresholds.js'
 import type { Environment } from '../results/format.js'
 import { formatLatencyUs, formatMetric, metricLabel } from './format.js'
+import { capacityText, scalingLine, stressLine } from './stress.js'
 import { findingSentence, violationSentence } from './violation.js'
 
 /**
@@ -202,6 +203,7 @@ function violationRow(entry: EntryComparison, order: number, v: Violation): Repo
 
 /** The head latencies of an entry that has nothing to be compared with. */
 function headLatency(entry: EntryComparison): { metric: string; values: string } {
+  if (entry.stress !== undefined) return { metric: 'capacity', values: capacityText(entry.stress.head) }
   const head = entry.percentiles?.head
   if (head === undefined) return { metric: '—', values: '—' }
   return { metric: 'latency p50 / p99', values: `${formatLatencyUs(head.p50)} / ${formatLatencyUs(head.p99)}` }
@@ -364,6 +366,17 @@ export function headline(comparison: Comparison): Headline {
   if (comparison.head.incomplete !== undefined) clauses.push('the run stopped early')
   const sentence = clauses.join('; ')
   return { outcome: comparison.outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence }
+}
+
+/**
+ * What the profiles found beyond the table, one line each: every stress entry's capacity with its
+ * interval and where the SLO broke, and every connections sweep's scaling (throughput and p99 from
+ * the lowest to the highest level, efficiency, knee).
+ */
+export function profileNotes(comparison: Comparison): string[] {
+  const stress = comparison.entries.flatMap((e) => (e.stress === undefined ? [] : [stressLine(clip(e.key, MAX_NAME), e.stress.head)]))
+  const scaling = (comparison.scaling ?? []).map((s) => scalingLine({ ...s, scenario: clip(s.scenario, MAX_NAME) }))
+  return [...stress, ...scaling]
 }
 
 const MAX_TREND_NOTES = 3

@@ -9,6 +9,7 @@ import type { RoundEvent } from '../load/schedule.js'
 import type { EntryResult, Results } from '../results/format.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './format.js'
 import { describeEnvironment, trendSentence } from './rows.js'
+import { curveTable, scalingLine, stressLine } from './stress.js'
 import { plain } from './text.js'
 import { MARK, worstSeverity } from './verdict.js'
 import { violationSentence } from './violation.js'
@@ -47,7 +48,21 @@ export function resultsTable(results: Results, violations: readonly Violation[] 
     `${e.validRounds}/${e.rounds.length}`,
     plain(flags(e)),
   ])
-  return markdownTable([header, ...rows], { align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] })
+  const table = markdownTable([header, ...rows], { align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] })
+  return [table, ...profileBlocks(results)].join('\n\n')
+}
+
+/**
+ * Under the table: each stress entry's capacity and its latency-vs-load curve (a stress row's own
+ * numbers are those of its step at capacity), and each connections sweep's scaling summary.
+ */
+function profileBlocks(results: Results): string[] {
+  const blocks = results.entries.flatMap((e) =>
+    e.stress === undefined ? [] : [`${plain(stressLine(e.key, e.stress))}\n${curveTable(e.stress)}`],
+  )
+  const scaling = (results.scaling ?? []).map((s) => plain(scalingLine(s)))
+  if (scaling.length > 0) blocks.push(['scaling with connections:', ...scaling.map((line) => `  ${line}`)].join('\n'))
+  return blocks
 }
 
 /** One line for a finished round, for the progress log: `[3/12] base list users @ 10 conn  round 2/3  ...`. */

@@ -1,7 +1,7 @@
 // The plain-text report for a terminal or a CI log (`cannonade compare`, the action's log).
 import { markdownTable } from 'markdown-table'
 import type { Comparison } from '../compare/types.js'
-import { footerFacts, headline, notices, plural, reportRows, verdictWord } from './rows.js'
+import { footerFacts, headline, notices, plural, profileNotes, reportRows, verdictWord } from './rows.js'
 
 const OUTCOME_WORD: Record<Comparison['outcome'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' }
 
@@ -32,6 +32,8 @@ export function renderText(comparison: Comparison): string {
     lines.push('', markdownTable([header, ...cells], { align: ['l', 'r', 'l', 'r', 'r', 'l', 'l'] }))
   }
   if (rows.unchanged.length > 0) lines.push('', `${plural(rows.unchanged.length, 'more metric')} unchanged or within the noise, not shown.`)
+  const profiles = profileNotes(comparison)
+  if (profiles.length > 0) lines.push('', ...profiles.map(plain))
   lines.push('', plain(footerFacts(comparison).join(' · ')))
   return `${lines.join('\n')}\n`
 }

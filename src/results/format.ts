@@ -69,6 +69,81 @@ export interface RoundResult {
   readonly problems: readonly string[]
   /** Worth knowing but not disqualifying, e.g. a saturated load generator. */
   readonly warnings: readonly string[]
+  /**
+   * A stress round: the whole search. The round's own numbers above (rps, latency, histogram, server)
+   * are those of the step at capacity (of the first step when none held).
+   */
+  readonly stress?: StressRound
+}
+
+/** What a stress step is checked against, and what broke it: a latency limit, the error rate, or an open-loop rate not followed. */
+export type StressBreak = 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'mean' | 'errorRate' | 'follow'
+
+/** One load level a stress search measured. */
+export interface StressStep {
+  /** The load tried: req/s offered (open loop) or connections (closed loop). */
+  readonly load: number
+  /**
+   * `step`: a geometric step; `bisect`: a step between the last that held and the first that broke;
+   * `retry`: a load that broke, measured once more (it holds when either measurement held).
+   */
+  readonly phase: 'step' | 'bisect' | 'retry'
+  /** Successful responses per second. */
+  readonly rps: number
+  /** Requests sent (answered or not) per second: with `load`, whether an open loop kept up. */
+  readonly sentPerSecond: number
+  readonly p50Us: number
+  readonly p95Us: number
+  readonly p99Us: number
+  readonly errorRate: number
+  readonly held: boolean
+  /** What broke the SLO, when it did not hold. */
+  readonly broke?: readonly StressBreak[]
+}
+
+/** One stress round: one search for the capacity. */
+export interface StressRound {
+  /** What was stepped. */
+  readonly loop: 'rate' | 'connections'
+  /** The highest throughput (req/s) of a step that held the SLO; 0 when even the first step broke it. */
+  readonly capacity: number
+  /** The load of that step (0 when none held). */
+  readonly capacityLoad: number
+  /** Every step held up to the search's `max`: the capacity is at least this, not where the SLO breaks. */
+  readonly reachedMax: boolean
+  readonly steps: readonly StressStep[]
+}
+
+/** A load level of a stress entry over its rounds: medians over the rounds that measured it. */
+export interface StressCurvePoint {
+  readonly load: number
+  /** Rounds that measured this load. */
+  readonly rounds: number
+  /** Of those, rounds whose step held the SLO. */
+  readonly held: number
+  readonly rps: number
+  readonly p50Us: number
+  readonly p99Us: number
+  readonly errorRate: number
+  /** What broke the SLO at this load, in any round (absent when it held in every round). */
+  readonly broke?: readonly StressBreak[]
+}
+
+/** A stress entry's capacity over its rounds, and its latency-vs-load curve. */
+export interface StressSummary {
+  readonly loop: 'rate' | 'connections'
+  /** Median capacity over the valid rounds, req/s. */
+  readonly capacity: number
+  /** Distribution-free interval of the median over rounds (the range below six rounds), req/s. */
+  readonly low: number
+  readonly high: number
+  /** The least chance that [low, high] covers the true median capacity (75 % at 3 rounds, 94 % at 5, ≥ 95 % from 6). */
+  readonly coverage: number
+  readonly rounds: number
+  /** Rounds whose every step held up to `max`: their capacity is a lower bound. */
+  readonly reachedMax: number
+  /** Every load measured, ascending. */
+  readonly curve: readonly StressCurvePoint[]
 }
 
 /** Server usage over all valid rounds of an entry. */
@@ -108,6 +183,23 @@ export interface EntryResult {
   /** The scenario's absolute thresholds and regression tolerances, so a results file judges itself. */
   readonly thresholds: readonly AbsoluteThreshold[]
   readonly regression: readonly RegressionTolerance[]
+  /** Set for a `profile: stress` entry: its capacity and latency-vs-load curve. */
+  readonly stress?: StressSummary
+}
+
+/** Throughput and p99 against concurrency for a scenario measured at several connection counts. */
+export interface ScalingSummary {
+  readonly scenario: string
+  /** One point per level, by connections ascending. */
+  readonly points: readonly {
+    readonly connections: number
+    readonly rps: number
+    readonly p99Us: number
+    /** rps(c) / (c · rps(c₀)/c₀): 1 when throughput grows in proportion to the connections. */
+    readonly efficiency: number
+  }[]
+  /** The first level where p99 rose by a larger factor than throughput did from the level before; absent when none. */
+  readonly kneeConnections?: number
 }
 
 /** A whole results file. */
@@ -130,9 +222,11 @@ export interface Results {
   /** Set when this run measured one shard of the suite (`--shard 2/3`); merged results have none. */
   readonly shard?: { readonly index: number; readonly count: number }
   readonly entries: readonly EntryResult[]
+  /** One per scenario measured at two or more connection counts (a closed-loop sweep). */
+  readonly scaling?: readonly ScalingSummary[]
 }
 
 /** The key of an entry: `list users @ 10 conn`, `create user @ 200 req/s`. */
-export function entryKey(scenario: string, level: { readonly connections: number; readonly rate?: number }): string {
+export function entryKey(scenario: string, level: Parameters<typeof levelLabel>[0]): string {
   return `${scenario} @ ${levelLabel(level)}`
 }

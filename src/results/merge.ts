@@ -5,6 +5,7 @@ import { InputError } from '../errors.js'
 import { summariseEntry } from './summary.js'
 import { environmentDifferences } from './environment.js'
 import type { EntryResult, Environment, Results } from './format.js'
+import { scalingSummaries } from './scaling.js'
 
 /** Merges results of one suite; throws InputError when they are of different suites or configs. */
 export function mergeResults(parts: readonly { readonly source: string; readonly results: Results }[]): Results {
@@ -29,7 +30,9 @@ export function mergeResults(parts: readonly { readonly source: string; readonly
       .map((p) => p.results.createdAt)
       .sort()
       .at(-1) ?? first.results.createdAt
-  const { shard: _shard, error: _error, shardEnvironments: _environments, ...common } = first.results
+  const { shard: _shard, error: _error, shardEnvironments: _environments, scaling: _scaling, ...common } = first.results
+  // A sweep's levels may have been measured in different shards: summed up again over all of them.
+  const scaling = scalingSummaries(entries)
   const machines = distinctEnvironments(parts.flatMap((p) => p.results.shardEnvironments ?? [p.results.environment]))
   return {
     ...common,
@@ -38,6 +41,7 @@ export function mergeResults(parts: readonly { readonly source: string; readonly
     status: incomplete.length > 0 ? 'incomplete' : 'complete',
     ...(incomplete.length > 0 ? { error: incomplete.map((p) => `${p.source}: ${p.results.error ?? 'incomplete'}`).join('; ') } : {}),
     entries,
+    ...(scaling.length === 0 ? {} : { scaling }),
   }
 }
 

@@ -6,6 +6,7 @@ import type { LatencyMetric } from '../config/plan.js'
 import { median } from '../stats/stats.js'
 import type { EntryResult, RoundResult, ServerSummary } from './format.js'
 import { encodeHistogram, type LatencySummary, mergeHistograms, summarise } from './histogram.js'
+import { summariseStress } from './stress.js'
 
 /** The rounds an entry's numbers come from: the valid ones, or all of them when none is valid. */
 function usedRounds(rounds: readonly RoundResult[]): readonly RoundResult[] {
@@ -89,6 +90,7 @@ export function summariseEntry(
   const used = valid.length > 0 ? valid : rounds
   const merged = mergeHistograms(used.map((r) => r.histogram))
   const server = summariseServer(used)
+  const stress = summariseStress(rounds)
   const entry: EntryResult = {
     key: identity.key,
     scenario: identity.scenario,
@@ -106,6 +108,7 @@ export function summariseEntry(
     validRounds: valid.length,
     thresholds: identity.thresholds,
     regression: identity.regression,
+    ...(stress === undefined ? {} : { stress }),
   }
   merged.destroy()
   return entry
