@@ -3,6 +3,9 @@
 //   DEMO_SLOWDOWN=25%          makes the slowable routes 25 % more expensive
 //   DEMO_SLOW_ROUTES=cpu,delay limits that to some routes (default: all of cpu, delay, tail, search)
 //   DEMO_EXIT_AFTER=1500       exits with code 70 that many ms after it starts listening (a crash)
+// Routes for the load profiles: /leak keeps 16 KiB per request (soak), /queue holds the one thread for
+// ?ms=N milliseconds so requests queue behind each other (spike recovery), /blob?size=N answers with
+// N bytes and POST /upload reads a body of any size (volume).
 import http from 'node:http'
 
 const port = Number(process.env.PORT ?? 3917)
@@ -50,6 +53,23 @@ const routes = {
   'GET /leak': (_req, res) => {
     leaked.push(Buffer.alloc(16 * 1024, 1))
     send(res, 200, JSON.stringify({ held: leaked.length }))
+  },
+  'GET /queue': (req, res) => {
+    const ms = Number(new URL(req.url, 'http://demo').searchParams.get('ms') ?? 2)
+    const until = performance.now() + ms
+    while (performance.now() < until) {
+      // one request at a time: the next waits in the accept queue, as behind a single worker
+    }
+    send(res, 200, '{"queued":true}')
+  },
+  'GET /blob': (req, res) => {
+    const size = Math.min(64 * 1024 * 1024, Number(new URL(req.url, 'http://demo').searchParams.get('size') ?? 1024))
+    send(res, 200, 'x'.repeat(size), 'application/octet-stream')
+  },
+  'POST /upload': (req, res) => {
+    let received = 0
+    req.on('data', (chunk) => (received += chunk.length))
+    req.on('end', () => send(res, 200, JSON.stringify({ received })))
   },
   'GET /crash': () => process.exit(70),
 }

@@ -31,6 +31,7 @@ function part(values: readonly number[], statusCode: string): LoadMeasurement {
     recorded: histogram.totalCount,
     loadgenCpuPercent: 50,
     loopDelayMs: { p99: values.length % 7, max: values.length % 11 },
+    perSecond: { rps: [values.length], errors: [0], p50Us: [values[0] ?? 0], p99Us: [values[values.length - 1] ?? 0] },
   }
   histogram.destroy()
   return measurement

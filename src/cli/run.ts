@@ -14,7 +14,7 @@ import { readResults, writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { runWarningText } from '../report/run-warnings.js'
 import { plain, renderText } from '../report/text.js'
-import { planText, resultsTable, violationLines } from '../report/terminal.js'
+import { planText, profileTable, resultsTable, violationLines } from '../report/terminal.js'
 import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.js'
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
 import { checkBuildable, runAgainst } from './against.js'
@@ -120,6 +120,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     })
     const violations = checkResults(results)
     if (results.entries.length > 0) process.stdout.write(`\n${resultsTable(results, violations)}\n`)
+    const profile = profileTable(results, violations)
+    if (profile !== undefined) process.stdout.write(`\n${profile}\n`)
     process.stdout.write(`\nresults: ${path.relative(process.cwd(), file) || file}\n`)
     if (failure instanceof InterruptedError) {
       process.stderr.write(`cannonade: ${failure.message}\n`)

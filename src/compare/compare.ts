@@ -49,6 +49,8 @@ export const REPORTING_TOLERANCE: Readonly<Record<ComparedMetric, number>> = {
   errorRate: 0.01,
   cpu: 0.1,
   rss: 0.1,
+  // Recovery is counted in whole seconds: one second more of a 2 s recovery is already +50 %.
+  recovery: 0.5,
 }
 
 /** Fewer valid rounds than this on either side and no interval can be trusted: verdicts are inconclusive. */
@@ -103,6 +105,7 @@ function roundValue(round: RoundResult, metric: ComparedMetric): number | undefi
   if (metric === 'rps') return round.rps
   if (metric === 'errorRate') return round.errorRate
   if (metric === 'cpu') return round.server?.cpuUsPerRequest
+  if (metric === 'recovery') return round.spike?.recoveryMs
   // The round's mean, not its peak: a peak is the extreme of a handful of samples of the garbage
   // collector's sawtooth, so it depends on when the samples fell (issue 9 saw +10–16 % between
   // unchanged runs). On the demo app, five runs: peak and mean both varied < 1 % (README).
@@ -317,6 +320,8 @@ function compareEntry(
     load: levelLabel(head),
     current: { rps: head.rps, errorRate: head.errorRate },
     ...(trend === undefined ? {} : { trend }),
+    ...(head.findings === undefined ? {} : { findings: head.findings }),
+    ...(base?.findings === undefined ? {} : { baseFindings: base.findings }),
   }
   if (invalid !== undefined) {
     return {

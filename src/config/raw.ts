@@ -1,6 +1,6 @@
 // The shape of cannonade.yml as written, once src/config/schema.json has accepted it. Kept beside the
 // schema so the two are changed together.
-import type { Arrivals, HttpMethod, MetricName, Severity } from './plan.js'
+import type { Arrivals, HttpMethod, MetricName, Profile, Severity } from './plan.js'
 
 type Scalar = string | number | boolean
 
@@ -40,6 +40,17 @@ export interface RawStep {
 export interface RawScenario {
   readonly name: string
   readonly tags?: readonly string[]
+  readonly profile?: Profile
+  readonly spike?: {
+    readonly rate?: number
+    readonly multiple?: number
+    readonly burst?: string
+    readonly before?: string
+    readonly after?: string
+    readonly recovery?: string
+  }
+  /** profile: volume. */
+  readonly bodySize?: string | readonly string[]
   readonly method?: HttpMethod
   readonly path?: string
   readonly headers?: Readonly<Record<string, Scalar>>

@@ -1,9 +1,13 @@
 import type { Plan, ScenarioPlan } from './plan.js'
-import { formatDurationMs } from './units.js'
+import { formatDurationMs, formatSizeBytes } from './units.js'
 
-/** Names a load level the way tables show it: `10 conn` or `200 req/s`. */
-export function levelLabel(level: { readonly connections: number; readonly rate?: number }): string {
-  return level.rate === undefined ? `${level.connections} conn` : `${level.rate} req/s`
+/** In a volume scenario's path or body, replaced by the entry's body size in bytes. */
+export const BODY_SIZE_PLACEHOLDER = '{bodySize}'
+
+/** Names a load level the way tables show it: `10 conn`, `200 req/s`, `10 conn · 64KB`. */
+export function levelLabel(level: { readonly connections: number; readonly rate?: number; readonly bodyBytes?: number }): string {
+  const load = level.rate === undefined ? `${level.connections} conn` : `${level.rate} req/s`
+  return level.bodyBytes === undefined ? load : `${load} · ${formatSizeBytes(level.bodyBytes)}`
 }
 
 function scenarioLine(s: ScenarioPlan): string {

@@ -13,6 +13,8 @@ import { entryKey, SCHEMA_VERSION, type Results, type RoundResult } from '../res
 import { VERSION } from '../version.js'
 import { summariseEntry } from '../results/summary.js'
 import { assessRound } from './assess.js'
+import { entryFindings, withRoundFindings } from './profiles/findings.js'
+import { scenarioAt } from './profiles/volume.js'
 import { runEntryRound } from './threads.js'
 
 /** One scenario at one load level: the unit that is measured and compared. */
@@ -98,7 +100,9 @@ export function definitionHash(entry: Entry): string {
 
 /** The entries of a plan, in config order. */
 export function entriesOf(plan: Plan): Entry[] {
-  return plan.scenarios.flatMap((scenario) => scenario.levels.map((level) => ({ key: entryKey(scenario.name, level), scenario, level })))
+  return plan.scenarios.flatMap((scenario) =>
+    scenario.levels.map((level) => ({ key: entryKey(scenario.name, level), scenario: scenarioAt(scenario, level), level })),
+  )
 }
 
 /** Runs every round of every entry. Never throws for app failures: they come back in `failure`. */
@@ -311,13 +315,14 @@ async function measureRound(
   if (app !== undefined && (app.exit() !== undefined || (silent && !(await isListening(plan.baseUrl))))) {
     throw await diedError(app, `round ${round} of "${entry.key}"`)
   }
-  return assessRound(measurement, {
+  const result = assessRound(measurement, {
     round,
     startedAt,
     level: entry.level,
     rules: plan.validity,
     ...(server === undefined ? {} : { server }),
   })
+  return withRoundFindings(entry.scenario, result)
 }
 
 function buildResults(
@@ -342,21 +347,27 @@ function buildResults(
     ...(failure === undefined ? {} : { error: errorMessage(failure) }),
     entries: entries
       .filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0)
-      .map((entry) =>
-        summariseEntry(
+      .map((entry) => {
+        const entryRounds = rounds.get(entry.key) ?? []
+        const findings = entryFindings(entry.scenario, entry.level, entryRounds)
+        const { profile } = entry.scenario
+        return summariseEntry(
           {
             key: entry.key,
             scenario: entry.scenario.name,
             tags: entry.scenario.tags,
             connections: entry.level.connections,
             ...(entry.level.rate === undefined ? {} : { rate: entry.level.rate }),
+            ...(entry.level.bodyBytes === undefined ? {} : { bodyBytes: entry.level.bodyBytes }),
+            ...(profile === 'steady' ? {} : { profile }),
+            ...(findings === undefined ? {} : { findings }),
             pipelining: entry.scenario.pipelining,
             definitionHash: definitionHash(entry),
             thresholds: entry.scenario.thresholds,
             regression: entry.scenario.regression,
           },
-          rounds.get(entry.key) ?? [],
-        ),
-      ),
+          entryRounds,
+        )
+      }),
   }
 }

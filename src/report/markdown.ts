@@ -4,6 +4,7 @@
 import { markdownTable } from 'markdown-table'
 import type { Comparison } from '../compare/types.js'
 import { regressionCharts } from './chart.js'
+import { comparisonProfileItems, profileRows } from './profile.js'
 import type { Notice, ReportRow, RowKind } from './rows.js'
 import { footerFacts, headline, notices, plural, reportRows, verdictWord } from './rows.js'
 
@@ -123,6 +124,8 @@ interface Parts {
   readonly collapsed: readonly { readonly block: string; readonly dropped: string }[]
   readonly footer: string
   readonly artifactLink: string | undefined
+  /** One row per load-profile finding; kept whatever the size budget, it is a handful of rows. */
+  readonly profile: readonly string[]
 }
 
 function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
@@ -165,8 +168,16 @@ function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
   if (run !== undefined) footerParts.push(`[workflow run](${run})`)
   if (artifact !== undefined) footerParts.push(`[full report and results](${artifact})`)
 
+  const profileCells = profileRows(comparisonProfileItems(comparison)).map((r) => [
+    r.severity === undefined ? '' : OUTCOME_EMOJI[r.severity],
+    ...[r.scenario, r.load, r.finding, r.value, r.baseline].map(escapeMarkdown),
+  ])
   return {
     top,
+    profile:
+      profileCells.length === 0
+        ? []
+        : tableLines(['', 'Scenario', 'Load', 'Profile finding', 'Current', 'Baseline'], ['l', 'l', 'r', 'l', 'l', 'l'], profileCells),
     tableHead: rows.notable.length > 0 ? [h, d] : [],
     tableRows,
     charts: comparison.baseline === undefined ? [] : regressionCharts(comparison.entries),
@@ -195,6 +206,7 @@ function assemble(parts: Parts, pick: Selection): string {
         : `${plural(hidden, 'row')} left out to fit the comment size limit (see the full report in ${artifact})`,
     )
   }
+  if (parts.profile.length > 0) blocks.push(parts.profile.join('\n'))
   if (pick.charts) blocks.push(...parts.charts)
   if (pick.collapsed) {
     blocks.push(...parts.collapsed.map((c) => c.block))
