@@ -119,7 +119,7 @@ export function buildProfile(s: RawScenario, levels: readonly LoadLevel[], at: (
   const misplaced = (field: readonly string[], wanted: Profile): void => {
     problems.push({
       path: [...at, ...field],
-      message: `only applies with profile: ${wanted}, and this scenario's profile is ${profile}; set profile: ${wanted} or remove it`,
+      message: `only applies with profile: ${wanted}, and this scenario’s profile is ${profile}; set profile: ${wanted} or remove it`,
     })
   }
   if (s.spike !== undefined && profile !== 'spike') misplaced(['spike'], 'spike')

@@ -19,7 +19,7 @@ const seconds = (n: number): number[] => Array.from({ length: n }, (_, i) => i +
  * pairs taken within a round only. Seconds without a successful response carry no p99 and are left
  * out of the drift.
  */
-export function fitSoak(rounds: readonly RoundResult[]): { rss?: SlopeFit; p99: SlopeFit } | undefined {
+export function fitSoak(rounds: readonly Pick<RoundResult, 'series'>[]): { rss?: SlopeFit; p99: SlopeFit } | undefined {
   const rss: Series[] = []
   const p99: Series[] = []
   for (const round of rounds) {
