@@ -54427,7 +54427,7 @@ function buildProfile(s, levels, at, problems) {
   const misplaced = (field, wanted) => {
     problems.push({
       path: [...at, ...field],
-      message: `only applies with profile: ${wanted}, and this scenario's profile is ${profile}; set profile: ${wanted} or remove it`
+      message: `only applies with profile: ${wanted}, and this scenario\u2019s profile is ${profile}; set profile: ${wanted} or remove it`
     });
   };
   if (s.spike !== void 0 && profile !== "spike") misplaced(["spike"], "spike");
