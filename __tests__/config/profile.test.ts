@@ -1,5 +1,6 @@
 // The scenario `profile` and its settings: defaults each profile fills in, and a file:line:col error
 // for every setting that is malformed or belongs to another profile.
+import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { parsePlan } from '../../src/config/load.js'
 import { applyOverrides } from '../../src/config/overrides.js'
@@ -49,7 +50,9 @@ describe('load profiles in the config', () => {
     const [soak] = config.scenarios
     expect(soak).toMatchObject({ durationMs: 600_000, warmupMs: 30_000, rounds: 1 })
     expect(soak?.thresholds).toContainEqual({ metric: 'leak', bound: 'max', limit: 1024 ** 2, severity: 'fail' })
-    const own = plan('  - { name: s, path: /, profile: soak, duration: 20s, thresholds: { leak: { max: 3MB/min }, drift: { max: 2ms/min } } }\n')
+    const own = plan(
+      '  - { name: s, path: /, profile: soak, duration: 20s, thresholds: { leak: { max: 3MB/min }, drift: { max: 2ms/min } } }\n',
+    )
     expect(own.scenarios[0]?.durationMs).toBe(20_000)
     expect(own.scenarios[0]?.thresholds).toEqual([
       { metric: 'leak', bound: 'max', limit: 3 * 1024 ** 2, severity: 'fail' },
@@ -70,7 +73,9 @@ describe('load profiles in the config', () => {
 
   it('gives --quick a short smoke version of each profile', () => {
     const quick = applyOverrides(
-      plan('  - { name: s, path: /, profile: spike }\n  - { name: k, path: /, profile: soak }\n  - { name: v, path: /, profile: volume, bodySize: 1KB }\n'),
+      plan(
+        '  - { name: s, path: /, profile: spike }\n  - { name: k, path: /, profile: soak }\n  - { name: v, path: /, profile: volume, bodySize: 1KB }\n',
+      ),
       { quick: true },
     )
     const [spike, soak, volume] = quick.scenarios
@@ -143,5 +148,14 @@ describe('load profiles in the config', () => {
       'c.yml:14:14: scenarios[2].profile: profile volume needs bodySize: a size like 64KB or a list of sizes to sweep',
       'c.yml:19:15: scenarios[3].bodySize: cannot sweep body sizes and connections (or rates) at once; make one of them a single value',
     ])
+  })
+
+  it('accepts every profile example of the README as written', async () => {
+    const readme = await readFile('README.md', 'utf8')
+    const section = readme.slice(readme.indexOf('### Load profiles'), readme.indexOf('### `validity`'))
+    const examples = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
+    expect(examples).toHaveLength(3)
+    const profiles = examples.flatMap((example) => plan(example).scenarios.map((s) => s.profile))
+    expect(profiles).toEqual(['spike', 'soak', 'volume', 'volume'])
   })
 })
