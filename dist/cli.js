@@ -44619,7 +44619,9 @@ function scenarioLine(s) {
   const steps = s.requests.length === 1 ? `${s.requests[0]?.method ?? "GET"} ${s.requests[0]?.path ?? "/"}` : `${s.requests.length} steps`;
   const length = s.amount === void 0 ? formatDurationMs(s.durationMs) : `${s.amount} requests`;
   const levels = s.levels.map(levelLabel).join(", ");
-  return `  - ${s.name}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`;
+  const spike = s.spike === void 0 ? "" : ` (${s.spike.rate} \u2192 ${s.spike.rate * s.spike.multiple} req/s for ${formatDurationMs(s.spike.burstMs)})`;
+  const profile = s.profile === "steady" ? "" : ` [${s.profile}${spike}]`;
+  return `  - ${s.name}${profile}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`;
 }
 function describePlan(plan) {
   const entries = plan.scenarios.reduce((sum, s) => sum + s.levels.length, 0);
@@ -57095,7 +57097,18 @@ var IDLE_APP_RESPONSES = 1e3;
 function definitionHash(entry) {
   const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario;
   const schedule = arrivals === "even" || entry.level.rate === void 0 ? {} : { arrivals };
-  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule };
+  const spike = entry.scenario.spike === void 0 ? {} : { spike: entry.scenario.spike };
+  const defined = {
+    requests,
+    level: entry.level,
+    pipelining,
+    durationMs,
+    amount: amount ?? null,
+    warmupMs,
+    timeoutMs,
+    ...schedule,
+    ...spike
+  };
   return createHash2("sha256").update(JSON.stringify(defined)).digest("hex").slice(0, 16);
 }
 function entriesOf(plan) {

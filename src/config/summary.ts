@@ -14,7 +14,10 @@ function scenarioLine(s: ScenarioPlan): string {
   const steps = s.requests.length === 1 ? `${s.requests[0]?.method ?? 'GET'} ${s.requests[0]?.path ?? '/'}` : `${s.requests.length} steps`
   const length = s.amount === undefined ? formatDurationMs(s.durationMs) : `${s.amount} requests`
   const levels = s.levels.map(levelLabel).join(', ')
-  return `  - ${s.name}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`
+  const spike =
+    s.spike === undefined ? '' : ` (${s.spike.rate} → ${s.spike.rate * s.spike.multiple} req/s for ${formatDurationMs(s.spike.burstMs)})`
+  const profile = s.profile === 'steady' ? '' : ` [${s.profile}${spike}]`
+  return `  - ${s.name}${profile}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`
 }
 
 /** A few lines that say what a plan will do, for `cannonade validate` and the start of a run. */

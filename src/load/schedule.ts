@@ -94,7 +94,19 @@ export function definitionHash(entry: Entry): string {
   const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario
   // Even arrivals leave the hash as it was before `arrivals` existed.
   const schedule = arrivals === 'even' || entry.level.rate === undefined ? {} : { arrivals }
-  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule }
+  // A spike's schedule is part of what it sends; other profiles add nothing, so old hashes hold.
+  const spike = entry.scenario.spike === undefined ? {} : { spike: entry.scenario.spike }
+  const defined = {
+    requests,
+    level: entry.level,
+    pipelining,
+    durationMs,
+    amount: amount ?? null,
+    warmupMs,
+    timeoutMs,
+    ...schedule,
+    ...spike,
+  }
   return createHash('sha256').update(JSON.stringify(defined)).digest('hex').slice(0, 16)
 }
 
