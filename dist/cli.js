@@ -55969,6 +55969,8 @@ function samplerMain(threads, fs, childProcess) {
     timer = void 0;
     if (options.linux) rescan();
     const last = sample();
+    const lastMark = marks[marks.length - 1];
+    if (lastMark !== last && last.atMs - start.atMs >= marks.length * 1e3 - 2 * options.intervalMs) marks.push(last);
     const cpuPercent = [];
     const rssBytes = [];
     for (let i = 1; i < marks.length; i++) {

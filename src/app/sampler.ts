@@ -147,6 +147,10 @@ export function samplerMain(
     timer = undefined
     if (options.linux) rescan()
     const last = sample()
+    // The window was opened on another thread a moment before this one heard of it, so its last whole
+    // second may end just after this final reading: within two intervals, the reading stands for it.
+    const lastMark = marks[marks.length - 1]
+    if (lastMark !== last && last.atMs - start.atMs >= marks.length * 1000 - 2 * options.intervalMs) marks.push(last)
     const cpuPercent: number[] = []
     const rssBytes: number[] = []
     for (let i = 1; i < marks.length; i++) {
