@@ -47533,6 +47533,119 @@ ${compareCommand.usage}`]);
 // src/cli/merge.ts
 import path3 from "node:path";
 
+// src/stats/theil-sen.ts
+var MAX_POINTS = 600;
+var Z_95 = 1.959963984540054;
+function thin(series, max2 = MAX_POINTS) {
+  const n = Math.min(series.x.length, series.y.length);
+  if (n <= max2) return { x: series.x.slice(0, n), y: series.y.slice(0, n) };
+  const x = [];
+  const y = [];
+  for (let b = 0; b < max2; b++) {
+    const from = Math.floor(b * n / max2);
+    const to = Math.floor((b + 1) * n / max2);
+    let sx = 0;
+    let sy = 0;
+    for (let i = from; i < to; i++) {
+      sx += series.x[i] ?? 0;
+      sy += series.y[i] ?? 0;
+    }
+    x.push(sx / (to - from));
+    y.push(sy / (to - from));
+  }
+  return { x, y };
+}
+function tieCorrection(ys) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const y of ys) counts.set(y, (counts.get(y) ?? 0) + 1);
+  let total = 0;
+  for (const t of counts.values()) if (t > 1) total += t * (t - 1) * (2 * t + 5);
+  return total;
+}
+function theilSen(groups) {
+  const slopes = [];
+  let varianceS = 0;
+  let points = 0;
+  for (const group of groups) {
+    const { x, y } = thin(group);
+    const n = x.length;
+    points += n;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const dx = (x[j] ?? 0) - (x[i] ?? 0);
+        if (dx !== 0) slopes.push(((y[j] ?? 0) - (y[i] ?? 0)) / dx);
+      }
+    }
+    varianceS += (n * (n - 1) * (2 * n + 5) - tieCorrection(y)) / 18;
+  }
+  const count = slopes.length;
+  if (count === 0) return void 0;
+  const sorted = Float64Array.from(slopes).sort();
+  const at = (index) => sorted[Math.min(count - 1, Math.max(0, index))] ?? 0;
+  const middle = count / 2;
+  const slope = count % 2 === 1 ? at(Math.floor(middle)) : (at(middle - 1) + at(middle)) / 2;
+  const c = Z_95 * Math.sqrt(Math.max(0, varianceS));
+  const low = at(Math.round((count - c) / 2) - 1);
+  const high = at(Math.round((count + c) / 2));
+  return { slope, low: Math.min(low, slope), high: Math.max(high, slope), points };
+}
+
+// src/results/profile-summary.ts
+function findingRounds(rounds) {
+  const valid = rounds.filter((r) => r.valid);
+  return valid.length > 0 ? valid : rounds;
+}
+function summariseSpike(rounds) {
+  const spikes = rounds.flatMap((r) => r.spike === void 0 ? [] : [r.spike]);
+  if (spikes.length === 0) return void 0;
+  const at = (pick) => median(spikes.map(pick));
+  return {
+    kind: "spike",
+    recoveryMs: at((s) => s.recoveryMs),
+    burstP99Us: at((s) => s.burstP99Us),
+    burstErrorRate: at((s) => s.burstErrorRate),
+    beforeP99Us: at((s) => s.beforeP99Us),
+    unrecovered: spikes.filter((s) => !s.recovered).length
+  };
+}
+function perMinute(series, scale) {
+  const fit = theilSen(series);
+  if (fit === void 0) return void 0;
+  const round = (value) => Math.round(value * 60 * scale * 100) / 100;
+  return { perMinute: round(fit.slope), low: round(fit.low), high: round(fit.high), points: fit.points };
+}
+var seconds = (n) => Array.from({ length: n }, (_, i) => i + 1);
+function fitSoak(rounds) {
+  const rss = [];
+  const p99 = [];
+  for (const round of rounds) {
+    const series = round.series;
+    if (series === void 0) continue;
+    if (series.rssKiB !== void 0 && series.rssKiB.length > 1) rss.push({ x: seconds(series.rssKiB.length), y: series.rssKiB });
+    const x = [];
+    const y = [];
+    series.p99Us.forEach((value, i) => {
+      if ((series.rps[i] ?? 0) === 0) return;
+      x.push(i + 1);
+      y.push(value);
+    });
+    p99.push({ x, y });
+  }
+  const p99Fit = perMinute(p99, 1);
+  if (p99Fit === void 0) return void 0;
+  const rssFit = perMinute(rss, 1024);
+  return rssFit === void 0 ? { p99: p99Fit } : { rss: rssFit, p99: p99Fit };
+}
+function refreshFindings(previous, rounds) {
+  const used = findingRounds(rounds);
+  if (previous?.kind === "spike") return summariseSpike(used);
+  if (previous?.kind === "soak") {
+    const fit = fitSoak(used);
+    return fit === void 0 ? void 0 : { kind: "soak", ...fit };
+  }
+  return previous;
+}
+
 // src/results/merge.ts
 function mergeResults(parts) {
   const [first, ...rest] = parts;
@@ -47575,7 +47688,9 @@ function mergeEntry(same) {
   if (first === void 0) throw new Error("mergeEntry needs at least one entry");
   if (same.length === 1) return first;
   const rounds = same.flatMap((e) => e.rounds).map((round, i) => ({ ...round, round: i + 1 }));
-  return summariseEntry(first, rounds);
+  const { findings: previous, ...identity } = first;
+  const findings = refreshFindings(previous, rounds);
+  return summariseEntry({ ...identity, ...findings === void 0 ? {} : { findings } }, rounds);
 }
 
 // src/report/terminal.ts
@@ -56436,93 +56551,6 @@ function analyseSpike(series, spike) {
   };
 }
 
-// src/stats/theil-sen.ts
-var MAX_POINTS = 600;
-var Z_95 = 1.959963984540054;
-function thin(series, max2 = MAX_POINTS) {
-  const n = Math.min(series.x.length, series.y.length);
-  if (n <= max2) return { x: series.x.slice(0, n), y: series.y.slice(0, n) };
-  const x = [];
-  const y = [];
-  for (let b = 0; b < max2; b++) {
-    const from = Math.floor(b * n / max2);
-    const to = Math.floor((b + 1) * n / max2);
-    let sx = 0;
-    let sy = 0;
-    for (let i = from; i < to; i++) {
-      sx += series.x[i] ?? 0;
-      sy += series.y[i] ?? 0;
-    }
-    x.push(sx / (to - from));
-    y.push(sy / (to - from));
-  }
-  return { x, y };
-}
-function tieCorrection(ys) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const y of ys) counts.set(y, (counts.get(y) ?? 0) + 1);
-  let total = 0;
-  for (const t of counts.values()) if (t > 1) total += t * (t - 1) * (2 * t + 5);
-  return total;
-}
-function theilSen(groups) {
-  const slopes = [];
-  let varianceS = 0;
-  let points = 0;
-  for (const group of groups) {
-    const { x, y } = thin(group);
-    const n = x.length;
-    points += n;
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const dx = (x[j] ?? 0) - (x[i] ?? 0);
-        if (dx !== 0) slopes.push(((y[j] ?? 0) - (y[i] ?? 0)) / dx);
-      }
-    }
-    varianceS += (n * (n - 1) * (2 * n + 5) - tieCorrection(y)) / 18;
-  }
-  const count = slopes.length;
-  if (count === 0) return void 0;
-  const sorted = Float64Array.from(slopes).sort();
-  const at = (index) => sorted[Math.min(count - 1, Math.max(0, index))] ?? 0;
-  const middle = count / 2;
-  const slope = count % 2 === 1 ? at(Math.floor(middle)) : (at(middle - 1) + at(middle)) / 2;
-  const c = Z_95 * Math.sqrt(Math.max(0, varianceS));
-  const low = at(Math.round((count - c) / 2) - 1);
-  const high = at(Math.round((count + c) / 2));
-  return { slope, low: Math.min(low, slope), high: Math.max(high, slope), points };
-}
-
-// src/load/profiles/soak.ts
-function perMinute(series, scale) {
-  const fit = theilSen(series);
-  if (fit === void 0) return void 0;
-  const round = (value) => Math.round(value * 60 * scale * 100) / 100;
-  return { perMinute: round(fit.slope), low: round(fit.low), high: round(fit.high), points: fit.points };
-}
-var seconds = (n) => Array.from({ length: n }, (_, i) => i + 1);
-function fitSoak(rounds) {
-  const rss = [];
-  const p99 = [];
-  for (const round of rounds) {
-    const series = round.series;
-    if (series === void 0) continue;
-    if (series.rssKiB !== void 0 && series.rssKiB.length > 1) rss.push({ x: seconds(series.rssKiB.length), y: series.rssKiB });
-    const x = [];
-    const y = [];
-    series.p99Us.forEach((value, i) => {
-      if ((series.rps[i] ?? 0) === 0) return;
-      x.push(i + 1);
-      y.push(value);
-    });
-    p99.push({ x, y });
-  }
-  const p99Fit = perMinute(p99, 1);
-  if (p99Fit === void 0) return void 0;
-  const rssFit = perMinute(rss, 1024);
-  return rssFit === void 0 ? { p99: p99Fit } : { rss: rssFit, p99: p99Fit };
-}
-
 // src/load/profiles/volume.ts
 function bodyOf(bytes) {
   return "x".repeat(bytes);
@@ -56564,21 +56592,8 @@ function withRoundFindings(scenario, round) {
   return spike === void 0 ? round : { ...round, spike };
 }
 function entryFindings(scenario, level, rounds) {
-  const valid = rounds.filter((r) => r.valid);
-  const used = valid.length > 0 ? valid : rounds;
-  if (scenario.profile === "spike") {
-    const spikes = used.flatMap((r) => r.spike === void 0 ? [] : [r.spike]);
-    if (spikes.length === 0) return void 0;
-    const at = (pick) => median(spikes.map(pick));
-    return {
-      kind: "spike",
-      recoveryMs: at((s) => s.recoveryMs),
-      burstP99Us: at((s) => s.burstP99Us),
-      burstErrorRate: at((s) => s.burstErrorRate),
-      beforeP99Us: at((s) => s.beforeP99Us),
-      unrecovered: spikes.filter((s) => !s.recovered).length
-    };
-  }
+  const used = findingRounds(rounds);
+  if (scenario.profile === "spike") return summariseSpike(used);
   if (scenario.profile === "soak") {
     const fit = fitSoak(used);
     return fit === void 0 ? void 0 : { kind: "soak", ...fit };

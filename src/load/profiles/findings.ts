@@ -1,9 +1,11 @@
-// What an entry's load profile found, from its rounds: the one place schedule.ts asks.
+// What an entry's load profile found, from its rounds: the one place schedule.ts asks. Soak:
+// long steady load, the server's memory and p99 fitted with a robust slope per minute
+// (results/profile-summary.ts); spike: the burst and recovery of each round (spike.ts); volume:
+// bytes per second at each body size (volume.ts).
 import type { LoadLevel, ScenarioPlan } from '../../config/plan.js'
 import type { ProfileSummary, RoundResult } from '../../results/format.js'
-import { median } from '../../stats/stats.js'
+import { findingRounds, fitSoak, summariseSpike } from '../../results/profile-summary.js'
 import { analyseSpike } from './spike.js'
-import { fitSoak } from './soak.js'
 import { summariseVolume } from './volume.js'
 
 /** A round with what its profile saw in it (spike: the burst and the recovery). */
@@ -15,21 +17,8 @@ export function withRoundFindings(scenario: ScenarioPlan, round: RoundResult): R
 
 /** The entry's profile findings over the rounds its numbers come from (the valid ones, else all). */
 export function entryFindings(scenario: ScenarioPlan, level: LoadLevel, rounds: readonly RoundResult[]): ProfileSummary | undefined {
-  const valid = rounds.filter((r) => r.valid)
-  const used = valid.length > 0 ? valid : rounds
-  if (scenario.profile === 'spike') {
-    const spikes = used.flatMap((r) => (r.spike === undefined ? [] : [r.spike]))
-    if (spikes.length === 0) return undefined
-    const at = (pick: (s: (typeof spikes)[number]) => number): number => median(spikes.map(pick))
-    return {
-      kind: 'spike',
-      recoveryMs: at((s) => s.recoveryMs),
-      burstP99Us: at((s) => s.burstP99Us),
-      burstErrorRate: at((s) => s.burstErrorRate),
-      beforeP99Us: at((s) => s.beforeP99Us),
-      unrecovered: spikes.filter((s) => !s.recovered).length,
-    }
-  }
+  const used = findingRounds(rounds)
+  if (scenario.profile === 'spike') return summariseSpike(used)
   if (scenario.profile === 'soak') {
     const fit = fitSoak(used)
     return fit === undefined ? undefined : { kind: 'soak', ...fit }
