@@ -21,7 +21,8 @@
  * the estimate against a practical limit and use the interval's lower end only as a second condition.
  * Long series are averaged into blocks of at most {@link MAX_POINTS} points, which also bounds the
  * N = n(n−1)/2 slopes to sort. Coverage on independent normal noise is checked by a seeded
- * simulation in __tests__/stats/theil-sen.test.ts (95.0 % nominal, 94–96 % simulated).
+ * simulation in __tests__/stats/theil-sen.test.ts: 95.6 % of 2,000 series of 40 points cover the
+ * true slope (95 % nominal), and 4.9 % of 1,000 flat series of 60 points exclude 0.
  */
 
 /** More points than this per series are averaged into this many blocks. */
