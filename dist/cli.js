@@ -57267,7 +57267,7 @@ async function measureSides(sides, options) {
 }
 async function warmUp(plan, entry, app) {
   const { amount: _amount, ...scenario } = entry.scenario;
-  if (scenario.warmupMs === 0) return;
+  if (scenario.warmupMs === 0 || scenario.profile === "soak") return;
   throwIfInterrupted();
   await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },

@@ -291,7 +291,9 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
  */
 async function warmUp(plan: Plan, entry: Entry, app: RunningApp | undefined): Promise<void> {
   const { amount: _amount, ...scenario } = entry.scenario
-  if (scenario.warmupMs === 0) return
+  // A soak's own warm-up (30 s by default) already runs before its one long window: a second one
+  // here would only lengthen the run.
+  if (scenario.warmupMs === 0 || scenario.profile === 'soak') return
   throwIfInterrupted()
   await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
