@@ -47410,35 +47410,6 @@ function renderMarkdown(comparison, options = {}) {
 `, maxLength);
 }
 
-// src/report/verdict.ts
-var MARK = { fail: "\u2717", warn: "\u26A0", pass: "\u2713" };
-var NAMED = 2;
-var MAX_MESSAGE = 200;
-function worstSeverity2(violations) {
-  if (violations.some((v) => v.severity === "fail")) return "fail";
-  return violations.length > 0 ? "warn" : void 0;
-}
-function named(violations) {
-  const shown = violations.slice(0, NAMED).map((v) => plain(clip(violationSentence(v), MAX_MESSAGE)));
-  const more = violations.length - shown.length;
-  return `${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
-}
-function thresholdVerdictLine(entries, violations) {
-  const failing = violations.filter((v) => v.severity === "fail");
-  const warning = violations.filter((v) => v.severity === "warn");
-  if (failing.length > 0) {
-    const warnings = warning.length > 0 ? `, ${plural(warning.length, "warning")}` : "";
-    return `${MARK.fail} fail: ${plural(failing.length, "threshold violation")}${warnings} (${named(failing)})`;
-  }
-  if (warning.length > 0) return `${MARK.warn} warn: ${plural(warning.length, "threshold warning")} (${named(warning)})`;
-  return `${MARK.pass} pass: ${plural(entries, "entry", "entries")}, no threshold violated`;
-}
-function comparisonVerdictLine(comparison) {
-  const head = headline(comparison);
-  const title = head.title.replace(/^Cannonade: /, "");
-  return plain(`${MARK[head.outcome]} ${head.outcome}: ${title} \u2014 ${head.sentence}`);
-}
-
 // src/report/text.ts
 var OUTCOME_WORD = { pass: "PASS", warn: "WARN", fail: "FAIL" };
 function plain(text) {
@@ -47458,7 +47429,7 @@ function renderText(comparison) {
   const profile = profileRows(comparisonProfileItems(comparison));
   if (profile.length > 0) {
     const cells = profile.map(
-      (r) => [r.severity === void 0 ? "" : MARK[r.severity], r.scenario, r.load, r.finding, r.value, r.baseline].map(plain)
+      (r) => [r.severity === void 0 ? "" : OUTCOME_WORD[r.severity], r.scenario, r.load, r.finding, r.value, r.baseline].map(plain)
     );
     lines.push("", markdownTable([["", ...PROFILE_HEADER], ...cells], { align: ["l", "l", "r", "l", "l", "l"] }));
   }
@@ -47691,6 +47662,35 @@ function mergeEntry(same) {
   const { findings: previous, ...identity } = first;
   const findings = refreshFindings(previous, rounds);
   return summariseEntry({ ...identity, ...findings === void 0 ? {} : { findings } }, rounds);
+}
+
+// src/report/verdict.ts
+var MARK = { fail: "\u2717", warn: "\u26A0", pass: "\u2713" };
+var NAMED = 2;
+var MAX_MESSAGE = 200;
+function worstSeverity2(violations) {
+  if (violations.some((v) => v.severity === "fail")) return "fail";
+  return violations.length > 0 ? "warn" : void 0;
+}
+function named(violations) {
+  const shown = violations.slice(0, NAMED).map((v) => plain(clip(violationSentence(v), MAX_MESSAGE)));
+  const more = violations.length - shown.length;
+  return `${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
+}
+function thresholdVerdictLine(entries, violations) {
+  const failing = violations.filter((v) => v.severity === "fail");
+  const warning = violations.filter((v) => v.severity === "warn");
+  if (failing.length > 0) {
+    const warnings = warning.length > 0 ? `, ${plural(warning.length, "warning")}` : "";
+    return `${MARK.fail} fail: ${plural(failing.length, "threshold violation")}${warnings} (${named(failing)})`;
+  }
+  if (warning.length > 0) return `${MARK.warn} warn: ${plural(warning.length, "threshold warning")} (${named(warning)})`;
+  return `${MARK.pass} pass: ${plural(entries, "entry", "entries")}, no threshold violated`;
+}
+function comparisonVerdictLine(comparison) {
+  const head = headline(comparison);
+  const title = head.title.replace(/^Cannonade: /, "");
+  return plain(`${MARK[head.outcome]} ${head.outcome}: ${title} \u2014 ${head.sentence}`);
 }
 
 // src/report/terminal.ts

@@ -273,7 +273,7 @@ describe('renderMarkdown in other situations', () => {
       ['p99 drift', '+0.020 ms/min (95 % CI −0.040 ms … +0.060 ms)'],
     ])
     expect(dataRows(profile)[0]?.[0]).toBe('❌')
-    expect(renderText({ ...comparison, entries: [soak, ...rest] })).toMatch(/\| ✗ +\| .* \| leak +\| RSS \+3\.1 MB\/min/)
+    expect(renderText({ ...comparison, entries: [soak, ...rest] })).toMatch(/\| FAIL +\| .* \| leak +\| RSS \+3\.1 MB\/min/)
   })
 
   it('names a gated regression in the headline, never a larger ungated change, and no ungated improvement as the best', () => {

@@ -3,7 +3,6 @@ import { markdownTable } from 'markdown-table'
 import type { Comparison } from '../compare/types.js'
 import { comparisonProfileItems, PROFILE_HEADER, profileRows } from './profile.js'
 import { footerFacts, headline, notices, plural, reportRows, verdictWord } from './rows.js'
-import { MARK } from './verdict.js'
 
 const OUTCOME_WORD: Record<Comparison['outcome'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' }
 
@@ -36,7 +35,7 @@ export function renderText(comparison: Comparison): string {
   const profile = profileRows(comparisonProfileItems(comparison))
   if (profile.length > 0) {
     const cells = profile.map((r) =>
-      [r.severity === undefined ? '' : MARK[r.severity], r.scenario, r.load, r.finding, r.value, r.baseline].map(plain),
+      [r.severity === undefined ? '' : OUTCOME_WORD[r.severity], r.scenario, r.load, r.finding, r.value, r.baseline].map(plain),
     )
     lines.push('', markdownTable([['', ...PROFILE_HEADER], ...cells], { align: ['l', 'l', 'r', 'l', 'l', 'l'] }))
   }
