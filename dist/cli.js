@@ -44475,7 +44475,8 @@ var LATENCY_METRICS = ["p50", "p90", "p95", "p99", "p999", "mean", "max"];
 function isLatencyMetric(metric) {
   return LATENCY_METRICS.includes(metric);
 }
-var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss", "capacity"];
+var PROFILE_METRICS = ["recovery", "burstP99", "burstErrorRate", "leak", "drift"];
+var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss", "capacity", ...PROFILE_METRICS];
 function biggerIsBetter(metric) {
   return metric === "rps" || metric === "capacity";
 }
@@ -44586,6 +44587,16 @@ function formatDurationMs(ms) {
   if (ms >= 1e3) return `${ms / 1e3}s`;
   return `${ms}ms`;
 }
+function formatSizeBytes(bytes) {
+  for (const [unit, factor] of [
+    ["GB", 1024 ** 3],
+    ["MB", 1024 ** 2],
+    ["KB", 1024]
+  ]) {
+    if (bytes >= factor) return `${Number((bytes / factor).toFixed(2))}${unit}`;
+  }
+  return `${bytes}B`;
+}
 function parseBoundedDurationMs(text, what, maxMs) {
   let ms = 0;
   try {
@@ -44599,15 +44610,19 @@ function parseBoundedDurationMs(text, what, maxMs) {
 }
 
 // src/config/summary.ts
+var BODY_SIZE_PLACEHOLDER = "{bodySize}";
 function levelLabel(level) {
   if (level.stress !== void 0) return "stress";
-  return level.rate === void 0 ? `${level.connections} conn` : `${level.rate} req/s`;
+  const load = level.rate === void 0 ? `${level.connections} conn` : `${level.rate} req/s`;
+  return level.bodyBytes === void 0 ? load : `${load} \xB7 ${formatSizeBytes(level.bodyBytes)}`;
 }
 function scenarioLine(s) {
   const steps = s.requests.length === 1 ? `${s.requests[0]?.method ?? "GET"} ${s.requests[0]?.path ?? "/"}` : `${s.requests.length} steps`;
   const length = s.stress !== void 0 ? `search of ${formatDurationMs(s.stress.stepMs ?? s.durationMs)} steps` : s.amount === void 0 ? formatDurationMs(s.durationMs) : `${s.amount} requests`;
   const levels = s.stress === void 0 ? s.levels.map(levelLabel).join(", ") : `stress ${s.stress.start} \u2192 ${s.stress.max} ${s.stress.loop === "rate" ? "req/s" : "conn"} (\xD7${s.stress.factor}, ${s.stress.bisect} bisection step${s.stress.bisect === 1 ? "" : "s"})`;
-  return `  - ${s.name}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`;
+  const spike = s.spike === void 0 ? "" : ` (${s.spike.rate} \u2192 ${s.spike.rate * s.spike.multiple} req/s for ${formatDurationMs(s.spike.burstMs)})`;
+  const profile = s.profile === "steady" || s.profile === "stress" ? "" : ` [${s.profile}${spike}]`;
+  return `  - ${s.name}${profile}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`;
 }
 function describePlan(plan) {
   const entries = plan.scenarios.reduce((sum, s) => sum + s.levels.length, 0);
@@ -45102,7 +45117,10 @@ function summariseEntry(identity, rounds) {
     tags: identity.tags,
     connections: identity.connections,
     ...identity.rate === void 0 ? {} : { rate: identity.rate },
+    ...identity.bodyBytes === void 0 ? {} : { bodyBytes: identity.bodyBytes },
     pipelining: identity.pipelining,
+    ...identity.profile === void 0 ? {} : { profile: identity.profile },
+    ...identity.findings === void 0 ? {} : { findings: identity.findings },
     definitionHash: identity.definitionHash,
     rounds,
     rps: used.length === 0 ? 0 : round22(median(used.map((r) => r.rps))),
@@ -45205,7 +45223,7 @@ function entryTrend(entry) {
 }
 
 // src/compare/types.ts
-var COMPARED_METRICS = ["rps", "p50", "p90", "p95", "p99", "p999", "errorRate", "cpu", "rss", "capacity"];
+var COMPARED_METRICS = ["rps", "p50", "p90", "p95", "p99", "p999", "errorRate", "cpu", "rss", "capacity", "recovery"];
 
 // src/compare/family.ts
 var SUITE_ALPHA = 0.01;
@@ -45377,15 +45395,35 @@ function entryValue(entry, metric) {
     case "capacity":
       return entry.stress?.capacity;
     default:
-      return void 0;
+      return profileValue(entry, metric);
   }
+}
+function profileValue(entry, metric) {
+  const found = entry.findings;
+  if (found?.kind === "spike") {
+    if (metric === "recovery") return found.recoveryMs;
+    if (metric === "burstP99") return found.burstP99Us;
+    if (metric === "burstErrorRate") return found.burstErrorRate;
+  }
+  if (found?.kind === "soak") {
+    if (metric === "leak") return found.rss?.perMinute;
+    if (metric === "drift") return found.p99.perMinute;
+  }
+  return void 0;
+}
+function slopeConfident(entry, metric) {
+  const found = entry.findings;
+  if (found?.kind !== "soak") return true;
+  if (metric === "leak") return (found.rss?.low ?? 0) > 0;
+  if (metric === "drift") return found.p99.low > 0;
+  return true;
 }
 function checkEntry(entry, thresholds) {
   const violations = [];
   for (const threshold of thresholds) {
     const actual = entryValue(entry, threshold.metric);
     if (actual === void 0) continue;
-    const broken = threshold.bound === "max" ? actual > threshold.limit : actual < threshold.limit;
+    const broken = threshold.bound === "max" ? actual > threshold.limit && slopeConfident(entry, threshold.metric) : actual < threshold.limit;
     if (!broken) continue;
     violations.push({ entry: entry.key, metric: threshold.metric, severity: threshold.severity, actual, threshold });
   }
@@ -45421,7 +45459,9 @@ var REPORTING_TOLERANCE = {
   errorRate: 0.01,
   cpu: 0.1,
   rss: 0.1,
-  capacity: 0.1
+  capacity: 0.1,
+  // Recovery is counted in whole seconds: one second more of a 2 s recovery is already +50 %.
+  recovery: 0.5
 };
 var MIN_ROUNDS = 2;
 function directionOf(metric) {
@@ -45443,6 +45483,7 @@ function roundValue(round, metric) {
   if (metric === "errorRate") return round.errorRate;
   if (metric === "cpu") return round.server?.cpuUsPerRequest;
   if (metric === "capacity") return round.stress?.capacity;
+  if (metric === "recovery") return round.spike?.recoveryMs;
   return round.server?.rssMeanBytes;
 }
 function judge(j, direction, limit, relative) {
@@ -45570,7 +45611,9 @@ function compareEntry(head, base, ctx) {
     load: levelLabel(head),
     current: { rps: head.rps, errorRate: head.errorRate },
     ...trend === void 0 ? {} : { trend },
-    ...stress === void 0 ? {} : { stress }
+    ...stress === void 0 ? {} : { stress },
+    ...head.findings === void 0 ? {} : { findings: head.findings },
+    ...base?.findings === void 0 ? {} : { baseFindings: base.findings }
   };
   if (invalid !== void 0) {
     return {
@@ -46168,6 +46211,12 @@ var schema_default = {
         },
         stress: {
           $ref: "#/$defs/stressRound"
+        },
+        series: {
+          $ref: "#/$defs/series"
+        },
+        spike: {
+          $ref: "#/$defs/spikeRound"
         }
       }
     },
@@ -46262,6 +46311,21 @@ var schema_default = {
         },
         stress: {
           $ref: "#/$defs/stressSummary"
+        },
+        bodyBytes: {
+          type: "integer",
+          minimum: 1
+        },
+        profile: {
+          enum: [
+            "stress",
+            "spike",
+            "soak",
+            "volume"
+          ]
+        },
+        findings: {
+          $ref: "#/$defs/findings"
         }
       }
     },
@@ -46336,7 +46400,12 @@ var schema_default = {
             "errorRate",
             "cpu",
             "rss",
-            "capacity"
+            "capacity",
+            "recovery",
+            "burstP99",
+            "burstErrorRate",
+            "leak",
+            "drift"
           ]
         },
         bound: {
@@ -46378,7 +46447,12 @@ var schema_default = {
             "errorRate",
             "cpu",
             "rss",
-            "capacity"
+            "capacity",
+            "recovery",
+            "burstP99",
+            "burstErrorRate",
+            "leak",
+            "drift"
           ]
         },
         tolerance: {
@@ -46681,6 +46755,214 @@ var schema_default = {
           minimum: 1
         }
       }
+    },
+    series: {
+      description: "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "rps",
+        "errors",
+        "p50Us",
+        "p99Us"
+      ],
+      properties: {
+        rps: {
+          type: "array",
+          maxItems: 86400,
+          items: {
+            type: "integer",
+            minimum: 0
+          }
+        },
+        errors: {
+          type: "array",
+          maxItems: 86400,
+          items: {
+            type: "integer",
+            minimum: 0
+          }
+        },
+        p50Us: {
+          type: "array",
+          maxItems: 86400,
+          items: {
+            type: "integer",
+            minimum: 0
+          }
+        },
+        p99Us: {
+          type: "array",
+          maxItems: 86400,
+          items: {
+            type: "integer",
+            minimum: 0
+          }
+        },
+        cpuPercent: {
+          type: "array",
+          maxItems: 86400,
+          items: {
+            type: "integer",
+            minimum: 0
+          }
+        },
+        rssKiB: {
+          type: "array",
+          maxItems: 86400,
+          items: {
+            type: "integer",
+            minimum: 0
+          }
+        }
+      }
+    },
+    spikeRound: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "beforeP99Us",
+        "burstP99Us",
+        "burstErrorRate",
+        "recoveryMs",
+        "recovered"
+      ],
+      properties: {
+        beforeP99Us: {
+          type: "number",
+          minimum: 0
+        },
+        burstP99Us: {
+          type: "number",
+          minimum: 0
+        },
+        burstErrorRate: {
+          type: "number",
+          minimum: 0,
+          maximum: 1
+        },
+        recoveryMs: {
+          type: "number",
+          minimum: 0
+        },
+        recovered: {
+          type: "boolean"
+        }
+      }
+    },
+    slopeFit: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "perMinute",
+        "low",
+        "high",
+        "points"
+      ],
+      properties: {
+        perMinute: {
+          type: "number"
+        },
+        low: {
+          type: "number"
+        },
+        high: {
+          type: "number"
+        },
+        points: {
+          type: "integer",
+          minimum: 0
+        }
+      }
+    },
+    findings: {
+      description: "What the entry's load profile found over its valid rounds.",
+      oneOf: [
+        {
+          type: "object",
+          additionalProperties: false,
+          required: [
+            "kind",
+            "recoveryMs",
+            "burstP99Us",
+            "burstErrorRate",
+            "beforeP99Us",
+            "unrecovered"
+          ],
+          properties: {
+            kind: {
+              const: "spike"
+            },
+            recoveryMs: {
+              type: "number",
+              minimum: 0
+            },
+            burstP99Us: {
+              type: "number",
+              minimum: 0
+            },
+            burstErrorRate: {
+              type: "number",
+              minimum: 0,
+              maximum: 1
+            },
+            beforeP99Us: {
+              type: "number",
+              minimum: 0
+            },
+            unrecovered: {
+              type: "integer",
+              minimum: 0
+            }
+          }
+        },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: [
+            "kind",
+            "p99"
+          ],
+          properties: {
+            kind: {
+              const: "soak"
+            },
+            rss: {
+              $ref: "#/$defs/slopeFit"
+            },
+            p99: {
+              $ref: "#/$defs/slopeFit"
+            }
+          }
+        },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: [
+            "kind",
+            "bodyBytes",
+            "sentBytesPerSec",
+            "receivedBytesPerSec"
+          ],
+          properties: {
+            kind: {
+              const: "volume"
+            },
+            bodyBytes: {
+              type: "integer",
+              minimum: 1
+            },
+            sentBytesPerSec: {
+              type: "number",
+              minimum: 0
+            },
+            receivedBytesPerSec: {
+              type: "number",
+              minimum: 0
+            }
+          }
+        }
+      ]
     }
   }
 };
@@ -46854,6 +47136,9 @@ function formatFraction(fraction) {
   if (pct < 1) return `${pct.toFixed(2)} %`;
   return `${pct < 10 ? pct.toFixed(1) : Math.round(pct)} %`;
 }
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
 function formatBytes(bytes) {
   const units = ["B", "KB", "MB", "GB"];
   let value = bytes;
@@ -46865,7 +47150,11 @@ function formatBytes(bytes) {
   return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit] ?? "GB"}`;
 }
 function formatMetric(metric, value) {
-  if (isLatencyMetric(metric)) return formatLatencyUs(value);
+  if (isLatencyMetric(metric) || metric === "burstP99") return formatLatencyUs(value);
+  if (metric === "recovery") return formatSeconds(value);
+  if (metric === "burstErrorRate") return formatFraction(value);
+  if (metric === "leak") return `${formatBytes(value)}/min`;
+  if (metric === "drift") return `${formatLatencyUs(value)}/min`;
   if (metric === "rps" || metric === "capacity") return `${formatRps(value)} req/s`;
   if (metric === "errorRate") return formatFraction(value);
   if (metric === "cpu") return `${value.toFixed(value < 10 ? 1 : 0)} % CPU`;
@@ -46884,7 +47173,12 @@ function metricLabel(metric) {
     errorRate: "error rate",
     cpu: "server CPU",
     rss: "server peak RSS",
-    capacity: "capacity (req/s)"
+    capacity: "capacity (req/s)",
+    recovery: "spike recovery",
+    burstP99: "latency p99 in the burst",
+    burstErrorRate: "error rate in the burst",
+    leak: "RSS growth (leak)",
+    drift: "p99 drift"
   };
   return labels[metric];
 }
@@ -47523,6 +47817,87 @@ function trendSummary(line) {
   return `${comparedMetricLabel(line.metric)} over the last ${line.base.length} base-branch runs and this pull request`;
 }
 
+// src/report/profile.ts
+function signedSeconds(ms) {
+  return `${ms > 0 ? "+" : ms < 0 ? "\u2212" : "\xB1"}${formatSeconds(Math.abs(ms))}`;
+}
+function slopeText(fit, unit) {
+  const sign = (value) => value < 0 ? `\u2212${unit(-value)}` : `+${unit(value)}`;
+  return `${sign(fit.perMinute)}/min (95 % CI ${sign(fit.low)} \u2026 ${sign(fit.high)})`;
+}
+function worst(violations, metrics) {
+  const hit = violations.filter((v) => metrics.includes(v.metric));
+  if (hit.length === 0) return void 0;
+  return hit.some((v) => v.severity === "fail") ? "fail" : "warn";
+}
+function rowsOf(item) {
+  const found = item.findings;
+  if (found === void 0) return [];
+  const at = { scenario: item.scenario, load: item.load };
+  const flagged = (metrics) => {
+    const severity = worst(item.violations, metrics);
+    return severity === void 0 ? {} : { severity };
+  };
+  if (found.kind === "spike") {
+    const base2 = item.base?.kind === "spike" ? item.base : void 0;
+    const recovered = found.unrecovered === 0 ? "" : ` (${found.unrecovered} round(s) never recovered: at least this)`;
+    return [
+      {
+        ...at,
+        finding: "spike recovery",
+        value: `${formatSeconds(found.recoveryMs)} until p99 was back near ${formatLatencyUs(found.beforeP99Us)}${recovered}`,
+        baseline: base2 === void 0 ? "" : `${formatSeconds(base2.recoveryMs)} (${signedSeconds(found.recoveryMs - base2.recoveryMs)})`,
+        ...flagged(["recovery"])
+      },
+      {
+        ...at,
+        finding: "burst",
+        value: `p99 ${formatLatencyUs(found.burstP99Us)}, ${formatFraction(found.burstErrorRate)} errors`,
+        baseline: base2 === void 0 ? "" : `p99 ${formatLatencyUs(base2.burstP99Us)}, ${formatFraction(base2.burstErrorRate)} errors`,
+        ...flagged(["burstP99", "burstErrorRate"])
+      }
+    ];
+  }
+  if (found.kind === "soak") {
+    const base2 = item.base?.kind === "soak" ? item.base : void 0;
+    const leak = worst(item.violations, ["leak"]);
+    const rows = [];
+    if (found.rss !== void 0) {
+      rows.push({
+        ...at,
+        finding: leak === void 0 ? "RSS growth (no leak)" : "leak",
+        value: `RSS ${slopeText(found.rss, formatBytes)}`,
+        baseline: base2?.rss === void 0 ? "" : `${slopeText(base2.rss, formatBytes)}`,
+        ...flagged(["leak"])
+      });
+    }
+    rows.push({
+      ...at,
+      finding: "p99 drift",
+      value: slopeText(found.p99, formatLatencyUs),
+      baseline: base2 === void 0 ? "" : slopeText(base2.p99, formatLatencyUs),
+      ...flagged(["drift"])
+    });
+    return rows;
+  }
+  const base = item.base?.kind === "volume" ? item.base : void 0;
+  const rate = (s) => `${formatBytes(s.sentBytesPerSec)}/s sent, ${formatBytes(s.receivedBytesPerSec)}/s received`;
+  return [{ ...at, finding: "volume", value: rate(found), baseline: base === void 0 ? "" : rate(base) }];
+}
+function profileRows(items) {
+  return items.flatMap(rowsOf);
+}
+function comparisonProfileItems(comparison) {
+  return comparison.entries.map((e) => ({
+    scenario: e.scenario,
+    load: e.load,
+    ...e.findings === void 0 ? {} : { findings: e.findings },
+    ...e.baseFindings === void 0 ? {} : { base: e.baseFindings },
+    violations: e.violations
+  }));
+}
+var PROFILE_HEADER = ["scenario", "load", "profile finding", "current", "baseline"];
+
 // src/report/markdown.ts
 var DEFAULT_MAX_LENGTH = 65e3;
 var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
@@ -47616,8 +47991,13 @@ function buildParts(comparison, options) {
   const footerParts = footerFacts(comparison).map(escapeMarkdown);
   if (run2 !== void 0) footerParts.push(`[workflow run](${run2})`);
   if (artifact !== void 0) footerParts.push(`[full report (report.html) and results](${artifact})`);
+  const profileCells = profileRows(comparisonProfileItems(comparison)).map((r) => [
+    r.severity === void 0 ? "" : OUTCOME_EMOJI[r.severity],
+    ...[r.scenario, r.load, r.finding, r.value, r.baseline].map(escapeMarkdown)
+  ]);
   return {
     top,
+    profile: profileCells.length === 0 ? [] : tableLines(["", "Scenario", "Load", "Profile finding", "Current", "Baseline"], ["l", "l", "r", "l", "l", "l"], profileCells),
     tableHead: rows.notable.length > 0 ? [h, d] : [],
     tableRows,
     charts: comparison.baseline === void 0 ? [] : regressionCharts(comparison.entries),
@@ -47654,6 +48034,7 @@ function assemble(parts, pick) {
     );
   }
   if (parts.profiles !== "" && pick.collapsed) blocks.push(parts.profiles);
+  if (parts.profile.length > 0) blocks.push(parts.profile.join("\n"));
   if (pick.charts) blocks.push(...parts.charts);
   if (pick.trends !== "none") blocks.push(...parts.trends.filter((t) => pick.trends === "all" || !t.quiet).map((t) => t.block));
   if (pick.collapsed) {
@@ -47719,6 +48100,13 @@ function renderText(comparison) {
     const header = ["scenario", "load", "metric", "baseline \u2192 current", "change (95 % CI)", "verdict", "notes"];
     const cells = shown2.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain));
     lines.push("", markdownTable([header, ...cells], { align: ["l", "r", "l", "r", "r", "l", "l"] }));
+  }
+  const profile = profileRows(comparisonProfileItems(comparison));
+  if (profile.length > 0) {
+    const cells = profile.map(
+      (r) => [r.severity === void 0 ? "" : OUTCOME_WORD[r.severity], r.scenario, r.load, r.finding, r.value, r.baseline].map(plain)
+    );
+    lines.push("", markdownTable([["", ...PROFILE_HEADER], ...cells], { align: ["l", "l", "r", "l", "l", "l"] }));
   }
   if (rows.unchanged.length > 0) lines.push("", `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise, not shown.`);
   const profiles = profileNotes(comparison);
@@ -47893,6 +48281,9 @@ var schema_default2 = {
                       $ref: "#/$defs/point"
                     },
                     capacity: {
+                      $ref: "#/$defs/point"
+                    },
+                    recovery: {
                       $ref: "#/$defs/point"
                     }
                   }
@@ -48286,9 +48677,9 @@ function historyChart(id, history, key, metric, current) {
   const points = seriesOf(history, key, metric);
   if (points.length === 0 && current === void 0) return void 0;
   const { unit, scale } = displayUnit(metric);
-  const seconds = (iso) => Math.round(Date.parse(iso) / 1e3);
-  const rows = points.map(({ run: run2, point }) => ({ x: seconds(run2.date), point }));
-  const currentX = current === void 0 ? void 0 : seconds(current.date);
+  const seconds2 = (iso) => Math.round(Date.parse(iso) / 1e3);
+  const rows = points.map(({ run: run2, point }) => ({ x: seconds2(run2.date), point }));
+  const currentX = current === void 0 ? void 0 : seconds2(current.date);
   const xs = [.../* @__PURE__ */ new Set([...rows.map((r) => r.x), ...currentX === void 0 ? [] : [currentX]])].sort((a, b) => a - b);
   const at = new Map(rows.map((r) => [r.x, r.point]));
   const column = (pick) => xs.map((x) => {
@@ -48349,9 +48740,9 @@ function tables(comparison) {
 function entrySummary(entry, comparison) {
   const order = comparison.entries.findIndex((e) => e.key === entry.key);
   const rows = reportRows(comparison);
-  const worst = rows.notable.find((r) => r.order === order && r.kind !== "new");
+  const worst2 = rows.notable.find((r) => r.order === order && r.kind !== "new");
   const numbers = `p50 ${formatLatencyUs(entry.latencyUs.p50)} \xB7 p99 ${formatLatencyUs(entry.latencyUs.p99)} \xB7 ${formatRps(entry.rps)} req/s \xB7 ${plural(entry.validRounds, "valid round")} of ${entry.rounds.length}`;
-  return worst === void 0 ? numbers : `${verdictWord(worst)}: ${worst.metric} ${worst.change} \xB7 ${numbers}`;
+  return worst2 === void 0 ? numbers : `${verdictWord(worst2)}: ${worst2.metric} ${worst2.change} \xB7 ${numbers}`;
 }
 function entryCharts(entry, index, input) {
   const id = (name) => `entry-${index}-${name}`;
@@ -48523,6 +48914,119 @@ ${historyCommand.usage}`]);
 // src/cli/merge.ts
 import path4 from "node:path";
 
+// src/stats/theil-sen.ts
+var MAX_POINTS = 600;
+var Z_95 = 1.959963984540054;
+function thin(series, max2 = MAX_POINTS) {
+  const n = Math.min(series.x.length, series.y.length);
+  if (n <= max2) return { x: series.x.slice(0, n), y: series.y.slice(0, n) };
+  const x = [];
+  const y = [];
+  for (let b = 0; b < max2; b++) {
+    const from = Math.floor(b * n / max2);
+    const to = Math.floor((b + 1) * n / max2);
+    let sx = 0;
+    let sy = 0;
+    for (let i = from; i < to; i++) {
+      sx += series.x[i] ?? 0;
+      sy += series.y[i] ?? 0;
+    }
+    x.push(sx / (to - from));
+    y.push(sy / (to - from));
+  }
+  return { x, y };
+}
+function tieCorrection(ys) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const y of ys) counts.set(y, (counts.get(y) ?? 0) + 1);
+  let total = 0;
+  for (const t of counts.values()) if (t > 1) total += t * (t - 1) * (2 * t + 5);
+  return total;
+}
+function theilSen(groups) {
+  const slopes = [];
+  let varianceS = 0;
+  let points = 0;
+  for (const group of groups) {
+    const { x, y } = thin(group);
+    const n = x.length;
+    points += n;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const dx = (x[j] ?? 0) - (x[i] ?? 0);
+        if (dx !== 0) slopes.push(((y[j] ?? 0) - (y[i] ?? 0)) / dx);
+      }
+    }
+    varianceS += (n * (n - 1) * (2 * n + 5) - tieCorrection(y)) / 18;
+  }
+  const count = slopes.length;
+  if (count === 0) return void 0;
+  const sorted = Float64Array.from(slopes).sort();
+  const at = (index) => sorted[Math.min(count - 1, Math.max(0, index))] ?? 0;
+  const middle = count / 2;
+  const slope = count % 2 === 1 ? at(Math.floor(middle)) : (at(middle - 1) + at(middle)) / 2;
+  const c = Z_95 * Math.sqrt(Math.max(0, varianceS));
+  const low = at(Math.round((count - c) / 2) - 1);
+  const high = at(Math.round((count + c) / 2));
+  return { slope, low: Math.min(low, slope), high: Math.max(high, slope), points };
+}
+
+// src/results/profile-summary.ts
+function findingRounds(rounds) {
+  const valid = rounds.filter((r) => r.valid);
+  return valid.length > 0 ? valid : rounds;
+}
+function summariseSpike(rounds) {
+  const spikes = rounds.flatMap((r) => r.spike === void 0 ? [] : [r.spike]);
+  if (spikes.length === 0) return void 0;
+  const at = (pick) => median(spikes.map(pick));
+  return {
+    kind: "spike",
+    recoveryMs: at((s) => s.recoveryMs),
+    burstP99Us: at((s) => s.burstP99Us),
+    burstErrorRate: at((s) => s.burstErrorRate),
+    beforeP99Us: at((s) => s.beforeP99Us),
+    unrecovered: spikes.filter((s) => !s.recovered).length
+  };
+}
+function perMinute(series, scale) {
+  const fit = theilSen(series);
+  if (fit === void 0) return void 0;
+  const round = (value) => Math.round(value * 60 * scale * 100) / 100;
+  return { perMinute: round(fit.slope), low: round(fit.low), high: round(fit.high), points: fit.points };
+}
+var seconds = (n) => Array.from({ length: n }, (_, i) => i + 1);
+function fitSoak(rounds) {
+  const rss = [];
+  const p99 = [];
+  for (const round of rounds) {
+    const series = round.series;
+    if (series === void 0) continue;
+    if (series.rssKiB !== void 0 && series.rssKiB.length > 1) rss.push({ x: seconds(series.rssKiB.length), y: series.rssKiB });
+    const x = [];
+    const y = [];
+    series.p99Us.forEach((value, i) => {
+      if ((series.rps[i] ?? 0) === 0) return;
+      x.push(i + 1);
+      y.push(value);
+    });
+    p99.push({ x, y });
+  }
+  const p99Fit = perMinute(p99, 1);
+  if (p99Fit === void 0) return void 0;
+  const rssFit = perMinute(rss, 1024);
+  return rssFit === void 0 ? { p99: p99Fit } : { rss: rssFit, p99: p99Fit };
+}
+function refreshFindings(previous, rounds) {
+  const used = findingRounds(rounds);
+  if (previous?.kind === "spike") return summariseSpike(used);
+  if (previous?.kind === "soak") {
+    const fit = fitSoak(used);
+    return fit === void 0 ? void 0 : { kind: "soak", ...fit };
+  }
+  return previous;
+}
+
 // src/results/merge.ts
 function mergeResults(parts) {
   const [first, ...rest] = parts;
@@ -48567,7 +49071,9 @@ function mergeEntry(same) {
   if (first === void 0) throw new Error("mergeEntry needs at least one entry");
   if (same.length === 1) return first;
   const rounds = same.flatMap((e) => e.rounds).map((round, i) => ({ ...round, round: i + 1 }));
-  return summariseEntry(first, rounds);
+  const { findings: previous, ...identity } = first;
+  const findings = refreshFindings(previous, rounds);
+  return summariseEntry({ ...identity, ...findings === void 0 ? {} : { findings } }, rounds);
 }
 
 // src/report/verdict.ts
@@ -48609,8 +49115,8 @@ function flags(entry) {
   return notes.join("; ");
 }
 function mark(entry, violations) {
-  const worst = worstSeverity2(violations.filter((v) => v.entry === entry.key));
-  return worst === void 0 ? "" : MARK[worst];
+  const worst2 = worstSeverity2(violations.filter((v) => v.entry === entry.key));
+  return worst2 === void 0 ? "" : MARK[worst2];
 }
 function resultsTable(results, violations = []) {
   const header = ["", "scenario", "load", "req/s", "p50", "p99", "errors", "server CPU", "peak RSS", "rounds", "notes"];
@@ -48638,6 +49144,19 @@ ${curveTable(e.stress)}`]
   const scaling2 = (results.scaling ?? []).map((s) => plain(scalingLine(s)));
   if (scaling2.length > 0) blocks.push(["scaling with connections:", ...scaling2.map((line) => `  ${line}`)].join("\n"));
   return blocks;
+}
+function profileTable(results, violations = []) {
+  const rows = profileRows(
+    results.entries.map((e) => ({
+      scenario: e.scenario,
+      load: levelLabel(e),
+      ...e.findings === void 0 ? {} : { findings: e.findings },
+      violations: violations.filter((v) => v.entry === e.key)
+    }))
+  );
+  if (rows.length === 0) return void 0;
+  const cells = rows.map((r) => [r.severity === void 0 ? "" : MARK[r.severity], r.scenario, r.load, r.finding, r.value].map(plain));
+  return markdownTable([["", "scenario", "load", "profile finding", "value"], ...cells], { align: ["l", "l", "r", "l", "l"] });
 }
 function roundLine(event) {
   const { result } = event;
@@ -55473,6 +55992,111 @@ function buildStress(s, levels, thresholds, defaultMaxErrorRate, at, problems) {
   };
 }
 
+// src/config/profile.ts
+var SPIKE_DEFAULTS = { rate: 100, multiple: 5, beforeMs: 5e3, burstMs: 5e3, afterMs: 15e3, recoveryTolerance: 0.2 };
+var SOAK_DEFAULTS = { durationMs: 10 * 6e4, warmupMs: 3e4, rounds: 1 };
+var SPIKE_ROUNDS = 3;
+var DEFAULT_LEAK_BYTES_PER_MIN = 1024 ** 2;
+var MAX_PHASE_MS = 20 * 6e4;
+var METRIC_PROFILE = {
+  recovery: "spike",
+  burstP99: "spike",
+  burstErrorRate: "spike",
+  leak: "soak",
+  drift: "soak"
+};
+function phase(value, fallback, at, problems) {
+  if (value === void 0) return fallback;
+  const ms = parseDurationMs(value);
+  if (ms <= 0 || ms > MAX_PHASE_MS) {
+    problems.push({ path: at, message: `must be more than 0 and at most ${formatDurationMs(MAX_PHASE_MS)}, got ${JSON.stringify(value)}` });
+  }
+  return ms;
+}
+function buildSpike(s, levels, at, problems) {
+  const raw = s.spike ?? {};
+  const here = [...at, "spike"];
+  if (Array.isArray(s.rate) && s.rate.length > 1) {
+    problems.push({ path: [...at, "rate"], message: "profile spike takes one steady rate, not a list; set spike.rate" });
+  }
+  if (s.duration !== void 0) {
+    problems.push({
+      path: [...at, "duration"],
+      message: "profile spike measures spike.before + spike.burst + spike.after; set those instead"
+    });
+  }
+  if (s.amount !== void 0) problems.push({ path: [...at, "amount"], message: "profile spike runs for a time, not a request count" });
+  const scenarioRate = typeof s.rate === "number" ? s.rate : void 0;
+  const spike = {
+    rate: raw.rate ?? scenarioRate ?? SPIKE_DEFAULTS.rate,
+    multiple: raw.multiple ?? SPIKE_DEFAULTS.multiple,
+    beforeMs: phase(raw.before, SPIKE_DEFAULTS.beforeMs, [...here, "before"], problems),
+    burstMs: phase(raw.burst, SPIKE_DEFAULTS.burstMs, [...here, "burst"], problems),
+    afterMs: phase(raw.after, SPIKE_DEFAULTS.afterMs, [...here, "after"], problems),
+    recoveryTolerance: raw.recovery === void 0 ? SPIKE_DEFAULTS.recoveryTolerance : parsePercent(raw.recovery)
+  };
+  if (spike.rate * spike.multiple > 1e6) {
+    problems.push({ path: here, message: `rate \xD7 multiple must be at most 1000000 req/s, got ${spike.rate * spike.multiple}` });
+  }
+  const connections = levels[0]?.connections ?? 1;
+  return {
+    profile: "spike",
+    spike,
+    levels: [{ connections, rate: spike.rate }],
+    durationMs: spike.beforeMs + spike.burstMs + spike.afterMs,
+    rounds: SPIKE_ROUNDS,
+    threads: 1
+  };
+}
+function buildVolume(s, levels, at, problems) {
+  if (s.bodySize === void 0) {
+    problems.push({ path: [...at, "profile"], message: "profile volume needs bodySize: a size like 64KB or a list of sizes to sweep" });
+    return { profile: "volume" };
+  }
+  const sizes = [...new Set([s.bodySize].flat().map(parseSizeBytes))];
+  if (sizes.some((bytes) => bytes < 1 || bytes > 64 * 1024 ** 2)) {
+    problems.push({ path: [...at, "bodySize"], message: `must be sizes from 1B to 64MB, got ${JSON.stringify(s.bodySize)}` });
+  }
+  if (levels.length > 1 && sizes.length > 1) {
+    problems.push({
+      path: [...at, "bodySize"],
+      message: "cannot sweep body sizes and connections (or rates) at once; make one of them a single value"
+    });
+  }
+  return {
+    profile: "volume",
+    levels: levels.flatMap((level) => sizes.map((bodyBytes) => ({ ...level, bodyBytes: Math.round(bodyBytes) })))
+  };
+}
+function buildProfile(s, levels, at, problems) {
+  const profile = s.profile ?? "steady";
+  const misplaced = (field, wanted) => {
+    problems.push({
+      path: [...at, ...field],
+      message: `only applies with profile: ${wanted}, and this scenario\u2019s profile is ${profile}; set profile: ${wanted} or remove it`
+    });
+  };
+  if (s.spike !== void 0 && profile !== "spike") misplaced(["spike"], "spike");
+  if (s.bodySize !== void 0 && profile !== "volume") misplaced(["bodySize"], "volume");
+  const own = s.thresholds ?? {};
+  for (const [metric, wanted] of Object.entries(METRIC_PROFILE)) {
+    if (wanted !== profile && metric in own) misplaced(["thresholds", metric], wanted);
+  }
+  if (profile !== "spike" && own.regression?.recovery !== void 0) misplaced(["thresholds", "regression", "recovery"], "spike");
+  if (profile === "spike") return buildSpike(s, levels, at, problems);
+  if (profile === "volume") return buildVolume(s, levels, at, problems);
+  if (profile === "soak") return { profile, ...SOAK_DEFAULTS };
+  return { profile };
+}
+function quickProfile(scenario) {
+  if (scenario.spike !== void 0) {
+    const spike = { ...scenario.spike, beforeMs: 2e3, burstMs: 1e3, afterMs: 3e3 };
+    return { ...scenario, spike, durationMs: spike.beforeMs + spike.burstMs + spike.afterMs };
+  }
+  if (scenario.profile === "soak") return { ...scenario, durationMs: 5e3, warmupMs: 1e3 };
+  return scenario;
+}
+
 // src/config/validate.ts
 var import__2 = __toESM(require__(), 1);
 
@@ -55918,12 +56542,35 @@ var schema_default3 = {
             },
             capacity: {
               $ref: "#/$defs/tolerance"
+            },
+            recovery: {
+              $ref: "#/$defs/tolerance"
             }
           }
         },
         capacity: {
           description: "profile: stress only: the capacity found (req/s at which the SLO still held).",
           $ref: "#/$defs/rpsLimit"
+        },
+        recovery: {
+          description: "profile: spike. Time until p99 is back within tolerance after the burst.",
+          $ref: "#/$defs/latencyLimit"
+        },
+        burstP99: {
+          description: "profile: spike. p99 latency during the burst.",
+          $ref: "#/$defs/latencyLimit"
+        },
+        burstErrorRate: {
+          description: "profile: spike. Failed share of requests during the burst.",
+          $ref: "#/$defs/percentLimit"
+        },
+        leak: {
+          description: "profile: soak. Server RSS growth per minute after the warm-up (Theil\u2013Sen slope); a leak is flagged above max.",
+          $ref: "#/$defs/leakLimit"
+        },
+        drift: {
+          description: "profile: soak. p99 latency growth per minute over the soak (Theil\u2013Sen slope).",
+          $ref: "#/$defs/driftLimit"
         }
       }
     },
@@ -56094,18 +56741,17 @@ var schema_default3 = {
           $ref: "#/$defs/thresholds"
         },
         profile: {
-          description: "What the scenario measures: steady (default) measures fixed load levels; stress steps the load up until the scenario's SLO breaks and reports the capacity. spike, soak and volume are measured as steady in this version.",
-          enum: [
-            "steady",
-            "stress",
-            "spike",
-            "soak",
-            "volume"
-          ],
-          "x-expected": "one of steady, stress, spike, soak, volume"
+          $ref: "#/$defs/profile"
         },
         stress: {
           $ref: "#/$defs/stress"
+        },
+        spike: {
+          $ref: "#/$defs/spike"
+        },
+        bodySize: {
+          description: "profile: volume. Body sizes to sweep: each size is one entry. Sent as a request body of that many bytes, or, where the path or body holds {bodySize}, written there as the byte count (for an app that answers with a body of that size).",
+          $ref: "#/$defs/sizeSweep"
         }
       }
     },
@@ -56196,6 +56842,105 @@ var schema_default3 = {
         follow: {
           description: "Open loop: a step whose achieved rate is below this share of the offered rate broke the SLO. Default 90%.",
           $ref: "#/$defs/percent"
+        }
+      }
+    },
+    profile: {
+      description: "What kind of load test the scenario is. steady: fixed load levels (the default); stress: step the load up to the breaking point; spike: a steady rate with a burst at a multiple of it; soak: long steady load, server memory and latency followed over time for leaks and drift; volume: a sweep over body sizes (bodySize).",
+      enum: [
+        "steady",
+        "stress",
+        "spike",
+        "soak",
+        "volume"
+      ],
+      "x-expected": "one of steady, stress, spike, soak, volume"
+    },
+    spike: {
+      description: "profile: spike. A steady rate for `before`, `multiple` times it for `burst`, the steady rate again for `after`; recovery is the time until per-second p99 is back within `recovery` of its pre-spike value.",
+      type: "object",
+      additionalProperties: false,
+      "x-expected": "a mapping with rate, multiple, burst, before, after and/or recovery",
+      properties: {
+        rate: {
+          $ref: "#/$defs/requestRate"
+        },
+        multiple: {
+          type: "number",
+          exclusiveMinimum: 1,
+          maximum: 1e3,
+          "x-expected": "a number above 1 and at most 1000"
+        },
+        burst: {
+          $ref: "#/$defs/duration"
+        },
+        before: {
+          $ref: "#/$defs/duration"
+        },
+        after: {
+          $ref: "#/$defs/duration"
+        },
+        recovery: {
+          $ref: "#/$defs/percent"
+        }
+      }
+    },
+    sizeSweep: {
+      "x-expected": "a size like 64KB, or a list of them",
+      oneOf: [
+        {
+          $ref: "#/$defs/size"
+        },
+        {
+          type: "array",
+          minItems: 1,
+          items: {
+            $ref: "#/$defs/size"
+          }
+        }
+      ]
+    },
+    sizePerMinute: {
+      type: "string",
+      pattern: "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)/min$",
+      "x-expected": "a growth like 1MB/min"
+    },
+    durationPerMinute: {
+      type: "string",
+      pattern: "^[0-9]+(\\.[0-9]+)?(ms|s|m)/min$",
+      "x-expected": "a drift like 2ms/min"
+    },
+    leakLimit: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      "x-expected": "a mapping with min and/or max, and optional severity",
+      properties: {
+        max: {
+          $ref: "#/$defs/sizePerMinute"
+        },
+        min: {
+          $ref: "#/$defs/sizePerMinute"
+        },
+        severity: {
+          $ref: "#/$defs/severity"
+        }
+      }
+    },
+    driftLimit: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      "x-expected": "a mapping with min and/or max, and optional severity",
+      properties: {
+        max: {
+          $ref: "#/$defs/durationPerMinute"
+        },
+        min: {
+          $ref: "#/$defs/durationPerMinute"
+        },
+        severity: {
+          $ref: "#/$defs/severity"
         }
       }
     }
@@ -56543,7 +57288,9 @@ function buildScenario(s, raw, at, problems) {
       expect: step.expect === void 0 ? scenarioExpect : buildExpect(step.expect, [...stepAt, "expect"], problems)
     };
   });
-  const levels = buildLevels(s, defaults, at, problems);
+  const steadyLevels = buildLevels(s, defaults, at, problems);
+  const settings = buildProfile(s, steadyLevels, at, problems);
+  const levels = settings.levels ?? steadyLevels;
   const amount = s.amount ?? defaults.amount;
   const tooFew = amount === void 0 ? void 0 : levels.find((level) => level.connections > amount);
   if (amount !== void 0 && tooFew !== void 0) {
@@ -56567,26 +57314,37 @@ function buildScenario(s, raw, at, problems) {
   const stressLevels = stressed && levels.length === 1 && levels[0]?.rate !== void 0 ? levels.map((l) => ({ ...l, connections: typeof configured === "number" ? configured : DEFAULTS.connections })) : levels;
   const defaultMaxErrorRate = raw.validity?.maxErrorRate === void 0 ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate);
   const stress = buildStress(s, stressLevels, thresholds, defaultMaxErrorRate, at, problems);
-  const duration = s.duration ?? defaults.duration;
-  const warmup = s.warmup ?? defaults.warmup;
+  if (settings.profile === "soak" && !thresholds.some((t) => t.metric === "leak")) {
+    thresholds.push({ metric: "leak", bound: "max", limit: DEFAULT_LEAK_BYTES_PER_MIN, severity: "fail" });
+  }
+  const duration = s.duration ?? (settings.durationMs === void 0 ? defaults.duration : void 0);
+  const warmup = s.warmup ?? (settings.warmupMs === void 0 ? defaults.warmup : void 0);
   const timeout = s.timeout ?? defaults.timeout;
+  const fallbackDurationMs = settings.durationMs ?? DEFAULTS.durationMs;
   return {
     name: s.name,
     tags: s.tags ?? [],
-    requests,
+    profile: settings.profile,
+    ...settings.spike === void 0 ? {} : { spike: settings.spike },
+    requests: settings.profile === "volume" ? requests.map(volumeMethod(s)) : requests,
     levels,
     pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
     arrivals: s.arrivals ?? defaults.arrivals ?? "even",
-    threads: s.threads ?? defaults.threads ?? "auto",
-    durationMs: duration === void 0 ? DEFAULTS.durationMs : parseDurationMs(duration),
+    threads: settings.threads ?? s.threads ?? defaults.threads ?? "auto",
+    durationMs: settings.spike !== void 0 ? fallbackDurationMs : duration === void 0 ? fallbackDurationMs : parseDurationMs(duration),
     ...amount === void 0 ? {} : { amount },
-    warmupMs: warmup === void 0 ? DEFAULTS.warmupMs : parseDurationMs(warmup),
-    rounds: s.rounds ?? defaults.rounds ?? DEFAULTS.rounds,
+    warmupMs: warmup === void 0 ? settings.warmupMs ?? DEFAULTS.warmupMs : parseDurationMs(warmup),
+    rounds: s.rounds ?? settings.rounds ?? defaults.rounds ?? DEFAULTS.rounds,
     timeoutMs: timeout === void 0 ? DEFAULTS.timeoutMs : parseDurationMs(timeout),
     thresholds,
     regression,
-    profile: s.profile ?? "steady",
     ...stress === void 0 ? {} : { stress }
+  };
+}
+function volumeMethod(s) {
+  return (step) => {
+    const explicit = s.method !== void 0 || s.requests !== void 0;
+    return explicit || step.path.includes(BODY_SIZE_PLACEHOLDER) ? step : { ...step, method: "POST" };
   };
 }
 function stringMap(map) {
@@ -56646,8 +57404,11 @@ function buildExpect(expect, at, problems) {
 }
 function metricValue(metric, text) {
   if (typeof text === "number") return text;
-  if (isLatencyMetric(metric)) return parseDurationMs(text) * 1e3;
+  if (isLatencyMetric(metric) || metric === "burstP99") return parseDurationMs(text) * 1e3;
   if (metric === "rss") return parseSizeBytes(text);
+  if (metric === "recovery") return parseDurationMs(text);
+  if (metric === "leak") return parseSizeBytes(text.replace(/\/min$/, ""));
+  if (metric === "drift") return parseDurationMs(text.replace(/\/min$/, "")) * 1e3;
   return metric === "cpu" ? parsePercent(text) * 100 : parsePercent(text);
 }
 function buildThresholds(base, own, at, problems, fallbacks) {
@@ -56719,12 +57480,13 @@ function applyOverrides(plan, overrides) {
   const adjust = (s) => {
     if (overrides.quick === true) {
       const { amount: _amount, ...rest } = s;
-      return { ...rest, ...QUICK, ...s.stress === void 0 ? {} : { stress: quickStress(s.stress) } };
+      return quickProfile({ ...rest, ...QUICK, ...s.stress === void 0 ? {} : { stress: quickStress(s.stress) } });
     }
     return {
       ...s,
       ...overrides.rounds === void 0 ? {} : { rounds: overrides.rounds },
-      ...overrides.durationMs === void 0 ? {} : { durationMs: overrides.durationMs }
+      // A spike's window is its phases (before + burst + after); --duration does not stretch it.
+      ...overrides.durationMs === void 0 || s.spike !== void 0 ? {} : { durationMs: overrides.durationMs }
     };
   };
   return {
@@ -56871,9 +57633,9 @@ function samplerMain(threads, fs, childProcess) {
   };
   const psTimeMs = (text) => {
     const [days, clock] = text.includes("-") ? text.split("-") : ["0", text];
-    let seconds = 0;
-    for (const part of (clock ?? "").split(":")) seconds = seconds * 60 + Number(part);
-    return (Number(days) * 86400 + seconds) * 1e3;
+    let seconds2 = 0;
+    for (const part of (clock ?? "").split(":")) seconds2 = seconds2 * 60 + Number(part);
+    return (Number(days) * 86400 + seconds2) * 1e3;
   };
   const readPs = () => {
     const out = childProcess.execFileSync("ps", ["-A", "-o", "pgid=,rss=,time="], { encoding: "utf8" });
@@ -56898,20 +57660,38 @@ function samplerMain(threads, fs, childProcess) {
   let timer;
   let start = read();
   let rss = [];
+  let marks = [];
+  const sample = () => {
+    const reading = read();
+    rss.push(reading.rssBytes);
+    if (reading.atMs - start.atMs >= marks.length * 1e3) marks.push(reading);
+    return reading;
+  };
   port.on("message", (request) => {
     if (request.type === "begin") {
       clearInterval(timer);
       if (options.linux) rescan();
       start = read();
       rss = [start.rssBytes];
-      timer = setInterval(() => rss.push(read().rssBytes), options.intervalMs);
+      marks = [start];
+      timer = setInterval(sample, options.intervalMs);
       return;
     }
     clearInterval(timer);
     timer = void 0;
     if (options.linux) rescan();
-    const last = read();
-    rss.push(last.rssBytes);
+    const last = sample();
+    const lastMark = marks[marks.length - 1];
+    if (lastMark !== last && last.atMs - start.atMs >= marks.length * 1e3 - 2 * options.intervalMs) marks.push(last);
+    const cpuPercent = [];
+    const rssBytes = [];
+    for (let i = 1; i < marks.length; i++) {
+      const from = marks[i - 1];
+      const to = marks[i];
+      if (from === void 0 || to === void 0) break;
+      cpuPercent.push(Math.max(0, (to.cpuMs - from.cpuMs) / Math.max(1, to.atMs - from.atMs) * 100));
+      rssBytes.push(to.rssBytes);
+    }
     const elapsedMs = Math.max(1, last.atMs - start.atMs);
     const cpuMs = Math.max(0, last.cpuMs - start.cpuMs);
     const window2 = {
@@ -56920,7 +57700,8 @@ function samplerMain(threads, fs, childProcess) {
       cpuMs,
       rssMaxBytes: Math.max(...rss),
       rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
-      rssEndBytes: last.rssBytes
+      rssEndBytes: last.rssBytes,
+      perSecond: { cpuPercent, rssBytes }
     };
     port.postMessage(window2);
   });
@@ -57258,6 +58039,13 @@ function noSuccess(m) {
   if (m.bodyMismatches === m.responses) return "every response had the expected status but not the expected body";
   return "no response met the expectation (status and body)";
 }
+function roundSeries(load, server) {
+  const length = server === void 0 ? load.rps.length : Math.min(load.rps.length, server.rssBytes.length);
+  const cut2 = (list) => list.slice(0, length);
+  const series = { rps: cut2(load.rps), errors: cut2(load.errors), p50Us: cut2(load.p50Us), p99Us: cut2(load.p99Us) };
+  if (server === void 0) return series;
+  return { ...series, cpuPercent: cut2(server.cpuPercent).map(Math.round), rssKiB: cut2(server.rssBytes).map((b) => Math.round(b / 1024)) };
+}
 function assessRound(measurement, context) {
   const m = measurement;
   const failed = m.errors + m.unexpectedStatus + m.bodyMismatches;
@@ -57311,6 +58099,7 @@ function assessRound(measurement, context) {
     loadgenCpuPercent: round22(m.loadgenCpuPercent),
     loadgenLoopDelayMs: m.loopDelayMs,
     ...server === void 0 ? {} : { server },
+    series: roundSeries(m.perSecond, context.server?.perSecond),
     valid: problems.length === 0,
     problems,
     warnings
@@ -57441,6 +58230,99 @@ async function runStressRound(stress, context, measure2) {
   };
 }
 
+// src/load/profiles/spike.ts
+function rateSchedule(scenario, rate) {
+  const spike = scenario.spike;
+  if (spike === void 0) return rate;
+  const burstFrom = scenario.warmupMs + spike.beforeMs;
+  const burstTo = burstFrom + spike.burstMs;
+  return (sinceStartMs) => sinceStartMs >= burstFrom && sinceStartMs < burstTo ? spike.rate * spike.multiple : spike.rate;
+}
+var JITTER_US = 1e3;
+function analyseSpike(series, spike) {
+  const beforeSeconds = Math.floor(spike.beforeMs / 1e3);
+  const burstEnd = Math.floor((spike.beforeMs + spike.burstMs) / 1e3);
+  const seconds2 = series.p99Us.length;
+  if (beforeSeconds < 1 || burstEnd >= seconds2) return void 0;
+  const reference = series.p99Us.slice(beforeSeconds > 1 ? 1 : 0, beforeSeconds).filter((v) => v > 0);
+  const beforeP99Us = reference.length === 0 ? 0 : median(reference);
+  const limit = Math.max(beforeP99Us * (1 + spike.recoveryTolerance), beforeP99Us + JITTER_US);
+  const within = (i) => {
+    const p99 = series.p99Us[i] ?? 0;
+    return (series.rps[i] ?? 0) > 0 && p99 <= limit;
+  };
+  let recoveredAt;
+  for (let i = burstEnd; i < seconds2; i++) {
+    if (within(i) && (i + 1 >= seconds2 || within(i + 1))) {
+      recoveredAt = i;
+      break;
+    }
+  }
+  const burstOk = series.rps.slice(beforeSeconds, burstEnd);
+  const burstFailed = series.errors.slice(beforeSeconds, burstEnd);
+  const ok = burstOk.reduce((a, b) => a + b, 0);
+  const failed = burstFailed.reduce((a, b) => a + b, 0);
+  const burstP99Us = Math.max(0, ...series.p99Us.slice(beforeSeconds, burstEnd));
+  return {
+    beforeP99Us,
+    burstP99Us,
+    burstErrorRate: ok + failed === 0 ? 0 : Math.round(failed / (ok + failed) * 1e6) / 1e6,
+    recoveryMs: ((recoveredAt ?? seconds2 - 1) - burstEnd + 1) * 1e3,
+    recovered: recoveredAt !== void 0
+  };
+}
+
+// src/load/profiles/volume.ts
+function bodyOf(bytes) {
+  return "x".repeat(bytes);
+}
+function sized(step, bytes) {
+  const count = String(bytes);
+  const named2 = step.path.includes(BODY_SIZE_PLACEHOLDER) || (step.body?.includes(BODY_SIZE_PLACEHOLDER) ?? false);
+  if (named2) {
+    const body = step.body?.replaceAll(BODY_SIZE_PLACEHOLDER, count);
+    return { ...step, path: step.path.replaceAll(BODY_SIZE_PLACEHOLDER, count), ...body === void 0 ? {} : { body } };
+  }
+  return { ...step, headers: { "content-type": "application/octet-stream", ...step.headers }, body: bodyOf(bytes) };
+}
+function scenarioAt(scenario, level) {
+  const bytes = level.bodyBytes;
+  if (scenario.profile !== "volume" || bytes === void 0) return scenario;
+  return { ...scenario, requests: scenario.requests.map((step) => sized(step, bytes)) };
+}
+function sentPerRequest(scenario) {
+  const bodies = scenario.requests.map((step) => Buffer.byteLength(step.body ?? ""));
+  return bodies.reduce((a, b) => a + b, 0) / Math.max(1, bodies.length);
+}
+function summariseVolume(scenario, bodyBytes, rounds) {
+  if (rounds.length === 0) return void 0;
+  const perRequest = sentPerRequest(scenario);
+  const rate = (pick) => Math.round(median(rounds.map((r) => pick(r) / Math.max(1, r.durationMs) * 1e3)));
+  return {
+    kind: "volume",
+    bodyBytes,
+    sentBytesPerSec: rate((r) => r.requests * perRequest),
+    receivedBytesPerSec: rate((r) => r.bytes)
+  };
+}
+
+// src/load/profiles/findings.ts
+function withRoundFindings(scenario, round) {
+  if (scenario.spike === void 0 || round.series === void 0) return round;
+  const spike = analyseSpike(round.series, scenario.spike);
+  return spike === void 0 ? round : { ...round, spike };
+}
+function entryFindings(scenario, level, rounds) {
+  const used = findingRounds(rounds);
+  if (scenario.profile === "spike") return summariseSpike(used);
+  if (scenario.profile === "soak") {
+    const fit = fitSoak(used);
+    return fit === void 0 ? void 0 : { kind: "soak", ...fit };
+  }
+  if (scenario.profile === "volume" && level.bodyBytes !== void 0) return summariseVolume(scenario, level.bodyBytes, used);
+  return void 0;
+}
+
 // src/load/threads.ts
 import os2 from "node:os";
 import { Worker as Worker2 } from "node:worker_threads";
@@ -57478,7 +58360,8 @@ var PacerSetupError = class extends Error {
 };
 var Pacer = class {
   /**
-   * @param rate requests per second over all connections
+   * @param rate requests per second over all connections, or the rate at each moment since start()
+   *   (profile: spike), read at each send to space the next one
    * @param random a uniform [0, 1) source for Poisson gaps (Math.random unless a test seeds one)
    */
   constructor(rate, arrivals, random = Math.random) {
@@ -57492,6 +58375,7 @@ var Pacer = class {
   free = [];
   backlog = new Queue3();
   nextMs = 0;
+  startMs = 0;
   timer;
   stopped = false;
   /** Takes over the sending of one autocannon client (call from `setupClient`). */
@@ -57517,6 +58401,7 @@ var Pacer = class {
   /** Starts the schedule now. */
   start() {
     this.nextMs = performance.now();
+    this.startMs = this.nextMs;
     this.tick();
   }
   /** Stops sending; connections then fall idle. */
@@ -57533,7 +58418,8 @@ var Pacer = class {
     else slot.send(waiting);
   }
   gapMs() {
-    const mean2 = 1e3 / this.rate;
+    const rate = typeof this.rate === "number" ? this.rate : this.rate(this.nextMs - this.startMs);
+    const mean2 = 1e3 / rate;
     return this.arrivals === "even" ? mean2 : -Math.log(1 - this.random()) * mean2;
   }
   tick() {
@@ -57559,6 +58445,65 @@ function hrtimeAt(ms) {
   const ns = process.hrtime.bigint() - BigInt(Math.round((performance.now() - ms) * 1e6));
   return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
 }
+
+// src/load/seconds.ts
+var SecondRecorder = class {
+  histogram = createHistogram();
+  startMs = 0;
+  current = 0;
+  okCount = 0;
+  failedCount = 0;
+  series = { rps: [], errors: [], p50Us: [], p99Us: [] };
+  /** Opens the window at `startMs` (performance.now() clock). */
+  start(startMs) {
+    this.startMs = startMs;
+    this.current = 0;
+    this.okCount = 0;
+    this.failedCount = 0;
+    this.histogram.reset();
+    for (const list of Object.values(this.series)) list.length = 0;
+  }
+  /** A response that met the expectation, timed at `latencyMs`. */
+  ok(latencyMs) {
+    this.advance(performance.now());
+    this.okCount++;
+    recordLatency(this.histogram, latencyMs);
+  }
+  /** A request that failed (no response, or not the expected one). */
+  failed() {
+    this.advance(performance.now());
+    this.failedCount++;
+  }
+  /** The series of a window that lasted `durationMs`; the recorder's memory is released. */
+  finish(durationMs) {
+    const whole = Math.floor(durationMs / 1e3);
+    while (this.series.rps.length < whole) this.flush();
+    const trim = (list) => list.slice(0, whole);
+    const out = {
+      rps: trim(this.series.rps),
+      errors: trim(this.series.errors),
+      p50Us: trim(this.series.p50Us),
+      p99Us: trim(this.series.p99Us)
+    };
+    this.histogram.destroy();
+    return out;
+  }
+  advance(nowMs) {
+    const second = Math.floor((nowMs - this.startMs) / 1e3);
+    while (this.current < second) this.flush();
+  }
+  flush() {
+    const empty = this.histogram.totalCount === 0;
+    this.series.rps.push(this.okCount);
+    this.series.errors.push(this.failedCount);
+    this.series.p50Us.push(empty ? 0 : this.histogram.getValueAtPercentile(50));
+    this.series.p99Us.push(empty ? 0 : this.histogram.getValueAtPercentile(99));
+    this.histogram.reset();
+    this.okCount = 0;
+    this.failedCount = 0;
+    this.current++;
+  }
+};
 
 // src/load/round.ts
 var LOOP_DELAY_RESOLUTION_MS = 10;
@@ -57595,7 +58540,8 @@ function runRound(spec, hooks = {}) {
       }
     };
   });
-  const pacer = level.rate === void 0 ? void 0 : new Pacer(level.rate, scenario.arrivals);
+  const pacer = level.rate === void 0 ? void 0 : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals);
+  const seconds2 = new SecondRecorder();
   const measureByAmount = scenario.amount !== void 0;
   return new Promise((resolve, reject) => {
     let windowStart = 0;
@@ -57649,7 +58595,8 @@ function runRound(spec, hooks = {}) {
           histogram: encodeHistogram(histogram),
           recorded: histogram.totalCount,
           loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100,
-          loopDelayMs: loopDelay(delay)
+          loopDelayMs: loopDelay(delay),
+          perSecond: seconds2.finish(durationMs)
         });
         histogram.destroy();
       }
@@ -57665,6 +58612,7 @@ function runRound(spec, hooks = {}) {
       delay.enable();
       cpuStart = process.cpuUsage();
       windowStart = performance.now();
+      seconds2.start(windowStart);
       measuring = true;
     }
     function endWindow() {
@@ -57686,14 +58634,19 @@ function runRound(spec, hooks = {}) {
       if (lastOutcome === "ok") {
         counts.ok++;
         recordLatency(histogram, responseTimeMs);
-      } else if (lastOutcome === "status") counts.status++;
-      else counts.body++;
+        seconds2.ok(responseTimeMs);
+      } else {
+        if (lastOutcome === "status") counts.status++;
+        else counts.body++;
+        seconds2.failed();
+      }
       lastOutcome = "ok";
       if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish();
     });
     instance.on("reqError", (error) => {
       if (!measuring) return;
       counts.errors++;
+      seconds2.failed();
       if (error.message === "request timed out") counts.timeouts++;
       if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish();
     });
@@ -57758,10 +58711,28 @@ function mergeMeasurements(parts, window2) {
     loopDelayMs: {
       p99: Math.max(0, ...parts.map((m) => m.loopDelayMs.p99)),
       max: Math.max(0, ...parts.map((m) => m.loopDelayMs.max))
-    }
+    },
+    perSecond: mergeSeries(parts.map((m) => m.perSecond))
   };
   merged.destroy();
   return measurement;
+}
+function mergeSeries(parts) {
+  const seconds2 = Math.min(...parts.map((p) => p.rps.length));
+  const length = Number.isFinite(seconds2) ? seconds2 : 0;
+  const at = (list, i) => list[i] ?? 0;
+  const rps = [];
+  const errors = [];
+  const p50Us = [];
+  const p99Us = [];
+  for (let i = 0; i < length; i++) {
+    const ok = parts.reduce((sum, p) => sum + at(p.rps, i), 0);
+    rps.push(ok);
+    errors.push(parts.reduce((sum, p) => sum + at(p.errors, i), 0));
+    p50Us.push(ok === 0 ? 0 : Math.round(parts.reduce((sum, p) => sum + at(p.p50Us, i) * at(p.rps, i), 0) / ok));
+    p99Us.push(Math.max(0, ...parts.map((p) => at(p.p99Us, i))));
+  }
+  return { rps, errors, p50Us, p99Us };
 }
 function runEntryRound(spec, hooks = {}) {
   const count = threadCount(spec.scenario, spec.level);
@@ -57865,6 +58836,7 @@ function definitionHash(entry) {
   const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario;
   const schedule = arrivals === "even" || entry.level.rate === void 0 ? {} : { arrivals };
   const stress = entry.scenario.stress === void 0 ? {} : { stress: entry.scenario.stress };
+  const spike = entry.scenario.spike === void 0 ? {} : { spike: entry.scenario.spike };
   const defined = {
     requests,
     level: entry.level,
@@ -57874,7 +58846,8 @@ function definitionHash(entry) {
     warmupMs,
     timeoutMs,
     ...schedule,
-    ...stress
+    ...stress,
+    ...spike
   };
   return createHash3("sha256").update(JSON.stringify(defined)).digest("hex").slice(0, 16);
 }
@@ -57882,7 +58855,7 @@ function entriesOf(plan) {
   return plan.scenarios.flatMap(
     (scenario) => scenario.levels.map((level) => ({
       key: entryKey(scenario.name, scenario.stress === void 0 ? level : { ...level, stress: scenario.stress }),
-      scenario,
+      scenario: scenarioAt(scenario, level),
       level
     }))
   );
@@ -58021,7 +58994,7 @@ async function measureSides(sides, options) {
 }
 async function warmUp(plan, entry, app) {
   const { amount: _amount, ...scenario } = entry.scenario;
-  if (scenario.warmupMs === 0) return;
+  if (scenario.warmupMs === 0 || scenario.profile === "soak") return;
   throwIfInterrupted();
   await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
@@ -58060,33 +59033,40 @@ async function measureRound(plan, entry, round, app, monitor) {
     );
   }
   const { startedAt, measurement, server } = await measureWindow(plan, { scenario: entry.scenario, level: entry.level, what }, app, monitor);
-  return assessRound(measurement, {
+  const result = assessRound(measurement, {
     round,
     startedAt,
     level: entry.level,
     rules: plan.validity,
     ...server === void 0 ? {} : { server }
   });
+  return withRoundFindings(entry.scenario, result);
 }
 function buildResults(side, entries, rounds, options, failure) {
   const { plan } = side;
   const git3 = side.git ?? options.git;
-  const summaries = entries.filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0).map(
-    (entry) => summariseEntry(
+  const summaries = entries.filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0).map((entry) => {
+    const entryRounds = rounds.get(entry.key) ?? [];
+    const findings = entryFindings(entry.scenario, entry.level, entryRounds);
+    const { profile } = entry.scenario;
+    return summariseEntry(
       {
         key: entry.key,
         scenario: entry.scenario.name,
         tags: entry.scenario.tags,
         connections: entry.level.connections,
         ...entry.level.rate === void 0 ? {} : { rate: entry.level.rate },
+        ...entry.level.bodyBytes === void 0 ? {} : { bodyBytes: entry.level.bodyBytes },
+        ...profile === "steady" ? {} : { profile },
+        ...findings === void 0 ? {} : { findings },
         pipelining: entry.scenario.pipelining,
         definitionHash: definitionHash(entry),
         thresholds: entry.scenario.thresholds,
         regression: entry.scenario.regression
       },
-      rounds.get(entry.key) ?? []
-    )
-  );
+      entryRounds
+    );
+  });
   const scaling2 = scalingSummaries(summaries);
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -58546,6 +59526,10 @@ warning: ${runWarningText(warning)}
     const violations = checkResults(results);
     if (results.entries.length > 0) process.stdout.write(`
 ${resultsTable(results, violations)}
+`);
+    const profile = profileTable(results, violations);
+    if (profile !== void 0) process.stdout.write(`
+${profile}
 `);
     const comparison = compare(baseline, results, baseline === void 0 ? {} : { baselineDescription: `file ${baselineFile ?? ""}` });
     const report = await writeReportHtml(outDir, { results, comparison, ...baseline === void 0 ? {} : { base: baseline } });

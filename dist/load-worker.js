@@ -36385,7 +36385,8 @@ var PacerSetupError = class extends Error {
 };
 var Pacer = class {
   /**
-   * @param rate requests per second over all connections
+   * @param rate requests per second over all connections, or the rate at each moment since start()
+   *   (profile: spike), read at each send to space the next one
    * @param random a uniform [0, 1) source for Poisson gaps (Math.random unless a test seeds one)
    */
   constructor(rate, arrivals, random = Math.random) {
@@ -36399,6 +36400,7 @@ var Pacer = class {
   free = [];
   backlog = new Queue3();
   nextMs = 0;
+  startMs = 0;
   timer;
   stopped = false;
   /** Takes over the sending of one autocannon client (call from `setupClient`). */
@@ -36424,6 +36426,7 @@ var Pacer = class {
   /** Starts the schedule now. */
   start() {
     this.nextMs = performance.now();
+    this.startMs = this.nextMs;
     this.tick();
   }
   /** Stops sending; connections then fall idle. */
@@ -36440,7 +36443,8 @@ var Pacer = class {
     else slot.send(waiting);
   }
   gapMs() {
-    const mean = 1e3 / this.rate;
+    const rate = typeof this.rate === "number" ? this.rate : this.rate(this.nextMs - this.startMs);
+    const mean = 1e3 / rate;
     return this.arrivals === "even" ? mean : -Math.log(1 - this.random()) * mean;
   }
   tick() {
@@ -36466,6 +36470,78 @@ function hrtimeAt(ms) {
   const ns = process.hrtime.bigint() - BigInt(Math.round((performance.now() - ms) * 1e6));
   return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
 }
+
+// src/stats/stats.ts
+var MEDIAN_INEFFICIENCY = Math.sqrt(Math.PI / 2);
+var MEAN_AD_TO_SIGMA = Math.sqrt(Math.PI / 2);
+
+// src/load/profiles/spike.ts
+function rateSchedule(scenario, rate) {
+  const spike = scenario.spike;
+  if (spike === void 0) return rate;
+  const burstFrom = scenario.warmupMs + spike.beforeMs;
+  const burstTo = burstFrom + spike.burstMs;
+  return (sinceStartMs) => sinceStartMs >= burstFrom && sinceStartMs < burstTo ? spike.rate * spike.multiple : spike.rate;
+}
+
+// src/load/seconds.ts
+var SecondRecorder = class {
+  histogram = createHistogram();
+  startMs = 0;
+  current = 0;
+  okCount = 0;
+  failedCount = 0;
+  series = { rps: [], errors: [], p50Us: [], p99Us: [] };
+  /** Opens the window at `startMs` (performance.now() clock). */
+  start(startMs) {
+    this.startMs = startMs;
+    this.current = 0;
+    this.okCount = 0;
+    this.failedCount = 0;
+    this.histogram.reset();
+    for (const list of Object.values(this.series)) list.length = 0;
+  }
+  /** A response that met the expectation, timed at `latencyMs`. */
+  ok(latencyMs) {
+    this.advance(performance.now());
+    this.okCount++;
+    recordLatency(this.histogram, latencyMs);
+  }
+  /** A request that failed (no response, or not the expected one). */
+  failed() {
+    this.advance(performance.now());
+    this.failedCount++;
+  }
+  /** The series of a window that lasted `durationMs`; the recorder's memory is released. */
+  finish(durationMs) {
+    const whole = Math.floor(durationMs / 1e3);
+    while (this.series.rps.length < whole) this.flush();
+    const trim = (list) => list.slice(0, whole);
+    const out = {
+      rps: trim(this.series.rps),
+      errors: trim(this.series.errors),
+      p50Us: trim(this.series.p50Us),
+      p99Us: trim(this.series.p99Us)
+    };
+    this.histogram.destroy();
+    return out;
+  }
+  advance(nowMs) {
+    const second = Math.floor((nowMs - this.startMs) / 1e3);
+    while (this.current < second) this.flush();
+  }
+  flush() {
+    const empty = this.histogram.totalCount === 0;
+    this.series.rps.push(this.okCount);
+    this.series.errors.push(this.failedCount);
+    this.series.p50Us.push(empty ? 0 : this.histogram.getValueAtPercentile(50));
+    this.series.p99Us.push(empty ? 0 : this.histogram.getValueAtPercentile(99));
+    this.histogram.reset();
+    this.okCount = 0;
+    this.failedCount = 0;
+    this.current++;
+  }
+};
 
 // src/load/round.ts
 var LOOP_DELAY_RESOLUTION_MS = 10;
@@ -36502,7 +36578,8 @@ function runRound(spec, hooks = {}) {
       }
     };
   });
-  const pacer = level.rate === void 0 ? void 0 : new Pacer(level.rate, scenario.arrivals);
+  const pacer = level.rate === void 0 ? void 0 : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals);
+  const seconds = new SecondRecorder();
   const measureByAmount = scenario.amount !== void 0;
   return new Promise((resolve, reject) => {
     let windowStart = 0;
@@ -36556,7 +36633,8 @@ function runRound(spec, hooks = {}) {
           histogram: encodeHistogram(histogram),
           recorded: histogram.totalCount,
           loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100,
-          loopDelayMs: loopDelay(delay)
+          loopDelayMs: loopDelay(delay),
+          perSecond: seconds.finish(durationMs)
         });
         histogram.destroy();
       }
@@ -36572,6 +36650,7 @@ function runRound(spec, hooks = {}) {
       delay.enable();
       cpuStart = process.cpuUsage();
       windowStart = performance.now();
+      seconds.start(windowStart);
       measuring = true;
     }
     function endWindow() {
@@ -36593,14 +36672,19 @@ function runRound(spec, hooks = {}) {
       if (lastOutcome === "ok") {
         counts.ok++;
         recordLatency(histogram, responseTimeMs);
-      } else if (lastOutcome === "status") counts.status++;
-      else counts.body++;
+        seconds.ok(responseTimeMs);
+      } else {
+        if (lastOutcome === "status") counts.status++;
+        else counts.body++;
+        seconds.failed();
+      }
       lastOutcome = "ok";
       if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish();
     });
     instance.on("reqError", (error) => {
       if (!measuring) return;
       counts.errors++;
+      seconds.failed();
       if (error.message === "request timed out") counts.timeouts++;
       if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish();
     });

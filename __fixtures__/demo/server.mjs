@@ -6,6 +6,9 @@
 //   DEMO_LIMIT=4               /limited serves at most this many requests at a time (the rest wait
 //                              their turn), each taking 20 ms (times the slowdown): its capacity is
 //                              DEMO_LIMIT / 20 ms = 200 req/s by default
+// Routes for the load profiles: /leak keeps 16 KiB per request (soak), /queue holds the one thread for
+// ?ms=N milliseconds so requests queue behind each other (spike recovery), /blob?size=N answers with
+// N bytes and POST /upload reads a body of any size (volume).
 import http from 'node:http'
 
 const port = Number(process.env.PORT ?? 3917)
@@ -75,6 +78,23 @@ const routes = {
     send(res, 200, JSON.stringify({ held: leaked.length }))
   },
   'GET /limited': (_req, res) => limited(res),
+  'GET /queue': (req, res) => {
+    const ms = Number(new URL(req.url, 'http://demo').searchParams.get('ms') ?? 2)
+    const until = performance.now() + ms
+    while (performance.now() < until) {
+      // one request at a time: the next waits in the accept queue, as behind a single worker
+    }
+    send(res, 200, '{"queued":true}')
+  },
+  'GET /blob': (req, res) => {
+    const size = Math.min(64 * 1024 * 1024, Number(new URL(req.url, 'http://demo').searchParams.get('size') ?? 1024))
+    send(res, 200, 'x'.repeat(size), 'application/octet-stream')
+  },
+  'POST /upload': (req, res) => {
+    let received = 0
+    req.on('data', (chunk) => (received += chunk.length))
+    req.on('end', () => send(res, 200, JSON.stringify({ received })))
+  },
   'GET /crash': () => process.exit(70),
 }
 

@@ -4,6 +4,7 @@ import type { AbsoluteThreshold, RegressionTolerance } from '../../src/config/pl
 import { summariseEntry } from '../../src/results/summary.js'
 import { createHistogram, encodeHistogram } from '../../src/results/histogram.js'
 import type { EntryResult, Environment, Results, RoundResult } from '../../src/results/format.js'
+import { median } from '../../src/stats/stats.js'
 
 /** The machine every synthetic result claims, unless a test overrides it. */
 export const ENVIRONMENT: Environment = {
@@ -28,6 +29,8 @@ export interface SyntheticEntry {
   readonly thresholds?: readonly AbsoluteThreshold[]
   readonly regression?: readonly RegressionTolerance[]
   readonly definitionHash?: string
+  /** profile: spike. Recovery time per round, ms; makes the entry a spike entry. */
+  readonly recoveryMs?: readonly number[]
 }
 
 function round(entry: SyntheticEntry, i: number): RoundResult {
@@ -66,6 +69,9 @@ function round(entry: SyntheticEntry, i: number): RoundResult {
       rssMeanBytes: 58 * 1024 * 1024,
       rssEndBytes: 60 * 1024 * 1024,
     },
+    ...(entry.recoveryMs === undefined
+      ? {}
+      : { spike: { beforeP99Us: p99, burstP99Us: p99 * 10, burstErrorRate: 0, recoveryMs: entry.recoveryMs[i] ?? 0, recovered: true } }),
     valid: !invalid,
     problems: invalid ? ['no successful response'] : [],
     warnings: [],
@@ -85,6 +91,19 @@ export function syntheticEntry(entry: SyntheticEntry): EntryResult {
       connections,
       pipelining: 1,
       definitionHash: entry.definitionHash ?? 'same',
+      ...(entry.recoveryMs === undefined
+        ? {}
+        : {
+            profile: 'spike' as const,
+            findings: {
+              kind: 'spike' as const,
+              recoveryMs: median([...entry.recoveryMs]),
+              burstP99Us: 0,
+              burstErrorRate: 0,
+              beforeP99Us: 0,
+              unrecovered: 0,
+            },
+          }),
       thresholds: entry.thresholds ?? [],
       regression: entry.regression ?? [
         { metric: 'rps', tolerance: 0.05, severity: 'fail' },

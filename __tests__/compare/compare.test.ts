@@ -54,6 +54,24 @@ describe('compare', () => {
     expect(result.counts.improvements).toBeGreaterThan(0)
   })
 
+  it('compares a spike’s recovery time with the baseline’s, round by round, and gates it when a tolerance says so', () => {
+    const spike: SyntheticEntry = { ...steady, scenario: 'queue', recoveryMs: [2000, 2000, 3000, 2000, 2000] }
+    const slower: SyntheticEntry = {
+      ...spike,
+      recoveryMs: [5000, 6000, 5000, 5000, 6000],
+      regression: [{ metric: 'recovery', tolerance: 0.5, severity: 'fail' }],
+    }
+    const result = compare(syntheticResults([spike]), syntheticResults([slower]))
+    const recovery = result.entries[0]?.metrics.find((m) => m.metric === 'recovery')
+    expect(recovery).toMatchObject({ base: 2000, head: 5000, gated: true, verdict: 'regression', direction: 'lower-is-better' })
+    expect(result.outcome).toBe('fail')
+    expect(renderText(result)).toMatch(/spike recovery +\| +2\.0 s → 5\.0 s/)
+    expect(renderText(result)).toMatch(/spike recovery +\| 5\.0 s until p99 .* \| 2\.0 s \(\+3\.0 s\)/)
+    // Entries without a spike have no recovery to compare.
+    const plain = compare(syntheticResults([steady]), syntheticResults([steady]))
+    expect(plain.entries[0]?.metrics.some((m) => m.metric === 'recovery')).toBe(false)
+  })
+
   it('labels but does not gate a metric without a tolerance', () => {
     const head = { ...scaled(steady, 1, 1), cpuUsPerRequest: [150, 151, 149, 150, 152] }
     const result = compare(syntheticResults([steady]), syntheticResults([head]))

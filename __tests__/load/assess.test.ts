@@ -23,6 +23,7 @@ function measurement(loopDelayMs: { p99: number; max: number }): LoadMeasurement
     recorded: 1,
     loadgenCpuPercent: 10,
     loopDelayMs,
+    perSecond: { rps: [], errors: [], p50Us: [], p99Us: [] },
   }
 }
 

@@ -31,6 +31,7 @@ function part(values: readonly number[], statusCode: string): LoadMeasurement {
     recorded: histogram.totalCount,
     loadgenCpuPercent: 50,
     loopDelayMs: { p99: values.length % 7, max: values.length % 11 },
+    perSecond: { rps: [values.length], errors: [0], p50Us: [values[0] ?? 0], p99Us: [values[values.length - 1] ?? 0] },
   }
   histogram.destroy()
   return measurement
@@ -65,6 +66,11 @@ describe('merging the measurements of several load threads', () => {
     // CPU of the whole process over the window, per load thread: 1.2 s over 1 s on 4 threads.
     expect(merged.loadgenCpuPercent).toBeCloseTo(30, 6)
     expect(merged.loopDelayMs.p99).toBe(Math.max(...parts.map((p) => p.loopDelayMs.p99)))
+    // Per second: counts add up, p99 is the worst thread's, p50 weighted by each thread's responses.
+    expect(merged.perSecond.rps).toEqual([all.length])
+    expect(merged.perSecond.p99Us).toEqual([Math.max(...parts.map((p) => p.perSecond.p99Us[0] ?? 0))])
+    const weighted = parts.reduce((sum, p) => sum + (p.perSecond.p50Us[0] ?? 0) * (p.perSecond.rps[0] ?? 0), 0) / all.length
+    expect(merged.perSecond.p50Us).toEqual([Math.round(weighted)])
     one.destroy()
     fromThreads.destroy()
   })

@@ -246,6 +246,36 @@ describe('renderMarkdown in other situations', () => {
     ])
   })
 
+  it('gives each load-profile finding one row, flagged when its threshold broke, in the comment and the log', () => {
+    const comparison = allUnchanged()
+    const [entry, ...rest] = comparison.entries
+    if (entry === undefined) throw new Error('fixture has no entries')
+    const leak: Violation = {
+      entry: entry.key,
+      metric: 'leak',
+      severity: 'fail',
+      actual: 3.1 * 1024 ** 2,
+      threshold: { metric: 'leak', bound: 'max', limit: 1024 ** 2, severity: 'fail' },
+    }
+    const soak = {
+      ...entry,
+      violations: [leak],
+      findings: {
+        kind: 'soak',
+        rss: { perMinute: 3.1 * 1024 ** 2, low: 2.8 * 1024 ** 2, high: 3.4 * 1024 ** 2, points: 300 },
+        p99: { perMinute: 20, low: -40, high: 60, points: 300 },
+      },
+    } satisfies EntryComparison
+    const markdown = renderMarkdown({ ...comparison, entries: [soak, ...rest] })
+    const profile = section(markdown, 'Profile finding', '<details>')
+    expect(dataRows(profile).map((row) => row.slice(3, 5))).toEqual([
+      ['leak', 'RSS +3.1 MB/min (95 % CI +2.8 MB … +3.4 MB)'],
+      ['p99 drift', '+0.020 ms/min (95 % CI −0.040 ms … +0.060 ms)'],
+    ])
+    expect(dataRows(profile)[0]?.[0]).toBe('❌')
+    expect(renderText({ ...comparison, entries: [soak, ...rest] })).toMatch(/\| FAIL +\| .* \| leak +\| RSS \+3\.1 MB\/min/)
+  })
+
   it('names a gated regression in the headline, never a larger ungated change, and no ungated improvement as the best', () => {
     const comparison = allUnchanged()
     const [entry, second, ...rest] = comparison.entries

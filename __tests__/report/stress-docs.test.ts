@@ -36,7 +36,7 @@ describe('the stress and scaling fields', () => {
     expect(names.length).toBeGreaterThan(30)
     for (const name of names) expect(readme, name).toMatch(new RegExp(`\\b${name}\\b`))
     for (const name of fields(configSchema.$defs.stress)) expect(readme, `stress.${name}`).toContain(`| \`${name}\` |`)
-    for (const profile of configSchema.$defs.scenario.properties.profile.enum) expect(readme).toContain(`\`${profile}\``)
+    for (const profile of configSchema.$defs.profile.enum) expect(readme).toContain(`\`${profile}\``)
     expect(readme).toContain('| `capacity` | requests/s |')
   })
 

@@ -30,6 +30,17 @@ describe('merging results', () => {
     expect(decodeHistogram(entry?.histogram ?? '').totalCount).toBe(600)
   })
 
+  it('sums a spike entry measured twice up again from all its rounds, not from the first part alone', () => {
+    const merged = mergeResults([
+      { source: 'a.json', results: syntheticResults([{ ...users, rps: [1000, 1000], p50Us: [200, 200], recoveryMs: [1000, 1000] }]) },
+      {
+        source: 'b.json',
+        results: syntheticResults([{ ...users, rps: [1000, 1000, 1000], p50Us: [200, 200, 200], recoveryMs: [5000, 5000, 5000] }]),
+      },
+    ])
+    expect(merged.entries[0]?.findings).toMatchObject({ kind: 'spike', recoveryMs: 5000 })
+  })
+
   it('keeps every kind of machine the shards ran on, and says they differ', () => {
     const base = syntheticResults([users]).environment
     const arm = { ...base, cpuModel: 'Neoverse-N1', cores: 4 }

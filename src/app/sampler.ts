@@ -30,6 +30,8 @@ export interface SampledWindow {
   readonly rssMeanBytes: number
   /** Memory at the end of the window, to follow growth from round to round. */
   readonly rssEndBytes: number
+  /** Second by second from the start of the window (whole seconds only): CPU % of one core, RSS at the second's end. */
+  readonly perSecond: { readonly cpuPercent: number[]; readonly rssBytes: number[] }
 }
 
 /**
@@ -122,20 +124,42 @@ export function samplerMain(
   let timer: NodeJS.Timeout | undefined
   let start = read()
   let rss: number[] = []
+  // The reading at (or just after) each whole second of the window, for the per-second series; the
+  // rest are only kept as RSS for the mean and peak.
+  let marks: { atMs: number; cpuMs: number; rssBytes: number }[] = []
+  const sample = (): { atMs: number; cpuMs: number; rssBytes: number } => {
+    const reading = read()
+    rss.push(reading.rssBytes)
+    if (reading.atMs - start.atMs >= marks.length * 1000) marks.push(reading)
+    return reading
+  }
   port.on('message', (request: SamplerRequest) => {
     if (request.type === 'begin') {
       clearInterval(timer)
       if (options.linux) rescan()
       start = read()
       rss = [start.rssBytes]
-      timer = setInterval(() => rss.push(read().rssBytes), options.intervalMs)
+      marks = [start]
+      timer = setInterval(sample, options.intervalMs)
       return
     }
     clearInterval(timer)
     timer = undefined
     if (options.linux) rescan()
-    const last = read()
-    rss.push(last.rssBytes)
+    const last = sample()
+    // The window was opened on another thread a moment before this one heard of it, so its last whole
+    // second may end just after this final reading: within two intervals, the reading stands for it.
+    const lastMark = marks[marks.length - 1]
+    if (lastMark !== last && last.atMs - start.atMs >= marks.length * 1000 - 2 * options.intervalMs) marks.push(last)
+    const cpuPercent: number[] = []
+    const rssBytes: number[] = []
+    for (let i = 1; i < marks.length; i++) {
+      const from = marks[i - 1]
+      const to = marks[i]
+      if (from === undefined || to === undefined) break
+      cpuPercent.push(Math.max(0, ((to.cpuMs - from.cpuMs) / Math.max(1, to.atMs - from.atMs)) * 100))
+      rssBytes.push(to.rssBytes)
+    }
     const elapsedMs = Math.max(1, last.atMs - start.atMs)
     // A process that exits during the window takes its CPU time with it; never report negative use.
     const cpuMs = Math.max(0, last.cpuMs - start.cpuMs)
@@ -146,6 +170,7 @@ export function samplerMain(
       rssMaxBytes: Math.max(...rss),
       rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
       rssEndBytes: last.rssBytes,
+      perSecond: { cpuPercent, rssBytes },
     }
     port.postMessage(window)
   })

@@ -15,7 +15,7 @@ import { renderMarkdown } from '../report/markdown.js'
 import { writeReportHtml } from './report-html.js'
 import { runWarningText } from '../report/run-warnings.js'
 import { plain, renderText } from '../report/text.js'
-import { planText, resultsTable, violationLines } from '../report/terminal.js'
+import { planText, profileTable, resultsTable, violationLines } from '../report/terminal.js'
 import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.js'
 import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
 import { checkBuildable, runAgainst } from './against.js'
@@ -125,6 +125,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     })
     const violations = checkResults(results)
     if (results.entries.length > 0) process.stdout.write(`\n${resultsTable(results, violations)}\n`)
+    const profile = profileTable(results, violations)
+    if (profile !== undefined) process.stdout.write(`\n${profile}\n`)
     const comparison = compare(baseline, results, baseline === undefined ? {} : { baselineDescription: `file ${baselineFile ?? ''}` })
     const report = await writeReportHtml(outDir, { results, comparison, ...(baseline === undefined ? {} : { base: baseline }) })
     process.stdout.write(

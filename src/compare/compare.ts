@@ -51,6 +51,8 @@ export const REPORTING_TOLERANCE: Readonly<Record<ComparedMetric, number>> = {
   cpu: 0.1,
   rss: 0.1,
   capacity: 0.1,
+  // Recovery is counted in whole seconds: one second more of a 2 s recovery is already +50 %.
+  recovery: 0.5,
 }
 
 /** Fewer valid rounds than this on either side and no interval can be trusted: verdicts are inconclusive. */
@@ -107,6 +109,7 @@ function roundValue(round: RoundResult, metric: ComparedMetric): number | undefi
   if (metric === 'cpu') return round.server?.cpuUsPerRequest
   // A stress round's one number: the highest throughput at which its search found the SLO held.
   if (metric === 'capacity') return round.stress?.capacity
+  if (metric === 'recovery') return round.spike?.recoveryMs
   // The round's mean, not its peak: a peak is the extreme of a handful of samples of the garbage
   // collector's sawtooth, so it depends on when the samples fell (issue 9 saw +10–16 % between
   // unchanged runs). On the demo app, five runs: peak and mean both varied < 1 % (README).
@@ -334,6 +337,8 @@ function compareEntry(
     current: { rps: head.rps, errorRate: head.errorRate },
     ...(trend === undefined ? {} : { trend }),
     ...(stress === undefined ? {} : { stress }),
+    ...(head.findings === undefined ? {} : { findings: head.findings }),
+    ...(base?.findings === undefined ? {} : { baseFindings: base.findings }),
   }
   if (invalid !== undefined) {
     return {

@@ -37,8 +37,35 @@ export function entryValue(entry: EntryResult, metric: MetricName): number | und
     case 'capacity':
       return entry.stress?.capacity
     default:
-      return undefined
+      return profileValue(entry, metric)
   }
+}
+
+/** A profile metric's value (src/load/profiles/): what the entry's findings hold for it, if anything. */
+function profileValue(entry: EntryResult, metric: MetricName): number | undefined {
+  const found = entry.findings
+  if (found?.kind === 'spike') {
+    if (metric === 'recovery') return found.recoveryMs
+    if (metric === 'burstP99') return found.burstP99Us
+    if (metric === 'burstErrorRate') return found.burstErrorRate
+  }
+  if (found?.kind === 'soak') {
+    if (metric === 'leak') return found.rss?.perMinute
+    if (metric === 'drift') return found.p99.perMinute
+  }
+  return undefined
+}
+
+/**
+ * A growth slope breaks its limit only when its interval also excludes no growth at all: noise on a
+ * short soak can tilt the estimate past a small limit while the data are as flat as they are rising.
+ */
+function slopeConfident(entry: EntryResult, metric: MetricName): boolean {
+  const found = entry.findings
+  if (found?.kind !== 'soak') return true
+  if (metric === 'leak') return (found.rss?.low ?? 0) > 0
+  if (metric === 'drift') return found.p99.low > 0
+  return true
 }
 
 /** Checks one entry's absolute thresholds. A metric that was not measured (no app: no CPU) is skipped. */
@@ -47,7 +74,8 @@ export function checkEntry(entry: EntryResult, thresholds: readonly AbsoluteThre
   for (const threshold of thresholds) {
     const actual = entryValue(entry, threshold.metric)
     if (actual === undefined) continue
-    const broken = threshold.bound === 'max' ? actual > threshold.limit : actual < threshold.limit
+    const broken =
+      threshold.bound === 'max' ? actual > threshold.limit && slopeConfident(entry, threshold.metric) : actual < threshold.limit
     if (!broken) continue
     violations.push({ entry: entry.key, metric: threshold.metric, severity: threshold.severity, actual, threshold })
   }

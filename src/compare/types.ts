@@ -1,13 +1,17 @@
 // The comparison of a head run against a baseline: plain data that the report renders and the gate
 // decides on. Produced by compare() in src/compare/compare.ts.
 import type { MetricName, Severity } from '../config/plan.js'
-import type { Environment, ScalingSummary, StressSummary } from '../results/format.js'
+import type { Environment, ProfileSummary, ScalingSummary, StressSummary } from '../results/format.js'
 import type { Direction, Verdict } from '../stats/stats.js'
 import type { EntryTrend } from './summary.js'
 import type { Violation } from './thresholds.js'
 
-/** Metrics compared round by round between base and head. `cpu` here is server CPU time per request. */
-export const COMPARED_METRICS = ['rps', 'p50', 'p90', 'p95', 'p99', 'p999', 'errorRate', 'cpu', 'rss', 'capacity'] as const
+/**
+ * Metrics compared round by round between base and head. `cpu` here is server CPU time per request;
+ * `capacity` (profile: stress) the highest load that kept the SLO; `recovery` (profile: spike) the
+ * time p99 took to come back after the burst.
+ */
+export const COMPARED_METRICS = ['rps', 'p50', 'p90', 'p95', 'p99', 'p999', 'errorRate', 'cpu', 'rss', 'capacity', 'recovery'] as const
 /** A metric compared between base and head. */
 export type ComparedMetric = (typeof COMPARED_METRICS)[number] & MetricName
 
@@ -72,6 +76,9 @@ export interface EntryComparison {
   readonly current?: { readonly rps: number; readonly errorRate: number }
   /** A monotone drift across this run's rounds (the app's state growing, say), when there is one. */
   readonly trend?: EntryTrend
+  /** What the entry's load profile found in this run, and in the baseline's. */
+  readonly findings?: ProfileSummary
+  readonly baseFindings?: ProfileSummary
   /** Latency percentiles of base and head for the chart, µs (absent when there is no base). */
   readonly percentiles?: {
     readonly base?: Readonly<Record<'p50' | 'p90' | 'p99' | 'p999', number>>

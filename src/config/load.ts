@@ -22,6 +22,8 @@ import type {
 import { isLatencyMetric, METRICS } from './plan.js'
 import type { RawConfig, RawDefaults, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
 import { buildStress, checkCapacityUse } from './stress.js'
+import { buildProfile, DEFAULT_LEAK_BYTES_PER_MIN } from './profile.js'
+import { BODY_SIZE_PLACEHOLDER } from './summary.js'
 import { formatDurationMs, parseDurationMs, parsePercent, parseSizeBytes } from './units.js'
 import { validateAgainstSchema, type Problem } from './validate.js'
 import { planWarnings } from './warnings.js'
@@ -175,7 +177,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
 
 // The hash covers what changes the numbers, not what judges them: editing a threshold or the round
 // count keeps old baselines comparable. Even arrivals are the default and were the only schedule
-// before `arrivals` existed, so they leave the hash as it was.
+// before `arrivals` existed, so they leave the hash as it was; so does the steady profile.
 function hashReplacer(key: string, value: unknown): unknown {
   // Likewise the steady profile, the only one before `profile` existed.
   if ((key === 'arrivals' && value === 'even') || (key === 'profile' && value === 'steady') || key === 'threads') return undefined
@@ -235,7 +237,9 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
       expect: step.expect === undefined ? scenarioExpect : buildExpect(step.expect, [...stepAt, 'expect'], problems),
     }
   })
-  const levels = buildLevels(s, defaults, at, problems)
+  const steadyLevels = buildLevels(s, defaults, at, problems)
+  const settings = buildProfile(s, steadyLevels, at, problems)
+  const levels = settings.levels ?? steadyLevels
   const amount = s.amount ?? defaults.amount
   const tooFew = amount === undefined ? undefined : levels.find((level) => level.connections > amount)
   if (amount !== undefined && tooFew !== undefined) {
@@ -265,26 +269,42 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
       : levels
   const defaultMaxErrorRate = raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate)
   const stress = buildStress(s, stressLevels, thresholds, defaultMaxErrorRate, at, problems)
-  const duration = s.duration ?? defaults.duration
-  const warmup = s.warmup ?? defaults.warmup
+  if (settings.profile === 'soak' && !thresholds.some((t) => t.metric === 'leak')) {
+    thresholds.push({ metric: 'leak', bound: 'max', limit: DEFAULT_LEAK_BYTES_PER_MIN, severity: 'fail' })
+  }
+  // The scenario's own setting, then the profile's default (a soak is long whatever the suite's
+  // defaults say), then the suite's defaults.
+  const duration = s.duration ?? (settings.durationMs === undefined ? defaults.duration : undefined)
+  const warmup = s.warmup ?? (settings.warmupMs === undefined ? defaults.warmup : undefined)
   const timeout = s.timeout ?? defaults.timeout
+  const fallbackDurationMs = settings.durationMs ?? DEFAULTS.durationMs
   return {
     name: s.name,
     tags: s.tags ?? [],
-    requests,
+    profile: settings.profile,
+    ...(settings.spike === undefined ? {} : { spike: settings.spike }),
+    requests: settings.profile === 'volume' ? requests.map(volumeMethod(s)) : requests,
     levels,
     pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
     arrivals: s.arrivals ?? defaults.arrivals ?? 'even',
-    threads: s.threads ?? defaults.threads ?? 'auto',
-    durationMs: duration === undefined ? DEFAULTS.durationMs : parseDurationMs(duration),
+    threads: settings.threads ?? s.threads ?? defaults.threads ?? 'auto',
+    durationMs: settings.spike !== undefined ? fallbackDurationMs : duration === undefined ? fallbackDurationMs : parseDurationMs(duration),
     ...(amount === undefined ? {} : { amount }),
-    warmupMs: warmup === undefined ? DEFAULTS.warmupMs : parseDurationMs(warmup),
-    rounds: s.rounds ?? defaults.rounds ?? DEFAULTS.rounds,
+    warmupMs: warmup === undefined ? (settings.warmupMs ?? DEFAULTS.warmupMs) : parseDurationMs(warmup),
+    rounds: s.rounds ?? settings.rounds ?? defaults.rounds ?? DEFAULTS.rounds,
     timeoutMs: timeout === undefined ? DEFAULTS.timeoutMs : parseDurationMs(timeout),
     thresholds,
     regression,
-    profile: s.profile ?? 'steady',
     ...(stress === undefined ? {} : { stress }),
+  }
+}
+
+// A volume scenario sends its body with POST unless the config names a method, or the size goes into
+// the path ({bodySize}) for an app that answers with a body of that size.
+function volumeMethod(s: RawScenario): (step: RequestStep) => RequestStep {
+  return (step) => {
+    const explicit = s.method !== undefined || s.requests !== undefined
+    return explicit || step.path.includes(BODY_SIZE_PLACEHOLDER) ? step : { ...step, method: 'POST' }
   }
 }
 
@@ -359,8 +379,12 @@ function buildExpect(expect: RawExpect | undefined, at: (string | number)[], pro
 
 function metricValue(metric: MetricName, text: string | number): number {
   if (typeof text === 'number') return text
-  if (isLatencyMetric(metric)) return parseDurationMs(text) * 1000
+  if (isLatencyMetric(metric) || metric === 'burstP99') return parseDurationMs(text) * 1000
   if (metric === 'rss') return parseSizeBytes(text)
+  if (metric === 'recovery') return parseDurationMs(text)
+  // Growth per minute: bytes of RSS, µs of p99.
+  if (metric === 'leak') return parseSizeBytes(text.replace(/\/min$/, ''))
+  if (metric === 'drift') return parseDurationMs(text.replace(/\/min$/, '')) * 1000
   // cpu is percent of one core (150 % = one and a half cores), errorRate a fraction.
   return metric === 'cpu' ? parsePercent(text) * 100 : parsePercent(text)
 }

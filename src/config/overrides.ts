@@ -2,6 +2,7 @@
 // smoke profile. Applied after validation, so the plan stays the single source of truth.
 import { InputError } from '../errors.js'
 import type { Plan, ScenarioPlan, StressPlan } from './plan.js'
+import { quickProfile } from './profile.js'
 
 /** What the user asked to change for this run only. */
 export interface Overrides {
@@ -70,12 +71,13 @@ export function applyOverrides(plan: Plan, overrides: Overrides): Plan {
   const adjust = (s: ScenarioPlan): ScenarioPlan => {
     if (overrides.quick === true) {
       const { amount: _amount, ...rest } = s
-      return { ...rest, ...QUICK, ...(s.stress === undefined ? {} : { stress: quickStress(s.stress) }) }
+      return quickProfile({ ...rest, ...QUICK, ...(s.stress === undefined ? {} : { stress: quickStress(s.stress) }) })
     }
     return {
       ...s,
       ...(overrides.rounds === undefined ? {} : { rounds: overrides.rounds }),
-      ...(overrides.durationMs === undefined ? {} : { durationMs: overrides.durationMs }),
+      // A spike's window is its phases (before + burst + after); --duration does not stretch it.
+      ...(overrides.durationMs === undefined || s.spike !== undefined ? {} : { durationMs: overrides.durationMs }),
     }
   }
   return {

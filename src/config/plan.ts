@@ -11,8 +11,21 @@ export function isLatencyMetric(metric: string): metric is LatencyMetric {
   return (LATENCY_METRICS as readonly string[]).includes(metric)
 }
 
+/**
+ * Metrics only a load profile measures (src/load/profiles/): spike recovery time (ms), p99 (µs) and
+ * failed share during the burst; soak RSS growth (bytes per minute) and p99 drift (µs per minute).
+ */
+export const PROFILE_METRICS = ['recovery', 'burstP99', 'burstErrorRate', 'leak', 'drift'] as const
+/** A metric only a load profile measures. */
+export type ProfileMetric = (typeof PROFILE_METRICS)[number]
+
+/** Narrows a metric name to a profile metric. */
+export function isProfileMetric(metric: string): metric is ProfileMetric {
+  return (PROFILE_METRICS as readonly string[]).includes(metric)
+}
+
 /** Every metric a threshold can name. */
-export const METRICS = [...LATENCY_METRICS, 'rps', 'errorRate', 'cpu', 'rss', 'capacity'] as const
+export const METRICS = [...LATENCY_METRICS, 'rps', 'errorRate', 'cpu', 'rss', 'capacity', ...PROFILE_METRICS] as const
 /** A metric name as written in `thresholds`. */
 export type MetricName = (typeof METRICS)[number]
 
@@ -57,15 +70,6 @@ export interface RequestStep {
 }
 
 /**
- * What a scenario measures: `steady` a fixed load level (each entry of a sweep), `stress` the highest
- * load that still meets the scenario's SLO (src/load/profiles/stress.ts). `spike`, `soak` and
- * `volume` are accepted and measured as `steady` in this build.
- */
-export const PROFILES = ['steady', 'stress', 'spike', 'soak', 'volume'] as const
-/** A scenario's profile. */
-export type Profile = (typeof PROFILES)[number]
-
-/**
  * The search of a stress scenario: the load rises geometrically from `start` by `factor` until a step
  * breaks the SLO (or `max` is reached), then `bisect` steps halve the gap between the last step that
  * held and the first that broke (geometric midpoints).
@@ -101,12 +105,40 @@ export interface LoadLevel {
   readonly connections: number
   /** Requests per second over all connections; absent for closed loop. */
   readonly rate?: number
+  /** profile: volume. The body size of this level, bytes (see src/load/profiles/volume.ts). */
+  readonly bodyBytes?: number
+}
+
+/**
+ * What kind of load test a scenario is: `steady` a fixed load level (each entry of a sweep), `stress`
+ * the highest load that still meets the scenario's SLO (src/load/profiles/stress.ts), `spike`, `soak`
+ * and `volume` (src/load/profiles/).
+ */
+export const PROFILES = ['steady', 'stress', 'spike', 'soak', 'volume'] as const
+/** A scenario's `profile`. */
+export type Profile = (typeof PROFILES)[number]
+
+/** profile: spike. A steady rate, a burst at a multiple of it, the steady rate again. */
+export interface SpikePlan {
+  /** The steady rate, req/s. */
+  readonly rate: number
+  /** The burst rate is `rate * multiple`. */
+  readonly multiple: number
+  readonly beforeMs: number
+  readonly burstMs: number
+  readonly afterMs: number
+  /** Recovered when p99 is back within this fraction above its pre-spike value (0.2 = 20 %). */
+  readonly recoveryTolerance: number
 }
 
 /** A scenario with every default filled in. */
 export interface ScenarioPlan {
   readonly name: string
   readonly tags: readonly string[]
+  /** What kind of load test it is (steady unless the config says otherwise). */
+  readonly profile: Profile
+  /** Set when profile is spike: the rate schedule of each round (its duration is before + burst + after). */
+  readonly spike?: SpikePlan
   /** The requests each connection sends in turn; one element for a single-request scenario. */
   readonly requests: readonly RequestStep[]
   /** One measured entry per level: a sweep gives several. */
@@ -125,8 +157,6 @@ export interface ScenarioPlan {
   readonly timeoutMs: number
   readonly thresholds: readonly AbsoluteThreshold[]
   readonly regression: readonly RegressionTolerance[]
-  /** `steady` unless the config says otherwise; only `stress` measures differently in this build. */
-  readonly profile: Profile
   /** Set for `profile: stress`: each round is one search for the capacity. */
   readonly stress?: StressPlan
 }

@@ -40,6 +40,17 @@ export interface RawStep {
 export interface RawScenario {
   readonly name: string
   readonly tags?: readonly string[]
+  readonly profile?: Profile
+  readonly spike?: {
+    readonly rate?: number
+    readonly multiple?: number
+    readonly burst?: string
+    readonly before?: string
+    readonly after?: string
+    readonly recovery?: string
+  }
+  /** profile: volume. */
+  readonly bodySize?: string | readonly string[]
   readonly method?: HttpMethod
   readonly path?: string
   readonly headers?: Readonly<Record<string, Scalar>>
@@ -57,7 +68,6 @@ export interface RawScenario {
   readonly timeout?: string
   readonly expect?: RawExpect
   readonly thresholds?: RawThresholds
-  readonly profile?: Profile
   readonly stress?: RawStress
 }
 

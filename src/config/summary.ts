@@ -1,14 +1,19 @@
 import type { Plan, ScenarioPlan } from './plan.js'
-import { formatDurationMs } from './units.js'
+import { formatDurationMs, formatSizeBytes } from './units.js'
 
-/** Names a load level the way tables show it: `10 conn`, `200 req/s`, or `stress` for a stress search (which has no one level). */
+/** In a volume scenario's path or body, replaced by the entry's body size in bytes. */
+export const BODY_SIZE_PLACEHOLDER = '{bodySize}'
+
+/** Names a load level the way tables show it: `10 conn`, `200 req/s`, `10 conn · 64KB`, or `stress` for a stress search (which has no one level). */
 export function levelLabel(level: {
   readonly connections: number
   readonly rate?: number
+  readonly bodyBytes?: number
   readonly stress?: { readonly loop: 'rate' | 'connections' }
 }): string {
   if (level.stress !== undefined) return 'stress'
-  return level.rate === undefined ? `${level.connections} conn` : `${level.rate} req/s`
+  const load = level.rate === undefined ? `${level.connections} conn` : `${level.rate} req/s`
+  return level.bodyBytes === undefined ? load : `${load} · ${formatSizeBytes(level.bodyBytes)}`
 }
 
 function scenarioLine(s: ScenarioPlan): string {
@@ -23,7 +28,10 @@ function scenarioLine(s: ScenarioPlan): string {
     s.stress === undefined
       ? s.levels.map(levelLabel).join(', ')
       : `stress ${s.stress.start} → ${s.stress.max} ${s.stress.loop === 'rate' ? 'req/s' : 'conn'} (×${s.stress.factor}, ${s.stress.bisect} bisection step${s.stress.bisect === 1 ? '' : 's'})`
-  return `  - ${s.name}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`
+  const spike =
+    s.spike === undefined ? '' : ` (${s.spike.rate} → ${s.spike.rate * s.spike.multiple} req/s for ${formatDurationMs(s.spike.burstMs)})`
+  const profile = s.profile === 'steady' || s.profile === 'stress' ? '' : ` [${s.profile}${spike}]`
+  return `  - ${s.name}${profile}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`
 }
 
 /** A few lines that say what a plan will do, for `cannonade validate` and the start of a run. */

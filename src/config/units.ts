@@ -55,6 +55,18 @@ export function formatDurationMs(ms: number): string {
   return `${ms}ms`
 }
 
+/** Formats a size in bytes the way users write it: `512B`, `64KB`, `1.5MB`. */
+export function formatSizeBytes(bytes: number): string {
+  for (const [unit, factor] of [
+    ['GB', 1024 ** 3],
+    ['MB', 1024 ** 2],
+    ['KB', 1024],
+  ] as const) {
+    if (bytes >= factor) return `${Number((bytes / factor).toFixed(2))}${unit}`
+  }
+  return `${bytes}B`
+}
+
 /**
  * A duration given on the command line or as an action input, where no schema has looked at it yet:
  * more than 0 and at most `maxMs`, else an InputError naming `what` (`--duration`, `input 'budget'`).

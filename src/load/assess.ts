@@ -2,7 +2,7 @@
 // up from its valid rounds, in results/summary.ts).
 import type { LoadLevel, ValidityRules } from '../config/plan.js'
 import type { WindowUsage } from '../app/monitor.js'
-import type { RoundResult, ServerRound } from '../results/format.js'
+import type { LoadSeries, RoundResult, RoundSeries, ServerRound } from '../results/format.js'
 import { round2, round6 } from '../results/summary.js'
 import type { LoadMeasurement } from './round.js'
 
@@ -38,6 +38,19 @@ function noSuccess(m: LoadMeasurement): string {
   }
   if (m.bodyMismatches === m.responses) return 'every response had the expected status but not the expected body'
   return 'no response met the expectation (status and body)'
+}
+
+/**
+ * The load generator's and the server's per-second lists as one set of parallel lists: both cover
+ * the same window but are cut at whole seconds on two threads, so the longer is trimmed to the
+ * shorter. Server CPU in whole percent, RSS in KiB: integers keep a long soak's file small.
+ */
+export function roundSeries(load: LoadSeries, server: WindowUsage['perSecond'] | undefined): RoundSeries {
+  const length = server === undefined ? load.rps.length : Math.min(load.rps.length, server.rssBytes.length)
+  const cut = (list: readonly number[]): number[] => list.slice(0, length)
+  const series = { rps: cut(load.rps), errors: cut(load.errors), p50Us: cut(load.p50Us), p99Us: cut(load.p99Us) }
+  if (server === undefined) return series
+  return { ...series, cpuPercent: cut(server.cpuPercent).map(Math.round), rssKiB: cut(server.rssBytes).map((b) => Math.round(b / 1024)) }
 }
 
 /** Turns one round's measurement into its results entry, judging whether it can be trusted. */
@@ -100,6 +113,7 @@ export function assessRound(
     loadgenCpuPercent: round2(m.loadgenCpuPercent),
     loadgenLoopDelayMs: m.loopDelayMs,
     ...(server === undefined ? {} : { server }),
+    series: roundSeries(m.perSecond, context.server?.perSecond),
     valid: problems.length === 0,
     problems,
     warnings,

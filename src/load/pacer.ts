@@ -68,15 +68,17 @@ export class Pacer {
   private readonly free: Slot[] = []
   private readonly backlog = new Queue()
   private nextMs = 0
+  private startMs = 0
   private timer: NodeJS.Timeout | undefined
   private stopped = false
 
   /**
-   * @param rate requests per second over all connections
+   * @param rate requests per second over all connections, or the rate at each moment since start()
+   *   (profile: spike), read at each send to space the next one
    * @param random a uniform [0, 1) source for Poisson gaps (Math.random unless a test seeds one)
    */
   constructor(
-    private readonly rate: number,
+    private readonly rate: number | ((sinceStartMs: number) => number),
     private readonly arrivals: Arrivals,
     private readonly random: () => number = Math.random,
   ) {}
@@ -106,6 +108,7 @@ export class Pacer {
   /** Starts the schedule now. */
   start(): void {
     this.nextMs = performance.now()
+    this.startMs = this.nextMs
     this.tick()
   }
 
@@ -125,7 +128,8 @@ export class Pacer {
   }
 
   private gapMs(): number {
-    const mean = 1000 / this.rate
+    const rate = typeof this.rate === 'number' ? this.rate : this.rate(this.nextMs - this.startMs)
+    const mean = 1000 / rate
     // Exponential gaps make a Poisson process; 1 - random() is in (0, 1], so the log is finite.
     return this.arrivals === 'even' ? mean : -Math.log(1 - this.random()) * mean
   }

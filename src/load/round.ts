@@ -6,8 +6,11 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { RE2JS } from 're2js'
 import type { Expectation, LoadLevel, ScenarioPlan } from '../config/plan.js'
+import type { LoadSeries } from '../results/format.js'
 import { createHistogram, encodeHistogram, recordLatency, summarise, type LatencySummary } from '../results/histogram.js'
 import { Pacer } from './pacer.js'
+import { rateSchedule } from './profiles/spike.js'
+import { SecondRecorder } from './seconds.js'
 
 /** What the load generator saw in one measured window. */
 export interface LoadMeasurement {
@@ -34,6 +37,8 @@ export interface LoadMeasurement {
   readonly loadgenCpuPercent: number
   /** How late the load generator's event loop ran during the window, ms: responses wait that long to be timed. */
   readonly loopDelayMs: LoopDelay
+  /** Second by second through the window (whole seconds only), for profiles and charts. */
+  readonly perSecond: LoadSeries
 }
 
 /** Event-loop delay of the measuring thread over one window, ms. */
@@ -115,7 +120,8 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
   })
   // Open loop: our own schedule sends the requests and times them from their intended send time,
   // which corrects coordinated omission exactly (see pacer.ts); autocannon's rate options stay off.
-  const pacer = level.rate === undefined ? undefined : new Pacer(level.rate, scenario.arrivals)
+  const pacer = level.rate === undefined ? undefined : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals)
+  const seconds = new SecondRecorder()
   const measureByAmount = scenario.amount !== undefined
 
   return new Promise((resolve, reject) => {
@@ -172,6 +178,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
           recorded: histogram.totalCount,
           loadgenCpuPercent: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
           loopDelayMs: loopDelay(delay),
+          perSecond: seconds.finish(durationMs),
         })
         histogram.destroy()
       },
@@ -191,6 +198,7 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       delay.enable()
       cpuStart = process.cpuUsage()
       windowStart = performance.now()
+      seconds.start(windowStart)
       measuring = true
     }
     function endWindow(): void {
@@ -213,14 +221,19 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
       if (lastOutcome === 'ok') {
         counts.ok++
         recordLatency(histogram, responseTimeMs)
-      } else if (lastOutcome === 'status') counts.status++
-      else counts.body++
+        seconds.ok(responseTimeMs)
+      } else {
+        if (lastOutcome === 'status') counts.status++
+        else counts.body++
+        seconds.failed()
+      }
       lastOutcome = 'ok'
       if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish()
     })
     instance.on('reqError', (error: Error) => {
       if (!measuring) return
       counts.errors++
+      seconds.failed()
       if (error.message === 'request timed out') counts.timeouts++
       if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish()
     })

@@ -16,6 +16,8 @@ import { summariseEntry } from '../results/summary.js'
 import { assessRound } from './assess.js'
 import { runStressRound } from './profiles/stress.js'
 import type { LoadMeasurement } from './round.js'
+import { entryFindings, withRoundFindings } from './profiles/findings.js'
+import { scenarioAt } from './profiles/volume.js'
 import { runEntryRound } from './threads.js'
 
 /** One scenario at one load level: the unit that is measured and compared. */
@@ -97,6 +99,8 @@ export function definitionHash(entry: Entry): string {
   const schedule = arrivals === 'even' || entry.level.rate === undefined ? {} : { arrivals }
   // A stress search is defined by its steps and SLO; steady entries hash as before it existed.
   const stress = entry.scenario.stress === undefined ? {} : { stress: entry.scenario.stress }
+  // A spike's schedule is part of what it sends; other profiles add nothing, so old hashes hold.
+  const spike = entry.scenario.spike === undefined ? {} : { spike: entry.scenario.spike }
   const defined = {
     requests,
     level: entry.level,
@@ -107,6 +111,7 @@ export function definitionHash(entry: Entry): string {
     timeoutMs,
     ...schedule,
     ...stress,
+    ...spike,
   }
   return createHash('sha256').update(JSON.stringify(defined)).digest('hex').slice(0, 16)
 }
@@ -116,7 +121,7 @@ export function entriesOf(plan: Plan): Entry[] {
   return plan.scenarios.flatMap((scenario) =>
     scenario.levels.map((level) => ({
       key: entryKey(scenario.name, scenario.stress === undefined ? level : { ...level, stress: scenario.stress }),
-      scenario,
+      scenario: scenarioAt(scenario, level),
       level,
     })),
   )
@@ -296,7 +301,9 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
  */
 async function warmUp(plan: Plan, entry: Entry, app: RunningApp | undefined): Promise<void> {
   const { amount: _amount, ...scenario } = entry.scenario
-  if (scenario.warmupMs === 0) return
+  // A soak's own warm-up (30 s by default) already runs before its one long window: a second one
+  // here would only lengthen the run.
+  if (scenario.warmupMs === 0 || scenario.profile === 'soak') return
   throwIfInterrupted()
   await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
@@ -360,13 +367,14 @@ async function measureRound(
     )
   }
   const { startedAt, measurement, server } = await measureWindow(plan, { scenario: entry.scenario, level: entry.level, what }, app, monitor)
-  return assessRound(measurement, {
+  const result = assessRound(measurement, {
     round,
     startedAt,
     level: entry.level,
     rules: plan.validity,
     ...(server === undefined ? {} : { server }),
   })
+  return withRoundFindings(entry.scenario, result)
 }
 
 function buildResults(
@@ -380,22 +388,28 @@ function buildResults(
   const git = side.git ?? options.git
   const summaries = entries
     .filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0)
-    .map((entry) =>
-      summariseEntry(
+    .map((entry) => {
+      const entryRounds = rounds.get(entry.key) ?? []
+      const findings = entryFindings(entry.scenario, entry.level, entryRounds)
+      const { profile } = entry.scenario
+      return summariseEntry(
         {
           key: entry.key,
           scenario: entry.scenario.name,
           tags: entry.scenario.tags,
           connections: entry.level.connections,
           ...(entry.level.rate === undefined ? {} : { rate: entry.level.rate }),
+          ...(entry.level.bodyBytes === undefined ? {} : { bodyBytes: entry.level.bodyBytes }),
+          ...(profile === 'steady' ? {} : { profile }),
+          ...(findings === undefined ? {} : { findings }),
           pipelining: entry.scenario.pipelining,
           definitionHash: definitionHash(entry),
           thresholds: entry.scenario.thresholds,
           regression: entry.scenario.regression,
         },
-        rounds.get(entry.key) ?? [],
-      ),
-    )
+        entryRounds,
+      )
+    })
   const scaling = scalingSummaries(summaries)
   return {
     schemaVersion: SCHEMA_VERSION,

@@ -10,6 +10,7 @@
 import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { LoadLevel, ScenarioPlan } from '../config/plan.js'
+import type { LoadSeries } from '../results/format.js'
 import { encodeHistogram, mergeHistograms, summarise } from '../results/histogram.js'
 import { runRound, type LoadMeasurement, type RoundSpec, type WindowHooks } from './round.js'
 
@@ -87,9 +88,33 @@ export function mergeMeasurements(
       p99: Math.max(0, ...parts.map((m) => m.loopDelayMs.p99)),
       max: Math.max(0, ...parts.map((m) => m.loopDelayMs.max)),
     },
+    perSecond: mergeSeries(parts.map((m) => m.perSecond)),
   }
   merged.destroy()
   return measurement
+}
+
+/**
+ * The threads' per-second series as one: counts add up; a second's p50 is the threads' p50s weighted
+ * by their responses and its p99 the worst thread's. Both are approximations (exact ones would need a
+ * histogram per thread per second); the round's own percentiles stay exact, from merged histograms.
+ */
+export function mergeSeries(parts: readonly LoadSeries[]): LoadSeries {
+  const seconds = Math.min(...parts.map((p) => p.rps.length))
+  const length = Number.isFinite(seconds) ? seconds : 0
+  const at = (list: readonly number[], i: number): number => list[i] ?? 0
+  const rps: number[] = []
+  const errors: number[] = []
+  const p50Us: number[] = []
+  const p99Us: number[] = []
+  for (let i = 0; i < length; i++) {
+    const ok = parts.reduce((sum, p) => sum + at(p.rps, i), 0)
+    rps.push(ok)
+    errors.push(parts.reduce((sum, p) => sum + at(p.errors, i), 0))
+    p50Us.push(ok === 0 ? 0 : Math.round(parts.reduce((sum, p) => sum + at(p.p50Us, i) * at(p.rps, i), 0) / ok))
+    p99Us.push(Math.max(0, ...parts.map((p) => at(p.p99Us, i))))
+  }
+  return { rps, errors, p50Us, p99Us }
 }
 
 /** Runs one round of an entry on as many load threads as it gets (one: on this thread). */

@@ -24,6 +24,11 @@ export function formatFraction(fraction: number): string {
   return `${pct < 10 ? pct.toFixed(1) : Math.round(pct)} %`
 }
 
+/** A duration in ms as seconds: `2.4 s`, `0.0 s`. */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+
 /** Bytes in binary units: `48.2 MB` (MB = 1024² bytes, as memory is reported). */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB']
@@ -38,7 +43,11 @@ export function formatBytes(bytes: number): string {
 
 /** A value of a metric in its display unit. `cpu` is percent of one core here. */
 export function formatMetric(metric: MetricName, value: number): string {
-  if (isLatencyMetric(metric)) return formatLatencyUs(value)
+  if (isLatencyMetric(metric) || metric === 'burstP99') return formatLatencyUs(value)
+  if (metric === 'recovery') return formatSeconds(value)
+  if (metric === 'burstErrorRate') return formatFraction(value)
+  if (metric === 'leak') return `${formatBytes(value)}/min`
+  if (metric === 'drift') return `${formatLatencyUs(value)}/min`
   if (metric === 'rps' || metric === 'capacity') return `${formatRps(value)} req/s`
   if (metric === 'errorRate') return formatFraction(value)
   if (metric === 'cpu') return `${value.toFixed(value < 10 ? 1 : 0)} % CPU`
@@ -60,6 +69,11 @@ export function metricLabel(metric: MetricName): string {
     cpu: 'server CPU',
     rss: 'server peak RSS',
     capacity: 'capacity (req/s)',
+    recovery: 'spike recovery',
+    burstP99: 'latency p99 in the burst',
+    burstErrorRate: 'error rate in the burst',
+    leak: 'RSS growth (leak)',
+    drift: 'p99 drift',
   }
   return labels[metric]
 }

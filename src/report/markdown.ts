@@ -6,6 +6,7 @@ import type { Comparison } from '../compare/types.js'
 import type { History } from '../history/format.js'
 import { regressionCharts } from './chart.js'
 import { trendChart, trendLines, trendSummary } from './trend-chart.js'
+import { comparisonProfileItems, profileRows } from './profile.js'
 import type { Notice, ReportRow, RowKind } from './rows.js'
 import { footerFacts, headline, notices, plural, profileNotes, reportRows, verdictWord } from './rows.js'
 
@@ -131,6 +132,8 @@ interface Parts {
   readonly collapsed: readonly { readonly block: string; readonly dropped: string }[]
   readonly footer: string
   readonly artifactLink: string | undefined
+  /** One row per load-profile finding; kept whatever the size budget, it is a handful of rows. */
+  readonly profile: readonly string[]
 }
 
 function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
@@ -173,8 +176,16 @@ function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
   if (run !== undefined) footerParts.push(`[workflow run](${run})`)
   if (artifact !== undefined) footerParts.push(`[full report (report.html) and results](${artifact})`)
 
+  const profileCells = profileRows(comparisonProfileItems(comparison)).map((r) => [
+    r.severity === undefined ? '' : OUTCOME_EMOJI[r.severity],
+    ...[r.scenario, r.load, r.finding, r.value, r.baseline].map(escapeMarkdown),
+  ])
   return {
     top,
+    profile:
+      profileCells.length === 0
+        ? []
+        : tableLines(['', 'Scenario', 'Load', 'Profile finding', 'Current', 'Baseline'], ['l', 'l', 'r', 'l', 'l', 'l'], profileCells),
     tableHead: rows.notable.length > 0 ? [h, d] : [],
     tableRows,
     charts: comparison.baseline === undefined ? [] : regressionCharts(comparison.entries),
@@ -225,6 +236,7 @@ function assemble(parts: Parts, pick: Selection): string {
     )
   }
   if (parts.profiles !== '' && pick.collapsed) blocks.push(parts.profiles)
+  if (parts.profile.length > 0) blocks.push(parts.profile.join('\n'))
   if (pick.charts) blocks.push(...parts.charts)
   if (pick.trends !== 'none') blocks.push(...parts.trends.filter((t) => pick.trends === 'all' || !t.quiet).map((t) => t.block))
   if (pick.collapsed) {

@@ -10,6 +10,7 @@ import type { EntryResult, Results } from '../results/format.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './format.js'
 import { describeEnvironment, trendSentence } from './rows.js'
 import { curveTable, scalingLine, stressLine } from './stress.js'
+import { profileRows } from './profile.js'
 import { plain } from './text.js'
 import { MARK, worstSeverity } from './verdict.js'
 import { violationSentence } from './violation.js'
@@ -63,6 +64,24 @@ function profileBlocks(results: Results): string[] {
   const scaling = (results.scaling ?? []).map((s) => plain(scalingLine(s)))
   if (scaling.length > 0) blocks.push(['scaling with connections:', ...scaling.map((line) => `  ${line}`)].join('\n'))
   return blocks
+}
+
+/**
+ * What the load profiles found (leak, spike recovery, bytes/s), one row per finding marked like the
+ * results table; undefined when no entry has a profile.
+ */
+export function profileTable(results: Results, violations: readonly Violation[] = []): string | undefined {
+  const rows = profileRows(
+    results.entries.map((e) => ({
+      scenario: e.scenario,
+      load: levelLabel(e),
+      ...(e.findings === undefined ? {} : { findings: e.findings }),
+      violations: violations.filter((v) => v.entry === e.key),
+    })),
+  )
+  if (rows.length === 0) return undefined
+  const cells = rows.map((r) => [r.severity === undefined ? '' : MARK[r.severity], r.scenario, r.load, r.finding, r.value].map(plain))
+  return markdownTable([['', 'scenario', 'load', 'profile finding', 'value'], ...cells], { align: ['l', 'l', 'r', 'l', 'l'] })
 }
 
 /** One line for a finished round, for the progress log: `[3/12] base list users @ 10 conn  round 2/3  ...`. */

@@ -1,6 +1,7 @@
 // The plain-text report for a terminal or a CI log (`cannonade compare`, the action's log).
 import { markdownTable } from 'markdown-table'
 import type { Comparison } from '../compare/types.js'
+import { comparisonProfileItems, PROFILE_HEADER, profileRows } from './profile.js'
 import { footerFacts, headline, notices, plural, profileNotes, reportRows, verdictWord } from './rows.js'
 
 const OUTCOME_WORD: Record<Comparison['outcome'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' }
@@ -30,6 +31,13 @@ export function renderText(comparison: Comparison): string {
     const header = ['scenario', 'load', 'metric', 'baseline → current', 'change (95 % CI)', 'verdict', 'notes']
     const cells = shown.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain))
     lines.push('', markdownTable([header, ...cells], { align: ['l', 'r', 'l', 'r', 'r', 'l', 'l'] }))
+  }
+  const profile = profileRows(comparisonProfileItems(comparison))
+  if (profile.length > 0) {
+    const cells = profile.map((r) =>
+      [r.severity === undefined ? '' : OUTCOME_WORD[r.severity], r.scenario, r.load, r.finding, r.value, r.baseline].map(plain),
+    )
+    lines.push('', markdownTable([['', ...PROFILE_HEADER], ...cells], { align: ['l', 'l', 'r', 'l', 'l', 'l'] }))
   }
   if (rows.unchanged.length > 0) lines.push('', `${plural(rows.unchanged.length, 'more metric')} unchanged or within the noise, not shown.`)
   const profiles = profileNotes(comparison)

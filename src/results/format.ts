@@ -36,6 +36,80 @@ export interface ServerRound {
   readonly rssEndBytes: number
 }
 
+/**
+ * What the load generator saw, second by second through a round's measured window (whole seconds
+ * only), as parallel lists of integers: element i is second i of the window.
+ */
+export interface LoadSeries {
+  /** Successful responses completed in that second. */
+  readonly rps: readonly number[]
+  /** Requests that failed in that second: no response, or not the expected one. */
+  readonly errors: readonly number[]
+  /** Latency of that second's successful responses, µs (0 for a second without any). */
+  readonly p50Us: readonly number[]
+  readonly p99Us: readonly number[]
+}
+
+/** A round's per-second series: the load generator's, and the server's when an app was started. */
+export interface RoundSeries extends LoadSeries {
+  /** Server CPU in that second, percent of one core, rounded. */
+  readonly cpuPercent?: readonly number[]
+  /** Server resident memory at the end of that second, KiB. */
+  readonly rssKiB?: readonly number[]
+}
+
+/** profile: spike. What one round's burst did (src/load/profiles/spike.ts). */
+export interface SpikeRound {
+  /** Median per-second p99 before the burst, µs: the level recovery is judged against. */
+  readonly beforeP99Us: number
+  /** p99 and failed share of the requests of the burst seconds. */
+  readonly burstP99Us: number
+  readonly burstErrorRate: number
+  /**
+   * From the end of the burst to the end of the first second from which p99 stays within tolerance,
+   * ms, in whole seconds (1000 when the burst left no trace); the time measured after it when p99
+   * never came back (`recovered` false).
+   */
+  readonly recoveryMs: number
+  readonly recovered: boolean
+}
+
+/** A Theil–Sen slope per minute with its 95 % interval (src/stats/theil-sen.ts). */
+export interface SlopeFit {
+  readonly perMinute: number
+  readonly low: number
+  readonly high: number
+  /** Points the fit used (seconds, or averaged blocks of seconds on a long soak). */
+  readonly points: number
+}
+
+/** What an entry's profile found, over its valid rounds. */
+export type ProfileSummary =
+  | {
+      readonly kind: 'spike'
+      /** Medians over the rounds of each round's value (SpikeRound). */
+      readonly recoveryMs: number
+      readonly burstP99Us: number
+      readonly burstErrorRate: number
+      readonly beforeP99Us: number
+      /** Rounds whose p99 never came back within tolerance. */
+      readonly unrecovered: number
+    }
+  | {
+      readonly kind: 'soak'
+      /** Server RSS growth, bytes per minute; absent when no app was started (nothing sampled). */
+      readonly rss?: SlopeFit
+      /** p99 latency growth, µs per minute. */
+      readonly p99: SlopeFit
+    }
+  | {
+      readonly kind: 'volume'
+      readonly bodyBytes: number
+      /** Medians over the rounds: request bodies sent, response bytes received, per second. */
+      readonly sentBytesPerSec: number
+      readonly receivedBytesPerSec: number
+    }
+
 /** One round of one entry. */
 export interface RoundResult {
   /** 1-based round number within the run. */
@@ -64,6 +138,10 @@ export interface RoundResult {
    */
   readonly loadgenLoopDelayMs?: { readonly p99: number; readonly max: number }
   readonly server?: ServerRound
+  /** Second by second through the window. Absent in files written before it was recorded. */
+  readonly series?: RoundSeries
+  /** profile: spike. */
+  readonly spike?: SpikeRound
   /** False when the numbers cannot be trusted; `problems` says why. Invalid rounds are left out of summaries. */
   readonly valid: boolean
   readonly problems: readonly string[]
@@ -166,7 +244,13 @@ export interface EntryResult {
   readonly tags: readonly string[]
   readonly connections: number
   readonly rate?: number
+  /** profile: volume. The body size of this entry, bytes. */
+  readonly bodyBytes?: number
   readonly pipelining: number
+  /** The scenario's profile; absent for steady (and in files written before profiles). */
+  readonly profile?: 'stress' | 'spike' | 'soak' | 'volume'
+  /** What the profile found. */
+  readonly findings?: ProfileSummary
   /** Hash of what this entry sends (requests, load, durations); differs when the scenario was edited. */
   readonly definitionHash: string
   readonly rounds: readonly RoundResult[]

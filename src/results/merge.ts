@@ -2,6 +2,7 @@
 // same entries. Rounds are kept as they were measured and histograms are merged losslessly, so a
 // merged file compares exactly like one measured in a single job.
 import { InputError } from '../errors.js'
+import { refreshFindings } from './profile-summary.js'
 import { summariseEntry } from './summary.js'
 import { environmentDifferences } from './environment.js'
 import type { EntryResult, Environment, Results } from './format.js'
@@ -61,5 +62,7 @@ function mergeEntry(same: readonly EntryResult[]): EntryResult {
   if (same.length === 1) return first
   // Rounds keep their measurements; they are renumbered so each number appears once.
   const rounds = same.flatMap((e) => e.rounds).map((round, i) => ({ ...round, round: i + 1 }))
-  return summariseEntry(first, rounds)
+  const { findings: previous, ...identity } = first
+  const findings = refreshFindings(previous, rounds)
+  return summariseEntry({ ...identity, ...(findings === undefined ? {} : { findings }) }, rounds)
 }

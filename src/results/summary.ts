@@ -83,7 +83,8 @@ export function summariseEntry(
   identity: Pick<
     EntryResult,
     'key' | 'scenario' | 'tags' | 'connections' | 'rate' | 'pipelining' | 'definitionHash' | 'thresholds' | 'regression'
-  >,
+  > &
+    Partial<Pick<EntryResult, 'bodyBytes' | 'profile' | 'findings'>>,
   rounds: readonly RoundResult[],
 ): EntryResult {
   const valid = rounds.filter((r) => r.valid)
@@ -97,7 +98,10 @@ export function summariseEntry(
     tags: identity.tags,
     connections: identity.connections,
     ...(identity.rate === undefined ? {} : { rate: identity.rate }),
+    ...(identity.bodyBytes === undefined ? {} : { bodyBytes: identity.bodyBytes }),
     pipelining: identity.pipelining,
+    ...(identity.profile === undefined ? {} : { profile: identity.profile }),
+    ...(identity.findings === undefined ? {} : { findings: identity.findings }),
     definitionHash: identity.definitionHash,
     rounds,
     rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),

@@ -1,0 +1,139 @@
+// The load profiles end to end, through the committed bundle against the demo app on 127.0.0.1:
+// soak flags the route that keeps memory and not the steady one, spike reports the recovery of a
+// route that queues, volume reports bytes per second, and every round's per-second series is in a
+// results.json that validates.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseResults } from '../src/results/io.js'
+import type { Results } from '../src/results/format.js'
+import { cli } from './helpers/run-node.js'
+import { freePort } from './helpers/ports.js'
+
+let dir = ''
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-profiles-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function writeConfig(name: string, scenarios: readonly string[]): Promise<string> {
+  const port = await freePort()
+  const file = path.join(dir, name)
+  await writeFile(
+    file,
+    [
+      'app:',
+      '  command: node server.mjs',
+      `  cwd: ${JSON.stringify(path.resolve('__fixtures__/demo'))}`,
+      `  env: { PORT: "${port}" }`,
+      `  ready: http://127.0.0.1:${port}/health`,
+      `baseUrl: http://127.0.0.1:${port}`,
+      'warmupSuite: false',
+      'scenarios:',
+      ...scenarios,
+      '',
+    ].join('\n'),
+  )
+  return file
+}
+
+async function resultsIn(out: string): Promise<Results> {
+  return parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
+}
+
+function entry(results: Results, scenario: string): Results['entries'][number] {
+  const found = results.entries.find((e) => e.scenario === scenario)
+  if (found === undefined) throw new Error(`no entry for ${scenario}`)
+  return found
+}
+
+describe('load profiles, end to end', () => {
+  it('soak: flags the route that keeps memory as a leak, not the steady route, with per-second series kept', async () => {
+    // /leak keeps 16 KiB a request: 50 req/s is about 47 MB/min, far above the 16 MB/min limit.
+    const config = await writeConfig('soak.yml', [
+      '  - { name: leaky, profile: soak, path: /leak, rate: 50, duration: 6s, warmup: 1s, thresholds: { leak: { max: 16MB/min } } }',
+      '  - { name: steady, profile: soak, path: /users, rate: 50, duration: 6s, warmup: 1s, thresholds: { leak: { max: 16MB/min } } }',
+    ])
+    const out = path.join(dir, 'soak')
+    const result = await cli(['run', '--config', config, '--out', out])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/\| ✗ +\| leaky +\| +50 req\/s \| leak +\| RSS \+[\d.]+ MB\/min \(95 % CI/)
+    expect(result.stdout).toMatch(/\| +\| steady +\| +50 req\/s \| RSS growth \(no leak\)/)
+    expect(result.stdout).toContain('FAIL  leaky @ 50 req/s: leak')
+    expect(result.stdout).not.toContain('FAIL  steady')
+    const results = await resultsIn(out)
+    const leaky = entry(results, 'leaky')
+    expect(leaky.findings?.kind).toBe('soak')
+    if (leaky.findings?.kind !== 'soak') return
+    expect(leaky.findings.rss?.perMinute).toBeGreaterThan(16 * 1024 ** 2)
+    const series = leaky.rounds[0]?.series
+    expect(series?.rps.length).toBeGreaterThanOrEqual(5)
+    for (const list of [series?.errors, series?.p50Us, series?.p99Us, series?.cpuPercent, series?.rssKiB]) {
+      expect(list).toHaveLength(series?.rps.length ?? -1)
+      expect(list?.every(Number.isInteger)).toBe(true)
+    }
+  })
+
+  it('spike: reports the burst and a recovery time on a route that queues; volume: bytes per second', async () => {
+    // /queue holds the one thread 10 ms a request: 100 req/s at most. A burst of 200 req/s for 1 s
+    // leaves at least a second of queued work, so p99 cannot be back in the first second after it.
+    const config = await writeConfig('spike.yml', [
+      '  - name: queue',
+      '    profile: spike',
+      '    path: /queue?ms=10',
+      '    spike: { rate: 20, multiple: 10, before: 3s, burst: 1s, after: 5s }',
+      '    rounds: 1',
+      '    warmup: 500ms',
+      '  - { name: upload, profile: volume, path: /upload, connections: 2, bodySize: [1KB, 64KB], duration: 1s, warmup: 200ms, rounds: 1 }',
+      '  - { name: download, profile: volume, path: "/blob?size={bodySize}", connections: 2, bodySize: 256KB, duration: 1s, warmup: 200ms, rounds: 1 }',
+    ])
+    const out = path.join(dir, 'spike')
+    const result = await cli(['run', '--config', config, '--out', out])
+    expect(result.stdout).toMatch(/\| queue +\| +20 req\/s \| spike recovery +\| \d+\.\d s until p99 was back near/)
+    expect(result.stdout).toMatch(/\| upload +\| +2 conn · 64KB \| volume +\| [\d.]+ MB\/s sent/)
+    expect(result.code).toBe(0)
+    const results = await resultsIn(out)
+    const queue = entry(results, 'queue')
+    expect(queue.rounds[0]?.series?.rps).toHaveLength(9)
+    expect(queue.findings?.kind).toBe('spike')
+    if (queue.findings?.kind !== 'spike') return
+    expect(queue.findings.recoveryMs).toBeGreaterThanOrEqual(2000)
+    expect(queue.findings.burstP99Us).toBeGreaterThan(queue.findings.beforeP99Us)
+    expect(results.entries.map((e) => e.key)).toEqual([
+      'queue @ 20 req/s',
+      'upload @ 2 conn · 1KB',
+      'upload @ 2 conn · 64KB',
+      'download @ 2 conn · 256KB',
+    ])
+    const large = entry(results, 'download').findings
+    const upload = results.entries.find((e) => e.key === 'upload @ 2 conn · 64KB')
+    if (large?.kind !== 'volume' || upload?.findings?.kind !== 'volume') throw new Error('expected volume findings')
+    // Sent: 64 KiB bodies at the measured rate; received: 256 KiB bodies at theirs.
+    expect(upload.findings.sentBytesPerSec / upload.rps).toBeGreaterThan(65_536 * 0.99)
+    expect(large.receivedBytesPerSec / entry(results, 'download').rps).toBeGreaterThan(256 * 1024 * 0.99)
+  })
+
+  it('exits 2 naming file, line and column for bad profile settings', async () => {
+    const config = await writeConfig('bad.yml', [
+      '  - name: queue',
+      '    path: /queue',
+      '    profile: spike',
+      '    spike: { multiple: 0.5 }',
+      '  - { name: short, path: /queue, profile: spike, spike: { before: 0s } }',
+      '  - { name: blob, path: /blob, bodySize: 1KB }',
+    ])
+    const result = await cli(['validate', '--config', config])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(`${config}:12:24: scenarios[0].spike.multiple: must be a number above 1 and at most 1000, got 0.5`)
+    // Once the shapes are right, what the shapes cannot say: a phase of no time, a setting of another profile.
+    const fixed = (await readFile(config, 'utf8')).replace('multiple: 0.5', 'multiple: 2')
+    await writeFile(config, fixed)
+    const second = await cli(['validate', '--config', config])
+    expect(second.code).toBe(2)
+    expect(second.stderr).toContain(`${config}:13:67: scenarios[1].spike.before: must be more than 0 and at most 20m, got "0s"`)
+    expect(second.stderr).toContain(`${config}:14:42: scenarios[2].bodySize: only applies with profile: volume`)
+  })
+})

@@ -1,0 +1,151 @@
+// The maths of the profiles on synthetic series: spike recovery, soak slopes, volume rates, and the
+// one row per finding the report makes of them.
+import { describe, expect, it } from 'vitest'
+import type { SpikePlan } from '../../src/config/plan.js'
+import { checkEntry } from '../../src/compare/thresholds.js'
+import { roundSeries } from '../../src/load/assess.js'
+import { analyseSpike, rateSchedule } from '../../src/load/profiles/spike.js'
+import { fitSoak } from '../../src/results/profile-summary.js'
+import { SecondRecorder } from '../../src/load/seconds.js'
+import type { EntryResult, LoadSeries, RoundResult } from '../../src/results/format.js'
+import { profileRows } from '../../src/report/profile.js'
+import { summariseEntry } from '../../src/results/summary.js'
+
+const spike: SpikePlan = { rate: 50, multiple: 5, beforeMs: 3000, burstMs: 2000, afterMs: 5000, recoveryTolerance: 0.2 }
+
+function series(p99Us: number[], errors: number[] = p99Us.map(() => 0)): LoadSeries {
+  return { rps: p99Us.map(() => 50), errors, p50Us: p99Us.map((v) => Math.round(v / 2)), p99Us }
+}
+
+describe('spike', () => {
+  it('runs the burst at rate × multiple between before and before + burst, after the warm-up', () => {
+    const rate = rateSchedule({ spike, warmupMs: 1000 }, 50)
+    if (typeof rate === 'number') throw new Error('expected a schedule')
+    expect([0, 3999, 4000, 5999, 6000].map(rate)).toEqual([50, 50, 250, 250, 50])
+    expect(rateSchedule({ warmupMs: 1000 }, 50)).toBe(50)
+  })
+
+  it('measures recovery from the end of the burst until p99 stays back within tolerance', () => {
+    // seconds 0-2 before (p99 4 ms), 3-4 burst, then a queue draining over three seconds
+    const found = analyseSpike(
+      series([4000, 4100, 3900, 90_000, 150_000, 80_000, 30_000, 4900, 4500, 4200], [0, 0, 0, 5, 15, 0, 0, 0, 0, 0]),
+      spike,
+    )
+    expect(found).toMatchObject({ beforeP99Us: 4000, burstP99Us: 150_000, recovered: true, recoveryMs: 3000 })
+    expect(found?.burstErrorRate).toBeCloseTo(20 / 120, 5)
+    // a burst that leaves no trace recovers within the first second; one that never recovers says so
+    expect(analyseSpike(series([4000, 4000, 4000, 5000, 5000, 4000, 4000, 4000, 4000, 4000]), spike)).toMatchObject({
+      recoveryMs: 1000,
+      recovered: true,
+    })
+    expect(analyseSpike(series([4000, 4000, 4000, 9e4, 9e4, 9e4, 9e4, 9e4, 9e4, 9e4]), spike)).toMatchObject({
+      recoveryMs: 5000,
+      recovered: false,
+    })
+  })
+
+  it('does not call one quiet second in a draining queue a recovery', () => {
+    const found = analyseSpike(series([4000, 4000, 4000, 9e4, 9e4, 4000, 9e4, 9e4, 4000, 4000]), spike)
+    expect(found?.recoveryMs).toBe(4000)
+  })
+})
+
+function soakRound(rssKiB: number[]): Pick<RoundResult, 'series'> {
+  return { series: { ...series(rssKiB.map(() => 5000)), cpuPercent: rssKiB.map(() => 3), rssKiB } }
+}
+
+describe('soak', () => {
+  it('fits RSS growth in bytes per minute, pairs within rounds only', () => {
+    // +100 KiB a second = 6000 KiB a minute, in two rounds that start at different levels
+    const rising = Array.from({ length: 20 }, (_, i) => 50_000 + 100 * i)
+    const fit = fitSoak([soakRound(rising), soakRound(rising.map((v) => v + 30_000))])
+    expect(fit?.rss?.perMinute).toBe(6000 * 1024)
+    expect(fit?.rss?.low).toBeGreaterThan(0)
+    expect(fit?.p99.perMinute).toBe(0)
+  })
+
+  it('flags a leak only above the limit with an interval that excludes no growth', () => {
+    const entry = (perMinute: number, low: number): EntryResult => ({
+      ...summariseEntry(
+        { key: 'k', scenario: 'k', tags: [], connections: 1, pipelining: 1, definitionHash: '', thresholds: [], regression: [] },
+        [],
+      ),
+      findings: {
+        kind: 'soak',
+        rss: { perMinute, low, high: perMinute * 2, points: 60 },
+        p99: { perMinute: 0, low: -1, high: 1, points: 60 },
+      },
+    })
+    const limit = [{ metric: 'leak', bound: 'max', limit: 1024 ** 2, severity: 'fail' }] as const
+    expect(checkEntry(entry(3 * 1024 ** 2, 2 * 1024 ** 2), limit)).toHaveLength(1)
+    expect(checkEntry(entry(3 * 1024 ** 2, -1024), limit)).toHaveLength(0)
+    expect(checkEntry(entry(0.5 * 1024 ** 2, 0.2 * 1024 ** 2), limit)).toHaveLength(0)
+  })
+})
+
+describe('per-second series', () => {
+  it('counts responses and failures per whole second of the window and drops the partial last one', async () => {
+    const recorder = new SecondRecorder()
+    recorder.start(performance.now())
+    recorder.ok(2)
+    recorder.ok(4)
+    recorder.failed()
+    await new Promise((resolve) => setTimeout(resolve, 1050))
+    recorder.ok(10)
+    const out = recorder.finish(2500)
+    expect(out.rps).toEqual([2, 1])
+    expect(out.errors).toEqual([1, 0])
+    expect(out.p99Us[0]).toBeGreaterThanOrEqual(3990)
+    expect(out.p50Us[1]).toBeGreaterThanOrEqual(9990)
+  })
+
+  it('joins the server’s seconds as integers, trimmed to the shorter of the two lists', () => {
+    const joined = roundSeries(series([1000, 2000, 3000]), { cpuPercent: [12.4, 50.6], rssBytes: [2048, 4096.4] })
+    expect(joined).toEqual({ rps: [50, 50], errors: [0, 0], p50Us: [500, 1000], p99Us: [1000, 2000], cpuPercent: [12, 51], rssKiB: [2, 4] })
+  })
+})
+
+describe('profile rows', () => {
+  it('gives one row per finding, flagged when its threshold broke, with the baseline beside it', () => {
+    const rows = profileRows([
+      {
+        scenario: 'cache',
+        load: '50 req/s',
+        findings: {
+          kind: 'soak',
+          rss: { perMinute: 3.1 * 1024 ** 2, low: 2.8 * 1024 ** 2, high: 3.4 * 1024 ** 2, points: 60 },
+          p99: { perMinute: 0, low: -10, high: 10, points: 60 },
+        },
+        violations: [
+          {
+            entry: 'cache @ 50 req/s',
+            metric: 'leak',
+            severity: 'fail',
+            actual: 1,
+            threshold: { metric: 'leak', bound: 'max', limit: 1, severity: 'fail' },
+          },
+        ],
+      },
+      {
+        scenario: 'queue',
+        load: '50 req/s',
+        findings: { kind: 'spike', recoveryMs: 3000, burstP99Us: 150_000, burstErrorRate: 0.01, beforeP99Us: 4000, unrecovered: 0 },
+        base: { kind: 'spike', recoveryMs: 1000, burstP99Us: 90_000, burstErrorRate: 0, beforeP99Us: 4000, unrecovered: 0 },
+        violations: [],
+      },
+      {
+        scenario: 'upload',
+        load: '2 conn · 64KB',
+        findings: { kind: 'volume', bodyBytes: 65_536, sentBytesPerSec: 12.5 * 1024 ** 2, receivedBytesPerSec: 2048 },
+        violations: [],
+      },
+    ])
+    expect(rows.map((r) => [r.finding, r.value, r.baseline, r.severity])).toEqual([
+      ['leak', 'RSS +3.1 MB/min (95 % CI +2.8 MB … +3.4 MB)', '', 'fail'],
+      ['p99 drift', '+0.000 ms/min (95 % CI −0.010 ms … +0.010 ms)', '', undefined],
+      ['spike recovery', '3.0 s until p99 was back near 4.000 ms', '1.0 s (+2.0 s)', undefined],
+      ['burst', 'p99 150.0 ms, 1.0 % errors', 'p99 90.00 ms, 0 % errors', undefined],
+      ['volume', '12.5 MB/s sent, 2.0 KB/s received', '', undefined],
+    ])
+  })
+})

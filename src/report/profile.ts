@@ -1,0 +1,120 @@
+// What the load profiles found, in words: one row per finding (leak 3.1 MB/min, recovery +2.0 s,
+// 12.5 MB/s at 64KB), shared by the comment, the job summary and the terminal.
+import type { Severity } from '../config/plan.js'
+import type { Violation } from '../compare/thresholds.js'
+import type { Comparison } from '../compare/types.js'
+import type { ProfileSummary, SlopeFit } from '../results/format.js'
+import { formatBytes, formatFraction, formatLatencyUs, formatSeconds } from './format.js'
+
+/** One entry's findings, with the baseline's when there is one and the thresholds it broke. */
+export interface ProfileItem {
+  readonly scenario: string
+  readonly load: string
+  readonly findings?: ProfileSummary
+  readonly base?: ProfileSummary
+  readonly violations: readonly Violation[]
+}
+
+/** One row of the profile table, every cell in words. */
+export interface ProfileRow {
+  readonly scenario: string
+  readonly load: string
+  /** `leak`, `spike recovery`, `burst`, `p99 drift`, `volume`. */
+  readonly finding: string
+  /** The value with its interval or context. */
+  readonly value: string
+  /** The baseline's value and the change, or empty. */
+  readonly baseline: string
+  /** Set when a threshold on the finding was broken. */
+  readonly severity?: Severity
+}
+
+function signedSeconds(ms: number): string {
+  return `${ms > 0 ? '+' : ms < 0 ? '−' : '±'}${formatSeconds(Math.abs(ms))}`
+}
+
+function slopeText(fit: SlopeFit, unit: (value: number) => string): string {
+  const sign = (value: number): string => (value < 0 ? `−${unit(-value)}` : `+${unit(value)}`)
+  return `${sign(fit.perMinute)}/min (95 % CI ${sign(fit.low)} … ${sign(fit.high)})`
+}
+
+function worst(violations: readonly Violation[], metrics: readonly string[]): Severity | undefined {
+  const hit = violations.filter((v) => metrics.includes(v.metric))
+  if (hit.length === 0) return undefined
+  return hit.some((v) => v.severity === 'fail') ? 'fail' : 'warn'
+}
+
+function rowsOf(item: ProfileItem): ProfileRow[] {
+  const found = item.findings
+  if (found === undefined) return []
+  const at = { scenario: item.scenario, load: item.load }
+  const flagged = (metrics: readonly string[]): { severity?: Severity } => {
+    const severity = worst(item.violations, metrics)
+    return severity === undefined ? {} : { severity }
+  }
+  if (found.kind === 'spike') {
+    const base = item.base?.kind === 'spike' ? item.base : undefined
+    const recovered = found.unrecovered === 0 ? '' : ` (${found.unrecovered} round(s) never recovered: at least this)`
+    return [
+      {
+        ...at,
+        finding: 'spike recovery',
+        value: `${formatSeconds(found.recoveryMs)} until p99 was back near ${formatLatencyUs(found.beforeP99Us)}${recovered}`,
+        baseline: base === undefined ? '' : `${formatSeconds(base.recoveryMs)} (${signedSeconds(found.recoveryMs - base.recoveryMs)})`,
+        ...flagged(['recovery']),
+      },
+      {
+        ...at,
+        finding: 'burst',
+        value: `p99 ${formatLatencyUs(found.burstP99Us)}, ${formatFraction(found.burstErrorRate)} errors`,
+        baseline: base === undefined ? '' : `p99 ${formatLatencyUs(base.burstP99Us)}, ${formatFraction(base.burstErrorRate)} errors`,
+        ...flagged(['burstP99', 'burstErrorRate']),
+      },
+    ]
+  }
+  if (found.kind === 'soak') {
+    const base = item.base?.kind === 'soak' ? item.base : undefined
+    const leak = worst(item.violations, ['leak'])
+    const rows: ProfileRow[] = []
+    if (found.rss !== undefined) {
+      rows.push({
+        ...at,
+        finding: leak === undefined ? 'RSS growth (no leak)' : 'leak',
+        value: `RSS ${slopeText(found.rss, formatBytes)}`,
+        baseline: base?.rss === undefined ? '' : `${slopeText(base.rss, formatBytes)}`,
+        ...flagged(['leak']),
+      })
+    }
+    rows.push({
+      ...at,
+      finding: 'p99 drift',
+      value: slopeText(found.p99, formatLatencyUs),
+      baseline: base === undefined ? '' : slopeText(base.p99, formatLatencyUs),
+      ...flagged(['drift']),
+    })
+    return rows
+  }
+  const base = item.base?.kind === 'volume' ? item.base : undefined
+  const rate = (s: { sentBytesPerSec: number; receivedBytesPerSec: number }): string =>
+    `${formatBytes(s.sentBytesPerSec)}/s sent, ${formatBytes(s.receivedBytesPerSec)}/s received`
+  return [{ ...at, finding: 'volume', value: rate(found), baseline: base === undefined ? '' : rate(base) }]
+}
+
+/** The rows for every entry with profile findings, in suite order. */
+export function profileRows(items: readonly ProfileItem[]): ProfileRow[] {
+  return items.flatMap(rowsOf)
+}
+
+/** The profile items of a comparison's entries. */
+export function comparisonProfileItems(comparison: Comparison): ProfileItem[] {
+  return comparison.entries.map((e) => ({
+    scenario: e.scenario,
+    load: e.load,
+    ...(e.findings === undefined ? {} : { findings: e.findings }),
+    ...(e.baseFindings === undefined ? {} : { base: e.baseFindings }),
+    violations: e.violations,
+  }))
+}
+
+/** The header of the profile table. */
+export const PROFILE_HEADER = ['scenario', 'load', 'profile finding', 'current', 'baseline'] as const

@@ -1,0 +1,81 @@
+// How a spike's and a soak's findings follow from an entry's rounds (src/load/profiles/ measures
+// them; shards merged from several jobs sum their pooled rounds up again by the same rule).
+//
+// Soak: the server's memory and the latency, followed second by second through the window (after
+// the warm-up, which the window excludes), are fitted with a robust slope. A steady climb of memory
+// is a leak, of p99 a drift; both are checked against the scenario's thresholds (`leak`, `drift`).
+import { median } from '../stats/stats.js'
+import { theilSen, type Series } from '../stats/theil-sen.js'
+import type { ProfileSummary, RoundResult, SlopeFit } from './format.js'
+
+/** The rounds findings come from: the valid ones, or all of them when none is valid. */
+export function findingRounds<T extends Pick<RoundResult, 'valid'>>(rounds: readonly T[]): readonly T[] {
+  const valid = rounds.filter((r) => r.valid)
+  return valid.length > 0 ? valid : rounds
+}
+
+/** A spike's findings: the median over rounds of each round's burst and recovery. */
+export function summariseSpike(rounds: readonly Pick<RoundResult, 'spike'>[]): ProfileSummary | undefined {
+  const spikes = rounds.flatMap((r) => (r.spike === undefined ? [] : [r.spike]))
+  if (spikes.length === 0) return undefined
+  const at = (pick: (s: (typeof spikes)[number]) => number): number => median(spikes.map(pick))
+  return {
+    kind: 'spike',
+    recoveryMs: at((s) => s.recoveryMs),
+    burstP99Us: at((s) => s.burstP99Us),
+    burstErrorRate: at((s) => s.burstErrorRate),
+    beforeP99Us: at((s) => s.beforeP99Us),
+    unrecovered: spikes.filter((s) => !s.recovered).length,
+  }
+}
+
+function perMinute(series: readonly Series[], scale: number): SlopeFit | undefined {
+  const fit = theilSen(series)
+  if (fit === undefined) return undefined
+  const round = (value: number): number => Math.round(value * 60 * scale * 100) / 100
+  return { perMinute: round(fit.slope), low: round(fit.low), high: round(fit.high), points: fit.points }
+}
+
+const seconds = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1)
+
+/**
+ * RSS growth (bytes per minute) and p99 drift (µs per minute) over the rounds' per-second series,
+ * pairs taken within a round only. Seconds without a successful response carry no p99 and are left
+ * out of the drift.
+ */
+export function fitSoak(rounds: readonly Pick<RoundResult, 'series'>[]): { rss?: SlopeFit; p99: SlopeFit } | undefined {
+  const rss: Series[] = []
+  const p99: Series[] = []
+  for (const round of rounds) {
+    const series = round.series
+    if (series === undefined) continue
+    if (series.rssKiB !== undefined && series.rssKiB.length > 1) rss.push({ x: seconds(series.rssKiB.length), y: series.rssKiB })
+    const x: number[] = []
+    const y: number[] = []
+    series.p99Us.forEach((value, i) => {
+      if ((series.rps[i] ?? 0) === 0) return
+      x.push(i + 1)
+      y.push(value)
+    })
+    p99.push({ x, y })
+  }
+  const p99Fit = perMinute(p99, 1)
+  if (p99Fit === undefined) return undefined
+  const rssFit = perMinute(rss, 1024)
+  return rssFit === undefined ? { p99: p99Fit } : { rss: rssFit, p99: p99Fit }
+}
+
+/**
+ * An entry's findings again after its rounds were pooled (shards merged): spike and soak are summed
+ * up from the rounds; a volume entry's rates are medians of per-round rates whose request size only
+ * the scenario knows, so they are kept as the first part measured them.
+ */
+export function refreshFindings(previous: ProfileSummary | undefined, rounds: readonly RoundResult[]): ProfileSummary | undefined {
+  const used = findingRounds(rounds)
+  if (previous?.kind === 'spike') return summariseSpike(used)
+  if (previous?.kind === 'soak') {
+    const fit = fitSoak(used)
+    return fit === undefined ? undefined : { kind: 'soak', ...fit }
+  }
+  return previous
+}
