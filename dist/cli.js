@@ -45019,6 +45019,107 @@ function summariseEntry(identity, rounds) {
   return entry;
 }
 
+// src/stats/distributions.ts
+var LANCZOS = [
+  0.9999999999998099,
+  676.5203681218851,
+  -1259.1392167224028,
+  771.3234287776531,
+  -176.6150291621406,
+  12.507343278686905,
+  -0.13857109526572012,
+  9984369578019572e-21,
+  15056327351493116e-23
+];
+function logGamma(x) {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let sum = LANCZOS[0] ?? 1;
+  for (let i = 1; i < LANCZOS.length; i++) sum += (LANCZOS[i] ?? 0) / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+function betaFraction(x, a, b) {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - (a + b) * x / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const step = d * c;
+    h *= step;
+    if (Math.abs(step - 1) < 1e-15) break;
+  }
+  return h;
+}
+function incompleteBeta(x, a, b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? front * betaFraction(x, a, b) / a : 1 - front * betaFraction(1 - x, b, a) / b;
+}
+function studentTUpperTail(t, df) {
+  const nu = Number.isFinite(df) ? df : 1e7;
+  return 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5);
+}
+function studentTQuantile(tail, df) {
+  if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`);
+  if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
+  let low = 0;
+  let high = 1e12;
+  for (let i = 0; i < 200; i++) {
+    const mid = (low + high) / 2;
+    if (studentTUpperTail(mid, df) > tail) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+// src/stats/welch.ts
+function meanAndVariance(xs) {
+  const n = xs.length;
+  const mean2 = xs.reduce((a, b) => a + b, 0) / n;
+  return { mean: mean2, variance: xs.reduce((a, b) => a + (b - mean2) ** 2, 0) / (n - 1) };
+}
+function welchDifference(base, head, confidence) {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`);
+  if (base.length < 2 || head.length < 2) {
+    const estimate2 = base.length > 0 && head.length > 0 ? meanAndVariance(head).mean - meanAndVariance(base).mean : NaN;
+    return { estimate: estimate2, low: -Infinity, high: Infinity };
+  }
+  const b = meanAndVariance(base);
+  const h = meanAndVariance(head);
+  const estimate = h.mean - b.mean;
+  const vb = b.variance / base.length;
+  const vh = h.variance / head.length;
+  const se2 = vb + vh;
+  if (!Number.isFinite(estimate) || !Number.isFinite(se2)) return { estimate: NaN, low: -Infinity, high: Infinity };
+  if (se2 === 0) return { estimate, low: estimate, high: estimate };
+  const df = se2 ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1));
+  const half = studentTQuantile((1 - confidence) / 2, df) * Math.sqrt(se2);
+  return { estimate, low: estimate - half, high: estimate + half };
+}
+function welchRatio(base, head, confidence) {
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return { estimate: NaN, low: 0, high: Infinity };
+  const d = welchDifference(base.map(Math.log), head.map(Math.log), confidence);
+  return { estimate: Math.exp(d.estimate), low: Math.exp(d.low), high: Math.exp(d.high) };
+}
+
 // src/stats/trend.ts
 var MIN_TREND_ROUNDS = 5;
 var TREND_ALPHA = 0.02;
@@ -45143,77 +45244,6 @@ function resolvableChange(interval, relative) {
   if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return Infinity;
   if (!relative) return (interval.high - interval.low) / 2;
   return Math.exp((Math.log(interval.high) - Math.log(interval.low)) / 2) - 1;
-}
-
-// src/stats/distributions.ts
-var LANCZOS = [
-  0.9999999999998099,
-  676.5203681218851,
-  -1259.1392167224028,
-  771.3234287776531,
-  -176.6150291621406,
-  12.507343278686905,
-  -0.13857109526572012,
-  9984369578019572e-21,
-  15056327351493116e-23
-];
-function logGamma(x) {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let sum = LANCZOS[0] ?? 1;
-  for (let i = 1; i < LANCZOS.length; i++) sum += (LANCZOS[i] ?? 0) / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
-}
-function betaFraction(x, a, b) {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - (a + b) * x / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const step = d * c;
-    h *= step;
-    if (Math.abs(step - 1) < 1e-15) break;
-  }
-  return h;
-}
-function incompleteBeta(x, a, b) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? front * betaFraction(x, a, b) / a : 1 - front * betaFraction(1 - x, b, a) / b;
-}
-function studentTUpperTail(t, df) {
-  const nu = Number.isFinite(df) ? df : 1e7;
-  return 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5);
-}
-function studentTQuantile(tail, df) {
-  if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`);
-  if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
-  let low = 0;
-  let high = 1e12;
-  for (let i = 0; i < 200; i++) {
-    const mid = (low + high) / 2;
-    if (studentTUpperTail(mid, df) > tail) low = mid;
-    else high = mid;
-  }
-  return (low + high) / 2;
 }
 
 // src/compare/run-to-run.ts
@@ -45347,16 +45377,17 @@ function judge(j, direction, limit, relative) {
 }
 function fixedVerdict(base, head, rule) {
   const { relative, spread, direction, tolerance } = rule;
-  const estimateOf = (confidence) => {
-    const options = { seed: rule.seed, confidence, ...rule.resamples === void 0 ? {} : { resamples: rule.resamples } };
-    const e = relative ? bootstrapRatio(base, head, options) : bootstrapDifference(base, head, options);
+  const widened = (e, confidence) => {
     if (relative) return spread === void 0 ? e : widenByRunToRun(e, spread, confidence);
     return { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 };
   };
-  const shown = estimateOf(1 - MISS_ALPHA);
+  const options = { seed: rule.seed, confidence: 1 - MISS_ALPHA, ...rule.resamples === void 0 ? {} : { resamples: rule.resamples } };
+  const shown = widened(relative ? bootstrapRatio(base, head, options) : bootstrapDifference(base, head, options), 1 - MISS_ALPHA);
   let verdict = classify(shown, direction, tolerance);
-  if (verdict === "regression" && rule.alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * rule.alarmAlpha), direction, tolerance) !== "regression") {
-    verdict = "inconclusive";
+  if (verdict === "regression" && rule.alarmAlpha < MISS_ALPHA / 2) {
+    const level = 1 - 2 * rule.alarmAlpha;
+    const alarm = widened(relative ? welchRatio(base, head, level) : welchDifference(base, head, level), level);
+    if (classify(alarm, direction, tolerance) !== "regression") verdict = "inconclusive";
   }
   return { verdict, ...shown };
 }
