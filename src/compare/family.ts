@@ -23,7 +23,7 @@
  * why a bootstrap over 5 rounds cannot be trusted that far out).
  *
  * The real rate is much lower than the bound: a regression also needs the estimate beyond the
- * tolerance, and metrics of one entry are strongly correlated (see `bench/sequential.ts`).
+ * tolerance, and metrics of one entry are strongly correlated (see `bench/replay.ts`).
  */
 import type { RegressionTolerance } from '../config/plan.js'
 import { COMPARED_METRICS } from './types.js'

@@ -6,8 +6,8 @@
  * Why it is needed: the rounds of one run say nothing about the drift between runs. On this
  * project's own 2-core machine throughput drifted +30–39 % between runs minutes apart while rounds
  * within a run varied by 3–14 %; a bootstrap interval over rounds of a single base run and a single
- * head run is then far too narrow, and an unchanged pull request fails (bench/results/sequential.md:
- * 3–9 % suite false alarms with 5 rounds). Same-job comparisons measure both sides in pairs, which
+ * head run is then far too narrow, and an unchanged pull request fails (__tests__/compare/run-to-run.test.ts:
+ * with ±30 % drift and 5 rounds, every unchanged 10-entry suite without the spread). Same-job comparisons measure both sides in pairs, which
  * cancels drift, and do not use this.
  *
  * Model: the log of a run's median is level + drift + error, with drift and error independent
