@@ -45266,6 +45266,17 @@ function widenByRunToRun(interval, spread, confidence) {
   const above = Math.hypot(Math.log(high) - center, drift);
   return { estimate, low: Math.exp(center - below), high: Math.exp(center + above) };
 }
+function floorByRounds(spread, base, head) {
+  if (!spread.assumed || base.length < 2 || head.length < 2) return spread;
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return spread;
+  const squares = (xs) => {
+    const logs = xs.map(Math.log);
+    const mean2 = logs.reduce((a, b) => a + b, 0) / logs.length;
+    return logs.reduce((a, b) => a + (b - mean2) ** 2, 0);
+  };
+  const pooled = Math.sqrt((squares(base) + squares(head)) / (base.length + head.length - 2));
+  return pooled > spread.sigma ? { ...spread, sigma: pooled, df: base.length + head.length - 2 } : spread;
+}
 
 // src/compare/thresholds.ts
 function entryValue(entry, metric) {
@@ -45487,7 +45498,7 @@ function compareEntry(head, base, ctx) {
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
     const tolerance = head.regression.find((t) => t.metric === metric);
     const history = ctx.runToRun;
-    const spread = history === void 0 ? void 0 : runToRunSpread(history.series.get(head.key)?.[metric] ?? []);
+    const spread = history === void 0 ? void 0 : floorByRounds(runToRunSpread(history.series.get(head.key)?.[metric] ?? []), b, h);
     const m = compareMetric({
       metric,
       base: b,
@@ -46752,7 +46763,7 @@ function notices(comparison) {
   if (history !== void 0 && history.runs < history.minimum) {
     result.push({
       level: "note",
-      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
+      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
     });
   }
   const machine = base.environmentDifferences.length > 0;

@@ -23,7 +23,7 @@ import { welchDifference, welchRatio } from '../stats/welch.js'
 import { entryTrend } from './summary.js'
 import { errorBudget, gatedCount, type ErrorBudget } from './family.js'
 import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
-import { DEFAULT_LOG_SPREAD, MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from './run-to-run.js'
+import { DEFAULT_LOG_SPREAD, floorByRounds, MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from './run-to-run.js'
 import { checkEntry, validityViolation, type Violation } from './thresholds.js'
 import {
   COMPARED_METRICS,
@@ -344,7 +344,7 @@ function compareEntry(
     if (b === undefined || h === undefined || b.length === 0 || h.length === 0) continue
     const tolerance = head.regression.find((t) => t.metric === metric)
     const history = ctx.runToRun
-    const spread = history === undefined ? undefined : runToRunSpread(history.series.get(head.key)?.[metric] ?? [])
+    const spread = history === undefined ? undefined : floorByRounds(runToRunSpread(history.series.get(head.key)?.[metric] ?? []), b, h)
     const m = compareMetric({
       metric,
       base: b,
