@@ -1,121 +1,168 @@
-// How often does Cannonade cry wolf, and how often does it catch a real slowdown? Runs the demo app
-// in separate runs (each run starts the app afresh, like two CI jobs would), some unchanged (A) and
-// some with DEMO_SLOWDOWN at 5, 10 and 20 %, then compares every A run against every other A run
-// (false alarms) and every A run against every slowed run (detection).
+// Accuracy measured where it matters: the demo routes (bench/demo-routes.ts) on this machine, as it
+// is right now, in Cannonade's three modes, each with the head unchanged and slowed by 5, 10 and
+// 20 % (DEMO_SLOWDOWN):
+//   artifact   a stored baseline: the base measured once at the start of the bench, every head
+//              measured at the end, minutes later, compared as a pull request without history is
+//              (fixed samples, the assumed run-to-run spread);
+//   fixed      same-job, fixed rounds: base and head side by side, 5 rounds each interleaved, compared
+//              as fixed samples (the schedule before deciding as you go);
+//   decide     same-job, decide as you go: the product's rule (load/deciding.ts), paired comparison,
+//              within a budget.
+// Beside every cell, the machine's own noise: a pure CPU loop's second-to-second CV right before and
+// right after (bench/cpu-noise.ts), and the load average. One run per cell: this says what a user on
+// this machine gets today; bench/replay.ts turns recorded rounds into rates over thousands of trials.
 //
-// Run: npm run bench:accuracy   (about 10 minutes on 2 cores; BENCH_A_RUNS, BENCH_SLOW_RUNS,
-// BENCH_DURATION and BENCH_ROUNDS shrink or grow it). Writes bench/results/accuracy.json and prints
-// the markdown table that goes into the README.
+// Run: npm run bench:accuracy   (about 13 minutes on 2 cores)
+//      npm run bench:accuracy -- --quick   (about 3 minutes: unchanged and +10 % only, shorter rounds)
+// Writes bench/results/accuracy.json (or accuracy-quick.json) and prints the markdown table.
 import { mkdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
-import { compare } from '../src/compare/compare.js'
-import { measure } from '../src/load/schedule.js'
+import { freePort } from '../src/app/ports.js'
+import { compare, type CompareOptions } from '../src/compare/compare.js'
+import type { Comparison, MetricComparison } from '../src/compare/types.js'
+import type { Plan } from '../src/config/plan.js'
+import { decideAsYouGo } from '../src/load/deciding.js'
+import { measure, measureSides } from '../src/load/schedule.js'
 import type { Results } from '../src/results/format.js'
+import { cpuLoopNoise, type CpuNoise } from './cpu-noise.js'
 import { demoRoutesPlan } from './demo-routes.js'
 
-const aRuns = Number(process.env.BENCH_A_RUNS ?? 10)
-const slowRuns = Number(process.env.BENCH_SLOW_RUNS ?? 5)
-const duration = process.env.BENCH_DURATION ?? '1s'
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
-const slowdowns = [5, 10, 20]
-const port = 3990
+const quick = process.argv.includes('--quick')
+const settings = quick
+  ? { duration: '500ms', warmup: '100ms', rounds: 5, budget: '25s', noiseWindows: 2, slowdowns: [0, 10] }
+  : { duration: '1s', warmup: '250ms', rounds: 5, budget: '100s', noiseWindows: 3, slowdowns: [0, 5, 10, 20] }
+const outDir = path.resolve('bench/results/accuracy-app')
+type Mode = 'artifact' | 'fixed' | 'decide'
 
-async function run(slowdown: number, index: number): Promise<Results> {
-  const plan = demoRoutesPlan({ port, slowdown, duration, rounds })
-  const { results, failure } = await measure(plan, {
-    outDir: path.resolve('bench/results/accuracy-app'),
-    git: { sha: `run-${slowdown}-${index}` },
+/** One cell: a mode at one slowdown, what each entry was judged, and the noise around it. */
+interface Cell {
+  readonly mode: Mode
+  readonly slowdown: number
+  readonly entries: readonly { key: string; verdict: 'regression' | 'cleared' | 'inconclusive'; pairs: number; change: number }[]
+  /** Seconds the head (and, same-job, the base) took to measure. */
+  readonly seconds: number
+  readonly noiseBefore: CpuNoise
+  readonly noiseAfter: CpuNoise
+  /** Median smallest change the comparison could resolve (rps), as a share. */
+  readonly resolvable: number | null
+  /** Median over entries of the head's round-to-round CV of req/s, as the report shows it. */
+  readonly roundCv: number | null
+}
+
+async function plan(slowdown: number): Promise<Plan> {
+  const { duration, warmup, rounds, budget } = settings
+  return demoRoutesPlan({ port: await freePort(), slowdown, duration, warmup, rounds, budget })
+}
+
+/** An entry's outcome: a gated regression fails it; cleared when no gated metric can still regress. */
+function outcomes(comparison: Comparison): Cell['entries'] {
+  return comparison.entries.map((entry) => {
+    const gated = entry.metrics.filter((m) => m.gated)
+    const rps = entry.metrics.find((m) => m.metric === 'rps')
+    const verdict = gated.some((m) => m.verdict === 'regression')
+      ? 'regression'
+      : gated.every((m) => m.verdict === 'unchanged' || m.verdict === 'improvement' || clearOfRegression(m))
+        ? 'cleared'
+        : 'inconclusive'
+    return { key: entry.key, verdict, pairs: rps?.headRounds ?? 0, change: rps?.change ?? NaN }
   })
-  if (failure !== undefined) throw failure
-  process.stderr.write(`run ${slowdown} % #${index + 1} done\n`)
-  return results
 }
 
-/** Share of gated metric comparisons judged a regression, over all pairs. */
-function regressionRate(pairs: [Results, Results][]): { rate: number; judged: number; perMetric: Record<string, number> } {
-  let judged = 0
-  let flagged = 0
-  const perMetric: Record<string, [number, number]> = {}
-  for (const [base, head] of pairs) {
-    for (const entry of compare(base, head).entries) {
-      for (const m of entry.metrics) {
-        if (!m.gated) continue
-        judged++
-        const key = `${entry.scenario} ${m.metric}`
-        const counts = perMetric[key] ?? [0, 0]
-        perMetric[key] = counts
-        counts[1]++
-        if (m.verdict === 'regression') {
-          flagged++
-          counts[0]++
-        }
-      }
-    }
+/** The worst end of the interval within the tolerance: nothing to fail (what stops a same-job entry). */
+function clearOfRegression(m: MetricComparison): boolean {
+  const worst = m.direction === 'higher-is-better' ? -m.low : m.high
+  return Number.isFinite(worst) && worst <= m.tolerance
+}
+
+async function cell(mode: Mode, slowdown: number, measureIt: () => Promise<Comparison>): Promise<Cell> {
+  const noiseBefore = cpuLoopNoise(settings.noiseWindows)
+  const started = performance.now()
+  const comparison = await measureIt()
+  const seconds = (performance.now() - started) / 1000
+  const noiseAfter = cpuLoopNoise(settings.noiseWindows)
+  const result: Cell = {
+    mode,
+    slowdown,
+    entries: outcomes(comparison),
+    seconds,
+    noiseBefore,
+    noiseAfter,
+    resolvable: comparison.detectable ?? null,
+    roundCv: comparison.noise ?? null,
   }
-  const rates = Object.fromEntries(Object.entries(perMetric).map(([k, [f, n]]) => [k, f / n]))
-  return { rate: judged === 0 ? 0 : flagged / judged, judged, perMetric: rates }
+  process.stderr.write(
+    `${mode} +${slowdown} %: ${result.entries.map((e) => `${e.key} ${e.verdict} (${e.pairs})`).join(', ')}; ${seconds.toFixed(0)} s; CPU loop CV ${pct(noiseBefore.cv)} / ${pct(noiseAfter.cv)}\n`,
+  )
+  return result
 }
 
-/** Share of (A, slowed) pairs in which the slowed entry got at least one gated regression, per entry. */
-function detectionRate(pairs: [Results, Results][]): Record<string, number> {
-  const hits: Record<string, [number, number]> = {}
-  for (const [base, head] of pairs) {
-    for (const entry of compare(base, head).entries) {
-      const counts = hits[entry.scenario] ?? [0, 0]
-      hits[entry.scenario] = counts
-      counts[1]++
-      if (entry.metrics.some((m) => m.gated && m.verdict === 'regression')) counts[0]++
-    }
-  }
-  return Object.fromEntries(Object.entries(hits).map(([k, [f, n]]) => [k, f / n]))
+async function single(slowdown: number, label: string): Promise<Results> {
+  const measured = await measure(await plan(slowdown), { outDir, git: { sha: label } })
+  if (measured.failure !== undefined) throw measured.failure
+  return measured.results
 }
 
-const started = performance.now()
-const unchanged: Results[] = []
-const slowed = new Map<number, Results[]>(slowdowns.map((s) => [s, []]))
-// Interleave unchanged and slowed runs so drift of the machine does not line up with the slowdown.
-for (let i = 0; i < Math.max(aRuns, slowRuns); i++) {
-  if (i < aRuns) unchanged.push(await run(0, i))
-  if (i < slowRuns) for (const s of slowdowns) slowed.get(s)?.push(await run(s, i))
+async function sideBySide(slowdown: number, decide: boolean): Promise<[Results, Results]> {
+  const head = await plan(slowdown)
+  const sides = await measureSides(
+    [
+      { plan: await plan(0), outDir, label: 'base', git: { sha: 'base' } },
+      { plan: head, outDir, label: 'head', git: { sha: `head-${slowdown}` } },
+    ],
+    { outDir, ...(decide ? { adaptive: decideAsYouGo(head) } : {}) },
+  )
+  const [base, measuredHead] = sides
+  if (base?.failure !== undefined || measuredHead?.failure !== undefined || base === undefined || measuredHead === undefined)
+    throw new Error('a side failed')
+  return [base.results, measuredHead.results]
 }
-
-const aPairs: [Results, Results][] = []
-for (let i = 0; i < unchanged.length; i++) {
-  for (let j = 0; j < unchanged.length; j++) {
-    const [a, b] = [unchanged[i], unchanged[j]]
-    if (i !== j && a !== undefined && b !== undefined) aPairs.push([a, b])
-  }
-}
-const falseAlarms = regressionRate(aPairs)
-const detection = Object.fromEntries(
-  slowdowns.map((s) => {
-    const pairs = unchanged.flatMap((a) => (slowed.get(s) ?? []).map((b): [Results, Results] => [a, b]))
-    return [s, detectionRate(pairs)]
-  }),
-)
-const minutes = (performance.now() - started) / 60_000
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`
-const scenarios = Object.keys(detection[20] ?? {})
-const lines = [
-  `| | ${scenarios.join(' | ')} |`,
-  `| --- | ${scenarios.map(() => '---:').join(' | ')} |`,
-  `| false alarms (A vs A, per gated metric) | ${scenarios
-    .map((s) => {
-      const rates = Object.entries(falseAlarms.perMetric).filter(([k]) => k.startsWith(`${s} `))
-      return pct(Math.max(0, ...rates.map(([, r]) => r)))
-    })
-    .join(' | ')} |`,
-  ...slowdowns.map((s) => `| detected at +${s} % | ${scenarios.map((name) => pct(detection[s]?.[name] ?? 0)).join(' | ')} |`),
-]
-const table = lines.join('\n')
+
+await mkdir(outDir, { recursive: true })
+const benchStarted = performance.now()
+const cells: Cell[] = []
+// The stored baseline: measured first, so that every artifact head below is minutes later.
+const artifactBase = await single(0, 'artifact-base')
+const baseMeasuredAt = performance.now()
+const noHistory: CompareOptions = { runToRun: { runs: 1, series: new Map() } }
+for (const s of settings.slowdowns) {
+  cells.push(await cell('fixed', s, async () => compare(...(await sideBySide(s, false)))))
+}
+for (const s of settings.slowdowns) {
+  cells.push(await cell('decide', s, async () => compare(...(await sideBySide(s, true)), { paired: true })))
+}
+const minutesApart = (performance.now() - baseMeasuredAt) / 60_000
+for (const s of settings.slowdowns) {
+  cells.push(await cell('artifact', s, async () => compare(artifactBase, await single(s, `artifact-head-${s}`), noHistory)))
+}
+const minutes = (performance.now() - benchStarted) / 60_000
+
+const MODE_NAMES: Record<Mode, string> = {
+  artifact: `artifact baseline, ${minutesApart.toFixed(0)}+ min earlier, no history`,
+  fixed: `same-job, fixed ${settings.rounds} rounds`,
+  decide: `same-job, decide as you go (budget ${settings.budget})`,
+}
+const count = (c: Cell, v: string): number => c.entries.filter((e) => e.verdict === v).length
+const table = [
+  '| mode | head | failed | cleared | inconclusive | pairs per entry | time | smallest resolvable (rps) | round CV (rps) | CPU loop CV before / after | load |',
+  '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+  ...(['artifact', 'fixed', 'decide'] as const).flatMap((mode) =>
+    cells
+      .filter((c) => c.mode === mode)
+      .map(
+        (c) =>
+          `| ${MODE_NAMES[mode]} | ${c.slowdown === 0 ? 'unchanged' : `+${c.slowdown} %`} | ${count(c, 'regression')}/${c.entries.length} | ${count(c, 'cleared')}/${c.entries.length} | ${count(c, 'inconclusive')}/${c.entries.length} | ${c.entries.map((e) => e.pairs).join(', ')} | ${c.seconds.toFixed(0)} s | ${c.resolvable === null ? '–' : pct(c.resolvable)} | ${c.roundCv === null ? '–' : pct(c.roundCv)} | ${pct(c.noiseBefore.cv)} / ${pct(c.noiseAfter.cv)} | ${c.noiseAfter.loadAverage.toFixed(1)} |`,
+      ),
+  ),
+].join('\n')
 console.log(table)
 console.log(
-  `\n${unchanged.length} unchanged and ${slowRuns} x ${slowdowns.length} slowed runs of ${rounds} rounds x ${duration}; ` +
-    `${aPairs.length} A-vs-A pairs, ${falseAlarms.judged} gated metric comparisons, overall false-alarm rate ${pct(falseAlarms.rate)}; ${minutes.toFixed(1)} min`,
+  `\n${os.cpus().length} cores, ${settings.duration} rounds (warm-up ${settings.warmup}); entries: ${cells[0]?.entries.map((e) => e.key).join(', ')}; ${minutes.toFixed(1)} min`,
 )
 await mkdir('bench/results', { recursive: true })
 await writeFile(
-  'bench/results/accuracy.json',
-  `${JSON.stringify({ aRuns, slowRuns, rounds, duration, falseAlarms, detection, minutes, table }, null, 2)}\n`,
+  `bench/results/${quick ? 'accuracy-quick' : 'accuracy'}.json`,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), settings, minutesApart, minutes, cells, table }, null, 2)}\n`,
 )

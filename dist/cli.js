@@ -45162,6 +45162,107 @@ function scalingSummaries(entries) {
   return summaries;
 }
 
+// src/stats/distributions.ts
+var LANCZOS = [
+  0.9999999999998099,
+  676.5203681218851,
+  -1259.1392167224028,
+  771.3234287776531,
+  -176.6150291621406,
+  12.507343278686905,
+  -0.13857109526572012,
+  9984369578019572e-21,
+  15056327351493116e-23
+];
+function logGamma(x) {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let sum = LANCZOS[0] ?? 1;
+  for (let i = 1; i < LANCZOS.length; i++) sum += (LANCZOS[i] ?? 0) / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+function betaFraction(x, a, b) {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - (a + b) * x / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const step = d * c;
+    h *= step;
+    if (Math.abs(step - 1) < 1e-15) break;
+  }
+  return h;
+}
+function incompleteBeta(x, a, b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? front * betaFraction(x, a, b) / a : 1 - front * betaFraction(1 - x, b, a) / b;
+}
+function studentTUpperTail(t, df) {
+  const nu = Number.isFinite(df) ? df : 1e7;
+  return 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5);
+}
+function studentTQuantile(tail, df) {
+  if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`);
+  if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
+  let low = 0;
+  let high = 1e12;
+  for (let i = 0; i < 200; i++) {
+    const mid = (low + high) / 2;
+    if (studentTUpperTail(mid, df) > tail) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+// src/stats/welch.ts
+function meanAndVariance(xs) {
+  const n = xs.length;
+  const mean2 = xs.reduce((a, b) => a + b, 0) / n;
+  return { mean: mean2, variance: xs.reduce((a, b) => a + (b - mean2) ** 2, 0) / (n - 1) };
+}
+function welchDifference(base, head, confidence) {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`);
+  if (base.length < 2 || head.length < 2) {
+    const estimate2 = base.length > 0 && head.length > 0 ? meanAndVariance(head).mean - meanAndVariance(base).mean : NaN;
+    return { estimate: estimate2, low: -Infinity, high: Infinity };
+  }
+  const b = meanAndVariance(base);
+  const h = meanAndVariance(head);
+  const estimate = h.mean - b.mean;
+  const vb = b.variance / base.length;
+  const vh = h.variance / head.length;
+  const se2 = vb + vh;
+  if (!Number.isFinite(estimate) || !Number.isFinite(se2)) return { estimate: NaN, low: -Infinity, high: Infinity };
+  if (se2 === 0) return { estimate, low: estimate, high: estimate };
+  const df = se2 ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1));
+  const half = studentTQuantile((1 - confidence) / 2, df) * Math.sqrt(se2);
+  return { estimate, low: estimate - half, high: estimate + half };
+}
+function welchRatio(base, head, confidence) {
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return { estimate: NaN, low: 0, high: Infinity };
+  const d = welchDifference(base.map(Math.log), head.map(Math.log), confidence);
+  return { estimate: Math.exp(d.estimate), low: Math.exp(d.low), high: Math.exp(d.high) };
+}
+
 // src/stats/trend.ts
 var MIN_TREND_ROUNDS = 5;
 var TREND_ALPHA = 0.02;
@@ -45288,77 +45389,6 @@ function resolvableChange(interval, relative) {
   return Math.exp((Math.log(interval.high) - Math.log(interval.low)) / 2) - 1;
 }
 
-// src/stats/distributions.ts
-var LANCZOS = [
-  0.9999999999998099,
-  676.5203681218851,
-  -1259.1392167224028,
-  771.3234287776531,
-  -176.6150291621406,
-  12.507343278686905,
-  -0.13857109526572012,
-  9984369578019572e-21,
-  15056327351493116e-23
-];
-function logGamma(x) {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let sum = LANCZOS[0] ?? 1;
-  for (let i = 1; i < LANCZOS.length; i++) sum += (LANCZOS[i] ?? 0) / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
-}
-function betaFraction(x, a, b) {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - (a + b) * x / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const step = d * c;
-    h *= step;
-    if (Math.abs(step - 1) < 1e-15) break;
-  }
-  return h;
-}
-function incompleteBeta(x, a, b) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? front * betaFraction(x, a, b) / a : 1 - front * betaFraction(1 - x, b, a) / b;
-}
-function studentTUpperTail(t, df) {
-  const nu = Number.isFinite(df) ? df : 1e7;
-  return 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5);
-}
-function studentTQuantile(tail, df) {
-  if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`);
-  if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
-  let low = 0;
-  let high = 1e12;
-  for (let i = 0; i < 200; i++) {
-    const mid = (low + high) / 2;
-    if (studentTUpperTail(mid, df) > tail) low = mid;
-    else high = mid;
-  }
-  return (low + high) / 2;
-}
-
 // src/compare/run-to-run.ts
 var MIN_HISTORY_RUNS = 5;
 var DEFAULT_LOG_SPREAD = Math.log(1.39) / 2;
@@ -45378,6 +45408,17 @@ function widenByRunToRun(interval, spread, confidence) {
   const below = Math.hypot(center - Math.log(low), drift);
   const above = Math.hypot(Math.log(high) - center, drift);
   return { estimate, low: Math.exp(center - below), high: Math.exp(center + above) };
+}
+function floorByRounds(spread, base, head) {
+  if (!spread.assumed || base.length < 2 || head.length < 2) return spread;
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return spread;
+  const squares = (xs) => {
+    const logs = xs.map(Math.log);
+    const mean2 = logs.reduce((a, b) => a + b, 0) / logs.length;
+    return logs.reduce((a, b) => a + (b - mean2) ** 2, 0);
+  };
+  const pooled = Math.sqrt((squares(base) + squares(head)) / (base.length + head.length - 2));
+  return pooled > spread.sigma ? { ...spread, sigma: pooled, df: base.length + head.length - 2 } : spread;
 }
 
 // src/compare/thresholds.ts
@@ -45517,16 +45558,17 @@ function judge(j, direction, limit, relative) {
 }
 function fixedVerdict(base, head, rule) {
   const { relative, spread, direction, tolerance } = rule;
-  const estimateOf = (confidence) => {
-    const options = { seed: rule.seed, confidence, ...rule.resamples === void 0 ? {} : { resamples: rule.resamples } };
-    const e = relative ? bootstrapRatio(base, head, options) : bootstrapDifference(base, head, options);
+  const widened = (e, confidence) => {
     if (relative) return spread === void 0 ? e : widenByRunToRun(e, spread, confidence);
     return { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 };
   };
-  const shown2 = estimateOf(1 - MISS_ALPHA);
+  const options = { seed: rule.seed, confidence: 1 - MISS_ALPHA, ...rule.resamples === void 0 ? {} : { resamples: rule.resamples } };
+  const shown2 = widened(relative ? bootstrapRatio(base, head, options) : bootstrapDifference(base, head, options), 1 - MISS_ALPHA);
   let verdict = classify(shown2, direction, tolerance);
-  if (verdict === "regression" && rule.alarmAlpha < MISS_ALPHA / 2 && classify(estimateOf(1 - 2 * rule.alarmAlpha), direction, tolerance) !== "regression") {
-    verdict = "inconclusive";
+  if (verdict === "regression" && rule.alarmAlpha < MISS_ALPHA / 2) {
+    const level = 1 - 2 * rule.alarmAlpha;
+    const alarm = widened(relative ? welchRatio(base, head, level) : welchDifference(base, head, level), level);
+    if (classify(alarm, direction, tolerance) !== "regression") verdict = "inconclusive";
   }
   return { verdict, ...shown2 };
 }
@@ -45635,7 +45677,7 @@ function compareEntry(head, base, ctx) {
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
     const tolerance = head.regression.find((t) => t.metric === metric);
     const history = ctx.runToRun;
-    const spread = history === void 0 ? void 0 : runToRunSpread(history.series.get(head.key)?.[metric] ?? []);
+    const spread = history === void 0 ? void 0 : floorByRounds(runToRunSpread(history.series.get(head.key)?.[metric] ?? []), b, h);
     const m = compareMetric({
       metric,
       base: b,
@@ -47527,7 +47569,7 @@ function notices(comparison) {
   if (history !== void 0 && history.runs < history.minimum) {
     result.push({
       level: "note",
-      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
+      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
     });
   }
   const machine = base.environmentDifferences.length > 0;

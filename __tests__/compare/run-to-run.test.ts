@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest'
 import { fixedVerdict } from '../../src/compare/compare.js'
 import { studentTQuantile } from '../../src/stats/distributions.js'
 import { errorBudget } from '../../src/compare/family.js'
-import { DEFAULT_LOG_SPREAD, MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from '../../src/compare/run-to-run.js'
+import {
+  DEFAULT_LOG_SPREAD,
+  floorByRounds,
+  MIN_HISTORY_RUNS,
+  runToRunSpread,
+  widenByRunToRun,
+  type RunToRunSpread,
+} from '../../src/compare/run-to-run.js'
 import { seededRandom, stddev } from '../../src/stats/stats.js'
 
 const DRIFT = 0.15
@@ -129,5 +136,56 @@ describe('comparison against a stored baseline with ±30 % drift between runs (s
 
   it('still catches a slowdown far beyond the drift once there is history', () => {
     expect(suiteFailures({ seed: 'slow', suites: 40, runs: 30, slowdown: 4, withSpread: true })).toBeGreaterThanOrEqual(36)
+  })
+})
+
+describe('too little history on a machine noisier than the assumed spread (seeded simulation)', () => {
+  /**
+   * Unchanged 10-entry suites (rps and p50 gated) against a single earlier run, on a machine whose
+   * level wanders between runs by σ = 0.3 (beyond the assumed ±39 %) and whose rounds vary by 30 %:
+   * what this project's machine did at load 12 (bench/traces). Returns suites failed.
+   */
+  function noisyMachine(seed: string, suites: number, floor: boolean): number {
+    const normal = normals(seed)
+    const alarmAlpha = errorBudget(20).perTest
+    const run = (): number[] => {
+      const level = Math.exp(0.3 * normal())
+      return Array.from({ length: 5 }, () => 1000 * level * Math.exp(0.3 * normal()))
+    }
+    let failed = 0
+    for (let s = 0; s < suites; s++) {
+      let fails = false
+      for (let e = 0; e < 10 && !fails; e++) {
+        for (const [metric, tolerance, direction] of [
+          ['rps', 0.05, 'higher-is-better'],
+          ['p50', 0.1, 'lower-is-better'],
+        ] as const) {
+          const base = run()
+          const head = run()
+          const assumed = runToRunSpread([medianOf(base)])
+          const spread = floor ? floorByRounds(assumed, base, head) : assumed
+          const rule = { seed: `${seed}:${s}:${e}:${metric}`, direction, tolerance, alarmAlpha, relative: true, resamples: 200, spread }
+          if (fixedVerdict(base, head, rule).verdict === 'regression') fails = true
+        }
+      }
+      if (fails) failed++
+    }
+    return failed
+  }
+
+  it('fails more than 1 % of unchanged suites with the assumed spread alone: the problem', () => {
+    expect(noisyMachine('noisy-assumed', 300, false)).toBeGreaterThan(6)
+  })
+
+  it('fails at most one in a hundred once the spread is at least the rounds’ own', () => {
+    expect(noisyMachine('noisy-floored', 300, true)).toBeLessThanOrEqual(3)
+  })
+
+  it('leaves a measured spread, and a quieter run, alone', () => {
+    const measured = runToRunSpread([100, 101, 99, 100, 102, 98])
+    expect(floorByRounds(measured, [50, 150, 100], [60, 140, 100])).toBe(measured)
+    const assumed = runToRunSpread([])
+    expect(floorByRounds(assumed, [100, 101, 99], [100, 102, 98])).toBe(assumed)
+    expect(floorByRounds(assumed, [50, 150, 100], [60, 140, 100]).sigma).toBeGreaterThan(DEFAULT_LOG_SPREAD)
   })
 })

@@ -283,7 +283,9 @@ describe('a repository adopting Cannonade', () => {
       event: 'pull_request',
       sha: 'd'.repeat(40),
       pr: { number: 8 },
-      env: { DEMO_SLOWDOWN: '200', DEMO_SLOW_ROUTES: 'cpu' },
+      // Ten times the work: against one stored run of 3 short rounds, without history, a regression
+      // must clear the assumed ±39 % drift and Welch's t at the suite-split level (few degrees of freedom).
+      env: { DEMO_SLOWDOWN: '900', DEMO_SLOW_ROUTES: 'cpu' },
     })
     expect(run.code, run.stdout + run.stderr).toBe(1)
     expect(run.outputs['verdict']).toBe('fail')

@@ -18,11 +18,12 @@
  *   pull request, which is what a gate must bound.
  *
  * So: the sequential test of each gated metric uses a confidence sequence at level 1 − α/m, and
- * the fixed-sample comparison a two-sided bootstrap interval at level 1 − 2α/m (a false regression
- * needs the interval to miss on the bad side only, which has probability α/m).
+ * the fixed-sample comparison a two-sided Welch t-interval at level 1 − 2α/m (a false regression
+ * needs the interval to miss on the bad side only, which has probability α/m; stats/welch.ts says
+ * why a bootstrap over 5 rounds cannot be trusted that far out).
  *
  * The real rate is much lower than the bound: a regression also needs the estimate beyond the
- * tolerance, and metrics of one entry are strongly correlated (see `bench/sequential.ts`).
+ * tolerance, and metrics of one entry are strongly correlated (see `bench/replay.ts`).
  */
 import type { RegressionTolerance } from '../config/plan.js'
 import { COMPARED_METRICS } from './types.js'

@@ -6,8 +6,8 @@
  * Why it is needed: the rounds of one run say nothing about the drift between runs. On this
  * project's own 2-core machine throughput drifted +30–39 % between runs minutes apart while rounds
  * within a run varied by 3–14 %; a bootstrap interval over rounds of a single base run and a single
- * head run is then far too narrow, and an unchanged pull request fails (bench/results/sequential.md:
- * 3–9 % suite false alarms with 5 rounds). Same-job comparisons measure both sides in pairs, which
+ * head run is then far too narrow, and an unchanged pull request fails (__tests__/compare/run-to-run.test.ts:
+ * with ±30 % drift and 5 rounds, every unchanged 10-entry suite without the spread). Same-job comparisons measure both sides in pairs, which
  * cancels drift, and do not use this.
  *
  * Model: the log of a run's median is level + drift + error, with drift and error independent
@@ -93,4 +93,33 @@ export function widenByRunToRun(
   const below = Math.hypot(center - Math.log(low), drift)
   const above = Math.hypot(Math.log(high) - center, drift)
   return { estimate, low: Math.exp(center - below), high: Math.exp(center + above) }
+}
+
+/**
+ * With too little history the spread is assumed ({@link DEFAULT_LOG_SPREAD}), a guess about a
+ * machine this comparison has never seen drift. When this run's own rounds vary more than that from
+ * one to the next, the guess is evidently too small for the machine as it is now, and the spread is
+ * raised to the pooled standard deviation of the log round values of base and head, with its
+ * n_base + n_head − 2 degrees of freedom.
+ *
+ * Why rounds bound drift from below: on a shared machine the level wanders (neighbours come and
+ * go), so values further apart in time differ more: the variogram of such a series (white noise
+ * plus a wandering level) does not fall with the lag, and two runs minutes apart are further apart
+ * than two rounds seconds apart. Replayed rounds recorded on this project's machine at load 7–12
+ * (bench/replay.ts: 32 % round CV, block-sampled, ±30 % drift added) failed 5.7 % of unchanged
+ * 10-entry suites against a baseline without history with the assumed spread alone; this floor
+ * only ever widens the interval, so it costs power where rounds are that noisy and nothing else.
+ * With enough history the spread is measured and left alone.
+ */
+export function floorByRounds(spread: RunToRunSpread, base: readonly number[], head: readonly number[]): RunToRunSpread {
+  if (!spread.assumed || base.length < 2 || head.length < 2) return spread
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return spread
+  const squares = (xs: readonly number[]): number => {
+    const logs = xs.map(Math.log)
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length
+    return logs.reduce((a, b) => a + (b - mean) ** 2, 0)
+  }
+  const pooled = Math.sqrt((squares(base) + squares(head)) / (base.length + head.length - 2))
+  // Estimated from these rounds, with their degrees of freedom: the t quantile then pays for the guess.
+  return pooled > spread.sigma ? { ...spread, sigma: pooled, df: base.length + head.length - 2 } : spread
 }

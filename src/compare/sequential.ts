@@ -7,7 +7,7 @@
  * Same-job measurement can look at the data after every pair of rounds and stop an entry as soon as
  * it is decided. A fixed-sample interval re-computed after every pair is not valid: each look is a
  * new chance for noise to cross the line, and over 50 looks a nominal 5 % test raises false alarms
- * several-fold (see `__tests__/compare/sequential.test.ts` and `bench/sequential.ts`). A confidence
+ * several-fold (see `__tests__/compare/sequential.test.ts`). A confidence
  * sequence (CS) is a sequence of intervals C₁, C₂, … that covers the true change at *every* n at
  * once with probability ≥ 1 − α, so it may be looked at after every pair and the run may stop
  * whenever it likes, for whatever reason (a decision, the time budget, the round cap).
@@ -59,7 +59,7 @@
  *
  * The mixture variance g sets where the sequence is tightest: a large g pays a log(1 + n·g)/n
  * penalty at large n and buys a finite interval after fewer pairs. g = {@link MIXTURE_VARIANCE}
- * was chosen with `bench/sequential.ts`: effects worth gating are a fraction to a few times the
+ * was chosen by simulation (now `bench/replay.ts`, over rounds recorded on this machine): effects worth gating are a fraction to a few times the
  * pair noise, and decisions are wanted within 5–30 pairs.
  *
  * ## Edge cases
@@ -74,7 +74,8 @@
  * looked at after every pair from 1 to 50 pairs: the sequence missed the true change at some look in
  * 2.5 % of 2,000 trials (the bound is 5 %: Ville's inequality is conservative for discrete looks),
  * while a fixed-sample 95 % t-interval re-applied after every pair from the fifth missed it in
- * 29.5 %. With the tolerance rule on top (bench/sequential.ts), no unchanged 10-entry suite failed.
+ * 29.5 %. With the tolerance rule on top, replayed real rounds (bench/replay.ts) keep unchanged 10-entry
+ * suites far within their 1 % bound (README, Accuracy).
  */
 
 import { classify, type Direction, type Verdict } from '../stats/stats.js'

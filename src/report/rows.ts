@@ -428,7 +428,7 @@ export function notices(comparison: Comparison): Notice[] {
       level: 'note',
       text:
         `The base branch has ${plural(history.runs, 'run')} of history, fewer than the ${history.minimum} that measure its run-to-run spread: ` +
-        `a drift of up to ±${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. ` +
+        `a drift of up to ±${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. ` +
         'For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).',
     })
   }
