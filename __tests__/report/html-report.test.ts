@@ -169,6 +169,69 @@ describe.skipIf(!available)('report.html in Chromium', () => {
     await page.close()
   })
 
+  it('draws a stress entry’s latency against load and every round’s per-second series, base and head', async () => {
+    const withProfileData = (results: Results, rssStartKiB: number, p99Ms: readonly number[]): Results => ({
+      ...results,
+      entries: results.entries.map((entry) => ({
+        ...entry,
+        rounds: entry.rounds.map((round, r) => ({
+          ...round,
+          series: {
+            rps: [100, 101, 99],
+            errors: [0, 0, 0],
+            p50Us: [1000, 1000, 1000],
+            p99Us: [2000, 2500, 3000],
+            cpuPercent: [40, 41, 42],
+            rssKiB: [0, 1, 2].map((s) => rssStartKiB + 1024 * (3 * r + s)),
+          },
+        })),
+        stress: {
+          loop: 'rate',
+          capacity: 400,
+          low: 390,
+          high: 410,
+          coverage: 0.94,
+          rounds: entry.rounds.length,
+          reachedMax: 0,
+          curve: p99Ms.map((ms, i) => ({
+            load: 100 * 2 ** i,
+            rounds: 2,
+            held: 2,
+            rps: 100 * 2 ** i,
+            p50Us: 1000,
+            p99Us: ms * 1000,
+            errorRate: 0,
+          })),
+        },
+      })),
+    })
+    const base = withProfileData(
+      timed(syntheticResults(BASE_ENTRIES.slice(0, 1)), (i) => (ABBA_BASE[i] ?? 0) * 4),
+      51_200,
+      [2, 3, 9],
+    )
+    const head = withProfileData(
+      timed(syntheticResults(BASE_ENTRIES.slice(0, 1)), (i) => (ABBA_HEAD[i] ?? 0) * 4),
+      102_400,
+      [2, 5, 20, 60],
+    )
+    const html = renderReportHtml({ results: head, base, comparison: compare(base, head), paired: true })
+    const { charts, problems, page } = await open('profiles.html', html)
+    expect(problems).toEqual([])
+    const curve = chart(charts, 'entry-0-load-curve')
+    expect(curve.x).toEqual([100, 200, 400, 800])
+    expect(pointsOf(curve, 'base')).toEqual([2, 3, 9, null])
+    expect(pointsOf(curve, 'head')).toEqual([2, 5, 20, 60])
+    // Six rounds a side, three seconds each, four seconds apart on one clock.
+    const rss = chart(charts, 'entry-0-seconds-rss')
+    expect(present(pointsOf(rss, 'base'))).toHaveLength(18)
+    expect(present(pointsOf(rss, 'head'))).toHaveLength(18)
+    expect(present(pointsOf(rss, 'head'))[0]).toBe(100)
+    expect(present(pointsOf(chart(charts, 'entry-0-seconds-p99'), 'head')).slice(0, 3)).toEqual([2, 2.5, 3])
+    expect(present(pointsOf(chart(charts, 'entry-0-seconds-cpu'), 'base'))).toHaveLength(18)
+    await page.close()
+  })
+
   it('shows a hostile scenario name as text: no script of it runs, no element of it appears', async () => {
     const payload = `</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"><!--`
     const head = timed(syntheticResults([{ ...HEAD_ENTRIES[0]!, scenario: payload }]), (i) => i)

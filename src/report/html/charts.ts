@@ -5,7 +5,7 @@
 import type { ComparedMetric } from '../../compare/types.js'
 import { seriesOf } from '../../history/build.js'
 import type { History } from '../../history/format.js'
-import type { RoundResult } from '../../results/format.js'
+import type { RoundResult, RoundSeries, StressSummary } from '../../results/format.js'
 import { decodeHistogram } from '../../results/histogram.js'
 import { comparedMetricLabel } from '../rows.js'
 import type { ChartSpec, SeriesSpec, YUnit } from './page-types.js'
@@ -250,6 +250,121 @@ export function historyChart(
     caption: `${points.length} run${points.length === 1 ? '' : 's'} of the base branch, each with the interval of its median.`,
     x: { label: 'date', scale: 'time', values: xs },
     y: { label, unit },
+    series,
+  }
+}
+
+/** A round's per-second list a chart draws, in the chart's unit; undefined where the round has none. */
+type PerSecondPick = (series: RoundSeries) => readonly number[] | undefined
+
+// Each second of a round at its own time: seconds since the first round began. In the same job both
+// sides share that clock (base and head rounds alternate along it); a stored baseline ran elsewhere,
+// so each side counts from its own first round. Between rounds the lines break.
+function perSecondChart(
+  id: string,
+  sides: RoundSides,
+  what: { title: string; caption: string; label: string; unit: YUnit; pick: PerSecondPick; scale: (v: number) => number },
+): ChartSpec | undefined {
+  const startOf = (round: RoundResult): number => Math.floor(Date.parse(round.startedAt) / 1000)
+  const sideRounds = [
+    ['base', sides.base ?? []],
+    ['head', sides.head],
+  ] as const
+  const all = sideRounds.flatMap(([, rounds]) => rounds)
+  const firstOf = (rounds: readonly RoundResult[]): number => Math.min(...rounds.map(startOf))
+  const points = new Map<'base' | 'head', Map<number, number>>()
+  for (const [role, rounds] of sideRounds) {
+    if (rounds.length === 0) continue
+    const origin = sides.paired ? firstOf(all) : firstOf(rounds)
+    const at = new Map<number, number>()
+    for (const round of rounds) {
+      const values = round.series === undefined ? undefined : what.pick(round.series)
+      if (values === undefined || !round.valid) continue
+      // A round's window opens after its warm-up: its seconds are placed from its start, in order.
+      values.forEach((v, i) => at.set(startOf(round) - origin + i, what.scale(v)))
+    }
+    if (at.size > 0) points.set(role, at)
+  }
+  if (points.size === 0) return undefined
+  const xs = [...new Set([...points.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b)
+  const series: SeriesSpec[] = [...points.entries()].map(([role, at]) => ({
+    label: sides.base === undefined ? 'this run' : role,
+    role,
+    values: xs.map((x) => at.get(x) ?? null),
+  }))
+  return {
+    id,
+    title: what.title,
+    caption: what.caption,
+    x: {
+      label: sides.paired ? 'seconds since the first round (base and head as they ran)' : 'seconds since the first round',
+      scale: 'linear',
+      values: xs,
+    },
+    y: { label: what.label, unit: what.unit },
+    series,
+  }
+}
+
+/** p99 latency second by second through every round: a spike's burst and recovery, a soak's drift. */
+export function perSecondP99Chart(id: string, sides: RoundSides): ChartSpec | undefined {
+  return perSecondChart(id, sides, {
+    title: 'Latency p99 per second',
+    caption: 'The 99th percentile of each second of the measured windows, each round at the time it ran.',
+    label: 'latency p99',
+    unit: 'ms',
+    pick: (s) => s.p99Us,
+    scale: (v) => v / 1000,
+  })
+}
+
+/** Server CPU second by second through every round. */
+export function perSecondCpuChart(id: string, sides: RoundSides): ChartSpec | undefined {
+  return perSecondChart(id, sides, {
+    title: 'Server CPU over time',
+    caption: 'CPU of the app and its child processes in each second, in percent of one core.',
+    label: 'server CPU',
+    unit: '%',
+    pick: (s) => s.cpuPercent,
+    scale: (v) => v,
+  })
+}
+
+/** Server memory second by second through every round: a climb that never levels off is a leak. */
+export function perSecondRssChart(id: string, sides: RoundSides): ChartSpec | undefined {
+  return perSecondChart(id, sides, {
+    title: 'Server memory over time',
+    caption: 'Resident memory of the app at the end of each second: a climb that never levels off is a leak.',
+    label: 'memory (RSS)',
+    unit: 'MB',
+    pick: (s) => s.rssKiB,
+    scale: (v) => (v * 1024) / MIB,
+  })
+}
+
+/**
+ * A stress entry's latency against load: the p99 of every load its searches measured (the median
+ * over the rounds that measured it), base and head, so the load where the curve turns up shows.
+ */
+export function loadCurveChart(id: string, head: StressSummary | undefined, base: StressSummary | undefined): ChartSpec | undefined {
+  const sides = [
+    ['base', base],
+    ['head', head],
+  ] as const
+  const present = sides.filter((s): s is readonly ['base' | 'head', StressSummary] => s[1] !== undefined && s[1].curve.length > 0)
+  if (present.length === 0) return undefined
+  const xs = [...new Set(present.flatMap(([, s]) => s.curve.map((p) => p.load)))].sort((a, b) => a - b)
+  const series: SeriesSpec[] = present.map(([role, summary]) => {
+    const at = new Map(summary.curve.map((p) => [p.load, p.p99Us / 1000]))
+    return { label: base === undefined ? 'this run' : role, role, values: xs.map((x) => at.get(x) ?? null) }
+  })
+  const loop = (head ?? base)?.loop ?? 'rate'
+  return {
+    id,
+    title: 'Latency against load',
+    caption: 'p99 at every load the capacity search tried: where the curve turns up, the SLO breaks.',
+    x: { label: loop === 'rate' ? 'offered load (req/s)' : 'connections', scale: 'linear', values: xs, legend: 'load' },
+    y: { label: 'latency p99', unit: 'ms' },
     series,
   }
 }

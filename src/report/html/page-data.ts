@@ -8,6 +8,10 @@ import { formatLatencyUs, formatRps } from '../format.js'
 import { describeEnvironment, footerFacts, headline, notices, plural, reportRows, verdictWord, type ReportRow } from '../rows.js'
 import {
   historyChart,
+  loadCurveChart,
+  perSecondCpuChart,
+  perSecondP99Chart,
+  perSecondRssChart,
   percentileChart,
   roundsP99Chart,
   roundsRpsChart,
@@ -93,11 +97,15 @@ function entryCharts(entry: EntryResult, index: number, input: ReportInput): Cha
     return historyChart(id(`history-${metric}`), history, entry.key, metric, current)
   }
   const charts = [
+    loadCurveChart(id('load-curve'), entry.stress, baseEntry?.stress),
     percentileChart(id('percentiles'), histograms),
     roundsRpsChart(id('rounds-rps'), rounds),
     roundsP99Chart(id('rounds-p99'), rounds),
     serverCpuChart(id('server-cpu'), rounds),
     serverRssChart(id('server-rss'), rounds),
+    perSecondP99Chart(id('seconds-p99'), rounds),
+    perSecondCpuChart(id('seconds-cpu'), rounds),
+    perSecondRssChart(id('seconds-rss'), rounds),
     trend('p99', entry.latencyUs.p99),
     trend('rps', entry.rps),
   ]

@@ -37,7 +37,8 @@ export interface ChartSpec {
   readonly title: string
   /** One sentence under the title saying what to look for. */
   readonly caption?: string
-  readonly x: { readonly label: string; readonly scale: XScale; readonly values: readonly number[] }
+  /** `legend` names the x value in the legend (default by scale: round, percentile, date). */
+  readonly x: { readonly label: string; readonly scale: XScale; readonly values: readonly number[]; readonly legend?: string }
   readonly y: { readonly label: string; readonly unit: YUnit; readonly log?: boolean }
   readonly y2?: { readonly label: string; readonly unit: YUnit }
   readonly series: readonly SeriesSpec[]

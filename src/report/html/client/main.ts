@@ -131,7 +131,7 @@ function plotOptions(spec: ChartSpec, width: number): uPlot.Options {
     axes,
     legend: { live: true },
     series: [
-      { label: LEGEND_X[scale], value: (_u, v) => (v === null || v === undefined ? '—' : xValueLabel(scale, v)) },
+      { label: spec.x.legend ?? LEGEND_X[scale], value: (_u, v) => (v === null || v === undefined ? '—' : xValueLabel(scale, v)) },
       ...spec.series.map((s) => seriesOptions(s, spec.y.unit, y2?.unit, scale !== 'percentile')),
     ],
   }
