@@ -11606,12 +11606,12 @@ var require_fast_uri = __commonJS({
     }
     function hasMalformedPercentEncoding(component) {
       if (component === void 0) return false;
-      let percent3 = component.indexOf("%");
-      while (percent3 !== -1) {
-        if (percent3 + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent3 + 1, percent3 + 3))) {
+      let percent2 = component.indexOf("%");
+      while (percent2 !== -1) {
+        if (percent2 + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent2 + 1, percent2 + 3))) {
           return true;
         }
-        percent3 = component.indexOf("%", percent3 + 3);
+        percent2 = component.indexOf("%", percent2 + 3);
       }
       return false;
     }
@@ -43719,12 +43719,12 @@ var require_node_progress = __commonJS({
       }
       var ratio = this.curr / this.total;
       ratio = Math.min(Math.max(ratio, 0), 1);
-      var percent3 = Math.floor(ratio * 100);
+      var percent2 = Math.floor(ratio * 100);
       var incomplete, complete, completeLength;
       var elapsed = /* @__PURE__ */ new Date() - this.start;
-      var eta = percent3 == 100 ? 0 : elapsed * (this.total / this.curr - 1);
+      var eta = percent2 == 100 ? 0 : elapsed * (this.total / this.curr - 1);
       var rate = this.curr / (elapsed / 1e3);
-      var str = this.fmt.replace(":current", this.curr).replace(":total", this.total).replace(":elapsed", isNaN(elapsed) ? "0.0" : (elapsed / 1e3).toFixed(1)).replace(":eta", isNaN(eta) || !isFinite(eta) ? "0.0" : (eta / 1e3).toFixed(1)).replace(":percent", percent3.toFixed(0) + "%").replace(":rate", Math.round(rate));
+      var str = this.fmt.replace(":current", this.curr).replace(":total", this.total).replace(":elapsed", isNaN(elapsed) ? "0.0" : (elapsed / 1e3).toFixed(1)).replace(":eta", isNaN(eta) || !isFinite(eta) ? "0.0" : (eta / 1e3).toFixed(1)).replace(":percent", percent2.toFixed(0) + "%").replace(":rate", Math.round(rate));
       var availableSpace = Math.max(0, this.stream.columns - str.replace(":bar", "").length);
       if (availableSpace && process.platform === "win32") {
         availableSpace = availableSpace - 1;
@@ -45413,12 +45413,6 @@ function percentilesOf(entry) {
   const { p50, p90, p99, p999 } = entryLatency(entry);
   return { p50, p90, p99, p999 };
 }
-function describeChange(m) {
-  if (!m.relative)
-    return `${(m.change * 100).toFixed(2)} percentage points (95 % CI ${(m.low * 100).toFixed(2)} to ${(m.high * 100).toFixed(2)})`;
-  const pct = (x) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
-  return `${pct(m.change)} (95 % CI ${pct(m.low)} to ${pct(m.high)}, tolerance ${(m.tolerance * 100).toFixed(0)} %)`;
-}
 function compareEntry(head, base, ctx) {
   const invalid = validityViolation(head);
   const violations = invalid === void 0 ? checkEntry(head, head.thresholds) : [invalid];
@@ -45475,7 +45469,7 @@ function compareEntry(head, base, ctx) {
         kind: "regression",
         entry: head.key,
         metric,
-        message: `${head.key}: ${metric} regressed ${describeChange(m)}`
+        change: m
       });
     }
   }
@@ -46408,9 +46402,9 @@ function formatRps(rps) {
 }
 function formatFraction(fraction) {
   const pct = fraction * 100;
+  if (!Number.isFinite(pct)) return "n/a";
   if (pct === 0) return "0 %";
-  if (pct < 1) return `${pct.toFixed(2)} %`;
-  return `${pct < 10 ? pct.toFixed(1) : Math.round(pct)} %`;
+  return `${Math.abs(pct) < 10 ? Number(pct.toPrecision(2)) : Math.round(pct)} %`;
 }
 function formatBytes(bytes) {
   const units = ["B", "KB", "MB", "GB"];
@@ -46446,27 +46440,7 @@ function metricLabel(metric) {
   return labels[metric];
 }
 
-// src/report/violation.ts
-function violationSentence(v) {
-  if (v.noValidRound !== void 0) return `${v.entry}: no valid round (${v.noValidRound.join("; ")})`;
-  const { metric, bound, limit } = v.threshold;
-  const side = bound === "max" ? "above the limit" : "below the minimum";
-  return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`;
-}
-function findingSentence(finding) {
-  return finding.kind === "regression" ? finding.message : violationSentence(finding.violation);
-}
-
-// src/report/rows.ts
-var MAX_NAME = 120;
-var MAX_SENTENCE_PART = 300;
-function clip(text, max2) {
-  const points = Array.from(text);
-  return points.length <= max2 ? text : `${points.slice(0, Math.max(0, max2 - 1)).join("")}\u2026`;
-}
-function plural(count, singular, pluralForm = `${singular}s`) {
-  return `${count.toLocaleString("en-US")} ${count === 1 ? singular : pluralForm}`;
-}
+// src/report/change.ts
 function signed(value, digits) {
   if (Number.isNaN(value)) return "n/a";
   if (!Number.isFinite(value)) return value > 0 ? "+\u221E" : "-\u221E";
@@ -46490,14 +46464,39 @@ function changeSentence(m) {
   const ci = `95 % CI ${changeNumber(m.low, m.relative)}${unit} to ${changeNumber(m.high, m.relative)}${unit}`;
   return `${changeNumber(m.change, m.relative)}${unit} (${ci})`;
 }
+function comparedMetricLabel(metric) {
+  if (metric === "cpu") return "server CPU per request";
+  return metric === "rss" ? "server mean RSS" : metricLabel(metric);
+}
+function metricChangeSentence(entryKey2, m) {
+  return `${entryKey2}: ${comparedMetricLabel(m.metric)} ${changeSentence(m)}`;
+}
+
+// src/report/violation.ts
+function violationSentence(v) {
+  if (v.noValidRound !== void 0) return `${v.entry}: no valid round (${v.noValidRound.join("; ")})`;
+  const { metric, bound, limit } = v.threshold;
+  const side = bound === "max" ? "above the limit" : "below the minimum";
+  return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`;
+}
+function findingSentence(finding) {
+  return finding.kind === "regression" ? metricChangeSentence(finding.entry, finding.change) : violationSentence(finding.violation);
+}
+
+// src/report/rows.ts
+var MAX_NAME = 120;
+var MAX_SENTENCE_PART = 300;
+function clip(text, max2) {
+  const points = Array.from(text);
+  return points.length <= max2 ? text : `${points.slice(0, Math.max(0, max2 - 1)).join("")}\u2026`;
+}
+function plural(count, singular, pluralForm = `${singular}s`) {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? singular : pluralForm}`;
+}
 function formatComparedValue(metric, value) {
   if (!Number.isFinite(value)) return "n/a";
   if (metric === "cpu") return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en-US")} \xB5s/req`;
   return formatMetric(metric, value);
-}
-function comparedMetricLabel(metric) {
-  if (metric === "cpu") return "server CPU per request";
-  return metric === "rss" ? "server mean RSS" : metricLabel(metric);
 }
 function isUngatedChange(m) {
   return !m.gated && (m.verdict === "regression" || m.verdict === "improvement");
@@ -46505,7 +46504,7 @@ function isUngatedChange(m) {
 function formatTolerance(m) {
   if (isUngatedChange(m)) return `${m.verdict === "regression" ? "worse" : "better"}, not gated`;
   if (!m.gated) return "not gated";
-  const amount = m.relative ? `${Number((m.tolerance * 100).toFixed(1))} %` : `${(m.tolerance * 100).toFixed(2)} pp`;
+  const amount = m.relative ? formatFraction(m.tolerance) : `${(m.tolerance * 100).toFixed(2)} pp`;
   return `tolerance ${amount}`;
 }
 function formatPValue(p) {
@@ -46515,7 +46514,7 @@ function formatPValue(p) {
 }
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];
-  if (m.runToRun !== void 0) parts.push(`run-to-run \xB1${percent(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? " assumed" : ""}`);
+  if (m.runToRun !== void 0) parts.push(`run-to-run \xB1${formatFraction(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? " assumed" : ""}`);
   if (definitionChanged) parts.push("scenario edited since the baseline: warns only");
   const p = formatPValue(m.pValue);
   if (p !== void 0) parts.push(p);
@@ -46637,7 +46636,7 @@ function firstViolation(comparison) {
   return all.find((v) => v.severity === "fail") ?? all[0];
 }
 function metricSentence(found) {
-  return `${clip(found.entry.key, MAX_NAME)}: ${comparedMetricLabel(found.metric.metric)} ${changeSentence(found.metric)}`;
+  return metricChangeSentence(clip(found.entry.key, MAX_NAME), found.metric);
 }
 function headline(comparison) {
   const { counts } = comparison;
@@ -46721,7 +46720,7 @@ function notices(comparison) {
   if (history !== void 0 && history.runs < history.minimum) {
     result.push({
       level: "note",
-      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
+      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${formatFraction(Math.expm1(2 * history.assumedSigma))} between runs is assumed, so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
     });
   }
   const machine = base.environmentDifferences.length > 0;
@@ -46748,12 +46747,6 @@ function shortSha(sha) {
 function describeEnvironment(env) {
   return [clip(env.cpuModel, MAX_NAME), plural(env.cores, "core"), clip(env.os, MAX_NAME), `Node ${clip(env.node, 40)}`].join(", ");
 }
-function percent(fraction) {
-  return `${(fraction * 100).toFixed(1)} %`;
-}
-function smallPercent(fraction) {
-  return `${Number((fraction * 100).toPrecision(2))} %`;
-}
 function footerFacts(comparison) {
   const facts = [`${plural(comparison.rounds, "round")} per entry`];
   facts.push(`this run: ${shortSha(comparison.head.sha)}on ${describeEnvironment(comparison.head.environment)}`);
@@ -46763,10 +46756,10 @@ function footerFacts(comparison) {
     facts.push(`baseline: ${clip(base.description, MAX_SENTENCE_PART)}, ${shortSha(base.sha)}on ${where}`);
   }
   if (comparison.noise !== void 0 && Number.isFinite(comparison.noise)) {
-    facts.push(`noise: median round-to-round CV of req/s ${percent(comparison.noise)}`);
+    facts.push(`noise: median round-to-round CV of req/s ${formatFraction(comparison.noise)}`);
   }
   if (comparison.detectable !== void 0) {
-    const amount = Number.isFinite(comparison.detectable) ? percent(comparison.detectable) : "unknown";
+    const amount = Number.isFinite(comparison.detectable) ? formatFraction(comparison.detectable) : "unknown";
     facts.push(`smallest detectable change of req/s: ${amount}`);
   }
   const control = comparison.errorControl;
@@ -46781,7 +46774,7 @@ function footerFacts(comparison) {
   }
   if (control !== void 0 && control.tests > 0) {
     facts.push(
-      `false-alarm budget: at most ${smallPercent(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, "gated metric")} (${smallPercent(control.perTest)} each): a regression must hold at that level too`
+      `false-alarm budget: at most ${formatFraction(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, "gated metric")} (${formatFraction(control.perTest)} each): a regression must hold at that level too`
     );
   }
   return facts;
@@ -55634,7 +55627,7 @@ var VERSION = true ? "0.1.0" : "0.0.0-dev";
 // src/load/assess.ts
 var LOADGEN_SATURATED_PERCENT = 90;
 var LOADGEN_LAG_LIMIT_MS = 20;
-function percent2(value) {
+function percent(value) {
   return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`;
 }
 function noSuccess(m) {
@@ -55661,7 +55654,7 @@ function assessRound(measurement, context) {
   const warnings = [];
   if (m.ok === 0) problems.push(noSuccess(m));
   else if (errorRate > context.rules.maxErrorRate) {
-    problems.push(`${percent2(errorRate)} of requests failed (more than ${percent2(context.rules.maxErrorRate)})`);
+    problems.push(`${percent(errorRate)} of requests failed (more than ${percent(context.rules.maxErrorRate)})`);
   }
   const { rate } = context.level;
   if (rate !== void 0) {

@@ -284,7 +284,9 @@ describe('a repository adopting Cannonade', () => {
     expect(body).toMatch(/cpu work.*regression/s)
     // Workflow commands escape ':' in properties as %3A.
     // Which gated metric of the slowed route clears the run-to-run spread first depends on the machine.
-    expect(run.stdout).toMatch(/::error title=Cannonade%3A regression::cpu work @ 4 conn: (rps|p50|p99) regressed [-+]\d/)
+    expect(run.stdout).toMatch(
+      /::error title=Cannonade%3A regression::cpu work @ 4 conn: (throughput \(req\/s\)|latency p50|latency p99) [-+]\d/,
+    )
     expect(run.stdout).toContain('::error::Cannonade: performance gate failed')
     expect(artifactOf(104)).toBeDefined()
   })
@@ -925,6 +927,6 @@ describe("artifact baselines that know the base branch's run-to-run spread", () 
     expect(run.code, run.stdout + run.stderr).toBe(1)
     expect(run.outputs['baseline-run-id']).toBe('830')
     expect(Number(run.outputs['regressions'])).toBeGreaterThan(0)
-    expect(run.stdout).toMatch(/::error title=Cannonade%3A regression::.* @ 4 conn: rps regressed -9\d/)
+    expect(run.stdout).toMatch(/::error title=Cannonade%3A regression::.* @ 4 conn: throughput \(req\/s\) -9\d/)
   })
 })

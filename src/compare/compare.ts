@@ -280,13 +280,6 @@ function percentilesOf(entry: EntryResult): Record<'p50' | 'p90' | 'p99' | 'p999
   return { p50, p90, p99, p999 }
 }
 
-function describeChange(m: MetricComparison): string {
-  if (!m.relative)
-    return `${(m.change * 100).toFixed(2)} percentage points (95 % CI ${(m.low * 100).toFixed(2)} to ${(m.high * 100).toFixed(2)})`
-  const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`
-  return `${pct(m.change)} (95 % CI ${pct(m.low)} to ${pct(m.high)}, tolerance ${(m.tolerance * 100).toFixed(0)} %)`
-}
-
 /** What every entry of one comparison shares. */
 interface EntryContext {
   readonly seedPrefix: string
@@ -359,7 +352,7 @@ function compareEntry(
         kind: 'regression',
         entry: head.key,
         metric,
-        message: `${head.key}: ${metric} regressed ${describeChange(m)}`,
+        change: m,
       })
     }
   }
