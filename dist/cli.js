@@ -44618,6 +44618,24 @@ function describePlan(plan) {
   return lines.join("\n");
 }
 
+// src/config/tolerances.ts
+var DEFAULT_TOLERANCE = {
+  rps: 0.05,
+  p50: 0.1,
+  p90: 0.1,
+  p95: 0.15,
+  p99: 0.15,
+  p999: 0.25,
+  errorRate: 0.01,
+  cpu: 0.1,
+  rss: 0.1
+};
+var GATED_BY_DEFAULT = ["rps", "p50", "p99"];
+function defaultRegression(metric) {
+  const gated = GATED_BY_DEFAULT.find((m) => m === metric);
+  return gated === void 0 ? void 0 : DEFAULT_TOLERANCE[gated];
+}
+
 // src/results/environment.ts
 import os from "node:os";
 function currentEnvironment(env = process.env) {
@@ -45284,17 +45302,7 @@ function checkResults(results) {
 }
 
 // src/compare/compare.ts
-var REPORTING_TOLERANCE = {
-  rps: 0.05,
-  p50: 0.1,
-  p90: 0.1,
-  p95: 0.15,
-  p99: 0.15,
-  p999: 0.25,
-  errorRate: 0.01,
-  cpu: 0.1,
-  rss: 0.1
-};
+var REPORTING_TOLERANCE = DEFAULT_TOLERANCE;
 var MIN_ROUNDS = 2;
 function directionOf(metric) {
   return biggerIsBetter(metric) ? "higher-is-better" : "lower-is-better";
@@ -46514,7 +46522,8 @@ function formatPValue(p) {
 }
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];
-  if (m.runToRun !== void 0) parts.push(`run-to-run \xB1${formatFraction(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? " assumed" : ""}`);
+  if (m.runToRun !== void 0)
+    parts.push(`run-to-run \xB1${formatFraction(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? " assumed" : ""}`);
   if (definitionChanged) parts.push("scenario edited since the baseline: warns only");
   const p = formatPValue(m.pValue);
   if (p !== void 0) parts.push(p);
@@ -54801,7 +54810,6 @@ var MAX_MS = {
   budget: 6 * 36e5
 };
 var MAX_ALIAS_COUNT = 100;
-var DEFAULT_REGRESSION = { rps: 0.05, p50: 0.1, p99: 0.15 };
 async function loadPlan(file) {
   const text = await readInputFile(file, "; pass the config with --config FILE (default cannonade.yml)");
   return parsePlan(text, file, path4.dirname(path4.resolve(file)));
@@ -55062,7 +55070,7 @@ function buildThresholds(base, own, at, problems) {
   const regression = [];
   for (const metric of METRICS) {
     const tolerance = tolerances[metric];
-    const fallback = DEFAULT_REGRESSION[metric];
+    const fallback = defaultRegression(metric);
     if (tolerance === void 0) {
       if (fallback !== void 0) regression.push({ metric, tolerance: fallback, severity: "fail" });
       continue;

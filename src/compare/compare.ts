@@ -3,6 +3,7 @@
 // against the configured tolerance. Absolute thresholds are checked whether or not there is a baseline.
 import { biggerIsBetter, isLatencyMetric, type MetricName, type RegressionTolerance, type Severity } from '../config/plan.js'
 import { levelLabel } from '../config/summary.js'
+import { DEFAULT_TOLERANCE } from '../config/tolerances.js'
 import { environmentDifferences } from '../results/environment.js'
 import type { EntryResult, Results, RoundResult } from '../results/format.js'
 import {
@@ -37,19 +38,10 @@ import {
 
 /**
  * Tolerances used to label metrics that no threshold gates: they decide the word shown (unchanged,
- * regression, ...) but never fail the check. errorRate's is absolute (1 percentage point).
+ * regression, ...) but never fail the check. The config's table, typed here so that every compared
+ * metric must have one.
  */
-export const REPORTING_TOLERANCE: Readonly<Record<ComparedMetric, number>> = {
-  rps: 0.05,
-  p50: 0.1,
-  p90: 0.1,
-  p95: 0.15,
-  p99: 0.15,
-  p999: 0.25,
-  errorRate: 0.01,
-  cpu: 0.1,
-  rss: 0.1,
-}
+export const REPORTING_TOLERANCE: Readonly<Record<ComparedMetric, number>> = DEFAULT_TOLERANCE
 
 /** Fewer valid rounds than this on either side and no interval can be trusted: verdicts are inconclusive. */
 export const MIN_ROUNDS = 2

@@ -22,6 +22,7 @@ import type {
 import { isLatencyMetric, METRICS } from './plan.js'
 import type { RawConfig, RawDefaults, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
 import { formatDurationMs, parseDurationMs, parsePercent, parseSizeBytes } from './units.js'
+import { defaultRegression } from './tolerances.js'
 import { validateAgainstSchema, type Problem } from './validate.js'
 import { planWarnings } from './warnings.js'
 
@@ -59,9 +60,6 @@ export const MAX_MS = {
 // YAML aliases can expand a small file into a huge document (a "billion laughs"); the yaml package
 // stops expanding past this many copies and the file is refused as bad input.
 const MAX_ALIAS_COUNT = 100
-
-/** Allowed change against the baseline when a config says nothing: tight on throughput, looser on the tail. */
-export const DEFAULT_REGRESSION: Readonly<Partial<Record<MetricName, number>>> = { rps: 0.05, p50: 0.1, p99: 0.15 }
 
 /** Reads, validates and normalises a config file. Throws InputError listing every problem found. */
 export async function loadPlan(file: string): Promise<Plan> {
@@ -361,7 +359,7 @@ function buildThresholds(
   const regression: RegressionTolerance[] = []
   for (const metric of METRICS) {
     const tolerance = tolerances[metric]
-    const fallback = DEFAULT_REGRESSION[metric]
+    const fallback = defaultRegression(metric)
     if (tolerance === undefined) {
       if (fallback !== undefined) regression.push({ metric, tolerance: fallback, severity: 'fail' })
       continue
