@@ -47067,13 +47067,6 @@ function stringList(flags2, name) {
   if (value === void 0) return [];
   return [value].flat().filter((v) => typeof v === "string");
 }
-function positiveIntFlag(flags2, name) {
-  const text = optionalString(flags2, name);
-  if (text === void 0) return void 0;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InputError([`--${name}: must be a positive integer, got "${text}"`]);
-  return value;
-}
 
 // src/cli/compare.ts
 async function writeOut(file, text) {
@@ -55092,6 +55085,23 @@ function parseShard(text, what) {
   }
   return { index, count };
 }
+var MAX_ROUNDS = schema_default2.$defs.rounds.maximum;
+function parseOverrideTexts(texts, name) {
+  const { rounds, duration, budget, shard } = texts;
+  return {
+    ...rounds === void 0 ? {} : { rounds: parseRounds(rounds, name("rounds")) },
+    ...duration === void 0 ? {} : { durationMs: parseBoundedDurationMs(duration, name("duration"), MAX_MS.duration) },
+    ...budget === void 0 ? {} : { budgetMs: parseBoundedDurationMs(budget, name("budget"), MAX_MS.budget) },
+    ...shard === void 0 ? {} : { shard: parseShard(shard, name("shard")) }
+  };
+}
+function parseRounds(text, what) {
+  const rounds = Number(text.trim());
+  if (text.trim() === "" || !Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS) {
+    throw new InputError([`${what}: must be an integer from 1 to ${MAX_ROUNDS}, got "${text}"`]);
+  }
+  return rounds;
+}
 var QUICK = { rounds: 1, durationMs: 1e3, warmupMs: 250 };
 function applyOverrides(plan, overrides) {
   const names = overrides.scenarios ?? [];
@@ -56661,9 +56671,6 @@ ${renderText(comparison)}
 }
 
 // src/cli/run.ts
-function durationFlag(text, flag, maxMs) {
-  return text === void 0 ? void 0 : parseBoundedDurationMs(text, flag, maxMs);
-}
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",
   usage: `Usage: cannonade run [options]
@@ -56672,7 +56679,7 @@ var runCommand = {
   --out DIR          where results.json and app.log go (default: ./cannonade-results)
   --scenario NAME    run only this scenario (repeatable)
   --tag TAG          run only scenarios with this tag (repeatable)
-  --rounds N         rounds per entry, instead of the config's
+  --rounds N         rounds per entry (1 to 50), instead of the config's
   --duration D       measured time per round, e.g. 3s, instead of the config's
   --quick            smoke profile: one short round per entry
   --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
@@ -56700,20 +56707,22 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     shard: { type: "string" }
   },
   async run(flags2) {
-    const rounds = positiveIntFlag(flags2, "rounds");
-    const durationMs = durationFlag(optionalString(flags2, "duration"), "--duration", MAX_MS.duration);
-    const budgetMs = durationFlag(optionalString(flags2, "budget"), "--budget", MAX_MS.budget);
-    const shardText = optionalString(flags2, "shard");
-    const shard = shardText === void 0 ? void 0 : parseShard(shardText, "--shard");
+    const overrides = parseOverrideTexts(
+      {
+        rounds: optionalString(flags2, "rounds"),
+        duration: optionalString(flags2, "duration"),
+        budget: optionalString(flags2, "budget"),
+        shard: optionalString(flags2, "shard")
+      },
+      (key) => `--${key}`
+    );
+    const { shard } = overrides;
     const loaded = await loadPlan(stringFlag(flags2, "config", "cannonade.yml"));
     const plan = applyOverrides(loaded, {
       scenarios: stringList(flags2, "scenario"),
       tags: stringList(flags2, "tag"),
-      ...rounds === void 0 ? {} : { rounds },
-      ...durationMs === void 0 ? {} : { durationMs },
-      ...budgetMs === void 0 ? {} : { budgetMs },
-      quick: flags2["quick"] === true,
-      ...shard === void 0 ? {} : { shard }
+      ...overrides,
+      quick: flags2["quick"] === true
     });
     const outDir = path9.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parsePlan } from '../../src/config/load.js'
-import { applyOverrides } from '../../src/config/overrides.js'
+import { applyOverrides, MAX_ROUNDS, parseOverrideTexts } from '../../src/config/overrides.js'
+import { getInputs } from '../../src/action/inputs.js'
 
 const plan = parsePlan(
   [
@@ -31,5 +32,51 @@ describe('--shard with --tag', () => {
 
   it('still refuses a tag no scenario has', () => {
     expect(() => names({ index: 1, count: 2 }, ['gpu'])).toThrow('--tag: no scenario in c.yml has tag "gpu"')
+  })
+})
+
+describe('the overrides of a run, from flags or from inputs', () => {
+  const flag = (key: string): string => `--${key}`
+  const problem = (run: () => unknown): string => {
+    try {
+      run()
+      return ''
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error)
+    }
+  }
+  const withInputs = (inputs: Record<string, string>): string => {
+    for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
+    try {
+      return problem(getInputs)
+    } finally {
+      for (const name of Object.keys(inputs)) delete process.env[`INPUT_${name.toUpperCase()}`]
+    }
+  }
+
+  it('takes rounds up to the config’s own limit, durations, a budget and a shard', () => {
+    expect(MAX_ROUNDS).toBe(50)
+    expect(parseOverrideTexts({ rounds: '50', duration: '2s', budget: '6m', shard: '2/3' }, flag)).toEqual({
+      rounds: 50,
+      durationMs: 2000,
+      budgetMs: 360_000,
+      shard: { index: 2, count: 3 },
+    })
+    expect(parseOverrideTexts({}, flag)).toEqual({})
+  })
+
+  it('refuses the same values with the same words in the CLI and the action, each naming how it was given', () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ rounds: '51' }, 'must be an integer from 1 to 50, got "51"'],
+      [{ rounds: '2.5' }, 'must be an integer from 1 to 50, got "2.5"'],
+      [{ duration: '2h' }, 'must be a duration like 500ms, 5s or 1m, at most 60m, got "2h"'],
+      [{ budget: '400m' }, 'must be a duration like 500ms, 5s or 1m, at most 360m, got "400m"'],
+      [{ shard: '3/2' }, 'must be INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. 2/4, got "3/2"'],
+    ]
+    for (const [texts, message] of cases) {
+      const [key = ''] = Object.keys(texts)
+      expect(problem(() => parseOverrideTexts(texts, flag))).toBe(`--${key}: ${message}`)
+      expect(withInputs(texts)).toBe(`input '${key}': ${message}`)
+    }
   })
 })
