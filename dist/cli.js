@@ -47273,7 +47273,6 @@ import { access, mkdir as mkdir5, writeFile as writeFile4 } from "node:fs/promis
 import path9 from "node:path";
 
 // src/config/load.ts
-import { createHash } from "node:crypto";
 import path4 from "node:path";
 
 // node_modules/re2js/build/index.js
@@ -53942,6 +53941,37 @@ var RE2JS = class RE2JS2 {
 // src/config/load.ts
 var import_yaml = __toESM(require_dist2(), 1);
 
+// src/config/hash.ts
+import { createHash } from "node:crypto";
+function sha16(value) {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
+}
+function measuredScenario(s) {
+  return {
+    name: s.name,
+    requests: s.requests,
+    levels: s.levels,
+    pipelining: s.pipelining,
+    ...s.arrivals === "even" ? {} : { arrivals: s.arrivals },
+    durationMs: s.durationMs,
+    ...s.amount === void 0 ? {} : { amount: s.amount },
+    warmupMs: s.warmupMs,
+    timeoutMs: s.timeoutMs
+  };
+}
+function configHash(app, baseUrl, scenarios) {
+  return sha16({
+    app: app === void 0 ? null : { command: app.command, env: app.env },
+    baseUrl,
+    scenarios: scenarios.map(measuredScenario)
+  });
+}
+function definitionHash(s, level) {
+  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = s;
+  const schedule = arrivals === "even" || level.rate === void 0 ? {} : { arrivals };
+  return sha16({ requests, level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule });
+}
+
 // src/config/validate.ts
 var import__2 = __toESM(require__(), 1);
 
@@ -54882,11 +54912,9 @@ function buildPlan(raw, source, baseDir, problems) {
     maxErrorRate: raw.validity?.maxErrorRate === void 0 ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
     minRateReached: raw.validity?.minRateReached === void 0 ? DEFAULTS.minRateReached : parsePercent(raw.validity.minRateReached)
   };
-  const measured = { app: app === void 0 ? null : { command: app.command, env: app.env }, baseUrl: raw.baseUrl, scenarios };
-  const configHash = createHash("sha256").update(JSON.stringify(measured, hashReplacer)).digest("hex").slice(0, 16);
   return {
     source,
-    configHash,
+    configHash: configHash(app, raw.baseUrl, scenarios),
     suite: raw.suite ?? DEFAULTS.suite,
     budgetMs: raw.budget === void 0 ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
     warmupSuite: raw.warmupSuite ?? true,
@@ -54896,10 +54924,6 @@ function buildPlan(raw, source, baseDir, problems) {
     scenarios,
     warnings: []
   };
-}
-function hashReplacer(key, value) {
-  if (key === "arrivals" && value === "even" || key === "threads") return void 0;
-  return key === "thresholds" || key === "regression" || key === "rounds" || key === "tags" ? void 0 : value;
 }
 function buildApp(raw, baseDir, problems) {
   const app = raw.app;
@@ -55222,7 +55246,6 @@ function sleepUnlessInterrupted(ms) {
 }
 
 // src/load/schedule.ts
-import { createHash as createHash2 } from "node:crypto";
 import path6 from "node:path";
 
 // src/app/monitor.ts
@@ -56142,11 +56165,8 @@ function isReply(message, type) {
 
 // src/load/schedule.ts
 var IDLE_APP_RESPONSES = 1e3;
-function definitionHash(entry) {
-  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario;
-  const schedule = arrivals === "even" || entry.level.rate === void 0 ? {} : { arrivals };
-  const defined = { requests, level: entry.level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule };
-  return createHash2("sha256").update(JSON.stringify(defined)).digest("hex").slice(0, 16);
+function definitionHash2(entry) {
+  return definitionHash(entry.scenario, entry.level);
 }
 function entriesOf(plan) {
   return plan.scenarios.flatMap((scenario) => scenario.levels.map((level) => ({ key: entryKey(scenario.name, level), scenario, level })));
@@ -56342,7 +56362,7 @@ function buildResults(side, entries, rounds, options, failure) {
           connections: entry.level.connections,
           ...entry.level.rate === void 0 ? {} : { rate: entry.level.rate },
           pipelining: entry.scenario.pipelining,
-          definitionHash: definitionHash(entry),
+          definitionHash: definitionHash2(entry),
           thresholds: entry.scenario.thresholds,
           regression: entry.scenario.regression
         },

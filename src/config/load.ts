@@ -1,6 +1,5 @@
 // cannonade.yml → Plan. Reads YAML or JSON (YAML is a superset of JSON, so one parser gives line
 // numbers for both), validates against the schema, checks what a schema cannot say, fills defaults.
-import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { RE2JS } from 're2js'
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml'
@@ -19,6 +18,7 @@ import type {
   ScenarioPlan,
   Severity,
 } from './plan.js'
+import { configHash } from './hash.js'
 import { isLatencyMetric, METRICS } from './plan.js'
 import type { RawConfig, RawDefaults, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
 import { formatDurationMs, parseDurationMs, parsePercent, parseSizeBytes } from './units.js'
@@ -148,11 +148,9 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     maxErrorRate: raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
     minRateReached: raw.validity?.minRateReached === undefined ? DEFAULTS.minRateReached : parsePercent(raw.validity.minRateReached),
   }
-  const measured = { app: app === undefined ? null : { command: app.command, env: app.env }, baseUrl: raw.baseUrl, scenarios }
-  const configHash = createHash('sha256').update(JSON.stringify(measured, hashReplacer)).digest('hex').slice(0, 16)
   return {
     source,
-    configHash,
+    configHash: configHash(app, raw.baseUrl, scenarios),
     suite: raw.suite ?? DEFAULTS.suite,
     budgetMs: raw.budget === undefined ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
     warmupSuite: raw.warmupSuite ?? true,
@@ -162,14 +160,6 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     scenarios,
     warnings: [],
   }
-}
-
-// The hash covers what changes the numbers, not what judges them: editing a threshold or the round
-// count keeps old baselines comparable. Even arrivals are the default and were the only schedule
-// before `arrivals` existed, so they leave the hash as it was.
-function hashReplacer(key: string, value: unknown): unknown {
-  if ((key === 'arrivals' && value === 'even') || key === 'threads') return undefined
-  return key === 'thresholds' || key === 'regression' || key === 'rounds' || key === 'tags' ? undefined : value
 }
 
 function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan | undefined {
