@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parsePlan } from '../../src/config/load.js'
-import { applyOverrides, MAX_ROUNDS, parseOverrideTexts } from '../../src/config/overrides.js'
+import { applyOverrides, MAX_ROUNDS, parseOverrideTexts, QUICK } from '../../src/config/overrides.js'
 import { getInputs } from '../../src/action/inputs.js'
 
 const plan = parsePlan(
@@ -78,5 +78,43 @@ describe('the overrides of a run, from flags or from inputs', () => {
       expect(problem(() => parseOverrideTexts(texts, flag))).toBe(`--${key}: ${message}`)
       expect(withInputs(texts)).toBe(`input '${key}': ${message}`)
     }
+  })
+})
+
+describe('applying overrides', () => {
+  const amounts = parsePlan(
+    'baseUrl: http://127.0.0.1:1\nbudget: 2m\nscenarios:\n  - { name: a, path: /, amount: 500, rounds: 7 }\n  - { name: b, path: /, tags: [db] }\n',
+    'c.yml',
+    '/',
+  )
+
+  it('changes rounds, duration and budget for this run only', () => {
+    const changed = applyOverrides(amounts, { rounds: 2, durationMs: 1500, budgetMs: 30_000 })
+    expect(changed.scenarios.map((s) => [s.rounds, s.durationMs])).toEqual([
+      [2, 1500],
+      [2, 1500],
+    ])
+    expect(changed.budgetMs).toBe(30_000)
+    expect(amounts.scenarios.map((s) => s.rounds)).toEqual([7, 5])
+    expect(applyOverrides(amounts, {})).toEqual(amounts)
+  })
+
+  it('makes --quick one short round of every entry, by time even where the config counts requests, with no warm-up pass', () => {
+    const quick = applyOverrides(amounts, { quick: true, rounds: 9 })
+    expect(quick.warmupSuite).toBe(false)
+    for (const s of quick.scenarios) {
+      expect(s).toMatchObject(QUICK)
+      expect(s.amount).toBeUndefined()
+    }
+  })
+
+  it('keeps the named scenarios and refuses a name that is not there, listing those that are', () => {
+    expect(applyOverrides(amounts, { scenarios: ['b'] }).scenarios.map((s) => s.name)).toEqual(['b'])
+    expect(() => applyOverrides(amounts, { scenarios: ['c'] })).toThrow('--scenario: no scenario named "c" in c.yml; there are: "a", "b"')
+  })
+
+  it('shards after filtering, and a shard beyond the scenarios measures none', () => {
+    expect(applyOverrides(amounts, { tags: ['db'], shard: { index: 1, count: 1 } }).scenarios.map((s) => s.name)).toEqual(['b'])
+    expect(applyOverrides(amounts, { shard: { index: 3, count: 3 } }).scenarios).toEqual([])
   })
 })
