@@ -88,6 +88,13 @@ describe('limits in the config', () => {
     expect(result.code).toBe(2)
   })
 
+  it('refuses --rounds beyond the config’s limit of 50, as the action input does', async () => {
+    const file = await config('rounds.yml', ['baseUrl: http://127.0.0.1:1', 'scenarios: [{ name: a, path: / }]'])
+    const result = await cli(['run', '--config', file, '--rounds', '51'])
+    expect(result.stderr).toContain('--rounds: must be an integer from 1 to 50, got "51"')
+    expect(result.code).toBe(2)
+  })
+
   it('refuses an --out directory it cannot write before measuring', async () => {
     const file = await config('out.yml', ['baseUrl: http://127.0.0.1:1', 'scenarios: [{ name: a, path: / }]'])
     const result = await cli(['run', '--config', file, '--out', path.join(file, 'results')])

@@ -166,7 +166,8 @@ describe('cannonade run', () => {
     expect(missing.stderr).toContain('--scenario: no scenario named "nope"')
     expect((await cli(['run', '--config', config, '--tag', 'gpu'])).code).toBe(2)
     const rounds = await cli(['run', '--config', config, '--rounds', 'many'])
-    expect(rounds.stderr).toContain('--rounds: must be a positive integer, got "many"')
+    expect(rounds.stderr).toContain('--rounds: must be an integer from 1 to 50, got "many"')
+    expect(rounds.code).toBe(2)
   })
 
   it('on Ctrl-C stops the app within its stopTimeout, writes the finished rounds as incomplete and exits 130', async () => {

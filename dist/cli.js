@@ -11606,12 +11606,12 @@ var require_fast_uri = __commonJS({
     }
     function hasMalformedPercentEncoding(component) {
       if (component === void 0) return false;
-      let percent3 = component.indexOf("%");
-      while (percent3 !== -1) {
-        if (percent3 + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent3 + 1, percent3 + 3))) {
+      let percent2 = component.indexOf("%");
+      while (percent2 !== -1) {
+        if (percent2 + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent2 + 1, percent2 + 3))) {
           return true;
         }
-        percent3 = component.indexOf("%", percent3 + 3);
+        percent2 = component.indexOf("%", percent2 + 3);
       }
       return false;
     }
@@ -43719,12 +43719,12 @@ var require_node_progress = __commonJS({
       }
       var ratio = this.curr / this.total;
       ratio = Math.min(Math.max(ratio, 0), 1);
-      var percent3 = Math.floor(ratio * 100);
+      var percent2 = Math.floor(ratio * 100);
       var incomplete, complete, completeLength;
       var elapsed = /* @__PURE__ */ new Date() - this.start;
-      var eta = percent3 == 100 ? 0 : elapsed * (this.total / this.curr - 1);
+      var eta = percent2 == 100 ? 0 : elapsed * (this.total / this.curr - 1);
       var rate = this.curr / (elapsed / 1e3);
-      var str = this.fmt.replace(":current", this.curr).replace(":total", this.total).replace(":elapsed", isNaN(elapsed) ? "0.0" : (elapsed / 1e3).toFixed(1)).replace(":eta", isNaN(eta) || !isFinite(eta) ? "0.0" : (eta / 1e3).toFixed(1)).replace(":percent", percent3.toFixed(0) + "%").replace(":rate", Math.round(rate));
+      var str = this.fmt.replace(":current", this.curr).replace(":total", this.total).replace(":elapsed", isNaN(elapsed) ? "0.0" : (elapsed / 1e3).toFixed(1)).replace(":eta", isNaN(eta) || !isFinite(eta) ? "0.0" : (eta / 1e3).toFixed(1)).replace(":percent", percent2.toFixed(0) + "%").replace(":rate", Math.round(rate));
       var availableSpace = Math.max(0, this.stream.columns - str.replace(":bar", "").length);
       if (availableSpace && process.platform === "win32") {
         availableSpace = availableSpace - 1;
@@ -44634,6 +44634,29 @@ function describePlan(plan) {
   return lines.join("\n");
 }
 
+// src/config/tolerances.ts
+var DEFAULT_TOLERANCE = {
+  rps: 0.05,
+  p50: 0.1,
+  p90: 0.1,
+  p95: 0.15,
+  p99: 0.15,
+  p999: 0.25,
+  errorRate: 0.01,
+  cpu: 0.1,
+  rss: 0.1,
+  // profile: stress; a drop in capacity is the change for the worse.
+  capacity: 0.1,
+  // profile: spike. Recovery is counted in whole seconds: one second more of a 2 s recovery is already +50 %.
+  recovery: 0.5
+};
+var GATED_BY_DEFAULT = ["rps", "p50", "p99"];
+var GATED_BY_DEFAULT_STRESS = ["capacity"];
+function defaultRegression(metric, profile = "steady") {
+  const gated = (profile === "stress" ? GATED_BY_DEFAULT_STRESS : GATED_BY_DEFAULT).find((m) => m === metric);
+  return gated === void 0 ? void 0 : DEFAULT_TOLERANCE[gated];
+}
+
 // src/results/environment.ts
 import os from "node:os";
 function currentEnvironment(env = process.env) {
@@ -45490,20 +45513,7 @@ function checkResults(results) {
 }
 
 // src/compare/compare.ts
-var REPORTING_TOLERANCE = {
-  rps: 0.05,
-  p50: 0.1,
-  p90: 0.1,
-  p95: 0.15,
-  p99: 0.15,
-  p999: 0.25,
-  errorRate: 0.01,
-  cpu: 0.1,
-  rss: 0.1,
-  capacity: 0.1,
-  // Recovery is counted in whole seconds: one second more of a 2 s recovery is already +50 %.
-  recovery: 0.5
-};
+var REPORTING_TOLERANCE = DEFAULT_TOLERANCE;
 var MIN_ROUNDS = 2;
 function directionOf(metric) {
   return biggerIsBetter(metric) ? "higher-is-better" : "lower-is-better";
@@ -45629,12 +45639,6 @@ function percentilesOf(entry) {
   const { p50, p90, p99, p999 } = entryLatency(entry);
   return { p50, p90, p99, p999 };
 }
-function describeChange(m) {
-  if (!m.relative)
-    return `${(m.change * 100).toFixed(2)} percentage points (95 % CI ${(m.low * 100).toFixed(2)} to ${(m.high * 100).toFixed(2)})`;
-  const pct = (x) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
-  return `${pct(m.change)} (95 % CI ${pct(m.low)} to ${pct(m.high)}, tolerance ${(m.tolerance * 100).toFixed(0)} %)`;
-}
 function compareEntry(head, base, ctx) {
   const invalid = validityViolation(head);
   const violations = invalid === void 0 ? checkEntry(head, head.thresholds) : [invalid];
@@ -45696,7 +45700,7 @@ function compareEntry(head, base, ctx) {
         kind: "regression",
         entry: head.key,
         metric,
-        message: `${head.key}: ${metric} regressed ${describeChange(m)}`
+        change: m
       });
     }
   }
@@ -47174,9 +47178,9 @@ function formatRps(rps) {
 }
 function formatFraction(fraction) {
   const pct = fraction * 100;
+  if (!Number.isFinite(pct)) return "n/a";
   if (pct === 0) return "0 %";
-  if (pct < 1) return `${pct.toFixed(2)} %`;
-  return `${pct < 10 ? pct.toFixed(1) : Math.round(pct)} %`;
+  return `${Math.abs(pct) < 10 ? Number(pct.toPrecision(2)) : Math.round(pct)} %`;
 }
 function formatSeconds(ms) {
   return `${(ms / 1e3).toFixed(1)} s`;
@@ -47223,6 +47227,38 @@ function metricLabel(metric) {
     drift: "p99 drift"
   };
   return labels[metric];
+}
+
+// src/report/change.ts
+function signed(value, digits) {
+  if (Number.isNaN(value)) return "n/a";
+  if (!Number.isFinite(value)) return value > 0 ? "+\u221E" : "-\u221E";
+  const text = Math.abs(value).toFixed(digits);
+  if (Number(text) === 0) return text;
+  return `${value > 0 ? "+" : "-"}${text}`;
+}
+function changeNumber(value, relative) {
+  return signed(value * 100, relative ? 1 : 2);
+}
+function changeUnit(relative) {
+  return relative ? " %" : " pp";
+}
+function formatChange(m) {
+  if (Number.isNaN(m.change)) return "n/a";
+  const unit = changeUnit(m.relative);
+  return `${changeNumber(m.change, m.relative)}${unit} (${changeNumber(m.low, m.relative)} \u2026 ${changeNumber(m.high, m.relative)})`;
+}
+function changeSentence(m) {
+  const unit = changeUnit(m.relative);
+  const ci = `95 % CI ${changeNumber(m.low, m.relative)}${unit} to ${changeNumber(m.high, m.relative)}${unit}`;
+  return `${changeNumber(m.change, m.relative)}${unit} (${ci})`;
+}
+function comparedMetricLabel(metric) {
+  if (metric === "cpu") return "server CPU per request";
+  return metric === "rss" ? "server mean RSS" : metricLabel(metric);
+}
+function metricChangeSentence(entryKey2, m) {
+  return `${entryKey2}: ${comparedMetricLabel(m.metric)} ${changeSentence(m)}`;
 }
 
 // src/report/stress.ts
@@ -47296,7 +47332,7 @@ function violationSentence(v) {
   return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`;
 }
 function findingSentence(finding) {
-  return finding.kind === "regression" ? finding.message : violationSentence(finding.violation);
+  return finding.kind === "regression" ? metricChangeSentence(finding.entry, finding.change) : violationSentence(finding.violation);
 }
 
 // src/report/rows.ts
@@ -47309,37 +47345,10 @@ function clip(text, max2) {
 function plural(count, singular, pluralForm = `${singular}s`) {
   return `${count.toLocaleString("en-US")} ${count === 1 ? singular : pluralForm}`;
 }
-function signed(value, digits) {
-  if (Number.isNaN(value)) return "n/a";
-  if (!Number.isFinite(value)) return value > 0 ? "+\u221E" : "-\u221E";
-  const text = Math.abs(value).toFixed(digits);
-  if (Number(text) === 0) return text;
-  return `${value > 0 ? "+" : "-"}${text}`;
-}
-function changeNumber(value, relative) {
-  return signed(value * 100, relative ? 1 : 2);
-}
-function changeUnit(relative) {
-  return relative ? " %" : " pp";
-}
-function formatChange(m) {
-  if (Number.isNaN(m.change)) return "n/a";
-  const unit = changeUnit(m.relative);
-  return `${changeNumber(m.change, m.relative)}${unit} (${changeNumber(m.low, m.relative)} \u2026 ${changeNumber(m.high, m.relative)})`;
-}
-function changeSentence(m) {
-  const unit = changeUnit(m.relative);
-  const ci = `95 % CI ${changeNumber(m.low, m.relative)}${unit} to ${changeNumber(m.high, m.relative)}${unit}`;
-  return `${changeNumber(m.change, m.relative)}${unit} (${ci})`;
-}
 function formatComparedValue(metric, value) {
   if (!Number.isFinite(value)) return "n/a";
   if (metric === "cpu") return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en-US")} \xB5s/req`;
   return formatMetric(metric, value);
-}
-function comparedMetricLabel(metric) {
-  if (metric === "cpu") return "server CPU per request";
-  return metric === "rss" ? "server mean RSS" : metricLabel(metric);
 }
 function isUngatedChange(m) {
   return !m.gated && (m.verdict === "regression" || m.verdict === "improvement");
@@ -47347,7 +47356,7 @@ function isUngatedChange(m) {
 function formatTolerance(m) {
   if (isUngatedChange(m)) return `${m.verdict === "regression" ? "worse" : "better"}, not gated`;
   if (!m.gated) return "not gated";
-  const amount = m.relative ? `${Number((m.tolerance * 100).toFixed(1))} %` : `${(m.tolerance * 100).toFixed(2)} pp`;
+  const amount = m.relative ? formatFraction(m.tolerance) : `${(m.tolerance * 100).toFixed(2)} pp`;
   return `tolerance ${amount}`;
 }
 function formatPValue(p) {
@@ -47357,7 +47366,8 @@ function formatPValue(p) {
 }
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];
-  if (m.runToRun !== void 0) parts.push(`run-to-run \xB1${percent(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? " assumed" : ""}`);
+  if (m.runToRun !== void 0)
+    parts.push(`run-to-run \xB1${formatFraction(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? " assumed" : ""}`);
   if (definitionChanged) parts.push("scenario edited since the baseline: warns only");
   const p = formatPValue(m.pValue);
   if (p !== void 0) parts.push(p);
@@ -47480,7 +47490,7 @@ function firstViolation(comparison) {
   return all.find((v) => v.severity === "fail") ?? all[0];
 }
 function metricSentence(found) {
-  return `${clip(found.entry.key, MAX_NAME)}: ${comparedMetricLabel(found.metric.metric)} ${changeSentence(found.metric)}`;
+  return metricChangeSentence(clip(found.entry.key, MAX_NAME), found.metric);
 }
 function headline(comparison) {
   const { counts } = comparison;
@@ -47569,7 +47579,7 @@ function notices(comparison) {
   if (history !== void 0 && history.runs < history.minimum) {
     result.push({
       level: "note",
-      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
+      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${formatFraction(Math.expm1(2 * history.assumedSigma))} between runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
     });
   }
   const machine = base.environmentDifferences.length > 0;
@@ -47596,12 +47606,6 @@ function shortSha(sha) {
 function describeEnvironment(env) {
   return [clip(env.cpuModel, MAX_NAME), plural(env.cores, "core"), clip(env.os, MAX_NAME), `Node ${clip(env.node, 40)}`].join(", ");
 }
-function percent(fraction) {
-  return `${(fraction * 100).toFixed(1)} %`;
-}
-function smallPercent(fraction) {
-  return `${Number((fraction * 100).toPrecision(2))} %`;
-}
 function footerFacts(comparison) {
   const facts = [`${plural(comparison.rounds, "round")} per entry`];
   facts.push(`this run: ${shortSha(comparison.head.sha)}on ${describeEnvironment(comparison.head.environment)}`);
@@ -47611,10 +47615,10 @@ function footerFacts(comparison) {
     facts.push(`baseline: ${clip(base.description, MAX_SENTENCE_PART)}, ${shortSha(base.sha)}on ${where}`);
   }
   if (comparison.noise !== void 0 && Number.isFinite(comparison.noise)) {
-    facts.push(`noise: median round-to-round CV of req/s ${percent(comparison.noise)}`);
+    facts.push(`noise: median round-to-round CV of req/s ${formatFraction(comparison.noise)}`);
   }
   if (comparison.detectable !== void 0) {
-    const amount = Number.isFinite(comparison.detectable) ? percent(comparison.detectable) : "unknown";
+    const amount = Number.isFinite(comparison.detectable) ? formatFraction(comparison.detectable) : "unknown";
     facts.push(`smallest detectable change of req/s: ${amount}`);
   }
   const control = comparison.errorControl;
@@ -47629,7 +47633,7 @@ function footerFacts(comparison) {
   }
   if (control !== void 0 && control.tests > 0) {
     facts.push(
-      `false-alarm budget: at most ${smallPercent(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, "gated metric")} (${smallPercent(control.perTest)} each): a regression must hold at that level too`
+      `false-alarm budget: at most ${formatFraction(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, "gated metric")} (${formatFraction(control.perTest)} each): a regression must hold at that level too`
     );
   }
   return facts;
@@ -48171,13 +48175,6 @@ function stringList(flags2, name) {
   const value = flags2[name];
   if (value === void 0) return [];
   return [value].flat().filter((v) => typeof v === "string");
-}
-function positiveIntFlag(flags2, name) {
-  const text = optionalString(flags2, name);
-  if (text === void 0) return void 0;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InputError([`--${name}: must be a positive integer, got "${text}"`]);
-  return value;
 }
 
 // src/cli/compare.ts
@@ -49354,7 +49351,6 @@ import { access, mkdir as mkdir6, writeFile as writeFile6 } from "node:fs/promis
 import path11 from "node:path";
 
 // src/config/load.ts
-import { createHash as createHash2 } from "node:crypto";
 import path5 from "node:path";
 
 // node_modules/re2js/build/index.js
@@ -56023,6 +56019,45 @@ var RE2JS = class RE2JS2 {
 // src/config/load.ts
 var import_yaml = __toESM(require_dist2(), 1);
 
+// src/config/hash.ts
+import { createHash as createHash2 } from "node:crypto";
+function sha16(value) {
+  return createHash2("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
+}
+function measuredScenario(s) {
+  return {
+    name: s.name,
+    requests: s.requests,
+    levels: s.levels,
+    pipelining: s.pipelining,
+    ...s.arrivals === "even" ? {} : { arrivals: s.arrivals },
+    durationMs: s.durationMs,
+    ...s.amount === void 0 ? {} : { amount: s.amount },
+    warmupMs: s.warmupMs,
+    timeoutMs: s.timeoutMs,
+    ...profileOf(s)
+  };
+}
+function profileOf(s) {
+  return {
+    ...s.profile === "steady" ? {} : { profile: s.profile },
+    ...s.spike === void 0 ? {} : { spike: s.spike },
+    ...s.stress === void 0 ? {} : { stress: s.stress }
+  };
+}
+function configHash(app, baseUrl, scenarios) {
+  return sha16({
+    app: app === void 0 ? null : { command: app.command, env: app.env },
+    baseUrl,
+    scenarios: scenarios.map(measuredScenario)
+  });
+}
+function definitionHash(s, level) {
+  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = s;
+  const schedule = arrivals === "even" || level.rate === void 0 ? {} : { arrivals };
+  return sha16({ requests, level, pipelining, durationMs, amount: amount ?? null, warmupMs, timeoutMs, ...schedule, ...profileOf(s) });
+}
+
 // src/config/stress.ts
 var STRESS_DEFAULTS = {
   factor: 2,
@@ -57276,8 +57311,6 @@ var MAX_MS = {
   budget: 6 * 36e5
 };
 var MAX_ALIAS_COUNT = 100;
-var DEFAULT_REGRESSION = { rps: 0.05, p50: 0.1, p99: 0.15 };
-var DEFAULT_STRESS_REGRESSION = { capacity: 0.1 };
 async function loadPlan(file) {
   const text = await readInputFile(file, "; pass the config with --config FILE (default cannonade.yml)");
   return parsePlan(text, file, path5.dirname(path5.resolve(file)));
@@ -57357,11 +57390,9 @@ function buildPlan(raw, source, baseDir, problems) {
     maxErrorRate: raw.validity?.maxErrorRate === void 0 ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
     minRateReached: raw.validity?.minRateReached === void 0 ? DEFAULTS.minRateReached : parsePercent(raw.validity.minRateReached)
   };
-  const measured = { app: app === void 0 ? null : { command: app.command, env: app.env }, baseUrl: raw.baseUrl, scenarios };
-  const configHash = createHash2("sha256").update(JSON.stringify(measured, hashReplacer)).digest("hex").slice(0, 16);
   return {
     source,
-    configHash,
+    configHash: configHash(app, raw.baseUrl, scenarios),
     suite: raw.suite ?? DEFAULTS.suite,
     budgetMs: raw.budget === void 0 ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
     warmupSuite: raw.warmupSuite ?? true,
@@ -57371,10 +57402,6 @@ function buildPlan(raw, source, baseDir, problems) {
     scenarios,
     warnings: []
   };
-}
-function hashReplacer(key, value) {
-  if (key === "arrivals" && value === "even" || key === "profile" && value === "steady" || key === "threads") return void 0;
-  return key === "thresholds" || key === "regression" || key === "rounds" || key === "tags" ? void 0 : value;
 }
 function buildApp(raw, baseDir, problems) {
   const app = raw.app;
@@ -57438,13 +57465,7 @@ function buildScenario(s, raw, at, problems) {
     });
   }
   const stressed = s.profile === "stress";
-  const built = buildThresholds(
-    defaults.thresholds,
-    s.thresholds,
-    [...at, "thresholds"],
-    problems,
-    stressed ? DEFAULT_STRESS_REGRESSION : DEFAULT_REGRESSION
-  );
+  const built = buildThresholds(defaults.thresholds, s.thresholds, [...at, "thresholds"], problems, settings.profile);
   checkCapacityUse(s, at, problems);
   const thresholds = stressed ? built.thresholds : built.thresholds.filter((t) => t.metric !== "capacity");
   const regression = stressed ? built.regression : built.regression.filter((t) => t.metric !== "capacity");
@@ -57549,7 +57570,7 @@ function metricValue(metric, text) {
   if (metric === "drift") return parseDurationMs(text.replace(/\/min$/, "")) * 1e3;
   return metric === "cpu" ? parsePercent(text) * 100 : parsePercent(text);
 }
-function buildThresholds(base, own, at, problems, fallbacks) {
+function buildThresholds(base, own, at, problems, profile) {
   const thresholds = [];
   for (const metric of METRICS) {
     const limit = own?.[metric] ?? base?.[metric];
@@ -57570,7 +57591,7 @@ function buildThresholds(base, own, at, problems, fallbacks) {
   const regression = [];
   for (const metric of METRICS) {
     const tolerance = tolerances[metric];
-    const fallback = fallbacks[metric];
+    const fallback = defaultRegression(metric, profile);
     if (tolerance === void 0) {
       if (fallback !== void 0) regression.push({ metric, tolerance: fallback, severity: "fail" });
       continue;
@@ -57591,6 +57612,23 @@ function parseShard(text, what) {
     throw new InputError([`${what}: must be INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. 2/4, got "${text}"`]);
   }
   return { index, count };
+}
+var MAX_ROUNDS = schema_default3.$defs.rounds.maximum;
+function parseOverrideTexts(texts, name) {
+  const { rounds, duration, budget, shard } = texts;
+  return {
+    ...rounds === void 0 ? {} : { rounds: parseRounds(rounds, name("rounds")) },
+    ...duration === void 0 ? {} : { durationMs: parseBoundedDurationMs(duration, name("duration"), MAX_MS.duration) },
+    ...budget === void 0 ? {} : { budgetMs: parseBoundedDurationMs(budget, name("budget"), MAX_MS.budget) },
+    ...shard === void 0 ? {} : { shard: parseShard(shard, name("shard")) }
+  };
+}
+function parseRounds(text, what) {
+  const rounds = Number(text.trim());
+  if (text.trim() === "" || !Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS) {
+    throw new InputError([`${what}: must be an integer from 1 to ${MAX_ROUNDS}, got "${text}"`]);
+  }
+  return rounds;
 }
 var QUICK = { rounds: 1, durationMs: 1e3, warmupMs: 250 };
 var QUICK_STRESS = { stepMs: 500, bisect: 1 };
@@ -57717,7 +57755,6 @@ function sleepUnlessInterrupted(ms) {
 }
 
 // src/load/schedule.ts
-import { createHash as createHash3 } from "node:crypto";
 import path7 from "node:path";
 
 // src/app/monitor.ts
@@ -58159,7 +58196,7 @@ var VERSION = true ? "0.1.0" : "0.0.0-dev";
 // src/load/assess.ts
 var LOADGEN_SATURATED_PERCENT = 90;
 var LOADGEN_LAG_LIMIT_MS = 20;
-function percent2(value) {
+function percent(value) {
   return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`;
 }
 function noSuccess(m) {
@@ -58193,7 +58230,7 @@ function assessRound(measurement, context) {
   const warnings = [];
   if (m.ok === 0) problems.push(noSuccess(m));
   else if (errorRate > context.rules.maxErrorRate) {
-    problems.push(`${percent2(errorRate)} of requests failed (more than ${percent2(context.rules.maxErrorRate)})`);
+    problems.push(`${percent(errorRate)} of requests failed (more than ${percent(context.rules.maxErrorRate)})`);
   }
   const { rate } = context.level;
   if (rate !== void 0) {
@@ -58970,24 +59007,8 @@ function isReply(message, type) {
 
 // src/load/schedule.ts
 var IDLE_APP_RESPONSES = 1e3;
-function definitionHash(entry) {
-  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario;
-  const schedule = arrivals === "even" || entry.level.rate === void 0 ? {} : { arrivals };
-  const stress = entry.scenario.stress === void 0 ? {} : { stress: entry.scenario.stress };
-  const spike = entry.scenario.spike === void 0 ? {} : { spike: entry.scenario.spike };
-  const defined = {
-    requests,
-    level: entry.level,
-    pipelining,
-    durationMs,
-    amount: amount ?? null,
-    warmupMs,
-    timeoutMs,
-    ...schedule,
-    ...stress,
-    ...spike
-  };
-  return createHash3("sha256").update(JSON.stringify(defined)).digest("hex").slice(0, 16);
+function definitionHash2(entry) {
+  return definitionHash(entry.scenario, entry.level);
 }
 function entriesOf(plan) {
   return plan.scenarios.flatMap(
@@ -59198,7 +59219,7 @@ function buildResults(side, entries, rounds, options, failure) {
         ...profile === "steady" ? {} : { profile },
         ...findings === void 0 ? {} : { findings },
         pipelining: entry.scenario.pipelining,
-        definitionHash: definitionHash(entry),
+        definitionHash: definitionHash2(entry),
         thresholds: entry.scenario.thresholds,
         regression: entry.scenario.regression
       },
@@ -59562,9 +59583,6 @@ ${renderText(comparison)}
 function shown(file) {
   return path11.relative(process.cwd(), file) || file;
 }
-function durationFlag(text, flag, maxMs) {
-  return text === void 0 ? void 0 : parseBoundedDurationMs(text, flag, maxMs);
-}
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",
   usage: `Usage: cannonade run [options]
@@ -59573,7 +59591,7 @@ var runCommand = {
   --out DIR          where results.json, report.html and app.log go (default: ./cannonade-results)
   --scenario NAME    run only this scenario (repeatable)
   --tag TAG          run only scenarios with this tag (repeatable)
-  --rounds N         rounds per entry, instead of the config's
+  --rounds N         rounds per entry (1 to 50), instead of the config's
   --duration D       measured time per round, e.g. 3s, instead of the config's
   --quick            smoke profile: one short round per entry
   --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
@@ -59601,20 +59619,22 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     shard: { type: "string" }
   },
   async run(flags2) {
-    const rounds = positiveIntFlag(flags2, "rounds");
-    const durationMs = durationFlag(optionalString(flags2, "duration"), "--duration", MAX_MS.duration);
-    const budgetMs = durationFlag(optionalString(flags2, "budget"), "--budget", MAX_MS.budget);
-    const shardText = optionalString(flags2, "shard");
-    const shard = shardText === void 0 ? void 0 : parseShard(shardText, "--shard");
+    const overrides = parseOverrideTexts(
+      {
+        rounds: optionalString(flags2, "rounds"),
+        duration: optionalString(flags2, "duration"),
+        budget: optionalString(flags2, "budget"),
+        shard: optionalString(flags2, "shard")
+      },
+      (key) => `--${key}`
+    );
+    const { shard } = overrides;
     const loaded = await loadPlan(stringFlag(flags2, "config", "cannonade.yml"));
     const plan = applyOverrides(loaded, {
       scenarios: stringList(flags2, "scenario"),
       tags: stringList(flags2, "tag"),
-      ...rounds === void 0 ? {} : { rounds },
-      ...durationMs === void 0 ? {} : { durationMs },
-      ...budgetMs === void 0 ? {} : { budgetMs },
-      quick: flags2["quick"] === true,
-      ...shard === void 0 ? {} : { shard }
+      ...overrides,
+      quick: flags2["quick"] === true
     });
     const outDir = path11.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {

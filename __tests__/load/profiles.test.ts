@@ -144,7 +144,7 @@ describe('profile rows', () => {
       ['leak', 'RSS +3.1 MB/min (95 % CI +2.8 MB … +3.4 MB)', '', 'fail'],
       ['p99 drift', '+0.000 ms/min (95 % CI −0.010 ms … +0.010 ms)', '', undefined],
       ['spike recovery', '3.0 s until p99 was back near 4.000 ms', '1.0 s (+2.0 s)', undefined],
-      ['burst', 'p99 150.0 ms, 1.0 % errors', 'p99 90.00 ms, 0 % errors', undefined],
+      ['burst', 'p99 150.0 ms, 1 % errors', 'p99 90.00 ms, 0 % errors', undefined],
       ['volume', '12.5 MB/s sent, 2.0 KB/s received', '', undefined],
     ])
   })

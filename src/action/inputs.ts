@@ -1,7 +1,7 @@
 // The action's inputs and outputs: names in one place, read and checked once at the start of run().
 import * as core from '@actions/core'
 import { DEFAULT_BUILD_TIMEOUT_MS } from '../app/checkout.js'
-import { parseShard, type Shard } from '../config/overrides.js'
+import { parseOverrideTexts, type Shard } from '../config/overrides.js'
 import { MAX_MS } from '../config/load.js'
 import { parseBoundedDurationMs } from '../config/units.js'
 import { InputError } from '../errors.js'
@@ -104,8 +104,8 @@ function artifactName(): string {
   return name
 }
 
-// A job runs for at most 6 hours on GitHub's runners: a longer build timeout or budget means none.
-const MAX_JOB_MS = 6 * 60 * 60_000
+// A job runs for at most 6 hours on GitHub's runners: a longer build timeout means none, as for the budget.
+const MAX_JOB_MS = MAX_MS.budget
 
 /** A positive duration input (`500ms`, `5s`, `10m`) of at most `maxMs`; undefined when empty. */
 function durationInput(name: string, maxMs: number): number | undefined {
@@ -120,22 +120,18 @@ export function getInputs(): Inputs {
     baselineText === 'auto' || baselineText === 'artifact' || baselineText === 'none' || baselineText === 'same-job'
       ? { kind: baselineText }
       : { kind: 'file', path: baselineText }
-  const roundsText = core.getInput(INPUT.rounds).trim()
-  const rounds = roundsText === '' ? undefined : Number(roundsText)
-  if (rounds !== undefined && (!Number.isInteger(rounds) || rounds < 1 || rounds > 50)) {
-    throw new InputError([`input 'rounds': must be an integer from 1 to 50, got "${roundsText}"`])
-  }
-  const durationMs = durationInput(INPUT.duration, MAX_MS.duration)
+  const given = (name: string): string | undefined => core.getInput(name).trim() || undefined
+  const overrides = parseOverrideTexts(
+    { rounds: given(INPUT.rounds), duration: given(INPUT.duration), budget: given(INPUT.budget), shard: given(INPUT.shard) },
+    (key) => `input '${INPUT[key]}'`,
+  )
   const baselineBuildTimeoutMs = durationInput(INPUT.baselineBuildTimeout, MAX_JOB_MS) ?? DEFAULT_BUILD_TIMEOUT_MS
-  const budgetMs = durationInput(INPUT.budget, MAX_JOB_MS)
   const historyText = core.getInput(INPUT.history).trim()
   const historyRuns = historyText === '' ? MAX_HISTORY_RUNS : Number(historyText)
   // history.json's schema takes at most 1000 runs; one run is no history (no spread, no trend).
   if (!Number.isInteger(historyRuns) || historyRuns < 2 || historyRuns > 1000) {
     throw new InputError([`input '${INPUT.history}': must be an integer from 2 to 1000 (runs kept), got "${historyText}"`])
   }
-  const shardText = core.getInput(INPUT.shard).trim()
-  const shard = shardText === '' ? undefined : parseShard(shardText, `input '${INPUT.shard}'`)
   return {
     config: core.getInput(INPUT.config).trim() || 'cannonade.yml',
     workingDirectory: core.getInput(INPUT.workingDirectory).trim() || '.',
@@ -149,9 +145,6 @@ export function getInputs(): Inputs {
     failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'never'] as const, 'fail'),
     mode: oneOf(INPUT.mode, ['run', 'comment', 'merge'] as const, 'run'),
     historyRuns,
-    ...(rounds === undefined ? {} : { rounds }),
-    ...(durationMs === undefined ? {} : { durationMs }),
-    ...(budgetMs === undefined ? {} : { budgetMs }),
-    ...(shard === undefined ? {} : { shard }),
+    ...overrides,
   }
 }

@@ -17,6 +17,7 @@ import { BASE_RESULTS_FILE, type Results } from '../results/format.js'
 import { writeResults } from '../results/io.js'
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
+import { gateFailureText } from '../report/verdict.js'
 import { findingSentence } from '../report/violation.js'
 import { extendHistory } from '../history/build.js'
 import { changePointsAtNewest, type NewestChanges } from '../history/change-points.js'
@@ -24,6 +25,7 @@ import { HISTORY_FILE, type History } from '../history/format.js'
 import { writeHistory } from '../history/io.js'
 import { CHANGE_POINT_TITLE, changePointSentence, changePointsMarkdown, isSlower } from '../report/change-points.js'
 import { REPORT_HTML_FILE, renderReportHtml } from '../report/html/report-page.js'
+import { gateFails, shouldComment } from './gate.js'
 import { HANDOFF_FILE, writeHandoff } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 import { StepOutputs } from './outputs.js'
@@ -63,14 +65,6 @@ export async function saveResults(destination: Destination, results: Results): P
   destination.outputs.set(OUTPUT.resultsPath, resultsPath)
 }
 
-function shouldComment(inputs: Inputs, comparison: Comparison): 'post' | 'update-only' | 'skip' {
-  if (inputs.comment === 'never') return 'skip'
-  if (inputs.comment !== 'on-change') return 'post'
-  const notable = comparison.findings.length > 0 || comparison.counts.regressions + comparison.counts.improvements > 0
-  // Quiet pull requests get no new comment, but an old one that reported a problem is corrected.
-  return notable ? 'post' : 'update-only'
-}
-
 async function postComment(
   inputs: Inputs,
   ctx: RunContext,
@@ -81,7 +75,7 @@ async function postComment(
 ): Promise<void> {
   const pr = ctx.pullRequest
   if (pr === undefined) return
-  const policy = shouldComment(inputs, comparison)
+  const policy = shouldComment(inputs.comment, comparison)
   if (policy === 'skip') return
   if (pr.fromFork) {
     core.notice(
@@ -268,11 +262,5 @@ export async function publish(
 }
 
 function gate(inputs: Inputs, comparison: Comparison): void {
-  const failing = comparison.findings.filter((f) => f.severity === 'fail')
-  const fails = inputs.failOn === 'fail' ? comparison.outcome === 'fail' : inputs.failOn === 'warn' && comparison.outcome !== 'pass'
-  if (!fails) return
-  const reasons = (failing.length > 0 ? failing : comparison.findings).map((f) => `- ${findingSentence(f)}`).join('\n')
-  core.setFailed(
-    `Cannonade: ${comparison.outcome === 'fail' ? 'performance gate failed' : 'performance warnings (fail-on: warn)'}\n${reasons}`,
-  )
+  if (gateFails(inputs.failOn, comparison)) core.setFailed(gateFailureText(comparison))
 }

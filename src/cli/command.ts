@@ -1,6 +1,5 @@
 // What every CLI command looks like, and small helpers for reading its flags.
 import type { ParseArgsConfig } from 'node:util'
-import { InputError } from '../errors.js'
 
 /** Flag values as node:util parseArgs returns them. */
 export type Flags = Record<string, string | boolean | (string | boolean)[] | undefined>
@@ -31,13 +30,4 @@ export function stringList(flags: Flags, name: string): string[] {
   const value = flags[name]
   if (value === undefined) return []
   return [value].flat().filter((v): v is string => typeof v === 'string')
-}
-
-/** A positive integer flag, or undefined when not given; anything else is an input error. */
-export function positiveIntFlag(flags: Flags, name: string): number | undefined {
-  const text = optionalString(flags, name)
-  if (text === undefined) return undefined
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < 1) throw new InputError([`--${name}: must be a positive integer, got "${text}"`])
-  return value
 }

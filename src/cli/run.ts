@@ -3,9 +3,8 @@ import { access, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { compare } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
-import { loadPlan, MAX_MS } from '../config/load.js'
-import { applyOverrides, parseShard } from '../config/overrides.js'
-import { parseBoundedDurationMs } from '../config/units.js'
+import { loadPlan } from '../config/load.js'
+import { applyOverrides, parseOverrideTexts } from '../config/overrides.js'
 import { errorMessage, EXIT, InputError } from '../errors.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
 import { measure } from '../load/schedule.js'
@@ -17,16 +16,12 @@ import { runWarningText } from '../report/run-warnings.js'
 import { plain, renderText } from '../report/text.js'
 import { planText, profileTable, resultsTable, violationLines } from '../report/terminal.js'
 import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.js'
-import { optionalString, positiveIntFlag, stringFlag, stringList, type Command } from './command.js'
+import { optionalString, stringFlag, stringList, type Command } from './command.js'
 import { checkBuildable, runAgainst } from './against.js'
 import { progressPrinter } from './progress.js'
 
 function shown(file: string): string {
   return path.relative(process.cwd(), file) || file
-}
-
-function durationFlag(text: string | undefined, flag: string, maxMs: number): number | undefined {
-  return text === undefined ? undefined : parseBoundedDurationMs(text, flag, maxMs)
 }
 
 /** `cannonade run`: measures every scenario and writes results.json. */
@@ -38,7 +33,7 @@ export const runCommand: Command = {
   --out DIR          where results.json, report.html and app.log go (default: ./cannonade-results)
   --scenario NAME    run only this scenario (repeatable)
   --tag TAG          run only scenarios with this tag (repeatable)
-  --rounds N         rounds per entry, instead of the config's
+  --rounds N         rounds per entry (1 to 50), instead of the config's
   --duration D       measured time per round, e.g. 3s, instead of the config's
   --quick            smoke profile: one short round per entry
   --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
@@ -66,20 +61,22 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     shard: { type: 'string' },
   },
   async run(flags) {
-    const rounds = positiveIntFlag(flags, 'rounds')
-    const durationMs = durationFlag(optionalString(flags, 'duration'), '--duration', MAX_MS.duration)
-    const budgetMs = durationFlag(optionalString(flags, 'budget'), '--budget', MAX_MS.budget)
-    const shardText = optionalString(flags, 'shard')
-    const shard = shardText === undefined ? undefined : parseShard(shardText, '--shard')
+    const overrides = parseOverrideTexts(
+      {
+        rounds: optionalString(flags, 'rounds'),
+        duration: optionalString(flags, 'duration'),
+        budget: optionalString(flags, 'budget'),
+        shard: optionalString(flags, 'shard'),
+      },
+      (key) => `--${key}`,
+    )
+    const { shard } = overrides
     const loaded = await loadPlan(stringFlag(flags, 'config', 'cannonade.yml'))
     const plan = applyOverrides(loaded, {
       scenarios: stringList(flags, 'scenario'),
       tags: stringList(flags, 'tag'),
-      ...(rounds === undefined ? {} : { rounds }),
-      ...(durationMs === undefined ? {} : { durationMs }),
-      ...(budgetMs === undefined ? {} : { budgetMs }),
+      ...overrides,
       quick: flags['quick'] === true,
-      ...(shard === undefined ? {} : { shard }),
     })
     const outDir = path.resolve(stringFlag(flags, 'out', 'cannonade-results'))
     // Found out now rather than when the results are written, after minutes of measuring.

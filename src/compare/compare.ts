@@ -3,6 +3,7 @@
 // against the configured tolerance. Absolute thresholds are checked whether or not there is a baseline.
 import { biggerIsBetter, isLatencyMetric, type MetricName, type RegressionTolerance, type Severity } from '../config/plan.js'
 import { levelLabel } from '../config/summary.js'
+import { DEFAULT_TOLERANCE } from '../config/tolerances.js'
 import { environmentDifferences } from '../results/environment.js'
 import type { EntryResult, Results, RoundResult } from '../results/format.js'
 import {
@@ -39,22 +40,10 @@ import {
 
 /**
  * Tolerances used to label metrics that no threshold gates: they decide the word shown (unchanged,
- * regression, ...) but never fail the check. errorRate's is absolute (1 percentage point).
+ * regression, ...) but never fail the check. The config's table, typed here so that every compared
+ * metric must have one.
  */
-export const REPORTING_TOLERANCE: Readonly<Record<ComparedMetric, number>> = {
-  rps: 0.05,
-  p50: 0.1,
-  p90: 0.1,
-  p95: 0.15,
-  p99: 0.15,
-  p999: 0.25,
-  errorRate: 0.01,
-  cpu: 0.1,
-  rss: 0.1,
-  capacity: 0.1,
-  // Recovery is counted in whole seconds: one second more of a 2 s recovery is already +50 %.
-  recovery: 0.5,
-}
+export const REPORTING_TOLERANCE: Readonly<Record<ComparedMetric, number>> = DEFAULT_TOLERANCE
 
 /** Fewer valid rounds than this on either side and no interval can be trusted: verdicts are inconclusive. */
 export const MIN_ROUNDS = 2
@@ -302,13 +291,6 @@ function percentilesOf(entry: EntryResult): Record<'p50' | 'p90' | 'p99' | 'p999
   return { p50, p90, p99, p999 }
 }
 
-function describeChange(m: MetricComparison): string {
-  if (!m.relative)
-    return `${(m.change * 100).toFixed(2)} percentage points (95 % CI ${(m.low * 100).toFixed(2)} to ${(m.high * 100).toFixed(2)})`
-  const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`
-  return `${pct(m.change)} (95 % CI ${pct(m.low)} to ${pct(m.high)}, tolerance ${(m.tolerance * 100).toFixed(0)} %)`
-}
-
 /** What every entry of one comparison shares. */
 interface EntryContext {
   readonly seedPrefix: string
@@ -386,7 +368,7 @@ function compareEntry(
         kind: 'regression',
         entry: head.key,
         metric,
-        message: `${head.key}: ${metric} regressed ${describeChange(m)}`,
+        change: m,
       })
     }
   }

@@ -100,8 +100,8 @@ interface FindingOf {
 /** A gated metric that regressed beyond its tolerance. */
 export interface RegressionFinding extends FindingOf {
   readonly kind: 'regression'
-  /** One sentence for logs and annotations. */
-  readonly message: string
+  /** The metric's comparison, which report/change.ts words for logs and annotations. */
+  readonly change: MetricComparison
 }
 
 /** An absolute threshold the head run broke, or an entry with no valid round to judge. */

@@ -1,6 +1,5 @@
 // cannonade.yml → Plan. Reads YAML or JSON (YAML is a superset of JSON, so one parser gives line
 // numbers for both), validates against the schema, checks what a schema cannot say, fills defaults.
-import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { RE2JS } from 're2js'
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml'
@@ -14,17 +13,20 @@ import type {
   LoadLevel,
   MetricName,
   Plan,
+  Profile,
   RegressionTolerance,
   RequestStep,
   ScenarioPlan,
   Severity,
 } from './plan.js'
+import { configHash } from './hash.js'
 import { isLatencyMetric, METRICS } from './plan.js'
 import type { RawConfig, RawDefaults, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
 import { buildStress, checkCapacityUse } from './stress.js'
 import { buildProfile, DEFAULT_LEAK_BYTES_PER_MIN } from './profile.js'
 import { BODY_SIZE_PLACEHOLDER } from './summary.js'
 import { formatDurationMs, parseDurationMs, parsePercent, parseSizeBytes } from './units.js'
+import { defaultRegression } from './tolerances.js'
 import { validateAgainstSchema, type Problem } from './validate.js'
 import { planWarnings } from './warnings.js'
 
@@ -62,15 +64,6 @@ export const MAX_MS = {
 // YAML aliases can expand a small file into a huge document (a "billion laughs"); the yaml package
 // stops expanding past this many copies and the file is refused as bad input.
 const MAX_ALIAS_COUNT = 100
-
-/** Allowed change against the baseline when a config says nothing: tight on throughput, looser on the tail. */
-export const DEFAULT_REGRESSION: Readonly<Partial<Record<MetricName, number>>> = { rps: 0.05, p50: 0.1, p99: 0.15 }
-
-/**
- * The same for a stress scenario: its capacity, a drop beyond 10 % failing. Its rps and latencies are
- * those of the step at capacity, a different load for base and head, so they are not gated unless asked.
- */
-export const DEFAULT_STRESS_REGRESSION: Readonly<Partial<Record<MetricName, number>>> = { capacity: 0.1 }
 
 /** Reads, validates and normalises a config file. Throws InputError listing every problem found. */
 export async function loadPlan(file: string): Promise<Plan> {
@@ -159,11 +152,9 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     maxErrorRate: raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
     minRateReached: raw.validity?.minRateReached === undefined ? DEFAULTS.minRateReached : parsePercent(raw.validity.minRateReached),
   }
-  const measured = { app: app === undefined ? null : { command: app.command, env: app.env }, baseUrl: raw.baseUrl, scenarios }
-  const configHash = createHash('sha256').update(JSON.stringify(measured, hashReplacer)).digest('hex').slice(0, 16)
   return {
     source,
-    configHash,
+    configHash: configHash(app, raw.baseUrl, scenarios),
     suite: raw.suite ?? DEFAULTS.suite,
     budgetMs: raw.budget === undefined ? DEFAULTS.budgetMs : parseDurationMs(raw.budget),
     warmupSuite: raw.warmupSuite ?? true,
@@ -173,15 +164,6 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     scenarios,
     warnings: [],
   }
-}
-
-// The hash covers what changes the numbers, not what judges them: editing a threshold or the round
-// count keeps old baselines comparable. Even arrivals are the default and were the only schedule
-// before `arrivals` existed, so they leave the hash as it was; so does the steady profile.
-function hashReplacer(key: string, value: unknown): unknown {
-  // Likewise the steady profile, the only one before `profile` existed.
-  if ((key === 'arrivals' && value === 'even') || (key === 'profile' && value === 'steady') || key === 'threads') return undefined
-  return key === 'thresholds' || key === 'regression' || key === 'rounds' || key === 'tags' ? undefined : value
 }
 
 function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan | undefined {
@@ -249,13 +231,7 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
     })
   }
   const stressed = s.profile === 'stress'
-  const built = buildThresholds(
-    defaults.thresholds,
-    s.thresholds,
-    [...at, 'thresholds'],
-    problems,
-    stressed ? DEFAULT_STRESS_REGRESSION : DEFAULT_REGRESSION,
-  )
+  const built = buildThresholds(defaults.thresholds, s.thresholds, [...at, 'thresholds'], problems, settings.profile)
   checkCapacityUse(s, at, problems)
   // A capacity limit or tolerance in defaults applies to the stress scenarios only: a steady one never
   // measures a capacity, and a tolerance it cannot test would still take a share of the false-alarm budget.
@@ -394,7 +370,7 @@ function buildThresholds(
   own: RawThresholds | undefined,
   at: (string | number)[],
   problems: Problem[],
-  fallbacks: Readonly<Partial<Record<MetricName, number>>>,
+  profile: Profile,
 ): { thresholds: AbsoluteThreshold[]; regression: RegressionTolerance[] } {
   const thresholds: AbsoluteThreshold[] = []
   for (const metric of METRICS) {
@@ -416,7 +392,7 @@ function buildThresholds(
   const regression: RegressionTolerance[] = []
   for (const metric of METRICS) {
     const tolerance = tolerances[metric]
-    const fallback = fallbacks[metric]
+    const fallback = defaultRegression(metric, profile)
     if (tolerance === undefined) {
       if (fallback !== undefined) regression.push({ metric, tolerance: fallback, severity: 'fail' })
       continue

@@ -1,8 +1,11 @@
 // Command-line and action-input overrides of a plan: pick scenarios, change rounds or duration, or the
 // smoke profile. Applied after validation, so the plan stays the single source of truth.
 import { InputError } from '../errors.js'
+import { MAX_MS } from './load.js'
 import type { Plan, ScenarioPlan, StressPlan } from './plan.js'
 import { quickProfile } from './profile.js'
+import schema from './schema.json' with { type: 'json' }
+import { parseBoundedDurationMs } from './units.js'
 
 /** What the user asked to change for this run only. */
 export interface Overrides {
@@ -35,6 +38,43 @@ export function parseShard(text: string, what: string): Shard {
     throw new InputError([`${what}: must be INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. 2/4, got "${text}"`])
   }
   return { index, count }
+}
+
+/** The most rounds an entry may have, from the config, a flag or an input alike: the schema's limit. */
+export const MAX_ROUNDS: number = schema.$defs.rounds.maximum
+
+/** The overrides of a run as the user typed them, before they are checked; absent when not given. */
+export interface OverrideTexts {
+  readonly rounds?: string | undefined
+  readonly duration?: string | undefined
+  readonly budget?: string | undefined
+  readonly shard?: string | undefined
+}
+
+/**
+ * Checks the overrides of a run with one set of limits for the CLI flags and the action inputs, the
+ * config's own: rounds from 1 to MAX_ROUNDS, a duration and a budget no longer than the config may
+ * set. `name` says how the user wrote each one (`--rounds`, `input 'rounds'`) for the message.
+ */
+export function parseOverrideTexts(
+  texts: OverrideTexts,
+  name: (key: keyof OverrideTexts) => string,
+): Pick<Overrides, 'rounds' | 'durationMs' | 'budgetMs' | 'shard'> {
+  const { rounds, duration, budget, shard } = texts
+  return {
+    ...(rounds === undefined ? {} : { rounds: parseRounds(rounds, name('rounds')) }),
+    ...(duration === undefined ? {} : { durationMs: parseBoundedDurationMs(duration, name('duration'), MAX_MS.duration) }),
+    ...(budget === undefined ? {} : { budgetMs: parseBoundedDurationMs(budget, name('budget'), MAX_MS.budget) }),
+    ...(shard === undefined ? {} : { shard: parseShard(shard, name('shard')) }),
+  }
+}
+
+function parseRounds(text: string, what: string): number {
+  const rounds = Number(text.trim())
+  if (text.trim() === '' || !Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS) {
+    throw new InputError([`${what}: must be an integer from 1 to ${MAX_ROUNDS}, got "${text}"`])
+  }
+  return rounds
 }
 
 /** The smoke profile: enough to see that every scenario works, not enough to compare. */

@@ -4,10 +4,10 @@ import type { Arrivals, HttpMethod, MetricName, Profile, Severity } from './plan
 
 type Scalar = string | number | boolean
 
-/** `{ max: 50ms, severity: warn }` */
-export interface RawLimit {
-  readonly min?: string | number
-  readonly max?: string | number
+/** `{ max: 50ms, severity: warn }`; `V` is what the metric's limits are written as (`50ms`, `1000`, `5%`, `200MB`). */
+export interface RawLimit<V extends string | number = string | number> {
+  readonly min?: V
+  readonly max?: V
   readonly severity?: Severity
 }
 
@@ -15,8 +15,13 @@ export interface RawLimit {
 export type RawTolerance = string | { readonly max: string; readonly severity?: Severity }
 
 /** The `thresholds` mapping. */
-export type RawThresholds = Partial<Record<MetricName, RawLimit>> & {
-  readonly regression?: Partial<Record<MetricName, RawTolerance>>
+export type RawThresholds = Partial<Record<Exclude<MetricName, 'rps' | 'capacity'>, RawLimit<string>>> & {
+  /** Requests per second, a plain number. */
+  readonly rps?: RawLimit<number>
+  /** profile: stress. Requests per second, a plain number. */
+  readonly capacity?: RawLimit<number>
+  /** Profile findings with limits only (burst, leak, drift) take no tolerance against the baseline. */
+  readonly regression?: Partial<Record<Exclude<MetricName, 'burstP99' | 'burstErrorRate' | 'leak' | 'drift'>, RawTolerance>>
 }
 
 /** The `expect` mapping. */

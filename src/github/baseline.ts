@@ -47,7 +47,8 @@ export async function findBaselineRun(octokit: Octokit, query: BaselineQuery): P
   for await (const page of iterator) {
     for (const run of page.data) {
       if (run.id === query.currentRunId) continue
-      if (looked++ >= maxRuns) break
+      if (looked >= maxRuns) break
+      looked++
       const artifacts = await octokit.rest.actions.listWorkflowRunArtifacts({
         owner: query.owner,
         repo: query.repo,

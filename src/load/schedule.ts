@@ -1,9 +1,9 @@
 // A whole measurement run: start the app, then round after round, interleaved round-robin across
 // entries so slow drift of the machine (thermal, noisy neighbours) spreads evenly over all of them.
-import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { GroupMonitor, type WindowUsage } from '../app/monitor.js'
 import { checkAnswers, diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
+import { definitionHash as scenarioDefinitionHash } from '../config/hash.js'
 import type { Shard } from '../config/overrides.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { AppError, errorMessage } from '../errors.js'
@@ -91,29 +91,11 @@ export interface Measured {
 
 /**
  * Hash of what an entry sends and how: a baseline entry with another hash measured something else
- * (another path, body, duration), so its comparison is only indicative.
+ * (another path, body, duration), so its comparison is only indicative. Its allow-list is
+ * config/hash.ts's, beside the config hash's.
  */
 export function definitionHash(entry: Entry): string {
-  const { requests, pipelining, durationMs, amount, warmupMs, timeoutMs, arrivals } = entry.scenario
-  // Even arrivals leave the hash as it was before `arrivals` existed.
-  const schedule = arrivals === 'even' || entry.level.rate === undefined ? {} : { arrivals }
-  // A stress search is defined by its steps and SLO; steady entries hash as before it existed.
-  const stress = entry.scenario.stress === undefined ? {} : { stress: entry.scenario.stress }
-  // A spike's schedule is part of what it sends; other profiles add nothing, so old hashes hold.
-  const spike = entry.scenario.spike === undefined ? {} : { spike: entry.scenario.spike }
-  const defined = {
-    requests,
-    level: entry.level,
-    pipelining,
-    durationMs,
-    amount: amount ?? null,
-    warmupMs,
-    timeoutMs,
-    ...schedule,
-    ...stress,
-    ...spike,
-  }
-  return createHash('sha256').update(JSON.stringify(defined)).digest('hex').slice(0, 16)
+  return scenarioDefinitionHash(entry.scenario, entry.level)
 }
 
 /** The entries of a plan, in config order. */

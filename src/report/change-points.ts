@@ -1,7 +1,8 @@
 // Change points on the base branch in words: one sentence per change for annotations and the log,
 // and a section for the job summary of a push run. Pure: data in, text out.
 import { CHANGE_POINT_SUITE_ALPHA, type HistoryChange, type NewestChanges, type RunRef } from '../history/change-points.js'
-import { formatComparedValue, comparedMetricLabel, plural } from './rows.js'
+import { comparedMetricLabel } from './change.js'
+import { formatComparedValue, plural } from './rows.js'
 import { escapeMarkdown } from './markdown.js'
 
 /** The title of a change point's annotation. */

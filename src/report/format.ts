@@ -16,12 +16,16 @@ export function formatRps(rps: number): string {
   return rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(1)
 }
 
-/** A fraction as a percentage: `0.25 %`, `12 %`. */
+/**
+ * A fraction as a percentage, the one way every share, tolerance and noise figure is shown: two
+ * significant digits below 10 % (`0.033 %`, `0.25 %`, `2.4 %`, `5 %`), whole percents above (`12 %`).
+ * Signed changes have their own fixed-decimal form in change.ts, so that a table's column lines up.
+ */
 export function formatFraction(fraction: number): string {
   const pct = fraction * 100
+  if (!Number.isFinite(pct)) return 'n/a'
   if (pct === 0) return '0 %'
-  if (pct < 1) return `${pct.toFixed(2)} %`
-  return `${pct < 10 ? pct.toFixed(1) : Math.round(pct)} %`
+  return `${Math.abs(pct) < 10 ? Number(pct.toPrecision(2)) : Math.round(pct)} %`
 }
 
 /** A duration in ms as seconds: `2.4 s`, `0.0 s`. */

@@ -6,7 +6,8 @@ import type { EntryTrend } from '../compare/summary.js'
 import type { Comparison, EntryComparison, MetricComparison } from '../compare/types.js'
 import type { Violation } from '../compare/thresholds.js'
 import type { Environment } from '../results/format.js'
-import { formatLatencyUs, formatMetric, metricLabel } from './format.js'
+import { comparedMetricLabel, formatChange, metricChangeSentence } from './change.js'
+import { formatFraction, formatLatencyUs, formatMetric, metricLabel } from './format.js'
 import { capacityText, scalingLine, stressLine } from './stress.js'
 import { findingSentence, violationSentence } from './violation.js'
 
@@ -84,41 +85,6 @@ export function plural(count: number, singular: string, pluralForm = `${singular
   return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`
 }
 
-/** A number with an explicit sign; zero after rounding has none, so `0.0` never reads as a change. */
-function signed(value: number, digits: number): string {
-  if (Number.isNaN(value)) return 'n/a'
-  if (!Number.isFinite(value)) return value > 0 ? '+∞' : '-∞'
-  const text = Math.abs(value).toFixed(digits)
-  if (Number(text) === 0) return text
-  return `${value > 0 ? '+' : '-'}${text}`
-}
-
-/** Relative changes are percent with one decimal; absolute ones (error rate) percentage points with two. */
-function changeNumber(value: number, relative: boolean): string {
-  return signed(value * 100, relative ? 1 : 2)
-}
-
-function changeUnit(relative: boolean): string {
-  return relative ? ' %' : ' pp'
-}
-
-/**
- * A metric's change with its 95 % CI in short form: `+24.1 % (+18.0 … +30.2)`, or `+1.20 pp (+0.80 … +1.60)`
- * for the error rate, whose change is an absolute difference because a baseline of no errors has no ratio.
- */
-export function formatChange(m: Pick<MetricComparison, 'change' | 'low' | 'high' | 'relative'>): string {
-  if (Number.isNaN(m.change)) return 'n/a'
-  const unit = changeUnit(m.relative)
-  return `${changeNumber(m.change, m.relative)}${unit} (${changeNumber(m.low, m.relative)} … ${changeNumber(m.high, m.relative)})`
-}
-
-/** The change in headline form: `+24.1 % (95 % CI +18.0 % to +30.2 %)`. */
-function changeSentence(m: MetricComparison): string {
-  const unit = changeUnit(m.relative)
-  const ci = `95 % CI ${changeNumber(m.low, m.relative)}${unit} to ${changeNumber(m.high, m.relative)}${unit}`
-  return `${changeNumber(m.change, m.relative)}${unit} (${ci})`
-}
-
 /**
  * A compared metric's value in its unit. Unlike an absolute threshold, which judges CPU in percent of
  * a core, the comparison measures CPU as time per request, so that a faster server doing more requests
@@ -130,15 +96,6 @@ export function formatComparedValue(metric: MetricComparison['metric'], value: n
   return formatMetric(metric, value)
 }
 
-/**
- * The label of a compared metric; CPU gets its per-request unit, and memory its statistic (the
- * rounds' mean RSS, where an absolute threshold judges the peak), which metricLabel cannot know.
- */
-export function comparedMetricLabel(metric: MetricComparison['metric']): string {
-  if (metric === 'cpu') return 'server CPU per request'
-  return metric === 'rss' ? 'server mean RSS' : metricLabel(metric)
-}
-
 /** A clear change of a metric no tolerance gates. */
 function isUngatedChange(m: MetricComparison): boolean {
   return !m.gated && (m.verdict === 'regression' || m.verdict === 'improvement')
@@ -147,7 +104,7 @@ function isUngatedChange(m: MetricComparison): boolean {
 function formatTolerance(m: MetricComparison): string {
   if (isUngatedChange(m)) return `${m.verdict === 'regression' ? 'worse' : 'better'}, not gated`
   if (!m.gated) return 'not gated'
-  const amount = m.relative ? `${Number((m.tolerance * 100).toFixed(1))} %` : `${(m.tolerance * 100).toFixed(2)} pp`
+  const amount = m.relative ? formatFraction(m.tolerance) : `${(m.tolerance * 100).toFixed(2)} pp`
   return `tolerance ${amount}`
 }
 
@@ -159,7 +116,8 @@ function formatPValue(p: number): string | undefined {
 
 function metricDetail(m: MetricComparison, rounds: number, definitionChanged: boolean): string {
   const parts = [formatTolerance(m)]
-  if (m.runToRun !== undefined) parts.push(`run-to-run ±${percent(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? ' assumed' : ''}`)
+  if (m.runToRun !== undefined)
+    parts.push(`run-to-run ±${formatFraction(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? ' assumed' : ''}`)
   if (definitionChanged) parts.push('scenario edited since the baseline: warns only')
   const p = formatPValue(m.pValue)
   if (p !== undefined) parts.push(p)
@@ -308,7 +266,7 @@ function firstViolation(comparison: Comparison): Violation | undefined {
 }
 
 function metricSentence(found: Found): string {
-  return `${clip(found.entry.key, MAX_NAME)}: ${comparedMetricLabel(found.metric.metric)} ${changeSentence(found.metric)}`
+  return metricChangeSentence(clip(found.entry.key, MAX_NAME), found.metric)
 }
 
 /** The verdict in a title and one sentence, e.g. `Cannonade: 1 regression` / `search @ 10 conn: latency p99 +24.1 % (…)`. */
@@ -428,7 +386,7 @@ export function notices(comparison: Comparison): Notice[] {
       level: 'note',
       text:
         `The base branch has ${plural(history.runs, 'run')} of history, fewer than the ${history.minimum} that measure its run-to-run spread: ` +
-        `a drift of up to ±${percent(Math.expm1(2 * history.assumedSigma))} between runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. ` +
+        `a drift of up to ±${formatFraction(Math.expm1(2 * history.assumedSigma))} between runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. ` +
         'For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).',
     })
   }
@@ -461,15 +419,6 @@ export function describeEnvironment(env: Environment): string {
   return [clip(env.cpuModel, MAX_NAME), plural(env.cores, 'core'), clip(env.os, MAX_NAME), `Node ${clip(env.node, 40)}`].join(', ')
 }
 
-function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)} %`
-}
-
-/** Two significant digits, for small shares such as 0.033 %. */
-function smallPercent(fraction: number): string {
-  return `${Number((fraction * 100).toPrecision(2))} %`
-}
-
 /** The facts for the footer: rounds, machines, noise, detectable change, and how the numbers were made. */
 export function footerFacts(comparison: Comparison): string[] {
   const facts = [`${plural(comparison.rounds, 'round')} per entry`]
@@ -480,10 +429,10 @@ export function footerFacts(comparison: Comparison): string[] {
     facts.push(`baseline: ${clip(base.description, MAX_SENTENCE_PART)}, ${shortSha(base.sha)}on ${where}`)
   }
   if (comparison.noise !== undefined && Number.isFinite(comparison.noise)) {
-    facts.push(`noise: median round-to-round CV of req/s ${percent(comparison.noise)}`)
+    facts.push(`noise: median round-to-round CV of req/s ${formatFraction(comparison.noise)}`)
   }
   if (comparison.detectable !== undefined) {
-    const amount = Number.isFinite(comparison.detectable) ? percent(comparison.detectable) : 'unknown'
+    const amount = Number.isFinite(comparison.detectable) ? formatFraction(comparison.detectable) : 'unknown'
     facts.push(`smallest detectable change of req/s: ${amount}`)
   }
   const control = comparison.errorControl
@@ -500,8 +449,8 @@ export function footerFacts(comparison: Comparison): string[] {
   }
   if (control !== undefined && control.tests > 0) {
     facts.push(
-      `false-alarm budget: at most ${smallPercent(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, 'gated metric')} ` +
-        `(${smallPercent(control.perTest)} each): a regression must hold at that level too`,
+      `false-alarm budget: at most ${formatFraction(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, 'gated metric')} ` +
+        `(${formatFraction(control.perTest)} each): a regression must hold at that level too`,
     )
   }
   return facts

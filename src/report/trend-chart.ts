@@ -5,7 +5,7 @@ import { seriesOf } from '../history/build.js'
 import type { History } from '../history/format.js'
 import { isLatencyMetric } from '../config/plan.js'
 import { mermaidLabel } from './chart.js'
-import { comparedMetricLabel } from './rows.js'
+import { comparedMetricLabel } from './change.js'
 
 /** Base-branch runs a trend shows: enough to see a step, few enough to read the axis. */
 export const TREND_RUNS = 20

@@ -5,7 +5,7 @@ import type { Violation } from '../compare/thresholds.js'
 import type { Severity } from '../config/plan.js'
 import { clip, headline, plural } from './rows.js'
 import { plain } from './text.js'
-import { violationSentence } from './violation.js'
+import { findingSentence, violationSentence } from './violation.js'
 
 /** The mark a terminal row or verdict gets: ✗ fails the run, ⚠ warns, ✓ passes. */
 export const MARK = { fail: '✗', warn: '⚠', pass: '✓' } as const
@@ -48,4 +48,14 @@ export function comparisonVerdictLine(comparison: Comparison): string {
   const head = headline(comparison)
   const title = head.title.replace(/^Cannonade: /, '')
   return plain(`${MARK[head.outcome]} ${head.outcome}: ${title} — ${head.sentence}`)
+}
+
+/**
+ * The message of a failed action step: what failed, then one line per finding that failed it (every
+ * finding, when the step fails on warnings alone).
+ */
+export function gateFailureText(comparison: Comparison): string {
+  const failing = comparison.findings.filter((f) => f.severity === 'fail')
+  const reasons = (failing.length > 0 ? failing : comparison.findings).map((f) => `- ${findingSentence(f)}`).join('\n')
+  return `Cannonade: ${comparison.outcome === 'fail' ? 'performance gate failed' : 'performance warnings (fail-on: warn)'}\n${reasons}`
 }

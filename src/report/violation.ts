@@ -1,7 +1,9 @@
 // The sentence for a broken threshold or an entry with nothing valid to judge: the gate's data from
-// compare/thresholds.ts, worded once for the terminal, the comment and the annotations.
+// compare/thresholds.ts, worded once for the terminal, the comment and the annotations; a regression's
+// sentence is change.ts's, the same as the headline's.
 import type { Violation } from '../compare/thresholds.js'
 import type { Finding } from '../compare/types.js'
+import { metricChangeSentence } from './change.js'
 import { formatMetric } from './format.js'
 
 /**
@@ -17,5 +19,5 @@ export function violationSentence(v: Violation): string {
 
 /** One sentence for a finding, for logs and annotations. */
 export function findingSentence(finding: Finding): string {
-  return finding.kind === 'regression' ? finding.message : violationSentence(finding.violation)
+  return finding.kind === 'regression' ? metricChangeSentence(finding.entry, finding.change) : violationSentence(finding.violation)
 }

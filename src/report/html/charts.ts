@@ -7,7 +7,7 @@ import { seriesOf } from '../../history/build.js'
 import type { History } from '../../history/format.js'
 import type { RoundResult, RoundSeries, StressSummary } from '../../results/format.js'
 import { decodeHistogram } from '../../results/histogram.js'
-import { comparedMetricLabel } from '../rows.js'
+import { comparedMetricLabel } from '../change.js'
 import type { ChartSpec, SeriesSpec, YUnit } from './page-types.js'
 
 /** Points per decade of the percentile axis: smooth enough for a curve, small enough to embed. */

@@ -1,0 +1,53 @@
+// Publishing's two decisions, without a runner: whether the sticky comment is posted, and whether the
+// step fails and with which words.
+import { describe, expect, it } from 'vitest'
+import { gateFails, shouldComment } from '../../src/action/gate.js'
+import type { Comparison } from '../../src/compare/types.js'
+import { gateFailureText } from '../../src/report/verdict.js'
+import { machineMismatch, noBaseline, realistic } from '../../__fixtures__/comparisons/realistic.js'
+
+const quiet: Comparison = {
+  ...realistic,
+  findings: [],
+  outcome: 'pass',
+  counts: { regressions: 0, improvements: 0, unchanged: 30, inconclusive: 0, violations: 0 },
+}
+const improvedOnly: Comparison = { ...quiet, counts: { ...quiet.counts, improvements: 1 } }
+
+describe('whether to comment', () => {
+  it('posts always under auto and always, never under never', () => {
+    for (const comparison of [realistic, quiet]) {
+      expect(shouldComment('auto', comparison)).toBe('post')
+      expect(shouldComment('always', comparison)).toBe('post')
+      expect(shouldComment('never', comparison)).toBe('skip')
+    }
+  })
+
+  it('under on-change, posts what is worth reading and only corrects an old comment otherwise', () => {
+    expect(shouldComment('on-change', realistic)).toBe('post')
+    expect(shouldComment('on-change', noBaseline)).toBe('post')
+    expect(shouldComment('on-change', improvedOnly)).toBe('post')
+    expect(shouldComment('on-change', quiet)).toBe('update-only')
+  })
+})
+
+describe('the gate', () => {
+  it('fails at the fail-on outcome or worse, and never under never', () => {
+    const outcomes = ['pass', 'warn', 'fail'] as const
+    const failing = (failOn: 'fail' | 'warn' | 'never'): string[] => outcomes.filter((outcome) => gateFails(failOn, { outcome }))
+    expect(failing('fail')).toEqual(['fail'])
+    expect(failing('warn')).toEqual(['warn', 'fail'])
+    expect(failing('never')).toEqual([])
+  })
+
+  it('names the findings that failed it, or every warning when it fails on warnings', () => {
+    expect(gateFailureText(realistic)).toBe(
+      'Cannonade: performance gate failed\n- search @ 10 conn: latency p99 +24.1 % (95 % CI +18.0 % to +30.2 %)',
+    )
+    expect(gateFailureText(machineMismatch)).toBe(
+      'Cannonade: performance warnings (fail-on: warn)\n' +
+        '- search @ 10 conn: latency p99 +41.5 % (95 % CI +33.0 % to +50.2 %)\n' +
+        '- list users @ 1 conn: rps 472 req/s is below the minimum 500 req/s',
+    )
+  })
+})

@@ -1,0 +1,39 @@
+// The tolerances Cannonade uses when a config names none, in one table: the ones that gate by default
+// (a config without `regression` fails on these) and the ones that only label a change in the report.
+import type { MetricName, Profile } from './plan.js'
+
+/**
+ * The allowed change for the worse of every metric the comparison looks at, as a fraction (0.05 is
+ * 5 %); errorRate's is absolute, in percentage points (0.01 is 1 pp). Tight on throughput, looser
+ * on the tail, where a few slow responses move the number most.
+ */
+export const DEFAULT_TOLERANCE = {
+  rps: 0.05,
+  p50: 0.1,
+  p90: 0.1,
+  p95: 0.15,
+  p99: 0.15,
+  p999: 0.25,
+  errorRate: 0.01,
+  cpu: 0.1,
+  rss: 0.1,
+  // profile: stress; a drop in capacity is the change for the worse.
+  capacity: 0.1,
+  // profile: spike. Recovery is counted in whole seconds: one second more of a 2 s recovery is already +50 %.
+  recovery: 0.5,
+} as const satisfies Partial<Record<MetricName, number>>
+
+/** The metrics that fail the check by default, at their DEFAULT_TOLERANCE, when a config sets no `regression`. */
+export const GATED_BY_DEFAULT = ['rps', 'p50', 'p99'] as const satisfies readonly (keyof typeof DEFAULT_TOLERANCE)[]
+
+/**
+ * What a `profile: stress` scenario gates by default instead: its capacity. Its rps and latencies are
+ * those of the step at capacity, a different load for base and head, so they are not gated unless asked.
+ */
+export const GATED_BY_DEFAULT_STRESS = ['capacity'] as const satisfies readonly (keyof typeof DEFAULT_TOLERANCE)[]
+
+/** The default gating tolerance of `metric` in a scenario of `profile`, or undefined for a metric that no default gates. */
+export function defaultRegression(metric: MetricName, profile: Profile = 'steady'): number | undefined {
+  const gated = (profile === 'stress' ? GATED_BY_DEFAULT_STRESS : GATED_BY_DEFAULT).find((m) => m === metric)
+  return gated === undefined ? undefined : DEFAULT_TOLERANCE[gated]
+}
