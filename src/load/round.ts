@@ -89,8 +89,19 @@ function bodyMatcher(expect: Expectation): (body: string) => boolean {
 
 type Outcome = 'ok' | 'status' | 'body'
 
+// How long a round waits for its pacer's metronome thread to start; a slower start leaves the first
+// moments to Node's timers, which keep them to the millisecond.
+const PACER_START_WAIT_MS = 2000
+
+/** Resolves when the pacer keeps its moments precisely, or after `ms`, whichever comes first. */
+async function pacerStarted(pacer: Pacer, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([pacer.ready(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
+}
+
 /** Runs warm-up then one measured window; resolves with what was measured in the window only. */
-export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<LoadMeasurement> {
+export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<LoadMeasurement> {
   const { scenario, level } = spec
   const histogram = createHistogram()
   const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
@@ -117,6 +128,10 @@ export function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<Load
   // which corrects coordinated omission exactly (see pacer.ts); autocannon's rate options stay off.
   const pacer = level.rate === undefined ? undefined : new Pacer(level.rate, scenario.arrivals)
   const measureByAmount = scenario.amount !== undefined
+  // The first paced round of a thread starts the thread's metronome helper (load threads start it
+  // before they report ready). Its start takes CPU, hundreds of ms of it on a loaded machine, that
+  // the round would otherwise lose: the round waits for it.
+  if (pacer !== undefined) await pacerStarted(pacer, PACER_START_WAIT_MS)
 
   return new Promise((resolve, reject) => {
     let windowStart = 0
