@@ -55751,6 +55751,9 @@ var Helper = class {
   alive = true;
   /** Called at each moment, and when the helper is gone (then with `false`). */
   listener;
+  // Referenced while it starts (so that waiting for it keeps the process up) and while it is lent;
+  // an idle helper must not keep alive a process whose work is done.
+  worker;
   constructor() {
     const shared = new SharedArrayBuffer(16);
     this.control = new Int32Array(shared, 0, 2);
@@ -55766,13 +55769,13 @@ var Helper = class {
       settle();
       return;
     }
-    worker.unref();
     worker.on("message", (version) => {
       if (version !== -1) {
         this.listener?.(true);
         return;
       }
       this.ready = true;
+      if (this.listener === void 0) worker.unref();
       settle();
       if (this.moment[0] !== 0) this.bump();
     });
@@ -55784,6 +55787,12 @@ var Helper = class {
     };
     worker.on("error", gone);
     worker.on("exit", gone);
+    this.worker = worker;
+  }
+  /** Wakes `listener` from now on; the helper keeps the process alive meanwhile. */
+  lend(listener) {
+    this.listener = listener;
+    this.worker?.ref();
   }
   /** Wakes the listener at `atMs`, replacing the moment set before. */
   arm(atMs) {
@@ -55794,6 +55803,7 @@ var Helper = class {
   idle() {
     this.listener = void 0;
     this.arm(0);
+    if (this.ready) this.worker?.unref();
   }
   /** Ends the helper thread. */
   end() {
@@ -55821,11 +55831,11 @@ var Metronome = class {
       threadHelperLent = true;
     }
     this.helper = this.borrowed && threadHelper !== void 0 ? threadHelper : new Helper();
-    this.helper.listener = (alive) => {
+    this.helper.lend((alive) => {
       if (this.stopped) return;
       if (alive) this.onTick();
       else if (this.momentMs > 0) this.wakeAt(this.momentMs);
-    };
+    });
   }
   onTick;
   helper;

@@ -1,5 +1,6 @@
 // The metronome the pacer keeps its moments with: it wakes this thread for a moment a fraction of a
 // millisecond away, where Node's timers (whole milliseconds) wake it a millisecond or more later.
+import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { hrtimeMs, Metronome } from '../../src/load/metronome.js'
 
@@ -60,5 +61,23 @@ describe('the metronome', () => {
     metronome.wakeAt(hrtimeMs() + 1)
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(calls).toBe(before)
+  })
+
+  it('lets a process whose work is done exit', () => {
+    // A helper left referenced kept the bench (and any caller that does not call process.exit)
+    // alive for good after its last round.
+    const code = [
+      "import { Metronome, hrtimeMs, startMetronome } from './src/load/metronome.ts'",
+      'await startMetronome()',
+      "const m = new Metronome(() => console.log('tick'))",
+      'await m.started',
+      'm.wakeAt(hrtimeMs() + 5)',
+      'await new Promise((resolve) => setTimeout(resolve, 50))',
+      'm.stop()',
+    ].join('\n')
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20_000 })
+    expect(run.stdout).toContain('tick')
+    expect(run.signal).toBeNull()
+    expect(run.status).toBe(0)
   })
 })

@@ -55,7 +55,10 @@ class Helper {
   ready = false
   alive = true
   /** Called at each moment, and when the helper is gone (then with `false`). */
-  listener: ((alive: boolean) => void) | undefined
+  private listener: ((alive: boolean) => void) | undefined
+  // Referenced while it starts (so that waiting for it keeps the process up) and while it is lent;
+  // an idle helper must not keep alive a process whose work is done.
+  private worker: Worker | undefined
 
   constructor() {
     const shared = new SharedArrayBuffer(16)
@@ -74,15 +77,13 @@ class Helper {
       settle()
       return
     }
-    // The helper must not keep a process alive whose work is done; the pacer's sockets keep it up
-    // while a round runs.
-    worker.unref()
     worker.on('message', (version: number) => {
       if (version !== -1) {
         this.listener?.(true)
         return
       }
       this.ready = true
+      if (this.listener === undefined) worker.unref()
       settle()
       // A moment set while the helper was starting is now the helper's to keep.
       if (this.moment[0] !== 0) this.bump()
@@ -95,6 +96,13 @@ class Helper {
     }
     worker.on('error', gone)
     worker.on('exit', gone)
+    this.worker = worker
+  }
+
+  /** Wakes `listener` from now on; the helper keeps the process alive meanwhile. */
+  lend(listener: (alive: boolean) => void): void {
+    this.listener = listener
+    this.worker?.ref()
   }
 
   /** Wakes the listener at `atMs`, replacing the moment set before. */
@@ -107,6 +115,7 @@ class Helper {
   idle(): void {
     this.listener = undefined
     this.arm(0)
+    if (this.ready) this.worker?.unref()
   }
 
   /** Ends the helper thread. */
@@ -155,12 +164,12 @@ export class Metronome {
       threadHelperLent = true
     }
     this.helper = this.borrowed && threadHelper !== undefined ? threadHelper : new Helper()
-    this.helper.listener = (alive) => {
+    this.helper.lend((alive) => {
       if (this.stopped) return
       if (alive) this.onTick()
       // The helper is gone: the timer takes over the moment it was keeping.
       else if (this.momentMs > 0) this.wakeAt(this.momentMs)
-    }
+    })
   }
 
   /** Resolves once the helper keeps the moments (or has failed to start: the timer keeps them then). */
