@@ -2,11 +2,13 @@
 //   (a) throughput against wrk on a trivial loopback server at 1, 10, 50 and 100 connections: alone,
 //       with the server monitor sampling, and with the monitor and 300 idle extra processes present
 //       (wrk: apt-get install wrk; this part is skipped with a note without it);
-//   (b) arrival times recorded by a test server at 300 and 1000 req/s: inter-arrival CV, largest gap;
+//   (b) arrival times recorded by a test server at 300 and 1000 req/s: inter-arrival CV, the median
+//       gap error (the spacing itself, which a machine's occasional stalls do not move), largest gap;
 //   (c) a server that stalls 100 ms every second, at 200 req/s: the p99 and p99.9 Cannonade reports
 //       against the values the stall schedule implies.
 // Beside them, the machine's own noise: a pure CPU loop's second-to-second CV. Prints a markdown
-// table and writes bench/results/integrity.json. BENCH_SECONDS (default 2) sets each measurement.
+// table and writes bench/results/integrity.json. BENCH_SECONDS (default 2) sets each measurement,
+// BENCH_REPEATS (default 2) how often each (a) pair runs, BENCH_PARTS (wrk,pacing,stall) which parts.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -18,6 +20,8 @@ import type { LoadMeasurement } from '../src/load/round.js'
 import { runEntryRound, threadCount } from '../src/load/threads.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 2)
+// BENCH_PARTS=pacing (or wrk, stall; comma-separated) runs only those parts.
+const parts = new Set((process.env.BENCH_PARTS ?? 'wrk,pacing,stall').split(','))
 const repeats = Number(process.env.BENCH_REPEATS ?? 2)
 const children: ChildProcess[] = []
 
@@ -89,14 +93,16 @@ async function cannonade(
   connections: number,
   monitor: GroupMonitor | undefined,
   threads: number | 'auto',
-): Promise<number> {
+): Promise<{ rps: number; cpuUsPerResponse: number }> {
   let usage: Promise<WindowUsage | undefined> | undefined
   const m = await runEntryRound(scenarioFor(baseUrl, `connections: ${connections}, threads: ${threads}`), {
     onMeasureStart: () => monitor?.begin(),
     onMeasureEnd: () => (usage = monitor?.end()),
   })
   await usage
-  return (m.ok / m.durationMs) * 1000
+  // CPU of the load thread(s) per response, µs: what one response costs the load generator.
+  const cpuUs = (m.loadgenCpuPercent / 100) * m.durationMs * 1000 * threadCount({ threads }, { connections })
+  return { rps: (m.ok / m.durationMs) * 1000, cpuUsPerResponse: m.ok === 0 ? NaN : cpuUs / m.ok }
 }
 
 interface WrkRow {
@@ -106,6 +112,7 @@ interface WrkRow {
   readonly wrk: number
   readonly cannonade: number
   readonly ratio: number
+  readonly cpuUsPerResponse: number
 }
 
 async function againstWrk(): Promise<WrkRow[]> {
@@ -130,14 +137,25 @@ async function againstWrk(): Promise<WrkRow[]> {
       for (const connections of [1, 10, 50, 100]) {
         const w: number[] = []
         const c: number[] = []
+        const cpu: number[] = []
         // Alternate the order so slow drift of the machine favours neither.
         for (let i = 0; i < repeats; i++) {
           if (i % 2 === 0) w.push(wrk(server.baseUrl, connections))
-          c.push(await cannonade(server.baseUrl, connections, condition.monitor, condition.threads ?? 'auto'))
+          const measured = await cannonade(server.baseUrl, connections, condition.monitor, condition.threads ?? 'auto')
+          c.push(measured.rps)
+          cpu.push(measured.cpuUsPerResponse)
           if (i % 2 === 1) w.push(wrk(server.baseUrl, connections))
         }
         const threads = threadCount({ threads: condition.threads ?? 'auto' }, { connections })
-        const row = { condition: condition.name, connections, threads, wrk: median(w), cannonade: median(c), ratio: median(c) / median(w) }
+        const row = {
+          condition: condition.name,
+          connections,
+          threads,
+          wrk: median(w),
+          cannonade: median(c),
+          ratio: median(c) / median(w),
+          cpuUsPerResponse: median(cpu),
+        }
         rows.push(row)
         console.error(
           `${row.condition}, ${connections} conn: wrk ${row.wrk.toFixed(0)}, cannonade ${row.cannonade.toFixed(0)} req/s, ratio ${row.ratio.toFixed(2)}`,
@@ -154,6 +172,8 @@ interface PacingRow {
   readonly rate: number
   readonly requests: number
   readonly cv: number
+  /** The median of |gap − interval| / interval: the spacing itself, robust to the machine's stalls. */
+  readonly medianGapError: number
   readonly maxGapMs: number
   readonly maxGapIntervals: number
 }
@@ -173,8 +193,12 @@ async function pacing(): Promise<PacingRow[]> {
     const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length
     const sd = Math.sqrt(gaps.reduce((a, b) => a + (b - mean) ** 2, 0) / gaps.length)
     const maxGapMs = Math.max(...gaps)
-    rows.push({ rate, requests: kept.length, cv: sd / mean, maxGapMs, maxGapIntervals: maxGapMs / (1000 / rate) })
-    console.error(`pacing ${rate} req/s: CV ${(sd / mean).toFixed(3)}, largest gap ${maxGapMs.toFixed(1)} ms`)
+    const errors = gaps.map((gap) => Math.abs(gap - 1000 / rate) / (1000 / rate)).sort((a, b) => a - b)
+    const medianGapError = errors[Math.floor(errors.length / 2)] ?? NaN
+    rows.push({ rate, requests: kept.length, cv: sd / mean, medianGapError, maxGapMs, maxGapIntervals: maxGapMs / (1000 / rate) })
+    console.error(
+      `pacing ${rate} req/s: CV ${(sd / mean).toFixed(3)}, median gap error ${medianGapError.toFixed(3)}, largest gap ${maxGapMs.toFixed(1)} ms`,
+    )
   }
   return rows
 }
@@ -214,10 +238,11 @@ let wrkNote: string | undefined
 let pacingRows: PacingRow[] = []
 let stallRows: StallRow[] = []
 try {
-  if (hasWrk()) wrkRows = await againstWrk()
+  if (!parts.has('wrk')) wrkNote = 'not run (BENCH_PARTS)'
+  else if (hasWrk()) wrkRows = await againstWrk()
   else wrkNote = 'wrk not found (apt-get install wrk): the comparison with wrk was skipped'
-  pacingRows = await pacing()
-  stallRows = await stall()
+  if (parts.has('pacing')) pacingRows = await pacing()
+  if (parts.has('stall')) stallRows = await stall()
 } finally {
   stopAll()
 }
@@ -236,19 +261,19 @@ lines.push(
 lines.push('')
 if (wrkNote !== undefined) lines.push(`(a) ${wrkNote}.`)
 else {
-  lines.push('| (a) condition | connections | load threads | wrk req/s | Cannonade req/s | ratio |')
-  lines.push('| :-- | --: | --: | --: | --: | --: |')
+  lines.push('| (a) condition | connections | load threads | wrk req/s | Cannonade req/s | ratio | Cannonade CPU per response |')
+  lines.push('| :-- | --: | --: | --: | --: | --: | --: |')
   for (const r of wrkRows)
     lines.push(
-      `| ${r.condition} | ${r.connections} | ${r.threads} | ${r.wrk.toFixed(0)} | ${r.cannonade.toFixed(0)} | ${r.ratio.toFixed(2)} |`,
+      `| ${r.condition} | ${r.connections} | ${r.threads} | ${r.wrk.toFixed(0)} | ${r.cannonade.toFixed(0)} | ${r.ratio.toFixed(2)} | ${r.cpuUsPerResponse.toFixed(0)} µs |`,
     )
 }
 lines.push('')
-lines.push('| (b) rate | requests | inter-arrival CV | largest gap |')
-lines.push('| --: | --: | --: | --: |')
+lines.push('| (b) rate | requests | inter-arrival CV | median gap error | largest gap |')
+lines.push('| --: | --: | --: | --: | --: |')
 for (const r of pacingRows)
   lines.push(
-    `| ${r.rate} req/s | ${r.requests} | ${r.cv.toFixed(3)} | ${r.maxGapMs.toFixed(1)} ms (${r.maxGapIntervals.toFixed(1)} intervals) |`,
+    `| ${r.rate} req/s | ${r.requests} | ${r.cv.toFixed(3)} | ${(r.medianGapError * 100).toFixed(1)} % | ${r.maxGapMs.toFixed(1)} ms (${r.maxGapIntervals.toFixed(1)} intervals) |`,
   )
 lines.push('')
 lines.push('| (c) stall 100 ms/s at 200 req/s | reported | implied by the schedule | ratio |')

@@ -11949,7 +11949,7 @@ var require_manager = __commonJS({
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
-    var { Worker } = require_worker_threads();
+    var { Worker: Worker2 } = require_worker_threads();
     function initWorkers(opts, tracker, cb) {
       tracker = tracker || new EE();
       const workers = [];
@@ -12003,7 +12003,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker(path.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker2(path.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -29653,7 +29653,163 @@ var require_autocannon = __commonJS({
 });
 
 // src/load/load-worker.ts
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
+
+// src/load/metronome.ts
+import { Worker } from "node:worker_threads";
+var HELPER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const control = new Int32Array(workerData, 0, 2)
+const moment = new Float64Array(workerData, 8, 1)
+const now = () => { const t = process.hrtime(); return t[0] * 1e3 + t[1] / 1e6 }
+parentPort.postMessage(-1)
+for (;;) {
+  const version = Atomics.load(control, 0)
+  if (Atomics.load(control, 1) === 1) break
+  const at = moment[0]
+  const waitMs = at > 0 ? at - now() : Infinity
+  if (waitMs <= 0) {
+    parentPort.postMessage(version)
+    Atomics.wait(control, 0, version)
+  } else Atomics.wait(control, 0, version, waitMs)
+}
+`;
+function hrtimeMs() {
+  const [s, ns] = process.hrtime();
+  return s * 1e3 + ns / 1e6;
+}
+var Helper = class {
+  control;
+  moment;
+  /** Resolves once the helper keeps moments, or has failed to start. */
+  started;
+  ready = false;
+  alive = true;
+  /** Called at each moment, and when the helper is gone (then with `false`). */
+  listener;
+  // Referenced while it starts (so that waiting for it keeps the process up) and while it is lent;
+  // an idle helper must not keep alive a process whose work is done.
+  worker;
+  constructor() {
+    const shared = new SharedArrayBuffer(16);
+    this.control = new Int32Array(shared, 0, 2);
+    this.moment = new Float64Array(shared, 8, 1);
+    let settle = () => {
+    };
+    this.started = new Promise((resolve) => settle = resolve);
+    let worker;
+    try {
+      worker = new Worker(HELPER, { eval: true, workerData: shared, execArgv: [] });
+    } catch {
+      this.alive = false;
+      settle();
+      return;
+    }
+    worker.on("message", (version) => {
+      if (version !== -1) {
+        this.listener?.(true);
+        return;
+      }
+      this.ready = true;
+      if (this.listener === void 0) worker.unref();
+      settle();
+      if (this.moment[0] !== 0) this.bump();
+    });
+    const gone = () => {
+      this.alive = false;
+      this.ready = false;
+      settle();
+      this.listener?.(false);
+    };
+    worker.on("error", gone);
+    worker.on("exit", gone);
+    this.worker = worker;
+  }
+  /** Wakes `listener` from now on; the helper keeps the process alive meanwhile. */
+  lend(listener) {
+    this.listener = listener;
+    this.worker?.ref();
+  }
+  /** Wakes the listener at `atMs`, replacing the moment set before. */
+  arm(atMs) {
+    this.moment[0] = atMs;
+    if (this.ready) this.bump();
+  }
+  /** No moment: the helper sleeps until the next one. */
+  idle() {
+    this.listener = void 0;
+    this.arm(0);
+    if (this.ready) this.worker?.unref();
+  }
+  /** Ends the helper thread. */
+  end() {
+    this.listener = void 0;
+    Atomics.store(this.control, 1, 1);
+    this.bump();
+  }
+  bump() {
+    Atomics.add(this.control, 0, 1);
+    Atomics.notify(this.control, 0);
+  }
+};
+var threadHelper;
+var threadHelperLent = false;
+function startMetronome() {
+  if (threadHelper === void 0 || !threadHelper.alive) threadHelper = new Helper();
+  return threadHelper.started;
+}
+var Metronome = class {
+  constructor(onTick) {
+    this.onTick = onTick;
+    this.borrowed = !threadHelperLent;
+    if (this.borrowed) {
+      void startMetronome();
+      threadHelperLent = true;
+    }
+    this.helper = this.borrowed && threadHelper !== void 0 ? threadHelper : new Helper();
+    this.helper.lend((alive) => {
+      if (this.stopped) return;
+      if (alive) this.onTick();
+      else if (this.momentMs > 0) this.wakeAt(this.momentMs);
+    });
+  }
+  onTick;
+  helper;
+  borrowed;
+  stopped = false;
+  fallback;
+  momentMs = 0;
+  /** Resolves once the helper keeps the moments (or has failed to start: the timer keeps them then). */
+  get started() {
+    return this.helper.started;
+  }
+  /** Asks for one call of `onTick` at `atMs` (hrtimeMs clock), replacing any moment asked before. */
+  wakeAt(atMs) {
+    if (this.stopped) return;
+    this.momentMs = atMs;
+    this.helper.arm(atMs);
+    if (this.helper.ready) return;
+    if (this.fallback !== void 0) clearTimeout(this.fallback);
+    this.fallback = setTimeout(
+      () => {
+        this.fallback = void 0;
+        if (!this.stopped) this.onTick();
+      },
+      Math.max(0, atMs - hrtimeMs())
+    );
+  }
+  /** No more calls; the helper goes back to its thread (or ends, if it was this metronome's own). */
+  stop() {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.fallback !== void 0) clearTimeout(this.fallback);
+    this.fallback = void 0;
+    if (this.borrowed) {
+      this.helper.idle();
+      threadHelperLent = false;
+    } else this.helper.end();
+  }
+};
 
 // src/load/round.ts
 var import_autocannon = __toESM(require_autocannon(), 1);
@@ -36330,7 +36486,7 @@ function createHistogram() {
     lowestDiscernibleValue: 1,
     highestTrackableValue: MAX_LATENCY_US,
     numberOfSignificantValueDigits: 3,
-    bitBucketSize: "packed",
+    bitBucketSize: 32,
     useWebAssembly: false
   });
 }
@@ -36358,6 +36514,7 @@ function encodeHistogram(histogram) {
 
 // src/load/pacer.ts
 var MAX_BACKLOG = 1e6;
+var MIN_TICK_MS = 0.1;
 var Queue3 = class {
   items = [];
   head = 0;
@@ -36401,7 +36558,7 @@ var Pacer = class {
   backlog = new Queue3();
   nextMs = 0;
   startMs = 0;
-  timer;
+  metronome = new Metronome(() => this.tick());
   stopped = false;
   /** Takes over the sending of one autocannon client (call from `setupClient`). */
   attach(client) {
@@ -36423,17 +36580,24 @@ var Pacer = class {
     };
     Reflect.set(client, "_doRequest", () => this.release(slot));
   }
+  /**
+   * Resolves when the pacer keeps its moments to a fraction of a millisecond (its metronome's helper
+   * thread has started, tens of ms); a schedule started before keeps them as Node's timers do.
+   */
+  ready() {
+    return this.metronome.started;
+  }
   /** Starts the schedule now. */
   start() {
-    this.nextMs = performance.now();
+    if (this.stopped) return;
+    this.nextMs = hrtimeMs();
     this.startMs = this.nextMs;
     this.tick();
   }
   /** Stops sending; connections then fall idle. */
   stop() {
     this.stopped = true;
-    if (this.timer !== void 0) clearTimeout(this.timer);
-    this.timer = void 0;
+    this.metronome.stop();
     this.backlog.clear();
   }
   release(slot) {
@@ -36448,9 +36612,8 @@ var Pacer = class {
     return this.arrivals === "even" ? mean : -Math.log(1 - this.random()) * mean;
   }
   tick() {
-    this.timer = void 0;
     if (this.stopped) return;
-    const now = performance.now();
+    const now = hrtimeMs();
     while (this.nextMs <= now) {
       const due = this.nextMs;
       this.nextMs += this.gapMs();
@@ -36459,7 +36622,7 @@ var Pacer = class {
         if (this.backlog.length < MAX_BACKLOG) this.backlog.put(due);
       } else slot.send(due);
     }
-    this.timer = setTimeout(() => this.tick(), Math.max(0, this.nextMs - performance.now()));
+    this.metronome.wakeAt(Math.max(this.nextMs, now + MIN_TICK_MS));
   }
 };
 function requestsOf(queue) {
@@ -36467,8 +36630,8 @@ function requestsOf(queue) {
   return Array.isArray(pending) ? pending : [];
 }
 function hrtimeAt(ms) {
-  const ns = process.hrtime.bigint() - BigInt(Math.round((performance.now() - ms) * 1e6));
-  return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
+  const seconds = Math.floor(ms / 1e3);
+  return [seconds, Math.min(999999999, Math.max(0, Math.round((ms - seconds * 1e3) * 1e6)))];
 }
 
 // src/stats/stats.ts
@@ -36557,7 +36720,16 @@ function bodyMatcher(expect) {
   const pattern = RE2JS.compile(rule.value);
   return (body) => pattern.test(body);
 }
-function runRound(spec, hooks = {}) {
+function sameStatuses(a, b) {
+  return a.length === b.length && a.every((status) => b.includes(status));
+}
+var PACER_START_WAIT_MS = 2e3;
+async function pacerStarted(pacer, ms) {
+  let timer;
+  await Promise.race([pacer.ready(), new Promise((resolve) => timer = setTimeout(resolve, ms))]);
+  clearTimeout(timer);
+}
+async function runRound(spec, hooks = {}) {
   const { scenario, level } = spec;
   const histogram = createHistogram();
   const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
@@ -36565,6 +36737,9 @@ function runRound(spec, hooks = {}) {
   let measuring = false;
   let counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 };
   let lastOutcome = "ok";
+  const [first] = scenario.requests;
+  const statusOnly = first !== void 0 && scenario.requests.every((step) => step.expect.body === void 0 && sameStatuses(step.expect.status, first.expect.status));
+  const expectedStatus = new Set(first?.expect.status ?? []);
   const requests = scenario.requests.map((step) => {
     const bodyOk = bodyMatcher(step.expect);
     return {
@@ -36572,15 +36747,18 @@ function runRound(spec, hooks = {}) {
       path: step.path,
       headers: { ...step.headers },
       ...step.body === void 0 ? {} : { body: step.body },
-      onResponse: (status, body) => {
-        if (!step.expect.status.includes(status)) lastOutcome = "status";
-        else lastOutcome = bodyOk(body) ? "ok" : "body";
+      ...statusOnly ? {} : {
+        onResponse: (status, body) => {
+          if (!step.expect.status.includes(status)) lastOutcome = "status";
+          else lastOutcome = bodyOk(body) ? "ok" : "body";
+        }
       }
     };
   });
   const pacer = level.rate === void 0 ? void 0 : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals);
   const seconds = new SecondRecorder();
   const measureByAmount = scenario.amount !== void 0;
+  if (pacer !== void 0) await pacerStarted(pacer, PACER_START_WAIT_MS);
   return new Promise((resolve, reject) => {
     let windowStart = 0;
     let windowEnd = 0;
@@ -36669,6 +36847,7 @@ function runRound(spec, hooks = {}) {
       counts.responses++;
       counts.bytes += resBytes;
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+      if (statusOnly) lastOutcome = expectedStatus.has(statusCode) ? "ok" : "status";
       if (lastOutcome === "ok") {
         counts.ok++;
         recordLatency(histogram, responseTimeMs);
@@ -36729,5 +36908,6 @@ if (port !== null) {
       );
     }
   });
-  send({ type: "ready" });
+  const paced = typeof workerData === "object" && workerData !== null && Reflect.get(workerData, "paced") === true;
+  void (paced ? startMetronome() : Promise.resolve()).then(() => send({ type: "ready" }));
 }

@@ -55,6 +55,8 @@ describe('the pacer', () => {
   })
 
   it('refuses a client without the internals it drives', () => {
-    expect(() => new Pacer(10, 'even').attach({})).toThrow(PacerSetupError)
+    const pacer = new Pacer(10, 'even')
+    expect(() => pacer.attach({})).toThrow(PacerSetupError)
+    pacer.stop()
   })
 })

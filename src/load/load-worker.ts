@@ -1,7 +1,8 @@
 // A load thread: runs one round on its share of an entry's connections when the coordinating thread
 // (src/load/threads.ts) says so, opens and closes its measured window on that thread's word, and
 // sends back what it measured. Bundled as dist/load-worker.js.
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
+import { startMetronome } from './metronome.js'
 import { runRound } from './round.js'
 import type { LoadReply, LoadRequest } from './threads.js'
 
@@ -22,5 +23,8 @@ if (port !== null) {
       )
     }
   })
-  send({ type: 'ready' })
+  // A paced round's metronome thread starts before the round does: started within the round, it
+  // took the CPU this thread needed for its first requests (on a loaded machine, hundreds of ms).
+  const paced = typeof workerData === 'object' && workerData !== null && Reflect.get(workerData, 'paced') === true
+  void (paced ? startMetronome() : Promise.resolve()).then(() => send({ type: 'ready' }))
 }

@@ -19,7 +19,11 @@
 // Relying on two internals of autocannon 9 (`_doRequest`, `pipelinedRequests.pendingRequests[].
 // startTime`) is checked when a client is attached: if they change, the round fails loudly instead of
 // measuring something else.
+//
+// The moments are kept by a metronome (metronome.ts) that wakes this thread to a fraction of a
+// millisecond; Node's own timers fire up to a millisecond late, a whole interval at 1000 req/s.
 import type { Arrivals } from '../config/plan.js'
+import { hrtimeMs, Metronome } from './metronome.js'
 
 /** A connection free for one request; `send` sends it now, timed from `intendedMs`. */
 interface Slot {
@@ -30,6 +34,10 @@ interface Slot {
 // grow for the whole round (such a round is invalid anyway: its rate is not reached), and a million
 // moments are 8 MB. Beyond it, moments are dropped; the requests already queued keep their times.
 const MAX_BACKLOG = 1_000_000
+
+// At most one wake-up per this many ms: beyond 10,000 req/s per thread the moments due within it
+// leave together, so the wake-ups themselves do not become the thread's work.
+const MIN_TICK_MS = 0.1
 
 /** A first-in first-out queue of numbers whose take() does not move the rest. */
 class Queue {
@@ -69,7 +77,7 @@ export class Pacer {
   private readonly backlog = new Queue()
   private nextMs = 0
   private startMs = 0
-  private timer: NodeJS.Timeout | undefined
+  private readonly metronome = new Metronome(() => this.tick())
   private stopped = false
 
   /**
@@ -105,9 +113,18 @@ export class Pacer {
     Reflect.set(client, '_doRequest', () => this.release(slot))
   }
 
+  /**
+   * Resolves when the pacer keeps its moments to a fraction of a millisecond (its metronome's helper
+   * thread has started, tens of ms); a schedule started before keeps them as Node's timers do.
+   */
+  ready(): Promise<void> {
+    return this.metronome.started
+  }
+
   /** Starts the schedule now. */
   start(): void {
-    this.nextMs = performance.now()
+    if (this.stopped) return
+    this.nextMs = hrtimeMs()
     this.startMs = this.nextMs
     this.tick()
   }
@@ -115,8 +132,7 @@ export class Pacer {
   /** Stops sending; connections then fall idle. */
   stop(): void {
     this.stopped = true
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = undefined
+    this.metronome.stop()
     this.backlog.clear()
   }
 
@@ -135,9 +151,8 @@ export class Pacer {
   }
 
   private tick(): void {
-    this.timer = undefined
     if (this.stopped) return
-    const now = performance.now()
+    const now = hrtimeMs()
     while (this.nextMs <= now) {
       const due = this.nextMs
       this.nextMs += this.gapMs()
@@ -146,9 +161,9 @@ export class Pacer {
         if (this.backlog.length < MAX_BACKLOG) this.backlog.put(due)
       } else slot.send(due)
     }
-    // Node's timers fire on whole milliseconds; a moment inside the next millisecond is sent on the
-    // tick after, at most 1 ms late, and measured from its intended time all the same.
-    this.timer = setTimeout(() => this.tick(), Math.max(0, this.nextMs - performance.now()))
+    // A moment the thread wakes late for (busy, or descheduled) leaves at once, and is measured
+    // from its intended time all the same.
+    this.metronome.wakeAt(Math.max(this.nextMs, now + MIN_TICK_MS))
   }
 }
 
@@ -157,8 +172,8 @@ function requestsOf(queue: object): unknown[] {
   return Array.isArray(pending) ? pending : []
 }
 
-/** A `process.hrtime()` pair for a moment given on the performance.now() clock. */
+/** A `process.hrtime()` pair for a moment given in ms on the same clock (hrtimeMs). */
 function hrtimeAt(ms: number): [number, number] {
-  const ns = process.hrtime.bigint() - BigInt(Math.round((performance.now() - ms) * 1e6))
-  return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)]
+  const seconds = Math.floor(ms / 1000)
+  return [seconds, Math.min(999_999_999, Math.max(0, Math.round((ms - seconds * 1000) * 1e6)))]
 }

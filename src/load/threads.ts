@@ -17,6 +17,12 @@ import { runRound, type LoadMeasurement, type RoundSpec, type WindowHooks } from
 /** Main thread to load thread. */
 export type LoadRequest = { readonly type: 'run'; readonly spec: RoundSpec } | { readonly type: 'begin' } | { readonly type: 'finish' }
 
+/** What a load thread is told as it starts. */
+export interface LoadWorkerData {
+  /** The round is paced (open loop): the thread starts its metronome before it reports ready. */
+  readonly paced: boolean
+}
+
 /** Load thread to main thread. */
 export type LoadReply =
   | { readonly type: 'ready' }
@@ -127,19 +133,21 @@ export function runEntryRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise
  * A load thread: the bundled code beside this bundle, or, when running from the TypeScript sources
  * (tests, benches), the source through tsx's loader.
  */
-function startWorker(): Worker {
+function startWorker(data: LoadWorkerData): Worker {
   const here = import.meta.url
-  if (!here.endsWith('.ts')) return new Worker(new URL('./load-worker.js', here))
+  if (!here.endsWith('.ts')) return new Worker(new URL('./load-worker.js', here), { workerData: data })
   const source = new URL('./load-worker.ts', here).href
   const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}) })`
-  return new Worker(code, { eval: true })
+  return new Worker(code, { eval: true, workerData: data })
 }
 
 async function runThreaded(spec: RoundSpec, hooks: WindowHooks, count: number): Promise<LoadMeasurement> {
-  const workers = splitLevel(spec.level, count).map((level) => ({ level, worker: startWorker() }))
+  const paced = spec.level.rate !== undefined
+  const workers = splitLevel(spec.level, count).map((level) => ({ level, worker: startWorker({ paced }) }))
   const timers: NodeJS.Timeout[] = []
   try {
-    // Every thread has loaded its code before the round starts, so they all start together.
+    // Every thread has loaded its code (and started its metronome) before the round starts, so they
+    // all start together.
     await Promise.all(workers.map(({ worker }) => reply(worker, 'ready')))
     const results = workers.map(({ worker }) => reply(worker, 'result'))
     // A thread that is done early (it failed) ends the round for the others too.
