@@ -36648,6 +36648,7 @@ function rateSchedule(scenario, rate) {
 }
 
 // src/load/seconds.ts
+var SHORT_SECOND_MS = 50;
 var SecondRecorder = class {
   histogram = createHistogram();
   startMs = 0;
@@ -36677,7 +36678,7 @@ var SecondRecorder = class {
   }
   /** The series of a window that lasted `durationMs`; the recorder's memory is released. */
   finish(durationMs) {
-    const whole = Math.floor(durationMs / 1e3);
+    const whole = Math.floor((durationMs + SHORT_SECOND_MS) / 1e3);
     while (this.series.rps.length < whole) this.flush();
     const trim = (list) => list.slice(0, whole);
     const out = {

@@ -99,6 +99,17 @@ describe('per-second series', () => {
     expect(out.p50Us[1]).toBeGreaterThanOrEqual(9990)
   })
 
+  it('counts a last second the window missed by a few ms of timer jitter, and not one it missed by more', () => {
+    const series = (durationMs: number): number => {
+      const recorder = new SecondRecorder()
+      recorder.start(performance.now())
+      return recorder.finish(durationMs).rps.length
+    }
+    expect(series(8990)).toBe(9)
+    expect(series(9000)).toBe(9)
+    expect(series(8900)).toBe(8)
+  })
+
   it('joins the server’s seconds as integers, trimmed to the shorter of the two lists', () => {
     const joined = roundSeries(series([1000, 2000, 3000]), { cpuPercent: [12.4, 50.6], rssBytes: [2048, 4096.4] })
     expect(joined).toEqual({ rps: [50, 50], errors: [0, 0], p50Us: [500, 1000], p99Us: [1000, 2000], cpuPercent: [12, 51], rssKiB: [2, 4] })

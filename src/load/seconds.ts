@@ -4,6 +4,9 @@
 import type { LoadSeries } from '../results/format.js'
 import { createHistogram, recordLatency, type Histogram } from '../results/histogram.js'
 
+/** How much of its last second a window may miss and still count it (timer jitter). */
+const SHORT_SECOND_MS = 50
+
 /** Collects one window's per-second series on the measuring thread: one small histogram, reset each second. */
 export class SecondRecorder {
   private readonly histogram: Histogram = createHistogram()
@@ -38,7 +41,9 @@ export class SecondRecorder {
 
   /** The series of a window that lasted `durationMs`; the recorder's memory is released. */
   finish(durationMs: number): LoadSeries {
-    const whole = Math.floor(durationMs / 1000)
+    // The window's end is timed on another clock than its start, so a 9 s window can measure a few ms
+    // short; a last second missing less than this much still counts as whole.
+    const whole = Math.floor((durationMs + SHORT_SECOND_MS) / 1000)
     while (this.series.rps.length < whole) this.flush()
     const trim = (list: number[]): number[] => list.slice(0, whole)
     const out: LoadSeries = {
