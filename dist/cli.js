@@ -48782,7 +48782,8 @@ function perSecondChart(id, sides, what) {
     x: {
       label: sides.paired ? "seconds since the first round (base and head as they ran)" : "seconds since the first round",
       scale: "linear",
-      values: xs
+      values: xs,
+      legend: "second"
     },
     y: { label: what.label, unit: what.unit },
     series

@@ -259,7 +259,7 @@ type PerSecondPick = (series: RoundSeries) => readonly number[] | undefined
 
 // Each second of a round at its own time: seconds since the first round began. In the same job both
 // sides share that clock (base and head rounds alternate along it); a stored baseline ran elsewhere,
-// so each side counts from its own first round. Between rounds the lines break.
+// so each side counts from its own first round. The line joins the rounds across the pauses between them.
 function perSecondChart(
   id: string,
   sides: RoundSides,
@@ -300,6 +300,7 @@ function perSecondChart(
       label: sides.paired ? 'seconds since the first round (base and head as they ran)' : 'seconds since the first round',
       scale: 'linear',
       values: xs,
+      legend: 'second',
     },
     y: { label: what.label, unit: what.unit },
     series,
