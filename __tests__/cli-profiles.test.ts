@@ -10,6 +10,7 @@ import { parseResults } from '../src/results/io.js'
 import type { Results } from '../src/results/format.js'
 import { cli } from './helpers/run-node.js'
 import { freePort } from './helpers/ports.js'
+import { demoAppLines } from '../__fixtures__/demo/app-config.js'
 
 let dir = ''
 beforeAll(async () => {
@@ -22,21 +23,7 @@ afterAll(async () => {
 async function writeConfig(name: string, scenarios: readonly string[]): Promise<string> {
   const port = await freePort()
   const file = path.join(dir, name)
-  await writeFile(
-    file,
-    [
-      'app:',
-      '  command: node server.mjs',
-      `  cwd: ${JSON.stringify(path.resolve('__fixtures__/demo'))}`,
-      `  env: { PORT: "${port}" }`,
-      `  ready: http://127.0.0.1:${port}/health`,
-      `baseUrl: http://127.0.0.1:${port}`,
-      'warmupSuite: false',
-      'scenarios:',
-      ...scenarios,
-      '',
-    ].join('\n'),
-  )
+  await writeFile(file, [...demoAppLines(port), 'warmupSuite: false', 'scenarios:', ...scenarios, ''].join('\n'))
   return file
 }
 

@@ -13,6 +13,7 @@ import { syntheticResults } from '../__fixtures__/results/build.js'
 import { chromiumAvailable, drawnCharts, launchChromium, openFile } from './helpers/browser.js'
 import { freePort } from './helpers/ports.js'
 import { cli } from './helpers/run-node.js'
+import { demoAppLines } from '../__fixtures__/demo/app-config.js'
 
 const RUNS = 7
 const DAY_MS = 86_400_000
@@ -130,12 +131,7 @@ describe.skipIf(!available)('cannonade run writes report.html', () => {
     await writeFile(
       config,
       [
-        'app:',
-        '  command: node server.mjs',
-        `  cwd: ${JSON.stringify(path.resolve('__fixtures__/demo'))}`,
-        `  env: { PORT: "${port}" }`,
-        `  ready: http://127.0.0.1:${port}/health`,
-        `baseUrl: http://127.0.0.1:${port}`,
+        ...demoAppLines(port),
         'defaults: { connections: 2, rounds: 3, duration: 300ms, warmup: 100ms }',
         'scenarios:',
         '  - { name: users, path: /users }',

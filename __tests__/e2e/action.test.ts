@@ -12,6 +12,7 @@ import { runNode, type Finished } from '../helpers/run-node.js'
 import { freePort } from '../helpers/ports.js'
 import { createZip, startFakeGitHub, type FakeGitHub } from './fake-github.js'
 import { createDemoRepo, gitIn as gitInRepo } from '../../__fixtures__/demo-repo.js'
+import { demoAppLines } from '../../__fixtures__/demo/app-config.js'
 
 const WORKFLOW = '.github/workflows/perf.yml'
 const ARTIFACT = 'cannonade-e2e'
@@ -37,12 +38,7 @@ async function writeConfig(): Promise<void> {
     path.join(workspace, 'cannonade.yml'),
     [
       'suite: e2e',
-      'app:',
-      '  command: node server.mjs',
-      `  cwd: ${JSON.stringify(path.resolve('__fixtures__/demo'))}`,
-      `  env: { PORT: "${port}" }`,
-      `  ready: http://127.0.0.1:${port}/health`,
-      `baseUrl: http://127.0.0.1:${port}`,
+      ...demoAppLines(port),
       'defaults:',
       '  duration: 300ms',
       '  warmup: 100ms',
