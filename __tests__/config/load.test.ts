@@ -4,16 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadPlan, parsePlan } from '../../src/config/load.js'
 import { InputError } from '../../src/errors.js'
-
-function problemsOf(text: string): string[] {
-  try {
-    parsePlan(text, 'cannonade.yml', '/srv')
-  } catch (error) {
-    if (error instanceof InputError) return [...error.problems]
-    throw error
-  }
-  throw new Error('expected the config to be rejected')
-}
+import { problemsOf } from '../helpers/config-problems.js'
 
 const minimal = 'baseUrl: http://127.0.0.1:3000\nscenarios:\n  - name: home\n    path: /\n'
 

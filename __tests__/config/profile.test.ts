@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { parsePlan } from '../../src/config/load.js'
 import { applyOverrides } from '../../src/config/overrides.js'
-import { InputError } from '../../src/errors.js'
+import { problemsOf as configProblems } from '../helpers/config-problems.js'
 
 const head = 'baseUrl: http://127.0.0.1:3000\nscenarios:\n'
 
@@ -13,13 +13,7 @@ function plan(scenarios: string): ReturnType<typeof parsePlan> {
 }
 
 function problemsOf(scenarios: string): string[] {
-  try {
-    plan(scenarios)
-  } catch (error) {
-    if (error instanceof InputError) return [...error.problems]
-    throw error
-  }
-  throw new Error('expected the config to be rejected')
+  return configProblems(head + scenarios, 'c.yml')
 }
 
 describe('load profiles in the config', () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parsePlan } from '../../src/config/load.js'
 import { applyOverrides } from '../../src/config/overrides.js'
-import { InputError } from '../../src/errors.js'
-
-function problemsOf(text: string): string[] {
-  try {
-    parsePlan(text, 'cannonade.yml', '/srv')
-  } catch (error) {
-    if (error instanceof InputError) return [...error.problems]
-    throw error
-  }
-  throw new Error('expected the config to be rejected')
-}
+import { problemsOf } from '../helpers/config-problems.js'
 
 const head = 'baseUrl: http://127.0.0.1:3000\nscenarios:\n'
 
