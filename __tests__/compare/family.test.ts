@@ -17,6 +17,7 @@ import {
   type SplitRule,
 } from '../../src/compare/family.js'
 import { sequentialVerdict } from '../../src/compare/sequential.js'
+import { errorSplitFact } from '../../src/report/rows.js'
 import type { MetricName, RegressionTolerance } from '../../src/config/plan.js'
 
 const gate = (metric: MetricName, tolerance = 0.1): RegressionTolerance => ({ metric, tolerance, severity: 'fail' })
@@ -207,4 +208,43 @@ describe('false alarms of unchanged suites (seeded simulation)', () => {
   it('exceed the bound under a split that over-spends, so the simulation can tell', () => {
     expect(falseAlarmRate(overSpent, INDEPENDENT, 'fixed', 'family:fixed:wrong')).toBeGreaterThan(BOUND + SLACK)
   }, 120_000)
+})
+
+describe('the footer’s account of the split', () => {
+  it('names what each gated metric may spend, per loop type when a suite has both', () => {
+    const mixed = {
+      suiteAlpha: 0.01,
+      tests: 6,
+      entries: 2,
+      perEntry: 0.005,
+      sequential: true,
+      shares: [
+        { metric: 'rps', loop: 'closed', alpha: 0.005 * (2 / 3), entries: 1 },
+        { metric: 'p50', loop: 'closed', alpha: 0.005 / 6, entries: 1 },
+        { metric: 'p99', loop: 'closed', alpha: 0.005 / 6, entries: 1 },
+        { metric: 'p50', loop: 'open', alpha: 0.005 * (2 / 3), entries: 1 },
+        { metric: 'rps', loop: 'open', alpha: 0.005 / 6, entries: 1 },
+        { metric: 'p99', loop: 'open', alpha: 0.005 / 6, entries: 1 },
+      ],
+    } as const
+    expect(errorSplitFact(mixed)).toBe(
+      'false-alarm budget: at most 1 % chance that an unchanged suite fails, split over 6 gated metrics of 2 entries (0.5 % an entry): ' +
+        'rps 0.33 %, p50 and p99 0.083 % each (closed loop); p50 0.33 %, rps and p99 0.083 % each (open loop); ' +
+        "a regression must hold at its metric's level",
+    )
+  })
+
+  it('says it shortly for one entry that gates one metric', () => {
+    const one = {
+      suiteAlpha: 0.01,
+      tests: 1,
+      entries: 1,
+      perEntry: 0.01,
+      sequential: false,
+      shares: [{ metric: 'rps', loop: 'closed', alpha: 0.01, entries: 1 }],
+    } as const
+    expect(errorSplitFact(one)).toBe(
+      "false-alarm budget: at most 1 % chance that an unchanged suite fails, split over 1 gated metric: rps 1 %; a regression must hold at its metric's level",
+    )
+  })
 })
