@@ -359,9 +359,10 @@ function compareEntry(
       seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
       tolerance,
       downgraded,
-      // The entry's share of the suite's bound for this metric (family.ts); an ungated metric is
-      // only labelled, at the reporting level, and never spends any of it.
-      alarmAlpha: shares[metric] ?? 0,
+      // The entry's share of the suite's bound for this metric (family.ts), made from the same
+      // tolerances, so every gated metric has one; an ungated metric has none and is only labelled,
+      // at the reporting level (judge), spending nothing of the bound.
+      alarmAlpha: shares[metric] ?? MISS_ALPHA,
       paired: ctx.paired,
       ...(spread === undefined ? {} : { spread }),
     })
