@@ -27,7 +27,7 @@ import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { normalSource } from '../__fixtures__/random.js'
 import { entryDecided, fixedVerdict } from '../src/compare/compare.js'
-import { errorBudget } from '../src/compare/family.js'
+import { suiteBudget, type EntryShares } from '../src/compare/family.js'
 import { floorByRounds, runToRunSpread, type RunToRunSpread } from '../src/compare/run-to-run.js'
 import { resolvableChange, sequentialVerdict } from '../src/compare/sequential.js'
 import type { RegressionTolerance } from '../src/config/plan.js'
@@ -192,7 +192,7 @@ function fixedEntry(
   mode: 'artifact' | 'artifact-history' | 'fixed',
   noise: Noise,
   slowdown: number,
-  alpha: number,
+  alpha: EntryShares,
   seed: string,
 ): EntryOutcome {
   const separate = mode !== 'fixed'
@@ -231,7 +231,7 @@ function fixedEntry(
       seed: `${seed}:${t.metric}`,
       direction,
       tolerance: t.tolerance,
-      alarmAlpha: alpha,
+      alarmAlpha: alpha[t.metric === 'rps' ? 'rps' : t.metric === 'p50' ? 'p50' : 'p99'] ?? 0,
       relative: true,
       resamples: RESAMPLES,
       ...(spread === undefined ? {} : { spread }),
@@ -242,7 +242,7 @@ function fixedEntry(
 }
 
 /** Same-job, deciding as you go: a suite of `entries` scheduled as the product does, within `budgetS`. */
-function decideSuite(entries: number, noise: Noise, slowdown: number, alpha: number, budgetS: number): EntryOutcome[] {
+function decideSuite(entries: number, noise: Noise, slowdown: number, alpha: EntryShares, budgetS: number): EntryOutcome[] {
   const maxPairs = Math.min(MAX_ADAPTIVE_ROUNDS, Math.floor(budgetS / (2 * ROUND_S)))
   const drift = { ...noDrift, trend: driftOf(noise).trend }
   const streams = Array.from({ length: entries }, () => pairStream(noise, slowdown, drift))
@@ -283,7 +283,7 @@ function decideSuite(entries: number, noise: Noise, slowdown: number, alpha: num
         relative: true,
         direction: t.metric === 'rps' ? 'higher-is-better' : 'lower-is-better',
         tolerance: t.tolerance,
-        alarmAlpha: alpha,
+        alarmAlpha: alpha[t.metric === 'rps' ? 'rps' : t.metric === 'p50' ? 'p50' : 'p99'] ?? 0,
       })
       if (t.metric === 'rps') resolvable = resolvableChange(interval, true)
       return verdict
@@ -303,7 +303,8 @@ const MODE_NAMES: Record<Mode, string> = {
 }
 
 function suiteOutcomes(mode: Mode, noise: Noise, slowdown: number, t: number, entries: number, budgetS: number): EntryOutcome[] {
-  const alpha = errorBudget(entries * TOLERANCES.length).perTest
+  // The product's split (family.ts): every entry gates the same metrics, so all get the same shares.
+  const alpha = suiteBudget(Array.from({ length: entries }, () => ({ regression: TOLERANCES }))).shares[0] ?? {}
   if (mode === 'decide') return decideSuite(entries, noise, slowdown, alpha, budgetS)
   return Array.from({ length: entries }, (_, e) => fixedEntry(mode, noise, slowdown, alpha, `${SEED}:${t}:${e}`))
 }

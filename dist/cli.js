@@ -45351,14 +45351,53 @@ var COMPARED_METRICS = ["rps", "p50", "p90", "p95", "p99", "p999", "errorRate", 
 
 // src/compare/family.ts
 var SUITE_ALPHA = 0.01;
+var PRIMARY_METRIC = { closed: "rps", open: "p50" };
+var PRIMARY_WEIGHT = 2 / 3;
 var COMPARED = new Set(COMPARED_METRICS);
-function gatedCount(entries) {
-  return entries.reduce((sum, entry) => sum + entry.regression.filter((t) => COMPARED.has(t.metric)).length, 0);
+function isCompared(metric) {
+  return COMPARED.has(metric);
 }
-function errorBudget(tests, suiteAlpha = SUITE_ALPHA) {
+function gatedMetrics(entry) {
+  const metrics = [];
+  for (const t of entry.regression) if (isCompared(t.metric) && !metrics.includes(t.metric)) metrics.push(t.metric);
+  return metrics;
+}
+function gatedCount(entries) {
+  return entries.reduce((sum, entry) => sum + gatedMetrics(entry).length, 0);
+}
+function checkAlpha(suiteAlpha) {
   if (!(suiteAlpha > 0 && suiteAlpha < 1)) throw new RangeError(`the suite's alpha must be strictly between 0 and 1, got ${suiteAlpha}`);
-  const count = Math.max(0, Math.floor(tests));
-  return { suiteAlpha, tests: count, perTest: suiteAlpha / Math.max(1, count) };
+}
+var DEFAULT_SPLIT = primarySplit(PRIMARY_METRIC, PRIMARY_WEIGHT);
+function primarySplit(primary, weight) {
+  if (!(weight >= 0 && weight < 1)) throw new RangeError(`the primary metric's weight must be in [0, 1), got ${weight}`);
+  const relative = weight === 0 ? 1 : 2 * weight / (1 - weight);
+  return { weights: { closed: { [primary.closed]: relative }, open: { [primary.open]: relative } } };
+}
+function entryShares(entry, entryAlpha, rule = DEFAULT_SPLIT) {
+  const metrics = gatedMetrics(entry);
+  const table = rule.weights[entry.rate === void 0 ? "closed" : "open"];
+  const weights = metrics.map((m) => table[m] ?? 1);
+  if (!weights.every((w) => Number.isFinite(w) && w >= 0))
+    throw new RangeError(`split weights must be finite and not negative, got ${weights.join(", ")}`);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const shares = {};
+  for (const [i, metric] of metrics.entries()) {
+    shares[metric] = total > 0 ? entryAlpha * (weights[i] ?? 0) / total : entryAlpha / metrics.length;
+  }
+  return shares;
+}
+function suiteBudget(entries, suiteAlpha = SUITE_ALPHA, rule = DEFAULT_SPLIT) {
+  checkAlpha(suiteAlpha);
+  const gated = entries.filter((e) => gatedMetrics(e).length > 0).length;
+  const perEntry = suiteAlpha / Math.max(1, gated);
+  return {
+    suiteAlpha,
+    entries: gated,
+    tests: gatedCount(entries),
+    perEntry,
+    shares: entries.map((e) => entryShares(e, perEntry, rule))
+  };
 }
 
 // src/compare/sequential.ts
@@ -45639,7 +45678,7 @@ function percentilesOf(entry) {
   const { p50, p90, p99, p999 } = entryLatency(entry);
   return { p50, p90, p99, p999 };
 }
-function compareEntry(head, base, ctx) {
+function compareEntry(head, base, ctx, shares) {
   const invalid = validityViolation(head);
   const violations = invalid === void 0 ? checkEntry(head, head.thresholds) : [invalid];
   const findings = violations.map((v) => ({
@@ -45689,7 +45728,10 @@ function compareEntry(head, base, ctx) {
       seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
       tolerance,
       downgraded,
-      alarmAlpha: ctx.budget.perTest,
+      // The entry's share of the suite's bound for this metric (family.ts), made from the same
+      // tolerances, so every gated metric has one; an ungated metric has none and is only labelled,
+      // at the reporting level (judge), spending nothing of the bound.
+      alarmAlpha: shares[metric] ?? MISS_ALPHA,
       paired: ctx.paired,
       ...spread === void 0 ? {} : { spread }
     });
@@ -45732,18 +45774,34 @@ function baselineInfo(base, head, description) {
     downgraded: differences.length > 0
   };
 }
+function errorControlOf(budget, entries, sequential) {
+  const groups = [];
+  for (const [i, entry] of entries.entries()) {
+    const loop = entry.rate === void 0 ? "closed" : "open";
+    for (const metric of COMPARED_METRICS) {
+      const alpha = budget.shares[i]?.[metric];
+      if (alpha === void 0) continue;
+      const at = groups.findIndex((g) => g.metric === metric && g.loop === loop && Math.abs(g.alpha - alpha) <= 1e-12 * alpha);
+      const same = groups[at];
+      if (same === void 0) groups.push({ metric, loop, alpha, entries: 1 });
+      else groups[at] = { ...same, entries: same.entries + 1 };
+    }
+  }
+  const { suiteAlpha, tests, entries: gated, perEntry } = budget;
+  return { suiteAlpha, tests, entries: gated, perEntry, shares: groups, sequential };
+}
 function compare(base, head, options = {}) {
   const baseline = base === void 0 ? void 0 : baselineInfo(base, head, options.baselineDescription ?? "baseline");
   const seedPrefix = head.git?.sha ?? head.configHash;
   const baseEntries = new Map((base?.entries ?? []).map((e) => [e.key, e]));
   const entries = [];
   const findings = [];
-  const budget = errorBudget(gatedCount(head.entries));
+  const budget = suiteBudget(head.entries);
   const paired = options.paired === true && base !== void 0;
   const runToRun = paired || base === void 0 ? void 0 : options.runToRun;
   const context = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired, runToRun };
-  for (const entry of head.entries) {
-    const result = compareEntry(entry, baseEntries.get(entry.key), context);
+  for (const [i, entry] of head.entries.entries()) {
+    const result = compareEntry(entry, baseEntries.get(entry.key), context, budget.shares[i] ?? {});
     entries.push(result.comparison);
     findings.push(...result.findings);
   }
@@ -45789,7 +45847,7 @@ function compare(base, head, options = {}) {
     rounds: Math.max(0, ...head.entries.map((e) => e.rounds.length)),
     ...rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) },
     ...finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) },
-    ...base === void 0 ? {} : { errorControl: { ...budget, sequential: paired } },
+    ...base === void 0 ? {} : { errorControl: errorControlOf(budget, head.entries, paired) },
     ...options.suggestAppBuild === true ? { suggestAppBuild: true } : {},
     ...scaling2.length === 0 ? {} : { scaling: scaling2 }
   };
@@ -45797,12 +45855,14 @@ function compare(base, head, options = {}) {
 function entryDecided(base, head, regression, alarmAlpha) {
   let open2 = false;
   for (const tolerance of regression) {
-    if (!isCompared(tolerance.metric)) continue;
+    if (!isCompared2(tolerance.metric)) continue;
+    const share = typeof alarmAlpha === "number" ? alarmAlpha : alarmAlpha[tolerance.metric];
+    if (share === void 0) continue;
     const values = pairedValues(base, head, tolerance.metric);
     if (values === void 0) continue;
     const direction = directionOf(tolerance.metric);
     const judged = judge(
-      { metric: tolerance.metric, ...values, seed: "", tolerance, downgraded: false, alarmAlpha, paired: true },
+      { metric: tolerance.metric, ...values, seed: "", tolerance, downgraded: false, alarmAlpha: share, paired: true },
       direction,
       tolerance.tolerance,
       tolerance.metric !== "errorRate"
@@ -45812,7 +45872,7 @@ function entryDecided(base, head, regression, alarmAlpha) {
   }
   return !open2;
 }
-function isCompared(metric) {
+function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
 
@@ -47631,12 +47691,30 @@ function footerFacts(comparison) {
   if (history !== void 0 && history.runs >= history.minimum) {
     facts.push(`intervals include the run-to-run spread of the base branch's last ${plural(history.runs, "run")}`);
   }
-  if (control !== void 0 && control.tests > 0) {
-    facts.push(
-      `false-alarm budget: at most ${formatFraction(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, "gated metric")} (${formatFraction(control.perTest)} each): a regression must hold at that level too`
-    );
-  }
+  if (control !== void 0 && control.tests > 0) facts.push(errorSplitFact(control));
   return facts;
+}
+function errorSplitFact(control) {
+  const loops = new Set(control.shares.map((g) => g.loop));
+  const parts = [];
+  for (const loop of ["closed", "open"]) {
+    const levels = /* @__PURE__ */ new Map();
+    for (const g of control.shares.filter((s) => s.loop === loop)) {
+      const key = [...levels.keys()].find((a) => Math.abs(a - g.alpha) <= 1e-9 * g.alpha) ?? g.alpha;
+      const metrics = levels.get(key) ?? [];
+      if (!metrics.includes(g.metric)) metrics.push(g.metric);
+      levels.set(key, metrics);
+    }
+    if (levels.size === 0) continue;
+    const byLevel = [...levels.entries()].sort((a, b) => b[0] - a[0]);
+    const said = byLevel.map(([alpha, metrics]) => {
+      const names = metrics.length === 1 ? metrics[0] ?? "" : `${metrics.slice(0, -1).join(", ")} and ${metrics.at(-1) ?? ""}`;
+      return `${names} ${formatFraction(alpha)}${metrics.length > 1 ? " each" : ""}`;
+    });
+    parts.push(`${said.join(", ")}${loops.size > 1 ? ` (${loop} loop)` : ""}`);
+  }
+  const entries = control.entries > 1 ? ` of ${plural(control.entries, "entry", "entries")} (${formatFraction(control.perEntry)} an entry)` : "";
+  return `false-alarm budget: at most ${formatFraction(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, "gated metric")}${entries}: ${parts.join("; ")}; a regression must hold at its metric's level`;
 }
 function verdictWord(row) {
   switch (row.kind) {
@@ -59618,9 +59696,11 @@ function firstLine2(error) {
 // src/load/deciding.ts
 var MAX_ADAPTIVE_ROUNDS = 50;
 function decideAsYouGo(plan) {
-  const alarmAlpha = errorBudget(gatedCount(entriesOf(plan).map((e) => e.scenario))).perTest;
+  const entries = entriesOf(plan);
+  const budget = suiteBudget(entries.map((e) => ({ regression: e.scenario.regression, rate: e.level.rate })));
+  const shares = new Map(entries.map((e, i) => [e.key, budget.shares[i] ?? {}]));
   return {
-    decided: (entry, [base, head]) => base === void 0 || head === void 0 || entryDecided(base, head, entry.scenario.regression, alarmAlpha),
+    decided: (entry, [base, head]) => base === void 0 || head === void 0 || entryDecided(base, head, entry.scenario.regression, shares.get(entry.key) ?? {}),
     budgetMs: plan.budgetMs,
     maxRounds: MAX_ADAPTIVE_ROUNDS
   };

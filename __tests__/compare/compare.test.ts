@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { compare, type RunToRunHistory } from '../../src/compare/compare.js'
+import { compare, entryDecided, type RunToRunHistory } from '../../src/compare/compare.js'
+import { suiteBudget } from '../../src/compare/family.js'
+import { sequentialVerdict } from '../../src/compare/sequential.js'
+import type { RoundResult } from '../../src/results/format.js'
 import { footerFacts, notices } from '../../src/report/rows.js'
 import { bootstrapRatio, classify } from '../../src/stats/stats.js'
 import { parseResults } from '../../src/results/io.js'
@@ -189,13 +192,42 @@ describe('suite-level error control', () => {
     const at95 = bootstrapRatio(steady.rps, borderline.rps, { seed: 'x' })
     expect(classify(at95, 'higher-is-better', 0.05)).toBe('regression')
     const suite = compare(syntheticResults([steady, ...others]), syntheticResults([borderline, ...others]))
-    expect(suite.errorControl).toMatchObject({ suiteAlpha: 0.01, tests: 30, sequential: false })
-    expect(suite.errorControl?.perTest).toBeCloseTo(0.01 / 30, 12)
+    expect(suite.errorControl).toMatchObject({ suiteAlpha: 0.01, tests: 30, entries: 10, sequential: false })
+    expect(suite.errorControl?.perEntry).toBeCloseTo(0.01 / 10, 12)
+    // Closed loop: throughput, the primary, spends 2/3 of the entry's 0.1 %, p50 and p99 1/6 each.
+    expect(suite.errorControl?.shares.map((g) => [g.metric, g.loop, g.entries])).toEqual([
+      ['rps', 'closed', 10],
+      ['p50', 'closed', 10],
+      ['p99', 'closed', 10],
+    ])
+    expect(suite.errorControl?.shares[0]?.alpha).toBeCloseTo(0.001 * (2 / 3), 12)
     expect(suite.entries[0]?.metrics.find((m) => m.metric === 'rps')?.verdict).toBe('inconclusive')
     expect(suite.outcome).toBe('pass')
     expect(renderText(suite)).toContain(
-      'false-alarm budget: at most 1 % chance that an unchanged suite fails, split over 30 gated metrics (0.033 % each)',
+      'false-alarm budget: at most 1 % chance that an unchanged suite fails, split over 30 gated metrics of 10 entries (0.1 % an entry): ' +
+        "rps 0.067 %, p50 and p99 0.017 % each; a regression must hold at its metric's level",
     )
+  })
+
+  it('spends the entry’s share where the information is: throughput, the closed loop’s primary, gets 2/3 of it', () => {
+    // 8 pairs, head about 17 % slower in throughput, p50 as before: at rps's 2/3 of the entry's 1 %
+    // the confidence sequence excludes no change; at an even third it would not (checked below).
+    const base: SyntheticEntry = {
+      scenario: 'primary',
+      rps: Array.from({ length: 8 }, (_, i) => 10_000 + (i % 3) * 100),
+      p50Us: Array.from({ length: 8 }, () => 200),
+    }
+    const head: SyntheticEntry = { ...base, rps: [9130, 7629, 8974, 7387, 9137, 8720, 7719, 8299] }
+    const result = compare(syntheticResults([base]), syntheticResults([head]), { paired: true })
+    expect(result.entries[0]?.metrics.find((m) => m.metric === 'rps')?.verdict).toBe('regression')
+    expect(result.outcome).toBe('fail')
+    const rule = { relative: true, direction: 'higher-is-better', tolerance: 0.05 } as const
+    expect(sequentialVerdict(base.rps, head.rps, { ...rule, alarmAlpha: 0.01 / 3 }).verdict).toBe('inconclusive')
+    // Deciding as you go stops on the same rule, with the same shares.
+    const rounds = (e: SyntheticEntry): RoundResult[] => syntheticResults([e]).entries[0]?.rounds.slice() ?? []
+    const shares = suiteBudget([{ regression: syntheticResults([base]).entries[0]?.regression ?? [] }]).shares[0] ?? {}
+    expect(entryDecided(rounds(base), rounds(head), syntheticResults([base]).entries[0]?.regression ?? [], shares)).toBe(true)
+    expect(entryDecided(rounds(base), rounds(head), syntheticResults([base]).entries[0]?.regression ?? [], 0.01 / 3)).toBe(false)
   })
 
   it('judges rounds measured side by side in pairs with the confidence sequence', () => {

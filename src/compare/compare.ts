@@ -23,7 +23,7 @@ import { scalingSummaries } from '../results/scaling.js'
 import { entryLatency } from '../results/summary.js'
 import { welchDifference, welchRatio } from '../stats/welch.js'
 import { entryTrend } from './summary.js'
-import { errorBudget, gatedCount, type ErrorBudget } from './family.js'
+import { suiteBudget, type EntryShares, type SuiteBudget } from './family.js'
 import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
 import { DEFAULT_LOG_SPREAD, floorByRounds, MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from './run-to-run.js'
 import { checkEntry, validityViolation, type Violation } from './thresholds.js'
@@ -36,6 +36,7 @@ import {
   type Finding,
   type MetricComparison,
   type Outcome,
+  type ShareGroup,
 } from './types.js'
 
 /**
@@ -295,7 +296,7 @@ function percentilesOf(entry: EntryResult): Record<'p50' | 'p90' | 'p99' | 'p999
 interface EntryContext {
   readonly seedPrefix: string
   readonly downgradeAll: boolean
-  readonly budget: ErrorBudget
+  readonly budget: SuiteBudget
   readonly paired: boolean
   readonly runToRun: RunToRunHistory | undefined
 }
@@ -304,6 +305,7 @@ function compareEntry(
   head: EntryResult,
   base: EntryResult | undefined,
   ctx: EntryContext,
+  shares: EntryShares,
 ): { comparison: EntryComparison; findings: Finding[] } {
   const invalid = validityViolation(head)
   const violations: Violation[] = invalid === undefined ? checkEntry(head, head.thresholds) : [invalid]
@@ -357,7 +359,10 @@ function compareEntry(
       seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
       tolerance,
       downgraded,
-      alarmAlpha: ctx.budget.perTest,
+      // The entry's share of the suite's bound for this metric (family.ts), made from the same
+      // tolerances, so every gated metric has one; an ungated metric has none and is only labelled,
+      // at the reporting level (judge), spending nothing of the bound.
+      alarmAlpha: shares[metric] ?? MISS_ALPHA,
       paired: ctx.paired,
       ...(spread === undefined ? {} : { spread }),
     })
@@ -403,6 +408,28 @@ function baselineInfo(base: Results, head: Results, description: string): Baseli
   }
 }
 
+/** The split for the report: the bound, and what each gated metric may spend, grouped alike. */
+function errorControlOf(
+  budget: SuiteBudget,
+  entries: readonly EntryResult[],
+  sequential: boolean,
+): NonNullable<Comparison['errorControl']> {
+  const groups: ShareGroup[] = []
+  for (const [i, entry] of entries.entries()) {
+    const loop = entry.rate === undefined ? 'closed' : 'open'
+    for (const metric of COMPARED_METRICS) {
+      const alpha = budget.shares[i]?.[metric]
+      if (alpha === undefined) continue
+      const at = groups.findIndex((g) => g.metric === metric && g.loop === loop && Math.abs(g.alpha - alpha) <= 1e-12 * alpha)
+      const same = groups[at]
+      if (same === undefined) groups.push({ metric, loop, alpha, entries: 1 })
+      else groups[at] = { ...same, entries: same.entries + 1 }
+    }
+  }
+  const { suiteAlpha, tests, entries: gated, perEntry } = budget
+  return { suiteAlpha, tests, entries: gated, perEntry, shares: groups, sequential }
+}
+
 /** Compares head against an optional baseline; pure and deterministic for the same inputs. */
 export function compare(base: Results | undefined, head: Results, options: CompareOptions = {}): Comparison {
   const baseline = base === undefined ? undefined : baselineInfo(base, head, options.baselineDescription ?? 'baseline')
@@ -410,12 +437,12 @@ export function compare(base: Results | undefined, head: Results, options: Compa
   const baseEntries = new Map((base?.entries ?? []).map((e) => [e.key, e]))
   const entries: EntryComparison[] = []
   const findings: Finding[] = []
-  const budget = errorBudget(gatedCount(head.entries))
+  const budget = suiteBudget(head.entries)
   const paired = options.paired === true && base !== undefined
   const runToRun = paired || base === undefined ? undefined : options.runToRun
   const context: EntryContext = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired, runToRun }
-  for (const entry of head.entries) {
-    const result = compareEntry(entry, baseEntries.get(entry.key), context)
+  for (const [i, entry] of head.entries.entries()) {
+    const result = compareEntry(entry, baseEntries.get(entry.key), context, budget.shares[i] ?? {})
     entries.push(result.comparison)
     findings.push(...result.findings)
   }
@@ -467,7 +494,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
     rounds: Math.max(0, ...head.entries.map((e) => e.rounds.length)),
     ...(rps.length === 0 ? {} : { noise: median(rps.map((m) => m.cvHead)) }),
     ...(finiteDetectable.length === 0 ? {} : { detectable: median(finiteDetectable) }),
-    ...(base === undefined ? {} : { errorControl: { ...budget, sequential: paired } }),
+    ...(base === undefined ? {} : { errorControl: errorControlOf(budget, head.entries, paired) }),
     ...(options.suggestAppBuild === true ? { suggestAppBuild: true } : {}),
     ...(scaling.length === 0 ? {} : { scaling }),
   }
@@ -479,22 +506,26 @@ export function compare(base: Results | undefined, head: Results, options: Compa
  * check whatever the others say. Uses the same rule as {@link compare} with `paired`, so the run
  * stops exactly when the final comparison can decide. Valid after any number of looks.
  *
- * @param alarmAlpha Each gated metric's share of the suite's false-alarm bound (family.ts).
+ * @param alarmAlpha What each gated metric of the entry may spend of the suite's false-alarm bound
+ *   (family.ts entryShares), or one level for all of them.
  */
 export function entryDecided(
   base: readonly RoundResult[],
   head: readonly RoundResult[],
   regression: readonly RegressionTolerance[],
-  alarmAlpha: number,
+  alarmAlpha: number | EntryShares,
 ): boolean {
   let open = false
   for (const tolerance of regression) {
     if (!isCompared(tolerance.metric)) continue
+    const share = typeof alarmAlpha === 'number' ? alarmAlpha : alarmAlpha[tolerance.metric]
+    // Not in the split: not a gated comparison of this entry, so it cannot hold the entry open.
+    if (share === undefined) continue
     const values = pairedValues(base, head, tolerance.metric)
     if (values === undefined) continue
     const direction = directionOf(tolerance.metric)
     const judged = judge(
-      { metric: tolerance.metric, ...values, seed: '', tolerance, downgraded: false, alarmAlpha, paired: true },
+      { metric: tolerance.metric, ...values, seed: '', tolerance, downgraded: false, alarmAlpha: share, paired: true },
       direction,
       tolerance.tolerance,
       tolerance.metric !== 'errorRate',

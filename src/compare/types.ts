@@ -157,13 +157,18 @@ export interface Comparison {
   /** Median smallest detectable change of rps, for the footer. */
   readonly detectable?: number
   /**
-   * The suite's false-alarm bound and its split over the gated metrics (present with a baseline);
-   * `sequential` when rounds were paired and judged by confidence sequences.
+   * The suite's false-alarm bound and its split over entries and gated metrics (present with a
+   * baseline; compare/family.ts); `sequential` when rounds were paired and judged by confidence sequences.
    */
   readonly errorControl?: {
     readonly suiteAlpha: number
+    /** Gated comparisons (entry × gated metric). */
     readonly tests: number
-    readonly perTest: number
+    /** Entries with a gated metric: each may spend suiteAlpha / entries. */
+    readonly entries: number
+    readonly perEntry: number
+    /** What a gated metric may spend, grouped by metric, loop type and level; `entries` share each. */
+    readonly shares: readonly ShareGroup[]
     readonly sequential: boolean
   }
   /**
@@ -173,4 +178,15 @@ export interface Comparison {
   readonly suggestAppBuild?: boolean
   /** This run's scaling summaries: one per scenario measured at several connection counts. */
   readonly scaling?: readonly ScalingSummary[]
+}
+
+/** Entries whose gated metric of one loop type may spend the same share of the suite's bound. */
+export interface ShareGroup {
+  readonly metric: ComparedMetric
+  /** Closed loop (connections) or open loop (a rate). */
+  readonly loop: 'closed' | 'open'
+  /** The level of its test: a false regression of this metric has at most this chance. */
+  readonly alpha: number
+  /** How many entries it holds for. */
+  readonly entries: number
 }

@@ -447,13 +447,42 @@ export function footerFacts(comparison: Comparison): string[] {
   if (history !== undefined && history.runs >= history.minimum) {
     facts.push(`intervals include the run-to-run spread of the base branch's last ${plural(history.runs, 'run')}`)
   }
-  if (control !== undefined && control.tests > 0) {
-    facts.push(
-      `false-alarm budget: at most ${formatFraction(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, 'gated metric')} ` +
-        `(${formatFraction(control.perTest)} each): a regression must hold at that level too`,
-    )
-  }
+  if (control !== undefined && control.tests > 0) facts.push(errorSplitFact(control))
   return facts
+}
+
+/**
+ * The footer's account of the false-alarm budget: the suite's bound, its even split over entries,
+ * and what each gated metric may spend within an entry (compare/family.ts), e.g. `… split over 6
+ * gated metrics of 2 entries (0.5 % an entry): rps 0.4 %, p50 and p99 0.05 % each (closed loop); a
+ * regression must hold at its metric's level`.
+ */
+export function errorSplitFact(control: NonNullable<Comparison['errorControl']>): string {
+  const loops = new Set(control.shares.map((g) => g.loop))
+  const parts: string[] = []
+  for (const loop of ['closed', 'open'] as const) {
+    // Entries of one loop type that gate the same metrics share the same levels: one part each.
+    const levels = new Map<number, string[]>()
+    for (const g of control.shares.filter((s) => s.loop === loop)) {
+      const key = [...levels.keys()].find((a) => Math.abs(a - g.alpha) <= 1e-9 * g.alpha) ?? g.alpha
+      const metrics = levels.get(key) ?? []
+      if (!metrics.includes(g.metric)) metrics.push(g.metric)
+      levels.set(key, metrics)
+    }
+    if (levels.size === 0) continue
+    const byLevel = [...levels.entries()].sort((a, b) => b[0] - a[0])
+    const said = byLevel.map(([alpha, metrics]) => {
+      const names = metrics.length === 1 ? (metrics[0] ?? '') : `${metrics.slice(0, -1).join(', ')} and ${metrics.at(-1) ?? ''}`
+      return `${names} ${formatFraction(alpha)}${metrics.length > 1 ? ' each' : ''}`
+    })
+    parts.push(`${said.join(', ')}${loops.size > 1 ? ` (${loop} loop)` : ''}`)
+  }
+  const entries =
+    control.entries > 1 ? ` of ${plural(control.entries, 'entry', 'entries')} (${formatFraction(control.perEntry)} an entry)` : ''
+  return (
+    `false-alarm budget: at most ${formatFraction(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, 'gated metric')}${entries}: ` +
+    `${parts.join('; ')}; a regression must hold at its metric's level`
+  )
 }
 
 /** The word for a row's verdict, with its severity when that changes what it does to the check. */

@@ -1,8 +1,8 @@
 /**
  * Welch's t-interval for the difference of two means with unequal, unknown variances, used where a
  * fixed-sample comparison must hold at a far stricter level than 95 %: a false regression of one
- * gated metric may cost only its share of the suite's bound (α/m ≈ 0.03 % one-sided for a 10-entry
- * suite with three gated metrics each).
+ * gated metric may cost only its share of the suite's bound (0.017–0.067 % one-sided in a 10-entry
+ * suite gating rps, p50 and p99; compare/family.ts).
  *
  * Why not the percentile bootstrap there: with 5 rounds a side the bootstrap distribution of a
  * ratio of medians takes at most a few hundred distinct values, and its extreme percentiles are
