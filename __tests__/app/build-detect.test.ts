@@ -39,7 +39,9 @@ describe('inferring the build from a checkout', () => {
     const build = found(await inferBuild(dir, dir))
     expect(build.command).toBe('npm ci && npm run build')
     expect(build.dir).toBe(dir)
-    expect(describeInferredBuild(build)).toBe('npm ci && npm run build (inferred from package-lock.json and the build script in package.json)')
+    expect(describeInferredBuild(build)).toBe(
+      'npm ci && npm run build (inferred from package-lock.json and the build script in package.json)',
+    )
   })
 
   it('runs npm ci for npm-shrinkwrap.json, and no build step without a build script', async () => {
@@ -116,7 +118,11 @@ describe('inferring the build from a checkout', () => {
 
   describe('with two lock files', () => {
     it("follows package.json's packageManager", async () => {
-      const dir = await project({ 'package.json': { ...withBuild, packageManager: 'pnpm@9.1.0' }, 'package-lock.json': '{}', 'pnpm-lock.yaml': '' })
+      const dir = await project({
+        'package.json': { ...withBuild, packageManager: 'pnpm@9.1.0' },
+        'package-lock.json': '{}',
+        'pnpm-lock.yaml': '',
+      })
       const build = found(await inferBuild(dir, dir))
       expect(build.command).toBe('pnpm install --frozen-lockfile && pnpm run build')
       expect(describeInferredBuild(build)).toBe(

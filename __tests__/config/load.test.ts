@@ -36,7 +36,8 @@ describe('loading the documented example', () => {
 })
 
 describe('app.build', () => {
-  const build = (line: string): unknown => parsePlan(`app:\n  command: node server.js\n${line}${minimal}`, 'cannonade.yml', '/repo').app?.build
+  const build = (line: string): unknown =>
+    parsePlan(`app:\n  command: node server.js\n${line}${minimal}`, 'cannonade.yml', '/repo').app?.build
 
   it('is inferred from the checkout when absent or auto, and turned off by none', () => {
     expect(build('')).toEqual({ kind: 'auto' })
