@@ -67,8 +67,8 @@ describe('inferring the build from a checkout', () => {
     expect(build.command).toBe(
       'python3 -m venv .cannonade-venv && .cannonade-venv/bin/python -m pip install --disable-pip-version-check -r requirements.txt',
     )
-    expect(build.env['PATH']?.split(path.delimiter)[0]).toBe(path.join(dir, '.cannonade-venv', 'bin'))
-    expect(build.env['VIRTUAL_ENV']).toBe(path.join(dir, '.cannonade-venv'))
+    expect(build.pathFirst).toBe(path.join(dir, '.cannonade-venv', 'bin'))
+    expect(build.env).toEqual({ VIRTUAL_ENV: path.join(dir, '.cannonade-venv') })
     expect(build.from).toBe('requirements.txt')
   })
 
@@ -82,6 +82,7 @@ describe('inferring the build from a checkout', () => {
     const build = found(await inferBuild(dir, dir))
     expect(build.command).toBe('go build ./...')
     expect(build.env).toEqual({})
+    expect(build.pathFirst).toBeUndefined()
   })
 
   it('runs each ecosystem’s steps when one directory holds several', async () => {

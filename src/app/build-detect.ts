@@ -50,8 +50,10 @@ export interface InferredBuild {
   readonly from: string
   /** Lock files found but not used (a second package manager's), named in the line. */
   readonly ignored: readonly string[]
-  /** Variables the built app needs: a Python build's virtual environment on PATH. */
+  /** Variables the built app needs: a Python build's VIRTUAL_ENV. */
   readonly env: Readonly<Record<string, string>>
+  /** A directory to put first on the built app's PATH: a Python build's virtual environment's bin. */
+  readonly pathFirst?: string
 }
 
 /** No build could be inferred, and why, in words. */
@@ -112,6 +114,7 @@ interface Steps {
   readonly from: string[]
   readonly ignored: string[]
   env: Record<string, string>
+  pathFirst?: string
 }
 
 async function nodeSteps(dir: string, steps: Steps): Promise<void> {
@@ -150,8 +153,8 @@ async function pythonSteps(dir: string, steps: Steps): Promise<void> {
   steps.from.push(requirements ? 'requirements.txt' : 'pyproject.toml')
   const pip = `${PYTHON_VENV_DIR}/bin/python -m pip install --disable-pip-version-check`
   steps.commands.push(`python3 -m venv ${PYTHON_VENV_DIR}`, requirements ? `${pip} -r requirements.txt` : `${pip} .`)
-  const bin = path.join(dir, PYTHON_VENV_DIR, 'bin')
-  steps.env = { ...steps.env, PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}`, VIRTUAL_ENV: path.join(dir, PYTHON_VENV_DIR) }
+  steps.pathFirst = path.join(dir, PYTHON_VENV_DIR, 'bin')
+  steps.env = { ...steps.env, VIRTUAL_ENV: path.join(dir, PYTHON_VENV_DIR) }
 }
 
 async function goSteps(dir: string, steps: Steps): Promise<void> {
@@ -180,7 +183,14 @@ export async function inferBuild(start: string, root: string): Promise<InferredB
       await nodeSteps(dir, steps)
       await pythonSteps(dir, steps)
       await goSteps(dir, steps)
-      return { command: steps.commands.join(' && '), dir, from: joinWords(steps.from), ignored: steps.ignored, env: steps.env }
+      return {
+        command: steps.commands.join(' && '),
+        dir,
+        from: joinWords(steps.from),
+        ignored: steps.ignored,
+        env: steps.env,
+        ...(steps.pathFirst === undefined ? {} : { pathFirst: steps.pathFirst }),
+      }
     }
     const parent = path.dirname(dir)
     if (dir === top || !inside(dir) || parent === dir) break

@@ -234,7 +234,9 @@ export async function prepareCheckout(request: CheckoutRequest): Promise<Checkou
           inferred = describeInferredBuild(found)
           inferredFrom = found.from
           dir = found.dir
-          env = found.env
+          // The app's own PATH (its env, else ours) with the build's directory first.
+          const appPath = app.env['PATH'] ?? process.env['PATH'] ?? ''
+          env = found.pathFirst === undefined ? found.env : { ...found.env, PATH: `${found.pathFirst}${path.delimiter}${appPath}` }
           if (found.command !== '') command = found.command
           request.onBuild?.(sha, inferred)
         }
