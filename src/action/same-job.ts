@@ -1,7 +1,8 @@
-// `baseline: same-job` (and `auto` on a pull request unless app.build is none): the pull request's base commit, checked out beside the head in a git worktree, built, and started
-// on a port of its own, so both builds can be measured in one job on one machine with their rounds
-// interleaved. Anything that goes wrong here leaves the run without this baseline, never failed: a
-// broken base is not the pull request's fault.
+// `baseline: same-job` (and `auto` on a pull request unless app.build is none): the pull request's
+// base commit, checked out beside the head in a git worktree, built, and started on a port of its
+// own, so both builds can be measured in one job on one machine with their rounds interleaved.
+// Anything that goes wrong here leaves the run without this baseline, never failed: a broken base is
+// not the pull request's fault.
 import * as core from '@actions/core'
 import { mkdir } from 'node:fs/promises'
 import os from 'node:os'
@@ -69,8 +70,9 @@ export async function prepareSameJobBase(
       }
     }
     const found = await inferBuild(build.dir, root)
-    if ('nothing' in found)
+    if ('nothing' in found) {
       return { missing: `nothing to build the base commit with was found: ${found.nothing}`, expected: true, suggestAppBuild: true }
+    }
   }
   const checkout = await prepareCheckout({
     ref,

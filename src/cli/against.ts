@@ -1,8 +1,9 @@
 // `cannonade run --against REF`: the precise A/B on a laptop. REF is checked out in a git worktree,
 // built with the config's `app.build` (or, when it is absent or `auto`, the build inferred from REF's
-// lock files and manifests, src/app/build-detect.ts; nothing found: measured as checked out), and started on a port of its own beside this checkout's app;
-// their rounds are interleaved and decided as they go, with the same rule and budget as the action's
-// same-job mode. The worktree is removed whatever happens (an error, Ctrl-C, a second Ctrl-C).
+// lock files and manifests, src/app/build-detect.ts; nothing found: measured as checked out), and
+// started on a port of its own beside this checkout's app; their rounds are interleaved and decided
+// as they go, with the same rule and budget as the action's same-job mode. The worktree is removed
+// whatever happens (an error, Ctrl-C, a second Ctrl-C).
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
