@@ -142,7 +142,10 @@ export interface CheckoutRequest {
     readonly timeoutSource: string
     readonly output?: 'stdout' | 'stderr'
   }
-  /** Called before the build starts, with the commit it builds and the command (an inferred one described, see describeInferredBuild). */
+  /**
+   * Called before the build starts, with the commit it builds and the command; an inferred one comes
+   * with what it was inferred from (describeInferredBuild).
+   */
   readonly onBuild?: (sha: string, command: string) => void
   /** Called when an inferred build found nothing and `or-skip` goes on without one, with why. */
   readonly onNoBuild?: (sha: string, why: string) => void
@@ -153,7 +156,7 @@ export interface Checkout {
   readonly sha: string
   /** Its plan: the head's scenarios, its app in the worktree on a free port. */
   readonly plan: Plan
-  /** How it was built when the build was inferred, in one line (describeInferredBuild, or why there was none). */
+  /** How it was built when the build was inferred, in one line: describeInferredBuild, or `nothing, <why>`. */
   readonly inferred?: string
   /** Removes the worktree (and forgets the last-resort clean-up); never throws. */
   remove(): Promise<void>
