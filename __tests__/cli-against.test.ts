@@ -1,5 +1,6 @@
 // `cannonade run --against REF` from the committed bundle, on a real temporary git repository: the
-// ref checked out in a worktree, built with app.build, measured beside the checkout, then removed.
+// ref checked out in a worktree, built with app.build (or the build inferred when it is absent),
+// measured beside the checkout, then removed.
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -47,6 +48,7 @@ beforeAll(async () => {
   baseSha = await createDemoRepo(repo, {
     'cannonade.yml': await config(port, 'echo building the other checkout'),
     'nobuild.yml': await config(port, undefined),
+    'none.yml': await config(port, 'none'),
     'badbuild.yml': await config(port, 'echo broken >&2; exit 3'),
     'interrupted.yml': await config(port, 'true', path.join(dir, 'interrupted-pids')),
   })
@@ -113,10 +115,25 @@ describe('cannonade run --against', () => {
     expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
   })
 
-  it('exits 2 naming app.build when the config has none, before checking anything out', async () => {
-    const result = await cli(['run', '--config', 'nobuild.yml', '--against', 'HEAD~1', '--out', path.join(dir, 'nobuild')], { cwd: repo })
+  it('exits 2 naming app.build when it is none, before checking anything out', async () => {
+    const result = await cli(['run', '--config', 'none.yml', '--against', 'HEAD~1', '--out', path.join(dir, 'none')], { cwd: repo })
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^nobuild\.yml: app\.build: --against builds the other checkout with this shell command/)
+    expect(result.stderr).toMatch(/^none\.yml: app\.build: --against builds the other checkout with this shell command.*, got "none"/)
+    expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
+  })
+
+  it('without app.build, infers the build from the other checkout, and measures it as checked out when there is nothing to build', async () => {
+    const out = path.join(dir, 'nobuild')
+    const result = await cli(['run', '--config', 'nobuild.yml', '--against', 'HEAD~1', '--out', out], { cwd: repo })
+    expect([0, 1], result.stdout + result.stderr).toContain(result.code)
+    expect(result.stderr).toContain(
+      `HEAD~1 (${baseSha.slice(0, 7)}) is measured as checked out, not built: no lock file or manifest in app or a directory above it in the repository (looked for npm-shrinkwrap.json,`,
+    )
+    expect(result.stderr).toContain('; set app.build if it needs a build\n')
+    expect(result.stdout).toContain(
+      `HEAD~1 (${baseSha.slice(0, 7)}) measured beside this checkout, built with nothing, no lock file or manifest`,
+    )
+    expect(result.stderr).toMatch(/\] base cpu work @ 2 conn {2}round 1\/3/)
     expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
   })
 

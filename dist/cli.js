@@ -10815,8 +10815,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path12) {
-      let input = path12;
+    function removeDotSegments(path13) {
+      let input = path13;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10890,11 +10890,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path12) {
-      if (path12 === "" || path12[0] === "/") {
-        return removeDotSegments(path12);
+    function removeDotSegmentsRelative(path13) {
+      if (path13 === "" || path13[0] === "/") {
+        return removeDotSegments(path13);
       }
-      const segments = path12.split("/");
+      const segments = path13.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11257,8 +11257,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path12 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path12 && path12 !== "/" ? path12 : void 0;
+        const path13 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path13 && path13 !== "/" ? path13 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -15143,17 +15143,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path12) {
-      const ctrl = callVisitor(key, node, visitor, path12);
+    function visit_(key, node, visitor, path13) {
+      const ctrl = callVisitor(key, node, visitor, path13);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visit_(key, ctrl, visitor, path12);
+        replaceNode(key, path13, ctrl);
+        return visit_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path12 = Object.freeze(path12.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path12);
+            const ci = visit_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15164,13 +15164,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path12 = Object.freeze(path12.concat(node));
-          const ck = visit_("key", node.key, visitor, path12);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = visit_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path12);
+          const cv = visit_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15191,17 +15191,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path12) {
-      const ctrl = await callVisitor(key, node, visitor, path12);
+    async function visitAsync_(key, node, visitor, path13) {
+      const ctrl = await callVisitor(key, node, visitor, path13);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visitAsync_(key, ctrl, visitor, path12);
+        replaceNode(key, path13, ctrl);
+        return visitAsync_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path12 = Object.freeze(path12.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path12);
+            const ci = await visitAsync_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15212,13 +15212,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path12 = Object.freeze(path12.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path12);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path12);
+          const cv = await visitAsync_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15245,23 +15245,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path12) {
+    function callVisitor(key, node, visitor, path13) {
       if (typeof visitor === "function")
-        return visitor(key, node, path12);
+        return visitor(key, node, path13);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path12);
+        return visitor.Map?.(key, node, path13);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path12);
+        return visitor.Seq?.(key, node, path13);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path12);
+        return visitor.Pair?.(key, node, path13);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path12);
+        return visitor.Scalar?.(key, node, path13);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path12);
+        return visitor.Alias?.(key, node, path13);
       return void 0;
     }
-    function replaceNode(key, path12, node) {
-      const parent = path12[path12.length - 1];
+    function replaceNode(key, path13, node) {
+      const parent = path13[path13.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -15873,10 +15873,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path12, value) {
+    function collectionFromPath(schema, path13, value) {
       let v = value;
-      for (let i = path12.length - 1; i >= 0; --i) {
-        const k = path12[i];
+      for (let i = path13.length - 1; i >= 0; --i) {
+        const k = path13[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -15895,7 +15895,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
+    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -15925,11 +15925,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path12, value) {
-        if (isEmptyPath(path12))
+      addIn(path13, value) {
+        if (isEmptyPath(path13))
           this.add(value);
         else {
-          const [key, ...rest] = path12;
+          const [key, ...rest] = path13;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15943,8 +15943,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        const [key, ...rest] = path12;
+      deleteIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15958,8 +15958,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        const [key, ...rest] = path12;
+      getIn(path13, keepScalar) {
+        const [key, ...rest] = path13;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15977,8 +15977,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path12) {
-        const [key, ...rest] = path12;
+      hasIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15988,8 +15988,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        const [key, ...rest] = path12;
+      setIn(path13, value) {
+        const [key, ...rest] = path13;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -18504,9 +18504,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path12, value) {
+      addIn(path13, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path12, value);
+          this.contents.addIn(path13, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -18581,14 +18581,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        if (Collection.isEmptyPath(path12)) {
+      deleteIn(path13) {
+        if (Collection.isEmptyPath(path13)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -18603,10 +18603,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        if (Collection.isEmptyPath(path12))
+      getIn(path13, keepScalar) {
+        if (Collection.isEmptyPath(path13))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -18617,10 +18617,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path12) {
-        if (Collection.isEmptyPath(path12))
+      hasIn(path13) {
+        if (Collection.isEmptyPath(path13))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -18637,13 +18637,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        if (Collection.isEmptyPath(path12)) {
+      setIn(path13, value) {
+        if (Collection.isEmptyPath(path13)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path12, value);
+          this.contents.setIn(path13, value);
         }
       }
       /**
@@ -20604,9 +20604,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path12) => {
+    visit.itemAtPath = (cst, path13) => {
       let item = cst;
-      for (const [field, index] of path12) {
+      for (const [field, index] of path13) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -20615,23 +20615,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path12) => {
-      const parent = visit.itemAtPath(cst, path12.slice(0, -1));
-      const field = path12[path12.length - 1][0];
+    visit.parentCollection = (cst, path13) => {
+      const parent = visit.itemAtPath(cst, path13.slice(0, -1));
+      const field = path13[path13.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path12, item, visitor) {
-      let ctrl = visitor(item, path12);
+    function _visit(path13, item, visitor) {
+      let ctrl = visitor(item, path13);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20642,10 +20642,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path12);
+            ctrl = ctrl(item, path13);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -22499,8 +22499,8 @@ var require_dist3 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path12) {
-          var pathArray = getPathArray(path12);
+        paths.forEach(function(path13) {
+          var pathArray = getPathArray(path13);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -22514,14 +22514,14 @@ var require_dist3 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array, path12, appendMode) {
-      if (!path12) {
+    function addExistingPath(array, path13, appendMode) {
+      if (!path13) {
         return;
       }
       if (appendMode) {
-        array.unshift(path12);
+        array.unshift(path13);
       } else {
-        array.push(path12);
+        array.push(path13);
       }
     }
   }
@@ -25471,15 +25471,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path12 = [graph[toModel].parent, toModel];
+      const path13 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path12.unshift(graph[cur].parent);
+        path13.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path12;
+      fn.conversion = path13;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -26593,61 +26593,61 @@ var require_printResult = __commonJS({
       }
       return strResult;
     };
-    function asLowRow(name, stat) {
+    function asLowRow(name, stat2) {
       return [
         name,
-        stat.p2_5,
-        stat.p50,
-        stat.p97_5,
-        stat.p99,
-        stat.average,
-        stat.stddev,
-        typeof stat.max === "string" ? stat.max : Math.floor(stat.max * 100) / 100
+        stat2.p2_5,
+        stat2.p50,
+        stat2.p97_5,
+        stat2.p99,
+        stat2.average,
+        stat2.stddev,
+        typeof stat2.max === "string" ? stat2.max : Math.floor(stat2.max * 100) / 100
       ];
     }
-    function asHighRow(name, stat) {
+    function asHighRow(name, stat2) {
       return [
         name,
-        stat.p1,
-        stat.p2_5,
-        stat.p50,
-        stat.p97_5,
-        stat.average,
-        stat.stddev,
-        typeof stat.min === "string" ? stat.min : Math.floor(stat.min * 100) / 100
+        stat2.p1,
+        stat2.p2_5,
+        stat2.p50,
+        stat2.p97_5,
+        stat2.average,
+        stat2.stddev,
+        typeof stat2.min === "string" ? stat2.min : Math.floor(stat2.min * 100) / 100
       ];
     }
     function asColor(colorise, row) {
       return row.map((entry) => colorise(entry));
     }
-    function asMs(stat) {
+    function asMs(stat2) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat)) {
-        result[k] = `${stat[k]} ms`;
+      for (const k of Object.keys(stat2)) {
+        result[k] = `${stat2[k]} ms`;
       }
-      result.max = typeof stat.max === "string" ? stat.max : `${Math.floor(stat.max * 100) / 100} ms`;
+      result.max = typeof stat2.max === "string" ? stat2.max : `${Math.floor(stat2.max * 100) / 100} ms`;
       return result;
     }
-    function asNumber(stat) {
+    function asNumber(stat2) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat)) {
-        result[k] = stat[k].toLocaleString(void 0, {
+      for (const k of Object.keys(stat2)) {
+        result[k] = stat2[k].toLocaleString(void 0, {
           // to show all digits
           maximumFractionDigits: 20
         });
       }
       return result;
     }
-    function asBytes(stat) {
-      const result = Object.create(stat);
+    function asBytes(stat2) {
+      const result = Object.create(stat2);
       for (const p of percentiles) {
         const key = `p${p}`.replace(".", "_");
-        result[key] = prettyBytes(stat[key]);
+        result[key] = prettyBytes(stat2[key]);
       }
-      result.average = prettyBytes(stat.average);
-      result.stddev = prettyBytes(stat.stddev);
-      result.max = prettyBytes(stat.max);
-      result.min = prettyBytes(stat.min);
+      result.average = prettyBytes(stat2.average);
+      result.stddev = prettyBytes(stat2.stddev);
+      result.max = prettyBytes(stat2.max);
+      result.min = prettyBytes(stat2.min);
       return result;
     }
     function colorizeByStatusCode(chalk, statusCode) {
@@ -26756,7 +26756,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path12 = __require("path");
+    var path13 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker4(path12.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker4(path13.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -35825,11 +35825,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path12) {
-      if (!path12 || typeof path12 !== "string") {
+    function lookup(path13) {
+      if (!path13 || typeof path13 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path12).toLowerCase().substr(1);
+      var extension2 = extname("x." + path13).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -36969,7 +36969,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path12 = __require("path");
+    var path13 = __require("path");
     var http2 = __require("http");
     var https2 = __require("https");
     var parseUrl = __require("url").parse;
@@ -37043,12 +37043,12 @@ var require_form_data = __commonJS({
         if (value.end != void 0 && value.end != Infinity && value.start != void 0) {
           callback(null, value.end + 1 - (value.start ? value.start : 0));
         } else {
-          fs.stat(value.path, function(err, stat) {
+          fs.stat(value.path, function(err, stat2) {
             if (err) {
               callback(err);
               return;
             }
-            var fileSize = stat.size - (value.start ? value.start : 0);
+            var fileSize = stat2.size - (value.start ? value.start : 0);
             callback(null, fileSize);
           });
         }
@@ -37100,11 +37100,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path12.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path13.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path12.basename(options.filename || value && (value.name || value.path));
+        filename = path13.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path12.basename(value.client._httpMessage.path || "");
+        filename = path13.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -37297,8 +37297,8 @@ var require_multipart = __commonJS({
         return JSON.parse(string);
       } catch (error) {
         try {
-          const path12 = resolve(string);
-          const data = readFileSync2(path12, "utf8");
+          const path13 = resolve(string);
+          const data = readFileSync2(path13, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -37312,14 +37312,14 @@ var require_multipart = __commonJS({
         const type = obj[key] && obj[key].type;
         switch (type) {
           case "file": {
-            const path12 = obj[key] && obj[key].path;
-            if (!path12) {
+            const path13 = obj[key] && obj[key].path;
+            if (!path13) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync2(path12);
+            const buffer = readFileSync2(path13);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path12)
+              filename: basename(path13)
             }, opts));
             break;
           }
@@ -39640,14 +39640,14 @@ var require_validate2 = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path12) {
-      if (typeof path12 === "string") {
+    function safeRequire(path13) {
+      if (typeof path13 === "string") {
         try {
-          return __require(path12);
+          return __require(path13);
         } catch (err) {
         }
       }
-      return path12;
+      return path13;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -42128,7 +42128,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path12 = reqData.path;
+        const path13 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -42139,7 +42139,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname + ":" + port;
         }
         const baseReq = [
-          `${method} ${path12} HTTP/1.1`
+          `${method} ${path13} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -44187,7 +44187,7 @@ var require_autocannon = __commonJS({
     var fs = __require("fs");
     var os4 = __require("os");
     var net3 = __require("net");
-    var path12 = __require("path");
+    var path13 = __require("path");
     var URL2 = __require("url").URL;
     var spawn3 = __require("child_process").spawn;
     var managePath = require_dist3();
@@ -44302,7 +44302,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path12.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path13.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -44416,7 +44416,7 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path12.join(__dirname, "lib/preload"));
+        alterPath.unshift(path13.join(__dirname, "lib/preload"));
         const proc = spawn3(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
@@ -44440,7 +44440,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path12.join(os4.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path13.join(os4.tmpdir(), pipeName);
       const server = net3.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -44477,6 +44477,12 @@ function isLatencyMetric(metric) {
 }
 var PROFILE_METRICS = ["recovery", "burstP99", "burstErrorRate", "leak", "drift"];
 var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss", "capacity", ...PROFILE_METRICS];
+function buildPlanOf(text) {
+  const word = text?.trim().toLowerCase();
+  if (word === void 0 || word === "auto") return { kind: "auto" };
+  if (word === "none") return { kind: "none" };
+  return { kind: "command", command: text ?? "" };
+}
 function biggerIsBetter(metric) {
   return metric === "rps" || metric === "capacity";
 }
@@ -49427,7 +49433,7 @@ merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
 // src/cli/run.ts
 import { constants } from "node:fs";
 import { access, mkdir as mkdir6, writeFile as writeFile6 } from "node:fs/promises";
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/config/load.ts
 import path5 from "node:path";
@@ -57022,7 +57028,7 @@ var schema_default3 = {
           "x-expected": "a shell command"
         },
         build: {
-          description: "Shell command that builds a checkout of this repository so that command can start it, e.g. npm ci && npm run build. Runs in cwd inside the other checkout. With it, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.",
+          description: "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.",
           type: "string",
           minLength: 1,
           "x-expected": "a shell command"
@@ -57223,7 +57229,7 @@ function isUnder(inner, outer) {
 }
 function summarise2(errors) {
   const alternatives = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath);
-  const outermost = (path12) => !alternatives.some((alt) => alt !== path12 && isUnder(path12, alt));
+  const outermost = (path13) => !alternatives.some((alt) => alt !== path13 && isUnder(path13, alt));
   const kept = errors.filter((error) => {
     if (!outermost(error.instancePath)) return false;
     const isAlternative = error.keyword === "oneOf" || error.keyword === "anyOf";
@@ -57249,24 +57255,24 @@ function expectedOf(error) {
   return typeof expected === "string" ? expected : void 0;
 }
 function describe(error) {
-  const path12 = pathOf(error);
+  const path13 = pathOf(error);
   const params = error.params;
   if (error.keyword === "additionalProperties") {
     const key = String(params["additionalProperty"]);
     const known = knownKeys(error.parentSchema);
     const hint = suggest(key, known);
     const tail = hint === void 0 ? `; expected one of ${known.join(", ")}` : `; did you mean "${hint}"?`;
-    return { path: [...path12, key], message: `unknown field${tail}`, atKey: true };
+    return { path: [...path13, key], message: `unknown field${tail}`, atKey: true };
   }
   if (error.keyword === "required") {
     const missing = String(params["missingProperty"]);
-    return { path: path12, message: `missing required field "${missing}"` };
+    return { path: path13, message: `missing required field "${missing}"` };
   }
   if (error.keyword === "propertyNames") {
-    return { path: path12, message: "has an invalid name" };
+    return { path: path13, message: "has an invalid name" };
   }
   const expected = expectedOf(error) ?? fallbackExpectation(error);
-  return { path: path12, message: `must be ${expected}, got ${shortJson(error.data)}` };
+  return { path: path13, message: `must be ${expected}, got ${shortJson(error.data)}` };
 }
 function fallbackExpectation(error) {
   const params = error.params;
@@ -57492,7 +57498,7 @@ function buildApp(raw, baseDir, problems) {
   checkDuration(app.stopTimeout, ["app", "stopTimeout"], "stopTimeout", problems);
   return {
     command: app.command,
-    ...app.build === void 0 ? {} : { build: app.build },
+    build: buildPlanOf(app.build),
     cwd: path5.resolve(baseDir, app.cwd ?? "."),
     env,
     ...app.ready === void 0 ? {} : { readyUrl: app.ready },
@@ -57851,13 +57857,13 @@ function samplerMain(threads, fs, childProcess) {
   const seen = /* @__PURE__ */ new Set();
   let lastRescan = -Infinity;
   const statFields = (pid) => {
-    let stat;
+    let stat2;
     try {
-      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      stat2 = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     } catch {
       return void 0;
     }
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
   };
   const rescan = () => {
     lastRescan = performance.now();
@@ -57978,13 +57984,13 @@ function groupStats(pgid) {
   const members = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
-    let stat;
+    let stat2;
     try {
-      stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      stat2 = readFileSync(`/proc/${name}/stat`, "utf8");
     } catch {
       continue;
     }
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
     if (Number(fields[2]) === pgid) members.push(fields);
   }
   return members;
@@ -59551,12 +59557,138 @@ function runWarningText(warning) {
 // src/cli/against.ts
 import { mkdir as mkdir5, writeFile as writeFile5 } from "node:fs/promises";
 import os3 from "node:os";
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/app/checkout.ts
 import { execFile, execFileSync as execFileSync3, spawn as spawn2 } from "node:child_process";
-import path9 from "node:path";
+import path10 from "node:path";
 import { promisify } from "node:util";
+
+// src/app/build-detect.ts
+import { readFile as readFile2, stat } from "node:fs/promises";
+import path9 from "node:path";
+var PYTHON_VENV_DIR = ".cannonade-venv";
+var BUILD_MARKERS = [
+  "npm-shrinkwrap.json",
+  "package-lock.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "package.json",
+  "requirements.txt",
+  "pyproject.toml",
+  "go.mod"
+];
+var LOCK_FILES = [
+  { file: "npm-shrinkwrap.json", manager: "npm" },
+  { file: "package-lock.json", manager: "npm" },
+  { file: "yarn.lock", manager: "yarn" },
+  { file: "pnpm-lock.yaml", manager: "pnpm" }
+];
+async function isFile(file) {
+  return stat(file).then(
+    (s) => s.isFile(),
+    () => false
+  );
+}
+async function readPackageJson(file) {
+  let json;
+  try {
+    json = JSON.parse(await readFile2(file, "utf8"));
+  } catch {
+    return { hasBuildScript: false, hasDependencies: false };
+  }
+  const record = (value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
+  const pkg = record(json);
+  const scripts = record(pkg["scripts"]);
+  const declared = ["dependencies", "devDependencies", "optionalDependencies"].some((k) => Object.keys(record(pkg[k])).length > 0);
+  const spec = typeof pkg["packageManager"] === "string" ? /^(npm|yarn|pnpm)@(\d+)/.exec(pkg["packageManager"]) : null;
+  return {
+    hasBuildScript: typeof scripts["build"] === "string" && scripts["build"].trim() !== "",
+    hasDependencies: declared,
+    ...spec?.[1] === void 0 ? {} : { manager: spec[1], managerMajor: Number(spec[2]) }
+  };
+}
+async function nodeSteps(dir, steps) {
+  const locks = [];
+  for (const lock of LOCK_FILES) if (await isFile(path9.join(dir, lock.file))) locks.push(lock);
+  const hasPackageJson = await isFile(path9.join(dir, "package.json"));
+  if (locks.length === 0 && !hasPackageJson) return;
+  const pkg = hasPackageJson ? await readPackageJson(path9.join(dir, "package.json")) : { hasBuildScript: false, hasDependencies: false };
+  const chosen = locks.find((l) => l.manager === pkg.manager) ?? locks[0];
+  for (const lock of locks) if (lock.manager !== chosen?.manager) steps.ignored.push(lock.file);
+  const manager = chosen?.manager ?? "npm";
+  if (chosen !== void 0) {
+    steps.from.push(locks.length > 1 && pkg.manager === chosen.manager ? `${chosen.file} (packageManager: ${chosen.manager})` : chosen.file);
+    if (manager === "npm") steps.commands.push("npm ci");
+    if (manager === "pnpm") steps.commands.push("pnpm install --frozen-lockfile");
+    if (manager === "yarn") {
+      const berry = pkg.manager === "yarn" && (pkg.managerMajor ?? 1) >= 2 || await isFile(path9.join(dir, ".yarnrc.yml"));
+      steps.commands.push(berry ? "yarn install --immutable" : "yarn install --frozen-lockfile");
+    }
+  } else if (pkg.hasDependencies) {
+    steps.from.push("package.json (no lock file)");
+    steps.commands.push("npm install");
+  }
+  if (pkg.hasBuildScript) {
+    steps.from.push("the build script in package.json");
+    steps.commands.push(`${manager} run build`);
+  }
+  if (chosen === void 0 && !pkg.hasDependencies && !pkg.hasBuildScript) steps.from.push("package.json (nothing to install or build)");
+}
+async function pythonSteps(dir, steps) {
+  const requirements = await isFile(path9.join(dir, "requirements.txt"));
+  if (!requirements && !await isFile(path9.join(dir, "pyproject.toml"))) return;
+  steps.from.push(requirements ? "requirements.txt" : "pyproject.toml");
+  const pip = `${PYTHON_VENV_DIR}/bin/python -m pip install --disable-pip-version-check`;
+  steps.commands.push(`python3 -m venv ${PYTHON_VENV_DIR}`, requirements ? `${pip} -r requirements.txt` : `${pip} .`);
+  steps.pathFirst = path9.join(dir, PYTHON_VENV_DIR, "bin");
+  steps.env = { ...steps.env, VIRTUAL_ENV: path9.join(dir, PYTHON_VENV_DIR) };
+}
+async function goSteps(dir, steps) {
+  if (!await isFile(path9.join(dir, "go.mod"))) return;
+  steps.from.push("go.mod");
+  steps.commands.push("go build ./...");
+}
+async function hasMarker(dir) {
+  for (const marker of BUILD_MARKERS) if (await isFile(path9.join(dir, marker))) return true;
+  return false;
+}
+async function inferBuild(start, root) {
+  const top = path9.resolve(root);
+  let dir = path9.resolve(start);
+  const inside = (d) => d === top || d.startsWith(top + path9.sep);
+  for (; ; ) {
+    if (await hasMarker(dir)) {
+      const steps = { commands: [], from: [], ignored: [], env: {} };
+      await nodeSteps(dir, steps);
+      await pythonSteps(dir, steps);
+      await goSteps(dir, steps);
+      return {
+        command: steps.commands.join(" && "),
+        dir,
+        from: joinWords(steps.from),
+        ignored: steps.ignored,
+        env: steps.env,
+        ...steps.pathFirst === void 0 ? {} : { pathFirst: steps.pathFirst }
+      };
+    }
+    const parent = path9.dirname(dir);
+    if (dir === top || !inside(dir) || parent === dir) break;
+    dir = parent;
+  }
+  const relative = path9.relative(top, path9.resolve(start));
+  const where = relative === "" ? "the repository's root" : inside(path9.resolve(start)) ? `${relative} or a directory above it in the repository` : start;
+  return { nothing: `no lock file or manifest in ${where} (looked for ${BUILD_MARKERS.join(", ")})` };
+}
+function describeInferredBuild(build2) {
+  const what = build2.command === "" ? "nothing to build" : build2.command;
+  const left = build2.ignored.length === 0 ? "" : `; ${joinWords(build2.ignored)} left out, set app.build to choose`;
+  return `${what} (inferred from ${build2.from}${left})`;
+}
+function joinWords(words) {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} and ${words.at(-1) ?? ""}`;
+}
 
 // src/app/ports.ts
 import net2 from "node:net";
@@ -59618,20 +59750,20 @@ function runBuild(command, cwd, timeoutMs, output = "stdout") {
     });
   });
 }
-function basePlanOf(head, app, repoRoot, worktree, port) {
+function basePlanOf(head, app, repoRoot, worktree, port, extraEnv = {}) {
   const headPort = new URL(head.baseUrl).port;
   const swap = (url) => {
     const parsed = new URL(url);
     if (parsed.port === headPort) parsed.port = String(port);
     return parsed.toString().replace(/\/$/, url.endsWith("/") ? "/" : "");
   };
-  const env = Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, v === headPort ? String(port) : v]));
+  const env = { ...Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, v === headPort ? String(port) : v])), ...extraEnv };
   return {
     ...head,
     baseUrl: swap(head.baseUrl),
     app: {
       ...app,
-      cwd: path9.join(worktree, path9.relative(repoRoot, app.cwd)),
+      cwd: path10.join(worktree, path10.relative(repoRoot, app.cwd)),
       env,
       ...app.readyUrl === void 0 ? {} : { readyUrl: swap(app.readyUrl) }
     }
@@ -59647,7 +59779,7 @@ async function prepareCheckout(request) {
   } catch (error) {
     return { missing: `${request.from} is not in a git checkout: ${firstLine2(error)}` };
   }
-  const worktree = path9.join(request.tempDir, `cannonade-base-${process.pid}`);
+  const worktree = path10.join(request.tempDir, `cannonade-base-${process.pid}`);
   await git2(repoRoot, ["worktree", "prune"]).catch(() => void 0);
   if (!request.fetchMissing) {
     const known = await git2(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => "");
@@ -59672,18 +59804,47 @@ async function prepareCheckout(request) {
   try {
     const sha = await git2(worktree, ["rev-parse", "HEAD"]);
     const build2 = request.build;
+    let env = {};
+    let inferred;
+    let inferredFrom;
     if (build2 !== void 0) {
-      const dir = path9.join(worktree, path9.relative(repoRoot, path9.resolve(build2.dir)));
-      request.onBuild?.(sha, build2.command);
-      const end = await runBuild(build2.command, dir, build2.timeoutMs, build2.output);
-      throwIfInterrupted();
-      if (end.kind !== "exited" || end.code !== 0) {
-        await remove();
-        const how = end.kind === "exited" ? `exited with ${end.code}` : `was still running after ${formatDurationMs(build2.timeoutMs)} (${build2.timeoutSource}) and was stopped`;
-        return { missing: `the base commit ${sha.slice(0, 7)} did not build (\`${build2.command}\` ${how})` };
+      let dir = path10.join(worktree, path10.relative(repoRoot, path10.resolve(build2.dir)));
+      let command;
+      if ("command" in build2.how) {
+        command = build2.how.command;
+        request.onBuild?.(sha, command);
+      } else {
+        const found = await inferBuild(dir, worktree);
+        if ("nothing" in found) {
+          if (build2.how.infer === "or-give-up") {
+            await remove();
+            return { missing: `nothing to build the base commit ${sha.slice(0, 7)} with was found: ${found.nothing}`, nothingToBuild: true };
+          }
+          inferred = `nothing, ${found.nothing}`;
+          request.onNoBuild?.(sha, found.nothing);
+        } else {
+          inferred = describeInferredBuild(found);
+          inferredFrom = found.from;
+          dir = found.dir;
+          const appPath = app.env["PATH"] ?? process.env["PATH"] ?? "";
+          env = found.pathFirst === void 0 ? found.env : { ...found.env, PATH: `${found.pathFirst}${path10.delimiter}${appPath}` };
+          if (found.command !== "") command = found.command;
+          request.onBuild?.(sha, inferred);
+        }
+      }
+      if (command !== void 0) {
+        const end = await runBuild(command, dir, build2.timeoutMs, build2.output);
+        throwIfInterrupted();
+        if (end.kind !== "exited" || end.code !== 0) {
+          await remove();
+          const how = end.kind === "exited" ? `exited with ${end.code}` : `was still running after ${formatDurationMs(build2.timeoutMs)} (${build2.timeoutSource}) and was stopped`;
+          const what = inferredFrom === void 0 ? "" : `; inferred from ${inferredFrom}: set app.build to a command, or to none`;
+          return { missing: `the base commit ${sha.slice(0, 7)} did not build (\`${command}\` ${how}${what})` };
+        }
       }
     }
-    return { sha, plan: basePlanOf(head, app, repoRoot, worktree, await freePort()), remove };
+    const plan = basePlanOf(head, app, repoRoot, worktree, await freePort(), env);
+    return { sha, plan, ...inferred === void 0 ? {} : { inferred }, remove };
   } catch (error) {
     await remove();
     throw error;
@@ -59739,38 +59900,44 @@ function checkBuildable(plan) {
       `${plan.source}: app: --against starts both checkouts' apps, so the config needs an app with a command, got none`
     ]);
   }
-  if (app.build === void 0) {
+  if (app.build.kind === "none") {
     throw new InputError([
-      `${plan.source}: app.build: --against builds the other checkout with this shell command, e.g. "npm ci && npm run build" (or "true" if nothing needs building), got none`
+      `${plan.source}: app.build: --against builds the other checkout with this shell command, e.g. "npm ci && npm run build" (or "true" if nothing needs building, or auto to infer it), got "none"`
     ]);
   }
-  return { command: app.build, dir: app.cwd };
+  return { how: app.build.kind === "command" ? { command: app.build.command } : { infer: "or-skip" }, dir: app.cwd };
 }
 async function runAgainst(plan, options) {
   const build2 = checkBuildable(plan);
-  const headFile = path10.join(options.outDir, "results.json");
-  const baseFile = path10.join(options.outDir, BASE_RESULTS_FILE);
+  const headFile = path11.join(options.outDir, "results.json");
+  const baseFile = path11.join(options.outDir, BASE_RESULTS_FILE);
   let baseSha = "";
+  let inferred;
   let measured;
   try {
     measured = await gracefully(async () => {
       const checkout = await prepareCheckout({
         ref: options.ref,
-        from: path10.dirname(path10.resolve(plan.source)),
+        from: path11.dirname(path11.resolve(plan.source)),
         head: plan,
         tempDir: os3.tmpdir(),
         fetchMissing: false,
         build: { ...build2, timeoutMs: DEFAULT_BUILD_TIMEOUT_MS, timeoutSource: "the build time limit", output: "stderr" },
         onBuild: (sha, command) => process.stderr.write(`building ${options.ref} (${sha.slice(0, 7)}) in a worktree: ${command}
-`)
+`),
+        onNoBuild: (sha, why) => process.stderr.write(
+          `${options.ref} (${sha.slice(0, 7)}) is measured as checked out, not built: ${why}; set app.build if it needs a build
+`
+        )
       });
       if ("missing" in checkout) {
         if (checkout.badRef === true) throw new InputError([`--against: ${checkout.missing}`]);
         throw new AppError(`--against ${options.ref}: ${checkout.missing}`);
       }
       baseSha = checkout.sha;
+      inferred = checkout.inferred;
       try {
-        const baseOut = path10.join(options.outDir, "base");
+        const baseOut = path11.join(options.outDir, "base");
         await mkdir5(baseOut, { recursive: true });
         const progress = progressPrinter(process.stderr);
         const sides = await measureSides(
@@ -59812,7 +59979,7 @@ warning: ${runWarningText(warning)}
   if (head.results.entries.length > 0) process.stdout.write(`
 ${resultsTable(head.results, violations)}
 `);
-  const shown2 = (file) => path10.relative(process.cwd(), file) || file;
+  const shown2 = (file) => path11.relative(process.cwd(), file) || file;
   process.stdout.write(`
 results: ${shown2(headFile)}, base: ${shown2(baseFile)}
 `);
@@ -59825,7 +59992,7 @@ results: ${shown2(headFile)}, base: ${shown2(baseFile)}
   if (head.failure !== void 0) throw head.failure;
   if (base.failure !== void 0) throw new AppError(`--against ${options.ref} (${baseSha.slice(0, 7)}): ${base.failure.message}`);
   const comparison = compare(base.results, head.results, {
-    baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout`,
+    baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout${inferred === void 0 ? "" : `, built with ${inferred}`}`,
     paired: true
   });
   const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true });
@@ -59843,7 +60010,7 @@ ${renderText(comparison)}
 
 // src/cli/run.ts
 function shown(file) {
-  return path11.relative(process.cwd(), file) || file;
+  return path12.relative(process.cwd(), file) || file;
 }
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",
@@ -59859,7 +60026,8 @@ var runCommand = {
   --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
   --baseline FILE    compare against this results.json (fixed rounds: a stored run cannot grow)
   --against REF      measure REF (a commit, branch or tag) beside this checkout: checked out in a git
-                     worktree, built with the config's app.build, both apps started, rounds interleaved
+                     worktree, built with the config's app.build (absent: inferred from REF's lock
+                     files, e.g. package-lock.json \u2192 npm ci), both apps started, rounds interleaved
                      and decided as they go; writes base-results.json beside results.json
   --budget D         with --against: time the suite may be measured while deciding as it goes, e.g. 5m
   --markdown FILE    with --baseline or --against: also write the report as GitHub markdown
@@ -59898,7 +60066,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...overrides,
       quick: flags2["quick"] === true
     });
-    const outDir = path11.resolve(stringFlag(flags2, "out", "cannonade-results"));
+    const outDir = path12.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {
       await mkdir6(outDir, { recursive: true });
       await access(outDir, constants.W_OK);
@@ -59926,7 +60094,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       });
     }
     const progress = progressPrinter(process.stderr);
-    const file = path11.join(outDir, "results.json");
+    const file = path12.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {
       const measured = await measure(plan, {
         outDir,
@@ -59955,7 +60123,7 @@ ${profile}
     const report = await writeReportHtml(outDir, { results, comparison, ...baseline === void 0 ? {} : { base: baseline } });
     process.stdout.write(
       `
-results: ${path11.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
+results: ${path12.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
 `
     );
     if (failure instanceof InterruptedError) {

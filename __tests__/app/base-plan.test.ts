@@ -46,4 +46,11 @@ describe('the base checkout’s plan', () => {
     const other = basePlanOf(head, { ...app, readyUrl: 'http://127.0.0.1:9000/ready' }, '/repo', '/tmp/wt/base', 4123)
     expect(other.app?.readyUrl).toBe('http://127.0.0.1:9000/ready')
   })
+
+  it('adds what an inferred build needs (a virtual environment on PATH) to the base app only', () => {
+    const venv = { VIRTUAL_ENV: '/tmp/wt/base/.cannonade-venv', PATH: '/tmp/wt/base/.cannonade-venv/bin:/usr/bin' }
+    const built = basePlanOf(head, app, '/repo', '/tmp/wt/base', 4123, venv)
+    expect(built.app?.env).toMatchObject({ PORT: '4123', ...venv })
+    expect(app.env['VIRTUAL_ENV']).toBeUndefined()
+  })
 })

@@ -24,7 +24,7 @@ describe('loading the documented example', () => {
     expect(plan.app?.readyUrl).toBe('http://127.0.0.1:3000/health')
     expect(plan.app?.env).toEqual({ PORT: '3000' })
     expect(plan.app?.cwd).toBe(path.resolve('__fixtures__/configs'))
-    expect(plan.app?.build).toBe('npm ci')
+    expect(plan.app?.build).toEqual({ kind: 'command', command: 'npm ci' })
   })
 
   it('is the example the README shows, beside the workflow the end-to-end tests run', async () => {
@@ -32,6 +32,25 @@ describe('loading the documented example', () => {
     const example = await readFile('__fixtures__/configs/example.yml', 'utf8')
     expect(readme).toContain(example.trim())
     expect(readme).toContain((await readFile('examples/perf.yml', 'utf8')).trim())
+  })
+})
+
+describe('app.build', () => {
+  const build = (line: string): unknown =>
+    parsePlan(`app:\n  command: node server.js\n${line}${minimal}`, 'cannonade.yml', '/repo').app?.build
+
+  it('is inferred from the checkout when absent or auto, and turned off by none', () => {
+    expect(build('')).toEqual({ kind: 'auto' })
+    expect(build('  build: auto\n')).toEqual({ kind: 'auto' })
+    expect(build('  build: " Auto "\n')).toEqual({ kind: 'auto' })
+    expect(build('  build: none\n')).toEqual({ kind: 'none' })
+    expect(build('  build: NONE\n')).toEqual({ kind: 'none' })
+  })
+
+  it('is a shell command otherwise, kept as written', () => {
+    expect(build('  build: npm ci && npm run build\n')).toEqual({ kind: 'command', command: 'npm ci && npm run build' })
+    expect(build('  build: "true"\n')).toEqual({ kind: 'command', command: 'true' })
+    expect(build('  build: ./auto\n')).toEqual({ kind: 'command', command: './auto' })
   })
 })
 

@@ -15,7 +15,7 @@ import { planText, resultsTable, roundLine } from '../report/terminal.js'
 import { plain } from '../report/text.js'
 import type { Inputs } from './inputs.js'
 import { prepareDestination, publish, saveResults, upload, type Destination } from './publish.js'
-import { baseBuildOf, prepareSameJobBase } from './same-job.js'
+import { baseBuildOf, prepareSameJobBase, type SameJobBase } from './same-job.js'
 import { resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
 import { BASE_RESULTS_FILE } from '../results/format.js'
 
@@ -84,11 +84,12 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
     return
   }
   const how = baselineWay(inputs, ctx, plan)
+  let notBeside: Exclude<SameJobBase, { side: Side }> | undefined
   if (how !== 'stored') {
-    const base = await core.group('Cannonade: base commit', () => prepareSameJobBase(inputs, ctx, plan, destination.outDir))
+    const base = await core.group('Cannonade: base commit', () => prepareSameJobBase(inputs, ctx, plan, destination.outDir, how))
     if ('side' in base) {
       try {
-        await measureBesideBase(inputs, ctx, plan, destination, base.side, base.sha, how)
+        await measureBesideBase(inputs, ctx, plan, destination, base, how)
       } finally {
         await base.cleanup()
       }
@@ -102,19 +103,25 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
       return
     }
     // `auto` asked for the best baseline there is: without the base commit, that is the stored one.
-    core.warning(`Cannonade: ${base.missing}. Comparing with the stored baseline instead.`)
+    // Said in one line, in the log and the report; a warning only where something was expected to work.
+    const line = `Cannonade: ${base.missing}. Comparing with the stored baseline instead.`
+    if (base.expected === true) core.info(line)
+    else core.warning(line)
+    notBeside = base
   }
   const baseline = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
   const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
   await saveResults(destination, measured.results)
-  await publish(inputs, ctx, destination, measured.results, withHint(baseline, inputs, ctx, plan), measured.failure)
+  await publish(inputs, ctx, destination, measured.results, withFallback(baseline, notBeside), measured.failure)
 }
 
 /**
  * How this run gets its baseline: `same-job` as asked; `auto-same-job` for `baseline: auto` on a
- * pull request whose config says how to build a checkout (`app.build`, or the `baseline-build`
- * input), falling back to the stored baseline if the base cannot be measured; else `stored` (an
- * artifact, a file, or none). Push runs always record and compare with the stored baseline.
+ * pull request with an app whose build is known or can be tried (a command in `app.build` or the
+ * `baseline-build` input, or `app.build: auto`, the default, inferred from the repository's files),
+ * falling back to the stored baseline if the base cannot be measured; else `stored` (an artifact, a
+ * file, or none), which `app.build: none` and `baseline: artifact` ask for. Push runs always record
+ * and compare with the stored baseline.
  */
 function baselineWay(inputs: Inputs, ctx: RunContext, plan: Plan): 'same-job' | 'auto-same-job' | 'stored' {
   if (inputs.baseline.kind === 'same-job') return 'same-job'
@@ -122,12 +129,17 @@ function baselineWay(inputs: Inputs, ctx: RunContext, plan: Plan): 'same-job' | 
   return inputs.baseline.kind === 'auto' && ctx.pullRequest !== undefined && canBuild ? 'auto-same-job' : 'stored'
 }
 
-// A pull request on `baseline: auto` that could have had the precise mode but for a build command:
-// the report says, in one line, how to get it.
-function withHint(baseline: ResolvedBaseline, inputs: Inputs, ctx: RunContext, plan: Plan): ResolvedBaseline {
-  const couldBuild =
-    inputs.baseline.kind === 'auto' && ctx.pullRequest !== undefined && plan.app !== undefined && baseBuildOf(inputs, plan) === undefined
-  return couldBuild ? { ...baseline, suggestAppBuild: true } : baseline
+// A pull request on `baseline: auto` whose base could not be measured beside the head: the report's
+// footer says why in one line (beside where the stored baseline came from, or why there is none),
+// and when a build command would have made it, the report's note says how to get the precise mode.
+function withFallback(baseline: ResolvedBaseline, notBeside: Exclude<SameJobBase, { side: Side }> | undefined): ResolvedBaseline {
+  if (notBeside === undefined) return baseline
+  const why = `the base commit was not measured in this job: ${notBeside.missing}`
+  const told =
+    'missing' in baseline
+      ? { ...baseline, missing: `${baseline.missing}; ${why}` }
+      : { ...baseline, description: `${baseline.description}; ${why}` }
+  return notBeside.suggestAppBuild === true ? { ...told, suggestAppBuild: true } : told
 }
 
 // The precise mode: base and head run at once, their rounds interleaved in pairs, deciding as it goes:
@@ -138,10 +150,10 @@ async function measureBesideBase(
   ctx: RunContext,
   plan: Plan,
   destination: Destination,
-  base: Side,
-  sha: string,
+  prepared: { readonly side: Side; readonly sha: string; readonly inferred?: string },
   how: 'same-job' | 'auto-same-job',
 ): Promise<void> {
+  const { side: base, sha } = prepared
   const head: Side = {
     plan,
     outDir: destination.outDir,
@@ -160,7 +172,13 @@ async function measureBesideBase(
   if (b === undefined || h === undefined) throw new Error('measureSides lost a side')
   await saveResults(destination, h.results)
   await writeResults(path.join(destination.outDir, BASE_RESULTS_FILE), b.results)
-  let baseline: ResolvedBaseline = { results: b.results, description: `base commit ${sha.slice(0, 7)} measured in this job`, paired: true }
+  // An inferred build is named in the footer: the team sees what was run and can overrule it.
+  const built = prepared.inferred === undefined ? '' : `, built with ${prepared.inferred}`
+  let baseline: ResolvedBaseline = {
+    results: b.results,
+    description: `base commit ${sha.slice(0, 7)} measured in this job${built}`,
+    paired: true,
+  }
   // An interrupt stops both sides alike: the base's finished rounds are still a fair baseline.
   if (b.failure !== undefined && !(b.failure instanceof InterruptedError)) {
     const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${b.failure.message.split('\n')[0] ?? ''}`
@@ -169,7 +187,8 @@ async function measureBesideBase(
       baseline = { missing }
     } else {
       core.warning(`Cannonade: ${missing}. Comparing with the stored baseline instead.`)
-      baseline = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
+      const stored = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
+      baseline = withFallback(stored, { missing })
     }
   }
   await publish(inputs, ctx, destination, h.results, baseline, h.failure)

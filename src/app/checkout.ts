@@ -11,6 +11,7 @@ import type { AppPlan, Plan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
 import { errorMessage } from '../errors.js'
 import { interruptSignal, onForcedExit, throwIfInterrupted } from '../interrupt.js'
+import { describeInferredBuild, inferBuild } from './build-detect.js'
 import { groupRunning } from './monitor.js'
 import { freePort } from './ports.js'
 import { signalGroup } from './process.js'
@@ -86,14 +87,21 @@ export function runBuild(command: string, cwd: string, timeoutMs: number, output
  * worktree and its port changed wherever the base URL's port appears (the base URL, the ready URL,
  * and environment values equal to it, such as PORT).
  */
-export function basePlanOf(head: Plan, app: AppPlan, repoRoot: string, worktree: string, port: number): Plan {
+export function basePlanOf(
+  head: Plan,
+  app: AppPlan,
+  repoRoot: string,
+  worktree: string,
+  port: number,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Plan {
   const headPort = new URL(head.baseUrl).port
   const swap = (url: string): string => {
     const parsed = new URL(url)
     if (parsed.port === headPort) parsed.port = String(port)
     return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '')
   }
-  const env = Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, v === headPort ? String(port) : v]))
+  const env = { ...Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, v === headPort ? String(port) : v])), ...extraEnv }
   return {
     ...head,
     baseUrl: swap(head.baseUrl),
@@ -119,16 +127,28 @@ export interface CheckoutRequest {
   /** Fetch the ref from `origin` when it is not there: CI checkouts are shallow. */
   readonly fetchMissing: boolean
   readonly build?: {
-    readonly command: string
-    /** Where it runs, as a directory of the current checkout; the same place inside the other is used. */
+    /**
+     * The shell command; or `infer` it from the other checkout's files (build-detect.ts), and when
+     * none is found build nothing and go on (`or-skip`) or give the checkout up (`or-give-up`).
+     */
+    readonly how: { readonly command: string } | { readonly infer: 'or-skip' | 'or-give-up' }
+    /**
+     * Where it runs, as a directory of the current checkout; the same place inside the other is used.
+     * An inferred build starts looking there and runs where it found its files.
+     */
     readonly dir: string
     readonly timeoutMs: number
     /** What sets the timeout, named when it passes, e.g. `input 'baseline-build-timeout'`. */
     readonly timeoutSource: string
     readonly output?: 'stdout' | 'stderr'
   }
-  /** Called before the build starts, with the commit it builds. */
+  /**
+   * Called before the build starts, with the commit it builds and the command; an inferred one comes
+   * with what it was inferred from (describeInferredBuild).
+   */
   readonly onBuild?: (sha: string, command: string) => void
+  /** Called when an inferred build found nothing and `or-skip` goes on without one, with why. */
+  readonly onNoBuild?: (sha: string, why: string) => void
 }
 
 /** The other commit ready to start and measure. */
@@ -136,6 +156,8 @@ export interface Checkout {
   readonly sha: string
   /** Its plan: the head's scenarios, its app in the worktree on a free port. */
   readonly plan: Plan
+  /** How it was built when the build was inferred, in one line: describeInferredBuild, or `nothing, <why>`. */
+  readonly inferred?: string
   /** Removes the worktree (and forgets the last-resort clean-up); never throws. */
   remove(): Promise<void>
 }
@@ -145,6 +167,8 @@ export interface CheckoutProblem {
   readonly missing: string
   /** The ref names no commit (bad input), rather than a commit that failed to build. */
   readonly badRef?: boolean
+  /** An inferred build found nothing to build from (`or-give-up`). */
+  readonly nothingToBuild?: boolean
 }
 
 /**
@@ -190,21 +214,52 @@ export async function prepareCheckout(request: CheckoutRequest): Promise<Checkou
   try {
     const sha = await git(worktree, ['rev-parse', 'HEAD'])
     const build = request.build
+    let env: Readonly<Record<string, string>> = {}
+    let inferred: string | undefined
+    let inferredFrom: string | undefined
     if (build !== undefined) {
-      const dir = path.join(worktree, path.relative(repoRoot, path.resolve(build.dir)))
-      request.onBuild?.(sha, build.command)
-      const end = await runBuild(build.command, dir, build.timeoutMs, build.output)
-      throwIfInterrupted()
-      if (end.kind !== 'exited' || end.code !== 0) {
-        await remove()
-        const how =
-          end.kind === 'exited'
-            ? `exited with ${end.code}`
-            : `was still running after ${formatDurationMs(build.timeoutMs)} (${build.timeoutSource}) and was stopped`
-        return { missing: `the base commit ${sha.slice(0, 7)} did not build (\`${build.command}\` ${how})` }
+      let dir = path.join(worktree, path.relative(repoRoot, path.resolve(build.dir)))
+      let command: string | undefined
+      if ('command' in build.how) {
+        command = build.how.command
+        request.onBuild?.(sha, command)
+      } else {
+        // Inferred from the other checkout's own files: its lock file is the one that installs it.
+        const found = await inferBuild(dir, worktree)
+        if ('nothing' in found) {
+          if (build.how.infer === 'or-give-up') {
+            await remove()
+            return { missing: `nothing to build the base commit ${sha.slice(0, 7)} with was found: ${found.nothing}`, nothingToBuild: true }
+          }
+          inferred = `nothing, ${found.nothing}`
+          request.onNoBuild?.(sha, found.nothing)
+        } else {
+          inferred = describeInferredBuild(found)
+          inferredFrom = found.from
+          dir = found.dir
+          // The app's own PATH (its env, else ours) with the build's directory first.
+          const appPath = app.env['PATH'] ?? process.env['PATH'] ?? ''
+          env = found.pathFirst === undefined ? found.env : { ...found.env, PATH: `${found.pathFirst}${path.delimiter}${appPath}` }
+          if (found.command !== '') command = found.command
+          request.onBuild?.(sha, inferred)
+        }
+      }
+      if (command !== undefined) {
+        const end = await runBuild(command, dir, build.timeoutMs, build.output)
+        throwIfInterrupted()
+        if (end.kind !== 'exited' || end.code !== 0) {
+          await remove()
+          const how =
+            end.kind === 'exited'
+              ? `exited with ${end.code}`
+              : `was still running after ${formatDurationMs(build.timeoutMs)} (${build.timeoutSource}) and was stopped`
+          const what = inferredFrom === undefined ? '' : `; inferred from ${inferredFrom}: set app.build to a command, or to none`
+          return { missing: `the base commit ${sha.slice(0, 7)} did not build (\`${command}\` ${how}${what})` }
+        }
       }
     }
-    return { sha, plan: basePlanOf(head, app, repoRoot, worktree, await freePort()), remove }
+    const plan = basePlanOf(head, app, repoRoot, worktree, await freePort(), env)
+    return { sha, plan, ...(inferred === undefined ? {} : { inferred }), remove }
   } catch (error) {
     await remove()
     throw error

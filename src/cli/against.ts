@@ -1,7 +1,9 @@
 // `cannonade run --against REF`: the precise A/B on a laptop. REF is checked out in a git worktree,
-// built with the config's `app.build`, and started on a port of its own beside this checkout's app;
-// their rounds are interleaved and decided as they go, with the same rule and budget as the action's
-// same-job mode. The worktree is removed whatever happens (an error, Ctrl-C, a second Ctrl-C).
+// built with the config's `app.build` (or, when it is absent or `auto`, the build inferred from REF's
+// lock files and manifests, src/app/build-detect.ts; nothing found: measured as checked out), and
+// started on a port of its own beside this checkout's app; their rounds are interleaved and decided
+// as they go, with the same rule and budget as the action's same-job mode. The worktree is removed
+// whatever happens (an error, Ctrl-C, a second Ctrl-C).
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -38,22 +40,28 @@ export interface AgainstOptions {
 }
 
 /**
- * Checks the plan can build another checkout: an app, and `app.build`. Throws InputError naming the
- * config field otherwise (exit 2), before anything is checked out.
+ * Checks the plan can build another checkout: an app, and an `app.build` other than `none`. Throws
+ * InputError naming the config field otherwise (exit 2), before anything is checked out. Returns the
+ * command, or `infer` for `auto` (what an absent app.build means).
  */
-export function checkBuildable(plan: Plan): { readonly command: string; readonly dir: string } {
+export function checkBuildable(plan: Plan): {
+  readonly how: { readonly command: string } | { readonly infer: 'or-skip' }
+  readonly dir: string
+} {
   const app = plan.app
   if (app === undefined) {
     throw new InputError([
       `${plan.source}: app: --against starts both checkouts' apps, so the config needs an app with a command, got none`,
     ])
   }
-  if (app.build === undefined) {
+  if (app.build.kind === 'none') {
     throw new InputError([
-      `${plan.source}: app.build: --against builds the other checkout with this shell command, e.g. "npm ci && npm run build" (or "true" if nothing needs building), got none`,
+      `${plan.source}: app.build: --against builds the other checkout with this shell command, e.g. "npm ci && npm run build" (or "true" if nothing needs building, or auto to infer it), got "none"`,
     ])
   }
-  return { command: app.build, dir: app.cwd }
+  // With no build found, the checkout is measured as it is: there is no stored baseline to fall back
+  // on here, and an app that needs no build (a dependency-free server) still deserves the comparison.
+  return { how: app.build.kind === 'command' ? { command: app.build.command } : { infer: 'or-skip' }, dir: app.cwd }
 }
 
 /** Measures the plan here and at `ref`, side by side; returns the exit code as `run --baseline` does. */
@@ -62,6 +70,7 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
   const headFile = path.join(options.outDir, 'results.json')
   const baseFile = path.join(options.outDir, BASE_RESULTS_FILE)
   let baseSha = ''
+  let inferred: string | undefined
   let measured: readonly Measured[]
   try {
     measured = await gracefully(async () => {
@@ -73,12 +82,17 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
         fetchMissing: false,
         build: { ...build, timeoutMs: DEFAULT_BUILD_TIMEOUT_MS, timeoutSource: 'the build time limit', output: 'stderr' },
         onBuild: (sha, command) => process.stderr.write(`building ${options.ref} (${sha.slice(0, 7)}) in a worktree: ${command}\n`),
+        onNoBuild: (sha, why) =>
+          process.stderr.write(
+            `${options.ref} (${sha.slice(0, 7)}) is measured as checked out, not built: ${why}; set app.build if it needs a build\n`,
+          ),
       })
       if ('missing' in checkout) {
         if (checkout.badRef === true) throw new InputError([`--against: ${checkout.missing}`])
         throw new AppError(`--against ${options.ref}: ${checkout.missing}`)
       }
       baseSha = checkout.sha
+      inferred = checkout.inferred
       try {
         const baseOut = path.join(options.outDir, 'base')
         await mkdir(baseOut, { recursive: true })
@@ -127,7 +141,7 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
   if (head.failure !== undefined) throw head.failure
   if (base.failure !== undefined) throw new AppError(`--against ${options.ref} (${baseSha.slice(0, 7)}): ${base.failure.message}`)
   const comparison = compare(base.results, head.results, {
-    baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout`,
+    baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout${inferred === undefined ? '' : `, built with ${inferred}`}`,
     paired: true,
   })
   const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true })

@@ -39,7 +39,8 @@ export const runCommand: Command = {
   --shard I/N        measure only shard I of N (scenarios split by position; merge with 'cannonade merge')
   --baseline FILE    compare against this results.json (fixed rounds: a stored run cannot grow)
   --against REF      measure REF (a commit, branch or tag) beside this checkout: checked out in a git
-                     worktree, built with the config's app.build, both apps started, rounds interleaved
+                     worktree, built with the config's app.build (absent: inferred from REF's lock
+                     files, e.g. package-lock.json → npm ci), both apps started, rounds interleaved
                      and decided as they go; writes base-results.json beside results.json
   --budget D         with --against: time the suite may be measured while deciding as it goes, e.g. 5m
   --markdown FILE    with --baseline or --against: also write the report as GitHub markdown

@@ -20,7 +20,7 @@ import type {
   Severity,
 } from './plan.js'
 import { configHash } from './hash.js'
-import { isLatencyMetric, METRICS } from './plan.js'
+import { buildPlanOf, isLatencyMetric, METRICS } from './plan.js'
 import type { RawConfig, RawDefaults, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
 import { buildStress, checkCapacityUse } from './stress.js'
 import { buildProfile, DEFAULT_LEAK_BYTES_PER_MIN } from './profile.js'
@@ -176,7 +176,7 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
   checkDuration(app.stopTimeout, ['app', 'stopTimeout'], 'stopTimeout', problems)
   return {
     command: app.command,
-    ...(app.build === undefined ? {} : { build: app.build }),
+    build: buildPlanOf(app.build),
     cwd: path.resolve(baseDir, app.cwd ?? '.'),
     env,
     ...(app.ready === undefined ? {} : { readyUrl: app.ready }),

@@ -165,10 +165,10 @@ export interface ScenarioPlan {
 export interface AppPlan {
   readonly command: string
   /**
-   * Builds another checkout of the repository (the base commit of a pull request, `run --against`)
-   * so that `command` can start it; run with a shell in `cwd` inside that checkout.
+   * How another checkout of the repository (the base commit of a pull request, `run --against`) is
+   * built so that `command` can start it: see {@link BuildPlan}.
    */
-  readonly build?: string
+  readonly build: BuildPlan
   /** Absolute directory the command runs in. */
   readonly cwd: string
   readonly env: Readonly<Record<string, string>>
@@ -176,6 +176,24 @@ export interface AppPlan {
   readonly readyUrl?: string
   readonly readyTimeoutMs: number
   readonly stopTimeoutMs: number
+}
+
+/**
+ * `app.build`: a shell command run in `cwd` inside the other checkout; `auto` (also what an absent
+ * `app.build` means) to infer one from that checkout's files (src/app/build-detect.ts); or `none`:
+ * nothing is built and a pull request on `baseline: auto` keeps to the stored baseline.
+ */
+export type BuildPlan = { readonly kind: 'command'; readonly command: string } | { readonly kind: 'auto' } | { readonly kind: 'none' }
+
+/**
+ * Reads `app.build` as written: the words `auto` and `none` (any case, spaces around ignored), else a
+ * command. A command literally named `auto` or `none` can be written `./auto`; `true` builds nothing.
+ */
+export function buildPlanOf(text: string | undefined): BuildPlan {
+  const word = text?.trim().toLowerCase()
+  if (word === undefined || word === 'auto') return { kind: 'auto' }
+  if (word === 'none') return { kind: 'none' }
+  return { kind: 'command', command: text ?? '' }
 }
 
 /** When a round cannot be trusted. */

@@ -110,6 +110,7 @@ export interface RawConfig {
   readonly warmupSuite?: boolean
   readonly app?: {
     readonly command: string
+    /** A shell command, `auto` (infer it; the default) or `none`. */
     readonly build?: string
     readonly cwd?: string
     readonly env?: Readonly<Record<string, Scalar>>
