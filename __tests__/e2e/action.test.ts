@@ -414,6 +414,19 @@ describe('a suite sharded over parallel jobs', () => {
   })
 })
 
+describe('a merge with a shard missing', () => {
+  it('fails naming the missing shards instead of showing their entries as removed', async () => {
+    const results = present((await recordedPush())['results.json'])
+    await fake.addArtifactZip(160, `${ARTIFACT}-shard-1-of-3`, { 'results.json': results })
+    const merged = await runAction({ runId: 160, event: 'push', sha: MAIN_SHA, inputs: { mode: 'merge' } })
+    expect(merged.code, merged.stdout + merged.stderr).toBe(1)
+    expect(merged.stdout).toContain(
+      `::error::mode merge: 2 of 3 shards missing: no artifact ${ARTIFACT}-shard-2-of-3, ${ARTIFACT}-shard-3-of-3 in this run.`,
+    )
+    expect(artifactOf(160)).toBeUndefined()
+  })
+})
+
 describe('when the baseline is missing or unusable', () => {
   beforeEach(() => {
     fake.reset()
@@ -626,6 +639,20 @@ describe('when GitHub fails', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toMatch(/::warning::Cannonade could not comment on #13: .*\(HTTP 500\)/)
     expect(Object.keys(await fake.readArtifactFiles(present(artifactOf(601))))).toContain('results.json')
+  })
+
+  it('fails a push run whose artifact cannot be uploaded: the branch would be left without its next baseline', async () => {
+    fake.reset()
+    fake.faults.upload = 403
+    const run = await runAction({ runId: 602, event: 'push', sha: MAIN_SHA })
+    expect(run.code, run.stdout + run.stderr).toBe(1)
+    expect(run.stdout).toMatch(/::warning::Cannonade could not upload the artifact cannonade-e2e: /)
+    expect(run.stdout).toContain(
+      '::error::the artifact cannonade-e2e could not be uploaded, so this push leaves no baseline or history for main',
+    )
+    expect(artifactOf(602)).toBeUndefined()
+    // What was measured stays on the runner.
+    expect(JSON.parse(await readFile(path.join(workspace, 'cannonade-results', 'results.json'), 'utf8'))).toMatchObject({ suite: 'e2e' })
   })
 
   it('uploads what was measured and fails with the log quoted when the app crashes mid-run', async () => {
