@@ -85,7 +85,7 @@ async function runAction(options: {
   sha: string
   branch?: string
   pr?: { number: number; base?: string; baseSha?: string; fork?: boolean }
-  workflowRun?: { id: number; headSha: string }
+  workflowRun?: { id: number; headSha: string; headBranch: string; headRepo: string }
   inputs?: Record<string, string>
   env?: Record<string, string>
   /** A signal to send once the action's output matches, as a cancelled job gets one. */
@@ -121,6 +121,8 @@ async function runAction(options: {
           workflow_run: {
             id: options.workflowRun.id,
             head_sha: options.workflowRun.headSha,
+            head_branch: options.workflowRun.headBranch,
+            head_repository: { full_name: options.workflowRun.headRepo },
             path: WORKFLOW,
             event: 'pull_request',
             conclusion: 'success',
@@ -539,7 +541,7 @@ describe('artifacts from other runs are untrusted input', () => {
       runId: 721,
       event: 'workflow_run',
       sha: MAIN_SHA,
-      workflowRun: { id: 720, headSha: '8'.repeat(40) },
+      workflowRun: { id: 720, headSha: '8'.repeat(40), headBranch: 'feature-23', headRepo: `someone/${fake.repo}` },
       inputs: { ...(await exampleInputs('examples/perf-comment.yml')), 'artifact-name': ARTIFACT },
     })
     expect(run.code, run.stdout + run.stderr).toBe(1)
@@ -602,7 +604,7 @@ describe('pull requests from forks', () => {
       runId: 502,
       event: 'workflow_run',
       sha: MAIN_SHA,
-      workflowRun: { id: 501, headSha: '2'.repeat(40) },
+      workflowRun: { id: 501, headSha: '2'.repeat(40), headBranch: 'feature-12', headRepo: `someone/${fake.repo}` },
       inputs: { ...(await exampleInputs('examples/perf-comment.yml')), 'artifact-name': ARTIFACT },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
@@ -614,6 +616,25 @@ describe('pull requests from forks', () => {
     expect(run.outputs['comment-url']).toMatch(/\/12#issuecomment-\d+$/)
   })
 
+  it("says a base measured by the fork's own run is the fork's claim, not a measurement beside the head", async () => {
+    await plantForkRun()
+    fake.pulls.push({ number: 12, headSha: FORK_SHA, headRef: 'feature-12', baseRef: 'main', headRepo: `someone/${fake.repo}` })
+    const forkArtifact = present(artifactOf(501))
+    const files = await fake.readArtifactFiles(forkArtifact)
+    forkArtifact.zip = await createZip({ ...files, 'base-results.json': files['results.json'] ?? '' })
+    const run = await runAction({
+      runId: 504,
+      event: 'workflow_run',
+      sha: MAIN_SHA,
+      workflowRun: { id: 501, headSha: FORK_SHA, headBranch: 'feature-12', headRepo: `someone/${fake.repo}` },
+      inputs: { mode: 'comment', 'artifact-name': ARTIFACT },
+    })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(commentsOn(12)[0]?.body).toContain(
+      "base commit as the fork's run 501 reports measuring it beside the head (the fork's own numbers)",
+    )
+  })
+
   it('refuses to comment on a pull request whose head is not the commit that was measured', async () => {
     await plantForkRun()
     // The pull request moved on after the fork's run measured it.
@@ -622,7 +643,7 @@ describe('pull requests from forks', () => {
       runId: 503,
       event: 'workflow_run',
       sha: MAIN_SHA,
-      workflowRun: { id: 501, headSha: '2'.repeat(40) },
+      workflowRun: { id: 501, headSha: '2'.repeat(40), headBranch: 'feature-12', headRepo: `someone/${fake.repo}` },
       inputs: { mode: 'comment', 'artifact-name': ARTIFACT },
     })
     expect(run.code, run.stdout + run.stderr).toBe(1)
