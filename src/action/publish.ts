@@ -260,7 +260,7 @@ export async function publish(
   gate(inputs, comparison)
   // A push run's artifact is the base branch's next baseline and history: without it, pull requests
   // quietly compare with an older run (or none) and nobody is told. The step fails so someone re-runs it.
-  if (pr === undefined && uploaded === undefined) {
+  if (ctx.eventName === 'push' && uploaded === undefined) {
     throw new EnvironmentError(
       `the artifact ${destination.artifactName} could not be uploaded, so this push leaves no baseline or history for ${ctx.branch ?? 'its branch'}: pull requests will compare with an older run, or with none. The files are in ${outDir}; re-run this job.`,
     )
