@@ -48680,9 +48680,12 @@ function percentileGrid(maxX) {
   return [...grid].sort((a, b) => a - b);
 }
 function percentileChart(id, sides) {
-  const decoded = sides.map((side) => ({ side, histogram: decodeHistogram(side.histogram) }));
+  const decoded = sides.map((side) => ({ side, histogram: decodedOrUndefined(side.histogram) }));
+  const unreadable = decoded.filter((d) => d.histogram === void 0).map((d) => d.side.label);
   try {
-    const present = decoded.filter((d) => d.histogram.totalCount > 0);
+    const present = decoded.flatMap(
+      ({ side, histogram }) => histogram !== void 0 && histogram.totalCount > 0 ? [{ side, histogram }] : []
+    );
     if (present.length === 0) return void 0;
     const x = percentileGrid(Math.max(...present.map((d) => d.histogram.totalCount)));
     const series = present.map(({ side, histogram }) => ({
@@ -48693,13 +48696,20 @@ function percentileChart(id, sides) {
     return {
       id,
       title: "Latency by percentile",
-      caption: "Every response of the valid rounds; the right of the chart is the tail.",
+      caption: "Every response of the valid rounds; the right of the chart is the tail." + (unreadable.length === 0 ? "" : ` The ${unreadable.join(" and ")} histogram in its results file could not be read, so that curve is missing.`),
       x: { label: "percentile", scale: "percentile", values: x },
       y: { label: "latency", unit: "ms" },
       series
     };
   } finally {
-    for (const d of decoded) d.histogram.destroy();
+    for (const d of decoded) d.histogram?.destroy();
+  }
+}
+function decodedOrUndefined(encoded) {
+  try {
+    return decodeHistogram(encoded);
+  } catch {
+    return void 0;
   }
 }
 function placeRounds(sides) {

@@ -34,6 +34,8 @@ describe('the hand-off to a comment run', () => {
     ['{"pullRequest": "42", "headSha": "abcdef0"}', 'bad pullRequest'],
     ['{"pullRequest": 0, "headSha": "abcdef0"}', 'bad pullRequest'],
     ['{"pullRequest": 4.5, "headSha": "abcdef0"}', 'bad pullRequest'],
+    ['{"pullRequest": 1e308, "headSha": "abcdef0"}', 'bad pullRequest: expected a pull request number from 1 to 2147483647, got 1e+308'],
+    ['{"pullRequest": 9007199254740993, "headSha": "abcdef0"}', 'bad pullRequest'],
     ['{"pullRequest": 42}', 'bad headSha'],
     ['{"pullRequest": 42, "headSha": "abc"}', 'bad headSha'],
     ['{"pullRequest": 42, "headSha": "main; rm -rf /"}', 'bad headSha'],

@@ -85,7 +85,7 @@ async function runAction(options: {
   sha: string
   branch?: string
   pr?: { number: number; base?: string; baseSha?: string; fork?: boolean }
-  workflowRun?: { id: number; headSha: string }
+  workflowRun?: { id: number; headSha: string; headBranch: string; headRepo: string }
   inputs?: Record<string, string>
   env?: Record<string, string>
   /** A signal to send once the action's output matches, as a cancelled job gets one. */
@@ -121,6 +121,8 @@ async function runAction(options: {
           workflow_run: {
             id: options.workflowRun.id,
             head_sha: options.workflowRun.headSha,
+            head_branch: options.workflowRun.headBranch,
+            head_repository: { full_name: options.workflowRun.headRepo },
             path: WORKFLOW,
             event: 'pull_request',
             conclusion: 'success',
@@ -419,6 +421,19 @@ describe('a suite sharded over parallel jobs', () => {
   })
 })
 
+describe('a merge with a shard missing', () => {
+  it('fails naming the missing shards instead of showing their entries as removed', async () => {
+    const results = present((await recordedPush())['results.json'])
+    await fake.addArtifactZip(160, `${ARTIFACT}-shard-1-of-3`, { 'results.json': results })
+    const merged = await runAction({ runId: 160, event: 'push', sha: MAIN_SHA, inputs: { mode: 'merge' } })
+    expect(merged.code, merged.stdout + merged.stderr).toBe(1)
+    expect(merged.stdout).toContain(
+      `::error::mode merge: 2 of 3 shards missing: no artifact ${ARTIFACT}-shard-2-of-3, ${ARTIFACT}-shard-3-of-3 in this run.`,
+    )
+    expect(artifactOf(160)).toBeUndefined()
+  })
+})
+
 describe('when the baseline is missing or unusable', () => {
   beforeEach(() => {
     fake.reset()
@@ -531,7 +546,7 @@ describe('artifacts from other runs are untrusted input', () => {
       runId: 721,
       event: 'workflow_run',
       sha: MAIN_SHA,
-      workflowRun: { id: 720, headSha: '8'.repeat(40) },
+      workflowRun: { id: 720, headSha: '8'.repeat(40), headBranch: 'feature-23', headRepo: `someone/${fake.repo}` },
       inputs: { ...(await exampleInputs('examples/perf-comment.yml')), 'artifact-name': ARTIFACT },
     })
     expect(run.code, run.stdout + run.stderr).toBe(1)
@@ -594,7 +609,7 @@ describe('pull requests from forks', () => {
       runId: 502,
       event: 'workflow_run',
       sha: MAIN_SHA,
-      workflowRun: { id: 501, headSha: '2'.repeat(40) },
+      workflowRun: { id: 501, headSha: '2'.repeat(40), headBranch: 'feature-12', headRepo: `someone/${fake.repo}` },
       inputs: { ...(await exampleInputs('examples/perf-comment.yml')), 'artifact-name': ARTIFACT },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
@@ -606,6 +621,25 @@ describe('pull requests from forks', () => {
     expect(run.outputs['comment-url']).toMatch(/\/12#issuecomment-\d+$/)
   })
 
+  it("says a base measured by the fork's own run is the fork's claim, not a measurement beside the head", async () => {
+    await plantForkRun()
+    fake.pulls.push({ number: 12, headSha: FORK_SHA, headRef: 'feature-12', baseRef: 'main', headRepo: `someone/${fake.repo}` })
+    const forkArtifact = present(artifactOf(501))
+    const files = await fake.readArtifactFiles(forkArtifact)
+    forkArtifact.zip = await createZip({ ...files, 'base-results.json': files['results.json'] ?? '' })
+    const run = await runAction({
+      runId: 504,
+      event: 'workflow_run',
+      sha: MAIN_SHA,
+      workflowRun: { id: 501, headSha: FORK_SHA, headBranch: 'feature-12', headRepo: `someone/${fake.repo}` },
+      inputs: { mode: 'comment', 'artifact-name': ARTIFACT },
+    })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(commentsOn(12)[0]?.body).toContain(
+      "base commit as the fork's run 501 reports measuring it beside the head (the fork's own numbers)",
+    )
+  })
+
   it('refuses to comment on a pull request whose head is not the commit that was measured', async () => {
     await plantForkRun()
     // The pull request moved on after the fork's run measured it.
@@ -614,7 +648,7 @@ describe('pull requests from forks', () => {
       runId: 503,
       event: 'workflow_run',
       sha: MAIN_SHA,
-      workflowRun: { id: 501, headSha: '2'.repeat(40) },
+      workflowRun: { id: 501, headSha: '2'.repeat(40), headBranch: 'feature-12', headRepo: `someone/${fake.repo}` },
       inputs: { mode: 'comment', 'artifact-name': ARTIFACT },
     })
     expect(run.code, run.stdout + run.stderr).toBe(1)
@@ -631,6 +665,20 @@ describe('when GitHub fails', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toMatch(/::warning::Cannonade could not comment on #13: .*\(HTTP 500\)/)
     expect(Object.keys(await fake.readArtifactFiles(present(artifactOf(601))))).toContain('results.json')
+  })
+
+  it('fails a push run whose artifact cannot be uploaded: the branch would be left without its next baseline', async () => {
+    fake.reset()
+    fake.faults.upload = 403
+    const run = await runAction({ runId: 602, event: 'push', sha: MAIN_SHA })
+    expect(run.code, run.stdout + run.stderr).toBe(1)
+    expect(run.stdout).toMatch(/::warning::Cannonade could not upload the artifact cannonade-e2e: /)
+    expect(run.stdout).toContain(
+      '::error::the artifact cannonade-e2e could not be uploaded, so this push leaves no baseline or history for main',
+    )
+    expect(artifactOf(602)).toBeUndefined()
+    // What was measured stays on the runner.
+    expect(JSON.parse(await readFile(path.join(workspace, 'cannonade-results', 'results.json'), 'utf8'))).toMatchObject({ suite: 'e2e' })
   })
 
   it('uploads what was measured and fails with the log quoted when the app crashes mid-run', async () => {

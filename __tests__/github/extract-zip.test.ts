@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { extractWanted } from '../../src/github/extract-zip.js'
 import { createZip } from '../e2e/fake-github.js'
+import { zipWithTwice } from '../helpers/zip-twice.js'
 
 let dir = ''
 beforeEach(async () => {
@@ -43,7 +44,18 @@ describe('unpacking an untrusted artifact', () => {
     expect(await readdir(out)).toEqual([])
   })
 
-  it('keeps the first of two entries with the same name and never writes outside the directory', async () => {
+  it('refuses a zip holding a wanted file twice, and never writes outside the directory', async () => {
+    const file = path.join(dir, 'a.zip')
+    await writeFile(file, await zipWithTwice('results.json', 'first', 'second'))
+    const out = path.join(dir, 'out')
+    await mkdir(out)
+    await expect(extractWanted(file, out, [{ name: 'results.json', maxBytes: 100 }])).rejects.toThrow(
+      'the artifact holds results.json twice; refusing it, since readers differ on which one counts',
+    )
+    expect(await readdir(dir)).toEqual(['a.zip', 'out'])
+  })
+
+  it('skips an entry whose name only resembles a wanted one', async () => {
     const zip = await zipOf({ 'results.json': 'first', './results.json': 'second' })
     const out = path.join(dir, 'out')
     await mkdir(out)

@@ -254,6 +254,14 @@ describe('report.html without a browser', () => {
     expect(JSON.parse(text)).toEqual({ name: '</script><!-- \u2028' })
   })
 
+  it('is still written when a baseline holds a histogram that cannot be read, and says which curve is missing', () => {
+    const base = syntheticResults(BASE_ENTRIES)
+    const garbage = { ...base, entries: base.entries.map((e) => ({ ...e, histogram: 'AAAA' })) }
+    const head = syntheticResults(HEAD_ENTRIES)
+    const html = renderReportHtml({ results: head, comparison: compare(garbage, head), base: garbage })
+    expect(html).toContain('The base histogram in its results file could not be read, so that curve is missing.')
+  })
+
   it('pins the one script allowed to run by its hash and fetches nothing', () => {
     const head = syntheticResults(HEAD_ENTRIES)
     const html = renderReportHtml({ results: head, comparison: compare(undefined, head) })

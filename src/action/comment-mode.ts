@@ -3,7 +3,9 @@
 // posts the report. No code of the pull request is checked out or run, and none of its markdown is
 // posted: the artifact is data, validated against the results schema and rendered here, escaped.
 import * as core from '@actions/core'
-import { EnvironmentError, InputError } from '../errors.js'
+import { EnvironmentError, errorMessage, InputError } from '../errors.js'
+import { describeHttpError, permissionClause } from '../github/http-error.js'
+import { plain } from '../report/text.js'
 import { downloadWanted, type ArtifactLocation, type Extracted } from '../github/artifact.js'
 import { commentMarker, upsertComment } from '../github/comment.js'
 import { artifactUrlOf, runUrlOf, type RunContext, type TriggeringRun } from '../github/context.js'
@@ -27,12 +29,19 @@ export async function commentMode(inputs: Inputs, ctx: RunContext): Promise<void
   }
   if (inputs.token === '') throw new InputError(["input 'github-token': mode comment needs a token that can write pull request comments"])
   const octokit = createOctokit(inputs.token, ctx.apiUrl)
-  const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    run_id: trigger.id,
-    name: inputs.artifactName,
-  })
+  let data: Awaited<ReturnType<Octokit['rest']['actions']['listWorkflowRunArtifacts']>>['data']
+  try {
+    ;({ data } = await octokit.rest.actions.listWorkflowRunArtifacts({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      run_id: trigger.id,
+      name: inputs.artifactName,
+    }))
+  } catch (error) {
+    throw new EnvironmentError(
+      `could not list the artifacts of run ${trigger.id}: ${describeHttpError(error)}${permissionClause(error, 'actions: read')}`,
+    )
+  }
   const artifact = data.artifacts.find((a) => a.name === inputs.artifactName && !a.expired)
   if (artifact === undefined) {
     core.notice(`Run ${trigger.id} left no artifact named ${inputs.artifactName}; nothing to comment.`)
@@ -62,13 +71,16 @@ async function commentFrom(
   trigger: TriggeringRun,
 ): Promise<void> {
   const handoffFile = extracted.pathOf(HANDOFF.name)
-  let handoff: Handoff
-  try {
-    if (handoffFile === undefined) throw new Error('no hand-off')
-    handoff = await readHandoff(handoffFile)
-  } catch {
+  if (handoffFile === undefined) {
     core.notice(`The artifact of run ${trigger.id} has no pull request to comment on (it was not a pull request run).`)
     return
+  }
+  let handoff: Handoff
+  try {
+    handoff = await readHandoff(handoffFile, sourceOf(location, HANDOFF.name))
+  } catch (error) {
+    // Only a run's own code writes a broken hand-off: said plainly, never taken for "no pull request".
+    throw new EnvironmentError(`${plain(errorMessage(error))}; not commenting`)
   }
   // The artifact comes from code we do not trust: it may name any pull request. Comment only on the
   // one whose head is the commit that run measured.
@@ -79,8 +91,11 @@ async function commentFrom(
     prHead: pr.head.sha,
     handoffHead: handoff.headSha,
     measured: trigger.headSha,
+    prSource: { repo: pr.head.repo?.full_name, branch: pr.head.ref },
+    runSource: { repo: trigger.headRepo, branch: trigger.headBranch },
   })
   if (mismatch !== undefined) throw new EnvironmentError(mismatch)
+  const fromFork = pr.head.repo?.full_name !== `${ctx.owner}/${ctx.repo}`
   const resultsFile = extracted.pathOf(RESULTS.name)
   if (resultsFile === undefined)
     throw new EnvironmentError(`the artifact of run ${trigger.id} holds no ${RESULTS.name}; nothing to comment`)
@@ -90,7 +105,10 @@ async function commentFrom(
     baseResults !== undefined
       ? {
           results: await readResults(baseResults, sourceOf(location, BASE_RESULTS.name)),
-          description: `base commit measured beside the head in run ${trigger.id}`,
+          // A fork's run is the fork's code: its base numbers are its own claim, and said to be.
+          description: fromFork
+            ? `base commit as the fork's run ${trigger.id} reports measuring it beside the head (the fork's own numbers)`
+            : `base commit measured beside the head in run ${trigger.id}`,
           paired: true,
         }
       : await resolveBaseline(
@@ -111,8 +129,8 @@ async function commentFrom(
 }
 
 /**
- * Why the pull request an artifact names is not the one its run measured, or undefined when it is.
- * SHAs are compared case-insensitively: the hand-off file is the fork's own and hex has two spellings.
+ * Why the pull request an artifact names is not the one its run measured, or undefined when it is:
+ * same head branch and repository as the run, same head commit. SHAs are compared case-insensitively: the hand-off file is the fork's own and hex has two spellings.
  */
 export function headMismatch(at: {
   runId: number
@@ -120,9 +138,22 @@ export function headMismatch(at: {
   prHead: string
   handoffHead: string
   measured: string
+  /** Where the pull request's head lives, as GitHub says now. */
+  prSource: { repo: string | undefined; branch: string }
+  /** The branch and repository the run measured, from the workflow_run event. */
+  runSource: { repo: string | undefined; branch: string | undefined }
 }): string | undefined {
   const same = (sha: string): boolean => sha.toLowerCase() === at.measured.toLowerCase()
   const short = (sha: string): string => sha.slice(0, 12)
+  // Two pull requests can share a head commit (opened from the same commit, or by someone wanting
+  // another's report): the branch and repository the run measured say which one it was.
+  const { prSource, runSource } = at
+  if (runSource.repo === undefined || runSource.branch === undefined) {
+    return `the workflow_run event does not say which branch and repository run ${at.runId} measured, so pull request #${at.pullRequest} cannot be checked; not commenting`
+  }
+  if (prSource.repo?.toLowerCase() !== runSource.repo.toLowerCase() || prSource.branch !== runSource.branch) {
+    return `the artifact of run ${at.runId} names pull request #${at.pullRequest}, whose head is ${prSource.repo ?? '(a deleted repository)'}:${prSource.branch}, but that run measured ${runSource.repo}:${runSource.branch}; not commenting`
+  }
   if (!same(at.prHead)) {
     return `the artifact of run ${at.runId} names pull request #${at.pullRequest}, whose head ${short(at.prHead)} is not the commit that run measured (${short(at.measured)}); not commenting`
   }

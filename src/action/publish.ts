@@ -11,7 +11,7 @@ import { commentMarker, findStickyComment, tokenLogin, upsertComment } from '../
 import { artifactUrlOf, runUrlOf, type RunContext } from '../github/context.js'
 import { describeHttpError, refusalHint } from '../github/http-error.js'
 import { createOctokit } from '../github/octokit.js'
-import { errorMessage } from '../errors.js'
+import { EnvironmentError, errorMessage } from '../errors.js'
 import { InterruptedError } from '../interrupt.js'
 import { BASE_RESULTS_FILE, type Results } from '../results/format.js'
 import { writeResults } from '../results/io.js'
@@ -258,6 +258,13 @@ export async function publish(
   outputs.set(OUTPUT.regressions, String(comparison.findings.filter((f) => f.kind === 'regression').length))
   if (failure !== undefined) throw failure
   gate(inputs, comparison)
+  // A push run's artifact is the base branch's next baseline and history: without it, pull requests
+  // quietly compare with an older run (or none) and nobody is told. The step fails so someone re-runs it.
+  if (ctx.eventName === 'push' && uploaded === undefined) {
+    throw new EnvironmentError(
+      `the artifact ${destination.artifactName} could not be uploaded, so this push leaves no baseline or history for ${ctx.branch ?? 'its branch'}: pull requests will compare with an older run, or with none. The files are in ${outDir}; re-run this job.`,
+    )
+  }
   outputs.check()
 }
 

@@ -1,9 +1,11 @@
 // Which results this run is compared against. Any trouble with an artifact baseline (none yet,
 // expired, unreadable, the API failing) becomes a plain sentence: the run then checks absolute
-// thresholds only, and never fails for it.
+// thresholds only, and never fails for it. Every line logged here that quotes the artifact goes
+// through plain(): a newline in a field would otherwise start a line of its own, and a line that
+// starts with `::` is a workflow command the runner obeys.
 import * as core from '@actions/core'
 import path from 'node:path'
-import { describeHttpError } from '../github/http-error.js'
+import { describeHttpError, permissionClause } from '../github/http-error.js'
 import { findBaselineRun, type BaselineLookup } from '../github/baseline.js'
 import type { RunContext } from '../github/context.js'
 import { createOctokit } from '../github/octokit.js'
@@ -13,6 +15,7 @@ import type { Results } from '../results/format.js'
 import { readResults } from '../results/io.js'
 import { historyFromResults, historyRunOf, runToRunOf } from '../history/build.js'
 import { plural } from '../report/rows.js'
+import { plain } from '../report/text.js'
 import type { History } from '../history/format.js'
 import { downloadBaseline } from './artifact-files.js'
 import type { Inputs } from './inputs.js'
@@ -59,8 +62,9 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
       currentRunId: ctx.runId,
     })
   } catch (error) {
-    core.warning(`Cannonade could not look up the baseline: ${describeHttpError(error)}. Checking absolute thresholds only.`)
-    return { missing: `the baseline lookup failed: ${describeHttpError(error)}` }
+    const why = `${describeHttpError(error)}${permissionClause(error, 'actions: read')}`
+    core.warning(`Cannonade could not look up the baseline: ${why}. Checking absolute thresholds only.`)
+    return { missing: `the baseline lookup failed: ${why}` }
   }
   if ('missing' in lookup) return lookup
   const run = lookup.found
@@ -73,16 +77,18 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
       run: { runId: run.runId, owner: ctx.owner, repo: ctx.repo, token: inputs.token },
     })
     if (results.suite !== suite) return { missing: `the ${where} is for suite "${results.suite}", not "${suite}"` }
-    core.info(`baseline: ${where}, measured ${results.createdAt}`)
+    core.info(plain(`baseline: ${where}, measured ${results.createdAt}`))
     let usable: History
     if ('unusable' in history || history.suite !== suite) {
       const why = 'unusable' in history ? history.unusable : `it is for suite "${history.suite}"`
-      core.notice(`Cannonade: the history in the ${where} could not be used (${why}); it starts again from that run's results.`)
+      core.notice(plain(`Cannonade: the history in the ${where} could not be used (${why}); it starts again from that run's results.`))
       usable = historyFromResults(results, run.runId)
     } else {
       if (dropped !== undefined) {
         core.notice(
-          `Cannonade: ${plural(dropped.runs, 'run')} of the history in the ${where} could not be read and ${dropped.runs === 1 ? 'was' : 'were'} dropped (${dropped.problem}); the rest is kept.`,
+          plain(
+            `Cannonade: ${plural(dropped.runs, 'run')} of the history in the ${where} could not be read and ${dropped.runs === 1 ? 'was' : 'were'} dropped (${dropped.problem}); the rest is kept.`,
+          ),
         )
       }
       // The baseline run's own point, if the damage took it, comes back from its results.
@@ -92,8 +98,9 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
     }
     return { results, description: where, runId: run.runId, history: usable }
   } catch (error) {
-    core.warning(`Cannonade could not use the ${where} as the baseline: ${describeHttpError(error)}. Checking absolute thresholds only.`)
-    return { missing: `the ${where} could not be used: ${describeHttpError(error)}` }
+    const why = plain(`${describeHttpError(error)}${permissionClause(error, 'actions: read')}`)
+    core.warning(`Cannonade could not use the ${where} as the baseline: ${why}. Checking absolute thresholds only.`)
+    return { missing: `the ${where} could not be used: ${why}` }
   }
 }
 

@@ -46,8 +46,18 @@ export interface ArtifactLocation {
   readonly run?: { readonly runId: number; readonly owner: string; readonly repo: string; readonly token: string }
 }
 
-function tempRoot(): string {
-  return process.env['RUNNER_TEMP'] || os.tmpdir()
+// A directory of our own under RUNNER_TEMP (removed with the job), else under the OS's temp
+// directory: a RUNNER_TEMP that is unset, gone or not writable must not cost the baseline.
+async function privateTempDir(prefix: string): Promise<string> {
+  const runnerTemp = process.env['RUNNER_TEMP']
+  if (runnerTemp !== undefined && runnerTemp !== '') {
+    try {
+      return await mkdtemp(path.join(runnerTemp, prefix))
+    } catch {
+      // Fall through to the OS's temp directory.
+    }
+  }
+  return mkdtemp(path.join(os.tmpdir(), prefix))
 }
 
 /**
@@ -60,7 +70,7 @@ export async function downloadWanted(location: ArtifactLocation, wanted: readonl
       `the artifact ${location.name} is ${location.sizeBytes} bytes, more than the ${MAX_ARTIFACT_ZIP_BYTES} Cannonade downloads`,
     )
   }
-  const dir = await mkdtemp(path.join(tempRoot(), 'cannonade-artifact-'))
+  const dir = await privateTempDir('cannonade-artifact-')
   const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true })
   try {
     const zipDir = path.join(dir, '.zip')

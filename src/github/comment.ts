@@ -74,11 +74,46 @@ export async function upsertComment(
     const { data } = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body })
     return { action: 'updated', id: data.id, url: data.html_url }
   }
-  const { data } = await octokit.rest.issues.createComment({
-    owner: target.owner,
-    repo: target.repo,
-    issue_number: target.issueNumber,
-    body,
-  })
-  return { action: 'created', id: data.id, url: data.html_url }
+  return createSticky(octokit, target, marker, login, body)
+}
+
+/** Attempts at creating the comment, and the pause before each retry (as the retry plugin would). */
+const CREATE_RETRY_DELAYS_MS = [1000, 4000]
+
+// A 5xx, a timeout or a broken connection may come after GitHub made the comment: the answer, not
+// the request, was lost.
+function mayHaveBeenMade(error: unknown): boolean {
+  const status = httpStatus(error)
+  return status === undefined || status >= 500
+}
+
+// A create is not idempotent: retried blindly after an answer that was lost, it posts a second
+// comment, which then goes stale forever (only the first carries the updates). So the create is sent
+// without the client's own retries, and before trying again the marker is looked for: found, the
+// first attempt did make the comment.
+async function createSticky(
+  octokit: Octokit,
+  target: { owner: string; repo: string; issueNumber: number },
+  marker: string,
+  login: string,
+  body: string,
+): Promise<CommentResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { data } = await octokit.rest.issues.createComment({
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.issueNumber,
+        body,
+        request: { retries: 0 },
+      })
+      return { action: 'created', id: data.id, url: data.html_url }
+    } catch (error) {
+      const delay = CREATE_RETRY_DELAYS_MS[attempt]
+      if (delay === undefined || !mayHaveBeenMade(error)) throw error
+      await new Promise((resolve) => setTimeout(resolve, delay))
+    }
+    const made = await findStickyComment(octokit, target, marker, login)
+    if (made !== undefined) return { action: 'created', ...made }
+  }
 }

@@ -20,6 +20,9 @@ export interface TriggeringRun {
   readonly conclusion?: string
   /** File name of the triggering run's workflow, e.g. `perf.yml`: where its baselines come from. */
   readonly workflowFile?: string
+  /** The branch the run measured, and the repository it lives in (`someone/app` for a fork). */
+  readonly headBranch?: string
+  readonly headRepo?: string
 }
 
 /** The run's context. */
@@ -91,6 +94,8 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
   const run = record(payload['workflow_run'])
   const conclusion = text(run['conclusion'])
   const runWorkflow = workflowFileOf(text(run['path']))
+  const runBranch = text(run['head_branch'])
+  const runRepo = text(record(run['head_repository'])['full_name'])
   const triggeringRun: TriggeringRun | undefined =
     typeof run['id'] === 'number'
       ? {
@@ -98,6 +103,8 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
           headSha: text(run['head_sha']) ?? '',
           ...(conclusion === undefined ? {} : { conclusion }),
           ...(runWorkflow === undefined ? {} : { workflowFile: runWorkflow }),
+          ...(runBranch === undefined ? {} : { headBranch: runBranch }),
+          ...(runRepo === undefined ? {} : { headRepo: runRepo }),
         }
       : undefined
   const ref = env['GITHUB_REF']

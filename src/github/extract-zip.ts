@@ -40,8 +40,8 @@ class ByteLimit extends Transform {
 
 /**
  * Unpacks the wanted files found at the top level of the zip at `zipPath` into `dir`, and returns the
- * names unpacked. Other entries (directories, nested paths, unwanted names, a repeated name) are
- * skipped without being decompressed. A wanted file larger than its cap rejects the whole zip.
+ * names unpacked. Other entries (directories, nested paths, unwanted names) are skipped without
+ * being decompressed. A wanted file larger than its cap, or held twice, rejects the whole zip.
  */
 export async function extractWanted(zipPath: string, dir: string, wanted: readonly WantedFile[]): Promise<Set<string>> {
   const caps = new Map(wanted.map((w) => [w.name, w.maxBytes]))
@@ -51,7 +51,11 @@ export async function extractWanted(zipPath: string, dir: string, wanted: readon
     for await (const entry of zip.eachEntry()) {
       const name: string = (entry satisfies Entry).fileName
       const cap = caps.get(name)
-      if (cap === undefined || found.has(name)) continue
+      if (cap === undefined) continue
+      // Readers differ on which of two same-named entries they take (the first, the last, the
+      // central directory's): what Cannonade reads could differ from what a person unzipping it sees.
+      if (found.has(name))
+        throw new EnvironmentError(`the artifact holds ${name} twice; refusing it, since readers differ on which one counts`)
       if (entry.uncompressedSize > cap) {
         throw new ArtifactTooLargeError(`${name} is ${entry.uncompressedSize} bytes unpacked, more than the ${cap} allowed`)
       }

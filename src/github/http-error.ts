@@ -52,3 +52,11 @@ export function refusalHint(error: unknown, permission: string): string {
   if (isRateLimited(error)) return " It is GitHub's rate limit, not a permission: it passes by itself; the next run comments again."
   return httpStatus(error) === 403 ? ` The token may lack \`${permission}\`.` : ''
 }
+
+/**
+ * The same hint as a clause for the middle of a sentence, ` (the token may lack `permission`)`, or
+ * '' when the refusal was not for a permission (a rate limit says so in {@link describeHttpError}).
+ */
+export function permissionClause(error: unknown, permission: string): string {
+  return httpStatus(error) === 403 && !isRateLimited(error) ? ` (the token may lack \`${permission}\`)` : ''
+}

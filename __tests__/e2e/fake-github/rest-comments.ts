@@ -96,11 +96,21 @@ function commentBodyOr422(core: FakeCore, ctx: Ctx): string | undefined {
 }
 
 function createComment(core: FakeCore, ctx: Ctx, issueNumber: number): void {
+  const refused = core.faults.commentCreate
+  if (refused !== undefined) {
+    core.json(ctx, refused, { message: 'injected fault: the comment was not created', status: String(refused) })
+    return
+  }
   const text = commentBodyOr422(core, ctx)
   if (text === undefined) return
   const now = new Date().toISOString()
   const comment: FakeComment = { id: core.nextId(), issueNumber, body: text, userLogin: core.tokenLogin, createdAt: now, updatedAt: now }
   core.comments.push(comment)
+  const lost = core.faults.commentCreateLost
+  if (lost !== undefined) {
+    core.json(ctx, lost, { message: `injected fault: the comment was created but the answer was lost`, status: String(lost) })
+    return
+  }
   core.json(ctx, 201, core.commentJson(comment), {
     location: `${core.url}/repos/${core.owner}/${core.repo}/issues/comments/${comment.id}`,
   })

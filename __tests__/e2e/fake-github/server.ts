@@ -165,6 +165,11 @@ class FakeGitHubServer extends FakeCore implements FakeGitHub {
       const m = route.pattern.exec(target)
       if (!m) continue
       const faultStatus = route.fault === undefined ? undefined : this.faults[route.fault]
+      if (faultStatus === 'hang') {
+        // Logged with status 0 (never answered), so a test can see the request arrived.
+        this.requests.push({ method: ctx.method, path: ctx.url.pathname, status: 0 })
+        return
+      }
       if (faultStatus !== undefined) {
         this.fault(ctx, route.fault, faultStatus)
         return

@@ -92,6 +92,11 @@ function twirp(core: FakeCore, ctx: Ctx, method: string): void {
   const runId = Number(runBackendId)
   const jobBackendId = scalarString(field(body, 'workflow_job_run_backend_id')) ?? ids.job
   const name = scalarString(field(body, 'name'))
+  const uploadFault = core.faults.upload
+  if (uploadFault !== undefined && (method === 'CreateArtifact' || method === 'FinalizeArtifact')) {
+    twirpError(core, ctx, uploadFault, `injected fault: ${method} refused`)
+    return
+  }
   switch (method) {
     case 'CreateArtifact':
       twirpCreate(core, ctx, body, runId, jobBackendId, name)

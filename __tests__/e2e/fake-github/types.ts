@@ -57,22 +57,40 @@ export interface FakePull {
 }
 
 /**
- * Faults to inject. Each value is the HTTP status every request of that family is
- * answered with while it is set; delete the key (or set it undefined) to heal.
+ * How a faulty endpoint answers: an HTTP status, or `'hang'`: it reads the request and never answers
+ * (the connection stays open until the client gives up or the fake closes), like a stalled proxy.
+ */
+export type FaultAnswer = number | 'hang'
+
+/**
+ * Faults to inject. Each value is how every request of that family is answered while it is set;
+ * delete the key (or set it undefined) to heal.
  */
 export interface FakeFaults {
   /** The pull request, `/issues/{n}/comments` and `/issues/comments/{id}` endpoints. */
-  comments?: number
+  comments?: FaultAnswer
+  /**
+   * `POST /issues/{n}/comments` creates the comment and then answers this status instead of 201: the
+   * request was processed but its answer was lost (a 502 from a proxy in front of GitHub).
+   */
+  commentCreateLost?: number
+  /** `POST /issues/{n}/comments` answers this status without creating the comment. */
+  commentCreate?: number
   /** REST artifact endpoints: a run's artifact list and the zip download. */
-  artifactsList?: number
+  artifactsList?: FaultAnswer
   /** The REST list of a workflow's runs. */
-  runsList?: number
+  runsList?: FaultAnswer
   /** Every Twirp `ArtifactService` call. */
-  twirp?: number
+  twirp?: FaultAnswer
+  /**
+   * Only the Twirp calls that upload (`CreateArtifact`, `FinalizeArtifact`): the upload fails while
+   * listing and downloading still work. A 4xx fails at once; a 5xx after the client's retries.
+   */
+  upload?: number
   /** Blob storage (upload PUTs and download GETs). Slow: both Azure SDK and download retry. */
-  blob?: number
+  blob?: FaultAnswer
   /** `GET /user`. */
-  user?: number
+  user?: FaultAnswer
 }
 
 /** Options for {@link startFakeGitHub}. */

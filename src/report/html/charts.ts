@@ -47,9 +47,14 @@ function percentileGrid(maxX: number): number[] {
  * its response count stops resolving percentiles (1 in `count`).
  */
 export function percentileChart(id: string, sides: readonly HistogramSide[]): ChartSpec | undefined {
-  const decoded = sides.map((side) => ({ side, histogram: decodeHistogram(side.histogram) }))
+  // A histogram that matches the schema can still be garbage (a baseline from another run): its
+  // curve is left out and the caption says so, rather than the whole page failing to be written.
+  const decoded = sides.map((side) => ({ side, histogram: decodedOrUndefined(side.histogram) }))
+  const unreadable = decoded.filter((d) => d.histogram === undefined).map((d) => d.side.label)
   try {
-    const present = decoded.filter((d) => d.histogram.totalCount > 0)
+    const present = decoded.flatMap(({ side, histogram }) =>
+      histogram !== undefined && histogram.totalCount > 0 ? [{ side, histogram }] : [],
+    )
     if (present.length === 0) return undefined
     const x = percentileGrid(Math.max(...present.map((d) => d.histogram.totalCount)))
     const series: SeriesSpec[] = present.map(({ side, histogram }) => ({
@@ -60,13 +65,25 @@ export function percentileChart(id: string, sides: readonly HistogramSide[]): Ch
     return {
       id,
       title: 'Latency by percentile',
-      caption: 'Every response of the valid rounds; the right of the chart is the tail.',
+      caption:
+        'Every response of the valid rounds; the right of the chart is the tail.' +
+        (unreadable.length === 0
+          ? ''
+          : ` The ${unreadable.join(' and ')} histogram in its results file could not be read, so that curve is missing.`),
       x: { label: 'percentile', scale: 'percentile', values: x },
       y: { label: 'latency', unit: 'ms' },
       series,
     }
   } finally {
-    for (const d of decoded) d.histogram.destroy()
+    for (const d of decoded) d.histogram?.destroy()
+  }
+}
+
+function decodedOrUndefined(encoded: string): ReturnType<typeof decodeHistogram> | undefined {
+  try {
+    return decodeHistogram(encoded)
+  } catch {
+    return undefined
   }
 }
 
