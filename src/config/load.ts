@@ -20,6 +20,7 @@ import type {
   Severity,
 } from './plan.js'
 import { configHash } from './hash.js'
+import { humanDurationMs, MAX_PLANNED_MS, plannedTime } from './planned-time.js'
 import { isLatencyMetric, METRICS } from './plan.js'
 import type { RawConfig, RawDefaults, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
 import { buildStress, checkCapacityUse } from './stress.js'
@@ -147,6 +148,8 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     problems.push({ path: ['defaults', 'rate'], message: 'cannot sweep connections and rate at once; make one of them a single value' })
   }
   checkDuration(raw.budget, ['budget'], 'budget', problems)
+  // Only of a plan whose fields are each within bounds: a field over its own bound says more.
+  if (problems.length === 0) checkPlannedTime(scenarios, raw.warmupSuite ?? true, problems)
   const app = raw.app === undefined ? undefined : buildApp(raw, baseDir, problems)
   const validity = {
     maxErrorRate: raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
@@ -164,6 +167,22 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     scenarios,
     warnings: [],
   }
+}
+
+// A plan that cannot finish in a GitHub job is a slip; named by the scenario that takes the most.
+function checkPlannedTime(scenarios: readonly ScenarioPlan[], warmupSuite: boolean, problems: Problem[]): void {
+  const planned = plannedTime({ scenarios, warmupSuite })
+  if (planned.ms <= MAX_PLANNED_MS) return
+  const [largest] = [...planned.scenarios].sort((a, b) => b.ms - a.ms)
+  if (largest === undefined) return
+  const field = scenarios[largest.index]?.stress === undefined ? [] : ['stress']
+  problems.push({
+    path: ['scenarios', largest.index, ...field],
+    message:
+      `the suite would measure for ${humanDurationMs(planned.ms)}, more than the ${humanDurationMs(MAX_PLANNED_MS)} a plan may take ` +
+      `(a GitHub job's limit); this scenario plans ${humanDurationMs(largest.ms)} (${largest.why}): ` +
+      'fewer rounds or levels, shorter rounds, or a coarser stress search (a larger factor, a lower max)',
+  })
 }
 
 function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan | undefined {
