@@ -38,6 +38,7 @@ function count(n: number): string {
 
 /** A long duration in words: `45 s`, `12 min 30 s`, `2 h 13 min`, `9,200 h`. */
 export function humanDurationMs(ms: number): string {
+  if (ms < 10_000) return `${Number((ms / 1000).toFixed(1))} s`
   const seconds = Math.round(ms / 1000)
   if (seconds < 60) return `${seconds} s`
   const minutes = Math.floor(seconds / 60)
