@@ -1,7 +1,6 @@
 // Faults around a run, end to end against the bundle: an output folder that fills up, a plan no job
 // could finish, a closed terminal (SIGHUP), and hostile values in the config.
-import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
