@@ -144,6 +144,8 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     return buildScenario(scenario, raw, ['scenarios', index], problems)
   })
   for (const field of ['duration', 'warmup', 'timeout'] as const) checkDuration(defaults[field], ['defaults', field], field, problems)
+  checkHeaders(defaults.headers, ['defaults', 'headers'], problems)
+  checkPrintable(raw.suite, ['suite'], problems)
   if (levelCount(defaults.connections) > 1 && levelCount(defaults.rate) > 1) {
     problems.push({ path: ['defaults', 'rate'], message: 'cannot sweep connections and rate at once; make one of them a single value' })
   }
@@ -223,6 +225,10 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
     problems.push({ path: [...at, 'requests'], message: 'cannot be used together with path; use one or the other' })
   }
   for (const field of ['duration', 'warmup', 'timeout'] as const) checkDuration(s[field], [...at, field], field, problems)
+  checkPrintable(s.name, [...at, 'name'], problems)
+  for (const [i, tag] of (s.tags ?? []).entries()) checkPrintable(tag, [...at, 'tags', i], problems)
+  checkHeaders(s.headers, [...at, 'headers'], problems)
+  for (const [i, step] of (s.requests ?? []).entries()) checkHeaders(step.headers, [...at, 'requests', i, 'headers'], problems)
   const headers = { ...stringMap(defaults.headers), ...stringMap(s.headers) }
   const scenarioExpect = buildExpect(s.expect, [...at, 'expect'], problems)
   const steps = s.requests ?? [{ path: s.path ?? '/' }]
@@ -300,6 +306,42 @@ function volumeMethod(s: RawScenario): (step: RequestStep) => RequestStep {
   return (step) => {
     const explicit = s.method !== undefined || s.requests !== undefined
     return explicit || step.path.includes(BODY_SIZE_PLACEHOLDER) ? step : { ...step, method: 'POST' }
+  }
+}
+
+// Line breaks, other control characters and bidirectional marks: in a name printed to a log they
+// forge lines (a "\n::error::" becomes a workflow command) or reorder what a reader sees.
+const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u
+
+/** Each unprintable character of a text as a code point, e.g. `U+000A`. */
+function codePoints(text: string): string {
+  const found = [...text].filter((c) => UNPRINTABLE.test(c))
+  return [...new Set(found)].map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`).join(', ')
+}
+
+function checkPrintable(text: string | undefined, at: (string | number)[], problems: Problem[]): void {
+  if (text === undefined || !UNPRINTABLE.test(text)) return
+  problems.push({
+    path: at,
+    message: `must be printable text without line breaks, control characters or bidirectional marks, got ${codePoints(text)} in it`,
+  })
+}
+
+// A CR or LF in a header value would end the header (and the request) where the app reads it: a
+// request of the config's making smuggled past it. (Header names are checked by the schema.)
+const HEADER_VALUE_BREAK = /[\r\n\0]/
+
+function checkHeaders(
+  map: Readonly<Record<string, string | number | boolean>> | undefined,
+  at: (string | number)[],
+  problems: Problem[],
+): void {
+  for (const [name, value] of Object.entries(map ?? {})) {
+    if (!HEADER_VALUE_BREAK.test(String(value))) continue
+    problems.push({
+      path: [...at, name],
+      message: `a header value cannot contain CR, LF or NUL (it would end the header where the app reads it), got ${JSON.stringify(String(value))}`,
+    })
   }
 }
 
