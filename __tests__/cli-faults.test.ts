@@ -73,3 +73,18 @@ describe('planned time', () => {
     expect(refused.stderr).toMatch(/huge\.yml:\d+:\d+: scenarios\[0\]\.stress: the suite would measure for [\d,]+ h/)
   })
 })
+
+describe('a config with a huge inline body', () => {
+  it('is refused at once by size (exit 2), instead of a minute of parsing', async () => {
+    const port = await freePort()
+    // 60 MB of body in a double-quoted scalar: the YAML parser took 58 s over it on a busy machine.
+    const file = await config('huge-body.yml', [
+      ...demoAppLines(port),
+      'scenarios:',
+      `  - { name: upload, method: POST, path: /upload, body: "${'x'.repeat(60 * 1024 * 1024)}" }`,
+    ])
+    const validated = await cli(['validate', '--config', file])
+    expect(validated.code).toBe(2)
+    expect(validated.stderr).toMatch(/huge-body\.yml: is 60\.0 MiB, more than a config file may be \(4 MiB\); .*profile: volume/)
+  })
+})

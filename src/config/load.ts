@@ -66,9 +66,23 @@ export const MAX_MS = {
 // stops expanding past this many copies and the file is refused as bad input.
 const MAX_ALIAS_COUNT = 100
 
+/**
+ * The largest config file read, bytes. The YAML parser reads a quoted scalar a character at a time:
+ * a 60 MB body took 58 s to validate on a busy machine. A config of many scenarios is some kB;
+ * large request bodies are what `profile: volume` (`bodySize`) makes at run time.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
 /** Reads, validates and normalises a config file. Throws InputError listing every problem found. */
 export async function loadPlan(file: string): Promise<Plan> {
   const text = await readInputFile(file, '; pass the config with --config FILE (default cannonade.yml)')
+  const bytes = Buffer.byteLength(text)
+  if (bytes > MAX_CONFIG_BYTES) {
+    throw new InputError([
+      `${file}: is ${(bytes / 1024 / 1024).toFixed(1)} MiB, more than a config file may be (${MAX_CONFIG_BYTES / 1024 / 1024} MiB); ` +
+        'a large request body belongs in a volume scenario (profile: volume, bodySize: 64MB), which makes it at run time',
+    ])
+  }
   return parsePlan(text, file, path.dirname(path.resolve(file)))
 }
 
