@@ -1,6 +1,7 @@
 // `cannonade run --against REF` from the committed bundle, on a real temporary git repository: the
 // ref checked out in a worktree, built with app.build (or the build inferred when it is absent),
 // measured beside the checkout, then removed.
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -51,6 +52,8 @@ beforeAll(async () => {
     'none.yml': await config(port, 'none'),
     'badbuild.yml': await config(port, 'echo broken >&2; exit 3'),
     'interrupted.yml': await config(port, 'true', path.join(dir, 'interrupted-pids')),
+    'hup.yml': await config(port, 'true', path.join(dir, 'SIGHUP-pids')),
+    'term.yml': await config(port, 'true', path.join(dir, 'SIGTERM-pids')),
   })
 })
 afterAll(async () => {
@@ -104,6 +107,28 @@ describe('cannonade run --against', () => {
     expect(base.entries[0]?.rounds.length).toBeGreaterThan(0)
     expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
     const pids = (await readFile(path.join(dir, 'interrupted-pids'), 'utf8')).trim().split('\n').map(Number)
+    expect(pids).toHaveLength(2)
+    for (const pid of pids) expect(groupRunning(pid)).toBe(false)
+  })
+
+  // A closed terminal (SIGHUP) used to kill the run at once, leaving both apps serving and the
+  // worktree registered; SIGTERM used to keep the rounds but write no report.html.
+  it.each([
+    ['SIGHUP', 'hup.yml', 129],
+    ['SIGTERM', 'term.yml', 143],
+  ] as const)('on %s mid-run stops both apps, writes the rounds and report.html, removes the worktree', async (signal, file, code) => {
+    const out = path.join(dir, `interrupted-${signal}`)
+    const result = await cli(['run', '--config', file, '--against', 'HEAD~1', '--out', out], {
+      cwd: repo,
+      interrupt: { when: /\] head cpu work @ 2 conn {2}round 1\/3/, signal },
+    })
+    expect(result.code, result.stdout + result.stderr).toBe(code)
+    expect(result.stderr).toContain(`interrupted by ${signal}`)
+    const head = parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
+    expect(head.status).toBe('incomplete')
+    expect(existsSync(path.join(out, 'report.html'))).toBe(true)
+    expect(gitIn('worktree', 'list').split('\n')).toHaveLength(1)
+    const pids = (await readFile(path.join(dir, `${signal}-pids`), 'utf8')).trim().split('\n').map(Number)
     expect(pids).toHaveLength(2)
     for (const pid of pids) expect(groupRunning(pid)).toBe(false)
   })

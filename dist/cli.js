@@ -571,13 +571,13 @@ var require_JsHistogram = __commonJS({
         this.updateMinAndMax(value);
         this.incrementTotalCount();
       }
-      handleRecordException(count, value) {
+      handleRecordException(count2, value) {
         if (!this.autoResize) {
           throw new Error("Value " + value + " is outside of histogram covered range");
         }
         this.resize(value);
         var countsIndex = this.countsArrayIndex(value);
-        this.addToCountAtIndex(countsIndex, count);
+        this.addToCountAtIndex(countsIndex, count2);
         this.highestTrackableValue = this.highestEquivalentValue(this.valueFromIndex(this.countsArrayLength - 1));
       }
       countsArrayIndex(value) {
@@ -860,15 +860,15 @@ var require_JsHistogram = __commonJS({
           this.recordSingleValue(missingValue);
         }
       }
-      recordCountAtValue(count, value) {
+      recordCountAtValue(count2, value) {
         const countsIndex = this.countsArrayIndex(value);
         if (countsIndex >= this.countsArrayLength) {
-          this.handleRecordException(count, value);
+          this.handleRecordException(count2, value);
         } else {
-          this.addToCountAtIndex(countsIndex, count);
+          this.addToCountAtIndex(countsIndex, count2);
         }
         this.updateMinAndMax(value);
-        this.addToTotalCount(count);
+        this.addToTotalCount(count2);
       }
       /**
        * Record a value in the histogram (adding to the value's current count)
@@ -877,8 +877,8 @@ var require_JsHistogram = __commonJS({
        * @param count The number of occurrences of this value to record
        * @throws ArrayIndexOutOfBoundsException (may throw) if value is exceeds highestTrackableValue
        */
-      recordValueWithCount(value, count) {
-        this.recordCountAtValue(count, value);
+      recordValueWithCount(value, count2) {
+        this.recordCountAtValue(count2, value);
       }
       /**
        * Record a value in the histogram.
@@ -904,13 +904,13 @@ var require_JsHistogram = __commonJS({
       recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples) {
         this.recordSingleValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples);
       }
-      recordValueWithCountAndExpectedInterval(value, count, expectedIntervalBetweenValueSamples) {
-        this.recordCountAtValue(count, value);
+      recordValueWithCountAndExpectedInterval(value, count2, expectedIntervalBetweenValueSamples) {
+        this.recordCountAtValue(count2, value);
         if (expectedIntervalBetweenValueSamples <= 0) {
           return;
         }
         for (let missingValue = value - expectedIntervalBetweenValueSamples; missingValue >= expectedIntervalBetweenValueSamples; missingValue -= expectedIntervalBetweenValueSamples) {
-          this.recordCountAtValue(count, missingValue);
+          this.recordCountAtValue(count2, missingValue);
         }
       }
       /**
@@ -1725,7 +1725,7 @@ var require_trees = __commonJS({
       var prevlen = -1;
       var curlen;
       var nextlen = tree[0 * 2 + 1];
-      var count = 0;
+      var count2 = 0;
       var max_count = 7;
       var min_count = 4;
       if (nextlen === 0) {
@@ -1736,21 +1736,21 @@ var require_trees = __commonJS({
       for (n = 0; n <= max_code; n++) {
         curlen = nextlen;
         nextlen = tree[(n + 1) * 2 + 1];
-        if (++count < max_count && curlen === nextlen) {
+        if (++count2 < max_count && curlen === nextlen) {
           continue;
-        } else if (count < min_count) {
-          s.bl_tree[curlen * 2] += count;
+        } else if (count2 < min_count) {
+          s.bl_tree[curlen * 2] += count2;
         } else if (curlen !== 0) {
           if (curlen !== prevlen) {
             s.bl_tree[curlen * 2]++;
           }
           s.bl_tree[REP_3_6 * 2]++;
-        } else if (count <= 10) {
+        } else if (count2 <= 10) {
           s.bl_tree[REPZ_3_10 * 2]++;
         } else {
           s.bl_tree[REPZ_11_138 * 2]++;
         }
-        count = 0;
+        count2 = 0;
         prevlen = curlen;
         if (nextlen === 0) {
           max_count = 138;
@@ -1769,7 +1769,7 @@ var require_trees = __commonJS({
       var prevlen = -1;
       var curlen;
       var nextlen = tree[0 * 2 + 1];
-      var count = 0;
+      var count2 = 0;
       var max_count = 7;
       var min_count = 4;
       if (nextlen === 0) {
@@ -1779,27 +1779,27 @@ var require_trees = __commonJS({
       for (n = 0; n <= max_code; n++) {
         curlen = nextlen;
         nextlen = tree[(n + 1) * 2 + 1];
-        if (++count < max_count && curlen === nextlen) {
+        if (++count2 < max_count && curlen === nextlen) {
           continue;
-        } else if (count < min_count) {
+        } else if (count2 < min_count) {
           do {
             send_code(s, curlen, s.bl_tree);
-          } while (--count !== 0);
+          } while (--count2 !== 0);
         } else if (curlen !== 0) {
           if (curlen !== prevlen) {
             send_code(s, curlen, s.bl_tree);
-            count--;
+            count2--;
           }
           send_code(s, REP_3_6, s.bl_tree);
-          send_bits(s, count - 3, 2);
-        } else if (count <= 10) {
+          send_bits(s, count2 - 3, 2);
+        } else if (count2 <= 10) {
           send_code(s, REPZ_3_10, s.bl_tree);
-          send_bits(s, count - 3, 3);
+          send_bits(s, count2 - 3, 3);
         } else {
           send_code(s, REPZ_11_138, s.bl_tree);
-          send_bits(s, count - 11, 7);
+          send_bits(s, count2 - 11, 7);
         }
-        count = 0;
+        count2 = 0;
         prevlen = curlen;
         if (nextlen === 0) {
           max_count = 138;
@@ -3781,20 +3781,20 @@ var require_inftrees = __commonJS({
       var base = null;
       var base_index = 0;
       var end;
-      var count = new utils.Buf16(MAXBITS + 1);
+      var count2 = new utils.Buf16(MAXBITS + 1);
       var offs = new utils.Buf16(MAXBITS + 1);
       var extra = null;
       var extra_index = 0;
       var here_bits, here_op, here_val;
       for (len = 0; len <= MAXBITS; len++) {
-        count[len] = 0;
+        count2[len] = 0;
       }
       for (sym = 0; sym < codes; sym++) {
-        count[lens[lens_index + sym]]++;
+        count2[lens[lens_index + sym]]++;
       }
       root = bits;
       for (max2 = MAXBITS; max2 >= 1; max2--) {
-        if (count[max2] !== 0) {
+        if (count2[max2] !== 0) {
           break;
         }
       }
@@ -3808,7 +3808,7 @@ var require_inftrees = __commonJS({
         return 0;
       }
       for (min = 1; min < max2; min++) {
-        if (count[min] !== 0) {
+        if (count2[min] !== 0) {
           break;
         }
       }
@@ -3818,7 +3818,7 @@ var require_inftrees = __commonJS({
       left = 1;
       for (len = 1; len <= MAXBITS; len++) {
         left <<= 1;
-        left -= count[len];
+        left -= count2[len];
         if (left < 0) {
           return -1;
         }
@@ -3828,7 +3828,7 @@ var require_inftrees = __commonJS({
       }
       offs[1] = 0;
       for (len = 1; len < MAXBITS; len++) {
-        offs[len + 1] = offs[len] + count[len];
+        offs[len + 1] = offs[len] + count2[len];
       }
       for (sym = 0; sym < codes; sym++) {
         if (lens[lens_index + sym] !== 0) {
@@ -3891,7 +3891,7 @@ var require_inftrees = __commonJS({
           huff = 0;
         }
         sym++;
-        if (--count[len] === 0) {
+        if (--count2[len] === 0) {
           if (len === max2) {
             break;
           }
@@ -3905,7 +3905,7 @@ var require_inftrees = __commonJS({
           curr = len - drop;
           left = 1 << curr;
           while (curr + drop < max2) {
-            left -= count[curr + drop];
+            left -= count2[curr + drop];
             if (left <= 0) {
               break;
             }
@@ -5986,8 +5986,8 @@ var require_wasm = __commonJS({
       recordValue(value) {
         this._wasmHistogram.recordValue(value);
       }
-      recordValueWithCount(value, count) {
-        this._wasmHistogram.recordValueWithCount(value, count);
+      recordValueWithCount(value, count2) {
+        this._wasmHistogram.recordValueWithCount(value, count2);
       }
       recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples) {
         this._wasmHistogram.recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples);
@@ -6986,12 +6986,12 @@ var require_JsHistogram_encoding = __commonJS({
       const countsLimit = self2.countsArrayIndex(self2.maxValue) + 1;
       let srcIndex = 0;
       while (srcIndex < countsLimit) {
-        const count = self2.getCountAtIndex(srcIndex++);
-        if (count < 0) {
-          throw new Error("Cannot encode histogram containing negative counts (" + count + ") at index " + srcIndex + ", corresponding the value range [" + self2.lowestEquivalentValue(self2.valueFromIndex(srcIndex)) + "," + self2.nextNonEquivalentValue(self2.valueFromIndex(srcIndex)) + ")");
+        const count2 = self2.getCountAtIndex(srcIndex++);
+        if (count2 < 0) {
+          throw new Error("Cannot encode histogram containing negative counts (" + count2 + ") at index " + srcIndex + ", corresponding the value range [" + self2.lowestEquivalentValue(self2.valueFromIndex(srcIndex)) + "," + self2.nextNonEquivalentValue(self2.valueFromIndex(srcIndex)) + ")");
         }
         let zerosCount = 0;
-        if (count == 0) {
+        if (count2 == 0) {
           zerosCount = 1;
           while (srcIndex < countsLimit && self2.getCountAtIndex(srcIndex) == 0) {
             zerosCount++;
@@ -7001,7 +7001,7 @@ var require_JsHistogram_encoding = __commonJS({
         if (zerosCount > 1) {
           ZigZagEncoding_1.default.encode(buffer, -zerosCount);
         } else {
-          ZigZagEncoding_1.default.encode(buffer, count);
+          ZigZagEncoding_1.default.encode(buffer, count2);
         }
       }
     }
@@ -7030,12 +7030,12 @@ var require_JsHistogram_encoding = __commonJS({
       const endPosition = sourceBuffer.position + lengthInBytes;
       while (sourceBuffer.position < endPosition) {
         let zerosCount = 0;
-        let count = ZigZagEncoding_1.default.decode(sourceBuffer);
-        if (count < 0) {
-          zerosCount = -count;
+        let count2 = ZigZagEncoding_1.default.decode(sourceBuffer);
+        if (count2 < 0) {
+          zerosCount = -count2;
           dstIndex += zerosCount;
         } else {
-          self2.setCountAtIndex(dstIndex++, count);
+          self2.setCountAtIndex(dstIndex++, count2);
         }
       }
       return dstIndex;
@@ -7418,8 +7418,8 @@ var require_Recorder = __commonJS({
        * @param count The number of occurrences of this value to record
        * @throws ArrayIndexOutOfBoundsException (may throw) if value is exceeds highestTrackableValue
        */
-      recordValueWithCount(value, count) {
-        this.activeHistogram.recordValueWithCount(value, count);
+      recordValueWithCount(value, count2) {
+        this.activeHistogram.recordValueWithCount(value, count2);
       }
       /**
        * Record a value
@@ -9773,20 +9773,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count = 0;
+      let count2 = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count++;
+        count2++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
         }
-        if (count === Infinity)
+        if (count2 === Infinity)
           return Infinity;
       }
-      return count;
+      return count2;
     }
     function getFullPath(resolver, id = "", normalize) {
       if (normalize !== false)
@@ -13324,8 +13324,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
+          const count2 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -13338,16 +13338,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count) {
-          gen.code((0, codegen_1._)`${count}++`);
+        function checkLimits(count2) {
+          gen.code((0, codegen_1._)`${count2}++`);
           if (max2 === void 0) {
-            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count} > ${max2}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count2} > ${max2}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -15634,8 +15634,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -15743,13 +15743,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -18702,8 +18702,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -18780,12 +18780,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error.message += `:
 
 ${lineStr}
@@ -41170,17 +41170,17 @@ var require_buffer = __commonJS({
       return decodeCodePointsArray(res);
     }
     var MAX_ARGUMENTS_LENGTH = 4096;
-    function decodeCodePointsArray(codePoints) {
-      const len = codePoints.length;
+    function decodeCodePointsArray(codePoints2) {
+      const len = codePoints2.length;
       if (len <= MAX_ARGUMENTS_LENGTH) {
-        return String.fromCharCode.apply(String, codePoints);
+        return String.fromCharCode.apply(String, codePoints2);
       }
       let res = "";
       let i = 0;
       while (i < len) {
         res += String.fromCharCode.apply(
           String,
-          codePoints.slice(i, i += MAX_ARGUMENTS_LENGTH)
+          codePoints2.slice(i, i += MAX_ARGUMENTS_LENGTH)
         );
       }
       return res;
@@ -42019,9 +42019,9 @@ var require_hyperid = __commonJS({
       generate.uuid = uuidv4();
       generate.decode = decode;
       let id = baseId(generate.uuid, urlSafe);
-      let count = Math.floor(opts.startFrom || 0);
+      let count2 = Math.floor(opts.startFrom || 0);
       if (isNaN(maxInt)) throw new Error(`maxInt must be a number. recieved ${opts.maxInt}`);
-      if (isNaN(count) || !(maxInt > count && count >= 0)) {
+      if (isNaN(count2) || !(maxInt > count2 && count2 >= 0)) {
         throw new Error([
           `when passed, opts.startFrom must be a number between 0 and ${maxInt}.`,
           "Only the integer part matters.",
@@ -42031,17 +42031,17 @@ var require_hyperid = __commonJS({
       return generate;
       function generate() {
         let result;
-        if (count === maxInt) {
+        if (count2 === maxInt) {
           generate.uuid = uuidv4();
           id = baseId(generate.uuid, urlSafe);
-          count = 0;
+          count2 = 0;
         }
         if (fixedLength) {
-          result = id + `0000000000${count}`.slice(-10);
+          result = id + `0000000000${count2}`.slice(-10);
         } else {
-          result = id + count;
+          result = id + count2;
         }
-        count = count + 1 | 0;
+        count2 = count2 + 1 | 0;
         return result;
       }
     }
@@ -43145,10 +43145,10 @@ var require_pipelinedRequestsQueue = __commonJS({
           return this.pendingRequests[0];
         }
       }
-      addByteCount(count) {
+      addByteCount(count2) {
         const req = this.peek();
         if (req) {
-          req.bytes += count;
+          req.bytes += count2;
         }
       }
       addBody(data) {
@@ -44487,6 +44487,54 @@ function biggerIsBetter(metric) {
   return metric === "rps" || metric === "capacity";
 }
 
+// src/config/planned-time.ts
+var MAX_PLANNED_MS = 6 * 36e5;
+function stressStepsAtMost(stress) {
+  const { start, factor, max: max2, bisect } = stress;
+  const ratio = Math.max(1, max2 / Math.max(start, Number.MIN_VALUE));
+  let geometric = factor > 1 ? Math.ceil(Math.log(ratio) / Math.log(factor) - 1e-9) + 1 : 1;
+  if (stress.loop === "connections") geometric = Math.min(geometric, Math.floor(max2 - start) + 1);
+  return geometric + 1 + bisect;
+}
+function count(n) {
+  return Math.round(n).toLocaleString("en-US");
+}
+function humanDurationMs(ms) {
+  if (ms < 1e4) return `${Number((ms / 1e3).toFixed(1))} s`;
+  const seconds2 = Math.round(ms / 1e3);
+  if (seconds2 < 60) return `${seconds2} s`;
+  const minutes = Math.floor(seconds2 / 60);
+  if (minutes < 60) return seconds2 % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds2 % 60} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours >= 100) return `${count(hours)} h`;
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
+function scenarioTime(scenario, index, warmupSuite) {
+  const entries = scenario.levels.length;
+  const suiteWarmup = warmupSuite && scenario.profile !== "soak" ? scenario.warmupMs * entries : 0;
+  if (scenario.stress !== void 0) {
+    const steps = stressStepsAtMost(scenario.stress);
+    const stepMs = (scenario.stress.stepMs ?? scenario.durationMs) + scenario.warmupMs;
+    return {
+      name: scenario.name,
+      index,
+      ms: scenario.rounds * steps * stepMs + suiteWarmup,
+      why: `${scenario.rounds} round(s) \xD7 at most ${count(steps)} stress steps of ${humanDurationMs(stepMs)}`
+    };
+  }
+  const roundMs = (scenario.amount === void 0 ? scenario.durationMs : 0) + scenario.warmupMs;
+  return {
+    name: scenario.name,
+    index,
+    ms: entries * scenario.rounds * roundMs + suiteWarmup,
+    why: `${count(entries)} entr${entries === 1 ? "y" : "ies"} \xD7 ${scenario.rounds} round(s) of ${humanDurationMs(roundMs)}`
+  };
+}
+function plannedTime(plan) {
+  const scenarios = plan.scenarios.map((s, i) => scenarioTime(s, i, plan.warmupSuite));
+  return { ms: scenarios.reduce((sum, s) => sum + s.ms, 0), scenarios };
+}
+
 // src/errors.ts
 var EXIT = {
   ok: 0,
@@ -44525,6 +44573,23 @@ var EnvironmentError = class extends Error {
     this.name = "EnvironmentError";
   }
 };
+var STORAGE_FAULTS = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is used up",
+  EROFS: "the file system is read-only",
+  EFBIG: "the file is larger than the file system allows",
+  EIO: "the device reported an input/output error",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted"
+};
+function storageFault(error) {
+  if (!(error instanceof Error) || !("code" in error) || typeof error.code !== "string") return void 0;
+  const words = STORAGE_FAULTS[error.code];
+  if (words === void 0) return void 0;
+  const file = "path" in error && typeof error.path === "string" ? ` ${error.path}` : "";
+  const verb = "syscall" in error && typeof error.syscall === "string" && /^(open|read|stat|access|scandir)/.test(error.syscall) ? "open" : "write";
+  return `cannot ${verb}${file}: ${words} (${error.code})`;
+}
 function httpStatusOf(error) {
   if (typeof error !== "object" || error === null || !("status" in error)) return void 0;
   return typeof error.status === "number" ? error.status : void 0;
@@ -44544,12 +44609,15 @@ function errorMessage(error) {
 function exitCodeOf(error) {
   if (error instanceof InputError) return EXIT.badInput;
   if (error instanceof AppError || error instanceof EnvironmentError || httpStatusOf(error) !== void 0) return EXIT.appFailed;
+  if (storageFault(error) !== void 0) return EXIT.appFailed;
   return EXIT.internal;
 }
 function failureText(error) {
   if (error instanceof InputError || error instanceof AppError || error instanceof EnvironmentError) return errorMessage(error);
   const status = httpStatusOf(error);
   if (status !== void 0) return `GitHub answered HTTP ${status}: ${errorMessage(error)}`;
+  const storage = storageFault(error);
+  if (storage !== void 0) return `${storage}; free space or choose another output folder, then run again`;
   const where = error instanceof Error && error.stack !== void 0 ? `
 ${error.stack.split("\n").slice(1, 6).join("\n")}` : "";
   return `internal error (a bug in Cannonade, not in your config or app; please report it): ${errorMessage(error)}${where}`;
@@ -44630,12 +44698,18 @@ function scenarioLine(s) {
   const profile = s.profile === "steady" || s.profile === "stress" ? "" : ` [${s.profile}${spike}]`;
   return `  - ${s.name}${profile}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`;
 }
+function plannedText(plan) {
+  const { ms } = plannedTime(plan);
+  const byAmount = plan.scenarios.some((s) => s.amount !== void 0 && s.stress === void 0);
+  return `${humanDurationMs(ms)} of load${byAmount ? ", plus the time the request-count rounds take" : ""} (one side; same-job and --against measure two)`;
+}
 function describePlan(plan) {
   const entries = plan.scenarios.reduce((sum, s) => sum + s.levels.length, 0);
   const lines = [
     `suite ${plan.suite}: ${plan.scenarios.length} scenario(s), ${entries} measured entr${entries === 1 ? "y" : "ies"} against ${plan.baseUrl}`,
     plan.app === void 0 ? "  app: none (the server must already be running)" : `  app: ${plan.app.command} (in ${plan.app.cwd})`,
-    ...plan.scenarios.map(scenarioLine)
+    ...plan.scenarios.map(scenarioLine),
+    `  planned time: ${plannedText(plan)}`
   ];
   return lines.join("\n");
 }
@@ -45824,7 +45898,7 @@ function compare(base, head, options = {}) {
     });
   }
   const metrics = entries.flatMap((e) => e.metrics);
-  const count = (verdict) => metrics.filter((m) => m.verdict === verdict).length;
+  const count2 = (verdict) => metrics.filter((m) => m.verdict === verdict).length;
   const rps = metrics.filter((m) => m.metric === "rps");
   const finiteDetectable = rps.map((m) => m.detectable).filter(Number.isFinite);
   const scaling2 = scalingSummaries(head.entries);
@@ -45844,10 +45918,10 @@ function compare(base, head, options = {}) {
     findings,
     outcome: outcomeOf(findings),
     counts: {
-      regressions: count("regression"),
-      improvements: count("improvement"),
-      unchanged: count("unchanged"),
-      inconclusive: count("inconclusive"),
+      regressions: count2("regression"),
+      improvements: count2("improvement"),
+      unchanged: count2("unchanged"),
+      inconclusive: count2("inconclusive"),
       violations: entries.reduce((sum, e) => sum + e.violations.length, 0)
     },
     rounds: Math.max(0, ...head.entries.map((e) => e.rounds.length)),
@@ -45884,7 +45958,7 @@ function isCompared2(metric) {
 
 // src/json-document.ts
 var import__ = __toESM(require__(), 1);
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 // src/document-path.ts
@@ -45948,9 +46022,15 @@ async function readDocument(kind, file, source = file) {
 async function writeDocument(file, value, indent2) {
   await mkdir(path.dirname(file), { recursive: true });
   const partial = `${file}.partial`;
-  await writeFile(partial, `${JSON.stringify(value, null, indent2 === 0 ? void 0 : indent2)}
+  try {
+    await writeFile(partial, `${JSON.stringify(value, null, indent2 === 0 ? void 0 : indent2)}
 `);
-  await rename(partial, file);
+    await rename(partial, file);
+  } catch (error) {
+    await rm(partial, { force: true }).catch(() => void 0);
+    if (error instanceof Error && (!("path" in error) || error.path === partial)) Reflect.set(error, "path", file);
+    throw error;
+  }
 }
 
 // src/results/format.ts
@@ -47232,21 +47312,25 @@ function toAlignment(value) {
 }
 
 // src/report/format.ts
+var MOST_DIGITS = 1e15;
+function grouped(value) {
+  return Math.abs(value) >= MOST_DIGITS ? value.toPrecision(3) : Math.round(value).toLocaleString("en-US");
+}
 function formatLatencyUs(us) {
   const ms = us / 1e3;
   if (ms < 10) return `${ms.toFixed(3)} ms`;
   if (ms < 100) return `${ms.toFixed(2)} ms`;
   if (ms < 1e3) return `${ms.toFixed(1)} ms`;
-  return `${Math.round(ms).toLocaleString("en-US")} ms`;
+  return `${grouped(ms)} ms`;
 }
 function formatRps(rps) {
-  return rps >= 100 ? Math.round(rps).toLocaleString("en-US") : rps.toFixed(1);
+  return rps >= 100 ? grouped(rps) : rps.toFixed(1);
 }
 function formatFraction(fraction) {
   const pct = fraction * 100;
   if (!Number.isFinite(pct)) return "n/a";
   if (pct === 0) return "0 %";
-  return `${Math.abs(pct) < 10 ? Number(pct.toPrecision(2)) : Math.round(pct)} %`;
+  return `${Math.abs(pct) < 10 ? Number(pct.toPrecision(2)) : grouped(pct)} %`;
 }
 function formatSeconds(ms) {
   return `${(ms / 1e3).toFixed(1)} s`;
@@ -47345,7 +47429,7 @@ function loadUnit(loop) {
   return loop === "rate" ? "req/s" : "conn";
 }
 function formatLoad(load, loop) {
-  return `${Number.isInteger(load) ? load.toLocaleString("en-US") : formatRps(load)} ${loadUnit(loop)}`;
+  return `${Number.isInteger(load) ? grouped(load) : formatRps(load)} ${loadUnit(loop)}`;
 }
 function capacityText(stress) {
   const atLeast = stress.reachedMax === stress.rounds && stress.rounds > 0 ? "\u2265 " : "";
@@ -47408,12 +47492,12 @@ function clip(text, max2) {
   const points = Array.from(text);
   return points.length <= max2 ? text : `${points.slice(0, Math.max(0, max2 - 1)).join("")}\u2026`;
 }
-function plural(count, singular, pluralForm = `${singular}s`) {
-  return `${count.toLocaleString("en-US")} ${count === 1 ? singular : pluralForm}`;
+function plural(count2, singular, pluralForm = `${singular}s`) {
+  return `${count2.toLocaleString("en-US")} ${count2 === 1 ? singular : pluralForm}`;
 }
 function formatComparedValue(metric, value) {
   if (!Number.isFinite(value)) return "n/a";
-  if (metric === "cpu") return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en-US")} \xB5s/req`;
+  if (metric === "cpu") return `${value < 10 ? value.toFixed(1) : grouped(value)} \xB5s/req`;
   return formatMetric(metric, value);
 }
 function isUngatedChange(m) {
@@ -49189,15 +49273,15 @@ function theilSen(groups) {
     }
     varianceS += (n * (n - 1) * (2 * n + 5) - tieCorrection(y)) / 18;
   }
-  const count = slopes.length;
-  if (count === 0) return void 0;
+  const count2 = slopes.length;
+  if (count2 === 0) return void 0;
   const sorted = Float64Array.from(slopes).sort();
-  const at = (index) => sorted[Math.min(count - 1, Math.max(0, index))] ?? 0;
-  const middle = count / 2;
-  const slope = count % 2 === 1 ? at(Math.floor(middle)) : (at(middle - 1) + at(middle)) / 2;
+  const at = (index) => sorted[Math.min(count2 - 1, Math.max(0, index))] ?? 0;
+  const middle = count2 / 2;
+  const slope = count2 % 2 === 1 ? at(Math.floor(middle)) : (at(middle - 1) + at(middle)) / 2;
   const c = Z_95 * Math.sqrt(Math.max(0, varianceS));
-  const low = at(Math.round((count - c) / 2) - 1);
-  const high = at(Math.round((count + c) / 2));
+  const low = at(Math.round((count2 - c) / 2) - 1);
+  const high = at(Math.round((count2 + c) / 2));
   return { slope, low: Math.min(low, slope), high: Math.max(high, slope), points };
 }
 
@@ -49442,7 +49526,7 @@ merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
 
 // src/cli/run.ts
 import { constants } from "node:fs";
-import { access, mkdir as mkdir6, writeFile as writeFile6 } from "node:fs/promises";
+import { access, mkdir as mkdir6, writeFile as writeFile7 } from "node:fs/promises";
 import path12 from "node:path";
 
 // src/config/load.ts
@@ -57049,6 +57133,7 @@ var schema_default3 = {
         },
         env: {
           type: "object",
+          description: "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.",
           additionalProperties: {
             type: [
               "string",
@@ -57406,8 +57491,15 @@ var MAX_MS = {
   budget: 6 * 36e5
 };
 var MAX_ALIAS_COUNT = 100;
+var MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 async function loadPlan(file) {
   const text = await readInputFile(file, "; pass the config with --config FILE (default cannonade.yml)");
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_CONFIG_BYTES) {
+    throw new InputError([
+      `${file}: is ${(bytes / 1024 / 1024).toFixed(1)} MiB, more than a config file may be (${MAX_CONFIG_BYTES / 1024 / 1024} MiB); a large request body belongs in a volume scenario (profile: volume, bodySize: 64MB), which makes it at run time`
+    ]);
+  }
   return parsePlan(text, file, path5.dirname(path5.resolve(file)));
 }
 function parsePlan(text, source, baseDir) {
@@ -57476,10 +57568,13 @@ function buildPlan(raw, source, baseDir, problems) {
     return buildScenario(scenario, raw, ["scenarios", index], problems);
   });
   for (const field of ["duration", "warmup", "timeout"]) checkDuration(defaults[field], ["defaults", field], field, problems);
+  checkHeaders(defaults.headers, ["defaults", "headers"], problems);
+  checkPrintable(raw.suite, ["suite"], problems);
   if (levelCount(defaults.connections) > 1 && levelCount(defaults.rate) > 1) {
     problems.push({ path: ["defaults", "rate"], message: "cannot sweep connections and rate at once; make one of them a single value" });
   }
   checkDuration(raw.budget, ["budget"], "budget", problems);
+  if (problems.length === 0) checkPlannedTime(scenarios, raw.warmupSuite ?? true, problems);
   const app = raw.app === void 0 ? void 0 : buildApp(raw, baseDir, problems);
   const validity = {
     maxErrorRate: raw.validity?.maxErrorRate === void 0 ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
@@ -57497,6 +57592,17 @@ function buildPlan(raw, source, baseDir, problems) {
     scenarios,
     warnings: []
   };
+}
+function checkPlannedTime(scenarios, warmupSuite, problems) {
+  const planned = plannedTime({ scenarios, warmupSuite });
+  if (planned.ms <= MAX_PLANNED_MS) return;
+  const [largest] = [...planned.scenarios].sort((a, b) => b.ms - a.ms);
+  if (largest === void 0) return;
+  const field = scenarios[largest.index]?.stress === void 0 ? [] : ["stress"];
+  problems.push({
+    path: ["scenarios", largest.index, ...field],
+    message: `the suite would measure for ${humanDurationMs(planned.ms)}, more than the ${humanDurationMs(MAX_PLANNED_MS)} a plan may take (a GitHub job's limit); this scenario plans ${humanDurationMs(largest.ms)} (${largest.why}): fewer rounds or levels, shorter rounds, or a coarser stress search (a larger factor, a lower max)`
+  });
 }
 function buildApp(raw, baseDir, problems) {
   const app = raw.app;
@@ -57533,6 +57639,10 @@ function buildScenario(s, raw, at, problems) {
     problems.push({ path: [...at, "requests"], message: "cannot be used together with path; use one or the other" });
   }
   for (const field of ["duration", "warmup", "timeout"]) checkDuration(s[field], [...at, field], field, problems);
+  checkPrintable(s.name, [...at, "name"], problems);
+  for (const [i, tag] of (s.tags ?? []).entries()) checkPrintable(tag, [...at, "tags", i], problems);
+  checkHeaders(s.headers, [...at, "headers"], problems);
+  for (const [i, step] of (s.requests ?? []).entries()) checkHeaders(step.headers, [...at, "requests", i, "headers"], problems);
   const headers = { ...stringMap(defaults.headers), ...stringMap(s.headers) };
   const scenarioExpect = buildExpect(s.expect, [...at, "expect"], problems);
   const steps = s.requests ?? [{ path: s.path ?? "/" }];
@@ -57600,6 +57710,28 @@ function volumeMethod(s) {
     const explicit = s.method !== void 0 || s.requests !== void 0;
     return explicit || step.path.includes(BODY_SIZE_PLACEHOLDER) ? step : { ...step, method: "POST" };
   };
+}
+var UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+function codePoints(text) {
+  const found = [...text].filter((c) => UNPRINTABLE.test(c));
+  return [...new Set(found)].map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`).join(", ");
+}
+function checkPrintable(text, at, problems) {
+  if (text === void 0 || !UNPRINTABLE.test(text)) return;
+  problems.push({
+    path: at,
+    message: `must be printable text without line breaks, control characters or bidirectional marks, got ${codePoints(text)} in it`
+  });
+}
+var HEADER_VALUE_BREAK = /[\r\n\0]/;
+function checkHeaders(map, at, problems) {
+  for (const [name, value] of Object.entries(map ?? {})) {
+    if (!HEADER_VALUE_BREAK.test(String(value))) continue;
+    problems.push({
+      path: [...at, name],
+      message: `a header value cannot contain CR, LF or NUL (it would end the header where the app reads it), got ${JSON.stringify(String(value))}`
+    });
+  }
 }
 function stringMap(map) {
   const out = {};
@@ -57702,11 +57834,11 @@ function buildThresholds(base, own, at, problems, profile) {
 function parseShard(text, what) {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (match === null || count < 1 || index < 1 || index > count) {
+  const count2 = Number(match?.[2]);
+  if (match === null || count2 < 1 || index < 1 || index > count2) {
     throw new InputError([`${what}: must be INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. 2/4, got "${text}"`]);
   }
-  return { index, count };
+  return { index, count: count2 };
 }
 var MAX_ROUNDS = schema_default3.$defs.rounds.maximum;
 function parseOverrideTexts(texts, name) {
@@ -57760,20 +57892,29 @@ function applyOverrides(plan, overrides) {
       ...overrides.durationMs === void 0 || s.spike !== void 0 ? {} : { durationMs: overrides.durationMs }
     };
   };
+  const adjusted = scenarios.map(adjust);
+  if (overrides.rounds !== void 0 || overrides.durationMs !== void 0) {
+    const planned = plannedTime({ scenarios: adjusted, warmupSuite: plan.warmupSuite && overrides.quick !== true });
+    if (planned.ms > MAX_PLANNED_MS) {
+      throw new InputError([
+        `--rounds/--duration: the suite would measure for ${humanDurationMs(planned.ms)}, more than the ${humanDurationMs(MAX_PLANNED_MS)} a plan may take (a GitHub job's limit); ask for fewer rounds or shorter ones`
+      ]);
+    }
+  }
   return {
     ...plan,
     ...overrides.budgetMs === void 0 ? {} : { budgetMs: overrides.budgetMs },
     // A smoke run only checks that every scenario works: a warm-up pass would double its time.
     ...overrides.quick === true ? { warmupSuite: false } : {},
-    scenarios: scenarios.map(adjust)
+    scenarios: adjusted
   };
 }
 
 // src/interrupt.ts
-var EXIT_CODE = { SIGINT: 130, SIGTERM: 143 };
+var EXIT_CODE = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 var InterruptedError = class extends AppError {
   signal;
-  /** The exit code a process ended by this signal has (130 for SIGINT, 143 for SIGTERM). */
+  /** The exit code a process ended by this signal has (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). */
   exitCode;
   constructor(signal) {
     super(`interrupted by ${signal}: the run stopped early; the rounds finished before are kept`);
@@ -57807,6 +57948,7 @@ cannonade: ${signal} again; quitting now
     process.exit(EXIT_CODE[signal]);
   }
   received = new InterruptedError(signal);
+  if (signal === "SIGHUP") for (const stream of [process.stdout, process.stderr]) stream.on("error", () => void 0);
   process.stderr.write(
     `
 cannonade: interrupted (${signal}); stopping the app and keeping the finished rounds (${signal} again quits at once)
@@ -57827,6 +57969,7 @@ function installSignalHandlers() {
   });
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGHUP", () => onSignal("SIGHUP"));
 }
 async function gracefully(work) {
   installSignalHandlers();
@@ -58075,8 +58218,45 @@ import https from "node:https";
 import net from "node:net";
 import path6 from "node:path";
 
+// src/app/environment.ts
+var WITHHELD = /* @__PURE__ */ new Set([
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL",
+  "GITHUB_TOKEN",
+  "GH_TOKEN"
+]);
+var SECRET_NAME = /TOKEN|SECRET|PASSWORD|PRIVATE|CREDENTIAL|KEY/i;
+function isWithheld(name) {
+  const upper = name.toUpperCase();
+  return WITHHELD.has(upper) || upper.startsWith("INPUT_");
+}
+var REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_-]*)\}$/;
+function appEnvironment(own, configured = {}) {
+  const env = {};
+  const secrets = /* @__PURE__ */ new Set();
+  for (const [name, value] of Object.entries(own)) {
+    if (value === void 0) continue;
+    if (!isWithheld(name)) env[name] = value;
+    else if (SECRET_NAME.test(name) && value.length >= 8) secrets.add(value);
+  }
+  for (const [name, value] of Object.entries(configured)) {
+    const reference = REFERENCE.exec(value)?.[1];
+    env[name] = reference === void 0 ? value : own[reference] ?? "";
+  }
+  return { env, secrets: [...secrets].sort((a, b) => b.length - a.length) };
+}
+function maskSecrets(text, secrets) {
+  let masked = text;
+  for (const secret of secrets) masked = masked.split(secret).join("***");
+  return masked;
+}
+
 // src/app/log-cap.ts
-import { open, rename as rename2 } from "node:fs/promises";
+import { open, readFile as readFile2, rename as rename2, writeFile as writeFile4 } from "node:fs/promises";
 var LOG_HEAD_BYTES = 1024 * 1024;
 var LOG_TAIL_BYTES = 4 * 1024 * 1024;
 async function readAt(file, position, length) {
@@ -58134,6 +58314,15 @@ async function tailOf(file, lines = 20) {
     return "";
   }
 }
+async function maskLog(file, secrets) {
+  if (secrets.length === 0) return;
+  const text = await readFile2(file, "utf8");
+  const masked = maskSecrets(text, secrets);
+  if (masked === text) return;
+  const next = `${file}.masked`;
+  await writeFile4(next, masked);
+  await rename2(next, file);
+}
 
 // src/app/process.ts
 function signalGroup(pgid, signal) {
@@ -58174,12 +58363,13 @@ async function startApp(app, probeUrl, logFile) {
   }
   await mkdir4(path6.dirname(logFile), { recursive: true });
   const fd = openSync(logFile, "w");
+  const { env, secrets } = appEnvironment(process.env, app.env);
   let child;
   try {
     child = spawn(app.command, {
       shell: true,
       cwd: app.cwd,
-      env: { ...process.env, ...app.env },
+      env,
       detached: true,
       stdio: ["ignore", fd, fd]
     });
@@ -58209,13 +58399,14 @@ async function startApp(app, probeUrl, logFile) {
     await Promise.race([exited, sleep(1e3)]);
     forget();
     await capLog(logFile).catch(() => 0);
+    await maskLog(logFile, secrets).catch(() => void 0);
   };
   return {
     pgid,
     logFile,
     exit: () => exit,
     exited,
-    logTail: (lines) => tailOf(logFile, lines),
+    logTail: async (lines) => maskSecrets(await tailOf(logFile, lines), secrets),
     stop: () => stopping ??= stop()
   };
 }
@@ -58288,6 +58479,40 @@ async function diedError(app, during) {
 // src/version.ts
 var VERSION = true ? "0.1.0" : "0.0.0-dev";
 
+// src/load/bodies.ts
+var BODY_KEEP_LIMIT_BYTES = 32 * 1024 * 1024;
+function isRequestQueue(value) {
+  return typeof value === "object" && value !== null && typeof Reflect.get(value, "peek") === "function" && typeof Reflect.get(value, "addBody") === "function" && typeof Reflect.get(value, "terminateRequest") === "function";
+}
+function limitBodies(client, keepBytes, onComplete) {
+  const queue = Reflect.get(client, "pipelinedRequests");
+  if (!isRequestQueue(queue)) throw new Error("autocannon client internals changed: cannot limit response bodies (pipelinedRequests)");
+  const peek = queue.peek.bind(queue);
+  const terminate = queue.terminateRequest.bind(queue);
+  queue.addBody = (data) => {
+    if (keepBytes === 0) return;
+    const pending = peek();
+    if (pending === void 0 || pending.oversized === true) return;
+    const kept = (pending.keptBytes ?? 0) + data.length;
+    if (kept > keepBytes) {
+      pending.oversized = true;
+      pending.chunks = [];
+      return;
+    }
+    pending.keptBytes = kept;
+    (pending.chunks ??= []).push(data);
+  };
+  queue.terminateRequest = () => {
+    const done = terminate();
+    if (done !== void 0 && done.chunks !== void 0) {
+      done.body = done.oversized === true ? "" : Buffer.concat(done.chunks).toString("utf8");
+      done.chunks = [];
+    }
+    onComplete(done?.oversized === true);
+    return done;
+  };
+}
+
 // src/load/assess.ts
 var LOADGEN_SATURATED_PERCENT = 90;
 var LOADGEN_LAG_LIMIT_MS = 20;
@@ -58323,6 +58548,12 @@ function assessRound(measurement, context) {
   const rps = m.ok / m.durationMs * 1e3;
   const problems = [];
   const warnings = [];
+  const oversized = m.oversizedBodies ?? 0;
+  if (oversized > 0) {
+    problems.push(
+      `${oversized} response${oversized === 1 ? "" : "s"} had a body over ${BODY_KEEP_LIMIT_BYTES / 1024 / 1024} MiB, more than Cannonade keeps to check expect.body: the round cannot be judged (drop expect.body for this route, or check a smaller one)`
+    );
+  }
   if (m.ok === 0) problems.push(noSuccess(m));
   else if (errorRate > context.rules.maxErrorRate) {
     problems.push(`${percent(errorRate)} of requests failed (more than ${percent(context.rules.maxErrorRate)})`);
@@ -58547,11 +58778,11 @@ function bodyOf(bytes) {
   return "x".repeat(bytes);
 }
 function sized(step, bytes) {
-  const count = String(bytes);
+  const count2 = String(bytes);
   const named2 = step.path.includes(BODY_SIZE_PLACEHOLDER) || (step.body?.includes(BODY_SIZE_PLACEHOLDER) ?? false);
   if (named2) {
-    const body = step.body?.replaceAll(BODY_SIZE_PLACEHOLDER, count);
-    return { ...step, path: step.path.replaceAll(BODY_SIZE_PLACEHOLDER, count), ...body === void 0 ? {} : { body } };
+    const body = step.body?.replaceAll(BODY_SIZE_PLACEHOLDER, count2);
+    return { ...step, path: step.path.replaceAll(BODY_SIZE_PLACEHOLDER, count2), ...body === void 0 ? {} : { body } };
   }
   return { ...step, headers: { "content-type": "application/octet-stream", ...step.headers }, body: bodyOf(bytes) };
 }
@@ -58968,11 +59199,13 @@ async function runRound(spec, hooks = {}) {
   const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   const statusCodes = {};
   let measuring = false;
-  let counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 };
+  let counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
   let lastOutcome = "ok";
+  let lastOversized = false;
   const [first] = scenario.requests;
   const statusOnly = first !== void 0 && scenario.requests.every((step) => step.expect.body === void 0 && sameStatuses(step.expect.status, first.expect.status));
   const expectedStatus = new Set(first?.expect.status ?? []);
+  const keepBodyBytes = scenario.requests.some((step) => step.expect.body !== void 0) ? BODY_KEEP_LIMIT_BYTES : 0;
   const requests = scenario.requests.map((step) => {
     const bodyOk = bodyMatcher(step.expect);
     return {
@@ -58983,6 +59216,7 @@ async function runRound(spec, hooks = {}) {
       ...statusOnly ? {} : {
         onResponse: (status, body) => {
           if (!step.expect.status.includes(status)) lastOutcome = "status";
+          else if (lastOversized && step.expect.body !== void 0) lastOutcome = "oversized";
           else lastOutcome = bodyOk(body) ? "ok" : "body";
         }
       }
@@ -59007,6 +59241,7 @@ async function runRound(spec, hooks = {}) {
         timeout: Math.max(1, scenario.timeoutMs / 1e3),
         setupClient: (client) => {
           Object.assign(client, { timeout: scenario.timeoutMs });
+          limitBodies(client, keepBodyBytes, (oversized) => lastOversized = oversized);
           pacer?.attach(client);
         },
         requests,
@@ -59036,6 +59271,7 @@ async function runRound(spec, hooks = {}) {
           ok: counts.ok,
           unexpectedStatus: counts.status,
           bodyMismatches: counts.body,
+          oversizedBodies: counts.oversized,
           errors: counts.errors,
           timeouts: counts.timeouts,
           bytes: counts.bytes,
@@ -59053,7 +59289,7 @@ async function runRound(spec, hooks = {}) {
     if (settled) return;
     pacer?.start();
     function startWindow() {
-      counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 };
+      counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
       for (const key of Object.keys(statusCodes)) delete statusCodes[key];
       histogram.reset();
       hooks.onMeasureStart?.();
@@ -59088,6 +59324,7 @@ async function runRound(spec, hooks = {}) {
       } else {
         if (lastOutcome === "status") counts.status++;
         else counts.body++;
+        if (lastOutcome === "oversized") counts.oversized++;
         seconds2.failed();
       }
       lastOutcome = "ok";
@@ -59130,9 +59367,9 @@ function threadCount(scenario, level, cores = os2.availableParallelism()) {
   const byRate = level.rate === void 0 ? Infinity : Math.ceil(level.rate / RATE_PER_THREAD);
   return Math.max(1, Math.min(wanted, level.connections, scenario.threads === "auto" ? byRate : Infinity));
 }
-function splitLevel(level, count) {
-  return Array.from({ length: count }, (_, i) => {
-    const connections = Math.floor(level.connections / count) + (i < level.connections % count ? 1 : 0);
+function splitLevel(level, count2) {
+  return Array.from({ length: count2 }, (_, i) => {
+    const connections = Math.floor(level.connections / count2) + (i < level.connections % count2 ? 1 : 0);
     return level.rate === void 0 ? { connections } : { connections, rate: level.rate * connections / level.connections };
   });
 }
@@ -59149,6 +59386,7 @@ function mergeMeasurements(parts, window2) {
     ok: sum((m) => m.ok),
     unexpectedStatus: sum((m) => m.unexpectedStatus),
     bodyMismatches: sum((m) => m.bodyMismatches),
+    oversizedBodies: sum((m) => m.oversizedBodies ?? 0),
     errors: sum((m) => m.errors),
     timeouts: sum((m) => m.timeouts),
     bytes: sum((m) => m.bytes),
@@ -59185,8 +59423,8 @@ function mergeSeries(parts) {
   return { rps, errors, p50Us, p99Us };
 }
 function runEntryRound(spec, hooks = {}) {
-  const count = threadCount(spec.scenario, spec.level);
-  return count <= 1 ? runRound(spec, hooks) : runThreaded(spec, hooks, count);
+  const count2 = threadCount(spec.scenario, spec.level);
+  return count2 <= 1 ? runRound(spec, hooks) : runThreaded(spec, hooks, count2);
 }
 function startWorker(data) {
   const here = import.meta.url;
@@ -59195,9 +59433,9 @@ function startWorker(data) {
   const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}) })`;
   return new Worker3(code, { eval: true, workerData: data });
 }
-async function runThreaded(spec, hooks, count) {
+async function runThreaded(spec, hooks, count2) {
   const paced = spec.level.rate !== void 0;
-  const workers = splitLevel(spec.level, count).map((level) => ({ level, worker: startWorker({ paced }) }));
+  const workers = splitLevel(spec.level, count2).map((level) => ({ level, worker: startWorker({ paced }) }));
   const timers = [];
   try {
     await Promise.all(workers.map(({ worker }) => reply(worker, "ready")));
@@ -59536,12 +59774,12 @@ function git(cwd, args) {
 }
 
 // src/cli/report-html.ts
-import { writeFile as writeFile4 } from "node:fs/promises";
+import { writeFile as writeFile5 } from "node:fs/promises";
 import path8 from "node:path";
 async function writeReportHtml(outDir, input) {
   const file = path8.join(outDir, REPORT_HTML_FILE);
   try {
-    await writeFile4(file, renderReportHtml(input));
+    await writeFile5(file, renderReportHtml(input));
     return file;
   } catch (error) {
     process.stderr.write(`warning: could not write ${file}: ${errorMessage(error)}; results.json holds every number
@@ -59565,7 +59803,7 @@ function runWarningText(warning) {
 }
 
 // src/cli/against.ts
-import { mkdir as mkdir5, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir5, writeFile as writeFile6 } from "node:fs/promises";
 import os3 from "node:os";
 import path11 from "node:path";
 
@@ -59575,7 +59813,7 @@ import path10 from "node:path";
 import { promisify } from "node:util";
 
 // src/app/build-detect.ts
-import { readFile as readFile2, stat } from "node:fs/promises";
+import { readFile as readFile3, stat } from "node:fs/promises";
 import path9 from "node:path";
 var PYTHON_VENV_DIR = ".cannonade-venv";
 var BUILD_MARKERS = [
@@ -59603,7 +59841,7 @@ async function isFile(file) {
 async function readPackageJson(file) {
   let json;
   try {
-    json = JSON.parse(await readFile2(file, "utf8"));
+    json = JSON.parse(await readFile3(file, "utf8"));
   } catch {
     return { hasBuildScript: false, hasDependencies: false };
   }
@@ -59994,13 +60232,10 @@ ${resultsTable(head.results, violations)}
 results: ${shown2(headFile)}, base: ${shown2(baseFile)}
 `);
   const interrupted = [head.failure, base.failure].find((f) => f instanceof InterruptedError);
-  if (interrupted instanceof InterruptedError) {
-    process.stderr.write(`cannonade: ${interrupted.message}
-`);
-    return interrupted.exitCode;
+  if (!(interrupted instanceof InterruptedError)) {
+    if (head.failure !== void 0) throw head.failure;
+    if (base.failure !== void 0) throw new AppError(`--against ${options.ref} (${baseSha.slice(0, 7)}): ${base.failure.message}`);
   }
-  if (head.failure !== void 0) throw head.failure;
-  if (base.failure !== void 0) throw new AppError(`--against ${options.ref} (${baseSha.slice(0, 7)}): ${base.failure.message}`);
   const comparison = compare(base.results, head.results, {
     baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout${inferred === void 0 ? "" : `, built with ${inferred}`}`,
     paired: true
@@ -60008,10 +60243,15 @@ results: ${shown2(headFile)}, base: ${shown2(baseFile)}
   const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true });
   if (report !== void 0) process.stdout.write(`report: ${shown2(report)}
 `);
+  if (interrupted instanceof InterruptedError) {
+    process.stderr.write(`cannonade: ${interrupted.message}
+`);
+    return interrupted.exitCode;
+  }
   process.stdout.write(`
 ${renderText(comparison)}
 `);
-  if (options.markdown !== void 0) await writeFile5(options.markdown, `${renderMarkdown(comparison)}
+  if (options.markdown !== void 0) await writeFile6(options.markdown, `${renderMarkdown(comparison)}
 `);
   process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);
@@ -60147,7 +60387,7 @@ results: ${path12.relative(process.cwd(), file) || file}${report === void 0 ? ""
 ${renderText(comparison)}
 `);
       const markdown = optionalString(flags2, "markdown");
-      if (markdown !== void 0) await writeFile6(markdown, `${renderMarkdown(comparison)}
+      if (markdown !== void 0) await writeFile7(markdown, `${renderMarkdown(comparison)}
 `);
       process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);

@@ -36512,6 +36512,40 @@ function encodeHistogram(histogram) {
   return hdr.encodeIntoCompressedBase64(histogram);
 }
 
+// src/load/bodies.ts
+var BODY_KEEP_LIMIT_BYTES = 32 * 1024 * 1024;
+function isRequestQueue(value) {
+  return typeof value === "object" && value !== null && typeof Reflect.get(value, "peek") === "function" && typeof Reflect.get(value, "addBody") === "function" && typeof Reflect.get(value, "terminateRequest") === "function";
+}
+function limitBodies(client, keepBytes, onComplete) {
+  const queue = Reflect.get(client, "pipelinedRequests");
+  if (!isRequestQueue(queue)) throw new Error("autocannon client internals changed: cannot limit response bodies (pipelinedRequests)");
+  const peek = queue.peek.bind(queue);
+  const terminate = queue.terminateRequest.bind(queue);
+  queue.addBody = (data) => {
+    if (keepBytes === 0) return;
+    const pending = peek();
+    if (pending === void 0 || pending.oversized === true) return;
+    const kept = (pending.keptBytes ?? 0) + data.length;
+    if (kept > keepBytes) {
+      pending.oversized = true;
+      pending.chunks = [];
+      return;
+    }
+    pending.keptBytes = kept;
+    (pending.chunks ??= []).push(data);
+  };
+  queue.terminateRequest = () => {
+    const done = terminate();
+    if (done !== void 0 && done.chunks !== void 0) {
+      done.body = done.oversized === true ? "" : Buffer.concat(done.chunks).toString("utf8");
+      done.chunks = [];
+    }
+    onComplete(done?.oversized === true);
+    return done;
+  };
+}
+
 // src/load/pacer.ts
 var MAX_BACKLOG = 1e6;
 var MIN_TICK_MS = 0.1;
@@ -36736,11 +36770,13 @@ async function runRound(spec, hooks = {}) {
   const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   const statusCodes = {};
   let measuring = false;
-  let counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 };
+  let counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
   let lastOutcome = "ok";
+  let lastOversized = false;
   const [first] = scenario.requests;
   const statusOnly = first !== void 0 && scenario.requests.every((step) => step.expect.body === void 0 && sameStatuses(step.expect.status, first.expect.status));
   const expectedStatus = new Set(first?.expect.status ?? []);
+  const keepBodyBytes = scenario.requests.some((step) => step.expect.body !== void 0) ? BODY_KEEP_LIMIT_BYTES : 0;
   const requests = scenario.requests.map((step) => {
     const bodyOk = bodyMatcher(step.expect);
     return {
@@ -36751,6 +36787,7 @@ async function runRound(spec, hooks = {}) {
       ...statusOnly ? {} : {
         onResponse: (status, body) => {
           if (!step.expect.status.includes(status)) lastOutcome = "status";
+          else if (lastOversized && step.expect.body !== void 0) lastOutcome = "oversized";
           else lastOutcome = bodyOk(body) ? "ok" : "body";
         }
       }
@@ -36775,6 +36812,7 @@ async function runRound(spec, hooks = {}) {
         timeout: Math.max(1, scenario.timeoutMs / 1e3),
         setupClient: (client) => {
           Object.assign(client, { timeout: scenario.timeoutMs });
+          limitBodies(client, keepBodyBytes, (oversized) => lastOversized = oversized);
           pacer?.attach(client);
         },
         requests,
@@ -36804,6 +36842,7 @@ async function runRound(spec, hooks = {}) {
           ok: counts.ok,
           unexpectedStatus: counts.status,
           bodyMismatches: counts.body,
+          oversizedBodies: counts.oversized,
           errors: counts.errors,
           timeouts: counts.timeouts,
           bytes: counts.bytes,
@@ -36821,7 +36860,7 @@ async function runRound(spec, hooks = {}) {
     if (settled) return;
     pacer?.start();
     function startWindow() {
-      counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 };
+      counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
       for (const key of Object.keys(statusCodes)) delete statusCodes[key];
       histogram.reset();
       hooks.onMeasureStart?.();
@@ -36856,6 +36895,7 @@ async function runRound(spec, hooks = {}) {
       } else {
         if (lastOutcome === "status") counts.status++;
         else counts.body++;
+        if (lastOutcome === "oversized") counts.oversized++;
         seconds.failed();
       }
       lastOutcome = "ok";

@@ -50,6 +50,32 @@ export class EnvironmentError extends Error {
   }
 }
 
+// What the system says when a file cannot be written for reasons of the machine, not of Cannonade:
+// a full or read-only disk, a quota, a failing device, no permission.
+const STORAGE_FAULTS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EFBIG: 'the file is larger than the file system allows',
+  EIO: 'the device reported an input/output error',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+}
+
+/**
+ * A file-system error the machine is to blame for, in words with the file it concerns (e.g. `cannot
+ * write out/results.json: no space left on the device (ENOSPC)`); undefined for any other error.
+ */
+export function storageFault(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined
+  const words = STORAGE_FAULTS[error.code]
+  if (words === undefined) return undefined
+  const file = 'path' in error && typeof error.path === 'string' ? ` ${error.path}` : ''
+  const verb =
+    'syscall' in error && typeof error.syscall === 'string' && /^(open|read|stat|access|scandir)/.test(error.syscall) ? 'open' : 'write'
+  return `cannot ${verb}${file}: ${words} (${error.code})`
+}
+
 // Octokit's RequestError and @actions/artifact's HTTP errors carry the status: GitHub said no.
 function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('status' in error)) return undefined
@@ -78,6 +104,7 @@ export function errorMessage(error: unknown): string {
 export function exitCodeOf(error: unknown): number {
   if (error instanceof InputError) return EXIT.badInput
   if (error instanceof AppError || error instanceof EnvironmentError || httpStatusOf(error) !== undefined) return EXIT.appFailed
+  if (storageFault(error) !== undefined) return EXIT.appFailed
   return EXIT.internal
 }
 
@@ -89,6 +116,8 @@ export function failureText(error: unknown): string {
   if (error instanceof InputError || error instanceof AppError || error instanceof EnvironmentError) return errorMessage(error)
   const status = httpStatusOf(error)
   if (status !== undefined) return `GitHub answered HTTP ${status}: ${errorMessage(error)}`
+  const storage = storageFault(error)
+  if (storage !== undefined) return `${storage}; free space or choose another output folder, then run again`
   const where = error instanceof Error && error.stack !== undefined ? `\n${error.stack.split('\n').slice(1, 6).join('\n')}` : ''
   return `internal error (a bug in Cannonade, not in your config or app; please report it): ${errorMessage(error)}${where}`
 }

@@ -2,7 +2,7 @@
 // checked against their JSON schema before anything uses them, written atomically. A document may
 // come from another run's artifact, so every problem is an InputError naming the file and the field.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { formatPath } from './document-path.js'
 import { InputError } from './errors.js'
@@ -67,6 +67,14 @@ export async function readDocument<T>(kind: DocumentKind<T>, file: string, sourc
 export async function writeDocument(file: string, value: unknown, indent: number): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true })
   const partial = `${file}.partial`
-  await writeFile(partial, `${JSON.stringify(value, null, indent === 0 ? undefined : indent)}\n`)
-  await rename(partial, file)
+  try {
+    await writeFile(partial, `${JSON.stringify(value, null, indent === 0 ? undefined : indent)}\n`)
+    await rename(partial, file)
+  } catch (error) {
+    // A full or read-only disk: no half-written file is left behind to be mistaken for a result.
+    await rm(partial, { force: true }).catch(() => undefined)
+    // Named by the file the user asked for, not by its temporary name.
+    if (error instanceof Error && (!('path' in error) || error.path === partial)) Reflect.set(error, 'path', file)
+    throw error
+  }
 }

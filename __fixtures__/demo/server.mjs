@@ -8,7 +8,8 @@
 //                              DEMO_LIMIT / 20 ms = 200 req/s by default
 // Routes for the load profiles: /leak keeps 16 KiB per request (soak), /queue holds the one thread for
 // ?ms=N milliseconds so requests queue behind each other (spike recovery), /blob?size=N answers with
-// N bytes and POST /upload reads a body of any size (volume).
+// N bytes and POST /upload reads a body of any size (volume). /stream?mib=N streams N MiB from one
+// reused buffer, so the app can answer a body larger than it (or a JavaScript string) could hold.
 import http from 'node:http'
 
 const port = Number(process.env.PORT ?? 3917)
@@ -40,6 +41,7 @@ function limited(res) {
   )
 }
 let created = 0
+const streamChunk = Buffer.alloc(1024 * 1024, 'x')
 
 // Fixed CPU work, so "25 % slower" means 25 % more instructions, not a sleep.
 function burn(iterations) {
@@ -89,6 +91,20 @@ const routes = {
   'GET /blob': (req, res) => {
     const size = Math.min(64 * 1024 * 1024, Number(new URL(req.url, 'http://demo').searchParams.get('size') ?? 1024))
     send(res, 200, 'x'.repeat(size), 'application/octet-stream')
+  },
+  'GET /stream': (req, res) => {
+    const mib = Math.min(4096, Number(new URL(req.url, 'http://demo').searchParams.get('mib') ?? 1))
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': mib * streamChunk.length })
+    let left = mib
+    if (left <= 0) return void res.end()
+    const more = () => {
+      while (left > 0) {
+        left--
+        if (left === 0) res.end(streamChunk)
+        else if (!res.write(streamChunk)) return void res.once('drain', more)
+      }
+    }
+    more()
   },
   'POST /upload': (req, res) => {
     let received = 0

@@ -948,9 +948,12 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       inputs: {
         'working-directory': repo,
         baseline: 'same-job',
-        'baseline-build': `echo $$ > ${pidFile}; echo build under way; sleep 60 & sleep 60`,
+        // The marker is computed by the shell ("build 42 under way"): the action's own log line that
+        // quotes the command shows "$((6 * 7))", so the signal waits for the build itself, which has
+        // written its pid file by then.
+        'baseline-build': `echo $$ > ${pidFile}; echo "build $((6 * 7)) under way"; sleep 60 & sleep 60`,
       },
-      interrupt: { when: /build under way/, signal: 'SIGTERM' },
+      interrupt: { when: /build 42 under way/, signal: 'SIGTERM' },
     })
     expect(run.code, run.stdout + run.stderr).not.toBe(0)
     expect(run.stdout).toMatch(/::error::interrupted by SIGTERM/)

@@ -1,7 +1,8 @@
 // The app's log, kept to a size that fits an artifact. The app writes straight into the file while it
 // runs (no pipe for Cannonade to drain while it measures, and no back-pressure on a chatty app), and
 // the file is cut once the app has stopped: the head shows how it started, the tail how it ended.
-import { open, rename } from 'node:fs/promises'
+import { open, readFile, rename, writeFile } from 'node:fs/promises'
+import { maskSecrets } from './environment.js'
 
 /** Bytes kept from the start of the log. */
 export const LOG_HEAD_BYTES = 1024 * 1024
@@ -73,4 +74,18 @@ export async function tailOf(file: string, lines = 20): Promise<string> {
   } catch {
     return ''
   }
+}
+
+/**
+ * Masks secrets in a stopped app's log (at most head + tail bytes once capped), replacing the file by
+ * rename only when something was masked.
+ */
+export async function maskLog(file: string, secrets: readonly string[]): Promise<void> {
+  if (secrets.length === 0) return
+  const text = await readFile(file, 'utf8')
+  const masked = maskSecrets(text, secrets)
+  if (masked === text) return
+  const next = `${file}.masked`
+  await writeFile(next, masked)
+  await rename(next, file)
 }

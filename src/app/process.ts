@@ -9,7 +9,8 @@ import net from 'node:net'
 import path from 'node:path'
 import type { AppPlan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
-import { capLog, tailOf } from './log-cap.js'
+import { appEnvironment, maskSecrets } from './environment.js'
+import { capLog, maskLog, tailOf } from './log-cap.js'
 import { groupRunning } from './monitor.js'
 import { AppError, errorMessage } from '../errors.js'
 import { onForcedExit, sleepUnlessInterrupted, throwIfInterrupted } from '../interrupt.js'
@@ -82,12 +83,14 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   await mkdir(path.dirname(logFile), { recursive: true })
   // The child writes straight into the file: no pipe for Cannonade to drain while it measures.
   const fd = openSync(logFile, 'w')
+  // Without the runner's tokens (environment.ts); any that reach the log anyway are masked.
+  const { env, secrets } = appEnvironment(process.env, app.env)
   let child: ChildProcess
   try {
     child = spawn(app.command, {
       shell: true,
       cwd: app.cwd,
-      env: { ...process.env, ...app.env },
+      env,
       detached: true,
       stdio: ['ignore', fd, fd],
     })
@@ -118,13 +121,14 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
     await Promise.race([exited, sleep(1000)])
     forget()
     await capLog(logFile).catch(() => 0)
+    await maskLog(logFile, secrets).catch(() => undefined)
   }
   return {
     pgid,
     logFile,
     exit: () => exit,
     exited,
-    logTail: (lines) => tailOf(logFile, lines),
+    logTail: async (lines) => maskSecrets(await tailOf(logFile, lines), secrets),
     stop: () => (stopping ??= stop()),
   }
 }

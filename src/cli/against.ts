@@ -134,18 +134,21 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
   const shown = (file: string): string => path.relative(process.cwd(), file) || file
   process.stdout.write(`\nresults: ${shown(headFile)}, base: ${shown(baseFile)}\n`)
   const interrupted = [head.failure, base.failure].find((f) => f instanceof InterruptedError)
-  if (interrupted instanceof InterruptedError) {
-    process.stderr.write(`cannonade: ${interrupted.message}\n`)
-    return interrupted.exitCode
+  if (!(interrupted instanceof InterruptedError)) {
+    if (head.failure !== undefined) throw head.failure
+    if (base.failure !== undefined) throw new AppError(`--against ${options.ref} (${baseSha.slice(0, 7)}): ${base.failure.message}`)
   }
-  if (head.failure !== undefined) throw head.failure
-  if (base.failure !== undefined) throw new AppError(`--against ${options.ref} (${baseSha.slice(0, 7)}): ${base.failure.message}`)
   const comparison = compare(base.results, head.results, {
     baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout${inferred === undefined ? '' : `, built with ${inferred}`}`,
     paired: true,
   })
+  // An interrupted run's rounds get their report too, as `run` writes one for its own.
   const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true })
   if (report !== undefined) process.stdout.write(`report: ${shown(report)}\n`)
+  if (interrupted instanceof InterruptedError) {
+    process.stderr.write(`cannonade: ${interrupted.message}\n`)
+    return interrupted.exitCode
+  }
   process.stdout.write(`\n${renderText(comparison)}\n`)
   if (options.markdown !== undefined) await writeFile(options.markdown, `${renderMarkdown(comparison)}\n`)
   process.stdout.write(`${comparisonVerdictLine(comparison)}\n`)

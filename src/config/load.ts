@@ -20,6 +20,7 @@ import type {
   Severity,
 } from './plan.js'
 import { configHash } from './hash.js'
+import { humanDurationMs, MAX_PLANNED_MS, plannedTime } from './planned-time.js'
 import { buildPlanOf, isLatencyMetric, METRICS } from './plan.js'
 import type { RawConfig, RawDefaults, RawExpect, RawScenario, RawThresholds, RawTolerance } from './raw.js'
 import { buildStress, checkCapacityUse } from './stress.js'
@@ -65,9 +66,23 @@ export const MAX_MS = {
 // stops expanding past this many copies and the file is refused as bad input.
 const MAX_ALIAS_COUNT = 100
 
+/**
+ * The largest config file read, bytes. The YAML parser reads a quoted scalar a character at a time:
+ * a 60 MB body took 58 s to validate on a busy machine. A config of many scenarios is some kB;
+ * large request bodies are what `profile: volume` (`bodySize`) makes at run time.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
 /** Reads, validates and normalises a config file. Throws InputError listing every problem found. */
 export async function loadPlan(file: string): Promise<Plan> {
   const text = await readInputFile(file, '; pass the config with --config FILE (default cannonade.yml)')
+  const bytes = Buffer.byteLength(text)
+  if (bytes > MAX_CONFIG_BYTES) {
+    throw new InputError([
+      `${file}: is ${(bytes / 1024 / 1024).toFixed(1)} MiB, more than a config file may be (${MAX_CONFIG_BYTES / 1024 / 1024} MiB); ` +
+        'a large request body belongs in a volume scenario (profile: volume, bodySize: 64MB), which makes it at run time',
+    ])
+  }
   return parsePlan(text, file, path.dirname(path.resolve(file)))
 }
 
@@ -143,10 +158,14 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     return buildScenario(scenario, raw, ['scenarios', index], problems)
   })
   for (const field of ['duration', 'warmup', 'timeout'] as const) checkDuration(defaults[field], ['defaults', field], field, problems)
+  checkHeaders(defaults.headers, ['defaults', 'headers'], problems)
+  checkPrintable(raw.suite, ['suite'], problems)
   if (levelCount(defaults.connections) > 1 && levelCount(defaults.rate) > 1) {
     problems.push({ path: ['defaults', 'rate'], message: 'cannot sweep connections and rate at once; make one of them a single value' })
   }
   checkDuration(raw.budget, ['budget'], 'budget', problems)
+  // Only of a plan whose fields are each within bounds: a field over its own bound says more.
+  if (problems.length === 0) checkPlannedTime(scenarios, raw.warmupSuite ?? true, problems)
   const app = raw.app === undefined ? undefined : buildApp(raw, baseDir, problems)
   const validity = {
     maxErrorRate: raw.validity?.maxErrorRate === undefined ? DEFAULTS.maxErrorRate : parsePercent(raw.validity.maxErrorRate),
@@ -164,6 +183,22 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     scenarios,
     warnings: [],
   }
+}
+
+// A plan that cannot finish in a GitHub job is a slip; named by the scenario that takes the most.
+function checkPlannedTime(scenarios: readonly ScenarioPlan[], warmupSuite: boolean, problems: Problem[]): void {
+  const planned = plannedTime({ scenarios, warmupSuite })
+  if (planned.ms <= MAX_PLANNED_MS) return
+  const [largest] = [...planned.scenarios].sort((a, b) => b.ms - a.ms)
+  if (largest === undefined) return
+  const field = scenarios[largest.index]?.stress === undefined ? [] : ['stress']
+  problems.push({
+    path: ['scenarios', largest.index, ...field],
+    message:
+      `the suite would measure for ${humanDurationMs(planned.ms)}, more than the ${humanDurationMs(MAX_PLANNED_MS)} a plan may take ` +
+      `(a GitHub job's limit); this scenario plans ${humanDurationMs(largest.ms)} (${largest.why}): ` +
+      'fewer rounds or levels, shorter rounds, or a coarser stress search (a larger factor, a lower max)',
+  })
 }
 
 function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan | undefined {
@@ -204,6 +239,10 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
     problems.push({ path: [...at, 'requests'], message: 'cannot be used together with path; use one or the other' })
   }
   for (const field of ['duration', 'warmup', 'timeout'] as const) checkDuration(s[field], [...at, field], field, problems)
+  checkPrintable(s.name, [...at, 'name'], problems)
+  for (const [i, tag] of (s.tags ?? []).entries()) checkPrintable(tag, [...at, 'tags', i], problems)
+  checkHeaders(s.headers, [...at, 'headers'], problems)
+  for (const [i, step] of (s.requests ?? []).entries()) checkHeaders(step.headers, [...at, 'requests', i, 'headers'], problems)
   const headers = { ...stringMap(defaults.headers), ...stringMap(s.headers) }
   const scenarioExpect = buildExpect(s.expect, [...at, 'expect'], problems)
   const steps = s.requests ?? [{ path: s.path ?? '/' }]
@@ -281,6 +320,42 @@ function volumeMethod(s: RawScenario): (step: RequestStep) => RequestStep {
   return (step) => {
     const explicit = s.method !== undefined || s.requests !== undefined
     return explicit || step.path.includes(BODY_SIZE_PLACEHOLDER) ? step : { ...step, method: 'POST' }
+  }
+}
+
+// Line breaks, other control characters and bidirectional marks: in a name printed to a log they
+// forge lines (a "\n::error::" becomes a workflow command) or reorder what a reader sees.
+const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u
+
+/** Each unprintable character of a text as a code point, e.g. `U+000A`. */
+function codePoints(text: string): string {
+  const found = [...text].filter((c) => UNPRINTABLE.test(c))
+  return [...new Set(found)].map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`).join(', ')
+}
+
+function checkPrintable(text: string | undefined, at: (string | number)[], problems: Problem[]): void {
+  if (text === undefined || !UNPRINTABLE.test(text)) return
+  problems.push({
+    path: at,
+    message: `must be printable text without line breaks, control characters or bidirectional marks, got ${codePoints(text)} in it`,
+  })
+}
+
+// A CR or LF in a header value would end the header (and the request) where the app reads it: a
+// request of the config's making smuggled past it. (Header names are checked by the schema.)
+const HEADER_VALUE_BREAK = /[\r\n\0]/
+
+function checkHeaders(
+  map: Readonly<Record<string, string | number | boolean>> | undefined,
+  at: (string | number)[],
+  problems: Problem[],
+): void {
+  for (const [name, value] of Object.entries(map ?? {})) {
+    if (!HEADER_VALUE_BREAK.test(String(value))) continue
+    problems.push({
+      path: [...at, name],
+      message: `a header value cannot contain CR, LF or NUL (it would end the header where the app reads it), got ${JSON.stringify(String(value))}`,
+    })
   }
 }
 

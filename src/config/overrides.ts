@@ -3,6 +3,7 @@
 import { InputError } from '../errors.js'
 import { MAX_MS } from './load.js'
 import type { Plan, ScenarioPlan, StressPlan } from './plan.js'
+import { humanDurationMs, MAX_PLANNED_MS, plannedTime } from './planned-time.js'
 import { quickProfile } from './profile.js'
 import schema from './schema.json' with { type: 'json' }
 import { parseBoundedDurationMs } from './units.js'
@@ -120,11 +121,21 @@ export function applyOverrides(plan: Plan, overrides: Overrides): Plan {
       ...(overrides.durationMs === undefined || s.spike !== undefined ? {} : { durationMs: overrides.durationMs }),
     }
   }
+  const adjusted = scenarios.map(adjust)
+  // --rounds and --duration can stretch a plan the config kept within bounds.
+  if (overrides.rounds !== undefined || overrides.durationMs !== undefined) {
+    const planned = plannedTime({ scenarios: adjusted, warmupSuite: plan.warmupSuite && overrides.quick !== true })
+    if (planned.ms > MAX_PLANNED_MS) {
+      throw new InputError([
+        `--rounds/--duration: the suite would measure for ${humanDurationMs(planned.ms)}, more than the ${humanDurationMs(MAX_PLANNED_MS)} a plan may take (a GitHub job's limit); ask for fewer rounds or shorter ones`,
+      ])
+    }
+  }
   return {
     ...plan,
     ...(overrides.budgetMs === undefined ? {} : { budgetMs: overrides.budgetMs }),
     // A smoke run only checks that every scenario works: a warm-up pass would double its time.
     ...(overrides.quick === true ? { warmupSuite: false } : {}),
-    scenarios: scenarios.map(adjust),
+    scenarios: adjusted,
   }
 }

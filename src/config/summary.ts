@@ -1,4 +1,5 @@
 import type { Plan, ScenarioPlan } from './plan.js'
+import { humanDurationMs, plannedTime } from './planned-time.js'
 import { formatDurationMs, formatSizeBytes } from './units.js'
 
 /** In a volume scenario's path or body, replaced by the entry's body size in bytes. */
@@ -34,6 +35,12 @@ function scenarioLine(s: ScenarioPlan): string {
   return `  - ${s.name}${profile}: ${steps}; ${levels}; ${s.rounds} x ${length} (+${formatDurationMs(s.warmupMs)} warm-up)`
 }
 
+function plannedText(plan: Plan): string {
+  const { ms } = plannedTime(plan)
+  const byAmount = plan.scenarios.some((s) => s.amount !== undefined && s.stress === undefined)
+  return `${humanDurationMs(ms)} of load${byAmount ? ', plus the time the request-count rounds take' : ''} (one side; same-job and --against measure two)`
+}
+
 /** A few lines that say what a plan will do, for `cannonade validate` and the start of a run. */
 export function describePlan(plan: Plan): string {
   const entries = plan.scenarios.reduce((sum, s) => sum + s.levels.length, 0)
@@ -41,6 +48,7 @@ export function describePlan(plan: Plan): string {
     `suite ${plan.suite}: ${plan.scenarios.length} scenario(s), ${entries} measured entr${entries === 1 ? 'y' : 'ies'} against ${plan.baseUrl}`,
     plan.app === undefined ? '  app: none (the server must already be running)' : `  app: ${plan.app.command} (in ${plan.app.cwd})`,
     ...plan.scenarios.map(scenarioLine),
+    `  planned time: ${plannedText(plan)}`,
   ]
   return lines.join('\n')
 }

@@ -4,6 +4,7 @@ import type { LoadLevel, ValidityRules } from '../config/plan.js'
 import type { WindowUsage } from '../app/monitor.js'
 import type { LoadSeries, RoundResult, RoundSeries, ServerRound } from '../results/format.js'
 import { round2, round6 } from '../results/summary.js'
+import { BODY_KEEP_LIMIT_BYTES } from './bodies.js'
 import type { LoadMeasurement } from './round.js'
 
 /** Above this share of one core, the load generator may be what limits throughput. */
@@ -64,6 +65,13 @@ export function assessRound(
   const rps = (m.ok / m.durationMs) * 1000
   const problems: string[] = []
   const warnings: string[] = []
+  const oversized = m.oversizedBodies ?? 0
+  // A body too large to keep was never checked: the round cannot say whether the app answered right.
+  if (oversized > 0) {
+    problems.push(
+      `${oversized} response${oversized === 1 ? '' : 's'} had a body over ${BODY_KEEP_LIMIT_BYTES / 1024 / 1024} MiB, more than Cannonade keeps to check expect.body: the round cannot be judged (drop expect.body for this route, or check a smaller one)`,
+    )
+  }
   if (m.ok === 0) problems.push(noSuccess(m))
   else if (errorRate > context.rules.maxErrorRate) {
     problems.push(`${percent(errorRate)} of requests failed (more than ${percent(context.rules.maxErrorRate)})`)

@@ -8,6 +8,7 @@ import { RE2JS } from 're2js'
 import type { Expectation, LoadLevel, ScenarioPlan } from '../config/plan.js'
 import type { LoadSeries } from '../results/format.js'
 import { createHistogram, encodeHistogram, recordLatency, summarise, type LatencySummary } from '../results/histogram.js'
+import { BODY_KEEP_LIMIT_BYTES, limitBodies } from './bodies.js'
 import { Pacer } from './pacer.js'
 import { rateSchedule } from './profiles/spike.js'
 import { SecondRecorder } from './seconds.js'
@@ -22,6 +23,8 @@ export interface LoadMeasurement {
   readonly ok: number
   readonly unexpectedStatus: number
   readonly bodyMismatches: number
+  /** Of the body mismatches, responses whose body was over BODY_KEEP_LIMIT_BYTES and could not be checked. */
+  readonly oversizedBodies?: number
   /** Connection errors, timeouts included. */
   readonly errors: number
   readonly timeouts: number
@@ -92,7 +95,7 @@ function bodyMatcher(expect: Expectation): (body: string) => boolean {
   return (body) => pattern.test(body)
 }
 
-type Outcome = 'ok' | 'status' | 'body'
+type Outcome = 'ok' | 'status' | 'body' | 'oversized'
 
 function sameStatuses(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((status) => b.includes(status))
@@ -116,10 +119,12 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
   const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
   const statusCodes: Record<string, number> = {}
   let measuring = false
-  let counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 }
+  let counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 }
   // autocannon calls a step's onResponse synchronously just before it emits 'response' for the same
   // reply, so the outcome can be handed over through this variable.
   let lastOutcome: Outcome = 'ok'
+  // Set by the body limiter as each response completes, read in the step's onResponse just after.
+  let lastOversized = false
   // With no body to check and one status list for every step, the status in the 'response' event
   // decides: no onResponse then, whose call costs autocannon a headers object (built with lodash)
   // per response, on the thread that times them.
@@ -128,6 +133,8 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
     first !== undefined &&
     scenario.requests.every((step) => step.expect.body === undefined && sameStatuses(step.expect.status, first.expect.status))
   const expectedStatus = new Set(first?.expect.status ?? [])
+  // Bodies are kept only when a step's expectation reads them (see bodies.ts).
+  const keepBodyBytes = scenario.requests.some((step) => step.expect.body !== undefined) ? BODY_KEEP_LIMIT_BYTES : 0
   const requests = scenario.requests.map((step) => {
     const bodyOk = bodyMatcher(step.expect)
     return {
@@ -140,6 +147,8 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
         : {
             onResponse: (status: number, body: string) => {
               if (!step.expect.status.includes(status)) lastOutcome = 'status'
+              // Only a step that reads the body needs it whole; another step's large body is just not kept.
+              else if (lastOversized && step.expect.body !== undefined) lastOutcome = 'oversized'
               else lastOutcome = bodyOk(body) ? 'ok' : 'body'
             },
           }),
@@ -171,6 +180,7 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
         setupClient: (client) => {
           // Read by the client at each request it sends (httpClient.js `this.timeout`, in ms).
           Object.assign(client, { timeout: scenario.timeoutMs })
+          limitBodies(client, keepBodyBytes, (oversized) => (lastOversized = oversized))
           pacer?.attach(client)
         },
         requests,
@@ -200,6 +210,7 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
           ok: counts.ok,
           unexpectedStatus: counts.status,
           bodyMismatches: counts.body,
+          oversizedBodies: counts.oversized,
           errors: counts.errors,
           timeouts: counts.timeouts,
           bytes: counts.bytes,
@@ -221,7 +232,7 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
     pacer?.start()
 
     function startWindow(): void {
-      counts = { responses: 0, ok: 0, status: 0, body: 0, errors: 0, timeouts: 0, bytes: 0 }
+      counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 }
       for (const key of Object.keys(statusCodes)) delete statusCodes[key]
       histogram.reset()
       hooks.onMeasureStart?.()
@@ -257,6 +268,7 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
       } else {
         if (lastOutcome === 'status') counts.status++
         else counts.body++
+        if (lastOutcome === 'oversized') counts.oversized++
         seconds.failed()
       }
       lastOutcome = 'ok'

@@ -81,6 +81,7 @@ export function mergeMeasurements(
     ok: sum((m) => m.ok),
     unexpectedStatus: sum((m) => m.unexpectedStatus),
     bodyMismatches: sum((m) => m.bodyMismatches),
+    oversizedBodies: sum((m) => m.oversizedBodies ?? 0),
     errors: sum((m) => m.errors),
     timeouts: sum((m) => m.timeouts),
     bytes: sum((m) => m.bytes),

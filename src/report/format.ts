@@ -2,18 +2,27 @@
 import type { MetricName } from '../config/plan.js'
 import { isLatencyMetric } from '../config/plan.js'
 
+// Above this, a whole number in digits is no longer read (1e300 printed 300 of them): such values come
+// from a hostile or broken file, or a limit written as "no limit", and are shown as `1.00e+300`.
+const MOST_DIGITS = 1e15
+
+/** A whole number with thousands separators (`12,345`), or in exponent form when too large to read (`1.00e+300`). */
+export function grouped(value: number): string {
+  return Math.abs(value) >= MOST_DIGITS ? value.toPrecision(3) : Math.round(value).toLocaleString('en-US')
+}
+
 /** Latency in µs as milliseconds with µs precision: `0.214 ms`, `12.5 ms`, `1,204 ms`. */
 export function formatLatencyUs(us: number): string {
   const ms = us / 1000
   if (ms < 10) return `${ms.toFixed(3)} ms`
   if (ms < 100) return `${ms.toFixed(2)} ms`
   if (ms < 1000) return `${ms.toFixed(1)} ms`
-  return `${Math.round(ms).toLocaleString('en-US')} ms`
+  return `${grouped(ms)} ms`
 }
 
 /** Requests per second: `12,345` or `87.5`. */
 export function formatRps(rps: number): string {
-  return rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(1)
+  return rps >= 100 ? grouped(rps) : rps.toFixed(1)
 }
 
 /**
@@ -25,7 +34,7 @@ export function formatFraction(fraction: number): string {
   const pct = fraction * 100
   if (!Number.isFinite(pct)) return 'n/a'
   if (pct === 0) return '0 %'
-  return `${Math.abs(pct) < 10 ? Number(pct.toPrecision(2)) : Math.round(pct)} %`
+  return `${Math.abs(pct) < 10 ? Number(pct.toPrecision(2)) : grouped(pct)} %`
 }
 
 /** A duration in ms as seconds: `2.4 s`, `0.0 s`. */

@@ -7,7 +7,7 @@ import type { Comparison, EntryComparison, MetricComparison } from '../compare/t
 import type { Violation } from '../compare/thresholds.js'
 import type { Environment } from '../results/format.js'
 import { comparedMetricLabel, formatChange, metricChangeSentence } from './change.js'
-import { formatFraction, formatLatencyUs, formatMetric, metricLabel } from './format.js'
+import { formatFraction, formatLatencyUs, formatMetric, grouped, metricLabel } from './format.js'
 import { capacityText, scalingLine, stressLine } from './stress.js'
 import { findingSentence, violationSentence } from './violation.js'
 
@@ -92,7 +92,7 @@ export function plural(count: number, singular: string, pluralForm = `${singular
  */
 export function formatComparedValue(metric: MetricComparison['metric'], value: number): string {
   if (!Number.isFinite(value)) return 'n/a'
-  if (metric === 'cpu') return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')} µs/req`
+  if (metric === 'cpu') return `${value < 10 ? value.toFixed(1) : grouped(value)} µs/req`
   return formatMetric(metric, value)
 }
 

@@ -2,7 +2,7 @@
 // comment. Pure: data in, text out (markdown.ts escapes, terminal.ts strips).
 import { markdownTable } from 'markdown-table'
 import type { ScalingSummary, StressBreak, StressSummary } from '../results/format.js'
-import { formatFraction, formatLatencyUs, formatRps } from './format.js'
+import { formatFraction, formatLatencyUs, formatRps, grouped } from './format.js'
 
 const BREAK_WORD: Record<StressBreak, string> = {
   p50: 'p50',
@@ -26,7 +26,7 @@ function loadUnit(loop: StressSummary['loop']): string {
 
 /** A load of a stress search: `283 req/s` (offered) or `40 conn`. */
 export function formatLoad(load: number, loop: StressSummary['loop']): string {
-  return `${Number.isInteger(load) ? load.toLocaleString('en-US') : formatRps(load)} ${loadUnit(loop)}`
+  return `${Number.isInteger(load) ? grouped(load) : formatRps(load)} ${loadUnit(loop)}`
 }
 
 /**
