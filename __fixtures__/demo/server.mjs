@@ -2,7 +2,9 @@
 // benchmark and the end-to-end tests slow down on purpose:
 //   DEMO_SLOWDOWN=25%          makes the slowable routes 25 % more expensive
 //   DEMO_SLOW_ROUTES=cpu,delay limits that to some routes (default: all of cpu, delay, tail, search)
-//   DEMO_EXIT_AFTER=1500       exits with code 70 that many ms after it starts listening (a crash)
+//   DEMO_EXIT_AFTER=1500       exits with code 70 that many ms after its first request other than
+//                              /health (a crash timed from the load, not from a start-up whose
+//                              length depends on how busy the machine is)
 //   DEMO_LIMIT=4               /limited serves at most this many requests at a time (the rest wait
 //                              their turn), each taking 20 ms (times the slowdown): its capacity is
 //                              DEMO_LIMIT / 20 ms = 200 req/s by default
@@ -114,7 +116,18 @@ const routes = {
   'GET /crash': () => process.exit(70),
 }
 
+const exitAfter = Number(process.env.DEMO_EXIT_AFTER ?? 0)
+let crashArmed = false
+function armCrash() {
+  crashArmed = true
+  setTimeout(() => {
+    console.error('demo app: crashing on purpose (DEMO_EXIT_AFTER)')
+    process.exit(70)
+  }, exitAfter)
+}
+
 const server = http.createServer((req, res) => {
+  if (exitAfter > 0 && !crashArmed && req.url !== '/health') armCrash()
   const route = routes[`${req.method} ${req.url.split('?')[0]}`]
   if (route === undefined) send(res, 404, '{"error":"not found"}')
   else route(req, res)
@@ -122,12 +135,5 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 30_000
 server.listen(port, '127.0.0.1', () => {
   console.log(`demo app listening on http://127.0.0.1:${port}`)
-  const exitAfter = Number(process.env.DEMO_EXIT_AFTER ?? 0)
-  if (exitAfter > 0) {
-    setTimeout(() => {
-      console.error('demo app: crashing on purpose (DEMO_EXIT_AFTER)')
-      process.exit(70)
-    }, exitAfter)
-  }
 })
 process.on('SIGTERM', () => server.close(() => process.exit(0)))
