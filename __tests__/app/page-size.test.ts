@@ -10,14 +10,19 @@ describe.runIf(process.platform === 'linux')('resident memory on Linux', () => {
   })
 
   it('agrees with the VmRSS the kernel states in bytes', async () => {
-    const child = spawn(process.execPath, ['-e', 'globalThis.held = Buffer.alloc(32 * 1024 * 1024, 1); setTimeout(() => {}, 5000)'], {
-      detached: true,
-      stdio: 'ignore',
-    })
+    // The child says when its 32 MiB are held: a fixed wait lost that race on a busy machine.
+    const child = spawn(
+      process.execPath,
+      ['-e', 'globalThis.held = Buffer.alloc(32 * 1024 * 1024, 1); console.log("held"); setTimeout(() => {}, 60000)'],
+      { detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
+    )
     try {
       const pid = child.pid
       if (pid === undefined) throw new Error('no child')
-      await new Promise((resolve) => setTimeout(resolve, 400))
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.once('data', () => resolve())
+        child.once('exit', (code) => reject(new Error(`the child exited (${code}) before holding its memory`)))
+      })
       const status = readFileSync(`/proc/${pid}/status`, 'utf8')
       const vmRssBytes = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024
       const { rssBytes } = readGroupUsage(pid)
