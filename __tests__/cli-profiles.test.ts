@@ -53,6 +53,13 @@ describe('load profiles, end to end', () => {
     expect(result.stdout).not.toContain('FAIL  steady')
     const results = await resultsIn(out)
     const leaky = entry(results, 'leaky')
+    // Each soak entry runs on an app process of its own: the steady route starts from a fresh heap,
+    // megabytes below where the leaky one left the shared process (it inherited them before, and
+    // read a falling or rising slope that was the other entry's).
+    const leakyRss = leaky.rounds[0]?.series?.rssKiB ?? []
+    const steadyRss = entry(results, 'steady').rounds[0]?.series?.rssKiB ?? []
+    expect(steadyRss[0]).toBeLessThan((leakyRss.at(-1) ?? 0) - 3 * 1024)
+    await expect(readFile(path.join(out, 'app.2.log'), 'utf8')).resolves.toContain('demo app listening')
     expect(leaky.findings?.kind).toBe('soak')
     if (leaky.findings?.kind !== 'soak') return
     expect(leaky.findings.rss?.perMinute).toBeGreaterThan(16 * 1024 ** 2)
