@@ -141,12 +141,12 @@ describe('soak: leak verdicts on real runtimes', () => {
   })
 
   it('same-job: judges the head against the base measured beside it, failing only the growth it adds', () => {
-    const base = soakEntry(memory('base', (t) => 60_000 + (2 * 1024 * t) / 60))
-    const sameGrowth = soakEntry(memory('head-same', (t) => 60_000 + (2 * 1024 * t) / 60))
-    // The runtime's own 2 MB/min alone is over the 1 MB/min limit; against the base it is nothing.
+    const base = soakEntry(memory('base', (t) => 60_000 + (3 * 1024 * t) / 60))
+    const sameGrowth = soakEntry(memory('head-same', (t) => 60_000 + (3 * 1024 * t) / 60))
+    // The runtime's own 3 MB/min alone is over the 1 MB/min limit; against the base it is nothing.
     expect(checkEntry(sameGrowth, sameGrowth.thresholds)).toHaveLength(1)
     expect(checkEntry(sameGrowth, sameGrowth.thresholds, base)).toEqual([])
-    const added = soakEntry(memory('head-leak', (t) => 60_000 + (8 * 1024 * t) / 60))
+    const added = soakEntry(memory('head-leak', (t) => 60_000 + (9 * 1024 * t) / 60))
     const [violation] = checkEntry(added, added.thresholds, base)
     expect(violation?.actual).toBeGreaterThan(4 * 1024 ** 2)
     expect(violation?.baseSlope).toBeGreaterThan(1024 ** 2)

@@ -148,11 +148,12 @@ export function varianceInflation(rho: number, n: number): number {
 
 /**
  * The Theil–Sen slope of one or more series with Sen's 95 % interval, widened for the serial
- * correlation of each series' residuals (see the file's comment).
+ * correlation of each series' residuals (see the file's comment). `plain` gives Sen's interval as
+ * it was before that correction, for benchmarks that show the difference (bench/soak.ts).
  *
  * @returns undefined when no pair of points has distinct x (fewer than 2 points in every series).
  */
-export function theilSen(groups: readonly Series[]): SlopeEstimate | undefined {
+export function theilSen(groups: readonly Series[], options: { readonly plain?: boolean } = {}): SlopeEstimate | undefined {
   const slopes: number[] = []
   const fitted: { series: Series; varianceS: number }[] = []
   for (const group of groups) {
@@ -178,12 +179,12 @@ export function theilSen(groups: readonly Series[]): SlopeEstimate | undefined {
   let effectivePoints = 0
   for (const { series, varianceS: v } of fitted) {
     const n = series.x.length
-    const inflation = varianceInflation(residualAutocorrelation(series, slope), n)
+    const inflation = options.plain === true ? 1 : varianceInflation(residualAutocorrelation(series, slope), n)
     varianceS += Math.max(0, v) * inflation
     points += n
     effectivePoints += n / inflation
   }
-  const df = Math.max(1, effectivePoints - 2 * fitted.length)
+  const df = options.plain === true ? Infinity : Math.max(1, effectivePoints - 2 * fitted.length)
   const c = studentTQuantile(TAIL_95, df) * Math.sqrt(varianceS)
   // 1-based ranks (N − C)/2 and (N + C)/2 + 1, rounded to the nearest rank, as 0-based indices.
   const low = at(Math.round((count - c) / 2) - 1)
