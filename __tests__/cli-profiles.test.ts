@@ -39,20 +39,28 @@ function entry(results: Results, scenario: string): Results['entries'][number] {
 
 describe('load profiles, end to end', () => {
   it('soak: flags the route that keeps memory as a leak, not the steady route, with per-second series kept', async () => {
-    // /leak keeps 16 KiB a request: 50 req/s is about 47 MB/min, far above the 16 MB/min limit.
+    // /leak keeps 16 KiB a request: 100 req/s is about 94 MB/min, so the whole interval of 8 seconds
+    // is above the 16 MB/min limit (a leak fails only then).
     const config = await writeConfig('soak.yml', [
-      '  - { name: leaky, profile: soak, path: /leak, rate: 50, duration: 6s, warmup: 1s, thresholds: { leak: { max: 16MB/min } } }',
-      '  - { name: steady, profile: soak, path: /users, rate: 50, duration: 6s, warmup: 1s, thresholds: { leak: { max: 16MB/min } } }',
+      '  - { name: leaky, profile: soak, path: /leak, rate: 100, duration: 8s, warmup: 1s, thresholds: { leak: { max: 16MB/min } } }',
+      '  - { name: steady, profile: soak, path: /users, rate: 100, duration: 8s, warmup: 1s, thresholds: { leak: { max: 16MB/min } } }',
     ])
     const out = path.join(dir, 'soak')
     const result = await cli(['run', '--config', config, '--out', out])
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/\| ✗ +\| leaky +\| +50 req\/s \| leak +\| RSS \+[\d.]+ MB\/min \(95 % CI/)
-    expect(result.stdout).toMatch(/\| +\| steady +\| +50 req\/s \| RSS growth \(no leak\)/)
-    expect(result.stdout).toContain('FAIL  leaky @ 50 req/s: leak')
+    expect(result.stdout).toMatch(/\| ✗ +\| leaky +\| +100 req\/s \| leak +\| RSS \+[\d.]+ MB\/min \(95 % CI/)
+    expect(result.stdout).toMatch(/\| +\| steady +\| +100 req\/s \| RSS growth \(no leak\)/)
+    expect(result.stdout).toContain('FAIL  leaky @ 100 req/s: leak')
     expect(result.stdout).not.toContain('FAIL  steady')
     const results = await resultsIn(out)
     const leaky = entry(results, 'leaky')
+    // Each soak entry runs on an app process of its own: the steady route starts from a fresh heap,
+    // megabytes below where the leaky one left the shared process (it inherited them before, and
+    // read a falling or rising slope that was the other entry's).
+    const leakyRss = leaky.rounds[0]?.series?.rssKiB ?? []
+    const steadyRss = entry(results, 'steady').rounds[0]?.series?.rssKiB ?? []
+    expect(steadyRss[0]).toBeLessThan((leakyRss.at(-1) ?? 0) - 3 * 1024)
+    await expect(readFile(path.join(out, 'app.2.log'), 'utf8')).resolves.toContain('demo app listening')
     expect(leaky.findings?.kind).toBe('soak')
     if (leaky.findings?.kind !== 'soak') return
     expect(leaky.findings.rss?.perMinute).toBeGreaterThan(16 * 1024 ** 2)

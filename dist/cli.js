@@ -44501,10 +44501,10 @@ function count(n) {
 }
 function humanDurationMs(ms) {
   if (ms < 1e4) return `${Number((ms / 1e3).toFixed(1))} s`;
-  const seconds2 = Math.round(ms / 1e3);
-  if (seconds2 < 60) return `${seconds2} s`;
-  const minutes = Math.floor(seconds2 / 60);
-  if (minutes < 60) return seconds2 % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds2 % 60} s`;
+  const seconds = Math.round(ms / 1e3);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return seconds % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds % 60} s`;
   const hours = Math.floor(minutes / 60);
   if (hours >= 100) return `${count(hours)} h`;
   return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
@@ -45594,19 +45594,43 @@ function profileValue(entry, metric) {
   }
   return void 0;
 }
-function slopeConfident(entry, metric) {
-  const found = entry.findings;
-  if (found?.kind !== "soak") return true;
-  if (metric === "leak") return (found.rss?.low ?? 0) > 0;
-  if (metric === "drift") return found.p99.low > 0;
-  return true;
+function soakSlope(entry, metric) {
+  const found = entry?.findings;
+  if (found?.kind !== "soak") return void 0;
+  if (metric === "leak") return found.rss;
+  if (metric === "drift") return found.p99;
+  return void 0;
 }
-function checkEntry(entry, thresholds) {
+function slopeBroken(fit, limit) {
+  return fit.low > limit;
+}
+function slopeDifference(head, base) {
+  const perMinute2 = head.perMinute - base.perMinute;
+  const below = Math.hypot(head.perMinute - head.low, base.high - base.perMinute);
+  const above = Math.hypot(head.high - head.perMinute, base.perMinute - base.low);
+  return { perMinute: perMinute2, low: perMinute2 - below, high: perMinute2 + above, points: Math.min(head.points, base.points) };
+}
+function checkEntry(entry, thresholds, base) {
   const violations = [];
   for (const threshold of thresholds) {
+    const slope = soakSlope(entry, threshold.metric);
+    if (slope !== void 0 && threshold.bound === "max") {
+      const baseSlope = soakSlope(base, threshold.metric);
+      const judged = baseSlope === void 0 ? slope : slopeDifference(slope, baseSlope);
+      if (!slopeBroken(judged, threshold.limit)) continue;
+      violations.push({
+        entry: entry.key,
+        metric: threshold.metric,
+        severity: threshold.severity,
+        actual: judged.perMinute,
+        threshold,
+        ...baseSlope === void 0 ? {} : { baseSlope: baseSlope.perMinute }
+      });
+      continue;
+    }
     const actual = entryValue(entry, threshold.metric);
     if (actual === void 0) continue;
-    const broken = threshold.bound === "max" ? actual > threshold.limit && slopeConfident(entry, threshold.metric) : actual < threshold.limit;
+    const broken = threshold.bound === "max" ? actual > threshold.limit : actual < threshold.limit;
     if (!broken) continue;
     violations.push({ entry: entry.key, metric: threshold.metric, severity: threshold.severity, actual, threshold });
   }
@@ -45624,10 +45648,11 @@ function validityViolation(entry) {
     noValidRound: reasons
   };
 }
-function checkResults(results) {
+function checkResults(results, base) {
+  const baseEntries = new Map((base?.entries ?? []).map((e) => [e.key, e]));
   return results.entries.flatMap((entry) => {
     const invalid = validityViolation(entry);
-    return invalid === void 0 ? checkEntry(entry, entry.thresholds) : [invalid];
+    return invalid === void 0 ? checkEntry(entry, entry.thresholds, baseEntries.get(entry.key)) : [invalid];
   });
 }
 
@@ -45760,7 +45785,8 @@ function percentilesOf(entry) {
 }
 function compareEntry(head, base, ctx, shares) {
   const invalid = validityViolation(head);
-  const violations = invalid === void 0 ? checkEntry(head, head.thresholds) : [invalid];
+  const soakBase = ctx.paired ? base : void 0;
+  const violations = invalid === void 0 ? checkEntry(head, head.thresholds, soakBase) : [invalid];
   const findings = violations.map((v) => ({
     severity: v.severity,
     kind: invalid === void 0 ? "threshold" : "unmeasurable",
@@ -47064,6 +47090,14 @@ var schema_default = {
         points: {
           type: "integer",
           minimum: 0
+        },
+        effectivePoints: {
+          type: "number",
+          minimum: 0
+        },
+        fromSecond: {
+          type: "integer",
+          minimum: 1
         }
       }
     },
@@ -47479,6 +47513,9 @@ function violationSentence(v) {
   if (v.noValidRound !== void 0) return `${v.entry}: no valid round (${v.noValidRound.join("; ")})`;
   const { metric, bound, limit } = v.threshold;
   const side = bound === "max" ? "above the limit" : "below the minimum";
+  if (v.baseSlope !== void 0) {
+    return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} more than the base commit's (${formatMetric(metric, v.baseSlope)}) is ${side} ${formatMetric(metric, limit)}`;
+  }
   return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`;
 }
 function findingSentence(finding) {
@@ -48037,7 +48074,8 @@ function signedSeconds(ms) {
 }
 function slopeText(fit, unit) {
   const sign = (value) => value < 0 ? `\u2212${unit(-value)}` : `+${unit(value)}`;
-  return `${sign(fit.perMinute)}/min (95 % CI ${sign(fit.low)} \u2026 ${sign(fit.high)})`;
+  const from = fit.fromSecond === void 0 ? "" : ` from second ${fit.fromSecond}`;
+  return `${sign(fit.perMinute)}/min${from} (95 % CI ${sign(fit.low)} \u2026 ${sign(fit.high)})`;
 }
 function worst(violations, metrics) {
   const hit = violations.filter((v) => metrics.includes(v.metric));
@@ -48894,9 +48932,9 @@ function historyChart(id, history, key, metric, current) {
   const points = seriesOf(history, key, metric);
   if (points.length === 0 && current === void 0) return void 0;
   const { unit, scale } = displayUnit(metric);
-  const seconds2 = (iso) => Math.round(Date.parse(iso) / 1e3);
-  const rows = points.map(({ run: run2, point }) => ({ x: seconds2(run2.date), point }));
-  const currentX = current === void 0 ? void 0 : seconds2(current.date);
+  const seconds = (iso) => Math.round(Date.parse(iso) / 1e3);
+  const rows = points.map(({ run: run2, point }) => ({ x: seconds(run2.date), point }));
+  const currentX = current === void 0 ? void 0 : seconds(current.date);
   const xs = [.../* @__PURE__ */ new Set([...rows.map((r) => r.x), ...currentX === void 0 ? [] : [currentX]])].sort((a, b) => a - b);
   const at = new Map(rows.map((r) => [r.x, r.point]));
   const column = (pick) => xs.map((x) => {
@@ -49230,7 +49268,9 @@ import path4 from "node:path";
 
 // src/stats/theil-sen.ts
 var MAX_POINTS = 600;
-var Z_95 = 1.959963984540054;
+var MIN_SERIAL_POINTS = 10;
+var MAX_RHO = 0.98;
+var TAIL_95 = 0.025;
 function thin(series, max2 = MAX_POINTS) {
   const n = Math.min(series.x.length, series.y.length);
   if (n <= max2) return { x: series.x.slice(0, n), y: series.y.slice(0, n) };
@@ -49257,21 +49297,47 @@ function tieCorrection(ys) {
   for (const t of counts.values()) if (t > 1) total += t * (t - 1) * (2 * t + 5);
   return total;
 }
-function theilSen(groups) {
+function residualAutocorrelation(series, slope) {
+  const n = Math.min(series.x.length, series.y.length);
+  if (n < MIN_SERIAL_POINTS) return 0;
+  const residuals = Array.from({ length: n }, (_, i) => (series.y[i] ?? 0) - slope * (series.x[i] ?? 0));
+  const level = residuals.reduce((a, b) => a + b, 0) / n;
+  let lagged = 0;
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (residuals[i] ?? 0) - level;
+    squares += d * d;
+    if (i + 1 < n) lagged += d * ((residuals[i + 1] ?? 0) - level);
+  }
+  if (squares === 0) return 0;
+  const raw = lagged / squares;
+  const corrected = (n * raw + 1) / (n - 4);
+  return Math.min(MAX_RHO, Math.max(0, corrected));
+}
+function varianceInflation(rho, n) {
+  let sum = 0;
+  let power = 1;
+  for (let k = 1; k < n; k++) {
+    power *= rho;
+    if (power < 1e-12) break;
+    sum += (1 - k / n) * power;
+  }
+  return 1 + 2 * sum;
+}
+function theilSen(groups, options = {}) {
   const slopes = [];
-  let varianceS = 0;
-  let points = 0;
+  const fitted = [];
   for (const group of groups) {
-    const { x, y } = thin(group);
+    const series = thin(group);
+    const { x, y } = series;
     const n = x.length;
-    points += n;
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
         const dx = (x[j] ?? 0) - (x[i] ?? 0);
         if (dx !== 0) slopes.push(((y[j] ?? 0) - (y[i] ?? 0)) / dx);
       }
     }
-    varianceS += (n * (n - 1) * (2 * n + 5) - tieCorrection(y)) / 18;
+    fitted.push({ series, varianceS: (n * (n - 1) * (2 * n + 5) - tieCorrection(y)) / 18 });
   }
   const count2 = slopes.length;
   if (count2 === 0) return void 0;
@@ -49279,10 +49345,21 @@ function theilSen(groups) {
   const at = (index) => sorted[Math.min(count2 - 1, Math.max(0, index))] ?? 0;
   const middle = count2 / 2;
   const slope = count2 % 2 === 1 ? at(Math.floor(middle)) : (at(middle - 1) + at(middle)) / 2;
-  const c = Z_95 * Math.sqrt(Math.max(0, varianceS));
+  let varianceS = 0;
+  let points = 0;
+  let effectivePoints = 0;
+  for (const { series, varianceS: v } of fitted) {
+    const n = series.x.length;
+    const inflation = options.plain === true ? 1 : varianceInflation(residualAutocorrelation(series, slope), n);
+    varianceS += Math.max(0, v) * inflation;
+    points += n;
+    effectivePoints += n / inflation;
+  }
+  const df = options.plain === true ? Infinity : Math.max(1, effectivePoints - 2 * fitted.length);
+  const c = studentTQuantile(TAIL_95, df) * Math.sqrt(varianceS);
   const low = at(Math.round((count2 - c) / 2) - 1);
   const high = at(Math.round((count2 + c) / 2));
-  return { slope, low: Math.min(low, slope), high: Math.max(high, slope), points };
+  return { slope, low: Math.min(low, slope), high: Math.max(high, slope), points, effectivePoints };
 }
 
 // src/results/profile-summary.ts
@@ -49303,20 +49380,38 @@ function summariseSpike(rounds) {
     unrecovered: spikes.filter((s) => !s.recovered).length
   };
 }
-function perMinute(series, scale) {
+var LATER_HALF_MIN_SECONDS = 20;
+function perMinute(series, scale, fromSecond) {
   const fit = theilSen(series);
   if (fit === void 0) return void 0;
   const round = (value) => Math.round(value * 60 * scale * 100) / 100;
-  return { perMinute: round(fit.slope), low: round(fit.low), high: round(fit.high), points: fit.points };
+  return {
+    perMinute: round(fit.slope),
+    low: round(fit.low),
+    high: round(fit.high),
+    points: fit.points,
+    effectivePoints: Math.round(fit.effectivePoints * 10) / 10,
+    ...fromSecond === void 0 ? {} : { fromSecond }
+  };
 }
-var seconds = (n) => Array.from({ length: n }, (_, i) => i + 1);
+function secondsFrom(values, from) {
+  return { x: values.slice(from - 1).map((_, i) => from + i), y: values.slice(from - 1) };
+}
+function memoryFrom(n) {
+  return n >= LATER_HALF_MIN_SECONDS ? Math.floor(n / 2) + 1 : 1;
+}
 function fitSoak(rounds) {
   const rss = [];
   const p99 = [];
+  let from;
   for (const round of rounds) {
     const series = round.series;
     if (series === void 0) continue;
-    if (series.rssKiB !== void 0 && series.rssKiB.length > 1) rss.push({ x: seconds(series.rssKiB.length), y: series.rssKiB });
+    if (series.rssKiB !== void 0 && series.rssKiB.length > 1) {
+      const start = memoryFrom(series.rssKiB.length);
+      from = from === void 0 ? start : Math.min(from, start);
+      rss.push(secondsFrom(series.rssKiB, start));
+    }
     const x = [];
     const y = [];
     series.p99Us.forEach((value, i) => {
@@ -49328,7 +49423,7 @@ function fitSoak(rounds) {
   }
   const p99Fit = perMinute(p99, 1);
   if (p99Fit === void 0) return void 0;
-  const rssFit = perMinute(rss, 1024);
+  const rssFit = perMinute(rss, 1024, from === void 0 || from === 1 ? void 0 : from);
   return rssFit === void 0 ? { p99: p99Fit } : { rss: rssFit, p99: p99Fit };
 }
 function refreshFindings(previous, rounds) {
@@ -58046,9 +58141,9 @@ function samplerMain(threads, fs, childProcess) {
   };
   const psTimeMs = (text) => {
     const [days, clock] = text.includes("-") ? text.split("-") : ["0", text];
-    let seconds2 = 0;
-    for (const part of (clock ?? "").split(":")) seconds2 = seconds2 * 60 + Number(part);
-    return (Number(days) * 86400 + seconds2) * 1e3;
+    let seconds = 0;
+    for (const part of (clock ?? "").split(":")) seconds = seconds * 60 + Number(part);
+    return (Number(days) * 86400 + seconds) * 1e3;
   };
   const readPs = () => {
     const out = childProcess.execFileSync("ps", ["-A", "-o", "pgid=,rss=,time="], { encoding: "utf8" });
@@ -58743,8 +58838,8 @@ var JITTER_US = 1e3;
 function analyseSpike(series, spike) {
   const beforeSeconds = Math.floor(spike.beforeMs / 1e3);
   const burstEnd = Math.floor((spike.beforeMs + spike.burstMs) / 1e3);
-  const seconds2 = series.p99Us.length;
-  if (beforeSeconds < 1 || burstEnd >= seconds2) return void 0;
+  const seconds = series.p99Us.length;
+  if (beforeSeconds < 1 || burstEnd >= seconds) return void 0;
   const reference = series.p99Us.slice(beforeSeconds > 1 ? 1 : 0, beforeSeconds).filter((v) => v > 0);
   const beforeP99Us = reference.length === 0 ? 0 : median(reference);
   const limit = Math.max(beforeP99Us * (1 + spike.recoveryTolerance), beforeP99Us + JITTER_US);
@@ -58753,8 +58848,8 @@ function analyseSpike(series, spike) {
     return (series.rps[i] ?? 0) > 0 && p99 <= limit;
   };
   let recoveredAt;
-  for (let i = burstEnd; i < seconds2; i++) {
-    if (within(i) && (i + 1 >= seconds2 || within(i + 1))) {
+  for (let i = burstEnd; i < seconds; i++) {
+    if (within(i) && (i + 1 >= seconds || within(i + 1))) {
       recoveredAt = i;
       break;
     }
@@ -58768,7 +58863,7 @@ function analyseSpike(series, spike) {
     beforeP99Us,
     burstP99Us,
     burstErrorRate: ok + failed === 0 ? 0 : Math.round(failed / (ok + failed) * 1e6) / 1e6,
-    recoveryMs: ((recoveredAt ?? seconds2 - 1) - burstEnd + 1) * 1e3,
+    recoveryMs: ((recoveredAt ?? seconds - 1) - burstEnd + 1) * 1e3,
     recovered: recoveredAt !== void 0
   };
 }
@@ -59106,8 +59201,8 @@ function requestsOf(queue) {
   return Array.isArray(pending) ? pending : [];
 }
 function hrtimeAt(ms) {
-  const seconds2 = Math.floor(ms / 1e3);
-  return [seconds2, Math.min(999999999, Math.max(0, Math.round((ms - seconds2 * 1e3) * 1e6)))];
+  const seconds = Math.floor(ms / 1e3);
+  return [seconds, Math.min(999999999, Math.max(0, Math.round((ms - seconds * 1e3) * 1e6)))];
 }
 
 // src/load/seconds.ts
@@ -59223,7 +59318,7 @@ async function runRound(spec, hooks = {}) {
     };
   });
   const pacer = level.rate === void 0 ? void 0 : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals);
-  const seconds2 = new SecondRecorder();
+  const seconds = new SecondRecorder();
   const measureByAmount = scenario.amount !== void 0;
   if (pacer !== void 0) await pacerStarted(pacer, PACER_START_WAIT_MS);
   return new Promise((resolve, reject) => {
@@ -59281,7 +59376,7 @@ async function runRound(spec, hooks = {}) {
           recorded: histogram.totalCount,
           loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100,
           loopDelayMs: loopDelay(delay),
-          perSecond: seconds2.finish(durationMs)
+          perSecond: seconds.finish(durationMs)
         });
         histogram.destroy();
       }
@@ -59297,7 +59392,7 @@ async function runRound(spec, hooks = {}) {
       delay.enable();
       cpuStart = process.cpuUsage();
       windowStart = performance.now();
-      seconds2.start(windowStart);
+      seconds.start(windowStart);
       measuring = true;
     }
     function endWindow() {
@@ -59320,12 +59415,12 @@ async function runRound(spec, hooks = {}) {
       if (lastOutcome === "ok") {
         counts.ok++;
         recordLatency(histogram, responseTimeMs);
-        seconds2.ok(responseTimeMs);
+        seconds.ok(responseTimeMs);
       } else {
         if (lastOutcome === "status") counts.status++;
         else counts.body++;
         if (lastOutcome === "oversized") counts.oversized++;
-        seconds2.failed();
+        seconds.failed();
       }
       lastOutcome = "ok";
       if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish();
@@ -59333,7 +59428,7 @@ async function runRound(spec, hooks = {}) {
     instance.on("reqError", (error) => {
       if (!measuring) return;
       counts.errors++;
-      seconds2.failed();
+      seconds.failed();
       if (error.message === "request timed out") counts.timeouts++;
       if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish();
     });
@@ -59406,8 +59501,8 @@ function mergeMeasurements(parts, window2) {
   return measurement;
 }
 function mergeSeries(parts) {
-  const seconds2 = Math.min(...parts.map((p) => p.rps.length));
-  const length = Number.isFinite(seconds2) ? seconds2 : 0;
+  const seconds = Math.min(...parts.map((p) => p.rps.length));
+  const length = Number.isFinite(seconds) ? seconds : 0;
   const at = (list, i) => list[i] ?? 0;
   const rps = [];
   const errors = [];
@@ -59545,7 +59640,9 @@ async function measureSides(sides, options) {
   const states = sides.map((side) => ({
     side,
     rounds: new Map(entries.map((e) => [e.key, []])),
-    usage: { ok: 0, cpuMs: 0, warned: false }
+    usage: { ok: 0, cpuMs: 0, warned: false },
+    served: "nothing",
+    starts: 0
   }));
   const sideOf = (state) => state.side.label === void 0 ? {} : { side: state.side.label };
   let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
@@ -59573,6 +59670,9 @@ async function measureSides(sides, options) {
   const runOne = async (state, entry, round, of) => {
     await attempt(state, async () => {
       throwIfInterrupted();
+      const soak = entry.scenario.profile === "soak";
+      if (state.app !== void 0 && state.served !== "nothing" && (soak || state.served === "soak")) await restart(state);
+      state.served = soak ? "soak" : "other";
       const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor);
       state.rounds.get(entry.key)?.push(result);
       noticeIdleApp(state, result);
@@ -59589,6 +59689,17 @@ async function measureSides(sides, options) {
     });
   };
   const inTurn = (round) => round % 2 === 1 ? live() : [...live()].reverse();
+  const restart = async (state) => {
+    const app = state.side.plan.app;
+    if (app === void 0) return;
+    await state.monitor?.close();
+    await state.app?.stop();
+    state.starts++;
+    state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path7.join(state.side.outDir, `app.${state.starts}.log`));
+    await waitUntilReady(state.app, app, state.side.plan.baseUrl);
+    state.monitor = new GroupMonitor(state.app.pgid);
+    state.served = "nothing";
+  };
   try {
     for (const state of states) {
       const app = state.side.plan.app;
@@ -59598,6 +59709,7 @@ async function measureSides(sides, options) {
       }
       await attempt(state, async () => {
         const started = performance.now();
+        state.starts++;
         state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path7.join(state.side.outDir, "app.log"));
         await waitUntilReady(state.app, app, state.side.plan.baseUrl);
         const { baseUrl } = state.side.plan;
@@ -59613,7 +59725,10 @@ async function measureSides(sides, options) {
     }
     if (first.plan.warmupSuite) {
       for (const entry of entries) {
-        for (const state of live()) await attempt(state, () => warmUp(state.side.plan, entry, state.app));
+        for (const state of live()) {
+          await attempt(state, () => warmUp(state.side.plan, entry, state.app));
+          if (entry.scenario.profile !== "soak") state.served = "other";
+        }
       }
       options.onWarmedUp?.();
     }
@@ -60223,7 +60338,7 @@ warning: ${runWarningText(warning)}
   }
   const [base, head] = measured;
   if (base === void 0 || head === void 0) throw new Error("measureSides lost a side");
-  const violations = checkResults(head.results);
+  const violations = checkResults(head.results, base.results);
   if (head.results.entries.length > 0) process.stdout.write(`
 ${resultsTable(head.results, violations)}
 `);

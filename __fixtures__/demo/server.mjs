@@ -8,7 +8,7 @@
 //   DEMO_LIMIT=4               /limited serves at most this many requests at a time (the rest wait
 //                              their turn), each taking 20 ms (times the slowdown): its capacity is
 //                              DEMO_LIMIT / 20 ms = 200 req/s by default
-// Routes for the load profiles: /leak keeps 16 KiB per request (soak), /queue holds the one thread for
+// Routes for the load profiles: /leak keeps 16 KiB per request, or ?bytes=N (soak), /queue holds the one thread for
 // ?ms=N milliseconds so requests queue behind each other (spike recovery), /blob?size=N answers with
 // N bytes and POST /upload reads a body of any size (volume). /stream?mib=N streams N MiB from one
 // reused buffer, so the app can answer a body larger than it (or a JavaScript string) could hold.
@@ -77,8 +77,9 @@ const routes = {
     if (Math.random() < 0.02) setTimeout(() => send(res, 200, '{"slow":true}'), Math.round(20 * factor('tail')))
     else send(res, 200, '{"slow":false}')
   },
-  'GET /leak': (_req, res) => {
-    leaked.push(Buffer.alloc(16 * 1024, 1))
+  'GET /leak': (req, res) => {
+    const bytes = Number(new URL(req.url, 'http://demo').searchParams.get('bytes') ?? 16 * 1024)
+    leaked.push(Buffer.alloc(bytes, 1))
     send(res, 200, JSON.stringify({ held: leaked.length }))
   },
   'GET /limited': (_req, res) => limited(res),

@@ -10,6 +10,7 @@ import { SecondRecorder } from '../../src/load/seconds.js'
 import type { EntryResult, LoadSeries, RoundResult } from '../../src/results/format.js'
 import { profileRows } from '../../src/report/profile.js'
 import { summariseEntry } from '../../src/results/summary.js'
+import { normalSource } from '../../__fixtures__/random.js'
 
 const spike: SpikePlan = { rate: 50, multiple: 5, beforeMs: 3000, burstMs: 2000, afterMs: 5000, recoveryTolerance: 0.2 }
 
@@ -80,6 +81,75 @@ describe('soak', () => {
     expect(checkEntry(entry(3 * 1024 ** 2, 2 * 1024 ** 2), limit)).toHaveLength(1)
     expect(checkEntry(entry(3 * 1024 ** 2, -1024), limit)).toHaveLength(0)
     expect(checkEntry(entry(0.5 * 1024 ** 2, 0.2 * 1024 ** 2), limit)).toHaveLength(0)
+  })
+})
+
+/** A soak entry with `rssKiB` as its one round's series and the default 1 MB/min leak limit. */
+function soakEntry(rssKiB: number[]): EntryResult {
+  const round = soakRound(rssKiB)
+  const fit = fitSoak([round])
+  return {
+    ...summariseEntry(
+      {
+        key: 'soak',
+        scenario: 'soak',
+        tags: [],
+        connections: 1,
+        pipelining: 1,
+        definitionHash: '',
+        thresholds: [{ metric: 'leak', bound: 'max', limit: 1024 ** 2, severity: 'fail' }],
+        regression: [],
+      },
+      [],
+    ),
+    ...(fit === undefined ? {} : { findings: { kind: 'soak' as const, ...fit } }),
+  }
+}
+
+/** 180 seconds of RSS (KiB): `shape(t)` plus AR(1) noise of φ = 0.8 and 300 KiB innovations. */
+function memory(seed: string, shape: (t: number) => number): number[] {
+  const noise = normalSource(seed)
+  let e = 0
+  return Array.from({ length: 180 }, (_, i) => {
+    e = 0.8 * e + 300 * noise()
+    return Math.round(shape(i + 1) + e)
+  })
+}
+
+describe('soak: leak verdicts on real runtimes', () => {
+  // The heap growing to its working size: +20 MB, most of it in the first minute, then flat. Over
+  // the whole window the old rule fitted several MB/min with an interval above 0 and failed it.
+  const sizing = (t: number): number => 60_000 + 20_000 * (1 - Math.exp(-t / 30))
+  // A leak of 6 MB a minute (1 KB a request at 100 req/s) from start to end.
+  const leaking = (t: number): number => 60_000 + (6 * 1024 * t) / 60
+
+  it('does not flag growth that levels off (heap sizing), judging the later half of the window', () => {
+    for (const seed of ['sizing-1', 'sizing-2', 'sizing-3']) {
+      const entry = soakEntry(memory(seed, sizing))
+      expect(checkEntry(entry, entry.thresholds)).toEqual([])
+      expect(entry.findings?.kind === 'soak' ? entry.findings.rss?.fromSecond : undefined).toBe(91)
+    }
+  })
+
+  it('flags a steady leak of 6 MB/min', () => {
+    for (const seed of ['leak-1', 'leak-2', 'leak-3']) {
+      const entry = soakEntry(memory(seed, leaking))
+      const [violation] = checkEntry(entry, entry.thresholds)
+      expect(violation?.metric).toBe('leak')
+      expect(violation?.actual).toBeGreaterThan(4 * 1024 ** 2)
+    }
+  })
+
+  it('same-job: judges the head against the base measured beside it, failing only the growth it adds', () => {
+    const base = soakEntry(memory('base', (t) => 60_000 + (3 * 1024 * t) / 60))
+    const sameGrowth = soakEntry(memory('head-same', (t) => 60_000 + (3 * 1024 * t) / 60))
+    // The runtime's own 3 MB/min alone is over the 1 MB/min limit; against the base it is nothing.
+    expect(checkEntry(sameGrowth, sameGrowth.thresholds)).toHaveLength(1)
+    expect(checkEntry(sameGrowth, sameGrowth.thresholds, base)).toEqual([])
+    const added = soakEntry(memory('head-leak', (t) => 60_000 + (9 * 1024 * t) / 60))
+    const [violation] = checkEntry(added, added.thresholds, base)
+    expect(violation?.actual).toBeGreaterThan(4 * 1024 ** 2)
+    expect(violation?.baseSlope).toBeGreaterThan(1024 ** 2)
   })
 })
 

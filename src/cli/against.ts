@@ -129,7 +129,7 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
   }
   const [base, head] = measured
   if (base === undefined || head === undefined) throw new Error('measureSides lost a side')
-  const violations = checkResults(head.results)
+  const violations = checkResults(head.results, base.results)
   if (head.results.entries.length > 0) process.stdout.write(`\n${resultsTable(head.results, violations)}\n`)
   const shown = (file: string): string => path.relative(process.cwd(), file) || file
   process.stdout.write(`\nresults: ${shown(headFile)}, base: ${shown(baseFile)}\n`)

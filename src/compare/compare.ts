@@ -308,7 +308,9 @@ function compareEntry(
   shares: EntryShares,
 ): { comparison: EntryComparison; findings: Finding[] } {
   const invalid = validityViolation(head)
-  const violations: Violation[] = invalid === undefined ? checkEntry(head, head.thresholds) : [invalid]
+  // Same-job: a soak's slopes are judged against the base's, measured beside them.
+  const soakBase = ctx.paired ? base : undefined
+  const violations: Violation[] = invalid === undefined ? checkEntry(head, head.thresholds, soakBase) : [invalid]
   const findings: Finding[] = violations.map((v) => ({
     severity: v.severity,
     kind: invalid === undefined ? 'threshold' : 'unmeasurable',

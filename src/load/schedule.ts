@@ -135,6 +135,10 @@ interface SideState {
   failure?: AppError
   /** Successful responses and group CPU so far, to notice a group that is not the server. */
   usage: { ok: number; cpuMs: number; warned: boolean }
+  /** What the app process has served since it started: nothing, a soak round, or other load. */
+  served: 'nothing' | 'soak' | 'other'
+  /** Times the app was started, to give each start's log a file of its own. */
+  starts: number
 }
 
 /**
@@ -150,6 +154,8 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     side,
     rounds: new Map(entries.map((e) => [e.key, []])),
     usage: { ok: 0, cpuMs: 0, warned: false },
+    served: 'nothing',
+    starts: 0,
   }))
   const sideOf = (state: SideState): { side?: string } => (state.side.label === undefined ? {} : { side: state.side.label })
   let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
@@ -179,6 +185,11 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
   const runOne = async (state: SideState, entry: Entry, round: number, of: number): Promise<void> => {
     await attempt(state, async () => {
       throwIfInterrupted()
+      // A soak's slope is the memory its own load leaves behind: its round gets an app process of
+      // its own, and the round after it another, so no entry inherits another's heap.
+      const soak = entry.scenario.profile === 'soak'
+      if (state.app !== undefined && state.served !== 'nothing' && (soak || state.served === 'soak')) await restart(state)
+      state.served = soak ? 'soak' : 'other'
       const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor)
       state.rounds.get(entry.key)?.push(result)
       noticeIdleApp(state, result)
@@ -196,6 +207,17 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
   }
   // Every other round the sides go in reverse order: A B, B A, A B, ...
   const inTurn = (round: number): SideState[] => (round % 2 === 1 ? live() : [...live()].reverse())
+  const restart = async (state: SideState): Promise<void> => {
+    const app = state.side.plan.app
+    if (app === undefined) return
+    await state.monitor?.close()
+    await state.app?.stop()
+    state.starts++
+    state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path.join(state.side.outDir, `app.${state.starts}.log`))
+    await waitUntilReady(state.app, app, state.side.plan.baseUrl)
+    state.monitor = new GroupMonitor(state.app.pgid)
+    state.served = 'nothing'
+  }
   try {
     for (const state of states) {
       const app = state.side.plan.app
@@ -205,6 +227,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
       }
       await attempt(state, async () => {
         const started = performance.now()
+        state.starts++
         state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path.join(state.side.outDir, 'app.log'))
         await waitUntilReady(state.app, app, state.side.plan.baseUrl)
         // Ready on one port, measured on another: say so now, not as "stopped answering" in round 1.
@@ -221,7 +244,10 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     }
     if (first.plan.warmupSuite) {
       for (const entry of entries) {
-        for (const state of live()) await attempt(state, () => warmUp(state.side.plan, entry, state.app))
+        for (const state of live()) {
+          await attempt(state, () => warmUp(state.side.plan, entry, state.app))
+          if (entry.scenario.profile !== 'soak') state.served = 'other'
+        }
       }
       options.onWarmedUp?.()
     }

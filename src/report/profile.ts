@@ -35,7 +35,9 @@ function signedSeconds(ms: number): string {
 
 function slopeText(fit: SlopeFit, unit: (value: number) => string): string {
   const sign = (value: number): string => (value < 0 ? `−${unit(-value)}` : `+${unit(value)}`)
-  return `${sign(fit.perMinute)}/min (95 % CI ${sign(fit.low)} … ${sign(fit.high)})`
+  // Memory is judged on the later half of the window (results/profile-summary.ts): say so.
+  const from = fit.fromSecond === undefined ? '' : ` from second ${fit.fromSecond}`
+  return `${sign(fit.perMinute)}/min${from} (95 % CI ${sign(fit.low)} … ${sign(fit.high)})`
 }
 
 function worst(violations: readonly Violation[], metrics: readonly string[]): Severity | undefined {

@@ -14,6 +14,10 @@ export function violationSentence(v: Violation): string {
   if (v.noValidRound !== undefined) return `${v.entry}: no valid round (${v.noValidRound.join('; ')})`
   const { metric, bound, limit } = v.threshold
   const side = bound === 'max' ? 'above the limit' : 'below the minimum'
+  if (v.baseSlope !== undefined) {
+    // Same-job soak: the growth the change adds over the base commit's, measured beside it.
+    return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} more than the base commit's (${formatMetric(metric, v.baseSlope)}) is ${side} ${formatMetric(metric, limit)}`
+  }
   return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`
 }
 

@@ -74,13 +74,20 @@ export interface SpikeRound {
   readonly recovered: boolean
 }
 
-/** A Theil–Sen slope per minute with its 95 % interval (src/stats/theil-sen.ts). */
+/**
+ * A Theil–Sen slope per minute with its 95 % interval, widened for serial correlation
+ * (src/stats/theil-sen.ts).
+ */
 export interface SlopeFit {
   readonly perMinute: number
   readonly low: number
   readonly high: number
   /** Points the fit used (seconds, or averaged blocks of seconds on a long soak). */
   readonly points: number
+  /** Independent points they were worth once their serial correlation is allowed for (absent in older files). */
+  readonly effectivePoints?: number
+  /** The fit began at this second of the window (memory: its later half); absent when it used all of it. */
+  readonly fromSecond?: number
 }
 
 /** What an entry's profile found, over its valid rounds. */
