@@ -681,6 +681,15 @@ describe('when GitHub fails', () => {
     expect(JSON.parse(await readFile(path.join(workspace, 'cannonade-results', 'results.json'), 'utf8'))).toMatchObject({ suite: 'e2e' })
   })
 
+  it('fails a shard job whose artifact cannot be uploaded, naming the job to re-run', async () => {
+    fake.reset()
+    fake.faults.upload = 403
+    const run = await runAction({ runId: 603, event: 'pull_request', sha: '4'.repeat(40), pr: { number: 16 }, inputs: { shard: '1/2' } })
+    expect(run.code, run.stdout + run.stderr).toBe(1)
+    expect(run.stdout).toContain('::error::the shard artifact cannonade-e2e-shard-1-of-2 could not be uploaded')
+    expect(artifactOf(603)).toBeUndefined()
+  })
+
   it('uploads what was measured and fails with the log quoted when the app crashes mid-run', async () => {
     fake.reset()
     const run = await runAction({

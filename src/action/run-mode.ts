@@ -6,6 +6,7 @@ import { loadPlan } from '../config/load.js'
 import { applyOverrides } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import type { RunContext } from '../github/context.js'
+import { EnvironmentError } from '../errors.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
 import { decideAsYouGo } from '../load/deciding.js'
 import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
@@ -78,8 +79,16 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
     const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
     await saveResults(destination, measured.results)
     if (measured.results.entries.length > 0) core.info(resultsTable(measured.results))
-    await upload(shardArtifactName(destination.artifactName, inputs.shard), destination.outDir, ['results.json', 'app.log'])
+    const name = shardArtifactName(destination.artifactName, inputs.shard)
+    const uploaded = await upload(name, destination.outDir, ['results.json', 'app.log'])
     if (measured.failure !== undefined) throw measured.failure
+    // The merge job reads every shard's artifact and fails naming a missing one; failing here too
+    // says which job to re-run, where the merge job could only say which part is absent.
+    if (uploaded === undefined) {
+      throw new EnvironmentError(
+        `the shard artifact ${name} could not be uploaded, so the merge job will miss this part of the suite. The files are in ${destination.outDir}; re-run this job.`,
+      )
+    }
     destination.outputs.check()
     return
   }
