@@ -138,9 +138,32 @@ interface SideState {
 }
 
 /**
+ * The order in which the sides measure their next round: the live sides in turn, starting after the
+ * side measured last, so that no side is ever measured twice in a row (A B A B …, across entries too).
+ *
+ * Why not A B B A: an app measured right after its own round is slower than one measured after the
+ * other app's round. On this machine (bench/carryover.ts, a node:http and a FastAPI hashing
+ * service) an app's second round in a row measured 17–112 % slower, so with A B B A each pair's
+ * log-ratio swung by ± that much and the pair noise doubled. Strict alternation gives every round
+ * the same predecessor (a round of the other side), so that carryover falls on both sides alike.
+ * The price: within a pair the head always runs second, so a linear drift of the machine moves
+ * every pair by one round's worth of drift (≈ 0.3 % per 6 s round at ± 30 % over 5 minutes) instead
+ * of cancelling over two pairs; bench/replay.ts measures both.
+ *
+ * @param live indices of the sides still measured, in side order
+ * @param last index of the side measured last, if any
+ */
+export function sideOrder(live: readonly number[], last: number | undefined): number[] {
+  if (last === undefined) return [...live]
+  const next = live.findIndex((side) => side > last)
+  return next <= 0 ? [...live] : [...live.slice(next), ...live.slice(0, next)]
+}
+
+/**
  * Measures several builds of the app with the same scenarios, all running at once, rounds
- * interleaved A B B A A B … per entry so that slow drift of the machine falls on both sides alike.
- * Entries come from the first side's plan. Returns one Measured per side, in order.
+ * interleaved A B A B … ({@link sideOrder}) so that slow drift of the machine falls on both sides
+ * nearly alike and no app is measured twice in a row. Entries come from the first side's plan.
+ * Returns one Measured per side, in order.
  */
 export async function measureSides(sides: readonly Side[], options: MeasureOptions): Promise<Measured[]> {
   const [first] = sides
@@ -176,7 +199,9 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     state.usage.warned = true
     options.onWarning?.({ kind: 'idle-app', responses: state.usage.ok, ...sideOf(state) })
   }
+  let lastSide: number | undefined
   const runOne = async (state: SideState, entry: Entry, round: number, of: number): Promise<void> => {
+    lastSide = states.indexOf(state)
     await attempt(state, async () => {
       throwIfInterrupted()
       const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor)
@@ -194,8 +219,12 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
       })
     })
   }
-  // Every other round the sides go in reverse order: A B, B A, A B, ...
-  const inTurn = (round: number): SideState[] => (round % 2 === 1 ? live() : [...live()].reverse())
+  // Each pair starts with the side after the one measured last: A B, A B, … (see sideOrder).
+  const inTurn = (): SideState[] =>
+    sideOrder(
+      live().map((state) => states.indexOf(state)),
+      lastSide,
+    ).flatMap((i) => states[i] ?? [])
   try {
     for (const state of states) {
       const app = state.side.plan.app
@@ -230,7 +259,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     for (let round = 1; round <= maxRounds; round++) {
       for (const entry of entries) {
         if (round > entry.scenario.rounds) continue
-        for (const state of inTurn(round)) await runOne(state, entry, round, entry.scenario.rounds)
+        for (const state of inTurn()) await runOne(state, entry, round, entry.scenario.rounds)
       }
     }
     if (options.adaptive !== undefined && live().length === states.length) {
@@ -248,7 +277,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
           const round = measuredOf(entry) + 1
           total += sides.length
           const pairStarted = performance.now()
-          for (const state of inTurn(round)) await runOne(state, entry, round, round)
+          for (const state of inTurn()) await runOne(state, entry, round, round)
           lastPairMs = performance.now() - pairStarted
           if (live().length < states.length) break
           if (round < cap && !decided(entry, roundsOf(entry))) next.push(entry)
