@@ -30,7 +30,8 @@ import { cpuLoopNoise } from './cpu-noise.js'
 const kind = process.env.CARRYOVER_APP ?? 'node'
 const duration = process.env.CARRYOVER_DURATION ?? '5s'
 const withMonitor = process.env.CARRYOVER_MONITOR !== '0'
-const sequences = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['ABBAABBAABBAABBA', 'ABABABABABABABAB', 'AAXAAXAAXAAX', 'APAPAPAPAPAP']
+const sequences =
+  process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['ABBAABBAABBAABBA', 'ABABABABABABABAB', 'AAXAAXAAXAAX', 'APAPAPAPAPAP']
 
 function planFor(port: number, command: string, dir: string): Plan {
   const text = `
@@ -162,7 +163,9 @@ const lines: string[] = []
 lines.push(
   `## Carryover, ${kind} app, ${duration} rounds, monitor ${withMonitor ? 'on' : 'off'}; CPU loop CV ${(noise.cv * 100).toFixed(1)} % before, ${(after.cv * 100).toFixed(1)} % after; load ${noise.loadAverage.toFixed(1)}–${after.loadAverage.toFixed(1)}\n`,
 )
-lines.push('| sequence | after the same app: req/s | after other load: req/s | after a pause/start: req/s | same vs other | RSS same / other (MB) | idle app CPU (%) | load generator CPU (%) |')
+lines.push(
+  '| sequence | after the same app: req/s | after other load: req/s | after a pause/start: req/s | same vs other | RSS same / other (MB) | idle app CPU (%) | load generator CPU (%) |',
+)
 lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
 for (const sequence of sequences) {
   const measured = slots.filter((s) => s.sequence === sequence && (s.slot === 'A' || s.slot === 'B') && s.rps !== undefined)
@@ -182,4 +185,7 @@ for (const sequence of sequences) {
 const text = lines.join('\n')
 console.log(text)
 await mkdir('bench/results', { recursive: true })
-await writeFile(`bench/results/carryover-${kind}.json`, `${JSON.stringify({ kind, duration, withMonitor, noise, after, slots, text }, null, 2)}\n`)
+await writeFile(
+  `bench/results/carryover-${kind}.json`,
+  `${JSON.stringify({ kind, duration, withMonitor, noise, after, slots, text }, null, 2)}\n`,
+)

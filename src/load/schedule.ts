@@ -75,6 +75,11 @@ export interface MeasureOptions {
    * or the run has measured for `budgetMs` (counted from its first round). `decided` sees the
    * entry's rounds so far, one list per side, and must stay valid however often it is asked.
    */
+  /**
+   * The side order: `alternating` (the default, {@link sideOrder}) or `abba`, the order used before
+   * (A B, B A, … per entry), kept only so that bench/record-traces.ts can record what it did.
+   */
+  readonly order?: 'alternating' | 'abba'
   readonly adaptive?: {
     readonly decided: (entry: Entry, rounds: readonly (readonly RoundResult[])[]) => boolean
     readonly budgetMs: number
@@ -141,11 +146,12 @@ interface SideState {
  * The order in which the sides measure their next round: the live sides in turn, starting after the
  * side measured last, so that no side is ever measured twice in a row (A B A B …, across entries too).
  *
- * Why not A B B A: an app measured right after its own round is slower than one measured after the
- * other app's round. On this machine (bench/carryover.ts, a node:http and a FastAPI hashing
- * service) an app's second round in a row measured 17–112 % slower, so with A B B A each pair's
- * log-ratio swung by ± that much and the pair noise doubled. Strict alternation gives every round
- * the same predecessor (a round of the other side), so that carryover falls on both sides alike.
+ * Why not A B B A: an app measured right after its own round was slower than one measured after the
+ * other app's round, 17–112 % in one-scenario `run --against` runs on this machine (issue 17), so
+ * each pair's log-ratio swung by ± that much and the pair noise doubled. Whatever its cause (at load
+ * 17–30, bench/carryover.ts could not resolve it: the idle app used no CPU, RSS was flat), strict
+ * alternation gives every round the same predecessor, a round of the other side, so no carryover
+ * of an app into its own next round can enter a pair.
  * The price: within a pair the head always runs second, so a linear drift of the machine moves
  * every pair by one round's worth of drift (≈ 0.3 % per 6 s round at ± 30 % over 5 minutes) instead
  * of cancelling over two pairs; bench/replay.ts measures both.
@@ -220,11 +226,15 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     })
   }
   // Each pair starts with the side after the one measured last: A B, A B, … (see sideOrder).
-  const inTurn = (): SideState[] =>
-    sideOrder(
-      live().map((state) => states.indexOf(state)),
-      lastSide,
-    ).flatMap((i) => states[i] ?? [])
+  const inTurn = (round: number): SideState[] =>
+    options.order === 'abba'
+      ? round % 2 === 1
+        ? live()
+        : [...live()].reverse()
+      : sideOrder(
+          live().map((state) => states.indexOf(state)),
+          lastSide,
+        ).flatMap((i) => states[i] ?? [])
   try {
     for (const state of states) {
       const app = state.side.plan.app
@@ -259,7 +269,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     for (let round = 1; round <= maxRounds; round++) {
       for (const entry of entries) {
         if (round > entry.scenario.rounds) continue
-        for (const state of inTurn()) await runOne(state, entry, round, entry.scenario.rounds)
+        for (const state of inTurn(round)) await runOne(state, entry, round, entry.scenario.rounds)
       }
     }
     if (options.adaptive !== undefined && live().length === states.length) {
@@ -277,7 +287,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
           const round = measuredOf(entry) + 1
           total += sides.length
           const pairStarted = performance.now()
-          for (const state of inTurn()) await runOne(state, entry, round, round)
+          for (const state of inTurn(round)) await runOne(state, entry, round, round)
           lastPairMs = performance.now() - pairStarted
           if (live().length < states.length) break
           if (round < cap && !decided(entry, roundsOf(entry))) next.push(entry)
