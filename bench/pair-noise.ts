@@ -39,12 +39,8 @@ const measures: Record<string, (r: RoundResult) => number> = {
   },
 }
 
-const lines = [
-  '| run | pairs | ' + Object.keys(measures).join(' | ') + ' |',
-  `| --- | ---: | ${Object.keys(measures)
-    .map(() => '---:')
-    .join(' | ')} |`,
-]
+const columns = [...Object.keys(measures), 'req/s adjusted by CPU share (CUPED)']
+const lines = [`| run | pairs | ${columns.join(' | ')} |`, `| --- | ---: | ${columns.map(() => '---:').join(' | ')} |`]
 const all: Record<string, number[]> = {}
 for (const dir of (await readdir(root)).sort()) {
   let head: RoundResult[]
@@ -63,10 +59,21 @@ for (const dir of (await readdir(root)).sort()) {
     ;(all[name] ??= []).push(sd)
     return sd.toFixed(3)
   })
+  // CUPED-style: the req/s log-ratio adjusted by the app's CPU-share log-ratio (how much CPU the
+  // machine lent each side), with the slope fitted over the run's pairs. A CPU-bound app's share does
+  // not depend on how costly its requests are (it is saturated either way), only on the machine.
+  const y = Array.from({ length: n }, (_, i) => Math.log((head[i] as RoundResult).rps / (base[i] as RoundResult).rps))
+  const x = Array.from({ length: n }, (_, i) => Math.log((head[i]?.server?.cpuPercent ?? NaN) / (base[i]?.server?.cpuPercent ?? NaN)))
+  const mx = x.reduce((a, b) => a + b, 0) / n
+  const my = y.reduce((a, b) => a + b, 0) / n
+  const theta = x.reduce((a, xi, i) => a + (xi - mx) * ((y[i] ?? 0) - my), 0) / x.reduce((a, xi) => a + (xi - mx) ** 2, 0)
+  const adjusted = sdOf(y.map((yi, i) => yi - theta * ((x[i] ?? 0) - mx)))
+  ;(all['req/s adjusted by CPU share (CUPED)'] ??= []).push(adjusted)
+  cells.push(`${adjusted.toFixed(3)} (θ ${theta.toFixed(2)})`)
   lines.push(`| ${dir} | ${n} | ${cells.join(' | ')} |`)
 }
 lines.push(
-  `| median | | ${Object.keys(measures)
+  `| median | | ${columns
     .map((k) => median(all[k] ?? []).toFixed(3))
     .join(' | ')} |`,
 )

@@ -21,7 +21,13 @@
 // suite: 5 rounds every entry, then one pair per open entry per pass until 50 rounds or the budget
 // (5 minutes, 1.25 s per round: the demo's 1 s rounds after a 250 ms warm-up).
 //
-// Run: npm run bench:replay   (BENCH_SUITES, default 1000 suites per cell, 2000 single entries; --quick: 200)
+// Schedule table (BENCH_PARTS=schedule): each group of traces recorded by the product's schedule
+// (record-traces.ts --order abba|alternating, one entry or ten) replayed as a one-scenario suite
+// with its own recorded noise and no added drift, so the carryover of A B B A stays in the pairs
+// exactly as recorded; the other tables replay only traces where no app follows itself.
+//
+// Run: npm run bench:replay   (BENCH_SUITES, default 1000 suites per cell, 2000 single entries; --quick: 200;
+//   BENCH_PARTS=schedule,suites,entries picks the tables)
 // Seeded (BENCH_SEED), deterministic. Writes bench/results/replay.json and prints markdown tables.
 import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
