@@ -72,9 +72,5 @@ for (const dir of (await readdir(root)).sort()) {
   cells.push(`${adjusted.toFixed(3)} (θ ${theta.toFixed(2)})`)
   lines.push(`| ${dir} | ${n} | ${cells.join(' | ')} |`)
 }
-lines.push(
-  `| median | | ${columns
-    .map((k) => median(all[k] ?? []).toFixed(3))
-    .join(' | ')} |`,
-)
+lines.push(`| median | | ${columns.map((k) => median(all[k] ?? []).toFixed(3)).join(' | ')} |`)
 console.log(lines.join('\n'))
