@@ -25,7 +25,7 @@ const cli = path.resolve('dist/cli.js')
 
 function config(port: number): string {
   const command =
-    appKind === 'python' ? `/usr/bin/python3 -m uvicorn hash_app:app --port ${port} --log-level warning` : 'node hash-server.mjs'
+    appKind === 'python' ? '/usr/bin/python3 -m uvicorn hash_app:app --port "$PORT" --log-level warning' : 'node hash-server.mjs'
   return `app:
   command: ${command}
   build: "true"
