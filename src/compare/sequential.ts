@@ -36,7 +36,7 @@
  * What the independence assumption rests on, honestly: pairs share no rounds, so their noise is
  * independent as far as the rounds' is. Two things are not noise and are left in on purpose:
  * - Drift: the head always runs second, so a linear drift of the machine shifts every y_i by one
- *   round's worth of it (≈ 0.3 % per 6 s round at ± 30 % over 5 minutes). It moves μ, not the
+ *   round's worth of it (≈ 0.6 % per 6 s round at 30 % over 5 minutes). It moves μ, not the
  *   spread; a regression also needs the estimate beyond the tolerance (5 % and more), which such a
  *   shift cannot reach alone. Simulated with ± 30 % drift (`__tests__/compare/carryover.test.ts`):
  *   false alarms stay within the level.

@@ -70,16 +70,16 @@ export interface MeasureOptions {
   /** Called when the app is ready, with the time it took. */
   readonly onReady?: (ms: number, side?: string) => void
   /**
+   * The side order: `alternating` (the default, {@link sideOrder}) or `abba`, the order used before
+   * (A B, B A, … per entry), kept only so that bench/record-traces.ts can record what it did.
+   */
+  readonly order?: 'alternating' | 'abba'
+  /**
    * Deciding as you go (several sides): after the configured rounds, entries `decided` says no to
    * get one more round a side at a time, interleaved, until it says yes, the entry has `maxRounds`,
    * or the run has measured for `budgetMs` (counted from its first round). `decided` sees the
    * entry's rounds so far, one list per side, and must stay valid however often it is asked.
    */
-  /**
-   * The side order: `alternating` (the default, {@link sideOrder}) or `abba`, the order used before
-   * (A B, B A, … per entry), kept only so that bench/record-traces.ts can record what it did.
-   */
-  readonly order?: 'alternating' | 'abba'
   readonly adaptive?: {
     readonly decided: (entry: Entry, rounds: readonly (readonly RoundResult[])[]) => boolean
     readonly budgetMs: number
@@ -153,8 +153,8 @@ interface SideState {
  * alternation gives every round the same predecessor, a round of the other side, so no carryover
  * of an app into its own next round can enter a pair.
  * The price: within a pair the head always runs second, so a linear drift of the machine moves
- * every pair by one round's worth of drift (≈ 0.3 % per 6 s round at ± 30 % over 5 minutes) instead
- * of cancelling over two pairs; bench/replay.ts measures both.
+ * every pair by one round's worth of drift (≈ 0.6 % per 6 s round at 30 % over 5 minutes) instead
+ * of cancelling over two pairs; __tests__/compare/carryover.test.ts simulates it.
  *
  * @param live indices of the sides still measured, in side order
  * @param last index of the side measured last, if any
