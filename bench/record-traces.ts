@@ -1,31 +1,72 @@
-// Records real round series for bench/replay.ts: the demo routes measured the same-job way (two
-// unchanged copies of the app side by side, rounds interleaved A B B A …), per round req/s, p50 and
-// p99 of both sides, with the CPU loop's noise before and after. Saved compactly under bench/traces/.
+// Records real round series for bench/replay.ts: two unchanged copies of an app measured the
+// same-job way by the product's own schedule (src/load/schedule.ts measureSides), per round req/s,
+// p50 and p99 of both sides, with the CPU loop's noise before and after. Saved under bench/traces/.
 //
-// Run: npm run bench:record -- [pairs]   (default 30 pairs of 1 s rounds: about 4 minutes)
+// Run: npm run bench:record -- [pairs] [--entries N] [--order alternating|abba] [--app demo|hash-node|hash-python]
+//   pairs: default 30; rounds of BENCH_DURATION (default 1s) after a quarter as long a warm-up.
+//   --entries N: a suite of N entries of the hashing app (one scenario each, as a one-scenario
+//   `run --against` has one); the demo app has its three routes. --order abba records the old order,
+//   so that the replay can show what it cost.
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { parseArgs } from 'node:util'
 import { freePort } from '../src/app/ports.js'
+import { parsePlan } from '../src/config/load.js'
+import type { Plan } from '../src/config/plan.js'
 import { measureSides } from '../src/load/schedule.js'
 import type { RoundResult } from '../src/results/format.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 import { demoRoutesPlan } from './demo-routes.js'
 import type { Trace } from './trace-format.js'
 
-const pairs = Number(process.argv[2] ?? 30)
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    entries: { type: 'string', default: '1' },
+    order: { type: 'string', default: 'alternating' },
+    app: { type: 'string', default: 'hash-node' },
+  },
+})
+const pairs = Number(positionals[0] ?? 30)
+const entries = Number(values.entries)
+const order = values.order === 'abba' ? 'abba' : 'alternating'
+const app = values.app
 const duration = process.env.BENCH_DURATION ?? '1s'
+const warmup = `${Math.max(100, Math.round(parseFloat(duration) * (duration.endsWith('ms') ? 1 : 1000) * 0.25))}ms`
 const outDir = path.resolve('bench/results/accuracy-app')
 await mkdir(outDir, { recursive: true })
+
+/** The hashing service of bench/apps on `port`, with `entries` one-route scenarios at 4 connections. */
+function hashPlan(port: number): Plan {
+  const command =
+    app === 'hash-python' ? `/usr/bin/python3 -m uvicorn hash_app:app --port ${port} --log-level warning` : 'node hash-server.mjs'
+  const scenarios = Array.from({ length: entries }, (_, i) => `  - { name: search ${i + 1}, path: "/search?q=${i + 1}" }`).join('\n')
+  const text = `
+app:
+  command: ${command}
+  env: { PORT: "${port}" }
+  ready: http://127.0.0.1:${port}/health
+baseUrl: http://127.0.0.1:${port}
+defaults: { duration: ${duration}, warmup: ${warmup}, rounds: ${pairs}, connections: 4 }
+scenarios:
+${scenarios}
+`
+  return parsePlan(text, 'record-traces.yml', path.resolve('bench/apps'))
+}
+const planOn = async (): Promise<Plan> => {
+  const port = await freePort()
+  return app === 'demo' ? demoRoutesPlan({ port, slowdown: 0, duration, warmup, rounds: pairs }) : hashPlan(port)
+}
 
 const before = cpuLoopNoise(4)
 const started = new Date()
 const sides = await measureSides(
   [
-    { plan: demoRoutesPlan({ port: await freePort(), slowdown: 0, duration, rounds: pairs }), outDir, label: 'base' },
-    { plan: demoRoutesPlan({ port: await freePort(), slowdown: 0, duration, rounds: pairs }), outDir, label: 'head' },
+    { plan: await planOn(), outDir, label: 'base' },
+    { plan: await planOn(), outDir, label: 'head' },
   ],
-  { outDir, onRound: (e) => process.stderr.write(`\r${e.done}/${e.total} rounds`) },
+  { outDir, order, onRound: (e) => process.stderr.write(`\r${e.done}/${e.total} rounds`) },
 )
 const after = cpuLoopNoise(4)
 process.stderr.write('\n')
@@ -35,6 +76,8 @@ if (base === undefined || head === undefined || base.failure !== undefined || he
 const row = (r: RoundResult): [number, number, number] => [Math.round(r.rps * 10) / 10, r.latencyUs.p50, r.latencyUs.p99]
 const trace: Trace = {
   recordedAt: started.toISOString(),
+  schedule: order,
+  app,
   cpus: os.cpus().length,
   roundMs: base.results.entries[0]?.rounds[0]?.durationMs ?? NaN,
   cpuLoopCv: { before: before.cv, after: after.cv },
@@ -56,7 +99,8 @@ const trace: Trace = {
   }),
 }
 await mkdir('bench/traces', { recursive: true })
-const file = `bench/traces/demo-${started.toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`
+const stamp = started.toISOString().replace(/[:.]/g, '-').slice(0, 19)
+const file = `bench/traces/${app}-${entries}x-${order}-${stamp}.json`
 // One round per line: compact, and a diff still shows what changed.
 const text = JSON.stringify(trace)
   .replace(/\],\[/g, '],\n[')

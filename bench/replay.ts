@@ -21,7 +21,13 @@
 // suite: 5 rounds every entry, then one pair per open entry per pass until 50 rounds or the budget
 // (5 minutes, 1.25 s per round: the demo's 1 s rounds after a 250 ms warm-up).
 //
-// Run: npm run bench:replay   (BENCH_SUITES, default 1000 suites per cell, 2000 single entries; --quick: 200)
+// Schedule table (BENCH_PARTS=schedule): each group of traces recorded by the product's schedule
+// (record-traces.ts --order abba|alternating, one entry or ten) replayed as a one-scenario suite
+// with its own recorded noise and no added drift, so the carryover of A B B A stays in the pairs
+// exactly as recorded; the other tables replay only traces where no app follows itself.
+//
+// Run: npm run bench:replay   (BENCH_SUITES, default 1000 suites per cell, 2000 single entries; --quick: 200;
+//   BENCH_PARTS=schedule,suites,entries picks the tables)
 // Seeded (BENCH_SEED), deterministic. Writes bench/results/replay.json and prints markdown tables.
 import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -45,6 +51,7 @@ const ROUNDS = 5
 const ROUND_S = 1.25
 const SUITE_BUDGET_S = 300
 const ENTRY_BUDGET_S = 180
+const ENTRY_TRIALS_SCHEDULE = Number(process.env.BENCH_SUITES ?? (quick ? 200 : 1000)) * 2
 const DRIFT_SIGMA = 0.15
 const HISTORY_RUNS = 10
 /** Bootstrap resamples of the fixed-sample interval shown (95 %); the alarm level is Welch's t. */
@@ -60,6 +67,8 @@ type Row = readonly [number, number, number]
 /** A recorded entry as log values per metric, centred on its own level, with its req/s round CV. */
 interface Source {
   readonly name: string
+  /** The trace's side order and app (trace-format.ts); 'three entries' for the first recordings. */
+  readonly group: string
   /** Log deviations: pairs × [base, head] × metric. */
   readonly pairs: readonly (readonly [Row, Row])[]
   readonly rpsCv: number
@@ -83,6 +92,10 @@ async function loadSources(): Promise<{ sources: Source[]; traces: Trace[] }> {
       const sd = Math.sqrt(rps.reduce((s, x) => s + (x - (level[0] ?? 0)) ** 2, 0) / (rps.length - 1))
       sources.push({
         name: `${trace.recordedAt.slice(11, 16)} ${entry.key}`,
+        group:
+          trace.schedule === undefined
+            ? 'demo, 3 entries interleaved'
+            : `${trace.app ?? 'demo'}, ${trace.entries.length} ${trace.entries.length === 1 ? 'entry' : 'entries'}, ${trace.schedule}`,
         pairs: base.map((b, i): [Row, Row] => [centre(b), centre(head[i] ?? b)]),
         rpsCv: Math.sqrt(Math.exp(sd * sd) - 1),
       })
@@ -91,7 +104,11 @@ async function loadSources(): Promise<{ sources: Source[]; traces: Trace[] }> {
   return { sources, traces }
 }
 
-const { sources, traces } = await loadSources()
+const loaded = await loadSources()
+const { traces } = loaded
+// Traces of the old A B B A order feed only the schedule table (what that order cost); every other
+// table replays rounds measured in an order where no app follows itself.
+const sources = loaded.sources.filter((s) => !s.group.endsWith('abba'))
 const uniform = seededRandom(SEED)
 const normal = normalSource(`${SEED}:normal`)
 const pick = <T>(xs: readonly T[]): T => {
@@ -112,8 +129,9 @@ function pairStream(
   noise: Noise,
   slowdown: number,
   runDrift: { base: number; head: number; trend: number },
+  pool: readonly Source[] = sources,
 ): (i: number, of: number) => [Row, Row] {
-  const source = pick(sources)
+  const source = pick(pool)
   const scale = noise.cv === undefined ? 1 : Math.log(1 + noise.cv) / Math.max(1e-9, Math.log(1 + source.rpsCv))
   let block: (readonly [Row, Row])[] = []
   const BLOCK = 5
@@ -242,10 +260,18 @@ function fixedEntry(
 }
 
 /** Same-job, deciding as you go: a suite of `entries` scheduled as the product does, within `budgetS`. */
-function decideSuite(entries: number, noise: Noise, slowdown: number, alpha: EntryShares, budgetS: number): EntryOutcome[] {
-  const maxPairs = Math.min(MAX_ADAPTIVE_ROUNDS, Math.floor(budgetS / (2 * ROUND_S)))
+function decideSuite(
+  entries: number,
+  noise: Noise,
+  slowdown: number,
+  alpha: EntryShares,
+  budgetS: number,
+  pool: readonly Source[] = sources,
+  roundS: number = ROUND_S,
+): EntryOutcome[] {
+  const maxPairs = Math.min(MAX_ADAPTIVE_ROUNDS, Math.floor(budgetS / (2 * roundS)))
   const drift = { ...noDrift, trend: driftOf(noise).trend }
-  const streams = Array.from({ length: entries }, () => pairStream(noise, slowdown, drift))
+  const streams = Array.from({ length: entries }, () => pairStream(noise, slowdown, drift, pool))
   const sides = streams.map(() => ({ base: [] as RoundResult[], head: [] as RoundResult[] }))
   const add = (e: number): void => {
     const s = sides[e]
@@ -257,7 +283,7 @@ function decideSuite(entries: number, noise: Noise, slowdown: number, alpha: Ent
   }
   let spent = 0
   for (let r = 0; r < ROUNDS; r++) for (let e = 0; e < entries; e++) add(e)
-  spent += entries * ROUNDS * 2 * ROUND_S
+  spent += entries * ROUNDS * 2 * roundS
   const decided = (e: number): boolean => {
     const s = sides[e]
     return s === undefined || s.base.length >= MAX_ADAPTIVE_ROUNDS || entryDecided(s.base, s.head, TOLERANCES, alpha)
@@ -266,12 +292,12 @@ function decideSuite(entries: number, noise: Noise, slowdown: number, alpha: Ent
   while (open.length > 0) {
     const next: number[] = []
     for (const e of open) {
-      if (spent + 2 * ROUND_S > budgetS) break
+      if (spent + 2 * roundS > budgetS) break
       add(e)
-      spent += 2 * ROUND_S
+      spent += 2 * roundS
       if (!decided(e)) next.push(e)
     }
-    if (spent + 2 * ROUND_S > budgetS) break
+    if (spent + 2 * roundS > budgetS) break
     open = next
   }
   return sides.map((s) => {
@@ -320,30 +346,86 @@ const NOISES: readonly { label: string; noise: Noise }[] = [
   { label: `recorded (${(nativeCv * 100).toFixed(0)} % CV), ±30 % drift`, noise: { cv: undefined, drift: true } },
 ]
 
-const falseAlarms: Record<string, Record<string, number>> = {}
 const lines: string[] = []
-lines.push(
-  `## False alarms per ${ENTRIES}-entry suite (unchanged; any of ${ENTRIES * TOLERANCES.length} gated metrics; bound 1 %; ${SUITES} suites per cell)\n`,
-)
-lines.push(`| mode | ${NOISES.map((n) => n.label).join(' | ')} |`)
-lines.push(`| --- | ${NOISES.map(() => '---:').join(' | ')} |`)
-for (const mode of MODES) {
-  const cells: string[] = []
-  for (const { label, noise } of NOISES) {
-    let failed = 0
-    for (let t = 0; t < SUITES; t++) {
-      if (suiteOutcomes(mode, noise, 0, t, ENTRIES, SUITE_BUDGET_S).some(regressed)) failed++
+const parts = (process.env.BENCH_PARTS ?? 'schedule,suites,entries').split(',')
+
+// One-scenario suites on the recorded schedules: the same app recorded with the old order (A B B A,
+// an app's second round in a row in every pair from the second) and with the product's (A B A B),
+// replayed with their recorded noise and slowdowns injected, decided as the product decides.
+const scheduleResults: Record<string, unknown> = {}
+if (parts.includes('schedule')) {
+  const groups = [...new Set(loaded.sources.map((s) => s.group))].filter((g) => !g.startsWith('demo, 3'))
+  lines.push(
+    `## One-scenario suite on the real schedule (recorded noise, no added drift; ${ENTRY_BUDGET_S / 60} min budget, 6 s rounds; ${ENTRY_TRIALS_SCHEDULE} trials per cell)\n`,
+  )
+  lines.push(
+    '| recorded | pair log-ratio SD | order effect (second round in a row) | unchanged: false alarms | unchanged: cleared | unchanged: median pairs | +10 %: caught | +10 %: median pairs |',
+  )
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const group of groups) {
+    const pool = loaded.sources.filter((s) => s.group === group)
+    const ys = pool.flatMap((s) => s.pairs.map(([b, h]) => h[0] - b[0]))
+    const mean = ys.reduce((a, b) => a + b, 0) / ys.length
+    const sd = Math.sqrt(ys.reduce((a, y) => a + (y - mean) ** 2, 0) / (ys.length - 1))
+    // Under A B B A, pair k ≥ 2 starts with a second round in a row: the head's when k is even, the
+    // base's when k is odd, so half the odd-minus-even difference of the req/s log-ratio is the
+    // carryover (a positive number: that much slower). Under A B A B it estimates nothing but noise.
+    const odd = pool.flatMap((s) => s.pairs.filter((_, k) => k >= 2 && k % 2 === 0).map(([b, h]) => h[0] - b[0]))
+    const even = pool.flatMap((s) => s.pairs.filter((_, k) => k % 2 === 1).map(([b, h]) => h[0] - b[0]))
+    const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
+    const order = Math.exp((avg(odd) - avg(even)) / 2) - 1
+    const cell = { label: group, noise: { cv: undefined, drift: false } satisfies Noise }
+    const outcome = (slowdown: number): { alarms: number; cleared: number; caught: number; pairs: number } => {
+      let alarms = 0
+      let cleared = 0
+      const pairs: number[] = []
+      for (let t = 0; t < ENTRY_TRIALS_SCHEDULE; t++) {
+        const [o] = decideSuite(1, cell.noise, slowdown, suiteBudget([{ regression: TOLERANCES }]).shares[0] ?? {}, ENTRY_BUDGET_S, pool, 6)
+        if (o === undefined) continue
+        if (regressed(o)) alarms++
+        if (o.cleared) cleared++
+        pairs.push(o.pairs)
+      }
+      return { alarms, cleared, caught: alarms, pairs: median(pairs) }
     }
-    ;(falseAlarms[mode] ??= {})[label] = failed / SUITES
-    cells.push(pct(failed, SUITES))
+    const same = outcome(0)
+    const slow = outcome(0.1)
+    scheduleResults[group] = { pairSd: sd, orderEffect: order, unchanged: same, slowdown10: slow }
+    lines.push(
+      `| ${group} (${pool.length} entries, ${ys.length} pairs) | ${sd.toFixed(3)} | ${(order * 100).toFixed(1)} % | ${pct(same.alarms, ENTRY_TRIALS_SCHEDULE)} | ${pct(same.cleared, ENTRY_TRIALS_SCHEDULE)} | ${same.pairs} | ${pct(slow.caught, ENTRY_TRIALS_SCHEDULE)} | ${slow.pairs} |`,
+    )
   }
-  lines.push(`| ${MODE_NAMES[mode]} | ${cells.join(' | ')} |`)
-  process.stderr.write(`false alarms: ${mode} done\n`)
+  lines.push('')
+  process.stderr.write('schedule done\n')
+}
+
+const falseAlarms: Record<string, Record<string, number>> = {}
+if (parts.includes('suites')) {
+  lines.push(
+    `## False alarms per ${ENTRIES}-entry suite (unchanged; any of ${ENTRIES * TOLERANCES.length} gated metrics; bound 1 %; ${SUITES} suites per cell)\n`,
+  )
+  lines.push(`| mode | ${NOISES.map((n) => n.label).join(' | ')} |`)
+  lines.push(`| --- | ${NOISES.map(() => '---:').join(' | ')} |`)
+  for (const mode of MODES) {
+    const cells: string[] = []
+    for (const { label, noise } of NOISES) {
+      let failed = 0
+      for (let t = 0; t < SUITES; t++) {
+        if (suiteOutcomes(mode, noise, 0, t, ENTRIES, SUITE_BUDGET_S).some(regressed)) failed++
+      }
+      ;(falseAlarms[mode] ??= {})[label] = failed / SUITES
+      cells.push(pct(failed, SUITES))
+    }
+    lines.push(`| ${MODE_NAMES[mode]} | ${cells.join(' | ')} |`)
+    process.stderr.write(`false alarms: ${mode} done\n`)
+  }
 }
 
 const ENTRY_TRIALS = SUITES * 2
 const detection: Record<string, unknown> = {}
-for (const { label, noise } of [NOISES[0], NOISES[1], NOISES[4]].filter((n) => n !== undefined)) {
+for (const { label, noise } of [NOISES[0], NOISES[1], NOISES[4]].filter(
+  (n): n is { label: string; noise: Noise } => n !== undefined && parts.includes('entries'),
+)) {
   lines.push(`\n## One entry (3 gated metrics), ${label}: caught = a gated regression; ${ENTRY_TRIALS} trials per cell\n`)
   lines.push(
     '| mode | unchanged: cleared | unchanged: median pairs | unchanged: smallest resolvable rps change | +5 % caught | +10 % caught | +10 %: median pairs | +20 % caught |',
@@ -393,5 +475,5 @@ console.log(text)
 await mkdir('bench/results', { recursive: true })
 await writeFile(
   `bench/results/${quick ? 'replay-quick' : 'replay'}.json`,
-  `${JSON.stringify({ seed: SEED, suites: SUITES, entryTrials: ENTRY_TRIALS, falseAlarms, detection, seconds, text }, null, 2)}\n`,
+  `${JSON.stringify({ seed: SEED, suites: SUITES, entryTrials: ENTRY_TRIALS, scheduleResults, falseAlarms, detection, seconds, text }, null, 2)}\n`,
 )

@@ -11,9 +11,17 @@ export interface TraceEntry {
   readonly head: readonly TraceRound[]
 }
 
-/** A recording: two unchanged copies of the demo app side by side, and the machine's noise meanwhile. */
+/** A recording: two unchanged copies of an app side by side, and the machine's noise meanwhile. */
 export interface Trace {
   readonly recordedAt: string
+  /**
+   * The side order the rounds were measured in (src/load/schedule.ts): `abba` (A B, B A per entry,
+   * the old order), `alternating` (A B A B, the product's), or absent for the first recordings, whose
+   * three entries interleaved so that no app ever ran twice in a row.
+   */
+  readonly schedule?: 'abba' | 'alternating'
+  /** The app measured: `demo` (our demo routes), `hash-node` or `hash-python` (bench/apps). */
+  readonly app?: string
   readonly cpus: number
   readonly roundMs: number
   readonly cpuLoopCv: { readonly before: number; readonly after: number }

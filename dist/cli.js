@@ -58264,7 +58264,7 @@ var GroupMonitor = class {
       pageBytes: process.platform === "linux" ? pageSizeBytes() : 4096,
       linux: process.platform === "linux"
     };
-    const code = `(${samplerMain.toString()})(require('node:worker_threads'), require('node:fs'), require('node:child_process'))`;
+    const code = `var __name = (f) => f; (${samplerMain.toString()})(require('node:worker_threads'), require('node:fs'), require('node:child_process'))`;
     this.worker = new Worker(code, { eval: true, workerData: options });
     this.worker.unref();
     this.worker.on("message", (message) => {
@@ -59633,6 +59633,11 @@ async function measure(plan, options) {
   if (measured === void 0) throw new Error("measureSides returned nothing for one side");
   return measured;
 }
+function sideOrder(live, last) {
+  if (last === void 0) return [...live];
+  const next = live.findIndex((side) => side > last);
+  return next <= 0 ? [...live] : [...live.slice(next), ...live.slice(0, next)];
+}
 async function measureSides(sides, options) {
   const [first] = sides;
   if (first === void 0) return [];
@@ -59667,7 +59672,9 @@ async function measureSides(sides, options) {
     state.usage.warned = true;
     options.onWarning?.({ kind: "idle-app", responses: state.usage.ok, ...sideOf(state) });
   };
+  let lastSide;
   const runOne = async (state, entry, round, of) => {
+    lastSide = states.indexOf(state);
     await attempt(state, async () => {
       throwIfInterrupted();
       const soak = entry.scenario.profile === "soak";
@@ -59688,7 +59695,10 @@ async function measureSides(sides, options) {
       });
     });
   };
-  const inTurn = (round) => round % 2 === 1 ? live() : [...live()].reverse();
+  const inTurn = (round) => options.order === "abba" ? round % 2 === 1 ? live() : [...live()].reverse() : sideOrder(
+    live().map((state) => states.indexOf(state)),
+    lastSide
+  ).flatMap((i) => states[i] ?? []);
   const restart = async (state) => {
     const app = state.side.plan.app;
     if (app === void 0) return;

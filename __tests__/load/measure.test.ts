@@ -10,7 +10,7 @@ import { parsePlan } from '../../src/config/load.js'
 import type { Plan } from '../../src/config/plan.js'
 import { AppError } from '../../src/errors.js'
 import { decodeHistogram } from '../../src/results/histogram.js'
-import { measure, measureSides } from '../../src/load/schedule.js'
+import { measure, measureSides, sideOrder } from '../../src/load/schedule.js'
 import { parseResults } from '../../src/results/io.js'
 import { freePort } from '../helpers/ports.js'
 
@@ -211,7 +211,7 @@ describe('when the app cannot be measured', () => {
 })
 
 describe('measuring two builds side by side', () => {
-  it('runs both apps at once and interleaves their rounds A B B A', async () => {
+  it('runs both apps at once and never measures an app twice in a row, in the configured and the extra rounds', async () => {
     const head = await demoPlan('  - { name: cpu, path: /cpu }', {
       defaults: '{ duration: 200ms, warmup: 50ms, rounds: 4, connections: 2 }',
     })
@@ -225,10 +225,17 @@ describe('measuring two builds side by side', () => {
         { plan: base, outDir: path.join(outDir, 'base'), label: 'base' },
         { plan: head, outDir: path.join(outDir, 'head'), label: 'head' },
       ],
-      { outDir, onRound: (e) => order.push(`${e.side ?? '?'}${e.round}`) },
+      {
+        outDir,
+        onRound: (e) => order.push(`${e.side ?? '?'}${e.round}`),
+        // Two extra pairs after the configured rounds, as deciding as you go adds them.
+        adaptive: { decided: (_entry, [r]) => (r?.length ?? 0) >= 6, budgetMs: 600_000, maxRounds: 6 },
+      },
     )
-    expect(order).toEqual(['base1', 'head1', 'head2', 'base2', 'base3', 'head3', 'head4', 'base4'])
-    expect(b?.results.entries[0]?.rounds).toHaveLength(4)
+    // A B B A would measure head2 right after head1: an app's second round in a row is slower
+    // (bench/carryover.ts), so each pair would carry that carryover with alternating sign.
+    expect(order).toEqual(['base1', 'head1', 'base2', 'head2', 'base3', 'head3', 'base4', 'head4', 'base5', 'head5', 'base6', 'head6'])
+    expect(b?.results.entries[0]?.rounds).toHaveLength(6)
     // The base does twice the CPU work per request: its throughput is clearly lower.
     expect((b?.results.entries[0]?.rps ?? 0) * 1.4).toBeLessThan(h?.results.entries[0]?.rps ?? 0)
   })
@@ -248,5 +255,25 @@ describe('measuring two builds side by side', () => {
     expect(b?.failure?.message).toContain('base does not build')
     expect(h?.failure).toBeUndefined()
     expect(h?.results.entries[0]?.rounds).toHaveLength(2)
+  })
+})
+
+describe('the side order (sideOrder)', () => {
+  it('starts each pair after the side measured last, so no side follows itself across entries', () => {
+    // Two entries of two rounds: every slot of the run, in order.
+    const slots: number[] = []
+    let last: number | undefined
+    for (let round = 0; round < 3; round++) {
+      for (let entry = 0; entry < 2; entry++) {
+        for (const side of sideOrder([0, 1], last)) {
+          slots.push(side)
+          last = side
+        }
+      }
+    }
+    expect(slots).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1])
+    expect(sideOrder([0, 1, 2], 0)).toEqual([1, 2, 0])
+    expect(sideOrder([0, 2], 1)).toEqual([2, 0])
+    expect(sideOrder([1], 1)).toEqual([1])
   })
 })

@@ -133,7 +133,9 @@ export class GroupMonitor {
       pageBytes: process.platform === 'linux' ? pageSizeBytes() : 4096,
       linux: process.platform === 'linux',
     }
-    const code = `(${samplerMain.toString()})(require('node:worker_threads'), require('node:fs'), require('node:child_process'))`
+    // Run from the TypeScript sources through tsx (the benches), the function's text calls the
+    // transpiler's `__name` helper, which the worker would not have: it is defined as a no-op.
+    const code = `var __name = (f) => f; (${samplerMain.toString()})(require('node:worker_threads'), require('node:fs'), require('node:child_process'))`
     this.worker = new Worker(code, { eval: true, workerData: options })
     // Only a pending end() keeps the process alive for the sampler.
     this.worker.unref()

@@ -24,13 +24,30 @@
  *
  * ## The maths
  *
- * Each pair i (base round, head round, measured back to back in A B / B A order so that drift falls
- * on both alike) gives one observation: y_i = ln(head_i / base_i) for relative metrics, or
+ * Each pair i (base round, head round, measured back to back, in the order A B A B … of
+ * src/load/schedule.ts sideOrder, so that drift falls on both nearly alike and no app is measured
+ * twice in a row) gives one observation: y_i = ln(head_i / base_i) for relative metrics, or
  * y_i = head_i − base_i for absolute ones (error rate). The y_i are modelled as independent
  * N(μ, σ²) with σ unknown; the change is the geometric-mean ratio e^μ (or the mean difference μ).
  * A log-ratio of two rounds, each the average of thousands of requests, is close to Gaussian; heavy
  * tails (an outlier round) inflate the sample variance and so widen the sequence rather than
  * narrowing it.
+ *
+ * What the independence assumption rests on, honestly: pairs share no rounds, so their noise is
+ * independent as far as the rounds' is. Two things are not noise and are left in on purpose:
+ * - Drift: the head always runs second, so a linear drift of the machine shifts every y_i by one
+ *   round's worth of it (≈ 0.6 % per 6 s round at 30 % over 5 minutes). It moves μ, not the
+ *   spread; a regression also needs the estimate beyond the tolerance (5 % and more), which such a
+ *   shift cannot reach alone. Simulated with ± 30 % drift (`__tests__/compare/carryover.test.ts`):
+ *   false alarms stay within the level.
+ * - Carryover: the old order A B, B A put an app's second round in a row at the start of every
+ *   pair from the second, the head's in even pairs and the base's in odd ones, so y_i alternated
+ *   by ± the carryover: not independent draws around μ but a sawtooth that doubled the sample SD.
+ *   The t-CS stayed valid (the sawtooth only widens it), but it needed 2–5× the pairs. Under
+ *   A B A B every round follows a round of the other app, so a carryover of an app into its own
+ *   next round never enters a pair. Same simulation, 5 % round noise and a carryover of 0.3 in
+ *   logs: A B A B cleared 95 % of unchanged heads (median 21 pairs) and caught every +10 % head
+ *   (median 12 pairs); A B B A cleared none and caught none within 50 pairs.
  *
  * For a candidate μ₀, with z_i = y_i − μ₀, the scale-invariant Bayes factor of "μ = μ₀ + θσ,
  * θ ~ N(0, g)" against "μ = μ₀", both with the right-Haar prior dσ/σ on the nuisance scale, is

@@ -70,6 +70,11 @@ export interface MeasureOptions {
   /** Called when the app is ready, with the time it took. */
   readonly onReady?: (ms: number, side?: string) => void
   /**
+   * The side order: `alternating` (the default, {@link sideOrder}) or `abba`, the order used before
+   * (A B, B A, … per entry), kept only so that bench/record-traces.ts can record what it did.
+   */
+  readonly order?: 'alternating' | 'abba'
+  /**
    * Deciding as you go (several sides): after the configured rounds, entries `decided` says no to
    * get one more round a side at a time, interleaved, until it says yes, the entry has `maxRounds`,
    * or the run has measured for `budgetMs` (counted from its first round). `decided` sees the
@@ -142,9 +147,33 @@ interface SideState {
 }
 
 /**
+ * The order in which the sides measure their next round: the live sides in turn, starting after the
+ * side measured last, so that no side is ever measured twice in a row (A B A B …, across entries too).
+ *
+ * Why not A B B A: an app measured right after its own round was slower than one measured after the
+ * other app's round, 17–112 % in one-scenario `run --against` runs on this machine (issue 17), so
+ * each pair's log-ratio swung by ± that much and the pair noise doubled. Whatever its cause (at load
+ * 17–30, bench/carryover.ts could not resolve it: the idle app used no CPU, RSS was flat), strict
+ * alternation gives every round the same predecessor, a round of the other side, so no carryover
+ * of an app into its own next round can enter a pair.
+ * The price: within a pair the head always runs second, so a linear drift of the machine moves
+ * every pair by one round's worth of drift (≈ 0.6 % per 6 s round at 30 % over 5 minutes) instead
+ * of cancelling over two pairs; __tests__/compare/carryover.test.ts simulates it.
+ *
+ * @param live indices of the sides still measured, in side order
+ * @param last index of the side measured last, if any
+ */
+export function sideOrder(live: readonly number[], last: number | undefined): number[] {
+  if (last === undefined) return [...live]
+  const next = live.findIndex((side) => side > last)
+  return next <= 0 ? [...live] : [...live.slice(next), ...live.slice(0, next)]
+}
+
+/**
  * Measures several builds of the app with the same scenarios, all running at once, rounds
- * interleaved A B B A A B … per entry so that slow drift of the machine falls on both sides alike.
- * Entries come from the first side's plan. Returns one Measured per side, in order.
+ * interleaved A B A B … ({@link sideOrder}) so that slow drift of the machine falls on both sides
+ * nearly alike and no app is measured twice in a row. Entries come from the first side's plan.
+ * Returns one Measured per side, in order.
  */
 export async function measureSides(sides: readonly Side[], options: MeasureOptions): Promise<Measured[]> {
   const [first] = sides
@@ -182,7 +211,9 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     state.usage.warned = true
     options.onWarning?.({ kind: 'idle-app', responses: state.usage.ok, ...sideOf(state) })
   }
+  let lastSide: number | undefined
   const runOne = async (state: SideState, entry: Entry, round: number, of: number): Promise<void> => {
+    lastSide = states.indexOf(state)
     await attempt(state, async () => {
       throwIfInterrupted()
       // A soak's slope is the memory its own load leaves behind: its round gets an app process of
@@ -205,8 +236,16 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
       })
     })
   }
-  // Every other round the sides go in reverse order: A B, B A, A B, ...
-  const inTurn = (round: number): SideState[] => (round % 2 === 1 ? live() : [...live()].reverse())
+  // Each pair starts with the side after the one measured last: A B, A B, … (see sideOrder).
+  const inTurn = (round: number): SideState[] =>
+    options.order === 'abba'
+      ? round % 2 === 1
+        ? live()
+        : [...live()].reverse()
+      : sideOrder(
+          live().map((state) => states.indexOf(state)),
+          lastSide,
+        ).flatMap((i) => states[i] ?? [])
   const restart = async (state: SideState): Promise<void> => {
     const app = state.side.plan.app
     if (app === undefined) return

@@ -1,0 +1,35 @@
+// A small CPU-bound service in the style of an Express search route, written with nothing but
+// node:http, for the carryover and same-job benches: each request hashes HASH_ITEMS items and
+// builds a JSON answer (so the app both burns CPU and allocates, like a real route). HASH_SLOWDOWN
+// (percent) makes every request hash that much more, the change a same-job run must catch.
+import { createHash } from 'node:crypto'
+import http from 'node:http'
+
+const items = Math.round(Number(process.env.HASH_ITEMS ?? 200) * (1 + Number(process.env.HASH_SLOWDOWN ?? 0) / 100))
+const port = Number(process.env.PORT ?? 0)
+
+function search(query) {
+  const hits = []
+  for (let i = 0; i < items; i++) {
+    const digest = createHash('sha256').update(`${query}:${i}`).digest('hex')
+    if (digest.charCodeAt(0) < 52) hits.push({ id: i, digest: digest.slice(0, 16) })
+  }
+  return hits
+}
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://localhost')
+  if (url.pathname === '/health') {
+    res.end('ok')
+    return
+  }
+  if (url.pathname === '/search') {
+    const body = JSON.stringify({ query: url.searchParams.get('q') ?? '', hits: search(url.searchParams.get('q') ?? 'x') })
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(body)
+    return
+  }
+  res.statusCode = 404
+  res.end()
+})
+server.listen(port, '127.0.0.1')
