@@ -51,8 +51,8 @@
  *   the rest (von Neumann, Kent, Bellinson & Hart 1941, Ann. Math. Statist. 12:153–162),
  *   σ̂² = Σ (x_i − x_{i−1})² / (2 (n − 1)), is the estimate, with ν = 2(n−1)²/(3n−4) degrees of freedom
  *   (from Var σ̂² = σ⁴(3n−4)/(n−1)²), so the t quantile pays for a short history.
- * - Capped: σ never exceeds {@link SPREAD_CAP_FACTOR} times the larger of the assumed spread and the
- *   spread of this comparison's own rounds (spreadCap). A crafted or chaotic history (one run 50×
+ * - Capped: σ never exceeds {@link SPREAD_CAP_FACTOR} times the assumed spread, or the spread of
+ *   this comparison's own rounds where that is larger (spreadCap). A crafted or chaotic history (one run 50×
  *   slower, runs alternating ±10×) cannot widen the interval past that, so it cannot switch the gate
  *   off: a 20× regression fails against any history.
  *
@@ -79,7 +79,7 @@ export const DRIFT_SHARE = 0.5
 /** A run this many robust scales from its neighbours is an outlier run, left out of the spread. */
 export const OUTLIER_SCALES = 5
 
-/** The spread is capped at this many times max(assumed spread, the spread of this run's rounds). */
+/** The spread is capped at this many times the assumed spread, or at the spread of this run's rounds if larger. */
 export const SPREAD_CAP_FACTOR = 2
 
 /** The run-to-run spread of one entry's metric. */
@@ -160,13 +160,13 @@ export function pooledLogSpread(base: readonly number[], head: readonly number[]
 }
 
 /**
- * The largest spread a history may claim: {@link SPREAD_CAP_FACTOR} × the larger of the assumed
- * spread and the spread of this comparison's own rounds. Rounds seconds apart bound what a machine
- * does minutes apart only loosely, hence the factor; a history beyond it says more about the
- * history (a broken run, a crafted artifact) than about the machine.
+ * The largest spread a history may claim: {@link SPREAD_CAP_FACTOR} × the assumed spread (±93 %
+ * between two runs at two standard deviations), or the spread of this comparison's own rounds where
+ * they vary more (the machine is evidently that noisy now: the floor's argument). A history beyond
+ * that says more about the history (a broken run, a crafted artifact) than about the machine.
  */
 export function spreadCap(base: readonly number[], head: readonly number[]): number {
-  return SPREAD_CAP_FACTOR * Math.max(DEFAULT_LOG_SPREAD, pooledLogSpread(base, head)?.sd ?? 0)
+  return Math.max(SPREAD_CAP_FACTOR * DEFAULT_LOG_SPREAD, pooledLogSpread(base, head)?.sd ?? 0)
 }
 
 /** The spread, no larger than the cap; a capped spread is a bound, used as known (df Infinity). */

@@ -124,7 +124,7 @@ function runToRunDetail(r: NonNullable<MetricComparison['runToRun']>): string {
       `${r.outliers.length === 1 ? 'outlier run' : 'outlier runs'} ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''} left out`,
     )
   }
-  if (r.capped === true) notes.push("capped at twice what this run's rounds and the assumed drift allow")
+  if (r.capped === true) notes.push("capped at what this run's rounds and twice the assumed drift allow")
   return `run-to-run ±${formatFraction(Math.expm1(r.sigma))} (${notes.join('; ')})`
 }
 
