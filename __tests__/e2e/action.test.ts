@@ -630,6 +630,8 @@ describe('when GitHub fails', () => {
 
   it('uploads what was measured and fails with the log quoted when the app crashes mid-run', async () => {
     fake.reset()
+    // With a baseline present, as the crash that got a ✅ headline had (issue 18).
+    await plantStoredBaseline(101)
     const run = await runAction({
       runId: 801,
       event: 'pull_request',
@@ -647,6 +649,10 @@ describe('when GitHub fails', () => {
     expect(results.entries.length).toBeGreaterThan(0)
     expect(files['app.log']?.toString()).toContain('crashing on purpose')
     expect(commentsOn(15)[0]?.body).toMatch(/stopped early/)
+    // A run that crashed never gets a ✅ headline, in the comment or the summary.
+    const headlineOf = (text: string): string => text.split('\n').find((line) => line.includes('**Cannonade:')) ?? ''
+    expect(headlineOf(commentsOn(15)[0]?.body ?? '')).toMatch(/^(⚠️|❌) \*\*Cannonade: .*run incomplete/)
+    expect(headlineOf(run.summary)).toMatch(/^(⚠️|❌) /)
   })
 
   it('fails with the config problem, naming the file and field, for a bad config', async () => {
