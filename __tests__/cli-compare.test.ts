@@ -4,21 +4,40 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syntheticResults, type SyntheticEntry } from '../__fixtures__/results/build.js'
+import { normalSource } from '../__fixtures__/random.js'
 import { cli } from './helpers/run-node.js'
 
 const search: SyntheticEntry = { scenario: 'search', rps: [5000, 5050, 4980, 5020, 4990], p50Us: [1000, 1010, 995, 1005, 990] }
 const users: SyntheticEntry = { scenario: 'list users', rps: [9000, 9050, 8980, 9020, 8990], p50Us: [100, 101, 99, 100, 100] }
 
+const DRIFT_SEEDS = 8
 let dir = ''
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-compare-'))
   const write = (name: string, data: unknown): Promise<void> => writeFile(path.join(dir, name), JSON.stringify(data))
   await write('base.json', syntheticResults([users, search], { sha: 'base' }))
   await write('same.json', syntheticResults([users, search], { sha: 'same' }))
-  const slower = { ...search, rps: search.rps.map((v) => v * 0.75), p50Us: search.p50Us.map((v) => v * 1.33) }
+  // Three times slower: separate runs are judged with the drift between them (±39 % assumed).
+  const slower = { ...search, rps: search.rps.map((v) => v / 3), p50Us: search.p50Us.map((v) => v * 3) }
   await write('slow.json', syntheticResults([users, slower], { sha: 'slow' }))
   await write('v2.json', { ...syntheticResults([users]), schemaVersion: 2 })
   await write('other-suite.json', syntheticResults([users], { suite: 'api' }))
+  // Unchanged code measured in separate runs: each run shifted by its own machine factor (σ = 0.117 on
+  // the log scale, the drift this project measured between runs minutes apart), rounds at 3 % CV.
+  for (let seed = 0; seed < DRIFT_SEEDS; seed++) {
+    const normal = normalSource(`compare-drift-${seed}`)
+    const run = (sha: string): unknown => {
+      const factor = Math.exp(0.117 * normal())
+      const entry = (e: SyntheticEntry): SyntheticEntry => ({
+        ...e,
+        rps: e.rps.map((v) => (v / factor) * Math.exp(0.03 * normal())),
+        p50Us: e.p50Us.map((v) => Math.round(v * factor * Math.exp(0.03 * normal()))),
+      })
+      return syntheticResults([entry(users), entry(search)], { sha })
+    }
+    await write(`drift-base-${seed}.json`, run('base'))
+    await write(`drift-head-${seed}.json`, run('head'))
+  }
 })
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
@@ -30,6 +49,16 @@ describe('cannonade compare', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^PASS/)
   })
+
+  it('passes two unchanged runs measured apart, across seeds: the drift between runs is part of the rule', async () => {
+    for (let seed = 0; seed < DRIFT_SEEDS; seed++) {
+      const result = await cli(['compare', `drift-base-${seed}.json`, `drift-head-${seed}.json`], { cwd: dir })
+      expect(result.code, `seed ${seed}: ${result.stdout}`).toBe(0)
+      expect(result.stdout).not.toMatch(/\| (regression|improvement) +\|/)
+      expect(result.stdout).toMatch(/^PASS/)
+      expect(result.stdout).toMatch(/run-to-run ±\d+(\.\d)? % \(assumed\)/)
+    }
+  }, 120_000)
 
   it('fails a slowed route, names it, and writes the markdown and JSON reports', async () => {
     const result = await cli(['compare', 'base.json', 'slow.json', '--markdown', 'out/report.md', '--json', 'out/comparison.json'], {

@@ -33,8 +33,8 @@ import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { normalSource } from '../__fixtures__/random.js'
 import { entryDecided, fixedVerdict } from '../src/compare/compare.js'
-import { suiteBudget, type EntryShares } from '../src/compare/family.js'
-import { floorByRounds, runToRunSpread, type RunToRunSpread } from '../src/compare/run-to-run.js'
+import { SUITE_ALPHA, suiteBudget, type EntryShares } from '../src/compare/family.js'
+import { DRIFT_SHARE, spreadFor, type RunToRunSpread } from '../src/compare/run-to-run.js'
 import { resolvableChange, sequentialVerdict } from '../src/compare/sequential.js'
 import type { RegressionTolerance } from '../src/config/plan.js'
 import { MAX_ADAPTIVE_ROUNDS } from '../src/load/deciding.js'
@@ -233,7 +233,8 @@ function fixedEntry(
       history.push([median(column(rows, 0)), median(column(rows, 1)), median(column(rows, 2))])
     }
     history.push([median(column(base, 0)), median(column(base, 1)), median(column(base, 2))])
-    spreads = METRICS.map((_, i) => floorByRounds(runToRunSpread(column(history, i)), column(base, i), column(head, i)))
+    // The product's rule for separate runs: robust spread, floored by the rounds, capped (run-to-run.ts).
+    spreads = METRICS.map((_, i) => spreadFor(column(history, i), [], column(base, i), column(head, i)))
   } else {
     // Side by side in one run: only the drift along the run, on both sides of each pair alike.
     const run = pairStream(noise, slowdown, { ...noDrift, trend: drift.trend })
@@ -250,6 +251,8 @@ function fixedEntry(
       direction,
       tolerance: t.tolerance,
       alarmAlpha: alpha[t.metric === 'rps' ? 'rps' : t.metric === 'p50' ? 'p50' : 'p99'] ?? 0,
+      // One drift event per pair of runs, paid once for the suite (run-to-run.ts).
+      driftAlpha: SUITE_ALPHA * DRIFT_SHARE,
       relative: true,
       resamples: RESAMPLES,
       ...(spread === undefined ? {} : { spread }),

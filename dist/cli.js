@@ -44766,35 +44766,12 @@ function environmentDifferences(base, head) {
 }
 
 // src/stats/stats.ts
-var Z_975 = 1.959963984540054;
-var Z_80 = 0.8416212335729143;
 var MEDIAN_INEFFICIENCY = Math.sqrt(Math.PI / 2);
 var MAD_TO_SIGMA = 1.4826;
 var MEAN_AD_TO_SIGMA = Math.sqrt(Math.PI / 2);
 var EXACT_MAX_N = 50;
 var TOLERANCE_SLACK = 1e-9;
-var DEFAULT_RESAMPLES = 4e3;
-var DEFAULT_CONFIDENCE = 0.95;
 var DEFAULT_MAD_K = 3.5;
-function seededRandom(seed) {
-  let hash = 2166136261;
-  for (let i = 0; i < seed.length; i++) {
-    hash = Math.imul(hash ^ seed.charCodeAt(i), 16777619);
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 2246822507);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 3266489909);
-  hash ^= hash >>> 16;
-  let state = hash >>> 0;
-  return () => {
-    state = state + 1831565813 >>> 0;
-    let t = state;
-    t = Math.imul(t ^ t >>> 15, t | 1);
-    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
-    return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  };
-}
 function sortedCopy(xs) {
   return [...xs].sort((x, y) => x - y);
 }
@@ -44835,70 +44812,6 @@ function coefficientOfVariation(xs) {
   const centre = mean(xs);
   if (centre === 0) return 0;
   return stddev(xs) / Math.abs(centre);
-}
-function resampledMedian(xs, random, scratch) {
-  const n = xs.length;
-  for (let i = 0; i < n; i++) {
-    scratch[i] = xs[Math.floor(random() * n)] ?? NaN;
-  }
-  for (let i = 1; i < n; i++) {
-    const value = scratch[i] ?? NaN;
-    let j = i - 1;
-    while (j >= 0 && (scratch[j] ?? NaN) > value) {
-      scratch[j + 1] = scratch[j] ?? NaN;
-      j--;
-    }
-    scratch[j + 1] = value;
-  }
-  const upper = scratch[n >> 1] ?? NaN;
-  if (n % 2 === 1) return upper;
-  const lower = scratch[(n >> 1) - 1] ?? NaN;
-  return (lower + upper) / 2;
-}
-function bootstrapRatio(base, head, opts) {
-  const { resamples, confidence } = bootstrapSettings(opts);
-  requireNonEmpty(base, "bootstrapRatio base");
-  requireNonEmpty(head, "bootstrapRatio head");
-  const baseMedian = median(base);
-  const estimate = median(head) / baseMedian;
-  if (baseMedian === 0 || Number.isNaN(estimate)) {
-    return { estimate, low: NaN, high: NaN, resamples: 0, confidence };
-  }
-  return { estimate, ...bootstrapInterval(base, head, opts.seed, resamples, confidence, (b, h) => h / b), resamples, confidence };
-}
-function bootstrapSettings(opts) {
-  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
-  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
-  if (!Number.isInteger(resamples) || resamples < 1) {
-    throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
-  }
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`);
-  }
-  return { resamples, confidence };
-}
-function bootstrapInterval(base, head, seed, resamples, confidence, combine) {
-  const random = seededRandom(seed);
-  const baseScratch = new Float64Array(base.length);
-  const headScratch = new Float64Array(head.length);
-  const values = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    const b = resampledMedian(base, random, baseScratch);
-    const h = resampledMedian(head, random, headScratch);
-    values[r] = combine(b, h);
-  }
-  if (values.some(Number.isNaN)) return { low: NaN, high: NaN };
-  values.sort();
-  const sorted = Array.from(values);
-  const alpha = 1 - confidence;
-  return { low: quantile(sorted, alpha / 2), high: quantile(sorted, 1 - alpha / 2) };
-}
-function bootstrapDifference(base, head, opts) {
-  const { resamples, confidence } = bootstrapSettings(opts);
-  requireNonEmpty(base, "bootstrapDifference base");
-  requireNonEmpty(head, "bootstrapDifference head");
-  const estimate = median(head) - median(base);
-  return { estimate, ...bootstrapInterval(base, head, opts.seed, resamples, confidence, (b, h) => h - b), resamples, confidence };
 }
 function exactLowerTail(m, n, u) {
   let prev = [];
@@ -44993,15 +44906,6 @@ function madOutliers(xs, k = DEFAULT_MAD_K) {
     if (deviation / scale > k) outliers.push(index);
   });
   return outliers;
-}
-function minimumDetectableChange(base, head) {
-  requireNonEmpty(base, "minimumDetectableChange base");
-  requireNonEmpty(head, "minimumDetectableChange head");
-  if (base.length < 2 || head.length < 2) return Infinity;
-  const cvBase = coefficientOfVariation(base);
-  const cvHead = coefficientOfVariation(head);
-  const standardError = Math.sqrt(cvBase ** 2 / base.length + cvHead ** 2 / head.length);
-  return (Z_975 + Z_80) * standardError * MEDIAN_INEFFICIENCY;
 }
 function badness(ratio, direction) {
   return direction === "lower-is-better" ? ratio - 1 : 1 - ratio;
@@ -45265,107 +45169,6 @@ function scalingSummaries(entries) {
   return summaries;
 }
 
-// src/stats/distributions.ts
-var LANCZOS = [
-  0.9999999999998099,
-  676.5203681218851,
-  -1259.1392167224028,
-  771.3234287776531,
-  -176.6150291621406,
-  12.507343278686905,
-  -0.13857109526572012,
-  9984369578019572e-21,
-  15056327351493116e-23
-];
-function logGamma(x) {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let sum = LANCZOS[0] ?? 1;
-  for (let i = 1; i < LANCZOS.length; i++) sum += (LANCZOS[i] ?? 0) / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
-}
-function betaFraction(x, a, b) {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - (a + b) * x / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const step = d * c;
-    h *= step;
-    if (Math.abs(step - 1) < 1e-15) break;
-  }
-  return h;
-}
-function incompleteBeta(x, a, b) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? front * betaFraction(x, a, b) / a : 1 - front * betaFraction(1 - x, b, a) / b;
-}
-function studentTUpperTail(t, df) {
-  const nu = Number.isFinite(df) ? df : 1e7;
-  return 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5);
-}
-function studentTQuantile(tail, df) {
-  if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`);
-  if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
-  let low = 0;
-  let high = 1e12;
-  for (let i = 0; i < 200; i++) {
-    const mid = (low + high) / 2;
-    if (studentTUpperTail(mid, df) > tail) low = mid;
-    else high = mid;
-  }
-  return (low + high) / 2;
-}
-
-// src/stats/welch.ts
-function meanAndVariance(xs) {
-  const n = xs.length;
-  const mean2 = xs.reduce((a, b) => a + b, 0) / n;
-  return { mean: mean2, variance: xs.reduce((a, b) => a + (b - mean2) ** 2, 0) / (n - 1) };
-}
-function welchDifference(base, head, confidence) {
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`);
-  if (base.length < 2 || head.length < 2) {
-    const estimate2 = base.length > 0 && head.length > 0 ? meanAndVariance(head).mean - meanAndVariance(base).mean : NaN;
-    return { estimate: estimate2, low: -Infinity, high: Infinity };
-  }
-  const b = meanAndVariance(base);
-  const h = meanAndVariance(head);
-  const estimate = h.mean - b.mean;
-  const vb = b.variance / base.length;
-  const vh = h.variance / head.length;
-  const se2 = vb + vh;
-  if (!Number.isFinite(estimate) || !Number.isFinite(se2)) return { estimate: NaN, low: -Infinity, high: Infinity };
-  if (se2 === 0) return { estimate, low: estimate, high: estimate };
-  const df = se2 ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1));
-  const half = studentTQuantile((1 - confidence) / 2, df) * Math.sqrt(se2);
-  return { estimate, low: estimate - half, high: estimate + half };
-}
-function welchRatio(base, head, confidence) {
-  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return { estimate: NaN, low: 0, high: Infinity };
-  const d = welchDifference(base.map(Math.log), head.map(Math.log), confidence);
-  return { estimate: Math.exp(d.estimate), low: Math.exp(d.low), high: Math.exp(d.high) };
-}
-
 // src/stats/trend.ts
 var MIN_TREND_ROUNDS = 5;
 var TREND_ALPHA = 0.02;
@@ -45531,36 +45334,181 @@ function resolvableChange(interval, relative) {
   return Math.exp((Math.log(interval.high) - Math.log(interval.low)) / 2) - 1;
 }
 
+// src/stats/distributions.ts
+var LANCZOS = [
+  0.9999999999998099,
+  676.5203681218851,
+  -1259.1392167224028,
+  771.3234287776531,
+  -176.6150291621406,
+  12.507343278686905,
+  -0.13857109526572012,
+  9984369578019572e-21,
+  15056327351493116e-23
+];
+function logGamma(x) {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let sum = LANCZOS[0] ?? 1;
+  for (let i = 1; i < LANCZOS.length; i++) sum += (LANCZOS[i] ?? 0) / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+function betaFraction(x, a, b) {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - (a + b) * x / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const step = d * c;
+    h *= step;
+    if (Math.abs(step - 1) < 1e-15) break;
+  }
+  return h;
+}
+function incompleteBeta(x, a, b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? front * betaFraction(x, a, b) / a : 1 - front * betaFraction(1 - x, b, a) / b;
+}
+function studentTUpperTail(t, df) {
+  const nu = Number.isFinite(df) ? df : 1e7;
+  return 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5);
+}
+function studentTQuantile(tail, df) {
+  if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`);
+  if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
+  let low = 0;
+  let high = 1e12;
+  for (let i = 0; i < 200; i++) {
+    const mid = (low + high) / 2;
+    if (studentTUpperTail(mid, df) > tail) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+// src/stats/welch.ts
+function meanAndVariance(xs) {
+  const n = xs.length;
+  const mean2 = xs.reduce((a, b) => a + b, 0) / n;
+  return { mean: mean2, variance: xs.reduce((a, b) => a + (b - mean2) ** 2, 0) / (n - 1) };
+}
+function welchDifference(base, head, confidence) {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`);
+  if (base.length < 2 || head.length < 2) {
+    const estimate2 = base.length > 0 && head.length > 0 ? meanAndVariance(head).mean - meanAndVariance(base).mean : NaN;
+    return { estimate: estimate2, low: -Infinity, high: Infinity };
+  }
+  const b = meanAndVariance(base);
+  const h = meanAndVariance(head);
+  const estimate = h.mean - b.mean;
+  const vb = b.variance / base.length;
+  const vh = h.variance / head.length;
+  const se2 = vb + vh;
+  if (!Number.isFinite(estimate) || !Number.isFinite(se2)) return { estimate: NaN, low: -Infinity, high: Infinity };
+  if (se2 === 0) return { estimate, low: estimate, high: estimate };
+  const df = se2 ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1));
+  const half = studentTQuantile((1 - confidence) / 2, df) * Math.sqrt(se2);
+  return { estimate, low: estimate - half, high: estimate + half };
+}
+function welchRatio(base, head, confidence) {
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return { estimate: NaN, low: 0, high: Infinity };
+  const d = welchDifference(base.map(Math.log), head.map(Math.log), confidence);
+  return { estimate: Math.exp(d.estimate), low: Math.exp(d.low), high: Math.exp(d.high) };
+}
+
 // src/compare/run-to-run.ts
 var MIN_HISTORY_RUNS = 5;
-var DEFAULT_LOG_SPREAD = Math.log(1.39) / 2;
-function runToRunSpread(medians) {
-  const logs = medians.filter((m) => Number.isFinite(m) && m > 0).map(Math.log);
-  const n = logs.length;
-  if (n < MIN_HISTORY_RUNS) return { sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: n, assumed: true };
+var DEFAULT_LOG_SPREAD = Math.log(1.39) / 2 / Math.SQRT2;
+var DRIFT_SHARE = 0.5;
+var OUTLIER_SCALES = 5;
+var SPREAD_CAP_FACTOR = 2;
+function medianOf(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] ?? NaN : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+}
+function mssd(logs) {
   let squares = 0;
-  for (let i = 1; i < n; i++) squares += ((logs[i] ?? 0) - (logs[i - 1] ?? 0)) ** 2;
-  return { sigma: Math.sqrt(squares / (2 * (n - 1))), df: 2 * (n - 1) ** 2 / (3 * n - 4), runs: n, assumed: false };
+  for (let i = 1; i < logs.length; i++) squares += ((logs[i] ?? 0) - (logs[i - 1] ?? 0)) ** 2;
+  return Math.sqrt(squares / (2 * (logs.length - 1)));
 }
-function widenByRunToRun(interval, spread, confidence) {
-  const { estimate, low, high } = interval;
-  if (!(estimate > 0 && low > 0 && high > 0) || spread.sigma === 0) return { estimate, low, high };
-  const drift = studentTQuantile((1 - confidence) / 2, spread.df) * Math.SQRT2 * spread.sigma;
-  const center = Math.log(estimate);
-  const below = Math.hypot(center - Math.log(low), drift);
-  const above = Math.hypot(Math.log(high) - center, drift);
-  return { estimate, low: Math.exp(center - below), high: Math.exp(center + above) };
+var MAD_TO_SD = 1.482602218505602;
+function runToRunSpread(medians, labels = []) {
+  const points = medians.flatMap((m, i) => Number.isFinite(m) && m > 0 ? [{ x: Math.log(m), label: labels[i] ?? `#${i + 1}` }] : []);
+  const n = points.length;
+  if (n < MIN_HISTORY_RUNS) return { sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: n, assumed: true };
+  const logs = points.map((p) => p.x);
+  const steps = logs.slice(1).map((x, i) => Math.abs(x - (logs[i] ?? x)));
+  const scale = MAD_TO_SD * medianOf(steps) / Math.SQRT2;
+  const residual = logs.map((x, i) => Math.abs(x - medianOf([...logs.slice(Math.max(0, i - 2), i), ...logs.slice(i + 1, i + 3)])));
+  const flagged = scale > 0 ? residual.map((r, i) => ({ r, i })).filter((p) => p.r > OUTLIER_SCALES * scale) : [];
+  const outliers = new Set(
+    flagged.sort((a, b) => b.r - a.r).slice(0, Math.floor(n / 4)).map((p) => p.i)
+  );
+  const kept = logs.filter((_, i) => !outliers.has(i));
+  const k = kept.length;
+  const named2 = points.filter((_, i) => outliers.has(i)).map((p) => p.label);
+  return {
+    sigma: mssd(kept),
+    df: 2 * (k - 1) ** 2 / (3 * k - 4),
+    runs: n,
+    assumed: false,
+    ...named2.length === 0 ? {} : { outliers: named2 }
+  };
 }
-function floorByRounds(spread, base, head) {
-  if (!spread.assumed || base.length < 2 || head.length < 2) return spread;
-  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return spread;
+function pooledLogSpread(base, head) {
+  if (base.length < 2 || head.length < 2) return void 0;
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return void 0;
   const squares = (xs) => {
     const logs = xs.map(Math.log);
     const mean2 = logs.reduce((a, b) => a + b, 0) / logs.length;
     return logs.reduce((a, b) => a + (b - mean2) ** 2, 0);
   };
-  const pooled = Math.sqrt((squares(base) + squares(head)) / (base.length + head.length - 2));
-  return pooled > spread.sigma ? { ...spread, sigma: pooled, df: base.length + head.length - 2 } : spread;
+  const df = base.length + head.length - 2;
+  return { sd: Math.sqrt((squares(base) + squares(head)) / df), df };
+}
+function spreadCap(base, head) {
+  return Math.max(SPREAD_CAP_FACTOR * DEFAULT_LOG_SPREAD, pooledLogSpread(base, head)?.sd ?? 0);
+}
+function capSpread(spread, cap) {
+  if (spread.assumed || !(spread.sigma > cap)) return spread;
+  return { ...spread, sigma: cap, df: Infinity, capped: true };
+}
+function floorByRounds(spread, base, head) {
+  if (!spread.assumed) return spread;
+  const pooled = pooledLogSpread(base, head);
+  return pooled !== void 0 && pooled.sd > spread.sigma ? { ...spread, sigma: pooled.sd, df: pooled.df } : spread;
+}
+function spreadFor(medians, labels, base, head) {
+  return capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head));
+}
+function separateRunsInterval(base, head, rule) {
+  const level = 1 - 2 * rule.withinAlpha;
+  if (!rule.relative) return welchDifference(base, head, level);
+  const within = welchRatio(base, head, level);
+  const { spread } = rule;
+  if (spread === void 0 || spread.sigma === 0 || !(within.estimate > 0)) return within;
+  const drift = studentTQuantile(rule.driftAlpha, spread.df) * Math.SQRT2 * spread.sigma;
+  return { estimate: within.estimate, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) };
 }
 
 // src/compare/thresholds.ts
@@ -45659,6 +45607,9 @@ function checkResults(results, base) {
 // src/compare/compare.ts
 var REPORTING_TOLERANCE = DEFAULT_TOLERANCE;
 var MIN_ROUNDS = 2;
+function badness2(ratio, direction) {
+  return direction === "higher-is-better" ? 1 - ratio : ratio - 1;
+}
 function directionOf(metric) {
   return biggerIsBetter(metric) ? "higher-is-better" : "lower-is-better";
 }
@@ -45687,13 +45638,10 @@ function judge(j, direction, limit, relative) {
   if (j.paired) {
     const { verdict, interval } = sequentialVerdict(j.base, j.head, { relative, direction, tolerance: limit, alarmAlpha });
     const shift = relative ? 0 : 1;
-    return {
-      verdict: enough ? verdict : "inconclusive",
-      estimate: interval.estimate + shift,
-      low: interval.low + shift,
-      high: interval.high + shift,
-      detectable: resolvableChange(interval, relative)
-    };
+    const shown2 = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift };
+    const final = enough ? verdict : "inconclusive";
+    const probable = final === "inconclusive" && badness2(shown2.estimate, direction) > 2 * limit && badness2(shown2.low, direction) > 0 && badness2(shown2.high, direction) > 0;
+    return { verdict: final, ...shown2, detectable: resolvableChange(interval, relative), probable };
   }
   const spread = relative ? j.spread : void 0;
   const fixed = fixedVerdict(j.base, j.head, {
@@ -45701,35 +45649,30 @@ function judge(j, direction, limit, relative) {
     direction,
     tolerance: limit,
     alarmAlpha,
+    // A gated metric spends the drift share of the suite's bound once, with every other gated metric
+    // (one machine factor per pair of runs: run-to-run.ts); an ungated label splits its own level.
+    driftAlpha: j.tolerance === void 0 ? alarmAlpha * DRIFT_SHARE : SUITE_ALPHA * DRIFT_SHARE,
     relative,
     ...spread === void 0 ? {} : { spread }
   });
-  return {
-    ...fixed,
-    verdict: enough ? fixed.verdict : "inconclusive",
-    detectable: detectableWith(minimumDetectableChange(j.base, j.head), spread)
-  };
+  return { ...fixed, verdict: enough ? fixed.verdict : "inconclusive" };
 }
 function fixedVerdict(base, head, rule) {
   const { relative, spread, direction, tolerance } = rule;
-  const widened = (e, confidence) => {
-    if (relative) return spread === void 0 ? e : widenByRunToRun(e, spread, confidence);
-    return { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 };
+  const separate = spread !== void 0 && relative;
+  const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE;
+  const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha;
+  const interval = (within, drift) => {
+    const i = separateRunsInterval(base, head, { relative, spread: separate ? spread : void 0, withinAlpha: within, driftAlpha: drift });
+    return relative ? i : { estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
   };
-  const options = { seed: rule.seed, confidence: 1 - MISS_ALPHA, ...rule.resamples === void 0 ? {} : { resamples: rule.resamples } };
-  const shown2 = widened(relative ? bootstrapRatio(base, head, options) : bootstrapDifference(base, head, options), 1 - MISS_ALPHA);
-  let verdict = classify(shown2, direction, tolerance);
-  if (verdict === "regression" && rule.alarmAlpha < MISS_ALPHA / 2) {
-    const level = 1 - 2 * rule.alarmAlpha;
-    const alarm = widened(relative ? welchRatio(base, head, level) : welchDifference(base, head, level), level);
-    if (classify(alarm, direction, tolerance) !== "regression") verdict = "inconclusive";
-  }
-  return { verdict, ...shown2 };
-}
-var DETECT_Z = 1.959963984540054 + 0.8416212335729143;
-function detectableWith(withinRun, spread) {
-  if (spread === void 0 || !Number.isFinite(withinRun)) return withinRun;
-  return Math.exp(Math.hypot(Math.log1p(withinRun), DETECT_Z * Math.SQRT2 * spread.sigma)) - 1;
+  const decided = interval(withinAlpha, driftAlpha);
+  const verdict = classify(decided, direction, tolerance);
+  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2);
+  const probable = verdict === "inconclusive" && badness2(loose.estimate, direction) > 2 * tolerance && Math.min(badness2(loose.low, direction), badness2(loose.high, direction)) > 0;
+  const half = relative ? Math.expm1((Math.log(decided.high) - Math.log(decided.low)) / 2) : (decided.high - decided.low) / 2;
+  const confidence = 1 - 2 * (withinAlpha + (separate ? driftAlpha : 0));
+  return { verdict, ...decided, confidence, detectable: Number.isFinite(half) ? half : Infinity, probable };
 }
 function compareMetric(j) {
   const { metric, base, head, tolerance } = j;
@@ -45741,8 +45684,8 @@ function compareMetric(j) {
   return {
     metric,
     direction,
-    base: median(base),
-    head: median(head),
+    base: centreOf(base, relative),
+    head: centreOf(head, relative),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,
@@ -45758,8 +45701,24 @@ function compareMetric(j) {
     baseRounds: base.length,
     headRounds: head.length,
     outliers: { base: madOutliers(base), head: madOutliers(head) },
-    ...j.spread === void 0 || !relative ? {} : { runToRun: { sigma: j.spread.sigma, runs: j.spread.runs, assumed: j.spread.assumed } }
+    ...judged.confidence === void 0 ? {} : { confidence: judged.confidence },
+    ...judged.probable ? { probable: true } : {},
+    ...j.spread === void 0 || !relative ? {} : {
+      runToRun: {
+        sigma: j.spread.sigma,
+        runs: j.spread.runs,
+        assumed: j.spread.assumed,
+        ...j.spread.outliers === void 0 ? {} : { outliers: j.spread.outliers },
+        ...j.spread.capped === true ? { capped: true } : {}
+      }
+    }
   };
+}
+function centreOf(values, relative) {
+  if (values.length === 0) return NaN;
+  if (!relative) return values.reduce((a, b) => a + b, 0) / values.length;
+  if (!values.every((v) => v > 0 && Number.isFinite(v))) return median(values);
+  return Math.exp(values.reduce((a, b) => a + Math.log(b), 0) / values.length);
 }
 function pairedValues(base, head, metric) {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
@@ -45826,7 +45785,10 @@ function compareEntry(head, base, ctx, shares) {
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
     const tolerance = head.regression.find((t) => t.metric === metric);
     const history = ctx.runToRun;
-    const spread = history === void 0 ? void 0 : floorByRounds(runToRunSpread(history.series.get(head.key)?.[metric] ?? []), b, h);
+    const spread = ctx.paired ? void 0 : (
+      // No history of this entry: the baseline run is its one run of history.
+      spreadFor(history?.series.get(head.key)?.[metric] ?? [median(b)], history?.labels?.get(head.key)?.[metric] ?? [], b, h)
+    );
     const m = compareMetric({
       metric,
       base: b,
@@ -45851,6 +45813,7 @@ function compareEntry(head, base, ctx, shares) {
         change: m
       });
     }
+    if (m.gated && m.probable === true) findings.push({ severity: "warn", kind: "probable", entry: head.key, metric, change: m });
   }
   const comparison = {
     ...identity,
@@ -45904,7 +45867,7 @@ function compare(base, head, options = {}) {
   const findings = [];
   const budget = suiteBudget(head.entries);
   const paired = options.paired === true && base !== void 0;
-  const runToRun = paired || base === void 0 ? void 0 : options.runToRun;
+  const runToRun = paired || base === void 0 ? void 0 : options.runToRun ?? { runs: 1, series: /* @__PURE__ */ new Map() };
   const context = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired, runToRun };
   for (const [i, entry] of head.entries.entries()) {
     const result = compareEntry(entry, baseEntries.get(entry.key), context, budget.shares[i] ?? {});
@@ -47430,12 +47393,31 @@ function changeUnit(relative) {
 function formatChange(m) {
   if (Number.isNaN(m.change)) return "n/a";
   const unit = changeUnit(m.relative);
-  return `${changeNumber(m.change, m.relative)}${unit} (${changeNumber(m.low, m.relative)} \u2026 ${changeNumber(m.high, m.relative)})`;
+  const level = m.confidence === void 0 || Math.abs(m.confidence - 0.95) < 1e-9 ? "" : ` at ${confidenceLabel(m)}`;
+  return `${changeNumber(m.change, m.relative)}${unit} (${changeNumber(m.low, m.relative)} \u2026 ${changeNumber(m.high, m.relative)}${level})`;
+}
+function confidenceLabel(m) {
+  const level = (m.confidence ?? 0.95) * 100;
+  const text = level >= 99.95 ? level.toFixed(2) : level.toFixed(1);
+  return `${text.replace(/\.0+$/, "").replace(/(\.\d*?)0+$/, "$1")} %`;
 }
 function changeSentence(m) {
   const unit = changeUnit(m.relative);
-  const ci = `95 % CI ${changeNumber(m.low, m.relative)}${unit} to ${changeNumber(m.high, m.relative)}${unit}`;
+  const ci = `${confidenceLabel(m)} CI ${changeNumber(m.low, m.relative)}${unit} to ${changeNumber(m.high, m.relative)}${unit}`;
   return `${changeNumber(m.change, m.relative)}${unit} (${ci})`;
+}
+function timesWorse(m) {
+  const ratio = 1 + m.change;
+  const factor = m.direction === "higher-is-better" ? 1 / ratio : ratio;
+  const speed = m.metric === "rps" || m.metric === "capacity" || m.metric.startsWith("p");
+  return `${Number.isFinite(factor) ? factor.toFixed(1) : "\u221E"}\xD7 ${speed ? "slower" : "worse"}`;
+}
+function probableSentence(entryKey2, m) {
+  const unit = changeUnit(m.relative);
+  const ci = `${confidenceLabel(m)} CI ${changeNumber(m.low, m.relative)}${unit} to ${changeNumber(m.high, m.relative)}${unit}`;
+  const drift = m.runToRun;
+  const why = drift === void 0 ? "too few rounds so far" : `base and head are separate runs, which drift apart by up to \xB1${(Math.expm1(2 * Math.SQRT2 * drift.sigma) * 100).toFixed(0)} % (${drift.assumed ? `assumed, ${drift.runs} ${drift.runs === 1 ? "run" : "runs"} of history` : `from ${drift.runs} runs of history`})`;
+  return `${entryKey2}: ${comparedMetricLabel(m.metric)} probably ${timesWorse(m)} (${changeNumber(m.change, m.relative)}${unit}), not decided because its ${ci} still includes no change: ${why}`;
 }
 function comparedMetricLabel(metric) {
   if (metric === "cpu") return "server CPU per request";
@@ -47519,7 +47501,9 @@ function violationSentence(v) {
   return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`;
 }
 function findingSentence(finding) {
-  return finding.kind === "regression" ? metricChangeSentence(finding.entry, finding.change) : violationSentence(finding.violation);
+  if (finding.kind === "regression") return metricChangeSentence(finding.entry, finding.change);
+  if (finding.kind === "probable") return probableSentence(finding.entry, finding.change);
+  return violationSentence(finding.violation);
 }
 
 // src/report/rows.ts
@@ -47551,10 +47535,21 @@ function formatPValue(p) {
   if (p < 1e-3) return "p < 0.001";
   return `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`;
 }
+function runToRunDetail(r) {
+  const notes = [r.assumed ? "assumed" : plural(r.runs, "run")];
+  if (r.outliers !== void 0 && r.outliers.length > 0) {
+    const named2 = r.outliers.slice(0, 3).map((o) => clip(o, 40));
+    const more = r.outliers.length - named2.length;
+    notes.push(
+      `${r.outliers.length === 1 ? "outlier run" : "outlier runs"} ${named2.join(", ")}${more > 0 ? ` and ${more} more` : ""} left out`
+    );
+  }
+  if (r.capped === true) notes.push("capped at what this run's rounds and twice the assumed drift allow");
+  return `run-to-run \xB1${formatFraction(Math.expm1(r.sigma))} (${notes.join("; ")})`;
+}
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];
-  if (m.runToRun !== void 0)
-    parts.push(`run-to-run \xB1${formatFraction(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? " assumed" : ""}`);
+  if (m.runToRun !== void 0) parts.push(runToRunDetail(m.runToRun));
   if (definitionChanged) parts.push("scenario edited since the baseline: warns only");
   const p = formatPValue(m.pValue);
   if (p !== void 0) parts.push(p);
@@ -47680,18 +47675,21 @@ function metricSentence(found) {
   return metricChangeSentence(clip(found.entry.key, MAX_NAME), found.metric);
 }
 function headline(comparison) {
-  const { counts } = comparison;
   const unmeasurable = comparison.entries.filter((e) => e.status === "unmeasurable").length;
   const problems = [];
   const metrics = comparison.entries.flatMap((e) => e.metrics);
   const regressions = metrics.filter((m) => m.verdict === "regression" && m.gated);
   if (regressions.length > 0) problems.push(plural(regressions.length, "regression"));
+  const probable = comparison.findings.filter((f) => f.kind === "probable");
+  if (probable.length > 0) problems.push(`${plural(probable.length, "probable slowdown")}, not decided`);
   const violations = comparison.entries.filter((e) => e.status !== "unmeasurable").flatMap((e) => e.violations);
   const failing = violations.filter((v) => v.severity === "fail").length;
   const warning = violations.length - failing;
   if (failing > 0) problems.push(`${plural(failing, "threshold")} violated`);
   if (warning > 0) problems.push(plural(warning, "threshold warning"));
   if (unmeasurable > 0) problems.push(`${plural(unmeasurable, "entry", "entries")} unmeasurable`);
+  const incomplete = comparison.head.incomplete !== void 0;
+  if (incomplete) problems.push("run incomplete");
   const noBaseline = comparison.baseline === void 0;
   const title = `Cannonade: ${problems.length > 0 ? problems.join(", ") : noBaseline ? "no baseline yet" : "no regressions"}`;
   const clauses = [];
@@ -47706,6 +47704,9 @@ function headline(comparison) {
   if (regression !== void 0) {
     const more = regressions.length - 1;
     clauses.push(`${metricSentence(regression)}${more > 0 ? `, and ${more} more` : ""}`);
+  } else if (probable[0] !== void 0) {
+    const more = probable.length - 1;
+    clauses.push(`${clip(findingSentence(probable[0]), 2 * MAX_SENTENCE_PART)}${more > 0 ? `, and ${more} more` : ""}`);
   } else if (violation !== void 0) {
     clauses.push(clip(violationSentence(violation), MAX_SENTENCE_PART));
   } else if (unmeasurableFinding !== void 0) {
@@ -47713,18 +47714,25 @@ function headline(comparison) {
   } else if (noBaseline) {
     clauses.push("none was violated");
   } else {
-    const improved = metrics.filter((m) => m.verdict === "improvement" && m.gated).length;
+    const gated = metrics.filter((m) => m.gated);
+    const decided = gated.filter((m) => m.verdict !== "inconclusive");
+    const of = (verdict) => gated.filter((m) => m.verdict === verdict).length;
+    const tally = [`${decided.length.toLocaleString("en-US")} of ${plural(gated.length, "gated metric")} decided`];
+    const parts = [
+      of("unchanged") > 0 ? `${of("unchanged")} unchanged` : "",
+      of("improvement") > 0 ? `${of("improvement")} improved` : "",
+      of("inconclusive") > 0 ? `${of("inconclusive")} inconclusive` : ""
+    ].filter((p) => p !== "");
+    if (parts.length > 0) tally[0] = `${tally[0]} (${parts.join(", ")})`;
     const changed = metrics.filter(isUngatedChange).length;
-    const tally = [`${plural(counts.unchanged, "metric")} unchanged`];
-    if (improved > 0) tally.push(`${improved} improved`);
-    if (counts.inconclusive > 0) tally.push(`${counts.inconclusive} inconclusive`);
     if (changed > 0) tally.push(`${changed} changed (not gated)`);
     const best = strongest(comparison, "improvement");
     clauses.push(`${tally.join(", ")}${best === void 0 ? "" : `; best: ${metricSentence(best)}`}`);
   }
   if (comparison.head.incomplete !== void 0) clauses.push("the run stopped early");
   const sentence = clauses.join("; ");
-  return { outcome: comparison.outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence };
+  const outcome = incomplete && comparison.outcome === "pass" ? "warn" : comparison.outcome;
+  return { outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence };
 }
 function profileNotes(comparison) {
   const stress = comparison.entries.flatMap((e) => e.stress === void 0 ? [] : [stressLine(clip(e.key, MAX_NAME), e.stress.head)]);
@@ -47766,7 +47774,7 @@ function notices(comparison) {
   if (history !== void 0 && history.runs < history.minimum) {
     result.push({
       level: "note",
-      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${formatFraction(Math.expm1(2 * history.assumedSigma))} between runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
+      text: `The base branch has ${plural(history.runs, "run")} of history, fewer than the ${history.minimum} that measure its run-to-run spread: a drift of up to \xB1${formatFraction(Math.expm1(2 * Math.SQRT2 * history.assumedSigma))} between two runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).`
     });
   }
   const machine = base.environmentDifferences.length > 0;
@@ -47811,7 +47819,7 @@ function footerFacts(comparison) {
   const control = comparison.errorControl;
   if (base !== void 0) {
     facts.push(
-      control?.sequential === true ? "base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test" : "changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test"
+      control?.sequential === true ? "base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test" : "base and head are separate runs: changes are ratios of geometric means, and each interval is the one that decided, Welch over the rounds widened by the drift between runs (one drift event for the whole suite); p-values from the Mann-Whitney U test"
     );
   }
   const history = base?.runToRun;
@@ -48168,7 +48176,7 @@ var VERDICT_EMOJI = {
   unmeasurable: "\u2754"
 };
 var ALERT = { note: "NOTE", warning: "WARNING", caution: "CAUTION" };
-var HEADER = ["Scenario", "Load", "Metric", "Baseline \u2192 Current", "Change (95 % CI)", "Verdict"];
+var HEADER = ["Scenario", "Load", "Metric", "Baseline \u2192 Current", "Change (CI, 95 % unless marked)", "Verdict"];
 var ALIGN = ["l", "r", "l", "r", "r", "l"];
 function verdictCell(row) {
   const emoji = row.kind === "violation" ? row.severity === "warn" ? "\u26A0\uFE0F" : "\u274C" : VERDICT_EMOJI[row.kind];
@@ -48349,7 +48357,7 @@ function renderText(comparison) {
   const rows = reportRows(comparison);
   const shown2 = [...rows.notable, ...rows.measured];
   if (shown2.length > 0) {
-    const header = ["scenario", "load", "metric", "baseline \u2192 current", "change (95 % CI)", "verdict", "notes"];
+    const header = ["scenario", "load", "metric", "baseline \u2192 current", "change (CI, 95 % unless marked)", "verdict", "notes"];
     const cells = shown2.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain));
     lines.push("", markdownTable([header, ...cells], { align: ["l", "r", "l", "r", "r", "l", "l"] }));
   }
@@ -49059,7 +49067,7 @@ function loadCurveChart(id, head, base) {
 }
 
 // src/report/html/page-data.ts
-var COMPARED_HEADER = ["Scenario", "Load", "Metric", "Baseline \u2192 Current", "Change (95 % CI)", "Verdict"];
+var COMPARED_HEADER = ["Scenario", "Load", "Metric", "Baseline \u2192 Current", "Change (CI, 95 % unless marked)", "Verdict"];
 function comparedCells(row) {
   const change = row.detail === "" ? row.change : `${row.change} \u2014 ${row.detail}`;
   return [row.scenario, row.load, row.metric, row.values, change, verdictWord(row)];

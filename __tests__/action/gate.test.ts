@@ -34,7 +34,8 @@ describe('whether to comment', () => {
 describe('the gate', () => {
   it('fails at the fail-on outcome or worse, and never under never', () => {
     const outcomes = ['pass', 'warn', 'fail'] as const
-    const failing = (failOn: 'fail' | 'warn' | 'never'): string[] => outcomes.filter((outcome) => gateFails(failOn, { outcome }))
+    const failing = (failOn: 'fail' | 'warn' | 'never'): string[] =>
+      outcomes.filter((outcome) => gateFails(failOn, { outcome, entries: [] }))
     expect(failing('fail')).toEqual(['fail'])
     expect(failing('warn')).toEqual(['warn', 'fail'])
     expect(failing('never')).toEqual([])
@@ -49,5 +50,25 @@ describe('the gate', () => {
         '- search @ 10 conn: latency p99 +41.5 % (95 % CI +33.0 % to +50.2 %)\n' +
         '- list users @ 1 conn: rps 472 req/s is below the minimum 500 req/s',
     )
+  })
+
+  it('under fail-on: inconclusive, fails a passing comparison that left a gated metric undecided, and says which', () => {
+    const undecided: Comparison = {
+      ...quiet,
+      entries: quiet.entries.map((e) => ({
+        ...e,
+        metrics: e.metrics.map((m) => (m.gated ? { ...m, verdict: 'inconclusive' as const } : m)),
+      })),
+    }
+    const decided: Comparison = {
+      ...quiet,
+      entries: quiet.entries.map((e) => ({ ...e, metrics: e.metrics.map((m) => ({ ...m, verdict: 'unchanged' as const })) })),
+    }
+    expect(gateFails('inconclusive', undecided)).toBe(true)
+    expect(gateFails('warn', undecided)).toBe(false)
+    expect(gateFails('fail', undecided)).toBe(false)
+    expect(gateFails('inconclusive', decided)).toBe(false)
+    expect(gateFails('inconclusive', { ...decided, outcome: 'warn' })).toBe(true)
+    expect(gateFailureText(undecided)).toMatch(/^Cannonade: \d+ gated metrics? undecided \(fail-on: inconclusive\)\n- .+: \w+ inconclusive/)
   })
 })

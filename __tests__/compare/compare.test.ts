@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { compare, entryDecided, type RunToRunHistory } from '../../src/compare/compare.js'
+import { compare, entryDecided, type CompareOptions, type RunToRunHistory } from '../../src/compare/compare.js'
 import { suiteBudget } from '../../src/compare/family.js'
 import { sequentialVerdict } from '../../src/compare/sequential.js'
-import type { RoundResult } from '../../src/results/format.js'
+import { COMPARED_METRICS, type Comparison } from '../../src/compare/types.js'
+import type { Results, RoundResult } from '../../src/results/format.js'
 import { footerFacts, notices } from '../../src/report/rows.js'
 import { bootstrapRatio, classify } from '../../src/stats/stats.js'
 import { parseResults } from '../../src/results/io.js'
@@ -20,13 +21,28 @@ function scaled(entry: SyntheticEntry, rpsFactor: number, latencyFactor: number)
   return { ...entry, rps: entry.rps.map((v) => v * rpsFactor), p50Us: entry.p50Us.map((v) => Math.round(v * latencyFactor)) }
 }
 
+/**
+ * A base branch whose runs agreed within ±0.2 % on every entry and metric of `base`: separate runs
+ * then decide on their rounds alone, which the tests of other rules than drift need.
+ */
+function steadyHistory(base: Results): RunToRunHistory {
+  const wobble = Array.from({ length: 12 }, (_, i) => 1 + (i % 2 === 0 ? 0.002 : -0.002))
+  const series = new Map(base.entries.map((e) => [e.key, Object.fromEntries(COMPARED_METRICS.map((m) => [m, wobble]))]))
+  return { runs: wobble.length, series }
+}
+
+/** compare() of separate runs against a steady history (see steadyHistory). */
+function compareSteady(base: Results, head: Results, options: CompareOptions = {}): Comparison {
+  return compare(base, head, { runToRun: steadyHistory(base), ...options })
+}
+
 describe('compare', () => {
   it('builds results that validate against the results schema', () => {
     expect(() => parseResults(JSON.parse(JSON.stringify(syntheticResults([steady]))), 'x.json')).not.toThrow()
   })
 
   it('passes an unchanged run, with every gated metric unchanged', () => {
-    const result = compare(syntheticResults([steady], { sha: 'base' }), syntheticResults([scaled(steady, 1.002, 1)], { sha: 'head' }))
+    const result = compareSteady(syntheticResults([steady], { sha: 'base' }), syntheticResults([scaled(steady, 1.002, 1)], { sha: 'head' }))
     expect(result.outcome).toBe('pass')
     expect(result.findings).toEqual([])
     const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
@@ -36,7 +52,7 @@ describe('compare', () => {
   })
 
   it('fails a 20 % throughput drop and names the entry, metric and change', () => {
-    const result = compare(syntheticResults([steady]), syntheticResults([scaled(steady, 0.8, 1)]))
+    const result = compareSteady(syntheticResults([steady]), syntheticResults([scaled(steady, 0.8, 1)]))
     expect(result.outcome).toBe('fail')
     const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
     expect(rps?.direction).toBe('higher-is-better')
@@ -51,7 +67,7 @@ describe('compare', () => {
   })
 
   it('calls a 20 % latency drop an improvement, which never fails', () => {
-    const result = compare(syntheticResults([steady]), syntheticResults([scaled(steady, 1, 0.8)]))
+    const result = compareSteady(syntheticResults([steady]), syntheticResults([scaled(steady, 1, 0.8)]))
     expect(result.entries[0]?.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('improvement')
     expect(result.outcome).toBe('pass')
     expect(result.counts.improvements).toBeGreaterThan(0)
@@ -64,20 +80,25 @@ describe('compare', () => {
       recoveryMs: [5000, 6000, 5000, 5000, 6000],
       regression: [{ metric: 'recovery', tolerance: 0.5, severity: 'fail' }],
     }
-    const result = compare(syntheticResults([spike]), syntheticResults([slower]))
+    const result = compareSteady(syntheticResults([spike]), syntheticResults([slower]))
     const recovery = result.entries[0]?.metrics.find((m) => m.metric === 'recovery')
-    expect(recovery).toMatchObject({ base: 2000, head: 5000, gated: true, verdict: 'regression', direction: 'lower-is-better' })
+    expect(recovery).toMatchObject({ gated: true, verdict: 'regression', direction: 'lower-is-better' })
+    // The columns are the rounds' geometric means, the statistic whose ratio the change is.
+    const geometric = (xs: number[]): number => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length)
+    expect(recovery?.base).toBeCloseTo(geometric([2000, 2000, 3000, 2000, 2000]), 6)
+    expect(recovery?.head).toBeCloseTo(geometric([5000, 6000, 5000, 5000, 6000]), 6)
+    expect(1 + (recovery?.change ?? 0)).toBeCloseTo((recovery?.head ?? 0) / (recovery?.base ?? 1), 9)
     expect(result.outcome).toBe('fail')
-    expect(renderText(result)).toMatch(/spike recovery +\| +2\.0 s → 5\.0 s/)
+    expect(renderText(result)).toMatch(/spike recovery +\| +2\.2 s → 5\.4 s/)
     expect(renderText(result)).toMatch(/spike recovery +\| 5\.0 s until p99 .* \| 2\.0 s \(\+3\.0 s\)/)
     // Entries without a spike have no recovery to compare.
-    const plain = compare(syntheticResults([steady]), syntheticResults([steady]))
+    const plain = compareSteady(syntheticResults([steady]), syntheticResults([steady]))
     expect(plain.entries[0]?.metrics.some((m) => m.metric === 'recovery')).toBe(false)
   })
 
   it('labels but does not gate a metric without a tolerance', () => {
     const head = { ...scaled(steady, 1, 1), cpuUsPerRequest: [150, 151, 149, 150, 152] }
-    const result = compare(syntheticResults([steady]), syntheticResults([head]))
+    const result = compareSteady(syntheticResults([steady]), syntheticResults([head]))
     const cpu = result.entries[0]?.metrics.find((m) => m.metric === 'cpu')
     expect(cpu?.verdict).toBe('regression')
     expect(cpu?.gated).toBe(false)
@@ -86,13 +107,13 @@ describe('compare', () => {
 
   it('uses the severity of the tolerance: a warn-level regression warns', () => {
     const head = { ...scaled(steady, 0.8, 1), regression: [{ metric: 'rps' as const, tolerance: 0.05, severity: 'warn' as const }] }
-    const result = compare(syntheticResults([steady]), syntheticResults([head]))
+    const result = compareSteady(syntheticResults([steady]), syntheticResults([head]))
     expect(result.outcome).toBe('warn')
   })
 
   it('stays inconclusive, never failing, when the noise is larger than the tolerance', () => {
     const noisy: SyntheticEntry = { scenario: 'list users', rps: [10_000, 8_000, 12_000, 9_000, 11_000], p50Us: [200, 160, 240, 180, 220] }
-    const result = compare(syntheticResults([noisy]), syntheticResults([scaled(noisy, 0.95, 1.05)]))
+    const result = compareSteady(syntheticResults([noisy]), syntheticResults([scaled(noisy, 0.95, 1.05)]))
     expect(result.entries[0]?.metrics.find((m) => m.metric === 'rps')?.verdict).toBe('inconclusive')
     expect(result.outcome).toBe('pass')
   })
@@ -100,7 +121,7 @@ describe('compare', () => {
   it('is deterministic for the same inputs', () => {
     const base = syntheticResults([steady], { sha: 'b' })
     const head = syntheticResults([scaled(steady, 0.97, 1.03)], { sha: 'h' })
-    expect(compare(base, head)).toEqual(compare(base, head))
+    expect(compareSteady(base, head)).toEqual(compareSteady(base, head))
   })
 
   it('reports new and removed entries without failing', () => {
@@ -128,7 +149,7 @@ describe('compare', () => {
 
   it('fails an entry none of whose rounds is valid', () => {
     const broken = { ...steady, invalid: [0, 1, 2, 3, 4] }
-    const result = compare(syntheticResults([steady]), syntheticResults([broken]))
+    const result = compareSteady(syntheticResults([steady]), syntheticResults([broken]))
     expect(result.entries[0]?.status).toBe('unmeasurable')
     expect(result.findings[0]).toMatchObject({ kind: 'unmeasurable', severity: 'fail' })
   })
@@ -136,14 +157,14 @@ describe('compare', () => {
   it('leaves invalid rounds out of the comparison', () => {
     // One wild invalid round would turn a clean comparison into a regression if it were counted.
     const head = { ...steady, rps: [10_000, 10_100, 1_000, 10_050, 9_900], invalid: [2] }
-    const rps = compare(syntheticResults([steady]), syntheticResults([head])).entries[0]?.metrics.find((m) => m.metric === 'rps')
+    const rps = compareSteady(syntheticResults([steady]), syntheticResults([head])).entries[0]?.metrics.find((m) => m.metric === 'rps')
     expect(rps?.headRounds).toBe(4)
     expect(rps?.verdict).toBe('unchanged')
   })
 
   it('downgrades regressions to warnings when the baseline ran on another machine, and says so', () => {
     const other = { ...ENVIRONMENT, cpuModel: 'Other CPU @ 2.1GHz' }
-    const result = compare(syntheticResults([steady], { environment: other }), syntheticResults([scaled(steady, 0.8, 1)]))
+    const result = compareSteady(syntheticResults([steady], { environment: other }), syntheticResults([scaled(steady, 0.8, 1)]))
     expect(result.baseline?.environmentDifferences).toEqual(['CPU Other CPU @ 2.1GHz vs Test CPU @ 3.0GHz'])
     expect(result.baseline?.downgraded).toBe(true)
     expect(result.findings[0]).toMatchObject({ kind: 'regression', severity: 'warn' })
@@ -152,7 +173,7 @@ describe('compare', () => {
 
   it('downgrades an edited scenario, and notes a changed config', () => {
     const edited = { ...scaled(steady, 0.8, 1), definitionHash: 'edited' }
-    const result = compare(syntheticResults([steady]), syntheticResults([edited], { configHash: 'other' }))
+    const result = compareSteady(syntheticResults([steady]), syntheticResults([edited], { configHash: 'other' }))
     expect(result.baseline?.configChanged).toBe(true)
     expect(result.entries[0]?.definitionChanged).toBe(true)
     expect(result.outcome).toBe('warn')
@@ -165,7 +186,7 @@ describe('compare', () => {
       errorRate: [0.03, 0.031, 0.029, 0.03, 0.032],
       regression: [{ metric: 'errorRate' as const, tolerance: 0.01, severity: 'fail' as const }],
     }
-    const result = compare(syntheticResults([steady]), syntheticResults([head]))
+    const result = compareSteady(syntheticResults([steady]), syntheticResults([head]))
     const errors = result.entries[0]?.metrics.find((m) => m.metric === 'errorRate')
     expect(errors?.relative).toBe(false)
     expect(errors?.change).toBeCloseTo(0.03, 3)
@@ -175,7 +196,7 @@ describe('compare', () => {
 
   it('never calls a regression from a single round per side', () => {
     const one = { scenario: 'quick', rps: [10_000], p50Us: [200] }
-    const result = compare(syntheticResults([one]), syntheticResults([scaled(one, 0.5, 2)]))
+    const result = compareSteady(syntheticResults([one]), syntheticResults([scaled(one, 0.5, 2)]))
     expect(result.entries[0]?.metrics.every((m) => m.verdict === 'inconclusive')).toBe(true)
     expect(result.outcome).toBe('pass')
   })
@@ -191,7 +212,7 @@ describe('suite-level error control', () => {
   it('holds a regression of a fixed-sample comparison to the suite-adjusted level and states the budget', () => {
     const at95 = bootstrapRatio(steady.rps, borderline.rps, { seed: 'x' })
     expect(classify(at95, 'higher-is-better', 0.05)).toBe('regression')
-    const suite = compare(syntheticResults([steady, ...others]), syntheticResults([borderline, ...others]))
+    const suite = compareSteady(syntheticResults([steady, ...others]), syntheticResults([borderline, ...others]))
     expect(suite.errorControl).toMatchObject({ suiteAlpha: 0.01, tests: 30, entries: 10, sequential: false })
     expect(suite.errorControl?.perEntry).toBeCloseTo(0.01 / 10, 12)
     // Closed loop: throughput, the primary, spends 2/3 of the entry's 0.1 %, p50 and p99 1/6 each.
@@ -273,7 +294,7 @@ describe("the base branch's run-to-run spread, against a stored baseline", () =>
     const lines = notices(result).filter((n) => n.text.includes('of history'))
     expect(lines).toHaveLength(1)
     expect(lines[0]?.text).toMatch(
-      /^The base branch has 2 runs of history, fewer than the 5 that measure its run-to-run spread: a drift of up to ±39 % between runs is assumed/,
+      /^The base branch has 2 runs of history, fewer than the 5 that measure its run-to-run spread: a drift of up to ±39 % between two runs is assumed/,
     )
   })
 

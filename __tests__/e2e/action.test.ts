@@ -692,6 +692,8 @@ describe('when GitHub fails', () => {
 
   it('uploads what was measured and fails with the log quoted when the app crashes mid-run', async () => {
     fake.reset()
+    // With a baseline present, as the crash that got a ✅ headline had (issue 18).
+    await plantStoredBaseline(101)
     const run = await runAction({
       runId: 801,
       event: 'pull_request',
@@ -709,6 +711,10 @@ describe('when GitHub fails', () => {
     expect(results.entries.length).toBeGreaterThan(0)
     expect(files['app.log']?.toString()).toContain('crashing on purpose')
     expect(commentsOn(15)[0]?.body).toMatch(/stopped early/)
+    // A run that crashed never gets a ✅ headline, in the comment or the summary.
+    const headlineOf = (text: string): string => text.split('\n').find((line) => line.includes('**Cannonade:')) ?? ''
+    expect(headlineOf(commentsOn(15)[0]?.body ?? '')).toMatch(/^(⚠️|❌) \*\*Cannonade: .*run incomplete/)
+    expect(headlineOf(run.summary)).toMatch(/^(⚠️|❌) /)
   })
 
   it('fails with the config problem, naming the file and field, for a bad config', async () => {
@@ -1140,19 +1146,24 @@ describe("artifact baselines that know the base branch's run-to-run spread", () 
     entries: { key: string; metrics: Record<string, { median: number; low: number; high: number }> }[]
   }
 
-  /** A baseline on main whose rps is `factor` times what this machine measured, and a history of 8 runs alternating ±`sigma` (log scale). */
-  async function plantBaseline(runId: number, factor: number, sigma: number): Promise<void> {
+  /** A history of 8 runs alternating ±`sigma` (log scale), the last the baseline itself. */
+  const alternating =
+    (sigma: number) =>
+    (i: number): number =>
+      i === 7 ? 1 : Math.exp(i % 2 === 0 ? sigma : -sigma)
+
+  /** A baseline on main whose rps is `factor` times what this machine measured, and a history of 8 runs, run i at `drift(i)` times it. */
+  async function plantBaseline(runId: number, factor: number, drift: (i: number) => number): Promise<void> {
     const results = JSON.parse(present((await recordedPush())['results.json']).toString()) as Measured
     for (const entry of results.entries) {
       entry.rps *= factor
       for (const round of entry.rounds) round.rps *= factor
     }
     const runs: PlantedRun[] = Array.from({ length: 8 }, (_, i) => {
-      const drift = i === 7 ? 1 : Math.exp(i % 2 === 0 ? sigma : -sigma)
       const point = (v: number): { median: number; low: number; high: number } => ({
-        median: v * drift,
-        low: v * drift * 0.99,
-        high: v * drift * 1.01,
+        median: v * drift(i),
+        low: v * drift(i) * 0.99,
+        high: v * drift(i) * 1.01,
       })
       return {
         runId: runId - 8 + i,
@@ -1225,9 +1236,9 @@ describe("artifact baselines that know the base branch's run-to-run spread", () 
   })
 
   it("passes a pull request whose change the base branch's own spread explains", async () => {
-    // Three times the throughput in the baseline: -67 %, far beyond the 25 % tolerance, but the
-    // history's runs swing by a factor of e^±0.5 from one to the next.
-    await plantBaseline(820, 3, 0.5)
+    // 1.3 times the throughput in the baseline: -23 %, near the 25 % tolerance, and the history's
+    // runs swing by a factor of e^±0.1 from one to the next (a spread the cap allows).
+    await plantBaseline(820, 1.3, alternating(0.1))
     const run = await runAction({ runId: 821, event: 'pull_request', sha: 'e'.repeat(40), pr: { number: 30 } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.outputs['baseline-run-id']).toBe('820')
@@ -1238,13 +1249,34 @@ describe("artifact baselines that know the base branch's run-to-run spread", () 
   })
 
   it('fails a pull request whose change is far beyond that spread', async () => {
-    await plantBaseline(830, 20, 0.01)
+    await plantBaseline(830, 20, alternating(0.01))
     const run = await runAction({ runId: 831, event: 'pull_request', sha: 'f'.repeat(40), pr: { number: 31 }, inputs: { rounds: '6' } })
     expect(run.code, run.stdout + run.stderr).toBe(1)
     expect(run.outputs['baseline-run-id']).toBe('830')
     expect(Number(run.outputs['regressions'])).toBeGreaterThan(0)
     // How far below the planted 20x it lands depends on the machine's load now against when it was recorded.
     expect(run.stdout).toMatch(/::error title=Cannonade%3A regression::.* @ 4 conn: throughput \(req\/s\) -\d/)
+  })
+
+  describe('a poisoned history does not open the gate', () => {
+    it('fails a 20× drop against a history with one 50× outlier run, naming the run it left out', async () => {
+      await plantBaseline(850, 20, (i) => (i === 3 ? 50 : i % 2 === 0 ? 1.01 : 0.99))
+      const run = await runAction({ runId: 851, event: 'pull_request', sha: 'a1'.repeat(20), pr: { number: 32 }, inputs: { rounds: '6' } })
+      expect(run.code, run.stdout + run.stderr).toBe(1)
+      expect(run.outputs['verdict']).toBe('fail')
+      expect(run.stdout).toMatch(/::error title=Cannonade%3A regression::.* @ 4 conn: throughput \(req\/s\) -\d/)
+      expect(commentsOn(32)[0]?.body ?? '').toContain('outlier run run 845 left out')
+    })
+
+    it('fails a 20× drop against a hostile history alternating ±10×, whose spread is capped', async () => {
+      await plantBaseline(860, 20, (i) => (i === 7 ? 1 : i % 2 === 0 ? 10 : 0.1))
+      const run = await runAction({ runId: 861, event: 'pull_request', sha: 'a2'.repeat(20), pr: { number: 33 }, inputs: { rounds: '6' } })
+      expect(run.code, run.stdout + run.stderr).toBe(1)
+      expect(run.outputs['verdict']).toBe('fail')
+      expect(commentsOn(33)[0]?.body ?? '').toMatch(
+        /throughput \(req\/s\).*capped at what this run's rounds and twice the assumed drift allow/,
+      )
+    })
   })
 })
 

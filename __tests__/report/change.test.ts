@@ -16,15 +16,29 @@ const steady: SyntheticEntry = {
 }
 
 describe('the wording of a change', () => {
-  it('is the same in the log (findings) as in the comment’s headline', () => {
-    const slower = { ...steady, rps: steady.rps.map((v) => v * 0.8) }
+  it('is the same in the log (findings) as in the comment’s headline, with the level of the interval that decided', () => {
+    // Separate runs with one run of history: only a change beyond the assumed drift decides.
+    const slower = { ...steady, rps: steady.rps.map((v) => v * 0.4) }
     const comparison = compare(syntheticResults([steady]), syntheticResults([slower]))
     const [finding] = comparison.findings
     expect(finding?.kind).toBe('regression')
     if (finding === undefined) return
     const logged = findingSentence(finding)
-    expect(logged).toMatch(/^list users @ 10 conn: throughput \(req\/s\) -20\.\d % \(95 % CI -2\d\.\d % to -1\d\.\d %\)$/)
+    expect(logged).toMatch(/^list users @ 10 conn: throughput \(req\/s\) -60\.\d % \(98\.\d+ % CI -\d\d\.\d % to -\d\d\.\d %\)$/)
     expect(headline(comparison).sentence).toContain(logged)
+  })
+
+  it('words an undecided gross slowdown as probable, with why it was not decided', () => {
+    const slower = { ...steady, rps: steady.rps.map((v) => v * 0.655) }
+    const comparison = compare(syntheticResults([steady]), syntheticResults([slower]))
+    const [finding] = comparison.findings
+    expect(finding?.kind).toBe('probable')
+    expect(comparison.outcome).toBe('warn')
+    if (finding === undefined) return
+    expect(findingSentence(finding)).toMatch(
+      /^list users @ 10 conn: throughput \(req\/s\) probably 1\.5× slower \(-34\.\d %\), not decided because its 98\.\d+ % CI -\d\d\.\d % to [-+]\d+\.\d % still includes no change: base and head are separate runs, which drift apart by up to ±39 % \(assumed, 1 run of history\)$/,
+    )
+    expect(headline(comparison).title).toBe('Cannonade: 1 probable slowdown, not decided')
   })
 
   it('writes relative changes in percent and the error rate in percentage points, signed, zero unsigned', () => {

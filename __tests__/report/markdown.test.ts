@@ -210,7 +210,14 @@ describe('renderMarkdown in other situations', () => {
 
   it('reports a quiet pass without a main table', () => {
     const markdown = renderMarkdown(allUnchanged())
-    expect(markdown.split('\n')[0]).toBe('✅ **Cannonade: no regressions** in <code>demo</code> — 31 metrics unchanged')
+    expect(markdown.split('\n')[0]).toBe(
+      '✅ **Cannonade: no regressions** in <code>demo</code> — 12 of 12 gated metrics decided (12 unchanged)',
+    )
+    // A run that crashed or was stopped never gets a ✅, whatever it measured before it stopped.
+    const crashed = renderMarkdown({ ...allUnchanged(), head: { ...allUnchanged().head, incomplete: 'the app exited with code 1' } })
+    expect(crashed.split('\n')[0]).toBe(
+      '⚠️ **Cannonade: run incomplete** in <code>demo</code> — 12 of 12 gated metrics decided (12 unchanged); the run stopped early',
+    )
     expect(markdown.indexOf('| Scenario |')).toBeGreaterThan(
       markdown.indexOf('<details><summary>31 more metrics unchanged or within the noise</summary>'),
     )
@@ -221,7 +228,7 @@ describe('renderMarkdown in other situations', () => {
     const entries = comparison.entries.map((e) => (e.key === 'list users @ 10 conn' ? (realistic.entries[1] ?? e) : e))
     const markdown = renderMarkdown({ ...comparison, entries, counts: { ...comparison.counts, unchanged: 30, improvements: 1 } })
     expect(markdown.split('\n')[0]).toBe(
-      '✅ **Cannonade: no regressions** in <code>demo</code> — 30 metrics unchanged, 1 improved; best: list users @ 10 conn: throughput (req/s) +8.2 % (95 % CI +5.1 % to +11.0 %)',
+      '✅ **Cannonade: no regressions** in <code>demo</code> — 12 of 12 gated metrics decided (11 unchanged, 1 improved); best: list users @ 10 conn: throughput (req/s) +8.2 % (95 % CI +5.1 % to +11.0 %)',
     )
   })
 
@@ -237,7 +244,7 @@ describe('renderMarkdown in other situations', () => {
       counts: { ...comparison.counts, unchanged: 30, regressions: 1 },
     })
     expect(markdown.split('\n')[0]).toBe(
-      '✅ **Cannonade: no regressions** in <code>demo</code> — 30 metrics unchanged, 1 changed (not gated)',
+      '✅ **Cannonade: no regressions** in <code>demo</code> — 12 of 12 gated metrics decided (12 unchanged), 1 changed (not gated)',
     )
     expect(markdown).not.toContain('regression (not gated)')
     expect(dataRows(mainTable(markdown))[0]?.slice(4)).toEqual([
@@ -295,7 +302,9 @@ describe('renderMarkdown in other situations', () => {
       entries: [improved, ...comparison.entries.slice(1)],
       counts: { ...comparison.counts, unchanged: 30, improvements: 1 },
     })
-    expect(quiet.split('\n')[0]).toBe('✅ **Cannonade: no regressions** in <code>demo</code> — 30 metrics unchanged, 1 changed (not gated)')
+    expect(quiet.split('\n')[0]).toBe(
+      '✅ **Cannonade: no regressions** in <code>demo</code> — 12 of 12 gated metrics decided (12 unchanged), 1 changed (not gated)',
+    )
   })
 
   it('charts the gated regression the headline names, not ungated noise in the entries before it', () => {
@@ -348,7 +357,7 @@ describe('renderMarkdown in other situations', () => {
     }
     const markdown = renderMarkdown(comparison)
     expect(markdown.split('\n')[0]).toBe(
-      `❌ **Cannonade: 1 entry unmeasurable** in <code>demo</code> — ${escapeMarkdown(message)}; the run stopped early`,
+      `❌ **Cannonade: 1 entry unmeasurable, run incomplete** in <code>demo</code> — ${escapeMarkdown(message)}; the run stopped early`,
     )
     expect(markdown).toContain('> [!CAUTION]\n> The run stopped early: the app exited with code 1.')
     expect(dataRows(mainTable(markdown))).toEqual([
@@ -543,7 +552,21 @@ describe('renderText', () => {
   it('says WARN, no baseline, and the machine caveat where they apply', () => {
     expect(renderText(noBaseline).split('\n')[0]).toMatch(/^WARN {2}Cannonade: 1 threshold warning in demo — there is no baseline yet/)
     expect(renderText(machineMismatch)).toContain('\nWARNING  The baseline ran on a different machine')
-    expect(renderText(allUnchanged()).split('\n')[0]).toBe('PASS  Cannonade: no regressions in demo — 31 metrics unchanged')
+    expect(renderText(allUnchanged()).split('\n')[0]).toBe(
+      'PASS  Cannonade: no regressions in demo — 12 of 12 gated metrics decided (12 unchanged)',
+    )
+    // Ungated metrics are never counted as the gate's answer: undecided gated ones are said as such.
+    const undecided = allUnchanged()
+    const open: Comparison = {
+      ...undecided,
+      entries: undecided.entries.map((e) => ({
+        ...e,
+        metrics: e.metrics.map((m) => (m.gated ? { ...m, verdict: 'inconclusive' as const } : m)),
+      })),
+    }
+    expect(renderText(open).split('\n')[0]).toBe(
+      'PASS  Cannonade: no regressions in demo — 0 of 12 gated metrics decided (12 inconclusive)',
+    )
   })
 
   it('strips terminal escape sequences from names', () => {

@@ -18,8 +18,18 @@ export function shouldComment(policy: CommentPolicy, comparison: Comparison): Co
   return notable ? 'post' : 'update-only'
 }
 
-/** Whether the step fails: at the `fail-on` outcome or worse; `never` only reports. */
-export function gateFails(failOn: Inputs['failOn'], comparison: Pick<Comparison, 'outcome'>): boolean {
+/** Gated metrics of a comparison that no verdict decided. */
+export function undecidedGated(comparison: Pick<Comparison, 'entries'>): number {
+  return comparison.entries.reduce((n, e) => n + e.metrics.filter((m) => m.gated && m.verdict === 'inconclusive').length, 0)
+}
+
+/**
+ * Whether the step fails: at the `fail-on` outcome or worse; `inconclusive` also when a gated metric
+ * is undecided; `never` only reports.
+ */
+export function gateFails(failOn: Inputs['failOn'], comparison: Pick<Comparison, 'outcome' | 'entries'>): boolean {
+  if (failOn === 'never') return false
   if (failOn === 'fail') return comparison.outcome === 'fail'
-  return failOn === 'warn' && comparison.outcome !== 'pass'
+  if (comparison.outcome !== 'pass') return true
+  return failOn === 'inconclusive' && undecidedGated(comparison) > 0
 }

@@ -64,8 +64,11 @@ export interface Inputs {
   /** Artifact name; empty: `cannonade-<suite>`. */
   readonly artifactName: string
   readonly comment: CommentPolicy
-  /** Lowest outcome that fails the step. */
-  readonly failOn: 'fail' | 'warn' | 'never'
+  /**
+   * Lowest outcome that fails the step; `inconclusive` fails like `warn` and also when a gated
+   * metric was left undecided (for teams that want every gated metric answered).
+   */
+  readonly failOn: 'fail' | 'warn' | 'inconclusive' | 'never'
   /**
    * `run` measures; `comment` posts a report made by another (fork) run, from a workflow_run
    * workflow; `merge` combines the shards measured by earlier jobs of this run and reports once.
@@ -142,7 +145,7 @@ export function getInputs(): Inputs {
     baselineBuildTimeoutMs,
     artifactName: artifactName(),
     comment: oneOf(INPUT.comment, ['auto', 'always', 'on-change', 'never'] as const, 'auto'),
-    failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'never'] as const, 'fail'),
+    failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'inconclusive', 'never'] as const, 'fail'),
     mode: oneOf(INPUT.mode, ['run', 'comment', 'merge'] as const, 'run'),
     historyRuns,
     ...overrides,

@@ -108,7 +108,13 @@ async function postComment(
 
 function annotate(comparison: Comparison): void {
   for (const finding of comparison.findings) {
-    const title = `Cannonade: ${finding.kind === 'regression' ? 'regression' : finding.kind === 'threshold' ? 'threshold' : 'not measurable'}`
+    const kinds = {
+      regression: 'regression',
+      probable: 'probably slower, undecided',
+      threshold: 'threshold',
+      unmeasurable: 'not measurable',
+    }
+    const title = `Cannonade: ${kinds[finding.kind]}`
     const sentence = findingSentence(finding)
     if (finding.severity === 'fail') core.error(sentence, { title })
     else core.warning(sentence, { title })

@@ -1,31 +1,27 @@
-// Head against baseline, metric by metric, round by round: the ratio of medians with a seeded
-// bootstrap CI, a Mann-Whitney p-value, noise and the smallest detectable change, then a verdict
-// against the configured tolerance. Absolute thresholds are checked whether or not there is a baseline.
+// Head against baseline, metric by metric, round by round: the ratio of geometric means with the
+// interval that decides (paired rounds: sequential.ts; separate runs: run-to-run.ts), a Mann-Whitney
+// p-value, noise and the smallest detectable change, then a verdict against the configured tolerance. Absolute thresholds are checked whether or not there is a baseline.
 import { biggerIsBetter, isLatencyMetric, type MetricName, type RegressionTolerance, type Severity } from '../config/plan.js'
 import { levelLabel } from '../config/summary.js'
 import { DEFAULT_TOLERANCE } from '../config/tolerances.js'
 import { environmentDifferences } from '../results/environment.js'
 import type { EntryResult, Results, RoundResult } from '../results/format.js'
 import {
-  bootstrapDifference,
-  bootstrapRatio,
   cannotRegress,
   classify,
   coefficientOfVariation,
   madOutliers,
   mannWhitneyU,
   median,
-  minimumDetectableChange,
   type Direction,
   type Verdict,
 } from '../stats/stats.js'
 import { scalingSummaries } from '../results/scaling.js'
 import { entryLatency } from '../results/summary.js'
-import { welchDifference, welchRatio } from '../stats/welch.js'
 import { entryTrend } from './summary.js'
-import { suiteBudget, type EntryShares, type SuiteBudget } from './family.js'
+import { SUITE_ALPHA, suiteBudget, type EntryShares, type SuiteBudget } from './family.js'
 import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
-import { DEFAULT_LOG_SPREAD, floorByRounds, MIN_HISTORY_RUNS, runToRunSpread, widenByRunToRun, type RunToRunSpread } from './run-to-run.js'
+import { DEFAULT_LOG_SPREAD, DRIFT_SHARE, MIN_HISTORY_RUNS, separateRunsInterval, spreadFor, type RunToRunSpread } from './run-to-run.js'
 import { checkEntry, validityViolation, type Violation } from './thresholds.js'
 import {
   COMPARED_METRICS,
@@ -64,8 +60,9 @@ export interface CompareOptions {
   /** A pull request compared with a stored baseline that could have had the base measured in the same job but for `app.build`. */
   readonly suggestAppBuild?: boolean
   /**
-   * The base branch's recent runs (a stored baseline only): each entry's and metric's medians,
-   * oldest first, whose spread widens the interval (run-to-run.ts). Ignored with `paired`.
+   * The base branch's recent runs: each entry's and metric's medians, oldest first, whose spread
+   * widens the interval (run-to-run.ts). Without it a comparison of separate runs (any comparison
+   * not `paired`) assumes the spread, as with a history of one run. Ignored with `paired`.
    */
   readonly runToRun?: RunToRunHistory
 }
@@ -75,6 +72,13 @@ export interface RunToRunHistory {
   /** Runs in the history. */
   readonly runs: number
   readonly series: ReadonlyMap<string, Partial<Readonly<Record<ComparedMetric, readonly number[]>>>>
+  /** The run each median came from (`run 1234`, or its date), same shape as `series`, for naming outlier runs. */
+  readonly labels?: ReadonlyMap<string, Partial<Readonly<Record<ComparedMetric, readonly string[]>>>>
+}
+
+/** How much worse a ratio is than no change, in the metric's bad direction (0.2 = 20 % worse). */
+function badness(ratio: number, direction: Direction): number {
+  return direction === 'higher-is-better' ? 1 - ratio : ratio - 1
 }
 
 function directionOf(metric: MetricName): Direction {
@@ -134,19 +138,21 @@ function judge(
   direction: Direction,
   limit: number,
   relative: boolean,
-): { verdict: Verdict; low: number; high: number; estimate: number; detectable: number } {
+): Omit<FixedVerdict, 'confidence'> & { confidence?: number } {
   const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS
   const alarmAlpha = j.tolerance === undefined ? MISS_ALPHA : j.alarmAlpha
   if (j.paired) {
     const { verdict, interval } = sequentialVerdict(j.base, j.head, { relative, direction, tolerance: limit, alarmAlpha })
     const shift = relative ? 0 : 1
-    return {
-      verdict: enough ? verdict : 'inconclusive',
-      estimate: interval.estimate + shift,
-      low: interval.low + shift,
-      high: interval.high + shift,
-      detectable: resolvableChange(interval, relative),
-    }
+    const shown = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift }
+    const final = enough ? verdict : 'inconclusive'
+    // The shown 95 % sequence already excludes no change on the bad side, far beyond the tolerance.
+    const probable =
+      final === 'inconclusive' &&
+      badness(shown.estimate, direction) > 2 * limit &&
+      badness(shown.low, direction) > 0 &&
+      badness(shown.high, direction) > 0
+    return { verdict: final, ...shown, detectable: resolvableChange(interval, relative), probable }
   }
   const spread = relative ? j.spread : undefined
   const fixed = fixedVerdict(j.base, j.head, {
@@ -154,14 +160,13 @@ function judge(
     direction,
     tolerance: limit,
     alarmAlpha,
+    // A gated metric spends the drift share of the suite's bound once, with every other gated metric
+    // (one machine factor per pair of runs: run-to-run.ts); an ungated label splits its own level.
+    driftAlpha: j.tolerance === undefined ? alarmAlpha * DRIFT_SHARE : SUITE_ALPHA * DRIFT_SHARE,
     relative,
     ...(spread === undefined ? {} : { spread }),
   })
-  return {
-    ...fixed,
-    verdict: enough ? fixed.verdict : 'inconclusive',
-    detectable: detectableWith(minimumDetectableChange(j.base, j.head), spread),
-  }
+  return { ...fixed, verdict: enough ? fixed.verdict : 'inconclusive' }
 }
 
 /** How a fixed-sample comparison is judged (a stored baseline, or rounds not measured in pairs). */
@@ -171,55 +176,66 @@ export interface FixedRule {
   readonly tolerance: number
   /** What a false regression may cost: the metric's share of the suite's bound (family.ts). */
   readonly alarmAlpha: number
-  /** Ratio of medians (true) or difference (false, the error rate). */
+  /**
+   * What the drift between the two runs may cost, once for the whole suite (run-to-run.ts); the
+   * within-run part then gets alarmAlpha·(1 − DRIFT_SHARE). Without a spread, unused.
+   */
+  readonly driftAlpha?: number
+  /** Ratio (true) or difference (false, the error rate). */
   readonly relative: boolean
-  /** The base branch's run-to-run spread, added to the interval of a relative metric. */
+  /** The run-to-run spread: base and head are separate runs (run-to-run.ts). */
   readonly spread?: RunToRunSpread
-  /** Bootstrap resamples (default 4000); simulations use fewer. */
+  /** Kept for callers of the former bootstrap interval; the rule no longer resamples. */
   readonly resamples?: number
 }
 
-/**
- * The verdict of a fixed-sample comparison and the interval shown (ratios; an absolute difference d
- * as 1 + d). A percentile bootstrap 95 % interval decides unchanged and improvement; a regression
- * must also hold with Welch's two-sided t-interval at 1 − 2·alarmAlpha (one-sided alarmAlpha on the
- * bad side; stats/welch.ts says why not the bootstrap). With a spread, both intervals are widened by
- * the drift between runs (run-to-run.ts).
- */
-export function fixedVerdict(
-  base: readonly number[],
-  head: readonly number[],
-  rule: FixedRule,
-): { verdict: Verdict; estimate: number; low: number; high: number } {
-  const { relative, spread, direction, tolerance } = rule
-  const widened = (
-    e: { estimate: number; low: number; high: number },
-    confidence: number,
-  ): { estimate: number; low: number; high: number } => {
-    if (relative) return spread === undefined ? e : widenByRunToRun(e, spread, confidence)
-    // classify reads ratios; an absolute difference d is the ratio 1 + d for this purpose.
-    return { estimate: e.estimate + 1, low: e.low + 1, high: e.high + 1 }
-  }
-  const options = { seed: rule.seed, confidence: 1 - MISS_ALPHA, ...(rule.resamples === undefined ? {} : { resamples: rule.resamples }) }
-  const shown = widened(relative ? bootstrapRatio(base, head, options) : bootstrapDifference(base, head, options), 1 - MISS_ALPHA)
-  let verdict = classify(shown, direction, tolerance)
-  // The alarm level is far out in the tail, where a bootstrap over 5 rounds cannot reach: Welch's t
-  // (stats/welch.ts) there, so that a suite's false alarms stay within its bound.
-  if (verdict === 'regression' && rule.alarmAlpha < MISS_ALPHA / 2) {
-    const level = 1 - 2 * rule.alarmAlpha
-    const alarm = widened(relative ? welchRatio(base, head, level) : welchDifference(base, head, level), level)
-    if (classify(alarm, direction, tolerance) !== 'regression') verdict = 'inconclusive'
-  }
-  return { verdict, ...shown }
+/** A fixed-sample verdict with the interval that decided it, at `confidence`. */
+export interface FixedVerdict {
+  readonly verdict: Verdict
+  readonly estimate: number
+  readonly low: number
+  readonly high: number
+  /** Nominal two-sided level of the interval (the alarm level: it decided the verdict). */
+  readonly confidence: number
+  /** The smallest change this interval can decide, relative (half its width on the log scale). */
+  readonly detectable: number
+  /**
+   * Not decided, but the estimate is beyond twice the tolerance on the bad side and a 95 % interval
+   * built the same way excludes no change: worth a loud warning, never a silent pass.
+   */
+  readonly probable: boolean
 }
 
-/** z(0.975) + z(0.80): a two-sided 5 % test with 80 % power, as minimumDetectableChange uses. */
-const DETECT_Z = 1.959963984540054 + 0.8416212335729143
-
-/** The smallest detectable change once drift between runs is added (in quadrature, on the log scale). */
-function detectableWith(withinRun: number, spread: RunToRunSpread | undefined): number {
-  if (spread === undefined || !Number.isFinite(withinRun)) return withinRun
-  return Math.exp(Math.hypot(Math.log1p(withinRun), DETECT_Z * Math.SQRT2 * spread.sigma)) - 1
+/**
+ * The verdict of a fixed-sample comparison and the interval that decided it (ratios; an absolute
+ * difference d as 1 + d). One interval decides every verdict (regression, improvement, unchanged),
+ * and it is the one shown: Welch's interval over the rounds at the alarm level, widened by the
+ * drift between runs when base and head are separate runs (run-to-run.ts separateRunsInterval).
+ * stats/welch.ts says why not a bootstrap this far out in the tail.
+ */
+export function fixedVerdict(base: readonly number[], head: readonly number[], rule: FixedRule): FixedVerdict {
+  const { relative, spread, direction, tolerance } = rule
+  const separate = spread !== undefined && relative
+  const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE
+  const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha
+  const interval = (within: number, drift: number): { estimate: number; low: number; high: number } => {
+    const i = separateRunsInterval(base, head, { relative, spread: separate ? spread : undefined, withinAlpha: within, driftAlpha: drift })
+    // classify reads ratios; an absolute difference d is the ratio 1 + d for this purpose.
+    return relative ? i : { estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 }
+  }
+  const decided = interval(withinAlpha, driftAlpha)
+  const verdict = classify(decided, direction, tolerance)
+  // "Probably worse", a warning that must stay rare on unchanged code too: the drift part at the
+  // suite's whole 1 % (one event), the within-run part at 2.5 % a side, unsplit.
+  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2)
+  const probable =
+    verdict === 'inconclusive' &&
+    badness(loose.estimate, direction) > 2 * tolerance &&
+    Math.min(badness(loose.low, direction), badness(loose.high, direction)) > 0
+  const half = relative ? Math.expm1((Math.log(decided.high) - Math.log(decided.low)) / 2) : (decided.high - decided.low) / 2
+  // A two-sided level: the within-run part plus the drift part, each a side (union bound).
+  const confidence = 1 - 2 * (withinAlpha + (separate ? driftAlpha : 0))
+  return { verdict, ...decided, confidence, detectable: Number.isFinite(half) ? half : Infinity, probable }
 }
 
 function compareMetric(j: MetricJudgement): MetricComparison {
@@ -232,8 +248,8 @@ function compareMetric(j: MetricJudgement): MetricComparison {
   return {
     metric,
     direction,
-    base: median(base),
-    head: median(head),
+    base: centreOf(base, relative),
+    head: centreOf(head, relative),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,
@@ -249,8 +265,33 @@ function compareMetric(j: MetricJudgement): MetricComparison {
     baseRounds: base.length,
     headRounds: head.length,
     outliers: { base: madOutliers(base), head: madOutliers(head) },
-    ...(j.spread === undefined || !relative ? {} : { runToRun: { sigma: j.spread.sigma, runs: j.spread.runs, assumed: j.spread.assumed } }),
+    ...(judged.confidence === undefined ? {} : { confidence: judged.confidence }),
+    ...(judged.probable ? { probable: true } : {}),
+    ...(j.spread === undefined || !relative
+      ? {}
+      : {
+          runToRun: {
+            sigma: j.spread.sigma,
+            runs: j.spread.runs,
+            assumed: j.spread.assumed,
+            ...(j.spread.outliers === undefined ? {} : { outliers: j.spread.outliers }),
+            ...(j.spread.capped === true ? { capped: true } : {}),
+          },
+        }),
   }
+}
+
+/**
+ * The baseline and current value shown beside a change, the same statistic the change is a ratio
+ * (or difference) of, so that the columns never contradict the change: the geometric mean of the
+ * rounds for ratios (both the fixed-sample and the paired rule estimate a ratio of geometric
+ * means), the mean for differences. A value that cannot be logged falls back to the median.
+ */
+function centreOf(values: readonly number[], relative: boolean): number {
+  if (values.length === 0) return NaN
+  if (!relative) return values.reduce((a, b) => a + b, 0) / values.length
+  if (!values.every((v) => v > 0 && Number.isFinite(v))) return median(values)
+  return Math.exp(values.reduce((a, b) => a + Math.log(b), 0) / values.length)
 }
 
 /**
@@ -352,8 +393,13 @@ function compareEntry(
     const h = values?.head
     if (b === undefined || h === undefined || b.length === 0 || h.length === 0) continue
     const tolerance = head.regression.find((t) => t.metric === metric)
+    // Separate runs (not paired): the drift between them, from the history when there is one,
+    // assumed otherwise; the same rule for an artifact, `run --baseline` and `compare`.
     const history = ctx.runToRun
-    const spread = history === undefined ? undefined : floorByRounds(runToRunSpread(history.series.get(head.key)?.[metric] ?? []), b, h)
+    const spread = ctx.paired
+      ? undefined
+      : // No history of this entry: the baseline run is its one run of history.
+        spreadFor(history?.series.get(head.key)?.[metric] ?? [median(b)], history?.labels?.get(head.key)?.[metric] ?? [], b, h)
     const m = compareMetric({
       metric,
       base: b,
@@ -378,6 +424,8 @@ function compareEntry(
         change: m,
       })
     }
+    // Not decided, but probably far worse: a warning, so that it can never pass in silence.
+    if (m.gated && m.probable === true) findings.push({ severity: 'warn', kind: 'probable', entry: head.key, metric, change: m })
   }
   const comparison: EntryComparison = {
     ...identity,
@@ -441,7 +489,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
   const findings: Finding[] = []
   const budget = suiteBudget(head.entries)
   const paired = options.paired === true && base !== undefined
-  const runToRun = paired || base === undefined ? undefined : options.runToRun
+  const runToRun = paired || base === undefined ? undefined : (options.runToRun ?? { runs: 1, series: new Map() })
   const context: EntryContext = { seedPrefix, downgradeAll: baseline?.downgraded === true, budget, paired, runToRun }
   for (const [i, entry] of head.entries.entries()) {
     const result = compareEntry(entry, baseEntries.get(entry.key), context, budget.shares[i] ?? {})

@@ -1,98 +1,178 @@
 /**
- * Run-to-run spread: how much one entry's metric moves between runs of the same commit line on the
- * base branch, estimated from the medians its recent runs recorded (src/history/), and added to the
- * interval of a comparison against a stored artifact baseline.
+ * Separately measured runs: the one rule by which a head run is judged against a baseline measured
+ * in another run (a stored artifact, `run --baseline`, `cannonade compare`), and the run-to-run
+ * spread it needs, estimated from the base branch's recent runs (src/history/).
  *
- * Why it is needed: the rounds of one run say nothing about the drift between runs. On this
- * project's own 2-core machine throughput drifted +30–39 % between runs minutes apart while rounds
- * within a run varied by 3–14 %; a bootstrap interval over rounds of a single base run and a single
- * head run is then far too narrow, and an unchanged pull request fails (__tests__/compare/run-to-run.test.ts:
- * with ±30 % drift and 5 rounds, every unchanged 10-entry suite without the spread). Same-job comparisons measure both sides in pairs, which
- * cancels drift, and do not use this.
+ * ## Why drift needs its own term
+ * The rounds of one run say nothing about the drift between runs. On this project's own 2-core
+ * machine throughput drifted +30–39 % between runs minutes apart while rounds within a run varied
+ * by 3–14 %; an interval over the rounds of one base run and one head run is then far too narrow,
+ * and unchanged pull requests fail (`cannonade compare` of two unchanged runs failed one try in two
+ * before this rule applied to it). Same-job comparisons measure both sides in pairs, which cancels
+ * drift, and do not use this.
  *
- * Model: the log of a run's median is level + drift + error, with drift and error independent
- * between runs and together of standard deviation σ. The log ratio head/base of two runs of the same
- * code then has standard deviation √2·σ.
+ * ## Model
+ * The log of a metric's value in a round of run r is level + d_r + e, where d_r is the run's
+ * machine factor and e the round's own noise. The machine factor is one number per run shared by
+ * every entry and metric of the suite (a busier neighbour slows every route at once, req/s down when
+ * latency is up): between two runs, D = d_head − d_base, with standard deviation √2·σ, σ the spread
+ * of one run.
  *
- * Estimator: the mean square successive difference of the log medians (von Neumann, Kent, Bellinson
- * & Hart 1941, "The mean square successive difference", Ann. Math. Statist. 12:153–162),
- *   σ̂² = Σ (x_i − x_{i−1})² / (2 (n − 1)).
- * - It is what the comparison needs: E[(x_i − x_{i−1})²] = 2σ² is exactly the variance of the log
- *   ratio of two runs apart, so no constant has to be guessed.
- * - It is robust where history is not a sample of one distribution: a merged change on the base
- *   branch is a step in the series, which inflates the ordinary standard deviation by the whole
- *   step for every run but the successive differences by one term only (this is why change-point
- *   methods estimate noise from differences, e.g. Fryzlewicz 2014, Ann. Statist. 42:2243–2281). A
- *   slow trend cancels the same way.
- * - Its failure mode is safe: an outlier run (a busy machine) enlarges σ̂, so it widens intervals and
- *   costs power, never false alarms. The MAD of log medians would resist outliers, but at 37 %
- *   efficiency it needs 2.7 times the history for the same precision, and it does not resist steps.
- * - Small samples: for normal data σ̂² is approximately σ²·χ²_ν/ν with ν = 2(n−1)²/(3n−4) (from
- *   Var σ̂² = σ⁴(3n−4)/(n−1)², von Neumann et al. 1941), so the interval uses the Student t quantile
- *   with ν degrees of freedom (ν = 2.9 at 5 runs, 6.2 at 10, 66 at 100).
+ * ## The rule, and where the false-alarm budget goes
+ * The log ratio of geometric means head/base over the rounds is y = Δ + D + ē, Δ the true change.
+ * Its decision interval is
  *
- * Too little history: with fewer than {@link MIN_HISTORY_RUNS} runs, ν < 3 and a t quantile at the
- * suite-adjusted level (≈ 1 − 0.001) exceeds 10: the estimate is too uncertain to be useful. The
- * comparison then assumes {@link DEFAULT_LOG_SPREAD}, this project's own measurement of drift between
- * runs minutes apart (+39 % at most, taken as two standard deviations), as a known σ. With it no
- * single-run comparison fails unless the change is beyond what that drift explains (about ×2 at
- * the suite-adjusted level of a 10-metric suite). Five runs is also when a new base branch, pushed
- * to a few times a day, starts to have an opinion within a day or two.
+ *   y ± ( w + q·√2·σ ),
+ *   w = Welch's half-width at two-sided level 1 − 2·α_w (stats/welch.ts), α_w per metric,
+ *   q = the t quantile with the spread's degrees of freedom at one-sided α_d,
  *
- * Checked by simulation (__tests__/compare/run-to-run.test.ts): log-normal drift of σ = 0.15 between
- * runs (±30 % at two standard deviations), 5 rounds per run at 5 % round CV, a 10-entry suite with
- * rps and p50 gated (20 independent metrics). Unchanged suites failing, 1,000 each: 0 % with 4 or 10
- * runs of history, 0.8 % with 30 or 100 (bound 1 %); without the spread, all 60 of 60 failed. A
- * 4-fold slowdown was caught in 36 of 40 suites with 5 runs of history, 40 of 40 with 30.
+ * and classify() (stats.ts) reads it like any interval. An unchanged suite fails only if the drift
+ * went beyond q·√2·σ on the bad side, or some metric's within-run interval missed on the bad side:
+ * by the union bound the chance is at most α_d + Σ α_w. Because D is *one* event per pair of runs, it
+ * is paid for once, not once per metric: α_d = {@link DRIFT_SHARE} of the suite's 1 % (0.5 %), and
+ * each gated metric's own share of the bound (family.ts, `alarmAlpha`) keeps the rest for its
+ * within-run part. The old rule split everything over m metrics and added in quadrature: with 30
+ * gated metrics, the drift term alone used z = 3.4 instead of 2.58 here, which put a twofold
+ * slowdown against a one-run baseline out of reach.
+ * A machine factor that is not perfectly common (one route suffers more) breaks the union bound for
+ * the drift part; the history's σ per entry and metric includes that route's own part, and
+ * replay (bench/replay.ts) with per-run drift on real rounds checks the bound holds.
+ *
+ * ## The spread σ
+ * - Too little history (fewer than {@link MIN_HISTORY_RUNS} usable runs): assumed. This project
+ *   measured throughput drifting up to +39 % between two runs minutes apart; taken as two standard
+ *   deviations of the log ratio of two runs, √2·σ = ln(1.39)/2, so σ = {@link DEFAULT_LOG_SPREAD}.
+ *   When this run's own rounds vary more than that (floorByRounds), σ is raised to their spread.
+ * - Enough history: a robust estimate (runToRunSpread). Successive differences of the log medians
+ *   first give a robust scale, 1.4826·median|x_i − x_{i−1}| / √2 (a median of differences, so a merged
+ *   change, a step, costs one term and a slow trend cancels; Fryzlewicz 2014, Ann. Statist.
+ *   42:2243–2281). Runs further than {@link OUTLIER_SCALES} of it from the median of their neighbours
+ *   are outlier runs: left out and named in the report. The mean square successive difference of
+ *   the rest (von Neumann, Kent, Bellinson & Hart 1941, Ann. Math. Statist. 12:153–162),
+ *   σ̂² = Σ (x_i − x_{i−1})² / (2 (n − 1)), is the estimate, with ν = 2(n−1)²/(3n−4) degrees of freedom
+ *   (from Var σ̂² = σ⁴(3n−4)/(n−1)²), so the t quantile pays for a short history.
+ * - Capped: σ never exceeds {@link SPREAD_CAP_FACTOR} times the assumed spread, or the spread of
+ *   this comparison's own rounds where that is larger (spreadCap). A crafted or chaotic history (one run 50×
+ *   slower, runs alternating ±10×) cannot widen the interval past that, so it cannot switch the gate
+ *   off: a 20× regression fails against any history.
+ *
+ * ## Checked by simulation
+ * __tests__/compare/run-to-run.test.ts (seeded): false alarms of unchanged 10-entry suites and the
+ * detection targets (one run of history: 2× fails; ten runs at ±10 %: +25 %; a 50× outlier run:
+ * 20× fails); bench/replay.ts's artifact modes over real rounds. Figures in the README (Accuracy).
  */
 import { studentTQuantile } from '../stats/distributions.js'
+import { welchDifference, welchRatio } from '../stats/welch.js'
 
-/** Fewer runs of history than this, and the spread is assumed rather than estimated. */
+/** Fewer usable runs of history than this, and the spread is assumed rather than estimated. */
 export const MIN_HISTORY_RUNS = 5
 
-/** The assumed run-to-run standard deviation of a log median: ln(1.39) / 2 ≈ 0.165 (see above). */
-export const DEFAULT_LOG_SPREAD = Math.log(1.39) / 2
+/**
+ * The assumed run-to-run σ of a log value: the log ratio of two runs, √2·σ, has two standard
+ * deviations of ln(1.39), the most this project saw between runs minutes apart (≈ 0.117).
+ */
+export const DEFAULT_LOG_SPREAD = Math.log(1.39) / 2 / Math.SQRT2
+
+/** Share of the suite's false-alarm bound spent on the one drift event between two runs. */
+export const DRIFT_SHARE = 0.5
+
+/** A run this many robust scales from its neighbours is an outlier run, left out of the spread. */
+export const OUTLIER_SCALES = 5
+
+/** The spread is capped at this many times the assumed spread, or at the spread of this run's rounds if larger. */
+export const SPREAD_CAP_FACTOR = 2
 
 /** The run-to-run spread of one entry's metric. */
 export interface RunToRunSpread {
-  /** Standard deviation of the log of a run's median between runs. */
+  /** Standard deviation of the log of a run's value between runs (one run's machine factor). */
   readonly sigma: number
-  /** Degrees of freedom of the estimate; Infinity when assumed. */
+  /** Degrees of freedom of the estimate; Infinity when assumed or capped. */
   readonly df: number
-  /** Runs of history it was estimated from (usable medians). */
+  /** Runs of history it was estimated from (usable medians, outliers included). */
   readonly runs: number
   /** True when there was too little history and {@link DEFAULT_LOG_SPREAD} was assumed. */
   readonly assumed: boolean
+  /** The runs left out as outliers, by their label (a run id or date), oldest first. */
+  readonly outliers?: readonly string[]
+  /** The history's estimate was larger than the cap, which was used instead. */
+  readonly capped?: boolean
 }
 
-/** Estimates the run-to-run spread from a metric's medians in time order (oldest first). */
-export function runToRunSpread(medians: readonly number[]): RunToRunSpread {
-  const logs = medians.filter((m) => Number.isFinite(m) && m > 0).map(Math.log)
-  const n = logs.length
-  if (n < MIN_HISTORY_RUNS) return { sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: n, assumed: true }
+function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2
+}
+
+function mssd(logs: readonly number[]): number {
   let squares = 0
-  for (let i = 1; i < n; i++) squares += ((logs[i] ?? 0) - (logs[i - 1] ?? 0)) ** 2
-  return { sigma: Math.sqrt(squares / (2 * (n - 1))), df: (2 * (n - 1) ** 2) / (3 * n - 4), runs: n, assumed: false }
+  for (let i = 1; i < logs.length; i++) squares += ((logs[i] ?? 0) - (logs[i - 1] ?? 0)) ** 2
+  return Math.sqrt(squares / (2 * (logs.length - 1)))
+}
+
+// Gaussian consistency of the median absolute value: median|Z| = 0.6745.
+const MAD_TO_SD = 1.482602218505602
+
+/**
+ * Estimates the run-to-run spread from a metric's medians in time order (oldest first), leaving
+ * out outlier runs; `labels[i]` names run i in the report. Not yet capped: see {@link capSpread}.
+ */
+export function runToRunSpread(medians: readonly number[], labels: readonly string[] = []): RunToRunSpread {
+  const points = medians.flatMap((m, i) => (Number.isFinite(m) && m > 0 ? [{ x: Math.log(m), label: labels[i] ?? `#${i + 1}` }] : []))
+  const n = points.length
+  if (n < MIN_HISTORY_RUNS) return { sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: n, assumed: true }
+  const logs = points.map((p) => p.x)
+  const steps = logs.slice(1).map((x, i) => Math.abs(x - (logs[i] ?? x)))
+  const scale = (MAD_TO_SD * medianOf(steps)) / Math.SQRT2
+  // A run far from its neighbours (not from the whole series, which a step would move) is an outlier.
+  const residual = logs.map((x, i) => Math.abs(x - medianOf([...logs.slice(Math.max(0, i - 2), i), ...logs.slice(i + 1, i + 3)])))
+  const flagged = scale > 0 ? residual.map((r, i) => ({ r, i })).filter((p) => p.r > OUTLIER_SCALES * scale) : []
+  // More than a quarter far out is no longer a few bad runs but the series itself: the cap handles it.
+  const outliers = new Set(
+    flagged
+      .sort((a, b) => b.r - a.r)
+      .slice(0, Math.floor(n / 4))
+      .map((p) => p.i),
+  )
+  const kept = logs.filter((_, i) => !outliers.has(i))
+  const k = kept.length
+  const named = points.filter((_, i) => outliers.has(i)).map((p) => p.label)
+  return {
+    sigma: mssd(kept),
+    df: (2 * (k - 1) ** 2) / (3 * k - 4),
+    runs: n,
+    assumed: false,
+    ...(named.length === 0 ? {} : { outliers: named }),
+  }
+}
+
+/** The pooled standard deviation of the log values of two sets of rounds, with its degrees of freedom. */
+export function pooledLogSpread(base: readonly number[], head: readonly number[]): { sd: number; df: number } | undefined {
+  if (base.length < 2 || head.length < 2) return undefined
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return undefined
+  const squares = (xs: readonly number[]): number => {
+    const logs = xs.map(Math.log)
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length
+    return logs.reduce((a, b) => a + (b - mean) ** 2, 0)
+  }
+  const df = base.length + head.length - 2
+  return { sd: Math.sqrt((squares(base) + squares(head)) / df), df }
 }
 
 /**
- * Widens a ratio interval (head/base, from rounds) by the run-to-run spread: on the log scale each
- * side's half-width h becomes √(h² + (q·√2·σ)²), q the t quantile at the interval's confidence.
- * Adding in quadrature counts the medians' within-run noise twice (it is part of σ too), which errs
- * towards a wider interval; within-run noise of a median is small beside drift between runs.
+ * The largest spread a history may claim: {@link SPREAD_CAP_FACTOR} × the assumed spread (±93 %
+ * between two runs at two standard deviations), or the spread of this comparison's own rounds where
+ * they vary more (the machine is evidently that noisy now: the floor's argument). A history beyond
+ * that says more about the history (a broken run, a crafted artifact) than about the machine.
  */
-export function widenByRunToRun(
-  interval: { readonly estimate: number; readonly low: number; readonly high: number },
-  spread: RunToRunSpread,
-  confidence: number,
-): { estimate: number; low: number; high: number } {
-  const { estimate, low, high } = interval
-  if (!(estimate > 0 && low > 0 && high > 0) || spread.sigma === 0) return { estimate, low, high }
-  const drift = studentTQuantile((1 - confidence) / 2, spread.df) * Math.SQRT2 * spread.sigma
-  const center = Math.log(estimate)
-  const below = Math.hypot(center - Math.log(low), drift)
-  const above = Math.hypot(Math.log(high) - center, drift)
-  return { estimate, low: Math.exp(center - below), high: Math.exp(center + above) }
+export function spreadCap(base: readonly number[], head: readonly number[]): number {
+  return Math.max(SPREAD_CAP_FACTOR * DEFAULT_LOG_SPREAD, pooledLogSpread(base, head)?.sd ?? 0)
+}
+
+/** The spread, no larger than the cap; a capped spread is a bound, used as known (df Infinity). */
+export function capSpread(spread: RunToRunSpread, cap: number): RunToRunSpread {
+  if (spread.assumed || !(spread.sigma > cap)) return spread
+  return { ...spread, sigma: cap, df: Infinity, capped: true }
 }
 
 /**
@@ -105,21 +185,54 @@ export function widenByRunToRun(
  * Why rounds bound drift from below: on a shared machine the level wanders (neighbours come and
  * go), so values further apart in time differ more: the variogram of such a series (white noise
  * plus a wandering level) does not fall with the lag, and two runs minutes apart are further apart
- * than two rounds seconds apart. Replayed rounds recorded on this project's machine at load 7–12
- * (bench/replay.ts: 32 % round CV, block-sampled, ±30 % drift added) failed 5.7 % of unchanged
- * 10-entry suites against a baseline without history with the assumed spread alone; this floor
- * only ever widens the interval, so it costs power where rounds are that noisy and nothing else.
- * With enough history the spread is measured and left alone.
+ * than two rounds seconds apart. This only ever widens the interval, so it costs power where rounds
+ * are that noisy and nothing else. With enough history the spread is measured and left alone.
  */
 export function floorByRounds(spread: RunToRunSpread, base: readonly number[], head: readonly number[]): RunToRunSpread {
-  if (!spread.assumed || base.length < 2 || head.length < 2) return spread
-  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return spread
-  const squares = (xs: readonly number[]): number => {
-    const logs = xs.map(Math.log)
-    const mean = logs.reduce((a, b) => a + b, 0) / logs.length
-    return logs.reduce((a, b) => a + (b - mean) ** 2, 0)
-  }
-  const pooled = Math.sqrt((squares(base) + squares(head)) / (base.length + head.length - 2))
+  if (!spread.assumed) return spread
+  const pooled = pooledLogSpread(base, head)
   // Estimated from these rounds, with their degrees of freedom: the t quantile then pays for the guess.
-  return pooled > spread.sigma ? { ...spread, sigma: pooled, df: base.length + head.length - 2 } : spread
+  return pooled !== undefined && pooled.sd > spread.sigma ? { ...spread, sigma: pooled.sd, df: pooled.df } : spread
+}
+
+/** The spread of one entry's metric as a separate-run comparison uses it: estimated, floored, capped. */
+export function spreadFor(
+  medians: readonly number[],
+  labels: readonly string[],
+  base: readonly number[],
+  head: readonly number[],
+): RunToRunSpread {
+  return capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head))
+}
+
+/** An interval for head/base (ratio) or head − base (difference), with the level it holds at. */
+export interface SeparateRunsInterval {
+  readonly estimate: number
+  readonly low: number
+  readonly high: number
+}
+
+/**
+ * The decision interval of a separate-run comparison (see the module comment): Welch's interval
+ * over the rounds at two-sided 1 − 2·withinAlpha, widened on each side by the drift allowance
+ * q·√2·σ, q the t quantile at one-sided driftAlpha. A ratio of geometric means for relative metrics;
+ * an absolute difference (the error rate, which does not scale with machine speed) gets no drift.
+ */
+export function separateRunsInterval(
+  base: readonly number[],
+  head: readonly number[],
+  rule: {
+    readonly relative: boolean
+    readonly spread: RunToRunSpread | undefined
+    readonly withinAlpha: number
+    readonly driftAlpha: number
+  },
+): SeparateRunsInterval {
+  const level = 1 - 2 * rule.withinAlpha
+  if (!rule.relative) return welchDifference(base, head, level)
+  const within = welchRatio(base, head, level)
+  const { spread } = rule
+  if (spread === undefined || spread.sigma === 0 || !(within.estimate > 0)) return within
+  const drift = studentTQuantile(rule.driftAlpha, spread.df) * Math.SQRT2 * spread.sigma
+  return { estimate: within.estimate, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) }
 }

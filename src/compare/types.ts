@@ -29,6 +29,16 @@ export interface MetricComparison {
   readonly change: number
   readonly low: number
   readonly high: number
+  /**
+   * Nominal two-sided level of `low` … `high`: the alarm level of a fixed-sample comparison (its
+   * interval decides every verdict); absent for paired rounds, whose shown sequence is 95 %.
+   */
+  readonly confidence?: number
+  /**
+   * Undecided, yet the estimate is beyond twice the tolerance on the bad side and a 95 % interval
+   * excludes no change: a gated one warns ("probably N× slower"), never passes silently.
+   */
+  readonly probable?: boolean
   /** Whether `change`, `low`, `high` are relative (ratio - 1) or absolute differences. */
   readonly relative: boolean
   /** Exact (small samples) or approximate two-sided Mann-Whitney U p-value. */
@@ -50,10 +60,16 @@ export interface MetricComparison {
   readonly outliers: { readonly base: readonly number[]; readonly head: readonly number[] }
   /**
    * The base branch's run-to-run spread included in the interval (stored baselines with a history):
-   * σ of the log median between runs, the runs it came from, and whether it was assumed for want
-   * of history (compare/run-to-run.ts).
+   * σ of the log median between runs, the runs it came from, whether it was assumed for want
+   * of history, the outlier runs left out, and whether the cap bound it (compare/run-to-run.ts).
    */
-  readonly runToRun?: { readonly sigma: number; readonly runs: number; readonly assumed: boolean }
+  readonly runToRun?: {
+    readonly sigma: number
+    readonly runs: number
+    readonly assumed: boolean
+    readonly outliers?: readonly string[]
+    readonly capped?: boolean
+  }
 }
 
 /** How an entry relates to the baseline. */
@@ -89,7 +105,7 @@ export interface EntryComparison {
 }
 
 /** A reason the gate warns or fails, one per regression or violation (report/violation.ts words it). */
-export type Finding = RegressionFinding | ViolationFinding
+export type Finding = RegressionFinding | ProbableFinding | ViolationFinding
 
 interface FindingOf {
   readonly severity: Severity
@@ -101,6 +117,15 @@ interface FindingOf {
 export interface RegressionFinding extends FindingOf {
   readonly kind: 'regression'
   /** The metric's comparison, which report/change.ts words for logs and annotations. */
+  readonly change: MetricComparison
+}
+
+/**
+ * A gated metric not decided, but probably far worse (MetricComparison.probable): always a warning,
+ * so that a gross slowdown is never a silent pass and `fail-on: warn` fails on it.
+ */
+export interface ProbableFinding extends FindingOf {
+  readonly kind: 'probable'
   readonly change: MetricComparison
 }
 

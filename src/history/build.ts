@@ -63,24 +63,25 @@ export function seriesOf(history: History, key: string, metric: ComparedMetric):
   return series
 }
 
-/** The medians of every entry and metric, oldest first, as the comparison reads them. */
+/** The medians of every entry and metric, oldest first, as the comparison reads them, with the run each came from. */
 export function runToRunOf(history: History): RunToRunHistory {
   const series = new Map<string, Partial<Record<ComparedMetric, number[]>>>()
+  const labels = new Map<string, Partial<Record<ComparedMetric, string[]>>>()
   for (const run of history.runs) {
+    // What the report names an outlier run by: its workflow run, or its date for runs without one.
+    const label = run.runId === undefined ? run.date : `run ${run.runId}`
     for (const entry of run.entries) {
-      let metrics = series.get(entry.key)
-      if (metrics === undefined) {
-        metrics = {}
-        series.set(entry.key, metrics)
-      }
+      const metrics = series.get(entry.key) ?? {}
+      const names = labels.get(entry.key) ?? {}
+      series.set(entry.key, metrics)
+      labels.set(entry.key, names)
       for (const metric of COMPARED_METRICS) {
         const point = entry.metrics[metric]
         if (point === undefined) continue
-        const values = metrics[metric] ?? []
-        values.push(point.median)
-        metrics[metric] = values
+        ;(metrics[metric] ??= []).push(point.median)
+        ;(names[metric] ??= []).push(label)
       }
     }
   }
-  return { runs: history.runs.length, series }
+  return { runs: history.runs.length, series, labels }
 }

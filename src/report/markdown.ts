@@ -73,7 +73,7 @@ const VERDICT_EMOJI: Record<Exclude<RowKind, 'violation'>, string> = {
 
 const ALERT: Record<Notice['level'], string> = { note: 'NOTE', warning: 'WARNING', caution: 'CAUTION' }
 
-const HEADER = ['Scenario', 'Load', 'Metric', 'Baseline → Current', 'Change (95 % CI)', 'Verdict']
+const HEADER = ['Scenario', 'Load', 'Metric', 'Baseline → Current', 'Change (CI, 95 % unless marked)', 'Verdict']
 const ALIGN = ['l', 'r', 'l', 'r', 'r', 'l']
 
 function verdictCell(row: ReportRow): string {

@@ -114,10 +114,23 @@ function formatPValue(p: number): string | undefined {
   return `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`
 }
 
+/** `run-to-run ±12 % (10 runs; outlier runs run 41, run 57 left out; capped)`: the drift a separate-run interval includes. */
+function runToRunDetail(r: NonNullable<MetricComparison['runToRun']>): string {
+  const notes: string[] = [r.assumed ? 'assumed' : plural(r.runs, 'run')]
+  if (r.outliers !== undefined && r.outliers.length > 0) {
+    const named = r.outliers.slice(0, 3).map((o) => clip(o, 40))
+    const more = r.outliers.length - named.length
+    notes.push(
+      `${r.outliers.length === 1 ? 'outlier run' : 'outlier runs'} ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''} left out`,
+    )
+  }
+  if (r.capped === true) notes.push("capped at what this run's rounds and twice the assumed drift allow")
+  return `run-to-run ±${formatFraction(Math.expm1(r.sigma))} (${notes.join('; ')})`
+}
+
 function metricDetail(m: MetricComparison, rounds: number, definitionChanged: boolean): string {
   const parts = [formatTolerance(m)]
-  if (m.runToRun !== undefined)
-    parts.push(`run-to-run ±${formatFraction(Math.expm1(m.runToRun.sigma))}${m.runToRun.assumed ? ' assumed' : ''}`)
+  if (m.runToRun !== undefined) parts.push(runToRunDetail(m.runToRun))
   if (definitionChanged) parts.push('scenario edited since the baseline: warns only')
   const p = formatPValue(m.pValue)
   if (p !== undefined) parts.push(p)
@@ -271,7 +284,6 @@ function metricSentence(found: Found): string {
 
 /** The verdict in a title and one sentence, e.g. `Cannonade: 1 regression` / `search @ 10 conn: latency p99 +24.1 % (…)`. */
 export function headline(comparison: Comparison): Headline {
-  const { counts } = comparison
   const unmeasurable = comparison.entries.filter((e) => e.status === 'unmeasurable').length
   const problems: string[] = []
   // Counted from the metrics rather than counts.regressions, which also holds regressions of metrics
@@ -281,6 +293,9 @@ export function headline(comparison: Comparison): Headline {
   const metrics = comparison.entries.flatMap((e) => e.metrics)
   const regressions = metrics.filter((m) => m.verdict === 'regression' && m.gated)
   if (regressions.length > 0) problems.push(plural(regressions.length, 'regression'))
+  // Undecided but probably far worse: named in the title, so that it never reads as a pass.
+  const probable = comparison.findings.filter((f) => f.kind === 'probable')
+  if (probable.length > 0) problems.push(`${plural(probable.length, 'probable slowdown')}, not decided`)
   // By severity, because `1 threshold violation` next to a ❌ reads as the cause even when it only warns.
   const violations = comparison.entries.filter((e) => e.status !== 'unmeasurable').flatMap((e) => e.violations)
   const failing = violations.filter((v) => v.severity === 'fail').length
@@ -288,6 +303,8 @@ export function headline(comparison: Comparison): Headline {
   if (failing > 0) problems.push(`${plural(failing, 'threshold')} violated`)
   if (warning > 0) problems.push(plural(warning, 'threshold warning'))
   if (unmeasurable > 0) problems.push(`${plural(unmeasurable, 'entry', 'entries')} unmeasurable`)
+  const incomplete = comparison.head.incomplete !== undefined
+  if (incomplete) problems.push('run incomplete')
   const noBaseline = comparison.baseline === undefined
   const title = `Cannonade: ${problems.length > 0 ? problems.join(', ') : noBaseline ? 'no baseline yet' : 'no regressions'}`
 
@@ -305,6 +322,9 @@ export function headline(comparison: Comparison): Headline {
   if (regression !== undefined) {
     const more = regressions.length - 1
     clauses.push(`${metricSentence(regression)}${more > 0 ? `, and ${more} more` : ''}`)
+  } else if (probable[0] !== undefined) {
+    const more = probable.length - 1
+    clauses.push(`${clip(findingSentence(probable[0]), 2 * MAX_SENTENCE_PART)}${more > 0 ? `, and ${more} more` : ''}`)
   } else if (violation !== undefined) {
     clauses.push(clip(violationSentence(violation), MAX_SENTENCE_PART))
   } else if (unmeasurableFinding !== undefined) {
@@ -312,18 +332,27 @@ export function headline(comparison: Comparison): Headline {
   } else if (noBaseline) {
     clauses.push('none was violated')
   } else {
-    const improved = metrics.filter((m) => m.verdict === 'improvement' && m.gated).length
+    // Only gated metrics answer the gate's question; ungated ones are counted apart, never as "unchanged".
+    const gated = metrics.filter((m) => m.gated)
+    const decided = gated.filter((m) => m.verdict !== 'inconclusive')
+    const of = (verdict: MetricComparison['verdict']): number => gated.filter((m) => m.verdict === verdict).length
+    const tally = [`${decided.length.toLocaleString('en-US')} of ${plural(gated.length, 'gated metric')} decided`]
+    const parts = [
+      of('unchanged') > 0 ? `${of('unchanged')} unchanged` : '',
+      of('improvement') > 0 ? `${of('improvement')} improved` : '',
+      of('inconclusive') > 0 ? `${of('inconclusive')} inconclusive` : '',
+    ].filter((p) => p !== '')
+    if (parts.length > 0) tally[0] = `${tally[0]} (${parts.join(', ')})`
     const changed = metrics.filter(isUngatedChange).length
-    const tally = [`${plural(counts.unchanged, 'metric')} unchanged`]
-    if (improved > 0) tally.push(`${improved} improved`)
-    if (counts.inconclusive > 0) tally.push(`${counts.inconclusive} inconclusive`)
     if (changed > 0) tally.push(`${changed} changed (not gated)`)
     const best = strongest(comparison, 'improvement')
     clauses.push(`${tally.join(', ')}${best === undefined ? '' : `; best: ${metricSentence(best)}`}`)
   }
   if (comparison.head.incomplete !== undefined) clauses.push('the run stopped early')
   const sentence = clauses.join('; ')
-  return { outcome: comparison.outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence }
+  // A run that stopped early has not shown that all is well: never a ✅, whatever it did measure.
+  const outcome = incomplete && comparison.outcome === 'pass' ? 'warn' : comparison.outcome
+  return { outcome, title, suite: clip(comparison.suite, MAX_NAME), sentence }
 }
 
 /**
@@ -386,7 +415,7 @@ export function notices(comparison: Comparison): Notice[] {
       level: 'note',
       text:
         `The base branch has ${plural(history.runs, 'run')} of history, fewer than the ${history.minimum} that measure its run-to-run spread: ` +
-        `a drift of up to ±${formatFraction(Math.expm1(2 * history.assumedSigma))} between runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. ` +
+        `a drift of up to ±${formatFraction(Math.expm1(2 * Math.SQRT2 * history.assumedSigma))} between two runs is assumed (more where this run's rounds varied more), so only a change beyond it can fail. ` +
         'For precise verdicts now, measure the base commit beside the head in the same job (baseline: same-job).',
     })
   }
@@ -440,7 +469,7 @@ export function footerFacts(comparison: Comparison): string[] {
     facts.push(
       control?.sequential === true
         ? 'base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test'
-        : 'changes are ratios of medians with 95 % bootstrap confidence intervals; p-values from the Mann-Whitney U test',
+        : 'base and head are separate runs: changes are ratios of geometric means, and each interval is the one that decided, Welch over the rounds widened by the drift between runs (one drift event for the whole suite); p-values from the Mann-Whitney U test',
     )
   }
   const history = base?.runToRun

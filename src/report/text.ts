@@ -28,7 +28,7 @@ export function renderText(comparison: Comparison): string {
   const rows = reportRows(comparison)
   const shown = [...rows.notable, ...rows.measured]
   if (shown.length > 0) {
-    const header = ['scenario', 'load', 'metric', 'baseline → current', 'change (95 % CI)', 'verdict', 'notes']
+    const header = ['scenario', 'load', 'metric', 'baseline → current', 'change (CI, 95 % unless marked)', 'verdict', 'notes']
     const cells = shown.map((r) => [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r), r.detail].map(plain))
     lines.push('', markdownTable([header, ...cells], { align: ['l', 'r', 'l', 'r', 'r', 'l', 'l'] }))
   }

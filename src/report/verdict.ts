@@ -57,5 +57,12 @@ export function comparisonVerdictLine(comparison: Comparison): string {
 export function gateFailureText(comparison: Comparison): string {
   const failing = comparison.findings.filter((f) => f.severity === 'fail')
   const reasons = (failing.length > 0 ? failing : comparison.findings).map((f) => `- ${findingSentence(f)}`).join('\n')
+  if (comparison.outcome === 'pass') {
+    // Only `fail-on: inconclusive` fails a passing comparison: the reason is what stayed undecided.
+    const undecided = comparison.entries.flatMap((e) =>
+      e.metrics.filter((m) => m.gated && m.verdict === 'inconclusive').map((m) => `- ${e.key}: ${m.metric} inconclusive`),
+    )
+    return `Cannonade: ${plural(undecided.length, 'gated metric')} undecided (fail-on: inconclusive)\n${undecided.join('\n')}`
+  }
   return `Cannonade: ${comparison.outcome === 'fail' ? 'performance gate failed' : 'performance warnings (fail-on: warn)'}\n${reasons}`
 }

@@ -3,7 +3,7 @@
 // sentence is change.ts's, the same as the headline's.
 import type { Violation } from '../compare/thresholds.js'
 import type { Finding } from '../compare/types.js'
-import { metricChangeSentence } from './change.js'
+import { metricChangeSentence, probableSentence } from './change.js'
 import { formatMetric } from './format.js'
 
 /**
@@ -23,5 +23,7 @@ export function violationSentence(v: Violation): string {
 
 /** One sentence for a finding, for logs and annotations. */
 export function findingSentence(finding: Finding): string {
-  return finding.kind === 'regression' ? metricChangeSentence(finding.entry, finding.change) : violationSentence(finding.violation)
+  if (finding.kind === 'regression') return metricChangeSentence(finding.entry, finding.change)
+  if (finding.kind === 'probable') return probableSentence(finding.entry, finding.change)
+  return violationSentence(finding.violation)
 }

@@ -39,7 +39,7 @@ export interface ReportInput {
   readonly inHistory?: boolean
 }
 
-const COMPARED_HEADER = ['Scenario', 'Load', 'Metric', 'Baseline → Current', 'Change (95 % CI)', 'Verdict']
+const COMPARED_HEADER = ['Scenario', 'Load', 'Metric', 'Baseline → Current', 'Change (CI, 95 % unless marked)', 'Verdict']
 
 function comparedCells(row: ReportRow): string[] {
   const change = row.detail === '' ? row.change : `${row.change} — ${row.detail}`
