@@ -36,6 +36,7 @@ import { MAX_ADAPTIVE_ROUNDS } from '../src/load/deciding.js'
 import type { RoundResult } from '../src/results/format.js'
 import { seededRandom } from '../src/stats/stats.js'
 import type { Trace } from './trace-format.js'
+import { replayRound, type Row } from './replay-round.js'
 
 const quick = process.argv.includes('--quick')
 const TRIALS = Number(process.env.BENCH_TRIALS ?? (quick ? 200 : 1000))
@@ -45,7 +46,6 @@ const ROUND_S = 1.25
 const ENTRY_BUDGET_S = 180
 const METRICS = ['rps', 'p50', 'p99'] as const
 type Metric = (typeof METRICS)[number]
-type Row = readonly [number, number, number]
 const TOLERANCES: readonly RegressionTolerance[] = METRICS.map((metric) => ({
   metric,
   tolerance: DEFAULT_TOLERANCE[metric],
@@ -163,32 +163,6 @@ function pairStream(noise: Noise, change: Change): () => [Row, Row] {
   }
 }
 
-function round(n: number, r: Row): RoundResult {
-  const [rps, p50, p99] = r
-  return {
-    round: n,
-    startedAt: '',
-    durationMs: 1000,
-    rps,
-    latencyUs: { p50, p90: p99, p95: p99, p99, p999: p99, max: p99, mean: p50 },
-    requests: 0,
-    responses: 0,
-    ok: 0,
-    errors: 0,
-    timeouts: 0,
-    unexpectedStatus: 0,
-    bodyMismatches: 0,
-    errorRate: 0,
-    bytes: 0,
-    statusCodes: {},
-    histogram: '',
-    loadgenCpuPercent: 0,
-    valid: true,
-    problems: [],
-    warnings: [],
-  }
-}
-
 const valueOf = (r: Row, m: Metric): number => (m === 'rps' ? r[0] : m === 'p50' ? r[1] : r[2])
 const direction = (m: Metric): 'higher-is-better' | 'lower-is-better' => (m === 'rps' ? 'higher-is-better' : 'lower-is-better')
 
@@ -202,8 +176,8 @@ function decideEntry(noise: Noise, change: Change, shares: EntryShares): { regre
   const add = (): void => {
     const pair = next()
     rows.push(pair)
-    base.push(round(base.length + 1, pair[0]))
-    head.push(round(head.length + 1, pair[1]))
+    base.push(replayRound(base.length + 1, pair[0]))
+    head.push(replayRound(head.length + 1, pair[1]))
   }
   for (let r = 0; r < ROUNDS; r++) add()
   while (rows.length < maxPairs && !entryDecided(base, head, TOLERANCES, shares)) add()

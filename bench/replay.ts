@@ -42,6 +42,7 @@ import type { RoundResult } from '../src/results/format.js'
 import { cannotRegress, seededRandom, type Verdict } from '../src/stats/stats.js'
 import { demoRoutesPlan } from './demo-routes.js'
 import type { Trace } from './trace-format.js'
+import { replayRound, type Row } from './replay-round.js'
 
 const quick = process.argv.includes('--quick')
 const SUITES = Number(process.env.BENCH_SUITES ?? (quick ? 200 : 1000))
@@ -62,7 +63,6 @@ const TOLERANCES: readonly RegressionTolerance[] = (
   demoRoutesPlan({ port: 1, slowdown: 0, duration: '1s', rounds: 5 }).scenarios[0]?.regression ?? []
 ).filter((t) => t.metric === 'rps' || t.metric === 'p50' || t.metric === 'p99')
 const METRICS = ['rps', 'p50', 'p99'] as const
-type Row = readonly [number, number, number]
 
 /** A recorded entry as log values per metric, centred on its own level, with its req/s round CV. */
 interface Source {
@@ -168,33 +168,6 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2
 }
 
-/** A round as the schedule records it, carrying only what the comparison reads. */
-function round(n: number, r: Row): RoundResult {
-  const [rps, p50, p99] = r
-  return {
-    round: n,
-    startedAt: '',
-    durationMs: 1000,
-    rps,
-    latencyUs: { p50, p90: p99, p95: p99, p99, p999: p99, max: p99, mean: p50 },
-    requests: 0,
-    responses: 0,
-    ok: 0,
-    errors: 0,
-    timeouts: 0,
-    unexpectedStatus: 0,
-    bodyMismatches: 0,
-    errorRate: 0,
-    bytes: 0,
-    statusCodes: {},
-    histogram: '',
-    loadgenCpuPercent: 0,
-    valid: true,
-    problems: [],
-    warnings: [],
-  }
-}
-
 interface EntryOutcome {
   readonly verdicts: readonly Verdict[]
   readonly pairs: number
@@ -281,8 +254,8 @@ function decideSuite(
     const stream = streams[e]
     if (s === undefined || stream === undefined) return
     const [b, h] = stream(s.base.length, maxPairs)
-    s.base.push(round(s.base.length + 1, b))
-    s.head.push(round(s.head.length + 1, h))
+    s.base.push(replayRound(s.base.length + 1, b))
+    s.head.push(replayRound(s.head.length + 1, h))
   }
   let spent = 0
   for (let r = 0; r < ROUNDS; r++) for (let e = 0; e < entries; e++) add(e)
