@@ -8,7 +8,7 @@
 // CPU loop's CV and load before and after.
 //
 // Run: npm run build && npx tsx bench/against-target.ts [slow|same ...]   (default: slow same slow same)
-//   AGAINST_APP=node|python  AGAINST_BUDGET=3m
+//   AGAINST_APP=node|python  AGAINST_BUDGET=3m  AGAINST_REGRESSION='{ rps: 5%, p50: 10%, p99: 15%, cpu: 10% }'
 // Writes bench/results/against-target.json and prints a markdown table.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -22,6 +22,8 @@ const kinds = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['slow'
 const appKind = process.env.AGAINST_APP ?? 'node'
 const budget = process.env.AGAINST_BUDGET ?? '3m'
 const cli = path.resolve('dist/cli.js')
+/** The scenario's gates, e.g. `{ rps: 5%, p50: 10%, p99: 15%, cpu: 10% }`; the product's defaults when unset. */
+const regression = process.env.AGAINST_REGRESSION
 
 function config(port: number): string {
   const command =
@@ -35,7 +37,7 @@ baseUrl: http://127.0.0.1:${port}
 budget: ${budget}
 defaults: { connections: 4 }
 scenarios:
-  - { name: search, path: /search?q=cannonade }
+  - { name: search, path: /search?q=cannonade${regression === undefined ? '' : `, thresholds: { regression: ${regression} }`} }
 `
 }
 
@@ -143,4 +145,7 @@ for (const kind of kinds) {
 const text = lines.join('\n')
 console.log(text)
 await mkdir('bench/results', { recursive: true })
-await writeFile(`bench/results/against-target-${appKind}.json`, `${JSON.stringify({ appKind, budget, rows, text }, null, 2)}\n`)
+await writeFile(
+  `bench/results/against-target-${appKind}${regression === undefined ? '' : '-gated'}.json`,
+  `${JSON.stringify({ appKind, budget, rows, text }, null, 2)}\n`,
+)
