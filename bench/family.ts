@@ -26,7 +26,7 @@
 // Writes bench/results/family.json and prints markdown tables.
 import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { normalSource } from '../__fixtures__/random.js'
+import { cholesky, normalSource } from '../__fixtures__/random.js'
 import { entryDecided, fixedVerdict } from '../src/compare/compare.js'
 import { DEFAULT_TOLERANCE } from '../src/config/tolerances.js'
 import { EVEN_SPLIT, primarySplit, suiteBudget, type EntryShares, type SplitRule } from '../src/compare/family.js'
@@ -114,18 +114,6 @@ const CORRELATION = [
   [-0.8, 1, 0.3],
   [-0.7, 0.3, 1],
 ] as const
-function cholesky(a: readonly (readonly number[])[]): number[][] {
-  const l = a.map(() => a.map(() => 0))
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = a[i]?.[j] ?? 0
-      for (let k = 0; k < j; k++) sum -= (l[i]?.[k] ?? 0) * (l[j]?.[k] ?? 0)
-      const row = l[i]
-      if (row !== undefined) row[j] = i === j ? Math.sqrt(sum) : sum / (l[j]?.[j] ?? 1)
-    }
-  }
-  return l
-}
 const FACTOR = cholesky(CORRELATION)
 
 /** One entry's pairs, in order: [base, head] as (req/s, p50 µs, p99 µs). */

@@ -2,7 +2,7 @@
 // bound, the primary metric of each loop type gets its weight, and a seeded simulation of unchanged
 // suites stays within the bound on both deciding paths, where a split that over-spends does not.
 import { describe, expect, it } from 'vitest'
-import { normalSource } from '../../__fixtures__/random.js'
+import { cholesky, normalSource } from '../../__fixtures__/random.js'
 import { fixedVerdict } from '../../src/compare/compare.js'
 import {
   DEFAULT_SPLIT,
@@ -98,19 +98,6 @@ const INDEPENDENT = [
 const ENTRIES = 3
 const BOUND = 0.06
 const SUITES = 1500
-
-function cholesky(a: readonly (readonly number[])[]): number[][] {
-  const l = a.map(() => a.map(() => 0))
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = a[i]?.[j] ?? 0
-      for (let k = 0; k < j; k++) sum -= (l[i]?.[k] ?? 0) * (l[j]?.[k] ?? 0)
-      const row = l[i]
-      if (row !== undefined) row[j] = i === j ? Math.sqrt(sum) : sum / (l[j]?.[j] ?? 1)
-    }
-  }
-  return l
-}
 
 /** Share of unchanged suites with any false regression; `shares` per entry, `path` how rounds are judged. */
 function falseAlarmRate(
