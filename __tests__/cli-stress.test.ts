@@ -124,9 +124,9 @@ describe('profile: stress', () => {
     const markdown = path.join(dir, 'ab.md')
     const result = await cli(['run', '--against', 'HEAD~1', '--out', out, '--markdown', markdown], { cwd: repo, timeoutMs: 110_000 })
     expect(result.code, result.stdout + result.stderr).toBe(1)
-    // Interleaved: base, head, head, base, …, each round a whole search.
+    // Alternating: base, head, base, head, … (no app searched twice in a row), each round a whole search.
     const order = [...result.stderr.matchAll(/\] (base|head) limited @ stress {2}round (\d)/g)].map((m) => `${m[1]}${m[2]}`)
-    expect(order.slice(0, 4)).toEqual(['base1', 'head1', 'head2', 'base2'])
+    expect(order.slice(0, 4)).toEqual(['base1', 'head1', 'base2', 'head2'])
     const head = parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
     const base = parseResults(JSON.parse(await readFile(path.join(out, 'base-results.json'), 'utf8')), 'base-results.json')
     const headCapacity = head.entries[0]?.stress?.capacity ?? NaN
