@@ -17,6 +17,7 @@ import path from 'node:path'
 import { compare } from '../src/compare/compare.js'
 import { parseResults } from '../src/results/io.js'
 import { cpuLoopNoise } from './cpu-noise.js'
+import { hashAppCommand, hashConfig } from './apps/hash-config.js'
 
 const kinds = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['slow', 'same', 'slow', 'same']
 const appKind = process.env.AGAINST_APP ?? 'node'
@@ -26,19 +27,16 @@ const cli = path.resolve('dist/cli.js')
 const regression = process.env.AGAINST_REGRESSION
 
 function config(port: number): string {
-  const command =
-    appKind === 'python' ? '/usr/bin/python3 -m uvicorn hash_app:app --port "$PORT" --log-level warning' : 'node hash-server.mjs'
-  return `app:
-  command: ${command}
-  build: "true"
-  env: { PORT: "${port}" }
-  ready: http://127.0.0.1:${port}/health
-baseUrl: http://127.0.0.1:${port}
-budget: ${budget}
-defaults: { connections: 4 }
-scenarios:
-  - { name: search, path: /search?q=cannonade${regression === undefined ? '' : `, thresholds: { regression: ${regression} }`} }
-`
+  return hashConfig({
+    port,
+    command: hashAppCommand(appKind === 'python' ? 'python' : 'node', '"$PORT"'),
+    appLines: ['  build: "true"'],
+    topLines: [`budget: ${budget}`],
+    defaults: '{ connections: 4 }',
+    scenarios: [
+      `  - { name: search, path: /search?q=cannonade${regression === undefined ? '' : `, thresholds: { regression: ${regression} }`} }`,
+    ],
+  })
 }
 
 /** A repository whose HEAD~1 is the base and HEAD the head, slowed by 10 % or not. */

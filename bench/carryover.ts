@@ -26,6 +26,7 @@ import { parsePlan } from '../src/config/load.js'
 import type { Plan } from '../src/config/plan.js'
 import { runEntryRound } from '../src/load/threads.js'
 import { cpuLoopNoise } from './cpu-noise.js'
+import { hashAppCommand, hashConfig } from './apps/hash-config.js'
 
 const kind = process.env.CARRYOVER_APP ?? 'node'
 const duration = process.env.CARRYOVER_DURATION ?? '5s'
@@ -34,22 +35,17 @@ const sequences =
   process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['ABBAABBAABBAABBA', 'ABABABABABABABAB', 'AAXAAXAAXAAX', 'APAPAPAPAPAP']
 
 function planFor(port: number, command: string, dir: string): Plan {
-  const text = `
-app:
-  command: ${command}
-  env: { PORT: "${port}" }
-  ready: http://127.0.0.1:${port}/health
-baseUrl: http://127.0.0.1:${port}
-defaults: { duration: ${duration}, warmup: 1s, rounds: 5, connections: 4 }
-scenarios:
-  - { name: search, path: /search?q=cannonade }
-`
+  const text = hashConfig({
+    port,
+    command,
+    defaults: `{ duration: ${duration}, warmup: 1s, rounds: 5, connections: 4 }`,
+    scenarios: ['  - { name: search, path: /search?q=cannonade }'],
+  })
   return parsePlan(text, 'carryover.yml', dir)
 }
 
 const apps = path.resolve('bench/apps')
-const appCommand = (port: number): string =>
-  kind === 'python' ? `/usr/bin/python3 -m uvicorn hash_app:app --port ${port} --log-level warning` : 'node hash-server.mjs'
+const appCommand = (port: number): string => hashAppCommand(kind === 'python' ? 'python' : 'node', port)
 
 interface Started {
   readonly plan: Plan

@@ -19,6 +19,7 @@ import type { RoundResult } from '../src/results/format.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 import { demoRoutesPlan } from './demo-routes.js'
 import type { Trace } from './trace-format.js'
+import { hashAppCommand, hashConfig } from './apps/hash-config.js'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -39,19 +40,12 @@ await mkdir(outDir, { recursive: true })
 
 /** The hashing service of bench/apps on `port`, with `entries` one-route scenarios at 4 connections. */
 function hashPlan(port: number): Plan {
-  const command =
-    app === 'hash-python' ? `/usr/bin/python3 -m uvicorn hash_app:app --port ${port} --log-level warning` : 'node hash-server.mjs'
-  const scenarios = Array.from({ length: entries }, (_, i) => `  - { name: search ${i + 1}, path: "/search?q=${i + 1}" }`).join('\n')
-  const text = `
-app:
-  command: ${command}
-  env: { PORT: "${port}" }
-  ready: http://127.0.0.1:${port}/health
-baseUrl: http://127.0.0.1:${port}
-defaults: { duration: ${duration}, warmup: ${warmup}, rounds: ${pairs}, connections: 4 }
-scenarios:
-${scenarios}
-`
+  const text = hashConfig({
+    port,
+    command: hashAppCommand(app === 'hash-python' ? 'python' : 'node', port),
+    defaults: `{ duration: ${duration}, warmup: ${warmup}, rounds: ${pairs}, connections: 4 }`,
+    scenarios: Array.from({ length: entries }, (_, i) => `  - { name: search ${i + 1}, path: "/search?q=${i + 1}" }`),
+  })
   return parsePlan(text, 'record-traces.yml', path.resolve('bench/apps'))
 }
 const planOn = async (): Promise<Plan> => {

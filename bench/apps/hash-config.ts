@@ -1,0 +1,43 @@
+// The config of the hashing service in this folder (node:http or FastAPI on Debian's uvicorn), one
+// home for the benches that measure a service we did not tune: how it is started, where it is ready,
+// and the scenarios and defaults each bench gives it.
+
+/** Which build of the hashing service. */
+export type HashApp = 'node' | 'python'
+
+/** The command that starts the service, listening on `port` (a number, or `"$PORT"` for the shell). */
+export function hashAppCommand(app: HashApp, port: number | string): string {
+  return app === 'python' ? `/usr/bin/python3 -m uvicorn hash_app:app --port ${port} --log-level warning` : 'node hash-server.mjs'
+}
+
+/** What a bench sets besides the app: the defaults line, the scenario lines, and any top-level lines. */
+export interface HashConfigParts {
+  readonly port: number
+  readonly command: string
+  /** The flow mapping of `defaults:`, e.g. `{ duration: 1s, rounds: 5, connections: 4 }`. */
+  readonly defaults: string
+  /** One `  - { … }` line a scenario. */
+  readonly scenarios: readonly string[]
+  /** Lines under `app:` (indented) besides command, env and ready, e.g. `  build: "true"`. */
+  readonly appLines?: readonly string[]
+  /** Top-level lines after baseUrl, e.g. `budget: 3m`. */
+  readonly topLines?: readonly string[]
+}
+
+/** The config text of the hashing service on `port`. */
+export function hashConfig(parts: HashConfigParts): string {
+  const { port } = parts
+  return [
+    'app:',
+    `  command: ${parts.command}`,
+    ...(parts.appLines ?? []),
+    `  env: { PORT: "${port}" }`,
+    `  ready: http://127.0.0.1:${port}/health`,
+    `baseUrl: http://127.0.0.1:${port}`,
+    ...(parts.topLines ?? []),
+    `defaults: ${parts.defaults}`,
+    'scenarios:',
+    ...parts.scenarios,
+    '',
+  ].join('\n')
+}
