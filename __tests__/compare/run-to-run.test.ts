@@ -142,6 +142,15 @@ describe('separate runs: false alarms and the targets (seeded simulation, one ma
     expect(rate(outcomes, (o) => o.failed || o.probable)).toBeGreaterThanOrEqual(0.9)
   })
 
+  it('one run of history and one round 3× off on each side: a 3× slowdown still fails, an unchanged suite does not', () => {
+    // Welch's interval alone read such a 3× slowdown inconclusive (issue 17): its variance is the one round's.
+    const outlier = { ...unchanged, entries: 1, historyRuns: 0, drift: DEFAULT_LOG_SPREAD, outlierRound: 3 }
+    expect(rate(simulateSeparateRuns({ ...outlier, seed: 'outlier-3x', slowdown: 3 }, 300), (o) => o.failed)).toBeGreaterThanOrEqual(0.9)
+    const suites = simulateSeparateRuns({ ...outlier, seed: 'outlier-1x', entries: 10, slowdown: 1 }, 300)
+    expect(rate(suites, (o) => o.failed)).toBeLessThanOrEqual(0.02)
+    expect(rate(suites, (o) => o.improved)).toBeLessThanOrEqual(0.02)
+  })
+
   it('a history of 30 steady runs and one 50× outlier run still fails a 20× regression, and passes an unchanged head', () => {
     const poisoned = { ...unchanged, entries: 1, historyRuns: 30, drift: 0.05, outlierFactor: 50 }
     expect(rate(simulateSeparateRuns({ ...poisoned, seed: 'poisoned-20x', slowdown: 20 }, 200), (o) => o.failed)).toBe(1)

@@ -23,6 +23,7 @@ import { SUITE_ALPHA, suiteBudget, type EntryShares, type SuiteBudget } from './
 import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
 import { DEFAULT_LOG_SPREAD, DRIFT_SHARE, MIN_HISTORY_RUNS, separateRunsInterval, spreadFor, type RunToRunSpread } from './run-to-run.js'
 import { checkEntry, validityViolation, type Violation } from './thresholds.js'
+import { trimmedMean } from '../stats/yuen.js'
 import {
   COMPARED_METRICS,
   type BaselineInfo,
@@ -204,12 +205,15 @@ export interface FixedVerdict {
    * built the same way excludes no change: worth a loud warning, never a silent pass.
    */
   readonly probable: boolean
+  /** The estimate is a ratio of trimmed geometric means (run-to-run.ts withinRunRatio). */
+  readonly trimmed?: boolean
 }
 
 /**
  * The verdict of a fixed-sample comparison and the interval that decided it (ratios; an absolute
  * difference d as 1 + d). One interval decides every verdict (regression, improvement, unchanged),
- * and it is the one shown: Welch's interval over the rounds at the alarm level, widened by the
+ * and it is the one shown: the within-run interval over the rounds at the alarm level (Welch's and
+ * Yuen's trimmed one intersected, run-to-run.ts withinRunRatio), widened by the
  * drift between runs when base and head are separate runs (run-to-run.ts separateRunsInterval).
  * stats/welch.ts says why not a bootstrap this far out in the tail.
  */
@@ -248,8 +252,8 @@ function compareMetric(j: MetricJudgement): MetricComparison {
   return {
     metric,
     direction,
-    base: centreOf(base, relative),
-    head: centreOf(head, relative),
+    base: centreOf(base, relative, judged.trimmed === true),
+    head: centreOf(head, relative, judged.trimmed === true),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,
@@ -285,12 +289,14 @@ function compareMetric(j: MetricJudgement): MetricComparison {
  * The baseline and current value shown beside a change, the same statistic the change is a ratio
  * (or difference) of, so that the columns never contradict the change: the geometric mean of the
  * rounds for ratios (both the fixed-sample and the paired rule estimate a ratio of geometric
- * means), the mean for differences. A value that cannot be logged falls back to the median.
+ * means, or of 20 % trimmed ones where that interval decided), the mean for differences. A value
+ * that cannot be logged falls back to the median.
  */
-function centreOf(values: readonly number[], relative: boolean): number {
+function centreOf(values: readonly number[], relative: boolean, trimmed: boolean): number {
   if (values.length === 0) return NaN
   if (!relative) return values.reduce((a, b) => a + b, 0) / values.length
   if (!values.every((v) => v > 0 && Number.isFinite(v))) return median(values)
+  if (trimmed) return Math.exp(trimmedMean(values.map(Math.log)))
   return Math.exp(values.reduce((a, b) => a + Math.log(b), 0) / values.length)
 }
 

@@ -23,7 +23,10 @@
  * Its decision interval is
  *
  *   y ± ( w + q·√2·σ ),
- *   w = Welch's half-width at two-sided level 1 − 2·α_w (stats/welch.ts), α_w per metric,
+ *   w = the within-run half-width at two-sided level 1 − 2·α_w, α_w per metric: Welch's and Yuen's
+ *       trimmed-mean interval each at half that, intersected (withinRunRatio), so that one outlier
+ *       round cannot widen it (a 3× slower head against one stored run read *inconclusive* with
+ *       Welch's alone when one round of five was off),
  *   q = the t quantile with the spread's degrees of freedom at one-sided α_d,
  *
  * and classify() (stats.ts) reads it like any interval. An unchanged suite fails only if the drift
@@ -62,7 +65,9 @@
  * 20× fails); bench/replay.ts's artifact modes over real rounds. Figures in the README (Accuracy).
  */
 import { studentTQuantile } from '../stats/distributions.js'
+import { madOutliers } from '../stats/stats.js'
 import { welchDifference, welchRatio } from '../stats/welch.js'
+import { trims, yuenDifference } from '../stats/yuen.js'
 
 /** Fewer usable runs of history than this, and the spread is assumed rather than estimated. */
 export const MIN_HISTORY_RUNS = 5
@@ -146,17 +151,29 @@ export function runToRunSpread(medians: readonly number[], labels: readonly stri
   }
 }
 
-/** The pooled standard deviation of the log values of two sets of rounds, with its degrees of freedom. */
+/**
+ * The pooled standard deviation of the log values of two sets of rounds, with its degrees of freedom,
+ * leaving out each side's outlier rounds (stats.ts madOutliers on the logs, |z| > 3.5 by the MAD): one
+ * round 3× off the others would otherwise make it the spread of that round alone, and the floor and
+ * the cap built on it would let that one round decide how much drift to allow. On Gaussian rounds the
+ * rule flags a round rarely, and then one that sits far out, so the estimate hardly moves.
+ */
 export function pooledLogSpread(base: readonly number[], head: readonly number[]): { sd: number; df: number } | undefined {
-  if (base.length < 2 || head.length < 2) return undefined
   if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return undefined
-  const squares = (xs: readonly number[]): number => {
+  const kept = (xs: readonly number[]): number[] => {
     const logs = xs.map(Math.log)
-    const mean = logs.reduce((a, b) => a + b, 0) / logs.length
-    return logs.reduce((a, b) => a + (b - mean) ** 2, 0)
+    const out = new Set(madOutliers(logs))
+    return logs.filter((_, i) => !out.has(i))
   }
-  const df = base.length + head.length - 2
-  return { sd: Math.sqrt((squares(base) + squares(head)) / df), df }
+  const b = kept(base)
+  const h = kept(head)
+  if (b.length < 2 || h.length < 2) return undefined
+  const squares = (logs: readonly number[]): number => {
+    const mean = logs.reduce((a, c) => a + c, 0) / logs.length
+    return logs.reduce((a, c) => a + (c - mean) ** 2, 0)
+  }
+  const df = b.length + h.length - 2
+  return { sd: Math.sqrt((squares(b) + squares(h)) / df), df }
 }
 
 /**
@@ -205,15 +222,53 @@ export function spreadFor(
   return capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head))
 }
 
-/** An interval for head/base (ratio) or head − base (difference), with the level it holds at. */
+/** An interval for head/base (ratio) or head − base (difference). */
 export interface SeparateRunsInterval {
   readonly estimate: number
   readonly low: number
   readonly high: number
+  /**
+   * Set when the estimate is the ratio of 20 % trimmed geometric means (Yuen's interval was the
+   * narrower), not of the plain geometric means; the report's columns then show the trimmed centres.
+   */
+  readonly trimmed?: boolean
 }
 
 /**
- * The decision interval of a separate-run comparison (see the module comment): Welch's interval
+ * The within-run interval for head/base over the log round values, robust to one outlier round a
+ * side: Welch's (welch.ts) and Yuen's trimmed-mean interval (yuen.ts), each at one-sided
+ * `withinAlpha`/2 a side, intersected. Each misses on a side with chance at most withinAlpha/2, so
+ * the intersection misses with at most withinAlpha (the union bound): the same level as Welch's
+ * alone, whatever the two intervals' dependence. On clean Gaussian rounds Welch's is the narrower
+ * and halving its level costs little (a level enters the width through its t quantile, about
+ * log(1/α)); with one round far off, Welch's widens by its square and Yuen's does not. Fewer than
+ * five rounds on both sides trim nothing: Welch's alone, at the whole level.
+ *
+ * The estimate is the narrower interval's (the ratio of geometric means, or of trimmed ones), kept
+ * inside the intersection. Should the two not overlap (only when they disagree past both their
+ * widths, which a real slowdown does not do), the narrower interval is used alone.
+ */
+export function withinRunRatio(base: readonly number[], head: readonly number[], withinAlpha: number): SeparateRunsInterval {
+  if (!trims(base.length, head.length)) return welchRatio(base, head, 1 - 2 * withinAlpha)
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return { estimate: NaN, low: 0, high: Infinity }
+  const logBase = base.map(Math.log)
+  const logHead = head.map(Math.log)
+  const welch = welchDifference(logBase, logHead, 1 - withinAlpha)
+  const yuen = yuenDifference(logBase, logHead, 1 - withinAlpha)
+  const yuenNarrower = yuen.high - yuen.low < welch.high - welch.low
+  const narrower = yuenNarrower ? yuen : welch
+  const low = Math.max(welch.low, yuen.low)
+  const high = Math.min(welch.high, yuen.high)
+  const trimmed = yuenNarrower ? { trimmed: true } : {}
+  if (!(low <= high))
+    return { estimate: Math.exp(narrower.estimate), low: Math.exp(narrower.low), high: Math.exp(narrower.high), ...trimmed }
+  const estimate = Math.min(high, Math.max(low, narrower.estimate))
+  return { estimate: Math.exp(estimate), low: Math.exp(low), high: Math.exp(high), ...trimmed }
+}
+
+/**
+ * The decision interval of a separate-run comparison (see the module comment): the within-run interval
+ * ({@link withinRunRatio}; Welch's for a difference)
  * over the rounds at two-sided 1 − 2·withinAlpha, widened on each side by the drift allowance
  * q·√2·σ, q the t quantile at one-sided driftAlpha. A ratio of geometric means for relative metrics;
  * an absolute difference (the error rate, which does not scale with machine speed) gets no drift.
@@ -230,9 +285,9 @@ export function separateRunsInterval(
 ): SeparateRunsInterval {
   const level = 1 - 2 * rule.withinAlpha
   if (!rule.relative) return welchDifference(base, head, level)
-  const within = welchRatio(base, head, level)
+  const within = withinRunRatio(base, head, rule.withinAlpha)
   const { spread } = rule
   if (spread === undefined || spread.sigma === 0 || !(within.estimate > 0)) return within
   const drift = studentTQuantile(rule.driftAlpha, spread.df) * Math.SQRT2 * spread.sigma
-  return { estimate: within.estimate, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) }
+  return { ...within, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) }
 }
