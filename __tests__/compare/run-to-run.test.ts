@@ -157,6 +157,14 @@ describe('separate runs: false alarms and the targets (seeded simulation, one ma
     expect(rate(simulateSeparateRuns({ ...poisoned, seed: 'poisoned-1x', slowdown: 1 }, 300), (o) => o.failed)).toBeLessThanOrEqual(0.01)
   })
 
+  it('ten runs of history drifting ±10 % (two standard deviations between two runs): a +25 % slowdown fails far more often than the sum of half-widths alone let it', () => {
+    // The combined interval (drift and rounds as one variance) decides here; the sum alone caught 2.7 %.
+    const ten = { ...unchanged, entries: 1, historyRuns: 9, drift: Math.log(1.1) / 2 / Math.SQRT2 }
+    expect(rate(simulateSeparateRuns({ ...ten, seed: 'ten-25', slowdown: 1.25 }, 300), (o) => o.failed)).toBeGreaterThanOrEqual(0.4)
+    const suites = simulateSeparateRuns({ ...ten, seed: 'ten-1x', entries: 10, slowdown: 1 }, 300)
+    expect(rate(suites, (o) => o.failed)).toBeLessThanOrEqual(0.02)
+  })
+
   it('a history alternating ±10× (hostile) still fails a 20× regression', () => {
     const hostile = { ...unchanged, entries: 1, historyRuns: 30, drift: 0.05, alternate: 10, slowdown: 20 }
     expect(rate(simulateSeparateRuns({ ...hostile, seed: 'alternating' }, 200), (o) => o.failed)).toBe(1)
@@ -207,7 +215,7 @@ describe('comparison against a stored baseline with ±30 % drift between runs (s
     expect(suiteFailures({ seed: 'naive', suites: 60, runs: 1, slowdown: 1, withSpread: false })).toBeGreaterThan(50)
   })
 
-  it.each([MIN_HISTORY_RUNS - 1, MIN_HISTORY_RUNS, 30])(
+  it.each([MIN_HISTORY_RUNS - 1, MIN_HISTORY_RUNS, 10, 30])(
     'fails at most one in a hundred unchanged suites with %i runs of history',
     (runs) => {
       expect(suiteFailures({ seed: `unchanged-${runs}`, suites: 300, runs, slowdown: 1, withSpread: true })).toBeLessThanOrEqual(3)

@@ -21,7 +21,15 @@ import { entryLatency } from '../results/summary.js'
 import { entryTrend } from './summary.js'
 import { SUITE_ALPHA, suiteBudget, type EntryShares, type SuiteBudget } from './family.js'
 import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
-import { DEFAULT_LOG_SPREAD, DRIFT_SHARE, MIN_HISTORY_RUNS, separateRunsInterval, spreadFor, type RunToRunSpread } from './run-to-run.js'
+import {
+  DEFAULT_LOG_SPREAD,
+  DRIFT_SHARE,
+  MIN_HISTORY_RUNS,
+  separateRunsInterval,
+  spreadFor,
+  type RunToRunSpread,
+  type SeparateRunsInterval,
+} from './run-to-run.js'
 import { checkEntry, validityViolation, type Violation } from './thresholds.js'
 import { trimmedMean } from '../stats/yuen.js'
 import {
@@ -222,23 +230,31 @@ export function fixedVerdict(base: readonly number[], head: readonly number[], r
   const separate = spread !== undefined && relative
   const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE
   const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha
-  const interval = (within: number, drift: number): { estimate: number; low: number; high: number } => {
-    const i = separateRunsInterval(base, head, { relative, spread: separate ? spread : undefined, withinAlpha: within, driftAlpha: drift })
+  const interval = (within: number, drift: number, combined: number): SeparateRunsInterval => {
+    const i = separateRunsInterval(base, head, {
+      relative,
+      spread: separate ? spread : undefined,
+      withinAlpha: within,
+      driftAlpha: drift,
+      combinedAlpha: combined,
+    })
     // classify reads ratios; an absolute difference d is the ratio 1 + d for this purpose.
     return relative ? i : { estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 }
   }
-  const decided = interval(withinAlpha, driftAlpha)
+  const decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha)
   const verdict = classify(decided, direction, tolerance)
   // "Probably worse", a warning that must stay rare on unchanged code too: the drift part at the
   // suite's whole 1 % (one event), the within-run part at 2.5 % a side, unsplit.
-  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2)
+  // The combined part at twice the metric's share (halved inside): at most the suite's 1 % over its metrics.
+  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2, 2 * rule.alarmAlpha)
   const probable =
     verdict === 'inconclusive' &&
     badness(loose.estimate, direction) > 2 * tolerance &&
     Math.min(badness(loose.low, direction), badness(loose.high, direction)) > 0
   const half = relative ? Math.expm1((Math.log(decided.high) - Math.log(decided.low)) / 2) : (decided.high - decided.low) / 2
-  // A two-sided level: the within-run part plus the drift part, each a side (union bound).
-  const confidence = 1 - 2 * (withinAlpha + (separate ? driftAlpha : 0))
+  // A two-sided level: the within-run part plus the drift part, each a side (union bound); with a
+  // spread, each at half its level, and the combined interval at half the metric's share.
+  const confidence = separate ? 1 - (withinAlpha + driftAlpha + rule.alarmAlpha) : 1 - 2 * withinAlpha
   return { verdict, ...decided, confidence, detectable: Number.isFinite(half) ? half : Infinity, probable }
 }
 

@@ -66,8 +66,8 @@
  */
 import { studentTQuantile } from '../stats/distributions.js'
 import { madOutliers } from '../stats/stats.js'
-import { welchDifference, welchRatio } from '../stats/welch.js'
-import { trims, yuenDifference } from '../stats/yuen.js'
+import { welchDifference, welchParts, welchRatio } from '../stats/welch.js'
+import { trims, yuenDifference, yuenParts } from '../stats/yuen.js'
 
 /** Fewer usable runs of history than this, and the spread is assumed rather than estimated. */
 export const MIN_HISTORY_RUNS = 5
@@ -83,6 +83,12 @@ export const DRIFT_SHARE = 0.5
 
 /** A run this many robust scales from its neighbours is an outlier run, left out of the spread. */
 export const OUTLIER_SCALES = 5
+
+/**
+ * Runs of history from which the spread is trusted enough for the combined interval (drift and
+ * rounds as one variance): fewer, and the sum of the two half-widths alone decides.
+ */
+export const COMBINED_MIN_RUNS = 10
 
 /** The spread is capped at this many times the assumed spread, or at the spread of this run's rounds if larger. */
 export const SPREAD_CAP_FACTOR = 2
@@ -281,13 +287,67 @@ export function separateRunsInterval(
     readonly spread: RunToRunSpread | undefined
     readonly withinAlpha: number
     readonly driftAlpha: number
+    /**
+     * The metric's own share of the suite's bound for the combined interval (see the module
+     * comment); with it, the sum and the combined interval each get half of every level.
+     */
+    readonly combinedAlpha?: number
   },
 ): SeparateRunsInterval {
   const level = 1 - 2 * rule.withinAlpha
   if (!rule.relative) return welchDifference(base, head, level)
-  const within = withinRunRatio(base, head, rule.withinAlpha)
   const { spread } = rule
-  if (spread === undefined || spread.sigma === 0 || !(within.estimate > 0)) return within
-  const drift = studentTQuantile(rule.driftAlpha, spread.df) * Math.SQRT2 * spread.sigma
-  return { ...within, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) }
+  if (spread === undefined || spread.sigma === 0) return withinRunRatio(base, head, rule.withinAlpha)
+  // The combined interval needs a spread measured over enough runs (see the module comment); without
+  // one, the sum alone, at the whole levels.
+  const combinedAlpha = spread.runs >= COMBINED_MIN_RUNS && !spread.assumed && spread.capped !== true ? rule.combinedAlpha : undefined
+  const halve = combinedAlpha === undefined ? 1 : 0.5
+  const within = withinRunRatio(base, head, rule.withinAlpha * halve)
+  if (!(within.estimate > 0)) return within
+  const drift = studentTQuantile(rule.driftAlpha * halve, spread.df) * Math.SQRT2 * spread.sigma
+  const summed = { ...within, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) }
+  if (combinedAlpha === undefined) return summed
+  const combined = combinedInterval(base, head, spread, combinedAlpha / 2)
+  if (combined === undefined) return summed
+  return intersect(summed, combined)
+}
+
+/**
+ * The drift and the rounds' noise as one variance, 2σ² + se², with Welch–Satterthwaite degrees of
+ * freedom from the rounds' part (Yuen's trimmed one where a side has five rounds or more, so that
+ * one outlier round does not widen it; Welch's otherwise) and the spread's: y ± t_ν(α)·√(2σ² + se²),
+ * one-sided α a side. Undefined where the rounds cannot be logged or are too few.
+ */
+function combinedInterval(
+  base: readonly number[],
+  head: readonly number[],
+  spread: RunToRunSpread,
+  alpha: number,
+): SeparateRunsInterval | undefined {
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return undefined
+  const logBase = base.map(Math.log)
+  const logHead = head.map(Math.log)
+  const trimmed = trims(base.length, head.length)
+  const parts = trimmed ? yuenParts(logBase, logHead) : welchParts(logBase, logHead)
+  if (parts === undefined) return undefined
+  const drift2 = 2 * spread.sigma ** 2
+  const variance = drift2 + parts.se2
+  const df = variance ** 2 / (parts.se2 ** 2 / parts.df + (Number.isFinite(spread.df) ? drift2 ** 2 / spread.df : 0))
+  const half = studentTQuantile(alpha, Number.isFinite(df) && df > 0 ? df : Infinity) * Math.sqrt(variance)
+  return {
+    estimate: Math.exp(parts.estimate),
+    low: Math.exp(parts.estimate - half),
+    high: Math.exp(parts.estimate + half),
+    ...(trimmed ? { trimmed: true } : {}),
+  }
+}
+
+/** Two intervals that each hold: their intersection, with the narrower one's estimate kept inside it. */
+function intersect(a: SeparateRunsInterval, b: SeparateRunsInterval): SeparateRunsInterval {
+  const narrower = Math.log(b.high / b.low) < Math.log(a.high / a.low) ? b : a
+  const low = Math.max(a.low, b.low)
+  const high = Math.min(a.high, b.high)
+  // Disjoint only when the two disagree past both their widths: the narrower one alone.
+  if (!(low <= high)) return narrower
+  return { ...narrower, low, high, estimate: Math.min(high, Math.max(low, narrower.estimate)) }
 }

@@ -80,6 +80,20 @@ export function trims(baseCount: number, headCount: number): boolean {
 }
 
 /**
+ * The parts of Yuen's statistic: the difference of trimmed means head − base, its squared standard
+ * error and degrees of freedom; undefined when a side keeps fewer than 2 values or holds a non-finite one.
+ */
+export function yuenParts(base: readonly number[], head: readonly number[]): { estimate: number; se2: number; df: number } | undefined {
+  if (![...base, ...head].every(Number.isFinite)) return undefined
+  const b = trimmedSide(base)
+  const h = trimmedSide(head)
+  if (b === undefined || h === undefined) return undefined
+  const se2 = b.d + h.d
+  const df = se2 === 0 ? Infinity : se2 ** 2 / (b.d ** 2 / (b.kept - 1) + h.d ** 2 / (h.kept - 1))
+  return { estimate: h.mean - b.mean, se2, df }
+}
+
+/**
  * Yuen's two-sided `confidence` interval for the difference of 20 % trimmed means, head − base.
  *
  * @throws RangeError when the confidence is not strictly between 0 and 1.
