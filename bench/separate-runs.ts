@@ -53,3 +53,23 @@ for (const row of rows) {
     `| ${row.name} | ${trials} | ${pct(rate(outcomes, (o) => o.failed))} | ${pct(rate(outcomes, (o) => !o.failed && o.probable))} | ${pct(rate(outcomes, (o) => o.improved))} |`,
   )
 }
+
+// The smallest slowdown of a grid that one entry's gate catches in ≥ 80 % of trials, per mode and
+// round noise: the one-run rule is that of an artifact with one run of history, `run --baseline` and
+// `cannonade compare` alike (the assumed spread, raised to the rounds' own).
+const GRID = [1.1, 1.25, 1.5, 2, 3, 5]
+const smallest = (c: Omit<SeparateRunsCase, 'seed' | 'slowdown'>, name: string): string => {
+  for (const slowdown of GRID) {
+    const caught = rate(simulateSeparateRuns({ ...c, seed: `${name}:${slowdown}`, slowdown }, Math.min(trials, 300)), (o) => o.failed)
+    if (caught >= 0.8) return `×${slowdown} (${pct(caught)})`
+  }
+  return `beyond ×${GRID[GRID.length - 1] ?? NaN}`
+}
+console.log(`\n| mode (one entry, 5 rounds a run) | 5 % round CV | 15 % round CV |`)
+console.log(`| --- | ---: | ---: |`)
+for (const [name, c] of [
+  ['one run of history (assumed ±39 % between runs), compare, run --baseline', oneRun],
+  ['10 runs of history, ±10 % between runs', tenRuns],
+] as const) {
+  console.log(`| ${name} | ${smallest({ ...c, roundCv: 0.05 }, `${name}:5`)} | ${smallest({ ...c, roundCv: 0.15 }, `${name}:15`)} |`)
+}

@@ -41,6 +41,22 @@
  * the drift part; the history's σ per entry and metric includes that route's own part, and
  * replay (bench/replay.ts) with per-run drift on real rounds checks the bound holds.
  *
+ * ## With a measured spread: the combined interval too
+ * Adding two half-widths is the price of spending the drift's level once; when drift and the rounds'
+ * noise are of a size it is far from the shortest interval: y has variance 2σ² + se², and
+ *
+ *   y ± t_ν(α_m)·√(2σ² + se²),   ν by Welch–Satterthwaite from the rounds' df and the spread's,
+ *
+ * holds at the metric's own share α_m (Yuen's se where a side has five rounds or more). When the
+ * spread is measured over at least {@link COMBINED_MIN_RUNS} runs of history, the decision interval
+ * is the intersection of the sum (at α_w/2 and α_d/2) and the combined interval (at α_m/2): the suite
+ * spends Σ α_w/2 + α_d/2 + Σ α_m/2 ≤ 1 %, by the union bound again. Ten runs drifting ±10 % between
+ * two runs, 5 rounds at 5 % CV: a +25 % slowdown failed 2.7 % of trials with the sum alone, 50.5 %
+ * with the intersection (bench/separate-runs.ts, 1,000 trials). Not with less history, an assumed
+ * spread or one raised to the rounds' (floorByRounds): there σ is a guess or comes from the same
+ * rounds as se, the combined interval has no slack for it, and simulated unchanged suites failed
+ * 2–7 % (4 and 5 runs of history, a machine drifting ±30 %) where the sum alone held 1 %.
+ *
  * ## The spread σ
  * - Too little history (fewer than {@link MIN_HISTORY_RUNS} usable runs): assumed. This project
  *   measured throughput drifting up to +39 % between two runs minutes apart; taken as two standard
@@ -61,8 +77,9 @@
  *
  * ## Checked by simulation
  * __tests__/compare/run-to-run.test.ts (seeded): false alarms of unchanged 10-entry suites and the
- * detection targets (one run of history: 2× fails; ten runs at ±10 %: +25 %; a 50× outlier run:
- * 20× fails); bench/replay.ts's artifact modes over real rounds. Figures in the README (Accuracy).
+ * detection targets (one run of history: 2× fails; one round 3× off a side: 3× still fails; ten runs
+ * at ±10 %: +25 %; a 50× outlier run: 20× fails); bench/separate-runs.ts prints the rates over 1,000
+ * trials a cell; bench/replay.ts's artifact modes over real rounds. Figures in the README (Accuracy).
  */
 import { studentTQuantile } from '../stats/distributions.js'
 import { madOutliers } from '../stats/stats.js'
