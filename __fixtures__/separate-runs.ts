@@ -5,7 +5,7 @@
 import { fixedVerdict } from '../src/compare/compare.js'
 import { errorBudget, SUITE_ALPHA } from '../src/compare/family.js'
 import { DRIFT_SHARE, spreadFor } from '../src/compare/run-to-run.js'
-import { median, type Verdict } from '../src/stats/stats.js'
+import { median, seededRandom, type Verdict } from '../src/stats/stats.js'
 import { normalSource } from './random.js'
 
 /** The gated metrics of the default config: req/s 5 %, p50 10 %, p99 15 %. */
@@ -32,6 +32,11 @@ export interface SeparateRunsCase {
   readonly outlierFactor?: number
   /** History runs alternate between level×this and level/this (a hostile artifact). */
   readonly alternate?: number
+  /**
+   * One round of the baseline run and one of the head run, each at a random position, this many
+   * times slower or faster (a coin decides, per run and metric): a neighbour's burst in one round.
+   */
+  readonly outlierRound?: number
 }
 
 /** What one simulated suite decided. */
@@ -51,6 +56,14 @@ export function simulateSeparateRuns(c: SeparateRunsCase, trials: number): Suite
   const perTest = errorBudget(c.entries * GATED.length).perTest
   const run = (factor: number, slow: number, level: number, sign: number): number[] =>
     Array.from({ length: c.rounds }, () => level * Math.exp(sign * (factor + Math.log(slow)) + c.roundCv * normal()))
+  const uniform = seededRandom(`${c.seed}:outlier rounds`)
+  const withOutlierRound = (rounds: number[]): number[] => {
+    const factor = c.outlierRound
+    if (factor === undefined) return rounds
+    const at = Math.floor(uniform() * rounds.length)
+    const by = uniform() < 0.5 ? factor : 1 / factor
+    return rounds.map((v, i) => (i === at ? v * by : v))
+  }
   const outcomes: SuiteOutcome[] = []
   for (let t = 0; t < trials; t++) {
     // One machine factor per run, for every entry and metric of the suite.
@@ -68,8 +81,8 @@ export function simulateSeparateRuns(c: SeparateRunsCase, trials: number): Suite
           if (c.alternate !== undefined) extra = i % 2 === 0 ? c.alternate : 1 / c.alternate
           return median(run(f, extra, level, g.sign))
         })
-        const base = run(baseFactor, 1, level, g.sign)
-        const head = run(headFactor, c.slowdown, level, g.sign)
+        const base = withOutlierRound(run(baseFactor, 1, level, g.sign))
+        const head = withOutlierRound(run(headFactor, c.slowdown, level, g.sign))
         medians.push(median(base))
         const spread = spreadFor(
           medians,

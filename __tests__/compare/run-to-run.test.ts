@@ -142,10 +142,27 @@ describe('separate runs: false alarms and the targets (seeded simulation, one ma
     expect(rate(outcomes, (o) => o.failed || o.probable)).toBeGreaterThanOrEqual(0.9)
   })
 
+  it('one run of history and one round 3× off on each side: a 3× slowdown still fails, an unchanged suite does not', () => {
+    // Welch's interval alone read such a 3× slowdown inconclusive (issue 17): its variance is the one round's.
+    const outlier = { ...unchanged, entries: 1, historyRuns: 0, drift: DEFAULT_LOG_SPREAD, outlierRound: 3 }
+    expect(rate(simulateSeparateRuns({ ...outlier, seed: 'outlier-3x', slowdown: 3 }, 300), (o) => o.failed)).toBeGreaterThanOrEqual(0.9)
+    const suites = simulateSeparateRuns({ ...outlier, seed: 'outlier-1x', entries: 10, slowdown: 1 }, 300)
+    expect(rate(suites, (o) => o.failed)).toBeLessThanOrEqual(0.02)
+    expect(rate(suites, (o) => o.improved)).toBeLessThanOrEqual(0.02)
+  })
+
   it('a history of 30 steady runs and one 50× outlier run still fails a 20× regression, and passes an unchanged head', () => {
     const poisoned = { ...unchanged, entries: 1, historyRuns: 30, drift: 0.05, outlierFactor: 50 }
     expect(rate(simulateSeparateRuns({ ...poisoned, seed: 'poisoned-20x', slowdown: 20 }, 200), (o) => o.failed)).toBe(1)
     expect(rate(simulateSeparateRuns({ ...poisoned, seed: 'poisoned-1x', slowdown: 1 }, 300), (o) => o.failed)).toBeLessThanOrEqual(0.01)
+  })
+
+  it('ten runs of history drifting ±10 % (two standard deviations between two runs): a +25 % slowdown fails far more often than the sum of half-widths alone let it', () => {
+    // The combined interval (drift and rounds as one variance) decides here; the sum alone caught 2.7 %.
+    const ten = { ...unchanged, entries: 1, historyRuns: 9, drift: Math.log(1.1) / 2 / Math.SQRT2 }
+    expect(rate(simulateSeparateRuns({ ...ten, seed: 'ten-25', slowdown: 1.25 }, 300), (o) => o.failed)).toBeGreaterThanOrEqual(0.4)
+    const suites = simulateSeparateRuns({ ...ten, seed: 'ten-1x', entries: 10, slowdown: 1 }, 300)
+    expect(rate(suites, (o) => o.failed)).toBeLessThanOrEqual(0.02)
   })
 
   it('a history alternating ±10× (hostile) still fails a 20× regression', () => {
@@ -198,7 +215,7 @@ describe('comparison against a stored baseline with ±30 % drift between runs (s
     expect(suiteFailures({ seed: 'naive', suites: 60, runs: 1, slowdown: 1, withSpread: false })).toBeGreaterThan(50)
   })
 
-  it.each([MIN_HISTORY_RUNS - 1, MIN_HISTORY_RUNS, 30])(
+  it.each([MIN_HISTORY_RUNS - 1, MIN_HISTORY_RUNS, 10, 30])(
     'fails at most one in a hundred unchanged suites with %i runs of history',
     (runs) => {
       expect(suiteFailures({ seed: `unchanged-${runs}`, suites: 300, runs, slowdown: 1, withSpread: true })).toBeLessThanOrEqual(3)

@@ -21,8 +21,17 @@ import { entryLatency } from '../results/summary.js'
 import { entryTrend } from './summary.js'
 import { SUITE_ALPHA, suiteBudget, type EntryShares, type SuiteBudget } from './family.js'
 import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
-import { DEFAULT_LOG_SPREAD, DRIFT_SHARE, MIN_HISTORY_RUNS, separateRunsInterval, spreadFor, type RunToRunSpread } from './run-to-run.js'
+import {
+  DEFAULT_LOG_SPREAD,
+  DRIFT_SHARE,
+  MIN_HISTORY_RUNS,
+  separateRunsInterval,
+  spreadFor,
+  type RunToRunSpread,
+  type SeparateRunsInterval,
+} from './run-to-run.js'
 import { checkEntry, validityViolation, type Violation } from './thresholds.js'
+import { trimmedMean } from '../stats/yuen.js'
 import {
   COMPARED_METRICS,
   type BaselineInfo,
@@ -204,12 +213,15 @@ export interface FixedVerdict {
    * built the same way excludes no change: worth a loud warning, never a silent pass.
    */
   readonly probable: boolean
+  /** The estimate is a ratio of trimmed geometric means (run-to-run.ts withinRunRatio). */
+  readonly trimmed?: boolean
 }
 
 /**
  * The verdict of a fixed-sample comparison and the interval that decided it (ratios; an absolute
  * difference d as 1 + d). One interval decides every verdict (regression, improvement, unchanged),
- * and it is the one shown: Welch's interval over the rounds at the alarm level, widened by the
+ * and it is the one shown: the within-run interval over the rounds at the alarm level (Welch's and
+ * Yuen's trimmed one intersected, run-to-run.ts withinRunRatio), widened by the
  * drift between runs when base and head are separate runs (run-to-run.ts separateRunsInterval).
  * stats/welch.ts says why not a bootstrap this far out in the tail.
  */
@@ -218,23 +230,31 @@ export function fixedVerdict(base: readonly number[], head: readonly number[], r
   const separate = spread !== undefined && relative
   const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE
   const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha
-  const interval = (within: number, drift: number): { estimate: number; low: number; high: number } => {
-    const i = separateRunsInterval(base, head, { relative, spread: separate ? spread : undefined, withinAlpha: within, driftAlpha: drift })
+  const interval = (within: number, drift: number, combined: number): SeparateRunsInterval => {
+    const i = separateRunsInterval(base, head, {
+      relative,
+      spread: separate ? spread : undefined,
+      withinAlpha: within,
+      driftAlpha: drift,
+      combinedAlpha: combined,
+    })
     // classify reads ratios; an absolute difference d is the ratio 1 + d for this purpose.
     return relative ? i : { estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 }
   }
-  const decided = interval(withinAlpha, driftAlpha)
+  const decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha)
   const verdict = classify(decided, direction, tolerance)
   // "Probably worse", a warning that must stay rare on unchanged code too: the drift part at the
   // suite's whole 1 % (one event), the within-run part at 2.5 % a side, unsplit.
-  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2)
+  // The combined part at twice the metric's share (halved inside): at most the suite's 1 % over its metrics.
+  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2, 2 * rule.alarmAlpha)
   const probable =
     verdict === 'inconclusive' &&
     badness(loose.estimate, direction) > 2 * tolerance &&
     Math.min(badness(loose.low, direction), badness(loose.high, direction)) > 0
   const half = relative ? Math.expm1((Math.log(decided.high) - Math.log(decided.low)) / 2) : (decided.high - decided.low) / 2
-  // A two-sided level: the within-run part plus the drift part, each a side (union bound).
-  const confidence = 1 - 2 * (withinAlpha + (separate ? driftAlpha : 0))
+  // A two-sided level: the within-run part plus the drift part, each a side (union bound); with a
+  // spread, each at half its level, and the combined interval at half the metric's share.
+  const confidence = separate ? 1 - (withinAlpha + driftAlpha + rule.alarmAlpha) : 1 - 2 * withinAlpha
   return { verdict, ...decided, confidence, detectable: Number.isFinite(half) ? half : Infinity, probable }
 }
 
@@ -248,8 +268,8 @@ function compareMetric(j: MetricJudgement): MetricComparison {
   return {
     metric,
     direction,
-    base: centreOf(base, relative),
-    head: centreOf(head, relative),
+    base: centreOf(base, relative, judged.trimmed === true),
+    head: centreOf(head, relative, judged.trimmed === true),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,
@@ -285,12 +305,14 @@ function compareMetric(j: MetricJudgement): MetricComparison {
  * The baseline and current value shown beside a change, the same statistic the change is a ratio
  * (or difference) of, so that the columns never contradict the change: the geometric mean of the
  * rounds for ratios (both the fixed-sample and the paired rule estimate a ratio of geometric
- * means), the mean for differences. A value that cannot be logged falls back to the median.
+ * means, or of 20 % trimmed ones where that interval decided), the mean for differences. A value
+ * that cannot be logged falls back to the median.
  */
-function centreOf(values: readonly number[], relative: boolean): number {
+function centreOf(values: readonly number[], relative: boolean, trimmed: boolean): number {
   if (values.length === 0) return NaN
   if (!relative) return values.reduce((a, b) => a + b, 0) / values.length
   if (!values.every((v) => v > 0 && Number.isFinite(v))) return median(values)
+  if (trimmed) return Math.exp(trimmedMean(values.map(Math.log)))
   return Math.exp(values.reduce((a, b) => a + Math.log(b), 0) / values.length)
 }
 

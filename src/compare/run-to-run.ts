@@ -23,7 +23,10 @@
  * Its decision interval is
  *
  *   y ± ( w + q·√2·σ ),
- *   w = Welch's half-width at two-sided level 1 − 2·α_w (stats/welch.ts), α_w per metric,
+ *   w = the within-run half-width at two-sided level 1 − 2·α_w, α_w per metric: Welch's and Yuen's
+ *       trimmed-mean interval each at half that, intersected (withinRunRatio), so that one outlier
+ *       round cannot widen it (a 3× slower head against one stored run read *inconclusive* with
+ *       Welch's alone when one round of five was off),
  *   q = the t quantile with the spread's degrees of freedom at one-sided α_d,
  *
  * and classify() (stats.ts) reads it like any interval. An unchanged suite fails only if the drift
@@ -37,6 +40,22 @@
  * A machine factor that is not perfectly common (one route suffers more) breaks the union bound for
  * the drift part; the history's σ per entry and metric includes that route's own part, and
  * replay (bench/replay.ts) with per-run drift on real rounds checks the bound holds.
+ *
+ * ## With a measured spread: the combined interval too
+ * Adding two half-widths is the price of spending the drift's level once; when drift and the rounds'
+ * noise are of a size it is far from the shortest interval: y has variance 2σ² + se², and
+ *
+ *   y ± t_ν(α_m)·√(2σ² + se²),   ν by Welch–Satterthwaite from the rounds' df and the spread's,
+ *
+ * holds at the metric's own share α_m (Yuen's se where a side has five rounds or more). When the
+ * spread is measured over at least {@link COMBINED_MIN_RUNS} runs of history, the decision interval
+ * is the intersection of the sum (at α_w/2 and α_d/2) and the combined interval (at α_m/2): the suite
+ * spends Σ α_w/2 + α_d/2 + Σ α_m/2 ≤ 1 %, by the union bound again. Ten runs drifting ±10 % between
+ * two runs, 5 rounds at 5 % CV: a +25 % slowdown failed 2.7 % of trials with the sum alone, 50.5 %
+ * with the intersection (bench/separate-runs.ts, 1,000 trials). Not with less history, an assumed
+ * spread or one raised to the rounds' (floorByRounds): there σ is a guess or comes from the same
+ * rounds as se, the combined interval has no slack for it, and simulated unchanged suites failed
+ * 2–7 % (4 and 5 runs of history, a machine drifting ±30 %) where the sum alone held 1 %.
  *
  * ## The spread σ
  * - Too little history (fewer than {@link MIN_HISTORY_RUNS} usable runs): assumed. This project
@@ -58,11 +77,14 @@
  *
  * ## Checked by simulation
  * __tests__/compare/run-to-run.test.ts (seeded): false alarms of unchanged 10-entry suites and the
- * detection targets (one run of history: 2× fails; ten runs at ±10 %: +25 %; a 50× outlier run:
- * 20× fails); bench/replay.ts's artifact modes over real rounds. Figures in the README (Accuracy).
+ * detection targets (one run of history: 2× fails; one round 3× off a side: 3× still fails; ten runs
+ * at ±10 %: +25 %; a 50× outlier run: 20× fails); bench/separate-runs.ts prints the rates over 1,000
+ * trials a cell; bench/replay.ts's artifact modes over real rounds. Figures in the README (Accuracy).
  */
 import { studentTQuantile } from '../stats/distributions.js'
-import { welchDifference, welchRatio } from '../stats/welch.js'
+import { madOutliers } from '../stats/stats.js'
+import { welchDifference, welchParts, welchRatio } from '../stats/welch.js'
+import { trims, yuenDifference, yuenParts } from '../stats/yuen.js'
 
 /** Fewer usable runs of history than this, and the spread is assumed rather than estimated. */
 export const MIN_HISTORY_RUNS = 5
@@ -78,6 +100,12 @@ export const DRIFT_SHARE = 0.5
 
 /** A run this many robust scales from its neighbours is an outlier run, left out of the spread. */
 export const OUTLIER_SCALES = 5
+
+/**
+ * Runs of history from which the spread is trusted enough for the combined interval (drift and
+ * rounds as one variance): fewer, and the sum of the two half-widths alone decides.
+ */
+export const COMBINED_MIN_RUNS = 10
 
 /** The spread is capped at this many times the assumed spread, or at the spread of this run's rounds if larger. */
 export const SPREAD_CAP_FACTOR = 2
@@ -146,17 +174,29 @@ export function runToRunSpread(medians: readonly number[], labels: readonly stri
   }
 }
 
-/** The pooled standard deviation of the log values of two sets of rounds, with its degrees of freedom. */
+/**
+ * The pooled standard deviation of the log values of two sets of rounds, with its degrees of freedom,
+ * leaving out each side's outlier rounds (stats.ts madOutliers on the logs, |z| > 3.5 by the MAD): one
+ * round 3× off the others would otherwise make it the spread of that round alone, and the floor and
+ * the cap built on it would let that one round decide how much drift to allow. On Gaussian rounds the
+ * rule flags a round rarely, and then one that sits far out, so the estimate hardly moves.
+ */
 export function pooledLogSpread(base: readonly number[], head: readonly number[]): { sd: number; df: number } | undefined {
-  if (base.length < 2 || head.length < 2) return undefined
   if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return undefined
-  const squares = (xs: readonly number[]): number => {
+  const kept = (xs: readonly number[]): number[] => {
     const logs = xs.map(Math.log)
-    const mean = logs.reduce((a, b) => a + b, 0) / logs.length
-    return logs.reduce((a, b) => a + (b - mean) ** 2, 0)
+    const out = new Set(madOutliers(logs))
+    return logs.filter((_, i) => !out.has(i))
   }
-  const df = base.length + head.length - 2
-  return { sd: Math.sqrt((squares(base) + squares(head)) / df), df }
+  const b = kept(base)
+  const h = kept(head)
+  if (b.length < 2 || h.length < 2) return undefined
+  const squares = (logs: readonly number[]): number => {
+    const mean = logs.reduce((a, c) => a + c, 0) / logs.length
+    return logs.reduce((a, c) => a + (c - mean) ** 2, 0)
+  }
+  const df = b.length + h.length - 2
+  return { sd: Math.sqrt((squares(b) + squares(h)) / df), df }
 }
 
 /**
@@ -205,15 +245,53 @@ export function spreadFor(
   return capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head))
 }
 
-/** An interval for head/base (ratio) or head − base (difference), with the level it holds at. */
+/** An interval for head/base (ratio) or head − base (difference). */
 export interface SeparateRunsInterval {
   readonly estimate: number
   readonly low: number
   readonly high: number
+  /**
+   * Set when the estimate is the ratio of 20 % trimmed geometric means (Yuen's interval was the
+   * narrower), not of the plain geometric means; the report's columns then show the trimmed centres.
+   */
+  readonly trimmed?: boolean
 }
 
 /**
- * The decision interval of a separate-run comparison (see the module comment): Welch's interval
+ * The within-run interval for head/base over the log round values, robust to one outlier round a
+ * side: Welch's (welch.ts) and Yuen's trimmed-mean interval (yuen.ts), each at one-sided
+ * `withinAlpha`/2 a side, intersected. Each misses on a side with chance at most withinAlpha/2, so
+ * the intersection misses with at most withinAlpha (the union bound): the same level as Welch's
+ * alone, whatever the two intervals' dependence. On clean Gaussian rounds Welch's is the narrower
+ * and halving its level costs little (a level enters the width through its t quantile, about
+ * log(1/α)); with one round far off, Welch's widens by its square and Yuen's does not. Fewer than
+ * five rounds on both sides trim nothing: Welch's alone, at the whole level.
+ *
+ * The estimate is the narrower interval's (the ratio of geometric means, or of trimmed ones), kept
+ * inside the intersection. Should the two not overlap (only when they disagree past both their
+ * widths, which a real slowdown does not do), the narrower interval is used alone.
+ */
+export function withinRunRatio(base: readonly number[], head: readonly number[], withinAlpha: number): SeparateRunsInterval {
+  if (!trims(base.length, head.length)) return welchRatio(base, head, 1 - 2 * withinAlpha)
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return { estimate: NaN, low: 0, high: Infinity }
+  const logBase = base.map(Math.log)
+  const logHead = head.map(Math.log)
+  const welch = welchDifference(logBase, logHead, 1 - withinAlpha)
+  const yuen = yuenDifference(logBase, logHead, 1 - withinAlpha)
+  const yuenNarrower = yuen.high - yuen.low < welch.high - welch.low
+  const narrower = yuenNarrower ? yuen : welch
+  const low = Math.max(welch.low, yuen.low)
+  const high = Math.min(welch.high, yuen.high)
+  const trimmed = yuenNarrower ? { trimmed: true } : {}
+  if (!(low <= high))
+    return { estimate: Math.exp(narrower.estimate), low: Math.exp(narrower.low), high: Math.exp(narrower.high), ...trimmed }
+  const estimate = Math.min(high, Math.max(low, narrower.estimate))
+  return { estimate: Math.exp(estimate), low: Math.exp(low), high: Math.exp(high), ...trimmed }
+}
+
+/**
+ * The decision interval of a separate-run comparison (see the module comment): the within-run interval
+ * ({@link withinRunRatio}; Welch's for a difference)
  * over the rounds at two-sided 1 − 2·withinAlpha, widened on each side by the drift allowance
  * q·√2·σ, q the t quantile at one-sided driftAlpha. A ratio of geometric means for relative metrics;
  * an absolute difference (the error rate, which does not scale with machine speed) gets no drift.
@@ -226,13 +304,67 @@ export function separateRunsInterval(
     readonly spread: RunToRunSpread | undefined
     readonly withinAlpha: number
     readonly driftAlpha: number
+    /**
+     * The metric's own share of the suite's bound for the combined interval (see the module
+     * comment); with it, the sum and the combined interval each get half of every level.
+     */
+    readonly combinedAlpha?: number
   },
 ): SeparateRunsInterval {
   const level = 1 - 2 * rule.withinAlpha
   if (!rule.relative) return welchDifference(base, head, level)
-  const within = welchRatio(base, head, level)
   const { spread } = rule
-  if (spread === undefined || spread.sigma === 0 || !(within.estimate > 0)) return within
-  const drift = studentTQuantile(rule.driftAlpha, spread.df) * Math.SQRT2 * spread.sigma
-  return { estimate: within.estimate, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) }
+  if (spread === undefined || spread.sigma === 0) return withinRunRatio(base, head, rule.withinAlpha)
+  // The combined interval needs a spread measured over enough runs (see the module comment); without
+  // one, the sum alone, at the whole levels.
+  const combinedAlpha = spread.runs >= COMBINED_MIN_RUNS && !spread.assumed && spread.capped !== true ? rule.combinedAlpha : undefined
+  const halve = combinedAlpha === undefined ? 1 : 0.5
+  const within = withinRunRatio(base, head, rule.withinAlpha * halve)
+  if (!(within.estimate > 0)) return within
+  const drift = studentTQuantile(rule.driftAlpha * halve, spread.df) * Math.SQRT2 * spread.sigma
+  const summed = { ...within, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) }
+  if (combinedAlpha === undefined) return summed
+  const combined = combinedInterval(base, head, spread, combinedAlpha / 2)
+  if (combined === undefined) return summed
+  return intersect(summed, combined)
+}
+
+/**
+ * The drift and the rounds' noise as one variance, 2σ² + se², with Welch–Satterthwaite degrees of
+ * freedom from the rounds' part (Yuen's trimmed one where a side has five rounds or more, so that
+ * one outlier round does not widen it; Welch's otherwise) and the spread's: y ± t_ν(α)·√(2σ² + se²),
+ * one-sided α a side. Undefined where the rounds cannot be logged or are too few.
+ */
+function combinedInterval(
+  base: readonly number[],
+  head: readonly number[],
+  spread: RunToRunSpread,
+  alpha: number,
+): SeparateRunsInterval | undefined {
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return undefined
+  const logBase = base.map(Math.log)
+  const logHead = head.map(Math.log)
+  const trimmed = trims(base.length, head.length)
+  const parts = trimmed ? yuenParts(logBase, logHead) : welchParts(logBase, logHead)
+  if (parts === undefined) return undefined
+  const drift2 = 2 * spread.sigma ** 2
+  const variance = drift2 + parts.se2
+  const df = variance ** 2 / (parts.se2 ** 2 / parts.df + (Number.isFinite(spread.df) ? drift2 ** 2 / spread.df : 0))
+  const half = studentTQuantile(alpha, Number.isFinite(df) && df > 0 ? df : Infinity) * Math.sqrt(variance)
+  return {
+    estimate: Math.exp(parts.estimate),
+    low: Math.exp(parts.estimate - half),
+    high: Math.exp(parts.estimate + half),
+    ...(trimmed ? { trimmed: true } : {}),
+  }
+}
+
+/** Two intervals that each hold: their intersection, with the narrower one's estimate kept inside it. */
+function intersect(a: SeparateRunsInterval, b: SeparateRunsInterval): SeparateRunsInterval {
+  const narrower = Math.log(b.high / b.low) < Math.log(a.high / a.low) ? b : a
+  const low = Math.max(a.low, b.low)
+  const high = Math.min(a.high, b.high)
+  // Disjoint only when the two disagree past both their widths: the narrower one alone.
+  if (!(low <= high)) return narrower
+  return { ...narrower, low, high, estimate: Math.min(high, Math.max(low, narrower.estimate)) }
 }

@@ -175,7 +175,7 @@ export interface SequentialRule {
   readonly relative: boolean
   readonly direction: Direction
   readonly tolerance: number
-  /** What a false regression of this metric may cost: the suite's bound split over its gated metrics. */
+  /** What a false regression of this metric may cost: its weighted share of the suite's bound (family.ts entryShares). */
   readonly alarmAlpha: number
   /** Level of the sequence that decides unchanged and improvement (default {@link MISS_ALPHA}). */
   readonly missAlpha?: number
@@ -184,7 +184,7 @@ export interface SequentialRule {
 
 /**
  * The verdict from paired rounds so far, by the README's rules, with two sequences: a regression
- * needs the sequence at the suite-split level `alarmAlpha` to exclude no change on the bad side (and
+ * needs the sequence at `alarmAlpha`, its weighted share of the suite's bound, to exclude no change on the bad side (and
  * the estimate beyond T); unchanged and improvement are read off the 1 − `missAlpha` sequence, whose
  * errors are misses, not false alarms. `inconclusive` means: keep measuring.
  *

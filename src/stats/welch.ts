@@ -38,6 +38,21 @@ function meanAndVariance(xs: readonly number[]): { mean: number; variance: numbe
   return { mean, variance: xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) }
 }
 
+/**
+ * The parts of Welch's statistic: mean(head) − mean(base), its squared standard error and
+ * Welch–Satterthwaite degrees of freedom; undefined with fewer than 2 values a side.
+ */
+export function welchParts(base: readonly number[], head: readonly number[]): { estimate: number; se2: number; df: number } | undefined {
+  if (base.length < 2 || head.length < 2) return undefined
+  const b = meanAndVariance(base)
+  const h = meanAndVariance(head)
+  const vb = b.variance / base.length
+  const vh = h.variance / head.length
+  const se2 = vb + vh
+  const df = se2 === 0 ? Infinity : se2 ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1))
+  return { estimate: h.mean - b.mean, se2, df }
+}
+
 /** Welch's two-sided `confidence` interval for mean(head) − mean(base). */
 export function welchDifference(base: readonly number[], head: readonly number[], confidence: number): DifferenceInterval {
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`)
