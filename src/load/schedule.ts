@@ -14,6 +14,7 @@ import { VERSION } from '../version.js'
 import { scalingSummaries } from '../results/scaling.js'
 import { summariseEntry } from '../results/summary.js'
 import { assessRound } from './assess.js'
+import { afterPair, nextDecidingStep, startDeciding, stillOpen } from './deciding.js'
 import { runStressRound } from './profiles/stress.js'
 import type { LoadMeasurement } from './round.js'
 import { entryFindings, withRoundFindings } from './profiles/findings.js'
@@ -302,24 +303,17 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
       const { decided, budgetMs, maxRounds: cap } = options.adaptive
       const roundsOf = (entry: Entry): RoundResult[][] => states.map((state) => state.rounds.get(entry.key) ?? [])
       const measuredOf = (entry: Entry): number => Math.min(...roundsOf(entry).map((r) => r.length))
-      let open = entries.filter((e) => measuredOf(e) < cap && !decided(e, roundsOf(e)))
-      // One pair of rounds per open entry per pass, so undecided entries stay interleaved. A pair is
-      // started only if the last one of that entry would still fit in the budget.
-      let lastPairMs = 0
-      while (open.length > 0 && live().length === states.length) {
-        const next: Entry[] = []
-        for (const entry of open) {
-          if (performance.now() - startedAt + lastPairMs > budgetMs) break
-          const round = measuredOf(entry) + 1
-          total += sides.length
-          const pairStarted = performance.now()
-          for (const state of inTurn(round)) await runOne(state, entry, round, round)
-          lastPairMs = performance.now() - pairStarted
-          if (live().length < states.length) break
-          if (round < cap && !decided(entry, roundsOf(entry))) next.push(entry)
-        }
-        if (performance.now() - startedAt + lastPairMs > budgetMs) break
-        open = next
+      const open = (entry: Entry): boolean => stillOpen(measuredOf(entry), cap, () => decided(entry, roundsOf(entry)))
+      let state = startDeciding(entries.filter(open), { elapsedMs: performance.now() - startedAt })
+      for (let step = nextDecidingStep(state, budgetMs); 'pair' in step; step = nextDecidingStep(state, budgetMs)) {
+        const round = measuredOf(step.pair) + 1
+        total += sides.length
+        const pairStarted = performance.now()
+        for (const side of inTurn(round)) await runOne(side, step.pair, round, round)
+        const pairMs = performance.now() - pairStarted
+        // A side that died ends deciding: the comparison is no longer side by side.
+        if (live().length < states.length) break
+        state = afterPair(state, { open: open(step.pair), pairMs, elapsedMs: performance.now() - startedAt })
       }
     }
   } catch (error) {
