@@ -6,7 +6,7 @@
 //              (fixed samples, the assumed run-to-run spread);
 //   fixed      same-job, fixed rounds: base and head side by side, 5 rounds each interleaved, compared
 //              as fixed samples (the schedule before deciding as you go);
-//   decide     same-job, decide as you go: the product's rule (load/deciding.ts), paired comparison,
+//   decide     same-job, decide as you go: the product's rule (pipeline/deciding.ts), paired comparison,
 //              within a budget.
 // Beside every cell, the machine's own noise: a pure CPU loop's second-to-second CV right before and
 // right after (bench/cpu-noise.ts), and the load average. One run per cell: this says what a user on

@@ -18,8 +18,8 @@
 // Modes: artifact baseline without history (the assumed spread) and with 10 runs of history, both
 // 5 rounds; same-job fixed 5 rounds (fixed samples); same-job deciding as you go (pipeline/deciding.ts's
 // rule, compare.ts entryDecided, then the paired verdicts), scheduled by the product's own schedule
-// (load/deciding.ts): 5 rounds every entry, then one pair per open entry per pass until 50 rounds or the budget
-// (5 minutes, 1.25 s per round: the demo's 1 s rounds after a 250 ms warm-up).
+// (load/deciding.ts): 5 rounds every entry, then one pair per open entry per pass until 50 rounds or
+// the budget (5 minutes, 1.25 s per round: the demo's 1 s rounds after a 250 ms warm-up).
 //
 // Schedule table (BENCH_PARTS=schedule): each group of traces recorded by the product's schedule
 // (record-traces.ts --order abba|alternating, one entry or ten) replayed as a one-scenario suite

@@ -67,19 +67,7 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
   const how = baselineWay(inputs, ctx, plan)
   let notBeside: NotBeside | undefined
   if (how !== 'stored') {
-    const beside = await measureBesideBase({
-      head: { plan, outDir: destination.outDir, label: 'head', git: gitOf(ctx) },
-      prepare: () => core.group('Cannonade: base commit', () => prepareSameJobBase(inputs, ctx, plan, destination.outDir, how)),
-      // A broken base is not the pull request's fault: the head is measured on and compared otherwise.
-      onBaseFailure: 'fall-back',
-      measure: {
-        onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
-        onRound: (e) => core.info(roundLine(e)),
-        onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
-      },
-      measuring: (work) => core.group('Cannonade: measure base and head', work),
-      saveHead: (results) => saveResults(destination, results),
-    })
+    const beside = await sameJob(inputs, ctx, plan, destination, how)
     if (!('missing' in beside)) {
       await publish(
         inputs,
@@ -109,6 +97,30 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
   const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
   await saveResults(destination, measured.results)
   await publish(inputs, ctx, destination, measured.results, withFallback(baseline, notBeside), measured.failure)
+}
+
+// The precise mode: the base commit built beside the head, both measured at once, their rounds
+// interleaved in pairs and decided as they go (src/pipeline/side-by-side.ts).
+function sameJob(
+  inputs: Inputs,
+  ctx: RunContext,
+  plan: Plan,
+  destination: Destination,
+  how: 'same-job' | 'auto-same-job',
+): Promise<SideBySide | NotBeside> {
+  return measureBesideBase({
+    head: { plan, outDir: destination.outDir, label: 'head', git: gitOf(ctx) },
+    prepare: () => core.group('Cannonade: base commit', () => prepareSameJobBase(inputs, ctx, plan, destination.outDir, how)),
+    // A broken base is not the pull request's fault: the head is measured on and compared otherwise.
+    onBaseFailure: 'fall-back',
+    measure: {
+      onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
+      onRound: (e) => core.info(roundLine(e)),
+      onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
+    },
+    measuring: (work) => core.group('Cannonade: measure base and head', work),
+    saveHead: (results) => saveResults(destination, results),
+  })
 }
 
 /** Why the base commit was not measured beside the head. */
@@ -141,8 +153,7 @@ function withFallback(baseline: ResolvedBaseline, notBeside: NotBeside | undefin
   return notBeside.suggestAppBuild === true ? { ...told, suggestAppBuild: true } : told
 }
 
-// The precise mode: base and head run at once, their rounds interleaved in pairs, deciding as it goes
-// (src/pipeline/side-by-side.ts). The baseline is the base's rounds, unless the base failed: then
+// The baseline of the precise mode: the base's rounds, unless the base failed: then
 // `same-job` checks absolute thresholds only and `auto` falls back to the stored baseline.
 async function baselineBeside(
   inputs: Inputs,
