@@ -6,15 +6,13 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parsePlan } from '../../src/config/load.js'
 import type { Plan } from '../../src/config/plan.js'
 import type { Side } from '../../src/load/schedule.js'
 import { measureBesideBase, type PreparedBase } from '../../src/pipeline/side-by-side.js'
 import { BASE_RESULTS_FILE } from '../../src/results/format.js'
 import { parseResults } from '../../src/results/io.js'
-import { freePort } from '../helpers/ports.js'
+import { demoPlan } from '../helpers/demo-plan.js'
 
-const demoDir = path.resolve('__fixtures__/demo')
 let dir = ''
 let runs = 0
 
@@ -25,22 +23,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-/** The demo app on a free port, one short scenario; `budget` is the config's deciding budget. */
-async function demoPlan(options: { app?: string; env?: string; budget?: string; rounds?: number } = {}): Promise<Plan> {
-  const port = await freePort()
-  const text = [
-    'app:',
-    `  command: ${JSON.stringify(options.app ?? 'node server.mjs')}`,
-    `  env: { PORT: "${port}"${options.env === undefined ? '' : `, ${options.env}`} }`,
-    `  ready: http://127.0.0.1:${port}/health`,
-    '  readyTimeout: 5s',
-    '  stopTimeout: 2s',
-    `baseUrl: http://127.0.0.1:${port}`,
-    ...(options.budget === undefined ? [] : [`budget: ${options.budget}`]),
-    `defaults: { duration: 200ms, warmup: 50ms, rounds: ${options.rounds ?? 3}, connections: 2 }`,
-    'scenarios: [{ name: users, path: /users }]',
-  ].join('\n')
-  return parsePlan(text, 'test.yml', demoDir)
+/** The demo app, one short scenario; `budget` is the config's deciding budget. */
+function demoApp(options: { app?: string; budget?: string; rounds?: number } = {}): Promise<Plan> {
+  return demoPlan('  - { name: users, path: /users }', {
+    ...(options.app === undefined ? {} : { app: options.app }),
+    ...(options.budget === undefined ? {} : { extra: [`budget: ${options.budget}`] }),
+    defaults: `{ duration: 200ms, warmup: 50ms, rounds: ${options.rounds ?? 3}, connections: 2 }`,
+  })
 }
 
 /** A fresh output directory, the head as a side in it, and a base prepared from `basePlan` that logs its clean-up. */
@@ -71,7 +60,7 @@ const readResults = async (file: string): Promise<ReturnType<typeof parseResults
 describe('base beside head', () => {
   it('prepares, measures A B A B, writes both results files, runs the step after measuring, then cleans up', async () => {
     // A budget spent before the configured rounds end: no extra pairs, so the round count is exact.
-    const { outDir, headSide, steps, prepare } = setUp(await demoPlan({ budget: '1ms' }), await demoPlan())
+    const { outDir, headSide, steps, prepare } = setUp(await demoApp({ budget: '1ms' }), await demoApp())
     const order: string[] = []
     const beside = await measureBesideBase({
       head: headSide,
@@ -102,7 +91,7 @@ describe('base beside head', () => {
   it('decides as it goes within the head plan’s budget: extra pairs after the configured rounds, still alternating', async () => {
     // Two copies of one app with 2 configured rounds: the rule cannot call a 2-pair entry decided,
     // so the run goes on in pairs until it decides or the 10 s budget would be passed.
-    const { headSide, prepare } = setUp(await demoPlan({ rounds: 2, budget: '10s' }), await demoPlan())
+    const { headSide, prepare } = setUp(await demoApp({ rounds: 2, budget: '10s' }), await demoApp())
     const sides: string[] = []
     const beside = await measureBesideBase({
       head: headSide,
@@ -118,8 +107,8 @@ describe('base beside head', () => {
   })
 
   it('falls back: a base that does not start is set aside and the head measured alone, the failure returned', async () => {
-    const broken = await demoPlan({ app: 'echo "base does not build" && exit 1' })
-    const { outDir, headSide, steps, prepare } = setUp(await demoPlan({ budget: '1ms' }), broken)
+    const broken = await demoApp({ app: 'echo "base does not build" && exit 1' })
+    const { outDir, headSide, steps, prepare } = setUp(await demoApp({ budget: '1ms' }), broken)
     const beside = await measureBesideBase({ head: headSide, prepare, onBaseFailure: 'fall-back' })
     if ('missing' in beside) throw new Error('the base was prepared')
     expect(beside.baseFailure?.message).toContain('base does not build')
@@ -130,8 +119,8 @@ describe('base beside head', () => {
   })
 
   it('stops: a base that does not start ends the run, nothing of the head measured, and the checkout is removed', async () => {
-    const broken = await demoPlan({ app: 'echo "base does not build" && exit 1' })
-    const { headSide, steps, prepare } = setUp(await demoPlan(), broken)
+    const broken = await demoApp({ app: 'echo "base does not build" && exit 1' })
+    const { headSide, steps, prepare } = setUp(await demoApp(), broken)
     const beside = await measureBesideBase({ head: headSide, prepare, onBaseFailure: 'stop' })
     if ('missing' in beside) throw new Error('the base was prepared')
     expect(beside.baseFailure?.message).toContain('base does not build')
@@ -142,7 +131,7 @@ describe('base beside head', () => {
   it('returns why there is no base without measuring anything', async () => {
     const outDir = path.join(dir, 'missing')
     const beside = await measureBesideBase({
-      head: { plan: await demoPlan(), outDir, label: 'head' },
+      head: { plan: await demoApp(), outDir, label: 'head' },
       prepare: async () => ({ missing: 'nothing to build the base commit with was found', expected: true }),
       onBaseFailure: 'fall-back',
     })
@@ -151,7 +140,7 @@ describe('base beside head', () => {
   })
 
   it('removes the checkout when the step after measuring fails, and passes its error on', async () => {
-    const { headSide, steps, prepare } = setUp(await demoPlan({ budget: '1ms', rounds: 1 }), await demoPlan())
+    const { headSide, steps, prepare } = setUp(await demoApp({ budget: '1ms', rounds: 1 }), await demoApp())
     await expect(
       measureBesideBase({
         head: headSide,
