@@ -6,7 +6,7 @@
 //              (fixed samples, the assumed run-to-run spread);
 //   fixed      same-job, fixed rounds: base and head side by side, 5 rounds each interleaved, compared
 //              as fixed samples (the schedule before deciding as you go);
-//   decide     same-job, decide as you go: the product's rule (load/deciding.ts), paired comparison,
+//   decide     same-job, decide as you go: the product's rule (pipeline/deciding.ts), paired comparison,
 //              within a budget.
 // Beside every cell, the machine's own noise: a pure CPU loop's second-to-second CV right before and
 // right after (bench/cpu-noise.ts), and the load average. One run per cell: this says what a user on
@@ -22,7 +22,7 @@ import { freePort } from '../src/app/ports.js'
 import { compare, type CompareOptions } from '../src/compare/compare.js'
 import type { Comparison, MetricComparison } from '../src/compare/types.js'
 import type { Plan } from '../src/config/plan.js'
-import { decideAsYouGo } from '../src/load/deciding.js'
+import { decideAsYouGo } from '../src/pipeline/deciding.js'
 import { measure, measureSides } from '../src/load/schedule.js'
 import type { Results } from '../src/results/format.js'
 import { cpuLoopNoise, type CpuNoise } from './cpu-noise.js'

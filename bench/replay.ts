@@ -16,10 +16,10 @@
 //   on both sides of each pair alike.
 // - A slowdown s multiplies the head's latencies by 1 + s and divides its req/s by 1 + s.
 // Modes: artifact baseline without history (the assumed spread) and with 10 runs of history, both
-// 5 rounds; same-job fixed 5 rounds (fixed samples); same-job deciding as you go (load/deciding.ts's
-// rule, compare.ts entryDecided, then the paired verdicts), scheduled as the product schedules a
-// suite: 5 rounds every entry, then one pair per open entry per pass until 50 rounds or the budget
-// (5 minutes, 1.25 s per round: the demo's 1 s rounds after a 250 ms warm-up).
+// 5 rounds; same-job fixed 5 rounds (fixed samples); same-job deciding as you go (pipeline/deciding.ts's
+// rule, compare.ts entryDecided, then the paired verdicts), scheduled by the product's own schedule
+// (load/deciding.ts): 5 rounds every entry, then one pair per open entry per pass until 50 rounds or
+// the budget (5 minutes, 1.25 s per round: the demo's 1 s rounds after a 250 ms warm-up).
 //
 // Schedule table (BENCH_PARTS=schedule): each group of traces recorded by the product's schedule
 // (record-traces.ts --order abba|alternating, one entry or ten) replayed as a one-scenario suite
@@ -37,7 +37,7 @@ import { SUITE_ALPHA, suiteBudget, type EntryShares } from '../src/compare/famil
 import { DRIFT_SHARE, spreadFor, type RunToRunSpread } from '../src/compare/run-to-run.js'
 import { resolvableChange, sequentialVerdict } from '../src/compare/sequential.js'
 import type { RegressionTolerance } from '../src/config/plan.js'
-import { MAX_ADAPTIVE_ROUNDS } from '../src/load/deciding.js'
+import { afterPair, MAX_ADAPTIVE_ROUNDS, nextDecidingStep, startDeciding, stillOpen } from '../src/load/deciding.js'
 import type { RoundResult } from '../src/results/format.js'
 import { cannotRegress, seededRandom, type Verdict } from '../src/stats/stats.js'
 import { demoRoutesPlan } from './demo-routes.js'
@@ -257,24 +257,21 @@ function decideSuite(
     s.base.push(replayRound(s.base.length + 1, b))
     s.head.push(replayRound(s.head.length + 1, h))
   }
-  let spent = 0
   for (let r = 0; r < ROUNDS; r++) for (let e = 0; e < entries; e++) add(e)
-  spent += entries * ROUNDS * 2 * roundS
+  const pairS = 2 * roundS
   const decided = (e: number): boolean => {
     const s = sides[e]
-    return s === undefined || s.base.length >= MAX_ADAPTIVE_ROUNDS || entryDecided(s.base, s.head, TOLERANCES, alpha)
+    return s === undefined || !stillOpen(s.base.length, MAX_ADAPTIVE_ROUNDS, () => entryDecided(s.base, s.head, TOLERANCES, alpha))
   }
-  let open = sides.map((_, e) => e).filter((e) => !decided(e))
-  while (open.length > 0) {
-    const next: number[] = []
-    for (const e of open) {
-      if (spent + 2 * roundS > budgetS) break
-      add(e)
-      spent += 2 * roundS
-      if (!decided(e)) next.push(e)
-    }
-    if (spent + 2 * roundS > budgetS) break
-    open = next
+  // The product's own schedule (load/deciding.ts), its clock the replayed seconds: every pair takes
+  // the same time here, so it is known before the first one.
+  let state = startDeciding(
+    sides.map((_, e) => e).filter((e) => !decided(e)),
+    { elapsedMs: 1000 * entries * ROUNDS * pairS, expectedPairMs: 1000 * pairS },
+  )
+  for (let step = nextDecidingStep(state, 1000 * budgetS); 'pair' in step; step = nextDecidingStep(state, 1000 * budgetS)) {
+    add(step.pair)
+    state = afterPair(state, { open: !decided(step.pair), pairMs: 1000 * pairS, elapsedMs: state.elapsedMs + 1000 * pairS })
   }
   return sides.map((s) => {
     let resolvable = Infinity

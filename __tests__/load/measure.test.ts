@@ -7,14 +7,13 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { groupRunning } from '../../src/app/monitor.js'
 import { parsePlan } from '../../src/config/load.js'
-import type { Plan } from '../../src/config/plan.js'
 import { AppError } from '../../src/errors.js'
 import { decodeHistogram } from '../../src/results/histogram.js'
 import { measure, measureSides, sideOrder } from '../../src/load/schedule.js'
 import { parseResults } from '../../src/results/io.js'
+import { demoDir, demoPlan } from '../helpers/demo-plan.js'
 import { freePort } from '../helpers/ports.js'
 
-const demoDir = path.resolve('__fixtures__/demo')
 let outDir = ''
 
 beforeAll(async () => {
@@ -23,24 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(outDir, { recursive: true, force: true })
 })
-
-/** A plan that starts the demo app on a free port with extra env, and the given scenarios. */
-async function demoPlan(scenarios: string, options: { env?: string; app?: string; defaults?: string } = {}): Promise<Plan> {
-  const port = await freePort()
-  const text = [
-    'app:',
-    `  command: ${JSON.stringify(options.app ?? 'node server.mjs')}`,
-    `  env: { PORT: "${port}"${options.env === undefined ? '' : `, ${options.env}`} }`,
-    `  ready: http://127.0.0.1:${port}/health`,
-    '  readyTimeout: 5s',
-    '  stopTimeout: 2s',
-    `baseUrl: http://127.0.0.1:${port}`,
-    `defaults: ${options.defaults ?? '{ duration: 300ms, warmup: 100ms, rounds: 2, connections: 2 }'}`,
-    'scenarios:',
-    scenarios,
-  ].join('\n')
-  return parsePlan(text, 'test.yml', demoDir)
-}
 
 describe('measuring the demo app', () => {
   it('records sub-millisecond latency in microseconds and writes results that validate', async () => {

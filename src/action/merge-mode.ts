@@ -9,8 +9,9 @@ import { machinesNote } from '../report/terminal.js'
 import { downloadResults } from './artifact-files.js'
 import type { Inputs } from './inputs.js'
 import { prepareDestination, publish, saveResults } from './publish.js'
+import { loadConfig } from './load-config.js'
 import { resolveBaseline } from './resolve-baseline.js'
-import { loadConfig, shardArtifactPrefix } from './run-mode.js'
+import { shardArtifactPrefix } from './shard-artifacts.js'
 
 /** Merges the shards of this run and publishes the result. */
 export async function mergeMode(inputs: Inputs, ctx: RunContext): Promise<void> {

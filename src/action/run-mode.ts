@@ -1,38 +1,20 @@
 // `mode: run`: find the baseline (or measure the base commit beside the head, deciding as it goes), then publish.
 // With `shard`, measure one part of the suite and upload it for a later `mode: merge` job.
 import * as core from '@actions/core'
-import path from 'node:path'
-import { loadPlan } from '../config/load.js'
-import { applyOverrides } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import type { RunContext } from '../github/context.js'
 import { EnvironmentError } from '../errors.js'
-import { gracefully, InterruptedError } from '../interrupt.js'
-import { decideAsYouGo } from '../load/deciding.js'
-import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
-import { writeResults } from '../results/io.js'
+import { gracefully } from '../interrupt.js'
+import { measure, type Measured } from '../load/schedule.js'
+import { measureBesideBase, type PreparedBase, type SideBySide } from '../pipeline/side-by-side.js'
 import { runWarningText } from '../report/run-warnings.js'
-import { planText, resultsTable, roundLine } from '../report/terminal.js'
-import { plain } from '../report/text.js'
+import { resultsTable, roundLine } from '../report/terminal.js'
 import type { Inputs } from './inputs.js'
+import { loadConfig } from './load-config.js'
 import { prepareDestination, publish, saveResults, upload, type Destination } from './publish.js'
 import { baseBuildOf, prepareSameJobBase, type SameJobBase } from './same-job.js'
 import { resolveBaseline, type ResolvedBaseline } from './resolve-baseline.js'
-import { BASE_RESULTS_FILE } from '../results/format.js'
-
-/** Loads the config with the inputs' overrides (rounds, duration, shard). */
-export async function loadConfig(inputs: Inputs): Promise<Plan> {
-  const loaded = await loadPlan(path.join(inputs.workingDirectory, inputs.config))
-  const plan = applyOverrides(loaded, {
-    ...(inputs.rounds === undefined ? {} : { rounds: inputs.rounds }),
-    ...(inputs.durationMs === undefined ? {} : { durationMs: inputs.durationMs }),
-    ...(inputs.budgetMs === undefined ? {} : { budgetMs: inputs.budgetMs }),
-    ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
-  })
-  for (const warning of plan.warnings) core.warning(plain(warning))
-  core.info(planText(plan))
-  return plan
-}
+import { shardArtifactName } from './shard-artifacts.js'
 
 /** The commit being measured, as results files record it. */
 function gitOf(ctx: RunContext): { sha?: string; ref?: string } {
@@ -50,16 +32,6 @@ function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inp
     onRound: (e) => core.info(roundLine(e)),
     onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
   })
-}
-
-/** The common start of the shard artifacts' names; `mode: merge` looks for these. */
-export function shardArtifactPrefix(artifactName: string): string {
-  return `${artifactName}-shard-`
-}
-
-/** The artifact name of one shard. */
-export function shardArtifactName(artifactName: string, shard: { index: number; count: number }): string {
-  return `${shardArtifactPrefix(artifactName)}${shard.index}-of-${shard.count}`
 }
 
 /**
@@ -93,36 +65,66 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
     return
   }
   const how = baselineWay(inputs, ctx, plan)
-  let notBeside: Exclude<SameJobBase, { side: Side }> | undefined
+  let notBeside: NotBeside | undefined
   if (how !== 'stored') {
-    const base = await core.group('Cannonade: base commit', () => prepareSameJobBase(inputs, ctx, plan, destination.outDir, how))
-    if ('side' in base) {
-      try {
-        await measureBesideBase(inputs, ctx, plan, destination, base, how)
-      } finally {
-        await base.cleanup()
-      }
+    const beside = await sameJob(inputs, ctx, plan, destination, how)
+    if (!('missing' in beside)) {
+      await publish(
+        inputs,
+        ctx,
+        destination,
+        beside.head.results,
+        await baselineBeside(inputs, ctx, plan, destination, beside, how),
+        beside.head.failure,
+      )
       return
     }
     if (how === 'same-job') {
-      core.warning(`Cannonade: ${base.missing}. Checking absolute thresholds only.`)
+      core.warning(`Cannonade: ${beside.missing}. Checking absolute thresholds only.`)
       const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
       await saveResults(destination, measured.results)
-      await publish(inputs, ctx, destination, measured.results, { missing: base.missing }, measured.failure)
+      await publish(inputs, ctx, destination, measured.results, { missing: beside.missing }, measured.failure)
       return
     }
     // `auto` asked for the best baseline there is: without the base commit, that is the stored one.
     // Said in one line, in the log and the report; a warning only where something was expected to work.
-    const line = `Cannonade: ${base.missing}. Comparing with the stored baseline instead.`
-    if (base.expected === true) core.info(line)
+    const line = `Cannonade: ${beside.missing}. Comparing with the stored baseline instead.`
+    if (beside.expected === true) core.info(line)
     else core.warning(line)
-    notBeside = base
+    notBeside = beside
   }
   const baseline = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
   const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
   await saveResults(destination, measured.results)
   await publish(inputs, ctx, destination, measured.results, withFallback(baseline, notBeside), measured.failure)
 }
+
+// The precise mode: the base commit built beside the head, both measured at once, their rounds
+// interleaved in pairs and decided as they go (src/pipeline/side-by-side.ts).
+function sameJob(
+  inputs: Inputs,
+  ctx: RunContext,
+  plan: Plan,
+  destination: Destination,
+  how: 'same-job' | 'auto-same-job',
+): Promise<SideBySide | NotBeside> {
+  return measureBesideBase({
+    head: { plan, outDir: destination.outDir, label: 'head', git: gitOf(ctx) },
+    prepare: () => core.group('Cannonade: base commit', () => prepareSameJobBase(inputs, ctx, plan, destination.outDir, how)),
+    // A broken base is not the pull request's fault: the head is measured on and compared otherwise.
+    onBaseFailure: 'fall-back',
+    measure: {
+      onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
+      onRound: (e) => core.info(roundLine(e)),
+      onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
+    },
+    measuring: (work) => core.group('Cannonade: measure base and head', work),
+    saveHead: (results) => saveResults(destination, results),
+  })
+}
+
+/** Why the base commit was not measured beside the head. */
+type NotBeside = Exclude<SameJobBase, PreparedBase>
 
 /**
  * How this run gets its baseline: `same-job` as asked; `auto-same-job` for `baseline: auto` on a
@@ -141,7 +143,7 @@ function baselineWay(inputs: Inputs, ctx: RunContext, plan: Plan): 'same-job' | 
 // A pull request on `baseline: auto` whose base could not be measured beside the head: the report's
 // footer says why in one line (beside where the stored baseline came from, or why there is none),
 // and when a build command would have made it, the report's note says how to get the precise mode.
-function withFallback(baseline: ResolvedBaseline, notBeside: Exclude<SameJobBase, { side: Side }> | undefined): ResolvedBaseline {
+function withFallback(baseline: ResolvedBaseline, notBeside: NotBeside | undefined): ResolvedBaseline {
   if (notBeside === undefined) return baseline
   const why = `the base commit was not measured in this job: ${notBeside.missing}`
   const told =
@@ -151,54 +153,28 @@ function withFallback(baseline: ResolvedBaseline, notBeside: Exclude<SameJobBase
   return notBeside.suggestAppBuild === true ? { ...told, suggestAppBuild: true } : told
 }
 
-// The precise mode: base and head run at once, their rounds interleaved in pairs, deciding as it goes:
-// entries still undecided after the configured rounds get one more pair at a time (compare.ts
-// entryDecided, an anytime-valid rule; load/deciding.ts) until decided, 50 rounds, or the budget is spent.
-async function measureBesideBase(
+// The baseline of the precise mode: the base's rounds, unless the base failed: then
+// `same-job` checks absolute thresholds only and `auto` falls back to the stored baseline.
+async function baselineBeside(
   inputs: Inputs,
   ctx: RunContext,
   plan: Plan,
   destination: Destination,
-  prepared: { readonly side: Side; readonly sha: string; readonly inferred?: string },
+  beside: SideBySide,
   how: 'same-job' | 'auto-same-job',
-): Promise<void> {
-  const { side: base, sha } = prepared
-  const head: Side = {
-    plan,
-    outDir: destination.outDir,
-    label: 'head',
-    git: gitOf(ctx),
+): Promise<ResolvedBaseline> {
+  const { sha } = beside
+  if (beside.baseFailure === undefined) {
+    // An inferred build is named in the footer: the team sees what was run and can overrule it.
+    const built = beside.inferred === undefined ? '' : `, built with ${beside.inferred}`
+    return { results: beside.base.results, description: `base commit ${sha.slice(0, 7)} measured in this job${built}`, paired: true }
   }
-  const [b, h] = await core.group('Cannonade: measure base and head', () =>
-    measureSides([base, head], {
-      outDir: destination.outDir,
-      onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
-      onRound: (e) => core.info(roundLine(e)),
-      onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
-      adaptive: decideAsYouGo(plan),
-    }),
-  )
-  if (b === undefined || h === undefined) throw new Error('measureSides lost a side')
-  await saveResults(destination, h.results)
-  await writeResults(path.join(destination.outDir, BASE_RESULTS_FILE), b.results)
-  // An inferred build is named in the footer: the team sees what was run and can overrule it.
-  const built = prepared.inferred === undefined ? '' : `, built with ${prepared.inferred}`
-  let baseline: ResolvedBaseline = {
-    results: b.results,
-    description: `base commit ${sha.slice(0, 7)} measured in this job${built}`,
-    paired: true,
+  const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${beside.baseFailure.message.split('\n')[0] ?? ''}`
+  if (how === 'same-job') {
+    core.warning(`Cannonade: ${missing}. Checking absolute thresholds only.`)
+    return { missing }
   }
-  // An interrupt stops both sides alike: the base's finished rounds are still a fair baseline.
-  if (b.failure !== undefined && !(b.failure instanceof InterruptedError)) {
-    const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${b.failure.message.split('\n')[0] ?? ''}`
-    if (how === 'same-job') {
-      core.warning(`Cannonade: ${missing}. Checking absolute thresholds only.`)
-      baseline = { missing }
-    } else {
-      core.warning(`Cannonade: ${missing}. Comparing with the stored baseline instead.`)
-      const stored = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
-      baseline = withFallback(stored, { missing })
-    }
-  }
-  await publish(inputs, ctx, destination, h.results, baseline, h.failure)
+  core.warning(`Cannonade: ${missing}. Comparing with the stored baseline instead.`)
+  const stored = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
+  return withFallback(stored, { missing })
 }

@@ -4,14 +4,13 @@
 // Anything that goes wrong here leaves the run without this baseline, never failed: a broken base is
 // not the pull request's fault.
 import * as core from '@actions/core'
-import { mkdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { inferBuild } from '../app/build-detect.js'
 import { git, prepareCheckout } from '../app/checkout.js'
 import type { Plan } from '../config/plan.js'
 import type { RunContext } from '../github/context.js'
-import type { Side } from '../load/schedule.js'
+import type { PreparedBase } from '../pipeline/side-by-side.js'
 import { INPUT, type Inputs } from './inputs.js'
 
 /**
@@ -20,9 +19,7 @@ import { INPUT, type Inputs } from './inputs.js'
  * build from, or the workspace is no git checkout), `suggestAppBuild` when a build command would
  * have made it.
  */
-export type SameJobBase =
-  | { readonly side: Side; readonly sha: string; readonly inferred?: string; cleanup(): Promise<void> }
-  | { readonly missing: string; readonly expected?: boolean; readonly suggestAppBuild?: boolean }
+export type SameJobBase = PreparedBase | { readonly missing: string; readonly expected?: boolean; readonly suggestAppBuild?: boolean }
 
 /** How the base's checkout is built, and where (the directory of the head's checkout it runs in, or starts looking from). */
 export interface BaseBuild {
@@ -100,17 +97,10 @@ export async function prepareSameJobBase(
         : `baseline same-job: ${checkout.missing}`
     return { missing, ...(checkout.nothingToBuild === true ? { expected: true, suggestAppBuild: true } : {}) }
   }
-  try {
-    const baseOut = path.join(outDir, 'base')
-    await mkdir(baseOut, { recursive: true })
-    return {
-      side: { plan: checkout.plan, outDir: baseOut, label: 'base', optional: true, git: { sha: checkout.sha } },
-      sha: checkout.sha,
-      ...(checkout.inferred === undefined ? {} : { inferred: checkout.inferred }),
-      cleanup: checkout.remove,
-    }
-  } catch (error) {
-    await checkout.remove()
-    throw error
+  return {
+    side: { plan: checkout.plan, outDir: path.join(outDir, 'base'), label: 'base', git: { sha: checkout.sha } },
+    sha: checkout.sha,
+    ...(checkout.inferred === undefined ? {} : { inferred: checkout.inferred }),
+    cleanup: checkout.remove,
   }
 }

@@ -4,7 +4,7 @@
 // started on a port of its own beside this checkout's app; their rounds are interleaved and decided
 // as they go, with the same rule and budget as the action's same-job mode. The worktree is removed
 // whatever happens (an error, Ctrl-C, a second Ctrl-C).
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { DEFAULT_BUILD_TIMEOUT_MS, prepareCheckout } from '../app/checkout.js'
@@ -14,12 +14,10 @@ import type { Shard } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import { AppError, EXIT, InputError } from '../errors.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
-import { decideAsYouGo } from '../load/deciding.js'
-import { measureSides, type Measured } from '../load/schedule.js'
+import { measureBesideBase, type PreparedBase, type SideBySide } from '../pipeline/side-by-side.js'
 import { gitInfo } from '../results/git.js'
 import { BASE_RESULTS_FILE } from '../results/format.js'
 import { writeReportHtml } from './report-html.js'
-import { writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { runWarningText } from '../report/run-warnings.js'
 import { renderText } from '../report/text.js'
@@ -64,71 +62,67 @@ export function checkBuildable(plan: Plan): {
   return { how: app.build.kind === 'command' ? { command: app.build.command } : { infer: 'or-skip' }, dir: app.cwd }
 }
 
+/**
+ * Checks `ref` out in a worktree beside this checkout and builds it. Throws InputError for a ref
+ * git does not know (exit 2), AppError when it cannot be checked out or built.
+ */
+async function checkOut(plan: Plan, options: AgainstOptions, build: ReturnType<typeof checkBuildable>): Promise<PreparedBase> {
+  const { ref } = options
+  const checkout = await prepareCheckout({
+    ref,
+    from: path.dirname(path.resolve(plan.source)),
+    head: plan,
+    tempDir: os.tmpdir(),
+    fetchMissing: false,
+    build: { ...build, timeoutMs: DEFAULT_BUILD_TIMEOUT_MS, timeoutSource: 'the build time limit', output: 'stderr' },
+    onBuild: (sha, command) => process.stderr.write(`building ${ref} (${sha.slice(0, 7)}) in a worktree: ${command}\n`),
+    onNoBuild: (sha, why) =>
+      process.stderr.write(
+        `${ref} (${sha.slice(0, 7)}) is measured as checked out, not built: ${why}; set app.build if it needs a build\n`,
+      ),
+  })
+  if ('missing' in checkout) {
+    if (checkout.badRef === true) throw new InputError([`--against: ${checkout.missing}`])
+    throw new AppError(`--against ${ref}: ${checkout.missing}`)
+  }
+  return {
+    side: { plan: checkout.plan, outDir: path.join(options.outDir, 'base'), label: 'base', git: { sha: checkout.sha } },
+    sha: checkout.sha,
+    ...(checkout.inferred === undefined ? {} : { inferred: checkout.inferred }),
+    cleanup: checkout.remove,
+  }
+}
+
 /** Measures the plan here and at `ref`, side by side; returns the exit code as `run --baseline` does. */
 export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<number> {
   const build = checkBuildable(plan)
   const headFile = path.join(options.outDir, 'results.json')
   const baseFile = path.join(options.outDir, BASE_RESULTS_FILE)
-  let baseSha = ''
-  let inferred: string | undefined
-  let measured: readonly Measured[]
+  const progress = progressPrinter(process.stderr)
+  let measured: SideBySide
   try {
-    measured = await gracefully(async () => {
-      const checkout = await prepareCheckout({
-        ref: options.ref,
-        from: path.dirname(path.resolve(plan.source)),
-        head: plan,
-        tempDir: os.tmpdir(),
-        fetchMissing: false,
-        build: { ...build, timeoutMs: DEFAULT_BUILD_TIMEOUT_MS, timeoutSource: 'the build time limit', output: 'stderr' },
-        onBuild: (sha, command) => process.stderr.write(`building ${options.ref} (${sha.slice(0, 7)}) in a worktree: ${command}\n`),
-        onNoBuild: (sha, why) =>
-          process.stderr.write(
-            `${options.ref} (${sha.slice(0, 7)}) is measured as checked out, not built: ${why}; set app.build if it needs a build\n`,
-          ),
-      })
-      if ('missing' in checkout) {
-        if (checkout.badRef === true) throw new InputError([`--against: ${checkout.missing}`])
-        throw new AppError(`--against ${options.ref}: ${checkout.missing}`)
-      }
-      baseSha = checkout.sha
-      inferred = checkout.inferred
-      try {
-        const baseOut = path.join(options.outDir, 'base')
-        await mkdir(baseOut, { recursive: true })
-        const progress = progressPrinter(process.stderr)
-        const sides = await measureSides(
-          [
-            { plan: checkout.plan, outDir: baseOut, label: 'base', git: { sha: checkout.sha } },
-            { plan, outDir: options.outDir, label: 'head', git: gitInfo(process.cwd()) },
-          ],
-          {
-            outDir: options.outDir,
-            ...(options.shard === undefined ? {} : { shard: options.shard }),
-            onReady: (ms, side) => process.stderr.write(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s\n`),
-            onRound: (event) => progress.onRound(event),
-            onWarning: (warning) => process.stderr.write(`\nwarning: ${runWarningText(warning)}\n`),
-            adaptive: decideAsYouGo(plan),
-          },
-        )
-        progress.finish()
-        const [base, head] = sides
-        if (base === undefined || head === undefined) throw new Error('measureSides lost a side')
-        await writeResults(headFile, head.results)
-        await writeResults(baseFile, base.results)
-        return sides
-      } finally {
-        await checkout.remove()
-      }
-    })
+    measured = await gracefully(() =>
+      measureBesideBase<never>({
+        head: { plan, outDir: options.outDir, label: 'head', git: gitInfo(process.cwd()) },
+        prepare: () => checkOut(plan, options, build),
+        // No stored baseline to fall back on here: a base that fails ends the run, and says so.
+        onBaseFailure: 'stop',
+        measure: {
+          ...(options.shard === undefined ? {} : { shard: options.shard }),
+          onReady: (ms, side) => process.stderr.write(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s\n`),
+          onRound: (event) => progress.onRound(event),
+          onWarning: (warning) => process.stderr.write(`\nwarning: ${runWarningText(warning)}\n`),
+        },
+        onMeasured: () => progress.finish(),
+      }),
+    )
   } catch (error) {
     // Interrupted while checking out or building: nothing was measured, the worktree is gone.
     if (!(error instanceof InterruptedError)) throw error
     process.stderr.write(`cannonade: ${error.message}\n`)
     return error.exitCode
   }
-  const [base, head] = measured
-  if (base === undefined || head === undefined) throw new Error('measureSides lost a side')
+  const { base, head, sha: baseSha, inferred } = measured
   const violations = checkResults(head.results, base.results)
   if (head.results.entries.length > 0) process.stdout.write(`\n${resultsTable(head.results, violations)}\n`)
   const shown = (file: string): string => path.relative(process.cwd(), file) || file

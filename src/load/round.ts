@@ -12,6 +12,7 @@ import { BODY_KEEP_LIMIT_BYTES, limitBodies } from './bodies.js'
 import { Pacer } from './pacer.js'
 import { rateSchedule } from './profiles/spike.js'
 import { SecondRecorder } from './seconds.js'
+import { RoundWindow } from './window.js'
 
 /** What the load generator saw in one measured window. */
 export interface LoadMeasurement {
@@ -112,18 +113,22 @@ async function pacerStarted(pacer: Pacer, ms: number): Promise<void> {
   clearTimeout(timer)
 }
 
-/** Runs warm-up then one measured window; resolves with what was measured in the window only. */
-export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<LoadMeasurement> {
-  const { scenario, level } = spec
-  const histogram = createHistogram()
-  const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
-  const statusCodes: Record<string, number> = {}
-  let measuring = false
-  let counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 }
+/**
+ * How responses are judged against the scenario's expectations: autocannon's request list (with an
+ * `onResponse` per step where the body or the step's own statuses decide), and the outcome of each
+ * response as the 'response' event reports it.
+ */
+function responseJudge(scenario: ScenarioPlan): {
+  readonly requests: autocannon.Request[]
+  readonly keepBodyBytes: number
+  /** Set by the body limiter as each response completes, read in the step's onResponse just after. */
+  oversized(value: boolean): void
+  /** The outcome of the response just reported with this status; call once per response. */
+  outcome(statusCode: number): Outcome
+} {
   // autocannon calls a step's onResponse synchronously just before it emits 'response' for the same
   // reply, so the outcome can be handed over through this variable.
   let lastOutcome: Outcome = 'ok'
-  // Set by the body limiter as each response completes, read in the step's onResponse just after.
   let lastOversized = false
   // With no body to check and one status list for every step, the status in the 'response' event
   // decides: no onResponse then, whose call costs autocannon a headers object (built with lodash)
@@ -133,8 +138,6 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
     first !== undefined &&
     scenario.requests.every((step) => step.expect.body === undefined && sameStatuses(step.expect.status, first.expect.status))
   const expectedStatus = new Set(first?.expect.status ?? [])
-  // Bodies are kept only when a step's expectation reads them (see bodies.ts).
-  const keepBodyBytes = scenario.requests.some((step) => step.expect.body !== undefined) ? BODY_KEEP_LIMIT_BYTES : 0
   const requests = scenario.requests.map((step) => {
     const bodyOk = bodyMatcher(step.expect)
     return {
@@ -154,22 +157,131 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
           }),
     }
   })
+  return {
+    requests,
+    // Bodies are kept only when a step's expectation reads them (see bodies.ts).
+    keepBodyBytes: scenario.requests.some((step) => step.expect.body !== undefined) ? BODY_KEEP_LIMIT_BYTES : 0,
+    oversized: (value) => (lastOversized = value),
+    outcome: (statusCode) => {
+      const outcome = statusOnly ? (expectedStatus.has(statusCode) ? 'ok' : 'status') : lastOutcome
+      lastOutcome = 'ok'
+      return outcome
+    },
+  }
+}
+
+/** What the measured window counts: responses by outcome, errors, status codes, latencies, seconds. */
+class WindowTally {
+  counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 }
+  readonly statusCodes: Record<string, number> = {}
+  readonly histogram = createHistogram()
+  readonly seconds = new SecondRecorder()
+  readonly delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
+
+  /** Forgets what the warm-up counted. */
+  reset(): void {
+    this.counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 }
+    for (const key of Object.keys(this.statusCodes)) delete this.statusCodes[key]
+    this.histogram.reset()
+  }
+
+  response(statusCode: number, resBytes: number, responseTimeMs: number, outcome: Outcome): void {
+    this.counts.responses++
+    this.counts.bytes += resBytes
+    this.statusCodes[statusCode] = (this.statusCodes[statusCode] ?? 0) + 1
+    if (outcome === 'ok') {
+      this.counts.ok++
+      recordLatency(this.histogram, responseTimeMs)
+      this.seconds.ok(responseTimeMs)
+      return
+    }
+    if (outcome === 'status') this.counts.status++
+    else this.counts.body++
+    if (outcome === 'oversized') this.counts.oversized++
+    this.seconds.failed()
+  }
+
+  error(error: Error): void {
+    this.counts.errors++
+    this.seconds.failed()
+    if (error.message === 'request timed out') this.counts.timeouts++
+  }
+
+  /** Requests answered or failed so far in the window. */
+  get requests(): number {
+    return this.counts.responses + this.counts.errors
+  }
+
+  /** The window's measurement; frees the histogram. */
+  measurement(window: RoundWindow): LoadMeasurement {
+    const { counts, histogram } = this
+    const cpu = window.cpuSinceStart()
+    const durationMs = Math.max(1, window.durationMs)
+    const measurement: LoadMeasurement = {
+      durationMs,
+      requests: this.requests,
+      responses: counts.responses,
+      ok: counts.ok,
+      unexpectedStatus: counts.status,
+      bodyMismatches: counts.body,
+      oversizedBodies: counts.oversized,
+      errors: counts.errors,
+      timeouts: counts.timeouts,
+      bytes: counts.bytes,
+      statusCodes: this.statusCodes,
+      latencyUs: summarise(histogram),
+      histogram: encodeHistogram(histogram),
+      recorded: histogram.totalCount,
+      loadgenCpuPercent: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
+      loopDelayMs: loopDelay(this.delay),
+      perSecond: this.seconds.finish(durationMs),
+    }
+    histogram.destroy()
+    return measurement
+  }
+}
+
+/** Runs warm-up then one measured window; resolves with what was measured in the window only. */
+export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<LoadMeasurement> {
+  const { scenario, level } = spec
+  const judge = responseJudge(scenario)
+  const tally = new WindowTally()
   // Open loop: our own schedule sends the requests and times them from their intended send time,
   // which corrects coordinated omission exactly (see pacer.ts); autocannon's rate options stay off.
   const pacer = level.rate === undefined ? undefined : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals)
-  const seconds = new SecondRecorder()
-  const measureByAmount = scenario.amount !== undefined
+  const byAmount = scenario.amount
   // The first paced round of a thread starts the thread's metronome helper (load threads start it
   // before they report ready). Its start takes CPU, hundreds of ms of it on a loaded machine, that
   // the round would otherwise lose: the round waits for it.
   if (pacer !== undefined) await pacerStarted(pacer, PACER_START_WAIT_MS)
 
   return new Promise((resolve, reject) => {
-    let windowStart = 0
-    let windowEnd = 0
-    let cpuStart = process.cpuUsage()
-    const timers: NodeJS.Timeout[] = []
-    let settled = false
+    const window = new RoundWindow(
+      {
+        warmupMs: scenario.warmupMs,
+        // A round measured by request count ends at its count, not by a timer.
+        ...(byAmount === undefined ? { durationMs: scenario.durationMs } : {}),
+        ...(hooks.shouldAbort === undefined ? {} : { shouldAbort: hooks.shouldAbort }),
+        ...(hooks.control === undefined ? {} : { control: hooks.control }),
+      },
+      {
+        open: () => {
+          tally.reset()
+          hooks.onMeasureStart?.()
+          tally.delay.reset()
+          tally.delay.enable()
+        },
+        opened: (startedAt) => tally.seconds.start(startedAt),
+        close: () => {
+          tally.delay.disable()
+          hooks.onMeasureEnd?.()
+        },
+        end: () => {
+          pacer?.stop()
+          instance.stop()
+        },
+      },
+    )
     const instance = autocannon(
       {
         url: spec.baseUrl,
@@ -180,126 +292,43 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
         setupClient: (client) => {
           // Read by the client at each request it sends (httpClient.js `this.timeout`, in ms).
           Object.assign(client, { timeout: scenario.timeoutMs })
-          limitBodies(client, keepBodyBytes, (oversized) => (lastOversized = oversized))
+          limitBodies(client, judge.keepBodyBytes, judge.oversized)
           pacer?.attach(client)
         },
-        requests,
+        requests: judge.requests,
         // The round ends by our own timer or amount; autocannon's duration is only a backstop.
         duration: (scenario.warmupMs + scenario.durationMs) / 1000 + 3600,
-        ...(measureByAmount && scenario.warmupMs === 0 ? { amount: scenario.amount } : {}),
+        ...(byAmount !== undefined && scenario.warmupMs === 0 ? { amount: byAmount } : {}),
         // autocannon notices a stop only at its next sample tick.
         sampleInt: 50,
         excludeErrorStats: false,
         skipAggregateResult: true,
       },
       (error) => {
-        settled = true
         pacer?.stop()
-        for (const timer of timers) clearInterval(timer)
-        if (measuring) endWindow()
-        if (error !== null && error !== undefined) {
-          reject(error instanceof Error ? error : new Error(String(error)))
-          return
-        }
-        const cpu = process.cpuUsage(cpuStart)
-        const durationMs = Math.max(1, windowEnd - windowStart)
-        resolve({
-          durationMs,
-          requests: counts.responses + counts.errors,
-          responses: counts.responses,
-          ok: counts.ok,
-          unexpectedStatus: counts.status,
-          bodyMismatches: counts.body,
-          oversizedBodies: counts.oversized,
-          errors: counts.errors,
-          timeouts: counts.timeouts,
-          bytes: counts.bytes,
-          statusCodes,
-          latencyUs: summarise(histogram),
-          histogram: encodeHistogram(histogram),
-          recorded: histogram.totalCount,
-          loadgenCpuPercent: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
-          loopDelayMs: loopDelay(delay),
-          perSecond: seconds.finish(durationMs),
-        })
-        histogram.destroy()
+        window.settle()
+        if (error !== null && error !== undefined) reject(error instanceof Error ? error : new Error(String(error)))
+        else resolve(tally.measurement(window))
       },
     )
-
     // Options autocannon refuses come back through the callback before it returns, and the instance
     // it returns then cannot be stopped: nothing more to schedule.
-    if (settled) return
+    if (window.over) return
     pacer?.start()
-
-    function startWindow(): void {
-      counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 }
-      for (const key of Object.keys(statusCodes)) delete statusCodes[key]
-      histogram.reset()
-      hooks.onMeasureStart?.()
-      delay.reset()
-      delay.enable()
-      cpuStart = process.cpuUsage()
-      windowStart = performance.now()
-      seconds.start(windowStart)
-      measuring = true
+    const countReached = (): void => {
+      if (byAmount !== undefined && tally.requests >= byAmount) window.end()
     }
-    function endWindow(): void {
-      measuring = false
-      windowEnd = performance.now()
-      delay.disable()
-      hooks.onMeasureEnd?.()
-    }
-    function finish(): void {
-      if (measuring) endWindow()
-      pacer?.stop()
-      instance.stop()
-    }
-
     instance.on('response', (_client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => {
-      if (!measuring) return
-      counts.responses++
-      counts.bytes += resBytes
-      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1
-      if (statusOnly) lastOutcome = expectedStatus.has(statusCode) ? 'ok' : 'status'
-      if (lastOutcome === 'ok') {
-        counts.ok++
-        recordLatency(histogram, responseTimeMs)
-        seconds.ok(responseTimeMs)
-      } else {
-        if (lastOutcome === 'status') counts.status++
-        else counts.body++
-        if (lastOutcome === 'oversized') counts.oversized++
-        seconds.failed()
-      }
-      lastOutcome = 'ok'
-      if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish()
+      const outcome = judge.outcome(statusCode)
+      if (!window.measuring) return
+      tally.response(statusCode, resBytes, responseTimeMs, outcome)
+      countReached()
     })
     instance.on('reqError', (error: Error) => {
-      if (!measuring) return
-      counts.errors++
-      seconds.failed()
-      if (error.message === 'request timed out') counts.timeouts++
-      if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish()
+      if (!window.measuring) return
+      tally.error(error)
+      countReached()
     })
-
-    const begin = (): void => {
-      startWindow()
-      if (!measureByAmount) timers.push(setTimeout(finish, scenario.durationMs))
-    }
-    if (hooks.control !== undefined) {
-      void hooks.control.begin.then(() => {
-        if (!settled) startWindow()
-      })
-      void hooks.control.finish.then(() => {
-        if (!settled) finish()
-      })
-    } else if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs))
-    else begin()
-    // An app that dies mid-round would otherwise be hammered with refused connections until the end.
-    timers.push(
-      setInterval(() => {
-        if (hooks.shouldAbort?.() === true) finish()
-      }, 100),
-    )
+    window.start()
   })
 }

@@ -1,8 +1,7 @@
 // A whole measurement run: start the app, then round after round, interleaved round-robin across
 // entries so slow drift of the machine (thermal, noisy neighbours) spreads evenly over all of them.
-import path from 'node:path'
 import { GroupMonitor, type WindowUsage } from '../app/monitor.js'
-import { checkAnswers, diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
+import { diedError, isListening, type RunningApp } from '../app/process.js'
 import { definitionHash as scenarioDefinitionHash } from '../config/hash.js'
 import type { Shard } from '../config/overrides.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
@@ -14,10 +13,12 @@ import { VERSION } from '../version.js'
 import { scalingSummaries } from '../results/scaling.js'
 import { summariseEntry } from '../results/summary.js'
 import { assessRound } from './assess.js'
+import { afterPair, nextDecidingStep, startDeciding, stillOpen } from './deciding.js'
 import { runStressRound } from './profiles/stress.js'
 import type { LoadMeasurement } from './round.js'
 import { entryFindings, withRoundFindings } from './profiles/findings.js'
 import { scenarioAt } from './profiles/volume.js'
+import { SideApp } from './side-app.js'
 import { runEntryRound } from './threads.js'
 
 /** One scenario at one load level: the unit that is measured and compared. */
@@ -134,16 +135,11 @@ export interface Side {
 
 interface SideState {
   readonly side: Side
+  readonly app: SideApp
   readonly rounds: Map<string, RoundResult[]>
-  app?: RunningApp
-  monitor?: GroupMonitor
   failure?: AppError
   /** Successful responses and group CPU so far, to notice a group that is not the server. */
   usage: { ok: number; cpuMs: number; warned: boolean }
-  /** What the app process has served since it started: nothing, a soak round, or other load. */
-  served: 'nothing' | 'soak' | 'other'
-  /** Times the app was started, to give each start's log a file of its own. */
-  starts: number
 }
 
 /**
@@ -179,185 +175,186 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
   const [first] = sides
   if (first === undefined) return []
   const entries = entriesOf(first.plan)
-  const states: SideState[] = sides.map((side) => ({
-    side,
-    rounds: new Map(entries.map((e) => [e.key, []])),
-    usage: { ok: 0, cpuMs: 0, warned: false },
-    served: 'nothing',
-    starts: 0,
-  }))
-  const sideOf = (state: SideState): { side?: string } => (state.side.label === undefined ? {} : { side: state.side.label })
-  let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
-  let done = 0
+  const run = new Interleaving(sides, entries, options)
   options.onStart?.(entries)
-  const live = (): SideState[] => states.filter((s) => s.failure === undefined)
+  try {
+    await run.startApps()
+    if (first.plan.warmupSuite) {
+      await run.warmUp()
+      options.onWarmedUp?.()
+    }
+    const startedAt = performance.now()
+    await configuredRounds(run)
+    if (options.adaptive !== undefined && run.allLive()) await extraPairs(run, options.adaptive, startedAt)
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    if (error instanceof InterruptedError) run.interrupted(error)
+  } finally {
+    await run.stopApps()
+  }
+  return run.states.map((state) => {
+    const results = buildResults(state.side, entries, state.rounds, options, state.failure)
+    return state.failure === undefined ? { results } : { results, failure: state.failure }
+  })
+}
+
+/** The configured rounds: round 1 of every entry, then round 2 of every entry, and so on. */
+async function configuredRounds(run: Interleaving): Promise<void> {
+  const maxRounds = Math.max(...run.entries.map((e) => e.scenario.rounds))
+  for (let round = 1; round <= maxRounds; round++) {
+    for (const entry of run.entries) {
+      if (round <= entry.scenario.rounds) await run.pass(entry, round, entry.scenario.rounds)
+    }
+  }
+}
+
+/**
+ * Deciding as you go: the extra pairs the schedule of deciding.ts asks for, each entry's decided by
+ * the rule handed down in `adaptive`, until it says stop or a side dies.
+ */
+async function extraPairs(run: Interleaving, adaptive: NonNullable<MeasureOptions['adaptive']>, startedAt: number): Promise<void> {
+  const { decided, budgetMs, maxRounds: cap } = adaptive
+  const open = (entry: Entry): boolean => stillOpen(run.measured(entry), cap, () => decided(entry, run.roundsOf(entry)))
+  let state = startDeciding(run.entries.filter(open), { elapsedMs: performance.now() - startedAt })
+  for (let step = nextDecidingStep(state, budgetMs); 'pair' in step; step = nextDecidingStep(state, budgetMs)) {
+    const round = run.measured(step.pair) + 1
+    const pairStarted = performance.now()
+    await run.pass(step.pair, round, round, { extra: true })
+    const pairMs = performance.now() - pairStarted
+    // A side that died ends deciding: the comparison is no longer side by side.
+    if (!run.allLive()) break
+    state = afterPair(state, { open: open(step.pair), pairMs, elapsedMs: performance.now() - startedAt })
+  }
+}
+
+/**
+ * The sides of one run and the order they take turns in: each pass measures one round of an entry on
+ * every live side, starting after the side measured last. An optional side that fails is set aside;
+ * a required one ends the run.
+ */
+class Interleaving {
+  readonly states: SideState[]
+  private lastSide: number | undefined
+  private done = 0
+  private total: number
+
+  constructor(
+    readonly sides: readonly Side[],
+    readonly entries: readonly Entry[],
+    private readonly options: MeasureOptions,
+  ) {
+    this.states = sides.map((side) => ({
+      side,
+      app: new SideApp(side),
+      rounds: new Map(entries.map((e) => [e.key, []])),
+      usage: { ok: 0, cpuMs: 0, warned: false },
+    }))
+    this.total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
+  }
+
+  live(): SideState[] {
+    return this.states.filter((s) => s.failure === undefined)
+  }
+
+  allLive(): boolean {
+    return this.live().length === this.states.length
+  }
+
+  /** The entry's rounds so far, one list per side. */
+  roundsOf(entry: Entry): RoundResult[][] {
+    return this.states.map((state) => state.rounds.get(entry.key) ?? [])
+  }
+
+  /** Rounds of the entry every side has. */
+  measured(entry: Entry): number {
+    return Math.min(...this.roundsOf(entry).map((r) => r.length))
+  }
+
+  async startApps(): Promise<void> {
+    for (const state of this.states) {
+      await this.attempt(state, async () => {
+        const ms = await state.app.start()
+        if (ms !== undefined) this.options.onReady?.(ms, state.side.label)
+      })
+    }
+  }
+
+  /** The warm-up pass over the whole suite (plan.warmupSuite), interleaved like the rounds. */
+  async warmUp(): Promise<void> {
+    for (const entry of this.entries) {
+      for (const state of this.live()) await this.attempt(state, () => state.app.warmUp(entry))
+    }
+  }
+
+  /** One round of `entry` on every live side, in turn; `extra` rounds add to the total shown. */
+  async pass(entry: Entry, round: number, of: number, how: { extra?: boolean } = {}): Promise<void> {
+    if (how.extra === true) this.total += this.sides.length
+    for (const state of this.inTurn(round)) await this.runOne(state, entry, round, of)
+  }
+
+  /** Every live side's failure is the interrupt: the run stopped, whichever side was measured. */
+  interrupted(error: AppError): void {
+    for (const state of this.live()) state.failure = error
+  }
+
+  async stopApps(): Promise<void> {
+    await Promise.all(this.states.map((state) => state.app.closeMonitor()))
+    await Promise.all(this.states.map((state) => state.app.stop()))
+    // A server that outlived its process group holds the port: say so before the next run trips on it.
+    for (const state of this.states) {
+      const url = await state.app.stillListening()
+      if (url !== undefined) this.options.onWarning?.({ kind: 'still-listening', url, ...this.sideOf(state) })
+    }
+  }
+
+  // Each pair starts with the side after the one measured last: A B, A B, … (see sideOrder).
+  private inTurn(round: number): SideState[] {
+    if (this.options.order === 'abba') return round % 2 === 1 ? this.live() : [...this.live()].reverse()
+    const order = sideOrder(
+      this.live().map((state) => this.states.indexOf(state)),
+      this.lastSide,
+    )
+    return order.flatMap((i) => this.states[i] ?? [])
+  }
+
+  private async runOne(state: SideState, entry: Entry, round: number, of: number): Promise<void> {
+    this.lastSide = this.states.indexOf(state)
+    await this.attempt(state, async () => {
+      throwIfInterrupted()
+      await state.app.beforeRound(entry)
+      const result = await measureRound(state.side.plan, entry, round, state.app.app, state.app.monitor)
+      state.rounds.get(entry.key)?.push(result)
+      this.noticeIdleApp(state, result)
+      this.done++
+      this.options.onRound?.({ entry, round, rounds: of, done: this.done, total: this.total, result, ...this.sideOf(state) })
+    })
+  }
+
   // An optional side that fails is set aside; a required one ends the whole run.
-  const attempt = async (state: SideState, work: () => Promise<void>): Promise<void> => {
+  private async attempt(state: SideState, work: () => Promise<void>): Promise<void> {
     try {
       await work()
     } catch (error) {
       // An interrupt ends the whole run, whichever side was being measured.
       if (!(error instanceof AppError) || error instanceof InterruptedError) throw error
       state.failure = error
-      await state.app?.stop()
+      await state.app.stop()
       if (state.side.optional !== true) throw error
     }
   }
-  const noticeIdleApp = (state: SideState, result: RoundResult): void => {
+
+  private noticeIdleApp(state: SideState, result: RoundResult): void {
     if (result.server === undefined || state.usage.warned) return
     state.usage.ok += result.ok
     state.usage.cpuMs += (result.server.cpuPercent * result.durationMs) / 100
     if (state.usage.ok < IDLE_APP_RESPONSES || state.usage.cpuMs > 0) return
     state.usage.warned = true
-    options.onWarning?.({ kind: 'idle-app', responses: state.usage.ok, ...sideOf(state) })
+    this.options.onWarning?.({ kind: 'idle-app', responses: state.usage.ok, ...this.sideOf(state) })
   }
-  let lastSide: number | undefined
-  const runOne = async (state: SideState, entry: Entry, round: number, of: number): Promise<void> => {
-    lastSide = states.indexOf(state)
-    await attempt(state, async () => {
-      throwIfInterrupted()
-      // A soak's slope is the memory its own load leaves behind: its round gets an app process of
-      // its own, and the round after it another, so no entry inherits another's heap.
-      const soak = entry.scenario.profile === 'soak'
-      if (state.app !== undefined && state.served !== 'nothing' && (soak || state.served === 'soak')) await restart(state)
-      state.served = soak ? 'soak' : 'other'
-      const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor)
-      state.rounds.get(entry.key)?.push(result)
-      noticeIdleApp(state, result)
-      done++
-      options.onRound?.({
-        entry,
-        round,
-        rounds: of,
-        done,
-        total,
-        result,
-        ...(state.side.label === undefined ? {} : { side: state.side.label }),
-      })
-    })
-  }
-  // Each pair starts with the side after the one measured last: A B, A B, … (see sideOrder).
-  const inTurn = (round: number): SideState[] =>
-    options.order === 'abba'
-      ? round % 2 === 1
-        ? live()
-        : [...live()].reverse()
-      : sideOrder(
-          live().map((state) => states.indexOf(state)),
-          lastSide,
-        ).flatMap((i) => states[i] ?? [])
-  const restart = async (state: SideState): Promise<void> => {
-    const app = state.side.plan.app
-    if (app === undefined) return
-    await state.monitor?.close()
-    await state.app?.stop()
-    state.starts++
-    state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path.join(state.side.outDir, `app.${state.starts}.log`))
-    await waitUntilReady(state.app, app, state.side.plan.baseUrl)
-    state.monitor = new GroupMonitor(state.app.pgid)
-    state.served = 'nothing'
-  }
-  try {
-    for (const state of states) {
-      const app = state.side.plan.app
-      if (app === undefined) {
-        await attempt(state, () => checkAnswers(state.side.plan.baseUrl))
-        continue
-      }
-      await attempt(state, async () => {
-        const started = performance.now()
-        state.starts++
-        state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path.join(state.side.outDir, 'app.log'))
-        await waitUntilReady(state.app, app, state.side.plan.baseUrl)
-        // Ready on one port, measured on another: say so now, not as "stopped answering" in round 1.
-        const { baseUrl } = state.side.plan
-        if (app.readyUrl !== undefined && new URL(app.readyUrl).origin !== new URL(baseUrl).origin) {
-          await checkAnswers(
-            baseUrl,
-            `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`,
-          )
-        }
-        state.monitor = new GroupMonitor(state.app.pgid)
-        options.onReady?.(performance.now() - started, state.side.label)
-      })
-    }
-    if (first.plan.warmupSuite) {
-      for (const entry of entries) {
-        for (const state of live()) {
-          await attempt(state, () => warmUp(state.side.plan, entry, state.app))
-          if (entry.scenario.profile !== 'soak') state.served = 'other'
-        }
-      }
-      options.onWarmedUp?.()
-    }
-    const startedAt = performance.now()
-    const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds))
-    for (let round = 1; round <= maxRounds; round++) {
-      for (const entry of entries) {
-        if (round > entry.scenario.rounds) continue
-        for (const state of inTurn(round)) await runOne(state, entry, round, entry.scenario.rounds)
-      }
-    }
-    if (options.adaptive !== undefined && live().length === states.length) {
-      const { decided, budgetMs, maxRounds: cap } = options.adaptive
-      const roundsOf = (entry: Entry): RoundResult[][] => states.map((state) => state.rounds.get(entry.key) ?? [])
-      const measuredOf = (entry: Entry): number => Math.min(...roundsOf(entry).map((r) => r.length))
-      let open = entries.filter((e) => measuredOf(e) < cap && !decided(e, roundsOf(e)))
-      // One pair of rounds per open entry per pass, so undecided entries stay interleaved. A pair is
-      // started only if the last one of that entry would still fit in the budget.
-      let lastPairMs = 0
-      while (open.length > 0 && live().length === states.length) {
-        const next: Entry[] = []
-        for (const entry of open) {
-          if (performance.now() - startedAt + lastPairMs > budgetMs) break
-          const round = measuredOf(entry) + 1
-          total += sides.length
-          const pairStarted = performance.now()
-          for (const state of inTurn(round)) await runOne(state, entry, round, round)
-          lastPairMs = performance.now() - pairStarted
-          if (live().length < states.length) break
-          if (round < cap && !decided(entry, roundsOf(entry))) next.push(entry)
-        }
-        if (performance.now() - startedAt + lastPairMs > budgetMs) break
-        open = next
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error
-    if (error instanceof InterruptedError) for (const state of live()) state.failure = error
-  } finally {
-    await Promise.all(states.map((state) => state.monitor?.close()))
-    await Promise.all(states.map((state) => state.app?.stop()))
-    // A server that outlived its process group holds the port: say so before the next run trips on it.
-    for (const state of states) {
-      const app = state.side.plan.app
-      if (state.app === undefined || app === undefined) continue
-      const url = app.readyUrl ?? state.side.plan.baseUrl
-      if (await isListening(url)) options.onWarning?.({ kind: 'still-listening', url, ...sideOf(state) })
-    }
-  }
-  return states.map((state) => {
-    const results = buildResults(state.side, entries, state.rounds, options, state.failure)
-    return state.failure === undefined ? { results } : { results, failure: state.failure }
-  })
-}
 
-/**
- * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
- * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
- */
-async function warmUp(plan: Plan, entry: Entry, app: RunningApp | undefined): Promise<void> {
-  const { amount: _amount, ...scenario } = entry.scenario
-  // A soak's own warm-up (30 s by default) already runs before its one long window: a second one
-  // here would only lengthen the run.
-  if (scenario.warmupMs === 0 || scenario.profile === 'soak') return
-  throwIfInterrupted()
-  await runEntryRound(
-    { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
-    { shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined },
-  )
-  throwIfInterrupted()
-  if (app?.exit() !== undefined) throw await diedError(app, `the warm-up of "${entry.key}"`)
+  private sideOf(state: SideState): { side?: string } {
+    return state.side.label === undefined ? {} : { side: state.side.label }
+  }
 }
 
 /** What one measured window saw: the load generator's measurement and the server's usage over it. */

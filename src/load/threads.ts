@@ -13,6 +13,7 @@ import type { LoadLevel, ScenarioPlan } from '../config/plan.js'
 import type { LoadSeries } from '../results/format.js'
 import { encodeHistogram, mergeHistograms, summarise } from '../results/histogram.js'
 import { runRound, type LoadMeasurement, type RoundSpec, type WindowHooks } from './round.js'
+import { RoundWindow } from './window.js'
 
 /** Main thread to load thread. */
 export type LoadRequest = { readonly type: 'run'; readonly spec: RoundSpec } | { readonly type: 'begin' } | { readonly type: 'finish' }
@@ -145,7 +146,6 @@ function startWorker(data: LoadWorkerData): Worker {
 async function runThreaded(spec: RoundSpec, hooks: WindowHooks, count: number): Promise<LoadMeasurement> {
   const paced = spec.level.rate !== undefined
   const workers = splitLevel(spec.level, count).map((level) => ({ level, worker: startWorker({ paced }) }))
-  const timers: NodeJS.Timeout[] = []
   try {
     // Every thread has loaded its code (and started its metronome) before the round starts, so they
     // all start together.
@@ -157,44 +157,33 @@ async function runThreaded(spec: RoundSpec, hooks: WindowHooks, count: number): 
     const send = (type: 'begin' | 'finish'): void => {
       for (const { worker } of workers) worker.postMessage({ type } satisfies LoadRequest)
     }
-    let windowStart = 0
-    let windowEnd = 0
-    let cpuStart = process.cpuUsage()
-    let measuring = false
-    let ended = false
-    await new Promise<void>((resolve) => {
-      const end = (): void => {
-        ended = true
-        if (measuring) {
-          measuring = false
-          windowEnd = performance.now()
-          hooks.onMeasureEnd?.()
-        }
-        send('finish')
-        resolve()
-      }
-      const begin = (): void => {
-        if (ended) return
-        hooks.onMeasureStart?.()
-        cpuStart = process.cpuUsage()
-        windowStart = performance.now()
-        measuring = true
-        send('begin')
-        timers.push(setTimeout(end, spec.scenario.durationMs))
-      }
-      timers.push(setTimeout(begin, spec.scenario.warmupMs))
-      timers.push(
-        setInterval(() => {
-          if (hooks.shouldAbort?.() === true) end()
-        }, 100),
-      )
-      void firstDone.then(end)
-    })
-    const cpu = process.cpuUsage(cpuStart)
+    // This thread keeps the clock for all of them: they open and close their windows on its word.
+    let ended = (): void => {}
+    const over = new Promise<void>((resolve) => (ended = resolve))
+    const window = new RoundWindow(
+      {
+        warmupMs: spec.scenario.warmupMs,
+        durationMs: spec.scenario.durationMs,
+        ...(hooks.shouldAbort === undefined ? {} : { shouldAbort: hooks.shouldAbort }),
+      },
+      {
+        open: () => hooks.onMeasureStart?.(),
+        opened: () => send('begin'),
+        close: () => hooks.onMeasureEnd?.(),
+        end: () => {
+          send('finish')
+          ended()
+        },
+      },
+    )
+    window.start()
+    void firstDone.then(() => window.end())
+    await over
+    window.settle()
+    const cpu = window.cpuSinceStart()
     const parts = (await Promise.all(results)).map((r) => r.measurement)
-    return mergeMeasurements(parts, { durationMs: windowEnd - windowStart, processCpuMs: (cpu.user + cpu.system) / 1000 })
+    return mergeMeasurements(parts, { durationMs: window.durationMs, processCpuMs: (cpu.user + cpu.system) / 1000 })
   } finally {
-    for (const timer of timers) clearTimeout(timer)
     await Promise.all(workers.map(({ worker }) => worker.terminate()))
   }
 }

@@ -1,0 +1,118 @@
+// The life of one side's app through a run: started and checked ready, watched by a process-group
+// monitor, given a fresh process around soak rounds, warmed up, and stopped at the end (then checked
+// for a server that outlived its group). The order of rounds is schedule.ts's; this is one app.
+import path from 'node:path'
+import { GroupMonitor } from '../app/monitor.js'
+import { checkAnswers, diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
+import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
+import { interruption, throwIfInterrupted } from '../interrupt.js'
+import { runEntryRound } from './threads.js'
+
+// Structural, so that this file needs nothing of schedule.ts, which uses it.
+interface SideOfRun {
+  readonly plan: Plan
+  readonly outDir: string
+}
+interface EntryOfRun {
+  readonly key: string
+  readonly scenario: ScenarioPlan
+  readonly level: LoadLevel
+}
+
+/** One side's app (none when the plan measures a server started elsewhere). */
+export class SideApp {
+  app?: RunningApp
+  monitor?: GroupMonitor
+  /** What the app process has served since it started: nothing, a soak round, or other load. */
+  private served: 'nothing' | 'soak' | 'other' = 'nothing'
+  /** Times the app was started, to give each start's log a file of its own. */
+  private starts = 0
+
+  constructor(private readonly side: SideOfRun) {}
+
+  /**
+   * Starts the app and waits until it is ready; returns the time that took. With no app in the
+   * plan, checks that something answers at baseUrl and returns undefined.
+   */
+  async start(): Promise<number | undefined> {
+    const { plan, outDir } = this.side
+    const app = plan.app
+    if (app === undefined) {
+      await checkAnswers(plan.baseUrl)
+      return undefined
+    }
+    const started = performance.now()
+    this.starts++
+    this.app = await startApp(app, app.readyUrl ?? plan.baseUrl, path.join(outDir, 'app.log'))
+    await waitUntilReady(this.app, app, plan.baseUrl)
+    // Ready on one port, measured on another: say so now, not as "stopped answering" in round 1.
+    if (app.readyUrl !== undefined && new URL(app.readyUrl).origin !== new URL(plan.baseUrl).origin) {
+      await checkAnswers(
+        plan.baseUrl,
+        `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`,
+      )
+    }
+    this.monitor = new GroupMonitor(this.app.pgid)
+    return performance.now() - started
+  }
+
+  /**
+   * Before a round of `entry`. A soak's slope is the memory its own load leaves behind: its round
+   * gets an app process of its own, and the round after it another, so no entry inherits another's heap.
+   */
+  async beforeRound(entry: EntryOfRun): Promise<void> {
+    const soak = entry.scenario.profile === 'soak'
+    if (this.app !== undefined && this.served !== 'nothing' && (soak || this.served === 'soak')) await this.restart()
+    this.served = soak ? 'soak' : 'other'
+  }
+
+  /**
+   * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
+   * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
+   */
+  async warmUp(entry: EntryOfRun): Promise<void> {
+    const { amount: _amount, ...scenario } = entry.scenario
+    if (scenario.profile !== 'soak') this.served = 'other'
+    // A soak's own warm-up (30 s by default) already runs before its one long window: a second one
+    // here would only lengthen the run.
+    if (scenario.warmupMs === 0 || scenario.profile === 'soak') return
+    throwIfInterrupted()
+    const app = this.app
+    await runEntryRound(
+      { baseUrl: this.side.plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
+      { shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined },
+    )
+    throwIfInterrupted()
+    if (app?.exit() !== undefined) throw await diedError(app, `the warm-up of "${entry.key}"`)
+  }
+
+  /** Stops the process-group monitor. */
+  closeMonitor(): Promise<void> {
+    return this.monitor?.close() ?? Promise.resolve()
+  }
+
+  /** Stops the app's process group. */
+  stop(): Promise<void> {
+    return this.app?.stop() ?? Promise.resolve()
+  }
+
+  /** After `stop`: the URL a server still answers at when it outlived its process group. */
+  async stillListening(): Promise<string | undefined> {
+    const app = this.side.plan.app
+    if (this.app === undefined || app === undefined) return undefined
+    const url = app.readyUrl ?? this.side.plan.baseUrl
+    return (await isListening(url)) ? url : undefined
+  }
+
+  private async restart(): Promise<void> {
+    const app = this.side.plan.app
+    if (app === undefined) return
+    await this.monitor?.close()
+    await this.app?.stop()
+    this.starts++
+    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path.join(this.side.outDir, `app.${this.starts}.log`))
+    await waitUntilReady(this.app, app, this.side.plan.baseUrl)
+    this.monitor = new GroupMonitor(this.app.pgid)
+    this.served = 'nothing'
+  }
+}
