@@ -15,7 +15,7 @@ import { scalingSummaries } from '../results/scaling.js'
 import { summariseEntry } from '../results/summary.js'
 import { assessRound } from './assess.js'
 import { runStressRound } from './profiles/stress.js'
-import type { LoadMeasurement } from './round.js'
+import type { MeasuredWindow } from './measured-window.js'
 import { entryFindings, withRoundFindings } from './profiles/findings.js'
 import { scenarioAt } from './profiles/volume.js'
 import { runEntryRound } from './threads.js'
@@ -304,7 +304,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
       const measuredOf = (entry: Entry): number => Math.min(...roundsOf(entry).map((r) => r.length))
       let open = entries.filter((e) => measuredOf(e) < cap && !decided(e, roundsOf(e)))
       // One pair of rounds per open entry per pass, so undecided entries stay interleaved. A pair is
-      // started only if the last one of that entry would still fit in the budget.
+      // started only if the last pair measured (of any entry) would still fit in the budget.
       let lastPairMs = 0
       while (open.length > 0 && live().length === states.length) {
         const next: Entry[] = []
@@ -358,13 +358,6 @@ async function warmUp(plan: Plan, entry: Entry, app: RunningApp | undefined): Pr
   )
   throwIfInterrupted()
   if (app?.exit() !== undefined) throw await diedError(app, `the warm-up of "${entry.key}"`)
-}
-
-/** What one measured window saw: the load generator's measurement and the server's usage over it. */
-export interface MeasuredWindow {
-  readonly startedAt: string
-  readonly measurement: LoadMeasurement
-  readonly server?: WindowUsage
 }
 
 /**
