@@ -63,7 +63,7 @@ export function shardArtifactName(artifactName: string, shard: { index: number; 
 }
 
 /**
- * Runs `mode: run` end to end; throws only for input errors, app failures and the gate. A cancelled
+ * Runs `mode: run` end to end; throws for input errors and app failures (a failed gate calls setFailed). A cancelled
  * job (SIGINT, then SIGTERM from the runner) stops the app and still saves and uploads the rounds
  * finished so far.
  */
