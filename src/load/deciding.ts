@@ -4,11 +4,12 @@
 // uses (compare.ts entryDecided, sequential.ts) decides it, it has 50 rounds, or the budget is spent.
 import { entryDecided } from '../compare/compare.js'
 import { suiteBudget } from '../compare/family.js'
+import { MAX_ROUNDS } from '../config/overrides.js'
 import type { Plan } from '../config/plan.js'
 import { entriesOf, type MeasureOptions } from './schedule.js'
 
 /** The most rounds a side an entry gets when deciding as it goes (the config's own limit on rounds). */
-export const MAX_ADAPTIVE_ROUNDS = 50
+export const MAX_ADAPTIVE_ROUNDS: number = MAX_ROUNDS
 
 /** The `adaptive` options of measureSides for a plan whose sides are [base, head]. */
 export function decideAsYouGo(plan: Plan): NonNullable<MeasureOptions['adaptive']> {
