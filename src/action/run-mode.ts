@@ -11,6 +11,7 @@ import { gracefully, InterruptedError } from '../interrupt.js'
 import { decideAsYouGo } from '../load/deciding.js'
 import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
 import { writeResults } from '../results/io.js'
+import { fallbackLine } from '../report/fallback.js'
 import { runWarningText } from '../report/run-warnings.js'
 import { planText, resultsTable, roundLine } from '../report/terminal.js'
 import { plain } from '../report/text.js'
@@ -105,7 +106,7 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
       return
     }
     if (how === 'same-job') {
-      core.warning(`Cannonade: ${base.missing}. Checking absolute thresholds only.`)
+      core.warning(fallbackLine(`Cannonade: ${base.missing}`, 'thresholds only'))
       const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
       await saveResults(destination, measured.results)
       await publish(inputs, ctx, destination, measured.results, { missing: base.missing }, measured.failure)
@@ -113,7 +114,7 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
     }
     // `auto` asked for the best baseline there is: without the base commit, that is the stored one.
     // Said in one line, in the log and the report; a warning only where something was expected to work.
-    const line = `Cannonade: ${base.missing}. Comparing with the stored baseline instead.`
+    const line = fallbackLine(`Cannonade: ${base.missing}`, 'stored baseline')
     if (base.expected === true) core.info(line)
     else core.warning(line)
     notBeside = base
@@ -192,10 +193,10 @@ async function measureBesideBase(
   if (b.failure !== undefined && !(b.failure instanceof InterruptedError)) {
     const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${b.failure.message.split('\n')[0] ?? ''}`
     if (how === 'same-job') {
-      core.warning(`Cannonade: ${missing}. Checking absolute thresholds only.`)
+      core.warning(fallbackLine(`Cannonade: ${missing}`, 'thresholds only'))
       baseline = { missing }
     } else {
-      core.warning(`Cannonade: ${missing}. Comparing with the stored baseline instead.`)
+      core.warning(fallbackLine(`Cannonade: ${missing}`, 'stored baseline'))
       const stored = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
       baseline = withFallback(stored, { missing })
     }
