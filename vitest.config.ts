@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs'
-import { defineConfig } from 'vitest/config'
+import { defineConfig, type ViteUserConfig } from 'vitest/config'
+import { testKinds } from './__tests__/helpers/test-kinds.js'
 import { reportClient } from './scripts/report-client.mjs'
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
 
-export default defineConfig(async () => {
+export default defineConfig(async (): Promise<ViteUserConfig> => {
   // report.html's browser code, as build.mjs puts it into the bundles.
   const client = await reportClient()
+  // Each test file by what it does (__tests__/helpers/test-kinds.ts): pure computation, or servers,
+  // load and child processes.
+  const kinds = testKinds(import.meta.dirname)
   return {
     define: {
       __CANNONADE_VERSION__: JSON.stringify(version),
@@ -14,12 +18,22 @@ export default defineConfig(async () => {
       __CANNONADE_REPORT_CSS__: JSON.stringify(client.css),
     },
     test: {
-      include: ['__tests__/**/*.test.ts'],
       testTimeout: 60_000,
       hookTimeout: 60_000,
-      // Load tests share two cores: running files in parallel would measure each other.
-      fileParallelism: false,
       reporters: ['default'],
+      projects: [
+        {
+          extends: true,
+          // Pure computation: files run side by side, on every core. This group finishes before the
+          // load group starts, so it never shares the machine with a measurement.
+          test: { name: 'unit', include: kinds.parallel, maxWorkers: 2, sequence: { groupOrder: 0 } },
+        },
+        {
+          extends: true,
+          // Load tests share two cores: running files in parallel would measure each other.
+          test: { name: 'load', include: kinds.serial, fileParallelism: false, sequence: { groupOrder: 1 } },
+        },
+      ],
     },
   }
 })

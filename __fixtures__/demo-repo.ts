@@ -1,16 +1,11 @@
 // A real git repository holding the demo app, for the tests that measure one commit beside another
 // (baseline: same-job, run --against): a base commit, then one that makes /cpu 2.5 times as expensive.
-import { execFileSync } from 'node:child_process'
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { gitIn } from './git.js'
 
-/** Runs git in `repo` with a fixed identity, returning its trimmed output. */
-export function gitIn(repo: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.test', ...args], {
-    cwd: repo,
-    encoding: 'utf8',
-  }).trim()
-}
+/** Runs git in `repo` as the tests' fixed identity (__fixtures__/git.ts). */
+export { gitIn }
 
 /**
  * Creates the repository in `repo` (an empty directory): `app/server.mjs` and the given files

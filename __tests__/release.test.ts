@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GIT_IDENTITY } from '../__fixtures__/git.js'
 import { release } from '../scripts/release.js'
 
 let root = ''
@@ -21,14 +22,8 @@ beforeAll(async () => {
   }
   await symlink(path.resolve('node_modules'), path.join(clone, 'node_modules'))
   await writeFile(path.join(clone, '.git', 'info', 'exclude'), 'node_modules\n')
-  for (const [k, v] of Object.entries({
-    GIT_AUTHOR_NAME: 't',
-    GIT_AUTHOR_EMAIL: 't@example.invalid',
-    GIT_COMMITTER_NAME: 't',
-    GIT_COMMITTER_EMAIL: 't@example.invalid',
-  })) {
-    process.env[k] = v
-  }
+  // The release script commits and tags with git in this process: it needs the identity in its env.
+  Object.assign(process.env, GIT_IDENTITY)
   git('add', '-A')
   git('commit', '--quiet', '--allow-empty', '-m', 'current sources')
 }, 60_000)

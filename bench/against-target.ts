@@ -10,12 +10,13 @@
 // Run: npm run build && npx tsx bench/against-target.ts [slow|same ...]   (default: slow same slow same)
 //   AGAINST_APP=node|python  AGAINST_BUDGET=3m  AGAINST_REGRESSION='{ rps: 5%, p50: 10%, p99: 15%, cpu: 10% }'
 // Writes bench/results/against-target.json and prints a markdown table.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { compare } from '../src/compare/compare.js'
 import { parseResults } from '../src/results/io.js'
+import { gitIn } from '../__fixtures__/git.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 import { hashAppCommand, hashConfig } from './apps/hash-config.js'
 
@@ -42,9 +43,7 @@ function config(port: number): string {
 /** A repository whose HEAD~1 is the base and HEAD the head, slowed by 10 % or not. */
 async function repository(kind: string, port: number): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-against-'))
-  const git = (...args: string[]): void => {
-    execFileSync('git', ['-c', 'user.email=bench@localhost', '-c', 'user.name=bench', ...args], { cwd: dir, stdio: 'ignore' })
-  }
+  const git = (...args: string[]): void => void gitIn(dir, ...args)
   const app = appKind === 'python' ? 'hash_app.py' : 'hash-server.mjs'
   await copyFile(path.resolve('bench/apps', app), path.join(dir, app))
   await writeFile(path.join(dir, 'cannonade.yml'), config(port))

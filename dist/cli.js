@@ -10815,8 +10815,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path13) {
-      let input = path13;
+    function removeDotSegments(path14) {
+      let input = path14;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10890,11 +10890,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path13) {
-      if (path13 === "" || path13[0] === "/") {
-        return removeDotSegments(path13);
+    function removeDotSegmentsRelative(path14) {
+      if (path14 === "" || path14[0] === "/") {
+        return removeDotSegments(path14);
       }
-      const segments = path13.split("/");
+      const segments = path14.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11257,8 +11257,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path13 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path13 && path13 !== "/" ? path13 : void 0;
+        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -15143,17 +15143,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path13) {
-      const ctrl = callVisitor(key, node, visitor, path13);
+    function visit_(key, node, visitor, path14) {
+      const ctrl = callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visit_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path13);
+            const ci = visit_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15164,13 +15164,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = visit_("key", node.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path13);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15191,17 +15191,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path13) {
-      const ctrl = await callVisitor(key, node, visitor, path13);
+    async function visitAsync_(key, node, visitor, path14) {
+      const ctrl = await callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visitAsync_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path13);
+            const ci = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15212,13 +15212,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path13);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15245,23 +15245,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path13) {
+    function callVisitor(key, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node, path13);
+        return visitor(key, node, path14);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path13);
+        return visitor.Map?.(key, node, path14);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path13);
+        return visitor.Seq?.(key, node, path14);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path13);
+        return visitor.Pair?.(key, node, path14);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path13);
+        return visitor.Scalar?.(key, node, path14);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path13);
+        return visitor.Alias?.(key, node, path14);
       return void 0;
     }
-    function replaceNode(key, path13, node) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -15873,10 +15873,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path13, value) {
+    function collectionFromPath(schema, path14, value) {
       let v = value;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k = path13[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k = path14[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -15895,7 +15895,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -15925,11 +15925,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value) {
-        if (isEmptyPath(path13))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path13;
+          const [key, ...rest] = path14;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15943,8 +15943,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key, ...rest] = path13;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15958,8 +15958,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key, ...rest] = path13;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15977,8 +15977,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key, ...rest] = path13;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15988,8 +15988,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        const [key, ...rest] = path13;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -18504,9 +18504,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path13, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -18581,14 +18581,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection.isEmptyPath(path13)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -18603,10 +18603,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection.isEmptyPath(path13))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -18617,10 +18617,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection.isEmptyPath(path13))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -18637,13 +18637,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        if (Collection.isEmptyPath(path13)) {
+      setIn(path14, value) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -20604,9 +20604,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path13) => {
+    visit.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path13) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -20615,23 +20615,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path13) => {
-      const parent = visit.itemAtPath(cst, path13.slice(0, -1));
-      const field = path13[path13.length - 1][0];
+    visit.parentCollection = (cst, path14) => {
+      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20642,10 +20642,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -22499,8 +22499,8 @@ var require_dist3 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path13) {
-          var pathArray = getPathArray(path13);
+        paths.forEach(function(path14) {
+          var pathArray = getPathArray(path14);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -22514,14 +22514,14 @@ var require_dist3 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array, path13, appendMode) {
-      if (!path13) {
+    function addExistingPath(array, path14, appendMode) {
+      if (!path14) {
         return;
       }
       if (appendMode) {
-        array.unshift(path13);
+        array.unshift(path14);
       } else {
-        array.push(path13);
+        array.push(path14);
       }
     }
   }
@@ -25471,15 +25471,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path13 = [graph[toModel].parent, toModel];
+      const path14 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path13.unshift(graph[cur].parent);
+        path14.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path13;
+      fn.conversion = path14;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -26756,7 +26756,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path13 = __require("path");
+    var path14 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker4(path13.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker4(path14.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -35825,11 +35825,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path13) {
-      if (!path13 || typeof path13 !== "string") {
+    function lookup(path14) {
+      if (!path14 || typeof path14 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path13).toLowerCase().substr(1);
+      var extension2 = extname("x." + path14).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -36969,7 +36969,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path13 = __require("path");
+    var path14 = __require("path");
     var http2 = __require("http");
     var https2 = __require("https");
     var parseUrl = __require("url").parse;
@@ -37100,11 +37100,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path13.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path14.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path13.basename(options.filename || value && (value.name || value.path));
+        filename = path14.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path13.basename(value.client._httpMessage.path || "");
+        filename = path14.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -37297,8 +37297,8 @@ var require_multipart = __commonJS({
         return JSON.parse(string);
       } catch (error) {
         try {
-          const path13 = resolve(string);
-          const data = readFileSync2(path13, "utf8");
+          const path14 = resolve(string);
+          const data = readFileSync2(path14, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -37312,14 +37312,14 @@ var require_multipart = __commonJS({
         const type = obj[key] && obj[key].type;
         switch (type) {
           case "file": {
-            const path13 = obj[key] && obj[key].path;
-            if (!path13) {
+            const path14 = obj[key] && obj[key].path;
+            if (!path14) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync2(path13);
+            const buffer = readFileSync2(path14);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path13)
+              filename: basename(path14)
             }, opts));
             break;
           }
@@ -39640,14 +39640,14 @@ var require_validate2 = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path13) {
-      if (typeof path13 === "string") {
+    function safeRequire(path14) {
+      if (typeof path14 === "string") {
         try {
-          return __require(path13);
+          return __require(path14);
         } catch (err) {
         }
       }
-      return path13;
+      return path14;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -42128,7 +42128,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path13 = reqData.path;
+        const path14 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -42139,7 +42139,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname + ":" + port;
         }
         const baseReq = [
-          `${method} ${path13} HTTP/1.1`
+          `${method} ${path14} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -44187,7 +44187,7 @@ var require_autocannon = __commonJS({
     var fs = __require("fs");
     var os4 = __require("os");
     var net3 = __require("net");
-    var path13 = __require("path");
+    var path14 = __require("path");
     var URL2 = __require("url").URL;
     var spawn3 = __require("child_process").spawn;
     var managePath = require_dist3();
@@ -44302,7 +44302,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path13.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path14.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -44416,7 +44416,7 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path13.join(__dirname, "lib/preload"));
+        alterPath.unshift(path14.join(__dirname, "lib/preload"));
         const proc = spawn3(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
@@ -44440,7 +44440,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path13.join(os4.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path14.join(os4.tmpdir(), pipeName);
       const server = net3.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -44485,6 +44485,9 @@ function buildPlanOf(text) {
 }
 function biggerIsBetter(metric) {
   return metric === "rps" || metric === "capacity";
+}
+function changeIsRelative(metric) {
+  return metric !== "errorRate";
 }
 
 // src/config/planned-time.ts
@@ -45396,8 +45399,12 @@ function studentTQuantile(tail, df) {
   if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`);
   if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
   let low = 0;
-  let high = 1e12;
-  for (let i = 0; i < 200; i++) {
+  let high = 1;
+  while (studentTUpperTail(high, df) > tail && high < 1e12) {
+    low = high;
+    high *= 2;
+  }
+  for (let i = 0; i < 64; i++) {
     const mid = (low + high) / 2;
     if (studentTUpperTail(mid, df) > tail) low = mid;
     else high = mid;
@@ -45410,6 +45417,16 @@ function meanAndVariance(xs) {
   const n = xs.length;
   const mean2 = xs.reduce((a, b) => a + b, 0) / n;
   return { mean: mean2, variance: xs.reduce((a, b) => a + (b - mean2) ** 2, 0) / (n - 1) };
+}
+function welchParts(base, head) {
+  if (base.length < 2 || head.length < 2) return void 0;
+  const b = meanAndVariance(base);
+  const h = meanAndVariance(head);
+  const vb = b.variance / base.length;
+  const vh = h.variance / head.length;
+  const se2 = vb + vh;
+  const df = se2 === 0 ? Infinity : se2 ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1));
+  return { estimate: h.mean - b.mean, se2, df };
 }
 function welchDifference(base, head, confidence) {
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`);
@@ -45435,11 +45452,62 @@ function welchRatio(base, head, confidence) {
   return { estimate: Math.exp(d.estimate), low: Math.exp(d.low), high: Math.exp(d.high) };
 }
 
+// src/stats/yuen.ts
+var TRIM = 0.2;
+function trimmedSide(xs) {
+  const n = xs.length;
+  const g = Math.floor(TRIM * n);
+  const h = n - 2 * g;
+  if (h < 2) return void 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  let sum = 0;
+  for (let i = g; i < n - g; i++) sum += sorted[i] ?? NaN;
+  const mean2 = sum / h;
+  const low = sorted[g] ?? NaN;
+  const high = sorted[n - g - 1] ?? NaN;
+  const winsorized = sorted.map((x) => Math.min(high, Math.max(low, x)));
+  const wMean = winsorized.reduce((a, b) => a + b, 0) / n;
+  const wVariance = winsorized.reduce((a, b) => a + (b - wMean) ** 2, 0) / (n - 1);
+  return { mean: mean2, d: (n - 1) * wVariance / (h * (h - 1)), kept: h };
+}
+function trimmedMean(xs) {
+  if (xs.length === 0) return NaN;
+  const g = Math.floor(TRIM * xs.length);
+  const kept = [...xs].sort((a, b) => a - b).slice(g, xs.length - g);
+  return kept.reduce((a, b) => a + b, 0) / kept.length;
+}
+function trims(baseCount, headCount) {
+  return Math.floor(TRIM * baseCount) > 0 || Math.floor(TRIM * headCount) > 0;
+}
+function yuenParts(base, head) {
+  if (![...base, ...head].every(Number.isFinite)) return void 0;
+  const b = trimmedSide(base);
+  const h = trimmedSide(head);
+  if (b === void 0 || h === void 0) return void 0;
+  const se2 = b.d + h.d;
+  const df = se2 === 0 ? Infinity : se2 ** 2 / (b.d ** 2 / (b.kept - 1) + h.d ** 2 / (h.kept - 1));
+  return { estimate: h.mean - b.mean, se2, df };
+}
+function yuenDifference(base, head, confidence) {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`);
+  if (![...base, ...head].every(Number.isFinite)) return { estimate: NaN, low: -Infinity, high: Infinity };
+  const b = trimmedSide(base);
+  const h = trimmedSide(head);
+  if (b === void 0 || h === void 0) return { estimate: NaN, low: -Infinity, high: Infinity };
+  const estimate = h.mean - b.mean;
+  const se2 = b.d + h.d;
+  if (se2 === 0) return { estimate, low: estimate, high: estimate };
+  const df = se2 ** 2 / (b.d ** 2 / (b.kept - 1) + h.d ** 2 / (h.kept - 1));
+  const half = studentTQuantile((1 - confidence) / 2, df) * Math.sqrt(se2);
+  return { estimate, low: estimate - half, high: estimate + half };
+}
+
 // src/compare/run-to-run.ts
 var MIN_HISTORY_RUNS = 5;
 var DEFAULT_LOG_SPREAD = Math.log(1.39) / 2 / Math.SQRT2;
 var DRIFT_SHARE = 0.5;
 var OUTLIER_SCALES = 5;
+var COMBINED_MIN_RUNS = 10;
 var SPREAD_CAP_FACTOR = 2;
 function medianOf(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -45476,15 +45544,21 @@ function runToRunSpread(medians, labels = []) {
   };
 }
 function pooledLogSpread(base, head) {
-  if (base.length < 2 || head.length < 2) return void 0;
   if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return void 0;
-  const squares = (xs) => {
+  const kept = (xs) => {
     const logs = xs.map(Math.log);
-    const mean2 = logs.reduce((a, b) => a + b, 0) / logs.length;
-    return logs.reduce((a, b) => a + (b - mean2) ** 2, 0);
+    const out = new Set(madOutliers(logs));
+    return logs.filter((_, i) => !out.has(i));
   };
-  const df = base.length + head.length - 2;
-  return { sd: Math.sqrt((squares(base) + squares(head)) / df), df };
+  const b = kept(base);
+  const h = kept(head);
+  if (b.length < 2 || h.length < 2) return void 0;
+  const squares = (logs) => {
+    const mean2 = logs.reduce((a, c) => a + c, 0) / logs.length;
+    return logs.reduce((a, c) => a + (c - mean2) ** 2, 0);
+  };
+  const df = b.length + h.length - 2;
+  return { sd: Math.sqrt((squares(b) + squares(h)) / df), df };
 }
 function spreadCap(base, head) {
   return Math.max(SPREAD_CAP_FACTOR * DEFAULT_LOG_SPREAD, pooledLogSpread(base, head)?.sd ?? 0);
@@ -45501,14 +45575,63 @@ function floorByRounds(spread, base, head) {
 function spreadFor(medians, labels, base, head) {
   return capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head));
 }
+function withinRunRatio(base, head, withinAlpha) {
+  if (!trims(base.length, head.length)) return welchRatio(base, head, 1 - 2 * withinAlpha);
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return { estimate: NaN, low: 0, high: Infinity };
+  const logBase = base.map(Math.log);
+  const logHead = head.map(Math.log);
+  const welch = welchDifference(logBase, logHead, 1 - withinAlpha);
+  const yuen = yuenDifference(logBase, logHead, 1 - withinAlpha);
+  const yuenNarrower = yuen.high - yuen.low < welch.high - welch.low;
+  const narrower = yuenNarrower ? yuen : welch;
+  const low = Math.max(welch.low, yuen.low);
+  const high = Math.min(welch.high, yuen.high);
+  const trimmed = yuenNarrower ? { trimmed: true } : {};
+  if (!(low <= high))
+    return { estimate: Math.exp(narrower.estimate), low: Math.exp(narrower.low), high: Math.exp(narrower.high), ...trimmed };
+  const estimate = Math.min(high, Math.max(low, narrower.estimate));
+  return { estimate: Math.exp(estimate), low: Math.exp(low), high: Math.exp(high), ...trimmed };
+}
 function separateRunsInterval(base, head, rule) {
   const level = 1 - 2 * rule.withinAlpha;
   if (!rule.relative) return welchDifference(base, head, level);
-  const within = welchRatio(base, head, level);
   const { spread } = rule;
-  if (spread === void 0 || spread.sigma === 0 || !(within.estimate > 0)) return within;
-  const drift = studentTQuantile(rule.driftAlpha, spread.df) * Math.SQRT2 * spread.sigma;
-  return { estimate: within.estimate, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) };
+  if (spread === void 0 || spread.sigma === 0) return withinRunRatio(base, head, rule.withinAlpha);
+  const combinedAlpha = spread.runs >= COMBINED_MIN_RUNS && !spread.assumed && spread.capped !== true ? rule.combinedAlpha : void 0;
+  const halve = combinedAlpha === void 0 ? 1 : 0.5;
+  const within = withinRunRatio(base, head, rule.withinAlpha * halve);
+  if (!(within.estimate > 0)) return within;
+  const drift = studentTQuantile(rule.driftAlpha * halve, spread.df) * Math.SQRT2 * spread.sigma;
+  const summed = { ...within, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) };
+  if (combinedAlpha === void 0) return summed;
+  const combined = combinedInterval(base, head, spread, combinedAlpha / 2);
+  if (combined === void 0) return summed;
+  return intersect(summed, combined);
+}
+function combinedInterval(base, head, spread, alpha) {
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return void 0;
+  const logBase = base.map(Math.log);
+  const logHead = head.map(Math.log);
+  const trimmed = trims(base.length, head.length);
+  const parts = trimmed ? yuenParts(logBase, logHead) : welchParts(logBase, logHead);
+  if (parts === void 0) return void 0;
+  const drift2 = 2 * spread.sigma ** 2;
+  const variance = drift2 + parts.se2;
+  const df = variance ** 2 / (parts.se2 ** 2 / parts.df + (Number.isFinite(spread.df) ? drift2 ** 2 / spread.df : 0));
+  const half = studentTQuantile(alpha, Number.isFinite(df) && df > 0 ? df : Infinity) * Math.sqrt(variance);
+  return {
+    estimate: Math.exp(parts.estimate),
+    low: Math.exp(parts.estimate - half),
+    high: Math.exp(parts.estimate + half),
+    ...trimmed ? { trimmed: true } : {}
+  };
+}
+function intersect(a, b) {
+  const narrower = Math.log(b.high / b.low) < Math.log(a.high / a.low) ? b : a;
+  const low = Math.max(a.low, b.low);
+  const high = Math.min(a.high, b.high);
+  if (!(low <= high)) return narrower;
+  return { ...narrower, low, high, estimate: Math.min(high, Math.max(low, narrower.estimate)) };
 }
 
 // src/compare/thresholds.ts
@@ -45662,30 +45785,36 @@ function fixedVerdict(base, head, rule) {
   const separate = spread !== void 0 && relative;
   const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE;
   const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha;
-  const interval = (within, drift) => {
-    const i = separateRunsInterval(base, head, { relative, spread: separate ? spread : void 0, withinAlpha: within, driftAlpha: drift });
+  const interval = (within, drift, combined) => {
+    const i = separateRunsInterval(base, head, {
+      relative,
+      spread: separate ? spread : void 0,
+      withinAlpha: within,
+      driftAlpha: drift,
+      combinedAlpha: combined
+    });
     return relative ? i : { estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
   };
-  const decided = interval(withinAlpha, driftAlpha);
+  const decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha);
   const verdict = classify(decided, direction, tolerance);
-  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2);
+  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2, 2 * rule.alarmAlpha);
   const probable = verdict === "inconclusive" && badness2(loose.estimate, direction) > 2 * tolerance && Math.min(badness2(loose.low, direction), badness2(loose.high, direction)) > 0;
   const half = relative ? Math.expm1((Math.log(decided.high) - Math.log(decided.low)) / 2) : (decided.high - decided.low) / 2;
-  const confidence = 1 - 2 * (withinAlpha + (separate ? driftAlpha : 0));
+  const confidence = separate ? 1 - (withinAlpha + driftAlpha + rule.alarmAlpha) : 1 - 2 * withinAlpha;
   return { verdict, ...decided, confidence, detectable: Number.isFinite(half) ? half : Infinity, probable };
 }
 function compareMetric(j) {
   const { metric, base, head, tolerance } = j;
   const direction = directionOf(metric);
-  const relative = metric !== "errorRate";
+  const relative = changeIsRelative(metric);
   const limit = tolerance?.tolerance ?? REPORTING_TOLERANCE[metric];
   const judged = judge(j, direction, limit, relative);
   const severity = j.downgraded ? "warn" : tolerance?.severity ?? "fail";
   return {
     metric,
     direction,
-    base: centreOf(base, relative),
-    head: centreOf(head, relative),
+    base: centreOf(base, relative, judged.trimmed === true),
+    head: centreOf(head, relative, judged.trimmed === true),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,
@@ -45714,10 +45843,11 @@ function compareMetric(j) {
     }
   };
 }
-function centreOf(values, relative) {
+function centreOf(values, relative, trimmed) {
   if (values.length === 0) return NaN;
   if (!relative) return values.reduce((a, b) => a + b, 0) / values.length;
   if (!values.every((v) => v > 0 && Number.isFinite(v))) return median(values);
+  if (trimmed) return Math.exp(trimmedMean(values.map(Math.log)));
   return Math.exp(values.reduce((a, b) => a + Math.log(b), 0) / values.length);
 }
 function pairedValues(base, head, metric) {
@@ -45934,7 +46064,7 @@ function entryDecided(base, head, regression, alarmAlpha) {
       { metric: tolerance.metric, ...values, seed: "", tolerance, downgraded: false, alarmAlpha: share, paired: true },
       direction,
       tolerance.tolerance,
-      tolerance.metric !== "errorRate"
+      changeIsRelative(tolerance.metric)
     );
     if (judged.verdict === "regression") return true;
     if (judged.verdict === "inconclusive" && !cannotRegress(judged, direction, tolerance.tolerance)) open2 = true;
@@ -49630,7 +49760,7 @@ merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
 // src/cli/run.ts
 import { constants } from "node:fs";
 import { access, mkdir as mkdir6, writeFile as writeFile7 } from "node:fs/promises";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/config/load.ts
 import path5 from "node:path";
@@ -57427,7 +57557,7 @@ function isUnder(inner, outer) {
 }
 function summarise2(errors) {
   const alternatives = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath);
-  const outermost = (path13) => !alternatives.some((alt) => alt !== path13 && isUnder(path13, alt));
+  const outermost = (path14) => !alternatives.some((alt) => alt !== path14 && isUnder(path14, alt));
   const kept = errors.filter((error) => {
     if (!outermost(error.instancePath)) return false;
     const isAlternative = error.keyword === "oneOf" || error.keyword === "anyOf";
@@ -57453,24 +57583,24 @@ function expectedOf(error) {
   return typeof expected === "string" ? expected : void 0;
 }
 function describe(error) {
-  const path13 = pathOf(error);
+  const path14 = pathOf(error);
   const params = error.params;
   if (error.keyword === "additionalProperties") {
     const key = String(params["additionalProperty"]);
     const known = knownKeys(error.parentSchema);
     const hint = suggest(key, known);
     const tail = hint === void 0 ? `; expected one of ${known.join(", ")}` : `; did you mean "${hint}"?`;
-    return { path: [...path13, key], message: `unknown field${tail}`, atKey: true };
+    return { path: [...path14, key], message: `unknown field${tail}`, atKey: true };
   }
   if (error.keyword === "required") {
     const missing = String(params["missingProperty"]);
-    return { path: path13, message: `missing required field "${missing}"` };
+    return { path: path14, message: `missing required field "${missing}"` };
   }
   if (error.keyword === "propertyNames") {
-    return { path: path13, message: "has an invalid name" };
+    return { path: path14, message: "has an invalid name" };
   }
   const expected = expectedOf(error) ?? fallbackExpectation(error);
-  return { path: path13, message: `must be ${expected}, got ${shortJson(error.data)}` };
+  return { path: path14, message: `must be ${expected}, got ${shortJson(error.data)}` };
 }
 function fallbackExpectation(error) {
   const params = error.params;
@@ -58095,9 +58225,6 @@ function sleepUnlessInterrupted(ms) {
   });
 }
 
-// src/load/schedule.ts
-import path7 from "node:path";
-
 // src/app/monitor.ts
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -58710,6 +58837,29 @@ function assessRound(measurement, context) {
   };
 }
 
+// src/load/deciding.ts
+var MAX_ADAPTIVE_ROUNDS = MAX_ROUNDS;
+function startDeciding(undecided, clock) {
+  return { queue: [...undecided], elapsedMs: clock.elapsedMs, lastPairMs: clock.expectedPairMs ?? 0 };
+}
+function nextDecidingStep(state, budgetMs) {
+  const [entry] = state.queue;
+  if (entry === void 0) return { stop: "decided" };
+  if (state.elapsedMs + state.lastPairMs > budgetMs) return { stop: "budget" };
+  return { pair: entry };
+}
+function afterPair(state, outcome) {
+  const [entry, ...rest] = state.queue;
+  return {
+    queue: outcome.open && entry !== void 0 ? [...rest, entry] : rest,
+    elapsedMs: outcome.elapsedMs,
+    lastPairMs: outcome.pairMs
+  };
+}
+function stillOpen(measured, maxRounds, decided) {
+  return measured < maxRounds && !decided();
+}
+
 // src/stats/capacity-search.ts
 function outcomes(steps) {
   const held = /* @__PURE__ */ new Map();
@@ -58926,6 +59076,9 @@ function entryFindings(scenario, level, rounds) {
   if (scenario.profile === "volume" && level.bodyBytes !== void 0) return summariseVolume(scenario, level.bodyBytes, used);
   return void 0;
 }
+
+// src/load/side-app.ts
+import path7 from "node:path";
 
 // src/load/threads.ts
 import os2 from "node:os";
@@ -59273,6 +59426,86 @@ var SecondRecorder = class {
   }
 };
 
+// src/load/window.ts
+var ABORT_POLL_MS = 100;
+var RoundWindow = class {
+  constructor(timing, events) {
+    this.timing = timing;
+    this.events = events;
+  }
+  timing;
+  events;
+  timers = [];
+  startedAt = 0;
+  endedAt = 0;
+  cpuAtStart = process.cpuUsage();
+  open = false;
+  ended = false;
+  /** Whether the window is open: responses now are measured. */
+  get measuring() {
+    return this.open;
+  }
+  /** Whether the round is over: ended, or the load stopped by itself. */
+  get over() {
+    return this.ended;
+  }
+  /** The window's length, ms (0 when it never opened). */
+  get durationMs() {
+    return this.endedAt - this.startedAt;
+  }
+  /** CPU this process used since the window opened (since the window was created, if it never did). */
+  cpuSinceStart() {
+    return process.cpuUsage(this.cpuAtStart);
+  }
+  /** Starts the warm-up (or waits for the coordinating thread) and the abort check. */
+  start() {
+    const { control, warmupMs, durationMs, shouldAbort } = this.timing;
+    if (control !== void 0) {
+      void control.begin.then(() => this.openWindow());
+      void control.finish.then(() => this.end());
+    } else {
+      const begin = () => {
+        this.openWindow();
+        if (durationMs !== void 0) this.timers.push(setTimeout(() => this.end(), durationMs));
+      };
+      if (warmupMs > 0) this.timers.push(setTimeout(begin, warmupMs));
+      else begin();
+    }
+    this.timers.push(
+      setInterval(() => {
+        if (shouldAbort?.() === true) this.end();
+      }, ABORT_POLL_MS)
+    );
+  }
+  /** Ends the round now: closes the window if open and stops the load (once). */
+  end() {
+    if (this.ended) return;
+    this.closeWindow();
+    this.ended = true;
+    this.events.end();
+  }
+  /** The load has stopped by itself (or failed): closes the window if open, and stops every timer. */
+  settle() {
+    this.ended = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.closeWindow();
+  }
+  openWindow() {
+    if (this.ended || this.open) return;
+    this.events.open();
+    this.cpuAtStart = process.cpuUsage();
+    this.startedAt = performance.now();
+    this.open = true;
+    this.events.opened?.(this.startedAt);
+  }
+  closeWindow() {
+    if (!this.open) return;
+    this.open = false;
+    this.endedAt = performance.now();
+    this.events.close();
+  }
+};
+
 // src/load/round.ts
 var LOOP_DELAY_RESOLUTION_MS = 10;
 function loopDelay(histogram) {
@@ -59296,19 +59529,12 @@ async function pacerStarted(pacer, ms) {
   await Promise.race([pacer.ready(), new Promise((resolve) => timer = setTimeout(resolve, ms))]);
   clearTimeout(timer);
 }
-async function runRound(spec, hooks = {}) {
-  const { scenario, level } = spec;
-  const histogram = createHistogram();
-  const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
-  const statusCodes = {};
-  let measuring = false;
-  let counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
+function responseJudge(scenario) {
   let lastOutcome = "ok";
   let lastOversized = false;
   const [first] = scenario.requests;
   const statusOnly = first !== void 0 && scenario.requests.every((step) => step.expect.body === void 0 && sameStatuses(step.expect.status, first.expect.status));
   const expectedStatus = new Set(first?.expect.status ?? []);
-  const keepBodyBytes = scenario.requests.some((step) => step.expect.body !== void 0) ? BODY_KEEP_LIMIT_BYTES : 0;
   const requests = scenario.requests.map((step) => {
     const bodyOk = bodyMatcher(step.expect);
     return {
@@ -59325,16 +59551,116 @@ async function runRound(spec, hooks = {}) {
       }
     };
   });
+  return {
+    requests,
+    // Bodies are kept only when a step's expectation reads them (see bodies.ts).
+    keepBodyBytes: scenario.requests.some((step) => step.expect.body !== void 0) ? BODY_KEEP_LIMIT_BYTES : 0,
+    oversized: (value) => lastOversized = value,
+    outcome: (statusCode) => {
+      const outcome = statusOnly ? expectedStatus.has(statusCode) ? "ok" : "status" : lastOutcome;
+      lastOutcome = "ok";
+      return outcome;
+    }
+  };
+}
+var WindowTally = class {
+  counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
+  statusCodes = {};
+  histogram = createHistogram();
+  seconds = new SecondRecorder();
+  delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  /** Forgets what the warm-up counted. */
+  reset() {
+    this.counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
+    for (const key of Object.keys(this.statusCodes)) delete this.statusCodes[key];
+    this.histogram.reset();
+  }
+  response(statusCode, resBytes, responseTimeMs, outcome) {
+    this.counts.responses++;
+    this.counts.bytes += resBytes;
+    this.statusCodes[statusCode] = (this.statusCodes[statusCode] ?? 0) + 1;
+    if (outcome === "ok") {
+      this.counts.ok++;
+      recordLatency(this.histogram, responseTimeMs);
+      this.seconds.ok(responseTimeMs);
+      return;
+    }
+    if (outcome === "status") this.counts.status++;
+    else this.counts.body++;
+    if (outcome === "oversized") this.counts.oversized++;
+    this.seconds.failed();
+  }
+  error(error) {
+    this.counts.errors++;
+    this.seconds.failed();
+    if (error.message === "request timed out") this.counts.timeouts++;
+  }
+  /** Requests answered or failed so far in the window. */
+  get requests() {
+    return this.counts.responses + this.counts.errors;
+  }
+  /** The window's measurement; frees the histogram. */
+  measurement(window2) {
+    const { counts, histogram } = this;
+    const cpu = window2.cpuSinceStart();
+    const durationMs = Math.max(1, window2.durationMs);
+    const measurement = {
+      durationMs,
+      requests: this.requests,
+      responses: counts.responses,
+      ok: counts.ok,
+      unexpectedStatus: counts.status,
+      bodyMismatches: counts.body,
+      oversizedBodies: counts.oversized,
+      errors: counts.errors,
+      timeouts: counts.timeouts,
+      bytes: counts.bytes,
+      statusCodes: this.statusCodes,
+      latencyUs: summarise(histogram),
+      histogram: encodeHistogram(histogram),
+      recorded: histogram.totalCount,
+      loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100,
+      loopDelayMs: loopDelay(this.delay),
+      perSecond: this.seconds.finish(durationMs)
+    };
+    histogram.destroy();
+    return measurement;
+  }
+};
+async function runRound(spec, hooks = {}) {
+  const { scenario, level } = spec;
+  const judge2 = responseJudge(scenario);
+  const tally = new WindowTally();
   const pacer = level.rate === void 0 ? void 0 : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals);
-  const seconds = new SecondRecorder();
-  const measureByAmount = scenario.amount !== void 0;
+  const byAmount = scenario.amount;
   if (pacer !== void 0) await pacerStarted(pacer, PACER_START_WAIT_MS);
   return new Promise((resolve, reject) => {
-    let windowStart = 0;
-    let windowEnd = 0;
-    let cpuStart = process.cpuUsage();
-    const timers = [];
-    let settled = false;
+    const window2 = new RoundWindow(
+      {
+        warmupMs: scenario.warmupMs,
+        // A round measured by request count ends at its count, not by a timer.
+        ...byAmount === void 0 ? { durationMs: scenario.durationMs } : {},
+        ...hooks.shouldAbort === void 0 ? {} : { shouldAbort: hooks.shouldAbort },
+        ...hooks.control === void 0 ? {} : { control: hooks.control }
+      },
+      {
+        open: () => {
+          tally.reset();
+          hooks.onMeasureStart?.();
+          tally.delay.reset();
+          tally.delay.enable();
+        },
+        opened: (startedAt) => tally.seconds.start(startedAt),
+        close: () => {
+          tally.delay.disable();
+          hooks.onMeasureEnd?.();
+        },
+        end: () => {
+          pacer?.stop();
+          instance.stop();
+        }
+      }
+    );
     const instance = (0, import_autocannon.default)(
       {
         url: spec.baseUrl,
@@ -59344,120 +59670,42 @@ async function runRound(spec, hooks = {}) {
         timeout: Math.max(1, scenario.timeoutMs / 1e3),
         setupClient: (client) => {
           Object.assign(client, { timeout: scenario.timeoutMs });
-          limitBodies(client, keepBodyBytes, (oversized) => lastOversized = oversized);
+          limitBodies(client, judge2.keepBodyBytes, judge2.oversized);
           pacer?.attach(client);
         },
-        requests,
+        requests: judge2.requests,
         // The round ends by our own timer or amount; autocannon's duration is only a backstop.
         duration: (scenario.warmupMs + scenario.durationMs) / 1e3 + 3600,
-        ...measureByAmount && scenario.warmupMs === 0 ? { amount: scenario.amount } : {},
+        ...byAmount !== void 0 && scenario.warmupMs === 0 ? { amount: byAmount } : {},
         // autocannon notices a stop only at its next sample tick.
         sampleInt: 50,
         excludeErrorStats: false,
         skipAggregateResult: true
       },
       (error) => {
-        settled = true;
         pacer?.stop();
-        for (const timer of timers) clearInterval(timer);
-        if (measuring) endWindow();
-        if (error !== null && error !== void 0) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        const cpu = process.cpuUsage(cpuStart);
-        const durationMs = Math.max(1, windowEnd - windowStart);
-        resolve({
-          durationMs,
-          requests: counts.responses + counts.errors,
-          responses: counts.responses,
-          ok: counts.ok,
-          unexpectedStatus: counts.status,
-          bodyMismatches: counts.body,
-          oversizedBodies: counts.oversized,
-          errors: counts.errors,
-          timeouts: counts.timeouts,
-          bytes: counts.bytes,
-          statusCodes,
-          latencyUs: summarise(histogram),
-          histogram: encodeHistogram(histogram),
-          recorded: histogram.totalCount,
-          loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100,
-          loopDelayMs: loopDelay(delay),
-          perSecond: seconds.finish(durationMs)
-        });
-        histogram.destroy();
+        window2.settle();
+        if (error !== null && error !== void 0) reject(error instanceof Error ? error : new Error(String(error)));
+        else resolve(tally.measurement(window2));
       }
     );
-    if (settled) return;
+    if (window2.over) return;
     pacer?.start();
-    function startWindow() {
-      counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
-      for (const key of Object.keys(statusCodes)) delete statusCodes[key];
-      histogram.reset();
-      hooks.onMeasureStart?.();
-      delay.reset();
-      delay.enable();
-      cpuStart = process.cpuUsage();
-      windowStart = performance.now();
-      seconds.start(windowStart);
-      measuring = true;
-    }
-    function endWindow() {
-      measuring = false;
-      windowEnd = performance.now();
-      delay.disable();
-      hooks.onMeasureEnd?.();
-    }
-    function finish() {
-      if (measuring) endWindow();
-      pacer?.stop();
-      instance.stop();
-    }
+    const countReached = () => {
+      if (byAmount !== void 0 && tally.requests >= byAmount) window2.end();
+    };
     instance.on("response", (_client, statusCode, resBytes, responseTimeMs) => {
-      if (!measuring) return;
-      counts.responses++;
-      counts.bytes += resBytes;
-      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
-      if (statusOnly) lastOutcome = expectedStatus.has(statusCode) ? "ok" : "status";
-      if (lastOutcome === "ok") {
-        counts.ok++;
-        recordLatency(histogram, responseTimeMs);
-        seconds.ok(responseTimeMs);
-      } else {
-        if (lastOutcome === "status") counts.status++;
-        else counts.body++;
-        if (lastOutcome === "oversized") counts.oversized++;
-        seconds.failed();
-      }
-      lastOutcome = "ok";
-      if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish();
+      const outcome = judge2.outcome(statusCode);
+      if (!window2.measuring) return;
+      tally.response(statusCode, resBytes, responseTimeMs, outcome);
+      countReached();
     });
     instance.on("reqError", (error) => {
-      if (!measuring) return;
-      counts.errors++;
-      seconds.failed();
-      if (error.message === "request timed out") counts.timeouts++;
-      if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish();
+      if (!window2.measuring) return;
+      tally.error(error);
+      countReached();
     });
-    const begin = () => {
-      startWindow();
-      if (!measureByAmount) timers.push(setTimeout(finish, scenario.durationMs));
-    };
-    if (hooks.control !== void 0) {
-      void hooks.control.begin.then(() => {
-        if (!settled) startWindow();
-      });
-      void hooks.control.finish.then(() => {
-        if (!settled) finish();
-      });
-    } else if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs));
-    else begin();
-    timers.push(
-      setInterval(() => {
-        if (hooks.shouldAbort?.() === true) finish();
-      }, 100)
-    );
+    window2.start();
   });
 }
 
@@ -59539,7 +59787,6 @@ function startWorker(data) {
 async function runThreaded(spec, hooks, count2) {
   const paced = spec.level.rate !== void 0;
   const workers = splitLevel(spec.level, count2).map((level) => ({ level, worker: startWorker({ paced }) }));
-  const timers = [];
   try {
     await Promise.all(workers.map(({ worker }) => reply(worker, "ready")));
     const results = workers.map(({ worker }) => reply(worker, "result"));
@@ -59548,44 +59795,33 @@ async function runThreaded(spec, hooks, count2) {
     const send = (type) => {
       for (const { worker } of workers) worker.postMessage({ type });
     };
-    let windowStart = 0;
-    let windowEnd = 0;
-    let cpuStart = process.cpuUsage();
-    let measuring = false;
-    let ended = false;
-    await new Promise((resolve) => {
-      const end = () => {
-        ended = true;
-        if (measuring) {
-          measuring = false;
-          windowEnd = performance.now();
-          hooks.onMeasureEnd?.();
+    let ended = () => {
+    };
+    const over = new Promise((resolve) => ended = resolve);
+    const window2 = new RoundWindow(
+      {
+        warmupMs: spec.scenario.warmupMs,
+        durationMs: spec.scenario.durationMs,
+        ...hooks.shouldAbort === void 0 ? {} : { shouldAbort: hooks.shouldAbort }
+      },
+      {
+        open: () => hooks.onMeasureStart?.(),
+        opened: () => send("begin"),
+        close: () => hooks.onMeasureEnd?.(),
+        end: () => {
+          send("finish");
+          ended();
         }
-        send("finish");
-        resolve();
-      };
-      const begin = () => {
-        if (ended) return;
-        hooks.onMeasureStart?.();
-        cpuStart = process.cpuUsage();
-        windowStart = performance.now();
-        measuring = true;
-        send("begin");
-        timers.push(setTimeout(end, spec.scenario.durationMs));
-      };
-      timers.push(setTimeout(begin, spec.scenario.warmupMs));
-      timers.push(
-        setInterval(() => {
-          if (hooks.shouldAbort?.() === true) end();
-        }, 100)
-      );
-      void firstDone.then(end);
-    });
-    const cpu = process.cpuUsage(cpuStart);
+      }
+    );
+    window2.start();
+    void firstDone.then(() => window2.end());
+    await over;
+    window2.settle();
+    const cpu = window2.cpuSinceStart();
     const parts = (await Promise.all(results)).map((r) => r.measurement);
-    return mergeMeasurements(parts, { durationMs: windowEnd - windowStart, processCpuMs: (cpu.user + cpu.system) / 1e3 });
+    return mergeMeasurements(parts, { durationMs: window2.durationMs, processCpuMs: (cpu.user + cpu.system) / 1e3 });
   } finally {
-    for (const timer of timers) clearTimeout(timer);
     await Promise.all(workers.map(({ worker }) => worker.terminate()));
   }
 }
@@ -59622,6 +59858,96 @@ function isReply(message, type) {
   return message.type === type;
 }
 
+// src/load/side-app.ts
+var SideApp = class {
+  constructor(side) {
+    this.side = side;
+  }
+  side;
+  app;
+  monitor;
+  /** What the app process has served since it started: nothing, a soak round, or other load. */
+  served = "nothing";
+  /** Times the app was started, to give each start's log a file of its own. */
+  starts = 0;
+  /**
+   * Starts the app and waits until it is ready; returns the time that took. With no app in the
+   * plan, checks that something answers at baseUrl and returns undefined.
+   */
+  async start() {
+    const { plan, outDir } = this.side;
+    const app = plan.app;
+    if (app === void 0) {
+      await checkAnswers(plan.baseUrl);
+      return void 0;
+    }
+    const started = performance.now();
+    this.starts++;
+    this.app = await startApp(app, app.readyUrl ?? plan.baseUrl, path7.join(outDir, "app.log"));
+    await waitUntilReady(this.app, app, plan.baseUrl);
+    if (app.readyUrl !== void 0 && new URL(app.readyUrl).origin !== new URL(plan.baseUrl).origin) {
+      await checkAnswers(
+        plan.baseUrl,
+        `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`
+      );
+    }
+    this.monitor = new GroupMonitor(this.app.pgid);
+    return performance.now() - started;
+  }
+  /**
+   * Before a round of `entry`. A soak's slope is the memory its own load leaves behind: its round
+   * gets an app process of its own, and the round after it another, so no entry inherits another's heap.
+   */
+  async beforeRound(entry) {
+    const soak = entry.scenario.profile === "soak";
+    if (this.app !== void 0 && this.served !== "nothing" && (soak || this.served === "soak")) await this.restart();
+    this.served = soak ? "soak" : "other";
+  }
+  /**
+   * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
+   * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
+   */
+  async warmUp(entry) {
+    const { amount: _amount, ...scenario } = entry.scenario;
+    if (scenario.profile !== "soak") this.served = "other";
+    if (scenario.warmupMs === 0 || scenario.profile === "soak") return;
+    throwIfInterrupted();
+    const app = this.app;
+    await runEntryRound(
+      { baseUrl: this.side.plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
+      { shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0 }
+    );
+    throwIfInterrupted();
+    if (app?.exit() !== void 0) throw await diedError(app, `the warm-up of "${entry.key}"`);
+  }
+  /** Stops the process-group monitor. */
+  closeMonitor() {
+    return this.monitor?.close() ?? Promise.resolve();
+  }
+  /** Stops the app's process group. */
+  stop() {
+    return this.app?.stop() ?? Promise.resolve();
+  }
+  /** After `stop`: the URL a server still answers at when it outlived its process group. */
+  async stillListening() {
+    const app = this.side.plan.app;
+    if (this.app === void 0 || app === void 0) return void 0;
+    const url = app.readyUrl ?? this.side.plan.baseUrl;
+    return await isListening(url) ? url : void 0;
+  }
+  async restart() {
+    const app = this.side.plan.app;
+    if (app === void 0) return;
+    await this.monitor?.close();
+    await this.app?.stop();
+    this.starts++;
+    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path7.join(this.side.outDir, `app.${this.starts}.log`));
+    await waitUntilReady(this.app, app, this.side.plan.baseUrl);
+    this.monitor = new GroupMonitor(this.app.pgid);
+    this.served = "nothing";
+  }
+};
+
 // src/load/schedule.ts
 var IDLE_APP_RESPONSES = 1e3;
 function definitionHash2(entry) {
@@ -59650,165 +59976,158 @@ async function measureSides(sides, options) {
   const [first] = sides;
   if (first === void 0) return [];
   const entries = entriesOf(first.plan);
-  const states = sides.map((side) => ({
-    side,
-    rounds: new Map(entries.map((e) => [e.key, []])),
-    usage: { ok: 0, cpuMs: 0, warned: false },
-    served: "nothing",
-    starts: 0
-  }));
-  const sideOf = (state) => state.side.label === void 0 ? {} : { side: state.side.label };
-  let total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
-  let done = 0;
+  const run2 = new Interleaving(sides, entries, options);
   options.onStart?.(entries);
-  const live = () => states.filter((s) => s.failure === void 0);
-  const attempt = async (state, work) => {
+  try {
+    await run2.startApps();
+    if (first.plan.warmupSuite) {
+      await run2.warmUp();
+      options.onWarmedUp?.();
+    }
+    const startedAt = performance.now();
+    await configuredRounds(run2);
+    if (options.adaptive !== void 0 && run2.allLive()) await extraPairs(run2, options.adaptive, startedAt);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    if (error instanceof InterruptedError) run2.interrupted(error);
+  } finally {
+    await run2.stopApps();
+  }
+  return run2.states.map((state) => {
+    const results = buildResults(state.side, entries, state.rounds, options, state.failure);
+    return state.failure === void 0 ? { results } : { results, failure: state.failure };
+  });
+}
+async function configuredRounds(run2) {
+  const maxRounds = Math.max(...run2.entries.map((e) => e.scenario.rounds));
+  for (let round = 1; round <= maxRounds; round++) {
+    for (const entry of run2.entries) {
+      if (round <= entry.scenario.rounds) await run2.pass(entry, round, entry.scenario.rounds);
+    }
+  }
+}
+async function extraPairs(run2, adaptive, startedAt) {
+  const { decided, budgetMs, maxRounds: cap } = adaptive;
+  const open2 = (entry) => stillOpen(run2.measured(entry), cap, () => decided(entry, run2.roundsOf(entry)));
+  let state = startDeciding(run2.entries.filter(open2), { elapsedMs: performance.now() - startedAt });
+  for (let step = nextDecidingStep(state, budgetMs); "pair" in step; step = nextDecidingStep(state, budgetMs)) {
+    const round = run2.measured(step.pair) + 1;
+    const pairStarted = performance.now();
+    await run2.pass(step.pair, round, round, { extra: true });
+    const pairMs = performance.now() - pairStarted;
+    if (!run2.allLive()) break;
+    state = afterPair(state, { open: open2(step.pair), pairMs, elapsedMs: performance.now() - startedAt });
+  }
+}
+var Interleaving = class {
+  constructor(sides, entries, options) {
+    this.sides = sides;
+    this.entries = entries;
+    this.options = options;
+    this.states = sides.map((side) => ({
+      side,
+      app: new SideApp(side),
+      rounds: new Map(entries.map((e) => [e.key, []])),
+      usage: { ok: 0, cpuMs: 0, warned: false }
+    }));
+    this.total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
+  }
+  sides;
+  entries;
+  options;
+  states;
+  lastSide;
+  done = 0;
+  total;
+  live() {
+    return this.states.filter((s) => s.failure === void 0);
+  }
+  allLive() {
+    return this.live().length === this.states.length;
+  }
+  /** The entry's rounds so far, one list per side. */
+  roundsOf(entry) {
+    return this.states.map((state) => state.rounds.get(entry.key) ?? []);
+  }
+  /** Rounds of the entry every side has. */
+  measured(entry) {
+    return Math.min(...this.roundsOf(entry).map((r) => r.length));
+  }
+  async startApps() {
+    for (const state of this.states) {
+      await this.attempt(state, async () => {
+        const ms = await state.app.start();
+        if (ms !== void 0) this.options.onReady?.(ms, state.side.label);
+      });
+    }
+  }
+  /** The warm-up pass over the whole suite (plan.warmupSuite), interleaved like the rounds. */
+  async warmUp() {
+    for (const entry of this.entries) {
+      for (const state of this.live()) await this.attempt(state, () => state.app.warmUp(entry));
+    }
+  }
+  /** One round of `entry` on every live side, in turn; `extra` rounds add to the total shown. */
+  async pass(entry, round, of, how = {}) {
+    if (how.extra === true) this.total += this.sides.length;
+    for (const state of this.inTurn(round)) await this.runOne(state, entry, round, of);
+  }
+  /** Every live side's failure is the interrupt: the run stopped, whichever side was measured. */
+  interrupted(error) {
+    for (const state of this.live()) state.failure = error;
+  }
+  async stopApps() {
+    await Promise.all(this.states.map((state) => state.app.closeMonitor()));
+    await Promise.all(this.states.map((state) => state.app.stop()));
+    for (const state of this.states) {
+      const url = await state.app.stillListening();
+      if (url !== void 0) this.options.onWarning?.({ kind: "still-listening", url, ...this.sideOf(state) });
+    }
+  }
+  // Each pair starts with the side after the one measured last: A B, A B, … (see sideOrder).
+  inTurn(round) {
+    if (this.options.order === "abba") return round % 2 === 1 ? this.live() : [...this.live()].reverse();
+    const order = sideOrder(
+      this.live().map((state) => this.states.indexOf(state)),
+      this.lastSide
+    );
+    return order.flatMap((i) => this.states[i] ?? []);
+  }
+  async runOne(state, entry, round, of) {
+    this.lastSide = this.states.indexOf(state);
+    await this.attempt(state, async () => {
+      throwIfInterrupted();
+      await state.app.beforeRound(entry);
+      const result = await measureRound(state.side.plan, entry, round, state.app.app, state.app.monitor);
+      state.rounds.get(entry.key)?.push(result);
+      this.noticeIdleApp(state, result);
+      this.done++;
+      this.options.onRound?.({ entry, round, rounds: of, done: this.done, total: this.total, result, ...this.sideOf(state) });
+    });
+  }
+  // An optional side that fails is set aside; a required one ends the whole run.
+  async attempt(state, work) {
     try {
       await work();
     } catch (error) {
       if (!(error instanceof AppError) || error instanceof InterruptedError) throw error;
       state.failure = error;
-      await state.app?.stop();
+      await state.app.stop();
       if (state.side.optional !== true) throw error;
     }
-  };
-  const noticeIdleApp = (state, result) => {
+  }
+  noticeIdleApp(state, result) {
     if (result.server === void 0 || state.usage.warned) return;
     state.usage.ok += result.ok;
     state.usage.cpuMs += result.server.cpuPercent * result.durationMs / 100;
     if (state.usage.ok < IDLE_APP_RESPONSES || state.usage.cpuMs > 0) return;
     state.usage.warned = true;
-    options.onWarning?.({ kind: "idle-app", responses: state.usage.ok, ...sideOf(state) });
-  };
-  let lastSide;
-  const runOne = async (state, entry, round, of) => {
-    lastSide = states.indexOf(state);
-    await attempt(state, async () => {
-      throwIfInterrupted();
-      const soak = entry.scenario.profile === "soak";
-      if (state.app !== void 0 && state.served !== "nothing" && (soak || state.served === "soak")) await restart(state);
-      state.served = soak ? "soak" : "other";
-      const result = await measureRound(state.side.plan, entry, round, state.app, state.monitor);
-      state.rounds.get(entry.key)?.push(result);
-      noticeIdleApp(state, result);
-      done++;
-      options.onRound?.({
-        entry,
-        round,
-        rounds: of,
-        done,
-        total,
-        result,
-        ...state.side.label === void 0 ? {} : { side: state.side.label }
-      });
-    });
-  };
-  const inTurn = (round) => options.order === "abba" ? round % 2 === 1 ? live() : [...live()].reverse() : sideOrder(
-    live().map((state) => states.indexOf(state)),
-    lastSide
-  ).flatMap((i) => states[i] ?? []);
-  const restart = async (state) => {
-    const app = state.side.plan.app;
-    if (app === void 0) return;
-    await state.monitor?.close();
-    await state.app?.stop();
-    state.starts++;
-    state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path7.join(state.side.outDir, `app.${state.starts}.log`));
-    await waitUntilReady(state.app, app, state.side.plan.baseUrl);
-    state.monitor = new GroupMonitor(state.app.pgid);
-    state.served = "nothing";
-  };
-  try {
-    for (const state of states) {
-      const app = state.side.plan.app;
-      if (app === void 0) {
-        await attempt(state, () => checkAnswers(state.side.plan.baseUrl));
-        continue;
-      }
-      await attempt(state, async () => {
-        const started = performance.now();
-        state.starts++;
-        state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path7.join(state.side.outDir, "app.log"));
-        await waitUntilReady(state.app, app, state.side.plan.baseUrl);
-        const { baseUrl } = state.side.plan;
-        if (app.readyUrl !== void 0 && new URL(app.readyUrl).origin !== new URL(baseUrl).origin) {
-          await checkAnswers(
-            baseUrl,
-            `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`
-          );
-        }
-        state.monitor = new GroupMonitor(state.app.pgid);
-        options.onReady?.(performance.now() - started, state.side.label);
-      });
-    }
-    if (first.plan.warmupSuite) {
-      for (const entry of entries) {
-        for (const state of live()) {
-          await attempt(state, () => warmUp(state.side.plan, entry, state.app));
-          if (entry.scenario.profile !== "soak") state.served = "other";
-        }
-      }
-      options.onWarmedUp?.();
-    }
-    const startedAt = performance.now();
-    const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds));
-    for (let round = 1; round <= maxRounds; round++) {
-      for (const entry of entries) {
-        if (round > entry.scenario.rounds) continue;
-        for (const state of inTurn(round)) await runOne(state, entry, round, entry.scenario.rounds);
-      }
-    }
-    if (options.adaptive !== void 0 && live().length === states.length) {
-      const { decided, budgetMs, maxRounds: cap } = options.adaptive;
-      const roundsOf = (entry) => states.map((state) => state.rounds.get(entry.key) ?? []);
-      const measuredOf = (entry) => Math.min(...roundsOf(entry).map((r) => r.length));
-      let open2 = entries.filter((e) => measuredOf(e) < cap && !decided(e, roundsOf(e)));
-      let lastPairMs = 0;
-      while (open2.length > 0 && live().length === states.length) {
-        const next = [];
-        for (const entry of open2) {
-          if (performance.now() - startedAt + lastPairMs > budgetMs) break;
-          const round = measuredOf(entry) + 1;
-          total += sides.length;
-          const pairStarted = performance.now();
-          for (const state of inTurn(round)) await runOne(state, entry, round, round);
-          lastPairMs = performance.now() - pairStarted;
-          if (live().length < states.length) break;
-          if (round < cap && !decided(entry, roundsOf(entry))) next.push(entry);
-        }
-        if (performance.now() - startedAt + lastPairMs > budgetMs) break;
-        open2 = next;
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    if (error instanceof InterruptedError) for (const state of live()) state.failure = error;
-  } finally {
-    await Promise.all(states.map((state) => state.monitor?.close()));
-    await Promise.all(states.map((state) => state.app?.stop()));
-    for (const state of states) {
-      const app = state.side.plan.app;
-      if (state.app === void 0 || app === void 0) continue;
-      const url = app.readyUrl ?? state.side.plan.baseUrl;
-      if (await isListening(url)) options.onWarning?.({ kind: "still-listening", url, ...sideOf(state) });
-    }
+    this.options.onWarning?.({ kind: "idle-app", responses: state.usage.ok, ...this.sideOf(state) });
   }
-  return states.map((state) => {
-    const results = buildResults(state.side, entries, state.rounds, options, state.failure);
-    return state.failure === void 0 ? { results } : { results, failure: state.failure };
-  });
-}
-async function warmUp(plan, entry, app) {
-  const { amount: _amount, ...scenario } = entry.scenario;
-  if (scenario.warmupMs === 0 || scenario.profile === "soak") return;
-  throwIfInterrupted();
-  await runEntryRound(
-    { baseUrl: plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
-    { shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0 }
-  );
-  throwIfInterrupted();
-  if (app?.exit() !== void 0) throw await diedError(app, `the warm-up of "${entry.key}"`);
-}
+  sideOf(state) {
+    return state.side.label === void 0 ? {} : { side: state.side.label };
+  }
+};
 async function measureWindow(plan, spec, app, monitor) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   let usage;
@@ -59936,9 +60255,9 @@ function runWarningText(warning) {
 }
 
 // src/cli/against.ts
-import { mkdir as mkdir5, writeFile as writeFile6 } from "node:fs/promises";
+import { writeFile as writeFile6 } from "node:fs/promises";
 import os3 from "node:os";
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/app/checkout.ts
 import { execFile, execFileSync as execFileSync3, spawn as spawn2 } from "node:child_process";
@@ -60235,8 +60554,11 @@ function firstLine2(error) {
   return errorMessage(error).split("\n")[0] ?? "";
 }
 
-// src/load/deciding.ts
-var MAX_ADAPTIVE_ROUNDS = 50;
+// src/pipeline/side-by-side.ts
+import { mkdir as mkdir5 } from "node:fs/promises";
+import path11 from "node:path";
+
+// src/pipeline/deciding.ts
 function decideAsYouGo(plan) {
   const entries = entriesOf(plan);
   const budget = suiteBudget(entries.map((e) => ({ regression: e.scenario.regression, rate: e.level.rate })));
@@ -60246,6 +60568,36 @@ function decideAsYouGo(plan) {
     budgetMs: plan.budgetMs,
     maxRounds: MAX_ADAPTIVE_ROUNDS
   };
+}
+
+// src/pipeline/side-by-side.ts
+async function measureBesideBase(options) {
+  const prepared = await options.prepare();
+  if ("missing" in prepared) return prepared;
+  try {
+    const { head } = options;
+    const base = { ...prepared.side, optional: options.onBaseFailure === "fall-back" };
+    await mkdir5(base.outDir, { recursive: true });
+    const run2 = () => measureSides([base, head], { outDir: head.outDir, ...options.measure, adaptive: decideAsYouGo(head.plan) });
+    const [b, h] = await (options.measuring === void 0 ? run2() : options.measuring(run2));
+    if (b === void 0 || h === void 0) throw new Error("measureSides lost a side");
+    options.onMeasured?.();
+    await (options.saveHead === void 0 ? writeResults(path11.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
+    await writeResults(path11.join(head.outDir, BASE_RESULTS_FILE), b.results);
+    const failed = b.failure !== void 0 && !(b.failure instanceof InterruptedError);
+    const measured = {
+      base: b,
+      head: h,
+      sides: { base, head },
+      sha: prepared.sha,
+      ...prepared.inferred === void 0 ? {} : { inferred: prepared.inferred },
+      ...failed ? { baseFailure: b.failure } : {}
+    };
+    await options.afterMeasuring?.(measured);
+    return measured;
+  } finally {
+    await prepared.cleanup();
+  }
 }
 
 // src/cli/progress.ts
@@ -60288,79 +60640,70 @@ function checkBuildable(plan) {
   }
   return { how: app.build.kind === "command" ? { command: app.build.command } : { infer: "or-skip" }, dir: app.cwd };
 }
+async function checkOut(plan, options, build2) {
+  const { ref } = options;
+  const checkout = await prepareCheckout({
+    ref,
+    from: path12.dirname(path12.resolve(plan.source)),
+    head: plan,
+    tempDir: os3.tmpdir(),
+    fetchMissing: false,
+    build: { ...build2, timeoutMs: DEFAULT_BUILD_TIMEOUT_MS, timeoutSource: "the build time limit", output: "stderr" },
+    onBuild: (sha, command) => process.stderr.write(`building ${ref} (${sha.slice(0, 7)}) in a worktree: ${command}
+`),
+    onNoBuild: (sha, why) => process.stderr.write(
+      `${ref} (${sha.slice(0, 7)}) is measured as checked out, not built: ${why}; set app.build if it needs a build
+`
+    )
+  });
+  if ("missing" in checkout) {
+    if (checkout.badRef === true) throw new InputError([`--against: ${checkout.missing}`]);
+    throw new AppError(`--against ${ref}: ${checkout.missing}`);
+  }
+  return {
+    side: { plan: checkout.plan, outDir: path12.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
+    sha: checkout.sha,
+    ...checkout.inferred === void 0 ? {} : { inferred: checkout.inferred },
+    cleanup: checkout.remove
+  };
+}
 async function runAgainst(plan, options) {
   const build2 = checkBuildable(plan);
-  const headFile = path11.join(options.outDir, "results.json");
-  const baseFile = path11.join(options.outDir, BASE_RESULTS_FILE);
-  let baseSha = "";
-  let inferred;
+  const headFile = path12.join(options.outDir, "results.json");
+  const baseFile = path12.join(options.outDir, BASE_RESULTS_FILE);
+  const progress = progressPrinter(process.stderr);
   let measured;
   try {
-    measured = await gracefully(async () => {
-      const checkout = await prepareCheckout({
-        ref: options.ref,
-        from: path11.dirname(path11.resolve(plan.source)),
-        head: plan,
-        tempDir: os3.tmpdir(),
-        fetchMissing: false,
-        build: { ...build2, timeoutMs: DEFAULT_BUILD_TIMEOUT_MS, timeoutSource: "the build time limit", output: "stderr" },
-        onBuild: (sha, command) => process.stderr.write(`building ${options.ref} (${sha.slice(0, 7)}) in a worktree: ${command}
+    measured = await gracefully(
+      () => measureBesideBase({
+        head: { plan, outDir: options.outDir, label: "head", git: gitInfo(process.cwd()) },
+        prepare: () => checkOut(plan, options, build2),
+        // No stored baseline to fall back on here: a base that fails ends the run, and says so.
+        onBaseFailure: "stop",
+        measure: {
+          ...options.shard === void 0 ? {} : { shard: options.shard },
+          onReady: (ms, side) => process.stderr.write(`${side ?? "app"} ready after ${(ms / 1e3).toFixed(1)} s
 `),
-        onNoBuild: (sha, why) => process.stderr.write(
-          `${options.ref} (${sha.slice(0, 7)}) is measured as checked out, not built: ${why}; set app.build if it needs a build
-`
-        )
-      });
-      if ("missing" in checkout) {
-        if (checkout.badRef === true) throw new InputError([`--against: ${checkout.missing}`]);
-        throw new AppError(`--against ${options.ref}: ${checkout.missing}`);
-      }
-      baseSha = checkout.sha;
-      inferred = checkout.inferred;
-      try {
-        const baseOut = path11.join(options.outDir, "base");
-        await mkdir5(baseOut, { recursive: true });
-        const progress = progressPrinter(process.stderr);
-        const sides = await measureSides(
-          [
-            { plan: checkout.plan, outDir: baseOut, label: "base", git: { sha: checkout.sha } },
-            { plan, outDir: options.outDir, label: "head", git: gitInfo(process.cwd()) }
-          ],
-          {
-            outDir: options.outDir,
-            ...options.shard === void 0 ? {} : { shard: options.shard },
-            onReady: (ms, side) => process.stderr.write(`${side ?? "app"} ready after ${(ms / 1e3).toFixed(1)} s
-`),
-            onRound: (event) => progress.onRound(event),
-            onWarning: (warning) => process.stderr.write(`
+          onRound: (event) => progress.onRound(event),
+          onWarning: (warning) => process.stderr.write(`
 warning: ${runWarningText(warning)}
-`),
-            adaptive: decideAsYouGo(plan)
-          }
-        );
-        progress.finish();
-        const [base2, head2] = sides;
-        if (base2 === void 0 || head2 === void 0) throw new Error("measureSides lost a side");
-        await writeResults(headFile, head2.results);
-        await writeResults(baseFile, base2.results);
-        return sides;
-      } finally {
-        await checkout.remove();
-      }
-    });
+`)
+        },
+        onMeasured: () => progress.finish()
+      })
+    );
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;
     process.stderr.write(`cannonade: ${error.message}
 `);
     return error.exitCode;
   }
-  const [base, head] = measured;
-  if (base === void 0 || head === void 0) throw new Error("measureSides lost a side");
+  const { base, head, sha: baseSha, inferred } = measured;
   const violations = checkResults(head.results, base.results);
   if (head.results.entries.length > 0) process.stdout.write(`
 ${resultsTable(head.results, violations)}
 `);
-  const shown2 = (file) => path11.relative(process.cwd(), file) || file;
+  const shown2 = (file) => path12.relative(process.cwd(), file) || file;
   process.stdout.write(`
 results: ${shown2(headFile)}, base: ${shown2(baseFile)}
 `);
@@ -60393,7 +60736,7 @@ ${renderText(comparison)}
 
 // src/cli/run.ts
 function shown(file) {
-  return path12.relative(process.cwd(), file) || file;
+  return path13.relative(process.cwd(), file) || file;
 }
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",
@@ -60449,7 +60792,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...overrides,
       quick: flags2["quick"] === true
     });
-    const outDir = path12.resolve(stringFlag(flags2, "out", "cannonade-results"));
+    const outDir = path13.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {
       await mkdir6(outDir, { recursive: true });
       await access(outDir, constants.W_OK);
@@ -60477,7 +60820,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       });
     }
     const progress = progressPrinter(process.stderr);
-    const file = path12.join(outDir, "results.json");
+    const file = path13.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {
       const measured = await measure(plan, {
         outDir,
@@ -60506,7 +60849,7 @@ ${profile}
     const report = await writeReportHtml(outDir, { results, comparison, ...baseline === void 0 ? {} : { base: baseline } });
     process.stdout.write(
       `
-results: ${path12.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
+results: ${path13.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
 `
     );
     if (failure instanceof InterruptedError) {

@@ -36741,6 +36741,86 @@ var SecondRecorder = class {
   }
 };
 
+// src/load/window.ts
+var ABORT_POLL_MS = 100;
+var RoundWindow = class {
+  constructor(timing, events) {
+    this.timing = timing;
+    this.events = events;
+  }
+  timing;
+  events;
+  timers = [];
+  startedAt = 0;
+  endedAt = 0;
+  cpuAtStart = process.cpuUsage();
+  open = false;
+  ended = false;
+  /** Whether the window is open: responses now are measured. */
+  get measuring() {
+    return this.open;
+  }
+  /** Whether the round is over: ended, or the load stopped by itself. */
+  get over() {
+    return this.ended;
+  }
+  /** The window's length, ms (0 when it never opened). */
+  get durationMs() {
+    return this.endedAt - this.startedAt;
+  }
+  /** CPU this process used since the window opened (since the window was created, if it never did). */
+  cpuSinceStart() {
+    return process.cpuUsage(this.cpuAtStart);
+  }
+  /** Starts the warm-up (or waits for the coordinating thread) and the abort check. */
+  start() {
+    const { control, warmupMs, durationMs, shouldAbort } = this.timing;
+    if (control !== void 0) {
+      void control.begin.then(() => this.openWindow());
+      void control.finish.then(() => this.end());
+    } else {
+      const begin = () => {
+        this.openWindow();
+        if (durationMs !== void 0) this.timers.push(setTimeout(() => this.end(), durationMs));
+      };
+      if (warmupMs > 0) this.timers.push(setTimeout(begin, warmupMs));
+      else begin();
+    }
+    this.timers.push(
+      setInterval(() => {
+        if (shouldAbort?.() === true) this.end();
+      }, ABORT_POLL_MS)
+    );
+  }
+  /** Ends the round now: closes the window if open and stops the load (once). */
+  end() {
+    if (this.ended) return;
+    this.closeWindow();
+    this.ended = true;
+    this.events.end();
+  }
+  /** The load has stopped by itself (or failed): closes the window if open, and stops every timer. */
+  settle() {
+    this.ended = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.closeWindow();
+  }
+  openWindow() {
+    if (this.ended || this.open) return;
+    this.events.open();
+    this.cpuAtStart = process.cpuUsage();
+    this.startedAt = performance.now();
+    this.open = true;
+    this.events.opened?.(this.startedAt);
+  }
+  closeWindow() {
+    if (!this.open) return;
+    this.open = false;
+    this.endedAt = performance.now();
+    this.events.close();
+  }
+};
+
 // src/load/round.ts
 var LOOP_DELAY_RESOLUTION_MS = 10;
 function loopDelay(histogram) {
@@ -36764,19 +36844,12 @@ async function pacerStarted(pacer, ms) {
   await Promise.race([pacer.ready(), new Promise((resolve) => timer = setTimeout(resolve, ms))]);
   clearTimeout(timer);
 }
-async function runRound(spec, hooks = {}) {
-  const { scenario, level } = spec;
-  const histogram = createHistogram();
-  const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
-  const statusCodes = {};
-  let measuring = false;
-  let counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
+function responseJudge(scenario) {
   let lastOutcome = "ok";
   let lastOversized = false;
   const [first] = scenario.requests;
   const statusOnly = first !== void 0 && scenario.requests.every((step) => step.expect.body === void 0 && sameStatuses(step.expect.status, first.expect.status));
   const expectedStatus = new Set(first?.expect.status ?? []);
-  const keepBodyBytes = scenario.requests.some((step) => step.expect.body !== void 0) ? BODY_KEEP_LIMIT_BYTES : 0;
   const requests = scenario.requests.map((step) => {
     const bodyOk = bodyMatcher(step.expect);
     return {
@@ -36793,16 +36866,116 @@ async function runRound(spec, hooks = {}) {
       }
     };
   });
+  return {
+    requests,
+    // Bodies are kept only when a step's expectation reads them (see bodies.ts).
+    keepBodyBytes: scenario.requests.some((step) => step.expect.body !== void 0) ? BODY_KEEP_LIMIT_BYTES : 0,
+    oversized: (value) => lastOversized = value,
+    outcome: (statusCode) => {
+      const outcome = statusOnly ? expectedStatus.has(statusCode) ? "ok" : "status" : lastOutcome;
+      lastOutcome = "ok";
+      return outcome;
+    }
+  };
+}
+var WindowTally = class {
+  counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
+  statusCodes = {};
+  histogram = createHistogram();
+  seconds = new SecondRecorder();
+  delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  /** Forgets what the warm-up counted. */
+  reset() {
+    this.counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
+    for (const key of Object.keys(this.statusCodes)) delete this.statusCodes[key];
+    this.histogram.reset();
+  }
+  response(statusCode, resBytes, responseTimeMs, outcome) {
+    this.counts.responses++;
+    this.counts.bytes += resBytes;
+    this.statusCodes[statusCode] = (this.statusCodes[statusCode] ?? 0) + 1;
+    if (outcome === "ok") {
+      this.counts.ok++;
+      recordLatency(this.histogram, responseTimeMs);
+      this.seconds.ok(responseTimeMs);
+      return;
+    }
+    if (outcome === "status") this.counts.status++;
+    else this.counts.body++;
+    if (outcome === "oversized") this.counts.oversized++;
+    this.seconds.failed();
+  }
+  error(error) {
+    this.counts.errors++;
+    this.seconds.failed();
+    if (error.message === "request timed out") this.counts.timeouts++;
+  }
+  /** Requests answered or failed so far in the window. */
+  get requests() {
+    return this.counts.responses + this.counts.errors;
+  }
+  /** The window's measurement; frees the histogram. */
+  measurement(window2) {
+    const { counts, histogram } = this;
+    const cpu = window2.cpuSinceStart();
+    const durationMs = Math.max(1, window2.durationMs);
+    const measurement = {
+      durationMs,
+      requests: this.requests,
+      responses: counts.responses,
+      ok: counts.ok,
+      unexpectedStatus: counts.status,
+      bodyMismatches: counts.body,
+      oversizedBodies: counts.oversized,
+      errors: counts.errors,
+      timeouts: counts.timeouts,
+      bytes: counts.bytes,
+      statusCodes: this.statusCodes,
+      latencyUs: summarise(histogram),
+      histogram: encodeHistogram(histogram),
+      recorded: histogram.totalCount,
+      loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100,
+      loopDelayMs: loopDelay(this.delay),
+      perSecond: this.seconds.finish(durationMs)
+    };
+    histogram.destroy();
+    return measurement;
+  }
+};
+async function runRound(spec, hooks = {}) {
+  const { scenario, level } = spec;
+  const judge = responseJudge(scenario);
+  const tally = new WindowTally();
   const pacer = level.rate === void 0 ? void 0 : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals);
-  const seconds = new SecondRecorder();
-  const measureByAmount = scenario.amount !== void 0;
+  const byAmount = scenario.amount;
   if (pacer !== void 0) await pacerStarted(pacer, PACER_START_WAIT_MS);
   return new Promise((resolve, reject) => {
-    let windowStart = 0;
-    let windowEnd = 0;
-    let cpuStart = process.cpuUsage();
-    const timers = [];
-    let settled = false;
+    const window2 = new RoundWindow(
+      {
+        warmupMs: scenario.warmupMs,
+        // A round measured by request count ends at its count, not by a timer.
+        ...byAmount === void 0 ? { durationMs: scenario.durationMs } : {},
+        ...hooks.shouldAbort === void 0 ? {} : { shouldAbort: hooks.shouldAbort },
+        ...hooks.control === void 0 ? {} : { control: hooks.control }
+      },
+      {
+        open: () => {
+          tally.reset();
+          hooks.onMeasureStart?.();
+          tally.delay.reset();
+          tally.delay.enable();
+        },
+        opened: (startedAt) => tally.seconds.start(startedAt),
+        close: () => {
+          tally.delay.disable();
+          hooks.onMeasureEnd?.();
+        },
+        end: () => {
+          pacer?.stop();
+          instance.stop();
+        }
+      }
+    );
     const instance = (0, import_autocannon.default)(
       {
         url: spec.baseUrl,
@@ -36812,120 +36985,42 @@ async function runRound(spec, hooks = {}) {
         timeout: Math.max(1, scenario.timeoutMs / 1e3),
         setupClient: (client) => {
           Object.assign(client, { timeout: scenario.timeoutMs });
-          limitBodies(client, keepBodyBytes, (oversized) => lastOversized = oversized);
+          limitBodies(client, judge.keepBodyBytes, judge.oversized);
           pacer?.attach(client);
         },
-        requests,
+        requests: judge.requests,
         // The round ends by our own timer or amount; autocannon's duration is only a backstop.
         duration: (scenario.warmupMs + scenario.durationMs) / 1e3 + 3600,
-        ...measureByAmount && scenario.warmupMs === 0 ? { amount: scenario.amount } : {},
+        ...byAmount !== void 0 && scenario.warmupMs === 0 ? { amount: byAmount } : {},
         // autocannon notices a stop only at its next sample tick.
         sampleInt: 50,
         excludeErrorStats: false,
         skipAggregateResult: true
       },
       (error) => {
-        settled = true;
         pacer?.stop();
-        for (const timer of timers) clearInterval(timer);
-        if (measuring) endWindow();
-        if (error !== null && error !== void 0) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        const cpu = process.cpuUsage(cpuStart);
-        const durationMs = Math.max(1, windowEnd - windowStart);
-        resolve({
-          durationMs,
-          requests: counts.responses + counts.errors,
-          responses: counts.responses,
-          ok: counts.ok,
-          unexpectedStatus: counts.status,
-          bodyMismatches: counts.body,
-          oversizedBodies: counts.oversized,
-          errors: counts.errors,
-          timeouts: counts.timeouts,
-          bytes: counts.bytes,
-          statusCodes,
-          latencyUs: summarise(histogram),
-          histogram: encodeHistogram(histogram),
-          recorded: histogram.totalCount,
-          loadgenCpuPercent: (cpu.user + cpu.system) / 1e3 / durationMs * 100,
-          loopDelayMs: loopDelay(delay),
-          perSecond: seconds.finish(durationMs)
-        });
-        histogram.destroy();
+        window2.settle();
+        if (error !== null && error !== void 0) reject(error instanceof Error ? error : new Error(String(error)));
+        else resolve(tally.measurement(window2));
       }
     );
-    if (settled) return;
+    if (window2.over) return;
     pacer?.start();
-    function startWindow() {
-      counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
-      for (const key of Object.keys(statusCodes)) delete statusCodes[key];
-      histogram.reset();
-      hooks.onMeasureStart?.();
-      delay.reset();
-      delay.enable();
-      cpuStart = process.cpuUsage();
-      windowStart = performance.now();
-      seconds.start(windowStart);
-      measuring = true;
-    }
-    function endWindow() {
-      measuring = false;
-      windowEnd = performance.now();
-      delay.disable();
-      hooks.onMeasureEnd?.();
-    }
-    function finish() {
-      if (measuring) endWindow();
-      pacer?.stop();
-      instance.stop();
-    }
+    const countReached = () => {
+      if (byAmount !== void 0 && tally.requests >= byAmount) window2.end();
+    };
     instance.on("response", (_client, statusCode, resBytes, responseTimeMs) => {
-      if (!measuring) return;
-      counts.responses++;
-      counts.bytes += resBytes;
-      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
-      if (statusOnly) lastOutcome = expectedStatus.has(statusCode) ? "ok" : "status";
-      if (lastOutcome === "ok") {
-        counts.ok++;
-        recordLatency(histogram, responseTimeMs);
-        seconds.ok(responseTimeMs);
-      } else {
-        if (lastOutcome === "status") counts.status++;
-        else counts.body++;
-        if (lastOutcome === "oversized") counts.oversized++;
-        seconds.failed();
-      }
-      lastOutcome = "ok";
-      if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish();
+      const outcome = judge.outcome(statusCode);
+      if (!window2.measuring) return;
+      tally.response(statusCode, resBytes, responseTimeMs, outcome);
+      countReached();
     });
     instance.on("reqError", (error) => {
-      if (!measuring) return;
-      counts.errors++;
-      seconds.failed();
-      if (error.message === "request timed out") counts.timeouts++;
-      if (measureByAmount && counts.responses + counts.errors >= (scenario.amount ?? 0)) finish();
+      if (!window2.measuring) return;
+      tally.error(error);
+      countReached();
     });
-    const begin = () => {
-      startWindow();
-      if (!measureByAmount) timers.push(setTimeout(finish, scenario.durationMs));
-    };
-    if (hooks.control !== void 0) {
-      void hooks.control.begin.then(() => {
-        if (!settled) startWindow();
-      });
-      void hooks.control.finish.then(() => {
-        if (!settled) finish();
-      });
-    } else if (scenario.warmupMs > 0) timers.push(setTimeout(begin, scenario.warmupMs));
-    else begin();
-    timers.push(
-      setInterval(() => {
-        if (hooks.shouldAbort?.() === true) finish();
-      }, 100)
-    );
+    window2.start();
   });
 }
 

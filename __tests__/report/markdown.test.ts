@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
+import { hasCmark, renderGfm } from '../helpers/cmark.js'
 import type { Violation } from '../../src/compare/thresholds.js'
 import type { Comparison, EntryComparison } from '../../src/compare/types.js'
 import { latencyChart, mermaidLabel } from '../../src/report/chart.js'
@@ -579,18 +579,6 @@ describe('renderText', () => {
   })
 })
 
-const hasCmark = spawnSync('cmark-gfm', ['--version']).status === 0
-
-/** GitHub's renderer is cmark-gfm; render with the extensions github.com enables. */
-function cmark(markdown: string): string {
-  const result = spawnSync('cmark-gfm', ['-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '--unsafe'], {
-    input: markdown,
-    encoding: 'utf8',
-  })
-  if (result.status !== 0) throw new Error(result.stderr)
-  return result.stdout
-}
-
 function decode(html: string): string {
   return html
     .replace(/<\/?a[^>]*>/g, '')
@@ -602,7 +590,7 @@ function decode(html: string): string {
 
 describe.skipIf(!hasCmark)('rendered by cmark-gfm as GitHub does', () => {
   it('gives two tables of six columns, a details element and no stray tags', () => {
-    const html = cmark(renderMarkdown(realistic, { marker: MARKER, links }))
+    const html = renderGfm(renderMarkdown(realistic, { marker: MARKER, links }))
     expect(html.startsWith(`${MARKER}\n<p>❌ <strong>Cannonade: 1 regression, 1 threshold warning</strong>`)).toBe(true)
     expect(html.match(/<table>/g)).toHaveLength(2)
     expect(html).toContain('<details><summary>28 more metrics unchanged or within the noise</summary>\n<table>')
@@ -631,7 +619,7 @@ describe.skipIf(!hasCmark)('rendered by cmark-gfm as GitHub does', () => {
     ]
     const table = ['| value | after |', '| - | - |', ...nasty.map((n) => `| ${escapeMarkdown(n)} | end |`)].join('\n')
     const paragraphs = nasty.map((n) => `para ${escapeMarkdown(n)}`).join('\n\n')
-    const html = cmark(`${table}\n\n${paragraphs}\n`)
+    const html = renderGfm(`${table}\n\n${paragraphs}\n`)
     const cellTexts = [...html.matchAll(/<td>(.*?)<\/td>\n<td>end<\/td>/g)].map((m) => decode(m[1] ?? ''))
     expect(cellTexts).toEqual(nasty)
     const paraTexts = [...html.matchAll(/<p>para (.*?)<\/p>/g)].map((m) => decode(m[1] ?? ''))

@@ -14,6 +14,7 @@ import type { Comparison } from '../compare/types.js'
 import type { Results } from '../results/format.js'
 import { readResults } from '../results/io.js'
 import { historyFromResults, historyRunOf, runToRunOf } from '../history/build.js'
+import { fallbackLine } from '../report/fallback.js'
 import { plural } from '../report/rows.js'
 import { plain } from '../report/text.js'
 import type { History } from '../history/format.js'
@@ -63,7 +64,7 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
     })
   } catch (error) {
     const why = `${describeHttpError(error)}${permissionClause(error, 'actions: read')}`
-    core.warning(`Cannonade could not look up the baseline: ${why}. Checking absolute thresholds only.`)
+    core.warning(fallbackLine(`Cannonade could not look up the baseline: ${why}`, 'thresholds only'))
     return { missing: `the baseline lookup failed: ${why}` }
   }
   if ('missing' in lookup) return lookup
@@ -99,7 +100,7 @@ export async function resolveBaseline(inputs: Inputs, ctx: RunContext, artifactN
     return { results, description: where, runId: run.runId, history: usable }
   } catch (error) {
     const why = plain(`${describeHttpError(error)}${permissionClause(error, 'actions: read')}`)
-    core.warning(`Cannonade could not use the ${where} as the baseline: ${why}. Checking absolute thresholds only.`)
+    core.warning(fallbackLine(`Cannonade could not use the ${where} as the baseline: ${why}`, 'thresholds only'))
     return { missing: `the ${where} could not be used: ${why}` }
   }
 }

@@ -7,6 +7,7 @@ import { EnvironmentError } from '../errors.js'
 import { gracefully } from '../interrupt.js'
 import { measure, type Measured } from '../load/schedule.js'
 import { measureBesideBase, type PreparedBase, type SideBySide } from '../pipeline/side-by-side.js'
+import { fallbackLine } from '../report/fallback.js'
 import { runWarningText } from '../report/run-warnings.js'
 import { resultsTable, roundLine } from '../report/terminal.js'
 import type { Inputs } from './inputs.js'
@@ -35,7 +36,7 @@ function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inp
 }
 
 /**
- * Runs `mode: run` end to end; throws only for input errors, app failures and the gate. A cancelled
+ * Runs `mode: run` end to end; throws for input errors and app failures (a failed gate calls setFailed). A cancelled
  * job (SIGINT, then SIGTERM from the runner) stops the app and still saves and uploads the rounds
  * finished so far.
  */
@@ -80,7 +81,7 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
       return
     }
     if (how === 'same-job') {
-      core.warning(`Cannonade: ${beside.missing}. Checking absolute thresholds only.`)
+      core.warning(fallbackLine(`Cannonade: ${beside.missing}`, 'thresholds only'))
       const measured = await core.group('Cannonade: measure', () => runMeasurement(plan, destination.outDir, ctx, inputs))
       await saveResults(destination, measured.results)
       await publish(inputs, ctx, destination, measured.results, { missing: beside.missing }, measured.failure)
@@ -88,7 +89,7 @@ async function measureAndPublish(inputs: Inputs, ctx: RunContext): Promise<void>
     }
     // `auto` asked for the best baseline there is: without the base commit, that is the stored one.
     // Said in one line, in the log and the report; a warning only where something was expected to work.
-    const line = `Cannonade: ${beside.missing}. Comparing with the stored baseline instead.`
+    const line = fallbackLine(`Cannonade: ${beside.missing}`, 'stored baseline')
     if (beside.expected === true) core.info(line)
     else core.warning(line)
     notBeside = beside
@@ -171,10 +172,10 @@ async function baselineBeside(
   }
   const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${beside.baseFailure.message.split('\n')[0] ?? ''}`
   if (how === 'same-job') {
-    core.warning(`Cannonade: ${missing}. Checking absolute thresholds only.`)
+    core.warning(fallbackLine(`Cannonade: ${missing}`, 'thresholds only'))
     return { missing }
   }
-  core.warning(`Cannonade: ${missing}. Comparing with the stored baseline instead.`)
+  core.warning(fallbackLine(`Cannonade: ${missing}`, 'stored baseline'))
   const stored = await core.group('Cannonade: baseline', () => resolveBaseline(inputs, ctx, destination.artifactName, plan.suite))
   return withFallback(stored, { missing })
 }

@@ -25,8 +25,6 @@ import { resultsTable } from '../report/terminal.js'
 import { comparisonVerdictLine } from '../report/verdict.js'
 import { progressPrinter } from './progress.js'
 
-// The base's results, written beside results.json under the name the action's artifact uses.
-
 /** What `run --against` needs besides the plan. */
 export interface AgainstOptions {
   readonly ref: string

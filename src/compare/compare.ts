@@ -2,6 +2,7 @@
 // interval that decides (paired rounds: sequential.ts; separate runs: run-to-run.ts), a Mann-Whitney
 // p-value, noise and the smallest detectable change, then a verdict against the configured tolerance. Absolute thresholds are checked whether or not there is a baseline.
 import { biggerIsBetter, isLatencyMetric, type MetricName, type RegressionTolerance, type Severity } from '../config/plan.js'
+import { changeIsRelative } from '../config/plan.js'
 import { levelLabel } from '../config/summary.js'
 import { DEFAULT_TOLERANCE } from '../config/tolerances.js'
 import { environmentDifferences } from '../results/environment.js'
@@ -261,7 +262,7 @@ export function fixedVerdict(base: readonly number[], head: readonly number[], r
 function compareMetric(j: MetricJudgement): MetricComparison {
   const { metric, base, head, tolerance } = j
   const direction = directionOf(metric)
-  const relative = metric !== 'errorRate'
+  const relative = changeIsRelative(metric)
   const limit = tolerance?.tolerance ?? REPORTING_TOLERANCE[metric]
   const judged = judge(j, direction, limit, relative)
   const severity: Severity = j.downgraded ? 'warn' : (tolerance?.severity ?? 'fail')
@@ -600,7 +601,7 @@ export function entryDecided(
       { metric: tolerance.metric, ...values, seed: '', tolerance, downgraded: false, alarmAlpha: share, paired: true },
       direction,
       tolerance.tolerance,
-      tolerance.metric !== 'errorRate',
+      changeIsRelative(tolerance.metric),
     )
     if (judged.verdict === 'regression') return true
     // The gate's question is answered once no regression beyond the tolerance is plausible, even

@@ -233,3 +233,11 @@ export interface Plan {
 export function biggerIsBetter(metric: MetricName): boolean {
   return metric === 'rps' || metric === 'capacity'
 }
+
+/**
+ * Whether a change in the metric is relative (head / base − 1, tolerances in %) rather than absolute
+ * (head − base): every metric but the error rate, whose tolerance is in percentage points.
+ */
+export function changeIsRelative(metric: MetricName): boolean {
+  return metric !== 'errorRate'
+}

@@ -7,8 +7,10 @@
 // The schedule is a pure function, state in and next step out, so that the product's loop
 // (schedule.ts) and the replay of recorded rounds (bench/replay.ts) follow the very same steps.
 
+import { MAX_ROUNDS } from '../config/overrides.js'
+
 /** The most rounds a side an entry gets when deciding as it goes (the config's own limit on rounds). */
-export const MAX_ADAPTIVE_ROUNDS = 50
+export const MAX_ADAPTIVE_ROUNDS: number = MAX_ROUNDS
 
 /**
  * Where deciding as you go stands between two pairs of rounds. `queue` holds the entries still

@@ -15,7 +15,7 @@ import { summariseEntry } from '../results/summary.js'
 import { assessRound } from './assess.js'
 import { afterPair, nextDecidingStep, startDeciding, stillOpen } from './deciding.js'
 import { runStressRound } from './profiles/stress.js'
-import type { LoadMeasurement } from './round.js'
+import type { MeasuredWindow } from './measured-window.js'
 import { entryFindings, withRoundFindings } from './profiles/findings.js'
 import { scenarioAt } from './profiles/volume.js'
 import { SideApp } from './side-app.js'
@@ -355,13 +355,6 @@ class Interleaving {
   private sideOf(state: SideState): { side?: string } {
     return state.side.label === undefined ? {} : { side: state.side.label }
   }
-}
-
-/** What one measured window saw: the load generator's measurement and the server's usage over it. */
-export interface MeasuredWindow {
-  readonly startedAt: string
-  readonly measurement: LoadMeasurement
-  readonly server?: WindowUsage
 }
 
 /**

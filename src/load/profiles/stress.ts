@@ -8,7 +8,7 @@ import type { RoundResult, StressBreak, StressRound, StressStep } from '../../re
 import { round2, round6 } from '../../results/summary.js'
 import { nextStep, outcomes, type SearchStep } from '../../stats/capacity-search.js'
 import { assessRound } from '../assess.js'
-import type { MeasuredWindow } from '../schedule.js'
+import type { MeasuredWindow } from '../measured-window.js'
 
 /** Measures one step: the scenario (its duration set to the step's) at a level; `step` counts from 1. */
 export type MeasureStep = (scenario: ScenarioPlan, level: LoadLevel, step: number) => Promise<MeasuredWindow>
