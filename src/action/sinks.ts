@@ -157,12 +157,15 @@ export const outputsSink: Sink = {
 export const gateSink: Sink = {
   what: 'apply the gate',
   run(plan, target) {
-    const gate = plan.gate
-    if (gate.failure !== undefined) throw gate.failure
-    if (gate.failText !== undefined) core.setFailed(gate.failText)
-    if (gate.artifactRequired !== undefined && target.uploaded === undefined) throw gate.artifactRequired
-    target.outputs.check()
-    return Promise.resolve()
+    // A promise either way: the caller awaits the step's end, thrown or not.
+    return new Promise((resolve) => {
+      const gate = plan.gate
+      if (gate.failure !== undefined) throw gate.failure
+      if (gate.failText !== undefined) core.setFailed(gate.failText)
+      if (gate.artifactRequired !== undefined && target.uploaded === undefined) throw gate.artifactRequired
+      target.outputs.check()
+      resolve()
+    })
   },
 }
 
