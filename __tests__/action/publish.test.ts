@@ -11,7 +11,7 @@ import { recordedResults } from '../../__fixtures__/recorded/recorded.js'
 import { createZip, type FakeGitHub } from '../e2e/fake-github.js'
 import { ARTIFACT, MAIN_SHA, WORKFLOW, artifactOf as artifactIn, exampleInputs, plantPushRun, present } from '../e2e/harness.js'
 import type { Results } from '../../src/results/format.js'
-import { startInProcess, type InProcess } from './in-process.js'
+import { startInProcess, type InProcess, type InProcessRun } from './in-process.js'
 
 let h: InProcess
 let fake: FakeGitHub
@@ -373,7 +373,7 @@ describe("artifact baselines that know the base branch's run-to-run spread", () 
     })
   }
 
-  it("builds a history over push runs: the third push's artifact holds three points", async () => {
+  it("builds a history over push runs: the third push's artifact holds three points", { timeout: 150_000 }, async () => {
     for (const [i, runId] of [801, 802, 803].entries()) {
       const sha = String(i + 1).repeat(40)
       const run = await h.publishRun({ runId, event: 'push', sha, inputs: { 'fail-on': 'never' }, results: withSha(push(), sha) })
@@ -461,34 +461,41 @@ describe('history on the base branch: change points and trends', () => {
     const stdouts: string[] = []
     for (const [i, which] of QUICK.entries()) {
       const runId = 1001 + i
-      const run = await h.publishRun({
-        runId,
-        event: 'push',
-        sha: shaOf(runId),
-        inputs: quick,
-        results: withSha(recordedResults(which), shaOf(runId)),
-      })
+      const results = withSha(recordedResults(which), shaOf(runId))
+      const run = await h.publishRun({ runId, event: 'push', sha: shaOf(runId), inputs: quick, results })
       if (run.code !== 0) throw new Error(`push ${runId} failed: ${run.stdout}`)
       stdouts.push(run.stdout)
     }
     return stdouts
   }
 
-  /** The sixth push, every CPU route doing twenty times the work, on top of the five. */
-  async function slowPush(): Promise<Awaited<ReturnType<InProcess['publishRun']>>> {
-    await fivePushes()
-    return h.publishRun({
-      runId: 1006,
-      event: 'push',
-      sha: shaOf(1006),
-      inputs: quick,
-      results: withSha(recordedResults('quickSlow'), shaOf(1006)),
-    })
+  // The five pushes and a sixth, every CPU route doing twenty times the work, published once: what
+  // they printed and the artifacts of the fifth and sixth. Each test plants what it needs again, so
+  // none depends on another having run first.
+  type SixPushes = { stdouts: string[]; five: Record<string, Buffer>; slow: InProcessRun; six: Record<string, Buffer> }
+  let sixPushes: Promise<SixPushes> | undefined
+  function recordedSixPushes(): Promise<SixPushes> {
+    sixPushes ??= (async () => {
+      fake.reset()
+      const stdouts = await fivePushes()
+      const five = await fake.readArtifactFiles(present(artifactOf(1005)))
+      const results = withSha(recordedResults('quickSlow'), shaOf(1006))
+      const slow = await h.publishRun({ runId: 1006, event: 'push', sha: shaOf(1006), inputs: quick, results })
+      const six = slow.code === 0 ? await fake.readArtifactFiles(present(artifactOf(1006))) : {}
+      fake.reset()
+      return { stdouts, five, slow, six }
+    })()
+    return sixPushes
   }
 
-  it('builds a history of five points over five push runs, with no change point', async () => {
-    for (const stdout of await fivePushes()) expect(stdout).not.toContain('title=Cannonade%3A change point')
-    const files = await fake.readArtifactFiles(present(artifactOf(1005)))
+  /** Plants the sixth push's run and artifact, the history of all six in it. */
+  async function plantSixth(): Promise<void> {
+    await plantPushRun(fake, 1006, (await recordedSixPushes()).six, shaOf(1006))
+  }
+
+  it('builds a history of five points over five push runs, with no change point', { timeout: 150_000 }, async () => {
+    const { stdouts, five: files } = await recordedSixPushes()
+    for (const stdout of stdouts) expect(stdout).not.toContain('title=Cannonade%3A change point')
     const history = JSON.parse(files['history.json']?.toString() ?? '{}') as {
       runs: { runId: number; runner: string; entries: { metrics: Record<string, { median: number; low: number; high: number }> }[] }[]
     }
@@ -499,22 +506,25 @@ describe('history on the base branch: change points and trends', () => {
     expect(history.runs[4]?.runner).toMatch(/ cores \/ /)
   })
 
-  it('reports a push whose app is 20× slower as a change point on its commit, in an annotation and the summary', async () => {
-    const slow = await slowPush()
-    expect(slow.code, slow.stdout).toBe(0)
-    expect(slow.stdout).toMatch(
-      /::warning title=Cannonade%3A change point::cpu work @ 4 conn: .* stepped .* at 5555555\.\.6666666 \(.*\), slower, beyond the run-to-run spread of ±\d+\.\d %25 over the 5 runs before/,
-    )
-    expect(slow.stdout).not.toMatch(/change point::list users/)
-    expect(slow.summary).toContain('### Change points on <code>main</code>')
-    expect(slow.summary).toMatch(/- 🔺 cpu work @ 4 conn: .* at 5555555\.\.6666666/)
-    const files = await fake.readArtifactFiles(present(artifactOf(1006)))
-    const history = JSON.parse(files['history.json']?.toString() ?? '{}') as { runs: { runId: number }[] }
-    expect(history.runs.map((r) => r.runId)).toEqual([1001, 1002, 1003, 1004, 1005, 1006])
-  })
+  it(
+    'reports a push whose app is 20× slower as a change point on its commit, in an annotation and the summary',
+    { timeout: 150_000 },
+    async () => {
+      const { slow, six: files } = await recordedSixPushes()
+      expect(slow.code, slow.stdout).toBe(0)
+      expect(slow.stdout).toMatch(
+        /::warning title=Cannonade%3A change point::cpu work @ 4 conn: .* stepped .* at 5555555\.\.6666666 \(.*\), slower, beyond the run-to-run spread of ±\d+\.\d %25 over the 5 runs before/,
+      )
+      expect(slow.stdout).not.toMatch(/change point::list users/)
+      expect(slow.summary).toContain('### Change points on <code>main</code>')
+      expect(slow.summary).toMatch(/- 🔺 cpu work @ 4 conn: .* at 5555555\.\.6666666/)
+      const history = JSON.parse(files['history.json']?.toString() ?? '{}') as { runs: { runId: number }[] }
+      expect(history.runs.map((r) => r.runId)).toEqual([1001, 1002, 1003, 1004, 1005, 1006])
+    },
+  )
 
-  it("shows each entry's trend over the base branch in a pull request's comment", async () => {
-    await slowPush()
+  it("shows each entry's trend over the base branch in a pull request's comment", { timeout: 150_000 }, async () => {
+    await plantSixth()
     const pr = await h.publishRun({
       runId: 1007,
       event: 'pull_request',
@@ -534,29 +544,33 @@ describe('history on the base branch: change points and trends', () => {
     }
   })
 
-  it("keeps what remains of a damaged history, rebuilding the baseline run's point from its results, with a notice", async () => {
-    await slowPush()
-    const artifact = present(artifactOf(1006))
-    const files = await fake.readArtifactFiles(artifact)
-    const history = JSON.parse(files['history.json']?.toString() ?? '{}') as { runs: Record<string, unknown>[] }
-    history.runs[2] = { ...history.runs[2], date: 'the day before yesterday' }
-    history.runs[5] = { ...history.runs[5], runner: '\u001b[31m' }
-    artifact.zip = await createZip({ ...files, 'history.json': JSON.stringify(history) })
-    const run = await h.publishRun({
-      runId: 1008,
-      event: 'push',
-      sha: '8'.repeat(40),
-      inputs: quick,
-      results: withSha(recordedResults('quick5'), '8'.repeat(40)),
-    })
-    expect(run.code, run.stdout).toBe(0)
-    expect(run.stdout).toMatch(
-      /::notice::Cannonade: 2 runs of the history in the artifact of run 1006 .* could not be read and were dropped \(history\.json .*runs\[2\]\.date: must match pattern.*\); the rest is kept\./,
-    )
-    const kept = JSON.parse((await fake.readArtifactFiles(present(artifactOf(1008))))['history.json']?.toString() ?? '{}') as {
-      runs: { runId: number; sha: string }[]
-    }
-    expect(kept.runs.map((r) => r.runId)).toEqual([1001, 1002, 1004, 1005, 1006, 1008])
-    expect(kept.runs[4]?.sha).toBe('6'.repeat(40))
-  })
+  it(
+    "keeps what remains of a damaged history, rebuilding the baseline run's point from its results, with a notice",
+    { timeout: 150_000 },
+    async () => {
+      await plantSixth()
+      const artifact = present(artifactOf(1006))
+      const files = await fake.readArtifactFiles(artifact)
+      const history = JSON.parse(files['history.json']?.toString() ?? '{}') as { runs: Record<string, unknown>[] }
+      history.runs[2] = { ...history.runs[2], date: 'the day before yesterday' }
+      history.runs[5] = { ...history.runs[5], runner: '\u001b[31m' }
+      artifact.zip = await createZip({ ...files, 'history.json': JSON.stringify(history) })
+      const run = await h.publishRun({
+        runId: 1008,
+        event: 'push',
+        sha: '8'.repeat(40),
+        inputs: quick,
+        results: withSha(recordedResults('quick5'), '8'.repeat(40)),
+      })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.stdout).toMatch(
+        /::notice::Cannonade: 2 runs of the history in the artifact of run 1006 .* could not be read and were dropped \(history\.json .*runs\[2\]\.date: must match pattern.*\); the rest is kept\./,
+      )
+      const kept = JSON.parse((await fake.readArtifactFiles(present(artifactOf(1008))))['history.json']?.toString() ?? '{}') as {
+        runs: { runId: number; sha: string }[]
+      }
+      expect(kept.runs.map((r) => r.runId)).toEqual([1001, 1002, 1004, 1005, 1006, 1008])
+      expect(kept.runs[4]?.sha).toBe('6'.repeat(40))
+    },
+  )
 })
