@@ -6,11 +6,11 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { vi } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github.js'
 import { completeRun, readOutputs, runnerEnv, type RunSpec } from '../e2e/harness.js'
 import type { Results } from '../../src/results/format.js'
 import type { ResolvedBaseline } from '../../src/action/resolve-baseline.js'
+import { EnvChanges, stdoutOf } from '../helpers/action-process.js'
 
 type Modules = {
   core: typeof import('@actions/core')
@@ -46,24 +46,16 @@ export interface InProcess {
   close(): Promise<void>
 }
 
-/** Starts the fake and imports the modules; @actions/github freezes GITHUB_API_URL at import. */
+/**
+ * Starts the fake and imports the modules (@actions/github freezes GITHUB_API_URL at import). The
+ * workspace's cannonade.yml is the e2e suite's name with one scenario: `mode: merge` reads it, and
+ * nothing here starts an app.
+ */
 export async function startInProcess(): Promise<InProcess> {
   const fake = await startFakeGitHub()
-  const saved = new Map<string, string | undefined>()
-  const setEnv = (vars: Record<string, string | undefined>): void => {
-    for (const [key, value] of Object.entries(vars)) {
-      if (!saved.has(key)) saved.set(key, process.env[key])
-      if (value === undefined) Reflect.deleteProperty(process.env, key)
-      else process.env[key] = value
-    }
-  }
-  const restoreEnv = (): void => {
-    for (const [key, value] of saved) {
-      if (value === undefined) Reflect.deleteProperty(process.env, key)
-      else process.env[key] = value
-    }
-    saved.clear()
-  }
+  const env = new EnvChanges()
+  const setEnv = (vars: Record<string, string | undefined>): void => env.set(vars)
+  const restoreEnv = (): void => env.restore()
   setEnv({ GITHUB_API_URL: fake.url, GITHUB_SERVER_URL: undefined, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' })
   const m: Modules = {
     core: await import('@actions/core'),
@@ -77,27 +69,24 @@ export async function startInProcess(): Promise<InProcess> {
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'cannonade-inproc-'))
   // @actions/core remembers the first summary file it is given: one for every run, emptied before each.
   const summaryFile = path.join(workspace, 'summary.md')
+  await writeFile(
+    path.join(workspace, 'cannonade.yml'),
+    'suite: e2e\nbaseUrl: http://127.0.0.1:9\nscenarios:\n  - { name: list users, path: /users }\n',
+  )
 
   async function within(spec: RunSpec, work: (m: Modules) => Promise<void>): Promise<InProcessRun> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-inproc-run-'))
     const { env, files } = await runnerEnv(fake, spec, workspace, dir, summaryFile)
     setEnv(env)
-    const written: string[] = []
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
-      return true
-    })
     process.exitCode = 0
-    try {
+    const stdout = await stdoutOf(async () => {
       try {
         await work(m)
       } catch (error) {
         // As the action's run() does with what a mode throws.
         m.core.setFailed(m.errors.failureText(error))
       }
-    } finally {
-      spy.mockRestore()
-    }
+    })
     const code = process.exitCode
     process.exitCode = 0
     completeRun(fake, spec.runId, code === 0)
@@ -105,7 +94,7 @@ export async function startInProcess(): Promise<InProcess> {
     const leftovers = (await readdir(dir, { recursive: true })).filter((f) => !ours.has(f))
     const run = {
       code: typeof code === 'number' ? code : Number(code ?? 0),
-      stdout: written.join(''),
+      stdout,
       outputs: await readOutputs(files.outputFile),
       summary: await readFile(summaryFile, 'utf8'),
       leftovers,

@@ -1,8 +1,6 @@
 // `mode: merge` whole, in this process: the shards' artifacts (parts of a recorded run) downloaded
 // from the fake GitHub, merged into one results file and published once; and a shard artifact whose
 // results say they are another shard.
-import { writeFile } from 'node:fs/promises'
-import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { recordedResults } from '../../__fixtures__/recorded/recorded.js'
 import { ARTIFACT, artifactOf, MAIN_SHA, present } from '../e2e/harness.js'
@@ -13,10 +11,6 @@ let h: InProcess
 
 beforeAll(async () => {
   h = await startInProcess()
-  await writeFile(
-    path.join(h.workspace, 'cannonade.yml'),
-    'suite: e2e\nbaseUrl: http://127.0.0.1:9\nscenarios:\n  - { name: list users, path: /users }\n',
-  )
 }, 30_000)
 afterAll(async () => {
   await h.close()

@@ -19,10 +19,6 @@ let fake: FakeGitHub
 beforeAll(async () => {
   h = await startInProcess()
   fake = h.fake
-  await writeFile(
-    path.join(h.workspace, 'cannonade.yml'),
-    'suite: e2e\nbaseUrl: http://127.0.0.1:9\nscenarios:\n  - { name: list users, path: /users }\n',
-  )
 }, 30_000)
 afterAll(async () => {
   await h.close()

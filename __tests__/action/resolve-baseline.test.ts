@@ -4,12 +4,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { recordedResults, recordedText, RECORDED } from '../../__fixtures__/recorded/recorded.js'
 import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github.js'
 import type { Inputs } from '../../src/action/inputs.js'
 import type { RunContext } from '../../src/github/context.js'
 import { historyFromResults } from '../../src/history/build.js'
+import { EnvChanges, pushContext, stdoutOf, testInputs } from '../helpers/action-process.js'
 
 type Modules = {
   resolve: typeof import('../../src/action/resolve-baseline.js')
@@ -20,80 +21,26 @@ const NAME = 'cannonade-e2e'
 let fake: FakeGitHub
 let m: Modules
 let dir = ''
-const saved = new Map<string, string | undefined>()
-
-function setEnv(vars: Record<string, string | undefined>): void {
-  for (const [key, value] of Object.entries(vars)) {
-    if (!saved.has(key)) saved.set(key, process.env[key])
-    if (value === undefined) Reflect.deleteProperty(process.env, key)
-    else process.env[key] = value
-  }
-}
+const env = new EnvChanges()
 
 beforeAll(async () => {
   fake = await startFakeGitHub()
   dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-resolve-'))
   // @actions/github freezes GITHUB_API_URL at import; downloads from other runs go through it.
-  setEnv({ GITHUB_API_URL: fake.url, GITHUB_SERVER_URL: undefined, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1', RUNNER_TEMP: dir })
+  env.set({ GITHUB_API_URL: fake.url, GITHUB_SERVER_URL: undefined, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1', RUNNER_TEMP: dir })
   m = { resolve: await import('../../src/action/resolve-baseline.js'), files: await import('../../src/action/artifact-files.js') }
 })
 afterAll(async () => {
   await fake.close()
-  for (const [key, value] of saved) {
-    if (value === undefined) Reflect.deleteProperty(process.env, key)
-    else process.env[key] = value
-  }
+  env.restore()
   await rm(dir, { recursive: true, force: true })
 })
 beforeEach(() => {
   fake.reset()
 })
-afterEach(() => {
-  vi.restoreAllMocks()
-})
 
-const inputs = (over: Partial<Inputs> = {}): Inputs => ({
-  config: 'cannonade.yml',
-  workingDirectory: dir,
-  token: 'ghs_fake',
-  baseline: { kind: 'artifact' },
-  baselineBranch: '',
-  baselineBuild: '',
-  baselineBuildTimeoutMs: 60_000,
-  artifactName: NAME,
-  comment: 'auto',
-  failOn: 'fail',
-  mode: 'run',
-  historyRuns: 30,
-  ...over,
-})
-
-const ctx = (over: Partial<RunContext> = {}): RunContext => ({
-  eventName: 'push',
-  owner: fake.owner,
-  repo: fake.repo,
-  runId: 9999,
-  branch: 'main',
-  workflowFile: 'perf.yml',
-  apiUrl: fake.url,
-  serverUrl: 'https://github.com',
-  ...over,
-})
-
-/** Everything @actions/core wrote to stdout while `work` ran. */
-async function logOf(work: () => Promise<unknown>): Promise<string> {
-  const written: string[] = []
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
-    return true
-  })
-  try {
-    await work()
-  } finally {
-    vi.restoreAllMocks()
-  }
-  return written.join('')
-}
+const inputs = (over: Partial<Inputs> = {}): Inputs => testInputs(NAME, 'ghs_fake', { workingDirectory: dir, ...over })
+const ctx = (): RunContext => pushContext(fake)
 
 function without(context: RunContext, key: 'branch' | 'workflowFile'): RunContext {
   const { [key]: _dropped, ...rest } = context
@@ -135,7 +82,7 @@ describe('when there is no baseline to look up', () => {
   it('warns and checks thresholds only when the lookup fails', async () => {
     fake.faults.runsList = 500
     let resolved: unknown
-    const log = await logOf(async () => {
+    const log = await stdoutOf(async () => {
       resolved = await m.resolve.resolveBaseline(inputs(), ctx(), NAME, 'e2e')
     })
     expect(log).toMatch(/::warning::Cannonade could not look up the baseline: .*\(HTTP 500\).*Checking absolute thresholds only\./)
@@ -159,7 +106,7 @@ describe('a baseline file or artifact', () => {
   it('starts the history again from the results, with a notice, when the artifact has none', async () => {
     await plant(5, { 'results.json': recordedText(RECORDED.push) })
     let resolved: unknown
-    const log = await logOf(async () => {
+    const log = await stdoutOf(async () => {
       resolved = await m.resolve.resolveBaseline(inputs(), ctx(), NAME, 'e2e')
     })
     expect(log).toMatch(/::notice::Cannonade: the history in the artifact of run 5 .* could not be used \(it holds no history\.json/)
@@ -172,7 +119,7 @@ describe('a baseline file or artifact', () => {
     const runs = [...history.runs, { ...history.runs[0], runId: 5, date: 'not a date' }]
     await plant(5, { 'results.json': JSON.stringify(results), 'history.json': JSON.stringify({ ...history, runs }) })
     let resolved: unknown
-    const log = await logOf(async () => {
+    const log = await stdoutOf(async () => {
       resolved = await m.resolve.resolveBaseline(inputs(), ctx(), NAME, 'e2e')
     })
     expect(log).toMatch(/::notice::Cannonade: 1 run of the history in the artifact of run 5 .* could not be read and was dropped/)

@@ -22,37 +22,27 @@ import {
   type SinkTarget,
 } from '../../src/action/sinks.js'
 import type { RunContext } from '../../src/github/context.js'
+import { EnvChanges, stdoutOf } from '../helpers/action-process.js'
 
 let fake: FakeGitHub
 let dir = ''
-const saved = new Map<string, string | undefined>()
-
-function setEnv(vars: Record<string, string | undefined>): void {
-  for (const [key, value] of Object.entries(vars)) {
-    if (!saved.has(key)) saved.set(key, process.env[key])
-    if (value === undefined) Reflect.deleteProperty(process.env, key)
-    else process.env[key] = value
-  }
-}
+const env = new EnvChanges()
 
 beforeAll(async () => {
   fake = await startFakeGitHub()
   dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-sinks-'))
   // @actions/core remembers the first summary file it is given: one for the file, emptied per test.
-  setEnv({ GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'), NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1', GITHUB_SERVER_URL: undefined })
+  env.set({ GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'), NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1', GITHUB_SERVER_URL: undefined })
 })
 afterAll(async () => {
   await fake.close()
-  for (const [key, value] of saved) {
-    if (value === undefined) Reflect.deleteProperty(process.env, key)
-    else process.env[key] = value
-  }
+  env.restore()
   await rm(dir, { recursive: true, force: true })
 })
 beforeEach(async () => {
   fake.reset()
   fake.addRun({ id: 42 })
-  setEnv({ ...fake.envFor(42), GITHUB_OUTPUT: path.join(dir, 'output'), RUNNER_TEMP: dir })
+  env.set({ ...fake.envFor(42), GITHUB_OUTPUT: path.join(dir, 'output'), RUNNER_TEMP: dir })
   await writeFile(path.join(dir, 'output'), '')
   await writeFile(path.join(dir, 'summary.md'), '')
 })
@@ -91,27 +81,12 @@ async function target(): Promise<SinkTarget> {
   return { outDir, outputs: new StepOutputs() }
 }
 
-/** What @actions/core wrote to stdout while `work` ran. */
-async function logOf(work: () => Promise<unknown>): Promise<string> {
-  const written: string[] = []
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
-    return true
-  })
-  try {
-    await work()
-  } finally {
-    vi.restoreAllMocks()
-  }
-  return written.join('')
-}
-
 const outputs = async (): Promise<Record<string, string>> => parseOutputs(await readFile(path.join(dir, 'output'), 'utf8'))
 
 describe('the artifact sink', () => {
   it('writes every planned file, sets report-path, and uploads them with results.json', async () => {
     const t = await target()
-    await logOf(() => artifactSink.run(plan(), t))
+    await stdoutOf(() => artifactSink.run(plan(), t))
     expect(t.uploaded?.id).toBeGreaterThan(0)
     const artifact = fake.artifacts.find((a) => a.name === 'cannonade-e2e' && a.finalized)
     const files = await fake.readArtifactFiles(artifact ?? fake.artifacts[0] ?? ({} as never))
@@ -132,7 +107,7 @@ describe('the artifact sink', () => {
           }
         : f,
     )
-    const log = await logOf(() => artifactSink.run({ ...broken, files }, t))
+    const log = await stdoutOf(() => artifactSink.run({ ...broken, files }, t))
     expect(log).toContain('::warning::Cannonade could not write report.html: no page. The other reports are not affected.')
     const artifact = fake.artifacts.find((a) => a.finalized)
     expect(Object.keys(await fake.readArtifactFiles(artifact ?? ({} as never))).sort()).toEqual([
@@ -145,7 +120,7 @@ describe('the artifact sink', () => {
   it('warns and leaves the files on disk when the upload is refused', async () => {
     fake.faults.upload = 403
     const t = await target()
-    const log = await logOf(() => artifactSink.run(plan(), t))
+    const log = await stdoutOf(() => artifactSink.run(plan(), t))
     expect(t.uploaded).toBeUndefined()
     expect(log).toMatch(new RegExp(`::warning::Cannonade could not upload the artifact cannonade-e2e: .*The files stay in ${t.outDir}\\.`))
     expect(await readFile(path.join(t.outDir, 'report.md'), 'utf8')).toContain('<!-- cannonade:e2e -->')
@@ -156,7 +131,7 @@ describe('the summary sink', () => {
   it('logs the text report and writes the markdown one, linking the uploaded artifact', async () => {
     const p = plan()
     const t = { ...(await target()), uploaded: { id: 9 } }
-    const log = await logOf(() => summarySink.run(p, t))
+    const log = await stdoutOf(() => summarySink.run(p, t))
     expect(log).toContain('::group::Cannonade: report')
     expect(log).toContain(p.text.split('\n')[0])
     const summary = await readFile(path.join(dir, 'summary.md'), 'utf8')
@@ -166,14 +141,14 @@ describe('the summary sink', () => {
 
 describe('the annotations sink', () => {
   it('annotates each finding at its severity, with its title', async () => {
-    const log = await logOf(() => annotationsSink.run(plan('slowCpu'), { outDir: dir, outputs: new StepOutputs() }))
+    const log = await stdoutOf(() => annotationsSink.run(plan('slowCpu'), { outDir: dir, outputs: new StepOutputs() }))
     expect(log).toMatch(/::error title=Cannonade%3A regression::cpu work @ 4 conn: /)
   })
 })
 
 describe('the comment sink', () => {
   it('creates the sticky comment with the artifact link and sets comment-url', async () => {
-    const log = await logOf(async () => commentSink.run(plan(), { ...(await target()), uploaded: { id: 9 } }))
+    const log = await stdoutOf(async () => commentSink.run(plan(), { ...(await target()), uploaded: { id: 9 } }))
     expect(fake.comments).toHaveLength(1)
     expect(fake.comments[0]?.body).toMatch(/^<!-- cannonade:e2e -->/)
     expect(fake.comments[0]?.body).toContain('/artifacts/9)')
@@ -183,26 +158,26 @@ describe('the comment sink', () => {
 
   it('leaves a quiet pull request without a comment under comment: on-change', async () => {
     const quiet = plan('push', { settings: { comment: 'on-change', failOn: 'fail', historyRuns: 30, token: 'ghs_x' } })
-    await logOf(async () => commentSink.run(quiet, await target()))
+    await stdoutOf(async () => commentSink.run(quiet, await target()))
     expect(fake.comments).toEqual([])
   })
 
   it('warns, naming the permission, when GitHub refuses the comment', async () => {
     fake.faults.comments = 403
-    const log = await logOf(async () => commentSink.run(plan(), await target()))
+    const log = await stdoutOf(async () => commentSink.run(plan(), await target()))
     expect(log).toMatch(/::warning::Cannonade could not comment on #7: .*\(HTTP 403\).*pull-requests: write/)
   })
 })
 
 describe('the outputs and gate sinks', () => {
   it('sets the verdict, the regressions and the baseline run', async () => {
-    await logOf(async () => outputsSink.run(plan('slowCpu'), await target()))
+    await stdoutOf(async () => outputsSink.run(plan('slowCpu'), await target()))
     expect(await outputs()).toMatchObject({ verdict: 'fail', 'baseline-run-id': '41' })
     expect(Number((await outputs())['regressions'])).toBeGreaterThan(0)
   })
 
   it('fails the step on a gate failure, and throws the measurement failure before it', async () => {
-    const log = await logOf(async () => gateSink.run(plan('slowCpu'), await target()))
+    const log = await stdoutOf(async () => gateSink.run(plan('slowCpu'), await target()))
     expect(log).toContain('::error::Cannonade: performance gate failed')
     expect(process.exitCode).toBe(1)
     const failure = new Error('the app exited')
@@ -213,9 +188,9 @@ describe('the outputs and gate sinks', () => {
     const pushPlan = plan('push', { ctx: { ...ctx(), eventName: 'push', branch: 'main' }, baseline: { missing: 'none' } })
     await expect(gateSink.run(pushPlan, await target())).rejects.toThrow(/could not be uploaded, so this push leaves no baseline/)
     await expect(gateSink.run(pushPlan, { ...(await target()), uploaded: { id: 1 } })).resolves.toBeUndefined()
-    setEnv({ GITHUB_OUTPUT: path.join(dir, 'missing', 'output') })
+    env.set({ GITHUB_OUTPUT: path.join(dir, 'missing', 'output') })
     const t = await target()
-    await logOf(async () => t.outputs.set('verdict', 'pass'))
+    await stdoutOf(async () => t.outputs.set('verdict', 'pass'))
     await expect(gateSink.run(plan(), t)).rejects.toThrow(/could not write its step outputs to GITHUB_OUTPUT/)
   })
 })
@@ -230,7 +205,7 @@ describe('running the sinks', () => {
         return fail ? Promise.reject(new Error('boom')) : Promise.resolve()
       },
     })
-    const log = await logOf(async () =>
+    const log = await stdoutOf(async () =>
       runSinks(plan(), await target(), [sink('a'), sink('write the job summary', true), sink('c'), sink('gate')]),
     )
     expect(ran).toEqual(['a', 'write the job summary', 'c', 'gate'])
