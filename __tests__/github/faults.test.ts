@@ -10,6 +10,7 @@ import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github.js'
 import { zipWithTwice } from '../helpers/zip-twice.js'
 import type { Inputs } from '../../src/action/inputs.js'
 import type { RunContext } from '../../src/github/context.js'
+import { pushContext, stdoutOf, testInputs } from '../helpers/action-process.js'
 
 type Modules = {
   baseline: typeof import('../../src/github/baseline.js')
@@ -67,48 +68,16 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true })
 })
 
-const inputs = (): Inputs => ({
-  config: 'cannonade.yml',
-  workingDirectory: '.',
-  token: TOKEN,
-  baseline: { kind: 'artifact' },
-  baselineBranch: '',
-  baselineBuild: '',
-  baselineBuildTimeoutMs: 60_000,
-  artifactName: NAME,
-  comment: 'auto',
-  failOn: 'fail',
-  mode: 'run',
-  historyRuns: 30,
-})
+const inputs = (): Inputs => testInputs(NAME, TOKEN, { workingDirectory: '.' })
 
-const ctx = (): RunContext => ({
-  eventName: 'push',
-  owner: fake.owner,
-  repo: fake.repo,
-  runId: 9999,
-  branch: 'main',
-  workflowFile: 'perf.yml',
-  apiUrl: fake.url,
-  serverUrl: 'https://github.com',
-})
+const ctx = (): RunContext => pushContext(fake)
 
 const results = (extra: Record<string, unknown> = {}): string =>
   JSON.stringify({ ...syntheticResults([{ scenario: 'home', rps: [100, 101, 99], p50Us: [900, 910, 905] }]), ...extra })
 
 /** Everything @actions/core writes to stdout while `work` runs: the log lines and workflow commands. */
 async function logOf(work: () => Promise<unknown>): Promise<string[]> {
-  const written: string[] = []
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
-    return true
-  })
-  try {
-    await work()
-  } finally {
-    vi.restoreAllMocks()
-  }
-  return written.join('').split('\n')
+  return (await stdoutOf(work)).split('\n')
 }
 
 describe('a GitHub endpoint that never answers', () => {

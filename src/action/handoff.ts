@@ -11,9 +11,14 @@ export interface Handoff {
   readonly headSha: string
 }
 
+/** The text of comment.json. */
+export function handoffText(handoff: Handoff): string {
+  return `${JSON.stringify(handoff, null, 2)}\n`
+}
+
 /** Writes comment.json. */
 export async function writeHandoff(file: string, handoff: Handoff): Promise<void> {
-  await writeFile(file, `${JSON.stringify(handoff, null, 2)}\n`)
+  await writeFile(file, handoffText(handoff))
 }
 
 /**
