@@ -38,7 +38,11 @@ export function pageSizeBytes(): number {
 
 /** The /proc/PID/stat fields after the command name, for every process in a group (Linux only). */
 function groupStats(pgid: number): string[][] {
-  const members: string[][] = []
+  return groupMembers(pgid).map((member) => member.fields)
+}
+
+function groupMembers(pgid: number): { pid: string; fields: string[] }[] {
+  const members: { pid: string; fields: string[] }[] = []
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
     let stat: string
@@ -49,9 +53,30 @@ function groupStats(pgid: number): string[][] {
     }
     // The command name is in parentheses and may hold spaces; fields after it are fixed.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    if (Number(fields[2]) === pgid) members.push(fields)
+    if (Number(fields[2]) === pgid) members.push({ pid: name, fields })
   }
   return members
+}
+
+// A process is over when every thread of it is: its main thread can be a zombie while others still
+// run (they exit one by one, or it called pthread_exit), and they hold its files, listening sockets
+// among them, until the last one ends.
+function anyThreadLive(pid: string): boolean {
+  let tasks: string[]
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return false // gone between the listing and now
+  }
+  return tasks.some((tid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+      return state !== 'Z' && state !== 'X'
+    } catch {
+      return false
+    }
+  })
 }
 
 function readLinux(pgid: number): { cpuMs: number; rssBytes: number } {
@@ -68,10 +93,14 @@ function readLinux(pgid: number): { cpuMs: number; rssBytes: number } {
 /**
  * Whether any process of the group is still running. A process that has exited but not yet been
  * reaped (a zombie: its parent, often init, collects it later) still answers kill(0), so on Linux
- * the process states are read instead.
+ * the process states are read instead: those of every thread, since a main thread shows `Z` while
+ * the process's other threads are still exiting, holding its sockets open (a stopped server's port
+ * then still answered for a moment after the group looked gone).
  */
 export function groupRunning(pgid: number): boolean {
-  if (process.platform === 'linux') return groupStats(pgid).some((fields) => fields[0] !== 'Z' && fields[0] !== 'X')
+  if (process.platform === 'linux') {
+    return groupMembers(pgid).some(({ pid, fields }) => (fields[0] !== 'Z' && fields[0] !== 'X') || anyThreadLive(pid))
+  }
   try {
     process.kill(-pgid, 0)
     return true

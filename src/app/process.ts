@@ -71,6 +71,9 @@ function describeExit(exit: Exit): string {
   return exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`
 }
 
+// How long a stopped app's port may keep answering before it is taken for a server outside the group.
+const PORT_CLOSE_WAIT_MS = 2000
+
 /** Starts the app and returns once its process is spawned (not yet ready; see waitUntilReady). */
 export async function startApp(app: AppPlan, probeUrl: string, logFile: string): Promise<RunningApp> {
   if (await isListening(probeUrl)) {
@@ -119,6 +122,11 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
     if (groupRunning(pgid)) signalGroup(pgid, 'SIGKILL')
     while (groupRunning(pgid)) await sleep(10)
     await Promise.race([exited, sleep(1000)])
+    // The kernel closes a listening socket as the last thread holding it ends, which a busy machine
+    // can delay past the moment the group looks gone: give the port a moment before anyone concludes
+    // that a server outside the group still holds it.
+    const portDeadline = performance.now() + PORT_CLOSE_WAIT_MS
+    while (performance.now() < portDeadline && (await isListening(probeUrl, 200))) await sleep(50)
     forget()
     await capLog(logFile).catch(() => 0)
     await maskLog(logFile, secrets).catch(() => undefined)
