@@ -41,6 +41,11 @@ function groupStats(pgid: number): string[][] {
   return groupMembers(pgid).map((member) => member.fields)
 }
 
+/** The process ids of a group's members, zombies included (Linux only). */
+export function groupPids(pgid: number): string[] {
+  return groupMembers(pgid).map((member) => member.pid)
+}
+
 function groupMembers(pgid: number): { pid: string; fields: string[] }[] {
   const members: { pid: string; fields: string[] }[] = []
   for (const name of readdirSync('/proc')) {

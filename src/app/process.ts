@@ -11,7 +11,9 @@ import type { AppPlan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
 import { appEnvironment, maskSecrets } from './environment.js'
 import { capLog, maskLog, tailOf } from './log-cap.js'
+import { groupListening } from './listening.js'
 import { groupRunning } from './monitor.js'
+import { startedOn } from './ports.js'
 import { AppError, errorMessage } from '../errors.js'
 import { onForcedExit, sleepUnlessInterrupted, throwIfInterrupted } from '../interrupt.js'
 
@@ -87,10 +89,12 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   // The child writes straight into the file: no pipe for Cannonade to drain while it measures.
   const fd = openSync(logFile, 'w')
   // Without the runner's tokens (environment.ts); any that reach the log anyway are masked.
-  const { env, secrets } = appEnvironment(process.env, app.env)
+  // Each side gets its own port ({port}, PORT): the base commit starts beside the head on another.
+  const told = startedOn(app, app.port ?? endpoint(probeUrl).port)
+  const { env, secrets } = appEnvironment(process.env, told.env)
   let child: ChildProcess
   try {
-    child = spawn(app.command, {
+    child = spawn(told.command, {
       shell: true,
       cwd: app.cwd,
       env,
@@ -103,7 +107,7 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   const pgid = child.pid
   if (pgid === undefined) {
     const reason = await new Promise<string>((resolve) => child.once('error', (e) => resolve(errorMessage(e))))
-    throw new AppError(`could not start "${app.command}" in ${app.cwd}: ${reason}`)
+    throw new AppError(`could not start "${told.command}" in ${app.cwd}: ${reason}`)
   }
   // Should Cannonade quit without stopping it (a second Ctrl-C), the group is killed on the way out.
   const forget = onForcedExit(() => signalGroup(pgid, 'SIGKILL'))
@@ -185,10 +189,29 @@ export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: st
       last = errorMessage(error)
     }
     if (performance.now() >= deadline) {
-      throw new AppError(`the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})`, await app.logTail())
+      throw new AppError(
+        `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})${listensElsewhere(app.pgid, url)}`,
+        await app.logTail(),
+      )
     }
     await Promise.race([sleepUnlessInterrupted(100), app.exited])
   }
+}
+
+// Where the app listens instead, when that is not where it was awaited: the usual cause of a readiness
+// timeout is an app told another port (written in its command, or a default it fell back to).
+function listensElsewhere(pgid: number, url: string): string {
+  const { host, port } = endpoint(url)
+  const where = groupListening(pgid)
+  if (where.some((address) => address.endsWith(`:${port}`))) return ''
+  const awaited = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  if (where.length === 0) {
+    return process.platform === 'linux' ? `: no process of the app listens on any TCP port yet` : ''
+  }
+  return (
+    `: it listens on ${where.join(', ')}, not on ${awaited}. Write {port} where app.command or app.env sets the port ` +
+    '(or read the PORT variable): Cannonade fills in the port it measures'
+  )
 }
 
 // Node's codes for the usual ways a connection fails, in words.
