@@ -457,7 +457,9 @@ export function footerFacts(comparison: Comparison): string[] {
     const where = base.environmentDifferences.length === 0 ? 'the same kind of machine' : describeEnvironment(base.environment)
     facts.push(`baseline: ${clip(base.description, MAX_SENTENCE_PART)}, ${shortSha(base.sha)}on ${where}`)
   }
-  if (comparison.noise !== undefined && Number.isFinite(comparison.noise)) {
+  // One round has no round-to-round spread: its CV of 0 would read as a perfectly quiet machine.
+  if (comparison.rounds === 1) facts.push('noise: not estimated (one round per entry; it takes two or more)')
+  else if (comparison.noise !== undefined && Number.isFinite(comparison.noise)) {
     facts.push(`noise: median round-to-round CV of req/s ${formatFraction(comparison.noise)}`)
   }
   if (comparison.detectable !== undefined) {
