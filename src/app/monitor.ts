@@ -158,7 +158,8 @@ export class GroupMonitor {
   private failed = false
   private waiting: ((usage: WindowUsage | undefined) => void) | undefined
 
-  constructor(pgid: number, intervalMs = 100) {
+  /** `cgroupDir`: read that cgroup v2 directory (a container's, see container.ts) instead of the group. */
+  constructor(pgid: number, intervalMs = 100, cgroupDir?: string) {
     // getconf runs here, when the app is started, not inside a measured window.
     const options: SamplerOptions = {
       pgid,
@@ -166,6 +167,7 @@ export class GroupMonitor {
       rescanMs: 1000,
       pageBytes: process.platform === 'linux' ? pageSizeBytes() : 4096,
       linux: process.platform === 'linux',
+      ...(cgroupDir === undefined ? {} : { cgroupDir }),
     }
     // Run from the TypeScript sources through tsx (the benches), the function's text calls the
     // transpiler's `__name` helper, which the worker would not have: it is defined as a no-op.

@@ -11,6 +11,7 @@ import type { AppPlan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
 import { appEnvironment, maskSecrets } from './environment.js'
 import { capLog, maskLog, tailOf } from './log-cap.js'
+import { containerCgroup } from './container.js'
 import { groupListening } from './listening.js'
 import { groupRunning } from './monitor.js'
 import { startedOn } from './ports.js'
@@ -34,8 +35,16 @@ export interface RunningApp {
   readonly exited: Promise<Exit>
   /** The last lines of the app's log. */
   logTail(lines?: number): Promise<string>
-  /** Stops the whole process group: SIGTERM, then SIGKILL after the stop timeout. Idempotent. */
+  /**
+   * Stops the app: runs `app.stop` first when there is one, then the whole process group: SIGTERM,
+   * then SIGKILL after the stop timeout. Idempotent.
+   */
   stop(): Promise<void>
+  /**
+   * The cgroup v2 directory of `app.container`, resolved on the first call (once the app is ready and
+   * its container exists); undefined without app.container. Throws AppError when there is none.
+   */
+  cgroupDir(): string | undefined
 }
 
 /** Sends a signal to every process of a group; false when none is left. */
@@ -90,7 +99,9 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   const fd = openSync(logFile, 'w')
   // Without the runner's tokens (environment.ts); any that reach the log anyway are masked.
   // Each side gets its own port ({port}, PORT): the base commit starts beside the head on another.
-  const told = startedOn(app, app.port ?? endpoint(probeUrl).port)
+  const port = app.port ?? endpoint(probeUrl).port
+  const told = startedOn(app, port)
+  const fillPort = (text: string): string => startedOn({ command: text, env: {} }, port).command
   const { env, secrets } = appEnvironment(process.env, told.env)
   let child: ChildProcess
   try {
@@ -120,6 +131,7 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   })
   let stopping: Promise<void> | undefined
   const stop = async (): Promise<void> => {
+    if (app.stop !== undefined) await runStopCommand(fillPort(app.stop), app, env, logFile)
     signalGroup(pgid, 'SIGTERM')
     const deadline = performance.now() + app.stopTimeoutMs
     while (groupRunning(pgid) && performance.now() < deadline) await sleep(25)
@@ -135,14 +147,40 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
     await capLog(logFile).catch(() => 0)
     await maskLog(logFile, secrets).catch(() => undefined)
   }
+  let cgroup: string | undefined
   return {
     pgid,
     logFile,
+    cgroupDir: () => (app.container === undefined ? undefined : (cgroup ??= containerCgroup(app.container))),
     exit: () => exit,
     exited,
     logTail: async (lines) => maskSecrets(await tailOf(logFile, lines), secrets),
     stop: () => (stopping ??= stop()),
   }
+}
+
+/**
+ * Runs `app.stop` (e.g. `docker compose down`) in the app's directory and environment, its output
+ * appended to the app's log, and waits for it up to the stop timeout; a failure is logged, never
+ * thrown: the process group is stopped next either way.
+ */
+async function runStopCommand(command: string, app: AppPlan, env: Record<string, string>, logFile: string): Promise<void> {
+  const fd = openSync(logFile, 'a')
+  let child: ChildProcess
+  try {
+    child = spawn(command, { shell: true, cwd: app.cwd, env, detached: true, stdio: ['ignore', fd, fd] })
+  } finally {
+    closeSync(fd)
+  }
+  const pgid = child.pid
+  if (pgid === undefined) return
+  const ended = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.once('error', () => resolve())
+  })
+  const timedOut = await Promise.race([ended.then(() => false), sleep(app.stopTimeoutMs).then(() => true)])
+  // A stop command that hangs is not left behind.
+  if (timedOut) signalGroup(pgid, 'SIGKILL')
 }
 
 // One GET on a fresh connection that is closed afterwards: a kept-alive probe connection would hold

@@ -218,6 +218,8 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
     readyTimeoutMs,
     stopTimeoutMs: app.stopTimeout === undefined ? DEFAULTS.stopTimeoutMs : parseDurationMs(app.stopTimeout),
     ...portOf(raw.baseUrl),
+    ...(app.stop === undefined ? {} : { stop: app.stop }),
+    ...(app.container === undefined ? {} : { container: app.container }),
   }
 }
 

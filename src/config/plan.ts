@@ -185,6 +185,10 @@ export interface AppPlan {
    * PORT itself. Absent: the port of the URL the app is probed at.
    */
   readonly port?: number
+  /** A shell command that stops the app, run before its process group is signalled (`app.stop`). */
+  readonly stop?: string
+  /** The container whose cgroup CPU and memory are read from: a name or ID, or a cgroup v2 directory (`app.container`). */
+  readonly container?: string
 }
 
 /**

@@ -254,7 +254,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     state.starts++
     state.app = await startApp(app, app.readyUrl ?? state.side.plan.baseUrl, path.join(state.side.outDir, `app.${state.starts}.log`))
     await waitUntilReady(state.app, app, state.side.plan.baseUrl)
-    state.monitor = new GroupMonitor(state.app.pgid)
+    state.monitor = new GroupMonitor(state.app.pgid, undefined, state.app.cgroupDir())
     state.served = 'nothing'
   }
   try {
@@ -277,7 +277,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
             `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`,
           )
         }
-        state.monitor = new GroupMonitor(state.app.pgid)
+        state.monitor = new GroupMonitor(state.app.pgid, undefined, state.app.cgroupDir())
         options.onReady?.(performance.now() - started, state.side.label)
       })
     }
