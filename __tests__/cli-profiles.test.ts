@@ -87,7 +87,10 @@ describe('load profiles, end to end', () => {
     ])
     const out = path.join(dir, 'spike')
     const result = await cli(['run', '--config', config, '--out', out])
-    expect(result.stdout).toMatch(/\| queue +\| +20 req\/s \| spike recovery +\| \d+\.\d s until p99 was back near/)
+    // A busy machine may keep p99 up to the end of the window: then a lower bound, said as one.
+    expect(result.stdout).toMatch(
+      /\| queue +\| +20 req\/s \| spike recovery +\| (\d+\.\d s until p99 was back near|p99 not back near .* recovery ≥ \d+\.\d s)/,
+    )
     expect(result.stdout).toMatch(/\| upload +\| +2 conn · 64KB \| volume +\| [\d.]+ MB\/s sent/)
     expect(result.code).toBe(0)
     const results = await resultsIn(out)

@@ -85,8 +85,8 @@ describe('profile: stress', () => {
     expect(stress.curve.some((p) => p.load >= 200 && p.held === 0)).toBe(true)
     // The CLI prints the capacity and the curve under the table, and the sweep's scaling.
     expect(result.stdout).toMatch(/limited @ stress: capacity \d+ req\/s \(range \d+–\d+ over 2 rounds, covers the median with ≥ 50 %\)/)
-    expect(result.stdout).toMatch(/\|\s+offered \|\s+held \|\s+req\/s \|\s+p50 \|\s+p99 \|\s+errors \| broke +\|/)
-    expect(result.stdout).toMatch(/\|\s+50 req\/s \|\s+2\/2 \|/)
+    expect(result.stdout).toMatch(/\|\s+offered \|\s+held in \|\s+req\/s \|\s+p50 \|\s+p99 \|\s+errors \| broke +\|/)
+    expect(result.stdout).toMatch(/\|\s+50 req\/s \|\s+2 of 2 rounds \|/)
     const [pool] = results.scaling ?? []
     expect(pool?.scenario).toBe('pool')
     expect(pool?.points.map((p) => p.connections)).toEqual([1, 4, 16])

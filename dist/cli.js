@@ -10815,8 +10815,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path14) {
-      let input = path14;
+    function removeDotSegments(path15) {
+      let input = path15;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10890,11 +10890,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path14) {
-      if (path14 === "" || path14[0] === "/") {
-        return removeDotSegments(path14);
+    function removeDotSegmentsRelative(path15) {
+      if (path15 === "" || path15[0] === "/") {
+        return removeDotSegments(path15);
       }
-      const segments = path14.split("/");
+      const segments = path15.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11257,8 +11257,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
+        const path15 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path15 && path15 !== "/" ? path15 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -15143,17 +15143,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path14) {
-      const ctrl = callVisitor(key, node, visitor, path14);
+    function visit_(key, node, visitor, path15) {
+      const ctrl = callVisitor(key, node, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visit_(key, ctrl, visitor, path14);
+        replaceNode(key, path15, ctrl);
+        return visit_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path14);
+            const ci = visit_(i, node.items[i], visitor, path15);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15164,13 +15164,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = visit_("key", node.key, visitor, path14);
+          path15 = Object.freeze(path15.concat(node));
+          const ck = visit_("key", node.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path14);
+          const cv = visit_("value", node.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15191,17 +15191,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path14) {
-      const ctrl = await callVisitor(key, node, visitor, path14);
+    async function visitAsync_(key, node, visitor, path15) {
+      const ctrl = await callVisitor(key, node, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visitAsync_(key, ctrl, visitor, path14);
+        replaceNode(key, path15, ctrl);
+        return visitAsync_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path14);
+            const ci = await visitAsync_(i, node.items[i], visitor, path15);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15212,13 +15212,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path14);
+          path15 = Object.freeze(path15.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path14);
+          const cv = await visitAsync_("value", node.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15245,23 +15245,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path14) {
+    function callVisitor(key, node, visitor, path15) {
       if (typeof visitor === "function")
-        return visitor(key, node, path14);
+        return visitor(key, node, path15);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path14);
+        return visitor.Map?.(key, node, path15);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path14);
+        return visitor.Seq?.(key, node, path15);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path14);
+        return visitor.Pair?.(key, node, path15);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path14);
+        return visitor.Scalar?.(key, node, path15);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path14);
+        return visitor.Alias?.(key, node, path15);
       return void 0;
     }
-    function replaceNode(key, path14, node) {
-      const parent = path14[path14.length - 1];
+    function replaceNode(key, path15, node) {
+      const parent = path15[path15.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -15873,10 +15873,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path14, value) {
+    function collectionFromPath(schema, path15, value) {
       let v = value;
-      for (let i = path14.length - 1; i >= 0; --i) {
-        const k = path14[i];
+      for (let i = path15.length - 1; i >= 0; --i) {
+        const k = path15[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -15895,7 +15895,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
+    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -15925,11 +15925,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path14, value) {
-        if (isEmptyPath(path14))
+      addIn(path15, value) {
+        if (isEmptyPath(path15))
           this.add(value);
         else {
-          const [key, ...rest] = path14;
+          const [key, ...rest] = path15;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15943,8 +15943,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        const [key, ...rest] = path14;
+      deleteIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15958,8 +15958,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        const [key, ...rest] = path14;
+      getIn(path15, keepScalar) {
+        const [key, ...rest] = path15;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15977,8 +15977,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path14) {
-        const [key, ...rest] = path14;
+      hasIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15988,8 +15988,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        const [key, ...rest] = path14;
+      setIn(path15, value) {
+        const [key, ...rest] = path15;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -18504,9 +18504,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path14, value) {
+      addIn(path15, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path14, value);
+          this.contents.addIn(path15, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -18581,14 +18581,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        if (Collection.isEmptyPath(path14)) {
+      deleteIn(path15) {
+        if (Collection.isEmptyPath(path15)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -18603,10 +18603,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        if (Collection.isEmptyPath(path14))
+      getIn(path15, keepScalar) {
+        if (Collection.isEmptyPath(path15))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -18617,10 +18617,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path14) {
-        if (Collection.isEmptyPath(path14))
+      hasIn(path15) {
+        if (Collection.isEmptyPath(path15))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -18637,13 +18637,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        if (Collection.isEmptyPath(path14)) {
+      setIn(path15, value) {
+        if (Collection.isEmptyPath(path15)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path14, value);
+          this.contents.setIn(path15, value);
         }
       }
       /**
@@ -20604,9 +20604,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path14) => {
+    visit.itemAtPath = (cst, path15) => {
       let item = cst;
-      for (const [field, index] of path14) {
+      for (const [field, index] of path15) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -20615,23 +20615,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path14) => {
-      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
-      const field = path14[path14.length - 1][0];
+    visit.parentCollection = (cst, path15) => {
+      const parent = visit.itemAtPath(cst, path15.slice(0, -1));
+      const field = path15[path15.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path14, item, visitor) {
-      let ctrl = visitor(item, path14);
+    function _visit(path15, item, visitor) {
+      let ctrl = visitor(item, path15);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20642,10 +20642,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path14);
+            ctrl = ctrl(item, path15);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -22499,8 +22499,8 @@ var require_dist3 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path14) {
-          var pathArray = getPathArray(path14);
+        paths.forEach(function(path15) {
+          var pathArray = getPathArray(path15);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -22514,14 +22514,14 @@ var require_dist3 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array, path14, appendMode) {
-      if (!path14) {
+    function addExistingPath(array, path15, appendMode) {
+      if (!path15) {
         return;
       }
       if (appendMode) {
-        array.unshift(path14);
+        array.unshift(path15);
       } else {
-        array.push(path14);
+        array.push(path15);
       }
     }
   }
@@ -25471,15 +25471,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path14 = [graph[toModel].parent, toModel];
+      const path15 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path14.unshift(graph[cur].parent);
+        path15.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path14;
+      fn.conversion = path15;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -26756,7 +26756,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path14 = __require("path");
+    var path15 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker4(path14.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker4(path15.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -35825,11 +35825,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path14) {
-      if (!path14 || typeof path14 !== "string") {
+    function lookup(path15) {
+      if (!path15 || typeof path15 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path14).toLowerCase().substr(1);
+      var extension2 = extname("x." + path15).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -36969,7 +36969,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path14 = __require("path");
+    var path15 = __require("path");
     var http2 = __require("http");
     var https2 = __require("https");
     var parseUrl = __require("url").parse;
@@ -37100,11 +37100,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path14.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path15.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path14.basename(options.filename || value && (value.name || value.path));
+        filename = path15.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path14.basename(value.client._httpMessage.path || "");
+        filename = path15.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -37290,15 +37290,15 @@ var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
     var { resolve, basename } = __require("path");
-    var { readFileSync: readFileSync2 } = __require("fs");
+    var { readFileSync: readFileSync3 } = __require("fs");
     var FormData = require_form_data();
     function getFormData(string) {
       try {
         return JSON.parse(string);
       } catch (error) {
         try {
-          const path14 = resolve(string);
-          const data = readFileSync2(path14, "utf8");
+          const path15 = resolve(string);
+          const data = readFileSync3(path15, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -37312,14 +37312,14 @@ var require_multipart = __commonJS({
         const type = obj[key] && obj[key].type;
         switch (type) {
           case "file": {
-            const path14 = obj[key] && obj[key].path;
-            if (!path14) {
+            const path15 = obj[key] && obj[key].path;
+            if (!path15) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync2(path14);
+            const buffer = readFileSync3(path15);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path14)
+              filename: basename(path15)
             }, opts));
             break;
           }
@@ -39640,14 +39640,14 @@ var require_validate2 = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path14) {
-      if (typeof path14 === "string") {
+    function safeRequire(path15) {
+      if (typeof path15 === "string") {
         try {
-          return __require(path14);
+          return __require(path15);
         } catch (err) {
         }
       }
-      return path14;
+      return path15;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -42128,7 +42128,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path14 = reqData.path;
+        const path15 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -42139,7 +42139,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname + ":" + port;
         }
         const baseReq = [
-          `${method} ${path14} HTTP/1.1`
+          `${method} ${path15} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -44187,7 +44187,7 @@ var require_autocannon = __commonJS({
     var fs = __require("fs");
     var os4 = __require("os");
     var net3 = __require("net");
-    var path14 = __require("path");
+    var path15 = __require("path");
     var URL2 = __require("url").URL;
     var spawn3 = __require("child_process").spawn;
     var managePath = require_dist3();
@@ -44302,7 +44302,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path14.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path15.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -44416,7 +44416,7 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path14.join(__dirname, "lib/preload"));
+        alterPath.unshift(path15.join(__dirname, "lib/preload"));
         const proc = spawn3(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
@@ -44440,7 +44440,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path14.join(os4.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path15.join(os4.tmpdir(), pipeName);
       const server = net3.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -44477,6 +44477,7 @@ function isLatencyMetric(metric) {
 }
 var PROFILE_METRICS = ["recovery", "burstP99", "burstErrorRate", "leak", "drift"];
 var METRICS = [...LATENCY_METRICS, "rps", "errorRate", "cpu", "rss", "capacity", ...PROFILE_METRICS];
+var PORT_PLACEHOLDER = "{port}";
 function buildPlanOf(text) {
   const word = text?.trim().toLowerCase();
   if (word === void 0 || word === "auto") return { kind: "auto" };
@@ -45221,9 +45222,12 @@ function detectTrend(xs) {
   if (!(test.p <= TREND_ALPHA)) return void 0;
   const centre = median(xs);
   if (!(centre > 0)) return void 0;
-  const change = theilSenSlope(xs) * (n - 1) / centre;
+  const slope = theilSenSlope(xs);
+  const change = slope * (n - 1) / centre;
   if (!(Math.abs(change) >= MIN_TREND_CHANGE)) return void 0;
-  return { direction: test.s > 0 ? "rose" : "fell", first, last, change, rounds: n, p: test.p };
+  if (Math.sign(slope) !== Math.sign(test.s)) return void 0;
+  const start = median(xs.map((x, i) => x - slope * i));
+  return { direction: slope > 0 ? "rose" : "fell", first: start, last: start + slope * (n - 1), change, rounds: n, p: test.p };
 }
 
 // src/compare/summary.ts
@@ -47598,17 +47602,20 @@ function stressLine(key, stress) {
   return `${key}: capacity ${capacityText(stress)}${where === void 0 ? "" : `; ${where}`}`;
 }
 function curveTable(stress) {
-  const header = [stress.loop === "rate" ? "offered" : "connections", "held", "req/s", "p50", "p99", "errors", "broke"];
+  const header = [stress.loop === "rate" ? "offered" : "connections", "held in", "req/s", "p50", "p99", "errors", "broke"];
   const rows = stress.curve.map((p) => [
     formatLoad(p.load, stress.loop),
-    `${p.held}/${p.rounds}`,
+    `${p.held} of ${p.rounds} round${p.rounds === 1 ? "" : "s"}`,
     formatRps(p.rps),
     formatLatencyUs(p.p50Us),
     formatLatencyUs(p.p99Us),
     formatFraction(p.errorRate),
     p.broke === void 0 ? "" : breakWords(p.broke)
   ]);
-  return markdownTable([header, ...rows], { align: ["r", "r", "r", "r", "r", "r", "l"] });
+  const table = markdownTable([header, ...rows], { align: ["r", "r", "r", "r", "r", "r", "l"] });
+  if (new Set(stress.curve.map((p) => p.rounds)).size < 2) return table;
+  return `${table}
+"held in" counts only the rounds whose search tried that load: each round's search goes higher only from a load that held, so a higher load is tried by fewer rounds, and "1 of 1" there is one round, not a better result.`;
 }
 function scalingLine(summary) {
   const first = summary.points[0];
@@ -47873,7 +47880,7 @@ var MAX_TREND_NOTES = 3;
 function trendSentence(trend) {
   const values = `${formatLatencyUs(trend.first)} \u2192 ${formatLatencyUs(trend.last)}`;
   const why = trend.direction === "rose" ? "the app's state may grow during the run" : "the app may still be warming up (a longer warmup helps)";
-  return `${trend.metric} ${trend.direction} across rounds: ${values}; ${why}`;
+  return `${trend.metric} ${trend.direction} across rounds: ${values} (trend line over ${trend.rounds} rounds); ${why}`;
 }
 function notices(comparison) {
   const result = [];
@@ -47939,7 +47946,8 @@ function footerFacts(comparison) {
     const where = base.environmentDifferences.length === 0 ? "the same kind of machine" : describeEnvironment(base.environment);
     facts.push(`baseline: ${clip(base.description, MAX_SENTENCE_PART)}, ${shortSha(base.sha)}on ${where}`);
   }
-  if (comparison.noise !== void 0 && Number.isFinite(comparison.noise)) {
+  if (comparison.rounds === 1) facts.push("noise: not estimated (one round per entry; it takes two or more)");
+  else if (comparison.noise !== void 0 && Number.isFinite(comparison.noise)) {
     facts.push(`noise: median round-to-round CV of req/s ${formatFraction(comparison.noise)}`);
   }
   if (comparison.detectable !== void 0) {
@@ -48230,12 +48238,12 @@ function rowsOf(item) {
   };
   if (found.kind === "spike") {
     const base2 = item.base?.kind === "spike" ? item.base : void 0;
-    const recovered = found.unrecovered === 0 ? "" : ` (${found.unrecovered} round(s) never recovered: at least this)`;
+    const value = found.unrecovered === 0 ? `${formatSeconds(found.recoveryMs)} until p99 was back near ${formatLatencyUs(found.beforeP99Us)}` : `p99 not back near ${formatLatencyUs(found.beforeP99Us)} by the end of the window in ${found.unrecovered} round(s): recovery \u2265 ${formatSeconds(found.recoveryMs)}`;
     return [
       {
         ...at,
         finding: "spike recovery",
-        value: `${formatSeconds(found.recoveryMs)} until p99 was back near ${formatLatencyUs(found.beforeP99Us)}${recovered}`,
+        value,
         baseline: base2 === void 0 ? "" : `${formatSeconds(base2.recoveryMs)} (${signedSeconds(found.recoveryMs - base2.recoveryMs)})`,
         ...flagged(["recovery"])
       },
@@ -49363,7 +49371,7 @@ var historyCommand = {
   --results-dir DIR   or: every results.json under DIR, one per run (e.g. unzipped artifacts), oldest first
 
 Each entry gets trend charts of p99, p50, req/s, error rate, server CPU per request and memory: the
-median of every run with its 95 % interval. examples/pages.yml publishes the site with GitHub Pages.
+median of every run with its 95 % interval. examples/perf-pages.yml publishes the site with GitHub Pages.
 Exit codes: 0 written, 2 bad input (unreadable files, more than one suite), 4 an internal error.`,
   options: {
     site: { type: "string" },
@@ -49623,6 +49631,168 @@ function mergeEntry(same) {
   return summariseEntry({ ...identity, ...findings === void 0 ? {} : { findings } }, rounds);
 }
 
+// src/load/bodies.ts
+var BODY_KEEP_LIMIT_BYTES = 32 * 1024 * 1024;
+function isRequestQueue(value) {
+  return typeof value === "object" && value !== null && typeof Reflect.get(value, "peek") === "function" && typeof Reflect.get(value, "addBody") === "function" && typeof Reflect.get(value, "terminateRequest") === "function";
+}
+function limitBodies(client, keepBytes, onComplete) {
+  const queue = Reflect.get(client, "pipelinedRequests");
+  if (!isRequestQueue(queue)) throw new Error("autocannon client internals changed: cannot limit response bodies (pipelinedRequests)");
+  const peek = queue.peek.bind(queue);
+  const terminate = queue.terminateRequest.bind(queue);
+  queue.addBody = (data) => {
+    if (keepBytes === 0) return;
+    const pending = peek();
+    if (pending === void 0 || pending.oversized === true) return;
+    const kept = (pending.keptBytes ?? 0) + data.length;
+    if (kept > keepBytes) {
+      pending.oversized = true;
+      pending.chunks = [];
+      return;
+    }
+    pending.keptBytes = kept;
+    (pending.chunks ??= []).push(data);
+  };
+  queue.terminateRequest = () => {
+    const done = terminate();
+    if (done !== void 0 && done.chunks !== void 0) {
+      done.body = done.oversized === true ? "" : Buffer.concat(done.chunks).toString("utf8");
+      done.chunks = [];
+    }
+    onComplete(done?.oversized === true);
+    return done;
+  };
+}
+
+// src/load/assess.ts
+var LOADGEN_SATURATED_PERCENT = 90;
+var LOADGEN_LAG_LIMIT_MS = 20;
+function loadgenState(cpuPercent, loopDelayP99Ms) {
+  if (cpuPercent > LOADGEN_SATURATED_PERCENT) return "saturated";
+  if (loopDelayP99Ms !== void 0 && loopDelayP99Ms > LOADGEN_LAG_LIMIT_MS) return "descheduled";
+  return void 0;
+}
+function percent(value) {
+  return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`;
+}
+function noSuccess(m) {
+  if (m.requests === 0) return "no request completed";
+  if (m.responses === 0) {
+    const timeouts = m.timeouts === m.errors ? "every request timed out" : "every request failed without a response (connection errors)";
+    return `no response: ${timeouts}`;
+  }
+  const codes = Object.entries(m.statusCodes).sort((a, b) => b[1] - a[1]);
+  const [top] = codes;
+  if (m.unexpectedStatus === m.responses && top !== void 0) {
+    const answered = codes.length === 1 ? `every response was HTTP ${top[0]}` : `every response had an unexpected status (${codes.map(([code]) => code).join(", ")})`;
+    return `${answered}: the app answered, with errors \u2014 it is failing, not slow`;
+  }
+  if (m.bodyMismatches === m.responses) return "every response had the expected status but not the expected body";
+  return "no response met the expectation (status and body)";
+}
+function roundSeries(load, server) {
+  const length = server === void 0 ? load.rps.length : Math.min(load.rps.length, server.rssBytes.length);
+  const cut2 = (list) => list.slice(0, length);
+  const series = { rps: cut2(load.rps), errors: cut2(load.errors), p50Us: cut2(load.p50Us), p99Us: cut2(load.p99Us) };
+  if (server === void 0) return series;
+  return { ...series, cpuPercent: cut2(server.cpuPercent).map(Math.round), rssKiB: cut2(server.rssBytes).map((b) => Math.round(b / 1024)) };
+}
+function assessRound(measurement, context) {
+  const m = measurement;
+  const failed = m.errors + m.unexpectedStatus + m.bodyMismatches;
+  const errorRate = m.requests === 0 ? 1 : failed / m.requests;
+  const rps = m.ok / m.durationMs * 1e3;
+  const problems = [];
+  const warnings = [];
+  const oversized = m.oversizedBodies ?? 0;
+  if (oversized > 0) {
+    problems.push(
+      `${oversized} response${oversized === 1 ? "" : "s"} had a body over ${BODY_KEEP_LIMIT_BYTES / 1024 / 1024} MiB, more than Cannonade keeps to check expect.body: the round cannot be judged (drop expect.body for this route, or check a smaller one)`
+    );
+  }
+  if (m.ok === 0) problems.push(noSuccess(m));
+  else if (errorRate > context.rules.maxErrorRate) {
+    problems.push(`${percent(errorRate)} of requests failed (more than ${percent(context.rules.maxErrorRate)})`);
+  }
+  const { rate } = context.level;
+  if (rate !== void 0) {
+    const achieved = (m.responses + m.errors) / m.durationMs * 1e3;
+    if (achieved < rate * context.rules.minRateReached) {
+      problems.push(`reached ${achieved.toFixed(0)} of the target ${rate} req/s`);
+    }
+  }
+  const state = loadgenState(m.loadgenCpuPercent, m.loopDelayMs.p99);
+  if (state === "saturated") {
+    warnings.push(
+      `load generator saturated: its CPU at ${m.loadgenCpuPercent.toFixed(0)} % (limit ${LOADGEN_SATURATED_PERCENT} %): throughput may be the load generator's limit, not the app's`
+    );
+  }
+  if (state === "descheduled") {
+    warnings.push(
+      `load generator descheduled: its event loop ran ${m.loopDelayMs.p99.toFixed(0)} ms late at p99 (limit ${LOADGEN_LAG_LIMIT_MS} ms) while it used ${m.loadgenCpuPercent.toFixed(0)} % CPU: the machine ran other work in its place, and latencies include that delay`
+    );
+  }
+  const server = context.server === void 0 ? void 0 : {
+    cpuPercent: round22(context.server.cpuPercent),
+    cpuUsPerRequest: m.ok === 0 ? 0 : round22(context.server.cpuMs * 1e3 / m.ok),
+    rssMaxBytes: context.server.rssMaxBytes,
+    rssMeanBytes: Math.round(context.server.rssMeanBytes),
+    rssEndBytes: context.server.rssEndBytes
+  };
+  return {
+    round: context.round,
+    startedAt: context.startedAt,
+    durationMs: round22(m.durationMs),
+    rps: round22(rps),
+    latencyUs: m.latencyUs,
+    requests: m.requests,
+    responses: m.responses,
+    ok: m.ok,
+    errors: m.errors,
+    timeouts: m.timeouts,
+    unexpectedStatus: m.unexpectedStatus,
+    bodyMismatches: m.bodyMismatches,
+    errorRate: round6(errorRate),
+    bytes: m.bytes,
+    statusCodes: m.statusCodes,
+    histogram: m.histogram,
+    loadgenCpuPercent: round22(m.loadgenCpuPercent),
+    loadgenLoopDelayMs: m.loopDelayMs,
+    ...server === void 0 ? {} : { server },
+    series: roundSeries(m.perSecond, context.server?.perSecond),
+    valid: problems.length === 0,
+    problems,
+    warnings
+  };
+}
+
+// src/report/run-warnings.ts
+function portOf(url) {
+  const parsed = new URL(url);
+  return parsed.port === "" ? parsed.protocol === "https:" ? "443" : "80" : parsed.port;
+}
+function runWarningText(warning) {
+  const app = warning.side === void 0 ? "the app" : `the ${warning.side} app`;
+  if (warning.kind === "still-listening") {
+    const { hostname } = new URL(warning.url);
+    return `port ${portOf(warning.url)} on ${hostname} still answers after ${app} was stopped: its server runs outside the process group Cannonade started (started with setsid, nohup into a new session, or a daemon), so the CPU and memory figures are not of the server, and the next run will find the port in use. Start the server in the foreground (e.g. \`exec node server.js\`), and stop the leftover process.`;
+  }
+  return `${app}'s process group used no CPU while it answered ${warning.responses.toLocaleString("en-US")} requests: the server runs outside that group (setsid, a daemon, a container), so the CPU and memory figures are of the wrong process. Start the server in the foreground (e.g. \`exec node server.js\`).`;
+}
+function loadgenNote(rounds) {
+  const states = rounds.map((r) => ({ round: r, state: loadgenState(r.loadgenCpuPercent, r.loadgenLoopDelayMs?.p99) }));
+  const saturated = states.filter((s) => s.state === "saturated").map((s) => s.round.loadgenCpuPercent);
+  if (saturated.length > 0) return `load generator saturated (CPU ${Math.max(...saturated).toFixed(0)} %)`;
+  const late = states.filter((s) => s.state === "descheduled").map((s) => s.round);
+  const worst2 = late.reduce(
+    (a, b) => a === void 0 || (b.loadgenLoopDelayMs?.p99 ?? 0) > (a.loadgenLoopDelayMs?.p99 ?? 0) ? b : a,
+    void 0
+  );
+  if (worst2 === void 0) return void 0;
+  return `load generator descheduled (event loop ${(worst2.loadgenLoopDelayMs?.p99 ?? 0).toFixed(0)} ms late, CPU ${worst2.loadgenCpuPercent.toFixed(0)} %)`;
+}
+
 // src/report/verdict.ts
 var MARK = { fail: "\u2717", warn: "\u26A0", pass: "\u2713" };
 var NAMED = 2;
@@ -49656,7 +49826,8 @@ function comparisonVerdictLine(comparison) {
 function flags(entry) {
   const notes = [];
   if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`);
-  if (entry.rounds.some((r) => r.warnings.length > 0)) notes.push("load generator saturated");
+  const loadgen = loadgenNote(entry.rounds);
+  if (loadgen !== void 0) notes.push(loadgen);
   const trend = entryTrend(entry);
   if (trend !== void 0) notes.push(trendSentence(trend));
   return notes.join("; ");
@@ -49760,7 +49931,7 @@ merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
 // src/cli/run.ts
 import { constants } from "node:fs";
 import { access, mkdir as mkdir6, writeFile as writeFile7 } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/config/load.ts
 import path5 from "node:path";
@@ -57350,6 +57521,7 @@ var schema_default3 = {
       "x-expected": "a mapping with at least command",
       properties: {
         command: {
+          description: "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.",
           type: "string",
           minLength: 1,
           "x-expected": "a shell command"
@@ -57384,6 +57556,18 @@ var schema_default3 = {
         },
         stopTimeout: {
           $ref: "#/$defs/duration"
+        },
+        stop: {
+          description: "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.",
+          type: "string",
+          minLength: 1,
+          "x-expected": "a shell command"
+        },
+        container: {
+          description: "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.",
+          type: "string",
+          minLength: 1,
+          "x-expected": "a container name or ID, or the path of its cgroup v2 directory"
         }
       }
     },
@@ -57557,7 +57741,7 @@ function isUnder(inner, outer) {
 }
 function summarise2(errors) {
   const alternatives = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath);
-  const outermost = (path14) => !alternatives.some((alt) => alt !== path14 && isUnder(path14, alt));
+  const outermost = (path15) => !alternatives.some((alt) => alt !== path15 && isUnder(path15, alt));
   const kept = errors.filter((error) => {
     if (!outermost(error.instancePath)) return false;
     const isAlternative = error.keyword === "oneOf" || error.keyword === "anyOf";
@@ -57583,24 +57767,24 @@ function expectedOf(error) {
   return typeof expected === "string" ? expected : void 0;
 }
 function describe(error) {
-  const path14 = pathOf(error);
+  const path15 = pathOf(error);
   const params = error.params;
   if (error.keyword === "additionalProperties") {
     const key = String(params["additionalProperty"]);
     const known = knownKeys(error.parentSchema);
     const hint = suggest(key, known);
     const tail = hint === void 0 ? `; expected one of ${known.join(", ")}` : `; did you mean "${hint}"?`;
-    return { path: [...path14, key], message: `unknown field${tail}`, atKey: true };
+    return { path: [...path15, key], message: `unknown field${tail}`, atKey: true };
   }
   if (error.keyword === "required") {
     const missing = String(params["missingProperty"]);
-    return { path: path14, message: `missing required field "${missing}"` };
+    return { path: path15, message: `missing required field "${missing}"` };
   }
   if (error.keyword === "propertyNames") {
-    return { path: path14, message: "has an invalid name" };
+    return { path: path15, message: "has an invalid name" };
   }
   const expected = expectedOf(error) ?? fallbackExpectation(error);
-  return { path: path14, message: `must be ${expected}, got ${shortJson(error.data)}` };
+  return { path: path15, message: `must be ${expected}, got ${shortJson(error.data)}` };
 }
 function fallbackExpectation(error) {
   const params = error.params;
@@ -57665,7 +57849,7 @@ function isLoopbackHost(hostname) {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
   return host === "localhost" || host.endsWith(".localhost") || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === "::1" || host === "0.0.0.0" || host === "::";
 }
-function portOf(url) {
+function portOf2(url) {
   return url.port === "" ? url.protocol === "https:" ? "443" : "80" : url.port;
 }
 function parse(text) {
@@ -57687,14 +57871,32 @@ function planWarnings(plan) {
       }
     ];
   }
+  return [...literalPort(app, portOf2(base)), ...readyElsewhere(app, base)];
+}
+function mentions(text, port) {
+  return new RegExp(`(^|\\D)${port}(\\D|$)`).test(text);
+}
+function literalPort(app, port) {
+  if (app.build.kind === "none" || !mentions(app.command, port)) return [];
+  return [
+    {
+      path: ["app", "command"],
+      message: `has baseUrl's port ${port} written in it: run --against and a same-job baseline start the base commit beside this app on a port of their own, and this command would tell it ${port} too. Write {port} instead (e.g. --port {port}): Cannonade fills in each side's port, and also passes it as PORT`
+    }
+  ];
+}
+function readyElsewhere(app, base) {
   const ready = app.readyUrl === void 0 ? void 0 : parse(app.readyUrl);
-  if (ready === void 0 || !isLoopbackHost(ready.hostname) || portOf(ready) === portOf(base)) return [];
+  if (ready === void 0 || !isLoopbackHost(ready.hostname) || portOf2(ready) === portOf2(base)) return [];
   const told = [app.command, ...Object.values(app.env)].join(" ");
-  if (new RegExp(`(^|\\D)${portOf(base)}(\\D|$)`).test(told)) return [];
+  const baseTold = mentions(told, portOf2(base)) || told.includes(PORT_PLACEHOLDER);
+  const readyTold = mentions(told, portOf2(ready));
+  if (baseTold && readyTold) return [];
+  const only = baseTold ? `only ${portOf2(base)}` : readyTold ? `only ${portOf2(ready)}` : "neither";
   return [
     {
       path: ["baseUrl"],
-      message: `is on port ${portOf(base)} but app.ready is on port ${portOf(ready)}: the app is awaited on one port and measured on the other, and nothing may answer there. Use the same port in both, unless the app really listens on both`
+      message: `is on port ${portOf2(base)} but app.ready is on port ${portOf2(ready)}, and app.command and app.env mention ${only}: the app is awaited on one port and measured on the other, and nothing may answer there. Use the same port in both, unless the app really listens on both`
     }
   ];
 }
@@ -57852,8 +58054,19 @@ function buildApp(raw, baseDir, problems) {
     env,
     ...app.ready === void 0 ? {} : { readyUrl: app.ready },
     readyTimeoutMs,
-    stopTimeoutMs: app.stopTimeout === void 0 ? DEFAULTS.stopTimeoutMs : parseDurationMs(app.stopTimeout)
+    stopTimeoutMs: app.stopTimeout === void 0 ? DEFAULTS.stopTimeoutMs : parseDurationMs(app.stopTimeout),
+    ...portOf3(raw.baseUrl),
+    ...app.stop === void 0 ? {} : { stop: app.stop },
+    ...app.container === void 0 ? {} : { container: app.container }
   };
+}
+function portOf3(baseUrl) {
+  try {
+    const url = new URL(baseUrl);
+    return { port: url.port === "" ? url.protocol === "https:" ? 443 : 80 : Number(url.port) };
+  } catch {
+    return {};
+  }
 }
 function checkDuration(value, at, limit, problems) {
   if (value === void 0) return;
@@ -58143,6 +58356,30 @@ function applyOverrides(plan, overrides) {
   };
 }
 
+// src/cli/exit-code.ts
+function failedNotSlow(results, key) {
+  const rounds = results.entries.find((e) => e.key === key)?.rounds ?? [];
+  let failed = 0;
+  let timeouts = 0;
+  for (const r of rounds) {
+    failed += r.errors + r.unexpectedStatus + r.bodyMismatches;
+    timeouts += r.timeouts;
+  }
+  return timeouts * 2 < failed || failed === 0;
+}
+function exitForViolations(violations, results) {
+  const failing = violations.filter((v) => v.severity === "fail");
+  if (failing.length === 0) return EXIT.ok;
+  const broken = failing.every((v) => v.noValidRound !== void 0 && failedNotSlow(results, v.entry));
+  return broken ? EXIT.appFailed : EXIT.gateFailed;
+}
+function exitForComparison(comparison, head) {
+  if (comparison.outcome !== "fail") return EXIT.ok;
+  const failing = comparison.findings.filter((f) => f.severity === "fail");
+  const broken = failing.every((f) => f.kind === "unmeasurable" && failedNotSlow(head, f.entry));
+  return failing.length > 0 && broken ? EXIT.appFailed : EXIT.gateFailed;
+}
+
 // src/interrupt.ts
 var EXIT_CODE = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 var InterruptedError = class extends AppError {
@@ -58292,9 +58529,14 @@ function samplerMain(threads, fs, childProcess) {
     }
     return { cpuMs, rssBytes };
   };
+  const readCgroup = (dir) => {
+    const usage = /^usage_usec (\d+)$/m.exec(fs.readFileSync(`${dir}/cpu.stat`, "utf8"))?.[1];
+    return { cpuMs: Number(usage ?? 0) / 1e3, rssBytes: Number(fs.readFileSync(`${dir}/memory.current`, "utf8").trim()) };
+  };
   const read = () => {
     const atMs = performance.now();
     try {
+      if (options.cgroupDir !== void 0) return { atMs, ...readCgroup(options.cgroupDir) };
       return { atMs, ...options.linux ? readLinux() : readPs() };
     } catch {
       return { atMs, cpuMs: 0, rssBytes: 0 };
@@ -58363,7 +58605,10 @@ function pageSizeBytes() {
   }
   return pageBytes;
 }
-function groupStats(pgid) {
+function groupPids(pgid) {
+  return groupMembers(pgid).map((member) => member.pid);
+}
+function groupMembers(pgid) {
   const members = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -58374,12 +58619,31 @@ function groupStats(pgid) {
       continue;
     }
     const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid) members.push(fields);
+    if (Number(fields[2]) === pgid) members.push({ pid: name, fields });
   }
   return members;
 }
+function anyThreadLive(pid) {
+  let tasks;
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  return tasks.some((tid) => {
+    try {
+      const stat2 = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const state = stat2.slice(stat2.lastIndexOf(")") + 2, stat2.lastIndexOf(")") + 3);
+      return state !== "Z" && state !== "X";
+    } catch {
+      return false;
+    }
+  });
+}
 function groupRunning(pgid) {
-  if (process.platform === "linux") return groupStats(pgid).some((fields) => fields[0] !== "Z" && fields[0] !== "X");
+  if (process.platform === "linux") {
+    return groupMembers(pgid).some(({ pid, fields }) => fields[0] !== "Z" && fields[0] !== "X" || anyThreadLive(pid));
+  }
   try {
     process.kill(-pgid, 0);
     return true;
@@ -58391,13 +58655,15 @@ var GroupMonitor = class {
   worker;
   failed = false;
   waiting;
-  constructor(pgid, intervalMs = 100) {
+  /** `cgroupDir`: read that cgroup v2 directory (a container's, see container.ts) instead of the group. */
+  constructor(pgid, intervalMs = 100, cgroupDir) {
     const options = {
       pgid,
       intervalMs,
       rescanMs: 1e3,
       pageBytes: process.platform === "linux" ? pageSizeBytes() : 4096,
-      linux: process.platform === "linux"
+      linux: process.platform === "linux",
+      ...cgroupDir === void 0 ? {} : { cgroupDir }
     };
     const code = `var __name = (f) => f; (${samplerMain.toString()})(require('node:worker_threads'), require('node:fs'), require('node:child_process'))`;
     this.worker = new Worker(code, { eval: true, workerData: options });
@@ -58445,8 +58711,8 @@ import { closeSync, openSync } from "node:fs";
 import { mkdir as mkdir4 } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
-import net from "node:net";
-import path6 from "node:path";
+import net2 from "node:net";
+import path7 from "node:path";
 
 // src/app/environment.ts
 var WITHHELD = /* @__PURE__ */ new Set([
@@ -58554,6 +58820,129 @@ async function maskLog(file, secrets) {
   await rename2(next, file);
 }
 
+// src/app/container.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { existsSync } from "node:fs";
+import path6 from "node:path";
+var CGROUP_ROOT = "/sys/fs/cgroup";
+var candidates = (id) => [
+  path6.join(CGROUP_ROOT, "system.slice", `docker-${id}.scope`),
+  // systemd driver
+  path6.join(CGROUP_ROOT, "docker", id)
+  // cgroupfs driver
+];
+function isCgroupDir(dir) {
+  return existsSync(path6.join(dir, "cpu.stat")) && existsSync(path6.join(dir, "memory.current"));
+}
+function containerCgroup(container) {
+  if (path6.isAbsolute(container)) {
+    if (isCgroupDir(container)) return container;
+    throw new AppError(`app.container: ${container} is not a cgroup v2 directory (it needs cpu.stat and memory.current)`);
+  }
+  let id;
+  try {
+    id = execFileSync2("docker", ["inspect", "--format", "{{.Id}}", container], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"]
+    }).trim();
+  } catch (error) {
+    throw new AppError(`app.container: docker inspect ${container} failed: ${errorMessage(error).split("\n")[0] ?? ""}`);
+  }
+  const found = candidates(id).find(isCgroupDir);
+  if (found === void 0) {
+    throw new AppError(
+      `app.container: no cgroup v2 directory for container ${container} (${id.slice(0, 12)}) under ${CGROUP_ROOT}; give the path of its cgroup directory instead`
+    );
+  }
+  return found;
+}
+
+// src/app/listening.ts
+import { readdirSync as readdirSync2, readFileSync as readFileSync2, readlinkSync } from "node:fs";
+var LISTEN = "0A";
+function socketInodes(pid, into) {
+  let tasks;
+  try {
+    tasks = readdirSync2(`/proc/${pid}/task`);
+  } catch {
+    return;
+  }
+  for (const tid of tasks) {
+    let fds;
+    try {
+      fds = readdirSync2(`/proc/${pid}/task/${tid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/task/${tid}/fd/${fd}`);
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+        if (inode !== void 0) into.add(inode);
+      } catch {
+      }
+    }
+    if (fds.length > 0) return;
+  }
+}
+function hexAddress(hex) {
+  const bytes = [];
+  for (let word = 0; word < hex.length; word += 8) {
+    const chunk = hex.slice(word, word + 8);
+    for (let i = 6; i >= 0; i -= 2) bytes.push(parseInt(chunk.slice(i, i + 2), 16));
+  }
+  if (bytes.length === 4) return bytes.join(".");
+  const groups = [];
+  for (let i = 0; i < bytes.length; i += 2) groups.push(((bytes[i] ?? 0) << 8 | (bytes[i + 1] ?? 0)).toString(16));
+  return new URL(`http://[${groups.join(":")}]/`).hostname;
+}
+function listeningIn(table, inodes) {
+  const found = [];
+  for (const line of table.split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const [local, state, inode] = [fields[1], fields[3], fields[9]];
+    if (local === void 0 || state !== LISTEN || inode === void 0 || !inodes.has(inode)) continue;
+    const [address, port] = local.split(":");
+    if (address === void 0 || port === void 0) continue;
+    found.push(`${hexAddress(address)}:${parseInt(port, 16)}`);
+  }
+  return found;
+}
+function groupListening(pgid) {
+  if (process.platform !== "linux") return [];
+  const inodes = /* @__PURE__ */ new Set();
+  for (const pid of groupPids(pgid)) socketInodes(pid, inodes);
+  if (inodes.size === 0) return [];
+  const found = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    try {
+      found.push(...listeningIn(readFileSync2(table, "utf8"), inodes));
+    } catch {
+    }
+  }
+  return [...new Set(found)];
+}
+
+// src/app/ports.ts
+import net from "node:net";
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+function startedOn(app, port) {
+  const fill = (text) => text.split(PORT_PLACEHOLDER).join(String(port));
+  const env = { PORT: String(port) };
+  for (const [name, value] of Object.entries(app.env)) env[name] = fill(value);
+  return { command: fill(app.command), env };
+}
+
 // src/app/process.ts
 function signalGroup(pgid, signal) {
   try {
@@ -58571,7 +58960,7 @@ function endpoint(url) {
 function isListening(url, timeoutMs = 500) {
   const { host, port } = endpoint(url);
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    const socket = net2.connect({ host, port });
     const done = (answer) => {
       socket.destroy();
       resolve(answer);
@@ -58584,19 +58973,23 @@ function isListening(url, timeoutMs = 500) {
 function describeExit(exit) {
   return exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`;
 }
+var PORT_CLOSE_WAIT_MS = 2e3;
 async function startApp(app, probeUrl, logFile) {
   if (await isListening(probeUrl)) {
-    const { host, port } = endpoint(probeUrl);
+    const { host, port: port2 } = endpoint(probeUrl);
     throw new AppError(
-      `port ${port} on ${host} is already in use before the app was started: Cannonade would measure whatever answers there instead of your app. Stop that process or change the port.`
+      `port ${port2} on ${host} is already in use before the app was started: Cannonade would measure whatever answers there instead of your app. Stop that process or change the port.`
     );
   }
-  await mkdir4(path6.dirname(logFile), { recursive: true });
+  await mkdir4(path7.dirname(logFile), { recursive: true });
   const fd = openSync(logFile, "w");
-  const { env, secrets } = appEnvironment(process.env, app.env);
+  const port = app.port ?? endpoint(probeUrl).port;
+  const told = startedOn(app, port);
+  const fillPort = (text) => startedOn({ command: text, env: {} }, port).command;
+  const { env, secrets } = appEnvironment(process.env, told.env);
   let child;
   try {
-    child = spawn(app.command, {
+    child = spawn(told.command, {
       shell: true,
       cwd: app.cwd,
       env,
@@ -58609,7 +59002,7 @@ async function startApp(app, probeUrl, logFile) {
   const pgid = child.pid;
   if (pgid === void 0) {
     const reason = await new Promise((resolve) => child.once("error", (e) => resolve(errorMessage(e))));
-    throw new AppError(`could not start "${app.command}" in ${app.cwd}: ${reason}`);
+    throw new AppError(`could not start "${told.command}" in ${app.cwd}: ${reason}`);
   }
   const forget = onForcedExit(() => signalGroup(pgid, "SIGKILL"));
   let exit;
@@ -58621,24 +59014,46 @@ async function startApp(app, probeUrl, logFile) {
   });
   let stopping;
   const stop = async () => {
+    if (app.stop !== void 0) await runStopCommand(fillPort(app.stop), app, env, logFile);
     signalGroup(pgid, "SIGTERM");
     const deadline = performance.now() + app.stopTimeoutMs;
     while (groupRunning(pgid) && performance.now() < deadline) await sleep(25);
     if (groupRunning(pgid)) signalGroup(pgid, "SIGKILL");
     while (groupRunning(pgid)) await sleep(10);
     await Promise.race([exited, sleep(1e3)]);
+    const portDeadline = performance.now() + PORT_CLOSE_WAIT_MS;
+    while (performance.now() < portDeadline && await isListening(probeUrl, 200)) await sleep(50);
     forget();
     await capLog(logFile).catch(() => 0);
     await maskLog(logFile, secrets).catch(() => void 0);
   };
+  let cgroup;
   return {
     pgid,
     logFile,
+    cgroupDir: () => app.container === void 0 ? void 0 : cgroup ??= containerCgroup(app.container),
     exit: () => exit,
     exited,
     logTail: async (lines) => maskSecrets(await tailOf(logFile, lines), secrets),
     stop: () => stopping ??= stop()
   };
+}
+async function runStopCommand(command, app, env, logFile) {
+  const fd = openSync(logFile, "a");
+  let child;
+  try {
+    child = spawn(command, { shell: true, cwd: app.cwd, env, detached: true, stdio: ["ignore", fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
+  const pgid = child.pid;
+  if (pgid === void 0) return;
+  const ended = new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => resolve());
+  });
+  const timedOut = await Promise.race([ended.then(() => false), sleep(app.stopTimeoutMs).then(() => true)]);
+  if (timedOut) signalGroup(pgid, "SIGKILL");
 }
 function probe(url) {
   return new Promise((resolve, reject) => {
@@ -58673,10 +59088,23 @@ async function waitUntilReady(app, plan, baseUrl) {
       last = errorMessage(error);
     }
     if (performance.now() >= deadline) {
-      throw new AppError(`the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})`, await app.logTail());
+      throw new AppError(
+        `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})${listensElsewhere(app.pgid, url)}`,
+        await app.logTail()
+      );
     }
     await Promise.race([sleepUnlessInterrupted(100), app.exited]);
   }
+}
+function listensElsewhere(pgid, url) {
+  const { host, port } = endpoint(url);
+  const where = groupListening(pgid);
+  if (where.some((address) => address.endsWith(`:${port}`))) return "";
+  const awaited = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  if (where.length === 0) {
+    return process.platform === "linux" ? `: no process of the app listens on any TCP port yet` : "";
+  }
+  return `: it listens on ${where.join(", ")}, not on ${awaited}. Write {port} where app.command or app.env sets the port (or read the PORT variable): Cannonade fills in the port it measures`;
 }
 var CONNECT_FAILURES = {
   ECONNREFUSED: "connection refused",
@@ -58708,134 +59136,6 @@ async function diedError(app, during) {
 
 // src/version.ts
 var VERSION = true ? "0.1.0" : "0.0.0-dev";
-
-// src/load/bodies.ts
-var BODY_KEEP_LIMIT_BYTES = 32 * 1024 * 1024;
-function isRequestQueue(value) {
-  return typeof value === "object" && value !== null && typeof Reflect.get(value, "peek") === "function" && typeof Reflect.get(value, "addBody") === "function" && typeof Reflect.get(value, "terminateRequest") === "function";
-}
-function limitBodies(client, keepBytes, onComplete) {
-  const queue = Reflect.get(client, "pipelinedRequests");
-  if (!isRequestQueue(queue)) throw new Error("autocannon client internals changed: cannot limit response bodies (pipelinedRequests)");
-  const peek = queue.peek.bind(queue);
-  const terminate = queue.terminateRequest.bind(queue);
-  queue.addBody = (data) => {
-    if (keepBytes === 0) return;
-    const pending = peek();
-    if (pending === void 0 || pending.oversized === true) return;
-    const kept = (pending.keptBytes ?? 0) + data.length;
-    if (kept > keepBytes) {
-      pending.oversized = true;
-      pending.chunks = [];
-      return;
-    }
-    pending.keptBytes = kept;
-    (pending.chunks ??= []).push(data);
-  };
-  queue.terminateRequest = () => {
-    const done = terminate();
-    if (done !== void 0 && done.chunks !== void 0) {
-      done.body = done.oversized === true ? "" : Buffer.concat(done.chunks).toString("utf8");
-      done.chunks = [];
-    }
-    onComplete(done?.oversized === true);
-    return done;
-  };
-}
-
-// src/load/assess.ts
-var LOADGEN_SATURATED_PERCENT = 90;
-var LOADGEN_LAG_LIMIT_MS = 20;
-function percent(value) {
-  return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`;
-}
-function noSuccess(m) {
-  if (m.requests === 0) return "no request completed";
-  if (m.responses === 0) {
-    const timeouts = m.timeouts === m.errors ? "every request timed out" : "every request failed without a response (connection errors)";
-    return `no response: ${timeouts}`;
-  }
-  const codes = Object.entries(m.statusCodes).sort((a, b) => b[1] - a[1]);
-  const [top] = codes;
-  if (m.unexpectedStatus === m.responses && top !== void 0) {
-    const answered = codes.length === 1 ? `every response was HTTP ${top[0]}` : `every response had an unexpected status (${codes.map(([code]) => code).join(", ")})`;
-    return `${answered}: the app answered, with errors \u2014 it is failing, not slow`;
-  }
-  if (m.bodyMismatches === m.responses) return "every response had the expected status but not the expected body";
-  return "no response met the expectation (status and body)";
-}
-function roundSeries(load, server) {
-  const length = server === void 0 ? load.rps.length : Math.min(load.rps.length, server.rssBytes.length);
-  const cut2 = (list) => list.slice(0, length);
-  const series = { rps: cut2(load.rps), errors: cut2(load.errors), p50Us: cut2(load.p50Us), p99Us: cut2(load.p99Us) };
-  if (server === void 0) return series;
-  return { ...series, cpuPercent: cut2(server.cpuPercent).map(Math.round), rssKiB: cut2(server.rssBytes).map((b) => Math.round(b / 1024)) };
-}
-function assessRound(measurement, context) {
-  const m = measurement;
-  const failed = m.errors + m.unexpectedStatus + m.bodyMismatches;
-  const errorRate = m.requests === 0 ? 1 : failed / m.requests;
-  const rps = m.ok / m.durationMs * 1e3;
-  const problems = [];
-  const warnings = [];
-  const oversized = m.oversizedBodies ?? 0;
-  if (oversized > 0) {
-    problems.push(
-      `${oversized} response${oversized === 1 ? "" : "s"} had a body over ${BODY_KEEP_LIMIT_BYTES / 1024 / 1024} MiB, more than Cannonade keeps to check expect.body: the round cannot be judged (drop expect.body for this route, or check a smaller one)`
-    );
-  }
-  if (m.ok === 0) problems.push(noSuccess(m));
-  else if (errorRate > context.rules.maxErrorRate) {
-    problems.push(`${percent(errorRate)} of requests failed (more than ${percent(context.rules.maxErrorRate)})`);
-  }
-  const { rate } = context.level;
-  if (rate !== void 0) {
-    const achieved = (m.responses + m.errors) / m.durationMs * 1e3;
-    if (achieved < rate * context.rules.minRateReached) {
-      problems.push(`reached ${achieved.toFixed(0)} of the target ${rate} req/s`);
-    }
-  }
-  if (m.loadgenCpuPercent > LOADGEN_SATURATED_PERCENT) {
-    warnings.push(`load generator CPU at ${m.loadgenCpuPercent.toFixed(0)} %: throughput may be the load generator's limit, not the app's`);
-  }
-  if (m.loopDelayMs.p99 > LOADGEN_LAG_LIMIT_MS) {
-    warnings.push(
-      `load generator lagged: its event loop ran ${m.loopDelayMs.p99.toFixed(0)} ms late at p99 (limit ${LOADGEN_LAG_LIMIT_MS} ms): latencies include the load generator's own delay`
-    );
-  }
-  const server = context.server === void 0 ? void 0 : {
-    cpuPercent: round22(context.server.cpuPercent),
-    cpuUsPerRequest: m.ok === 0 ? 0 : round22(context.server.cpuMs * 1e3 / m.ok),
-    rssMaxBytes: context.server.rssMaxBytes,
-    rssMeanBytes: Math.round(context.server.rssMeanBytes),
-    rssEndBytes: context.server.rssEndBytes
-  };
-  return {
-    round: context.round,
-    startedAt: context.startedAt,
-    durationMs: round22(m.durationMs),
-    rps: round22(rps),
-    latencyUs: m.latencyUs,
-    requests: m.requests,
-    responses: m.responses,
-    ok: m.ok,
-    errors: m.errors,
-    timeouts: m.timeouts,
-    unexpectedStatus: m.unexpectedStatus,
-    bodyMismatches: m.bodyMismatches,
-    errorRate: round6(errorRate),
-    bytes: m.bytes,
-    statusCodes: m.statusCodes,
-    histogram: m.histogram,
-    loadgenCpuPercent: round22(m.loadgenCpuPercent),
-    loadgenLoopDelayMs: m.loopDelayMs,
-    ...server === void 0 ? {} : { server },
-    series: roundSeries(m.perSecond, context.server?.perSecond),
-    valid: problems.length === 0,
-    problems,
-    warnings
-  };
-}
 
 // src/load/deciding.ts
 var MAX_ADAPTIVE_ROUNDS = MAX_ROUNDS;
@@ -59078,7 +59378,7 @@ function entryFindings(scenario, level, rounds) {
 }
 
 // src/load/side-app.ts
-import path7 from "node:path";
+import path8 from "node:path";
 
 // src/load/threads.ts
 import os2 from "node:os";
@@ -59883,7 +60183,7 @@ var SideApp = class {
     }
     const started = performance.now();
     this.starts++;
-    this.app = await startApp(app, app.readyUrl ?? plan.baseUrl, path7.join(outDir, "app.log"));
+    this.app = await startApp(app, app.readyUrl ?? plan.baseUrl, path8.join(outDir, "app.log"));
     await waitUntilReady(this.app, app, plan.baseUrl);
     if (app.readyUrl !== void 0 && new URL(app.readyUrl).origin !== new URL(plan.baseUrl).origin) {
       await checkAnswers(
@@ -59891,7 +60191,7 @@ var SideApp = class {
         `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`
       );
     }
-    this.monitor = new GroupMonitor(this.app.pgid);
+    this.monitor = new GroupMonitor(this.app.pgid, void 0, this.app.cgroupDir());
     return performance.now() - started;
   }
   /**
@@ -59941,9 +60241,9 @@ var SideApp = class {
     await this.monitor?.close();
     await this.app?.stop();
     this.starts++;
-    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path7.join(this.side.outDir, `app.${this.starts}.log`));
+    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path8.join(this.side.outDir, `app.${this.starts}.log`));
     await waitUntilReady(this.app, app, this.side.plan.baseUrl);
-    this.monitor = new GroupMonitor(this.app.pgid);
+    this.monitor = new GroupMonitor(this.app.pgid, void 0, this.app.cgroupDir());
     this.served = "nothing";
   }
 };
@@ -60210,7 +60510,7 @@ function buildResults(side, entries, rounds, options, failure) {
 }
 
 // src/results/git.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
+import { execFileSync as execFileSync3 } from "node:child_process";
 function gitInfo(cwd, env = process.env) {
   const sha = env["GITHUB_SHA"] ?? git(cwd, ["rev-parse", "HEAD"]);
   const ref = env["GITHUB_REF"] ?? git(cwd, ["symbolic-ref", "-q", "HEAD"]);
@@ -60218,7 +60518,7 @@ function gitInfo(cwd, env = process.env) {
 }
 function git(cwd, args) {
   try {
-    const out = execFileSync2("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const out = execFileSync3("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
     return out === "" ? void 0 : out;
   } catch {
     return void 0;
@@ -60227,9 +60527,9 @@ function git(cwd, args) {
 
 // src/cli/report-html.ts
 import { writeFile as writeFile5 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 async function writeReportHtml(outDir, input) {
-  const file = path8.join(outDir, REPORT_HTML_FILE);
+  const file = path9.join(outDir, REPORT_HTML_FILE);
   try {
     await writeFile5(file, renderReportHtml(input));
     return file;
@@ -60240,33 +60540,19 @@ async function writeReportHtml(outDir, input) {
   }
 }
 
-// src/report/run-warnings.ts
-function portOf2(url) {
-  const parsed = new URL(url);
-  return parsed.port === "" ? parsed.protocol === "https:" ? "443" : "80" : parsed.port;
-}
-function runWarningText(warning) {
-  const app = warning.side === void 0 ? "the app" : `the ${warning.side} app`;
-  if (warning.kind === "still-listening") {
-    const { hostname } = new URL(warning.url);
-    return `port ${portOf2(warning.url)} on ${hostname} still answers after ${app} was stopped: its server runs outside the process group Cannonade started (started with setsid, nohup into a new session, or a daemon), so the CPU and memory figures are not of the server, and the next run will find the port in use. Start the server in the foreground (e.g. \`exec node server.js\`), and stop the leftover process.`;
-  }
-  return `${app}'s process group used no CPU while it answered ${warning.responses.toLocaleString("en-US")} requests: the server runs outside that group (setsid, a daemon, a container), so the CPU and memory figures are of the wrong process. Start the server in the foreground (e.g. \`exec node server.js\`).`;
-}
-
 // src/cli/against.ts
 import { writeFile as writeFile6 } from "node:fs/promises";
 import os3 from "node:os";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/app/checkout.ts
-import { execFile, execFileSync as execFileSync3, spawn as spawn2 } from "node:child_process";
-import path10 from "node:path";
+import { execFile, execFileSync as execFileSync4, spawn as spawn2 } from "node:child_process";
+import path11 from "node:path";
 import { promisify } from "node:util";
 
 // src/app/build-detect.ts
 import { readFile as readFile3, stat } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 var PYTHON_VENV_DIR = ".cannonade-venv";
 var BUILD_MARKERS = [
   "npm-shrinkwrap.json",
@@ -60310,10 +60596,10 @@ async function readPackageJson(file) {
 }
 async function nodeSteps(dir, steps) {
   const locks = [];
-  for (const lock of LOCK_FILES) if (await isFile(path9.join(dir, lock.file))) locks.push(lock);
-  const hasPackageJson = await isFile(path9.join(dir, "package.json"));
+  for (const lock of LOCK_FILES) if (await isFile(path10.join(dir, lock.file))) locks.push(lock);
+  const hasPackageJson = await isFile(path10.join(dir, "package.json"));
   if (locks.length === 0 && !hasPackageJson) return;
-  const pkg = hasPackageJson ? await readPackageJson(path9.join(dir, "package.json")) : { hasBuildScript: false, hasDependencies: false };
+  const pkg = hasPackageJson ? await readPackageJson(path10.join(dir, "package.json")) : { hasBuildScript: false, hasDependencies: false };
   const chosen = locks.find((l) => l.manager === pkg.manager) ?? locks[0];
   for (const lock of locks) if (lock.manager !== chosen?.manager) steps.ignored.push(lock.file);
   const manager = chosen?.manager ?? "npm";
@@ -60322,7 +60608,7 @@ async function nodeSteps(dir, steps) {
     if (manager === "npm") steps.commands.push("npm ci");
     if (manager === "pnpm") steps.commands.push("pnpm install --frozen-lockfile");
     if (manager === "yarn") {
-      const berry = pkg.manager === "yarn" && (pkg.managerMajor ?? 1) >= 2 || await isFile(path9.join(dir, ".yarnrc.yml"));
+      const berry = pkg.manager === "yarn" && (pkg.managerMajor ?? 1) >= 2 || await isFile(path10.join(dir, ".yarnrc.yml"));
       steps.commands.push(berry ? "yarn install --immutable" : "yarn install --frozen-lockfile");
     }
   } else if (pkg.hasDependencies) {
@@ -60336,27 +60622,27 @@ async function nodeSteps(dir, steps) {
   if (chosen === void 0 && !pkg.hasDependencies && !pkg.hasBuildScript) steps.from.push("package.json (nothing to install or build)");
 }
 async function pythonSteps(dir, steps) {
-  const requirements = await isFile(path9.join(dir, "requirements.txt"));
-  if (!requirements && !await isFile(path9.join(dir, "pyproject.toml"))) return;
+  const requirements = await isFile(path10.join(dir, "requirements.txt"));
+  if (!requirements && !await isFile(path10.join(dir, "pyproject.toml"))) return;
   steps.from.push(requirements ? "requirements.txt" : "pyproject.toml");
   const pip = `${PYTHON_VENV_DIR}/bin/python -m pip install --disable-pip-version-check`;
   steps.commands.push(`python3 -m venv ${PYTHON_VENV_DIR}`, requirements ? `${pip} -r requirements.txt` : `${pip} .`);
-  steps.pathFirst = path9.join(dir, PYTHON_VENV_DIR, "bin");
-  steps.env = { ...steps.env, VIRTUAL_ENV: path9.join(dir, PYTHON_VENV_DIR) };
+  steps.pathFirst = path10.join(dir, PYTHON_VENV_DIR, "bin");
+  steps.env = { ...steps.env, VIRTUAL_ENV: path10.join(dir, PYTHON_VENV_DIR) };
 }
 async function goSteps(dir, steps) {
-  if (!await isFile(path9.join(dir, "go.mod"))) return;
+  if (!await isFile(path10.join(dir, "go.mod"))) return;
   steps.from.push("go.mod");
   steps.commands.push("go build ./...");
 }
 async function hasMarker(dir) {
-  for (const marker of BUILD_MARKERS) if (await isFile(path9.join(dir, marker))) return true;
+  for (const marker of BUILD_MARKERS) if (await isFile(path10.join(dir, marker))) return true;
   return false;
 }
 async function inferBuild(start, root) {
-  const top = path9.resolve(root);
-  let dir = path9.resolve(start);
-  const inside = (d) => d === top || d.startsWith(top + path9.sep);
+  const top = path10.resolve(root);
+  let dir = path10.resolve(start);
+  const inside = (d) => d === top || d.startsWith(top + path10.sep);
   for (; ; ) {
     if (await hasMarker(dir)) {
       const steps = { commands: [], from: [], ignored: [], env: {} };
@@ -60372,12 +60658,12 @@ async function inferBuild(start, root) {
         ...steps.pathFirst === void 0 ? {} : { pathFirst: steps.pathFirst }
       };
     }
-    const parent = path9.dirname(dir);
+    const parent = path10.dirname(dir);
     if (dir === top || !inside(dir) || parent === dir) break;
     dir = parent;
   }
-  const relative = path9.relative(top, path9.resolve(start));
-  const where = relative === "" ? "the repository's root" : inside(path9.resolve(start)) ? `${relative} or a directory above it in the repository` : start;
+  const relative = path10.relative(top, path10.resolve(start));
+  const where = relative === "" ? "the repository's root" : inside(path10.resolve(start)) ? `${relative} or a directory above it in the repository` : start;
   return { nothing: `no lock file or manifest in ${where} (looked for ${BUILD_MARKERS.join(", ")})` };
 }
 function describeInferredBuild(build2) {
@@ -60388,20 +60674,6 @@ function describeInferredBuild(build2) {
 function joinWords(words) {
   if (words.length <= 1) return words.join("");
   return `${words.slice(0, -1).join(", ")} and ${words.at(-1) ?? ""}`;
-}
-
-// src/app/ports.ts
-import net2 from "node:net";
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net2.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // src/app/checkout.ts
@@ -60463,8 +60735,10 @@ function basePlanOf(head, app, repoRoot, worktree, port, extraEnv = {}) {
     baseUrl: swap(head.baseUrl),
     app: {
       ...app,
-      cwd: path10.join(worktree, path10.relative(repoRoot, app.cwd)),
+      cwd: path11.join(worktree, path11.relative(repoRoot, app.cwd)),
       env,
+      // `{port}` and PORT of the base are its own port.
+      port,
       ...app.readyUrl === void 0 ? {} : { readyUrl: swap(app.readyUrl) }
     }
   };
@@ -60479,7 +60753,7 @@ async function prepareCheckout(request) {
   } catch (error) {
     return { missing: `${request.from} is not in a git checkout: ${firstLine2(error)}` };
   }
-  const worktree = path10.join(request.tempDir, `cannonade-base-${process.pid}`);
+  const worktree = path11.join(request.tempDir, `cannonade-base-${process.pid}`);
   await git2(repoRoot, ["worktree", "prune"]).catch(() => void 0);
   if (!request.fetchMissing) {
     const known = await git2(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => "");
@@ -60496,7 +60770,7 @@ async function prepareCheckout(request) {
   } catch (error) {
     return { missing: `the base commit ${ref.slice(0, 12)} could not be checked out: ${firstLine2(error)}` };
   }
-  const forget = onForcedExit(() => execFileSync3("git", ["worktree", "remove", "--force", worktree], { cwd: repoRoot, stdio: "ignore" }));
+  const forget = onForcedExit(() => execFileSync4("git", ["worktree", "remove", "--force", worktree], { cwd: repoRoot, stdio: "ignore" }));
   const remove = async () => {
     await git2(repoRoot, ["worktree", "remove", "--force", worktree]).catch(() => void 0);
     forget();
@@ -60508,7 +60782,7 @@ async function prepareCheckout(request) {
     let inferred;
     let inferredFrom;
     if (build2 !== void 0) {
-      let dir = path10.join(worktree, path10.relative(repoRoot, path10.resolve(build2.dir)));
+      let dir = path11.join(worktree, path11.relative(repoRoot, path11.resolve(build2.dir)));
       let command;
       if ("command" in build2.how) {
         command = build2.how.command;
@@ -60527,7 +60801,7 @@ async function prepareCheckout(request) {
           inferredFrom = found.from;
           dir = found.dir;
           const appPath = app.env["PATH"] ?? process.env["PATH"] ?? "";
-          env = found.pathFirst === void 0 ? found.env : { ...found.env, PATH: `${found.pathFirst}${path10.delimiter}${appPath}` };
+          env = found.pathFirst === void 0 ? found.env : { ...found.env, PATH: `${found.pathFirst}${path11.delimiter}${appPath}` };
           if (found.command !== "") command = found.command;
           request.onBuild?.(sha, inferred);
         }
@@ -60556,7 +60830,7 @@ function firstLine2(error) {
 
 // src/pipeline/side-by-side.ts
 import { mkdir as mkdir5 } from "node:fs/promises";
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/pipeline/deciding.ts
 function decideAsYouGo(plan) {
@@ -60582,8 +60856,8 @@ async function measureBesideBase(options) {
     const [b, h] = await (options.measuring === void 0 ? run2() : options.measuring(run2));
     if (b === void 0 || h === void 0) throw new Error("measureSides lost a side");
     options.onMeasured?.();
-    await (options.saveHead === void 0 ? writeResults(path11.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
-    await writeResults(path11.join(head.outDir, BASE_RESULTS_FILE), b.results);
+    await (options.saveHead === void 0 ? writeResults(path12.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
+    await writeResults(path12.join(head.outDir, BASE_RESULTS_FILE), b.results);
     const failed = b.failure !== void 0 && !(b.failure instanceof InterruptedError);
     const measured = {
       base: b,
@@ -60644,7 +60918,7 @@ async function checkOut(plan, options, build2) {
   const { ref } = options;
   const checkout = await prepareCheckout({
     ref,
-    from: path12.dirname(path12.resolve(plan.source)),
+    from: path13.dirname(path13.resolve(plan.source)),
     head: plan,
     tempDir: os3.tmpdir(),
     fetchMissing: false,
@@ -60661,7 +60935,7 @@ async function checkOut(plan, options, build2) {
     throw new AppError(`--against ${ref}: ${checkout.missing}`);
   }
   return {
-    side: { plan: checkout.plan, outDir: path12.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
+    side: { plan: checkout.plan, outDir: path13.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
     sha: checkout.sha,
     ...checkout.inferred === void 0 ? {} : { inferred: checkout.inferred },
     cleanup: checkout.remove
@@ -60669,8 +60943,8 @@ async function checkOut(plan, options, build2) {
 }
 async function runAgainst(plan, options) {
   const build2 = checkBuildable(plan);
-  const headFile = path12.join(options.outDir, "results.json");
-  const baseFile = path12.join(options.outDir, BASE_RESULTS_FILE);
+  const headFile = path13.join(options.outDir, "results.json");
+  const baseFile = path13.join(options.outDir, BASE_RESULTS_FILE);
   const progress = progressPrinter(process.stderr);
   let measured;
   try {
@@ -60703,7 +60977,7 @@ warning: ${runWarningText(warning)}
   if (head.results.entries.length > 0) process.stdout.write(`
 ${resultsTable(head.results, violations)}
 `);
-  const shown2 = (file) => path12.relative(process.cwd(), file) || file;
+  const shown2 = (file) => path13.relative(process.cwd(), file) || file;
   process.stdout.write(`
 results: ${shown2(headFile)}, base: ${shown2(baseFile)}
 `);
@@ -60736,7 +61010,7 @@ ${renderText(comparison)}
 
 // src/cli/run.ts
 function shown(file) {
-  return path13.relative(process.cwd(), file) || file;
+  return path14.relative(process.cwd(), file) || file;
 }
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",
@@ -60792,7 +61066,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...overrides,
       quick: flags2["quick"] === true
     });
-    const outDir = path13.resolve(stringFlag(flags2, "out", "cannonade-results"));
+    const outDir = path14.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {
       await mkdir6(outDir, { recursive: true });
       await access(outDir, constants.W_OK);
@@ -60820,7 +61094,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       });
     }
     const progress = progressPrinter(process.stderr);
-    const file = path13.join(outDir, "results.json");
+    const file = path14.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {
       const measured = await measure(plan, {
         outDir,
@@ -60849,7 +61123,7 @@ ${profile}
     const report = await writeReportHtml(outDir, { results, comparison, ...baseline === void 0 ? {} : { base: baseline } });
     process.stdout.write(
       `
-results: ${path13.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
+results: ${path14.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
 `
     );
     if (failure instanceof InterruptedError) {
@@ -60867,7 +61141,7 @@ ${renderText(comparison)}
 `);
       process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);
-      return comparison.outcome === "fail" ? EXIT.gateFailed : EXIT.ok;
+      return exitForComparison(comparison, results);
     }
     if (violations.length > 0) process.stdout.write(`
 ${violationLines(violations)}
@@ -60875,7 +61149,7 @@ ${violationLines(violations)}
     process.stdout.write(`
 ${thresholdVerdictLine(results.entries.length, violations)}
 `);
-    return violations.some((v) => v.severity === "fail") ? EXIT.gateFailed : EXIT.ok;
+    return exitForViolations(violations, results);
   }
 };
 

@@ -74,11 +74,14 @@ describe('one number per metric', () => {
 describe('a drift across rounds', () => {
   const growing = syntheticEntry({ scenario: 'list', rps: [230, 120, 80, 55, 43], p50Us: [42_000, 81_000, 127_000, 180_000, 232_000] })
   const steady = syntheticEntry({ scenario: 'steady', rps: [1000, 990, 1010, 1005, 995], p50Us: [1000, 1020, 990, 1010, 1000] })
-  const note = "list @ 10 conn: p50 rose across rounds: 42.00 ms → 232.0 ms; the app's state may grow during the run"
+  const note =
+    "list @ 10 conn: p50 rose across rounds: 34.50 ms → 228.5 ms (trend line over 5 rounds); the app's state may grow during the run"
 
   it('is a note in the terminal table of the run', () => {
     const table = resultsTable(results([growing, steady], 'head'))
-    expect(table).toContain("p50 rose across rounds: 42.00 ms → 232.0 ms; the app's state may grow during the run")
+    expect(table).toContain(
+      "p50 rose across rounds: 34.50 ms → 228.5 ms (trend line over 5 rounds); the app's state may grow during the run",
+    )
     expect(table.split('\n').find((l) => l.includes('steady'))).not.toContain('across rounds')
   })
 

@@ -261,12 +261,38 @@ describe('warning about what a config probably does not mean', () => {
 
   it('says when the ready URL and the base URL of a local app are on different ports', () => {
     expect(withApp('http://127.0.0.1:3000/health', 'http://127.0.0.1:3001')).toEqual([
-      'c.yml:2:10: baseUrl: is on port 3001 but app.ready is on port 3000: the app is awaited on one port and measured on the other, ' +
+      'c.yml:2:10: baseUrl: is on port 3001 but app.ready is on port 3000, and app.command and app.env mention only 3000: ' +
+        'the app is awaited on one port and measured on the other, ' +
         'and nothing may answer there. Use the same port in both, unless the app really listens on both',
+    ])
+    // The README's rule: the ports differ and only one is mentioned. Telling the app the measured port
+    // (PORT) while awaiting it on another was validated "ok" before.
+    expect(withApp('http://127.0.0.1:3402/health', 'http://127.0.0.1:3401', '{ PORT: "3401" }')).toEqual([
+      expect.stringMatching(
+        /^c\.yml:2:10: baseUrl: is on port 3401 but app\.ready is on port 3402, and app\.command and app\.env mention only 3401: /,
+      ),
+    ])
+    expect(withApp('http://127.0.0.1:3402/health', 'http://127.0.0.1:3401', '{ HOME: "/tmp" }')).toEqual([
+      expect.stringContaining('mention neither'),
     ])
     expect(withApp('http://127.0.0.1:3000/health', 'http://localhost:3000')).toEqual([])
     // The app is told about both ports: a health port beside the traffic port is meant.
     expect(withApp('http://127.0.0.1:9000/health', 'http://127.0.0.1:3000', '{ PORT: "3000", ADMIN_PORT: "9000" }')).toEqual([])
+  })
+
+  it("says when baseUrl's port is written into the command, which the base commit would be started with too", () => {
+    const plan = (app: string): readonly string[] =>
+      parsePlan(`app: ${app}\nbaseUrl: http://127.0.0.1:8101\nscenarios: [{ name: a, path: / }]\n`, 'c.yml', '/srv').warnings
+    expect(plan('{ command: "uvicorn main:app --port 8101" }')).toEqual([
+      "c.yml:1:17: app.command: has baseUrl's port 8101 written in it: run --against and a same-job baseline start the base commit " +
+        'beside this app on a port of their own, and this command would tell it 8101 too. Write {port} instead (e.g. --port {port}): ' +
+        "Cannonade fills in each side's port, and also passes it as PORT",
+    ])
+    expect(plan('{ command: "uvicorn main:app --port {port}" }')).toEqual([])
+    // Another number that merely contains the port is not it.
+    expect(plan('{ command: "uvicorn main:app --port 18101" }')).toEqual([])
+    // With build: none no base commit is ever started beside it.
+    expect(plan('{ command: "uvicorn main:app --port 8101", build: none }')).toEqual([])
   })
 
   it('says when an app is started here but the requests go to another host', () => {

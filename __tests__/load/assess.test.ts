@@ -1,10 +1,12 @@
-// Judging one round: a load generator that lagged is flagged like a saturated one.
+// Judging one round: a load generator that lagged is flagged, as saturated when its own CPU was the
+// limit and as descheduled when it was idle but the machine ran other work in its place.
 import { describe, expect, it } from 'vitest'
 import { assessRound, LOADGEN_LAG_LIMIT_MS } from '../../src/load/assess.js'
+import { loadgenNote } from '../../src/report/run-warnings.js'
 import { createHistogram, encodeHistogram, summarise } from '../../src/results/histogram.js'
 import type { LoadMeasurement } from '../../src/load/round.js'
 
-function measurement(loopDelayMs: { p99: number; max: number }): LoadMeasurement {
+function measurement(loopDelayMs: { p99: number; max: number }, loadgenCpuPercent = 10): LoadMeasurement {
   const histogram = createHistogram()
   histogram.recordValue(500)
   return {
@@ -21,7 +23,7 @@ function measurement(loopDelayMs: { p99: number; max: number }): LoadMeasurement
     latencyUs: summarise(histogram),
     histogram: encodeHistogram(histogram),
     recorded: 1,
-    loadgenCpuPercent: 10,
+    loadgenCpuPercent,
     loopDelayMs,
     perSecond: { rps: [], errors: [], p50Us: [], p99Us: [] },
   }
@@ -41,6 +43,21 @@ describe('the load generator lag', () => {
     expect(calm.warnings).toEqual([])
     const lagging = assessRound(measurement({ p99: LOADGEN_LAG_LIMIT_MS + 5, max: 80 }), context)
     expect(lagging.valid).toBe(true)
-    expect(lagging.warnings.join()).toMatch(/load generator lagged: its event loop ran 25 ms late at p99 \(limit 20 ms\)/)
+    expect(lagging.warnings).toEqual([
+      'load generator descheduled: its event loop ran 25 ms late at p99 (limit 20 ms) while it used 10 % CPU: the machine ran other work in its place, and latencies include that delay',
+    ])
+  })
+
+  // json-server rows read "load generator saturated" while the generator used 5–19 % CPU: its event
+  // loop had run 24 ms late because the machine was busy, which is not saturation.
+  it('calls a late but idle generator descheduled, and only a busy one saturated', () => {
+    const late = assessRound(measurement({ p99: 24, max: 60 }, 12), context)
+    const busy = assessRound(measurement({ p99: 30, max: 90 }, 97), context)
+    expect(busy.warnings).toEqual([
+      "load generator saturated: its CPU at 97 % (limit 90 %): throughput may be the load generator's limit, not the app's",
+    ])
+    expect(loadgenNote([late])).toBe('load generator descheduled (event loop 24 ms late, CPU 12 %)')
+    expect(loadgenNote([late, busy])).toBe('load generator saturated (CPU 97 %)')
+    expect(loadgenNote([assessRound(measurement({ p99: 2, max: 4 }, 12), context)])).toBeUndefined()
   })
 })

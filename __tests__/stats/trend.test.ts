@@ -63,7 +63,27 @@ describe('theilSenSlope', () => {
 describe('detectTrend', () => {
   it('flags the list that grew during the run: p50 from 42 to 232 ms', () => {
     const p50Us = [42_000, 81_000, 127_000, 180_000, 232_000]
-    expect(detectTrend(p50Us)).toMatchObject({ direction: 'rose', first: 42_000, last: 232_000, rounds: 5 })
+    // The trend line's ends (Sen's intercept 34.5 ms, slope 48.5 ms a round), not the raw rounds'.
+    expect(detectTrend(p50Us)).toMatchObject({ direction: 'rose', first: 34_500, last: 228_500, rounds: 5 })
+  })
+
+  // Read "p50 fell across rounds: 13.05 ms → 17.25 ms": the direction came from the rank test and the
+  // endpoints from the raw first and last rounds, here a fast first round and a slow last one.
+  it('gives endpoints that agree with the direction, however odd the first and last rounds', () => {
+    const trend = detectTrend([13_050, 20_000, 19_500, 19_000, 18_500, 18_000, 17_500, 17_000, 16_500, 16_000, 15_500, 17_250])
+    expect(trend).toMatchObject({ direction: 'fell', first: 20_500, last: 15_000 })
+    let found = 0
+    for (let trial = 0; trial < 500; trial++) {
+      // Drifting series with wild end rounds: the direction and the endpoints never disagree.
+      const xs = Array.from({ length: 12 }, (_, i) => 1000 + (trial % 2 === 0 ? 40 : -40) * i + ((i * 7919 + trial * 104_729) % 97))
+      xs[0] = (xs[0] ?? 0) * (1 + ((trial % 5) - 2) / 2)
+      xs[11] = (xs[11] ?? 0) * (1 + ((trial % 7) - 3) / 3)
+      const drift = detectTrend(xs)
+      if (drift === undefined) continue
+      found++
+      expect(drift.direction === 'rose').toBe(drift.last > drift.first)
+    }
+    expect(found).toBeGreaterThan(250)
   })
 
   it('flags a falling series as fell, and ignores a monotone drift too small to matter', () => {

@@ -85,7 +85,7 @@ export function runBuild(command: string, cwd: string, timeoutMs: number, output
 /**
  * The other checkout's plan: the head's scenarios and app, with the app's directory moved into the
  * worktree and its port changed wherever the base URL's port appears (the base URL, the ready URL,
- * and environment values equal to it, such as PORT).
+ * environment values equal to it, such as PORT, and what `{port}` and PORT stand for).
  */
 export function basePlanOf(
   head: Plan,
@@ -109,6 +109,8 @@ export function basePlanOf(
       ...app,
       cwd: path.join(worktree, path.relative(repoRoot, app.cwd)),
       env,
+      // `{port}` and PORT of the base are its own port.
+      port,
       ...(app.readyUrl === undefined ? {} : { readyUrl: swap(app.readyUrl) }),
     },
   }

@@ -38,7 +38,16 @@ export function pageSizeBytes(): number {
 
 /** The /proc/PID/stat fields after the command name, for every process in a group (Linux only). */
 function groupStats(pgid: number): string[][] {
-  const members: string[][] = []
+  return groupMembers(pgid).map((member) => member.fields)
+}
+
+/** The process ids of a group's members, zombies included (Linux only). */
+export function groupPids(pgid: number): string[] {
+  return groupMembers(pgid).map((member) => member.pid)
+}
+
+function groupMembers(pgid: number): { pid: string; fields: string[] }[] {
+  const members: { pid: string; fields: string[] }[] = []
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
     let stat: string
@@ -49,9 +58,30 @@ function groupStats(pgid: number): string[][] {
     }
     // The command name is in parentheses and may hold spaces; fields after it are fixed.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    if (Number(fields[2]) === pgid) members.push(fields)
+    if (Number(fields[2]) === pgid) members.push({ pid: name, fields })
   }
   return members
+}
+
+// A process is over when every thread of it is: its main thread can be a zombie while others still
+// run (they exit one by one, or it called pthread_exit), and they hold its files, listening sockets
+// among them, until the last one ends.
+function anyThreadLive(pid: string): boolean {
+  let tasks: string[]
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return false // gone between the listing and now
+  }
+  return tasks.some((tid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+      return state !== 'Z' && state !== 'X'
+    } catch {
+      return false
+    }
+  })
 }
 
 function readLinux(pgid: number): { cpuMs: number; rssBytes: number } {
@@ -68,10 +98,14 @@ function readLinux(pgid: number): { cpuMs: number; rssBytes: number } {
 /**
  * Whether any process of the group is still running. A process that has exited but not yet been
  * reaped (a zombie: its parent, often init, collects it later) still answers kill(0), so on Linux
- * the process states are read instead.
+ * the process states are read instead: those of every thread, since a main thread shows `Z` while
+ * the process's other threads are still exiting, holding its sockets open (a stopped server's port
+ * then still answered for a moment after the group looked gone).
  */
 export function groupRunning(pgid: number): boolean {
-  if (process.platform === 'linux') return groupStats(pgid).some((fields) => fields[0] !== 'Z' && fields[0] !== 'X')
+  if (process.platform === 'linux') {
+    return groupMembers(pgid).some(({ pid, fields }) => (fields[0] !== 'Z' && fields[0] !== 'X') || anyThreadLive(pid))
+  }
   try {
     process.kill(-pgid, 0)
     return true
@@ -124,7 +158,8 @@ export class GroupMonitor {
   private failed = false
   private waiting: ((usage: WindowUsage | undefined) => void) | undefined
 
-  constructor(pgid: number, intervalMs = 100) {
+  /** `cgroupDir`: read that cgroup v2 directory (a container's, see container.ts) instead of the group. */
+  constructor(pgid: number, intervalMs = 100, cgroupDir?: string) {
     // getconf runs here, when the app is started, not inside a measured window.
     const options: SamplerOptions = {
       pgid,
@@ -132,6 +167,7 @@ export class GroupMonitor {
       rescanMs: 1000,
       pageBytes: process.platform === 'linux' ? pageSizeBytes() : 4096,
       linux: process.platform === 'linux',
+      ...(cgroupDir === undefined ? {} : { cgroupDir }),
     }
     // Run from the TypeScript sources through tsx (the benches), the function's text calls the
     // transpiler's `__name` helper, which the worker would not have: it is defined as a no-op.

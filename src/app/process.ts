@@ -11,7 +11,10 @@ import type { AppPlan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
 import { appEnvironment, maskSecrets } from './environment.js'
 import { capLog, maskLog, tailOf } from './log-cap.js'
+import { containerCgroup } from './container.js'
+import { groupListening } from './listening.js'
 import { groupRunning } from './monitor.js'
+import { startedOn } from './ports.js'
 import { AppError, errorMessage } from '../errors.js'
 import { onForcedExit, sleepUnlessInterrupted, throwIfInterrupted } from '../interrupt.js'
 
@@ -32,8 +35,16 @@ export interface RunningApp {
   readonly exited: Promise<Exit>
   /** The last lines of the app's log. */
   logTail(lines?: number): Promise<string>
-  /** Stops the whole process group: SIGTERM, then SIGKILL after the stop timeout. Idempotent. */
+  /**
+   * Stops the app: runs `app.stop` first when there is one, then the whole process group: SIGTERM,
+   * then SIGKILL after the stop timeout. Idempotent.
+   */
   stop(): Promise<void>
+  /**
+   * The cgroup v2 directory of `app.container`, resolved on the first call (once the app is ready and
+   * its container exists); undefined without app.container. Throws AppError when there is none.
+   */
+  cgroupDir(): string | undefined
 }
 
 /** Sends a signal to every process of a group; false when none is left. */
@@ -71,6 +82,9 @@ function describeExit(exit: Exit): string {
   return exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`
 }
 
+// How long a stopped app's port may keep answering before it is taken for a server outside the group.
+const PORT_CLOSE_WAIT_MS = 2000
+
 /** Starts the app and returns once its process is spawned (not yet ready; see waitUntilReady). */
 export async function startApp(app: AppPlan, probeUrl: string, logFile: string): Promise<RunningApp> {
   if (await isListening(probeUrl)) {
@@ -84,10 +98,14 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   // The child writes straight into the file: no pipe for Cannonade to drain while it measures.
   const fd = openSync(logFile, 'w')
   // Without the runner's tokens (environment.ts); any that reach the log anyway are masked.
-  const { env, secrets } = appEnvironment(process.env, app.env)
+  // Each side gets its own port ({port}, PORT): the base commit starts beside the head on another.
+  const port = app.port ?? endpoint(probeUrl).port
+  const told = startedOn(app, port)
+  const fillPort = (text: string): string => startedOn({ command: text, env: {} }, port).command
+  const { env, secrets } = appEnvironment(process.env, told.env)
   let child: ChildProcess
   try {
-    child = spawn(app.command, {
+    child = spawn(told.command, {
       shell: true,
       cwd: app.cwd,
       env,
@@ -100,7 +118,7 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   const pgid = child.pid
   if (pgid === undefined) {
     const reason = await new Promise<string>((resolve) => child.once('error', (e) => resolve(errorMessage(e))))
-    throw new AppError(`could not start "${app.command}" in ${app.cwd}: ${reason}`)
+    throw new AppError(`could not start "${told.command}" in ${app.cwd}: ${reason}`)
   }
   // Should Cannonade quit without stopping it (a second Ctrl-C), the group is killed on the way out.
   const forget = onForcedExit(() => signalGroup(pgid, 'SIGKILL'))
@@ -113,24 +131,56 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   })
   let stopping: Promise<void> | undefined
   const stop = async (): Promise<void> => {
+    if (app.stop !== undefined) await runStopCommand(fillPort(app.stop), app, env, logFile)
     signalGroup(pgid, 'SIGTERM')
     const deadline = performance.now() + app.stopTimeoutMs
     while (groupRunning(pgid) && performance.now() < deadline) await sleep(25)
     if (groupRunning(pgid)) signalGroup(pgid, 'SIGKILL')
     while (groupRunning(pgid)) await sleep(10)
     await Promise.race([exited, sleep(1000)])
+    // The kernel closes a listening socket as the last thread holding it ends, which a busy machine
+    // can delay past the moment the group looks gone: give the port a moment before anyone concludes
+    // that a server outside the group still holds it.
+    const portDeadline = performance.now() + PORT_CLOSE_WAIT_MS
+    while (performance.now() < portDeadline && (await isListening(probeUrl, 200))) await sleep(50)
     forget()
     await capLog(logFile).catch(() => 0)
     await maskLog(logFile, secrets).catch(() => undefined)
   }
+  let cgroup: string | undefined
   return {
     pgid,
     logFile,
+    cgroupDir: () => (app.container === undefined ? undefined : (cgroup ??= containerCgroup(app.container))),
     exit: () => exit,
     exited,
     logTail: async (lines) => maskSecrets(await tailOf(logFile, lines), secrets),
     stop: () => (stopping ??= stop()),
   }
+}
+
+/**
+ * Runs `app.stop` (e.g. `docker compose down`) in the app's directory and environment, its output
+ * appended to the app's log, and waits for it up to the stop timeout; a failure is logged, never
+ * thrown: the process group is stopped next either way.
+ */
+async function runStopCommand(command: string, app: AppPlan, env: Record<string, string>, logFile: string): Promise<void> {
+  const fd = openSync(logFile, 'a')
+  let child: ChildProcess
+  try {
+    child = spawn(command, { shell: true, cwd: app.cwd, env, detached: true, stdio: ['ignore', fd, fd] })
+  } finally {
+    closeSync(fd)
+  }
+  const pgid = child.pid
+  if (pgid === undefined) return
+  const ended = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.once('error', () => resolve())
+  })
+  const timedOut = await Promise.race([ended.then(() => false), sleep(app.stopTimeoutMs).then(() => true)])
+  // A stop command that hangs is not left behind.
+  if (timedOut) signalGroup(pgid, 'SIGKILL')
 }
 
 // One GET on a fresh connection that is closed afterwards: a kept-alive probe connection would hold
@@ -177,10 +227,29 @@ export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: st
       last = errorMessage(error)
     }
     if (performance.now() >= deadline) {
-      throw new AppError(`the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})`, await app.logTail())
+      throw new AppError(
+        `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})${listensElsewhere(app.pgid, url)}`,
+        await app.logTail(),
+      )
     }
     await Promise.race([sleepUnlessInterrupted(100), app.exited])
   }
+}
+
+// Where the app listens instead, when that is not where it was awaited: the usual cause of a readiness
+// timeout is an app told another port (written in its command, or a default it fell back to).
+function listensElsewhere(pgid: number, url: string): string {
+  const { host, port } = endpoint(url)
+  const where = groupListening(pgid)
+  if (where.some((address) => address.endsWith(`:${port}`))) return ''
+  const awaited = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  if (where.length === 0) {
+    return process.platform === 'linux' ? `: no process of the app listens on any TCP port yet` : ''
+  }
+  return (
+    `: it listens on ${where.join(', ')}, not on ${awaited}. Write {port} where app.command or app.env sets the port ` +
+    '(or read the PORT variable): Cannonade fills in the port it measures'
+  )
 }
 
 // Node's codes for the usual ways a connection fails, in words.

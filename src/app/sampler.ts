@@ -15,6 +15,8 @@ export interface SamplerOptions {
   /** The kernel page size, asked once by the main thread before any measuring. */
   readonly pageBytes: number
   readonly linux: boolean
+  /** A cgroup v2 directory to read instead of the group (`app.container`): cpu.stat and memory.current. */
+  readonly cgroupDir?: string
 }
 
 /** Main thread to sampler. */
@@ -112,9 +114,16 @@ export function samplerMain(
     }
     return { cpuMs, rssBytes }
   }
+  // A container's cgroup counts every process in it, however it was started: CPU in µs since it began,
+  // memory as the kernel charges it (page cache included, which RSS leaves out).
+  const readCgroup = (dir: string): { cpuMs: number; rssBytes: number } => {
+    const usage = /^usage_usec (\d+)$/m.exec(fs.readFileSync(`${dir}/cpu.stat`, 'utf8'))?.[1]
+    return { cpuMs: Number(usage ?? 0) / 1000, rssBytes: Number(fs.readFileSync(`${dir}/memory.current`, 'utf8').trim()) }
+  }
   const read = (): { atMs: number; cpuMs: number; rssBytes: number } => {
     const atMs = performance.now()
     try {
+      if (options.cgroupDir !== undefined) return { atMs, ...readCgroup(options.cgroupDir) }
       return { atMs, ...(options.linux ? readLinux() : readPs()) }
     } catch {
       return { atMs, cpuMs: 0, rssBytes: 0 } // no /proc or no ps: nothing to report, never a crash

@@ -55,7 +55,7 @@ export const historyCommand: Command = {
   --results-dir DIR   or: every results.json under DIR, one per run (e.g. unzipped artifacts), oldest first
 
 Each entry gets trend charts of p99, p50, req/s, error rate, server CPU per request and memory: the
-median of every run with its 95 % interval. examples/pages.yml publishes the site with GitHub Pages.
+median of every run with its 95 % interval. examples/perf-pages.yml publishes the site with GitHub Pages.
 Exit codes: 0 written, 2 bad input (unreadable files, more than one suite), 4 an internal error.`,
   options: {
     site: { type: 'string' },

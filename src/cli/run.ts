@@ -5,7 +5,8 @@ import { compare } from '../compare/compare.js'
 import { checkResults } from '../compare/thresholds.js'
 import { loadPlan } from '../config/load.js'
 import { applyOverrides, parseOverrideTexts } from '../config/overrides.js'
-import { errorMessage, EXIT, InputError } from '../errors.js'
+import { errorMessage, InputError } from '../errors.js'
+import { exitForComparison, exitForViolations } from './exit-code.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
 import { measure } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
@@ -140,10 +141,10 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       const markdown = optionalString(flags, 'markdown')
       if (markdown !== undefined) await writeFile(markdown, `${renderMarkdown(comparison)}\n`)
       process.stdout.write(`${comparisonVerdictLine(comparison)}\n`)
-      return comparison.outcome === 'fail' ? EXIT.gateFailed : EXIT.ok
+      return exitForComparison(comparison, results)
     }
     if (violations.length > 0) process.stdout.write(`\n${violationLines(violations)}\n`)
     process.stdout.write(`\n${thresholdVerdictLine(results.entries.length, violations)}\n`)
-    return violations.some((v) => v.severity === 'fail') ? EXIT.gateFailed : EXIT.ok
+    return exitForViolations(violations, results)
   },
 }

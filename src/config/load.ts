@@ -217,6 +217,19 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
     ...(app.ready === undefined ? {} : { readyUrl: app.ready }),
     readyTimeoutMs,
     stopTimeoutMs: app.stopTimeout === undefined ? DEFAULTS.stopTimeoutMs : parseDurationMs(app.stopTimeout),
+    ...portOf(raw.baseUrl),
+    ...(app.stop === undefined ? {} : { stop: app.stop }),
+    ...(app.container === undefined ? {} : { container: app.container }),
+  }
+}
+
+// baseUrl's port, which the app is told ({port}, PORT); nothing for a URL the schema refuses.
+function portOf(baseUrl: string): { port?: number } {
+  try {
+    const url = new URL(baseUrl)
+    return { port: url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port) }
+  } catch {
+    return {}
   }
 }
 

@@ -161,6 +161,9 @@ export interface ScenarioPlan {
   readonly stress?: StressPlan
 }
 
+/** Written in `app.command` or an `app.env` value, it is replaced by the port the app is to listen on. */
+export const PORT_PLACEHOLDER = '{port}'
+
 /** How to start and stop the app under test. */
 export interface AppPlan {
   readonly command: string
@@ -176,6 +179,16 @@ export interface AppPlan {
   readonly readyUrl?: string
   readonly readyTimeoutMs: number
   readonly stopTimeoutMs: number
+  /**
+   * The port this side's app is to listen on: baseUrl's (another checkout's is its own free port).
+   * It replaces `{port}` in `command` and in `env` values, and is passed as `PORT` unless `env` sets
+   * PORT itself. Absent: the port of the URL the app is probed at.
+   */
+  readonly port?: number
+  /** A shell command that stops the app, run before its process group is signalled (`app.stop`). */
+  readonly stop?: string
+  /** The container whose cgroup CPU and memory are read from: a name or ID, or a cgroup v2 directory (`app.container`). */
+  readonly container?: string
 }
 
 /**

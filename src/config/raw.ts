@@ -117,6 +117,10 @@ export interface RawConfig {
     readonly ready?: string
     readonly readyTimeout?: string
     readonly stopTimeout?: string
+    /** A shell command that stops the app (e.g. `docker compose down`), run before its group is signalled. */
+    readonly stop?: string
+    /** A container name or ID, or the path of its cgroup v2 directory: CPU and memory are read from it. */
+    readonly container?: string
   }
   readonly baseUrl: string
   readonly defaults?: RawDefaults

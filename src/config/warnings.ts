@@ -1,6 +1,6 @@
 // What a config may well mean but probably does not: accepted, and said before anything runs. Each
 // warning is a Problem, so it is printed like a config error, with file, line and column.
-import type { Plan } from './plan.js'
+import { PORT_PLACEHOLDER, type Plan } from './plan.js'
 import type { Problem } from './validate.js'
 
 /** True for names and addresses that reach this machine. */
@@ -43,17 +43,46 @@ export function planWarnings(plan: Plan): Problem[] {
       },
     ]
   }
+  return [...literalPort(app, portOf(base)), ...readyElsewhere(app, base)]
+}
+
+// The port written as a number on its own (not part of 18101), or as {port}, which is baseUrl's.
+function mentions(text: string, port: string): boolean {
+  return new RegExp(`(^|\\D)${port}(\\D|$)`).test(text)
+}
+
+// baseUrl's port written into the command: the base commit, started beside this app on a port of its
+// own (run --against, a same-job baseline), would be told this one and collide with the head.
+function literalPort(app: NonNullable<Plan['app']>, port: string): Problem[] {
+  if (app.build.kind === 'none' || !mentions(app.command, port)) return []
+  return [
+    {
+      path: ['app', 'command'],
+      message:
+        `has baseUrl's port ${port} written in it: run --against and a same-job baseline start the base commit beside this app ` +
+        `on a port of their own, and this command would tell it ${port} too. Write {port} instead (e.g. --port {port}): ` +
+        "Cannonade fills in each side's port, and also passes it as PORT",
+    },
+  ]
+}
+
+// An app told about both ports (PORT and ADMIN_PORT, say) can well answer health checks on one and
+// traffic on the other; a port that is not in how the app is started is more likely a slip. {port}
+// is baseUrl's port. The PORT Cannonade passes by itself does not count: an app may well ignore it.
+function readyElsewhere(app: NonNullable<Plan['app']>, base: URL): Problem[] {
   const ready = app.readyUrl === undefined ? undefined : parse(app.readyUrl)
   if (ready === undefined || !isLoopbackHost(ready.hostname) || portOf(ready) === portOf(base)) return []
-  // An app told about both ports (PORT and ADMIN_PORT, say) can well answer health checks on one and
-  // traffic on the other; a port that appears nowhere in how the app is started is more likely a slip.
   const told = [app.command, ...Object.values(app.env)].join(' ')
-  if (new RegExp(`(^|\\D)${portOf(base)}(\\D|$)`).test(told)) return []
+  const baseTold = mentions(told, portOf(base)) || told.includes(PORT_PLACEHOLDER)
+  const readyTold = mentions(told, portOf(ready))
+  if (baseTold && readyTold) return []
+  const only = baseTold ? `only ${portOf(base)}` : readyTold ? `only ${portOf(ready)}` : 'neither'
   return [
     {
       path: ['baseUrl'],
       message:
-        `is on port ${portOf(base)} but app.ready is on port ${portOf(ready)}: the app is awaited on one port and measured on the other, ` +
+        `is on port ${portOf(base)} but app.ready is on port ${portOf(ready)}, and app.command and app.env mention ${only}: ` +
+        'the app is awaited on one port and measured on the other, ' +
         'and nothing may answer there. Use the same port in both, unless the app really listens on both',
     },
   ]

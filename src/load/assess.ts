@@ -16,6 +16,18 @@ export const LOADGEN_SATURATED_PERCENT = 90
  */
 export const LOADGEN_LAG_LIMIT_MS = 20
 
+/**
+ * What held the load generator back in a round, if anything: `saturated` when its own CPU was above
+ * {@link LOADGEN_SATURATED_PERCENT} (it could not send faster; its event loop then runs late too),
+ * `descheduled` when its event loop ran later than {@link LOADGEN_LAG_LIMIT_MS} at p99 although its
+ * CPU was below that: it was waiting for a core the machine gave to other processes, not busy.
+ */
+export function loadgenState(cpuPercent: number, loopDelayP99Ms: number | undefined): 'saturated' | 'descheduled' | undefined {
+  if (cpuPercent > LOADGEN_SATURATED_PERCENT) return 'saturated'
+  if (loopDelayP99Ms !== undefined && loopDelayP99Ms > LOADGEN_LAG_LIMIT_MS) return 'descheduled'
+  return undefined
+}
+
 function percent(value: number): string {
   return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`
 }
@@ -83,12 +95,16 @@ export function assessRound(
       problems.push(`reached ${achieved.toFixed(0)} of the target ${rate} req/s`)
     }
   }
-  if (m.loadgenCpuPercent > LOADGEN_SATURATED_PERCENT) {
-    warnings.push(`load generator CPU at ${m.loadgenCpuPercent.toFixed(0)} %: throughput may be the load generator's limit, not the app's`)
-  }
-  if (m.loopDelayMs.p99 > LOADGEN_LAG_LIMIT_MS) {
+  const state = loadgenState(m.loadgenCpuPercent, m.loopDelayMs.p99)
+  if (state === 'saturated') {
     warnings.push(
-      `load generator lagged: its event loop ran ${m.loopDelayMs.p99.toFixed(0)} ms late at p99 (limit ${LOADGEN_LAG_LIMIT_MS} ms): latencies include the load generator's own delay`,
+      `load generator saturated: its CPU at ${m.loadgenCpuPercent.toFixed(0)} % (limit ${LOADGEN_SATURATED_PERCENT} %): throughput may be the load generator's limit, not the app's`,
+    )
+  }
+  if (state === 'descheduled') {
+    warnings.push(
+      `load generator descheduled: its event loop ran ${m.loopDelayMs.p99.toFixed(0)} ms late at p99 (limit ${LOADGEN_LAG_LIMIT_MS} ms) while it used ` +
+        `${m.loadgenCpuPercent.toFixed(0)} % CPU: the machine ran other work in its place, and latencies include that delay`,
     )
   }
   const server: ServerRound | undefined =

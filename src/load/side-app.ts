@@ -52,7 +52,7 @@ export class SideApp {
         `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`,
       )
     }
-    this.monitor = new GroupMonitor(this.app.pgid)
+    this.monitor = new GroupMonitor(this.app.pgid, undefined, this.app.cgroupDir())
     return performance.now() - started
   }
 
@@ -112,7 +112,7 @@ export class SideApp {
     this.starts++
     this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path.join(this.side.outDir, `app.${this.starts}.log`))
     await waitUntilReady(this.app, app, this.side.plan.baseUrl)
-    this.monitor = new GroupMonitor(this.app.pgid)
+    this.monitor = new GroupMonitor(this.app.pgid, undefined, this.app.cgroupDir())
     this.served = 'nothing'
   }
 }

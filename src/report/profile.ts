@@ -56,12 +56,18 @@ function rowsOf(item: ProfileItem): ProfileRow[] {
   }
   if (found.kind === 'spike') {
     const base = item.base?.kind === 'spike' ? item.base : undefined
-    const recovered = found.unrecovered === 0 ? '' : ` (${found.unrecovered} round(s) never recovered: at least this)`
+    // A round whose p99 never came back counts the time it watched as its recovery, a lower bound:
+    // "3.0 s until p99 was back" beside "never recovered" contradicted itself.
+    const value =
+      found.unrecovered === 0
+        ? `${formatSeconds(found.recoveryMs)} until p99 was back near ${formatLatencyUs(found.beforeP99Us)}`
+        : `p99 not back near ${formatLatencyUs(found.beforeP99Us)} by the end of the window in ${found.unrecovered} round(s): ` +
+          `recovery ≥ ${formatSeconds(found.recoveryMs)}`
     return [
       {
         ...at,
         finding: 'spike recovery',
-        value: `${formatSeconds(found.recoveryMs)} until p99 was back near ${formatLatencyUs(found.beforeP99Us)}${recovered}`,
+        value,
         baseline: base === undefined ? '' : `${formatSeconds(base.recoveryMs)} (${signedSeconds(found.recoveryMs - base.recoveryMs)})`,
         ...flagged(['recovery']),
       },

@@ -369,14 +369,14 @@ export function profileNotes(comparison: Comparison): string[] {
 const MAX_TREND_NOTES = 3
 
 /**
- * A drift across rounds in words: `p50 rose across rounds: 42.00 ms → 232.0 ms; the app's state may
- * grow during the run`. A fall is more often a warm-up too short for a JIT or a cache.
+ * A drift across rounds in words: `p50 rose across rounds: 34.50 ms → 228.5 ms (trend line over 5
+ * rounds); the app's state may grow during the run`: the ends of the line the direction comes from. A fall is more often a warm-up too short for a JIT or a cache.
  */
 export function trendSentence(trend: EntryTrend): string {
   const values = `${formatLatencyUs(trend.first)} → ${formatLatencyUs(trend.last)}`
   const why =
     trend.direction === 'rose' ? "the app's state may grow during the run" : 'the app may still be warming up (a longer warmup helps)'
-  return `${trend.metric} ${trend.direction} across rounds: ${values}; ${why}`
+  return `${trend.metric} ${trend.direction} across rounds: ${values} (trend line over ${trend.rounds} rounds); ${why}`
 }
 
 /**
@@ -457,7 +457,9 @@ export function footerFacts(comparison: Comparison): string[] {
     const where = base.environmentDifferences.length === 0 ? 'the same kind of machine' : describeEnvironment(base.environment)
     facts.push(`baseline: ${clip(base.description, MAX_SENTENCE_PART)}, ${shortSha(base.sha)}on ${where}`)
   }
-  if (comparison.noise !== undefined && Number.isFinite(comparison.noise)) {
+  // One round has no round-to-round spread: its CV of 0 would read as a perfectly quiet machine.
+  if (comparison.rounds === 1) facts.push('noise: not estimated (one round per entry; it takes two or more)')
+  else if (comparison.noise !== undefined && Number.isFinite(comparison.noise)) {
     facts.push(`noise: median round-to-round CV of req/s ${formatFraction(comparison.noise)}`)
   }
   if (comparison.detectable !== undefined) {

@@ -1,5 +1,7 @@
 // The words for what a run noticed about the app that makes its telemetry or the next run doubtful.
+import { loadgenState } from '../load/assess.js'
 import type { RunWarning } from '../load/schedule.js'
+import type { RoundResult } from '../results/format.js'
 
 function portOf(url: string): string {
   const parsed = new URL(url)
@@ -23,4 +25,22 @@ export function runWarningText(warning: RunWarning): string {
     'runs outside that group (setsid, a daemon, a container), so the CPU and memory figures are of the wrong process. ' +
     'Start the server in the foreground (e.g. `exec node server.js`).'
   )
+}
+
+/**
+ * The results table's note on the load generator, from its rounds: `load generator saturated (CPU
+ * 97 %)` when its own CPU limited it in a round, else `load generator descheduled (event loop 24 ms
+ * late, CPU 12 %)` when it was idle but ran late (a busy machine), with the worst round's figures.
+ */
+export function loadgenNote(rounds: readonly Pick<RoundResult, 'loadgenCpuPercent' | 'loadgenLoopDelayMs'>[]): string | undefined {
+  const states = rounds.map((r) => ({ round: r, state: loadgenState(r.loadgenCpuPercent, r.loadgenLoopDelayMs?.p99) }))
+  const saturated = states.filter((s) => s.state === 'saturated').map((s) => s.round.loadgenCpuPercent)
+  if (saturated.length > 0) return `load generator saturated (CPU ${Math.max(...saturated).toFixed(0)} %)`
+  const late = states.filter((s) => s.state === 'descheduled').map((s) => s.round)
+  const worst = late.reduce<(typeof late)[number] | undefined>(
+    (a, b) => (a === undefined || (b.loadgenLoopDelayMs?.p99 ?? 0) > (a.loadgenLoopDelayMs?.p99 ?? 0) ? b : a),
+    undefined,
+  )
+  if (worst === undefined) return undefined
+  return `load generator descheduled (event loop ${(worst.loadgenLoopDelayMs?.p99 ?? 0).toFixed(0)} ms late, CPU ${worst.loadgenCpuPercent.toFixed(0)} %)`
 }

@@ -64,19 +64,28 @@ export function stressLine(key: string, stress: StressSummary): string {
   return `${key}: capacity ${capacityText(stress)}${where === undefined ? '' : `; ${where}`}`
 }
 
-/** The latency-vs-load curve as a table: load, rounds that held, req/s, p50, p99, errors, what broke the SLO. */
+/**
+ * The latency-vs-load curve as a table: load, of the rounds that tried it how many held, req/s, p50,
+ * p99, errors, what broke the SLO; and, when loads were tried by different numbers of rounds, a line
+ * saying why (a higher load "held 1 of 1" beside a lower one's "1 of 3" read as if it held better).
+ */
 export function curveTable(stress: StressSummary): string {
-  const header = [stress.loop === 'rate' ? 'offered' : 'connections', 'held', 'req/s', 'p50', 'p99', 'errors', 'broke']
+  const header = [stress.loop === 'rate' ? 'offered' : 'connections', 'held in', 'req/s', 'p50', 'p99', 'errors', 'broke']
   const rows = stress.curve.map((p) => [
     formatLoad(p.load, stress.loop),
-    `${p.held}/${p.rounds}`,
+    `${p.held} of ${p.rounds} round${p.rounds === 1 ? '' : 's'}`,
     formatRps(p.rps),
     formatLatencyUs(p.p50Us),
     formatLatencyUs(p.p99Us),
     formatFraction(p.errorRate),
     p.broke === undefined ? '' : breakWords(p.broke),
   ])
-  return markdownTable([header, ...rows], { align: ['r', 'r', 'r', 'r', 'r', 'r', 'l'] })
+  const table = markdownTable([header, ...rows], { align: ['r', 'r', 'r', 'r', 'r', 'r', 'l'] })
+  if (new Set(stress.curve.map((p) => p.rounds)).size < 2) return table
+  return (
+    `${table}\n"held in" counts only the rounds whose search tried that load: each round's search goes higher ` +
+    'only from a load that held, so a higher load is tried by fewer rounds, and "1 of 1" there is one round, not a better result.'
+  )
 }
 
 /**

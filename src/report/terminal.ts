@@ -11,6 +11,7 @@ import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './forma
 import { describeEnvironment, trendSentence } from './rows.js'
 import { curveTable, scalingLine, stressLine } from './stress.js'
 import { profileRows } from './profile.js'
+import { loadgenNote } from './run-warnings.js'
 import { plain } from './text.js'
 import { MARK, worstSeverity } from './verdict.js'
 import { violationSentence } from './violation.js'
@@ -18,7 +19,8 @@ import { violationSentence } from './violation.js'
 function flags(entry: EntryResult): string {
   const notes: string[] = []
   if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`)
-  if (entry.rounds.some((r) => r.warnings.length > 0)) notes.push('load generator saturated')
+  const loadgen = loadgenNote(entry.rounds)
+  if (loadgen !== undefined) notes.push(loadgen)
   const trend = entryTrend(entry)
   if (trend !== undefined) notes.push(trendSentence(trend))
   return notes.join('; ')

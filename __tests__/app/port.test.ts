@@ -1,0 +1,105 @@
+// The port an app is told: `{port}` in its command and env values and PORT, filled with the side's
+// port, so a base commit can start beside the head; and, when an app never gets ready, where it
+// listens instead.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hexAddress, listeningIn } from '../../src/app/listening.js'
+import { startApp, waitUntilReady } from '../../src/app/process.js'
+import type { AppPlan } from '../../src/config/plan.js'
+import { AppError } from '../../src/errors.js'
+import { freePort } from '../helpers/ports.js'
+
+// Listens on the port given as its argument and answers with what it was told.
+const SERVER = `
+import http from 'node:http'
+http.createServer((req, res) => res.end(JSON.stringify({ arg: process.argv[2], PORT: process.env.PORT, WHERE: process.env.WHERE })))
+  .listen(Number(process.argv[2]), '127.0.0.1')
+`
+
+let dir = ''
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-port-'))
+  await writeFile(path.join(dir, 'server.mjs'), SERVER)
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const plan = (command: string, extra: Partial<AppPlan> = {}): AppPlan => ({
+  command,
+  build: { kind: 'none' },
+  cwd: dir,
+  env: {},
+  readyTimeoutMs: 30_000,
+  stopTimeoutMs: 5000,
+  ...extra,
+})
+
+describe('the port an app is told', () => {
+  it('fills {port} in the command and env values, and passes PORT', async () => {
+    const port = await freePort()
+    const app = plan('exec node server.mjs {port}', { port, env: { WHERE: 'on {port}' } })
+    const url = `http://127.0.0.1:${port}/`
+    const running = await startApp(app, url, path.join(dir, 'fill.log'))
+    try {
+      await waitUntilReady(running, app, url)
+      const told: unknown = await (await fetch(url)).json()
+      expect(told).toEqual({ arg: String(port), PORT: String(port), WHERE: `on ${port}` })
+    } finally {
+      await running.stop()
+    }
+  })
+
+  it('lets app.env set PORT itself, and takes the port of the probed URL when the plan has none', async () => {
+    const port = await freePort()
+    const app = plan('exec node server.mjs {port}', { env: { PORT: 'mine' } })
+    const url = `http://127.0.0.1:${port}/`
+    const running = await startApp(app, url, path.join(dir, 'own.log'))
+    try {
+      await waitUntilReady(running, app, url)
+      expect(await (await fetch(url)).json()).toEqual({ arg: String(port), PORT: 'mine' })
+    } finally {
+      await running.stop()
+    }
+  })
+
+  it('says where an app that never got ready listens instead', async () => {
+    const [awaited, written] = [await freePort(), await freePort()]
+    // The port written into the command, not the one the app is awaited at.
+    const app = plan(`exec node server.mjs ${written}`, { port: awaited, readyTimeoutMs: 1500 })
+    const url = `http://127.0.0.1:${awaited}/health`
+    const running = await startApp(app, url, path.join(dir, 'elsewhere.log'))
+    try {
+      const failure = await waitUntilReady(running, app, url).then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      expect(failure).toBeInstanceOf(AppError)
+      expect(String(failure)).toContain(`it listens on 127.0.0.1:${written}, not on 127.0.0.1:${awaited}. Write {port} where app.command`)
+    } finally {
+      await running.stop()
+    }
+  })
+})
+
+describe('reading the kernel socket tables', () => {
+  it('turns the little-endian hex the kernel prints into addresses', () => {
+    expect(hexAddress('0100007F')).toBe('127.0.0.1')
+    expect(hexAddress('00000000')).toBe('0.0.0.0')
+    expect(hexAddress('00000000000000000000000001000000')).toBe('[::1]')
+    expect(hexAddress('00000000000000000000000000000000')).toBe('[::]')
+  })
+
+  it('keeps only the listening sockets of the given inodes', () => {
+    const table = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:1FA5 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 111 1 0000000000000000 100 0 0 10 0',
+      '   1: 0100007F:1FA6 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 222 1 0000000000000000 100 0 0 10 0',
+      '   2: 0100007F:1FA5 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 111 1 0000000000000000 20 4 30 10 -1',
+    ].join('\n')
+    expect(listeningIn(table, new Set(['111']))).toEqual(['127.0.0.1:8101'])
+    expect(listeningIn(table, new Set(['333']))).toEqual([])
+  })
+})
