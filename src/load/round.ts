@@ -9,6 +9,7 @@ import type { Expectation, LoadLevel, ScenarioPlan } from '../config/plan.js'
 import type { LoadSeries } from '../results/format.js'
 import { createHistogram, encodeHistogram, recordLatency, summarise, type LatencySummary } from '../results/histogram.js'
 import { BODY_KEEP_LIMIT_BYTES, limitBodies } from './bodies.js'
+import { capturesFromBody, flowHooks, needsFlow, type ThreadShare } from './flow.js'
 import { Pacer } from './pacer.js'
 import { rateSchedule } from './profiles/spike.js'
 import { SecondRecorder } from './seconds.js'
@@ -23,6 +24,10 @@ export interface LoadMeasurement {
   readonly ok: number
   readonly unexpectedStatus: number
   readonly bodyMismatches: number
+  /** Responses that met the expectation but a capture of their step found nothing (src/load/flow.ts). */
+  readonly captureFailures?: number
+  /** Why the first of them failed, e.g. `capture "token" ($.token) found nothing in the response to POST /login`. */
+  readonly captureFailure?: string
   /** Of the body mismatches, responses whose body was over BODY_KEEP_LIMIT_BYTES and could not be checked. */
   readonly oversizedBodies?: number
   /** Connection errors, timeouts included. */
@@ -80,6 +85,8 @@ export interface RoundSpec {
   readonly baseUrl: string
   readonly scenario: ScenarioPlan
   readonly level: LoadLevel
+  /** Set on a load thread of several: which share of data rows and `$seq` numbers it sends. */
+  readonly share?: ThreadShare
 }
 
 /** The body check of an expectation, with any regular expression compiled once per round. */
@@ -95,7 +102,7 @@ function bodyMatcher(expect: Expectation): (body: string) => boolean {
   return (body) => pattern.test(body)
 }
 
-type Outcome = 'ok' | 'status' | 'body' | 'oversized'
+type Outcome = 'ok' | 'status' | 'body' | 'oversized' | 'capture'
 
 function sameStatuses(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((status) => b.includes(status))
@@ -119,7 +126,9 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
   const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
   const statusCodes: Record<string, number> = {}
   let measuring = false
-  let counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 }
+  let counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, capture: 0, errors: 0, timeouts: 0, bytes: 0 }
+  let captureFailure: string | undefined
+  let lastCaptureFailure: string | undefined
   // autocannon calls a step's onResponse synchronously just before it emits 'response' for the same
   // reply, so the outcome can be handed over through this variable.
   let lastOutcome: Outcome = 'ok'
@@ -129,15 +138,21 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
   // decides: no onResponse then, whose call costs autocannon a headers object (built with lodash)
   // per response, on the thread that times them.
   const [first] = scenario.requests
+  const flow = needsFlow(scenario) ? flowHooks(scenario, spec.share) : undefined
   const statusOnly =
     first !== undefined &&
+    flow === undefined &&
     scenario.requests.every((step) => step.expect.body === undefined && sameStatuses(step.expect.status, first.expect.status))
   const expectedStatus = new Set(first?.expect.status ?? [])
   // Bodies are kept only when a step's expectation reads them (see bodies.ts).
-  const keepBodyBytes = scenario.requests.some((step) => step.expect.body !== undefined) ? BODY_KEEP_LIMIT_BYTES : 0
-  const requests = scenario.requests.map((step) => {
+  const keepBodyBytes = scenario.requests.some((step) => step.expect.body !== undefined || capturesFromBody(step))
+    ? BODY_KEEP_LIMIT_BYTES
+    : 0
+  const requests = scenario.requests.map((step, index) => {
     const bodyOk = bodyMatcher(step.expect)
-    return {
+    const hooks = flow?.[index]
+    const readsBody = step.expect.body !== undefined || capturesFromBody(step)
+    const request = {
       method: step.method,
       path: step.path,
       headers: { ...step.headers },
@@ -145,14 +160,22 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
       ...(statusOnly
         ? {}
         : {
-            onResponse: (status: number, body: string) => {
+            onResponse: (status: number, body: string, context: object, headers: Record<string, unknown> = {}) => {
               if (!step.expect.status.includes(status)) lastOutcome = 'status'
               // Only a step that reads the body needs it whole; another step's large body is just not kept.
-              else if (lastOversized && step.expect.body !== undefined) lastOutcome = 'oversized'
+              else if (lastOversized && readsBody) lastOutcome = 'oversized'
               else lastOutcome = bodyOk(body) ? 'ok' : 'body'
+              if (lastOutcome !== 'ok' || hooks?.capture === undefined) return
+              lastCaptureFailure = hooks.capture(body, context, headers)
+              if (lastCaptureFailure !== undefined) lastOutcome = 'capture'
             },
           }),
     }
+    // @types/autocannon says setupRequest returns a request; autocannon also takes none, which starts
+    // the pass again from the first step (lib/requestIterator.js rebuildRequest): flow.ts returns
+    // none when a value a step needs was not captured.
+    if (hooks?.setupRequest !== undefined) Reflect.set(request, 'setupRequest', hooks.setupRequest)
+    return request
   })
   // Open loop: our own schedule sends the requests and times them from their intended send time,
   // which corrects coordinated omission exactly (see pacer.ts); autocannon's rate options stay off.
@@ -210,6 +233,7 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
           ok: counts.ok,
           unexpectedStatus: counts.status,
           bodyMismatches: counts.body,
+          ...(counts.capture === 0 ? {} : { captureFailures: counts.capture, ...(captureFailure === undefined ? {} : { captureFailure }) }),
           oversizedBodies: counts.oversized,
           errors: counts.errors,
           timeouts: counts.timeouts,
@@ -232,7 +256,8 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
     pacer?.start()
 
     function startWindow(): void {
-      counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 }
+      counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, capture: 0, errors: 0, timeouts: 0, bytes: 0 }
+      captureFailure = undefined
       for (const key of Object.keys(statusCodes)) delete statusCodes[key]
       histogram.reset()
       hooks.onMeasureStart?.()
@@ -267,7 +292,10 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
         seconds.ok(responseTimeMs)
       } else {
         if (lastOutcome === 'status') counts.status++
-        else counts.body++
+        else if (lastOutcome === 'capture') {
+          counts.capture++
+          captureFailure ??= lastCaptureFailure
+        } else counts.body++
         if (lastOutcome === 'oversized') counts.oversized++
         seconds.failed()
       }
