@@ -30,6 +30,7 @@ import { HANDOFF_FILE, writeHandoff } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 import { StepOutputs } from './outputs.js'
 import { compareWith, type ResolvedBaseline } from './resolve-baseline.js'
+import { writeExports } from '../report/export/exports.js'
 
 /** What the artifact holds, when present: everything measured, the report, the app's log, the hand-off. */
 export const ARTIFACT_FILES = [
@@ -235,6 +236,13 @@ export async function publish(
           : {}
     return writeFile(path.join(outDir, REPORT_HTML_FILE), renderReportHtml({ results, comparison, ...base, paired, ...trend }))
   })
+  // Before the gate: a failing run's JUnit file is what the test report shows.
+  const exports = inputs.exports ?? []
+  if (exports.length > 0) {
+    await step('write the exports', async () => {
+      for (const file of await writeExports(exports, comparison, results, inputs.workingDirectory)) core.info(`export: ${file}`)
+    })
+  }
   if (pr !== undefined) {
     await step('write the comment hand-off', () =>
       writeHandoff(path.join(outDir, HANDOFF_FILE), { pullRequest: pr.number, headSha: pr.headSha }),
