@@ -8957,13 +8957,13 @@ var require_boolSchema = __commonJS({
       }
     }
     exports2.topBoolOrEmptySchema = topBoolOrEmptySchema;
-    function boolOrEmptySchema(it, valid) {
+    function boolOrEmptySchema(it, valid3) {
       const { gen, schema } = it;
       if (schema === false) {
-        gen.var(valid, false);
+        gen.var(valid3, false);
         falseSchemaError(it);
       } else {
-        gen.var(valid, true);
+        gen.var(valid3, true);
       }
     }
     exports2.boolOrEmptySchema = boolOrEmptySchema;
@@ -9344,15 +9344,15 @@ var require_code2 = __commonJS({
     exports2.usePattern = usePattern;
     function validateArray(cxt) {
       const { gen, data, keyword, it } = cxt;
-      const valid = gen.name("valid");
+      const valid3 = gen.name("valid");
       if (it.allErrors) {
         const validArr = gen.let("valid", true);
         validateItems(() => gen.assign(validArr, false));
         return validArr;
       }
-      gen.var(valid, true);
+      gen.var(valid3, true);
       validateItems(() => gen.break());
-      return valid;
+      return valid3;
       function validateItems(notValid) {
         const len = gen.const("len", (0, codegen_1._)`${data}.length`);
         gen.forRange("i", 0, len, (i) => {
@@ -9360,8 +9360,8 @@ var require_code2 = __commonJS({
             keyword,
             dataProp: i,
             dataPropType: util_1.Type.Num
-          }, valid);
-          gen.if((0, codegen_1.not)(valid), notValid);
+          }, valid3);
+          gen.if((0, codegen_1.not)(valid3), notValid);
         });
       }
     }
@@ -9373,7 +9373,7 @@ var require_code2 = __commonJS({
       const alwaysValid = schema.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
       if (alwaysValid && !it.opts.unevaluated)
         return;
-      const valid = gen.let("valid", false);
+      const valid3 = gen.let("valid", false);
       const schValid = gen.name("_valid");
       gen.block(() => schema.forEach((_sch, i) => {
         const schCxt = cxt.subschema({
@@ -9381,12 +9381,12 @@ var require_code2 = __commonJS({
           schemaProp: i,
           compositeRule: true
         }, schValid);
-        gen.assign(valid, (0, codegen_1._)`${valid} || ${schValid}`);
+        gen.assign(valid3, (0, codegen_1._)`${valid3} || ${schValid}`);
         const merged = cxt.mergeValidEvaluated(schCxt, schValid);
         if (!merged)
-          gen.if((0, codegen_1.not)(valid));
+          gen.if((0, codegen_1.not)(valid3));
       }));
-      cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
+      cxt.result(valid3, () => cxt.reset(), () => cxt.error(true));
     }
     exports2.validateUnion = validateUnion;
   }
@@ -9408,15 +9408,15 @@ var require_keyword = __commonJS({
       const schemaRef = useKeyword(gen, keyword, macroSchema);
       if (it.opts.validateSchema !== false)
         it.self.validateSchema(macroSchema, true);
-      const valid = gen.name("valid");
+      const valid3 = gen.name("valid");
       cxt.subschema({
         schema: macroSchema,
         schemaPath: codegen_1.nil,
         errSchemaPath: `${it.errSchemaPath}/${keyword}`,
         topSchemaRef: schemaRef,
         compositeRule: true
-      }, valid);
-      cxt.pass(valid, () => cxt.error(true));
+      }, valid3);
+      cxt.pass(valid3, () => cxt.error(true));
     }
     exports2.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
@@ -9425,9 +9425,9 @@ var require_keyword = __commonJS({
       checkAsyncKeyword(it, def);
       const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
       const validateRef = useKeyword(gen, keyword, validate);
-      const valid = gen.let("valid");
-      cxt.block$data(valid, validateKeyword);
-      cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
+      const valid3 = gen.let("valid");
+      cxt.block$data(valid3, validateKeyword);
+      cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid3);
       function validateKeyword() {
         if (def.errors === false) {
           assignValid();
@@ -9443,7 +9443,7 @@ var require_keyword = __commonJS({
       }
       function validateAsync() {
         const ruleErrs = gen.let("ruleErrs", null);
-        gen.try(() => assignValid((0, codegen_1._)`await `), (e) => gen.assign(valid, false).if((0, codegen_1._)`${e} instanceof ${it.ValidationError}`, () => gen.assign(ruleErrs, (0, codegen_1._)`${e}.errors`), () => gen.throw(e)));
+        gen.try(() => assignValid((0, codegen_1._)`await `), (e) => gen.assign(valid3, false).if((0, codegen_1._)`${e} instanceof ${it.ValidationError}`, () => gen.assign(ruleErrs, (0, codegen_1._)`${e}.errors`), () => gen.throw(e)));
         return ruleErrs;
       }
       function validateSync() {
@@ -9455,11 +9455,11 @@ var require_keyword = __commonJS({
       function assignValid(_await = def.async ? (0, codegen_1._)`await ` : codegen_1.nil) {
         const passCxt = it.opts.passContext ? names_1.default.this : names_1.default.self;
         const passSchema = !("compile" in def && !$data || def.schema === false);
-        gen.assign(valid, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
+        gen.assign(valid3, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
       }
       function reportErrs(errors) {
         var _a2;
-        gen.if((0, codegen_1.not)((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid), errors);
+        gen.if((0, codegen_1.not)((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid3), errors);
       }
     }
     exports2.funcKeywordCode = funcKeywordCode;
@@ -9496,8 +9496,8 @@ var require_keyword = __commonJS({
         throw new Error(`parent schema must have dependencies of ${keyword}: ${deps.join(",")}`);
       }
       if (def.validateSchema) {
-        const valid = def.validateSchema(schema[keyword]);
-        if (!valid) {
+        const valid3 = def.validateSchema(schema[keyword]);
+        if (!valid3) {
           const msg = `keyword "${keyword}" value is invalid at path "${errSchemaPath}": ` + self2.errorsText(def.validateSchema.errors);
           if (opts.validateSchema === "log")
             self2.logger.error(msg);
@@ -9957,15 +9957,15 @@ var require_validate = __commonJS({
       const schId = typeof schema == "object" && schema[opts.schemaId];
       return schId && (opts.code.source || opts.code.process) ? (0, codegen_1._)`/*# sourceURL=${schId} */` : codegen_1.nil;
     }
-    function subschemaCode(it, valid) {
+    function subschemaCode(it, valid3) {
       if (isSchemaObj(it)) {
         checkKeywords(it);
         if (schemaCxtHasRules(it)) {
-          subSchemaObjCode(it, valid);
+          subSchemaObjCode(it, valid3);
           return;
         }
       }
-      (0, boolSchema_1.boolOrEmptySchema)(it, valid);
+      (0, boolSchema_1.boolOrEmptySchema)(it, valid3);
     }
     function schemaCxtHasRules({ schema, self: self2 }) {
       if (typeof schema == "boolean")
@@ -9978,7 +9978,7 @@ var require_validate = __commonJS({
     function isSchemaObj(it) {
       return typeof it.schema != "boolean";
     }
-    function subSchemaObjCode(it, valid) {
+    function subSchemaObjCode(it, valid3) {
       const { schema, gen, opts } = it;
       if (opts.$comment && schema.$comment)
         commentKeyword(it);
@@ -9986,7 +9986,7 @@ var require_validate = __commonJS({
       checkAsyncSchema(it);
       const errsCount = gen.const("_errs", names_1.default.errors);
       typeAndKeywords(it, errsCount);
-      gen.var(valid, (0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
+      gen.var(valid3, (0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
     }
     function checkKeywords(it) {
       (0, util_1.checkUnknownRules)(it);
@@ -10253,24 +10253,24 @@ var require_validate = __commonJS({
         else
           this.params = obj;
       }
-      block$data(valid, codeBlock, $dataValid = codegen_1.nil) {
+      block$data(valid3, codeBlock, $dataValid = codegen_1.nil) {
         this.gen.block(() => {
-          this.check$data(valid, $dataValid);
+          this.check$data(valid3, $dataValid);
           codeBlock();
         });
       }
-      check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
+      check$data(valid3 = codegen_1.nil, $dataValid = codegen_1.nil) {
         if (!this.$data)
           return;
         const { gen, schemaCode, schemaType, def } = this;
         gen.if((0, codegen_1.or)((0, codegen_1._)`${schemaCode} === undefined`, $dataValid));
-        if (valid !== codegen_1.nil)
-          gen.assign(valid, true);
+        if (valid3 !== codegen_1.nil)
+          gen.assign(valid3, true);
         if (schemaType.length || def.validateSchema) {
           gen.elseIf(this.invalid$data());
           this.$dataError();
-          if (valid !== codegen_1.nil)
-            gen.assign(valid, false);
+          if (valid3 !== codegen_1.nil)
+            gen.assign(valid3, false);
         }
         gen.else();
       }
@@ -10294,12 +10294,12 @@ var require_validate = __commonJS({
           return codegen_1.nil;
         }
       }
-      subschema(appl, valid) {
+      subschema(appl, valid3) {
         const subschema = (0, subschema_1.getSubschema)(this.it, appl);
         (0, subschema_1.extendSubschemaData)(subschema, this.it, appl);
         (0, subschema_1.extendSubschemaMode)(subschema, appl);
         const nextContext = { ...this.it, ...subschema, items: void 0, props: void 0 };
-        subschemaCode(nextContext, valid);
+        subschemaCode(nextContext, valid3);
         return nextContext;
       }
       mergeEvaluated(schemaCxt, toName) {
@@ -10313,10 +10313,10 @@ var require_validate = __commonJS({
           it.items = util_1.mergeEvaluated.items(gen, schemaCxt.items, it.items, toName);
         }
       }
-      mergeValidEvaluated(schemaCxt, valid) {
+      mergeValidEvaluated(schemaCxt, valid3) {
         const { it, gen } = this;
         if (it.opts.unevaluated && (it.props !== true || it.items !== true)) {
-          gen.if(valid, () => this.mergeEvaluated(schemaCxt, codegen_1.Name));
+          gen.if(valid3, () => this.mergeEvaluated(schemaCxt, codegen_1.Name));
           return true;
         }
       }
@@ -10815,8 +10815,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path15) {
-      let input = path15;
+    function removeDotSegments(path17) {
+      let input = path17;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10890,11 +10890,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path15) {
-      if (path15 === "" || path15[0] === "/") {
-        return removeDotSegments(path15);
+    function removeDotSegmentsRelative(path17) {
+      if (path17 === "" || path17[0] === "/") {
+        return removeDotSegments(path17);
       }
-      const segments = path15.split("/");
+      const segments = path17.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11257,8 +11257,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path15 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path15 && path15 !== "/" ? path15 : void 0;
+        const path17 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path17 && path17 !== "/" ? path17 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -12006,10 +12006,10 @@ var require_core = __commonJS({
         } else {
           v = this.compile(schemaKeyRef);
         }
-        const valid = v(data);
+        const valid3 = v(data);
         if (!("$async" in v))
           this.errors = v.errors;
-        return valid;
+        return valid3;
       }
       compile(schema, _meta) {
         const sch = this._addSchema(schema, _meta);
@@ -12106,15 +12106,15 @@ var require_core = __commonJS({
           this.errors = null;
           return true;
         }
-        const valid = this.validate($schema, schema);
-        if (!valid && throwOrLogError) {
+        const valid3 = this.validate($schema, schema);
+        if (!valid3 && throwOrLogError) {
           const message = "schema is invalid: " + this.errorsText();
           if (this.opts.validateSchema === "log")
             this.logger.error(message);
           else
             throw new Error(message);
         }
-        return valid;
+        return valid3;
       }
       // Get compiled schema by `key` or `ref`.
       // (`key` that was passed to `addSchema` or full schema reference - `schema.$id` or resolved id)
@@ -12507,16 +12507,16 @@ var require_ref = __commonJS({
         }
         function inlineRefSchema(sch) {
           const schName = gen.scopeValue("schema", opts.code.source === true ? { ref: sch, code: (0, codegen_1.stringify)(sch) } : { ref: sch });
-          const valid = gen.name("valid");
+          const valid3 = gen.name("valid");
           const schCxt = cxt.subschema({
             schema: sch,
             dataTypes: [],
             schemaPath: codegen_1.nil,
             topSchemaRef: schName,
             errSchemaPath: $ref
-          }, valid);
+          }, valid3);
           cxt.mergeEvaluated(schCxt);
-          cxt.ok(valid);
+          cxt.ok(valid3);
         }
       }
     };
@@ -12536,19 +12536,19 @@ var require_ref = __commonJS({
       function callAsyncRef() {
         if (!env.$async)
           throw new Error("async schema referenced by sync schema");
-        const valid = gen.let("valid");
+        const valid3 = gen.let("valid");
         gen.try(() => {
           gen.code((0, codegen_1._)`await ${(0, code_1.callValidateCode)(cxt, v, passCxt)}`);
           addEvaluatedFrom(v);
           if (!allErrors)
-            gen.assign(valid, true);
+            gen.assign(valid3, true);
         }, (e) => {
           gen.if((0, codegen_1._)`!(${e} instanceof ${it.ValidationError})`, () => gen.throw(e));
           addErrorsFrom(e);
           if (!allErrors)
-            gen.assign(valid, false);
+            gen.assign(valid3, false);
         });
-        cxt.ok(valid);
+        cxt.ok(valid3);
       }
       function callSyncRef() {
         cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
@@ -12753,9 +12753,9 @@ var require_pattern = __commonJS({
         if ($data) {
           const { regExp } = it.opts.code;
           const regExpCode = regExp.code === "new RegExp" ? (0, codegen_1._)`new RegExp` : (0, util_1.useFunc)(gen, regExp);
-          const valid = gen.let("valid");
-          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
-          cxt.fail$data((0, codegen_1._)`!${valid}`);
+          const valid3 = gen.let("valid");
+          gen.try(() => gen.assign(valid3, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid3, false));
+          cxt.fail$data((0, codegen_1._)`!${valid3}`);
         } else {
           const regExp = (0, code_1.usePattern)(cxt, schema);
           cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data})`);
@@ -12846,9 +12846,9 @@ var require_required = __commonJS({
         function exitOnErrorMode() {
           const missing = gen.let("missing");
           if (useLoop || $data) {
-            const valid = gen.let("valid", true);
-            cxt.block$data(valid, () => loopUntilMissing(missing, valid));
-            cxt.ok(valid);
+            const valid3 = gen.let("valid", true);
+            cxt.block$data(valid3, () => loopUntilMissing(missing, valid3));
+            cxt.ok(valid3);
           } else {
             gen.if((0, code_1.checkMissingProp)(cxt, schema, missing));
             (0, code_1.reportMissingProp)(cxt, missing);
@@ -12861,11 +12861,11 @@ var require_required = __commonJS({
             gen.if((0, code_1.noPropertyInData)(gen, data, prop, opts.ownProperties), () => cxt.error());
           });
         }
-        function loopUntilMissing(missing, valid) {
+        function loopUntilMissing(missing, valid3) {
           cxt.setParams({ missingProperty: missing });
           gen.forOf(missing, schemaCode, () => {
-            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing, opts.ownProperties));
-            gen.if((0, codegen_1.not)(valid), () => {
+            gen.assign(valid3, (0, code_1.propertyInData)(gen, data, missing, opts.ownProperties));
+            gen.if((0, codegen_1.not)(valid3), () => {
               cxt.error();
               gen.break();
             });
@@ -12940,15 +12940,15 @@ var require_uniqueItems = __commonJS({
         const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
         if (!$data && !schema)
           return;
-        const valid = gen.let("valid");
+        const valid3 = gen.let("valid");
         const itemTypes = parentSchema.items ? (0, dataType_1.getSchemaTypes)(parentSchema.items) : [];
-        cxt.block$data(valid, validateUniqueItems, (0, codegen_1._)`${schemaCode} === false`);
-        cxt.ok(valid);
+        cxt.block$data(valid3, validateUniqueItems, (0, codegen_1._)`${schemaCode} === false`);
+        cxt.ok(valid3);
         function validateUniqueItems() {
           const i = gen.let("i", (0, codegen_1._)`${data}.length`);
           const j = gen.let("j");
           cxt.setParams({ i, j });
-          gen.assign(valid, true);
+          gen.assign(valid3, true);
           gen.if((0, codegen_1._)`${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j));
         }
         function canOptimize() {
@@ -12966,7 +12966,7 @@ var require_uniqueItems = __commonJS({
             gen.if((0, codegen_1._)`typeof ${indices}[${item}] == "number"`, () => {
               gen.assign(j, (0, codegen_1._)`${indices}[${item}]`);
               cxt.error();
-              gen.assign(valid, false).break();
+              gen.assign(valid3, false).break();
             }).code((0, codegen_1._)`${indices}[${item}] = ${i}`);
           });
         }
@@ -12975,7 +12975,7 @@ var require_uniqueItems = __commonJS({
           const outer = gen.name("outer");
           gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j}])`, () => {
             cxt.error();
-            gen.assign(valid, false).break(outer);
+            gen.assign(valid3, false).break(outer);
           })));
         }
       }
@@ -13037,20 +13037,20 @@ var require_enum = __commonJS({
         const useLoop = schema.length >= it.opts.loopEnum;
         let eql;
         const getEql = () => eql !== null && eql !== void 0 ? eql : eql = (0, util_1.useFunc)(gen, equal_1.default);
-        let valid;
+        let valid3;
         if (useLoop || $data) {
-          valid = gen.let("valid");
-          cxt.block$data(valid, loopEnum);
+          valid3 = gen.let("valid");
+          cxt.block$data(valid3, loopEnum);
         } else {
           if (!Array.isArray(schema))
             throw new Error("ajv implementation error");
           const vSchema = gen.const("vSchema", schemaCode);
-          valid = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
+          valid3 = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
         }
-        cxt.pass(valid);
+        cxt.pass(valid3);
         function loopEnum() {
-          gen.assign(valid, false);
-          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
+          gen.assign(valid3, false);
+          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid3, true).break()));
         }
         function equalCode(vSchema, i) {
           const sch = schema[i];
@@ -13136,15 +13136,15 @@ var require_additionalItems = __commonJS({
         cxt.setParams({ len: items.length });
         cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
       } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-        const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
-        gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
-        cxt.ok(valid);
+        const valid3 = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
+        gen.if((0, codegen_1.not)(valid3), () => validateItems(valid3));
+        cxt.ok(valid3);
       }
-      function validateItems(valid) {
+      function validateItems(valid3) {
         gen.forRange("i", items.length, len, (i) => {
-          cxt.subschema({ keyword, dataProp: i, dataPropType: util_1.Type.Num }, valid);
+          cxt.subschema({ keyword, dataProp: i, dataPropType: util_1.Type.Num }, valid3);
           if (!it.allErrors)
-            gen.if((0, codegen_1.not)(valid), () => gen.break());
+            gen.if((0, codegen_1.not)(valid3), () => gen.break());
         });
       }
     }
@@ -13183,7 +13183,7 @@ var require_items = __commonJS({
       if (it.opts.unevaluated && schArr.length && it.items !== true) {
         it.items = util_1.mergeEvaluated.items(gen, schArr.length, it.items);
       }
-      const valid = gen.name("valid");
+      const valid3 = gen.name("valid");
       const len = gen.const("len", (0, codegen_1._)`${data}.length`);
       schArr.forEach((sch, i) => {
         if ((0, util_1.alwaysValidSchema)(it, sch))
@@ -13192,8 +13192,8 @@ var require_items = __commonJS({
           keyword,
           schemaProp: i,
           dataProp: i
-        }, valid));
-        cxt.ok(valid);
+        }, valid3));
+        cxt.ok(valid3);
       });
       function checkStrictTuple(sch) {
         const { opts, errSchemaPath } = it;
@@ -13310,18 +13310,18 @@ var require_contains = __commonJS({
           return;
         }
         it.items = true;
-        const valid = gen.name("valid");
+        const valid3 = gen.name("valid");
         if (max2 === void 0 && min === 1) {
-          validateItems(valid, () => gen.if(valid, () => gen.break()));
+          validateItems(valid3, () => gen.if(valid3, () => gen.break()));
         } else if (min === 0) {
-          gen.let(valid, true);
+          gen.let(valid3, true);
           if (max2 !== void 0)
             gen.if((0, codegen_1._)`${data}.length > 0`, validateItemsWithCount);
         } else {
-          gen.let(valid, false);
+          gen.let(valid3, false);
           validateItemsWithCount();
         }
-        cxt.result(valid, () => cxt.reset());
+        cxt.result(valid3, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
           const count2 = gen.let("count", 0);
@@ -13341,13 +13341,13 @@ var require_contains = __commonJS({
         function checkLimits(count2) {
           gen.code((0, codegen_1._)`${count2}++`);
           if (max2 === void 0) {
-            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid3, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count2} > ${max2}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count2} > ${max2}`, () => gen.assign(valid3, false).break());
             if (min === 1)
-              gen.assign(valid, true);
+              gen.assign(valid3, true);
             else
-              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid3, true));
           }
         }
       }
@@ -13429,20 +13429,20 @@ var require_dependencies = __commonJS({
     exports2.validatePropertyDeps = validatePropertyDeps;
     function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
       const { gen, data, keyword, it } = cxt;
-      const valid = gen.name("valid");
+      const valid3 = gen.name("valid");
       for (const prop in schemaDeps) {
         if ((0, util_1.alwaysValidSchema)(it, schemaDeps[prop]))
           continue;
         gen.if(
           (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties),
           () => {
-            const schCxt = cxt.subschema({ keyword, schemaProp: prop }, valid);
-            cxt.mergeValidEvaluated(schCxt, valid);
+            const schCxt = cxt.subschema({ keyword, schemaProp: prop }, valid3);
+            cxt.mergeValidEvaluated(schCxt, valid3);
           },
-          () => gen.var(valid, true)
+          () => gen.var(valid3, true)
           // TODO var
         );
-        cxt.ok(valid);
+        cxt.ok(valid3);
       }
     }
     exports2.validateSchemaDeps = validateSchemaDeps;
@@ -13470,7 +13470,7 @@ var require_propertyNames = __commonJS({
         const { gen, schema, data, it } = cxt;
         if ((0, util_1.alwaysValidSchema)(it, schema))
           return;
-        const valid = gen.name("valid");
+        const valid3 = gen.name("valid");
         gen.forIn("key", data, (key) => {
           cxt.setParams({ propertyName: key });
           cxt.subschema({
@@ -13479,14 +13479,14 @@ var require_propertyNames = __commonJS({
             dataTypes: ["string"],
             propertyName: key,
             compositeRule: true
-          }, valid);
-          gen.if((0, codegen_1.not)(valid), () => {
+          }, valid3);
+          gen.if((0, codegen_1.not)(valid3), () => {
             cxt.error(true);
             if (!it.allErrors)
               gen.break();
           });
         });
-        cxt.ok(valid);
+        cxt.ok(valid3);
       }
     };
     exports2.default = def;
@@ -13564,21 +13564,21 @@ var require_additionalProperties = __commonJS({
             return;
           }
           if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-            const valid = gen.name("valid");
+            const valid3 = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key, valid, false);
-              gen.if((0, codegen_1.not)(valid), () => {
+              applyAdditionalSchema(key, valid3, false);
+              gen.if((0, codegen_1.not)(valid3), () => {
                 cxt.reset();
                 deleteAdditional(key);
               });
             } else {
-              applyAdditionalSchema(key, valid);
+              applyAdditionalSchema(key, valid3);
               if (!allErrors)
-                gen.if((0, codegen_1.not)(valid), () => gen.break());
+                gen.if((0, codegen_1.not)(valid3), () => gen.break());
             }
           }
         }
-        function applyAdditionalSchema(key, valid, errors) {
+        function applyAdditionalSchema(key, valid3, errors) {
           const subschema = {
             keyword: "additionalProperties",
             dataProp: key,
@@ -13591,7 +13591,7 @@ var require_additionalProperties = __commonJS({
               allErrors: false
             });
           }
-          cxt.subschema(subschema, valid);
+          cxt.subschema(subschema, valid3);
         }
       }
     };
@@ -13627,7 +13627,7 @@ var require_properties = __commonJS({
         const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema[p]));
         if (properties.length === 0)
           return;
-        const valid = gen.name("valid");
+        const valid3 = gen.name("valid");
         for (const prop of properties) {
           if (hasDefault(prop)) {
             applyPropertySchema(prop);
@@ -13635,11 +13635,11 @@ var require_properties = __commonJS({
             gen.if((0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties));
             applyPropertySchema(prop);
             if (!it.allErrors)
-              gen.else().var(valid, true);
+              gen.else().var(valid3, true);
             gen.endIf();
           }
           cxt.it.definedProperties.add(prop);
-          cxt.ok(valid);
+          cxt.ok(valid3);
         }
         function hasDefault(prop) {
           return it.opts.useDefaults && !it.compositeRule && schema[prop].default !== void 0;
@@ -13649,7 +13649,7 @@ var require_properties = __commonJS({
             keyword: "properties",
             schemaProp: prop,
             dataProp: prop
-          }, valid);
+          }, valid3);
         }
       }
     };
@@ -13679,7 +13679,7 @@ var require_patternProperties = __commonJS({
           return;
         }
         const checkProperties = opts.strictSchema && !opts.allowMatchingProperties && parentSchema.properties;
-        const valid = gen.name("valid");
+        const valid3 = gen.name("valid");
         if (it.props !== true && !(it.props instanceof codegen_1.Name)) {
           it.props = (0, util_2.evaluatedPropsToName)(gen, it.props);
         }
@@ -13692,9 +13692,9 @@ var require_patternProperties = __commonJS({
             if (it.allErrors) {
               validateProperties(pat);
             } else {
-              gen.var(valid, true);
+              gen.var(valid3, true);
               validateProperties(pat);
-              gen.if(valid);
+              gen.if(valid3);
             }
           }
         }
@@ -13715,12 +13715,12 @@ var require_patternProperties = __commonJS({
                   schemaProp: pat,
                   dataProp: key,
                   dataPropType: util_2.Type.Str
-                }, valid);
+                }, valid3);
               }
               if (it.opts.unevaluated && props !== true) {
                 gen.assign((0, codegen_1._)`${props}[${key}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
-                gen.if((0, codegen_1.not)(valid), () => gen.break());
+                gen.if((0, codegen_1.not)(valid3), () => gen.break());
               }
             });
           });
@@ -13747,14 +13747,14 @@ var require_not = __commonJS({
           cxt.fail();
           return;
         }
-        const valid = gen.name("valid");
+        const valid3 = gen.name("valid");
         cxt.subschema({
           keyword: "not",
           compositeRule: true,
           createErrors: false,
           allErrors: false
-        }, valid);
-        cxt.failResult(valid, () => cxt.reset(), () => cxt.error());
+        }, valid3);
+        cxt.failResult(valid3, () => cxt.reset(), () => cxt.error());
       },
       error: { message: "must NOT be valid" }
     };
@@ -13802,12 +13802,12 @@ var require_oneOf = __commonJS({
         if (it.opts.discriminator && parentSchema.discriminator)
           return;
         const schArr = schema;
-        const valid = gen.let("valid", false);
+        const valid3 = gen.let("valid", false);
         const passing = gen.let("passing", null);
         const schValid = gen.name("_valid");
         cxt.setParams({ passing });
         gen.block(validateOneOf);
-        cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
+        cxt.result(valid3, () => cxt.reset(), () => cxt.error(true));
         function validateOneOf() {
           schArr.forEach((sch, i) => {
             let schCxt;
@@ -13821,10 +13821,10 @@ var require_oneOf = __commonJS({
               }, schValid);
             }
             if (i > 0) {
-              gen.if((0, codegen_1._)`${schValid} && ${valid}`).assign(valid, false).assign(passing, (0, codegen_1._)`[${passing}, ${i}]`).else();
+              gen.if((0, codegen_1._)`${schValid} && ${valid3}`).assign(valid3, false).assign(passing, (0, codegen_1._)`[${passing}, ${i}]`).else();
             }
             gen.if(schValid, () => {
-              gen.assign(valid, true);
+              gen.assign(valid3, true);
               gen.assign(passing, i);
               if (schCxt)
                 cxt.mergeEvaluated(schCxt, codegen_1.Name);
@@ -13850,12 +13850,12 @@ var require_allOf = __commonJS({
         const { gen, schema, it } = cxt;
         if (!Array.isArray(schema))
           throw new Error("ajv implementation error");
-        const valid = gen.name("valid");
+        const valid3 = gen.name("valid");
         schema.forEach((sch, i) => {
           if ((0, util_1.alwaysValidSchema)(it, sch))
             return;
-          const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid);
-          cxt.ok(valid);
+          const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid3);
+          cxt.ok(valid3);
           cxt.mergeEvaluated(schCxt);
         });
       }
@@ -13889,7 +13889,7 @@ var require_if = __commonJS({
         const hasElse = hasSchema(it, "else");
         if (!hasThen && !hasElse)
           return;
-        const valid = gen.let("valid", true);
+        const valid3 = gen.let("valid", true);
         const schValid = gen.name("_valid");
         validateIf();
         cxt.reset();
@@ -13902,7 +13902,7 @@ var require_if = __commonJS({
         } else {
           gen.if((0, codegen_1.not)(schValid), validateClause("else"));
         }
-        cxt.pass(valid, () => cxt.error(true));
+        cxt.pass(valid3, () => cxt.error(true));
         function validateIf() {
           const schCxt = cxt.subschema({
             keyword: "if",
@@ -13915,8 +13915,8 @@ var require_if = __commonJS({
         function validateClause(keyword, ifClause) {
           return () => {
             const schCxt = cxt.subschema({ keyword }, schValid);
-            gen.assign(valid, schValid);
-            cxt.mergeValidEvaluated(schCxt, valid);
+            gen.assign(valid3, schValid);
+            cxt.mergeValidEvaluated(schCxt, valid3);
             if (ifClause)
               gen.assign(ifClause, (0, codegen_1._)`${keyword}`);
             else
@@ -14056,22 +14056,22 @@ var require_dynamicRef = __commonJS({
       if (it.allErrors) {
         _dynamicRef();
       } else {
-        const valid = gen.let("valid", false);
-        _dynamicRef(valid);
-        cxt.ok(valid);
+        const valid3 = gen.let("valid", false);
+        _dynamicRef(valid3);
+        cxt.ok(valid3);
       }
-      function _dynamicRef(valid) {
+      function _dynamicRef(valid3) {
         if (it.schemaEnv.root.dynamicAnchors[anchor]) {
           const v = gen.let("_v", (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`);
-          gen.if(v, _callRef(v, valid), _callRef(it.validateName, valid));
+          gen.if(v, _callRef(v, valid3), _callRef(it.validateName, valid3));
         } else {
-          _callRef(it.validateName, valid)();
+          _callRef(it.validateName, valid3)();
         }
       }
-      function _callRef(validate, valid) {
-        return valid ? () => gen.block(() => {
+      function _callRef(validate, valid3) {
+        return valid3 ? () => gen.block(() => {
           (0, ref_1.callRef)(cxt, validate);
-          gen.let(valid, true);
+          gen.let(valid3, true);
         }) : () => (0, ref_1.callRef)(cxt, validate);
       }
     }
@@ -14235,14 +14235,14 @@ var require_unevaluatedProperties = __commonJS({
             return;
           }
           if (!(0, util_1.alwaysValidSchema)(it, schema)) {
-            const valid = gen.name("valid");
+            const valid3 = gen.name("valid");
             cxt.subschema({
               keyword: "unevaluatedProperties",
               dataProp: key,
               dataPropType: util_1.Type.Str
-            }, valid);
+            }, valid3);
             if (!allErrors)
-              gen.if((0, codegen_1.not)(valid), () => gen.break());
+              gen.if((0, codegen_1.not)(valid3), () => gen.break());
           }
         }
         function unevaluatedDynamic(evaluatedProps, key) {
@@ -14288,16 +14288,16 @@ var require_unevaluatedItems = __commonJS({
           cxt.setParams({ len: items });
           cxt.fail((0, codegen_1._)`${len} > ${items}`);
         } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-          const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items}`);
-          gen.if((0, codegen_1.not)(valid), () => validateItems(valid, items));
-          cxt.ok(valid);
+          const valid3 = gen.var("valid", (0, codegen_1._)`${len} <= ${items}`);
+          gen.if((0, codegen_1.not)(valid3), () => validateItems(valid3, items));
+          cxt.ok(valid3);
         }
         it.items = true;
-        function validateItems(valid, from) {
+        function validateItems(valid3, from) {
           gen.forRange("i", from, len, (i) => {
-            cxt.subschema({ keyword: "unevaluatedItems", dataProp: i, dataPropType: util_1.Type.Num }, valid);
+            cxt.subschema({ keyword: "unevaluatedItems", dataProp: i, dataPropType: util_1.Type.Num }, valid3);
             if (!it.allErrors)
-              gen.if((0, codegen_1.not)(valid), () => gen.break());
+              gen.if((0, codegen_1.not)(valid3), () => gen.break());
           });
         }
       }
@@ -14516,16 +14516,16 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: mapping is not supported");
         if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
-        const valid = gen.let("valid", false);
+        const valid3 = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
         gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
-        cxt.ok(valid);
+        cxt.ok(valid3);
         function validateMapping() {
           const mapping = getMapping();
           gen.if(false);
           for (const tagValue in mapping) {
             gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
-            gen.assign(valid, applyTagSchema(mapping[tagValue]));
+            gen.assign(valid3, applyTagSchema(mapping[tagValue]));
           }
           gen.else();
           cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
@@ -15143,17 +15143,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path15) {
-      const ctrl = callVisitor(key, node, visitor, path15);
+    function visit_(key, node, visitor, path17) {
+      const ctrl = callVisitor(key, node, visitor, path17);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visit_(key, ctrl, visitor, path15);
+        replaceNode(key, path17, ctrl);
+        return visit_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path15);
+            const ci = visit_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15164,13 +15164,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = visit_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15191,17 +15191,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path15) {
-      const ctrl = await callVisitor(key, node, visitor, path15);
+    async function visitAsync_(key, node, visitor, path17) {
+      const ctrl = await callVisitor(key, node, visitor, path17);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visitAsync_(key, ctrl, visitor, path15);
+        replaceNode(key, path17, ctrl);
+        return visitAsync_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci = await visitAsync_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15212,13 +15212,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15245,23 +15245,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path15) {
+    function callVisitor(key, node, visitor, path17) {
       if (typeof visitor === "function")
-        return visitor(key, node, path15);
+        return visitor(key, node, path17);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path15);
+        return visitor.Map?.(key, node, path17);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path15);
+        return visitor.Seq?.(key, node, path17);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path15);
+        return visitor.Pair?.(key, node, path17);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path15);
+        return visitor.Scalar?.(key, node, path17);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path15);
+        return visitor.Alias?.(key, node, path17);
       return void 0;
     }
-    function replaceNode(key, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key, path17, node) {
+      const parent = path17[path17.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -15873,10 +15873,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path15, value) {
+    function collectionFromPath(schema, path17, value) {
       let v = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k = path15[i];
+      for (let i = path17.length - 1; i >= 0; --i) {
+        const k = path17[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -15895,7 +15895,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -15925,11 +15925,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path17, value) {
+        if (isEmptyPath(path17))
           this.add(value);
         else {
-          const [key, ...rest] = path15;
+          const [key, ...rest] = path17;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15943,8 +15943,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key, ...rest] = path15;
+      deleteIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15958,8 +15958,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key, ...rest] = path15;
+      getIn(path17, keepScalar) {
+        const [key, ...rest] = path17;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15977,8 +15977,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key, ...rest] = path15;
+      hasIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15988,8 +15988,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key, ...rest] = path15;
+      setIn(path17, value) {
+        const [key, ...rest] = path17;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -16193,27 +16193,27 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+      const json2 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json;
+        return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
-      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+      for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
+        if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
+          str += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json[i + 1]) {
+          switch (json2[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
+                str += json2.slice(start, i);
+                const code = json2.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
                     str += "\\0";
@@ -16243,23 +16243,23 @@ var require_stringifyString = __commonJS({
                     if (code.substr(0, 2) === "00")
                       str += "\\x" + code.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
               }
               break;
             case "n":
-              if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
+              if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
-                while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
+                str += json2.slice(start, i) + "\n\n";
+                while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
                   str += "\n";
                   i += 2;
                 }
                 str += indent2;
-                if (json[i + 2] === " ")
+                if (json2[i + 2] === " ")
                   str += "\\";
                 i += 1;
                 start = i + 1;
@@ -16269,7 +16269,7 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
+      str = start ? str + json2.slice(start) : json2;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -18504,9 +18504,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path17, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path17, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -18581,14 +18581,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection.isEmptyPath(path15)) {
+      deleteIn(path17) {
+        if (Collection.isEmptyPath(path17)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -18603,10 +18603,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection.isEmptyPath(path15))
+      getIn(path17, keepScalar) {
+        if (Collection.isEmptyPath(path17))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -18617,10 +18617,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection.isEmptyPath(path15))
+      hasIn(path17) {
+        if (Collection.isEmptyPath(path17))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -18637,13 +18637,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection.isEmptyPath(path15)) {
+      setIn(path17, value) {
+        if (Collection.isEmptyPath(path17)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path17, value);
         }
       }
       /**
@@ -18691,11 +18691,11 @@ var require_Document = __commonJS({
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json,
+          keep: !json2,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
@@ -20604,9 +20604,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path15) => {
+    visit.itemAtPath = (cst, path17) => {
       let item = cst;
-      for (const [field, index] of path15) {
+      for (const [field, index] of path17) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -20615,23 +20615,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path15) => {
-      const parent = visit.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit.parentCollection = (cst, path17) => {
+      const parent = visit.itemAtPath(cst, path17.slice(0, -1));
+      const field = path17[path17.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path17, item, visitor) {
+      let ctrl = visitor(item, path17);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20642,10 +20642,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path17);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -22499,8 +22499,8 @@ var require_dist3 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path15) {
-          var pathArray = getPathArray(path15);
+        paths.forEach(function(path17) {
+          var pathArray = getPathArray(path17);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -22514,14 +22514,14 @@ var require_dist3 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array, path15, appendMode) {
-      if (!path15) {
+    function addExistingPath(array, path17, appendMode) {
+      if (!path17) {
         return;
       }
       if (appendMode) {
-        array.unshift(path15);
+        array.unshift(path17);
       } else {
-        array.push(path15);
+        array.push(path17);
       }
     }
   }
@@ -25471,15 +25471,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path15 = [graph[toModel].parent, toModel];
+      const path17 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path15.unshift(graph[cur].parent);
+        path17.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path15;
+      fn.conversion = path17;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -26756,7 +26756,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path15 = __require("path");
+    var path17 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker4(path15.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker4(path17.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -35825,11 +35825,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path15) {
-      if (!path15 || typeof path15 !== "string") {
+    function lookup(path17) {
+      if (!path17 || typeof path17 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path15).toLowerCase().substr(1);
+      var extension2 = extname("x." + path17).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -36969,7 +36969,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path15 = __require("path");
+    var path17 = __require("path");
     var http2 = __require("http");
     var https2 = __require("https");
     var parseUrl = __require("url").parse;
@@ -37100,11 +37100,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path15.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path17.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path15.basename(options.filename || value && (value.name || value.path));
+        filename = path17.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path15.basename(value.client._httpMessage.path || "");
+        filename = path17.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -37290,15 +37290,15 @@ var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
     var { resolve, basename } = __require("path");
-    var { readFileSync: readFileSync3 } = __require("fs");
+    var { readFileSync: readFileSync4 } = __require("fs");
     var FormData = require_form_data();
     function getFormData(string) {
       try {
         return JSON.parse(string);
       } catch (error) {
         try {
-          const path15 = resolve(string);
-          const data = readFileSync3(path15, "utf8");
+          const path17 = resolve(string);
+          const data = readFileSync4(path17, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -37312,14 +37312,14 @@ var require_multipart = __commonJS({
         const type = obj[key] && obj[key].type;
         switch (type) {
           case "file": {
-            const path15 = obj[key] && obj[key].path;
-            if (!path15) {
+            const path17 = obj[key] && obj[key].path;
+            if (!path17) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync3(path15);
+            const buffer = readFileSync4(path17);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path15)
+              filename: basename(path17)
             }, opts));
             break;
           }
@@ -37919,11 +37919,11 @@ var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
     var parse3 = require_parse();
-    var valid = (version, options) => {
+    var valid3 = (version, options) => {
       const v = parse3(version, options);
       return v ? v.version : null;
     };
-    module2.exports = valid;
+    module2.exports = valid3;
   }
 });
 
@@ -39523,7 +39523,7 @@ var require_semver2 = __commonJS({
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse();
-    var valid = require_valid();
+    var valid3 = require_valid();
     var clean = require_clean();
     var inc = require_inc();
     var diff = require_diff();
@@ -39562,7 +39562,7 @@ var require_semver2 = __commonJS({
     var subset = require_subset();
     module2.exports = {
       parse: parse3,
-      valid,
+      valid: valid3,
       clean,
       inc,
       diff,
@@ -39640,14 +39640,14 @@ var require_validate2 = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path15) {
-      if (typeof path15 === "string") {
+    function safeRequire(path17) {
+      if (typeof path17 === "string") {
         try {
-          return __require(path15);
+          return __require(path17);
         } catch (err) {
         }
       }
-      return path15;
+      return path17;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -40313,8 +40313,8 @@ var require_http_parser = __commonJS({
 var require_uuid_node = __commonJS({
   "node_modules/hyperid/uuid-node.js"(exports2, module2) {
     "use strict";
-    var { randomUUID } = __require("crypto");
-    module2.exports = randomUUID;
+    var { randomUUID: randomUUID2 } = __require("crypto");
+    module2.exports = randomUUID2;
   }
 });
 
@@ -42128,7 +42128,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path15 = reqData.path;
+        const path17 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -42139,7 +42139,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname + ":" + port;
         }
         const baseReq = [
-          `${method} ${path15} HTTP/1.1`
+          `${method} ${path17} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -44187,7 +44187,7 @@ var require_autocannon = __commonJS({
     var fs = __require("fs");
     var os4 = __require("os");
     var net3 = __require("net");
-    var path15 = __require("path");
+    var path17 = __require("path");
     var URL2 = __require("url").URL;
     var spawn3 = __require("child_process").spawn;
     var managePath = require_dist3();
@@ -44302,7 +44302,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path15.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path17.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -44416,7 +44416,7 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path15.join(__dirname, "lib/preload"));
+        alterPath.unshift(path17.join(__dirname, "lib/preload"));
         const proc = spawn3(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
@@ -44440,7 +44440,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path15.join(os4.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path17.join(os4.tmpdir(), pipeName);
       const server = net3.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -44467,8 +44467,8 @@ var require_autocannon = __commonJS({
 import { parseArgs } from "node:util";
 
 // src/cli/compare.ts
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path2 from "node:path";
+import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
+import path3 from "node:path";
 
 // src/config/plan.ts
 var LATENCY_METRICS = ["p50", "p90", "p95", "p99", "p999", "mean", "max"];
@@ -45078,8 +45078,8 @@ function summariseStress(rounds) {
 
 // src/results/summary.ts
 function usedRounds(rounds) {
-  const valid = rounds.filter((r) => r.valid);
-  return valid.length > 0 ? valid : rounds;
+  const valid3 = rounds.filter((r) => r.valid);
+  return valid3.length > 0 ? valid3 : rounds;
 }
 function medianLatency(rounds) {
   const used = usedRounds(rounds);
@@ -45117,8 +45117,8 @@ function summariseServer(rounds) {
   };
 }
 function summariseEntry(identity, rounds) {
-  const valid = rounds.filter((r) => r.valid);
-  const used = valid.length > 0 ? valid : rounds;
+  const valid3 = rounds.filter((r) => r.valid);
+  const used = valid3.length > 0 ? valid3 : rounds;
   const merged = mergeHistograms(used.map((r) => r.histogram));
   const server = summariseServer(used);
   const stress = summariseStress(rounds);
@@ -45139,7 +45139,7 @@ function summariseEntry(identity, rounds) {
     errorRate: round6(pooledErrorRate(used)),
     histogram: encodeHistogram(merged),
     ...server === void 0 ? {} : { server },
-    validRounds: valid.length,
+    validRounds: valid3.length,
     thresholds: identity.thresholds,
     regression: identity.regression,
     ...stress === void 0 ? {} : { stress }
@@ -45301,13 +45301,13 @@ function meanSequence(ys, alpha, g = MIXTURE_VARIANCE) {
   for (const y of ys) sum += y;
   const mean2 = sum / n;
   if (n < 2 || !Number.isFinite(mean2)) return { estimate: mean2, low: -Infinity, high: Infinity };
-  let spread = 0;
-  for (const y of ys) spread += (y - mean2) ** 2;
+  let spread2 = 0;
+  for (const y of ys) spread2 += (y - mean2) ** 2;
   const spreadOfPrior = 1 + n * g;
   const k = Math.exp(2 / n * (0.5 * Math.log(spreadOfPrior) - Math.log(alpha)));
   const room = 1 - k / spreadOfPrior;
   if (!(room > 0)) return { estimate: mean2, low: -Infinity, high: Infinity };
-  const halfWidth = Math.sqrt((k - 1) * spread / (n * room));
+  const halfWidth = Math.sqrt((k - 1) * spread2 / (n * room));
   return { estimate: mean2, low: mean2 - halfWidth, high: mean2 + halfWidth };
 }
 function pairedSequence(base, head, options) {
@@ -45567,14 +45567,14 @@ function pooledLogSpread(base, head) {
 function spreadCap(base, head) {
   return Math.max(SPREAD_CAP_FACTOR * DEFAULT_LOG_SPREAD, pooledLogSpread(base, head)?.sd ?? 0);
 }
-function capSpread(spread, cap) {
-  if (spread.assumed || !(spread.sigma > cap)) return spread;
-  return { ...spread, sigma: cap, df: Infinity, capped: true };
+function capSpread(spread2, cap) {
+  if (spread2.assumed || !(spread2.sigma > cap)) return spread2;
+  return { ...spread2, sigma: cap, df: Infinity, capped: true };
 }
-function floorByRounds(spread, base, head) {
-  if (!spread.assumed) return spread;
+function floorByRounds(spread2, base, head) {
+  if (!spread2.assumed) return spread2;
   const pooled = pooledLogSpread(base, head);
-  return pooled !== void 0 && pooled.sd > spread.sigma ? { ...spread, sigma: pooled.sd, df: pooled.df } : spread;
+  return pooled !== void 0 && pooled.sd > spread2.sigma ? { ...spread2, sigma: pooled.sd, df: pooled.df } : spread2;
 }
 function spreadFor(medians, labels, base, head) {
   return capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head));
@@ -45599,29 +45599,29 @@ function withinRunRatio(base, head, withinAlpha) {
 function separateRunsInterval(base, head, rule) {
   const level = 1 - 2 * rule.withinAlpha;
   if (!rule.relative) return welchDifference(base, head, level);
-  const { spread } = rule;
-  if (spread === void 0 || spread.sigma === 0) return withinRunRatio(base, head, rule.withinAlpha);
-  const combinedAlpha = spread.runs >= COMBINED_MIN_RUNS && !spread.assumed && spread.capped !== true ? rule.combinedAlpha : void 0;
+  const { spread: spread2 } = rule;
+  if (spread2 === void 0 || spread2.sigma === 0) return withinRunRatio(base, head, rule.withinAlpha);
+  const combinedAlpha = spread2.runs >= COMBINED_MIN_RUNS && !spread2.assumed && spread2.capped !== true ? rule.combinedAlpha : void 0;
   const halve = combinedAlpha === void 0 ? 1 : 0.5;
   const within = withinRunRatio(base, head, rule.withinAlpha * halve);
   if (!(within.estimate > 0)) return within;
-  const drift = studentTQuantile(rule.driftAlpha * halve, spread.df) * Math.SQRT2 * spread.sigma;
+  const drift = studentTQuantile(rule.driftAlpha * halve, spread2.df) * Math.SQRT2 * spread2.sigma;
   const summed = { ...within, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) };
   if (combinedAlpha === void 0) return summed;
-  const combined = combinedInterval(base, head, spread, combinedAlpha / 2);
+  const combined = combinedInterval(base, head, spread2, combinedAlpha / 2);
   if (combined === void 0) return summed;
   return intersect(summed, combined);
 }
-function combinedInterval(base, head, spread, alpha) {
+function combinedInterval(base, head, spread2, alpha) {
   if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return void 0;
   const logBase = base.map(Math.log);
   const logHead = head.map(Math.log);
   const trimmed = trims(base.length, head.length);
   const parts = trimmed ? yuenParts(logBase, logHead) : welchParts(logBase, logHead);
   if (parts === void 0) return void 0;
-  const drift2 = 2 * spread.sigma ** 2;
+  const drift2 = 2 * spread2.sigma ** 2;
   const variance = drift2 + parts.se2;
-  const df = variance ** 2 / (parts.se2 ** 2 / parts.df + (Number.isFinite(spread.df) ? drift2 ** 2 / spread.df : 0));
+  const df = variance ** 2 / (parts.se2 ** 2 / parts.df + (Number.isFinite(spread2.df) ? drift2 ** 2 / spread2.df : 0));
   const half = studentTQuantile(alpha, Number.isFinite(df) && df > 0 ? df : Infinity) * Math.sqrt(variance);
   return {
     estimate: Math.exp(parts.estimate),
@@ -45770,7 +45770,7 @@ function judge(j, direction, limit, relative) {
     const probable = final === "inconclusive" && badness2(shown2.estimate, direction) > 2 * limit && badness2(shown2.low, direction) > 0 && badness2(shown2.high, direction) > 0;
     return { verdict: final, ...shown2, detectable: resolvableChange(interval, relative), probable };
   }
-  const spread = relative ? j.spread : void 0;
+  const spread2 = relative ? j.spread : void 0;
   const fixed = fixedVerdict(j.base, j.head, {
     seed: j.seed,
     direction,
@@ -45780,19 +45780,19 @@ function judge(j, direction, limit, relative) {
     // (one machine factor per pair of runs: run-to-run.ts); an ungated label splits its own level.
     driftAlpha: j.tolerance === void 0 ? alarmAlpha * DRIFT_SHARE : SUITE_ALPHA * DRIFT_SHARE,
     relative,
-    ...spread === void 0 ? {} : { spread }
+    ...spread2 === void 0 ? {} : { spread: spread2 }
   });
   return { ...fixed, verdict: enough ? fixed.verdict : "inconclusive" };
 }
 function fixedVerdict(base, head, rule) {
-  const { relative, spread, direction, tolerance } = rule;
-  const separate = spread !== void 0 && relative;
+  const { relative, spread: spread2, direction, tolerance } = rule;
+  const separate = spread2 !== void 0 && relative;
   const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE;
   const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha;
   const interval = (within, drift, combined) => {
     const i = separateRunsInterval(base, head, {
       relative,
-      spread: separate ? spread : void 0,
+      spread: separate ? spread2 : void 0,
       withinAlpha: within,
       driftAlpha: drift,
       combinedAlpha: combined
@@ -45919,7 +45919,7 @@ function compareEntry(head, base, ctx, shares) {
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
     const tolerance = head.regression.find((t) => t.metric === metric);
     const history = ctx.runToRun;
-    const spread = ctx.paired ? void 0 : (
+    const spread2 = ctx.paired ? void 0 : (
       // No history of this entry: the baseline run is its one run of history.
       spreadFor(history?.series.get(head.key)?.[metric] ?? [median(b)], history?.labels?.get(head.key)?.[metric] ?? [], b, h)
     );
@@ -45935,7 +45935,7 @@ function compareEntry(head, base, ctx, shares) {
       // at the reporting level (judge), spending nothing of the bound.
       alarmAlpha: shares[metric] ?? MISS_ALPHA,
       paired: ctx.paired,
-      ...spread === void 0 ? {} : { spread }
+      ...spread2 === void 0 ? {} : { spread: spread2 }
     });
     metrics.push(m);
     if (m.gated && m.verdict === "regression") {
@@ -45985,9 +45985,9 @@ function errorControlOf(budget, entries, sequential) {
       const alpha = budget.shares[i]?.[metric];
       if (alpha === void 0) continue;
       const at = groups.findIndex((g) => g.metric === metric && g.loop === loop && Math.abs(g.alpha - alpha) <= 1e-12 * alpha);
-      const same = groups[at];
-      if (same === void 0) groups.push({ metric, loop, alpha, entries: 1 });
-      else groups[at] = { ...same, entries: same.entries + 1 };
+      const same2 = groups[at];
+      if (same2 === void 0) groups.push({ metric, loop, alpha, entries: 1 });
+      else groups[at] = { ...same2, entries: same2.entries + 1 };
     }
   }
   const { suiteAlpha, tests, entries: gated, perEntry } = budget;
@@ -47591,10 +47591,10 @@ function capacityText(stress) {
   return `${value} (range ${span} over ${stress.rounds} rounds, covers the median with \u2265 ${coverage} %)`;
 }
 function breakPoint(stress) {
-  const point = stress.curve.find((p) => p.held * 2 < p.rounds);
-  if (point === void 0) return void 0;
-  const why = point.broke === void 0 ? "" : ` (${breakWords(point.broke)})`;
-  return `${formatLoad(point.load, stress.loop)}${why}`;
+  const point2 = stress.curve.find((p) => p.held * 2 < p.rounds);
+  if (point2 === void 0) return void 0;
+  const why = point2.broke === void 0 ? "" : ` (${breakWords(point2.broke)})`;
+  return `${formatLoad(point2.load, stress.loop)}${why}`;
 }
 function stressLine(key, stress) {
   const broke = breakPoint(stress);
@@ -48080,9 +48080,9 @@ function priority(entry) {
   const gated = entry.metrics.filter((m) => m.gated && m.verdict === "regression");
   if (gated.some((m) => m.severity === "fail")) return GATED_FAIL_REGRESSION;
   if (gated.length > 0) return GATED_WARN_REGRESSION;
-  const latency = entry.violations.filter((v) => isLatencyMetric(v.metric));
-  if (latency.some((v) => v.severity === "fail")) return FAIL_VIOLATION;
-  if (latency.length > 0) return WARN_VIOLATION;
+  const latency2 = entry.violations.filter((v) => isLatencyMetric(v.metric));
+  if (latency2.some((v) => v.severity === "fail")) return FAIL_VIOLATION;
+  if (latency2.length > 0) return WARN_VIOLATION;
   return void 0;
 }
 function largestGatedChange(entry) {
@@ -48120,8 +48120,8 @@ function historyRunOf(results, runId) {
     const metrics = {};
     for (const metric of COMPARED_METRICS) {
       const values = roundValues(entry.rounds, metric);
-      const point = values === void 0 ? void 0 : medianInterval(values);
-      if (point !== void 0 && point.low >= 0) metrics[metric] = point;
+      const point2 = values === void 0 ? void 0 : medianInterval(values);
+      if (point2 !== void 0 && point2.low >= 0) metrics[metric] = point2;
     }
     if (Object.keys(metrics).length > 0) entries.push({ key: entry.key, metrics });
   }
@@ -48141,8 +48141,8 @@ function extendHistory(previous, results, runId, max2 = MAX_HISTORY_RUNS) {
 function seriesOf(history, key, metric) {
   const series = [];
   for (const run2 of history.runs) {
-    const point = run2.entries.find((e) => e.key === key)?.metrics[metric];
-    if (point !== void 0) series.push({ run: run2, point });
+    const point2 = run2.entries.find((e) => e.key === key)?.metrics[metric];
+    if (point2 !== void 0) series.push({ run: run2, point: point2 });
   }
   return series;
 }
@@ -48165,9 +48165,9 @@ function trendLines(entries, history, runs = TREND_RUNS) {
     lines.push({
       key: entry.key,
       metric: metric.metric,
-      base: series.map(({ run: run2, point }) => ({
+      base: series.map(({ run: run2, point: point2 }) => ({
         label: run2.sha?.slice(0, 7) ?? (run2.runId === void 0 ? run2.date.slice(0, 10) : `run ${run2.runId}`),
-        value: point.median
+        value: point2.median
       })),
       head: metric.head
     });
@@ -48447,9 +48447,9 @@ function assemble(parts, pick) {
 }
 function cut(text, max2) {
   let end = 0;
-  for (const point of text) {
-    if (end + point.length > max2) break;
-    end += point.length;
+  for (const point2 of text) {
+    if (end + point2.length > max2) break;
+    end += point2.length;
   }
   return text.slice(0, end);
 }
@@ -48514,6 +48514,246 @@ function renderText(comparison) {
 `;
 }
 
+// src/report/export/exports.ts
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import path2 from "node:path";
+
+// src/report/export/bmf.ts
+function valid(rounds) {
+  const kept = rounds.filter((r) => r.valid);
+  return kept.length > 0 ? kept : rounds;
+}
+function spread(value, values) {
+  if (values.length < 2) return { value };
+  return { value, lower_value: Math.min(...values), upper_value: Math.max(...values) };
+}
+var NS_PER_US = 1e3;
+function latency(entry, metric) {
+  const rounds = valid(entry.rounds);
+  return spread(
+    entryLatency(entry)[metric] * NS_PER_US,
+    rounds.map((r) => r.latencyUs[metric] * NS_PER_US)
+  );
+}
+function renderBmf(results) {
+  const out = {};
+  for (const entry of results.entries) {
+    const rounds = valid(entry.rounds);
+    const measures = {
+      latency: latency(entry, "p50"),
+      "latency-p99": latency(entry, "p99"),
+      throughput: spread(
+        entry.rps,
+        rounds.map((r) => r.rps)
+      ),
+      "error-rate": { value: pooledErrorRate(entry.rounds) }
+    };
+    if (entry.server !== void 0) measures["server-cpu-per-request-us"] = { value: entry.server.cpuUsPerRequest };
+    if (entry.server !== void 0) measures["server-rss-bytes"] = { value: entry.server.rssMaxBytes };
+    if (entry.stress !== void 0) {
+      measures["capacity"] = { value: entry.stress.capacity, lower_value: entry.stress.low, upper_value: entry.stress.high };
+    }
+    out[entry.key] = measures;
+  }
+  return out;
+}
+
+// src/report/export/gab.ts
+function valid2(rounds) {
+  const kept = rounds.filter((r) => r.valid);
+  return kept.length > 0 ? kept : rounds;
+}
+function round3(value) {
+  return Math.round(value * 1e3) / 1e3;
+}
+function point(entry, what, unit, value, rounds) {
+  const used = valid2(entry.rounds).length;
+  const extra = `${used} valid round${used === 1 ? "" : "s"} of ${entry.rounds.length}`;
+  if (rounds.length < 2) return { name: `${entry.key}: ${what}`, unit, value: round3(value), extra };
+  const half = (Math.max(...rounds) - Math.min(...rounds)) / 2;
+  return { name: `${entry.key}: ${what}`, unit, value: round3(value), range: `\xB1 ${round3(half)}`, extra };
+}
+function renderGab(results) {
+  const smaller = [];
+  const bigger = [];
+  for (const entry of results.entries) {
+    const rounds = valid2(entry.rounds);
+    const latency2 = entryLatency(entry);
+    for (const metric of ["p50", "p99"]) {
+      smaller.push(
+        point(
+          entry,
+          `latency ${metric}`,
+          "ms",
+          latency2[metric] / 1e3,
+          rounds.map((r) => r.latencyUs[metric] / 1e3)
+        )
+      );
+    }
+    smaller.push(
+      point(
+        entry,
+        "error rate",
+        "%",
+        pooledErrorRate(entry.rounds) * 100,
+        rounds.map((r) => r.errorRate * 100)
+      )
+    );
+    bigger.push(
+      point(
+        entry,
+        "throughput",
+        "req/s",
+        entry.rps,
+        rounds.map((r) => r.rps)
+      )
+    );
+    if (entry.stress !== void 0)
+      bigger.push(point(entry, "capacity", entry.stress.loop === "rate" ? "req/s" : "connections", entry.stress.capacity, []));
+  }
+  return { smaller, bigger };
+}
+
+// src/report/export/junit.ts
+function xmlText(text) {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+function thresholdName(t) {
+  return `${metricLabel(t.metric)} ${t.bound === "max" ? "at most" : "at least"} ${formatMetric(t.metric, t.limit)} (threshold, ${t.severity})`;
+}
+function sameThreshold(a, b) {
+  return a.metric === b.metric && a.bound === b.bound && a.limit === b.limit;
+}
+function thresholdCases(entry, thresholds) {
+  const cases = thresholds.map((t) => {
+    const broken = entry.violations.find((v) => v.noValidRound === void 0 && sameThreshold(v.threshold, t));
+    return broken === void 0 ? { name: thresholdName(t) } : { name: thresholdName(t), failure: violationFailure(broken) };
+  });
+  for (const v of entry.violations.filter((v2) => v2.noValidRound !== void 0)) {
+    cases.push({ name: "measured (at least one valid round)", failure: violationFailure(v) });
+  }
+  return cases;
+}
+function violationFailure(v) {
+  return { type: v.severity, message: violationSentence(v) };
+}
+function metricCase(entry, m) {
+  const name = `${comparedMetricLabel(m.metric)} within ${(m.tolerance * 100).toFixed(m.tolerance < 0.1 ? 1 : 0)} % of the baseline (regression, ${m.severity})`;
+  const numbers = `${metricChangeSentence(entry.key, m)}; base ${formatMetric(m.metric, m.base)}, head ${formatMetric(m.metric, m.head)}; ${m.baseRounds} and ${m.headRounds} rounds`;
+  if (m.verdict === "regression") return { name, failure: { type: m.severity, message: numbers } };
+  if (m.verdict === "inconclusive") {
+    return { name, skipped: m.probable === true ? probableSentence(entry.key, m) : `not decided: ${numbers}`, out: numbers };
+  }
+  return { name, out: numbers };
+}
+function testCase(classname, c) {
+  const open2 = `    <testcase classname="${xmlText(classname)}" name="${xmlText(c.name)}" time="0"`;
+  const inner = [
+    c.failure === void 0 ? "" : `      <failure type="${xmlText(c.failure.type)}" message="${xmlText(c.failure.message)}">${xmlText(c.failure.message)}</failure>
+`,
+    c.skipped === void 0 ? "" : `      <skipped message="${xmlText(c.skipped)}"/>
+`,
+    c.out === void 0 ? "" : `      <system-out>${xmlText(c.out)}</system-out>
+`
+  ].join("");
+  return inner === "" ? `${open2}/>
+` : `${open2}>
+${inner}    </testcase>
+`;
+}
+function renderJunit(comparison, results) {
+  const byKey = new Map(results.entries.map((e) => [e.key, e]));
+  let tests = 0;
+  let failures = 0;
+  let totalSeconds = 0;
+  const suites = comparison.entries.map((entry) => {
+    const measured = byKey.get(entry.key);
+    const cases = [
+      ...entry.metrics.filter((m) => m.gated).map((m) => metricCase(entry, m)),
+      ...thresholdCases(entry, measured?.thresholds ?? [])
+    ];
+    const seconds = (measured?.rounds ?? []).reduce((sum, r) => sum + r.durationMs, 0) / 1e3;
+    const failed = cases.filter((c) => c.failure !== void 0).length;
+    const skipped = cases.filter((c) => c.skipped !== void 0).length;
+    tests += cases.length;
+    failures += failed;
+    totalSeconds += seconds;
+    const classname = `cannonade.${comparison.suite}.${entry.scenario}`;
+    const attributes = `name="${xmlText(entry.key)}" tests="${cases.length}" failures="${failed}" errors="0" skipped="${skipped}" time="${seconds.toFixed(3)}" timestamp="${xmlText(comparison.head.createdAt)}"`;
+    return `  <testsuite ${attributes}>
+${cases.map((c) => testCase(classname, c)).join("")}  </testsuite>
+`;
+  });
+  const head = `<testsuites name="${xmlText(`cannonade: ${comparison.suite}`)}" tests="${tests}" failures="${failures}" errors="0" time="${totalSeconds.toFixed(3)}">`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+${head}
+${suites.join("")}</testsuites>
+`;
+}
+
+// src/report/export/exports.ts
+var EXPORT_FORMATS = ["junit", "bmf", "gab"];
+function parseExports(specs, where) {
+  const problems = [];
+  const targets = [];
+  for (const spec of specs) {
+    const at = spec.indexOf("=");
+    const name = at < 0 ? "" : spec.slice(0, at).trim().toLowerCase();
+    const file = at < 0 ? "" : spec.slice(at + 1).trim();
+    const format = EXPORT_FORMATS.find((f) => f === name);
+    if (format === void 0 || file === "") {
+      problems.push(
+        `${where}: expected FORMAT=FILE with FORMAT one of ${EXPORT_FORMATS.join(", ")} (e.g. junit=perf.xml), got ${JSON.stringify(spec)}`
+      );
+      continue;
+    }
+    targets.push({ format, file });
+  }
+  const files = targets.flatMap((t) => filesOf(t));
+  const twice = files.find((file, i) => files.indexOf(file) !== i);
+  if (twice !== void 0) problems.push(`${where}: two exports would write ${twice}; give each its own file`);
+  if (problems.length > 0) throw new InputError(problems);
+  return targets;
+}
+function biggerFileOf(file) {
+  const ext = path2.extname(file);
+  return `${file.slice(0, file.length - ext.length)}-bigger${ext === "" ? ".json" : ext}`;
+}
+function filesOf(target) {
+  return target.format === "gab" ? [target.file, biggerFileOf(target.file)] : [target.file];
+}
+function json(value) {
+  return `${JSON.stringify(value, null, 2)}
+`;
+}
+function renderExports(targets, comparison, results) {
+  return targets.flatMap((target) => {
+    if (target.format === "junit") return [{ format: "junit", file: target.file, text: renderJunit(comparison, results) }];
+    if (target.format === "bmf") return [{ format: "bmf", file: target.file, text: json(renderBmf(results)) }];
+    const lists = renderGab(results);
+    return [
+      { format: "gab", file: target.file, text: json(lists.smaller) },
+      { format: "gab", file: biggerFileOf(target.file), text: json(lists.bigger) }
+    ];
+  });
+}
+async function writeExports(targets, comparison, results, baseDir = process.cwd()) {
+  const written = [];
+  const failed = [];
+  for (const { file, text } of renderExports(targets, comparison, results)) {
+    const full = path2.resolve(baseDir, file);
+    try {
+      await mkdir2(path2.dirname(full), { recursive: true });
+      await writeFile2(full, text);
+      written.push(full);
+    } catch (error) {
+      failed.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (failed.length > 0) throw new Error(`could not write the export${failed.length === 1 ? "" : "s"} ${failed.join("; ")}`);
+  return written;
+}
+
 // src/cli/command.ts
 function stringFlag(flags2, name, fallback) {
   const value = flags2[name];
@@ -48531,18 +48771,21 @@ function stringList(flags2, name) {
 
 // src/cli/compare.ts
 async function writeOut(file, text) {
-  await mkdir2(path2.dirname(path2.resolve(file)), { recursive: true });
-  await writeFile2(file, text);
+  await mkdir3(path3.dirname(path3.resolve(file)), { recursive: true });
+  await writeFile3(file, text);
 }
 var compareCommand = {
   summary: "compare two results files and print the verdict",
-  usage: `Usage: cannonade compare BASE.json HEAD.json [--markdown FILE] [--json FILE]
+  usage: `Usage: cannonade compare BASE.json HEAD.json [--markdown FILE] [--json FILE] [--export F=FILE]
 
   --markdown FILE   also write the report as GitHub markdown (what the PR comment shows)
   --json FILE       also write the comparison as JSON
+  --export F=FILE   also write the results for another tool (repeatable): junit=FILE, bmf=FILE
+                    (Bencher Metric Format, HEAD's numbers), gab=FILE (github-action-benchmark's
+                    custom JSON, throughput in FILE-bigger.json); written even when the gate fails
 
 Exit codes: 0 pass or warn, 1 fail, 2 unreadable or incompatible input, 4 an internal error.`,
-  options: { markdown: { type: "string" }, json: { type: "string" } },
+  options: { markdown: { type: "string" }, json: { type: "string" }, export: { type: "string", multiple: true } },
   async run(flags2, positionals) {
     const [baseFile, headFile, ...extra] = positionals;
     if (baseFile === void 0 || headFile === void 0 || extra.length > 0) {
@@ -48550,6 +48793,7 @@ Exit codes: 0 pass or warn, 1 fail, 2 unreadable or incompatible input, 4 an int
 
 ${compareCommand.usage}`]);
     }
+    const exports2 = parseExports(stringList(flags2, "export"), "--export");
     const [base, head] = await Promise.all([readResults(baseFile), readResults(headFile)]);
     if (base.suite !== head.suite) {
       throw new InputError([
@@ -48562,16 +48806,17 @@ ${compareCommand.usage}`]);
     const markdown = optionalString(flags2, "markdown");
     if (markdown !== void 0) await writeOut(markdown, `${renderMarkdown(comparison)}
 `);
-    const json = optionalString(flags2, "json");
-    if (json !== void 0) await writeOut(json, `${JSON.stringify(comparison, null, 2)}
+    const json2 = optionalString(flags2, "json");
+    if (json2 !== void 0) await writeOut(json2, `${JSON.stringify(comparison, null, 2)}
 `);
+    await writeExports(exports2, comparison, head);
     return comparison.outcome === "fail" ? EXIT.gateFailed : EXIT.ok;
   }
 };
 
 // src/cli/history.ts
-import { mkdir as mkdir3, readdir, writeFile as writeFile3 } from "node:fs/promises";
-import path3 from "node:path";
+import { mkdir as mkdir4, readdir, writeFile as writeFile4 } from "node:fs/promises";
+import path4 from "node:path";
 
 // src/history/schema.json
 var schema_default2 = {
@@ -49079,13 +49324,13 @@ function historyChart(id, history, key, metric, current) {
   if (points.length === 0 && current === void 0) return void 0;
   const { unit, scale } = displayUnit(metric);
   const seconds = (iso) => Math.round(Date.parse(iso) / 1e3);
-  const rows = points.map(({ run: run2, point }) => ({ x: seconds(run2.date), point }));
+  const rows = points.map(({ run: run2, point: point2 }) => ({ x: seconds(run2.date), point: point2 }));
   const currentX = current === void 0 ? void 0 : seconds(current.date);
   const xs = [.../* @__PURE__ */ new Set([...rows.map((r) => r.x), ...currentX === void 0 ? [] : [currentX]])].sort((a, b) => a - b);
   const at = new Map(rows.map((r) => [r.x, r.point]));
   const column = (pick) => xs.map((x) => {
-    const point = at.get(x);
-    return point === void 0 ? null : scale(pick(point));
+    const point2 = at.get(x);
+    return point2 === void 0 ? null : scale(pick(point2));
   });
   const series = [
     { label: "base branch (median)", role: "base", values: column((p) => p.median) },
@@ -49343,7 +49588,7 @@ async function resultsFilesUnder(dir) {
   } catch (error) {
     throw new InputError([`--results-dir: cannot read ${dir}: ${errorMessage(error)}`]);
   }
-  return names.filter((name) => path3.basename(name) === "results.json").map((name) => path3.join(dir, name)).sort();
+  return names.filter((name) => path4.basename(name) === "results.json").map((name) => path4.join(dir, name)).sort();
 }
 async function historyOfResults(dir) {
   const files = await resultsFilesUnder(dir);
@@ -49391,18 +49636,18 @@ ${historyCommand.usage}`]);
       ]);
     }
     const history = historyFile !== void 0 ? await readHistory(historyFile) : await historyOfResults(resultsDir ?? "");
-    const outDir = path3.resolve(site);
+    const outDir = path4.resolve(site);
     try {
-      await mkdir3(outDir, { recursive: true });
+      await mkdir4(outDir, { recursive: true });
     } catch (error) {
       throw new InputError([`--site: cannot write to ${outDir}: ${errorMessage(error)}`]);
     }
-    const index = path3.join(outDir, "index.html");
-    await writeFile3(index, renderSiteHtml(history));
-    await writeHistory(path3.join(outDir, HISTORY_FILE), history);
+    const index = path4.join(outDir, "index.html");
+    await writeFile4(index, renderSiteHtml(history));
+    await writeHistory(path4.join(outDir, HISTORY_FILE), history);
     const entries = new Set(history.runs.flatMap((r) => r.entries.map((e) => e.key))).size;
     process.stdout.write(
-      `site: ${path3.relative(process.cwd(), index) || index} (${plural(entries, "entry", "entries")}, ${plural(history.runs.length, "run")} of ${history.suite})
+      `site: ${path4.relative(process.cwd(), index) || index} (${plural(entries, "entry", "entries")}, ${plural(history.runs.length, "run")} of ${history.suite})
 `
     );
     return EXIT.ok;
@@ -49410,7 +49655,7 @@ ${historyCommand.usage}`]);
 };
 
 // src/cli/merge.ts
-import path4 from "node:path";
+import path5 from "node:path";
 
 // src/stats/theil-sen.ts
 var MAX_POINTS = 600;
@@ -49510,8 +49755,8 @@ function theilSen(groups, options = {}) {
 
 // src/results/profile-summary.ts
 function findingRounds(rounds) {
-  const valid = rounds.filter((r) => r.valid);
-  return valid.length > 0 ? valid : rounds;
+  const valid3 = rounds.filter((r) => r.valid);
+  return valid3.length > 0 ? valid3 : rounds;
 }
 function summariseSpike(rounds) {
   const spikes = rounds.flatMap((r) => r.spike === void 0 ? [] : [r.spike]);
@@ -49598,7 +49843,7 @@ function mergeResults(parts) {
   for (const part of parts) {
     for (const entry of part.results.entries) byKey.set(entry.key, [...byKey.get(entry.key) ?? [], entry]);
   }
-  const entries = [...byKey.values()].map((same) => mergeEntry(same));
+  const entries = [...byKey.values()].map((same2) => mergeEntry(same2));
   const incomplete = parts.filter((p) => p.results.status === "incomplete");
   const latest = parts.map((p) => p.results.createdAt).sort().at(-1) ?? first.results.createdAt;
   const { shard: _shard, error: _error, shardEnvironments: _environments, scaling: _scaling, ...common } = first.results;
@@ -49621,11 +49866,11 @@ function distinctEnvironments(all) {
   }
   return distinct;
 }
-function mergeEntry(same) {
-  const [first] = same;
+function mergeEntry(same2) {
+  const [first] = same2;
   if (first === void 0) throw new Error("mergeEntry needs at least one entry");
-  if (same.length === 1) return first;
-  const rounds = same.flatMap((e) => e.rounds).map((round, i) => ({ ...round, round: i + 1 }));
+  if (same2.length === 1) return first;
+  const rounds = same2.flatMap((e) => e.rounds).map((round, i) => ({ ...round, round: i + 1 }));
   const { findings: previous, ...identity } = first;
   const findings = refreshFindings(previous, rounds);
   return summariseEntry({ ...identity, ...findings === void 0 ? {} : { findings } }, rounds);
@@ -49688,6 +49933,8 @@ function noSuccess(m) {
     const answered = codes.length === 1 ? `every response was HTTP ${top[0]}` : `every response had an unexpected status (${codes.map(([code]) => code).join(", ")})`;
     return `${answered}: the app answered, with errors \u2014 it is failing, not slow`;
   }
+  if ((m.captureFailures ?? 0) === m.responses && m.captureFailure !== void 0)
+    return `every response failed a capture: ${m.captureFailure}`;
   if (m.bodyMismatches === m.responses) return "every response had the expected status but not the expected body";
   return "no response met the expectation (status and body)";
 }
@@ -49700,7 +49947,7 @@ function roundSeries(load, server) {
 }
 function assessRound(measurement, context) {
   const m = measurement;
-  const failed = m.errors + m.unexpectedStatus + m.bodyMismatches;
+  const failed = m.errors + m.unexpectedStatus + m.bodyMismatches + (m.captureFailures ?? 0);
   const errorRate = m.requests === 0 ? 1 : failed / m.requests;
   const rps = m.ok / m.durationMs * 1e3;
   const problems = [];
@@ -49709,6 +49956,12 @@ function assessRound(measurement, context) {
   if (oversized > 0) {
     problems.push(
       `${oversized} response${oversized === 1 ? "" : "s"} had a body over ${BODY_KEEP_LIMIT_BYTES / 1024 / 1024} MiB, more than Cannonade keeps to check expect.body: the round cannot be judged (drop expect.body for this route, or check a smaller one)`
+    );
+  }
+  const captureFailures = m.captureFailures ?? 0;
+  if (captureFailures > 0 && m.ok > 0) {
+    warnings.push(
+      `${captureFailures} response${captureFailures === 1 ? "" : "s"} failed a capture (counted as errors): ${m.captureFailure ?? "no reason recorded"}`
     );
   }
   if (m.ok === 0) problems.push(noSuccess(m));
@@ -49915,7 +50168,7 @@ Exit codes: 0 merged, 2 unreadable files or files of different suites or configs
 ${mergeCommand.usage}`]);
     const parts = await Promise.all(positionals.map(async (source) => ({ source, results: await readResults(source) })));
     const merged = mergeResults(parts);
-    const out = path4.resolve(stringFlag(flags2, "out", path4.join("cannonade-results", "results.json")));
+    const out = path5.resolve(stringFlag(flags2, "out", path5.join("cannonade-results", "results.json")));
     await writeResults(out, merged);
     process.stdout.write(`${resultsTable(merged)}
 
@@ -49930,11 +50183,11 @@ merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
 
 // src/cli/run.ts
 import { constants } from "node:fs";
-import { access, mkdir as mkdir6, writeFile as writeFile7 } from "node:fs/promises";
-import path14 from "node:path";
+import { access, mkdir as mkdir7, writeFile as writeFile8 } from "node:fs/promises";
+import path16 from "node:path";
 
 // src/config/load.ts
-import path5 from "node:path";
+import path7 from "node:path";
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
@@ -54953,10 +55206,10 @@ var Parser = class Parser2 {
           iflags = re.flags & RE2Flags.FOLD_CASE;
         }
         if (iflags === strflags) {
-          let same = 0;
-          while (same < strlen && same < istrlen && str[same] === istr[same]) same++;
-          if (same > 0) {
-            strlen = same;
+          let same2 = 0;
+          while (same2 < strlen && same2 < istrlen && str[same2] === istr[same2]) same2++;
+          if (same2 > 0) {
+            strlen = same2;
             continue;
           }
         }
@@ -56602,6 +56855,267 @@ var RE2JS = class RE2JS2 {
 // src/config/load.ts
 var import_yaml = __toESM(require_dist2(), 1);
 
+// src/config/flow.ts
+import { readFileSync, statSync } from "node:fs";
+import path6 from "node:path";
+
+// src/config/template.ts
+var VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var HELPER_RANDOM_INT = /^\$randomInt\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\)$/;
+function parseTemplate(text) {
+  const parts = [];
+  let at = 0;
+  while (at < text.length) {
+    const open2 = text.indexOf("{{", at);
+    if (open2 < 0) break;
+    const close = text.indexOf("}}", open2 + 2);
+    if (close < 0)
+      throw new Error(
+        `has "{{" at character ${open2 + 1} with no "}}" after it; write {{name}}, {{$uuid}}, {{$seq}} or {{$randomInt(1,100)}}`
+      );
+    if (open2 > at) parts.push({ kind: "text", text: text.slice(at, open2) });
+    parts.push(placeholder(text.slice(open2 + 2, close).trim()));
+    at = close + 2;
+  }
+  if (at < text.length) parts.push({ kind: "text", text: text.slice(at) });
+  return parts;
+}
+function placeholder(inner) {
+  if (inner === "$uuid") return { kind: "uuid" };
+  if (inner === "$seq") return { kind: "seq" };
+  const random = HELPER_RANDOM_INT.exec(inner);
+  if (random !== null) {
+    const min = Number(random[1]);
+    const max2 = Number(random[2]);
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max2) || min > max2) {
+      throw new Error(`{{${inner}}}: $randomInt(min,max) needs whole numbers with min at most max`);
+    }
+    return { kind: "randomInt", min, max: max2 };
+  }
+  if (inner.startsWith("$")) {
+    throw new Error(`{{${inner}}} is not a helper; the helpers are {{$uuid}}, {{$seq}} and {{$randomInt(min,max)}}`);
+  }
+  if (!VARIABLE_NAME.test(inner)) {
+    throw new Error(`{{${inner}}} is not a variable name (letters, digits and _, not starting with a digit)`);
+  }
+  return { kind: "variable", name: inner };
+}
+function hasTemplate(text) {
+  return text.includes("{{");
+}
+function variablesOf(parts) {
+  const names = [];
+  for (const part of parts) if (part.kind === "variable" && !names.includes(part.name)) names.push(part.name);
+  return names;
+}
+
+// src/config/flow.ts
+var MAX_DATA_BYTES = 16 * 1024 * 1024;
+function buildCaptures(raw, at, problems) {
+  if (raw === void 0) return void 0;
+  return Object.entries(raw).map(([name, spec]) => buildCapture(name, spec, [...at, "capture", name], problems));
+}
+function buildCapture(name, spec, at, problems) {
+  if (typeof spec === "string") return jsonCapture(name, spec, at, problems);
+  if ("json" in spec) return jsonCapture(name, spec.json, [...at, "json"], problems);
+  if ("header" in spec) return { name, from: "header", header: spec.header.toLowerCase() };
+  let groups = 0;
+  try {
+    groups = RE2JS.compile(spec.regex).groupCount();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/^error parsing regexp: /, "") : String(error);
+    problems.push({
+      path: [...at, "regex"],
+      message: `must be a regular expression in RE2 syntax (no lookaround or backreferences): ${reason}`
+    });
+  }
+  const group = spec.group ?? (groups > 0 ? 1 : 0);
+  if (group > groups) {
+    problems.push({
+      path: [...at, spec.group === void 0 ? "regex" : "group"],
+      message: `group ${group} does not exist: the pattern has ${groups} group${groups === 1 ? "" : "s"}`
+    });
+  }
+  return { name, from: "regex", pattern: spec.regex, group };
+}
+function jsonCapture(name, source, at, problems) {
+  const keys = parseJsonPath(source);
+  if (keys === void 0) {
+    problems.push({
+      path: at,
+      message: `must be a JSON path such as $.token, $.items[0].id or $["a key"] (body.token also works), got ${JSON.stringify(source)}`
+    });
+  }
+  return { name, from: "json", path: keys ?? [], source };
+}
+function parseJsonPath(source) {
+  const root = /^(\$|body)/.exec(source);
+  if (root === null) return void 0;
+  const keys = [];
+  let rest = source.slice(root[0].length);
+  const step = /^(?:\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\['([^'\\]*)'\])/;
+  while (rest.length > 0) {
+    const match = step.exec(rest);
+    if (match === null) return void 0;
+    const [whole, member, index, doubleQuoted, singleQuoted] = match;
+    if (member !== void 0) keys.push(member);
+    else if (index !== void 0) keys.push(Number(index));
+    else if (doubleQuoted !== void 0) keys.push(String(JSON.parse(doubleQuoted)));
+    else keys.push(singleQuoted ?? "");
+    rest = rest.slice(whole.length);
+  }
+  return keys;
+}
+function checkTemplates(steps, columns, where, pipelining, problems) {
+  const captured = /* @__PURE__ */ new Map();
+  for (const [index, step] of steps.entries()) {
+    for (const capture of step.captures ?? []) if (!captured.has(capture.name)) captured.set(capture.name, index);
+  }
+  const fields = [];
+  steps.forEach((step, index) => {
+    const at = where(index);
+    fields.push({ field: [...at, "path"], text: step.path });
+    for (const [name, value] of Object.entries(step.headers)) fields.push({ field: [...at, "headers", name], text: value });
+    if (step.body !== void 0) fields.push({ field: [...at, "body"], text: step.body });
+    for (const { field, text } of fields.splice(0)) {
+      if (!hasTemplate(text)) continue;
+      let names;
+      try {
+        names = variablesOf(parseTemplate(text));
+      } catch (error) {
+        problems.push({ path: field, message: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      for (const name of names) {
+        if (columns.includes(name)) continue;
+        const by = captured.get(name);
+        if (by !== void 0 && by < index) continue;
+        const known = [...columns, ...[...captured].filter(([, i]) => i < index).map(([n]) => n)];
+        problems.push({
+          path: field,
+          message: by === void 0 ? `{{${name}}} is not a variable: none of the steps before captures it and the data file has no such column` + (known.length === 0 ? "" : ` (known here: ${known.join(", ")})`) : `{{${name}}} is captured only by requests[${by}], at or after this step; a step can use what the steps before it captured`
+        });
+      }
+    }
+  });
+  if (pipelining > 1 && captured.size > 0) {
+    const [firstIndex] = [...captured.values()];
+    problems.push({
+      path: [...where(firstIndex ?? 0), "capture"],
+      message: `needs pipelining 1 (got ${pipelining}): with pipelining a step is sent before the response it would capture from has come`
+    });
+  }
+}
+function loadDataSet(file, baseDir, at, problems) {
+  const full = path6.resolve(baseDir, file);
+  const fail = (message) => {
+    problems.push({ path: at, message });
+    return void 0;
+  };
+  let text;
+  try {
+    const size = statSync(full).size;
+    if (size > MAX_DATA_BYTES)
+      return fail(`${file} is ${(size / 1024 / 1024).toFixed(1)} MiB, more than a data file may be (${MAX_DATA_BYTES / 1024 / 1024} MiB)`);
+    text = readFileSync(full, "utf8");
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? String(error.code) : "";
+    return fail(
+      `cannot read ${file} (${code === "ENOENT" ? "no such file" : code || String(error)}); expected a CSV or JSON file, relative to the config file`
+    );
+  }
+  const parsed = file.toLowerCase().endsWith(".json") ? parseJsonRows(text) : parseCsv(text);
+  if (typeof parsed === "string") return fail(`${file}: ${parsed}`);
+  if (parsed.rows.length === 0) return fail(`${file}: has no rows; expected at least one row of values`);
+  const badColumn = parsed.columns.find((column) => !VARIABLE_NAME.test(column));
+  if (badColumn !== void 0) {
+    return fail(`${file}: column ${JSON.stringify(badColumn)} is not a variable name (letters, digits and _, not starting with a digit)`);
+  }
+  return { file, columns: parsed.columns, rows: parsed.rows };
+}
+function parseJsonRows(text) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return `is not valid JSON (${error instanceof Error ? error.message : String(error)}); expected a list of objects`;
+  }
+  if (!Array.isArray(data)) return 'expected a list of objects, e.g. [{"user": "a", "password": "x"}]';
+  const columns = [];
+  for (const row of data) {
+    if (typeof row !== "object" || row === null || Array.isArray(row)) return "expected every element of the list to be an object";
+    for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  }
+  const rows = [];
+  for (const [index, row] of data.entries()) {
+    const values = [];
+    for (const column of columns) {
+      const value = Reflect.get(row, column);
+      if (value === void 0) return `element ${index} has no "${column}"; every object needs the same keys`;
+      if (typeof value === "object" && value !== null)
+        return `element ${index}: "${column}" is an object or list; expected a string, number or boolean`;
+      values.push(String(value));
+    }
+    rows.push(values);
+  }
+  return { columns, rows };
+}
+function parseCsv(text) {
+  const records = [];
+  let fields = [];
+  let field = "";
+  let quoted = false;
+  let line = 1;
+  let recordLine = 1;
+  let i = text.charCodeAt(0) === 65279 ? 1 : 0;
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+        const next = text[i + 1];
+        if (next !== void 0 && next !== "," && next !== "\n" && next !== "\r")
+          return `line ${line}: a quoted field must end at a comma or line end`;
+      } else {
+        if (c === "\n") line++;
+        field += c;
+      }
+    } else if (c === '"' && field === "") quoted = true;
+    else if (c === ",") {
+      fields.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      fields.push(field);
+      records.push({ line: recordLine, fields });
+      fields = [];
+      field = "";
+      line++;
+      recordLine = line;
+    } else field += c;
+  }
+  if (quoted) return `line ${recordLine}: a quoted field is not closed`;
+  if (field !== "" || fields.length > 0) {
+    fields.push(field);
+    records.push({ line: recordLine, fields });
+  }
+  const nonEmpty = records.filter((r) => !(r.fields.length === 1 && r.fields[0] === ""));
+  const [header, ...body] = nonEmpty;
+  if (header === void 0) return "is empty; expected a header row naming the columns, then rows of values";
+  const columns = header.fields.map((name) => name.trim());
+  const duplicate = columns.find((name, index) => columns.indexOf(name) !== index);
+  if (duplicate !== void 0) return `line ${header.line}: column ${JSON.stringify(duplicate)} appears twice in the header row`;
+  for (const record of body) {
+    if (record.fields.length !== columns.length) {
+      return `line ${record.line}: has ${record.fields.length} field${record.fields.length === 1 ? "" : "s"}, the header row ${columns.length}`;
+    }
+  }
+  return { columns, rows: body.map((r) => r.fields) };
+}
+
 // src/config/hash.ts
 import { createHash as createHash2 } from "node:crypto";
 function sha16(value) {
@@ -56625,7 +57139,9 @@ function profileOf(s) {
   return {
     ...s.profile === "steady" ? {} : { profile: s.profile },
     ...s.spike === void 0 ? {} : { spike: s.spike },
-    ...s.stress === void 0 ? {} : { stress: s.stress }
+    ...s.stress === void 0 ? {} : { stress: s.stress },
+    // The rows by digest: a data file of many rows would otherwise be hashed twice per entry.
+    ...s.data === void 0 ? {} : { data: sha16({ columns: s.data.columns, rows: s.data.rows }) }
   };
 }
 function configHash(app, baseUrl, scenarios) {
@@ -57124,6 +57640,9 @@ var schema_default3 = {
         },
         expect: {
           $ref: "#/$defs/expect"
+        },
+        capture: {
+          $ref: "#/$defs/capture"
         }
       }
     },
@@ -57460,6 +57979,12 @@ var schema_default3 = {
           },
           "x-expected": "a non-empty list of request steps"
         },
+        data: {
+          description: "A CSV file with a header row, or a JSON file holding a list of objects, relative to the config file: each pass through the scenario's requests takes the next row (in order, starting again after the last), its columns filling {{column}} in path, headers and body.",
+          type: "string",
+          minLength: 1,
+          "x-expected": "a CSV or JSON file, relative to the config file"
+        },
         connections: {
           $ref: "#/$defs/sweep"
         },
@@ -57713,6 +58238,72 @@ var schema_default3 = {
           $ref: "#/$defs/severity"
         }
       }
+    },
+    capture: {
+      description: "Values this step's response gives the steps after it, used there as {{name}}: a JSON path into the body ($.token, body.items[0].id), or { json: PATH }, { header: NAME }, or { regex: PATTERN, group: N } (RE2 syntax; group defaults to 1, or 0 when the pattern has none). A response a capture finds nothing in counts as an error and ends that pass through the steps.",
+      type: "object",
+      "x-expected": "a mapping of variable names to a JSON path, or to { json }, { header } or { regex, group }",
+      propertyNames: {
+        pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+        "x-expected": "a variable name (letters, digits and _, not starting with a digit)"
+      },
+      minProperties: 1,
+      additionalProperties: {
+        $ref: "#/$defs/captureOne"
+      }
+    },
+    captureOne: {
+      "x-expected": "a JSON path such as $.token, or a mapping with one of json, header, regex (and group with regex)",
+      oneOf: [
+        {
+          type: "string",
+          pattern: "^(\\$|body)([.\\[].*)?$"
+        },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: [
+            "json"
+          ],
+          properties: {
+            json: {
+              type: "string",
+              pattern: "^(\\$|body)([.\\[].*)?$"
+            }
+          }
+        },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: [
+            "header"
+          ],
+          properties: {
+            header: {
+              type: "string",
+              pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+            }
+          }
+        },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: [
+            "regex"
+          ],
+          properties: {
+            regex: {
+              type: "string",
+              minLength: 1
+            },
+            group: {
+              type: "integer",
+              minimum: 0,
+              maximum: 99
+            }
+          }
+        }
+      ]
     }
   }
 };
@@ -57741,7 +58332,7 @@ function isUnder(inner, outer) {
 }
 function summarise2(errors) {
   const alternatives = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath);
-  const outermost = (path15) => !alternatives.some((alt) => alt !== path15 && isUnder(path15, alt));
+  const outermost = (path17) => !alternatives.some((alt) => alt !== path17 && isUnder(path17, alt));
   const kept = errors.filter((error) => {
     if (!outermost(error.instancePath)) return false;
     const isAlternative = error.keyword === "oneOf" || error.keyword === "anyOf";
@@ -57767,24 +58358,24 @@ function expectedOf(error) {
   return typeof expected === "string" ? expected : void 0;
 }
 function describe(error) {
-  const path15 = pathOf(error);
+  const path17 = pathOf(error);
   const params = error.params;
   if (error.keyword === "additionalProperties") {
     const key = String(params["additionalProperty"]);
     const known = knownKeys(error.parentSchema);
     const hint = suggest(key, known);
     const tail = hint === void 0 ? `; expected one of ${known.join(", ")}` : `; did you mean "${hint}"?`;
-    return { path: [...path15, key], message: `unknown field${tail}`, atKey: true };
+    return { path: [...path17, key], message: `unknown field${tail}`, atKey: true };
   }
   if (error.keyword === "required") {
     const missing = String(params["missingProperty"]);
-    return { path: path15, message: `missing required field "${missing}"` };
+    return { path: path17, message: `missing required field "${missing}"` };
   }
   if (error.keyword === "propertyNames") {
-    return { path: path15, message: "has an invalid name" };
+    return { path: path17, message: "has an invalid name" };
   }
   const expected = expectedOf(error) ?? fallbackExpectation(error);
-  return { path: path15, message: `must be ${expected}, got ${shortJson(error.data)}` };
+  return { path: path17, message: `must be ${expected}, got ${shortJson(error.data)}` };
 }
 function fallbackExpectation(error) {
   const params = error.params;
@@ -57935,7 +58526,7 @@ async function loadPlan(file) {
       `${file}: is ${(bytes / 1024 / 1024).toFixed(1)} MiB, more than a config file may be (${MAX_CONFIG_BYTES / 1024 / 1024} MiB); a large request body belongs in a volume scenario (profile: volume, bodySize: 64MB), which makes it at run time`
     ]);
   }
-  return parsePlan(text, file, path5.dirname(path5.resolve(file)));
+  return parsePlan(text, file, path7.dirname(path7.resolve(file)));
 }
 function parsePlan(text, source, baseDir) {
   const lineCounter = new import_yaml.LineCounter();
@@ -58000,7 +58591,7 @@ function buildPlan(raw, source, baseDir, problems) {
       });
     }
     names.set(scenario.name, index);
-    return buildScenario(scenario, raw, ["scenarios", index], problems);
+    return buildScenario(scenario, raw, baseDir, ["scenarios", index], problems);
   });
   for (const field of ["duration", "warmup", "timeout"]) checkDuration(defaults[field], ["defaults", field], field, problems);
   checkHeaders(defaults.headers, ["defaults", "headers"], problems);
@@ -58050,7 +58641,7 @@ function buildApp(raw, baseDir, problems) {
   return {
     command: app.command,
     build: buildPlanOf(app.build),
-    cwd: path5.resolve(baseDir, app.cwd ?? "."),
+    cwd: path7.resolve(baseDir, app.cwd ?? "."),
     env,
     ...app.ready === void 0 ? {} : { readyUrl: app.ready },
     readyTimeoutMs,
@@ -58076,7 +58667,7 @@ function checkDuration(value, at, limit, problems) {
     problems.push({ path: at, message: `must be at most ${formatDurationMs(MAX_MS[limit])}, got ${JSON.stringify(value)}` });
   }
 }
-function buildScenario(s, raw, at, problems) {
+function buildScenario(s, raw, baseDir, at, problems) {
   const defaults = raw.defaults ?? {};
   if (s.path === void 0 && s.requests === void 0) {
     problems.push({ path: at, message: "needs either path (one request) or requests (several steps)" });
@@ -58095,15 +58686,27 @@ function buildScenario(s, raw, at, problems) {
   const requests = steps.map((step, index) => {
     const stepAt = s.requests === void 0 ? at : [...at, "requests", index];
     const stepHeaders = { ...headers, ...stringMap(step.headers) };
-    const body = encodeBody(step.body ?? s.body, stepHeaders);
+    const rawBody = step.body ?? s.body;
+    const body = encodeBody(rawBody, stepHeaders);
+    const captures = "capture" in step ? buildCaptures(step.capture, stepAt, problems) : void 0;
     return {
       method: step.method ?? s.method ?? "GET",
       path: step.path,
       headers: stepHeaders,
       ...body === void 0 ? {} : { body },
-      expect: step.expect === void 0 ? scenarioExpect : buildExpect(step.expect, [...stepAt, "expect"], problems)
+      expect: step.expect === void 0 ? scenarioExpect : buildExpect(step.expect, [...stepAt, "expect"], problems),
+      ...captures === void 0 ? {} : { captures },
+      ...body !== void 0 && typeof rawBody !== "string" && body.includes("{{") ? { jsonBody: true } : {}
     };
   });
+  const data = s.data === void 0 ? void 0 : loadDataSet(s.data, baseDir, [...at, "data"], problems);
+  checkTemplates(
+    requests,
+    data?.columns ?? [],
+    (index) => s.requests === void 0 ? at : [...at, "requests", index],
+    s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
+    problems
+  );
   const steadyLevels = buildLevels(s, defaults, at, problems);
   const settings = buildProfile(s, steadyLevels, at, problems);
   const levels = settings.levels ?? steadyLevels;
@@ -58137,6 +58740,7 @@ function buildScenario(s, raw, at, problems) {
     profile: settings.profile,
     ...settings.spike === void 0 ? {} : { spike: settings.spike },
     requests: settings.profile === "volume" ? requests.map(volumeMethod(s)) : requests,
+    ...data === void 0 ? {} : { data },
     levels,
     pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
     arrivals: s.arrivals ?? defaults.arrivals ?? "even",
@@ -58464,7 +59068,7 @@ function sleepUnlessInterrupted(ms) {
 
 // src/app/monitor.ts
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
 import { Worker } from "node:worker_threads";
 
 // src/app/sampler.ts
@@ -58614,7 +59218,7 @@ function groupMembers(pgid) {
     if (!/^\d+$/.test(name)) continue;
     let stat2;
     try {
-      stat2 = readFileSync(`/proc/${name}/stat`, "utf8");
+      stat2 = readFileSync2(`/proc/${name}/stat`, "utf8");
     } catch {
       continue;
     }
@@ -58632,7 +59236,7 @@ function anyThreadLive(pid) {
   }
   return tasks.some((tid) => {
     try {
-      const stat2 = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const stat2 = readFileSync2(`/proc/${pid}/task/${tid}/stat`, "utf8");
       const state = stat2.slice(stat2.lastIndexOf(")") + 2, stat2.lastIndexOf(")") + 3);
       return state !== "Z" && state !== "X";
     } catch {
@@ -58708,11 +59312,11 @@ var GroupMonitor = class {
 // src/app/process.ts
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { mkdir as mkdir4 } from "node:fs/promises";
+import { mkdir as mkdir5 } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import net2 from "node:net";
-import path7 from "node:path";
+import path9 from "node:path";
 
 // src/app/environment.ts
 var WITHHELD = /* @__PURE__ */ new Set([
@@ -58752,7 +59356,7 @@ function maskSecrets(text, secrets) {
 }
 
 // src/app/log-cap.ts
-import { open, readFile as readFile2, rename as rename2, writeFile as writeFile4 } from "node:fs/promises";
+import { open, readFile as readFile2, rename as rename2, writeFile as writeFile5 } from "node:fs/promises";
 var LOG_HEAD_BYTES = 1024 * 1024;
 var LOG_TAIL_BYTES = 4 * 1024 * 1024;
 async function readAt(file, position, length) {
@@ -58816,26 +59420,26 @@ async function maskLog(file, secrets) {
   const masked = maskSecrets(text, secrets);
   if (masked === text) return;
   const next = `${file}.masked`;
-  await writeFile4(next, masked);
+  await writeFile5(next, masked);
   await rename2(next, file);
 }
 
 // src/app/container.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
 import { existsSync } from "node:fs";
-import path6 from "node:path";
+import path8 from "node:path";
 var CGROUP_ROOT = "/sys/fs/cgroup";
 var candidates = (id) => [
-  path6.join(CGROUP_ROOT, "system.slice", `docker-${id}.scope`),
+  path8.join(CGROUP_ROOT, "system.slice", `docker-${id}.scope`),
   // systemd driver
-  path6.join(CGROUP_ROOT, "docker", id)
+  path8.join(CGROUP_ROOT, "docker", id)
   // cgroupfs driver
 ];
 function isCgroupDir(dir) {
-  return existsSync(path6.join(dir, "cpu.stat")) && existsSync(path6.join(dir, "memory.current"));
+  return existsSync(path8.join(dir, "cpu.stat")) && existsSync(path8.join(dir, "memory.current"));
 }
 function containerCgroup(container) {
-  if (path6.isAbsolute(container)) {
+  if (path8.isAbsolute(container)) {
     if (isCgroupDir(container)) return container;
     throw new AppError(`app.container: ${container} is not a cgroup v2 directory (it needs cpu.stat and memory.current)`);
   }
@@ -58858,7 +59462,7 @@ function containerCgroup(container) {
 }
 
 // src/app/listening.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync2, readlinkSync } from "node:fs";
+import { readdirSync as readdirSync2, readFileSync as readFileSync3, readlinkSync } from "node:fs";
 var LISTEN = "0A";
 function socketInodes(pid, into) {
   let tasks;
@@ -58916,7 +59520,7 @@ function groupListening(pgid) {
   const found = [];
   for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
     try {
-      found.push(...listeningIn(readFileSync2(table, "utf8"), inodes));
+      found.push(...listeningIn(readFileSync3(table, "utf8"), inodes));
     } catch {
     }
   }
@@ -58981,7 +59585,7 @@ async function startApp(app, probeUrl, logFile) {
       `port ${port2} on ${host} is already in use before the app was started: Cannonade would measure whatever answers there instead of your app. Stop that process or change the port.`
     );
   }
-  await mkdir4(path7.dirname(logFile), { recursive: true });
+  await mkdir5(path9.dirname(logFile), { recursive: true });
   const fd = openSync(logFile, "w");
   const port = app.port ?? endpoint(probeUrl).port;
   const told = startedOn(app, port);
@@ -59378,7 +59982,7 @@ function entryFindings(scenario, level, rounds) {
 }
 
 // src/load/side-app.ts
-import path8 from "node:path";
+import path10 from "node:path";
 
 // src/load/threads.ts
 import os2 from "node:os";
@@ -59387,6 +59991,153 @@ import { Worker as Worker3 } from "node:worker_threads";
 // src/load/round.ts
 var import_autocannon = __toESM(require_autocannon(), 1);
 import { monitorEventLoopDelay } from "node:perf_hooks";
+
+// src/load/flow.ts
+import { randomUUID } from "node:crypto";
+function needsFlow(scenario) {
+  return scenario.data !== void 0 || scenario.requests.some(
+    (step) => (step.captures?.length ?? 0) > 0 || hasTemplate(step.path) || Object.values(step.headers).some(hasTemplate) || step.body !== void 0 && hasTemplate(step.body)
+  );
+}
+function capturesFromBody(step) {
+  return (step.captures ?? []).some((capture) => capture.from !== "header");
+}
+function flowHooks(scenario, share = { index: 0, count: 1 }) {
+  let passes = 0;
+  let sequence = 0;
+  const passValues = /* @__PURE__ */ new WeakMap();
+  const valuesOf = (context) => {
+    let values = passValues.get(context);
+    if (values === void 0) {
+      values = {};
+      passValues.set(context, values);
+    }
+    return values;
+  };
+  const { data } = scenario;
+  const nextRow = (values) => {
+    if (data === void 0 || data.rows.length === 0) return;
+    const row = data.rows[(passes * share.count + share.index) % data.rows.length] ?? [];
+    passes++;
+    data.columns.forEach((column, i) => values[column] = row[i] ?? "");
+  };
+  return scenario.requests.map((step, index) => {
+    const path17 = compile(step.path);
+    const headers = Object.entries(step.headers).map(([name, value]) => [name, compile(value)]);
+    const body = step.body === void 0 ? void 0 : compile(step.body);
+    const captures = (step.captures ?? []).map(captureReader);
+    const templated = path17 !== void 0 || body !== void 0 || headers.some(([, parts]) => parts !== void 0);
+    const setupRequest = templated || index === 0 && data !== void 0 ? (request, context) => {
+      const values = valuesOf(context);
+      if (index === 0) nextRow(values);
+      const seq = String(++sequence * share.count - share.count + share.index + 1);
+      const fill = (parts, text, encode) => parts === void 0 ? text : fillTemplate(parts, values, seq, encode, index === 0);
+      const filledPath = fill(path17, step.path, encodeURIComponent);
+      if (filledPath === void 0) return null;
+      const filledHeaders = { ...request.headers };
+      for (const [name, parts] of headers) {
+        const value = fill(parts, step.headers[name] ?? "", headerSafe);
+        if (value === void 0) return null;
+        filledHeaders[name] = value;
+      }
+      const filledBody = step.body === void 0 ? void 0 : fill(body, step.body, step.jsonBody === true ? jsonEscaped : same);
+      if (step.body !== void 0 && filledBody === void 0) return null;
+      return { ...request, path: filledPath, headers: filledHeaders, ...filledBody === void 0 ? {} : { body: filledBody } };
+    } : void 0;
+    const capture = captures.length === 0 ? void 0 : (text, context, headers2) => {
+      const values = valuesOf(context);
+      const parsed = lazyJson(text);
+      for (const read of captures) {
+        const value = read.take(text, parsed, headers2);
+        if (value === void 0)
+          return `capture "${read.capture.name}" (${describe2(read.capture)}) found nothing in the response to ${step.method} ${step.path}`;
+        values[read.capture.name] = value;
+      }
+      return void 0;
+    };
+    return { ...setupRequest === void 0 ? {} : { setupRequest }, ...capture === void 0 ? {} : { capture } };
+  });
+}
+function compile(text) {
+  return hasTemplate(text) ? parseTemplate(text) : void 0;
+}
+function same(value) {
+  return value;
+}
+function headerSafe(value) {
+  return value.replace(/[\r\n\0]/g, "");
+}
+function jsonEscaped(value) {
+  return JSON.stringify(value).slice(1, -1);
+}
+function fillTemplate(parts, values, seq, encode, emptyWhenMissing = false) {
+  let out = "";
+  for (const part of parts) {
+    if (part.kind === "text") out += part.text;
+    else if (part.kind === "seq") out += seq;
+    else if (part.kind === "uuid") out += randomUUID();
+    else if (part.kind === "randomInt") out += String(part.min + Math.floor(Math.random() * (part.max - part.min + 1)));
+    else {
+      const value = values[part.name];
+      if (value === void 0 && !emptyWhenMissing) return void 0;
+      out += encode(value ?? "");
+    }
+  }
+  return out;
+}
+function describe2(capture) {
+  if (capture.from === "json") return capture.source;
+  if (capture.from === "header") return `header ${capture.header}`;
+  return `regex ${capture.pattern}`;
+}
+function lazyJson(text) {
+  let parsed;
+  return () => {
+    if (parsed === void 0) {
+      try {
+        parsed = { value: JSON.parse(text) };
+      } catch {
+        parsed = { value: void 0 };
+      }
+    }
+    return parsed.value;
+  };
+}
+function captureReader(capture) {
+  if (capture.from === "json") {
+    return {
+      capture,
+      take: (_body, json2) => {
+        let node = json2();
+        for (const key of capture.path) {
+          if (typeof node !== "object" || node === null) return void 0;
+          node = Reflect.get(node, typeof key === "number" && Array.isArray(node) ? key : String(key));
+        }
+        if (node === void 0 || node === null) return void 0;
+        return typeof node === "object" ? JSON.stringify(node) : String(node);
+      }
+    };
+  }
+  if (capture.from === "header") {
+    return {
+      capture,
+      take: (_body, _json, headers) => {
+        const name = Object.keys(headers).find((key) => key.toLowerCase() === capture.header);
+        const value = name === void 0 ? void 0 : headers[name];
+        const first = Array.isArray(value) ? value[0] : value;
+        return typeof first === "string" ? first : void 0;
+      }
+    };
+  }
+  const pattern = RE2JS.compile(capture.pattern);
+  return {
+    capture,
+    take: (body) => {
+      const matcher = pattern.matcher(body);
+      return matcher.find() ? matcher.group(capture.group) ?? void 0 : void 0;
+    }
+  };
+}
 
 // src/load/metronome.ts
 import { Worker as Worker2 } from "node:worker_threads";
@@ -59829,33 +60580,45 @@ async function pacerStarted(pacer, ms) {
   await Promise.race([pacer.ready(), new Promise((resolve) => timer = setTimeout(resolve, ms))]);
   clearTimeout(timer);
 }
-function responseJudge(scenario) {
+function responseJudge(scenario, share) {
   let lastOutcome = "ok";
   let lastOversized = false;
+  let lastCaptureFailure;
   const [first] = scenario.requests;
-  const statusOnly = first !== void 0 && scenario.requests.every((step) => step.expect.body === void 0 && sameStatuses(step.expect.status, first.expect.status));
+  const flow = needsFlow(scenario) ? flowHooks(scenario, share) : void 0;
+  const statusOnly = first !== void 0 && flow === void 0 && scenario.requests.every((step) => step.expect.body === void 0 && sameStatuses(step.expect.status, first.expect.status));
   const expectedStatus = new Set(first?.expect.status ?? []);
-  const requests = scenario.requests.map((step) => {
+  const requests = scenario.requests.map((step, index) => {
     const bodyOk = bodyMatcher(step.expect);
-    return {
+    const hooks = flow?.[index];
+    const readsBody = step.expect.body !== void 0 || capturesFromBody(step);
+    const request = {
       method: step.method,
       path: step.path,
       headers: { ...step.headers },
       ...step.body === void 0 ? {} : { body: step.body },
       ...statusOnly ? {} : {
-        onResponse: (status, body) => {
+        onResponse: (status, body, context, headers = {}) => {
           if (!step.expect.status.includes(status)) lastOutcome = "status";
-          else if (lastOversized && step.expect.body !== void 0) lastOutcome = "oversized";
+          else if (lastOversized && readsBody) lastOutcome = "oversized";
           else lastOutcome = bodyOk(body) ? "ok" : "body";
+          if (lastOutcome !== "ok" || hooks?.capture === void 0) return;
+          lastCaptureFailure = hooks.capture(body, context, headers);
+          if (lastCaptureFailure !== void 0) lastOutcome = "capture";
         }
       }
     };
+    if (hooks?.setupRequest !== void 0) Reflect.set(request, "setupRequest", hooks.setupRequest);
+    return request;
   });
   return {
     requests,
     // Bodies are kept only when a step's expectation reads them (see bodies.ts).
-    keepBodyBytes: scenario.requests.some((step) => step.expect.body !== void 0) ? BODY_KEEP_LIMIT_BYTES : 0,
+    keepBodyBytes: scenario.requests.some((step) => step.expect.body !== void 0 || capturesFromBody(step)) ? BODY_KEEP_LIMIT_BYTES : 0,
     oversized: (value) => lastOversized = value,
+    get captureFailure() {
+      return lastCaptureFailure;
+    },
     outcome: (statusCode) => {
       const outcome = statusOnly ? expectedStatus.has(statusCode) ? "ok" : "status" : lastOutcome;
       lastOutcome = "ok";
@@ -59864,18 +60627,21 @@ function responseJudge(scenario) {
   };
 }
 var WindowTally = class {
-  counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
+  counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, capture: 0, errors: 0, timeouts: 0, bytes: 0 };
   statusCodes = {};
+  /** Why the window's first failed capture failed. */
+  captureFailure;
   histogram = createHistogram();
   seconds = new SecondRecorder();
   delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   /** Forgets what the warm-up counted. */
   reset() {
-    this.counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
+    this.counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, capture: 0, errors: 0, timeouts: 0, bytes: 0 };
+    this.captureFailure = void 0;
     for (const key of Object.keys(this.statusCodes)) delete this.statusCodes[key];
     this.histogram.reset();
   }
-  response(statusCode, resBytes, responseTimeMs, outcome) {
+  response(statusCode, resBytes, responseTimeMs, outcome, captureFailure) {
     this.counts.responses++;
     this.counts.bytes += resBytes;
     this.statusCodes[statusCode] = (this.statusCodes[statusCode] ?? 0) + 1;
@@ -59886,7 +60652,10 @@ var WindowTally = class {
       return;
     }
     if (outcome === "status") this.counts.status++;
-    else this.counts.body++;
+    else if (outcome === "capture") {
+      this.counts.capture++;
+      this.captureFailure ??= captureFailure;
+    } else this.counts.body++;
     if (outcome === "oversized") this.counts.oversized++;
     this.seconds.failed();
   }
@@ -59911,6 +60680,7 @@ var WindowTally = class {
       ok: counts.ok,
       unexpectedStatus: counts.status,
       bodyMismatches: counts.body,
+      ...counts.capture === 0 ? {} : { captureFailures: counts.capture, ...this.captureFailure === void 0 ? {} : { captureFailure: this.captureFailure } },
       oversizedBodies: counts.oversized,
       errors: counts.errors,
       timeouts: counts.timeouts,
@@ -59929,7 +60699,7 @@ var WindowTally = class {
 };
 async function runRound(spec, hooks = {}) {
   const { scenario, level } = spec;
-  const judge2 = responseJudge(scenario);
+  const judge2 = responseJudge(scenario, spec.share);
   const tally = new WindowTally();
   const pacer = level.rate === void 0 ? void 0 : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals);
   const byAmount = scenario.amount;
@@ -59997,7 +60767,7 @@ async function runRound(spec, hooks = {}) {
     instance.on("response", (_client, statusCode, resBytes, responseTimeMs) => {
       const outcome = judge2.outcome(statusCode);
       if (!window2.measuring) return;
-      tally.response(statusCode, resBytes, responseTimeMs, outcome);
+      tally.response(statusCode, resBytes, responseTimeMs, outcome, judge2.captureFailure);
       countReached();
     });
     instance.on("reqError", (error) => {
@@ -60037,6 +60807,7 @@ function mergeMeasurements(parts, window2) {
     ok: sum((m) => m.ok),
     unexpectedStatus: sum((m) => m.unexpectedStatus),
     bodyMismatches: sum((m) => m.bodyMismatches),
+    ...captureFailuresOf(parts),
     oversizedBodies: sum((m) => m.oversizedBodies ?? 0),
     errors: sum((m) => m.errors),
     timeouts: sum((m) => m.timeouts),
@@ -60055,6 +60826,11 @@ function mergeMeasurements(parts, window2) {
   };
   merged.destroy();
   return measurement;
+}
+function captureFailuresOf(parts) {
+  const captureFailures = parts.reduce((total, m) => total + (m.captureFailures ?? 0), 0);
+  const captureFailure = parts.find((m) => m.captureFailure !== void 0)?.captureFailure;
+  return captureFailures === 0 ? {} : { captureFailures, ...captureFailure === void 0 ? {} : { captureFailure } };
 }
 function mergeSeries(parts) {
   const seconds = Math.min(...parts.map((p) => p.rps.length));
@@ -60091,7 +60867,9 @@ async function runThreaded(spec, hooks, count2) {
     await Promise.all(workers.map(({ worker }) => reply(worker, "ready")));
     const results = workers.map(({ worker }) => reply(worker, "result"));
     const firstDone = Promise.race(results).catch(() => void 0);
-    for (const { worker, level } of workers) worker.postMessage({ type: "run", spec: { ...spec, level } });
+    for (const [index, { worker, level }] of workers.entries()) {
+      worker.postMessage({ type: "run", spec: { ...spec, level, share: { index, count: count2 } } });
+    }
     const send = (type) => {
       for (const { worker } of workers) worker.postMessage({ type });
     };
@@ -60183,7 +60961,7 @@ var SideApp = class {
     }
     const started = performance.now();
     this.starts++;
-    this.app = await startApp(app, app.readyUrl ?? plan.baseUrl, path8.join(outDir, "app.log"));
+    this.app = await startApp(app, app.readyUrl ?? plan.baseUrl, path10.join(outDir, "app.log"));
     await waitUntilReady(this.app, app, plan.baseUrl);
     if (app.readyUrl !== void 0 && new URL(app.readyUrl).origin !== new URL(plan.baseUrl).origin) {
       await checkAnswers(
@@ -60241,7 +61019,7 @@ var SideApp = class {
     await this.monitor?.close();
     await this.app?.stop();
     this.starts++;
-    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path8.join(this.side.outDir, `app.${this.starts}.log`));
+    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path10.join(this.side.outDir, `app.${this.starts}.log`));
     await waitUntilReady(this.app, app, this.side.plan.baseUrl);
     this.monitor = new GroupMonitor(this.app.pgid, void 0, this.app.cgroupDir());
     this.served = "nothing";
@@ -60526,12 +61304,12 @@ function git(cwd, args) {
 }
 
 // src/cli/report-html.ts
-import { writeFile as writeFile5 } from "node:fs/promises";
-import path9 from "node:path";
+import { writeFile as writeFile6 } from "node:fs/promises";
+import path11 from "node:path";
 async function writeReportHtml(outDir, input) {
-  const file = path9.join(outDir, REPORT_HTML_FILE);
+  const file = path11.join(outDir, REPORT_HTML_FILE);
   try {
-    await writeFile5(file, renderReportHtml(input));
+    await writeFile6(file, renderReportHtml(input));
     return file;
   } catch (error) {
     process.stderr.write(`warning: could not write ${file}: ${errorMessage(error)}; results.json holds every number
@@ -60541,18 +61319,18 @@ async function writeReportHtml(outDir, input) {
 }
 
 // src/cli/against.ts
-import { writeFile as writeFile6 } from "node:fs/promises";
+import { writeFile as writeFile7 } from "node:fs/promises";
 import os3 from "node:os";
-import path13 from "node:path";
+import path15 from "node:path";
 
 // src/app/checkout.ts
 import { execFile, execFileSync as execFileSync4, spawn as spawn2 } from "node:child_process";
-import path11 from "node:path";
+import path13 from "node:path";
 import { promisify } from "node:util";
 
 // src/app/build-detect.ts
 import { readFile as readFile3, stat } from "node:fs/promises";
-import path10 from "node:path";
+import path12 from "node:path";
 var PYTHON_VENV_DIR = ".cannonade-venv";
 var BUILD_MARKERS = [
   "npm-shrinkwrap.json",
@@ -60577,14 +61355,14 @@ async function isFile(file) {
   );
 }
 async function readPackageJson(file) {
-  let json;
+  let json2;
   try {
-    json = JSON.parse(await readFile3(file, "utf8"));
+    json2 = JSON.parse(await readFile3(file, "utf8"));
   } catch {
     return { hasBuildScript: false, hasDependencies: false };
   }
   const record = (value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
-  const pkg = record(json);
+  const pkg = record(json2);
   const scripts = record(pkg["scripts"]);
   const declared = ["dependencies", "devDependencies", "optionalDependencies"].some((k) => Object.keys(record(pkg[k])).length > 0);
   const spec = typeof pkg["packageManager"] === "string" ? /^(npm|yarn|pnpm)@(\d+)/.exec(pkg["packageManager"]) : null;
@@ -60596,10 +61374,10 @@ async function readPackageJson(file) {
 }
 async function nodeSteps(dir, steps) {
   const locks = [];
-  for (const lock of LOCK_FILES) if (await isFile(path10.join(dir, lock.file))) locks.push(lock);
-  const hasPackageJson = await isFile(path10.join(dir, "package.json"));
+  for (const lock of LOCK_FILES) if (await isFile(path12.join(dir, lock.file))) locks.push(lock);
+  const hasPackageJson = await isFile(path12.join(dir, "package.json"));
   if (locks.length === 0 && !hasPackageJson) return;
-  const pkg = hasPackageJson ? await readPackageJson(path10.join(dir, "package.json")) : { hasBuildScript: false, hasDependencies: false };
+  const pkg = hasPackageJson ? await readPackageJson(path12.join(dir, "package.json")) : { hasBuildScript: false, hasDependencies: false };
   const chosen = locks.find((l) => l.manager === pkg.manager) ?? locks[0];
   for (const lock of locks) if (lock.manager !== chosen?.manager) steps.ignored.push(lock.file);
   const manager = chosen?.manager ?? "npm";
@@ -60608,7 +61386,7 @@ async function nodeSteps(dir, steps) {
     if (manager === "npm") steps.commands.push("npm ci");
     if (manager === "pnpm") steps.commands.push("pnpm install --frozen-lockfile");
     if (manager === "yarn") {
-      const berry = pkg.manager === "yarn" && (pkg.managerMajor ?? 1) >= 2 || await isFile(path10.join(dir, ".yarnrc.yml"));
+      const berry = pkg.manager === "yarn" && (pkg.managerMajor ?? 1) >= 2 || await isFile(path12.join(dir, ".yarnrc.yml"));
       steps.commands.push(berry ? "yarn install --immutable" : "yarn install --frozen-lockfile");
     }
   } else if (pkg.hasDependencies) {
@@ -60622,27 +61400,27 @@ async function nodeSteps(dir, steps) {
   if (chosen === void 0 && !pkg.hasDependencies && !pkg.hasBuildScript) steps.from.push("package.json (nothing to install or build)");
 }
 async function pythonSteps(dir, steps) {
-  const requirements = await isFile(path10.join(dir, "requirements.txt"));
-  if (!requirements && !await isFile(path10.join(dir, "pyproject.toml"))) return;
+  const requirements = await isFile(path12.join(dir, "requirements.txt"));
+  if (!requirements && !await isFile(path12.join(dir, "pyproject.toml"))) return;
   steps.from.push(requirements ? "requirements.txt" : "pyproject.toml");
   const pip = `${PYTHON_VENV_DIR}/bin/python -m pip install --disable-pip-version-check`;
   steps.commands.push(`python3 -m venv ${PYTHON_VENV_DIR}`, requirements ? `${pip} -r requirements.txt` : `${pip} .`);
-  steps.pathFirst = path10.join(dir, PYTHON_VENV_DIR, "bin");
-  steps.env = { ...steps.env, VIRTUAL_ENV: path10.join(dir, PYTHON_VENV_DIR) };
+  steps.pathFirst = path12.join(dir, PYTHON_VENV_DIR, "bin");
+  steps.env = { ...steps.env, VIRTUAL_ENV: path12.join(dir, PYTHON_VENV_DIR) };
 }
 async function goSteps(dir, steps) {
-  if (!await isFile(path10.join(dir, "go.mod"))) return;
+  if (!await isFile(path12.join(dir, "go.mod"))) return;
   steps.from.push("go.mod");
   steps.commands.push("go build ./...");
 }
 async function hasMarker(dir) {
-  for (const marker of BUILD_MARKERS) if (await isFile(path10.join(dir, marker))) return true;
+  for (const marker of BUILD_MARKERS) if (await isFile(path12.join(dir, marker))) return true;
   return false;
 }
 async function inferBuild(start, root) {
-  const top = path10.resolve(root);
-  let dir = path10.resolve(start);
-  const inside = (d) => d === top || d.startsWith(top + path10.sep);
+  const top = path12.resolve(root);
+  let dir = path12.resolve(start);
+  const inside = (d) => d === top || d.startsWith(top + path12.sep);
   for (; ; ) {
     if (await hasMarker(dir)) {
       const steps = { commands: [], from: [], ignored: [], env: {} };
@@ -60658,12 +61436,12 @@ async function inferBuild(start, root) {
         ...steps.pathFirst === void 0 ? {} : { pathFirst: steps.pathFirst }
       };
     }
-    const parent = path10.dirname(dir);
+    const parent = path12.dirname(dir);
     if (dir === top || !inside(dir) || parent === dir) break;
     dir = parent;
   }
-  const relative = path10.relative(top, path10.resolve(start));
-  const where = relative === "" ? "the repository's root" : inside(path10.resolve(start)) ? `${relative} or a directory above it in the repository` : start;
+  const relative = path12.relative(top, path12.resolve(start));
+  const where = relative === "" ? "the repository's root" : inside(path12.resolve(start)) ? `${relative} or a directory above it in the repository` : start;
   return { nothing: `no lock file or manifest in ${where} (looked for ${BUILD_MARKERS.join(", ")})` };
 }
 function describeInferredBuild(build2) {
@@ -60735,7 +61513,7 @@ function basePlanOf(head, app, repoRoot, worktree, port, extraEnv = {}) {
     baseUrl: swap(head.baseUrl),
     app: {
       ...app,
-      cwd: path11.join(worktree, path11.relative(repoRoot, app.cwd)),
+      cwd: path13.join(worktree, path13.relative(repoRoot, app.cwd)),
       env,
       // `{port}` and PORT of the base are its own port.
       port,
@@ -60753,7 +61531,7 @@ async function prepareCheckout(request) {
   } catch (error) {
     return { missing: `${request.from} is not in a git checkout: ${firstLine2(error)}` };
   }
-  const worktree = path11.join(request.tempDir, `cannonade-base-${process.pid}`);
+  const worktree = path13.join(request.tempDir, `cannonade-base-${process.pid}`);
   await git2(repoRoot, ["worktree", "prune"]).catch(() => void 0);
   if (!request.fetchMissing) {
     const known = await git2(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => "");
@@ -60782,7 +61560,7 @@ async function prepareCheckout(request) {
     let inferred;
     let inferredFrom;
     if (build2 !== void 0) {
-      let dir = path11.join(worktree, path11.relative(repoRoot, path11.resolve(build2.dir)));
+      let dir = path13.join(worktree, path13.relative(repoRoot, path13.resolve(build2.dir)));
       let command;
       if ("command" in build2.how) {
         command = build2.how.command;
@@ -60801,7 +61579,7 @@ async function prepareCheckout(request) {
           inferredFrom = found.from;
           dir = found.dir;
           const appPath = app.env["PATH"] ?? process.env["PATH"] ?? "";
-          env = found.pathFirst === void 0 ? found.env : { ...found.env, PATH: `${found.pathFirst}${path11.delimiter}${appPath}` };
+          env = found.pathFirst === void 0 ? found.env : { ...found.env, PATH: `${found.pathFirst}${path13.delimiter}${appPath}` };
           if (found.command !== "") command = found.command;
           request.onBuild?.(sha, inferred);
         }
@@ -60829,8 +61607,8 @@ function firstLine2(error) {
 }
 
 // src/pipeline/side-by-side.ts
-import { mkdir as mkdir5 } from "node:fs/promises";
-import path12 from "node:path";
+import { mkdir as mkdir6 } from "node:fs/promises";
+import path14 from "node:path";
 
 // src/pipeline/deciding.ts
 function decideAsYouGo(plan) {
@@ -60851,13 +61629,13 @@ async function measureBesideBase(options) {
   try {
     const { head } = options;
     const base = { ...prepared.side, optional: options.onBaseFailure === "fall-back" };
-    await mkdir5(base.outDir, { recursive: true });
+    await mkdir6(base.outDir, { recursive: true });
     const run2 = () => measureSides([base, head], { outDir: head.outDir, ...options.measure, adaptive: decideAsYouGo(head.plan) });
     const [b, h] = await (options.measuring === void 0 ? run2() : options.measuring(run2));
     if (b === void 0 || h === void 0) throw new Error("measureSides lost a side");
     options.onMeasured?.();
-    await (options.saveHead === void 0 ? writeResults(path12.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
-    await writeResults(path12.join(head.outDir, BASE_RESULTS_FILE), b.results);
+    await (options.saveHead === void 0 ? writeResults(path14.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
+    await writeResults(path14.join(head.outDir, BASE_RESULTS_FILE), b.results);
     const failed = b.failure !== void 0 && !(b.failure instanceof InterruptedError);
     const measured = {
       base: b,
@@ -60918,7 +61696,7 @@ async function checkOut(plan, options, build2) {
   const { ref } = options;
   const checkout = await prepareCheckout({
     ref,
-    from: path13.dirname(path13.resolve(plan.source)),
+    from: path15.dirname(path15.resolve(plan.source)),
     head: plan,
     tempDir: os3.tmpdir(),
     fetchMissing: false,
@@ -60935,7 +61713,7 @@ async function checkOut(plan, options, build2) {
     throw new AppError(`--against ${ref}: ${checkout.missing}`);
   }
   return {
-    side: { plan: checkout.plan, outDir: path13.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
+    side: { plan: checkout.plan, outDir: path15.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
     sha: checkout.sha,
     ...checkout.inferred === void 0 ? {} : { inferred: checkout.inferred },
     cleanup: checkout.remove
@@ -60943,8 +61721,8 @@ async function checkOut(plan, options, build2) {
 }
 async function runAgainst(plan, options) {
   const build2 = checkBuildable(plan);
-  const headFile = path13.join(options.outDir, "results.json");
-  const baseFile = path13.join(options.outDir, BASE_RESULTS_FILE);
+  const headFile = path15.join(options.outDir, "results.json");
+  const baseFile = path15.join(options.outDir, BASE_RESULTS_FILE);
   const progress = progressPrinter(process.stderr);
   let measured;
   try {
@@ -60977,7 +61755,7 @@ warning: ${runWarningText(warning)}
   if (head.results.entries.length > 0) process.stdout.write(`
 ${resultsTable(head.results, violations)}
 `);
-  const shown2 = (file) => path13.relative(process.cwd(), file) || file;
+  const shown2 = (file) => path15.relative(process.cwd(), file) || file;
   process.stdout.write(`
 results: ${shown2(headFile)}, base: ${shown2(baseFile)}
 `);
@@ -60993,6 +61771,9 @@ results: ${shown2(headFile)}, base: ${shown2(baseFile)}
   const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true });
   if (report !== void 0) process.stdout.write(`report: ${shown2(report)}
 `);
+  const exported = await writeExports(options.exports ?? [], comparison, head.results);
+  if (exported.length > 0) process.stdout.write(`exports: ${exported.map(shown2).join(", ")}
+`);
   if (interrupted instanceof InterruptedError) {
     process.stderr.write(`cannonade: ${interrupted.message}
 `);
@@ -61001,7 +61782,7 @@ results: ${shown2(headFile)}, base: ${shown2(baseFile)}
   process.stdout.write(`
 ${renderText(comparison)}
 `);
-  if (options.markdown !== void 0) await writeFile6(options.markdown, `${renderMarkdown(comparison)}
+  if (options.markdown !== void 0) await writeFile7(options.markdown, `${renderMarkdown(comparison)}
 `);
   process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);
@@ -61010,7 +61791,7 @@ ${renderText(comparison)}
 
 // src/cli/run.ts
 function shown(file) {
-  return path14.relative(process.cwd(), file) || file;
+  return path16.relative(process.cwd(), file) || file;
 }
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",
@@ -61031,6 +61812,10 @@ var runCommand = {
                      and decided as they go; writes base-results.json beside results.json
   --budget D         with --against: time the suite may be measured while deciding as it goes, e.g. 5m
   --markdown FILE    with --baseline or --against: also write the report as GitHub markdown
+  --export F=FILE    also write the results for another tool (repeatable): junit=FILE (a test case
+                     per gated metric and threshold), bmf=FILE (Bencher Metric Format), gab=FILE
+                     (github-action-benchmark's custom JSON: latencies there, throughput in
+                     FILE-bigger.json); written even when the gate fails
 
 Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured,
 4 an internal error (a bug in Cannonade).`,
@@ -61046,7 +61831,8 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     baseline: { type: "string" },
     against: { type: "string" },
     markdown: { type: "string" },
-    shard: { type: "string" }
+    shard: { type: "string" },
+    export: { type: "string", multiple: true }
   },
   async run(flags2) {
     const overrides = parseOverrideTexts(
@@ -61059,6 +61845,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       (key) => `--${key}`
     );
     const { shard } = overrides;
+    const exports2 = parseExports(stringList(flags2, "export"), "--export");
     const loaded = await loadPlan(stringFlag(flags2, "config", "cannonade.yml"));
     const plan = applyOverrides(loaded, {
       scenarios: stringList(flags2, "scenario"),
@@ -61066,9 +61853,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...overrides,
       quick: flags2["quick"] === true
     });
-    const outDir = path14.resolve(stringFlag(flags2, "out", "cannonade-results"));
+    const outDir = path16.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {
-      await mkdir6(outDir, { recursive: true });
+      await mkdir7(outDir, { recursive: true });
       await access(outDir, constants.W_OK);
     } catch (error) {
       throw new InputError([`--out: cannot write results to ${outDir}: ${errorMessage(error)}`]);
@@ -61090,11 +61877,12 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
         ref: against,
         outDir,
         ...markdownFile === void 0 ? {} : { markdown: markdownFile },
-        ...shard === void 0 ? {} : { shard }
+        ...shard === void 0 ? {} : { shard },
+        ...exports2.length === 0 ? {} : { exports: exports2 }
       });
     }
     const progress = progressPrinter(process.stderr);
-    const file = path14.join(outDir, "results.json");
+    const file = path16.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {
       const measured = await measure(plan, {
         outDir,
@@ -61123,9 +61911,12 @@ ${profile}
     const report = await writeReportHtml(outDir, { results, comparison, ...baseline === void 0 ? {} : { base: baseline } });
     process.stdout.write(
       `
-results: ${path14.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
+results: ${path16.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
 `
     );
+    const exported = await writeExports(exports2, comparison, results);
+    if (exported.length > 0) process.stdout.write(`exports: ${exported.map(shown).join(", ")}
+`);
     if (failure instanceof InterruptedError) {
       process.stderr.write(`cannonade: ${failure.message}
 `);
@@ -61137,7 +61928,7 @@ results: ${path14.relative(process.cwd(), file) || file}${report === void 0 ? ""
 ${renderText(comparison)}
 `);
       const markdown = optionalString(flags2, "markdown");
-      if (markdown !== void 0) await writeFile7(markdown, `${renderMarkdown(comparison)}
+      if (markdown !== void 0) await writeFile8(markdown, `${renderMarkdown(comparison)}
 `);
       process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);

@@ -25502,8 +25502,8 @@ var require_http_parser = __commonJS({
 var require_uuid_node = __commonJS({
   "node_modules/hyperid/uuid-node.js"(exports2, module2) {
     "use strict";
-    var { randomUUID } = __require("crypto");
-    module2.exports = randomUUID;
+    var { randomUUID: randomUUID2 } = __require("crypto");
+    module2.exports = randomUUID2;
   }
 });
 
@@ -34832,10 +34832,10 @@ var Parser = class Parser2 {
           iflags = re.flags & RE2Flags.FOLD_CASE;
         }
         if (iflags === strflags) {
-          let same = 0;
-          while (same < strlen && same < istrlen && str[same] === istr[same]) same++;
-          if (same > 0) {
-            strlen = same;
+          let same2 = 0;
+          while (same2 < strlen && same2 < istrlen && str[same2] === istr[same2]) same2++;
+          if (same2 > 0) {
+            strlen = same2;
             continue;
           }
         }
@@ -36546,6 +36546,200 @@ function limitBodies(client, keepBytes, onComplete) {
   };
 }
 
+// src/load/flow.ts
+import { randomUUID } from "node:crypto";
+
+// src/config/template.ts
+var VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var HELPER_RANDOM_INT = /^\$randomInt\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\)$/;
+function parseTemplate(text) {
+  const parts = [];
+  let at = 0;
+  while (at < text.length) {
+    const open = text.indexOf("{{", at);
+    if (open < 0) break;
+    const close = text.indexOf("}}", open + 2);
+    if (close < 0)
+      throw new Error(
+        `has "{{" at character ${open + 1} with no "}}" after it; write {{name}}, {{$uuid}}, {{$seq}} or {{$randomInt(1,100)}}`
+      );
+    if (open > at) parts.push({ kind: "text", text: text.slice(at, open) });
+    parts.push(placeholder(text.slice(open + 2, close).trim()));
+    at = close + 2;
+  }
+  if (at < text.length) parts.push({ kind: "text", text: text.slice(at) });
+  return parts;
+}
+function placeholder(inner) {
+  if (inner === "$uuid") return { kind: "uuid" };
+  if (inner === "$seq") return { kind: "seq" };
+  const random = HELPER_RANDOM_INT.exec(inner);
+  if (random !== null) {
+    const min = Number(random[1]);
+    const max2 = Number(random[2]);
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max2) || min > max2) {
+      throw new Error(`{{${inner}}}: $randomInt(min,max) needs whole numbers with min at most max`);
+    }
+    return { kind: "randomInt", min, max: max2 };
+  }
+  if (inner.startsWith("$")) {
+    throw new Error(`{{${inner}}} is not a helper; the helpers are {{$uuid}}, {{$seq}} and {{$randomInt(min,max)}}`);
+  }
+  if (!VARIABLE_NAME.test(inner)) {
+    throw new Error(`{{${inner}}} is not a variable name (letters, digits and _, not starting with a digit)`);
+  }
+  return { kind: "variable", name: inner };
+}
+function hasTemplate(text) {
+  return text.includes("{{");
+}
+
+// src/load/flow.ts
+function needsFlow(scenario) {
+  return scenario.data !== void 0 || scenario.requests.some(
+    (step) => (step.captures?.length ?? 0) > 0 || hasTemplate(step.path) || Object.values(step.headers).some(hasTemplate) || step.body !== void 0 && hasTemplate(step.body)
+  );
+}
+function capturesFromBody(step) {
+  return (step.captures ?? []).some((capture) => capture.from !== "header");
+}
+function flowHooks(scenario, share = { index: 0, count: 1 }) {
+  let passes = 0;
+  let sequence = 0;
+  const passValues = /* @__PURE__ */ new WeakMap();
+  const valuesOf = (context) => {
+    let values = passValues.get(context);
+    if (values === void 0) {
+      values = {};
+      passValues.set(context, values);
+    }
+    return values;
+  };
+  const { data } = scenario;
+  const nextRow = (values) => {
+    if (data === void 0 || data.rows.length === 0) return;
+    const row = data.rows[(passes * share.count + share.index) % data.rows.length] ?? [];
+    passes++;
+    data.columns.forEach((column, i) => values[column] = row[i] ?? "");
+  };
+  return scenario.requests.map((step, index) => {
+    const path = compile(step.path);
+    const headers = Object.entries(step.headers).map(([name, value]) => [name, compile(value)]);
+    const body = step.body === void 0 ? void 0 : compile(step.body);
+    const captures = (step.captures ?? []).map(captureReader);
+    const templated = path !== void 0 || body !== void 0 || headers.some(([, parts]) => parts !== void 0);
+    const setupRequest = templated || index === 0 && data !== void 0 ? (request, context) => {
+      const values = valuesOf(context);
+      if (index === 0) nextRow(values);
+      const seq = String(++sequence * share.count - share.count + share.index + 1);
+      const fill = (parts, text, encode) => parts === void 0 ? text : fillTemplate(parts, values, seq, encode, index === 0);
+      const filledPath = fill(path, step.path, encodeURIComponent);
+      if (filledPath === void 0) return null;
+      const filledHeaders = { ...request.headers };
+      for (const [name, parts] of headers) {
+        const value = fill(parts, step.headers[name] ?? "", headerSafe);
+        if (value === void 0) return null;
+        filledHeaders[name] = value;
+      }
+      const filledBody = step.body === void 0 ? void 0 : fill(body, step.body, step.jsonBody === true ? jsonEscaped : same);
+      if (step.body !== void 0 && filledBody === void 0) return null;
+      return { ...request, path: filledPath, headers: filledHeaders, ...filledBody === void 0 ? {} : { body: filledBody } };
+    } : void 0;
+    const capture = captures.length === 0 ? void 0 : (text, context, headers2) => {
+      const values = valuesOf(context);
+      const parsed = lazyJson(text);
+      for (const read of captures) {
+        const value = read.take(text, parsed, headers2);
+        if (value === void 0)
+          return `capture "${read.capture.name}" (${describe(read.capture)}) found nothing in the response to ${step.method} ${step.path}`;
+        values[read.capture.name] = value;
+      }
+      return void 0;
+    };
+    return { ...setupRequest === void 0 ? {} : { setupRequest }, ...capture === void 0 ? {} : { capture } };
+  });
+}
+function compile(text) {
+  return hasTemplate(text) ? parseTemplate(text) : void 0;
+}
+function same(value) {
+  return value;
+}
+function headerSafe(value) {
+  return value.replace(/[\r\n\0]/g, "");
+}
+function jsonEscaped(value) {
+  return JSON.stringify(value).slice(1, -1);
+}
+function fillTemplate(parts, values, seq, encode, emptyWhenMissing = false) {
+  let out = "";
+  for (const part of parts) {
+    if (part.kind === "text") out += part.text;
+    else if (part.kind === "seq") out += seq;
+    else if (part.kind === "uuid") out += randomUUID();
+    else if (part.kind === "randomInt") out += String(part.min + Math.floor(Math.random() * (part.max - part.min + 1)));
+    else {
+      const value = values[part.name];
+      if (value === void 0 && !emptyWhenMissing) return void 0;
+      out += encode(value ?? "");
+    }
+  }
+  return out;
+}
+function describe(capture) {
+  if (capture.from === "json") return capture.source;
+  if (capture.from === "header") return `header ${capture.header}`;
+  return `regex ${capture.pattern}`;
+}
+function lazyJson(text) {
+  let parsed;
+  return () => {
+    if (parsed === void 0) {
+      try {
+        parsed = { value: JSON.parse(text) };
+      } catch {
+        parsed = { value: void 0 };
+      }
+    }
+    return parsed.value;
+  };
+}
+function captureReader(capture) {
+  if (capture.from === "json") {
+    return {
+      capture,
+      take: (_body, json) => {
+        let node = json();
+        for (const key of capture.path) {
+          if (typeof node !== "object" || node === null) return void 0;
+          node = Reflect.get(node, typeof key === "number" && Array.isArray(node) ? key : String(key));
+        }
+        if (node === void 0 || node === null) return void 0;
+        return typeof node === "object" ? JSON.stringify(node) : String(node);
+      }
+    };
+  }
+  if (capture.from === "header") {
+    return {
+      capture,
+      take: (_body, _json, headers) => {
+        const name = Object.keys(headers).find((key) => key.toLowerCase() === capture.header);
+        const value = name === void 0 ? void 0 : headers[name];
+        const first = Array.isArray(value) ? value[0] : value;
+        return typeof first === "string" ? first : void 0;
+      }
+    };
+  }
+  const pattern = RE2JS.compile(capture.pattern);
+  return {
+    capture,
+    take: (body) => {
+      const matcher = pattern.matcher(body);
+      return matcher.find() ? matcher.group(capture.group) ?? void 0 : void 0;
+    }
+  };
+}
+
 // src/load/pacer.ts
 var MAX_BACKLOG = 1e6;
 var MIN_TICK_MS = 0.1;
@@ -36844,33 +37038,45 @@ async function pacerStarted(pacer, ms) {
   await Promise.race([pacer.ready(), new Promise((resolve) => timer = setTimeout(resolve, ms))]);
   clearTimeout(timer);
 }
-function responseJudge(scenario) {
+function responseJudge(scenario, share) {
   let lastOutcome = "ok";
   let lastOversized = false;
+  let lastCaptureFailure;
   const [first] = scenario.requests;
-  const statusOnly = first !== void 0 && scenario.requests.every((step) => step.expect.body === void 0 && sameStatuses(step.expect.status, first.expect.status));
+  const flow = needsFlow(scenario) ? flowHooks(scenario, share) : void 0;
+  const statusOnly = first !== void 0 && flow === void 0 && scenario.requests.every((step) => step.expect.body === void 0 && sameStatuses(step.expect.status, first.expect.status));
   const expectedStatus = new Set(first?.expect.status ?? []);
-  const requests = scenario.requests.map((step) => {
+  const requests = scenario.requests.map((step, index) => {
     const bodyOk = bodyMatcher(step.expect);
-    return {
+    const hooks = flow?.[index];
+    const readsBody = step.expect.body !== void 0 || capturesFromBody(step);
+    const request = {
       method: step.method,
       path: step.path,
       headers: { ...step.headers },
       ...step.body === void 0 ? {} : { body: step.body },
       ...statusOnly ? {} : {
-        onResponse: (status, body) => {
+        onResponse: (status, body, context, headers = {}) => {
           if (!step.expect.status.includes(status)) lastOutcome = "status";
-          else if (lastOversized && step.expect.body !== void 0) lastOutcome = "oversized";
+          else if (lastOversized && readsBody) lastOutcome = "oversized";
           else lastOutcome = bodyOk(body) ? "ok" : "body";
+          if (lastOutcome !== "ok" || hooks?.capture === void 0) return;
+          lastCaptureFailure = hooks.capture(body, context, headers);
+          if (lastCaptureFailure !== void 0) lastOutcome = "capture";
         }
       }
     };
+    if (hooks?.setupRequest !== void 0) Reflect.set(request, "setupRequest", hooks.setupRequest);
+    return request;
   });
   return {
     requests,
     // Bodies are kept only when a step's expectation reads them (see bodies.ts).
-    keepBodyBytes: scenario.requests.some((step) => step.expect.body !== void 0) ? BODY_KEEP_LIMIT_BYTES : 0,
+    keepBodyBytes: scenario.requests.some((step) => step.expect.body !== void 0 || capturesFromBody(step)) ? BODY_KEEP_LIMIT_BYTES : 0,
     oversized: (value) => lastOversized = value,
+    get captureFailure() {
+      return lastCaptureFailure;
+    },
     outcome: (statusCode) => {
       const outcome = statusOnly ? expectedStatus.has(statusCode) ? "ok" : "status" : lastOutcome;
       lastOutcome = "ok";
@@ -36879,18 +37085,21 @@ function responseJudge(scenario) {
   };
 }
 var WindowTally = class {
-  counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
+  counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, capture: 0, errors: 0, timeouts: 0, bytes: 0 };
   statusCodes = {};
+  /** Why the window's first failed capture failed. */
+  captureFailure;
   histogram = createHistogram();
   seconds = new SecondRecorder();
   delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   /** Forgets what the warm-up counted. */
   reset() {
-    this.counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 };
+    this.counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, capture: 0, errors: 0, timeouts: 0, bytes: 0 };
+    this.captureFailure = void 0;
     for (const key of Object.keys(this.statusCodes)) delete this.statusCodes[key];
     this.histogram.reset();
   }
-  response(statusCode, resBytes, responseTimeMs, outcome) {
+  response(statusCode, resBytes, responseTimeMs, outcome, captureFailure) {
     this.counts.responses++;
     this.counts.bytes += resBytes;
     this.statusCodes[statusCode] = (this.statusCodes[statusCode] ?? 0) + 1;
@@ -36901,7 +37110,10 @@ var WindowTally = class {
       return;
     }
     if (outcome === "status") this.counts.status++;
-    else this.counts.body++;
+    else if (outcome === "capture") {
+      this.counts.capture++;
+      this.captureFailure ??= captureFailure;
+    } else this.counts.body++;
     if (outcome === "oversized") this.counts.oversized++;
     this.seconds.failed();
   }
@@ -36926,6 +37138,7 @@ var WindowTally = class {
       ok: counts.ok,
       unexpectedStatus: counts.status,
       bodyMismatches: counts.body,
+      ...counts.capture === 0 ? {} : { captureFailures: counts.capture, ...this.captureFailure === void 0 ? {} : { captureFailure: this.captureFailure } },
       oversizedBodies: counts.oversized,
       errors: counts.errors,
       timeouts: counts.timeouts,
@@ -36944,7 +37157,7 @@ var WindowTally = class {
 };
 async function runRound(spec, hooks = {}) {
   const { scenario, level } = spec;
-  const judge = responseJudge(scenario);
+  const judge = responseJudge(scenario, spec.share);
   const tally = new WindowTally();
   const pacer = level.rate === void 0 ? void 0 : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals);
   const byAmount = scenario.amount;
@@ -37012,7 +37225,7 @@ async function runRound(spec, hooks = {}) {
     instance.on("response", (_client, statusCode, resBytes, responseTimeMs) => {
       const outcome = judge.outcome(statusCode);
       if (!window2.measuring) return;
-      tally.response(statusCode, resBytes, responseTimeMs, outcome);
+      tally.response(statusCode, resBytes, responseTimeMs, outcome, judge.captureFailure);
       countReached();
     });
     instance.on("reqError", (error) => {

@@ -50,3 +50,23 @@ describe('history', () => {
     }
   })
 })
+
+describe('export', () => {
+  afterEach(() => {
+    delete process.env['INPUT_EXPORT']
+  })
+
+  it('reads one FORMAT=FILE a line and refuses a bad line naming the input', () => {
+    expect(getInputs().exports).toEqual([])
+    process.env['INPUT_EXPORT'] = 'junit=perf.xml\n\nbmf=bencher.json\ngab=bench.json\n'
+    expect(getInputs().exports).toEqual([
+      { format: 'junit', file: 'perf.xml' },
+      { format: 'bmf', file: 'bencher.json' },
+      { format: 'gab', file: 'bench.json' },
+    ])
+    process.env['INPUT_EXPORT'] = 'junit perf.xml'
+    expect(() => getInputs()).toThrow(
+      `input 'export': expected FORMAT=FILE with FORMAT one of junit, bmf, gab (e.g. junit=perf.xml), got "junit perf.xml"`,
+    )
+  })
+})

@@ -28,6 +28,7 @@ const EDITS: { readonly [K in keyof Required<ScenarioPlan>]: (s: ScenarioPlan) =
   name: (s) => ({ ...s, name: 'renamed' }),
   tags: (s) => ({ ...s, tags: ['other'] }),
   requests: (s) => ({ ...s, requests: s.requests.map((r) => ({ ...r, path: '/other' })) }),
+  data: (s) => ({ ...s, data: { file: 'users.csv', columns: ['user'], rows: [['a'], ['b']] } }),
   levels: (s) => ({ ...s, levels: s.levels.map((l) => ({ ...l, connections: l.connections + 1 })) }),
   pipelining: (s) => ({ ...s, pipelining: s.pipelining + 1 }),
   arrivals: (s) => ({ ...s, arrivals: s.arrivals === 'even' ? 'poisson' : 'even' }),

@@ -6,6 +6,7 @@ import { MAX_MS } from '../config/load.js'
 import { parseBoundedDurationMs } from '../config/units.js'
 import { InputError } from '../errors.js'
 import { MAX_HISTORY_RUNS } from '../history/format.js'
+import { parseExports, type ExportTarget } from '../report/export/exports.js'
 
 /** Input names as action.yml declares them. */
 export const INPUT = {
@@ -25,6 +26,7 @@ export const INPUT = {
   budget: 'budget',
   shard: 'shard',
   history: 'history',
+  export: 'export',
 } as const
 
 /** Output names as action.yml declares them. */
@@ -82,6 +84,8 @@ export interface Inputs {
   readonly shard?: Shard
   /** Base-branch runs history.json keeps (default {@link MAX_HISTORY_RUNS}). */
   readonly historyRuns: number
+  /** Results for other tools (`junit=perf.xml` lines), paths relative to workingDirectory; absent: none. */
+  readonly exports?: readonly ExportTarget[]
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -148,6 +152,7 @@ export function getInputs(): Inputs {
     failOn: oneOf(INPUT.failOn, ['fail', 'warn', 'inconclusive', 'never'] as const, 'fail'),
     mode: oneOf(INPUT.mode, ['run', 'comment', 'merge'] as const, 'run'),
     historyRuns,
+    exports: parseExports(core.getMultilineInput(INPUT.export), `input '${INPUT.export}'`),
     ...overrides,
   }
 }

@@ -17,13 +17,15 @@ import { gateFailureText } from '../report/verdict.js'
 import { findingSentence } from '../report/violation.js'
 import { CHANGE_POINT_TITLE, changePointSentence, changePointsMarkdown, isSlower } from '../report/change-points.js'
 import { REPORT_HTML_FILE, renderReportHtml } from '../report/html/report-page.js'
+import type { ExportTarget } from '../report/export/exports.js'
 import { gateFails, shouldComment } from './gate.js'
 import { HANDOFF_FILE, handoffText } from './handoff.js'
 import { OUTPUT, type Inputs } from './inputs.js'
 import { compareWith, type ResolvedBaseline } from './resolve-baseline.js'
 
 /** The inputs publishing reads. */
-export type PublishSettings = Pick<Inputs, 'comment' | 'failOn' | 'historyRuns' | 'token'>
+export type PublishSettings = Pick<Inputs, 'comment' | 'failOn' | 'historyRuns' | 'token'> &
+  Partial<Pick<Inputs, 'exports' | 'workingDirectory'>>
 
 /** Everything a plan is made from. */
 export interface PublishInput {
@@ -46,6 +48,13 @@ export interface PlannedFile {
   readonly render: () => string
   /** The step output set to the file's path once it is written. */
   readonly output?: string
+}
+
+/** The `export` input's files: paths relative to `baseDir`, made from the comparison and the results. */
+export interface ExportPlan {
+  readonly targets: readonly ExportTarget[]
+  readonly results: Results
+  readonly baseDir: string
 }
 
 /** A workflow annotation; `group` is what a failing batch is called in the warning. */
@@ -92,6 +101,8 @@ export interface PublishPlan {
   /** Warnings to log before anything is written. */
   readonly warnings: readonly string[]
   readonly files: readonly PlannedFile[]
+  /** Results for other tools (JUnit, BMF, github-action-benchmark), written before the gate decides. */
+  readonly exports: ExportPlan
   /** The artifact's name and the files it takes from the results directory when they exist. */
   readonly artifact: { readonly name: string; readonly files: readonly string[] }
   readonly annotations: readonly Annotation[]
@@ -182,6 +193,7 @@ export function planPublish(input: PublishInput): PublishPlan {
     report,
     warnings,
     files,
+    exports: { targets: input.settings.exports ?? [], results: input.results, baseDir: input.settings.workingDirectory ?? '.' },
     artifact: { name: input.artifactName, files: ARTIFACT_FILES },
     annotations: [...findingAnnotations(comparison), ...changeAnnotations(changes)],
     comment: commentPlan(input, comparison, marker),

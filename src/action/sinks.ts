@@ -14,6 +14,7 @@ import { errorMessage } from '../errors.js'
 import type { StepOutputs } from './outputs.js'
 import { OUTPUT } from './inputs.js'
 import type { PublishPlan } from './publish-plan.js'
+import { writeExports } from '../report/export/exports.js'
 
 /** Where the sinks publish, and what an earlier sink left for a later one. */
 export interface SinkTarget {
@@ -80,6 +81,18 @@ export const artifactSink: Sink = {
       })
     }
     target.uploaded = await upload(plan.artifact.name, target.outDir, plan.artifact.files)
+  },
+}
+
+/** The files for other tools (`export` input), before the gate: a failing run's JUnit file is what the test report shows. */
+export const exportsSink: Sink = {
+  what: 'write the exports',
+  async run(plan) {
+    const { targets, results, baseDir } = plan.exports
+    if (targets.length === 0) return
+    await step('write the exports', async () => {
+      for (const file of await writeExports(targets, plan.comparison, results, baseDir)) core.info(`export: ${file}`)
+    })
   },
 }
 
@@ -170,4 +183,4 @@ export const gateSink: Sink = {
 }
 
 /** Every sink, in the order publishing runs them; the gate last, since it may end the step. */
-export const SINKS: readonly Sink[] = [artifactSink, summarySink, annotationsSink, commentSink, outputsSink, gateSink]
+export const SINKS: readonly Sink[] = [artifactSink, exportsSink, summarySink, annotationsSink, commentSink, outputsSink, gateSink]

@@ -24,6 +24,7 @@ import { renderText } from '../report/text.js'
 import { resultsTable } from '../report/terminal.js'
 import { comparisonVerdictLine } from '../report/verdict.js'
 import { progressPrinter } from './progress.js'
+import { writeExports, type ExportTarget } from '../report/export/exports.js'
 
 /** What `run --against` needs besides the plan. */
 export interface AgainstOptions {
@@ -33,6 +34,8 @@ export interface AgainstOptions {
   readonly markdown?: string
   /** The shard measured, recorded in both results files. */
   readonly shard?: Shard
+  /** `--export FORMAT=FILE` targets, written before the verdict decides the exit code. */
+  readonly exports?: readonly ExportTarget[]
 }
 
 /**
@@ -137,6 +140,8 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
   // An interrupted run's rounds get their report too, as `run` writes one for its own.
   const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true })
   if (report !== undefined) process.stdout.write(`report: ${shown(report)}\n`)
+  const exported = await writeExports(options.exports ?? [], comparison, head.results)
+  if (exported.length > 0) process.stdout.write(`exports: ${exported.map(shown).join(', ')}\n`)
   if (interrupted instanceof InterruptedError) {
     process.stderr.write(`cannonade: ${interrupted.message}\n`)
     return interrupted.exitCode

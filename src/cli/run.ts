@@ -20,6 +20,7 @@ import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.j
 import { optionalString, stringFlag, stringList, type Command } from './command.js'
 import { checkBuildable, runAgainst } from './against.js'
 import { progressPrinter } from './progress.js'
+import { parseExports, writeExports } from '../report/export/exports.js'
 
 function shown(file: string): string {
   return path.relative(process.cwd(), file) || file
@@ -45,6 +46,10 @@ export const runCommand: Command = {
                      and decided as they go; writes base-results.json beside results.json
   --budget D         with --against: time the suite may be measured while deciding as it goes, e.g. 5m
   --markdown FILE    with --baseline or --against: also write the report as GitHub markdown
+  --export F=FILE    also write the results for another tool (repeatable): junit=FILE (a test case
+                     per gated metric and threshold), bmf=FILE (Bencher Metric Format), gab=FILE
+                     (github-action-benchmark's custom JSON: latencies there, throughput in
+                     FILE-bigger.json); written even when the gate fails
 
 Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app could not be measured,
 4 an internal error (a bug in Cannonade).`,
@@ -61,6 +66,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     against: { type: 'string' },
     markdown: { type: 'string' },
     shard: { type: 'string' },
+    export: { type: 'string', multiple: true },
   },
   async run(flags) {
     const overrides = parseOverrideTexts(
@@ -73,6 +79,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       (key) => `--${key}`,
     )
     const { shard } = overrides
+    const exports = parseExports(stringList(flags, 'export'), '--export')
     const loaded = await loadPlan(stringFlag(flags, 'config', 'cannonade.yml'))
     const plan = applyOverrides(loaded, {
       scenarios: stringList(flags, 'scenario'),
@@ -104,6 +111,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
         outDir,
         ...(markdownFile === undefined ? {} : { markdown: markdownFile }),
         ...(shard === undefined ? {} : { shard }),
+        ...(exports.length === 0 ? {} : { exports }),
       })
     }
     const progress = progressPrinter(process.stderr)
@@ -131,6 +139,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     process.stdout.write(
       `\nresults: ${path.relative(process.cwd(), file) || file}${report === undefined ? '' : `, report: ${shown(report)}`}\n`,
     )
+    // Before the gate and before a failure is thrown: a failing run's exports are what CI shows.
+    const exported = await writeExports(exports, comparison, results)
+    if (exported.length > 0) process.stdout.write(`exports: ${exported.map(shown).join(', ')}\n`)
     if (failure instanceof InterruptedError) {
       process.stderr.write(`cannonade: ${failure.message}\n`)
       return failure.exitCode

@@ -15,6 +15,7 @@ export const SCENARIO_FIELD_ROLES = {
   name: 'identity',
   tags: 'selection',
   requests: 'measured',
+  data: 'measured',
   levels: 'measured',
   pipelining: 'measured',
   arrivals: 'measured',
@@ -60,6 +61,8 @@ function profileOf(s: ScenarioPlan): object {
     ...(s.profile === 'steady' ? {} : { profile: s.profile }),
     ...(s.spike === undefined ? {} : { spike: s.spike }),
     ...(s.stress === undefined ? {} : { stress: s.stress }),
+    // The rows by digest: a data file of many rows would otherwise be hashed twice per entry.
+    ...(s.data === undefined ? {} : { data: sha16({ columns: s.data.columns, rows: s.data.rows }) }),
   }
 }
 

@@ -19,6 +19,7 @@ import type {
   ScenarioPlan,
   Severity,
 } from './plan.js'
+import { buildCaptures, checkTemplates, loadDataSet } from './flow.js'
 import { configHash } from './hash.js'
 import { humanDurationMs, MAX_PLANNED_MS, plannedTime } from './planned-time.js'
 import { buildPlanOf, isLatencyMetric, METRICS } from './plan.js'
@@ -155,7 +156,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
       })
     }
     names.set(scenario.name, index)
-    return buildScenario(scenario, raw, ['scenarios', index], problems)
+    return buildScenario(scenario, raw, baseDir, ['scenarios', index], problems)
   })
   for (const field of ['duration', 'warmup', 'timeout'] as const) checkDuration(defaults[field], ['defaults', field], field, problems)
   checkHeaders(defaults.headers, ['defaults', 'headers'], problems)
@@ -243,7 +244,7 @@ function checkDuration(value: string | undefined, at: (string | number)[], limit
   }
 }
 
-function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], problems: Problem[]): ScenarioPlan {
+function buildScenario(s: RawScenario, raw: RawConfig, baseDir: string, at: (string | number)[], problems: Problem[]): ScenarioPlan {
   const defaults = raw.defaults ?? {}
   if (s.path === undefined && s.requests === undefined) {
     problems.push({ path: at, message: 'needs either path (one request) or requests (several steps)' })
@@ -262,15 +263,27 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
   const requests = steps.map((step, index): RequestStep => {
     const stepAt = s.requests === undefined ? at : [...at, 'requests', index]
     const stepHeaders = { ...headers, ...stringMap(step.headers) }
-    const body = encodeBody(step.body ?? s.body, stepHeaders)
+    const rawBody = step.body ?? s.body
+    const body = encodeBody(rawBody, stepHeaders)
+    const captures = 'capture' in step ? buildCaptures(step.capture, stepAt, problems) : undefined
     return {
       method: step.method ?? s.method ?? 'GET',
       path: step.path,
       headers: stepHeaders,
       ...(body === undefined ? {} : { body }),
       expect: step.expect === undefined ? scenarioExpect : buildExpect(step.expect, [...stepAt, 'expect'], problems),
+      ...(captures === undefined ? {} : { captures }),
+      ...(body !== undefined && typeof rawBody !== 'string' && body.includes('{{') ? { jsonBody: true as const } : {}),
     }
   })
+  const data = s.data === undefined ? undefined : loadDataSet(s.data, baseDir, [...at, 'data'], problems)
+  checkTemplates(
+    requests,
+    data?.columns ?? [],
+    (index) => (s.requests === undefined ? at : [...at, 'requests', index]),
+    s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
+    problems,
+  )
   const steadyLevels = buildLevels(s, defaults, at, problems)
   const settings = buildProfile(s, steadyLevels, at, problems)
   const levels = settings.levels ?? steadyLevels
@@ -312,6 +325,7 @@ function buildScenario(s: RawScenario, raw: RawConfig, at: (string | number)[], 
     profile: settings.profile,
     ...(settings.spike === undefined ? {} : { spike: settings.spike }),
     requests: settings.profile === 'volume' ? requests.map(volumeMethod(s)) : requests,
+    ...(data === undefined ? {} : { data }),
     levels,
     pipelining: s.pipelining ?? defaults.pipelining ?? DEFAULTS.pipelining,
     arrivals: s.arrivals ?? defaults.arrivals ?? 'even',

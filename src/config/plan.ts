@@ -67,6 +67,28 @@ export interface RequestStep {
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string
   readonly expect: Expectation
+  /** Values this step's response gives the steps after it (src/load/flow.ts). */
+  readonly captures?: readonly Capture[]
+  /** The body was written as a mapping or list (sent as JSON): values fill its templates JSON-escaped. */
+  readonly jsonBody?: true
+}
+
+/**
+ * One value taken from a step's response into `{{name}}`: from the JSON body by a path of keys and
+ * indexes, from a header, or from the body by a regular expression's group (RE2 syntax).
+ */
+export type Capture =
+  | { readonly name: string; readonly from: 'json'; readonly path: readonly (string | number)[]; readonly source: string }
+  | { readonly name: string; readonly from: 'header'; readonly header: string }
+  | { readonly name: string; readonly from: 'regex'; readonly pattern: string; readonly group: number }
+
+/** `data`: rows of a CSV or JSON file, one per pass through a scenario's steps, as `{{column}}`. */
+export interface DataSet {
+  /** The file as the config names it (for messages). */
+  readonly file: string
+  readonly columns: readonly string[]
+  /** Each row's values in the order of `columns`. */
+  readonly rows: readonly (readonly string[])[]
 }
 
 /**
@@ -141,6 +163,8 @@ export interface ScenarioPlan {
   readonly spike?: SpikePlan
   /** The requests each connection sends in turn; one element for a single-request scenario. */
   readonly requests: readonly RequestStep[]
+  /** Rows that fill `{{column}}` templates, one per pass through `requests` (src/load/flow.ts). */
+  readonly data?: DataSet
   /** One measured entry per level: a sweep gives several. */
   readonly levels: readonly LoadLevel[]
   readonly pipelining: number

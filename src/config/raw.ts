@@ -39,7 +39,12 @@ export interface RawStep {
   readonly headers?: Readonly<Record<string, Scalar>>
   readonly body?: RawBody
   readonly expect?: RawExpect
+  readonly capture?: Readonly<Record<string, RawCapture>>
 }
+
+/** One value of a step's `capture`: a JSON path, or where to find the value. */
+export type RawCapture =
+  string | { readonly json: string } | { readonly header: string } | { readonly regex: string; readonly group?: number }
 
 /** One element of `scenarios`. */
 export interface RawScenario {
@@ -61,6 +66,7 @@ export interface RawScenario {
   readonly headers?: Readonly<Record<string, Scalar>>
   readonly body?: RawBody
   readonly requests?: readonly RawStep[]
+  readonly data?: string
   readonly connections?: number | readonly number[]
   readonly rate?: number | readonly number[]
   readonly pipelining?: number

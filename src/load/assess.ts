@@ -49,6 +49,8 @@ function noSuccess(m: LoadMeasurement): string {
         : `every response had an unexpected status (${codes.map(([code]) => code).join(', ')})`
     return `${answered}: the app answered, with errors — it is failing, not slow`
   }
+  if ((m.captureFailures ?? 0) === m.responses && m.captureFailure !== undefined)
+    return `every response failed a capture: ${m.captureFailure}`
   if (m.bodyMismatches === m.responses) return 'every response had the expected status but not the expected body'
   return 'no response met the expectation (status and body)'
 }
@@ -72,7 +74,7 @@ export function assessRound(
   context: { round: number; startedAt: string; level: LoadLevel; rules: ValidityRules; server?: WindowUsage },
 ): RoundResult {
   const m = measurement
-  const failed = m.errors + m.unexpectedStatus + m.bodyMismatches
+  const failed = m.errors + m.unexpectedStatus + m.bodyMismatches + (m.captureFailures ?? 0)
   const errorRate = m.requests === 0 ? 1 : failed / m.requests
   const rps = (m.ok / m.durationMs) * 1000
   const problems: string[] = []
@@ -82,6 +84,14 @@ export function assessRound(
   if (oversized > 0) {
     problems.push(
       `${oversized} response${oversized === 1 ? '' : 's'} had a body over ${BODY_KEEP_LIMIT_BYTES / 1024 / 1024} MiB, more than Cannonade keeps to check expect.body: the round cannot be judged (drop expect.body for this route, or check a smaller one)`,
+    )
+  }
+  const captureFailures = m.captureFailures ?? 0
+  // Said whenever it happened: a failed capture also skips the rest of its pass, so it is worth
+  // knowing even below the error limit.
+  if (captureFailures > 0 && m.ok > 0) {
+    warnings.push(
+      `${captureFailures} response${captureFailures === 1 ? '' : 's'} failed a capture (counted as errors): ${m.captureFailure ?? 'no reason recorded'}`,
     )
   }
   if (m.ok === 0) problems.push(noSuccess(m))

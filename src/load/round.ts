@@ -9,6 +9,7 @@ import type { Expectation, LoadLevel, ScenarioPlan } from '../config/plan.js'
 import type { LoadSeries } from '../results/format.js'
 import { createHistogram, encodeHistogram, recordLatency, summarise, type LatencySummary } from '../results/histogram.js'
 import { BODY_KEEP_LIMIT_BYTES, limitBodies } from './bodies.js'
+import { capturesFromBody, flowHooks, needsFlow, type ThreadShare } from './flow.js'
 import { Pacer } from './pacer.js'
 import { rateSchedule } from './profiles/spike.js'
 import { SecondRecorder } from './seconds.js'
@@ -24,6 +25,10 @@ export interface LoadMeasurement {
   readonly ok: number
   readonly unexpectedStatus: number
   readonly bodyMismatches: number
+  /** Responses that met the expectation but a capture of their step found nothing (src/load/flow.ts). */
+  readonly captureFailures?: number
+  /** Why the first of them failed, e.g. `capture "token" ($.token) found nothing in the response to POST /login`. */
+  readonly captureFailure?: string
   /** Of the body mismatches, responses whose body was over BODY_KEEP_LIMIT_BYTES and could not be checked. */
   readonly oversizedBodies?: number
   /** Connection errors, timeouts included. */
@@ -81,6 +86,8 @@ export interface RoundSpec {
   readonly baseUrl: string
   readonly scenario: ScenarioPlan
   readonly level: LoadLevel
+  /** Set on a load thread of several: which share of data rows and `$seq` numbers it sends. */
+  readonly share?: ThreadShare
 }
 
 /** The body check of an expectation, with any regular expression compiled once per round. */
@@ -96,7 +103,7 @@ function bodyMatcher(expect: Expectation): (body: string) => boolean {
   return (body) => pattern.test(body)
 }
 
-type Outcome = 'ok' | 'status' | 'body' | 'oversized'
+type Outcome = 'ok' | 'status' | 'body' | 'oversized' | 'capture'
 
 function sameStatuses(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((status) => b.includes(status))
@@ -118,29 +125,39 @@ async function pacerStarted(pacer: Pacer, ms: number): Promise<void> {
  * `onResponse` per step where the body or the step's own statuses decide), and the outcome of each
  * response as the 'response' event reports it.
  */
-function responseJudge(scenario: ScenarioPlan): {
+function responseJudge(
+  scenario: ScenarioPlan,
+  share?: ThreadShare,
+): {
   readonly requests: autocannon.Request[]
   readonly keepBodyBytes: number
   /** Set by the body limiter as each response completes, read in the step's onResponse just after. */
   oversized(value: boolean): void
   /** The outcome of the response just reported with this status; call once per response. */
   outcome(statusCode: number): Outcome
+  /** Why the response just judged 'capture' failed its capture. */
+  readonly captureFailure: string | undefined
 } {
   // autocannon calls a step's onResponse synchronously just before it emits 'response' for the same
   // reply, so the outcome can be handed over through this variable.
   let lastOutcome: Outcome = 'ok'
   let lastOversized = false
+  let lastCaptureFailure: string | undefined
   // With no body to check and one status list for every step, the status in the 'response' event
   // decides: no onResponse then, whose call costs autocannon a headers object (built with lodash)
   // per response, on the thread that times them.
   const [first] = scenario.requests
+  const flow = needsFlow(scenario) ? flowHooks(scenario, share) : undefined
   const statusOnly =
     first !== undefined &&
+    flow === undefined &&
     scenario.requests.every((step) => step.expect.body === undefined && sameStatuses(step.expect.status, first.expect.status))
   const expectedStatus = new Set(first?.expect.status ?? [])
-  const requests = scenario.requests.map((step) => {
+  const requests = scenario.requests.map((step, index) => {
     const bodyOk = bodyMatcher(step.expect)
-    return {
+    const hooks = flow?.[index]
+    const readsBody = step.expect.body !== undefined || capturesFromBody(step)
+    const request = {
       method: step.method,
       path: step.path,
       headers: { ...step.headers },
@@ -148,20 +165,31 @@ function responseJudge(scenario: ScenarioPlan): {
       ...(statusOnly
         ? {}
         : {
-            onResponse: (status: number, body: string) => {
+            onResponse: (status: number, body: string, context: object, headers: Record<string, unknown> = {}) => {
               if (!step.expect.status.includes(status)) lastOutcome = 'status'
               // Only a step that reads the body needs it whole; another step's large body is just not kept.
-              else if (lastOversized && step.expect.body !== undefined) lastOutcome = 'oversized'
+              else if (lastOversized && readsBody) lastOutcome = 'oversized'
               else lastOutcome = bodyOk(body) ? 'ok' : 'body'
+              if (lastOutcome !== 'ok' || hooks?.capture === undefined) return
+              lastCaptureFailure = hooks.capture(body, context, headers)
+              if (lastCaptureFailure !== undefined) lastOutcome = 'capture'
             },
           }),
     }
+    // @types/autocannon says setupRequest returns a request; autocannon also takes none, which starts
+    // the pass again from the first step (lib/requestIterator.js rebuildRequest): flow.ts returns
+    // none when a value a step needs was not captured.
+    if (hooks?.setupRequest !== undefined) Reflect.set(request, 'setupRequest', hooks.setupRequest)
+    return request
   })
   return {
     requests,
     // Bodies are kept only when a step's expectation reads them (see bodies.ts).
-    keepBodyBytes: scenario.requests.some((step) => step.expect.body !== undefined) ? BODY_KEEP_LIMIT_BYTES : 0,
+    keepBodyBytes: scenario.requests.some((step) => step.expect.body !== undefined || capturesFromBody(step)) ? BODY_KEEP_LIMIT_BYTES : 0,
     oversized: (value) => (lastOversized = value),
+    get captureFailure() {
+      return lastCaptureFailure
+    },
     outcome: (statusCode) => {
       const outcome = statusOnly ? (expectedStatus.has(statusCode) ? 'ok' : 'status') : lastOutcome
       lastOutcome = 'ok'
@@ -172,20 +200,23 @@ function responseJudge(scenario: ScenarioPlan): {
 
 /** What the measured window counts: responses by outcome, errors, status codes, latencies, seconds. */
 class WindowTally {
-  counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 }
+  counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, capture: 0, errors: 0, timeouts: 0, bytes: 0 }
   readonly statusCodes: Record<string, number> = {}
+  /** Why the window's first failed capture failed. */
+  captureFailure: string | undefined
   readonly histogram = createHistogram()
   readonly seconds = new SecondRecorder()
   readonly delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
 
   /** Forgets what the warm-up counted. */
   reset(): void {
-    this.counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, errors: 0, timeouts: 0, bytes: 0 }
+    this.counts = { responses: 0, ok: 0, status: 0, body: 0, oversized: 0, capture: 0, errors: 0, timeouts: 0, bytes: 0 }
+    this.captureFailure = undefined
     for (const key of Object.keys(this.statusCodes)) delete this.statusCodes[key]
     this.histogram.reset()
   }
 
-  response(statusCode: number, resBytes: number, responseTimeMs: number, outcome: Outcome): void {
+  response(statusCode: number, resBytes: number, responseTimeMs: number, outcome: Outcome, captureFailure?: string): void {
     this.counts.responses++
     this.counts.bytes += resBytes
     this.statusCodes[statusCode] = (this.statusCodes[statusCode] ?? 0) + 1
@@ -196,7 +227,10 @@ class WindowTally {
       return
     }
     if (outcome === 'status') this.counts.status++
-    else this.counts.body++
+    else if (outcome === 'capture') {
+      this.counts.capture++
+      this.captureFailure ??= captureFailure
+    } else this.counts.body++
     if (outcome === 'oversized') this.counts.oversized++
     this.seconds.failed()
   }
@@ -224,6 +258,9 @@ class WindowTally {
       ok: counts.ok,
       unexpectedStatus: counts.status,
       bodyMismatches: counts.body,
+      ...(counts.capture === 0
+        ? {}
+        : { captureFailures: counts.capture, ...(this.captureFailure === undefined ? {} : { captureFailure: this.captureFailure }) }),
       oversizedBodies: counts.oversized,
       errors: counts.errors,
       timeouts: counts.timeouts,
@@ -244,7 +281,7 @@ class WindowTally {
 /** Runs warm-up then one measured window; resolves with what was measured in the window only. */
 export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promise<LoadMeasurement> {
   const { scenario, level } = spec
-  const judge = responseJudge(scenario)
+  const judge = responseJudge(scenario, spec.share)
   const tally = new WindowTally()
   // Open loop: our own schedule sends the requests and times them from their intended send time,
   // which corrects coordinated omission exactly (see pacer.ts); autocannon's rate options stay off.
@@ -321,7 +358,7 @@ export async function runRound(spec: RoundSpec, hooks: WindowHooks = {}): Promis
     instance.on('response', (_client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => {
       const outcome = judge.outcome(statusCode)
       if (!window.measuring) return
-      tally.response(statusCode, resBytes, responseTimeMs, outcome)
+      tally.response(statusCode, resBytes, responseTimeMs, outcome, judge.captureFailure)
       countReached()
     })
     instance.on('reqError', (error: Error) => {

@@ -82,6 +82,7 @@ export function mergeMeasurements(
     ok: sum((m) => m.ok),
     unexpectedStatus: sum((m) => m.unexpectedStatus),
     bodyMismatches: sum((m) => m.bodyMismatches),
+    ...captureFailuresOf(parts),
     oversizedBodies: sum((m) => m.oversizedBodies ?? 0),
     errors: sum((m) => m.errors),
     timeouts: sum((m) => m.timeouts),
@@ -100,6 +101,13 @@ export function mergeMeasurements(
   }
   merged.destroy()
   return measurement
+}
+
+// Failed captures add up; the reason is the first thread's that had one.
+function captureFailuresOf(parts: readonly LoadMeasurement[]): Pick<LoadMeasurement, 'captureFailures' | 'captureFailure'> {
+  const captureFailures = parts.reduce((total, m) => total + (m.captureFailures ?? 0), 0)
+  const captureFailure = parts.find((m) => m.captureFailure !== undefined)?.captureFailure
+  return captureFailures === 0 ? {} : { captureFailures, ...(captureFailure === undefined ? {} : { captureFailure }) }
 }
 
 /**
@@ -153,7 +161,9 @@ async function runThreaded(spec: RoundSpec, hooks: WindowHooks, count: number): 
     const results = workers.map(({ worker }) => reply(worker, 'result'))
     // A thread that is done early (it failed) ends the round for the others too.
     const firstDone = Promise.race(results).catch(() => undefined)
-    for (const { worker, level } of workers) worker.postMessage({ type: 'run', spec: { ...spec, level } } satisfies LoadRequest)
+    for (const [index, { worker, level }] of workers.entries()) {
+      worker.postMessage({ type: 'run', spec: { ...spec, level, share: { index, count } } } satisfies LoadRequest)
+    }
     const send = (type: 'begin' | 'finish'): void => {
       for (const { worker } of workers) worker.postMessage({ type } satisfies LoadRequest)
     }
