@@ -12,7 +12,8 @@ import { decideAsYouGo } from '../load/deciding.js'
 import { measure, measureSides, type Measured, type Side } from '../load/schedule.js'
 import { writeResults } from '../results/io.js'
 import { runWarningText } from '../report/run-warnings.js'
-import { planText, resultsTable, roundLine } from '../report/terminal.js'
+import { progressLog } from '../report/progress.js'
+import { planText, resultsTable } from '../report/terminal.js'
 import { plain } from '../report/text.js'
 import type { Inputs } from './inputs.js'
 import { prepareDestination, publish, saveResults, upload, type Destination } from './publish.js'
@@ -47,7 +48,7 @@ function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inp
     git: gitOf(ctx),
     ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
     onReady: (ms) => core.info(`app ready after ${(ms / 1000).toFixed(1)} s`),
-    onRound: (e) => core.info(roundLine(e)),
+    onRound: progressLog((line) => core.info(line)),
     onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
   })
 }
@@ -173,7 +174,7 @@ async function measureBesideBase(
     measureSides([base, head], {
       outDir: destination.outDir,
       onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
-      onRound: (e) => core.info(roundLine(e)),
+      onRound: progressLog((line) => core.info(line)),
       onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
       adaptive: decideAsYouGo(plan),
     }),

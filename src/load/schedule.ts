@@ -38,6 +38,9 @@ export interface RoundEvent {
   readonly result: RoundResult
   /** Which side the round measured, when several are measured together (`base`, `head`). */
   readonly side?: string
+  /** Time since the first round began, ms, and the adaptive time budget counted from it, for progress and ETA. */
+  readonly elapsedMs?: number
+  readonly budgetMs?: number
 }
 
 /**
@@ -212,6 +215,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     options.onWarning?.({ kind: 'idle-app', responses: state.usage.ok, ...sideOf(state) })
   }
   let lastSide: number | undefined
+  let startedAt = performance.now()
   const runOne = async (state: SideState, entry: Entry, round: number, of: number): Promise<void> => {
     lastSide = states.indexOf(state)
     await attempt(state, async () => {
@@ -233,6 +237,8 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
         total,
         result,
         ...(state.side.label === undefined ? {} : { side: state.side.label }),
+        elapsedMs: performance.now() - startedAt,
+        ...(options.adaptive === undefined ? {} : { budgetMs: options.adaptive.budgetMs }),
       })
     })
   }
@@ -290,7 +296,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
       }
       options.onWarmedUp?.()
     }
-    const startedAt = performance.now()
+    startedAt = performance.now()
     const maxRounds = Math.max(...entries.map((e) => e.scenario.rounds))
     for (let round = 1; round <= maxRounds; round++) {
       for (const entry of entries) {
