@@ -13,7 +13,7 @@ export type XScale =
   | 'time'
 
 /** The unit a y axis shows its values in; the values are already in it. */
-export type YUnit = 'ms' | 'req/s' | '%' | 'MB' | 'µs'
+export type YUnit = 'ms' | 'req/s' | '%' | 'pp' | 'MB' | 'µs' | 'conn'
 
 /**
  * What a series shows; the page colours them consistently: the two sides, an interval's ends, a

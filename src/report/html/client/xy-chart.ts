@@ -85,7 +85,12 @@ function seriesOptions(spec: SeriesSpec, unit: YUnit, y2Unit: YUnit | undefined,
     scale: spec.secondAxis === true ? 'y2' : 'y',
     spanGaps: spec.breakAtGaps !== true,
     value: (_u, v) => (v === null || v === undefined ? '—' : formatValue(v, shownUnit)),
-    points: { show: dots || spec.pointsOnly === true, size: spec.pointsOnly === true ? 7 : 5, stroke, fill: stroke },
+    points: {
+      show: (dots && spec.role !== 'tolerance') || spec.pointsOnly === true,
+      size: spec.pointsOnly === true ? 7 : 5,
+      stroke,
+      fill: stroke,
+    },
   }
   if (spec.role === 'interval') options.dash = [5, 4]
   if (spec.pointsOnly === true) options.paths = () => null

@@ -1,0 +1,259 @@
+// What decided an entry's verdict, as a chart: its primary metric's change pair by pair (same job)
+// or round by round (a stored baseline), the interval that decided, and the tolerance band.
+//
+// Same job: the run looked after every pair of rounds and stopped when the entry was decided, so the
+// chart shows the interval as it was after each pair, narrowing, with the pair where the verdict was
+// reached marked. That history is not stored: it is recomputed here by compare() itself over the
+// first k pairs of the stored rounds, k = 1, 2, …, so it is exactly what the rule saw at each look
+// (the rounds are stored in full; the rule is a pure function of them), and stays so whatever the
+// rule becomes, since no copy of it lives here.
+import { compare, pairedValues, roundValues } from '../../compare/compare.js'
+import type { Comparison, MetricComparison } from '../../compare/types.js'
+import type { EntryResult, Results } from '../../results/format.js'
+import type { Verdict } from '../../stats/stats.js'
+import { comparedMetricLabel } from '../change.js'
+import { formatFraction } from '../format.js'
+import type { ChartSpec, SeriesSpec, YUnit } from './page-types.js'
+
+/** One look of the sequential rule: the interval and verdict after `pairs` pairs. */
+export interface Look {
+  readonly pairs: number
+  /** Change (ratio − 1, or a difference), and its interval; ±Infinity while it is the whole line. */
+  readonly change: number
+  readonly low: number
+  readonly high: number
+  readonly verdict: Verdict
+}
+
+/** Every entry's metrics after each number of pairs, from compare() over the first k pairs. */
+export type LookHistory = ReadonlyMap<string, ReadonlyMap<MetricComparison['metric'], readonly Look[]>>
+
+/** The round numbers of an entry's valid pairs, in order (as compare's pairedValues pairs them). */
+function pairRounds(base: EntryResult, head: EntryResult): number[] {
+  const validBase = new Set(base.rounds.filter((r) => r.valid).map((r) => r.round))
+  return head.rounds.filter((r) => r.valid && validBase.has(r.round)).map((r) => r.round)
+}
+
+/** Results holding only the rounds up to each entry's k-th pair (every round of an entry with fewer). */
+function firstPairs(results: Results, cutoffs: ReadonlyMap<string, number>): Results {
+  return {
+    ...results,
+    entries: results.entries.map((e) => {
+      const cutoff = cutoffs.get(e.key)
+      return cutoff === undefined ? e : { ...e, rounds: e.rounds.filter((r) => r.round <= cutoff) }
+    }),
+  }
+}
+
+/**
+ * The looks of a same-job run: compare() with `paired` after 1, 2, … pairs of every entry, as the
+ * run saw them. Cost: one comparison per pair of the longest entry.
+ */
+export function pairedLooks(base: Results, head: Results): LookHistory {
+  const baseByKey = new Map(base.entries.map((e) => [e.key, e]))
+  const rounds = new Map<string, number[]>()
+  for (const h of head.entries) {
+    const b = baseByKey.get(h.key)
+    if (b !== undefined) rounds.set(h.key, pairRounds(b, h))
+  }
+  const most = Math.max(0, ...[...rounds.values()].map((r) => r.length))
+  const looks = new Map<string, Map<MetricComparison['metric'], Look[]>>()
+  for (let k = 1; k <= most; k++) {
+    const cutoffs = new Map<string, number>()
+    for (const [key, list] of rounds) {
+      const cutoff = list[k - 1]
+      if (cutoff !== undefined) cutoffs.set(key, cutoff)
+    }
+    const comparison = compare(firstPairs(base, cutoffs), firstPairs(head, cutoffs), { paired: true })
+    for (const entry of comparison.entries) {
+      if (!cutoffs.has(entry.key)) continue
+      const byMetric = looks.get(entry.key) ?? new Map<MetricComparison['metric'], Look[]>()
+      for (const m of entry.metrics) {
+        byMetric.set(m.metric, [
+          ...(byMetric.get(m.metric) ?? []),
+          { pairs: k, change: m.change, low: m.low, high: m.high, verdict: m.verdict },
+        ])
+      }
+      looks.set(entry.key, byMetric)
+    }
+  }
+  return looks
+}
+
+const VERDICT_RANK: Record<Verdict, number> = { regression: 0, inconclusive: 1, improvement: 2, unchanged: 3 }
+
+/** The pair from which the verdict stayed what it finally was; undefined while inconclusive. */
+function decidedAt(looks: readonly Look[], final: Verdict): number | undefined {
+  if (final === 'inconclusive') return undefined
+  let at: number | undefined
+  for (const look of looks) at = look.verdict === final ? (at ?? look.pairs) : undefined
+  return at
+}
+
+/**
+ * The metric that decided an entry: a gated one, the worst verdict first (a regression fails the
+ * check whatever the rest say; an undecided one kept the entry measuring); among equals, the one
+ * decided last, which is the one that kept the run going. No gated metric: throughput.
+ */
+export function primaryMetric(
+  metrics: readonly MetricComparison[],
+  looks?: ReadonlyMap<string, readonly Look[]>,
+): MetricComparison | undefined {
+  const gated = metrics.filter((m) => m.gated)
+  if (gated.length === 0) return metrics.find((m) => m.metric === 'rps') ?? metrics[0]
+  const lateness = (m: MetricComparison): number => {
+    const history = looks?.get(m.metric)
+    return history === undefined ? 0 : (decidedAt(history, m.verdict) ?? Infinity)
+  }
+  return [...gated].sort((a, b) => VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict] || lateness(b) - lateness(a))[0]
+}
+
+/** How a change is shown: percent of the base for ratios, percentage points for the error rate. */
+function scaleOf(m: MetricComparison): { unit: YUnit; times: number; word: string } {
+  return m.relative ? { unit: '%', times: 100, word: 'change' } : { unit: 'pp', times: 100, word: 'difference' }
+}
+
+/** A y range that shows the tolerance band, every point and the final interval; wide early intervals run off it. */
+function yRange(values: readonly number[], tolerance: number, m: MetricComparison, times: number): [number, number] {
+  const finite = [...values, tolerance * times, -tolerance * times, m.low * times, m.high * times].filter(Number.isFinite)
+  const low = Math.min(...finite)
+  const high = Math.max(...finite)
+  const pad = Math.max((high - low) * 0.12, tolerance * times * 0.25, 0.5)
+  return [low - pad, high + pad]
+}
+
+function toleranceSeries(tolerance: number, length: number, times: number, label: string): SeriesSpec[] {
+  return [
+    { label: `tolerance +${label}`, role: 'tolerance', values: Array<number>(length).fill(tolerance * times) },
+    { label: `tolerance −${label}`, role: 'tolerance', values: Array<number>(length).fill(-tolerance * times) },
+  ]
+}
+
+function toleranceText(m: MetricComparison): string {
+  return m.relative ? formatFraction(m.tolerance) : `${(m.tolerance * 100).toFixed(2)} pp`
+}
+
+const RULE = 'Regression: the interval clear of 0 on the bad side, the estimate beyond the band; unchanged: the interval inside the band.'
+
+/** Same job: each pair's change, and the running estimate with its confidence sequence after each pair. */
+function pairedChart(id: string, m: MetricComparison, base: EntryResult, head: EntryResult, looks: readonly Look[]): ChartSpec | undefined {
+  const values = pairedValues(base.rounds, head.rounds, m.metric)
+  if (values === undefined || values.head.length === 0 || looks.length === 0) return undefined
+  const { unit, times, word } = scaleOf(m)
+  const perPair = values.head.map((h, i) => {
+    const b = values.base[i] ?? NaN
+    const v = m.relative ? h / b - 1 : h - b
+    return Number.isFinite(v) ? v * times : null
+  })
+  const xs = perPair.map((_, i) => i + 1)
+  const at = new Map(looks.map((l) => [l.pairs, l]))
+  // While the sequence is the whole line (one end infinite, the other −100 % on the ratio scale), no end is drawn.
+  const column = (pick: (l: Look) => number): (number | null)[] =>
+    xs.map((x) => {
+      const look = at.get(x)
+      if (look === undefined || !Number.isFinite(look.low) || !Number.isFinite(look.high)) return null
+      const v = pick(look)
+      return Number.isFinite(v) ? v * times : null
+    })
+  const tol = toleranceText(m)
+  const series: SeriesSpec[] = [
+    ...toleranceSeries(m.tolerance, xs.length, times, tol),
+    { label: `${word} of each pair`, role: 'other', pointsOnly: true, values: perPair },
+    { label: 'estimate so far', role: 'head', values: column((l) => l.change), breakAtGaps: true },
+    { label: '95 % sequence, low', role: 'interval', values: column((l) => l.low), breakAtGaps: true },
+    { label: '95 % sequence, high', role: 'interval', values: column((l) => l.high), breakAtGaps: true },
+  ]
+  const decided = decidedAt(looks, m.verdict)
+  const firstFinite = looks.find((l) => Number.isFinite(l.low) && Number.isFinite(l.high))?.pairs
+  const open =
+    firstFinite === undefined
+      ? ' The sequence never bounded the change: too few pairs for an unknown noise.'
+      : firstFinite > 1
+        ? ` Before pair ${firstFinite} the sequence was the whole line (too few pairs to bound an unknown noise).`
+        : ''
+  const label = comparedMetricLabel(m.metric)
+  return {
+    kind: 'xy',
+    id,
+    title: `What decided: ${label}, ${m.verdict}`,
+    caption:
+      `Looked at after every pair of rounds: each pair's ${word} (dots), the mean so far and its 95 % confidence sequence (dashed, valid however often it is looked at), ` +
+      `narrowing as pairs come in; the band is the tolerance ±${tol}. ${RULE}` +
+      (decided === undefined ? ' No verdict was reached: the run stopped at its cap or budget.' : ` Decided at pair ${decided}.`) +
+      (m.verdict === 'regression' ? ' A regression must also hold at the stricter level of the suite’s false-alarm budget.' : '') +
+      open,
+    x: { label: 'pairs of rounds (base, head)', scale: 'linear', values: xs, legend: 'pair' },
+    y: { label: `${label} ${word}`, unit, range: yRange(present(perPair), m.tolerance, m, times) },
+    series,
+    bands: [{ between: [0, 1], role: 'tolerance' }],
+    ...(decided === undefined ? {} : { marks: [{ x: decided, label: `${m.verdict} from pair ${decided}` }] }),
+  }
+}
+
+function present(values: readonly (number | null)[]): number[] {
+  return values.filter((v): v is number => v !== null)
+}
+
+/** Separate runs: each round of both sides against the base's centre, and the one interval that decided. */
+function separateChart(id: string, m: MetricComparison, base: EntryResult, head: EntryResult): ChartSpec | undefined {
+  const b = roundValues(base.rounds, m.metric)
+  const h = roundValues(head.rounds, m.metric)
+  if (b === undefined || h === undefined || b.length === 0 || h.length === 0) return undefined
+  const { unit, times, word } = scaleOf(m)
+  const against = (v: number): number | null => {
+    const x = m.relative ? v / m.base - 1 : v - m.base
+    return Number.isFinite(x) ? x * times : null
+  }
+  const length = Math.max(b.length, h.length)
+  const xs = Array.from({ length }, (_, i) => i + 1)
+  const flat = (v: number): (number | null)[] => xs.map(() => (Number.isFinite(v) ? v * times : null))
+  const tol = toleranceText(m)
+  const baseValues = xs.map((_, i) => (b[i] === undefined ? null : against(b[i])))
+  const headValues = xs.map((_, i) => (h[i] === undefined ? null : against(h[i])))
+  const level = m.confidence === undefined ? '95 %' : formatFraction(m.confidence)
+  const label = comparedMetricLabel(m.metric)
+  return {
+    kind: 'xy',
+    id,
+    title: `What decided: ${label}, ${m.verdict}`,
+    caption:
+      `Each round of the baseline and of this run as a ${word} from the baseline's mean; the line is the estimated ${word} and the dashed lines its ${level} interval, the one that decided` +
+      `${m.runToRun === undefined ? '' : ', widened by the drift between separate runs'}; the shaded band is the tolerance ±${tol}. ${RULE}`,
+    x: { label: 'round', scale: 'linear', values: xs },
+    y: {
+      label: `${label}, against the baseline`,
+      unit,
+      range: yRange([...present(baseValues), ...present(headValues)], m.tolerance, m, times),
+    },
+    series: [
+      ...toleranceSeries(m.tolerance, xs.length, times, tol),
+      { label: 'baseline rounds', role: 'base', pointsOnly: true, values: baseValues },
+      { label: 'this run’s rounds', role: 'head', pointsOnly: true, values: headValues },
+      { label: `estimated ${word}`, role: 'head', values: flat(m.change) },
+      { label: `${level} interval, low`, role: 'interval', values: flat(m.low) },
+      { label: `${level} interval, high`, role: 'interval', values: flat(m.high) },
+    ],
+    bands: [{ between: [0, 1], role: 'tolerance' }],
+  }
+}
+
+/** What one entry's decision chart needs. */
+export interface DecisionInput {
+  readonly comparison: Comparison
+  readonly head: EntryResult
+  readonly base?: EntryResult
+  /** Same job: the looks after every pair (pairedLooks); absent for separate runs. */
+  readonly looks?: LookHistory
+}
+
+/** The chart of what decided an entry's verdict; undefined for an entry that was not compared. */
+export function decisionChart(id: string, input: DecisionInput): ChartSpec | undefined {
+  const { head, base, looks } = input
+  const entry = input.comparison.entries.find((e) => e.key === head.key)
+  if (entry === undefined || entry.status !== 'compared' || base === undefined) return undefined
+  const history = looks?.get(head.key)
+  const m = primaryMetric(entry.metrics, history)
+  if (m === undefined) return undefined
+  if (looks !== undefined) return pairedChart(id, m, base, head, history?.get(m.metric) ?? [])
+  return separateChart(id, m, base, head)
+}
