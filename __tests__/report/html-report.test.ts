@@ -13,6 +13,7 @@ import { renderReportHtml } from '../../src/report/html/report-page.js'
 import { scriptSafeJson } from '../../src/report/html/page.js'
 import { reportRows, verdictWord } from '../../src/report/rows.js'
 import { comparedMetricLabel } from '../../src/report/change.js'
+import { formatFraction } from '../../src/report/format.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 import { chromiumAvailable, drawnCharts, launchChromium, openFile, type DrawnChart } from '../helpers/browser.js'
 
@@ -323,6 +324,19 @@ describe.skipIf(!available)('report.html in Chromium', () => {
     expect(present(pointsOf(rss, 'head'))[0]).toBe(100)
     expect(present(pointsOf(chart(charts, 'entry-0-seconds-p99'), 'head')).slice(0, 3)).toEqual([2, 2.5, 3])
     expect(present(pointsOf(chart(charts, 'entry-0-seconds-cpu'), 'base'))).toHaveLength(18)
+    // Each round is its own stretch of line: six runs of three seconds a side, none joined across a pause.
+    const stretches = (values: readonly (number | null)[]): number[] =>
+      values.reduce<number[]>(
+        (runs, v, i) => (v === null ? runs : values[i - 1] == null ? [...runs, 1] : [...runs.slice(0, -1), (runs.at(-1) ?? 0) + 1]),
+        [],
+      )
+    expect(stretches(pointsOf(rss, 'base'))).toEqual([3, 3, 3, 3, 3, 3])
+    expect(stretches(pointsOf(rss, 'head'))).toEqual([3, 3, 3, 3, 3, 3])
+    expect(
+      await page.evaluate<boolean[]>(
+        `window.cannonadeCharts.find((c) => c.id === 'entry-0-seconds-rss').plot.series.slice(1).map((s) => s.spanGaps)`,
+      ),
+    ).toEqual([false, false])
     await page.close()
   })
 
@@ -404,6 +418,26 @@ describe.skipIf(!available)('report.html in Chromium', () => {
       }
       await page.close()
     }
+  })
+
+  it('against a stored baseline, shows each round of both runs and the one interval that decided', async () => {
+    const base = timed(syntheticResults(BASE_ENTRIES), (i) => i * 4)
+    const head = timed(syntheticResults(HEAD_ENTRIES, { sha: 'head333' }), (i) => i * 4)
+    const comparison = compare(base, head, { baselineDescription: 'artifact of run 7' })
+    const { charts, problems, page } = await open('stored.html', renderReportHtml({ results: head, comparison, base }))
+    expect(problems).toEqual([])
+    const decision = chart(charts, 'entry-1-decision')
+    expect(decision.x).toEqual([1, 2, 3, 4, 5, 6])
+    const title = await page.locator('figure[data-chart-id="entry-1-decision"] .chart-title').textContent()
+    const metric = comparison.entries[1]!.metrics.find((m) => title?.includes(`: ${comparedMetricLabel(m.metric)},`))!
+    expect(metric.gated).toBe(true)
+    const headRounds = present(pointsOf(decision, 'this run’s rounds'))
+    expect(headRounds).toHaveLength(6)
+    expect(present(pointsOf(decision, 'baseline rounds'))).toHaveLength(6)
+    const level = metric.confidence === undefined ? '95 %' : formatFraction(metric.confidence)
+    expect(present(pointsOf(decision, `${level} interval, low`))[0]).toBeCloseTo(metric.low * 100, 6)
+    expect(present(pointsOf(decision, `estimated change`))[0]).toBeCloseTo(metric.change * 100, 6)
+    await page.close()
   })
 
   it('shows a hostile scenario name as text: no script of it runs, no element of it appears', async () => {

@@ -171,11 +171,13 @@ function pairedChart(id: string, m: MetricComparison, base: EntryResult, head: E
       : firstFinite > 1
         ? ` Before pair ${firstFinite} the sequence was the whole line (too few pairs to bound an unknown noise).`
         : ''
-  const label = comparedMetricLabel(m.metric)
+  // "throughput (req/s)" names the unit of the values, not of their change.
+  const full = comparedMetricLabel(m.metric)
+  const label = full.replace(/ \([^)]*\)$/, '')
   return {
     kind: 'xy',
     id,
-    title: `What decided: ${label}, ${m.verdict}`,
+    title: `What decided: ${full}, ${m.verdict}`,
     caption:
       `Looked at after every pair of rounds: each pair's ${word} (dots), the mean so far and its 95 % confidence sequence (dashed, valid however often it is looked at), ` +
       `narrowing as pairs come in; the band is the tolerance ±${tol}. ${RULE}` +
@@ -211,17 +213,19 @@ function separateChart(id: string, m: MetricComparison, base: EntryResult, head:
   const baseValues = xs.map((_, i) => (b[i] === undefined ? null : against(b[i])))
   const headValues = xs.map((_, i) => (h[i] === undefined ? null : against(h[i])))
   const level = m.confidence === undefined ? '95 %' : formatFraction(m.confidence)
-  const label = comparedMetricLabel(m.metric)
+  // "throughput (req/s)" names the unit of the values, not of their change.
+  const full = comparedMetricLabel(m.metric)
+  const label = full.replace(/ \([^)]*\)$/, '')
   return {
     kind: 'xy',
     id,
-    title: `What decided: ${label}, ${m.verdict}`,
+    title: `What decided: ${full}, ${m.verdict}`,
     caption:
       `Each round of the baseline and of this run as a ${word} from the baseline's mean; the line is the estimated ${word} and the dashed lines its ${level} interval, the one that decided` +
       `${m.runToRun === undefined ? '' : ', widened by the drift between separate runs'}; the shaded band is the tolerance ±${tol}. ${RULE}`,
     x: { label: 'round', scale: 'linear', values: xs },
     y: {
-      label: `${label}, against the baseline`,
+      label: `${label} ${word}`,
       unit,
       range: yRange([...present(baseValues), ...present(headValues)], m.tolerance, m, times),
     },
@@ -229,7 +233,7 @@ function separateChart(id: string, m: MetricComparison, base: EntryResult, head:
       ...toleranceSeries(m.tolerance, xs.length, times, tol),
       { label: 'baseline rounds', role: 'base', pointsOnly: true, values: baseValues },
       { label: 'this run’s rounds', role: 'head', pointsOnly: true, values: headValues },
-      { label: `estimated ${word}`, role: 'head', values: flat(m.change) },
+      { label: `estimated ${word}`, role: 'other', values: flat(m.change) },
       { label: `${level} interval, low`, role: 'interval', values: flat(m.low) },
       { label: `${level} interval, high`, role: 'interval', values: flat(m.high) },
     ],
