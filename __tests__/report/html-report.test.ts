@@ -9,6 +9,7 @@ import { compare } from '../../src/compare/compare.js'
 import { extendHistory } from '../../src/history/build.js'
 import type { History } from '../../src/history/format.js'
 import type { Results } from '../../src/results/format.js'
+import { pairedLooks } from '../../src/report/html/decision-chart.js'
 import { renderReportHtml } from '../../src/report/html/report-page.js'
 import { scriptSafeJson } from '../../src/report/html/page.js'
 import { reportRows, verdictWord } from '../../src/report/rows.js'
@@ -456,6 +457,45 @@ describe.skipIf(!available)('report.html in Chromium', () => {
 })
 
 describe('report.html without a browser', () => {
+  it('recomputes the looks of a same-job run exactly as compare() judged them at the last pair', () => {
+    // Noisy pairs, one regressed entry, and an error-rate tolerance (absolute), so every kind of metric is checked.
+    const wobble = (i: number, k: number): number => 1 + 0.04 * Math.sin(i * 2.3 + k)
+    const entries = (slower: number): SyntheticEntry[] =>
+      [0, 1, 2].map((k) => ({
+        scenario: `e${k}`,
+        rps: Array.from({ length: 9 }, (_, i) => 1000 * wobble(i, k) * (k === 1 ? 1 / slower : 1)),
+        p50Us: Array.from({ length: 9 }, (_, i) => 2000 * wobble(i + 1, k) * (k === 1 ? slower : 1)),
+        errorRate: Array.from({ length: 9 }, (_, i) => 0.001 * ((i + k) % 3)),
+        regression: [
+          { metric: 'rps', tolerance: 0.05, severity: 'fail' },
+          { metric: 'p99', tolerance: 0.1, severity: 'fail' },
+          { metric: 'errorRate', tolerance: 0.01, severity: 'fail' },
+        ],
+        ...(k === 2 ? { invalid: [3] } : {}),
+      }))
+    const base = syntheticResults(entries(1))
+    const head = syntheticResults(entries(1.3))
+    const comparison = compare(base, head, { paired: true })
+    const looks = pairedLooks(base, head, comparison)
+    let checked = 0
+    for (const entry of comparison.entries) {
+      for (const m of entry.metrics) {
+        const last = looks.get(entry.key)?.get(m.metric)?.at(-1)
+        expect(last, `${entry.key} ${m.metric}`).toBeDefined()
+        expect(last?.pairs).toBe(m.headRounds)
+        expect(last?.verdict, `${entry.key} ${m.metric}`).toBe(m.verdict)
+        for (const key of ['change', 'low', 'high'] as const) {
+          const want = m[key]
+          if (Number.isFinite(want)) expect(last?.[key], `${entry.key} ${m.metric} ${key}`).toBeCloseTo(want, 10)
+          else expect(last?.[key]).toBe(want)
+        }
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(20)
+    expect(comparison.entries[1]?.metrics.some((m) => m.verdict === 'regression')).toBe(true)
+  })
+
   it('embeds its data so that no string can end the script element', () => {
     const text = scriptSafeJson({ name: '</script><!-- \u2028' })
     expect(text).not.toMatch(/<\/script|<!--|\u2028/)

@@ -3,11 +3,15 @@
 //
 // Same job: the run looked after every pair of rounds and stopped when the entry was decided, so the
 // chart shows the interval as it was after each pair, narrowing, with the pair where the verdict was
-// reached marked. That history is not stored: it is recomputed here by compare() itself over the
-// first k pairs of the stored rounds, k = 1, 2, …, so it is exactly what the rule saw at each look
-// (the rounds are stored in full; the rule is a pure function of them), and stays so whatever the
-// rule becomes, since no copy of it lives here.
-import { compare, pairedValues, roundValues } from '../../compare/compare.js'
+// reached marked. That history is not stored: the rounds are, in full, and the rule is a pure
+// function of them, so it is recomputed here with the rule compare() applies to paired rounds
+// (compare/sequential.ts sequentialVerdict, each metric's tolerance and share of the suite's
+// false-alarm budget, as the comparison recorded them). A test pins the last look to compare()'s
+// own result for every metric, so the chart cannot drift from the verdict. compare() itself is not
+// re-run per look: its exact Mann-Whitney p-values took 8 s for 10 entries of 50 pairs.
+import { MIN_ROUNDS, pairedValues, roundValues } from '../../compare/compare.js'
+import { suiteBudget } from '../../compare/family.js'
+import { MISS_ALPHA, sequentialVerdict } from '../../compare/sequential.js'
 import type { Comparison, MetricComparison } from '../../compare/types.js'
 import type { EntryResult, Results } from '../../results/format.js'
 import type { Verdict } from '../../stats/stats.js'
@@ -28,54 +32,49 @@ export interface Look {
 /** Every entry's metrics after each number of pairs, from compare() over the first k pairs. */
 export type LookHistory = ReadonlyMap<string, ReadonlyMap<MetricComparison['metric'], readonly Look[]>>
 
-/** The round numbers of an entry's valid pairs, in order (as compare's pairedValues pairs them). */
-function pairRounds(base: EntryResult, head: EntryResult): number[] {
-  const validBase = new Set(base.rounds.filter((r) => r.valid).map((r) => r.round))
-  return head.rounds.filter((r) => r.valid && validBase.has(r.round)).map((r) => r.round)
-}
-
-/** Results holding only the rounds up to each entry's k-th pair (every round of an entry with fewer). */
-function firstPairs(results: Results, cutoffs: ReadonlyMap<string, number>): Results {
-  return {
-    ...results,
-    entries: results.entries.map((e) => {
-      const cutoff = cutoffs.get(e.key)
-      return cutoff === undefined ? e : { ...e, rounds: e.rounds.filter((r) => r.round <= cutoff) }
-    }),
+/** One metric's looks: the shown interval and the verdict after the first k pairs, k = 1 … n. */
+function metricLooks(base: readonly number[], head: readonly number[], m: MetricComparison, alarmAlpha: number): Look[] {
+  const looks: Look[] = []
+  for (let k = 1; k <= head.length; k++) {
+    const { verdict, interval } = sequentialVerdict(base.slice(0, k), head.slice(0, k), {
+      relative: m.relative,
+      direction: m.direction,
+      tolerance: m.tolerance,
+      alarmAlpha,
+    })
+    // As compare() reports it: a ratio's change is ratio − 1, a difference is itself.
+    const shift = m.relative ? 1 : 0
+    looks.push({
+      pairs: k,
+      change: interval.estimate - shift,
+      low: interval.low - shift,
+      high: interval.high - shift,
+      verdict: k >= MIN_ROUNDS ? verdict : 'inconclusive',
+    })
   }
+  return looks
 }
 
 /**
- * The looks of a same-job run: compare() with `paired` after 1, 2, … pairs of every entry, as the
- * run saw them. Cost: one comparison per pair of the longest entry.
+ * The looks of a same-job run: every compared metric of every entry, after 1, 2, … pairs, as the
+ * run saw them (the comparison gives each metric's tolerance; the suite's budget its share).
  */
-export function pairedLooks(base: Results, head: Results): LookHistory {
+export function pairedLooks(base: Results, head: Results, comparison: Comparison): LookHistory {
+  const budget = suiteBudget(head.entries)
   const baseByKey = new Map(base.entries.map((e) => [e.key, e]))
-  const rounds = new Map<string, number[]>()
-  for (const h of head.entries) {
-    const b = baseByKey.get(h.key)
-    if (b !== undefined) rounds.set(h.key, pairRounds(b, h))
-  }
-  const most = Math.max(0, ...[...rounds.values()].map((r) => r.length))
   const looks = new Map<string, Map<MetricComparison['metric'], Look[]>>()
-  for (let k = 1; k <= most; k++) {
-    const cutoffs = new Map<string, number>()
-    for (const [key, list] of rounds) {
-      const cutoff = list[k - 1]
-      if (cutoff !== undefined) cutoffs.set(key, cutoff)
+  for (const [i, h] of head.entries.entries()) {
+    const b = baseByKey.get(h.key)
+    const compared = comparison.entries.find((e) => e.key === h.key)
+    if (b === undefined || compared === undefined) continue
+    const byMetric = new Map<MetricComparison['metric'], Look[]>()
+    for (const m of compared.metrics) {
+      const values = pairedValues(b.rounds, h.rounds, m.metric)
+      if (values === undefined) continue
+      const alarmAlpha = m.gated ? (budget.shares[i]?.[m.metric] ?? MISS_ALPHA) : MISS_ALPHA
+      byMetric.set(m.metric, metricLooks(values.base, values.head, m, alarmAlpha))
     }
-    const comparison = compare(firstPairs(base, cutoffs), firstPairs(head, cutoffs), { paired: true })
-    for (const entry of comparison.entries) {
-      if (!cutoffs.has(entry.key)) continue
-      const byMetric = looks.get(entry.key) ?? new Map<MetricComparison['metric'], Look[]>()
-      for (const m of entry.metrics) {
-        byMetric.set(m.metric, [
-          ...(byMetric.get(m.metric) ?? []),
-          { pairs: k, change: m.change, low: m.low, high: m.high, verdict: m.verdict },
-        ])
-      }
-      looks.set(entry.key, byMetric)
-    }
+    looks.set(h.key, byMetric)
   }
   return looks
 }

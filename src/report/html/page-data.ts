@@ -185,7 +185,7 @@ export function reportPageData(input: ReportInput): PageData {
     `on ${describeEnvironment(results.environment)}`,
   ]
   // Same job: the rule's looks after every pair, recomputed from the stored rounds (decision-chart.ts).
-  const looks = input.paired === true && input.base !== undefined ? pairedLooks(input.base, results) : undefined
+  const looks = input.paired === true && input.base !== undefined ? pairedLooks(input.base, results, comparison) : undefined
   const baseScaling = input.base === undefined ? [] : scalingSummaries(input.base.entries)
   const sweeps: PageEntry[] = scalingSummaries(results.entries).map((summary, index) => ({
     key: `${summary.scenario}: scaling with connections`,
