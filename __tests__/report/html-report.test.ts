@@ -457,11 +457,12 @@ describe.skipIf(!available)('report.html in Chromium', () => {
 })
 
 describe('report.html without a browser', () => {
-  it('recomputes the looks of a same-job run exactly as compare() judged them at the last pair', () => {
+  it('recomputes the looks of a same-job run exactly as compare() judged them at the last pair', async () => {
     // Noisy pairs, one regressed entry, and an error-rate tolerance (absolute), so every kind of metric is checked.
-    const wobble = (i: number, k: number): number => 1 + 0.04 * Math.sin(i * 2.3 + k)
-    const entries = (slower: number): SyntheticEntry[] =>
-      [0, 1, 2].map((k) => ({
+    const entries = (slower: number): SyntheticEntry[] => {
+      // Base and head wobble out of step, so that every pair has its own ratio.
+      const wobble = (i: number, k: number): number => 1 + 0.04 * Math.sin(i * 2.3 + k + (slower === 1 ? 0 : 1.7))
+      return [0, 1, 2].map((k) => ({
         scenario: `e${k}`,
         rps: Array.from({ length: 9 }, (_, i) => 1000 * wobble(i, k) * (k === 1 ? 1 / slower : 1)),
         p50Us: Array.from({ length: 9 }, (_, i) => 2000 * wobble(i + 1, k) * (k === 1 ? slower : 1)),
@@ -473,6 +474,7 @@ describe('report.html without a browser', () => {
         ],
         ...(k === 2 ? { invalid: [3] } : {}),
       }))
+    }
     const base = syntheticResults(entries(1))
     const head = syntheticResults(entries(1.3))
     const comparison = compare(base, head, { paired: true })
@@ -493,6 +495,10 @@ describe('report.html without a browser', () => {
       }
     }
     expect(checked).toBeGreaterThan(20)
+    const shots = process.env['CANNONADE_SCREENSHOTS']
+    if (shots !== undefined && shots !== '') {
+      await writeFile(path.join(shots, 'noisy-pairs.html'), renderReportHtml({ results: head, base, comparison, paired: true }))
+    }
     expect(comparison.entries[1]?.metrics.some((m) => m.verdict === 'regression')).toBe(true)
   })
 

@@ -147,10 +147,10 @@ function pairedChart(id: string, m: MetricComparison, base: EntryResult, head: E
   const xs = perPair.map((_, i) => i + 1)
   const at = new Map(looks.map((l) => [l.pairs, l]))
   // While the sequence is the whole line (one end infinite, the other −100 % on the ratio scale), no end is drawn.
-  const column = (pick: (l: Look) => number): (number | null)[] =>
+  const column = (pick: (l: Look) => number, bounded: boolean): (number | null)[] =>
     xs.map((x) => {
       const look = at.get(x)
-      if (look === undefined || !Number.isFinite(look.low) || !Number.isFinite(look.high)) return null
+      if (look === undefined || (bounded && !(Number.isFinite(look.low) && Number.isFinite(look.high)))) return null
       const v = pick(look)
       return Number.isFinite(v) ? v * times : null
     })
@@ -158,9 +158,9 @@ function pairedChart(id: string, m: MetricComparison, base: EntryResult, head: E
   const series: SeriesSpec[] = [
     ...toleranceSeries(m.tolerance, xs.length, times, tol),
     { label: `${word} of each pair`, role: 'other', pointsOnly: true, values: perPair },
-    { label: 'estimate so far', role: 'head', values: column((l) => l.change), breakAtGaps: true },
-    { label: '95 % sequence, low', role: 'interval', values: column((l) => l.low), breakAtGaps: true },
-    { label: '95 % sequence, high', role: 'interval', values: column((l) => l.high), breakAtGaps: true },
+    { label: 'estimate so far', role: 'head', values: column((l) => l.change, false), breakAtGaps: true },
+    { label: '95 % sequence, low', role: 'interval', values: column((l) => l.low, true), breakAtGaps: true },
+    { label: '95 % sequence, high', role: 'interval', values: column((l) => l.high, true), breakAtGaps: true },
   ]
   const decided = decidedAt(looks, m.verdict)
   const firstFinite = looks.find((l) => Number.isFinite(l.low) && Number.isFinite(l.high))?.pairs
