@@ -67,7 +67,7 @@ export interface DrawnChart {
 }
 
 // Runs in the page (a string, since the tests are type-checked without the DOM's types).
-const READ_CHARTS = `(window.cannonadeCharts || []).map(({ id, plot }) => {
+const READ_CHARTS = `(window.cannonadeCharts || []).filter((c) => c.plot).map(({ id, plot }) => {
   const canvas = plot.root.querySelector('canvas')
   const [x = [], ...rest] = plot.data
   return {

@@ -9,7 +9,8 @@ import { measure, type Measured } from '../load/schedule.js'
 import { measureBesideBase, type PreparedBase, type SideBySide } from '../pipeline/side-by-side.js'
 import { fallbackLine } from '../report/fallback.js'
 import { runWarningText } from '../report/run-warnings.js'
-import { resultsTable, roundLine } from '../report/terminal.js'
+import { progressLog } from '../report/progress.js'
+import { resultsTable } from '../report/terminal.js'
 import type { Inputs } from './inputs.js'
 import { loadConfig } from './load-config.js'
 import { prepareDestination, publish, saveResults, upload, type Destination } from './publish.js'
@@ -30,7 +31,7 @@ function runMeasurement(plan: Plan, outDir: string, ctx: RunContext, inputs: Inp
     git: gitOf(ctx),
     ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
     onReady: (ms) => core.info(`app ready after ${(ms / 1000).toFixed(1)} s`),
-    onRound: (e) => core.info(roundLine(e)),
+    onRound: progressLog((line) => core.info(line)),
     onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
   })
 }
@@ -116,7 +117,7 @@ function sameJob(
     onBaseFailure: 'fall-back',
     measure: {
       onReady: (ms, side) => core.info(`${side ?? 'app'} ready after ${(ms / 1000).toFixed(1)} s`),
-      onRound: (e) => core.info(roundLine(e)),
+      onRound: progressLog((line) => core.info(line)),
       onWarning: (w) => core.warning(`Cannonade: ${runWarningText(w)}`),
     },
     measuring: (work) => core.group('Cannonade: measure base and head', work),

@@ -39,6 +39,9 @@ export interface RoundEvent {
   readonly result: RoundResult
   /** Which side the round measured, when several are measured together (`base`, `head`). */
   readonly side?: string
+  /** Time since the first round began, ms, and the adaptive time budget counted from it, for progress and ETA. */
+  readonly elapsedMs?: number
+  readonly budgetMs?: number
 }
 
 /**
@@ -183,9 +186,9 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
       await run.warmUp()
       options.onWarmedUp?.()
     }
-    const startedAt = performance.now()
+    run.startedAt = performance.now()
     await configuredRounds(run)
-    if (options.adaptive !== undefined && run.allLive()) await extraPairs(run, options.adaptive, startedAt)
+    if (options.adaptive !== undefined && run.allLive()) await extraPairs(run, options.adaptive, run.startedAt)
   } catch (error) {
     if (!(error instanceof AppError)) throw error
     if (error instanceof InterruptedError) run.interrupted(error)
@@ -236,6 +239,8 @@ class Interleaving {
   readonly states: SideState[]
   private lastSide: number | undefined
   private done = 0
+  /** When the first measured round began (after any suite warm-up): progress counts from it. */
+  startedAt = performance.now()
   private total: number
 
   constructor(
@@ -326,7 +331,17 @@ class Interleaving {
       state.rounds.get(entry.key)?.push(result)
       this.noticeIdleApp(state, result)
       this.done++
-      this.options.onRound?.({ entry, round, rounds: of, done: this.done, total: this.total, result, ...this.sideOf(state) })
+      this.options.onRound?.({
+        entry,
+        round,
+        rounds: of,
+        done: this.done,
+        total: this.total,
+        result,
+        ...this.sideOf(state),
+        elapsedMs: performance.now() - this.startedAt,
+        ...(this.options.adaptive === undefined ? {} : { budgetMs: this.options.adaptive.budgetMs }),
+      })
     })
   }
 

@@ -63,6 +63,7 @@ export function percentileChart(id: string, sides: readonly HistogramSide[]): Ch
       values: x.map((v) => (v > histogram.totalCount * 1.0001 ? null : histogram.getValueAtPercentile(100 * (1 - 1 / v)) / 1000)),
     }))
     return {
+      kind: 'xy',
       id,
       title: 'Latency by percentile',
       caption:
@@ -135,10 +136,12 @@ function roundChart(
     if (values.every((v) => v === null)) continue
     series.push({ label: sides.base === undefined ? 'this run' : label, role, values })
   }
-  if (series.length === 0) return undefined
+  // One round a side is one dot a chart: the per-second charts (and the table) say more.
+  if (!series.some((s) => s.values.filter((v) => v !== null).length >= 2)) return undefined
   const invalid = placed.filter((p) => !p.round.valid).length
   const left = invalid === 0 ? '' : ` ${invalid} invalid round${invalid === 1 ? ' is' : 's are'} left out.`
   return {
+    kind: 'xy',
     id,
     title: what.title,
     caption: `${what.caption}${left}`,
@@ -262,6 +265,7 @@ export function historyChart(
   }
   const label = comparedMetricLabel(metric)
   return {
+    kind: 'xy',
     id,
     title: `Trend: ${label}`,
     caption: `${points.length} run${points.length === 1 ? '' : 's'} of the base branch, each with the interval of its median.`,
@@ -276,7 +280,8 @@ type PerSecondPick = (series: RoundSeries) => readonly number[] | undefined
 
 // Each second of a round at its own time: seconds since the first round began. In the same job both
 // sides share that clock (base and head rounds alternate along it); a stored baseline ran elsewhere,
-// so each side counts from its own first round. The line joins the rounds across the pauses between them.
+// so each side counts from its own first round. The line stops at the pause between two rounds (and,
+// in the same job, where the other side's round ran): what the app did then was not measured.
 function perSecondChart(
   id: string,
   sides: RoundSides,
@@ -303,13 +308,18 @@ function perSecondChart(
     if (at.size > 0) points.set(role, at)
   }
   if (points.size === 0) return undefined
-  const xs = [...new Set([...points.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b)
+  const measured = [...new Set([...points.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b)
+  // A second with no value at all after a pause, so that the line breaks there and nothing is
+  // drawn across the time nobody measured.
+  const xs = measured.flatMap((x, i) => (i > 0 && x - (measured[i - 1] ?? x) > 1 ? [(measured[i - 1] ?? x) + 1, x] : [x]))
   const series: SeriesSpec[] = [...points.entries()].map(([role, at]) => ({
     label: sides.base === undefined ? 'this run' : role,
     role,
     values: xs.map((x) => at.get(x) ?? null),
+    breakAtGaps: true,
   }))
   return {
+    kind: 'xy',
     id,
     title: what.title,
     caption: what.caption,
@@ -378,6 +388,7 @@ export function loadCurveChart(id: string, head: StressSummary | undefined, base
   })
   const loop = (head ?? base)?.loop ?? 'rate'
   return {
+    kind: 'xy',
     id,
     title: 'Latency against load',
     caption: 'p99 at every load the capacity search tried: where the curve turns up, the SLO breaks.',

@@ -4,7 +4,10 @@
 import type { Comparison } from '../../compare/types.js'
 import type { History } from '../../history/format.js'
 import type { EntryResult, Results } from '../../results/format.js'
-import { formatLatencyUs, formatRps } from '../format.js'
+import { scalingSummaries } from '../../results/scaling.js'
+import { entryLatency, pooledErrorRate } from '../../results/summary.js'
+import { formatFraction, formatLatencyUs, formatRps } from '../format.js'
+import { capacityText, scalingLine } from '../stress.js'
 import { describeEnvironment, footerFacts, headline, notices, plural, reportRows, verdictWord, type ReportRow } from '../rows.js'
 import {
   historyChart,
@@ -20,6 +23,8 @@ import {
   type HistogramSide,
   type RoundSides,
 } from './charts.js'
+import { decisionChart, pairedLooks, type LookHistory } from './decision-chart.js'
+import { sweepCharts } from './sweep-chart.js'
 import type { ChartSpec, PageData, PageEntry, PageTable } from './page-types.js'
 
 /** What one run's report is made of. */
@@ -46,23 +51,74 @@ function comparedCells(row: ReportRow): string[] {
   return [row.scenario, row.load, row.metric, row.values, change, verdictWord(row)]
 }
 
-function tables(comparison: Comparison): PageTable[] {
+/** An entry's headline numbers: throughput (a stress entry's capacity), errors, p50, p99. */
+function numbers(entry: EntryResult): { rps: string; errors: string; p50: string; p99: string } {
+  const latency = entryLatency(entry)
+  return {
+    rps: entry.stress === undefined ? formatRps(entry.rps) : `capacity ${capacityText(entry.stress)}`,
+    errors: formatFraction(pooledErrorRate(entry.rounds)),
+    p50: formatLatencyUs(latency.p50),
+    p99: formatLatencyUs(latency.p99),
+  }
+}
+
+/** The entry's verdict in one word: its most serious row's, else unchanged (compared) or ok. */
+function entryVerdict(rows: readonly ReportRow[], order: number, compared: boolean): { kind: string; word: string } {
+  const worst = rows.find((r) => r.order === order)
+  if (worst !== undefined) return { kind: worst.kind, word: verdictWord(worst) }
+  return compared ? { kind: 'unchanged', word: 'unchanged' } : { kind: 'ok', word: 'ok' }
+}
+
+/**
+ * The table at the top, one row per entry: throughput, errors, p50 and p99 at a glance. With a
+ * baseline each cell reads `base → head`; without one, the current value alone, under headers that
+ * say so (no "Baseline → Current" where there is no baseline).
+ */
+function overviewTable(input: ReportInput): PageTable {
+  const { results, comparison, base } = input
+  const notable = reportRows(comparison).notable
+  const baseByKey = new Map((base?.entries ?? []).map((e) => [e.key, e]))
+  const withBase = comparison.baseline !== undefined
+  const unit = withBase ? ' (baseline → current)' : ''
+  const header = ['Scenario', 'Load', `Throughput, req/s${unit}`, `Errors${unit}`, `Latency p50${unit}`, `Latency p99${unit}`, 'Verdict']
+  const rows = results.entries.map((entry) => {
+    const order = comparison.entries.findIndex((e) => e.key === entry.key)
+    const compared = comparison.entries[order]
+    const now = numbers(entry)
+    const before = baseByKey.get(entry.key)
+    const then = withBase && before !== undefined && before.validRounds > 0 ? numbers(before) : undefined
+    const cell = (key: keyof ReturnType<typeof numbers>): string => (then === undefined ? now[key] : `${then[key]} → ${now[key]}`)
+    const verdict = entryVerdict(notable, order, compared?.status === 'compared')
+    return {
+      kind: verdict.kind,
+      cells: [entry.scenario, compared?.load ?? '', cell('rps'), cell('errors'), cell('p50'), cell('p99'), verdict.word],
+    }
+  })
+  return { header, rows }
+}
+
+function tables(input: ReportInput): PageTable[] {
+  const { comparison } = input
   const rows = reportRows(comparison)
-  const result: PageTable[] = []
-  if (rows.notable.length > 0) {
-    result.push({ header: COMPARED_HEADER, rows: rows.notable.map((r) => ({ kind: r.kind, cells: comparedCells(r) })) })
+  const result: PageTable[] = [overviewTable(input)]
+  // Without a baseline there is nothing to put beside "Current": the overview says it all, and
+  // only what broke a threshold gets rows of its own.
+  const header = comparison.baseline === undefined ? ['Scenario', 'Load', 'Metric', 'Current', 'Limit', 'Verdict'] : COMPARED_HEADER
+  const notable = comparison.baseline === undefined ? rows.notable.filter((r) => r.kind !== 'new') : rows.notable
+  if (notable.length > 0) {
+    result.push({
+      header,
+      rows: notable.map((r) => ({
+        kind: r.kind,
+        cells: comparison.baseline === undefined ? [r.scenario, r.load, r.metric, r.values, r.change, verdictWord(r)] : comparedCells(r),
+      })),
+    })
   }
   if (rows.unchanged.length > 0) {
     result.push({
       header: COMPARED_HEADER,
       rows: rows.unchanged.map((r) => ({ kind: r.kind, cells: comparedCells(r) })),
       collapsedSummary: `${plural(rows.unchanged.length, 'more metric')} unchanged or within the noise`,
-    })
-  }
-  if (rows.measured.length > 0) {
-    result.push({
-      header: ['Scenario', 'Load', 'Metric', 'Current'],
-      rows: rows.measured.map((r) => ({ kind: r.kind, cells: [r.scenario, r.load, r.metric, r.values] })),
     })
   }
   return result
@@ -78,7 +134,7 @@ function entrySummary(entry: EntryResult, comparison: Comparison): string {
 }
 
 /** The charts of one entry, in the order a reader wants them; each is left out when it has no data. */
-function entryCharts(entry: EntryResult, index: number, input: ReportInput): ChartSpec[] {
+function entryCharts(entry: EntryResult, index: number, input: ReportInput, looks: LookHistory | undefined): ChartSpec[] {
   const id = (name: string): string => `entry-${index}-${name}`
   const baseEntry = input.base?.entries.find((e) => e.key === entry.key)
   const histograms: HistogramSide[] = [
@@ -97,6 +153,12 @@ function entryCharts(entry: EntryResult, index: number, input: ReportInput): Cha
     return historyChart(id(`history-${metric}`), history, entry.key, metric, current)
   }
   const charts = [
+    decisionChart(id('decision'), {
+      comparison: input.comparison,
+      head: entry,
+      ...(baseEntry === undefined ? {} : { base: baseEntry }),
+      ...(looks === undefined ? {} : { looks }),
+    }),
     loadCurveChart(id('load-curve'), entry.stress, baseEntry?.stress),
     percentileChart(id('percentiles'), histograms),
     roundsRpsChart(id('rounds-rps'), rounds),
@@ -122,10 +184,22 @@ export function reportPageData(input: ReportInput): PageData {
     `measured ${results.createdAt}`,
     `on ${describeEnvironment(results.environment)}`,
   ]
+  // Same job: the rule's looks after every pair, recomputed from the stored rounds (decision-chart.ts).
+  const looks = input.paired === true && input.base !== undefined ? pairedLooks(input.base, results, comparison) : undefined
+  const baseScaling = input.base === undefined ? [] : scalingSummaries(input.base.entries)
+  const sweeps: PageEntry[] = scalingSummaries(results.entries).map((summary, index) => ({
+    key: `${summary.scenario}: scaling with connections`,
+    summary: scalingLine(summary),
+    charts: sweepCharts(
+      `sweep-${index}`,
+      summary,
+      baseScaling.find((b) => b.scenario === summary.scenario),
+    ),
+  }))
   const entries: PageEntry[] = results.entries.map((entry, index) => ({
     key: entry.key,
     summary: entrySummary(entry, comparison),
-    charts: entryCharts(entry, index, input),
+    charts: entryCharts(entry, index, input, looks),
   }))
   return {
     title: `Cannonade report: ${results.suite}`,
@@ -133,8 +207,8 @@ export function reportPageData(input: ReportInput): PageData {
     headline: `${head.title} — ${head.sentence}`,
     facts,
     notices: notices(comparison).map((n) => n.text),
-    tables: tables(comparison),
-    entries,
+    tables: tables(input),
+    entries: [...sweeps, ...entries],
     footer: `${footerFacts(comparison).join(' · ')} · Cannonade ${results.tool.version}; results.json beside this file holds every number.`,
   }
 }

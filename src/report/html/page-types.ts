@@ -13,10 +13,13 @@ export type XScale =
   | 'time'
 
 /** The unit a y axis shows its values in; the values are already in it. */
-export type YUnit = 'ms' | 'req/s' | '%' | 'MB' | 'µs'
+export type YUnit = 'ms' | 'req/s' | '%' | 'pp' | 'MB' | 'µs' | 'conn'
 
-/** Which side of a comparison a series shows; the page colours them consistently. */
-export type SeriesRole = 'base' | 'head' | 'interval' | 'other'
+/**
+ * What a series shows; the page colours them consistently: the two sides, an interval's ends, a
+ * tolerance's limits, or anything else.
+ */
+export type SeriesRole = 'base' | 'head' | 'interval' | 'tolerance' | 'other'
 
 /** One line (or set of points) of a chart. */
 export interface SeriesSpec {
@@ -28,21 +31,47 @@ export interface SeriesSpec {
   readonly pointsOnly?: boolean
   /** Drawn against the second y axis. */
   readonly secondAxis?: boolean
+  /**
+   * The line stops where a value is missing, instead of joining the points either side (per-second
+   * series: the pause between two rounds is not a slope). Default: joined.
+   */
+  readonly breakAtGaps?: boolean
 }
 
-/** One chart: the data and the words around it. */
-export interface ChartSpec {
+/** What every kind of chart has: where it sits on the page and the words around it. */
+export interface ChartFrame {
   /** Unique on the page and stable (`entry-2-rounds-rps`); never made from a user's names. */
   readonly id: string
   readonly title: string
   /** One sentence under the title saying what to look for. */
   readonly caption?: string
+}
+
+/** A vertical line across an x-y chart at one x value, labelled (`knee: 64 conn`). */
+export interface MarkSpec {
+  readonly x: number
+  readonly label: string
+}
+
+/** Lines and points against an x and a y axis (drawn by client/xy-chart.ts). */
+export interface XYChartSpec extends ChartFrame {
+  readonly kind: 'xy'
   /** `legend` names the x value in the legend (default by scale: round, percentile, date). */
   readonly x: { readonly label: string; readonly scale: XScale; readonly values: readonly number[]; readonly legend?: string }
-  readonly y: { readonly label: string; readonly unit: YUnit; readonly log?: boolean }
+  /** `range` fixes the axis, e.g. so that one wide early interval does not flatten the rest. */
+  readonly y: { readonly label: string; readonly unit: YUnit; readonly log?: boolean; readonly range?: readonly [number, number] }
   readonly y2?: { readonly label: string; readonly unit: YUnit }
   readonly series: readonly SeriesSpec[]
+  /** The area between two series (indices into `series`) is shaded, e.g. a tolerance band. */
+  readonly bands?: readonly { readonly between: readonly [number, number]; readonly role: SeriesRole }[]
+  readonly marks?: readonly MarkSpec[]
 }
+
+/**
+ * Every kind of chart a page can hold. A new kind is one more spec here, with its own `kind`, and one
+ * more module in client/ registered in client/charts.ts.
+ */
+export type ChartSpec = XYChartSpec
 
 /** One entry (a scenario at a load level) and its charts. */
 export interface PageEntry {
