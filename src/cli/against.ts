@@ -16,6 +16,7 @@ import { AppError, EXIT, InputError } from '../errors.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
 import { decideAsYouGo } from '../load/deciding.js'
 import { measureSides, type Measured } from '../load/schedule.js'
+import { profileRegressions, type CpuProfileReport } from '../profile/index.js'
 import { gitInfo } from '../results/git.js'
 import { BASE_RESULTS_FILE } from '../results/format.js'
 import { writeReportHtml } from './report-html.js'
@@ -72,6 +73,7 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
   let baseSha = ''
   let inferred: string | undefined
   let measured: readonly Measured[]
+  let cpuProfiles: CpuProfileReport | undefined
   try {
     measured = await gracefully(async () => {
       const checkout = await prepareCheckout({
@@ -116,6 +118,19 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
         if (base === undefined || head === undefined) throw new Error('measureSides lost a side')
         await writeResults(headFile, head.results)
         await writeResults(baseFile, base.results)
+        // Why it got slower (src/profile/index.ts): extra profiled rounds of the entries that got
+        // slower, while the base's worktree still exists; they never enter the comparison.
+        if (base.failure === undefined && head.failure === undefined) {
+          cpuProfiles = await profileRegressions({
+            comparison: compare(base.results, head.results, { paired: true }),
+            sides: [
+              { plan: checkout.plan, label: 'base' },
+              { plan, label: 'head' },
+            ],
+            outDir: options.outDir,
+            log: (line) => process.stderr.write(`${line}\n`),
+          })
+        }
         return sides
       } finally {
         await checkout.remove()
@@ -143,14 +158,21 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
     paired: true,
   })
   // An interrupted run's rounds get their report too, as `run` writes one for its own.
-  const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true })
+  const report = await writeReportHtml(options.outDir, {
+    results: head.results,
+    comparison,
+    base: base.results,
+    paired: true,
+    ...(cpuProfiles === undefined ? {} : { cpuProfiles }),
+  })
   if (report !== undefined) process.stdout.write(`report: ${shown(report)}\n`)
   if (interrupted instanceof InterruptedError) {
     process.stderr.write(`cannonade: ${interrupted.message}\n`)
     return interrupted.exitCode
   }
-  process.stdout.write(`\n${renderText(comparison)}\n`)
-  if (options.markdown !== undefined) await writeFile(options.markdown, `${renderMarkdown(comparison)}\n`)
+  const shownProfiles = cpuProfiles === undefined ? {} : { cpuProfiles }
+  process.stdout.write(`\n${renderText(comparison, shownProfiles)}\n`)
+  if (options.markdown !== undefined) await writeFile(options.markdown, `${renderMarkdown(comparison, shownProfiles)}\n`)
   process.stdout.write(`${comparisonVerdictLine(comparison)}\n`)
   return comparison.outcome === 'fail' ? EXIT.gateFailed : EXIT.ok
 }

@@ -117,6 +117,8 @@ export interface RawConfig {
     readonly ready?: string
     readonly readyTimeout?: string
     readonly stopTimeout?: string
+    /** `auto`, `node`, `perf`, `none`, or a command writing collapsed stacks (src/profile/). */
+    readonly profile?: string | { readonly command: string; readonly interval?: string }
   }
   readonly baseUrl: string
   readonly defaults?: RawDefaults

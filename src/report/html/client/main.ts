@@ -3,6 +3,7 @@
 // markup, so names from a results file cannot inject anything. Charts are drawn by uPlot, bundled in.
 import uPlot from 'uplot'
 import type { ChartSpec, PageData, PageEntry, PageTable, SeriesRole, SeriesSpec, XScale, YUnit } from '../page-types.js'
+import { drawFlame } from './flame.js'
 
 /** Every chart drawn, by id, for a reader's console and for the tests that open the page. */
 interface DrawnChart {
@@ -208,6 +209,7 @@ function render(data: PageData, root: HTMLElement): void {
     const { section, grid } = renderEntry(entry, index)
     root.append(section)
     for (const chart of entry.charts) drawChart(chart, grid, drawn)
+    if (entry.flame !== undefined) drawFlame(entry.flame, section, renderTable)
   }
   root.append(element('footer', undefined, data.footer))
 }
