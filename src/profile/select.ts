@@ -17,6 +17,6 @@ export function slower(metric: MetricComparison): boolean {
 }
 
 /** Keys of the compared entries with a metric that got slower, in the comparison's order. */
-export function entriesToProfile(comparison: Comparison): string[] {
+export function entriesToProfile(comparison: Pick<Comparison, 'entries'>): string[] {
   return comparison.entries.filter((e) => e.status === 'compared' && e.metrics.some(slower)).map((e) => e.key)
 }

@@ -9,7 +9,7 @@ interface DrawnFlame {
   readonly id: string
   /** Boxes drawn. */
   boxes: number
-  /** Names of the boxes drawn red (grew), widest change first. */
+  /** Names of the boxes drawn red (grew), largest change of their own (children's taken out) first. */
   grew: string[]
 }
 
@@ -91,7 +91,10 @@ export function drawFlame(
       el.addEventListener('click', onClick)
       plot.append(el)
       boxes++
-      if (change > 0 && colour(node).startsWith('hsl(4')) grew.push({ name: node.name, change })
+      // Ranked by the box's own change (its children's taken out), so that a grown leaf outranks the
+      // callers whose inclusive time grew with it.
+      const own = change - node.children.reduce((sum, c) => sum + (c.head - c.base), 0)
+      if (own > 0 && colour(node).startsWith('hsl(4')) grew.push({ name: node.name, change: own })
     }
     // The path from the root to the focus, full width, to zoom back out.
     path.forEach((node, row) => box(node, 0, width, row, () => draw(node, path.slice(0, row))))
