@@ -9,6 +9,7 @@ import path from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { gitIn } from '../../__fixtures__/demo-repo.js'
+import { perfUnavailable } from '../../src/profile/profilers.js'
 import { chromiumAvailable, launchChromium, openFile } from '../helpers/browser.js'
 import { freePort } from '../helpers/ports.js'
 import { cli } from '../helpers/run-node.js'
@@ -38,6 +39,9 @@ beforeAll(async () => {
       '  - { name: checkout, path: /checkout, thresholds: { regression: { rps: 20%, p50: 20% } } }',
     ].join('\n'),
   )
+  // The same suite profiled with perf instead of V8's own profiler.
+  const config = await readFile(path.join(repo, 'cannonade.yml'), 'utf8')
+  await writeFile(path.join(repo, 'perf.yml'), config.replace('/health" }', '/health", profile: perf }'))
   gitIn(repo, 'init', '-q', '-b', 'main')
   gitIn(repo, 'add', '.')
   gitIn(repo, 'commit', '-q', '-m', 'base')
@@ -102,4 +106,19 @@ describe('run --against with a CPU profile of the slower entry (Node)', () => {
     expect(existsSync(path.join(out, 'report.html'))).toBe(true)
     await page.close()
   }, 180_000)
+
+  // The same slowdown seen by perf (cpu-clock, the app's processes), Node's JIT frames named from its
+  // perf map (--perf-basic-prof): what any Linux runner with perf can do for any runtime.
+  it.skipIf(perfUnavailable() !== undefined)(
+    'with app.profile: perf, names priceBasket first from perf samples',
+    async () => {
+      const out = path.join(dir, 'out-perf')
+      const result = await cli(['run', '--config', 'perf.yml', '--against', 'HEAD~1', '--out', out], { cwd: repo, timeoutMs: 170_000 })
+      expect(result.code, result.stdout + result.stderr).toBe(1)
+      expect(result.stderr).toContain('profiling the slower entry with perf record')
+      expect(result.stdout).toMatch(/^\| +1 \| priceBasket \(server\.mjs:\d+\) +\|/m)
+      expect(await readdir(path.join(out, 'profiles', 'head'))).toContain('checkout-2-conn.perf.data')
+    },
+    180_000,
+  )
 })

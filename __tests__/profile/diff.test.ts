@@ -86,6 +86,11 @@ describe('folding', () => {
 
   it('reads a perf frame of each kind', () => {
     expect(perfFrame('LazyCompile:*burn /a/b.js:3:1', '/tmp/perf-1.map', '/a')).toEqual({ name: 'burn', file: 'b.js', line: 3 })
+    expect(perfFrame('JS:^GET /checkout file:///a/server.mjs:82:20', '/tmp/perf-1.map', '/a')).toEqual({
+      name: 'GET /checkout',
+      file: 'server.mjs',
+      line: 82,
+    })
     expect(perfFrame('do_lookup_x+0x360', '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2')).toEqual({
       name: 'do_lookup_x',
       file: 'ld-linux-x86-64.so.2',

@@ -28,7 +28,8 @@ function relativeTo(root: string | undefined, file: string): string {
 /** One frame line's symbol and object as a Frame. */
 export function perfFrame(symbol: string, object: string, root?: string): Frame {
   // V8's perf map: `JS:*burn file:///app/server.mjs:47:14` (`*` optimised, `~`/`^` not yet).
-  const js = /^(?:[A-Za-z]+:)?[*~^+-]?(\S*) (\S+?):(\d+)(?::\d+)?$/.exec(symbol)
+  // The name may hold spaces (a method named 'GET /checkout') or be empty; the file is the last word.
+  const js = /^(?:[A-Za-z]+:)?[*~^+-]?(?:(.*) )?(\S+?):(\d+)(?::\d+)?$/.exec(symbol)
   if (js !== null && object.includes('perf-')) {
     const [, name = '', file = '', line = '0'] = js
     return { name: name === '' ? '(anonymous)' : name, file: relativeTo(root, file), line: Number(line) }

@@ -32,7 +32,8 @@ export interface FunctionRow {
 export const FUNCTION_HEADER = ['#', 'Function (self CPU per request)', 'Base → Head', 'Change', 'Share of the growth']
 
 function row(change: FunctionChange, index: number): FunctionRow {
-  const note = change.isNew ? ' (new)' : change.withinNoise ? ' (within sampling noise)' : ''
+  const notes = [...(change.isNew ? ['new'] : []), ...(change.withinNoise ? ['within sampling noise'] : [])]
+  const note = notes.length === 0 ? '' : ` (${notes.join(', ')})`
   return {
     rank: String(index + 1),
     label: change.label,
