@@ -118,7 +118,7 @@ export interface RawConfig {
     readonly readyTimeout?: string
     readonly stopTimeout?: string
     /** `auto`, `node`, `perf`, `none`, or a command writing collapsed stacks (src/profile/). */
-    readonly profile?: string | { readonly command: string; readonly interval?: string }
+    readonly profile?: 'auto' | 'node' | 'perf' | 'none' | { readonly command: string; readonly interval?: string }
   }
   readonly baseUrl: string
   readonly defaults?: RawDefaults
