@@ -5560,7 +5560,7 @@ var require_umd = __commonJS({
           return getStringImpl(buffer, ptr);
         }
         extendedExports.__getString = __getString;
-        function getView(alignLog2, signed2, float) {
+        function getView(alignLog2, signed3, float) {
           const buffer = memory.buffer;
           if (float) {
             switch (alignLog2) {
@@ -5572,13 +5572,13 @@ var require_umd = __commonJS({
           } else {
             switch (alignLog2) {
               case 0:
-                return new (signed2 ? Int8Array : Uint8Array)(buffer);
+                return new (signed3 ? Int8Array : Uint8Array)(buffer);
               case 1:
-                return new (signed2 ? Int16Array : Uint16Array)(buffer);
+                return new (signed3 ? Int16Array : Uint16Array)(buffer);
               case 2:
-                return new (signed2 ? Int32Array : Uint32Array)(buffer);
+                return new (signed3 ? Int32Array : Uint32Array)(buffer);
               case 3:
-                return new (signed2 ? BigInt64Array : BigUint64Array)(buffer);
+                return new (signed3 ? BigInt64Array : BigUint64Array)(buffer);
             }
           }
           throw Error(`unsupported align: ${alignLog2}`);
@@ -10815,8 +10815,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path17) {
-      let input = path17;
+    function removeDotSegments(path21) {
+      let input = path21;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10890,11 +10890,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path17) {
-      if (path17 === "" || path17[0] === "/") {
-        return removeDotSegments(path17);
+    function removeDotSegmentsRelative(path21) {
+      if (path21 === "" || path21[0] === "/") {
+        return removeDotSegments(path21);
       }
-      const segments = path17.split("/");
+      const segments = path21.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11257,8 +11257,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path17 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path17 && path17 !== "/" ? path17 : void 0;
+        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -15143,17 +15143,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path17) {
-      const ctrl = callVisitor(key, node, visitor, path17);
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path17, ctrl);
-        return visit_(key, ctrl, visitor, path17);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path17 = Object.freeze(path17.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path17);
+            const ci = visit_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15164,13 +15164,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path17 = Object.freeze(path17.concat(node));
-          const ck = visit_("key", node.key, visitor, path17);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path17);
+          const cv = visit_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15191,17 +15191,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path17) {
-      const ctrl = await callVisitor(key, node, visitor, path17);
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path17, ctrl);
-        return visitAsync_(key, ctrl, visitor, path17);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path17 = Object.freeze(path17.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path17);
+            const ci = await visitAsync_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15212,13 +15212,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path17 = Object.freeze(path17.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path17);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path17);
+          const cv = await visitAsync_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15245,23 +15245,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path17) {
+    function callVisitor(key, node, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node, path17);
+        return visitor(key, node, path21);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path17);
+        return visitor.Map?.(key, node, path21);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path17);
+        return visitor.Seq?.(key, node, path21);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path17);
+        return visitor.Pair?.(key, node, path21);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path17);
+        return visitor.Scalar?.(key, node, path21);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path17);
+        return visitor.Alias?.(key, node, path21);
       return void 0;
     }
-    function replaceNode(key, path17, node) {
-      const parent = path17[path17.length - 1];
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -15873,10 +15873,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path17, value) {
+    function collectionFromPath(schema, path21, value) {
       let v = value;
-      for (let i = path17.length - 1; i >= 0; --i) {
-        const k = path17[i];
+      for (let i = path21.length - 1; i >= 0; --i) {
+        const k = path21[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -15895,7 +15895,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -15925,11 +15925,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path17, value) {
-        if (isEmptyPath(path17))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path17;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15943,8 +15943,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        const [key, ...rest] = path17;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15958,8 +15958,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        const [key, ...rest] = path17;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15977,8 +15977,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path17) {
-        const [key, ...rest] = path17;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15988,8 +15988,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value) {
-        const [key, ...rest] = path17;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -18504,9 +18504,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path17, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path17, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -18581,14 +18581,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        if (Collection.isEmptyPath(path17)) {
+      deleteIn(path21) {
+        if (Collection.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -18603,10 +18603,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        if (Collection.isEmptyPath(path17))
+      getIn(path21, keepScalar) {
+        if (Collection.isEmptyPath(path21))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -18617,10 +18617,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path17) {
-        if (Collection.isEmptyPath(path17))
+      hasIn(path21) {
+        if (Collection.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -18637,13 +18637,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value) {
-        if (Collection.isEmptyPath(path17)) {
+      setIn(path21, value) {
+        if (Collection.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path17, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -20604,9 +20604,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path17) => {
+    visit.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field, index] of path17) {
+      for (const [field, index] of path21) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -20615,23 +20615,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path17) => {
-      const parent = visit.itemAtPath(cst, path17.slice(0, -1));
-      const field = path17[path17.length - 1][0];
+    visit.parentCollection = (cst, path21) => {
+      const parent = visit.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path17, item, visitor) {
-      let ctrl = visitor(item, path17);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20642,10 +20642,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path17);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -22499,8 +22499,8 @@ var require_dist3 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path17) {
-          var pathArray = getPathArray(path17);
+        paths.forEach(function(path21) {
+          var pathArray = getPathArray(path21);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -22514,14 +22514,14 @@ var require_dist3 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array, path17, appendMode) {
-      if (!path17) {
+    function addExistingPath(array, path21, appendMode) {
+      if (!path21) {
         return;
       }
       if (appendMode) {
-        array.unshift(path17);
+        array.unshift(path21);
       } else {
-        array.push(path17);
+        array.push(path21);
       }
     }
   }
@@ -24278,9 +24278,9 @@ var require_layout_manager = __commonJS({
       }
       function layoutTable(table) {
         let alloc = {};
-        table.forEach(function(row, rowIndex) {
+        table.forEach(function(row2, rowIndex) {
           let col = 0;
-          row.forEach(function(cell) {
+          row2.forEach(function(cell) {
             cell.y = rowIndex;
             cell.x = rowIndex ? next(alloc, col) : col;
             const rowSpan = cell.rowSpan || 1;
@@ -24300,8 +24300,8 @@ var require_layout_manager = __commonJS({
       }
       function maxWidth(table) {
         let mw = 0;
-        table.forEach(function(row) {
-          row.forEach(function(cell) {
+        table.forEach(function(row2) {
+          row2.forEach(function(cell) {
             mw = Math.max(mw, cell.x + (cell.colSpan || 1));
           });
         });
@@ -24327,9 +24327,9 @@ var require_layout_manager = __commonJS({
         let i_max = Math.min(rows.length - 1, y);
         let cell = { x, y };
         for (let i = 0; i <= i_max; i++) {
-          let row = rows[i];
-          for (let j = 0; j < row.length; j++) {
-            if (cellsConflict(cell, row[j])) {
+          let row2 = rows[i];
+          for (let j = 0; j < row2.length; j++) {
+            if (cellsConflict(cell, row2[j])) {
               return true;
             }
           }
@@ -24345,8 +24345,8 @@ var require_layout_manager = __commonJS({
         return true;
       }
       function addRowSpanCells(table) {
-        table.forEach(function(row, rowIndex) {
-          row.forEach(function(cell) {
+        table.forEach(function(row2, rowIndex) {
+          row2.forEach(function(cell) {
             for (let i = 1; i < cell.rowSpan; i++) {
               let rowSpanCell = new RowSpanCell(cell);
               rowSpanCell.x = cell.x;
@@ -24371,12 +24371,12 @@ var require_layout_manager = __commonJS({
           }
         }
       }
-      function insertCell(cell, row) {
+      function insertCell(cell, row2) {
         let x = 0;
-        while (x < row.length && row[x].x < cell.x) {
+        while (x < row2.length && row2[x].x < cell.x) {
           x++;
         }
-        row.splice(x, 0, cell);
+        row2.splice(x, 0, cell);
       }
       function fillInTable(table) {
         let h_max = maxHeight(table);
@@ -24406,18 +24406,18 @@ var require_layout_manager = __commonJS({
         }
       }
       function generateCells(rows) {
-        return rows.map(function(row) {
-          if (!Array.isArray(row)) {
-            let key = Object.keys(row)[0];
-            row = row[key];
-            if (Array.isArray(row)) {
-              row = row.slice();
-              row.unshift(key);
+        return rows.map(function(row2) {
+          if (!Array.isArray(row2)) {
+            let key = Object.keys(row2)[0];
+            row2 = row2[key];
+            if (Array.isArray(row2)) {
+              row2 = row2.slice();
+              row2.unshift(key);
             } else {
-              row = [key, row];
+              row2 = [key, row2];
             }
           }
-          return row.map(function(cell) {
+          return row2.map(function(cell) {
             return new Cell(cell);
           });
         });
@@ -24445,8 +24445,8 @@ var require_layout_manager = __commonJS({
         let result = [];
         let spanners = [];
         let auto = {};
-        table.forEach(function(row) {
-          row.forEach(function(cell) {
+        table.forEach(function(row2) {
+          row2.forEach(function(cell) {
             if ((cell[colSpan] || 1) > 1) {
               spanners.push(cell);
             } else {
@@ -24548,30 +24548,30 @@ var require_table = __commonJS({
           this.options.style.head = [];
         }
         let cells = tableLayout.makeTableLayout(array);
-        cells.forEach(function(row) {
-          row.forEach(function(cell) {
+        cells.forEach(function(row2) {
+          row2.forEach(function(cell) {
             cell.mergeTableOptions(this.options, cells);
           }, this);
         }, this);
         tableLayout.computeWidths(this.options.colWidths, cells);
         tableLayout.computeHeights(this.options.rowHeights, cells);
-        cells.forEach(function(row) {
-          row.forEach(function(cell) {
+        cells.forEach(function(row2) {
+          row2.forEach(function(cell) {
             cell.init(this.options);
           }, this);
         }, this);
         let result = [];
         for (let rowIndex = 0; rowIndex < cells.length; rowIndex++) {
-          let row = cells[rowIndex];
+          let row2 = cells[rowIndex];
           let heightOfRow = this.options.rowHeights[rowIndex];
           if (rowIndex === 0 || !this.options.style.compact || rowIndex == 1 && headersPresent) {
-            doDraw(row, "top", result);
+            doDraw(row2, "top", result);
           }
           for (let lineNum = 0; lineNum < heightOfRow; lineNum++) {
-            doDraw(row, lineNum, result);
+            doDraw(row2, lineNum, result);
           }
           if (rowIndex + 1 == cells.length) {
-            doDraw(row, "bottom", result);
+            doDraw(row2, "bottom", result);
           }
         }
         return result.join("\n");
@@ -24582,9 +24582,9 @@ var require_table = __commonJS({
       }
     };
     Table.reset = () => debug.reset();
-    function doDraw(row, lineNum, result) {
+    function doDraw(row2, lineNum, result) {
       let line = [];
-      row.forEach(function(cell) {
+      row2.forEach(function(cell) {
         line.push(cell.draw(lineNum));
       });
       let str = line.join("");
@@ -25471,15 +25471,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path17 = [graph[toModel].parent, toModel];
+      const path21 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path17.unshift(graph[cur].parent);
+        path21.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path17;
+      fn.conversion = path21;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -26568,8 +26568,8 @@ var require_printResult = __commonJS({
               chalk.bold("" + perc),
               result.latency[key]
             ];
-          }).forEach((row) => {
-            latencies.push(row);
+          }).forEach((row2) => {
+            latencies.push(row2);
           });
           logToLocalStr(latencies.toString());
           logToLocalStr("");
@@ -26617,8 +26617,8 @@ var require_printResult = __commonJS({
         typeof stat2.min === "string" ? stat2.min : Math.floor(stat2.min * 100) / 100
       ];
     }
-    function asColor(colorise, row) {
-      return row.map((entry) => colorise(entry));
+    function asColor(colorise, row2) {
+      return row2.map((entry) => colorise(entry));
     }
     function asMs(stat2) {
       const result = /* @__PURE__ */ Object.create(null);
@@ -26756,7 +26756,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path17 = __require("path");
+    var path21 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker4(path17.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker4(path21.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -35825,11 +35825,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path17) {
-      if (!path17 || typeof path17 !== "string") {
+    function lookup(path21) {
+      if (!path21 || typeof path21 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path17).toLowerCase().substr(1);
+      var extension2 = extname("x." + path21).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -36969,7 +36969,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path17 = __require("path");
+    var path21 = __require("path");
     var http2 = __require("http");
     var https2 = __require("https");
     var parseUrl = __require("url").parse;
@@ -37100,11 +37100,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path17.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path21.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path17.basename(options.filename || value && (value.name || value.path));
+        filename = path21.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path17.basename(value.client._httpMessage.path || "");
+        filename = path21.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -37290,15 +37290,15 @@ var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
     var { resolve, basename } = __require("path");
-    var { readFileSync: readFileSync4 } = __require("fs");
+    var { readFileSync: readFileSync5 } = __require("fs");
     var FormData = require_form_data();
     function getFormData(string) {
       try {
         return JSON.parse(string);
       } catch (error) {
         try {
-          const path17 = resolve(string);
-          const data = readFileSync4(path17, "utf8");
+          const path21 = resolve(string);
+          const data = readFileSync5(path21, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -37312,14 +37312,14 @@ var require_multipart = __commonJS({
         const type = obj[key] && obj[key].type;
         switch (type) {
           case "file": {
-            const path17 = obj[key] && obj[key].path;
-            if (!path17) {
+            const path21 = obj[key] && obj[key].path;
+            if (!path21) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync4(path17);
+            const buffer = readFileSync5(path21);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path17)
+              filename: basename(path21)
             }, opts));
             break;
           }
@@ -39640,14 +39640,14 @@ var require_validate2 = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path17) {
-      if (typeof path17 === "string") {
+    function safeRequire(path21) {
+      if (typeof path21 === "string") {
         try {
-          return __require(path17);
+          return __require(path21);
         } catch (err) {
         }
       }
-      return path17;
+      return path21;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -42128,7 +42128,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path17 = reqData.path;
+        const path21 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -42139,7 +42139,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname + ":" + port;
         }
         const baseReq = [
-          `${method} ${path17} HTTP/1.1`
+          `${method} ${path21} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -43399,7 +43399,7 @@ var require_run = __commonJS({
     var defaults = {
       harRequests: /* @__PURE__ */ new Map()
     };
-    function run2(opts, tracker, cb) {
+    function run3(opts, tracker, cb) {
       opts = Object.assign({}, defaults, opts);
       tracker = tracker || new EE();
       const histograms = getHistograms(opts.histograms);
@@ -43637,7 +43637,7 @@ var require_run = __commonJS({
       };
       return tracker;
     }
-    module2.exports = run2;
+    module2.exports = run3;
   }
 });
 
@@ -43646,12 +43646,12 @@ var require_runTracker = __commonJS({
   "node_modules/autocannon/lib/runTracker.js"(exports2, module2) {
     "use strict";
     var EE = __require("events").EventEmitter;
-    var run2 = require_run();
+    var run3 = require_run();
     var noop = require_noop();
     function runTracker(opts, tracker, cb) {
       cb = cb || noop;
       tracker = tracker || new EE();
-      run2(opts, tracker, cb);
+      run3(opts, tracker, cb);
       return tracker;
     }
     module2.exports = runTracker;
@@ -43983,13 +43983,13 @@ var require_init = __commonJS({
         if (opts.warmup) {
           return runWithWarmup(opts);
         } else {
-          return run2(opts);
+          return run3(opts);
         }
       } else {
         return _init(opts, null, cb);
       }
     }
-    function run2(opts) {
+    function run3(opts) {
       const tracker = new EE();
       const promise = new Promise((resolve, reject) => {
         _init(opts, tracker, (err, results) => {
@@ -44187,9 +44187,9 @@ var require_autocannon = __commonJS({
     var fs = __require("fs");
     var os4 = __require("os");
     var net3 = __require("net");
-    var path17 = __require("path");
+    var path21 = __require("path");
     var URL2 = __require("url").URL;
-    var spawn3 = __require("child_process").spawn;
+    var spawn4 = __require("child_process").spawn;
     var managePath = require_dist3();
     var hasAsyncHooks = require_has_async_hooks();
     var subarg = require_subarg();
@@ -44302,7 +44302,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path17.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path21.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -44416,8 +44416,8 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path17.join(__dirname, "lib/preload"));
-        const proc = spawn3(argv.spawn[0], argv.spawn.slice(1), {
+        alterPath.unshift(path21.join(__dirname, "lib/preload"));
+        const proc = spawn4(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
             NODE_OPTIONS: ["-r", "autocannonDetectPort"].join(" ") + (process.env.NODE_OPTIONS ? ` ${process.env.NODE_OPTIONS}` : ""),
@@ -44440,7 +44440,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path17.join(os4.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path21.join(os4.tmpdir(), pipeName);
       const server = net3.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -47314,7 +47314,7 @@ function markdownTable(table, options) {
   let mostCellsPerRow = 0;
   let rowIndex = -1;
   while (++rowIndex < table.length) {
-    const row2 = [];
+    const row3 = [];
     const sizes2 = [];
     let columnIndex2 = -1;
     if (table[rowIndex].length > mostCellsPerRow) {
@@ -47329,9 +47329,9 @@ function markdownTable(table, options) {
           longestCellByColumn[columnIndex2] = size;
         }
       }
-      row2.push(cell);
+      row3.push(cell);
     }
-    cellMatrix[rowIndex] = row2;
+    cellMatrix[rowIndex] = row3;
     sizeMatrix[rowIndex] = sizes2;
   }
   let columnIndex = -1;
@@ -47346,7 +47346,7 @@ function markdownTable(table, options) {
     }
   }
   columnIndex = -1;
-  const row = [];
+  const row2 = [];
   const sizes = [];
   while (++columnIndex < mostCellsPerRow) {
     const code = alignments[columnIndex];
@@ -47372,20 +47372,20 @@ function markdownTable(table, options) {
       }
       sizes[columnIndex] = size;
     }
-    row[columnIndex] = cell;
+    row2[columnIndex] = cell;
   }
-  cellMatrix.splice(1, 0, row);
+  cellMatrix.splice(1, 0, row2);
   sizeMatrix.splice(1, 0, sizes);
   rowIndex = -1;
   const lines = [];
   while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
+    const row3 = cellMatrix[rowIndex];
     const sizes2 = sizeMatrix[rowIndex];
     const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
     columnIndex = -1;
     const line = [];
     while (++columnIndex < cellsInRow) {
-      const cell = row2[columnIndex] || "";
+      const cell = row3[columnIndex] || "";
       let before = "";
       let after = "";
       if (settings.alignDelimiters !== false) {
@@ -47760,12 +47760,12 @@ var RANK = {
   removed: 6,
   unchanged: 7
 };
-function rank(row) {
-  if (row.kind === "regression" || row.kind === "violation") {
-    if (row.severity === "fail" && row.gated) return 0;
-    return row.kind === "regression" ? 2 : 2.5;
+function rank(row2) {
+  if (row2.kind === "regression" || row2.kind === "violation") {
+    if (row2.severity === "fail" && row2.gated) return 0;
+    return row2.kind === "regression" ? 2 : 2.5;
   }
-  return RANK[row.kind];
+  return RANK[row2.kind];
 }
 function reportRows(comparison) {
   const notable = [];
@@ -47774,14 +47774,14 @@ function reportRows(comparison) {
   comparison.entries.forEach((entry, order) => {
     if (entry.status === "compared") {
       for (const m of entry.metrics) {
-        const row = metricRow(entry, order, m, comparison.rounds);
-        if (row.kind === "unchanged" || row.kind === "inconclusive" && !m.gated) unchanged.push(row);
-        else notable.push(row);
+        const row2 = metricRow(entry, order, m, comparison.rounds);
+        if (row2.kind === "unchanged" || row2.kind === "inconclusive" && !m.gated) unchanged.push(row2);
+        else notable.push(row2);
       }
     } else {
-      const row = entryRow(comparison, entry, order);
-      if (row.kind === "new" && comparison.baseline === void 0) measured.push(row);
-      else notable.push(row);
+      const row2 = entryRow(comparison, entry, order);
+      if (row2.kind === "new" && comparison.baseline === void 0) measured.push(row2);
+      else notable.push(row2);
     }
     if (entry.status !== "unmeasurable") {
       for (const v of entry.violations) notable.push(violationRow(entry, order, v));
@@ -47854,17 +47854,17 @@ function headline(comparison) {
     const gated = metrics.filter((m) => m.gated);
     const decided = gated.filter((m) => m.verdict !== "inconclusive");
     const of = (verdict) => gated.filter((m) => m.verdict === verdict).length;
-    const tally = [`${decided.length.toLocaleString("en-US")} of ${plural(gated.length, "gated metric")} decided`];
+    const tally2 = [`${decided.length.toLocaleString("en-US")} of ${plural(gated.length, "gated metric")} decided`];
     const parts = [
       of("unchanged") > 0 ? `${of("unchanged")} unchanged` : "",
       of("improvement") > 0 ? `${of("improvement")} improved` : "",
       of("inconclusive") > 0 ? `${of("inconclusive")} inconclusive` : ""
     ].filter((p) => p !== "");
-    if (parts.length > 0) tally[0] = `${tally[0]} (${parts.join(", ")})`;
+    if (parts.length > 0) tally2[0] = `${tally2[0]} (${parts.join(", ")})`;
     const changed = metrics.filter(isUngatedChange).length;
-    if (changed > 0) tally.push(`${changed} changed (not gated)`);
+    if (changed > 0) tally2.push(`${changed} changed (not gated)`);
     const best = strongest(comparison, "improvement");
-    clauses.push(`${tally.join(", ")}${best === void 0 ? "" : `; best: ${metricSentence(best)}`}`);
+    clauses.push(`${tally2.join(", ")}${best === void 0 ? "" : `; best: ${metricSentence(best)}`}`);
   }
   if (comparison.head.incomplete !== void 0) clauses.push("the run stopped early");
   const sentence = clauses.join("; ");
@@ -47989,16 +47989,16 @@ function errorSplitFact(control) {
   const entries = control.entries > 1 ? ` of ${plural(control.entries, "entry", "entries")} (${formatFraction(control.perEntry)} an entry)` : "";
   return `false-alarm budget: at most ${formatFraction(control.suiteAlpha)} chance that an unchanged suite fails, split over ${plural(control.tests, "gated metric")}${entries}: ${parts.join("; ")}; a regression must hold at its metric's level`;
 }
-function verdictWord(row) {
-  switch (row.kind) {
+function verdictWord(row2) {
+  switch (row2.kind) {
     case "regression":
-      return row.severity === "warn" ? "regression (warning)" : "regression";
+      return row2.severity === "warn" ? "regression (warning)" : "regression";
     case "changed":
       return "changed (not gated)";
     case "violation":
-      return row.severity === "warn" ? "threshold warning" : "threshold violated";
+      return row2.severity === "warn" ? "threshold warning" : "threshold violated";
     default:
-      return row.kind;
+      return row2.kind;
   }
 }
 
@@ -48140,9 +48140,9 @@ function extendHistory(previous, results, runId, max2 = MAX_HISTORY_RUNS) {
 }
 function seriesOf(history, key, metric) {
   const series = [];
-  for (const run2 of history.runs) {
-    const point2 = run2.entries.find((e) => e.key === key)?.metrics[metric];
-    if (point2 !== void 0) series.push({ run: run2, point: point2 });
+  for (const run3 of history.runs) {
+    const point2 = run3.entries.find((e) => e.key === key)?.metrics[metric];
+    if (point2 !== void 0) series.push({ run: run3, point: point2 });
   }
   return series;
 }
@@ -48165,8 +48165,8 @@ function trendLines(entries, history, runs = TREND_RUNS) {
     lines.push({
       key: entry.key,
       metric: metric.metric,
-      base: series.map(({ run: run2, point: point2 }) => ({
-        label: run2.sha?.slice(0, 7) ?? (run2.runId === void 0 ? run2.date.slice(0, 10) : `run ${run2.runId}`),
+      base: series.map(({ run: run3, point: point2 }) => ({
+        label: run3.sha?.slice(0, 7) ?? (run3.runId === void 0 ? run3.date.slice(0, 10) : `run ${run3.runId}`),
         value: point2.median
       })),
       head: metric.head
@@ -48212,6 +48212,67 @@ function trendChart(line) {
 }
 function trendSummary(line) {
   return `${comparedMetricLabel(line.metric)} over the last ${line.base.length} base-branch runs and this pull request`;
+}
+
+// src/report/cpu-profile.ts
+var TOP_FUNCTIONS = 5;
+function formatCpuUs(us) {
+  const abs = Math.abs(us);
+  if (abs >= 1e4) return `${grouped(us / 1e3)} ms`;
+  if (abs >= 1e3) return `${(us / 1e3).toFixed(2)} ms`;
+  if (abs >= 10) return `${grouped(us)} \xB5s`;
+  return `${us.toFixed(1)} \xB5s`;
+}
+function signed2(us) {
+  return `${us >= 0 ? "+" : "\u2212"}${formatCpuUs(Math.abs(us))}`;
+}
+var FUNCTION_HEADER = ["#", "Function (self CPU per request)", "Base \u2192 Head", "Change", "Share of the growth"];
+function row(change, index) {
+  const notes = [...change.isNew ? ["new"] : [], ...change.withinNoise ? ["within sampling noise"] : []];
+  const note = notes.length === 0 ? "" : ` (${notes.join(", ")})`;
+  return {
+    rank: String(index + 1),
+    label: change.label,
+    values: `${formatCpuUs(change.baseUs)} \u2192 ${formatCpuUs(change.headUs)}`,
+    change: `${signed2(change.changeUs)} \xB1${formatCpuUs(change.noiseUs)}${note}`,
+    share: change.share === void 0 ? "\u2014" : formatFraction(change.share)
+  };
+}
+function functionRows(entry, limit = TOP_FUNCTIONS) {
+  return (entry.diff?.grew ?? []).slice(0, limit).map(row);
+}
+function profileSummary(entry) {
+  const diff = entry.diff;
+  if (diff === void 0) return `no CPU profile: ${entry.problem ?? "not profiled"}`;
+  const top = diff.grew[0];
+  const total = `CPU per request ${formatCpuUs(diff.base.cpuUs)} \u2192 ${formatCpuUs(diff.head.cpuUs)}`;
+  if (diff.changeUs <= 0) {
+    return `${total}: the app's CPU per request did not grow, so the slowdown is elsewhere (waiting on I/O, a lock, another service)`;
+  }
+  if (top === void 0) return total;
+  const share = top.share === void 0 ? "" : `, ${formatFraction(top.share)} of the growth`;
+  return `${total}; grew most: ${top.label} ${signed2(top.changeUs)}${share}`;
+}
+function profileFacts(report, entry) {
+  const facts = [];
+  const rounds = entry.rounds;
+  if (rounds !== void 0) {
+    facts.push(
+      `Profiled with ${report.profiler ?? "a profiler"} in one extra round per side, not compared: base ${grouped(rounds.base.requests)} requests, head ${grouped(rounds.head.requests)} requests; \xB1 is twice the sampling error.`
+    );
+  }
+  const appeared = (entry.diff?.appeared ?? []).slice(0, TOP_FUNCTIONS);
+  if (appeared.length > 0) {
+    facts.push(`New in the head: ${appeared.map((c) => `${c.label} ${formatCpuUs(c.headInclusiveUs)}/request`).join(", ")}.`);
+  }
+  const files = [...new Set(entry.files)];
+  if (files.length > 0) {
+    facts.push(`Raw profiles (.cpuprofile opens in Chrome DevTools and speedscope; .folded is collapsed stacks): ${files.join(", ")}`);
+  }
+  return facts;
+}
+function unavailableLine(report) {
+  return report.unavailable === void 0 ? void 0 : `No CPU profile of the slower entries: ${report.unavailable}.`;
 }
 
 // src/report/profile.ts
@@ -48316,19 +48377,19 @@ var VERDICT_EMOJI = {
 var ALERT = { note: "NOTE", warning: "WARNING", caution: "CAUTION" };
 var HEADER = ["Scenario", "Load", "Metric", "Baseline \u2192 Current", "Change (CI, 95 % unless marked)", "Verdict"];
 var ALIGN = ["l", "r", "l", "r", "r", "l"];
-function verdictCell(row) {
-  const emoji = row.kind === "violation" ? row.severity === "warn" ? "\u26A0\uFE0F" : "\u274C" : VERDICT_EMOJI[row.kind];
-  return `${emoji} ${escapeMarkdown(verdictWord(row))}`;
+function verdictCell(row2) {
+  const emoji = row2.kind === "violation" ? row2.severity === "warn" ? "\u26A0\uFE0F" : "\u274C" : VERDICT_EMOJI[row2.kind];
+  return `${emoji} ${escapeMarkdown(verdictWord(row2))}`;
 }
-function rowCells(row, withDetail) {
-  const detail = withDetail && row.detail !== "" ? `<br><sub>${escapeMarkdown(row.detail)}</sub>` : "";
+function rowCells(row2, withDetail) {
+  const detail = withDetail && row2.detail !== "" ? `<br><sub>${escapeMarkdown(row2.detail)}</sub>` : "";
   return [
-    escapeMarkdown(row.scenario),
-    escapeMarkdown(row.load),
-    escapeMarkdown(row.metric),
-    escapeMarkdown(row.values),
-    `${escapeMarkdown(row.change)}${detail}`,
-    verdictCell(row)
+    escapeMarkdown(row2.scenario),
+    escapeMarkdown(row2.load),
+    escapeMarkdown(row2.metric),
+    escapeMarkdown(row2.values),
+    `${escapeMarkdown(row2.change)}${detail}`,
+    verdictCell(row2)
   ];
 }
 function tableLines(header, align, rows) {
@@ -48384,10 +48445,10 @@ function buildParts(comparison, options) {
     const table = tableLines(["Scenario", "Load", "Metric", "Current"], ["l", "r", "l", "r"], cells).join("\n");
     collapsed.push({ block: details(summary, table), dropped: `${summary} not listed here` });
   }
-  const run2 = safeUrl(options.links?.run);
+  const run3 = safeUrl(options.links?.run);
   const artifact = safeUrl(options.links?.artifact);
   const footerParts = footerFacts(comparison).map(escapeMarkdown);
-  if (run2 !== void 0) footerParts.push(`[workflow run](${run2})`);
+  if (run3 !== void 0) footerParts.push(`[workflow run](${run3})`);
   if (artifact !== void 0) footerParts.push(`[full report (report.html) and results](${artifact})`);
   const profileCells = profileRows(comparisonProfileItems(comparison)).map((r) => [
     r.severity === void 0 ? "" : OUTCOME_EMOJI[r.severity],
@@ -48403,8 +48464,22 @@ function buildParts(comparison, options) {
     profiles: profileNotes(comparison).map((line) => `- ${escapeMarkdown(line)}`).join("\n"),
     collapsed,
     footer: `<sub>${footerParts.join(" \xB7 ")}</sub>`,
-    artifactLink: artifact
+    artifactLink: artifact,
+    cpuProfiles: options.cpuProfiles === void 0 ? [] : cpuProfileBlocks(options.cpuProfiles)
   };
+}
+function cpuProfileBlocks(report) {
+  const blocks = [];
+  const unavailable = unavailableLine(report);
+  if (unavailable !== void 0) blocks.push(`<sub>${escapeMarkdown(unavailable)}</sub>`);
+  for (const entry of report.entries) {
+    const summary = `\u{1F525} Why <code>${escapeMarkdown(entry.key)}</code> got slower: ${escapeMarkdown(profileSummary(entry))}`;
+    const rows = functionRows(entry).map((r) => [r.rank, r.label, r.values, r.change, r.share].map(escapeMarkdown));
+    const table = rows.length === 0 ? "" : tableLines(FUNCTION_HEADER, ["r", "l", "r", "r", "r"], rows).join("\n");
+    const facts = profileFacts(report, entry).map((f) => `<sub>${escapeMarkdown(f)}</sub>`);
+    blocks.push(details(summary, [table, ...facts].filter((b) => b !== "").join("\n\n")));
+  }
+  return blocks;
 }
 function trendBlocks(comparison, notable, history) {
   if (history === void 0 || comparison.baseline === void 0) return [];
@@ -48433,6 +48508,7 @@ function assemble(parts, pick) {
   }
   if (parts.profiles !== "" && pick.collapsed) blocks.push(parts.profiles);
   if (parts.profile.length > 0) blocks.push(parts.profile.join("\n"));
+  if (pick.charts) blocks.push(...parts.cpuProfiles);
   if (pick.charts) blocks.push(...parts.charts);
   if (pick.trends !== "none") blocks.push(...parts.trends.filter((t) => pick.trends === "all" || !t.quiet).map((t) => t.block));
   if (pick.collapsed) {
@@ -48488,7 +48564,7 @@ var OUTCOME_WORD = { pass: "PASS", warn: "WARN", fail: "FAIL" };
 function plain(text) {
   return text.replace(/\r\n|[\r\n\u2028\u2029\t]/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "");
 }
-function renderText(comparison) {
+function renderText(comparison, options = {}) {
   const head = headline(comparison);
   const lines = [plain(`${OUTCOME_WORD[head.outcome]}  ${head.title} in ${head.suite} \u2014 ${head.sentence}`)];
   for (const notice of notices(comparison)) lines.push(plain(`${notice.level.toUpperCase()}  ${notice.text}`));
@@ -48509,9 +48585,25 @@ function renderText(comparison) {
   if (rows.unchanged.length > 0) lines.push("", `${plural(rows.unchanged.length, "more metric")} unchanged or within the noise, not shown.`);
   const profiles = profileNotes(comparison);
   if (profiles.length > 0) lines.push("", ...profiles.map(plain));
+  if (options.cpuProfiles !== void 0) lines.push(...cpuProfileText(options.cpuProfiles));
   lines.push("", plain(footerFacts(comparison).join(" \xB7 ")));
   return `${lines.join("\n")}
 `;
+}
+function cpuProfileText(report) {
+  const lines = [];
+  const unavailable = unavailableLine(report);
+  if (unavailable !== void 0) lines.push("", plain(unavailable));
+  for (const entry of report.entries) {
+    lines.push("", plain(`Why ${entry.key} got slower: ${profileSummary(entry)}`));
+    const rows = functionRows(entry);
+    if (rows.length > 0) {
+      const cells = rows.map((r) => [r.rank, r.label, r.values, r.change, r.share].map(plain));
+      lines.push(markdownTable([FUNCTION_HEADER, ...cells], { align: ["r", "l", "r", "r", "r"] }));
+    }
+    for (const fact of profileFacts(report, entry)) lines.push(plain(fact));
+  }
+  return lines;
 }
 
 // src/report/export/exports.ts
@@ -48639,12 +48731,12 @@ function violationFailure(v) {
 }
 function metricCase(entry, m) {
   const name = `${comparedMetricLabel(m.metric)} within ${(m.tolerance * 100).toFixed(m.tolerance < 0.1 ? 1 : 0)} % of the baseline (regression, ${m.severity})`;
-  const numbers2 = `${metricChangeSentence(entry.key, m)}; base ${formatMetric(m.metric, m.base)}, head ${formatMetric(m.metric, m.head)}; ${m.baseRounds} and ${m.headRounds} rounds`;
-  if (m.verdict === "regression") return { name, failure: { type: m.severity, message: numbers2 } };
+  const numbers3 = `${metricChangeSentence(entry.key, m)}; base ${formatMetric(m.metric, m.base)}, head ${formatMetric(m.metric, m.head)}; ${m.baseRounds} and ${m.headRounds} rounds`;
+  if (m.verdict === "regression") return { name, failure: { type: m.severity, message: numbers3 } };
   if (m.verdict === "inconclusive") {
-    return { name, skipped: m.probable === true ? probableSentence(entry.key, m) : `not decided: ${numbers2}`, out: numbers2 };
+    return { name, skipped: m.probable === true ? probableSentence(entry.key, m) : `not decided: ${numbers3}`, out: numbers3 };
   }
-  return { name, out: numbers2 };
+  return { name, out: numbers3 };
 }
 function testCase(classname, c) {
   const open2 = `    <testcase classname="${xmlText(classname)}" name="${xmlText(c.name)}" time="0"`;
@@ -48972,7 +49064,7 @@ import { createHash } from "node:crypto";
 
 // src/report/html/client-code.ts
 var REPORT_CLIENT = {
-  js: true ? '/*! uPlot 1.6.32 | (c) Leon Sorokin | MIT License | https://github.com/leeoniya/uPlot */\n"use strict";(()=>{var fs="uplot",us="u-hz",as="u-vt",cs="u-title",ps="u-wrap",hs="u-under",ds="u-over",ms="u-axis",Qt="u-off",gs="u-select",ws="u-cursor-x",Ss="u-cursor-y",ys="u-cursor-pt",_s="u-legend",xs="u-live",bs="u-inline",ks="u-series",vs="u-marker",Xi="u-label",Ts="u-value",Wl="width",Gl="height";var eo="bottom",xl="left",Yn="right",oi="#000",to=oi+"0",In="mousemove",lo="mousedown",Un="mouseup",no="mouseenter",io="mouseleave",oo="dblclick",Ms="resize",Ps="scroll",ro="change",fn="dppxchange",ri="--",El=typeof window<"u",qn=El?document:null,kl=El?window:null,Es=El?navigator:null,oe,nn;function Jn(){let e=devicePixelRatio;oe!=e&&(oe=e,nn&&Qn(ro,nn,Jn),nn=matchMedia(`(min-resolution: ${oe-.001}dppx) and (max-resolution: ${oe+.001}dppx)`),Xt(ro,nn,Jn),kl.dispatchEvent(new CustomEvent(fn)))}function et(e,l){if(l!=null){let o=e.classList;!o.contains(l)&&o.add(l)}}function Zn(e,l){let o=e.classList;o.contains(l)&&o.remove(l)}function ge(e,l,o){e.style[l]=o+"px"}function gt(e,l,o,n){let r=qn.createElement(e);return l!=null&&et(r,l),o?.insertBefore(r,n),r}function ut(e,l){return gt("div",e,l)}var so=new WeakMap;function Mt(e,l,o,n,r){let a="translate("+l+"px,"+o+"px)",u=so.get(e);a!=u&&(e.style.transform=a,so.set(e,a),l<0||o<0||l>n||o>r?et(e,Qt):Zn(e,Qt))}var fo=new WeakMap;function uo(e,l,o){let n=l+o,r=fo.get(e);n!=r&&(fo.set(e,n),e.style.background=l,e.style.borderColor=o)}var ao=new WeakMap;function co(e,l,o,n){let r=l+""+o,a=ao.get(e);r!=a&&(ao.set(e,r),e.style.height=o+"px",e.style.width=l+"px",e.style.marginLeft=n?-l/2+"px":0,e.style.marginTop=n?-o/2+"px":0)}var si={passive:!0},As={...si,capture:!0};function Xt(e,l,o,n){l.addEventListener(e,o,n?As:si)}function Qn(e,l,o,n){l.removeEventListener(e,o,si)}El&&Jn();function wt(e,l,o,n){let r;o=o||0,n=n||l.length-1;let a=n<=2147483647;for(;n-o>1;)r=a?o+n>>1:tt((o+n)/2),l[r]<e?o=r:n=r;return e-l[o]<=l[n]-e?o:n}function Wo(e){return(o,n,r)=>{let a=-1,u=-1;for(let p=n;p<=r;p++)if(e(o[p])){a=p;break}for(let p=r;p>=n;p--)if(e(o[p])){u=p;break}return[a,u]}}var Go=e=>e!=null,Yo=e=>e!=null&&e>0,cn=Wo(Go),Ls=Wo(Yo);function Ds(e,l,o,n=0,r=!1){let a=r?Ls:cn,u=r?Yo:Go;[l,o]=a(e,l,o);let p=e[l],d=e[l];if(l>-1)if(n==1)p=e[l],d=e[o];else if(n==-1)p=e[o],d=e[l];else for(let h=l;h<=o;h++){let y=e[h];u(y)&&(y<p?p=y:y>d&&(d=y))}return[p??ae,d??-ae]}function pn(e,l,o,n){let r=mo(e),a=mo(l);e==l&&(r==-1?(e*=o,l/=o):(e/=o,l*=o));let u=o==10?Lt:Io,p=r==1?tt:at,d=a==1?at:tt,h=p(u(Ae(e))),y=d(u(Ae(l))),g=vl(o,h),w=vl(o,y);return o==10&&(h<0&&(g=ce(g,-h)),y<0&&(w=ce(w,-y))),n||o==2?(e=g*r,l=w*a):(e=$o(e,g),l=hn(l,w)),[e,l]}function fi(e,l,o,n){let r=pn(e,l,o,n);return e==0&&(r[0]=0),l==0&&(r[1]=0),r}var ui=.1,po={mode:3,pad:ui},Il={pad:0,soft:null,mode:0},Cs={min:Il,max:Il};function un(e,l,o,n){return dn(o)?ho(e,l,o):(Il.pad=o,Il.soft=n?0:null,Il.mode=n?3:0,ho(e,l,Cs))}function ne(e,l){return e??l}function Rs(e,l,o){for(l=ne(l,0),o=ne(o,e.length-1);l<=o;){if(e[l]!=null)return!0;l++}return!1}function ho(e,l,o){let n=o.min,r=o.max,a=ne(n.pad,0),u=ne(r.pad,0),p=ne(n.hard,-ae),d=ne(r.hard,ae),h=ne(n.soft,ae),y=ne(r.soft,-ae),g=ne(n.mode,0),w=ne(r.mode,0),L=l-e,E=Lt(L),O=Be(Ae(e),Ae(l)),N=Lt(O),G=Ae(N-E);(L<1e-24||G>10)&&(L=0,(e==0||l==0)&&(L=1e-24,g==2&&h!=ae&&(a=0),w==2&&y!=-ae&&(u=0)));let b=L||O||1e3,H=Lt(b),k=vl(10,tt(H)),j=b*(L==0?e==0?.1:1:a),D=ce($o(e-j,k/10),24),q=e>=h&&(g==1||g==3&&D<=h||g==2&&D>=h)?h:ae,B=Be(p,D<q&&e>=q?q:St(q,D)),Q=b*(L==0?l==0?.1:1:u),U=ce(hn(l+Q,k/10),24),v=l<=y&&(w==1||w==3&&U>=y||w==2&&U<=y)?y:-ae,$=St(d,U>v&&l<=v?v:Be(v,U));return B==$&&B==0&&($=100),[B,$]}var Vs=new Intl.NumberFormat(El?Es.language:"en-US"),ai=e=>Vs.format(e),lt=Math,sn=lt.PI,Ae=lt.abs,tt=lt.floor,Ee=lt.round,at=lt.ceil,St=lt.min,Be=lt.max,vl=lt.pow,mo=lt.sign,Lt=lt.log10,Io=lt.log2,zs=(e,l=1)=>lt.sinh(e)*l,Bn=(e,l=1)=>lt.asinh(e/l),ae=1/0;function go(e){return(Lt((e^e>>31)-(e>>31))|0)+1}function Xn(e,l,o){return St(Be(e,l),o)}function Uo(e){return typeof e=="function"}function X(e){return Uo(e)?e:()=>e}var Fs=()=>{},Bo=e=>e,Ko=(e,l)=>l,Os=e=>null,wo=e=>!0,So=(e,l)=>e==l,Hs=/\\.\\d*?(?=9{6,}|0{6,})/gm,el=e=>{if(qo(e)||Nt.has(e))return e;let l=`${e}`,o=l.match(Hs);if(o==null)return e;let n=o[0].length-1;if(l.indexOf("e-")!=-1){let[r,a]=l.split("e");return+`${el(r)}e${a}`}return ce(e,n)};function Jt(e,l){return el(ce(el(e/l))*l)}function hn(e,l){return el(at(el(e/l))*l)}function $o(e,l){return el(tt(el(e/l))*l)}function ce(e,l=0){if(qo(e))return e;let o=10**l,n=e*o*(1+Number.EPSILON);return Ee(n)/o}var Nt=new Map;function jo(e){return((""+e).split(".")[1]||"").length}function Bl(e,l,o,n){let r=[],a=n.map(jo);for(let u=l;u<o;u++){let p=Ae(u),d=ce(vl(e,u),p);for(let h=0;h<n.length;h++){let y=e==10?+`${n[h]}e${u}`:n[h]*d,g=(u>=0?0:p)+(u>=a[h]?0:a[h]),w=e==10?y:ce(y,g);r.push(w),Nt.set(w,g)}}return r}var Ul={},ci=[],Tl=[null,null],Ht=Array.isArray,qo=Number.isInteger,Ns=e=>e===void 0;function yo(e){return typeof e=="string"}function dn(e){let l=!1;if(e!=null){let o=e.constructor;l=o==null||o==Object}return l}function Ws(e){return e!=null&&typeof e=="object"}var Gs=Object.getPrototypeOf(Uint8Array),Jo="__proto__";function Ml(e,l=dn){let o;if(Ht(e)){let n=e.find(r=>r!=null);if(Ht(n)||l(n)){o=Array(e.length);for(let r=0;r<e.length;r++)o[r]=Ml(e[r],l)}else o=e.slice()}else if(e instanceof Gs)o=e.slice();else if(l(e)){o={};for(let n in e)n!=Jo&&(o[n]=Ml(e[n],l))}else o=e;return o}function Te(e){let l=arguments;for(let o=1;o<l.length;o++){let n=l[o];for(let r in n)r!=Jo&&(dn(e[r])?Te(e[r],Ml(n[r])):e[r]=Ml(n[r]))}return e}var Ys=0,Is=1,Us=2;function Bs(e,l,o){for(let n=0,r,a=-1;n<l.length;n++){let u=l[n];if(u>a){for(r=u-1;r>=0&&e[r]==null;)e[r--]=null;for(r=u+1;r<o&&e[r]==null;)e[a=r++]=null}}}function Ks(e,l){if(qs(e)){let u=e[0].slice();for(let p=1;p<e.length;p++)u.push(...e[p].slice(1));return Js(u[0])||(u=js(u)),u}let o=new Set;for(let u=0;u<e.length;u++){let d=e[u][0],h=d.length;for(let y=0;y<h;y++)o.add(d[y])}let n=[Array.from(o).sort((u,p)=>u-p)],r=n[0].length,a=new Map;for(let u=0;u<r;u++)a.set(n[0][u],u);for(let u=0;u<e.length;u++){let p=e[u],d=p[0];for(let h=1;h<p.length;h++){let y=p[h],g=Array(r).fill(void 0),w=l?l[u][h]:Is,L=[];for(let E=0;E<y.length;E++){let O=y[E],N=a.get(d[E]);O===null?w!=Ys&&(g[N]=O,w==Us&&L.push(N)):g[N]=O}Bs(g,L,r),n.push(g)}}return n}var $s=typeof queueMicrotask>"u"?e=>Promise.resolve().then(e):queueMicrotask;function js(e){let l=e[0],o=l.length,n=Array(o);for(let a=0;a<n.length;a++)n[a]=a;n.sort((a,u)=>l[a]-l[u]);let r=[];for(let a=0;a<e.length;a++){let u=e[a],p=Array(o);for(let d=0;d<o;d++)p[d]=u[n[d]];r.push(p)}return r}function qs(e){let l=e[0][0],o=l.length;for(let n=1;n<e.length;n++){let r=e[n][0];if(r.length!=o)return!1;if(r!=l){for(let a=0;a<o;a++)if(r[a]!=l[a])return!1}}return!0}function Js(e,l=100){let o=e.length;if(o<=1)return!0;let n=0,r=o-1;for(;n<=r&&e[n]==null;)n++;for(;r>=n&&e[r]==null;)r--;if(r<=n)return!0;let a=Be(1,tt((r-n+1)/l));for(let u=e[n],p=n+a;p<=r;p+=a){let d=e[p];if(d!=null){if(d<=u)return!1;u=d}}return!0}var Zo=["January","February","March","April","May","June","July","August","September","October","November","December"],Qo=["Sunday","Monday","Tuesday","Wednesday","Thursday","Friday","Saturday"];function Xo(e){return e.slice(0,3)}var Zs=Qo.map(Xo),Qs=Zo.map(Xo),Xs={MMMM:Zo,MMM:Qs,WWWW:Qo,WWW:Zs};function Nl(e){return(e<10?"0":"")+e}function ef(e){return(e<10?"00":e<100?"0":"")+e}var tf={YYYY:e=>e.getFullYear(),YY:e=>(e.getFullYear()+"").slice(2),MMMM:(e,l)=>l.MMMM[e.getMonth()],MMM:(e,l)=>l.MMM[e.getMonth()],MM:e=>Nl(e.getMonth()+1),M:e=>e.getMonth()+1,DD:e=>Nl(e.getDate()),D:e=>e.getDate(),WWWW:(e,l)=>l.WWWW[e.getDay()],WWW:(e,l)=>l.WWW[e.getDay()],HH:e=>Nl(e.getHours()),H:e=>e.getHours(),h:e=>{let l=e.getHours();return l==0?12:l>12?l-12:l},AA:e=>e.getHours()>=12?"PM":"AM",aa:e=>e.getHours()>=12?"pm":"am",a:e=>e.getHours()>=12?"p":"a",mm:e=>Nl(e.getMinutes()),m:e=>e.getMinutes(),ss:e=>Nl(e.getSeconds()),s:e=>e.getSeconds(),fff:e=>ef(e.getMilliseconds())};function pi(e,l){l=l||Xs;let o=[],n=/\\{([a-z]+)\\}|[^{]+/gi,r;for(;r=n.exec(e);)o.push(r[0][0]=="{"?tf[r[1]]:r[0]);return a=>{let u="";for(let p=0;p<o.length;p++)u+=typeof o[p]=="string"?o[p]:o[p](a,l);return u}}var lf=new Intl.DateTimeFormat().resolvedOptions().timeZone;function nf(e,l){let o;return l=="UTC"||l=="Etc/UTC"?o=new Date(+e+e.getTimezoneOffset()*6e4):l==lf?o=e:(o=new Date(e.toLocaleString("en-US",{timeZone:l})),o.setMilliseconds(e.getMilliseconds())),o}var er=e=>e%1==0,an=[1,2,2.5,5],of=Bl(10,-32,0,an),tr=Bl(10,0,32,an),rf=tr.filter(er),Zt=of.concat(tr),hi=`\n`,lr="{YYYY}",_o=hi+lr,nr="{M}/{D}",Yl=hi+nr,on=Yl+"/{YY}",ir="{aa}",sf="{h}:{mm}",bl=sf+ir,xo=hi+bl,bo=":{ss}",se=null;function or(e){let l=e*1e3,o=l*60,n=o*60,r=n*24,a=r*30,u=r*365,d=(e==1?Bl(10,0,3,an).filter(er):Bl(10,-3,0,an)).concat([l,l*5,l*10,l*15,l*30,o,o*5,o*10,o*15,o*30,n,n*2,n*3,n*4,n*6,n*8,n*12,r,r*2,r*3,r*4,r*5,r*6,r*7,r*8,r*9,r*10,r*15,a,a*2,a*3,a*4,a*6,u,u*2,u*5,u*10,u*25,u*50,u*100]),h=[[u,lr,se,se,se,se,se,se,1],[r*28,"{MMM}",_o,se,se,se,se,se,1],[r,nr,_o,se,se,se,se,se,1],[n,"{h}"+ir,on,se,Yl,se,se,se,1],[o,bl,on,se,Yl,se,se,se,1],[l,bo,on+" "+bl,se,Yl+" "+bl,se,xo,se,1],[e,bo+".{fff}",on+" "+bl,se,Yl+" "+bl,se,xo,se,1]];function y(g){return(w,L,E,O,N,G)=>{let b=[],H=N>=u,k=N>=a&&N<u,j=g(E),D=ce(j*e,3),q=Kn(j.getFullYear(),H?0:j.getMonth(),k||H?1:j.getDate()),B=ce(q*e,3);if(k||H){let Q=k?N/a:0,U=H?N/u:0,v=D==B?D:ce(Kn(q.getFullYear()+U,q.getMonth()+Q,1)*e,3),$=new Date(Ee(v/e)),C=$.getFullYear(),Y=$.getMonth();for(let F=0;v<=O;F++){let ee=Kn(C+U*F,Y+Q*F,1),z=ee-g(ce(ee*e,3));v=ce((+ee+z)*e,3),v<=O&&b.push(v)}}else{let Q=N>=r?r:N,U=tt(E)-tt(D),v=B+U+hn(D-B,Q);b.push(v);let $=g(v),C=$.getHours()+$.getMinutes()/o+$.getSeconds()/n,Y=N/n,F=w.axes[L]._space,ee=G/F;for(;v=ce(v+N,e==1?0:3),!(v>O);)if(Y>1){let z=tt(ce(C+Y,6))%24,te=g(v).getHours()-z;te>1&&(te=-1),v-=te*n,C=(C+Y)%24;let fe=b[b.length-1];ce((v-fe)/N,3)*ee>=.7&&b.push(v)}else b.push(v)}return b}}return[d,h,y]}var[ff,uf,af]=or(1),[cf,pf,hf]=or(.001);Bl(2,-53,53,[1]);function ko(e,l){return e.map(o=>o.map((n,r)=>r==0||r==8||n==null?n:l(r==1||o[8]==0?n:o[1]+n)))}function vo(e,l){return(o,n,r,a,u)=>{let p=l.find(E=>u>=E[0])||l[l.length-1],d,h,y,g,w,L;return n.map(E=>{let O=e(E),N=O.getFullYear(),G=O.getMonth(),b=O.getDate(),H=O.getHours(),k=O.getMinutes(),j=O.getSeconds(),D=N!=d&&p[2]||G!=h&&p[3]||b!=y&&p[4]||H!=g&&p[5]||k!=w&&p[6]||j!=L&&p[7]||p[1];return d=N,h=G,y=b,g=H,w=k,L=j,D(O)})}}function df(e,l){let o=pi(l);return(n,r,a,u,p)=>r.map(d=>o(e(d)))}function Kn(e,l,o){return new Date(e,l,o)}function To(e,l){return l(e)}var mf="{YYYY}-{MM}-{DD} {h}:{mm}{aa}";function Mo(e,l){return(o,n,r,a)=>a==null?ri:l(e(n))}function gf(e,l){let o=e.series[l];return o.width?o.stroke(e,l):o.points.width?o.points.stroke(e,l):null}function wf(e,l){return e.series[l].fill(e,l)}var Sf={show:!0,live:!0,isolate:!1,mount:Fs,markers:{show:!0,width:2,stroke:gf,fill:wf,dash:"solid"},idx:null,idxs:null,values:[]};function yf(e,l){let o=e.cursor.points,n=ut(),r=o.size(e,l);ge(n,Wl,r),ge(n,Gl,r);let a=r/-2;ge(n,"marginLeft",a),ge(n,"marginTop",a);let u=o.width(e,l,r);return u&&ge(n,"borderWidth",u),n}function _f(e,l){let o=e.series[l].points;return o._fill||o._stroke}function xf(e,l){let o=e.series[l].points;return o._stroke||o._fill}function bf(e,l){return e.series[l].points.size}var $n=[0,0];function kf(e,l,o){return $n[0]=l,$n[1]=o,$n}function rn(e,l,o,n=!0){return r=>{r.button==0&&(!n||r.target==l)&&o(r)}}function jn(e,l,o,n=!0){return r=>{(!n||r.target==l)&&o(r)}}var vf={show:!0,x:!0,y:!0,lock:!1,move:kf,points:{one:!1,show:yf,size:bf,width:0,stroke:xf,fill:_f},bind:{mousedown:rn,mouseup:rn,click:rn,dblclick:rn,mousemove:jn,mouseleave:jn,mouseenter:jn},drag:{setScale:!0,x:!0,y:!1,dist:0,uni:null,click:(e,l)=>{l.stopPropagation(),l.stopImmediatePropagation()},_x:!1,_y:!1},focus:{dist:(e,l,o,n,r)=>n-r,prox:-1,bias:0},hover:{skip:[void 0],prox:null,bias:0},left:-10,top:-10,idx:null,dataIdx:null,idxs:null,event:null},rr={show:!0,stroke:"rgba(0,0,0,0.07)",width:2},di=Te({},rr,{filter:Ko}),sr=Te({},di,{size:10}),fr=Te({},rr,{show:!1}),mi=\'12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji"\',ur="bold "+mi,ar=1.5,Po={show:!0,scale:"x",stroke:oi,space:50,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:ur,side:2,grid:di,ticks:sr,border:fr,font:mi,lineGap:ar,rotate:0},Tf="Value",Mf="Time",Eo={show:!0,scale:"x",auto:!1,sorted:1,min:ae,max:-ae,idxs:[]};function Pf(e,l,o,n,r){return l.map(a=>a==null?"":ai(a))}function Ef(e,l,o,n,r,a,u){let p=[],d=Nt.get(r)||0;o=u?o:ce(hn(o,r),d);for(let h=o;h<=n;h=ce(h+r,d))p.push(Object.is(h,-0)?0:h);return p}function ei(e,l,o,n,r,a,u){let p=[],d=e.scales[e.axes[l].scale].log,h=d==10?Lt:Io,y=tt(h(o));r=vl(d,y),d==10&&(r=Zt[wt(r,Zt)]);let g=o,w=r*d;d==10&&(w=Zt[wt(w,Zt)]);do p.push(g),g=g+r,d==10&&!Nt.has(g)&&(g=ce(g,Nt.get(r))),g>=w&&(r=g,w=r*d,d==10&&(w=Zt[wt(w,Zt)]));while(g<=n);return p}function Af(e,l,o,n,r,a,u){let d=e.scales[e.axes[l].scale].asinh,h=n>d?ei(e,l,Be(d,o),n,r):[d],y=n>=0&&o<=0?[0]:[];return(o<-d?ei(e,l,Be(d,-n),-o,r):[d]).reverse().map(w=>-w).concat(y,h)}var cr=/./,Lf=/[12357]/,Df=/[125]/,Ao=/1/,ti=(e,l,o,n)=>e.map((r,a)=>l==4&&r==0||a%n==0&&o.test(r.toExponential()[r<0?1:0])?r:null);function Cf(e,l,o,n,r){let a=e.axes[o],u=a.scale,p=e.scales[u],d=e.valToPos,h=a._space,y=d(10,u),g=d(9,u)-y>=h?cr:d(7,u)-y>=h?Lf:d(5,u)-y>=h?Df:Ao;if(g==Ao){let w=Ae(d(1,u)-y);if(w<h)return ti(l.slice().reverse(),p.distr,g,at(h/w)).reverse()}return ti(l,p.distr,g,1)}function Rf(e,l,o,n,r){let a=e.axes[o],u=a.scale,p=a._space,d=e.valToPos,h=Ae(d(1,u)-d(2,u));return h<p?ti(l.slice().reverse(),3,cr,at(p/h)).reverse():l}function Vf(e,l,o,n){return n==null?ri:l==null?"":ai(l)}var Lo={show:!0,scale:"y",stroke:oi,space:30,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:ur,side:3,grid:di,ticks:sr,border:fr,font:mi,lineGap:ar,rotate:0};function zf(e,l){let o=3+(e||1)*2;return ce(o*l,3)}function Ff(e,l){let{scale:o,idxs:n}=e.series[0],r=e._data[0],a=e.valToPos(r[n[0]],o,!0),u=e.valToPos(r[n[1]],o,!0),p=Ae(u-a),d=e.series[l],h=p/(d.points.space*oe);return n[1]-n[0]<=h}var Do={scale:null,auto:!0,sorted:0,min:ae,max:-ae},pr=(e,l,o,n,r)=>r,Co={show:!0,auto:!0,sorted:0,gaps:pr,alpha:1,facets:[Te({},Do,{scale:"x"}),Te({},Do,{scale:"y"})]},Ro={scale:"y",auto:!0,sorted:0,show:!0,spanGaps:!1,gaps:pr,alpha:1,points:{show:Ff,filter:null},values:null,min:ae,max:-ae,idxs:[],path:null,clip:null};function Of(e,l,o,n,r){return o/10}var hr={time:!0,auto:!0,distr:1,log:10,asinh:1,min:null,max:null,dir:1,ori:0},Hf=Te({},hr,{time:!1,ori:1}),Vo={};function dr(e,l){let o=Vo[e];return o||(o={key:e,plots:[],sub(n){o.plots.push(n)},unsub(n){o.plots=o.plots.filter(r=>r!=n)},pub(n,r,a,u,p,d,h){for(let y=0;y<o.plots.length;y++)o.plots[y]!=r&&o.plots[y].pub(n,r,a,u,p,d,h)}},e!=null&&(Vo[e]=o)),o}var Pl=1,li=2;function tl(e,l,o){let n=e.mode,r=e.series[l],a=n==2?e._data[l]:e._data,u=e.scales,p=e.bbox,d=a[0],h=n==2?a[1]:a[l],y=n==2?u[r.facets[0].scale]:u[e.series[0].scale],g=n==2?u[r.facets[1].scale]:u[r.scale],w=p.left,L=p.top,E=p.width,O=p.height,N=e.valToPosH,G=e.valToPosV;return y.ori==0?o(r,d,h,y,g,N,G,w,L,E,O,gn,Al,Sn,gr,Sr):o(r,d,h,y,g,G,N,L,w,O,E,wn,Ll,Si,wr,yr)}function gi(e,l){let o=0,n=0,r=ne(e.bands,ci);for(let a=0;a<r.length;a++){let u=r[a];u.series[0]==l?o=u.dir:u.series[1]==l&&(u.dir==1?n|=1:n|=2)}return[o,n==1?-1:n==2?1:n==3?2:0]}function Nf(e,l,o,n,r){let a=e.mode,u=e.series[l],p=a==2?u.facets[1].scale:u.scale,d=e.scales[p];return r==-1?d.min:r==1?d.max:d.distr==3?d.dir==1?d.min:d.max:0}function Dt(e,l,o,n,r,a){return tl(e,l,(u,p,d,h,y,g,w,L,E,O,N)=>{let G=u.pxRound,b=h.dir*(h.ori==0?1:-1),H=h.ori==0?Al:Ll,k,j;b==1?(k=o,j=n):(k=n,j=o);let D=G(g(p[k],h,O,L)),q=G(w(d[k],y,N,E)),B=G(g(p[j],h,O,L)),Q=G(w(a==1?y.max:y.min,y,N,E)),U=new Path2D(r);return H(U,B,Q),H(U,D,Q),H(U,D,q),U})}function mn(e,l,o,n,r,a){let u=null;if(e.length>0){u=new Path2D;let p=l==0?Sn:Si,d=o;for(let g=0;g<e.length;g++){let w=e[g];if(w[1]>w[0]){let L=w[0]-d;L>0&&p(u,d,n,L,n+a),d=w[1]}}let h=o+r-d,y=10;h>0&&p(u,d,n-y/2,h,n+a+y)}return u}function Wf(e,l,o){let n=e[e.length-1];n&&n[0]==l?n[1]=o:e.push([l,o])}function wi(e,l,o,n,r,a,u){let p=[],d=e.length;for(let h=r==1?o:n;h>=o&&h<=n;h+=r)if(l[h]===null){let g=h,w=h;if(r==1)for(;++h<=n&&l[h]===null;)w=h;else for(;--h>=o&&l[h]===null;)w=h;let L=a(e[g]),E=w==g?L:a(e[w]),O=g-r;L=u<=0&&O>=0&&O<d?a(e[O]):L;let G=w+r;E=u>=0&&G>=0&&G<d?a(e[G]):E,E>=L&&p.push([L,E])}return p}function zo(e){return e==0?Bo:e==1?Ee:l=>Jt(l,e)}function mr(e){let l=e==0?gn:wn,o=e==0?(r,a,u,p,d,h)=>{r.arcTo(a,u,p,d,h)}:(r,a,u,p,d,h)=>{r.arcTo(u,a,d,p,h)},n=e==0?(r,a,u,p,d)=>{r.rect(a,u,p,d)}:(r,a,u,p,d)=>{r.rect(u,a,d,p)};return(r,a,u,p,d,h=0,y=0)=>{h==0&&y==0?n(r,a,u,p,d):(h=St(h,p/2,d/2),y=St(y,p/2,d/2),l(r,a+h,u),o(r,a+p,u,a+p,u+d,h),o(r,a+p,u+d,a,u+d,y),o(r,a,u+d,a,u,y),o(r,a,u,a+p,u,h),r.closePath())}}var gn=(e,l,o)=>{e.moveTo(l,o)},wn=(e,l,o)=>{e.moveTo(o,l)},Al=(e,l,o)=>{e.lineTo(l,o)},Ll=(e,l,o)=>{e.lineTo(o,l)},Sn=mr(0),Si=mr(1),gr=(e,l,o,n,r,a)=>{e.arc(l,o,n,r,a)},wr=(e,l,o,n,r,a)=>{e.arc(o,l,n,r,a)},Sr=(e,l,o,n,r,a,u)=>{e.bezierCurveTo(l,o,n,r,a,u)},yr=(e,l,o,n,r,a,u)=>{e.bezierCurveTo(o,l,r,n,u,a)};function _r(e){return(l,o,n,r,a)=>tl(l,o,(u,p,d,h,y,g,w,L,E,O,N)=>{let{pxRound:G,points:b}=u,H,k;h.ori==0?(H=gn,k=gr):(H=wn,k=wr);let j=ce(b.width*oe,3),D=(b.size-b.width)/2*oe,q=ce(D*2,3),B=new Path2D,Q=new Path2D,{left:U,top:v,width:$,height:C}=l.bbox;Sn(Q,U-q,v-q,$+q*2,C+q*2);let Y=F=>{if(d[F]!=null){let ee=G(g(p[F],h,O,L)),z=G(w(d[F],y,N,E));H(B,ee+D,z),k(B,ee,z,D,0,sn*2)}};if(a)a.forEach(Y);else for(let F=n;F<=r;F++)Y(F);return{stroke:j>0?B:null,fill:B,clip:Q,flags:Pl|li}})}function xr(e){return(l,o,n,r,a,u)=>{n!=r&&(a!=n&&u!=n&&e(l,o,n),a!=r&&u!=r&&e(l,o,r),e(l,o,u))}}var Gf=xr(Al),Yf=xr(Ll);function br(e){let l=ne(e?.alignGaps,0);return(o,n,r,a)=>tl(o,n,(u,p,d,h,y,g,w,L,E,O,N)=>{[r,a]=cn(d,r,a);let G=u.pxRound,b=C=>G(g(C,h,O,L)),H=C=>G(w(C,y,N,E)),k,j;h.ori==0?(k=Al,j=Gf):(k=Ll,j=Yf);let D=h.dir*(h.ori==0?1:-1),q={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:Pl},B=q.stroke,Q=!1;if(a-r>=O*4){let C=R=>o.posToVal(R,h.key,!0),Y=null,F=null,ee,z,Ke,we=b(p[D==1?r:a]),te=b(p[r]),fe=b(p[a]),J=C(D==1?te+1:fe-1);for(let R=D==1?r:a;R>=r&&R<=a;R+=D){let Me=p[R],Se=(D==1?Me<J:Me>J)?we:b(Me),re=d[R];Se==we?re!=null?(z=re,Y==null?(k(B,Se,H(z)),ee=Y=F=z):z<Y?Y=z:z>F&&(F=z)):re===null&&(Q=!0):(Y!=null&&j(B,we,H(Y),H(F),H(ee),H(z)),re!=null?(z=re,k(B,Se,H(z)),Y=F=ee=z):(Y=F=null,re===null&&(Q=!0)),we=Se,J=C(we+D))}Y!=null&&Y!=F&&Ke!=we&&j(B,we,H(Y),H(F),H(ee),H(z))}else for(let C=D==1?r:a;C>=r&&C<=a;C+=D){let Y=d[C];Y===null?Q=!0:Y!=null&&k(B,b(p[C]),H(Y))}let[v,$]=gi(o,n);if(u.fill!=null||v!=0){let C=q.fill=new Path2D(B),Y=u.fillTo(o,n,u.min,u.max,v),F=H(Y),ee=b(p[r]),z=b(p[a]);D==-1&&([z,ee]=[ee,z]),k(C,z,F),k(C,ee,F)}if(!u.spanGaps){let C=[];Q&&C.push(...wi(p,d,r,a,D,b,l)),q.gaps=C=u.gaps(o,n,r,a,C),q.clip=mn(C,h.ori,L,E,O,N)}return $!=0&&(q.band=$==2?[Dt(o,n,r,a,B,-1),Dt(o,n,r,a,B,1)]:Dt(o,n,r,a,B,$)),q})}function If(e){let l=ne(e.align,1),o=ne(e.ascDesc,!1),n=ne(e.alignGaps,0),r=ne(e.extend,!1);return(a,u,p,d)=>tl(a,u,(h,y,g,w,L,E,O,N,G,b,H)=>{[p,d]=cn(g,p,d);let k=h.pxRound,{left:j,width:D}=a.bbox,q=te=>k(E(te,w,b,N)),B=te=>k(O(te,L,H,G)),Q=w.ori==0?Al:Ll,U={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:Pl},v=U.stroke,$=w.dir*(w.ori==0?1:-1),C=B(g[$==1?p:d]),Y=q(y[$==1?p:d]),F=Y,ee=Y;r&&l==-1&&(ee=j,Q(v,ee,C)),Q(v,Y,C);for(let te=$==1?p:d;te>=p&&te<=d;te+=$){let fe=g[te];if(fe==null)continue;let J=q(y[te]),R=B(fe);l==1?Q(v,J,C):Q(v,F,R),Q(v,J,R),C=R,F=J}let z=F;r&&l==1&&(z=j+D,Q(v,z,C));let[Ke,we]=gi(a,u);if(h.fill!=null||Ke!=0){let te=U.fill=new Path2D(v),fe=h.fillTo(a,u,h.min,h.max,Ke),J=B(fe);Q(te,z,J),Q(te,ee,J)}if(!h.spanGaps){let te=[];te.push(...wi(y,g,p,d,$,q,n));let fe=h.width*oe/2,J=o||l==1?fe:-fe,R=o||l==-1?-fe:fe;te.forEach(Me=>{Me[0]+=J,Me[1]+=R}),U.gaps=te=h.gaps(a,u,p,d,te),U.clip=mn(te,w.ori,N,G,b,H)}return we!=0&&(U.band=we==2?[Dt(a,u,p,d,v,-1),Dt(a,u,p,d,v,1)]:Dt(a,u,p,d,v,we)),U})}function Fo(e,l,o,n,r,a,u=ae){if(e.length>1){let p=null;for(let d=0,h=1/0;d<e.length;d++)if(l[d]!==void 0){if(p!=null){let y=Ae(e[d]-e[p]);y<h&&(h=y,u=Ae(o(e[d],n,r,a)-o(e[p],n,r,a)))}p=d}}return u}function Uf(e){e=e||Ul;let l=ne(e.size,[.6,ae,1]),o=e.align||0,n=e.gap||0,r=e.radius;r=r==null?[0,0]:typeof r=="number"?[r,0]:r;let a=X(r),u=1-l[0],p=ne(l[1],ae),d=ne(l[2],1),h=ne(e.disp,Ul),y=ne(e.each,L=>{}),{fill:g,stroke:w}=h;return(L,E,O,N)=>tl(L,E,(G,b,H,k,j,D,q,B,Q,U,v)=>{let $=G.pxRound,C=o,Y=n*oe,F=p*oe,ee=d*oe,z,Ke;k.ori==0?[z,Ke]=a(L,E):[Ke,z]=a(L,E);let we=k.dir*(k.ori==0?1:-1),te=k.ori==0?Sn:Si,fe=k.ori==0?y:(P,pe,Pe,ol,Yt,_t,It)=>{y(P,pe,Pe,Yt,ol,It,_t)},J=ne(L.bands,ci).find(P=>P.series[0]==E),R=J!=null?J.dir:0,Me=G.fillTo(L,E,G.min,G.max,R),We=$(q(Me,j,v,Q)),Se,re,ct,qe=U,_e=$(G.width*oe),yt=!1,Pt=null,nt=null,Ct=null,ll=null;g!=null&&(_e==0||w!=null)&&(yt=!0,Pt=g.values(L,E,O,N),nt=new Map,new Set(Pt).forEach(P=>{P!=null&&nt.set(P,new Path2D)}),_e>0&&(Ct=w.values(L,E,O,N),ll=new Map,new Set(Ct).forEach(P=>{P!=null&&ll.set(P,new Path2D)})));let{x0:nl,size:Dl}=h;if(nl!=null&&Dl!=null){C=1,b=nl.values(L,E,O,N),nl.unit==2&&(b=b.map(Pe=>L.posToVal(B+Pe*U,k.key,!0)));let P=Dl.values(L,E,O,N);Dl.unit==2?re=P[0]*U:re=D(P[0],k,U,B)-D(0,k,U,B),qe=Fo(b,H,D,k,U,B,qe),ct=qe-re+Y}else qe=Fo(b,H,D,k,U,B,qe),ct=qe*u+Y,re=qe-ct;ct<1&&(ct=0),_e>=re/2&&(_e=0),ct<5&&($=Bo);let $l=ct>0,Wt=qe-ct-($l?_e:0);re=$(Xn(Wt,ee,F)),Se=(C==0?re/2:C==we?0:re)-C*we*((C==0?Y/2:0)+($l?_e/2:0));let Ge={stroke:null,fill:null,clip:null,band:null,gaps:null,flags:0},il=yt?null:new Path2D,Et=null;if(J!=null)Et=L.data[J.series[1]];else{let{y0:P,y1:pe}=h;P!=null&&pe!=null&&(H=pe.values(L,E,O,N),Et=P.values(L,E,O,N))}let Gt=z*re,K=Ke*re;for(let P=we==1?O:N;P>=O&&P<=N;P+=we){let pe=H[P];if(pe==null)continue;if(Et!=null){let $e=Et[P]??0;if(pe-$e==0)continue;We=q($e,j,v,Q)}let Pe=k.distr!=2||h!=null?b[P]:P,ol=D(Pe,k,U,B),Yt=q(ne(pe,Me),j,v,Q),_t=$(ol-Se),It=$(Be(Yt,We)),Je=$(St(Yt,We)),it=It-Je;if(pe!=null){let $e=pe<0?K:Gt,pt=pe<0?Gt:K;yt?(_e>0&&Ct[P]!=null&&te(ll.get(Ct[P]),_t,Je+tt(_e/2),re,Be(0,it-_e),$e,pt),Pt[P]!=null&&te(nt.get(Pt[P]),_t,Je+tt(_e/2),re,Be(0,it-_e),$e,pt)):te(il,_t,Je+tt(_e/2),re,Be(0,it-_e),$e,pt),fe(L,E,P,_t-_e/2,Je,re+_e,it)}}return _e>0?Ge.stroke=yt?ll:il:yt||(Ge._fill=G.width==0?G._fill:G._stroke??G._fill,Ge.width=0),Ge.fill=yt?nt:il,Ge})}function Bf(e,l){let o=ne(l?.alignGaps,0);return(n,r,a,u)=>tl(n,r,(p,d,h,y,g,w,L,E,O,N,G)=>{[a,u]=cn(h,a,u);let b=p.pxRound,H=z=>b(w(z,y,N,E)),k=z=>b(L(z,g,G,O)),j,D,q;y.ori==0?(j=gn,q=Al,D=Sr):(j=wn,q=Ll,D=yr);let B=y.dir*(y.ori==0?1:-1),Q=H(d[B==1?a:u]),U=Q,v=[],$=[];for(let z=B==1?a:u;z>=a&&z<=u;z+=B)if(h[z]!=null){let we=d[z],te=H(we);v.push(U=te),$.push(k(h[z]))}let C={stroke:e(v,$,j,q,D,b),fill:null,clip:null,band:null,gaps:null,flags:Pl},Y=C.stroke,[F,ee]=gi(n,r);if(p.fill!=null||F!=0){let z=C.fill=new Path2D(Y),Ke=p.fillTo(n,r,p.min,p.max,F),we=k(Ke);q(z,U,we),q(z,Q,we)}if(!p.spanGaps){let z=[];z.push(...wi(d,h,a,u,B,H,o)),C.gaps=z=p.gaps(n,r,a,u,z),C.clip=mn(z,y.ori,E,O,N,G)}return ee!=0&&(C.band=ee==2?[Dt(n,r,a,u,Y,-1),Dt(n,r,a,u,Y,1)]:Dt(n,r,a,u,Y,ee)),C})}function Kf(e){return Bf($f,e)}function $f(e,l,o,n,r,a){let u=e.length;if(u<2)return null;let p=new Path2D;if(o(p,e[0],l[0]),u==2)n(p,e[1],l[1]);else{let d=Array(u),h=Array(u-1),y=Array(u-1),g=Array(u-1);for(let w=0;w<u-1;w++)y[w]=l[w+1]-l[w],g[w]=e[w+1]-e[w],h[w]=y[w]/g[w];d[0]=h[0];for(let w=1;w<u-1;w++)h[w]===0||h[w-1]===0||h[w-1]>0!=h[w]>0?d[w]=0:(d[w]=3*(g[w-1]+g[w])/((2*g[w]+g[w-1])/h[w-1]+(g[w]+2*g[w-1])/h[w]),isFinite(d[w])||(d[w]=0));d[u-1]=h[u-2];for(let w=0;w<u-1;w++)r(p,e[w]+g[w]/3,l[w]+d[w]*g[w]/3,e[w+1]-g[w]/3,l[w+1]-d[w+1]*g[w]/3,e[w+1],l[w+1])}return p}var ni=new Set;function Oo(){for(let e of ni)e.syncRect(!0)}El&&(Xt(Ms,kl,Oo),Xt(Ps,kl,Oo,!0),Xt(fn,kl,()=>{He.pxRatio=oe}));var jf=br(),qf=_r();function Ho(e,l,o,n){return(n?[e[0],e[1]].concat(e.slice(2)):[e[0]].concat(e.slice(1))).map((a,u)=>ii(a,u,l,o))}function Jf(e,l){return e.map((o,n)=>n==0?{}:Te({},l,o))}function ii(e,l,o,n){return Te({},l==0?o:n,e)}function kr(e,l,o){return l==null?Tl:[l,o]}var Zf=kr;function Qf(e,l,o){return l==null?Tl:un(l,o,ui,!0)}function vr(e,l,o,n){return l==null?Tl:pn(l,o,e.scales[n].log,!1)}var Xf=vr;function Tr(e,l,o,n){return l==null?Tl:fi(l,o,e.scales[n].log,!1)}var eu=Tr;function tu(e,l,o,n,r){let a=Be(go(e),go(l)),u=l-e,p=wt(r/n*u,o);do{let d=o[p],h=n*d/u;if(h>=r&&a+(d<5?Nt.get(d):0)<=17)return[d,h]}while(++p<o.length);return[0,0]}function No(e){let l,o;return e=e.replace(/(\\d+)px/,(n,r)=>(l=Ee((o=+r)*oe))+"px"),[e,l,o]}function lu(e){e.show&&[e.font,e.labelFont].forEach(l=>{let o=ce(l[2]*oe,1);l[0]=l[0].replace(/[0-9.]+px/,o+"px"),l[1]=o})}function He(e,l,o){let n={mode:ne(e.mode,1)},r=n.mode;function a(t,i,s,f){let c=i.valToPct(t);return f+s*(i.dir==-1?1-c:c)}function u(t,i,s,f){let c=i.valToPct(t);return f+s*(i.dir==-1?c:1-c)}function p(t,i,s,f){return i.ori==0?a(t,i,s,f):u(t,i,s,f)}n.valToPosH=a,n.valToPosV=u;let d=!1;n.status=0;let h=n.root=ut(fs);if(e.id!=null&&(h.id=e.id),et(h,e.class),e.title){let t=ut(cs,h);t.textContent=e.title}let y=gt("canvas"),g=n.ctx=y.getContext("2d"),w=ut(ps,h);Xt("click",w,t=>{t.target===E&&(he!=gl||ye!=wl)&&Oe.click(n,t)},!0);let L=n.under=ut(hs,w);w.appendChild(y);let E=n.over=ut(ds,w);e=Ml(e);let O=+ne(e.pxAlign,1),N=zo(O);(e.plugins||[]).forEach(t=>{t.opts&&(e=t.opts(n,e)||e)});let G=e.ms||.001,b=n.series=r==1?Ho(e.series||[],Eo,Ro,!1):Jf(e.series||[null],Co),H=n.axes=Ho(e.axes||[],Po,Lo,!0),k=n.scales={},j=n.bands=e.bands||[];j.forEach(t=>{t.fill=X(t.fill||null),t.dir=ne(t.dir,-1)});let D=r==2?b[1].facets[0].scale:b[0].scale,q={axes:$r,series:Yr},B=(e.drawOrder||["axes","series"]).map(t=>q[t]);function Q(t){let i=t.distr==3?s=>Lt(s>0?s:t.clamp(n,s,t.min,t.max,t.key)):t.distr==4?s=>Bn(s,t.asinh):t.distr==100?s=>t.fwd(s):s=>s;return s=>{let f=i(s),{_min:c,_max:m}=t,S=m-c;return(f-c)/S}}function U(t){let i=k[t];if(i==null){let s=(e.scales||Ul)[t]||Ul;if(s.from!=null){U(s.from);let f=Te({},k[s.from],s,{key:t});f.valToPct=Q(f),k[t]=f}else{i=k[t]=Te({},t==D?hr:Hf,s),i.key=t;let f=i.time,c=i.range,m=Ht(c);if((t!=D||r==2&&!f)&&(m&&(c[0]==null||c[1]==null)&&(c={min:c[0]==null?po:{mode:1,hard:c[0],soft:c[0]},max:c[1]==null?po:{mode:1,hard:c[1],soft:c[1]}},m=!1),!m&&dn(c))){let S=c;c=(_,x,T)=>x==null?Tl:un(x,T,S)}i.range=X(c||(f?Zf:t==D?i.distr==3?Xf:i.distr==4?eu:kr:i.distr==3?vr:i.distr==4?Tr:Qf)),i.auto=X(m?!1:i.auto),i.clamp=X(i.clamp||Of),i._min=i._max=null,i.valToPct=Q(i)}}}U("x"),U("y"),r==1&&b.forEach(t=>{U(t.scale)}),H.forEach(t=>{U(t.scale)});for(let t in e.scales)U(t);let v=k[D],$=v.distr,C,Y;v.ori==0?(et(h,us),C=a,Y=u):(et(h,as),C=u,Y=a);let F={};for(let t in k){let i=k[t];(i.min!=null||i.max!=null)&&(F[t]={min:i.min,max:i.max},i.min=i.max=null)}let ee=e.tzDate||(t=>new Date(Ee(t/G))),z=e.fmtDate||pi,Ke=G==1?af(ee):hf(ee),we=vo(ee,ko(G==1?uf:pf,z)),te=Mo(ee,To(mf,z)),fe=[],J=n.legend=Te({},Sf,e.legend),R=n.cursor=Te({},vf,{drag:{y:r==2}},e.cursor),Me=J.show,We=R.show,Se=J.markers;J.idxs=fe,Se.width=X(Se.width),Se.dash=X(Se.dash),Se.stroke=X(Se.stroke),Se.fill=X(Se.fill);let re,ct,qe,_e=[],yt=[],Pt,nt=!1,Ct={};if(J.live){let t=b[1]?b[1].values:null;nt=t!=null,Pt=nt?t(n,1,0):{_:0};for(let i in Pt)Ct[i]=ri}if(Me)if(re=gt("table",_s,h),qe=gt("tbody",null,re),J.mount(n,re),nt){ct=gt("thead",null,re,qe);let t=gt("tr",null,ct);gt("th",null,t);for(var ll in Pt)gt("th",Xi,t).textContent=ll}else et(re,bs),J.live&&et(re,xs);let nl={show:!0},Dl={show:!1};function $l(t,i){if(i==0&&(nt||!J.live||r==2))return Tl;let s=[],f=gt("tr",ks,qe,qe.childNodes[i]);et(f,t.class),t.show||et(f,Qt);let c=gt("th",null,f);if(Se.show){let _=ut(vs,c);if(i>0){let x=Se.width(n,i);x&&(_.style.border=x+"px "+Se.dash(n,i)+" "+Se.stroke(n,i)),_.style.background=Se.fill(n,i)}}let m=ut(Xi,c);t.label instanceof HTMLElement?m.appendChild(t.label):m.textContent=t.label,i>0&&(Se.show||(m.style.color=t.width>0?Se.stroke(n,i):Se.fill(n,i)),Ge("click",c,_=>{if(R._lock)return;Bt(_);let x=b.indexOf(t);if((_.ctrlKey||_.metaKey)!=J.isolate){let T=b.some((M,A)=>A>0&&A!=x&&M.show);b.forEach((M,A)=>{A>0&&bt(A,T?A==x?nl:Dl:nl,!0,ve.setSeries)})}else bt(x,{show:!t.show},!0,ve.setSeries)},!1),sl&&Ge(no,c,_=>{R._lock||(Bt(_),bt(b.indexOf(t),yl,!0,ve.setSeries))},!1));for(var S in Pt){let _=gt("td",Ts,f);_.textContent="--",s.push(_)}return[f,s]}let Wt=new Map;function Ge(t,i,s,f=!0){let c=Wt.get(i)||{},m=R.bind[t](n,i,s,f);m&&(Xt(t,i,c[t]=m),Wt.set(i,c))}function il(t,i,s){let f=Wt.get(i)||{};for(let c in f)(t==null||c==t)&&(Qn(c,i,f[c]),delete f[c]);t==null&&Wt.delete(i)}let Et=0,Gt=0,K=0,P=0,pe=0,Pe=0,ol=pe,Yt=Pe,_t=K,It=P,Je=0,it=0,$e=0,pt=0;n.bbox={};let yn=!1,jl=!1,rl=!1,Ut=!1,ql=!1,ot=!1;function _n(t,i,s){(s||t!=n.width||i!=n.height)&&ki(t,i),pl(!1),rl=!0,jl=!0,hl()}function ki(t,i){n.width=Et=K=t,n.height=Gt=P=i,pe=Pe=0,zr(),Fr();let s=n.bbox;Je=s.left=Jt(pe*oe,.5),it=s.top=Jt(Pe*oe,.5),$e=s.width=Jt(K*oe,.5),pt=s.height=Jt(P*oe,.5)}let Cr=3;function Rr(){let t=!1,i=0;for(;!t;){i++;let s=Br(i),f=Kr(i);t=i==Cr||s&&f,t||(ki(n.width,n.height),jl=!0)}}function Vr({width:t,height:i}){_n(t,i)}n.setSize=Vr;function zr(){let t=!1,i=!1,s=!1,f=!1;H.forEach((c,m)=>{if(c.show&&c._show){let{side:S,_size:_}=c,x=S%2,T=c.label!=null?c.labelSize:0,M=_+T;M>0&&(x?(K-=M,S==3?(pe+=M,f=!0):s=!0):(P-=M,S==0?(Pe+=M,t=!0):i=!0))}}),Kt[0]=t,Kt[1]=s,Kt[2]=i,Kt[3]=f,K-=Rt[1]+Rt[3],pe+=Rt[3],P-=Rt[2]+Rt[0],Pe+=Rt[0]}function Fr(){let t=pe+K,i=Pe+P,s=pe,f=Pe;function c(m,S){switch(m){case 1:return t+=S,t-S;case 2:return i+=S,i-S;case 3:return s-=S,s+S;case 0:return f-=S,f+S}}H.forEach((m,S)=>{if(m.show&&m._show){let _=m.side;m._pos=c(_,m._size),m.label!=null&&(m._lpos=c(_,m.labelSize))}})}if(R.dataIdx==null){let t=R.hover,i=t.skip=new Set(t.skip??[]);i.add(void 0);let s=t.prox=X(t.prox),f=t.bias??(t.bias=0);R.dataIdx=(c,m,S,_)=>{if(m==0)return S;let x=S,T=s(c,m,S,_)??ae,M=T>=0&&T<ae,A=v.ori==0?K:P,I=R.left,ie=l[0],le=l[m];if(i.has(le[S])){x=null;let Z=null,W=null,V;if(f==0||f==-1)for(V=S;Z==null&&V-- >0;)i.has(le[V])||(Z=V);if(f==0||f==1)for(V=S;W==null&&V++<le.length;)i.has(le[V])||(W=V);if(Z!=null||W!=null)if(M){let me=Z==null?-1/0:C(ie[Z],v,A,0),xe=W==null?1/0:C(ie[W],v,A,0),ze=I-me,ue=xe-I;ze<=ue?ze<=T&&(x=Z):ue<=T&&(x=W)}else x=W==null?Z:Z==null?W:S-Z<=W-S?Z:W}else M&&Ae(I-C(ie[S],v,A,0))>T&&(x=null);return x}}let Bt=t=>{R.event=t};R.idxs=fe,R._lock=!1;let Ne=R.points;Ne.show=X(Ne.show),Ne.size=X(Ne.size),Ne.stroke=X(Ne.stroke),Ne.width=X(Ne.width),Ne.fill=X(Ne.fill);let xt=n.focus=Te({},e.focus||{alpha:.3},R.focus),sl=xt.prox>=0,fl=sl&&Ne.one,rt=[],ul=[],al=[];function vi(t,i){let s=Ne.show(n,i);if(s instanceof HTMLElement)return et(s,ys),et(s,t.class),Mt(s,-10,-10,K,P),E.insertBefore(s,rt[i]),s}function Ti(t,i){if(r==1||i>0){let s=r==1&&k[t.scale].time,f=t.value;t.value=s?yo(f)?Mo(ee,To(f,z)):f||te:f||Vf,t.label=t.label||(s?Mf:Tf)}if(fl||i>0){t.width=t.width==null?1:t.width,t.paths=t.paths||jf||Os,t.fillTo=X(t.fillTo||Nf),t.pxAlign=+ne(t.pxAlign,O),t.pxRound=zo(t.pxAlign),t.stroke=X(t.stroke||null),t.fill=X(t.fill||null),t._stroke=t._fill=t._paths=t._focus=null;let s=zf(Be(1,t.width),1),f=t.points=Te({},{size:s,width:Be(1,s*.2),stroke:t.stroke,space:s*2,paths:qf,_stroke:null,_fill:null},t.points);f.show=X(f.show),f.filter=X(f.filter),f.fill=X(f.fill),f.stroke=X(f.stroke),f.paths=X(f.paths),f.pxAlign=t.pxAlign}if(Me){let s=$l(t,i);_e.splice(i,0,s[0]),yt.splice(i,0,s[1]),J.values.push(null)}if(We){fe.splice(i,0,null);let s=null;fl?i==0&&(s=vi(t,i)):i>0&&(s=vi(t,i)),rt.splice(i,0,s),ul.splice(i,0,0),al.splice(i,0,0)}Ve("addSeries",i)}function Or(t,i){i=i??b.length,t=r==1?ii(t,i,Eo,Ro):ii(t,i,{},Co),b.splice(i,0,t),Ti(b[i],i)}n.addSeries=Or;function Hr(t){if(b.splice(t,1),Me){J.values.splice(t,1),yt.splice(t,1);let i=_e.splice(t,1)[0];il(null,i.firstChild),i.remove()}We&&(fe.splice(t,1),rt.splice(t,1)[0].remove(),ul.splice(t,1),al.splice(t,1)),Ve("delSeries",t)}n.delSeries=Hr;let Kt=[!1,!1,!1,!1];function Nr(t,i){if(t._show=t.show,t.show){let s=t.side%2,f=k[t.scale];f==null&&(t.scale=s?b[1].scale:D,f=k[t.scale]);let c=f.time;t.size=X(t.size),t.space=X(t.space),t.rotate=X(t.rotate),Ht(t.incrs)&&t.incrs.forEach(S=>{!Nt.has(S)&&Nt.set(S,jo(S))}),t.incrs=X(t.incrs||(f.distr==2?rf:c?G==1?ff:cf:Zt)),t.splits=X(t.splits||(c&&f.distr==1?Ke:f.distr==3?ei:f.distr==4?Af:Ef)),t.stroke=X(t.stroke),t.grid.stroke=X(t.grid.stroke),t.ticks.stroke=X(t.ticks.stroke),t.border.stroke=X(t.border.stroke);let m=t.values;t.values=Ht(m)&&!Ht(m[0])?X(m):c?Ht(m)?vo(ee,ko(m,z)):yo(m)?df(ee,m):m||we:m||Pf,t.filter=X(t.filter||(f.distr>=3&&f.log==10?Cf:f.distr==3&&f.log==2?Rf:Ko)),t.font=No(t.font),t.labelFont=No(t.labelFont),t._size=t.size(n,null,i,0),t._space=t._rotate=t._incrs=t._found=t._splits=t._values=null,t._size>0&&(Kt[i]=!0,t._el=ut(ms,w))}}function Cl(t,i,s,f){let[c,m,S,_]=s,x=i%2,T=0;return x==0&&(_||m)&&(T=i==0&&!c||i==2&&!S?Ee(Po.size/3):0),x==1&&(c||S)&&(T=i==1&&!m||i==3&&!_?Ee(Lo.size/2):0),T}let Mi=n.padding=(e.padding||[Cl,Cl,Cl,Cl]).map(t=>X(ne(t,Cl))),Rt=n._padding=Mi.map((t,i)=>t(n,i,Kt,0)),Fe,Le=null,De=null,Jl=r==1?b[0].idxs:null,ht=null,Rl=!1;function Pi(t,i){if(l=t??[],n.data=n._data=l,r==2){Fe=0;for(let s=1;s<b.length;s++)Fe+=l[s][0].length}else{l.length==0&&(n.data=n._data=l=[[]]),ht=l[0],Fe=ht.length;let s=l;if($==2){s=l.slice();let f=s[0]=Array(Fe);for(let c=0;c<Fe;c++)f[c]=c}n._data=l=s}if(pl(!0),Ve("setData"),$==2&&(rl=!0),i!==!1){let s=v;s.auto(n,Rl)?xn():zt(D,s.min,s.max),Ut=Ut||R.left>=0,ot=!0,hl()}}n.setData=Pi;function xn(){Rl=!0;let t,i;r==1&&(Fe>0?(Le=Jl[0]=0,De=Jl[1]=Fe-1,t=l[0][Le],i=l[0][De],$==2?(t=Le,i=De):t==i&&($==3?[t,i]=pn(t,t,v.log,!1):$==4?[t,i]=fi(t,t,v.log,!1):v.time?i=t+Ee(86400/G):[t,i]=un(t,i,ui,!0))):(Le=Jl[0]=t=null,De=Jl[1]=i=null)),zt(D,t,i)}let Zl,cl,bn,kn,vn,Tn,Mn,Pn,En,je;function Ei(t,i,s,f,c,m){t??(t=to),s??(s=ci),f??(f="butt"),c??(c=to),m??(m="round"),t!=Zl&&(g.strokeStyle=Zl=t),c!=cl&&(g.fillStyle=cl=c),i!=bn&&(g.lineWidth=bn=i),m!=vn&&(g.lineJoin=vn=m),f!=Tn&&(g.lineCap=Tn=f),s!=kn&&g.setLineDash(kn=s)}function Ai(t,i,s,f){i!=cl&&(g.fillStyle=cl=i),t!=Mn&&(g.font=Mn=t),s!=Pn&&(g.textAlign=Pn=s),f!=En&&(g.textBaseline=En=f)}function An(t,i,s,f,c=0){if(f.length>0&&t.auto(n,Rl)&&(i==null||i.min==null)){let m=ne(Le,0),S=ne(De,f.length-1),_=s.min==null?Ds(f,m,S,c,t.distr==3):[s.min,s.max];t.min=St(t.min,s.min=_[0]),t.max=Be(t.max,s.max=_[1])}}let Li={min:null,max:null};function Wr(){for(let f in k){let c=k[f];F[f]==null&&(c.min==null||F[D]!=null&&c.auto(n,Rl))&&(F[f]=Li)}for(let f in k){let c=k[f];F[f]==null&&c.from!=null&&F[c.from]!=null&&(F[f]=Li)}F[D]!=null&&pl(!0);let t={};for(let f in F){let c=F[f];if(c!=null){let m=t[f]=Ml(k[f],Ws);if(c.min!=null)Te(m,c);else if(f!=D||r==2)if(Fe==0&&m.from==null){let S=m.range(n,null,null,f);m.min=S[0],m.max=S[1]}else m.min=ae,m.max=-ae}}if(Fe>0){b.forEach((f,c)=>{if(r==1){let m=f.scale,S=F[m];if(S==null)return;let _=t[m];if(c==0){let x=_.range(n,_.min,_.max,m);_.min=x[0],_.max=x[1],Le=wt(_.min,l[0]),De=wt(_.max,l[0]),De-Le>1&&(l[0][Le]<_.min&&Le++,l[0][De]>_.max&&De--),f.min=ht[Le],f.max=ht[De]}else f.show&&f.auto&&An(_,S,f,l[c],f.sorted);f.idxs[0]=Le,f.idxs[1]=De}else if(c>0&&f.show&&f.auto){let[m,S]=f.facets,_=m.scale,x=S.scale,[T,M]=l[c],A=t[_],I=t[x];A!=null&&An(A,F[_],m,T,m.sorted),I!=null&&An(I,F[x],S,M,S.sorted),f.min=S.min,f.max=S.max}});for(let f in t){let c=t[f],m=F[f];if(c.from==null&&(m==null||m.min==null)){let S=c.range(n,c.min==ae?null:c.min,c.max==-ae?null:c.max,f);c.min=S[0],c.max=S[1]}}}for(let f in t){let c=t[f];if(c.from!=null){let m=t[c.from];if(m.min==null)c.min=c.max=null;else{let S=c.range(n,m.min,m.max,f);c.min=S[0],c.max=S[1]}}}let i={},s=!1;for(let f in t){let c=t[f],m=k[f];if(m.min!=c.min||m.max!=c.max){m.min=c.min,m.max=c.max;let S=m.distr;m._min=S==3?Lt(m.min):S==4?Bn(m.min,m.asinh):S==100?m.fwd(m.min):m.min,m._max=S==3?Lt(m.max):S==4?Bn(m.max,m.asinh):S==100?m.fwd(m.max):m.max,i[f]=s=!0}}if(s){b.forEach((f,c)=>{r==2?c>0&&i.y&&(f._paths=null):i[f.scale]&&(f._paths=null)});for(let f in i)rl=!0,Ve("setScale",f);We&&R.left>=0&&(Ut=ot=!0)}for(let f in F)F[f]=null}function Gr(t){let i=Xn(Le-1,0,Fe-1),s=Xn(De+1,0,Fe-1);for(;t[i]==null&&i>0;)i--;for(;t[s]==null&&s<Fe-1;)s++;return[i,s]}function Yr(){if(Fe>0){let t=b.some(i=>i._focus)&&je!=xt.alpha;t&&(g.globalAlpha=je=xt.alpha),b.forEach((i,s)=>{if(s>0&&i.show&&(Di(s,!1),Di(s,!0),i._paths==null)){let f=je;je!=i.alpha&&(g.globalAlpha=je=i.alpha);let c=r==2?[0,l[s][0].length-1]:Gr(l[s]);i._paths=i.paths(n,s,c[0],c[1]),je!=f&&(g.globalAlpha=je=f)}}),b.forEach((i,s)=>{if(s>0&&i.show){let f=je;je!=i.alpha&&(g.globalAlpha=je=i.alpha),i._paths!=null&&Ci(s,!1);{let c=i._paths!=null?i._paths.gaps:null,m=i.points.show(n,s,Le,De,c),S=i.points.filter(n,s,m,c);(m||S)&&(i.points._paths=i.points.paths(n,s,Le,De,S),Ci(s,!0))}je!=f&&(g.globalAlpha=je=f),Ve("drawSeries",s)}}),t&&(g.globalAlpha=je=1)}}function Di(t,i){let s=i?b[t].points:b[t];s._stroke=s.stroke(n,t),s._fill=s.fill(n,t)}function Ci(t,i){let s=i?b[t].points:b[t],{stroke:f,fill:c,clip:m,flags:S,_stroke:_=s._stroke,_fill:x=s._fill,_width:T=s.width}=s._paths;T=ce(T*oe,3);let M=null,A=T%2/2;i&&x==null&&(x=T>0?"#fff":_);let I=s.pxAlign==1&&A>0;if(I&&g.translate(A,A),!i){let ie=Je-T/2,le=it-T/2,Z=$e+T,W=pt+T;M=new Path2D,M.rect(ie,le,Z,W)}i?Ln(_,T,s.dash,s.cap,x,f,c,S,m):Ir(t,_,T,s.dash,s.cap,x,f,c,S,M,m),I&&g.translate(-A,-A)}function Ir(t,i,s,f,c,m,S,_,x,T,M){let A=!1;x!=0&&j.forEach((I,ie)=>{if(I.series[0]==t){let le=b[I.series[1]],Z=l[I.series[1]],W=(le._paths||Ul).band;Ht(W)&&(W=I.dir==1?W[0]:W[1]);let V,me=null;le.show&&W&&Rs(Z,Le,De)?(me=I.fill(n,ie)||m,V=le._paths.clip):W=null,Ln(i,s,f,c,me,S,_,x,T,M,V,W),A=!0}}),A||Ln(i,s,f,c,m,S,_,x,T,M)}let Ri=Pl|li;function Ln(t,i,s,f,c,m,S,_,x,T,M,A){Ei(t,i,s,f,c),(x||T||A)&&(g.save(),x&&g.clip(x),T&&g.clip(T)),A?(_&Ri)==Ri?(g.clip(A),M&&g.clip(M),Xl(c,S),Ql(t,m,i)):_&li?(Xl(c,S),g.clip(A),Ql(t,m,i)):_&Pl&&(g.save(),g.clip(A),M&&g.clip(M),Xl(c,S),g.restore(),Ql(t,m,i)):(Xl(c,S),Ql(t,m,i)),(x||T||A)&&g.restore()}function Ql(t,i,s){s>0&&(i instanceof Map?i.forEach((f,c)=>{g.strokeStyle=Zl=c,g.stroke(f)}):i!=null&&t&&g.stroke(i))}function Xl(t,i){i instanceof Map?i.forEach((s,f)=>{g.fillStyle=cl=f,g.fill(s)}):i!=null&&t&&g.fill(i)}function Ur(t,i,s,f){let c=H[t],m;if(f<=0)m=[0,0];else{let S=c._space=c.space(n,t,i,s,f),_=c._incrs=c.incrs(n,t,i,s,f,S);m=tu(i,s,_,f,S)}return c._found=m}function Dn(t,i,s,f,c,m,S,_,x,T){let M=S%2/2;O==1&&g.translate(M,M),Ei(_,S,x,T,_),g.beginPath();let A,I,ie,le,Z=c+(f==0||f==3?-m:m);s==0?(I=c,le=Z):(A=c,ie=Z);for(let W=0;W<t.length;W++)i[W]!=null&&(s==0?A=ie=t[W]:I=le=t[W],g.moveTo(A,I),g.lineTo(ie,le));g.stroke(),O==1&&g.translate(-M,-M)}function Br(t){let i=!0;return H.forEach((s,f)=>{if(!s.show)return;let c=k[s.scale];if(c.min==null){s._show&&(i=!1,s._show=!1,pl(!1));return}else s._show||(i=!1,s._show=!0,pl(!1));let m=s.side,S=m%2,{min:_,max:x}=c,[T,M]=Ur(f,_,x,S==0?K:P);if(M==0)return;let A=c.distr==2,I=s._splits=s.splits(n,f,_,x,T,M,A),ie=c.distr==2?I.map(V=>ht[V]):I,le=c.distr==2?ht[I[1]]-ht[I[0]]:T,Z=s._values=s.values(n,s.filter(n,ie,f,M,le),f,M,le);s._rotate=m==2?s.rotate(n,Z,f,M):0;let W=s._size;s._size=at(s.size(n,Z,f,t)),W!=null&&s._size!=W&&(i=!1)}),i}function Kr(t){let i=!0;return Mi.forEach((s,f)=>{let c=s(n,f,Kt,t);c!=Rt[f]&&(i=!1),Rt[f]=c}),i}function $r(){for(let t=0;t<H.length;t++){let i=H[t];if(!i.show||!i._show)continue;let s=i.side,f=s%2,c,m,S=i.stroke(n,t),_=s==0||s==3?-1:1,[x,T]=i._found;if(i.label!=null){let Ie=i.labelGap*_,Xe=Ee((i._lpos+Ie)*oe);Ai(i.labelFont[0],S,"center",s==2?"top":eo),g.save(),f==1?(c=m=0,g.translate(Xe,Ee(it+pt/2)),g.rotate((s==3?-sn:sn)/2)):(c=Ee(Je+$e/2),m=Xe);let qt=Uo(i.label)?i.label(n,t,x,T):i.label;g.fillText(qt,c,m),g.restore()}if(T==0)continue;let M=k[i.scale],A=f==0?$e:pt,I=f==0?Je:it,ie=i._splits,le=M.distr==2?ie.map(Ie=>ht[Ie]):ie,Z=M.distr==2?ht[ie[1]]-ht[ie[0]]:x,W=i.ticks,V=i.border,me=W.show?W.size:0,xe=Ee(me*oe),ze=Ee((i.alignTo==2?i._size-me-i.gap:i.gap)*oe),ue=i._rotate*-sn/180,be=N(i._pos*oe),Ze=(xe+ze)*_,Ye=be+Ze;m=f==0?Ye:0,c=f==1?Ye:0;let st=i.font[0],dt=i.align==1?xl:i.align==2?Yn:ue>0?xl:ue<0?Yn:f==0?"center":s==3?Yn:xl,vt=ue||f==1?"middle":s==2?"top":eo;Ai(st,S,dt,vt);let Qe=i.font[1]*i.lineGap,ft=ie.map(Ie=>N(p(Ie,M,A,I))),mt=i._values;for(let Ie=0;Ie<mt.length;Ie++){let Xe=mt[Ie];if(Xe!=null){f==0?c=ft[Ie]:m=ft[Ie],Xe=""+Xe;let qt=Xe.indexOf(`\n`)==-1?[Xe]:Xe.split(/\\n/gm);for(let Ue=0;Ue<qt.length;Ue++){let Qi=qt[Ue];ue?(g.save(),g.translate(c,m+Ue*Qe),g.rotate(ue),g.fillText(Qi,0,0),g.restore()):g.fillText(Qi,c,m+Ue*Qe)}}}W.show&&Dn(ft,W.filter(n,le,t,T,Z),f,s,be,xe,ce(W.width*oe,3),W.stroke(n,t),W.dash,W.cap);let Tt=i.grid;Tt.show&&Dn(ft,Tt.filter(n,le,t,T,Z),f,f==0?2:1,f==0?it:Je,f==0?pt:$e,ce(Tt.width*oe,3),Tt.stroke(n,t),Tt.dash,Tt.cap),V.show&&Dn([be],[1],f==0?1:0,f==0?1:2,f==1?it:Je,f==1?pt:$e,ce(V.width*oe,3),V.stroke(n,t),V.dash,V.cap)}Ve("drawAxes")}function pl(t){b.forEach((i,s)=>{s>0&&(i._paths=null,t&&(r==1?(i.min=null,i.max=null):i.facets.forEach(f=>{f.min=null,f.max=null})))})}let en=!1,Cn=!1,Vl=[];function jr(){Cn=!1;for(let t=0;t<Vl.length;t++)Ve(...Vl[t]);Vl.length=0}function hl(){en||($s(Vi),en=!0)}function qr(t,i=!1){en=!0,Cn=i,t(n),Vi(),i&&Vl.length>0&&queueMicrotask(jr)}n.batch=qr;function Vi(){if(yn&&(Wr(),yn=!1),rl&&(Rr(),rl=!1),jl){if(ge(L,xl,pe),ge(L,"top",Pe),ge(L,Wl,K),ge(L,Gl,P),ge(E,xl,pe),ge(E,"top",Pe),ge(E,Wl,K),ge(E,Gl,P),ge(w,Wl,Et),ge(w,Gl,Gt),y.width=Ee(Et*oe),y.height=Ee(Gt*oe),H.forEach(({_el:t,_show:i,_size:s,_pos:f,side:c})=>{if(t!=null)if(i){let m=c===3||c===0?s:0,S=c%2==1;ge(t,S?"left":"top",f-m),ge(t,S?"width":"height",s),ge(t,S?"top":"left",S?Pe:pe),ge(t,S?"height":"width",S?P:K),Zn(t,Qt)}else et(t,Qt)}),Zl=cl=bn=vn=Tn=Mn=Pn=En=kn=null,je=1,Ol(!0),pe!=ol||Pe!=Yt||K!=_t||P!=It){pl(!1);let t=K/_t,i=P/It;if(We&&!Ut&&R.left>=0){R.left*=t,R.top*=i,dl&&Mt(dl,Ee(R.left),0,K,P),ml&&Mt(ml,0,Ee(R.top),K,P);for(let s=0;s<rt.length;s++){let f=rt[s];f!=null&&(ul[s]*=t,al[s]*=i,Mt(f,at(ul[s]),at(al[s]),K,P))}}if(de.show&&!ql&&de.left>=0&&de.width>0){de.left*=t,de.width*=t,de.top*=i,de.height*=i;for(let s in Hn)ge(Sl,s,de[s])}ol=pe,Yt=Pe,_t=K,It=P}Ve("setSize"),jl=!1}Et>0&&Gt>0&&(g.clearRect(0,0,y.width,y.height),Ve("drawClear"),B.forEach(t=>t()),Ve("draw")),de.show&&ql&&(tn(de),ql=!1),We&&Ut&&(jt(null,!0,!1),Ut=!1),J.show&&J.live&&ot&&(Fn(),ot=!1),d||(d=!0,n.status=1,Ve("ready")),Rl=!1,en=!1}n.redraw=(t,i)=>{rl=i||!1,t!==!1?zt(D,v.min,v.max):hl()};function Rn(t,i){let s=k[t];if(s.from==null){if(Fe==0){let f=s.range(n,i.min,i.max,t);i.min=f[0],i.max=f[1]}if(i.min>i.max){let f=i.min;i.min=i.max,i.max=f}if(Fe>1&&i.min!=null&&i.max!=null&&i.max-i.min<1e-16)return;t==D&&s.distr==2&&Fe>0&&(i.min=wt(i.min,l[0]),i.max=wt(i.max,l[0]),i.min==i.max&&i.max++),F[t]=i,yn=!0,hl()}}n.setScale=Rn;let Vn,zn,dl,ml,zi,Fi,gl,wl,Oi,Hi,he,ye,Vt=!1,Oe=R.drag,Ce=Oe.x,Re=Oe.y;We&&(R.x&&(Vn=ut(ws,E)),R.y&&(zn=ut(Ss,E)),v.ori==0?(dl=Vn,ml=zn):(dl=zn,ml=Vn),he=R.left,ye=R.top);let de=n.select=Te({show:!0,over:!0,left:0,width:0,top:0,height:0},e.select),Sl=de.show?ut(gs,de.over?E:L):null;function tn(t,i){if(de.show){for(let s in t)de[s]=t[s],s in Hn&&ge(Sl,s,t[s]);i!==!1&&Ve("setSelect")}}n.setSelect=tn;function Jr(t){if(b[t].show)Me&&Zn(_e[t],Qt);else if(Me&&et(_e[t],Qt),We){let s=fl?rt[0]:rt[t];s!=null&&Mt(s,-10,-10,K,P)}}function zt(t,i,s){Rn(t,{min:i,max:s})}function bt(t,i,s,f){i.focus!=null&&ts(t),i.show!=null&&b.forEach((c,m)=>{m>0&&(t==m||t==null)&&(c.show=i.show,Jr(m),r==2?(zt(c.facets[0].scale,null,null),zt(c.facets[1].scale,null,null)):zt(c.scale,null,null),hl())}),s!==!1&&Ve("setSeries",t,i),f&&Hl("setSeries",n,t,i)}n.setSeries=bt;function Zr(t,i){Te(j[t],i)}function Qr(t,i){t.fill=X(t.fill||null),t.dir=ne(t.dir,-1),i=i??j.length,j.splice(i,0,t)}function Xr(t){t==null?j.length=0:j.splice(t,1)}n.addBand=Qr,n.setBand=Zr,n.delBand=Xr;function es(t,i){b[t].alpha=i,We&&rt[t]!=null&&(rt[t].style.opacity=i),Me&&_e[t]&&(_e[t].style.opacity=i)}let At,Ft,$t,yl={focus:!0};function ts(t){if(t!=$t){let i=t==null,s=xt.alpha!=1;b.forEach((f,c)=>{if(r==1||c>0){let m=i||c==0||c==t;f._focus=i?null:m,s&&es(c,m?1:xt.alpha)}}),$t=t,s&&hl()}}Me&&sl&&Ge(io,re,t=>{R._lock||(Bt(t),$t!=null&&bt(null,yl,!0,ve.setSeries))});function kt(t,i,s){let f=k[i];s&&(t=t/oe-(f.ori==1?Pe:pe));let c=K;f.ori==1&&(c=P,t=c-t),f.dir==-1&&(t=c-t);let m=f._min,S=f._max,_=t/c,x=m+(S-m)*_,T=f.distr;return T==3?vl(10,x):T==4?zs(x,f.asinh):T==100?f.bwd(x):x}function ls(t,i){let s=kt(t,D,i);return wt(s,l[0],Le,De)}n.valToIdx=t=>wt(t,l[0]),n.posToIdx=ls,n.posToVal=kt,n.valToPos=(t,i,s)=>k[i].ori==0?a(t,k[i],s?$e:K,s?Je:0):u(t,k[i],s?pt:P,s?it:0),n.setCursor=(t,i,s)=>{he=t.left,ye=t.top,jt(null,i,s)};function Ni(t,i){ge(Sl,xl,de.left=t),ge(Sl,Wl,de.width=i)}function Wi(t,i){ge(Sl,"top",de.top=t),ge(Sl,Gl,de.height=i)}let zl=v.ori==0?Ni:Wi,Fl=v.ori==1?Ni:Wi;function ns(){if(Me&&J.live)for(let t=r==2?1:0;t<b.length;t++){if(t==0&&nt)continue;let i=J.values[t],s=0;for(let f in i)yt[t][s++].firstChild.nodeValue=i[f]}}function Fn(t,i){if(t!=null&&(t.idxs?t.idxs.forEach((s,f)=>{fe[f]=s}):Ns(t.idx)||fe.fill(t.idx),J.idx=fe[0]),Me&&J.live){for(let s=0;s<b.length;s++)(s>0||r==1&&!nt)&&is(s,fe[s]);ns()}ot=!1,i!==!1&&Ve("setLegend")}n.setLegend=Fn;function is(t,i){let s=b[t],f=t==0&&$==2?ht:l[t],c;nt?c=s.values(n,t,i)??Ct:(c=s.value(n,i==null?null:f[i],t,i),c=c==null?Ct:{_:c}),J.values[t]=c}function jt(t,i,s){Oi=he,Hi=ye,[he,ye]=R.move(n,he,ye),R.left=he,R.top=ye,We&&(dl&&Mt(dl,Ee(he),0,K,P),ml&&Mt(ml,0,Ee(ye),K,P));let f,c=Le>De;At=ae,Ft=null;let m=v.ori==0?K:P,S=v.ori==1?K:P;if(he<0||Fe==0||c){f=R.idx=null;for(let _=0;_<b.length;_++){let x=rt[_];x!=null&&Mt(x,-10,-10,K,P)}sl&&bt(null,yl,!0,t==null&&ve.setSeries),J.live&&(fe.fill(f),ot=!0)}else{let _,x,T;r==1&&(_=v.ori==0?he:ye,x=kt(_,D),f=R.idx=wt(x,l[0],Le,De),T=C(l[0][f],v,m,0));let M=-10,A=-10,I=0,ie=0,le=!0,Z="",W="";for(let V=r==2?1:0;V<b.length;V++){let me=b[V],xe=fe[V],ze=xe==null?null:r==1?l[V][xe]:l[V][1][xe],ue=R.dataIdx(n,V,f,x),be=ue==null?null:r==1?l[V][ue]:l[V][1][ue];if(ot=ot||be!=ze||ue!=xe,fe[V]=ue,V>0&&me.show){let Ze=ue==null?-10:ue==f?T:C(r==1?l[0][ue]:l[V][0][ue],v,m,0),Ye=be==null?-10:Y(be,r==1?k[me.scale]:k[me.facets[1].scale],S,0);if(sl&&be!=null){let st=v.ori==1?he:ye,dt=Ae(xt.dist(n,V,ue,Ye,st));if(dt<At){let vt=xt.bias;if(vt!=0){let Qe=kt(st,me.scale),ft=be>=0?1:-1,mt=Qe>=0?1:-1;mt==ft&&(mt==1?vt==1?be>=Qe:be<=Qe:vt==1?be<=Qe:be>=Qe)&&(At=dt,Ft=V)}else At=dt,Ft=V}}if(ot||fl){let st,dt;v.ori==0?(st=Ze,dt=Ye):(st=Ye,dt=Ze);let vt,Qe,ft,mt,Tt,Ie,Xe=!0,qt=Ne.bbox;if(qt!=null){Xe=!1;let Ue=qt(n,V);ft=Ue.left,mt=Ue.top,vt=Ue.width,Qe=Ue.height}else ft=st,mt=dt,vt=Qe=Ne.size(n,V);if(Ie=Ne.fill(n,V),Tt=Ne.stroke(n,V),fl)V==Ft&&At<=xt.prox&&(M=ft,A=mt,I=vt,ie=Qe,le=Xe,Z=Ie,W=Tt);else{let Ue=rt[V];Ue!=null&&(ul[V]=ft,al[V]=mt,co(Ue,vt,Qe,Xe),uo(Ue,Ie,Tt),Mt(Ue,at(ft),at(mt),K,P))}}}}if(fl){let V=xt.prox,me=$t==null?At<=V:At>V||Ft!=$t;if(ot||me){let xe=rt[0];xe!=null&&(ul[0]=M,al[0]=A,co(xe,I,ie,le),uo(xe,Z,W),Mt(xe,at(M),at(A),K,P))}}}if(de.show&&Vt)if(t!=null){let[_,x]=ve.scales,[T,M]=ve.match,[A,I]=t.cursor.sync.scales,ie=t.cursor.drag;if(Ce=ie._x,Re=ie._y,Ce||Re){let{left:le,top:Z,width:W,height:V}=t.select,me=t.scales[A].ori,xe=t.posToVal,ze,ue,be,Ze,Ye,st=_!=null&&T(_,A),dt=x!=null&&M(x,I);st&&Ce?(me==0?(ze=le,ue=W):(ze=Z,ue=V),be=k[_],Ze=C(xe(ze,A),be,m,0),Ye=C(xe(ze+ue,A),be,m,0),zl(St(Ze,Ye),Ae(Ye-Ze))):zl(0,m),dt&&Re?(me==1?(ze=le,ue=W):(ze=Z,ue=V),be=k[x],Ze=Y(xe(ze,I),be,S,0),Ye=Y(xe(ze+ue,I),be,S,0),Fl(St(Ze,Ye),Ae(Ye-Ze))):Fl(0,S)}else Nn()}else{let _=Ae(Oi-zi),x=Ae(Hi-Fi);if(v.ori==1){let I=_;_=x,x=I}Ce=Oe.x&&_>=Oe.dist,Re=Oe.y&&x>=Oe.dist;let T=Oe.uni;T!=null?Ce&&Re&&(Ce=_>=T,Re=x>=T,!Ce&&!Re&&(x>_?Re=!0:Ce=!0)):Oe.x&&Oe.y&&(Ce||Re)&&(Ce=Re=!0);let M,A;Ce&&(v.ori==0?(M=gl,A=he):(M=wl,A=ye),zl(St(M,A),Ae(A-M)),Re||Fl(0,S)),Re&&(v.ori==1?(M=gl,A=he):(M=wl,A=ye),Fl(St(M,A),Ae(A-M)),Ce||zl(0,m)),!Ce&&!Re&&(zl(0,0),Fl(0,0))}if(Oe._x=Ce,Oe._y=Re,t==null){if(s){if(Zi!=null){let[_,x]=ve.scales;ve.values[0]=_!=null?kt(v.ori==0?he:ye,_):null,ve.values[1]=x!=null?kt(v.ori==1?he:ye,x):null}Hl(In,n,he,ye,K,P,f)}if(sl){let _=s&&ve.setSeries,x=xt.prox;$t==null?At<=x&&bt(Ft,yl,!0,_):At>x?bt(null,yl,!0,_):Ft!=$t&&bt(Ft,yl,!0,_)}}ot&&(J.idx=f,Fn()),i!==!1&&Ve("setCursor")}let Ot=null;Object.defineProperty(n,"rect",{get(){return Ot==null&&Ol(!1),Ot}});function Ol(t=!1){t?Ot=null:(Ot=E.getBoundingClientRect(),Ve("syncRect",Ot))}function Gi(t,i,s,f,c,m,S){R._lock||Vt&&t!=null&&t.movementX==0&&t.movementY==0||(On(t,i,s,f,c,m,S,!1,t!=null),t!=null?jt(null,!0,!0):jt(i,!0,!1))}function On(t,i,s,f,c,m,S,_,x){if(Ot==null&&Ol(!1),Bt(t),t!=null)s=t.clientX-Ot.left,f=t.clientY-Ot.top;else{if(s<0||f<0){he=-10,ye=-10;return}let[T,M]=ve.scales,A=i.cursor.sync,[I,ie]=A.values,[le,Z]=A.scales,[W,V]=ve.match,me=i.axes[0].side%2==1,xe=v.ori==0?K:P,ze=v.ori==1?K:P,ue=me?m:c,be=me?c:m,Ze=me?f:s,Ye=me?s:f;if(le!=null?s=W(T,le)?p(I,k[T],xe,0):-10:s=xe*(Ze/ue),Z!=null?f=V(M,Z)?p(ie,k[M],ze,0):-10:f=ze*(Ye/be),v.ori==1){let st=s;s=f,f=st}}x&&(i==null||i.cursor.event.type==In)&&((s<=1||s>=K-1)&&(s=Jt(s,K)),(f<=1||f>=P-1)&&(f=Jt(f,P))),_?(zi=s,Fi=f,[gl,wl]=R.move(n,s,f)):(he=s,ye=f)}let Hn={width:0,height:0,left:0,top:0};function Nn(){tn(Hn,!1)}let Yi,Ii,Ui,Bi;function Ki(t,i,s,f,c,m,S){Vt=!0,Ce=Re=Oe._x=Oe._y=!1,On(t,i,s,f,c,m,S,!0,!1),t!=null&&(Ge(Un,qn,$i,!1),Hl(lo,n,gl,wl,K,P,null));let{left:_,top:x,width:T,height:M}=de;Yi=_,Ii=x,Ui=T,Bi=M}function $i(t,i,s,f,c,m,S){Vt=Oe._x=Oe._y=!1,On(t,i,s,f,c,m,S,!1,!0);let{left:_,top:x,width:T,height:M}=de,A=T>0||M>0,I=Yi!=_||Ii!=x||Ui!=T||Bi!=M;if(A&&I&&tn(de),Oe.setScale&&A&&I){let ie=_,le=T,Z=x,W=M;if(v.ori==1&&(ie=x,le=M,Z=_,W=T),Ce&&zt(D,kt(ie,D),kt(ie+le,D)),Re)for(let V in k){let me=k[V];V!=D&&me.from==null&&me.min!=ae&&zt(V,kt(Z+W,V),kt(Z,V))}Nn()}else R.lock&&(R._lock=!R._lock,jt(i,!0,t!=null));t!=null&&(il(Un,qn),Hl(Un,n,he,ye,K,P,null))}function os(t,i,s,f,c,m,S){if(R._lock)return;Bt(t);let _=Vt;if(Vt){let x=!0,T=!0,M=10,A,I;v.ori==0?(A=Ce,I=Re):(A=Re,I=Ce),A&&I&&(x=he<=M||he>=K-M,T=ye<=M||ye>=P-M),A&&x&&(he=he<gl?0:K),I&&T&&(ye=ye<wl?0:P),jt(null,!0,!0),Vt=!1}he=-10,ye=-10,fe.fill(null),jt(null,!0,!0),_&&(Vt=_)}function ji(t,i,s,f,c,m,S){R._lock||(Bt(t),xn(),Nn(),t!=null&&Hl(oo,n,he,ye,K,P,null))}function qi(){H.forEach(lu),_n(n.width,n.height,!0)}Xt(fn,kl,qi);let _l={};_l.mousedown=Ki,_l.mousemove=Gi,_l.mouseup=$i,_l.dblclick=ji,_l.setSeries=(t,i,s,f)=>{let c=ve.match[2];s=c(n,i,s),s!=-1&&bt(s,f,!0,!1)},We&&(Ge(lo,E,Ki),Ge(In,E,Gi),Ge(no,E,t=>{Bt(t),Ol(!1)}),Ge(io,E,os),Ge(oo,E,ji),ni.add(n),n.syncRect=Ol);let ln=n.hooks=e.hooks||{};function Ve(t,i,s){Cn?Vl.push([t,i,s]):t in ln&&ln[t].forEach(f=>{f.call(null,n,i,s)})}(e.plugins||[]).forEach(t=>{for(let i in t.hooks)ln[i]=(ln[i]||[]).concat(t.hooks[i])});let Ji=(t,i,s)=>s,ve=Te({key:null,setSeries:!1,filters:{pub:wo,sub:wo},scales:[D,b[1]?b[1].scale:null],match:[So,So,Ji],values:[null,null]},R.sync);ve.match.length==2&&ve.match.push(Ji),R.sync=ve;let Zi=ve.key,Wn=dr(Zi);function Hl(t,i,s,f,c,m,S){ve.filters.pub(t,i,s,f,c,m,S)&&Wn.pub(t,i,s,f,c,m,S)}Wn.sub(n);function rs(t,i,s,f,c,m,S){ve.filters.sub(t,i,s,f,c,m,S)&&_l[t](null,i,s,f,c,m,S)}n.pub=rs;function ss(){Wn.unsub(n),ni.delete(n),Wt.clear(),Qn(fn,kl,qi),h.remove(),re?.remove(),Ve("destroy")}n.destroy=ss;function Gn(){Ve("init",e,l),Pi(l||e.data,!1),F[D]?Rn(D,F[D]):xn(),ql=de.show&&(de.width>0||de.height>0),Ut=ot=!0,_n(e.width,e.height)}return b.forEach(Ti),H.forEach(Nr),o?o instanceof HTMLElement?(o.appendChild(h),Gn()):o(n,Gn):Gn(),n}He.assign=Te;He.fmtNum=ai;He.rangeNum=un;He.rangeLog=pn;He.rangeAsinh=fi;He.orient=tl;He.pxRatio=oe;He.join=Ks;He.fmtDate=pi,He.tzDate=nf;He.sync=dr;{He.addGap=Wf,He.clipGaps=mn;let e=He.paths={points:_r};e.linear=br,e.stepped=If,e.bars=Uf,e.spline=Kf}function yi(e,l){return Number(e.toFixed(l)).toLocaleString("en-US",{maximumFractionDigits:l})}function _i(e){let l=Math.abs(e);return l>=100?0:l>=10?1:l>=1?2:3}function Mr(e,l){return l==="%"?`${yi(e,_i(e))} %`:`${yi(e,_i(e))} ${l}`}function xi(e,l){return e.endsWith(`(${l})`)?e:`${e} (${l})`}function Kl(e){return yi(e,_i(e))}function bi(e){return`${Number((100*(1-1/e)).toPrecision(6))} %`}function Pr(e,l){return e==="percentile"?bi(l):e==="time"?new Date(l*1e3).toISOString().slice(0,16).replace("T"," "):Kl(l)}var nu={linear:"round",percentile:"percentile",time:"date"},iu={base:"#2563eb",head:"#ea580c",interval:"#64748b",tolerance:"#16a34a",other:"#7c3aed"},ou={base:"#2563eb18",head:"#ea580c18",interval:"#64748b18",tolerance:"#16a34a1f",other:"#7c3aed18"};function ru(e){return e.length*7+6}function su(e,l,o){let{min:n,max:r,distr:a}=e.scales.x??{};if(n===void 0||r===void 0||n===null||r===null||!(r>n))return[...o];let u=a===3,p=u?Math.log10(r)-Math.log10(n):r-n,d=Math.max(100,(e.bbox.width>0?e.bbox.width/devicePixelRatio:e.width-fu)-0),h=-1/0;return o.map((y,g)=>{let w=l[g];if(y===null||w===void 0)return null;let L=(u?Math.log10(w)-Math.log10(n):w-n)/p*d,E=ru(y)/2;return L-E<h||L+E>d+Ar?null:(h=L+E,y)})}var fu=70,Ar=28;function uu(e,l,o){let n=Math.max(3600,(o-l)*.04);return[l-n,o+n]}function au(e,l,o,n){let r=[];for(let a of[2,10,100,1e3,1e4,1e5,1e6])a>=o&&a<=n*1.0001&&r.push(a);return r}function cu(e,l,o,n){let r=iu[e.role],a=e.secondAxis===!0&&o!==void 0?o:l,u=e.role==="interval"||e.role==="tolerance",p={label:e.label,stroke:r,width:u?1.5:2,scale:e.secondAxis===!0?"y2":"y",spanGaps:e.breakAtGaps!==!0,value:(d,h)=>h==null?"\u2014":Mr(h,a),points:{show:n&&e.role!=="tolerance"||e.pointsOnly===!0,size:e.pointsOnly===!0?7:5,stroke:r,fill:r}};return e.role==="interval"&&(p.dash=[5,4]),e.pointsOnly===!0&&(p.paths=()=>null),p}function pu(e){return{hooks:{draw:[l=>{let{ctx:o}=l,{top:n,height:r}=l.bbox;o.save(),o.strokeStyle="#57606a",o.fillStyle="#1f2328",o.lineWidth=devicePixelRatio,o.setLineDash([6*devicePixelRatio,4*devicePixelRatio]),o.font=`${12*devicePixelRatio}px system-ui, sans-serif`;for(let a of e){let u=Math.round(l.valToPos(a.x,"x",!0));o.beginPath(),o.moveTo(u,n),o.lineTo(u,n+r),o.stroke();let p=o.measureText(a.label).width,d=l.bbox.left+l.bbox.width-u;o.textAlign=d>p+8*devicePixelRatio?"left":"right",o.fillText(a.label,u+(o.textAlign==="left"?4:-4)*devicePixelRatio,n+14*devicePixelRatio)}o.restore()}]}}}function Er(e,l){let o=Math.max(3,...(l??[]).map(n=>String(n??"").length));return Math.max(44,o*7+18)}function hu(e,l){let o=e.x.scale,n={label:e.x.label,values:(h,y)=>su(h,y,y.map(g=>g===null?null:o==="linear"?Kl(g):bi(g)))};o==="percentile"&&(n.splits=au,n.filter=(h,y)=>y),o==="linear"&&(n.incrs=[1,2,5,10,20,50,100,200,500,1e3,2e3,5e3]);let r=e.y.range,a=[o==="time"?{label:e.x.label}:n,{label:xi(e.y.label,e.y.unit),size:Er,values:(h,y)=>y.map(Kl)}],u={x:o==="percentile"?{time:!1,distr:3,log:10}:o==="time"?{time:!0,range:uu}:{time:!1},y:r!==void 0?{range:[r[0],r[1]]}:e.y.log===!0?{distr:3,log:10}:{range:(h,y,g)=>[Math.min(0,y),g>0?g*1.1:1]}},p=e.y2;p!==void 0&&(u.y2={range:(h,y,g)=>[Math.min(0,y),g>0?g*1.1:1]},a.push({scale:"y2",side:1,label:xi(p.label,p.unit),size:Er,grid:{show:!1},values:(h,y)=>y.map(Kl)}));let d={width:l,height:260,padding:[12,p===void 0?Ar:8,0,0],scales:u,axes:a,legend:{live:!0},series:[{label:e.x.legend??nu[o],value:(h,y)=>y==null?"\u2014":Pr(o,y)},...e.series.map(h=>cu(h,e.y.unit,p?.unit,o!=="percentile"))],plugins:e.marks===void 0||e.marks.length===0?[]:[pu(e.marks)]};return e.bands!==void 0&&(d.bands=e.bands.map(h=>({series:[h.between[0]+1,h.between[1]+1],fill:ou[h.role]}))),d}function Lr(e,l){let o=[[...e.x.values],...e.series.map(r=>[...r.values])],n=Math.max(300,Math.floor(l.clientWidth||520));return new He(hu(e,n),o,l)}var du={xy:(e,l)=>({plot:Lr(e,l)})};function Dr(e,l){let o=du[e.kind];return{id:e.id,kind:e.kind,...o(e,l)}}function ke(e,l,o){let n=document.createElement(e);return l!==void 0&&(n.className=l),o!==void 0&&(n.textContent=o),n}function mu(e,l,o){let n=ke("figure","chart");n.dataset.chartId=e.id,n.append(ke("figcaption","chart-title",e.title)),e.caption!==void 0&&n.append(ke("p","chart-caption",e.caption));let r=ke("div","plot");n.append(r),l.append(n);try{o.push(Dr(e,r)),n.dataset.rendered="true"}catch(a){r.textContent="This chart could not be drawn.",console.error(`chart ${e.id}:`,a)}}function gu(e){let l=ke("table","rows"),o=l.createTHead().insertRow();for(let a of e.header)o.append(ke("th",void 0,a));let n=l.createTBody();for(let a of e.rows){let u=n.insertRow();u.className=`kind-${a.kind.replace(/[^a-z-]/g,"")}`;for(let p of a.cells)u.insertCell().textContent=p}if(e.collapsedSummary===void 0)return l;let r=ke("details");return r.append(ke("summary",void 0,e.collapsedSummary),l),r}function wu(e,l){let o=ke("section","entry");o.id=`entry-${l}`,o.append(ke("h2",void 0,e.key)),e.summary!==void 0&&o.append(ke("p","entry-summary",e.summary));let n=ke("div","charts");return o.append(n),{section:o,grid:n}}function Su(e,l){document.title=e.title,l.append(ke("h1",void 0,e.title)),e.headline!==void 0&&l.append(ke("p",`headline outcome-${e.outcome??"none"}`,e.headline));let o=ke("ul","facts");for(let r of e.facts)o.append(ke("li",void 0,r));l.append(o);for(let r of e.notices)l.append(ke("p","notice",r));for(let r of e.tables)l.append(gu(r));if(e.entries.length>1){let r=ke("nav","toc");for(let[a,u]of e.entries.entries()){let p=ke("a",void 0,u.key);p.href=`#entry-${a}`,r.append(p)}l.append(r)}let n=[];window.cannonadeCharts=n;for(let[r,a]of e.entries.entries()){let{section:u,grid:p}=wu(a,r);l.append(u);for(let d of a.charts)mu(d,p,n)}l.append(ke("footer",void 0,e.footer))}function yu(){let e=document.getElementById("app"),l=document.getElementById("cannonade-data");if(!(e===null||l===null))try{let o=JSON.parse(l.textContent??"{}");Su(o,e)}catch(o){e.textContent="This report could not be shown: its data is unreadable.",console.error(o)}}yu();})();\n' : "document.getElementById('app').textContent = 'Charts need the built Cannonade (npm run build).'",
+  js: true ? '/*! uPlot 1.6.32 | (c) Leon Sorokin | MIT License | https://github.com/leeoniya/uPlot */\n"use strict";(()=>{var hs="uplot",ds="u-hz",ms="u-vt",gs="u-title",ws="u-wrap",Ss="u-under",bs="u-over",ys="u-axis",Qt="u-off",xs="u-select",_s="u-cursor-x",vs="u-cursor-y",ks="u-cursor-pt",Ms="u-legend",Ts="u-live",Ps="u-inline",Es="u-series",As="u-marker",eo="u-label",Ls="u-value",Wl="width",Gl="height";var to="bottom",xl="left",In="right",oi="#000",lo=oi+"0",Yn="mousemove",no="mousedown",Bn="mouseup",io="mouseenter",oo="mouseleave",ro="dblclick",Ds="resize",Cs="scroll",so="change",an="dppxchange",ri="--",El=typeof window<"u",qn=El?document:null,vl=El?window:null,Rs=El?navigator:null,oe,nn;function Jn(){let e=devicePixelRatio;oe!=e&&(oe=e,nn&&Qn(so,nn,Jn),nn=matchMedia(`(min-resolution: ${oe-.001}dppx) and (max-resolution: ${oe+.001}dppx)`),Xt(so,nn,Jn),vl.dispatchEvent(new CustomEvent(an)))}function et(e,l){if(l!=null){let i=e.classList;!i.contains(l)&&i.add(l)}}function Zn(e,l){let i=e.classList;i.contains(l)&&i.remove(l)}function ge(e,l,i){e.style[l]=i+"px"}function gt(e,l,i,n){let r=qn.createElement(e);return l!=null&&et(r,l),i?.insertBefore(r,n),r}function ft(e,l){return gt("div",e,l)}var ao=new WeakMap;function Tt(e,l,i,n,r){let u="translate("+l+"px,"+i+"px)",f=ao.get(e);u!=f&&(e.style.transform=u,ao.set(e,u),l<0||i<0||l>n||i>r?et(e,Qt):Zn(e,Qt))}var fo=new WeakMap;function uo(e,l,i){let n=l+i,r=fo.get(e);n!=r&&(fo.set(e,n),e.style.background=l,e.style.borderColor=i)}var co=new WeakMap;function po(e,l,i,n){let r=l+""+i,u=co.get(e);r!=u&&(co.set(e,r),e.style.height=i+"px",e.style.width=l+"px",e.style.marginLeft=n?-l/2+"px":0,e.style.marginTop=n?-i/2+"px":0)}var si={passive:!0},Fs={...si,capture:!0};function Xt(e,l,i,n){l.addEventListener(e,i,n?Fs:si)}function Qn(e,l,i,n){l.removeEventListener(e,i,si)}El&&Jn();function wt(e,l,i,n){let r;i=i||0,n=n||l.length-1;let u=n<=2147483647;for(;n-i>1;)r=u?i+n>>1:tt((i+n)/2),l[r]<e?i=r:n=r;return e-l[i]<=l[n]-e?i:n}function Go(e){return(i,n,r)=>{let u=-1,f=-1;for(let p=n;p<=r;p++)if(e(i[p])){u=p;break}for(let p=r;p>=n;p--)if(e(i[p])){f=p;break}return[u,f]}}var Io=e=>e!=null,Yo=e=>e!=null&&e>0,cn=Go(Io),Ns=Go(Yo);function Os(e,l,i,n=0,r=!1){let u=r?Ns:cn,f=r?Yo:Io;[l,i]=u(e,l,i);let p=e[l],d=e[l];if(l>-1)if(n==1)p=e[l],d=e[i];else if(n==-1)p=e[i],d=e[l];else for(let h=l;h<=i;h++){let S=e[h];f(S)&&(S<p?p=S:S>d&&(d=S))}return[p??ue,d??-ue]}function pn(e,l,i,n){let r=go(e),u=go(l);e==l&&(r==-1?(e*=i,l/=i):(e/=i,l*=i));let f=i==10?Lt:Bo,p=r==1?tt:ut,d=u==1?ut:tt,h=p(f(Ae(e))),S=d(f(Ae(l))),g=kl(i,h),w=kl(i,S);return i==10&&(h<0&&(g=ce(g,-h)),S<0&&(w=ce(w,-S))),n||i==2?(e=g*r,l=w*u):(e=jo(e,g),l=hn(l,w)),[e,l]}function ai(e,l,i,n){let r=pn(e,l,i,n);return e==0&&(r[0]=0),l==0&&(r[1]=0),r}var fi=.1,ho={mode:3,pad:fi},Yl={pad:0,soft:null,mode:0},Vs={min:Yl,max:Yl};function fn(e,l,i,n){return dn(i)?mo(e,l,i):(Yl.pad=i,Yl.soft=n?0:null,Yl.mode=n?3:0,mo(e,l,Vs))}function ne(e,l){return e??l}function zs(e,l,i){for(l=ne(l,0),i=ne(i,e.length-1);l<=i;){if(e[l]!=null)return!0;l++}return!1}function mo(e,l,i){let n=i.min,r=i.max,u=ne(n.pad,0),f=ne(r.pad,0),p=ne(n.hard,-ue),d=ne(r.hard,ue),h=ne(n.soft,ue),S=ne(r.soft,-ue),g=ne(n.mode,0),w=ne(r.mode,0),A=l-e,P=Lt(A),V=Ue(Ae(e),Ae(l)),W=Lt(V),G=Ae(W-P);(A<1e-24||G>10)&&(A=0,(e==0||l==0)&&(A=1e-24,g==2&&h!=ue&&(u=0),w==2&&S!=-ue&&(f=0)));let x=A||V||1e3,M=Lt(x),v=kl(10,tt(M)),B=x*(A==0?e==0?.1:1:u),L=ce(jo(e-B,v/10),24),K=e>=h&&(g==1||g==3&&L<=h||g==2&&L>=h)?h:ue,R=Ue(p,L<K&&e>=K?K:St(K,L)),j=x*(A==0?l==0?.1:1:f),Y=ce(hn(l+j,v/10),24),k=l<=S&&(w==1||w==3&&Y>=S||w==2&&Y<=S)?S:-ue,q=St(d,Y>k&&l<=k?k:Ue(k,Y));return R==q&&R==0&&(q=100),[R,q]}var Hs=new Intl.NumberFormat(El?Rs.language:"en-US"),ui=e=>Hs.format(e),lt=Math,sn=lt.PI,Ae=lt.abs,tt=lt.floor,Ee=lt.round,ut=lt.ceil,St=lt.min,Ue=lt.max,kl=lt.pow,go=lt.sign,Lt=lt.log10,Bo=lt.log2,Ws=(e,l=1)=>lt.sinh(e)*l,Un=(e,l=1)=>lt.asinh(e/l),ue=1/0;function wo(e){return(Lt((e^e>>31)-(e>>31))|0)+1}function Xn(e,l,i){return St(Ue(e,l),i)}function Uo(e){return typeof e=="function"}function X(e){return Uo(e)?e:()=>e}var Gs=()=>{},$o=e=>e,Ko=(e,l)=>l,Is=e=>null,So=e=>!0,bo=(e,l)=>e==l,Ys=/\\.\\d*?(?=9{6,}|0{6,})/gm,el=e=>{if(Jo(e)||Ht.has(e))return e;let l=`${e}`,i=l.match(Ys);if(i==null)return e;let n=i[0].length-1;if(l.indexOf("e-")!=-1){let[r,u]=l.split("e");return+`${el(r)}e${u}`}return ce(e,n)};function Jt(e,l){return el(ce(el(e/l))*l)}function hn(e,l){return el(ut(el(e/l))*l)}function jo(e,l){return el(tt(el(e/l))*l)}function ce(e,l=0){if(Jo(e))return e;let i=10**l,n=e*i*(1+Number.EPSILON);return Ee(n)/i}var Ht=new Map;function qo(e){return((""+e).split(".")[1]||"").length}function Ul(e,l,i,n){let r=[],u=n.map(qo);for(let f=l;f<i;f++){let p=Ae(f),d=ce(kl(e,f),p);for(let h=0;h<n.length;h++){let S=e==10?+`${n[h]}e${f}`:n[h]*d,g=(f>=0?0:p)+(f>=u[h]?0:u[h]),w=e==10?S:ce(S,g);r.push(w),Ht.set(w,g)}}return r}var Bl={},ci=[],Ml=[null,null],zt=Array.isArray,Jo=Number.isInteger,Bs=e=>e===void 0;function yo(e){return typeof e=="string"}function dn(e){let l=!1;if(e!=null){let i=e.constructor;l=i==null||i==Object}return l}function Us(e){return e!=null&&typeof e=="object"}var $s=Object.getPrototypeOf(Uint8Array),Zo="__proto__";function Tl(e,l=dn){let i;if(zt(e)){let n=e.find(r=>r!=null);if(zt(n)||l(n)){i=Array(e.length);for(let r=0;r<e.length;r++)i[r]=Tl(e[r],l)}else i=e.slice()}else if(e instanceof $s)i=e.slice();else if(l(e)){i={};for(let n in e)n!=Zo&&(i[n]=Tl(e[n],l))}else i=e;return i}function Me(e){let l=arguments;for(let i=1;i<l.length;i++){let n=l[i];for(let r in n)r!=Zo&&(dn(e[r])?Me(e[r],Tl(n[r])):e[r]=Tl(n[r]))}return e}var Ks=0,js=1,qs=2;function Js(e,l,i){for(let n=0,r,u=-1;n<l.length;n++){let f=l[n];if(f>u){for(r=f-1;r>=0&&e[r]==null;)e[r--]=null;for(r=f+1;r<i&&e[r]==null;)e[u=r++]=null}}}function Zs(e,l){if(ea(e)){let f=e[0].slice();for(let p=1;p<e.length;p++)f.push(...e[p].slice(1));return ta(f[0])||(f=Xs(f)),f}let i=new Set;for(let f=0;f<e.length;f++){let d=e[f][0],h=d.length;for(let S=0;S<h;S++)i.add(d[S])}let n=[Array.from(i).sort((f,p)=>f-p)],r=n[0].length,u=new Map;for(let f=0;f<r;f++)u.set(n[0][f],f);for(let f=0;f<e.length;f++){let p=e[f],d=p[0];for(let h=1;h<p.length;h++){let S=p[h],g=Array(r).fill(void 0),w=l?l[f][h]:js,A=[];for(let P=0;P<S.length;P++){let V=S[P],W=u.get(d[P]);V===null?w!=Ks&&(g[W]=V,w==qs&&A.push(W)):g[W]=V}Js(g,A,r),n.push(g)}}return n}var Qs=typeof queueMicrotask>"u"?e=>Promise.resolve().then(e):queueMicrotask;function Xs(e){let l=e[0],i=l.length,n=Array(i);for(let u=0;u<n.length;u++)n[u]=u;n.sort((u,f)=>l[u]-l[f]);let r=[];for(let u=0;u<e.length;u++){let f=e[u],p=Array(i);for(let d=0;d<i;d++)p[d]=f[n[d]];r.push(p)}return r}function ea(e){let l=e[0][0],i=l.length;for(let n=1;n<e.length;n++){let r=e[n][0];if(r.length!=i)return!1;if(r!=l){for(let u=0;u<i;u++)if(r[u]!=l[u])return!1}}return!0}function ta(e,l=100){let i=e.length;if(i<=1)return!0;let n=0,r=i-1;for(;n<=r&&e[n]==null;)n++;for(;r>=n&&e[r]==null;)r--;if(r<=n)return!0;let u=Ue(1,tt((r-n+1)/l));for(let f=e[n],p=n+u;p<=r;p+=u){let d=e[p];if(d!=null){if(d<=f)return!1;f=d}}return!0}var Qo=["January","February","March","April","May","June","July","August","September","October","November","December"],Xo=["Sunday","Monday","Tuesday","Wednesday","Thursday","Friday","Saturday"];function er(e){return e.slice(0,3)}var la=Xo.map(er),na=Qo.map(er),ia={MMMM:Qo,MMM:na,WWWW:Xo,WWW:la};function Hl(e){return(e<10?"0":"")+e}function oa(e){return(e<10?"00":e<100?"0":"")+e}var ra={YYYY:e=>e.getFullYear(),YY:e=>(e.getFullYear()+"").slice(2),MMMM:(e,l)=>l.MMMM[e.getMonth()],MMM:(e,l)=>l.MMM[e.getMonth()],MM:e=>Hl(e.getMonth()+1),M:e=>e.getMonth()+1,DD:e=>Hl(e.getDate()),D:e=>e.getDate(),WWWW:(e,l)=>l.WWWW[e.getDay()],WWW:(e,l)=>l.WWW[e.getDay()],HH:e=>Hl(e.getHours()),H:e=>e.getHours(),h:e=>{let l=e.getHours();return l==0?12:l>12?l-12:l},AA:e=>e.getHours()>=12?"PM":"AM",aa:e=>e.getHours()>=12?"pm":"am",a:e=>e.getHours()>=12?"p":"a",mm:e=>Hl(e.getMinutes()),m:e=>e.getMinutes(),ss:e=>Hl(e.getSeconds()),s:e=>e.getSeconds(),fff:e=>oa(e.getMilliseconds())};function pi(e,l){l=l||ia;let i=[],n=/\\{([a-z]+)\\}|[^{]+/gi,r;for(;r=n.exec(e);)i.push(r[0][0]=="{"?ra[r[1]]:r[0]);return u=>{let f="";for(let p=0;p<i.length;p++)f+=typeof i[p]=="string"?i[p]:i[p](u,l);return f}}var sa=new Intl.DateTimeFormat().resolvedOptions().timeZone;function aa(e,l){let i;return l=="UTC"||l=="Etc/UTC"?i=new Date(+e+e.getTimezoneOffset()*6e4):l==sa?i=e:(i=new Date(e.toLocaleString("en-US",{timeZone:l})),i.setMilliseconds(e.getMilliseconds())),i}var tr=e=>e%1==0,un=[1,2,2.5,5],fa=Ul(10,-32,0,un),lr=Ul(10,0,32,un),ua=lr.filter(tr),Zt=fa.concat(lr),hi=`\n`,nr="{YYYY}",xo=hi+nr,ir="{M}/{D}",Il=hi+ir,on=Il+"/{YY}",or="{aa}",ca="{h}:{mm}",_l=ca+or,_o=hi+_l,vo=":{ss}",se=null;function rr(e){let l=e*1e3,i=l*60,n=i*60,r=n*24,u=r*30,f=r*365,d=(e==1?Ul(10,0,3,un).filter(tr):Ul(10,-3,0,un)).concat([l,l*5,l*10,l*15,l*30,i,i*5,i*10,i*15,i*30,n,n*2,n*3,n*4,n*6,n*8,n*12,r,r*2,r*3,r*4,r*5,r*6,r*7,r*8,r*9,r*10,r*15,u,u*2,u*3,u*4,u*6,f,f*2,f*5,f*10,f*25,f*50,f*100]),h=[[f,nr,se,se,se,se,se,se,1],[r*28,"{MMM}",xo,se,se,se,se,se,1],[r,ir,xo,se,se,se,se,se,1],[n,"{h}"+or,on,se,Il,se,se,se,1],[i,_l,on,se,Il,se,se,se,1],[l,vo,on+" "+_l,se,Il+" "+_l,se,_o,se,1],[e,vo+".{fff}",on+" "+_l,se,Il+" "+_l,se,_o,se,1]];function S(g){return(w,A,P,V,W,G)=>{let x=[],M=W>=f,v=W>=u&&W<f,B=g(P),L=ce(B*e,3),K=$n(B.getFullYear(),M?0:B.getMonth(),v||M?1:B.getDate()),R=ce(K*e,3);if(v||M){let j=v?W/u:0,Y=M?W/f:0,k=L==R?L:ce($n(K.getFullYear()+Y,K.getMonth()+j,1)*e,3),q=new Date(Ee(k/e)),F=q.getFullYear(),U=q.getMonth();for(let H=0;k<=V;H++){let ee=$n(F+Y*H,U+j*H,1),z=ee-g(ce(ee*e,3));k=ce((+ee+z)*e,3),k<=V&&x.push(k)}}else{let j=W>=r?r:W,Y=tt(P)-tt(L),k=R+Y+hn(L-R,j);x.push(k);let q=g(k),F=q.getHours()+q.getMinutes()/i+q.getSeconds()/n,U=W/n,H=w.axes[A]._space,ee=G/H;for(;k=ce(k+W,e==1?0:3),!(k>V);)if(U>1){let z=tt(ce(F+U,6))%24,te=g(k).getHours()-z;te>1&&(te=-1),k-=te*n,F=(F+U)%24;let ae=x[x.length-1];ce((k-ae)/W,3)*ee>=.7&&x.push(k)}else x.push(k)}return x}}return[d,h,S]}var[pa,ha,da]=rr(1),[ma,ga,wa]=rr(.001);Ul(2,-53,53,[1]);function ko(e,l){return e.map(i=>i.map((n,r)=>r==0||r==8||n==null?n:l(r==1||i[8]==0?n:i[1]+n)))}function Mo(e,l){return(i,n,r,u,f)=>{let p=l.find(P=>f>=P[0])||l[l.length-1],d,h,S,g,w,A;return n.map(P=>{let V=e(P),W=V.getFullYear(),G=V.getMonth(),x=V.getDate(),M=V.getHours(),v=V.getMinutes(),B=V.getSeconds(),L=W!=d&&p[2]||G!=h&&p[3]||x!=S&&p[4]||M!=g&&p[5]||v!=w&&p[6]||B!=A&&p[7]||p[1];return d=W,h=G,S=x,g=M,w=v,A=B,L(V)})}}function Sa(e,l){let i=pi(l);return(n,r,u,f,p)=>r.map(d=>i(e(d)))}function $n(e,l,i){return new Date(e,l,i)}function To(e,l){return l(e)}var ba="{YYYY}-{MM}-{DD} {h}:{mm}{aa}";function Po(e,l){return(i,n,r,u)=>u==null?ri:l(e(n))}function ya(e,l){let i=e.series[l];return i.width?i.stroke(e,l):i.points.width?i.points.stroke(e,l):null}function xa(e,l){return e.series[l].fill(e,l)}var _a={show:!0,live:!0,isolate:!1,mount:Gs,markers:{show:!0,width:2,stroke:ya,fill:xa,dash:"solid"},idx:null,idxs:null,values:[]};function va(e,l){let i=e.cursor.points,n=ft(),r=i.size(e,l);ge(n,Wl,r),ge(n,Gl,r);let u=r/-2;ge(n,"marginLeft",u),ge(n,"marginTop",u);let f=i.width(e,l,r);return f&&ge(n,"borderWidth",f),n}function ka(e,l){let i=e.series[l].points;return i._fill||i._stroke}function Ma(e,l){let i=e.series[l].points;return i._stroke||i._fill}function Ta(e,l){return e.series[l].points.size}var Kn=[0,0];function Pa(e,l,i){return Kn[0]=l,Kn[1]=i,Kn}function rn(e,l,i,n=!0){return r=>{r.button==0&&(!n||r.target==l)&&i(r)}}function jn(e,l,i,n=!0){return r=>{(!n||r.target==l)&&i(r)}}var Ea={show:!0,x:!0,y:!0,lock:!1,move:Pa,points:{one:!1,show:va,size:Ta,width:0,stroke:Ma,fill:ka},bind:{mousedown:rn,mouseup:rn,click:rn,dblclick:rn,mousemove:jn,mouseleave:jn,mouseenter:jn},drag:{setScale:!0,x:!0,y:!1,dist:0,uni:null,click:(e,l)=>{l.stopPropagation(),l.stopImmediatePropagation()},_x:!1,_y:!1},focus:{dist:(e,l,i,n,r)=>n-r,prox:-1,bias:0},hover:{skip:[void 0],prox:null,bias:0},left:-10,top:-10,idx:null,dataIdx:null,idxs:null,event:null},sr={show:!0,stroke:"rgba(0,0,0,0.07)",width:2},di=Me({},sr,{filter:Ko}),ar=Me({},di,{size:10}),fr=Me({},sr,{show:!1}),mi=\'12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji"\',ur="bold "+mi,cr=1.5,Eo={show:!0,scale:"x",stroke:oi,space:50,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:ur,side:2,grid:di,ticks:ar,border:fr,font:mi,lineGap:cr,rotate:0},Aa="Value",La="Time",Ao={show:!0,scale:"x",auto:!1,sorted:1,min:ue,max:-ue,idxs:[]};function Da(e,l,i,n,r){return l.map(u=>u==null?"":ui(u))}function Ca(e,l,i,n,r,u,f){let p=[],d=Ht.get(r)||0;i=f?i:ce(hn(i,r),d);for(let h=i;h<=n;h=ce(h+r,d))p.push(Object.is(h,-0)?0:h);return p}function ei(e,l,i,n,r,u,f){let p=[],d=e.scales[e.axes[l].scale].log,h=d==10?Lt:Bo,S=tt(h(i));r=kl(d,S),d==10&&(r=Zt[wt(r,Zt)]);let g=i,w=r*d;d==10&&(w=Zt[wt(w,Zt)]);do p.push(g),g=g+r,d==10&&!Ht.has(g)&&(g=ce(g,Ht.get(r))),g>=w&&(r=g,w=r*d,d==10&&(w=Zt[wt(w,Zt)]));while(g<=n);return p}function Ra(e,l,i,n,r,u,f){let d=e.scales[e.axes[l].scale].asinh,h=n>d?ei(e,l,Ue(d,i),n,r):[d],S=n>=0&&i<=0?[0]:[];return(i<-d?ei(e,l,Ue(d,-n),-i,r):[d]).reverse().map(w=>-w).concat(S,h)}var pr=/./,Fa=/[12357]/,Na=/[125]/,Lo=/1/,ti=(e,l,i,n)=>e.map((r,u)=>l==4&&r==0||u%n==0&&i.test(r.toExponential()[r<0?1:0])?r:null);function Oa(e,l,i,n,r){let u=e.axes[i],f=u.scale,p=e.scales[f],d=e.valToPos,h=u._space,S=d(10,f),g=d(9,f)-S>=h?pr:d(7,f)-S>=h?Fa:d(5,f)-S>=h?Na:Lo;if(g==Lo){let w=Ae(d(1,f)-S);if(w<h)return ti(l.slice().reverse(),p.distr,g,ut(h/w)).reverse()}return ti(l,p.distr,g,1)}function Va(e,l,i,n,r){let u=e.axes[i],f=u.scale,p=u._space,d=e.valToPos,h=Ae(d(1,f)-d(2,f));return h<p?ti(l.slice().reverse(),3,pr,ut(p/h)).reverse():l}function za(e,l,i,n){return n==null?ri:l==null?"":ui(l)}var Do={show:!0,scale:"y",stroke:oi,space:30,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:ur,side:3,grid:di,ticks:ar,border:fr,font:mi,lineGap:cr,rotate:0};function Ha(e,l){let i=3+(e||1)*2;return ce(i*l,3)}function Wa(e,l){let{scale:i,idxs:n}=e.series[0],r=e._data[0],u=e.valToPos(r[n[0]],i,!0),f=e.valToPos(r[n[1]],i,!0),p=Ae(f-u),d=e.series[l],h=p/(d.points.space*oe);return n[1]-n[0]<=h}var Co={scale:null,auto:!0,sorted:0,min:ue,max:-ue},hr=(e,l,i,n,r)=>r,Ro={show:!0,auto:!0,sorted:0,gaps:hr,alpha:1,facets:[Me({},Co,{scale:"x"}),Me({},Co,{scale:"y"})]},Fo={scale:"y",auto:!0,sorted:0,show:!0,spanGaps:!1,gaps:hr,alpha:1,points:{show:Wa,filter:null},values:null,min:ue,max:-ue,idxs:[],path:null,clip:null};function Ga(e,l,i,n,r){return i/10}var dr={time:!0,auto:!0,distr:1,log:10,asinh:1,min:null,max:null,dir:1,ori:0},Ia=Me({},dr,{time:!1,ori:1}),No={};function mr(e,l){let i=No[e];return i||(i={key:e,plots:[],sub(n){i.plots.push(n)},unsub(n){i.plots=i.plots.filter(r=>r!=n)},pub(n,r,u,f,p,d,h){for(let S=0;S<i.plots.length;S++)i.plots[S]!=r&&i.plots[S].pub(n,r,u,f,p,d,h)}},e!=null&&(No[e]=i)),i}var Pl=1,li=2;function tl(e,l,i){let n=e.mode,r=e.series[l],u=n==2?e._data[l]:e._data,f=e.scales,p=e.bbox,d=u[0],h=n==2?u[1]:u[l],S=n==2?f[r.facets[0].scale]:f[e.series[0].scale],g=n==2?f[r.facets[1].scale]:f[r.scale],w=p.left,A=p.top,P=p.width,V=p.height,W=e.valToPosH,G=e.valToPosV;return S.ori==0?i(r,d,h,S,g,W,G,w,A,P,V,gn,Al,Sn,wr,br):i(r,d,h,S,g,G,W,A,w,V,P,wn,Ll,Si,Sr,yr)}function gi(e,l){let i=0,n=0,r=ne(e.bands,ci);for(let u=0;u<r.length;u++){let f=r[u];f.series[0]==l?i=f.dir:f.series[1]==l&&(f.dir==1?n|=1:n|=2)}return[i,n==1?-1:n==2?1:n==3?2:0]}function Ya(e,l,i,n,r){let u=e.mode,f=e.series[l],p=u==2?f.facets[1].scale:f.scale,d=e.scales[p];return r==-1?d.min:r==1?d.max:d.distr==3?d.dir==1?d.min:d.max:0}function Dt(e,l,i,n,r,u){return tl(e,l,(f,p,d,h,S,g,w,A,P,V,W)=>{let G=f.pxRound,x=h.dir*(h.ori==0?1:-1),M=h.ori==0?Al:Ll,v,B;x==1?(v=i,B=n):(v=n,B=i);let L=G(g(p[v],h,V,A)),K=G(w(d[v],S,W,P)),R=G(g(p[B],h,V,A)),j=G(w(u==1?S.max:S.min,S,W,P)),Y=new Path2D(r);return M(Y,R,j),M(Y,L,j),M(Y,L,K),Y})}function mn(e,l,i,n,r,u){let f=null;if(e.length>0){f=new Path2D;let p=l==0?Sn:Si,d=i;for(let g=0;g<e.length;g++){let w=e[g];if(w[1]>w[0]){let A=w[0]-d;A>0&&p(f,d,n,A,n+u),d=w[1]}}let h=i+r-d,S=10;h>0&&p(f,d,n-S/2,h,n+u+S)}return f}function Ba(e,l,i){let n=e[e.length-1];n&&n[0]==l?n[1]=i:e.push([l,i])}function wi(e,l,i,n,r,u,f){let p=[],d=e.length;for(let h=r==1?i:n;h>=i&&h<=n;h+=r)if(l[h]===null){let g=h,w=h;if(r==1)for(;++h<=n&&l[h]===null;)w=h;else for(;--h>=i&&l[h]===null;)w=h;let A=u(e[g]),P=w==g?A:u(e[w]),V=g-r;A=f<=0&&V>=0&&V<d?u(e[V]):A;let G=w+r;P=f>=0&&G>=0&&G<d?u(e[G]):P,P>=A&&p.push([A,P])}return p}function Oo(e){return e==0?$o:e==1?Ee:l=>Jt(l,e)}function gr(e){let l=e==0?gn:wn,i=e==0?(r,u,f,p,d,h)=>{r.arcTo(u,f,p,d,h)}:(r,u,f,p,d,h)=>{r.arcTo(f,u,d,p,h)},n=e==0?(r,u,f,p,d)=>{r.rect(u,f,p,d)}:(r,u,f,p,d)=>{r.rect(f,u,d,p)};return(r,u,f,p,d,h=0,S=0)=>{h==0&&S==0?n(r,u,f,p,d):(h=St(h,p/2,d/2),S=St(S,p/2,d/2),l(r,u+h,f),i(r,u+p,f,u+p,f+d,h),i(r,u+p,f+d,u,f+d,S),i(r,u,f+d,u,f,S),i(r,u,f,u+p,f,h),r.closePath())}}var gn=(e,l,i)=>{e.moveTo(l,i)},wn=(e,l,i)=>{e.moveTo(i,l)},Al=(e,l,i)=>{e.lineTo(l,i)},Ll=(e,l,i)=>{e.lineTo(i,l)},Sn=gr(0),Si=gr(1),wr=(e,l,i,n,r,u)=>{e.arc(l,i,n,r,u)},Sr=(e,l,i,n,r,u)=>{e.arc(i,l,n,r,u)},br=(e,l,i,n,r,u,f)=>{e.bezierCurveTo(l,i,n,r,u,f)},yr=(e,l,i,n,r,u,f)=>{e.bezierCurveTo(i,l,r,n,f,u)};function xr(e){return(l,i,n,r,u)=>tl(l,i,(f,p,d,h,S,g,w,A,P,V,W)=>{let{pxRound:G,points:x}=f,M,v;h.ori==0?(M=gn,v=wr):(M=wn,v=Sr);let B=ce(x.width*oe,3),L=(x.size-x.width)/2*oe,K=ce(L*2,3),R=new Path2D,j=new Path2D,{left:Y,top:k,width:q,height:F}=l.bbox;Sn(j,Y-K,k-K,q+K*2,F+K*2);let U=H=>{if(d[H]!=null){let ee=G(g(p[H],h,V,A)),z=G(w(d[H],S,W,P));M(R,ee+L,z),v(R,ee,z,L,0,sn*2)}};if(u)u.forEach(U);else for(let H=n;H<=r;H++)U(H);return{stroke:B>0?R:null,fill:R,clip:j,flags:Pl|li}})}function _r(e){return(l,i,n,r,u,f)=>{n!=r&&(u!=n&&f!=n&&e(l,i,n),u!=r&&f!=r&&e(l,i,r),e(l,i,f))}}var Ua=_r(Al),$a=_r(Ll);function vr(e){let l=ne(e?.alignGaps,0);return(i,n,r,u)=>tl(i,n,(f,p,d,h,S,g,w,A,P,V,W)=>{[r,u]=cn(d,r,u);let G=f.pxRound,x=F=>G(g(F,h,V,A)),M=F=>G(w(F,S,W,P)),v,B;h.ori==0?(v=Al,B=Ua):(v=Ll,B=$a);let L=h.dir*(h.ori==0?1:-1),K={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:Pl},R=K.stroke,j=!1;if(u-r>=V*4){let F=N=>i.posToVal(N,h.key,!0),U=null,H=null,ee,z,$e,we=x(p[L==1?r:u]),te=x(p[r]),ae=x(p[u]),Z=F(L==1?te+1:ae-1);for(let N=L==1?r:u;N>=r&&N<=u;N+=L){let Te=p[N],Se=(L==1?Te<Z:Te>Z)?we:x(Te),re=d[N];Se==we?re!=null?(z=re,U==null?(v(R,Se,M(z)),ee=U=H=z):z<U?U=z:z>H&&(H=z)):re===null&&(j=!0):(U!=null&&B(R,we,M(U),M(H),M(ee),M(z)),re!=null?(z=re,v(R,Se,M(z)),U=H=ee=z):(U=H=null,re===null&&(j=!0)),we=Se,Z=F(we+L))}U!=null&&U!=H&&$e!=we&&B(R,we,M(U),M(H),M(ee),M(z))}else for(let F=L==1?r:u;F>=r&&F<=u;F+=L){let U=d[F];U===null?j=!0:U!=null&&v(R,x(p[F]),M(U))}let[k,q]=gi(i,n);if(f.fill!=null||k!=0){let F=K.fill=new Path2D(R),U=f.fillTo(i,n,f.min,f.max,k),H=M(U),ee=x(p[r]),z=x(p[u]);L==-1&&([z,ee]=[ee,z]),v(F,z,H),v(F,ee,H)}if(!f.spanGaps){let F=[];j&&F.push(...wi(p,d,r,u,L,x,l)),K.gaps=F=f.gaps(i,n,r,u,F),K.clip=mn(F,h.ori,A,P,V,W)}return q!=0&&(K.band=q==2?[Dt(i,n,r,u,R,-1),Dt(i,n,r,u,R,1)]:Dt(i,n,r,u,R,q)),K})}function Ka(e){let l=ne(e.align,1),i=ne(e.ascDesc,!1),n=ne(e.alignGaps,0),r=ne(e.extend,!1);return(u,f,p,d)=>tl(u,f,(h,S,g,w,A,P,V,W,G,x,M)=>{[p,d]=cn(g,p,d);let v=h.pxRound,{left:B,width:L}=u.bbox,K=te=>v(P(te,w,x,W)),R=te=>v(V(te,A,M,G)),j=w.ori==0?Al:Ll,Y={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:Pl},k=Y.stroke,q=w.dir*(w.ori==0?1:-1),F=R(g[q==1?p:d]),U=K(S[q==1?p:d]),H=U,ee=U;r&&l==-1&&(ee=B,j(k,ee,F)),j(k,U,F);for(let te=q==1?p:d;te>=p&&te<=d;te+=q){let ae=g[te];if(ae==null)continue;let Z=K(S[te]),N=R(ae);l==1?j(k,Z,F):j(k,H,N),j(k,Z,N),F=N,H=Z}let z=H;r&&l==1&&(z=B+L,j(k,z,F));let[$e,we]=gi(u,f);if(h.fill!=null||$e!=0){let te=Y.fill=new Path2D(k),ae=h.fillTo(u,f,h.min,h.max,$e),Z=R(ae);j(te,z,Z),j(te,ee,Z)}if(!h.spanGaps){let te=[];te.push(...wi(S,g,p,d,q,K,n));let ae=h.width*oe/2,Z=i||l==1?ae:-ae,N=i||l==-1?-ae:ae;te.forEach(Te=>{Te[0]+=Z,Te[1]+=N}),Y.gaps=te=h.gaps(u,f,p,d,te),Y.clip=mn(te,w.ori,W,G,x,M)}return we!=0&&(Y.band=we==2?[Dt(u,f,p,d,k,-1),Dt(u,f,p,d,k,1)]:Dt(u,f,p,d,k,we)),Y})}function Vo(e,l,i,n,r,u,f=ue){if(e.length>1){let p=null;for(let d=0,h=1/0;d<e.length;d++)if(l[d]!==void 0){if(p!=null){let S=Ae(e[d]-e[p]);S<h&&(h=S,f=Ae(i(e[d],n,r,u)-i(e[p],n,r,u)))}p=d}}return f}function ja(e){e=e||Bl;let l=ne(e.size,[.6,ue,1]),i=e.align||0,n=e.gap||0,r=e.radius;r=r==null?[0,0]:typeof r=="number"?[r,0]:r;let u=X(r),f=1-l[0],p=ne(l[1],ue),d=ne(l[2],1),h=ne(e.disp,Bl),S=ne(e.each,A=>{}),{fill:g,stroke:w}=h;return(A,P,V,W)=>tl(A,P,(G,x,M,v,B,L,K,R,j,Y,k)=>{let q=G.pxRound,F=i,U=n*oe,H=p*oe,ee=d*oe,z,$e;v.ori==0?[z,$e]=u(A,P):[$e,z]=u(A,P);let we=v.dir*(v.ori==0?1:-1),te=v.ori==0?Sn:Si,ae=v.ori==0?S:(D,pe,Pe,ol,It,yt,Yt)=>{S(D,pe,Pe,It,ol,Yt,yt)},Z=ne(A.bands,ci).find(D=>D.series[0]==P),N=Z!=null?Z.dir:0,Te=G.fillTo(A,P,G.min,G.max,N),We=q(K(Te,B,k,j)),Se,re,ct,qe=Y,ye=q(G.width*oe),bt=!1,Pt=null,nt=null,Ct=null,ll=null;g!=null&&(ye==0||w!=null)&&(bt=!0,Pt=g.values(A,P,V,W),nt=new Map,new Set(Pt).forEach(D=>{D!=null&&nt.set(D,new Path2D)}),ye>0&&(Ct=w.values(A,P,V,W),ll=new Map,new Set(Ct).forEach(D=>{D!=null&&ll.set(D,new Path2D)})));let{x0:nl,size:Dl}=h;if(nl!=null&&Dl!=null){F=1,x=nl.values(A,P,V,W),nl.unit==2&&(x=x.map(Pe=>A.posToVal(R+Pe*Y,v.key,!0)));let D=Dl.values(A,P,V,W);Dl.unit==2?re=D[0]*Y:re=L(D[0],v,Y,R)-L(0,v,Y,R),qe=Vo(x,M,L,v,Y,R,qe),ct=qe-re+U}else qe=Vo(x,M,L,v,Y,R,qe),ct=qe*f+U,re=qe-ct;ct<1&&(ct=0),ye>=re/2&&(ye=0),ct<5&&(q=$o);let Kl=ct>0,Wt=qe-ct-(Kl?ye:0);re=q(Xn(Wt,ee,H)),Se=(F==0?re/2:F==we?0:re)-F*we*((F==0?U/2:0)+(Kl?ye/2:0));let Ge={stroke:null,fill:null,clip:null,band:null,gaps:null,flags:0},il=bt?null:new Path2D,Et=null;if(Z!=null)Et=A.data[Z.series[1]];else{let{y0:D,y1:pe}=h;D!=null&&pe!=null&&(M=pe.values(A,P,V,W),Et=D.values(A,P,V,W))}let Gt=z*re,J=$e*re;for(let D=we==1?V:W;D>=V&&D<=W;D+=we){let pe=M[D];if(pe==null)continue;if(Et!=null){let Ke=Et[D]??0;if(pe-Ke==0)continue;We=K(Ke,B,k,j)}let Pe=v.distr!=2||h!=null?x[D]:D,ol=L(Pe,v,Y,R),It=K(ne(pe,Te),B,k,j),yt=q(ol-Se),Yt=q(Ue(It,We)),Je=q(St(It,We)),it=Yt-Je;if(pe!=null){let Ke=pe<0?J:Gt,pt=pe<0?Gt:J;bt?(ye>0&&Ct[D]!=null&&te(ll.get(Ct[D]),yt,Je+tt(ye/2),re,Ue(0,it-ye),Ke,pt),Pt[D]!=null&&te(nt.get(Pt[D]),yt,Je+tt(ye/2),re,Ue(0,it-ye),Ke,pt)):te(il,yt,Je+tt(ye/2),re,Ue(0,it-ye),Ke,pt),ae(A,P,D,yt-ye/2,Je,re+ye,it)}}return ye>0?Ge.stroke=bt?ll:il:bt||(Ge._fill=G.width==0?G._fill:G._stroke??G._fill,Ge.width=0),Ge.fill=bt?nt:il,Ge})}function qa(e,l){let i=ne(l?.alignGaps,0);return(n,r,u,f)=>tl(n,r,(p,d,h,S,g,w,A,P,V,W,G)=>{[u,f]=cn(h,u,f);let x=p.pxRound,M=z=>x(w(z,S,W,P)),v=z=>x(A(z,g,G,V)),B,L,K;S.ori==0?(B=gn,K=Al,L=br):(B=wn,K=Ll,L=yr);let R=S.dir*(S.ori==0?1:-1),j=M(d[R==1?u:f]),Y=j,k=[],q=[];for(let z=R==1?u:f;z>=u&&z<=f;z+=R)if(h[z]!=null){let we=d[z],te=M(we);k.push(Y=te),q.push(v(h[z]))}let F={stroke:e(k,q,B,K,L,x),fill:null,clip:null,band:null,gaps:null,flags:Pl},U=F.stroke,[H,ee]=gi(n,r);if(p.fill!=null||H!=0){let z=F.fill=new Path2D(U),$e=p.fillTo(n,r,p.min,p.max,H),we=v($e);K(z,Y,we),K(z,j,we)}if(!p.spanGaps){let z=[];z.push(...wi(d,h,u,f,R,M,i)),F.gaps=z=p.gaps(n,r,u,f,z),F.clip=mn(z,S.ori,P,V,W,G)}return ee!=0&&(F.band=ee==2?[Dt(n,r,u,f,U,-1),Dt(n,r,u,f,U,1)]:Dt(n,r,u,f,U,ee)),F})}function Ja(e){return qa(Za,e)}function Za(e,l,i,n,r,u){let f=e.length;if(f<2)return null;let p=new Path2D;if(i(p,e[0],l[0]),f==2)n(p,e[1],l[1]);else{let d=Array(f),h=Array(f-1),S=Array(f-1),g=Array(f-1);for(let w=0;w<f-1;w++)S[w]=l[w+1]-l[w],g[w]=e[w+1]-e[w],h[w]=S[w]/g[w];d[0]=h[0];for(let w=1;w<f-1;w++)h[w]===0||h[w-1]===0||h[w-1]>0!=h[w]>0?d[w]=0:(d[w]=3*(g[w-1]+g[w])/((2*g[w]+g[w-1])/h[w-1]+(g[w]+2*g[w-1])/h[w]),isFinite(d[w])||(d[w]=0));d[f-1]=h[f-2];for(let w=0;w<f-1;w++)r(p,e[w]+g[w]/3,l[w]+d[w]*g[w]/3,e[w+1]-g[w]/3,l[w+1]-d[w+1]*g[w]/3,e[w+1],l[w+1])}return p}var ni=new Set;function zo(){for(let e of ni)e.syncRect(!0)}El&&(Xt(Ds,vl,zo),Xt(Cs,vl,zo,!0),Xt(an,vl,()=>{ze.pxRatio=oe}));var Qa=vr(),Xa=xr();function Ho(e,l,i,n){return(n?[e[0],e[1]].concat(e.slice(2)):[e[0]].concat(e.slice(1))).map((u,f)=>ii(u,f,l,i))}function ef(e,l){return e.map((i,n)=>n==0?{}:Me({},l,i))}function ii(e,l,i,n){return Me({},l==0?i:n,e)}function kr(e,l,i){return l==null?Ml:[l,i]}var tf=kr;function lf(e,l,i){return l==null?Ml:fn(l,i,fi,!0)}function Mr(e,l,i,n){return l==null?Ml:pn(l,i,e.scales[n].log,!1)}var nf=Mr;function Tr(e,l,i,n){return l==null?Ml:ai(l,i,e.scales[n].log,!1)}var of=Tr;function rf(e,l,i,n,r){let u=Ue(wo(e),wo(l)),f=l-e,p=wt(r/n*f,i);do{let d=i[p],h=n*d/f;if(h>=r&&u+(d<5?Ht.get(d):0)<=17)return[d,h]}while(++p<i.length);return[0,0]}function Wo(e){let l,i;return e=e.replace(/(\\d+)px/,(n,r)=>(l=Ee((i=+r)*oe))+"px"),[e,l,i]}function sf(e){e.show&&[e.font,e.labelFont].forEach(l=>{let i=ce(l[2]*oe,1);l[0]=l[0].replace(/[0-9.]+px/,i+"px"),l[1]=i})}function ze(e,l,i){let n={mode:ne(e.mode,1)},r=n.mode;function u(t,o,s,a){let c=o.valToPct(t);return a+s*(o.dir==-1?1-c:c)}function f(t,o,s,a){let c=o.valToPct(t);return a+s*(o.dir==-1?c:1-c)}function p(t,o,s,a){return o.ori==0?u(t,o,s,a):f(t,o,s,a)}n.valToPosH=u,n.valToPosV=f;let d=!1;n.status=0;let h=n.root=ft(hs);if(e.id!=null&&(h.id=e.id),et(h,e.class),e.title){let t=ft(gs,h);t.textContent=e.title}let S=gt("canvas"),g=n.ctx=S.getContext("2d"),w=ft(ws,h);Xt("click",w,t=>{t.target===P&&(he!=gl||be!=wl)&&Ve.click(n,t)},!0);let A=n.under=ft(Ss,w);w.appendChild(S);let P=n.over=ft(bs,w);e=Tl(e);let V=+ne(e.pxAlign,1),W=Oo(V);(e.plugins||[]).forEach(t=>{t.opts&&(e=t.opts(n,e)||e)});let G=e.ms||.001,x=n.series=r==1?Ho(e.series||[],Ao,Fo,!1):ef(e.series||[null],Ro),M=n.axes=Ho(e.axes||[],Eo,Do,!0),v=n.scales={},B=n.bands=e.bands||[];B.forEach(t=>{t.fill=X(t.fill||null),t.dir=ne(t.dir,-1)});let L=r==2?x[1].facets[0].scale:x[0].scale,K={axes:Qr,series:Kr},R=(e.drawOrder||["axes","series"]).map(t=>K[t]);function j(t){let o=t.distr==3?s=>Lt(s>0?s:t.clamp(n,s,t.min,t.max,t.key)):t.distr==4?s=>Un(s,t.asinh):t.distr==100?s=>t.fwd(s):s=>s;return s=>{let a=o(s),{_min:c,_max:m}=t,b=m-c;return(a-c)/b}}function Y(t){let o=v[t];if(o==null){let s=(e.scales||Bl)[t]||Bl;if(s.from!=null){Y(s.from);let a=Me({},v[s.from],s,{key:t});a.valToPct=j(a),v[t]=a}else{o=v[t]=Me({},t==L?dr:Ia,s),o.key=t;let a=o.time,c=o.range,m=zt(c);if((t!=L||r==2&&!a)&&(m&&(c[0]==null||c[1]==null)&&(c={min:c[0]==null?ho:{mode:1,hard:c[0],soft:c[0]},max:c[1]==null?ho:{mode:1,hard:c[1],soft:c[1]}},m=!1),!m&&dn(c))){let b=c;c=(y,_,T)=>_==null?Ml:fn(_,T,b)}o.range=X(c||(a?tf:t==L?o.distr==3?nf:o.distr==4?of:kr:o.distr==3?Mr:o.distr==4?Tr:lf)),o.auto=X(m?!1:o.auto),o.clamp=X(o.clamp||Ga),o._min=o._max=null,o.valToPct=j(o)}}}Y("x"),Y("y"),r==1&&x.forEach(t=>{Y(t.scale)}),M.forEach(t=>{Y(t.scale)});for(let t in e.scales)Y(t);let k=v[L],q=k.distr,F,U;k.ori==0?(et(h,ds),F=u,U=f):(et(h,ms),F=f,U=u);let H={};for(let t in v){let o=v[t];(o.min!=null||o.max!=null)&&(H[t]={min:o.min,max:o.max},o.min=o.max=null)}let ee=e.tzDate||(t=>new Date(Ee(t/G))),z=e.fmtDate||pi,$e=G==1?da(ee):wa(ee),we=Mo(ee,ko(G==1?ha:ga,z)),te=Po(ee,To(ba,z)),ae=[],Z=n.legend=Me({},_a,e.legend),N=n.cursor=Me({},Ea,{drag:{y:r==2}},e.cursor),Te=Z.show,We=N.show,Se=Z.markers;Z.idxs=ae,Se.width=X(Se.width),Se.dash=X(Se.dash),Se.stroke=X(Se.stroke),Se.fill=X(Se.fill);let re,ct,qe,ye=[],bt=[],Pt,nt=!1,Ct={};if(Z.live){let t=x[1]?x[1].values:null;nt=t!=null,Pt=nt?t(n,1,0):{_:0};for(let o in Pt)Ct[o]=ri}if(Te)if(re=gt("table",Ms,h),qe=gt("tbody",null,re),Z.mount(n,re),nt){ct=gt("thead",null,re,qe);let t=gt("tr",null,ct);gt("th",null,t);for(var ll in Pt)gt("th",eo,t).textContent=ll}else et(re,Ps),Z.live&&et(re,Ts);let nl={show:!0},Dl={show:!1};function Kl(t,o){if(o==0&&(nt||!Z.live||r==2))return Ml;let s=[],a=gt("tr",Es,qe,qe.childNodes[o]);et(a,t.class),t.show||et(a,Qt);let c=gt("th",null,a);if(Se.show){let y=ft(As,c);if(o>0){let _=Se.width(n,o);_&&(y.style.border=_+"px "+Se.dash(n,o)+" "+Se.stroke(n,o)),y.style.background=Se.fill(n,o)}}let m=ft(eo,c);t.label instanceof HTMLElement?m.appendChild(t.label):m.textContent=t.label,o>0&&(Se.show||(m.style.color=t.width>0?Se.stroke(n,o):Se.fill(n,o)),Ge("click",c,y=>{if(N._lock)return;Ut(y);let _=x.indexOf(t);if((y.ctrlKey||y.metaKey)!=Z.isolate){let T=x.some((E,C)=>C>0&&C!=_&&E.show);x.forEach((E,C)=>{C>0&&_t(C,T?C==_?nl:Dl:nl,!0,ke.setSeries)})}else _t(_,{show:!t.show},!0,ke.setSeries)},!1),sl&&Ge(io,c,y=>{N._lock||(Ut(y),_t(x.indexOf(t),bl,!0,ke.setSeries))},!1));for(var b in Pt){let y=gt("td",Ls,a);y.textContent="--",s.push(y)}return[a,s]}let Wt=new Map;function Ge(t,o,s,a=!0){let c=Wt.get(o)||{},m=N.bind[t](n,o,s,a);m&&(Xt(t,o,c[t]=m),Wt.set(o,c))}function il(t,o,s){let a=Wt.get(o)||{};for(let c in a)(t==null||c==t)&&(Qn(c,o,a[c]),delete a[c]);t==null&&Wt.delete(o)}let Et=0,Gt=0,J=0,D=0,pe=0,Pe=0,ol=pe,It=Pe,yt=J,Yt=D,Je=0,it=0,Ke=0,pt=0;n.bbox={};let bn=!1,jl=!1,rl=!1,Bt=!1,ql=!1,ot=!1;function yn(t,o,s){(s||t!=n.width||o!=n.height)&&ki(t,o),pl(!1),rl=!0,jl=!0,hl()}function ki(t,o){n.width=Et=J=t,n.height=Gt=D=o,pe=Pe=0,Wr(),Gr();let s=n.bbox;Je=s.left=Jt(pe*oe,.5),it=s.top=Jt(Pe*oe,.5),Ke=s.width=Jt(J*oe,.5),pt=s.height=Jt(D*oe,.5)}let Vr=3;function zr(){let t=!1,o=0;for(;!t;){o++;let s=Jr(o),a=Zr(o);t=o==Vr||s&&a,t||(ki(n.width,n.height),jl=!0)}}function Hr({width:t,height:o}){yn(t,o)}n.setSize=Hr;function Wr(){let t=!1,o=!1,s=!1,a=!1;M.forEach((c,m)=>{if(c.show&&c._show){let{side:b,_size:y}=c,_=b%2,T=c.label!=null?c.labelSize:0,E=y+T;E>0&&(_?(J-=E,b==3?(pe+=E,a=!0):s=!0):(D-=E,b==0?(Pe+=E,t=!0):o=!0))}}),$t[0]=t,$t[1]=s,$t[2]=o,$t[3]=a,J-=Rt[1]+Rt[3],pe+=Rt[3],D-=Rt[2]+Rt[0],Pe+=Rt[0]}function Gr(){let t=pe+J,o=Pe+D,s=pe,a=Pe;function c(m,b){switch(m){case 1:return t+=b,t-b;case 2:return o+=b,o-b;case 3:return s-=b,s+b;case 0:return a-=b,a+b}}M.forEach((m,b)=>{if(m.show&&m._show){let y=m.side;m._pos=c(y,m._size),m.label!=null&&(m._lpos=c(y,m.labelSize))}})}if(N.dataIdx==null){let t=N.hover,o=t.skip=new Set(t.skip??[]);o.add(void 0);let s=t.prox=X(t.prox),a=t.bias??(t.bias=0);N.dataIdx=(c,m,b,y)=>{if(m==0)return b;let _=b,T=s(c,m,b,y)??ue,E=T>=0&&T<ue,C=k.ori==0?J:D,$=N.left,ie=l[0],le=l[m];if(o.has(le[b])){_=null;let Q=null,I=null,O;if(a==0||a==-1)for(O=b;Q==null&&O-- >0;)o.has(le[O])||(Q=O);if(a==0||a==1)for(O=b;I==null&&O++<le.length;)o.has(le[O])||(I=O);if(Q!=null||I!=null)if(E){let me=Q==null?-1/0:F(ie[Q],k,C,0),xe=I==null?1/0:F(ie[I],k,C,0),Ne=$-me,fe=xe-$;Ne<=fe?Ne<=T&&(_=Q):fe<=T&&(_=I)}else _=I==null?Q:Q==null?I:b-Q<=I-b?Q:I}else E&&Ae($-F(ie[b],k,C,0))>T&&(_=null);return _}}let Ut=t=>{N.event=t};N.idxs=ae,N._lock=!1;let He=N.points;He.show=X(He.show),He.size=X(He.size),He.stroke=X(He.stroke),He.width=X(He.width),He.fill=X(He.fill);let xt=n.focus=Me({},e.focus||{alpha:.3},N.focus),sl=xt.prox>=0,al=sl&&He.one,rt=[],fl=[],ul=[];function Mi(t,o){let s=He.show(n,o);if(s instanceof HTMLElement)return et(s,ks),et(s,t.class),Tt(s,-10,-10,J,D),P.insertBefore(s,rt[o]),s}function Ti(t,o){if(r==1||o>0){let s=r==1&&v[t.scale].time,a=t.value;t.value=s?yo(a)?Po(ee,To(a,z)):a||te:a||za,t.label=t.label||(s?La:Aa)}if(al||o>0){t.width=t.width==null?1:t.width,t.paths=t.paths||Qa||Is,t.fillTo=X(t.fillTo||Ya),t.pxAlign=+ne(t.pxAlign,V),t.pxRound=Oo(t.pxAlign),t.stroke=X(t.stroke||null),t.fill=X(t.fill||null),t._stroke=t._fill=t._paths=t._focus=null;let s=Ha(Ue(1,t.width),1),a=t.points=Me({},{size:s,width:Ue(1,s*.2),stroke:t.stroke,space:s*2,paths:Xa,_stroke:null,_fill:null},t.points);a.show=X(a.show),a.filter=X(a.filter),a.fill=X(a.fill),a.stroke=X(a.stroke),a.paths=X(a.paths),a.pxAlign=t.pxAlign}if(Te){let s=Kl(t,o);ye.splice(o,0,s[0]),bt.splice(o,0,s[1]),Z.values.push(null)}if(We){ae.splice(o,0,null);let s=null;al?o==0&&(s=Mi(t,o)):o>0&&(s=Mi(t,o)),rt.splice(o,0,s),fl.splice(o,0,0),ul.splice(o,0,0)}Fe("addSeries",o)}function Ir(t,o){o=o??x.length,t=r==1?ii(t,o,Ao,Fo):ii(t,o,{},Ro),x.splice(o,0,t),Ti(x[o],o)}n.addSeries=Ir;function Yr(t){if(x.splice(t,1),Te){Z.values.splice(t,1),bt.splice(t,1);let o=ye.splice(t,1)[0];il(null,o.firstChild),o.remove()}We&&(ae.splice(t,1),rt.splice(t,1)[0].remove(),fl.splice(t,1),ul.splice(t,1)),Fe("delSeries",t)}n.delSeries=Yr;let $t=[!1,!1,!1,!1];function Br(t,o){if(t._show=t.show,t.show){let s=t.side%2,a=v[t.scale];a==null&&(t.scale=s?x[1].scale:L,a=v[t.scale]);let c=a.time;t.size=X(t.size),t.space=X(t.space),t.rotate=X(t.rotate),zt(t.incrs)&&t.incrs.forEach(b=>{!Ht.has(b)&&Ht.set(b,qo(b))}),t.incrs=X(t.incrs||(a.distr==2?ua:c?G==1?pa:ma:Zt)),t.splits=X(t.splits||(c&&a.distr==1?$e:a.distr==3?ei:a.distr==4?Ra:Ca)),t.stroke=X(t.stroke),t.grid.stroke=X(t.grid.stroke),t.ticks.stroke=X(t.ticks.stroke),t.border.stroke=X(t.border.stroke);let m=t.values;t.values=zt(m)&&!zt(m[0])?X(m):c?zt(m)?Mo(ee,ko(m,z)):yo(m)?Sa(ee,m):m||we:m||Da,t.filter=X(t.filter||(a.distr>=3&&a.log==10?Oa:a.distr==3&&a.log==2?Va:Ko)),t.font=Wo(t.font),t.labelFont=Wo(t.labelFont),t._size=t.size(n,null,o,0),t._space=t._rotate=t._incrs=t._found=t._splits=t._values=null,t._size>0&&($t[o]=!0,t._el=ft(ys,w))}}function Cl(t,o,s,a){let[c,m,b,y]=s,_=o%2,T=0;return _==0&&(y||m)&&(T=o==0&&!c||o==2&&!b?Ee(Eo.size/3):0),_==1&&(c||b)&&(T=o==1&&!m||o==3&&!y?Ee(Do.size/2):0),T}let Pi=n.padding=(e.padding||[Cl,Cl,Cl,Cl]).map(t=>X(ne(t,Cl))),Rt=n._padding=Pi.map((t,o)=>t(n,o,$t,0)),Oe,Le=null,De=null,Jl=r==1?x[0].idxs:null,ht=null,Rl=!1;function Ei(t,o){if(l=t??[],n.data=n._data=l,r==2){Oe=0;for(let s=1;s<x.length;s++)Oe+=l[s][0].length}else{l.length==0&&(n.data=n._data=l=[[]]),ht=l[0],Oe=ht.length;let s=l;if(q==2){s=l.slice();let a=s[0]=Array(Oe);for(let c=0;c<Oe;c++)a[c]=c}n._data=l=s}if(pl(!0),Fe("setData"),q==2&&(rl=!0),o!==!1){let s=k;s.auto(n,Rl)?xn():Nt(L,s.min,s.max),Bt=Bt||N.left>=0,ot=!0,hl()}}n.setData=Ei;function xn(){Rl=!0;let t,o;r==1&&(Oe>0?(Le=Jl[0]=0,De=Jl[1]=Oe-1,t=l[0][Le],o=l[0][De],q==2?(t=Le,o=De):t==o&&(q==3?[t,o]=pn(t,t,k.log,!1):q==4?[t,o]=ai(t,t,k.log,!1):k.time?o=t+Ee(86400/G):[t,o]=fn(t,o,fi,!0))):(Le=Jl[0]=t=null,De=Jl[1]=o=null)),Nt(L,t,o)}let Zl,cl,_n,vn,kn,Mn,Tn,Pn,En,je;function Ai(t,o,s,a,c,m){t??(t=lo),s??(s=ci),a??(a="butt"),c??(c=lo),m??(m="round"),t!=Zl&&(g.strokeStyle=Zl=t),c!=cl&&(g.fillStyle=cl=c),o!=_n&&(g.lineWidth=_n=o),m!=kn&&(g.lineJoin=kn=m),a!=Mn&&(g.lineCap=Mn=a),s!=vn&&g.setLineDash(vn=s)}function Li(t,o,s,a){o!=cl&&(g.fillStyle=cl=o),t!=Tn&&(g.font=Tn=t),s!=Pn&&(g.textAlign=Pn=s),a!=En&&(g.textBaseline=En=a)}function An(t,o,s,a,c=0){if(a.length>0&&t.auto(n,Rl)&&(o==null||o.min==null)){let m=ne(Le,0),b=ne(De,a.length-1),y=s.min==null?Os(a,m,b,c,t.distr==3):[s.min,s.max];t.min=St(t.min,s.min=y[0]),t.max=Ue(t.max,s.max=y[1])}}let Di={min:null,max:null};function Ur(){for(let a in v){let c=v[a];H[a]==null&&(c.min==null||H[L]!=null&&c.auto(n,Rl))&&(H[a]=Di)}for(let a in v){let c=v[a];H[a]==null&&c.from!=null&&H[c.from]!=null&&(H[a]=Di)}H[L]!=null&&pl(!0);let t={};for(let a in H){let c=H[a];if(c!=null){let m=t[a]=Tl(v[a],Us);if(c.min!=null)Me(m,c);else if(a!=L||r==2)if(Oe==0&&m.from==null){let b=m.range(n,null,null,a);m.min=b[0],m.max=b[1]}else m.min=ue,m.max=-ue}}if(Oe>0){x.forEach((a,c)=>{if(r==1){let m=a.scale,b=H[m];if(b==null)return;let y=t[m];if(c==0){let _=y.range(n,y.min,y.max,m);y.min=_[0],y.max=_[1],Le=wt(y.min,l[0]),De=wt(y.max,l[0]),De-Le>1&&(l[0][Le]<y.min&&Le++,l[0][De]>y.max&&De--),a.min=ht[Le],a.max=ht[De]}else a.show&&a.auto&&An(y,b,a,l[c],a.sorted);a.idxs[0]=Le,a.idxs[1]=De}else if(c>0&&a.show&&a.auto){let[m,b]=a.facets,y=m.scale,_=b.scale,[T,E]=l[c],C=t[y],$=t[_];C!=null&&An(C,H[y],m,T,m.sorted),$!=null&&An($,H[_],b,E,b.sorted),a.min=b.min,a.max=b.max}});for(let a in t){let c=t[a],m=H[a];if(c.from==null&&(m==null||m.min==null)){let b=c.range(n,c.min==ue?null:c.min,c.max==-ue?null:c.max,a);c.min=b[0],c.max=b[1]}}}for(let a in t){let c=t[a];if(c.from!=null){let m=t[c.from];if(m.min==null)c.min=c.max=null;else{let b=c.range(n,m.min,m.max,a);c.min=b[0],c.max=b[1]}}}let o={},s=!1;for(let a in t){let c=t[a],m=v[a];if(m.min!=c.min||m.max!=c.max){m.min=c.min,m.max=c.max;let b=m.distr;m._min=b==3?Lt(m.min):b==4?Un(m.min,m.asinh):b==100?m.fwd(m.min):m.min,m._max=b==3?Lt(m.max):b==4?Un(m.max,m.asinh):b==100?m.fwd(m.max):m.max,o[a]=s=!0}}if(s){x.forEach((a,c)=>{r==2?c>0&&o.y&&(a._paths=null):o[a.scale]&&(a._paths=null)});for(let a in o)rl=!0,Fe("setScale",a);We&&N.left>=0&&(Bt=ot=!0)}for(let a in H)H[a]=null}function $r(t){let o=Xn(Le-1,0,Oe-1),s=Xn(De+1,0,Oe-1);for(;t[o]==null&&o>0;)o--;for(;t[s]==null&&s<Oe-1;)s++;return[o,s]}function Kr(){if(Oe>0){let t=x.some(o=>o._focus)&&je!=xt.alpha;t&&(g.globalAlpha=je=xt.alpha),x.forEach((o,s)=>{if(s>0&&o.show&&(Ci(s,!1),Ci(s,!0),o._paths==null)){let a=je;je!=o.alpha&&(g.globalAlpha=je=o.alpha);let c=r==2?[0,l[s][0].length-1]:$r(l[s]);o._paths=o.paths(n,s,c[0],c[1]),je!=a&&(g.globalAlpha=je=a)}}),x.forEach((o,s)=>{if(s>0&&o.show){let a=je;je!=o.alpha&&(g.globalAlpha=je=o.alpha),o._paths!=null&&Ri(s,!1);{let c=o._paths!=null?o._paths.gaps:null,m=o.points.show(n,s,Le,De,c),b=o.points.filter(n,s,m,c);(m||b)&&(o.points._paths=o.points.paths(n,s,Le,De,b),Ri(s,!0))}je!=a&&(g.globalAlpha=je=a),Fe("drawSeries",s)}}),t&&(g.globalAlpha=je=1)}}function Ci(t,o){let s=o?x[t].points:x[t];s._stroke=s.stroke(n,t),s._fill=s.fill(n,t)}function Ri(t,o){let s=o?x[t].points:x[t],{stroke:a,fill:c,clip:m,flags:b,_stroke:y=s._stroke,_fill:_=s._fill,_width:T=s.width}=s._paths;T=ce(T*oe,3);let E=null,C=T%2/2;o&&_==null&&(_=T>0?"#fff":y);let $=s.pxAlign==1&&C>0;if($&&g.translate(C,C),!o){let ie=Je-T/2,le=it-T/2,Q=Ke+T,I=pt+T;E=new Path2D,E.rect(ie,le,Q,I)}o?Ln(y,T,s.dash,s.cap,_,a,c,b,m):jr(t,y,T,s.dash,s.cap,_,a,c,b,E,m),$&&g.translate(-C,-C)}function jr(t,o,s,a,c,m,b,y,_,T,E){let C=!1;_!=0&&B.forEach(($,ie)=>{if($.series[0]==t){let le=x[$.series[1]],Q=l[$.series[1]],I=(le._paths||Bl).band;zt(I)&&(I=$.dir==1?I[0]:I[1]);let O,me=null;le.show&&I&&zs(Q,Le,De)?(me=$.fill(n,ie)||m,O=le._paths.clip):I=null,Ln(o,s,a,c,me,b,y,_,T,E,O,I),C=!0}}),C||Ln(o,s,a,c,m,b,y,_,T,E)}let Fi=Pl|li;function Ln(t,o,s,a,c,m,b,y,_,T,E,C){Ai(t,o,s,a,c),(_||T||C)&&(g.save(),_&&g.clip(_),T&&g.clip(T)),C?(y&Fi)==Fi?(g.clip(C),E&&g.clip(E),Xl(c,b),Ql(t,m,o)):y&li?(Xl(c,b),g.clip(C),Ql(t,m,o)):y&Pl&&(g.save(),g.clip(C),E&&g.clip(E),Xl(c,b),g.restore(),Ql(t,m,o)):(Xl(c,b),Ql(t,m,o)),(_||T||C)&&g.restore()}function Ql(t,o,s){s>0&&(o instanceof Map?o.forEach((a,c)=>{g.strokeStyle=Zl=c,g.stroke(a)}):o!=null&&t&&g.stroke(o))}function Xl(t,o){o instanceof Map?o.forEach((s,a)=>{g.fillStyle=cl=a,g.fill(s)}):o!=null&&t&&g.fill(o)}function qr(t,o,s,a){let c=M[t],m;if(a<=0)m=[0,0];else{let b=c._space=c.space(n,t,o,s,a),y=c._incrs=c.incrs(n,t,o,s,a,b);m=rf(o,s,y,a,b)}return c._found=m}function Dn(t,o,s,a,c,m,b,y,_,T){let E=b%2/2;V==1&&g.translate(E,E),Ai(y,b,_,T,y),g.beginPath();let C,$,ie,le,Q=c+(a==0||a==3?-m:m);s==0?($=c,le=Q):(C=c,ie=Q);for(let I=0;I<t.length;I++)o[I]!=null&&(s==0?C=ie=t[I]:$=le=t[I],g.moveTo(C,$),g.lineTo(ie,le));g.stroke(),V==1&&g.translate(-E,-E)}function Jr(t){let o=!0;return M.forEach((s,a)=>{if(!s.show)return;let c=v[s.scale];if(c.min==null){s._show&&(o=!1,s._show=!1,pl(!1));return}else s._show||(o=!1,s._show=!0,pl(!1));let m=s.side,b=m%2,{min:y,max:_}=c,[T,E]=qr(a,y,_,b==0?J:D);if(E==0)return;let C=c.distr==2,$=s._splits=s.splits(n,a,y,_,T,E,C),ie=c.distr==2?$.map(O=>ht[O]):$,le=c.distr==2?ht[$[1]]-ht[$[0]]:T,Q=s._values=s.values(n,s.filter(n,ie,a,E,le),a,E,le);s._rotate=m==2?s.rotate(n,Q,a,E):0;let I=s._size;s._size=ut(s.size(n,Q,a,t)),I!=null&&s._size!=I&&(o=!1)}),o}function Zr(t){let o=!0;return Pi.forEach((s,a)=>{let c=s(n,a,$t,t);c!=Rt[a]&&(o=!1),Rt[a]=c}),o}function Qr(){for(let t=0;t<M.length;t++){let o=M[t];if(!o.show||!o._show)continue;let s=o.side,a=s%2,c,m,b=o.stroke(n,t),y=s==0||s==3?-1:1,[_,T]=o._found;if(o.label!=null){let Ye=o.labelGap*y,Xe=Ee((o._lpos+Ye)*oe);Li(o.labelFont[0],b,"center",s==2?"top":to),g.save(),a==1?(c=m=0,g.translate(Xe,Ee(it+pt/2)),g.rotate((s==3?-sn:sn)/2)):(c=Ee(Je+Ke/2),m=Xe);let qt=Uo(o.label)?o.label(n,t,_,T):o.label;g.fillText(qt,c,m),g.restore()}if(T==0)continue;let E=v[o.scale],C=a==0?Ke:pt,$=a==0?Je:it,ie=o._splits,le=E.distr==2?ie.map(Ye=>ht[Ye]):ie,Q=E.distr==2?ht[ie[1]]-ht[ie[0]]:_,I=o.ticks,O=o.border,me=I.show?I.size:0,xe=Ee(me*oe),Ne=Ee((o.alignTo==2?o._size-me-o.gap:o.gap)*oe),fe=o._rotate*-sn/180,_e=W(o._pos*oe),Ze=(xe+Ne)*y,Ie=_e+Ze;m=a==0?Ie:0,c=a==1?Ie:0;let st=o.font[0],dt=o.align==1?xl:o.align==2?In:fe>0?xl:fe<0?In:a==0?"center":s==3?In:xl,kt=fe||a==1?"middle":s==2?"top":to;Li(st,b,dt,kt);let Qe=o.font[1]*o.lineGap,at=ie.map(Ye=>W(p(Ye,E,C,$))),mt=o._values;for(let Ye=0;Ye<mt.length;Ye++){let Xe=mt[Ye];if(Xe!=null){a==0?c=at[Ye]:m=at[Ye],Xe=""+Xe;let qt=Xe.indexOf(`\n`)==-1?[Xe]:Xe.split(/\\n/gm);for(let Be=0;Be<qt.length;Be++){let Xi=qt[Be];fe?(g.save(),g.translate(c,m+Be*Qe),g.rotate(fe),g.fillText(Xi,0,0),g.restore()):g.fillText(Xi,c,m+Be*Qe)}}}I.show&&Dn(at,I.filter(n,le,t,T,Q),a,s,_e,xe,ce(I.width*oe,3),I.stroke(n,t),I.dash,I.cap);let Mt=o.grid;Mt.show&&Dn(at,Mt.filter(n,le,t,T,Q),a,a==0?2:1,a==0?it:Je,a==0?pt:Ke,ce(Mt.width*oe,3),Mt.stroke(n,t),Mt.dash,Mt.cap),O.show&&Dn([_e],[1],a==0?1:0,a==0?1:2,a==1?it:Je,a==1?pt:Ke,ce(O.width*oe,3),O.stroke(n,t),O.dash,O.cap)}Fe("drawAxes")}function pl(t){x.forEach((o,s)=>{s>0&&(o._paths=null,t&&(r==1?(o.min=null,o.max=null):o.facets.forEach(a=>{a.min=null,a.max=null})))})}let en=!1,Cn=!1,Fl=[];function Xr(){Cn=!1;for(let t=0;t<Fl.length;t++)Fe(...Fl[t]);Fl.length=0}function hl(){en||(Qs(Ni),en=!0)}function es(t,o=!1){en=!0,Cn=o,t(n),Ni(),o&&Fl.length>0&&queueMicrotask(Xr)}n.batch=es;function Ni(){if(bn&&(Ur(),bn=!1),rl&&(zr(),rl=!1),jl){if(ge(A,xl,pe),ge(A,"top",Pe),ge(A,Wl,J),ge(A,Gl,D),ge(P,xl,pe),ge(P,"top",Pe),ge(P,Wl,J),ge(P,Gl,D),ge(w,Wl,Et),ge(w,Gl,Gt),S.width=Ee(Et*oe),S.height=Ee(Gt*oe),M.forEach(({_el:t,_show:o,_size:s,_pos:a,side:c})=>{if(t!=null)if(o){let m=c===3||c===0?s:0,b=c%2==1;ge(t,b?"left":"top",a-m),ge(t,b?"width":"height",s),ge(t,b?"top":"left",b?Pe:pe),ge(t,b?"height":"width",b?D:J),Zn(t,Qt)}else et(t,Qt)}),Zl=cl=_n=kn=Mn=Tn=Pn=En=vn=null,je=1,Vl(!0),pe!=ol||Pe!=It||J!=yt||D!=Yt){pl(!1);let t=J/yt,o=D/Yt;if(We&&!Bt&&N.left>=0){N.left*=t,N.top*=o,dl&&Tt(dl,Ee(N.left),0,J,D),ml&&Tt(ml,0,Ee(N.top),J,D);for(let s=0;s<rt.length;s++){let a=rt[s];a!=null&&(fl[s]*=t,ul[s]*=o,Tt(a,ut(fl[s]),ut(ul[s]),J,D))}}if(de.show&&!ql&&de.left>=0&&de.width>0){de.left*=t,de.width*=t,de.top*=o,de.height*=o;for(let s in zn)ge(Sl,s,de[s])}ol=pe,It=Pe,yt=J,Yt=D}Fe("setSize"),jl=!1}Et>0&&Gt>0&&(g.clearRect(0,0,S.width,S.height),Fe("drawClear"),R.forEach(t=>t()),Fe("draw")),de.show&&ql&&(tn(de),ql=!1),We&&Bt&&(jt(null,!0,!1),Bt=!1),Z.show&&Z.live&&ot&&(On(),ot=!1),d||(d=!0,n.status=1,Fe("ready")),Rl=!1,en=!1}n.redraw=(t,o)=>{rl=o||!1,t!==!1?Nt(L,k.min,k.max):hl()};function Rn(t,o){let s=v[t];if(s.from==null){if(Oe==0){let a=s.range(n,o.min,o.max,t);o.min=a[0],o.max=a[1]}if(o.min>o.max){let a=o.min;o.min=o.max,o.max=a}if(Oe>1&&o.min!=null&&o.max!=null&&o.max-o.min<1e-16)return;t==L&&s.distr==2&&Oe>0&&(o.min=wt(o.min,l[0]),o.max=wt(o.max,l[0]),o.min==o.max&&o.max++),H[t]=o,bn=!0,hl()}}n.setScale=Rn;let Fn,Nn,dl,ml,Oi,Vi,gl,wl,zi,Hi,he,be,Ft=!1,Ve=N.drag,Ce=Ve.x,Re=Ve.y;We&&(N.x&&(Fn=ft(_s,P)),N.y&&(Nn=ft(vs,P)),k.ori==0?(dl=Fn,ml=Nn):(dl=Nn,ml=Fn),he=N.left,be=N.top);let de=n.select=Me({show:!0,over:!0,left:0,width:0,top:0,height:0},e.select),Sl=de.show?ft(xs,de.over?P:A):null;function tn(t,o){if(de.show){for(let s in t)de[s]=t[s],s in zn&&ge(Sl,s,t[s]);o!==!1&&Fe("setSelect")}}n.setSelect=tn;function ts(t){if(x[t].show)Te&&Zn(ye[t],Qt);else if(Te&&et(ye[t],Qt),We){let s=al?rt[0]:rt[t];s!=null&&Tt(s,-10,-10,J,D)}}function Nt(t,o,s){Rn(t,{min:o,max:s})}function _t(t,o,s,a){o.focus!=null&&rs(t),o.show!=null&&x.forEach((c,m)=>{m>0&&(t==m||t==null)&&(c.show=o.show,ts(m),r==2?(Nt(c.facets[0].scale,null,null),Nt(c.facets[1].scale,null,null)):Nt(c.scale,null,null),hl())}),s!==!1&&Fe("setSeries",t,o),a&&zl("setSeries",n,t,o)}n.setSeries=_t;function ls(t,o){Me(B[t],o)}function ns(t,o){t.fill=X(t.fill||null),t.dir=ne(t.dir,-1),o=o??B.length,B.splice(o,0,t)}function is(t){t==null?B.length=0:B.splice(t,1)}n.addBand=ns,n.setBand=ls,n.delBand=is;function os(t,o){x[t].alpha=o,We&&rt[t]!=null&&(rt[t].style.opacity=o),Te&&ye[t]&&(ye[t].style.opacity=o)}let At,Ot,Kt,bl={focus:!0};function rs(t){if(t!=Kt){let o=t==null,s=xt.alpha!=1;x.forEach((a,c)=>{if(r==1||c>0){let m=o||c==0||c==t;a._focus=o?null:m,s&&os(c,m?1:xt.alpha)}}),Kt=t,s&&hl()}}Te&&sl&&Ge(oo,re,t=>{N._lock||(Ut(t),Kt!=null&&_t(null,bl,!0,ke.setSeries))});function vt(t,o,s){let a=v[o];s&&(t=t/oe-(a.ori==1?Pe:pe));let c=J;a.ori==1&&(c=D,t=c-t),a.dir==-1&&(t=c-t);let m=a._min,b=a._max,y=t/c,_=m+(b-m)*y,T=a.distr;return T==3?kl(10,_):T==4?Ws(_,a.asinh):T==100?a.bwd(_):_}function ss(t,o){let s=vt(t,L,o);return wt(s,l[0],Le,De)}n.valToIdx=t=>wt(t,l[0]),n.posToIdx=ss,n.posToVal=vt,n.valToPos=(t,o,s)=>v[o].ori==0?u(t,v[o],s?Ke:J,s?Je:0):f(t,v[o],s?pt:D,s?it:0),n.setCursor=(t,o,s)=>{he=t.left,be=t.top,jt(null,o,s)};function Wi(t,o){ge(Sl,xl,de.left=t),ge(Sl,Wl,de.width=o)}function Gi(t,o){ge(Sl,"top",de.top=t),ge(Sl,Gl,de.height=o)}let Nl=k.ori==0?Wi:Gi,Ol=k.ori==1?Wi:Gi;function as(){if(Te&&Z.live)for(let t=r==2?1:0;t<x.length;t++){if(t==0&&nt)continue;let o=Z.values[t],s=0;for(let a in o)bt[t][s++].firstChild.nodeValue=o[a]}}function On(t,o){if(t!=null&&(t.idxs?t.idxs.forEach((s,a)=>{ae[a]=s}):Bs(t.idx)||ae.fill(t.idx),Z.idx=ae[0]),Te&&Z.live){for(let s=0;s<x.length;s++)(s>0||r==1&&!nt)&&fs(s,ae[s]);as()}ot=!1,o!==!1&&Fe("setLegend")}n.setLegend=On;function fs(t,o){let s=x[t],a=t==0&&q==2?ht:l[t],c;nt?c=s.values(n,t,o)??Ct:(c=s.value(n,o==null?null:a[o],t,o),c=c==null?Ct:{_:c}),Z.values[t]=c}function jt(t,o,s){zi=he,Hi=be,[he,be]=N.move(n,he,be),N.left=he,N.top=be,We&&(dl&&Tt(dl,Ee(he),0,J,D),ml&&Tt(ml,0,Ee(be),J,D));let a,c=Le>De;At=ue,Ot=null;let m=k.ori==0?J:D,b=k.ori==1?J:D;if(he<0||Oe==0||c){a=N.idx=null;for(let y=0;y<x.length;y++){let _=rt[y];_!=null&&Tt(_,-10,-10,J,D)}sl&&_t(null,bl,!0,t==null&&ke.setSeries),Z.live&&(ae.fill(a),ot=!0)}else{let y,_,T;r==1&&(y=k.ori==0?he:be,_=vt(y,L),a=N.idx=wt(_,l[0],Le,De),T=F(l[0][a],k,m,0));let E=-10,C=-10,$=0,ie=0,le=!0,Q="",I="";for(let O=r==2?1:0;O<x.length;O++){let me=x[O],xe=ae[O],Ne=xe==null?null:r==1?l[O][xe]:l[O][1][xe],fe=N.dataIdx(n,O,a,_),_e=fe==null?null:r==1?l[O][fe]:l[O][1][fe];if(ot=ot||_e!=Ne||fe!=xe,ae[O]=fe,O>0&&me.show){let Ze=fe==null?-10:fe==a?T:F(r==1?l[0][fe]:l[O][0][fe],k,m,0),Ie=_e==null?-10:U(_e,r==1?v[me.scale]:v[me.facets[1].scale],b,0);if(sl&&_e!=null){let st=k.ori==1?he:be,dt=Ae(xt.dist(n,O,fe,Ie,st));if(dt<At){let kt=xt.bias;if(kt!=0){let Qe=vt(st,me.scale),at=_e>=0?1:-1,mt=Qe>=0?1:-1;mt==at&&(mt==1?kt==1?_e>=Qe:_e<=Qe:kt==1?_e<=Qe:_e>=Qe)&&(At=dt,Ot=O)}else At=dt,Ot=O}}if(ot||al){let st,dt;k.ori==0?(st=Ze,dt=Ie):(st=Ie,dt=Ze);let kt,Qe,at,mt,Mt,Ye,Xe=!0,qt=He.bbox;if(qt!=null){Xe=!1;let Be=qt(n,O);at=Be.left,mt=Be.top,kt=Be.width,Qe=Be.height}else at=st,mt=dt,kt=Qe=He.size(n,O);if(Ye=He.fill(n,O),Mt=He.stroke(n,O),al)O==Ot&&At<=xt.prox&&(E=at,C=mt,$=kt,ie=Qe,le=Xe,Q=Ye,I=Mt);else{let Be=rt[O];Be!=null&&(fl[O]=at,ul[O]=mt,po(Be,kt,Qe,Xe),uo(Be,Ye,Mt),Tt(Be,ut(at),ut(mt),J,D))}}}}if(al){let O=xt.prox,me=Kt==null?At<=O:At>O||Ot!=Kt;if(ot||me){let xe=rt[0];xe!=null&&(fl[0]=E,ul[0]=C,po(xe,$,ie,le),uo(xe,Q,I),Tt(xe,ut(E),ut(C),J,D))}}}if(de.show&&Ft)if(t!=null){let[y,_]=ke.scales,[T,E]=ke.match,[C,$]=t.cursor.sync.scales,ie=t.cursor.drag;if(Ce=ie._x,Re=ie._y,Ce||Re){let{left:le,top:Q,width:I,height:O}=t.select,me=t.scales[C].ori,xe=t.posToVal,Ne,fe,_e,Ze,Ie,st=y!=null&&T(y,C),dt=_!=null&&E(_,$);st&&Ce?(me==0?(Ne=le,fe=I):(Ne=Q,fe=O),_e=v[y],Ze=F(xe(Ne,C),_e,m,0),Ie=F(xe(Ne+fe,C),_e,m,0),Nl(St(Ze,Ie),Ae(Ie-Ze))):Nl(0,m),dt&&Re?(me==1?(Ne=le,fe=I):(Ne=Q,fe=O),_e=v[_],Ze=U(xe(Ne,$),_e,b,0),Ie=U(xe(Ne+fe,$),_e,b,0),Ol(St(Ze,Ie),Ae(Ie-Ze))):Ol(0,b)}else Hn()}else{let y=Ae(zi-Oi),_=Ae(Hi-Vi);if(k.ori==1){let $=y;y=_,_=$}Ce=Ve.x&&y>=Ve.dist,Re=Ve.y&&_>=Ve.dist;let T=Ve.uni;T!=null?Ce&&Re&&(Ce=y>=T,Re=_>=T,!Ce&&!Re&&(_>y?Re=!0:Ce=!0)):Ve.x&&Ve.y&&(Ce||Re)&&(Ce=Re=!0);let E,C;Ce&&(k.ori==0?(E=gl,C=he):(E=wl,C=be),Nl(St(E,C),Ae(C-E)),Re||Ol(0,b)),Re&&(k.ori==1?(E=gl,C=he):(E=wl,C=be),Ol(St(E,C),Ae(C-E)),Ce||Nl(0,m)),!Ce&&!Re&&(Nl(0,0),Ol(0,0))}if(Ve._x=Ce,Ve._y=Re,t==null){if(s){if(Qi!=null){let[y,_]=ke.scales;ke.values[0]=y!=null?vt(k.ori==0?he:be,y):null,ke.values[1]=_!=null?vt(k.ori==1?he:be,_):null}zl(Yn,n,he,be,J,D,a)}if(sl){let y=s&&ke.setSeries,_=xt.prox;Kt==null?At<=_&&_t(Ot,bl,!0,y):At>_?_t(null,bl,!0,y):Ot!=Kt&&_t(Ot,bl,!0,y)}}ot&&(Z.idx=a,On()),o!==!1&&Fe("setCursor")}let Vt=null;Object.defineProperty(n,"rect",{get(){return Vt==null&&Vl(!1),Vt}});function Vl(t=!1){t?Vt=null:(Vt=P.getBoundingClientRect(),Fe("syncRect",Vt))}function Ii(t,o,s,a,c,m,b){N._lock||Ft&&t!=null&&t.movementX==0&&t.movementY==0||(Vn(t,o,s,a,c,m,b,!1,t!=null),t!=null?jt(null,!0,!0):jt(o,!0,!1))}function Vn(t,o,s,a,c,m,b,y,_){if(Vt==null&&Vl(!1),Ut(t),t!=null)s=t.clientX-Vt.left,a=t.clientY-Vt.top;else{if(s<0||a<0){he=-10,be=-10;return}let[T,E]=ke.scales,C=o.cursor.sync,[$,ie]=C.values,[le,Q]=C.scales,[I,O]=ke.match,me=o.axes[0].side%2==1,xe=k.ori==0?J:D,Ne=k.ori==1?J:D,fe=me?m:c,_e=me?c:m,Ze=me?a:s,Ie=me?s:a;if(le!=null?s=I(T,le)?p($,v[T],xe,0):-10:s=xe*(Ze/fe),Q!=null?a=O(E,Q)?p(ie,v[E],Ne,0):-10:a=Ne*(Ie/_e),k.ori==1){let st=s;s=a,a=st}}_&&(o==null||o.cursor.event.type==Yn)&&((s<=1||s>=J-1)&&(s=Jt(s,J)),(a<=1||a>=D-1)&&(a=Jt(a,D))),y?(Oi=s,Vi=a,[gl,wl]=N.move(n,s,a)):(he=s,be=a)}let zn={width:0,height:0,left:0,top:0};function Hn(){tn(zn,!1)}let Yi,Bi,Ui,$i;function Ki(t,o,s,a,c,m,b){Ft=!0,Ce=Re=Ve._x=Ve._y=!1,Vn(t,o,s,a,c,m,b,!0,!1),t!=null&&(Ge(Bn,qn,ji,!1),zl(no,n,gl,wl,J,D,null));let{left:y,top:_,width:T,height:E}=de;Yi=y,Bi=_,Ui=T,$i=E}function ji(t,o,s,a,c,m,b){Ft=Ve._x=Ve._y=!1,Vn(t,o,s,a,c,m,b,!1,!0);let{left:y,top:_,width:T,height:E}=de,C=T>0||E>0,$=Yi!=y||Bi!=_||Ui!=T||$i!=E;if(C&&$&&tn(de),Ve.setScale&&C&&$){let ie=y,le=T,Q=_,I=E;if(k.ori==1&&(ie=_,le=E,Q=y,I=T),Ce&&Nt(L,vt(ie,L),vt(ie+le,L)),Re)for(let O in v){let me=v[O];O!=L&&me.from==null&&me.min!=ue&&Nt(O,vt(Q+I,O),vt(Q,O))}Hn()}else N.lock&&(N._lock=!N._lock,jt(o,!0,t!=null));t!=null&&(il(Bn,qn),zl(Bn,n,he,be,J,D,null))}function us(t,o,s,a,c,m,b){if(N._lock)return;Ut(t);let y=Ft;if(Ft){let _=!0,T=!0,E=10,C,$;k.ori==0?(C=Ce,$=Re):(C=Re,$=Ce),C&&$&&(_=he<=E||he>=J-E,T=be<=E||be>=D-E),C&&_&&(he=he<gl?0:J),$&&T&&(be=be<wl?0:D),jt(null,!0,!0),Ft=!1}he=-10,be=-10,ae.fill(null),jt(null,!0,!0),y&&(Ft=y)}function qi(t,o,s,a,c,m,b){N._lock||(Ut(t),xn(),Hn(),t!=null&&zl(ro,n,he,be,J,D,null))}function Ji(){M.forEach(sf),yn(n.width,n.height,!0)}Xt(an,vl,Ji);let yl={};yl.mousedown=Ki,yl.mousemove=Ii,yl.mouseup=ji,yl.dblclick=qi,yl.setSeries=(t,o,s,a)=>{let c=ke.match[2];s=c(n,o,s),s!=-1&&_t(s,a,!0,!1)},We&&(Ge(no,P,Ki),Ge(Yn,P,Ii),Ge(io,P,t=>{Ut(t),Vl(!1)}),Ge(oo,P,us),Ge(ro,P,qi),ni.add(n),n.syncRect=Vl);let ln=n.hooks=e.hooks||{};function Fe(t,o,s){Cn?Fl.push([t,o,s]):t in ln&&ln[t].forEach(a=>{a.call(null,n,o,s)})}(e.plugins||[]).forEach(t=>{for(let o in t.hooks)ln[o]=(ln[o]||[]).concat(t.hooks[o])});let Zi=(t,o,s)=>s,ke=Me({key:null,setSeries:!1,filters:{pub:So,sub:So},scales:[L,x[1]?x[1].scale:null],match:[bo,bo,Zi],values:[null,null]},N.sync);ke.match.length==2&&ke.match.push(Zi),N.sync=ke;let Qi=ke.key,Wn=mr(Qi);function zl(t,o,s,a,c,m,b){ke.filters.pub(t,o,s,a,c,m,b)&&Wn.pub(t,o,s,a,c,m,b)}Wn.sub(n);function cs(t,o,s,a,c,m,b){ke.filters.sub(t,o,s,a,c,m,b)&&yl[t](null,o,s,a,c,m,b)}n.pub=cs;function ps(){Wn.unsub(n),ni.delete(n),Wt.clear(),Qn(an,vl,Ji),h.remove(),re?.remove(),Fe("destroy")}n.destroy=ps;function Gn(){Fe("init",e,l),Ei(l||e.data,!1),H[L]?Rn(L,H[L]):xn(),ql=de.show&&(de.width>0||de.height>0),Bt=ot=!0,yn(e.width,e.height)}return x.forEach(Ti),M.forEach(Br),i?i instanceof HTMLElement?(i.appendChild(h),Gn()):i(n,Gn):Gn(),n}ze.assign=Me;ze.fmtNum=ui;ze.rangeNum=fn;ze.rangeLog=pn;ze.rangeAsinh=ai;ze.orient=tl;ze.pxRatio=oe;ze.join=Zs;ze.fmtDate=pi,ze.tzDate=aa;ze.sync=mr;{ze.addGap=Ba,ze.clipGaps=mn;let e=ze.paths={points:xr};e.linear=vr,e.stepped=Ka,e.bars=ja,e.spline=Ja}function bi(e,l){return Number(e.toFixed(l)).toLocaleString("en-US",{maximumFractionDigits:l})}function yi(e){let l=Math.abs(e);return l>=100?0:l>=10?1:l>=1?2:3}function Pr(e,l){return l==="%"?`${bi(e,yi(e))} %`:`${bi(e,yi(e))} ${l}`}function xi(e,l){return e.endsWith(`(${l})`)?e:`${e} (${l})`}function $l(e){return bi(e,yi(e))}function _i(e){return`${Number((100*(1-1/e)).toPrecision(6))} %`}function Er(e,l){return e==="percentile"?_i(l):e==="time"?new Date(l*1e3).toISOString().slice(0,16).replace("T"," "):$l(l)}var af={linear:"round",percentile:"percentile",time:"date"},ff={base:"#2563eb",head:"#ea580c",interval:"#64748b",tolerance:"#16a34a",other:"#7c3aed"},uf={base:"#2563eb18",head:"#ea580c18",interval:"#64748b18",tolerance:"#16a34a1f",other:"#7c3aed18"};function cf(e){return e.length*7+6}function pf(e,l,i){let{min:n,max:r,distr:u}=e.scales.x??{};if(n===void 0||r===void 0||n===null||r===null||!(r>n))return[...i];let f=u===3,p=f?Math.log10(r)-Math.log10(n):r-n,d=Math.max(100,(e.bbox.width>0?e.bbox.width/devicePixelRatio:e.width-hf)-0),h=-1/0;return i.map((S,g)=>{let w=l[g];if(S===null||w===void 0)return null;let A=(f?Math.log10(w)-Math.log10(n):w-n)/p*d,P=cf(S)/2;return A-P<h||A+P>d+Lr?null:(h=A+P,S)})}var hf=70,Lr=28;function df(e,l,i){let n=Math.max(3600,(i-l)*.04);return[l-n,i+n]}function mf(e,l,i,n){let r=[];for(let u of[2,10,100,1e3,1e4,1e5,1e6])u>=i&&u<=n*1.0001&&r.push(u);return r}function gf(e,l,i,n){let r=ff[e.role],u=e.secondAxis===!0&&i!==void 0?i:l,f=e.role==="interval"||e.role==="tolerance",p={label:e.label,stroke:r,width:f?1.5:2,scale:e.secondAxis===!0?"y2":"y",spanGaps:e.breakAtGaps!==!0,value:(d,h)=>h==null?"\u2014":Pr(h,u),points:{show:n&&e.role!=="tolerance"||e.pointsOnly===!0,size:e.pointsOnly===!0?7:5,stroke:r,fill:r}};return e.role==="interval"&&(p.dash=[5,4]),e.pointsOnly===!0&&(p.paths=()=>null),p}function wf(e){return{hooks:{draw:[l=>{let{ctx:i}=l,{top:n,height:r}=l.bbox;i.save(),i.strokeStyle="#57606a",i.fillStyle="#1f2328",i.lineWidth=devicePixelRatio,i.setLineDash([6*devicePixelRatio,4*devicePixelRatio]),i.font=`${12*devicePixelRatio}px system-ui, sans-serif`;for(let u of e){let f=Math.round(l.valToPos(u.x,"x",!0));i.beginPath(),i.moveTo(f,n),i.lineTo(f,n+r),i.stroke();let p=i.measureText(u.label).width,d=l.bbox.left+l.bbox.width-f;i.textAlign=d>p+8*devicePixelRatio?"left":"right",i.fillText(u.label,f+(i.textAlign==="left"?4:-4)*devicePixelRatio,n+14*devicePixelRatio)}i.restore()}]}}}function Ar(e,l){let i=Math.max(3,...(l??[]).map(n=>String(n??"").length));return Math.max(44,i*7+18)}function Sf(e,l){let i=e.x.scale,n={label:e.x.label,values:(h,S)=>pf(h,S,S.map(g=>g===null?null:i==="linear"?$l(g):_i(g)))};i==="percentile"&&(n.splits=mf,n.filter=(h,S)=>S),i==="linear"&&(n.incrs=[1,2,5,10,20,50,100,200,500,1e3,2e3,5e3]);let r=e.y.range,u=[i==="time"?{label:e.x.label}:n,{label:xi(e.y.label,e.y.unit),size:Ar,values:(h,S)=>S.map($l)}],f={x:i==="percentile"?{time:!1,distr:3,log:10}:i==="time"?{time:!0,range:df}:{time:!1},y:r!==void 0?{range:[r[0],r[1]]}:e.y.log===!0?{distr:3,log:10}:{range:(h,S,g)=>[Math.min(0,S),g>0?g*1.1:1]}},p=e.y2;p!==void 0&&(f.y2={range:(h,S,g)=>[Math.min(0,S),g>0?g*1.1:1]},u.push({scale:"y2",side:1,label:xi(p.label,p.unit),size:Ar,grid:{show:!1},values:(h,S)=>S.map($l)}));let d={width:l,height:260,padding:[12,p===void 0?Lr:8,0,0],scales:f,axes:u,legend:{live:!0},series:[{label:e.x.legend??af[i],value:(h,S)=>S==null?"\u2014":Er(i,S)},...e.series.map(h=>gf(h,e.y.unit,p?.unit,i!=="percentile"))],plugins:e.marks===void 0||e.marks.length===0?[]:[wf(e.marks)]};return e.bands!==void 0&&(d.bands=e.bands.map(h=>({series:[h.between[0]+1,h.between[1]+1],fill:uf[h.role]}))),d}function Dr(e,l){let i=[[...e.x.values],...e.series.map(r=>[...r.values])],n=Math.max(300,Math.floor(l.clientWidth||520));return new ze(Sf(e,n),i,l)}var bf={xy:(e,l)=>({plot:Dr(e,l)})};function Cr(e,l){let i=bf[e.kind];return{id:e.id,kind:e.kind,...i(e,l)}}function ve(e,l,i){let n=document.createElement(e);return l!==void 0&&(n.className=l),i!==void 0&&(n.textContent=i),n}function vi(e){return e>=1e3?`${(e/1e3).toFixed(2)} ms`:`${e.toFixed(e>=10?0:1)} \xB5s`}function Rr(e){let l=Math.max(e.base,e.head),i=l>0?(e.head-e.base)/l:0,n=Math.min(1,Math.abs(i)*2),r=Math.round(92-37*n);return Math.abs(i)<.05?"hsl(220, 8%, 85%)":i>0?`hsl(4, 80%, ${r}%)`:`hsl(214, 80%, ${r}%)`}function Fr(e){let l=0;for(let i of e.children)l=Math.max(l,Fr(i));return l+1}function Nr(e,l,i){let n=document.createElement("figure");n.className="flame",n.dataset.flameId=e.id;let r=document.createElement("figcaption");r.className="chart-title",r.textContent=e.title;let u=document.createElement("p");u.className="chart-caption",u.textContent=e.caption,n.append(r,u),e.table!==void 0&&n.append(i(e.table));let f=document.createElement("p");f.className="flame-detail",f.textContent="Hover a box for its numbers; click to zoom in, click the top row to zoom out.";let p=document.createElement("div");p.className="flame-plot",n.append(f,p),l.append(n);let d={id:e.id,boxes:0,grew:[]};(window.cannonadeFlames??(window.cannonadeFlames=[])).push(d);let S=(g,w)=>{p.replaceChildren();let A=Math.max(300,p.clientWidth||900);p.style.height=`${(Fr(g)+w.length)*18}px`;let P=g.head>0?g.head:Math.max(g.base,1e-9),V=0,W=[],G=(M,v,B,L,K)=>{let R=document.createElement("div");R.className="flame-box",R.style.left=`${v}px`,R.style.top=`${L*18}px`,R.style.width=`${Math.max(1,B-1)}px`,R.style.background=Rr(M),R.textContent=B>40?M.name:"";let j=M.head-M.base;R.title=`${M.name}\nbase ${vi(M.base)} \u2192 head ${vi(M.head)} per request (${j>=0?"+":"\u2212"}${vi(Math.abs(j))})`,R.addEventListener("mouseenter",()=>f.textContent=R.title.replace(`\n`,": ")),R.addEventListener("click",K),p.append(R),V++;let Y=j-M.children.reduce((k,q)=>k+(q.head-q.base),0);Y>0&&Rr(M).startsWith("hsl(4")&&W.push({name:M.name,change:Y})};w.forEach((M,v)=>G(M,0,A,v,()=>S(M,w.slice(0,v))));let x=(M,v,B,L)=>{let K=M.head/P*A;if(K<1)return;G(M,v,K,B,()=>S(M,L));let R=v;for(let j of M.children)x(j,R,B+1,[...L,M]),R+=j.head/P*A};x(g,0,w.length,w),d.boxes=V,d.grew=W.sort((M,v)=>v.change-M.change).map(M=>M.name)};S(e.root,[])}function yf(e,l,i){let n=ve("figure","chart");n.dataset.chartId=e.id,n.append(ve("figcaption","chart-title",e.title)),e.caption!==void 0&&n.append(ve("p","chart-caption",e.caption));let r=ve("div","plot");n.append(r),l.append(n);try{i.push(Cr(e,r)),n.dataset.rendered="true"}catch(u){r.textContent="This chart could not be drawn.",console.error(`chart ${e.id}:`,u)}}function Or(e){let l=ve("table","rows"),i=l.createTHead().insertRow();for(let u of e.header)i.append(ve("th",void 0,u));let n=l.createTBody();for(let u of e.rows){let f=n.insertRow();f.className=`kind-${u.kind.replace(/[^a-z-]/g,"")}`;for(let p of u.cells)f.insertCell().textContent=p}if(e.collapsedSummary===void 0)return l;let r=ve("details");return r.append(ve("summary",void 0,e.collapsedSummary),l),r}function xf(e,l){let i=ve("section","entry");i.id=`entry-${l}`,i.append(ve("h2",void 0,e.key)),e.summary!==void 0&&i.append(ve("p","entry-summary",e.summary));let n=ve("div","charts");return i.append(n),{section:i,grid:n}}function _f(e,l){document.title=e.title,l.append(ve("h1",void 0,e.title)),e.headline!==void 0&&l.append(ve("p",`headline outcome-${e.outcome??"none"}`,e.headline));let i=ve("ul","facts");for(let r of e.facts)i.append(ve("li",void 0,r));l.append(i);for(let r of e.notices)l.append(ve("p","notice",r));for(let r of e.tables)l.append(Or(r));if(e.entries.length>1){let r=ve("nav","toc");for(let[u,f]of e.entries.entries()){let p=ve("a",void 0,f.key);p.href=`#entry-${u}`,r.append(p)}l.append(r)}let n=[];window.cannonadeCharts=n;for(let[r,u]of e.entries.entries()){let{section:f,grid:p}=xf(u,r);l.append(f);for(let d of u.charts)yf(d,p,n);u.flame!==void 0&&Nr(u.flame,f,Or)}l.append(ve("footer",void 0,e.footer))}function vf(){let e=document.getElementById("app"),l=document.getElementById("cannonade-data");if(!(e===null||l===null))try{let i=JSON.parse(l.textContent??"{}");_f(i,e)}catch(i){e.textContent="This report could not be shown: its data is unreadable.",console.error(i)}}vf();})();\n' : "document.getElementById('app').textContent = 'Charts need the built Cannonade (npm run build).'",
   css: true ? `.uplot, .uplot *, .uplot *::before, .uplot *::after {box-sizing: border-box;}.uplot {font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji";line-height: 1.5;width: min-content;}.u-title {text-align: center;font-size: 18px;font-weight: bold;}.u-wrap {position: relative;user-select: none;}.u-over, .u-under {position: absolute;}.u-under {overflow: hidden;}.uplot canvas {display: block;position: relative;width: 100%;height: 100%;}.u-axis {position: absolute;}.u-legend {font-size: 14px;margin: auto;text-align: center;}.u-inline {display: block;}.u-inline * {display: inline-block;}.u-inline tr {margin-right: 16px;}.u-legend th {font-weight: 600;}.u-legend th > * {vertical-align: middle;display: inline-block;}.u-legend .u-marker {width: 1em;height: 1em;margin-right: 4px;background-clip: padding-box !important;}.u-inline.u-live th::after {content: ":";vertical-align: middle;}.u-inline:not(.u-live) .u-value {display: none;}.u-series > * {padding: 4px;}.u-series th {cursor: pointer;}.u-legend .u-off > * {opacity: 0.3;}.u-select {background: rgba(0,0,0,0.07);position: absolute;pointer-events: none;}.u-cursor-x, .u-cursor-y {position: absolute;left: 0;top: 0;pointer-events: none;will-change: transform;}.u-hz .u-cursor-x, .u-vt .u-cursor-y {height: 100%;border-right: 1px dashed #607D8B;}.u-hz .u-cursor-y, .u-vt .u-cursor-x {width: 100%;border-bottom: 1px dashed #607D8B;}.u-cursor-pt {position: absolute;top: 0;left: 0;border-radius: 50%;border: 0 solid;pointer-events: none;will-change: transform;/*this has to be !important since we set inline "background" shorthand */background-clip: padding-box !important;}.u-axis.u-off, .u-select.u-off, .u-cursor-x.u-off, .u-cursor-y.u-off, .u-cursor-pt.u-off {display: none;}
 /* report.html and the history site: light, readable, printable. */
 :root {
@@ -49130,6 +49222,37 @@ footer {
   .charts {
     grid-template-columns: 1fr;
   }
+}
+
+/* The differential flame graph of a slower entry's CPU profiles (client/flame.ts). */
+.flame {
+  margin: 1rem 0;
+}
+.flame-plot {
+  position: relative;
+  width: 100%;
+  overflow: hidden;
+  font:
+    11px/18px ui-monospace,
+    SFMono-Regular,
+    Menlo,
+    monospace;
+}
+.flame-box {
+  position: absolute;
+  height: 17px;
+  overflow: hidden;
+  white-space: nowrap;
+  text-overflow: ellipsis;
+  padding: 0 2px;
+  box-sizing: border-box;
+  cursor: pointer;
+  color: #111;
+}
+.flame-detail {
+  font-size: 0.85rem;
+  color: #475569;
+  min-height: 1.2em;
 }
 ` : ""
 };
@@ -49327,7 +49450,7 @@ function historyChart(id, history, key, metric, current) {
   if (points.length === 0 && current === void 0) return void 0;
   const { unit, scale } = displayUnit(metric);
   const seconds = (iso) => Math.round(Date.parse(iso) / 1e3);
-  const rows = points.map(({ run: run2, point: point2 }) => ({ x: seconds(run2.date), point: point2 }));
+  const rows = points.map(({ run: run3, point: point2 }) => ({ x: seconds(run3.date), point: point2 }));
   const currentX = current === void 0 ? void 0 : seconds(current.date);
   const xs = [.../* @__PURE__ */ new Set([...rows.map((r) => r.x), ...currentX === void 0 ? [] : [currentX]])].sort((a, b) => a - b);
   const at = new Map(rows.map((r) => [r.x, r.point]));
@@ -49689,11 +49812,44 @@ function sweepCharts(idPrefix, head, base) {
   ];
 }
 
+// src/report/html/flame-data.ts
+var MAX_NODES = 3e3;
+function toSpec(root) {
+  let budget = MAX_NODES;
+  const walk = (node) => {
+    budget--;
+    const children = [];
+    for (const child of node.children) {
+      if (budget <= 0) break;
+      children.push(walk(child));
+    }
+    return { name: node.name, base: node.baseUs, head: node.headUs, children };
+  };
+  return walk(root);
+}
+function flameSpec(report, entry, id) {
+  const diff = entry.diff;
+  if (diff === void 0) return void 0;
+  const rows = functionRows(entry);
+  return {
+    id,
+    title: `Why it got slower: CPU per request, base \u2192 head (${report.profiler ?? "profiler"})`,
+    caption: `${profileSummary(entry)}. Width: the head's CPU per request; red grew, blue shrank since the base. ${profileFacts(report, entry).join(" ")}`,
+    root: toSpec(diff.flame),
+    ...rows.length === 0 ? {} : {
+      table: {
+        header: FUNCTION_HEADER,
+        rows: rows.map((r) => ({ kind: "regression", cells: [r.rank, r.label, r.values, r.change, r.share] }))
+      }
+    }
+  };
+}
+
 // src/report/html/page-data.ts
 var COMPARED_HEADER = ["Scenario", "Load", "Metric", "Baseline \u2192 Current", "Change (CI, 95 % unless marked)", "Verdict"];
-function comparedCells(row) {
-  const change = row.detail === "" ? row.change : `${row.change} \u2014 ${row.detail}`;
-  return [row.scenario, row.load, row.metric, row.values, change, verdictWord(row)];
+function comparedCells(row2) {
+  const change = row2.detail === "" ? row2.change : `${row2.change} \u2014 ${row2.detail}`;
+  return [row2.scenario, row2.load, row2.metric, row2.values, change, verdictWord(row2)];
 }
 function numbers(entry) {
   const latency2 = entryLatency(entry);
@@ -49759,8 +49915,8 @@ function entrySummary(entry, comparison) {
   const order = comparison.entries.findIndex((e) => e.key === entry.key);
   const rows = reportRows(comparison);
   const worst2 = rows.notable.find((r) => r.order === order && r.kind !== "new");
-  const numbers2 = `p50 ${formatLatencyUs(entry.latencyUs.p50)} \xB7 p99 ${formatLatencyUs(entry.latencyUs.p99)} \xB7 ${formatRps(entry.rps)} req/s \xB7 ${plural(entry.validRounds, "valid round")} of ${entry.rounds.length}`;
-  return worst2 === void 0 ? numbers2 : `${verdictWord(worst2)}: ${worst2.metric} ${worst2.change} \xB7 ${numbers2}`;
+  const numbers3 = `p50 ${formatLatencyUs(entry.latencyUs.p50)} \xB7 p99 ${formatLatencyUs(entry.latencyUs.p99)} \xB7 ${formatRps(entry.rps)} req/s \xB7 ${plural(entry.validRounds, "valid round")} of ${entry.rounds.length}`;
+  return worst2 === void 0 ? numbers3 : `${verdictWord(worst2)}: ${worst2.metric} ${worst2.change} \xB7 ${numbers3}`;
 }
 function entryCharts(entry, index, input, looks) {
   const id = (name) => `entry-${index}-${name}`;
@@ -49821,11 +49977,16 @@ function reportPageData(input) {
       baseScaling.find((b) => b.scenario === summary.scenario)
     )
   }));
-  const entries = results.entries.map((entry, index) => ({
-    key: entry.key,
-    summary: entrySummary(entry, comparison),
-    charts: entryCharts(entry, index, input, looks)
-  }));
+  const entries = results.entries.map((entry, index) => {
+    const profiled = input.cpuProfiles?.entries.find((p) => p.key === entry.key);
+    const flame = profiled === void 0 || input.cpuProfiles === void 0 ? void 0 : flameSpec(input.cpuProfiles, profiled, `entry-${index}-flame`);
+    return {
+      key: entry.key,
+      summary: entrySummary(entry, comparison),
+      charts: entryCharts(entry, index, input, looks),
+      ...flame === void 0 ? {} : { flame }
+    };
+  });
   return {
     title: `Cannonade report: ${results.suite}`,
     outcome: head.outcome,
@@ -49842,7 +50003,7 @@ function reportPageData(input) {
 var SITE_METRICS = ["p99", "p50", "rps", "errorRate", "cpu", "rss"];
 function sitePageData(history) {
   const keys = [];
-  for (const run2 of history.runs) for (const entry of run2.entries) if (!keys.includes(entry.key)) keys.push(entry.key);
+  for (const run3 of history.runs) for (const entry of run3.entries) if (!keys.includes(entry.key)) keys.push(entry.key);
   const entries = keys.map((key, index) => {
     const charts = SITE_METRICS.map((metric) => historyChart(`entry-${index}-history-${metric}`, history, key, metric));
     const runs = history.runs.filter((r) => r.entries.some((e) => e.key === key)).length;
@@ -49899,7 +50060,7 @@ async function historyOfResults(dir) {
   }
   runs.sort((a, b) => Date.parse(a.results.createdAt) - Date.parse(b.results.createdAt));
   let history;
-  for (const run2 of runs) history = extendHistory(history, run2.results, void 0, Number.MAX_SAFE_INTEGER);
+  for (const run3 of runs) history = extendHistory(history, run3.results, void 0, Number.MAX_SAFE_INTEGER);
   if (history === void 0) throw new Error("no run made a history");
   return history;
 }
@@ -50479,8 +50640,8 @@ merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
 
 // src/cli/run.ts
 import { constants } from "node:fs";
-import { access, mkdir as mkdir7, writeFile as writeFile8 } from "node:fs/promises";
-import path16 from "node:path";
+import { access, mkdir as mkdir8, writeFile as writeFile9 } from "node:fs/promises";
+import path20 from "node:path";
 
 // src/config/load.ts
 import path7 from "node:path";
@@ -57338,15 +57499,15 @@ function parseJsonRows(text) {
   }
   if (!Array.isArray(data)) return 'expected a list of objects, e.g. [{"user": "a", "password": "x"}]';
   const columns = [];
-  for (const row of data) {
-    if (typeof row !== "object" || row === null || Array.isArray(row)) return "expected every element of the list to be an object";
-    for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  for (const row2 of data) {
+    if (typeof row2 !== "object" || row2 === null || Array.isArray(row2)) return "expected every element of the list to be an object";
+    for (const key of Object.keys(row2)) if (!columns.includes(key)) columns.push(key);
   }
   const rows = [];
-  for (const [index, row] of data.entries()) {
+  for (const [index, row2] of data.entries()) {
     const values = [];
     for (const column of columns) {
-      const value = Reflect.get(row, column);
+      const value = Reflect.get(row2, column);
       if (value === void 0) return `element ${index} has no "${column}"; every object needs the same keys`;
       if (typeof value === "object" && value !== null)
         return `element ${index}: "${column}" is an object or list; expected a string, number or boolean`;
@@ -58389,6 +58550,38 @@ var schema_default3 = {
           type: "string",
           minLength: 1,
           "x-expected": "a container name or ID, or the path of its cgroup v2 directory"
+        },
+        profile: {
+          description: "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.",
+          "x-expected": "auto, node, perf, none, or a mapping with command (and interval)",
+          oneOf: [
+            {
+              type: "string",
+              enum: [
+                "auto",
+                "node",
+                "perf",
+                "none"
+              ]
+            },
+            {
+              type: "object",
+              additionalProperties: false,
+              required: [
+                "command"
+              ],
+              properties: {
+                command: {
+                  type: "string",
+                  minLength: 1,
+                  "x-expected": "a shell command"
+                },
+                interval: {
+                  $ref: "#/$defs/duration"
+                }
+              }
+            }
+          ]
         }
       }
     },
@@ -58628,7 +58821,7 @@ function isUnder(inner, outer) {
 }
 function summarise2(errors) {
   const alternatives = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath);
-  const outermost = (path17) => !alternatives.some((alt) => alt !== path17 && isUnder(path17, alt));
+  const outermost = (path21) => !alternatives.some((alt) => alt !== path21 && isUnder(path21, alt));
   const kept = errors.filter((error) => {
     if (!outermost(error.instancePath)) return false;
     const isAlternative = error.keyword === "oneOf" || error.keyword === "anyOf";
@@ -58654,24 +58847,24 @@ function expectedOf(error) {
   return typeof expected === "string" ? expected : void 0;
 }
 function describe(error) {
-  const path17 = pathOf(error);
+  const path21 = pathOf(error);
   const params = error.params;
   if (error.keyword === "additionalProperties") {
     const key = String(params["additionalProperty"]);
     const known = knownKeys(error.parentSchema);
     const hint = suggest(key, known);
     const tail = hint === void 0 ? `; expected one of ${known.join(", ")}` : `; did you mean "${hint}"?`;
-    return { path: [...path17, key], message: `unknown field${tail}`, atKey: true };
+    return { path: [...path21, key], message: `unknown field${tail}`, atKey: true };
   }
   if (error.keyword === "required") {
     const missing = String(params["missingProperty"]);
-    return { path: path17, message: `missing required field "${missing}"` };
+    return { path: path21, message: `missing required field "${missing}"` };
   }
   if (error.keyword === "propertyNames") {
-    return { path: path17, message: "has an invalid name" };
+    return { path: path21, message: "has an invalid name" };
   }
   const expected = expectedOf(error) ?? fallbackExpectation(error);
-  return { path: path17, message: `must be ${expected}, got ${shortJson(error.data)}` };
+  return { path: path21, message: `must be ${expected}, got ${shortJson(error.data)}` };
 }
 function fallbackExpectation(error) {
   const params = error.params;
@@ -58944,7 +59137,8 @@ function buildApp(raw, baseDir, problems) {
     stopTimeoutMs: app.stopTimeout === void 0 ? DEFAULTS.stopTimeoutMs : parseDurationMs(app.stopTimeout),
     ...portOf3(raw.baseUrl),
     ...app.stop === void 0 ? {} : { stop: app.stop },
-    ...app.container === void 0 ? {} : { container: app.container }
+    ...app.container === void 0 ? {} : { container: app.container },
+    ...app.profile === void 0 ? {} : { profile: profileSettingOf(app.profile, problems) }
   };
 }
 function portOf3(baseUrl) {
@@ -58954,6 +59148,19 @@ function portOf3(baseUrl) {
   } catch {
     return {};
   }
+}
+function profileSettingOf(raw, problems) {
+  if (typeof raw !== "string") {
+    const ms = raw.interval === void 0 ? 10 : parseDurationMs(raw.interval);
+    if (raw.interval !== void 0 && !(ms >= 0.1 && ms <= 1e3)) {
+      problems.push({
+        path: ["app", "profile", "interval"],
+        message: `must be from 0.1ms to 1s (the profiler's sampling period), got ${JSON.stringify(raw.interval)}`
+      });
+    }
+    return { kind: "command", command: raw.command, sampleUs: ms * 1e3 };
+  }
+  return raw === "node" || raw === "perf" || raw === "none" ? { kind: raw } : { kind: "auto" };
 }
 function checkDuration(value, at, limit, problems) {
   if (value === void 0) return;
@@ -60250,12 +60457,12 @@ function sentPerRequest(scenario) {
 }
 function summariseVolume(scenario, bodyBytes, rounds) {
   if (rounds.length === 0) return void 0;
-  const perRequest = sentPerRequest(scenario);
+  const perRequest2 = sentPerRequest(scenario);
   const rate = (pick) => Math.round(median(rounds.map((r) => pick(r) / Math.max(1, r.durationMs) * 1e3)));
   return {
     kind: "volume",
     bodyBytes,
-    sentBytesPerSec: rate((r) => r.requests * perRequest),
+    sentBytesPerSec: rate((r) => r.requests * perRequest2),
     receivedBytesPerSec: rate((r) => r.bytes)
   };
 }
@@ -60313,22 +60520,22 @@ function flowHooks(scenario, share = { index: 0, count: 1 }) {
   const { data } = scenario;
   const nextRow = (values) => {
     if (data === void 0 || data.rows.length === 0) return;
-    const row = data.rows[(passes * share.count + share.index) % data.rows.length] ?? [];
+    const row2 = data.rows[(passes * share.count + share.index) % data.rows.length] ?? [];
     passes++;
-    data.columns.forEach((column, i) => values[column] = row[i] ?? "");
+    data.columns.forEach((column, i) => values[column] = row2[i] ?? "");
   };
   return scenario.requests.map((step, index) => {
-    const path17 = compile(step.path);
+    const path21 = compile(step.path);
     const headers = Object.entries(step.headers).map(([name, value]) => [name, compile(value)]);
     const body = step.body === void 0 ? void 0 : compile(step.body);
     const captures = (step.captures ?? []).map(captureReader);
-    const templated = path17 !== void 0 || body !== void 0 || headers.some(([, parts]) => parts !== void 0);
+    const templated = path21 !== void 0 || body !== void 0 || headers.some(([, parts]) => parts !== void 0);
     const setupRequest = templated || index === 0 && data !== void 0 ? (request, context) => {
       const values = valuesOf(context);
       if (index === 0) nextRow(values);
       const seq = String(++sequence * share.count - share.count + share.index + 1);
       const fill = (parts, text, encode) => parts === void 0 ? text : fillTemplate(parts, values, seq, encode, index === 0);
-      const filledPath = fill(path17, step.path, encodeURIComponent);
+      const filledPath = fill(path21, step.path, encodeURIComponent);
       if (filledPath === void 0) return null;
       const filledHeaders = { ...request.headers };
       for (const [name, parts] of headers) {
@@ -60996,7 +61203,7 @@ var WindowTally = class {
 async function runRound(spec, hooks = {}) {
   const { scenario, level } = spec;
   const judge2 = responseJudge(scenario, spec.share);
-  const tally = new WindowTally();
+  const tally2 = new WindowTally();
   const pacer = level.rate === void 0 ? void 0 : new Pacer(rateSchedule(scenario, level.rate), scenario.arrivals);
   const byAmount = scenario.amount;
   if (pacer !== void 0) await pacerStarted(pacer, PACER_START_WAIT_MS);
@@ -61011,14 +61218,14 @@ async function runRound(spec, hooks = {}) {
       },
       {
         open: () => {
-          tally.reset();
+          tally2.reset();
           hooks.onMeasureStart?.();
-          tally.delay.reset();
-          tally.delay.enable();
+          tally2.delay.reset();
+          tally2.delay.enable();
         },
-        opened: (startedAt) => tally.seconds.start(startedAt),
+        opened: (startedAt) => tally2.seconds.start(startedAt),
         close: () => {
-          tally.delay.disable();
+          tally2.delay.disable();
           hooks.onMeasureEnd?.();
         },
         end: () => {
@@ -61052,23 +61259,23 @@ async function runRound(spec, hooks = {}) {
         pacer?.stop();
         window2.settle();
         if (error !== null && error !== void 0) reject(error instanceof Error ? error : new Error(String(error)));
-        else resolve(tally.measurement(window2));
+        else resolve(tally2.measurement(window2));
       }
     );
     if (window2.over) return;
     pacer?.start();
     const countReached = () => {
-      if (byAmount !== void 0 && tally.requests >= byAmount) window2.end();
+      if (byAmount !== void 0 && tally2.requests >= byAmount) window2.end();
     };
     instance.on("response", (_client, statusCode, resBytes, responseTimeMs) => {
       const outcome = judge2.outcome(statusCode);
       if (!window2.measuring) return;
-      tally.response(statusCode, resBytes, responseTimeMs, outcome, judge2.captureFailure);
+      tally2.response(statusCode, resBytes, responseTimeMs, outcome, judge2.captureFailure);
       countReached();
     });
     instance.on("reqError", (error) => {
       if (!window2.measuring) return;
-      tally.error(error);
+      tally2.error(error);
       countReached();
     });
     window2.start();
@@ -61350,46 +61557,46 @@ async function measureSides(sides, options) {
   const [first] = sides;
   if (first === void 0) return [];
   const entries = entriesOf(first.plan);
-  const run2 = new Interleaving(sides, entries, options);
+  const run3 = new Interleaving(sides, entries, options);
   options.onStart?.(entries);
   try {
-    await run2.startApps();
+    await run3.startApps();
     if (first.plan.warmupSuite) {
-      await run2.warmUp();
+      await run3.warmUp();
       options.onWarmedUp?.();
     }
-    run2.startedAt = performance.now();
-    await configuredRounds(run2);
-    if (options.adaptive !== void 0 && run2.allLive()) await extraPairs(run2, options.adaptive, run2.startedAt);
+    run3.startedAt = performance.now();
+    await configuredRounds(run3);
+    if (options.adaptive !== void 0 && run3.allLive()) await extraPairs(run3, options.adaptive, run3.startedAt);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    if (error instanceof InterruptedError) run2.interrupted(error);
+    if (error instanceof InterruptedError) run3.interrupted(error);
   } finally {
-    await run2.stopApps();
+    await run3.stopApps();
   }
-  return run2.states.map((state) => {
+  return run3.states.map((state) => {
     const results = buildResults(state.side, entries, state.rounds, options, state.failure);
     return state.failure === void 0 ? { results } : { results, failure: state.failure };
   });
 }
-async function configuredRounds(run2) {
-  const maxRounds = Math.max(...run2.entries.map((e) => e.scenario.rounds));
+async function configuredRounds(run3) {
+  const maxRounds = Math.max(...run3.entries.map((e) => e.scenario.rounds));
   for (let round = 1; round <= maxRounds; round++) {
-    for (const entry of run2.entries) {
-      if (round <= entry.scenario.rounds) await run2.pass(entry, round, entry.scenario.rounds);
+    for (const entry of run3.entries) {
+      if (round <= entry.scenario.rounds) await run3.pass(entry, round, entry.scenario.rounds);
     }
   }
 }
-async function extraPairs(run2, adaptive, startedAt) {
+async function extraPairs(run3, adaptive, startedAt) {
   const { decided, budgetMs, maxRounds: cap } = adaptive;
-  const open2 = (entry) => stillOpen(run2.measured(entry), cap, () => decided(entry, run2.roundsOf(entry)));
-  let state = startDeciding(run2.entries.filter(open2), { elapsedMs: performance.now() - startedAt });
+  const open2 = (entry) => stillOpen(run3.measured(entry), cap, () => decided(entry, run3.roundsOf(entry)));
+  let state = startDeciding(run3.entries.filter(open2), { elapsedMs: performance.now() - startedAt });
   for (let step = nextDecidingStep(state, budgetMs); "pair" in step; step = nextDecidingStep(state, budgetMs)) {
-    const round = run2.measured(step.pair) + 1;
+    const round = run3.measured(step.pair) + 1;
     const pairStarted = performance.now();
-    await run2.pass(step.pair, round, round, { extra: true });
+    await run3.pass(step.pair, round, round, { extra: true });
     const pairMs = performance.now() - pairStarted;
-    if (!run2.allLive()) break;
+    if (!run3.allLive()) break;
     state = afterPair(state, { open: open2(step.pair), pairMs, elapsedMs: performance.now() - startedAt });
   }
 }
@@ -61627,9 +61834,9 @@ async function writeReportHtml(outDir, input) {
 }
 
 // src/cli/against.ts
-import { writeFile as writeFile7 } from "node:fs/promises";
+import { writeFile as writeFile8 } from "node:fs/promises";
 import os3 from "node:os";
-import path15 from "node:path";
+import path19 from "node:path";
 
 // src/app/checkout.ts
 import { execFile, execFileSync as execFileSync4, spawn as spawn2 } from "node:child_process";
@@ -61915,8 +62122,698 @@ function firstLine2(error) {
 }
 
 // src/pipeline/side-by-side.ts
-import { mkdir as mkdir6 } from "node:fs/promises";
+import { mkdir as mkdir7 } from "node:fs/promises";
+import path18 from "node:path";
+
+// src/profile/index.ts
+import path17 from "node:path";
+
+// src/profile/folded.ts
+function frameId(frame) {
+  const where = frame.file === void 0 ? "" : ` ${frame.file}`;
+  const line = frame.name === "(anonymous)" && frame.line !== void 0 ? `:${frame.line}` : "";
+  return `${frame.name}${where}${line}`.replace(/;/g, ",");
+}
+function frameLabel(frame) {
+  if (frame.file === void 0) return frame.name;
+  return `${frame.name} (${frame.file}${frame.line === void 0 ? "" : `:${frame.line}`})`;
+}
+var Folder = class {
+  stacks = /* @__PURE__ */ new Map();
+  frames = /* @__PURE__ */ new Map();
+  totalUs = 0;
+  sampleUs = 0;
+  /** Adds `us` of CPU time to the stack `frames` (root first). Empty stacks and non-positive times are ignored. */
+  add(frames, us) {
+    if (frames.length === 0 || !(us > 0)) return;
+    const ids = frames.map((frame) => {
+      const id = frameId(frame);
+      if (!this.frames.has(id)) this.frames.set(id, frame);
+      return id;
+    });
+    const key = ids.join(";");
+    this.stacks.set(key, (this.stacks.get(key) ?? 0) + us);
+    this.totalUs += us;
+    if (this.sampleUs === 0) this.sampleUs = us;
+  }
+  /** Sets the sampling period, µs, when it is known rather than seen (a count of samples times it). */
+  period(sampleUs) {
+    if (sampleUs > 0) this.sampleUs = sampleUs;
+    return this;
+  }
+  /** Adds every stack of another folded profile (several processes of one app make one profile). */
+  addProfile(profile) {
+    for (const [key, us] of profile.stacks) {
+      const frames = key.split(";").map((id) => profile.frames.get(id) ?? { name: id });
+      this.add(frames, us);
+    }
+    if (this.sampleUs === 0 || profile.sampleUs > 0) this.period(profile.sampleUs);
+  }
+  result() {
+    return { stacks: new Map(this.stacks), frames: new Map(this.frames), totalUs: this.totalUs, sampleUs: this.sampleUs };
+  }
+};
+function collapsedText(profile) {
+  const lines = [];
+  for (const [key, us] of profile.stacks) {
+    const labels = key.split(";").map((id) => {
+      const frame = profile.frames.get(id);
+      return (frame === void 0 ? id : frameLabel(frame)).replace(/[;\n]/g, ",");
+    });
+    lines.push(`${labels.join(";")} ${Math.round(us)}`);
+  }
+  return lines.length === 0 ? "" : `${lines.join("\n")}
+`;
+}
+function parseCollapsed(text, sampleUs) {
+  const folder = new Folder().period(sampleUs);
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    const match = /^(.*\S)\s+(\d+(?:\.\d+)?)$/.exec(line);
+    if (match === null) continue;
+    const [, stack = "", count2 = "0"] = match;
+    folder.add(
+      stack.split(";").map((part) => parseFrameLabel(part.trim())),
+      Number(count2) * sampleUs
+    );
+  }
+  return folder.result();
+}
+function parseFrameLabel(label) {
+  const match = /^(.+?)\s*[([]([^()[\]]+?)(?::(\d+))?[)\]]$/.exec(label);
+  if (match === null) return { name: label === "" ? "[unknown]" : label };
+  const [, name = label, file = "", line] = match;
+  return { name, file, ...line === void 0 ? {} : { line: Number(line) } };
+}
+
+// src/profile/diff.ts
+function tally(profile) {
+  const byId = /* @__PURE__ */ new Map();
+  const entry = (id) => {
+    let t = byId.get(id);
+    if (t === void 0) {
+      t = { frame: profile.frames.get(id) ?? { name: id }, selfUs: 0, inclusiveUs: 0 };
+      byId.set(id, t);
+    }
+    return t;
+  };
+  for (const [key, us] of profile.stacks) {
+    const ids = key.split(";");
+    for (const id of new Set(ids)) entry(id).inclusiveUs += us;
+    const leaf = ids.at(-1);
+    if (leaf !== void 0) entry(leaf).selfUs += us;
+  }
+  return byId;
+}
+function perRequest(us, requests) {
+  return requests > 0 ? us / requests : 0;
+}
+function samplingVariance(us, sampleUs, requests) {
+  return requests > 0 ? us * sampleUs / (requests * requests) : 0;
+}
+function flameTree(base, head, minShare, maxDepth) {
+  const root = { name: "all", baseUs: 0, headUs: 0, children: /* @__PURE__ */ new Map() };
+  const add = (side, which) => {
+    for (const [key, us] of side.profile.stacks) {
+      const value = perRequest(us, side.requests);
+      root[which] += value;
+      let node = root;
+      for (const id of key.split(";").slice(0, maxDepth)) {
+        const frame = side.profile.frames.get(id);
+        const name = frame === void 0 ? id : frameLabel(frame);
+        let child = node.children.get(id);
+        if (child === void 0) {
+          child = { name, baseUs: 0, headUs: 0, children: /* @__PURE__ */ new Map() };
+          node.children.set(id, child);
+        }
+        child[which] += value;
+        node = child;
+      }
+    }
+  };
+  add(base, "baseUs");
+  add(head, "headUs");
+  const floor = Math.max(root.baseUs, root.headUs) * minShare;
+  const freeze = (node) => ({
+    name: node.name,
+    baseUs: node.baseUs,
+    headUs: node.headUs,
+    children: [...node.children.values()].filter((child) => Math.max(child.baseUs, child.headUs) >= floor).sort((a, b) => Math.max(b.baseUs, b.headUs) - Math.max(a.baseUs, a.headUs)).map(freeze)
+  });
+  return freeze(root);
+}
+function diffProfiles(base, head, options = {}) {
+  const limit = options.limit ?? 20;
+  const baseTally = tally(base.profile);
+  const headTally = tally(head.profile);
+  const baseCpu = perRequest(base.profile.totalUs, base.requests);
+  const headCpu = perRequest(head.profile.totalUs, head.requests);
+  const changeUs = headCpu - baseCpu;
+  const changes = [];
+  for (const id of /* @__PURE__ */ new Set([...baseTally.keys(), ...headTally.keys()])) {
+    const b = baseTally.get(id);
+    const h = headTally.get(id);
+    const baseUs = perRequest(b?.selfUs ?? 0, base.requests);
+    const headUs = perRequest(h?.selfUs ?? 0, head.requests);
+    const variance = samplingVariance(b?.selfUs ?? 0, base.profile.sampleUs, base.requests) + samplingVariance(h?.selfUs ?? 0, head.profile.sampleUs, head.requests);
+    const noiseUs = 2 * Math.sqrt(variance);
+    const frame = h?.frame ?? b?.frame ?? { name: id };
+    changes.push({
+      frame,
+      label: frameLabel(frame),
+      baseUs,
+      headUs,
+      changeUs: headUs - baseUs,
+      ...changeUs > 0 ? { share: (headUs - baseUs) / changeUs } : {},
+      noiseUs,
+      withinNoise: Math.abs(headUs - baseUs) <= noiseUs,
+      isNew: b === void 0,
+      headInclusiveUs: perRequest(h?.inclusiveUs ?? 0, head.requests)
+    });
+  }
+  const grew = changes.filter((c) => c.changeUs > 0).sort((a, b) => Number(a.withinNoise) - Number(b.withinNoise) || b.changeUs - a.changeUs).slice(0, limit);
+  const beyondNoise = (c) => c.headInclusiveUs > 2 * Math.sqrt(samplingVariance(c.headInclusiveUs * head.requests, head.profile.sampleUs, head.requests));
+  const appeared = changes.filter((c) => c.isNew && c.headInclusiveUs > 0 && beyondNoise(c)).sort((a, b) => b.headInclusiveUs - a.headInclusiveUs).slice(0, limit);
+  const samples = (side) => side.profile.sampleUs > 0 ? Math.round(side.profile.totalUs / side.profile.sampleUs) : 0;
+  return {
+    base: { cpuUs: baseCpu, requests: base.requests, samples: samples(base) },
+    head: { cpuUs: headCpu, requests: head.requests, samples: samples(head) },
+    changeUs,
+    grew,
+    appeared,
+    flame: flameTree(base, head, options.minFlameShare ?? 2e-3, options.maxDepth ?? 64)
+  };
+}
+
+// src/profile/profilers.ts
+import { execFileSync as execFileSync5 } from "node:child_process";
+import { readdirSync as readdirSync3, readFileSync as readFileSync4 } from "node:fs";
+var PERF_FREQUENCY_HZ = 499;
+var NODE_COMMAND = /(^|[\s;&|(/])(node|npm|npx|yarn|pnpm|tsx|ts-node)(\s|$)/;
+function perfUnavailable() {
+  try {
+    execFileSync5("perf", ["--version"], { stdio: "ignore", timeout: 1e4 });
+  } catch {
+    return "perf is not installed (Debian/Ubuntu: apt-get install linux-perf, or linux-tools-$(uname -r))";
+  }
+  if (process.getuid?.() === 0) return void 0;
+  try {
+    const paranoid = Number(readFileSync4("/proc/sys/kernel/perf_event_paranoid", "utf8").trim());
+    if (paranoid > 2) return `kernel.perf_event_paranoid is ${paranoid}: perf may not profile processes (set it to 2 or lower)`;
+  } catch {
+    return "perf_event_paranoid is unreadable: this does not look like Linux";
+  }
+  return void 0;
+}
+function chooseProfiler(app, perfProblem = perfUnavailable) {
+  const setting = app.profile ?? { kind: "auto" };
+  switch (setting.kind) {
+    case "none":
+      return { none: "app.profile is none" };
+    case "node":
+      return { kind: "node" };
+    case "command":
+      return setting;
+    case "perf": {
+      const problem = perfProblem();
+      return problem === void 0 ? { kind: "perf" } : { none: `app.profile is perf, but ${problem}` };
+    }
+    case "auto": {
+      if (NODE_COMMAND.test(app.command)) return { kind: "node" };
+      const problem = perfProblem();
+      return problem === void 0 ? { kind: "perf" } : { none: `the app's command does not start Node and ${problem}; set app.profile to a command writing collapsed stacks` };
+    }
+  }
+}
+function withNodeOptions(app, extra) {
+  const current = app.env["NODE_OPTIONS"] ?? process.env["NODE_OPTIONS"] ?? "";
+  return `${current} ${extra}`.trim();
+}
+function profiledApp(app, profiler, dir, preload) {
+  if (profiler.kind === "node") {
+    return {
+      ...app,
+      env: { ...app.env, NODE_OPTIONS: withNodeOptions(app, `--require=${JSON.stringify(preload)}`), CANNONADE_CPU_PROF_DIR: dir }
+    };
+  }
+  if (profiler.kind === "perf") {
+    return {
+      ...app,
+      env: {
+        ...app.env,
+        NODE_OPTIONS: withNodeOptions(app, "--perf-basic-prof --interpreted-frames-native-stack"),
+        PYTHONPERFSUPPORT: "1"
+      }
+    };
+  }
+  return app;
+}
+var NODE_SAMPLE_US = 1e3;
+var NODE_PRELOAD = `'use strict'
+const dir = process.env.CANNONADE_CPU_PROF_DIR
+if (dir) {
+  const inspector = require('node:inspector')
+  const fs = require('node:fs')
+  const path = require('node:path')
+  const { threadId } = require('node:worker_threads')
+  const session = new inspector.Session()
+  session.connect()
+  session.post('Profiler.enable')
+  session.post('Profiler.setSamplingInterval', { interval: ${NODE_SAMPLE_US} })
+  session.post('Profiler.start')
+  let written = false
+  process.on('exit', function cannonadeWriteProfile() {
+    if (written) return
+    written = true
+    session.post('Profiler.stop', (error, result) => {
+      if (error || !result) return
+      try {
+        fs.writeFileSync(path.join(dir, 'CPU.' + process.pid + '.' + threadId + '.cpuprofile'), JSON.stringify(result.profile))
+      } catch {}
+    })
+  })
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]]) {
+    process.on(signal, function cannonadeProfileExit() {
+      if (process.listenerCount(signal) === 1) process.exit(code)
+    })
+  }
+}
+`;
+function groupPids2(pgid) {
+  const pids = [];
+  for (const name of readdirSync3("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat2 = readFileSync4(`/proc/${name}/stat`, "utf8");
+      const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid && fields[0] !== "Z") pids.push(Number(name));
+    } catch {
+    }
+  }
+  return pids;
+}
+
+// src/profile/rounds.ts
+import { spawn as spawn3 } from "node:child_process";
+import { mkdir as mkdir6, readdir as readdir2, readFile as readFile4, rm as rm2, writeFile as writeFile7 } from "node:fs/promises";
+import path16 from "node:path";
+
+// src/profile/cpuprofile.ts
 import path14 from "node:path";
+import { fileURLToPath } from "node:url";
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function numbers2(value) {
+  return Array.isArray(value) && value.every((v) => typeof v === "number") ? value : void 0;
+}
+function fileOf(url, root) {
+  if (url === "") return void 0;
+  let file = url;
+  if (url.startsWith("file://")) {
+    try {
+      file = fileURLToPath(url);
+    } catch {
+      return url;
+    }
+  }
+  if (root === void 0 || !path14.isAbsolute(file)) return file;
+  const relative = path14.relative(root, file);
+  return relative.startsWith("..") || path14.isAbsolute(relative) ? file : relative;
+}
+var SKIPPED = /* @__PURE__ */ new Set(["(root)"]);
+var NOT_CPU = "(idle)";
+function foldCpuProfile(profile, options = {}) {
+  if (!isRecord(profile) || !Array.isArray(profile["nodes"])) throw new Error("not a V8 CPU profile: no nodes");
+  const samples = numbers2(profile["samples"]);
+  const deltas = numbers2(profile["timeDeltas"]);
+  const startTime = profile["startTime"];
+  if (samples === void 0 || deltas === void 0 || typeof startTime !== "number" || samples.length !== deltas.length) {
+    throw new Error("not a V8 CPU profile: samples, timeDeltas and startTime are missing or disagree");
+  }
+  const nodes = /* @__PURE__ */ new Map();
+  const parent = /* @__PURE__ */ new Map();
+  for (const raw of profile["nodes"]) {
+    if (!isRecord(raw) || typeof raw["id"] !== "number" || !isRecord(raw["callFrame"])) continue;
+    const call = raw["callFrame"];
+    const name = typeof call["functionName"] === "string" && call["functionName"] !== "" ? call["functionName"] : "(anonymous)";
+    const url = typeof call["url"] === "string" ? call["url"] : "";
+    const line = typeof call["lineNumber"] === "number" && call["lineNumber"] >= 0 ? call["lineNumber"] + 1 : void 0;
+    const file = fileOf(url, options.root);
+    const frame = SKIPPED.has(name) ? void 0 : { name, ...file === void 0 ? {} : { file }, ...line === void 0 ? {} : { line } };
+    const children = numbers2(raw["children"]) ?? [];
+    nodes.set(raw["id"], { id: raw["id"], frame, children });
+    for (const child of children) parent.set(child, raw["id"]);
+  }
+  const stackOf = /* @__PURE__ */ new Map();
+  const stack = (id) => {
+    const known = stackOf.get(id);
+    if (known !== void 0) return known;
+    const frames = [];
+    const seen = /* @__PURE__ */ new Set();
+    for (let at = id; at !== void 0 && !seen.has(at); at = parent.get(at)) {
+      seen.add(at);
+      const frame = nodes.get(at)?.frame;
+      if (frame !== void 0) frames.push(frame);
+    }
+    frames.reverse();
+    stackOf.set(id, frames);
+    return frames;
+  };
+  const times = [];
+  let t = startTime;
+  for (const delta of deltas) {
+    t += delta;
+    times.push(t);
+  }
+  const sorted = [...deltas].filter((d) => d > 0).sort((a, b) => a - b);
+  const typical = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const folder = new Folder().period(typical);
+  for (let i = 0; i < samples.length; i++) {
+    const at = times[i] ?? 0;
+    if (options.window !== void 0 && (at < options.window.fromUs || at > options.window.toUs)) continue;
+    const frames = stack(samples[i] ?? -1);
+    const leaf = frames.at(-1);
+    if (leaf === void 0 || leaf.name === NOT_CPU) continue;
+    folder.add(frames, typical);
+  }
+  return folder.result();
+}
+
+// src/profile/perf-script.ts
+import path15 from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var PERF_SCRIPT_FIELDS = "comm,tid,time,period,event,ip,sym,dso";
+function relativeTo(root, file) {
+  let plain2 = file;
+  if (file.startsWith("file://")) {
+    try {
+      plain2 = fileURLToPath2(file);
+    } catch {
+      return file;
+    }
+  }
+  if (root === void 0 || !path15.isAbsolute(plain2)) return plain2;
+  const relative = path15.relative(root, plain2);
+  return relative.startsWith("..") || path15.isAbsolute(relative) ? plain2 : relative;
+}
+function perfFrame(symbol, object, root) {
+  const js = /^(?:[A-Za-z]+:)?[*~^+-]?(?:(.*) )?(\S+?):(\d+)(?::\d+)?$/.exec(symbol);
+  if (js !== null && object.includes("perf-")) {
+    const [, name = "", file = "", line = "0"] = js;
+    return { name: name === "" ? "(anonymous)" : name, file: relativeTo(root, file), line: Number(line) };
+  }
+  const py = /^py::([^:]+):(.+)$/.exec(symbol);
+  if (py !== null) {
+    const [, name = "", file = ""] = py;
+    return { name, file: relativeTo(root, file) };
+  }
+  const where = object === "" || object === "[unknown]" ? void 0 : path15.basename(object);
+  if (symbol === "[unknown]" || symbol === "") return { name: "[unknown]", ...where === void 0 ? {} : { file: where } };
+  return { name: symbol.replace(/\+0x[0-9a-f]+$/, ""), ...where === void 0 ? {} : { file: where } };
+}
+function foldPerfScript(text, options) {
+  const folder = new Folder().period(options.defaultSampleUs);
+  let frames = [];
+  let weightUs = 0;
+  let inSample = false;
+  const window2 = options.window;
+  const flush = () => {
+    if (inSample) folder.add([...frames].reverse(), weightUs);
+    frames = [];
+    inSample = false;
+  };
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") {
+      flush();
+      continue;
+    }
+    if (!/^\s/.test(line)) {
+      flush();
+      const time = /\s(\d+\.\d+):\s/.exec(line);
+      const atUs = time === null ? void 0 : Number(time[1]) * 1e6;
+      inSample = window2 === void 0 || atUs !== void 0 && atUs >= window2.fromUs && atUs <= window2.toUs;
+      const period = /\s(\d+)\s+[\w:-]+:\s*$/.exec(line);
+      weightUs = period === null ? options.defaultSampleUs : Number(period[1]) / 1e3;
+      continue;
+    }
+    const frame = /^\s+[0-9a-f]+\s+(.*?)\s+\((.*)\)\s*$/.exec(line);
+    if (frame === null) continue;
+    const [, symbol = "", object = ""] = frame;
+    frames.push(perfFrame(symbol, object, options.root));
+  }
+  flush();
+  return folder.result();
+}
+
+// src/profile/rounds.ts
+var nowUs = () => Number(process.hrtime.bigint() / 1000n);
+function slug(key) {
+  return key.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "entry";
+}
+async function stopProcess(child, graceMs) {
+  const exited = new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
+  });
+  const pid = child.pid;
+  const signal = (name) => {
+    try {
+      if (pid !== void 0) process.kill(-pid, name);
+    } catch {
+    }
+  };
+  const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve("late"), ms).unref());
+  if (await Promise.race([exited.then(() => "done"), timeout(graceMs)]) === "done") return;
+  signal("SIGINT");
+  if (await Promise.race([exited.then(() => "done"), timeout(1e4)]) === "done") return;
+  signal("SIGKILL");
+  await Promise.race([exited, timeout(2e3)]);
+}
+function run2(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn3(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (b) => out.push(b));
+    child.stderr.on("data", (b) => err.push(b));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString("utf8"));
+      else
+        reject(
+          new Error(`${command} ${args.join(" ")} exited with ${String(code)}: ${Buffer.concat(err).toString("utf8").trim().slice(-500)}`)
+        );
+    });
+  });
+}
+async function profileRounds(sides, entries, profiler) {
+  const result = new Map(entries.map((e) => [e.key, {}]));
+  const runs = sides.map((side) => ({ side, windows: [], rounds: /* @__PURE__ */ new Map(), pids: /* @__PURE__ */ new Set() }));
+  const problem = (key, text) => {
+    const at = result.get(key);
+    if (at !== void 0 && at.problem === void 0) at.problem = text;
+  };
+  try {
+    for (const r of runs) {
+      const app = r.side.plan.app;
+      if (app === void 0) throw new Error(`the ${r.side.label} has no app to start with a profiler`);
+      await mkdir6(r.side.dir, { recursive: true });
+      const preload = path16.join(r.side.dir, "cannonade-profile-preload.cjs");
+      if (profiler.kind === "node") await writeFile7(preload, NODE_PRELOAD);
+      const started = profiledApp(app, profiler, r.side.dir, preload);
+      r.app = await startApp(started, app.readyUrl ?? r.side.plan.baseUrl, path16.join(r.side.dir, "app.profiled.log"));
+      await waitUntilReady(r.app, started, r.side.plan.baseUrl);
+    }
+    for (const [index, entry] of entries.entries()) {
+      const order = index % 2 === 0 ? runs : [...runs].reverse();
+      for (const r of order) {
+        throwIfInterrupted();
+        try {
+          await profileOne(r, entry, profiler);
+        } catch (error) {
+          if (interruption() !== void 0) throw error;
+          problem(entry.key, `the ${r.side.label}'s profiled round failed: ${errorMessage(error)}`);
+        }
+      }
+    }
+  } catch (error) {
+    if (interruption() !== void 0) throw error;
+    for (const entry of entries) problem(entry.key, `the profiled round could not run: ${errorMessage(error)}`);
+  } finally {
+    await Promise.all(runs.map((r) => r.app?.stop()));
+    if (profiler.kind === "perf")
+      await Promise.all(runs.flatMap((r) => [...r.pids].map((pid) => rm2(`/tmp/perf-${pid}.map`, { force: true }))));
+  }
+  for (const r of runs) {
+    if (profiler.kind === "node")
+      await collectNode(r).catch((error) => r.windows.forEach((w) => problem(w.entry.key, errorMessage(error))));
+    for (const [key, round] of r.rounds) {
+      const at = result.get(key);
+      if (at !== void 0) at[r.side.label] = round;
+    }
+  }
+  return result;
+}
+async function profileOne(r, entry, profiler) {
+  const app = r.app;
+  if (app === void 0) throw new Error("the app did not start");
+  const base = path16.join(r.side.dir, slug(entry.key));
+  const pids = groupPids2(app.pgid);
+  for (const pid of pids) r.pids.add(pid);
+  let recorder;
+  let perfFile;
+  let commandOutput;
+  if (profiler.kind === "perf") {
+    perfFile = `${base}.perf.data`;
+    recorder = spawn3(
+      "perf",
+      ["record", "-F", String(PERF_FREQUENCY_HZ), "-g", "-e", "cpu-clock", "-k", "monotonic", "-o", perfFile, "-p", pids.join(",")],
+      { detached: true, stdio: ["ignore", "ignore", "pipe"] }
+    );
+    recorder.stderr?.resume();
+  }
+  let fromUs = 0;
+  let toUs = 0;
+  const measurement = await runEntryRound(
+    { baseUrl: r.side.plan.baseUrl, scenario: entry.scenario, level: entry.level },
+    {
+      onMeasureStart: () => {
+        fromUs = nowUs();
+        if (profiler.kind === "command") {
+          commandOutput = `${base}.folded`;
+          recorder = spawn3(profiler.command, {
+            shell: true,
+            detached: true,
+            cwd: r.side.plan.app?.cwd,
+            stdio: "ignore",
+            env: {
+              ...process.env,
+              CANNONADE_PROFILE_PID: String(app.pgid),
+              CANNONADE_PROFILE_PIDS: pids.join(","),
+              CANNONADE_PROFILE_SECONDS: String(Math.max(1, Math.ceil(entry.scenario.durationMs / 1e3))),
+              CANNONADE_PROFILE_OUTPUT: commandOutput
+            }
+          });
+        }
+      },
+      onMeasureEnd: () => {
+        toUs = nowUs();
+      },
+      shouldAbort: () => app.exit() !== void 0 || interruption() !== void 0
+    }
+  );
+  throwIfInterrupted();
+  if (recorder !== void 0) await stopProcess(recorder, profiler.kind === "command" ? 1e4 : 0);
+  if (app.exit() !== void 0) throw new Error(`the app exited during the profiled round (see ${app.logFile})`);
+  const window2 = { entry, fromUs, toUs, requests: measurement.responses, durationMs: measurement.durationMs };
+  r.windows.push(window2);
+  const root = r.side.plan.app?.cwd;
+  if (profiler.kind === "perf" && perfFile !== void 0) {
+    const text = await run2("perf", ["script", "-F", PERF_SCRIPT_FIELDS, "-i", perfFile]);
+    const profile = foldPerfScript(text, {
+      ...root === void 0 ? {} : { root },
+      defaultSampleUs: 1e6 / PERF_FREQUENCY_HZ,
+      window: { fromUs, toUs }
+    });
+    await writeFile7(`${base}.folded`, collapsedText(profile));
+    r.rounds.set(entry.key, { requests: window2.requests, durationMs: window2.durationMs, profile, files: [perfFile, `${base}.folded`] });
+  } else if (profiler.kind === "command" && commandOutput !== void 0) {
+    const text = await readFile4(commandOutput, "utf8").catch(() => {
+      throw new Error(`the profile command wrote nothing to CANNONADE_PROFILE_OUTPUT (${commandOutput})`);
+    });
+    const profile = parseCollapsed(text, profiler.sampleUs);
+    r.rounds.set(entry.key, { requests: window2.requests, durationMs: window2.durationMs, profile, files: [commandOutput] });
+  }
+}
+async function collectNode(r) {
+  const files = (await readdir2(r.side.dir)).filter((f) => f.endsWith(".cpuprofile")).map((f) => path16.join(r.side.dir, f));
+  if (files.length === 0) throw new Error(`no .cpuprofile was written in ${r.side.dir}: did the app's Node process exit normally?`);
+  const documents = await Promise.all(
+    files.map(async (file) => {
+      const document = JSON.parse(await readFile4(file, "utf8"));
+      return document;
+    })
+  );
+  const root = r.side.plan.app?.cwd;
+  for (const window2 of r.windows) {
+    const folder = new Folder();
+    const span = { fromUs: window2.fromUs, toUs: window2.toUs };
+    for (const document of documents) folder.addProfile(foldCpuProfile(document, { ...root === void 0 ? {} : { root }, window: span }));
+    const profile = folder.result();
+    const folded = path16.join(r.side.dir, `${slug(window2.entry.key)}.folded`);
+    await writeFile7(folded, collapsedText(profile));
+    r.rounds.set(window2.entry.key, { requests: window2.requests, durationMs: window2.durationMs, profile, files: [...files, folded] });
+  }
+  await rm2(path16.join(r.side.dir, "cannonade-profile-preload.cjs"), { force: true });
+}
+
+// src/profile/select.ts
+var NOT_CPU2 = /* @__PURE__ */ new Set(["errorRate", "rss"]);
+function slower(metric) {
+  if (NOT_CPU2.has(metric.metric)) return false;
+  if (metric.verdict === "regression") return true;
+  if (metric.verdict !== "inconclusive" || !metric.relative) return false;
+  const bad = metric.direction === "lower-is-better" ? metric.change : -metric.change;
+  return metric.probable === true || bad >= 2 * metric.tolerance;
+}
+function entriesToProfile(comparison) {
+  return comparison.entries.filter((e) => e.status === "compared" && e.metrics.some(slower)).map((e) => e.key);
+}
+
+// src/profile/index.ts
+var PROFILES_DIR = "profiles";
+function describe3(profiler) {
+  return profiler.kind === "node" ? "node --cpu-prof" : profiler.kind === "perf" ? "perf record" : "your command";
+}
+async function profileRegressions(request) {
+  const keys = entriesToProfile(request.comparison);
+  if (keys.length === 0) return void 0;
+  const [base, head] = request.sides;
+  const app = head.plan.app;
+  if (app === void 0) return { unavailable: "the config starts no app, so there is no process to profile", entries: [] };
+  const chosen = request.choose?.(head.plan) ?? chooseProfiler(app);
+  if ("none" in chosen) {
+    request.log(`no CPU profile of the slower entries: ${chosen.none}`);
+    return { unavailable: chosen.none, entries: [] };
+  }
+  const wanted = new Set(keys);
+  const entries = entriesOf(head.plan).filter((e) => wanted.has(e.key));
+  const dir = path17.join(request.outDir, PROFILES_DIR);
+  request.log(
+    `profiling ${entries.length === 1 ? "the slower entry" : `${entries.length} slower entries`} with ${describe3(chosen)}: one extra round per side, not compared`
+  );
+  let profiled;
+  try {
+    profiled = await profileRounds(
+      [
+        { label: "base", plan: base.plan, dir: path17.join(dir, "base") },
+        { label: "head", plan: head.plan, dir: path17.join(dir, "head") }
+      ],
+      entries,
+      chosen
+    );
+  } catch (error) {
+    if (interruption() !== void 0) throw error;
+    return { profiler: describe3(chosen), unavailable: `profiling failed: ${errorMessage(error)}`, entries: [] };
+  }
+  const relative = (file) => path17.relative(request.outDir, file);
+  const results = entries.map((entry) => {
+    const found = profiled.get(entry.key);
+    const files = [...found?.base?.files ?? [], ...found?.head?.files ?? []].map(relative);
+    const b = found?.base;
+    const h = found?.head;
+    if (b === void 0 || h === void 0) return { key: entry.key, problem: found?.problem ?? "a side was not profiled", files };
+    if (b.requests === 0 || h.requests === 0) return { key: entry.key, problem: "a profiled round served no request", files };
+    return {
+      key: entry.key,
+      diff: diffProfiles({ profile: b.profile, requests: b.requests }, { profile: h.profile, requests: h.requests }),
+      files,
+      rounds: { base: { requests: b.requests, durationMs: b.durationMs }, head: { requests: h.requests, durationMs: h.durationMs } }
+    };
+  });
+  return { profiler: describe3(chosen), entries: results };
+}
 
 // src/pipeline/deciding.ts
 function decideAsYouGo(plan) {
@@ -61937,21 +62834,32 @@ async function measureBesideBase(options) {
   try {
     const { head } = options;
     const base = { ...prepared.side, optional: options.onBaseFailure === "fall-back" };
-    await mkdir6(base.outDir, { recursive: true });
-    const run2 = () => measureSides([base, head], { outDir: head.outDir, ...options.measure, adaptive: decideAsYouGo(head.plan) });
-    const [b, h] = await (options.measuring === void 0 ? run2() : options.measuring(run2));
+    await mkdir7(base.outDir, { recursive: true });
+    const run3 = () => measureSides([base, head], { outDir: head.outDir, ...options.measure, adaptive: decideAsYouGo(head.plan) });
+    const [b, h] = await (options.measuring === void 0 ? run3() : options.measuring(run3));
     if (b === void 0 || h === void 0) throw new Error("measureSides lost a side");
     options.onMeasured?.();
-    await (options.saveHead === void 0 ? writeResults(path14.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
-    await writeResults(path14.join(head.outDir, BASE_RESULTS_FILE), b.results);
+    await (options.saveHead === void 0 ? writeResults(path18.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
+    await writeResults(path18.join(head.outDir, BASE_RESULTS_FILE), b.results);
     const failed = b.failure !== void 0 && !(b.failure instanceof InterruptedError);
+    const profileLog = options.profileLog;
+    const cpuProfiles = failed || h.failure !== void 0 || b.failure !== void 0 || profileLog === void 0 ? void 0 : await profileRegressions({
+      comparison: compare(b.results, h.results, { paired: true }),
+      sides: [
+        { plan: base.plan, label: "base" },
+        { plan: head.plan, label: "head" }
+      ],
+      outDir: head.outDir,
+      log: profileLog
+    });
     const measured = {
       base: b,
       head: h,
       sides: { base, head },
       sha: prepared.sha,
       ...prepared.inferred === void 0 ? {} : { inferred: prepared.inferred },
-      ...failed ? { baseFailure: b.failure } : {}
+      ...failed ? { baseFailure: b.failure } : {},
+      ...cpuProfiles === void 0 ? {} : { cpuProfiles }
     };
     await options.afterMeasuring?.(measured);
     return measured;
@@ -62102,7 +63010,7 @@ async function checkOut(plan, options, build2) {
   const { ref } = options;
   const checkout = await prepareCheckout({
     ref,
-    from: path15.dirname(path15.resolve(plan.source)),
+    from: path19.dirname(path19.resolve(plan.source)),
     head: plan,
     tempDir: os3.tmpdir(),
     fetchMissing: false,
@@ -62119,7 +63027,7 @@ async function checkOut(plan, options, build2) {
     throw new AppError(`--against ${ref}: ${checkout.missing}`);
   }
   return {
-    side: { plan: checkout.plan, outDir: path15.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
+    side: { plan: checkout.plan, outDir: path19.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
     sha: checkout.sha,
     ...checkout.inferred === void 0 ? {} : { inferred: checkout.inferred },
     cleanup: checkout.remove
@@ -62127,8 +63035,8 @@ async function checkOut(plan, options, build2) {
 }
 async function runAgainst(plan, options) {
   const build2 = checkBuildable(plan);
-  const headFile = path15.join(options.outDir, "results.json");
-  const baseFile = path15.join(options.outDir, BASE_RESULTS_FILE);
+  const headFile = path19.join(options.outDir, "results.json");
+  const baseFile = path19.join(options.outDir, BASE_RESULTS_FILE);
   const progress = progressPrinter(process.stderr);
   let measured;
   try {
@@ -62147,7 +63055,9 @@ async function runAgainst(plan, options) {
 warning: ${runWarningText(warning)}
 `)
         },
-        onMeasured: () => progress.finish()
+        onMeasured: () => progress.finish(),
+        profileLog: (line) => process.stderr.write(`${line}
+`)
       })
     );
   } catch (error) {
@@ -62156,12 +63066,12 @@ warning: ${runWarningText(warning)}
 `);
     return error.exitCode;
   }
-  const { base, head, sha: baseSha, inferred } = measured;
+  const { base, head, sha: baseSha, inferred, cpuProfiles } = measured;
   const violations = checkResults(head.results, base.results);
   if (head.results.entries.length > 0) process.stdout.write(`
 ${resultsTable(head.results, violations)}
 `);
-  const shown2 = (file) => path15.relative(process.cwd(), file) || file;
+  const shown2 = (file) => path19.relative(process.cwd(), file) || file;
   process.stdout.write(`
 results: ${shown2(headFile)}, base: ${shown2(baseFile)}
 `);
@@ -62174,7 +63084,13 @@ results: ${shown2(headFile)}, base: ${shown2(baseFile)}
     baselineDescription: `${options.ref} (${baseSha.slice(0, 7)}) measured beside this checkout${inferred === void 0 ? "" : `, built with ${inferred}`}`,
     paired: true
   });
-  const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true });
+  const report = await writeReportHtml(options.outDir, {
+    results: head.results,
+    comparison,
+    base: base.results,
+    paired: true,
+    ...cpuProfiles === void 0 ? {} : { cpuProfiles }
+  });
   if (report !== void 0) process.stdout.write(`report: ${shown2(report)}
 `);
   const exported = await writeExports(options.exports ?? [], comparison, head.results);
@@ -62185,10 +63101,11 @@ results: ${shown2(headFile)}, base: ${shown2(baseFile)}
 `);
     return interrupted.exitCode;
   }
+  const shownProfiles = cpuProfiles === void 0 ? {} : { cpuProfiles };
   process.stdout.write(`
-${renderText(comparison)}
+${renderText(comparison, shownProfiles)}
 `);
-  if (options.markdown !== void 0) await writeFile7(options.markdown, `${renderMarkdown(comparison)}
+  if (options.markdown !== void 0) await writeFile8(options.markdown, `${renderMarkdown(comparison, shownProfiles)}
 `);
   process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);
@@ -62197,7 +63114,7 @@ ${renderText(comparison)}
 
 // src/cli/run.ts
 function shown(file) {
-  return path16.relative(process.cwd(), file) || file;
+  return path20.relative(process.cwd(), file) || file;
 }
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",
@@ -62259,9 +63176,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...overrides,
       quick: flags2["quick"] === true
     });
-    const outDir = path16.resolve(stringFlag(flags2, "out", "cannonade-results"));
+    const outDir = path20.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {
-      await mkdir7(outDir, { recursive: true });
+      await mkdir8(outDir, { recursive: true });
       await access(outDir, constants.W_OK);
     } catch (error) {
       throw new InputError([`--out: cannot write results to ${outDir}: ${errorMessage(error)}`]);
@@ -62288,7 +63205,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       });
     }
     const progress = progressPrinter(process.stderr);
-    const file = path16.join(outDir, "results.json");
+    const file = path20.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {
       const measured = await measure(plan, {
         outDir,
@@ -62317,7 +63234,7 @@ ${profile}
     const report = await writeReportHtml(outDir, { results, comparison, ...baseline === void 0 ? {} : { base: baseline } });
     process.stdout.write(
       `
-results: ${path16.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
+results: ${path20.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
 `
     );
     const exported = await writeExports(exports2, comparison, results);
@@ -62334,7 +63251,7 @@ results: ${path16.relative(process.cwd(), file) || file}${report === void 0 ? ""
 ${renderText(comparison)}
 `);
       const markdown = optionalString(flags2, "markdown");
-      if (markdown !== void 0) await writeFile8(markdown, `${renderMarkdown(comparison)}
+      if (markdown !== void 0) await writeFile9(markdown, `${renderMarkdown(comparison)}
 `);
       process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);

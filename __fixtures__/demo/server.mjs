@@ -8,6 +8,7 @@
 //   DEMO_LIMIT=4               /limited serves at most this many requests at a time (the rest wait
 //                              their turn), each taking 20 ms (times the slowdown): its capacity is
 //                              DEMO_LIMIT / 20 ms = 200 req/s by default
+// GET /checkout prices a basket in priceBasket, a named function for the CPU profile tests.
 // Routes for the load profiles: /leak keeps 16 KiB per request, or ?bytes=N (soak), /queue holds the one thread for
 // ?ms=N milliseconds so requests queue behind each other (spike recovery), /blob?size=N answers with
 // N bytes and POST /upload reads a body of any size (volume). /stream?mib=N streams N MiB from one
@@ -52,6 +53,14 @@ function burn(iterations) {
   return x
 }
 
+// GET /checkout calls this named function, which the CPU profile tests (issue 21) make slower in a
+// test commit: the profile diff must name it first.
+function priceBasket(items) {
+  let total = 0
+  for (let i = 0; i < items; i++) total = (total * 33 + i * 7) % 1_000_000_007
+  return total
+}
+
 function send(res, status, body, type = 'application/json') {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) })
   res.end(body)
@@ -70,6 +79,7 @@ const routes = {
     const hits = users.filter((u) => u.name.includes(digit))
     send(res, 200, JSON.stringify(hits))
   },
+  'GET /checkout': (_req, res) => send(res, 200, JSON.stringify({ total: priceBasket(40_000) })),
   'GET /cpu': (_req, res) => send(res, 200, JSON.stringify({ x: burn(Math.round(100_000 * factor('cpu'))) })),
   'GET /delay': (_req, res) => setTimeout(() => send(res, 200, '{"waited":true}'), Math.round(20 * factor('delay'))),
   'GET /tail': (_req, res) => {

@@ -143,6 +143,7 @@ export function planPublish(input: PublishInput): PublishPlan {
   const baseHistory = 'history' in baseline ? baseline.history : undefined
   // Pull requests show each entry's trend over the base branch; push runs report change points instead.
   const trendHistory = pr !== undefined ? baseHistory : undefined
+  const cpuProfiles = 'cpuProfiles' in baseline && baseline.cpuProfiles !== undefined ? { cpuProfiles: baseline.cpuProfiles } : {}
   const warnings: string[] = []
   const files: PlannedFile[] = []
   // A push run carries the base branch's history forward and says where it moved beyond the
@@ -162,7 +163,12 @@ export function planPublish(input: PublishInput): PublishPlan {
       run: runUrlOf(ctx, ctx.runId),
       ...(artifactId === undefined ? {} : { artifact: artifactUrlOf(ctx, ctx.runId, artifactId) }),
     }
-    const markdown = renderMarkdown(comparison, { marker, links, ...(trendHistory === undefined ? {} : { history: trendHistory }) })
+    const markdown = renderMarkdown(comparison, {
+      marker,
+      links,
+      ...cpuProfiles,
+      ...(trendHistory === undefined ? {} : { history: trendHistory }),
+    })
     return changeSection === '' ? markdown : `${markdown}\n${changeSection}\n`
   }
   // Rendered now, not when written: a comparison the renderer cannot take fails before anything is written.
@@ -175,7 +181,7 @@ export function planPublish(input: PublishInput): PublishPlan {
       // A pull request's page shows the base branch's trend with this run marked beside it.
       const trend =
         pushed !== undefined ? { history: pushed.history, inHistory: true } : baseHistory !== undefined ? { history: baseHistory } : {}
-      return renderReportHtml({ results, comparison, ...base, paired, ...trend })
+      return renderReportHtml({ results, comparison, ...base, paired, ...trend, ...cpuProfiles })
     },
   })
   if (pr !== undefined) {
@@ -189,12 +195,16 @@ export function planPublish(input: PublishInput): PublishPlan {
   }
   return {
     comparison,
-    text: renderText(comparison),
+    text: renderText(comparison, cpuProfiles),
     report,
     warnings,
     files,
     exports: { targets: input.settings.exports ?? [], results: input.results, baseDir: input.settings.workingDirectory ?? '.' },
-    artifact: { name: input.artifactName, files: ARTIFACT_FILES },
+    // The raw profiles of a same-job regression travel with the results (they open in DevTools, speedscope).
+    artifact: {
+      name: input.artifactName,
+      files: [...ARTIFACT_FILES, ...(cpuProfiles.cpuProfiles?.entries.flatMap((e) => e.files) ?? [])],
+    },
     annotations: [...findingAnnotations(comparison), ...changeAnnotations(changes)],
     comment: commentPlan(input, comparison, marker),
     outputs,

@@ -3,6 +3,7 @@
 // thresholds only, and never fails for it. Every line logged here that quotes the artifact goes
 // through plain(): a newline in a field would otherwise start a line of its own, and a line that
 // starts with `::` is a workflow command the runner obeys.
+import type { CpuProfileReport } from '../profile/index.js'
 import * as core from '@actions/core'
 import path from 'node:path'
 import { describeHttpError, permissionClause } from '../github/http-error.js'
@@ -34,6 +35,8 @@ export type ResolvedBaseline = { readonly suggestAppBuild?: boolean } & (
       readonly paired?: boolean
       /** The base branch's recent runs, ending with the baseline's (artifact baselines). */
       readonly history?: History
+      /** CPU profiles of the entries that got slower, base against head (same-job, src/profile/). */
+      readonly cpuProfiles?: CpuProfileReport
     }
   | { readonly missing: string }
 )

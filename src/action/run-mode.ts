@@ -122,6 +122,7 @@ function sameJob(
     },
     measuring: (work) => core.group('Cannonade: measure base and head', work),
     saveHead: (results) => saveResults(destination, results),
+    profileLog: (line) => core.info(`Cannonade: ${line}`),
   })
 }
 
@@ -169,7 +170,12 @@ async function baselineBeside(
   if (beside.baseFailure === undefined) {
     // An inferred build is named in the footer: the team sees what was run and can overrule it.
     const built = beside.inferred === undefined ? '' : `, built with ${beside.inferred}`
-    return { results: beside.base.results, description: `base commit ${sha.slice(0, 7)} measured in this job${built}`, paired: true }
+    return {
+      results: beside.base.results,
+      description: `base commit ${sha.slice(0, 7)} measured in this job${built}`,
+      paired: true,
+      ...(beside.cpuProfiles === undefined ? {} : { cpuProfiles: beside.cpuProfiles }),
+    }
   }
   const missing = `the base commit ${sha.slice(0, 7)} could not be measured: ${beside.baseFailure.message.split('\n')[0] ?? ''}`
   if (how === 'same-job') {

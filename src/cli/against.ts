@@ -115,6 +115,7 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
           onWarning: (warning) => process.stderr.write(`\nwarning: ${runWarningText(warning)}\n`),
         },
         onMeasured: () => progress.finish(),
+        profileLog: (line) => process.stderr.write(`${line}\n`),
       }),
     )
   } catch (error) {
@@ -123,7 +124,7 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
     process.stderr.write(`cannonade: ${error.message}\n`)
     return error.exitCode
   }
-  const { base, head, sha: baseSha, inferred } = measured
+  const { base, head, sha: baseSha, inferred, cpuProfiles } = measured
   const violations = checkResults(head.results, base.results)
   if (head.results.entries.length > 0) process.stdout.write(`\n${resultsTable(head.results, violations)}\n`)
   const shown = (file: string): string => path.relative(process.cwd(), file) || file
@@ -138,7 +139,13 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
     paired: true,
   })
   // An interrupted run's rounds get their report too, as `run` writes one for its own.
-  const report = await writeReportHtml(options.outDir, { results: head.results, comparison, base: base.results, paired: true })
+  const report = await writeReportHtml(options.outDir, {
+    results: head.results,
+    comparison,
+    base: base.results,
+    paired: true,
+    ...(cpuProfiles === undefined ? {} : { cpuProfiles }),
+  })
   if (report !== undefined) process.stdout.write(`report: ${shown(report)}\n`)
   const exported = await writeExports(options.exports ?? [], comparison, head.results)
   if (exported.length > 0) process.stdout.write(`exports: ${exported.map(shown).join(', ')}\n`)
@@ -146,8 +153,9 @@ export async function runAgainst(plan: Plan, options: AgainstOptions): Promise<n
     process.stderr.write(`cannonade: ${interrupted.message}\n`)
     return interrupted.exitCode
   }
-  process.stdout.write(`\n${renderText(comparison)}\n`)
-  if (options.markdown !== undefined) await writeFile(options.markdown, `${renderMarkdown(comparison)}\n`)
+  const shownProfiles = cpuProfiles === undefined ? {} : { cpuProfiles }
+  process.stdout.write(`\n${renderText(comparison, shownProfiles)}\n`)
+  if (options.markdown !== undefined) await writeFile(options.markdown, `${renderMarkdown(comparison, shownProfiles)}\n`)
   process.stdout.write(`${comparisonVerdictLine(comparison)}\n`)
   return comparison.outcome === 'fail' ? EXIT.gateFailed : EXIT.ok
 }

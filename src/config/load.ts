@@ -14,6 +14,7 @@ import type {
   MetricName,
   Plan,
   Profile,
+  ProfileSetting,
   RegressionTolerance,
   RequestStep,
   ScenarioPlan,
@@ -221,6 +222,7 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
     ...portOf(raw.baseUrl),
     ...(app.stop === undefined ? {} : { stop: app.stop }),
     ...(app.container === undefined ? {} : { container: app.container }),
+    ...(app.profile === undefined ? {} : { profile: profileSettingOf(app.profile, problems) }),
   }
 }
 
@@ -232,6 +234,22 @@ function portOf(baseUrl: string): { port?: number } {
   } catch {
     return {}
   }
+}
+
+// app.profile: the schema has checked the words and the mapping's fields; the interval must be a
+// sampling period a profiler can have, 0.1ms to 1s.
+function profileSettingOf(raw: NonNullable<NonNullable<RawConfig['app']>['profile']>, problems: Problem[]): ProfileSetting {
+  if (typeof raw !== 'string') {
+    const ms = raw.interval === undefined ? 10 : parseDurationMs(raw.interval)
+    if (raw.interval !== undefined && !(ms >= 0.1 && ms <= 1000)) {
+      problems.push({
+        path: ['app', 'profile', 'interval'],
+        message: `must be from 0.1ms to 1s (the profiler's sampling period), got ${JSON.stringify(raw.interval)}`,
+      })
+    }
+    return { kind: 'command', command: raw.command, sampleUs: ms * 1000 }
+  }
+  return raw === 'node' || raw === 'perf' || raw === 'none' ? { kind: raw } : { kind: 'auto' }
 }
 
 function checkDuration(value: string | undefined, at: (string | number)[], limit: keyof typeof MAX_MS, problems: Problem[]): void {

@@ -213,7 +213,17 @@ export interface AppPlan {
   readonly stop?: string
   /** The container whose cgroup CPU and memory are read from: a name or ID, or a cgroup v2 directory (`app.container`). */
   readonly container?: string
+  /** `app.profile`: the CPU profiler for the extra round of a regressed entry (src/profile/); absent means auto. */
+  readonly profile?: ProfileSetting
 }
+
+/**
+ * `app.profile`: which CPU profiler runs the extra, profiled round of a regressed entry in same-job
+ * mode (`auto` picks by the app's command), or a command of the user's writing collapsed stacks,
+ * each count a sample of `sampleUs`.
+ */
+export type ProfileSetting =
+  { readonly kind: 'auto' | 'node' | 'perf' | 'none' } | { readonly kind: 'command'; readonly command: string; readonly sampleUs: number }
 
 /**
  * `app.build`: a shell command run in `cwd` inside the other checkout; `auto` (also what an absent

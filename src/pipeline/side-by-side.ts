@@ -12,6 +12,8 @@ import { measureSides, type Measured, type MeasureOptions, type Side } from '../
 import { BASE_RESULTS_FILE } from '../results/format.js'
 import type { Results } from '../results/format.js'
 import { writeResults } from '../results/io.js'
+import { compare } from '../compare/compare.js'
+import { profileRegressions, type CpuProfileReport } from '../profile/index.js'
 import { decideAsYouGo } from './deciding.js'
 
 /** The base's build, checked out and ready to measure, and how to remove its checkout. */
@@ -53,6 +55,12 @@ export interface SideBySideOptions<Missing extends { readonly missing: string }>
    * caller's to handle; the checkout is removed either way.
    */
   readonly afterMeasuring?: (measured: SideBySide) => Promise<void>
+  /**
+   * Where the CPU-profile step says what it does (which profiler, or why none). With it, the
+   * entries that got slower get one extra profiled round a side once both are measured
+   * (src/profile/): labelled, never compared. Without it, no profiling.
+   */
+  readonly profileLog?: (line: string) => void
 }
 
 /** Both sides measured. */
@@ -68,6 +76,8 @@ export interface SideBySide {
    * failure: it stops both sides alike, and the base's finished rounds are still a fair baseline).
    */
   readonly baseFailure?: AppError
+  /** The CPU profiles of the entries that got slower, diffed base against head, when any were taken. */
+  readonly cpuProfiles?: CpuProfileReport
 }
 
 /**
@@ -92,6 +102,20 @@ export async function measureBesideBase<Missing extends { readonly missing: stri
     await (options.saveHead === undefined ? writeResults(path.join(head.outDir, 'results.json'), h.results) : options.saveHead(h.results))
     await writeResults(path.join(head.outDir, BASE_RESULTS_FILE), b.results)
     const failed = b.failure !== undefined && !(b.failure instanceof InterruptedError)
+    // Why it got slower: extra profiled rounds while the base's checkout still exists (src/profile/).
+    const profileLog = options.profileLog
+    const cpuProfiles =
+      failed || h.failure !== undefined || b.failure !== undefined || profileLog === undefined
+        ? undefined
+        : await profileRegressions({
+            comparison: compare(b.results, h.results, { paired: true }),
+            sides: [
+              { plan: base.plan, label: 'base' },
+              { plan: head.plan, label: 'head' },
+            ],
+            outDir: head.outDir,
+            log: profileLog,
+          })
     const measured: SideBySide = {
       base: b,
       head: h,
@@ -99,6 +123,7 @@ export async function measureBesideBase<Missing extends { readonly missing: stri
       sha: prepared.sha,
       ...(prepared.inferred === undefined ? {} : { inferred: prepared.inferred }),
       ...(failed ? { baseFailure: b.failure } : {}),
+      ...(cpuProfiles === undefined ? {} : { cpuProfiles }),
     }
     await options.afterMeasuring?.(measured)
     return measured

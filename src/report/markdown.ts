@@ -6,6 +6,8 @@ import type { Comparison } from '../compare/types.js'
 import type { History } from '../history/format.js'
 import { regressionCharts } from './chart.js'
 import { trendChart, trendLines, trendSummary } from './trend-chart.js'
+import type { CpuProfileReport } from '../profile/index.js'
+import { FUNCTION_HEADER, functionRows, profileFacts, profileSummary, unavailableLine } from './cpu-profile.js'
 import { comparisonProfileItems, profileRows } from './profile.js'
 import type { Notice, ReportRow, RowKind } from './rows.js'
 import { footerFacts, headline, notices, plural, profileNotes, reportRows, verdictWord } from './rows.js'
@@ -30,6 +32,8 @@ export interface MarkdownOptions {
   }
   /** The base branch's recent runs: each compared entry gets its trend, collapsed where unchanged. */
   readonly history?: History
+  /** CPU profiles of the entries that got slower (same-job mode): a collapsed block each under the table. */
+  readonly cpuProfiles?: CpuProfileReport
 }
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
@@ -134,6 +138,8 @@ interface Parts {
   readonly artifactLink: string | undefined
   /** One row per load-profile finding; kept whatever the size budget, it is a handful of rows. */
   readonly profile: readonly string[]
+  /** One collapsed block per profiled entry (what grew), kept while the charts are. */
+  readonly cpuProfiles: readonly string[]
 }
 
 function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
@@ -196,7 +202,23 @@ function buildParts(comparison: Comparison, options: MarkdownOptions): Parts {
     collapsed,
     footer: `<sub>${footerParts.join(' · ')}</sub>`,
     artifactLink: artifact,
+    cpuProfiles: options.cpuProfiles === undefined ? [] : cpuProfileBlocks(options.cpuProfiles),
   }
+}
+
+// Per slower entry, the top functions whose CPU per request grew (src/profile/), collapsed.
+function cpuProfileBlocks(report: CpuProfileReport): string[] {
+  const blocks: string[] = []
+  const unavailable = unavailableLine(report)
+  if (unavailable !== undefined) blocks.push(`<sub>${escapeMarkdown(unavailable)}</sub>`)
+  for (const entry of report.entries) {
+    const summary = `🔥 Why <code>${escapeMarkdown(entry.key)}</code> got slower: ${escapeMarkdown(profileSummary(entry))}`
+    const rows = functionRows(entry).map((r) => [r.rank, r.label, r.values, r.change, r.share].map(escapeMarkdown))
+    const table = rows.length === 0 ? '' : tableLines(FUNCTION_HEADER, ['r', 'l', 'r', 'r', 'r'], rows).join('\n')
+    const facts = profileFacts(report, entry).map((f) => `<sub>${escapeMarkdown(f)}</sub>`)
+    blocks.push(details(summary, [table, ...facts].filter((b) => b !== '').join('\n\n')))
+  }
+  return blocks
 }
 
 /**
@@ -237,6 +259,7 @@ function assemble(parts: Parts, pick: Selection): string {
   }
   if (parts.profiles !== '' && pick.collapsed) blocks.push(parts.profiles)
   if (parts.profile.length > 0) blocks.push(parts.profile.join('\n'))
+  if (pick.charts) blocks.push(...parts.cpuProfiles)
   if (pick.charts) blocks.push(...parts.charts)
   if (pick.trends !== 'none') blocks.push(...parts.trends.filter((t) => pick.trends === 'all' || !t.quiet).map((t) => t.block))
   if (pick.collapsed) {

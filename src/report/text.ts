@@ -1,6 +1,8 @@
 // The plain-text report for a terminal or a CI log (`cannonade compare`, the action's log).
 import { markdownTable } from 'markdown-table'
 import type { Comparison } from '../compare/types.js'
+import type { CpuProfileReport } from '../profile/index.js'
+import { FUNCTION_HEADER, functionRows, profileFacts, profileSummary, unavailableLine } from './cpu-profile.js'
 import { comparisonProfileItems, PROFILE_HEADER, profileRows } from './profile.js'
 import { footerFacts, headline, notices, plural, profileNotes, reportRows, verdictWord } from './rows.js'
 
@@ -20,7 +22,7 @@ export function plain(text: string): string {
  * The comparison as plain text for a terminal or CI log: a PASS/WARN/FAIL headline, any caveats,
  * a table of the rows that matter, a count of the unchanged metrics, and the footer facts.
  */
-export function renderText(comparison: Comparison): string {
+export function renderText(comparison: Comparison, options: { readonly cpuProfiles?: CpuProfileReport } = {}): string {
   const head = headline(comparison)
   const lines = [plain(`${OUTCOME_WORD[head.outcome]}  ${head.title} in ${head.suite} — ${head.sentence}`)]
   for (const notice of notices(comparison)) lines.push(plain(`${notice.level.toUpperCase()}  ${notice.text}`))
@@ -42,6 +44,24 @@ export function renderText(comparison: Comparison): string {
   if (rows.unchanged.length > 0) lines.push('', `${plural(rows.unchanged.length, 'more metric')} unchanged or within the noise, not shown.`)
   const profiles = profileNotes(comparison)
   if (profiles.length > 0) lines.push('', ...profiles.map(plain))
+  if (options.cpuProfiles !== undefined) lines.push(...cpuProfileText(options.cpuProfiles))
   lines.push('', plain(footerFacts(comparison).join(' · ')))
   return `${lines.join('\n')}\n`
+}
+
+// Under the table: per slower entry, what its CPU profile says grew (src/profile/).
+function cpuProfileText(report: CpuProfileReport): string[] {
+  const lines: string[] = []
+  const unavailable = unavailableLine(report)
+  if (unavailable !== undefined) lines.push('', plain(unavailable))
+  for (const entry of report.entries) {
+    lines.push('', plain(`Why ${entry.key} got slower: ${profileSummary(entry)}`))
+    const rows = functionRows(entry)
+    if (rows.length > 0) {
+      const cells = rows.map((r) => [r.rank, r.label, r.values, r.change, r.share].map(plain))
+      lines.push(markdownTable([FUNCTION_HEADER, ...cells], { align: ['r', 'l', 'r', 'r', 'r'] }))
+    }
+    for (const fact of profileFacts(report, entry)) lines.push(plain(fact))
+  }
+  return lines
 }

@@ -25,6 +25,8 @@ import {
 } from './charts.js'
 import { decisionChart, pairedLooks, type LookHistory } from './decision-chart.js'
 import { sweepCharts } from './sweep-chart.js'
+import type { CpuProfileReport } from '../../profile/index.js'
+import { flameSpec } from './flame-data.js'
 import type { ChartSpec, PageData, PageEntry, PageTable } from './page-types.js'
 
 /** What one run's report is made of. */
@@ -42,6 +44,8 @@ export interface ReportInput {
   readonly history?: History
   /** This run is one of the history's runs (a push run); otherwise its value is marked on the trend. */
   readonly inHistory?: boolean
+  /** CPU profiles of the entries that got slower (same-job mode): a differential flame graph each. */
+  readonly cpuProfiles?: CpuProfileReport
 }
 
 const COMPARED_HEADER = ['Scenario', 'Load', 'Metric', 'Baseline → Current', 'Change (CI, 95 % unless marked)', 'Verdict']
@@ -196,11 +200,17 @@ export function reportPageData(input: ReportInput): PageData {
       baseScaling.find((b) => b.scenario === summary.scenario),
     ),
   }))
-  const entries: PageEntry[] = results.entries.map((entry, index) => ({
-    key: entry.key,
-    summary: entrySummary(entry, comparison),
-    charts: entryCharts(entry, index, input, looks),
-  }))
+  const entries: PageEntry[] = results.entries.map((entry, index) => {
+    const profiled = input.cpuProfiles?.entries.find((p) => p.key === entry.key)
+    const flame =
+      profiled === undefined || input.cpuProfiles === undefined ? undefined : flameSpec(input.cpuProfiles, profiled, `entry-${index}-flame`)
+    return {
+      key: entry.key,
+      summary: entrySummary(entry, comparison),
+      charts: entryCharts(entry, index, input, looks),
+      ...(flame === undefined ? {} : { flame }),
+    }
+  })
   return {
     title: `Cannonade report: ${results.suite}`,
     outcome: head.outcome,

@@ -79,6 +79,27 @@ export interface PageEntry {
   /** A short line under the entry's name: its verdict or its headline numbers. */
   readonly summary?: string
   readonly charts: readonly ChartSpec[]
+  /** The differential flame graph of the entry's CPU profiles, when it got slower and was profiled. */
+  readonly flame?: FlameSpec
+}
+
+/** A call path of a differential flame graph: inclusive CPU per request, µs, on each side. */
+export interface FlameNodeSpec {
+  readonly name: string
+  readonly base: number
+  readonly head: number
+  readonly children: readonly FlameNodeSpec[]
+}
+
+/** A differential flame graph: widths are the head's CPU per request, colour the change from the base. */
+export interface FlameSpec {
+  /** Unique on the page and stable (`entry-0-flame`). */
+  readonly id: string
+  readonly title: string
+  readonly caption: string
+  readonly root: FlameNodeSpec
+  /** The functions that grew most, as in the comment. */
+  readonly table?: PageTable
 }
 
 /** A table of words, e.g. the comparison's rows. */

@@ -4,6 +4,7 @@
 import type { ChartSpec, PageData, PageEntry, PageTable } from '../page-types.js'
 import { drawAnyChart, type DrawnChart } from './charts.js'
 import { element } from './dom.js'
+import { drawFlame } from './flame.js'
 
 declare global {
   interface Window {
@@ -79,6 +80,7 @@ function render(data: PageData, root: HTMLElement): void {
     const { section, grid } = renderEntry(entry, index)
     root.append(section)
     for (const chart of entry.charts) drawChart(chart, grid, drawn)
+    if (entry.flame !== undefined) drawFlame(entry.flame, section, renderTable)
   }
   root.append(element('footer', undefined, data.footer))
 }

@@ -1,0 +1,265 @@
+// The profiled rounds: both builds started again with the profiler attached, one round of each
+// chosen entry per side (base and head interleaved), then stopped so that the profiles are written.
+// These rounds are extra: their numbers serve only to normalise the profiles per request and never
+// reach the results or the comparison.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { startApp, waitUntilReady, type RunningApp } from '../app/process.js'
+import type { Plan } from '../config/plan.js'
+import { errorMessage } from '../errors.js'
+import { interruption, throwIfInterrupted } from '../interrupt.js'
+import type { Entry } from '../load/schedule.js'
+import { runEntryRound } from '../load/threads.js'
+import { foldCpuProfile, type WindowUs } from './cpuprofile.js'
+import { collapsedText, Folder, parseCollapsed, type FoldedProfile } from './folded.js'
+import { foldPerfScript, PERF_SCRIPT_FIELDS } from './perf-script.js'
+import { groupPids, NODE_PRELOAD, PERF_FREQUENCY_HZ, profiledApp, type Profiler } from './profilers.js'
+
+/** One build to profile: its plan (its own app and URL) and where its profiles go. */
+export interface ProfileSide {
+  readonly label: 'base' | 'head'
+  readonly plan: Plan
+  /** The side's directory for raw profiles, created if missing. */
+  readonly dir: string
+}
+
+/** One entry's profiled round on one side. */
+export interface ProfiledRound {
+  readonly requests: number
+  readonly durationMs: number
+  readonly profile: FoldedProfile
+  /** Raw profile files written for it (a .cpuprofile per process, perf.data, collapsed text). */
+  readonly files: readonly string[]
+}
+
+/** The profiled rounds of every entry: per entry key, base and head (absent when its round failed). */
+export type ProfiledEntries = Map<string, { base?: ProfiledRound; head?: ProfiledRound; problem?: string }>
+
+const nowUs = (): number => Number(process.hrtime.bigint() / 1000n)
+
+/** A file name part from an entry key. */
+export function slug(key: string): string {
+  return (
+    key
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'entry'
+  )
+}
+
+interface Window {
+  readonly entry: Entry
+  readonly fromUs: number
+  readonly toUs: number
+  readonly requests: number
+  readonly durationMs: number
+}
+
+interface SideRun {
+  readonly side: ProfileSide
+  app?: RunningApp
+  readonly windows: Window[]
+  readonly rounds: Map<string, ProfiledRound>
+  /** The app's processes perf watched: their perf maps (/tmp/perf-PID.map) are removed afterwards. */
+  readonly pids: Set<number>
+}
+
+/** A profiler process of ours (perf record, the user's command), stopped by its process group. */
+async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve()
+    else child.once('exit', () => resolve())
+  })
+  const pid = child.pid
+  const signal = (name: NodeJS.Signals): void => {
+    try {
+      if (pid !== undefined) process.kill(-pid, name)
+    } catch {
+      // already gone
+    }
+  }
+  const timeout = (ms: number): Promise<'late'> => new Promise((resolve) => setTimeout(() => resolve('late'), ms).unref())
+  if ((await Promise.race([exited.then(() => 'done' as const), timeout(graceMs)])) === 'done') return
+  signal('SIGINT')
+  if ((await Promise.race([exited.then(() => 'done' as const), timeout(10_000)])) === 'done') return
+  signal('SIGKILL')
+  await Promise.race([exited, timeout(2000)])
+}
+
+function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    child.once('error', reject)
+    child.once('exit', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'))
+      else
+        reject(
+          new Error(`${command} ${args.join(' ')} exited with ${String(code)}: ${Buffer.concat(err).toString('utf8').trim().slice(-500)}`),
+        )
+    })
+  })
+}
+
+/**
+ * Profiles one round of each entry on each side. Both apps are started with the profiler, rounds run
+ * entry by entry, base and head in turn (the side that starts alternates between entries), and the
+ * apps are stopped in `finally`. Never throws for a profiler or an app that fails: the entry gets a
+ * `problem` instead, since profiling must never cost a run its verdict. Throws InterruptedError.
+ */
+export async function profileRounds(
+  sides: readonly [ProfileSide, ProfileSide],
+  entries: readonly Entry[],
+  profiler: Profiler,
+): Promise<ProfiledEntries> {
+  const result: ProfiledEntries = new Map(entries.map((e) => [e.key, {}]))
+  const runs: SideRun[] = sides.map((side) => ({ side, windows: [], rounds: new Map(), pids: new Set() }))
+  const problem = (key: string, text: string): void => {
+    const at = result.get(key)
+    if (at !== undefined && at.problem === undefined) at.problem = text
+  }
+  try {
+    for (const r of runs) {
+      const app = r.side.plan.app
+      if (app === undefined) throw new Error(`the ${r.side.label} has no app to start with a profiler`)
+      await mkdir(r.side.dir, { recursive: true })
+      const preload = path.join(r.side.dir, 'cannonade-profile-preload.cjs')
+      if (profiler.kind === 'node') await writeFile(preload, NODE_PRELOAD)
+      const started = profiledApp(app, profiler, r.side.dir, preload)
+      r.app = await startApp(started, app.readyUrl ?? r.side.plan.baseUrl, path.join(r.side.dir, 'app.profiled.log'))
+      await waitUntilReady(r.app, started, r.side.plan.baseUrl)
+    }
+    for (const [index, entry] of entries.entries()) {
+      const order = index % 2 === 0 ? runs : [...runs].reverse()
+      for (const r of order) {
+        throwIfInterrupted()
+        try {
+          await profileOne(r, entry, profiler)
+        } catch (error) {
+          if (interruption() !== undefined) throw error
+          problem(entry.key, `the ${r.side.label}'s profiled round failed: ${errorMessage(error)}`)
+        }
+      }
+    }
+  } catch (error) {
+    if (interruption() !== undefined) throw error
+    for (const entry of entries) problem(entry.key, `the profiled round could not run: ${errorMessage(error)}`)
+  } finally {
+    // Node writes each .cpuprofile as its process exits.
+    await Promise.all(runs.map((r) => r.app?.stop()))
+    // A runtime writing a perf map never removes it; in /tmp they would pile up run after run.
+    if (profiler.kind === 'perf')
+      await Promise.all(runs.flatMap((r) => [...r.pids].map((pid) => rm(`/tmp/perf-${pid}.map`, { force: true }))))
+  }
+  for (const r of runs) {
+    if (profiler.kind === 'node')
+      await collectNode(r).catch((error: unknown) => r.windows.forEach((w) => problem(w.entry.key, errorMessage(error))))
+    for (const [key, round] of r.rounds) {
+      const at = result.get(key)
+      if (at !== undefined) at[r.side.label] = round
+    }
+  }
+  return result
+}
+
+/** One profiled round of one entry on one side; perf and a user's command run around its window. */
+async function profileOne(r: SideRun, entry: Entry, profiler: Profiler): Promise<void> {
+  const app = r.app
+  if (app === undefined) throw new Error('the app did not start')
+  const base = path.join(r.side.dir, slug(entry.key))
+  const pids = groupPids(app.pgid)
+  for (const pid of pids) r.pids.add(pid)
+  let recorder: ChildProcess | undefined
+  let perfFile: string | undefined
+  let commandOutput: string | undefined
+  if (profiler.kind === 'perf') {
+    // Started before the round and cut to its window afterwards (-k monotonic: the clock of the
+    // window's bounds), so perf's own start-up costs no samples of the window.
+    perfFile = `${base}.perf.data`
+    recorder = spawn(
+      'perf',
+      ['record', '-F', String(PERF_FREQUENCY_HZ), '-g', '-e', 'cpu-clock', '-k', 'monotonic', '-o', perfFile, '-p', pids.join(',')],
+      { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    recorder.stderr?.resume()
+  }
+  let fromUs = 0
+  let toUs = 0
+  const measurement = await runEntryRound(
+    { baseUrl: r.side.plan.baseUrl, scenario: entry.scenario, level: entry.level },
+    {
+      onMeasureStart: () => {
+        fromUs = nowUs()
+        if (profiler.kind === 'command') {
+          commandOutput = `${base}.folded`
+          recorder = spawn(profiler.command, {
+            shell: true,
+            detached: true,
+            cwd: r.side.plan.app?.cwd,
+            stdio: 'ignore',
+            env: {
+              ...process.env,
+              CANNONADE_PROFILE_PID: String(app.pgid),
+              CANNONADE_PROFILE_PIDS: pids.join(','),
+              CANNONADE_PROFILE_SECONDS: String(Math.max(1, Math.ceil(entry.scenario.durationMs / 1000))),
+              CANNONADE_PROFILE_OUTPUT: commandOutput,
+            },
+          })
+        }
+      },
+      onMeasureEnd: () => {
+        toUs = nowUs()
+      },
+      shouldAbort: () => app.exit() !== undefined || interruption() !== undefined,
+    },
+  )
+  throwIfInterrupted()
+  if (recorder !== undefined) await stopProcess(recorder, profiler.kind === 'command' ? 10_000 : 0)
+  if (app.exit() !== undefined) throw new Error(`the app exited during the profiled round (see ${app.logFile})`)
+  const window: Window = { entry, fromUs, toUs, requests: measurement.responses, durationMs: measurement.durationMs }
+  r.windows.push(window)
+  const root = r.side.plan.app?.cwd
+  if (profiler.kind === 'perf' && perfFile !== undefined) {
+    const text = await run('perf', ['script', '-F', PERF_SCRIPT_FIELDS, '-i', perfFile])
+    const profile = foldPerfScript(text, {
+      ...(root === undefined ? {} : { root }),
+      defaultSampleUs: 1e6 / PERF_FREQUENCY_HZ,
+      window: { fromUs, toUs },
+    })
+    await writeFile(`${base}.folded`, collapsedText(profile))
+    r.rounds.set(entry.key, { requests: window.requests, durationMs: window.durationMs, profile, files: [perfFile, `${base}.folded`] })
+  } else if (profiler.kind === 'command' && commandOutput !== undefined) {
+    const text = await readFile(commandOutput, 'utf8').catch(() => {
+      throw new Error(`the profile command wrote nothing to CANNONADE_PROFILE_OUTPUT (${commandOutput})`)
+    })
+    const profile = parseCollapsed(text, profiler.sampleUs)
+    r.rounds.set(entry.key, { requests: window.requests, durationMs: window.durationMs, profile, files: [commandOutput] })
+  }
+}
+
+/** Node's profiles, one per process, each cut to every window and merged per entry. */
+async function collectNode(r: SideRun): Promise<void> {
+  const files = (await readdir(r.side.dir)).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(r.side.dir, f))
+  if (files.length === 0) throw new Error(`no .cpuprofile was written in ${r.side.dir}: did the app's Node process exit normally?`)
+  const documents = await Promise.all(
+    files.map(async (file): Promise<unknown> => {
+      const document: unknown = JSON.parse(await readFile(file, 'utf8'))
+      return document
+    }),
+  )
+  const root = r.side.plan.app?.cwd
+  for (const window of r.windows) {
+    const folder = new Folder()
+    const span: WindowUs = { fromUs: window.fromUs, toUs: window.toUs }
+    for (const document of documents) folder.addProfile(foldCpuProfile(document, { ...(root === undefined ? {} : { root }), window: span }))
+    const profile = folder.result()
+    const folded = path.join(r.side.dir, `${slug(window.entry.key)}.folded`)
+    await writeFile(folded, collapsedText(profile))
+    r.rounds.set(window.entry.key, { requests: window.requests, durationMs: window.durationMs, profile, files: [...files, folded] })
+  }
+  await rm(path.join(r.side.dir, 'cannonade-profile-preload.cjs'), { force: true })
+}
