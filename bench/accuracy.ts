@@ -24,7 +24,7 @@ import type { Comparison, MetricComparison } from '../src/compare/types.js'
 import type { Plan } from '../src/config/plan.js'
 import { decideAsYouGo } from '../src/pipeline/deciding.js'
 import { measure, measureSides } from '../src/load/schedule.js'
-import type { Results } from '../src/results/format.js'
+import type { Results } from '../src/results/document.js'
 import { cpuLoopNoise, type CpuNoise } from './cpu-noise.js'
 import { demoRoutesPlan } from './demo-routes.js'
 

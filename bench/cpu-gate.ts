@@ -16,7 +16,7 @@ import { normalSource } from '../__fixtures__/random.js'
 import { entryShares } from '../src/compare/family.js'
 import { sequentialVerdict } from '../src/compare/sequential.js'
 import { DEFAULT_TOLERANCE } from '../src/config/tolerances.js'
-import type { Results, RoundResult } from '../src/results/format.js'
+import type { Results, RoundResult } from '../src/results/document.js'
 
 const METRICS = ['rps', 'p50', 'p99', 'cpu'] as const
 type Metric = (typeof METRICS)[number]

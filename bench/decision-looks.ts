@@ -4,7 +4,7 @@
 // one run, with the machine's CPU noise beside them. Run: npx tsx bench/decision-looks.ts
 import { syntheticResults } from '../__fixtures__/results/build.js'
 import { compare } from '../src/compare/compare.js'
-import type { Results } from '../src/results/format.js'
+import type { Results } from '../src/results/document.js'
 import { pairedLooks } from '../src/report/html/decision-chart.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 

@@ -33,7 +33,7 @@ import { EVEN_SPLIT, primarySplit, suiteBudget, type EntryShares, type SplitRule
 import { sequentialVerdict } from '../src/compare/sequential.js'
 import type { RegressionTolerance } from '../src/config/plan.js'
 import { MAX_ADAPTIVE_ROUNDS } from '../src/load/deciding.js'
-import type { RoundResult } from '../src/results/format.js'
+import type { RoundResult } from '../src/results/document.js'
 import { seededRandom } from '../src/stats/stats.js'
 import type { Trace } from './trace-format.js'
 import { replayRound, type Row } from './replay-round.js'

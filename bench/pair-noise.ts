@@ -14,7 +14,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseResults } from '../src/results/io.js'
-import type { RoundResult } from '../src/results/format.js'
+import type { RoundResult } from '../src/results/document.js'
 
 const root = path.resolve('bench/results/against-target')
 const median = (xs: readonly number[]): number => {

@@ -1,6 +1,6 @@
 // One replayed round as the schedule records it, carrying only what the comparison reads: the
 // benches that push recorded or simulated (rps, p50, p99) triples through the real decision code.
-import type { RoundResult } from '../src/results/format.js'
+import type { RoundResult } from '../src/results/document.js'
 
 /** Req/s, p50 and p99 (µs) of one round. */
 export type Row = readonly [number, number, number]

@@ -38,7 +38,7 @@ import { DRIFT_SHARE, spreadFor, type RunToRunSpread } from '../src/compare/run-
 import { resolvableChange, sequentialVerdict } from '../src/compare/sequential.js'
 import type { RegressionTolerance } from '../src/config/plan.js'
 import { afterPair, MAX_ADAPTIVE_ROUNDS, nextDecidingStep, startDeciding, stillOpen } from '../src/load/deciding.js'
-import type { RoundResult } from '../src/results/format.js'
+import type { RoundResult } from '../src/results/document.js'
 import { cannotRegress, seededRandom, type Verdict } from '../src/stats/stats.js'
 import { demoRoutesPlan } from './demo-routes.js'
 import type { Trace } from './trace-format.js'

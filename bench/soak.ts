@@ -12,9 +12,9 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { checkEntry } from '../src/compare/thresholds.js'
 import { DEFAULT_LEAK_BYTES_PER_MIN } from '../src/config/profile.js'
-import type { EntryResult } from '../src/results/format.js'
+import type { EntryResult } from '../src/results/document.js'
 import { fitSoak } from '../src/results/profile-summary.js'
-import { summariseEntry } from '../src/results/summary.js'
+import { summariseEntry } from '../src/results/entry-numbers.js'
 import { theilSen } from '../src/stats/theil-sen.js'
 
 /** One recorded run, as bench/soak-record.ts writes it. */

@@ -44687,7 +44687,7 @@ function parseBoundedDurationMs(text, what, maxMs) {
   return ms;
 }
 
-// src/config/summary.ts
+// src/config/describe-plan.ts
 var BODY_SIZE_PLACEHOLDER = "{bodySize}";
 function levelLabel(level) {
   if (level.stress !== void 0) return "stress";
@@ -45076,7 +45076,7 @@ function summariseStress(rounds) {
   };
 }
 
-// src/results/summary.ts
+// src/results/entry-numbers.ts
 function usedRounds(rounds) {
   const valid3 = rounds.filter((r) => r.valid);
   return valid3.length > 0 ? valid3 : rounds;
@@ -45230,7 +45230,7 @@ function detectTrend(xs) {
   return { direction: slope > 0 ? "rose" : "fell", first: start, last: start + slope * (n - 1), change, rounds: n, p: test.p };
 }
 
-// src/compare/summary.ts
+// src/compare/round-trend.ts
 function entryTrend(entry) {
   const trend = detectTrend(entry.rounds.filter((r) => r.valid).map((r) => r.latencyUs.p50));
   return trend === void 0 ? void 0 : { ...trend, metric: "p50" };
@@ -46156,7 +46156,7 @@ async function writeDocument(file, value, indent2) {
   }
 }
 
-// src/results/format.ts
+// src/results/document.ts
 var SCHEMA_VERSION = 1;
 var BASE_RESULTS_FILE = "base-results.json";
 function entryKey(scenario, level) {
@@ -47442,7 +47442,7 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
-// src/report/format.ts
+// src/report/numbers.ts
 var MOST_DIGITS = 1e15;
 function grouped(value) {
   return Math.abs(value) >= MOST_DIGITS ? value.toPrecision(3) : Math.round(value).toLocaleString("en-US");
@@ -48105,7 +48105,7 @@ function regressionCharts(entries, limit = 2) {
   return charts;
 }
 
-// src/history/format.ts
+// src/history/document.ts
 var HISTORY_VERSION = 1;
 var HISTORY_FILE = "history.json";
 var MAX_HISTORY_RUNS = 100;

@@ -4,7 +4,7 @@ import type { Severity } from '../../src/config/plan.js'
 import type { Direction, Verdict } from '../../src/stats/stats.js'
 import type { Violation } from '../../src/compare/thresholds.js'
 import type { BaselineInfo, ComparedMetric, Comparison, EntryComparison, Finding, MetricComparison } from '../../src/compare/types.js'
-import type { Environment } from '../../src/results/format.js'
+import type { Environment } from '../../src/results/document.js'
 
 /** The GitHub-hosted runner both realistic runs used. */
 export const runnerEnvironment: Environment = {

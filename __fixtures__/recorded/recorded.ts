@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseResults } from '../../src/results/io.js'
-import type { Results } from '../../src/results/format.js'
+import type { Results } from '../../src/results/document.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 

@@ -1,9 +1,9 @@
 // Builds valid results files from a few numbers per round, for comparison tests that need exact
 // control over what base and head measured.
 import type { AbsoluteThreshold, RegressionTolerance } from '../../src/config/plan.js'
-import { summariseEntry } from '../../src/results/summary.js'
+import { summariseEntry } from '../../src/results/entry-numbers.js'
 import { createHistogram, encodeHistogram } from '../../src/results/histogram.js'
-import type { EntryResult, Environment, Results, RoundResult } from '../../src/results/format.js'
+import type { EntryResult, Environment, Results, RoundResult } from '../../src/results/document.js'
 import { median } from '../../src/stats/stats.js'
 
 /** The machine every synthetic result claims, unless a test overrides it. */

@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github.js'
 import { completeRun, readOutputs, runnerEnv, type RunSpec } from '../e2e/harness.js'
-import type { Results } from '../../src/results/format.js'
+import type { Results } from '../../src/results/document.js'
 import type { ResolvedBaseline } from '../../src/action/resolve-baseline.js'
 import { EnvChanges, stdoutOf } from '../helpers/action-process.js'
 

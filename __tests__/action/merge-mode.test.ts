@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { recordedResults } from '../../__fixtures__/recorded/recorded.js'
 import { ARTIFACT, artifactOf, MAIN_SHA, present } from '../e2e/harness.js'
-import type { Results } from '../../src/results/format.js'
+import type { Results } from '../../src/results/document.js'
 import { startInProcess, type InProcess } from './in-process.js'
 
 let h: InProcess

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { recordedResults } from '../../__fixtures__/recorded/recorded.js'
 import { createZip, type FakeGitHub } from '../e2e/fake-github.js'
 import { ARTIFACT, MAIN_SHA, WORKFLOW, artifactOf as artifactIn, exampleInputs, plantPushRun, present } from '../e2e/harness.js'
-import type { Results } from '../../src/results/format.js'
+import type { Results } from '../../src/results/document.js'
 import { startInProcess, type InProcess, type InProcessRun } from './in-process.js'
 
 let h: InProcess

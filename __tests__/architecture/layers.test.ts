@@ -85,12 +85,12 @@ describe('the layer check', () => {
 
   it('fails on a sideways import the table does not name, and on a folder in no layer', () => {
     const src = plantedCopy({
-      'compare/planted.ts': "export type { History } from '../history/format.js'\n",
+      'compare/planted.ts': "export type { History } from '../history/document.js'\n",
       'newthing/x.ts': 'export const y = 1\n',
     })
     expect(layerViolations(src, TABLE, ALLOWED)).toEqual([
       'src/newthing/ is in no layer: add a row for it to the table in ARCHITECTURE.md',
-      "src/compare/planted.ts imports '../history/format.js': sideways, src/compare/ (layer 5) may not import src/history/ (layer 5)",
+      "src/compare/planted.ts imports '../history/document.js': sideways, src/compare/ (layer 5) may not import src/history/ (layer 5)",
     ])
   })
 

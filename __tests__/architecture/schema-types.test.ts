@@ -1,6 +1,6 @@
 // Where a copy must exist, the two copies agree: the JSON Schemas that check what users and other runs
 // write (src/config/schema.json, src/results/schema.json) and the TypeScript types the code reads it
-// as (src/config/raw.ts, src/results/format.ts). Both sides are turned into one canonical outline
+// as (src/config/raw.ts, src/results/document.ts). Both sides are turned into one canonical outline
 // (property names, which are required, arrays, maps, unions and leaf kinds) and compared.
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -133,7 +133,7 @@ function typeOutline(checker: ts.TypeChecker, type: ts.Type, depth = 0): Outline
   return outline
 }
 
-const ROOTS = ['src/config/raw.ts', 'src/results/format.ts'].map((file) => resolve(import.meta.dirname, '../..', file))
+const ROOTS = ['src/config/raw.ts', 'src/results/document.ts'].map((file) => resolve(import.meta.dirname, '../..', file))
 let program: ts.Program | undefined
 
 // One program for both files: building it is most of this test's time.
@@ -182,9 +182,9 @@ describe('the schemas and the types agree', () => {
     for (const changed of planted) expect(lines(schemaOutline(changed, changed, ['$schema']))).not.toEqual(typed)
   })
 
-  it('src/results/schema.json and Results in src/results/format.ts', () => {
+  it('src/results/schema.json and Results in src/results/document.ts', () => {
     const schema = readSchema('src/results/schema.json')
-    const { checker, type } = exportedType('src/results/format.ts', 'Results')
+    const { checker, type } = exportedType('src/results/document.ts', 'Results')
     expect(lines(typeOutline(checker, type))).toEqual(lines(schemaOutline(schema, schema)))
   })
 })

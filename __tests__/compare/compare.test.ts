@@ -3,7 +3,7 @@ import { compare, entryDecided, type CompareOptions, type RunToRunHistory } from
 import { suiteBudget } from '../../src/compare/family.js'
 import { sequentialVerdict } from '../../src/compare/sequential.js'
 import { COMPARED_METRICS, type Comparison } from '../../src/compare/types.js'
-import type { Results, RoundResult } from '../../src/results/format.js'
+import type { Results, RoundResult } from '../../src/results/document.js'
 import { footerFacts, notices } from '../../src/report/rows.js'
 import { bootstrapRatio, classify } from '../../src/stats/stats.js'
 import { parseResults } from '../../src/results/io.js'

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { commentMarker } from '../../src/github/comment.js'
-import { SUITE_NAME } from '../../src/results/format.js'
+import { SUITE_NAME } from '../../src/results/document.js'
 
 describe('the sticky comment marker', () => {
   it('is a hidden HTML comment naming the suite', () => {

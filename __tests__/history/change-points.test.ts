@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { extendHistory } from '../../src/history/build.js'
 import { changePointsAtNewest } from '../../src/history/change-points.js'
-import type { History } from '../../src/history/format.js'
+import type { History } from '../../src/history/document.js'
 import { changePointSentence, changePointsMarkdown, commitRange } from '../../src/report/change-points.js'
 import { ENVIRONMENT, syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 

@@ -7,9 +7,9 @@ import { roundSeries } from '../../src/load/assess.js'
 import { analyseSpike, rateSchedule } from '../../src/load/profiles/spike.js'
 import { fitSoak } from '../../src/results/profile-summary.js'
 import { SecondRecorder } from '../../src/load/seconds.js'
-import type { EntryResult, LoadSeries, RoundResult } from '../../src/results/format.js'
+import type { EntryResult, LoadSeries, RoundResult } from '../../src/results/document.js'
 import { profileRows } from '../../src/report/profile.js'
-import { summariseEntry } from '../../src/results/summary.js'
+import { summariseEntry } from '../../src/results/entry-numbers.js'
 import { normalSource } from '../../__fixtures__/random.js'
 
 const spike: SpikePlan = { rate: 50, multiple: 5, beforeMs: 3000, burstMs: 2000, afterMs: 5000, recoveryTolerance: 0.2 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { parsePlan } from '../../src/config/load.js'
 import { decideAsYouGo } from '../../src/pipeline/deciding.js'
 import { entriesOf } from '../../src/load/schedule.js'
-import type { RoundResult } from '../../src/results/format.js'
+import type { RoundResult } from '../../src/results/document.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 
 const rounds = (e: SyntheticEntry): RoundResult[] => [...(syntheticResults([e]).entries[0]?.rounds ?? [])]

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Plan } from '../../src/config/plan.js'
 import type { Side } from '../../src/load/schedule.js'
 import { measureBesideBase, type PreparedBase } from '../../src/pipeline/side-by-side.js'
-import { BASE_RESULTS_FILE } from '../../src/results/format.js'
+import { BASE_RESULTS_FILE } from '../../src/results/document.js'
 import { parseResults } from '../../src/results/io.js'
 import { demoPlan } from '../helpers/demo-plan.js'
 

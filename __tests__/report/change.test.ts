@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { compare } from '../../src/compare/compare.js'
 import { changeSentence, formatChange, metricChangeSentence } from '../../src/report/change.js'
-import { formatFraction } from '../../src/report/format.js'
+import { formatFraction } from '../../src/report/numbers.js'
 import { headline } from '../../src/report/rows.js'
 import { findingSentence } from '../../src/report/violation.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'

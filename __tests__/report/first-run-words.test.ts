@@ -7,7 +7,7 @@ import { compare } from '../../src/compare/compare.js'
 import { profileRows } from '../../src/report/profile.js'
 import { curveTable } from '../../src/report/stress.js'
 import { renderText } from '../../src/report/text.js'
-import type { StressCurvePoint, StressSummary } from '../../src/results/format.js'
+import type { StressCurvePoint, StressSummary } from '../../src/results/document.js'
 
 describe('the footer of a one-round run', () => {
   it('says the noise cannot be estimated, instead of 0 %', () => {

@@ -1,7 +1,7 @@
 // A value of 1e300 (a hostile results file, a limit meant as "none") printed 300 digits into the
 // table, the comment and the log. Whole numbers too large to read are shown in exponent form.
 import { describe, expect, it } from 'vitest'
-import { formatFraction, formatMetric, grouped } from '../../src/report/format.js'
+import { formatFraction, formatMetric, grouped } from '../../src/report/numbers.js'
 
 describe('numbers too large to read', () => {
   it('are shown in exponent form in every unit', () => {

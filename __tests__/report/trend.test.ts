@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { hasCmark, renderGfm } from '../helpers/cmark.js'
 import type { Comparison } from '../../src/compare/types.js'
-import type { History, HistoryRun } from '../../src/history/format.js'
+import type { History, HistoryRun } from '../../src/history/document.js'
 import { DEFAULT_MAX_LENGTH, renderMarkdown } from '../../src/report/markdown.js'
 import { trendLines } from '../../src/report/trend-chart.js'
 import { hostileScenario, largeComparison, realistic } from '../../__fixtures__/comparisons/realistic.js'

@@ -3,13 +3,13 @@
 // people and is never unpacked by a later run.
 import { downloadWanted, type ArtifactLocation, type Extracted, type WantedFile } from '../github/artifact.js'
 import { ArtifactTooLargeError } from '../github/extract-zip.js'
-import type { Results } from '../results/format.js'
+import type { Results } from '../results/document.js'
 import { readResults } from '../results/io.js'
-import { HISTORY_FILE, type History } from '../history/format.js'
+import { HISTORY_FILE, type History } from '../history/document.js'
 import { readHistorySalvaging } from '../history/io.js'
 import { HANDOFF_FILE } from './handoff.js'
 import { EnvironmentError, errorMessage } from '../errors.js'
-import { BASE_RESULTS_FILE } from '../results/format.js'
+import { BASE_RESULTS_FILE } from '../results/document.js'
 
 /** results.json and base-results.json: every round with its histograms; a large suite is a few MB. */
 export const MAX_RESULTS_BYTES = 64 * 1024 * 1024
@@ -20,7 +20,7 @@ export const RESULTS: WantedFile = { name: 'results.json', maxBytes: MAX_RESULTS
 /** The base commit's results, with `baseline: same-job`. */
 export const BASE_RESULTS: WantedFile = { name: BASE_RESULTS_FILE, maxBytes: MAX_RESULTS_BYTES }
 
-/** The base branch's last runs (history/format.ts): 100 runs of a 50-entry suite are about 2 MB. */
+/** The base branch's last runs (history/document.ts): 100 runs of a 50-entry suite are about 2 MB. */
 export const HISTORY: WantedFile = { name: HISTORY_FILE, maxBytes: 16 * 1024 * 1024 }
 
 /** The pull request a fork's run was for: two short fields. */

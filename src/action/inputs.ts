@@ -5,7 +5,7 @@ import { parseOverrideTexts, type Shard } from '../config/overrides.js'
 import { MAX_MS } from '../config/load.js'
 import { parseBoundedDurationMs } from '../config/units.js'
 import { InputError } from '../errors.js'
-import { MAX_HISTORY_RUNS } from '../history/format.js'
+import { MAX_HISTORY_RUNS } from '../history/document.js'
 import { parseExports, type ExportTarget } from '../report/export/exports.js'
 
 /** Input names as action.yml declares them. */

@@ -6,7 +6,7 @@
 import type { Violation } from '../compare/thresholds.js'
 import type { Comparison } from '../compare/types.js'
 import { EXIT } from '../errors.js'
-import type { Results } from '../results/format.js'
+import type { Results } from '../results/document.js'
 
 // Whether an entry without a valid round failed rather than slowed down: most of its failed requests
 // were errors, wrong statuses or wrong bodies, not timeouts (which count among its errors).

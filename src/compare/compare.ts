@@ -3,10 +3,10 @@
 // p-value, noise and the smallest detectable change, then a verdict against the configured tolerance. Absolute thresholds are checked whether or not there is a baseline.
 import { biggerIsBetter, isLatencyMetric, type MetricName, type RegressionTolerance, type Severity } from '../config/plan.js'
 import { changeIsRelative } from '../config/plan.js'
-import { levelLabel } from '../config/summary.js'
+import { levelLabel } from '../config/describe-plan.js'
 import { DEFAULT_TOLERANCE } from '../config/tolerances.js'
 import { environmentDifferences } from '../results/environment.js'
-import type { EntryResult, Results, RoundResult } from '../results/format.js'
+import type { EntryResult, Results, RoundResult } from '../results/document.js'
 import {
   cannotRegress,
   classify,
@@ -18,8 +18,8 @@ import {
   type Verdict,
 } from '../stats/stats.js'
 import { scalingSummaries } from '../results/scaling.js'
-import { entryLatency } from '../results/summary.js'
-import { entryTrend } from './summary.js'
+import { entryLatency } from '../results/entry-numbers.js'
+import { entryTrend } from './round-trend.js'
 import { SUITE_ALPHA, suiteBudget, type EntryShares, type SuiteBudget } from './family.js'
 import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
 import {

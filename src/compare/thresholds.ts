@@ -1,8 +1,8 @@
 // Absolute thresholds (p99 < 50 ms, rps ≥ 1000, ...): checked on every run, baseline or not.
 import type { AbsoluteThreshold, MetricName, Severity } from '../config/plan.js'
 import { isLatencyMetric } from '../config/plan.js'
-import type { EntryResult, SlopeFit } from '../results/format.js'
-import { entryLatency, pooledErrorRate } from '../results/summary.js'
+import type { EntryResult, SlopeFit } from '../results/document.js'
+import { entryLatency, pooledErrorRate } from '../results/entry-numbers.js'
 
 /** A threshold an entry did not meet. */
 export interface Violation {

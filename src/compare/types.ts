@@ -1,9 +1,9 @@
 // The comparison of a head run against a baseline: plain data that the report renders and the gate
 // decides on. Produced by compare() in src/compare/compare.ts.
 import type { MetricName, Severity } from '../config/plan.js'
-import type { Environment, ProfileSummary, ScalingSummary, StressSummary } from '../results/format.js'
+import type { Environment, ProfileSummary, ScalingSummary, StressSummary } from '../results/document.js'
 import type { Direction, Verdict } from '../stats/stats.js'
-import type { EntryTrend } from './summary.js'
+import type { EntryTrend } from './round-trend.js'
 import type { Violation } from './thresholds.js'
 
 /**

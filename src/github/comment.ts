@@ -1,6 +1,6 @@
 // One sticky comment per suite: found by a hidden marker among the comments the token's own user
 // wrote, updated in place, created only when there is none.
-import { SUITE_NAME } from '../results/format.js'
+import { SUITE_NAME } from '../results/document.js'
 import { httpStatus, isRateLimited } from './http-error.js'
 import type { Octokit } from './octokit.js'
 import { EnvironmentError } from '../errors.js'

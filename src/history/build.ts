@@ -4,9 +4,9 @@
 import type { RunToRunHistory } from '../compare/compare.js'
 import { roundValues } from '../compare/compare.js'
 import { COMPARED_METRICS, type ComparedMetric } from '../compare/types.js'
-import type { Environment, Results } from '../results/format.js'
+import type { Environment, Results } from '../results/document.js'
 import { medianInterval } from '../stats/median-interval.js'
-import { HISTORY_VERSION, MAX_HISTORY_RUNS, type History, type HistoryEntry, type HistoryPoint, type HistoryRun } from './format.js'
+import { HISTORY_VERSION, MAX_HISTORY_RUNS, type History, type HistoryEntry, type HistoryPoint, type HistoryRun } from './document.js'
 
 /** `Test CPU @ 3.0GHz / 2 cores / linux 6.1.0 x64 / v20.20.2`: what makes two runners alike. */
 export function runnerFingerprint(env: Environment): string {

@@ -4,7 +4,7 @@
 import type { ComparedMetric } from '../compare/types.js'
 import { changePoints } from '../stats/change-point.js'
 import { seriesOf } from './build.js'
-import type { History, HistoryRun } from './format.js'
+import type { History, HistoryRun } from './document.js'
 
 /**
  * The metrics tested: throughput and two latencies say whether a service got slower. Error rate is

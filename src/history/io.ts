@@ -3,7 +3,7 @@
 import { documentKind, parseDocument, readDocument, writeDocument } from '../json-document.js'
 import { errorMessage } from '../errors.js'
 import { readInputFile } from '../input-file.js'
-import { HISTORY_VERSION, type History } from './format.js'
+import { HISTORY_VERSION, type History } from './document.js'
 import schema from './schema.json' with { type: 'json' }
 
 const HISTORY = documentKind<History>('history', HISTORY_VERSION, schema)

@@ -2,10 +2,10 @@
 // (the previous run's, plus this one) and looks for change points at this run. Pure: the previous
 // history and this run's results in, the history to store and what moved out.
 import { errorMessage } from '../errors.js'
-import type { Results } from '../results/format.js'
+import type { Results } from '../results/document.js'
 import { extendHistory } from './build.js'
 import { changePointsAtNewest, type NewestChanges } from './change-points.js'
-import type { History } from './format.js'
+import type { History } from './document.js'
 
 /** The history a push run stores, and the change points at it or why they could not be looked for. */
 export interface PushHistory {

@@ -1,9 +1,9 @@
 // From raw measurements to trustworthy numbers: a round is judged valid or not (an entry is then summed
-// up from its valid rounds, in results/summary.ts).
+// up from its valid rounds, in results/entry-numbers.ts).
 import type { LoadLevel, ValidityRules } from '../config/plan.js'
 import type { WindowUsage } from '../app/monitor.js'
-import type { LoadSeries, RoundResult, RoundSeries, ServerRound } from '../results/format.js'
-import { round2, round6 } from '../results/summary.js'
+import type { LoadSeries, RoundResult, RoundSeries, ServerRound } from '../results/document.js'
+import { round2, round6 } from '../results/entry-numbers.js'
 import { BODY_KEEP_LIMIT_BYTES } from './bodies.js'
 import type { LoadMeasurement } from './round.js'
 

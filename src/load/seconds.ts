@@ -1,7 +1,7 @@
 // Per-second numbers of one measured window: successful responses, failures, and p50/p99 of that
 // second's successful responses. A response counts in the second it completed in. Only whole seconds
 // are kept: the last, partial second would show a fraction of the throughput and read as a drop.
-import type { LoadSeries } from '../results/format.js'
+import type { LoadSeries } from '../results/document.js'
 import { createHistogram, recordLatency, type Histogram } from '../results/histogram.js'
 
 /** How much of its last second a window may miss and still count it (timer jitter). */

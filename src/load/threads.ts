@@ -10,7 +10,7 @@
 import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { LoadLevel, ScenarioPlan } from '../config/plan.js'
-import type { LoadSeries } from '../results/format.js'
+import type { LoadSeries } from '../results/document.js'
 import { encodeHistogram, mergeHistograms, summarise } from '../results/histogram.js'
 import { runRound, type LoadMeasurement, type RoundSpec, type WindowHooks } from './round.js'
 import { RoundWindow } from './window.js'

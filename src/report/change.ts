@@ -1,7 +1,7 @@
 // A compared metric's change in words, once for every place that shows it: the report's table and
 // headline, the log, the annotations and the failure message of the check.
 import type { MetricComparison } from '../compare/types.js'
-import { metricLabel } from './format.js'
+import { metricLabel } from './numbers.js'
 
 /** A number with an explicit sign; zero after rounding has none, so `0.0` never reads as a change. */
 function signed(value: number, digits: number): string {

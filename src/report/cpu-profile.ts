@@ -1,7 +1,7 @@
 // Words for the CPU profiles of the entries that got slower (src/profile/): the functions whose CPU
 // time per request grew most, for the terminal, the comment, and report.html. Pure.
 import type { CpuProfileReport, EntryProfile, FunctionChange } from '../profile/index.js'
-import { formatFraction, grouped } from './format.js'
+import { formatFraction, grouped } from './numbers.js'
 
 /** Functions shown per entry in the terminal and the comment (report.html has the flame graph). */
 export const TOP_FUNCTIONS = 5

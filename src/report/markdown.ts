@@ -3,7 +3,7 @@
 // them and adds the markup.
 import { markdownTable } from 'markdown-table'
 import type { Comparison } from '../compare/types.js'
-import type { History } from '../history/format.js'
+import type { History } from '../history/document.js'
 import { regressionCharts } from './chart.js'
 import { trendChart, trendLines, trendSummary } from './trend-chart.js'
 import type { CpuProfileReport } from '../profile/index.js'

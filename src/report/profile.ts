@@ -3,8 +3,8 @@
 import type { Severity } from '../config/plan.js'
 import type { Violation } from '../compare/thresholds.js'
 import type { Comparison } from '../compare/types.js'
-import type { ProfileSummary, SlopeFit } from '../results/format.js'
-import { formatBytes, formatFraction, formatLatencyUs, formatSeconds } from './format.js'
+import type { ProfileSummary, SlopeFit } from '../results/document.js'
+import { formatBytes, formatFraction, formatLatencyUs, formatSeconds } from './numbers.js'
 
 /** One entry's findings, with the baseline's when there is one and the thresholds it broke. */
 export interface ProfileItem {

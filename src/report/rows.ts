@@ -2,12 +2,12 @@
 // markdown comment share, so that the log and the pull request never disagree. Everything here is
 // plain text; markdown.ts escapes it and adds the markup, text.ts lays it out for a terminal.
 import type { Severity } from '../config/plan.js'
-import type { EntryTrend } from '../compare/summary.js'
+import type { EntryTrend } from '../compare/round-trend.js'
 import type { Comparison, EntryComparison, MetricComparison } from '../compare/types.js'
 import type { Violation } from '../compare/thresholds.js'
-import type { Environment } from '../results/format.js'
+import type { Environment } from '../results/document.js'
 import { comparedMetricLabel, formatChange, metricChangeSentence } from './change.js'
-import { formatFraction, formatLatencyUs, formatMetric, grouped, metricLabel } from './format.js'
+import { formatFraction, formatLatencyUs, formatMetric, grouped, metricLabel } from './numbers.js'
 import { capacityText, scalingLine, stressLine } from './stress.js'
 import { findingSentence, violationSentence } from './violation.js'
 

@@ -1,7 +1,7 @@
 // The words for what a run noticed about the app that makes its telemetry or the next run doubtful.
 import { loadgenState } from '../load/assess.js'
 import type { RunWarning } from '../load/schedule.js'
-import type { RoundResult } from '../results/format.js'
+import type { RoundResult } from '../results/document.js'
 
 function portOf(url: string): string {
   const parsed = new URL(url)

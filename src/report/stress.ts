@@ -1,8 +1,8 @@
 // A stress entry and a sweep's scaling in words, for the terminal table, the text report and the
 // comment. Pure: data in, text out (markdown.ts escapes, terminal.ts strips).
 import { markdownTable } from 'markdown-table'
-import type { ScalingSummary, StressBreak, StressSummary } from '../results/format.js'
-import { formatFraction, formatLatencyUs, formatRps, grouped } from './format.js'
+import type { ScalingSummary, StressBreak, StressSummary } from '../results/document.js'
+import { formatFraction, formatLatencyUs, formatRps, grouped } from './numbers.js'
 
 const BREAK_WORD: Record<StressBreak, string> = {
   p50: 'p50',

@@ -2,7 +2,7 @@
 // branch's last runs (from history.json) with this pull request's value as the final point. Pure.
 import type { ComparedMetric, EntryComparison, MetricComparison } from '../compare/types.js'
 import { seriesOf } from '../history/build.js'
-import type { History } from '../history/format.js'
+import type { History } from '../history/document.js'
 import { isLatencyMetric } from '../config/plan.js'
 import { mermaidLabel } from './chart.js'
 import { comparedMetricLabel } from './change.js'

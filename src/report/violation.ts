@@ -4,7 +4,7 @@
 import type { Violation } from '../compare/thresholds.js'
 import type { Finding } from '../compare/types.js'
 import { metricChangeSentence, probableSentence } from './change.js'
-import { formatMetric } from './format.js'
+import { formatMetric } from './numbers.js'
 
 /**
  * One sentence, e.g. `list users @ 10 conn: p99 62.1 ms is above the limit 50.000 ms`, or

@@ -1,5 +1,5 @@
 import os from 'node:os'
-import type { Environment } from './format.js'
+import type { Environment } from './document.js'
 
 /** Fingerprint of this machine, recorded in every results file. */
 export function currentEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {

@@ -1,7 +1,7 @@
 // Reading and writing results.json. Reading validates against src/results/schema.json, so a wrong
 // version or a corrupt file stops with a message instead of producing nonsense comparisons.
 import { documentKind, parseDocument, readDocument, writeDocument } from '../json-document.js'
-import { SCHEMA_VERSION, type Results } from './format.js'
+import { SCHEMA_VERSION, type Results } from './document.js'
 import schema from './schema.json' with { type: 'json' }
 
 const RESULTS = documentKind<Results>('results', SCHEMA_VERSION, schema)

@@ -3,9 +3,9 @@
 // merged file compares exactly like one measured in a single job.
 import { InputError } from '../errors.js'
 import { refreshFindings } from './profile-summary.js'
-import { summariseEntry } from './summary.js'
+import { summariseEntry } from './entry-numbers.js'
 import { environmentDifferences } from './environment.js'
-import type { EntryResult, Environment, Results } from './format.js'
+import type { EntryResult, Environment, Results } from './document.js'
 import { scalingSummaries } from './scaling.js'
 
 /** Merges results of one suite; throws InputError when they are of different suites or configs. */

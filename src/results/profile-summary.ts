@@ -14,7 +14,7 @@
 // while a route keeping 1 KB a request grew alike in both halves.
 import { median } from '../stats/stats.js'
 import { theilSen, type Series } from '../stats/theil-sen.js'
-import type { ProfileSummary, RoundResult, SlopeFit } from './format.js'
+import type { ProfileSummary, RoundResult, SlopeFit } from './document.js'
 
 /** The rounds findings come from: the valid ones, or all of them when none is valid. */
 export function findingRounds<T extends Pick<RoundResult, 'valid'>>(rounds: readonly T[]): readonly T[] {

@@ -2,8 +2,8 @@
 // from its entries: throughput and p99 against concurrency, the knee and the scaling efficiency
 // (src/stats/scaling.ts has the definitions).
 import { scaling } from '../stats/scaling.js'
-import type { EntryResult, ScalingSummary } from './format.js'
-import { entryLatency } from './summary.js'
+import type { EntryResult, ScalingSummary } from './document.js'
+import { entryLatency } from './entry-numbers.js'
 
 /** One summary per scenario with two or more closed-loop levels, in the order the scenarios first appear. */
 export function scalingSummaries(entries: readonly EntryResult[]): ScalingSummary[] {

@@ -1,7 +1,7 @@
 // A stress entry over its rounds: the capacity with its interval, and the latency-vs-load curve.
 import { median } from '../stats/stats.js'
 import { medianInterval, medianIntervalCoverage } from '../stats/median-interval.js'
-import type { RoundResult, StressBreak, StressCurvePoint, StressRound, StressSummary } from './format.js'
+import type { RoundResult, StressBreak, StressCurvePoint, StressRound, StressSummary } from './document.js'
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100

@@ -3,7 +3,7 @@
 // (results/profile-summary.ts); spike: the burst and recovery of each round (spike.ts); volume:
 // bytes per second at each body size (volume.ts).
 import type { LoadLevel, ScenarioPlan } from '../../config/plan.js'
-import type { ProfileSummary, RoundResult } from '../../results/format.js'
+import type { ProfileSummary, RoundResult } from '../../results/document.js'
 import { findingRounds, fitSoak, summariseSpike } from '../../results/profile-summary.js'
 import { analyseSpike } from './spike.js'
 import { summariseVolume } from './volume.js'

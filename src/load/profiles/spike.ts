@@ -1,7 +1,7 @@
 // profile: spike. A steady rate, a burst at a multiple of it, the steady rate again, in one measured
 // window; what the burst did is read from the round's per-second series.
 import type { ScenarioPlan, SpikePlan } from '../../config/plan.js'
-import type { LoadSeries, SpikeRound } from '../../results/format.js'
+import type { LoadSeries, SpikeRound } from '../../results/document.js'
 import { median } from '../../stats/stats.js'
 
 /**

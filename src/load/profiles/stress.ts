@@ -4,8 +4,8 @@
 // here. The round's own numbers are those of the step at capacity, so the table, the thresholds and
 // the comparison read a stress round like any other, and its whole search is kept beside them.
 import type { LoadLevel, ScenarioPlan, StressPlan, ValidityRules } from '../../config/plan.js'
-import type { RoundResult, StressBreak, StressRound, StressStep } from '../../results/format.js'
-import { round2, round6 } from '../../results/summary.js'
+import type { RoundResult, StressBreak, StressRound, StressStep } from '../../results/document.js'
+import { round2, round6 } from '../../results/entry-numbers.js'
 import { nextStep, outcomes, type SearchStep } from '../../stats/capacity-search.js'
 import { assessRound } from '../assess.js'
 import type { MeasuredWindow } from '../measured-window.js'

@@ -2,9 +2,9 @@
 // request body of that many bytes, unless the path or body of a step holds `{bodySize}`: then the
 // byte count is written there instead (an app that answers with a body of the asked size) and no
 // body is generated. Throughput is reported in bytes per second beside req/s.
-import { BODY_SIZE_PLACEHOLDER } from '../../config/summary.js'
+import { BODY_SIZE_PLACEHOLDER } from '../../config/describe-plan.js'
 import type { LoadLevel, RequestStep, ScenarioPlan } from '../../config/plan.js'
-import type { ProfileSummary, RoundResult } from '../../results/format.js'
+import type { ProfileSummary, RoundResult } from '../../results/document.js'
 import { median } from '../../stats/stats.js'
 
 /** A body of `bytes` bytes: printable, so that a body check or a log stays readable. */

@@ -4,8 +4,8 @@
 // Bencher creates on first use. `value` is the number the table shows (the median over valid rounds);
 // `lower_value` and `upper_value` are the lowest and highest round, so Bencher sees the run's spread.
 import type { LatencyMetric } from '../../config/plan.js'
-import type { EntryResult, Results, RoundResult } from '../../results/format.js'
-import { entryLatency, pooledErrorRate } from '../../results/summary.js'
+import type { EntryResult, Results, RoundResult } from '../../results/document.js'
+import { entryLatency, pooledErrorRate } from '../../results/entry-numbers.js'
 
 /** One measure of one benchmark. */
 export interface BmfMetric {

@@ -3,8 +3,8 @@
 // `customBiggerIsBetter`), so the latencies and the error rate go in one list and throughput (and a
 // stress scenario's capacity) in the other. `value` is the number the table shows (the median over
 // valid rounds); `range` is half the spread of the rounds, `extra` says how many rounds it came from.
-import type { EntryResult, Results, RoundResult } from '../../results/format.js'
-import { entryLatency, pooledErrorRate } from '../../results/summary.js'
+import type { EntryResult, Results, RoundResult } from '../../results/document.js'
+import { entryLatency, pooledErrorRate } from '../../results/entry-numbers.js'
 
 /** One point of github-action-benchmark's custom JSON. */
 export interface GabPoint {

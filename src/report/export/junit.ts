@@ -6,9 +6,9 @@
 import type { Violation } from '../../compare/thresholds.js'
 import type { Comparison, EntryComparison, MetricComparison } from '../../compare/types.js'
 import type { AbsoluteThreshold } from '../../config/plan.js'
-import type { Results } from '../../results/format.js'
+import type { Results } from '../../results/document.js'
 import { comparedMetricLabel, metricChangeSentence, probableSentence } from '../change.js'
-import { formatMetric, metricLabel } from '../format.js'
+import { formatMetric, metricLabel } from '../numbers.js'
 import { violationSentence } from '../violation.js'
 
 interface TestCase {

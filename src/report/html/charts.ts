@@ -4,8 +4,8 @@
 // more function here and one more line where the entry's charts are listed. Pure: data in, data out.
 import type { ComparedMetric } from '../../compare/types.js'
 import { seriesOf } from '../../history/build.js'
-import type { History } from '../../history/format.js'
-import type { RoundResult, RoundSeries, StressSummary } from '../../results/format.js'
+import type { History } from '../../history/document.js'
+import type { RoundResult, RoundSeries, StressSummary } from '../../results/document.js'
 import { decodeHistogram } from '../../results/histogram.js'
 import { comparedMetricLabel } from '../change.js'
 import type { ChartSpec, SeriesSpec, YUnit } from './page-types.js'

@@ -13,10 +13,10 @@ import { MIN_ROUNDS, pairedValues, roundValues } from '../../compare/compare.js'
 import { suiteBudget } from '../../compare/family.js'
 import { MISS_ALPHA, sequentialVerdict } from '../../compare/sequential.js'
 import type { Comparison, MetricComparison } from '../../compare/types.js'
-import type { EntryResult, Results } from '../../results/format.js'
+import type { EntryResult, Results } from '../../results/document.js'
 import type { Verdict } from '../../stats/stats.js'
 import { comparedMetricLabel } from '../change.js'
-import { formatFraction } from '../format.js'
+import { formatFraction } from '../numbers.js'
 import type { ChartSpec, SeriesSpec, YUnit } from './page-types.js'
 
 /** One look of the sequential rule: the interval and verdict after `pairs` pairs. */

@@ -2,11 +2,11 @@
 // the comment), then per entry its charts. Pure: results, comparison and history in, PageData out;
 // page.ts turns it into the file.
 import type { Comparison } from '../../compare/types.js'
-import type { History } from '../../history/format.js'
-import type { EntryResult, Results } from '../../results/format.js'
+import type { History } from '../../history/document.js'
+import type { EntryResult, Results } from '../../results/document.js'
 import { scalingSummaries } from '../../results/scaling.js'
-import { entryLatency, pooledErrorRate } from '../../results/summary.js'
-import { formatFraction, formatLatencyUs, formatRps } from '../format.js'
+import { entryLatency, pooledErrorRate } from '../../results/entry-numbers.js'
+import { formatFraction, formatLatencyUs, formatRps } from '../numbers.js'
 import { capacityText, scalingLine } from '../stress.js'
 import { describeEnvironment, footerFacts, headline, notices, plural, reportRows, verdictWord, type ReportRow } from '../rows.js'
 import {

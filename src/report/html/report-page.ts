@@ -1,6 +1,6 @@
 // report.html and the history site's index.html, each one call: data made (page-data.ts,
 // site-data.ts), then laid out as one self-contained page (page.ts).
-import type { History } from '../../history/format.js'
+import type { History } from '../../history/document.js'
 import { renderPage } from './page.js'
 import { reportPageData, type ReportInput } from './page-data.js'
 import { sitePageData } from './site-data.js'

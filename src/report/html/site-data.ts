@@ -1,7 +1,7 @@
 // What the history site shows, as data: every entry of the base branch's history, each metric's
 // trend on its own chart. Pure: a history in, PageData out.
 import type { ComparedMetric } from '../../compare/types.js'
-import type { History } from '../../history/format.js'
+import type { History } from '../../history/document.js'
 import { plural } from '../rows.js'
 import { historyChart } from './charts.js'
 import type { ChartSpec, PageData, PageEntry } from './page-types.js'

@@ -1,8 +1,8 @@
 // A scenario measured at several connection counts (a closed-loop sweep): throughput and p99 against
 // the connections, base and head, with the knee marked where p99 began to rise faster than
 // throughput (results/scaling.ts, stats/scaling.ts). Until now the knee was only in the terminal.
-import type { ScalingSummary } from '../../results/format.js'
-import { grouped } from '../format.js'
+import type { ScalingSummary } from '../../results/document.js'
+import { grouped } from '../numbers.js'
 import type { ChartSpec, MarkSpec, SeriesSpec, YUnit } from './page-types.js'
 
 function kneeMarks(head: ScalingSummary, base: ScalingSummary | undefined): MarkSpec[] {

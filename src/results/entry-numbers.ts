@@ -4,7 +4,7 @@
 // so a p99 never shows as one number in one place and another elsewhere.
 import type { LatencyMetric } from '../config/plan.js'
 import { median } from '../stats/stats.js'
-import type { EntryResult, RoundResult, ServerSummary } from './format.js'
+import type { EntryResult, RoundResult, ServerSummary } from './document.js'
 import { encodeHistogram, type LatencySummary, mergeHistograms, summarise } from './histogram.js'
 import { summariseStress } from './stress.js'
 

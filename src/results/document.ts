@@ -2,7 +2,7 @@
 // histograms) for a later run to compare against it statistically. Described by
 // src/results/schema.json; read back only through readResults, which validates.
 import type { AbsoluteThreshold, RegressionTolerance } from '../config/plan.js'
-import { levelLabel } from '../config/summary.js'
+import { levelLabel } from '../config/describe-plan.js'
 import type { LatencySummary } from './histogram.js'
 
 /** The version written; readers refuse others. */

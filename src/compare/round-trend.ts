@@ -1,5 +1,5 @@
 // A drift across an entry's rounds, noted beside the comparison.
-import type { EntryResult } from '../results/format.js'
+import type { EntryResult } from '../results/document.js'
 import { detectTrend, type Trend } from '../stats/trend.js'
 
 /** A drift of one metric across an entry's rounds. */
