@@ -10815,8 +10815,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path21) {
-      let input = path21;
+    function removeDotSegments(path22) {
+      let input = path22;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10890,11 +10890,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path21) {
-      if (path21 === "" || path21[0] === "/") {
-        return removeDotSegments(path21);
+    function removeDotSegmentsRelative(path22) {
+      if (path22 === "" || path22[0] === "/") {
+        return removeDotSegments(path22);
       }
-      const segments = path21.split("/");
+      const segments = path22.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11257,8 +11257,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
+        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -15143,17 +15143,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path21) {
-      const ctrl = callVisitor(key, node, visitor, path21);
+    function visit_(key, node, visitor, path22) {
+      const ctrl = callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visit_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visit_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path21);
+            const ci = visit_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15164,13 +15164,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = visit_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = visit_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path21);
+          const cv = visit_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15191,17 +15191,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path21) {
-      const ctrl = await callVisitor(key, node, visitor, path21);
+    async function visitAsync_(key, node, visitor, path22) {
+      const ctrl = await callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visitAsync_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visitAsync_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path21);
+            const ci = await visitAsync_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15212,13 +15212,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path21);
+          const cv = await visitAsync_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -15245,23 +15245,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path21) {
+    function callVisitor(key, node, visitor, path22) {
       if (typeof visitor === "function")
-        return visitor(key, node, path21);
+        return visitor(key, node, path22);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path21);
+        return visitor.Map?.(key, node, path22);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path21);
+        return visitor.Seq?.(key, node, path22);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path21);
+        return visitor.Pair?.(key, node, path22);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path21);
+        return visitor.Scalar?.(key, node, path22);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path21);
+        return visitor.Alias?.(key, node, path22);
       return void 0;
     }
-    function replaceNode(key, path21, node) {
-      const parent = path21[path21.length - 1];
+    function replaceNode(key, path22, node) {
+      const parent = path22[path22.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -15873,10 +15873,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path21, value) {
+    function collectionFromPath(schema, path22, value) {
       let v = value;
-      for (let i = path21.length - 1; i >= 0; --i) {
-        const k = path21[i];
+      for (let i = path22.length - 1; i >= 0; --i) {
+        const k = path22[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -15895,7 +15895,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
+    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -15925,11 +15925,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path21, value) {
-        if (isEmptyPath(path21))
+      addIn(path22, value) {
+        if (isEmptyPath(path22))
           this.add(value);
         else {
-          const [key, ...rest] = path21;
+          const [key, ...rest] = path22;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15943,8 +15943,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        const [key, ...rest] = path21;
+      deleteIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15958,8 +15958,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        const [key, ...rest] = path21;
+      getIn(path22, keepScalar) {
+        const [key, ...rest] = path22;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15977,8 +15977,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path21) {
-        const [key, ...rest] = path21;
+      hasIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15988,8 +15988,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        const [key, ...rest] = path21;
+      setIn(path22, value) {
+        const [key, ...rest] = path22;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -18504,9 +18504,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path21, value) {
+      addIn(path22, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path21, value);
+          this.contents.addIn(path22, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -18581,14 +18581,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        if (Collection.isEmptyPath(path21)) {
+      deleteIn(path22) {
+        if (Collection.isEmptyPath(path22)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -18603,10 +18603,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        if (Collection.isEmptyPath(path21))
+      getIn(path22, keepScalar) {
+        if (Collection.isEmptyPath(path22))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -18617,10 +18617,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path21) {
-        if (Collection.isEmptyPath(path21))
+      hasIn(path22) {
+        if (Collection.isEmptyPath(path22))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -18637,13 +18637,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        if (Collection.isEmptyPath(path21)) {
+      setIn(path22, value) {
+        if (Collection.isEmptyPath(path22)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path21, value);
+          this.contents.setIn(path22, value);
         }
       }
       /**
@@ -20604,9 +20604,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path21) => {
+    visit.itemAtPath = (cst, path22) => {
       let item = cst;
-      for (const [field, index] of path21) {
+      for (const [field, index] of path22) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -20615,23 +20615,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path21) => {
-      const parent = visit.itemAtPath(cst, path21.slice(0, -1));
-      const field = path21[path21.length - 1][0];
+    visit.parentCollection = (cst, path22) => {
+      const parent = visit.itemAtPath(cst, path22.slice(0, -1));
+      const field = path22[path22.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path21, item, visitor) {
-      let ctrl = visitor(item, path21);
+    function _visit(path22, item, visitor) {
+      let ctrl = visitor(item, path22);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20642,10 +20642,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path21);
+            ctrl = ctrl(item, path22);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -22499,8 +22499,8 @@ var require_dist3 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path21) {
-          var pathArray = getPathArray(path21);
+        paths.forEach(function(path22) {
+          var pathArray = getPathArray(path22);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -22514,14 +22514,14 @@ var require_dist3 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array, path21, appendMode) {
-      if (!path21) {
+    function addExistingPath(array, path22, appendMode) {
+      if (!path22) {
         return;
       }
       if (appendMode) {
-        array.unshift(path21);
+        array.unshift(path22);
       } else {
-        array.push(path21);
+        array.push(path22);
       }
     }
   }
@@ -25471,15 +25471,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path21 = [graph[toModel].parent, toModel];
+      const path22 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path21.unshift(graph[cur].parent);
+        path22.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path21;
+      fn.conversion = path22;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -26593,61 +26593,61 @@ var require_printResult = __commonJS({
       }
       return strResult;
     };
-    function asLowRow(name, stat2) {
+    function asLowRow(name, stat3) {
       return [
         name,
-        stat2.p2_5,
-        stat2.p50,
-        stat2.p97_5,
-        stat2.p99,
-        stat2.average,
-        stat2.stddev,
-        typeof stat2.max === "string" ? stat2.max : Math.floor(stat2.max * 100) / 100
+        stat3.p2_5,
+        stat3.p50,
+        stat3.p97_5,
+        stat3.p99,
+        stat3.average,
+        stat3.stddev,
+        typeof stat3.max === "string" ? stat3.max : Math.floor(stat3.max * 100) / 100
       ];
     }
-    function asHighRow(name, stat2) {
+    function asHighRow(name, stat3) {
       return [
         name,
-        stat2.p1,
-        stat2.p2_5,
-        stat2.p50,
-        stat2.p97_5,
-        stat2.average,
-        stat2.stddev,
-        typeof stat2.min === "string" ? stat2.min : Math.floor(stat2.min * 100) / 100
+        stat3.p1,
+        stat3.p2_5,
+        stat3.p50,
+        stat3.p97_5,
+        stat3.average,
+        stat3.stddev,
+        typeof stat3.min === "string" ? stat3.min : Math.floor(stat3.min * 100) / 100
       ];
     }
     function asColor(colorise, row2) {
       return row2.map((entry) => colorise(entry));
     }
-    function asMs(stat2) {
+    function asMs(stat3) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat2)) {
-        result[k] = `${stat2[k]} ms`;
+      for (const k of Object.keys(stat3)) {
+        result[k] = `${stat3[k]} ms`;
       }
-      result.max = typeof stat2.max === "string" ? stat2.max : `${Math.floor(stat2.max * 100) / 100} ms`;
+      result.max = typeof stat3.max === "string" ? stat3.max : `${Math.floor(stat3.max * 100) / 100} ms`;
       return result;
     }
-    function asNumber(stat2) {
+    function asNumber(stat3) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat2)) {
-        result[k] = stat2[k].toLocaleString(void 0, {
+      for (const k of Object.keys(stat3)) {
+        result[k] = stat3[k].toLocaleString(void 0, {
           // to show all digits
           maximumFractionDigits: 20
         });
       }
       return result;
     }
-    function asBytes(stat2) {
-      const result = Object.create(stat2);
+    function asBytes(stat3) {
+      const result = Object.create(stat3);
       for (const p of percentiles) {
         const key = `p${p}`.replace(".", "_");
-        result[key] = prettyBytes(stat2[key]);
+        result[key] = prettyBytes(stat3[key]);
       }
-      result.average = prettyBytes(stat2.average);
-      result.stddev = prettyBytes(stat2.stddev);
-      result.max = prettyBytes(stat2.max);
-      result.min = prettyBytes(stat2.min);
+      result.average = prettyBytes(stat3.average);
+      result.stddev = prettyBytes(stat3.stddev);
+      result.max = prettyBytes(stat3.max);
+      result.min = prettyBytes(stat3.min);
       return result;
     }
     function colorizeByStatusCode(chalk, statusCode) {
@@ -26756,7 +26756,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path21 = __require("path");
+    var path22 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -26814,7 +26814,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker4(path21.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker4(path22.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -35825,11 +35825,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path21) {
-      if (!path21 || typeof path21 !== "string") {
+    function lookup(path22) {
+      if (!path22 || typeof path22 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path21).toLowerCase().substr(1);
+      var extension2 = extname("x." + path22).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -36969,7 +36969,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path21 = __require("path");
+    var path22 = __require("path");
     var http2 = __require("http");
     var https2 = __require("https");
     var parseUrl = __require("url").parse;
@@ -37043,12 +37043,12 @@ var require_form_data = __commonJS({
         if (value.end != void 0 && value.end != Infinity && value.start != void 0) {
           callback(null, value.end + 1 - (value.start ? value.start : 0));
         } else {
-          fs.stat(value.path, function(err, stat2) {
+          fs.stat(value.path, function(err, stat3) {
             if (err) {
               callback(err);
               return;
             }
-            var fileSize = stat2.size - (value.start ? value.start : 0);
+            var fileSize = stat3.size - (value.start ? value.start : 0);
             callback(null, fileSize);
           });
         }
@@ -37100,11 +37100,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path21.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path22.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path21.basename(options.filename || value && (value.name || value.path));
+        filename = path22.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path21.basename(value.client._httpMessage.path || "");
+        filename = path22.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -37297,8 +37297,8 @@ var require_multipart = __commonJS({
         return JSON.parse(string);
       } catch (error) {
         try {
-          const path21 = resolve(string);
-          const data = readFileSync5(path21, "utf8");
+          const path22 = resolve(string);
+          const data = readFileSync5(path22, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -37312,14 +37312,14 @@ var require_multipart = __commonJS({
         const type = obj[key] && obj[key].type;
         switch (type) {
           case "file": {
-            const path21 = obj[key] && obj[key].path;
-            if (!path21) {
+            const path22 = obj[key] && obj[key].path;
+            if (!path22) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync5(path21);
+            const buffer = readFileSync5(path22);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path21)
+              filename: basename(path22)
             }, opts));
             break;
           }
@@ -39640,14 +39640,14 @@ var require_validate2 = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path21) {
-      if (typeof path21 === "string") {
+    function safeRequire(path22) {
+      if (typeof path22 === "string") {
         try {
-          return __require(path21);
+          return __require(path22);
         } catch (err) {
         }
       }
-      return path21;
+      return path22;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -42128,7 +42128,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path21 = reqData.path;
+        const path22 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -42139,7 +42139,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname + ":" + port;
         }
         const baseReq = [
-          `${method} ${path21} HTTP/1.1`
+          `${method} ${path22} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -44187,7 +44187,7 @@ var require_autocannon = __commonJS({
     var fs = __require("fs");
     var os4 = __require("os");
     var net3 = __require("net");
-    var path21 = __require("path");
+    var path22 = __require("path");
     var URL2 = __require("url").URL;
     var spawn4 = __require("child_process").spawn;
     var managePath = require_dist3();
@@ -44302,7 +44302,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path21.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path22.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -44416,7 +44416,7 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path21.join(__dirname, "lib/preload"));
+        alterPath.unshift(path22.join(__dirname, "lib/preload"));
         const proc = spawn4(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
@@ -44440,7 +44440,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path21.join(os4.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path22.join(os4.tmpdir(), pipeName);
       const server = net3.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -50111,540 +50111,12 @@ ${historyCommand.usage}`]);
   }
 };
 
-// src/cli/merge.ts
-import path5 from "node:path";
-
-// src/stats/theil-sen.ts
-var MAX_POINTS = 600;
-var MIN_SERIAL_POINTS = 10;
-var MAX_RHO = 0.98;
-var TAIL_95 = 0.025;
-function thin(series, max2 = MAX_POINTS) {
-  const n = Math.min(series.x.length, series.y.length);
-  if (n <= max2) return { x: series.x.slice(0, n), y: series.y.slice(0, n) };
-  const x = [];
-  const y = [];
-  for (let b = 0; b < max2; b++) {
-    const from = Math.floor(b * n / max2);
-    const to = Math.floor((b + 1) * n / max2);
-    let sx = 0;
-    let sy = 0;
-    for (let i = from; i < to; i++) {
-      sx += series.x[i] ?? 0;
-      sy += series.y[i] ?? 0;
-    }
-    x.push(sx / (to - from));
-    y.push(sy / (to - from));
-  }
-  return { x, y };
-}
-function tieCorrection(ys) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const y of ys) counts.set(y, (counts.get(y) ?? 0) + 1);
-  let total = 0;
-  for (const t of counts.values()) if (t > 1) total += t * (t - 1) * (2 * t + 5);
-  return total;
-}
-function residualAutocorrelation(series, slope) {
-  const n = Math.min(series.x.length, series.y.length);
-  if (n < MIN_SERIAL_POINTS) return 0;
-  const residuals = Array.from({ length: n }, (_, i) => (series.y[i] ?? 0) - slope * (series.x[i] ?? 0));
-  const level = residuals.reduce((a, b) => a + b, 0) / n;
-  let lagged = 0;
-  let squares = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (residuals[i] ?? 0) - level;
-    squares += d * d;
-    if (i + 1 < n) lagged += d * ((residuals[i + 1] ?? 0) - level);
-  }
-  if (squares === 0) return 0;
-  const raw = lagged / squares;
-  const corrected = (n * raw + 1) / (n - 4);
-  return Math.min(MAX_RHO, Math.max(0, corrected));
-}
-function varianceInflation(rho, n) {
-  let sum = 0;
-  let power = 1;
-  for (let k = 1; k < n; k++) {
-    power *= rho;
-    if (power < 1e-12) break;
-    sum += (1 - k / n) * power;
-  }
-  return 1 + 2 * sum;
-}
-function theilSen(groups, options = {}) {
-  const slopes = [];
-  const fitted = [];
-  for (const group of groups) {
-    const series = thin(group);
-    const { x, y } = series;
-    const n = x.length;
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const dx = (x[j] ?? 0) - (x[i] ?? 0);
-        if (dx !== 0) slopes.push(((y[j] ?? 0) - (y[i] ?? 0)) / dx);
-      }
-    }
-    fitted.push({ series, varianceS: (n * (n - 1) * (2 * n + 5) - tieCorrection(y)) / 18 });
-  }
-  const count2 = slopes.length;
-  if (count2 === 0) return void 0;
-  const sorted = Float64Array.from(slopes).sort();
-  const at = (index) => sorted[Math.min(count2 - 1, Math.max(0, index))] ?? 0;
-  const middle = count2 / 2;
-  const slope = count2 % 2 === 1 ? at(Math.floor(middle)) : (at(middle - 1) + at(middle)) / 2;
-  let varianceS = 0;
-  let points = 0;
-  let effectivePoints = 0;
-  for (const { series, varianceS: v } of fitted) {
-    const n = series.x.length;
-    const inflation = options.plain === true ? 1 : varianceInflation(residualAutocorrelation(series, slope), n);
-    varianceS += Math.max(0, v) * inflation;
-    points += n;
-    effectivePoints += n / inflation;
-  }
-  const df = options.plain === true ? Infinity : Math.max(1, effectivePoints - 2 * fitted.length);
-  const c = studentTQuantile(TAIL_95, df) * Math.sqrt(varianceS);
-  const low = at(Math.round((count2 - c) / 2) - 1);
-  const high = at(Math.round((count2 + c) / 2));
-  return { slope, low: Math.min(low, slope), high: Math.max(high, slope), points, effectivePoints };
-}
-
-// src/results/profile-summary.ts
-function findingRounds(rounds) {
-  const valid3 = rounds.filter((r) => r.valid);
-  return valid3.length > 0 ? valid3 : rounds;
-}
-function summariseSpike(rounds) {
-  const spikes = rounds.flatMap((r) => r.spike === void 0 ? [] : [r.spike]);
-  if (spikes.length === 0) return void 0;
-  const at = (pick) => median(spikes.map(pick));
-  return {
-    kind: "spike",
-    recoveryMs: at((s) => s.recoveryMs),
-    burstP99Us: at((s) => s.burstP99Us),
-    burstErrorRate: at((s) => s.burstErrorRate),
-    beforeP99Us: at((s) => s.beforeP99Us),
-    unrecovered: spikes.filter((s) => !s.recovered).length
-  };
-}
-var LATER_HALF_MIN_SECONDS = 20;
-function perMinute(series, scale, fromSecond) {
-  const fit = theilSen(series);
-  if (fit === void 0) return void 0;
-  const round = (value) => Math.round(value * 60 * scale * 100) / 100;
-  return {
-    perMinute: round(fit.slope),
-    low: round(fit.low),
-    high: round(fit.high),
-    points: fit.points,
-    effectivePoints: Math.round(fit.effectivePoints * 10) / 10,
-    ...fromSecond === void 0 ? {} : { fromSecond }
-  };
-}
-function secondsFrom(values, from) {
-  return { x: values.slice(from - 1).map((_, i) => from + i), y: values.slice(from - 1) };
-}
-function memoryFrom(n) {
-  return n >= LATER_HALF_MIN_SECONDS ? Math.floor(n / 2) + 1 : 1;
-}
-function fitSoak(rounds) {
-  const rss = [];
-  const p99 = [];
-  let from;
-  for (const round of rounds) {
-    const series = round.series;
-    if (series === void 0) continue;
-    if (series.rssKiB !== void 0 && series.rssKiB.length > 1) {
-      const start = memoryFrom(series.rssKiB.length);
-      from = from === void 0 ? start : Math.min(from, start);
-      rss.push(secondsFrom(series.rssKiB, start));
-    }
-    const x = [];
-    const y = [];
-    series.p99Us.forEach((value, i) => {
-      if ((series.rps[i] ?? 0) === 0) return;
-      x.push(i + 1);
-      y.push(value);
-    });
-    p99.push({ x, y });
-  }
-  const p99Fit = perMinute(p99, 1);
-  if (p99Fit === void 0) return void 0;
-  const rssFit = perMinute(rss, 1024, from === void 0 || from === 1 ? void 0 : from);
-  return rssFit === void 0 ? { p99: p99Fit } : { rss: rssFit, p99: p99Fit };
-}
-function refreshFindings(previous, rounds) {
-  const used = findingRounds(rounds);
-  if (previous?.kind === "spike") return summariseSpike(used);
-  if (previous?.kind === "soak") {
-    const fit = fitSoak(used);
-    return fit === void 0 ? void 0 : { kind: "soak", ...fit };
-  }
-  return previous;
-}
-
-// src/results/merge.ts
-function mergeResults(parts) {
-  const [first, ...rest] = parts;
-  if (first === void 0) throw new InputError(["nothing to merge: give at least one results file"]);
-  for (const part of rest) {
-    if (part.results.suite !== first.results.suite) {
-      throw new InputError([`${part.source} is suite "${part.results.suite}" but ${first.source} is suite "${first.results.suite}"`]);
-    }
-    if (part.results.configHash !== first.results.configHash) {
-      throw new InputError([`${part.source} was measured with another config than ${first.source} (config hash differs)`]);
-    }
-  }
-  const byKey = /* @__PURE__ */ new Map();
-  for (const part of parts) {
-    for (const entry of part.results.entries) byKey.set(entry.key, [...byKey.get(entry.key) ?? [], entry]);
-  }
-  const entries = [...byKey.values()].map((same2) => mergeEntry(same2));
-  const incomplete = parts.filter((p) => p.results.status === "incomplete");
-  const latest = parts.map((p) => p.results.createdAt).sort().at(-1) ?? first.results.createdAt;
-  const { shard: _shard, error: _error, shardEnvironments: _environments, scaling: _scaling, ...common } = first.results;
-  const scaling2 = scalingSummaries(entries);
-  const machines = distinctEnvironments(parts.flatMap((p) => p.results.shardEnvironments ?? [p.results.environment]));
-  return {
-    ...common,
-    ...machines.length > 1 ? { shardEnvironments: machines } : {},
-    createdAt: latest,
-    status: incomplete.length > 0 ? "incomplete" : "complete",
-    ...incomplete.length > 0 ? { error: incomplete.map((p) => `${p.source}: ${p.results.error ?? "incomplete"}`).join("; ") } : {},
-    entries,
-    ...scaling2.length === 0 ? {} : { scaling: scaling2 }
-  };
-}
-function distinctEnvironments(all) {
-  const distinct = [];
-  for (const env of all) {
-    if (!distinct.some((known) => environmentDifferences(known, env).length === 0)) distinct.push(env);
-  }
-  return distinct;
-}
-function mergeEntry(same2) {
-  const [first] = same2;
-  if (first === void 0) throw new Error("mergeEntry needs at least one entry");
-  if (same2.length === 1) return first;
-  const rounds = same2.flatMap((e) => e.rounds).map((round, i) => ({ ...round, round: i + 1 }));
-  const { findings: previous, ...identity } = first;
-  const findings = refreshFindings(previous, rounds);
-  return summariseEntry({ ...identity, ...findings === void 0 ? {} : { findings } }, rounds);
-}
-
-// src/load/bodies.ts
-var BODY_KEEP_LIMIT_BYTES = 32 * 1024 * 1024;
-function isRequestQueue(value) {
-  return typeof value === "object" && value !== null && typeof Reflect.get(value, "peek") === "function" && typeof Reflect.get(value, "addBody") === "function" && typeof Reflect.get(value, "terminateRequest") === "function";
-}
-function limitBodies(client, keepBytes, onComplete) {
-  const queue = Reflect.get(client, "pipelinedRequests");
-  if (!isRequestQueue(queue)) throw new Error("autocannon client internals changed: cannot limit response bodies (pipelinedRequests)");
-  const peek = queue.peek.bind(queue);
-  const terminate = queue.terminateRequest.bind(queue);
-  queue.addBody = (data) => {
-    if (keepBytes === 0) return;
-    const pending = peek();
-    if (pending === void 0 || pending.oversized === true) return;
-    const kept = (pending.keptBytes ?? 0) + data.length;
-    if (kept > keepBytes) {
-      pending.oversized = true;
-      pending.chunks = [];
-      return;
-    }
-    pending.keptBytes = kept;
-    (pending.chunks ??= []).push(data);
-  };
-  queue.terminateRequest = () => {
-    const done = terminate();
-    if (done !== void 0 && done.chunks !== void 0) {
-      done.body = done.oversized === true ? "" : Buffer.concat(done.chunks).toString("utf8");
-      done.chunks = [];
-    }
-    onComplete(done?.oversized === true);
-    return done;
-  };
-}
-
-// src/load/assess.ts
-var LOADGEN_SATURATED_PERCENT = 90;
-var LOADGEN_LAG_LIMIT_MS = 20;
-function loadgenState(cpuPercent, loopDelayP99Ms) {
-  if (cpuPercent > LOADGEN_SATURATED_PERCENT) return "saturated";
-  if (loopDelayP99Ms !== void 0 && loopDelayP99Ms > LOADGEN_LAG_LIMIT_MS) return "descheduled";
-  return void 0;
-}
-function percent(value) {
-  return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`;
-}
-function noSuccess(m) {
-  if (m.requests === 0) return "no request completed";
-  if (m.responses === 0) {
-    const timeouts = m.timeouts === m.errors ? "every request timed out" : "every request failed without a response (connection errors)";
-    return `no response: ${timeouts}`;
-  }
-  const codes = Object.entries(m.statusCodes).sort((a, b) => b[1] - a[1]);
-  const [top] = codes;
-  if (m.unexpectedStatus === m.responses && top !== void 0) {
-    const answered = codes.length === 1 ? `every response was HTTP ${top[0]}` : `every response had an unexpected status (${codes.map(([code]) => code).join(", ")})`;
-    return `${answered}: the app answered, with errors \u2014 it is failing, not slow`;
-  }
-  if ((m.captureFailures ?? 0) === m.responses && m.captureFailure !== void 0)
-    return `every response failed a capture: ${m.captureFailure}`;
-  if (m.bodyMismatches === m.responses) return "every response had the expected status but not the expected body";
-  return "no response met the expectation (status and body)";
-}
-function roundSeries(load, server) {
-  const length = server === void 0 ? load.rps.length : Math.min(load.rps.length, server.rssBytes.length);
-  const cut2 = (list) => list.slice(0, length);
-  const series = { rps: cut2(load.rps), errors: cut2(load.errors), p50Us: cut2(load.p50Us), p99Us: cut2(load.p99Us) };
-  if (server === void 0) return series;
-  return { ...series, cpuPercent: cut2(server.cpuPercent).map(Math.round), rssKiB: cut2(server.rssBytes).map((b) => Math.round(b / 1024)) };
-}
-function assessRound(measurement, context) {
-  const m = measurement;
-  const failed = m.errors + m.unexpectedStatus + m.bodyMismatches + (m.captureFailures ?? 0);
-  const errorRate = m.requests === 0 ? 1 : failed / m.requests;
-  const rps = m.ok / m.durationMs * 1e3;
-  const problems = [];
-  const warnings = [];
-  const oversized = m.oversizedBodies ?? 0;
-  if (oversized > 0) {
-    problems.push(
-      `${oversized} response${oversized === 1 ? "" : "s"} had a body over ${BODY_KEEP_LIMIT_BYTES / 1024 / 1024} MiB, more than Cannonade keeps to check expect.body: the round cannot be judged (drop expect.body for this route, or check a smaller one)`
-    );
-  }
-  const captureFailures = m.captureFailures ?? 0;
-  if (captureFailures > 0 && m.ok > 0) {
-    warnings.push(
-      `${captureFailures} response${captureFailures === 1 ? "" : "s"} failed a capture (counted as errors): ${m.captureFailure ?? "no reason recorded"}`
-    );
-  }
-  if (m.ok === 0) problems.push(noSuccess(m));
-  else if (errorRate > context.rules.maxErrorRate) {
-    problems.push(`${percent(errorRate)} of requests failed (more than ${percent(context.rules.maxErrorRate)})`);
-  }
-  const { rate } = context.level;
-  if (rate !== void 0) {
-    const achieved = (m.responses + m.errors) / m.durationMs * 1e3;
-    if (achieved < rate * context.rules.minRateReached) {
-      problems.push(`reached ${achieved.toFixed(0)} of the target ${rate} req/s`);
-    }
-  }
-  const state = loadgenState(m.loadgenCpuPercent, m.loopDelayMs.p99);
-  if (state === "saturated") {
-    warnings.push(
-      `load generator saturated: its CPU at ${m.loadgenCpuPercent.toFixed(0)} % (limit ${LOADGEN_SATURATED_PERCENT} %): throughput may be the load generator's limit, not the app's`
-    );
-  }
-  if (state === "descheduled") {
-    warnings.push(
-      `load generator descheduled: its event loop ran ${m.loopDelayMs.p99.toFixed(0)} ms late at p99 (limit ${LOADGEN_LAG_LIMIT_MS} ms) while it used ${m.loadgenCpuPercent.toFixed(0)} % CPU: the machine ran other work in its place, and latencies include that delay`
-    );
-  }
-  const server = context.server === void 0 ? void 0 : {
-    cpuPercent: round22(context.server.cpuPercent),
-    cpuUsPerRequest: m.ok === 0 ? 0 : round22(context.server.cpuMs * 1e3 / m.ok),
-    rssMaxBytes: context.server.rssMaxBytes,
-    rssMeanBytes: Math.round(context.server.rssMeanBytes),
-    rssEndBytes: context.server.rssEndBytes
-  };
-  return {
-    round: context.round,
-    startedAt: context.startedAt,
-    durationMs: round22(m.durationMs),
-    rps: round22(rps),
-    latencyUs: m.latencyUs,
-    requests: m.requests,
-    responses: m.responses,
-    ok: m.ok,
-    errors: m.errors,
-    timeouts: m.timeouts,
-    unexpectedStatus: m.unexpectedStatus,
-    bodyMismatches: m.bodyMismatches,
-    errorRate: round6(errorRate),
-    bytes: m.bytes,
-    statusCodes: m.statusCodes,
-    histogram: m.histogram,
-    loadgenCpuPercent: round22(m.loadgenCpuPercent),
-    loadgenLoopDelayMs: m.loopDelayMs,
-    ...server === void 0 ? {} : { server },
-    series: roundSeries(m.perSecond, context.server?.perSecond),
-    valid: problems.length === 0,
-    problems,
-    warnings
-  };
-}
-
-// src/report/run-warnings.ts
-function portOf(url) {
-  const parsed = new URL(url);
-  return parsed.port === "" ? parsed.protocol === "https:" ? "443" : "80" : parsed.port;
-}
-function runWarningText(warning) {
-  const app = warning.side === void 0 ? "the app" : `the ${warning.side} app`;
-  if (warning.kind === "still-listening") {
-    const { hostname } = new URL(warning.url);
-    return `port ${portOf(warning.url)} on ${hostname} still answers after ${app} was stopped: its server runs outside the process group Cannonade started (started with setsid, nohup into a new session, or a daemon), so the CPU and memory figures are not of the server, and the next run will find the port in use. Start the server in the foreground (e.g. \`exec node server.js\`), and stop the leftover process.`;
-  }
-  return `${app}'s process group used no CPU while it answered ${warning.responses.toLocaleString("en-US")} requests: the server runs outside that group (setsid, a daemon, a container), so the CPU and memory figures are of the wrong process. Start the server in the foreground (e.g. \`exec node server.js\`).`;
-}
-function loadgenNote(rounds) {
-  const states = rounds.map((r) => ({ round: r, state: loadgenState(r.loadgenCpuPercent, r.loadgenLoopDelayMs?.p99) }));
-  const saturated = states.filter((s) => s.state === "saturated").map((s) => s.round.loadgenCpuPercent);
-  if (saturated.length > 0) return `load generator saturated (CPU ${Math.max(...saturated).toFixed(0)} %)`;
-  const late = states.filter((s) => s.state === "descheduled").map((s) => s.round);
-  const worst2 = late.reduce(
-    (a, b) => a === void 0 || (b.loadgenLoopDelayMs?.p99 ?? 0) > (a.loadgenLoopDelayMs?.p99 ?? 0) ? b : a,
-    void 0
-  );
-  if (worst2 === void 0) return void 0;
-  return `load generator descheduled (event loop ${(worst2.loadgenLoopDelayMs?.p99 ?? 0).toFixed(0)} ms late, CPU ${worst2.loadgenCpuPercent.toFixed(0)} %)`;
-}
-
-// src/report/verdict.ts
-var MARK = { fail: "\u2717", warn: "\u26A0", pass: "\u2713" };
-var NAMED = 2;
-var MAX_MESSAGE = 200;
-function worstSeverity2(violations) {
-  if (violations.some((v) => v.severity === "fail")) return "fail";
-  return violations.length > 0 ? "warn" : void 0;
-}
-function named(violations) {
-  const shown2 = violations.slice(0, NAMED).map((v) => plain(clip(violationSentence(v), MAX_MESSAGE)));
-  const more = violations.length - shown2.length;
-  return `${shown2.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
-}
-function thresholdVerdictLine(entries, violations) {
-  const failing = violations.filter((v) => v.severity === "fail");
-  const warning = violations.filter((v) => v.severity === "warn");
-  if (failing.length > 0) {
-    const warnings = warning.length > 0 ? `, ${plural(warning.length, "warning")}` : "";
-    return `${MARK.fail} fail: ${plural(failing.length, "threshold violation")}${warnings} (${named(failing)})`;
-  }
-  if (warning.length > 0) return `${MARK.warn} warn: ${plural(warning.length, "threshold warning")} (${named(warning)})`;
-  return `${MARK.pass} pass: ${plural(entries, "entry", "entries")}, no threshold violated`;
-}
-function comparisonVerdictLine(comparison) {
-  const head = headline(comparison);
-  const title = head.title.replace(/^Cannonade: /, "");
-  return plain(`${MARK[head.outcome]} ${head.outcome}: ${title} \u2014 ${head.sentence}`);
-}
-
-// src/report/terminal.ts
-function flags(entry) {
-  const notes = [];
-  if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`);
-  const loadgen = loadgenNote(entry.rounds);
-  if (loadgen !== void 0) notes.push(loadgen);
-  const trend = entryTrend(entry);
-  if (trend !== void 0) notes.push(trendSentence(trend));
-  return notes.join("; ");
-}
-function mark(entry, violations) {
-  const worst2 = worstSeverity2(violations.filter((v) => v.entry === entry.key));
-  return worst2 === void 0 ? "" : MARK[worst2];
-}
-function resultsTable(results, violations = []) {
-  const header = ["", "scenario", "load", "req/s", "p50", "p99", "errors", "server CPU", "peak RSS", "rounds", "notes"];
-  const rows = results.entries.map((e) => [
-    mark(e, violations),
-    plain(e.scenario),
-    levelLabel(e),
-    formatRps(e.rps),
-    formatLatencyUs(entryLatency(e).p50),
-    formatLatencyUs(entryLatency(e).p99),
-    formatFraction(pooledErrorRate(e.rounds)),
-    e.server === void 0 ? "-" : `${e.server.cpuPercent.toFixed(0)} %`,
-    e.server === void 0 ? "-" : formatBytes(e.server.rssMaxBytes),
-    `${e.validRounds}/${e.rounds.length}`,
-    plain(flags(e))
-  ]);
-  const table = markdownTable([header, ...rows], { align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
-  return [table, ...profileBlocks(results)].join("\n\n");
-}
-function profileBlocks(results) {
-  const blocks = results.entries.flatMap(
-    (e) => e.stress === void 0 ? [] : [`${plain(stressLine(e.key, e.stress))}
-${curveTable(e.stress)}`]
-  );
-  const scaling2 = (results.scaling ?? []).map((s) => plain(scalingLine(s)));
-  if (scaling2.length > 0) blocks.push(["scaling with connections:", ...scaling2.map((line) => `  ${line}`)].join("\n"));
-  return blocks;
-}
-function profileTable(results, violations = []) {
-  const rows = profileRows(
-    results.entries.map((e) => ({
-      scenario: e.scenario,
-      load: levelLabel(e),
-      ...e.findings === void 0 ? {} : { findings: e.findings },
-      violations: violations.filter((v) => v.entry === e.key)
-    }))
-  );
-  if (rows.length === 0) return void 0;
-  const cells = rows.map((r) => [r.severity === void 0 ? "" : MARK[r.severity], r.scenario, r.load, r.finding, r.value].map(plain));
-  return markdownTable([["", "scenario", "load", "profile finding", "value"], ...cells], { align: ["l", "l", "r", "l", "l"] });
-}
-function roundLine(event) {
-  const { result } = event;
-  const side = event.side === void 0 ? "" : `${event.side} `;
-  const status = result.valid ? "" : `  INVALID: ${result.problems.join("; ")}`;
-  const cpu = result.server === void 0 ? "" : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`;
-  return plain(
-    `[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`
-  );
-}
-function violationLines(violations) {
-  return violations.map((v) => plain(`${v.severity === "fail" ? "FAIL" : "WARN"}  ${violationSentence(v)}`)).join("\n");
-}
-function planText(plan) {
-  return describePlan(plan).split("\n").map((line) => plain(line)).join("\n");
-}
-function machinesNote(results) {
-  const machines = results.shardEnvironments;
-  if (machines === void 0 || machines.length < 2) return void 0;
-  return plain(
-    `The shards ran on ${machines.length} different kinds of machine (${machines.map(describeEnvironment).join("; ")}): entries measured in different shards are not directly comparable with each other.`
-  );
-}
-
-// src/cli/merge.ts
-var mergeCommand = {
-  summary: "merge results files (the shards of one suite) into one",
-  usage: `Usage: cannonade merge RESULTS.json... [--out FILE]
-
-  --out FILE   where the merged results go (default: cannonade-results/results.json)
-
-Entries measured in several files keep all their rounds; histograms are merged losslessly.
-Exit codes: 0 merged, 2 unreadable files or files of different suites or configs, 4 an internal error.`,
-  options: { out: { type: "string", short: "o" } },
-  async run(flags2, positionals) {
-    if (positionals.length === 0) throw new InputError([`merge needs at least one results file
-
-${mergeCommand.usage}`]);
-    const parts = await Promise.all(positionals.map(async (source) => ({ source, results: await readResults(source) })));
-    const merged = mergeResults(parts);
-    const out = path5.resolve(stringFlag(flags2, "out", path5.join("cannonade-results", "results.json")));
-    await writeResults(out, merged);
-    process.stdout.write(`${resultsTable(merged)}
-
-merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
-`);
-    const note = machinesNote(merged);
-    if (note !== void 0) process.stderr.write(`warning: ${note}
-`);
-    return EXIT.ok;
-  }
-};
-
-// src/cli/run.ts
-import { constants } from "node:fs";
-import { access, mkdir as mkdir8, writeFile as writeFile9 } from "node:fs/promises";
-import path20 from "node:path";
+// src/cli/init.ts
+import { mkdir as mkdir5, readdir as readdir2, readFile as readFile2, stat, writeFile as writeFile5 } from "node:fs/promises";
+import path7 from "node:path";
 
 // src/config/load.ts
-import path7 from "node:path";
+import path6 from "node:path";
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
@@ -57314,7 +56786,7 @@ var import_yaml = __toESM(require_dist2(), 1);
 
 // src/config/flow.ts
 import { readFileSync, statSync } from "node:fs";
-import path6 from "node:path";
+import path5 from "node:path";
 
 // src/config/template.ts
 var VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -57464,7 +56936,7 @@ function checkTemplates(steps, columns, where, pipelining, problems) {
   }
 }
 function loadDataSet(file, baseDir, at, problems) {
-  const full = path6.resolve(baseDir, file);
+  const full = path5.resolve(baseDir, file);
   const fail = (message) => {
     problems.push({ path: at, message });
     return void 0;
@@ -58821,7 +58293,7 @@ function isUnder(inner, outer) {
 }
 function summarise2(errors) {
   const alternatives = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath);
-  const outermost = (path21) => !alternatives.some((alt) => alt !== path21 && isUnder(path21, alt));
+  const outermost = (path22) => !alternatives.some((alt) => alt !== path22 && isUnder(path22, alt));
   const kept = errors.filter((error) => {
     if (!outermost(error.instancePath)) return false;
     const isAlternative = error.keyword === "oneOf" || error.keyword === "anyOf";
@@ -58847,24 +58319,24 @@ function expectedOf(error) {
   return typeof expected === "string" ? expected : void 0;
 }
 function describe(error) {
-  const path21 = pathOf(error);
+  const path22 = pathOf(error);
   const params = error.params;
   if (error.keyword === "additionalProperties") {
     const key = String(params["additionalProperty"]);
     const known = knownKeys(error.parentSchema);
     const hint = suggest(key, known);
     const tail = hint === void 0 ? `; expected one of ${known.join(", ")}` : `; did you mean "${hint}"?`;
-    return { path: [...path21, key], message: `unknown field${tail}`, atKey: true };
+    return { path: [...path22, key], message: `unknown field${tail}`, atKey: true };
   }
   if (error.keyword === "required") {
     const missing = String(params["missingProperty"]);
-    return { path: path21, message: `missing required field "${missing}"` };
+    return { path: path22, message: `missing required field "${missing}"` };
   }
   if (error.keyword === "propertyNames") {
-    return { path: path21, message: "has an invalid name" };
+    return { path: path22, message: "has an invalid name" };
   }
   const expected = expectedOf(error) ?? fallbackExpectation(error);
-  return { path: path21, message: `must be ${expected}, got ${shortJson(error.data)}` };
+  return { path: path22, message: `must be ${expected}, got ${shortJson(error.data)}` };
 }
 function fallbackExpectation(error) {
   const params = error.params;
@@ -58929,7 +58401,7 @@ function isLoopbackHost(hostname) {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
   return host === "localhost" || host.endsWith(".localhost") || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === "::1" || host === "0.0.0.0" || host === "::";
 }
-function portOf2(url) {
+function portOf(url) {
   return url.port === "" ? url.protocol === "https:" ? "443" : "80" : url.port;
 }
 function parse(text) {
@@ -58951,7 +58423,7 @@ function planWarnings(plan) {
       }
     ];
   }
-  return [...literalPort(app, portOf2(base)), ...readyElsewhere(app, base)];
+  return [...literalPort(app, portOf(base)), ...readyElsewhere(app, base)];
 }
 function mentions(text, port) {
   return new RegExp(`(^|\\D)${port}(\\D|$)`).test(text);
@@ -58967,16 +58439,16 @@ function literalPort(app, port) {
 }
 function readyElsewhere(app, base) {
   const ready = app.readyUrl === void 0 ? void 0 : parse(app.readyUrl);
-  if (ready === void 0 || !isLoopbackHost(ready.hostname) || portOf2(ready) === portOf2(base)) return [];
+  if (ready === void 0 || !isLoopbackHost(ready.hostname) || portOf(ready) === portOf(base)) return [];
   const told = [app.command, ...Object.values(app.env)].join(" ");
-  const baseTold = mentions(told, portOf2(base)) || told.includes(PORT_PLACEHOLDER);
-  const readyTold = mentions(told, portOf2(ready));
+  const baseTold = mentions(told, portOf(base)) || told.includes(PORT_PLACEHOLDER);
+  const readyTold = mentions(told, portOf(ready));
   if (baseTold && readyTold) return [];
-  const only = baseTold ? `only ${portOf2(base)}` : readyTold ? `only ${portOf2(ready)}` : "neither";
+  const only = baseTold ? `only ${portOf(base)}` : readyTold ? `only ${portOf(ready)}` : "neither";
   return [
     {
       path: ["baseUrl"],
-      message: `is on port ${portOf2(base)} but app.ready is on port ${portOf2(ready)}, and app.command and app.env mention ${only}: the app is awaited on one port and measured on the other, and nothing may answer there. Use the same port in both, unless the app really listens on both`
+      message: `is on port ${portOf(base)} but app.ready is on port ${portOf(ready)}, and app.command and app.env mention ${only}: the app is awaited on one port and measured on the other, and nothing may answer there. Use the same port in both, unless the app really listens on both`
     }
   ];
 }
@@ -59015,7 +58487,7 @@ async function loadPlan(file) {
       `${file}: is ${(bytes / 1024 / 1024).toFixed(1)} MiB, more than a config file may be (${MAX_CONFIG_BYTES / 1024 / 1024} MiB); a large request body belongs in a volume scenario (profile: volume, bodySize: 64MB), which makes it at run time`
     ]);
   }
-  return parsePlan(text, file, path7.dirname(path7.resolve(file)));
+  return parsePlan(text, file, path6.dirname(path6.resolve(file)));
 }
 function parsePlan(text, source, baseDir) {
   const lineCounter = new import_yaml.LineCounter();
@@ -59130,18 +58602,18 @@ function buildApp(raw, baseDir, problems) {
   return {
     command: app.command,
     build: buildPlanOf(app.build),
-    cwd: path7.resolve(baseDir, app.cwd ?? "."),
+    cwd: path6.resolve(baseDir, app.cwd ?? "."),
     env,
     ...app.ready === void 0 ? {} : { readyUrl: app.ready },
     readyTimeoutMs,
     stopTimeoutMs: app.stopTimeout === void 0 ? DEFAULTS.stopTimeoutMs : parseDurationMs(app.stopTimeout),
-    ...portOf3(raw.baseUrl),
+    ...portOf2(raw.baseUrl),
     ...app.stop === void 0 ? {} : { stop: app.stop },
     ...app.container === void 0 ? {} : { container: app.container },
     ...app.profile === void 0 ? {} : { profile: profileSettingOf(app.profile, problems) }
   };
 }
-function portOf3(baseUrl) {
+function portOf2(baseUrl) {
   try {
     const url = new URL(baseUrl);
     return { port: url.port === "" ? url.protocol === "https:" ? 443 : 80 : Number(url.port) };
@@ -59383,6 +58855,807 @@ function buildThresholds(base, own, at, problems, profile) {
   return { thresholds, regression };
 }
 
+// src/cli/init.ts
+var DEFAULT_PORT = { node: 3e3, python: 8e3, go: 8080 };
+var FLASK_DEFAULT_PORT = 5e3;
+var HEALTH_ROUTES = ["/health", "/healthz", "/ready", "/readyz", "/status", "/ping"];
+var PORT_PATTERNS = [
+  { re: /\blisten\(\s*(\d{2,5})\b/, label: (p) => `listen(${p})` },
+  { re: /\bPORT\b[^\n|?]{0,20}(?:\|\||\?\?)\s*['"]?(\d{2,5})\b/, label: (p) => `PORT || ${p}` },
+  { re: /--port[ =](\d{2,5})\b/, label: (p) => `--port ${p}` },
+  { re: /\bport\s*=\s*(\d{2,5})\b/, label: (p) => `port=${p}` },
+  { re: /ListenAndServe\(\s*"[\w.]*:(\d{2,5})"/, label: (p) => `ListenAndServe(":${p}"` },
+  { re: /\.(?:Run|Start|Listen)\(\s*"[\w.]*:(\d{2,5})"/, label: (p) => `":${p}"` },
+  { re: /\bPORT\b[^\n]{0,40}?['"](\d{2,5})['"]/, label: (p) => `PORT default "${p}"` }
+];
+async function readText(file) {
+  try {
+    return await readFile2(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+async function exists(file) {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findPort(sources) {
+  for (const { re, label } of PORT_PATTERNS) {
+    for (const [name, text] of sources) {
+      const match = re.exec(text);
+      const port = match?.[1] === void 0 ? NaN : Number(match[1]);
+      if (port >= 1 && port <= 65535) return { port, reason: `from ${name} ${label(String(port))}` };
+    }
+  }
+  return void 0;
+}
+function findHealth(sources) {
+  for (const route of HEALTH_ROUTES) {
+    const re = new RegExp(`['"\`]${route}['"\`]`);
+    for (const [name, text] of sources) {
+      if (re.test(text)) return { path: route, reason: `route "${route}" found in ${name}` };
+    }
+  }
+  return { path: "/", reason: "no health route found in the code" };
+}
+function withPort(found, runtime, fallback = DEFAULT_PORT[runtime]) {
+  return found ?? {
+    port: fallback,
+    reason: `the ${runtime === "python" && fallback === FLASK_DEFAULT_PORT ? "flask" : runtime} default; none found in the code`
+  };
+}
+async function detectNode(dir) {
+  const text = await readText(path7.join(dir, "package.json"));
+  if (text === void 0) return void 0;
+  let pkg;
+  try {
+    pkg = JSON.parse(text);
+  } catch (error) {
+    throw new InputError([`${path7.join(dir, "package.json")}: not valid JSON (${error.message})`]);
+  }
+  const start = typeof pkg.scripts?.["start"] === "string" ? pkg.scripts["start"] : void 0;
+  const main2 = typeof pkg.main === "string" ? pkg.main : void 0;
+  const candidates2 = [main2, "server.js", "index.js", "app.js", "src/server.js", "src/index.js", "server.mjs", "index.mjs"];
+  const sources = [];
+  if (start !== void 0) sources.push(["package.json scripts.start", start]);
+  let entry;
+  for (const file of candidates2) {
+    if (file === void 0) continue;
+    const code = await readText(path7.join(dir, file));
+    if (code === void 0) continue;
+    entry ??= file;
+    sources.push([file, code]);
+  }
+  let command;
+  let commandReason;
+  if (start !== void 0) {
+    command = "npm start";
+    commandReason = "package.json scripts.start";
+  } else if (entry !== void 0) {
+    command = `node ${entry}`;
+    commandReason = main2 === entry ? "package.json main" : `${entry} exists`;
+  } else {
+    return void 0;
+  }
+  const port = withPort(findPort(sources), "node");
+  const lock = await exists(path7.join(dir, "package-lock.json")) ? "npm ci" : "npm install";
+  const health = findHealth(sources);
+  return { runtime: "node", command, commandReason, ...portFields(port), readyPath: health.path, readyReason: health.reason, install: lock };
+}
+function portFields(port) {
+  return { port: port.port, portReason: port.reason };
+}
+async function detectPython(dir) {
+  const requirements = await readText(path7.join(dir, "requirements.txt"));
+  const pyproject = await readText(path7.join(dir, "pyproject.toml"));
+  const deps = `${requirements ?? ""}
+${pyproject ?? ""}`.toLowerCase();
+  for (const file of ["main.py", "app.py", "app/main.py", "src/main.py"]) {
+    const code = await readText(path7.join(dir, file));
+    if (code === void 0) continue;
+    const module2 = file.replace(/\.py$/, "").replaceAll("/", ".");
+    const fastapi = /^\s*(\w+)\s*(?::\s*\w+\s*)?=\s*FastAPI\(/m.exec(code);
+    const flask = /^\s*(\w+)\s*(?::\s*\w+\s*)?=\s*Flask\(/m.exec(code);
+    const variable = fastapi?.[1] ?? flask?.[1];
+    if (variable === void 0) continue;
+    const sources = [[file, code]];
+    const install = requirements !== void 0 ? "pip install -r requirements.txt" : pyproject !== void 0 ? "pip install ." : void 0;
+    const health = findHealth(sources);
+    const target = `${module2}:${variable}`;
+    let command;
+    let commandReason;
+    let fallback = DEFAULT_PORT.python;
+    if (fastapi !== null) {
+      command = `python3 -m uvicorn ${target} --host 127.0.0.1 --port {port}`;
+      commandReason = `${file} creates FastAPI() as ${variable}${deps.includes("uvicorn") ? ", uvicorn in the dependencies" : ""}`;
+    } else if (deps.includes("gunicorn")) {
+      command = `python3 -m gunicorn --bind 127.0.0.1:{port} ${target}`;
+      commandReason = `${file} creates Flask() as ${variable}, gunicorn in the dependencies`;
+    } else {
+      command = `python3 -m flask --app ${target} run --host 127.0.0.1 --port {port}`;
+      commandReason = `${file} creates Flask() as ${variable}`;
+      fallback = FLASK_DEFAULT_PORT;
+    }
+    const port = withPort(findPort(sources), "python", fallback);
+    return { runtime: "python", command, commandReason, ...portFields(port), readyPath: health.path, readyReason: health.reason, install };
+  }
+  return void 0;
+}
+async function detectGo(dir) {
+  if (!await exists(path7.join(dir, "go.mod"))) return void 0;
+  const sources = [];
+  for (const name of (await readdir2(dir)).filter((n) => n.endsWith(".go") && !n.endsWith("_test.go")).sort()) {
+    const code = await readText(path7.join(dir, name));
+    if (code !== void 0 && /^package main\b/m.test(code)) sources.push([name, code]);
+  }
+  const first = sources[0];
+  if (first === void 0) return void 0;
+  const port = withPort(findPort(sources), "go");
+  const health = findHealth(sources);
+  return {
+    runtime: "go",
+    command: "go run .",
+    commandReason: `go.mod and package main in ${first[0]}`,
+    ...portFields(port),
+    readyPath: health.path,
+    readyReason: health.reason,
+    install: "go build ./..."
+  };
+}
+async function detectApp(dir) {
+  return await detectNode(dir) ?? await detectPython(dir) ?? await detectGo(dir);
+}
+function configText(found) {
+  const base = `http://127.0.0.1:${found.port}`;
+  const portNote = found.command.includes("{port}") ? "{port} is replaced by the port of baseUrl (and by a free port for the base commit)" : "Cannonade also passes the port as PORT; an app that reads PORT needs nothing more";
+  return `# Written by \`cannonade init\`: a starting point. Check each line, then run \`npx cannonade validate\`.
+# Every field is described in the README, section "The config file".
+app:
+  # How the app is started (a shell command, run in this directory). ${portNote}.
+  command: ${yamlString(found.command)}
+  # Polled until it answers 2xx; point it at a route that answers once the app can serve.
+  ready: ${base}${found.readyPath}
+  readyTimeout: 60s
+# Where requests go; the port the app listens on.
+baseUrl: ${base}
+defaults:
+  duration: 5s     # measured time per round
+  warmup: 1s       # load before each round, discarded
+  rounds: 5
+  connections: 10
+scenarios:
+  # One scenario per endpoint you care about. Add method, headers, body and thresholds, e.g.
+  #   thresholds: { p99: { max: 50ms }, errorRate: { max: 1% } }
+  - name: ${found.readyPath === "/" ? "home" : found.readyPath.slice(1)}
+    path: ${found.readyPath}
+`;
+}
+function yamlString(value) {
+  return /^[\w./ -]+$/.test(value) && !value.includes(": ") ? value : JSON.stringify(value);
+}
+function workflowText(found, config) {
+  const setup = {
+    node: `      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+`,
+    python: `      - uses: actions/setup-python@v5
+        with:
+          python-version: '3.12'
+`,
+    go: `      - uses: actions/setup-go@v5
+        with:
+          go-version-file: go.mod
+`
+  };
+  const install = found.install === void 0 ? "" : `      - run: ${found.install}
+`;
+  return `# Written by \`cannonade init\`. Cannonade on every push to main (records the baseline) and every pull
+# request (compares, comments, gates).
+name: perf
+on:
+  push:
+    branches: [main]
+  pull_request:
+permissions:
+  contents: read        # check out the code
+  actions: read         # find the baseline artifact of earlier runs
+  pull-requests: write  # the sticky comment
+jobs:
+  perf:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+${setup[found.runtime]}${install}      - uses: cannonade/cannonade@v1
+        with:
+          config: ${config}
+          fail-on: fail
+`;
+}
+var initCommand = {
+  summary: "write a cannonade.yml and a workflow for the app in this directory",
+  usage: `Usage: cannonade init [--dir DIR] [--force]
+
+  --dir DIR   the app's directory (default: the current directory)
+  --force     overwrite cannonade.yml and .github/workflows/perf.yml if they exist
+
+Looks for a Node app (package.json scripts.start or main), a Python FastAPI or Flask app (main.py or
+app.py) or a Go program (go.mod and package main), writes cannonade.yml and
+.github/workflows/perf.yml, validates the config as \`cannonade validate\` does, and prints one line
+per choice made. Exit code 2 when nothing is recognised or a file exists without --force.`,
+  options: { dir: { type: "string" }, force: { type: "boolean" } },
+  async run(flags2) {
+    const dir = path7.resolve(stringFlag(flags2, "dir", "."));
+    const force = flags2["force"] === true;
+    const configFile = path7.join(dir, "cannonade.yml");
+    const workflowFile = path7.join(dir, ".github", "workflows", "perf.yml");
+    if (!force) {
+      const taken = [];
+      for (const file of [configFile, workflowFile]) if (await exists(file)) taken.push(file);
+      if (taken.length > 0) throw new InputError(taken.map((file) => `${file}: already exists; pass --force to overwrite it`));
+    }
+    const found = await detectApp(dir);
+    if (found === void 0) {
+      throw new InputError([
+        `${dir}: no app recognised. Looked for package.json (scripts.start or main, or server.js/index.js/app.js), main.py or app.py creating FastAPI() or Flask(), and go.mod with package main. Write cannonade.yml by hand: see the README, section "The config file".`
+      ]);
+    }
+    await writeFile5(configFile, configText(found));
+    await mkdir5(path7.dirname(workflowFile), { recursive: true });
+    await writeFile5(workflowFile, workflowText(found, "cannonade.yml"));
+    const lines = [
+      `app: ${found.command} (${found.commandReason})`,
+      `port: ${found.port} (${found.portReason})`,
+      `ready: http://127.0.0.1:${found.port}${found.readyPath} (${found.readyReason})`,
+      `workflow: ${found.runtime} setup${found.install === void 0 ? "" : `, ${found.install}`}`,
+      `wrote ${path7.relative(process.cwd(), configFile) || configFile} and ${path7.relative(process.cwd(), workflowFile)}`
+    ];
+    process.stdout.write(`${lines.map((line) => plain(line)).join("\n")}
+`);
+    const plan = await loadPlan(configFile);
+    for (const warning of plan.warnings) process.stderr.write(`warning: ${plain(warning)}
+`);
+    process.stdout.write("ok: cannonade.yml validates; edit the scenarios, then run `npx cannonade run`\n");
+    return EXIT.ok;
+  }
+};
+
+// src/cli/merge.ts
+import path8 from "node:path";
+
+// src/stats/theil-sen.ts
+var MAX_POINTS = 600;
+var MIN_SERIAL_POINTS = 10;
+var MAX_RHO = 0.98;
+var TAIL_95 = 0.025;
+function thin(series, max2 = MAX_POINTS) {
+  const n = Math.min(series.x.length, series.y.length);
+  if (n <= max2) return { x: series.x.slice(0, n), y: series.y.slice(0, n) };
+  const x = [];
+  const y = [];
+  for (let b = 0; b < max2; b++) {
+    const from = Math.floor(b * n / max2);
+    const to = Math.floor((b + 1) * n / max2);
+    let sx = 0;
+    let sy = 0;
+    for (let i = from; i < to; i++) {
+      sx += series.x[i] ?? 0;
+      sy += series.y[i] ?? 0;
+    }
+    x.push(sx / (to - from));
+    y.push(sy / (to - from));
+  }
+  return { x, y };
+}
+function tieCorrection(ys) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const y of ys) counts.set(y, (counts.get(y) ?? 0) + 1);
+  let total = 0;
+  for (const t of counts.values()) if (t > 1) total += t * (t - 1) * (2 * t + 5);
+  return total;
+}
+function residualAutocorrelation(series, slope) {
+  const n = Math.min(series.x.length, series.y.length);
+  if (n < MIN_SERIAL_POINTS) return 0;
+  const residuals = Array.from({ length: n }, (_, i) => (series.y[i] ?? 0) - slope * (series.x[i] ?? 0));
+  const level = residuals.reduce((a, b) => a + b, 0) / n;
+  let lagged = 0;
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (residuals[i] ?? 0) - level;
+    squares += d * d;
+    if (i + 1 < n) lagged += d * ((residuals[i + 1] ?? 0) - level);
+  }
+  if (squares === 0) return 0;
+  const raw = lagged / squares;
+  const corrected = (n * raw + 1) / (n - 4);
+  return Math.min(MAX_RHO, Math.max(0, corrected));
+}
+function varianceInflation(rho, n) {
+  let sum = 0;
+  let power = 1;
+  for (let k = 1; k < n; k++) {
+    power *= rho;
+    if (power < 1e-12) break;
+    sum += (1 - k / n) * power;
+  }
+  return 1 + 2 * sum;
+}
+function theilSen(groups, options = {}) {
+  const slopes = [];
+  const fitted = [];
+  for (const group of groups) {
+    const series = thin(group);
+    const { x, y } = series;
+    const n = x.length;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const dx = (x[j] ?? 0) - (x[i] ?? 0);
+        if (dx !== 0) slopes.push(((y[j] ?? 0) - (y[i] ?? 0)) / dx);
+      }
+    }
+    fitted.push({ series, varianceS: (n * (n - 1) * (2 * n + 5) - tieCorrection(y)) / 18 });
+  }
+  const count2 = slopes.length;
+  if (count2 === 0) return void 0;
+  const sorted = Float64Array.from(slopes).sort();
+  const at = (index) => sorted[Math.min(count2 - 1, Math.max(0, index))] ?? 0;
+  const middle = count2 / 2;
+  const slope = count2 % 2 === 1 ? at(Math.floor(middle)) : (at(middle - 1) + at(middle)) / 2;
+  let varianceS = 0;
+  let points = 0;
+  let effectivePoints = 0;
+  for (const { series, varianceS: v } of fitted) {
+    const n = series.x.length;
+    const inflation = options.plain === true ? 1 : varianceInflation(residualAutocorrelation(series, slope), n);
+    varianceS += Math.max(0, v) * inflation;
+    points += n;
+    effectivePoints += n / inflation;
+  }
+  const df = options.plain === true ? Infinity : Math.max(1, effectivePoints - 2 * fitted.length);
+  const c = studentTQuantile(TAIL_95, df) * Math.sqrt(varianceS);
+  const low = at(Math.round((count2 - c) / 2) - 1);
+  const high = at(Math.round((count2 + c) / 2));
+  return { slope, low: Math.min(low, slope), high: Math.max(high, slope), points, effectivePoints };
+}
+
+// src/results/profile-summary.ts
+function findingRounds(rounds) {
+  const valid3 = rounds.filter((r) => r.valid);
+  return valid3.length > 0 ? valid3 : rounds;
+}
+function summariseSpike(rounds) {
+  const spikes = rounds.flatMap((r) => r.spike === void 0 ? [] : [r.spike]);
+  if (spikes.length === 0) return void 0;
+  const at = (pick) => median(spikes.map(pick));
+  return {
+    kind: "spike",
+    recoveryMs: at((s) => s.recoveryMs),
+    burstP99Us: at((s) => s.burstP99Us),
+    burstErrorRate: at((s) => s.burstErrorRate),
+    beforeP99Us: at((s) => s.beforeP99Us),
+    unrecovered: spikes.filter((s) => !s.recovered).length
+  };
+}
+var LATER_HALF_MIN_SECONDS = 20;
+function perMinute(series, scale, fromSecond) {
+  const fit = theilSen(series);
+  if (fit === void 0) return void 0;
+  const round = (value) => Math.round(value * 60 * scale * 100) / 100;
+  return {
+    perMinute: round(fit.slope),
+    low: round(fit.low),
+    high: round(fit.high),
+    points: fit.points,
+    effectivePoints: Math.round(fit.effectivePoints * 10) / 10,
+    ...fromSecond === void 0 ? {} : { fromSecond }
+  };
+}
+function secondsFrom(values, from) {
+  return { x: values.slice(from - 1).map((_, i) => from + i), y: values.slice(from - 1) };
+}
+function memoryFrom(n) {
+  return n >= LATER_HALF_MIN_SECONDS ? Math.floor(n / 2) + 1 : 1;
+}
+function fitSoak(rounds) {
+  const rss = [];
+  const p99 = [];
+  let from;
+  for (const round of rounds) {
+    const series = round.series;
+    if (series === void 0) continue;
+    if (series.rssKiB !== void 0 && series.rssKiB.length > 1) {
+      const start = memoryFrom(series.rssKiB.length);
+      from = from === void 0 ? start : Math.min(from, start);
+      rss.push(secondsFrom(series.rssKiB, start));
+    }
+    const x = [];
+    const y = [];
+    series.p99Us.forEach((value, i) => {
+      if ((series.rps[i] ?? 0) === 0) return;
+      x.push(i + 1);
+      y.push(value);
+    });
+    p99.push({ x, y });
+  }
+  const p99Fit = perMinute(p99, 1);
+  if (p99Fit === void 0) return void 0;
+  const rssFit = perMinute(rss, 1024, from === void 0 || from === 1 ? void 0 : from);
+  return rssFit === void 0 ? { p99: p99Fit } : { rss: rssFit, p99: p99Fit };
+}
+function refreshFindings(previous, rounds) {
+  const used = findingRounds(rounds);
+  if (previous?.kind === "spike") return summariseSpike(used);
+  if (previous?.kind === "soak") {
+    const fit = fitSoak(used);
+    return fit === void 0 ? void 0 : { kind: "soak", ...fit };
+  }
+  return previous;
+}
+
+// src/results/merge.ts
+function mergeResults(parts) {
+  const [first, ...rest] = parts;
+  if (first === void 0) throw new InputError(["nothing to merge: give at least one results file"]);
+  for (const part of rest) {
+    if (part.results.suite !== first.results.suite) {
+      throw new InputError([`${part.source} is suite "${part.results.suite}" but ${first.source} is suite "${first.results.suite}"`]);
+    }
+    if (part.results.configHash !== first.results.configHash) {
+      throw new InputError([`${part.source} was measured with another config than ${first.source} (config hash differs)`]);
+    }
+  }
+  const byKey = /* @__PURE__ */ new Map();
+  for (const part of parts) {
+    for (const entry of part.results.entries) byKey.set(entry.key, [...byKey.get(entry.key) ?? [], entry]);
+  }
+  const entries = [...byKey.values()].map((same2) => mergeEntry(same2));
+  const incomplete = parts.filter((p) => p.results.status === "incomplete");
+  const latest = parts.map((p) => p.results.createdAt).sort().at(-1) ?? first.results.createdAt;
+  const { shard: _shard, error: _error, shardEnvironments: _environments, scaling: _scaling, ...common } = first.results;
+  const scaling2 = scalingSummaries(entries);
+  const machines = distinctEnvironments(parts.flatMap((p) => p.results.shardEnvironments ?? [p.results.environment]));
+  return {
+    ...common,
+    ...machines.length > 1 ? { shardEnvironments: machines } : {},
+    createdAt: latest,
+    status: incomplete.length > 0 ? "incomplete" : "complete",
+    ...incomplete.length > 0 ? { error: incomplete.map((p) => `${p.source}: ${p.results.error ?? "incomplete"}`).join("; ") } : {},
+    entries,
+    ...scaling2.length === 0 ? {} : { scaling: scaling2 }
+  };
+}
+function distinctEnvironments(all) {
+  const distinct = [];
+  for (const env of all) {
+    if (!distinct.some((known) => environmentDifferences(known, env).length === 0)) distinct.push(env);
+  }
+  return distinct;
+}
+function mergeEntry(same2) {
+  const [first] = same2;
+  if (first === void 0) throw new Error("mergeEntry needs at least one entry");
+  if (same2.length === 1) return first;
+  const rounds = same2.flatMap((e) => e.rounds).map((round, i) => ({ ...round, round: i + 1 }));
+  const { findings: previous, ...identity } = first;
+  const findings = refreshFindings(previous, rounds);
+  return summariseEntry({ ...identity, ...findings === void 0 ? {} : { findings } }, rounds);
+}
+
+// src/load/bodies.ts
+var BODY_KEEP_LIMIT_BYTES = 32 * 1024 * 1024;
+function isRequestQueue(value) {
+  return typeof value === "object" && value !== null && typeof Reflect.get(value, "peek") === "function" && typeof Reflect.get(value, "addBody") === "function" && typeof Reflect.get(value, "terminateRequest") === "function";
+}
+function limitBodies(client, keepBytes, onComplete) {
+  const queue = Reflect.get(client, "pipelinedRequests");
+  if (!isRequestQueue(queue)) throw new Error("autocannon client internals changed: cannot limit response bodies (pipelinedRequests)");
+  const peek = queue.peek.bind(queue);
+  const terminate = queue.terminateRequest.bind(queue);
+  queue.addBody = (data) => {
+    if (keepBytes === 0) return;
+    const pending = peek();
+    if (pending === void 0 || pending.oversized === true) return;
+    const kept = (pending.keptBytes ?? 0) + data.length;
+    if (kept > keepBytes) {
+      pending.oversized = true;
+      pending.chunks = [];
+      return;
+    }
+    pending.keptBytes = kept;
+    (pending.chunks ??= []).push(data);
+  };
+  queue.terminateRequest = () => {
+    const done = terminate();
+    if (done !== void 0 && done.chunks !== void 0) {
+      done.body = done.oversized === true ? "" : Buffer.concat(done.chunks).toString("utf8");
+      done.chunks = [];
+    }
+    onComplete(done?.oversized === true);
+    return done;
+  };
+}
+
+// src/load/assess.ts
+var LOADGEN_SATURATED_PERCENT = 90;
+var LOADGEN_LAG_LIMIT_MS = 20;
+function loadgenState(cpuPercent, loopDelayP99Ms) {
+  if (cpuPercent > LOADGEN_SATURATED_PERCENT) return "saturated";
+  if (loopDelayP99Ms !== void 0 && loopDelayP99Ms > LOADGEN_LAG_LIMIT_MS) return "descheduled";
+  return void 0;
+}
+function percent(value) {
+  return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`;
+}
+function noSuccess(m) {
+  if (m.requests === 0) return "no request completed";
+  if (m.responses === 0) {
+    const timeouts = m.timeouts === m.errors ? "every request timed out" : "every request failed without a response (connection errors)";
+    return `no response: ${timeouts}`;
+  }
+  const codes = Object.entries(m.statusCodes).sort((a, b) => b[1] - a[1]);
+  const [top] = codes;
+  if (m.unexpectedStatus === m.responses && top !== void 0) {
+    const answered = codes.length === 1 ? `every response was HTTP ${top[0]}` : `every response had an unexpected status (${codes.map(([code]) => code).join(", ")})`;
+    return `${answered}: the app answered, with errors \u2014 it is failing, not slow`;
+  }
+  if ((m.captureFailures ?? 0) === m.responses && m.captureFailure !== void 0)
+    return `every response failed a capture: ${m.captureFailure}`;
+  if (m.bodyMismatches === m.responses) return "every response had the expected status but not the expected body";
+  return "no response met the expectation (status and body)";
+}
+function roundSeries(load, server) {
+  const length = server === void 0 ? load.rps.length : Math.min(load.rps.length, server.rssBytes.length);
+  const cut2 = (list) => list.slice(0, length);
+  const series = { rps: cut2(load.rps), errors: cut2(load.errors), p50Us: cut2(load.p50Us), p99Us: cut2(load.p99Us) };
+  if (server === void 0) return series;
+  return { ...series, cpuPercent: cut2(server.cpuPercent).map(Math.round), rssKiB: cut2(server.rssBytes).map((b) => Math.round(b / 1024)) };
+}
+function assessRound(measurement, context) {
+  const m = measurement;
+  const failed = m.errors + m.unexpectedStatus + m.bodyMismatches + (m.captureFailures ?? 0);
+  const errorRate = m.requests === 0 ? 1 : failed / m.requests;
+  const rps = m.ok / m.durationMs * 1e3;
+  const problems = [];
+  const warnings = [];
+  const oversized = m.oversizedBodies ?? 0;
+  if (oversized > 0) {
+    problems.push(
+      `${oversized} response${oversized === 1 ? "" : "s"} had a body over ${BODY_KEEP_LIMIT_BYTES / 1024 / 1024} MiB, more than Cannonade keeps to check expect.body: the round cannot be judged (drop expect.body for this route, or check a smaller one)`
+    );
+  }
+  const captureFailures = m.captureFailures ?? 0;
+  if (captureFailures > 0 && m.ok > 0) {
+    warnings.push(
+      `${captureFailures} response${captureFailures === 1 ? "" : "s"} failed a capture (counted as errors): ${m.captureFailure ?? "no reason recorded"}`
+    );
+  }
+  if (m.ok === 0) problems.push(noSuccess(m));
+  else if (errorRate > context.rules.maxErrorRate) {
+    problems.push(`${percent(errorRate)} of requests failed (more than ${percent(context.rules.maxErrorRate)})`);
+  }
+  const { rate } = context.level;
+  if (rate !== void 0) {
+    const achieved = (m.responses + m.errors) / m.durationMs * 1e3;
+    if (achieved < rate * context.rules.minRateReached) {
+      problems.push(`reached ${achieved.toFixed(0)} of the target ${rate} req/s`);
+    }
+  }
+  const state = loadgenState(m.loadgenCpuPercent, m.loopDelayMs.p99);
+  if (state === "saturated") {
+    warnings.push(
+      `load generator saturated: its CPU at ${m.loadgenCpuPercent.toFixed(0)} % (limit ${LOADGEN_SATURATED_PERCENT} %): throughput may be the load generator's limit, not the app's`
+    );
+  }
+  if (state === "descheduled") {
+    warnings.push(
+      `load generator descheduled: its event loop ran ${m.loopDelayMs.p99.toFixed(0)} ms late at p99 (limit ${LOADGEN_LAG_LIMIT_MS} ms) while it used ${m.loadgenCpuPercent.toFixed(0)} % CPU: the machine ran other work in its place, and latencies include that delay`
+    );
+  }
+  const server = context.server === void 0 ? void 0 : {
+    cpuPercent: round22(context.server.cpuPercent),
+    cpuUsPerRequest: m.ok === 0 ? 0 : round22(context.server.cpuMs * 1e3 / m.ok),
+    rssMaxBytes: context.server.rssMaxBytes,
+    rssMeanBytes: Math.round(context.server.rssMeanBytes),
+    rssEndBytes: context.server.rssEndBytes
+  };
+  return {
+    round: context.round,
+    startedAt: context.startedAt,
+    durationMs: round22(m.durationMs),
+    rps: round22(rps),
+    latencyUs: m.latencyUs,
+    requests: m.requests,
+    responses: m.responses,
+    ok: m.ok,
+    errors: m.errors,
+    timeouts: m.timeouts,
+    unexpectedStatus: m.unexpectedStatus,
+    bodyMismatches: m.bodyMismatches,
+    errorRate: round6(errorRate),
+    bytes: m.bytes,
+    statusCodes: m.statusCodes,
+    histogram: m.histogram,
+    loadgenCpuPercent: round22(m.loadgenCpuPercent),
+    loadgenLoopDelayMs: m.loopDelayMs,
+    ...server === void 0 ? {} : { server },
+    series: roundSeries(m.perSecond, context.server?.perSecond),
+    valid: problems.length === 0,
+    problems,
+    warnings
+  };
+}
+
+// src/report/run-warnings.ts
+function portOf3(url) {
+  const parsed = new URL(url);
+  return parsed.port === "" ? parsed.protocol === "https:" ? "443" : "80" : parsed.port;
+}
+function runWarningText(warning) {
+  const app = warning.side === void 0 ? "the app" : `the ${warning.side} app`;
+  if (warning.kind === "still-listening") {
+    const { hostname } = new URL(warning.url);
+    return `port ${portOf3(warning.url)} on ${hostname} still answers after ${app} was stopped: its server runs outside the process group Cannonade started (started with setsid, nohup into a new session, or a daemon), so the CPU and memory figures are not of the server, and the next run will find the port in use. Start the server in the foreground (e.g. \`exec node server.js\`), and stop the leftover process.`;
+  }
+  return `${app}'s process group used no CPU while it answered ${warning.responses.toLocaleString("en-US")} requests: the server runs outside that group (setsid, a daemon, a container), so the CPU and memory figures are of the wrong process. Start the server in the foreground (e.g. \`exec node server.js\`).`;
+}
+function loadgenNote(rounds) {
+  const states = rounds.map((r) => ({ round: r, state: loadgenState(r.loadgenCpuPercent, r.loadgenLoopDelayMs?.p99) }));
+  const saturated = states.filter((s) => s.state === "saturated").map((s) => s.round.loadgenCpuPercent);
+  if (saturated.length > 0) return `load generator saturated (CPU ${Math.max(...saturated).toFixed(0)} %)`;
+  const late = states.filter((s) => s.state === "descheduled").map((s) => s.round);
+  const worst2 = late.reduce(
+    (a, b) => a === void 0 || (b.loadgenLoopDelayMs?.p99 ?? 0) > (a.loadgenLoopDelayMs?.p99 ?? 0) ? b : a,
+    void 0
+  );
+  if (worst2 === void 0) return void 0;
+  return `load generator descheduled (event loop ${(worst2.loadgenLoopDelayMs?.p99 ?? 0).toFixed(0)} ms late, CPU ${worst2.loadgenCpuPercent.toFixed(0)} %)`;
+}
+
+// src/report/verdict.ts
+var MARK = { fail: "\u2717", warn: "\u26A0", pass: "\u2713" };
+var NAMED = 2;
+var MAX_MESSAGE = 200;
+function worstSeverity2(violations) {
+  if (violations.some((v) => v.severity === "fail")) return "fail";
+  return violations.length > 0 ? "warn" : void 0;
+}
+function named(violations) {
+  const shown2 = violations.slice(0, NAMED).map((v) => plain(clip(violationSentence(v), MAX_MESSAGE)));
+  const more = violations.length - shown2.length;
+  return `${shown2.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
+}
+function thresholdVerdictLine(entries, violations) {
+  const failing = violations.filter((v) => v.severity === "fail");
+  const warning = violations.filter((v) => v.severity === "warn");
+  if (failing.length > 0) {
+    const warnings = warning.length > 0 ? `, ${plural(warning.length, "warning")}` : "";
+    return `${MARK.fail} fail: ${plural(failing.length, "threshold violation")}${warnings} (${named(failing)})`;
+  }
+  if (warning.length > 0) return `${MARK.warn} warn: ${plural(warning.length, "threshold warning")} (${named(warning)})`;
+  return `${MARK.pass} pass: ${plural(entries, "entry", "entries")}, no threshold violated`;
+}
+function comparisonVerdictLine(comparison) {
+  const head = headline(comparison);
+  const title = head.title.replace(/^Cannonade: /, "");
+  return plain(`${MARK[head.outcome]} ${head.outcome}: ${title} \u2014 ${head.sentence}`);
+}
+
+// src/report/terminal.ts
+function flags(entry) {
+  const notes = [];
+  if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`);
+  const loadgen = loadgenNote(entry.rounds);
+  if (loadgen !== void 0) notes.push(loadgen);
+  const trend = entryTrend(entry);
+  if (trend !== void 0) notes.push(trendSentence(trend));
+  return notes.join("; ");
+}
+function mark(entry, violations) {
+  const worst2 = worstSeverity2(violations.filter((v) => v.entry === entry.key));
+  return worst2 === void 0 ? "" : MARK[worst2];
+}
+function resultsTable(results, violations = []) {
+  const header = ["", "scenario", "load", "req/s", "p50", "p99", "errors", "server CPU", "peak RSS", "rounds", "notes"];
+  const rows = results.entries.map((e) => [
+    mark(e, violations),
+    plain(e.scenario),
+    levelLabel(e),
+    formatRps(e.rps),
+    formatLatencyUs(entryLatency(e).p50),
+    formatLatencyUs(entryLatency(e).p99),
+    formatFraction(pooledErrorRate(e.rounds)),
+    e.server === void 0 ? "-" : `${e.server.cpuPercent.toFixed(0)} %`,
+    e.server === void 0 ? "-" : formatBytes(e.server.rssMaxBytes),
+    `${e.validRounds}/${e.rounds.length}`,
+    plain(flags(e))
+  ]);
+  const table = markdownTable([header, ...rows], { align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
+  return [table, ...profileBlocks(results)].join("\n\n");
+}
+function profileBlocks(results) {
+  const blocks = results.entries.flatMap(
+    (e) => e.stress === void 0 ? [] : [`${plain(stressLine(e.key, e.stress))}
+${curveTable(e.stress)}`]
+  );
+  const scaling2 = (results.scaling ?? []).map((s) => plain(scalingLine(s)));
+  if (scaling2.length > 0) blocks.push(["scaling with connections:", ...scaling2.map((line) => `  ${line}`)].join("\n"));
+  return blocks;
+}
+function profileTable(results, violations = []) {
+  const rows = profileRows(
+    results.entries.map((e) => ({
+      scenario: e.scenario,
+      load: levelLabel(e),
+      ...e.findings === void 0 ? {} : { findings: e.findings },
+      violations: violations.filter((v) => v.entry === e.key)
+    }))
+  );
+  if (rows.length === 0) return void 0;
+  const cells = rows.map((r) => [r.severity === void 0 ? "" : MARK[r.severity], r.scenario, r.load, r.finding, r.value].map(plain));
+  return markdownTable([["", "scenario", "load", "profile finding", "value"], ...cells], { align: ["l", "l", "r", "l", "l"] });
+}
+function roundLine(event) {
+  const { result } = event;
+  const side = event.side === void 0 ? "" : `${event.side} `;
+  const status = result.valid ? "" : `  INVALID: ${result.problems.join("; ")}`;
+  const cpu = result.server === void 0 ? "" : `  server ${result.server.cpuPercent.toFixed(0)} % CPU ${formatBytes(result.server.rssMaxBytes)}`;
+  return plain(
+    `[${event.done}/${event.total}] ${side}${event.entry.key}  round ${event.round}/${event.rounds}  ${formatRps(result.rps)} req/s  p50 ${formatLatencyUs(result.latencyUs.p50)}  p99 ${formatLatencyUs(result.latencyUs.p99)}  errors ${formatFraction(result.errorRate)}${cpu}${status}`
+  );
+}
+function violationLines(violations) {
+  return violations.map((v) => plain(`${v.severity === "fail" ? "FAIL" : "WARN"}  ${violationSentence(v)}`)).join("\n");
+}
+function planText(plan) {
+  return describePlan(plan).split("\n").map((line) => plain(line)).join("\n");
+}
+function machinesNote(results) {
+  const machines = results.shardEnvironments;
+  if (machines === void 0 || machines.length < 2) return void 0;
+  return plain(
+    `The shards ran on ${machines.length} different kinds of machine (${machines.map(describeEnvironment).join("; ")}): entries measured in different shards are not directly comparable with each other.`
+  );
+}
+
+// src/cli/merge.ts
+var mergeCommand = {
+  summary: "merge results files (the shards of one suite) into one",
+  usage: `Usage: cannonade merge RESULTS.json... [--out FILE]
+
+  --out FILE   where the merged results go (default: cannonade-results/results.json)
+
+Entries measured in several files keep all their rounds; histograms are merged losslessly.
+Exit codes: 0 merged, 2 unreadable files or files of different suites or configs, 4 an internal error.`,
+  options: { out: { type: "string", short: "o" } },
+  async run(flags2, positionals) {
+    if (positionals.length === 0) throw new InputError([`merge needs at least one results file
+
+${mergeCommand.usage}`]);
+    const parts = await Promise.all(positionals.map(async (source) => ({ source, results: await readResults(source) })));
+    const merged = mergeResults(parts);
+    const out = path8.resolve(stringFlag(flags2, "out", path8.join("cannonade-results", "results.json")));
+    await writeResults(out, merged);
+    process.stdout.write(`${resultsTable(merged)}
+
+merged ${parts.length} file(s), ${merged.entries.length} entries: ${out}
+`);
+    const note = machinesNote(merged);
+    if (note !== void 0) process.stderr.write(`warning: ${note}
+`);
+    return EXIT.ok;
+  }
+};
+
+// src/cli/run.ts
+import { constants } from "node:fs";
+import { access, mkdir as mkdir9, writeFile as writeFile10 } from "node:fs/promises";
+import path21 from "node:path";
+
 // src/config/overrides.ts
 function parseShard(text, what) {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
@@ -59584,13 +59857,13 @@ function samplerMain(threads, fs, childProcess) {
   const seen = /* @__PURE__ */ new Set();
   let lastRescan = -Infinity;
   const statFields = (pid) => {
-    let stat2;
+    let stat3;
     try {
-      stat2 = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      stat3 = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     } catch {
       return void 0;
     }
-    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+    return stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
   };
   const rescan = () => {
     lastRescan = performance.now();
@@ -59719,13 +59992,13 @@ function groupMembers(pgid) {
   const members = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
-    let stat2;
+    let stat3;
     try {
-      stat2 = readFileSync2(`/proc/${name}/stat`, "utf8");
+      stat3 = readFileSync2(`/proc/${name}/stat`, "utf8");
     } catch {
       continue;
     }
-    const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+    const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
     if (Number(fields[2]) === pgid) members.push({ pid: name, fields });
   }
   return members;
@@ -59739,8 +60012,8 @@ function anyThreadLive(pid) {
   }
   return tasks.some((tid) => {
     try {
-      const stat2 = readFileSync2(`/proc/${pid}/task/${tid}/stat`, "utf8");
-      const state = stat2.slice(stat2.lastIndexOf(")") + 2, stat2.lastIndexOf(")") + 3);
+      const stat3 = readFileSync2(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const state = stat3.slice(stat3.lastIndexOf(")") + 2, stat3.lastIndexOf(")") + 3);
       return state !== "Z" && state !== "X";
     } catch {
       return false;
@@ -59815,11 +60088,11 @@ var GroupMonitor = class {
 // src/app/process.ts
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { mkdir as mkdir5 } from "node:fs/promises";
+import { mkdir as mkdir6 } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import net2 from "node:net";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/app/environment.ts
 var WITHHELD = /* @__PURE__ */ new Set([
@@ -59859,7 +60132,7 @@ function maskSecrets(text, secrets) {
 }
 
 // src/app/log-cap.ts
-import { open, readFile as readFile2, rename as rename2, writeFile as writeFile5 } from "node:fs/promises";
+import { open, readFile as readFile3, rename as rename2, writeFile as writeFile6 } from "node:fs/promises";
 var LOG_HEAD_BYTES = 1024 * 1024;
 var LOG_TAIL_BYTES = 4 * 1024 * 1024;
 async function readAt(file, position, length) {
@@ -59919,30 +60192,30 @@ async function tailOf(file, lines = 20) {
 }
 async function maskLog(file, secrets) {
   if (secrets.length === 0) return;
-  const text = await readFile2(file, "utf8");
+  const text = await readFile3(file, "utf8");
   const masked = maskSecrets(text, secrets);
   if (masked === text) return;
   const next = `${file}.masked`;
-  await writeFile5(next, masked);
+  await writeFile6(next, masked);
   await rename2(next, file);
 }
 
 // src/app/container.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
 import { existsSync } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 var CGROUP_ROOT = "/sys/fs/cgroup";
 var candidates = (id) => [
-  path8.join(CGROUP_ROOT, "system.slice", `docker-${id}.scope`),
+  path9.join(CGROUP_ROOT, "system.slice", `docker-${id}.scope`),
   // systemd driver
-  path8.join(CGROUP_ROOT, "docker", id)
+  path9.join(CGROUP_ROOT, "docker", id)
   // cgroupfs driver
 ];
 function isCgroupDir(dir) {
-  return existsSync(path8.join(dir, "cpu.stat")) && existsSync(path8.join(dir, "memory.current"));
+  return existsSync(path9.join(dir, "cpu.stat")) && existsSync(path9.join(dir, "memory.current"));
 }
 function containerCgroup(container) {
-  if (path8.isAbsolute(container)) {
+  if (path9.isAbsolute(container)) {
     if (isCgroupDir(container)) return container;
     throw new AppError(`app.container: ${container} is not a cgroup v2 directory (it needs cpu.stat and memory.current)`);
   }
@@ -60088,7 +60361,7 @@ async function startApp(app, probeUrl, logFile) {
       `port ${port2} on ${host} is already in use before the app was started: Cannonade would measure whatever answers there instead of your app. Stop that process or change the port.`
     );
   }
-  await mkdir5(path9.dirname(logFile), { recursive: true });
+  await mkdir6(path10.dirname(logFile), { recursive: true });
   const fd = openSync(logFile, "w");
   const port = app.port ?? endpoint(probeUrl).port;
   const told = startedOn(app, port);
@@ -60485,7 +60758,7 @@ function entryFindings(scenario, level, rounds) {
 }
 
 // src/load/side-app.ts
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/load/threads.ts
 import os2 from "node:os";
@@ -60525,17 +60798,17 @@ function flowHooks(scenario, share = { index: 0, count: 1 }) {
     data.columns.forEach((column, i) => values[column] = row2[i] ?? "");
   };
   return scenario.requests.map((step, index) => {
-    const path21 = compile(step.path);
+    const path22 = compile(step.path);
     const headers = Object.entries(step.headers).map(([name, value]) => [name, compile(value)]);
     const body = step.body === void 0 ? void 0 : compile(step.body);
     const captures = (step.captures ?? []).map(captureReader);
-    const templated = path21 !== void 0 || body !== void 0 || headers.some(([, parts]) => parts !== void 0);
+    const templated = path22 !== void 0 || body !== void 0 || headers.some(([, parts]) => parts !== void 0);
     const setupRequest = templated || index === 0 && data !== void 0 ? (request, context) => {
       const values = valuesOf(context);
       if (index === 0) nextRow(values);
       const seq = String(++sequence * share.count - share.count + share.index + 1);
       const fill = (parts, text, encode) => parts === void 0 ? text : fillTemplate(parts, values, seq, encode, index === 0);
-      const filledPath = fill(path21, step.path, encodeURIComponent);
+      const filledPath = fill(path22, step.path, encodeURIComponent);
       if (filledPath === void 0) return null;
       const filledHeaders = { ...request.headers };
       for (const [name, parts] of headers) {
@@ -61464,7 +61737,7 @@ var SideApp = class {
     }
     const started = performance.now();
     this.starts++;
-    this.app = await startApp(app, app.readyUrl ?? plan.baseUrl, path10.join(outDir, "app.log"));
+    this.app = await startApp(app, app.readyUrl ?? plan.baseUrl, path11.join(outDir, "app.log"));
     await waitUntilReady(this.app, app, plan.baseUrl);
     if (app.readyUrl !== void 0 && new URL(app.readyUrl).origin !== new URL(plan.baseUrl).origin) {
       await checkAnswers(
@@ -61522,7 +61795,7 @@ var SideApp = class {
     await this.monitor?.close();
     await this.app?.stop();
     this.starts++;
-    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path10.join(this.side.outDir, `app.${this.starts}.log`));
+    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path11.join(this.side.outDir, `app.${this.starts}.log`));
     await waitUntilReady(this.app, app, this.side.plan.baseUrl);
     this.monitor = new GroupMonitor(this.app.pgid, void 0, this.app.cgroupDir());
     this.served = "nothing";
@@ -61819,12 +62092,12 @@ function git(cwd, args) {
 }
 
 // src/cli/report-html.ts
-import { writeFile as writeFile6 } from "node:fs/promises";
-import path11 from "node:path";
+import { writeFile as writeFile7 } from "node:fs/promises";
+import path12 from "node:path";
 async function writeReportHtml(outDir, input) {
-  const file = path11.join(outDir, REPORT_HTML_FILE);
+  const file = path12.join(outDir, REPORT_HTML_FILE);
   try {
-    await writeFile6(file, renderReportHtml(input));
+    await writeFile7(file, renderReportHtml(input));
     return file;
   } catch (error) {
     process.stderr.write(`warning: could not write ${file}: ${errorMessage(error)}; results.json holds every number
@@ -61834,18 +62107,18 @@ async function writeReportHtml(outDir, input) {
 }
 
 // src/cli/against.ts
-import { writeFile as writeFile8 } from "node:fs/promises";
+import { writeFile as writeFile9 } from "node:fs/promises";
 import os3 from "node:os";
-import path19 from "node:path";
+import path20 from "node:path";
 
 // src/app/checkout.ts
 import { execFile, execFileSync as execFileSync4, spawn as spawn2 } from "node:child_process";
-import path13 from "node:path";
+import path14 from "node:path";
 import { promisify } from "node:util";
 
 // src/app/build-detect.ts
-import { readFile as readFile3, stat } from "node:fs/promises";
-import path12 from "node:path";
+import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
+import path13 from "node:path";
 var PYTHON_VENV_DIR = ".cannonade-venv";
 var BUILD_MARKERS = [
   "npm-shrinkwrap.json",
@@ -61864,7 +62137,7 @@ var LOCK_FILES = [
   { file: "pnpm-lock.yaml", manager: "pnpm" }
 ];
 async function isFile(file) {
-  return stat(file).then(
+  return stat2(file).then(
     (s) => s.isFile(),
     () => false
   );
@@ -61872,7 +62145,7 @@ async function isFile(file) {
 async function readPackageJson(file) {
   let json2;
   try {
-    json2 = JSON.parse(await readFile3(file, "utf8"));
+    json2 = JSON.parse(await readFile4(file, "utf8"));
   } catch {
     return { hasBuildScript: false, hasDependencies: false };
   }
@@ -61889,10 +62162,10 @@ async function readPackageJson(file) {
 }
 async function nodeSteps(dir, steps) {
   const locks = [];
-  for (const lock of LOCK_FILES) if (await isFile(path12.join(dir, lock.file))) locks.push(lock);
-  const hasPackageJson = await isFile(path12.join(dir, "package.json"));
+  for (const lock of LOCK_FILES) if (await isFile(path13.join(dir, lock.file))) locks.push(lock);
+  const hasPackageJson = await isFile(path13.join(dir, "package.json"));
   if (locks.length === 0 && !hasPackageJson) return;
-  const pkg = hasPackageJson ? await readPackageJson(path12.join(dir, "package.json")) : { hasBuildScript: false, hasDependencies: false };
+  const pkg = hasPackageJson ? await readPackageJson(path13.join(dir, "package.json")) : { hasBuildScript: false, hasDependencies: false };
   const chosen = locks.find((l) => l.manager === pkg.manager) ?? locks[0];
   for (const lock of locks) if (lock.manager !== chosen?.manager) steps.ignored.push(lock.file);
   const manager = chosen?.manager ?? "npm";
@@ -61901,7 +62174,7 @@ async function nodeSteps(dir, steps) {
     if (manager === "npm") steps.commands.push("npm ci");
     if (manager === "pnpm") steps.commands.push("pnpm install --frozen-lockfile");
     if (manager === "yarn") {
-      const berry = pkg.manager === "yarn" && (pkg.managerMajor ?? 1) >= 2 || await isFile(path12.join(dir, ".yarnrc.yml"));
+      const berry = pkg.manager === "yarn" && (pkg.managerMajor ?? 1) >= 2 || await isFile(path13.join(dir, ".yarnrc.yml"));
       steps.commands.push(berry ? "yarn install --immutable" : "yarn install --frozen-lockfile");
     }
   } else if (pkg.hasDependencies) {
@@ -61915,27 +62188,27 @@ async function nodeSteps(dir, steps) {
   if (chosen === void 0 && !pkg.hasDependencies && !pkg.hasBuildScript) steps.from.push("package.json (nothing to install or build)");
 }
 async function pythonSteps(dir, steps) {
-  const requirements = await isFile(path12.join(dir, "requirements.txt"));
-  if (!requirements && !await isFile(path12.join(dir, "pyproject.toml"))) return;
+  const requirements = await isFile(path13.join(dir, "requirements.txt"));
+  if (!requirements && !await isFile(path13.join(dir, "pyproject.toml"))) return;
   steps.from.push(requirements ? "requirements.txt" : "pyproject.toml");
   const pip = `${PYTHON_VENV_DIR}/bin/python -m pip install --disable-pip-version-check`;
   steps.commands.push(`python3 -m venv ${PYTHON_VENV_DIR}`, requirements ? `${pip} -r requirements.txt` : `${pip} .`);
-  steps.pathFirst = path12.join(dir, PYTHON_VENV_DIR, "bin");
-  steps.env = { ...steps.env, VIRTUAL_ENV: path12.join(dir, PYTHON_VENV_DIR) };
+  steps.pathFirst = path13.join(dir, PYTHON_VENV_DIR, "bin");
+  steps.env = { ...steps.env, VIRTUAL_ENV: path13.join(dir, PYTHON_VENV_DIR) };
 }
 async function goSteps(dir, steps) {
-  if (!await isFile(path12.join(dir, "go.mod"))) return;
+  if (!await isFile(path13.join(dir, "go.mod"))) return;
   steps.from.push("go.mod");
   steps.commands.push("go build ./...");
 }
 async function hasMarker(dir) {
-  for (const marker of BUILD_MARKERS) if (await isFile(path12.join(dir, marker))) return true;
+  for (const marker of BUILD_MARKERS) if (await isFile(path13.join(dir, marker))) return true;
   return false;
 }
 async function inferBuild(start, root) {
-  const top = path12.resolve(root);
-  let dir = path12.resolve(start);
-  const inside = (d) => d === top || d.startsWith(top + path12.sep);
+  const top = path13.resolve(root);
+  let dir = path13.resolve(start);
+  const inside = (d) => d === top || d.startsWith(top + path13.sep);
   for (; ; ) {
     if (await hasMarker(dir)) {
       const steps = { commands: [], from: [], ignored: [], env: {} };
@@ -61951,12 +62224,12 @@ async function inferBuild(start, root) {
         ...steps.pathFirst === void 0 ? {} : { pathFirst: steps.pathFirst }
       };
     }
-    const parent = path12.dirname(dir);
+    const parent = path13.dirname(dir);
     if (dir === top || !inside(dir) || parent === dir) break;
     dir = parent;
   }
-  const relative = path12.relative(top, path12.resolve(start));
-  const where = relative === "" ? "the repository's root" : inside(path12.resolve(start)) ? `${relative} or a directory above it in the repository` : start;
+  const relative = path13.relative(top, path13.resolve(start));
+  const where = relative === "" ? "the repository's root" : inside(path13.resolve(start)) ? `${relative} or a directory above it in the repository` : start;
   return { nothing: `no lock file or manifest in ${where} (looked for ${BUILD_MARKERS.join(", ")})` };
 }
 function describeInferredBuild(build2) {
@@ -62028,7 +62301,7 @@ function basePlanOf(head, app, repoRoot, worktree, port, extraEnv = {}) {
     baseUrl: swap(head.baseUrl),
     app: {
       ...app,
-      cwd: path13.join(worktree, path13.relative(repoRoot, app.cwd)),
+      cwd: path14.join(worktree, path14.relative(repoRoot, app.cwd)),
       env,
       // `{port}` and PORT of the base are its own port.
       port,
@@ -62046,7 +62319,7 @@ async function prepareCheckout(request) {
   } catch (error) {
     return { missing: `${request.from} is not in a git checkout: ${firstLine2(error)}` };
   }
-  const worktree = path13.join(request.tempDir, `cannonade-base-${process.pid}`);
+  const worktree = path14.join(request.tempDir, `cannonade-base-${process.pid}`);
   await git2(repoRoot, ["worktree", "prune"]).catch(() => void 0);
   if (!request.fetchMissing) {
     const known = await git2(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => "");
@@ -62075,7 +62348,7 @@ async function prepareCheckout(request) {
     let inferred;
     let inferredFrom;
     if (build2 !== void 0) {
-      let dir = path13.join(worktree, path13.relative(repoRoot, path13.resolve(build2.dir)));
+      let dir = path14.join(worktree, path14.relative(repoRoot, path14.resolve(build2.dir)));
       let command;
       if ("command" in build2.how) {
         command = build2.how.command;
@@ -62094,7 +62367,7 @@ async function prepareCheckout(request) {
           inferredFrom = found.from;
           dir = found.dir;
           const appPath = app.env["PATH"] ?? process.env["PATH"] ?? "";
-          env = found.pathFirst === void 0 ? found.env : { ...found.env, PATH: `${found.pathFirst}${path13.delimiter}${appPath}` };
+          env = found.pathFirst === void 0 ? found.env : { ...found.env, PATH: `${found.pathFirst}${path14.delimiter}${appPath}` };
           if (found.command !== "") command = found.command;
           request.onBuild?.(sha, inferred);
         }
@@ -62122,11 +62395,11 @@ function firstLine2(error) {
 }
 
 // src/pipeline/side-by-side.ts
-import { mkdir as mkdir7 } from "node:fs/promises";
-import path18 from "node:path";
+import { mkdir as mkdir8 } from "node:fs/promises";
+import path19 from "node:path";
 
 // src/profile/index.ts
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/profile/folded.ts
 function frameId(frame) {
@@ -62404,8 +62677,8 @@ function groupPids2(pgid) {
   for (const name of readdirSync3("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat2 = readFileSync4(`/proc/${name}/stat`, "utf8");
-      const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+      const stat3 = readFileSync4(`/proc/${name}/stat`, "utf8");
+      const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) === pgid && fields[0] !== "Z") pids.push(Number(name));
     } catch {
     }
@@ -62415,11 +62688,11 @@ function groupPids2(pgid) {
 
 // src/profile/rounds.ts
 import { spawn as spawn3 } from "node:child_process";
-import { mkdir as mkdir6, readdir as readdir2, readFile as readFile4, rm as rm2, writeFile as writeFile7 } from "node:fs/promises";
-import path16 from "node:path";
+import { mkdir as mkdir7, readdir as readdir3, readFile as readFile5, rm as rm2, writeFile as writeFile8 } from "node:fs/promises";
+import path17 from "node:path";
 
 // src/profile/cpuprofile.ts
-import path14 from "node:path";
+import path15 from "node:path";
 import { fileURLToPath } from "node:url";
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -62437,9 +62710,9 @@ function fileOf(url, root) {
       return url;
     }
   }
-  if (root === void 0 || !path14.isAbsolute(file)) return file;
-  const relative = path14.relative(root, file);
-  return relative.startsWith("..") || path14.isAbsolute(relative) ? file : relative;
+  if (root === void 0 || !path15.isAbsolute(file)) return file;
+  const relative = path15.relative(root, file);
+  return relative.startsWith("..") || path15.isAbsolute(relative) ? file : relative;
 }
 var SKIPPED = /* @__PURE__ */ new Set(["(root)"]);
 var NOT_CPU = "(idle)";
@@ -62501,7 +62774,7 @@ function foldCpuProfile(profile, options = {}) {
 }
 
 // src/profile/perf-script.ts
-import path15 from "node:path";
+import path16 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var PERF_SCRIPT_FIELDS = "comm,tid,time,period,event,ip,sym,dso";
 function relativeTo(root, file) {
@@ -62513,9 +62786,9 @@ function relativeTo(root, file) {
       return file;
     }
   }
-  if (root === void 0 || !path15.isAbsolute(plain2)) return plain2;
-  const relative = path15.relative(root, plain2);
-  return relative.startsWith("..") || path15.isAbsolute(relative) ? plain2 : relative;
+  if (root === void 0 || !path16.isAbsolute(plain2)) return plain2;
+  const relative = path16.relative(root, plain2);
+  return relative.startsWith("..") || path16.isAbsolute(relative) ? plain2 : relative;
 }
 function perfFrame(symbol, object, root) {
   const js = /^(?:[A-Za-z]+:)?[*~^+-]?(?:(.*) )?(\S+?):(\d+)(?::\d+)?$/.exec(symbol);
@@ -62528,7 +62801,7 @@ function perfFrame(symbol, object, root) {
     const [, name = "", file = ""] = py;
     return { name, file: relativeTo(root, file) };
   }
-  const where = object === "" || object === "[unknown]" ? void 0 : path15.basename(object);
+  const where = object === "" || object === "[unknown]" ? void 0 : path16.basename(object);
   if (symbol === "[unknown]" || symbol === "") return { name: "[unknown]", ...where === void 0 ? {} : { file: where } };
   return { name: symbol.replace(/\+0x[0-9a-f]+$/, ""), ...where === void 0 ? {} : { file: where } };
 }
@@ -62618,11 +62891,11 @@ async function profileRounds(sides, entries, profiler) {
     for (const r of runs) {
       const app = r.side.plan.app;
       if (app === void 0) throw new Error(`the ${r.side.label} has no app to start with a profiler`);
-      await mkdir6(r.side.dir, { recursive: true });
-      const preload = path16.join(r.side.dir, "cannonade-profile-preload.cjs");
-      if (profiler.kind === "node") await writeFile7(preload, NODE_PRELOAD);
+      await mkdir7(r.side.dir, { recursive: true });
+      const preload = path17.join(r.side.dir, "cannonade-profile-preload.cjs");
+      if (profiler.kind === "node") await writeFile8(preload, NODE_PRELOAD);
       const started = profiledApp(app, profiler, r.side.dir, preload);
-      r.app = await startApp(started, app.readyUrl ?? r.side.plan.baseUrl, path16.join(r.side.dir, "app.profiled.log"));
+      r.app = await startApp(started, app.readyUrl ?? r.side.plan.baseUrl, path17.join(r.side.dir, "app.profiled.log"));
       await waitUntilReady(r.app, started, r.side.plan.baseUrl);
     }
     for (const [index, entry] of entries.entries()) {
@@ -62658,7 +62931,7 @@ async function profileRounds(sides, entries, profiler) {
 async function profileOne(r, entry, profiler) {
   const app = r.app;
   if (app === void 0) throw new Error("the app did not start");
-  const base = path16.join(r.side.dir, slug(entry.key));
+  const base = path17.join(r.side.dir, slug(entry.key));
   const pids = groupPids2(app.pgid);
   for (const pid of pids) r.pids.add(pid);
   let recorder;
@@ -62716,10 +62989,10 @@ async function profileOne(r, entry, profiler) {
       defaultSampleUs: 1e6 / PERF_FREQUENCY_HZ,
       window: { fromUs, toUs }
     });
-    await writeFile7(`${base}.folded`, collapsedText(profile));
+    await writeFile8(`${base}.folded`, collapsedText(profile));
     r.rounds.set(entry.key, { requests: window2.requests, durationMs: window2.durationMs, profile, files: [perfFile, `${base}.folded`] });
   } else if (profiler.kind === "command" && commandOutput !== void 0) {
-    const text = await readFile4(commandOutput, "utf8").catch(() => {
+    const text = await readFile5(commandOutput, "utf8").catch(() => {
       throw new Error(`the profile command wrote nothing to CANNONADE_PROFILE_OUTPUT (${commandOutput})`);
     });
     const profile = parseCollapsed(text, profiler.sampleUs);
@@ -62727,11 +63000,11 @@ async function profileOne(r, entry, profiler) {
   }
 }
 async function collectNode(r) {
-  const files = (await readdir2(r.side.dir)).filter((f) => f.endsWith(".cpuprofile")).map((f) => path16.join(r.side.dir, f));
+  const files = (await readdir3(r.side.dir)).filter((f) => f.endsWith(".cpuprofile")).map((f) => path17.join(r.side.dir, f));
   if (files.length === 0) throw new Error(`no .cpuprofile was written in ${r.side.dir}: did the app's Node process exit normally?`);
   const documents = await Promise.all(
     files.map(async (file) => {
-      const document = JSON.parse(await readFile4(file, "utf8"));
+      const document = JSON.parse(await readFile5(file, "utf8"));
       return document;
     })
   );
@@ -62741,11 +63014,11 @@ async function collectNode(r) {
     const span = { fromUs: window2.fromUs, toUs: window2.toUs };
     for (const document of documents) folder.addProfile(foldCpuProfile(document, { ...root === void 0 ? {} : { root }, window: span }));
     const profile = folder.result();
-    const folded = path16.join(r.side.dir, `${slug(window2.entry.key)}.folded`);
-    await writeFile7(folded, collapsedText(profile));
+    const folded = path17.join(r.side.dir, `${slug(window2.entry.key)}.folded`);
+    await writeFile8(folded, collapsedText(profile));
     r.rounds.set(window2.entry.key, { requests: window2.requests, durationMs: window2.durationMs, profile, files: [...files, folded] });
   }
-  await rm2(path16.join(r.side.dir, "cannonade-profile-preload.cjs"), { force: true });
+  await rm2(path17.join(r.side.dir, "cannonade-profile-preload.cjs"), { force: true });
 }
 
 // src/profile/select.ts
@@ -62779,7 +63052,7 @@ async function profileRegressions(request) {
   }
   const wanted = new Set(keys);
   const entries = entriesOf(head.plan).filter((e) => wanted.has(e.key));
-  const dir = path17.join(request.outDir, PROFILES_DIR);
+  const dir = path18.join(request.outDir, PROFILES_DIR);
   request.log(
     `profiling ${entries.length === 1 ? "the slower entry" : `${entries.length} slower entries`} with ${describe3(chosen)}: one extra round per side, not compared`
   );
@@ -62787,8 +63060,8 @@ async function profileRegressions(request) {
   try {
     profiled = await profileRounds(
       [
-        { label: "base", plan: base.plan, dir: path17.join(dir, "base") },
-        { label: "head", plan: head.plan, dir: path17.join(dir, "head") }
+        { label: "base", plan: base.plan, dir: path18.join(dir, "base") },
+        { label: "head", plan: head.plan, dir: path18.join(dir, "head") }
       ],
       entries,
       chosen
@@ -62797,7 +63070,7 @@ async function profileRegressions(request) {
     if (interruption() !== void 0) throw error;
     return { profiler: describe3(chosen), unavailable: `profiling failed: ${errorMessage(error)}`, entries: [] };
   }
-  const relative = (file) => path17.relative(request.outDir, file);
+  const relative = (file) => path18.relative(request.outDir, file);
   const results = entries.map((entry) => {
     const found = profiled.get(entry.key);
     const files = [...found?.base?.files ?? [], ...found?.head?.files ?? []].map(relative);
@@ -62834,13 +63107,13 @@ async function measureBesideBase(options) {
   try {
     const { head } = options;
     const base = { ...prepared.side, optional: options.onBaseFailure === "fall-back" };
-    await mkdir7(base.outDir, { recursive: true });
+    await mkdir8(base.outDir, { recursive: true });
     const run3 = () => measureSides([base, head], { outDir: head.outDir, ...options.measure, adaptive: decideAsYouGo(head.plan) });
     const [b, h] = await (options.measuring === void 0 ? run3() : options.measuring(run3));
     if (b === void 0 || h === void 0) throw new Error("measureSides lost a side");
     options.onMeasured?.();
-    await (options.saveHead === void 0 ? writeResults(path18.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
-    await writeResults(path18.join(head.outDir, BASE_RESULTS_FILE), b.results);
+    await (options.saveHead === void 0 ? writeResults(path19.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
+    await writeResults(path19.join(head.outDir, BASE_RESULTS_FILE), b.results);
     const failed = b.failure !== void 0 && !(b.failure instanceof InterruptedError);
     const profileLog = options.profileLog;
     const cpuProfiles = failed || h.failure !== void 0 || b.failure !== void 0 || profileLog === void 0 ? void 0 : await profileRegressions({
@@ -63010,7 +63283,7 @@ async function checkOut(plan, options, build2) {
   const { ref } = options;
   const checkout = await prepareCheckout({
     ref,
-    from: path19.dirname(path19.resolve(plan.source)),
+    from: path20.dirname(path20.resolve(plan.source)),
     head: plan,
     tempDir: os3.tmpdir(),
     fetchMissing: false,
@@ -63027,7 +63300,7 @@ async function checkOut(plan, options, build2) {
     throw new AppError(`--against ${ref}: ${checkout.missing}`);
   }
   return {
-    side: { plan: checkout.plan, outDir: path19.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
+    side: { plan: checkout.plan, outDir: path20.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
     sha: checkout.sha,
     ...checkout.inferred === void 0 ? {} : { inferred: checkout.inferred },
     cleanup: checkout.remove
@@ -63035,8 +63308,8 @@ async function checkOut(plan, options, build2) {
 }
 async function runAgainst(plan, options) {
   const build2 = checkBuildable(plan);
-  const headFile = path19.join(options.outDir, "results.json");
-  const baseFile = path19.join(options.outDir, BASE_RESULTS_FILE);
+  const headFile = path20.join(options.outDir, "results.json");
+  const baseFile = path20.join(options.outDir, BASE_RESULTS_FILE);
   const progress = progressPrinter(process.stderr);
   let measured;
   try {
@@ -63071,7 +63344,7 @@ warning: ${runWarningText(warning)}
   if (head.results.entries.length > 0) process.stdout.write(`
 ${resultsTable(head.results, violations)}
 `);
-  const shown2 = (file) => path19.relative(process.cwd(), file) || file;
+  const shown2 = (file) => path20.relative(process.cwd(), file) || file;
   process.stdout.write(`
 results: ${shown2(headFile)}, base: ${shown2(baseFile)}
 `);
@@ -63105,7 +63378,7 @@ results: ${shown2(headFile)}, base: ${shown2(baseFile)}
   process.stdout.write(`
 ${renderText(comparison, shownProfiles)}
 `);
-  if (options.markdown !== void 0) await writeFile8(options.markdown, `${renderMarkdown(comparison, shownProfiles)}
+  if (options.markdown !== void 0) await writeFile9(options.markdown, `${renderMarkdown(comparison, shownProfiles)}
 `);
   process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);
@@ -63114,7 +63387,7 @@ ${renderText(comparison, shownProfiles)}
 
 // src/cli/run.ts
 function shown(file) {
-  return path20.relative(process.cwd(), file) || file;
+  return path21.relative(process.cwd(), file) || file;
 }
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",
@@ -63176,9 +63449,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...overrides,
       quick: flags2["quick"] === true
     });
-    const outDir = path20.resolve(stringFlag(flags2, "out", "cannonade-results"));
+    const outDir = path21.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {
-      await mkdir8(outDir, { recursive: true });
+      await mkdir9(outDir, { recursive: true });
       await access(outDir, constants.W_OK);
     } catch (error) {
       throw new InputError([`--out: cannot write results to ${outDir}: ${errorMessage(error)}`]);
@@ -63205,7 +63478,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       });
     }
     const progress = progressPrinter(process.stderr);
-    const file = path20.join(outDir, "results.json");
+    const file = path21.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {
       const measured = await measure(plan, {
         outDir,
@@ -63234,7 +63507,7 @@ ${profile}
     const report = await writeReportHtml(outDir, { results, comparison, ...baseline === void 0 ? {} : { base: baseline } });
     process.stdout.write(
       `
-results: ${path20.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
+results: ${path21.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
 `
     );
     const exported = await writeExports(exports2, comparison, results);
@@ -63251,7 +63524,7 @@ results: ${path20.relative(process.cwd(), file) || file}${report === void 0 ? ""
 ${renderText(comparison)}
 `);
       const markdown = optionalString(flags2, "markdown");
-      if (markdown !== void 0) await writeFile9(markdown, `${renderMarkdown(comparison)}
+      if (markdown !== void 0) await writeFile10(markdown, `${renderMarkdown(comparison)}
 `);
       process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);
@@ -63293,6 +63566,7 @@ ${planText(plan)}
 var commands = {
   run: runCommand,
   validate: validateCommand,
+  init: initCommand,
   compare: compareCommand,
   merge: mergeCommand,
   history: historyCommand

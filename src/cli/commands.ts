@@ -2,6 +2,7 @@
 import type { Command } from './command.js'
 import { compareCommand } from './compare.js'
 import { historyCommand } from './history.js'
+import { initCommand } from './init.js'
 import { mergeCommand } from './merge.js'
 import { runCommand } from './run.js'
 import { validateCommand } from './validate.js'
@@ -10,6 +11,7 @@ import { validateCommand } from './validate.js'
 export const commands: Readonly<Record<string, Command>> = {
   run: runCommand,
   validate: validateCommand,
+  init: initCommand,
   compare: compareCommand,
   merge: mergeCommand,
   history: historyCommand,
