@@ -12,7 +12,8 @@ import path from 'node:path'
 import { startApp, waitUntilReady, type RunningApp } from '../src/app/process.js'
 import { freePort } from '../src/app/ports.js'
 import type { AppPlan } from '../src/config/plan.js'
-import { groupPids, NODE_PRELOAD, PERF_FREQUENCY_HZ, perfUnavailable, profiledApp } from '../src/profile/profilers.js'
+import { liveGroupPids } from '../src/app/monitor.js'
+import { NODE_PRELOAD, PERF_FREQUENCY_HZ, perfUnavailable, profiledApp } from '../src/profile/profilers.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 
 const rounds = Number(process.argv[2] ?? 6)
@@ -67,7 +68,7 @@ try {
               '-o',
               path.join(dir, 'perf.data'),
               '-p',
-              groupPids(running.pgid).join(','),
+              liveGroupPids(running.pgid).join(','),
             ],
             {
               detached: true,

@@ -59988,6 +59988,9 @@ function pageSizeBytes() {
 function groupPids(pgid) {
   return groupMembers(pgid).map((member) => member.pid);
 }
+function liveGroupPids(pgid) {
+  return groupMembers(pgid).filter((member) => member.fields[0] !== "Z").map((member) => Number(member.pid));
+}
 function groupMembers(pgid) {
   const members = [];
   for (const name of readdirSync("/proc")) {
@@ -62580,7 +62583,7 @@ function diffProfiles(base, head, options = {}) {
 
 // src/profile/profilers.ts
 import { execFileSync as execFileSync5 } from "node:child_process";
-import { readdirSync as readdirSync3, readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 var PERF_FREQUENCY_HZ = 499;
 var NODE_COMMAND = /(^|[\s;&|(/])(node|npm|npx|yarn|pnpm|tsx|ts-node)(\s|$)/;
 function perfUnavailable() {
@@ -62672,19 +62675,6 @@ if (dir) {
   }
 }
 `;
-function groupPids2(pgid) {
-  const pids = [];
-  for (const name of readdirSync3("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat3 = readFileSync4(`/proc/${name}/stat`, "utf8");
-      const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid && fields[0] !== "Z") pids.push(Number(name));
-    } catch {
-    }
-  }
-  return pids;
-}
 
 // src/profile/rounds.ts
 import { spawn as spawn3 } from "node:child_process";
@@ -62932,7 +62922,7 @@ async function profileOne(r, entry, profiler) {
   const app = r.app;
   if (app === void 0) throw new Error("the app did not start");
   const base = path17.join(r.side.dir, slug(entry.key));
-  const pids = groupPids2(app.pgid);
+  const pids = liveGroupPids(app.pgid);
   for (const pid of pids) r.pids.add(pid);
   let recorder;
   let perfFile;
@@ -63116,7 +63106,7 @@ async function measureBesideBase(options) {
     await writeResults(path19.join(head.outDir, BASE_RESULTS_FILE), b.results);
     const failed = b.failure !== void 0 && !(b.failure instanceof InterruptedError);
     const profileLog = options.profileLog;
-    const cpuProfiles = failed || h.failure !== void 0 || b.failure !== void 0 || profileLog === void 0 ? void 0 : await profileRegressions({
+    const cpuProfiles = profileLog === void 0 || b.failure !== void 0 || h.failure !== void 0 ? void 0 : await profileRegressions({
       comparison: compare(b.results, h.results, { paired: true }),
       sides: [
         { plan: base.plan, label: "base" },

@@ -1,7 +1,7 @@
 // Verdicts against a stored baseline, end to end: the bundled action (dist/index.js) in a child
 // process against the loopback fake GitHub, the demo app measured for real on 127.0.0.1. A gross
 // slowdown must fail the check, with one run of history and with a history one bad run poisoned.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -9,10 +9,8 @@ import { demoAppLines } from '../../__fixtures__/demo/app-config.js'
 import { runNode, type Finished } from '../helpers/run-node.js'
 import { freePort } from '../helpers/ports.js'
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js'
+import { MAIN_SHA, artifactOf, completeRun, plantPushRun, present, readOutputs, runnerEnv } from './harness.js'
 
-const WORKFLOW = '.github/workflows/perf.yml'
-const ARTIFACT = 'cannonade-verdicts'
-const MAIN_SHA = 'a'.repeat(40)
 const ENTRY = 'slow io @ 4 conn'
 
 let fake: FakeGitHub
@@ -22,78 +20,29 @@ interface ActionRun extends Finished {
   readonly outputs: Record<string, string>
 }
 
-/** GITHUB_OUTPUT's `name<<delimiter … delimiter` blocks. */
-function outputsOf(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const blocks = text.matchAll(/^([^<\n]+)<<(.+)\n([\s\S]*?)\n\2$/gm)
-  for (const [, name, , value] of blocks) if (name !== undefined) outputs[name] = value ?? ''
-  return outputs
-}
-
 /**
- * Runs the bundled action as one workflow run of a push to main or of pull request 40, with the
- * demo app slowed by `slowdown` (DEMO_SLOWDOWN, a percentage of extra wait on its /delay route).
+ * Runs the bundled action as one workflow run of a push to main or of pull request 40 (the runner's
+ * environment from harness.ts), with the demo app slowed by `slowdown` (DEMO_SLOWDOWN, a percentage
+ * of extra wait on its /delay route).
  */
 async function runAction(runId: number, event: 'push' | 'pull_request', sha: string, slowdown = 0): Promise<ActionRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-verdicts-run-'))
   try {
-    const branch = event === 'push' ? 'main' : 'feature-40'
-    fake.addRun({ id: runId, workflowPath: WORKFLOW, headBranch: branch, headSha: sha, event, status: 'in_progress', conclusion: null })
-    const repo = `${fake.owner}/${fake.repo}`
-    const payload = {
-      repository: { full_name: repo, default_branch: 'main' },
-      ...(event === 'push'
-        ? {}
-        : {
-            number: 40,
-            pull_request: {
-              number: 40,
-              base: { ref: 'main', sha: MAIN_SHA, repo: { full_name: repo } },
-              head: { ref: branch, sha, repo: { full_name: repo } },
-            },
-          }),
+    const spec = {
+      runId,
+      event,
+      sha,
+      ...(event === 'pull_request' ? { pr: { number: 40 } } : {}),
+      env: { DEMO_SLOWDOWN: String(slowdown), DEMO_SLOW_ROUTES: 'delay' },
     }
-    const eventPath = path.join(dir, 'event.json')
-    const outputFile = path.join(dir, 'output')
-    await writeFile(eventPath, JSON.stringify(payload))
-    await writeFile(outputFile, '')
-    await writeFile(path.join(dir, 'summary'), '')
-    await mkdir(path.join(dir, 'tmp'))
-    const inputs = {
-      config: 'cannonade.yml',
-      'fail-on': 'fail',
-      'working-directory': workspace,
-      'github-token': 'ghs_fake',
-      'artifact-name': ARTIFACT,
-    }
+    const { env, files } = await runnerEnv(fake, spec, workspace, dir)
     const finished = await runNode('dist/index.js', [], {
       cwd: workspace,
       timeoutMs: 150_000,
-      env: {
-        PATH: process.env['PATH'],
-        HOME: process.env['HOME'],
-        ...fake.envFor(runId),
-        ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-        GITHUB_EVENT_NAME: event,
-        GITHUB_EVENT_PATH: eventPath,
-        GITHUB_OUTPUT: outputFile,
-        GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
-        GITHUB_WORKFLOW_REF: `${repo}/${WORKFLOW}@refs/heads/${branch}`,
-        GITHUB_SHA: sha,
-        GITHUB_REF: event === 'push' ? 'refs/heads/main' : 'refs/pull/40/merge',
-        GITHUB_WORKSPACE: workspace,
-        RUNNER_TEMP: dir,
-        TMPDIR: path.join(dir, 'tmp'),
-        DEMO_SLOWDOWN: String(slowdown),
-        DEMO_SLOW_ROUTES: 'delay',
-      },
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
     })
-    const run = fake.runs.find((r) => r.id === runId)
-    if (run !== undefined) {
-      run.status = 'completed'
-      run.conclusion = finished.code === 0 ? 'success' : 'failure'
-    }
-    return { ...finished, outputs: outputsOf(await readFile(outputFile, 'utf8')) }
+    completeRun(fake, runId, finished.code === 0)
+    return { ...finished, outputs: await readOutputs(files.outputFile) }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -107,30 +56,7 @@ async function runAction(runId: number, event: 'push' | 'pull_request', sha: str
 async function pushNow(runId: number): Promise<Record<string, Buffer>> {
   const push = await runAction(runId, 'push', MAIN_SHA)
   if (push.code !== 0) throw new Error(`the push run that records the baseline failed: ${push.stdout}${push.stderr}`)
-  const artifact = present(
-    fake.artifacts.find((a) => a.runId === runId && a.name === ARTIFACT && a.finalized),
-    'the push run to upload its artifact',
-  )
-  return fake.readArtifactFiles(artifact)
-}
-
-/** Plants a successful push run on main whose artifact holds `files`. */
-async function plantPush(runId: number, files: Record<string, string | Buffer>): Promise<void> {
-  fake.addRun({
-    id: runId,
-    workflowPath: WORKFLOW,
-    headBranch: 'main',
-    headSha: MAIN_SHA,
-    event: 'push',
-    status: 'completed',
-    conclusion: 'success',
-  })
-  await fake.addArtifactZip(runId, ARTIFACT, files)
-}
-
-function present<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`expected ${what}`)
-  return value
+  return fake.readArtifactFiles(present(artifactOf(fake, runId)))
 }
 
 beforeAll(async () => {
@@ -176,13 +102,10 @@ describe('a pull request against a stored baseline', () => {
     type Point = { median: number; low: number; high: number }
     const pushFiles = await pushNow(90)
     fake.reset()
-    const results = JSON.parse(present(pushFiles['results.json'], 'results.json').toString()) as {
+    const results = JSON.parse(present(pushFiles['results.json']).toString()) as {
       entries: { key: string; rps: number; latencyUs: Record<string, number> }[]
     }
-    const entry = present(
-      results.entries.find((e) => e.key === ENTRY),
-      ENTRY,
-    )
+    const entry = present(results.entries.find((e) => e.key === ENTRY))
     // Eight steady runs within ±1 % of what was measured, the fourth 50× slower (a broken run).
     const runs = Array.from({ length: 8 }, (_, i) => {
       const slower = i === 3 ? 50 : i % 2 === 0 ? 1.01 : 0.99
@@ -204,8 +127,8 @@ describe('a pull request against a stored baseline', () => {
         ],
       }
     })
-    await plantPush(118, {
-      'results.json': present(pushFiles['results.json'], 'results.json'),
+    await plantPushRun(fake, 118, {
+      'results.json': present(pushFiles['results.json']),
       'history.json': JSON.stringify({ schemaVersion: 1, suite: 'verdicts', runs }),
     })
     const run = await runAction(120, 'pull_request', 'c'.repeat(40), 1900)

@@ -46,6 +46,13 @@ export function groupPids(pgid: number): string[] {
   return groupMembers(pgid).map((member) => member.pid)
 }
 
+/** The process ids of a group's members still running (no zombies), e.g. to attach a profiler to (Linux only). */
+export function liveGroupPids(pgid: number): number[] {
+  return groupMembers(pgid)
+    .filter((member) => member.fields[0] !== 'Z')
+    .map((member) => Number(member.pid))
+}
+
 function groupMembers(pgid: number): { pid: string; fields: string[] }[] {
   const members: { pid: string; fields: string[] }[] = []
   for (const name of readdirSync('/proc')) {

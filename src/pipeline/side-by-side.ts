@@ -103,9 +103,10 @@ export async function measureBesideBase<Missing extends { readonly missing: stri
     await writeResults(path.join(head.outDir, BASE_RESULTS_FILE), b.results)
     const failed = b.failure !== undefined && !(b.failure instanceof InterruptedError)
     // Why it got slower: extra profiled rounds while the base's checkout still exists (src/profile/).
+    // Only two complete sides have a comparison to explain.
     const profileLog = options.profileLog
     const cpuProfiles =
-      failed || h.failure !== undefined || b.failure !== undefined || profileLog === undefined
+      profileLog === undefined || b.failure !== undefined || h.failure !== undefined
         ? undefined
         : await profileRegressions({
             comparison: compare(b.results, h.results, { paired: true }),

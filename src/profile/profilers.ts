@@ -2,7 +2,7 @@
 // (--cpu-prof through NODE_OPTIONS, one .cpuprofile per Node process, written at exit), Linux perf
 // on the app's processes, or a command of the user's writing collapsed stacks.
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import type { AppPlan, ProfileSetting } from '../config/plan.js'
 
 /** A profiler chosen for the app. */
@@ -138,19 +138,3 @@ if (dir) {
   }
 }
 `
-
-/** The processes of a process group (Linux /proc), to attach perf to. */
-export function groupPids(pgid: number): number[] {
-  const pids: number[] = []
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') pids.push(Number(name))
-    } catch {
-      // the process ended between the listing and the read
-    }
-  }
-  return pids
-}

@@ -14,7 +14,8 @@ import { runEntryRound } from '../load/threads.js'
 import { foldCpuProfile, type WindowUs } from './cpuprofile.js'
 import { collapsedText, Folder, parseCollapsed, type FoldedProfile } from './folded.js'
 import { foldPerfScript, PERF_SCRIPT_FIELDS } from './perf-script.js'
-import { groupPids, NODE_PRELOAD, PERF_FREQUENCY_HZ, profiledApp, type Profiler } from './profilers.js'
+import { liveGroupPids } from '../app/monitor.js'
+import { NODE_PRELOAD, PERF_FREQUENCY_HZ, profiledApp, type Profiler } from './profilers.js'
 
 /** One build to profile: its plan (its own app and URL) and where its profiles go. */
 export interface ProfileSide {
@@ -171,7 +172,7 @@ async function profileOne(r: SideRun, entry: Entry, profiler: Profiler): Promise
   const app = r.app
   if (app === undefined) throw new Error('the app did not start')
   const base = path.join(r.side.dir, slug(entry.key))
-  const pids = groupPids(app.pgid)
+  const pids = liveGroupPids(app.pgid)
   for (const pid of pids) r.pids.add(pid)
   let recorder: ChildProcess | undefined
   let perfFile: string | undefined
