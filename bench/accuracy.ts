@@ -12,23 +12,28 @@
 // right after (bench/cpu-noise.ts), and the load average. One run per cell: this says what a user on
 // this machine gets today; bench/replay.ts turns recorded rounds into rates over thousands of trials.
 //
-// Run: npm run bench:accuracy   (about 13 minutes on 2 cores)
-//      npm run bench:accuracy -- --quick   (about 3 minutes: unchanged and +10 % only, shorter rounds)
+// Run: npm run build && npm run bench:accuracy   (about 13 minutes on 2 cores, then the one-scenario
+//      part of bench/accuracy-one.ts, about 20 more)
+//      npm run bench:accuracy -- --quick   (about 3 + 8 minutes: fewer heads, shorter rounds)
+//      -- --demo or -- --one: one part only
 // Writes bench/results/accuracy.json (or accuracy-quick.json) and prints the markdown table.
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { freePort } from '../src/app/ports.js'
 import { compare, type CompareOptions } from '../src/compare/compare.js'
-import type { Comparison, MetricComparison } from '../src/compare/types.js'
+import type { Comparison } from '../src/compare/types.js'
 import type { Plan } from '../src/config/plan.js'
 import { decideAsYouGo } from '../src/pipeline/deciding.js'
 import { measure, measureSides } from '../src/load/schedule.js'
 import type { Results } from '../src/results/document.js'
 import { cpuLoopNoise, type CpuNoise } from './cpu-noise.js'
 import { demoRoutesPlan } from './demo-routes.js'
+import { clearOfRegression } from './one-scenario.js'
 
 const quick = process.argv.includes('--quick')
+// --one: only the one-scenario part (bench/accuracy-one.ts); --demo: only the demo routes.
+const parts = { demo: !process.argv.includes('--one'), one: !process.argv.includes('--demo') }
 const settings = quick
   ? { duration: '500ms', warmup: '100ms', rounds: 5, budget: '25s', noiseWindows: 2, slowdowns: [0, 10] }
   : { duration: '1s', warmup: '250ms', rounds: 5, budget: '100s', noiseWindows: 3, slowdowns: [0, 5, 10, 20] }
@@ -67,12 +72,6 @@ function outcomes(comparison: Comparison): Cell['entries'] {
         : 'inconclusive'
     return { key: entry.key, verdict, pairs: rps?.headRounds ?? 0, change: rps?.change ?? NaN }
   })
-}
-
-/** The worst end of the interval within the tolerance: nothing to fail (what stops a same-job entry). */
-function clearOfRegression(m: MetricComparison): boolean {
-  const worst = m.direction === 'higher-is-better' ? -m.low : m.high
-  return Number.isFinite(worst) && worst <= m.tolerance
 }
 
 async function cell(mode: Mode, slowdown: number, measureIt: () => Promise<Comparison>): Promise<Cell> {
@@ -120,49 +119,55 @@ async function sideBySide(slowdown: number, decide: boolean): Promise<[Results, 
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`
 
-await mkdir(outDir, { recursive: true })
-const benchStarted = performance.now()
-const cells: Cell[] = []
-// The stored baseline: measured first, so that every artifact head below is minutes later.
-const artifactBase = await single(0, 'artifact-base')
-const baseMeasuredAt = performance.now()
-const noHistory: CompareOptions = { runToRun: { runs: 1, series: new Map() } }
-for (const s of settings.slowdowns) {
-  cells.push(await cell('fixed', s, async () => compare(...(await sideBySide(s, false)))))
-}
-for (const s of settings.slowdowns) {
-  cells.push(await cell('decide', s, async () => compare(...(await sideBySide(s, true)), { paired: true })))
-}
-const minutesApart = (performance.now() - baseMeasuredAt) / 60_000
-for (const s of settings.slowdowns) {
-  cells.push(await cell('artifact', s, async () => compare(artifactBase, await single(s, `artifact-head-${s}`), noHistory)))
-}
-const minutes = (performance.now() - benchStarted) / 60_000
+if (parts.demo) await demoPart()
+if (parts.one) await (await import('./accuracy-one.js')).oneScenarioSuite(quick)
 
-const MODE_NAMES: Record<Mode, string> = {
-  artifact: `artifact baseline, ${minutesApart.toFixed(0)}+ min earlier, no history`,
-  fixed: `same-job, fixed ${settings.rounds} rounds`,
-  decide: `same-job, decide as you go (budget ${settings.budget})`,
+/** The three demo routes in the three modes. */
+async function demoPart(): Promise<void> {
+  await mkdir(outDir, { recursive: true })
+  const benchStarted = performance.now()
+  const cells: Cell[] = []
+  // The stored baseline: measured first, so that every artifact head below is minutes later.
+  const artifactBase = await single(0, 'artifact-base')
+  const baseMeasuredAt = performance.now()
+  const noHistory: CompareOptions = { runToRun: { runs: 1, series: new Map() } }
+  for (const s of settings.slowdowns) {
+    cells.push(await cell('fixed', s, async () => compare(...(await sideBySide(s, false)))))
+  }
+  for (const s of settings.slowdowns) {
+    cells.push(await cell('decide', s, async () => compare(...(await sideBySide(s, true)), { paired: true })))
+  }
+  const minutesApart = (performance.now() - baseMeasuredAt) / 60_000
+  for (const s of settings.slowdowns) {
+    cells.push(await cell('artifact', s, async () => compare(artifactBase, await single(s, `artifact-head-${s}`), noHistory)))
+  }
+  const minutes = (performance.now() - benchStarted) / 60_000
+
+  const MODE_NAMES: Record<Mode, string> = {
+    artifact: `artifact baseline, ${minutesApart.toFixed(0)}+ min earlier, no history`,
+    fixed: `same-job, fixed ${settings.rounds} rounds`,
+    decide: `same-job, decide as you go (budget ${settings.budget})`,
+  }
+  const count = (c: Cell, v: string): number => c.entries.filter((e) => e.verdict === v).length
+  const table = [
+    '| mode | head | failed | cleared | inconclusive | pairs per entry | time | smallest resolvable (rps) | round CV (rps) | CPU loop CV before / after | load |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...(['artifact', 'fixed', 'decide'] as const).flatMap((mode) =>
+      cells
+        .filter((c) => c.mode === mode)
+        .map(
+          (c) =>
+            `| ${MODE_NAMES[mode]} | ${c.slowdown === 0 ? 'unchanged' : `+${c.slowdown} %`} | ${count(c, 'regression')}/${c.entries.length} | ${count(c, 'cleared')}/${c.entries.length} | ${count(c, 'inconclusive')}/${c.entries.length} | ${c.entries.map((e) => e.pairs).join(', ')} | ${c.seconds.toFixed(0)} s | ${c.resolvable === null ? '–' : pct(c.resolvable)} | ${c.roundCv === null ? '–' : pct(c.roundCv)} | ${pct(c.noiseBefore.cv)} / ${pct(c.noiseAfter.cv)} | ${c.noiseAfter.loadAverage.toFixed(1)} |`,
+        ),
+    ),
+  ].join('\n')
+  console.log(table)
+  console.log(
+    `\n${os.cpus().length} cores, ${settings.duration} rounds (warm-up ${settings.warmup}); entries: ${cells[0]?.entries.map((e) => e.key).join(', ')}; ${minutes.toFixed(1)} min`,
+  )
+  await mkdir('bench/results', { recursive: true })
+  await writeFile(
+    `bench/results/${quick ? 'accuracy-quick' : 'accuracy'}.json`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), settings, minutesApart, minutes, cells, table }, null, 2)}\n`,
+  )
 }
-const count = (c: Cell, v: string): number => c.entries.filter((e) => e.verdict === v).length
-const table = [
-  '| mode | head | failed | cleared | inconclusive | pairs per entry | time | smallest resolvable (rps) | round CV (rps) | CPU loop CV before / after | load |',
-  '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
-  ...(['artifact', 'fixed', 'decide'] as const).flatMap((mode) =>
-    cells
-      .filter((c) => c.mode === mode)
-      .map(
-        (c) =>
-          `| ${MODE_NAMES[mode]} | ${c.slowdown === 0 ? 'unchanged' : `+${c.slowdown} %`} | ${count(c, 'regression')}/${c.entries.length} | ${count(c, 'cleared')}/${c.entries.length} | ${count(c, 'inconclusive')}/${c.entries.length} | ${c.entries.map((e) => e.pairs).join(', ')} | ${c.seconds.toFixed(0)} s | ${c.resolvable === null ? '–' : pct(c.resolvable)} | ${c.roundCv === null ? '–' : pct(c.roundCv)} | ${pct(c.noiseBefore.cv)} / ${pct(c.noiseAfter.cv)} | ${c.noiseAfter.loadAverage.toFixed(1)} |`,
-      ),
-  ),
-].join('\n')
-console.log(table)
-console.log(
-  `\n${os.cpus().length} cores, ${settings.duration} rounds (warm-up ${settings.warmup}); entries: ${cells[0]?.entries.map((e) => e.key).join(', ')}; ${minutes.toFixed(1)} min`,
-)
-await mkdir('bench/results', { recursive: true })
-await writeFile(
-  `bench/results/${quick ? 'accuracy-quick' : 'accuracy'}.json`,
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), settings, minutesApart, minutes, cells, table }, null, 2)}\n`,
-)
