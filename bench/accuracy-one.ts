@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { HashApp } from './apps/hash-config.js'
 import {
-  calibrate,
+  appCost,
   itemsFor,
   ONE_MODE_NAMES,
   oneScenarioRun,
@@ -36,7 +36,7 @@ export async function oneScenarioSuite(quick: boolean): Promise<void> {
   const app: HashApp = process.env.ONE_APP === 'python' ? 'python' : 'node'
   const modes = (process.env.ONE_MODES ?? 'decide,fixed,separate').split(',') as OneMode[]
   const started = performance.now()
-  const cost = await calibrate(app)
+  const cost = await appCost(app)
   const runs: OneOutcome[] = []
   process.stderr.write(`${OUTCOME_HEADER.join('\n')}\n`)
   for (const mode of modes) {

@@ -13,7 +13,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { HashApp } from './apps/hash-config.js'
-import { calibrate, itemsFor, oneScenarioRun, outcomeRow, OUTCOME_HEADER, type OneMode, type OneOutcome } from './one-scenario.js'
+import { appCost, itemsFor, oneScenarioRun, outcomeRow, OUTCOME_HEADER, type OneMode, type OneOutcome } from './one-scenario.js'
 
 const kinds = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['slow', 'same', 'slow', 'same']
 const app: HashApp = process.env.AGAINST_APP === 'python' ? 'python' : 'node'
@@ -29,7 +29,7 @@ function slowdownOf(kind: string): number {
   return Number(n) / 100
 }
 
-const cost = await calibrate(app)
+const cost = await appCost(app)
 const lines = [
   `## \`run\` on one scenario (${app} hashing service, 4 connections, default 5 s rounds), budget ${budget}\n`,
   `Calibrated: ${(cost.fixed * 1e6).toFixed(0)} µs fixed + ${(cost.perItem * 1e6).toFixed(2)} µs an item a request; +10 % CPU is ${itemsFor(cost, 0.1)} items for 200.\n`,
