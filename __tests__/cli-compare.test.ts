@@ -43,7 +43,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-describe('cannonade compare', () => {
+// Nothing here measures: every case compares or merges files on disk, so the cases (and the seeds)
+// run side by side, each writing where no other reads.
+describe('cannonade compare', { concurrent: true }, () => {
   it('passes two runs with no change', async () => {
     const result = await cli(['compare', 'base.json', 'same.json'], { cwd: dir })
     expect(result.code).toBe(0)
@@ -51,8 +53,11 @@ describe('cannonade compare', () => {
   })
 
   it('passes two unchanged runs measured apart, across seeds: the drift between runs is part of the rule', async () => {
-    for (let seed = 0; seed < DRIFT_SEEDS; seed++) {
-      const result = await cli(['compare', `drift-base-${seed}.json`, `drift-head-${seed}.json`], { cwd: dir })
+    const seeds = Array.from({ length: DRIFT_SEEDS }, (_, seed) => seed)
+    const results = await Promise.all(
+      seeds.map((seed) => cli(['compare', `drift-base-${seed}.json`, `drift-head-${seed}.json`], { cwd: dir })),
+    )
+    for (const [seed, result] of results.entries()) {
       expect(result.code, `seed ${seed}: ${result.stdout}`).toBe(0)
       expect(result.stdout).not.toMatch(/\| (regression|improvement) +\|/)
       expect(result.stdout).toMatch(/^PASS/)
@@ -86,7 +91,7 @@ describe('cannonade compare', () => {
   })
 })
 
-describe('cannonade merge', () => {
+describe('cannonade merge', { concurrent: true }, () => {
   it('merges shard results into one file and prints the table', async () => {
     await writeFile(path.join(dir, 'shard-1.json'), JSON.stringify(syntheticResults([users])))
     await writeFile(path.join(dir, 'shard-2.json'), JSON.stringify(syntheticResults([search])))

@@ -64,7 +64,8 @@ function fixedApp(port: number, env: string): string[] {
   ]
 }
 
-describe('limits in the config', () => {
+// Each case only validates (no app, no load): they run side by side, each with a file of its own.
+describe.concurrent('limits in the config', () => {
   it.each([
     ['connections: 1000000000', 'scenarios[0].connections: must be an integer from 1 to 10000'],
     ['rate: 5000000', 'scenarios[0].rate: must be a number above 0 and at most 1000000'],
@@ -74,7 +75,13 @@ describe('limits in the config', () => {
     ['timeout: 1000m', 'scenarios[0].timeout: must be at most 10m, got "1000m"'],
     ['expect: { body: { matches: "(a)\\\\1" } }', 'scenarios[0].expect.body.matches: must be a regular expression in RE2 syntax'],
   ])('refuses %s with exit 2, naming file, line and field', async (field, message) => {
-    const file = await config('limit.yml', ['baseUrl: http://127.0.0.1:1', 'scenarios:', '  - name: a', '    path: /', `    ${field}`])
+    const file = await config(`limit-${field.split(':')[0] ?? ''}.yml`, [
+      'baseUrl: http://127.0.0.1:1',
+      'scenarios:',
+      '  - name: a',
+      '    path: /',
+      `    ${field}`,
+    ])
     const result = await cli(['validate', '--config', file])
     expect(result.stderr).toContain(`${file}:5:`)
     expect(result.stderr).toContain(message)
@@ -139,19 +146,25 @@ describe('limits in the config', () => {
   })
 })
 
+// One 300 ms round after a 100 ms warm-up and no warm-up pass, instead of --quick's 1 s round (+250 ms):
+// what these cases check is how a round ends, not what it measures. The cases that stop before any
+// round keep --quick.
+const SHORT = ['--rounds', '1', '--duration', '300ms'] as const
+
 describe('rounds at the limits', () => {
   it('measures a 500ms timeout, and a 5ms timeout really times requests out', async () => {
     const port = await freePort()
     const file = await config('timeout.yml', [
       ...(await demoApp(port)),
       `baseUrl: http://127.0.0.1:${port}`,
-      'defaults: { connections: 2 }',
+      'warmupSuite: false',
+      'defaults: { connections: 2, warmup: 100ms }',
       'scenarios:',
       '  - { name: users, path: /users, timeout: 500ms }',
       '  - { name: delayed, path: /delay, timeout: 5ms }',
     ])
     const out = path.join(dir, 'timeout')
-    const result = await cli(['run', '--config', file, '--out', out, '--quick'])
+    const result = await cli(['run', '--config', file, '--out', out, ...SHORT])
     const results = parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
     const [users, delayed] = results.entries
     expect(users?.validRounds).toBe(1)
@@ -171,13 +184,14 @@ describe('rounds at the limits', () => {
     const file = await config('redos.yml', [
       ...fixedApp(port, 'STATUS: "200", BODY_CHAR: "a", BODY_LENGTH: "5000", BODY_END: "!"'),
       `baseUrl: http://127.0.0.1:${port}`,
-      'defaults: { connections: 1 }',
+      'warmupSuite: false',
+      'defaults: { connections: 1, warmup: 100ms }',
       'scenarios:',
       '  - { name: bomb, path: /, expect: { body: { matches: "(a+)+$" } } }',
       '  - { name: fine, path: /, expect: { body: { matches: "a{100}" } } }',
     ])
     const out = path.join(dir, 'redos')
-    const result = await cli(['run', '--config', file, '--out', out, '--quick'], { timeoutMs: 30_000 })
+    const result = await cli(['run', '--config', file, '--out', out, ...SHORT], { timeoutMs: 30_000 })
     const results = parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
     const [bomb, fine] = results.entries
     expect(bomb?.rounds[0]?.bodyMismatches).toBeGreaterThan(0)
@@ -192,10 +206,11 @@ describe('rounds at the limits', () => {
     const file = await config('500.yml', [
       ...fixedApp(port, 'STATUS: "500", BODY_CHAR: "x", BODY_LENGTH: "10", BODY_END: ""'),
       `baseUrl: http://127.0.0.1:${port}`,
-      'defaults: { connections: 1 }',
+      'warmupSuite: false',
+      'defaults: { connections: 1, warmup: 100ms }',
       'scenarios: [{ name: broken, path: /api }]',
     ])
-    const result = await cli(['run', '--config', file, '--out', path.join(dir, '500'), '--quick'])
+    const result = await cli(['run', '--config', file, '--out', path.join(dir, '500'), ...SHORT])
     expect(result.stdout).toContain(
       'broken @ 1 conn: no valid round (every response was HTTP 500: the app answered, with errors — it is failing, not slow)',
     )
@@ -213,10 +228,11 @@ describe('rounds at the limits', () => {
       `  ready: https://127.0.0.1:${port}/health`,
       '  readyTimeout: 3s',
       `baseUrl: https://127.0.0.1:${port}`,
-      'defaults: { connections: 1 }',
+      'warmupSuite: false',
+      'defaults: { connections: 1, warmup: 100ms }',
       'scenarios: [{ name: secure, path: / }]',
     ])
-    const result = await cli(['run', '--config', file, '--out', path.join(dir, 'tls'), '--quick'])
+    const result = await cli(['run', '--config', file, '--out', path.join(dir, 'tls'), ...SHORT])
     expect(result.stderr).toContain('app ready after')
     expect(result.stdout).toMatch(/\| secure +\| +1 conn \|/)
     expect(result.code).toBe(0)

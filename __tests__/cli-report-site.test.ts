@@ -59,7 +59,9 @@ async function shoot(page: import('playwright-core').Page, name: string): Promis
   await page.screenshot({ path: path.join(shots, `${name}-top.png`) })
 }
 
-describe('cannonade history --site', () => {
+// These cases write and open pages from files, measuring nothing: they run side by side (the run of a
+// real app below does not).
+describe('cannonade history --site', { concurrent: true }, () => {
   it('refuses to guess where the history is', async () => {
     const neither = await cli(['history', '--site', path.join(dir, 'nowhere')])
     expect(neither.code).toBe(2)
@@ -132,7 +134,8 @@ describe.skipIf(!available)('cannonade run writes report.html', () => {
       config,
       [
         ...demoAppLines(port),
-        'defaults: { connections: 2, rounds: 3, duration: 300ms, warmup: 100ms }',
+        'warmupSuite: false',
+        'defaults: { connections: 2, rounds: 3, duration: 200ms, warmup: 50ms }',
         'scenarios:',
         '  - { name: users, path: /users }',
         '  - { name: "<b>search</b>", path: /search }',

@@ -18,7 +18,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function writeConfig(name: string, extra: { env?: string; thresholds?: string; command?: string } = {}): Promise<string> {
+async function writeConfig(
+  name: string,
+  extra: { env?: string; thresholds?: string; command?: string; users?: string } = {},
+): Promise<string> {
   const port = await freePort()
   const file = path.join(dir, name)
   await writeFile(
@@ -30,14 +33,19 @@ async function writeConfig(name: string, extra: { env?: string; thresholds?: str
       `  env: { PORT: "${port}"${extra.env ?? ''} }`,
       `  ready: http://127.0.0.1:${port}/health`,
       `baseUrl: http://127.0.0.1:${port}`,
-      'defaults: { connections: 2 }',
+      // Short warm-ups and no warm-up pass: what these runs check is the CLI around the rounds.
+      'warmupSuite: false',
+      'defaults: { connections: 2, warmup: 100ms }',
       'scenarios:',
-      `  - { name: users, path: /users, thresholds: { ${extra.thresholds ?? 'p99: { max: 1s }'} } }`,
+      `  - { name: users, path: /users, thresholds: { ${extra.thresholds ?? 'p99: { max: 1s }'} }${extra.users ?? ''} }`,
       '  - { name: search, path: /search, tags: [cpu] }',
     ].join('\n'),
   )
   return file
 }
+
+// One short round: enough for what the tests after the first check (the first runs --quick itself).
+const SHORT = ['--rounds', '1', '--duration', '300ms'] as const
 
 describe('cannonade run', () => {
   it('measures, prints the table with sub-millisecond values and writes valid results', async () => {
@@ -61,7 +69,7 @@ describe('cannonade run', () => {
   it("ends a run against a baseline with the comparison's verdict line", async () => {
     const config = await writeConfig('again.yml')
     const base = path.join(dir, 'again-base')
-    expect((await cli(['run', '--config', config, '--out', base, '--quick', '--scenario', 'users'])).code).toBe(0)
+    expect((await cli(['run', '--config', config, '--out', base, ...SHORT, '--scenario', 'users'])).code).toBe(0)
     const baseline = path.join(base, 'results.json')
     const result = await cli([
       'run',
@@ -69,7 +77,7 @@ describe('cannonade run', () => {
       config,
       '--out',
       path.join(dir, 'again-head'),
-      '--quick',
+      ...SHORT,
       '--scenario',
       'users',
       '--baseline',
@@ -82,7 +90,7 @@ describe('cannonade run', () => {
   it('exits 1 when a fail threshold is violated, and still writes results', async () => {
     const config = await writeConfig('strict.yml', { thresholds: 'p50: { max: 0.001ms }, rps: { min: 100000000, severity: warn }' })
     const out = path.join(dir, 'strict')
-    const result = await cli(['run', '--config', config, '--out', out, '--quick', '--scenario', 'users'])
+    const result = await cli(['run', '--config', config, '--out', out, ...SHORT, '--scenario', 'users'])
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/FAIL {2}users @ 2 conn: p50 0\.\d{3} ms is above the limit 0\.001 ms/)
     expect(result.stdout).toMatch(/WARN {2}users @ 2 conn: rps .* is below the minimum 100,000,000 req\/s/)
@@ -95,10 +103,10 @@ describe('cannonade run', () => {
   })
 
   it('exits 3 with the log quoted when the app crashes, keeping the finished rounds', async () => {
-    // Late enough for the warm-up pass over the suite (1 s an entry) and a few rounds to finish.
-    const config = await writeConfig('crash.yml', { env: ', DEMO_EXIT_AFTER: "6000"' })
+    // Late enough for a few rounds of 0.3 s (+0.1 s warm-up) to finish, long before the 20 planned do.
+    const config = await writeConfig('crash.yml', { env: ', DEMO_EXIT_AFTER: "3000"' })
     const out = path.join(dir, 'crash')
-    const result = await cli(['run', '--config', config, '--out', out, '--rounds', '5', '--duration', '200ms'])
+    const result = await cli(['run', '--config', config, '--out', out, '--rounds', '10', '--duration', '300ms'])
     expect(result.code).toBe(3)
     expect(result.stderr).toContain('crashing on purpose')
     const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as { status: string; entries: unknown[] }
@@ -112,7 +120,7 @@ describe('cannonade run', () => {
       command: "echo first line; yes 'chatty app output line' | head -n 520000; exec node server.mjs",
     })
     const out = path.join(dir, 'chatty')
-    const result = await cli(['run', '--config', config, '--out', out, '--quick', '--scenario', 'users'])
+    const result = await cli(['run', '--config', config, '--out', out, ...SHORT, '--scenario', 'users'])
     expect(result.code, result.stderr).toBe(0)
     const log = await readFile(path.join(out, 'app.log'))
     expect(log.length).toBeLessThanOrEqual(5 * 1024 * 1024 + 200)
@@ -134,9 +142,14 @@ describe('cannonade run', () => {
   it('warns when the server escapes its process group: no CPU measured, and its port still answering after the stop', async () => {
     const pidFile = path.join(dir, 'escaped.pid')
     // setsid puts the server in a session of its own, outside the group Cannonade stops.
-    const config = await writeConfig('escape.yml', { command: `setsid node server.mjs & echo $! > ${pidFile}; wait` })
+    // The warning needs 1,000 answered requests: a round of a fixed amount has them however busy the
+    // machine is (a 1 s round answered 866 at load 6).
+    const config = await writeConfig('escape.yml', {
+      command: `setsid node server.mjs & echo $! > ${pidFile}; wait`,
+      users: ', amount: 1500',
+    })
     try {
-      const result = await cli(['run', '--config', config, '--out', path.join(dir, 'escape'), '--quick', '--scenario', 'users'])
+      const result = await cli(['run', '--config', config, '--out', path.join(dir, 'escape'), '--rounds', '1', '--scenario', 'users'])
       expect(result.code, result.stderr).toBe(0)
       expect(result.stderr).toMatch(
         /warning: the app's process group used no CPU while it answered [\d,]+ requests: the server runs outside that group/,

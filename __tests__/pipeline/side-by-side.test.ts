@@ -90,8 +90,9 @@ describe('base beside head', () => {
 
   it('decides as it goes within the head plan’s budget: extra pairs after the configured rounds, still alternating', async () => {
     // Two copies of one app with 2 configured rounds: the rule cannot call a 2-pair entry decided,
-    // so the run goes on in pairs until it decides or the 10 s budget would be passed.
-    const { headSide, prepare } = setUp(await demoApp({ rounds: 2, budget: '10s' }), await demoApp())
+    // so the run goes on in pairs until it decides or the 5 s budget would be passed (the 2 configured
+    // pairs take about 1 s, 2–3 s on a busy machine: room for extra pairs either way).
+    const { headSide, prepare } = setUp(await demoApp({ rounds: 2, budget: '5s' }), await demoApp())
     const sides: string[] = []
     const beside = await measureBesideBase({
       head: headSide,

@@ -141,7 +141,9 @@ function KNEE_DRAWN(id: string, value: number): string {
 
 const present = (values: readonly (number | null)[]): number[] => values.filter((v): v is number => v !== null)
 
-describe.skipIf(!available)('report.html in Chromium', () => {
+// Each case opens its own page of one browser and reads it back: they run side by side, no case
+// measures anything.
+describe.skipIf(!available)('report.html in Chromium', { concurrent: true }, () => {
   it('draws every chart of a same-job pull request with the data points it should, and the verdict table', async () => {
     const base = timed(syntheticResults(BASE_ENTRIES, { sha: 'base111' }), (i) => ABBA_BASE[i] ?? 0)
     const head = timed(syntheticResults(HEAD_ENTRIES, { sha: 'head222' }), (i) => ABBA_HEAD[i] ?? 0)
