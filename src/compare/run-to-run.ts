@@ -80,12 +80,12 @@
  * - the newest run departs from the others' level ({@link departs}, two-sided {@link POOL_LAST_ALPHA}),
  *   a step at the last run, which the change-point rule's 10 % floor and α let through.
  * Seeded simulation (bench/separate-runs.ts, 1,000 trials a cell; no machine noise enters it): ten
- * runs drifting ±10 % between two runs, 5 rounds at 5 % CV, a +25 % slowdown failed 50.5 % against
- * the last run and combined interval, and fails in the figures of the README with the pooled level;
- * unchanged 10-entry suites stay within 1 % with iid drift, with a level that wanders (a random walk
- * of one to four times the drift a step) and with a step three runs back. Not within it: a step of
- * about 10 % exactly at the baseline run, in every entry at once, which neither test sees reliably
- * (2–4 % of suites; 15 % and 25 % steps are found). The figures are in the README (Accuracy).
+ * runs drifting ±10 % between two runs (2 SD), 5 rounds at 5 % CV, a +25 % slowdown fails 87.0 %
+ * (50.5 % against the last run with the combined interval); unchanged 10-entry suites fail 0.1 %
+ * with iid drift, 0.2–0.4 % with a level that wanders (a random walk of one and four times the drift
+ * a step), 0.0 % with a +15 % step three runs back. Above the bound: a step exactly at the baseline run,
+ * in every entry at once, of about 2–3 σ, which neither test sees reliably and the pool lags by
+ * (k − 1)/k: +10 % 2.4 %, +15 % 1.4 % (+25 % is found: 0.0 %; the last run alone: 0.2 % at +10 %).
  *
  * ## The spread σ
  * - Too little history (fewer than {@link MIN_HISTORY_RUNS} usable runs): assumed. This project
@@ -358,7 +358,13 @@ export function spreadFor(
   base: readonly number[],
   head: readonly number[],
 ): RunToRunSpread {
-  return capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head))
+  const spread = capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head))
+  // The level stands for the baseline only where the history ends at the baseline run (the
+  // artifact's history.json does): its newest point is then the median of these very rounds.
+  const newest = medians.at(-1) ?? NaN
+  if (spread.level === undefined || Math.abs(Math.log(newest / medianOf(base))) <= 1e-9) return spread
+  const { level: _unrelated, ...withoutLevel } = spread
+  return withoutLevel
 }
 
 /** An interval for head/base (ratio) or head − base (difference). */
@@ -414,8 +420,9 @@ export function withinRunRatio(base: readonly number[], head: readonly number[],
  * The decision interval of a separate-run comparison (see the module comment): the within-run interval
  * ({@link withinRunRatio}; Welch's for a difference)
  * over the rounds at two-sided 1 − 2·withinAlpha, widened on each side by the drift allowance
- * q·√2·σ, q the t quantile at one-sided driftAlpha. A ratio of geometric means for relative metrics;
- * an absolute difference (the error rate, which does not scale with machine speed) gets no drift.
+ * q·√2·σ, q the t quantile at one-sided driftAlpha; with ten runs of history and a metric share,
+ * intersected with the head against the pooled level (or the combined interval where nothing is
+ * pooled). A ratio of geometric means for relative metrics; an absolute difference (the error rate, which does not scale with machine speed) gets no drift.
  */
 export function separateRunsInterval(
   base: readonly number[],
