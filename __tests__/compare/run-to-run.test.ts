@@ -4,7 +4,11 @@
 // (__fixtures__/separate-runs.ts) for the suite-level rates and the issue's targets.
 import { describe, expect, it } from 'vitest'
 import { rate, simulateSeparateRuns } from '../../__fixtures__/separate-runs.js'
-import { fixedVerdict } from '../../src/compare/compare.js'
+import { compare, fixedVerdict } from '../../src/compare/compare.js'
+import { extendHistory, runToRunOf } from '../../src/history/build.js'
+import type { History } from '../../src/history/document.js'
+import { renderText } from '../../src/report/text.js'
+import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 import { studentTQuantile } from '../../src/stats/distributions.js'
 import { errorBudget } from '../../src/compare/family.js'
 import {
@@ -185,6 +189,32 @@ describe('the pooled level of the base branch', () => {
     expect(judged.estimate).toBeCloseTo(130 / (judged.pooled?.base ?? NaN), 9)
     // A history that does not end at these baseline rounds says nothing about their level.
     expect(spreadFor(medians, [], [90, 91, 92, 89, 93], head).level).toBeUndefined()
+  })
+})
+
+describe('the artifact path against a pooled level (history.json as a push run stores it)', () => {
+  const entry = (factor: number, slower = 1): SyntheticEntry => ({
+    scenario: 'search',
+    rps: [1000, 1010, 990, 1005, 995].map((v) => (v * factor) / slower),
+    p50Us: [5000, 5050, 4950, 5020, 4980].map((v) => Math.round((v / factor) * slower)),
+  })
+  // Ten runs of the base branch within ±2 %; the newest is the baseline run.
+  const factors = [1.01, 0.99, 1.02, 1, 0.98, 1.01, 0.99, 1.02, 1, 1.005]
+  let history: History | undefined
+  for (const [i, f] of factors.entries()) history = extendHistory(history, syntheticResults([entry(f)], { sha: `base${i}` }), 100 + i)
+  const base = syntheticResults([entry(factors.at(-1) ?? 1)], { sha: 'base9' })
+
+  it('shows the level of the last runs and the head’s median in the columns, and says so', () => {
+    if (history === undefined) throw new Error('no history')
+    const result = compare(base, syntheticResults([entry(1, 1.3)], { sha: 'head' }), { runToRun: runToRunOf(history) })
+    const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
+    expect(rps?.verdict).toBe('regression')
+    expect(rps?.runToRun?.level).toBe(10)
+    const level = Math.exp(factors.reduce((a, f) => a + Math.log(1000 * f), 0) / factors.length)
+    expect(rps?.base).toBeCloseTo(level, 6)
+    expect(rps?.head).toBeCloseTo(1000 / 1.3, 6)
+    expect(rps?.change).toBeCloseTo((rps?.head ?? NaN) / (rps?.base ?? NaN) - 1, 9)
+    expect(renderText(result)).toContain('baseline: level of the last 10 runs, current: median of the rounds')
   })
 })
 
