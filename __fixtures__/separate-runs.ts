@@ -37,6 +37,18 @@ export interface SeparateRunsCase {
    * times slower or faster (a coin decides, per run and metric): a neighbour's burst in one round.
    */
   readonly outlierRound?: number
+  /**
+   * The level wanders: a random walk between runs with this σ a step (log scale), on top of the
+   * per-run machine factor, through the history, the baseline run and the head run in that order.
+   */
+  readonly wander?: number
+  /**
+   * A merged change: the base branch's level moved by this factor (2 = twice the latency) before its
+   * last `stepRuns` runs of history, the baseline run and the head run keeping the new level.
+   */
+  readonly step?: number
+  /** How many runs of history (before the baseline run) are at the stepped level; 0 with `step`: only the baseline run. */
+  readonly stepRuns?: number
 }
 
 /** What one simulated suite decided. */
@@ -67,9 +79,16 @@ export function simulateSeparateRuns(c: SeparateRunsCase, trials: number): Suite
   const outcomes: SuiteOutcome[] = []
   for (let t = 0; t < trials; t++) {
     // One machine factor per run, for every entry and metric of the suite.
-    const historyFactors = Array.from({ length: c.historyRuns }, () => c.drift * normal())
-    const baseFactor = c.drift * normal()
-    const headFactor = c.drift * normal()
+    // A wandering level (random walk) and a step add to each run's factor, in time order.
+    let walk = 0
+    const factorAt = (i: number): number => {
+      if (c.wander !== undefined) walk += c.wander * normal()
+      const stepped = c.step !== undefined && i >= c.historyRuns - (c.stepRuns ?? 0) ? Math.log(c.step) : 0
+      return c.drift * normal() + walk + stepped
+    }
+    const historyFactors = Array.from({ length: c.historyRuns }, (_, i) => factorAt(i))
+    const baseFactor = factorAt(c.historyRuns)
+    const headFactor = factorAt(c.historyRuns + 1)
     const verdicts: Verdict[] = []
     let probable = false
     for (let e = 0; e < c.entries; e++) {

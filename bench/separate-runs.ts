@@ -2,7 +2,8 @@
 // simulation through the real decision code (__fixtures__/separate-runs.ts → compare.ts fixedVerdict,
 // run-to-run.ts): false alarms of unchanged suites and the share of slowdowns that fail, for the
 // issue's targets. One machine factor per run for every entry and metric, log-normal round noise,
-// default gates (req/s 5 %, p50 10 %, p99 15 %).
+// default gates (req/s 5 %, p50 10 %, p99 15 %); some histories wander (a random walk between runs)
+// or step (a merged change every entry shares), to check the pooled level (run-to-run.ts).
 //
 // Run: npx tsx bench/separate-runs.ts [trials]   (default 1000 a cell; about a minute per 1000)
 import { rate, simulateSeparateRuns, type SeparateRunsCase } from '../__fixtures__/separate-runs.js'
@@ -38,6 +39,32 @@ const rows: Row[] = [
   { name: '10 runs at ±10 %, +25 %', c: { ...tenRuns, slowdown: 1.25 } },
   { name: '10 runs at ±10 %, +25 %, 3 entries', c: { ...tenRuns, entries: 3, slowdown: 1.25 } },
   { name: '10 runs at ±10 %, +25 %, 10 rounds', c: { ...tenRuns, rounds: 10, slowdown: 1.25 } },
+  {
+    name: '10 runs at ±10 %, unchanged, 10 entries, level wanders as much as it drifts',
+    c: { ...tenRuns, entries: 10, slowdown: 1, wander: TEN_PERCENT },
+  },
+  {
+    name: '10 runs at ±10 %, unchanged, 10 entries, level wanders 4× as much',
+    c: { ...tenRuns, entries: 10, slowdown: 1, wander: 4 * TEN_PERCENT },
+  },
+  { name: '10 runs at ±10 %, +25 %, level wanders as much as it drifts', c: { ...tenRuns, slowdown: 1.25, wander: TEN_PERCENT } },
+  {
+    name: '10 runs at ±10 %, unchanged, 10 entries, +15 % merged 3 runs back',
+    c: { ...tenRuns, entries: 10, slowdown: 1, step: 1.15, stepRuns: 3 },
+  },
+  {
+    name: '10 runs at ±10 %, unchanged, 10 entries, +10 % merged at the baseline run',
+    c: { ...tenRuns, entries: 10, slowdown: 1, step: 1.1, stepRuns: 0 },
+  },
+  {
+    name: '10 runs at ±10 %, unchanged, 10 entries, +15 % merged at the baseline run',
+    c: { ...tenRuns, entries: 10, slowdown: 1, step: 1.15, stepRuns: 0 },
+  },
+  {
+    name: '10 runs at ±10 %, unchanged, 10 entries, +25 % merged at the baseline run',
+    c: { ...tenRuns, entries: 10, slowdown: 1, step: 1.25, stepRuns: 0 },
+  },
+  { name: '30 runs at ±30 %, unchanged, 10 entries', c: { ...tenRuns, entries: 10, slowdown: 1, drift: 0.15, historyRuns: 29 } },
   { name: '10 runs at σ = ±10 % a run, +25 %', c: { ...tenRuns, drift: TEN_PERCENT_ONE_SD, slowdown: 1.25 } },
   { name: '10 runs at σ = ±10 % a run, unchanged, 10 entries', c: { ...tenRuns, entries: 10, drift: TEN_PERCENT_ONE_SD, slowdown: 1 } },
   {

@@ -45416,6 +45416,51 @@ function studentTQuantile(tail, df) {
   return (low + high) / 2;
 }
 
+// src/stats/change-point.ts
+var MIN_SPREAD_DIFFERENCES = 4;
+var MIN_CHANGE = 0.1;
+function changePoints(values, alpha, breaks = []) {
+  const logs = values.map(Math.log);
+  const found = [];
+  let start = 0;
+  let squares = 0;
+  let differences = 0;
+  for (let t = 1; t < logs.length; t++) {
+    const x = logs[t] ?? NaN;
+    if (!Number.isFinite(x) || !Number.isFinite(logs[t - 1] ?? NaN)) {
+      start = t;
+      continue;
+    }
+    if (breaks[t] === true) {
+      start = t;
+      continue;
+    }
+    const change = differences >= MIN_SPREAD_DIFFERENCES ? testRun(logs, start, t, squares, differences, alpha) : void 0;
+    if (change !== void 0) {
+      found.push({ ...change, after: values[t] ?? change.after });
+      start = t;
+      continue;
+    }
+    squares += (x - (logs[t - 1] ?? x)) ** 2;
+    differences++;
+  }
+  return found;
+}
+function testRun(logs, start, t, squares, differences, alpha) {
+  const segment = logs.slice(start, t);
+  const m = segment.length;
+  const level = segment.reduce((a, b) => a + b, 0) / m;
+  const x = logs[t] ?? level;
+  const move = x - level;
+  if (Math.abs(Math.expm1(move)) < MIN_CHANGE) return void 0;
+  const sigma = Math.sqrt(squares / (2 * differences));
+  const df = 2 * differences ** 2 / (3 * differences - 1);
+  const scale = sigma * Math.sqrt(1 + 1 / m);
+  const pValue = scale > 0 ? Math.min(1, 2 * studentTUpperTail(Math.abs(move) / scale, df)) : 0;
+  if (pValue > alpha) return void 0;
+  return { index: t, before: Math.exp(level), after: Math.exp(x), segmentRuns: m, sigma, differences, pValue };
+}
+
 // src/stats/welch.ts
 function meanAndVariance(xs) {
   const n = xs.length;
@@ -45512,6 +45557,11 @@ var DEFAULT_LOG_SPREAD = Math.log(1.39) / 2 / Math.SQRT2;
 var DRIFT_SHARE = 0.5;
 var OUTLIER_SCALES = 5;
 var COMBINED_MIN_RUNS = 10;
+var POOLED_RUNS = 10;
+var MIN_POOLED_RUNS = 5;
+var POOL_CHANGE_ALPHA = 0.01;
+var POOL_WANDER_ALPHA = 0.1;
+var POOL_LAST_ALPHA = 0.2;
 var SPREAD_CAP_FACTOR = 2;
 function medianOf(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -45539,13 +45589,44 @@ function runToRunSpread(medians, labels = []) {
   const kept = logs.filter((_, i) => !outliers.has(i));
   const k = kept.length;
   const named2 = points.filter((_, i) => outliers.has(i)).map((p) => p.label);
+  const level = n >= COMBINED_MIN_RUNS && !outliers.has(n - 1) ? pooledLevel(kept) : void 0;
   return {
     sigma: mssd(kept),
     df: 2 * (k - 1) ** 2 / (3 * k - 4),
     runs: n,
     assumed: false,
-    ...named2.length === 0 ? {} : { outliers: named2 }
+    ...named2.length === 0 ? {} : { outliers: named2 },
+    ...level === void 0 ? {} : { level }
   };
+}
+function pooledLevel(logs) {
+  const found = changePoints(logs.map(Math.exp), POOL_CHANGE_ALPHA);
+  const start = found.at(-1)?.index ?? 0;
+  const recent = logs.slice(Math.max(start, logs.length - POOLED_RUNS));
+  if (recent.length < MIN_POOLED_RUNS || wanders(recent, POOL_WANDER_ALPHA) || departs(recent, POOL_LAST_ALPHA)) return void 0;
+  const log = recent.reduce((a, b) => a + b, 0) / recent.length;
+  const variance = recent.reduce((a, x) => a + (x - log) ** 2, 0) / (recent.length - 1);
+  return { log, runs: recent.length, variance, df: recent.length - 1 };
+}
+function departs(logs, alpha) {
+  const others = logs.slice(0, -1);
+  const last = logs.at(-1);
+  const m = others.length;
+  if (last === void 0 || m < 2) return false;
+  const mean2 = others.reduce((a, b) => a + b, 0) / m;
+  const sd = Math.sqrt(others.reduce((a, x) => a + (x - mean2) ** 2, 0) / (m - 1));
+  if (!(sd > 0)) return last !== mean2;
+  return Math.abs(last - mean2) / (sd * Math.sqrt(1 + 1 / m)) > studentTQuantile(alpha / 2, m - 1);
+}
+function wanders(logs, alpha) {
+  const n = logs.length;
+  const mean2 = logs.reduce((a, b) => a + b, 0) / n;
+  const spread2 = logs.reduce((a, x) => a + (x - mean2) ** 2, 0);
+  if (!(spread2 > 0)) return false;
+  let squares = 0;
+  for (let i = 1; i < n; i++) squares += ((logs[i] ?? 0) - (logs[i - 1] ?? 0)) ** 2;
+  const ratio = squares / spread2;
+  return ratio < 2 - studentTQuantile(alpha, Infinity) * Math.sqrt(4 * (n - 2) / (n * n - 1));
 }
 function pooledLogSpread(base, head) {
   if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return void 0;
@@ -45577,7 +45658,11 @@ function floorByRounds(spread2, base, head) {
   return pooled !== void 0 && pooled.sd > spread2.sigma ? { ...spread2, sigma: pooled.sd, df: pooled.df } : spread2;
 }
 function spreadFor(medians, labels, base, head) {
-  return capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head));
+  const spread2 = capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head));
+  const newest = medians.at(-1) ?? NaN;
+  if (spread2.level === void 0 || Math.abs(Math.log(newest / medianOf(base))) <= 1e-9) return spread2;
+  const { level: _unrelated, ...withoutLevel } = spread2;
+  return withoutLevel;
 }
 function withinRunRatio(base, head, withinAlpha) {
   if (!trims(base.length, head.length)) return welchRatio(base, head, 1 - 2 * withinAlpha);
@@ -45608,9 +45693,33 @@ function separateRunsInterval(base, head, rule) {
   const drift = studentTQuantile(rule.driftAlpha * halve, spread2.df) * Math.SQRT2 * spread2.sigma;
   const summed = { ...within, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) };
   if (combinedAlpha === void 0) return summed;
-  const combined = combinedInterval(base, head, spread2, combinedAlpha / 2);
+  const combined = spread2.level !== void 0 ? pooledInterval(base, head, spread2, spread2.level, combinedAlpha / 2) : combinedInterval(base, head, spread2, combinedAlpha / 2);
   if (combined === void 0) return summed;
   return intersect(summed, combined);
+}
+function medianVariance(logs) {
+  const out = new Set(madOutliers(logs));
+  const kept = logs.filter((_, i) => !out.has(i));
+  if (kept.length < 2) return 0;
+  const mean2 = kept.reduce((a, b) => a + b, 0) / kept.length;
+  const s2 = kept.reduce((a, x) => a + (x - mean2) ** 2, 0) / (kept.length - 1);
+  return Math.PI / 2 * s2 / kept.length;
+}
+function pooledInterval(base, head, spread2, level, alpha) {
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return void 0;
+  const logHead = head.map(Math.log);
+  const y = medianOf(logHead) - level.log;
+  const excess = Math.max(0, medianVariance(logHead) - medianVariance(base.map(Math.log)));
+  const own = level.df > spread2.df;
+  const variance = (own ? level.variance : spread2.sigma ** 2) * (1 + 1 / level.runs) + excess;
+  const half = studentTQuantile(alpha, own ? level.df : spread2.df) * Math.sqrt(variance);
+  const current = Math.exp(medianOf(logHead));
+  return {
+    estimate: Math.exp(y),
+    low: Math.exp(y - half),
+    high: Math.exp(y + half),
+    pooled: { base: Math.exp(level.log), head: current, runs: level.runs }
+  };
 }
 function combinedInterval(base, head, spread2, alpha) {
   if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return void 0;
@@ -45817,8 +45926,9 @@ function compareMetric(j) {
   return {
     metric,
     direction,
-    base: centreOf(base, relative, judged.trimmed === true),
-    head: centreOf(head, relative, judged.trimmed === true),
+    // Against a pooled level the columns are that level and the head's median (run-to-run.ts).
+    base: judged.pooled?.base ?? centreOf(base, relative, judged.trimmed === true),
+    head: judged.pooled?.head ?? centreOf(head, relative, judged.trimmed === true),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,
@@ -45842,7 +45952,8 @@ function compareMetric(j) {
         runs: j.spread.runs,
         assumed: j.spread.assumed,
         ...j.spread.outliers === void 0 ? {} : { outliers: j.spread.outliers },
-        ...j.spread.capped === true ? { capped: true } : {}
+        ...j.spread.capped === true ? { capped: true } : {},
+        ...judged.pooled === void 0 ? {} : { level: judged.pooled.runs }
       }
     }
   };
@@ -47682,7 +47793,8 @@ function runToRunDetail(r) {
     );
   }
   if (r.capped === true) notes.push("capped at what this run's rounds and twice the assumed drift allow");
-  return `run-to-run \xB1${formatFraction(Math.expm1(r.sigma))} (${notes.join("; ")})`;
+  const level = r.level === void 0 ? "" : ` \xB7 baseline: level of the last ${plural(r.level, "run")}, current: median of the rounds`;
+  return `run-to-run \xB1${formatFraction(Math.expm1(r.sigma))} (${notes.join("; ")})${level}`;
 }
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];
@@ -47957,7 +48069,7 @@ function footerFacts(comparison) {
   const control = comparison.errorControl;
   if (base !== void 0) {
     facts.push(
-      control?.sequential === true ? "base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test" : "base and head are separate runs: changes are ratios of geometric means, and each interval is the one that decided, Welch over the rounds widened by the drift between runs (one drift event for the whole suite); p-values from the Mann-Whitney U test"
+      control?.sequential === true ? "base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test" : "base and head are separate runs: each change and interval is the one that decided, Welch \u2229 Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test"
     );
   }
   const history = base?.runToRun;

@@ -4,18 +4,25 @@
 // (__fixtures__/separate-runs.ts) for the suite-level rates and the issue's targets.
 import { describe, expect, it } from 'vitest'
 import { rate, simulateSeparateRuns } from '../../__fixtures__/separate-runs.js'
-import { fixedVerdict } from '../../src/compare/compare.js'
+import { compare, fixedVerdict } from '../../src/compare/compare.js'
+import { extendHistory, runToRunOf } from '../../src/history/build.js'
+import type { History } from '../../src/history/document.js'
+import { renderText } from '../../src/report/text.js'
+import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 import { studentTQuantile } from '../../src/stats/distributions.js'
 import { errorBudget } from '../../src/compare/family.js'
 import {
   capSpread,
   DEFAULT_LOG_SPREAD,
+  departs,
   floorByRounds,
   MIN_HISTORY_RUNS,
+  pooledLevel,
   runToRunSpread,
   separateRunsInterval,
   spreadCap,
   spreadFor,
+  wanders,
   type RunToRunSpread,
 } from '../../src/compare/run-to-run.js'
 import { seededRandom, stddev } from '../../src/stats/stats.js'
@@ -117,6 +124,100 @@ describe('runToRunSpread', () => {
   })
 })
 
+describe('the pooled level of the base branch', () => {
+  const steady = [0.02, -0.01, 0.03, 0, -0.02, 0.01, -0.03, 0.02, 0, -0.01]
+
+  it('pools the last runs when they share one level', () => {
+    const level = pooledLevel(steady)
+    expect(level?.runs).toBe(10)
+    expect(level?.log).toBeCloseTo(steady.reduce((a, b) => a + b, 0) / 10, 12)
+    expect(level?.df).toBe(9)
+  })
+
+  it('pools only the runs since a change point', () => {
+    const stepped = [...steady.map((x) => x + 0.7), ...steady.slice(0, 6)]
+    expect(pooledLevel(stepped)?.runs).toBe(6)
+    // Too few runs since the change: the last run alone.
+    expect(pooledLevel([...steady.map((x) => x + 0.7), ...steady.slice(0, 3)])).toBeUndefined()
+  })
+
+  it('does not pool runs that trend, or whose newest run departs from the others', () => {
+    const trend = steady.map((x, i) => x + 0.01 * i)
+    expect(wanders(trend, 0.1)).toBe(true)
+    expect(pooledLevel(trend)).toBeUndefined()
+    expect(wanders(steady, 0.1)).toBe(false)
+    const lastMoved = [...steady.slice(0, 9), 0.08]
+    expect(departs(lastMoved, 0.2)).toBe(true)
+    expect(pooledLevel(lastMoved)).toBeUndefined()
+  })
+
+  it('von Neumann’s test flags independent runs at about its level (seeded)', () => {
+    const normal = normals('von-neumann')
+    const trials = 4000
+    let flagged = 0
+    for (let t = 0; t < trials; t++) if (wanders(Array.from({ length: 10 }, normal), 0.1)) flagged++
+    expect(flagged / trials).toBeGreaterThan(0.07)
+    expect(flagged / trials).toBeLessThan(0.13)
+  })
+
+  it('is not set when the baseline run itself is an outlier run (it may start a new level)', () => {
+    const medians = [100, 103, 98, 101, 99, 102, 100, 97, 101, 100, 400]
+    const spread = runToRunSpread(medians)
+    expect(spread.outliers).toEqual(['#11'])
+    expect(spread.level).toBeUndefined()
+    expect(runToRunSpread(medians.slice(0, -1)).level?.runs).toBe(10)
+  })
+
+  it('decides against the level and shows it: the columns are the level and the head’s median', () => {
+    const medians = [100, 103, 98, 101, 99, 102, 100, 97, 101, 100]
+    const base = [99, 101, 100, 102, 98]
+    const head = [131, 128, 133, 130, 129]
+    const spread = spreadFor(medians, [], base, head)
+    expect(spread.level?.runs).toBe(10)
+    const judged = fixedVerdict(base, head, {
+      seed: '',
+      direction: 'lower-is-better',
+      tolerance: 0.1,
+      alarmAlpha: 0.003,
+      relative: true,
+      spread,
+    })
+    expect(judged.verdict).toBe('regression')
+    expect(judged.pooled?.runs).toBe(10)
+    expect(judged.pooled?.head).toBeCloseTo(130, 9)
+    expect(judged.pooled?.base).toBeCloseTo(Math.exp(medians.reduce((a, m) => a + Math.log(m), 0) / 10), 9)
+    expect(judged.estimate).toBeCloseTo(130 / (judged.pooled?.base ?? NaN), 9)
+    // A history that does not end at these baseline rounds says nothing about their level.
+    expect(spreadFor(medians, [], [90, 91, 92, 89, 93], head).level).toBeUndefined()
+  })
+})
+
+describe('the artifact path against a pooled level (history.json as a push run stores it)', () => {
+  const entry = (factor: number, slower = 1): SyntheticEntry => ({
+    scenario: 'search',
+    rps: [1000, 1010, 990, 1005, 995].map((v) => (v * factor) / slower),
+    p50Us: [5000, 5050, 4950, 5020, 4980].map((v) => Math.round((v / factor) * slower)),
+  })
+  // Ten runs of the base branch within ±2 %; the newest is the baseline run.
+  const factors = [1.01, 0.99, 1.02, 1, 0.98, 1.01, 0.99, 1.02, 1, 1.005]
+  let history: History | undefined
+  for (const [i, f] of factors.entries()) history = extendHistory(history, syntheticResults([entry(f)], { sha: `base${i}` }), 100 + i)
+  const base = syntheticResults([entry(factors.at(-1) ?? 1)], { sha: 'base9' })
+
+  it('shows the level of the last runs and the head’s median in the columns, and says so', () => {
+    if (history === undefined) throw new Error('no history')
+    const result = compare(base, syntheticResults([entry(1, 1.3)], { sha: 'head' }), { runToRun: runToRunOf(history) })
+    const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
+    expect(rps?.verdict).toBe('regression')
+    expect(rps?.runToRun?.level).toBe(10)
+    const level = Math.exp(factors.reduce((a, f) => a + Math.log(1000 * f), 0) / factors.length)
+    expect(rps?.base).toBeCloseTo(level, 6)
+    expect(rps?.head).toBeCloseTo(1000 / 1.3, 6)
+    expect(rps?.change).toBeCloseTo((rps?.head ?? NaN) / (rps?.base ?? NaN) - 1, 9)
+    expect(renderText(result)).toContain('baseline: level of the last 10 runs, current: median of the rounds')
+  })
+})
+
 describe('separate runs: false alarms and the targets (seeded simulation, one machine factor per run)', () => {
   const unchanged = { entries: 10, drift: 0.15, roundCv: 0.05, rounds: 5, slowdown: 1 }
 
@@ -157,12 +258,38 @@ describe('separate runs: false alarms and the targets (seeded simulation, one ma
     expect(rate(simulateSeparateRuns({ ...poisoned, seed: 'poisoned-1x', slowdown: 1 }, 300), (o) => o.failed)).toBeLessThanOrEqual(0.01)
   })
 
-  it('ten runs of history drifting ±10 % (two standard deviations between two runs): a +25 % slowdown fails far more often than the sum of half-widths alone let it', () => {
-    // The combined interval (drift and rounds as one variance) decides here; the sum alone caught 2.7 %.
-    const ten = { ...unchanged, entries: 1, historyRuns: 9, drift: Math.log(1.1) / 2 / Math.SQRT2 }
-    expect(rate(simulateSeparateRuns({ ...ten, seed: 'ten-25', slowdown: 1.25 }, 300), (o) => o.failed)).toBeGreaterThanOrEqual(0.4)
+  // "A spread of ±10 %": two runs differ by up to ±10 % at two standard deviations.
+  const tenPercent = Math.log(1.1) / 2 / Math.SQRT2
+  const ten = { ...unchanged, entries: 1, historyRuns: 9, drift: tenPercent }
+
+  it('ten runs of history drifting ±10 %: a +25 % slowdown fails in at least 80 % (the head against the pooled level)', () => {
+    // Against the last run, with the combined interval, 50.5 % of 1,000 (bench/separate-runs.ts).
+    expect(rate(simulateSeparateRuns({ ...ten, seed: 'ten-25', slowdown: 1.25 }, 300), (o) => o.failed)).toBeGreaterThanOrEqual(0.8)
     const suites = simulateSeparateRuns({ ...ten, seed: 'ten-1x', entries: 10, slowdown: 1 }, 300)
     expect(rate(suites, (o) => o.failed)).toBeLessThanOrEqual(0.02)
+    expect(rate(suites, (o) => o.improved)).toBeLessThanOrEqual(0.02)
+  })
+
+  it.each([
+    ['a level that wanders as much as it drifts (random walk)', { wander: tenPercent }],
+    ['a level that wanders four times as much', { wander: 4 * tenPercent }],
+    ['a merged +15 % three runs back', { step: 1.15, stepRuns: 3 }],
+    ['a merged −15 % two runs back', { step: 1 / 1.15, stepRuns: 2 }],
+    ['a merged +25 % at the baseline run', { step: 1.25, stepRuns: 0 }],
+  ])(
+    'ten runs of history with %s: an unchanged 10-entry suite fails or claims an improvement in at most 1 % (+ sampling)',
+    (name, history) => {
+      const suites = simulateSeparateRuns({ ...ten, ...history, seed: `ten-${name}`, entries: 10, slowdown: 1 }, 300)
+      expect(rate(suites, (o) => o.failed)).toBeLessThanOrEqual(0.02)
+      expect(rate(suites, (o) => o.improved)).toBeLessThanOrEqual(0.02)
+    },
+  )
+
+  it('ten runs of history with a merged +10 % exactly at the baseline run, in every entry at once: the one case the pooled level lets above 1 % (README), held within 4 %', () => {
+    // Neither von Neumann's test nor the newest run's departure sees a step of about two σ at the
+    // last run reliably; the pooled level then lags it by 90 %. 2.4 % of 1,000 (bench/separate-runs.ts).
+    const suites = simulateSeparateRuns({ ...ten, step: 1.1, stepRuns: 0, seed: 'ten-step-at-baseline', entries: 10, slowdown: 1 }, 300)
+    expect(rate(suites, (o) => o.failed)).toBeLessThanOrEqual(0.04)
   })
 
   it('a history alternating ±10× (hostile) still fails a 20× regression', () => {

@@ -216,6 +216,8 @@ export interface FixedVerdict {
   readonly probable: boolean
   /** The estimate is a ratio of trimmed geometric means (run-to-run.ts withinRunRatio). */
   readonly trimmed?: boolean
+  /** The estimate is the head's median against the base branch's pooled level (run-to-run.ts). */
+  readonly pooled?: SeparateRunsInterval['pooled']
 }
 
 /**
@@ -269,8 +271,9 @@ function compareMetric(j: MetricJudgement): MetricComparison {
   return {
     metric,
     direction,
-    base: centreOf(base, relative, judged.trimmed === true),
-    head: centreOf(head, relative, judged.trimmed === true),
+    // Against a pooled level the columns are that level and the head's median (run-to-run.ts).
+    base: judged.pooled?.base ?? centreOf(base, relative, judged.trimmed === true),
+    head: judged.pooled?.head ?? centreOf(head, relative, judged.trimmed === true),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,
@@ -297,6 +300,7 @@ function compareMetric(j: MetricJudgement): MetricComparison {
             assumed: j.spread.assumed,
             ...(j.spread.outliers === undefined ? {} : { outliers: j.spread.outliers }),
             ...(j.spread.capped === true ? { capped: true } : {}),
+            ...(judged.pooled === undefined ? {} : { level: judged.pooled.runs }),
           },
         }),
   }

@@ -50,12 +50,42 @@
  * holds at the metric's own share α_m (Yuen's se where a side has five rounds or more). When the
  * spread is measured over at least {@link COMBINED_MIN_RUNS} runs of history, the decision interval
  * is the intersection of the sum (at α_w/2 and α_d/2) and the combined interval (at α_m/2): the suite
- * spends Σ α_w/2 + α_d/2 + Σ α_m/2 ≤ 1 %, by the union bound again. Ten runs drifting ±10 % between
- * two runs, 5 rounds at 5 % CV: a +25 % slowdown failed 2.7 % of trials with the sum alone, 50.5 %
- * with the intersection (bench/separate-runs.ts, 1,000 trials). Not with less history, an assumed
+ * spends Σ α_w/2 + α_d/2 + Σ α_m/2 ≤ 1 %, by the union bound again. Not with less history, an assumed
  * spread or one raised to the rounds' (floorByRounds): there σ is a guess or comes from the same
  * rounds as se, the combined interval has no slack for it, and simulated unchanged suites failed
  * 2–7 % (4 and 5 runs of history, a machine drifting ±30 %) where the sum alone held 1 %.
+ *
+ * ## The pooled level: the base branch's last runs instead of its last run
+ * Against the last run alone the drift term is two machine factors, 2σ². With ten runs of history
+ * the base branch's level is better known from its recent runs: the head's median m_h against L,
+ * the mean log median of the last k ≤ {@link POOLED_RUNS} runs, has
+ *
+ *   Var(m_h − L) = σ² + σ²/k + (v_h − v_run)
+ *
+ * where σ² is the variance of one run's log median, which already holds that median's round noise
+ * v_run (so the head's own median is covered by the first σ² when its rounds are like a history
+ * run's), and v_h − v_run is what the head's rounds add beyond that: estimated as the excess of
+ * the head's over the base run's (π/2)·s²/n (the variance of a median), never below 0. The head is
+ * its median, the same statistic as the history's per-run points, so the two are alike; the report's
+ * columns then show "level of the last k runs" and this run's median. The interval y ± t·√Var at α_m/2
+ * replaces the combined one in the intersection above (same budget). σ² is the pooled runs' own
+ * sample variance (k − 1 = 9 degrees of freedom) where that beats the history's MSSD (6.2 for ten
+ * runs), the MSSD otherwise.
+ *
+ * Pooling is honest only if the k runs share one level. So the pool is the runs since the last change
+ * point (stats/change-point.ts at {@link POOL_CHANGE_ALPHA} a run), outlier runs left out, at least
+ * {@link MIN_POOLED_RUNS}; and it is not used (the last run alone decides, as above) when
+ * - the newest run, the baseline run, is itself an outlier run (it may be the first at a new level);
+ * - von Neumann's ratio test says the runs wander or trend ({@link wanders}, one-sided {@link POOL_WANDER_ALPHA});
+ * - the newest run departs from the others' level ({@link departs}, two-sided {@link POOL_LAST_ALPHA}),
+ *   a step at the last run, which the change-point rule's 10 % floor and α let through.
+ * Seeded simulation (bench/separate-runs.ts, 1,000 trials a cell; no machine noise enters it): ten
+ * runs drifting ±10 % between two runs (2 SD), 5 rounds at 5 % CV, a +25 % slowdown fails 87.0 %
+ * (50.5 % against the last run with the combined interval); unchanged 10-entry suites fail 0.1 %
+ * with iid drift, 0.2–0.4 % with a level that wanders (a random walk of one and four times the drift
+ * a step), 0.0 % with a +15 % step three runs back. Above the bound: a step exactly at the baseline run,
+ * in every entry at once, of about 2–3 σ, which neither test sees reliably and the pool lags by
+ * (k − 1)/k: +10 % 2.4 %, +15 % 1.4 % (+25 % is found: 0.0 %; the last run alone: 0.2 % at +10 %).
  *
  * ## The spread σ
  * - Too little history (fewer than {@link MIN_HISTORY_RUNS} usable runs): assumed. This project
@@ -76,11 +106,13 @@
  *   off: a 20× regression fails against any history.
  *
  * ## Checked by simulation
- * __tests__/compare/run-to-run.test.ts (seeded): false alarms of unchanged 10-entry suites and the
- * detection targets (one run of history: 2× fails; one round 3× off a side: 3× still fails; ten runs
- * at ±10 %: +25 %; a 50× outlier run: 20× fails); bench/separate-runs.ts prints the rates over 1,000
+ * __tests__/compare/run-to-run.test.ts (seeded): false alarms of unchanged 10-entry suites (also
+ * with a wandering level and a step in the history) and the detection targets (one run of history:
+ * 2× fails; one round 3× off a side: 3× still fails; ten runs at ±10 %: +25 % in ≥ 80 %; a 50× outlier
+ * run: 20× fails); bench/separate-runs.ts prints the rates over 1,000
  * trials a cell; bench/replay.ts's artifact modes over real rounds. Figures in the README (Accuracy).
  */
+import { changePoints } from '../stats/change-point.js'
 import { studentTQuantile } from '../stats/distributions.js'
 import { madOutliers } from '../stats/stats.js'
 import { welchDifference, welchParts, welchRatio } from '../stats/welch.js'
@@ -107,6 +139,21 @@ export const OUTLIER_SCALES = 5
  */
 export const COMBINED_MIN_RUNS = 10
 
+/** At most this many of the base branch's last runs are pooled into its level. */
+export const POOLED_RUNS = 10
+
+/** Fewer runs since the last change point than this, and the level is not pooled (the last run alone). */
+export const MIN_POOLED_RUNS = 5
+
+/** Change points that end the pooled runs are looked for at this level per run (stats/change-point.ts). */
+export const POOL_CHANGE_ALPHA = 0.01
+
+/** The runs to pool must pass von Neumann's ratio test of independence at this one-sided level. */
+export const POOL_WANDER_ALPHA = 0.1
+
+/** The newest pooled run must not depart from the others' level at this two-sided level. */
+export const POOL_LAST_ALPHA = 0.2
+
 /** The spread is capped at this many times the assumed spread, or at the spread of this run's rounds if larger. */
 export const SPREAD_CAP_FACTOR = 2
 
@@ -124,6 +171,23 @@ export interface RunToRunSpread {
   readonly outliers?: readonly string[]
   /** The history's estimate was larger than the cap, which was used instead. */
   readonly capped?: boolean
+  /**
+   * The base branch's level: the mean log median of its last runs (at most {@link POOLED_RUNS}, since
+   * the last change point, outlier runs left out), set only where the history is long enough and those
+   * runs show no wander (see the module comment, "The pooled level").
+   */
+  readonly level?: PooledLevel
+}
+
+/** The base branch's level over its last runs (see {@link RunToRunSpread}). */
+export interface PooledLevel {
+  /** Mean of the runs' log medians (exp of it: their geometric mean). */
+  readonly log: number
+  /** Runs pooled. */
+  readonly runs: number
+  /** Sample variance of the pooled runs' log medians, and its degrees of freedom (runs − 1). */
+  readonly variance: number
+  readonly df: number
 }
 
 function medianOf(xs: readonly number[]): number {
@@ -165,13 +229,65 @@ export function runToRunSpread(medians: readonly number[], labels: readonly stri
   const kept = logs.filter((_, i) => !outliers.has(i))
   const k = kept.length
   const named = points.filter((_, i) => outliers.has(i)).map((p) => p.label)
+  // The newest run is the baseline run: named an outlier, it may be the first at a new level, which
+  // the runs before it would hide. It is then the baseline alone.
+  const level = n >= COMBINED_MIN_RUNS && !outliers.has(n - 1) ? pooledLevel(kept) : undefined
   return {
     sigma: mssd(kept),
     df: (2 * (k - 1) ** 2) / (3 * k - 4),
     runs: n,
     assumed: false,
     ...(named.length === 0 ? {} : { outliers: named }),
+    ...(level === undefined ? {} : { level }),
   }
+}
+
+/**
+ * The level of the last runs (log medians, oldest first, outliers already out): the runs since the
+ * last change point, at most {@link POOLED_RUNS}, if there are {@link MIN_POOLED_RUNS} and they pass
+ * the test of independence; undefined otherwise, and the last run alone is the baseline.
+ */
+export function pooledLevel(logs: readonly number[]): PooledLevel | undefined {
+  const found = changePoints(logs.map(Math.exp), POOL_CHANGE_ALPHA)
+  const start = found.at(-1)?.index ?? 0
+  const recent = logs.slice(Math.max(start, logs.length - POOLED_RUNS))
+  if (recent.length < MIN_POOLED_RUNS || wanders(recent, POOL_WANDER_ALPHA) || departs(recent, POOL_LAST_ALPHA)) return undefined
+  const log = recent.reduce((a, b) => a + b, 0) / recent.length
+  const variance = recent.reduce((a, x) => a + (x - log) ** 2, 0) / (recent.length - 1)
+  return { log, runs: recent.length, variance, df: recent.length - 1 }
+}
+
+/**
+ * The newest run against the level of the others (a prediction test, the change-point rule's
+ * without its 10 % floor): t = (x_n − x̄_others) / (s_others·√(1 + 1/(n − 1))), Student's t with
+ * n − 2 degrees of freedom, two-sided at `alpha`. True when it departs: a step at the newest runs.
+ */
+export function departs(logs: readonly number[], alpha: number): boolean {
+  const others = logs.slice(0, -1)
+  const last = logs.at(-1)
+  const m = others.length
+  if (last === undefined || m < 2) return false
+  const mean = others.reduce((a, b) => a + b, 0) / m
+  const sd = Math.sqrt(others.reduce((a, x) => a + (x - mean) ** 2, 0) / (m - 1))
+  if (!(sd > 0)) return last !== mean
+  return Math.abs(last - mean) / (sd * Math.sqrt(1 + 1 / m)) > studentTQuantile(alpha / 2, m - 1)
+}
+
+/**
+ * Von Neumann's ratio test (von Neumann 1941, Ann. Math. Statist. 12:367–395): V = Σ(x_i − x_{i−1})²
+ * / Σ(x_i − x̄)² is 2 on average for independent runs, with variance 4(n − 2)/(n² − 1), and falls
+ * when the level wanders, trends or steps (neighbours then differ less than the series spreads).
+ * True when V is below 2 by more than the normal quantile at one-sided `alpha` of its deviations.
+ */
+export function wanders(logs: readonly number[], alpha: number): boolean {
+  const n = logs.length
+  const mean = logs.reduce((a, b) => a + b, 0) / n
+  const spread = logs.reduce((a, x) => a + (x - mean) ** 2, 0)
+  if (!(spread > 0)) return false
+  let squares = 0
+  for (let i = 1; i < n; i++) squares += ((logs[i] ?? 0) - (logs[i - 1] ?? 0)) ** 2
+  const ratio = squares / spread
+  return ratio < 2 - studentTQuantile(alpha, Infinity) * Math.sqrt((4 * (n - 2)) / (n * n - 1))
 }
 
 /**
@@ -242,7 +358,13 @@ export function spreadFor(
   base: readonly number[],
   head: readonly number[],
 ): RunToRunSpread {
-  return capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head))
+  const spread = capSpread(floorByRounds(runToRunSpread(medians, labels), base, head), spreadCap(base, head))
+  // The level stands for the baseline only where the history ends at the baseline run (the
+  // artifact's history.json does): its newest point is then the median of these very rounds.
+  const newest = medians.at(-1) ?? NaN
+  if (spread.level === undefined || Math.abs(Math.log(newest / medianOf(base))) <= 1e-9) return spread
+  const { level: _unrelated, ...withoutLevel } = spread
+  return withoutLevel
 }
 
 /** An interval for head/base (ratio) or head − base (difference). */
@@ -255,6 +377,11 @@ export interface SeparateRunsInterval {
    * narrower), not of the plain geometric means; the report's columns then show the trimmed centres.
    */
   readonly trimmed?: boolean
+  /**
+   * Set when the estimate is the head's median against the pooled level of the base branch's last
+   * `runs` runs (the geometric mean of their medians): the report's columns then show these two.
+   */
+  readonly pooled?: { readonly base: number; readonly head: number; readonly runs: number }
 }
 
 /**
@@ -293,8 +420,9 @@ export function withinRunRatio(base: readonly number[], head: readonly number[],
  * The decision interval of a separate-run comparison (see the module comment): the within-run interval
  * ({@link withinRunRatio}; Welch's for a difference)
  * over the rounds at two-sided 1 − 2·withinAlpha, widened on each side by the drift allowance
- * q·√2·σ, q the t quantile at one-sided driftAlpha. A ratio of geometric means for relative metrics;
- * an absolute difference (the error rate, which does not scale with machine speed) gets no drift.
+ * q·√2·σ, q the t quantile at one-sided driftAlpha; with ten runs of history and a metric share,
+ * intersected with the head against the pooled level (or the combined interval where nothing is
+ * pooled). A ratio of geometric means for relative metrics; an absolute difference (the error rate, which does not scale with machine speed) gets no drift.
  */
 export function separateRunsInterval(
   base: readonly number[],
@@ -324,9 +452,53 @@ export function separateRunsInterval(
   const drift = studentTQuantile(rule.driftAlpha * halve, spread.df) * Math.SQRT2 * spread.sigma
   const summed = { ...within, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) }
   if (combinedAlpha === undefined) return summed
-  const combined = combinedInterval(base, head, spread, combinedAlpha / 2)
+  const combined =
+    spread.level !== undefined
+      ? pooledInterval(base, head, spread, spread.level, combinedAlpha / 2)
+      : combinedInterval(base, head, spread, combinedAlpha / 2)
   if (combined === undefined) return summed
   return intersect(summed, combined)
+}
+
+/** The variance of a median of logs, (π/2)·s²/n, over the rounds left after MAD outliers. */
+function medianVariance(logs: readonly number[]): number {
+  const out = new Set(madOutliers(logs))
+  const kept = logs.filter((_, i) => !out.has(i))
+  if (kept.length < 2) return 0
+  const mean = kept.reduce((a, b) => a + b, 0) / kept.length
+  const s2 = kept.reduce((a, x) => a + (x - mean) ** 2, 0) / (kept.length - 1)
+  return ((Math.PI / 2) * s2) / kept.length
+}
+
+/**
+ * The head's median against the pooled level of the base branch's last k runs: y = log median −
+ * level, variance σ²(1 + 1/k), plus what the head's rounds add beyond the base run's.
+ */
+function pooledInterval(
+  base: readonly number[],
+  head: readonly number[],
+  spread: RunToRunSpread,
+  level: PooledLevel,
+  alpha: number,
+): SeparateRunsInterval | undefined {
+  if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return undefined
+  const logHead = head.map(Math.log)
+  const y = medianOf(logHead) - level.log
+  // What the head's rounds add beyond a run of the history's (the base run is one): σ already holds
+  // a run median's own round noise, once.
+  const excess = Math.max(0, medianVariance(logHead) - medianVariance(base.map(Math.log)))
+  // The pooled runs' own variance where it has more degrees of freedom than the history's MSSD
+  // (ten runs: 9 against 6.2); they passed the tests of independence, so it estimates the same σ².
+  const own = level.df > spread.df
+  const variance = (own ? level.variance : spread.sigma ** 2) * (1 + 1 / level.runs) + excess
+  const half = studentTQuantile(alpha, own ? level.df : spread.df) * Math.sqrt(variance)
+  const current = Math.exp(medianOf(logHead))
+  return {
+    estimate: Math.exp(y),
+    low: Math.exp(y - half),
+    high: Math.exp(y + half),
+    pooled: { base: Math.exp(level.log), head: current, runs: level.runs },
+  }
 }
 
 /**

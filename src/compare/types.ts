@@ -69,6 +69,8 @@ export interface MetricComparison {
     readonly assumed: boolean
     readonly outliers?: readonly string[]
     readonly capped?: boolean
+    /** The baseline column is the level of the base branch's last this many runs, not the baseline run's. */
+    readonly level?: number
   }
 }
 

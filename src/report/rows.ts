@@ -125,7 +125,9 @@ function runToRunDetail(r: NonNullable<MetricComparison['runToRun']>): string {
     )
   }
   if (r.capped === true) notes.push("capped at what this run's rounds and twice the assumed drift allow")
-  return `run-to-run ±${formatFraction(Math.expm1(r.sigma))} (${notes.join('; ')})`
+  // The columns are then the level of the base branch's last runs and this run's median (compare/run-to-run.ts).
+  const level = r.level === undefined ? '' : ` · baseline: level of the last ${plural(r.level, 'run')}, current: median of the rounds`
+  return `run-to-run ±${formatFraction(Math.expm1(r.sigma))} (${notes.join('; ')})${level}`
 }
 
 function metricDetail(m: MetricComparison, rounds: number, definitionChanged: boolean): string {
@@ -471,7 +473,7 @@ export function footerFacts(comparison: Comparison): string[] {
     facts.push(
       control?.sequential === true
         ? 'base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test'
-        : 'base and head are separate runs: changes are ratios of geometric means, and each interval is the one that decided, Welch over the rounds widened by the drift between runs (one drift event for the whole suite); p-values from the Mann-Whitney U test',
+        : "base and head are separate runs: each change and interval is the one that decided, Welch ∩ Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test",
     )
   }
   const history = base?.runToRun
