@@ -2,13 +2,12 @@
 // the same-job run that catches a 2.5x slowdown and stops measuring it early while the undecided entry
 // goes on, the app that crashes two seconds in, and the app whose server escaped its process group and
 // used no CPU in a measured window. The run set-up is shared in ./bundle-run.ts.
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { gitIn as gitInRepo } from '../../__fixtures__/demo-repo.js'
+import { describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/ports.js'
 import { MAIN_SHA, present } from './harness.js'
-import { createSameJobRepo, useBundleRuns } from './bundle-run.js'
+import { useBundleRuns, useSameJobRepo } from './bundle-run.js'
 
 const e2e = useBundleRuns()
 const { run: runAction, commentsOn, artifactOf, plantStoredBaseline } = e2e
@@ -76,31 +75,23 @@ describe('faults that must not lose what was measured', () => {
 })
 
 describe('baseline: same-job, the base commit measured beside the head', () => {
-  let repo = ''
-  let baseSha = ''
-  const gitIn = (...args: string[]): string => gitInRepo(repo, ...args)
-
-  beforeAll(async () => {
-    ;({ repo, baseSha } = await createSameJobRepo())
-  })
-  afterAll(async () => {
-    await rm(repo, { recursive: true, force: true })
-  })
+  const sameJob = useSameJobRepo()
+  const { gitIn } = sameJob
 
   it('checks out, builds and measures the base beside the head, catches the regression and stops measuring it early', async () => {
     const run = await runAction({
       runId: 901,
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
-      pr: { number: 30, baseSha },
-      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': 'echo building the base commit', budget: '24s' },
+      pr: { number: 30, baseSha: sameJob.baseSha },
+      inputs: { 'working-directory': sameJob.repo, baseline: 'same-job', 'baseline-build': 'echo building the base commit', budget: '24s' },
     })
     expect(run.code, run.stdout + run.stderr).toBe(1)
     expect(run.stdout).toContain('building the base commit')
     expect(run.stdout).toMatch(/\] base cpu work @ 4 conn {2}round 1\/3/)
     expect(run.stdout).toMatch(/\] head cpu work @ 4 conn {2}round 1\/3/)
     const body = commentsOn(30)[0]?.body ?? ''
-    expect(body).toContain(`base commit ${baseSha.slice(0, 7)} measured in this job`)
+    expect(body).toContain(`base commit ${sameJob.baseSha.slice(0, 7)} measured in this job`)
     expect(body).toMatch(/cpu work.*regression/s)
     const files = await e2e.fake.readArtifactFiles(present(artifactOf(901)))
     expect(Object.keys(files)).toContain('base-results.json')

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
-import { createDemoRepo } from '../../__fixtures__/demo-repo.js'
+import { createDemoRepo, gitIn as gitInRepo } from '../../__fixtures__/demo-repo.js'
 import { demoAppLines } from '../../__fixtures__/demo/app-config.js'
 import { RECORDED, recordedText } from '../../__fixtures__/recorded/recorded.js'
 import { freePort } from '../helpers/ports.js'
@@ -140,4 +140,32 @@ export async function createSameJobRepo(): Promise<{ repo: string; baseSha: stri
     ].join('\n'),
   })
   return { repo, baseSha }
+}
+
+/** The same-job repository of a describe block: made before its cases, removed after them. */
+export interface SameJobRepo {
+  readonly repo: string
+  readonly baseSha: string
+  /** Runs git in the repository and returns its output. */
+  readonly gitIn: (...args: string[]) => string
+}
+
+/** Call inside a describe: a same-job repository (createSameJobRepo) for its cases, removed after them. */
+export function useSameJobRepo(): SameJobRepo {
+  const made = { repo: '', baseSha: '' }
+  beforeAll(async () => {
+    Object.assign(made, await createSameJobRepo())
+  })
+  afterAll(async () => {
+    await rm(made.repo, { recursive: true, force: true })
+  })
+  return {
+    get repo() {
+      return made.repo
+    },
+    get baseSha() {
+      return made.baseSha
+    },
+    gitIn: (...args) => gitInRepo(made.repo, ...args),
+  }
 }

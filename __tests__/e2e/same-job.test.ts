@@ -6,41 +6,32 @@
 // or hangs. The run set-up is shared in ./bundle-run.ts.
 import { readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { groupRunning } from '../../src/app/monitor.js'
-import { gitIn as gitInRepo } from '../../__fixtures__/demo-repo.js'
 import { present } from './harness.js'
-import { createSameJobRepo, useBundleRuns } from './bundle-run.js'
+import { useBundleRuns, useSameJobRepo } from './bundle-run.js'
 
 const e2e = useBundleRuns()
 const { run: runAction, commentsOn, artifactOf, plantStoredBaseline } = e2e
 
 describe('baseline: same-job, the base commit measured beside the head', () => {
-  let repo = ''
-  let baseSha = ''
-  const gitIn = (...args: string[]): string => gitInRepo(repo, ...args)
-
-  beforeAll(async () => {
-    ;({ repo, baseSha } = await createSameJobRepo())
-  })
-  afterAll(async () => {
-    await rm(repo, { recursive: true, force: true })
-  })
+  const sameJob = useSameJobRepo()
+  const { gitIn } = sameJob
 
   it('with app.build in the config, baseline: auto measures the base commit in the same job on a pull request', async () => {
     const run = await runAction({
       runId: 905,
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
-      pr: { number: 34, baseSha },
-      inputs: { 'working-directory': repo, budget: '3s', 'fail-on': 'never' },
+      pr: { number: 34, baseSha: sameJob.baseSha },
+      inputs: { 'working-directory': sameJob.repo, budget: '3s', 'fail-on': 'never' },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
-    expect(run.stdout).toContain(`building the base commit ${baseSha.slice(0, 7)}: echo building with app.build`)
+    expect(run.stdout).toContain(`building the base commit ${sameJob.baseSha.slice(0, 7)}: echo building with app.build`)
     expect(run.stdout).toContain('\nbuilding with app.build\n')
     expect(run.stdout).toMatch(/\] base cpu work @ 4 conn {2}round 1\/3/)
     const body = commentsOn(34)[0]?.body ?? ''
-    expect(body).toContain(`base commit ${baseSha.slice(0, 7)} measured in this job`)
+    expect(body).toContain(`base commit ${sameJob.baseSha.slice(0, 7)} measured in this job`)
     expect(body).not.toContain('For the precise mode')
     const files = await e2e.fake.readArtifactFiles(present(artifactOf(905)))
     expect(Object.keys(files)).toContain('base-results.json')
@@ -50,7 +41,7 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
   })
 
   it('with app.build, a push run still measures only itself and records the stored baseline', async () => {
-    const run = await runAction({ runId: 906, event: 'push', sha: baseSha, inputs: { 'working-directory': repo } })
+    const run = await runAction({ runId: 906, event: 'push', sha: sameJob.baseSha, inputs: { 'working-directory': sameJob.repo } })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).not.toContain('building')
     expect(run.stdout).not.toMatch(/\] base /)
@@ -65,8 +56,8 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       runId: 907,
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
-      pr: { number: 35, baseSha },
-      inputs: { 'working-directory': repo, 'baseline-build': 'exit 3', 'fail-on': 'never' },
+      pr: { number: 35, baseSha: sameJob.baseSha },
+      inputs: { 'working-directory': sameJob.repo, 'baseline-build': 'exit 3', 'fail-on': 'never' },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toMatch(
@@ -82,8 +73,8 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       runId: 902,
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
-      pr: { number: 31, baseSha },
-      inputs: { 'working-directory': repo, baseline: 'same-job', 'baseline-build': 'exit 3' },
+      pr: { number: 31, baseSha: sameJob.baseSha },
+      inputs: { 'working-directory': sameJob.repo, baseline: 'same-job', 'baseline-build': 'exit 3' },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toMatch(/::warning::Cannonade: the base commit [0-9a-f]{7} did not build/)
@@ -91,15 +82,15 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
   })
 
   it('stops a build that hangs after baseline-build-timeout, with its whole process group, and removes the worktree', async () => {
-    const pidFile = path.join(repo, '..', `cannonade-build-${process.pid}.pid`)
+    const pidFile = path.join(sameJob.repo, '..', `cannonade-build-${process.pid}.pid`)
     const started = performance.now()
     const run = await runAction({
       runId: 903,
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
-      pr: { number: 32, baseSha },
+      pr: { number: 32, baseSha: sameJob.baseSha },
       inputs: {
-        'working-directory': repo,
+        'working-directory': sameJob.repo,
         baseline: 'same-job',
         'baseline-build': `echo $$ > ${pidFile}; sleep 60 & sleep 60`,
         'baseline-build-timeout': '1s',
@@ -116,14 +107,14 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
   })
 
   it("on SIGTERM during the build stops the build's process group and removes the worktree", async () => {
-    const pidFile = path.join(repo, '..', `cannonade-build-term-${process.pid}.pid`)
+    const pidFile = path.join(sameJob.repo, '..', `cannonade-build-term-${process.pid}.pid`)
     const run = await runAction({
       runId: 904,
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
-      pr: { number: 33, baseSha },
+      pr: { number: 33, baseSha: sameJob.baseSha },
       inputs: {
-        'working-directory': repo,
+        'working-directory': sameJob.repo,
         baseline: 'same-job',
         // The marker is computed by the shell ("build 42 under way"): the action's own log line that
         // quotes the command shows "$((6 * 7))", so the signal waits for the build itself, which has
