@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import { freePort } from '../src/app/ports.js'
 import { compare } from '../src/compare/compare.js'
+import { mean, median, stddev } from '../src/stats/stats.js'
 import type { MetricComparison } from '../src/compare/types.js'
 import { parseResults } from '../src/results/io.js'
 import type { Results } from '../src/results/document.js'
@@ -117,7 +118,6 @@ export async function calibrate(app: HashApp): Promise<Cost> {
   } finally {
     for (const a of apps) a.stop()
   }
-  const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
   const [low, high] = perRequest.map(median) as [number, number]
   const perItem = (high - low) / BASE_ITEMS
   return { fixed: low - perItem * BASE_ITEMS, perItem }
@@ -207,12 +207,6 @@ async function readResults(file: string): Promise<Results> {
   return parseResults(JSON.parse(await readFile(file, 'utf8')), path.basename(file))
 }
 
-const sdOf = (ys: readonly number[]): number => {
-  const mean = ys.reduce((s, y) => s + y, 0) / ys.length
-  return Math.sqrt(ys.reduce((s, y) => s + (y - mean) ** 2, 0) / (ys.length - 1))
-}
-const meanOf = (ys: readonly number[]): number => ys.reduce((s, y) => s + y, 0) / ys.length
-
 /** Runs one comparison of a head `slowdown` more expensive per request, in `mode`, and keeps its rounds under `keep`. */
 export async function oneScenarioRun(
   app: HashApp,
@@ -262,14 +256,14 @@ export async function oneScenarioRun(
   let cpuLog: number
   if (mode === 'separate') {
     const logs = (rs: typeof h): number[] => rs.map((r) => Math.log(r.rps))
-    const centred = [...logs(b).map((x, _, xs) => x - meanOf(xs)), ...logs(h).map((x, _, xs) => x - meanOf(xs))]
+    const centred = [...logs(b).map((x, _, xs) => x - mean(xs)), ...logs(h).map((x, _, xs) => x - mean(xs))]
     noiseSd = Math.sqrt(centred.reduce((s, x) => s + x * x, 0) / (centred.length - 2))
-    cpuLog = meanOf(h.map((r) => Math.log(cpuPerRequest(r)))) - meanOf(b.map((r) => Math.log(cpuPerRequest(r))))
+    cpuLog = mean(h.map((r) => Math.log(cpuPerRequest(r)))) - mean(b.map((r) => Math.log(cpuPerRequest(r))))
   } else {
     const n = Math.min(b.length, h.length)
     const pairs = Array.from({ length: n }, (_, i) => i)
-    noiseSd = sdOf(pairs.map((i) => Math.log((h[i]?.rps ?? NaN) / (b[i]?.rps ?? NaN))))
-    cpuLog = meanOf(pairs.map((i) => Math.log(cpuPerRequest(h[i] as (typeof h)[number]) / cpuPerRequest(b[i] as (typeof h)[number]))))
+    noiseSd = stddev(pairs.map((i) => Math.log((h[i]?.rps ?? NaN) / (b[i]?.rps ?? NaN))))
+    cpuLog = mean(pairs.map((i) => Math.log(cpuPerRequest(h[i] as (typeof h)[number]) / cpuPerRequest(b[i] as (typeof h)[number]))))
   }
   await mkdir(options.keep, { recursive: true })
   await copyFile(path.join(out, 'results.json'), path.join(options.keep, 'results.json'))

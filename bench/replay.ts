@@ -40,7 +40,7 @@ import { resolvableChange, sequentialVerdict } from '../src/compare/sequential.j
 import type { RegressionTolerance } from '../src/config/plan.js'
 import { afterPair, MAX_ADAPTIVE_ROUNDS, nextDecidingStep, startDeciding, stillOpen } from '../src/load/deciding.js'
 import type { RoundResult } from '../src/results/document.js'
-import { cannotRegress, seededRandom, type Verdict } from '../src/stats/stats.js'
+import { cannotRegress, seededRandom, stddev, type Verdict } from '../src/stats/stats.js'
 import { demoRoutesPlan } from './demo-routes.js'
 import type { Trace } from './trace-format.js'
 import { replayRound, type Row } from './replay-round.js'
@@ -166,10 +166,6 @@ function driftOf(noise: Noise): typeof noDrift {
   return { base: DRIFT_SIGMA * normal(), head: DRIFT_SIGMA * normal(), trend: 2 * DRIFT_SIGMA * (uniform() * 2 - 1) }
 }
 
-const sdOf = (ys: readonly number[]): number => {
-  const mean = ys.reduce((a, b) => a + b, 0) / ys.length
-  return Math.sqrt(ys.reduce((a, y) => a + (y - mean) ** 2, 0) / (ys.length - 1))
-}
 const column = (rows: readonly Row[], i: number): number[] => rows.map((r) => r[i] ?? NaN)
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -353,7 +349,7 @@ if (parts.includes('schedule')) {
     const source = pool[0]
     if (pool.length !== 1 || source === undefined || !group.includes('alternating'))
       return [{ group, label: group, cv: undefined as number | undefined }]
-    const recordedSd = sdOf(source.pairs.map(([b, h]) => h[0] - b[0]))
+    const recordedSd = stddev(source.pairs.map(([b, h]) => h[0] - b[0]))
     return [
       { group, label: group, cv: undefined as number | undefined },
       ...QUIET_PAIR_SDS.map((sd) => ({
@@ -367,7 +363,7 @@ if (parts.includes('schedule')) {
     const pool = loaded.sources.filter((s) => s.group === group)
     const scale = (s: Source): number => (cv === undefined ? 1 : Math.log(1 + cv) / Math.max(1e-9, Math.log(1 + s.rpsCv)))
     const ys = pool.flatMap((s) => s.pairs.map(([b, h]) => scale(s) * (h[0] - b[0])))
-    const sd = sdOf(ys)
+    const sd = stddev(ys)
     // Under A B B A, pair k ≥ 2 starts with a second round in a row: the head's when k is even, the
     // base's when k is odd, so half the odd-minus-even difference of the req/s log-ratio is the
     // carryover (a positive number: that much slower). Under A B A B it estimates nothing but noise.

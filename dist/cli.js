@@ -49796,8 +49796,7 @@ function pairedChart(id, m, base, head, looks) {
   const decided = decidedAt(looks, m.verdict);
   const firstFinite = looks.find((l) => Number.isFinite(l.low) && Number.isFinite(l.high))?.pairs;
   const open2 = firstFinite === void 0 ? " The sequence never bounded the change: too few pairs for an unknown noise." : firstFinite > 1 ? ` Before pair ${firstFinite} the sequence was the whole line (too few pairs to bound an unknown noise).` : "";
-  const full = comparedMetricLabel(m.metric);
-  const label = full.replace(/ \([^)]*\)$/, "");
+  const { full, label } = metricNames(m);
   return {
     kind: "xy",
     id,
@@ -49809,6 +49808,10 @@ function pairedChart(id, m, base, head, looks) {
     bands: [{ between: [0, 1], role: "tolerance" }],
     ...decided === void 0 ? {} : { marks: [{ x: decided, label: `${m.verdict} from pair ${decided}` }] }
   };
+}
+function metricNames(m) {
+  const full = comparedMetricLabel(m.metric);
+  return { full, label: full.replace(/ \([^)]*\)$/, "") };
 }
 function present(values) {
   return values.filter((v) => v !== null);
@@ -49829,8 +49832,7 @@ function separateChart(id, m, base, head) {
   const baseValues = xs.map((_, i) => b[i] === void 0 ? null : against(b[i]));
   const headValues = xs.map((_, i) => h[i] === void 0 ? null : against(h[i]));
   const level = m.confidence === void 0 ? "95 %" : formatFraction(m.confidence);
-  const full = comparedMetricLabel(m.metric);
-  const label = full.replace(/ \([^)]*\)$/, "");
+  const { full, label } = metricNames(m);
   return {
     kind: "xy",
     id,

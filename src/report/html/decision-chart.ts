@@ -170,9 +170,7 @@ function pairedChart(id: string, m: MetricComparison, base: EntryResult, head: E
       : firstFinite > 1
         ? ` Before pair ${firstFinite} the sequence was the whole line (too few pairs to bound an unknown noise).`
         : ''
-  // "throughput (req/s)" names the unit of the values, not of their change.
-  const full = comparedMetricLabel(m.metric)
-  const label = full.replace(/ \([^)]*\)$/, '')
+  const { full, label } = metricNames(m)
   return {
     kind: 'xy',
     id,
@@ -189,6 +187,13 @@ function pairedChart(id: string, m: MetricComparison, base: EntryResult, head: E
     bands: [{ between: [0, 1], role: 'tolerance' }],
     ...(decided === undefined ? {} : { marks: [{ x: decided, label: `${m.verdict} from pair ${decided}` }] }),
   }
+}
+
+/** The metric's name with its unit, for the title, and without, for the axis of its change. */
+function metricNames(m: MetricComparison): { full: string; label: string } {
+  // "throughput (req/s)" names the unit of the values, not of their change.
+  const full = comparedMetricLabel(m.metric)
+  return { full, label: full.replace(/ \([^)]*\)$/, '') }
 }
 
 function present(values: readonly (number | null)[]): number[] {
@@ -212,9 +217,7 @@ function separateChart(id: string, m: MetricComparison, base: EntryResult, head:
   const baseValues = xs.map((_, i) => (b[i] === undefined ? null : against(b[i])))
   const headValues = xs.map((_, i) => (h[i] === undefined ? null : against(h[i])))
   const level = m.confidence === undefined ? '95 %' : formatFraction(m.confidence)
-  // "throughput (req/s)" names the unit of the values, not of their change.
-  const full = comparedMetricLabel(m.metric)
-  const label = full.replace(/ \([^)]*\)$/, '')
+  const { full, label } = metricNames(m)
   return {
     kind: 'xy',
     id,
