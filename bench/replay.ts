@@ -214,11 +214,15 @@ function fixedEntry(
     // The product's rule for separate runs: robust spread, floored by the rounds, capped (run-to-run.ts).
     spreads = METRICS.map((_, i) => spreadFor(column(history, i), [], column(base, i), column(head, i)))
   } else {
-    // Side by side in one run: only the drift along the run, on both sides of each pair alike.
+    // Side by side in one run: only the drift along the run, on both sides of each pair alike;
+    // judged as the product judges pairs (compare.ts, paired), not as separate samples.
     const run = pairStream(noise, slowdown, { ...noDrift, trend: drift.trend })
     const rows = Array.from({ length: ROUNDS }, (_, i) => run(i, ROUNDS))
-    base = rows.map((r) => r[0])
-    head = rows.map((r) => r[1])
+    return pairedOutcome(
+      rows.map((r, i) => replayRound(i + 1, r[0])),
+      rows.map((r, i) => replayRound(i + 1, r[1])),
+      alpha,
+    )
   }
   const judged = TOLERANCES.map((t) => {
     const i = METRICS.indexOf(t.metric === 'rps' ? 'rps' : t.metric === 'p50' ? 'p50' : 'p99')
@@ -278,23 +282,27 @@ function decideSuite(
     add(step.pair)
     state = afterPair(state, { open: !decided(step.pair), pairMs: 1000 * pairS, elapsedMs: state.elapsedMs + 1000 * pairS })
   }
-  return sides.map((s) => {
-    let resolvable = Infinity
-    const verdicts = TOLERANCES.map((t) => {
-      const values = (rounds: RoundResult[]): number[] =>
-        rounds.map((r) => (t.metric === 'rps' ? r.rps : t.metric === 'p50' ? r.latencyUs.p50 : r.latencyUs.p99))
-      const { verdict, interval } = sequentialVerdict(values(s.base), values(s.head), {
-        relative: true,
-        direction: t.metric === 'rps' ? 'higher-is-better' : 'lower-is-better',
-        tolerance: t.tolerance,
-        alarmAlpha: alpha[t.metric === 'rps' ? 'rps' : t.metric === 'p50' ? 'p50' : 'p99'] ?? 0,
-      })
-      if (t.metric === 'rps') resolvable = resolvableChange(interval, true)
-      return verdict
+  return sides.map((s) => pairedOutcome(s.base, s.head, alpha))
+}
+
+/** The verdicts of rounds measured in pairs once the measurement has ended, as compare() gives them (final look included). */
+function pairedOutcome(base: readonly RoundResult[], head: readonly RoundResult[], alpha: EntryShares): EntryOutcome {
+  let resolvable = Infinity
+  const verdicts = TOLERANCES.map((t) => {
+    const values = (rounds: readonly RoundResult[]): number[] =>
+      rounds.map((r) => (t.metric === 'rps' ? r.rps : t.metric === 'p50' ? r.latencyUs.p50 : r.latencyUs.p99))
+    const { verdict, interval } = sequentialVerdict(values(base), values(head), {
+      relative: true,
+      direction: t.metric === 'rps' ? 'higher-is-better' : 'lower-is-better',
+      tolerance: t.tolerance,
+      alarmAlpha: alpha[t.metric === 'rps' ? 'rps' : t.metric === 'p50' ? 'p50' : 'p99'] ?? 0,
+      final: true,
     })
-    const cleared = !verdicts.includes('regression') && entryDecided(s.base, s.head, TOLERANCES, alpha)
-    return { verdicts, pairs: s.base.length, cleared, resolvable }
+    if (t.metric === 'rps') resolvable = resolvableChange(interval, true)
+    return verdict
   })
+  const cleared = !verdicts.includes('regression') && entryDecided(base, head, TOLERANCES, alpha, true)
+  return { verdicts, pairs: base.length, cleared, resolvable }
 }
 
 type Mode = 'artifact' | 'artifact-history' | 'fixed' | 'decide'

@@ -45290,57 +45290,6 @@ function suiteBudget(entries, suiteAlpha = SUITE_ALPHA, rule = DEFAULT_SPLIT) {
   };
 }
 
-// src/compare/sequential.ts
-var MIXTURE_VARIANCE = 4;
-function meanSequence(ys, alpha, g = MIXTURE_VARIANCE) {
-  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be strictly between 0 and 1, got ${alpha}`);
-  if (!(g > 0)) throw new RangeError(`the mixture variance must be positive, got ${g}`);
-  const n = ys.length;
-  if (n === 0) return { estimate: NaN, low: -Infinity, high: Infinity };
-  let sum = 0;
-  for (const y of ys) sum += y;
-  const mean2 = sum / n;
-  if (n < 2 || !Number.isFinite(mean2)) return { estimate: mean2, low: -Infinity, high: Infinity };
-  let spread2 = 0;
-  for (const y of ys) spread2 += (y - mean2) ** 2;
-  const spreadOfPrior = 1 + n * g;
-  const k = Math.exp(2 / n * (0.5 * Math.log(spreadOfPrior) - Math.log(alpha)));
-  const room = 1 - k / spreadOfPrior;
-  if (!(room > 0)) return { estimate: mean2, low: -Infinity, high: Infinity };
-  const halfWidth = Math.sqrt((k - 1) * spread2 / (n * room));
-  return { estimate: mean2, low: mean2 - halfWidth, high: mean2 + halfWidth };
-}
-function pairedSequence(base, head, options) {
-  if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`);
-  const ys = head.map((h, i) => {
-    const b = base[i] ?? NaN;
-    return options.relative ? Math.log(h / b) : h - b;
-  });
-  const pairs = ys.length;
-  if (!ys.every(Number.isFinite)) return { estimate: NaN, low: -Infinity, high: Infinity, pairs };
-  const cs = meanSequence(ys, options.alpha, options.g);
-  if (!options.relative) return { ...cs, pairs };
-  return { estimate: Math.exp(cs.estimate), low: Math.exp(cs.low), high: Math.exp(cs.high), pairs };
-}
-var MISS_ALPHA = 0.05;
-function sequentialVerdict(base, head, rule) {
-  const g = rule.g ?? MIXTURE_VARIANCE;
-  const shown2 = pairedSequence(base, head, { alpha: Math.max(rule.missAlpha ?? MISS_ALPHA, rule.alarmAlpha), relative: rule.relative, g });
-  const asRatio = (i) => rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
-  const loose = classify(asRatio(shown2), rule.direction, rule.tolerance);
-  if (loose !== "regression") return { verdict: loose, interval: shown2 };
-  const strict = pairedSequence(base, head, { alpha: rule.alarmAlpha, relative: rule.relative, g });
-  return {
-    verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === "regression" ? "regression" : "inconclusive",
-    interval: shown2
-  };
-}
-function resolvableChange(interval, relative) {
-  if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return Infinity;
-  if (!relative) return (interval.high - interval.low) / 2;
-  return Math.exp((Math.log(interval.high) - Math.log(interval.low)) / 2) - 1;
-}
-
 // src/stats/distributions.ts
 var LANCZOS = [
   0.9999999999998099,
@@ -45414,6 +45363,89 @@ function studentTQuantile(tail, df) {
     else high = mid;
   }
   return (low + high) / 2;
+}
+
+// src/compare/sequential.ts
+var MIXTURE_VARIANCE = 4;
+function meanSequence(ys, alpha, g = MIXTURE_VARIANCE) {
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be strictly between 0 and 1, got ${alpha}`);
+  if (!(g > 0)) throw new RangeError(`the mixture variance must be positive, got ${g}`);
+  const n = ys.length;
+  if (n === 0) return { estimate: NaN, low: -Infinity, high: Infinity };
+  let sum = 0;
+  for (const y of ys) sum += y;
+  const mean2 = sum / n;
+  if (n < 2 || !Number.isFinite(mean2)) return { estimate: mean2, low: -Infinity, high: Infinity };
+  let spread2 = 0;
+  for (const y of ys) spread2 += (y - mean2) ** 2;
+  const spreadOfPrior = 1 + n * g;
+  const k = Math.exp(2 / n * (0.5 * Math.log(spreadOfPrior) - Math.log(alpha)));
+  const room = 1 - k / spreadOfPrior;
+  if (!(room > 0)) return { estimate: mean2, low: -Infinity, high: Infinity };
+  const halfWidth = Math.sqrt((k - 1) * spread2 / (n * room));
+  return { estimate: mean2, low: mean2 - halfWidth, high: mean2 + halfWidth };
+}
+function pairedSequence(base, head, options) {
+  if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`);
+  const ys = head.map((h, i) => {
+    const b = base[i] ?? NaN;
+    return options.relative ? Math.log(h / b) : h - b;
+  });
+  const pairs = ys.length;
+  if (!ys.every(Number.isFinite)) return { estimate: NaN, low: -Infinity, high: Infinity, pairs };
+  const cs = meanSequence(ys, options.alpha, options.g);
+  if (!options.relative) return { ...cs, pairs };
+  return { estimate: Math.exp(cs.estimate), low: Math.exp(cs.low), high: Math.exp(cs.high), pairs };
+}
+var MISS_ALPHA = 0.05;
+var FINAL_LOOK_SHARE = 0.25;
+function pairedFixedInterval(base, head, options) {
+  if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`);
+  const ys = head.map((h, i) => options.relative ? Math.log(h / (base[i] ?? NaN)) : h - (base[i] ?? NaN));
+  const pairs = ys.length;
+  const mean2 = ys.reduce((sum, y) => sum + y, 0) / pairs;
+  if (pairs < 2 || !Number.isFinite(mean2))
+    return { estimate: options.relative ? Math.exp(mean2) : mean2, low: -Infinity, high: Infinity, pairs };
+  const sd = Math.sqrt(ys.reduce((sum, y) => sum + (y - mean2) ** 2, 0) / (pairs - 1));
+  const half = studentTQuantile(options.alpha / 2, pairs - 1) * sd / Math.sqrt(pairs);
+  if (!options.relative) return { estimate: mean2, low: mean2 - half, high: mean2 + half, pairs };
+  return { estimate: Math.exp(mean2), low: Math.exp(mean2 - half), high: Math.exp(mean2 + half), pairs };
+}
+function sequentialVerdict(base, head, rule) {
+  const g = rule.g ?? MIXTURE_VARIANCE;
+  const missAlpha = rule.missAlpha ?? MISS_ALPHA;
+  const sequenceAlarm = rule.alarmAlpha * (1 - FINAL_LOOK_SHARE);
+  const sequence = decide(
+    (alpha) => pairedSequence(base, head, { alpha, relative: rule.relative, g }),
+    Math.max(missAlpha, sequenceAlarm),
+    sequenceAlarm,
+    rule
+  );
+  if (rule.final !== true || sequence.verdict !== "inconclusive") return { ...sequence, finalLook: false };
+  const finalAlarm = rule.alarmAlpha * FINAL_LOOK_SHARE;
+  const last = decide(
+    (alpha) => pairedFixedInterval(base, head, { alpha, relative: rule.relative }),
+    Math.max(missAlpha, finalAlarm),
+    finalAlarm,
+    rule
+  );
+  return { ...last, finalLook: true };
+}
+function decide(interval, shownAlpha, alarmAlpha, rule) {
+  const asRatio = (i) => rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
+  const shown2 = interval(shownAlpha);
+  const loose = classify(asRatio(shown2), rule.direction, rule.tolerance);
+  if (loose !== "regression") return { verdict: loose, interval: shown2 };
+  const strict = interval(alarmAlpha);
+  return {
+    verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === "regression" ? "regression" : "inconclusive",
+    interval: shown2
+  };
+}
+function resolvableChange(interval, relative) {
+  if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return Infinity;
+  if (!relative) return (interval.high - interval.low) / 2;
+  return Math.exp((Math.log(interval.high) - Math.log(interval.low)) / 2) - 1;
 }
 
 // src/stats/change-point.ts
@@ -45872,12 +45904,13 @@ function judge(j, direction, limit, relative) {
   const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS;
   const alarmAlpha = j.tolerance === void 0 ? MISS_ALPHA : j.alarmAlpha;
   if (j.paired) {
-    const { verdict, interval } = sequentialVerdict(j.base, j.head, { relative, direction, tolerance: limit, alarmAlpha });
+    const rule = { relative, direction, tolerance: limit, alarmAlpha, final: j.ended === true };
+    const { verdict, interval, finalLook } = sequentialVerdict(j.base, j.head, rule);
     const shift = relative ? 0 : 1;
     const shown2 = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift };
     const final = enough ? verdict : "inconclusive";
     const probable = final === "inconclusive" && badness2(shown2.estimate, direction) > 2 * limit && badness2(shown2.low, direction) > 0 && badness2(shown2.high, direction) > 0;
-    return { verdict: final, ...shown2, detectable: resolvableChange(interval, relative), probable };
+    return { verdict: final, ...shown2, detectable: resolvableChange(interval, relative), probable, ...finalLook ? { finalLook } : {} };
   }
   const spread2 = relative ? j.spread : void 0;
   const fixed = fixedVerdict(j.base, j.head, {
@@ -45946,6 +45979,7 @@ function compareMetric(j) {
     outliers: { base: madOutliers(base), head: madOutliers(head) },
     ...judged.confidence === void 0 ? {} : { confidence: judged.confidence },
     ...judged.probable ? { probable: true } : {},
+    ...judged.finalLook === true ? { finalLook: true } : {},
     ...j.spread === void 0 || !relative ? {} : {
       runToRun: {
         sigma: j.spread.sigma,
@@ -46046,6 +46080,8 @@ function compareEntry(head, base, ctx, shares) {
       // at the reporting level (judge), spending nothing of the bound.
       alarmAlpha: shares[metric] ?? MISS_ALPHA,
       paired: ctx.paired,
+      // What is compared here was measured: paired rounds get the final look (sequential.ts).
+      ended: true,
       ...spread2 === void 0 ? {} : { spread: spread2 }
     });
     metrics.push(m);
@@ -46166,7 +46202,7 @@ function compare(base, head, options = {}) {
     ...scaling2.length === 0 ? {} : { scaling: scaling2 }
   };
 }
-function entryDecided(base, head, regression, alarmAlpha) {
+function entryDecided(base, head, regression, alarmAlpha, ended = false) {
   let open2 = false;
   for (const tolerance of regression) {
     if (!isCompared2(tolerance.metric)) continue;
@@ -46176,7 +46212,7 @@ function entryDecided(base, head, regression, alarmAlpha) {
     if (values === void 0) continue;
     const direction = directionOf(tolerance.metric);
     const judged = judge(
-      { metric: tolerance.metric, ...values, seed: "", tolerance, downgraded: false, alarmAlpha: share, paired: true },
+      { metric: tolerance.metric, ...values, seed: "", tolerance, downgraded: false, alarmAlpha: share, paired: true, ended },
       direction,
       tolerance.tolerance,
       changeIsRelative(tolerance.metric)
@@ -48069,7 +48105,7 @@ function footerFacts(comparison) {
   const control = comparison.errorControl;
   if (base !== void 0) {
     facts.push(
-      control?.sequential === true ? "base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at; p-values from the Mann-Whitney U test" : "base and head are separate runs: each change and interval is the one that decided, Welch \u2229 Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test"
+      control?.sequential === true ? `base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at, and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test` : "base and head are separate runs: each change and interval is the one that decided, Welch \u2229 Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test"
     );
   }
   const history = base?.runToRun;
@@ -49700,7 +49736,9 @@ function metricLooks(base, head, m, alarmAlpha) {
       relative: m.relative,
       direction: m.direction,
       tolerance: m.tolerance,
-      alarmAlpha
+      alarmAlpha,
+      // The last look is compare()'s: the measurement had ended there (sequential.ts, the final look).
+      final: k === head.length
     });
     const shift = m.relative ? 1 : 0;
     looks.push({
@@ -49801,7 +49839,7 @@ function pairedChart(id, m, base, head, looks) {
     kind: "xy",
     id,
     title: `What decided: ${full}, ${m.verdict}`,
-    caption: `Looked at after every pair of rounds: each pair's ${word} (dots), the mean so far and its 95 % confidence sequence (dashed, valid however often it is looked at), narrowing as pairs come in; the band is the tolerance \xB1${tol}. ${RULE}` + (decided === void 0 ? " No verdict was reached: the run stopped at its cap or budget." : ` Decided at pair ${decided}.`) + (m.verdict === "regression" ? " A regression must also hold at the stricter level of the suite\u2019s false-alarm budget." : "") + open2,
+    caption: `Looked at after every pair of rounds: each pair's ${word} (dots), the mean so far and its 95 % confidence sequence (dashed, valid however often it is looked at), narrowing as pairs come in; the band is the tolerance \xB1${tol}. ${RULE}` + (m.finalLook === true ? " The sequence had not decided when the run stopped at its cap or budget, so the last point is the final look: one fixed-sample 95 % t-interval over all the pairs." : "") + (decided === void 0 ? " No verdict was reached: the run stopped at its cap or budget." : ` Decided at pair ${decided}.`) + (m.verdict === "regression" ? " A regression must also hold at the stricter level of the suite\u2019s false-alarm budget." : "") + open2,
     x: { label: "pairs of rounds (base, head)", scale: "linear", values: xs, legend: "pair" },
     y: { label: `${label} ${word}`, unit, range: yRange(present(perPair), m.tolerance, m, times) },
     series,

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { normalSource } from '../../__fixtures__/random.js'
 import { errorBudget, gatedCount } from '../../src/compare/family.js'
-import { meanSequence, pairedSequence, resolvableChange, sequentialVerdict } from '../../src/compare/sequential.js'
+import {
+  FINAL_LOOK_SHARE,
+  meanSequence,
+  pairedFixedInterval,
+  pairedSequence,
+  resolvableChange,
+  sequentialVerdict,
+} from '../../src/compare/sequential.js'
 
 const gaussians = normalSource
 
@@ -145,6 +152,67 @@ describe('pairedSequence and sequentialVerdict', () => {
     const rule = { relative: true, direction: 'higher-is-better', tolerance: 0.05, alarmAlpha: 0.001 } as const
     expect(sequentialVerdict(base.slice(0, 3), head.slice(0, 3), rule).verdict).toBe('inconclusive')
     expect(sequentialVerdict(base, head, rule).verdict).toBe('unchanged')
+  })
+})
+
+describe('the final look (sequentialVerdict with final)', () => {
+  it('keeps the false-alarm bound with the sequence looked at after every pair and one t-interval at the end', () => {
+    // Worst case again: tolerance 0. A run that ends at its budget after 15 pairs.
+    const next = gaussians('final-look')
+    const trials = 4000
+    const rule = { relative: true, direction: 'lower-is-better', tolerance: 0, alarmAlpha: 0.05, missAlpha: 0.05 } as const
+    let alarms = 0
+    let finalAlarms = 0
+    for (let t = 0; t < trials; t++) {
+      const base: number[] = []
+      const head: number[] = []
+      let alarm = false
+      for (let n = 1; n <= 15 && !alarm; n++) {
+        base.push(1000 * Math.exp(0.05 * next()))
+        head.push(1000 * Math.exp(0.05 * next()))
+        const verdict = sequentialVerdict(base, head, { ...rule, final: n === 15 })
+        if (verdict.verdict === 'regression') {
+          alarm = true
+          if (verdict.finalLook) finalAlarms++
+        }
+      }
+      if (alarm) alarms++
+    }
+    expect(alarms / trials).toBeLessThanOrEqual(0.05)
+    // The final look spends its share: about 1.25 % one-sided at 0.25 of 5 %.
+    expect(finalAlarms / trials).toBeGreaterThan(0.003)
+    expect(finalAlarms / trials).toBeLessThanOrEqual(0.05 * FINAL_LOOK_SHARE + 0.005)
+  })
+
+  it('clears an unchanged head after 15 pairs at a pair SD of 0.06, where the sequence alone cannot', () => {
+    const next = gaussians('final-clears')
+    const trials = 1000
+    const rule = { relative: true, direction: 'higher-is-better', tolerance: 0.05, alarmAlpha: 0.008 } as const
+    let bySequence = 0
+    let byFinal = 0
+    for (let t = 0; t < trials; t++) {
+      // Each side's round noise sd/√2, so a pair's log-ratio has SD 0.06.
+      const base = Array.from({ length: 15 }, () => 1000 * Math.exp((0.06 / Math.SQRT2) * next()))
+      const head = Array.from({ length: 15 }, () => 1000 * Math.exp((0.06 / Math.SQRT2) * next()))
+      if (sequentialVerdict(base, head, rule).verdict === 'unchanged') bySequence++
+      const last = sequentialVerdict(base, head, { ...rule, final: true })
+      if (last.verdict === 'unchanged') byFinal++
+    }
+    expect(bySequence / trials).toBeLessThan(0.15)
+    expect(byFinal / trials).toBeGreaterThan(0.6)
+  })
+
+  it('lets a decided sequence stand and says which interval decided', () => {
+    const next = gaussians('final-stands')
+    const base = Array.from({ length: 40 }, () => 1000 * Math.exp(0.02 * next()))
+    const head = Array.from({ length: 40 }, () => 1000 * Math.exp(0.02 * next()))
+    const rule = { relative: true, direction: 'higher-is-better', tolerance: 0.05, alarmAlpha: 0.001 } as const
+    const decided = sequentialVerdict(base, head, { ...rule, final: true })
+    expect(decided).toMatchObject({ verdict: 'unchanged', finalLook: false })
+    const fixed = pairedFixedInterval(base.slice(0, 4), head.slice(0, 4), { alpha: 0.05, relative: true })
+    const early = sequentialVerdict(base.slice(0, 4), head.slice(0, 4), { ...rule, final: true })
+    expect(early.finalLook).toBe(true)
+    expect(early.interval).toEqual(fixed)
   })
 })
 

@@ -133,6 +133,8 @@ interface MetricJudgement {
   readonly alarmAlpha: number
   /** base[i] and head[i] were measured side by side. */
   readonly paired: boolean
+  /** Paired rounds: the measurement has ended, so what the sequence leaves open gets the final look (sequential.ts). */
+  readonly ended?: boolean
   /** The run-to-run spread to add to the interval (stored baselines, relative metrics). */
   readonly spread?: RunToRunSpread
 }
@@ -152,7 +154,8 @@ function judge(
   const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS
   const alarmAlpha = j.tolerance === undefined ? MISS_ALPHA : j.alarmAlpha
   if (j.paired) {
-    const { verdict, interval } = sequentialVerdict(j.base, j.head, { relative, direction, tolerance: limit, alarmAlpha })
+    const rule = { relative, direction, tolerance: limit, alarmAlpha, final: j.ended === true }
+    const { verdict, interval, finalLook } = sequentialVerdict(j.base, j.head, rule)
     const shift = relative ? 0 : 1
     const shown = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift }
     const final = enough ? verdict : 'inconclusive'
@@ -162,7 +165,7 @@ function judge(
       badness(shown.estimate, direction) > 2 * limit &&
       badness(shown.low, direction) > 0 &&
       badness(shown.high, direction) > 0
-    return { verdict: final, ...shown, detectable: resolvableChange(interval, relative), probable }
+    return { verdict: final, ...shown, detectable: resolvableChange(interval, relative), probable, ...(finalLook ? { finalLook } : {}) }
   }
   const spread = relative ? j.spread : undefined
   const fixed = fixedVerdict(j.base, j.head, {
@@ -218,6 +221,8 @@ export interface FixedVerdict {
   readonly trimmed?: boolean
   /** The estimate is the head's median against the base branch's pooled level (run-to-run.ts). */
   readonly pooled?: SeparateRunsInterval['pooled']
+  /** Paired rounds judged by the final look (sequential.ts), not the sequence. */
+  readonly finalLook?: boolean
 }
 
 /**
@@ -291,6 +296,7 @@ function compareMetric(j: MetricJudgement): MetricComparison {
     outliers: { base: madOutliers(base), head: madOutliers(head) },
     ...(judged.confidence === undefined ? {} : { confidence: judged.confidence }),
     ...(judged.probable ? { probable: true } : {}),
+    ...(judged.finalLook === true ? { finalLook: true } : {}),
     ...(j.spread === undefined || !relative
       ? {}
       : {
@@ -439,6 +445,8 @@ function compareEntry(
       // at the reporting level (judge), spending nothing of the bound.
       alarmAlpha: shares[metric] ?? MISS_ALPHA,
       paired: ctx.paired,
+      // What is compared here was measured: paired rounds get the final look (sequential.ts).
+      ended: true,
       ...(spread === undefined ? {} : { spread }),
     })
     metrics.push(m)
@@ -581,16 +589,19 @@ export function compare(base: Results | undefined, head: Results, options: Compa
  * Whether an entry measured side by side needs no more pairs of rounds: every gated metric is
  * decided (regression, unchanged or improvement), or one is already a regression, which fails the
  * check whatever the others say. Uses the same rule as {@link compare} with `paired`, so the run
- * stops exactly when the final comparison can decide. Valid after any number of looks.
+ * stops exactly when the final comparison can decide. Valid after any number of looks; the final
+ * look (sequential.ts) is not, so it enters only with `ended`, once no more pairs will be measured.
  *
  * @param alarmAlpha What each gated metric of the entry may spend of the suite's false-alarm bound
  *   (family.ts entryShares), or one level for all of them.
+ * @param ended The measurement has ended: whether the final comparison leaves nothing open.
  */
 export function entryDecided(
   base: readonly RoundResult[],
   head: readonly RoundResult[],
   regression: readonly RegressionTolerance[],
   alarmAlpha: number | EntryShares,
+  ended = false,
 ): boolean {
   let open = false
   for (const tolerance of regression) {
@@ -602,7 +613,7 @@ export function entryDecided(
     if (values === undefined) continue
     const direction = directionOf(tolerance.metric)
     const judged = judge(
-      { metric: tolerance.metric, ...values, seed: '', tolerance, downgraded: false, alarmAlpha: share, paired: true },
+      { metric: tolerance.metric, ...values, seed: '', tolerance, downgraded: false, alarmAlpha: share, paired: true, ended },
       direction,
       tolerance.tolerance,
       changeIsRelative(tolerance.metric),

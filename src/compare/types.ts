@@ -39,6 +39,11 @@ export interface MetricComparison {
    * excludes no change: a gated one warns ("probably N× slower"), never passes silently.
    */
   readonly probable?: boolean
+  /**
+   * Paired rounds whose sequence left the metric undecided when the measurement ended: the verdict
+   * and interval are the final look's, a fixed-sample 95 % t-interval over the pairs (sequential.ts).
+   */
+  readonly finalLook?: boolean
   /** Whether `change`, `low`, `high` are relative (ratio - 1) or absolute differences. */
   readonly relative: boolean
   /** Exact (small samples) or approximate two-sided Mann-Whitney U p-value. */

@@ -41,6 +41,8 @@ function metricLooks(base: readonly number[], head: readonly number[], m: Metric
       direction: m.direction,
       tolerance: m.tolerance,
       alarmAlpha,
+      // The last look is compare()'s: the measurement had ended there (sequential.ts, the final look).
+      final: k === head.length,
     })
     // As compare() reports it: a ratio's change is ratio − 1, a difference is itself.
     const shift = m.relative ? 1 : 0
@@ -178,6 +180,9 @@ function pairedChart(id: string, m: MetricComparison, base: EntryResult, head: E
     caption:
       `Looked at after every pair of rounds: each pair's ${word} (dots), the mean so far and its 95 % confidence sequence (dashed, valid however often it is looked at), ` +
       `narrowing as pairs come in; the band is the tolerance ±${tol}. ${RULE}` +
+      (m.finalLook === true
+        ? ' The sequence had not decided when the run stopped at its cap or budget, so the last point is the final look: one fixed-sample 95 % t-interval over all the pairs.'
+        : '') +
       (decided === undefined ? ' No verdict was reached: the run stopped at its cap or budget.' : ` Decided at pair ${decided}.`) +
       (m.verdict === 'regression' ? ' A regression must also hold at the stricter level of the suite’s false-alarm budget.' : '') +
       open,
