@@ -45435,12 +45435,9 @@ function decide(interval, shownAlpha, alarmAlpha, rule) {
   const asRatio = (i) => rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
   const shown2 = interval(shownAlpha);
   const loose = classify(asRatio(shown2), rule.direction, rule.tolerance);
-  if (loose !== "regression") return { verdict: loose, interval: shown2 };
+  if (loose !== "regression" && loose !== "improvement") return { verdict: loose, interval: shown2 };
   const strict = interval(alarmAlpha);
-  return {
-    verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === "regression" ? "regression" : "inconclusive",
-    interval: shown2
-  };
+  return { verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === loose ? loose : "inconclusive", interval: shown2 };
 }
 function resolvableChange(interval, relative) {
   if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return Infinity;
@@ -45725,7 +45722,7 @@ function separateRunsInterval(base, head, rule) {
   const drift = studentTQuantile(rule.driftAlpha * halve, spread2.df) * Math.SQRT2 * spread2.sigma;
   const summed = { ...within, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) };
   if (combinedAlpha === void 0) return summed;
-  const combined = spread2.level !== void 0 ? pooledInterval(base, head, spread2, spread2.level, combinedAlpha / 2) : combinedInterval(base, head, spread2, combinedAlpha / 2);
+  const combined = spread2.level !== void 0 && rule.pool !== false ? pooledInterval(base, head, spread2, spread2.level, combinedAlpha / 2, within.estimate) : combinedInterval(base, head, spread2, combinedAlpha / 2);
   if (combined === void 0) return summed;
   return intersect(summed, combined);
 }
@@ -45737,7 +45734,7 @@ function medianVariance(logs) {
   const s2 = kept.reduce((a, x) => a + (x - mean2) ** 2, 0) / (kept.length - 1);
   return Math.PI / 2 * s2 / kept.length;
 }
-function pooledInterval(base, head, spread2, level, alpha) {
+function pooledInterval(base, head, spread2, level, alpha, lastRun) {
   if (![...base, ...head].every((x) => x > 0 && Number.isFinite(x))) return void 0;
   const logHead = head.map(Math.log);
   const y = medianOf(logHead) - level.log;
@@ -45750,7 +45747,7 @@ function pooledInterval(base, head, spread2, level, alpha) {
     estimate: Math.exp(y),
     low: Math.exp(y - half),
     high: Math.exp(y + half),
-    pooled: { base: Math.exp(level.log), head: current, runs: level.runs }
+    pooled: { base: Math.exp(level.log), head: current, runs: level.runs, lastRun }
   };
 }
 function combinedInterval(base, head, spread2, alpha) {
@@ -45931,18 +45928,25 @@ function fixedVerdict(base, head, rule) {
   const separate = spread2 !== void 0 && relative;
   const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE;
   const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha;
+  let pool = true;
   const interval = (within, drift, combined) => {
     const i = separateRunsInterval(base, head, {
       relative,
       spread: separate ? spread2 : void 0,
       withinAlpha: within,
       driftAlpha: drift,
-      combinedAlpha: combined
+      combinedAlpha: combined,
+      pool
     });
     return relative ? i : { estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
   };
-  const decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha);
-  const verdict = classify(decided, direction, tolerance);
+  let decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha);
+  let verdict = classify(decided, direction, tolerance);
+  if (verdict === "regression" && decided.pooled !== void 0 && !(badness2(decided.pooled.lastRun, direction) > tolerance)) {
+    pool = false;
+    decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha);
+    verdict = classify(decided, direction, tolerance);
+  }
   const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2, 2 * rule.alarmAlpha);
   const probable = verdict === "inconclusive" && badness2(loose.estimate, direction) > 2 * tolerance && Math.min(badness2(loose.low, direction), badness2(loose.high, direction)) > 0;
   const half = relative ? Math.expm1((Math.log(decided.high) - Math.log(decided.low)) / 2) : (decided.high - decided.low) / 2;

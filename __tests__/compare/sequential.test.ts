@@ -202,6 +202,21 @@ describe('the final look (sequentialVerdict with final)', () => {
     expect(byFinal / trials).toBeGreaterThan(0.6)
   })
 
+  it('claims an improvement only at the alarm level, like a regression: unchanged noisy heads are not called faster', () => {
+    // A busy machine's pair SD (0.25) over a 3-minute budget's 15 pairs: at the 95 % level alone,
+    // about 1.6 % of unchanged heads would read "improvement" at the final look.
+    const next = gaussians('final-improvement')
+    const trials = 4000
+    const rule = { relative: true, direction: 'higher-is-better', tolerance: 0.05, alarmAlpha: 0.0067, final: true } as const
+    let improved = 0
+    for (let t = 0; t < trials; t++) {
+      const base = Array.from({ length: 15 }, () => 1000 * Math.exp((0.25 / Math.SQRT2) * next()))
+      const head = Array.from({ length: 15 }, () => 1000 * Math.exp((0.25 / Math.SQRT2) * next()))
+      if (sequentialVerdict(base, head, rule).verdict === 'improvement') improved++
+    }
+    expect(improved / trials).toBeLessThanOrEqual(0.005)
+  })
+
   it('lets a decided sequence stand and says which interval decided', () => {
     const next = gaussians('final-stands')
     const base = Array.from({ length: 40 }, () => 1000 * Math.exp(0.02 * next()))

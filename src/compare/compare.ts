@@ -238,6 +238,7 @@ export function fixedVerdict(base: readonly number[], head: readonly number[], r
   const separate = spread !== undefined && relative
   const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE
   const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha
+  let pool = true
   const interval = (within: number, drift: number, combined: number): SeparateRunsInterval => {
     const i = separateRunsInterval(base, head, {
       relative,
@@ -245,12 +246,22 @@ export function fixedVerdict(base: readonly number[], head: readonly number[], r
       withinAlpha: within,
       driftAlpha: drift,
       combinedAlpha: combined,
+      pool,
     })
     // classify reads ratios; an absolute difference d is the ratio 1 + d for this purpose.
     return relative ? i : { estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 }
   }
-  const decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha)
-  const verdict = classify(decided, direction, tolerance)
+  let decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha)
+  let verdict = classify(decided, direction, tolerance)
+  // A regression against the pooled level of the base branch's last runs must also show against the
+  // last run alone (its estimate beyond the tolerance): a step merged exactly at the baseline run
+  // moves the head and that run together, away from the older runs' level, and is not this change.
+  // Then the last run alone decides, as without history (run-to-run.ts, "The pooled level").
+  if (verdict === 'regression' && decided.pooled !== undefined && !(badness(decided.pooled.lastRun, direction) > tolerance)) {
+    pool = false
+    decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha)
+    verdict = classify(decided, direction, tolerance)
+  }
   // "Probably worse", a warning that must stay rare on unchanged code too: the drift part at the
   // suite's whole 1 % (one event), the within-run part at 2.5 % a side, unsplit.
   // The combined part at twice the metric's share (halved inside): at most the suite's 1 % over its metrics.
