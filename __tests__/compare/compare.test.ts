@@ -9,6 +9,7 @@ import { bootstrapRatio, classify } from '../../src/stats/stats.js'
 import { parseResults } from '../../src/results/io.js'
 import { renderText } from '../../src/report/text.js'
 import { ENVIRONMENT, syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
+import { normalSource } from '../../__fixtures__/random.js'
 
 // Five rounds with about 1 % noise around 10,000 req/s and 200 µs.
 const steady: SyntheticEntry = {
@@ -264,6 +265,29 @@ describe('suite-level error control', () => {
     expect(rps?.change).toBeCloseTo(-0.2, 3)
     expect(result.errorControl?.sequential).toBe(true)
     expect(renderText(result)).toContain('95 % confidence sequences, valid however often they were looked at')
+  })
+
+  it('gives what the sequence left open one final look once the measurement has ended, and only then', () => {
+    // 15 pairs whose throughput log-ratio varies by about 0.06 and means nothing: the anytime-valid
+    // sequence cannot bound it within ±5 %, one fixed-sample t-interval at the end can.
+    const next = normalSource('final-look')
+    const base: SyntheticEntry = {
+      scenario: 'final',
+      rps: Array.from({ length: 15 }, () => 10_000 * Math.exp(0.045 * next())),
+      p50Us: Array.from({ length: 15 }, () => 200),
+    }
+    const head: SyntheticEntry = { ...base, rps: Array.from({ length: 15 }, () => 10_000 * Math.exp(0.045 * next())) }
+    const result = compare(syntheticResults([base]), syntheticResults([head]), { paired: true })
+    const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
+    expect(rps).toMatchObject({ verdict: 'unchanged', finalLook: true })
+    expect(Math.max(Math.abs(rps?.low ?? NaN), Math.abs(rps?.high ?? NaN))).toBeLessThan(0.05)
+    expect(renderText(result)).toContain('the final look')
+    // While measuring, the run goes on: the final look is not a look after every pair.
+    const rounds = (e: SyntheticEntry): RoundResult[] => syntheticResults([e]).entries[0]?.rounds.slice() ?? []
+    const regression = syntheticResults([base]).entries[0]?.regression ?? []
+    const shares = suiteBudget([{ regression }]).shares[0] ?? {}
+    expect(entryDecided(rounds(base), rounds(head), regression, shares)).toBe(false)
+    expect(entryDecided(rounds(base), rounds(head), regression, shares, true)).toBe(true)
   })
 })
 
