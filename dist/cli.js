@@ -45437,7 +45437,11 @@ function decide(interval, shownAlpha, alarmAlpha, rule) {
   const loose = classify(asRatio(shown2), rule.direction, rule.tolerance);
   if (loose !== "regression" && loose !== "improvement") return { verdict: loose, interval: shown2 };
   const strict = interval(alarmAlpha);
-  return { verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === loose ? loose : "inconclusive", interval: shown2 };
+  return {
+    verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === loose ? loose : "inconclusive",
+    interval: shown2,
+    strict: { interval: strict, confidence: 1 - alarmAlpha }
+  };
 }
 function resolvableChange(interval, relative) {
   if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return Infinity;
@@ -45902,12 +45906,20 @@ function judge(j, direction, limit, relative) {
   const alarmAlpha = j.tolerance === void 0 ? MISS_ALPHA : j.alarmAlpha;
   if (j.paired) {
     const rule = { relative, direction, tolerance: limit, alarmAlpha, final: j.ended === true };
-    const { verdict, interval, finalLook } = sequentialVerdict(j.base, j.head, rule);
+    const { verdict, interval, strict, finalLook } = sequentialVerdict(j.base, j.head, rule);
     const shift = relative ? 0 : 1;
-    const shown2 = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift };
+    const wide = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift };
     const final = enough ? verdict : "inconclusive";
-    const probable = final === "inconclusive" && badness2(shown2.estimate, direction) > 2 * limit && badness2(shown2.low, direction) > 0 && badness2(shown2.high, direction) > 0;
-    return { verdict: final, ...shown2, detectable: resolvableChange(interval, relative), probable, ...finalLook ? { finalLook } : {} };
+    const probable = final === "inconclusive" && badness2(wide.estimate, direction) > 2 * limit && badness2(wide.low, direction) > 0 && badness2(wide.high, direction) > 0;
+    const decided = strict === void 0 ? {} : { low: strict.interval.low + shift, high: strict.interval.high + shift, confidence: strict.confidence };
+    return {
+      verdict: final,
+      ...wide,
+      ...decided,
+      detectable: resolvableChange(interval, relative),
+      probable,
+      ...finalLook ? { finalLook } : {}
+    };
   }
   const spread2 = relative ? j.spread : void 0;
   const fixed = fixedVerdict(j.base, j.head, {

@@ -267,6 +267,24 @@ describe('suite-level error control', () => {
     expect(renderText(result)).toContain('95 % confidence sequences, valid however often they were looked at')
   })
 
+  it('shows the interval that decided: a change the 95 % interval claims but the alarm level does not confirm is shown at that level', () => {
+    // The pairs of the test above, in a 10-entry suite: throughput's share is a tenth of what it was.
+    const base: SyntheticEntry = {
+      scenario: 'primary',
+      rps: Array.from({ length: 8 }, (_, i) => 10_000 + (i % 3) * 100),
+      p50Us: Array.from({ length: 8 }, () => 200),
+    }
+    const others = Array.from({ length: 9 }, (_, i): SyntheticEntry => ({ ...base, scenario: `other ${i}` }))
+    const head: SyntheticEntry = { ...base, rps: [9130, 7629, 8974, 7387, 9137, 8720, 7719, 8299] }
+    const result = compare(syntheticResults([base, ...others]), syntheticResults([head, ...others]), { paired: true })
+    const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
+    expect(rps?.verdict).toBe('inconclusive')
+    // Shown at the level that left it undecided, which reaches past no change; the report says the level.
+    expect(rps?.confidence).toBeGreaterThan(0.999)
+    expect(rps?.high).toBeGreaterThan(0)
+    expect(renderText(result)).toMatch(/at 99\.9\d* %\)/)
+  })
+
   it('gives what the sequence left open one final look once the measurement has ended, and only then', () => {
     // 15 pairs whose throughput log-ratio varies by about 0.06 and means nothing: the anytime-valid
     // sequence cannot bound it within ±5 %, one fixed-sample t-interval at the end can.

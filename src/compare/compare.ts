@@ -155,17 +155,29 @@ function judge(
   const alarmAlpha = j.tolerance === undefined ? MISS_ALPHA : j.alarmAlpha
   if (j.paired) {
     const rule = { relative, direction, tolerance: limit, alarmAlpha, final: j.ended === true }
-    const { verdict, interval, finalLook } = sequentialVerdict(j.base, j.head, rule)
+    const { verdict, interval, strict, finalLook } = sequentialVerdict(j.base, j.head, rule)
     const shift = relative ? 0 : 1
-    const shown = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift }
+    const wide = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift }
     const final = enough ? verdict : 'inconclusive'
-    // The shown 95 % sequence already excludes no change on the bad side, far beyond the tolerance.
+    // The 95 % interval already excludes no change on the bad side, far beyond the tolerance.
     const probable =
       final === 'inconclusive' &&
-      badness(shown.estimate, direction) > 2 * limit &&
-      badness(shown.low, direction) > 0 &&
-      badness(shown.high, direction) > 0
-    return { verdict: final, ...shown, detectable: resolvableChange(interval, relative), probable, ...(finalLook ? { finalLook } : {}) }
+      badness(wide.estimate, direction) > 2 * limit &&
+      badness(wide.low, direction) > 0 &&
+      badness(wide.high, direction) > 0
+    // Where the 95 % interval claimed a change, the alarm level's confirmed it or did not: that one
+    // decided, so it is shown, with its level, and the table cannot read "-9 % (-15 … -2)" beside
+    // "inconclusive" without saying at which level it was not enough.
+    const decided =
+      strict === undefined ? {} : { low: strict.interval.low + shift, high: strict.interval.high + shift, confidence: strict.confidence }
+    return {
+      verdict: final,
+      ...wide,
+      ...decided,
+      detectable: resolvableChange(interval, relative),
+      probable,
+      ...(finalLook ? { finalLook } : {}),
+    }
   }
   const spread = relative ? j.spread : undefined
   const fixed = fixedVerdict(j.base, j.head, {

@@ -251,11 +251,7 @@ export interface SequentialRule {
  * @returns the verdict, the interval that decided it (the 1 − missAlpha one: the sequence's, or
  *   the final look's when that decided or nothing did) and whether it is the final look's.
  */
-export function sequentialVerdict(
-  base: readonly number[],
-  head: readonly number[],
-  rule: SequentialRule,
-): { verdict: Verdict; interval: SequenceInterval; finalLook: boolean } {
+export function sequentialVerdict(base: readonly number[], head: readonly number[], rule: SequentialRule): SequentialVerdict {
   const g = rule.g ?? MIXTURE_VARIANCE
   const missAlpha = rule.missAlpha ?? MISS_ALPHA
   const sequenceAlarm = rule.alarmAlpha * (1 - FINAL_LOOK_SHARE)
@@ -276,13 +272,28 @@ export function sequentialVerdict(
   return { ...last, finalLook: true }
 }
 
-/** One rule's verdict from intervals at two levels: `shown` decides unchanged and improvement, `alarm` a regression. */
+/** A verdict from paired rounds and the intervals behind it. */
+export interface SequentialVerdict {
+  readonly verdict: Verdict
+  /** The 1 − missAlpha interval: it decides unchanged, and is the one drawn look by look. */
+  readonly interval: SequenceInterval
+  /**
+   * Set when the 1 − missAlpha interval claimed a change (regression or improvement): the interval
+   * at the alarm level that confirmed it, or left it undecided, and that level. It decided, so it is
+   * the one to show beside the verdict.
+   */
+  readonly strict?: { readonly interval: SequenceInterval; readonly confidence: number }
+  /** The verdict is the final look's (see the module comment). */
+  readonly finalLook: boolean
+}
+
+/** One rule's verdict from intervals at two levels: `shown` decides unchanged, `alarm` confirms a claimed change. */
 function decide(
   interval: (alpha: number) => SequenceInterval,
   shownAlpha: number,
   alarmAlpha: number,
   rule: SequentialRule,
-): { verdict: Verdict; interval: SequenceInterval } {
+): Omit<SequentialVerdict, 'finalLook'> {
   const asRatio = (i: SequenceInterval): SequenceInterval =>
     rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 }
   const shown = interval(shownAlpha)
@@ -291,7 +302,11 @@ function decide(
   // A claim of change either way must hold at the alarm level: an unchanged head claimed improved is
   // as wrong as one claimed slower (README, "improvement claims on unchanged heads").
   const strict = interval(alarmAlpha)
-  return { verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === loose ? loose : 'inconclusive', interval: shown }
+  return {
+    verdict: classify(asRatio(strict), rule.direction, rule.tolerance) === loose ? loose : 'inconclusive',
+    interval: shown,
+    strict: { interval: strict, confidence: 1 - alarmAlpha },
+  }
 }
 
 /**
