@@ -49748,13 +49748,14 @@ function loadCurveChart(id, head, base) {
 function metricLooks(base, head, m, alarmAlpha) {
   const looks = [];
   for (let k = 1; k <= head.length; k++) {
-    const { verdict, interval } = sequentialVerdict(base.slice(0, k), head.slice(0, k), {
+    const last = k === head.length;
+    const { verdict, interval, strict } = sequentialVerdict(base.slice(0, k), head.slice(0, k), {
       relative: m.relative,
       direction: m.direction,
       tolerance: m.tolerance,
       alarmAlpha,
       // The last look is compare()'s: the measurement had ended there (sequential.ts, the final look).
-      final: k === head.length
+      final: last
     });
     const shift = m.relative ? 1 : 0;
     looks.push({
@@ -49762,7 +49763,8 @@ function metricLooks(base, head, m, alarmAlpha) {
       change: interval.estimate - shift,
       low: interval.low - shift,
       high: interval.high - shift,
-      verdict: k >= MIN_ROUNDS ? verdict : "inconclusive"
+      verdict: k >= MIN_ROUNDS ? verdict : "inconclusive",
+      ...last && strict !== void 0 ? { decided: { low: strict.interval.low - shift, high: strict.interval.high - shift, confidence: strict.confidence } } : {}
     });
   }
   return looks;
@@ -49845,7 +49847,8 @@ function pairedChart(id, m, base, head, looks) {
     { label: `${word} of each pair`, role: "other", pointsOnly: true, values: perPair },
     { label: "estimate so far", role: "head", values: column((l) => l.change, false), breakAtGaps: true },
     { label: "95 % sequence, low", role: "interval", values: column((l) => l.low, true), breakAtGaps: true },
-    { label: "95 % sequence, high", role: "interval", values: column((l) => l.high, true), breakAtGaps: true }
+    { label: "95 % sequence, high", role: "interval", values: column((l) => l.high, true), breakAtGaps: true },
+    ...decidedSeries(looks, xs, times)
   ];
   const decided = decidedAt(looks, m.verdict);
   const firstFinite = looks.find((l) => Number.isFinite(l.low) && Number.isFinite(l.high))?.pairs;
@@ -49855,13 +49858,23 @@ function pairedChart(id, m, base, head, looks) {
     kind: "xy",
     id,
     title: `What decided: ${full}, ${m.verdict}`,
-    caption: `Looked at after every pair of rounds: each pair's ${word} (dots), the mean so far and its 95 % confidence sequence (dashed, valid however often it is looked at), narrowing as pairs come in; the band is the tolerance \xB1${tol}. ${RULE}` + (m.finalLook === true ? " The sequence had not decided when the run stopped at its cap or budget, so the last point is the final look: one fixed-sample 95 % t-interval over all the pairs." : "") + (decided === void 0 ? " No verdict was reached: the run stopped at its cap or budget." : ` Decided at pair ${decided}.`) + (m.verdict === "regression" ? " A regression must also hold at the stricter level of the suite\u2019s false-alarm budget." : "") + open2,
+    caption: `Looked at after every pair of rounds: each pair's ${word} (dots), the mean so far and its 95 % confidence sequence (dashed, valid however often it is looked at), narrowing as pairs come in; the band is the tolerance \xB1${tol}. ${RULE}` + (m.finalLook === true ? " The sequence had not decided when the run stopped at its cap or budget, so the last point is the final look: one fixed-sample t-interval over all the pairs." : "") + (m.confidence === void 0 ? "" : ` The two marks at the last pair are the interval at ${confidenceLabel(m)}, the metric's share of the suite's false-alarm budget, which decided.`) + (decided === void 0 ? " No verdict was reached: the run stopped at its cap or budget." : ` Decided at pair ${decided}.`) + (m.verdict === "regression" ? " A regression must also hold at the stricter level of the suite\u2019s false-alarm budget." : "") + open2,
     x: { label: "pairs of rounds (base, head)", scale: "linear", values: xs, legend: "pair" },
     y: { label: `${label} ${word}`, unit, range: yRange(present(perPair), m.tolerance, m, times) },
     series,
     bands: [{ between: [0, 1], role: "tolerance" }],
     ...decided === void 0 ? {} : { marks: [{ x: decided, label: `${m.verdict} from pair ${decided}` }] }
   };
+}
+function decidedSeries(looks, xs, times) {
+  const decided = looks.at(-1)?.decided;
+  if (decided === void 0) return [];
+  const at = (v) => xs.map((_, i) => i === xs.length - 1 && Number.isFinite(v) ? v * times : null);
+  const level = confidenceLabel({ confidence: decided.confidence });
+  return [
+    { label: `decided at ${level}, low`, role: "interval", pointsOnly: true, values: at(decided.low) },
+    { label: `decided at ${level}, high`, role: "interval", pointsOnly: true, values: at(decided.high) }
+  ];
 }
 function metricNames(m) {
   const full = comparedMetricLabel(m.metric);

@@ -13,7 +13,7 @@ import { pairedLooks } from '../../src/report/html/decision-chart.js'
 import { renderReportHtml } from '../../src/report/html/report-page.js'
 import { scriptSafeJson } from '../../src/report/html/page.js'
 import { reportRows, verdictWord } from '../../src/report/rows.js'
-import { comparedMetricLabel } from '../../src/report/change.js'
+import { comparedMetricLabel, confidenceLabel } from '../../src/report/change.js'
 import { formatFraction } from '../../src/report/numbers.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 import { chromiumAvailable, drawnCharts, launchChromium, openFile, type DrawnChart } from '../helpers/browser.js'
@@ -193,8 +193,11 @@ describe.skipIf(!available)('report.html in Chromium', { concurrent: true }, () 
     expect(metric.verdict).toBe(decided.verdict)
     const low = pointsOf(decision, '95 % sequence, low')
     const high = pointsOf(decision, '95 % sequence, high')
-    expect(low.at(-1)).toBeCloseTo(metric.low * 100, 6)
-    expect(high.at(-1)).toBeCloseTo(metric.high * 100, 6)
+    // The comparison shows the interval at the metric's alarm level, which confirmed the regression:
+    // the two marks at the last pair.
+    const level = confidenceLabel(metric)
+    expect(pointsOf(decision, `decided at ${level}, low`).at(-1)).toBeCloseTo(metric.low * 100, 6)
+    expect(pointsOf(decision, `decided at ${level}, high`).at(-1)).toBeCloseTo(metric.high * 100, 6)
     const widths = low.flatMap((l, i) => (l === null || high[i] === null ? [] : [(high[i] ?? 0) - l]))
     expect(widths.length).toBeGreaterThan(0)
     expect(widths.at(-1)).toBeLessThan(widths[0] ?? 0)
@@ -488,10 +491,13 @@ describe('report.html without a browser', () => {
         expect(last, `${entry.key} ${m.metric}`).toBeDefined()
         expect(last?.pairs).toBe(m.headRounds)
         expect(last?.verdict, `${entry.key} ${m.metric}`).toBe(m.verdict)
+        // Where the 95 % interval claimed a change, compare() shows the alarm level's (`decided`).
+        const shown = { change: last?.change, low: last?.decided?.low ?? last?.low, high: last?.decided?.high ?? last?.high }
+        expect(last?.decided?.confidence, `${entry.key} ${m.metric} level`).toBe(m.confidence)
         for (const key of ['change', 'low', 'high'] as const) {
           const want = m[key]
-          if (Number.isFinite(want)) expect(last?.[key], `${entry.key} ${m.metric} ${key}`).toBeCloseTo(want, 10)
-          else expect(last?.[key]).toBe(want)
+          if (Number.isFinite(want)) expect(shown[key], `${entry.key} ${m.metric} ${key}`).toBeCloseTo(want, 10)
+          else expect(shown[key]).toBe(want)
         }
         checked++
       }

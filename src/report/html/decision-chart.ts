@@ -15,7 +15,7 @@ import { MISS_ALPHA, sequentialVerdict } from '../../compare/sequential.js'
 import type { Comparison, MetricComparison } from '../../compare/types.js'
 import type { EntryResult, Results } from '../../results/document.js'
 import type { Verdict } from '../../stats/stats.js'
-import { comparedMetricLabel } from '../change.js'
+import { comparedMetricLabel, confidenceLabel } from '../change.js'
 import { formatFraction } from '../numbers.js'
 import type { ChartSpec, SeriesSpec, YUnit } from './page-types.js'
 
@@ -27,6 +27,11 @@ export interface Look {
   readonly low: number
   readonly high: number
   readonly verdict: Verdict
+  /**
+   * At the last look, where the 95 % interval claimed a change: the interval at the metric's alarm
+   * level that confirmed it or left it undecided, and that level. compare() shows this one.
+   */
+  readonly decided?: { readonly low: number; readonly high: number; readonly confidence: number }
 }
 
 /** Every entry's metrics after each number of pairs, from compare() over the first k pairs. */
@@ -36,13 +41,14 @@ export type LookHistory = ReadonlyMap<string, ReadonlyMap<MetricComparison['metr
 function metricLooks(base: readonly number[], head: readonly number[], m: MetricComparison, alarmAlpha: number): Look[] {
   const looks: Look[] = []
   for (let k = 1; k <= head.length; k++) {
-    const { verdict, interval } = sequentialVerdict(base.slice(0, k), head.slice(0, k), {
+    const last = k === head.length
+    const { verdict, interval, strict } = sequentialVerdict(base.slice(0, k), head.slice(0, k), {
       relative: m.relative,
       direction: m.direction,
       tolerance: m.tolerance,
       alarmAlpha,
       // The last look is compare()'s: the measurement had ended there (sequential.ts, the final look).
-      final: k === head.length,
+      final: last,
     })
     // As compare() reports it: a ratio's change is ratio − 1, a difference is itself.
     const shift = m.relative ? 1 : 0
@@ -52,6 +58,9 @@ function metricLooks(base: readonly number[], head: readonly number[], m: Metric
       low: interval.low - shift,
       high: interval.high - shift,
       verdict: k >= MIN_ROUNDS ? verdict : 'inconclusive',
+      ...(last && strict !== undefined
+        ? { decided: { low: strict.interval.low - shift, high: strict.interval.high - shift, confidence: strict.confidence } }
+        : {}),
     })
   }
   return looks
@@ -163,6 +172,7 @@ function pairedChart(id: string, m: MetricComparison, base: EntryResult, head: E
     { label: 'estimate so far', role: 'head', values: column((l) => l.change, false), breakAtGaps: true },
     { label: '95 % sequence, low', role: 'interval', values: column((l) => l.low, true), breakAtGaps: true },
     { label: '95 % sequence, high', role: 'interval', values: column((l) => l.high, true), breakAtGaps: true },
+    ...decidedSeries(looks, xs, times),
   ]
   const decided = decidedAt(looks, m.verdict)
   const firstFinite = looks.find((l) => Number.isFinite(l.low) && Number.isFinite(l.high))?.pairs
@@ -181,8 +191,11 @@ function pairedChart(id: string, m: MetricComparison, base: EntryResult, head: E
       `Looked at after every pair of rounds: each pair's ${word} (dots), the mean so far and its 95 % confidence sequence (dashed, valid however often it is looked at), ` +
       `narrowing as pairs come in; the band is the tolerance ±${tol}. ${RULE}` +
       (m.finalLook === true
-        ? ' The sequence had not decided when the run stopped at its cap or budget, so the last point is the final look: one fixed-sample 95 % t-interval over all the pairs.'
+        ? ' The sequence had not decided when the run stopped at its cap or budget, so the last point is the final look: one fixed-sample t-interval over all the pairs.'
         : '') +
+      (m.confidence === undefined
+        ? ''
+        : ` The two marks at the last pair are the interval at ${confidenceLabel(m)}, the metric's share of the suite's false-alarm budget, which decided.`) +
       (decided === undefined ? ' No verdict was reached: the run stopped at its cap or budget.' : ` Decided at pair ${decided}.`) +
       (m.verdict === 'regression' ? ' A regression must also hold at the stricter level of the suite’s false-alarm budget.' : '') +
       open,
@@ -192,6 +205,18 @@ function pairedChart(id: string, m: MetricComparison, base: EntryResult, head: E
     bands: [{ between: [0, 1], role: 'tolerance' }],
     ...(decided === undefined ? {} : { marks: [{ x: decided, label: `${m.verdict} from pair ${decided}` }] }),
   }
+}
+
+/** The last look's interval at the alarm level, where it decided: two points at the last pair. */
+function decidedSeries(looks: readonly Look[], xs: readonly number[], times: number): SeriesSpec[] {
+  const decided = looks.at(-1)?.decided
+  if (decided === undefined) return []
+  const at = (v: number): (number | null)[] => xs.map((_, i) => (i === xs.length - 1 && Number.isFinite(v) ? v * times : null))
+  const level = confidenceLabel({ confidence: decided.confidence })
+  return [
+    { label: `decided at ${level}, low`, role: 'interval', pointsOnly: true, values: at(decided.low) },
+    { label: `decided at ${level}, high`, role: 'interval', pointsOnly: true, values: at(decided.high) },
+  ]
 }
 
 /** The metric's name with its unit, for the title, and without, for the axis of its change. */
