@@ -1,3 +1,5 @@
+// test-kind: process — which port an app is told and where it listens; nothing is measured.
+//
 // The port an app is told: `{port}` in its command and env values and PORT, filled with the side's
 // port, so a base commit can start beside the head; and, when an app never gets ready, where it
 // listens instead.
