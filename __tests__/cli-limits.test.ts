@@ -229,7 +229,7 @@ describe('rounds at the limits', () => {
       `  cwd: ${JSON.stringify(dir)}`,
       `  env: { PORT: "${port}" }`,
       `  ready: https://127.0.0.1:${port}/health`,
-      '  readyTimeout: 3s',
+      '  readyTimeout: 30s',
       `baseUrl: https://127.0.0.1:${port}`,
       'warmupSuite: false',
       'defaults: { connections: 1, warmup: 100ms }',

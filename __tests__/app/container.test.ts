@@ -1,6 +1,3 @@
-// test-kind: process — an app's stop command and cgroup files (written by the test): which process
-// outlives which, and the numbers the fake cgroup holds; nothing is measured.
-//
 // Apps whose command is not the server's parent (docker compose up): `app.stop` stops them, and
 // `app.container` reads their CPU and memory from the container's cgroup v2 files, here a fake
 // cgroup directory the test writes itself.
