@@ -24,20 +24,21 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       projects: [
         {
           extends: true,
-          // Pure computation: files run side by side, on every core. This group finishes before the
+          // Pure computation: files run side by side, three at a time on two cores, as the process
+          // files leave CPU idle while they wait for apps and processes. This group finishes before the
           // load group starts, so it never shares the machine with a measurement. Not isolated: a
           // worker keeps the modules it imported for the next file (imports were 24 of its 116 CPU
           // seconds, 69 s in all without isolation); no unit file mocks a module, and the few that set
           // process.env or fake timers restore them after each case.
-          test: { name: 'unit', include: kinds.unit, maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } },
+          test: { name: 'unit', include: kinds.unit, maxWorkers: 3, isolate: false, sequence: { groupOrder: 0 } },
         },
         {
           extends: true,
           // Servers and processes that assert comments, artifacts, exit codes and fallbacks, never what
-          // was measured: they share the unit group's two workers (same group, same maxWorkers).
+          // was measured: they share the unit group's three workers (same group, same maxWorkers).
           // Isolated: the in-process action tests import @actions/github after pointing it at their own
           // fake GitHub.
-          test: { name: 'process', include: kinds.process, maxWorkers: 2, sequence: { groupOrder: 0 } },
+          test: { name: 'process', include: kinds.process, maxWorkers: 3, sequence: { groupOrder: 0 } },
         },
         {
           extends: true,
