@@ -31,6 +31,7 @@ describe('which vitest project each test file runs in', () => {
       // The CLI's plumbing, refusals and exit codes, and pages of recorded results, marked as such.
       '__tests__/cli.test.ts',
       '__tests__/cli-limits.test.ts',
+      '__tests__/cli-run-exits.test.ts',
       '__tests__/cli-against.test.ts',
       '__tests__/cli-compare.test.ts',
       '__tests__/report/html-report.test.ts',
