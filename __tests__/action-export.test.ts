@@ -1,3 +1,6 @@
+// test-kind: process — the exports of a run whose threshold (p99 under 1 µs) fails whatever was
+// measured: file contents and the step's exit code, no measured value.
+//
 // The action's `export` input, from the committed bundle as the runner runs it (no GitHub needed:
 // baseline none, no token): a run whose threshold fails still writes its exports, and fails the step.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'

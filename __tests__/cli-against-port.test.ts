@@ -1,3 +1,6 @@
+// test-kind: process — which port each side is told and which side cannot start; the comparison
+// may pass or fail (exit 0 or 1).
+//
 // `run --against` with the port written into app.command: as `{port}` both sides start, each on its
 // own port; as a number the base commit cannot start beside the head, and the config warning says
 // which field to change. The committed bundle, on a real temporary git repository.

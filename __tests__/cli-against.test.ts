@@ -1,3 +1,6 @@
+// test-kind: process — --against's plumbing (worktree, build, both apps stopped, signals); the
+// comparison's outcome may go either way (exit 0 or 1, one or two slower entries), as a busy machine makes it.
+//
 // `cannonade run --against REF` from the committed bundle, on a real temporary git repository: the
 // ref checked out in a worktree, built with app.build (or the build inferred when it is absent),
 // measured beside the checkout, then removed.

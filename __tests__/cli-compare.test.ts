@@ -1,3 +1,5 @@
+// test-kind: process — compares and merges results files written to disk; nothing is measured.
+//
 // `cannonade compare` from the committed bundle, on results files written to disk.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'

@@ -1,3 +1,6 @@
+// test-kind: process — the exports of runs whose thresholds (p99 under 1 µs) fail whatever was
+// measured, and refusals: file contents and exit codes, no measured value.
+//
 // `--export` from the committed bundle: a failing run still writes its JUnit, BMF and
 // github-action-benchmark files, and the JUnit file is valid against the JUnit schema.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'

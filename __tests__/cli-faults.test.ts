@@ -1,3 +1,5 @@
+// test-kind: process — a full disk, refusals and a closed terminal: exit codes, messages and files.
+//
 // Faults around a run, end to end against the bundle: an output folder that fills up, a plan no job
 // could finish, a closed terminal (SIGHUP), and hostile values in the config.
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises'

@@ -1,3 +1,5 @@
+// test-kind: process — what init guesses and writes, and the built CLI exiting 0 then 2; nothing is measured.
+//
 // `cannonade init`: what it guesses from a directory's files, what it writes, and that what it writes
 // loads with the project's config loader and passes the workflow linters `npm run lint:actions` uses.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'

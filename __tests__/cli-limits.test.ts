@@ -1,3 +1,6 @@
+// test-kind: process — refusals (exit 2), exit codes and how a round ends: with a 5 ms timeout
+// against a 20 ms route, a busy CPU only makes more requests time out; no assertion reads a rate or latency.
+//
 // Limits and hostile input, end to end against the bundle: what the config refuses (exit 2), what a
 // sub-second timeout and a catastrophic body pattern do in a real round, and how a failing or absent
 // server is reported.
@@ -226,7 +229,7 @@ describe('rounds at the limits', () => {
       `  cwd: ${JSON.stringify(dir)}`,
       `  env: { PORT: "${port}" }`,
       `  ready: https://127.0.0.1:${port}/health`,
-      '  readyTimeout: 3s',
+      '  readyTimeout: 30s',
       `baseUrl: https://127.0.0.1:${port}`,
       'warmupSuite: false',
       'defaults: { connections: 1, warmup: 100ms }',

@@ -1,3 +1,6 @@
+// test-kind: process — the pages' charts hold the points their results files hold, whatever those are;
+// Chromium's start is awaited, with no bound on its time.
+//
 // The bundle's pages, opened in headless Chromium: report.html as `cannonade run` writes it for a
 // real app, and the site `cannonade history --site` writes, from history.json or from results files.
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'

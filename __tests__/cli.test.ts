@@ -1,3 +1,5 @@
+// test-kind: process — validate and help: exit codes and what is printed; nothing is measured.
+//
 // The CLI as users run it: the committed bundle, a child process, exit codes and what it prints.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'

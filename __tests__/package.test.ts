@@ -1,3 +1,5 @@
+// test-kind: process — npm pack and install, and the installed CLI answering; nothing is measured.
+//
 // What users install: the packed package holds the self-contained bundles and pulls no other package,
 // npm accepts it for publishing, and `npx cannonade` runs it from a project that installed it.
 import { execFileSync, spawnSync } from 'node:child_process'

@@ -1,3 +1,5 @@
+// test-kind: process — the release script on a throwaway clone: versions, tags and dist; nothing is measured.
+//
 // The release script, run on a throwaway clone: version set, dist rebuilt with it, vX.Y.Z tagged and
 // the major tag moved, which is what `uses: cannonade/cannonade@v1` resolves.
 import { execFileSync } from 'node:child_process'

@@ -49509,7 +49509,7 @@ function percentileChart(id, sides) {
 }
 function decodedOrUndefined(encoded) {
   try {
-    return decodeHistogram(encoded);
+    return mergeHistograms([encoded]);
   } catch {
     return void 0;
   }

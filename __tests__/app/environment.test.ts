@@ -1,3 +1,5 @@
+// test-kind: process — what reaches an app's environment and log; nothing is measured.
+//
 // The app under test does not inherit the runner's tokens, and what reaches its log anyway is masked.
 // The app here is the demo server behind a shell that prints its whole environment into app.log, as
 // an app that logs its configuration at start-up does.

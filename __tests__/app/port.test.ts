@@ -1,7 +1,10 @@
+// test-kind: process — which port an app is told and where it listens; nothing is measured.
+//
 // The port an app is told: `{port}` in its command and env values and PORT, filled with the side's
 // port, so a base commit can start beside the head; and, when an app never gets ready, where it
 // listens instead.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -72,6 +75,9 @@ describe('the port an app is told', () => {
     const url = `http://127.0.0.1:${awaited}/health`
     const running = await startApp(app, url, path.join(dir, 'elsewhere.log'))
     try {
+      // The wait's 1.5 s start once the app listens (where it should not), so a busy machine's slow
+      // start cannot end the wait before there is a listener to name.
+      await answersAt(written)
       const failure = await waitUntilReady(running, app, url).then(
         () => undefined,
         (error: unknown) => error,
@@ -103,3 +109,19 @@ describe('reading the kernel socket tables', () => {
     expect(listeningIn(table, new Set(['333']))).toEqual([])
   })
 })
+
+/** Resolves once something accepts a connection on 127.0.0.1:`port` (bounded by the test's timeout). */
+async function answersAt(port: number): Promise<void> {
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+    if (open) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}

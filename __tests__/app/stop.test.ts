@@ -1,3 +1,6 @@
+// test-kind: process — when stop() returns (the port closed, every thread gone), awaited without a
+// bound on its time; nothing is measured.
+//
 // Stopping an app is over when its port is closed: a process whose main thread has ended is not
 // gone while another of its threads still holds the listening socket. Seen as "port … still answers
 // after the app was stopped" in 3 of 5 quick runs of a plain `node server.js` on a busy machine.

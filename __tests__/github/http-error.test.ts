@@ -1,3 +1,5 @@
+// test-kind: process — a loopback server's 403 read as Octokit reads it; nothing is measured.
+//
 // A refused call is told apart from a missing permission with the real Octokit error, from a loopback server.
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,3 +1,6 @@
+// test-kind: process — which requests the warm-up pass sends and which rounds keep them (counted
+// at the app), not how fast they were answered.
+//
 // The warm-up pass: before round 1 every entry is loaded once for its warm-up duration, and nothing
 // of it is kept.
 import { mkdtemp, rm } from 'node:fs/promises'

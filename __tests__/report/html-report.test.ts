@@ -1,3 +1,6 @@
+// test-kind: process — report.html of recorded results drawn in Chromium: the points drawn are
+// the recorded ones; nothing is measured here.
+//
 // report.html opened in headless Chromium: it draws every chart with no console error and no
 // request, the charts hold the points the results hold, and names from a results file stay text.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
