@@ -191,7 +191,7 @@ export function pairedSequence(
   return { estimate: Math.exp(cs.estimate), low: Math.exp(cs.low), high: Math.exp(cs.high), pairs }
 }
 
-/** Per-metric chance of calling a metric unchanged (or improved) when it is in fact worse than its tolerance. */
+/** Per-metric chance of calling a metric unchanged when it is in fact worse than its tolerance. */
 export const MISS_ALPHA = 0.05
 
 /** The share of a metric's false-alarm bound spent on the one fixed-sample look at the end of a measurement (see the module comment). */
@@ -227,7 +227,7 @@ export interface SequentialRule {
   readonly tolerance: number
   /** What a false regression of this metric may cost: its weighted share of the suite's bound (family.ts entryShares). */
   readonly alarmAlpha: number
-  /** Level of the sequence that decides unchanged and improvement (default {@link MISS_ALPHA}). */
+  /** Level of the interval that decides unchanged and first claims a change (default {@link MISS_ALPHA}). */
   readonly missAlpha?: number
   readonly g?: number
   /**
