@@ -45386,30 +45386,32 @@ function meanSequence(ys, alpha, g = MIXTURE_VARIANCE) {
   return { estimate: mean2, low: mean2 - halfWidth, high: mean2 + halfWidth };
 }
 function pairedSequence(base, head, options) {
+  return pairedInterval(base, head, options.relative, (ys) => meanSequence(ys, options.alpha, options.g));
+}
+function pairedInterval(base, head, relative, ofMean) {
   if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`);
   const ys = head.map((h, i) => {
     const b = base[i] ?? NaN;
-    return options.relative ? Math.log(h / b) : h - b;
+    return relative ? Math.log(h / b) : h - b;
   });
   const pairs = ys.length;
   if (!ys.every(Number.isFinite)) return { estimate: NaN, low: -Infinity, high: Infinity, pairs };
-  const cs = meanSequence(ys, options.alpha, options.g);
-  if (!options.relative) return { ...cs, pairs };
-  return { estimate: Math.exp(cs.estimate), low: Math.exp(cs.low), high: Math.exp(cs.high), pairs };
+  const interval = ofMean(ys);
+  if (!relative) return { ...interval, pairs };
+  return { estimate: Math.exp(interval.estimate), low: Math.exp(interval.low), high: Math.exp(interval.high), pairs };
 }
 var MISS_ALPHA = 0.05;
 var FINAL_LOOK_SHARE = 0.25;
 function pairedFixedInterval(base, head, options) {
-  if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`);
-  const ys = head.map((h, i) => options.relative ? Math.log(h / (base[i] ?? NaN)) : h - (base[i] ?? NaN));
-  const pairs = ys.length;
-  const mean2 = ys.reduce((sum, y) => sum + y, 0) / pairs;
-  if (pairs < 2 || !Number.isFinite(mean2))
-    return { estimate: options.relative ? Math.exp(mean2) : mean2, low: -Infinity, high: Infinity, pairs };
-  const sd = Math.sqrt(ys.reduce((sum, y) => sum + (y - mean2) ** 2, 0) / (pairs - 1));
-  const half = studentTQuantile(options.alpha / 2, pairs - 1) * sd / Math.sqrt(pairs);
-  if (!options.relative) return { estimate: mean2, low: mean2 - half, high: mean2 + half, pairs };
-  return { estimate: Math.exp(mean2), low: Math.exp(mean2 - half), high: Math.exp(mean2 + half), pairs };
+  return pairedInterval(base, head, options.relative, (ys) => meanInterval(ys, options.alpha));
+}
+function meanInterval(ys, alpha) {
+  const n = ys.length;
+  const mean2 = ys.reduce((sum, y) => sum + y, 0) / n;
+  if (n < 2) return { estimate: mean2, low: -Infinity, high: Infinity };
+  const sd = Math.sqrt(ys.reduce((sum, y) => sum + (y - mean2) ** 2, 0) / (n - 1));
+  const half = studentTQuantile(alpha / 2, n - 1) * sd / Math.sqrt(n);
+  return { estimate: mean2, low: mean2 - half, high: mean2 + half };
 }
 function sequentialVerdict(base, head, rule) {
   const g = rule.g ?? MIXTURE_VARIANCE;
@@ -45916,6 +45918,9 @@ function judge(j, direction, limit, relative) {
       verdict: final,
       ...wide,
       ...decided,
+      // Whether no regression beyond the tolerance is plausible is a miss-side question: the 95 %
+      // interval answers it, even where a stricter one is shown for a claimed change.
+      clearing: { low: wide.low, high: wide.high },
       detectable: resolvableChange(interval, relative),
       probable,
       ...finalLook ? { finalLook } : {}
@@ -45940,26 +45945,25 @@ function fixedVerdict(base, head, rule) {
   const separate = spread2 !== void 0 && relative;
   const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE;
   const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha;
-  let pool = true;
-  const interval = (within, drift, combined) => {
+  const interval = (within, drift, combined, pool2 = true) => {
     const i = separateRunsInterval(base, head, {
       relative,
       spread: separate ? spread2 : void 0,
       withinAlpha: within,
       driftAlpha: drift,
       combinedAlpha: combined,
-      pool
+      pool: pool2
     });
     return relative ? i : { estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
   };
   let decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha);
   let verdict = classify(decided, direction, tolerance);
-  if (verdict === "regression" && decided.pooled !== void 0 && !(badness2(decided.pooled.lastRun, direction) > tolerance)) {
-    pool = false;
-    decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha);
+  const pool = !(verdict === "regression" && decided.pooled !== void 0 && !(badness2(decided.pooled.lastRun, direction) > tolerance));
+  if (!pool) {
+    decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha, pool);
     verdict = classify(decided, direction, tolerance);
   }
-  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2, 2 * rule.alarmAlpha);
+  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2, 2 * rule.alarmAlpha, pool);
   const probable = verdict === "inconclusive" && badness2(loose.estimate, direction) > 2 * tolerance && Math.min(badness2(loose.low, direction), badness2(loose.high, direction)) > 0;
   const half = relative ? Math.expm1((Math.log(decided.high) - Math.log(decided.low)) / 2) : (decided.high - decided.low) / 2;
   const confidence = separate ? 1 - (withinAlpha + driftAlpha + rule.alarmAlpha) : 1 - 2 * withinAlpha;
@@ -46234,7 +46238,7 @@ function entryDecided(base, head, regression, alarmAlpha, ended = false) {
       changeIsRelative(tolerance.metric)
     );
     if (judged.verdict === "regression") return true;
-    if (judged.verdict === "inconclusive" && !cannotRegress(judged, direction, tolerance.tolerance)) open2 = true;
+    if (judged.verdict === "inconclusive" && !cannotRegress({ ...judged, ...judged.clearing }, direction, tolerance.tolerance)) open2 = true;
   }
   return !open2;
 }

@@ -285,6 +285,26 @@ describe('suite-level error control', () => {
     expect(renderText(result)).toMatch(/at 99\.9\d* %\)/)
   })
 
+  it('stops measuring an entry whose claimed improvement the alarm level does not confirm: nothing can regress', () => {
+    // The pairs above turned round, head faster, in a 10-entry suite: the 95 % interval says
+    // improvement, the alarm level does not; either way no regression beyond 5 % is plausible.
+    const base: SyntheticEntry = {
+      scenario: 'faster',
+      rps: [9130, 7629, 8974, 7387, 9137, 8720, 7719, 8299],
+      p50Us: Array.from({ length: 8 }, () => 200),
+    }
+    const head: SyntheticEntry = { ...base, rps: Array.from({ length: 8 }, (_, i) => 10_000 + (i % 3) * 100) }
+    const others = Array.from({ length: 9 }, (_, i): SyntheticEntry => ({ ...base, scenario: `other ${i}` }))
+    const result = compare(syntheticResults([base, ...others]), syntheticResults([head, ...others]), { paired: true })
+    const rps = result.entries[0]?.metrics.find((m) => m.metric === 'rps')
+    expect(rps?.verdict).toBe('inconclusive')
+    expect(rps?.confidence).toBeGreaterThan(0.999)
+    const rounds = (e: SyntheticEntry): RoundResult[] => syntheticResults([e]).entries[0]?.rounds.slice() ?? []
+    const regression = syntheticResults([base]).entries[0]?.regression ?? []
+    const shares = suiteBudget(Array.from({ length: 10 }, () => ({ regression }))).shares[0] ?? {}
+    expect(entryDecided(rounds(base), rounds(head), regression, shares)).toBe(true)
+  })
+
   it('gives what the sequence left open one final look once the measurement has ended, and only then', () => {
     // 15 pairs whose throughput log-ratio varies by about 0.06 and means nothing: the anytime-valid
     // sequence cannot bound it within ±5 %, one fixed-sample t-interval at the end can.

@@ -150,7 +150,7 @@ function judge(
   direction: Direction,
   limit: number,
   relative: boolean,
-): Omit<FixedVerdict, 'confidence'> & { confidence?: number } {
+): Omit<FixedVerdict, 'confidence'> & { confidence?: number; clearing?: { low: number; high: number } } {
   const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS
   const alarmAlpha = j.tolerance === undefined ? MISS_ALPHA : j.alarmAlpha
   if (j.paired) {
@@ -174,6 +174,9 @@ function judge(
       verdict: final,
       ...wide,
       ...decided,
+      // Whether no regression beyond the tolerance is plausible is a miss-side question: the 95 %
+      // interval answers it, even where a stricter one is shown for a claimed change.
+      clearing: { low: wide.low, high: wide.high },
       detectable: resolvableChange(interval, relative),
       probable,
       ...(finalLook ? { finalLook } : {}),
@@ -250,8 +253,7 @@ export function fixedVerdict(base: readonly number[], head: readonly number[], r
   const separate = spread !== undefined && relative
   const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE
   const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha
-  let pool = true
-  const interval = (within: number, drift: number, combined: number): SeparateRunsInterval => {
+  const interval = (within: number, drift: number, combined: number, pool = true): SeparateRunsInterval => {
     const i = separateRunsInterval(base, head, {
       relative,
       spread: separate ? spread : undefined,
@@ -269,15 +271,15 @@ export function fixedVerdict(base: readonly number[], head: readonly number[], r
   // last run alone (its estimate beyond the tolerance): a step merged exactly at the baseline run
   // moves the head and that run together, away from the older runs' level, and is not this change.
   // Then the last run alone decides, as without history (run-to-run.ts, "The pooled level").
-  if (verdict === 'regression' && decided.pooled !== undefined && !(badness(decided.pooled.lastRun, direction) > tolerance)) {
-    pool = false
-    decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha)
+  const pool = !(verdict === 'regression' && decided.pooled !== undefined && !(badness(decided.pooled.lastRun, direction) > tolerance))
+  if (!pool) {
+    decided = interval(withinAlpha, driftAlpha, rule.alarmAlpha, pool)
     verdict = classify(decided, direction, tolerance)
   }
   // "Probably worse", a warning that must stay rare on unchanged code too: the drift part at the
   // suite's whole 1 % (one event), the within-run part at 2.5 % a side, unsplit.
   // The combined part at twice the metric's share (halved inside): at most the suite's 1 % over its metrics.
-  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2, 2 * rule.alarmAlpha)
+  const loose = interval(MISS_ALPHA / 2, separate ? SUITE_ALPHA : MISS_ALPHA / 2, 2 * rule.alarmAlpha, pool)
   const probable =
     verdict === 'inconclusive' &&
     badness(loose.estimate, direction) > 2 * tolerance &&
@@ -644,7 +646,7 @@ export function entryDecided(
     if (judged.verdict === 'regression') return true
     // The gate's question is answered once no regression beyond the tolerance is plausible, even
     // when the metric may have improved by more than it (not "unchanged", but nothing to fail).
-    if (judged.verdict === 'inconclusive' && !cannotRegress(judged, direction, tolerance.tolerance)) open = true
+    if (judged.verdict === 'inconclusive' && !cannotRegress({ ...judged, ...judged.clearing }, direction, tolerance.tolerance)) open = true
   }
   return !open
 }

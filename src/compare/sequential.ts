@@ -178,17 +178,32 @@ export function pairedSequence(
   head: readonly number[],
   options: { readonly alpha: number; readonly relative: boolean; readonly g?: number },
 ): SequenceInterval {
+  return pairedInterval(base, head, options.relative, (ys) => meanSequence(ys, options.alpha, options.g))
+}
+
+/**
+ * An interval for head against base from the pairs' log-ratios (relative) or differences, by
+ * `ofMean` on that scale, returned as ratios or differences.
+ *
+ * @throws RangeError when the two sides hold different numbers of rounds.
+ */
+function pairedInterval(
+  base: readonly number[],
+  head: readonly number[],
+  relative: boolean,
+  ofMean: (ys: readonly number[]) => { estimate: number; low: number; high: number },
+): SequenceInterval {
   if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`)
   const ys = head.map((h, i) => {
     const b = base[i] ?? NaN
-    return options.relative ? Math.log(h / b) : h - b
+    return relative ? Math.log(h / b) : h - b
   })
   const pairs = ys.length
   // A zero or negative round has no log-ratio; such a comparison cannot say anything (±Infinity ends).
   if (!ys.every(Number.isFinite)) return { estimate: NaN, low: -Infinity, high: Infinity, pairs }
-  const cs = meanSequence(ys, options.alpha, options.g)
-  if (!options.relative) return { ...cs, pairs }
-  return { estimate: Math.exp(cs.estimate), low: Math.exp(cs.low), high: Math.exp(cs.high), pairs }
+  const interval = ofMean(ys)
+  if (!relative) return { ...interval, pairs }
+  return { estimate: Math.exp(interval.estimate), low: Math.exp(interval.low), high: Math.exp(interval.high), pairs }
 }
 
 /** Per-metric chance of calling a metric unchanged when it is in fact worse than its tolerance. */
@@ -199,27 +214,26 @@ export const FINAL_LOOK_SHARE = 0.25
 
 /**
  * The fixed-sample 1 − α t-interval for head against base from paired rounds, valid at one number of
- * pairs chosen without looking at them (the final look). Same scales as {@link pairedSequence}.
- *
- * @returns the whole line for fewer than 2 pairs or a non-finite observation.
+ * pairs chosen without looking at them (the final look). Same scales and edge cases as
+ * {@link pairedSequence}.
  */
 export function pairedFixedInterval(
   base: readonly number[],
   head: readonly number[],
   options: { readonly alpha: number; readonly relative: boolean },
 ): SequenceInterval {
-  if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`)
-  const ys = head.map((h, i) => (options.relative ? Math.log(h / (base[i] ?? NaN)) : h - (base[i] ?? NaN)))
-  const pairs = ys.length
-  const mean = ys.reduce((sum, y) => sum + y, 0) / pairs
-  if (pairs < 2 || !Number.isFinite(mean))
-    return { estimate: options.relative ? Math.exp(mean) : mean, low: -Infinity, high: Infinity, pairs }
-  const sd = Math.sqrt(ys.reduce((sum, y) => sum + (y - mean) ** 2, 0) / (pairs - 1))
-  const half = (studentTQuantile(options.alpha / 2, pairs - 1) * sd) / Math.sqrt(pairs)
-  if (!options.relative) return { estimate: mean, low: mean - half, high: mean + half, pairs }
-  return { estimate: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half), pairs }
+  return pairedInterval(base, head, options.relative, (ys) => meanInterval(ys, options.alpha))
 }
 
+/** The fixed-sample 1 − α t-interval for the mean of `ys`; the whole line for fewer than 2. */
+function meanInterval(ys: readonly number[], alpha: number): { estimate: number; low: number; high: number } {
+  const n = ys.length
+  const mean = ys.reduce((sum, y) => sum + y, 0) / n
+  if (n < 2) return { estimate: mean, low: -Infinity, high: Infinity }
+  const sd = Math.sqrt(ys.reduce((sum, y) => sum + (y - mean) ** 2, 0) / (n - 1))
+  const half = (studentTQuantile(alpha / 2, n - 1) * sd) / Math.sqrt(n)
+  return { estimate: mean, low: mean - half, high: mean + half }
+}
 /** What {@link sequentialVerdict} needs besides the rounds. */
 export interface SequentialRule {
   readonly relative: boolean
