@@ -44735,9 +44735,11 @@ var DEFAULT_TOLERANCE = {
   recovery: 0.5
 };
 var GATED_BY_DEFAULT = ["rps", "p50", "p99"];
+var GATED_BY_DEFAULT_WITH_APP = [...GATED_BY_DEFAULT, "cpu"];
 var GATED_BY_DEFAULT_STRESS = ["capacity"];
-function defaultRegression(metric, profile = "steady") {
-  const gated = (profile === "stress" ? GATED_BY_DEFAULT_STRESS : GATED_BY_DEFAULT).find((m) => m === metric);
+function defaultRegression(metric, profile = "steady", startsApp = false) {
+  const defaults = profile === "stress" ? GATED_BY_DEFAULT_STRESS : startsApp ? GATED_BY_DEFAULT_WITH_APP : GATED_BY_DEFAULT;
+  const gated = defaults.find((m) => m === metric);
   return gated === void 0 ? void 0 : DEFAULT_TOLERANCE[gated];
 }
 
@@ -58879,7 +58881,7 @@ function buildScenario(s, raw, baseDir, at, problems) {
     });
   }
   const stressed = s.profile === "stress";
-  const built = buildThresholds(defaults.thresholds, s.thresholds, [...at, "thresholds"], problems, settings.profile);
+  const built = buildThresholds(defaults.thresholds, s.thresholds, [...at, "thresholds"], problems, settings.profile, raw.app !== void 0);
   checkCapacityUse(s, at, problems);
   const thresholds = stressed ? built.thresholds : built.thresholds.filter((t) => t.metric !== "capacity");
   const regression = stressed ? built.regression : built.regression.filter((t) => t.metric !== "capacity");
@@ -59007,7 +59009,7 @@ function metricValue(metric, text) {
   if (metric === "drift") return parseDurationMs(text.replace(/\/min$/, "")) * 1e3;
   return metric === "cpu" ? parsePercent(text) * 100 : parsePercent(text);
 }
-function buildThresholds(base, own, at, problems, profile) {
+function buildThresholds(base, own, at, problems, profile, startsApp) {
   const thresholds = [];
   for (const metric of METRICS) {
     const limit = own?.[metric] ?? base?.[metric];
@@ -59028,7 +59030,7 @@ function buildThresholds(base, own, at, problems, profile) {
   const regression = [];
   for (const metric of METRICS) {
     const tolerance = tolerances[metric];
-    const fallback = defaultRegression(metric, profile);
+    const fallback = defaultRegression(metric, profile, startsApp);
     if (tolerance === void 0) {
       if (fallback !== void 0) regression.push({ metric, tolerance: fallback, severity: "fail" });
       continue;

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { compare } from '../../src/compare/compare.js'
 import { parsePlan } from '../../src/config/load.js'
-import { DEFAULT_TOLERANCE, GATED_BY_DEFAULT } from '../../src/config/tolerances.js'
+import { DEFAULT_TOLERANCE, GATED_BY_DEFAULT, GATED_BY_DEFAULT_WITH_APP } from '../../src/config/tolerances.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 
 const percent = (fraction: number): string => `${Math.round(fraction * 1000) / 10} %`
@@ -16,6 +16,25 @@ describe('the default tolerances', () => {
     expect([...(plan.scenarios[0]?.regression ?? [])].sort(byMetric)).toEqual(
       GATED_BY_DEFAULT.map((metric) => ({ metric, tolerance: DEFAULT_TOLERANCE[metric], severity: 'fail' })).sort(byMetric),
     )
+  })
+
+  it('gate cpu too when Cannonade starts the app, and only then', () => {
+    const withApp = parsePlan(
+      'baseUrl: http://127.0.0.1:1\napp: { command: node server.js }\nscenarios: [{ name: a, path: / }, { name: s, path: /, profile: stress, rate: 10 }]\n',
+      'c.yml',
+      '/',
+    )
+    const gated = (i: number): string[] => (withApp.scenarios[i]?.regression ?? []).map((t) => t.metric).sort()
+    expect(gated(0)).toEqual([...GATED_BY_DEFAULT_WITH_APP].sort())
+    expect(withApp.scenarios[0]?.regression).toContainEqual({ metric: 'cpu', tolerance: DEFAULT_TOLERANCE.cpu, severity: 'fail' })
+    // A stress scenario gates its capacity, app or not; a config's own cpu tolerance wins over the default.
+    expect(gated(1)).toEqual(['capacity'])
+    const own = parsePlan(
+      'baseUrl: http://127.0.0.1:1\napp: { command: node server.js }\nscenarios: [{ name: a, path: /, thresholds: { regression: { cpu: { max: 20%, severity: warn } } } }]\n',
+      'c.yml',
+      '/',
+    )
+    expect(own.scenarios[0]?.regression).toContainEqual({ metric: 'cpu', tolerance: 0.2, severity: 'warn' })
   })
 
   it('label a change of an ungated metric at the table’s value', () => {
@@ -35,6 +54,10 @@ describe('the default tolerances', () => {
     const readme = (await readFile('README.md', 'utf8')).replace(/\s+/g, ' ')
     const gated = GATED_BY_DEFAULT.map((m) => `\`${m}\` at ${percent(DEFAULT_TOLERANCE[m])}`)
     expect(readme).toContain(`When a config sets none, Cannonade gates ${gated.slice(0, -1).join(', ')} and ${gated.at(-1)}, all \`fail\`.`)
+    const cpu = GATED_BY_DEFAULT_WITH_APP.filter((m) => !GATED_BY_DEFAULT.some((g) => g === m))
+    expect(readme).toContain(
+      `When Cannonade starts the app (\`app\`), it gates ${cpu.map((m) => `\`${m}\` at ${percent(DEFAULT_TOLERANCE[m])}`).join(', ')} too`,
+    )
     const labelled = Object.entries(DEFAULT_TOLERANCE)
       .filter(([m]) => !GATED_BY_DEFAULT.some((g) => g === m))
       .map(([m, t]) => `\`${m}\` ${m === 'errorRate' ? `${t * 100} pp` : percent(t)}`)

@@ -314,7 +314,7 @@ function buildScenario(s: RawScenario, raw: RawConfig, baseDir: string, at: (str
     })
   }
   const stressed = s.profile === 'stress'
-  const built = buildThresholds(defaults.thresholds, s.thresholds, [...at, 'thresholds'], problems, settings.profile)
+  const built = buildThresholds(defaults.thresholds, s.thresholds, [...at, 'thresholds'], problems, settings.profile, raw.app !== undefined)
   checkCapacityUse(s, at, problems)
   // A capacity limit or tolerance in defaults applies to the stress scenarios only: a steady one never
   // measures a capacity, and a tolerance it cannot test would still take a share of the false-alarm budget.
@@ -491,6 +491,7 @@ function buildThresholds(
   at: (string | number)[],
   problems: Problem[],
   profile: Profile,
+  startsApp: boolean,
 ): { thresholds: AbsoluteThreshold[]; regression: RegressionTolerance[] } {
   const thresholds: AbsoluteThreshold[] = []
   for (const metric of METRICS) {
@@ -512,7 +513,7 @@ function buildThresholds(
   const regression: RegressionTolerance[] = []
   for (const metric of METRICS) {
     const tolerance = tolerances[metric]
-    const fallback = defaultRegression(metric, profile)
+    const fallback = defaultRegression(metric, profile, startsApp)
     if (tolerance === undefined) {
       if (fallback !== undefined) regression.push({ metric, tolerance: fallback, severity: 'fail' })
       continue

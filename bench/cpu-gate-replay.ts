@@ -1,0 +1,193 @@
+// Should `cpu` (server CPU time per request) be gated by default when Cannonade starts the app?
+// Replayed from real rounds: every `run --against` run kept under bench/results/against-target (the
+// node:http and FastAPI hashing services, one scenario, 4 connections, 5 s rounds after a 1 s
+// warm-up, recorded 2026-12-02/03 at load 0.7–29) gives its pairs of rounds, base and head, each with
+// req/s, p50, p99 and CPU per request. Each run's own mean difference per metric is taken out, so a
+// run is a source of noise only (its real shape: heavy tails, the metrics' correlation within a
+// round and between the two rounds of a pair); a trial is a block bootstrap (5 pairs a block) of one
+// run, with a slowdown injected into the head:
+// - "CPU": the handler does s more work: latencies × (1 + s), req/s ÷ (1 + s), CPU per request × (1 + s);
+// - "wait": the handler waits s longer (I/O, a lock): the same, but CPU per request unchanged.
+// Decided as the product decides a one-scenario suite: the configured 5 pairs, then one pair at a
+// time while the entry is open (compare.ts entryDecided), at most 15 pairs (3 minutes of 12 s pairs),
+// then the paired verdicts with the final look (sequential.ts), the suite's 1 % split by family.ts.
+// Sources are grouped by their req/s pair noise: busy (pair SD ≥ 0.15, load 4–29) and quiet (< 0.15).
+//
+// Run: npx tsx bench/cpu-gate-replay.ts   (BENCH_TRIALS per cell, default 2000; seeded by BENCH_SEED)
+// Writes bench/results/cpu-gate-replay.json and prints markdown.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { entryDecided } from '../src/compare/compare.js'
+import { entryShares, PRIMARY_WEIGHT, primarySplit, type SplitRule } from '../src/compare/family.js'
+import { sequentialVerdict } from '../src/compare/sequential.js'
+import type { MetricName, RegressionTolerance } from '../src/config/plan.js'
+import { DEFAULT_TOLERANCE, GATED_BY_DEFAULT, GATED_BY_DEFAULT_WITH_APP } from '../src/config/tolerances.js'
+import type { RoundResult } from '../src/results/document.js'
+import { seededRandom, stddev } from '../src/stats/stats.js'
+import { replayRound } from './replay-round.js'
+
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 2000)
+const random = seededRandom(process.env.BENCH_SEED ?? 'cpu-gate-replay')
+const ROOT = path.resolve('bench/results/against-target')
+const CONFIGURED_PAIRS = 5
+const MAX_PAIRS = 15
+const BLOCK = 5
+const BUSY_PAIR_SD = 0.15
+
+/** One round's logs: req/s, p50, p99, CPU per request. */
+type Logs = [number, number, number, number]
+interface Source {
+  readonly run: string
+  readonly pairs: readonly (readonly [Logs, Logs])[]
+  /** SD of the req/s log-ratio over the run's pairs. */
+  readonly pairSd: number
+}
+
+function loadSources(): Source[] {
+  const sources: Source[] = []
+  for (const run of readdirSync(ROOT).sort()) {
+    const dir = path.join(ROOT, run)
+    if (!existsSync(path.join(dir, 'base-results.json'))) continue
+    const entry = (file: string): { rounds: RoundResult[] } => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).entries[0]
+    const head = entry('results.json').rounds
+    const base = entry('base-results.json').rounds
+    const logs = (r: RoundResult): Logs | undefined => {
+      const cpu = r.server?.cpuUsPerRequest
+      return cpu === undefined || !r.valid
+        ? undefined
+        : [Math.log(r.rps), Math.log(r.latencyUs.p50), Math.log(r.latencyUs.p99), Math.log(cpu)]
+    }
+    const pairs: [Logs, Logs][] = []
+    for (const [i, h] of head.entries()) {
+      const b = base[i]
+      const hl = logs(h)
+      const bl = b === undefined ? undefined : logs(b)
+      if (hl !== undefined && bl !== undefined) pairs.push([bl, hl])
+    }
+    if (pairs.length < 2 * BLOCK) continue // the fixed-rounds runs: too few pairs to bootstrap from
+    // The run's own mean difference out: what is left is the noise of its pairs.
+    for (let k = 0; k < 4; k++) {
+      const shift = pairs.reduce((sum, [b, h]) => sum + (h[k] ?? 0) - (b[k] ?? 0), 0) / pairs.length
+      for (const [, h] of pairs) h[k] = (h[k] ?? 0) - shift
+    }
+    sources.push({ run, pairs, pairSd: stddev(pairs.map(([b, h]) => h[0] - b[0])) })
+  }
+  return sources
+}
+
+function round(n: number, [rps, p50, p99, cpu]: Logs): RoundResult {
+  const r = replayRound(n, [Math.exp(rps), Math.exp(p50), Math.exp(p99)])
+  return { ...r, server: { cpuPercent: 100, cpuUsPerRequest: Math.exp(cpu), rssMaxBytes: 1, rssMeanBytes: 1, rssEndBytes: 1 } }
+}
+
+const valueOf = (r: RoundResult, metric: MetricName): number =>
+  metric === 'rps' ? r.rps : metric === 'cpu' ? (r.server?.cpuUsPerRequest ?? NaN) : metric === 'p50' ? r.latencyUs.p50 : r.latencyUs.p99
+
+interface Rule {
+  readonly name: string
+  readonly regression: readonly RegressionTolerance[]
+  readonly split: SplitRule
+}
+const gate = (metrics: readonly MetricName[], cpuTolerance: number = DEFAULT_TOLERANCE.cpu): RegressionTolerance[] =>
+  metrics.map((metric) => ({ metric, tolerance: metric === 'cpu' ? cpuTolerance : DEFAULT_TOLERANCE[metric as 'rps'], severity: 'fail' }))
+const rpsPrimary = primarySplit({ closed: 'rps', open: 'p50' }, PRIMARY_WEIGHT)
+const RULES: readonly Rule[] = [
+  { name: 'rps, p50, p99 (before)', regression: gate(GATED_BY_DEFAULT), split: rpsPrimary },
+  { name: '+ cpu 10 % (the default with an app)', regression: gate(GATED_BY_DEFAULT_WITH_APP), split: rpsPrimary },
+  {
+    name: '+ cpu 10 %, cpu the primary',
+    regression: gate(GATED_BY_DEFAULT_WITH_APP),
+    split: primarySplit({ closed: 'cpu', open: 'p50' }, PRIMARY_WEIGHT),
+  },
+  { name: '+ cpu 5 %', regression: gate(GATED_BY_DEFAULT_WITH_APP, 0.05), split: rpsPrimary },
+]
+
+interface Outcome {
+  readonly regression: boolean
+  readonly improvement: boolean
+  readonly cleared: boolean
+}
+
+function trial(pool: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu' | 'wait'): Outcome {
+  const source = pool[Math.floor(random() * pool.length)]
+  if (source === undefined) throw new Error('no source')
+  const shares = entryShares({ regression: rule.regression }, 0.01, rule.split)
+  const shift = Math.log(1 + slowdown)
+  const base: RoundResult[] = []
+  const head: RoundResult[] = []
+  let block: (readonly [Logs, Logs])[] = []
+  const add = (): void => {
+    if (block.length === 0) {
+      const start = Math.floor(random() * (source.pairs.length - BLOCK + 1))
+      block = source.pairs.slice(start, start + BLOCK)
+    }
+    const [b, h] = block.shift() ?? source.pairs[0] ?? [[0, 0, 0, 0] as Logs, [0, 0, 0, 0] as Logs]
+    base.push(round(base.length + 1, b))
+    head.push(round(head.length + 1, [h[0] - shift, h[1] + shift, h[2] + shift, h[3] + (kind === 'cpu' ? shift : 0)]))
+  }
+  for (let i = 0; i < CONFIGURED_PAIRS; i++) add()
+  while (base.length < MAX_PAIRS && !entryDecided(base, head, rule.regression, shares)) add()
+  const verdicts = rule.regression.map(
+    (t) =>
+      sequentialVerdict(
+        base.map((r) => valueOf(r, t.metric)),
+        head.map((r) => valueOf(r, t.metric)),
+        {
+          relative: true,
+          direction: t.metric === 'rps' ? 'higher-is-better' : 'lower-is-better',
+          tolerance: t.tolerance,
+          alarmAlpha: shares[t.metric as 'rps'] ?? 0,
+          final: true,
+        },
+      ).verdict,
+  )
+  const regression = verdicts.includes('regression')
+  return {
+    regression,
+    improvement: verdicts.includes('improvement'),
+    cleared: !regression && entryDecided(base, head, rule.regression, shares, true),
+  }
+}
+
+const sources = loadSources()
+const groups = [
+  { name: `busy (req/s pair SD ≥ ${BUSY_PAIR_SD})`, pool: sources.filter((s) => s.pairSd >= BUSY_PAIR_SD) },
+  { name: `quiet (req/s pair SD < ${BUSY_PAIR_SD})`, pool: sources.filter((s) => s.pairSd < BUSY_PAIR_SD) },
+]
+const SLOWDOWNS = [0.05, 0.1, 0.25] as const
+const pct = (k: number): string => `${((100 * k) / TRIALS).toFixed(1)} %`
+const results: Record<string, unknown> = {}
+const lines: string[] = [
+  `Replayed: ${TRIALS} trials a cell, one scenario, at most ${MAX_PAIRS} pairs (3 min); sources: ${sources.length} kept run --against runs.\n`,
+  `| noise | gated | unchanged: false alarms | unchanged: improvement claimed | unchanged: cleared | ${SLOWDOWNS.map((s) => `+${s * 100} % CPU caught`).join(' | ')} | ${SLOWDOWNS.map((s) => `+${s * 100} % wait caught`).join(' | ')} |`,
+  `| --- | --- | ---: | ---: | ---: | ${SLOWDOWNS.map(() => '---:').join(' | ')} | ${SLOWDOWNS.map(() => '---:').join(' | ')} |`,
+]
+for (const group of groups) {
+  const sds = group.pool.map((s) => s.pairSd).sort((a, b) => a - b)
+  const label = `${group.name}, ${group.pool.length} runs, ${sds[0]?.toFixed(2)}–${sds.at(-1)?.toFixed(2)}`
+  for (const rule of RULES) {
+    const count = (slowdown: number, kind: 'cpu' | 'wait'): { regression: number; improvement: number; cleared: number } => {
+      const c = { regression: 0, improvement: 0, cleared: 0 }
+      for (let t = 0; t < TRIALS; t++) {
+        const o = trial(group.pool, rule, slowdown, kind)
+        if (o.regression) c.regression++
+        if (o.improvement) c.improvement++
+        if (o.cleared) c.cleared++
+      }
+      return c
+    }
+    const same = count(0, 'cpu')
+    const cpu = SLOWDOWNS.map((s) => count(s, 'cpu').regression)
+    const wait = SLOWDOWNS.map((s) => count(s, 'wait').regression)
+    results[`${group.name} | ${rule.name}`] = { trials: TRIALS, unchanged: same, cpu, wait, slowdowns: SLOWDOWNS }
+    lines.push(
+      `| ${label} | ${rule.name} | ${pct(same.regression)} | ${pct(same.improvement)} | ${pct(same.cleared)} | ${cpu.map(pct).join(' | ')} | ${wait.map(pct).join(' | ')} |`,
+    )
+  }
+}
+console.log(lines.join('\n'))
+mkdirSync('bench/results', { recursive: true })
+writeFileSync(
+  'bench/results/cpu-gate-replay.json',
+  `${JSON.stringify({ trials: TRIALS, sources: sources.map((s) => ({ run: s.run, pairSd: s.pairSd })), results }, null, 2)}\n`,
+)
