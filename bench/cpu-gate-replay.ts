@@ -13,8 +13,11 @@
 // then the paired verdicts with the final look (sequential.ts), the suite's 1 % split by family.ts.
 // Sources are grouped by their req/s pair noise: busy (pair SD ≥ 0.15, load 4–29) and quiet (< 0.15).
 //
+// BENCH_KEEP_OFFSETS=1 keeps the unchanged runs' own mean difference (their chance offsets, and any
+// offset between the two launches of the app: bench/process-offset.ts); slowed runs are centred either way.
+//
 // Run: npx tsx bench/cpu-gate-replay.ts   (BENCH_TRIALS per cell, default 2000; seeded by BENCH_SEED)
-// Writes bench/results/cpu-gate-replay.json and prints markdown.
+// Writes bench/results/cpu-gate-replay.json (-offsets.json with the offsets kept) and prints markdown.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { entryDecided } from '../src/compare/compare.js'
@@ -33,6 +36,7 @@ const CONFIGURED_PAIRS = 5
 const MAX_PAIRS = 15
 const BLOCK = 5
 const BUSY_PAIR_SD = 0.15
+const KEEP_OFFSETS = process.env.BENCH_KEEP_OFFSETS === '1'
 
 /** One round's logs: req/s, p50, p99, CPU per request. */
 type Logs = [number, number, number, number]
@@ -66,7 +70,7 @@ function loadSources(): Source[] {
     }
     if (pairs.length < 2 * BLOCK) continue // the fixed-rounds runs: too few pairs to bootstrap from
     // The run's own mean difference out: what is left is the noise of its pairs.
-    for (let k = 0; k < 4; k++) {
+    for (let k = 0; k < 4 && !(KEEP_OFFSETS && run.includes('-same')); k++) {
       const shift = pairs.reduce((sum, [b, h]) => sum + (h[k] ?? 0) - (b[k] ?? 0), 0) / pairs.length
       for (const [, h] of pairs) h[k] = (h[k] ?? 0) - shift
     }
@@ -158,7 +162,7 @@ const SLOWDOWNS = [0.05, 0.1, 0.25] as const
 const pct = (k: number): string => `${((100 * k) / TRIALS).toFixed(1)} %`
 const results: Record<string, unknown> = {}
 const lines: string[] = [
-  `Replayed: ${TRIALS} trials a cell, one scenario, at most ${MAX_PAIRS} pairs (3 min); sources: ${sources.length} kept run --against runs.\n`,
+  `Replayed${KEEP_OFFSETS ? ' (unchanged runs with their own offsets)' : ''}: ${TRIALS} trials a cell, one scenario, at most ${MAX_PAIRS} pairs (3 min); sources: ${sources.length} kept run --against runs.\n`,
   `| noise | gated | unchanged: false alarms | unchanged: improvement claimed | unchanged: cleared | ${SLOWDOWNS.map((s) => `+${s * 100} % CPU caught`).join(' | ')} | ${SLOWDOWNS.map((s) => `+${s * 100} % wait caught`).join(' | ')} |`,
   `| --- | --- | ---: | ---: | ---: | ${SLOWDOWNS.map(() => '---:').join(' | ')} | ${SLOWDOWNS.map(() => '---:').join(' | ')} |`,
 ]

@@ -1,0 +1,180 @@
+// Do two launches of the same app cost the same? Same-job compares a base process with a head
+// process, so an offset between two launches of identical code is read as a change. This bench starts
+// two copies of the same hashing service (bench/apps) again and again, measures them in alternating
+// rounds like the product's A B A B, and splits each launch's pairs into two halves:
+// - an offset that belongs to the launch (memory layout, the runtime's heap sizing or compiled code)
+//   shows as halves that agree with each other and launches that disagree;
+// - noise that only moves over time (where the scheduler puts each app) shows as halves that disagree.
+// Each launch is measured twice over: the apps free to run on any CPU (as the product runs them), and
+// both apps pinned to the same CPU with this process on another (`taskset`), which takes away where
+// each app runs as a difference between them.
+// Per mode: the launches' mean log-ratio of CPU per request and req/s with its standard error, the
+// agreement of the halves (correlation over launches) and the launch-to-launch SD left after the
+// within-launch noise is taken out (a method-of-moments estimate: var(launch means) − mean(SE²)).
+//
+// Run: npx tsx bench/process-offset.ts   (PROCESS_APP=node|python, PROCESS_LAUNCHES (default 6),
+//   PROCESS_PAIRS per half (default 6), PROCESS_ROUND_S (default 2); needs taskset and 2+ CPUs)
+// Writes bench/results/process-offset-<app>.json and prints markdown, with the load and the CPU loop's
+// CV before and after.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
+import path from 'node:path'
+import autocannon from 'autocannon'
+import { freePort } from '../src/app/ports.js'
+import { cpuLoopNoise } from './cpu-noise.js'
+
+const APP = process.env.PROCESS_APP === 'python' ? 'python' : 'node'
+const LAUNCHES = Number(process.env.PROCESS_LAUNCHES ?? 6)
+const PAIRS = Number(process.env.PROCESS_PAIRS ?? 6)
+const ROUND_S = Number(process.env.PROCESS_ROUND_S ?? 2)
+const CPUS = availableParallelism()
+const APPS_DIR = path.resolve('bench/apps')
+type Mode = 'free' | 'pinned'
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+function start(port: number, mode: Mode): ChildProcess {
+  const env = { ...process.env, PORT: String(port), HASH_SLOWDOWN: '0' }
+  const command =
+    APP === 'node'
+      ? [process.execPath, path.join(APPS_DIR, 'hash-server.mjs')]
+      : ['/usr/bin/python3', '-m', 'uvicorn', 'hash_app:app', '--port', String(port), '--log-level', 'warning']
+  // Pinned: both apps on the last CPU, so neither can run where the other does not.
+  const argv = mode === 'pinned' ? ['taskset', '-c', String(CPUS - 1), ...command] : command
+  const [file, ...args] = argv
+  return spawn(file ?? 'false', args, { env, cwd: APPS_DIR, stdio: 'ignore' })
+}
+
+/** CPU time (µs) the process has used: utime + stime of /proc/PID/stat, in ticks of 10 ms. */
+function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10_000
+}
+
+async function ready(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return
+    } catch {
+      // not yet listening
+    }
+    await sleep(100)
+  }
+  throw new Error(`the app on port ${port} did not answer in 20 s`)
+}
+
+function load(port: number, seconds: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: `http://127.0.0.1:${port}/search?q=x`, connections: 4, duration: seconds }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    )
+  })
+}
+
+async function round(port: number, pid: number): Promise<{ rps: number; cpu: number }> {
+  const before = cpuUs(pid)
+  const result = await load(port, ROUND_S)
+  return { rps: result.requests.average, cpu: (cpuUs(pid) - before) / Math.max(1, result.requests.total) }
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
+const sd = (xs: readonly number[]): number => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1))
+const se = (xs: readonly number[]): number => sd(xs) / Math.sqrt(xs.length)
+function correlation(a: readonly number[], b: readonly number[]): number {
+  const ma = mean(a)
+  const mb = mean(b)
+  return a.reduce((s, x, i) => s + (x - ma) * ((b[i] ?? mb) - mb), 0) / (a.length - 1) / sd(a) / sd(b)
+}
+
+interface Launch {
+  readonly mode: Mode
+  readonly cpu: { readonly halves: [number, number]; readonly se: [number, number] }
+  readonly rps: { readonly mean: number; readonly se: number }
+  readonly load: number
+}
+
+async function launch(mode: Mode): Promise<Launch> {
+  const ports = [await freePort(), await freePort()] as const
+  const apps = ports.map((port) => start(port, mode))
+  try {
+    await Promise.all(ports.map(ready))
+    await Promise.all(ports.map((port) => load(port, 1))) // warm-up, as the product's suite warm-up
+    const cpu: number[] = []
+    const rps: number[] = []
+    for (let i = 0; i < 2 * PAIRS; i++) {
+      const a = await round(ports[0], apps[0]?.pid ?? 0)
+      const b = await round(ports[1], apps[1]?.pid ?? 0)
+      cpu.push(Math.log(b.cpu / a.cpu))
+      rps.push(Math.log(b.rps / a.rps))
+    }
+    const first = cpu.slice(0, PAIRS)
+    const second = cpu.slice(PAIRS)
+    return {
+      mode,
+      cpu: { halves: [mean(first), mean(second)], se: [se(first), se(second)] },
+      rps: { mean: mean(rps), se: se(rps) },
+      load: loadavg()[0] ?? NaN,
+    }
+  } finally {
+    for (const app of apps) app.kill('SIGKILL')
+  }
+}
+
+if (process.platform !== 'linux') throw new Error('bench/process-offset.ts reads /proc: Linux only')
+const pinnable =
+  CPUS >= 2 &&
+  (() => {
+    try {
+      execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' }) // this process (the load) on CPU 0
+      execFileSync('taskset', ['-p', '-c', `0-${CPUS - 1}`, String(process.pid)], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  })()
+const modes: Mode[] = pinnable ? ['free', 'pinned'] : ['free']
+const before = { load: loadavg()[0] ?? NaN, cv: cpuLoopNoise().cv }
+const launches: Launch[] = []
+for (let i = 0; i < LAUNCHES; i++) {
+  for (const mode of modes) {
+    // The load generator: anywhere when the apps are free, CPU 0 when they are pinned to the last one.
+    execFileSync('taskset', ['-p', '-c', mode === 'pinned' ? '0' : `0-${CPUS - 1}`, String(process.pid)], { stdio: 'ignore' })
+    const l = await launch(mode)
+    launches.push(l)
+    const pct = (x: number): string => `${(100 * x).toFixed(1)} %`
+    process.stderr.write(
+      `launch ${i + 1} ${mode}: cpu halves ${pct(l.cpu.halves[0])} ± ${pct(l.cpu.se[0])}, ${pct(l.cpu.halves[1])} ± ${pct(l.cpu.se[1])}; rps ${pct(l.rps.mean)} ± ${pct(l.rps.se)}; load ${l.load.toFixed(1)}\n`,
+    )
+  }
+}
+const after = { load: loadavg()[0] ?? NaN, cv: cpuLoopNoise().cv }
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)} %`
+const lines = [
+  `## Two launches of the same ${APP} hashing service, alternating ${ROUND_S} s rounds, ${LAUNCHES} launches × ${2 * PAIRS} pairs a mode\n`,
+  `Load ${before.load.toFixed(1)} → ${after.load.toFixed(1)}, CPU loop CV ${pct(before.cv)} → ${pct(after.cv)}.\n`,
+  '| apps | CPU per request, each launch (first half / second half) | halves agree (correlation over launches) | launch-to-launch SD beyond the noise | req/s, each launch |',
+  '| --- | --- | ---: | ---: | --- |',
+]
+const summary: Record<string, unknown> = {}
+for (const mode of modes) {
+  const ls = launches.filter((l) => l.mode === mode)
+  const means = ls.map((l) => mean(l.cpu.halves))
+  // The SE of a launch's mean from its two halves' SEs.
+  const ses = ls.map((l) => Math.sqrt((l.cpu.se[0] ** 2 + l.cpu.se[1] ** 2) / 4))
+  const between = Math.sqrt(Math.max(0, sd(means) ** 2 - mean(ses.map((s) => s * s))))
+  const agree = correlation(
+    ls.map((l) => l.cpu.halves[0]),
+    ls.map((l) => l.cpu.halves[1]),
+  )
+  summary[mode] = { launches: ls, between, agree }
+  lines.push(
+    `| ${mode === 'free' ? 'free (as the product runs them)' : `both on CPU ${CPUS - 1}, the load on CPU 0`} | ${ls.map((l) => `${pct(l.cpu.halves[0])} / ${pct(l.cpu.halves[1])}`).join(', ')} | ${agree.toFixed(2)} | ${pct(between)} | ${ls.map((l) => `${pct(l.rps.mean)} ± ${pct(l.rps.se)}`).join(', ')} |`,
+  )
+}
+console.log(lines.join('\n'))
+mkdirSync('bench/results', { recursive: true })
+writeFileSync(
+  `bench/results/process-offset-${APP}.json`,
+  `${JSON.stringify({ app: APP, pairsPerHalf: PAIRS, roundS: ROUND_S, before, after, summary }, null, 2)}\n`,
+)
