@@ -58241,14 +58241,6 @@ var schema_default3 = {
               }
             }
           ]
-        },
-        cpus: {
-          description: "separate: the app (both sides' apps in same-job) on every CPU but the first, Cannonade's load generator on the first (Linux with 2 or more CPUs and taskset; elsewhere as shared). shared (the default): the scheduler places both anywhere.",
-          enum: [
-            "shared",
-            "separate"
-          ],
-          "x-expected": "shared or separate"
         }
       }
     },
@@ -58805,7 +58797,6 @@ function buildApp(raw, baseDir, problems) {
     ...portOf2(raw.baseUrl),
     ...app.stop === void 0 ? {} : { stop: app.stop },
     ...app.container === void 0 ? {} : { container: app.container },
-    ...app.cpus === "separate" ? { cpus: "separate" } : {},
     ...app.profile === void 0 ? {} : { profile: profileSettingOf(app.profile, problems) }
   };
 }
@@ -60293,60 +60284,6 @@ import https from "node:https";
 import net2 from "node:net";
 import path10 from "node:path";
 
-// src/app/affinity.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
-var pinnedApps = 0;
-var ownCpus;
-function cpusOfList(list) {
-  const cpus = [];
-  for (const part of list.split(",")) {
-    const [from, to] = part.split("-").map(Number);
-    if (from === void 0 || !Number.isInteger(from)) continue;
-    for (let cpu = from; cpu <= (to ?? from); cpu++) cpus.push(cpu);
-  }
-  return cpus;
-}
-function ownCpuList() {
-  try {
-    const answer = execFileSync2("taskset", ["-c", "-p", String(process.pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    return answer.slice(answer.lastIndexOf(":") + 1).trim();
-  } catch {
-    return void 0;
-  }
-}
-var lastSplit;
-function cpuSplit() {
-  if (pinnedApps > 0) return lastSplit;
-  const list = process.platform === "linux" ? ownCpuList() : void 0;
-  const cpus = list === void 0 ? [] : cpusOfList(list);
-  const [load, ...app] = cpus;
-  lastSplit = load === void 0 || app.length === 0 ? void 0 : { app: app.join(","), load: String(load) };
-  return lastSplit;
-}
-function pinnedCommand(split, command) {
-  return { file: "taskset", args: ["-c", split.app, "/bin/sh", "-c", command] };
-}
-function setOwnCpus(list) {
-  execFileSync2("taskset", ["-a", "-c", "-p", list, String(process.pid)], { stdio: "ignore" });
-}
-function pinLoadGenerator(split) {
-  if (pinnedApps === 0) {
-    ownCpus = ownCpuList();
-    setOwnCpus(split.load);
-  }
-  pinnedApps++;
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    pinnedApps--;
-    if (pinnedApps === 0 && ownCpus !== void 0) {
-      setOwnCpus(ownCpus);
-      ownCpus = void 0;
-    }
-  };
-}
-
 // src/app/environment.ts
 var WITHHELD = /* @__PURE__ */ new Set([
   "ACTIONS_RUNTIME_TOKEN",
@@ -60454,7 +60391,7 @@ async function maskLog(file, secrets) {
 }
 
 // src/app/container.ts
-import { execFileSync as execFileSync3 } from "node:child_process";
+import { execFileSync as execFileSync2 } from "node:child_process";
 import { existsSync } from "node:fs";
 import path9 from "node:path";
 var CGROUP_ROOT = "/sys/fs/cgroup";
@@ -60474,7 +60411,7 @@ function containerCgroup(container) {
   }
   let id;
   try {
-    id = execFileSync3("docker", ["inspect", "--format", "{{.Id}}", container], {
+    id = execFileSync2("docker", ["inspect", "--format", "{{.Id}}", container], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"]
     }).trim();
@@ -60620,15 +60557,15 @@ async function startApp(app, probeUrl, logFile) {
   const told = startedOn(app, port);
   const fillPort = (text) => startedOn({ command: text, env: {} }, port).command;
   const { env, secrets } = appEnvironment(process.env, told.env);
-  const split = app.cpus === "separate" ? cpuSplit() : void 0;
   let child;
   try {
-    const options = { cwd: app.cwd, env, detached: true, stdio: ["ignore", fd, fd] };
-    if (split === void 0) child = spawn(told.command, { ...options, shell: true });
-    else {
-      const pinned = pinnedCommand(split, told.command);
-      child = spawn(pinned.file, pinned.args, options);
-    }
+    child = spawn(told.command, {
+      shell: true,
+      cwd: app.cwd,
+      env,
+      detached: true,
+      stdio: ["ignore", fd, fd]
+    });
   } finally {
     closeSync(fd);
   }
@@ -60638,7 +60575,6 @@ async function startApp(app, probeUrl, logFile) {
     throw new AppError(`could not start "${told.command}" in ${app.cwd}: ${reason}`);
   }
   const forget = onForcedExit(() => signalGroup(pgid, "SIGKILL"));
-  const releaseCpus = split === void 0 ? () => void 0 : pinLoadGenerator(split);
   let exit;
   const exited = new Promise((resolve) => {
     child.once("exit", (code, signal) => {
@@ -60658,7 +60594,6 @@ async function startApp(app, probeUrl, logFile) {
     const portDeadline = performance.now() + PORT_CLOSE_WAIT_MS;
     while (performance.now() < portDeadline && await isListening(probeUrl, 200)) await sleep(50);
     forget();
-    releaseCpus();
     await capLog(logFile).catch(() => 0);
     await maskLog(logFile, secrets).catch(() => void 0);
   };
@@ -62331,7 +62266,7 @@ function buildResults(side, entries, rounds, options, failure) {
 }
 
 // src/results/git.ts
-import { execFileSync as execFileSync4 } from "node:child_process";
+import { execFileSync as execFileSync3 } from "node:child_process";
 function gitInfo(cwd, env = process.env) {
   const sha = env["GITHUB_SHA"] ?? git(cwd, ["rev-parse", "HEAD"]);
   const ref = env["GITHUB_REF"] ?? git(cwd, ["symbolic-ref", "-q", "HEAD"]);
@@ -62339,7 +62274,7 @@ function gitInfo(cwd, env = process.env) {
 }
 function git(cwd, args) {
   try {
-    const out = execFileSync4("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const out = execFileSync3("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
     return out === "" ? void 0 : out;
   } catch {
     return void 0;
@@ -62367,7 +62302,7 @@ import os3 from "node:os";
 import path20 from "node:path";
 
 // src/app/checkout.ts
-import { execFile, execFileSync as execFileSync5, spawn as spawn2 } from "node:child_process";
+import { execFile, execFileSync as execFileSync4, spawn as spawn2 } from "node:child_process";
 import path14 from "node:path";
 import { promisify } from "node:util";
 
@@ -62591,7 +62526,7 @@ async function prepareCheckout(request) {
   } catch (error) {
     return { missing: `the base commit ${ref.slice(0, 12)} could not be checked out: ${firstLine2(error)}` };
   }
-  const forget = onForcedExit(() => execFileSync5("git", ["worktree", "remove", "--force", worktree], { cwd: repoRoot, stdio: "ignore" }));
+  const forget = onForcedExit(() => execFileSync4("git", ["worktree", "remove", "--force", worktree], { cwd: repoRoot, stdio: "ignore" }));
   const remove = async () => {
     await git2(repoRoot, ["worktree", "remove", "--force", worktree]).catch(() => void 0);
     forget();
@@ -62834,13 +62769,13 @@ function diffProfiles(base, head, options = {}) {
 }
 
 // src/profile/profilers.ts
-import { execFileSync as execFileSync6 } from "node:child_process";
+import { execFileSync as execFileSync5 } from "node:child_process";
 import { readFileSync as readFileSync4 } from "node:fs";
 var PERF_FREQUENCY_HZ = 499;
 var NODE_COMMAND = /(^|[\s;&|(/])(node|npm|npx|yarn|pnpm|tsx|ts-node)(\s|$)/;
 function perfUnavailable() {
   try {
-    execFileSync6("perf", ["--version"], { stdio: "ignore", timeout: 1e4 });
+    execFileSync5("perf", ["--version"], { stdio: "ignore", timeout: 1e4 });
   } catch {
     return "perf is not installed (Debian/Ubuntu: apt-get install linux-perf, or linux-tools-$(uname -r))";
   }

@@ -222,7 +222,6 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
     ...portOf(raw.baseUrl),
     ...(app.stop === undefined ? {} : { stop: app.stop }),
     ...(app.container === undefined ? {} : { container: app.container }),
-    ...(app.cpus === 'separate' ? { cpus: 'separate' as const } : {}),
     ...(app.profile === undefined ? {} : { profile: profileSettingOf(app.profile, problems) }),
   }
 }

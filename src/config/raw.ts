@@ -127,8 +127,6 @@ export interface RawConfig {
     readonly stop?: string
     /** A container name or ID, or the path of its cgroup v2 directory: CPU and memory are read from it. */
     readonly container?: string
-    /** `separate`: the app on CPUs of its own, the load generator on another (src/app/affinity.ts). */
-    readonly cpus?: 'shared' | 'separate'
     /** `auto`, `node`, `perf`, `none`, or a command writing collapsed stacks (src/profile/). */
     readonly profile?: 'auto' | 'node' | 'perf' | 'none' | { readonly command: string; readonly interval?: string }
   }
