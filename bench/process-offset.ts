@@ -12,6 +12,10 @@
 // agreement of the halves (correlation over launches) and the launch-to-launch SD left after the
 // within-launch noise is taken out (a method-of-moments estimate: var(launch means) − mean(SE²)).
 //
+// PROCESS_MODES=free,pinned,frozen picks the ways of running them (frozen: the app not measured is
+// stopped with SIGSTOP for the other's round); PROCESS_GAP_MS pauses after each pair, as the product
+// does while it decides.
+//
 // Run: npx tsx bench/process-offset.ts   (PROCESS_APP=node|python, PROCESS_LAUNCHES (default 6),
 //   PROCESS_PAIRS per half (default 6), PROCESS_ROUND_S (default 2); needs taskset and 2+ CPUs)
 // Writes bench/results/process-offset-<app>.json and prints markdown, with the load and the CPU loop's
@@ -28,9 +32,10 @@ const APP = process.env.PROCESS_APP === 'python' ? 'python' : 'node'
 const LAUNCHES = Number(process.env.PROCESS_LAUNCHES ?? 6)
 const PAIRS = Number(process.env.PROCESS_PAIRS ?? 6)
 const ROUND_S = Number(process.env.PROCESS_ROUND_S ?? 2)
+const GAP_MS = Number(process.env.PROCESS_GAP_MS ?? 0)
 const CPUS = availableParallelism()
 const APPS_DIR = path.resolve('bench/apps')
-type Mode = 'free' | 'pinned'
+type Mode = 'free' | 'pinned' | 'frozen'
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 function start(port: number, mode: Mode): ChildProcess {
@@ -101,9 +106,20 @@ async function launch(mode: Mode): Promise<Launch> {
     await Promise.all(ports.map((port) => load(port, 1))) // warm-up, as the product's suite warm-up
     const cpu: number[] = []
     const rps: number[] = []
+    // Frozen: the app not being measured is stopped (SIGSTOP) for the other's round, so that no work
+    // of its own (a collector tidying up after its round, timers) lands in the other's.
+    const hold = (i: 0 | 1, frozen: boolean): void => {
+      if (mode === 'frozen') apps[i]?.kill(frozen ? 'SIGSTOP' : 'SIGCONT')
+    }
     for (let i = 0; i < 2 * PAIRS; i++) {
+      hold(1, true)
       const a = await round(ports[0], apps[0]?.pid ?? 0)
+      hold(1, false)
+      hold(0, true)
       const b = await round(ports[1], apps[1]?.pid ?? 0)
+      hold(0, false)
+      // The product decides between pairs: a pause after the head's round, none before it.
+      await sleep(GAP_MS)
       cpu.push(Math.log(b.cpu / a.cpu))
       rps.push(Math.log(b.rps / a.rps))
     }
@@ -132,7 +148,7 @@ const pinnable =
       return false
     }
   })()
-const modes: Mode[] = pinnable ? ['free', 'pinned'] : ['free']
+const modes: Mode[] = (process.env.PROCESS_MODES?.split(',') as Mode[] | undefined) ?? (pinnable ? ['free', 'pinned'] : ['free'])
 const before = { load: loadavg()[0] ?? NaN, cv: cpuLoopNoise().cv }
 const launches: Launch[] = []
 for (let i = 0; i < LAUNCHES; i++) {
@@ -169,7 +185,7 @@ for (const mode of modes) {
   )
   summary[mode] = { launches: ls, between, agree }
   lines.push(
-    `| ${mode === 'free' ? 'free (as the product runs them)' : `both on CPU ${CPUS - 1}, the load on CPU 0`} | ${ls.map((l) => `${pct(l.cpu.halves[0])} / ${pct(l.cpu.halves[1])}`).join(', ')} | ${agree.toFixed(2)} | ${pct(between)} | ${ls.map((l) => `${pct(l.rps.mean)} ± ${pct(l.rps.se)}`).join(', ')} |`,
+    `| ${mode === 'free' ? 'free (as the product runs them)' : mode === 'frozen' ? 'free, the other app stopped (SIGSTOP) during each round' : `both on CPU ${CPUS - 1}, the load on CPU 0`} | ${ls.map((l) => `${pct(l.cpu.halves[0])} / ${pct(l.cpu.halves[1])}`).join(', ')} | ${agree.toFixed(2)} | ${pct(between)} | ${ls.map((l) => `${pct(l.rps.mean)} ± ${pct(l.rps.se)}`).join(', ')} |`,
   )
 }
 console.log(lines.join('\n'))
