@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { defineConfig, type ViteUserConfig } from 'vitest/config'
 import { testKinds } from './__tests__/helpers/test-kinds.js'
+import { LongestFirst } from './__tests__/helpers/test-order.js'
 import { reportClient } from './scripts/report-client.mjs'
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
@@ -18,6 +19,9 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       __CANNONADE_REPORT_CSS__: JSON.stringify(client.css),
     },
     test: {
+      // Longest first over the projects of a group, from __tests__/durations.json (a clean clone has no
+      // cached durations for vitest to order by): __tests__/helpers/test-order.ts.
+      sequence: { sequencer: LongestFirst },
       testTimeout: 60_000,
       hookTimeout: 60_000,
       reporters: ['default'],

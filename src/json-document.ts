@@ -1,33 +1,29 @@
 // Versioned JSON documents Cannonade writes and reads back (results.json, history.json): parsed,
 // checked against their JSON schema before anything uses them, written atomically. A document may
 // come from another run's artifact, so every problem is an InputError naming the file and the field.
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+import type { ValidateFunction } from 'ajv/dist/2020.js'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { formatPath } from './document-path.js'
 import { InputError } from './errors.js'
 import { readInputFile } from './input-file.js'
+import { schemaValidator, type SchemaDefinition } from './schema-validator.js'
 
 /** A kind of document: its name in messages, the version this Cannonade reads, and its schema. */
 export interface DocumentKind<T> {
   /** As in "not a valid Cannonade results file". */
   readonly name: string
   readonly version: number
+  /** The schema as it is compiled (the bundles hold it precompiled: src/schema-validator.ts). */
+  readonly definition: SchemaDefinition
   /** Compiled on first use: most runs read no document of a kind. */
   readonly validator: () => ValidateFunction<T>
 }
 
 /** Defines a kind of document by its JSON schema (draft 2020-12). */
 export function documentKind<T>(name: string, version: number, schema: object): DocumentKind<T> {
-  let compiled: ValidateFunction<T> | undefined
-  return {
-    name,
-    version,
-    validator: () => {
-      compiled ??= new Ajv2020({ allErrors: false, strict: true }).compile<T>(schema)
-      return compiled
-    },
-  }
+  const definition: SchemaDefinition = { name, schema, options: { allErrors: false, strict: true } }
+  return { name, version, definition, validator: () => schemaValidator<T>(definition) }
 }
 
 /** Checks parsed JSON against the kind's schema; `source` names it in messages. */

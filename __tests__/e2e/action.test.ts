@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest'
 import { createZip } from './fake-github.js'
 import { ARTIFACT, MAIN_SHA, WORKFLOW, exampleInputs, present } from './harness.js'
 import { RECORDED, recordedText } from '../../__fixtures__/recorded/recorded.js'
-import { useBundleRuns } from './bundle-run.js'
+import { ONE_ROUND, useBundleRuns } from './bundle-run.js'
 
 const e2e = useBundleRuns()
 const { run: runAction, commentsOn, artifactOf, plantStoredBaseline } = e2e
@@ -50,7 +50,7 @@ describe('a repository adopting Cannonade', () => {
       event: 'pull_request',
       sha: 'b'.repeat(40),
       pr: { number: 7 },
-      inputs: { 'fail-on': 'never' },
+      inputs: { 'fail-on': 'never', ...ONE_ROUND },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     const emoji = { pass: '✅', warn: '⚠️', fail: '❌' }[run.outputs['verdict'] ?? '']
@@ -85,7 +85,7 @@ describe('a suite sharded over parallel jobs', () => {
     const pr = { number: 20 }
     const sha = '8'.repeat(40)
     for (const shard of ['1/2', '2/2']) {
-      const run = await runAction({ runId: 150, event: 'pull_request', sha, pr, inputs: { shard } })
+      const run = await runAction({ runId: 150, event: 'pull_request', sha, pr, inputs: { shard, ...ONE_ROUND } })
       expect(run.code, run.stdout + run.stderr).toBe(0)
     }
     expect(commentsOn(20)).toEqual([])
@@ -176,7 +176,13 @@ describe('when GitHub fails', () => {
   it('fails a shard job whose artifact cannot be uploaded, naming the job to re-run', async () => {
     e2e.fake.reset()
     e2e.fake.faults.upload = 403
-    const run = await runAction({ runId: 603, event: 'pull_request', sha: '4'.repeat(40), pr: { number: 16 }, inputs: { shard: '1/2' } })
+    const run = await runAction({
+      runId: 603,
+      event: 'pull_request',
+      sha: '4'.repeat(40),
+      pr: { number: 16 },
+      inputs: { shard: '1/2', ...ONE_ROUND },
+    })
     expect(run.code, run.stdout + run.stderr).toBe(1)
     expect(run.stdout).toContain('::error::the shard artifact cannonade-e2e-shard-1-of-2 could not be uploaded')
     expect(artifactOf(603)).toBeUndefined()

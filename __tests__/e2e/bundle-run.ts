@@ -79,6 +79,13 @@ export function useBundleRuns(): BundleRuns {
   }
 }
 
+/**
+ * Inputs for a case about what happens around the measurement (a fallback, a push, a shard, an upload):
+ * one round per entry instead of the config's three. Rounds judge, they are not in the config hash, so
+ * a run compared with a recorded baseline of three rounds still finds it measured the same way.
+ */
+export const ONE_ROUND = { rounds: '1' } as const
+
 /** The e2e suite's config: the demo app, two scenarios, short rounds and wide tolerances. */
 async function writeE2eConfig(file: string): Promise<void> {
   const port = await freePort()

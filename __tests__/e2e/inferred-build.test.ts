@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDemoRepo, gitIn as gitInRepo } from '../../__fixtures__/demo-repo.js'
 import { freePort } from '../helpers/ports.js'
 import { present } from './harness.js'
-import { useBundleRuns } from './bundle-run.js'
+import { ONE_ROUND, useBundleRuns } from './bundle-run.js'
 
 const e2e = useBundleRuns()
 const { run: runAction, commentsOn, artifactOf, plantStoredBaseline } = e2e
@@ -99,7 +99,7 @@ describe('a pull request with no app.build: the base commit built as its files s
       event: 'pull_request',
       sha: gitInRepo(npmRepo, 'rev-parse', 'HEAD'),
       pr: { number: 51, baseSha: brokenSha },
-      inputs: { 'working-directory': npmRepo, 'fail-on': 'never' },
+      inputs: { 'working-directory': npmRepo, 'fail-on': 'never', ...ONE_ROUND },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stderr + run.stdout).toContain('the build broke')
@@ -119,7 +119,7 @@ describe('a pull request with no app.build: the base commit built as its files s
       event: 'pull_request',
       sha: gitInRepo(npmRepo, 'rev-parse', 'HEAD'),
       pr: { number: 52, baseSha: barrenSha },
-      inputs: { 'working-directory': npmRepo, 'fail-on': 'never' },
+      inputs: { 'working-directory': npmRepo, 'fail-on': 'never', ...ONE_ROUND },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toContain(
@@ -138,7 +138,7 @@ describe('a pull request with no app.build: the base commit built as its files s
       event: 'pull_request',
       sha: gitInRepo(plainRepo, 'rev-parse', 'HEAD'),
       pr: { number: 53, baseSha: gitInRepo(plainRepo, 'rev-parse', 'HEAD~1') },
-      inputs: { 'working-directory': plainRepo, 'fail-on': 'never' },
+      inputs: { 'working-directory': plainRepo, 'fail-on': 'never', ...ONE_ROUND },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toContain(
@@ -160,7 +160,7 @@ describe('a pull request with no app.build: the base commit built as its files s
         event: 'pull_request',
         sha: gitInRepo(npmRepo, 'rev-parse', 'HEAD'),
         pr: { number: 54, baseSha },
-        inputs: { 'working-directory': npmRepo, config: 'none.yml', 'fail-on': 'never' },
+        inputs: { 'working-directory': npmRepo, config: 'none.yml', 'fail-on': 'never', ...ONE_ROUND },
       })
       expect(run.code, run.stdout + run.stderr).toBe(0)
       expect(run.stdout).not.toContain('building the base commit')

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { groupRunning } from '../../src/app/monitor.js'
 import { present } from './harness.js'
-import { useBundleRuns, useSameJobRepo } from './bundle-run.js'
+import { ONE_ROUND, useBundleRuns, useSameJobRepo } from './bundle-run.js'
 
 const e2e = useBundleRuns()
 const { run: runAction, commentsOn, artifactOf, plantStoredBaseline } = e2e
@@ -41,7 +41,12 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
   })
 
   it('with app.build, a push run still measures only itself and records the stored baseline', async () => {
-    const run = await runAction({ runId: 906, event: 'push', sha: sameJob.baseSha, inputs: { 'working-directory': sameJob.repo } })
+    const run = await runAction({
+      runId: 906,
+      event: 'push',
+      sha: sameJob.baseSha,
+      inputs: { 'working-directory': sameJob.repo, ...ONE_ROUND },
+    })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).not.toContain('building')
     expect(run.stdout).not.toMatch(/\] base /)
@@ -57,7 +62,7 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
       pr: { number: 35, baseSha: sameJob.baseSha },
-      inputs: { 'working-directory': sameJob.repo, 'baseline-build': 'exit 3', 'fail-on': 'never' },
+      inputs: { 'working-directory': sameJob.repo, 'baseline-build': 'exit 3', 'fail-on': 'never', ...ONE_ROUND },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toMatch(
@@ -74,7 +79,7 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       event: 'pull_request',
       sha: gitIn('rev-parse', 'HEAD'),
       pr: { number: 31, baseSha: sameJob.baseSha },
-      inputs: { 'working-directory': sameJob.repo, baseline: 'same-job', 'baseline-build': 'exit 3' },
+      inputs: { 'working-directory': sameJob.repo, baseline: 'same-job', 'baseline-build': 'exit 3', ...ONE_ROUND },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toMatch(/::warning::Cannonade: the base commit [0-9a-f]{7} did not build/)
@@ -94,6 +99,7 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
         baseline: 'same-job',
         'baseline-build': `echo $$ > ${pidFile}; sleep 60 & sleep 60`,
         'baseline-build-timeout': '1s',
+        ...ONE_ROUND,
       },
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)

@@ -8,7 +8,6 @@ import { applyOverrides, parseOverrideTexts } from '../config/overrides.js'
 import { errorMessage, InputError } from '../errors.js'
 import { exitForComparison, exitForViolations } from './exit-code.js'
 import { gracefully, InterruptedError } from '../interrupt.js'
-import { measure } from '../load/schedule.js'
 import { gitInfo } from '../results/git.js'
 import { readResults, writeResults } from '../results/io.js'
 import { renderMarkdown } from '../report/markdown.js'
@@ -18,7 +17,6 @@ import { plain, renderText } from '../report/text.js'
 import { planText, profileTable, resultsTable, violationLines } from '../report/terminal.js'
 import { comparisonVerdictLine, thresholdVerdictLine } from '../report/verdict.js'
 import { optionalString, stringFlag, stringList, type Command } from './command.js'
-import { checkBuildable, runAgainst } from './against.js'
 import { progressPrinter } from './progress.js'
 import { parseExports, writeExports } from '../report/export/exports.js'
 
@@ -100,6 +98,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     if (against !== undefined && baselineFile !== undefined) {
       throw new InputError(['--against and --baseline: give one of them; --against measures its own baseline beside this checkout'])
     }
+    // Measuring (autocannon, the apps, git worktrees) is loaded only by a run that gets this far: a
+    // command refused for bad input, like every other command, starts without it.
+    const { checkBuildable, runAgainst } = await import('./against.js')
     if (against !== undefined) checkBuildable(plan)
     const baseline = baselineFile === undefined ? undefined : await readResults(baselineFile)
     for (const warning of plan.warnings) process.stderr.write(`warning: ${plain(warning)}\n`)
@@ -114,6 +115,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
         ...(exports.length === 0 ? {} : { exports }),
       })
     }
+    const { measure } = await import('../load/schedule.js')
     const progress = progressPrinter(process.stderr)
     // Ctrl-C ends the run early but still writes what was measured (status: incomplete).
     const file = path.join(outDir, 'results.json')

@@ -1,6 +1,7 @@
 // Schema validation of a parsed config document, with messages a person can act on: one line per
 // problem naming the field by its path in the document, what was expected and what was found.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import type { ErrorObject } from 'ajv/dist/2020.js'
+import { schemaValidator, type SchemaDefinition } from '../schema-validator.js'
 import type { RawConfig } from './raw.js'
 import schema from './schema.json' with { type: 'json' }
 
@@ -14,23 +15,20 @@ export interface Problem {
   readonly atKey?: boolean
 }
 
-let compiled: ValidateFunction<RawConfig> | undefined
-
-function validator(): ValidateFunction<RawConfig> {
-  if (compiled === undefined) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
-    // Each schema node states in plain words what it accepts; the messages quote it.
-    ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' })
-    compiled = ajv.compile<RawConfig>(schema)
-  }
-  return compiled
+/** src/config/schema.json as it is compiled (the bundles hold it precompiled: src/schema-validator.ts). */
+export const CONFIG_SCHEMA: SchemaDefinition = {
+  name: 'config',
+  schema,
+  options: { allErrors: true, strict: true, allowUnionTypes: true, verbose: true },
+  // Each schema node states in plain words what it accepts; the messages quote it.
+  keywords: [{ keyword: 'x-expected', schemaType: 'string' }],
 }
 
 /** Checks a document against src/config/schema.json: the typed config, or every problem found. */
 export function validateAgainstSchema(
   document: unknown,
 ): { readonly config: RawConfig; readonly problems?: never } | { readonly problems: Problem[] } {
-  const validate = validator()
+  const validate = schemaValidator<RawConfig>(CONFIG_SCHEMA)
   if (validate(document)) return { config: document }
   return { problems: summarise(validate.errors ?? []) }
 }

@@ -6,7 +6,8 @@ import { readInputFile } from '../input-file.js'
 import { HISTORY_VERSION, type History } from './document.js'
 import schema from './schema.json' with { type: 'json' }
 
-const HISTORY = documentKind<History>('history', HISTORY_VERSION, schema)
+/** history.json as a kind of document; its schema is compiled once (src/schema-validator.ts). */
+export const HISTORY = documentKind<History>('history', HISTORY_VERSION, schema)
 
 /** Checks parsed JSON against the history schema; `source` names it in messages. */
 export function parseHistory(data: unknown, source: string): History {

@@ -4,7 +4,8 @@ import { documentKind, parseDocument, readDocument, writeDocument } from '../jso
 import { SCHEMA_VERSION, type Results } from './document.js'
 import schema from './schema.json' with { type: 'json' }
 
-const RESULTS = documentKind<Results>('results', SCHEMA_VERSION, schema)
+/** results.json as a kind of document; its schema is compiled once (src/schema-validator.ts). */
+export const RESULTS = documentKind<Results>('results', SCHEMA_VERSION, schema)
 
 /** Checks parsed JSON against the results schema; `source` names it in messages. */
 export function parseResults(data: unknown, source: string): Results {
