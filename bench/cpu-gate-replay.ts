@@ -20,10 +20,11 @@
 // Writes bench/results/cpu-gate-replay.json (-offsets.json with the offsets kept) and prints markdown.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { entryDecided } from '../src/compare/compare.js'
-import { entryShares, PRIMARY_WEIGHT, primarySplit, type SplitRule } from '../src/compare/family.js'
+import { entryDecided, pairedValues } from '../src/compare/compare.js'
+import { entryShares, PRIMARY_WEIGHT, primarySplit, SUITE_ALPHA, type SplitRule } from '../src/compare/family.js'
 import { sequentialVerdict } from '../src/compare/sequential.js'
-import type { MetricName, RegressionTolerance } from '../src/config/plan.js'
+import type { ComparedMetric } from '../src/compare/types.js'
+import { biggerIsBetter, type MetricName, type RegressionTolerance } from '../src/config/plan.js'
 import { DEFAULT_TOLERANCE, GATED_BY_DEFAULT, GATED_BY_DEFAULT_WITH_APP } from '../src/config/tolerances.js'
 import type { RoundResult } from '../src/results/document.js'
 import { seededRandom, stddev } from '../src/stats/stats.js'
@@ -84,9 +85,6 @@ function round(n: number, [rps, p50, p99, cpu]: Logs): RoundResult {
   return { ...r, server: { cpuPercent: 100, cpuUsPerRequest: Math.exp(cpu), rssMaxBytes: 1, rssMeanBytes: 1, rssEndBytes: 1 } }
 }
 
-const valueOf = (r: RoundResult, metric: MetricName): number =>
-  metric === 'rps' ? r.rps : metric === 'cpu' ? (r.server?.cpuUsPerRequest ?? NaN) : metric === 'p50' ? r.latencyUs.p50 : r.latencyUs.p99
-
 interface Rule {
   readonly name: string
   readonly regression: readonly RegressionTolerance[]
@@ -115,7 +113,7 @@ interface Outcome {
 function trial(pool: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu' | 'wait'): Outcome {
   const source = pool[Math.floor(random() * pool.length)]
   if (source === undefined) throw new Error('no source')
-  const shares = entryShares({ regression: rule.regression }, 0.01, rule.split)
+  const shares = entryShares({ regression: rule.regression }, SUITE_ALPHA, rule.split)
   const shift = Math.log(1 + slowdown)
   const base: RoundResult[] = []
   const head: RoundResult[] = []
@@ -131,20 +129,19 @@ function trial(pool: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu
   }
   for (let i = 0; i < CONFIGURED_PAIRS; i++) add()
   while (base.length < MAX_PAIRS && !entryDecided(base, head, rule.regression, shares)) add()
-  const verdicts = rule.regression.map(
-    (t) =>
-      sequentialVerdict(
-        base.map((r) => valueOf(r, t.metric)),
-        head.map((r) => valueOf(r, t.metric)),
-        {
-          relative: true,
-          direction: t.metric === 'rps' ? 'higher-is-better' : 'lower-is-better',
-          tolerance: t.tolerance,
-          alarmAlpha: shares[t.metric as 'rps'] ?? 0,
-          final: true,
-        },
-      ).verdict,
-  )
+  // Judged as compare() judges paired rounds at publishing: the product's own values of each metric.
+  const verdicts = rule.regression.map((t) => {
+    const metric = t.metric as ComparedMetric
+    const values = pairedValues(base, head, metric)
+    if (values === undefined) return 'inconclusive'
+    return sequentialVerdict(values.base, values.head, {
+      relative: true,
+      direction: biggerIsBetter(metric) ? 'higher-is-better' : 'lower-is-better',
+      tolerance: t.tolerance,
+      alarmAlpha: shares[metric] ?? 0,
+      final: true,
+    }).verdict
+  })
   const regression = verdicts.includes('regression')
   return {
     regression,
@@ -192,6 +189,6 @@ for (const group of groups) {
 console.log(lines.join('\n'))
 mkdirSync('bench/results', { recursive: true })
 writeFileSync(
-  'bench/results/cpu-gate-replay.json',
+  `bench/results/cpu-gate-replay${KEEP_OFFSETS ? '-offsets' : ''}.json`,
   `${JSON.stringify({ trials: TRIALS, sources: sources.map((s) => ({ run: s.run, pairSd: s.pairSd })), results }, null, 2)}\n`,
 )

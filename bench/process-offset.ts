@@ -18,14 +18,16 @@
 //
 // Run: npx tsx bench/process-offset.ts   (PROCESS_APP=node|python, PROCESS_LAUNCHES (default 6),
 //   PROCESS_PAIRS per half (default 6), PROCESS_ROUND_S (default 2); needs taskset and 2+ CPUs)
-// Writes bench/results/process-offset-<app>.json and prints markdown, with the load and the CPU loop's
+// Writes bench/results/process-offset-<app>[-<modes>].json and prints markdown, with the load and the CPU loop's
 // CV before and after.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
+import { readGroupUsage } from '../src/app/monitor.js'
 import { freePort } from '../src/app/ports.js'
+import { mean, stddev } from '../src/stats/stats.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 
 const APP = process.env.PROCESS_APP === 'python' ? 'python' : 'node'
@@ -47,13 +49,8 @@ function start(port: number, mode: Mode): ChildProcess {
   // Pinned: both apps on the last CPU, so neither can run where the other does not.
   const argv = mode === 'pinned' ? ['taskset', '-c', String(CPUS - 1), ...command] : command
   const [file, ...args] = argv
-  return spawn(file ?? 'false', args, { env, cwd: APPS_DIR, stdio: 'ignore' })
-}
-
-/** CPU time (µs) the process has used: utime + stime of /proc/PID/stat, in ticks of 10 ms. */
-function cpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) * 10_000
+  // A process group of its own, read as the product reads an app (src/app/monitor.ts readGroupUsage).
+  return spawn(file ?? 'false', args, { env, cwd: APPS_DIR, stdio: 'ignore', detached: true })
 }
 
 async function ready(port: number): Promise<void> {
@@ -77,18 +74,17 @@ function load(port: number, seconds: number): Promise<autocannon.Result> {
 }
 
 async function round(port: number, pid: number): Promise<{ rps: number; cpu: number }> {
-  const before = cpuUs(pid)
+  const before = readGroupUsage(pid).cpuMs
   const result = await load(port, ROUND_S)
-  return { rps: result.requests.average, cpu: (cpuUs(pid) - before) / Math.max(1, result.requests.total) }
+  // CPU per request in µs.
+  return { rps: result.requests.average, cpu: (1000 * (readGroupUsage(pid).cpuMs - before)) / Math.max(1, result.requests.total) }
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
-const sd = (xs: readonly number[]): number => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1))
-const se = (xs: readonly number[]): number => sd(xs) / Math.sqrt(xs.length)
+const se = (xs: readonly number[]): number => stddev(xs) / Math.sqrt(xs.length)
 function correlation(a: readonly number[], b: readonly number[]): number {
   const ma = mean(a)
   const mb = mean(b)
-  return a.reduce((s, x, i) => s + (x - ma) * ((b[i] ?? mb) - mb), 0) / (a.length - 1) / sd(a) / sd(b)
+  return a.reduce((s, x, i) => s + (x - ma) * ((b[i] ?? mb) - mb), 0) / (a.length - 1) / stddev(a) / stddev(b)
 }
 
 interface Launch {
@@ -178,7 +174,7 @@ for (const mode of modes) {
   const means = ls.map((l) => mean(l.cpu.halves))
   // The SE of a launch's mean from its two halves' SEs.
   const ses = ls.map((l) => Math.sqrt((l.cpu.se[0] ** 2 + l.cpu.se[1] ** 2) / 4))
-  const between = Math.sqrt(Math.max(0, sd(means) ** 2 - mean(ses.map((s) => s * s))))
+  const between = Math.sqrt(Math.max(0, stddev(means) ** 2 - mean(ses.map((s) => s * s))))
   const agree = correlation(
     ls.map((l) => l.cpu.halves[0]),
     ls.map((l) => l.cpu.halves[1]),
@@ -190,7 +186,9 @@ for (const mode of modes) {
 }
 console.log(lines.join('\n'))
 mkdirSync('bench/results', { recursive: true })
+// One file per app and set of modes: a run of other modes does not overwrite the default's figures.
+const named = process.env.PROCESS_MODES === undefined ? '' : `-${modes.join('-')}`
 writeFileSync(
-  `bench/results/process-offset-${APP}.json`,
+  `bench/results/process-offset-${APP}${named}.json`,
   `${JSON.stringify({ app: APP, pairsPerHalf: PAIRS, roundS: ROUND_S, before, after, summary }, null, 2)}\n`,
 )
