@@ -16,8 +16,13 @@
 // BENCH_KEEP_OFFSETS=1 keeps the unchanged runs' own mean difference (their chance offsets, and any
 // offset between the two launches of the app: bench/process-offset.ts); slowed runs are centred either way.
 //
+// BENCH_PAIR_SCALE=r,c shrinks every pair's head-minus-base difference (after centring) by r for
+// req/s, p50 and p99 and by c for CPU per request: what the rule would decide were pairs that much
+// quieter (bench/process-offset.ts measures how much quieter both apps loaded at once make them).
+//
 // Run: npx tsx bench/cpu-gate-replay.ts   (BENCH_TRIALS per cell, default 2000; seeded by BENCH_SEED)
-// Writes bench/results/cpu-gate-replay.json (-offsets.json with the offsets kept) and prints markdown.
+// Writes bench/results/cpu-gate-replay.json (-offsets.json with the offsets kept, -scaled-r-c.json
+// with BENCH_PAIR_SCALE) and prints markdown.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { entryDecided, pairedValues } from '../src/compare/compare.js'
@@ -38,6 +43,8 @@ const MAX_PAIRS = 15
 const BLOCK = 5
 const BUSY_PAIR_SD = 0.15
 const KEEP_OFFSETS = process.env.BENCH_KEEP_OFFSETS === '1'
+const PAIR_SCALE = process.env.BENCH_PAIR_SCALE?.split(',').map(Number)
+const scaleOf = (k: number): number => (PAIR_SCALE === undefined ? 1 : k === 3 ? (PAIR_SCALE[1] ?? 1) : (PAIR_SCALE[0] ?? 1))
 
 /** One round's logs: req/s, p50, p99, CPU per request. */
 type Logs = [number, number, number, number]
@@ -75,7 +82,10 @@ function loadSources(): Source[] {
       const shift = pairs.reduce((sum, [b, h]) => sum + (h[k] ?? 0) - (b[k] ?? 0), 0) / pairs.length
       for (const [, h] of pairs) h[k] = (h[k] ?? 0) - shift
     }
-    sources.push({ run, pairs, pairSd: stddev(pairs.map(([b, h]) => h[0] - b[0])) })
+    // The req/s pair noise that sorts a run into busy or quiet is the recorded one, before any scaling.
+    const pairSd = stddev(pairs.map(([b, h]) => h[0] - b[0]))
+    for (const [b, h] of pairs) for (let k = 0; k < 4; k++) h[k] = (b[k] ?? 0) + scaleOf(k) * ((h[k] ?? 0) - (b[k] ?? 0))
+    sources.push({ run, pairs, pairSd })
   }
   return sources
 }
@@ -159,7 +169,7 @@ const SLOWDOWNS = [0.05, 0.1, 0.25] as const
 const pct = (k: number): string => `${((100 * k) / TRIALS).toFixed(1)} %`
 const results: Record<string, unknown> = {}
 const lines: string[] = [
-  `Replayed${KEEP_OFFSETS ? ' (unchanged runs with their own offsets)' : ''}: ${TRIALS} trials a cell, one scenario, at most ${MAX_PAIRS} pairs (3 min); sources: ${sources.length} kept run --against runs.\n`,
+  `Replayed${KEEP_OFFSETS ? ' (unchanged runs with their own offsets)' : ''}${PAIR_SCALE === undefined ? '' : ` (pair differences × ${PAIR_SCALE[0]} for req/s, p50, p99, × ${PAIR_SCALE[1]} for CPU)`}: ${TRIALS} trials a cell, one scenario, at most ${MAX_PAIRS} pairs (3 min); sources: ${sources.length} kept run --against runs.\n`,
   `| noise | gated | unchanged: false alarms | unchanged: improvement claimed | unchanged: cleared | ${SLOWDOWNS.map((s) => `+${s * 100} % CPU caught`).join(' | ')} | ${SLOWDOWNS.map((s) => `+${s * 100} % wait caught`).join(' | ')} |`,
   `| --- | --- | ---: | ---: | ---: | ${SLOWDOWNS.map(() => '---:').join(' | ')} | ${SLOWDOWNS.map(() => '---:').join(' | ')} |`,
 ]
@@ -189,6 +199,6 @@ for (const group of groups) {
 console.log(lines.join('\n'))
 mkdirSync('bench/results', { recursive: true })
 writeFileSync(
-  `bench/results/cpu-gate-replay${KEEP_OFFSETS ? '-offsets' : ''}.json`,
-  `${JSON.stringify({ trials: TRIALS, sources: sources.map((s) => ({ run: s.run, pairSd: s.pairSd })), results }, null, 2)}\n`,
+  `bench/results/cpu-gate-replay${KEEP_OFFSETS ? '-offsets' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
+  `${JSON.stringify({ trials: TRIALS, ...(PAIR_SCALE === undefined ? {} : { pairScale: PAIR_SCALE }), sources: sources.map((s) => ({ run: s.run, pairSd: s.pairSd })), results }, null, 2)}\n`,
 )

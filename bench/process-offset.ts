@@ -12,13 +12,18 @@
 // agreement of the halves (correlation over launches) and the launch-to-launch SD left after the
 // within-launch noise is taken out (a method-of-moments estimate: var(launch means) − mean(SE²)).
 //
-// PROCESS_MODES=free,pinned,frozen picks the ways of running them (frozen: the app not measured is
-// stopped with SIGSTOP for the other's round); PROCESS_GAP_MS pauses after each pair, as the product
-// does while it decides.
+// PROCESS_MODES=free,pinned,frozen,flags picks the ways of running them (frozen: the app not measured
+// is stopped with SIGSTOP for the other's round; flags: free, node started with PROCESS_NODE_FLAGS, to
+// test what a runtime setting does to the offset; together: both apps loaded at once, each by its own
+// connections, for as long as a pair of rounds takes, so whatever the machine does in that window
+// falls on both); PROCESS_GAP_MS pauses after each pair, as the
+// product does while it decides. On node, each round also reads the app's collector pauses (GET /gc),
+// so a launch's offset can be split into what its garbage collector costs and the rest.
 //
 // Run: npx tsx bench/process-offset.ts   (PROCESS_APP=node|python, PROCESS_LAUNCHES (default 6),
 //   PROCESS_PAIRS per half (default 6), PROCESS_ROUND_S (default 2); needs taskset and 2+ CPUs)
-// Writes bench/results/process-offset-<app>[-<modes>].json and prints markdown, with the load and the CPU loop's
+// PROCESS_NAME=x adds -x to the file's name (a flags run names its flags).
+// Writes bench/results/process-offset-<app>[-<modes>[-<name>]].json and prints markdown, with the load and the CPU loop's
 // CV before and after.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -27,7 +32,7 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 import { readGroupUsage } from '../src/app/monitor.js'
 import { freePort } from '../src/app/ports.js'
-import { mean, stddev } from '../src/stats/stats.js'
+import { mean, median, stddev } from '../src/stats/stats.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 
 const APP = process.env.PROCESS_APP === 'python' ? 'python' : 'node'
@@ -37,14 +42,15 @@ const ROUND_S = Number(process.env.PROCESS_ROUND_S ?? 2)
 const GAP_MS = Number(process.env.PROCESS_GAP_MS ?? 0)
 const CPUS = availableParallelism()
 const APPS_DIR = path.resolve('bench/apps')
-type Mode = 'free' | 'pinned' | 'frozen'
+type Mode = 'free' | 'pinned' | 'frozen' | 'flags' | 'together'
+const NODE_FLAGS = process.env.PROCESS_NODE_FLAGS?.split(' ').filter(Boolean) ?? []
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 function start(port: number, mode: Mode): ChildProcess {
   const env = { ...process.env, PORT: String(port), HASH_SLOWDOWN: '0' }
   const command =
     APP === 'node'
-      ? [process.execPath, path.join(APPS_DIR, 'hash-server.mjs')]
+      ? [process.execPath, ...(mode === 'flags' ? NODE_FLAGS : []), path.join(APPS_DIR, 'hash-server.mjs')]
       : ['/usr/bin/python3', '-m', 'uvicorn', 'hash_app:app', '--port', String(port), '--log-level', 'warning']
   // Pinned: both apps on the last CPU, so neither can run where the other does not.
   const argv = mode === 'pinned' ? ['taskset', '-c', String(CPUS - 1), ...command] : command
@@ -73,11 +79,39 @@ function load(port: number, seconds: number): Promise<autocannon.Result> {
   })
 }
 
-async function round(port: number, pid: number): Promise<{ rps: number; cpu: number }> {
+interface GcTotals {
+  readonly minor: { readonly ms: number; readonly count: number }
+  readonly major: { readonly ms: number; readonly count: number }
+}
+async function gcTotals(port: number): Promise<GcTotals | undefined> {
+  if (APP !== 'node') return undefined
+  return (await (await fetch(`http://127.0.0.1:${port}/gc`)).json()) as GcTotals
+}
+
+interface Round {
+  readonly rps: number
+  /** CPU per request, µs. */
+  readonly cpu: number
+  /** The main thread's collector pauses per request, µs (node only; NaN otherwise). */
+  readonly gc: number
+  /** Minor collections per 1,000 requests (node only): how much the young generation holds. */
+  readonly scavenges: number
+}
+async function round(port: number, pid: number, seconds = ROUND_S): Promise<Round> {
+  const gcBefore = await gcTotals(port)
   const before = readGroupUsage(pid).cpuMs
-  const result = await load(port, ROUND_S)
-  // CPU per request in µs.
-  return { rps: result.requests.average, cpu: (1000 * (readGroupUsage(pid).cpuMs - before)) / Math.max(1, result.requests.total) }
+  const result = await load(port, seconds)
+  const cpuMs = readGroupUsage(pid).cpuMs - before
+  const gcAfter = await gcTotals(port)
+  const requests = Math.max(1, result.requests.total)
+  const gcMs = gcBefore && gcAfter ? gcAfter.minor.ms + gcAfter.major.ms - gcBefore.minor.ms - gcBefore.major.ms : NaN
+  const scavenges = gcBefore && gcAfter ? gcAfter.minor.count - gcBefore.minor.count : NaN
+  return {
+    rps: result.requests.average,
+    cpu: (1000 * cpuMs) / requests,
+    gc: (1000 * gcMs) / requests,
+    scavenges: (1000 * scavenges) / requests,
+  }
 }
 
 const se = (xs: readonly number[]): number => stddev(xs) / Math.sqrt(xs.length)
@@ -91,6 +125,10 @@ interface Launch {
   readonly mode: Mode
   readonly cpu: { readonly halves: [number, number]; readonly se: [number, number] }
   readonly rps: { readonly mean: number; readonly se: number }
+  /** The SD of a pair's log-ratio within the launch: the noise a same-job decision works against. */
+  readonly pairSd: { readonly cpu: number; readonly rps: number }
+  /** Each app's mean CPU and collector pauses per request (µs) and scavenges per 1,000 requests. */
+  readonly apps: ReadonlyArray<{ readonly cpu: number; readonly gc: number; readonly scavenges: number }>
   readonly load: number
 }
 
@@ -102,20 +140,30 @@ async function launch(mode: Mode): Promise<Launch> {
     await Promise.all(ports.map((port) => load(port, 1))) // warm-up, as the product's suite warm-up
     const cpu: number[] = []
     const rps: number[] = []
+    const rounds: [Round[], Round[]] = [[], []]
     // Frozen: the app not being measured is stopped (SIGSTOP) for the other's round, so that no work
     // of its own (a collector tidying up after its round, timers) lands in the other's.
     const hold = (i: 0 | 1, frozen: boolean): void => {
       if (mode === 'frozen') apps[i]?.kill(frozen ? 'SIGSTOP' : 'SIGCONT')
     }
-    for (let i = 0; i < 2 * PAIRS; i++) {
+    const pair = async (): Promise<[Round, Round]> => {
+      if (mode === 'together') {
+        return Promise.all([round(ports[0], apps[0]?.pid ?? 0, 2 * ROUND_S), round(ports[1], apps[1]?.pid ?? 0, 2 * ROUND_S)])
+      }
       hold(1, true)
       const a = await round(ports[0], apps[0]?.pid ?? 0)
       hold(1, false)
       hold(0, true)
       const b = await round(ports[1], apps[1]?.pid ?? 0)
       hold(0, false)
+      return [a, b]
+    }
+    for (let i = 0; i < 2 * PAIRS; i++) {
+      const [a, b] = await pair()
       // The product decides between pairs: a pause after the head's round, none before it.
       await sleep(GAP_MS)
+      rounds[0].push(a)
+      rounds[1].push(b)
       cpu.push(Math.log(b.cpu / a.cpu))
       rps.push(Math.log(b.rps / a.rps))
     }
@@ -125,6 +173,12 @@ async function launch(mode: Mode): Promise<Launch> {
       mode,
       cpu: { halves: [mean(first), mean(second)], se: [se(first), se(second)] },
       rps: { mean: mean(rps), se: se(rps) },
+      pairSd: { cpu: stddev(cpu), rps: stddev(rps) },
+      apps: rounds.map((rs) => ({
+        cpu: mean(rs.map((r) => r.cpu)),
+        gc: mean(rs.map((r) => r.gc)),
+        scavenges: mean(rs.map((r) => r.scavenges)),
+      })),
       load: loadavg()[0] ?? NaN,
     }
   } finally {
@@ -155,7 +209,8 @@ for (let i = 0; i < LAUNCHES; i++) {
     launches.push(l)
     const pct = (x: number): string => `${(100 * x).toFixed(1)} %`
     process.stderr.write(
-      `launch ${i + 1} ${mode}: cpu halves ${pct(l.cpu.halves[0])} ± ${pct(l.cpu.se[0])}, ${pct(l.cpu.halves[1])} ± ${pct(l.cpu.se[1])}; rps ${pct(l.rps.mean)} ± ${pct(l.rps.se)}; load ${l.load.toFixed(1)}\n`,
+      `launch ${i + 1} ${mode}: cpu halves ${pct(l.cpu.halves[0])} ± ${pct(l.cpu.se[0])}, ${pct(l.cpu.halves[1])} ± ${pct(l.cpu.se[1])}; rps ${pct(l.rps.mean)} ± ${pct(l.rps.se)}; ` +
+        `apps cpu/gc µs, scavenges/1k: ${l.apps.map((a) => `${a.cpu.toFixed(0)}/${a.gc.toFixed(0)}, ${a.scavenges.toFixed(1)}`).join(' vs ')}; load ${l.load.toFixed(1)}\n`,
     )
   }
 }
@@ -165,8 +220,8 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)} %`
 const lines = [
   `## Two launches of the same ${APP} hashing service, alternating ${ROUND_S} s rounds, ${LAUNCHES} launches × ${2 * PAIRS} pairs a mode\n`,
   `Load ${before.load.toFixed(1)} → ${after.load.toFixed(1)}, CPU loop CV ${pct(before.cv)} → ${pct(after.cv)}.\n`,
-  '| apps | CPU per request, each launch (first half / second half) | halves agree (correlation over launches) | launch-to-launch SD beyond the noise | req/s, each launch |',
-  '| --- | --- | ---: | ---: | --- |',
+  '| apps | CPU per request, each launch (first half / second half) | halves agree (correlation over launches) | launch-to-launch SD beyond the noise | pair SD within a launch, CPU / req/s (median) | req/s, each launch | collector pauses per request, each launch (µs, A / B) | the CPU difference that follows the pauses (correlation over launches) |',
+  '| --- | --- | ---: | ---: | ---: | --- | --- | ---: |',
 ]
 const summary: Record<string, unknown> = {}
 for (const mode of modes) {
@@ -179,15 +234,34 @@ for (const mode of modes) {
     ls.map((l) => l.cpu.halves[0]),
     ls.map((l) => l.cpu.halves[1]),
   )
-  summary[mode] = { launches: ls, between, agree }
+  // Does a launch's CPU offset go with its collector's? The head's minus the base's µs per request,
+  // CPU against collector pauses, over the launches.
+  const gcFollows = correlation(
+    ls.map((l) => (l.apps[1]?.cpu ?? NaN) - (l.apps[0]?.cpu ?? NaN)),
+    ls.map((l) => (l.apps[1]?.gc ?? NaN) - (l.apps[0]?.gc ?? NaN)),
+  )
+  const label =
+    mode === 'free'
+      ? 'free (as the product runs them)'
+      : mode === 'frozen'
+        ? 'free, the other app stopped (SIGSTOP) during each round'
+        : mode === 'flags'
+          ? `free, node ${NODE_FLAGS.join(' ')}`
+          : mode === 'together'
+            ? `free, both loaded at once for ${2 * ROUND_S} s a pair`
+            : `both on CPU ${CPUS - 1}, the load on CPU 0`
+  summary[mode] = { launches: ls, between, agree, gcFollows, ...(mode === 'flags' ? { flags: NODE_FLAGS } : {}) }
   lines.push(
-    `| ${mode === 'free' ? 'free (as the product runs them)' : mode === 'frozen' ? 'free, the other app stopped (SIGSTOP) during each round' : `both on CPU ${CPUS - 1}, the load on CPU 0`} | ${ls.map((l) => `${pct(l.cpu.halves[0])} / ${pct(l.cpu.halves[1])}`).join(', ')} | ${agree.toFixed(2)} | ${pct(between)} | ${ls.map((l) => `${pct(l.rps.mean)} ± ${pct(l.rps.se)}`).join(', ')} |`,
+    `| ${label} | ${ls.map((l) => `${pct(l.cpu.halves[0])} / ${pct(l.cpu.halves[1])}`).join(', ')} | ${agree.toFixed(2)} | ${pct(between)} | ${pct(median(ls.map((l) => l.pairSd.cpu)))} / ${pct(median(ls.map((l) => l.pairSd.rps)))} | ${ls.map((l) => `${pct(l.rps.mean)} ± ${pct(l.rps.se)}`).join(', ')} | ${ls.map((l) => l.apps.map((a) => a.gc.toFixed(0)).join(' / ')).join(', ')} | ${gcFollows.toFixed(2)} |`,
   )
 }
 console.log(lines.join('\n'))
 mkdirSync('bench/results', { recursive: true })
 // One file per app and set of modes: a run of other modes does not overwrite the default's figures.
-const named = process.env.PROCESS_MODES === undefined ? '' : `-${modes.join('-')}`
+const named =
+  process.env.PROCESS_MODES === undefined
+    ? ''
+    : `-${modes.join('-')}${process.env.PROCESS_NAME === undefined ? '' : `-${process.env.PROCESS_NAME}`}`
 writeFileSync(
   `bench/results/process-offset-${APP}${named}.json`,
   `${JSON.stringify({ app: APP, pairsPerHalf: PAIRS, roundS: ROUND_S, before, after, summary }, null, 2)}\n`,

@@ -5,7 +5,8 @@
 // default gates (req/s 5 %, p50 10 %, p99 15 %); some histories wander (a random walk between runs)
 // or step (a merged change every entry shares), to check the pooled level (run-to-run.ts).
 //
-// Run: npx tsx bench/separate-runs.ts [trials]   (default 1000 a cell; about a minute per 1000)
+// Run: npx tsx bench/separate-runs.ts [trials]   (default 1000 a cell; about a minute per 1000;
+//   SEPARATE_ROWS=text for the rows whose name contains it)
 import { rate, simulateSeparateRuns, type SeparateRunsCase } from '../__fixtures__/separate-runs.js'
 import { DEFAULT_LOG_SPREAD } from '../src/compare/run-to-run.js'
 
@@ -74,7 +75,9 @@ const rows: Row[] = [
 ]
 console.log(`| setting | trials | failed | probable (warns) | improvement claimed |`)
 console.log(`| --- | ---: | ---: | ---: | ---: |`)
-for (const row of rows) {
+// SEPARATE_ROWS=text runs only the rows whose name contains it (and skips the smallest-slowdown grid).
+const only = process.env.SEPARATE_ROWS
+for (const row of rows.filter((r) => only === undefined || r.name.includes(only))) {
   const outcomes = simulateSeparateRuns({ ...row.c, seed: row.name }, trials)
   console.log(
     `| ${row.name} | ${trials} | ${pct(rate(outcomes, (o) => o.failed))} | ${pct(rate(outcomes, (o) => !o.failed && o.probable))} | ${pct(rate(outcomes, (o) => o.improved))} |`,
@@ -92,6 +95,7 @@ const smallest = (c: Omit<SeparateRunsCase, 'seed' | 'slowdown'>, name: string):
   }
   return `beyond ×${GRID[GRID.length - 1] ?? NaN}`
 }
+if (only !== undefined) process.exit(0)
 console.log(`\n| mode (one entry, 5 rounds a run) | 5 % round CV | 15 % round CV |`)
 console.log(`| --- | ---: | ---: |`)
 for (const [name, c] of [

@@ -2,8 +2,11 @@
 // node:http, for the carryover and same-job benches: each request hashes HASH_ITEMS items and
 // builds a JSON answer (so the app both burns CPU and allocates, like a real route). HASH_SLOWDOWN
 // (percent) makes every request hash that much more, the change a same-job run must catch.
+// GET /gc answers the main thread's garbage-collection pauses so far (ms and count, by kind), for
+// bench/process-offset.ts to tell a launch's collector cost from the rest of its CPU.
 import { createHash } from 'node:crypto'
 import http from 'node:http'
+import { PerformanceObserver, constants } from 'node:perf_hooks'
 
 const items = Math.round(Number(process.env.HASH_ITEMS ?? 200) * (1 + Number(process.env.HASH_SLOWDOWN ?? 0) / 100))
 const port = Number(process.env.PORT ?? 0)
@@ -17,10 +20,24 @@ function search(query) {
   return hits
 }
 
+const gc = { minor: { ms: 0, count: 0 }, major: { ms: 0, count: 0 } }
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : gc.major
+    kind.ms += entry.duration
+    kind.count += 1
+  }
+}).observe({ entryTypes: ['gc'] })
+
 const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost')
   if (url.pathname === '/health') {
     res.end('ok')
+    return
+  }
+  if (url.pathname === '/gc') {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(gc))
     return
   }
   if (url.pathname === '/search') {
