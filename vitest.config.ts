@@ -12,10 +12,6 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
   // Each test file by what it does (__tests__/helpers/test-kinds.ts): pure computation; servers and
   // processes whose assertions no busy CPU can change; or measurements that need the CPU to themselves.
   const kinds = testKinds(import.meta.dirname)
-  // .ci/run runs the unit files in a vitest of their own, one at a time (CANNONADE_UNIT_WORKERS=1): a
-  // project's maxWorkers is not one the command line can override. In one `vitest run` the unit and
-  // process projects run together, which vitest allows only with the same maxWorkers.
-  const unitWorkers = process.env['CANNONADE_UNIT_WORKERS'] === '1' ? 1 : 3
   return {
     define: {
       __CANNONADE_VERSION__: JSON.stringify(version),
@@ -40,7 +36,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
           // worker keeps the modules it imported for the next file (imports were 24 of its 116 CPU
           // seconds, 69 s in all without isolation); no unit file mocks a module, and the few that set
           // process.env or fake timers restore them after each case.
-          test: { name: 'unit', include: kinds.unit, maxWorkers: unitWorkers, isolate: false, sequence: { groupOrder: 0 } },
+          test: { name: 'unit', include: kinds.unit, maxWorkers: 3, isolate: false, sequence: { groupOrder: 0 } },
         },
         {
           extends: true,
