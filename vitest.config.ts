@@ -29,10 +29,8 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
         {
           extends: true,
           // Pure computation: files run side by side, three at a time on two cores, as the process
-          // files leave CPU idle while they wait for apps and processes. In `vitest run` this group
-          // finishes before the load group starts; .ci/run runs it apart, one file at a time from the
-          // start, beside the process and then the load files (one busy core, which the load files are
-          // written to bear), so that it fills the CPU they leave idle. Not isolated: a
+          // files leave CPU idle while they wait for apps and processes. This group finishes before the
+          // load group starts, so it never shares the machine with a measurement. Not isolated: a
           // worker keeps the modules it imported for the next file (imports were 24 of its 116 CPU
           // seconds, 69 s in all without isolation); no unit file mocks a module, and the few that set
           // process.env or fake timers restore them after each case.
