@@ -115,25 +115,4 @@ describe('load profiles, end to end', () => {
     expect(upload.findings.sentBytesPerSec / upload.rps).toBeGreaterThan(65_536 * 0.99)
     expect(large.receivedBytesPerSec / entry(results, 'download').rps).toBeGreaterThan(256 * 1024 * 0.99)
   })
-
-  it('exits 2 naming file, line and column for bad profile settings', async () => {
-    const config = await writeConfig('bad.yml', [
-      '  - name: queue',
-      '    path: /queue',
-      '    profile: spike',
-      '    spike: { multiple: 0.5 }',
-      '  - { name: short, path: /queue, profile: spike, spike: { before: 0s } }',
-      '  - { name: blob, path: /blob, bodySize: 1KB }',
-    ])
-    const result = await cli(['validate', '--config', config])
-    expect(result.code).toBe(2)
-    expect(result.stderr).toContain(`${config}:12:24: scenarios[0].spike.multiple: must be a number above 1 and at most 1000, got 0.5`)
-    // Once the shapes are right, what the shapes cannot say: a phase of no time, a setting of another profile.
-    const fixed = (await readFile(config, 'utf8')).replace('multiple: 0.5', 'multiple: 2')
-    await writeFile(config, fixed)
-    const second = await cli(['validate', '--config', config])
-    expect(second.code).toBe(2)
-    expect(second.stderr).toContain(`${config}:13:67: scenarios[1].spike.before: must be more than 0 and at most 20m, got "0s"`)
-    expect(second.stderr).toContain(`${config}:14:42: scenarios[2].bodySize: only applies with profile: volume`)
-  })
 })

@@ -1,11 +1,13 @@
 // test-kind: process — validate and help: exit codes and what is printed; nothing is measured.
 //
 // The CLI as users run it: the committed bundle, a child process, exit codes and what it prints.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoAppLines } from '../__fixtures__/demo/app-config.js'
 import { cli } from './helpers/run-node.js'
+import { freePort } from './helpers/ports.js'
 
 describe('cannonade validate', () => {
   let dir = ''
@@ -66,5 +68,67 @@ describe('cannonade help', () => {
     const unknown = await cli(['help', 'explode'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('unknown command "explode"')
+  })
+})
+
+// The settings of the load profiles, refused before anything starts: these cases were in
+// cli-stress.test.ts and cli-profiles.test.ts, whose other cases measure and run alone (load project).
+describe('profile settings', () => {
+  let dir = ''
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-cli-profiles-'))
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('refuses bad stress settings with file:line:column, the field and what was expected, exit 2', async () => {
+    const config = path.join(dir, 'bad.yml')
+    await writeFile(
+      config,
+      'baseUrl: http://127.0.0.1:9\nscenarios:\n  - name: a\n    path: /\n    profile: stress\n    rate: 100\n    stress: { start: 500, max: 200, factor: 0.5 }\n',
+    )
+    for (const command of ['validate', 'run']) {
+      const result = await cli([command, '--config', config, ...(command === 'run' ? ['--out', path.join(dir, 'bad-out')] : [])])
+      expect(result.code, result.stderr).toBe(2)
+      expect(result.stderr).toContain(`${config}:7:45: scenarios[0].stress.factor: must be a number above 1 and at most 10, got 0.5`)
+    }
+    await writeFile(
+      config,
+      'baseUrl: http://127.0.0.1:9\nscenarios:\n  - name: a\n    path: /\n    profile: stress\n    rate: 100\n    stress: { start: 500, max: 200 }\n',
+    )
+    const result = await cli(['validate', '--config', config])
+    expect(result.code, result.stderr).toBe(2)
+    expect(result.stderr).toContain(`${config}:7:32: scenarios[0].stress.max: max (200 req/s) must be above start (500 req/s)`)
+  })
+
+  it('exits 2 naming file, line and column for bad spike and volume settings', async () => {
+    // The demo app's lines first, as a config that could run: the lines counted below follow them.
+    const config = path.join(dir, 'bad-profiles.yml')
+    await writeFile(
+      config,
+      [
+        ...demoAppLines(await freePort()),
+        'warmupSuite: false',
+        'scenarios:',
+        '  - name: queue',
+        '    path: /queue',
+        '    profile: spike',
+        '    spike: { multiple: 0.5 }',
+        '  - { name: short, path: /queue, profile: spike, spike: { before: 0s } }',
+        '  - { name: blob, path: /blob, bodySize: 1KB }',
+        '',
+      ].join('\n'),
+    )
+    const result = await cli(['validate', '--config', config])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(`${config}:12:24: scenarios[0].spike.multiple: must be a number above 1 and at most 1000, got 0.5`)
+    // Once the shapes are right, what the shapes cannot say: a phase of no time, a setting of another profile.
+    const fixed = (await readFile(config, 'utf8')).replace('multiple: 0.5', 'multiple: 2')
+    await writeFile(config, fixed)
+    const second = await cli(['validate', '--config', config])
+    expect(second.code).toBe(2)
+    expect(second.stderr).toContain(`${config}:13:67: scenarios[1].spike.before: must be more than 0 and at most 20m, got "0s"`)
+    expect(second.stderr).toContain(`${config}:14:42: scenarios[2].bodySize: only applies with profile: volume`)
   })
 })
