@@ -9,15 +9,16 @@ import { demoAppLines } from '../__fixtures__/demo/app-config.js'
 import { cli } from './helpers/run-node.js'
 import { freePort } from './helpers/ports.js'
 
-describe('cannonade validate', () => {
-  let dir = ''
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-cli-'))
-  })
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
+// One scratch folder for the config files the cases write.
+let dir = ''
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-cli-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
 
+describe('cannonade validate', () => {
   it('prints ok and the plan for the documented example', async () => {
     const result = await cli(['validate', '--config', '__fixtures__/configs/example.yml'])
     expect(result.code).toBe(0)
@@ -74,14 +75,6 @@ describe('cannonade help', () => {
 // The settings of the load profiles, refused before anything starts: these cases were in
 // cli-stress.test.ts and cli-profiles.test.ts, whose other cases measure and run alone (load project).
 describe('profile settings', () => {
-  let dir = ''
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-cli-profiles-'))
-  })
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
-
   it('refuses bad stress settings with file:line:column, the field and what was expected, exit 2', async () => {
     const config = path.join(dir, 'bad.yml')
     await writeFile(
