@@ -12,19 +12,19 @@
 // agreement of the halves (correlation over launches) and the launch-to-launch SD left after the
 // within-launch noise is taken out (a method-of-moments estimate: var(launch means) − mean(SE²)).
 //
-// PROCESS_MODES=free,pinned,frozen,flags picks the ways of running them (frozen: the app not measured
-// is stopped with SIGSTOP for the other's round; flags: free, node started with PROCESS_NODE_FLAGS, to
-// test what a runtime setting does to the offset; together: both apps loaded at once, each by its own
-// connections, for as long as a pair of rounds takes, so whatever the machine does in that window
-// falls on both); PROCESS_GAP_MS pauses after each pair, as the
-// product does while it decides. On node, each round also reads the app's collector pauses (GET /gc),
-// so a launch's offset can be split into what its garbage collector costs and the rest.
+// PROCESS_MODES=free,pinned,frozen,flags,together picks the ways of running them (frozen: the app
+// not measured is stopped with SIGSTOP for the other's round; flags: free, node started with
+// PROCESS_NODE_FLAGS, to test what a runtime setting does to the offset; together: both apps loaded
+// at once, each by its own connections, for as long as a pair of rounds takes, so whatever the
+// machine does in that window falls on both); PROCESS_GAP_MS pauses after each pair, as the product
+// does while it decides. On node, each round also reads the app's collector pauses (GET /gc), so a
+// launch's offset can be split into what its garbage collector costs and the rest.
 //
 // Run: npx tsx bench/process-offset.ts   (PROCESS_APP=node|python, PROCESS_LAUNCHES (default 6),
 //   PROCESS_PAIRS per half (default 6), PROCESS_ROUND_S (default 2); needs taskset and 2+ CPUs)
 // PROCESS_NAME=x adds -x to the file's name (a flags run names its flags).
-// Writes bench/results/process-offset-<app>[-<modes>[-<name>]].json and prints markdown, with the load and the CPU loop's
-// CV before and after.
+// Writes bench/results/process-offset-<app>[-<modes>[-<name>]].json and prints markdown, with the
+// load and the CPU loop's CV before and after.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
