@@ -47,7 +47,7 @@ const NODE_FLAGS = process.env.PROCESS_NODE_FLAGS?.split(' ').filter(Boolean) ??
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 function start(port: number, mode: Mode): ChildProcess {
-  const env = { ...process.env, PORT: String(port), HASH_SLOWDOWN: '0' }
+  const env = { ...process.env, PORT: String(port), HASH_SLOWDOWN: '0', HASH_GC_STATS: '1' }
   const command =
     APP === 'node'
       ? [process.execPath, ...(mode === 'flags' ? NODE_FLAGS : []), path.join(APPS_DIR, 'hash-server.mjs')]
@@ -127,8 +127,16 @@ interface Launch {
   readonly rps: { readonly mean: number; readonly se: number }
   /** The SD of a pair's log-ratio within the launch: the noise a same-job decision works against. */
   readonly pairSd: { readonly cpu: number; readonly rps: number }
-  /** Each app's mean CPU and collector pauses per request (µs) and scavenges per 1,000 requests. */
-  readonly apps: ReadonlyArray<{ readonly cpu: number; readonly gc: number; readonly scavenges: number }>
+  /**
+   * Each app's mean CPU per request and its lowest and highest round (µs), its collector pauses per
+   * request (µs) and scavenges per 1,000 requests.
+   */
+  readonly apps: ReadonlyArray<{
+    readonly cpu: number
+    readonly cpuRange: readonly [number, number]
+    readonly gc: number
+    readonly scavenges: number
+  }>
   readonly load: number
 }
 
@@ -176,6 +184,7 @@ async function launch(mode: Mode): Promise<Launch> {
       pairSd: { cpu: stddev(cpu), rps: stddev(rps) },
       apps: rounds.map((rs) => ({
         cpu: mean(rs.map((r) => r.cpu)),
+        cpuRange: [Math.min(...rs.map((r) => r.cpu)), Math.max(...rs.map((r) => r.cpu))],
         gc: mean(rs.map((r) => r.gc)),
         scavenges: mean(rs.map((r) => r.scavenges)),
       })),
@@ -210,7 +219,7 @@ for (let i = 0; i < LAUNCHES; i++) {
     const pct = (x: number): string => `${(100 * x).toFixed(1)} %`
     process.stderr.write(
       `launch ${i + 1} ${mode}: cpu halves ${pct(l.cpu.halves[0])} ± ${pct(l.cpu.se[0])}, ${pct(l.cpu.halves[1])} ± ${pct(l.cpu.se[1])}; rps ${pct(l.rps.mean)} ± ${pct(l.rps.se)}; ` +
-        `apps cpu/gc µs, scavenges/1k: ${l.apps.map((a) => `${a.cpu.toFixed(0)}/${a.gc.toFixed(0)}, ${a.scavenges.toFixed(1)}`).join(' vs ')}; load ${l.load.toFixed(1)}\n`,
+        `apps cpu (rounds' range)/gc µs, scavenges/1k: ${l.apps.map((a) => `${a.cpu.toFixed(0)} (${a.cpuRange.map((x) => x.toFixed(0)).join('–')})/${a.gc.toFixed(0)}, ${a.scavenges.toFixed(1)}`).join(' vs ')}; load ${l.load.toFixed(1)}\n`,
     )
   }
 }

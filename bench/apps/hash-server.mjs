@@ -2,8 +2,9 @@
 // node:http, for the carryover and same-job benches: each request hashes HASH_ITEMS items and
 // builds a JSON answer (so the app both burns CPU and allocates, like a real route). HASH_SLOWDOWN
 // (percent) makes every request hash that much more, the change a same-job run must catch.
-// GET /gc answers the main thread's garbage-collection pauses so far (ms and count, by kind), for
-// bench/process-offset.ts to tell a launch's collector cost from the rest of its CPU.
+// With HASH_GC_STATS=1, GET /gc answers the main thread's garbage-collection pauses so far (ms and
+// count, by kind), for bench/process-offset.ts to tell a launch's collector cost from the rest of its
+// CPU; without it nothing observes the collector, so the other benches measure the app as before.
 import { createHash } from 'node:crypto'
 import http from 'node:http'
 import { PerformanceObserver, constants } from 'node:perf_hooks'
@@ -20,14 +21,17 @@ function search(query) {
   return hits
 }
 
+const gcStats = process.env.HASH_GC_STATS === '1'
 const gc = { minor: { ms: 0, count: 0 }, major: { ms: 0, count: 0 } }
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    const kind = entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : gc.major
-    kind.ms += entry.duration
-    kind.count += 1
-  }
-}).observe({ entryTypes: ['gc'] })
+if (gcStats) {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : gc.major
+      kind.ms += entry.duration
+      kind.count += 1
+    }
+  }).observe({ entryTypes: ['gc'] })
+}
 
 const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost')
@@ -35,7 +39,7 @@ const server = http.createServer((req, res) => {
     res.end('ok')
     return
   }
-  if (url.pathname === '/gc') {
+  if (gcStats && url.pathname === '/gc') {
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify(gc))
     return
