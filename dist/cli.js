@@ -8582,14 +8582,37 @@ function studentTUpperTail(t, df) {
   const nu = Number.isFinite(df) ? df : 1e7;
   return 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5);
 }
+function studentTDensity(t, df) {
+  const nu = Number.isFinite(df) ? df : 1e7;
+  const logScale = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI);
+  return Math.exp(logScale - (nu + 1) / 2 * Math.log1p(t * t / nu));
+}
 function studentTQuantile(tail, df) {
   if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`);
   if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
+  const key = `${tail} ${df}`;
+  const solved = solvedQuantiles.get(key);
+  if (solved !== void 0) return solved;
+  const quantile2 = solveTQuantile(tail, df);
+  if (solvedQuantiles.size >= QUANTILES_KEPT) solvedQuantiles.clear();
+  solvedQuantiles.set(key, quantile2);
+  return quantile2;
+}
+function solveTQuantile(tail, df) {
   let low = 0;
   let high = 1;
   while (studentTUpperTail(high, df) > tail && high < 1e12) {
     low = high;
     high *= 2;
+  }
+  let t = low;
+  for (let i = 0; i < 60; i++) {
+    const excess = studentTUpperTail(t, df) - tail;
+    if (excess <= 0) return t;
+    const next = t + excess / studentTDensity(t, df);
+    if (!(next > t && next <= high)) break;
+    if (next - t <= 1e-15 * next) return next;
+    t = next;
   }
   for (let i = 0; i < 64; i++) {
     const mid = (low + high) / 2;
@@ -8598,7 +8621,7 @@ function studentTQuantile(tail, df) {
   }
   return (low + high) / 2;
 }
-var LANCZOS;
+var LANCZOS, solvedQuantiles, QUANTILES_KEPT;
 var init_distributions = __esm({
   "src/stats/distributions.ts"() {
     "use strict";
@@ -8613,6 +8636,8 @@ var init_distributions = __esm({
       9984369578019572e-21,
       15056327351493116e-23
     ];
+    solvedQuantiles = /* @__PURE__ */ new Map();
+    QUANTILES_KEPT = 4096;
   }
 });
 

@@ -4,12 +4,14 @@
 import { existsSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { awaitSystemTools } from './system-tools.js'
 
 /** Where Debian puts Chromium; CHROMIUM_PATH overrides it. */
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
 
 /** True when the page tests can run here; under CI a missing Chromium throws instead. */
 export function chromiumAvailable(): boolean {
+  awaitSystemTools()
   if (existsSync(CHROMIUM)) return true
   if (process.env['CI'] !== undefined && process.env['CI'] !== '') {
     throw new Error(`Chromium is not at ${CHROMIUM} (set CHROMIUM_PATH): the report.html tests cannot run, and CI must not skip them`)

@@ -8,8 +8,11 @@
  * - The t distribution function from the regularized incomplete beta function,
  *   P(|T| > t) = I_{ν/(ν+t²)}(ν/2, 1/2), whose continued fraction is evaluated with the modified
  *   Lentz algorithm (Numerical Recipes §6.4; Abramowitz & Stegun 26.7.1).
- * - Quantiles by bisection on that distribution function: the bracket found by doubling from 1, then
- *   64 halvings, which reach the limit of double precision for levels down to 1e-9.
+ * - Quantiles by Newton's method on that distribution function, with the t density as its slope: a
+ *   bracket found by doubling from 1, then tangent steps from the bracket's lower end. The upper tail
+ *   is convex for t > 0, so the steps rise to the root without passing it and converge quadratically
+ *   (5-10 evaluations where bisection took 64); bisection remains the fallback. Each (level, ν) is
+ *   solved once: the simulations and verdicts ask for the same few quantiles many thousand times.
  * - ν = Infinity is the standard normal, computed as t with ν = 1e7 (which differs from Φ by < 1e-6
  *   in the quantiles used here).
  *
@@ -77,6 +80,17 @@ export function studentTUpperTail(t: number, df: number): number {
   return 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5)
 }
 
+/** Density of Student's t with ν degrees of freedom at t (ν = Infinity as 1e7, as for the tail). */
+function studentTDensity(t: number, df: number): number {
+  const nu = Number.isFinite(df) ? df : 1e7
+  const logScale = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI)
+  return Math.exp(logScale - ((nu + 1) / 2) * Math.log1p((t * t) / nu))
+}
+
+/** Quantiles solved so far, by level and degrees of freedom; cleared when it grows past QUANTILES_KEPT. */
+const solvedQuantiles = new Map<string, number>()
+const QUANTILES_KEPT = 4096
+
 /**
  * The upper quantile of Student's t: the t with P(T > t) = tail. df = Infinity gives the standard
  * normal quantile. Throws for a tail outside (0, 0.5] or df ≤ 0.
@@ -84,14 +98,36 @@ export function studentTUpperTail(t: number, df: number): number {
 export function studentTQuantile(tail: number, df: number): number {
   if (!(tail > 0 && tail <= 0.5)) throw new RangeError(`the tail must be in (0, 0.5], got ${tail}`)
   if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`)
-  // Bracket by doubling (a few steps: quantiles used here are below 1e3), then halve the bracket
-  // 64 times, beyond double precision for any bracket up to 2^12.
+  const key = `${tail} ${df}`
+  const solved = solvedQuantiles.get(key)
+  if (solved !== undefined) return solved
+  const quantile = solveTQuantile(tail, df)
+  if (solvedQuantiles.size >= QUANTILES_KEPT) solvedQuantiles.clear()
+  solvedQuantiles.set(key, quantile)
+  return quantile
+}
+
+function solveTQuantile(tail: number, df: number): number {
+  // Bracket by doubling (a few steps: quantiles used here are below 1e3).
   let low = 0
   let high = 1
   while (studentTUpperTail(high, df) > tail && high < 1e12) {
     low = high
     high *= 2
   }
+  // Tangent steps from the left end, where the tail is above the level: on a convex decreasing
+  // function each step lands at or short of the root.
+  let t = low
+  for (let i = 0; i < 60; i++) {
+    const excess = studentTUpperTail(t, df) - tail
+    if (excess <= 0) return t
+    const next = t + excess / studentTDensity(t, df)
+    if (!(next > t && next <= high)) break
+    if (next - t <= 1e-15 * next) return next
+    t = next
+  }
+  // Rounding kept the steps from settling: halve the bracket instead, 64 times, beyond double
+  // precision for any bracket up to 2^12.
   for (let i = 0; i < 64; i++) {
     const mid = (low + high) / 2
     if (studentTUpperTail(mid, df) > tail) low = mid
