@@ -9,7 +9,7 @@ import { extendHistory, runToRunOf } from '../../src/history/build.js'
 import type { History } from '../../src/history/document.js'
 import { renderText } from '../../src/report/text.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
-import { studentTQuantile } from '../../src/stats/distributions.js'
+import { studentTQuantile, studentTUpperTail } from '../../src/stats/distributions.js'
 import { errorBudget } from '../../src/compare/family.js'
 import {
   capSpread,
@@ -55,6 +55,20 @@ describe('Student t quantiles', () => {
     expect(studentTQuantile(0.001, 10)).toBeCloseTo(4.144, 3)
     expect(studentTQuantile(0.025, Infinity)).toBeCloseTo(1.96, 3)
     expect(studentTQuantile(0.001, Infinity)).toBeCloseTo(3.09, 2)
+  })
+
+  it('land where the tail equals the level, for fractional degrees of freedom and tiny levels too, and repeat exactly', () => {
+    for (const tail of [0.5, 0.25, 0.025, 1.4e-3, 1e-4, 1e-6, 1e-9]) {
+      for (const df of [1, 2.6, 4, 9.3, 29, 1000, Infinity]) {
+        const t = studentTQuantile(tail, df)
+        // The normal (ν = 1e7 in the tail) is as exact as ln Γ of millions allows: ~1e-9.
+        expect(studentTUpperTail(t, df) / tail, `tail ${tail}, df ${df}`).toBeCloseTo(1, df === Infinity ? 8 : 12)
+        expect(studentTQuantile(tail, df)).toBe(t)
+      }
+    }
+    expect(studentTQuantile(0.5, 3)).toBe(0)
+    expect(() => studentTQuantile(0.6, 3)).toThrow(/the tail must be in/)
+    expect(() => studentTQuantile(0.05, 0)).toThrow(/degrees of freedom must be positive/)
   })
 })
 
