@@ -1,8 +1,8 @@
 // Which vitest project each test file runs in, read from what the file does. A file that runs
 // autocannon, starts an app or spawns a process (the bundle, the CLI, a timing probe) or opens a
 // browser takes the CPU that load tests measure with; when its assertions depend on what was measured
-// (a detected slowdown, a rate, a profile), another file beside it would change the result, so it runs
-// alone in `load`. Files that only compute run in `unit`. Between the two, `process`: files that start
+// (a detected slowdown, a rate, a profile), the unit and process files beside it would change the
+// result, so it runs in `load`, after them, beside only other load files. Files that only compute run in `unit`. Between the two, `process`: files that start
 // servers or processes but assert nothing a busy CPU could change (comments, artifacts, exit codes,
 // fallbacks), so they may share the machine with each other and with the unit files. A file is in
 // `process` when its only server is the loopback fake GitHub, or when it says so with a marker line
@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 
-/** The vitest projects (vitest.config.ts): unit and process files run in parallel, load files one at a time. */
+/** The vitest projects (vitest.config.ts): unit and process files together, then the load files on their own (three at a time). */
 export type TestKind = 'unit' | 'process' | 'load'
 
 /** What puts a file in `load` or `process`, each with the text that shows it in the file. */
@@ -50,7 +50,7 @@ export function kindOf(text: string, file = 'the file'): { kind: TestKind; why: 
   return { kind: 'unit', why: 'only computes' }
 }
 
-/** Why `text` (a test file's source) must run alone in `load`, or undefined when it may run in parallel. */
+/** Why `text` (a test file's source) must run in `load`, after the others, or undefined when it may run beside them. */
 export function serialReason(text: string): string | undefined {
   const { kind, why } = kindOf(text)
   return kind === 'load' ? why : undefined
