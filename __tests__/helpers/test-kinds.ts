@@ -2,12 +2,13 @@
 // autocannon, starts an app or spawns a process (the bundle, the CLI, a timing probe) or opens a
 // browser takes the CPU that load tests measure with; when its assertions depend on what was measured
 // (a detected slowdown, a rate, a profile), the unit and process files beside it would change the
-// result, so it runs in `load`, after them, beside only other load files. Files that only compute run in `unit`. Between the two, `process`: files that start
-// servers or processes but assert nothing a busy CPU could change (comments, artifacts, exit codes,
-// fallbacks), so they may share the machine with each other and with the unit files. A file is in
-// `process` when its only server is the loopback fake GitHub, or when it says so with a marker line
-// (PROCESS_MARKER) and the reason after it. Read from the file's text so a new test is classified the
-// day it is written, with no list to keep in step.
+// result, so it runs in `load`, after them, beside only other load files. Files that only compute run
+// in `unit`. Between the two, `process`: files that start servers or processes but assert nothing a
+// busy CPU could change (comments, artifacts, exit codes, fallbacks), so they may share the machine
+// with each other and with the unit files. A file is in `process` when its only server is the
+// loopback fake GitHub, or when it says so with a marker line (PROCESS_MARKER) and the reason after
+// it. Read from the file's text so a new test is classified the day it is written, with no list to
+// keep in step.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 
