@@ -3,28 +3,22 @@
 //
 // The action's `export` input, from the committed bundle as the runner runs it (no GitHub needed:
 // baseline none, no token): a run whose threshold fails still writes its exports, and fails the step.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { demoAppLines } from '../__fixtures__/demo/app-config.js'
 import { junitSchemaErrors } from './helpers/junit-schema.js'
 import { freePort } from './helpers/ports.js'
 import { runNode } from './helpers/run-node.js'
+import { scratchDir } from './helpers/scratch.js'
 
-let dir = ''
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-action-export-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const dir = scratchDir('action-export')
 
 describe("the action's export input", () => {
   it('writes the JUnit and github-action-benchmark files of a failing run, relative to working-directory', async () => {
     const port = await freePort()
     await writeFile(
-      path.join(dir, 'cannonade.yml'),
+      path.join(dir(), 'cannonade.yml'),
       [
         ...demoAppLines(port),
         'defaults: { connections: 2, duration: 300ms, warmup: 100ms, rounds: 1 }',
@@ -32,33 +26,33 @@ describe("the action's export input", () => {
         '  - { name: users, path: /users, thresholds: { p99: { max: 0.001ms } } }',
       ].join('\n'),
     )
-    await writeFile(path.join(dir, 'event.json'), '{}')
-    await writeFile(path.join(dir, 'outputs'), '')
-    await writeFile(path.join(dir, 'summary'), '')
+    await writeFile(path.join(dir(), 'event.json'), '{}')
+    await writeFile(path.join(dir(), 'outputs'), '')
+    await writeFile(path.join(dir(), 'summary'), '')
     const result = await runNode('dist/index.js', [], {
       env: {
         PATH: process.env['PATH'] ?? '',
-        HOME: dir,
-        'INPUT_WORKING-DIRECTORY': dir,
+        HOME: dir(),
+        'INPUT_WORKING-DIRECTORY': dir(),
         INPUT_BASELINE: 'none',
         INPUT_EXPORT: 'junit=reports/perf.xml\ngab=bench.json\n',
         GITHUB_EVENT_NAME: 'workflow_dispatch',
-        GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
-        GITHUB_OUTPUT: path.join(dir, 'outputs'),
-        GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
+        GITHUB_EVENT_PATH: path.join(dir(), 'event.json'),
+        GITHUB_OUTPUT: path.join(dir(), 'outputs'),
+        GITHUB_STEP_SUMMARY: path.join(dir(), 'summary'),
         GITHUB_REPOSITORY: 'owner/repo',
         GITHUB_RUN_ID: '5',
         GITHUB_SHA: 'b'.repeat(40),
-        RUNNER_TEMP: dir,
+        RUNNER_TEMP: dir(),
       },
     })
     expect(result.code, result.stdout + result.stderr).toBe(1)
     expect(result.stdout).toContain('::error::Cannonade: performance gate failed')
-    expect(result.stdout).toContain(`export: ${path.join(dir, 'reports/perf.xml')}`)
-    const xml = await readFile(path.join(dir, 'reports/perf.xml'), 'utf8')
+    expect(result.stdout).toContain(`export: ${path.join(dir(), 'reports/perf.xml')}`)
+    const xml = await readFile(path.join(dir(), 'reports/perf.xml'), 'utf8')
     expect(await junitSchemaErrors(xml)).toEqual([])
     expect(xml).toMatch(/<testsuite name="users @ 2 conn" tests="1" failures="1"/)
-    const bigger = JSON.parse(await readFile(path.join(dir, 'bench-bigger.json'), 'utf8')) as { name: string }[]
+    const bigger = JSON.parse(await readFile(path.join(dir(), 'bench-bigger.json'), 'utf8')) as { name: string }[]
     expect(bigger.map((p) => p.name)).toEqual(['users @ 2 conn: throughput'])
   })
 })

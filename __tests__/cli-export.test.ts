@@ -3,27 +3,21 @@
 //
 // `--export` from the committed bundle: a failing run still writes its JUnit, BMF and
 // github-action-benchmark files, and the JUnit file is valid against the JUnit schema.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { syntheticResults, type SyntheticEntry } from '../__fixtures__/results/build.js'
 import { cli } from './helpers/run-node.js'
 import { junitSchemaErrors } from './helpers/junit-schema.js'
 import { freePort } from './helpers/ports.js'
+import { scratchDir } from './helpers/scratch.js'
 
-let dir = ''
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-export-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const dir = scratchDir('export')
 
 describe('cannonade run --export', () => {
   it('writes every export of a run whose threshold fails, the JUnit file valid with the failure in it', async () => {
     const port = await freePort()
-    const config = path.join(dir, 'fail.yml')
+    const config = path.join(dir(), 'fail.yml')
     await writeFile(
       config,
       [
@@ -39,7 +33,7 @@ describe('cannonade run --export', () => {
         '  - { name: users, path: /users, thresholds: { p99: { max: 0.001ms }, rps: { min: 1 } } }',
       ].join('\n'),
     )
-    const out = path.join(dir, 'out')
+    const out = path.join(dir(), 'out')
     const result = await cli([
       'run',
       '--config',
@@ -48,15 +42,15 @@ describe('cannonade run --export', () => {
       out,
       '--quick',
       '--export',
-      `junit=${path.join(dir, 'reports/perf.xml')}`,
+      `junit=${path.join(dir(), 'reports/perf.xml')}`,
       '--export',
-      `bmf=${path.join(dir, 'bencher.json')}`,
+      `bmf=${path.join(dir(), 'bencher.json')}`,
       '--export',
-      `gab=${path.join(dir, 'bench.json')}`,
+      `gab=${path.join(dir(), 'bench.json')}`,
     ])
     expect(result.code, result.stderr).toBe(1)
     expect(result.stdout).toMatch(/exports: .*perf\.xml, .*bencher\.json, .*bench\.json, .*bench-bigger\.json/)
-    const xml = await readFile(path.join(dir, 'reports/perf.xml'), 'utf8')
+    const xml = await readFile(path.join(dir(), 'reports/perf.xml'), 'utf8')
     expect(await junitSchemaErrors(xml)).toEqual([])
     expect(xml).toMatch(/<testsuite name="users @ 2 conn" tests="2" failures="1" errors="0" skipped="0"/)
     expect(xml).toMatch(
@@ -67,15 +61,15 @@ describe('cannonade run --export', () => {
       entries: { rps: number; latencyUs: { p50: number } }[]
     }
     const [entry] = results.entries
-    const bmf = JSON.parse(await readFile(path.join(dir, 'bencher.json'), 'utf8')) as Record<string, Record<string, { value: number }>>
+    const bmf = JSON.parse(await readFile(path.join(dir(), 'bencher.json'), 'utf8')) as Record<string, Record<string, { value: number }>>
     expect(bmf['users @ 2 conn']?.['throughput']?.value).toBe(entry?.rps)
     expect(bmf['users @ 2 conn']?.['latency']?.value).toBe((entry?.latencyUs.p50 ?? NaN) * 1000)
-    const bigger = JSON.parse(await readFile(path.join(dir, 'bench-bigger.json'), 'utf8')) as { name: string; value: number }[]
+    const bigger = JSON.parse(await readFile(path.join(dir(), 'bench-bigger.json'), 'utf8')) as { name: string; value: number }[]
     expect(bigger).toEqual([{ name: 'users @ 2 conn: throughput', unit: 'req/s', value: entry?.rps, extra: '1 valid round of 1' }])
   })
 
   it('refuses a bad --export before measuring, with exit code 2', async () => {
-    const result = await cli(['run', '--config', 'nowhere.yml', '--export', 'xml=perf.xml'], { cwd: dir })
+    const result = await cli(['run', '--config', 'nowhere.yml', '--export', 'xml=perf.xml'], { cwd: dir() })
     expect(result.code).toBe(2)
     expect(result.stderr).toContain(
       '--export: expected FORMAT=FILE with FORMAT one of junit, bmf, gab (e.g. junit=perf.xml), got "xml=perf.xml"',
@@ -87,11 +81,11 @@ describe('cannonade compare --export', () => {
   it('writes a valid JUnit file with the regressions as failures, and exits 1', async () => {
     const users: SyntheticEntry = { scenario: 'list users', rps: [9000, 9050, 8980, 9020, 8990], p50Us: [100, 101, 99, 100, 100] }
     const slower: SyntheticEntry = { ...users, rps: users.rps.map((v) => v / 3), p50Us: users.p50Us.map((v) => v * 3) }
-    await writeFile(path.join(dir, 'base.json'), JSON.stringify(syntheticResults([users], { sha: 'base' })))
-    await writeFile(path.join(dir, 'slow.json'), JSON.stringify(syntheticResults([slower], { sha: 'slow' })))
-    const result = await cli(['compare', 'base.json', 'slow.json', '--export', 'junit=compare.xml'], { cwd: dir })
+    await writeFile(path.join(dir(), 'base.json'), JSON.stringify(syntheticResults([users], { sha: 'base' })))
+    await writeFile(path.join(dir(), 'slow.json'), JSON.stringify(syntheticResults([slower], { sha: 'slow' })))
+    const result = await cli(['compare', 'base.json', 'slow.json', '--export', 'junit=compare.xml'], { cwd: dir() })
     expect(result.code).toBe(1)
-    const xml = await readFile(path.join(dir, 'compare.xml'), 'utf8')
+    const xml = await readFile(path.join(dir(), 'compare.xml'), 'utf8')
     expect(await junitSchemaErrors(xml)).toEqual([])
     expect(xml).toMatch(/<testsuite name="list users @ 10 conn" tests="3" failures="3"/)
   })

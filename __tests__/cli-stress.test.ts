@@ -2,30 +2,23 @@
 // app's /limited route: a pool of DEMO_LIMIT (4) slots, each request holding one for 20 ms, the rest
 // waiting in line. Its capacity is 4 / 20 ms = 200 req/s; the slower commit of the demo repository
 // (DEMO_SLOWDOWN 150 %) makes each request take 50 ms, 80 req/s.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseResults } from '../src/results/io.js'
 import { cli } from './helpers/run-node.js'
 import { freePort } from './helpers/ports.js'
 import { createDemoRepo } from '../__fixtures__/demo-repo.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const LIMIT_CAPACITY = 200
 
-let dir = ''
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-stress-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const dir = scratchDir('stress')
 
 describe('profile: stress', () => {
   it('finds the capacity of a route with a known concurrency limit within 15 %, and sums up a connections sweep', async () => {
     const port = await freePort()
-    const config = path.join(dir, 'stress.yml')
+    const config = path.join(dir(), 'stress.yml')
     await writeFile(
       config,
       [
@@ -48,7 +41,7 @@ describe('profile: stress', () => {
         '  - { name: pool, path: /limited, connections: [1, 4, 16], duration: 600ms, warmup: 100ms, rounds: 1 }',
       ].join('\n'),
     )
-    const out = path.join(dir, 'out')
+    const out = path.join(dir(), 'out')
     const result = await cli(['run', '--config', config, '--out', out], { timeoutMs: 110_000 })
     expect(result.code, result.stdout + result.stderr).toBe(0)
     const results = parseResults(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')), 'results.json')
@@ -82,7 +75,7 @@ describe('profile: stress', () => {
   }, 120_000)
 
   it('catches a slower head as a capacity regression when both sides are searched in the same job', async () => {
-    const repo = path.join(dir, 'repo')
+    const repo = path.join(dir(), 'repo')
     const port = await freePort()
     await createDemoRepo(repo, {
       'cannonade.yml': [
@@ -104,8 +97,8 @@ describe('profile: stress', () => {
         '    thresholds: { p99: { max: 200ms } }',
       ].join('\n'),
     })
-    const out = path.join(dir, 'ab')
-    const markdown = path.join(dir, 'ab.md')
+    const out = path.join(dir(), 'ab')
+    const markdown = path.join(dir(), 'ab.md')
     const result = await cli(['run', '--against', 'HEAD~1', '--out', out, '--markdown', markdown], { cwd: repo, timeoutMs: 110_000 })
     expect(result.code, result.stdout + result.stderr).toBe(1)
     // Alternating: base, head, base, head, … (no app searched twice in a row), each round a whole search.

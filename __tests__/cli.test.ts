@@ -1,22 +1,16 @@
 // test-kind: process — validate and help: exit codes and what is printed; nothing is measured.
 //
 // The CLI as users run it: the committed bundle, a child process, exit codes and what it prints.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { demoAppLines } from '../__fixtures__/demo/app-config.js'
 import { cli } from './helpers/run-node.js'
 import { freePort } from './helpers/ports.js'
+import { scratchDir } from './helpers/scratch.js'
 
 // One scratch folder for the config files the cases write.
-let dir = ''
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-cli-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const dir = scratchDir('cli')
 
 describe('cannonade validate', () => {
   it('prints ok and the plan for the documented example', async () => {
@@ -38,9 +32,9 @@ describe('cannonade validate', () => {
     ['an empty scenario list', 'scenarios: []', 'scenarios: must be a non-empty list of scenarios'],
     ['broken YAML', 'scenarios:\n  - { name: a, path: /\n', 'invalid YAML'],
   ])('exits 2 and names the field for %s', async (_, body, message) => {
-    const file = path.join(dir, 'cannonade.yml')
+    const file = path.join(dir(), 'cannonade.yml')
     await writeFile(file, `baseUrl: http://127.0.0.1:3000\n${body}\n`)
-    const result = await cli(['validate'], { cwd: dir })
+    const result = await cli(['validate'], { cwd: dir() })
     expect(result.code).toBe(2)
     expect(result.stderr).toContain(`cannonade.yml:`)
     expect(result.stderr).toContain(message)
@@ -76,13 +70,13 @@ describe('cannonade help', () => {
 // cli-stress.test.ts and cli-profiles.test.ts, whose other cases measure and run alone (load project).
 describe('profile settings', () => {
   it('refuses bad stress settings with file:line:column, the field and what was expected, exit 2', async () => {
-    const config = path.join(dir, 'bad.yml')
+    const config = path.join(dir(), 'bad.yml')
     await writeFile(
       config,
       'baseUrl: http://127.0.0.1:9\nscenarios:\n  - name: a\n    path: /\n    profile: stress\n    rate: 100\n    stress: { start: 500, max: 200, factor: 0.5 }\n',
     )
     for (const command of ['validate', 'run']) {
-      const result = await cli([command, '--config', config, ...(command === 'run' ? ['--out', path.join(dir, 'bad-out')] : [])])
+      const result = await cli([command, '--config', config, ...(command === 'run' ? ['--out', path.join(dir(), 'bad-out')] : [])])
       expect(result.code, result.stderr).toBe(2)
       expect(result.stderr).toContain(`${config}:7:45: scenarios[0].stress.factor: must be a number above 1 and at most 10, got 0.5`)
     }
@@ -97,7 +91,7 @@ describe('profile settings', () => {
 
   it('exits 2 naming file, line and column for bad spike and volume settings', async () => {
     // The demo app's lines first, as a config that could run: the lines counted below follow them.
-    const config = path.join(dir, 'bad-profiles.yml')
+    const config = path.join(dir(), 'bad-profiles.yml')
     await writeFile(
       config,
       [

@@ -1,10 +1,9 @@
 // Measurement against a real server process: the demo app started by Cannonade itself, driven by the
 // real autocannon over loopback. Rounds are short (a few hundred ms) so the file stays quick.
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import http from 'node:http'
-import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { groupRunning } from '../../src/app/monitor.js'
 import { parsePlan } from '../../src/config/load.js'
 import { AppError } from '../../src/errors.js'
@@ -13,20 +12,14 @@ import { measure, measureSides, sideOrder } from '../../src/load/schedule.js'
 import { parseResults } from '../../src/results/io.js'
 import { demoDir, demoPlan } from '../helpers/demo-plan.js'
 import { freePort } from '../helpers/ports.js'
+import { scratchDir } from '../helpers/scratch.js'
 
-let outDir = ''
-
-beforeAll(async () => {
-  outDir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-measure-'))
-})
-afterAll(async () => {
-  await rm(outDir, { recursive: true, force: true })
-})
+const outDir = scratchDir('measure')
 
 describe('measuring the demo app', () => {
   it('records sub-millisecond latency in microseconds and writes results that validate', async () => {
     const plan = await demoPlan('  - { name: users, path: /users, connections: 1 }')
-    const { results, failure } = await measure(plan, { outDir })
+    const { results, failure } = await measure(plan, { outDir: outDir() })
     expect(failure).toBeUndefined()
     const [entry] = results.entries
     expect(entry?.key).toBe('users @ 1 conn')
@@ -40,7 +33,7 @@ describe('measuring the demo app', () => {
     expect(entry?.server?.cpuPercent).toBeGreaterThan(0)
     expect(entry?.server?.rssMaxBytes).toBeGreaterThan(10 * 1024 * 1024)
     expect(() => parseResults(JSON.parse(JSON.stringify(results)), 'results.json')).not.toThrow()
-    expect(await readFile(path.join(outDir, 'app.log'), 'utf8')).toContain('demo app listening')
+    expect(await readFile(path.join(outDir(), 'app.log'), 'utf8')).toContain('demo app listening')
   })
 
   it('paces an open-loop round at its rate and records every response exactly once', async () => {
@@ -49,7 +42,7 @@ describe('measuring the demo app', () => {
     const paced = await demoPlan('  - { name: paced, path: /delay, rate: 40, connections: 2, duration: 1s }', {
       defaults: '{ warmup: 200ms, rounds: 1 }',
     })
-    const [entry] = (await measure(paced, { outDir })).results.entries
+    const [entry] = (await measure(paced, { outDir: outDir() })).results.entries
     const round = entry?.rounds[0]
     expect(round?.valid).toBe(true)
     expect(round?.rps).toBeGreaterThan(28)
@@ -73,7 +66,7 @@ describe('measuring the demo app', () => {
     const overloaded = await demoPlan('  - { name: slow, path: /delay, rate: 100, connections: 1, duration: 1s }', {
       defaults: '{ warmup: 100ms, rounds: 1 }',
     })
-    const [entry] = (await measure(overloaded, { outDir })).results.entries
+    const [entry] = (await measure(overloaded, { outDir: outDir() })).results.entries
     const round = entry?.rounds[0]
     expect(round?.valid).toBe(false)
     expect(round?.problems.join()).toMatch(/reached \d+ of the target 100 req\/s/)
@@ -94,7 +87,7 @@ describe('measuring the demo app', () => {
       ].join('\n'),
       { defaults: '{ duration: 300ms, warmup: 100ms, rounds: 1, connections: 2 }' },
     )
-    const { results } = await measure(plan, { outDir })
+    const { results } = await measure(plan, { outDir: outDir() })
     const [status, body, steps] = results.entries
     expect(status?.rounds[0]?.unexpectedStatus).toBeGreaterThan(0)
     expect(status?.rounds[0]?.ok).toBe(0)
@@ -114,7 +107,7 @@ describe('measuring the demo app', () => {
     const plan = await demoPlan('  - { name: leak, path: /leak, amount: 600, connections: 10 }', {
       defaults: '{ warmup: 50ms, rounds: 3 }',
     })
-    const [entry] = (await measure(plan, { outDir })).results.entries
+    const [entry] = (await measure(plan, { outDir: outDir() })).results.entries
     const ends = entry?.rounds.map((r) => r.server?.rssEndBytes ?? 0) ?? []
     expect(ends[2]).toBeGreaterThan(ends[0] ?? Infinity)
     expect(entry?.server?.rssGrowthBytes).toBeGreaterThan(8 * 1024 * 1024)
@@ -124,7 +117,7 @@ describe('measuring the demo app', () => {
 describe('when the app cannot be measured', () => {
   it('fails with the log quoted when the app exits at start', async () => {
     const plan = await demoPlan('  - { name: users, path: /users }', { app: 'echo "config error: DATABASE_URL is not set" && exit 4' })
-    const { results, failure } = await measure(plan, { outDir })
+    const { results, failure } = await measure(plan, { outDir: outDir() })
     expect(failure).toBeInstanceOf(AppError)
     expect(failure?.message).toContain('the app exited (exit code 4) before it was ready')
     expect(failure?.message).toContain('| config error: DATABASE_URL is not set')
@@ -148,20 +141,20 @@ describe('when the app cannot be measured', () => {
       demoDir,
     )
     const started = performance.now()
-    const { failure } = await measure(plan, { outDir })
+    const { failure } = await measure(plan, { outDir: outDir() })
     expect(failure?.message).toMatch(/was not ready at http:\/\/127\.0\.0\.1:\d+\/not-a-health-check within 1s \(it answered 404\)/)
     expect(failure?.message).toContain('| demo app listening')
     expect(performance.now() - started).toBeLessThan(5000)
   })
 
   it('keeps the finished rounds, quotes the log and leaves no process behind when the app dies mid-run', async () => {
-    const pidFile = path.join(outDir, 'app.pid')
+    const pidFile = path.join(outDir(), 'app.pid')
     const plan = await demoPlan('  - { name: users, path: /users }\n  - { name: search, path: /search }', {
       app: `echo $$ > ${pidFile}; node server.mjs & node -e "setInterval(() => {}, 1000)"; wait`,
       env: 'DEMO_EXIT_AFTER: "1500"',
       defaults: '{ duration: 300ms, warmup: 50ms, rounds: 10, connections: 2 }',
     })
-    const { results, failure } = await measure(plan, { outDir })
+    const { results, failure } = await measure(plan, { outDir: outDir() })
     expect(failure).toBeInstanceOf(AppError)
     expect(failure?.message).toMatch(/the app (exited \(exit code 70\)|stopped answering) during round \d+ of "(users|search) @ 2 conn"/)
     expect(results.status).toBe('incomplete')
@@ -187,7 +180,7 @@ describe('when the app cannot be measured', () => {
         'test.yml',
         demoDir,
       )
-      const { failure } = await measure(plan, { outDir })
+      const { failure } = await measure(plan, { outDir: outDir() })
       expect(failure?.message).toContain(`port ${port} on 127.0.0.1 is already in use`)
     } finally {
       squatter.close()
@@ -207,11 +200,11 @@ describe('measuring two builds side by side', () => {
     const order: string[] = []
     const [b, h] = await measureSides(
       [
-        { plan: base, outDir: path.join(outDir, 'base'), label: 'base' },
-        { plan: head, outDir: path.join(outDir, 'head'), label: 'head' },
+        { plan: base, outDir: path.join(outDir(), 'base'), label: 'base' },
+        { plan: head, outDir: path.join(outDir(), 'head'), label: 'head' },
       ],
       {
-        outDir,
+        outDir: outDir(),
         onRound: (e) => order.push(`${e.side ?? '?'}${e.round}`),
         // Two extra pairs after the configured rounds, as deciding as you go adds them.
         adaptive: { decided: (_entry, [r]) => (r?.length ?? 0) >= 6, budgetMs: 600_000, maxRounds: 6 },
@@ -233,10 +226,10 @@ describe('measuring two builds side by side', () => {
     const broken = await demoPlan('  - { name: users, path: /users }', { app: 'echo "base does not build" && exit 1' })
     const [b, h] = await measureSides(
       [
-        { plan: broken, outDir: path.join(outDir, 'base'), label: 'base', optional: true },
-        { plan: head, outDir: path.join(outDir, 'head'), label: 'head' },
+        { plan: broken, outDir: path.join(outDir(), 'base'), label: 'base', optional: true },
+        { plan: head, outDir: path.join(outDir(), 'head'), label: 'head' },
       ],
-      { outDir },
+      { outDir: outDir() },
     )
     expect(b?.failure?.message).toContain('base does not build')
     expect(h?.failure).toBeUndefined()
