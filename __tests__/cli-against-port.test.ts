@@ -38,8 +38,9 @@ beforeAll(async () => {
   await createDemoRepo(repo, {
     'app/start.mjs': START,
     'cannonade.yml': config(port, '{port}'),
-    // Long enough for the base to be listening (on the wrong port) when the wait ends, on a busy machine.
-    'literal.yml': config(port, String(port), '3s'),
+    // Long enough for the base to be listening (on the wrong port) when the wait ends, on a busy machine:
+    // 3 s once was not, with both cores taken by the other test files and a browser being installed.
+    'literal.yml': config(port, String(port), '10s'),
   })
 })
 afterAll(async () => {
@@ -69,7 +70,7 @@ describe('cannonade run --against with the port in app.command', () => {
     // timeout says where it listens instead (it used to say only "connect ECONNREFUSED").
     expect(result.code, result.stdout + result.stderr).toBe(3)
     expect(result.stderr).toMatch(
-      /the app was not ready at http:\/\/127\.0\.0\.1:(\d+)\/health within 3s \(.*\): it listens on 127\.0\.0\.1:(\d+), not on 127\.0\.0\.1:\1\. Write \{port\}/,
+      /the app was not ready at http:\/\/127\.0\.0\.1:(\d+)\/health within 10s \(.*\): it listens on 127\.0\.0\.1:(\d+), not on 127\.0\.0\.1:\1\. Write \{port\}/,
     )
     expect(gitIn(repo, 'worktree', 'list').split('\n')).toHaveLength(1)
   })
