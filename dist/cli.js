@@ -8642,6 +8642,13 @@ var init_distributions = __esm({
 });
 
 // src/compare/sequential.ts
+function outlierPairs(base, head, relative) {
+  if (!relative || base.length !== head.length || base.length < OUTLIER_PAIRS_FROM) return [];
+  const ys = head.map((h, i) => Math.log(h / (base[i] ?? NaN)));
+  if (!ys.every(Number.isFinite)) return [];
+  const out = madOutliers(ys, PAIR_OUTLIER_K);
+  return out.length <= Math.floor(OUTLIER_PAIR_SHARE * ys.length) ? out : [];
+}
 function meanSequence(ys, alpha, g = MIXTURE_VARIANCE) {
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be strictly between 0 and 1, got ${alpha}`);
   if (!(g > 0)) throw new RangeError(`the mixture variance must be positive, got ${g}`);
@@ -8686,7 +8693,11 @@ function meanInterval(ys, alpha) {
   const half = studentTQuantile(alpha / 2, n - 1) * sd / Math.sqrt(n);
   return { estimate: mean2, low: mean2 - half, high: mean2 + half };
 }
-function sequentialVerdict(base, head, rule) {
+function sequentialVerdict(allBase, allHead, rule) {
+  const leftOut = outlierPairs(allBase, allHead, rule.relative);
+  const kept = (xs) => leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i));
+  const base = kept(allBase);
+  const head = kept(allHead);
   const g = rule.g ?? MIXTURE_VARIANCE;
   const missAlpha = rule.missAlpha ?? MISS_ALPHA;
   const sequenceAlarm = rule.alarmAlpha * (1 - FINAL_LOOK_SHARE);
@@ -8696,7 +8707,7 @@ function sequentialVerdict(base, head, rule) {
     sequenceAlarm,
     rule
   );
-  if (rule.final !== true || sequence.verdict !== "inconclusive") return { ...sequence, finalLook: false };
+  if (rule.final !== true || sequence.verdict !== "inconclusive") return { ...sequence, finalLook: false, leftOut };
   const finalAlarm = rule.alarmAlpha * FINAL_LOOK_SHARE;
   const last = decide(
     (alpha) => pairedFixedInterval(base, head, { alpha, relative: rule.relative }),
@@ -8704,7 +8715,7 @@ function sequentialVerdict(base, head, rule) {
     finalAlarm,
     rule
   );
-  return { ...last, finalLook: true };
+  return { ...last, finalLook: true, leftOut };
 }
 function decide(interval, shownAlpha, alarmAlpha, rule) {
   const asRatio = (i) => rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
@@ -8723,13 +8734,16 @@ function resolvableChange(interval, relative) {
   if (!relative) return (interval.high - interval.low) / 2;
   return Math.exp((Math.log(interval.high) - Math.log(interval.low)) / 2) - 1;
 }
-var MIXTURE_VARIANCE, MISS_ALPHA, FINAL_LOOK_SHARE;
+var MIXTURE_VARIANCE, PAIR_OUTLIER_K, OUTLIER_PAIRS_FROM, OUTLIER_PAIR_SHARE, MISS_ALPHA, FINAL_LOOK_SHARE;
 var init_sequential = __esm({
   "src/compare/sequential.ts"() {
     "use strict";
     init_distributions();
     init_stats();
     MIXTURE_VARIANCE = 4;
+    PAIR_OUTLIER_K = 12;
+    OUTLIER_PAIRS_FROM = 6;
+    OUTLIER_PAIR_SHARE = 0.1;
     MISS_ALPHA = 0.05;
     FINAL_LOOK_SHARE = 0.25;
   }
@@ -9228,7 +9242,7 @@ function judge(j, direction, limit, relative) {
   const alarmAlpha = j.tolerance === void 0 ? MISS_ALPHA : j.alarmAlpha;
   if (j.paired) {
     const rule = { relative, direction, tolerance: limit, alarmAlpha, final: j.ended === true };
-    const { verdict, interval, strict, finalLook } = sequentialVerdict(j.base, j.head, rule);
+    const { verdict, interval, strict, finalLook, leftOut } = sequentialVerdict(j.base, j.head, rule);
     const shift = relative ? 0 : 1;
     const wide = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift };
     const final = enough ? verdict : "inconclusive";
@@ -9243,7 +9257,8 @@ function judge(j, direction, limit, relative) {
       clearing: { low: wide.low, high: wide.high },
       detectable: resolvableChange(interval, relative),
       probable,
-      ...finalLook ? { finalLook } : {}
+      ...finalLook ? { finalLook } : {},
+      ...leftOut.length === 0 ? {} : { leftOut }
     };
   }
   const spread2 = relative ? j.spread : void 0;
@@ -9295,13 +9310,15 @@ function compareMetric(j) {
   const relative = changeIsRelative(metric);
   const limit = tolerance?.tolerance ?? REPORTING_TOLERANCE[metric];
   const judged = judge(j, direction, limit, relative);
+  const leftOut = judged.leftOut ?? [];
+  const kept = (xs) => leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i));
   const severity = j.downgraded ? "warn" : tolerance?.severity ?? "fail";
   return {
     metric,
     direction,
     // Against a pooled level the columns are that level and the head's median (run-to-run.ts).
-    base: judged.pooled?.base ?? centreOf(base, relative, judged.trimmed === true),
-    head: judged.pooled?.head ?? centreOf(head, relative, judged.trimmed === true),
+    base: judged.pooled?.base ?? centreOf(kept(base), relative, judged.trimmed === true),
+    head: judged.pooled?.head ?? centreOf(kept(head), relative, judged.trimmed === true),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,
@@ -9320,6 +9337,7 @@ function compareMetric(j) {
     ...judged.confidence === void 0 ? {} : { confidence: judged.confidence },
     ...judged.probable ? { probable: true } : {},
     ...judged.finalLook === true ? { finalLook: true } : {},
+    ...leftOut.length === 0 ? {} : { outlierPairs: leftOut.length },
     ...j.spread === void 0 || !relative ? {} : {
       runToRun: {
         sigma: j.spread.sigma,
@@ -21564,6 +21582,7 @@ function metricDetail(m, rounds, definitionChanged) {
   if (m.baseRounds !== m.headRounds || m.headRounds !== rounds) parts.push(`${m.baseRounds} vs ${m.headRounds} rounds`);
   const outliers = m.outliers.base.length + m.outliers.head.length;
   if (outliers > 0) parts.push(plural(outliers, "outlier round"));
+  if (m.outlierPairs !== void 0) parts.push(`${plural(m.outlierPairs, "outlier pair")} left out`);
   return parts.join(" \xB7 ");
 }
 function metricRow(entry, order, m, rounds) {

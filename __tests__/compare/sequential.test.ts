@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { normalSource } from '../../__fixtures__/random.js'
 import { errorBudget, gatedCount } from '../../src/compare/family.js'
+import { seededRandom } from '../../src/stats/stats.js'
 import {
   FINAL_LOOK_SHARE,
   meanSequence,
@@ -244,5 +245,95 @@ describe('suite-level error control', () => {
     expect(errorBudget(count, 0.01).perTest).toBeCloseTo(0.01 / 3, 12)
     expect(errorBudget(0).perTest).toBe(errorBudget(0).suiteAlpha)
     expect(() => errorBudget(3, 0)).toThrow(RangeError)
+  })
+})
+
+describe('outlier pairs (sequentialVerdict)', () => {
+  // Throughput of `cpu work` in a CI run of e2e/action-measured.test.ts (load group, 14 pairs of
+  // 300 ms rounds): the head 2.5× as expensive, and in pair 2 a stall held the base to 11 req/s.
+  const base = [940, 11.4, 1341, 921, 1119, 1283, 1403, 1542, 1634, 1590, 1786, 1259, 1802, 1595]
+  const head = [686, 151, 510, 764, 556, 589, 632, 664, 664, 660, 662, 584, 737, 490]
+  const rule = { relative: true, direction: 'higher-is-better', tolerance: 0.25, alarmAlpha: 0.0025 } as const
+
+  it('decides a 2.5× slowdown that one stalled round left undecided, naming the pairs it left out', () => {
+    // Over every pair the stall sets the width alone: the sequence spans no change.
+    const all = pairedSequence(base, head, { alpha: 0.05, relative: true })
+    expect(all.low).toBeLessThan(1)
+    expect(all.high).toBeGreaterThan(1)
+    const verdict = sequentialVerdict(base, head, rule)
+    expect(verdict.verdict).toBe('regression')
+    // The stall alone: pair 1 (a base round not yet warm) is far from the others, but not that far.
+    expect(verdict.leftOut).toEqual([1])
+    expect(verdict.interval.pairs).toBe(13)
+    expect(verdict.interval.high).toBeLessThan(0.65)
+    // Fewer than six pairs: nothing is left out.
+    expect(sequentialVerdict(base.slice(0, 5), head.slice(0, 5), rule).leftOut).toEqual([])
+    // An absolute metric (the error rate) never has a pair set aside.
+    expect(sequentialVerdict(base, head, { ...rule, relative: false }).leftOut).toEqual([])
+  })
+
+  it('leaves none out when more than a fifth of the pairs stand apart: that is how the metric varies', () => {
+    const spread = [1, 1.02, 0.99, 1.01, 0.98, 1, 1.03, 0.97, 1.01, 1]
+    const b = spread.map(() => 1000)
+    const h = spread.map((r, i) => (i % 3 === 0 ? 1000 * r * 3 : 1000 * r))
+    expect(sequentialVerdict(b, h, rule).leftOut).toEqual([])
+  })
+
+  // Rounds that stall now and then on either side: 2 % of rounds lose 90–99 % of their throughput.
+  function stalled(next: () => number, uniform: () => number, level: number): number {
+    const value = level * Math.exp(0.05 * next())
+    return uniform() < 0.02 ? value * (0.01 + 0.09 * uniform()) : value
+  }
+
+  it('keeps false regressions and false improvements within alpha when rounds stall, looking after every pair', () => {
+    const next = gaussians('stalls-unchanged')
+    const uniform = seededRandom('stalls-unchanged')
+    const trials = 2000
+    // Worst case: tolerance 0, any interval off no change is a claim.
+    const worst = { relative: true, direction: 'higher-is-better', tolerance: 0, alarmAlpha: 0.05, missAlpha: 0.05 } as const
+    let regressions = 0
+    let improvements = 0
+    for (let t = 0; t < trials; t++) {
+      const b: number[] = []
+      const h: number[] = []
+      let claim: string | undefined
+      for (let n = 1; n <= 30 && claim === undefined; n++) {
+        b.push(stalled(next, uniform, 1000))
+        h.push(stalled(next, uniform, 1000))
+        const { verdict } = sequentialVerdict(b, h, { ...worst, final: n === 30 })
+        if (verdict === 'regression' || verdict === 'improvement') claim = verdict
+      }
+      if (claim === 'regression') regressions++
+      if (claim === 'improvement') improvements++
+    }
+    expect(regressions / trials).toBeLessThanOrEqual(0.05)
+    expect(improvements / trials).toBeLessThanOrEqual(0.05)
+  })
+
+  it('catches a +25 % slowdown within 30 pairs when rounds stall, where the stalls used to hold the decision off', () => {
+    const next = gaussians('stalls-slower')
+    const uniform = seededRandom('stalls-slower')
+    const trials = 500
+    const slower = { ...rule, tolerance: 0.1 }
+    // The sequence's own alarm level, as sequentialVerdict spends it before the final look.
+    const alpha = slower.alarmAlpha * (1 - FINAL_LOOK_SHARE)
+    let caught = 0
+    let caughtWithAll = 0
+    for (let t = 0; t < trials; t++) {
+      const b: number[] = []
+      const h: number[] = []
+      for (let n = 0; n < 30; n++) {
+        b.push(stalled(next, uniform, 1000))
+        h.push(stalled(next, uniform, 800))
+      }
+      const looks = Array.from({ length: 30 }, (_, n) => n + 1)
+      if (looks.some((n) => sequentialVerdict(b.slice(0, n), h.slice(0, n), { ...slower, final: n === 30 }).verdict === 'regression'))
+        caught++
+      // The same looks with every pair in the sequence, as before outlier pairs were left out.
+      if (looks.some((n) => pairedSequence(b.slice(0, n), h.slice(0, n), { alpha, relative: true }).high < 1 / 1.1)) caughtWithAll++
+    }
+    // 99 % and 62 % when written.
+    expect(caught / trials).toBeGreaterThan(0.9)
+    expect(caughtWithAll / trials).toBeLessThan(0.8)
   })
 })

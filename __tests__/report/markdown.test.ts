@@ -549,6 +549,18 @@ describe('renderText', () => {
     ])
   })
 
+  it('counts the outlier pairs a same-job verdict left out, beside the outlier rounds', () => {
+    const paired: Comparison = {
+      ...realistic,
+      entries: realistic.entries.map((e) => ({
+        ...e,
+        metrics: e.metrics.map((m) => (m.metric === 'p99' && m.verdict === 'regression' ? { ...m, outlierPairs: 2 } : m)),
+      })),
+    }
+    expect(renderText(paired)).toContain('tolerance 15 % · p = 0.008 · 1 outlier round · 2 outlier pairs left out')
+    expect(renderText(realistic)).not.toContain('left out')
+  })
+
   it('says WARN, no baseline, and the machine caveat where they apply', () => {
     expect(renderText(noBaseline).split('\n')[0]).toMatch(/^WARN {2}Cannonade: 1 threshold warning in demo — there is no baseline yet/)
     expect(renderText(machineMismatch)).toContain('\nWARNING  The baseline ran on a different machine')

@@ -150,12 +150,17 @@ function judge(
   direction: Direction,
   limit: number,
   relative: boolean,
-): Omit<FixedVerdict, 'confidence'> & { confidence?: number; clearing?: { low: number; high: number } } {
+): Omit<FixedVerdict, 'confidence'> & {
+  confidence?: number
+  clearing?: { low: number; high: number }
+  /** Paired rounds: the pairs left out as outliers (sequential.ts outlierPairs). */
+  leftOut?: readonly number[]
+} {
   const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS
   const alarmAlpha = j.tolerance === undefined ? MISS_ALPHA : j.alarmAlpha
   if (j.paired) {
     const rule = { relative, direction, tolerance: limit, alarmAlpha, final: j.ended === true }
-    const { verdict, interval, strict, finalLook } = sequentialVerdict(j.base, j.head, rule)
+    const { verdict, interval, strict, finalLook, leftOut } = sequentialVerdict(j.base, j.head, rule)
     const shift = relative ? 0 : 1
     const wide = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift }
     const final = enough ? verdict : 'inconclusive'
@@ -180,6 +185,7 @@ function judge(
       detectable: resolvableChange(interval, relative),
       probable,
       ...(finalLook ? { finalLook } : {}),
+      ...(leftOut.length === 0 ? {} : { leftOut }),
     }
   }
   const spread = relative ? j.spread : undefined
@@ -297,13 +303,16 @@ function compareMetric(j: MetricJudgement): MetricComparison {
   const relative = changeIsRelative(metric)
   const limit = tolerance?.tolerance ?? REPORTING_TOLERANCE[metric]
   const judged = judge(j, direction, limit, relative)
+  // The columns are the same statistic as the change: over the pairs it was judged from.
+  const leftOut = judged.leftOut ?? []
+  const kept = (xs: readonly number[]): readonly number[] => (leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i)))
   const severity: Severity = j.downgraded ? 'warn' : (tolerance?.severity ?? 'fail')
   return {
     metric,
     direction,
     // Against a pooled level the columns are that level and the head's median (run-to-run.ts).
-    base: judged.pooled?.base ?? centreOf(base, relative, judged.trimmed === true),
-    head: judged.pooled?.head ?? centreOf(head, relative, judged.trimmed === true),
+    base: judged.pooled?.base ?? centreOf(kept(base), relative, judged.trimmed === true),
+    head: judged.pooled?.head ?? centreOf(kept(head), relative, judged.trimmed === true),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,
@@ -322,6 +331,7 @@ function compareMetric(j: MetricJudgement): MetricComparison {
     ...(judged.confidence === undefined ? {} : { confidence: judged.confidence }),
     ...(judged.probable ? { probable: true } : {}),
     ...(judged.finalLook === true ? { finalLook: true } : {}),
+    ...(leftOut.length === 0 ? {} : { outlierPairs: leftOut.length }),
     ...(j.spread === undefined || !relative
       ? {}
       : {

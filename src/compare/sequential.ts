@@ -79,6 +79,29 @@
  * was chosen by simulation (now `bench/replay.ts`, over rounds recorded on this machine): effects worth gating are a fraction to a few times the
  * pair noise, and decisions are wanted within 5–30 pairs.
  *
+ * ## Outlier pairs
+ *
+ * One round that stalls (a side held off the CPU for most of a 300 ms round: 11 req/s where its
+ * other rounds made 900–1,800) gives a pair whose log-ratio is several times the others' spread.
+ * Gaussian tails make such a pair all but impossible, and S, a sum of squares, lets it set the width
+ * alone: a head 2.5× slower in every other one of 14 pairs read −42 % (−81 … +75) "inconclusive".
+ * So a pair whose log-ratio is more than {@link PAIR_OUTLIER_K} robust SDs (the MAD rule,
+ * stats.ts madOutliers) from the median of all pairs is left out of the sequence and of the final
+ * look, from {@link OUTLIER_PAIRS_FROM} pairs on, and only while such pairs are at most
+ * {@link OUTLIER_PAIR_SHARE} of them (more than that is how the metric varies, not a stall). The rule
+ * looks at the log-ratio only, never at its sign or the tolerance, so on an unchanged head it drops
+ * a pair that reads faster as readily as one that reads slower; the report counts the pairs it left
+ * out. Relative metrics only: a round with errors is never an outlier to set aside.
+ *
+ * Why 12 robust SDs and a tenth: leaving pairs out is choosing data after seeing it, at every look.
+ * At 3.5 SDs and a fifth (the MAD rule's usual cut), replaying the recorded busy rounds
+ * (`npm run bench:replay -- --quick`) raised unchanged 10-entry suites' false alarms from 0 to 3–5 %
+ * (bound 1 %) and one-scenario suites' from 0–1 % to 2.8–5.5 %: the real rounds' tails are heavy, and
+ * trimming them at each look let chance runs through. At 8 SDs one cell rose by 0.3 %. At 12 the
+ * same-job false-alarm cells read as without the rule (0 % for suites; 0–1 % for one scenario, cell
+ * for cell), detection moves by less than the replay's own sampling noise, and the stall above
+ * (23 SDs) is still left out.
+ *
  * ## The final look
  *
  * The sequence pays for being looked at any number of times: after 15 pairs its 95 % half-width is
@@ -119,10 +142,29 @@
  */
 
 import { studentTQuantile } from '../stats/distributions.js'
-import { classify, type Direction, type Verdict } from '../stats/stats.js'
+import { classify, madOutliers, type Direction, type Verdict } from '../stats/stats.js'
 
 /** The mixture variance g of the standardised effect θ = (μ − μ₀)/σ; see the module comment. */
 export const MIXTURE_VARIANCE = 4
+
+/** A pair's log-ratio this many robust SDs from the median of all pairs makes it an outlier pair (module comment). */
+export const PAIR_OUTLIER_K = 12
+/** Outlier pairs are looked for from this many pairs on. */
+export const OUTLIER_PAIRS_FROM = 6
+/** At most this share of the pairs is left out as outliers; beyond it, none is. */
+export const OUTLIER_PAIR_SHARE = 0.1
+
+/**
+ * Indices of the pairs left out as outliers (module comment, "Outlier pairs"): relative metrics,
+ * from {@link OUTLIER_PAIRS_FROM} pairs, at most {@link OUTLIER_PAIR_SHARE} of them; none otherwise.
+ */
+export function outlierPairs(base: readonly number[], head: readonly number[], relative: boolean): number[] {
+  if (!relative || base.length !== head.length || base.length < OUTLIER_PAIRS_FROM) return []
+  const ys = head.map((h, i) => Math.log(h / (base[i] ?? NaN)))
+  if (!ys.every(Number.isFinite)) return []
+  const out = madOutliers(ys, PAIR_OUTLIER_K)
+  return out.length <= Math.floor(OUTLIER_PAIR_SHARE * ys.length) ? out : []
+}
 
 /** An interval for the change, on the scale the caller compares against the tolerance. */
 export interface SequenceInterval {
@@ -262,10 +304,17 @@ export interface SequentialRule {
  * t-intervals at the same levels, the regression one at alarmAlpha·FINAL_LOOK_SHARE.
  * `inconclusive` means: keep measuring (or, with `final`, not decided).
  *
+ * Outlier pairs are left out of both first ("Outlier pairs" in the module comment).
+ *
  * @returns the verdict, the interval that decided it (the 1 − missAlpha one: the sequence's, or
- *   the final look's when that decided or nothing did) and whether it is the final look's.
+ *   the final look's when that decided or nothing did), whether it is the final look's, and the
+ *   pairs left out.
  */
-export function sequentialVerdict(base: readonly number[], head: readonly number[], rule: SequentialRule): SequentialVerdict {
+export function sequentialVerdict(allBase: readonly number[], allHead: readonly number[], rule: SequentialRule): SequentialVerdict {
+  const leftOut = outlierPairs(allBase, allHead, rule.relative)
+  const kept = (xs: readonly number[]): readonly number[] => (leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i)))
+  const base = kept(allBase)
+  const head = kept(allHead)
   const g = rule.g ?? MIXTURE_VARIANCE
   const missAlpha = rule.missAlpha ?? MISS_ALPHA
   const sequenceAlarm = rule.alarmAlpha * (1 - FINAL_LOOK_SHARE)
@@ -275,7 +324,7 @@ export function sequentialVerdict(base: readonly number[], head: readonly number
     sequenceAlarm,
     rule,
   )
-  if (rule.final !== true || sequence.verdict !== 'inconclusive') return { ...sequence, finalLook: false }
+  if (rule.final !== true || sequence.verdict !== 'inconclusive') return { ...sequence, finalLook: false, leftOut }
   const finalAlarm = rule.alarmAlpha * FINAL_LOOK_SHARE
   const last = decide(
     (alpha) => pairedFixedInterval(base, head, { alpha, relative: rule.relative }),
@@ -283,7 +332,7 @@ export function sequentialVerdict(base: readonly number[], head: readonly number
     finalAlarm,
     rule,
   )
-  return { ...last, finalLook: true }
+  return { ...last, finalLook: true, leftOut }
 }
 
 /** A verdict from paired rounds and the intervals behind it. */
@@ -299,6 +348,8 @@ export interface SequentialVerdict {
   readonly strict?: { readonly interval: SequenceInterval; readonly confidence: number }
   /** The verdict is the final look's (see the module comment). */
   readonly finalLook: boolean
+  /** Indices of the pairs left out as outliers (module comment, "Outlier pairs"); the intervals are over the others. */
+  readonly leftOut: readonly number[]
 }
 
 /** One rule's verdict from intervals at two levels: `shown` decides unchanged, `alarm` confirms a claimed change. */
@@ -307,7 +358,7 @@ function decide(
   shownAlpha: number,
   alarmAlpha: number,
   rule: SequentialRule,
-): Omit<SequentialVerdict, 'finalLook'> {
+): Omit<SequentialVerdict, 'finalLook' | 'leftOut'> {
   const asRatio = (i: SequenceInterval): SequenceInterval =>
     rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 }
   const shown = interval(shownAlpha)

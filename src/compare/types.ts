@@ -63,6 +63,8 @@ export interface MetricComparison {
   readonly headRounds: number
   /** Indices (0-based, within valid rounds) of rounds the MAD rule calls outliers. */
   readonly outliers: { readonly base: readonly number[]; readonly head: readonly number[] }
+  /** Paired rounds: how many pairs were left out of the interval and the columns as outliers (compare/sequential.ts outlierPairs). */
+  readonly outlierPairs?: number
   /**
    * The base branch's run-to-run spread included in the interval (stored baselines with a history):
    * σ of the log median between runs, the runs it came from, whether it was assumed for want

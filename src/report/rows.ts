@@ -141,6 +141,7 @@ function metricDetail(m: MetricComparison, rounds: number, definitionChanged: bo
   if (m.baseRounds !== m.headRounds || m.headRounds !== rounds) parts.push(`${m.baseRounds} vs ${m.headRounds} rounds`)
   const outliers = m.outliers.base.length + m.outliers.head.length
   if (outliers > 0) parts.push(plural(outliers, 'outlier round'))
+  if (m.outlierPairs !== undefined) parts.push(`${plural(m.outlierPairs, 'outlier pair')} left out`)
   return parts.join(' · ')
 }
 
