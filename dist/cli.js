@@ -8649,6 +8649,9 @@ function outlierPairs(base, head, relative) {
   const out = madOutliers(ys, PAIR_OUTLIER_K);
   return out.length <= Math.floor(OUTLIER_PAIR_SHARE * ys.length) ? out : [];
 }
+function withoutPairs(xs, leftOut) {
+  return leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i));
+}
 function meanSequence(ys, alpha, g = MIXTURE_VARIANCE) {
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be strictly between 0 and 1, got ${alpha}`);
   if (!(g > 0)) throw new RangeError(`the mixture variance must be positive, got ${g}`);
@@ -8695,9 +8698,8 @@ function meanInterval(ys, alpha) {
 }
 function sequentialVerdict(allBase, allHead, rule) {
   const leftOut = outlierPairs(allBase, allHead, rule.relative);
-  const kept = (xs) => leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i));
-  const base = kept(allBase);
-  const head = kept(allHead);
+  const base = withoutPairs(allBase, leftOut);
+  const head = withoutPairs(allHead, leftOut);
   const g = rule.g ?? MIXTURE_VARIANCE;
   const missAlpha = rule.missAlpha ?? MISS_ALPHA;
   const sequenceAlarm = rule.alarmAlpha * (1 - FINAL_LOOK_SHARE);
@@ -9311,7 +9313,7 @@ function compareMetric(j) {
   const limit = tolerance?.tolerance ?? REPORTING_TOLERANCE[metric];
   const judged = judge(j, direction, limit, relative);
   const leftOut = judged.leftOut ?? [];
-  const kept = (xs) => leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i));
+  const kept = (xs) => withoutPairs(xs, leftOut);
   const severity = j.downgraded ? "warn" : tolerance?.severity ?? "fail";
   return {
     metric,

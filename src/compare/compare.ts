@@ -21,7 +21,7 @@ import { scalingSummaries } from '../results/scaling.js'
 import { entryLatency } from '../results/entry-numbers.js'
 import { entryTrend } from './round-trend.js'
 import { SUITE_ALPHA, suiteBudget, type EntryShares, type SuiteBudget } from './family.js'
-import { MISS_ALPHA, resolvableChange, sequentialVerdict } from './sequential.js'
+import { MISS_ALPHA, resolvableChange, sequentialVerdict, withoutPairs } from './sequential.js'
 import {
   DEFAULT_LOG_SPREAD,
   DRIFT_SHARE,
@@ -305,7 +305,7 @@ function compareMetric(j: MetricJudgement): MetricComparison {
   const judged = judge(j, direction, limit, relative)
   // The columns are the same statistic as the change: over the pairs it was judged from.
   const leftOut = judged.leftOut ?? []
-  const kept = (xs: readonly number[]): readonly number[] => (leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i)))
+  const kept = (xs: readonly number[]): readonly number[] => withoutPairs(xs, leftOut)
   const severity: Severity = j.downgraded ? 'warn' : (tolerance?.severity ?? 'fail')
   return {
     metric,

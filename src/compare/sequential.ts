@@ -166,6 +166,11 @@ export function outlierPairs(base: readonly number[], head: readonly number[], r
   return out.length <= Math.floor(OUTLIER_PAIR_SHARE * ys.length) ? out : []
 }
 
+/** `xs` (one side's rounds, pair by pair) without the pairs at `leftOut` ({@link outlierPairs}). */
+export function withoutPairs(xs: readonly number[], leftOut: readonly number[]): readonly number[] {
+  return leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i))
+}
+
 /** An interval for the change, on the scale the caller compares against the tolerance. */
 export interface SequenceInterval {
   /** Ratio head/base (relative) or difference head − base (absolute), at the mean of the pairs. */
@@ -312,9 +317,8 @@ export interface SequentialRule {
  */
 export function sequentialVerdict(allBase: readonly number[], allHead: readonly number[], rule: SequentialRule): SequentialVerdict {
   const leftOut = outlierPairs(allBase, allHead, rule.relative)
-  const kept = (xs: readonly number[]): readonly number[] => (leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i)))
-  const base = kept(allBase)
-  const head = kept(allHead)
+  const base = withoutPairs(allBase, leftOut)
+  const head = withoutPairs(allHead, leftOut)
   const g = rule.g ?? MIXTURE_VARIANCE
   const missAlpha = rule.missAlpha ?? MISS_ALPHA
   const sequenceAlarm = rule.alarmAlpha * (1 - FINAL_LOOK_SHARE)
