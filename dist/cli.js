@@ -8644,10 +8644,16 @@ var init_distributions = __esm({
 // src/compare/sequential.ts
 function outlierPairs(base, head, relative) {
   if (!relative || base.length !== head.length || base.length < OUTLIER_PAIRS_FROM) return [];
-  const ys = head.map((h, i) => Math.log(h / (base[i] ?? NaN)));
+  const ys = pairObservations(base, head, relative);
   if (!ys.every(Number.isFinite)) return [];
   const out = madOutliers(ys, PAIR_OUTLIER_K);
   return out.length <= Math.floor(OUTLIER_PAIR_SHARE * ys.length) ? out : [];
+}
+function pairObservations(base, head, relative) {
+  return head.map((h, i) => {
+    const b = base[i] ?? NaN;
+    return relative ? Math.log(h / b) : h - b;
+  });
 }
 function withoutPairs(xs, leftOut) {
   return leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i));
@@ -8675,10 +8681,7 @@ function pairedSequence(base, head, options) {
 }
 function pairedInterval(base, head, relative, ofMean) {
   if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`);
-  const ys = head.map((h, i) => {
-    const b = base[i] ?? NaN;
-    return relative ? Math.log(h / b) : h - b;
-  });
+  const ys = pairObservations(base, head, relative);
   const pairs = ys.length;
   if (!ys.every(Number.isFinite)) return { estimate: NaN, low: -Infinity, high: Infinity, pairs };
   const interval = ofMean(ys);
@@ -9313,14 +9316,13 @@ function compareMetric(j) {
   const limit = tolerance?.tolerance ?? REPORTING_TOLERANCE[metric];
   const judged = judge(j, direction, limit, relative);
   const leftOut = judged.leftOut ?? [];
-  const kept = (xs) => withoutPairs(xs, leftOut);
   const severity = j.downgraded ? "warn" : tolerance?.severity ?? "fail";
   return {
     metric,
     direction,
     // Against a pooled level the columns are that level and the head's median (run-to-run.ts).
-    base: judged.pooled?.base ?? centreOf(kept(base), relative, judged.trimmed === true),
-    head: judged.pooled?.head ?? centreOf(kept(head), relative, judged.trimmed === true),
+    base: judged.pooled?.base ?? centreOf(withoutPairs(base, leftOut), relative, judged.trimmed === true),
+    head: judged.pooled?.head ?? centreOf(withoutPairs(head, leftOut), relative, judged.trimmed === true),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,

@@ -305,14 +305,13 @@ function compareMetric(j: MetricJudgement): MetricComparison {
   const judged = judge(j, direction, limit, relative)
   // The columns are the same statistic as the change: over the pairs it was judged from.
   const leftOut = judged.leftOut ?? []
-  const kept = (xs: readonly number[]): readonly number[] => withoutPairs(xs, leftOut)
   const severity: Severity = j.downgraded ? 'warn' : (tolerance?.severity ?? 'fail')
   return {
     metric,
     direction,
     // Against a pooled level the columns are that level and the head's median (run-to-run.ts).
-    base: judged.pooled?.base ?? centreOf(kept(base), relative, judged.trimmed === true),
-    head: judged.pooled?.head ?? centreOf(kept(head), relative, judged.trimmed === true),
+    base: judged.pooled?.base ?? centreOf(withoutPairs(base, leftOut), relative, judged.trimmed === true),
+    head: judged.pooled?.head ?? centreOf(withoutPairs(head, leftOut), relative, judged.trimmed === true),
     change: judged.estimate - 1,
     low: judged.low - 1,
     high: judged.high - 1,

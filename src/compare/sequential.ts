@@ -160,10 +160,18 @@ export const OUTLIER_PAIR_SHARE = 0.1
  */
 export function outlierPairs(base: readonly number[], head: readonly number[], relative: boolean): number[] {
   if (!relative || base.length !== head.length || base.length < OUTLIER_PAIRS_FROM) return []
-  const ys = head.map((h, i) => Math.log(h / (base[i] ?? NaN)))
+  const ys = pairObservations(base, head, relative)
   if (!ys.every(Number.isFinite)) return []
   const out = madOutliers(ys, PAIR_OUTLIER_K)
   return out.length <= Math.floor(OUTLIER_PAIR_SHARE * ys.length) ? out : []
+}
+
+/** Each pair's observation: the log-ratio head/base (relative metrics) or the difference head − base. */
+function pairObservations(base: readonly number[], head: readonly number[], relative: boolean): number[] {
+  return head.map((h, i) => {
+    const b = base[i] ?? NaN
+    return relative ? Math.log(h / b) : h - b
+  })
 }
 
 /** `xs` (one side's rounds, pair by pair) without the pairs at `leftOut` ({@link outlierPairs}). */
@@ -241,10 +249,7 @@ function pairedInterval(
   ofMean: (ys: readonly number[]) => { estimate: number; low: number; high: number },
 ): SequenceInterval {
   if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`)
-  const ys = head.map((h, i) => {
-    const b = base[i] ?? NaN
-    return relative ? Math.log(h / b) : h - b
-  })
+  const ys = pairObservations(base, head, relative)
   const pairs = ys.length
   // A zero or negative round has no log-ratio; such a comparison cannot say anything (±Infinity ends).
   if (!ys.every(Number.isFinite)) return { estimate: NaN, low: -Infinity, high: Infinity, pairs }
