@@ -6,7 +6,8 @@
 // the CPU loop's CV and load before and after.
 //
 // Run: npm run build && npx tsx bench/against-target.ts [slow|same|slowN ...]   (default: slow same slow same)
-//   slow = slow10: 10 % more CPU per request; slow25: 25 %; same: unchanged.
+//   slow = slow10: 10 % more CPU per request; slow25: 25 %; same: unchanged. A kind may name its own
+//   mode, `slow@fixed`, so that two modes alternate in one invocation.
 //   AGAINST_APP=node|python  AGAINST_BUDGET=3m  AGAINST_MODE=decide|fixed|separate
 // Writes bench/results/against-target-<app>-<mode>.json, keeps every run's rounds under
 // bench/results/against-target/ (for bench/pair-noise.ts) and prints a markdown table.
@@ -37,10 +38,12 @@ const lines = [
 ]
 process.stderr.write(`${lines.join('\n')}\n`)
 const rows: OneOutcome[] = []
-for (const kind of kinds) {
+for (const spec of kinds) {
+  const [kind = spec, own] = spec.split('@')
+  const runMode = (own ?? mode) as OneMode
   const slowdown = slowdownOf(kind)
-  const keep = path.resolve(`bench/results/against-target/${app}-${Date.now()}-${mode}-${kind}`)
-  const row = await oneScenarioRun(app, mode, slowdown, cost, { budget, keep })
+  const keep = path.resolve(`bench/results/against-target/${app}-${Date.now()}-${runMode}-${kind}`)
+  const row = await oneScenarioRun(app, runMode, slowdown, cost, { budget, keep })
   rows.push(row)
   lines.push(outcomeRow(row))
   process.stderr.write(`${outcomeRow(row)}\n`)

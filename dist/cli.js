@@ -9342,6 +9342,7 @@ function compareMetric(j) {
     ...judged.probable ? { probable: true } : {},
     ...judged.finalLook === true ? { finalLook: true } : {},
     ...leftOut.length === 0 ? {} : { outlierPairs: leftOut.length },
+    ...judged.clearing === void 0 ? {} : { clearing: { low: judged.clearing.low - 1, high: judged.clearing.high - 1 } },
     ...j.spread === void 0 || !relative ? {} : {
       runToRun: {
         sigma: j.spread.sigma,

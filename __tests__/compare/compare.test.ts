@@ -303,6 +303,9 @@ describe('suite-level error control', () => {
     const regression = syntheticResults([base]).entries[0]?.regression ?? []
     const shares = suiteBudget(Array.from({ length: 10 }, () => ({ regression }))).shares[0] ?? {}
     expect(entryDecided(rounds(base), rounds(head), regression, shares)).toBe(true)
+    // The comparison carries the 95 % interval it stopped on, not the wider one shown: nothing past −5 %.
+    expect(rps?.clearing?.low).toBeGreaterThan(-0.05)
+    expect(rps?.low).toBeLessThan(rps?.clearing?.low ?? -Infinity)
   })
 
   it('gives what the sequence left open one final look once the measurement has ended, and only then', () => {

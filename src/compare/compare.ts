@@ -331,6 +331,7 @@ function compareMetric(j: MetricJudgement): MetricComparison {
     ...(judged.probable ? { probable: true } : {}),
     ...(judged.finalLook === true ? { finalLook: true } : {}),
     ...(leftOut.length === 0 ? {} : { outlierPairs: leftOut.length }),
+    ...(judged.clearing === undefined ? {} : { clearing: { low: judged.clearing.low - 1, high: judged.clearing.high - 1 } }),
     ...(j.spread === undefined || !relative
       ? {}
       : {

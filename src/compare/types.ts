@@ -66,6 +66,12 @@ export interface MetricComparison {
   /** Paired rounds: how many pairs were left out of the interval and the columns as outliers (compare/sequential.ts outlierPairs). */
   readonly outlierPairs?: number
   /**
+   * Paired rounds: the 95 % interval (as `low`/`high`) that says whether a regression beyond the
+   * tolerance is still plausible, the one deciding as you go stops on (compare.ts entryDecided). It
+   * differs from the interval shown where a stricter one confirmed or refused a claimed change.
+   */
+  readonly clearing?: { readonly low: number; readonly high: number }
+  /**
    * The base branch's run-to-run spread included in the interval (stored baselines with a history):
    * σ of the log median between runs, the runs it came from, whether it was assumed for want
    * of history, the outlier runs left out, and whether the cap bound it (compare/run-to-run.ts).
