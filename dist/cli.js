@@ -331,6 +331,9 @@ var init_describe_plan = __esm({
 });
 
 // src/config/tolerances.ts
+function defaultSeverity(metric) {
+  return metric === "p99" ? "warn" : "fail";
+}
 function defaultRegression(metric, profile = "steady", startsApp = false) {
   const defaults = profile === "stress" ? GATED_BY_DEFAULT_STRESS : startsApp ? GATED_BY_DEFAULT_WITH_APP : GATED_BY_DEFAULT;
   const gated = defaults.find((m) => m === metric);
@@ -9580,7 +9583,10 @@ function entryDecided(base, head, regression, alarmAlpha, ended = false) {
       tolerance.tolerance,
       changeIsRelative(tolerance.metric)
     );
-    if (judged.verdict === "regression") return true;
+    if (judged.verdict === "regression") {
+      if (tolerance.severity === "fail") return true;
+      continue;
+    }
     if (judged.verdict === "inconclusive" && !cannotRegress({ ...judged, ...judged.clearing }, direction, tolerance.tolerance)) open2 = true;
   }
   return !open2;
@@ -40003,7 +40009,7 @@ function buildThresholds(base, own, at, problems, profile, startsApp) {
     const tolerance = tolerances[metric];
     const fallback = defaultRegression(metric, profile, startsApp);
     if (tolerance === void 0) {
-      if (fallback !== void 0) regression.push({ metric, tolerance: fallback, severity: "fail" });
+      if (fallback !== void 0) regression.push({ metric, tolerance: fallback, severity: defaultSeverity(metric) });
       continue;
     }
     const text = typeof tolerance === "string" ? tolerance : tolerance.max;

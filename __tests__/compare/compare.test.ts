@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compare, entryDecided, type CompareOptions, type RunToRunHistory } from '../../src/compare/compare.js'
+import type { RegressionTolerance } from '../../src/config/plan.js'
 import { suiteBudget } from '../../src/compare/family.js'
 import { sequentialVerdict } from '../../src/compare/sequential.js'
 import { COMPARED_METRICS, type Comparison } from '../../src/compare/types.js'
@@ -306,6 +307,27 @@ describe('suite-level error control', () => {
     // The comparison carries the 95 % interval it stopped on, not the wider one shown: nothing past −5 %.
     expect(rps?.clearing?.low).toBeGreaterThan(-0.05)
     expect(rps?.low).toBeLessThan(rps?.clearing?.low ?? -Infinity)
+  })
+
+  it('keeps measuring an entry whose only regression warns: the metrics that fail are still open', () => {
+    // 8 pairs: p99 twice the base's in every pair (decided: a regression), throughput as noisy as the
+    // pairs above and about level (open).
+    const p99Us = [1000, 1010, 990, 1005, 995, 1000, 1020, 980]
+    const base: SyntheticEntry = {
+      scenario: 'tail',
+      rps: [9130, 7629, 8974, 7387, 9137, 8720, 7719, 8299],
+      p50Us: Array.from({ length: 8 }, () => 200),
+      p99Us,
+    }
+    const head: SyntheticEntry = { ...base, rps: [8299, 9137, 7387, 8974, 7719, 9130, 8720, 7629], p99Us: p99Us.map((x) => 2 * x) }
+    const rounds = (e: SyntheticEntry): RoundResult[] => syntheticResults([e]).entries[0]?.rounds.slice() ?? []
+    const gates = (p99: 'warn' | 'fail'): RegressionTolerance[] => [
+      { metric: 'rps', tolerance: 0.05, severity: 'fail' },
+      { metric: 'p99', tolerance: 0.15, severity: p99 },
+    ]
+    const shares = suiteBudget([{ regression: gates('warn') }]).shares[0] ?? {}
+    expect(entryDecided(rounds(base), rounds(head), gates('fail'), shares)).toBe(true)
+    expect(entryDecided(rounds(base), rounds(head), gates('warn'), shares)).toBe(false)
   })
 
   it('gives what the sequence left open one final look once the measurement has ended, and only then', () => {

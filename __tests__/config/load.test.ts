@@ -213,6 +213,17 @@ describe('normalising', () => {
     expect(a?.requests[0]).toMatchObject({ body: '{"id":1}', headers: { 'x-team': 'perf', 'content-type': 'application/json' } })
   })
 
+  it('gates rps and p50 by default to fail, and p99 to warn unless the config names it', () => {
+    const [plain] = parsePlan(minimal, 'c.yml', '/').scenarios
+    expect(plain?.regression).toEqual([
+      { metric: 'p50', tolerance: 0.1, severity: 'fail' },
+      { metric: 'p99', tolerance: 0.15, severity: 'warn' },
+      { metric: 'rps', tolerance: 0.05, severity: 'fail' },
+    ])
+    const named = parsePlan(`${minimal}    thresholds: { regression: { p99: 15% } }\n`, 'c.yml', '/').scenarios[0]
+    expect(named?.regression).toContainEqual({ metric: 'p99', tolerance: 0.15, severity: 'fail' })
+  })
+
   it('sweeps every scenario over defaults.connections or defaults.rate unless it sets its own', () => {
     const plan = parsePlan(
       [

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { compare } from '../../src/compare/compare.js'
 import { parsePlan } from '../../src/config/load.js'
-import { DEFAULT_TOLERANCE, GATED_BY_DEFAULT, GATED_BY_DEFAULT_WITH_APP } from '../../src/config/tolerances.js'
+import { DEFAULT_TOLERANCE, defaultSeverity, GATED_BY_DEFAULT, GATED_BY_DEFAULT_WITH_APP } from '../../src/config/tolerances.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 
 const percent = (fraction: number): string => `${Math.round(fraction * 1000) / 10} %`
@@ -14,8 +14,12 @@ describe('the default tolerances', () => {
     const plan = parsePlan('baseUrl: http://127.0.0.1:1\nscenarios: [{ name: a, path: / }]\n', 'c.yml', '/')
     const byMetric = (a: { metric: string }, b: { metric: string }): number => a.metric.localeCompare(b.metric)
     expect([...(plan.scenarios[0]?.regression ?? [])].sort(byMetric)).toEqual(
-      GATED_BY_DEFAULT.map((metric) => ({ metric, tolerance: DEFAULT_TOLERANCE[metric], severity: 'fail' })).sort(byMetric),
+      GATED_BY_DEFAULT.map((metric) => ({ metric, tolerance: DEFAULT_TOLERANCE[metric], severity: defaultSeverity(metric) })).sort(
+        byMetric,
+      ),
     )
+    // The tail warns: two launches of the same app differ most there (README, `regression`).
+    expect(GATED_BY_DEFAULT.map((metric) => `${metric} ${defaultSeverity(metric)}`)).toEqual(['rps fail', 'p50 fail', 'p99 warn'])
   })
 
   it('gate cpu too when Cannonade starts the app, and only then', () => {
@@ -52,8 +56,12 @@ describe('the default tolerances', () => {
 
   it('are the ones the README states', async () => {
     const readme = (await readFile('README.md', 'utf8')).replace(/\s+/g, ' ')
-    const gated = GATED_BY_DEFAULT.map((m) => `\`${m}\` at ${percent(DEFAULT_TOLERANCE[m])}`)
-    expect(readme).toContain(`When a config sets none, Cannonade gates ${gated.slice(0, -1).join(', ')} and ${gated.at(-1)}, all \`fail\`.`)
+    const at = (m: (typeof GATED_BY_DEFAULT)[number]): string => `\`${m}\` at ${percent(DEFAULT_TOLERANCE[m])}`
+    const failing = GATED_BY_DEFAULT.filter((m) => defaultSeverity(m) === 'fail').map(at)
+    const warning = GATED_BY_DEFAULT.filter((m) => defaultSeverity(m) === 'warn').map(at)
+    expect(readme).toContain(
+      `When a config sets none, Cannonade gates ${failing.join(' and ')}, both \`fail\`, and ${warning.join(', ')} as a \`warn\``,
+    )
     const cpu = GATED_BY_DEFAULT_WITH_APP.filter((m) => !GATED_BY_DEFAULT.some((g) => g === m))
     expect(readme).toContain(
       `When Cannonade starts the app (\`app\`), it gates ${cpu.map((m) => `\`${m}\` at ${percent(DEFAULT_TOLERANCE[m])}`).join(', ')} too`,

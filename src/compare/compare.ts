@@ -622,8 +622,8 @@ export function compare(base: Results | undefined, head: Results, options: Compa
 
 /**
  * Whether an entry measured side by side needs no more pairs of rounds: every gated metric is
- * decided (regression, unchanged or improvement), or one is already a regression, which fails the
- * check whatever the others say. Uses the same rule as {@link compare} with `paired`, so the run
+ * decided (regression, unchanged or improvement), or one is already a regression of `fail` severity,
+ * which fails the check whatever the others say (one that only warns leaves the others to decide). Uses the same rule as {@link compare} with `paired`, so the run
  * stops exactly when the final comparison can decide. Valid after any number of looks; the final
  * look (sequential.ts) is not, so it enters only with `ended`, once no more pairs will be measured.
  *
@@ -653,7 +653,12 @@ export function entryDecided(
       tolerance.tolerance,
       changeIsRelative(tolerance.metric),
     )
-    if (judged.verdict === 'regression') return true
+    // A regression that fails the check ends the entry whatever the others say; one that only warns
+    // is decided, and the others still may fail.
+    if (judged.verdict === 'regression') {
+      if (tolerance.severity === 'fail') return true
+      continue
+    }
     // The gate's question is answered once no regression beyond the tolerance is plausible, even
     // when the metric may have improved by more than it (not "unchanged", but nothing to fail).
     if (judged.verdict === 'inconclusive' && !cannotRegress({ ...judged, ...judged.clearing }, direction, tolerance.tolerance)) open = true

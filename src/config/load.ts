@@ -29,7 +29,7 @@ import { buildStress, checkCapacityUse } from './stress.js'
 import { buildProfile, DEFAULT_LEAK_BYTES_PER_MIN } from './profile.js'
 import { BODY_SIZE_PLACEHOLDER } from './describe-plan.js'
 import { formatDurationMs, parseDurationMs, parsePercent, parseSizeBytes } from './units.js'
-import { defaultRegression } from './tolerances.js'
+import { defaultRegression, defaultSeverity } from './tolerances.js'
 import { validateAgainstSchema, type Problem } from './validate.js'
 import { planWarnings } from './warnings.js'
 
@@ -515,7 +515,7 @@ function buildThresholds(
     const tolerance = tolerances[metric]
     const fallback = defaultRegression(metric, profile, startsApp)
     if (tolerance === undefined) {
-      if (fallback !== undefined) regression.push({ metric, tolerance: fallback, severity: 'fail' })
+      if (fallback !== undefined) regression.push({ metric, tolerance: fallback, severity: defaultSeverity(metric) })
       continue
     }
     const text = typeof tolerance === 'string' ? tolerance : tolerance.max
