@@ -21,6 +21,7 @@ import autocannon from 'autocannon'
 import { readGroupUsage } from '../src/app/monitor.js'
 import { freePort } from '../src/app/ports.js'
 import { mean, stddev } from '../src/stats/stats.js'
+import { hashAppReady } from './apps/hash-config.js'
 
 const LAUNCHES = Number(process.env.PLACEMENT_LAUNCHES ?? 6)
 const PAIRS = Number(process.env.PLACEMENT_PAIRS ?? 6)
@@ -31,18 +32,6 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 function start(port: number): ChildProcess {
   const env = { ...process.env, PORT: String(port), HASH_SLOWDOWN: '0' }
   return spawn(process.execPath, [path.resolve('bench/apps/hash-server.mjs')], { env, stdio: 'ignore', detached: true })
-}
-
-async function ready(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return
-    } catch {
-      // not yet listening
-    }
-    await sleep(100)
-  }
-  throw new Error(`the app on port ${port} did not answer in 20 s`)
 }
 
 /** The CPU a process last ran on: field 39 of /proc/PID/stat, counted after the command name. */
@@ -86,7 +75,7 @@ for (let launch = 1; launch <= LAUNCHES; launch++) {
   const apps: ChildProcess[] = []
   for (const port of ports) {
     apps.push(start(port))
-    await ready(port)
+    await hashAppReady(port)
   }
   try {
     const rounds: [Round[], Round[]] = [[], []]

@@ -33,6 +33,7 @@ import autocannon from 'autocannon'
 import { readGroupUsage } from '../src/app/monitor.js'
 import { freePort } from '../src/app/ports.js'
 import { mean, median, stddev } from '../src/stats/stats.js'
+import { hashAppReady } from './apps/hash-config.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 
 const APP = process.env.PROCESS_APP === 'python' ? 'python' : 'node'
@@ -57,18 +58,6 @@ function start(port: number, mode: Mode): ChildProcess {
   const [file, ...args] = argv
   // A process group of its own, read as the product reads an app (src/app/monitor.ts readGroupUsage).
   return spawn(file ?? 'false', args, { env, cwd: APPS_DIR, stdio: 'ignore', detached: true })
-}
-
-async function ready(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return
-    } catch {
-      // not yet listening
-    }
-    await sleep(100)
-  }
-  throw new Error(`the app on port ${port} did not answer in 20 s`)
 }
 
 function load(port: number, seconds: number): Promise<autocannon.Result> {
@@ -144,7 +133,7 @@ async function launch(mode: Mode): Promise<Launch> {
   const ports = [await freePort(), await freePort()] as const
   const apps = ports.map((port) => start(port, mode))
   try {
-    await Promise.all(ports.map(ready))
+    await Promise.all(ports.map(hashAppReady))
     await Promise.all(ports.map((port) => load(port, 1))) // warm-up, as the product's suite warm-up
     const cpu: number[] = []
     const rps: number[] = []

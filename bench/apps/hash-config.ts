@@ -5,6 +5,19 @@
 /** Which build of the hashing service. */
 export type HashApp = 'node' | 'python'
 
+/** Waits until the service on `port` answers `GET /health` (20 s at most, else throws). */
+export async function hashAppReady(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return
+    } catch {
+      // not yet listening
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`the app on port ${port} did not answer in 20 s`)
+}
+
 /** The command that starts the service, listening on `port` (a number, or `"$PORT"` for the shell). */
 export function hashAppCommand(app: HashApp, port: number | string): string {
   return app === 'python' ? `/usr/bin/python3 -m uvicorn hash_app:app --port ${port} --log-level warning` : 'node hash-server.mjs'
