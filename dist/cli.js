@@ -21566,6 +21566,18 @@ function formatTolerance(m) {
   const amount = m.relative ? formatFraction(m.tolerance) : `${(m.tolerance * 100).toFixed(2)} pp`;
   return `tolerance ${amount}`;
 }
+function inconclusiveClear(gated) {
+  const open2 = gated.filter((m) => m.verdict === "inconclusive");
+  const clear = open2.filter(clearOfTolerance).length;
+  if (clear === 0) return "";
+  if (clear < open2.length) return `, ${clear} of them not worse than the tolerance`;
+  return `, ${open2.length === 1 ? "it" : open2.length === 2 ? "both" : "all"} not worse than the tolerance`;
+}
+function clearOfTolerance(m) {
+  if (!m.gated || m.verdict !== "inconclusive" || m.clearing === void 0) return false;
+  const worst2 = m.direction === "higher-is-better" ? -m.clearing.low : m.clearing.high;
+  return worst2 <= m.tolerance;
+}
 function formatPValue(p) {
   if (!Number.isFinite(p)) return void 0;
   if (p < 1e-3) return "p < 0.001";
@@ -21594,6 +21606,7 @@ function metricDetail(m, rounds, definitionChanged) {
   const outliers = m.outliers.base.length + m.outliers.head.length;
   if (outliers > 0) parts.push(plural(outliers, "outlier round"));
   if (m.outlierPairs !== void 0) parts.push(`${plural(m.outlierPairs, "outlier pair")} left out`);
+  if (clearOfTolerance(m)) parts.push("not worse than the tolerance (95 %)");
   return parts.join(" \xB7 ");
 }
 function metricRow(entry, order, m, rounds) {
@@ -21748,7 +21761,7 @@ function headline(comparison) {
     const parts = [
       of("unchanged") > 0 ? `${of("unchanged")} unchanged` : "",
       of("improvement") > 0 ? `${of("improvement")} improved` : "",
-      of("inconclusive") > 0 ? `${of("inconclusive")} inconclusive` : ""
+      of("inconclusive") > 0 ? `${of("inconclusive")} inconclusive${inconclusiveClear(gated)}` : ""
     ].filter((p) => p !== "");
     if (parts.length > 0) tally2[0] = `${tally2[0]} (${parts.join(", ")})`;
     const changed = metrics.filter(isUngatedChange).length;

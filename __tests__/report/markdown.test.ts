@@ -579,6 +579,24 @@ describe('renderText', () => {
     expect(renderText(open).split('\n')[0]).toBe(
       'PASS  Cannonade: no regressions in demo — 0 of 12 gated metrics decided (12 inconclusive)',
     )
+    // Paired rounds carry the 95 % interval deciding as you go stopped on: nothing left to fail there is said.
+    let first = true
+    const clear: Comparison = {
+      ...open,
+      entries: open.entries.map((e) => ({
+        ...e,
+        metrics: e.metrics.map((m) => {
+          if (!m.gated || !first) return m
+          first = false
+          return { ...m, change: 0.02, low: -0.08, high: 0.12, clearing: { low: -0.01, high: 0.05 } }
+        }),
+      })),
+    }
+    const text = renderText(clear)
+    expect(text.split('\n')[0]).toBe(
+      'PASS  Cannonade: no regressions in demo — 0 of 12 gated metrics decided (12 inconclusive, 1 of them not worse than the tolerance)',
+    )
+    expect(text).toContain('not worse than the tolerance (95 %)')
   })
 
   it('strips terminal escape sequences from names', () => {

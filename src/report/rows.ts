@@ -109,6 +109,25 @@ function formatTolerance(m: MetricComparison): string {
   return `tolerance ${amount}`
 }
 
+// How many of the inconclusive gated metrics cannot be worse than their tolerance, said after their count.
+function inconclusiveClear(gated: readonly MetricComparison[]): string {
+  const open = gated.filter((m) => m.verdict === 'inconclusive')
+  const clear = open.filter(clearOfTolerance).length
+  if (clear === 0) return ''
+  if (clear < open.length) return `, ${clear} of them not worse than the tolerance`
+  return `, ${open.length === 1 ? 'it' : open.length === 2 ? 'both' : 'all'} not worse than the tolerance`
+}
+
+/**
+ * An inconclusive gated metric whose 95 % clearing interval (paired rounds) leaves no regression
+ * beyond its tolerance: deciding as you go stopped on it, since nothing is left for it to fail.
+ */
+function clearOfTolerance(m: MetricComparison): boolean {
+  if (!m.gated || m.verdict !== 'inconclusive' || m.clearing === undefined) return false
+  const worst = m.direction === 'higher-is-better' ? -m.clearing.low : m.clearing.high
+  return worst <= m.tolerance
+}
+
 function formatPValue(p: number): string | undefined {
   if (!Number.isFinite(p)) return undefined
   if (p < 0.001) return 'p < 0.001'
@@ -142,6 +161,7 @@ function metricDetail(m: MetricComparison, rounds: number, definitionChanged: bo
   const outliers = m.outliers.base.length + m.outliers.head.length
   if (outliers > 0) parts.push(plural(outliers, 'outlier round'))
   if (m.outlierPairs !== undefined) parts.push(`${plural(m.outlierPairs, 'outlier pair')} left out`)
+  if (clearOfTolerance(m)) parts.push('not worse than the tolerance (95 %)')
   return parts.join(' · ')
 }
 
@@ -344,7 +364,7 @@ export function headline(comparison: Comparison): Headline {
     const parts = [
       of('unchanged') > 0 ? `${of('unchanged')} unchanged` : '',
       of('improvement') > 0 ? `${of('improvement')} improved` : '',
-      of('inconclusive') > 0 ? `${of('inconclusive')} inconclusive` : '',
+      of('inconclusive') > 0 ? `${of('inconclusive')} inconclusive${inconclusiveClear(gated)}` : '',
     ].filter((p) => p !== '')
     if (parts.length > 0) tally[0] = `${tally[0]} (${parts.join(', ')})`
     const changed = metrics.filter(isUngatedChange).length
