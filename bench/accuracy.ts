@@ -29,7 +29,7 @@ import { measure, measureSides } from '../src/load/schedule.js'
 import type { Results } from '../src/results/document.js'
 import { cpuLoopNoise, type CpuNoise } from './cpu-noise.js'
 import { demoRoutesPlan } from './demo-routes.js'
-import { clearOfRegression } from './one-scenario.js'
+import { clearOfTolerance } from '../src/compare/compare.js'
 
 const quick = process.argv.includes('--quick')
 // --one: only the one-scenario part (bench/accuracy-one.ts); --demo: only the demo routes.
@@ -67,7 +67,7 @@ function outcomes(comparison: Comparison): Cell['entries'] {
     const rps = entry.metrics.find((m) => m.metric === 'rps')
     const verdict = gated.some((m) => m.verdict === 'regression')
       ? 'regression'
-      : gated.every((m) => m.verdict === 'unchanged' || m.verdict === 'improvement' || clearOfRegression(m))
+      : gated.every((m) => m.verdict === 'unchanged' || m.verdict === 'improvement' || clearOfTolerance(m))
         ? 'cleared'
         : 'inconclusive'
     return { key: entry.key, verdict, pairs: rps?.headRounds ?? 0, change: rps?.change ?? NaN }

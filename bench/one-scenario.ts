@@ -21,9 +21,8 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import { freePort } from '../src/app/ports.js'
-import { compare } from '../src/compare/compare.js'
+import { clearOfTolerance, compare } from '../src/compare/compare.js'
 import { mean, median, stddev } from '../src/stats/stats.js'
-import type { MetricComparison } from '../src/compare/types.js'
 import { parseResults } from '../src/results/io.js'
 import type { Results } from '../src/results/document.js'
 import { gitIn } from '../__fixtures__/git.js'
@@ -165,16 +164,6 @@ async function repository(app: HashApp, items: number, budget: string): Promise<
   return dir
 }
 
-/**
- * The worst end of the interval within the tolerance: nothing to fail (what stops a same-job entry).
- * Paired, the 95 % clearing interval the product stops on, which is not always the one shown.
- */
-export function clearOfRegression(m: MetricComparison): boolean {
-  const { low, high } = m.clearing ?? m
-  const worst = m.direction === 'higher-is-better' ? -low : high
-  return Number.isFinite(worst) && worst <= m.tolerance
-}
-
 /** What one run gave. */
 export interface OneOutcome {
   readonly mode: OneMode
@@ -252,7 +241,7 @@ export async function oneScenarioRun(
   const gated = comparison.entries.flatMap((e) => e.metrics.filter((m) => m.gated))
   const caught = exit === 1
   const cleared =
-    !caught && gated.length > 0 && gated.every((m) => m.verdict === 'unchanged' || m.verdict === 'improvement' || clearOfRegression(m))
+    !caught && gated.length > 0 && gated.every((m) => m.verdict === 'unchanged' || m.verdict === 'improvement' || clearOfTolerance(m))
   const b = base.entries[0]?.rounds ?? []
   const h = head.entries[0]?.rounds ?? []
   const cpuPerRequest = (r: (typeof h)[number]): number => ((r.server?.cpuPercent ?? NaN) * r.durationMs) / 100 / r.ok

@@ -9591,6 +9591,10 @@ function entryDecided(base, head, regression, alarmAlpha, ended = false) {
   }
   return !open2;
 }
+function clearOfTolerance(m) {
+  const { low, high } = m.clearing ?? m;
+  return cannotRegress({ estimate: m.change + 1, low: low + 1, high: high + 1 }, m.direction, m.tolerance);
+}
 function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
@@ -21568,15 +21572,13 @@ function formatTolerance(m) {
 }
 function inconclusiveClear(gated) {
   const open2 = gated.filter((m) => m.verdict === "inconclusive");
-  const clear = open2.filter(clearOfTolerance).length;
+  const clear = open2.filter(clearedWhileOpen).length;
   if (clear === 0) return "";
   if (clear < open2.length) return `, ${clear} of them not worse than the tolerance`;
   return `, ${open2.length === 1 ? "it" : open2.length === 2 ? "both" : "all"} not worse than the tolerance`;
 }
-function clearOfTolerance(m) {
-  if (!m.gated || m.verdict !== "inconclusive" || m.clearing === void 0) return false;
-  const worst2 = m.direction === "higher-is-better" ? -m.clearing.low : m.clearing.high;
-  return worst2 <= m.tolerance;
+function clearedWhileOpen(m) {
+  return m.gated && m.verdict === "inconclusive" && m.clearing !== void 0 && clearOfTolerance(m);
 }
 function formatPValue(p) {
   if (!Number.isFinite(p)) return void 0;
@@ -21606,7 +21608,7 @@ function metricDetail(m, rounds, definitionChanged) {
   const outliers = m.outliers.base.length + m.outliers.head.length;
   if (outliers > 0) parts.push(plural(outliers, "outlier round"));
   if (m.outlierPairs !== void 0) parts.push(`${plural(m.outlierPairs, "outlier pair")} left out`);
-  if (clearOfTolerance(m)) parts.push("not worse than the tolerance (95 %)");
+  if (clearedWhileOpen(m)) parts.push("not worse than the tolerance (95 %)");
   return parts.join(" \xB7 ");
 }
 function metricRow(entry, order, m, rounds) {
@@ -21907,6 +21909,7 @@ var MAX_NAME, MAX_SENTENCE_PART, RANK, MAX_TREND_NOTES;
 var init_rows = __esm({
   "src/report/rows.ts"() {
     "use strict";
+    init_compare();
     init_sequential();
     init_change();
     init_numbers();

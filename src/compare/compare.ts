@@ -623,8 +623,9 @@ export function compare(base: Results | undefined, head: Results, options: Compa
 /**
  * Whether an entry measured side by side needs no more pairs of rounds: every gated metric is
  * decided (regression, unchanged or improvement), or one is already a regression of `fail` severity,
- * which fails the check whatever the others say (one that only warns leaves the others to decide). Uses the same rule as {@link compare} with `paired`, so the run
- * stops exactly when the final comparison can decide. Valid after any number of looks; the final
+ * which fails the check whatever the others say (one that only warns leaves the others to decide).
+ * Uses the same rule as {@link compare} with `paired`, so the run stops exactly when the final
+ * comparison can decide. Valid after any number of looks; the final
  * look (sequential.ts) is not, so it enters only with `ended`, once no more pairs will be measured.
  *
  * @param alarmAlpha What each gated metric of the entry may spend of the suite's false-alarm bound
@@ -664,6 +665,16 @@ export function entryDecided(
     if (judged.verdict === 'inconclusive' && !cannotRegress({ ...judged, ...judged.clearing }, direction, tolerance.tolerance)) open = true
   }
   return !open
+}
+
+/**
+ * Whether no regression of a compared metric beyond its tolerance is left plausible: by the 95 %
+ * clearing interval of paired rounds, the one deciding as you go stops on ({@link entryDecided}), or
+ * by the interval shown where there is none.
+ */
+export function clearOfTolerance(m: MetricComparison): boolean {
+  const { low, high } = m.clearing ?? m
+  return cannotRegress({ estimate: m.change + 1, low: low + 1, high: high + 1 }, m.direction, m.tolerance)
 }
 
 function isCompared(metric: MetricName): metric is ComparedMetric {

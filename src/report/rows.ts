@@ -3,6 +3,7 @@
 // plain text; markdown.ts escapes it and adds the markup, text.ts lays it out for a terminal.
 import type { Severity } from '../config/plan.js'
 import type { EntryTrend } from '../compare/round-trend.js'
+import { clearOfTolerance } from '../compare/compare.js'
 import { FINAL_LOOK_SHARE } from '../compare/sequential.js'
 import type { Comparison, EntryComparison, MetricComparison } from '../compare/types.js'
 import type { Violation } from '../compare/thresholds.js'
@@ -112,7 +113,7 @@ function formatTolerance(m: MetricComparison): string {
 // How many of the inconclusive gated metrics cannot be worse than their tolerance, said after their count.
 function inconclusiveClear(gated: readonly MetricComparison[]): string {
   const open = gated.filter((m) => m.verdict === 'inconclusive')
-  const clear = open.filter(clearOfTolerance).length
+  const clear = open.filter(clearedWhileOpen).length
   if (clear === 0) return ''
   if (clear < open.length) return `, ${clear} of them not worse than the tolerance`
   return `, ${open.length === 1 ? 'it' : open.length === 2 ? 'both' : 'all'} not worse than the tolerance`
@@ -122,10 +123,8 @@ function inconclusiveClear(gated: readonly MetricComparison[]): string {
  * An inconclusive gated metric whose 95 % clearing interval (paired rounds) leaves no regression
  * beyond its tolerance: deciding as you go stopped on it, since nothing is left for it to fail.
  */
-function clearOfTolerance(m: MetricComparison): boolean {
-  if (!m.gated || m.verdict !== 'inconclusive' || m.clearing === undefined) return false
-  const worst = m.direction === 'higher-is-better' ? -m.clearing.low : m.clearing.high
-  return worst <= m.tolerance
+function clearedWhileOpen(m: MetricComparison): boolean {
+  return m.gated && m.verdict === 'inconclusive' && m.clearing !== undefined && clearOfTolerance(m)
 }
 
 function formatPValue(p: number): string | undefined {
@@ -161,7 +160,7 @@ function metricDetail(m: MetricComparison, rounds: number, definitionChanged: bo
   const outliers = m.outliers.base.length + m.outliers.head.length
   if (outliers > 0) parts.push(plural(outliers, 'outlier round'))
   if (m.outlierPairs !== undefined) parts.push(`${plural(m.outlierPairs, 'outlier pair')} left out`)
-  if (clearOfTolerance(m)) parts.push('not worse than the tolerance (95 %)')
+  if (clearedWhileOpen(m)) parts.push('not worse than the tolerance (95 %)')
   return parts.join(' · ')
 }
 
