@@ -21,7 +21,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { freePort } from '../src/app/ports.js'
-import { compare, type CompareOptions } from '../src/compare/compare.js'
+import { clearOfTolerance, compare, type CompareOptions } from '../src/compare/compare.js'
 import type { Comparison } from '../src/compare/types.js'
 import type { Plan } from '../src/config/plan.js'
 import { decideAsYouGo } from '../src/pipeline/deciding.js'
@@ -29,7 +29,6 @@ import { measure, measureSides } from '../src/load/schedule.js'
 import type { Results } from '../src/results/document.js'
 import { cpuLoopNoise, type CpuNoise } from './cpu-noise.js'
 import { demoRoutesPlan } from './demo-routes.js'
-import { clearOfTolerance } from '../src/compare/compare.js'
 
 const quick = process.argv.includes('--quick')
 // --one: only the one-scenario part (bench/accuracy-one.ts); --demo: only the demo routes.

@@ -625,8 +625,8 @@ export function compare(base: Results | undefined, head: Results, options: Compa
  * decided (regression, unchanged or improvement), or one is already a regression of `fail` severity,
  * which fails the check whatever the others say (one that only warns leaves the others to decide).
  * Uses the same rule as {@link compare} with `paired`, so the run stops exactly when the final
- * comparison can decide. Valid after any number of looks; the final
- * look (sequential.ts) is not, so it enters only with `ended`, once no more pairs will be measured.
+ * comparison can decide. Valid after any number of looks; the final look (sequential.ts) is not, so
+ * it enters only with `ended`, once no more pairs will be measured.
  *
  * @param alarmAlpha What each gated metric of the entry may spend of the suite's false-alarm bound
  *   (family.ts entryShares), or one level for all of them.
