@@ -27,6 +27,8 @@ const GRID: Record<OneMode, { full: readonly number[]; quick: readonly number[] 
   decide: { full: [0, 0.1, 0.25], quick: [0, 0.1] },
   fixed: { full: [0, 0.1, 0.25, 0.5], quick: [0.1, 0.25] },
   separate: { full: [0, 0.5, 1, 2], quick: [0.5, 2] },
+  relaunch: { full: [0, 0.1, 0.25], quick: [0, 0.1] },
+  launch: { full: [0, 0.1, 0.25], quick: [0, 0.1] },
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)} %`

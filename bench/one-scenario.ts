@@ -11,6 +11,8 @@
 // Modes, each as its command line:
 //   decide    run --against HEAD~1, deciding as it goes within the budget (the product's same-job);
 //   fixed     run --against HEAD~1 with a budget of 1 ms: the configured 5 pairs only;
+//   relaunch  decide, with both apps started afresh before every pair (app.relaunch: pair);
+//   launch    decide, with one launch of each app for the whole run (app.relaunch: never);
 //   separate  the base measured in a run of its own, then run --baseline on it: the rule of a stored
 //             artifact with one run of history, of `run --baseline` and of `compare`.
 import { spawn, spawnSync } from 'node:child_process'
@@ -30,11 +32,13 @@ import { cpuLoopNoise, type CpuNoise } from './cpu-noise.js'
 import { hashAppCommand, hashConfig, type HashApp } from './apps/hash-config.js'
 
 /** How a one-scenario comparison is made; see the module comment. */
-export type OneMode = 'decide' | 'fixed' | 'separate'
+export type OneMode = 'decide' | 'fixed' | 'separate' | 'relaunch' | 'launch'
 
 export const ONE_MODE_NAMES: Record<OneMode, string> = {
   decide: 'same-job, decide as you go',
   fixed: 'same-job, the configured 5 pairs',
+  relaunch: 'same-job, decide as you go, fresh apps every pair',
+  launch: 'same-job, decide as you go, one launch a side',
   separate: 'separate runs (stored baseline, one run of history; run --baseline; compare)',
 }
 
@@ -127,11 +131,12 @@ export function itemsFor(cost: Cost, share: number): number {
   return Math.round(BASE_ITEMS + (share * (cost.fixed + cost.perItem * BASE_ITEMS)) / cost.perItem)
 }
 
-function config(app: HashApp, port: number, budget: string): string {
+function config(app: HashApp, port: number, budget: string, mode: OneMode): string {
+  const relaunch = mode === 'relaunch' ? ['  relaunch: pair'] : mode === 'launch' ? ['  relaunch: never'] : []
   return hashConfig({
     port,
     command: hashAppCommand(app, '"$PORT"'),
-    appLines: ['  build: "true"'],
+    appLines: ['  build: "true"', ...relaunch],
     topLines: [`budget: ${budget}`],
     defaults: '{ connections: 4 }',
     scenarios: ['  - { name: search, path: /search?q=cannonade }'],
@@ -139,12 +144,12 @@ function config(app: HashApp, port: number, budget: string): string {
 }
 
 /** A repository whose HEAD~1 is the base and HEAD the head, whose route hashes `items` (the base: 200). */
-async function repository(app: HashApp, items: number, budget: string): Promise<string> {
+async function repository(app: HashApp, items: number, budget: string, mode: OneMode): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-one-'))
   const git = (...args: string[]): void => void gitIn(dir, ...args)
   const file = app === 'python' ? 'hash_app.py' : 'hash-server.mjs'
   await copyFile(path.resolve('bench/apps', file), path.join(dir, file))
-  await writeFile(path.join(dir, 'cannonade.yml'), config(app, await freePort(), budget))
+  await writeFile(path.join(dir, 'cannonade.yml'), config(app, await freePort(), budget, mode))
   git('init', '-q')
   git('add', '.')
   git('commit', '-qm', 'base')
@@ -209,7 +214,7 @@ export async function oneScenarioRun(
   options: { readonly budget: string; readonly keep: string },
 ): Promise<OneOutcome> {
   const budget = mode === 'fixed' ? '1ms' : options.budget
-  const dir = await repository(app, slowdown === 0 ? BASE_ITEMS : itemsFor(cost, slowdown), budget)
+  const dir = await repository(app, slowdown === 0 ? BASE_ITEMS : itemsFor(cost, slowdown), budget, mode)
   const out = path.join(dir, 'out')
   const noiseBefore = cpuLoopNoise(4)
   const loadBefore = os.loadavg()[0] ?? NaN

@@ -9544,7 +9544,8 @@ function compare(base, head, options = {}) {
       ...head.git?.sha === void 0 ? {} : { sha: head.git.sha },
       createdAt: head.createdAt,
       environment: head.environment,
-      ...head.status === "incomplete" ? { incomplete: head.error ?? "the run stopped early" } : {}
+      ...head.status === "incomplete" ? { incomplete: head.error ?? "the run stopped early" } : {},
+      ...head.launches === void 0 ? {} : { launches: head.launches }
     },
     ...baseline === void 0 ? {} : {
       baseline: runToRun === void 0 ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } }
@@ -9700,14 +9701,14 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:config:1", "title": "Cannonade configuration (cannonade.yml)", "description": "Which app to start, which HTTP scenarios to run against it, and which thresholds gate the merge.", "type": "object", "x-expected": "a mapping with at least baseUrl and scenarios", "additionalProperties": false, "required": ["baseUrl", "scenarios"], "properties": { "$schema": { "type": "string" }, "suite": { "description": "Name of this suite: keys the sticky PR comment and the results artifact, so two suites in one repository do not overwrite each other.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$", "x-expected": "1 to 64 letters, digits, '.', '_' or '-'" }, "app": { "$ref": "#/$defs/app" }, "baseUrl": { "description": "Where the scenarios send their requests; scenario paths are joined to it.", "$ref": "#/$defs/httpUrl" }, "defaults": { "$ref": "#/$defs/defaults" }, "budget": { "description": "Time a run comparing base and head side by side (same-job) may spend measuring the suite, counted from its first round: after the configured rounds, entries whose verdict is still open get one more round a side at a time until decided, up to 50 rounds, or until this is spent. Default 5m.", "$ref": "#/$defs/duration" }, "warmupSuite": { "description": "Before round 1, run every entry once for its warm-up duration and discard it, so JIT warm-up does not fall on the first round. Default true; --quick skips it.", "type": "boolean", "x-expected": "true or false" }, "validity": { "$ref": "#/$defs/validity" }, "scenarios": { "description": "The scenarios to measure, in order.", "type": "array", "minItems": 1, "x-expected": "a non-empty list of scenarios", "items": { "$ref": "#/$defs/scenario" } } }, "$defs": { "httpUrl": { "type": "string", "pattern": "^https?://[^\\s/]+(/\\S*)?$", "x-expected": "an http:// or https:// URL" }, "duration": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "x-expected": "a duration like 500ms, 5s or 1m" }, "size": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$", "x-expected": "a size like 512KB, 200MB or 1GB" }, "percent": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$", "x-expected": "a percentage like 5%" }, "positiveInteger": { "type": "integer", "minimum": 1, "x-expected": "a positive integer" }, "positiveNumber": { "type": "number", "exclusiveMinimum": 0, "x-expected": "a positive number" }, "connectionCount": { "type": "integer", "minimum": 1, "maximum": 1e4, "x-expected": "an integer from 1 to 10000" }, "requestRate": { "type": "number", "exclusiveMinimum": 0, "maximum": 1e6, "x-expected": "a number above 0 and at most 1000000 (requests per second)" }, "arrivals": { "description": "Open loop: when requests leave. even: evenly spaced at the rate; poisson: random (Poisson) arrivals at the same mean rate.", "enum": ["even", "poisson"], "x-expected": "even or poisson" }, "threads": { "description": "Load threads for one entry, each with its own connections; auto: half the cores, at most 4, one for an open-loop rate below 5000 req/s.", "x-expected": "auto or an integer from 1 to 64", "oneOf": [{ "const": "auto" }, { "type": "integer", "minimum": 1, "maximum": 64 }] }, "pipeliningDepth": { "type": "integer", "minimum": 1, "maximum": 100, "x-expected": "an integer from 1 to 100" }, "requestAmount": { "type": "integer", "minimum": 1, "maximum": 1e7, "x-expected": "an integer from 1 to 10000000" }, "severity": { "enum": ["warn", "fail"], "x-expected": "warn or fail" }, "headers": { "type": "object", "x-expected": "a mapping of header names to string values", "propertyNames": { "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }, "additionalProperties": { "type": ["string", "number", "boolean"] } }, "body": { "description": "Request body: a string is sent as is; a mapping or list is sent as JSON (with content-type application/json unless a header says otherwise).", "type": ["string", "object", "array"], "x-expected": "a string, or a mapping or list sent as JSON" }, "method": { "enum": ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "x-expected": "one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }, "path": { "type": "string", "pattern": "^/\\S*$", "x-expected": "a path starting with /" }, "statusList": { "x-expected": 'a status code (200), a class ("2xx"), or a list of them', "oneOf": [{ "$ref": "#/$defs/statusOne" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/statusOne" } }] }, "statusOne": { "x-expected": 'a status code from 100 to 599 or a class like "2xx"', "oneOf": [{ "type": "integer", "minimum": 100, "maximum": 599 }, { "type": "string", "pattern": "^[1-5]xx$" }] }, "expect": { "description": "What a correct response looks like; anything else counts as an error.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with status and/or body", "properties": { "status": { "$ref": "#/$defs/statusList" }, "body": { "description": "A string the body must contain, or { equals | contains | matches }.", "x-expected": "a string the body must contain, or a mapping with one of equals, contains, matches", "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": { "equals": { "type": "string" }, "contains": { "type": "string" }, "matches": { "type": "string" } } }] } } }, "step": { "description": "One request of a multi-step scenario; each connection sends the steps in order, again and again.", "type": "object", "additionalProperties": false, "required": ["path"], "x-expected": "a mapping with at least path", "properties": { "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "expect": { "$ref": "#/$defs/expect" }, "capture": { "$ref": "#/$defs/capture" } } }, "latencyLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/duration" }, "min": { "$ref": "#/$defs/duration" }, "severity": { "$ref": "#/$defs/severity" } } }, "rpsLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/positiveNumber" }, "min": { "$ref": "#/$defs/positiveNumber" }, "severity": { "$ref": "#/$defs/severity" } } }, "percentLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/percent" }, "min": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }, "sizeLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/size" }, "min": { "$ref": "#/$defs/size" }, "severity": { "$ref": "#/$defs/severity" } } }, "tolerance": { "x-expected": "a percentage like 5%, or { max: 5%, severity: warn }", "oneOf": [{ "$ref": "#/$defs/percent" }, { "type": "object", "additionalProperties": false, "required": ["max"], "properties": { "max": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }] }, "thresholds": { "description": "Absolute limits checked on every run, and allowed relative change against the baseline.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to limits", "properties": { "p50": { "$ref": "#/$defs/latencyLimit" }, "p90": { "$ref": "#/$defs/latencyLimit" }, "p95": { "$ref": "#/$defs/latencyLimit" }, "p99": { "$ref": "#/$defs/latencyLimit" }, "p999": { "$ref": "#/$defs/latencyLimit" }, "mean": { "$ref": "#/$defs/latencyLimit" }, "max": { "$ref": "#/$defs/latencyLimit" }, "rps": { "$ref": "#/$defs/rpsLimit" }, "errorRate": { "$ref": "#/$defs/percentLimit" }, "cpu": { "$ref": "#/$defs/percentLimit" }, "rss": { "$ref": "#/$defs/sizeLimit" }, "regression": { "description": "Allowed relative change against the baseline, per metric.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to tolerances", "properties": { "p50": { "$ref": "#/$defs/tolerance" }, "p90": { "$ref": "#/$defs/tolerance" }, "p95": { "$ref": "#/$defs/tolerance" }, "p99": { "$ref": "#/$defs/tolerance" }, "p999": { "$ref": "#/$defs/tolerance" }, "mean": { "$ref": "#/$defs/tolerance" }, "max": { "$ref": "#/$defs/tolerance" }, "rps": { "$ref": "#/$defs/tolerance" }, "errorRate": { "$ref": "#/$defs/tolerance" }, "cpu": { "$ref": "#/$defs/tolerance" }, "rss": { "$ref": "#/$defs/tolerance" }, "capacity": { "$ref": "#/$defs/tolerance" }, "recovery": { "$ref": "#/$defs/tolerance" } } }, "capacity": { "description": "profile: stress only: the capacity found (req/s at which the SLO still held).", "$ref": "#/$defs/rpsLimit" }, "recovery": { "description": "profile: spike. Time until p99 is back within tolerance after the burst.", "$ref": "#/$defs/latencyLimit" }, "burstP99": { "description": "profile: spike. p99 latency during the burst.", "$ref": "#/$defs/latencyLimit" }, "burstErrorRate": { "description": "profile: spike. Failed share of requests during the burst.", "$ref": "#/$defs/percentLimit" }, "leak": { "description": "profile: soak. Server RSS growth per minute after the warm-up (Theil\u2013Sen slope); a leak is flagged above max.", "$ref": "#/$defs/leakLimit" }, "drift": { "description": "profile: soak. p99 latency growth per minute over the soak (Theil\u2013Sen slope).", "$ref": "#/$defs/driftLimit" } } }, "defaults": { "description": "Settings every scenario inherits unless it sets its own.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of scenario settings", "properties": { "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "timeout": { "$ref": "#/$defs/duration" }, "headers": { "$ref": "#/$defs/headers" }, "thresholds": { "$ref": "#/$defs/thresholds" } } }, "validity": { "description": "When a round's numbers cannot be trusted; such rounds are flagged and left out of comparisons.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with maxErrorRate and/or minRateReached", "properties": { "maxErrorRate": { "$ref": "#/$defs/percent" }, "minRateReached": { "$ref": "#/$defs/percent" } } }, "sweep": { "x-expected": "an integer from 1 to 10000 or a list of them", "oneOf": [{ "$ref": "#/$defs/connectionCount" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/connectionCount" } }] }, "rateSweep": { "x-expected": "a number above 0 and at most 1000000, or a list of them", "oneOf": [{ "$ref": "#/$defs/requestRate" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requestRate" } }] }, "scenario": { "type": "object", "additionalProperties": false, "required": ["name"], "x-expected": "a mapping with at least name, and path or requests", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 100, "x-expected": "a name of 1 to 100 characters" }, "tags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "x-expected": "a list of tag names" }, "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "requests": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/step" }, "x-expected": "a non-empty list of request steps" }, "data": { "description": "A CSV file with a header row, or a JSON file holding a list of objects, relative to the config file: each pass through the scenario's requests takes the next row (in order, starting again after the last), its columns filling {{column}} in path, headers and body.", "type": "string", "minLength": 1, "x-expected": "a CSV or JSON file, relative to the config file" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "timeout": { "$ref": "#/$defs/duration" }, "expect": { "$ref": "#/$defs/expect" }, "thresholds": { "$ref": "#/$defs/thresholds" }, "profile": { "$ref": "#/$defs/profile" }, "stress": { "$ref": "#/$defs/stress" }, "spike": { "$ref": "#/$defs/spike" }, "bodySize": { "description": "profile: volume. Body sizes to sweep: each size is one entry. Sent as a request body of that many bytes, or, where the path or body holds {bodySize}, written there as the byte count (for an app that answers with a body of that size).", "$ref": "#/$defs/sizeSweep" } } }, "app": { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] } } }, "rounds": { "type": "integer", "minimum": 1, "maximum": 50, "x-expected": "an integer from 1 to 50" }, "stress": { "description": "profile: stress: how the load is stepped. Geometric steps from start by factor until a step breaks the SLO or max is reached, then bisect steps between the last step that held and the first that broke.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with start, factor, max, step, bisect and/or follow", "properties": { "start": { "description": "First load level: req/s (open loop) or connections (closed loop). Default: the scenario's rate or connections.", "$ref": "#/$defs/positiveNumber" }, "factor": { "description": "Each step multiplies the load by this. Default 2.", "type": "number", "exclusiveMinimum": 1, "maximum": 10, "x-expected": "a number above 1 and at most 10" }, "max": { "description": "Highest load tried: req/s (at most 1000000) or connections (at most 10000). Default 100000 req/s or 1000 connections.", "$ref": "#/$defs/positiveNumber" }, "step": { "description": "Measured time per step (after the scenario's warmup). Default: the scenario's duration.", "$ref": "#/$defs/duration" }, "bisect": { "description": "Steps between the last level that held and the first that broke, each halving the gap. Default 3.", "type": "integer", "minimum": 0, "maximum": 10, "x-expected": "an integer from 0 to 10" }, "follow": { "description": "Open loop: a step whose achieved rate is below this share of the offered rate broke the SLO. Default 90%.", "$ref": "#/$defs/percent" } } }, "profile": { "description": "What kind of load test the scenario is. steady: fixed load levels (the default); stress: step the load up to the breaking point; spike: a steady rate with a burst at a multiple of it; soak: long steady load, server memory and latency followed over time for leaks and drift; volume: a sweep over body sizes (bodySize).", "enum": ["steady", "stress", "spike", "soak", "volume"], "x-expected": "one of steady, stress, spike, soak, volume" }, "spike": { "description": "profile: spike. A steady rate for `before`, `multiple` times it for `burst`, the steady rate again for `after`; recovery is the time until per-second p99 is back within `recovery` of its pre-spike value.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with rate, multiple, burst, before, after and/or recovery", "properties": { "rate": { "$ref": "#/$defs/requestRate" }, "multiple": { "type": "number", "exclusiveMinimum": 1, "maximum": 1e3, "x-expected": "a number above 1 and at most 1000" }, "burst": { "$ref": "#/$defs/duration" }, "before": { "$ref": "#/$defs/duration" }, "after": { "$ref": "#/$defs/duration" }, "recovery": { "$ref": "#/$defs/percent" } } }, "sizeSweep": { "x-expected": "a size like 64KB, or a list of them", "oneOf": [{ "$ref": "#/$defs/size" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/size" } }] }, "sizePerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)/min$", "x-expected": "a growth like 1MB/min" }, "durationPerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)/min$", "x-expected": "a drift like 2ms/min" }, "leakLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/sizePerMinute" }, "min": { "$ref": "#/$defs/sizePerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "driftLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/durationPerMinute" }, "min": { "$ref": "#/$defs/durationPerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "capture": { "description": "Values this step's response gives the steps after it, used there as {{name}}: a JSON path into the body ($.token, body.items[0].id), or { json: PATH }, { header: NAME }, or { regex: PATTERN, group: N } (RE2 syntax; group defaults to 1, or 0 when the pattern has none). A response a capture finds nothing in counts as an error and ends that pass through the steps.", "type": "object", "x-expected": "a mapping of variable names to a JSON path, or to { json }, { header } or { regex, group }", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-expected": "a variable name (letters, digits and _, not starting with a digit)" }, "minProperties": 1, "additionalProperties": { "$ref": "#/$defs/captureOne" } }, "captureOne": { "x-expected": "a JSON path such as $.token, or a mapping with one of json, header, regex (and group with regex)", "oneOf": [{ "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" }, { "type": "object", "additionalProperties": false, "required": ["json"], "properties": { "json": { "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" } } }, { "type": "object", "additionalProperties": false, "required": ["header"], "properties": { "header": { "type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" } } }, { "type": "object", "additionalProperties": false, "required": ["regex"], "properties": { "regex": { "type": "string", "minLength": 1 }, "group": { "type": "integer", "minimum": 0, "maximum": 99 } } }] } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:config:1", "title": "Cannonade configuration (cannonade.yml)", "description": "Which app to start, which HTTP scenarios to run against it, and which thresholds gate the merge.", "type": "object", "x-expected": "a mapping with at least baseUrl and scenarios", "additionalProperties": false, "required": ["baseUrl", "scenarios"], "properties": { "$schema": { "type": "string" }, "suite": { "description": "Name of this suite: keys the sticky PR comment and the results artifact, so two suites in one repository do not overwrite each other.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$", "x-expected": "1 to 64 letters, digits, '.', '_' or '-'" }, "app": { "$ref": "#/$defs/app" }, "baseUrl": { "description": "Where the scenarios send their requests; scenario paths are joined to it.", "$ref": "#/$defs/httpUrl" }, "defaults": { "$ref": "#/$defs/defaults" }, "budget": { "description": "Time a run comparing base and head side by side (same-job) may spend measuring the suite, counted from its first round: after the configured rounds, entries whose verdict is still open get one more round a side at a time until decided, up to 50 rounds, or until this is spent. Default 5m.", "$ref": "#/$defs/duration" }, "warmupSuite": { "description": "Before round 1, run every entry once for its warm-up duration and discard it, so JIT warm-up does not fall on the first round. Default true; --quick skips it.", "type": "boolean", "x-expected": "true or false" }, "validity": { "$ref": "#/$defs/validity" }, "scenarios": { "description": "The scenarios to measure, in order.", "type": "array", "minItems": 1, "x-expected": "a non-empty list of scenarios", "items": { "$ref": "#/$defs/scenario" } } }, "$defs": { "httpUrl": { "type": "string", "pattern": "^https?://[^\\s/]+(/\\S*)?$", "x-expected": "an http:// or https:// URL" }, "duration": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "x-expected": "a duration like 500ms, 5s or 1m" }, "size": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$", "x-expected": "a size like 512KB, 200MB or 1GB" }, "percent": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$", "x-expected": "a percentage like 5%" }, "positiveInteger": { "type": "integer", "minimum": 1, "x-expected": "a positive integer" }, "positiveNumber": { "type": "number", "exclusiveMinimum": 0, "x-expected": "a positive number" }, "connectionCount": { "type": "integer", "minimum": 1, "maximum": 1e4, "x-expected": "an integer from 1 to 10000" }, "requestRate": { "type": "number", "exclusiveMinimum": 0, "maximum": 1e6, "x-expected": "a number above 0 and at most 1000000 (requests per second)" }, "arrivals": { "description": "Open loop: when requests leave. even: evenly spaced at the rate; poisson: random (Poisson) arrivals at the same mean rate.", "enum": ["even", "poisson"], "x-expected": "even or poisson" }, "threads": { "description": "Load threads for one entry, each with its own connections; auto: half the cores, at most 4, one for an open-loop rate below 5000 req/s.", "x-expected": "auto or an integer from 1 to 64", "oneOf": [{ "const": "auto" }, { "type": "integer", "minimum": 1, "maximum": 64 }] }, "pipeliningDepth": { "type": "integer", "minimum": 1, "maximum": 100, "x-expected": "an integer from 1 to 100" }, "requestAmount": { "type": "integer", "minimum": 1, "maximum": 1e7, "x-expected": "an integer from 1 to 10000000" }, "severity": { "enum": ["warn", "fail"], "x-expected": "warn or fail" }, "headers": { "type": "object", "x-expected": "a mapping of header names to string values", "propertyNames": { "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }, "additionalProperties": { "type": ["string", "number", "boolean"] } }, "body": { "description": "Request body: a string is sent as is; a mapping or list is sent as JSON (with content-type application/json unless a header says otherwise).", "type": ["string", "object", "array"], "x-expected": "a string, or a mapping or list sent as JSON" }, "method": { "enum": ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "x-expected": "one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }, "path": { "type": "string", "pattern": "^/\\S*$", "x-expected": "a path starting with /" }, "statusList": { "x-expected": 'a status code (200), a class ("2xx"), or a list of them', "oneOf": [{ "$ref": "#/$defs/statusOne" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/statusOne" } }] }, "statusOne": { "x-expected": 'a status code from 100 to 599 or a class like "2xx"', "oneOf": [{ "type": "integer", "minimum": 100, "maximum": 599 }, { "type": "string", "pattern": "^[1-5]xx$" }] }, "expect": { "description": "What a correct response looks like; anything else counts as an error.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with status and/or body", "properties": { "status": { "$ref": "#/$defs/statusList" }, "body": { "description": "A string the body must contain, or { equals | contains | matches }.", "x-expected": "a string the body must contain, or a mapping with one of equals, contains, matches", "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": { "equals": { "type": "string" }, "contains": { "type": "string" }, "matches": { "type": "string" } } }] } } }, "step": { "description": "One request of a multi-step scenario; each connection sends the steps in order, again and again.", "type": "object", "additionalProperties": false, "required": ["path"], "x-expected": "a mapping with at least path", "properties": { "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "expect": { "$ref": "#/$defs/expect" }, "capture": { "$ref": "#/$defs/capture" } } }, "latencyLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/duration" }, "min": { "$ref": "#/$defs/duration" }, "severity": { "$ref": "#/$defs/severity" } } }, "rpsLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/positiveNumber" }, "min": { "$ref": "#/$defs/positiveNumber" }, "severity": { "$ref": "#/$defs/severity" } } }, "percentLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/percent" }, "min": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }, "sizeLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/size" }, "min": { "$ref": "#/$defs/size" }, "severity": { "$ref": "#/$defs/severity" } } }, "tolerance": { "x-expected": "a percentage like 5%, or { max: 5%, severity: warn }", "oneOf": [{ "$ref": "#/$defs/percent" }, { "type": "object", "additionalProperties": false, "required": ["max"], "properties": { "max": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }] }, "thresholds": { "description": "Absolute limits checked on every run, and allowed relative change against the baseline.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to limits", "properties": { "p50": { "$ref": "#/$defs/latencyLimit" }, "p90": { "$ref": "#/$defs/latencyLimit" }, "p95": { "$ref": "#/$defs/latencyLimit" }, "p99": { "$ref": "#/$defs/latencyLimit" }, "p999": { "$ref": "#/$defs/latencyLimit" }, "mean": { "$ref": "#/$defs/latencyLimit" }, "max": { "$ref": "#/$defs/latencyLimit" }, "rps": { "$ref": "#/$defs/rpsLimit" }, "errorRate": { "$ref": "#/$defs/percentLimit" }, "cpu": { "$ref": "#/$defs/percentLimit" }, "rss": { "$ref": "#/$defs/sizeLimit" }, "regression": { "description": "Allowed relative change against the baseline, per metric.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to tolerances", "properties": { "p50": { "$ref": "#/$defs/tolerance" }, "p90": { "$ref": "#/$defs/tolerance" }, "p95": { "$ref": "#/$defs/tolerance" }, "p99": { "$ref": "#/$defs/tolerance" }, "p999": { "$ref": "#/$defs/tolerance" }, "mean": { "$ref": "#/$defs/tolerance" }, "max": { "$ref": "#/$defs/tolerance" }, "rps": { "$ref": "#/$defs/tolerance" }, "errorRate": { "$ref": "#/$defs/tolerance" }, "cpu": { "$ref": "#/$defs/tolerance" }, "rss": { "$ref": "#/$defs/tolerance" }, "capacity": { "$ref": "#/$defs/tolerance" }, "recovery": { "$ref": "#/$defs/tolerance" } } }, "capacity": { "description": "profile: stress only: the capacity found (req/s at which the SLO still held).", "$ref": "#/$defs/rpsLimit" }, "recovery": { "description": "profile: spike. Time until p99 is back within tolerance after the burst.", "$ref": "#/$defs/latencyLimit" }, "burstP99": { "description": "profile: spike. p99 latency during the burst.", "$ref": "#/$defs/latencyLimit" }, "burstErrorRate": { "description": "profile: spike. Failed share of requests during the burst.", "$ref": "#/$defs/percentLimit" }, "leak": { "description": "profile: soak. Server RSS growth per minute after the warm-up (Theil\u2013Sen slope); a leak is flagged above max.", "$ref": "#/$defs/leakLimit" }, "drift": { "description": "profile: soak. p99 latency growth per minute over the soak (Theil\u2013Sen slope).", "$ref": "#/$defs/driftLimit" } } }, "defaults": { "description": "Settings every scenario inherits unless it sets its own.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of scenario settings", "properties": { "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "timeout": { "$ref": "#/$defs/duration" }, "headers": { "$ref": "#/$defs/headers" }, "thresholds": { "$ref": "#/$defs/thresholds" } } }, "validity": { "description": "When a round's numbers cannot be trusted; such rounds are flagged and left out of comparisons.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with maxErrorRate and/or minRateReached", "properties": { "maxErrorRate": { "$ref": "#/$defs/percent" }, "minRateReached": { "$ref": "#/$defs/percent" } } }, "sweep": { "x-expected": "an integer from 1 to 10000 or a list of them", "oneOf": [{ "$ref": "#/$defs/connectionCount" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/connectionCount" } }] }, "rateSweep": { "x-expected": "a number above 0 and at most 1000000, or a list of them", "oneOf": [{ "$ref": "#/$defs/requestRate" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requestRate" } }] }, "scenario": { "type": "object", "additionalProperties": false, "required": ["name"], "x-expected": "a mapping with at least name, and path or requests", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 100, "x-expected": "a name of 1 to 100 characters" }, "tags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "x-expected": "a list of tag names" }, "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "requests": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/step" }, "x-expected": "a non-empty list of request steps" }, "data": { "description": "A CSV file with a header row, or a JSON file holding a list of objects, relative to the config file: each pass through the scenario's requests takes the next row (in order, starting again after the last), its columns filling {{column}} in path, headers and body.", "type": "string", "minLength": 1, "x-expected": "a CSV or JSON file, relative to the config file" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "timeout": { "$ref": "#/$defs/duration" }, "expect": { "$ref": "#/$defs/expect" }, "thresholds": { "$ref": "#/$defs/thresholds" }, "profile": { "$ref": "#/$defs/profile" }, "stress": { "$ref": "#/$defs/stress" }, "spike": { "$ref": "#/$defs/spike" }, "bodySize": { "description": "profile: volume. Body sizes to sweep: each size is one entry. Sent as a request body of that many bytes, or, where the path or body holds {bodySize}, written there as the byte count (for an app that answers with a body of that size).", "$ref": "#/$defs/sizeSweep" } } }, "app": { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "relaunch": { "description": "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default): pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration), else never.", "enum": ["auto", "pair", "never"], "x-expected": "auto, pair or never" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] } } }, "rounds": { "type": "integer", "minimum": 1, "maximum": 50, "x-expected": "an integer from 1 to 50" }, "stress": { "description": "profile: stress: how the load is stepped. Geometric steps from start by factor until a step breaks the SLO or max is reached, then bisect steps between the last step that held and the first that broke.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with start, factor, max, step, bisect and/or follow", "properties": { "start": { "description": "First load level: req/s (open loop) or connections (closed loop). Default: the scenario's rate or connections.", "$ref": "#/$defs/positiveNumber" }, "factor": { "description": "Each step multiplies the load by this. Default 2.", "type": "number", "exclusiveMinimum": 1, "maximum": 10, "x-expected": "a number above 1 and at most 10" }, "max": { "description": "Highest load tried: req/s (at most 1000000) or connections (at most 10000). Default 100000 req/s or 1000 connections.", "$ref": "#/$defs/positiveNumber" }, "step": { "description": "Measured time per step (after the scenario's warmup). Default: the scenario's duration.", "$ref": "#/$defs/duration" }, "bisect": { "description": "Steps between the last level that held and the first that broke, each halving the gap. Default 3.", "type": "integer", "minimum": 0, "maximum": 10, "x-expected": "an integer from 0 to 10" }, "follow": { "description": "Open loop: a step whose achieved rate is below this share of the offered rate broke the SLO. Default 90%.", "$ref": "#/$defs/percent" } } }, "profile": { "description": "What kind of load test the scenario is. steady: fixed load levels (the default); stress: step the load up to the breaking point; spike: a steady rate with a burst at a multiple of it; soak: long steady load, server memory and latency followed over time for leaks and drift; volume: a sweep over body sizes (bodySize).", "enum": ["steady", "stress", "spike", "soak", "volume"], "x-expected": "one of steady, stress, spike, soak, volume" }, "spike": { "description": "profile: spike. A steady rate for `before`, `multiple` times it for `burst`, the steady rate again for `after`; recovery is the time until per-second p99 is back within `recovery` of its pre-spike value.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with rate, multiple, burst, before, after and/or recovery", "properties": { "rate": { "$ref": "#/$defs/requestRate" }, "multiple": { "type": "number", "exclusiveMinimum": 1, "maximum": 1e3, "x-expected": "a number above 1 and at most 1000" }, "burst": { "$ref": "#/$defs/duration" }, "before": { "$ref": "#/$defs/duration" }, "after": { "$ref": "#/$defs/duration" }, "recovery": { "$ref": "#/$defs/percent" } } }, "sizeSweep": { "x-expected": "a size like 64KB, or a list of them", "oneOf": [{ "$ref": "#/$defs/size" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/size" } }] }, "sizePerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)/min$", "x-expected": "a growth like 1MB/min" }, "durationPerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)/min$", "x-expected": "a drift like 2ms/min" }, "leakLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/sizePerMinute" }, "min": { "$ref": "#/$defs/sizePerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "driftLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/durationPerMinute" }, "min": { "$ref": "#/$defs/durationPerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "capture": { "description": "Values this step's response gives the steps after it, used there as {{name}}: a JSON path into the body ($.token, body.items[0].id), or { json: PATH }, { header: NAME }, or { regex: PATTERN, group: N } (RE2 syntax; group defaults to 1, or 0 when the pattern has none). A response a capture finds nothing in counts as an error and ends that pass through the steps.", "type": "object", "x-expected": "a mapping of variable names to a JSON path, or to { json }, { header } or { regex, group }", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-expected": "a variable name (letters, digits and _, not starting with a digit)" }, "minProperties": 1, "additionalProperties": { "$ref": "#/$defs/captureOne" } }, "captureOne": { "x-expected": "a JSON path such as $.token, or a mapping with one of json, header, regex (and group with regex)", "oneOf": [{ "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" }, { "type": "object", "additionalProperties": false, "required": ["json"], "properties": { "json": { "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" } } }, { "type": "object", "additionalProperties": false, "required": ["header"], "properties": { "header": { "type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" } } }, { "type": "object", "additionalProperties": false, "required": ["regex"], "properties": { "regex": { "type": "string", "minLength": 1 }, "group": { "type": "integer", "minimum": 0, "maximum": 99 } } }] } } };
         const schema33 = { "type": "string", "pattern": "^https?://[^\\s/]+(/\\S*)?$", "x-expected": "an http:// or https:// URL" };
         const schema34 = { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "x-expected": "a duration like 500ms, 5s or 1m" };
         const func1 = Object.prototype.hasOwnProperty;
         const pattern4 = new RegExp("^[A-Za-z0-9._-]{1,64}$", "u");
         const pattern5 = new RegExp("^https?://[^\\s/]+(/\\S*)?$", "u");
         const pattern6 = new RegExp("^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "u");
-        const schema32 = { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] } } };
+        const schema32 = { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "relaunch": { "description": "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default): pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration), else never.", "enum": ["auto", "pair", "never"], "x-expected": "auto, pair or never" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] } } };
         const func3 = require_ucs2length().default;
         function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
           let vErrors = null;
@@ -9909,36 +9910,32 @@ var init_schema_validator = __esm({
                 errors++;
               }
             }
-            if (data.container !== void 0) {
-              let data9 = data.container;
-              if (typeof data9 === "string") {
-                if (func3(data9) < 1) {
-                  const err17 = { instancePath: instancePath + "/container", schemaPath: "#/properties/container/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.container, data: data9 };
-                  if (vErrors === null) {
-                    vErrors = [err17];
-                  } else {
-                    vErrors.push(err17);
-                  }
-                  errors++;
-                }
-              } else {
-                const err18 = { instancePath: instancePath + "/container", schemaPath: "#/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.container.type, parentSchema: schema32.properties.container, data: data9 };
+            if (data.relaunch !== void 0) {
+              let data9 = data.relaunch;
+              if (!(data9 === "auto" || data9 === "pair" || data9 === "never")) {
+                const err17 = { instancePath: instancePath + "/relaunch", schemaPath: "#/properties/relaunch/enum", keyword: "enum", params: { allowedValues: schema32.properties.relaunch.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.relaunch.enum, parentSchema: schema32.properties.relaunch, data: data9 };
                 if (vErrors === null) {
-                  vErrors = [err18];
+                  vErrors = [err17];
                 } else {
-                  vErrors.push(err18);
+                  vErrors.push(err17);
                 }
                 errors++;
               }
             }
-            if (data.profile !== void 0) {
-              let data10 = data.profile;
-              const _errs37 = errors;
-              let valid5 = false;
-              let passing0 = null;
-              const _errs38 = errors;
-              if (typeof data10 !== "string") {
-                const err19 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.profile.oneOf[0].type, parentSchema: schema32.properties.profile.oneOf[0], data: data10 };
+            if (data.container !== void 0) {
+              let data10 = data.container;
+              if (typeof data10 === "string") {
+                if (func3(data10) < 1) {
+                  const err18 = { instancePath: instancePath + "/container", schemaPath: "#/properties/container/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.container, data: data10 };
+                  if (vErrors === null) {
+                    vErrors = [err18];
+                  } else {
+                    vErrors.push(err18);
+                  }
+                  errors++;
+                }
+              } else {
+                const err19 = { instancePath: instancePath + "/container", schemaPath: "#/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.container.type, parentSchema: schema32.properties.container, data: data10 };
                 if (vErrors === null) {
                   vErrors = [err19];
                 } else {
@@ -9946,8 +9943,15 @@ var init_schema_validator = __esm({
                 }
                 errors++;
               }
-              if (!(data10 === "auto" || data10 === "node" || data10 === "perf" || data10 === "none")) {
-                const err20 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf/0/enum", keyword: "enum", params: { allowedValues: schema32.properties.profile.oneOf[0].enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.profile.oneOf[0].enum, parentSchema: schema32.properties.profile.oneOf[0], data: data10 };
+            }
+            if (data.profile !== void 0) {
+              let data11 = data.profile;
+              const _errs39 = errors;
+              let valid5 = false;
+              let passing0 = null;
+              const _errs40 = errors;
+              if (typeof data11 !== "string") {
+                const err20 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.profile.oneOf[0].type, parentSchema: schema32.properties.profile.oneOf[0], data: data11 };
                 if (vErrors === null) {
                   vErrors = [err20];
                 } else {
@@ -9955,87 +9959,96 @@ var init_schema_validator = __esm({
                 }
                 errors++;
               }
-              var _valid0 = _errs38 === errors;
+              if (!(data11 === "auto" || data11 === "node" || data11 === "perf" || data11 === "none")) {
+                const err21 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf/0/enum", keyword: "enum", params: { allowedValues: schema32.properties.profile.oneOf[0].enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.profile.oneOf[0].enum, parentSchema: schema32.properties.profile.oneOf[0], data: data11 };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+              var _valid0 = _errs40 === errors;
               if (_valid0) {
                 valid5 = true;
                 passing0 = 0;
               }
-              const _errs40 = errors;
-              if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-                if (data10.command === void 0) {
-                  const err21 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf/1/required", keyword: "required", params: { missingProperty: "command" }, message: "must have required property 'command'", schema: schema32.properties.profile.oneOf[1].required, parentSchema: schema32.properties.profile.oneOf[1], data: data10 };
+              const _errs42 = errors;
+              if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+                if (data11.command === void 0) {
+                  const err22 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf/1/required", keyword: "required", params: { missingProperty: "command" }, message: "must have required property 'command'", schema: schema32.properties.profile.oneOf[1].required, parentSchema: schema32.properties.profile.oneOf[1], data: data11 };
                   if (vErrors === null) {
-                    vErrors = [err21];
+                    vErrors = [err22];
                   } else {
-                    vErrors.push(err21);
+                    vErrors.push(err22);
                   }
                   errors++;
                 }
-                for (const key2 in data10) {
+                for (const key2 in data11) {
                   if (!(key2 === "command" || key2 === "interval")) {
-                    const err22 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.profile.oneOf[1], data: data10 };
+                    const err23 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.profile.oneOf[1], data: data11 };
                     if (vErrors === null) {
-                      vErrors = [err22];
+                      vErrors = [err23];
                     } else {
-                      vErrors.push(err22);
+                      vErrors.push(err23);
                     }
                     errors++;
                   }
                 }
-                if (data10.command !== void 0) {
-                  let data11 = data10.command;
-                  if (typeof data11 === "string") {
-                    if (func3(data11) < 1) {
-                      const err23 = { instancePath: instancePath + "/profile/command", schemaPath: "#/properties/profile/oneOf/1/properties/command/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.profile.oneOf[1].properties.command, data: data11 };
-                      if (vErrors === null) {
-                        vErrors = [err23];
-                      } else {
-                        vErrors.push(err23);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err24 = { instancePath: instancePath + "/profile/command", schemaPath: "#/properties/profile/oneOf/1/properties/command/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.profile.oneOf[1].properties.command.type, parentSchema: schema32.properties.profile.oneOf[1].properties.command, data: data11 };
-                    if (vErrors === null) {
-                      vErrors = [err24];
-                    } else {
-                      vErrors.push(err24);
-                    }
-                    errors++;
-                  }
-                }
-                if (data10.interval !== void 0) {
-                  let data12 = data10.interval;
+                if (data11.command !== void 0) {
+                  let data12 = data11.command;
                   if (typeof data12 === "string") {
-                    if (!pattern6.test(data12)) {
-                      const err25 = { instancePath: instancePath + "/profile/interval", schemaPath: "#/$defs/duration/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(ms|s|m)$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(ms|s|m)$"', schema: "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", parentSchema: schema34, data: data12 };
+                    if (func3(data12) < 1) {
+                      const err24 = { instancePath: instancePath + "/profile/command", schemaPath: "#/properties/profile/oneOf/1/properties/command/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.profile.oneOf[1].properties.command, data: data12 };
                       if (vErrors === null) {
-                        vErrors = [err25];
+                        vErrors = [err24];
                       } else {
-                        vErrors.push(err25);
+                        vErrors.push(err24);
                       }
                       errors++;
                     }
                   } else {
-                    const err26 = { instancePath: instancePath + "/profile/interval", schemaPath: "#/$defs/duration/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data12 };
+                    const err25 = { instancePath: instancePath + "/profile/command", schemaPath: "#/properties/profile/oneOf/1/properties/command/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.profile.oneOf[1].properties.command.type, parentSchema: schema32.properties.profile.oneOf[1].properties.command, data: data12 };
                     if (vErrors === null) {
-                      vErrors = [err26];
+                      vErrors = [err25];
                     } else {
-                      vErrors.push(err26);
+                      vErrors.push(err25);
+                    }
+                    errors++;
+                  }
+                }
+                if (data11.interval !== void 0) {
+                  let data13 = data11.interval;
+                  if (typeof data13 === "string") {
+                    if (!pattern6.test(data13)) {
+                      const err26 = { instancePath: instancePath + "/profile/interval", schemaPath: "#/$defs/duration/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(ms|s|m)$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(ms|s|m)$"', schema: "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", parentSchema: schema34, data: data13 };
+                      if (vErrors === null) {
+                        vErrors = [err26];
+                      } else {
+                        vErrors.push(err26);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err27 = { instancePath: instancePath + "/profile/interval", schemaPath: "#/$defs/duration/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data13 };
+                    if (vErrors === null) {
+                      vErrors = [err27];
+                    } else {
+                      vErrors.push(err27);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err27 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.profile.oneOf[1].type, parentSchema: schema32.properties.profile.oneOf[1], data: data10 };
+                const err28 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.profile.oneOf[1].type, parentSchema: schema32.properties.profile.oneOf[1], data: data11 };
                 if (vErrors === null) {
-                  vErrors = [err27];
+                  vErrors = [err28];
                 } else {
-                  vErrors.push(err27);
+                  vErrors.push(err28);
                 }
                 errors++;
               }
-              var _valid0 = _errs40 === errors;
+              var _valid0 = _errs42 === errors;
               if (_valid0 && valid5) {
                 valid5 = false;
                 passing0 = [passing0, 1];
@@ -10046,18 +10059,18 @@ var init_schema_validator = __esm({
                 }
               }
               if (!valid5) {
-                const err28 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema32.properties.profile.oneOf, parentSchema: schema32.properties.profile, data: data10 };
+                const err29 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema32.properties.profile.oneOf, parentSchema: schema32.properties.profile, data: data11 };
                 if (vErrors === null) {
-                  vErrors = [err28];
+                  vErrors = [err29];
                 } else {
-                  vErrors.push(err28);
+                  vErrors.push(err29);
                 }
                 errors++;
               } else {
-                errors = _errs37;
+                errors = _errs39;
                 if (vErrors !== null) {
-                  if (_errs37) {
-                    vErrors.length = _errs37;
+                  if (_errs39) {
+                    vErrors.length = _errs39;
                   } else {
                     vErrors = null;
                   }
@@ -10065,11 +10078,11 @@ var init_schema_validator = __esm({
               }
             }
           } else {
-            const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+            const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
             if (vErrors === null) {
-              vErrors = [err29];
+              vErrors = [err30];
             } else {
-              vErrors.push(err29);
+              vErrors.push(err30);
             }
             errors++;
           }
@@ -13952,7 +13965,7 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
         const schema32 = { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } };
         const schema52 = { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } };
         const func1 = Object.prototype.hasOwnProperty;
@@ -18308,56 +18321,56 @@ var init_schema_validator = __esm({
                                         var valid0 = true;
                                       }
                                       if (valid0) {
-                                        if (data.shard !== void 0) {
-                                          let data37 = data.shard;
+                                        if (data.launches !== void 0) {
+                                          let data37 = data.launches;
                                           const _errs80 = errors;
+                                          if (!(typeof data37 == "number" && (!(data37 % 1) && !isNaN(data37)) && isFinite(data37))) {
+                                            validate20.errors = [{ instancePath: instancePath + "/launches", schemaPath: "#/properties/launches/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                            return false;
+                                          }
                                           if (errors === _errs80) {
-                                            if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
-                                              let missing4;
-                                              if (data37.index === void 0 && (missing4 = "index") || data37.count === void 0 && (missing4 = "count")) {
-                                                validate20.errors = [{ instancePath: instancePath + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: missing4 }, message: "must have required property '" + missing4 + "'" }];
+                                            if (typeof data37 == "number" && isFinite(data37)) {
+                                              if (data37 < 2 || isNaN(data37)) {
+                                                validate20.errors = [{ instancePath: instancePath + "/launches", schemaPath: "#/properties/launches/minimum", keyword: "minimum", params: { comparison: ">=", limit: 2 }, message: "must be >= 2" }];
                                                 return false;
-                                              } else {
-                                                const _errs82 = errors;
-                                                for (const key7 in data37) {
-                                                  if (!(key7 === "index" || key7 === "count")) {
-                                                    validate20.errors = [{ instancePath: instancePath + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" }];
-                                                    return false;
-                                                    break;
-                                                  }
-                                                }
-                                                if (_errs82 === errors) {
-                                                  if (data37.index !== void 0) {
-                                                    let data38 = data37.index;
-                                                    const _errs83 = errors;
-                                                    if (!(typeof data38 == "number" && (!(data38 % 1) && !isNaN(data38)) && isFinite(data38))) {
-                                                      validate20.errors = [{ instancePath: instancePath + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                              }
+                                            }
+                                          }
+                                          var valid0 = _errs80 === errors;
+                                        } else {
+                                          var valid0 = true;
+                                        }
+                                        if (valid0) {
+                                          if (data.shard !== void 0) {
+                                            let data38 = data.shard;
+                                            const _errs82 = errors;
+                                            if (errors === _errs82) {
+                                              if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
+                                                let missing4;
+                                                if (data38.index === void 0 && (missing4 = "index") || data38.count === void 0 && (missing4 = "count")) {
+                                                  validate20.errors = [{ instancePath: instancePath + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: missing4 }, message: "must have required property '" + missing4 + "'" }];
+                                                  return false;
+                                                } else {
+                                                  const _errs84 = errors;
+                                                  for (const key7 in data38) {
+                                                    if (!(key7 === "index" || key7 === "count")) {
+                                                      validate20.errors = [{ instancePath: instancePath + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" }];
                                                       return false;
+                                                      break;
                                                     }
-                                                    if (errors === _errs83) {
-                                                      if (typeof data38 == "number" && isFinite(data38)) {
-                                                        if (data38 < 1 || isNaN(data38)) {
-                                                          validate20.errors = [{ instancePath: instancePath + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
-                                                          return false;
-                                                        }
-                                                      }
-                                                    }
-                                                    var valid11 = _errs83 === errors;
-                                                  } else {
-                                                    var valid11 = true;
                                                   }
-                                                  if (valid11) {
-                                                    if (data37.count !== void 0) {
-                                                      let data39 = data37.count;
+                                                  if (_errs84 === errors) {
+                                                    if (data38.index !== void 0) {
+                                                      let data39 = data38.index;
                                                       const _errs85 = errors;
                                                       if (!(typeof data39 == "number" && (!(data39 % 1) && !isNaN(data39)) && isFinite(data39))) {
-                                                        validate20.errors = [{ instancePath: instancePath + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                        validate20.errors = [{ instancePath: instancePath + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                         return false;
                                                       }
                                                       if (errors === _errs85) {
                                                         if (typeof data39 == "number" && isFinite(data39)) {
                                                           if (data39 < 1 || isNaN(data39)) {
-                                                            validate20.errors = [{ instancePath: instancePath + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
+                                                            validate20.errors = [{ instancePath: instancePath + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
                                                             return false;
                                                           }
                                                         }
@@ -18366,184 +18379,77 @@ var init_schema_validator = __esm({
                                                     } else {
                                                       var valid11 = true;
                                                     }
-                                                  }
-                                                }
-                                              }
-                                            } else {
-                                              validate20.errors = [{ instancePath: instancePath + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                                              return false;
-                                            }
-                                          }
-                                          var valid0 = _errs80 === errors;
-                                        } else {
-                                          var valid0 = true;
-                                        }
-                                        if (valid0) {
-                                          if (data.scaling !== void 0) {
-                                            let data40 = data.scaling;
-                                            const _errs87 = errors;
-                                            if (errors === _errs87) {
-                                              if (Array.isArray(data40)) {
-                                                var valid12 = true;
-                                                const len2 = data40.length;
-                                                for (let i2 = 0; i2 < len2; i2++) {
-                                                  let data41 = data40[i2];
-                                                  const _errs89 = errors;
-                                                  const _errs90 = errors;
-                                                  if (errors === _errs90) {
-                                                    if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
-                                                      let missing5;
-                                                      if (data41.scenario === void 0 && (missing5 = "scenario") || data41.points === void 0 && (missing5 = "points")) {
-                                                        validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2, schemaPath: "#/$defs/scaling/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" }];
-                                                        return false;
-                                                      } else {
-                                                        const _errs92 = errors;
-                                                        for (const key8 in data41) {
-                                                          if (!(key8 === "scenario" || key8 === "points" || key8 === "kneeConnections")) {
-                                                            validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2, schemaPath: "#/$defs/scaling/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" }];
-                                                            return false;
-                                                            break;
+                                                    if (valid11) {
+                                                      if (data38.count !== void 0) {
+                                                        let data40 = data38.count;
+                                                        const _errs87 = errors;
+                                                        if (!(typeof data40 == "number" && (!(data40 % 1) && !isNaN(data40)) && isFinite(data40))) {
+                                                          validate20.errors = [{ instancePath: instancePath + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                          return false;
+                                                        }
+                                                        if (errors === _errs87) {
+                                                          if (typeof data40 == "number" && isFinite(data40)) {
+                                                            if (data40 < 1 || isNaN(data40)) {
+                                                              validate20.errors = [{ instancePath: instancePath + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
+                                                              return false;
+                                                            }
                                                           }
                                                         }
-                                                        if (_errs92 === errors) {
-                                                          if (data41.scenario !== void 0) {
-                                                            let data42 = data41.scenario;
-                                                            const _errs93 = errors;
-                                                            if (errors === _errs93) {
-                                                              if (typeof data42 === "string") {
-                                                                if (func3(data42) < 1) {
-                                                                  validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/scenario", schemaPath: "#/$defs/scaling/properties/scenario/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" }];
-                                                                  return false;
-                                                                }
-                                                              } else {
-                                                                validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/scenario", schemaPath: "#/$defs/scaling/properties/scenario/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
-                                                                return false;
-                                                              }
+                                                        var valid11 = _errs87 === errors;
+                                                      } else {
+                                                        var valid11 = true;
+                                                      }
+                                                    }
+                                                  }
+                                                }
+                                              } else {
+                                                validate20.errors = [{ instancePath: instancePath + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                return false;
+                                              }
+                                            }
+                                            var valid0 = _errs82 === errors;
+                                          } else {
+                                            var valid0 = true;
+                                          }
+                                          if (valid0) {
+                                            if (data.scaling !== void 0) {
+                                              let data41 = data.scaling;
+                                              const _errs89 = errors;
+                                              if (errors === _errs89) {
+                                                if (Array.isArray(data41)) {
+                                                  var valid12 = true;
+                                                  const len2 = data41.length;
+                                                  for (let i2 = 0; i2 < len2; i2++) {
+                                                    let data42 = data41[i2];
+                                                    const _errs91 = errors;
+                                                    const _errs92 = errors;
+                                                    if (errors === _errs92) {
+                                                      if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
+                                                        let missing5;
+                                                        if (data42.scenario === void 0 && (missing5 = "scenario") || data42.points === void 0 && (missing5 = "points")) {
+                                                          validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2, schemaPath: "#/$defs/scaling/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" }];
+                                                          return false;
+                                                        } else {
+                                                          const _errs94 = errors;
+                                                          for (const key8 in data42) {
+                                                            if (!(key8 === "scenario" || key8 === "points" || key8 === "kneeConnections")) {
+                                                              validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2, schemaPath: "#/$defs/scaling/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" }];
+                                                              return false;
+                                                              break;
                                                             }
-                                                            var valid14 = _errs93 === errors;
-                                                          } else {
-                                                            var valid14 = true;
                                                           }
-                                                          if (valid14) {
-                                                            if (data41.points !== void 0) {
-                                                              let data43 = data41.points;
+                                                          if (_errs94 === errors) {
+                                                            if (data42.scenario !== void 0) {
+                                                              let data43 = data42.scenario;
                                                               const _errs95 = errors;
                                                               if (errors === _errs95) {
-                                                                if (Array.isArray(data43)) {
-                                                                  var valid15 = true;
-                                                                  const len3 = data43.length;
-                                                                  for (let i3 = 0; i3 < len3; i3++) {
-                                                                    let data44 = data43[i3];
-                                                                    const _errs97 = errors;
-                                                                    if (errors === _errs97) {
-                                                                      if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
-                                                                        let missing6;
-                                                                        if (data44.connections === void 0 && (missing6 = "connections") || data44.rps === void 0 && (missing6 = "rps") || data44.p99Us === void 0 && (missing6 = "p99Us") || data44.efficiency === void 0 && (missing6 = "efficiency")) {
-                                                                          validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3, schemaPath: "#/$defs/scaling/properties/points/items/required", keyword: "required", params: { missingProperty: missing6 }, message: "must have required property '" + missing6 + "'" }];
-                                                                          return false;
-                                                                        } else {
-                                                                          const _errs99 = errors;
-                                                                          for (const key9 in data44) {
-                                                                            if (!(key9 === "connections" || key9 === "rps" || key9 === "p99Us" || key9 === "efficiency")) {
-                                                                              validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3, schemaPath: "#/$defs/scaling/properties/points/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" }];
-                                                                              return false;
-                                                                              break;
-                                                                            }
-                                                                          }
-                                                                          if (_errs99 === errors) {
-                                                                            if (data44.connections !== void 0) {
-                                                                              let data45 = data44.connections;
-                                                                              const _errs100 = errors;
-                                                                              if (!(typeof data45 == "number" && (!(data45 % 1) && !isNaN(data45)) && isFinite(data45))) {
-                                                                                validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/connections", schemaPath: "#/$defs/scaling/properties/points/items/properties/connections/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
-                                                                                return false;
-                                                                              }
-                                                                              if (errors === _errs100) {
-                                                                                if (typeof data45 == "number" && isFinite(data45)) {
-                                                                                  if (data45 < 1 || isNaN(data45)) {
-                                                                                    validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/connections", schemaPath: "#/$defs/scaling/properties/points/items/properties/connections/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
-                                                                                    return false;
-                                                                                  }
-                                                                                }
-                                                                              }
-                                                                              var valid16 = _errs100 === errors;
-                                                                            } else {
-                                                                              var valid16 = true;
-                                                                            }
-                                                                            if (valid16) {
-                                                                              if (data44.rps !== void 0) {
-                                                                                let data46 = data44.rps;
-                                                                                const _errs102 = errors;
-                                                                                if (errors === _errs102) {
-                                                                                  if (typeof data46 == "number" && isFinite(data46)) {
-                                                                                    if (data46 < 0 || isNaN(data46)) {
-                                                                                      validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/rps", schemaPath: "#/$defs/scaling/properties/points/items/properties/rps/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                                      return false;
-                                                                                    }
-                                                                                  } else {
-                                                                                    validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/rps", schemaPath: "#/$defs/scaling/properties/points/items/properties/rps/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
-                                                                                    return false;
-                                                                                  }
-                                                                                }
-                                                                                var valid16 = _errs102 === errors;
-                                                                              } else {
-                                                                                var valid16 = true;
-                                                                              }
-                                                                              if (valid16) {
-                                                                                if (data44.p99Us !== void 0) {
-                                                                                  let data47 = data44.p99Us;
-                                                                                  const _errs104 = errors;
-                                                                                  if (errors === _errs104) {
-                                                                                    if (typeof data47 == "number" && isFinite(data47)) {
-                                                                                      if (data47 < 0 || isNaN(data47)) {
-                                                                                        validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/p99Us", schemaPath: "#/$defs/scaling/properties/points/items/properties/p99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                                        return false;
-                                                                                      }
-                                                                                    } else {
-                                                                                      validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/p99Us", schemaPath: "#/$defs/scaling/properties/points/items/properties/p99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
-                                                                                      return false;
-                                                                                    }
-                                                                                  }
-                                                                                  var valid16 = _errs104 === errors;
-                                                                                } else {
-                                                                                  var valid16 = true;
-                                                                                }
-                                                                                if (valid16) {
-                                                                                  if (data44.efficiency !== void 0) {
-                                                                                    let data48 = data44.efficiency;
-                                                                                    const _errs106 = errors;
-                                                                                    if (errors === _errs106) {
-                                                                                      if (typeof data48 == "number" && isFinite(data48)) {
-                                                                                        if (data48 < 0 || isNaN(data48)) {
-                                                                                          validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/efficiency", schemaPath: "#/$defs/scaling/properties/points/items/properties/efficiency/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                                          return false;
-                                                                                        }
-                                                                                      } else {
-                                                                                        validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/efficiency", schemaPath: "#/$defs/scaling/properties/points/items/properties/efficiency/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
-                                                                                        return false;
-                                                                                      }
-                                                                                    }
-                                                                                    var valid16 = _errs106 === errors;
-                                                                                  } else {
-                                                                                    var valid16 = true;
-                                                                                  }
-                                                                                }
-                                                                              }
-                                                                            }
-                                                                          }
-                                                                        }
-                                                                      } else {
-                                                                        validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3, schemaPath: "#/$defs/scaling/properties/points/items/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                                                                        return false;
-                                                                      }
-                                                                    }
-                                                                    var valid15 = _errs97 === errors;
-                                                                    if (!valid15) {
-                                                                      break;
-                                                                    }
+                                                                if (typeof data43 === "string") {
+                                                                  if (func3(data43) < 1) {
+                                                                    validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/scenario", schemaPath: "#/$defs/scaling/properties/scenario/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" }];
+                                                                    return false;
                                                                   }
                                                                 } else {
-                                                                  validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points", schemaPath: "#/$defs/scaling/properties/points/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                  validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/scenario", schemaPath: "#/$defs/scaling/properties/scenario/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
                                                                   return false;
                                                                 }
                                                               }
@@ -18552,47 +18458,175 @@ var init_schema_validator = __esm({
                                                               var valid14 = true;
                                                             }
                                                             if (valid14) {
-                                                              if (data41.kneeConnections !== void 0) {
-                                                                let data49 = data41.kneeConnections;
-                                                                const _errs108 = errors;
-                                                                if (!(typeof data49 == "number" && (!(data49 % 1) && !isNaN(data49)) && isFinite(data49))) {
-                                                                  validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/kneeConnections", schemaPath: "#/$defs/scaling/properties/kneeConnections/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
-                                                                  return false;
-                                                                }
-                                                                if (errors === _errs108) {
-                                                                  if (typeof data49 == "number" && isFinite(data49)) {
-                                                                    if (data49 < 1 || isNaN(data49)) {
-                                                                      validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/kneeConnections", schemaPath: "#/$defs/scaling/properties/kneeConnections/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
-                                                                      return false;
+                                                              if (data42.points !== void 0) {
+                                                                let data44 = data42.points;
+                                                                const _errs97 = errors;
+                                                                if (errors === _errs97) {
+                                                                  if (Array.isArray(data44)) {
+                                                                    var valid15 = true;
+                                                                    const len3 = data44.length;
+                                                                    for (let i3 = 0; i3 < len3; i3++) {
+                                                                      let data45 = data44[i3];
+                                                                      const _errs99 = errors;
+                                                                      if (errors === _errs99) {
+                                                                        if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
+                                                                          let missing6;
+                                                                          if (data45.connections === void 0 && (missing6 = "connections") || data45.rps === void 0 && (missing6 = "rps") || data45.p99Us === void 0 && (missing6 = "p99Us") || data45.efficiency === void 0 && (missing6 = "efficiency")) {
+                                                                            validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3, schemaPath: "#/$defs/scaling/properties/points/items/required", keyword: "required", params: { missingProperty: missing6 }, message: "must have required property '" + missing6 + "'" }];
+                                                                            return false;
+                                                                          } else {
+                                                                            const _errs101 = errors;
+                                                                            for (const key9 in data45) {
+                                                                              if (!(key9 === "connections" || key9 === "rps" || key9 === "p99Us" || key9 === "efficiency")) {
+                                                                                validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3, schemaPath: "#/$defs/scaling/properties/points/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" }];
+                                                                                return false;
+                                                                                break;
+                                                                              }
+                                                                            }
+                                                                            if (_errs101 === errors) {
+                                                                              if (data45.connections !== void 0) {
+                                                                                let data46 = data45.connections;
+                                                                                const _errs102 = errors;
+                                                                                if (!(typeof data46 == "number" && (!(data46 % 1) && !isNaN(data46)) && isFinite(data46))) {
+                                                                                  validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/connections", schemaPath: "#/$defs/scaling/properties/points/items/properties/connections/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                                  return false;
+                                                                                }
+                                                                                if (errors === _errs102) {
+                                                                                  if (typeof data46 == "number" && isFinite(data46)) {
+                                                                                    if (data46 < 1 || isNaN(data46)) {
+                                                                                      validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/connections", schemaPath: "#/$defs/scaling/properties/points/items/properties/connections/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
+                                                                                      return false;
+                                                                                    }
+                                                                                  }
+                                                                                }
+                                                                                var valid16 = _errs102 === errors;
+                                                                              } else {
+                                                                                var valid16 = true;
+                                                                              }
+                                                                              if (valid16) {
+                                                                                if (data45.rps !== void 0) {
+                                                                                  let data47 = data45.rps;
+                                                                                  const _errs104 = errors;
+                                                                                  if (errors === _errs104) {
+                                                                                    if (typeof data47 == "number" && isFinite(data47)) {
+                                                                                      if (data47 < 0 || isNaN(data47)) {
+                                                                                        validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/rps", schemaPath: "#/$defs/scaling/properties/points/items/properties/rps/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                        return false;
+                                                                                      }
+                                                                                    } else {
+                                                                                      validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/rps", schemaPath: "#/$defs/scaling/properties/points/items/properties/rps/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                      return false;
+                                                                                    }
+                                                                                  }
+                                                                                  var valid16 = _errs104 === errors;
+                                                                                } else {
+                                                                                  var valid16 = true;
+                                                                                }
+                                                                                if (valid16) {
+                                                                                  if (data45.p99Us !== void 0) {
+                                                                                    let data48 = data45.p99Us;
+                                                                                    const _errs106 = errors;
+                                                                                    if (errors === _errs106) {
+                                                                                      if (typeof data48 == "number" && isFinite(data48)) {
+                                                                                        if (data48 < 0 || isNaN(data48)) {
+                                                                                          validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/p99Us", schemaPath: "#/$defs/scaling/properties/points/items/properties/p99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                          return false;
+                                                                                        }
+                                                                                      } else {
+                                                                                        validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/p99Us", schemaPath: "#/$defs/scaling/properties/points/items/properties/p99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                        return false;
+                                                                                      }
+                                                                                    }
+                                                                                    var valid16 = _errs106 === errors;
+                                                                                  } else {
+                                                                                    var valid16 = true;
+                                                                                  }
+                                                                                  if (valid16) {
+                                                                                    if (data45.efficiency !== void 0) {
+                                                                                      let data49 = data45.efficiency;
+                                                                                      const _errs108 = errors;
+                                                                                      if (errors === _errs108) {
+                                                                                        if (typeof data49 == "number" && isFinite(data49)) {
+                                                                                          if (data49 < 0 || isNaN(data49)) {
+                                                                                            validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/efficiency", schemaPath: "#/$defs/scaling/properties/points/items/properties/efficiency/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                            return false;
+                                                                                          }
+                                                                                        } else {
+                                                                                          validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3 + "/efficiency", schemaPath: "#/$defs/scaling/properties/points/items/properties/efficiency/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                          return false;
+                                                                                        }
+                                                                                      }
+                                                                                      var valid16 = _errs108 === errors;
+                                                                                    } else {
+                                                                                      var valid16 = true;
+                                                                                    }
+                                                                                  }
+                                                                                }
+                                                                              }
+                                                                            }
+                                                                          }
+                                                                        } else {
+                                                                          validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points/" + i3, schemaPath: "#/$defs/scaling/properties/points/items/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                                          return false;
+                                                                        }
+                                                                      }
+                                                                      var valid15 = _errs99 === errors;
+                                                                      if (!valid15) {
+                                                                        break;
+                                                                      }
                                                                     }
+                                                                  } else {
+                                                                    validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/points", schemaPath: "#/$defs/scaling/properties/points/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                    return false;
                                                                   }
                                                                 }
-                                                                var valid14 = _errs108 === errors;
+                                                                var valid14 = _errs97 === errors;
                                                               } else {
                                                                 var valid14 = true;
+                                                              }
+                                                              if (valid14) {
+                                                                if (data42.kneeConnections !== void 0) {
+                                                                  let data50 = data42.kneeConnections;
+                                                                  const _errs110 = errors;
+                                                                  if (!(typeof data50 == "number" && (!(data50 % 1) && !isNaN(data50)) && isFinite(data50))) {
+                                                                    validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/kneeConnections", schemaPath: "#/$defs/scaling/properties/kneeConnections/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                    return false;
+                                                                  }
+                                                                  if (errors === _errs110) {
+                                                                    if (typeof data50 == "number" && isFinite(data50)) {
+                                                                      if (data50 < 1 || isNaN(data50)) {
+                                                                        validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2 + "/kneeConnections", schemaPath: "#/$defs/scaling/properties/kneeConnections/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
+                                                                        return false;
+                                                                      }
+                                                                    }
+                                                                  }
+                                                                  var valid14 = _errs110 === errors;
+                                                                } else {
+                                                                  var valid14 = true;
+                                                                }
                                                               }
                                                             }
                                                           }
                                                         }
+                                                      } else {
+                                                        validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2, schemaPath: "#/$defs/scaling/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                        return false;
                                                       }
-                                                    } else {
-                                                      validate20.errors = [{ instancePath: instancePath + "/scaling/" + i2, schemaPath: "#/$defs/scaling/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                                                      return false;
+                                                    }
+                                                    var valid12 = _errs91 === errors;
+                                                    if (!valid12) {
+                                                      break;
                                                     }
                                                   }
-                                                  var valid12 = _errs89 === errors;
-                                                  if (!valid12) {
-                                                    break;
-                                                  }
+                                                } else {
+                                                  validate20.errors = [{ instancePath: instancePath + "/scaling", schemaPath: "#/properties/scaling/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                  return false;
                                                 }
-                                              } else {
-                                                validate20.errors = [{ instancePath: instancePath + "/scaling", schemaPath: "#/properties/scaling/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
-                                                return false;
                                               }
+                                              var valid0 = _errs89 === errors;
+                                            } else {
+                                              var valid0 = true;
                                             }
-                                            var valid0 = _errs87 === errors;
-                                          } else {
-                                            var valid0 = true;
                                           }
                                         }
                                       }
@@ -20111,6 +20145,10 @@ var init_schema = __esm({
           items: {
             $ref: "#/$defs/entry"
           }
+        },
+        launches: {
+          type: "integer",
+          minimum: 2
         },
         shard: {
           type: "object",
@@ -21861,7 +21899,7 @@ function footerFacts(comparison) {
   const control = comparison.errorControl;
   if (base !== void 0) {
     facts.push(
-      control?.sequential === true ? `base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at, and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test` : "base and head are separate runs: each change and interval is the one that decided, Welch \u2229 Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test"
+      control?.sequential === true ? `base and head measured in pairs of rounds${freshApps(comparison.head.launches)}, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at, and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test` : "base and head are separate runs: each change and interval is the one that decided, Welch \u2229 Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test"
     );
   }
   const history = base?.runToRun;
@@ -21870,6 +21908,9 @@ function footerFacts(comparison) {
   }
   if (control !== void 0 && control.tests > 0) facts.push(errorSplitFact(control));
   return facts;
+}
+function freshApps(launches) {
+  return launches === void 0 ? "" : ` (each app started afresh for every pair after the first: ${launches} launches a side, app.relaunch)`;
 }
 function errorSplitFact(control) {
   const loops = new Set(control.shares.map((g) => g.loop));
@@ -39209,6 +39250,11 @@ var init_schema2 = __esm({
               minLength: 1,
               "x-expected": "a shell command"
             },
+            relaunch: {
+              description: "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default): pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration), else never.",
+              enum: ["auto", "pair", "never"],
+              "x-expected": "auto, pair or never"
+            },
             container: {
               description: "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.",
               type: "string",
@@ -39792,6 +39838,7 @@ function buildApp(raw, baseDir, problems) {
     ...portOf2(raw.baseUrl),
     ...app.stop === void 0 ? {} : { stop: app.stop },
     ...app.container === void 0 ? {} : { container: app.container },
+    ...app.relaunch === void 0 ? {} : { relaunch: app.relaunch },
     ...app.profile === void 0 ? {} : { profile: profileSettingOf(app.profile, problems) }
   };
 }
@@ -41637,7 +41684,7 @@ function isListening(url, timeoutMs = 500) {
 function describeExit(exit) {
   return exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`;
 }
-async function startApp(app, probeUrl, logFile) {
+async function startApp(app, probeUrl, logFile, how = {}) {
   if (await isListening(probeUrl)) {
     const { host, port: port2 } = endpoint(probeUrl);
     throw new AppError(
@@ -41645,7 +41692,7 @@ async function startApp(app, probeUrl, logFile) {
     );
   }
   await mkdir6(path12.dirname(logFile), { recursive: true });
-  const fd = openSync(logFile, "w");
+  const fd = openSync(logFile, how.append === true ? "a" : "w");
   const port = app.port ?? endpoint(probeUrl).port;
   const told = startedOn(app, port);
   const fillPort = (text) => startedOn({ command: text, env: {} }, port).command;
@@ -65428,13 +65475,22 @@ var init_side_app = __esm({
         const url = app.readyUrl ?? this.side.plan.baseUrl;
         return await isListening(url) ? url : void 0;
       }
-      async restart() {
+      /**
+       * Stops the app and starts it afresh, ready but not warmed up, its output added to the log it
+       * wrote last (a relaunch between pairs: schedule.ts).
+       */
+      async relaunch() {
+        throwIfInterrupted();
+        await this.restart({ append: true });
+      }
+      // A soak's restart gets a log of its own; a relaunch adds to the last one.
+      async restart(how = {}) {
         const app = this.side.plan.app;
         if (app === void 0) return;
         await this.monitor?.close();
         await this.app?.stop();
-        this.starts++;
-        this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path14.join(this.side.outDir, `app.${this.starts}.log`));
+        const log = how.append === true && this.app !== void 0 ? this.app.logFile : path14.join(this.side.outDir, `app.${++this.starts}.log`);
+        this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, log, how);
         await waitUntilReady(this.app, app, this.side.plan.baseUrl);
         this.monitor = new GroupMonitor(this.app.pgid, void 0, this.app.cgroupDir());
         this.served = "nothing";
@@ -65446,10 +65502,13 @@ var init_side_app = __esm({
 // src/load/schedule.ts
 var schedule_exports = {};
 __export(schedule_exports, {
+  AUTO_RELAUNCH_SHARE: () => AUTO_RELAUNCH_SHARE,
+  cheapStarts: () => cheapStarts,
   definitionHash: () => definitionHash2,
   entriesOf: () => entriesOf,
   measure: () => measure,
   measureSides: () => measureSides,
+  relaunchOf: () => relaunchOf,
   sideOrder: () => sideOrder
 });
 function definitionHash2(entry) {
@@ -65468,6 +65527,12 @@ async function measure(plan, options) {
   const [measured] = await measureSides([{ plan, outDir: options.outDir }], options);
   if (measured === void 0) throw new Error("measureSides returned nothing for one side");
   return measured;
+}
+function relaunchOf(plan) {
+  return plan?.app?.relaunch ?? "auto";
+}
+function cheapStarts(startMs, roundMs) {
+  return startMs.every((ms) => ms <= AUTO_RELAUNCH_SHARE * roundMs);
 }
 function sideOrder(live, last) {
   if (last === void 0) return [...live];
@@ -65496,7 +65561,7 @@ async function measureSides(sides, options) {
     await run3.stopApps();
   }
   return run3.states.map((state) => {
-    const results = buildResults(state.side, entries, state.rounds, options, state.failure);
+    const results = buildResults(state.side, entries, state.rounds, options, state.failure, state.launches);
     return state.failure === void 0 ? { results } : { results, failure: state.failure };
   });
 }
@@ -65560,7 +65625,7 @@ async function measureRound(plan, entry, round, app, monitor) {
   });
   return withRoundFindings(entry.scenario, result);
 }
-function buildResults(side, entries, rounds, options, failure) {
+function buildResults(side, entries, rounds, options, failure, launches) {
   const { plan } = side;
   const git3 = side.git ?? options.git;
   const summaries = entries.filter((entry) => (rounds.get(entry.key)?.length ?? 0) > 0).map((entry) => {
@@ -65595,13 +65660,14 @@ function buildResults(side, entries, rounds, options, failure) {
     ...git3 === void 0 ? {} : { git: git3 },
     environment: currentEnvironment(),
     ...options.shard === void 0 ? {} : { shard: options.shard },
+    ...launches > 1 ? { launches } : {},
     status: failure === void 0 ? "complete" : "incomplete",
     ...failure === void 0 ? {} : { error: errorMessage(failure) },
     entries: summaries,
     ...scaling2.length === 0 ? {} : { scaling: scaling2 }
   };
 }
-var IDLE_APP_RESPONSES, Interleaving;
+var IDLE_APP_RESPONSES, AUTO_RELAUNCH_SHARE, Interleaving;
 var init_schedule = __esm({
   "src/load/schedule.ts"() {
     "use strict";
@@ -65623,6 +65689,7 @@ var init_schedule = __esm({
     init_side_app();
     init_threads();
     IDLE_APP_RESPONSES = 1e3;
+    AUTO_RELAUNCH_SHARE = 0.25;
     Interleaving = class {
       constructor(sides, entries, options) {
         this.sides = sides;
@@ -65632,6 +65699,7 @@ var init_schedule = __esm({
           side,
           app: new SideApp(side),
           rounds: new Map(entries.map((e) => [e.key, []])),
+          launches: 1,
           usage: { ok: 0, cpuMs: 0, warned: false }
         }));
         this.total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0);
@@ -65642,6 +65710,12 @@ var init_schedule = __esm({
       states;
       lastSide;
       done = 0;
+      /** Passes begun: every pass after the first may start the apps afresh ({@link relaunchOf}). */
+      passes = 0;
+      /** How long each side's app took to start last (to ready; a relaunch's stop included). */
+      launchMs = /* @__PURE__ */ new Map();
+      /** Set once a start cost more than `auto` allows: the run keeps its launches from then on. */
+      costlyStart = false;
       /** When the first measured round began (after any suite warm-up): progress counts from it. */
       startedAt = performance.now();
       total;
@@ -65664,6 +65738,7 @@ var init_schedule = __esm({
           await this.attempt(state, async () => {
             const ms = await state.app.start();
             if (ms !== void 0) this.options.onReady?.(ms, state.side.label);
+            this.launchMs.set(state, ms ?? Infinity);
           });
         }
       }
@@ -65676,7 +65751,26 @@ var init_schedule = __esm({
       /** One round of `entry` on every live side, in turn; `extra` rounds add to the total shown. */
       async pass(entry, round, of, how = {}) {
         if (how.extra === true) this.total += this.sides.length;
-        for (const state of this.inTurn(round)) await this.runOne(state, entry, round, of);
+        const fresh = this.passes++ > 0 && this.relaunches(entry);
+        for (const state of this.inTurn(round)) {
+          if (fresh) await this.attempt(state, () => this.relaunch(state));
+          if (state.failure === void 0) await this.runOne(state, entry, round, of);
+        }
+      }
+      /** Whether the next pair, of `entry`, is measured on apps started afresh ({@link relaunchOf}). */
+      relaunches(entry) {
+        if (this.states.length < 2) return false;
+        const setting = relaunchOf(this.sides[0]?.plan);
+        const starts = this.states.map((state) => this.launchMs.get(state) ?? Infinity);
+        const outside = this.states.some((state) => state.usage.warned);
+        this.costlyStart ||= setting === "auto" && (outside || !cheapStarts(starts, entry.scenario.warmupMs + entry.scenario.durationMs));
+        return setting === "pair" || setting === "auto" && !this.costlyStart;
+      }
+      async relaunch(state) {
+        const started = performance.now();
+        await state.app.relaunch();
+        this.launchMs.set(state, performance.now() - started);
+        state.launches++;
       }
       /** Every live side's failure is the interrupt: the run stopped, whichever side was measured. */
       interrupted(error) {

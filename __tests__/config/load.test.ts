@@ -67,6 +67,17 @@ describe('rejecting bad configs with one line per problem', () => {
     expect(problems).toEqual(['cannonade.yml:5:5: scenarios[0].conections: unknown field; did you mean "connections"?'])
   })
 
+  it('takes app.relaunch as auto, pair or never, and names the field otherwise', () => {
+    const app = (relaunch: string): string => `app:\n  command: node server.js\n  relaunch: ${relaunch}\n${minimal}`
+    expect(parsePlan(app('pair'), 'c.yml', '/srv').app?.relaunch).toBe('pair')
+    expect(parsePlan(app('never'), 'c.yml', '/srv').app?.relaunch).toBe('never')
+    expect(parsePlan(app('auto'), 'c.yml', '/srv').app?.relaunch).toBe('auto')
+    expect(parsePlan(`app: { command: x }\n${minimal}`, 'c.yml', '/srv').app?.relaunch).toBeUndefined()
+    const problems = problemsOf(app('sometimes'))
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(/^cannonade\.yml:3:13: app\.relaunch: must be auto, pair or never, got "sometimes"/)
+  })
+
   it('names app.build when it is not a shell command', () => {
     const problems = problemsOf(`app:\n  command: node server.js\n  build: ""\n${minimal}`)
     expect(problems).toHaveLength(1)

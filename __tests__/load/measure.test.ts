@@ -8,7 +8,7 @@ import { groupRunning } from '../../src/app/monitor.js'
 import { parsePlan } from '../../src/config/load.js'
 import { AppError } from '../../src/errors.js'
 import { decodeHistogram } from '../../src/results/histogram.js'
-import { measure, measureSides, sideOrder } from '../../src/load/schedule.js'
+import { AUTO_RELAUNCH_SHARE, cheapStarts, measure, measureSides, relaunchOf, sideOrder } from '../../src/load/schedule.js'
 import { parseResults } from '../../src/results/io.js'
 import { demoDir, demoPlan } from '../helpers/demo-plan.js'
 import { freePort } from '../helpers/ports.js'
@@ -218,6 +218,63 @@ describe('measuring two builds side by side', () => {
     // The base does twice the CPU work per request: its throughput is clearly lower (by 1.39× in 200 ms
     // rounds at load 3.9, when this asked for 1.4×: a busy CPU blurs short rounds).
     expect((b?.results.entries[0]?.rps ?? 0) * 1.15).toBeLessThan(h?.results.entries[0]?.rps ?? 0)
+  })
+
+  it('starts each app afresh before its round of every pair after the first with app.relaunch: pair, and keeps one launch otherwise', async () => {
+    const sides = async (
+      relaunch: 'auto' | 'pair' | 'never',
+      dir: string,
+    ): Promise<{ order: string[]; rounds: number[]; logs: string[]; launches: (number | undefined)[] }> => {
+      const plan = await demoPlan('  - { name: users, path: /users }', {
+        defaults: '{ duration: 200ms, warmup: 50ms, rounds: 3, connections: 2 }',
+      })
+      const base = await demoPlan('  - { name: users, path: /users }', {
+        defaults: '{ duration: 200ms, warmup: 50ms, rounds: 3, connections: 2 }',
+      })
+      const withRelaunch = (p: typeof plan): typeof plan => (p.app === undefined ? p : { ...p, app: { ...p.app, relaunch } })
+      const order: string[] = []
+      const measured = await measureSides(
+        [
+          { plan: withRelaunch(base), outDir: path.join(outDir(), dir, 'base'), label: 'base' },
+          { plan: withRelaunch(plan), outDir: path.join(outDir(), dir, 'head'), label: 'head' },
+        ],
+        { outDir: outDir(), onRound: (e) => order.push(`${e.side ?? '?'}${e.round}`) },
+      )
+      for (const m of measured) expect(m.failure).toBeUndefined()
+      const logs = await Promise.all(['base', 'head'].map((side) => readFile(path.join(outDir(), dir, side, 'app.log'), 'utf8')))
+      return {
+        order,
+        rounds: measured.map((m) => m.results.entries[0]?.rounds.filter((r) => r.valid).length ?? 0),
+        logs,
+        launches: measured.map((m) => m.results.launches),
+      }
+    }
+    const starts = (log: string): number => log.split('demo app listening').length - 1
+    const fresh = await sides('pair', 'pair')
+    // Three pairs: the first on the apps started for the run, each later one on apps started for it.
+    expect(fresh.logs.map(starts)).toEqual([3, 3])
+    expect(fresh.order).toEqual(['base1', 'head1', 'base2', 'head2', 'base3', 'head3'])
+    expect(fresh.rounds).toEqual([3, 3])
+    expect(fresh.launches).toEqual([3, 3])
+    const kept = await sides('never', 'never')
+    expect(kept.logs.map(starts)).toEqual([1, 1])
+    expect(kept.rounds).toEqual([3, 3])
+    expect(kept.launches).toEqual([undefined, undefined])
+    // auto: a start of the demo app (spawn to ready, ≥ 100 ms) is more than a quarter of a 250 ms
+    // round, so the run keeps its launches (cheapStarts is tested on its own in the next test).
+    const auto = await sides('auto', 'auto')
+    expect(auto.logs.map(starts)).toEqual([1, 1])
+  })
+
+  it('relaunches by default (auto) only while every start costs at most a quarter of the round', () => {
+    expect(relaunchOf(undefined)).toBe('auto')
+    expect(AUTO_RELAUNCH_SHARE).toBe(0.25)
+    // A node service ready in 300 ms beside 6 s rounds (1 s warm-up, 5 s measured): relaunched.
+    expect(cheapStarts([300, 450], 6000)).toBe(true)
+    expect(cheapStarts([300, 1500], 6000)).toBe(true)
+    // One side slow to start (a JVM, a container), or no app of Cannonade's to start: kept.
+    expect(cheapStarts([300, 1501], 6000)).toBe(false)
+    expect(cheapStarts([300, Infinity], 6000)).toBe(false)
   })
 
   it('drops an optional side whose app fails, and measures the other', async () => {

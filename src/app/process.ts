@@ -85,8 +85,11 @@ function describeExit(exit: Exit): string {
 // How long a stopped app's port may keep answering before it is taken for a server outside the group.
 const PORT_CLOSE_WAIT_MS = 2000
 
-/** Starts the app and returns once its process is spawned (not yet ready; see waitUntilReady). */
-export async function startApp(app: AppPlan, probeUrl: string, logFile: string): Promise<RunningApp> {
+/**
+ * Starts the app and returns once its process is spawned (not yet ready; see waitUntilReady). Its
+ * output goes to `logFile`, replaced, or added to with `append` (a relaunch of the same side).
+ */
+export async function startApp(app: AppPlan, probeUrl: string, logFile: string, how: { append?: boolean } = {}): Promise<RunningApp> {
   if (await isListening(probeUrl)) {
     const { host, port } = endpoint(probeUrl)
     throw new AppError(
@@ -96,7 +99,7 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string):
   }
   await mkdir(path.dirname(logFile), { recursive: true })
   // The child writes straight into the file: no pipe for Cannonade to drain while it measures.
-  const fd = openSync(logFile, 'w')
+  const fd = openSync(logFile, how.append === true ? 'a' : 'w')
   // Without the runner's tokens (environment.ts); any that reach the log anyway are masked.
   // Each side gets its own port ({port}, PORT): the base commit starts beside the head on another.
   const port = app.port ?? endpoint(probeUrl).port

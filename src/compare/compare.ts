@@ -591,6 +591,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
       createdAt: head.createdAt,
       environment: head.environment,
       ...(head.status === 'incomplete' ? { incomplete: head.error ?? 'the run stopped early' } : {}),
+      ...(head.launches === undefined ? {} : { launches: head.launches }),
     },
     ...(baseline === undefined
       ? {}

@@ -176,7 +176,14 @@ export type Outcome = 'pass' | 'warn' | 'fail'
 /** The whole comparison. */
 export interface Comparison {
   readonly suite: string
-  readonly head: { readonly sha?: string; readonly createdAt: string; readonly environment: Environment; readonly incomplete?: string }
+  readonly head: {
+    readonly sha?: string
+    readonly createdAt: string
+    readonly environment: Environment
+    readonly incomplete?: string
+    /** Times the head's app was started for its rounds, when more than once (same-job `app.relaunch`). */
+    readonly launches?: number
+  }
   /** Absent when there is no baseline; `baselineMissing` then says why. */
   readonly baseline?: BaselineInfo
   readonly baselineMissing?: string

@@ -222,6 +222,7 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
     ...portOf(raw.baseUrl),
     ...(app.stop === undefined ? {} : { stop: app.stop }),
     ...(app.container === undefined ? {} : { container: app.container }),
+    ...(app.relaunch === undefined ? {} : { relaunch: app.relaunch }),
     ...(app.profile === undefined ? {} : { profile: profileSettingOf(app.profile, problems) }),
   }
 }

@@ -211,6 +211,12 @@ export interface AppPlan {
   readonly port?: number
   /** A shell command that stops the app, run before its process group is signalled (`app.stop`). */
   readonly stop?: string
+  /**
+   * `app.relaunch`: with several sides, `pair` starts every side's app afresh before each pair of
+   * rounds after the first; `never` keeps one launch a side; `auto` (also what absent means)
+   * relaunches while a start is cheap (load/schedule.ts relaunchOf).
+   */
+  readonly relaunch?: 'auto' | 'pair' | 'never'
   /** The container whose cgroup CPU and memory are read from: a name or ID, or a cgroup v2 directory (`app.container`). */
   readonly container?: string
   /** `app.profile`: the CPU profiler for the extra round of a regressed entry (src/profile/); absent means auto. */

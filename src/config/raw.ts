@@ -127,6 +127,8 @@ export interface RawConfig {
     readonly stop?: string
     /** A container name or ID, or the path of its cgroup v2 directory: CPU and memory are read from it. */
     readonly container?: string
+    /** `pair`: both apps of a same-job run start afresh before every pair after the first; `never`; `auto`. */
+    readonly relaunch?: 'auto' | 'pair' | 'never'
     /** `auto`, `node`, `perf`, `none`, or a command writing collapsed stacks (src/profile/). */
     readonly profile?: 'auto' | 'node' | 'perf' | 'none' | { readonly command: string; readonly interval?: string }
   }

@@ -141,8 +141,37 @@ interface SideState {
   readonly app: SideApp
   readonly rounds: Map<string, RoundResult[]>
   failure?: AppError
+  /** Times the app was started for the measured rounds: 1, or more with `app.relaunch`. */
+  launches: number
   /** Successful responses and group CPU so far, to notice a group that is not the server. */
   usage: { ok: number; cpuMs: number; warned: boolean }
+}
+
+/**
+ * Whether same-job starts both apps afresh before every pair after the first (`app.relaunch`).
+ *
+ * Why: two launches of identical Node code differ in CPU per request by 6–13 % (SD beyond the
+ * pairs' noise) for the whole life of the process, and a process's cost can jump mid-run
+ * (README, *Two launches of the same app*). With one launch a side that offset enters every pair
+ * alike, so no number of pairs averages it out: an unchanged head reads as a change, a real one is
+ * over- or understated. A launch per pair makes the offset part of each pair's noise, which the
+ * pairs' spread then measures and their mean averages over. The price is a start and a warm-up a
+ * side per pair: `auto` (the default) pays it only while it is small ({@link AUTO_RELAUNCH_SHARE}).
+ */
+export function relaunchOf(plan: Plan | undefined): 'auto' | 'pair' | 'never' {
+  return plan?.app?.relaunch ?? 'auto'
+}
+
+/**
+ * `app.relaunch: auto` starts the apps afresh for every pair while each start (stop, start and
+ * ready) takes at most this share of the entry's round (warm-up and measured window), so the
+ * relaunches cost at most that share of the pairs; a slower start keeps one launch a side.
+ */
+export const AUTO_RELAUNCH_SHARE = 0.25
+
+/** Whether every side's last start (ms; Infinity for none) is cheap enough for `auto` to relaunch before a round of `roundMs`. */
+export function cheapStarts(startMs: readonly number[], roundMs: number): boolean {
+  return startMs.every((ms) => ms <= AUTO_RELAUNCH_SHARE * roundMs)
 }
 
 /**
@@ -196,7 +225,7 @@ export async function measureSides(sides: readonly Side[], options: MeasureOptio
     await run.stopApps()
   }
   return run.states.map((state) => {
-    const results = buildResults(state.side, entries, state.rounds, options, state.failure)
+    const results = buildResults(state.side, entries, state.rounds, options, state.failure, state.launches)
     return state.failure === undefined ? { results } : { results, failure: state.failure }
   })
 }
@@ -239,6 +268,12 @@ class Interleaving {
   readonly states: SideState[]
   private lastSide: number | undefined
   private done = 0
+  /** Passes begun: every pass after the first may start the apps afresh ({@link relaunchOf}). */
+  private passes = 0
+  /** How long each side's app took to start last (to ready; a relaunch's stop included). */
+  private readonly launchMs = new Map<SideState, number>()
+  /** Set once a start cost more than `auto` allows: the run keeps its launches from then on. */
+  private costlyStart = false
   /** When the first measured round began (after any suite warm-up): progress counts from it. */
   startedAt = performance.now()
   private total: number
@@ -252,6 +287,7 @@ class Interleaving {
       side,
       app: new SideApp(side),
       rounds: new Map(entries.map((e) => [e.key, []])),
+      launches: 1,
       usage: { ok: 0, cpuMs: 0, warned: false },
     }))
     this.total = sides.length * entries.reduce((sum, e) => sum + e.scenario.rounds, 0)
@@ -280,6 +316,7 @@ class Interleaving {
       await this.attempt(state, async () => {
         const ms = await state.app.start()
         if (ms !== undefined) this.options.onReady?.(ms, state.side.label)
+        this.launchMs.set(state, ms ?? Infinity)
       })
     }
   }
@@ -294,7 +331,32 @@ class Interleaving {
   /** One round of `entry` on every live side, in turn; `extra` rounds add to the total shown. */
   async pass(entry: Entry, round: number, of: number, how: { extra?: boolean } = {}): Promise<void> {
     if (how.extra === true) this.total += this.sides.length
-    for (const state of this.inTurn(round)) await this.runOne(state, entry, round, of)
+    const fresh = this.passes++ > 0 && this.relaunches(entry)
+    for (const state of this.inTurn(round)) {
+      // Each side's app starts afresh right before its own round, so both rounds of a pair follow
+      // their app's start alike (the round's own warm-up is the new process's first load).
+      if (fresh) await this.attempt(state, () => this.relaunch(state))
+      if (state.failure === undefined) await this.runOne(state, entry, round, of)
+    }
+  }
+
+  /** Whether the next pair, of `entry`, is measured on apps started afresh ({@link relaunchOf}). */
+  private relaunches(entry: Entry): boolean {
+    if (this.states.length < 2) return false
+    const setting = relaunchOf(this.sides[0]?.plan)
+    const starts = this.states.map((state) => this.launchMs.get(state) ?? Infinity)
+    // A group that used no CPU while it served is not the server (idle-app): its server may outlive a
+    // stop and hold the port, so auto does not restart what it cannot stop.
+    const outside = this.states.some((state) => state.usage.warned)
+    this.costlyStart ||= setting === 'auto' && (outside || !cheapStarts(starts, entry.scenario.warmupMs + entry.scenario.durationMs))
+    return setting === 'pair' || (setting === 'auto' && !this.costlyStart)
+  }
+
+  private async relaunch(state: SideState): Promise<void> {
+    const started = performance.now()
+    await state.app.relaunch()
+    this.launchMs.set(state, performance.now() - started)
+    state.launches++
   }
 
   /** Every live side's failure is the interrupt: the run stopped, whichever side was measured. */
@@ -435,6 +497,7 @@ function buildResults(
   rounds: ReadonlyMap<string, readonly RoundResult[]>,
   options: MeasureOptions,
   failure: AppError | undefined,
+  launches: number,
 ): Results {
   const { plan } = side
   const git = side.git ?? options.git
@@ -472,6 +535,7 @@ function buildResults(
     ...(git === undefined ? {} : { git }),
     environment: currentEnvironment(),
     ...(options.shard === undefined ? {} : { shard: options.shard }),
+    ...(launches > 1 ? { launches } : {}),
     status: failure === undefined ? 'complete' : 'incomplete',
     ...(failure === undefined ? {} : { error: errorMessage(failure) }),
     entries: summaries,

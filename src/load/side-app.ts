@@ -104,13 +104,23 @@ export class SideApp {
     return (await isListening(url)) ? url : undefined
   }
 
-  private async restart(): Promise<void> {
+  /**
+   * Stops the app and starts it afresh, ready but not warmed up, its output added to the log it
+   * wrote last (a relaunch between pairs: schedule.ts).
+   */
+  async relaunch(): Promise<void> {
+    throwIfInterrupted()
+    await this.restart({ append: true })
+  }
+
+  // A soak's restart gets a log of its own; a relaunch adds to the last one.
+  private async restart(how: { append?: boolean } = {}): Promise<void> {
     const app = this.side.plan.app
     if (app === undefined) return
     await this.monitor?.close()
     await this.app?.stop()
-    this.starts++
-    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, path.join(this.side.outDir, `app.${this.starts}.log`))
+    const log = how.append === true && this.app !== undefined ? this.app.logFile : path.join(this.side.outDir, `app.${++this.starts}.log`)
+    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, log, how)
     await waitUntilReady(this.app, app, this.side.plan.baseUrl)
     this.monitor = new GroupMonitor(this.app.pgid, undefined, this.app.cgroupDir())
     this.served = 'nothing'

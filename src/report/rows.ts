@@ -493,7 +493,7 @@ export function footerFacts(comparison: Comparison): string[] {
   if (base !== undefined) {
     facts.push(
       control?.sequential === true
-        ? `base and head measured in pairs of rounds, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at, and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test`
+        ? `base and head measured in pairs of rounds${freshApps(comparison.head.launches)}, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at, and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test`
         : "base and head are separate runs: each change and interval is the one that decided, Welch ∩ Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test",
     )
   }
@@ -503,6 +503,13 @@ export function footerFacts(comparison: Comparison): string[] {
   }
   if (control !== undefined && control.tests > 0) facts.push(errorSplitFact(control))
   return facts
+}
+
+// Same-job pairs on apps started afresh (app.relaunch): a launch's own offset is then in the pairs' noise.
+function freshApps(launches: number | undefined): string {
+  return launches === undefined
+    ? ''
+    : ` (each app started afresh for every pair after the first: ${launches} launches a side, app.relaunch)`
 }
 
 /**

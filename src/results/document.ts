@@ -312,6 +312,11 @@ export interface Results {
   readonly error?: string
   /** Set when this run measured one shard of the suite (`--shard 2/3`); merged results have none. */
   readonly shard?: { readonly index: number; readonly count: number }
+  /**
+   * Set when the app was started more than once for the measured rounds because same-job mode
+   * started it afresh for every pair (`app.relaunch`): how many times it was started.
+   */
+  readonly launches?: number
   readonly entries: readonly EntryResult[]
   /** One per scenario measured at two or more connection counts (a closed-loop sweep). */
   readonly scaling?: readonly ScalingSummary[]
