@@ -16,6 +16,12 @@
 // BENCH_KEEP_OFFSETS=1 keeps the unchanged runs' own mean difference (their chance offsets, and any
 // offset between the two launches of the app: bench/process-offset.ts); slowed runs are centred either way.
 //
+// BENCH_RELAUNCH=1 replays same-job with the apps started afresh for every pair (app.relaunch): each
+// pair of a trial, unchanged or slowed, gets a launch offset of its own, drawn from the mean
+// differences of the unchanged runs of the same app (each a launch offset plus its own sampling
+// error, so the draw errs on the wide side), and every run is centred. Set alone, BENCH_KEEP_OFFSETS=1
+// is one launch a side: the two files side by side show the trade.
+//
 // BENCH_PAIR_SCALE=r,c shrinks every pair's head-minus-base difference (after centring) by r for
 // req/s, p50 and p99 and by c for CPU per request: what the rule would decide were pairs that much
 // quieter (bench/process-offset.ts measures how much quieter both apps loaded at once make them).
@@ -43,6 +49,7 @@ const MAX_PAIRS = 15
 const BLOCK = 5
 const BUSY_PAIR_SD = 0.15
 const KEEP_OFFSETS = process.env.BENCH_KEEP_OFFSETS === '1'
+const RELAUNCH = process.env.BENCH_RELAUNCH === '1'
 const PAIR_SCALE = process.env.BENCH_PAIR_SCALE?.split(',').map(Number)
 const scaleOf = (k: number): number => (PAIR_SCALE === undefined ? 1 : k === 3 ? (PAIR_SCALE[1] ?? 1) : (PAIR_SCALE[0] ?? 1))
 
@@ -50,6 +57,10 @@ const scaleOf = (k: number): number => (PAIR_SCALE === undefined ? 1 : k === 3 ?
 type Logs = [number, number, number, number]
 interface Source {
   readonly run: string
+  /** The app the run measured (node, python): relaunch offsets are drawn within it. */
+  readonly app: string
+  /** An unchanged run's mean difference per metric, before centring (its launch offset and sampling error). */
+  readonly offset?: Logs
   readonly pairs: readonly (readonly [Logs, Logs])[]
   /** SD of the req/s log-ratio over the run's pairs. */
   readonly pairSd: number
@@ -77,15 +88,19 @@ function loadSources(): Source[] {
       if (hl !== undefined && bl !== undefined) pairs.push([bl, hl])
     }
     if (pairs.length < 2 * BLOCK) continue // the fixed-rounds runs: too few pairs to bootstrap from
-    // The run's own mean difference out: what is left is the noise of its pairs.
-    for (let k = 0; k < 4 && !(KEEP_OFFSETS && run.includes('-same')); k++) {
-      const shift = pairs.reduce((sum, [b, h]) => sum + (h[k] ?? 0) - (b[k] ?? 0), 0) / pairs.length
-      for (const [, h] of pairs) h[k] = (h[k] ?? 0) - shift
+    // A relaunch run's mean difference is not one launch's offset; it is left out of the replay.
+    if (run.includes('-relaunch-')) continue
+    const unchanged = run.includes('-same')
+    const means = [0, 1, 2, 3].map((k) => pairs.reduce((sum, [b, h]) => sum + (h[k] ?? 0) - (b[k] ?? 0), 0) / pairs.length) as Logs
+    // The run's own mean difference out: what is left is the noise of its pairs. Relaunching takes an
+    // unchanged run's offset out too (each pair then has an offset of its own, drawn in trial()).
+    for (let k = 0; k < 4 && !(KEEP_OFFSETS && unchanged && !RELAUNCH); k++) {
+      for (const [, h] of pairs) h[k] = (h[k] ?? 0) - (means[k] ?? 0)
     }
     // The req/s pair noise that sorts a run into busy or quiet is the recorded one, before any scaling.
     const pairSd = stddev(pairs.map(([b, h]) => h[0] - b[0]))
     for (const [b, h] of pairs) for (let k = 0; k < 4; k++) h[k] = (b[k] ?? 0) + scaleOf(k) * ((h[k] ?? 0) - (b[k] ?? 0))
-    sources.push({ run, pairs, pairSd })
+    sources.push({ run, app: run.split('-')[0] ?? '', pairs, pairSd, ...(unchanged ? { offset: means } : {}) })
   }
   return sources
 }
@@ -123,6 +138,8 @@ interface Outcome {
 function trial(pool: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu' | 'wait'): Outcome {
   const source = pool[Math.floor(random() * pool.length)]
   if (source === undefined) throw new Error('no source')
+  const offsets = sources.flatMap((s) => (s.app === source.app && s.offset !== undefined ? [s.offset] : []))
+  const launch = (): Logs => (RELAUNCH ? (offsets[Math.floor(random() * offsets.length)] ?? [0, 0, 0, 0]) : [0, 0, 0, 0])
   const shares = entryShares({ regression: rule.regression }, SUITE_ALPHA, rule.split)
   const shift = Math.log(1 + slowdown)
   const base: RoundResult[] = []
@@ -134,8 +151,9 @@ function trial(pool: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu
       block = source.pairs.slice(start, start + BLOCK)
     }
     const [b, h] = block.shift() ?? source.pairs[0] ?? [[0, 0, 0, 0] as Logs, [0, 0, 0, 0] as Logs]
+    const [r, p50, p99, cpu] = launch()
     base.push(round(base.length + 1, b))
-    head.push(round(head.length + 1, [h[0] - shift, h[1] + shift, h[2] + shift, h[3] + (kind === 'cpu' ? shift : 0)]))
+    head.push(round(head.length + 1, [h[0] + r - shift, h[1] + p50 + shift, h[2] + p99 + shift, h[3] + cpu + (kind === 'cpu' ? shift : 0)]))
   }
   for (let i = 0; i < CONFIGURED_PAIRS; i++) add()
   while (base.length < MAX_PAIRS && !entryDecided(base, head, rule.regression, shares)) add()
@@ -169,7 +187,7 @@ const SLOWDOWNS = [0.05, 0.1, 0.25] as const
 const pct = (k: number): string => `${((100 * k) / TRIALS).toFixed(1)} %`
 const results: Record<string, unknown> = {}
 const lines: string[] = [
-  `Replayed${KEEP_OFFSETS ? ' (unchanged runs with their own offsets)' : ''}${PAIR_SCALE === undefined ? '' : ` (pair differences × ${PAIR_SCALE[0]} for req/s, p50, p99, × ${PAIR_SCALE[1]} for CPU)`}: ${TRIALS} trials a cell, one scenario, at most ${MAX_PAIRS} pairs (3 min); sources: ${sources.length} kept run --against runs.\n`,
+  `Replayed${KEEP_OFFSETS ? ' (unchanged runs with their own offsets)' : ''}${RELAUNCH ? ' (fresh apps every pair: a launch offset drawn per pair)' : ''}${PAIR_SCALE === undefined ? '' : ` (pair differences × ${PAIR_SCALE[0]} for req/s, p50, p99, × ${PAIR_SCALE[1]} for CPU)`}: ${TRIALS} trials a cell, one scenario, at most ${MAX_PAIRS} pairs (3 min); sources: ${sources.length} kept run --against runs.\n`,
   `| noise | gated | unchanged: false alarms | unchanged: improvement claimed | unchanged: cleared | ${SLOWDOWNS.map((s) => `+${s * 100} % CPU caught`).join(' | ')} | ${SLOWDOWNS.map((s) => `+${s * 100} % wait caught`).join(' | ')} |`,
   `| --- | --- | ---: | ---: | ---: | ${SLOWDOWNS.map(() => '---:').join(' | ')} | ${SLOWDOWNS.map(() => '---:').join(' | ')} |`,
 ]
@@ -199,6 +217,6 @@ for (const group of groups) {
 console.log(lines.join('\n'))
 mkdirSync('bench/results', { recursive: true })
 writeFileSync(
-  `bench/results/cpu-gate-replay${KEEP_OFFSETS ? '-offsets' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
+  `bench/results/cpu-gate-replay${KEEP_OFFSETS ? '-offsets' : ''}${RELAUNCH ? '-relaunch' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
   `${JSON.stringify({ trials: TRIALS, ...(PAIR_SCALE === undefined ? {} : { pairScale: PAIR_SCALE }), sources: sources.map((s) => ({ run: s.run, pairSd: s.pairSd })), results }, null, 2)}\n`,
 )

@@ -8,7 +8,7 @@ import { groupRunning } from '../../src/app/monitor.js'
 import { parsePlan } from '../../src/config/load.js'
 import { AppError } from '../../src/errors.js'
 import { decodeHistogram } from '../../src/results/histogram.js'
-import { AUTO_RELAUNCH_SHARE, cheapStarts, measure, measureSides, relaunchOf, sideOrder } from '../../src/load/schedule.js'
+import { AUTO_RELAUNCH_SHARE, autoRelaunches, cheapStarts, measure, measureSides, relaunchOf, sideOrder } from '../../src/load/schedule.js'
 import { parseResults } from '../../src/results/io.js'
 import { demoDir, demoPlan } from '../helpers/demo-plan.js'
 import { freePort } from '../helpers/ports.js'
@@ -260,14 +260,24 @@ describe('measuring two builds side by side', () => {
     expect(kept.logs.map(starts)).toEqual([1, 1])
     expect(kept.rounds).toEqual([3, 3])
     expect(kept.launches).toEqual([undefined, undefined])
-    // auto: a start of the demo app (spawn to ready, ≥ 100 ms) is more than a quarter of a 250 ms
-    // round, so the run keeps its launches (cheapStarts is tested on its own in the next test).
+    // auto: the demo app runs on Node, but a start of it (spawn to ready, ≥ 100 ms) is more than a
+    // quarter of a 250 ms round, so the run keeps its launches (the rule is tested on its own below).
     const auto = await sides('auto', 'auto')
     expect(auto.logs.map(starts)).toEqual([1, 1])
   })
 
-  it('relaunches by default (auto) only while every start costs at most a quarter of the round', () => {
+  it('relaunches by default (auto) only a Node app, and only while every start costs at most a quarter of the round', async () => {
     expect(relaunchOf(undefined)).toBe('auto')
+    const plan = await demoPlan('  - { name: users, path: /users }')
+    const withCommand = (command: string): typeof plan => (plan.app === undefined ? plan : { ...plan, app: { ...plan.app, command } })
+    for (const command of ['node server.mjs', 'npm start', 'npx tsx src/app.ts', 'cd api && yarn start']) {
+      expect(autoRelaunches(withCommand(command))).toBe(true)
+    }
+    for (const command of ['python3 -m uvicorn app:app', 'java -jar app.jar', './server', 'docker compose up']) {
+      expect(autoRelaunches(withCommand(command))).toBe(false)
+    }
+    const { app: _app, ...external } = plan
+    expect(autoRelaunches(external)).toBe(false)
     expect(AUTO_RELAUNCH_SHARE).toBe(0.25)
     // A node service ready in 300 ms beside 6 s rounds (1 s warm-up, 5 s measured): relaunched.
     expect(cheapStarts([300, 450], 6000)).toBe(true)

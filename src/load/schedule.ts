@@ -2,6 +2,7 @@
 // entries so slow drift of the machine (thermal, noisy neighbours) spreads evenly over all of them.
 import { GroupMonitor, type WindowUsage } from '../app/monitor.js'
 import { diedError, isListening, type RunningApp } from '../app/process.js'
+import { runsNode } from '../app/runtime.js'
 import { definitionHash as scenarioDefinitionHash } from '../config/hash.js'
 import type { Shard } from '../config/overrides.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
@@ -155,11 +156,25 @@ interface SideState {
  * (README, *Two launches of the same app*). With one launch a side that offset enters every pair
  * alike, so no number of pairs averages it out: an unchanged head reads as a change, a real one is
  * over- or understated. A launch per pair makes the offset part of each pair's noise, which the
- * pairs' spread then measures and their mean averages over. The price is a start and a warm-up a
- * side per pair: `auto` (the default) pays it only while it is small ({@link AUTO_RELAUNCH_SHARE}).
+ * pairs' spread then measures and their mean averages over (bench/relaunch.ts: the SD of t over
+ * unchanged node heads 0.92 with a launch a pair, 2.0–2.3 with one a side). The price is a start a
+ * side per pair, the round's own warm-up then being the new process's first load, and a pair noisier
+ * by the launch-to-launch spread: `auto` (the default) pays it for Node apps ({@link autoRelaunches})
+ * while a start is cheap ({@link AUTO_RELAUNCH_SHARE}).
  */
 export function relaunchOf(plan: Plan | undefined): 'auto' | 'pair' | 'never' {
   return plan?.app?.relaunch ?? 'auto'
+}
+
+/**
+ * Whether `app.relaunch: auto` relaunches this app at all: when its command starts Node. Measured
+ * (bench/relaunch.ts, README *Fresh apps for every pair*): one launch a side left node's intervals
+ * twice too narrow for an unchanged head (SD of t 2.0–2.3), a fresh launch a pair made them right
+ * (0.92); the FastAPI service's were near right with one launch (1.0–1.45), and fresh launches there
+ * only tripled the variance of a pair. Other runtimes keep one launch unless set to `pair`.
+ */
+export function autoRelaunches(plan: Plan | undefined): boolean {
+  return plan?.app !== undefined && runsNode(plan.app.command)
 }
 
 /**
@@ -344,12 +359,13 @@ class Interleaving {
   private relaunches(entry: Entry): boolean {
     if (this.states.length < 2) return false
     const setting = relaunchOf(this.sides[0]?.plan)
+    if (setting !== 'auto') return setting === 'pair'
     const starts = this.states.map((state) => this.launchMs.get(state) ?? Infinity)
     // A group that used no CPU while it served is not the server (idle-app): its server may outlive a
     // stop and hold the port, so auto does not restart what it cannot stop.
     const outside = this.states.some((state) => state.usage.warned)
-    this.costlyStart ||= setting === 'auto' && (outside || !cheapStarts(starts, entry.scenario.warmupMs + entry.scenario.durationMs))
-    return setting === 'pair' || (setting === 'auto' && !this.costlyStart)
+    this.costlyStart ||= outside || !cheapStarts(starts, entry.scenario.warmupMs + entry.scenario.durationMs)
+    return autoRelaunches(this.sides[0]?.plan) && !this.costlyStart
   }
 
   private async relaunch(state: SideState): Promise<void> {

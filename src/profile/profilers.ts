@@ -3,6 +3,7 @@
 // on the app's processes, or a command of the user's writing collapsed stacks.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { runsNode } from '../app/runtime.js'
 import type { AppPlan, ProfileSetting } from '../config/plan.js'
 
 /** A profiler chosen for the app. */
@@ -11,9 +12,6 @@ export type Profiler =
 
 /** perf's sampling rate, Hz: odd, so that it does not beat with timers firing every 1, 10 or 100 ms. */
 export const PERF_FREQUENCY_HZ = 499
-
-// A command that runs Node: node itself, or a package manager or runner that starts it.
-const NODE_COMMAND = /(^|[\s;&|(/])(node|npm|npx|yarn|pnpm|tsx|ts-node)(\s|$)/
 
 /**
  * Why perf cannot profile here, or undefined when it can: installed, and allowed to watch other
@@ -56,7 +54,7 @@ export function chooseProfiler(
       return problem === undefined ? { kind: 'perf' } : { none: `app.profile is perf, but ${problem}` }
     }
     case 'auto': {
-      if (NODE_COMMAND.test(app.command)) return { kind: 'node' }
+      if (runsNode(app.command)) return { kind: 'node' }
       const problem = perfProblem()
       return problem === undefined
         ? { kind: 'perf' }
