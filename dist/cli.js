@@ -21819,9 +21819,9 @@ function profileNotes(comparison) {
   const scaling2 = (comparison.scaling ?? []).map((s) => scalingLine({ ...s, scenario: clip(s.scenario, MAX_NAME) }));
   return [...stress, ...scaling2];
 }
-function trendSentence(trend) {
+function trendSentence(trend, launches) {
   const values = `${formatLatencyUs(trend.first)} \u2192 ${formatLatencyUs(trend.last)}`;
-  const why = trend.direction === "rose" ? "the app's state may grow during the run" : "the app may still be warming up (a longer warmup helps)";
+  const why = launches !== void 0 ? `each pair ran on freshly started apps, so the machine's speed changed during the run, not the app's state` : trend.direction === "rose" ? "the app's state may grow during the run" : "the app may still be warming up (a longer warmup helps)";
   return `${trend.metric} ${trend.direction} across rounds: ${values} (trend line over ${trend.rounds} rounds); ${why}`;
 }
 function notices(comparison) {
@@ -21832,7 +21832,9 @@ function notices(comparison) {
       text: `The run stopped early: ${clip(comparison.head.incomplete, MAX_SENTENCE_PART)}. Entries it did not reach are missing or unmeasurable.`
     });
   }
-  const drifting = comparison.entries.flatMap((e) => e.trend === void 0 ? [] : [`${clip(e.key, MAX_NAME)}: ${trendSentence(e.trend)}`]);
+  const drifting = comparison.entries.flatMap(
+    (e) => e.trend === void 0 ? [] : [`${clip(e.key, MAX_NAME)}: ${trendSentence(e.trend, comparison.head.launches)}`]
+  );
   if (drifting.length > 0) {
     const shown2 = drifting.slice(0, MAX_TREND_NOTES);
     const more = drifting.length - shown2.length;
@@ -40545,13 +40547,13 @@ var init_verdict = __esm({
 });
 
 // src/report/terminal.ts
-function flags(entry) {
+function flags(entry, launches) {
   const notes = [];
   if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`);
   const loadgen = loadgenNote(entry.rounds);
   if (loadgen !== void 0) notes.push(loadgen);
   const trend = entryTrend(entry);
-  if (trend !== void 0) notes.push(trendSentence(trend));
+  if (trend !== void 0) notes.push(trendSentence(trend, launches));
   return notes.join("; ");
 }
 function mark(entry, violations) {
@@ -40571,7 +40573,7 @@ function resultsTable(results, violations = []) {
     e.server === void 0 ? "-" : `${e.server.cpuPercent.toFixed(0)} %`,
     e.server === void 0 ? "-" : formatBytes(e.server.rssMaxBytes),
     `${e.validRounds}/${e.rounds.length}`,
-    plain(flags(e))
+    plain(flags(e, results.launches))
   ]);
   const table = markdownTable([header, ...rows], { align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
   return [table, ...profileBlocks(results)].join("\n\n");

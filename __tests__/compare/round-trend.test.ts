@@ -97,6 +97,15 @@ describe('a drift across rounds', () => {
       expect(renderText(comparison)).toContain(`WARNING  ${note}.`)
     }
   })
+
+  it('is the machine, not the app, when every pair ran on freshly started apps (app.relaunch)', () => {
+    const fresh = { ...results([growing, steady], 'head'), launches: 5 }
+    const machine = "each pair ran on freshly started apps, so the machine's speed changed during the run, not the app's state"
+    expect(resultsTable(fresh)).toContain(`p50 rose across rounds: 34.50 ms → 228.5 ms (trend line over 5 rounds); ${machine}`)
+    const comparison = compare(results([growing, steady], 'base'), fresh, { paired: true })
+    expect(renderMarkdown(comparison)).toContain(machine)
+    expect(renderMarkdown(comparison)).not.toContain("the app's state may grow")
+  })
 })
 
 describe('the error rate', () => {

@@ -394,11 +394,17 @@ const MAX_TREND_NOTES = 3
 /**
  * A drift across rounds in words: `p50 rose across rounds: 34.50 ms → 228.5 ms (trend line over 5
  * rounds); the app's state may grow during the run`: the ends of the line the direction comes from. A fall is more often a warm-up too short for a JIT or a cache.
+ * With the app started afresh for every pair (`launches`, app.relaunch), neither is the app's: no
+ * process lived through the rounds, so it was the machine whose speed changed.
  */
-export function trendSentence(trend: EntryTrend): string {
+export function trendSentence(trend: EntryTrend, launches?: number): string {
   const values = `${formatLatencyUs(trend.first)} → ${formatLatencyUs(trend.last)}`
   const why =
-    trend.direction === 'rose' ? "the app's state may grow during the run" : 'the app may still be warming up (a longer warmup helps)'
+    launches !== undefined
+      ? `each pair ran on freshly started apps, so the machine's speed changed during the run, not the app's state`
+      : trend.direction === 'rose'
+        ? "the app's state may grow during the run"
+        : 'the app may still be warming up (a longer warmup helps)'
   return `${trend.metric} ${trend.direction} across rounds: ${values} (trend line over ${trend.rounds} rounds); ${why}`
 }
 
@@ -414,7 +420,9 @@ export function notices(comparison: Comparison): Notice[] {
       text: `The run stopped early: ${clip(comparison.head.incomplete, MAX_SENTENCE_PART)}. Entries it did not reach are missing or unmeasurable.`,
     })
   }
-  const drifting = comparison.entries.flatMap((e) => (e.trend === undefined ? [] : [`${clip(e.key, MAX_NAME)}: ${trendSentence(e.trend)}`]))
+  const drifting = comparison.entries.flatMap((e) =>
+    e.trend === undefined ? [] : [`${clip(e.key, MAX_NAME)}: ${trendSentence(e.trend, comparison.head.launches)}`],
+  )
   if (drifting.length > 0) {
     const shown = drifting.slice(0, MAX_TREND_NOTES)
     const more = drifting.length - shown.length

@@ -16,13 +16,13 @@ import { plain } from './text.js'
 import { MARK, worstSeverity } from './verdict.js'
 import { violationSentence } from './violation.js'
 
-function flags(entry: EntryResult): string {
+function flags(entry: EntryResult, launches: number | undefined): string {
   const notes: string[] = []
   if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`)
   const loadgen = loadgenNote(entry.rounds)
   if (loadgen !== undefined) notes.push(loadgen)
   const trend = entryTrend(entry)
-  if (trend !== undefined) notes.push(trendSentence(trend))
+  if (trend !== undefined) notes.push(trendSentence(trend, launches))
   return notes.join('; ')
 }
 
@@ -49,7 +49,7 @@ export function resultsTable(results: Results, violations: readonly Violation[] 
     e.server === undefined ? '-' : `${e.server.cpuPercent.toFixed(0)} %`,
     e.server === undefined ? '-' : formatBytes(e.server.rssMaxBytes),
     `${e.validRounds}/${e.rounds.length}`,
-    plain(flags(e)),
+    plain(flags(e, results.launches)),
   ])
   const table = markdownTable([header, ...rows], { align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] })
   return [table, ...profileBlocks(results)].join('\n\n')
