@@ -157,7 +157,8 @@ interface SideState {
  * alike, so no number of pairs averages it out: an unchanged head reads as a change, a real one is
  * over- or understated. A launch per pair makes the offset part of each pair's noise, which the
  * pairs' spread then measures and their mean averages over (bench/relaunch.ts: the SD of t over
- * unchanged node heads 0.92 with a launch a pair, 2.0–2.3 with one a side). The price is a start a
+ * unchanged node heads 1.8 with a launch a pair, 0.97 but for one run, against 2.0 and 5.2 with one
+ * a side, one of whose six failed the check). The price is a start a
  * side per pair, the round's own warm-up then being the new process's first load, and a pair noisier
  * by the launch-to-launch spread: `auto` (the default) pays it for Node apps ({@link autoRelaunches})
  * while a start is cheap ({@link AUTO_RELAUNCH_SHARE}).
@@ -169,9 +170,9 @@ export function relaunchOf(plan: Plan | undefined): 'auto' | 'pair' | 'never' {
 /**
  * Whether `app.relaunch: auto` relaunches this app at all: when its command starts Node. Measured
  * (bench/relaunch.ts, README *Fresh apps for every pair*): one launch a side left node's intervals
- * twice too narrow for an unchanged head (SD of t 2.0–2.3), a fresh launch a pair made them right
- * (0.92); the FastAPI service's were near right with one launch (1.0–1.45), and fresh launches there
- * only tripled the variance of a pair. Other runtimes keep one launch unless set to `pair`.
+ * two to five times too narrow for an unchanged head (SD of t 2.0 and 5.2), a fresh launch a pair
+ * nearly right (1.8; 0.97 but for one run); the FastAPI service's were near right with one launch
+ * (1.0–1.45), and fresh launches there only tripled the variance of a pair. Other runtimes keep one launch unless set to `pair`.
  */
 export function autoRelaunches(plan: Plan | undefined): boolean {
   return plan?.app !== undefined && runsNode(plan.app.command)
