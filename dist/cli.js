@@ -40537,6 +40537,7 @@ var MARK, NAMED, MAX_MESSAGE;
 var init_verdict = __esm({
   "src/report/verdict.ts"() {
     "use strict";
+    init_compare();
     init_rows();
     init_text();
     init_violation();

@@ -53,13 +53,26 @@ describe('the gate', () => {
   })
 
   it('under fail-on: inconclusive, fails a passing comparison that left a gated metric undecided, and says which', () => {
+    // Undecided with a regression beyond the tolerance still inside the interval.
     const undecided: Comparison = {
       ...quiet,
       entries: quiet.entries.map((e) => ({
         ...e,
-        metrics: e.metrics.map((m) => (m.gated ? { ...m, verdict: 'inconclusive' as const } : m)),
+        metrics: e.metrics.map((m) => (m.gated ? { ...m, verdict: 'inconclusive' as const, low: -0.4, high: 0.4 } : m)),
       })),
     }
+    // Undecided, but its interval leaves no regression beyond the tolerance: as settled for the gate
+    // as deciding as you go took it when it stopped measuring.
+    const notWorse: Comparison = {
+      ...quiet,
+      entries: quiet.entries.map((e) => ({
+        ...e,
+        metrics: e.metrics.map((m) =>
+          m.gated ? { ...m, verdict: 'inconclusive' as const, change: 0, low: -0.01, high: 0.01, clearing: { low: -0.01, high: 0.01 } } : m,
+        ),
+      })),
+    }
+    expect(gateFails('inconclusive', notWorse)).toBe(false)
     const decided: Comparison = {
       ...quiet,
       entries: quiet.entries.map((e) => ({ ...e, metrics: e.metrics.map((m) => ({ ...m, verdict: 'unchanged' as const })) })),

@@ -1,5 +1,6 @@
 // The two decisions publishing makes from a comparison and the inputs, apart from the side effects
 // so they can be tested alone: whether to comment, and whether the step fails.
+import { gatedAndOpen } from '../compare/compare.js'
 import type { Comparison } from '../compare/types.js'
 import type { CommentPolicy, Inputs } from './inputs.js'
 
@@ -18,14 +19,14 @@ export function shouldComment(policy: CommentPolicy, comparison: Comparison): Co
   return notable ? 'post' : 'update-only'
 }
 
-/** Gated metrics of a comparison that no verdict decided. */
+/** Gated metrics of a comparison that no verdict decided and that may still regress beyond their tolerance. */
 export function undecidedGated(comparison: Pick<Comparison, 'entries'>): number {
-  return comparison.entries.reduce((n, e) => n + e.metrics.filter((m) => m.gated && m.verdict === 'inconclusive').length, 0)
+  return comparison.entries.reduce((n, e) => n + e.metrics.filter(gatedAndOpen).length, 0)
 }
 
 /**
  * Whether the step fails: at the `fail-on` outcome or worse; `inconclusive` also when a gated metric
- * is undecided; `never` only reports.
+ * is undecided and not clear of its tolerance ({@link gatedAndOpen}); `never` only reports.
  */
 export function gateFails(failOn: Inputs['failOn'], comparison: Pick<Comparison, 'outcome' | 'entries'>): boolean {
   if (failOn === 'never') return false

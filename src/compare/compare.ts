@@ -678,6 +678,15 @@ export function clearOfTolerance(m: MetricComparison): boolean {
   return cannotRegress({ estimate: m.change + 1, low: low + 1, high: high + 1 }, m.direction, m.tolerance)
 }
 
+/**
+ * A gated metric the run left open: inconclusive, and a regression beyond its tolerance still
+ * plausible ({@link clearOfTolerance}). What `fail-on: inconclusive` fails on; a metric "not worse than
+ * the tolerance" is as settled for the gate as deciding as you go took it to be when it stopped.
+ */
+export function gatedAndOpen(m: MetricComparison): boolean {
+  return m.gated && m.verdict === 'inconclusive' && !clearOfTolerance(m)
+}
+
 function isCompared(metric: MetricName): metric is ComparedMetric {
   return COMPARED_METRICS.some((m) => m === metric)
 }

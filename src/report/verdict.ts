@@ -1,5 +1,6 @@
 // The last line of `cannonade run`: pass, warn or fail in one sentence, so a run that went well says
 // so as plainly as one that did not. Pure: data in, string out.
+import { gatedAndOpen } from '../compare/compare.js'
 import type { Comparison } from '../compare/types.js'
 import type { Violation } from '../compare/thresholds.js'
 import type { Severity } from '../config/plan.js'
@@ -59,9 +60,7 @@ export function gateFailureText(comparison: Comparison): string {
   const reasons = (failing.length > 0 ? failing : comparison.findings).map((f) => `- ${findingSentence(f)}`).join('\n')
   if (comparison.outcome === 'pass') {
     // Only `fail-on: inconclusive` fails a passing comparison: the reason is what stayed undecided.
-    const undecided = comparison.entries.flatMap((e) =>
-      e.metrics.filter((m) => m.gated && m.verdict === 'inconclusive').map((m) => `- ${e.key}: ${m.metric} inconclusive`),
-    )
+    const undecided = comparison.entries.flatMap((e) => e.metrics.filter(gatedAndOpen).map((m) => `- ${e.key}: ${m.metric} inconclusive`))
     return `Cannonade: ${plural(undecided.length, 'gated metric')} undecided (fail-on: inconclusive)\n${undecided.join('\n')}`
   }
   return `Cannonade: ${comparison.outcome === 'fail' ? 'performance gate failed' : 'performance warnings (fail-on: warn)'}\n${reasons}`
