@@ -214,7 +214,7 @@ export interface AppPlan {
   /**
    * `app.relaunch`: with several sides, `pair` starts every side's app afresh before each pair of
    * rounds after the first; `never` keeps one launch a side; `auto` (also what absent means)
-   * relaunches while a start is cheap (load/schedule.ts relaunchOf).
+   * relaunches a Node app while a start is cheap (load/schedule.ts relaunchOf, autoRelaunches).
    */
   readonly relaunch?: 'auto' | 'pair' | 'never'
   /** The container whose cgroup CPU and memory are read from: a name or ID, or a cgroup v2 directory (`app.container`). */

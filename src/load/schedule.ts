@@ -149,7 +149,8 @@ interface SideState {
 }
 
 /**
- * Whether same-job starts both apps afresh before every pair after the first (`app.relaunch`).
+ * The `app.relaunch` setting: whether same-job starts both apps afresh before every pair after the
+ * first (`pair`), keeps one launch a side (`never`), or decides by the app (`auto`, the default).
  *
  * Why: two launches of identical Node code differ in CPU per request by 6–13 % (SD beyond the
  * pairs' noise) for the whole life of the process, and a process's cost can jump mid-run
@@ -158,10 +159,10 @@ interface SideState {
  * over- or understated. A launch per pair makes the offset part of each pair's noise, which the
  * pairs' spread then measures and their mean averages over (bench/relaunch.ts: the SD of t over
  * unchanged node heads 1.8 with a launch a pair, 0.97 but for one run, against 2.0 and 5.2 with one
- * a side, one of whose six failed the check). The price is a start a
- * side per pair, the round's own warm-up then being the new process's first load, and a pair noisier
- * by the launch-to-launch spread: `auto` (the default) pays it for Node apps ({@link autoRelaunches})
- * while a start is cheap ({@link AUTO_RELAUNCH_SHARE}).
+ * a side, one of whose six failed the check). The price is a start a side per pair, the round's own
+ * warm-up then being the new process's first load, and a pair noisier by the launch-to-launch
+ * spread: `auto` pays it for Node apps ({@link autoRelaunches}) while a start is cheap
+ * ({@link AUTO_RELAUNCH_SHARE}).
  */
 export function relaunchOf(plan: Plan | undefined): 'auto' | 'pair' | 'never' {
   return plan?.app?.relaunch ?? 'auto'
@@ -172,7 +173,8 @@ export function relaunchOf(plan: Plan | undefined): 'auto' | 'pair' | 'never' {
  * (bench/relaunch.ts, README *Fresh apps for every pair*): one launch a side left node's intervals
  * two to five times too narrow for an unchanged head (SD of t 2.0 and 5.2), a fresh launch a pair
  * nearly right (1.8; 0.97 but for one run); the FastAPI service's were near right with one launch
- * (1.0–1.45), and fresh launches there only tripled the variance of a pair. Other runtimes keep one launch unless set to `pair`.
+ * (1.0–1.45), and fresh launches there only tripled the variance of a pair. Other runtimes keep one
+ * launch unless set to `pair`.
  */
 export function autoRelaunches(plan: Plan | undefined): boolean {
   return plan?.app !== undefined && runsNode(plan.app.command)
