@@ -22,7 +22,8 @@
 //
 // Run: npx tsx bench/process-offset.ts   (PROCESS_APP=node|python, PROCESS_LAUNCHES (default 6),
 //   PROCESS_PAIRS per half (default 6), PROCESS_ROUND_S (default 2); needs taskset and 2+ CPUs)
-// PROCESS_NAME=x adds -x to the file's name (a flags run names its flags).
+// PROCESS_NAME=x adds -x to the file's name (a flags run names its flags); PROCESS_WRAP="setarch x86_64 -R"
+// starts the flags mode's apps through that command.
 // Writes bench/results/process-offset-<app>[-<modes>[-<name>]].json and prints markdown, with the
 // load and the CPU loop's CV before and after.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
@@ -45,6 +46,9 @@ const CPUS = availableParallelism()
 const APPS_DIR = path.resolve('bench/apps')
 type Mode = 'free' | 'pinned' | 'frozen' | 'flags' | 'together'
 const NODE_FLAGS = process.env.PROCESS_NODE_FLAGS?.split(' ').filter(Boolean) ?? []
+// A command the flags mode starts the app through, e.g. `setarch x86_64 -R` (no address-space
+// randomisation): with PROCESS_NODE_FLAGS, the way to ask whether a launch's offset is its layout.
+const WRAP = process.env.PROCESS_WRAP?.split(' ').filter(Boolean) ?? []
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 function start(port: number, mode: Mode): ChildProcess {
@@ -54,7 +58,7 @@ function start(port: number, mode: Mode): ChildProcess {
       ? [process.execPath, ...(mode === 'flags' ? NODE_FLAGS : []), path.join(APPS_DIR, 'hash-server.mjs')]
       : ['/usr/bin/python3', '-m', 'uvicorn', 'hash_app:app', '--port', String(port), '--log-level', 'warning']
   // Pinned: both apps on the last CPU, so neither can run where the other does not.
-  const argv = mode === 'pinned' ? ['taskset', '-c', String(CPUS - 1), ...command] : command
+  const argv = mode === 'pinned' ? ['taskset', '-c', String(CPUS - 1), ...command] : mode === 'flags' ? [...WRAP, ...command] : command
   const [file, ...args] = argv
   // A process group of its own, read as the product reads an app (src/app/monitor.ts readGroupUsage).
   return spawn(file ?? 'false', args, { env, cwd: APPS_DIR, stdio: 'ignore', detached: true })
@@ -244,11 +248,11 @@ for (const mode of modes) {
       : mode === 'frozen'
         ? 'free, the other app stopped (SIGSTOP) during each round'
         : mode === 'flags'
-          ? `free, node ${NODE_FLAGS.join(' ')}`
+          ? `free, ${[...WRAP, 'node', ...NODE_FLAGS].join(' ')}`
           : mode === 'together'
             ? `free, both loaded at once for ${2 * ROUND_S} s a pair`
             : `both on CPU ${CPUS - 1}, the load on CPU 0`
-  summary[mode] = { launches: ls, between, agree, gcFollows, ...(mode === 'flags' ? { flags: NODE_FLAGS } : {}) }
+  summary[mode] = { launches: ls, between, agree, gcFollows, ...(mode === 'flags' ? { flags: NODE_FLAGS, wrap: WRAP } : {}) }
   lines.push(
     `| ${label} | ${ls.map((l) => `${pct(l.cpu.halves[0])} / ${pct(l.cpu.halves[1])}`).join(', ')} | ${agree.toFixed(2)} | ${pct(between)} | ${pct(median(ls.map((l) => l.pairSd.cpu)))} / ${pct(median(ls.map((l) => l.pairSd.rps)))} | ${ls.map((l) => `${pct(l.rps.mean)} ± ${pct(l.rps.se)}`).join(', ')} | ${ls.map((l) => l.apps.map((a) => a.gc.toFixed(0)).join(' / ')).join(', ')} | ${gcFollows.toFixed(2)} |`,
   )
