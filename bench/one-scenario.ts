@@ -13,6 +13,8 @@
 //   fixed     run --against HEAD~1 with a budget of 1 ms: the configured 5 pairs only;
 //   relaunch  decide, with both apps started afresh before every pair (app.relaunch: pair);
 //   launch    decide, with one launch of each app for the whole run (app.relaunch: never);
+//   pad       launch, with glibc keeping 64 MB at the top of each app's heap (MALLOC_TOP_PAD_ in
+//             app.env): bench/gc-phases.ts found a node launch's offset in glibc trimming its heap;
 //   separate  the base measured in a run of its own, then run --baseline on it: the rule of a stored
 //             artifact with one run of history, of `run --baseline` and of `compare`.
 import { spawn, spawnSync } from 'node:child_process'
@@ -32,13 +34,14 @@ import { cpuLoopNoise, type CpuNoise } from './cpu-noise.js'
 import { hashAppCommand, hashConfig, type HashApp } from './apps/hash-config.js'
 
 /** How a one-scenario comparison is made; see the module comment. */
-export type OneMode = 'decide' | 'fixed' | 'separate' | 'relaunch' | 'launch'
+export type OneMode = 'decide' | 'fixed' | 'separate' | 'relaunch' | 'launch' | 'pad'
 
 export const ONE_MODE_NAMES: Record<OneMode, string> = {
   decide: 'same-job, decide as you go',
   fixed: 'same-job, the configured 5 pairs',
   relaunch: 'same-job, decide as you go, fresh apps every pair',
   launch: 'same-job, decide as you go, one launch a side',
+  pad: 'same-job, decide as you go, one launch a side, MALLOC_TOP_PAD_ 64 MB',
   separate: 'separate runs (stored baseline, one run of history; run --baseline; compare)',
 }
 
@@ -132,11 +135,12 @@ export function itemsFor(cost: Cost, share: number): number {
 }
 
 function config(app: HashApp, port: number, budget: string, mode: OneMode): string {
-  const relaunch = mode === 'relaunch' ? ['  relaunch: pair'] : mode === 'launch' ? ['  relaunch: never'] : []
+  const relaunch = mode === 'relaunch' ? ['  relaunch: pair'] : mode === 'launch' || mode === 'pad' ? ['  relaunch: never'] : []
   return hashConfig({
     port,
     command: hashAppCommand(app, '"$PORT"'),
     appLines: ['  build: "true"', ...relaunch],
+    ...(mode === 'pad' ? { env: { MALLOC_TOP_PAD_: '67108864' } } : {}),
     topLines: [`budget: ${budget}`],
     defaults: '{ connections: 4 }',
     scenarios: ['  - { name: search, path: /search?q=cannonade }'],

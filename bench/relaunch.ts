@@ -43,7 +43,7 @@ async function runOf(dir: string, mode: string, kind: string): Promise<Run | und
 
 const runs: Run[] = []
 for (const dir of (await readdir(root)).sort()) {
-  const match = new RegExp(`^${app}-\\d+-(relaunch|launch|decide)-(same|slow\\d*)$`).exec(dir)
+  const match = new RegExp(`^${app}-\\d+-(relaunch|launch|decide|pad)-(same|slow\\d*)$`).exec(dir)
   if (match === null) continue
   const run = await runOf(dir, match[1] === 'decide' ? 'launch (before)' : (match[1] ?? ''), match[2] ?? '')
   if (run !== undefined) runs.push(run)

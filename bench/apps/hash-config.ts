@@ -33,6 +33,8 @@ export interface HashConfigParts {
   readonly scenarios: readonly string[]
   /** Lines under `app:` (indented) besides command, env and ready, e.g. `  build: "true"`. */
   readonly appLines?: readonly string[]
+  /** Variables the app's env sets besides PORT, e.g. `{ MALLOC_TOP_PAD_: '67108864' }`. */
+  readonly env?: Readonly<Record<string, string>>
   /** Top-level lines after baseUrl, e.g. `budget: 3m`. */
   readonly topLines?: readonly string[]
 }
@@ -44,7 +46,7 @@ export function hashConfig(parts: HashConfigParts): string {
     'app:',
     `  command: ${parts.command}`,
     ...(parts.appLines ?? []),
-    `  env: { PORT: "${port}" }`,
+    `  env: { ${[`PORT: "${port}"`, ...Object.entries(parts.env ?? {}).map(([name, value]) => `${name}: "${value}"`)].join(', ')} }`,
     `  ready: http://127.0.0.1:${port}/health`,
     `baseUrl: http://127.0.0.1:${port}`,
     ...(parts.topLines ?? []),

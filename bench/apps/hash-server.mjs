@@ -12,10 +12,31 @@ import { PerformanceObserver, constants } from 'node:perf_hooks'
 const items = Math.round(Number(process.env.HASH_ITEMS ?? 200) * (1 + Number(process.env.HASH_SLOWDOWN ?? 0) / 100))
 const port = Number(process.env.PORT ?? 0)
 
+// HASH_IMPL=js hashes in JavaScript instead of node:crypto: the same allocation of strings and hits
+// without a native object a hash (each createHash is one, freed by the collector's weak-handle
+// callbacks), for bench/gc-phases.ts and bench/process-offset.ts to ask whether those cost a launch.
+const jsHashing = process.env.HASH_IMPL === 'js'
+
+function jsDigest(text) {
+  let h = 0x811c9dc5
+  let g = 0x9e3779b9
+  const words = []
+  for (let word = 0; word < 8; word++) {
+    for (let round = 0; round < 2; round++) {
+      for (let c = 0; c < text.length; c++) {
+        h = Math.imul(h ^ text.charCodeAt(c), 16777619)
+        g = Math.imul(g ^ (h >>> 13), 2246822519)
+      }
+    }
+    words.push(((h ^ g) >>> 0).toString(16).padStart(8, '0'))
+  }
+  return words.join('')
+}
+
 function search(query) {
   const hits = []
   for (let i = 0; i < items; i++) {
-    const digest = createHash('sha256').update(`${query}:${i}`).digest('hex')
+    const digest = jsHashing ? jsDigest(`${query}:${i}`) : createHash('sha256').update(`${query}:${i}`).digest('hex')
     if (digest.charCodeAt(0) < 52) hits.push({ id: i, digest: digest.slice(0, 16) })
   }
   return hits
