@@ -17,6 +17,7 @@ import { entryShares } from '../src/compare/family.js'
 import { sequentialVerdict } from '../src/compare/sequential.js'
 import { DEFAULT_TOLERANCE } from '../src/config/tolerances.js'
 import type { Results, RoundResult } from '../src/results/document.js'
+import { correlation } from './correlation.js'
 
 const METRICS = ['rps', 'p50', 'p99', 'cpu'] as const
 type Metric = (typeof METRICS)[number]
@@ -27,11 +28,6 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 const sd = (xs: readonly number[]): number => {
   const m = mean(xs)
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1))
-}
-const correlation = (a: readonly number[], b: readonly number[]): number => {
-  const ma = mean(a)
-  const mb = mean(b)
-  return a.reduce((s, x, i) => s + (x - ma) * ((b[i] ?? mb) - mb), 0) / (a.length - 1) / sd(a) / sd(b)
 }
 
 // Part 1: the runs.

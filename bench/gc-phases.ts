@@ -17,10 +17,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
-import autocannon from 'autocannon'
 import { freePort } from '../src/app/ports.js'
 import { mean } from '../src/stats/stats.js'
-import { hashAppReady } from './apps/hash-config.js'
+import { hashAppLoad, hashAppReady } from './apps/hash-config.js'
+import { correlation } from './correlation.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 
 const LAUNCHES = Number(process.env.GC_PHASES_LAUNCHES ?? 6)
@@ -31,14 +31,6 @@ const APPS_DIR = path.resolve('bench/apps')
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 // Fields of a trace line that are sizes, counts or rates, not a phase's milliseconds.
 const NOT_PHASES = /size|allocated|promoted|survived|nodes_|ratio|rate|throughput|count|chunks|reduce_memory|mutator/
-
-function load(port: number): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url: `http://127.0.0.1:${port}/search?q=x`, connections: 4, duration: ROUND_S }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    )
-  })
-}
 
 /** The scavenges (`gc=s`) of a trace from byte `from` on, each as its fields' numbers. */
 function scavenges(file: string, from: number): Record<string, number>[] {
@@ -62,21 +54,6 @@ interface AppPhases {
   readonly means: Record<string, number>
 }
 
-function correlation(a: readonly number[], b: readonly number[]): number {
-  const ma = mean(a)
-  const mb = mean(b)
-  let ab = 0
-  let aa = 0
-  let bb = 0
-  a.forEach((x, i) => {
-    const y = b[i] ?? mb
-    ab += (x - ma) * (y - mb)
-    aa += (x - ma) ** 2
-    bb += (y - mb) ** 2
-  })
-  return aa === 0 || bb === 0 ? NaN : ab / Math.sqrt(aa * bb)
-}
-
 const dir = path.join(tmpdir(), `gc-phases-${process.pid}`)
 mkdirSync(dir, { recursive: true })
 const before = { load: loadavg()[0] ?? NaN, cv: cpuLoopNoise().cv }
@@ -97,11 +74,11 @@ for (let l = 0; l < LAUNCHES; l++) {
     await hashAppReady(port)
     apps.push({ port, trace, child, from: 0, requests: 0 })
   }
-  for (const app of apps) await load(app.port)
+  for (const app of apps) await hashAppLoad(app.port, ROUND_S)
   for (const app of apps) app.from = statSync(app.trace).size
   for (let pair = 0; pair < PAIRS; pair++) {
     for (const app of apps) {
-      app.requests += (await load(app.port)).requests.total
+      app.requests += (await hashAppLoad(app.port, ROUND_S)).requests.total
       await sleep(200)
     }
   }

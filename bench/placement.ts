@@ -17,11 +17,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import path from 'node:path'
-import autocannon from 'autocannon'
 import { readGroupUsage } from '../src/app/monitor.js'
 import { freePort } from '../src/app/ports.js'
 import { mean, stddev } from '../src/stats/stats.js'
-import { hashAppReady } from './apps/hash-config.js'
+import { hashAppLoad, hashAppReady } from './apps/hash-config.js'
+import { correlation } from './correlation.js'
 
 const LAUNCHES = Number(process.env.PLACEMENT_LAUNCHES ?? 6)
 const PAIRS = Number(process.env.PLACEMENT_PAIRS ?? 6)
@@ -52,11 +52,7 @@ async function round(port: number, pid: number): Promise<Round> {
   const before = readGroupUsage(pid).cpuMs
   const samples: number[] = []
   const timer = setInterval(() => samples.push(cpuOf(pid)), 100)
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon({ url: `http://127.0.0.1:${port}/search?q=x`, connections: 4, duration: ROUND_S }, (error, r) =>
-      error ? reject(error) : resolve(r),
-    )
-  })
+  const result = await hashAppLoad(port, ROUND_S)
   clearInterval(timer)
   const cpuMs = readGroupUsage(pid).cpuMs - before
   return {
@@ -105,11 +101,6 @@ for (let launch = 1; launch <= LAUNCHES; launch++) {
   await sleep(500)
 }
 
-function correlation(x: readonly number[], y: readonly number[]): number {
-  const mx = mean(x)
-  const my = mean(y)
-  return x.reduce((s, v, i) => s + (v - mx) * ((y[i] ?? my) - my), 0) / (x.length - 1) / stddev(x) / stddev(y)
-}
 console.log(
   [
     `## Two launches of the node hashing service, started one after the other; CPU ${BUSY_CPU} the busy one (${PAIRS * 2} pairs of ${ROUND_S} s rounds a launch)\n`,

@@ -30,11 +30,11 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import path from 'node:path'
-import autocannon from 'autocannon'
 import { readGroupUsage } from '../src/app/monitor.js'
 import { freePort } from '../src/app/ports.js'
 import { mean, median, stddev } from '../src/stats/stats.js'
-import { hashAppReady } from './apps/hash-config.js'
+import { hashAppLoad, hashAppReady } from './apps/hash-config.js'
+import { correlation } from './correlation.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 
 const APP = process.env.PROCESS_APP === 'python' ? 'python' : 'node'
@@ -64,14 +64,6 @@ function start(port: number, mode: Mode): ChildProcess {
   return spawn(file ?? 'false', args, { env, cwd: APPS_DIR, stdio: 'ignore', detached: true })
 }
 
-function load(port: number, seconds: number): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url: `http://127.0.0.1:${port}/search?q=x`, connections: 4, duration: seconds }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    )
-  })
-}
-
 interface GcTotals {
   readonly minor: { readonly ms: number; readonly count: number }
   readonly major: { readonly ms: number; readonly count: number }
@@ -93,7 +85,7 @@ interface Round {
 async function round(port: number, pid: number, seconds = ROUND_S): Promise<Round> {
   const gcBefore = await gcTotals(port)
   const before = readGroupUsage(pid).cpuMs
-  const result = await load(port, seconds)
+  const result = await hashAppLoad(port, seconds)
   const cpuMs = readGroupUsage(pid).cpuMs - before
   const gcAfter = await gcTotals(port)
   const requests = Math.max(1, result.requests.total)
@@ -108,11 +100,6 @@ async function round(port: number, pid: number, seconds = ROUND_S): Promise<Roun
 }
 
 const se = (xs: readonly number[]): number => stddev(xs) / Math.sqrt(xs.length)
-function correlation(a: readonly number[], b: readonly number[]): number {
-  const ma = mean(a)
-  const mb = mean(b)
-  return a.reduce((s, x, i) => s + (x - ma) * ((b[i] ?? mb) - mb), 0) / (a.length - 1) / stddev(a) / stddev(b)
-}
 
 interface Launch {
   readonly mode: Mode
@@ -138,7 +125,7 @@ async function launch(mode: Mode): Promise<Launch> {
   const apps = ports.map((port) => start(port, mode))
   try {
     await Promise.all(ports.map(hashAppReady))
-    await Promise.all(ports.map((port) => load(port, 1))) // warm-up, as the product's suite warm-up
+    await Promise.all(ports.map((port) => hashAppLoad(port, 1))) // warm-up, as the product's suite warm-up
     const cpu: number[] = []
     const rps: number[] = []
     const rounds: [Round[], Round[]] = [[], []]

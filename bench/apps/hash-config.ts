@@ -1,6 +1,7 @@
 // The config of the hashing service in this folder (node:http or FastAPI on Debian's uvicorn), one
 // home for the benches that measure a service we did not tune: how it is started, where it is ready,
 // and the scenarios and defaults each bench gives it.
+import autocannon from 'autocannon'
 
 /** Which build of the hashing service. */
 export type HashApp = 'node' | 'python'
@@ -16,6 +17,15 @@ export async function hashAppReady(port: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error(`the app on port ${port} did not answer in 20 s`)
+}
+
+/** One round of the benches' load on the service on `port`: 4 connections on `GET /search?q=x` for `seconds`. */
+export function hashAppLoad(port: number, seconds: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: `http://127.0.0.1:${port}/search?q=x`, connections: 4, duration: seconds }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    )
+  })
 }
 
 /** The command that starts the service, listening on `port` (a number, or `"$PORT"` for the shell). */
