@@ -5,8 +5,9 @@
 // The slowdown is calibrated on the app's CPU per request, not on its hash count: a request is HTTP
 // and framework work plus the hashing, so 10 % more hashing made the FastAPI route only 3–4 % more
 // expensive (measured on the rounds in bench/results/against-target/python-*-slow), a change below
-// the 5 % gate that no rule should fail. calibrate() measures CPU per request at two hash counts,
-// fits cost = fixed + per-item × items, and the head gets the items that add the asked share.
+// the 5 % gate that no rule should fail. appCost() measures CPU per request at two hash counts in
+// alternating pairs of windows, fits cost = fixed + per-item × items, and the head gets the items
+// that add the asked share; it then measures what those items add, alike.
 //
 // Modes, each as its command line:
 //   decide    run --against HEAD~1, deciding as it goes within the budget (the product's same-job);
@@ -25,8 +26,10 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import { freePort } from '../src/app/ports.js'
+import { onGlibc } from '../src/app/runtime.js'
+import { HEAP_PAD_BYTES, HEAP_PAD_VARIABLE } from '../src/load/schedule.js'
 import { clearOfTolerance, compare } from '../src/compare/compare.js'
-import { mean, median, stddev } from '../src/stats/stats.js'
+import { mean, stddev } from '../src/stats/stats.js'
 import { parseResults } from '../src/results/io.js'
 import type { Results } from '../src/results/document.js'
 import { gitIn } from '../__fixtures__/git.js'
@@ -65,7 +68,7 @@ async function startApp(app: HashApp, items: number): Promise<{ port: number; pi
   const [command, ...args] = hashAppCommand(app, port).split(' ')
   const child = spawn(command ?? 'node', args, {
     cwd: path.resolve('bench/apps'),
-    env: { ...process.env, PORT: String(port), HASH_ITEMS: String(items) },
+    env: { ...process.env, ...calibrationEnv(app), PORT: String(port), HASH_ITEMS: String(items) },
     stdio: 'ignore',
   })
   for (let i = 0; i < 100; i++) {
@@ -83,7 +86,8 @@ async function startApp(app: HashApp, items: number): Promise<{ port: number; pi
  * The app's cost, measured once on a quiet machine and kept in bench/results/hash-cost-<app>.json:
  * under load the fit wandered 2× (per item 1.9 µs at load 7, 4.3 µs at load 10, on FastAPI), so a
  * calibration made beside other work would make "+10 %" mean something else each run.
- * ONE_CALIBRATE=1 measures it again.
+ * ONE_CALIBRATE=1 measures it again, then checks what the +10 % head's items really add, measured
+ * alike, and keeps that too (`check`: the share and its standard error).
  */
 export async function appCost(app: HashApp): Promise<Cost> {
   const file = path.resolve(`bench/results/hash-cost-${app}.json`)
@@ -95,38 +99,94 @@ export async function appCost(app: HashApp): Promise<Cost> {
     if (kept !== undefined) return kept
   }
   const noiseBefore = cpuLoopNoise(4)
-  const cost = await calibrate(app)
+  const load = os.loadavg()[0]
+  const doubled = await pairedRatio(app, 2 * BASE_ITEMS)
+  const cost = costOf(doubled)
+  const items = itemsFor(cost, 0.1)
+  const slowed = await pairedRatio(app, items)
   const noiseAfter = cpuLoopNoise(4)
+  const kept = {
+    ...cost,
+    fit: { items: 2 * BASE_ITEMS, share: doubled.ratio - 1, se: doubled.se, pairs: doubled.pairs },
+    check: { items, share: slowed.ratio - 1, se: slowed.se, pairs: slowed.pairs },
+    env: calibrationEnv(app),
+    measuredAt: new Date().toISOString(),
+    cpuLoopCv: [noiseBefore.cv, noiseAfter.cv],
+    load: [load, os.loadavg()[0]],
+  }
   await mkdir(path.dirname(file), { recursive: true })
-  await writeFile(
-    file,
-    `${JSON.stringify({ ...cost, measuredAt: new Date().toISOString(), cpuLoopCv: [noiseBefore.cv, noiseAfter.cv], load: os.loadavg()[0] }, null, 2)}\n`,
-  )
+  await writeFile(file, `${JSON.stringify(kept, null, 2)}\n`)
+  process.stderr.write(`calibrated: ${JSON.stringify(kept)}\n`)
   return cost
 }
 
 /**
- * The route's CPU cost per request at two hash counts, measured on the app itself (4 connections,
- * 3 s windows alternating between the two counts, five each), fitted as fixed + per item.
+ * The environment the service is calibrated in: the one the product's same-job mode gives it by
+ * default, so a node app on glibc has its heap top padded (src/load/schedule.ts withHeapPad), which
+ * also keeps one launch's allocator from setting the slope (two launches of the unpadded service
+ * differed by 5 % in CPU per request, bench/process-offset.ts).
  */
-export async function calibrate(app: HashApp): Promise<Cost> {
-  const counts = [BASE_ITEMS, 2 * BASE_ITEMS]
-  const apps = await Promise.all(counts.map((n) => startApp(app, n)))
-  const perRequest: number[][] = counts.map(() => [])
-  try {
-    for (let round = 0; round < 5; round++) {
-      for (const [i, a] of apps.entries()) {
-        const before = cpuSeconds(a.pid)
-        const result = await autocannon({ url: `http://127.0.0.1:${a.port}/search?q=cannonade`, connections: 4, duration: 3 })
-        perRequest[i]?.push((cpuSeconds(a.pid) - before) / result.requests.total)
+function calibrationEnv(app: HashApp): Record<string, string> {
+  return app === 'node' && onGlibc() ? { [HEAP_PAD_VARIABLE]: String(HEAP_PAD_BYTES) } : {}
+}
+
+/** CPU per request at `items` over that at BASE_ITEMS, with the standard error of its log and the pairs it came from. */
+interface PairedRatio {
+  readonly ratio: number
+  readonly se: number
+  readonly pairs: number
+  /** Mean CPU seconds a request at BASE_ITEMS. */
+  readonly base: number
+}
+
+/**
+ * CPU per request of the route at `items` hashes against BASE_ITEMS, measured as the product
+ * measures a change: an app of each, their 3 s windows (4 connections) alternating, each window at
+ * `items` divided by the one before it at BASE_ITEMS, the log-ratios averaged over
+ * ONE_CALIBRATE_PAIRS pairs (default 8) a launch and ONE_CALIBRATE_LAUNCHES launches (default 3).
+ * Why pairs: on this machine one app's CPU per request ranged 223–484 µs from one 3 s window to
+ * the next at load 1, far more than the change asked for; the medians of five windows each read a
+ * +9.5 % hash count as +43 %.
+ */
+async function pairedRatio(app: HashApp, items: number): Promise<PairedRatio> {
+  const launches = Number(process.env.ONE_CALIBRATE_LAUNCHES ?? 3)
+  const pairs = Number(process.env.ONE_CALIBRATE_PAIRS ?? 8)
+  const logs: number[] = []
+  const base: number[] = []
+  for (let launch = 0; launch < launches; launch++) {
+    const apps = await Promise.all([BASE_ITEMS, items].map((n) => startApp(app, n)))
+    try {
+      for (let pair = 0; pair < pairs; pair++) {
+        const [low = NaN, high = NaN] = await windowsInTurn(apps)
+        logs.push(Math.log(high / low))
+        base.push(low)
       }
+    } finally {
+      for (const a of apps) a.stop()
     }
-  } finally {
-    for (const a of apps) a.stop()
   }
-  const [low, high] = perRequest.map(median) as [number, number]
-  const perItem = (high - low) / BASE_ITEMS
-  return { fixed: low - perItem * BASE_ITEMS, perItem }
+  return { ratio: Math.exp(mean(logs)), se: stddev(logs) / Math.sqrt(logs.length), pairs: logs.length, base: mean(base) }
+}
+
+/**
+ * The linear cost that goes through the measured points: `base` seconds a request at BASE_ITEMS
+ * and `ratio` times that at twice as many. Its `fixed` is the intercept (negative when the cost
+ * grows faster than the items: more hits, a bigger answer, more for the collector).
+ */
+function costOf(doubled: PairedRatio): Cost {
+  const perItem = (doubled.base * (doubled.ratio - 1)) / BASE_ITEMS
+  return { fixed: doubled.base - perItem * BASE_ITEMS, perItem }
+}
+
+/** CPU seconds a request of each app in one 3 s window of 4 connections, the apps in turn. */
+async function windowsInTurn(apps: readonly { port: number; pid: number }[]): Promise<number[]> {
+  const perRequest: number[] = []
+  for (const a of apps) {
+    const before = cpuSeconds(a.pid)
+    const result = await autocannon({ url: `http://127.0.0.1:${a.port}/search?q=cannonade`, connections: 4, duration: 3 })
+    perRequest.push((cpuSeconds(a.pid) - before) / result.requests.total)
+  }
+  return perRequest
 }
 
 /** Hash items that make a request cost `share` more CPU than at the base's count. */

@@ -253,12 +253,17 @@ describe('suite-level error control', () => {
     expect(entryDecided(rounds(base), rounds(head), syntheticResults([base]).entries[0]?.regression ?? [], 0.01 / 3)).toBe(false)
   })
 
-  it('says in the footer when every pair was measured on apps started afresh (app.relaunch)', () => {
+  it('says in the footer when every pair was measured on apps started afresh, or on one padded launch a side (app.relaunch)', () => {
     const entry: SyntheticEntry = { scenario: 'fresh', rps: [1000, 1010, 990], p50Us: [200, 201, 199] }
     const fresh = compare(syntheticResults([entry]), { ...syntheticResults([entry]), launches: 3 }, { paired: true })
     expect(fresh.head.launches).toBe(3)
     expect(footerFacts(fresh).join(' · ')).toContain(
       'base and head measured in pairs of rounds (each app started afresh for every pair after the first: 3 launches a side, app.relaunch), decided as they went',
+    )
+    const padded = compare(syntheticResults([entry]), { ...syntheticResults([entry]), heapPad: 64 * 1024 * 1024 }, { paired: true })
+    expect(padded.head.heapPad).toBe(64 * 1024 * 1024)
+    expect(footerFacts(padded).join(' · ')).toContain(
+      "base and head measured in pairs of rounds (one launch a side, each Node app's glibc heap top padded by 64.0 MB with MALLOC_TOP_PAD_ so that two launches cost alike, app.relaunch), decided as they went",
     )
     const kept = compare(syntheticResults([entry]), syntheticResults([entry]), { paired: true })
     expect(footerFacts(kept).join(' · ')).toContain('base and head measured in pairs of rounds, decided as they went')

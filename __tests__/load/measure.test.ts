@@ -8,7 +8,18 @@ import { groupRunning } from '../../src/app/monitor.js'
 import { parsePlan } from '../../src/config/load.js'
 import { AppError } from '../../src/errors.js'
 import { decodeHistogram } from '../../src/results/histogram.js'
-import { AUTO_RELAUNCH_SHARE, autoRelaunches, cheapStarts, measure, measureSides, relaunchOf, sideOrder } from '../../src/load/schedule.js'
+import {
+  AUTO_RELAUNCH_SHARE,
+  autoRelaunches,
+  cheapStarts,
+  HEAP_PAD_BYTES,
+  measure,
+  measureSides,
+  relaunchOf,
+  sideOrder,
+  withHeapPad,
+  type Side,
+} from '../../src/load/schedule.js'
 import { parseResults } from '../../src/results/io.js'
 import { demoDir, demoPlan } from '../helpers/demo-plan.js'
 import { freePort } from '../helpers/ports.js'
@@ -285,6 +296,40 @@ describe('measuring two builds side by side', () => {
     // One side slow to start (a JVM, a container), or no app of Cannonade's to start: kept.
     expect(cheapStarts([300, 1501], 6000)).toBe(false)
     expect(cheapStarts([300, Infinity], 6000)).toBe(false)
+  })
+
+  it('pads the heap of a Node app on glibc under auto, keeping one launch a side, and leaves every other app to the relaunch rule', async () => {
+    const plan = await demoPlan('  - { name: users, path: /users }')
+    const app = plan.app
+    if (app === undefined) throw new Error('the demo plan starts an app')
+    const side = (over: Partial<typeof app>): Side => ({ plan: { ...plan, app: { ...app, ...over } }, outDir: outDir() })
+    const pads = (sides: readonly Side[], glibc = true): (number | undefined)[] => withHeapPad(sides, glibc).map((s) => s.plan.app?.heapPad)
+    const padded = withHeapPad([side({}), side({})], true)
+    for (const s of padded) {
+      expect(s.plan.app?.env).toMatchObject({ MALLOC_TOP_PAD_: String(HEAP_PAD_BYTES), PORT: app.env.PORT })
+      expect(autoRelaunches(s.plan)).toBe(false)
+    }
+    expect(HEAP_PAD_BYTES).toBe(64 * 1024 * 1024)
+    // Not on glibc, not Node, not auto, or one side alone: nothing padded, the relaunch rule as before.
+    expect(pads([side({}), side({})], false)).toEqual([undefined, undefined])
+    expect(autoRelaunches(withHeapPad([side({}), side({})], false)[0]?.plan)).toBe(true)
+    expect(pads([side({ command: 'python3 -m uvicorn app:app' }), side({ command: 'python3 -m uvicorn app:app' })])).toEqual([
+      undefined,
+      undefined,
+    ])
+    expect(pads([side({ relaunch: 'pair' }), side({ relaunch: 'pair' })])).toEqual([undefined, undefined])
+    expect(pads([side({ relaunch: 'never' }), side({ relaunch: 'never' })])).toEqual([undefined, undefined])
+    expect(pads([side({})])).toEqual([undefined])
+    // The user's own pad stands and counts; one that is not a size leaves the app to fresh launches.
+    const own = withHeapPad(
+      [side({ env: { ...app.env, MALLOC_TOP_PAD_: '1048576' } }), side({ env: { ...app.env, MALLOC_TOP_PAD_: '1048576' } })],
+      true,
+    )
+    expect(own.map((s) => [s.plan.app?.heapPad, s.plan.app?.env.MALLOC_TOP_PAD_])).toEqual([
+      [1048576, '1048576'],
+      [1048576, '1048576'],
+    ])
+    expect(pads([side({ env: { MALLOC_TOP_PAD_: 'lots' } }), side({ env: { MALLOC_TOP_PAD_: 'lots' } })])).toEqual([undefined, undefined])
   })
 
   it('drops an optional side whose app fails, and measures the other', async () => {

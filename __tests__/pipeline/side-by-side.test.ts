@@ -7,7 +7,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Plan } from '../../src/config/plan.js'
-import type { Side } from '../../src/load/schedule.js'
+import { onGlibc } from '../../src/app/runtime.js'
+import { HEAP_PAD_BYTES, type Side } from '../../src/load/schedule.js'
 import { measureBesideBase, type PreparedBase } from '../../src/pipeline/side-by-side.js'
 import { BASE_RESULTS_FILE } from '../../src/results/document.js'
 import { parseResults } from '../../src/results/io.js'
@@ -86,6 +87,29 @@ describe('base beside head', () => {
     expect(base.git?.sha).toBe('b'.repeat(40))
     // The base's app log goes to its own directory.
     expect(await readFile(path.join(outDir, 'base', 'app.log'), 'utf8')).toContain('demo app listening')
+  })
+
+  it('keeps one launch a side of a Node app on glibc, each app started with its heap top padded, and both results say so', async () => {
+    // What the app saw: its start command prints the variable before it starts Node.
+    const app = 'echo "heap pad: [$MALLOC_TOP_PAD_]" && node server.mjs'
+    const { outDir, headSide, prepare } = setUp(await demoApp({ app, rounds: 2, budget: '1ms' }), await demoApp({ app }))
+    const beside = await measureBesideBase({ head: headSide, prepare, onBaseFailure: 'stop' })
+    if ('missing' in beside) throw new Error('the base was prepared')
+    const logs = await Promise.all([path.join(outDir, 'base', 'app.log'), path.join(outDir, 'app.log')].map((f) => readFile(f, 'utf8')))
+    const results = [beside.base.results, beside.head.results]
+    if (onGlibc()) {
+      for (const log of logs) expect(log).toContain(`heap pad: [${HEAP_PAD_BYTES}]`)
+      expect(results.map((r) => [r.heapPad, r.launches])).toEqual([
+        [HEAP_PAD_BYTES, undefined],
+        [HEAP_PAD_BYTES, undefined],
+      ])
+      expect(beside.sides.head.plan.app?.env.MALLOC_TOP_PAD_).toBe(String(HEAP_PAD_BYTES))
+    } else {
+      for (const log of logs) expect(log).toContain('heap pad: []')
+      expect(results.map((r) => r.heapPad)).toEqual([undefined, undefined])
+    }
+    // The head's own plan, as the config gave it, is left as it was.
+    expect(headSide.plan.app?.env.MALLOC_TOP_PAD_).toBeUndefined()
   })
 
   it('decides as it goes within the head plan’s budget: extra pairs after the configured rounds, still alternating', async () => {

@@ -1,5 +1,5 @@
-// What the app's command runs, as far as the command tells: the one fact the profiler and the
-// same-job schedule choose by (Node's own profiler; a fresh launch a pair for Node).
+// What the app runs on, as far as its command and this machine tell: the facts the profiler and the
+// same-job schedule choose by (Node's own profiler; for Node, a padded glibc heap or a fresh launch a pair).
 
 // A command that runs Node: node itself, or a package manager or runner that starts it.
 const NODE_COMMAND = /(^|[\s;&|(/])(node|npm|npx|yarn|pnpm|tsx|ts-node)(\s|$)/
@@ -7,4 +7,21 @@ const NODE_COMMAND = /(^|[\s;&|(/])(node|npm|npx|yarn|pnpm|tsx|ts-node)(\s|$)/
 /** Whether `command` starts Node (`node server.js`, `npm start`, `npx tsx app.ts`, …). */
 export function runsNode(command: string): boolean {
   return NODE_COMMAND.test(command)
+}
+
+let glibc: boolean | undefined
+
+/**
+ * Whether this Node runs on glibc (Linux with the GNU C library), as its diagnostic report says. An
+ * app's Node started on the same machine is taken to run on the same C library: one built for musl
+ * (Alpine) or another system simply ignores glibc's malloc settings.
+ */
+export function onGlibc(): boolean {
+  if (glibc === undefined) {
+    const report: unknown = process.report?.getReport()
+    const header = typeof report === 'object' && report !== null && 'header' in report ? report.header : undefined
+    glibc =
+      typeof header === 'object' && header !== null && 'glibcVersionRuntime' in header && typeof header.glibcVersionRuntime === 'string'
+  }
+  return glibc
 }

@@ -592,6 +592,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
       environment: head.environment,
       ...(head.status === 'incomplete' ? { incomplete: head.error ?? 'the run stopped early' } : {}),
       ...(head.launches === undefined ? {} : { launches: head.launches }),
+      ...(head.heapPad === undefined ? {} : { heapPad: head.heapPad }),
     },
     ...(baseline === undefined
       ? {}

@@ -183,6 +183,8 @@ export interface Comparison {
     readonly incomplete?: string
     /** Times the head's app was started for its rounds, when more than once (same-job `app.relaunch`). */
     readonly launches?: number
+    /** The MALLOC_TOP_PAD_ bytes the head's Node app kept one launch with (same-job `app.relaunch: auto`). */
+    readonly heapPad?: number
   }
   /** Absent when there is no baseline; `baselineMissing` then says why. */
   readonly baseline?: BaselineInfo

@@ -214,9 +214,15 @@ export interface AppPlan {
   /**
    * `app.relaunch`: with several sides, `pair` starts every side's app afresh before each pair of
    * rounds after the first; `never` keeps one launch a side; `auto` (also what absent means)
-   * relaunches a Node app while a start is cheap (load/schedule.ts relaunchOf, autoRelaunches).
+   * pads a Node app's glibc heap ({@link heapPad}) or else relaunches a Node app while a start is
+   * cheap (load/schedule.ts relaunchOf, withHeapPad, autoRelaunches).
    */
   readonly relaunch?: 'auto' | 'pair' | 'never'
+  /**
+   * Set by same-job `app.relaunch: auto` for a Node app on glibc (load/schedule.ts withHeapPad): the
+   * MALLOC_TOP_PAD_ bytes in the app's environment, so that each side keeps one launch. Never in a config.
+   */
+  readonly heapPad?: number
   /** The container whose cgroup CPU and memory are read from: a name or ID, or a cgroup v2 directory (`app.container`). */
   readonly container?: string
   /** `app.profile`: the CPU profiler for the extra round of a regressed entry (src/profile/); absent means auto. */

@@ -2,7 +2,7 @@
 // entries so slow drift of the machine (thermal, noisy neighbours) spreads evenly over all of them.
 import { GroupMonitor, type WindowUsage } from '../app/monitor.js'
 import { diedError, isListening, type RunningApp } from '../app/process.js'
-import { runsNode } from '../app/runtime.js'
+import { onGlibc, runsNode } from '../app/runtime.js'
 import { definitionHash as scenarioDefinitionHash } from '../config/hash.js'
 import type { Shard } from '../config/overrides.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
@@ -152,16 +152,16 @@ interface SideState {
  * The `app.relaunch` setting: whether same-job starts both apps afresh before every pair after the
  * first (`pair`), keeps one launch a side (`never`), or decides by the app (`auto`, the default).
  *
- * Why: two launches of identical Node code differ in CPU per request by 6–13 % (SD beyond the
- * pairs' noise) for the whole life of the process, and a process's cost can jump mid-run
- * (README, *Two launches of the same app*). With one launch a side that offset enters every pair
- * alike, so no number of pairs averages it out: an unchanged head reads as a change, a real one is
- * over- or understated. A launch per pair makes the offset part of each pair's noise, which the
- * pairs' spread then measures and their mean averages over (bench/relaunch.ts: the SD of t over
- * unchanged node heads 1.8 with a launch a pair, 0.97 but for one run, against 2.0 and 5.2 with one
- * a side, one of whose six failed the check). The price is a start a side per pair, the round's own
- * warm-up then being the new process's first load, and a pair noisier by the launch-to-launch
- * spread: `auto` pays it for Node apps ({@link autoRelaunches}) while a start is cheap
+ * Why: two launches of identical Node code differed in CPU per request by 6–13 % (SD beyond the
+ * pairs' noise) for the whole life of the process (README, *Two launches of the same app*). With one
+ * launch a side that offset enters every pair alike, so no number of pairs averages it out: an
+ * unchanged head reads as a change, a real one is over- or understated. Two ways out, measured
+ * (bench/relaunch.ts): a launch per pair makes the offset part of each pair's noise, which the pairs'
+ * spread then measures and their mean averages over (SD of t over unchanged node heads 1.59 over 13
+ * runs, against 1.96 and 5.16 with one launch a side), at the price of a start a side per pair and
+ * a noisier pair; or, where the offset's cause applies, taking the cause away ({@link withHeapPad}:
+ * SD of t 1.07 over 8 runs, one launch a side). `auto` does the second for a Node app on glibc, the
+ * first for a Node app elsewhere ({@link autoRelaunches}) while a start is cheap
  * ({@link AUTO_RELAUNCH_SHARE}).
  */
 export function relaunchOf(plan: Plan | undefined): 'auto' | 'pair' | 'never' {
@@ -169,15 +169,52 @@ export function relaunchOf(plan: Plan | undefined): 'auto' | 'pair' | 'never' {
 }
 
 /**
- * Whether `app.relaunch: auto` relaunches this app at all: when its command starts Node. Measured
- * (bench/relaunch.ts, README *Fresh apps for every pair*): one launch a side left node's intervals
- * two to five times too narrow for an unchanged head (SD of t 2.0 and 5.2), a fresh launch a pair
- * nearly right (1.8; 0.97 but for one run); the FastAPI service's were near right with one launch
- * (1.0–1.45), and fresh launches there only tripled the variance of a pair. Other runtimes keep one
- * launch unless set to `pair`.
+ * Whether `app.relaunch: auto` relaunches this app at all: when its command starts Node and its
+ * heap is not padded ({@link withHeapPad}). Measured (bench/relaunch.ts, README *Fresh apps for
+ * every pair*): one launch a side left node's intervals two to five times too narrow for an
+ * unchanged head (SD of t 2.0 and 5.2), a fresh launch a pair nearly right (1.59); the FastAPI
+ * service's were near right with one launch (1.0–1.45), and fresh launches there only tripled the
+ * variance of a pair. Other runtimes keep one launch unless set to `pair`.
  */
 export function autoRelaunches(plan: Plan | undefined): boolean {
-  return plan?.app !== undefined && runsNode(plan.app.command)
+  return plan?.app !== undefined && plan.app.heapPad === undefined && runsNode(plan.app.command)
+}
+
+/** The environment variable that pads glibc's heap, and what `auto` sets it to: 64 MB. */
+export const HEAP_PAD_VARIABLE = 'MALLOC_TOP_PAD_'
+export const HEAP_PAD_BYTES = 64 * 1024 * 1024
+
+/**
+ * Same-job sides of a Node app on glibc under `app.relaunch: auto` (decided by the first side's
+ * plan, as the relaunches are): each app's environment gets MALLOC_TOP_PAD_ (64 MB, unless the
+ * app's env or Cannonade's already sets it) and its plan `heapPad`, and each side keeps one launch.
+ *
+ * Why: what set one node launch apart was the young-generation collector's weak-handle phase, the
+ * frees of the native objects a route makes (a hash, a zlib stream) through glibc's malloc, which in
+ * some launches trimmed the top of its heap and grew it back hundreds of times a second (747 and 927
+ * `brk` calls in 4 s of load, against 39 in another launch). With the top padded there was no `brk`
+ * at all, the phase cost the same in every launch (head − base RMS a scavenge 0.458 → 0.076 ms,
+ * bench/gc-phases.ts), and the launch offset beyond the noise fell from 5.0 to 0.0 %
+ * (bench/process-offset.ts). Through the product, unchanged node heads were cleared in 6 of 8 runs
+ * with the pad against 3 of 7 with fresh apps every pair, alternating (bench/relaunch.ts). It costs
+ * 3–6 MB of RSS on both sides alike (bench/apps/hash-server.mjs and an Express app, 3 launches each).
+ */
+export function withHeapPad(sides: readonly Side[], glibc = onGlibc()): Side[] {
+  const first = sides[0]?.plan
+  const padded = sides.length > 1 && glibc && relaunchOf(first) === 'auto' && first?.app !== undefined && runsNode(first.app.command)
+  if (!padded) return [...sides]
+  return sides.map((side) => {
+    const app = side.plan.app
+    if (app === undefined) return side
+    const set = app.env[HEAP_PAD_VARIABLE] ?? process.env[HEAP_PAD_VARIABLE]
+    if (set === undefined) {
+      const env = { ...app.env, [HEAP_PAD_VARIABLE]: String(HEAP_PAD_BYTES) }
+      return { ...side, plan: { ...side.plan, app: { ...app, env, heapPad: HEAP_PAD_BYTES } } }
+    }
+    // The user's own pad stands; one that is not a size leaves the app to fresh launches instead.
+    const bytes = Number(set)
+    return Number.isInteger(bytes) && bytes >= 0 ? { ...side, plan: { ...side.plan, app: { ...app, heapPad: bytes } } } : side
+  })
 }
 
 /**
@@ -555,6 +592,7 @@ function buildResults(
     environment: currentEnvironment(),
     ...(options.shard === undefined ? {} : { shard: options.shard }),
     ...(launches > 1 ? { launches } : {}),
+    ...(plan.app?.heapPad === undefined ? {} : { heapPad: plan.app.heapPad }),
     status: failure === undefined ? 'complete' : 'incomplete',
     ...(failure === undefined ? {} : { error: errorMessage(failure) }),
     entries: summaries,

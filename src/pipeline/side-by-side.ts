@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError } from '../errors.js'
 import { InterruptedError } from '../interrupt.js'
-import { measureSides, type Measured, type MeasureOptions, type Side } from '../load/schedule.js'
+import { measureSides, withHeapPad, type Measured, type MeasureOptions, type Side } from '../load/schedule.js'
 import { BASE_RESULTS_FILE } from '../results/document.js'
 import type { Results } from '../results/document.js'
 import { writeResults } from '../results/io.js'
@@ -91,8 +91,10 @@ export async function measureBesideBase<Missing extends { readonly missing: stri
   const prepared = await options.prepare()
   if ('missing' in prepared) return prepared
   try {
-    const { head } = options
-    const base: Side = { ...prepared.side, optional: options.onBaseFailure === 'fall-back' }
+    // A Node app on glibc keeps one launch a side with its heap padded (app.relaunch: auto), in the
+    // measured rounds and the profiled ones alike.
+    const asPrepared: Side = { ...prepared.side, optional: options.onBaseFailure === 'fall-back' }
+    const [base = asPrepared, head = options.head] = withHeapPad([asPrepared, options.head])
     await mkdir(base.outDir, { recursive: true })
     const run = (): Promise<Measured[]> =>
       measureSides([base, head], { outDir: head.outDir, ...options.measure, adaptive: decideAsYouGo(head.plan) })

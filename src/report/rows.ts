@@ -9,7 +9,7 @@ import type { Comparison, EntryComparison, MetricComparison } from '../compare/t
 import type { Violation } from '../compare/thresholds.js'
 import type { Environment } from '../results/document.js'
 import { comparedMetricLabel, formatChange, metricChangeSentence } from './change.js'
-import { formatFraction, formatLatencyUs, formatMetric, grouped, metricLabel } from './numbers.js'
+import { formatBytes, formatFraction, formatLatencyUs, formatMetric, grouped, metricLabel } from './numbers.js'
 import { capacityText, scalingLine, stressLine } from './stress.js'
 import { findingSentence, violationSentence } from './violation.js'
 
@@ -501,7 +501,7 @@ export function footerFacts(comparison: Comparison): string[] {
   if (base !== undefined) {
     facts.push(
       control?.sequential === true
-        ? `base and head measured in pairs of rounds${freshApps(comparison.head.launches)}, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at, and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test`
+        ? `base and head measured in pairs of rounds${launchesOf(comparison.head)}, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at, and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test`
         : "base and head are separate runs: each change and interval is the one that decided, Welch ∩ Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test",
     )
   }
@@ -513,11 +513,16 @@ export function footerFacts(comparison: Comparison): string[] {
   return facts
 }
 
-// Same-job pairs on apps started afresh (app.relaunch): a launch's own offset is then in the pairs' noise.
-function freshApps(launches: number | undefined): string {
-  return launches === undefined
-    ? ''
-    : ` (each app started afresh for every pair after the first: ${launches} launches a side, app.relaunch)`
+// How same-job kept a launch's own offset out of the pairs' change (app.relaunch): apps started afresh
+// for every pair, so that it is in the pairs' noise, or one launch a side with its cause taken away.
+function launchesOf(head: Comparison['head']): string {
+  if (head.launches !== undefined) {
+    return ` (each app started afresh for every pair after the first: ${head.launches} launches a side, app.relaunch)`
+  }
+  if (head.heapPad !== undefined) {
+    return ` (one launch a side, each Node app's glibc heap top padded by ${formatBytes(head.heapPad)} with MALLOC_TOP_PAD_ so that two launches cost alike, app.relaunch)`
+  }
+  return ''
 }
 
 /**

@@ -317,6 +317,11 @@ export interface Results {
    * started it afresh for every pair (`app.relaunch`): how many times it was started.
    */
   readonly launches?: number
+  /**
+   * Set when same-job mode kept one launch of a Node app a side with glibc's heap top padded
+   * (`app.relaunch: auto`, load/schedule.ts withHeapPad): the MALLOC_TOP_PAD_ bytes the app ran with.
+   */
+  readonly heapPad?: number
   readonly entries: readonly EntryResult[]
   /** One per scenario measured at two or more connection counts (a closed-loop sweep). */
   readonly scaling?: readonly ScalingSummary[]
