@@ -50,11 +50,16 @@ describe('measuring the demo app', () => {
   it('paces an open-loop round at its rate and records every response exactly once', async () => {
     // /delay answers in 20 ms. At 40 req/s over 2 connections a request leaves every 25 ms, so a
     // connection is always free in time: nothing waits and every response is recorded once.
+    // The round is judged valid down to the 70 % of the rate this test accepts (28 of 40 req/s): the
+    // default 90 % failed it once in a full test run on a busy machine, and the rule itself is the
+    // next test's.
     const paced = await demoPlan('  - { name: paced, path: /delay, rate: 40, connections: 2, duration: 1s }', {
       defaults: '{ warmup: 200ms, rounds: 1 }',
+      extra: ['validity: { minRateReached: 70% }'],
     })
     const [entry] = (await measure(paced, { outDir: outDir() })).results.entries
     const round = entry?.rounds[0]
+    expect(round?.problems).toEqual([])
     expect(round?.valid).toBe(true)
     expect(round?.rps).toBeGreaterThan(28)
     expect(round?.rps).toBeLessThan(52)
