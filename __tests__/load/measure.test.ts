@@ -260,7 +260,9 @@ describe('measuring two builds side by side', () => {
       const logs = await Promise.all(['base', 'head'].map((side) => readFile(path.join(outDir(), dir, side, 'app.log'), 'utf8')))
       return {
         order,
-        rounds: measured.map((m) => m.results.entries[0]?.rounds.filter((r) => r.valid).length ?? 0),
+        // Every round measured, valid or not: a fresh app's 150 ms round was once invalid in a full
+        // test run on a busy machine, and what this counts is the schedule's rounds.
+        rounds: measured.map((m) => m.results.entries[0]?.rounds.length ?? 0),
         logs,
         launches: measured.map((m) => m.results.launches),
       }
