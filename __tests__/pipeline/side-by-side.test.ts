@@ -61,7 +61,9 @@ const readResults = async (file: string): Promise<ReturnType<typeof parseResults
 describe('base beside head', () => {
   it('prepares, measures A B A B, writes both results files, runs the step after measuring, then cleans up', async () => {
     // A budget spent before the configured rounds end: no extra pairs, so the round count is exact.
-    const { outDir, headSide, steps, prepare } = setUp(await demoApp({ budget: '1ms' }), await demoApp())
+    // The start command says what the app saw of the heap pad (app.relaunch: auto) before starting Node.
+    const app = 'echo "heap pad: [$MALLOC_TOP_PAD_]" && node server.mjs'
+    const { outDir, headSide, steps, prepare } = setUp(await demoApp({ app, budget: '1ms' }), await demoApp({ app }))
     const order: string[] = []
     const beside = await measureBesideBase({
       head: headSide,
@@ -86,27 +88,19 @@ describe('base beside head', () => {
     expect(base.entries[0]?.rounds).toHaveLength(3)
     expect(base.git?.sha).toBe('b'.repeat(40))
     // The base's app log goes to its own directory.
-    expect(await readFile(path.join(outDir, 'base', 'app.log'), 'utf8')).toContain('demo app listening')
-  })
-
-  it('keeps one launch a side of a Node app on glibc, each app started with its heap top padded, and both results say so', async () => {
-    // What the app saw: its start command prints the variable before it starts Node.
-    const app = 'echo "heap pad: [$MALLOC_TOP_PAD_]" && node server.mjs'
-    const { outDir, headSide, prepare } = setUp(await demoApp({ app, rounds: 2, budget: '1ms' }), await demoApp({ app }))
-    const beside = await measureBesideBase({ head: headSide, prepare, onBaseFailure: 'stop' })
-    if ('missing' in beside) throw new Error('the base was prepared')
     const logs = await Promise.all([path.join(outDir, 'base', 'app.log'), path.join(outDir, 'app.log')].map((f) => readFile(f, 'utf8')))
-    const results = [beside.base.results, beside.head.results]
+    expect(logs[0]).toContain('demo app listening')
+    // A Node app on glibc: both apps started once with glibc's heap top padded, and both results say so.
     if (onGlibc()) {
       for (const log of logs) expect(log).toContain(`heap pad: [${HEAP_PAD_BYTES}]`)
-      expect(results.map((r) => [r.heapPad, r.launches])).toEqual([
+      expect([base, head].map((r) => [r.heapPad, r.launches])).toEqual([
         [HEAP_PAD_BYTES, undefined],
         [HEAP_PAD_BYTES, undefined],
       ])
       expect(beside.sides.head.plan.app?.env.MALLOC_TOP_PAD_).toBe(String(HEAP_PAD_BYTES))
     } else {
       for (const log of logs) expect(log).toContain('heap pad: []')
-      expect(results.map((r) => r.heapPad)).toEqual([undefined, undefined])
+      expect([base.heapPad, head.heapPad]).toEqual([undefined, undefined])
     }
     // The head's own plan, as the config gave it, is left as it was.
     expect(headSide.plan.app?.env.MALLOC_TOP_PAD_).toBeUndefined()
