@@ -41,11 +41,17 @@ async function runOf(dir: string, mode: string, kind: string): Promise<Run | und
   return { mode, kind, pairs: n, metrics: { rps: of((r) => r.rps), cpu: of(cpuPerRequest) } }
 }
 
+// The product's own mode (`decide`) was one launch a side until fresh apps became `auto`'s way, and
+// is the padded heap, one launch a side, on glibc since 2026-12-04 15:36 UTC (src/load/schedule.ts
+// withHeapPad); the runs kept from the hours in between were named by their mode.
+const PAD_DEFAULT_SINCE = Date.UTC(2026, 11, 4, 15, 36)
+const modeOf = (time: number, mode: string): string => (mode !== 'decide' ? mode : time >= PAD_DEFAULT_SINCE ? 'pad' : 'launch (before)')
+
 const runs: Run[] = []
 for (const dir of (await readdir(root)).sort()) {
-  const match = new RegExp(`^${app}-\\d+-(relaunch|launch|decide|pad)-(same|slow\\d*)$`).exec(dir)
+  const match = new RegExp(`^${app}-(\\d+)-(relaunch|launch|decide|pad)-(same|slow\\d*)$`).exec(dir)
   if (match === null) continue
-  const run = await runOf(dir, match[1] === 'decide' ? 'launch (before)' : (match[1] ?? ''), match[2] ?? '')
+  const run = await runOf(dir, modeOf(Number(match[1]), match[2] ?? ''), match[3] ?? '')
   if (run !== undefined) runs.push(run)
 }
 
