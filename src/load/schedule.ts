@@ -160,7 +160,7 @@ interface SideState {
  * spread then measures and their mean averages over (SD of t over unchanged node heads 1.59 over 13
  * runs, against 1.96 and 5.16 with one launch a side), at the price of a start a side per pair and
  * a noisier pair; or, where the offset's cause applies, taking the cause away ({@link withHeapPad}:
- * SD of t 1.20 over 12 runs, one launch a side). `auto` does the second for a Node app on glibc, the
+ * SD of t 1.08 over 15 runs, one launch a side). `auto` does the second for a Node app on glibc, the
  * first for a Node app elsewhere ({@link autoRelaunches}) while a start is cheap
  * ({@link AUTO_RELAUNCH_SHARE}).
  */
