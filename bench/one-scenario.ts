@@ -16,6 +16,7 @@
 //   launch    decide, with one launch of each app for the whole run (app.relaunch: never);
 //   pad       launch, with glibc keeping 64 MB at the top of each app's heap (MALLOC_TOP_PAD_ in
 //             app.env): bench/gc-phases.ts found a node launch's offset in glibc trimming its heap;
+//             on glibc `decide` now does the same (the product's app.relaunch: auto);
 //   separate  the base measured in a run of its own, then run --baseline on it: the rule of a stored
 //             artifact with one run of history, of `run --baseline` and of `compare`.
 import { spawn, spawnSync } from 'node:child_process'

@@ -65593,9 +65593,9 @@ function relaunchOf(plan) {
 function autoRelaunches(plan) {
   return plan?.app !== void 0 && plan.app.heapPad === void 0 && runsNode(plan.app.command);
 }
-function withHeapPad(sides, glibc2 = onGlibc()) {
+function withHeapPad(sides, glibc2 = onGlibc) {
   const first = sides[0]?.plan;
-  const padded = sides.length > 1 && glibc2 && relaunchOf(first) === "auto" && first?.app !== void 0 && runsNode(first.app.command);
+  const padded = sides.length > 1 && relaunchOf(first) === "auto" && first?.app !== void 0 && runsNode(first.app.command) && glibc2();
   if (!padded) return [...sides];
   return sides.map((side) => {
     const app = side.plan.app;

@@ -310,8 +310,9 @@ describe('measuring two builds side by side', () => {
     const app = plan.app
     if (app === undefined) throw new Error('the demo plan starts an app')
     const side = (over: Partial<typeof app>): Side => ({ plan: { ...plan, app: { ...app, ...over } }, outDir: outDir() })
-    const pads = (sides: readonly Side[], glibc = true): (number | undefined)[] => withHeapPad(sides, glibc).map((s) => s.plan.app?.heapPad)
-    const padded = withHeapPad([side({}), side({})], true)
+    const pads = (sides: readonly Side[], glibc = true): (number | undefined)[] =>
+      withHeapPad(sides, () => glibc).map((s) => s.plan.app?.heapPad)
+    const padded = withHeapPad([side({}), side({})], () => true)
     for (const s of padded) {
       expect(s.plan.app?.env).toMatchObject({ MALLOC_TOP_PAD_: String(HEAP_PAD_BYTES), PORT: app.env.PORT })
       expect(autoRelaunches(s.plan)).toBe(false)
@@ -319,7 +320,7 @@ describe('measuring two builds side by side', () => {
     expect(HEAP_PAD_BYTES).toBe(64 * 1024 * 1024)
     // Not on glibc, not Node, not auto, or one side alone: nothing padded, the relaunch rule as before.
     expect(pads([side({}), side({})], false)).toEqual([undefined, undefined])
-    expect(autoRelaunches(withHeapPad([side({}), side({})], false)[0]?.plan)).toBe(true)
+    expect(autoRelaunches(withHeapPad([side({}), side({})], () => false)[0]?.plan)).toBe(true)
     expect(pads([side({ command: 'python3 -m uvicorn app:app' }), side({ command: 'python3 -m uvicorn app:app' })])).toEqual([
       undefined,
       undefined,
@@ -330,7 +331,7 @@ describe('measuring two builds side by side', () => {
     // The user's own pad stands and counts; one that is not a size leaves the app to fresh launches.
     const own = withHeapPad(
       [side({ env: { ...app.env, MALLOC_TOP_PAD_: '1048576' } }), side({ env: { ...app.env, MALLOC_TOP_PAD_: '1048576' } })],
-      true,
+      () => true,
     )
     expect(own.map((s) => [s.plan.app?.heapPad, s.plan.app?.env.MALLOC_TOP_PAD_])).toEqual([
       [1048576, '1048576'],

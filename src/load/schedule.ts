@@ -197,11 +197,13 @@ export const HEAP_PAD_BYTES = 64 * 1024 * 1024
  * bench/gc-phases.ts), and the launch offset beyond the noise fell from 5.0 to 0.0 %
  * (bench/process-offset.ts). Through the product, unchanged node heads were cleared in 6 of 8 runs
  * with the pad against 3 of 7 with fresh apps every pair, alternating (bench/relaunch.ts). It costs
- * 3–6 MB of RSS on both sides alike (bench/apps/hash-server.mjs and an Express app, 3 launches each).
+ * 3–4 MiB of peak RSS on both sides alike (means of 3 launches: +2.9 on bench/apps/hash-server.mjs,
+ * +4.0 on an Express app).
  */
-export function withHeapPad(sides: readonly Side[], glibc = onGlibc()): Side[] {
+export function withHeapPad(sides: readonly Side[], glibc: () => boolean = onGlibc): Side[] {
   const first = sides[0]?.plan
-  const padded = sides.length > 1 && glibc && relaunchOf(first) === 'auto' && first?.app !== undefined && runsNode(first.app.command)
+  // The C library last: asking it builds Node's diagnostic report (about 6 ms), for a Node app only.
+  const padded = sides.length > 1 && relaunchOf(first) === 'auto' && first?.app !== undefined && runsNode(first.app.command) && glibc()
   if (!padded) return [...sides]
   return sides.map((side) => {
     const app = side.plan.app
