@@ -30,6 +30,7 @@ const GRID: Record<OneMode, { full: readonly number[]; quick: readonly number[] 
   relaunch: { full: [0, 0.1, 0.25], quick: [0, 0.1] },
   launch: { full: [0, 0.1, 0.25], quick: [0, 0.1] },
   pad: { full: [0, 0.1, 0.25], quick: [0, 0.1] },
+  pinned: { full: [0, 0.1, 0.25], quick: [0, 0.1] },
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)} %`

@@ -8,9 +8,10 @@
 // Run: npm run build && npx tsx bench/against-target.ts [slow|same|slowN ...]   (default: slow same slow same)
 //   slow = slow10: 10 % more CPU per request; slow25: 25 %; same: unchanged. A kind may name its own
 //   mode, `slow@fixed`, so that two modes alternate in one invocation.
-//   AGAINST_APP=node|python  AGAINST_BUDGET=3m  AGAINST_MODE=decide|fixed|separate
+//   AGAINST_APP=node|python  AGAINST_BUDGET=3m  AGAINST_MODE=decide|fixed|separate  BENCH_APP_CPUS=shared|separate (app.cpus)
 // Writes bench/results/against-target-<app>-<mode>.json, keeps every run's rounds under
-// bench/results/against-target/ (for bench/pair-noise.ts) and prints a markdown table.
+// bench/results/against-target/ (for bench/pair-noise.ts; `pinned` runs under against-target-pinned/)
+// and prints a markdown table.
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { HashApp } from './apps/hash-config.js'
@@ -42,7 +43,10 @@ for (const spec of kinds) {
   const [kind = spec, own] = spec.split('@')
   const runMode = (own ?? mode) as OneMode
   const slowdown = slowdownOf(kind)
-  const keep = path.resolve(`bench/results/against-target/${app}-${Date.now()}-${runMode}-${kind}`)
+  // Pinned runs (app.cpus: separate, not the default) are kept apart, so that the replays of
+  // against-target/ keep the default's schedule.
+  const folder = runMode === 'pinned' ? 'against-target-pinned' : 'against-target'
+  const keep = path.resolve(`bench/results/${folder}/${app}-${Date.now()}-${runMode}-${kind}`)
   const row = await oneScenarioRun(app, runMode, slowdown, cost, { budget, keep })
   rows.push(row)
   lines.push(outcomeRow(row))

@@ -17,6 +17,8 @@
 //   pad       launch, with glibc keeping 64 MB at the top of each app's heap (MALLOC_TOP_PAD_ in
 //             app.env): bench/gc-phases.ts found a node launch's offset in glibc trimming its heap;
 //             on glibc `decide` now does the same (the product's app.relaunch: auto);
+//   pinned    decide, with the apps on CPUs of their own and the load generator on another
+//             (app.cpus: separate);
 //   separate  the base measured in a run of its own, then run --baseline on it: the rule of a stored
 //             artifact with one run of history, of `run --baseline` and of `compare`.
 import { spawn, spawnSync } from 'node:child_process'
@@ -38,7 +40,7 @@ import { cpuLoopNoise, type CpuNoise } from './cpu-noise.js'
 import { hashAppCommand, hashConfig, type HashApp } from './apps/hash-config.js'
 
 /** How a one-scenario comparison is made; see the module comment. */
-export type OneMode = 'decide' | 'fixed' | 'separate' | 'relaunch' | 'launch' | 'pad'
+export type OneMode = 'decide' | 'fixed' | 'separate' | 'relaunch' | 'launch' | 'pad' | 'pinned'
 
 export const ONE_MODE_NAMES: Record<OneMode, string> = {
   decide: 'same-job, decide as you go',
@@ -46,6 +48,7 @@ export const ONE_MODE_NAMES: Record<OneMode, string> = {
   relaunch: 'same-job, decide as you go, fresh apps every pair',
   launch: 'same-job, decide as you go, one launch a side',
   pad: 'same-job, decide as you go, one launch a side, MALLOC_TOP_PAD_ 64 MB',
+  pinned: 'same-job, decide as you go, app.cpus: separate',
   separate: 'separate runs (stored baseline, one run of history; run --baseline; compare)',
 }
 
@@ -200,7 +203,7 @@ function config(app: HashApp, port: number, budget: string, mode: OneMode): stri
   return hashConfig({
     port,
     command: hashAppCommand(app, '"$PORT"'),
-    appLines: ['  build: "true"', ...relaunch],
+    appLines: ['  build: "true"', ...relaunch, ...(mode === 'pinned' ? ['  cpus: separate'] : [])],
     ...(mode === 'pad' ? { env: { MALLOC_TOP_PAD_: '67108864' } } : {}),
     topLines: [`budget: ${budget}`],
     defaults: '{ connections: 4 }',

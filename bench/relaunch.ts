@@ -14,6 +14,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseResults } from '../src/results/io.js'
 import type { RoundResult } from '../src/results/document.js'
+import { speedAdjusted } from '../src/compare/speed-adjust.js'
 import { mean, stddev } from '../src/stats/stats.js'
 
 const app = process.argv[2] ?? 'node'
@@ -27,18 +28,46 @@ interface Run {
   readonly metrics: Record<'rps' | 'cpu', { readonly change: number; readonly sd: number; readonly t: number }>
 }
 
-async function runOf(dir: string, mode: string, kind: string): Promise<Run | undefined> {
+/**
+ * A run's pairs as measured, and, when every round carries the speed probe's reading (app.cpus:
+ * separate), also as the product compares them: adjusted for the machine's speed
+ * (src/compare/speed-adjust.ts), as mode "<mode>, probe-adjusted".
+ */
+async function runsOf(folder: string, dir: string, mode: string, kind: string): Promise<Run[]> {
   const read = async (file: string): Promise<readonly RoundResult[]> =>
-    parseResults(JSON.parse(await readFile(path.join(root, dir, file), 'utf8')), file).entries[0]?.rounds ?? []
+    parseResults(JSON.parse(await readFile(path.join(folder, dir, file), 'utf8')), file).entries[0]?.rounds ?? []
   const [base, head] = await Promise.all([read('base-results.json'), read('results.json')])
   const n = Math.min(base.length, head.length)
-  if (n < 3) return undefined
-  const of = (value: (r: RoundResult) => number): Run['metrics']['rps'] => {
-    const logs = Array.from({ length: n }, (_, i) => Math.log(value(head[i] as RoundResult) / value(base[i] as RoundResult)))
+  if (n < 3) return []
+  const pairsOf = (value: (r: RoundResult) => number): { base: number[]; head: number[] } => ({
+    base: base.slice(0, n).map(value),
+    head: head.slice(0, n).map(value),
+  })
+  const of = (values: { base: readonly number[]; head: readonly number[] }): Run['metrics']['rps'] => {
+    const logs = values.head.map((h, i) => Math.log(h / (values.base[i] ?? NaN)))
     const sd = stddev(logs)
     return { change: mean(logs), sd, t: mean(logs) / (sd / Math.sqrt(n)) }
   }
-  return { mode, kind, pairs: n, metrics: { rps: of((r) => r.rps), cpu: of(cpuPerRequest) } }
+  const runs: Run[] = [{ mode, kind, pairs: n, metrics: { rps: of(pairsOf((r) => r.rps)), cpu: of(pairsOf(cpuPerRequest)) } }]
+  const probes = pairsOf((r) => r.speedProbeUs ?? NaN)
+  if ([...probes.base, ...probes.head].every((x) => x > 0)) {
+    // The prior slope the product gives each: −1 for throughput, +1 for CPU per request.
+    const adjusted = (values: { base: number[]; head: number[] }, prior: number): Run['metrics']['rps'] =>
+      of(speedAdjusted(values.base, values.head, probes.base, probes.head, prior))
+    runs.push({
+      mode: `${mode}, probe-adjusted`,
+      kind,
+      pairs: n,
+      metrics: {
+        rps: adjusted(
+          pairsOf((r) => r.rps),
+          -1,
+        ),
+        cpu: adjusted(pairsOf(cpuPerRequest), 1),
+      },
+    })
+  }
+  return runs
 }
 
 // The product's own mode (`decide`) was one launch a side until fresh apps became `auto`'s way, and
@@ -47,12 +76,18 @@ async function runOf(dir: string, mode: string, kind: string): Promise<Run | und
 const PAD_DEFAULT_SINCE = Date.UTC(2026, 11, 4, 15, 36)
 const modeOf = (time: number, mode: string): string => (mode !== 'decide' ? mode : time >= PAD_DEFAULT_SINCE ? 'pad' : 'launch (before)')
 
+// The runs with the apps pinned (app.cpus: separate, not the default) are kept apart, in
+// bench/results/against-target-pinned/, so that the replays of against-target/ keep the default's
+// schedule; those named `pinned` are read from there too.
 const runs: Run[] = []
-for (const dir of (await readdir(root)).sort()) {
-  const match = new RegExp(`^${app}-(\\d+)-(relaunch|launch|decide|pad)-(same|slow\\d*)$`).exec(dir)
+const pinnedRoot = path.resolve('bench/results/against-target-pinned')
+for (const [folder, dir] of [
+  ...(await readdir(root)).map((d) => [root, d] as const),
+  ...(await readdir(pinnedRoot)).filter((d) => d.includes('-pinned-')).map((d) => [pinnedRoot, d] as const),
+].sort((a, b) => a[1].localeCompare(b[1]))) {
+  const match = new RegExp(`^${app}-(\\d+)-(relaunch|launch|decide|pad|pinned)-(same|slow\\d*)$`).exec(dir)
   if (match === null) continue
-  const run = await runOf(dir, modeOf(Number(match[1]), match[2] ?? ''), match[3] ?? '')
-  if (run !== undefined) runs.push(run)
+  runs.push(...(await runsOf(folder, dir, modeOf(Number(match[1]), match[2] ?? ''), match[3] ?? '')))
 }
 
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${((Math.exp(x) - 1) * 100).toFixed(1)} %`

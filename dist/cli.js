@@ -9219,6 +9219,46 @@ var init_thresholds = __esm({
   }
 });
 
+// src/compare/speed-adjust.ts
+function slopeOf(xs, ys, prior) {
+  const n = xs.length;
+  let sxy = 0;
+  let sxx = 0;
+  if (n > 0) {
+    const mx = xs.reduce((s, x) => s + x, 0) / n;
+    const my = ys.reduce((s, y) => s + y, 0) / n;
+    for (let i = 0; i < n; i++) {
+      const dx = (xs[i] ?? 0) - mx;
+      sxy += dx * ((ys[i] ?? 0) - my);
+      sxx += dx * dx;
+    }
+  }
+  const slope = (sxy + PRIOR_WEIGHT * prior) / (sxx + PRIOR_WEIGHT);
+  return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, slope));
+}
+function speedAdjusted(base, head, probeBase, probeHead, prior) {
+  const ys = head.map((h, i) => Math.log(h / (base[i] ?? NaN)));
+  const xs = probeHead.map((p, i) => Math.log(p / (probeBase[i] ?? NaN)));
+  const adjustedBase = [];
+  const adjustedHead = [];
+  let slope = prior;
+  for (let i = 0; i < ys.length; i++) {
+    slope = slopeOf(xs.slice(0, i), ys.slice(0, i), prior);
+    const half = slope * (xs[i] ?? 0) / 2;
+    adjustedBase.push((base[i] ?? NaN) * Math.exp(half));
+    adjustedHead.push((head[i] ?? NaN) * Math.exp(-half));
+  }
+  return { base: adjustedBase, head: adjustedHead, slope };
+}
+var PRIOR_WEIGHT, MAX_SLOPE;
+var init_speed_adjust = __esm({
+  "src/compare/speed-adjust.ts"() {
+    "use strict";
+    PRIOR_WEIGHT = 0.05;
+    MAX_SLOPE = 2;
+  }
+});
+
 // src/compare/compare.ts
 function badness2(ratio, direction) {
   return direction === "higher-is-better" ? 1 - ratio : ratio - 1;
@@ -9368,6 +9408,7 @@ function centreOf(values, relative, trimmed) {
 function pairedValues(base, head, metric) {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
   const pairs = { base: [], head: [] };
+  const probes = { base: [], head: [] };
   for (const h of head) {
     const b = byRound.get(h.round);
     if (!h.valid || b === void 0) continue;
@@ -9376,6 +9417,15 @@ function pairedValues(base, head, metric) {
     if (bv === void 0 || hv === void 0) return void 0;
     pairs.base.push(bv);
     pairs.head.push(hv);
+    if (b.speedProbeUs !== void 0 && h.speedProbeUs !== void 0) {
+      probes.base.push(b.speedProbeUs);
+      probes.head.push(h.speedProbeUs);
+    }
+  }
+  const positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
+  if (SPEED_ADJUSTED.has(metric) && probes.base.length === pairs.base.length && pairs.base.length > 0 && [pairs.base, pairs.head, probes.base, probes.head].every(positive)) {
+    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1);
+    return { base: adjusted.base, head: adjusted.head };
   }
   return pairs;
 }
@@ -9546,7 +9596,8 @@ function compare(base, head, options = {}) {
       environment: head.environment,
       ...head.status === "incomplete" ? { incomplete: head.error ?? "the run stopped early" } : {},
       ...head.launches === void 0 ? {} : { launches: head.launches },
-      ...head.heapPad === void 0 ? {} : { heapPad: head.heapPad }
+      ...head.heapPad === void 0 ? {} : { heapPad: head.heapPad },
+      ...paired && head.entries.some((e) => e.rounds.some((r) => r.speedProbeUs !== void 0)) ? { speedProbe: true } : {}
     },
     ...baseline === void 0 ? {} : {
       baseline: runToRun === void 0 ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } }
@@ -9600,7 +9651,7 @@ function clearOfTolerance(m) {
 function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
-var REPORTING_TOLERANCE, MIN_ROUNDS;
+var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_ADJUSTED;
 var init_compare = __esm({
   "src/compare/compare.ts"() {
     "use strict";
@@ -9619,8 +9670,10 @@ var init_compare = __esm({
     init_thresholds();
     init_yuen();
     init_types();
+    init_speed_adjust();
     REPORTING_TOLERANCE = DEFAULT_TOLERANCE;
     MIN_ROUNDS = 2;
+    SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "cpu"]);
   }
 });
 
@@ -9702,14 +9755,14 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:config:1", "title": "Cannonade configuration (cannonade.yml)", "description": "Which app to start, which HTTP scenarios to run against it, and which thresholds gate the merge.", "type": "object", "x-expected": "a mapping with at least baseUrl and scenarios", "additionalProperties": false, "required": ["baseUrl", "scenarios"], "properties": { "$schema": { "type": "string" }, "suite": { "description": "Name of this suite: keys the sticky PR comment and the results artifact, so two suites in one repository do not overwrite each other.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$", "x-expected": "1 to 64 letters, digits, '.', '_' or '-'" }, "app": { "$ref": "#/$defs/app" }, "baseUrl": { "description": "Where the scenarios send their requests; scenario paths are joined to it.", "$ref": "#/$defs/httpUrl" }, "defaults": { "$ref": "#/$defs/defaults" }, "budget": { "description": "Time a run comparing base and head side by side (same-job) may spend measuring the suite, counted from its first round: after the configured rounds, entries whose verdict is still open get one more round a side at a time until decided, up to 50 rounds, or until this is spent. Default 5m.", "$ref": "#/$defs/duration" }, "warmupSuite": { "description": "Before round 1, run every entry once for its warm-up duration and discard it, so JIT warm-up does not fall on the first round. Default true; --quick skips it.", "type": "boolean", "x-expected": "true or false" }, "validity": { "$ref": "#/$defs/validity" }, "scenarios": { "description": "The scenarios to measure, in order.", "type": "array", "minItems": 1, "x-expected": "a non-empty list of scenarios", "items": { "$ref": "#/$defs/scenario" } } }, "$defs": { "httpUrl": { "type": "string", "pattern": "^https?://[^\\s/]+(/\\S*)?$", "x-expected": "an http:// or https:// URL" }, "duration": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "x-expected": "a duration like 500ms, 5s or 1m" }, "size": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$", "x-expected": "a size like 512KB, 200MB or 1GB" }, "percent": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$", "x-expected": "a percentage like 5%" }, "positiveInteger": { "type": "integer", "minimum": 1, "x-expected": "a positive integer" }, "positiveNumber": { "type": "number", "exclusiveMinimum": 0, "x-expected": "a positive number" }, "connectionCount": { "type": "integer", "minimum": 1, "maximum": 1e4, "x-expected": "an integer from 1 to 10000" }, "requestRate": { "type": "number", "exclusiveMinimum": 0, "maximum": 1e6, "x-expected": "a number above 0 and at most 1000000 (requests per second)" }, "arrivals": { "description": "Open loop: when requests leave. even: evenly spaced at the rate; poisson: random (Poisson) arrivals at the same mean rate.", "enum": ["even", "poisson"], "x-expected": "even or poisson" }, "threads": { "description": "Load threads for one entry, each with its own connections; auto: half the cores, at most 4, one for an open-loop rate below 5000 req/s.", "x-expected": "auto or an integer from 1 to 64", "oneOf": [{ "const": "auto" }, { "type": "integer", "minimum": 1, "maximum": 64 }] }, "pipeliningDepth": { "type": "integer", "minimum": 1, "maximum": 100, "x-expected": "an integer from 1 to 100" }, "requestAmount": { "type": "integer", "minimum": 1, "maximum": 1e7, "x-expected": "an integer from 1 to 10000000" }, "severity": { "enum": ["warn", "fail"], "x-expected": "warn or fail" }, "headers": { "type": "object", "x-expected": "a mapping of header names to string values", "propertyNames": { "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }, "additionalProperties": { "type": ["string", "number", "boolean"] } }, "body": { "description": "Request body: a string is sent as is; a mapping or list is sent as JSON (with content-type application/json unless a header says otherwise).", "type": ["string", "object", "array"], "x-expected": "a string, or a mapping or list sent as JSON" }, "method": { "enum": ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "x-expected": "one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }, "path": { "type": "string", "pattern": "^/\\S*$", "x-expected": "a path starting with /" }, "statusList": { "x-expected": 'a status code (200), a class ("2xx"), or a list of them', "oneOf": [{ "$ref": "#/$defs/statusOne" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/statusOne" } }] }, "statusOne": { "x-expected": 'a status code from 100 to 599 or a class like "2xx"', "oneOf": [{ "type": "integer", "minimum": 100, "maximum": 599 }, { "type": "string", "pattern": "^[1-5]xx$" }] }, "expect": { "description": "What a correct response looks like; anything else counts as an error.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with status and/or body", "properties": { "status": { "$ref": "#/$defs/statusList" }, "body": { "description": "A string the body must contain, or { equals | contains | matches }.", "x-expected": "a string the body must contain, or a mapping with one of equals, contains, matches", "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": { "equals": { "type": "string" }, "contains": { "type": "string" }, "matches": { "type": "string" } } }] } } }, "step": { "description": "One request of a multi-step scenario; each connection sends the steps in order, again and again.", "type": "object", "additionalProperties": false, "required": ["path"], "x-expected": "a mapping with at least path", "properties": { "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "expect": { "$ref": "#/$defs/expect" }, "capture": { "$ref": "#/$defs/capture" } } }, "latencyLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/duration" }, "min": { "$ref": "#/$defs/duration" }, "severity": { "$ref": "#/$defs/severity" } } }, "rpsLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/positiveNumber" }, "min": { "$ref": "#/$defs/positiveNumber" }, "severity": { "$ref": "#/$defs/severity" } } }, "percentLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/percent" }, "min": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }, "sizeLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/size" }, "min": { "$ref": "#/$defs/size" }, "severity": { "$ref": "#/$defs/severity" } } }, "tolerance": { "x-expected": "a percentage like 5%, or { max: 5%, severity: warn }", "oneOf": [{ "$ref": "#/$defs/percent" }, { "type": "object", "additionalProperties": false, "required": ["max"], "properties": { "max": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }] }, "thresholds": { "description": "Absolute limits checked on every run, and allowed relative change against the baseline.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to limits", "properties": { "p50": { "$ref": "#/$defs/latencyLimit" }, "p90": { "$ref": "#/$defs/latencyLimit" }, "p95": { "$ref": "#/$defs/latencyLimit" }, "p99": { "$ref": "#/$defs/latencyLimit" }, "p999": { "$ref": "#/$defs/latencyLimit" }, "mean": { "$ref": "#/$defs/latencyLimit" }, "max": { "$ref": "#/$defs/latencyLimit" }, "rps": { "$ref": "#/$defs/rpsLimit" }, "errorRate": { "$ref": "#/$defs/percentLimit" }, "cpu": { "$ref": "#/$defs/percentLimit" }, "rss": { "$ref": "#/$defs/sizeLimit" }, "regression": { "description": "Allowed relative change against the baseline, per metric.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to tolerances", "properties": { "p50": { "$ref": "#/$defs/tolerance" }, "p90": { "$ref": "#/$defs/tolerance" }, "p95": { "$ref": "#/$defs/tolerance" }, "p99": { "$ref": "#/$defs/tolerance" }, "p999": { "$ref": "#/$defs/tolerance" }, "mean": { "$ref": "#/$defs/tolerance" }, "max": { "$ref": "#/$defs/tolerance" }, "rps": { "$ref": "#/$defs/tolerance" }, "errorRate": { "$ref": "#/$defs/tolerance" }, "cpu": { "$ref": "#/$defs/tolerance" }, "rss": { "$ref": "#/$defs/tolerance" }, "capacity": { "$ref": "#/$defs/tolerance" }, "recovery": { "$ref": "#/$defs/tolerance" } } }, "capacity": { "description": "profile: stress only: the capacity found (req/s at which the SLO still held).", "$ref": "#/$defs/rpsLimit" }, "recovery": { "description": "profile: spike. Time until p99 is back within tolerance after the burst.", "$ref": "#/$defs/latencyLimit" }, "burstP99": { "description": "profile: spike. p99 latency during the burst.", "$ref": "#/$defs/latencyLimit" }, "burstErrorRate": { "description": "profile: spike. Failed share of requests during the burst.", "$ref": "#/$defs/percentLimit" }, "leak": { "description": "profile: soak. Server RSS growth per minute after the warm-up (Theil\u2013Sen slope); a leak is flagged above max.", "$ref": "#/$defs/leakLimit" }, "drift": { "description": "profile: soak. p99 latency growth per minute over the soak (Theil\u2013Sen slope).", "$ref": "#/$defs/driftLimit" } } }, "defaults": { "description": "Settings every scenario inherits unless it sets its own.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of scenario settings", "properties": { "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "timeout": { "$ref": "#/$defs/duration" }, "headers": { "$ref": "#/$defs/headers" }, "thresholds": { "$ref": "#/$defs/thresholds" } } }, "validity": { "description": "When a round's numbers cannot be trusted; such rounds are flagged and left out of comparisons.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with maxErrorRate and/or minRateReached", "properties": { "maxErrorRate": { "$ref": "#/$defs/percent" }, "minRateReached": { "$ref": "#/$defs/percent" } } }, "sweep": { "x-expected": "an integer from 1 to 10000 or a list of them", "oneOf": [{ "$ref": "#/$defs/connectionCount" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/connectionCount" } }] }, "rateSweep": { "x-expected": "a number above 0 and at most 1000000, or a list of them", "oneOf": [{ "$ref": "#/$defs/requestRate" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requestRate" } }] }, "scenario": { "type": "object", "additionalProperties": false, "required": ["name"], "x-expected": "a mapping with at least name, and path or requests", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 100, "x-expected": "a name of 1 to 100 characters" }, "tags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "x-expected": "a list of tag names" }, "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "requests": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/step" }, "x-expected": "a non-empty list of request steps" }, "data": { "description": "A CSV file with a header row, or a JSON file holding a list of objects, relative to the config file: each pass through the scenario's requests takes the next row (in order, starting again after the last), its columns filling {{column}} in path, headers and body.", "type": "string", "minLength": 1, "x-expected": "a CSV or JSON file, relative to the config file" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "timeout": { "$ref": "#/$defs/duration" }, "expect": { "$ref": "#/$defs/expect" }, "thresholds": { "$ref": "#/$defs/thresholds" }, "profile": { "$ref": "#/$defs/profile" }, "stress": { "$ref": "#/$defs/stress" }, "spike": { "$ref": "#/$defs/spike" }, "bodySize": { "description": "profile: volume. Body sizes to sweep: each size is one entry. Sent as a request body of that many bytes, or, where the path or body holds {bodySize}, written there as the byte count (for an app that answers with a body of that size).", "$ref": "#/$defs/sizeSweep" } } }, "app": { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "relaunch": { "description": "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default), when the command starts Node (node, npm, npx, yarn, pnpm, tsx): on glibc, one launch a side with MALLOC_TOP_PAD_=67108864 added to both apps' environment (unless already set), which takes the measured cause of that difference away; elsewhere pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration). never for any other app.", "enum": ["auto", "pair", "never"], "x-expected": "auto, pair or never" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] } } }, "rounds": { "type": "integer", "minimum": 1, "maximum": 50, "x-expected": "an integer from 1 to 50" }, "stress": { "description": "profile: stress: how the load is stepped. Geometric steps from start by factor until a step breaks the SLO or max is reached, then bisect steps between the last step that held and the first that broke.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with start, factor, max, step, bisect and/or follow", "properties": { "start": { "description": "First load level: req/s (open loop) or connections (closed loop). Default: the scenario's rate or connections.", "$ref": "#/$defs/positiveNumber" }, "factor": { "description": "Each step multiplies the load by this. Default 2.", "type": "number", "exclusiveMinimum": 1, "maximum": 10, "x-expected": "a number above 1 and at most 10" }, "max": { "description": "Highest load tried: req/s (at most 1000000) or connections (at most 10000). Default 100000 req/s or 1000 connections.", "$ref": "#/$defs/positiveNumber" }, "step": { "description": "Measured time per step (after the scenario's warmup). Default: the scenario's duration.", "$ref": "#/$defs/duration" }, "bisect": { "description": "Steps between the last level that held and the first that broke, each halving the gap. Default 3.", "type": "integer", "minimum": 0, "maximum": 10, "x-expected": "an integer from 0 to 10" }, "follow": { "description": "Open loop: a step whose achieved rate is below this share of the offered rate broke the SLO. Default 90%.", "$ref": "#/$defs/percent" } } }, "profile": { "description": "What kind of load test the scenario is. steady: fixed load levels (the default); stress: step the load up to the breaking point; spike: a steady rate with a burst at a multiple of it; soak: long steady load, server memory and latency followed over time for leaks and drift; volume: a sweep over body sizes (bodySize).", "enum": ["steady", "stress", "spike", "soak", "volume"], "x-expected": "one of steady, stress, spike, soak, volume" }, "spike": { "description": "profile: spike. A steady rate for `before`, `multiple` times it for `burst`, the steady rate again for `after`; recovery is the time until per-second p99 is back within `recovery` of its pre-spike value.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with rate, multiple, burst, before, after and/or recovery", "properties": { "rate": { "$ref": "#/$defs/requestRate" }, "multiple": { "type": "number", "exclusiveMinimum": 1, "maximum": 1e3, "x-expected": "a number above 1 and at most 1000" }, "burst": { "$ref": "#/$defs/duration" }, "before": { "$ref": "#/$defs/duration" }, "after": { "$ref": "#/$defs/duration" }, "recovery": { "$ref": "#/$defs/percent" } } }, "sizeSweep": { "x-expected": "a size like 64KB, or a list of them", "oneOf": [{ "$ref": "#/$defs/size" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/size" } }] }, "sizePerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)/min$", "x-expected": "a growth like 1MB/min" }, "durationPerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)/min$", "x-expected": "a drift like 2ms/min" }, "leakLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/sizePerMinute" }, "min": { "$ref": "#/$defs/sizePerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "driftLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/durationPerMinute" }, "min": { "$ref": "#/$defs/durationPerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "capture": { "description": "Values this step's response gives the steps after it, used there as {{name}}: a JSON path into the body ($.token, body.items[0].id), or { json: PATH }, { header: NAME }, or { regex: PATTERN, group: N } (RE2 syntax; group defaults to 1, or 0 when the pattern has none). A response a capture finds nothing in counts as an error and ends that pass through the steps.", "type": "object", "x-expected": "a mapping of variable names to a JSON path, or to { json }, { header } or { regex, group }", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-expected": "a variable name (letters, digits and _, not starting with a digit)" }, "minProperties": 1, "additionalProperties": { "$ref": "#/$defs/captureOne" } }, "captureOne": { "x-expected": "a JSON path such as $.token, or a mapping with one of json, header, regex (and group with regex)", "oneOf": [{ "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" }, { "type": "object", "additionalProperties": false, "required": ["json"], "properties": { "json": { "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" } } }, { "type": "object", "additionalProperties": false, "required": ["header"], "properties": { "header": { "type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" } } }, { "type": "object", "additionalProperties": false, "required": ["regex"], "properties": { "regex": { "type": "string", "minLength": 1 }, "group": { "type": "integer", "minimum": 0, "maximum": 99 } } }] } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:config:1", "title": "Cannonade configuration (cannonade.yml)", "description": "Which app to start, which HTTP scenarios to run against it, and which thresholds gate the merge.", "type": "object", "x-expected": "a mapping with at least baseUrl and scenarios", "additionalProperties": false, "required": ["baseUrl", "scenarios"], "properties": { "$schema": { "type": "string" }, "suite": { "description": "Name of this suite: keys the sticky PR comment and the results artifact, so two suites in one repository do not overwrite each other.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$", "x-expected": "1 to 64 letters, digits, '.', '_' or '-'" }, "app": { "$ref": "#/$defs/app" }, "baseUrl": { "description": "Where the scenarios send their requests; scenario paths are joined to it.", "$ref": "#/$defs/httpUrl" }, "defaults": { "$ref": "#/$defs/defaults" }, "budget": { "description": "Time a run comparing base and head side by side (same-job) may spend measuring the suite, counted from its first round: after the configured rounds, entries whose verdict is still open get one more round a side at a time until decided, up to 50 rounds, or until this is spent. Default 5m.", "$ref": "#/$defs/duration" }, "warmupSuite": { "description": "Before round 1, run every entry once for its warm-up duration and discard it, so JIT warm-up does not fall on the first round. Default true; --quick skips it.", "type": "boolean", "x-expected": "true or false" }, "validity": { "$ref": "#/$defs/validity" }, "scenarios": { "description": "The scenarios to measure, in order.", "type": "array", "minItems": 1, "x-expected": "a non-empty list of scenarios", "items": { "$ref": "#/$defs/scenario" } } }, "$defs": { "httpUrl": { "type": "string", "pattern": "^https?://[^\\s/]+(/\\S*)?$", "x-expected": "an http:// or https:// URL" }, "duration": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "x-expected": "a duration like 500ms, 5s or 1m" }, "size": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$", "x-expected": "a size like 512KB, 200MB or 1GB" }, "percent": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$", "x-expected": "a percentage like 5%" }, "positiveInteger": { "type": "integer", "minimum": 1, "x-expected": "a positive integer" }, "positiveNumber": { "type": "number", "exclusiveMinimum": 0, "x-expected": "a positive number" }, "connectionCount": { "type": "integer", "minimum": 1, "maximum": 1e4, "x-expected": "an integer from 1 to 10000" }, "requestRate": { "type": "number", "exclusiveMinimum": 0, "maximum": 1e6, "x-expected": "a number above 0 and at most 1000000 (requests per second)" }, "arrivals": { "description": "Open loop: when requests leave. even: evenly spaced at the rate; poisson: random (Poisson) arrivals at the same mean rate.", "enum": ["even", "poisson"], "x-expected": "even or poisson" }, "threads": { "description": "Load threads for one entry, each with its own connections; auto: half the cores, at most 4, one for an open-loop rate below 5000 req/s.", "x-expected": "auto or an integer from 1 to 64", "oneOf": [{ "const": "auto" }, { "type": "integer", "minimum": 1, "maximum": 64 }] }, "pipeliningDepth": { "type": "integer", "minimum": 1, "maximum": 100, "x-expected": "an integer from 1 to 100" }, "requestAmount": { "type": "integer", "minimum": 1, "maximum": 1e7, "x-expected": "an integer from 1 to 10000000" }, "severity": { "enum": ["warn", "fail"], "x-expected": "warn or fail" }, "headers": { "type": "object", "x-expected": "a mapping of header names to string values", "propertyNames": { "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }, "additionalProperties": { "type": ["string", "number", "boolean"] } }, "body": { "description": "Request body: a string is sent as is; a mapping or list is sent as JSON (with content-type application/json unless a header says otherwise).", "type": ["string", "object", "array"], "x-expected": "a string, or a mapping or list sent as JSON" }, "method": { "enum": ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "x-expected": "one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }, "path": { "type": "string", "pattern": "^/\\S*$", "x-expected": "a path starting with /" }, "statusList": { "x-expected": 'a status code (200), a class ("2xx"), or a list of them', "oneOf": [{ "$ref": "#/$defs/statusOne" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/statusOne" } }] }, "statusOne": { "x-expected": 'a status code from 100 to 599 or a class like "2xx"', "oneOf": [{ "type": "integer", "minimum": 100, "maximum": 599 }, { "type": "string", "pattern": "^[1-5]xx$" }] }, "expect": { "description": "What a correct response looks like; anything else counts as an error.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with status and/or body", "properties": { "status": { "$ref": "#/$defs/statusList" }, "body": { "description": "A string the body must contain, or { equals | contains | matches }.", "x-expected": "a string the body must contain, or a mapping with one of equals, contains, matches", "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": { "equals": { "type": "string" }, "contains": { "type": "string" }, "matches": { "type": "string" } } }] } } }, "step": { "description": "One request of a multi-step scenario; each connection sends the steps in order, again and again.", "type": "object", "additionalProperties": false, "required": ["path"], "x-expected": "a mapping with at least path", "properties": { "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "expect": { "$ref": "#/$defs/expect" }, "capture": { "$ref": "#/$defs/capture" } } }, "latencyLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/duration" }, "min": { "$ref": "#/$defs/duration" }, "severity": { "$ref": "#/$defs/severity" } } }, "rpsLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/positiveNumber" }, "min": { "$ref": "#/$defs/positiveNumber" }, "severity": { "$ref": "#/$defs/severity" } } }, "percentLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/percent" }, "min": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }, "sizeLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/size" }, "min": { "$ref": "#/$defs/size" }, "severity": { "$ref": "#/$defs/severity" } } }, "tolerance": { "x-expected": "a percentage like 5%, or { max: 5%, severity: warn }", "oneOf": [{ "$ref": "#/$defs/percent" }, { "type": "object", "additionalProperties": false, "required": ["max"], "properties": { "max": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }] }, "thresholds": { "description": "Absolute limits checked on every run, and allowed relative change against the baseline.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to limits", "properties": { "p50": { "$ref": "#/$defs/latencyLimit" }, "p90": { "$ref": "#/$defs/latencyLimit" }, "p95": { "$ref": "#/$defs/latencyLimit" }, "p99": { "$ref": "#/$defs/latencyLimit" }, "p999": { "$ref": "#/$defs/latencyLimit" }, "mean": { "$ref": "#/$defs/latencyLimit" }, "max": { "$ref": "#/$defs/latencyLimit" }, "rps": { "$ref": "#/$defs/rpsLimit" }, "errorRate": { "$ref": "#/$defs/percentLimit" }, "cpu": { "$ref": "#/$defs/percentLimit" }, "rss": { "$ref": "#/$defs/sizeLimit" }, "regression": { "description": "Allowed relative change against the baseline, per metric.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to tolerances", "properties": { "p50": { "$ref": "#/$defs/tolerance" }, "p90": { "$ref": "#/$defs/tolerance" }, "p95": { "$ref": "#/$defs/tolerance" }, "p99": { "$ref": "#/$defs/tolerance" }, "p999": { "$ref": "#/$defs/tolerance" }, "mean": { "$ref": "#/$defs/tolerance" }, "max": { "$ref": "#/$defs/tolerance" }, "rps": { "$ref": "#/$defs/tolerance" }, "errorRate": { "$ref": "#/$defs/tolerance" }, "cpu": { "$ref": "#/$defs/tolerance" }, "rss": { "$ref": "#/$defs/tolerance" }, "capacity": { "$ref": "#/$defs/tolerance" }, "recovery": { "$ref": "#/$defs/tolerance" } } }, "capacity": { "description": "profile: stress only: the capacity found (req/s at which the SLO still held).", "$ref": "#/$defs/rpsLimit" }, "recovery": { "description": "profile: spike. Time until p99 is back within tolerance after the burst.", "$ref": "#/$defs/latencyLimit" }, "burstP99": { "description": "profile: spike. p99 latency during the burst.", "$ref": "#/$defs/latencyLimit" }, "burstErrorRate": { "description": "profile: spike. Failed share of requests during the burst.", "$ref": "#/$defs/percentLimit" }, "leak": { "description": "profile: soak. Server RSS growth per minute after the warm-up (Theil\u2013Sen slope); a leak is flagged above max.", "$ref": "#/$defs/leakLimit" }, "drift": { "description": "profile: soak. p99 latency growth per minute over the soak (Theil\u2013Sen slope).", "$ref": "#/$defs/driftLimit" } } }, "defaults": { "description": "Settings every scenario inherits unless it sets its own.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of scenario settings", "properties": { "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "timeout": { "$ref": "#/$defs/duration" }, "headers": { "$ref": "#/$defs/headers" }, "thresholds": { "$ref": "#/$defs/thresholds" } } }, "validity": { "description": "When a round's numbers cannot be trusted; such rounds are flagged and left out of comparisons.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with maxErrorRate and/or minRateReached", "properties": { "maxErrorRate": { "$ref": "#/$defs/percent" }, "minRateReached": { "$ref": "#/$defs/percent" } } }, "sweep": { "x-expected": "an integer from 1 to 10000 or a list of them", "oneOf": [{ "$ref": "#/$defs/connectionCount" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/connectionCount" } }] }, "rateSweep": { "x-expected": "a number above 0 and at most 1000000, or a list of them", "oneOf": [{ "$ref": "#/$defs/requestRate" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requestRate" } }] }, "scenario": { "type": "object", "additionalProperties": false, "required": ["name"], "x-expected": "a mapping with at least name, and path or requests", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 100, "x-expected": "a name of 1 to 100 characters" }, "tags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "x-expected": "a list of tag names" }, "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "requests": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/step" }, "x-expected": "a non-empty list of request steps" }, "data": { "description": "A CSV file with a header row, or a JSON file holding a list of objects, relative to the config file: each pass through the scenario's requests takes the next row (in order, starting again after the last), its columns filling {{column}} in path, headers and body.", "type": "string", "minLength": 1, "x-expected": "a CSV or JSON file, relative to the config file" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "timeout": { "$ref": "#/$defs/duration" }, "expect": { "$ref": "#/$defs/expect" }, "thresholds": { "$ref": "#/$defs/thresholds" }, "profile": { "$ref": "#/$defs/profile" }, "stress": { "$ref": "#/$defs/stress" }, "spike": { "$ref": "#/$defs/spike" }, "bodySize": { "description": "profile: volume. Body sizes to sweep: each size is one entry. Sent as a request body of that many bytes, or, where the path or body holds {bodySize}, written there as the byte count (for an app that answers with a body of that size).", "$ref": "#/$defs/sizeSweep" } } }, "app": { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "relaunch": { "description": "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default), when the command starts Node (node, npm, npx, yarn, pnpm, tsx): on glibc, one launch a side with MALLOC_TOP_PAD_=67108864 added to both apps' environment (unless already set), which takes the measured cause of that difference away; elsewhere pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration). never for any other app.", "enum": ["auto", "pair", "never"], "x-expected": "auto, pair or never" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] }, "cpus": { "description": "separate: the app (both sides' apps in same-job) on every CPU but the first, Cannonade's load generator on the first (Linux with 2 or more CPUs and taskset; elsewhere as shared), and a speed probe on the app's CPUs whose reading each round records (speedProbeUs) and same-job pairs are adjusted by. shared (the default): the scheduler places both anywhere, and nothing is probed.", "enum": ["shared", "separate"], "x-expected": "shared or separate" } } }, "rounds": { "type": "integer", "minimum": 1, "maximum": 50, "x-expected": "an integer from 1 to 50" }, "stress": { "description": "profile: stress: how the load is stepped. Geometric steps from start by factor until a step breaks the SLO or max is reached, then bisect steps between the last step that held and the first that broke.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with start, factor, max, step, bisect and/or follow", "properties": { "start": { "description": "First load level: req/s (open loop) or connections (closed loop). Default: the scenario's rate or connections.", "$ref": "#/$defs/positiveNumber" }, "factor": { "description": "Each step multiplies the load by this. Default 2.", "type": "number", "exclusiveMinimum": 1, "maximum": 10, "x-expected": "a number above 1 and at most 10" }, "max": { "description": "Highest load tried: req/s (at most 1000000) or connections (at most 10000). Default 100000 req/s or 1000 connections.", "$ref": "#/$defs/positiveNumber" }, "step": { "description": "Measured time per step (after the scenario's warmup). Default: the scenario's duration.", "$ref": "#/$defs/duration" }, "bisect": { "description": "Steps between the last level that held and the first that broke, each halving the gap. Default 3.", "type": "integer", "minimum": 0, "maximum": 10, "x-expected": "an integer from 0 to 10" }, "follow": { "description": "Open loop: a step whose achieved rate is below this share of the offered rate broke the SLO. Default 90%.", "$ref": "#/$defs/percent" } } }, "profile": { "description": "What kind of load test the scenario is. steady: fixed load levels (the default); stress: step the load up to the breaking point; spike: a steady rate with a burst at a multiple of it; soak: long steady load, server memory and latency followed over time for leaks and drift; volume: a sweep over body sizes (bodySize).", "enum": ["steady", "stress", "spike", "soak", "volume"], "x-expected": "one of steady, stress, spike, soak, volume" }, "spike": { "description": "profile: spike. A steady rate for `before`, `multiple` times it for `burst`, the steady rate again for `after`; recovery is the time until per-second p99 is back within `recovery` of its pre-spike value.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with rate, multiple, burst, before, after and/or recovery", "properties": { "rate": { "$ref": "#/$defs/requestRate" }, "multiple": { "type": "number", "exclusiveMinimum": 1, "maximum": 1e3, "x-expected": "a number above 1 and at most 1000" }, "burst": { "$ref": "#/$defs/duration" }, "before": { "$ref": "#/$defs/duration" }, "after": { "$ref": "#/$defs/duration" }, "recovery": { "$ref": "#/$defs/percent" } } }, "sizeSweep": { "x-expected": "a size like 64KB, or a list of them", "oneOf": [{ "$ref": "#/$defs/size" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/size" } }] }, "sizePerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)/min$", "x-expected": "a growth like 1MB/min" }, "durationPerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)/min$", "x-expected": "a drift like 2ms/min" }, "leakLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/sizePerMinute" }, "min": { "$ref": "#/$defs/sizePerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "driftLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/durationPerMinute" }, "min": { "$ref": "#/$defs/durationPerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "capture": { "description": "Values this step's response gives the steps after it, used there as {{name}}: a JSON path into the body ($.token, body.items[0].id), or { json: PATH }, { header: NAME }, or { regex: PATTERN, group: N } (RE2 syntax; group defaults to 1, or 0 when the pattern has none). A response a capture finds nothing in counts as an error and ends that pass through the steps.", "type": "object", "x-expected": "a mapping of variable names to a JSON path, or to { json }, { header } or { regex, group }", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-expected": "a variable name (letters, digits and _, not starting with a digit)" }, "minProperties": 1, "additionalProperties": { "$ref": "#/$defs/captureOne" } }, "captureOne": { "x-expected": "a JSON path such as $.token, or a mapping with one of json, header, regex (and group with regex)", "oneOf": [{ "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" }, { "type": "object", "additionalProperties": false, "required": ["json"], "properties": { "json": { "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" } } }, { "type": "object", "additionalProperties": false, "required": ["header"], "properties": { "header": { "type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" } } }, { "type": "object", "additionalProperties": false, "required": ["regex"], "properties": { "regex": { "type": "string", "minLength": 1 }, "group": { "type": "integer", "minimum": 0, "maximum": 99 } } }] } } };
         const schema33 = { "type": "string", "pattern": "^https?://[^\\s/]+(/\\S*)?$", "x-expected": "an http:// or https:// URL" };
         const schema34 = { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "x-expected": "a duration like 500ms, 5s or 1m" };
         const func1 = Object.prototype.hasOwnProperty;
         const pattern4 = new RegExp("^[A-Za-z0-9._-]{1,64}$", "u");
         const pattern5 = new RegExp("^https?://[^\\s/]+(/\\S*)?$", "u");
         const pattern6 = new RegExp("^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "u");
-        const schema32 = { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "relaunch": { "description": "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default), when the command starts Node (node, npm, npx, yarn, pnpm, tsx): on glibc, one launch a side with MALLOC_TOP_PAD_=67108864 added to both apps' environment (unless already set), which takes the measured cause of that difference away; elsewhere pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration). never for any other app.", "enum": ["auto", "pair", "never"], "x-expected": "auto, pair or never" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] } } };
+        const schema32 = { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "relaunch": { "description": "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default), when the command starts Node (node, npm, npx, yarn, pnpm, tsx): on glibc, one launch a side with MALLOC_TOP_PAD_=67108864 added to both apps' environment (unless already set), which takes the measured cause of that difference away; elsewhere pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration). never for any other app.", "enum": ["auto", "pair", "never"], "x-expected": "auto, pair or never" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] }, "cpus": { "description": "separate: the app (both sides' apps in same-job) on every CPU but the first, Cannonade's load generator on the first (Linux with 2 or more CPUs and taskset; elsewhere as shared), and a speed probe on the app's CPUs whose reading each round records (speedProbeUs) and same-job pairs are adjusted by. shared (the default): the scheduler places both anywhere, and nothing is probed.", "enum": ["shared", "separate"], "x-expected": "shared or separate" } } };
         const func3 = require_ucs2length().default;
         function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
           let vErrors = null;
@@ -10078,12 +10131,24 @@ var init_schema_validator = __esm({
                 }
               }
             }
+            if (data.cpus !== void 0) {
+              let data14 = data.cpus;
+              if (!(data14 === "shared" || data14 === "separate")) {
+                const err30 = { instancePath: instancePath + "/cpus", schemaPath: "#/properties/cpus/enum", keyword: "enum", params: { allowedValues: schema32.properties.cpus.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.cpus.enum, parentSchema: schema32.properties.cpus, data: data14 };
+                if (vErrors === null) {
+                  vErrors = [err30];
+                } else {
+                  vErrors.push(err30);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+            const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
             if (vErrors === null) {
-              vErrors = [err30];
+              vErrors = [err31];
             } else {
-              vErrors.push(err30);
+              vErrors.push(err31);
             }
             errors++;
           }
@@ -13966,7 +14031,7 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "heapPad": { "type": "integer", "minimum": 0 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "heapPad": { "type": "integer", "minimum": 0 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the median CPU microseconds the speed probe's fixed unit of work took. Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
         const schema32 = { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } };
         const schema52 = { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } };
         const func1 = Object.prototype.hasOwnProperty;
@@ -13979,7 +14044,7 @@ var init_schema_validator = __esm({
         const schema46 = { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } };
         const schema47 = { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } };
         const schema48 = { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } };
-        const schema35 = { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "spike": { "$ref": "#/$defs/spikeRound" } } };
+        const schema35 = { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the median CPU microseconds the speed probe's fixed unit of work took. Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "spike": { "$ref": "#/$defs/spikeRound" } } };
         const schema38 = { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 } } };
         const schema41 = { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } };
         const schema42 = { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } };
@@ -15086,354 +15151,374 @@ var init_schema_validator = __esm({
                                                         var valid0 = true;
                                                       }
                                                       if (valid0) {
-                                                        if (data.valid !== void 0) {
+                                                        if (data.speedProbeUs !== void 0) {
+                                                          let data34 = data.speedProbeUs;
                                                           const _errs78 = errors;
-                                                          if (typeof data.valid !== "boolean") {
-                                                            validate22.errors = [{ instancePath: instancePath + "/valid", schemaPath: "#/properties/valid/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
-                                                            return false;
+                                                          if (errors === _errs78) {
+                                                            if (typeof data34 == "number" && isFinite(data34)) {
+                                                              if (data34 <= 0 || isNaN(data34)) {
+                                                                validate22.errors = [{ instancePath: instancePath + "/speedProbeUs", schemaPath: "#/properties/speedProbeUs/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                return false;
+                                                              }
+                                                            } else {
+                                                              validate22.errors = [{ instancePath: instancePath + "/speedProbeUs", schemaPath: "#/properties/speedProbeUs/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                              return false;
+                                                            }
                                                           }
                                                           var valid0 = _errs78 === errors;
                                                         } else {
                                                           var valid0 = true;
                                                         }
                                                         if (valid0) {
-                                                          if (data.problems !== void 0) {
-                                                            let data35 = data.problems;
+                                                          if (data.valid !== void 0) {
                                                             const _errs80 = errors;
-                                                            if (errors === _errs80) {
-                                                              if (Array.isArray(data35)) {
-                                                                var valid9 = true;
-                                                                const len0 = data35.length;
-                                                                for (let i0 = 0; i0 < len0; i0++) {
-                                                                  const _errs82 = errors;
-                                                                  if (typeof data35[i0] !== "string") {
-                                                                    validate22.errors = [{ instancePath: instancePath + "/problems/" + i0, schemaPath: "#/properties/problems/items/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
-                                                                    return false;
-                                                                  }
-                                                                  var valid9 = _errs82 === errors;
-                                                                  if (!valid9) {
-                                                                    break;
-                                                                  }
-                                                                }
-                                                              } else {
-                                                                validate22.errors = [{ instancePath: instancePath + "/problems", schemaPath: "#/properties/problems/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
-                                                                return false;
-                                                              }
+                                                            if (typeof data.valid !== "boolean") {
+                                                              validate22.errors = [{ instancePath: instancePath + "/valid", schemaPath: "#/properties/valid/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
+                                                              return false;
                                                             }
                                                             var valid0 = _errs80 === errors;
                                                           } else {
                                                             var valid0 = true;
                                                           }
                                                           if (valid0) {
-                                                            if (data.warnings !== void 0) {
-                                                              let data37 = data.warnings;
-                                                              const _errs84 = errors;
-                                                              if (errors === _errs84) {
-                                                                if (Array.isArray(data37)) {
-                                                                  var valid10 = true;
-                                                                  const len1 = data37.length;
-                                                                  for (let i1 = 0; i1 < len1; i1++) {
-                                                                    const _errs86 = errors;
-                                                                    if (typeof data37[i1] !== "string") {
-                                                                      validate22.errors = [{ instancePath: instancePath + "/warnings/" + i1, schemaPath: "#/properties/warnings/items/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                                                            if (data.problems !== void 0) {
+                                                              let data36 = data.problems;
+                                                              const _errs82 = errors;
+                                                              if (errors === _errs82) {
+                                                                if (Array.isArray(data36)) {
+                                                                  var valid9 = true;
+                                                                  const len0 = data36.length;
+                                                                  for (let i0 = 0; i0 < len0; i0++) {
+                                                                    const _errs84 = errors;
+                                                                    if (typeof data36[i0] !== "string") {
+                                                                      validate22.errors = [{ instancePath: instancePath + "/problems/" + i0, schemaPath: "#/properties/problems/items/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
                                                                       return false;
                                                                     }
-                                                                    var valid10 = _errs86 === errors;
-                                                                    if (!valid10) {
+                                                                    var valid9 = _errs84 === errors;
+                                                                    if (!valid9) {
                                                                       break;
                                                                     }
                                                                   }
                                                                 } else {
-                                                                  validate22.errors = [{ instancePath: instancePath + "/warnings", schemaPath: "#/properties/warnings/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                  validate22.errors = [{ instancePath: instancePath + "/problems", schemaPath: "#/properties/problems/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                                   return false;
                                                                 }
                                                               }
-                                                              var valid0 = _errs84 === errors;
+                                                              var valid0 = _errs82 === errors;
                                                             } else {
                                                               var valid0 = true;
                                                             }
                                                             if (valid0) {
-                                                              if (data.stress !== void 0) {
-                                                                const _errs88 = errors;
-                                                                if (!validate23(data.stress, { instancePath: instancePath + "/stress", parentData: data, parentDataProperty: "stress", rootData, dynamicAnchors })) {
-                                                                  vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-                                                                  errors = vErrors.length;
+                                                              if (data.warnings !== void 0) {
+                                                                let data38 = data.warnings;
+                                                                const _errs86 = errors;
+                                                                if (errors === _errs86) {
+                                                                  if (Array.isArray(data38)) {
+                                                                    var valid10 = true;
+                                                                    const len1 = data38.length;
+                                                                    for (let i1 = 0; i1 < len1; i1++) {
+                                                                      const _errs88 = errors;
+                                                                      if (typeof data38[i1] !== "string") {
+                                                                        validate22.errors = [{ instancePath: instancePath + "/warnings/" + i1, schemaPath: "#/properties/warnings/items/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                                                                        return false;
+                                                                      }
+                                                                      var valid10 = _errs88 === errors;
+                                                                      if (!valid10) {
+                                                                        break;
+                                                                      }
+                                                                    }
+                                                                  } else {
+                                                                    validate22.errors = [{ instancePath: instancePath + "/warnings", schemaPath: "#/properties/warnings/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                    return false;
+                                                                  }
                                                                 }
-                                                                var valid0 = _errs88 === errors;
+                                                                var valid0 = _errs86 === errors;
                                                               } else {
                                                                 var valid0 = true;
                                                               }
                                                               if (valid0) {
-                                                                if (data.series !== void 0) {
-                                                                  let data40 = data.series;
-                                                                  const _errs89 = errors;
+                                                                if (data.stress !== void 0) {
                                                                   const _errs90 = errors;
-                                                                  if (errors === _errs90) {
-                                                                    if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
-                                                                      let missing4;
-                                                                      if (data40.rps === void 0 && (missing4 = "rps") || data40.errors === void 0 && (missing4 = "errors") || data40.p50Us === void 0 && (missing4 = "p50Us") || data40.p99Us === void 0 && (missing4 = "p99Us")) {
-                                                                        validate22.errors = [{ instancePath: instancePath + "/series", schemaPath: "#/$defs/series/required", keyword: "required", params: { missingProperty: missing4 }, message: "must have required property '" + missing4 + "'" }];
-                                                                        return false;
-                                                                      } else {
-                                                                        const _errs92 = errors;
-                                                                        for (const key6 in data40) {
-                                                                          if (!(key6 === "rps" || key6 === "errors" || key6 === "p50Us" || key6 === "p99Us" || key6 === "cpuPercent" || key6 === "rssKiB")) {
-                                                                            validate22.errors = [{ instancePath: instancePath + "/series", schemaPath: "#/$defs/series/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" }];
-                                                                            return false;
-                                                                            break;
-                                                                          }
-                                                                        }
-                                                                        if (_errs92 === errors) {
-                                                                          if (data40.rps !== void 0) {
-                                                                            let data41 = data40.rps;
-                                                                            const _errs93 = errors;
-                                                                            if (errors === _errs93) {
-                                                                              if (Array.isArray(data41)) {
-                                                                                if (data41.length > 86400) {
-                                                                                  validate22.errors = [{ instancePath: instancePath + "/series/rps", schemaPath: "#/$defs/series/properties/rps/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
-                                                                                  return false;
-                                                                                } else {
-                                                                                  var valid13 = true;
-                                                                                  const len2 = data41.length;
-                                                                                  for (let i2 = 0; i2 < len2; i2++) {
-                                                                                    let data42 = data41[i2];
-                                                                                    const _errs95 = errors;
-                                                                                    if (!(typeof data42 == "number" && (!(data42 % 1) && !isNaN(data42)) && isFinite(data42))) {
-                                                                                      validate22.errors = [{ instancePath: instancePath + "/series/rps/" + i2, schemaPath: "#/$defs/series/properties/rps/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
-                                                                                      return false;
-                                                                                    }
-                                                                                    if (errors === _errs95) {
-                                                                                      if (typeof data42 == "number" && isFinite(data42)) {
-                                                                                        if (data42 < 0 || isNaN(data42)) {
-                                                                                          validate22.errors = [{ instancePath: instancePath + "/series/rps/" + i2, schemaPath: "#/$defs/series/properties/rps/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                                          return false;
-                                                                                        }
-                                                                                      }
-                                                                                    }
-                                                                                    var valid13 = _errs95 === errors;
-                                                                                    if (!valid13) {
-                                                                                      break;
-                                                                                    }
-                                                                                  }
-                                                                                }
-                                                                              } else {
-                                                                                validate22.errors = [{ instancePath: instancePath + "/series/rps", schemaPath: "#/$defs/series/properties/rps/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
-                                                                                return false;
-                                                                              }
+                                                                  if (!validate23(data.stress, { instancePath: instancePath + "/stress", parentData: data, parentDataProperty: "stress", rootData, dynamicAnchors })) {
+                                                                    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+                                                                    errors = vErrors.length;
+                                                                  }
+                                                                  var valid0 = _errs90 === errors;
+                                                                } else {
+                                                                  var valid0 = true;
+                                                                }
+                                                                if (valid0) {
+                                                                  if (data.series !== void 0) {
+                                                                    let data41 = data.series;
+                                                                    const _errs91 = errors;
+                                                                    const _errs92 = errors;
+                                                                    if (errors === _errs92) {
+                                                                      if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
+                                                                        let missing4;
+                                                                        if (data41.rps === void 0 && (missing4 = "rps") || data41.errors === void 0 && (missing4 = "errors") || data41.p50Us === void 0 && (missing4 = "p50Us") || data41.p99Us === void 0 && (missing4 = "p99Us")) {
+                                                                          validate22.errors = [{ instancePath: instancePath + "/series", schemaPath: "#/$defs/series/required", keyword: "required", params: { missingProperty: missing4 }, message: "must have required property '" + missing4 + "'" }];
+                                                                          return false;
+                                                                        } else {
+                                                                          const _errs94 = errors;
+                                                                          for (const key6 in data41) {
+                                                                            if (!(key6 === "rps" || key6 === "errors" || key6 === "p50Us" || key6 === "p99Us" || key6 === "cpuPercent" || key6 === "rssKiB")) {
+                                                                              validate22.errors = [{ instancePath: instancePath + "/series", schemaPath: "#/$defs/series/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" }];
+                                                                              return false;
+                                                                              break;
                                                                             }
-                                                                            var valid12 = _errs93 === errors;
-                                                                          } else {
-                                                                            var valid12 = true;
                                                                           }
-                                                                          if (valid12) {
-                                                                            if (data40.errors !== void 0) {
-                                                                              let data43 = data40.errors;
-                                                                              const _errs97 = errors;
-                                                                              if (errors === _errs97) {
-                                                                                if (Array.isArray(data43)) {
-                                                                                  if (data43.length > 86400) {
-                                                                                    validate22.errors = [{ instancePath: instancePath + "/series/errors", schemaPath: "#/$defs/series/properties/errors/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
+                                                                          if (_errs94 === errors) {
+                                                                            if (data41.rps !== void 0) {
+                                                                              let data42 = data41.rps;
+                                                                              const _errs95 = errors;
+                                                                              if (errors === _errs95) {
+                                                                                if (Array.isArray(data42)) {
+                                                                                  if (data42.length > 86400) {
+                                                                                    validate22.errors = [{ instancePath: instancePath + "/series/rps", schemaPath: "#/$defs/series/properties/rps/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                     return false;
                                                                                   } else {
-                                                                                    var valid14 = true;
-                                                                                    const len3 = data43.length;
-                                                                                    for (let i3 = 0; i3 < len3; i3++) {
-                                                                                      let data44 = data43[i3];
-                                                                                      const _errs99 = errors;
-                                                                                      if (!(typeof data44 == "number" && (!(data44 % 1) && !isNaN(data44)) && isFinite(data44))) {
-                                                                                        validate22.errors = [{ instancePath: instancePath + "/series/errors/" + i3, schemaPath: "#/$defs/series/properties/errors/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                                    var valid13 = true;
+                                                                                    const len2 = data42.length;
+                                                                                    for (let i2 = 0; i2 < len2; i2++) {
+                                                                                      let data43 = data42[i2];
+                                                                                      const _errs97 = errors;
+                                                                                      if (!(typeof data43 == "number" && (!(data43 % 1) && !isNaN(data43)) && isFinite(data43))) {
+                                                                                        validate22.errors = [{ instancePath: instancePath + "/series/rps/" + i2, schemaPath: "#/$defs/series/properties/rps/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                         return false;
                                                                                       }
-                                                                                      if (errors === _errs99) {
-                                                                                        if (typeof data44 == "number" && isFinite(data44)) {
-                                                                                          if (data44 < 0 || isNaN(data44)) {
-                                                                                            validate22.errors = [{ instancePath: instancePath + "/series/errors/" + i3, schemaPath: "#/$defs/series/properties/errors/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                      if (errors === _errs97) {
+                                                                                        if (typeof data43 == "number" && isFinite(data43)) {
+                                                                                          if (data43 < 0 || isNaN(data43)) {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/series/rps/" + i2, schemaPath: "#/$defs/series/properties/rps/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                             return false;
                                                                                           }
                                                                                         }
                                                                                       }
-                                                                                      var valid14 = _errs99 === errors;
-                                                                                      if (!valid14) {
+                                                                                      var valid13 = _errs97 === errors;
+                                                                                      if (!valid13) {
                                                                                         break;
                                                                                       }
                                                                                     }
                                                                                   }
                                                                                 } else {
-                                                                                  validate22.errors = [{ instancePath: instancePath + "/series/errors", schemaPath: "#/$defs/series/properties/errors/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                                  validate22.errors = [{ instancePath: instancePath + "/series/rps", schemaPath: "#/$defs/series/properties/rps/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                                                   return false;
                                                                                 }
                                                                               }
-                                                                              var valid12 = _errs97 === errors;
+                                                                              var valid12 = _errs95 === errors;
                                                                             } else {
                                                                               var valid12 = true;
                                                                             }
                                                                             if (valid12) {
-                                                                              if (data40.p50Us !== void 0) {
-                                                                                let data45 = data40.p50Us;
-                                                                                const _errs101 = errors;
-                                                                                if (errors === _errs101) {
-                                                                                  if (Array.isArray(data45)) {
-                                                                                    if (data45.length > 86400) {
-                                                                                      validate22.errors = [{ instancePath: instancePath + "/series/p50Us", schemaPath: "#/$defs/series/properties/p50Us/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
+                                                                              if (data41.errors !== void 0) {
+                                                                                let data44 = data41.errors;
+                                                                                const _errs99 = errors;
+                                                                                if (errors === _errs99) {
+                                                                                  if (Array.isArray(data44)) {
+                                                                                    if (data44.length > 86400) {
+                                                                                      validate22.errors = [{ instancePath: instancePath + "/series/errors", schemaPath: "#/$defs/series/properties/errors/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                       return false;
                                                                                     } else {
-                                                                                      var valid15 = true;
-                                                                                      const len4 = data45.length;
-                                                                                      for (let i4 = 0; i4 < len4; i4++) {
-                                                                                        let data46 = data45[i4];
-                                                                                        const _errs103 = errors;
-                                                                                        if (!(typeof data46 == "number" && (!(data46 % 1) && !isNaN(data46)) && isFinite(data46))) {
-                                                                                          validate22.errors = [{ instancePath: instancePath + "/series/p50Us/" + i4, schemaPath: "#/$defs/series/properties/p50Us/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                                      var valid14 = true;
+                                                                                      const len3 = data44.length;
+                                                                                      for (let i3 = 0; i3 < len3; i3++) {
+                                                                                        let data45 = data44[i3];
+                                                                                        const _errs101 = errors;
+                                                                                        if (!(typeof data45 == "number" && (!(data45 % 1) && !isNaN(data45)) && isFinite(data45))) {
+                                                                                          validate22.errors = [{ instancePath: instancePath + "/series/errors/" + i3, schemaPath: "#/$defs/series/properties/errors/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                           return false;
                                                                                         }
-                                                                                        if (errors === _errs103) {
-                                                                                          if (typeof data46 == "number" && isFinite(data46)) {
-                                                                                            if (data46 < 0 || isNaN(data46)) {
-                                                                                              validate22.errors = [{ instancePath: instancePath + "/series/p50Us/" + i4, schemaPath: "#/$defs/series/properties/p50Us/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                        if (errors === _errs101) {
+                                                                                          if (typeof data45 == "number" && isFinite(data45)) {
+                                                                                            if (data45 < 0 || isNaN(data45)) {
+                                                                                              validate22.errors = [{ instancePath: instancePath + "/series/errors/" + i3, schemaPath: "#/$defs/series/properties/errors/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                               return false;
                                                                                             }
                                                                                           }
                                                                                         }
-                                                                                        var valid15 = _errs103 === errors;
-                                                                                        if (!valid15) {
+                                                                                        var valid14 = _errs101 === errors;
+                                                                                        if (!valid14) {
                                                                                           break;
                                                                                         }
                                                                                       }
                                                                                     }
                                                                                   } else {
-                                                                                    validate22.errors = [{ instancePath: instancePath + "/series/p50Us", schemaPath: "#/$defs/series/properties/p50Us/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                                    validate22.errors = [{ instancePath: instancePath + "/series/errors", schemaPath: "#/$defs/series/properties/errors/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                                                     return false;
                                                                                   }
                                                                                 }
-                                                                                var valid12 = _errs101 === errors;
+                                                                                var valid12 = _errs99 === errors;
                                                                               } else {
                                                                                 var valid12 = true;
                                                                               }
                                                                               if (valid12) {
-                                                                                if (data40.p99Us !== void 0) {
-                                                                                  let data47 = data40.p99Us;
-                                                                                  const _errs105 = errors;
-                                                                                  if (errors === _errs105) {
-                                                                                    if (Array.isArray(data47)) {
-                                                                                      if (data47.length > 86400) {
-                                                                                        validate22.errors = [{ instancePath: instancePath + "/series/p99Us", schemaPath: "#/$defs/series/properties/p99Us/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
+                                                                                if (data41.p50Us !== void 0) {
+                                                                                  let data46 = data41.p50Us;
+                                                                                  const _errs103 = errors;
+                                                                                  if (errors === _errs103) {
+                                                                                    if (Array.isArray(data46)) {
+                                                                                      if (data46.length > 86400) {
+                                                                                        validate22.errors = [{ instancePath: instancePath + "/series/p50Us", schemaPath: "#/$defs/series/properties/p50Us/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                         return false;
                                                                                       } else {
-                                                                                        var valid16 = true;
-                                                                                        const len5 = data47.length;
-                                                                                        for (let i5 = 0; i5 < len5; i5++) {
-                                                                                          let data48 = data47[i5];
-                                                                                          const _errs107 = errors;
-                                                                                          if (!(typeof data48 == "number" && (!(data48 % 1) && !isNaN(data48)) && isFinite(data48))) {
-                                                                                            validate22.errors = [{ instancePath: instancePath + "/series/p99Us/" + i5, schemaPath: "#/$defs/series/properties/p99Us/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                                        var valid15 = true;
+                                                                                        const len4 = data46.length;
+                                                                                        for (let i4 = 0; i4 < len4; i4++) {
+                                                                                          let data47 = data46[i4];
+                                                                                          const _errs105 = errors;
+                                                                                          if (!(typeof data47 == "number" && (!(data47 % 1) && !isNaN(data47)) && isFinite(data47))) {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/series/p50Us/" + i4, schemaPath: "#/$defs/series/properties/p50Us/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                             return false;
                                                                                           }
-                                                                                          if (errors === _errs107) {
-                                                                                            if (typeof data48 == "number" && isFinite(data48)) {
-                                                                                              if (data48 < 0 || isNaN(data48)) {
-                                                                                                validate22.errors = [{ instancePath: instancePath + "/series/p99Us/" + i5, schemaPath: "#/$defs/series/properties/p99Us/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                          if (errors === _errs105) {
+                                                                                            if (typeof data47 == "number" && isFinite(data47)) {
+                                                                                              if (data47 < 0 || isNaN(data47)) {
+                                                                                                validate22.errors = [{ instancePath: instancePath + "/series/p50Us/" + i4, schemaPath: "#/$defs/series/properties/p50Us/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                 return false;
                                                                                               }
                                                                                             }
                                                                                           }
-                                                                                          var valid16 = _errs107 === errors;
-                                                                                          if (!valid16) {
+                                                                                          var valid15 = _errs105 === errors;
+                                                                                          if (!valid15) {
                                                                                             break;
                                                                                           }
                                                                                         }
                                                                                       }
                                                                                     } else {
-                                                                                      validate22.errors = [{ instancePath: instancePath + "/series/p99Us", schemaPath: "#/$defs/series/properties/p99Us/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                                      validate22.errors = [{ instancePath: instancePath + "/series/p50Us", schemaPath: "#/$defs/series/properties/p50Us/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                                                       return false;
                                                                                     }
                                                                                   }
-                                                                                  var valid12 = _errs105 === errors;
+                                                                                  var valid12 = _errs103 === errors;
                                                                                 } else {
                                                                                   var valid12 = true;
                                                                                 }
                                                                                 if (valid12) {
-                                                                                  if (data40.cpuPercent !== void 0) {
-                                                                                    let data49 = data40.cpuPercent;
-                                                                                    const _errs109 = errors;
-                                                                                    if (errors === _errs109) {
-                                                                                      if (Array.isArray(data49)) {
-                                                                                        if (data49.length > 86400) {
-                                                                                          validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent", schemaPath: "#/$defs/series/properties/cpuPercent/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
+                                                                                  if (data41.p99Us !== void 0) {
+                                                                                    let data48 = data41.p99Us;
+                                                                                    const _errs107 = errors;
+                                                                                    if (errors === _errs107) {
+                                                                                      if (Array.isArray(data48)) {
+                                                                                        if (data48.length > 86400) {
+                                                                                          validate22.errors = [{ instancePath: instancePath + "/series/p99Us", schemaPath: "#/$defs/series/properties/p99Us/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                           return false;
                                                                                         } else {
-                                                                                          var valid17 = true;
-                                                                                          const len6 = data49.length;
-                                                                                          for (let i6 = 0; i6 < len6; i6++) {
-                                                                                            let data50 = data49[i6];
-                                                                                            const _errs111 = errors;
-                                                                                            if (!(typeof data50 == "number" && (!(data50 % 1) && !isNaN(data50)) && isFinite(data50))) {
-                                                                                              validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent/" + i6, schemaPath: "#/$defs/series/properties/cpuPercent/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                                          var valid16 = true;
+                                                                                          const len5 = data48.length;
+                                                                                          for (let i5 = 0; i5 < len5; i5++) {
+                                                                                            let data49 = data48[i5];
+                                                                                            const _errs109 = errors;
+                                                                                            if (!(typeof data49 == "number" && (!(data49 % 1) && !isNaN(data49)) && isFinite(data49))) {
+                                                                                              validate22.errors = [{ instancePath: instancePath + "/series/p99Us/" + i5, schemaPath: "#/$defs/series/properties/p99Us/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                               return false;
                                                                                             }
-                                                                                            if (errors === _errs111) {
-                                                                                              if (typeof data50 == "number" && isFinite(data50)) {
-                                                                                                if (data50 < 0 || isNaN(data50)) {
-                                                                                                  validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent/" + i6, schemaPath: "#/$defs/series/properties/cpuPercent/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                            if (errors === _errs109) {
+                                                                                              if (typeof data49 == "number" && isFinite(data49)) {
+                                                                                                if (data49 < 0 || isNaN(data49)) {
+                                                                                                  validate22.errors = [{ instancePath: instancePath + "/series/p99Us/" + i5, schemaPath: "#/$defs/series/properties/p99Us/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                   return false;
                                                                                                 }
                                                                                               }
                                                                                             }
-                                                                                            var valid17 = _errs111 === errors;
-                                                                                            if (!valid17) {
+                                                                                            var valid16 = _errs109 === errors;
+                                                                                            if (!valid16) {
                                                                                               break;
                                                                                             }
                                                                                           }
                                                                                         }
                                                                                       } else {
-                                                                                        validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent", schemaPath: "#/$defs/series/properties/cpuPercent/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                                        validate22.errors = [{ instancePath: instancePath + "/series/p99Us", schemaPath: "#/$defs/series/properties/p99Us/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                                                         return false;
                                                                                       }
                                                                                     }
-                                                                                    var valid12 = _errs109 === errors;
+                                                                                    var valid12 = _errs107 === errors;
                                                                                   } else {
                                                                                     var valid12 = true;
                                                                                   }
                                                                                   if (valid12) {
-                                                                                    if (data40.rssKiB !== void 0) {
-                                                                                      let data51 = data40.rssKiB;
-                                                                                      const _errs113 = errors;
-                                                                                      if (errors === _errs113) {
-                                                                                        if (Array.isArray(data51)) {
-                                                                                          if (data51.length > 86400) {
-                                                                                            validate22.errors = [{ instancePath: instancePath + "/series/rssKiB", schemaPath: "#/$defs/series/properties/rssKiB/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
+                                                                                    if (data41.cpuPercent !== void 0) {
+                                                                                      let data50 = data41.cpuPercent;
+                                                                                      const _errs111 = errors;
+                                                                                      if (errors === _errs111) {
+                                                                                        if (Array.isArray(data50)) {
+                                                                                          if (data50.length > 86400) {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent", schemaPath: "#/$defs/series/properties/cpuPercent/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                             return false;
                                                                                           } else {
-                                                                                            var valid18 = true;
-                                                                                            const len7 = data51.length;
-                                                                                            for (let i7 = 0; i7 < len7; i7++) {
-                                                                                              let data52 = data51[i7];
-                                                                                              const _errs115 = errors;
-                                                                                              if (!(typeof data52 == "number" && (!(data52 % 1) && !isNaN(data52)) && isFinite(data52))) {
-                                                                                                validate22.errors = [{ instancePath: instancePath + "/series/rssKiB/" + i7, schemaPath: "#/$defs/series/properties/rssKiB/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                                            var valid17 = true;
+                                                                                            const len6 = data50.length;
+                                                                                            for (let i6 = 0; i6 < len6; i6++) {
+                                                                                              let data51 = data50[i6];
+                                                                                              const _errs113 = errors;
+                                                                                              if (!(typeof data51 == "number" && (!(data51 % 1) && !isNaN(data51)) && isFinite(data51))) {
+                                                                                                validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent/" + i6, schemaPath: "#/$defs/series/properties/cpuPercent/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                                 return false;
                                                                                               }
-                                                                                              if (errors === _errs115) {
-                                                                                                if (typeof data52 == "number" && isFinite(data52)) {
-                                                                                                  if (data52 < 0 || isNaN(data52)) {
-                                                                                                    validate22.errors = [{ instancePath: instancePath + "/series/rssKiB/" + i7, schemaPath: "#/$defs/series/properties/rssKiB/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                              if (errors === _errs113) {
+                                                                                                if (typeof data51 == "number" && isFinite(data51)) {
+                                                                                                  if (data51 < 0 || isNaN(data51)) {
+                                                                                                    validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent/" + i6, schemaPath: "#/$defs/series/properties/cpuPercent/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                     return false;
                                                                                                   }
                                                                                                 }
                                                                                               }
-                                                                                              var valid18 = _errs115 === errors;
-                                                                                              if (!valid18) {
+                                                                                              var valid17 = _errs113 === errors;
+                                                                                              if (!valid17) {
                                                                                                 break;
                                                                                               }
                                                                                             }
                                                                                           }
                                                                                         } else {
-                                                                                          validate22.errors = [{ instancePath: instancePath + "/series/rssKiB", schemaPath: "#/$defs/series/properties/rssKiB/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                                          validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent", schemaPath: "#/$defs/series/properties/cpuPercent/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                                                           return false;
                                                                                         }
                                                                                       }
-                                                                                      var valid12 = _errs113 === errors;
+                                                                                      var valid12 = _errs111 === errors;
                                                                                     } else {
                                                                                       var valid12 = true;
+                                                                                    }
+                                                                                    if (valid12) {
+                                                                                      if (data41.rssKiB !== void 0) {
+                                                                                        let data52 = data41.rssKiB;
+                                                                                        const _errs115 = errors;
+                                                                                        if (errors === _errs115) {
+                                                                                          if (Array.isArray(data52)) {
+                                                                                            if (data52.length > 86400) {
+                                                                                              validate22.errors = [{ instancePath: instancePath + "/series/rssKiB", schemaPath: "#/$defs/series/properties/rssKiB/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
+                                                                                              return false;
+                                                                                            } else {
+                                                                                              var valid18 = true;
+                                                                                              const len7 = data52.length;
+                                                                                              for (let i7 = 0; i7 < len7; i7++) {
+                                                                                                let data53 = data52[i7];
+                                                                                                const _errs117 = errors;
+                                                                                                if (!(typeof data53 == "number" && (!(data53 % 1) && !isNaN(data53)) && isFinite(data53))) {
+                                                                                                  validate22.errors = [{ instancePath: instancePath + "/series/rssKiB/" + i7, schemaPath: "#/$defs/series/properties/rssKiB/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                                                  return false;
+                                                                                                }
+                                                                                                if (errors === _errs117) {
+                                                                                                  if (typeof data53 == "number" && isFinite(data53)) {
+                                                                                                    if (data53 < 0 || isNaN(data53)) {
+                                                                                                      validate22.errors = [{ instancePath: instancePath + "/series/rssKiB/" + i7, schemaPath: "#/$defs/series/properties/rssKiB/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                                      return false;
+                                                                                                    }
+                                                                                                  }
+                                                                                                }
+                                                                                                var valid18 = _errs117 === errors;
+                                                                                                if (!valid18) {
+                                                                                                  break;
+                                                                                                }
+                                                                                              }
+                                                                                            }
+                                                                                          } else {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/series/rssKiB", schemaPath: "#/$defs/series/properties/rssKiB/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                                            return false;
+                                                                                          }
+                                                                                        }
+                                                                                        var valid12 = _errs115 === errors;
+                                                                                      } else {
+                                                                                        var valid12 = true;
+                                                                                      }
                                                                                     }
                                                                                   }
                                                                                 }
@@ -15441,67 +15526,47 @@ var init_schema_validator = __esm({
                                                                             }
                                                                           }
                                                                         }
+                                                                      } else {
+                                                                        validate22.errors = [{ instancePath: instancePath + "/series", schemaPath: "#/$defs/series/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                                        return false;
                                                                       }
-                                                                    } else {
-                                                                      validate22.errors = [{ instancePath: instancePath + "/series", schemaPath: "#/$defs/series/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                                                                      return false;
                                                                     }
+                                                                    var valid0 = _errs91 === errors;
+                                                                  } else {
+                                                                    var valid0 = true;
                                                                   }
-                                                                  var valid0 = _errs89 === errors;
-                                                                } else {
-                                                                  var valid0 = true;
-                                                                }
-                                                                if (valid0) {
-                                                                  if (data.spike !== void 0) {
-                                                                    let data53 = data.spike;
-                                                                    const _errs117 = errors;
-                                                                    const _errs118 = errors;
-                                                                    if (errors === _errs118) {
-                                                                      if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
-                                                                        let missing5;
-                                                                        if (data53.beforeP99Us === void 0 && (missing5 = "beforeP99Us") || data53.burstP99Us === void 0 && (missing5 = "burstP99Us") || data53.burstErrorRate === void 0 && (missing5 = "burstErrorRate") || data53.recoveryMs === void 0 && (missing5 = "recoveryMs") || data53.recovered === void 0 && (missing5 = "recovered")) {
-                                                                          validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" }];
-                                                                          return false;
-                                                                        } else {
-                                                                          const _errs120 = errors;
-                                                                          for (const key7 in data53) {
-                                                                            if (!(key7 === "beforeP99Us" || key7 === "burstP99Us" || key7 === "burstErrorRate" || key7 === "recoveryMs" || key7 === "recovered")) {
-                                                                              validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" }];
-                                                                              return false;
-                                                                              break;
-                                                                            }
-                                                                          }
-                                                                          if (_errs120 === errors) {
-                                                                            if (data53.beforeP99Us !== void 0) {
-                                                                              let data54 = data53.beforeP99Us;
-                                                                              const _errs121 = errors;
-                                                                              if (errors === _errs121) {
-                                                                                if (typeof data54 == "number" && isFinite(data54)) {
-                                                                                  if (data54 < 0 || isNaN(data54)) {
-                                                                                    validate22.errors = [{ instancePath: instancePath + "/spike/beforeP99Us", schemaPath: "#/$defs/spikeRound/properties/beforeP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                                    return false;
-                                                                                  }
-                                                                                } else {
-                                                                                  validate22.errors = [{ instancePath: instancePath + "/spike/beforeP99Us", schemaPath: "#/$defs/spikeRound/properties/beforeP99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
-                                                                                  return false;
-                                                                                }
+                                                                  if (valid0) {
+                                                                    if (data.spike !== void 0) {
+                                                                      let data54 = data.spike;
+                                                                      const _errs119 = errors;
+                                                                      const _errs120 = errors;
+                                                                      if (errors === _errs120) {
+                                                                        if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
+                                                                          let missing5;
+                                                                          if (data54.beforeP99Us === void 0 && (missing5 = "beforeP99Us") || data54.burstP99Us === void 0 && (missing5 = "burstP99Us") || data54.burstErrorRate === void 0 && (missing5 = "burstErrorRate") || data54.recoveryMs === void 0 && (missing5 = "recoveryMs") || data54.recovered === void 0 && (missing5 = "recovered")) {
+                                                                            validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" }];
+                                                                            return false;
+                                                                          } else {
+                                                                            const _errs122 = errors;
+                                                                            for (const key7 in data54) {
+                                                                              if (!(key7 === "beforeP99Us" || key7 === "burstP99Us" || key7 === "burstErrorRate" || key7 === "recoveryMs" || key7 === "recovered")) {
+                                                                                validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" }];
+                                                                                return false;
+                                                                                break;
                                                                               }
-                                                                              var valid20 = _errs121 === errors;
-                                                                            } else {
-                                                                              var valid20 = true;
                                                                             }
-                                                                            if (valid20) {
-                                                                              if (data53.burstP99Us !== void 0) {
-                                                                                let data55 = data53.burstP99Us;
+                                                                            if (_errs122 === errors) {
+                                                                              if (data54.beforeP99Us !== void 0) {
+                                                                                let data55 = data54.beforeP99Us;
                                                                                 const _errs123 = errors;
                                                                                 if (errors === _errs123) {
                                                                                   if (typeof data55 == "number" && isFinite(data55)) {
                                                                                     if (data55 < 0 || isNaN(data55)) {
-                                                                                      validate22.errors = [{ instancePath: instancePath + "/spike/burstP99Us", schemaPath: "#/$defs/spikeRound/properties/burstP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                      validate22.errors = [{ instancePath: instancePath + "/spike/beforeP99Us", schemaPath: "#/$defs/spikeRound/properties/beforeP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                       return false;
                                                                                     }
                                                                                   } else {
-                                                                                    validate22.errors = [{ instancePath: instancePath + "/spike/burstP99Us", schemaPath: "#/$defs/spikeRound/properties/burstP99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                    validate22.errors = [{ instancePath: instancePath + "/spike/beforeP99Us", schemaPath: "#/$defs/spikeRound/properties/beforeP99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                                     return false;
                                                                                   }
                                                                                 }
@@ -15510,22 +15575,17 @@ var init_schema_validator = __esm({
                                                                                 var valid20 = true;
                                                                               }
                                                                               if (valid20) {
-                                                                                if (data53.burstErrorRate !== void 0) {
-                                                                                  let data56 = data53.burstErrorRate;
+                                                                                if (data54.burstP99Us !== void 0) {
+                                                                                  let data56 = data54.burstP99Us;
                                                                                   const _errs125 = errors;
                                                                                   if (errors === _errs125) {
                                                                                     if (typeof data56 == "number" && isFinite(data56)) {
-                                                                                      if (data56 > 1 || isNaN(data56)) {
-                                                                                        validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
+                                                                                      if (data56 < 0 || isNaN(data56)) {
+                                                                                        validate22.errors = [{ instancePath: instancePath + "/spike/burstP99Us", schemaPath: "#/$defs/spikeRound/properties/burstP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                         return false;
-                                                                                      } else {
-                                                                                        if (data56 < 0 || isNaN(data56)) {
-                                                                                          validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                                          return false;
-                                                                                        }
                                                                                       }
                                                                                     } else {
-                                                                                      validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                      validate22.errors = [{ instancePath: instancePath + "/spike/burstP99Us", schemaPath: "#/$defs/spikeRound/properties/burstP99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                                       return false;
                                                                                     }
                                                                                   }
@@ -15534,17 +15594,22 @@ var init_schema_validator = __esm({
                                                                                   var valid20 = true;
                                                                                 }
                                                                                 if (valid20) {
-                                                                                  if (data53.recoveryMs !== void 0) {
-                                                                                    let data57 = data53.recoveryMs;
+                                                                                  if (data54.burstErrorRate !== void 0) {
+                                                                                    let data57 = data54.burstErrorRate;
                                                                                     const _errs127 = errors;
                                                                                     if (errors === _errs127) {
                                                                                       if (typeof data57 == "number" && isFinite(data57)) {
-                                                                                        if (data57 < 0 || isNaN(data57)) {
-                                                                                          validate22.errors = [{ instancePath: instancePath + "/spike/recoveryMs", schemaPath: "#/$defs/spikeRound/properties/recoveryMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                        if (data57 > 1 || isNaN(data57)) {
+                                                                                          validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
                                                                                           return false;
+                                                                                        } else {
+                                                                                          if (data57 < 0 || isNaN(data57)) {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                            return false;
+                                                                                          }
                                                                                         }
                                                                                       } else {
-                                                                                        validate22.errors = [{ instancePath: instancePath + "/spike/recoveryMs", schemaPath: "#/$defs/spikeRound/properties/recoveryMs/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                        validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                                         return false;
                                                                                       }
                                                                                     }
@@ -15553,30 +15618,50 @@ var init_schema_validator = __esm({
                                                                                     var valid20 = true;
                                                                                   }
                                                                                   if (valid20) {
-                                                                                    if (data53.recovered !== void 0) {
+                                                                                    if (data54.recoveryMs !== void 0) {
+                                                                                      let data58 = data54.recoveryMs;
                                                                                       const _errs129 = errors;
-                                                                                      if (typeof data53.recovered !== "boolean") {
-                                                                                        validate22.errors = [{ instancePath: instancePath + "/spike/recovered", schemaPath: "#/$defs/spikeRound/properties/recovered/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
-                                                                                        return false;
+                                                                                      if (errors === _errs129) {
+                                                                                        if (typeof data58 == "number" && isFinite(data58)) {
+                                                                                          if (data58 < 0 || isNaN(data58)) {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/spike/recoveryMs", schemaPath: "#/$defs/spikeRound/properties/recoveryMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                            return false;
+                                                                                          }
+                                                                                        } else {
+                                                                                          validate22.errors = [{ instancePath: instancePath + "/spike/recoveryMs", schemaPath: "#/$defs/spikeRound/properties/recoveryMs/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                          return false;
+                                                                                        }
                                                                                       }
                                                                                       var valid20 = _errs129 === errors;
                                                                                     } else {
                                                                                       var valid20 = true;
+                                                                                    }
+                                                                                    if (valid20) {
+                                                                                      if (data54.recovered !== void 0) {
+                                                                                        const _errs131 = errors;
+                                                                                        if (typeof data54.recovered !== "boolean") {
+                                                                                          validate22.errors = [{ instancePath: instancePath + "/spike/recovered", schemaPath: "#/$defs/spikeRound/properties/recovered/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
+                                                                                          return false;
+                                                                                        }
+                                                                                        var valid20 = _errs131 === errors;
+                                                                                      } else {
+                                                                                        var valid20 = true;
+                                                                                      }
                                                                                     }
                                                                                   }
                                                                                 }
                                                                               }
                                                                             }
                                                                           }
+                                                                        } else {
+                                                                          validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                                          return false;
                                                                         }
-                                                                      } else {
-                                                                        validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                                                                        return false;
                                                                       }
+                                                                      var valid0 = _errs119 === errors;
+                                                                    } else {
+                                                                      var valid0 = true;
                                                                     }
-                                                                    var valid0 = _errs117 === errors;
-                                                                  } else {
-                                                                    var valid0 = true;
                                                                   }
                                                                 }
                                                               }
@@ -20435,6 +20520,11 @@ var init_schema = __esm({
             server: {
               $ref: "#/$defs/serverRound"
             },
+            speedProbeUs: {
+              description: "The machine's speed on the app's CPUs during the window (app.cpus: separate): the median CPU microseconds the speed probe's fixed unit of work took. Same-job pairs are adjusted by it.",
+              type: "number",
+              exclusiveMinimum: 0
+            },
             valid: {
               type: "boolean"
             },
@@ -21938,13 +22028,20 @@ function footerFacts(comparison) {
   return facts;
 }
 function launchesOf(head) {
+  const said = [];
   if (head.launches !== void 0) {
-    return ` (each app started afresh for every pair after the first: ${head.launches} launches a side, app.relaunch)`;
+    said.push(`each app started afresh for every pair after the first: ${head.launches} launches a side, app.relaunch`);
+  } else if (head.heapPad !== void 0) {
+    said.push(
+      `one launch a side, each Node app's glibc heap top padded by ${formatBytes(head.heapPad)} with MALLOC_TOP_PAD_ so that two launches cost alike, app.relaunch`
+    );
   }
-  if (head.heapPad !== void 0) {
-    return ` (one launch a side, each Node app's glibc heap top padded by ${formatBytes(head.heapPad)} with MALLOC_TOP_PAD_ so that two launches cost alike, app.relaunch)`;
+  if (head.speedProbe === true) {
+    said.push(
+      "the apps on CPUs of their own, the load generator on another, and each pair's throughput, latency and CPU per request adjusted for the machine's speed on the apps' CPUs as a probe measured it beside every round, app.cpus"
+    );
   }
-  return "";
+  return said.length === 0 ? "" : ` (${said.join("; ")})`;
 }
 function errorSplitFact(control) {
   const loops = new Set(control.shares.map((g) => g.loop));
@@ -39326,6 +39423,14 @@ var init_schema2 = __esm({
                   }
                 }
               ]
+            },
+            cpus: {
+              description: "separate: the app (both sides' apps in same-job) on every CPU but the first, Cannonade's load generator on the first (Linux with 2 or more CPUs and taskset; elsewhere as shared), and a speed probe on the app's CPUs whose reading each round records (speedProbeUs) and same-job pairs are adjusted by. shared (the default): the scheduler places both anywhere, and nothing is probed.",
+              enum: [
+                "shared",
+                "separate"
+              ],
+              "x-expected": "shared or separate"
             }
           }
         },
@@ -39873,6 +39978,7 @@ function buildApp(raw, baseDir, problems) {
     ...app.stop === void 0 ? {} : { stop: app.stop },
     ...app.container === void 0 ? {} : { container: app.container },
     ...app.relaunch === void 0 ? {} : { relaunch: app.relaunch },
+    ...app.cpus === "separate" ? { cpus: "separate" } : {},
     ...app.profile === void 0 ? {} : { profile: profileSettingOf(app.profile, problems) }
   };
 }
@@ -40491,6 +40597,7 @@ function assessRound(measurement, context) {
     loadgenCpuPercent: round22(m.loadgenCpuPercent),
     loadgenLoopDelayMs: m.loopDelayMs,
     ...server === void 0 ? {} : { server },
+    ...context.speedProbeUs === void 0 ? {} : { speedProbeUs: round22(context.speedProbeUs) },
     series: roundSeries(m.perSecond, context.server?.perSecond),
     valid: problems.length === 0,
     problems,
@@ -41446,6 +41553,132 @@ var init_ports = __esm({
   }
 });
 
+// src/app/speed-probe.ts
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+function probeProgram(unit) {
+  return `
+let sink = 1
+function unit() {${unit}}
+for (let i = 0; i < 20; i++) unit()
+setInterval(() => {
+  const before = process.cpuUsage()
+  unit()
+  const used = process.cpuUsage(before)
+  process.stdout.write(Date.now() + ' ' + (used.user + used.system) + '\\n')
+}, 100)
+`;
+}
+function startSpeedProbe(cpus, unit = HASHING_UNIT) {
+  const units = [];
+  let child;
+  try {
+    child = spawn("taskset", ["-c", cpus, process.execPath, "-e", probeProgram(unit)], { stdio: ["ignore", "pipe", "ignore"] });
+    child.on("error", () => void 0);
+    child.unref();
+    const lines = child.stdout === null ? void 0 : createInterface({ input: child.stdout });
+    lines?.on("line", (line) => {
+      const [at, us] = line.split(" ").map(Number);
+      if (at === void 0 || us === void 0 || !(us > 0)) return;
+      units.push({ at, us });
+      if (units.length > KEPT_UNITS) units.splice(0, units.length - KEPT_UNITS);
+    });
+  } catch {
+    child = void 0;
+  }
+  return {
+    between(fromMs, toMs) {
+      const inside = units.filter((u) => u.at >= fromMs && u.at <= toMs).map((u) => u.us);
+      if (inside.length < MIN_UNITS) return void 0;
+      inside.sort((a, b) => a - b);
+      const middle = Math.floor(inside.length / 2);
+      return inside.length % 2 === 1 ? inside[middle] : ((inside[middle - 1] ?? NaN) + (inside[middle] ?? NaN)) / 2;
+    },
+    stop() {
+      child?.kill();
+    }
+  };
+}
+var HASHING_UNIT, KEPT_UNITS, MIN_UNITS;
+var init_speed_probe = __esm({
+  "src/app/speed-probe.ts"() {
+    "use strict";
+    HASHING_UNIT = `
+  const hits = []
+  for (let i = 0; i < 500; i++) hits.push({ id: i, digest: require('node:crypto').createHash('sha256').update('probe:' + i + ':' + sink).digest('hex') })
+  sink = JSON.stringify(hits).length
+`;
+    KEPT_UNITS = 6e3;
+    MIN_UNITS = 3;
+  }
+});
+
+// src/app/affinity.ts
+import { execFileSync as execFileSync3 } from "node:child_process";
+function runningSpeedProbe() {
+  return probe;
+}
+function cpusOfList(list) {
+  const cpus = [];
+  for (const part of list.split(",")) {
+    const [from, to] = part.split("-").map(Number);
+    if (from === void 0 || !Number.isInteger(from)) continue;
+    for (let cpu = from; cpu <= (to ?? from); cpu++) cpus.push(cpu);
+  }
+  return cpus;
+}
+function ownCpuList() {
+  try {
+    const answer = execFileSync3("taskset", ["-c", "-p", String(process.pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return answer.slice(answer.lastIndexOf(":") + 1).trim();
+  } catch {
+    return void 0;
+  }
+}
+function cpuSplit() {
+  if (pinnedApps > 0) return lastSplit;
+  const list = process.platform === "linux" ? ownCpuList() : void 0;
+  const cpus = list === void 0 ? [] : cpusOfList(list);
+  const [load, ...app] = cpus;
+  lastSplit = load === void 0 || app.length === 0 ? void 0 : { app: app.join(","), load: String(load) };
+  return lastSplit;
+}
+function pinnedCommand(split, command) {
+  return { file: "taskset", args: ["-c", split.app, "/bin/sh", "-c", command] };
+}
+function setOwnCpus(list) {
+  execFileSync3("taskset", ["-a", "-c", "-p", list, String(process.pid)], { stdio: "ignore" });
+}
+function pinLoadGenerator(split) {
+  if (pinnedApps === 0) {
+    ownCpus = ownCpuList();
+    setOwnCpus(split.load);
+    probe = startSpeedProbe(split.app);
+  }
+  pinnedApps++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    pinnedApps--;
+    if (pinnedApps > 0) return;
+    probe?.stop();
+    probe = void 0;
+    if (ownCpus !== void 0) {
+      setOwnCpus(ownCpus);
+      ownCpus = void 0;
+    }
+  };
+}
+var pinnedApps, ownCpus, probe, lastSplit;
+var init_affinity = __esm({
+  "src/app/affinity.ts"() {
+    "use strict";
+    init_speed_probe();
+    pinnedApps = 0;
+  }
+});
+
 // src/app/environment.ts
 function isWithheld(name) {
   const upper = name.toUpperCase();
@@ -41566,7 +41799,7 @@ var init_log_cap = __esm({
 });
 
 // src/app/container.ts
-import { execFileSync as execFileSync3 } from "node:child_process";
+import { execFileSync as execFileSync4 } from "node:child_process";
 import { existsSync } from "node:fs";
 import path11 from "node:path";
 function isCgroupDir(dir) {
@@ -41579,7 +41812,7 @@ function containerCgroup(container) {
   }
   let id;
   try {
-    id = execFileSync3("docker", ["inspect", "--format", "{{.Id}}", container], {
+    id = execFileSync4("docker", ["inspect", "--format", "{{.Id}}", container], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"]
     }).trim();
@@ -41683,7 +41916,7 @@ var init_listening = __esm({
 });
 
 // src/app/process.ts
-import { spawn } from "node:child_process";
+import { spawn as spawn2 } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdir as mkdir6 } from "node:fs/promises";
 import http from "node:http";
@@ -41732,15 +41965,15 @@ async function startApp(app, probeUrl, logFile, how = {}) {
   const told = startedOn(app, port);
   const fillPort = (text) => startedOn({ command: text, env: {} }, port).command;
   const { env, secrets } = appEnvironment(process.env, told.env);
+  const split = app.cpus === "separate" ? cpuSplit() : void 0;
   let child;
   try {
-    child = spawn(told.command, {
-      shell: true,
-      cwd: app.cwd,
-      env,
-      detached: true,
-      stdio: ["ignore", fd, fd]
-    });
+    const options = { cwd: app.cwd, env, detached: true, stdio: ["ignore", fd, fd] };
+    if (split === void 0) child = spawn2(told.command, { ...options, shell: true });
+    else {
+      const pinned = pinnedCommand(split, told.command);
+      child = spawn2(pinned.file, pinned.args, options);
+    }
   } finally {
     closeSync(fd);
   }
@@ -41750,6 +41983,7 @@ async function startApp(app, probeUrl, logFile, how = {}) {
     throw new AppError(`could not start "${told.command}" in ${app.cwd}: ${reason}`);
   }
   const forget = onForcedExit(() => signalGroup(pgid, "SIGKILL"));
+  const releaseCpus = split === void 0 ? () => void 0 : pinLoadGenerator(split);
   let exit;
   const exited = new Promise((resolve) => {
     child.once("exit", (code, signal) => {
@@ -41769,6 +42003,7 @@ async function startApp(app, probeUrl, logFile, how = {}) {
     const portDeadline = performance.now() + PORT_CLOSE_WAIT_MS;
     while (performance.now() < portDeadline && await isListening(probeUrl, 200)) await sleep(50);
     forget();
+    releaseCpus();
     await capLog(logFile).catch(() => 0);
     await maskLog(logFile, secrets).catch(() => void 0);
   };
@@ -41787,7 +42022,7 @@ async function runStopCommand(command, app, env, logFile) {
   const fd = openSync(logFile, "a");
   let child;
   try {
-    child = spawn(command, { shell: true, cwd: app.cwd, env, detached: true, stdio: ["ignore", fd, fd] });
+    child = spawn2(command, { shell: true, cwd: app.cwd, env, detached: true, stdio: ["ignore", fd, fd] });
   } finally {
     closeSync(fd);
   }
@@ -41800,7 +42035,7 @@ async function runStopCommand(command, app, env, logFile) {
   const timedOut = await Promise.race([ended.then(() => false), sleep(app.stopTimeoutMs).then(() => true)]);
   if (timedOut) signalGroup(pgid, "SIGKILL");
 }
-function probe(url) {
+function probe2(url) {
   return new Promise((resolve, reject) => {
     const options = { agent: false, headers: { connection: "close" }, timeout: 1e3 };
     const onResponse = (response) => {
@@ -41826,7 +42061,7 @@ async function waitUntilReady(app, plan, baseUrl) {
       throw new AppError(`the app exited (${describeExit(exit)}) before it was ready at ${url}`, await app.logTail());
     }
     try {
-      const status = await probe(url);
+      const status = await probe2(url);
       if (plan.readyUrl === void 0 || status >= 200 && status < 300) return;
       last = `it answered ${status}`;
     } catch (error) {
@@ -41855,7 +42090,7 @@ async function checkAnswers(url, advice = "baseUrl must point at a running serve
   let last = "";
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await probe(url);
+      await probe2(url);
       return;
     } catch (error) {
       const code = error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : void 0;
@@ -41875,6 +42110,7 @@ var init_process = __esm({
   "src/app/process.ts"() {
     "use strict";
     init_units();
+    init_affinity();
     init_environment2();
     init_log_cap();
     init_container();
@@ -41896,7 +42132,7 @@ var init_process = __esm({
 });
 
 // src/app/checkout.ts
-import { execFile, execFileSync as execFileSync4, spawn as spawn2 } from "node:child_process";
+import { execFile, execFileSync as execFileSync5, spawn as spawn3 } from "node:child_process";
 import path13 from "node:path";
 import { promisify } from "node:util";
 async function git2(cwd, args) {
@@ -41910,7 +42146,7 @@ async function waitForGroupToEnd(pgid, limitMs = 2e3) {
 function runBuild(command, cwd, timeoutMs, output = "stdout") {
   return new Promise((resolve) => {
     const sink = output === "stdout" ? "inherit" : process.stderr;
-    const child = spawn2(command, { shell: true, cwd, detached: true, stdio: ["ignore", sink, "inherit"] });
+    const child = spawn3(command, { shell: true, cwd, detached: true, stdio: ["ignore", sink, "inherit"] });
     const pgid = child.pid;
     if (pgid === void 0) {
       child.once("error", () => resolve({ kind: "exited", code: 127 }));
@@ -41989,7 +42225,7 @@ async function prepareCheckout(request) {
   } catch (error) {
     return { missing: `the base commit ${ref.slice(0, 12)} could not be checked out: ${firstLine2(error)}` };
   }
-  const forget = onForcedExit(() => execFileSync4("git", ["worktree", "remove", "--force", worktree], { cwd: repoRoot, stdio: "ignore" }));
+  const forget = onForcedExit(() => execFileSync5("git", ["worktree", "remove", "--force", worktree], { cwd: repoRoot, stdio: "ignore" }));
   const remove = async () => {
     await git2(repoRoot, ["worktree", "remove", "--force", worktree]).catch(() => void 0);
     forget();
@@ -64167,7 +64403,7 @@ var require_autocannon = __commonJS({
     var net3 = __require("net");
     var path22 = __require("path");
     var URL2 = __require("url").URL;
-    var spawn4 = __require("child_process").spawn;
+    var spawn5 = __require("child_process").spawn;
     var managePath = require_dist3();
     var hasAsyncHooks = require_has_async_hooks();
     var subarg = require_subarg();
@@ -64395,7 +64631,7 @@ var require_autocannon = __commonJS({
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
         alterPath.unshift(path22.join(__dirname, "lib/preload"));
-        const proc = spawn4(argv.spawn[0], argv.spawn.slice(1), {
+        const proc = spawn5(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
             NODE_OPTIONS: ["-r", "autocannonDetectPort"].join(" ") + (process.env.NODE_OPTIONS ? ` ${process.env.NODE_OPTIONS}` : ""),
@@ -65667,11 +65903,19 @@ async function extraPairs(run3, adaptive, startedAt) {
 async function measureWindow(plan, spec, app, monitor) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   let usage;
+  let openedMs = NaN;
+  let closedMs = NaN;
   const measurement = await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: spec.scenario, level: spec.level },
     {
-      onMeasureStart: () => monitor?.begin(),
-      onMeasureEnd: () => usage = monitor?.end(),
+      onMeasureStart: () => {
+        openedMs = Date.now();
+        monitor?.begin();
+      },
+      onMeasureEnd: () => {
+        closedMs = Date.now();
+        usage = monitor?.end();
+      },
       shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0
     }
   );
@@ -65681,7 +65925,8 @@ async function measureWindow(plan, spec, app, monitor) {
   if (app !== void 0 && (app.exit() !== void 0 || silent && !await isListening(plan.baseUrl))) {
     throw await diedError(app, spec.what);
   }
-  return { startedAt, measurement, ...server === void 0 ? {} : { server } };
+  const speedProbeUs = runningSpeedProbe()?.between(openedMs, closedMs);
+  return { startedAt, measurement, ...server === void 0 ? {} : { server }, ...speedProbeUs === void 0 ? {} : { speedProbeUs } };
 }
 async function measureRound(plan, entry, round, app, monitor) {
   const what = `round ${round} of "${entry.key}"`;
@@ -65693,13 +65938,19 @@ async function measureRound(plan, entry, round, app, monitor) {
       (scenario, level, step) => measureWindow(plan, { scenario, level, what: `${what}, stress step ${step}` }, app, monitor)
     );
   }
-  const { startedAt, measurement, server } = await measureWindow(plan, { scenario: entry.scenario, level: entry.level, what }, app, monitor);
+  const { startedAt, measurement, server, speedProbeUs } = await measureWindow(
+    plan,
+    { scenario: entry.scenario, level: entry.level, what },
+    app,
+    monitor
+  );
   const result = assessRound(measurement, {
     round,
     startedAt,
     level: entry.level,
     rules: plan.validity,
-    ...server === void 0 ? {} : { server }
+    ...server === void 0 ? {} : { server },
+    ...speedProbeUs === void 0 ? {} : { speedProbeUs }
   });
   return withRoundFindings(entry.scenario, result);
 }
@@ -65750,6 +66001,7 @@ var IDLE_APP_RESPONSES, HEAP_PAD_VARIABLE, HEAP_PAD_BYTES, AUTO_RELAUNCH_SHARE, 
 var init_schedule = __esm({
   "src/load/schedule.ts"() {
     "use strict";
+    init_affinity();
     init_monitor();
     init_process();
     init_runtime();
@@ -66114,11 +66366,11 @@ var init_diff = __esm({
 });
 
 // src/profile/profilers.ts
-import { execFileSync as execFileSync5 } from "node:child_process";
+import { execFileSync as execFileSync6 } from "node:child_process";
 import { readFileSync as readFileSync4 } from "node:fs";
 function perfUnavailable() {
   try {
-    execFileSync5("perf", ["--version"], { stdio: "ignore", timeout: 1e4 });
+    execFileSync6("perf", ["--version"], { stdio: "ignore", timeout: 1e4 });
   } catch {
     return "perf is not installed (Debian/Ubuntu: apt-get install linux-perf, or linux-tools-$(uname -r))";
   }
@@ -66377,7 +66629,7 @@ var init_perf_script = __esm({
 });
 
 // src/profile/rounds.ts
-import { spawn as spawn3 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 import { mkdir as mkdir7, readdir as readdir3, readFile as readFile5, rm as rm2, writeFile as writeFile8 } from "node:fs/promises";
 import path17 from "node:path";
 function slug(key) {
@@ -66404,7 +66656,7 @@ async function stopProcess(child, graceMs) {
 }
 function run2(command, args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn3(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn4(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
     const err = [];
     child.stdout.on("data", (b) => out.push(b));
@@ -66478,7 +66730,7 @@ async function profileOne(r, entry, profiler) {
   let commandOutput;
   if (profiler.kind === "perf") {
     perfFile = `${base}.perf.data`;
-    recorder = spawn3(
+    recorder = spawn4(
       "perf",
       ["record", "-F", String(PERF_FREQUENCY_HZ), "-g", "-e", "cpu-clock", "-k", "monotonic", "-o", perfFile, "-p", pids.join(",")],
       { detached: true, stdio: ["ignore", "ignore", "pipe"] }
@@ -66494,7 +66746,7 @@ async function profileOne(r, entry, profiler) {
         fromUs = nowUs();
         if (profiler.kind === "command") {
           commandOutput = `${base}.folded`;
-          recorder = spawn3(profiler.command, {
+          recorder = spawn4(profiler.command, {
             shell: true,
             detached: true,
             cwd: r.side.plan.app?.cwd,

@@ -1,6 +1,6 @@
 // Starting and stopping the app under test. It runs with a shell in a process group of its own, so
 // stopping it stops everything it started, and its output goes to a log file kept with the results.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import http from 'node:http'
@@ -9,6 +9,7 @@ import net from 'node:net'
 import path from 'node:path'
 import type { AppPlan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
+import { cpuSplit, pinLoadGenerator, pinnedCommand } from './affinity.js'
 import { appEnvironment, maskSecrets } from './environment.js'
 import { capLog, maskLog, tailOf } from './log-cap.js'
 import { containerCgroup } from './container.js'
@@ -106,15 +107,16 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string, 
   const told = startedOn(app, port)
   const fillPort = (text: string): string => startedOn({ command: text, env: {} }, port).command
   const { env, secrets } = appEnvironment(process.env, told.env)
+  // app.cpus: separate, where the machine allows it: the app on CPUs of its own (affinity.ts).
+  const split = app.cpus === 'separate' ? cpuSplit() : undefined
   let child: ChildProcess
   try {
-    child = spawn(told.command, {
-      shell: true,
-      cwd: app.cwd,
-      env,
-      detached: true,
-      stdio: ['ignore', fd, fd],
-    })
+    const options = { cwd: app.cwd, env, detached: true, stdio: ['ignore', fd, fd] } satisfies SpawnOptions
+    if (split === undefined) child = spawn(told.command, { ...options, shell: true })
+    else {
+      const pinned = pinnedCommand(split, told.command)
+      child = spawn(pinned.file, pinned.args, options)
+    }
   } finally {
     closeSync(fd)
   }
@@ -125,6 +127,8 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string, 
   }
   // Should Cannonade quit without stopping it (a second Ctrl-C), the group is killed on the way out.
   const forget = onForcedExit(() => signalGroup(pgid, 'SIGKILL'))
+  // The load generator off the app's CPUs for as long as the app runs.
+  const releaseCpus = split === undefined ? (): void => undefined : pinLoadGenerator(split)
   let exit: Exit | undefined
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -147,6 +151,7 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string, 
     const portDeadline = performance.now() + PORT_CLOSE_WAIT_MS
     while (performance.now() < portDeadline && (await isListening(probeUrl, 200))) await sleep(50)
     forget()
+    releaseCpus()
     await capLog(logFile).catch(() => 0)
     await maskLog(logFile, secrets).catch(() => undefined)
   }

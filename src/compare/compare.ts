@@ -44,6 +44,7 @@ import {
   type Outcome,
   type ShareGroup,
 } from './types.js'
+import { speedAdjusted } from './speed-adjust.js'
 
 /**
  * Tolerances used to label metrics that no threshold gates: they decide the word shown (unchanged,
@@ -373,6 +374,7 @@ export function pairedValues(
 ): { base: number[]; head: number[] } | undefined {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]))
   const pairs: { base: number[]; head: number[] } = { base: [], head: [] }
+  const probes: { base: number[]; head: number[] } = { base: [], head: [] }
   for (const h of head) {
     const b = byRound.get(h.round)
     if (!h.valid || b === undefined) continue
@@ -381,9 +383,29 @@ export function pairedValues(
     if (bv === undefined || hv === undefined) return undefined
     pairs.base.push(bv)
     pairs.head.push(hv)
+    if (b.speedProbeUs !== undefined && h.speedProbeUs !== undefined) {
+      probes.base.push(b.speedProbeUs)
+      probes.head.push(h.speedProbeUs)
+    }
+  }
+  // Rounds that measured the machine's speed beside them, every pair of them: the metrics that follow
+  // it are adjusted by it (speed-adjust.ts).
+  const positive = (xs: readonly number[]): boolean => xs.every((x) => x > 0 && Number.isFinite(x))
+  if (
+    SPEED_ADJUSTED.has(metric) &&
+    probes.base.length === pairs.base.length &&
+    pairs.base.length > 0 &&
+    [pairs.base, pairs.head, probes.base, probes.head].every(positive)
+  ) {
+    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1)
+    return { base: adjusted.base, head: adjusted.head }
   }
   return pairs
 }
+
+// The metrics that follow the machine's speed: throughput, latency and CPU per request. Memory, the
+// error rate and a stress round's capacity are compared as measured.
+const SPEED_ADJUSTED: ReadonlySet<ComparedMetric> = new Set(['rps', 'p50', 'p90', 'p99', 'p999', 'cpu'])
 
 /**
  * Whether a metric of an entry is compared. A stress round's rps and latencies are those of its step
@@ -593,6 +615,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
       ...(head.status === 'incomplete' ? { incomplete: head.error ?? 'the run stopped early' } : {}),
       ...(head.launches === undefined ? {} : { launches: head.launches }),
       ...(head.heapPad === undefined ? {} : { heapPad: head.heapPad }),
+      ...(paired && head.entries.some((e) => e.rounds.some((r) => r.speedProbeUs !== undefined)) ? { speedProbe: true as const } : {}),
     },
     ...(baseline === undefined
       ? {}

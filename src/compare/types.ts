@@ -185,6 +185,8 @@ export interface Comparison {
     readonly launches?: number
     /** The MALLOC_TOP_PAD_ bytes the head's Node app kept one launch with (same-job `app.relaunch: auto`). */
     readonly heapPad?: number
+    /** Rounds measured the machine's speed beside them (app.cpus: separate), so paired changes are adjusted by it. */
+    readonly speedProbe?: true
   }
   /** Absent when there is no baseline; `baselineMissing` then says why. */
   readonly baseline?: BaselineInfo

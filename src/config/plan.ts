@@ -225,6 +225,8 @@ export interface AppPlan {
   readonly heapPad?: number
   /** The container whose cgroup CPU and memory are read from: a name or ID, or a cgroup v2 directory (`app.container`). */
   readonly container?: string
+  /** `app.cpus: separate`: the app on every CPU but the first, the load generator on the first (src/app/affinity.ts). */
+  readonly cpus?: 'separate'
   /** `app.profile`: the CPU profiler for the extra round of a regressed entry (src/profile/); absent means auto. */
   readonly profile?: ProfileSetting
 }

@@ -71,7 +71,7 @@ export function roundSeries(load: LoadSeries, server: WindowUsage['perSecond'] |
 /** Turns one round's measurement into its results entry, judging whether it can be trusted. */
 export function assessRound(
   measurement: LoadMeasurement,
-  context: { round: number; startedAt: string; level: LoadLevel; rules: ValidityRules; server?: WindowUsage },
+  context: { round: number; startedAt: string; level: LoadLevel; rules: ValidityRules; server?: WindowUsage; speedProbeUs?: number },
 ): RoundResult {
   const m = measurement
   const failed = m.errors + m.unexpectedStatus + m.bodyMismatches + (m.captureFailures ?? 0)
@@ -147,6 +147,7 @@ export function assessRound(
     loadgenCpuPercent: round2(m.loadgenCpuPercent),
     loadgenLoopDelayMs: m.loopDelayMs,
     ...(server === undefined ? {} : { server }),
+    ...(context.speedProbeUs === undefined ? {} : { speedProbeUs: round2(context.speedProbeUs) }),
     series: roundSeries(m.perSecond, context.server?.perSecond),
     valid: problems.length === 0,
     problems,

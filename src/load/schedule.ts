@@ -1,5 +1,6 @@
 // A whole measurement run: start the app, then round after round, interleaved round-robin across
 // entries so slow drift of the machine (thermal, noisy neighbours) spreads evenly over all of them.
+import { runningSpeedProbe } from '../app/affinity.js'
 import { GroupMonitor, type WindowUsage } from '../app/monitor.js'
 import { diedError, isListening, type RunningApp } from '../app/process.js'
 import { onGlibc, runsNode } from '../app/runtime.js'
@@ -504,11 +505,20 @@ async function measureWindow(
 ): Promise<MeasuredWindow> {
   const startedAt = new Date().toISOString()
   let usage: Promise<WindowUsage | undefined> | undefined
+  // The window in wall-clock ms, for the speed probe's units (app.cpus: separate).
+  let openedMs = NaN
+  let closedMs = NaN
   const measurement = await runEntryRound(
     { baseUrl: plan.baseUrl, scenario: spec.scenario, level: spec.level },
     {
-      onMeasureStart: () => monitor?.begin(),
-      onMeasureEnd: () => (usage = monitor?.end()),
+      onMeasureStart: () => {
+        openedMs = Date.now()
+        monitor?.begin()
+      },
+      onMeasureEnd: () => {
+        closedMs = Date.now()
+        usage = monitor?.end()
+      },
       shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined,
     },
   )
@@ -521,7 +531,8 @@ async function measureWindow(
   if (app !== undefined && (app.exit() !== undefined || (silent && !(await isListening(plan.baseUrl))))) {
     throw await diedError(app, spec.what)
   }
-  return { startedAt, measurement, ...(server === undefined ? {} : { server }) }
+  const speedProbeUs = runningSpeedProbe()?.between(openedMs, closedMs)
+  return { startedAt, measurement, ...(server === undefined ? {} : { server }), ...(speedProbeUs === undefined ? {} : { speedProbeUs }) }
 }
 
 async function measureRound(
@@ -538,13 +549,19 @@ async function measureRound(
       measureWindow(plan, { scenario, level, what: `${what}, stress step ${step}` }, app, monitor),
     )
   }
-  const { startedAt, measurement, server } = await measureWindow(plan, { scenario: entry.scenario, level: entry.level, what }, app, monitor)
+  const { startedAt, measurement, server, speedProbeUs } = await measureWindow(
+    plan,
+    { scenario: entry.scenario, level: entry.level, what },
+    app,
+    monitor,
+  )
   const result = assessRound(measurement, {
     round,
     startedAt,
     level: entry.level,
     rules: plan.validity,
     ...(server === undefined ? {} : { server }),
+    ...(speedProbeUs === undefined ? {} : { speedProbeUs }),
   })
   return withRoundFindings(entry.scenario, result)
 }

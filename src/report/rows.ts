@@ -515,14 +515,22 @@ export function footerFacts(comparison: Comparison): string[] {
 
 // How same-job kept a launch's own offset out of the pairs' change (app.relaunch): apps started afresh
 // for every pair, so that it is in the pairs' noise, or one launch a side with its cause taken away.
+// With app.cpus: separate, also that the pairs were adjusted for the machine's speed on the apps' CPUs.
 function launchesOf(head: Comparison['head']): string {
+  const said: string[] = []
   if (head.launches !== undefined) {
-    return ` (each app started afresh for every pair after the first: ${head.launches} launches a side, app.relaunch)`
+    said.push(`each app started afresh for every pair after the first: ${head.launches} launches a side, app.relaunch`)
+  } else if (head.heapPad !== undefined) {
+    said.push(
+      `one launch a side, each Node app's glibc heap top padded by ${formatBytes(head.heapPad)} with MALLOC_TOP_PAD_ so that two launches cost alike, app.relaunch`,
+    )
   }
-  if (head.heapPad !== undefined) {
-    return ` (one launch a side, each Node app's glibc heap top padded by ${formatBytes(head.heapPad)} with MALLOC_TOP_PAD_ so that two launches cost alike, app.relaunch)`
+  if (head.speedProbe === true) {
+    said.push(
+      "the apps on CPUs of their own, the load generator on another, and each pair's throughput, latency and CPU per request adjusted for the machine's speed on the apps' CPUs as a probe measured it beside every round, app.cpus",
+    )
   }
-  return ''
+  return said.length === 0 ? '' : ` (${said.join('; ')})`
 }
 
 /**

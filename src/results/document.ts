@@ -145,6 +145,12 @@ export interface RoundResult {
    */
   readonly loadgenLoopDelayMs?: { readonly p99: number; readonly max: number }
   readonly server?: ServerRound
+  /**
+   * The machine's speed on the app's CPUs during the window (app.cpus: separate): the median CPU µs
+   * the speed probe's fixed unit of work took (src/app/speed-probe.ts). Same-job pairs are adjusted
+   * by it (src/compare/speed-adjust.ts). Absent without the probe.
+   */
+  readonly speedProbeUs?: number
   /** Second by second through the window. Absent in files written before it was recorded. */
   readonly series?: RoundSeries
   /** profile: spike. */

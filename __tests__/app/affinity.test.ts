@@ -1,0 +1,119 @@
+// test-kind: process — starts two small apps and reads their CPU affinity from /proc, then measures
+// two rounds of the demo app and asserts only that the speed probe's reading is in each; no value
+// measured is asserted.
+//
+// app.cpus: separate: both sides' apps on every CPU but the first, this process (the load
+// generator) on the first while any of them runs, and this process's own CPUs given back when the
+// last one stops; the speed probe runs on the apps' CPUs meanwhile and each round records it.
+import { readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cpusOfList, cpuSplit, runningSpeedProbe } from '../../src/app/affinity.js'
+import { isListening, startApp } from '../../src/app/process.js'
+import type { AppPlan } from '../../src/config/plan.js'
+import { parsePlan } from '../../src/config/load.js'
+import { measure } from '../../src/load/schedule.js'
+import { parseResults } from '../../src/results/io.js'
+import { demoPlan } from '../helpers/demo-plan.js'
+import { freePort } from '../helpers/ports.js'
+
+// The CPUs a process may run on, as the kernel lists them ("1-3"), one number each.
+const allowed = (pid: number): number[] =>
+  cpusOfList(/Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '')
+
+let dir = ''
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'cannonade-affinity-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+describe('app.cpus', () => {
+  it('reads taskset lists', () => {
+    expect(cpusOfList('0-3,8,10-11')).toEqual([0, 1, 2, 3, 8, 10, 11])
+    expect(cpusOfList('1')).toEqual([1])
+  })
+
+  it('is read from the config, and refused with the field named when it is not a known word', () => {
+    const plan = parsePlan(
+      'baseUrl: http://127.0.0.1:1\napp: { command: node s.js, cpus: separate }\nscenarios: [{ name: a, path: / }]\n',
+      'c.yml',
+      '/',
+    )
+    expect(plan.app?.cpus).toBe('separate')
+    expect(
+      parsePlan('baseUrl: http://127.0.0.1:1\napp: { command: node s.js }\nscenarios: [{ name: a, path: / }]\n', 'c.yml', '/').app?.cpus,
+    ).toBeUndefined()
+    expect(() =>
+      parsePlan('baseUrl: http://127.0.0.1:1\napp: { command: node s.js, cpus: half }\nscenarios: [{ name: a, path: / }]\n', 'c.yml', '/'),
+    ).toThrow(/app\.cpus.*shared or separate/s)
+  })
+
+  const split = cpuSplit()
+  it.runIf(split !== undefined)(
+    'separate: both apps off the first CPU, this process on it while they run, its CPUs back after',
+    async () => {
+      const before = allowed(process.pid)
+      const start = async (): Promise<{ app: Awaited<ReturnType<typeof startApp>>; url: string }> => {
+        const port = await freePort()
+        const url = `http://127.0.0.1:${port}/`
+        const plan: AppPlan = {
+          command: `exec node -e "require('http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')"`,
+          build: { kind: 'none' },
+          cwd: dir,
+          env: {},
+          readyTimeoutMs: 20_000,
+          stopTimeoutMs: 5_000,
+          cpus: 'separate',
+        }
+        const app = await startApp(plan, url, path.join(dir, `app-${port}.log`))
+        await until(() => isListening(url))
+        return { app, url }
+      }
+      const base = await start()
+      const head = await start()
+      try {
+        expect(allowed(base.app.pgid)).toEqual(cpusOfList(split?.app ?? ''))
+        expect(allowed(head.app.pgid)).toEqual(cpusOfList(split?.app ?? ''))
+        expect(allowed(process.pid)).toEqual(cpusOfList(split?.load ?? ''))
+        // The speed probe runs on the apps' CPUs and reads a unit every 100 ms.
+        const probe = runningSpeedProbe()
+        const from = Date.now()
+        await until(async () => (probe?.between(from, Date.now()) ?? 0) > 0)
+        await base.app.stop()
+        // The head still runs: the load generator stays off its CPUs.
+        expect(allowed(process.pid)).toEqual(cpusOfList(split?.load ?? ''))
+      } finally {
+        await base.app.stop()
+        await head.app.stop()
+      }
+      expect(allowed(process.pid)).toEqual(before)
+      expect(runningSpeedProbe()).toBeUndefined()
+    },
+  )
+
+  it.runIf(split !== undefined)('separate: every round records the machine speed the probe read beside it', async () => {
+    const plan = await demoPlan('  - { name: users, path: /users }', {
+      defaults: '{ duration: 1s, warmup: 100ms, rounds: 2, connections: 2 }',
+    })
+    const app = plan.app === undefined ? undefined : { ...plan.app, cpus: 'separate' as const }
+    const { results, failure } = await measure({ ...plan, ...(app === undefined ? {} : { app }) }, { outDir: path.join(dir, 'measured') })
+    expect(failure).toBeUndefined()
+    const rounds = results.entries[0]?.rounds ?? []
+    expect(rounds).toHaveLength(2)
+    for (const round of rounds) expect(round.speedProbeUs).toBeGreaterThan(0)
+    expect(() => parseResults(JSON.parse(JSON.stringify(results)), 'results.json')).not.toThrow()
+    expect(runningSpeedProbe()).toBeUndefined()
+  })
+})

@@ -1,0 +1,165 @@
+// Same-job pairs adjusted by the speed probe (src/compare/speed-adjust.ts): the machine's share taken
+// out of the pairs, the sequence still valid at every look, and compare() using it only where every
+// pair measured the machine's speed.
+import { describe, expect, it } from 'vitest'
+import { normalSource } from '../../__fixtures__/random.js'
+import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
+import { compare } from '../../src/compare/compare.js'
+import { meanSequence } from '../../src/compare/sequential.js'
+import { MAX_SLOPE, speedAdjusted } from '../../src/compare/speed-adjust.js'
+import type { Results } from '../../src/results/document.js'
+import { footerFacts } from '../../src/report/rows.js'
+import { stddev } from '../../src/stats/stats.js'
+
+/**
+ * `n` pairs of one metric: each pair's machine slows the head's round by x (log, SD `machine`), the
+ * metric follows it by `beta`, and has noise of its own (SD `own`) and a true change `mu`. Returns
+ * the values and probe readings, pair by pair.
+ */
+function pairs(
+  next: () => number,
+  n: number,
+  p: { beta: number; machine: number; own: number; mu: number },
+): { base: number[]; head: number[]; probeBase: number[]; probeHead: number[] } {
+  const out = { base: [] as number[], head: [] as number[], probeBase: [] as number[], probeHead: [] as number[] }
+  for (let i = 0; i < n; i++) {
+    // Each round has its own machine speed; the base's round and the head's differ by x.
+    const speedBase = p.machine * next()
+    const speedHead = p.machine * next()
+    out.probeBase.push(500 * Math.exp(speedBase))
+    out.probeHead.push(500 * Math.exp(speedHead))
+    out.base.push(1000 * Math.exp(p.beta * speedBase + p.own * next()))
+    out.head.push(1000 * Math.exp(p.mu + p.beta * speedHead + p.own * next()))
+  }
+  return out
+}
+
+const logRatios = (base: readonly number[], head: readonly number[]): number[] => head.map((h, i) => Math.log(h / (base[i] ?? NaN)))
+
+describe('speedAdjusted', () => {
+  it('starts from the prior slope, learns the real one, and the ratio carries the whole adjustment', () => {
+    const next = normalSource('first pairs')
+    const p = pairs(next, 12, { beta: 0.5, machine: 0.2, own: 0.02, mu: 0 })
+    const first = speedAdjusted(p.base.slice(0, 1), p.head.slice(0, 1), p.probeBase.slice(0, 1), p.probeHead.slice(0, 1), 1)
+    expect(first.slope).toBe(1)
+    const adjusted = speedAdjusted(p.base, p.head, p.probeBase, p.probeHead, 1)
+    // Split between the sides: the geometric mean of each pair is the measured one.
+    adjusted.base.forEach((b, i) =>
+      expect(Math.sqrt(b * (adjusted.head[i] ?? NaN))).toBeCloseTo(Math.sqrt((p.base[i] ?? 0) * (p.head[i] ?? 0)), 6),
+    )
+    expect(adjusted.slope).toBeGreaterThan(0.35)
+    expect(adjusted.slope).toBeLessThan(0.65)
+  })
+
+  it('takes the machine out of the pairs: a third of the spread left where the probe explains most of it', () => {
+    const next = normalSource('spread')
+    const p = pairs(next, 30, { beta: 1.1, machine: 0.15, own: 0.03, mu: 0.1 })
+    const raw = logRatios(p.base, p.head)
+    const adjusted = speedAdjusted(p.base, p.head, p.probeBase, p.probeHead, 1)
+    const after = logRatios(adjusted.base, adjusted.head)
+    expect(stddev(after)).toBeLessThan(stddev(raw) / 2.5)
+    // The change itself is kept: +10 % in, about +10 % out.
+    const mean = after.reduce((s, y) => s + y, 0) / after.length
+    expect(mean).toBeGreaterThan(0.07)
+    expect(mean).toBeLessThan(0.13)
+  })
+
+  it('does not make a run whose machine stayed steady until late noisier (the first slowdown after quiet pairs)', () => {
+    // Four pairs with the probe within ±0.02, then one with a 0.4 slowdown of the head's round that
+    // the metric followed: an unshrunk fit on the quiet pairs could take any slope to it.
+    const probeBase = [500, 500, 500, 500, 500]
+    const probeHead = [505, 495, 510, 492, 500 * Math.exp(0.4)]
+    const base = [1000, 1000, 1000, 1000, 1000]
+    const head = [1030, 960, 990, 1020, 1000 * Math.exp(0.4)]
+    const adjusted = speedAdjusted(base, head, probeBase, probeHead, 1)
+    expect(Math.abs(Math.log((adjusted.head[4] ?? 0) / (adjusted.base[4] ?? 1)))).toBeLessThan(0.1)
+  })
+
+  it('bounds the slope, so that a few wild pairs cannot multiply the probe into the result', () => {
+    // The metric moved five times as far as the machine, pair after pair.
+    const probeBase = [500, 500, 500, 500, 500, 500]
+    const probeHead = [550, 450, 550, 450, 550, 450]
+    const base = [1000, 1000, 1000, 1000, 1000, 1000]
+    const head = probeHead.map((p) => 1000 * Math.exp(5 * Math.log(p / 500)))
+    expect(Math.abs(speedAdjusted(base, head, probeBase, probeHead, 1).slope)).toBe(MAX_SLOPE)
+  })
+
+  it('keeps the confidence sequence valid at every look, whether the probe explains much of the noise or none', () => {
+    // The t-CS's promise (sequential.ts): the true change inside the 95 % sequence at all 30 looks at
+    // once in at least 95 % of runs. The predictable slope must not break it.
+    for (const beta of [1, 0]) {
+      const next = normalSource(`coverage ${beta}`)
+      const trials = 600
+      let missed = 0
+      for (let t = 0; t < trials; t++) {
+        const p = pairs(next, 30, { beta, machine: 0.15, own: 0.05, mu: 0.05 })
+        const adjusted = speedAdjusted(p.base, p.head, p.probeBase, p.probeHead, 1)
+        const ys = logRatios(adjusted.base, adjusted.head)
+        for (let n = 2; n <= ys.length; n++) {
+          const cs = meanSequence(ys.slice(0, n), 0.05)
+          if (cs.low > 0.05 || cs.high < 0.05) {
+            missed++
+            break
+          }
+        }
+      }
+      expect(missed / trials, `beta ${beta}`).toBeLessThan(0.05)
+    }
+  })
+})
+
+describe('compare() with the speed probe', () => {
+  // Ten pairs in which the head's rounds fell on a slower machine by turns: its throughput and CPU
+  // per request moved with the probe, and nothing else changed.
+  const machine = [0, 0.3, -0.2, 0.25, 0, -0.3, 0.2, 0.1, -0.25, 0.3]
+  const noise = [0.01, -0.01, 0.005, -0.005, 0.01, 0, -0.01, 0.005, 0, -0.005]
+  const entry: SyntheticEntry = { scenario: 'search', rps: machine.map(() => 2000), p50Us: machine.map(() => 2000) }
+
+  function withProbe(results: Results, factor: (i: number) => number, probe: (i: number) => boolean): Results {
+    const [e] = results.entries
+    if (e === undefined) throw new Error('no entry')
+    const rounds = e.rounds.map((r, i) => ({
+      ...r,
+      rps: r.rps / factor(i),
+      latencyUs: { ...r.latencyUs, p50: r.latencyUs.p50 * factor(i) },
+      ...(probe(i) ? { speedProbeUs: 500 * factor(i) } : {}),
+    }))
+    return { ...results, entries: [{ ...e, rounds }] }
+  }
+
+  const detectable = (probe: (i: number) => boolean): number | undefined => {
+    const base = withProbe(syntheticResults([entry]), () => 1, probe)
+    const head = withProbe(syntheticResults([entry]), (i) => Math.exp((machine[i] ?? 0) + (noise[i] ?? 0)), probe)
+    const c = compare(base, head, { paired: true })
+    return c.entries[0]?.metrics.find((m) => m.metric === 'rps')?.detectable
+  }
+
+  it('adjusts the pairs of runs whose every round measured the machine, and only those', () => {
+    const adjusted = detectable(() => true)
+    const raw = detectable(() => false)
+    expect(raw).toBeDefined()
+    expect(adjusted).toBeDefined()
+    // The machine's turns are most of the pairs' spread: with the probe, the interval is a fraction as wide.
+    expect(adjusted ?? Infinity).toBeLessThan((raw ?? 0) / 3)
+    // One round without a reading: the pairs are compared as measured.
+    expect(detectable((i) => i !== 4)).toBe(raw)
+  })
+
+  it('says so in the footer', () => {
+    const probed = withProbe(
+      syntheticResults([entry]),
+      () => 1,
+      () => true,
+    )
+    const said = footerFacts(compare(probed, probed, { paired: true })).join(' · ')
+    expect(said).toContain(
+      "base and head measured in pairs of rounds (the apps on CPUs of their own, the load generator on another, and each pair's throughput, latency and CPU per request adjusted for the machine's speed on the apps' CPUs as a probe measured it beside every round, app.cpus), decided as they went",
+    )
+    const padded = compare(probed, { ...probed, heapPad: 64 * 1024 * 1024 }, { paired: true })
+    expect(footerFacts(padded).join(' · ')).toContain(
+      'MALLOC_TOP_PAD_ so that two launches cost alike, app.relaunch; the apps on CPUs of their own',
+    )
+    const plain = syntheticResults([entry])
+    expect(footerFacts(compare(plain, plain, { paired: true })).join(' · ')).toContain('base and head measured in pairs of rounds, decided')
+  })
+})

@@ -1,0 +1,86 @@
+// The machine's speed on the app's CPUs, measured beside every round (app.cpus: separate). On a shared
+// runner a vCPU slows down for stretches of seconds to minutes while the guest sees nothing (no steal
+// time): on this project's machine a pinned node service's CPU per request moved between about 230
+// and 440 µs at a constant CPU share. A small process pinned to the app's CPUs does a fixed piece of
+// the same kind of work (SHA-256 digests of short strings, kept in objects and written as JSON) every
+// 100 ms and times it in its own CPU time, which no scheduling can stretch: how long it took says
+// how fast those CPUs were running then. bench/speed-probe.ts: over 150 s beside a busy CPU, its
+// per-2 s time followed the app's CPU per request with a correlation of 0.85 and 0.95 (an integer
+// loop did not: 0.52, as the slowdown spares plain arithmetic), and taking it out left a third of the
+// app's spread. The comparison uses it as a covariate of the pairs (src/compare/speed-adjust.ts).
+// It costs about half a millisecond of CPU every 100 ms on the app's CPUs, alike for both sides.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+
+/** The probe's unit of work: 500 SHA-256 digests of short strings, kept in objects and written as JSON. */
+export const HASHING_UNIT = `
+  const hits = []
+  for (let i = 0; i < 500; i++) hits.push({ id: i, digest: require('node:crypto').createHash('sha256').update('probe:' + i + ':' + sink).digest('hex') })
+  sink = JSON.stringify(hits).length
+`
+
+// The probe program around a unit (a function body that may read and set `sink`): 20 units to warm
+// the compiler, then one unit every 100 ms, each printed as the wall clock (ms) at its end and the CPU
+// µs it took.
+function probeProgram(unit: string): string {
+  return `
+let sink = 1
+function unit() {${unit}}
+for (let i = 0; i < 20; i++) unit()
+setInterval(() => {
+  const before = process.cpuUsage()
+  unit()
+  const used = process.cpuUsage(before)
+  process.stdout.write(Date.now() + ' ' + (used.user + used.system) + '\\n')
+}, 100)
+`
+}
+
+// Units kept: 10 minutes' worth, far more than the longest round.
+const KEPT_UNITS = 6000
+// A window with fewer units than this says nothing about the machine's speed in it.
+const MIN_UNITS = 3
+
+/** A running speed probe. */
+export interface SpeedProbe {
+  /** The median CPU µs of the units that ended between `fromMs` and `toMs` (wall clock), or undefined with fewer than 3. */
+  between(fromMs: number, toMs: number): number | undefined
+  stop(): void
+}
+
+/**
+ * Starts the probe on `cpus` (a taskset list) with this Node, timing `unit` (the product's is
+ * {@link HASHING_UNIT}; bench/speed-probe.ts tries others). Never throws: a probe that cannot start or
+ * dies simply reports nothing, and the pairs are compared without it.
+ */
+export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): SpeedProbe {
+  const units: { at: number; us: number }[] = []
+  let child: ChildProcess | undefined
+  try {
+    child = spawn('taskset', ['-c', cpus, process.execPath, '-e', probeProgram(unit)], { stdio: ['ignore', 'pipe', 'ignore'] })
+    child.on('error', () => undefined)
+    // The probe must never keep Cannonade alive.
+    child.unref()
+    const lines = child.stdout === null ? undefined : createInterface({ input: child.stdout })
+    lines?.on('line', (line) => {
+      const [at, us] = line.split(' ').map(Number)
+      if (at === undefined || us === undefined || !(us > 0)) return
+      units.push({ at, us })
+      if (units.length > KEPT_UNITS) units.splice(0, units.length - KEPT_UNITS)
+    })
+  } catch {
+    child = undefined
+  }
+  return {
+    between(fromMs, toMs) {
+      const inside = units.filter((u) => u.at >= fromMs && u.at <= toMs).map((u) => u.us)
+      if (inside.length < MIN_UNITS) return undefined
+      inside.sort((a, b) => a - b)
+      const middle = Math.floor(inside.length / 2)
+      return inside.length % 2 === 1 ? inside[middle] : ((inside[middle - 1] ?? NaN) + (inside[middle] ?? NaN)) / 2
+    },
+    stop() {
+      child?.kill()
+    },
+  }
+}
