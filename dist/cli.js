@@ -41559,9 +41559,11 @@ import { createInterface } from "node:readline";
 function probeProgram(unit) {
   return `
 let sink = 1
+const parent = process.ppid
 function unit() {${unit}}
 for (let i = 0; i < 20; i++) unit()
 setInterval(() => {
+  if (process.ppid !== parent) process.exit(0)
   const before = process.cpuUsage()
   unit()
   const used = process.cpuUsage(before)

@@ -21,13 +21,15 @@ export const HASHING_UNIT = `
 
 // The probe program around a unit (a function body that may read and set `sink`): 20 units to warm
 // the compiler, then one unit every 100 ms, each printed as the wall clock (ms) at its end and the CPU
-// µs it took.
+// µs it took. It ends itself when Cannonade is gone (its parent changes), however Cannonade ended.
 function probeProgram(unit: string): string {
   return `
 let sink = 1
+const parent = process.ppid
 function unit() {${unit}}
 for (let i = 0; i < 20; i++) unit()
 setInterval(() => {
+  if (process.ppid !== parent) process.exit(0)
   const before = process.cpuUsage()
   unit()
   const used = process.cpuUsage(before)
