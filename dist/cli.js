@@ -41558,6 +41558,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 function probeProgram(unit) {
   return `
+const { createHash } = require('node:crypto')
 let sink = 1
 const parent = process.ppid
 function unit() {${unit}}
@@ -41607,7 +41608,7 @@ var init_speed_probe = __esm({
     "use strict";
     HASHING_UNIT = `
   const hits = []
-  for (let i = 0; i < 500; i++) hits.push({ id: i, digest: require('node:crypto').createHash('sha256').update('probe:' + i + ':' + sink).digest('hex') })
+  for (let i = 0; i < 500; i++) hits.push({ id: i, digest: createHash('sha256').update('probe:' + i + ':' + sink).digest('hex') })
   sink = JSON.stringify(hits).length
 `;
     KEPT_UNITS = 6e3;

@@ -15,15 +15,19 @@ import { createInterface } from 'node:readline'
 /** The probe's unit of work: 500 SHA-256 digests of short strings, kept in objects and written as JSON. */
 export const HASHING_UNIT = `
   const hits = []
-  for (let i = 0; i < 500; i++) hits.push({ id: i, digest: require('node:crypto').createHash('sha256').update('probe:' + i + ':' + sink).digest('hex') })
+  for (let i = 0; i < 500; i++) hits.push({ id: i, digest: createHash('sha256').update('probe:' + i + ':' + sink).digest('hex') })
   sink = JSON.stringify(hits).length
 `
 
-// The probe program around a unit (a function body that may read and set `sink`): 20 units to warm
-// the compiler, then one unit every 100 ms, each printed as the wall clock (ms) at its end and the CPU
-// µs it took. It ends itself when Cannonade is gone (its parent changes), however Cannonade ended.
+// The probe program around a unit (a function body that may read and set `sink`, and call
+// `createHash`): 20 units to warm the compiler, then one unit every 100 ms, each printed as the wall
+// clock (ms) at its end and the CPU µs it took. It ends itself when Cannonade is gone (its parent
+// changes), however Cannonade ended. (Requiring node:crypto inside the unit, 500 times, made a unit
+// cost 689–708 µs instead of 510–541, both forms side by side on one CPU, 3 tries: module lookups,
+// not the hashing the probe was measured with.)
 function probeProgram(unit: string): string {
   return `
+const { createHash } = require('node:crypto')
 let sink = 1
 const parent = process.ppid
 function unit() {${unit}}
