@@ -8,7 +8,7 @@
 // Run: npm run build && npx tsx bench/against-target.ts [slow|same|slowN ...]   (default: slow same slow same)
 //   slow = slow10: 10 % more CPU per request; slow25: 25 %; same: unchanged. A kind may name its own
 //   mode, `slow@fixed`, so that two modes alternate in one invocation.
-//   AGAINST_APP=node|python  AGAINST_BUDGET=3m  AGAINST_MODE=decide|fixed|separate  BENCH_APP_CPUS=shared|separate (app.cpus)
+//   AGAINST_APP=node|python  AGAINST_BUDGET=3m  AGAINST_MODE=decide|fixed|separate|pinned|…
 // Writes bench/results/against-target-<app>-<mode>.json, keeps every run's rounds under
 // bench/results/against-target/ (for bench/pair-noise.ts; `pinned` runs under against-target-pinned/)
 // and prints a markdown table.

@@ -61,7 +61,8 @@ export interface Cost {
 const BASE_ITEMS = 200
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
 
-function cpuSeconds(pid: number): number {
+/** CPU seconds process `pid` has used, from /proc/PID/stat. */
+export function cpuSeconds(pid: number): number {
   // /proc/PID/stat: utime and stime are fields 14 and 15, after the parenthesised command name.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS

@@ -14,7 +14,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseResults } from '../src/results/io.js'
 import type { RoundResult } from '../src/results/document.js'
-import { speedAdjusted } from '../src/compare/speed-adjust.js'
+import { pairedValues } from '../src/compare/compare.js'
 import { mean, stddev } from '../src/stats/stats.js'
 
 const app = process.argv[2] ?? 'node'
@@ -49,23 +49,12 @@ async function runsOf(folder: string, dir: string, mode: string, kind: string): 
     return { change: mean(logs), sd, t: mean(logs) / (sd / Math.sqrt(n)) }
   }
   const runs: Run[] = [{ mode, kind, pairs: n, metrics: { rps: of(pairsOf((r) => r.rps)), cpu: of(pairsOf(cpuPerRequest)) } }]
-  const probes = pairsOf((r) => r.speedProbeUs ?? NaN)
-  if ([...probes.base, ...probes.head].every((x) => x > 0)) {
-    // The prior slope the product gives each: −1 for throughput, +1 for CPU per request.
-    const adjusted = (values: { base: number[]; head: number[] }, prior: number): Run['metrics']['rps'] =>
-      of(speedAdjusted(values.base, values.head, probes.base, probes.head, prior))
-    runs.push({
-      mode: `${mode}, probe-adjusted`,
-      kind,
-      pairs: n,
-      metrics: {
-        rps: adjusted(
-          pairsOf((r) => r.rps),
-          -1,
-        ),
-        cpu: adjusted(pairsOf(cpuPerRequest), 1),
-      },
-    })
+  // As the product compares them (compare.ts pairedValues): valid rounds in pairs, adjusted when
+  // every pair carries the probe's reading.
+  const product = (metric: 'rps' | 'cpu'): { base: number[]; head: number[] } | undefined => pairedValues(base, head, metric)
+  const [rps, cpu] = [product('rps'), product('cpu')]
+  if (rps !== undefined && cpu !== undefined && [...base, ...head].every((r) => r.speedProbeUs !== undefined)) {
+    runs.push({ mode: `${mode}, probe-adjusted`, kind, pairs: n, metrics: { rps: of(rps), cpu: of(cpu) } })
   }
   return runs
 }

@@ -15,38 +15,22 @@
 //
 // Run: npx tsx bench/speed-probe.ts   (PROBE_SECONDS=150, PROBE_NOISE=cpu1|cpu0|none, PROBE_KIND=hash|loop)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { freePort } from '../src/app/ports.js'
 import { HASHING_UNIT, startSpeedProbe } from '../src/app/speed-probe.js'
 import { HEAP_PAD_BYTES, HEAP_PAD_VARIABLE } from '../src/load/schedule.js'
-import { mean, stddev } from '../src/stats/stats.js'
+import { mean, median, stddev } from '../src/stats/stats.js'
 import { hashAppReady } from './apps/hash-config.js'
+import { cpuSeconds } from './one-scenario.js'
 
 const seconds = Number(process.env.PROBE_SECONDS ?? 150)
 const noise = process.env.PROBE_NOISE ?? 'cpu1'
-const CLOCK_TICKS = 100
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
-}
-
 // PROBE_KIND=hash (the default): the product's probe (src/app/speed-probe.ts), SHA-256 digests kept
 // in objects and written as JSON, what a route does; loop: integer arithmetic only, timed alike.
 const PROBE_KIND = process.env.PROBE_KIND ?? 'hash'
 const LOOP_UNIT = 'let x = sink; for (let i = 0; i < 400000; i++) x = (x * 31 + i) % 1000003; sink = x'
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length === 0
-    ? NaN
-    : s.length % 2 === 1
-      ? (s[(s.length - 1) / 2] ?? NaN)
-      : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2
-}
 
 function correlation(xs: readonly number[], ys: readonly number[]): number {
   const mx = mean(xs)

@@ -9220,33 +9220,31 @@ var init_thresholds = __esm({
 });
 
 // src/compare/speed-adjust.ts
-function slopeOf(xs, ys, prior) {
-  const n = xs.length;
-  let sxy = 0;
-  let sxx = 0;
-  if (n > 0) {
-    const mx = xs.reduce((s, x) => s + x, 0) / n;
-    const my = ys.reduce((s, y) => s + y, 0) / n;
-    for (let i = 0; i < n; i++) {
-      const dx = (xs[i] ?? 0) - mx;
-      sxy += dx * ((ys[i] ?? 0) - my);
-      sxx += dx * dx;
-    }
-  }
-  const slope = (sxy + PRIOR_WEIGHT * prior) / (sxx + PRIOR_WEIGHT);
-  return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, slope));
-}
 function speedAdjusted(base, head, probeBase, probeHead, prior) {
   const ys = head.map((h, i) => Math.log(h / (base[i] ?? NaN)));
   const xs = probeHead.map((p, i) => Math.log(p / (probeBase[i] ?? NaN)));
   const adjustedBase = [];
   const adjustedHead = [];
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
   let slope = prior;
   for (let i = 0; i < ys.length; i++) {
-    slope = slopeOf(xs.slice(0, i), ys.slice(0, i), prior);
-    const half = slope * (xs[i] ?? 0) / 2;
+    const x = xs[i] ?? NaN;
+    const y = ys[i] ?? NaN;
+    const centredXX = n === 0 ? 0 : sxx - sx * sx / n;
+    const centredXY = n === 0 ? 0 : sxy - sx * sy / n;
+    slope = Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, (centredXY + PRIOR_WEIGHT * prior) / (centredXX + PRIOR_WEIGHT)));
+    const half = slope * x / 2;
     adjustedBase.push((base[i] ?? NaN) * Math.exp(half));
     adjustedHead.push((head[i] ?? NaN) * Math.exp(-half));
+    n++;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
   }
   return { base: adjustedBase, head: adjustedHead, slope };
 }
@@ -9406,28 +9404,33 @@ function centreOf(values, relative, trimmed) {
   return Math.exp(values.reduce((a, b) => a + Math.log(b), 0) / values.length);
 }
 function pairedValues(base, head, metric) {
-  const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
   const pairs = { base: [], head: [] };
   const probes = { base: [], head: [] };
-  for (const h of head) {
-    const b = byRound.get(h.round);
-    if (!h.valid || b === void 0) continue;
+  for (const [b, h] of keptPairs(base, head)) {
     const bv = roundValue(b, metric);
     const hv = roundValue(h, metric);
     if (bv === void 0 || hv === void 0) return void 0;
     pairs.base.push(bv);
     pairs.head.push(hv);
-    if (b.speedProbeUs !== void 0 && h.speedProbeUs !== void 0) {
-      probes.base.push(b.speedProbeUs);
-      probes.head.push(h.speedProbeUs);
-    }
+    probes.base.push(b.speedProbeUs ?? NaN);
+    probes.head.push(h.speedProbeUs ?? NaN);
   }
-  const positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
-  if (SPEED_ADJUSTED.has(metric) && probes.base.length === pairs.base.length && pairs.base.length > 0 && [pairs.base, pairs.head, probes.base, probes.head].every(positive)) {
+  if (SPEED_ADJUSTED.has(metric) && speedProbed(base, head) && [pairs.base, pairs.head].every(positive)) {
     const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1);
     return { base: adjusted.base, head: adjusted.head };
   }
   return pairs;
+}
+function keptPairs(base, head) {
+  const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
+  return head.flatMap((h) => {
+    const b = byRound.get(h.round);
+    return h.valid && b !== void 0 ? [[b, h]] : [];
+  });
+}
+function speedProbed(base, head) {
+  const kept = keptPairs(base, head);
+  return kept.length > 0 && kept.every(([b, h]) => positive([b.speedProbeUs ?? NaN, h.speedProbeUs ?? NaN]));
 }
 function comparedFor(entry, metric) {
   if (entry.stress === void 0 || metric === "capacity") return true;
@@ -9597,7 +9600,8 @@ function compare(base, head, options = {}) {
       ...head.status === "incomplete" ? { incomplete: head.error ?? "the run stopped early" } : {},
       ...head.launches === void 0 ? {} : { launches: head.launches },
       ...head.heapPad === void 0 ? {} : { heapPad: head.heapPad },
-      ...paired && head.entries.some((e) => e.rounds.some((r) => r.speedProbeUs !== void 0)) ? { speedProbe: true } : {}
+      // Said when some entry's pairs were adjusted, by the rule that adjusts them.
+      ...paired && head.entries.some((e) => speedProbed(baseEntries.get(e.key)?.rounds ?? [], e.rounds)) ? { speedProbe: true } : {}
     },
     ...baseline === void 0 ? {} : {
       baseline: runToRun === void 0 ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } }
@@ -9651,7 +9655,7 @@ function clearOfTolerance(m) {
 function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
-var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_ADJUSTED;
+var REPORTING_TOLERANCE, MIN_ROUNDS, positive, SPEED_ADJUSTED;
 var init_compare = __esm({
   "src/compare/compare.ts"() {
     "use strict";
@@ -9673,6 +9677,7 @@ var init_compare = __esm({
     init_speed_adjust();
     REPORTING_TOLERANCE = DEFAULT_TOLERANCE;
     MIN_ROUNDS = 2;
+    positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
     SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "cpu"]);
   }
 });
@@ -41592,10 +41597,7 @@ function startSpeedProbe(cpus, unit = HASHING_UNIT) {
   return {
     between(fromMs, toMs) {
       const inside = units.filter((u) => u.at >= fromMs && u.at <= toMs).map((u) => u.us);
-      if (inside.length < MIN_UNITS) return void 0;
-      inside.sort((a, b) => a - b);
-      const middle = Math.floor(inside.length / 2);
-      return inside.length % 2 === 1 ? inside[middle] : ((inside[middle - 1] ?? NaN) + (inside[middle] ?? NaN)) / 2;
+      return inside.length < MIN_UNITS ? void 0 : median(inside);
     },
     stop() {
       child?.kill();
@@ -41606,6 +41608,7 @@ var HASHING_UNIT, KEPT_UNITS, MIN_UNITS;
 var init_speed_probe = __esm({
   "src/app/speed-probe.ts"() {
     "use strict";
+    init_stats();
     HASHING_UNIT = `
   const hits = []
   for (let i = 0; i < 500; i++) hits.push({ id: i, digest: createHash('sha256').update('probe:' + i + ':' + sink).digest('hex') })

@@ -159,6 +159,13 @@ describe('compare() with the speed probe', () => {
     expect(footerFacts(padded).join(' · ')).toContain(
       'MALLOC_TOP_PAD_ so that two launches cost alike, app.relaunch; the apps on CPUs of their own',
     )
+    // One round without a reading: nothing was adjusted, and nothing is said.
+    const partial = withProbe(
+      syntheticResults([entry]),
+      () => 1,
+      (i) => i !== 4,
+    )
+    expect(footerFacts(compare(partial, partial, { paired: true })).join(' · ')).not.toContain('app.cpus')
     const plain = syntheticResults([entry])
     expect(footerFacts(compare(plain, plain, { paired: true })).join(' · ')).toContain('base and head measured in pairs of rounds, decided')
   })

@@ -56,8 +56,6 @@ export function hashConfig(parts: HashConfigParts): string {
     'app:',
     `  command: ${parts.command}`,
     ...(parts.appLines ?? []),
-    // BENCH_APP_CPUS=separate: the apps on CPUs of their own, the load generator on another (app.cpus).
-    ...(process.env.BENCH_APP_CPUS === undefined ? [] : [`  cpus: ${process.env.BENCH_APP_CPUS}`]),
     `  env: { ${[`PORT: "${port}"`, ...Object.entries(parts.env ?? {}).map(([name, value]) => `${name}: "${value}"`)].join(', ')} }`,
     `  ready: http://127.0.0.1:${port}/health`,
     `baseUrl: http://127.0.0.1:${port}`,

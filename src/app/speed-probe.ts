@@ -11,6 +11,7 @@
 // It costs about half a millisecond of CPU every 100 ms on the app's CPUs, alike for both sides.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { median } from '../stats/stats.js'
 
 /** The probe's unit of work: 500 SHA-256 digests of short strings, kept in objects and written as JSON. */
 export const HASHING_UNIT = `
@@ -80,10 +81,7 @@ export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): Spee
   return {
     between(fromMs, toMs) {
       const inside = units.filter((u) => u.at >= fromMs && u.at <= toMs).map((u) => u.us)
-      if (inside.length < MIN_UNITS) return undefined
-      inside.sort((a, b) => a - b)
-      const middle = Math.floor(inside.length / 2)
-      return inside.length % 2 === 1 ? inside[middle] : ((inside[middle - 1] ?? NaN) + (inside[middle] ?? NaN)) / 2
+      return inside.length < MIN_UNITS ? undefined : median(inside)
     },
     stop() {
       child?.kill()

@@ -372,35 +372,41 @@ export function pairedValues(
   head: readonly RoundResult[],
   metric: ComparedMetric,
 ): { base: number[]; head: number[] } | undefined {
-  const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]))
   const pairs: { base: number[]; head: number[] } = { base: [], head: [] }
   const probes: { base: number[]; head: number[] } = { base: [], head: [] }
-  for (const h of head) {
-    const b = byRound.get(h.round)
-    if (!h.valid || b === undefined) continue
+  for (const [b, h] of keptPairs(base, head)) {
     const bv = roundValue(b, metric)
     const hv = roundValue(h, metric)
     if (bv === undefined || hv === undefined) return undefined
     pairs.base.push(bv)
     pairs.head.push(hv)
-    if (b.speedProbeUs !== undefined && h.speedProbeUs !== undefined) {
-      probes.base.push(b.speedProbeUs)
-      probes.head.push(h.speedProbeUs)
-    }
+    probes.base.push(b.speedProbeUs ?? NaN)
+    probes.head.push(h.speedProbeUs ?? NaN)
   }
   // Rounds that measured the machine's speed beside them, every pair of them: the metrics that follow
   // it are adjusted by it (speed-adjust.ts).
-  const positive = (xs: readonly number[]): boolean => xs.every((x) => x > 0 && Number.isFinite(x))
-  if (
-    SPEED_ADJUSTED.has(metric) &&
-    probes.base.length === pairs.base.length &&
-    pairs.base.length > 0 &&
-    [pairs.base, pairs.head, probes.base, probes.head].every(positive)
-  ) {
+  if (SPEED_ADJUSTED.has(metric) && speedProbed(base, head) && [pairs.base, pairs.head].every(positive)) {
     const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1)
     return { base: adjusted.base, head: adjusted.head }
   }
   return pairs
+}
+
+/** Round n of base with round n of head, where both are valid: the pairs a paired comparison keeps. */
+function keptPairs(base: readonly RoundResult[], head: readonly RoundResult[]): [RoundResult, RoundResult][] {
+  const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]))
+  return head.flatMap((h): [RoundResult, RoundResult][] => {
+    const b = byRound.get(h.round)
+    return h.valid && b !== undefined ? [[b, h]] : []
+  })
+}
+
+const positive = (xs: readonly number[]): boolean => xs.every((x) => x > 0 && Number.isFinite(x))
+
+/** Whether every kept pair of rounds has the speed probe's reading on both sides (app.cpus: separate), so that its pairs are adjusted. */
+function speedProbed(base: readonly RoundResult[], head: readonly RoundResult[]): boolean {
+  const kept = keptPairs(base, head)
+  return kept.length > 0 && kept.every(([b, h]) => positive([b.speedProbeUs ?? NaN, h.speedProbeUs ?? NaN]))
 }
 
 // The metrics that follow the machine's speed: throughput, latency and CPU per request. Memory, the
@@ -615,7 +621,10 @@ export function compare(base: Results | undefined, head: Results, options: Compa
       ...(head.status === 'incomplete' ? { incomplete: head.error ?? 'the run stopped early' } : {}),
       ...(head.launches === undefined ? {} : { launches: head.launches }),
       ...(head.heapPad === undefined ? {} : { heapPad: head.heapPad }),
-      ...(paired && head.entries.some((e) => e.rounds.some((r) => r.speedProbeUs !== undefined)) ? { speedProbe: true as const } : {}),
+      // Said when some entry's pairs were adjusted, by the rule that adjusts them.
+      ...(paired && head.entries.some((e) => speedProbed(baseEntries.get(e.key)?.rounds ?? [], e.rounds))
+        ? { speedProbe: true as const }
+        : {}),
     },
     ...(baseline === undefined
       ? {}

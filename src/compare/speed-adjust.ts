@@ -31,24 +31,6 @@ export const PRIOR_WEIGHT = 0.05
 /** The largest |β̂| used. */
 export const MAX_SLOPE = 2
 
-/** β̂ of y on x by least squares with an intercept, shrunk toward `prior` (ridge). */
-function slopeOf(xs: readonly number[], ys: readonly number[], prior: number): number {
-  const n = xs.length
-  let sxy = 0
-  let sxx = 0
-  if (n > 0) {
-    const mx = xs.reduce((s, x) => s + x, 0) / n
-    const my = ys.reduce((s, y) => s + y, 0) / n
-    for (let i = 0; i < n; i++) {
-      const dx = (xs[i] ?? 0) - mx
-      sxy += dx * ((ys[i] ?? 0) - my)
-      sxx += dx * dx
-    }
-  }
-  const slope = (sxy + PRIOR_WEIGHT * prior) / (sxx + PRIOR_WEIGHT)
-  return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, slope))
-}
-
 /** Paired values adjusted for the machine's speed, and what was fitted. */
 export interface SpeedAdjusted {
   readonly base: number[]
@@ -73,12 +55,28 @@ export function speedAdjusted(
   const xs = probeHead.map((p, i) => Math.log(p / (probeBase[i] ?? NaN)))
   const adjustedBase: number[] = []
   const adjustedHead: number[] = []
+  // Running sums of the pairs so far: the fit for pair i uses pairs 0 … i−1 only.
+  let n = 0
+  let sx = 0
+  let sy = 0
+  let sxx = 0
+  let sxy = 0
   let slope = prior
   for (let i = 0; i < ys.length; i++) {
-    slope = slopeOf(xs.slice(0, i), ys.slice(0, i), prior)
-    const half = (slope * (xs[i] ?? 0)) / 2
+    const x = xs[i] ?? NaN
+    const y = ys[i] ?? NaN
+    // Least squares with an intercept, shrunk toward the prior (ridge), bounded.
+    const centredXX = n === 0 ? 0 : sxx - (sx * sx) / n
+    const centredXY = n === 0 ? 0 : sxy - (sx * sy) / n
+    slope = Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, (centredXY + PRIOR_WEIGHT * prior) / (centredXX + PRIOR_WEIGHT)))
+    const half = (slope * x) / 2
     adjustedBase.push((base[i] ?? NaN) * Math.exp(half))
     adjustedHead.push((head[i] ?? NaN) * Math.exp(-half))
+    n++
+    sx += x
+    sy += y
+    sxx += x * x
+    sxy += x * y
   }
   return { base: adjustedBase, head: adjustedHead, slope }
 }
