@@ -43,7 +43,7 @@ import { hashAppCommand, hashConfig, type HashApp } from './apps/hash-config.js'
 export type OneMode = 'decide' | 'fixed' | 'separate' | 'relaunch' | 'launch' | 'pad' | 'pinned'
 
 export const ONE_MODE_NAMES: Record<OneMode, string> = {
-  decide: 'same-job, decide as you go',
+  decide: 'same-job, decide as you go, app.cpus: shared',
   fixed: 'same-job, the configured 5 pairs',
   relaunch: 'same-job, decide as you go, fresh apps every pair',
   launch: 'same-job, decide as you go, one launch a side',
@@ -204,7 +204,9 @@ function config(app: HashApp, port: number, budget: string, mode: OneMode): stri
   return hashConfig({
     port,
     command: hashAppCommand(app, '"$PORT"'),
-    appLines: ['  build: "true"', ...relaunch, ...(mode === 'pinned' ? ['  cpus: separate'] : [])],
+    // app.cpus: auto is separate in same-job since 2026-12-04 21:50; the other same-job modes keep the
+    // placement they were measured with, shared, so that their runs stay comparable with the earlier ones.
+    appLines: ['  build: "true"', ...relaunch, mode === 'pinned' ? '  cpus: separate' : '  cpus: shared'],
     ...(mode === 'pad' ? { env: { MALLOC_TOP_PAD_: '67108864' } } : {}),
     topLines: [`budget: ${budget}`],
     defaults: '{ connections: 4 }',

@@ -7,19 +7,22 @@
 //
 // The service runs as app.cpus: separate runs it (the app on CPU 1, this process sending the load on
 // CPU 0), with a probe process pinned to each CPU, and PROBE_NOISE (cpu1, the default, cpu0 or none)
-// says where a `yes` loop runs beside them. Each 2 s window: the app's req/s and CPU per request, and
-// each probe's median CPU µs a unit. Prints the correlations of the app's log CPU per request with each
-// probe's log time, and the SD of the app's log CPU per request before and after taking the fitted
-// share of the probe out. Results: bench/results/speed-probe-<noise>-<kind>.json (the README's
-// *A speed probe* has the figures).
+// says where a `yes` loop runs beside them. Each window of PROBE_WINDOW seconds: the app's req/s and
+// CPU per request, and each probe's units summed up three ways (median, mean, mean speed). Prints, per
+// probe and summary, the correlations of the app's log CPU per request with the probe's log time and
+// the SD of the app's log CPU per request before and after taking the fitted share of the probe out;
+// and the same for consecutive windows taken as pairs, as the product's rounds are. Results:
+// bench/results/speed-probe-<noise>-<kind>[-<window>s].json (the README's *A speed probe* has the
+// figures).
 //
-// Run: npx tsx bench/speed-probe.ts   (PROBE_SECONDS=150, PROBE_NOISE=cpu1|cpu0|none, PROBE_KIND=hash|loop)
+// Run: npx tsx bench/speed-probe.ts
+//   (PROBE_SECONDS=150, PROBE_WINDOW=2, PROBE_NOISE=cpu1|cpu0|none, PROBE_KIND=hash|loop)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { freePort } from '../src/app/ports.js'
-import { HASHING_UNIT, startSpeedProbe } from '../src/app/speed-probe.js'
+import { HASHING_UNIT, meanSpeedUs, startSpeedProbe } from '../src/app/speed-probe.js'
 import { HEAP_PAD_BYTES, HEAP_PAD_VARIABLE } from '../src/load/schedule.js'
 import { mean, median, stddev } from '../src/stats/stats.js'
 import { hashAppReady } from './apps/hash-config.js'
@@ -83,58 +86,90 @@ clearInterval(ticker)
 stop()
 for (const p of probes) p.stop()
 
-interface Second {
+// How a window's units are summed up into one speed: the median (the product's first choice), the
+// mean time a unit, and the mean speed (units over the summed inverse times, a harmonic mean). A round
+// that straddles a change of regime is a mixture in time; the app's CPU per request over it is total
+// CPU over total answers, which weights each stretch by its speed, as the mean speed does.
+const SUMMARIES: ReadonlyArray<{ readonly name: string; readonly of: (us: readonly number[]) => number }> = [
+  { name: 'median', of: median },
+  { name: 'mean', of: mean },
+  { name: 'mean speed', of: meanSpeedUs },
+]
+
+// Windows of PROBE_WINDOW seconds (the product's rounds are 5 s): CPU per request over 1 s is read in
+// 10 ms ticks, so windows of 2 s or more keep its rounding below 1 %.
+const windowSeconds = Number(process.env.PROBE_WINDOW ?? 2)
+interface Window {
   readonly rps: number
   readonly cpuPerRequest: number
-  readonly probe: readonly number[]
+  /** Per probe (CPU 0, CPU 1), per summary (SUMMARIES' order). */
+  readonly probe: ReadonlyArray<readonly number[]>
 }
-const rows: Second[] = []
-for (let s = 2; s < Math.min(answers.length, appCpu.length - 1) - 1; s++) {
-  const rps = answers[s] ?? 0
-  const cpu = (appCpu[s + 1] ?? NaN) - (appCpu[s] ?? NaN)
-  const probe = probes.map((p) => p.between(started + s * 1000, started + (s + 1) * 1000 - 1) ?? NaN)
-  if (rps > 0 && probe.every(Number.isFinite)) rows.push({ rps, cpuPerRequest: (cpu / rps) * 1e6, probe })
-}
-// CPU per request over 1 s is read in 10 ms ticks: 2 s windows keep its rounding below 1 %.
-const windows: Second[] = []
-for (let i = 0; i + 1 < rows.length; i += 2) {
-  const [a, b] = [rows[i], rows[i + 1]]
-  if (a === undefined || b === undefined) continue
+const windows: Window[] = []
+const last = Math.min(answers.length, appCpu.length - 1) - 1
+for (let s = 2; s + windowSeconds <= last; s += windowSeconds) {
+  let count = 0
+  for (let k = s; k < s + windowSeconds; k++) count += answers[k] ?? 0
+  const cpu = (appCpu[s + windowSeconds] ?? NaN) - (appCpu[s] ?? NaN)
+  const units = probes.map((p) => p.unitsBetween(started + s * 1000, started + (s + windowSeconds) * 1000 - 1))
+  if (count === 0 || units.some((u) => u.length < 3)) continue
   windows.push({
-    rps: (a.rps + b.rps) / 2,
-    cpuPerRequest: (a.cpuPerRequest * a.rps + b.cpuPerRequest * b.rps) / (a.rps + b.rps),
-    probe: a.probe.map((p, k) => Math.sqrt(p * (b.probe[k] ?? NaN))),
+    rps: count / windowSeconds,
+    cpuPerRequest: (cpu / count) * 1e6,
+    probe: units.map((us) => SUMMARIES.map((summary) => summary.of(us))),
   })
 }
 const logCpu = windows.map((w) => Math.log(w.cpuPerRequest))
 const logRps = windows.map((w) => Math.log(w.rps))
+// Consecutive windows as the product's pairs: the log-ratio of the second over the first, raw and with
+// the probe's log-ratio taken out at slope 1 (the adjustment's prior) and at the fitted slope.
+const pairs = Array.from({ length: Math.floor(windows.length / 2) }, (_, i): [Window | undefined, Window | undefined] => [
+  windows[2 * i],
+  windows[2 * i + 1],
+])
+const pairLogCpu = pairs.map(([a, b]) => Math.log((b?.cpuPerRequest ?? NaN) / (a?.cpuPerRequest ?? NaN)))
+function fit(ys: readonly number[], xs: readonly number[]): { r: number; slope: number; adjustedSd: number } {
+  const r = correlation(ys, xs)
+  const slope = (r * stddev(ys)) / stddev(xs)
+  return { r, slope, adjustedSd: stddev(ys.map((y, i) => y - slope * ((xs[i] ?? 0) - mean(xs)))) }
+}
 const summary = {
   noise,
   probe: PROBE_KIND,
   seconds,
+  windowSeconds,
   windows: windows.length,
   sdLogCpuPerRequest: stddev(logCpu),
   sdLogRps: stddev(logRps),
-  probes: [0, 1].map((cpu) => {
-    const logProbe = windows.map((w) => Math.log(w.probe[cpu] ?? NaN))
-    const r = correlation(logCpu, logProbe)
-    const slope = (r * stddev(logCpu)) / stddev(logProbe)
-    const adjusted = logCpu.map((x, i) => x - slope * ((logProbe[i] ?? 0) - mean(logProbe)))
-    return {
-      cpu,
-      medianUnitUs: median(windows.map((w) => w.probe[cpu] ?? NaN)),
-      sdLogProbe: stddev(logProbe),
-      correlationWithCpuPerRequest: r,
-      correlationWithRps: correlation(logRps, logProbe),
-      slope,
-      sdLogCpuPerRequestAdjusted: stddev(adjusted),
-    }
-  }),
+  pairs: pairs.length,
+  pairSdLogCpuPerRequest: stddev(pairLogCpu),
+  probes: [0, 1].map((cpu) => ({
+    cpu,
+    summaries: SUMMARIES.map(({ name }, k) => {
+      const logProbe = windows.map((w) => Math.log(w.probe[cpu]?.[k] ?? NaN))
+      const window = fit(logCpu, logProbe)
+      const pairLogProbe = pairs.map(([a, b]) => Math.log((b?.probe[cpu]?.[k] ?? NaN) / (a?.probe[cpu]?.[k] ?? NaN)))
+      const pair = fit(pairLogCpu, pairLogProbe)
+      return {
+        summary: name,
+        medianUnitUs: median(windows.map((w) => w.probe[cpu]?.[k] ?? NaN)),
+        sdLogProbe: stddev(logProbe),
+        correlationWithCpuPerRequest: window.r,
+        correlationWithRps: correlation(logRps, logProbe),
+        slope: window.slope,
+        sdLogCpuPerRequestAdjusted: window.adjustedSd,
+        pairCorrelation: pair.r,
+        pairSlope: pair.slope,
+        pairSdAdjusted: pair.adjustedSd,
+        pairSdAdjustedAtSlope1: stddev(pairLogCpu.map((y, i) => y - (pairLogProbe[i] ?? NaN))),
+      }
+    }),
+  })),
 }
 console.log(JSON.stringify(summary, null, 2))
 await mkdir('bench/results', { recursive: true })
 await writeFile(
-  `bench/results/speed-probe-${noise}-${PROBE_KIND}.json`,
+  `bench/results/speed-probe-${noise}-${PROBE_KIND}${windowSeconds === 2 ? '' : `-${windowSeconds}s`}.json`,
   `${JSON.stringify({ ...summary, windowsData: windows }, null, 2)}\n`,
 )
 process.exit(0)

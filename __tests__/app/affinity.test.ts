@@ -14,7 +14,7 @@ import { cpusOfList, cpuSplit, runningSpeedProbe } from '../../src/app/affinity.
 import { isListening, startApp } from '../../src/app/process.js'
 import type { AppPlan } from '../../src/config/plan.js'
 import { parsePlan } from '../../src/config/load.js'
-import { measure } from '../../src/load/schedule.js'
+import { measure, withSeparateCpus, type Side } from '../../src/load/schedule.js'
 import { parseResults } from '../../src/results/io.js'
 import { demoPlan } from '../helpers/demo-plan.js'
 import { freePort } from '../helpers/ports.js'
@@ -52,12 +52,26 @@ describe('app.cpus', () => {
       '/',
     )
     expect(plan.app?.cpus).toBe('separate')
-    expect(
-      parsePlan('baseUrl: http://127.0.0.1:1\napp: { command: node s.js }\nscenarios: [{ name: a, path: / }]\n', 'c.yml', '/').app?.cpus,
-    ).toBeUndefined()
-    expect(() =>
-      parsePlan('baseUrl: http://127.0.0.1:1\napp: { command: node s.js, cpus: half }\nscenarios: [{ name: a, path: / }]\n', 'c.yml', '/'),
-    ).toThrow(/app\.cpus.*shared or separate/s)
+    const cpusOf = (app: string): AppPlan['cpus'] =>
+      parsePlan(`baseUrl: http://127.0.0.1:1\napp: { command: node s.js${app} }\nscenarios: [{ name: a, path: / }]\n`, 'c.yml', '/').app
+        ?.cpus
+    expect(cpusOf(', cpus: shared')).toBe('shared')
+    // Absent and auto alike: decided where the sides are known (withSeparateCpus).
+    expect(cpusOf('')).toBeUndefined()
+    expect(cpusOf(', cpus: auto')).toBeUndefined()
+    expect(() => cpusOf(', cpus: half')).toThrow(/app\.cpus.*auto, shared or separate/s)
+  })
+
+  it('auto: separate for both sides of a same-job run, as it was for one side alone, a container or a set value', () => {
+    const plan = (app: string): Side['plan'] =>
+      parsePlan(`baseUrl: http://127.0.0.1:1\napp: { command: node s.js${app} }\nscenarios: [{ name: a, path: / }]\n`, 'c.yml', '/')
+    const sides = (app: string, count = 2): Side[] => ['base', 'head'].slice(0, count).map((outDir) => ({ plan: plan(app), outDir }))
+    const cpusOf = (list: readonly Side[]): Array<AppPlan['cpus']> => withSeparateCpus(list).map((s) => s.plan.app?.cpus)
+    expect(cpusOf(sides(''))).toEqual(['separate', 'separate'])
+    expect(cpusOf(sides(', cpus: auto'))).toEqual(['separate', 'separate'])
+    expect(cpusOf(sides('', 1))).toEqual([undefined])
+    expect(cpusOf(sides(', cpus: shared'))).toEqual(['shared', 'shared'])
+    expect(cpusOf(sides(', container: db'))).toEqual([undefined, undefined])
   })
 
   const split = cpuSplit()

@@ -7,9 +7,10 @@ import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/result
 import { compare } from '../../src/compare/compare.js'
 import { meanSequence } from '../../src/compare/sequential.js'
 import { MAX_SLOPE, speedAdjusted } from '../../src/compare/speed-adjust.js'
+import { meanSpeedUs } from '../../src/app/speed-probe.js'
 import type { Results } from '../../src/results/document.js'
 import { footerFacts } from '../../src/report/rows.js'
-import { stddev } from '../../src/stats/stats.js'
+import { median, stddev } from '../../src/stats/stats.js'
 
 /**
  * `n` pairs of one metric: each pair's machine slows the head's round by x (log, SD `machine`), the
@@ -35,6 +36,24 @@ function pairs(
 }
 
 const logRatios = (base: readonly number[], head: readonly number[]): number[] => head.map((h, i) => Math.log(h / (base[i] ?? NaN)))
+
+describe('meanSpeedUs', () => {
+  it("reads a round that straddles a slow stretch as the round's CPU per request does, where a median reads the longer stretch", () => {
+    // 3 s fast (a unit 470 µs, a request 220 µs) then 2 s slow (a unit 800 µs, a request dearer by the
+    // same ratio), at one CPU share: the round's CPU per request is its CPU over its answers.
+    const units = [...Array.from({ length: 30 }, () => 470), ...Array.from({ length: 20 }, () => 800)]
+    const share = 0.55
+    const answers = (3 * share) / 220e-6 + (2 * share) / ((220e-6 * 800) / 470)
+    const cpuPerRequest = (5 * share) / answers / 1e-6
+    expect(meanSpeedUs(units) / 470).toBeCloseTo(cpuPerRequest / 220, 6)
+    expect(median(units)).toBe(470)
+  })
+
+  it('weighs a unit slowed by the probe’s own collector little', () => {
+    const steady = Array.from({ length: 50 }, () => 500)
+    expect(meanSpeedUs([...steady.slice(1), 5000]) / 500 - 1).toBeLessThan(0.02)
+  })
+})
 
 describe('speedAdjusted', () => {
   it('starts from the prior slope, learns the real one, and the ratio carries the whole adjustment', () => {

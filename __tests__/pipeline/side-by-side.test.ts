@@ -102,8 +102,12 @@ describe('base beside head', () => {
       for (const log of logs) expect(log).toContain('heap pad: []')
       expect([base.heapPad, head.heapPad]).toEqual([undefined, undefined])
     }
+    // app.cpus: auto: both apps on CPUs of their own (with the speed probe beside them where the
+    // machine can split its CPUs; src/app/affinity.ts).
+    expect([beside.sides.base.plan.app?.cpus, beside.sides.head.plan.app?.cpus]).toEqual(['separate', 'separate'])
     // The head's own plan, as the config gave it, is left as it was.
     expect(headSide.plan.app?.env.MALLOC_TOP_PAD_).toBeUndefined()
+    expect(headSide.plan.app?.cpus).toBeUndefined()
   })
 
   it('decides as it goes within the head plan’s budget: extra pairs after the configured rounds, still alternating', async () => {

@@ -11,7 +11,6 @@
 // It costs about half a millisecond of CPU every 100 ms on the app's CPUs, alike for both sides.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { median } from '../stats/stats.js'
 
 /** The probe's unit of work: 500 SHA-256 digests of short strings, kept in objects and written as JSON. */
 export const HASHING_UNIT = `
@@ -48,10 +47,31 @@ const KEPT_UNITS = 6000
 // A window with fewer units than this says nothing about the machine's speed in it.
 const MIN_UNITS = 3
 
+/**
+ * One speed for a round's units: their count over the sum of their inverse times (a harmonic mean),
+ * in µs a unit. The units come evenly in time, so this is the machine's speed averaged over the round's
+ * time, which is how a round's CPU per request and throughput average it: total CPU over total
+ * answers gives each stretch the weight of the answers it served. A round that straddles a change from
+ * the fast to the slow regime is a mixture, and a median reads it as whichever regime held longer:
+ * over 5 s windows beside the pinned service (bench/speed-probe.ts, PROBE_WINDOW=5) the pairs adjusted
+ * at the fitted slope kept a pair SD of 0.034–0.072 with this summary against 0.048–0.073 with the
+ * median. A unit slowed by the probe's own collector is a long time, which weighs little here.
+ */
+export function meanSpeedUs(units: readonly number[]): number {
+  let inverse = 0
+  for (const us of units) inverse += 1 / us
+  return units.length / inverse
+}
+
 /** A running speed probe. */
 export interface SpeedProbe {
-  /** The median CPU µs of the units that ended between `fromMs` and `toMs` (wall clock), or undefined with fewer than 3. */
+  /**
+   * The CPU µs a unit at the mean speed of the units that ended between `fromMs` and `toMs` (wall
+   * clock; {@link meanSpeedUs}), or undefined with fewer than 3.
+   */
   between(fromMs: number, toMs: number): number | undefined
+  /** The CPU µs of each unit that ended between `fromMs` and `toMs`, in order. */
+  unitsBetween(fromMs: number, toMs: number): number[]
   stop(): void
 }
 
@@ -78,11 +98,13 @@ export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): Spee
   } catch {
     child = undefined
   }
+  const unitsBetween = (fromMs: number, toMs: number): number[] => units.filter((u) => u.at >= fromMs && u.at <= toMs).map((u) => u.us)
   return {
     between(fromMs, toMs) {
-      const inside = units.filter((u) => u.at >= fromMs && u.at <= toMs).map((u) => u.us)
-      return inside.length < MIN_UNITS ? undefined : median(inside)
+      const inside = unitsBetween(fromMs, toMs)
+      return inside.length < MIN_UNITS ? undefined : meanSpeedUs(inside)
     },
+    unitsBetween,
     stop() {
       child?.kill()
     },

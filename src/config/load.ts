@@ -223,7 +223,7 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
     ...(app.stop === undefined ? {} : { stop: app.stop }),
     ...(app.container === undefined ? {} : { container: app.container }),
     ...(app.relaunch === undefined ? {} : { relaunch: app.relaunch }),
-    ...(app.cpus === 'separate' ? { cpus: 'separate' as const } : {}),
+    ...(app.cpus === undefined || app.cpus === 'auto' ? {} : { cpus: app.cpus }),
     ...(app.profile === undefined ? {} : { profile: profileSettingOf(app.profile, problems) }),
   }
 }

@@ -225,8 +225,12 @@ export interface AppPlan {
   readonly heapPad?: number
   /** The container whose cgroup CPU and memory are read from: a name or ID, or a cgroup v2 directory (`app.container`). */
   readonly container?: string
-  /** `app.cpus: separate`: the app on every CPU but the first, the load generator on the first (src/app/affinity.ts). */
-  readonly cpus?: 'separate'
+  /**
+   * `app.cpus`: `separate`, the app on every CPU but the first, the load generator on the first
+   * (src/app/affinity.ts); `shared`, the scheduler's choice. Absent is `auto`: same-job makes it
+   * `separate` (load/schedule.ts withSeparateCpus), a run of one side `shared`.
+   */
+  readonly cpus?: 'shared' | 'separate'
   /** `app.profile`: the CPU profiler for the extra round of a regressed entry (src/profile/); absent means auto. */
   readonly profile?: ProfileSetting
 }

@@ -129,8 +129,8 @@ export interface RawConfig {
     readonly container?: string
     /** `pair`: both apps of a same-job run start afresh before every pair after the first; `never`; `auto`. */
     readonly relaunch?: 'auto' | 'pair' | 'never'
-    /** `separate`: the app on CPUs of its own, the load generator on another (src/app/affinity.ts). */
-    readonly cpus?: 'shared' | 'separate'
+    /** `separate`: the app on CPUs of its own, the load generator on another (src/app/affinity.ts); `auto` (the default): separate in same-job. */
+    readonly cpus?: 'auto' | 'shared' | 'separate'
     /** `auto`, `node`, `perf`, `none`, or a command writing collapsed stacks (src/profile/). */
     readonly profile?: 'auto' | 'node' | 'perf' | 'none' | { readonly command: string; readonly interval?: string }
   }

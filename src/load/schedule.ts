@@ -221,6 +221,28 @@ export function withHeapPad(sides: readonly Side[], glibc: () => boolean = onGli
 }
 
 /**
+ * Same-job sides under `app.cpus: auto` (absent; decided by the first side's plan): every side's app
+ * gets `separate`, so both apps run on CPUs of their own with the speed probe beside them and each
+ * pair is adjusted for the machine's speed (src/app/affinity.ts, src/compare/speed-adjust.ts). Not for
+ * an app in a container, which the split cannot pin, nor for one side alone, whose rounds nothing
+ * pairs. Where the machine cannot split (not Linux, one CPU, no taskset) `separate` leaves the app as
+ * it is.
+ *
+ * Why: a shared runner's vCPU slows for stretches of 10–100 s (a node service's CPU per request
+ * between about 225 and 440 µs at a constant share, no steal time reported), and a probe on the
+ * app's own CPU follows it; alternating with `shared` on this project's 2-CPU machine
+ * (bench/against-target.ts, 2026-12-04), `separate` cleared more unchanged heads and caught as many
+ * or more slowed ones, and no run of either failed an unchanged head (README, *A speed probe*).
+ */
+export function withSeparateCpus(sides: readonly Side[]): Side[] {
+  const first = sides[0]?.plan.app
+  if (sides.length < 2 || first === undefined || first.cpus !== undefined || first.container !== undefined) return [...sides]
+  return sides.map((side) =>
+    side.plan.app === undefined ? side : { ...side, plan: { ...side.plan, app: { ...side.plan.app, cpus: 'separate' } } },
+  )
+}
+
+/**
  * `app.relaunch: auto` starts the apps afresh for every pair while each start (stop, start and
  * ready) takes at most this share of the entry's round (warm-up and measured window), so the
  * relaunches cost at most that share of the pairs; a slower start keeps one launch a side.

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError } from '../errors.js'
 import { InterruptedError } from '../interrupt.js'
-import { measureSides, withHeapPad, type Measured, type MeasureOptions, type Side } from '../load/schedule.js'
+import { measureSides, withHeapPad, withSeparateCpus, type Measured, type MeasureOptions, type Side } from '../load/schedule.js'
 import { BASE_RESULTS_FILE } from '../results/document.js'
 import type { Results } from '../results/document.js'
 import { writeResults } from '../results/io.js'
@@ -91,10 +91,11 @@ export async function measureBesideBase<Missing extends { readonly missing: stri
   const prepared = await options.prepare()
   if ('missing' in prepared) return prepared
   try {
-    // A Node app on glibc keeps one launch a side with its heap padded (app.relaunch: auto), in the
-    // measured rounds and the profiled ones alike.
+    // A Node app on glibc keeps one launch a side with its heap padded (app.relaunch: auto), and the
+    // apps run on CPUs of their own with the speed probe beside them (app.cpus: auto), in the measured
+    // rounds and the profiled ones alike.
     const asPrepared: Side = { ...prepared.side, optional: options.onBaseFailure === 'fall-back' }
-    const [base = asPrepared, head = options.head] = withHeapPad([asPrepared, options.head])
+    const [base = asPrepared, head = options.head] = withSeparateCpus(withHeapPad([asPrepared, options.head]))
     await mkdir(base.outDir, { recursive: true })
     const run = (): Promise<Measured[]> =>
       measureSides([base, head], { outDir: head.outDir, ...options.measure, adaptive: decideAsYouGo(head.plan) })

@@ -146,8 +146,9 @@ export interface RoundResult {
   readonly loadgenLoopDelayMs?: { readonly p99: number; readonly max: number }
   readonly server?: ServerRound
   /**
-   * The machine's speed on the app's CPUs during the window (app.cpus: separate): the median CPU µs
-   * the speed probe's fixed unit of work took (src/app/speed-probe.ts). Same-job pairs are adjusted
+   * The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU µs the
+   * speed probe's fixed unit of work took at its mean speed over the window (src/app/speed-probe.ts
+   * meanSpeedUs; files written before 2026-12-04 21:00 hold the median). Same-job pairs are adjusted
    * by it (src/compare/speed-adjust.ts). Absent without the probe.
    */
   readonly speedProbeUs?: number
