@@ -34,7 +34,11 @@ beforeAll(async () => {
       // Half-second rounds decide it in the five pairs one-second rounds took, and V8's profiler, on from
       // the app's start, still names priceBasket first by far (+3.7 ms ±0.5 ms a request at load 1.6).
       'budget: 40s',
-      `app: { command: "exec node server.mjs", build: "true", cwd: app, env: { PORT: "${port}" }, ready: "http://127.0.0.1:${port}/health" }`,
+      // Placement left to the scheduler (the default, auto, pins same-job apps to CPUs of their own):
+      // this file measures beside two other measuring files, and both of its apps and their profiler on
+      // one CPU put its load where theirs is. Pinning is covered by app/affinity.test.ts and the
+      // process files that run same-job (pipeline/side-by-side, cli-against, e2e/same-job).
+      `app: { command: "exec node server.mjs", build: "true", cwd: app, cpus: shared, env: { PORT: "${port}" }, ready: "http://127.0.0.1:${port}/health" }`,
       `baseUrl: http://127.0.0.1:${port}`,
       'defaults: { duration: 500ms, warmup: 200ms, rounds: 3, connections: 2 }',
       'scenarios:',
