@@ -41586,19 +41586,24 @@ function meanSpeedUs(units) {
 function startSpeedProbe(cpus, unit = HASHING_UNIT) {
   const units = [];
   let child;
+  let started = () => void 0;
+  const firstUnit = new Promise((resolve) => started = resolve);
   try {
     child = spawn("taskset", ["-c", cpus, process.execPath, "-e", probeProgram(unit)], { stdio: ["ignore", "pipe", "ignore"] });
-    child.on("error", () => void 0);
+    child.on("error", () => started());
+    child.on("exit", () => started());
     child.unref();
     const lines = child.stdout === null ? void 0 : createInterface({ input: child.stdout });
     lines?.on("line", (line) => {
       const [at, us] = line.split(" ").map(Number);
       if (at === void 0 || us === void 0 || !(us > 0)) return;
       units.push({ at, us });
+      started();
       if (units.length > KEPT_UNITS) units.splice(0, units.length - KEPT_UNITS);
     });
   } catch {
     child = void 0;
+    started();
   }
   const unitsBetween = (fromMs, toMs) => units.filter((u) => u.at >= fromMs && u.at <= toMs).map((u) => u.us);
   return {
@@ -41607,6 +41612,15 @@ function startSpeedProbe(cpus, unit = HASHING_UNIT) {
       return inside.length < MIN_UNITS ? void 0 : meanSpeedUs(inside);
     },
     unitsBetween,
+    async ready(timeoutMs) {
+      let timer;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+      });
+      await Promise.race([firstUnit, timeout]);
+      clearTimeout(timer);
+    },
     stop() {
       child?.kill();
     }
@@ -65922,6 +65936,7 @@ async function extraPairs(run3, adaptive, startedAt) {
   }
 }
 async function measureWindow(plan, spec, app, monitor) {
+  await runningSpeedProbe()?.ready(PROBE_READY_TIMEOUT_MS);
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   let usage;
   let openedMs = NaN;
@@ -66018,7 +66033,7 @@ function buildResults(side, entries, rounds, options, failure, launches) {
     ...scaling2.length === 0 ? {} : { scaling: scaling2 }
   };
 }
-var IDLE_APP_RESPONSES, HEAP_PAD_VARIABLE, HEAP_PAD_BYTES, AUTO_RELAUNCH_SHARE, Interleaving;
+var IDLE_APP_RESPONSES, HEAP_PAD_VARIABLE, HEAP_PAD_BYTES, AUTO_RELAUNCH_SHARE, Interleaving, PROBE_READY_TIMEOUT_MS;
 var init_schedule = __esm({
   "src/load/schedule.ts"() {
     "use strict";
@@ -66194,6 +66209,7 @@ var init_schedule = __esm({
         return state.side.label === void 0 ? {} : { side: state.side.label };
       }
     };
+    PROBE_READY_TIMEOUT_MS = 1e4;
   }
 });
 

@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cpusOfList, cpuSplit, runningSpeedProbe } from '../../src/app/affinity.js'
+import { startSpeedProbe } from '../../src/app/speed-probe.js'
 import { isListening, startApp } from '../../src/app/process.js'
 import type { AppPlan } from '../../src/config/plan.js'
 import { parsePlan } from '../../src/config/load.js'
@@ -116,6 +117,15 @@ describe('app.cpus', () => {
       expect(runningSpeedProbe()).toBeUndefined()
     },
   )
+
+  it('a probe that cannot run is ready at once, as it has ended, and reads nothing', async () => {
+    // No machine has CPU 4095 to pin to: taskset refuses and exits. ready() must not wait out its
+    // timeout (longer than this test's) for a unit that will never come.
+    const probe = startSpeedProbe('4095')
+    await probe.ready(600_000)
+    expect(probe.between(0, Date.now())).toBeUndefined()
+    probe.stop()
+  })
 
   it.runIf(split !== undefined)('separate: every round records the machine speed the probe read beside it', async () => {
     const plan = await demoPlan('  - { name: users, path: /users }', {

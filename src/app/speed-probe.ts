@@ -72,6 +72,13 @@ export interface SpeedProbe {
   between(fromMs: number, toMs: number): number | undefined
   /** The CPU µs of each unit that ended between `fromMs` and `toMs`, in order. */
   unitsBetween(fromMs: number, toMs: number): number[]
+  /**
+   * Resolves once the probe has timed its first unit, or has ended or could not start, or after
+   * `timeoutMs`: a window opened before then would miss its first units (the probe's Node starts and
+   * warms up for a few hundred ms, more on a busy machine), and a round without a reading leaves its
+   * run's pairs unadjusted.
+   */
+  ready(timeoutMs: number): Promise<void>
   stop(): void
 }
 
@@ -83,9 +90,12 @@ export interface SpeedProbe {
 export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): SpeedProbe {
   const units: { at: number; us: number }[] = []
   let child: ChildProcess | undefined
+  let started = (): void => undefined
+  const firstUnit = new Promise<void>((resolve) => (started = resolve))
   try {
     child = spawn('taskset', ['-c', cpus, process.execPath, '-e', probeProgram(unit)], { stdio: ['ignore', 'pipe', 'ignore'] })
-    child.on('error', () => undefined)
+    child.on('error', () => started())
+    child.on('exit', () => started())
     // The probe must never keep Cannonade alive.
     child.unref()
     const lines = child.stdout === null ? undefined : createInterface({ input: child.stdout })
@@ -93,10 +103,12 @@ export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): Spee
       const [at, us] = line.split(' ').map(Number)
       if (at === undefined || us === undefined || !(us > 0)) return
       units.push({ at, us })
+      started()
       if (units.length > KEPT_UNITS) units.splice(0, units.length - KEPT_UNITS)
     })
   } catch {
     child = undefined
+    started()
   }
   const unitsBetween = (fromMs: number, toMs: number): number[] => units.filter((u) => u.at >= fromMs && u.at <= toMs).map((u) => u.us)
   return {
@@ -105,6 +117,15 @@ export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): Spee
       return inside.length < MIN_UNITS ? undefined : meanSpeedUs(inside)
     },
     unitsBetween,
+    async ready(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs)
+        timer.unref()
+      })
+      await Promise.race([firstUnit, timeout])
+      clearTimeout(timer)
+    },
     stop() {
       child?.kill()
     },

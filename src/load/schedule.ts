@@ -515,6 +515,10 @@ class Interleaving {
   }
 }
 
+// How long the first window waits for the speed probe to time its first unit: its Node's start and
+// warm-up took a few hundred ms here, and over a second on a busy runner would still leave room.
+const PROBE_READY_TIMEOUT_MS = 10_000
+
 /**
  * One measured window of `scenario` at `level` (a round, or a step of a stress search), bracketed by
  * the server monitor. Throws when the app died during it or the run was interrupted.
@@ -525,6 +529,8 @@ async function measureWindow(
   app: RunningApp | undefined,
   monitor: GroupMonitor | undefined,
 ): Promise<MeasuredWindow> {
+  // The speed probe's first units before the first window (app.cpus: separate); at once after that.
+  await runningSpeedProbe()?.ready(PROBE_READY_TIMEOUT_MS)
   const startedAt = new Date().toISOString()
   let usage: Promise<WindowUsage | undefined> | undefined
   // The window in wall-clock ms, for the speed probe's units (app.cpus: separate).
