@@ -26,6 +26,7 @@ import { HASHING_UNIT, meanSpeedUs, startSpeedProbe } from '../src/app/speed-pro
 import { HEAP_PAD_BYTES, HEAP_PAD_VARIABLE } from '../src/load/schedule.js'
 import { mean, median, stddev } from '../src/stats/stats.js'
 import { hashAppReady } from './apps/hash-config.js'
+import { correlation } from './correlation.js'
 import { cpuSeconds } from './one-scenario.js'
 
 const seconds = Number(process.env.PROBE_SECONDS ?? 150)
@@ -34,21 +35,6 @@ const noise = process.env.PROBE_NOISE ?? 'cpu1'
 // in objects and written as JSON, what a route does; loop: integer arithmetic only, timed alike.
 const PROBE_KIND = process.env.PROBE_KIND ?? 'hash'
 const LOOP_UNIT = 'let x = sink; for (let i = 0; i < 400000; i++) x = (x * 31 + i) % 1000003; sink = x'
-
-function correlation(xs: readonly number[], ys: readonly number[]): number {
-  const mx = mean(xs)
-  const my = mean(ys)
-  let sxy = 0
-  let sxx = 0
-  let syy = 0
-  xs.forEach((x, i) => {
-    const y = ys[i] ?? NaN
-    sxy += (x - mx) * (y - my)
-    sxx += (x - mx) ** 2
-    syy += (y - my) ** 2
-  })
-  return sxy / Math.sqrt(sxx * syy)
-}
 
 const port = await freePort()
 const children: ChildProcess[] = []

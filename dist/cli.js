@@ -9415,7 +9415,8 @@ function pairedValues(base, head, metric) {
     probes.base.push(b.speedProbeUs ?? NaN);
     probes.head.push(h.speedProbeUs ?? NaN);
   }
-  if (SPEED_ADJUSTED.has(metric) && speedProbed(base, head) && [pairs.base, pairs.head].every(positive)) {
+  const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive);
+  if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
     const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1);
     return { base: adjusted.base, head: adjusted.head };
   }

@@ -383,9 +383,10 @@ export function pairedValues(
     probes.base.push(b.speedProbeUs ?? NaN)
     probes.head.push(h.speedProbeUs ?? NaN)
   }
-  // Rounds that measured the machine's speed beside them, every pair of them: the metrics that follow
-  // it are adjusted by it (speed-adjust.ts).
-  if (SPEED_ADJUSTED.has(metric) && speedProbed(base, head) && [pairs.base, pairs.head].every(positive)) {
+  // Rounds that measured the machine's speed beside them, every pair of them (speedProbed's rule, read
+  // off the pairs just gathered): the metrics that follow it are adjusted by it (speed-adjust.ts).
+  const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive)
+  if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
     const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1)
     return { base: adjusted.base, head: adjusted.head }
   }

@@ -8,6 +8,6 @@ export interface MeasuredWindow {
   readonly startedAt: string
   readonly measurement: LoadMeasurement
   readonly server?: WindowUsage
-  /** The speed probe's median CPU µs a unit over the window (src/app/speed-probe.ts), when one ran. */
+  /** The speed probe's CPU µs a unit at its mean speed over the window (src/app/speed-probe.ts meanSpeedUs), when one ran. */
   readonly speedProbeUs?: number
 }
