@@ -9037,12 +9037,12 @@ function separateRunsInterval(base, head, rule) {
   if (spread2 === void 0 || spread2.sigma === 0) return withinRunRatio(base, head, rule.withinAlpha);
   const combinedAlpha = spread2.runs >= COMBINED_MIN_RUNS && !spread2.assumed && spread2.capped !== true ? rule.combinedAlpha : void 0;
   const halve = combinedAlpha === void 0 ? 1 : 0.5;
-  const within = withinRunRatio(base, head, rule.withinAlpha * halve);
-  if (!(within.estimate > 0)) return within;
+  const within2 = withinRunRatio(base, head, rule.withinAlpha * halve);
+  if (!(within2.estimate > 0)) return within2;
   const drift = studentTQuantile(rule.driftAlpha * halve, spread2.df) * Math.SQRT2 * spread2.sigma;
-  const summed = { ...within, low: within.low * Math.exp(-drift), high: within.high * Math.exp(drift) };
+  const summed = { ...within2, low: within2.low * Math.exp(-drift), high: within2.high * Math.exp(drift) };
   if (combinedAlpha === void 0) return summed;
-  const combined = spread2.level !== void 0 && rule.pool !== false ? pooledInterval(base, head, spread2, spread2.level, combinedAlpha / 2, within.estimate) : combinedInterval(base, head, spread2, combinedAlpha / 2);
+  const combined = spread2.level !== void 0 && rule.pool !== false ? pooledInterval(base, head, spread2, spread2.level, combinedAlpha / 2, within2.estimate) : combinedInterval(base, head, spread2, combinedAlpha / 2);
   if (combined === void 0) return summed;
   return intersect(summed, combined);
 }
@@ -9326,11 +9326,11 @@ function fixedVerdict(base, head, rule) {
   const separate = spread2 !== void 0 && relative;
   const driftAlpha = rule.driftAlpha ?? rule.alarmAlpha * DRIFT_SHARE;
   const withinAlpha = separate ? rule.alarmAlpha * (1 - DRIFT_SHARE) : rule.alarmAlpha;
-  const interval = (within, drift, combined, pool2 = true) => {
+  const interval = (within2, drift, combined, pool2 = true) => {
     const i = separateRunsInterval(base, head, {
       relative,
       spread: separate ? spread2 : void 0,
-      withinAlpha: within,
+      withinAlpha: within2,
       driftAlpha: drift,
       combinedAlpha: combined,
       pool: pool2
@@ -39935,6 +39935,7 @@ function buildPlan(raw, source, baseDir, problems) {
     problems.push({ path: ["defaults", "rate"], message: "cannot sweep connections and rate at once; make one of them a single value" });
   }
   checkDuration(raw.budget, ["budget"], "budget", problems);
+  checkUrl(raw.baseUrl, ["baseUrl"], problems);
   if (problems.length === 0) checkPlannedTime(scenarios, raw.warmupSuite ?? true, problems);
   const app = raw.app === void 0 ? void 0 : buildApp(raw, baseDir, problems);
   const validity = {
@@ -39973,6 +39974,7 @@ function buildApp(raw, baseDir, problems) {
   const readyTimeoutMs = app.readyTimeout === void 0 ? DEFAULTS.readyTimeoutMs : parseDurationMs(app.readyTimeout);
   checkDuration(app.readyTimeout, ["app", "readyTimeout"], "readyTimeout", problems);
   checkDuration(app.stopTimeout, ["app", "stopTimeout"], "stopTimeout", problems);
+  if (app.ready !== void 0) checkUrl(app.ready, ["app", "ready"], problems);
   return {
     command: app.command,
     build: buildPlanOf(app.build),
@@ -39988,6 +39990,11 @@ function buildApp(raw, baseDir, problems) {
     ...app.cpus === void 0 || app.cpus === "auto" ? {} : { cpus: app.cpus },
     ...app.profile === void 0 ? {} : { profile: profileSettingOf(app.profile, problems) }
   };
+}
+function checkUrl(value, at, problems) {
+  if (URL.canParse(value)) return;
+  const port = value.includes("{port}") ? ": {port} is filled in only in app.command and app.env. Write the number here (http://127.0.0.1:3000): it is the port the app is told, and the base commit of --against or same-job is told a free one of its own" : "";
+  problems.push({ path: at, message: `must be a URL Cannonade can open (host and a numeric port), got ${JSON.stringify(value)}${port}` });
 }
 function portOf2(baseUrl) {
   try {
@@ -42027,7 +42034,7 @@ async function startApp(app, probeUrl, logFile, how = {}) {
     while (groupRunning(pgid) && performance.now() < deadline) await sleep(25);
     if (groupRunning(pgid)) signalGroup(pgid, "SIGKILL");
     while (groupRunning(pgid)) await sleep(10);
-    await Promise.race([exited, sleep(1e3)]);
+    await within(exited, 1e3);
     const portDeadline = performance.now() + PORT_CLOSE_WAIT_MS;
     while (performance.now() < portDeadline && await isListening(probeUrl, 200)) await sleep(50);
     forget();
@@ -42057,11 +42064,10 @@ async function runStopCommand(command, app, env, logFile) {
   const pgid = child.pid;
   if (pgid === void 0) return;
   const ended = new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.once("error", () => resolve());
+    child.once("exit", () => resolve(true));
+    child.once("error", () => resolve(true));
   });
-  const timedOut = await Promise.race([ended.then(() => false), sleep(app.stopTimeoutMs).then(() => true)]);
-  if (timedOut) signalGroup(pgid, "SIGKILL");
+  if (await within(ended, app.stopTimeoutMs) === void 0) signalGroup(pgid, "SIGKILL");
 }
 function probe2(url) {
   return new Promise((resolve, reject) => {
@@ -42077,6 +42083,14 @@ function probe2(url) {
 }
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+async function within(promise, ms) {
+  let timer;
+  try {
+    return await Promise.race([promise, new Promise((resolve) => timer = setTimeout(() => resolve(void 0), ms))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 async function waitUntilReady(app, plan, baseUrl) {
   const url = plan.readyUrl ?? baseUrl;
@@ -42539,13 +42553,13 @@ function analyseSpike(series, spike) {
   const reference = series.p99Us.slice(beforeSeconds > 1 ? 1 : 0, beforeSeconds).filter((v) => v > 0);
   const beforeP99Us = reference.length === 0 ? 0 : median(reference);
   const limit = Math.max(beforeP99Us * (1 + spike.recoveryTolerance), beforeP99Us + JITTER_US);
-  const within = (i) => {
+  const within2 = (i) => {
     const p99 = series.p99Us[i] ?? 0;
     return (series.rps[i] ?? 0) > 0 && p99 <= limit;
   };
   let recoveredAt;
   for (let i = burstEnd; i < seconds; i++) {
-    if (within(i) && (i + 1 >= seconds || within(i + 1))) {
+    if (within2(i) && (i + 1 >= seconds || within2(i + 1))) {
       recoveredAt = i;
       break;
     }

@@ -98,6 +98,14 @@ describe('app.stop', () => {
     stopTimeoutMs: 5000,
     ...(stop === undefined ? {} : { stop }),
   })
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
   const serverPid = (port: number): number => Number(readFileSync(path.join(dir, `server-${port}.pid`), 'utf8'))
 
   it('runs before the process group is stopped, so a server outside the group goes too', async () => {
@@ -111,6 +119,22 @@ describe('app.stop', () => {
       await running.stop()
     }
     expect(await isListening(url)).toBe(false)
+  })
+
+  it('is killed after stopTimeout when it hangs, and the group is stopped all the same', async () => {
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}/`
+    const app = { ...plan(port, 'kill $(cat server-{port}.pid); echo $$ > stop-{port}.pid; exec sleep 600'), stopTimeoutMs: 300 }
+    const running = await startApp(app, url, path.join(dir, 'hang.log'))
+    try {
+      await waitUntilReady(running, app, url)
+    } finally {
+      await running.stop()
+    }
+    expect(await isListening(url)).toBe(false)
+    // Nothing of the hanging stop command is left: its process group was killed (and is reaped soon after).
+    const stopPid = Number(readFileSync(path.join(dir, `stop-${port}.pid`), 'utf8'))
+    await expect.poll(() => alive(stopPid), { timeout: 5000 }).toBe(false)
   })
 
   it('is what it takes: without it the server outlives the group', async () => {

@@ -173,6 +173,26 @@ describe('rejecting bad configs with one line per problem', () => {
     ])
   })
 
+  it('refuses {port} in baseUrl and app.ready, which the schema lets through but no URL parser takes', () => {
+    const problems = problemsOf(
+      [
+        'app: { command: "node server.js --port {port}", ready: "http://127.0.0.1:{port}/health" }',
+        'baseUrl: http://127.0.0.1:{port}',
+        'scenarios:',
+        '  - { name: a, path: / }',
+      ].join('\n'),
+    )
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^cannonade\.yml:1:\d+: app\.ready: must be a URL .*, got "http:\/\/127\.0\.0\.1:\{port\}\/health": \{port\} is filled in only in app\.command and app\.env\. Write the number here/,
+      ),
+      expect.stringMatching(/^cannonade\.yml:2:10: baseUrl: must be a URL .*\{port\} is filled in only/),
+    ])
+    expect(problemsOf('baseUrl: "http://127.0.0.1:99999"\nscenarios:\n  - { name: a, path: / }\n')).toEqual([
+      'cannonade.yml:1:10: baseUrl: must be a URL Cannonade can open (host and a numeric port), got "http://127.0.0.1:99999"',
+    ])
+  })
+
   it('catches what the schema cannot: duplicate names, missing path, both sweeps, min above max', () => {
     const problems = problemsOf(
       [

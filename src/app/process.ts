@@ -144,7 +144,7 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string, 
     while (groupRunning(pgid) && performance.now() < deadline) await sleep(25)
     if (groupRunning(pgid)) signalGroup(pgid, 'SIGKILL')
     while (groupRunning(pgid)) await sleep(10)
-    await Promise.race([exited, sleep(1000)])
+    await within(exited, 1000)
     // The kernel closes a listening socket as the last thread holding it ends, which a busy machine
     // can delay past the moment the group looks gone: give the port a moment before anyone concludes
     // that a server outside the group still holds it.
@@ -182,13 +182,12 @@ async function runStopCommand(command: string, app: AppPlan, env: Record<string,
   }
   const pgid = child.pid
   if (pgid === undefined) return
-  const ended = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve())
-    child.once('error', () => resolve())
+  const ended = new Promise<true>((resolve) => {
+    child.once('exit', () => resolve(true))
+    child.once('error', () => resolve(true))
   })
-  const timedOut = await Promise.race([ended.then(() => false), sleep(app.stopTimeoutMs).then(() => true)])
   // A stop command that hangs is not left behind.
-  if (timedOut) signalGroup(pgid, 'SIGKILL')
+  if ((await within(ended, app.stopTimeoutMs)) === undefined) signalGroup(pgid, 'SIGKILL')
 }
 
 // One GET on a fresh connection that is closed afterwards: a kept-alive probe connection would hold
@@ -211,6 +210,20 @@ function probe(url: string): Promise<number> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/**
+ * What `promise` resolves to, or undefined after `ms`, whichever comes first. The timer is cleared
+ * when the promise wins: a pending one kept the CLI running for the rest of its second after every
+ * run that started an app.
+ */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /**

@@ -166,6 +166,7 @@ function buildPlan(raw: RawConfig, source: string, baseDir: string, problems: Pr
     problems.push({ path: ['defaults', 'rate'], message: 'cannot sweep connections and rate at once; make one of them a single value' })
   }
   checkDuration(raw.budget, ['budget'], 'budget', problems)
+  checkUrl(raw.baseUrl, ['baseUrl'], problems)
   // Only of a plan whose fields are each within bounds: a field over its own bound says more.
   if (problems.length === 0) checkPlannedTime(scenarios, raw.warmupSuite ?? true, problems)
   const app = raw.app === undefined ? undefined : buildApp(raw, baseDir, problems)
@@ -211,6 +212,7 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
   const readyTimeoutMs = app.readyTimeout === undefined ? DEFAULTS.readyTimeoutMs : parseDurationMs(app.readyTimeout)
   checkDuration(app.readyTimeout, ['app', 'readyTimeout'], 'readyTimeout', problems)
   checkDuration(app.stopTimeout, ['app', 'stopTimeout'], 'stopTimeout', problems)
+  if (app.ready !== undefined) checkUrl(app.ready, ['app', 'ready'], problems)
   return {
     command: app.command,
     build: buildPlanOf(app.build),
@@ -226,6 +228,18 @@ function buildApp(raw: RawConfig, baseDir: string, problems: Problem[]): AppPlan
     ...(app.cpus === undefined || app.cpus === 'auto' ? {} : { cpus: app.cpus }),
     ...(app.profile === undefined ? {} : { profile: profileSettingOf(app.profile, problems) }),
   }
+}
+
+// What the schema's URL pattern lets through but no URL parser takes: a port that is not a number,
+// above all `{port}`, which a user who writes it in app.command tries here too (it used to end the run
+// with an internal error as the app started).
+function checkUrl(value: string, at: (string | number)[], problems: Problem[]): void {
+  if (URL.canParse(value)) return
+  const port = value.includes('{port}')
+    ? ': {port} is filled in only in app.command and app.env. Write the number here (http://127.0.0.1:3000): ' +
+      'it is the port the app is told, and the base commit of --against or same-job is told a free one of its own'
+    : ''
+  problems.push({ path: at, message: `must be a URL Cannonade can open (host and a numeric port), got ${JSON.stringify(value)}${port}` })
 }
 
 // baseUrl's port, which the app is told ({port}, PORT); nothing for a URL the schema refuses.
