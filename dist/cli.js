@@ -21835,7 +21835,7 @@ function rank(row2) {
 function reportRows(comparison) {
   const notable = [];
   const unchanged = [];
-  const measured = [];
+  const measured2 = [];
   comparison.entries.forEach((entry, order) => {
     if (entry.status === "compared") {
       for (const m of entry.metrics) {
@@ -21845,7 +21845,7 @@ function reportRows(comparison) {
       }
     } else {
       const row2 = entryRow(comparison, entry, order);
-      if (row2.kind === "new" && comparison.baseline === void 0) measured.push(row2);
+      if (row2.kind === "new" && comparison.baseline === void 0) measured2.push(row2);
       else notable.push(row2);
     }
     if (entry.status !== "unmeasurable") {
@@ -21853,7 +21853,7 @@ function reportRows(comparison) {
     }
   });
   notable.sort((a, b) => rank(a) - rank(b) || a.order - b.order);
-  return { notable, unchanged, measured };
+  return { notable, unchanged, measured: measured2 };
 }
 function strongest(comparison, verdict) {
   const weight = (m) => m.severity === "fail" ? 1 : 0;
@@ -22386,6 +22386,11 @@ function profileSummary(entry) {
   if (diff === void 0) return `no CPU profile: ${entry.problem ?? "not profiled"}`;
   const top = diff.grew[0];
   const total = `CPU per request ${formatCpuUs(diff.base.cpuUs)} \u2192 ${formatCpuUs(diff.head.cpuUs)}`;
+  const measured2 = entry.measuredCpu;
+  if (diff.changeUs <= 0 && measured2 !== void 0 && measured2.low > 0) {
+    const grew = top === void 0 ? "" : `; grew most: ${top.label} ${signed2(top.changeUs)}`;
+    return `${total} in the profiled rounds, one a side, against +${formatFraction(measured2.change)} over the measured pairs: too noisy to apportion the growth${grew}`;
+  }
   if (diff.changeUs <= 0) {
     return `${total}: the app's CPU per request did not grow, so the slowdown is elsewhere (waiting on I/O, a lock, another service)`;
   }
@@ -22399,6 +22404,12 @@ function profileFacts(report, entry) {
   if (rounds !== void 0) {
     facts.push(
       `Profiled with ${report.profiler ?? "a profiler"} in one extra round per side, not compared: base ${grouped(rounds.base.requests)} requests, head ${grouped(rounds.head.requests)} requests; \xB1 is twice the sampling error.`
+    );
+  }
+  const speed = entry.diff?.speed;
+  if (speed !== void 0) {
+    facts.push(
+      `Times per request are scaled to one machine speed: the speed probe on the apps' CPUs read ${formatCpuUs(speed.baseUs)} a unit during the base's profiled round and ${formatCpuUs(speed.headUs)} during the head's (app.cpus).`
     );
   }
   const appeared = (entry.diff?.appeared ?? []).slice(0, TOP_FUNCTIONS);
@@ -22946,12 +22957,12 @@ function renderJunit(comparison, results) {
   let failures = 0;
   let totalSeconds = 0;
   const suites = comparison.entries.map((entry) => {
-    const measured = byKey.get(entry.key);
+    const measured2 = byKey.get(entry.key);
     const cases = [
       ...entry.metrics.filter((m) => m.gated).map((m) => metricCase(entry, m)),
-      ...thresholdCases(entry, measured?.thresholds ?? [])
+      ...thresholdCases(entry, measured2?.thresholds ?? [])
     ];
-    const seconds = (measured?.rounds ?? []).reduce((sum, r) => sum + r.durationMs, 0) / 1e3;
+    const seconds = (measured2?.rounds ?? []).reduce((sum, r) => sum + r.durationMs, 0) / 1e3;
     const failed = cases.filter((c) => c.failure !== void 0).length;
     const skipped = cases.filter((c) => c.skipped !== void 0).length;
     tests += cases.length;
@@ -23504,8 +23515,8 @@ function perSecondChart(id, sides, what) {
     if (at.size > 0) points.set(role, at);
   }
   if (points.size === 0) return void 0;
-  const measured = [...new Set([...points.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
-  const xs = measured.flatMap((x, i) => i > 0 && x - (measured[i - 1] ?? x) > 1 ? [(measured[i - 1] ?? x) + 1, x] : [x]);
+  const measured2 = [...new Set([...points.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+  const xs = measured2.flatMap((x, i) => i > 0 && x - (measured2[i - 1] ?? x) > 1 ? [(measured2[i - 1] ?? x) + 1, x] : [x]);
   const series = [...points.entries()].map(([role, at]) => ({
     label: sides.base === void 0 ? "this run" : role,
     role,
@@ -42388,8 +42399,8 @@ function afterPair(state, outcome) {
     lastPairMs: outcome.pairMs
   };
 }
-function stillOpen(measured, maxRounds, decided) {
-  return measured < maxRounds && !decided();
+function stillOpen(measured2, maxRounds, decided) {
+  return measured2 < maxRounds && !decided();
 }
 var MAX_ADAPTIVE_ROUNDS;
 var init_deciding = __esm({
@@ -42410,21 +42421,21 @@ function roundLoad(load, integer) {
   if (integer) return Math.max(1, Math.round(load));
   return load >= 10 ? Math.round(load) : Math.round(load * 100) / 100;
 }
-function bracket(measured) {
-  const steps = outcomes(measured);
+function bracket(measured2) {
+  const steps = outcomes(measured2);
   const broke = steps.filter((s) => !s.held).map((s) => s.load);
   const bad = broke.length === 0 ? void 0 : Math.min(...broke);
   const held = steps.filter((s) => s.held && (bad === void 0 || s.load < bad)).map((s) => s.load);
   const good = held.length === 0 ? void 0 : Math.max(...held);
   return { ...good === void 0 ? {} : { good }, ...bad === void 0 ? {} : { bad } };
 }
-function nextStep(settings, measured) {
+function nextStep(settings, measured2) {
   const { start, factor, max: max2, integer } = settings;
-  const latest = measured[measured.length - 1];
-  if (latest !== void 0 && !latest.held && measured.filter((s) => s.load === latest.load).length === 1) {
+  const latest = measured2[measured2.length - 1];
+  if (latest !== void 0 && !latest.held && measured2.filter((s) => s.load === latest.load).length === 1) {
     return { load: latest.load, phase: "retry" };
   }
-  const steps = outcomes(measured);
+  const steps = outcomes(measured2);
   const last = steps[steps.length - 1];
   if (last === void 0) return { load: roundLoad(Math.min(start, max2), integer), phase: "step" };
   const firstBreak = steps.findIndex((s) => !s.held);
@@ -65838,6 +65849,7 @@ __export(schedule_exports, {
   AUTO_RELAUNCH_SHARE: () => AUTO_RELAUNCH_SHARE,
   HEAP_PAD_BYTES: () => HEAP_PAD_BYTES,
   HEAP_PAD_VARIABLE: () => HEAP_PAD_VARIABLE,
+  PROBE_READY_TIMEOUT_MS: () => PROBE_READY_TIMEOUT_MS,
   autoRelaunches: () => autoRelaunches,
   cheapStarts: () => cheapStarts,
   definitionHash: () => definitionHash2,
@@ -65862,9 +65874,9 @@ function entriesOf(plan) {
   );
 }
 async function measure(plan, options) {
-  const [measured] = await measureSides([{ plan, outDir: options.outDir }], options);
-  if (measured === void 0) throw new Error("measureSides returned nothing for one side");
-  return measured;
+  const [measured2] = await measureSides([{ plan, outDir: options.outDir }], options);
+  if (measured2 === void 0) throw new Error("measureSides returned nothing for one side");
+  return measured2;
 }
 function relaunchOf(plan) {
   return plan?.app?.relaunch ?? "auto";
@@ -66368,7 +66380,19 @@ function flameTree(base, head, minShare, maxDepth) {
   });
   return freeze(root);
 }
-function diffProfiles(base, head, options = {}) {
+function atOneSpeed(base, head) {
+  const b = base.speedUs ?? 0;
+  const h = head.speedUs ?? 0;
+  if (!(b > 0 && h > 0)) return { base, head };
+  const mean2 = Math.sqrt(b * h);
+  return {
+    base: { ...base, requests: base.requests * b / mean2 },
+    head: { ...head, requests: head.requests * h / mean2 },
+    speed: { baseUs: b, headUs: h }
+  };
+}
+function diffProfiles(measuredBase, measuredHead, options = {}) {
+  const { base, head, speed } = atOneSpeed(measuredBase, measuredHead);
   const limit = options.limit ?? 20;
   const baseTally = tally(base.profile);
   const headTally = tally(head.profile);
@@ -66402,12 +66426,13 @@ function diffProfiles(base, head, options = {}) {
   const appeared = changes.filter((c) => c.isNew && c.headInclusiveUs > 0 && beyondNoise(c)).sort((a, b) => b.headInclusiveUs - a.headInclusiveUs).slice(0, limit);
   const samples = (side) => side.profile.sampleUs > 0 ? Math.round(side.profile.totalUs / side.profile.sampleUs) : 0;
   return {
-    base: { cpuUs: baseCpu, requests: base.requests, samples: samples(base) },
-    head: { cpuUs: headCpu, requests: head.requests, samples: samples(head) },
+    base: { cpuUs: baseCpu, requests: measuredBase.requests, samples: samples(base) },
+    head: { cpuUs: headCpu, requests: measuredHead.requests, samples: samples(head) },
     changeUs,
     grew,
     appeared,
-    flame: flameTree(base, head, options.minFlameShare ?? 2e-3, options.maxDepth ?? 64)
+    flame: flameTree(base, head, options.minFlameShare ?? 2e-3, options.maxDepth ?? 64),
+    ...speed === void 0 ? {} : { speed }
   };
 }
 var init_diff = __esm({
@@ -66741,6 +66766,7 @@ async function profileRounds(sides, entries, profiler) {
       r.app = await startApp(started, app.readyUrl ?? r.side.plan.baseUrl, path17.join(r.side.dir, "app.profiled.log"));
       await waitUntilReady(r.app, started, r.side.plan.baseUrl);
     }
+    await runningSpeedProbe()?.ready(PROBE_READY_TIMEOUT_MS);
     for (const [index, entry] of entries.entries()) {
       const order = index % 2 === 0 ? runs : [...runs].reverse();
       for (const r of order) {
@@ -66791,11 +66817,14 @@ async function profileOne(r, entry, profiler) {
   }
   let fromUs = 0;
   let toUs = 0;
+  let fromMs = 0;
+  let toMs = 0;
   const measurement = await runEntryRound(
     { baseUrl: r.side.plan.baseUrl, scenario: entry.scenario, level: entry.level },
     {
       onMeasureStart: () => {
         fromUs = nowUs();
+        fromMs = Date.now();
         if (profiler.kind === "command") {
           commandOutput = `${base}.folded`;
           recorder = spawn4(profiler.command, {
@@ -66815,6 +66844,7 @@ async function profileOne(r, entry, profiler) {
       },
       onMeasureEnd: () => {
         toUs = nowUs();
+        toMs = Date.now();
       },
       shouldAbort: () => app.exit() !== void 0 || interruption() !== void 0
     }
@@ -66822,7 +66852,15 @@ async function profileOne(r, entry, profiler) {
   throwIfInterrupted();
   if (recorder !== void 0) await stopProcess(recorder, profiler.kind === "command" ? 1e4 : 0);
   if (app.exit() !== void 0) throw new Error(`the app exited during the profiled round (see ${app.logFile})`);
-  const window2 = { entry, fromUs, toUs, requests: measurement.responses, durationMs: measurement.durationMs };
+  const speedUs = runningSpeedProbe()?.between(fromMs, toMs);
+  const window2 = {
+    entry,
+    fromUs,
+    toUs,
+    requests: measurement.responses,
+    durationMs: measurement.durationMs,
+    ...speedUs === void 0 ? {} : { speedUs }
+  };
   r.windows.push(window2);
   const root = r.side.plan.app?.cwd;
   if (profiler.kind === "perf" && perfFile !== void 0) {
@@ -66833,14 +66871,21 @@ async function profileOne(r, entry, profiler) {
       window: { fromUs, toUs }
     });
     await writeFile8(`${base}.folded`, collapsedText(profile));
-    r.rounds.set(entry.key, { requests: window2.requests, durationMs: window2.durationMs, profile, files: [perfFile, `${base}.folded`] });
+    r.rounds.set(entry.key, { ...measured(window2), profile, files: [perfFile, `${base}.folded`] });
   } else if (profiler.kind === "command" && commandOutput !== void 0) {
     const text = await readFile5(commandOutput, "utf8").catch(() => {
       throw new Error(`the profile command wrote nothing to CANNONADE_PROFILE_OUTPUT (${commandOutput})`);
     });
     const profile = parseCollapsed(text, profiler.sampleUs);
-    r.rounds.set(entry.key, { requests: window2.requests, durationMs: window2.durationMs, profile, files: [commandOutput] });
+    r.rounds.set(entry.key, { ...measured(window2), profile, files: [commandOutput] });
   }
+}
+function measured(window2) {
+  return {
+    requests: window2.requests,
+    durationMs: window2.durationMs,
+    ...window2.speedUs === void 0 ? {} : { speedUs: window2.speedUs }
+  };
 }
 async function collectNode(r) {
   const files = (await readdir3(r.side.dir)).filter((f) => f.endsWith(".cpuprofile")).map((f) => path17.join(r.side.dir, f));
@@ -66859,7 +66904,7 @@ async function collectNode(r) {
     const profile = folder.result();
     const folded = path17.join(r.side.dir, `${slug(window2.entry.key)}.folded`);
     await writeFile8(folded, collapsedText(profile));
-    r.rounds.set(window2.entry.key, { requests: window2.requests, durationMs: window2.durationMs, profile, files: [...files, folded] });
+    r.rounds.set(window2.entry.key, { ...measured(window2), profile, files: [...files, folded] });
   }
   await rm2(path17.join(r.side.dir, "cannonade-profile-preload.cjs"), { force: true });
 }
@@ -66870,11 +66915,13 @@ var init_rounds = __esm({
     init_process();
     init_errors();
     init_interrupt();
+    init_schedule();
     init_threads();
     init_cpuprofile();
     init_folded();
     init_perf_script();
     init_monitor();
+    init_affinity();
     init_profilers();
     nowUs = () => Number(process.hrtime.bigint() / 1000n);
   }
@@ -66936,6 +66983,10 @@ async function profileRegressions(request) {
     return { profiler: describe3(chosen), unavailable: `profiling failed: ${errorMessage(error)}`, entries: [] };
   }
   const relative = (file) => path18.relative(request.outDir, file);
+  const measuredCpu = (key) => {
+    const cpu = request.comparison.entries.find((e) => e.key === key)?.metrics.find((m) => m.metric === "cpu");
+    return cpu === void 0 ? {} : { measuredCpu: { change: cpu.change, low: cpu.low, high: cpu.high } };
+  };
   const results = entries.map((entry) => {
     const found = profiled.get(entry.key);
     const files = [...found?.base?.files ?? [], ...found?.head?.files ?? []].map(relative);
@@ -66945,8 +66996,12 @@ async function profileRegressions(request) {
     if (b.requests === 0 || h.requests === 0) return { key: entry.key, problem: "a profiled round served no request", files };
     return {
       key: entry.key,
-      diff: diffProfiles({ profile: b.profile, requests: b.requests }, { profile: h.profile, requests: h.requests }),
+      diff: diffProfiles(
+        { profile: b.profile, requests: b.requests, ...b.speedUs === void 0 ? {} : { speedUs: b.speedUs } },
+        { profile: h.profile, requests: h.requests, ...h.speedUs === void 0 ? {} : { speedUs: h.speedUs } }
+      ),
       files,
+      ...measuredCpu(entry.key),
       rounds: { base: { requests: b.requests, durationMs: b.durationMs }, head: { requests: h.requests, durationMs: h.durationMs } }
     };
   });
@@ -67015,7 +67070,7 @@ async function measureBesideBase(options) {
       outDir: head.outDir,
       log: profileLog
     });
-    const measured = {
+    const measured2 = {
       base: b,
       head: h,
       sides: { base, head },
@@ -67024,8 +67079,8 @@ async function measureBesideBase(options) {
       ...failed ? { baseFailure: b.failure } : {},
       ...cpuProfiles === void 0 ? {} : { cpuProfiles }
     };
-    await options.afterMeasuring?.(measured);
-    return measured;
+    await options.afterMeasuring?.(measured2);
+    return measured2;
   } finally {
     await prepared.cleanup();
   }
@@ -67099,9 +67154,9 @@ async function runAgainst(plan, options) {
   const headFile = path20.join(options.outDir, "results.json");
   const baseFile = path20.join(options.outDir, BASE_RESULTS_FILE);
   const progress = progressPrinter(process.stderr);
-  let measured;
+  let measured2;
   try {
-    measured = await gracefully(
+    measured2 = await gracefully(
       () => measureBesideBase({
         head: { plan, outDir: options.outDir, label: "head", git: gitInfo(process.cwd()) },
         prepare: () => checkOut(plan, options, build2),
@@ -67127,7 +67182,7 @@ warning: ${runWarningText(warning)}
 `);
     return error.exitCode;
   }
-  const { base, head, sha: baseSha, inferred, cpuProfiles } = measured;
+  const { base, head, sha: baseSha, inferred, cpuProfiles } = measured2;
   const violations = checkResults(head.results, base.results);
   if (head.results.entries.length > 0) process.stdout.write(`
 ${resultsTable(head.results, violations)}
@@ -68012,7 +68067,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     const progress = progressPrinter(process.stderr);
     const file = path21.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {
-      const measured = await measure2(plan, {
+      const measured2 = await measure2(plan, {
         outDir,
         git: gitInfo(process.cwd()),
         ...shard === void 0 ? {} : { shard },
@@ -68024,8 +68079,8 @@ warning: ${runWarningText(warning)}
 `)
       });
       progress.finish();
-      await writeResults(file, measured.results);
-      return measured;
+      await writeResults(file, measured2.results);
+      return measured2;
     });
     const violations = checkResults(results);
     if (results.entries.length > 0) process.stdout.write(`

@@ -13,9 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cpusOfList, cpuSplit, runningSpeedProbe } from '../../src/app/affinity.js'
 import { startSpeedProbe } from '../../src/app/speed-probe.js'
 import { isListening, startApp } from '../../src/app/process.js'
-import type { AppPlan } from '../../src/config/plan.js'
+import type { AppPlan, Plan } from '../../src/config/plan.js'
 import { parsePlan } from '../../src/config/load.js'
-import { measure, withSeparateCpus, type Side } from '../../src/load/schedule.js'
+import { entriesOf, measure, withSeparateCpus, type Side } from '../../src/load/schedule.js'
+import { profileRounds } from '../../src/profile/rounds.js'
 import { parseResults } from '../../src/results/io.js'
 import { demoPlan } from '../helpers/demo-plan.js'
 import { freePort } from '../helpers/ports.js'
@@ -138,6 +139,31 @@ describe('app.cpus', () => {
     expect(rounds).toHaveLength(2)
     for (const round of rounds) expect(round.speedProbeUs).toBeGreaterThan(0)
     expect(() => parseResults(JSON.parse(JSON.stringify(results)), 'results.json')).not.toThrow()
+    expect(runningSpeedProbe()).toBeUndefined()
+  })
+
+  it.runIf(split !== undefined)('separate: the profiled rounds record the probe too, for the profile diff to scale by', async () => {
+    // Two demo apps, each on a port of its own, as base and head.
+    const pinnedDemo = async (): Promise<Plan> => {
+      const plan = await demoPlan('  - { name: users, path: /users }', {
+        defaults: '{ duration: 1s, warmup: 100ms, rounds: 1, connections: 2 }',
+      })
+      if (plan.app === undefined) throw new Error('the demo plan starts no app')
+      return { ...plan, app: { ...plan.app, cpus: 'separate' } }
+    }
+    const base = await pinnedDemo()
+    const profiled = await profileRounds(
+      [
+        { label: 'base', plan: base, dir: path.join(dir, 'profiles', 'base') },
+        { label: 'head', plan: await pinnedDemo(), dir: path.join(dir, 'profiles', 'head') },
+      ],
+      entriesOf(base),
+      { kind: 'node' },
+    )
+    const users = [...profiled.values()][0]
+    expect(users?.problem).toBeUndefined()
+    expect(users?.base?.speedUs).toBeGreaterThan(0)
+    expect(users?.head?.speedUs).toBeGreaterThan(0)
     expect(runningSpeedProbe()).toBeUndefined()
   })
 })

@@ -161,6 +161,39 @@ describe('diffProfiles', () => {
     expect(diff.grew[0]?.share).toBeUndefined()
   })
 
+  it('scales both sides to one machine speed when the speed probe read both rounds', () => {
+    // The same code; the head's round ran while the machine was 30 % slower on the apps' CPUs, so every
+    // function took 30 % more CPU per request, and the probe's unit 30 % longer.
+    const base = profile({ priceBasket: 300, send: 100 }, 1000)
+    const head = profile({ priceBasket: 390, send: 130 }, 1000)
+    const unadjusted = diffProfiles({ profile: base, requests: 1000 }, { profile: head, requests: 1000 })
+    expect(unadjusted.changeUs).toBeCloseTo(120)
+    expect(unadjusted.grew[0]?.withinNoise).toBe(false)
+    expect(unadjusted.speed).toBeUndefined()
+    const diff = diffProfiles({ profile: base, requests: 1000, speedUs: 500 }, { profile: head, requests: 1000, speedUs: 650 })
+    expect(diff.speed).toEqual({ baseUs: 500, headUs: 650 })
+    // Both at the geometric mean of the readings: nothing grew, and the requests are those served.
+    const scale = Math.sqrt(500 * 650)
+    expect(diff.base.cpuUs).toBeCloseTo((400 * scale) / 500)
+    expect(diff.head.cpuUs).toBeCloseTo((520 * scale) / 650)
+    expect(diff.changeUs).toBeCloseTo(0)
+    expect(diff.grew.every((c) => c.withinNoise)).toBe(true)
+    expect([diff.base.requests, diff.head.requests]).toEqual([1000, 1000])
+    expect(diff.flame.headUs).toBeCloseTo(diff.head.cpuUs)
+    // A real growth survives the scaling; its sampling error is scaled with it.
+    const grown = diffProfiles(
+      { profile: base, requests: 1000, speedUs: 500 },
+      { profile: profile({ priceBasket: 780, send: 130 }, 1000), requests: 1000, speedUs: 650 },
+    )
+    expect(grown.grew[0]?.frame.name).toBe('priceBasket')
+    expect(grown.grew[0]?.changeUs).toBeCloseTo(((780 - 390) * scale) / 650)
+    expect(grown.grew[0]?.noiseUs).toBeCloseTo(
+      2 * Math.sqrt((300 * 1000 * (scale / 500) ** 2) / 1000 + (780 * 1000 * (scale / 650) ** 2) / 1000),
+    )
+    // One reading missing: as measured.
+    expect(diffProfiles({ profile: base, requests: 1000, speedUs: 500 }, { profile: head, requests: 1000 }).changeUs).toBeCloseTo(120)
+  })
+
   // The sampling-noise flag: with nothing changed, a function's change should be beyond twice its
   // sampling error in about 5 % of profiles (normal approximation to Poisson counts).
   it('flags an unchanged function as beyond its sampling noise in about 5 % of simulated profiles', () => {

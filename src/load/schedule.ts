@@ -517,7 +517,7 @@ class Interleaving {
 
 // How long the first window waits for the speed probe to time its first unit: its Node's start and
 // warm-up took a few hundred ms here, and over a second on a busy runner would still leave room.
-const PROBE_READY_TIMEOUT_MS = 10_000
+export const PROBE_READY_TIMEOUT_MS = 10_000
 
 /**
  * One measured window of `scenario` at `level` (a round, or a step of a stress search), bracketed by

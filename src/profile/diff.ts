@@ -22,12 +22,21 @@
 // - **New in the head**: functions on no stack of the base's profile but on some of the head's,
 //   ranked by their inclusive time per request in the head (a new wrapper spends little self time),
 //   kept when that time is beyond twice its sampling error (more than 4 samples).
+// - **The machine's speed**: one profiled round a side, taken a few seconds apart, meets the runner's
+//   slow and fast stretches as any round does (a pinned app's CPU per request moved between about
+//   230 and 440 µs on this project's machine). When the speed probe ran beside both rounds
+//   (app.cpus: separate, src/app/speed-probe.ts), each side's times are scaled to the geometric mean
+//   of the two readings, as the paired comparison adjusts a pair at its prior slope of 1
+//   (src/compare/speed-adjust.ts): done by dividing the side's requests by its factor, so that times
+//   per request and their sampling variance come out scaled alike.
 import { frameLabel, type FoldedProfile, type Frame } from './folded.js'
 
 /** One side of the diff: its folded profile and the requests its profiled round served. */
 export interface ProfiledSide {
   readonly profile: FoldedProfile
   readonly requests: number
+  /** The speed probe's reading over the side's profiled round, µs a unit (speed-probe.ts), when it ran. */
+  readonly speedUs?: number
 }
 
 /** One function's change between the sides. */
@@ -72,6 +81,8 @@ export interface ProfileDiff {
   readonly appeared: readonly FunctionChange[]
   /** The merged call tree, per request, pruned to the paths that matter. */
   readonly flame: FlameNode
+  /** The speed probe's readings (µs a unit) the times were scaled by, when both sides had one. */
+  readonly speed?: { readonly baseUs: number; readonly headUs: number }
 }
 
 /** A side's totals. */
@@ -170,8 +181,25 @@ function flameTree(base: ProfiledSide, head: ProfiledSide, minShare: number, max
   return freeze(root)
 }
 
+/** Both sides at one machine speed (see the notes at the top of this file), or as they are without both readings. */
+function atOneSpeed(
+  base: ProfiledSide,
+  head: ProfiledSide,
+): { base: ProfiledSide; head: ProfiledSide; speed?: NonNullable<ProfileDiff['speed']> } {
+  const b = base.speedUs ?? 0
+  const h = head.speedUs ?? 0
+  if (!(b > 0 && h > 0)) return { base, head }
+  const mean = Math.sqrt(b * h)
+  return {
+    base: { ...base, requests: (base.requests * b) / mean },
+    head: { ...head, requests: (head.requests * h) / mean },
+    speed: { baseUs: b, headUs: h },
+  }
+}
+
 /** Compares the base's and the head's profiles of one entry (see the notes at the top of this file). */
-export function diffProfiles(base: ProfiledSide, head: ProfiledSide, options: DiffOptions = {}): ProfileDiff {
+export function diffProfiles(measuredBase: ProfiledSide, measuredHead: ProfiledSide, options: DiffOptions = {}): ProfileDiff {
+  const { base, head, speed } = atOneSpeed(measuredBase, measuredHead)
   const limit = options.limit ?? 20
   const baseTally = tally(base.profile)
   const headTally = tally(head.profile)
@@ -217,11 +245,12 @@ export function diffProfiles(base: ProfiledSide, head: ProfiledSide, options: Di
     .slice(0, limit)
   const samples = (side: ProfiledSide): number => (side.profile.sampleUs > 0 ? Math.round(side.profile.totalUs / side.profile.sampleUs) : 0)
   return {
-    base: { cpuUs: baseCpu, requests: base.requests, samples: samples(base) },
-    head: { cpuUs: headCpu, requests: head.requests, samples: samples(head) },
+    base: { cpuUs: baseCpu, requests: measuredBase.requests, samples: samples(base) },
+    head: { cpuUs: headCpu, requests: measuredHead.requests, samples: samples(head) },
     changeUs,
     grew,
     appeared,
     flame: flameTree(base, head, options.minFlameShare ?? 0.002, options.maxDepth ?? 64),
+    ...(speed === undefined ? {} : { speed }),
   }
 }

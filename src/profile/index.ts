@@ -29,6 +29,11 @@ export interface EntryProfile {
   readonly diff?: ProfileDiff
   readonly problem?: string
   readonly files: readonly string[]
+  /**
+   * The compared pairs' change of CPU per request for the entry (head/base − 1 and its interval),
+   * when they measured it: what the profiled rounds' own totals are read against.
+   */
+  readonly measuredCpu?: { readonly change: number; readonly low: number; readonly high: number }
   /** The profiled rounds' requests and seconds, per side (labelled extra rounds, not compared). */
   readonly rounds?: {
     readonly base: { readonly requests: number; readonly durationMs: number }
@@ -104,6 +109,10 @@ export async function profileRegressions(request: ProfileRequest): Promise<CpuPr
     return { profiler: describe(chosen), unavailable: `profiling failed: ${errorMessage(error)}`, entries: [] }
   }
   const relative = (file: string): string => path.relative(request.outDir, file)
+  const measuredCpu = (key: string): Pick<EntryProfile, 'measuredCpu'> => {
+    const cpu = request.comparison.entries.find((e) => e.key === key)?.metrics.find((m) => m.metric === 'cpu')
+    return cpu === undefined ? {} : { measuredCpu: { change: cpu.change, low: cpu.low, high: cpu.high } }
+  }
   const results: EntryProfile[] = entries.map((entry) => {
     const found = profiled.get(entry.key)
     const files = [...(found?.base?.files ?? []), ...(found?.head?.files ?? [])].map(relative)
@@ -113,8 +122,12 @@ export async function profileRegressions(request: ProfileRequest): Promise<CpuPr
     if (b.requests === 0 || h.requests === 0) return { key: entry.key, problem: 'a profiled round served no request', files }
     return {
       key: entry.key,
-      diff: diffProfiles({ profile: b.profile, requests: b.requests }, { profile: h.profile, requests: h.requests }),
+      diff: diffProfiles(
+        { profile: b.profile, requests: b.requests, ...(b.speedUs === undefined ? {} : { speedUs: b.speedUs }) },
+        { profile: h.profile, requests: h.requests, ...(h.speedUs === undefined ? {} : { speedUs: h.speedUs }) },
+      ),
       files,
+      ...measuredCpu(entry.key),
       rounds: { base: { requests: b.requests, durationMs: b.durationMs }, head: { requests: h.requests, durationMs: h.durationMs } },
     }
   })

@@ -9,12 +9,13 @@ import { startApp, waitUntilReady, type RunningApp } from '../app/process.js'
 import type { Plan } from '../config/plan.js'
 import { errorMessage } from '../errors.js'
 import { interruption, throwIfInterrupted } from '../interrupt.js'
-import type { Entry } from '../load/schedule.js'
+import { PROBE_READY_TIMEOUT_MS, type Entry } from '../load/schedule.js'
 import { runEntryRound } from '../load/threads.js'
 import { foldCpuProfile, type WindowUs } from './cpuprofile.js'
 import { collapsedText, Folder, parseCollapsed, type FoldedProfile } from './folded.js'
 import { foldPerfScript, PERF_SCRIPT_FIELDS } from './perf-script.js'
 import { liveGroupPids } from '../app/monitor.js'
+import { runningSpeedProbe } from '../app/affinity.js'
 import { NODE_PRELOAD, PERF_FREQUENCY_HZ, profiledApp, type Profiler } from './profilers.js'
 
 /** One build to profile: its plan (its own app and URL) and where its profiles go. */
@@ -30,6 +31,8 @@ export interface ProfiledRound {
   readonly requests: number
   readonly durationMs: number
   readonly profile: FoldedProfile
+  /** The speed probe's reading over the round, µs a unit (app.cpus: separate), when it ran. */
+  readonly speedUs?: number
   /** Raw profile files written for it (a .cpuprofile per process, perf.data, collapsed text). */
   readonly files: readonly string[]
 }
@@ -55,6 +58,7 @@ interface Window {
   readonly toUs: number
   readonly requests: number
   readonly durationMs: number
+  readonly speedUs?: number
 }
 
 interface SideRun {
@@ -134,6 +138,8 @@ export async function profileRounds(
       r.app = await startApp(started, app.readyUrl ?? r.side.plan.baseUrl, path.join(r.side.dir, 'app.profiled.log'))
       await waitUntilReady(r.app, started, r.side.plan.baseUrl)
     }
+    // Pinned apps (app.cpus: separate) have the speed probe beside them again: its first units before the first round.
+    await runningSpeedProbe()?.ready(PROBE_READY_TIMEOUT_MS)
     for (const [index, entry] of entries.entries()) {
       const order = index % 2 === 0 ? runs : [...runs].reverse()
       for (const r of order) {
@@ -190,11 +196,15 @@ async function profileOne(r: SideRun, entry: Entry, profiler: Profiler): Promise
   }
   let fromUs = 0
   let toUs = 0
+  // The same bounds on the wall clock, which the speed probe's units are stamped with.
+  let fromMs = 0
+  let toMs = 0
   const measurement = await runEntryRound(
     { baseUrl: r.side.plan.baseUrl, scenario: entry.scenario, level: entry.level },
     {
       onMeasureStart: () => {
         fromUs = nowUs()
+        fromMs = Date.now()
         if (profiler.kind === 'command') {
           commandOutput = `${base}.folded`
           recorder = spawn(profiler.command, {
@@ -214,6 +224,7 @@ async function profileOne(r: SideRun, entry: Entry, profiler: Profiler): Promise
       },
       onMeasureEnd: () => {
         toUs = nowUs()
+        toMs = Date.now()
       },
       shouldAbort: () => app.exit() !== undefined || interruption() !== undefined,
     },
@@ -221,7 +232,15 @@ async function profileOne(r: SideRun, entry: Entry, profiler: Profiler): Promise
   throwIfInterrupted()
   if (recorder !== undefined) await stopProcess(recorder, profiler.kind === 'command' ? 10_000 : 0)
   if (app.exit() !== undefined) throw new Error(`the app exited during the profiled round (see ${app.logFile})`)
-  const window: Window = { entry, fromUs, toUs, requests: measurement.responses, durationMs: measurement.durationMs }
+  const speedUs = runningSpeedProbe()?.between(fromMs, toMs)
+  const window: Window = {
+    entry,
+    fromUs,
+    toUs,
+    requests: measurement.responses,
+    durationMs: measurement.durationMs,
+    ...(speedUs === undefined ? {} : { speedUs }),
+  }
   r.windows.push(window)
   const root = r.side.plan.app?.cwd
   if (profiler.kind === 'perf' && perfFile !== undefined) {
@@ -232,13 +251,22 @@ async function profileOne(r: SideRun, entry: Entry, profiler: Profiler): Promise
       window: { fromUs, toUs },
     })
     await writeFile(`${base}.folded`, collapsedText(profile))
-    r.rounds.set(entry.key, { requests: window.requests, durationMs: window.durationMs, profile, files: [perfFile, `${base}.folded`] })
+    r.rounds.set(entry.key, { ...measured(window), profile, files: [perfFile, `${base}.folded`] })
   } else if (profiler.kind === 'command' && commandOutput !== undefined) {
     const text = await readFile(commandOutput, 'utf8').catch(() => {
       throw new Error(`the profile command wrote nothing to CANNONADE_PROFILE_OUTPUT (${commandOutput})`)
     })
     const profile = parseCollapsed(text, profiler.sampleUs)
-    r.rounds.set(entry.key, { requests: window.requests, durationMs: window.durationMs, profile, files: [commandOutput] })
+    r.rounds.set(entry.key, { ...measured(window), profile, files: [commandOutput] })
+  }
+}
+
+/** What a profiled round keeps of its window. */
+function measured(window: Window): Pick<ProfiledRound, 'requests' | 'durationMs' | 'speedUs'> {
+  return {
+    requests: window.requests,
+    durationMs: window.durationMs,
+    ...(window.speedUs === undefined ? {} : { speedUs: window.speedUs }),
   }
 }
 
@@ -260,7 +288,7 @@ async function collectNode(r: SideRun): Promise<void> {
     const profile = folder.result()
     const folded = path.join(r.side.dir, `${slug(window.entry.key)}.folded`)
     await writeFile(folded, collapsedText(profile))
-    r.rounds.set(window.entry.key, { requests: window.requests, durationMs: window.durationMs, profile, files: [...files, folded] })
+    r.rounds.set(window.entry.key, { ...measured(window), profile, files: [...files, folded] })
   }
   await rm(path.join(r.side.dir, 'cannonade-profile-preload.cjs'), { force: true })
 }

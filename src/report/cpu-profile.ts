@@ -54,6 +54,14 @@ export function profileSummary(entry: EntryProfile): string {
   if (diff === undefined) return `no CPU profile: ${entry.problem ?? 'not profiled'}`
   const top = diff.grew[0]
   const total = `CPU per request ${formatCpuUs(diff.base.cpuUs)} → ${formatCpuUs(diff.head.cpuUs)}`
+  const measured = entry.measuredCpu
+  if (diff.changeUs <= 0 && measured !== undefined && measured.low > 0) {
+    // One round a side against the pairs: the pairs measured the growth, the profiled rounds missed
+    // it (their totals move with the machine's speed as any round does), so they are no evidence of
+    // a slowdown elsewhere; what grew in them is still named.
+    const grew = top === undefined ? '' : `; grew most: ${top.label} ${signed(top.changeUs)}`
+    return `${total} in the profiled rounds, one a side, against +${formatFraction(measured.change)} over the measured pairs: too noisy to apportion the growth${grew}`
+  }
   if (diff.changeUs <= 0) {
     return `${total}: the app's CPU per request did not grow, so the slowdown is elsewhere (waiting on I/O, a lock, another service)`
   }
@@ -69,6 +77,12 @@ export function profileFacts(report: CpuProfileReport, entry: EntryProfile): str
   if (rounds !== undefined) {
     facts.push(
       `Profiled with ${report.profiler ?? 'a profiler'} in one extra round per side, not compared: base ${grouped(rounds.base.requests)} requests, head ${grouped(rounds.head.requests)} requests; ± is twice the sampling error.`,
+    )
+  }
+  const speed = entry.diff?.speed
+  if (speed !== undefined) {
+    facts.push(
+      `Times per request are scaled to one machine speed: the speed probe on the apps' CPUs read ${formatCpuUs(speed.baseUs)} a unit during the base's profiled round and ${formatCpuUs(speed.headUs)} during the head's (app.cpus).`,
     )
   }
   const appeared = (entry.diff?.appeared ?? []).slice(0, TOP_FUNCTIONS)
