@@ -9234,9 +9234,7 @@ function speedAdjusted(base, head, probeBase, probeHead, prior) {
   for (let i = 0; i < ys.length; i++) {
     const x = xs[i] ?? NaN;
     const y = ys[i] ?? NaN;
-    const centredXX = n === 0 ? 0 : sxx - sx * sx / n;
-    const centredXY = n === 0 ? 0 : sxy - sx * sy / n;
-    slope = Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, (centredXY + PRIOR_WEIGHT * prior) / (centredXX + PRIOR_WEIGHT)));
+    slope = shrunkSlope({ n, sx, sy, sxx, sxy }, prior);
     const half = slope * x / 2;
     adjustedBase.push((base[i] ?? NaN) * Math.exp(half));
     adjustedHead.push((head[i] ?? NaN) * Math.exp(-half));
@@ -9247,6 +9245,21 @@ function speedAdjusted(base, head, probeBase, probeHead, prior) {
     sxy += x * y;
   }
   return { base: adjustedBase, head: adjustedHead, slope };
+}
+function shrunkSlope(sums, prior) {
+  const { n, sx, sy, sxx, sxy } = sums;
+  const centredXX = n === 0 ? 0 : sxx - sx * sx / n;
+  const centredXY = n === 0 ? 0 : sxy - sx * sy / n;
+  return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, (centredXY + PRIOR_WEIGHT * prior) / (centredXX + PRIOR_WEIGHT)));
+}
+function fittedSlope(base, head, probeBase, probeHead, prior) {
+  let sums = { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0 };
+  for (let i = 0; i < head.length; i++) {
+    const y = Math.log((head[i] ?? NaN) / (base[i] ?? NaN));
+    const x = Math.log((probeHead[i] ?? NaN) / (probeBase[i] ?? NaN));
+    sums = { n: sums.n + 1, sx: sums.sx + x, sy: sums.sy + y, sxx: sums.sxx + x * x, sxy: sums.sxy + x * y };
+  }
+  return shrunkSlope(sums, prior);
 }
 var PRIOR_WEIGHT, MAX_SLOPE;
 var init_speed_adjust = __esm({
@@ -9417,8 +9430,13 @@ function pairedValues(base, head, metric) {
   }
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive);
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
-    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1);
-    return { base: adjusted.base, head: adjusted.head };
+    const prior = biggerIsBetter(metric) ? -1 : 1;
+    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, prior);
+    return {
+      base: adjusted.base,
+      head: adjusted.head,
+      speedSlope: fittedSlope(pairs.base, pairs.head, probes.base, probes.head, prior)
+    };
   }
   return pairs;
 }
@@ -9504,7 +9522,8 @@ function compareEntry(head, base, ctx, shares) {
       ended: true,
       ...spread2 === void 0 ? {} : { spread: spread2 }
     });
-    metrics.push(m);
+    const speedSlope = values !== void 0 && "speedSlope" in values ? values.speedSlope : void 0;
+    metrics.push(speedSlope === void 0 ? m : { ...m, speedSlope });
     if (m.gated && m.verdict === "regression") {
       findings.push({
         severity: m.severity,
@@ -9636,7 +9655,17 @@ function entryDecided(base, head, regression, alarmAlpha, ended = false) {
     if (values === void 0) continue;
     const direction = directionOf(tolerance.metric);
     const judged = judge(
-      { metric: tolerance.metric, ...values, seed: "", tolerance, downgraded: false, alarmAlpha: share, paired: true, ended },
+      {
+        metric: tolerance.metric,
+        base: values.base,
+        head: values.head,
+        seed: "",
+        tolerance,
+        downgraded: false,
+        alarmAlpha: share,
+        paired: true,
+        ended
+      },
       direction,
       tolerance.tolerance,
       changeIsRelative(tolerance.metric)
@@ -22409,7 +22438,7 @@ function profileFacts(report, entry) {
   const speed = entry.diff?.speed;
   if (speed !== void 0) {
     facts.push(
-      `Times per request are scaled to one machine speed: the speed probe on the apps' CPUs read ${formatCpuUs(speed.baseUs)} a unit during the base's profiled round and ${formatCpuUs(speed.headUs)} during the head's (app.cpus).`
+      `Times per request are scaled to one machine speed: the speed probe on the apps' CPUs read ${formatCpuUs(speed.baseUs)} a unit during the base's profiled round and ${formatCpuUs(speed.headUs)} during the head's, ${speed.slope === 1 ? "at slope 1" : `at the slope the run's pairs fitted for CPU per request, ${speed.slope.toFixed(2)}`} (app.cpus).`
     );
   }
   const appeared = (entry.diff?.appeared ?? []).slice(0, TOP_FUNCTIONS);
@@ -66380,19 +66409,19 @@ function flameTree(base, head, minShare, maxDepth) {
   });
   return freeze(root);
 }
-function atOneSpeed(base, head) {
+function atOneSpeed(base, head, slope) {
   const b = base.speedUs ?? 0;
   const h = head.speedUs ?? 0;
-  if (!(b > 0 && h > 0)) return { base, head };
+  if (!(b > 0 && h > 0 && Number.isFinite(slope))) return { base, head };
   const mean2 = Math.sqrt(b * h);
   return {
-    base: { ...base, requests: base.requests * b / mean2 },
-    head: { ...head, requests: head.requests * h / mean2 },
-    speed: { baseUs: b, headUs: h }
+    base: { ...base, requests: base.requests * (b / mean2) ** slope },
+    head: { ...head, requests: head.requests * (h / mean2) ** slope },
+    speed: { baseUs: b, headUs: h, slope }
   };
 }
 function diffProfiles(measuredBase, measuredHead, options = {}) {
-  const { base, head, speed } = atOneSpeed(measuredBase, measuredHead);
+  const { base, head, speed } = atOneSpeed(measuredBase, measuredHead, options.speedSlope ?? 1);
   const limit = options.limit ?? 20;
   const baseTally = tally(base.profile);
   const headTally = tally(head.profile);
@@ -66985,7 +67014,9 @@ async function profileRegressions(request) {
   const relative = (file) => path18.relative(request.outDir, file);
   const measuredCpu = (key) => {
     const cpu = request.comparison.entries.find((e) => e.key === key)?.metrics.find((m) => m.metric === "cpu");
-    return cpu === void 0 ? {} : { measuredCpu: { change: cpu.change, low: cpu.low, high: cpu.high } };
+    if (cpu === void 0) return {};
+    const { change, low, high, speedSlope } = cpu;
+    return { measuredCpu: { change, low, high, ...speedSlope === void 0 ? {} : { speedSlope } } };
   };
   const results = entries.map((entry) => {
     const found = profiled.get(entry.key);
@@ -66994,14 +67025,17 @@ async function profileRegressions(request) {
     const h = found?.head;
     if (b === void 0 || h === void 0) return { key: entry.key, problem: found?.problem ?? "a side was not profiled", files };
     if (b.requests === 0 || h.requests === 0) return { key: entry.key, problem: "a profiled round served no request", files };
+    const measured2 = measuredCpu(entry.key);
+    const slope = measured2.measuredCpu?.speedSlope;
     return {
       key: entry.key,
       diff: diffProfiles(
         { profile: b.profile, requests: b.requests, ...b.speedUs === void 0 ? {} : { speedUs: b.speedUs } },
-        { profile: h.profile, requests: h.requests, ...h.speedUs === void 0 ? {} : { speedUs: h.speedUs } }
+        { profile: h.profile, requests: h.requests, ...h.speedUs === void 0 ? {} : { speedUs: h.speedUs } },
+        slope === void 0 ? {} : { speedSlope: slope }
       ),
       files,
-      ...measuredCpu(entry.key),
+      ...measured2,
       rounds: { base: { requests: b.requests, durationMs: b.durationMs }, head: { requests: h.requests, durationMs: h.durationMs } }
     };
   });

@@ -6,7 +6,7 @@ import { normalSource } from '../../__fixtures__/random.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 import { compare } from '../../src/compare/compare.js'
 import { meanSequence } from '../../src/compare/sequential.js'
-import { MAX_SLOPE, speedAdjusted } from '../../src/compare/speed-adjust.js'
+import { fittedSlope, MAX_SLOPE, speedAdjusted } from '../../src/compare/speed-adjust.js'
 import { meanSpeedUs } from '../../src/app/speed-probe.js'
 import type { Results } from '../../src/results/document.js'
 import { footerFacts } from '../../src/report/rows.js'
@@ -68,6 +68,19 @@ describe('speedAdjusted', () => {
     )
     expect(adjusted.slope).toBeGreaterThan(0.35)
     expect(adjusted.slope).toBeLessThan(0.65)
+  })
+
+  it('fits the same slope over all the pairs as the last pair would have had after them (fittedSlope)', () => {
+    const next = normalSource('whole fit')
+    const p = pairs(next, 13, { beta: 1.3, machine: 0.2, own: 0.02, mu: 0.05 })
+    const first12 = (xs: number[]): number[] => xs.slice(0, 12)
+    const whole = fittedSlope(first12(p.base), first12(p.head), first12(p.probeBase), first12(p.probeHead), 1)
+    // speedAdjusted's slope for pair 13 is fitted on pairs 1–12.
+    expect(whole).toBeCloseTo(speedAdjusted(p.base, p.head, p.probeBase, p.probeHead, 1).slope, 12)
+    expect(whole).toBeGreaterThan(1.1)
+    expect(whole).toBeLessThan(1.5)
+    // No pairs: the prior.
+    expect(fittedSlope([], [], [], [], -1)).toBe(-1)
   })
 
   it('takes the machine out of the pairs: a third of the spread left where the probe explains most of it', () => {
@@ -162,6 +175,30 @@ describe('compare() with the speed probe', () => {
     expect(adjusted ?? Infinity).toBeLessThan((raw ?? 0) / 3)
     // One round without a reading: the pairs are compared as measured.
     expect(detectable((i) => i !== 4)).toBe(raw)
+  })
+
+  it('keeps the slope the pairs fitted on each adjusted metric, for the profiled rounds to use', () => {
+    const probed = (i: number): boolean => i >= 0
+    const base = withProbe(syntheticResults([entry]), () => 1, probed)
+    const head = withProbe(syntheticResults([entry]), (i) => Math.exp((machine[i] ?? 0) + (noise[i] ?? 0)), probed)
+    const metrics = compare(base, head, { paired: true }).entries[0]?.metrics ?? []
+    // Throughput falls as the probe's unit lengthens (prior −1), latency rises with it (prior +1).
+    expect(metrics.find((m) => m.metric === 'rps')?.speedSlope).toBeCloseTo(-1, 1)
+    expect(metrics.find((m) => m.metric === 'p50')?.speedSlope).toBeCloseTo(1, 1)
+    const unprobed = compare(
+      withProbe(
+        syntheticResults([entry]),
+        () => 1,
+        () => false,
+      ),
+      withProbe(
+        syntheticResults([entry]),
+        () => 1.1,
+        () => false,
+      ),
+      { paired: true },
+    )
+    expect(unprobed.entries[0]?.metrics.every((m) => m.speedSlope === undefined)).toBe(true)
   })
 
   it('says so in the footer', () => {

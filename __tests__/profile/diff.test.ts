@@ -171,7 +171,7 @@ describe('diffProfiles', () => {
     expect(unadjusted.grew[0]?.withinNoise).toBe(false)
     expect(unadjusted.speed).toBeUndefined()
     const diff = diffProfiles({ profile: base, requests: 1000, speedUs: 500 }, { profile: head, requests: 1000, speedUs: 650 })
-    expect(diff.speed).toEqual({ baseUs: 500, headUs: 650 })
+    expect(diff.speed).toEqual({ baseUs: 500, headUs: 650, slope: 1 })
     // Both at the geometric mean of the readings: nothing grew, and the requests are those served.
     const scale = Math.sqrt(500 * 650)
     expect(diff.base.cpuUs).toBeCloseTo((400 * scale) / 500)
@@ -190,6 +190,17 @@ describe('diffProfiles', () => {
     expect(grown.grew[0]?.noiseUs).toBeCloseTo(
       2 * Math.sqrt((300 * 1000 * (scale / 500) ** 2) / 1000 + (780 * 1000 * (scale / 650) ** 2) / 1000),
     )
+    // At the slope the run's pairs fitted: an app that slowed 1.5 times as much as the probe (a 30 %
+    // swing of the probe, 48 % of the app) comes out unchanged at 1.5, not at 1.
+    const steeper = profile({ priceBasket: 300 * 1.3 ** 1.5, send: 100 * 1.3 ** 1.5 }, 1000)
+    const sides = [
+      { profile: base, requests: 1000, speedUs: 500 },
+      { profile: steeper, requests: 1000, speedUs: 650 },
+    ] as const
+    expect(diffProfiles(...sides).changeUs).toBeGreaterThan(40)
+    const fitted = diffProfiles(...sides, { speedSlope: 1.5 })
+    expect(fitted.changeUs).toBeCloseTo(0)
+    expect(fitted.speed).toEqual({ baseUs: 500, headUs: 650, slope: 1.5 })
     // One reading missing: as measured.
     expect(diffProfiles({ profile: base, requests: 1000, speedUs: 500 }, { profile: head, requests: 1000 }).changeUs).toBeCloseTo(120)
   })

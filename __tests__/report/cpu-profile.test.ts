@@ -19,7 +19,7 @@ const report: CpuProfileReport = { profiler: 'node --cpu-prof', entries: [] }
 function entry(
   head: Record<string, number>,
   extra: Partial<EntryProfile> = {},
-  speeds: { base?: number; head?: number } = {},
+  speeds: { base?: number; head?: number; slope?: number } = {},
 ): EntryProfile {
   const diff = diffProfiles(
     {
@@ -28,6 +28,7 @@ function entry(
       ...(speeds.base === undefined ? {} : { speedUs: speeds.base }),
     },
     { profile: profile(head, 1000), requests: 1000, ...(speeds.head === undefined ? {} : { speedUs: speeds.head }) },
+    speeds.slope === undefined ? {} : { speedSlope: speeds.slope },
   )
   return { key: 'basket @ 4 conn', diff, files: [], ...extra }
 }
@@ -58,7 +59,10 @@ describe('a profiled entry in words', () => {
   it('says when the times were scaled to one machine speed, with both readings', () => {
     const scaled = entry({ priceBasket: 390, send: 130 }, {}, { base: 500, head: 650 })
     expect(profileFacts(report, scaled)).toContain(
-      "Times per request are scaled to one machine speed: the speed probe on the apps' CPUs read 500 µs a unit during the base's profiled round and 650 µs during the head's (app.cpus).",
+      "Times per request are scaled to one machine speed: the speed probe on the apps' CPUs read 500 µs a unit during the base's profiled round and 650 µs during the head's, at slope 1 (app.cpus).",
+    )
+    expect(profileFacts(report, entry({ priceBasket: 390, send: 130 }, {}, { base: 500, head: 650, slope: 1.318 }))).toContain(
+      "Times per request are scaled to one machine speed: the speed probe on the apps' CPUs read 500 µs a unit during the base's profiled round and 650 µs during the head's, at the slope the run's pairs fitted for CPU per request, 1.32 (app.cpus).",
     )
     expect(profileFacts(report, entry({ priceBasket: 390, send: 130 })).join('\n')).not.toContain('machine speed')
   })

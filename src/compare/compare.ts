@@ -44,7 +44,7 @@ import {
   type Outcome,
   type ShareGroup,
 } from './types.js'
-import { speedAdjusted } from './speed-adjust.js'
+import { fittedSlope, speedAdjusted } from './speed-adjust.js'
 
 /**
  * Tolerances used to label metrics that no threshold gates: they decide the word shown (unchanged,
@@ -371,7 +371,7 @@ export function pairedValues(
   base: readonly RoundResult[],
   head: readonly RoundResult[],
   metric: ComparedMetric,
-): { base: number[]; head: number[] } | undefined {
+): { base: number[]; head: number[]; speedSlope?: number } | undefined {
   const pairs: { base: number[]; head: number[] } = { base: [], head: [] }
   const probes: { base: number[]; head: number[] } = { base: [], head: [] }
   for (const [b, h] of keptPairs(base, head)) {
@@ -387,8 +387,13 @@ export function pairedValues(
   // off the pairs just gathered): the metrics that follow it are adjusted by it (speed-adjust.ts).
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive)
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
-    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1)
-    return { base: adjusted.base, head: adjusted.head }
+    const prior = biggerIsBetter(metric) ? -1 : 1
+    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, prior)
+    return {
+      base: adjusted.base,
+      head: adjusted.head,
+      speedSlope: fittedSlope(pairs.base, pairs.head, probes.base, probes.head, prior),
+    }
   }
   return pairs
 }
@@ -513,7 +518,8 @@ function compareEntry(
       ended: true,
       ...(spread === undefined ? {} : { spread }),
     })
-    metrics.push(m)
+    const speedSlope = values !== undefined && 'speedSlope' in values ? values.speedSlope : undefined
+    metrics.push(speedSlope === undefined ? m : { ...m, speedSlope })
     if (m.gated && m.verdict === 'regression') {
       findings.push({
         severity: m.severity,
@@ -684,7 +690,17 @@ export function entryDecided(
     if (values === undefined) continue
     const direction = directionOf(tolerance.metric)
     const judged = judge(
-      { metric: tolerance.metric, ...values, seed: '', tolerance, downgraded: false, alarmAlpha: share, paired: true, ended },
+      {
+        metric: tolerance.metric,
+        base: values.base,
+        head: values.head,
+        seed: '',
+        tolerance,
+        downgraded: false,
+        alarmAlpha: share,
+        paired: true,
+        ended,
+      },
       direction,
       tolerance.tolerance,
       changeIsRelative(tolerance.metric),

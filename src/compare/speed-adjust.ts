@@ -65,10 +65,7 @@ export function speedAdjusted(
   for (let i = 0; i < ys.length; i++) {
     const x = xs[i] ?? NaN
     const y = ys[i] ?? NaN
-    // Least squares with an intercept, shrunk toward the prior (ridge), bounded.
-    const centredXX = n === 0 ? 0 : sxx - (sx * sx) / n
-    const centredXY = n === 0 ? 0 : sxy - (sx * sy) / n
-    slope = Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, (centredXY + PRIOR_WEIGHT * prior) / (centredXX + PRIOR_WEIGHT)))
+    slope = shrunkSlope({ n, sx, sy, sxx, sxy }, prior)
     const half = (slope * x) / 2
     adjustedBase.push((base[i] ?? NaN) * Math.exp(half))
     adjustedHead.push((head[i] ?? NaN) * Math.exp(-half))
@@ -79,4 +76,41 @@ export function speedAdjusted(
     sxy += x * y
   }
   return { base: adjustedBase, head: adjustedHead, slope }
+}
+
+/** Running sums of pairs of the probe's log-ratio x and the metric's y. */
+interface Sums {
+  readonly n: number
+  readonly sx: number
+  readonly sy: number
+  readonly sxx: number
+  readonly sxy: number
+}
+
+/** Least squares with an intercept, shrunk toward the prior (ridge), bounded. */
+function shrunkSlope(sums: Sums, prior: number): number {
+  const { n, sx, sy, sxx, sxy } = sums
+  const centredXX = n === 0 ? 0 : sxx - (sx * sx) / n
+  const centredXY = n === 0 ? 0 : sxy - (sx * sy) / n
+  return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, (centredXY + PRIOR_WEIGHT * prior) / (centredXX + PRIOR_WEIGHT)))
+}
+
+/**
+ * The same fit over all the pairs: the slope the run's pairs give as a whole, for a pair measured
+ * beside them but outside the comparison (the profiled rounds, src/profile/diff.ts).
+ */
+export function fittedSlope(
+  base: readonly number[],
+  head: readonly number[],
+  probeBase: readonly number[],
+  probeHead: readonly number[],
+  prior: number,
+): number {
+  let sums: Sums = { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0 }
+  for (let i = 0; i < head.length; i++) {
+    const y = Math.log((head[i] ?? NaN) / (base[i] ?? NaN))
+    const x = Math.log((probeHead[i] ?? NaN) / (probeBase[i] ?? NaN))
+    sums = { n: sums.n + 1, sx: sums.sx + x, sy: sums.sy + y, sxx: sums.sxx + x * x, sxy: sums.sxy + x * y }
+  }
+  return shrunkSlope(sums, prior)
 }

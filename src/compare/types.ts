@@ -46,6 +46,11 @@ export interface MetricComparison {
   readonly finalLook?: boolean
   /** Whether `change`, `low`, `high` are relative (ratio - 1) or absolute differences. */
   readonly relative: boolean
+  /**
+   * Paired rounds adjusted for the machine's speed (src/compare/speed-adjust.ts): the slope fitted
+   * over all the pairs, the metric's log-ratio per unit of the probe's. Absent when not adjusted.
+   */
+  readonly speedSlope?: number
   /** Exact (small samples) or approximate two-sided Mann-Whitney U p-value. */
   readonly pValue: number
   /** Round-to-round coefficient of variation. */

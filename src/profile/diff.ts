@@ -26,9 +26,11 @@
 //   slow and fast stretches as any round does (a pinned app's CPU per request moved between about
 //   230 and 440 µs on this project's machine). When the speed probe ran beside both rounds
 //   (app.cpus: separate, src/app/speed-probe.ts), each side's times are scaled to the geometric mean
-//   of the two readings, as the paired comparison adjusts a pair at its prior slope of 1
-//   (src/compare/speed-adjust.ts): done by dividing the side's requests by its factor, so that times
-//   per request and their sampling variance come out scaled alike.
+//   of the two readings, as the paired comparison adjusts a pair (src/compare/speed-adjust.ts): at
+//   the slope the run's pairs fitted for CPU per request when there is one (an app may slow more than
+//   the probe: 1.1–1.4 on this project's machine), else at the prior slope of 1. Done by dividing
+//   the side's requests by its factor, so that times per request and their sampling variance come
+//   out scaled alike.
 import { frameLabel, type FoldedProfile, type Frame } from './folded.js'
 
 /** One side of the diff: its folded profile and the requests its profiled round served. */
@@ -81,8 +83,8 @@ export interface ProfileDiff {
   readonly appeared: readonly FunctionChange[]
   /** The merged call tree, per request, pruned to the paths that matter. */
   readonly flame: FlameNode
-  /** The speed probe's readings (µs a unit) the times were scaled by, when both sides had one. */
-  readonly speed?: { readonly baseUs: number; readonly headUs: number }
+  /** The speed probe's readings (µs a unit) the times were scaled by, and at what slope, when both sides had one. */
+  readonly speed?: { readonly baseUs: number; readonly headUs: number; readonly slope: number }
 }
 
 /** A side's totals. */
@@ -102,6 +104,8 @@ export interface DiffOptions {
   readonly minFlameShare?: number
   /** Deepest call path drawn. Default 64. */
   readonly maxDepth?: number
+  /** The slope of CPU per request on the probe the run's pairs fitted (speed-adjust.ts); default 1. */
+  readonly speedSlope?: number
 }
 
 interface Tally {
@@ -185,21 +189,22 @@ function flameTree(base: ProfiledSide, head: ProfiledSide, minShare: number, max
 function atOneSpeed(
   base: ProfiledSide,
   head: ProfiledSide,
+  slope: number,
 ): { base: ProfiledSide; head: ProfiledSide; speed?: NonNullable<ProfileDiff['speed']> } {
   const b = base.speedUs ?? 0
   const h = head.speedUs ?? 0
-  if (!(b > 0 && h > 0)) return { base, head }
+  if (!(b > 0 && h > 0 && Number.isFinite(slope))) return { base, head }
   const mean = Math.sqrt(b * h)
   return {
-    base: { ...base, requests: (base.requests * b) / mean },
-    head: { ...head, requests: (head.requests * h) / mean },
-    speed: { baseUs: b, headUs: h },
+    base: { ...base, requests: base.requests * (b / mean) ** slope },
+    head: { ...head, requests: head.requests * (h / mean) ** slope },
+    speed: { baseUs: b, headUs: h, slope },
   }
 }
 
 /** Compares the base's and the head's profiles of one entry (see the notes at the top of this file). */
 export function diffProfiles(measuredBase: ProfiledSide, measuredHead: ProfiledSide, options: DiffOptions = {}): ProfileDiff {
-  const { base, head, speed } = atOneSpeed(measuredBase, measuredHead)
+  const { base, head, speed } = atOneSpeed(measuredBase, measuredHead, options.speedSlope ?? 1)
   const limit = options.limit ?? 20
   const baseTally = tally(base.profile)
   const headTally = tally(head.profile)

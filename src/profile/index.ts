@@ -33,7 +33,7 @@ export interface EntryProfile {
    * The compared pairs' change of CPU per request for the entry (head/base − 1 and its interval),
    * when they measured it: what the profiled rounds' own totals are read against.
    */
-  readonly measuredCpu?: { readonly change: number; readonly low: number; readonly high: number }
+  readonly measuredCpu?: { readonly change: number; readonly low: number; readonly high: number; readonly speedSlope?: number }
   /** The profiled rounds' requests and seconds, per side (labelled extra rounds, not compared). */
   readonly rounds?: {
     readonly base: { readonly requests: number; readonly durationMs: number }
@@ -111,7 +111,9 @@ export async function profileRegressions(request: ProfileRequest): Promise<CpuPr
   const relative = (file: string): string => path.relative(request.outDir, file)
   const measuredCpu = (key: string): Pick<EntryProfile, 'measuredCpu'> => {
     const cpu = request.comparison.entries.find((e) => e.key === key)?.metrics.find((m) => m.metric === 'cpu')
-    return cpu === undefined ? {} : { measuredCpu: { change: cpu.change, low: cpu.low, high: cpu.high } }
+    if (cpu === undefined) return {}
+    const { change, low, high, speedSlope } = cpu
+    return { measuredCpu: { change, low, high, ...(speedSlope === undefined ? {} : { speedSlope }) } }
   }
   const results: EntryProfile[] = entries.map((entry) => {
     const found = profiled.get(entry.key)
@@ -120,14 +122,17 @@ export async function profileRegressions(request: ProfileRequest): Promise<CpuPr
     const h = found?.head
     if (b === undefined || h === undefined) return { key: entry.key, problem: found?.problem ?? 'a side was not profiled', files }
     if (b.requests === 0 || h.requests === 0) return { key: entry.key, problem: 'a profiled round served no request', files }
+    const measured = measuredCpu(entry.key)
+    const slope = measured.measuredCpu?.speedSlope
     return {
       key: entry.key,
       diff: diffProfiles(
         { profile: b.profile, requests: b.requests, ...(b.speedUs === undefined ? {} : { speedUs: b.speedUs }) },
         { profile: h.profile, requests: h.requests, ...(h.speedUs === undefined ? {} : { speedUs: h.speedUs }) },
+        slope === undefined ? {} : { speedSlope: slope },
       ),
       files,
-      ...measuredCpu(entry.key),
+      ...measured,
       rounds: { base: { requests: b.requests, durationMs: b.durationMs }, head: { requests: h.requests, durationMs: h.durationMs } },
     }
   })

@@ -82,7 +82,7 @@ export function profileFacts(report: CpuProfileReport, entry: EntryProfile): str
   const speed = entry.diff?.speed
   if (speed !== undefined) {
     facts.push(
-      `Times per request are scaled to one machine speed: the speed probe on the apps' CPUs read ${formatCpuUs(speed.baseUs)} a unit during the base's profiled round and ${formatCpuUs(speed.headUs)} during the head's (app.cpus).`,
+      `Times per request are scaled to one machine speed: the speed probe on the apps' CPUs read ${formatCpuUs(speed.baseUs)} a unit during the base's profiled round and ${formatCpuUs(speed.headUs)} during the head's, ${speed.slope === 1 ? 'at slope 1' : `at the slope the run's pairs fitted for CPU per request, ${speed.slope.toFixed(2)}`} (app.cpus).`,
     )
   }
   const appeared = (entry.diff?.appeared ?? []).slice(0, TOP_FUNCTIONS)
