@@ -9244,22 +9244,13 @@ function speedAdjusted(base, head, probeBase, probeHead, prior) {
     sxx += x * x;
     sxy += x * y;
   }
-  return { base: adjustedBase, head: adjustedHead, slope };
+  return { base: adjustedBase, head: adjustedHead, slope, fitted: shrunkSlope({ n, sx, sy, sxx, sxy }, prior) };
 }
 function shrunkSlope(sums, prior) {
   const { n, sx, sy, sxx, sxy } = sums;
   const centredXX = n === 0 ? 0 : sxx - sx * sx / n;
   const centredXY = n === 0 ? 0 : sxy - sx * sy / n;
   return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, (centredXY + PRIOR_WEIGHT * prior) / (centredXX + PRIOR_WEIGHT)));
-}
-function fittedSlope(base, head, probeBase, probeHead, prior) {
-  let sums = { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0 };
-  for (let i = 0; i < head.length; i++) {
-    const y = Math.log((head[i] ?? NaN) / (base[i] ?? NaN));
-    const x = Math.log((probeHead[i] ?? NaN) / (probeBase[i] ?? NaN));
-    sums = { n: sums.n + 1, sx: sums.sx + x, sy: sums.sy + y, sxx: sums.sxx + x * x, sxy: sums.sxy + x * y };
-  }
-  return shrunkSlope(sums, prior);
 }
 var PRIOR_WEIGHT, MAX_SLOPE;
 var init_speed_adjust = __esm({
@@ -9430,13 +9421,8 @@ function pairedValues(base, head, metric) {
   }
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive);
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
-    const prior = biggerIsBetter(metric) ? -1 : 1;
-    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, prior);
-    return {
-      base: adjusted.base,
-      head: adjusted.head,
-      speedSlope: fittedSlope(pairs.base, pairs.head, probes.base, probes.head, prior)
-    };
+    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1);
+    return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted };
   }
   return pairs;
 }
@@ -9522,8 +9508,7 @@ function compareEntry(head, base, ctx, shares) {
       ended: true,
       ...spread2 === void 0 ? {} : { spread: spread2 }
     });
-    const speedSlope = values !== void 0 && "speedSlope" in values ? values.speedSlope : void 0;
-    metrics.push(speedSlope === void 0 ? m : { ...m, speedSlope });
+    metrics.push(values?.speedSlope === void 0 ? m : { ...m, speedSlope: values.speedSlope });
     if (m.gated && m.verdict === "regression") {
       findings.push({
         severity: m.severity,
@@ -41607,6 +41592,21 @@ var init_ports = __esm({
   }
 });
 
+// src/timers.ts
+async function within(promise, ms) {
+  let timer;
+  try {
+    return await Promise.race([promise, new Promise((resolve) => timer = setTimeout(() => resolve(void 0), ms))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+var init_timers = __esm({
+  "src/timers.ts"() {
+    "use strict";
+  }
+});
+
 // src/app/speed-probe.ts
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -41661,13 +41661,7 @@ function startSpeedProbe(cpus, unit = HASHING_UNIT) {
     },
     unitsBetween,
     async ready(timeoutMs) {
-      let timer;
-      const timeout = new Promise((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-        timer.unref();
-      });
-      await Promise.race([firstUnit, timeout]);
-      clearTimeout(timer);
+      await within(firstUnit, timeoutMs);
     },
     stop() {
       child?.kill();
@@ -41678,6 +41672,7 @@ var HASHING_UNIT, KEPT_UNITS, MIN_UNITS;
 var init_speed_probe = __esm({
   "src/app/speed-probe.ts"() {
     "use strict";
+    init_timers();
     HASHING_UNIT = `
   const hits = []
   for (let i = 0; i < 500; i++) hits.push({ id: i, digest: createHash('sha256').update('probe:' + i + ':' + sink).digest('hex') })
@@ -42124,14 +42119,6 @@ function probe2(url) {
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-async function within(promise, ms) {
-  let timer;
-  try {
-    return await Promise.race([promise, new Promise((resolve) => timer = setTimeout(() => resolve(void 0), ms))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 async function waitUntilReady(app, plan, baseUrl) {
   const url = plan.readyUrl ?? baseUrl;
   const deadline = performance.now() + plan.readyTimeoutMs;
@@ -42201,6 +42188,7 @@ var init_process = __esm({
     init_ports();
     init_errors();
     init_interrupt();
+    init_timers();
     PORT_CLOSE_WAIT_MS = 2e3;
     CONNECT_FAILURES = {
       ECONNREFUSED: "connection refused",
@@ -65374,9 +65362,7 @@ function sameStatuses(a, b) {
   return a.length === b.length && a.every((status) => b.includes(status));
 }
 async function pacerStarted(pacer, ms) {
-  let timer;
-  await Promise.race([pacer.ready(), new Promise((resolve) => timer = setTimeout(resolve, ms))]);
-  clearTimeout(timer);
+  await within(pacer.ready(), ms);
 }
 function responseJudge(scenario, share) {
   let lastOutcome = "ok";
@@ -65518,6 +65504,7 @@ var init_round = __esm({
     init_spike();
     init_seconds();
     init_window();
+    init_timers();
     LOOP_DELAY_RESOLUTION_MS = 10;
     PACER_START_WAIT_MS = 2e3;
     WindowTally = class {
@@ -67012,12 +66999,6 @@ async function profileRegressions(request) {
     return { profiler: describe3(chosen), unavailable: `profiling failed: ${errorMessage(error)}`, entries: [] };
   }
   const relative = (file) => path18.relative(request.outDir, file);
-  const measuredCpu = (key) => {
-    const cpu = request.comparison.entries.find((e) => e.key === key)?.metrics.find((m) => m.metric === "cpu");
-    if (cpu === void 0) return {};
-    const { change, low, high, speedSlope } = cpu;
-    return { measuredCpu: { change, low, high, ...speedSlope === void 0 ? {} : { speedSlope } } };
-  };
   const results = entries.map((entry) => {
     const found = profiled.get(entry.key);
     const files = [...found?.base?.files ?? [], ...found?.head?.files ?? []].map(relative);
@@ -67025,17 +67006,12 @@ async function profileRegressions(request) {
     const h = found?.head;
     if (b === void 0 || h === void 0) return { key: entry.key, problem: found?.problem ?? "a side was not profiled", files };
     if (b.requests === 0 || h.requests === 0) return { key: entry.key, problem: "a profiled round served no request", files };
-    const measured2 = measuredCpu(entry.key);
-    const slope = measured2.measuredCpu?.speedSlope;
+    const cpu = request.comparison.entries.find((e) => e.key === entry.key)?.metrics.find((m) => m.metric === "cpu");
     return {
       key: entry.key,
-      diff: diffProfiles(
-        { profile: b.profile, requests: b.requests, ...b.speedUs === void 0 ? {} : { speedUs: b.speedUs } },
-        { profile: h.profile, requests: h.requests, ...h.speedUs === void 0 ? {} : { speedUs: h.speedUs } },
-        slope === void 0 ? {} : { speedSlope: slope }
-      ),
+      diff: diffProfiles(b, h, cpu?.speedSlope === void 0 ? {} : { speedSlope: cpu.speedSlope }),
       files,
-      ...measured2,
+      ...cpu === void 0 ? {} : { measuredCpu: { change: cpu.change, low: cpu.low, high: cpu.high } },
       rounds: { base: { requests: b.requests, durationMs: b.durationMs }, head: { requests: h.requests, durationMs: h.durationMs } }
     };
   });

@@ -37015,6 +37015,16 @@ var RoundWindow = class {
   }
 };
 
+// src/timers.ts
+async function within(promise, ms) {
+  let timer;
+  try {
+    return await Promise.race([promise, new Promise((resolve) => timer = setTimeout(() => resolve(void 0), ms))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // src/load/round.ts
 var LOOP_DELAY_RESOLUTION_MS = 10;
 function loopDelay(histogram) {
@@ -37034,9 +37044,7 @@ function sameStatuses(a, b) {
 }
 var PACER_START_WAIT_MS = 2e3;
 async function pacerStarted(pacer, ms) {
-  let timer;
-  await Promise.race([pacer.ready(), new Promise((resolve) => timer = setTimeout(resolve, ms))]);
-  clearTimeout(timer);
+  await within(pacer.ready(), ms);
 }
 function responseJudge(scenario, share) {
   let lastOutcome = "ok";

@@ -6,7 +6,7 @@ import { normalSource } from '../../__fixtures__/random.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 import { compare } from '../../src/compare/compare.js'
 import { meanSequence } from '../../src/compare/sequential.js'
-import { fittedSlope, MAX_SLOPE, speedAdjusted } from '../../src/compare/speed-adjust.js'
+import { MAX_SLOPE, speedAdjusted } from '../../src/compare/speed-adjust.js'
 import { meanSpeedUs } from '../../src/app/speed-probe.js'
 import type { Results } from '../../src/results/document.js'
 import { footerFacts } from '../../src/report/rows.js'
@@ -70,17 +70,17 @@ describe('speedAdjusted', () => {
     expect(adjusted.slope).toBeLessThan(0.65)
   })
 
-  it('fits the same slope over all the pairs as the last pair would have had after them (fittedSlope)', () => {
+  it('fits the same slope over all the pairs as the last pair would have had after them (fitted)', () => {
     const next = normalSource('whole fit')
     const p = pairs(next, 13, { beta: 1.3, machine: 0.2, own: 0.02, mu: 0.05 })
     const first12 = (xs: number[]): number[] => xs.slice(0, 12)
-    const whole = fittedSlope(first12(p.base), first12(p.head), first12(p.probeBase), first12(p.probeHead), 1)
+    const whole = speedAdjusted(first12(p.base), first12(p.head), first12(p.probeBase), first12(p.probeHead), 1).fitted
     // speedAdjusted's slope for pair 13 is fitted on pairs 1–12.
     expect(whole).toBeCloseTo(speedAdjusted(p.base, p.head, p.probeBase, p.probeHead, 1).slope, 12)
     expect(whole).toBeGreaterThan(1.1)
     expect(whole).toBeLessThan(1.5)
     // No pairs: the prior.
-    expect(fittedSlope([], [], [], [], -1)).toBe(-1)
+    expect(speedAdjusted([], [], [], [], -1).fitted).toBe(-1)
   })
 
   it('takes the machine out of the pairs: a third of the spread left where the probe explains most of it', () => {

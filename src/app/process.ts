@@ -18,6 +18,7 @@ import { groupRunning } from './monitor.js'
 import { startedOn } from './ports.js'
 import { AppError, errorMessage } from '../errors.js'
 import { onForcedExit, sleepUnlessInterrupted, throwIfInterrupted } from '../interrupt.js'
+import { within } from '../timers.js'
 
 /** How the app's process ended. */
 export interface Exit {
@@ -210,20 +211,6 @@ function probe(url: string): Promise<number> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
-}
-
-/**
- * What `promise` resolves to, or undefined after `ms`, whichever comes first. The timer is cleared
- * when the promise wins: a pending one kept the CLI running for the rest of its second after every
- * run that started an app.
- */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 /**

@@ -11,6 +11,7 @@
 // It costs about half a millisecond of CPU every 100 ms on the app's CPUs, alike for both sides.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { within } from '../timers.js'
 
 /** The probe's unit of work: 500 SHA-256 digests of short strings, kept in objects and written as JSON. */
 export const HASHING_UNIT = `
@@ -118,13 +119,7 @@ export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): Spee
     },
     unitsBetween,
     async ready(timeoutMs) {
-      let timer: NodeJS.Timeout | undefined
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs)
-        timer.unref()
-      })
-      await Promise.race([firstUnit, timeout])
-      clearTimeout(timer)
+      await within(firstUnit, timeoutMs)
     },
     stop() {
       child?.kill()

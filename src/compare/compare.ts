@@ -44,7 +44,7 @@ import {
   type Outcome,
   type ShareGroup,
 } from './types.js'
-import { fittedSlope, speedAdjusted } from './speed-adjust.js'
+import { speedAdjusted } from './speed-adjust.js'
 
 /**
  * Tolerances used to label metrics that no threshold gates: they decide the word shown (unchanged,
@@ -387,13 +387,8 @@ export function pairedValues(
   // off the pairs just gathered): the metrics that follow it are adjusted by it (speed-adjust.ts).
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive)
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
-    const prior = biggerIsBetter(metric) ? -1 : 1
-    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, prior)
-    return {
-      base: adjusted.base,
-      head: adjusted.head,
-      speedSlope: fittedSlope(pairs.base, pairs.head, probes.base, probes.head, prior),
-    }
+    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1)
+    return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted }
   }
   return pairs
 }
@@ -488,7 +483,7 @@ function compareEntry(
   const metrics: MetricComparison[] = []
   for (const metric of COMPARED_METRICS) {
     if (!comparedFor(head, metric)) continue
-    const values = ctx.paired
+    const values: { base: number[] | undefined; head: number[] | undefined; speedSlope?: number } | undefined = ctx.paired
       ? pairedValues(base.rounds, head.rounds, metric)
       : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) }
     const b = values?.base
@@ -518,8 +513,7 @@ function compareEntry(
       ended: true,
       ...(spread === undefined ? {} : { spread }),
     })
-    const speedSlope = values !== undefined && 'speedSlope' in values ? values.speedSlope : undefined
-    metrics.push(speedSlope === undefined ? m : { ...m, speedSlope })
+    metrics.push(values?.speedSlope === undefined ? m : { ...m, speedSlope: values.speedSlope })
     if (m.gated && m.verdict === 'regression') {
       findings.push({
         severity: m.severity,

@@ -37,6 +37,11 @@ export interface SpeedAdjusted {
   readonly head: number[]
   /** The slope used for the last pair. */
   readonly slope: number
+  /**
+   * The same fit over all the pairs: the slope the run's pairs give as a whole, for a pair measured
+   * beside them but outside the comparison (the profiled rounds, src/profile/diff.ts).
+   */
+  readonly fitted: number
 }
 
 /**
@@ -75,7 +80,7 @@ export function speedAdjusted(
     sxx += x * x
     sxy += x * y
   }
-  return { base: adjustedBase, head: adjustedHead, slope }
+  return { base: adjustedBase, head: adjustedHead, slope, fitted: shrunkSlope({ n, sx, sy, sxx, sxy }, prior) }
 }
 
 /** Running sums of pairs of the probe's log-ratio x and the metric's y. */
@@ -93,24 +98,4 @@ function shrunkSlope(sums: Sums, prior: number): number {
   const centredXX = n === 0 ? 0 : sxx - (sx * sx) / n
   const centredXY = n === 0 ? 0 : sxy - (sx * sy) / n
   return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, (centredXY + PRIOR_WEIGHT * prior) / (centredXX + PRIOR_WEIGHT)))
-}
-
-/**
- * The same fit over all the pairs: the slope the run's pairs give as a whole, for a pair measured
- * beside them but outside the comparison (the profiled rounds, src/profile/diff.ts).
- */
-export function fittedSlope(
-  base: readonly number[],
-  head: readonly number[],
-  probeBase: readonly number[],
-  probeHead: readonly number[],
-  prior: number,
-): number {
-  let sums: Sums = { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0 }
-  for (let i = 0; i < head.length; i++) {
-    const y = Math.log((head[i] ?? NaN) / (base[i] ?? NaN))
-    const x = Math.log((probeHead[i] ?? NaN) / (probeBase[i] ?? NaN))
-    sums = { n: sums.n + 1, sx: sums.sx + x, sy: sums.sy + y, sxx: sums.sxx + x * x, sxy: sums.sxy + x * y }
-  }
-  return shrunkSlope(sums, prior)
 }

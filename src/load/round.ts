@@ -14,6 +14,7 @@ import { Pacer } from './pacer.js'
 import { rateSchedule } from './profiles/spike.js'
 import { SecondRecorder } from './seconds.js'
 import { RoundWindow } from './window.js'
+import { within } from '../timers.js'
 
 /** What the load generator saw in one measured window. */
 export interface LoadMeasurement {
@@ -115,9 +116,7 @@ const PACER_START_WAIT_MS = 2000
 
 /** Resolves when the pacer keeps its moments precisely, or after `ms`, whichever comes first. */
 async function pacerStarted(pacer: Pacer, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([pacer.ready(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
-  clearTimeout(timer)
+  await within(pacer.ready(), ms)
 }
 
 /**

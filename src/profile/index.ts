@@ -33,7 +33,7 @@ export interface EntryProfile {
    * The compared pairs' change of CPU per request for the entry (head/base − 1 and its interval),
    * when they measured it: what the profiled rounds' own totals are read against.
    */
-  readonly measuredCpu?: { readonly change: number; readonly low: number; readonly high: number; readonly speedSlope?: number }
+  readonly measuredCpu?: { readonly change: number; readonly low: number; readonly high: number }
   /** The profiled rounds' requests and seconds, per side (labelled extra rounds, not compared). */
   readonly rounds?: {
     readonly base: { readonly requests: number; readonly durationMs: number }
@@ -109,12 +109,6 @@ export async function profileRegressions(request: ProfileRequest): Promise<CpuPr
     return { profiler: describe(chosen), unavailable: `profiling failed: ${errorMessage(error)}`, entries: [] }
   }
   const relative = (file: string): string => path.relative(request.outDir, file)
-  const measuredCpu = (key: string): Pick<EntryProfile, 'measuredCpu'> => {
-    const cpu = request.comparison.entries.find((e) => e.key === key)?.metrics.find((m) => m.metric === 'cpu')
-    if (cpu === undefined) return {}
-    const { change, low, high, speedSlope } = cpu
-    return { measuredCpu: { change, low, high, ...(speedSlope === undefined ? {} : { speedSlope }) } }
-  }
   const results: EntryProfile[] = entries.map((entry) => {
     const found = profiled.get(entry.key)
     const files = [...(found?.base?.files ?? []), ...(found?.head?.files ?? [])].map(relative)
@@ -122,17 +116,14 @@ export async function profileRegressions(request: ProfileRequest): Promise<CpuPr
     const h = found?.head
     if (b === undefined || h === undefined) return { key: entry.key, problem: found?.problem ?? 'a side was not profiled', files }
     if (b.requests === 0 || h.requests === 0) return { key: entry.key, problem: 'a profiled round served no request', files }
-    const measured = measuredCpu(entry.key)
-    const slope = measured.measuredCpu?.speedSlope
+    // What the pairs measured of CPU per request: the profiled rounds are scaled at its fitted slope
+    // and their total read against its change.
+    const cpu = request.comparison.entries.find((e) => e.key === entry.key)?.metrics.find((m) => m.metric === 'cpu')
     return {
       key: entry.key,
-      diff: diffProfiles(
-        { profile: b.profile, requests: b.requests, ...(b.speedUs === undefined ? {} : { speedUs: b.speedUs }) },
-        { profile: h.profile, requests: h.requests, ...(h.speedUs === undefined ? {} : { speedUs: h.speedUs }) },
-        slope === undefined ? {} : { speedSlope: slope },
-      ),
+      diff: diffProfiles(b, h, cpu?.speedSlope === undefined ? {} : { speedSlope: cpu.speedSlope }),
       files,
-      ...measured,
+      ...(cpu === undefined ? {} : { measuredCpu: { change: cpu.change, low: cpu.low, high: cpu.high } }),
       rounds: { base: { requests: b.requests, durationMs: b.durationMs }, head: { requests: h.requests, durationMs: h.durationMs } },
     }
   })
