@@ -37,7 +37,9 @@ describe('the pacer', () => {
     a._doRequest()
     b._doRequest()
     pacer.start()
-    await new Promise((resolve) => setTimeout(resolve, 45))
+    // Two moments at 100/s take 20 ms; on a busy machine this process may not run for longer than that
+    // (45 ms once saw only three sends), so wait for them rather than for a fixed time.
+    await expect.poll(() => sent.length, { timeout: 10_000, interval: 5 }).toBeGreaterThanOrEqual(4)
     expect(sent.slice(0, 4)).toEqual(['a', 'b', 'a', 'b'])
     // The server stops answering: once both connections are busy the next moments wait, and the
     // request that leaves when one frees up is timed from its intended moment, tens of ms ago.
