@@ -15,10 +15,7 @@ const LIMIT_CAPACITY = 200
 
 const dir = scratchDir('stress')
 
-// The two searches side by side: each step is a timed window of a 20 ms pool, whose capacity no busy
-// CPU moves much (a step that stalls is measured again), so the file takes its longer case's time
-// instead of both (41 s on its own).
-describe.concurrent('profile: stress', () => {
+describe('profile: stress', () => {
   it('finds the capacity of a route with a known concurrency limit within 15 %, and sums up a connections sweep', async () => {
     const port = await freePort()
     const config = path.join(dir(), 'stress.yml')
