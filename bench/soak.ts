@@ -10,7 +10,7 @@
 //      npx tsx bench/soak.ts               (replays what is recorded)
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { checkEntry } from '../src/compare/thresholds.js'
+import { checkEntry, judgeSlopes, type SlopeState } from '../src/compare/thresholds.js'
 import { DEFAULT_LEAK_BYTES_PER_MIN } from '../src/config/profile.js'
 import type { EntryResult } from '../src/results/document.js'
 import { fitSoak } from '../src/results/profile-summary.js'
@@ -24,7 +24,8 @@ interface Recorded {
   readonly leaks: boolean
   readonly warmup?: string
   readonly rps: number
-  readonly cpuLoopCv: number
+  /** The CPU loop's CV while it ran (absent for the Express runs, recorded with `cannonade run` by hand). */
+  readonly cpuLoopCv?: number
   readonly loadAverage: number
   readonly rssKiB: readonly number[]
 }
@@ -46,7 +47,7 @@ function oldRuleFails(rss: readonly number[]): boolean {
   return fit !== undefined && fit.slope * 60 * 1024 > limit && fit.low > 0
 }
 
-function newRule(rss: readonly number[]): { fails: boolean; perMinute: number; effectivePoints: number } {
+function newRule(rss: readonly number[]): { fails: boolean; state: SlopeState | undefined; perMinute: number; effectivePoints: number } {
   const zeros = rss.map(() => 0)
   const fit = fitSoak([{ series: { rps: rss.map(() => 100), errors: zeros, p50Us: zeros, p99Us: zeros, rssKiB: [...rss] } }])
   const entry: EntryResult = {
@@ -66,7 +67,8 @@ function newRule(rss: readonly number[]): { fails: boolean; perMinute: number; e
     ...(fit === undefined ? {} : { findings: { kind: 'soak' as const, ...fit } }),
   }
   return {
-    fails: checkEntry(entry, entry.thresholds).length > 0,
+    fails: checkEntry(entry, entry.thresholds).some((v) => v.probable === undefined),
+    state: judgeSlopes(entry, entry.thresholds)[0]?.state,
     perMinute: (fit?.rss?.perMinute ?? NaN) / 1024 ** 2,
     effectivePoints: fit?.rss?.effectivePoints ?? NaN,
   }
@@ -101,6 +103,10 @@ const rows = [...groups.entries()].map(([key, group]) => {
     runs: group.length,
     oldFailed: group.filter((run) => oldRuleFails(run.rssKiB)).length,
     newFailed: verdicts.filter((v) => v.fails).length,
+    // Of the runs the new rule did not fail: warned as a probable leak, called no leak, left undecided.
+    probable: verdicts.filter((v) => v.state === 'probable').length,
+    noLeak: verdicts.filter((v) => v.state === 'under').length,
+    undecided: verdicts.filter((v) => v.state === 'open').length,
     medianFirstHalfMbPerMin: Math.round(median(halves.map((h) => h.first)) * 100) / 100,
     medianSecondHalfMbPerMin: Math.round(median(halves.map((h) => h.second)) * 100) / 100,
     judgedMbPerMin: range(
@@ -115,16 +121,19 @@ const rows = [...groups.entries()].map(([key, group]) => {
       group.map((run) => run.loadAverage),
       1,
     ),
-    cpuLoopCvPercent: range(
-      group.map((run) => run.cpuLoopCv * 100),
-      1,
-    ),
+    cpuLoopCvPercent: group.every((run) => run.cpuLoopCv === undefined)
+      ? 'not recorded'
+      : range(
+          group.flatMap((run) => (run.cpuLoopCv === undefined ? [] : [run.cpuLoopCv * 100])),
+          1,
+        ),
   }
 })
 
 for (const row of rows) {
   process.stdout.write(
     `${row.kind}${row.leaks ? ' [leaks 1 KB/request]' : ''}: ${row.runs} runs; failed old ${row.oldFailed}, new ${row.newFailed}; ` +
+      `new, of the rest: probable leak ${row.probable}, no leak ${row.noLeak}, undecided ${row.undecided}; ` +
       `slope first half ${row.medianFirstHalfMbPerMin} MB/min, second ${row.medianSecondHalfMbPerMin} (medians); judged ${row.judgedMbPerMin} MB/min, ` +
       `n* ${row.effectivePoints}; load ${row.loadAverage}, CPU-loop CV ${row.cpuLoopCvPercent} %\n`,
   )

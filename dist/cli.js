@@ -6115,7 +6115,7 @@ var require_umd = __commonJS({
           return getStringImpl(buffer, ptr);
         }
         extendedExports.__getString = __getString;
-        function getView(alignLog2, signed3, float) {
+        function getView(alignLog2, signed4, float) {
           const buffer = memory.buffer;
           if (float) {
             switch (alignLog2) {
@@ -6127,13 +6127,13 @@ var require_umd = __commonJS({
           } else {
             switch (alignLog2) {
               case 0:
-                return new (signed3 ? Int8Array : Uint8Array)(buffer);
+                return new (signed4 ? Int8Array : Uint8Array)(buffer);
               case 1:
-                return new (signed3 ? Int16Array : Uint16Array)(buffer);
+                return new (signed4 ? Int16Array : Uint16Array)(buffer);
               case 2:
-                return new (signed3 ? Int32Array : Uint32Array)(buffer);
+                return new (signed4 ? Int32Array : Uint32Array)(buffer);
               case 3:
-                return new (signed3 ? BigInt64Array : BigUint64Array)(buffer);
+                return new (signed4 ? BigInt64Array : BigUint64Array)(buffer);
             }
           }
           throw Error(`unsupported align: ${alignLog2}`);
@@ -9157,8 +9157,29 @@ function soakSlope(entry, metric) {
   if (metric === "drift") return found.p99;
   return void 0;
 }
-function slopeBroken(fit, limit) {
-  return fit.low > limit;
+function slopeState(fit, limit) {
+  if (fit.low > limit) return "over";
+  if (fit.high <= limit) return "under";
+  return limit > 0 && fit.perMinute > PROBABLE_FACTOR * limit ? "probable" : "open";
+}
+function judgeSlopes(entry, thresholds, base) {
+  const judgements = [];
+  for (const threshold of thresholds) {
+    const metric = threshold.metric;
+    if (metric !== "leak" && metric !== "drift" || threshold.bound !== "max") continue;
+    const slope = soakSlope(entry, metric);
+    if (slope === void 0) continue;
+    const baseSlope = soakSlope(base, metric);
+    const judged = baseSlope === void 0 ? slope : slopeDifference(slope, baseSlope);
+    judgements.push({
+      metric,
+      state: slopeState(judged, threshold.limit),
+      threshold,
+      judged,
+      ...baseSlope === void 0 ? {} : { baseSlope: baseSlope.perMinute }
+    });
+  }
+  return judgements;
 }
 function slopeDifference(head, base) {
   const perMinute2 = head.perMinute - base.perMinute;
@@ -9168,19 +9189,19 @@ function slopeDifference(head, base) {
 }
 function checkEntry(entry, thresholds, base) {
   const violations = [];
+  const slopes = judgeSlopes(entry, thresholds, base);
   for (const threshold of thresholds) {
-    const slope = soakSlope(entry, threshold.metric);
-    if (slope !== void 0 && threshold.bound === "max") {
-      const baseSlope = soakSlope(base, threshold.metric);
-      const judged = baseSlope === void 0 ? slope : slopeDifference(slope, baseSlope);
-      if (!slopeBroken(judged, threshold.limit)) continue;
+    const slope = slopes.find((j) => j.threshold === threshold);
+    if (slope !== void 0) {
+      if (slope.state !== "over" && slope.state !== "probable") continue;
       violations.push({
         entry: entry.key,
         metric: threshold.metric,
-        severity: threshold.severity,
-        actual: judged.perMinute,
+        severity: slope.state === "over" ? threshold.severity : "warn",
+        actual: slope.judged.perMinute,
         threshold,
-        ...baseSlope === void 0 ? {} : { baseSlope: baseSlope.perMinute }
+        ...slope.baseSlope === void 0 ? {} : { baseSlope: slope.baseSlope },
+        ...slope.state === "probable" ? { probable: slope } : {}
       });
       continue;
     }
@@ -9211,11 +9232,13 @@ function checkResults(results, base) {
     return invalid === void 0 ? checkEntry(entry, entry.thresholds, baseEntries.get(entry.key)) : [invalid];
   });
 }
+var PROBABLE_FACTOR;
 var init_thresholds = __esm({
   "src/compare/thresholds.ts"() {
     "use strict";
     init_plan();
     init_entry_numbers();
+    PROBABLE_FACTOR = 2;
   }
 });
 
@@ -9449,6 +9472,7 @@ function compareEntry(head, base, ctx, shares) {
   const invalid = validityViolation(head);
   const soakBase = ctx.paired ? base : void 0;
   const violations = invalid === void 0 ? checkEntry(head, head.thresholds, soakBase) : [invalid];
+  const slopes = invalid === void 0 ? judgeSlopes(head, head.thresholds, soakBase) : [];
   const findings = violations.map((v) => ({
     severity: v.severity,
     kind: invalid === void 0 ? "threshold" : "unmeasurable",
@@ -9466,7 +9490,8 @@ function compareEntry(head, base, ctx, shares) {
     ...trend === void 0 ? {} : { trend },
     ...stress === void 0 ? {} : { stress },
     ...head.findings === void 0 ? {} : { findings: head.findings },
-    ...base?.findings === void 0 ? {} : { baseFindings: base.findings }
+    ...base?.findings === void 0 ? {} : { baseFindings: base.findings },
+    ...slopes.length === 0 ? {} : { slopes }
   };
   if (invalid !== void 0) {
     return {
@@ -21702,6 +21727,7 @@ var init_stress2 = __esm({
 // src/report/violation.ts
 function violationSentence(v) {
   if (v.noValidRound !== void 0) return `${v.entry}: no valid round (${v.noValidRound.join("; ")})`;
+  if (v.probable !== void 0) return probableSlopeSentence(v.entry, v.probable);
   const { metric, bound, limit } = v.threshold;
   const side = bound === "max" ? "above the limit" : "below the minimum";
   if (v.baseSlope !== void 0) {
@@ -21713,6 +21739,16 @@ function findingSentence(finding) {
   if (finding.kind === "regression") return metricChangeSentence(finding.entry, finding.change);
   if (finding.kind === "probable") return probableSentence(finding.entry, finding.change);
   return violationSentence(finding.violation);
+}
+function signed2(metric, value) {
+  return value < 0 ? `\u2212${formatMetric(metric, -value)}` : `+${formatMetric(metric, value)}`;
+}
+function probableSlopeSentence(entry, j) {
+  const what = j.metric === "leak" ? "leak" : "p99 drift";
+  const added = j.baseSlope === void 0 ? "" : ` more than the base commit's (${signed2(j.metric, j.baseSlope)})`;
+  const { judged, threshold } = j;
+  const worth = judged.effectivePoints === void 0 || judged.effectivePoints >= judged.points / 2 ? "" : `: the ${j.metric === "leak" ? "memory" : "p99"} series was worth ${Math.round(judged.effectivePoints)} independent points of its ${judged.points} (it stepped or fell back instead of climbing)`;
+  return `${entry}: ${what} probably ${signed2(j.metric, judged.perMinute)}${added} (over twice the limit ${formatMetric(j.metric, threshold.limit)}), not decided because its 95 % interval ${signed2(j.metric, judged.low)} \u2026 ${signed2(j.metric, judged.high)} still reaches below the limit${worth}; a longer soak decides`;
 }
 var init_violation = __esm({
   "src/report/violation.ts"() {
@@ -21885,7 +21921,7 @@ function strongest(comparison, verdict) {
 }
 function firstViolation(comparison) {
   const all = comparison.entries.flatMap((e) => e.violations);
-  return all.find((v) => v.severity === "fail") ?? all[0];
+  return all.find((v) => v.severity === "fail") ?? all.find((v) => v.probable === void 0) ?? all[0];
 }
 function metricSentence(found) {
   return metricChangeSentence(clip(found.entry.key, MAX_NAME), found.metric);
@@ -21898,7 +21934,15 @@ function headline(comparison) {
   if (regressions.length > 0) problems.push(plural(regressions.length, "regression"));
   const probable = comparison.findings.filter((f) => f.kind === "probable");
   if (probable.length > 0) problems.push(`${plural(probable.length, "probable slowdown")}, not decided`);
-  const violations = comparison.entries.filter((e) => e.status !== "unmeasurable").flatMap((e) => e.violations);
+  const measured2 = comparison.entries.filter((e) => e.status !== "unmeasurable").flatMap((e) => e.violations);
+  const probableSlopes = measured2.filter((v) => v.probable !== void 0);
+  const violations = measured2.filter((v) => v.probable === void 0);
+  if (probableSlopes.length > 0) {
+    const leaks = probableSlopes.filter((v) => v.metric === "leak").length;
+    const drifts = probableSlopes.length - leaks;
+    if (leaks > 0) problems.push(`${plural(leaks, "probable leak")}, not decided`);
+    if (drifts > 0) problems.push(`${plural(drifts, "probable p99 drift")}, not decided`);
+  }
   const failing = violations.filter((v) => v.severity === "fail").length;
   const warning = violations.length - failing;
   if (failing > 0) problems.push(`${plural(failing, "threshold")} violated`);
@@ -22378,7 +22422,7 @@ function formatCpuUs(us) {
   if (abs >= 10) return `${grouped(us)} \xB5s`;
   return `${us.toFixed(1)} \xB5s`;
 }
-function signed2(us) {
+function signed3(us) {
   return `${us >= 0 ? "+" : "\u2212"}${formatCpuUs(Math.abs(us))}`;
 }
 function row(change, index) {
@@ -22388,7 +22432,7 @@ function row(change, index) {
     rank: String(index + 1),
     label: change.label,
     values: `${formatCpuUs(change.baseUs)} \u2192 ${formatCpuUs(change.headUs)}`,
-    change: `${signed2(change.changeUs)} \xB1${formatCpuUs(change.noiseUs)}${note}`,
+    change: `${signed3(change.changeUs)} \xB1${formatCpuUs(change.noiseUs)}${note}`,
     share: change.share === void 0 ? "\u2014" : formatFraction(change.share)
   };
 }
@@ -22402,7 +22446,7 @@ function profileSummary(entry) {
   const total = `CPU per request ${formatCpuUs(diff.base.cpuUs)} \u2192 ${formatCpuUs(diff.head.cpuUs)}`;
   const measured2 = entry.measuredCpu;
   if (diff.changeUs <= 0 && measured2 !== void 0 && measured2.low > 0) {
-    const grew = top === void 0 ? "" : `; grew most: ${top.label} ${signed2(top.changeUs)}`;
+    const grew = top === void 0 ? "" : `; grew most: ${top.label} ${signed3(top.changeUs)}`;
     return `${total} in the profiled rounds, one a side, against +${formatFraction(measured2.change)} over the measured pairs: too noisy to apportion the growth${grew}`;
   }
   if (diff.changeUs <= 0) {
@@ -22410,7 +22454,7 @@ function profileSummary(entry) {
   }
   if (top === void 0) return total;
   const share = top.share === void 0 ? "" : `, ${formatFraction(top.share)} of the growth`;
-  return `${total}; grew most: ${top.label} ${signed2(top.changeUs)}${share}`;
+  return `${total}; grew most: ${top.label} ${signed3(top.changeUs)}${share}`;
 }
 function profileFacts(report, entry) {
   const facts = [];
@@ -22463,6 +22507,20 @@ function worst(violations, metrics) {
   if (hit.length === 0) return void 0;
   return hit.some((v) => v.severity === "fail") ? "fail" : "warn";
 }
+function leakWords(judged, broken) {
+  switch (judged?.state) {
+    case void 0:
+      return broken ? "leak" : "RSS growth";
+    case "over":
+      return "leak";
+    case "under":
+      return "RSS growth (no leak)";
+    case "probable":
+      return "probable leak, not decided";
+    case "open":
+      return "RSS growth (not decided)";
+  }
+}
 function rowsOf(item) {
   const found = item.findings;
   if (found === void 0) return [];
@@ -22493,12 +22551,14 @@ function rowsOf(item) {
   }
   if (found.kind === "soak") {
     const base2 = item.base?.kind === "soak" ? item.base : void 0;
-    const leak = worst(item.violations, ["leak"]);
     const rows = [];
     if (found.rss !== void 0) {
       rows.push({
         ...at,
-        finding: leak === void 0 ? "RSS growth (no leak)" : "leak",
+        finding: leakWords(
+          item.slopes?.find((j) => j.metric === "leak"),
+          item.violations.some((v) => v.metric === "leak" && v.probable === void 0)
+        ),
         value: `RSS ${slopeText(found.rss, formatBytes)}`,
         baseline: base2?.rss === void 0 ? "" : `${slopeText(base2.rss, formatBytes)}`,
         ...flagged(["leak"])
@@ -22506,7 +22566,7 @@ function rowsOf(item) {
     }
     rows.push({
       ...at,
-      finding: "p99 drift",
+      finding: item.slopes?.some((j) => j.metric === "drift" && j.state === "probable") === true ? "probable p99 drift" : "p99 drift",
       value: slopeText(found.p99, formatLatencyUs),
       baseline: base2 === void 0 ? "" : slopeText(base2.p99, formatLatencyUs),
       ...flagged(["drift"])
@@ -22526,7 +22586,8 @@ function comparisonProfileItems(comparison) {
     load: e.load,
     ...e.findings === void 0 ? {} : { findings: e.findings },
     ...e.baseFindings === void 0 ? {} : { base: e.baseFindings },
-    violations: e.violations
+    violations: e.violations,
+    ...e.slopes === void 0 ? {} : { slopes: e.slopes }
   }));
 }
 var PROFILE_HEADER;
@@ -40719,6 +40780,7 @@ var init_verdict = __esm({
     init_rows();
     init_text();
     init_violation();
+    init_numbers();
     MARK = { fail: "\u2717", warn: "\u26A0", pass: "\u2713" };
     NAMED = 2;
     MAX_MESSAGE = 200;
@@ -40772,7 +40834,8 @@ function profileTable(results, violations = []) {
       scenario: e.scenario,
       load: levelLabel(e),
       ...e.findings === void 0 ? {} : { findings: e.findings },
-      violations: violations.filter((v) => v.entry === e.key)
+      violations: violations.filter((v) => v.entry === e.key),
+      slopes: judgeSlopes(e, e.thresholds)
     }))
   );
   if (rows.length === 0) return void 0;
@@ -40805,6 +40868,7 @@ var init_terminal = __esm({
   "src/report/terminal.ts"() {
     "use strict";
     init_markdown_table();
+    init_thresholds();
     init_round_trend();
     init_entry_numbers();
     init_describe_plan();

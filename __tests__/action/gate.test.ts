@@ -84,4 +84,34 @@ describe('the gate', () => {
     expect(gateFails('inconclusive', { ...decided, outcome: 'warn' })).toBe(true)
     expect(gateFailureText(undecided)).toMatch(/^Cannonade: \d+ gated metrics? undecided \(fail-on: inconclusive\)\n- .+: \w+ inconclusive/)
   })
+
+  it('counts a soak slope whose interval reaches both sides of its limit as undecided for fail-on: inconclusive only', () => {
+    const MB = 1024 ** 2
+    const [first, ...rest] = quiet.entries
+    if (first === undefined) throw new Error('fixture has no entries')
+    const decidedMetrics = { ...first, metrics: first.metrics.map((m) => ({ ...m, verdict: 'unchanged' as const })) }
+    const withSlope = (state: 'open' | 'under'): Comparison => ({
+      ...quiet,
+      entries: [
+        {
+          ...decidedMetrics,
+          slopes: [
+            {
+              metric: 'leak',
+              state,
+              threshold: { metric: 'leak', bound: 'max', limit: MB, severity: 'fail' },
+              judged: { perMinute: 0.5 * MB, low: -3 * MB, high: state === 'open' ? 4 * MB : 0.9 * MB, points: 90 },
+            },
+          ],
+        },
+        ...rest.map((e) => ({ ...e, metrics: e.metrics.map((m) => ({ ...m, verdict: 'unchanged' as const })) })),
+      ],
+    })
+    expect(gateFails('inconclusive', withSlope('open'))).toBe(true)
+    expect(gateFails('warn', withSlope('open'))).toBe(false)
+    expect(gateFails('inconclusive', withSlope('under'))).toBe(false)
+    expect(gateFailureText(withSlope('open'))).toBe(
+      `Cannonade: 1 soak slope undecided (fail-on: inconclusive)\n- ${first.key}: leak not decided against 1.0 MB/min`,
+    )
+  })
 })

@@ -2,15 +2,31 @@
 // one row per finding the report makes of them.
 import { describe, expect, it } from 'vitest'
 import type { SpikePlan } from '../../src/config/plan.js'
-import { checkEntry } from '../../src/compare/thresholds.js'
+import { readFileSync } from 'node:fs'
+import { checkEntry, judgeSlopes } from '../../src/compare/thresholds.js'
 import { roundSeries } from '../../src/load/assess.js'
 import { analyseSpike, rateSchedule } from '../../src/load/profiles/spike.js'
 import { fitSoak } from '../../src/results/profile-summary.js'
 import { SecondRecorder } from '../../src/load/seconds.js'
 import type { EntryResult, LoadSeries, RoundResult } from '../../src/results/document.js'
 import { profileRows } from '../../src/report/profile.js'
+import { violationSentence } from '../../src/report/violation.js'
 import { summariseEntry } from '../../src/results/entry-numbers.js'
 import { normalSource } from '../../__fixtures__/random.js'
+
+/** Per-second RSS (KiB) of 3-minute soaks of an Express app, recorded (the file says how). */
+const EXPRESS_FILE: unknown = JSON.parse(readFileSync('__fixtures__/soak/express.json', 'utf8'))
+function recordedRss(name: string): number[] {
+  const found: unknown = typeof EXPRESS_FILE === 'object' && EXPRESS_FILE !== null ? Reflect.get(EXPRESS_FILE, name) : undefined
+  if (!Array.isArray(found) || !found.every((v) => typeof v === 'number')) throw new Error(`express.json: no series ${name}`)
+  return found.map(Number)
+}
+const EXPRESS = {
+  leaking: recordedRss('leaking'),
+  leaking2: recordedRss('leaking2'),
+  clean: recordedRss('clean'),
+  clean2: recordedRss('clean2'),
+}
 
 const spike: SpikePlan = { rate: 50, multiple: 5, beforeMs: 3000, burstMs: 2000, afterMs: 5000, recoveryTolerance: 0.2 }
 
@@ -65,22 +81,59 @@ describe('soak', () => {
     expect(fit?.p99.perMinute).toBe(0)
   })
 
-  it('flags a leak only above the limit with an interval that excludes no growth', () => {
-    const entry = (perMinute: number, low: number): EntryResult => ({
+  it('fails a leak only when the whole interval is above the limit, warns when it is probably far above it, and says which', () => {
+    const MB = 1024 ** 2
+    const entry = (perMinute: number, low: number, high: number): EntryResult => ({
       ...summariseEntry(
         { key: 'k', scenario: 'k', tags: [], connections: 1, pipelining: 1, definitionHash: '', thresholds: [], regression: [] },
         [],
       ),
       findings: {
         kind: 'soak',
-        rss: { perMinute, low, high: perMinute * 2, points: 60 },
+        rss: { perMinute, low, high, points: 90, effectivePoints: 4.2 },
         p99: { perMinute: 0, low: -1, high: 1, points: 60 },
       },
     })
-    const limit = [{ metric: 'leak', bound: 'max', limit: 1024 ** 2, severity: 'fail' }] as const
-    expect(checkEntry(entry(3 * 1024 ** 2, 2 * 1024 ** 2), limit)).toHaveLength(1)
-    expect(checkEntry(entry(3 * 1024 ** 2, -1024), limit)).toHaveLength(0)
-    expect(checkEntry(entry(0.5 * 1024 ** 2, 0.2 * 1024 ** 2), limit)).toHaveLength(0)
+    const limit = [{ metric: 'leak', bound: 'max', limit: MB, severity: 'fail' }] as const
+    const states = (e: EntryResult): string[] => judgeSlopes(e, limit).map((j) => j.state)
+    // Over: broken at the threshold's severity.
+    const over = entry(3 * MB, 2 * MB, 6 * MB)
+    expect(states(over)).toEqual(['over'])
+    expect(checkEntry(over, limit)).toMatchObject([{ metric: 'leak', severity: 'fail' }])
+    expect(checkEntry(over, limit)[0]?.probable).toBeUndefined()
+    // Not decided, but the estimate over twice the limit: a warning, whatever the severity, worded as probable.
+    const probable = entry(7.5 * MB, -2600 * MB, 255 * MB)
+    expect(states(probable)).toEqual(['probable'])
+    const [warning] = checkEntry(probable, limit)
+    expect(warning).toMatchObject({ metric: 'leak', severity: 'warn', actual: 7.5 * MB })
+    expect(warning === undefined ? '' : violationSentence(warning)).toBe(
+      'k: leak probably +7.5 MB/min (over twice the limit 1.0 MB/min), not decided because its 95 % interval −2.5 GB/min … +255.0 MB/min ' +
+        'still reaches below the limit: the memory series was worth 4 independent points of its 90 (it stepped or fell back instead of climbing); a longer soak decides',
+    )
+    // Not decided, estimate within twice the limit: nothing flagged, and the row does not say "no leak".
+    const open = entry(1.5 * MB, -MB, 3 * MB)
+    expect(states(open)).toEqual(['open'])
+    expect(checkEntry(open, limit)).toEqual([])
+    // The whole interval at or below the limit: no leak.
+    const under = entry(0.5 * MB, 0.2 * MB, 0.9 * MB)
+    expect(states(under)).toEqual(['under'])
+    expect(checkEntry(under, limit)).toEqual([])
+    const rowName = (e: EntryResult): string | undefined =>
+      profileRows([
+        {
+          scenario: 'k',
+          load: '100 req/s',
+          ...(e.findings === undefined ? {} : { findings: e.findings }),
+          violations: checkEntry(e, limit),
+          slopes: judgeSlopes(e, limit),
+        },
+      ])[0]?.finding
+    expect([over, probable, open, under].map(rowName)).toEqual([
+      'leak',
+      'probable leak, not decided',
+      'RSS growth (not decided)',
+      'RSS growth (no leak)',
+    ])
   })
 })
 
@@ -137,6 +190,26 @@ describe('soak: leak verdicts on real runtimes', () => {
       const [violation] = checkEntry(entry, entry.thresholds)
       expect(violation?.metric).toBe('leak')
       expect(violation?.actual).toBeGreaterThan(4 * 1024 ** 2)
+    }
+  })
+
+  // Recorded from an Express 5 app (__fixtures__/soak/express.json): a route keeping a 1 KB string a
+  // request at 100 req/s, whose RSS climbs and then falls by 30–43 MB when V8 gives memory back, and
+  // a route keeping nothing, flat. The leak's interval spans gigabytes (worth 4 of 90 points): it read
+  // "no leak" before; the estimate (+7.5 and +9.5 MB/min) makes it a probable leak, a warning.
+  it('warns of a probable leak on an Express route whose memory climbs and falls back, and flags nothing on a clean one', () => {
+    for (const rss of [EXPRESS.leaking, EXPRESS.leaking2]) {
+      const entry = soakEntry(rss)
+      const [warning, ...more] = checkEntry(entry, entry.thresholds)
+      expect(more).toEqual([])
+      expect(warning?.severity).toBe('warn')
+      expect(warning?.probable?.state).toBe('probable')
+      expect(warning?.actual).toBeGreaterThan(5 * 1024 ** 2)
+    }
+    for (const rss of [EXPRESS.clean, EXPRESS.clean2]) {
+      const entry = soakEntry(rss)
+      expect(checkEntry(entry, entry.thresholds)).toEqual([])
+      expect(judgeSlopes(entry, entry.thresholds).map((j) => j.state)).not.toContain('probable')
     }
   })
 

@@ -283,6 +283,32 @@ describe('renderMarkdown in other situations', () => {
     expect(renderText({ ...comparison, entries: [soak, ...rest] })).toMatch(/\| FAIL +\| .* \| leak +\| RSS \+3\.1 MB\/min/)
   })
 
+  it('names a probable leak in the title as not decided, never as a broken threshold or "no leak"', () => {
+    const comparison = allUnchanged()
+    const [entry, ...rest] = comparison.entries
+    if (entry === undefined) throw new Error('fixture has no entries')
+    const MB = 1024 ** 2
+    const threshold = { metric: 'leak', bound: 'max', limit: MB, severity: 'fail' } as const
+    const judged = { perMinute: 7.5 * MB, low: -2600 * MB, high: 255 * MB, points: 90, effectivePoints: 4.2 }
+    const slope = { metric: 'leak', state: 'probable', threshold, judged } as const
+    const warning: Violation = { entry: entry.key, metric: 'leak', severity: 'warn', actual: judged.perMinute, threshold, probable: slope }
+    const soak = {
+      ...entry,
+      violations: [warning],
+      slopes: [slope],
+      findings: { kind: 'soak', rss: judged, p99: { perMinute: 20, low: -40, high: 60, points: 90 } },
+    } satisfies EntryComparison
+    const findings = [{ severity: 'warn', kind: 'threshold', entry: entry.key, metric: 'leak', violation: warning }] as const
+    const markdown = renderMarkdown({ ...comparison, outcome: 'warn', findings: [...findings], entries: [soak, ...rest] })
+    const title = markdown.split('\n')[0] ?? ''
+    expect(title).toContain('Cannonade: 1 probable leak, not decided**')
+    expect(title).toContain(`${entry.key}: leak probably +7.5 MB/min (over twice the limit 1.0 MB/min), not decided`)
+    expect(title).not.toContain('threshold')
+    const profile = section(markdown, 'Profile finding', '<details>')
+    expect(dataRows(profile)[0]?.slice(3, 4)).toEqual(['probable leak, not decided'])
+    expect(dataRows(profile)[0]?.[0]).toBe('⚠️')
+  })
+
   it('names a gated regression in the headline, never a larger ungated change, and no ungated improvement as the best', () => {
     const comparison = allUnchanged()
     const [entry, second, ...rest] = comparison.entries

@@ -19,14 +19,21 @@ export function shouldComment(policy: CommentPolicy, comparison: Comparison): Co
   return notable ? 'post' : 'update-only'
 }
 
-/** Gated metrics of a comparison that no verdict decided and that may still regress beyond their tolerance. */
+/**
+ * Gated metrics of a comparison that no verdict decided and that may still regress beyond their
+ * tolerance, and soak slopes whose interval reaches both sides of their limit (`open`).
+ */
 export function undecidedGated(comparison: Pick<Comparison, 'entries'>): number {
-  return comparison.entries.reduce((n, e) => n + e.metrics.filter(gatedAndOpen).length, 0)
+  return comparison.entries.reduce(
+    (n, e) => n + e.metrics.filter(gatedAndOpen).length + (e.slopes ?? []).filter((j) => j.state === 'open').length,
+    0,
+  )
 }
 
 /**
  * Whether the step fails: at the `fail-on` outcome or worse; `inconclusive` also when a gated metric
- * is undecided and not clear of its tolerance ({@link gatedAndOpen}); `never` only reports.
+ * is undecided and not clear of its tolerance ({@link gatedAndOpen}), or a soak slope is undecided
+ * against its limit; `never` only reports.
  */
 export function gateFails(failOn: Inputs['failOn'], comparison: Pick<Comparison, 'outcome' | 'entries'>): boolean {
   if (failOn === 'never') return false

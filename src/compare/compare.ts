@@ -31,7 +31,7 @@ import {
   type RunToRunSpread,
   type SeparateRunsInterval,
 } from './run-to-run.js'
-import { checkEntry, validityViolation, type Violation } from './thresholds.js'
+import { checkEntry, judgeSlopes, validityViolation, type Violation } from './thresholds.js'
 import { trimmedMean } from '../stats/yuen.js'
 import {
   COMPARED_METRICS,
@@ -449,6 +449,7 @@ function compareEntry(
   // Same-job: a soak's slopes are judged against the base's, measured beside them.
   const soakBase = ctx.paired ? base : undefined
   const violations: Violation[] = invalid === undefined ? checkEntry(head, head.thresholds, soakBase) : [invalid]
+  const slopes = invalid === undefined ? judgeSlopes(head, head.thresholds, soakBase) : []
   const findings: Finding[] = violations.map((v) => ({
     severity: v.severity,
     kind: invalid === undefined ? 'threshold' : 'unmeasurable',
@@ -467,6 +468,7 @@ function compareEntry(
     ...(stress === undefined ? {} : { stress }),
     ...(head.findings === undefined ? {} : { findings: head.findings }),
     ...(base?.findings === undefined ? {} : { baseFindings: base.findings }),
+    ...(slopes.length === 0 ? {} : { slopes }),
   }
   if (invalid !== undefined) {
     return {

@@ -4,7 +4,7 @@ import type { MetricName, Severity } from '../config/plan.js'
 import type { Environment, ProfileSummary, ScalingSummary, StressSummary } from '../results/document.js'
 import type { Direction, Verdict } from '../stats/stats.js'
 import type { EntryTrend } from './round-trend.js'
-import type { Violation } from './thresholds.js'
+import type { SlopeJudgement, Violation } from './thresholds.js'
 
 /**
  * Metrics compared round by round between base and head. `cpu` here is server CPU time per request;
@@ -115,6 +115,8 @@ export interface EntryComparison {
   /** What the entry's load profile found in this run, and in the baseline's. */
   readonly findings?: ProfileSummary
   readonly baseFindings?: ProfileSummary
+  /** A soak's slopes judged against their limits (head minus base in same-job). */
+  readonly slopes?: readonly SlopeJudgement[]
   /** Latency percentiles of base and head for the chart, µs (absent when there is no base). */
   readonly percentiles?: {
     readonly base?: Readonly<Record<'p50' | 'p90' | 'p99' | 'p999', number>>

@@ -1,7 +1,7 @@
 // What the load profiles found, in words: one row per finding (leak 3.1 MB/min, recovery +2.0 s,
 // 12.5 MB/s at 64KB), shared by the comment, the job summary and the terminal.
 import type { Severity } from '../config/plan.js'
-import type { Violation } from '../compare/thresholds.js'
+import type { SlopeJudgement, Violation } from '../compare/thresholds.js'
 import type { Comparison } from '../compare/types.js'
 import type { ProfileSummary, SlopeFit } from '../results/document.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatSeconds } from './numbers.js'
@@ -13,6 +13,8 @@ export interface ProfileItem {
   readonly findings?: ProfileSummary
   readonly base?: ProfileSummary
   readonly violations: readonly Violation[]
+  /** The soak slopes judged against their limits (compare/thresholds.ts judgeSlopes), for the row's words. */
+  readonly slopes?: readonly SlopeJudgement[]
 }
 
 /** One row of the profile table, every cell in words. */
@@ -44,6 +46,26 @@ function worst(violations: readonly Violation[], metrics: readonly string[]): Se
   const hit = violations.filter((v) => metrics.includes(v.metric))
   if (hit.length === 0) return undefined
   return hit.some((v) => v.severity === 'fail') ? 'fail' : 'warn'
+}
+
+/**
+ * The memory row's name: `leak` only when the whole interval is above the limit, `no leak` only when
+ * it is all at or below it; between the two it says so (a row that said "no leak" beside an interval
+ * reaching to +255 MB/min read as a clean bill of health).
+ */
+function leakWords(judged: SlopeJudgement | undefined, broken: boolean): string {
+  switch (judged?.state) {
+    case undefined:
+      return broken ? 'leak' : 'RSS growth'
+    case 'over':
+      return 'leak'
+    case 'under':
+      return 'RSS growth (no leak)'
+    case 'probable':
+      return 'probable leak, not decided'
+    case 'open':
+      return 'RSS growth (not decided)'
+  }
 }
 
 function rowsOf(item: ProfileItem): ProfileRow[] {
@@ -82,12 +104,14 @@ function rowsOf(item: ProfileItem): ProfileRow[] {
   }
   if (found.kind === 'soak') {
     const base = item.base?.kind === 'soak' ? item.base : undefined
-    const leak = worst(item.violations, ['leak'])
     const rows: ProfileRow[] = []
     if (found.rss !== undefined) {
       rows.push({
         ...at,
-        finding: leak === undefined ? 'RSS growth (no leak)' : 'leak',
+        finding: leakWords(
+          item.slopes?.find((j) => j.metric === 'leak'),
+          item.violations.some((v) => v.metric === 'leak' && v.probable === undefined),
+        ),
         value: `RSS ${slopeText(found.rss, formatBytes)}`,
         baseline: base?.rss === undefined ? '' : `${slopeText(base.rss, formatBytes)}`,
         ...flagged(['leak']),
@@ -95,7 +119,7 @@ function rowsOf(item: ProfileItem): ProfileRow[] {
     }
     rows.push({
       ...at,
-      finding: 'p99 drift',
+      finding: item.slopes?.some((j) => j.metric === 'drift' && j.state === 'probable') === true ? 'probable p99 drift' : 'p99 drift',
       value: slopeText(found.p99, formatLatencyUs),
       baseline: base === undefined ? '' : slopeText(base.p99, formatLatencyUs),
       ...flagged(['drift']),
@@ -121,6 +145,7 @@ export function comparisonProfileItems(comparison: Comparison): ProfileItem[] {
     ...(e.findings === undefined ? {} : { findings: e.findings }),
     ...(e.baseFindings === undefined ? {} : { base: e.baseFindings }),
     violations: e.violations,
+    ...(e.slopes === undefined ? {} : { slopes: e.slopes }),
   }))
 }
 

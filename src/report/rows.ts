@@ -298,7 +298,7 @@ function strongest(comparison: Comparison, verdict: MetricComparison['verdict'])
 
 function firstViolation(comparison: Comparison): Violation | undefined {
   const all = comparison.entries.flatMap((e) => e.violations)
-  return all.find((v) => v.severity === 'fail') ?? all[0]
+  return all.find((v) => v.severity === 'fail') ?? all.find((v) => v.probable === undefined) ?? all[0]
 }
 
 function metricSentence(found: Found): string {
@@ -320,7 +320,16 @@ export function headline(comparison: Comparison): Headline {
   const probable = comparison.findings.filter((f) => f.kind === 'probable')
   if (probable.length > 0) problems.push(`${plural(probable.length, 'probable slowdown')}, not decided`)
   // By severity, because `1 threshold violation` next to a ❌ reads as the cause even when it only warns.
-  const violations = comparison.entries.filter((e) => e.status !== 'unmeasurable').flatMap((e) => e.violations)
+  const measured = comparison.entries.filter((e) => e.status !== 'unmeasurable').flatMap((e) => e.violations)
+  // A soak slope probably beyond its limit but not decided: named as such, not as a broken threshold.
+  const probableSlopes = measured.filter((v) => v.probable !== undefined)
+  const violations = measured.filter((v) => v.probable === undefined)
+  if (probableSlopes.length > 0) {
+    const leaks = probableSlopes.filter((v) => v.metric === 'leak').length
+    const drifts = probableSlopes.length - leaks
+    if (leaks > 0) problems.push(`${plural(leaks, 'probable leak')}, not decided`)
+    if (drifts > 0) problems.push(`${plural(drifts, 'probable p99 drift')}, not decided`)
+  }
   const failing = violations.filter((v) => v.severity === 'fail').length
   const warning = violations.length - failing
   if (failing > 0) problems.push(`${plural(failing, 'threshold')} violated`)

@@ -1,6 +1,6 @@
 // Plain-text renderings for a terminal or a CI log. Pure: data in, string out.
 import { markdownTable } from 'markdown-table'
-import type { Violation } from '../compare/thresholds.js'
+import { judgeSlopes, type Violation } from '../compare/thresholds.js'
 import { entryTrend } from '../compare/round-trend.js'
 import { entryLatency, pooledErrorRate } from '../results/entry-numbers.js'
 import type { Plan } from '../config/plan.js'
@@ -79,6 +79,7 @@ export function profileTable(results: Results, violations: readonly Violation[] 
       load: levelLabel(e),
       ...(e.findings === undefined ? {} : { findings: e.findings }),
       violations: violations.filter((v) => v.entry === e.key),
+      slopes: judgeSlopes(e, e.thresholds),
     })),
   )
   if (rows.length === 0) return undefined

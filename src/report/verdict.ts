@@ -7,6 +7,7 @@ import type { Severity } from '../config/plan.js'
 import { clip, headline, plural } from './rows.js'
 import { plain } from './text.js'
 import { findingSentence, violationSentence } from './violation.js'
+import { formatMetric } from './numbers.js'
 
 /** The mark a terminal row or verdict gets: ✗ fails the run, ⚠ warns, ✓ passes. */
 export const MARK = { fail: '✗', warn: '⚠', pass: '✓' } as const
@@ -61,7 +62,16 @@ export function gateFailureText(comparison: Comparison): string {
   if (comparison.outcome === 'pass') {
     // Only `fail-on: inconclusive` fails a passing comparison: the reason is what stayed undecided.
     const undecided = comparison.entries.flatMap((e) => e.metrics.filter(gatedAndOpen).map((m) => `- ${e.key}: ${m.metric} inconclusive`))
-    return `Cannonade: ${plural(undecided.length, 'gated metric')} undecided (fail-on: inconclusive)\n${undecided.join('\n')}`
+    const slopes = comparison.entries.flatMap((e) =>
+      (e.slopes ?? [])
+        .filter((j) => j.state === 'open')
+        .map((j) => `- ${e.key}: ${j.metric} not decided against ${formatMetric(j.metric, j.threshold.limit)}`),
+    )
+    const what = [
+      ...(undecided.length > 0 ? [plural(undecided.length, 'gated metric')] : []),
+      ...(slopes.length > 0 ? [plural(slopes.length, 'soak slope')] : []),
+    ]
+    return `Cannonade: ${what.join(' and ')} undecided (fail-on: inconclusive)\n${[...undecided, ...slopes].join('\n')}`
   }
   return `Cannonade: ${comparison.outcome === 'fail' ? 'performance gate failed' : 'performance warnings (fail-on: warn)'}\n${reasons}`
 }

@@ -1,7 +1,7 @@
 // The sentence for a broken threshold or an entry with nothing valid to judge: the gate's data from
 // compare/thresholds.ts, worded once for the terminal, the comment and the annotations; a regression's
 // sentence is change.ts's, the same as the headline's.
-import type { Violation } from '../compare/thresholds.js'
+import type { SlopeJudgement, Violation } from '../compare/thresholds.js'
 import type { Finding } from '../compare/types.js'
 import { metricChangeSentence, probableSentence } from './change.js'
 import { formatMetric } from './numbers.js'
@@ -12,6 +12,7 @@ import { formatMetric } from './numbers.js'
  */
 export function violationSentence(v: Violation): string {
   if (v.noValidRound !== undefined) return `${v.entry}: no valid round (${v.noValidRound.join('; ')})`
+  if (v.probable !== undefined) return probableSlopeSentence(v.entry, v.probable)
   const { metric, bound, limit } = v.threshold
   const side = bound === 'max' ? 'above the limit' : 'below the minimum'
   if (v.baseSlope !== undefined) {
@@ -26,4 +27,29 @@ export function findingSentence(finding: Finding): string {
   if (finding.kind === 'regression') return metricChangeSentence(finding.entry, finding.change)
   if (finding.kind === 'probable') return probableSentence(finding.entry, finding.change)
   return violationSentence(finding.violation)
+}
+
+function signed(metric: SlopeJudgement['metric'], value: number): string {
+  return value < 0 ? `−${formatMetric(metric, -value)}` : `+${formatMetric(metric, value)}`
+}
+
+/**
+ * A soak slope not decided but probably far beyond its limit, and why it was not decided, e.g.
+ * `cache soak @ 100 req/s: leak probably +7.5 MB/min (over twice the limit 1.0 MB/min), not decided
+ * because its 95 % interval −2.6 GB/min … +255.0 MB/min still reaches below the limit: the memory
+ * series was worth 4 independent points of its 90 (it stepped or fell back instead of climbing);
+ * a longer soak decides`.
+ */
+export function probableSlopeSentence(entry: string, j: SlopeJudgement): string {
+  const what = j.metric === 'leak' ? 'leak' : 'p99 drift'
+  const added = j.baseSlope === undefined ? '' : ` more than the base commit's (${signed(j.metric, j.baseSlope)})`
+  const { judged, threshold } = j
+  const worth =
+    judged.effectivePoints === undefined || judged.effectivePoints >= judged.points / 2
+      ? ''
+      : `: the ${j.metric === 'leak' ? 'memory' : 'p99'} series was worth ${Math.round(judged.effectivePoints)} independent points of its ${judged.points} (it stepped or fell back instead of climbing)`
+  return (
+    `${entry}: ${what} probably ${signed(j.metric, judged.perMinute)}${added} (over twice the limit ${formatMetric(j.metric, threshold.limit)}), ` +
+    `not decided because its 95 % interval ${signed(j.metric, judged.low)} … ${signed(j.metric, judged.high)} still reaches below the limit${worth}; a longer soak decides`
+  )
 }
