@@ -1,5 +1,5 @@
 // Records real soaks for bench/soak.ts: the committed bundle runs `cannonade run` on one soak entry per
-// app process (the demo Node app, a Node JSON API with a bounded cache, and a FastAPI app under uvicorn; a route that keeps nothing and one keeping
+// app process (the demo Node app, a Node JSON API with a bounded cache, an Express app, and a FastAPI app under uvicorn; a route that keeps nothing and one keeping
 // 1 KB a request), a few at once on different ports, at 100 req/s for 3 minutes after the default
 // 30 s warm-up. Each run's per-second RSS series, the verdict the bundle gave, the CPU loop's noise
 // and the load average are saved under bench/traces/soak/, one JSON file per run.
@@ -23,7 +23,7 @@ await mkdir(outDir, { recursive: true })
 
 /** One kind of run: which app, which route, whether it keeps memory. */
 interface Kind {
-  readonly app: 'node' | 'python' | 'node-api'
+  readonly app: 'node' | 'python' | 'node-api' | 'express'
   readonly route: string
   readonly leaks: boolean
 }
@@ -49,8 +49,12 @@ const kinds: Kind[] = [
   { app: 'node-api', route: '/catalog', leaks: false },
   { app: 'node-api', route: '/catalog', leaks: false },
   { app: 'node-api', route: '/leak?bytes=1024', leaks: true },
+  { app: 'express', route: '/products', leaks: false },
+  { app: 'express', route: '/products', leaks: false },
+  { app: 'express', route: '/recent?q=shoes', leaks: true },
 ]
-// SOAK_APPS=node-api,python limits the runs to some apps; SOAK_CLEAN=1 to the routes that keep nothing.
+// SOAK_APPS=node-api,python limits the runs to some apps (express needs `npm i --no-save express@5`
+// first: bench/apps/express-shop.mjs); SOAK_CLEAN=1 to the routes that keep nothing.
 const apps = (process.env.SOAK_APPS ?? 'node,python').split(',')
 const cleanOnly = process.env.SOAK_CLEAN === '1'
 const cycle = kinds.filter((k) => (python || k.app !== 'python') && apps.includes(k.app) && !(cleanOnly && k.leaks))
@@ -61,6 +65,14 @@ function appLines(kind: Kind, port: number): string[] {
       'app:',
       '  command: node server.mjs',
       `  cwd: ${JSON.stringify(path.resolve('__fixtures__/demo'))}`,
+      `  env: { PORT: "${port}" }`,
+    ]
+  }
+  if (kind.app === 'express') {
+    return [
+      'app:',
+      '  command: node express-shop.mjs',
+      `  cwd: ${JSON.stringify(path.resolve('bench/apps'))}`,
       `  env: { PORT: "${port}" }`,
     ]
   }
@@ -102,7 +114,10 @@ async function soakOnce(kind: Kind, index: number): Promise<void> {
   const noise = cpuLoopNoise(3)
   try {
     const results = JSON.parse(await readFile(path.join(dir, 'out', 'results.json'), 'utf8')) as {
-      entries: { rounds: { series?: { rssKiB?: number[]; rps: number[] }; rps: number }[]; findings?: unknown }[]
+      entries: {
+        rounds: { series?: { rssKiB?: number[]; rps: number[] }; heap?: { seconds: number[]; usedKiB: number[] }; rps: number }[]
+        findings?: unknown
+      }[]
     }
     const entry = results.entries[0]
     const round = entry?.rounds[0]
@@ -125,6 +140,8 @@ async function soakOnce(kind: Kind, index: number): Promise<void> {
         loadAverage: noise.loadAverage,
         findings: entry?.findings,
         rssKiB: round?.series?.rssKiB ?? [],
+        // A Node app's heap after each full collection (src/app/heap-watch.ts), recorded from 2026-12-05.
+        ...(round?.heap === undefined ? {} : { heap: round.heap }),
       }) + '\n',
     )
     process.stderr.write(`${new Date().toISOString()} ${kind.app} ${kind.route}: exit ${code}, load ${noise.loadAverage.toFixed(2)}\n`)

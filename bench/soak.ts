@@ -28,6 +28,8 @@ interface Recorded {
   readonly cpuLoopCv?: number
   readonly loadAverage: number
   readonly rssKiB: readonly number[]
+  /** A Node app's heap after each full collection (recorded from 2026-12-05 on). */
+  readonly heap?: { readonly seconds: readonly number[]; readonly usedKiB: readonly number[] }
 }
 
 const dir = path.resolve('bench/traces/soak')
@@ -47,9 +49,13 @@ function oldRuleFails(rss: readonly number[]): boolean {
   return fit !== undefined && fit.slope * 60 * 1024 > limit && fit.low > 0
 }
 
-function newRule(rss: readonly number[]): { fails: boolean; state: SlopeState | undefined; perMinute: number; effectivePoints: number } {
+function newRule(
+  rss: readonly number[],
+  heap?: Recorded['heap'],
+): { fails: boolean; state: SlopeState | undefined; heapState: SlopeState | undefined; perMinute: number; effectivePoints: number } {
   const zeros = rss.map(() => 0)
-  const fit = fitSoak([{ series: { rps: rss.map(() => 100), errors: zeros, p50Us: zeros, p99Us: zeros, rssKiB: [...rss] } }])
+  const series = { rps: rss.map(() => 100), errors: zeros, p50Us: zeros, p99Us: zeros, rssKiB: [...rss] }
+  const fit = fitSoak([heap === undefined ? { series } : { series, heap }])
   const entry: EntryResult = {
     ...summariseEntry(
       {
@@ -68,7 +74,8 @@ function newRule(rss: readonly number[]): { fails: boolean; state: SlopeState | 
   }
   return {
     fails: checkEntry(entry, entry.thresholds).some((v) => v.probable === undefined),
-    state: judgeSlopes(entry, entry.thresholds)[0]?.state,
+    state: judgeSlopes(entry, entry.thresholds).find((j) => j.series === 'rss')?.state,
+    heapState: judgeSlopes(entry, entry.thresholds).find((j) => j.series === 'heap')?.state,
     perMinute: (fit?.rss?.perMinute ?? NaN) / 1024 ** 2,
     effectivePoints: fit?.rss?.effectivePoints ?? NaN,
   }
@@ -95,7 +102,7 @@ for (const run of runs) {
   groups.set(key, [...(groups.get(key) ?? []), run])
 }
 const rows = [...groups.entries()].map(([key, group]) => {
-  const verdicts = group.map((run) => newRule(run.rssKiB))
+  const verdicts = group.map((run) => newRule(run.rssKiB, run.heap))
   const halves = group.map((run) => halfSlopes(run.rssKiB))
   return {
     kind: key,
@@ -103,10 +110,16 @@ const rows = [...groups.entries()].map(([key, group]) => {
     runs: group.length,
     oldFailed: group.filter((run) => oldRuleFails(run.rssKiB)).length,
     newFailed: verdicts.filter((v) => v.fails).length,
-    // Of the runs the new rule did not fail: warned as a probable leak, called no leak, left undecided.
+    // The RSS judgement of each run: warned as a probable leak, called no leak, left undecided.
     probable: verdicts.filter((v) => v.state === 'probable').length,
     noLeak: verdicts.filter((v) => v.state === 'under').length,
     undecided: verdicts.filter((v) => v.state === 'open').length,
+    // The heap after full collections (Node apps, recorded from 2026-12-05): runs with a heap fit, and
+    // of those, over the limit (a failure), at or below it, undecided.
+    heapFitted: verdicts.filter((v) => v.heapState !== undefined).length,
+    heapOver: verdicts.filter((v) => v.heapState === 'over').length,
+    heapUnder: verdicts.filter((v) => v.heapState === 'under').length,
+    heapUndecided: verdicts.filter((v) => v.heapState === 'open' || v.heapState === 'probable').length,
     medianFirstHalfMbPerMin: Math.round(median(halves.map((h) => h.first)) * 100) / 100,
     medianSecondHalfMbPerMin: Math.round(median(halves.map((h) => h.second)) * 100) / 100,
     judgedMbPerMin: range(
@@ -133,7 +146,10 @@ const rows = [...groups.entries()].map(([key, group]) => {
 for (const row of rows) {
   process.stdout.write(
     `${row.kind}${row.leaks ? ' [leaks 1 KB/request]' : ''}: ${row.runs} runs; failed old ${row.oldFailed}, new ${row.newFailed}; ` +
-      `new, of the rest: probable leak ${row.probable}, no leak ${row.noLeak}, undecided ${row.undecided}; ` +
+      `new, RSS: probable leak ${row.probable}, no leak ${row.noLeak}, undecided ${row.undecided}; ` +
+      (row.heapFitted === 0
+        ? ''
+        : `heap fitted in ${row.heapFitted}: over ${row.heapOver}, no leak ${row.heapUnder}, undecided ${row.heapUndecided}; `) +
       `slope first half ${row.medianFirstHalfMbPerMin} MB/min, second ${row.medianSecondHalfMbPerMin} (medians); judged ${row.judgedMbPerMin} MB/min, ` +
       `n* ${row.effectivePoints}; load ${row.loadAverage}, CPU-loop CV ${row.cpuLoopCvPercent} %\n`,
   )

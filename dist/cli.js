@@ -9150,12 +9150,15 @@ function profileValue(entry, metric) {
   }
   return void 0;
 }
-function soakSlope(entry, metric) {
+function soakSlope(entry, series) {
   const found = entry?.findings;
   if (found?.kind !== "soak") return void 0;
-  if (metric === "leak") return found.rss;
-  if (metric === "drift") return found.p99;
-  return void 0;
+  return series === "rss" ? found.rss : series === "heap" ? found.heap : found.p99;
+}
+function slopeSeries(metric) {
+  if (metric === "leak") return ["rss", "heap"];
+  if (metric === "drift") return ["p99"];
+  return [];
 }
 function slopeState(fit, limit) {
   if (fit.low > limit) return "over";
@@ -9167,19 +9170,30 @@ function judgeSlopes(entry, thresholds, base) {
   for (const threshold of thresholds) {
     const metric = threshold.metric;
     if (metric !== "leak" && metric !== "drift" || threshold.bound !== "max") continue;
-    const slope = soakSlope(entry, metric);
-    if (slope === void 0) continue;
-    const baseSlope = soakSlope(base, metric);
-    const judged = baseSlope === void 0 ? slope : slopeDifference(slope, baseSlope);
-    judgements.push({
-      metric,
-      state: slopeState(judged, threshold.limit),
-      threshold,
-      judged,
-      ...baseSlope === void 0 ? {} : { baseSlope: baseSlope.perMinute }
-    });
+    for (const series of slopeSeries(metric)) {
+      const slope = soakSlope(entry, series);
+      if (slope === void 0) continue;
+      const baseSlope = soakSlope(base, series);
+      const judged = baseSlope === void 0 ? slope : slopeDifference(slope, baseSlope);
+      judgements.push({
+        metric,
+        series,
+        state: slopeState(judged, threshold.limit),
+        threshold,
+        judged,
+        ...baseSlope === void 0 ? {} : { baseSlope: baseSlope.perMinute }
+      });
+    }
   }
   return judgements;
+}
+function worstJudgement(judgements) {
+  let worst2;
+  for (const j of judgements) {
+    if (RANK[j.state] === 0) continue;
+    if (worst2 === void 0 || RANK[j.state] > RANK[worst2.state] || RANK[j.state] === RANK[worst2.state] && j.series === "heap") worst2 = j;
+  }
+  return worst2;
 }
 function slopeDifference(head, base) {
   const perMinute2 = head.perMinute - base.perMinute;
@@ -9191,15 +9205,17 @@ function checkEntry(entry, thresholds, base) {
   const violations = [];
   const slopes = judgeSlopes(entry, thresholds, base);
   for (const threshold of thresholds) {
-    const slope = slopes.find((j) => j.threshold === threshold);
-    if (slope !== void 0) {
-      if (slope.state !== "over" && slope.state !== "probable") continue;
+    const judged = slopes.filter((j) => j.threshold === threshold);
+    if (judged.length > 0) {
+      const slope = worstJudgement(judged);
+      if (slope === void 0) continue;
       violations.push({
         entry: entry.key,
         metric: threshold.metric,
         severity: slope.state === "over" ? threshold.severity : "warn",
         actual: slope.judged.perMinute,
         threshold,
+        ...slope.series === "heap" ? { series: "heap" } : {},
         ...slope.baseSlope === void 0 ? {} : { baseSlope: slope.baseSlope },
         ...slope.state === "probable" ? { probable: slope } : {}
       });
@@ -9232,13 +9248,14 @@ function checkResults(results, base) {
     return invalid === void 0 ? checkEntry(entry, entry.thresholds, baseEntries.get(entry.key)) : [invalid];
   });
 }
-var PROBABLE_FACTOR;
+var PROBABLE_FACTOR, RANK;
 var init_thresholds = __esm({
   "src/compare/thresholds.ts"() {
     "use strict";
     init_plan();
     init_entry_numbers();
     PROBABLE_FACTOR = 2;
+    RANK = { over: 2, probable: 1, open: 0, under: 0 };
   }
 });
 
@@ -14076,9 +14093,9 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "heapPad": { "type": "integer", "minimum": 0 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's fixed unit of work took at its mean speed over the window (the units' harmonic mean). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "heapPad": { "type": "integer", "minimum": 0 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's fixed unit of work took at its mean speed over the window (the units' harmonic mean). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "heap": { "description": "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.", "type": "object", "additionalProperties": false, "required": ["seconds", "usedKiB"], "properties": { "seconds": { "type": "array", "maxItems": 86400, "items": { "type": "number", "minimum": 0 } }, "usedKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "heap": { "description": "A Node app's JS heap after each full garbage collection, bytes per minute, over the later half of the window (present when enough collections fell in it).", "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
         const schema32 = { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } };
-        const schema52 = { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } };
+        const schema53 = { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } };
         const func1 = Object.prototype.hasOwnProperty;
         const func3 = require_ucs2length().default;
         const pattern4 = new RegExp("^[A-Za-z0-9._-]{1,64}$", "u");
@@ -14089,7 +14106,7 @@ var init_schema_validator = __esm({
         const schema46 = { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } };
         const schema47 = { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } };
         const schema48 = { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } };
-        const schema35 = { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's fixed unit of work took at its mean speed over the window (the units' harmonic mean). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "spike": { "$ref": "#/$defs/spikeRound" } } };
+        const schema35 = { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's fixed unit of work took at its mean speed over the window (the units' harmonic mean). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "heap": { "description": "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.", "type": "object", "additionalProperties": false, "required": ["seconds", "usedKiB"], "properties": { "seconds": { "type": "array", "maxItems": 86400, "items": { "type": "number", "minimum": 0 } }, "usedKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spike": { "$ref": "#/$defs/spikeRound" } } };
         const schema38 = { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 } } };
         const schema41 = { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } };
         const schema42 = { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } };
@@ -15581,131 +15598,246 @@ var init_schema_validator = __esm({
                                                                     var valid0 = true;
                                                                   }
                                                                   if (valid0) {
-                                                                    if (data.spike !== void 0) {
-                                                                      let data54 = data.spike;
+                                                                    if (data.heap !== void 0) {
+                                                                      let data54 = data.heap;
                                                                       const _errs119 = errors;
-                                                                      const _errs120 = errors;
-                                                                      if (errors === _errs120) {
+                                                                      if (errors === _errs119) {
                                                                         if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
                                                                           let missing5;
-                                                                          if (data54.beforeP99Us === void 0 && (missing5 = "beforeP99Us") || data54.burstP99Us === void 0 && (missing5 = "burstP99Us") || data54.burstErrorRate === void 0 && (missing5 = "burstErrorRate") || data54.recoveryMs === void 0 && (missing5 = "recoveryMs") || data54.recovered === void 0 && (missing5 = "recovered")) {
-                                                                            validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" }];
+                                                                          if (data54.seconds === void 0 && (missing5 = "seconds") || data54.usedKiB === void 0 && (missing5 = "usedKiB")) {
+                                                                            validate22.errors = [{ instancePath: instancePath + "/heap", schemaPath: "#/properties/heap/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" }];
                                                                             return false;
                                                                           } else {
-                                                                            const _errs122 = errors;
+                                                                            const _errs121 = errors;
                                                                             for (const key7 in data54) {
-                                                                              if (!(key7 === "beforeP99Us" || key7 === "burstP99Us" || key7 === "burstErrorRate" || key7 === "recoveryMs" || key7 === "recovered")) {
-                                                                                validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" }];
+                                                                              if (!(key7 === "seconds" || key7 === "usedKiB")) {
+                                                                                validate22.errors = [{ instancePath: instancePath + "/heap", schemaPath: "#/properties/heap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" }];
                                                                                 return false;
                                                                                 break;
                                                                               }
                                                                             }
-                                                                            if (_errs122 === errors) {
-                                                                              if (data54.beforeP99Us !== void 0) {
-                                                                                let data55 = data54.beforeP99Us;
-                                                                                const _errs123 = errors;
-                                                                                if (errors === _errs123) {
-                                                                                  if (typeof data55 == "number" && isFinite(data55)) {
-                                                                                    if (data55 < 0 || isNaN(data55)) {
-                                                                                      validate22.errors = [{ instancePath: instancePath + "/spike/beforeP99Us", schemaPath: "#/$defs/spikeRound/properties/beforeP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                            if (_errs121 === errors) {
+                                                                              if (data54.seconds !== void 0) {
+                                                                                let data55 = data54.seconds;
+                                                                                const _errs122 = errors;
+                                                                                if (errors === _errs122) {
+                                                                                  if (Array.isArray(data55)) {
+                                                                                    if (data55.length > 86400) {
+                                                                                      validate22.errors = [{ instancePath: instancePath + "/heap/seconds", schemaPath: "#/properties/heap/properties/seconds/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                       return false;
+                                                                                    } else {
+                                                                                      var valid20 = true;
+                                                                                      const len8 = data55.length;
+                                                                                      for (let i8 = 0; i8 < len8; i8++) {
+                                                                                        let data56 = data55[i8];
+                                                                                        const _errs124 = errors;
+                                                                                        if (errors === _errs124) {
+                                                                                          if (typeof data56 == "number" && isFinite(data56)) {
+                                                                                            if (data56 < 0 || isNaN(data56)) {
+                                                                                              validate22.errors = [{ instancePath: instancePath + "/heap/seconds/" + i8, schemaPath: "#/properties/heap/properties/seconds/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                              return false;
+                                                                                            }
+                                                                                          } else {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/heap/seconds/" + i8, schemaPath: "#/properties/heap/properties/seconds/items/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                            return false;
+                                                                                          }
+                                                                                        }
+                                                                                        var valid20 = _errs124 === errors;
+                                                                                        if (!valid20) {
+                                                                                          break;
+                                                                                        }
+                                                                                      }
                                                                                     }
                                                                                   } else {
-                                                                                    validate22.errors = [{ instancePath: instancePath + "/spike/beforeP99Us", schemaPath: "#/$defs/spikeRound/properties/beforeP99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                    validate22.errors = [{ instancePath: instancePath + "/heap/seconds", schemaPath: "#/properties/heap/properties/seconds/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                                                     return false;
                                                                                   }
                                                                                 }
-                                                                                var valid20 = _errs123 === errors;
+                                                                                var valid19 = _errs122 === errors;
                                                                               } else {
-                                                                                var valid20 = true;
+                                                                                var valid19 = true;
                                                                               }
-                                                                              if (valid20) {
-                                                                                if (data54.burstP99Us !== void 0) {
-                                                                                  let data56 = data54.burstP99Us;
-                                                                                  const _errs125 = errors;
-                                                                                  if (errors === _errs125) {
-                                                                                    if (typeof data56 == "number" && isFinite(data56)) {
-                                                                                      if (data56 < 0 || isNaN(data56)) {
-                                                                                        validate22.errors = [{ instancePath: instancePath + "/spike/burstP99Us", schemaPath: "#/$defs/spikeRound/properties/burstP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                              if (valid19) {
+                                                                                if (data54.usedKiB !== void 0) {
+                                                                                  let data57 = data54.usedKiB;
+                                                                                  const _errs126 = errors;
+                                                                                  if (errors === _errs126) {
+                                                                                    if (Array.isArray(data57)) {
+                                                                                      if (data57.length > 86400) {
+                                                                                        validate22.errors = [{ instancePath: instancePath + "/heap/usedKiB", schemaPath: "#/properties/heap/properties/usedKiB/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                         return false;
+                                                                                      } else {
+                                                                                        var valid21 = true;
+                                                                                        const len9 = data57.length;
+                                                                                        for (let i9 = 0; i9 < len9; i9++) {
+                                                                                          let data58 = data57[i9];
+                                                                                          const _errs128 = errors;
+                                                                                          if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/heap/usedKiB/" + i9, schemaPath: "#/properties/heap/properties/usedKiB/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                                            return false;
+                                                                                          }
+                                                                                          if (errors === _errs128) {
+                                                                                            if (typeof data58 == "number" && isFinite(data58)) {
+                                                                                              if (data58 < 0 || isNaN(data58)) {
+                                                                                                validate22.errors = [{ instancePath: instancePath + "/heap/usedKiB/" + i9, schemaPath: "#/properties/heap/properties/usedKiB/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                                return false;
+                                                                                              }
+                                                                                            }
+                                                                                          }
+                                                                                          var valid21 = _errs128 === errors;
+                                                                                          if (!valid21) {
+                                                                                            break;
+                                                                                          }
+                                                                                        }
                                                                                       }
                                                                                     } else {
-                                                                                      validate22.errors = [{ instancePath: instancePath + "/spike/burstP99Us", schemaPath: "#/$defs/spikeRound/properties/burstP99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                      validate22.errors = [{ instancePath: instancePath + "/heap/usedKiB", schemaPath: "#/properties/heap/properties/usedKiB/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                                                       return false;
                                                                                     }
                                                                                   }
-                                                                                  var valid20 = _errs125 === errors;
+                                                                                  var valid19 = _errs126 === errors;
                                                                                 } else {
-                                                                                  var valid20 = true;
-                                                                                }
-                                                                                if (valid20) {
-                                                                                  if (data54.burstErrorRate !== void 0) {
-                                                                                    let data57 = data54.burstErrorRate;
-                                                                                    const _errs127 = errors;
-                                                                                    if (errors === _errs127) {
-                                                                                      if (typeof data57 == "number" && isFinite(data57)) {
-                                                                                        if (data57 > 1 || isNaN(data57)) {
-                                                                                          validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
-                                                                                          return false;
-                                                                                        } else {
-                                                                                          if (data57 < 0 || isNaN(data57)) {
-                                                                                            validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                                            return false;
-                                                                                          }
-                                                                                        }
-                                                                                      } else {
-                                                                                        validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
-                                                                                        return false;
-                                                                                      }
-                                                                                    }
-                                                                                    var valid20 = _errs127 === errors;
-                                                                                  } else {
-                                                                                    var valid20 = true;
-                                                                                  }
-                                                                                  if (valid20) {
-                                                                                    if (data54.recoveryMs !== void 0) {
-                                                                                      let data58 = data54.recoveryMs;
-                                                                                      const _errs129 = errors;
-                                                                                      if (errors === _errs129) {
-                                                                                        if (typeof data58 == "number" && isFinite(data58)) {
-                                                                                          if (data58 < 0 || isNaN(data58)) {
-                                                                                            validate22.errors = [{ instancePath: instancePath + "/spike/recoveryMs", schemaPath: "#/$defs/spikeRound/properties/recoveryMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                                            return false;
-                                                                                          }
-                                                                                        } else {
-                                                                                          validate22.errors = [{ instancePath: instancePath + "/spike/recoveryMs", schemaPath: "#/$defs/spikeRound/properties/recoveryMs/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
-                                                                                          return false;
-                                                                                        }
-                                                                                      }
-                                                                                      var valid20 = _errs129 === errors;
-                                                                                    } else {
-                                                                                      var valid20 = true;
-                                                                                    }
-                                                                                    if (valid20) {
-                                                                                      if (data54.recovered !== void 0) {
-                                                                                        const _errs131 = errors;
-                                                                                        if (typeof data54.recovered !== "boolean") {
-                                                                                          validate22.errors = [{ instancePath: instancePath + "/spike/recovered", schemaPath: "#/$defs/spikeRound/properties/recovered/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
-                                                                                          return false;
-                                                                                        }
-                                                                                        var valid20 = _errs131 === errors;
-                                                                                      } else {
-                                                                                        var valid20 = true;
-                                                                                      }
-                                                                                    }
-                                                                                  }
+                                                                                  var valid19 = true;
                                                                                 }
                                                                               }
                                                                             }
                                                                           }
                                                                         } else {
-                                                                          validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                                          validate22.errors = [{ instancePath: instancePath + "/heap", schemaPath: "#/properties/heap/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
                                                                           return false;
                                                                         }
                                                                       }
                                                                       var valid0 = _errs119 === errors;
                                                                     } else {
                                                                       var valid0 = true;
+                                                                    }
+                                                                    if (valid0) {
+                                                                      if (data.spike !== void 0) {
+                                                                        let data59 = data.spike;
+                                                                        const _errs130 = errors;
+                                                                        const _errs131 = errors;
+                                                                        if (errors === _errs131) {
+                                                                          if (data59 && typeof data59 == "object" && !Array.isArray(data59)) {
+                                                                            let missing6;
+                                                                            if (data59.beforeP99Us === void 0 && (missing6 = "beforeP99Us") || data59.burstP99Us === void 0 && (missing6 = "burstP99Us") || data59.burstErrorRate === void 0 && (missing6 = "burstErrorRate") || data59.recoveryMs === void 0 && (missing6 = "recoveryMs") || data59.recovered === void 0 && (missing6 = "recovered")) {
+                                                                              validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/required", keyword: "required", params: { missingProperty: missing6 }, message: "must have required property '" + missing6 + "'" }];
+                                                                              return false;
+                                                                            } else {
+                                                                              const _errs133 = errors;
+                                                                              for (const key8 in data59) {
+                                                                                if (!(key8 === "beforeP99Us" || key8 === "burstP99Us" || key8 === "burstErrorRate" || key8 === "recoveryMs" || key8 === "recovered")) {
+                                                                                  validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" }];
+                                                                                  return false;
+                                                                                  break;
+                                                                                }
+                                                                              }
+                                                                              if (_errs133 === errors) {
+                                                                                if (data59.beforeP99Us !== void 0) {
+                                                                                  let data60 = data59.beforeP99Us;
+                                                                                  const _errs134 = errors;
+                                                                                  if (errors === _errs134) {
+                                                                                    if (typeof data60 == "number" && isFinite(data60)) {
+                                                                                      if (data60 < 0 || isNaN(data60)) {
+                                                                                        validate22.errors = [{ instancePath: instancePath + "/spike/beforeP99Us", schemaPath: "#/$defs/spikeRound/properties/beforeP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                        return false;
+                                                                                      }
+                                                                                    } else {
+                                                                                      validate22.errors = [{ instancePath: instancePath + "/spike/beforeP99Us", schemaPath: "#/$defs/spikeRound/properties/beforeP99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                      return false;
+                                                                                    }
+                                                                                  }
+                                                                                  var valid23 = _errs134 === errors;
+                                                                                } else {
+                                                                                  var valid23 = true;
+                                                                                }
+                                                                                if (valid23) {
+                                                                                  if (data59.burstP99Us !== void 0) {
+                                                                                    let data61 = data59.burstP99Us;
+                                                                                    const _errs136 = errors;
+                                                                                    if (errors === _errs136) {
+                                                                                      if (typeof data61 == "number" && isFinite(data61)) {
+                                                                                        if (data61 < 0 || isNaN(data61)) {
+                                                                                          validate22.errors = [{ instancePath: instancePath + "/spike/burstP99Us", schemaPath: "#/$defs/spikeRound/properties/burstP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                          return false;
+                                                                                        }
+                                                                                      } else {
+                                                                                        validate22.errors = [{ instancePath: instancePath + "/spike/burstP99Us", schemaPath: "#/$defs/spikeRound/properties/burstP99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                        return false;
+                                                                                      }
+                                                                                    }
+                                                                                    var valid23 = _errs136 === errors;
+                                                                                  } else {
+                                                                                    var valid23 = true;
+                                                                                  }
+                                                                                  if (valid23) {
+                                                                                    if (data59.burstErrorRate !== void 0) {
+                                                                                      let data62 = data59.burstErrorRate;
+                                                                                      const _errs138 = errors;
+                                                                                      if (errors === _errs138) {
+                                                                                        if (typeof data62 == "number" && isFinite(data62)) {
+                                                                                          if (data62 > 1 || isNaN(data62)) {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
+                                                                                            return false;
+                                                                                          } else {
+                                                                                            if (data62 < 0 || isNaN(data62)) {
+                                                                                              validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                              return false;
+                                                                                            }
+                                                                                          }
+                                                                                        } else {
+                                                                                          validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                          return false;
+                                                                                        }
+                                                                                      }
+                                                                                      var valid23 = _errs138 === errors;
+                                                                                    } else {
+                                                                                      var valid23 = true;
+                                                                                    }
+                                                                                    if (valid23) {
+                                                                                      if (data59.recoveryMs !== void 0) {
+                                                                                        let data63 = data59.recoveryMs;
+                                                                                        const _errs140 = errors;
+                                                                                        if (errors === _errs140) {
+                                                                                          if (typeof data63 == "number" && isFinite(data63)) {
+                                                                                            if (data63 < 0 || isNaN(data63)) {
+                                                                                              validate22.errors = [{ instancePath: instancePath + "/spike/recoveryMs", schemaPath: "#/$defs/spikeRound/properties/recoveryMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                              return false;
+                                                                                            }
+                                                                                          } else {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/spike/recoveryMs", schemaPath: "#/$defs/spikeRound/properties/recoveryMs/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                            return false;
+                                                                                          }
+                                                                                        }
+                                                                                        var valid23 = _errs140 === errors;
+                                                                                      } else {
+                                                                                        var valid23 = true;
+                                                                                      }
+                                                                                      if (valid23) {
+                                                                                        if (data59.recovered !== void 0) {
+                                                                                          const _errs142 = errors;
+                                                                                          if (typeof data59.recovered !== "boolean") {
+                                                                                            validate22.errors = [{ instancePath: instancePath + "/spike/recovered", schemaPath: "#/$defs/spikeRound/properties/recovered/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
+                                                                                            return false;
+                                                                                          }
+                                                                                          var valid23 = _errs142 === errors;
+                                                                                        } else {
+                                                                                          var valid23 = true;
+                                                                                        }
+                                                                                      }
+                                                                                    }
+                                                                                  }
+                                                                                }
+                                                                              }
+                                                                            }
+                                                                          } else {
+                                                                            validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                                            return false;
+                                                                          }
+                                                                        }
+                                                                        var valid0 = _errs130 === errors;
+                                                                      } else {
+                                                                        var valid0 = true;
+                                                                      }
                                                                     }
                                                                   }
                                                                 }
@@ -15743,7 +15875,7 @@ var init_schema_validator = __esm({
           return errors === 0;
         }
         validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-        const schema49 = { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] };
+        const schema49 = { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "heap": { "description": "A Node app's JS heap after each full garbage collection, bytes per minute, over the later half of the window (present when enough collections fell in it).", "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] };
         const schema50 = { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } };
         function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
           let vErrors = null;
@@ -15994,7 +16126,7 @@ var init_schema_validator = __esm({
               } else {
                 const _errs17 = errors;
                 for (const key1 in data) {
-                  if (!(key1 === "kind" || key1 === "rss" || key1 === "p99")) {
+                  if (!(key1 === "kind" || key1 === "rss" || key1 === "heap" || key1 === "p99")) {
                     const err16 = { instancePath, schemaPath: "#/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
                       vErrors = [err16];
@@ -16213,15 +16345,15 @@ var init_schema_validator = __esm({
                       var valid22 = true;
                     }
                     if (valid22) {
-                      if (data.p99 !== void 0) {
-                        let data14 = data.p99;
+                      if (data.heap !== void 0) {
+                        let data14 = data.heap;
                         const _errs35 = errors;
                         const _errs36 = errors;
                         if (errors === _errs36) {
                           if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
                             let missing3;
                             if (data14.perMinute === void 0 && (missing3 = "perMinute") || data14.low === void 0 && (missing3 = "low") || data14.high === void 0 && (missing3 = "high") || data14.points === void 0 && (missing3 = "points")) {
-                              const err30 = { instancePath: instancePath + "/p99", schemaPath: "#/$defs/slopeFit/required", keyword: "required", params: { missingProperty: missing3 }, message: "must have required property '" + missing3 + "'" };
+                              const err30 = { instancePath: instancePath + "/heap", schemaPath: "#/$defs/slopeFit/required", keyword: "required", params: { missingProperty: missing3 }, message: "must have required property '" + missing3 + "'" };
                               if (vErrors === null) {
                                 vErrors = [err30];
                               } else {
@@ -16232,7 +16364,7 @@ var init_schema_validator = __esm({
                               const _errs38 = errors;
                               for (const key3 in data14) {
                                 if (!(key3 === "perMinute" || key3 === "low" || key3 === "high" || key3 === "points" || key3 === "effectivePoints" || key3 === "fromSecond")) {
-                                  const err31 = { instancePath: instancePath + "/p99", schemaPath: "#/$defs/slopeFit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                                  const err31 = { instancePath: instancePath + "/heap", schemaPath: "#/$defs/slopeFit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
                                   if (vErrors === null) {
                                     vErrors = [err31];
                                   } else {
@@ -16247,7 +16379,7 @@ var init_schema_validator = __esm({
                                   let data15 = data14.perMinute;
                                   const _errs39 = errors;
                                   if (!(typeof data15 == "number" && isFinite(data15))) {
-                                    const err32 = { instancePath: instancePath + "/p99/perMinute", schemaPath: "#/$defs/slopeFit/properties/perMinute/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+                                    const err32 = { instancePath: instancePath + "/heap/perMinute", schemaPath: "#/$defs/slopeFit/properties/perMinute/type", keyword: "type", params: { type: "number" }, message: "must be number" };
                                     if (vErrors === null) {
                                       vErrors = [err32];
                                     } else {
@@ -16264,7 +16396,7 @@ var init_schema_validator = __esm({
                                     let data16 = data14.low;
                                     const _errs41 = errors;
                                     if (!(typeof data16 == "number" && isFinite(data16))) {
-                                      const err33 = { instancePath: instancePath + "/p99/low", schemaPath: "#/$defs/slopeFit/properties/low/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+                                      const err33 = { instancePath: instancePath + "/heap/low", schemaPath: "#/$defs/slopeFit/properties/low/type", keyword: "type", params: { type: "number" }, message: "must be number" };
                                       if (vErrors === null) {
                                         vErrors = [err33];
                                       } else {
@@ -16281,7 +16413,7 @@ var init_schema_validator = __esm({
                                       let data17 = data14.high;
                                       const _errs43 = errors;
                                       if (!(typeof data17 == "number" && isFinite(data17))) {
-                                        const err34 = { instancePath: instancePath + "/p99/high", schemaPath: "#/$defs/slopeFit/properties/high/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+                                        const err34 = { instancePath: instancePath + "/heap/high", schemaPath: "#/$defs/slopeFit/properties/high/type", keyword: "type", params: { type: "number" }, message: "must be number" };
                                         if (vErrors === null) {
                                           vErrors = [err34];
                                         } else {
@@ -16298,7 +16430,7 @@ var init_schema_validator = __esm({
                                         let data18 = data14.points;
                                         const _errs45 = errors;
                                         if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18)) && isFinite(data18))) {
-                                          const err35 = { instancePath: instancePath + "/p99/points", schemaPath: "#/$defs/slopeFit/properties/points/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                                          const err35 = { instancePath: instancePath + "/heap/points", schemaPath: "#/$defs/slopeFit/properties/points/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                                           if (vErrors === null) {
                                             vErrors = [err35];
                                           } else {
@@ -16309,7 +16441,7 @@ var init_schema_validator = __esm({
                                         if (errors === _errs45) {
                                           if (typeof data18 == "number" && isFinite(data18)) {
                                             if (data18 < 0 || isNaN(data18)) {
-                                              const err36 = { instancePath: instancePath + "/p99/points", schemaPath: "#/$defs/slopeFit/properties/points/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                                              const err36 = { instancePath: instancePath + "/heap/points", schemaPath: "#/$defs/slopeFit/properties/points/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                                               if (vErrors === null) {
                                                 vErrors = [err36];
                                               } else {
@@ -16330,7 +16462,7 @@ var init_schema_validator = __esm({
                                           if (errors === _errs47) {
                                             if (typeof data19 == "number" && isFinite(data19)) {
                                               if (data19 < 0 || isNaN(data19)) {
-                                                const err37 = { instancePath: instancePath + "/p99/effectivePoints", schemaPath: "#/$defs/slopeFit/properties/effectivePoints/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                                                const err37 = { instancePath: instancePath + "/heap/effectivePoints", schemaPath: "#/$defs/slopeFit/properties/effectivePoints/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                                                 if (vErrors === null) {
                                                   vErrors = [err37];
                                                 } else {
@@ -16339,7 +16471,7 @@ var init_schema_validator = __esm({
                                                 errors++;
                                               }
                                             } else {
-                                              const err38 = { instancePath: instancePath + "/p99/effectivePoints", schemaPath: "#/$defs/slopeFit/properties/effectivePoints/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+                                              const err38 = { instancePath: instancePath + "/heap/effectivePoints", schemaPath: "#/$defs/slopeFit/properties/effectivePoints/type", keyword: "type", params: { type: "number" }, message: "must be number" };
                                               if (vErrors === null) {
                                                 vErrors = [err38];
                                               } else {
@@ -16357,7 +16489,7 @@ var init_schema_validator = __esm({
                                             let data20 = data14.fromSecond;
                                             const _errs49 = errors;
                                             if (!(typeof data20 == "number" && (!(data20 % 1) && !isNaN(data20)) && isFinite(data20))) {
-                                              const err39 = { instancePath: instancePath + "/p99/fromSecond", schemaPath: "#/$defs/slopeFit/properties/fromSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                                              const err39 = { instancePath: instancePath + "/heap/fromSecond", schemaPath: "#/$defs/slopeFit/properties/fromSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                                               if (vErrors === null) {
                                                 vErrors = [err39];
                                               } else {
@@ -16368,7 +16500,7 @@ var init_schema_validator = __esm({
                                             if (errors === _errs49) {
                                               if (typeof data20 == "number" && isFinite(data20)) {
                                                 if (data20 < 1 || isNaN(data20)) {
-                                                  const err40 = { instancePath: instancePath + "/p99/fromSecond", schemaPath: "#/$defs/slopeFit/properties/fromSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                                                  const err40 = { instancePath: instancePath + "/heap/fromSecond", schemaPath: "#/$defs/slopeFit/properties/fromSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                                                   if (vErrors === null) {
                                                     vErrors = [err40];
                                                   } else {
@@ -16390,7 +16522,7 @@ var init_schema_validator = __esm({
                               }
                             }
                           } else {
-                            const err41 = { instancePath: instancePath + "/p99", schemaPath: "#/$defs/slopeFit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                            const err41 = { instancePath: instancePath + "/heap", schemaPath: "#/$defs/slopeFit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                             if (vErrors === null) {
                               vErrors = [err41];
                             } else {
@@ -16403,16 +16535,208 @@ var init_schema_validator = __esm({
                       } else {
                         var valid22 = true;
                       }
+                      if (valid22) {
+                        if (data.p99 !== void 0) {
+                          let data21 = data.p99;
+                          const _errs51 = errors;
+                          const _errs52 = errors;
+                          if (errors === _errs52) {
+                            if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
+                              let missing4;
+                              if (data21.perMinute === void 0 && (missing4 = "perMinute") || data21.low === void 0 && (missing4 = "low") || data21.high === void 0 && (missing4 = "high") || data21.points === void 0 && (missing4 = "points")) {
+                                const err42 = { instancePath: instancePath + "/p99", schemaPath: "#/$defs/slopeFit/required", keyword: "required", params: { missingProperty: missing4 }, message: "must have required property '" + missing4 + "'" };
+                                if (vErrors === null) {
+                                  vErrors = [err42];
+                                } else {
+                                  vErrors.push(err42);
+                                }
+                                errors++;
+                              } else {
+                                const _errs54 = errors;
+                                for (const key4 in data21) {
+                                  if (!(key4 === "perMinute" || key4 === "low" || key4 === "high" || key4 === "points" || key4 === "effectivePoints" || key4 === "fromSecond")) {
+                                    const err43 = { instancePath: instancePath + "/p99", schemaPath: "#/$defs/slopeFit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                                    if (vErrors === null) {
+                                      vErrors = [err43];
+                                    } else {
+                                      vErrors.push(err43);
+                                    }
+                                    errors++;
+                                    break;
+                                  }
+                                }
+                                if (_errs54 === errors) {
+                                  if (data21.perMinute !== void 0) {
+                                    let data22 = data21.perMinute;
+                                    const _errs55 = errors;
+                                    if (!(typeof data22 == "number" && isFinite(data22))) {
+                                      const err44 = { instancePath: instancePath + "/p99/perMinute", schemaPath: "#/$defs/slopeFit/properties/perMinute/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+                                      if (vErrors === null) {
+                                        vErrors = [err44];
+                                      } else {
+                                        vErrors.push(err44);
+                                      }
+                                      errors++;
+                                    }
+                                    var valid8 = _errs55 === errors;
+                                  } else {
+                                    var valid8 = true;
+                                  }
+                                  if (valid8) {
+                                    if (data21.low !== void 0) {
+                                      let data23 = data21.low;
+                                      const _errs57 = errors;
+                                      if (!(typeof data23 == "number" && isFinite(data23))) {
+                                        const err45 = { instancePath: instancePath + "/p99/low", schemaPath: "#/$defs/slopeFit/properties/low/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+                                        if (vErrors === null) {
+                                          vErrors = [err45];
+                                        } else {
+                                          vErrors.push(err45);
+                                        }
+                                        errors++;
+                                      }
+                                      var valid8 = _errs57 === errors;
+                                    } else {
+                                      var valid8 = true;
+                                    }
+                                    if (valid8) {
+                                      if (data21.high !== void 0) {
+                                        let data24 = data21.high;
+                                        const _errs59 = errors;
+                                        if (!(typeof data24 == "number" && isFinite(data24))) {
+                                          const err46 = { instancePath: instancePath + "/p99/high", schemaPath: "#/$defs/slopeFit/properties/high/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+                                          if (vErrors === null) {
+                                            vErrors = [err46];
+                                          } else {
+                                            vErrors.push(err46);
+                                          }
+                                          errors++;
+                                        }
+                                        var valid8 = _errs59 === errors;
+                                      } else {
+                                        var valid8 = true;
+                                      }
+                                      if (valid8) {
+                                        if (data21.points !== void 0) {
+                                          let data25 = data21.points;
+                                          const _errs61 = errors;
+                                          if (!(typeof data25 == "number" && (!(data25 % 1) && !isNaN(data25)) && isFinite(data25))) {
+                                            const err47 = { instancePath: instancePath + "/p99/points", schemaPath: "#/$defs/slopeFit/properties/points/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                                            if (vErrors === null) {
+                                              vErrors = [err47];
+                                            } else {
+                                              vErrors.push(err47);
+                                            }
+                                            errors++;
+                                          }
+                                          if (errors === _errs61) {
+                                            if (typeof data25 == "number" && isFinite(data25)) {
+                                              if (data25 < 0 || isNaN(data25)) {
+                                                const err48 = { instancePath: instancePath + "/p99/points", schemaPath: "#/$defs/slopeFit/properties/points/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                                                if (vErrors === null) {
+                                                  vErrors = [err48];
+                                                } else {
+                                                  vErrors.push(err48);
+                                                }
+                                                errors++;
+                                              }
+                                            }
+                                          }
+                                          var valid8 = _errs61 === errors;
+                                        } else {
+                                          var valid8 = true;
+                                        }
+                                        if (valid8) {
+                                          if (data21.effectivePoints !== void 0) {
+                                            let data26 = data21.effectivePoints;
+                                            const _errs63 = errors;
+                                            if (errors === _errs63) {
+                                              if (typeof data26 == "number" && isFinite(data26)) {
+                                                if (data26 < 0 || isNaN(data26)) {
+                                                  const err49 = { instancePath: instancePath + "/p99/effectivePoints", schemaPath: "#/$defs/slopeFit/properties/effectivePoints/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                                                  if (vErrors === null) {
+                                                    vErrors = [err49];
+                                                  } else {
+                                                    vErrors.push(err49);
+                                                  }
+                                                  errors++;
+                                                }
+                                              } else {
+                                                const err50 = { instancePath: instancePath + "/p99/effectivePoints", schemaPath: "#/$defs/slopeFit/properties/effectivePoints/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+                                                if (vErrors === null) {
+                                                  vErrors = [err50];
+                                                } else {
+                                                  vErrors.push(err50);
+                                                }
+                                                errors++;
+                                              }
+                                            }
+                                            var valid8 = _errs63 === errors;
+                                          } else {
+                                            var valid8 = true;
+                                          }
+                                          if (valid8) {
+                                            if (data21.fromSecond !== void 0) {
+                                              let data27 = data21.fromSecond;
+                                              const _errs65 = errors;
+                                              if (!(typeof data27 == "number" && (!(data27 % 1) && !isNaN(data27)) && isFinite(data27))) {
+                                                const err51 = { instancePath: instancePath + "/p99/fromSecond", schemaPath: "#/$defs/slopeFit/properties/fromSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                                                if (vErrors === null) {
+                                                  vErrors = [err51];
+                                                } else {
+                                                  vErrors.push(err51);
+                                                }
+                                                errors++;
+                                              }
+                                              if (errors === _errs65) {
+                                                if (typeof data27 == "number" && isFinite(data27)) {
+                                                  if (data27 < 1 || isNaN(data27)) {
+                                                    const err52 = { instancePath: instancePath + "/p99/fromSecond", schemaPath: "#/$defs/slopeFit/properties/fromSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                                                    if (vErrors === null) {
+                                                      vErrors = [err52];
+                                                    } else {
+                                                      vErrors.push(err52);
+                                                    }
+                                                    errors++;
+                                                  }
+                                                }
+                                              }
+                                              var valid8 = _errs65 === errors;
+                                            } else {
+                                              var valid8 = true;
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            } else {
+                              const err53 = { instancePath: instancePath + "/p99", schemaPath: "#/$defs/slopeFit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                              if (vErrors === null) {
+                                vErrors = [err53];
+                              } else {
+                                vErrors.push(err53);
+                              }
+                              errors++;
+                            }
+                          }
+                          var valid22 = _errs51 === errors;
+                        } else {
+                          var valid22 = true;
+                        }
+                      }
                     }
                   }
                 }
               }
             } else {
-              const err42 = { instancePath, schemaPath: "#/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+              const err54 = { instancePath, schemaPath: "#/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
               if (vErrors === null) {
-                vErrors = [err42];
+                vErrors = [err54];
               } else {
-                vErrors.push(err42);
+                vErrors.push(err54);
               }
               errors++;
             }
@@ -16429,135 +16753,135 @@ var init_schema_validator = __esm({
                 props0 = true;
               }
             }
-            const _errs51 = errors;
-            if (errors === _errs51) {
+            const _errs67 = errors;
+            if (errors === _errs67) {
               if (data && typeof data == "object" && !Array.isArray(data)) {
-                let missing4;
-                if (data.kind === void 0 && (missing4 = "kind") || data.bodyBytes === void 0 && (missing4 = "bodyBytes") || data.sentBytesPerSec === void 0 && (missing4 = "sentBytesPerSec") || data.receivedBytesPerSec === void 0 && (missing4 = "receivedBytesPerSec")) {
-                  const err43 = { instancePath, schemaPath: "#/oneOf/2/required", keyword: "required", params: { missingProperty: missing4 }, message: "must have required property '" + missing4 + "'" };
+                let missing5;
+                if (data.kind === void 0 && (missing5 = "kind") || data.bodyBytes === void 0 && (missing5 = "bodyBytes") || data.sentBytesPerSec === void 0 && (missing5 = "sentBytesPerSec") || data.receivedBytesPerSec === void 0 && (missing5 = "receivedBytesPerSec")) {
+                  const err55 = { instancePath, schemaPath: "#/oneOf/2/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" };
                   if (vErrors === null) {
-                    vErrors = [err43];
+                    vErrors = [err55];
                   } else {
-                    vErrors.push(err43);
+                    vErrors.push(err55);
                   }
                   errors++;
                 } else {
-                  const _errs53 = errors;
-                  for (const key4 in data) {
-                    if (!(key4 === "kind" || key4 === "bodyBytes" || key4 === "sentBytesPerSec" || key4 === "receivedBytesPerSec")) {
-                      const err44 = { instancePath, schemaPath: "#/oneOf/2/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                  const _errs69 = errors;
+                  for (const key5 in data) {
+                    if (!(key5 === "kind" || key5 === "bodyBytes" || key5 === "sentBytesPerSec" || key5 === "receivedBytesPerSec")) {
+                      const err56 = { instancePath, schemaPath: "#/oneOf/2/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err44];
+                        vErrors = [err56];
                       } else {
-                        vErrors.push(err44);
+                        vErrors.push(err56);
                       }
                       errors++;
                       break;
                     }
                   }
-                  if (_errs53 === errors) {
+                  if (_errs69 === errors) {
                     if (data.kind !== void 0) {
-                      const _errs54 = errors;
+                      const _errs70 = errors;
                       if ("volume" !== data.kind) {
-                        const err45 = { instancePath: instancePath + "/kind", schemaPath: "#/oneOf/2/properties/kind/const", keyword: "const", params: { allowedValue: "volume" }, message: "must be equal to constant" };
+                        const err57 = { instancePath: instancePath + "/kind", schemaPath: "#/oneOf/2/properties/kind/const", keyword: "const", params: { allowedValue: "volume" }, message: "must be equal to constant" };
                         if (vErrors === null) {
-                          vErrors = [err45];
+                          vErrors = [err57];
                         } else {
-                          vErrors.push(err45);
+                          vErrors.push(err57);
                         }
                         errors++;
                       }
-                      var valid7 = _errs54 === errors;
+                      var valid9 = _errs70 === errors;
                     } else {
-                      var valid7 = true;
+                      var valid9 = true;
                     }
-                    if (valid7) {
+                    if (valid9) {
                       if (data.bodyBytes !== void 0) {
-                        let data22 = data.bodyBytes;
-                        const _errs55 = errors;
-                        if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22))) {
-                          const err46 = { instancePath: instancePath + "/bodyBytes", schemaPath: "#/oneOf/2/properties/bodyBytes/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        let data29 = data.bodyBytes;
+                        const _errs71 = errors;
+                        if (!(typeof data29 == "number" && (!(data29 % 1) && !isNaN(data29)) && isFinite(data29))) {
+                          const err58 = { instancePath: instancePath + "/bodyBytes", schemaPath: "#/oneOf/2/properties/bodyBytes/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                           if (vErrors === null) {
-                            vErrors = [err46];
+                            vErrors = [err58];
                           } else {
-                            vErrors.push(err46);
+                            vErrors.push(err58);
                           }
                           errors++;
                         }
-                        if (errors === _errs55) {
-                          if (typeof data22 == "number" && isFinite(data22)) {
-                            if (data22 < 1 || isNaN(data22)) {
-                              const err47 = { instancePath: instancePath + "/bodyBytes", schemaPath: "#/oneOf/2/properties/bodyBytes/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                        if (errors === _errs71) {
+                          if (typeof data29 == "number" && isFinite(data29)) {
+                            if (data29 < 1 || isNaN(data29)) {
+                              const err59 = { instancePath: instancePath + "/bodyBytes", schemaPath: "#/oneOf/2/properties/bodyBytes/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                               if (vErrors === null) {
-                                vErrors = [err47];
+                                vErrors = [err59];
                               } else {
-                                vErrors.push(err47);
+                                vErrors.push(err59);
                               }
                               errors++;
                             }
                           }
                         }
-                        var valid7 = _errs55 === errors;
+                        var valid9 = _errs71 === errors;
                       } else {
-                        var valid7 = true;
+                        var valid9 = true;
                       }
-                      if (valid7) {
+                      if (valid9) {
                         if (data.sentBytesPerSec !== void 0) {
-                          let data23 = data.sentBytesPerSec;
-                          const _errs57 = errors;
-                          if (errors === _errs57) {
-                            if (typeof data23 == "number" && isFinite(data23)) {
-                              if (data23 < 0 || isNaN(data23)) {
-                                const err48 = { instancePath: instancePath + "/sentBytesPerSec", schemaPath: "#/oneOf/2/properties/sentBytesPerSec/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                          let data30 = data.sentBytesPerSec;
+                          const _errs73 = errors;
+                          if (errors === _errs73) {
+                            if (typeof data30 == "number" && isFinite(data30)) {
+                              if (data30 < 0 || isNaN(data30)) {
+                                const err60 = { instancePath: instancePath + "/sentBytesPerSec", schemaPath: "#/oneOf/2/properties/sentBytesPerSec/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                                 if (vErrors === null) {
-                                  vErrors = [err48];
+                                  vErrors = [err60];
                                 } else {
-                                  vErrors.push(err48);
+                                  vErrors.push(err60);
                                 }
                                 errors++;
                               }
                             } else {
-                              const err49 = { instancePath: instancePath + "/sentBytesPerSec", schemaPath: "#/oneOf/2/properties/sentBytesPerSec/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+                              const err61 = { instancePath: instancePath + "/sentBytesPerSec", schemaPath: "#/oneOf/2/properties/sentBytesPerSec/type", keyword: "type", params: { type: "number" }, message: "must be number" };
                               if (vErrors === null) {
-                                vErrors = [err49];
+                                vErrors = [err61];
                               } else {
-                                vErrors.push(err49);
+                                vErrors.push(err61);
                               }
                               errors++;
                             }
                           }
-                          var valid7 = _errs57 === errors;
+                          var valid9 = _errs73 === errors;
                         } else {
-                          var valid7 = true;
+                          var valid9 = true;
                         }
-                        if (valid7) {
+                        if (valid9) {
                           if (data.receivedBytesPerSec !== void 0) {
-                            let data24 = data.receivedBytesPerSec;
-                            const _errs59 = errors;
-                            if (errors === _errs59) {
-                              if (typeof data24 == "number" && isFinite(data24)) {
-                                if (data24 < 0 || isNaN(data24)) {
-                                  const err50 = { instancePath: instancePath + "/receivedBytesPerSec", schemaPath: "#/oneOf/2/properties/receivedBytesPerSec/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                            let data31 = data.receivedBytesPerSec;
+                            const _errs75 = errors;
+                            if (errors === _errs75) {
+                              if (typeof data31 == "number" && isFinite(data31)) {
+                                if (data31 < 0 || isNaN(data31)) {
+                                  const err62 = { instancePath: instancePath + "/receivedBytesPerSec", schemaPath: "#/oneOf/2/properties/receivedBytesPerSec/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                                   if (vErrors === null) {
-                                    vErrors = [err50];
+                                    vErrors = [err62];
                                   } else {
-                                    vErrors.push(err50);
+                                    vErrors.push(err62);
                                   }
                                   errors++;
                                 }
                               } else {
-                                const err51 = { instancePath: instancePath + "/receivedBytesPerSec", schemaPath: "#/oneOf/2/properties/receivedBytesPerSec/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+                                const err63 = { instancePath: instancePath + "/receivedBytesPerSec", schemaPath: "#/oneOf/2/properties/receivedBytesPerSec/type", keyword: "type", params: { type: "number" }, message: "must be number" };
                                 if (vErrors === null) {
-                                  vErrors = [err51];
+                                  vErrors = [err63];
                                 } else {
-                                  vErrors.push(err51);
+                                  vErrors.push(err63);
                                 }
                                 errors++;
                               }
                             }
-                            var valid7 = _errs59 === errors;
+                            var valid9 = _errs75 === errors;
                           } else {
-                            var valid7 = true;
+                            var valid9 = true;
                           }
                         }
                       }
@@ -16565,16 +16889,16 @@ var init_schema_validator = __esm({
                   }
                 }
               } else {
-                const err52 = { instancePath, schemaPath: "#/oneOf/2/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err64 = { instancePath, schemaPath: "#/oneOf/2/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err52];
+                  vErrors = [err64];
                 } else {
-                  vErrors.push(err52);
+                  vErrors.push(err64);
                 }
                 errors++;
               }
             }
-            var _valid0 = _errs51 === errors;
+            var _valid0 = _errs67 === errors;
             if (_valid0 && valid0) {
               valid0 = false;
               passing0 = [passing0, 2];
@@ -16589,11 +16913,11 @@ var init_schema_validator = __esm({
             }
           }
           if (!valid0) {
-            const err53 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+            const err65 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
             if (vErrors === null) {
-              vErrors = [err53];
+              vErrors = [err65];
             } else {
-              vErrors.push(err53);
+              vErrors.push(err65);
             }
             errors++;
             validate26.errors = vErrors;
@@ -20591,6 +20915,16 @@ var init_schema = __esm({
             series: {
               $ref: "#/$defs/series"
             },
+            heap: {
+              description: "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.",
+              type: "object",
+              additionalProperties: false,
+              required: ["seconds", "usedKiB"],
+              properties: {
+                seconds: { type: "array", maxItems: 86400, items: { type: "number", minimum: 0 } },
+                usedKiB: { type: "array", maxItems: 86400, items: { type: "integer", minimum: 0 } }
+              }
+            },
             spike: {
               $ref: "#/$defs/spikeRound"
             }
@@ -21314,6 +21648,10 @@ var init_schema = __esm({
                 rss: {
                   $ref: "#/$defs/slopeFit"
                 },
+                heap: {
+                  description: "A Node app's JS heap after each full garbage collection, bytes per minute, over the later half of the window (present when enough collections fell in it).",
+                  $ref: "#/$defs/slopeFit"
+                },
                 p99: {
                   $ref: "#/$defs/slopeFit"
                 }
@@ -21730,10 +22068,11 @@ function violationSentence(v) {
   if (v.probable !== void 0) return probableSlopeSentence(v.entry, v.probable);
   const { metric, bound, limit } = v.threshold;
   const side = bound === "max" ? "above the limit" : "below the minimum";
+  const what = v.series === "heap" ? `${metric} (JS heap after full GC)` : metric;
   if (v.baseSlope !== void 0) {
-    return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} more than the base commit's (${formatMetric(metric, v.baseSlope)}) is ${side} ${formatMetric(metric, limit)}`;
+    return `${v.entry}: ${what} ${formatMetric(metric, v.actual)} more than the base commit's (${formatMetric(metric, v.baseSlope)}) is ${side} ${formatMetric(metric, limit)}`;
   }
-  return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`;
+  return `${v.entry}: ${what} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`;
 }
 function findingSentence(finding) {
   if (finding.kind === "regression") return metricChangeSentence(finding.entry, finding.change);
@@ -21744,10 +22083,10 @@ function signed2(metric, value) {
   return value < 0 ? `\u2212${formatMetric(metric, -value)}` : `+${formatMetric(metric, value)}`;
 }
 function probableSlopeSentence(entry, j) {
-  const what = j.metric === "leak" ? "leak" : "p99 drift";
+  const what = j.metric === "drift" ? "p99 drift" : j.series === "heap" ? "leak (JS heap after full GC)" : "leak";
   const added = j.baseSlope === void 0 ? "" : ` more than the base commit's (${signed2(j.metric, j.baseSlope)})`;
   const { judged, threshold } = j;
-  const worth = judged.effectivePoints === void 0 || judged.effectivePoints >= judged.points / 2 ? "" : `: the ${j.metric === "leak" ? "memory" : "p99"} series was worth ${Math.round(judged.effectivePoints)} independent points of its ${judged.points} (it stepped or fell back instead of climbing)`;
+  const worth = judged.effectivePoints === void 0 || judged.effectivePoints >= judged.points / 2 ? "" : `: the ${j.series === "p99" ? "p99" : j.series === "heap" ? "heap" : "memory"} series was worth ${Math.round(judged.effectivePoints)} independent points of its ${judged.points} (it stepped or fell back instead of climbing)`;
   return `${entry}: ${what} probably ${signed2(j.metric, judged.perMinute)}${added} (over twice the limit ${formatMetric(j.metric, threshold.limit)}), not decided because its 95 % interval ${signed2(j.metric, judged.low)} \u2026 ${signed2(j.metric, judged.high)} still reaches below the limit${worth}; a longer soak decides`;
 }
 var init_violation = __esm({
@@ -21880,7 +22219,7 @@ function rank(row2) {
     if (row2.severity === "fail" && row2.gated) return 0;
     return row2.kind === "regression" ? 2 : 2.5;
   }
-  return RANK[row2.kind];
+  return RANK2[row2.kind];
 }
 function reportRows(comparison) {
   const notable = [];
@@ -21919,6 +22258,15 @@ function strongest(comparison, verdict) {
   }
   return found;
 }
+function probableSlopeCounts(violations) {
+  const probable = violations.filter((v) => v.probable !== void 0);
+  const leaks = probable.filter((v) => v.metric === "leak").length;
+  const drifts = probable.length - leaks;
+  return [
+    ...leaks > 0 ? [`${plural(leaks, "probable leak")}, not decided`] : [],
+    ...drifts > 0 ? [`${plural(drifts, "probable p99 drift")}, not decided`] : []
+  ];
+}
 function firstViolation(comparison) {
   const all = comparison.entries.flatMap((e) => e.violations);
   return all.find((v) => v.severity === "fail") ?? all.find((v) => v.probable === void 0) ?? all[0];
@@ -21937,12 +22285,7 @@ function headline(comparison) {
   const measured2 = comparison.entries.filter((e) => e.status !== "unmeasurable").flatMap((e) => e.violations);
   const probableSlopes = measured2.filter((v) => v.probable !== void 0);
   const violations = measured2.filter((v) => v.probable === void 0);
-  if (probableSlopes.length > 0) {
-    const leaks = probableSlopes.filter((v) => v.metric === "leak").length;
-    const drifts = probableSlopes.length - leaks;
-    if (leaks > 0) problems.push(`${plural(leaks, "probable leak")}, not decided`);
-    if (drifts > 0) problems.push(`${plural(drifts, "probable p99 drift")}, not decided`);
-  }
+  problems.push(...probableSlopeCounts(probableSlopes));
   const failing = violations.filter((v) => v.severity === "fail").length;
   const warning = violations.length - failing;
   if (failing > 0) problems.push(`${plural(failing, "threshold")} violated`);
@@ -22141,7 +22484,7 @@ function verdictWord(row2) {
       return row2.kind;
   }
 }
-var MAX_NAME, MAX_SENTENCE_PART, RANK, MAX_TREND_NOTES;
+var MAX_NAME, MAX_SENTENCE_PART, RANK2, MAX_TREND_NOTES;
 var init_rows = __esm({
   "src/report/rows.ts"() {
     "use strict";
@@ -22153,7 +22496,7 @@ var init_rows = __esm({
     init_violation();
     MAX_NAME = 120;
     MAX_SENTENCE_PART = 300;
-    RANK = {
+    RANK2 = {
       regression: 0,
       violation: 0,
       unmeasurable: 1,
@@ -22507,18 +22850,19 @@ function worst(violations, metrics) {
   if (hit.length === 0) return void 0;
   return hit.some((v) => v.severity === "fail") ? "fail" : "warn";
 }
-function leakWords(judged, broken) {
+function leakWords(judged, broken, of = "RSS") {
+  const leak = of === "RSS" ? "leak" : "JS heap leak";
   switch (judged?.state) {
     case void 0:
-      return broken ? "leak" : "RSS growth";
+      return broken ? leak : `${of} growth`;
     case "over":
-      return "leak";
+      return leak;
     case "under":
-      return "RSS growth (no leak)";
+      return `${of} growth (no leak)`;
     case "probable":
-      return "probable leak, not decided";
+      return `probable ${leak}, not decided`;
     case "open":
-      return "RSS growth (not decided)";
+      return `${of} growth (not decided)`;
   }
 }
 function rowsOf(item) {
@@ -22527,6 +22871,13 @@ function rowsOf(item) {
   const at = { scenario: item.scenario, load: item.load };
   const flagged = (metrics) => {
     const severity = worst(item.violations, metrics);
+    return severity === void 0 ? {} : { severity };
+  };
+  const flaggedLeak = (series) => {
+    const severity = worst(
+      item.violations.filter((v) => (v.series ?? "rss") === series),
+      ["leak"]
+    );
     return severity === void 0 ? {} : { severity };
   };
   if (found.kind === "spike") {
@@ -22556,12 +22907,25 @@ function rowsOf(item) {
       rows.push({
         ...at,
         finding: leakWords(
-          item.slopes?.find((j) => j.metric === "leak"),
-          item.violations.some((v) => v.metric === "leak" && v.probable === void 0)
+          item.slopes?.find((j) => j.metric === "leak" && j.series === "rss"),
+          item.violations.some((v) => v.metric === "leak" && v.probable === void 0 && v.series === void 0)
         ),
         value: `RSS ${slopeText(found.rss, formatBytes)}`,
         baseline: base2?.rss === void 0 ? "" : `${slopeText(base2.rss, formatBytes)}`,
-        ...flagged(["leak"])
+        ...flaggedLeak("rss")
+      });
+    }
+    if (found.heap !== void 0) {
+      rows.push({
+        ...at,
+        finding: leakWords(
+          item.slopes?.find((j) => j.metric === "leak" && j.series === "heap"),
+          item.violations.some((v) => v.metric === "leak" && v.probable === void 0 && v.series === "heap"),
+          "JS heap"
+        ),
+        value: `heap after full GC ${slopeText(found.heap, formatBytes)}`,
+        baseline: base2?.heap === void 0 ? "" : `${slopeText(base2.heap, formatBytes)}`,
+        ...flaggedLeak("heap")
       });
     }
     rows.push({
@@ -30955,17 +31319,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path22) {
-      const ctrl = callVisitor(key, node, visitor, path22);
+    function visit_(key, node, visitor, path23) {
+      const ctrl = callVisitor(key, node, visitor, path23);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path22, ctrl);
-        return visit_(key, ctrl, visitor, path22);
+        replaceNode(key, path23, ctrl);
+        return visit_(key, ctrl, visitor, path23);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path22 = Object.freeze(path22.concat(node));
+          path23 = Object.freeze(path23.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path22);
+            const ci = visit_(i, node.items[i], visitor, path23);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -30976,13 +31340,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path22 = Object.freeze(path22.concat(node));
-          const ck = visit_("key", node.key, visitor, path22);
+          path23 = Object.freeze(path23.concat(node));
+          const ck = visit_("key", node.key, visitor, path23);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path22);
+          const cv = visit_("value", node.value, visitor, path23);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -31003,17 +31367,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path22) {
-      const ctrl = await callVisitor(key, node, visitor, path22);
+    async function visitAsync_(key, node, visitor, path23) {
+      const ctrl = await callVisitor(key, node, visitor, path23);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path22, ctrl);
-        return visitAsync_(key, ctrl, visitor, path22);
+        replaceNode(key, path23, ctrl);
+        return visitAsync_(key, ctrl, visitor, path23);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path22 = Object.freeze(path22.concat(node));
+          path23 = Object.freeze(path23.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path22);
+            const ci = await visitAsync_(i, node.items[i], visitor, path23);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -31024,13 +31388,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path22 = Object.freeze(path22.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path22);
+          path23 = Object.freeze(path23.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path23);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path22);
+          const cv = await visitAsync_("value", node.value, visitor, path23);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -31057,23 +31421,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path22) {
+    function callVisitor(key, node, visitor, path23) {
       if (typeof visitor === "function")
-        return visitor(key, node, path22);
+        return visitor(key, node, path23);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path22);
+        return visitor.Map?.(key, node, path23);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path22);
+        return visitor.Seq?.(key, node, path23);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path22);
+        return visitor.Pair?.(key, node, path23);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path22);
+        return visitor.Scalar?.(key, node, path23);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path22);
+        return visitor.Alias?.(key, node, path23);
       return void 0;
     }
-    function replaceNode(key, path22, node) {
-      const parent = path22[path22.length - 1];
+    function replaceNode(key, path23, node) {
+      const parent = path23[path23.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -31685,10 +32049,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path22, value) {
+    function collectionFromPath(schema, path23, value) {
       let v = value;
-      for (let i = path22.length - 1; i >= 0; --i) {
-        const k = path22[i];
+      for (let i = path23.length - 1; i >= 0; --i) {
+        const k = path23[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -31707,7 +32071,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
+    var isEmptyPath = (path23) => path23 == null || typeof path23 === "object" && !!path23[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -31737,11 +32101,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path22, value) {
-        if (isEmptyPath(path22))
+      addIn(path23, value) {
+        if (isEmptyPath(path23))
           this.add(value);
         else {
-          const [key, ...rest] = path22;
+          const [key, ...rest] = path23;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -31755,8 +32119,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path22) {
-        const [key, ...rest] = path22;
+      deleteIn(path23) {
+        const [key, ...rest] = path23;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -31770,8 +32134,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path22, keepScalar) {
-        const [key, ...rest] = path22;
+      getIn(path23, keepScalar) {
+        const [key, ...rest] = path23;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -31789,8 +32153,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path22) {
-        const [key, ...rest] = path22;
+      hasIn(path23) {
+        const [key, ...rest] = path23;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -31800,8 +32164,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path22, value) {
-        const [key, ...rest] = path22;
+      setIn(path23, value) {
+        const [key, ...rest] = path23;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -34316,9 +34680,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path22, value) {
+      addIn(path23, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path22, value);
+          this.contents.addIn(path23, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -34393,14 +34757,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path22) {
-        if (Collection.isEmptyPath(path22)) {
+      deleteIn(path23) {
+        if (Collection.isEmptyPath(path23)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path23) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -34415,10 +34779,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path22, keepScalar) {
-        if (Collection.isEmptyPath(path22))
+      getIn(path23, keepScalar) {
+        if (Collection.isEmptyPath(path23))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path23, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -34429,10 +34793,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path22) {
-        if (Collection.isEmptyPath(path22))
+      hasIn(path23) {
+        if (Collection.isEmptyPath(path23))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path23) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -34449,13 +34813,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path22, value) {
-        if (Collection.isEmptyPath(path22)) {
+      setIn(path23, value) {
+        if (Collection.isEmptyPath(path23)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path23), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path22, value);
+          this.contents.setIn(path23, value);
         }
       }
       /**
@@ -36416,9 +36780,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path22) => {
+    visit.itemAtPath = (cst, path23) => {
       let item = cst;
-      for (const [field, index] of path22) {
+      for (const [field, index] of path23) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -36427,23 +36791,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path22) => {
-      const parent = visit.itemAtPath(cst, path22.slice(0, -1));
-      const field = path22[path22.length - 1][0];
+    visit.parentCollection = (cst, path23) => {
+      const parent = visit.itemAtPath(cst, path23.slice(0, -1));
+      const field = path23[path23.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path22, item, visitor) {
-      let ctrl = visitor(item, path22);
+    function _visit(path23, item, visitor) {
+      let ctrl = visitor(item, path23);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path23.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -36454,10 +36818,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path22);
+            ctrl = ctrl(item, path23);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path23) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -39756,7 +40120,7 @@ function isUnder(inner, outer) {
 }
 function summarise2(errors) {
   const alternatives = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath);
-  const outermost = (path22) => !alternatives.some((alt) => alt !== path22 && isUnder(path22, alt));
+  const outermost = (path23) => !alternatives.some((alt) => alt !== path23 && isUnder(path23, alt));
   const kept = errors.filter((error) => {
     if (!outermost(error.instancePath)) return false;
     const isAlternative = error.keyword === "oneOf" || error.keyword === "anyOf";
@@ -39782,24 +40146,24 @@ function expectedOf(error) {
   return typeof expected === "string" ? expected : void 0;
 }
 function describe(error) {
-  const path22 = pathOf(error);
+  const path23 = pathOf(error);
   const params = error.params;
   if (error.keyword === "additionalProperties") {
     const key = String(params["additionalProperty"]);
     const known = knownKeys(error.parentSchema);
     const hint = suggest(key, known);
     const tail = hint === void 0 ? `; expected one of ${known.join(", ")}` : `; did you mean "${hint}"?`;
-    return { path: [...path22, key], message: `unknown field${tail}`, atKey: true };
+    return { path: [...path23, key], message: `unknown field${tail}`, atKey: true };
   }
   if (error.keyword === "required") {
     const missing = String(params["missingProperty"]);
-    return { path: path22, message: `missing required field "${missing}"` };
+    return { path: path23, message: `missing required field "${missing}"` };
   }
   if (error.keyword === "propertyNames") {
-    return { path: path22, message: "has an invalid name" };
+    return { path: path23, message: "has an invalid name" };
   }
   const expected = expectedOf(error) ?? fallbackExpectation(error);
-  return { path: path22, message: `must be ${expected}, got ${shortJson(error.data)}` };
+  return { path: path23, message: `must be ${expected}, got ${shortJson(error.data)}` };
 }
 function fallbackExpectation(error) {
   const params = error.params;
@@ -40513,11 +40877,23 @@ function memoryFrom(n) {
 }
 function fitSoak(rounds) {
   const rss = [];
+  const heap = [];
   const p99 = [];
   let from;
   for (const round of rounds) {
     const series = round.series;
     if (series === void 0) continue;
+    if (round.heap !== void 0) {
+      const start = memoryFrom(series.rps.length);
+      const x2 = [];
+      const y2 = [];
+      round.heap.seconds.forEach((second, i) => {
+        if (second < start - 1) return;
+        x2.push(second);
+        y2.push(round.heap?.usedKiB[i] ?? 0);
+      });
+      if (x2.length > 0) heap.push({ x: x2, y: y2 });
+    }
     if (series.rssKiB !== void 0 && series.rssKiB.length > 1) {
       const start = memoryFrom(series.rssKiB.length);
       from = from === void 0 ? start : Math.min(from, start);
@@ -40534,8 +40910,11 @@ function fitSoak(rounds) {
   }
   const p99Fit = perMinute(p99, 1);
   if (p99Fit === void 0) return void 0;
-  const rssFit = perMinute(rss, 1024, from === void 0 || from === 1 ? void 0 : from);
-  return rssFit === void 0 ? { p99: p99Fit } : { rss: rssFit, p99: p99Fit };
+  const fromSecond = from === void 0 || from === 1 ? void 0 : from;
+  const rssFit = perMinute(rss, 1024, fromSecond);
+  const heapPoints = heap.reduce((n, series) => n + series.x.length, 0);
+  const heapFit = heapPoints < MIN_HEAP_POINTS ? void 0 : perMinute(heap, 1024, fromSecond);
+  return { ...rssFit === void 0 ? {} : { rss: rssFit }, ...heapFit === void 0 ? {} : { heap: heapFit }, p99: p99Fit };
 }
 function refreshFindings(previous, rounds) {
   const used = findingRounds(rounds);
@@ -40546,13 +40925,14 @@ function refreshFindings(previous, rounds) {
   }
   return previous;
 }
-var LATER_HALF_MIN_SECONDS;
+var LATER_HALF_MIN_SECONDS, MIN_HEAP_POINTS;
 var init_profile_summary = __esm({
   "src/results/profile-summary.ts"() {
     "use strict";
     init_stats();
     init_theil_sen();
     LATER_HALF_MIN_SECONDS = 20;
+    MIN_HEAP_POINTS = 5;
   }
 });
 
@@ -40764,7 +41144,11 @@ function thresholdVerdictLine(entries, violations) {
     const warnings = warning.length > 0 ? `, ${plural(warning.length, "warning")}` : "";
     return `${MARK.fail} fail: ${plural(failing.length, "threshold violation")}${warnings} (${named(failing)})`;
   }
-  if (warning.length > 0) return `${MARK.warn} warn: ${plural(warning.length, "threshold warning")} (${named(warning)})`;
+  if (warning.length > 0) {
+    const plain2 = warning.filter((v) => v.probable === void 0).length;
+    const counted = [...probableSlopeCounts(warning), ...plain2 > 0 ? [plural(plain2, "threshold warning")] : []];
+    return `${MARK.warn} warn: ${counted.join(", ")} (${named(warning)})`;
+  }
   return `${MARK.pass} pass: ${plural(entries, "entry", "entries")}, no threshold violated`;
 }
 function comparisonVerdictLine(comparison) {
@@ -42437,6 +42821,10 @@ var init_checkout = __esm({
 function runsNode(command) {
   return NODE_COMMAND.test(command);
 }
+function withNodeOptions(app, extra) {
+  const current = app.env["NODE_OPTIONS"] ?? process.env["NODE_OPTIONS"] ?? "";
+  return `${current} ${extra}`.trim();
+}
 function onGlibc() {
   if (glibc === void 0) {
     const report = process.report?.getReport();
@@ -42626,6 +43014,70 @@ var init_stress4 = __esm({
     init_entry_numbers();
     init_capacity_search();
     init_assess();
+  }
+});
+
+// src/app/heap-watch.ts
+import { readdir as readdir3, readFile as readFile5 } from "node:fs/promises";
+import path14 from "node:path";
+function heapWatched(app, dir, preload) {
+  return {
+    ...app,
+    env: { ...app.env, NODE_OPTIONS: withNodeOptions(app, `--require=${JSON.stringify(preload)}`), CANNONADE_HEAP_DIR: dir }
+  };
+}
+function parseLog(text) {
+  const points = [];
+  for (const line of text.split("\n")) {
+    const [ms, bytes] = line.trim().split(" ").map(Number);
+    if (ms !== void 0 && bytes !== void 0 && Number.isFinite(ms) && Number.isFinite(bytes) && bytes >= 0) points.push({ ms, bytes });
+  }
+  return points;
+}
+async function readHeapPoints(dir, openedMs, closedMs) {
+  let names;
+  try {
+    names = (await readdir3(dir)).filter((name) => name.startsWith("heap.") && name.endsWith(".log"));
+  } catch {
+    return void 0;
+  }
+  let best = [];
+  for (const name of names.sort()) {
+    const inWindow = parseLog(await readFile5(path14.join(dir, name), "utf8")).filter((p) => p.ms >= openedMs && p.ms <= closedMs);
+    if (inWindow.length > best.length) best = inWindow;
+  }
+  if (best.length === 0) return void 0;
+  return {
+    seconds: best.map((p) => Math.round((p.ms - openedMs) / 100) / 10),
+    usedKiB: best.map((p) => Math.round(p.bytes / 1024))
+  };
+}
+var HEAP_PRELOAD;
+var init_heap_watch = __esm({
+  "src/app/heap-watch.ts"() {
+    "use strict";
+    init_runtime();
+    HEAP_PRELOAD = `'use strict'
+const dir = process.env.CANNONADE_HEAP_DIR
+if (dir) {
+  try {
+    const { PerformanceObserver, constants } = require('node:perf_hooks')
+    const { getHeapStatistics } = require('node:v8')
+    const fs = require('node:fs')
+    const path = require('node:path')
+    const { threadId } = require('node:worker_threads')
+    const file = path.join(dir, 'heap.' + process.pid + '.' + threadId + '.log')
+    const observer = new PerformanceObserver((list) => {
+      const major = list.getEntries().some((entry) => (entry.detail ? entry.detail.kind : entry.kind) === constants.NODE_PERFORMANCE_GC_MAJOR)
+      if (!major) return
+      try {
+        fs.appendFileSync(file, Date.now() + ' ' + getHeapStatistics().used_heap_size + '\\n')
+      } catch {}
+    })
+    observer.observe({ entryTypes: ['gc'] })
+  } catch {}
+}
+`;
   }
 });
 
@@ -42847,8 +43299,8 @@ var require_dist3 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path22) {
-          var pathArray = getPathArray(path22);
+        paths.forEach(function(path23) {
+          var pathArray = getPathArray(path23);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -42862,14 +43314,14 @@ var require_dist3 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array, path22, appendMode) {
-      if (!path22) {
+    function addExistingPath(array, path23, appendMode) {
+      if (!path23) {
         return;
       }
       if (appendMode) {
-        array.unshift(path22);
+        array.unshift(path23);
       } else {
-        array.push(path22);
+        array.push(path23);
       }
     }
   }
@@ -45819,15 +46271,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path22 = [graph[toModel].parent, toModel];
+      const path23 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path22.unshift(graph[cur].parent);
+        path23.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path22;
+      fn.conversion = path23;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -47104,7 +47556,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path22 = __require("path");
+    var path23 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -47162,7 +47614,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker4(path22.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker4(path23.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -56173,11 +56625,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path22) {
-      if (!path22 || typeof path22 !== "string") {
+    function lookup(path23) {
+      if (!path23 || typeof path23 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path22).toLowerCase().substr(1);
+      var extension2 = extname("x." + path23).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -57317,7 +57769,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path22 = __require("path");
+    var path23 = __require("path");
     var http2 = __require("http");
     var https2 = __require("https");
     var parseUrl = __require("url").parse;
@@ -57448,11 +57900,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path22.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path23.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path22.basename(options.filename || value && (value.name || value.path));
+        filename = path23.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path22.basename(value.client._httpMessage.path || "");
+        filename = path23.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -57645,8 +58097,8 @@ var require_multipart = __commonJS({
         return JSON.parse(string);
       } catch (error) {
         try {
-          const path22 = resolve(string);
-          const data = readFileSync5(path22, "utf8");
+          const path23 = resolve(string);
+          const data = readFileSync5(path23, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -57660,14 +58112,14 @@ var require_multipart = __commonJS({
         const type = obj[key] && obj[key].type;
         switch (type) {
           case "file": {
-            const path22 = obj[key] && obj[key].path;
-            if (!path22) {
+            const path23 = obj[key] && obj[key].path;
+            if (!path23) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync5(path22);
+            const buffer = readFileSync5(path23);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path22)
+              filename: basename(path23)
             }, opts));
             break;
           }
@@ -59988,14 +60440,14 @@ var require_validate = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path22) {
-      if (typeof path22 === "string") {
+    function safeRequire(path23) {
+      if (typeof path23 === "string") {
         try {
-          return __require(path22);
+          return __require(path23);
         } catch (err) {
         }
       }
-      return path22;
+      return path23;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -62476,7 +62928,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path22 = reqData.path;
+        const path23 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -62487,7 +62939,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname + ":" + port;
         }
         const baseReq = [
-          `${method} ${path22} HTTP/1.1`
+          `${method} ${path23} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -64535,7 +64987,7 @@ var require_autocannon = __commonJS({
     var fs = __require("fs");
     var os4 = __require("os");
     var net3 = __require("net");
-    var path22 = __require("path");
+    var path23 = __require("path");
     var URL2 = __require("url").URL;
     var spawn5 = __require("child_process").spawn;
     var managePath = require_dist3();
@@ -64650,7 +65102,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path22.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path23.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -64764,7 +65216,7 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path22.join(__dirname, "lib/preload"));
+        alterPath.unshift(path23.join(__dirname, "lib/preload"));
         const proc = spawn5(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
@@ -64788,7 +65240,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path22.join(os4.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path23.join(os4.tmpdir(), pipeName);
       const server = net3.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -64841,17 +65293,17 @@ function flowHooks(scenario, share = { index: 0, count: 1 }) {
     data.columns.forEach((column, i) => values[column] = row2[i] ?? "");
   };
   return scenario.requests.map((step, index) => {
-    const path22 = compile(step.path);
+    const path23 = compile(step.path);
     const headers = Object.entries(step.headers).map(([name, value]) => [name, compile(value)]);
     const body = step.body === void 0 ? void 0 : compile(step.body);
     const captures = (step.captures ?? []).map(captureReader);
-    const templated = path22 !== void 0 || body !== void 0 || headers.some(([, parts]) => parts !== void 0);
+    const templated = path23 !== void 0 || body !== void 0 || headers.some(([, parts]) => parts !== void 0);
     const setupRequest = templated || index === 0 && data !== void 0 ? (request, context) => {
       const values = valuesOf(context);
       if (index === 0) nextRow(values);
       const seq = String(++sequence * share.count - share.count + share.index + 1);
       const fill = (parts, text, encode) => parts === void 0 ? text : fillTemplate(parts, values, seq, encode, index === 0);
-      const filledPath = fill(path22, step.path, encodeURIComponent);
+      const filledPath = fill(path23, step.path, encodeURIComponent);
       if (filledPath === void 0) return null;
       const filledHeaders = { ...request.headers };
       for (const [name, parts] of headers) {
@@ -65814,13 +66266,16 @@ var init_threads = __esm({
 });
 
 // src/load/side-app.ts
-import path14 from "node:path";
+import { mkdir as mkdir7, writeFile as writeFile8 } from "node:fs/promises";
+import path15 from "node:path";
 var SideApp;
 var init_side_app = __esm({
   "src/load/side-app.ts"() {
     "use strict";
+    init_heap_watch();
     init_monitor();
     init_process();
+    init_runtime();
     init_interrupt();
     init_threads();
     SideApp = class {
@@ -65834,6 +66289,8 @@ var init_side_app = __esm({
       served = "nothing";
       /** Times the app was started, to give each start's log a file of its own. */
       starts = 0;
+      /** Where the running process records its heap after each full collection (a Node app's soak round), if it does. */
+      heapDir = void 0;
       /**
        * Starts the app and waits until it is ready; returns the time that took. With no app in the
        * plan, checks that something answers at baseUrl and returns undefined.
@@ -65847,7 +66304,7 @@ var init_side_app = __esm({
         }
         const started = performance.now();
         this.starts++;
-        this.app = await startApp(app, app.readyUrl ?? plan.baseUrl, path14.join(outDir, "app.log"));
+        this.app = await startApp(app, app.readyUrl ?? plan.baseUrl, path15.join(outDir, "app.log"));
         await waitUntilReady(this.app, app, plan.baseUrl);
         if (app.readyUrl !== void 0 && new URL(app.readyUrl).origin !== new URL(plan.baseUrl).origin) {
           await checkAnswers(
@@ -65864,7 +66321,10 @@ var init_side_app = __esm({
        */
       async beforeRound(entry) {
         const soak = entry.scenario.profile === "soak";
-        if (this.app !== void 0 && this.served !== "nothing" && (soak || this.served === "soak")) await this.restart();
+        const plan = this.side.plan.app;
+        const watch = soak && plan !== void 0 && runsNode(plan.command);
+        const fresh = this.served === "nothing" && this.heapDir !== void 0 === watch;
+        if (this.app !== void 0 && !fresh && (soak || this.served === "soak")) await this.restart({ heap: watch });
         this.served = soak ? "soak" : "other";
       }
       /**
@@ -65907,14 +66367,25 @@ var init_side_app = __esm({
         throwIfInterrupted();
         await this.restart({ append: true });
       }
-      // A soak's restart gets a log of its own; a relaunch adds to the last one.
+      // A soak's restart gets a log of its own; a relaunch adds to the last one. With `heap`, the new
+      // process records its heap into a folder of its own beside the log (heap.N/, with the preload).
       async restart(how = {}) {
-        const app = this.side.plan.app;
-        if (app === void 0) return;
+        const plan = this.side.plan.app;
+        if (plan === void 0) return;
         await this.monitor?.close();
         await this.app?.stop();
-        const log = how.append === true && this.app !== void 0 ? this.app.logFile : path14.join(this.side.outDir, `app.${++this.starts}.log`);
-        this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, log, how);
+        const log = how.append === true && this.app !== void 0 ? this.app.logFile : path15.join(this.side.outDir, `app.${++this.starts}.log`);
+        this.heapDir = how.heap === true ? path15.join(this.side.outDir, `heap.${this.starts}`) : void 0;
+        let app = plan;
+        if (this.heapDir !== void 0) {
+          const preload = path15.join(this.heapDir, "preload.cjs");
+          await mkdir7(this.heapDir, { recursive: true });
+          await writeFile8(preload, HEAP_PRELOAD);
+          app = heapWatched(plan, this.heapDir, preload);
+        }
+        this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, log, {
+          ...how.append === void 0 ? {} : { append: how.append }
+        });
         await waitUntilReady(this.app, app, this.side.plan.baseUrl);
         this.monitor = new GroupMonitor(this.app.pgid, void 0, this.app.cgroupDir());
         this.served = "nothing";
@@ -66069,9 +66540,16 @@ async function measureWindow(plan, spec, app, monitor) {
     throw await diedError(app, spec.what);
   }
   const speedProbeUs = runningSpeedProbe()?.between(openedMs, closedMs);
-  return { startedAt, measurement, ...server === void 0 ? {} : { server }, ...speedProbeUs === void 0 ? {} : { speedProbeUs } };
+  return {
+    startedAt,
+    measurement,
+    openedMs,
+    closedMs,
+    ...server === void 0 ? {} : { server },
+    ...speedProbeUs === void 0 ? {} : { speedProbeUs }
+  };
 }
-async function measureRound(plan, entry, round, app, monitor) {
+async function measureRound(plan, entry, round, app, monitor, heapDir) {
   const what = `round ${round} of "${entry.key}"`;
   const { stress } = entry.scenario;
   if (stress !== void 0) {
@@ -66081,13 +66559,14 @@ async function measureRound(plan, entry, round, app, monitor) {
       (scenario, level, step) => measureWindow(plan, { scenario, level, what: `${what}, stress step ${step}` }, app, monitor)
     );
   }
-  const { startedAt, measurement, server, speedProbeUs } = await measureWindow(
+  const { startedAt, measurement, server, speedProbeUs, openedMs, closedMs } = await measureWindow(
     plan,
     { scenario: entry.scenario, level: entry.level, what },
     app,
     monitor
   );
-  const result = assessRound(measurement, {
+  const heap = heapDir === void 0 ? void 0 : await readHeapPoints(heapDir, openedMs, closedMs);
+  const assessed = assessRound(measurement, {
     round,
     startedAt,
     level: entry.level,
@@ -66095,7 +66574,7 @@ async function measureRound(plan, entry, round, app, monitor) {
     ...server === void 0 ? {} : { server },
     ...speedProbeUs === void 0 ? {} : { speedProbeUs }
   });
-  return withRoundFindings(entry.scenario, result);
+  return withRoundFindings(entry.scenario, heap === void 0 ? assessed : { ...assessed, heap });
 }
 function buildResults(side, entries, rounds, options, failure, launches) {
   const { plan } = side;
@@ -66159,6 +66638,7 @@ var init_schedule = __esm({
     init_assess();
     init_deciding();
     init_stress4();
+    init_heap_watch();
     init_findings();
     init_volume();
     init_side_app();
@@ -66276,7 +66756,7 @@ var init_schedule = __esm({
         await this.attempt(state, async () => {
           throwIfInterrupted();
           await state.app.beforeRound(entry);
-          const result = await measureRound(state.side.plan, entry, round, state.app.app, state.app.monitor);
+          const result = await measureRound(state.side.plan, entry, round, state.app.app, state.app.monitor, state.app.heapDir);
           state.rounds.get(entry.key)?.push(result);
           this.noticeIdleApp(state, result);
           this.done++;
@@ -66560,10 +67040,6 @@ function chooseProfiler(app, perfProblem = perfUnavailable) {
     }
   }
 }
-function withNodeOptions(app, extra) {
-  const current = app.env["NODE_OPTIONS"] ?? process.env["NODE_OPTIONS"] ?? "";
-  return `${current} ${extra}`.trim();
-}
 function profiledApp(app, profiler, dir, preload) {
   if (profiler.kind === "node") {
     return {
@@ -66624,7 +67100,7 @@ if (dir) {
 });
 
 // src/profile/cpuprofile.ts
-import path15 from "node:path";
+import path16 from "node:path";
 import { fileURLToPath } from "node:url";
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -66642,9 +67118,9 @@ function fileOf(url, root) {
       return url;
     }
   }
-  if (root === void 0 || !path15.isAbsolute(file)) return file;
-  const relative = path15.relative(root, file);
-  return relative.startsWith("..") || path15.isAbsolute(relative) ? file : relative;
+  if (root === void 0 || !path16.isAbsolute(file)) return file;
+  const relative = path16.relative(root, file);
+  return relative.startsWith("..") || path16.isAbsolute(relative) ? file : relative;
 }
 function foldCpuProfile(profile, options = {}) {
   if (!isRecord(profile) || !Array.isArray(profile["nodes"])) throw new Error("not a V8 CPU profile: no nodes");
@@ -66713,7 +67189,7 @@ var init_cpuprofile = __esm({
 });
 
 // src/profile/perf-script.ts
-import path16 from "node:path";
+import path17 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function relativeTo(root, file) {
   let plain2 = file;
@@ -66724,9 +67200,9 @@ function relativeTo(root, file) {
       return file;
     }
   }
-  if (root === void 0 || !path16.isAbsolute(plain2)) return plain2;
-  const relative = path16.relative(root, plain2);
-  return relative.startsWith("..") || path16.isAbsolute(relative) ? plain2 : relative;
+  if (root === void 0 || !path17.isAbsolute(plain2)) return plain2;
+  const relative = path17.relative(root, plain2);
+  return relative.startsWith("..") || path17.isAbsolute(relative) ? plain2 : relative;
 }
 function perfFrame(symbol, object, root) {
   const js = /^(?:[A-Za-z]+:)?[*~^+-]?(?:(.*) )?(\S+?):(\d+)(?::\d+)?$/.exec(symbol);
@@ -66739,7 +67215,7 @@ function perfFrame(symbol, object, root) {
     const [, name = "", file = ""] = py;
     return { name, file: relativeTo(root, file) };
   }
-  const where = object === "" || object === "[unknown]" ? void 0 : path16.basename(object);
+  const where = object === "" || object === "[unknown]" ? void 0 : path17.basename(object);
   if (symbol === "[unknown]" || symbol === "") return { name: "[unknown]", ...where === void 0 ? {} : { file: where } };
   return { name: symbol.replace(/\+0x[0-9a-f]+$/, ""), ...where === void 0 ? {} : { file: where } };
 }
@@ -66787,8 +67263,8 @@ var init_perf_script = __esm({
 
 // src/profile/rounds.ts
 import { spawn as spawn4 } from "node:child_process";
-import { mkdir as mkdir7, readdir as readdir3, readFile as readFile5, rm as rm2, writeFile as writeFile8 } from "node:fs/promises";
-import path17 from "node:path";
+import { mkdir as mkdir8, readdir as readdir4, readFile as readFile6, rm as rm2, writeFile as writeFile9 } from "node:fs/promises";
+import path18 from "node:path";
 function slug(key) {
   return key.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "entry";
 }
@@ -66839,11 +67315,11 @@ async function profileRounds(sides, entries, profiler) {
     for (const r of runs) {
       const app = r.side.plan.app;
       if (app === void 0) throw new Error(`the ${r.side.label} has no app to start with a profiler`);
-      await mkdir7(r.side.dir, { recursive: true });
-      const preload = path17.join(r.side.dir, "cannonade-profile-preload.cjs");
-      if (profiler.kind === "node") await writeFile8(preload, NODE_PRELOAD);
+      await mkdir8(r.side.dir, { recursive: true });
+      const preload = path18.join(r.side.dir, "cannonade-profile-preload.cjs");
+      if (profiler.kind === "node") await writeFile9(preload, NODE_PRELOAD);
       const started = profiledApp(app, profiler, r.side.dir, preload);
-      r.app = await startApp(started, app.readyUrl ?? r.side.plan.baseUrl, path17.join(r.side.dir, "app.profiled.log"));
+      r.app = await startApp(started, app.readyUrl ?? r.side.plan.baseUrl, path18.join(r.side.dir, "app.profiled.log"));
       await waitUntilReady(r.app, started, r.side.plan.baseUrl);
     }
     await runningSpeedProbe()?.ready(PROBE_READY_TIMEOUT_MS);
@@ -66880,7 +67356,7 @@ async function profileRounds(sides, entries, profiler) {
 async function profileOne(r, entry, profiler) {
   const app = r.app;
   if (app === void 0) throw new Error("the app did not start");
-  const base = path17.join(r.side.dir, slug(entry.key));
+  const base = path18.join(r.side.dir, slug(entry.key));
   const pids = liveGroupPids(app.pgid);
   for (const pid of pids) r.pids.add(pid);
   let recorder;
@@ -66950,10 +67426,10 @@ async function profileOne(r, entry, profiler) {
       defaultSampleUs: 1e6 / PERF_FREQUENCY_HZ,
       window: { fromUs, toUs }
     });
-    await writeFile8(`${base}.folded`, collapsedText(profile));
+    await writeFile9(`${base}.folded`, collapsedText(profile));
     r.rounds.set(entry.key, { ...measured(window2), profile, files: [perfFile, `${base}.folded`] });
   } else if (profiler.kind === "command" && commandOutput !== void 0) {
-    const text = await readFile5(commandOutput, "utf8").catch(() => {
+    const text = await readFile6(commandOutput, "utf8").catch(() => {
       throw new Error(`the profile command wrote nothing to CANNONADE_PROFILE_OUTPUT (${commandOutput})`);
     });
     const profile = parseCollapsed(text, profiler.sampleUs);
@@ -66968,11 +67444,11 @@ function measured(window2) {
   };
 }
 async function collectNode(r) {
-  const files = (await readdir3(r.side.dir)).filter((f) => f.endsWith(".cpuprofile")).map((f) => path17.join(r.side.dir, f));
+  const files = (await readdir4(r.side.dir)).filter((f) => f.endsWith(".cpuprofile")).map((f) => path18.join(r.side.dir, f));
   if (files.length === 0) throw new Error(`no .cpuprofile was written in ${r.side.dir}: did the app's Node process exit normally?`);
   const documents = await Promise.all(
     files.map(async (file) => {
-      const document = JSON.parse(await readFile5(file, "utf8"));
+      const document = JSON.parse(await readFile6(file, "utf8"));
       return document;
     })
   );
@@ -66982,11 +67458,11 @@ async function collectNode(r) {
     const span = { fromUs: window2.fromUs, toUs: window2.toUs };
     for (const document of documents) folder.addProfile(foldCpuProfile(document, { ...root === void 0 ? {} : { root }, window: span }));
     const profile = folder.result();
-    const folded = path17.join(r.side.dir, `${slug(window2.entry.key)}.folded`);
-    await writeFile8(folded, collapsedText(profile));
+    const folded = path18.join(r.side.dir, `${slug(window2.entry.key)}.folded`);
+    await writeFile9(folded, collapsedText(profile));
     r.rounds.set(window2.entry.key, { ...measured(window2), profile, files: [...files, folded] });
   }
-  await rm2(path17.join(r.side.dir, "cannonade-profile-preload.cjs"), { force: true });
+  await rm2(path18.join(r.side.dir, "cannonade-profile-preload.cjs"), { force: true });
 }
 var nowUs;
 var init_rounds = __esm({
@@ -67027,7 +67503,7 @@ var init_select = __esm({
 });
 
 // src/profile/index.ts
-import path18 from "node:path";
+import path19 from "node:path";
 function describe3(profiler) {
   return profiler.kind === "node" ? "node --cpu-prof" : profiler.kind === "perf" ? "perf record" : "your command";
 }
@@ -67044,7 +67520,7 @@ async function profileRegressions(request) {
   }
   const wanted = new Set(keys);
   const entries = entriesOf(head.plan).filter((e) => wanted.has(e.key));
-  const dir = path18.join(request.outDir, PROFILES_DIR);
+  const dir = path19.join(request.outDir, PROFILES_DIR);
   request.log(
     `profiling ${entries.length === 1 ? "the slower entry" : `${entries.length} slower entries`} with ${describe3(chosen)}: one extra round per side, not compared`
   );
@@ -67052,8 +67528,8 @@ async function profileRegressions(request) {
   try {
     profiled = await profileRounds(
       [
-        { label: "base", plan: base.plan, dir: path18.join(dir, "base") },
-        { label: "head", plan: head.plan, dir: path18.join(dir, "head") }
+        { label: "base", plan: base.plan, dir: path19.join(dir, "base") },
+        { label: "head", plan: head.plan, dir: path19.join(dir, "head") }
       ],
       entries,
       chosen
@@ -67062,7 +67538,7 @@ async function profileRegressions(request) {
     if (interruption() !== void 0) throw error;
     return { profiler: describe3(chosen), unavailable: `profiling failed: ${errorMessage(error)}`, entries: [] };
   }
-  const relative = (file) => path18.relative(request.outDir, file);
+  const relative = (file) => path19.relative(request.outDir, file);
   const results = entries.map((entry) => {
     const found = profiled.get(entry.key);
     const files = [...found?.base?.files ?? [], ...found?.head?.files ?? []].map(relative);
@@ -67118,21 +67594,21 @@ var init_deciding2 = __esm({
 });
 
 // src/pipeline/side-by-side.ts
-import { mkdir as mkdir8 } from "node:fs/promises";
-import path19 from "node:path";
+import { mkdir as mkdir9 } from "node:fs/promises";
+import path20 from "node:path";
 async function measureBesideBase(options) {
   const prepared = await options.prepare();
   if ("missing" in prepared) return prepared;
   try {
     const asPrepared = { ...prepared.side, optional: options.onBaseFailure === "fall-back" };
     const [base = asPrepared, head = options.head] = withSeparateCpus(withHeapPad([asPrepared, options.head]));
-    await mkdir8(base.outDir, { recursive: true });
+    await mkdir9(base.outDir, { recursive: true });
     const run3 = () => measureSides([base, head], { outDir: head.outDir, ...options.measure, adaptive: decideAsYouGo(head.plan) });
     const [b, h] = await (options.measuring === void 0 ? run3() : options.measuring(run3));
     if (b === void 0 || h === void 0) throw new Error("measureSides lost a side");
     options.onMeasured?.();
-    await (options.saveHead === void 0 ? writeResults(path19.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
-    await writeResults(path19.join(head.outDir, BASE_RESULTS_FILE), b.results);
+    await (options.saveHead === void 0 ? writeResults(path20.join(head.outDir, "results.json"), h.results) : options.saveHead(h.results));
+    await writeResults(path20.join(head.outDir, BASE_RESULTS_FILE), b.results);
     const failed = b.failure !== void 0 && !(b.failure instanceof InterruptedError);
     const profileLog = options.profileLog;
     const cpuProfiles = profileLog === void 0 || b.failure !== void 0 || h.failure !== void 0 ? void 0 : await profileRegressions({
@@ -67179,9 +67655,9 @@ __export(against_exports, {
   checkBuildable: () => checkBuildable,
   runAgainst: () => runAgainst
 });
-import { writeFile as writeFile9 } from "node:fs/promises";
+import { writeFile as writeFile10 } from "node:fs/promises";
 import os3 from "node:os";
-import path20 from "node:path";
+import path21 from "node:path";
 function checkBuildable(plan) {
   const app = plan.app;
   if (app === void 0) {
@@ -67200,7 +67676,7 @@ async function checkOut(plan, options, build2) {
   const { ref } = options;
   const checkout = await prepareCheckout({
     ref,
-    from: path20.dirname(path20.resolve(plan.source)),
+    from: path21.dirname(path21.resolve(plan.source)),
     head: plan,
     tempDir: os3.tmpdir(),
     fetchMissing: false,
@@ -67217,7 +67693,7 @@ async function checkOut(plan, options, build2) {
     throw new AppError(`--against ${ref}: ${checkout.missing}`);
   }
   return {
-    side: { plan: checkout.plan, outDir: path20.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
+    side: { plan: checkout.plan, outDir: path21.join(options.outDir, "base"), label: "base", git: { sha: checkout.sha } },
     sha: checkout.sha,
     ...checkout.inferred === void 0 ? {} : { inferred: checkout.inferred },
     cleanup: checkout.remove
@@ -67225,8 +67701,8 @@ async function checkOut(plan, options, build2) {
 }
 async function runAgainst(plan, options) {
   const build2 = checkBuildable(plan);
-  const headFile = path20.join(options.outDir, "results.json");
-  const baseFile = path20.join(options.outDir, BASE_RESULTS_FILE);
+  const headFile = path21.join(options.outDir, "results.json");
+  const baseFile = path21.join(options.outDir, BASE_RESULTS_FILE);
   const progress = progressPrinter(process.stderr);
   let measured2;
   try {
@@ -67261,7 +67737,7 @@ warning: ${runWarningText(warning)}
   if (head.results.entries.length > 0) process.stdout.write(`
 ${resultsTable(head.results, violations)}
 `);
-  const shown2 = (file) => path20.relative(process.cwd(), file) || file;
+  const shown2 = (file) => path21.relative(process.cwd(), file) || file;
   process.stdout.write(`
 results: ${shown2(headFile)}, base: ${shown2(baseFile)}
 `);
@@ -67295,7 +67771,7 @@ results: ${shown2(headFile)}, base: ${shown2(baseFile)}
   process.stdout.write(`
 ${renderText(comparison, shownProfiles)}
 `);
-  if (options.markdown !== void 0) await writeFile9(options.markdown, `${renderMarkdown(comparison, shownProfiles)}
+  if (options.markdown !== void 0) await writeFile10(options.markdown, `${renderMarkdown(comparison, shownProfiles)}
 `);
   process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);
@@ -68005,8 +68481,8 @@ init_load();
 init_overrides();
 init_errors();
 import { constants } from "node:fs";
-import { access, mkdir as mkdir9, writeFile as writeFile10 } from "node:fs/promises";
-import path21 from "node:path";
+import { access, mkdir as mkdir10, writeFile as writeFile11 } from "node:fs/promises";
+import path22 from "node:path";
 
 // src/cli/exit-code.ts
 init_errors();
@@ -68046,7 +68522,7 @@ init_verdict();
 init_progress2();
 init_exports();
 function shown(file) {
-  return path21.relative(process.cwd(), file) || file;
+  return path22.relative(process.cwd(), file) || file;
 }
 var runCommand = {
   summary: "start the app, run the scenarios, print the table and write results.json",
@@ -68108,9 +68584,9 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
       ...overrides,
       quick: flags2["quick"] === true
     });
-    const outDir = path21.resolve(stringFlag(flags2, "out", "cannonade-results"));
+    const outDir = path22.resolve(stringFlag(flags2, "out", "cannonade-results"));
     try {
-      await mkdir9(outDir, { recursive: true });
+      await mkdir10(outDir, { recursive: true });
       await access(outDir, constants.W_OK);
     } catch (error) {
       throw new InputError([`--out: cannot write results to ${outDir}: ${errorMessage(error)}`]);
@@ -68139,7 +68615,7 @@ Exit codes: 0 ok, 1 a 'fail' threshold was violated, 2 bad input, 3 the app coul
     }
     const { measure: measure2 } = await Promise.resolve().then(() => (init_schedule(), schedule_exports));
     const progress = progressPrinter(process.stderr);
-    const file = path21.join(outDir, "results.json");
+    const file = path22.join(outDir, "results.json");
     const { results, failure } = await gracefully(async () => {
       const measured2 = await measure2(plan, {
         outDir,
@@ -68168,7 +68644,7 @@ ${profile}
     const report = await writeReportHtml(outDir, { results, comparison, ...baseline === void 0 ? {} : { base: baseline } });
     process.stdout.write(
       `
-results: ${path21.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
+results: ${path22.relative(process.cwd(), file) || file}${report === void 0 ? "" : `, report: ${shown(report)}`}
 `
     );
     const exported = await writeExports(exports2, comparison, results);
@@ -68185,7 +68661,7 @@ results: ${path21.relative(process.cwd(), file) || file}${report === void 0 ? ""
 ${renderText(comparison)}
 `);
       const markdown = optionalString(flags2, "markdown");
-      if (markdown !== void 0) await writeFile10(markdown, `${renderMarkdown(comparison)}
+      if (markdown !== void 0) await writeFile11(markdown, `${renderMarkdown(comparison)}
 `);
       process.stdout.write(`${comparisonVerdictLine(comparison)}
 `);

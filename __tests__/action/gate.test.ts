@@ -98,6 +98,7 @@ describe('the gate', () => {
           slopes: [
             {
               metric: 'leak',
+              series: 'rss',
               state,
               threshold: { metric: 'leak', bound: 'max', limit: MB, severity: 'fail' },
               judged: { perMinute: 0.5 * MB, low: -3 * MB, high: state === 'open' ? 4 * MB : 0.9 * MB, points: 90 },

@@ -8,8 +8,9 @@ import { roundSeries } from '../../src/load/assess.js'
 import { analyseSpike, rateSchedule } from '../../src/load/profiles/spike.js'
 import { fitSoak } from '../../src/results/profile-summary.js'
 import { SecondRecorder } from '../../src/load/seconds.js'
-import type { EntryResult, LoadSeries, RoundResult } from '../../src/results/document.js'
+import type { EntryResult, HeapPoints, LoadSeries, RoundResult } from '../../src/results/document.js'
 import { profileRows } from '../../src/report/profile.js'
+import { thresholdVerdictLine } from '../../src/report/verdict.js'
 import { violationSentence } from '../../src/report/violation.js'
 import { summariseEntry } from '../../src/results/entry-numbers.js'
 import { normalSource } from '../../__fixtures__/random.js'
@@ -26,6 +27,15 @@ const EXPRESS = {
   leaking2: recordedRss('leaking2'),
   clean: recordedRss('clean'),
   clean2: recordedRss('clean2'),
+}
+function recordedHeap(name: string): HeapPoints {
+  const found: unknown = typeof EXPRESS_FILE === 'object' && EXPRESS_FILE !== null ? Reflect.get(EXPRESS_FILE, name) : undefined
+  const list = (key: string): number[] => {
+    const values: unknown = typeof found === 'object' && found !== null ? Reflect.get(found, key) : undefined
+    if (!Array.isArray(values) || !values.every((v) => typeof v === 'number')) throw new Error(`express.json: no ${name}.${key}`)
+    return values.map(Number)
+  }
+  return { seconds: list('seconds'), usedKiB: list('usedKiB') }
 }
 
 const spike: SpikePlan = { rate: 50, multiple: 5, beforeMs: 3000, burstMs: 2000, afterMs: 5000, recoveryTolerance: 0.2 }
@@ -110,6 +120,10 @@ describe('soak', () => {
       'k: leak probably +7.5 MB/min (over twice the limit 1.0 MB/min), not decided because its 95 % interval −2.5 GB/min … +255.0 MB/min ' +
         'still reaches below the limit: the memory series was worth 4 independent points of its 90 (it stepped or fell back instead of climbing); a longer soak decides',
     )
+    // The CLI's last line without a baseline counts it as what it is, not as a broken threshold.
+    expect(thresholdVerdictLine(1, warning === undefined ? [] : [warning])).toMatch(
+      /^⚠ warn: 1 probable leak, not decided \(k: leak probably/,
+    )
     // Not decided, estimate within twice the limit: nothing flagged, and the row does not say "no leak".
     const open = entry(1.5 * MB, -MB, 3 * MB)
     expect(states(open)).toEqual(['open'])
@@ -137,9 +151,9 @@ describe('soak', () => {
   })
 })
 
-/** A soak entry with `rssKiB` as its one round's series and the default 1 MB/min leak limit. */
-function soakEntry(rssKiB: number[]): EntryResult {
-  const round = soakRound(rssKiB)
+/** A soak entry with `rssKiB` as its one round's series (and `heap`, its heap readings) and the default 1 MB/min leak limit. */
+function soakEntry(rssKiB: number[], heap?: HeapPoints): EntryResult {
+  const round = heap === undefined ? soakRound(rssKiB) : { ...soakRound(rssKiB), heap }
   const fit = fitSoak([round])
   return {
     ...summariseEntry(
@@ -211,6 +225,52 @@ describe('soak: leak verdicts on real runtimes', () => {
       expect(checkEntry(entry, entry.thresholds)).toEqual([])
       expect(judgeSlopes(entry, entry.thresholds).map((j) => j.state)).not.toContain('probable')
     }
+  })
+
+  // The same routes with the heap after each full collection recorded (a Node app's soak round does):
+  // the leak the RSS could not decide is a straight line in the heap (+2.8 MB/min), and fails.
+  it('fails the Express leak on its heap after full collections, and passes the clean route on it', () => {
+    const leaking = soakEntry(EXPRESS.leaking, recordedHeap('heapLeaking'))
+    const fit = leaking.findings?.kind === 'soak' ? leaking.findings.heap : undefined
+    expect(fit?.perMinute).toBeGreaterThan(2.5 * 1024 ** 2)
+    expect(fit?.low).toBeGreaterThan(1024 ** 2)
+    expect(fit?.fromSecond).toBe(91)
+    const violations = checkEntry(leaking, leaking.thresholds)
+    expect(violations).toHaveLength(1)
+    const [violation] = violations
+    expect(violation).toMatchObject({ metric: 'leak', severity: 'fail', series: 'heap' })
+    expect(violation === undefined ? '' : violationSentence(violation)).toMatch(
+      /^soak: leak \(JS heap after full GC\) 2\.\d MB\/min is above the limit 1\.0 MB\/min$/,
+    )
+    const rows = profileRows([
+      {
+        scenario: 'soak',
+        load: '100 req/s',
+        ...(leaking.findings === undefined ? {} : { findings: leaking.findings }),
+        violations,
+        slopes: judgeSlopes(leaking, leaking.thresholds),
+      },
+    ])
+    expect(rows.map((r) => [r.finding, r.severity])).toEqual([
+      ['probable leak, not decided', undefined],
+      ['JS heap leak', 'fail'],
+      ['p99 drift', undefined],
+    ])
+    expect(rows[1]?.value).toMatch(/^heap after full GC \+2\.\d MB\/min from second 91 \(95 % CI \+/)
+
+    const clean = soakEntry(EXPRESS.clean, recordedHeap('heapClean'))
+    expect(checkEntry(clean, clean.thresholds)).toEqual([])
+    expect(judgeSlopes(clean, clean.thresholds).map((j) => [j.series, j.state])).toEqual([
+      ['rss', 'under'],
+      ['heap', 'under'],
+    ])
+  })
+
+  it('fits no heap slope from fewer than five full collections in the judged half', () => {
+    const heap = recordedHeap('heapLeaking')
+    const few = { seconds: heap.seconds.slice(0, 13), usedKiB: heap.usedKiB.slice(0, 13) }
+    const entry = soakEntry(EXPRESS.clean, few)
+    expect(entry.findings?.kind === 'soak' ? entry.findings.heap : 'not soak').toBeUndefined()
   })
 
   it('same-job: judges the head against the base measured beside it, failing only the growth it adds', () => {

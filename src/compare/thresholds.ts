@@ -27,6 +27,8 @@ export interface Violation {
    * `fail-on: warn` fails on it. `actual` is the estimate; the judgement holds the interval.
    */
   readonly probable?: SlopeJudgement
+  /** Set when a `leak` was found in a Node app's heap after full collections rather than in its RSS. */
+  readonly series?: 'heap'
 }
 
 /**
@@ -67,13 +69,21 @@ function profileValue(entry: EntryResult, metric: MetricName): number | undefine
   return undefined
 }
 
-/** The soak slope a profile metric is judged on, if the entry has one. */
-function soakSlope(entry: EntryResult | undefined, metric: MetricName): SlopeFit | undefined {
+/** What a soak slope was fitted to: RSS, a Node app's heap after full collections, or p99. */
+export type SlopeSeries = 'rss' | 'heap' | 'p99'
+
+/** The soak slope of one series, if the entry has one. */
+function soakSlope(entry: EntryResult | undefined, series: SlopeSeries): SlopeFit | undefined {
   const found = entry?.findings
   if (found?.kind !== 'soak') return undefined
-  if (metric === 'leak') return found.rss
-  if (metric === 'drift') return found.p99
-  return undefined
+  return series === 'rss' ? found.rss : series === 'heap' ? found.heap : found.p99
+}
+
+/** The series a profile metric is judged on: `leak` on RSS and, for a Node app, on its heap too. */
+function slopeSeries(metric: MetricName): readonly SlopeSeries[] {
+  if (metric === 'leak') return ['rss', 'heap']
+  if (metric === 'drift') return ['p99']
+  return []
 }
 
 /**
@@ -96,6 +106,8 @@ export type SlopeState = 'over' | 'under' | 'probable' | 'open'
 /** A soak slope judged against a `max` threshold on it: what was judged (head minus base in same-job) and the state. */
 export interface SlopeJudgement {
   readonly metric: 'leak' | 'drift'
+  /** What was fitted: `leak` is judged on RSS and, when the app is Node, on its heap after full collections. */
+  readonly series: SlopeSeries
   readonly state: SlopeState
   readonly threshold: AbsoluteThreshold
   /** The slope judged: the entry's, or head minus base when a base was measured beside it. */
@@ -122,19 +134,34 @@ export function judgeSlopes(entry: EntryResult, thresholds: readonly AbsoluteThr
   for (const threshold of thresholds) {
     const metric = threshold.metric
     if ((metric !== 'leak' && metric !== 'drift') || threshold.bound !== 'max') continue
-    const slope = soakSlope(entry, metric)
-    if (slope === undefined) continue
-    const baseSlope = soakSlope(base, metric)
-    const judged = baseSlope === undefined ? slope : slopeDifference(slope, baseSlope)
-    judgements.push({
-      metric,
-      state: slopeState(judged, threshold.limit),
-      threshold,
-      judged,
-      ...(baseSlope === undefined ? {} : { baseSlope: baseSlope.perMinute }),
-    })
+    for (const series of slopeSeries(metric)) {
+      const slope = soakSlope(entry, series)
+      if (slope === undefined) continue
+      const baseSlope = soakSlope(base, series)
+      const judged = baseSlope === undefined ? slope : slopeDifference(slope, baseSlope)
+      judgements.push({
+        metric,
+        series,
+        state: slopeState(judged, threshold.limit),
+        threshold,
+        judged,
+        ...(baseSlope === undefined ? {} : { baseSlope: baseSlope.perMinute }),
+      })
+    }
   }
   return judgements
+}
+
+// Which of a threshold's judgements a violation reports: over before probable, the heap (the
+// direct measure of what a Node app keeps) before RSS.
+const RANK: Record<SlopeState, number> = { over: 2, probable: 1, open: 0, under: 0 }
+function worstJudgement(judgements: readonly SlopeJudgement[]): SlopeJudgement | undefined {
+  let worst: SlopeJudgement | undefined
+  for (const j of judgements) {
+    if (RANK[j.state] === 0) continue
+    if (worst === undefined || RANK[j.state] > RANK[worst.state] || (RANK[j.state] === RANK[worst.state] && j.series === 'heap')) worst = j
+  }
+  return worst
 }
 
 /**
@@ -159,15 +186,17 @@ export function checkEntry(entry: EntryResult, thresholds: readonly AbsoluteThre
   const violations: Violation[] = []
   const slopes = judgeSlopes(entry, thresholds, base)
   for (const threshold of thresholds) {
-    const slope = slopes.find((j) => j.threshold === threshold)
-    if (slope !== undefined) {
-      if (slope.state !== 'over' && slope.state !== 'probable') continue
+    const judged = slopes.filter((j) => j.threshold === threshold)
+    if (judged.length > 0) {
+      const slope = worstJudgement(judged)
+      if (slope === undefined) continue
       violations.push({
         entry: entry.key,
         metric: threshold.metric,
         severity: slope.state === 'over' ? threshold.severity : 'warn',
         actual: slope.judged.perMinute,
         threshold,
+        ...(slope.series === 'heap' ? { series: 'heap' as const } : {}),
         ...(slope.baseSlope === undefined ? {} : { baseSlope: slope.baseSlope }),
         ...(slope.state === 'probable' ? { probable: slope } : {}),
       })

@@ -10,4 +10,7 @@ export interface MeasuredWindow {
   readonly server?: WindowUsage
   /** The speed probe's CPU µs a unit at its mean speed over the window (src/app/speed-probe.ts meanSpeedUs), when one ran. */
   readonly speedProbeUs?: number
+  /** The window in epoch ms, from the first measured request to the end. */
+  readonly openedMs: number
+  readonly closedMs: number
 }

@@ -18,6 +18,7 @@ import { assessRound } from './assess.js'
 import { afterPair, nextDecidingStep, startDeciding, stillOpen } from './deciding.js'
 import { runStressRound } from './profiles/stress.js'
 import type { MeasuredWindow } from './measured-window.js'
+import { readHeapPoints } from '../app/heap-watch.js'
 import { entryFindings, withRoundFindings } from './profiles/findings.js'
 import { scenarioAt } from './profiles/volume.js'
 import { SideApp } from './side-app.js'
@@ -470,7 +471,7 @@ class Interleaving {
     await this.attempt(state, async () => {
       throwIfInterrupted()
       await state.app.beforeRound(entry)
-      const result = await measureRound(state.side.plan, entry, round, state.app.app, state.app.monitor)
+      const result = await measureRound(state.side.plan, entry, round, state.app.app, state.app.monitor, state.app.heapDir)
       state.rounds.get(entry.key)?.push(result)
       this.noticeIdleApp(state, result)
       this.done++
@@ -560,7 +561,14 @@ async function measureWindow(
     throw await diedError(app, spec.what)
   }
   const speedProbeUs = runningSpeedProbe()?.between(openedMs, closedMs)
-  return { startedAt, measurement, ...(server === undefined ? {} : { server }), ...(speedProbeUs === undefined ? {} : { speedProbeUs }) }
+  return {
+    startedAt,
+    measurement,
+    openedMs,
+    closedMs,
+    ...(server === undefined ? {} : { server }),
+    ...(speedProbeUs === undefined ? {} : { speedProbeUs }),
+  }
 }
 
 async function measureRound(
@@ -569,6 +577,7 @@ async function measureRound(
   round: number,
   app: RunningApp | undefined,
   monitor: GroupMonitor | undefined,
+  heapDir?: string,
 ): Promise<RoundResult> {
   const what = `round ${round} of "${entry.key}"`
   const { stress } = entry.scenario
@@ -577,13 +586,14 @@ async function measureRound(
       measureWindow(plan, { scenario, level, what: `${what}, stress step ${step}` }, app, monitor),
     )
   }
-  const { startedAt, measurement, server, speedProbeUs } = await measureWindow(
+  const { startedAt, measurement, server, speedProbeUs, openedMs, closedMs } = await measureWindow(
     plan,
     { scenario: entry.scenario, level: entry.level, what },
     app,
     monitor,
   )
-  const result = assessRound(measurement, {
+  const heap = heapDir === undefined ? undefined : await readHeapPoints(heapDir, openedMs, closedMs)
+  const assessed = assessRound(measurement, {
     round,
     startedAt,
     level: entry.level,
@@ -591,7 +601,7 @@ async function measureRound(
     ...(server === undefined ? {} : { server }),
     ...(speedProbeUs === undefined ? {} : { speedProbeUs }),
   })
-  return withRoundFindings(entry.scenario, result)
+  return withRoundFindings(entry.scenario, heap === undefined ? assessed : { ...assessed, heap })
 }
 
 function buildResults(

@@ -1,9 +1,12 @@
 // The life of one side's app through a run: started and checked ready, watched by a process-group
 // monitor, given a fresh process around soak rounds, warmed up, and stopped at the end (then checked
 // for a server that outlived its group). The order of rounds is schedule.ts's; this is one app.
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { HEAP_PRELOAD, heapWatched } from '../app/heap-watch.js'
 import { GroupMonitor } from '../app/monitor.js'
 import { checkAnswers, diedError, isListening, startApp, waitUntilReady, type RunningApp } from '../app/process.js'
+import { runsNode } from '../app/runtime.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { interruption, throwIfInterrupted } from '../interrupt.js'
 import { runEntryRound } from './threads.js'
@@ -27,6 +30,8 @@ export class SideApp {
   private served: 'nothing' | 'soak' | 'other' = 'nothing'
   /** Times the app was started, to give each start's log a file of its own. */
   private starts = 0
+  /** Where the running process records its heap after each full collection (a Node app's soak round), if it does. */
+  heapDir: string | undefined = undefined
 
   constructor(private readonly side: SideOfRun) {}
 
@@ -62,7 +67,12 @@ export class SideApp {
    */
   async beforeRound(entry: EntryOfRun): Promise<void> {
     const soak = entry.scenario.profile === 'soak'
-    if (this.app !== undefined && this.served !== 'nothing' && (soak || this.served === 'soak')) await this.restart()
+    const plan = this.side.plan.app
+    // A Node app's soak round also records its heap after each full collection (app/heap-watch.ts):
+    // its process is started with the preload, even when it is fresh.
+    const watch = soak && plan !== undefined && runsNode(plan.command)
+    const fresh = this.served === 'nothing' && (this.heapDir !== undefined) === watch
+    if (this.app !== undefined && !fresh && (soak || this.served === 'soak')) await this.restart({ heap: watch })
     this.served = soak ? 'soak' : 'other'
   }
 
@@ -113,14 +123,25 @@ export class SideApp {
     await this.restart({ append: true })
   }
 
-  // A soak's restart gets a log of its own; a relaunch adds to the last one.
-  private async restart(how: { append?: boolean } = {}): Promise<void> {
-    const app = this.side.plan.app
-    if (app === undefined) return
+  // A soak's restart gets a log of its own; a relaunch adds to the last one. With `heap`, the new
+  // process records its heap into a folder of its own beside the log (heap.N/, with the preload).
+  private async restart(how: { append?: boolean; heap?: boolean } = {}): Promise<void> {
+    const plan = this.side.plan.app
+    if (plan === undefined) return
     await this.monitor?.close()
     await this.app?.stop()
     const log = how.append === true && this.app !== undefined ? this.app.logFile : path.join(this.side.outDir, `app.${++this.starts}.log`)
-    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, log, how)
+    this.heapDir = how.heap === true ? path.join(this.side.outDir, `heap.${this.starts}`) : undefined
+    let app = plan
+    if (this.heapDir !== undefined) {
+      const preload = path.join(this.heapDir, 'preload.cjs')
+      await mkdir(this.heapDir, { recursive: true })
+      await writeFile(preload, HEAP_PRELOAD)
+      app = heapWatched(plan, this.heapDir, preload)
+    }
+    this.app = await startApp(app, app.readyUrl ?? this.side.plan.baseUrl, log, {
+      ...(how.append === undefined ? {} : { append: how.append }),
+    })
     await waitUntilReady(this.app, app, this.side.plan.baseUrl)
     this.monitor = new GroupMonitor(this.app.pgid, undefined, this.app.cgroupDir())
     this.served = 'nothing'

@@ -3,7 +3,7 @@
 // on the app's processes, or a command of the user's writing collapsed stacks.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { runsNode } from '../app/runtime.js'
+import { runsNode, withNodeOptions } from '../app/runtime.js'
 import type { AppPlan, ProfileSetting } from '../config/plan.js'
 
 /** A profiler chosen for the app. */
@@ -61,12 +61,6 @@ export function chooseProfiler(
         : { none: `the app's command does not start Node and ${problem}; set app.profile to a command writing collapsed stacks` }
     }
   }
-}
-
-/** `NODE_OPTIONS` with `extra` appended to what the app's env (or Cannonade's own) already holds. */
-function withNodeOptions(app: AppPlan, extra: string): string {
-  const current = app.env['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS'] ?? ''
-  return `${current} ${extra}`.trim()
 }
 
 /**

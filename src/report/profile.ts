@@ -53,18 +53,19 @@ function worst(violations: readonly Violation[], metrics: readonly string[]): Se
  * it is all at or below it; between the two it says so (a row that said "no leak" beside an interval
  * reaching to +255 MB/min read as a clean bill of health).
  */
-function leakWords(judged: SlopeJudgement | undefined, broken: boolean): string {
+function leakWords(judged: SlopeJudgement | undefined, broken: boolean, of: 'RSS' | 'JS heap' = 'RSS'): string {
+  const leak = of === 'RSS' ? 'leak' : 'JS heap leak'
   switch (judged?.state) {
     case undefined:
-      return broken ? 'leak' : 'RSS growth'
+      return broken ? leak : `${of} growth`
     case 'over':
-      return 'leak'
+      return leak
     case 'under':
-      return 'RSS growth (no leak)'
+      return `${of} growth (no leak)`
     case 'probable':
-      return 'probable leak, not decided'
+      return `probable ${leak}, not decided`
     case 'open':
-      return 'RSS growth (not decided)'
+      return `${of} growth (not decided)`
   }
 }
 
@@ -74,6 +75,14 @@ function rowsOf(item: ProfileItem): ProfileRow[] {
   const at = { scenario: item.scenario, load: item.load }
   const flagged = (metrics: readonly string[]): { severity?: Severity } => {
     const severity = worst(item.violations, metrics)
+    return severity === undefined ? {} : { severity }
+  }
+  // The leak threshold's one violation is marked on the row of the series it came from.
+  const flaggedLeak = (series: 'rss' | 'heap'): { severity?: Severity } => {
+    const severity = worst(
+      item.violations.filter((v) => (v.series ?? 'rss') === series),
+      ['leak'],
+    )
     return severity === undefined ? {} : { severity }
   }
   if (found.kind === 'spike') {
@@ -109,12 +118,26 @@ function rowsOf(item: ProfileItem): ProfileRow[] {
       rows.push({
         ...at,
         finding: leakWords(
-          item.slopes?.find((j) => j.metric === 'leak'),
-          item.violations.some((v) => v.metric === 'leak' && v.probable === undefined),
+          item.slopes?.find((j) => j.metric === 'leak' && j.series === 'rss'),
+          item.violations.some((v) => v.metric === 'leak' && v.probable === undefined && v.series === undefined),
         ),
         value: `RSS ${slopeText(found.rss, formatBytes)}`,
         baseline: base?.rss === undefined ? '' : `${slopeText(base.rss, formatBytes)}`,
-        ...flagged(['leak']),
+        ...flaggedLeak('rss'),
+      })
+    }
+    if (found.heap !== undefined) {
+      // A Node app's heap after each full collection: what it keeps, without the memory V8 gives back.
+      rows.push({
+        ...at,
+        finding: leakWords(
+          item.slopes?.find((j) => j.metric === 'leak' && j.series === 'heap'),
+          item.violations.some((v) => v.metric === 'leak' && v.probable === undefined && v.series === 'heap'),
+          'JS heap',
+        ),
+        value: `heap after full GC ${slopeText(found.heap, formatBytes)}`,
+        baseline: base?.heap === undefined ? '' : `${slopeText(base.heap, formatBytes)}`,
+        ...flaggedLeak('heap'),
       })
     }
     rows.push({

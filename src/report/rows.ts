@@ -296,6 +296,17 @@ function strongest(comparison: Comparison, verdict: MetricComparison['verdict'])
   return found
 }
 
+/** `1 probable leak, not decided`, `2 probable p99 drifts, not decided`: the soak slopes among `violations` that warn as probable. */
+export function probableSlopeCounts(violations: readonly Violation[]): string[] {
+  const probable = violations.filter((v) => v.probable !== undefined)
+  const leaks = probable.filter((v) => v.metric === 'leak').length
+  const drifts = probable.length - leaks
+  return [
+    ...(leaks > 0 ? [`${plural(leaks, 'probable leak')}, not decided`] : []),
+    ...(drifts > 0 ? [`${plural(drifts, 'probable p99 drift')}, not decided`] : []),
+  ]
+}
+
 function firstViolation(comparison: Comparison): Violation | undefined {
   const all = comparison.entries.flatMap((e) => e.violations)
   return all.find((v) => v.severity === 'fail') ?? all.find((v) => v.probable === undefined) ?? all[0]
@@ -324,12 +335,7 @@ export function headline(comparison: Comparison): Headline {
   // A soak slope probably beyond its limit but not decided: named as such, not as a broken threshold.
   const probableSlopes = measured.filter((v) => v.probable !== undefined)
   const violations = measured.filter((v) => v.probable === undefined)
-  if (probableSlopes.length > 0) {
-    const leaks = probableSlopes.filter((v) => v.metric === 'leak').length
-    const drifts = probableSlopes.length - leaks
-    if (leaks > 0) problems.push(`${plural(leaks, 'probable leak')}, not decided`)
-    if (drifts > 0) problems.push(`${plural(drifts, 'probable p99 drift')}, not decided`)
-  }
+  problems.push(...probableSlopeCounts(probableSlopes))
   const failing = violations.filter((v) => v.severity === 'fail').length
   const warning = violations.length - failing
   if (failing > 0) problems.push(`${plural(failing, 'threshold')} violated`)

@@ -4,7 +4,7 @@ import { gatedAndOpen } from '../compare/compare.js'
 import type { Comparison } from '../compare/types.js'
 import type { Violation } from '../compare/thresholds.js'
 import type { Severity } from '../config/plan.js'
-import { clip, headline, plural } from './rows.js'
+import { clip, headline, plural, probableSlopeCounts } from './rows.js'
 import { plain } from './text.js'
 import { findingSentence, violationSentence } from './violation.js'
 import { formatMetric } from './numbers.js'
@@ -41,7 +41,12 @@ export function thresholdVerdictLine(entries: number, violations: readonly Viola
     const warnings = warning.length > 0 ? `, ${plural(warning.length, 'warning')}` : ''
     return `${MARK.fail} fail: ${plural(failing.length, 'threshold violation')}${warnings} (${named(failing)})`
   }
-  if (warning.length > 0) return `${MARK.warn} warn: ${plural(warning.length, 'threshold warning')} (${named(warning)})`
+  if (warning.length > 0) {
+    // A probable leak is not a broken threshold: named as what it is, as the report's headline does.
+    const plain = warning.filter((v) => v.probable === undefined).length
+    const counted = [...probableSlopeCounts(warning), ...(plain > 0 ? [plural(plain, 'threshold warning')] : [])]
+    return `${MARK.warn} warn: ${counted.join(', ')} (${named(warning)})`
+  }
   return `${MARK.pass} pass: ${plural(entries, 'entry', 'entries')}, no threshold violated`
 }
 

@@ -15,11 +15,13 @@ export function violationSentence(v: Violation): string {
   if (v.probable !== undefined) return probableSlopeSentence(v.entry, v.probable)
   const { metric, bound, limit } = v.threshold
   const side = bound === 'max' ? 'above the limit' : 'below the minimum'
+  // A leak found in a Node app's heap after full collections, not in its RSS.
+  const what = v.series === 'heap' ? `${metric} (JS heap after full GC)` : metric
   if (v.baseSlope !== undefined) {
     // Same-job soak: the growth the change adds over the base commit's, measured beside it.
-    return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} more than the base commit's (${formatMetric(metric, v.baseSlope)}) is ${side} ${formatMetric(metric, limit)}`
+    return `${v.entry}: ${what} ${formatMetric(metric, v.actual)} more than the base commit's (${formatMetric(metric, v.baseSlope)}) is ${side} ${formatMetric(metric, limit)}`
   }
-  return `${v.entry}: ${metric} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`
+  return `${v.entry}: ${what} ${formatMetric(metric, v.actual)} is ${side} ${formatMetric(metric, limit)}`
 }
 
 /** One sentence for a finding, for logs and annotations. */
@@ -41,13 +43,13 @@ function signed(metric: SlopeJudgement['metric'], value: number): string {
  * a longer soak decides`.
  */
 export function probableSlopeSentence(entry: string, j: SlopeJudgement): string {
-  const what = j.metric === 'leak' ? 'leak' : 'p99 drift'
+  const what = j.metric === 'drift' ? 'p99 drift' : j.series === 'heap' ? 'leak (JS heap after full GC)' : 'leak'
   const added = j.baseSlope === undefined ? '' : ` more than the base commit's (${signed(j.metric, j.baseSlope)})`
   const { judged, threshold } = j
   const worth =
     judged.effectivePoints === undefined || judged.effectivePoints >= judged.points / 2
       ? ''
-      : `: the ${j.metric === 'leak' ? 'memory' : 'p99'} series was worth ${Math.round(judged.effectivePoints)} independent points of its ${judged.points} (it stepped or fell back instead of climbing)`
+      : `: the ${j.series === 'p99' ? 'p99' : j.series === 'heap' ? 'heap' : 'memory'} series was worth ${Math.round(judged.effectivePoints)} independent points of its ${judged.points} (it stepped or fell back instead of climbing)`
   return (
     `${entry}: ${what} probably ${signed(j.metric, judged.perMinute)}${added} (over twice the limit ${formatMetric(j.metric, threshold.limit)}), ` +
     `not decided because its 95 % interval ${signed(j.metric, judged.low)} … ${signed(j.metric, judged.high)} still reaches below the limit${worth}; a longer soak decides`

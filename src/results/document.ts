@@ -58,6 +58,14 @@ export interface RoundSeries extends LoadSeries {
   readonly rssKiB?: readonly number[]
 }
 
+/** A Node app's JS heap in use right after each full garbage collection, in time order. */
+export interface HeapPoints {
+  /** Seconds from the start of the round's window. */
+  readonly seconds: readonly number[]
+  /** The heap in use then (V8's used_heap_size), KiB. */
+  readonly usedKiB: readonly number[]
+}
+
 /** profile: spike. What one round's burst did (src/load/profiles/spike.ts). */
 export interface SpikeRound {
   /** Median per-second p99 before the burst, µs: the level recovery is judged against. */
@@ -106,6 +114,8 @@ export type ProfileSummary =
       readonly kind: 'soak'
       /** Server RSS growth, bytes per minute; absent when no app was started (nothing sampled). */
       readonly rss?: SlopeFit
+      /** A Node app's JS heap after each full garbage collection, bytes per minute (later half of the window). */
+      readonly heap?: SlopeFit
       /** p99 latency growth, µs per minute. */
       readonly p99: SlopeFit
     }
@@ -154,6 +164,8 @@ export interface RoundResult {
   readonly speedProbeUs?: number
   /** Second by second through the window. Absent in files written before it was recorded. */
   readonly series?: RoundSeries
+  /** profile: soak, a Node app: its JS heap right after each full garbage collection in the window (src/app/heap-watch.ts). */
+  readonly heap?: HeapPoints
   /** profile: spike. */
   readonly spike?: SpikeRound
   /** False when the numbers cannot be trusted; `problems` says why. Invalid rounds are left out of summaries. */

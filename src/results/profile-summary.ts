@@ -72,13 +72,29 @@ export function memoryFrom(n: number): number {
  * over all of it, pairs taken within a round only. Seconds without a successful response carry no
  * p99 and are left out of the drift.
  */
-export function fitSoak(rounds: readonly Pick<RoundResult, 'series'>[]): { rss?: SlopeFit; p99: SlopeFit } | undefined {
+export function fitSoak(
+  rounds: readonly Pick<RoundResult, 'series' | 'heap'>[],
+): { rss?: SlopeFit; heap?: SlopeFit; p99: SlopeFit } | undefined {
   const rss: Series[] = []
+  const heap: Series[] = []
   const p99: Series[] = []
   let from: number | undefined
   for (const round of rounds) {
     const series = round.series
     if (series === undefined) continue
+    // A Node app's heap after each full collection, over the same later half as RSS (the points are
+    // seconds from the window's start: second s of the window is the interval (s − 1, s]).
+    if (round.heap !== undefined) {
+      const start = memoryFrom(series.rps.length)
+      const x: number[] = []
+      const y: number[] = []
+      round.heap.seconds.forEach((second, i) => {
+        if (second < start - 1) return
+        x.push(second)
+        y.push(round.heap?.usedKiB[i] ?? 0)
+      })
+      if (x.length > 0) heap.push({ x, y })
+    }
     if (series.rssKiB !== undefined && series.rssKiB.length > 1) {
       const start = memoryFrom(series.rssKiB.length)
       from = from === undefined ? start : Math.min(from, start)
@@ -95,9 +111,18 @@ export function fitSoak(rounds: readonly Pick<RoundResult, 'series'>[]): { rss?:
   }
   const p99Fit = perMinute(p99, 1)
   if (p99Fit === undefined) return undefined
-  const rssFit = perMinute(rss, 1024, from === undefined || from === 1 ? undefined : from)
-  return rssFit === undefined ? { p99: p99Fit } : { rss: rssFit, p99: p99Fit }
+  const fromSecond = from === undefined || from === 1 ? undefined : from
+  const rssFit = perMinute(rss, 1024, fromSecond)
+  const heapPoints = heap.reduce((n, series) => n + series.x.length, 0)
+  const heapFit = heapPoints < MIN_HEAP_POINTS ? undefined : perMinute(heap, 1024, fromSecond)
+  return { ...(rssFit === undefined ? {} : { rss: rssFit }), ...(heapFit === undefined ? {} : { heap: heapFit }), p99: p99Fit }
 }
+
+/**
+ * Fewer full collections than this in the judged half leave the heap unfitted: a slope through two or
+ * three points says little (a quiet app may collect once a minute).
+ */
+export const MIN_HEAP_POINTS = 5
 
 /**
  * An entry's findings again after its rounds were pooled (shards merged): spike and soak are summed
