@@ -284,6 +284,21 @@ describe('soak: leak verdicts on real runtimes', () => {
     expect(violation?.actual).toBeGreaterThan(4 * 1024 ** 2)
     expect(violation?.baseSlope).toBeGreaterThan(1024 ** 2)
   })
+
+  it('same-job: judges the head’s heap against the base’s too, so a leak both have fails neither', () => {
+    const flat = EXPRESS.clean
+    const heapLeak = recordedHeap('heapLeaking')
+    // Both sides keep what the base already kept: the heap slopes cancel.
+    const base = soakEntry(flat, heapLeak)
+    const head = soakEntry(flat, heapLeak)
+    expect(checkEntry(head, head.thresholds)).toMatchObject([{ series: 'heap', severity: 'fail' }])
+    expect(checkEntry(head, head.thresholds, base)).toEqual([])
+    // A head that adds the leak to a base whose heap stays flat fails on the heap, naming the base's slope.
+    const cleanBase = soakEntry(flat, recordedHeap('heapClean'))
+    const [violation] = checkEntry(head, head.thresholds, cleanBase)
+    expect(violation).toMatchObject({ series: 'heap', severity: 'fail' })
+    expect(Math.abs(violation?.baseSlope ?? Infinity)).toBeLessThan(0.2 * 1024 ** 2)
+  })
 })
 
 describe('per-second series', () => {
