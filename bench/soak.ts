@@ -10,7 +10,7 @@
 //      npx tsx bench/soak.ts               (replays what is recorded)
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { checkEntry, judgeSlopes, type SlopeState } from '../src/compare/thresholds.js'
+import { checkEntry, judgeSlopes, probableSlope, type SlopeState } from '../src/compare/thresholds.js'
 import { DEFAULT_LEAK_BYTES_PER_MIN } from '../src/config/profile.js'
 import type { EntryResult } from '../src/results/document.js'
 import { fitSoak } from '../src/results/profile-summary.js'
@@ -73,7 +73,7 @@ function newRule(
     ...(fit === undefined ? {} : { findings: { kind: 'soak' as const, ...fit } }),
   }
   return {
-    fails: checkEntry(entry, entry.thresholds).some((v) => v.probable === undefined),
+    fails: checkEntry(entry, entry.thresholds).some((v) => !probableSlope(v)),
     state: judgeSlopes(entry, entry.thresholds).find((j) => j.series === 'rss')?.state,
     heapState: judgeSlopes(entry, entry.thresholds).find((j) => j.series === 'heap')?.state,
     perMinute: (fit?.rss?.perMinute ?? NaN) / 1024 ** 2,

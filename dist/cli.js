@@ -9120,6 +9120,9 @@ var init_run_to_run = __esm({
 });
 
 // src/compare/thresholds.ts
+function probableSlope(v) {
+  return v.slope?.state === "probable";
+}
 function entryValue(entry, metric) {
   if (isLatencyMetric(metric)) return entryLatency(entry)[metric];
   switch (metric) {
@@ -9201,9 +9204,8 @@ function slopeDifference(head, base) {
   const above = Math.hypot(head.high - head.perMinute, base.perMinute - base.low);
   return { perMinute: perMinute2, low: perMinute2 - below, high: perMinute2 + above, points: Math.min(head.points, base.points) };
 }
-function checkEntry(entry, thresholds, base) {
+function checkEntry(entry, thresholds, base, slopes = judgeSlopes(entry, thresholds, base)) {
   const violations = [];
-  const slopes = judgeSlopes(entry, thresholds, base);
   for (const threshold of thresholds) {
     const judged = slopes.filter((j) => j.threshold === threshold);
     if (judged.length > 0) {
@@ -9215,9 +9217,8 @@ function checkEntry(entry, thresholds, base) {
         severity: slope.state === "over" ? threshold.severity : "warn",
         actual: slope.judged.perMinute,
         threshold,
-        ...slope.series === "heap" ? { series: "heap" } : {},
         ...slope.baseSlope === void 0 ? {} : { baseSlope: slope.baseSlope },
-        ...slope.state === "probable" ? { probable: slope } : {}
+        slope
       });
       continue;
     }
@@ -9488,8 +9489,8 @@ function percentilesOf(entry) {
 function compareEntry(head, base, ctx, shares) {
   const invalid = validityViolation(head);
   const soakBase = ctx.paired ? base : void 0;
-  const violations = invalid === void 0 ? checkEntry(head, head.thresholds, soakBase) : [invalid];
   const slopes = invalid === void 0 ? judgeSlopes(head, head.thresholds, soakBase) : [];
+  const violations = invalid === void 0 ? checkEntry(head, head.thresholds, soakBase, slopes) : [invalid];
   const findings = violations.map((v) => ({
     severity: v.severity,
     kind: invalid === void 0 ? "threshold" : "unmeasurable",
@@ -22065,10 +22066,10 @@ var init_stress2 = __esm({
 // src/report/violation.ts
 function violationSentence(v) {
   if (v.noValidRound !== void 0) return `${v.entry}: no valid round (${v.noValidRound.join("; ")})`;
-  if (v.probable !== void 0) return probableSlopeSentence(v.entry, v.probable);
+  if (v.slope?.state === "probable") return probableSlopeSentence(v.entry, v.slope);
   const { metric, bound, limit } = v.threshold;
   const side = bound === "max" ? "above the limit" : "below the minimum";
-  const what = v.series === "heap" ? `${metric} (JS heap after full GC)` : metric;
+  const what = v.slope?.series === "heap" ? `${metric} (JS heap after full GC)` : metric;
   if (v.baseSlope !== void 0) {
     return `${v.entry}: ${what} ${formatMetric(metric, v.actual)} more than the base commit's (${formatMetric(metric, v.baseSlope)}) is ${side} ${formatMetric(metric, limit)}`;
   }
@@ -22259,7 +22260,7 @@ function strongest(comparison, verdict) {
   return found;
 }
 function probableSlopeCounts(violations) {
-  const probable = violations.filter((v) => v.probable !== void 0);
+  const probable = violations.filter(probableSlope);
   const leaks = probable.filter((v) => v.metric === "leak").length;
   const drifts = probable.length - leaks;
   return [
@@ -22269,7 +22270,7 @@ function probableSlopeCounts(violations) {
 }
 function firstViolation(comparison) {
   const all = comparison.entries.flatMap((e) => e.violations);
-  return all.find((v) => v.severity === "fail") ?? all.find((v) => v.probable === void 0) ?? all[0];
+  return all.find((v) => v.severity === "fail") ?? all.find((v) => !probableSlope(v)) ?? all[0];
 }
 function metricSentence(found) {
   return metricChangeSentence(clip(found.entry.key, MAX_NAME), found.metric);
@@ -22283,8 +22284,8 @@ function headline(comparison) {
   const probable = comparison.findings.filter((f) => f.kind === "probable");
   if (probable.length > 0) problems.push(`${plural(probable.length, "probable slowdown")}, not decided`);
   const measured2 = comparison.entries.filter((e) => e.status !== "unmeasurable").flatMap((e) => e.violations);
-  const probableSlopes = measured2.filter((v) => v.probable !== void 0);
-  const violations = measured2.filter((v) => v.probable === void 0);
+  const probableSlopes = measured2.filter(probableSlope);
+  const violations = measured2.filter((v) => !probableSlope(v));
   problems.push(...probableSlopeCounts(probableSlopes));
   const failing = violations.filter((v) => v.severity === "fail").length;
   const warning = violations.length - failing;
@@ -22490,6 +22491,7 @@ var init_rows = __esm({
     "use strict";
     init_compare();
     init_sequential();
+    init_thresholds();
     init_change();
     init_numbers();
     init_stress2();
@@ -22875,7 +22877,7 @@ function rowsOf(item) {
   };
   const flaggedLeak = (series) => {
     const severity = worst(
-      item.violations.filter((v) => (v.series ?? "rss") === series),
+      item.violations.filter((v) => (v.slope?.series ?? "rss") === series),
       ["leak"]
     );
     return severity === void 0 ? {} : { severity };
@@ -22908,7 +22910,7 @@ function rowsOf(item) {
         ...at,
         finding: leakWords(
           item.slopes?.find((j) => j.metric === "leak" && j.series === "rss"),
-          item.violations.some((v) => v.metric === "leak" && v.probable === void 0 && v.series === void 0)
+          item.violations.some((v) => v.metric === "leak" && !probableSlope(v) && v.slope?.series !== "heap")
         ),
         value: `RSS ${slopeText(found.rss, formatBytes)}`,
         baseline: base2?.rss === void 0 ? "" : `${slopeText(base2.rss, formatBytes)}`,
@@ -22920,7 +22922,7 @@ function rowsOf(item) {
         ...at,
         finding: leakWords(
           item.slopes?.find((j) => j.metric === "leak" && j.series === "heap"),
-          item.violations.some((v) => v.metric === "leak" && v.probable === void 0 && v.series === "heap"),
+          item.violations.some((v) => v.metric === "leak" && !probableSlope(v) && v.slope?.series === "heap"),
           "JS heap"
         ),
         value: `heap after full GC ${slopeText(found.heap, formatBytes)}`,
@@ -22958,6 +22960,7 @@ var PROFILE_HEADER;
 var init_profile = __esm({
   "src/report/profile.ts"() {
     "use strict";
+    init_thresholds();
     init_numbers();
     PROFILE_HEADER = ["scenario", "load", "profile finding", "current", "baseline"];
   }
@@ -41145,7 +41148,7 @@ function thresholdVerdictLine(entries, violations) {
     return `${MARK.fail} fail: ${plural(failing.length, "threshold violation")}${warnings} (${named(failing)})`;
   }
   if (warning.length > 0) {
-    const plain2 = warning.filter((v) => v.probable === void 0).length;
+    const plain2 = warning.filter((v) => !probableSlope(v)).length;
     const counted = [...probableSlopeCounts(warning), ...plain2 > 0 ? [plural(plain2, "threshold warning")] : []];
     return `${MARK.warn} warn: ${counted.join(", ")} (${named(warning)})`;
   }
@@ -41161,6 +41164,7 @@ var init_verdict = __esm({
   "src/report/verdict.ts"() {
     "use strict";
     init_compare();
+    init_thresholds();
     init_rows();
     init_text();
     init_violation();

@@ -110,7 +110,7 @@ describe('soak', () => {
     const over = entry(3 * MB, 2 * MB, 6 * MB)
     expect(states(over)).toEqual(['over'])
     expect(checkEntry(over, limit)).toMatchObject([{ metric: 'leak', severity: 'fail' }])
-    expect(checkEntry(over, limit)[0]?.probable).toBeUndefined()
+    expect(checkEntry(over, limit)[0]?.slope?.state).toBe('over')
     // Not decided, but the estimate over twice the limit: a warning, whatever the severity, worded as probable.
     const probable = entry(7.5 * MB, -2600 * MB, 255 * MB)
     expect(states(probable)).toEqual(['probable'])
@@ -217,7 +217,7 @@ describe('soak: leak verdicts on real runtimes', () => {
       const [warning, ...more] = checkEntry(entry, entry.thresholds)
       expect(more).toEqual([])
       expect(warning?.severity).toBe('warn')
-      expect(warning?.probable?.state).toBe('probable')
+      expect(warning?.slope?.state).toBe('probable')
       expect(warning?.actual).toBeGreaterThan(5 * 1024 ** 2)
     }
     for (const rss of [EXPRESS.clean, EXPRESS.clean2]) {
@@ -238,7 +238,7 @@ describe('soak: leak verdicts on real runtimes', () => {
     const violations = checkEntry(leaking, leaking.thresholds)
     expect(violations).toHaveLength(1)
     const [violation] = violations
-    expect(violation).toMatchObject({ metric: 'leak', severity: 'fail', series: 'heap' })
+    expect(violation).toMatchObject({ metric: 'leak', severity: 'fail', slope: { series: 'heap' } })
     expect(violation === undefined ? '' : violationSentence(violation)).toMatch(
       /^soak: leak \(JS heap after full GC\) 2\.\d MB\/min is above the limit 1\.0 MB\/min$/,
     )
@@ -268,7 +268,9 @@ describe('soak: leak verdicts on real runtimes', () => {
 
   it('fits no heap slope from fewer than five full collections in the judged half', () => {
     const heap = recordedHeap('heapLeaking')
-    const few = { seconds: heap.seconds.slice(0, 13), usedKiB: heap.usedKiB.slice(0, 13) }
+    // Four collections from second 91 on (93.5, 108.3, 123.1, 134.6 s): a slope could be fitted, and is not.
+    const few = { seconds: heap.seconds.slice(0, 14), usedKiB: heap.usedKiB.slice(0, 14) }
+    expect(few.seconds.filter((s) => s >= 90)).toHaveLength(4)
     const entry = soakEntry(EXPRESS.clean, few)
     expect(entry.findings?.kind === 'soak' ? entry.findings.heap : 'not soak').toBeUndefined()
   })
@@ -291,12 +293,12 @@ describe('soak: leak verdicts on real runtimes', () => {
     // Both sides keep what the base already kept: the heap slopes cancel.
     const base = soakEntry(flat, heapLeak)
     const head = soakEntry(flat, heapLeak)
-    expect(checkEntry(head, head.thresholds)).toMatchObject([{ series: 'heap', severity: 'fail' }])
+    expect(checkEntry(head, head.thresholds)).toMatchObject([{ slope: { series: 'heap' }, severity: 'fail' }])
     expect(checkEntry(head, head.thresholds, base)).toEqual([])
     // A head that adds the leak to a base whose heap stays flat fails on the heap, naming the base's slope.
     const cleanBase = soakEntry(flat, recordedHeap('heapClean'))
     const [violation] = checkEntry(head, head.thresholds, cleanBase)
-    expect(violation).toMatchObject({ series: 'heap', severity: 'fail' })
+    expect(violation).toMatchObject({ slope: { series: 'heap' }, severity: 'fail' })
     expect(Math.abs(violation?.baseSlope ?? Infinity)).toBeLessThan(0.2 * 1024 ** 2)
   })
 })

@@ -291,7 +291,7 @@ describe('renderMarkdown in other situations', () => {
     const threshold = { metric: 'leak', bound: 'max', limit: MB, severity: 'fail' } as const
     const judged = { perMinute: 7.5 * MB, low: -2600 * MB, high: 255 * MB, points: 90, effectivePoints: 4.2 }
     const slope = { metric: 'leak', series: 'rss', state: 'probable', threshold, judged } as const
-    const warning: Violation = { entry: entry.key, metric: 'leak', severity: 'warn', actual: judged.perMinute, threshold, probable: slope }
+    const warning: Violation = { entry: entry.key, metric: 'leak', severity: 'warn', actual: judged.perMinute, threshold, slope }
     const soak = {
       ...entry,
       violations: [warning],

@@ -1,6 +1,7 @@
 // The two decisions publishing makes from a comparison and the inputs, apart from the side effects
 // so they can be tested alone: whether to comment, and whether the step fails.
 import { gatedAndOpen } from '../compare/compare.js'
+import { openSlopes } from '../compare/thresholds.js'
 import type { Comparison } from '../compare/types.js'
 import type { CommentPolicy, Inputs } from './inputs.js'
 
@@ -24,10 +25,7 @@ export function shouldComment(policy: CommentPolicy, comparison: Comparison): Co
  * tolerance, and soak slopes whose interval reaches both sides of their limit (`open`).
  */
 export function undecidedGated(comparison: Pick<Comparison, 'entries'>): number {
-  return comparison.entries.reduce(
-    (n, e) => n + e.metrics.filter(gatedAndOpen).length + (e.slopes ?? []).filter((j) => j.state === 'open').length,
-    0,
-  )
+  return comparison.entries.reduce((n, e) => n + e.metrics.filter(gatedAndOpen).length + openSlopes(e.slopes).length, 0)
 }
 
 /**

@@ -448,8 +448,8 @@ function compareEntry(
   const invalid = validityViolation(head)
   // Same-job: a soak's slopes are judged against the base's, measured beside them.
   const soakBase = ctx.paired ? base : undefined
-  const violations: Violation[] = invalid === undefined ? checkEntry(head, head.thresholds, soakBase) : [invalid]
   const slopes = invalid === undefined ? judgeSlopes(head, head.thresholds, soakBase) : []
+  const violations: Violation[] = invalid === undefined ? checkEntry(head, head.thresholds, soakBase, slopes) : [invalid]
   const findings: Finding[] = violations.map((v) => ({
     severity: v.severity,
     kind: invalid === undefined ? 'threshold' : 'unmeasurable',

@@ -22,13 +22,22 @@ export interface Violation {
    */
   readonly baseSlope?: number
   /**
-   * Set for a soak slope not decided but probably far beyond its limit ({@link judgeSlopes}): always a
-   * warning, whatever the threshold's severity, so a likely leak is never a silent pass and
-   * `fail-on: warn` fails on it. `actual` is the estimate; the judgement holds the interval.
+   * For a soak slope, the judgement the violation reports ({@link judgeSlopes}): which series (RSS or a
+   * Node app's heap), its interval, and its state. `probable` is always a warning, whatever the
+   * threshold's severity, so a likely leak is never a silent pass and `fail-on: warn` fails on it;
+   * `actual` is then the estimate.
    */
-  readonly probable?: SlopeJudgement
-  /** Set when a `leak` was found in a Node app's heap after full collections rather than in its RSS. */
-  readonly series?: 'heap'
+  readonly slope?: SlopeJudgement
+}
+
+/** Whether `v` is a soak slope not decided but probably far beyond its limit, rather than a broken threshold. */
+export function probableSlope(v: Violation): boolean {
+  return v.slope?.state === 'probable'
+}
+
+/** The entry's soak slopes whose interval reaches both sides of their limit: undecided for `fail-on: inconclusive`. */
+export function openSlopes(slopes: readonly SlopeJudgement[] | undefined): SlopeJudgement[] {
+  return (slopes ?? []).filter((j) => j.state === 'open')
 }
 
 /**
@@ -182,9 +191,13 @@ export function slopeDifference(head: SlopeFit, base: SlopeFit): SlopeFit {
  * With `base`, the base commit measured beside it in the same job, a soak's `leak` and `drift` are
  * judged on head minus base ({@link slopeDifference}).
  */
-export function checkEntry(entry: EntryResult, thresholds: readonly AbsoluteThreshold[], base?: EntryResult): Violation[] {
+export function checkEntry(
+  entry: EntryResult,
+  thresholds: readonly AbsoluteThreshold[],
+  base?: EntryResult,
+  slopes: readonly SlopeJudgement[] = judgeSlopes(entry, thresholds, base),
+): Violation[] {
   const violations: Violation[] = []
-  const slopes = judgeSlopes(entry, thresholds, base)
   for (const threshold of thresholds) {
     const judged = slopes.filter((j) => j.threshold === threshold)
     if (judged.length > 0) {
@@ -196,9 +209,8 @@ export function checkEntry(entry: EntryResult, thresholds: readonly AbsoluteThre
         severity: slope.state === 'over' ? threshold.severity : 'warn',
         actual: slope.judged.perMinute,
         threshold,
-        ...(slope.series === 'heap' ? { series: 'heap' as const } : {}),
         ...(slope.baseSlope === undefined ? {} : { baseSlope: slope.baseSlope }),
-        ...(slope.state === 'probable' ? { probable: slope } : {}),
+        slope,
       })
       continue
     }

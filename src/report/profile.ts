@@ -1,7 +1,7 @@
 // What the load profiles found, in words: one row per finding (leak 3.1 MB/min, recovery +2.0 s,
 // 12.5 MB/s at 64KB), shared by the comment, the job summary and the terminal.
 import type { Severity } from '../config/plan.js'
-import type { SlopeJudgement, Violation } from '../compare/thresholds.js'
+import { probableSlope, type SlopeJudgement, type Violation } from '../compare/thresholds.js'
 import type { Comparison } from '../compare/types.js'
 import type { ProfileSummary, SlopeFit } from '../results/document.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatSeconds } from './numbers.js'
@@ -80,7 +80,7 @@ function rowsOf(item: ProfileItem): ProfileRow[] {
   // The leak threshold's one violation is marked on the row of the series it came from.
   const flaggedLeak = (series: 'rss' | 'heap'): { severity?: Severity } => {
     const severity = worst(
-      item.violations.filter((v) => (v.series ?? 'rss') === series),
+      item.violations.filter((v) => (v.slope?.series ?? 'rss') === series),
       ['leak'],
     )
     return severity === undefined ? {} : { severity }
@@ -119,7 +119,7 @@ function rowsOf(item: ProfileItem): ProfileRow[] {
         ...at,
         finding: leakWords(
           item.slopes?.find((j) => j.metric === 'leak' && j.series === 'rss'),
-          item.violations.some((v) => v.metric === 'leak' && v.probable === undefined && v.series === undefined),
+          item.violations.some((v) => v.metric === 'leak' && !probableSlope(v) && v.slope?.series !== 'heap'),
         ),
         value: `RSS ${slopeText(found.rss, formatBytes)}`,
         baseline: base?.rss === undefined ? '' : `${slopeText(base.rss, formatBytes)}`,
@@ -132,7 +132,7 @@ function rowsOf(item: ProfileItem): ProfileRow[] {
         ...at,
         finding: leakWords(
           item.slopes?.find((j) => j.metric === 'leak' && j.series === 'heap'),
-          item.violations.some((v) => v.metric === 'leak' && v.probable === undefined && v.series === 'heap'),
+          item.violations.some((v) => v.metric === 'leak' && !probableSlope(v) && v.slope?.series === 'heap'),
           'JS heap',
         ),
         value: `heap after full GC ${slopeText(found.heap, formatBytes)}`,

@@ -6,7 +6,7 @@ import type { EntryTrend } from '../compare/round-trend.js'
 import { clearOfTolerance } from '../compare/compare.js'
 import { FINAL_LOOK_SHARE } from '../compare/sequential.js'
 import type { Comparison, EntryComparison, MetricComparison } from '../compare/types.js'
-import type { Violation } from '../compare/thresholds.js'
+import { probableSlope, type Violation } from '../compare/thresholds.js'
 import type { Environment } from '../results/document.js'
 import { comparedMetricLabel, formatChange, metricChangeSentence } from './change.js'
 import { formatBytes, formatFraction, formatLatencyUs, formatMetric, grouped, metricLabel } from './numbers.js'
@@ -298,7 +298,7 @@ function strongest(comparison: Comparison, verdict: MetricComparison['verdict'])
 
 /** `1 probable leak, not decided`, `2 probable p99 drifts, not decided`: the soak slopes among `violations` that warn as probable. */
 export function probableSlopeCounts(violations: readonly Violation[]): string[] {
-  const probable = violations.filter((v) => v.probable !== undefined)
+  const probable = violations.filter(probableSlope)
   const leaks = probable.filter((v) => v.metric === 'leak').length
   const drifts = probable.length - leaks
   return [
@@ -309,7 +309,7 @@ export function probableSlopeCounts(violations: readonly Violation[]): string[] 
 
 function firstViolation(comparison: Comparison): Violation | undefined {
   const all = comparison.entries.flatMap((e) => e.violations)
-  return all.find((v) => v.severity === 'fail') ?? all.find((v) => v.probable === undefined) ?? all[0]
+  return all.find((v) => v.severity === 'fail') ?? all.find((v) => !probableSlope(v)) ?? all[0]
 }
 
 function metricSentence(found: Found): string {
@@ -333,8 +333,8 @@ export function headline(comparison: Comparison): Headline {
   // By severity, because `1 threshold violation` next to a ❌ reads as the cause even when it only warns.
   const measured = comparison.entries.filter((e) => e.status !== 'unmeasurable').flatMap((e) => e.violations)
   // A soak slope probably beyond its limit but not decided: named as such, not as a broken threshold.
-  const probableSlopes = measured.filter((v) => v.probable !== undefined)
-  const violations = measured.filter((v) => v.probable === undefined)
+  const probableSlopes = measured.filter(probableSlope)
+  const violations = measured.filter((v) => !probableSlope(v))
   problems.push(...probableSlopeCounts(probableSlopes))
   const failing = violations.filter((v) => v.severity === 'fail').length
   const warning = violations.length - failing

@@ -2,7 +2,7 @@
 // so as plainly as one that did not. Pure: data in, string out.
 import { gatedAndOpen } from '../compare/compare.js'
 import type { Comparison } from '../compare/types.js'
-import type { Violation } from '../compare/thresholds.js'
+import { openSlopes, probableSlope, type Violation } from '../compare/thresholds.js'
 import type { Severity } from '../config/plan.js'
 import { clip, headline, plural, probableSlopeCounts } from './rows.js'
 import { plain } from './text.js'
@@ -43,7 +43,7 @@ export function thresholdVerdictLine(entries: number, violations: readonly Viola
   }
   if (warning.length > 0) {
     // A probable leak is not a broken threshold: named as what it is, as the report's headline does.
-    const plain = warning.filter((v) => v.probable === undefined).length
+    const plain = warning.filter((v) => !probableSlope(v)).length
     const counted = [...probableSlopeCounts(warning), ...(plain > 0 ? [plural(plain, 'threshold warning')] : [])]
     return `${MARK.warn} warn: ${counted.join(', ')} (${named(warning)})`
   }
@@ -68,9 +68,7 @@ export function gateFailureText(comparison: Comparison): string {
     // Only `fail-on: inconclusive` fails a passing comparison: the reason is what stayed undecided.
     const undecided = comparison.entries.flatMap((e) => e.metrics.filter(gatedAndOpen).map((m) => `- ${e.key}: ${m.metric} inconclusive`))
     const slopes = comparison.entries.flatMap((e) =>
-      (e.slopes ?? [])
-        .filter((j) => j.state === 'open')
-        .map((j) => `- ${e.key}: ${j.metric} not decided against ${formatMetric(j.metric, j.threshold.limit)}`),
+      openSlopes(e.slopes).map((j) => `- ${e.key}: ${j.metric} not decided against ${formatMetric(j.metric, j.threshold.limit)}`),
     )
     const what = [
       ...(undecided.length > 0 ? [plural(undecided.length, 'gated metric')] : []),

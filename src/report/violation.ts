@@ -12,11 +12,11 @@ import { formatMetric } from './numbers.js'
  */
 export function violationSentence(v: Violation): string {
   if (v.noValidRound !== undefined) return `${v.entry}: no valid round (${v.noValidRound.join('; ')})`
-  if (v.probable !== undefined) return probableSlopeSentence(v.entry, v.probable)
+  if (v.slope?.state === 'probable') return probableSlopeSentence(v.entry, v.slope)
   const { metric, bound, limit } = v.threshold
   const side = bound === 'max' ? 'above the limit' : 'below the minimum'
   // A leak found in a Node app's heap after full collections, not in its RSS.
-  const what = v.series === 'heap' ? `${metric} (JS heap after full GC)` : metric
+  const what = v.slope?.series === 'heap' ? `${metric} (JS heap after full GC)` : metric
   if (v.baseSlope !== undefined) {
     // Same-job soak: the growth the change adds over the base commit's, measured beside it.
     return `${v.entry}: ${what} ${formatMetric(metric, v.actual)} more than the base commit's (${formatMetric(metric, v.baseSlope)}) is ${side} ${formatMetric(metric, limit)}`
