@@ -9467,6 +9467,31 @@ function pairedValues(base, head, metric) {
   }
   return pairs;
 }
+function atOneSpeed(base, head, metric) {
+  if (!SPEED_ADJUSTED.has(metric)) return void 0;
+  const b = base.filter((r) => r.valid);
+  const h = head.filter((r) => r.valid);
+  const speeds = (rs) => rs.map((r) => r.speedProbeUs ?? NaN);
+  const values = (rs) => rs.map((r) => roundValue(r, metric) ?? NaN);
+  if (b.length === 0 || h.length === 0 || ![speeds(b), speeds(h), values(b), values(h)].every(positive)) return void 0;
+  const logMean = (xs) => xs.reduce((a, x) => a + Math.log(x), 0) / xs.length;
+  const reference = Math.exp(logMean([...speeds(b), ...speeds(h)]));
+  const sign = biggerIsBetter(metric) ? -1 : 1;
+  const at = (rs) => rs.map((r) => (roundValue(r, metric) ?? NaN) * (reference / (r.speedProbeUs ?? NaN)) ** sign);
+  return { base: at(b), head: at(h), machine: Math.exp(logMean(speeds(h)) - logMean(speeds(b))) };
+}
+function confirmedAtOneSpeed(measured2, oneSpeed, machine) {
+  const carried = {
+    oneSpeed: { change: oneSpeed.change, low: oneSpeed.low, high: oneSpeed.high, verdict: oneSpeed.verdict, machine }
+  };
+  if (measured2.verdict === oneSpeed.verdict && (measured2.verdict !== "inconclusive" || measured2.probable !== true || oneSpeed.probable === true))
+    return { ...measured2, ...carried };
+  const pair = /* @__PURE__ */ new Set([measured2.verdict, oneSpeed.verdict]);
+  const verdict = pair.size === 2 && pair.has("unchanged") && pair.has("improvement") ? "unchanged" : measured2.verdict === oneSpeed.verdict ? measured2.verdict : "inconclusive";
+  const worse = (m) => m.verdict === "regression" || m.probable === true;
+  const { probable: _dropped, ...rest } = measured2;
+  return { ...rest, verdict, ...verdict === "inconclusive" && worse(measured2) && worse(oneSpeed) ? { probable: true } : {}, ...carried };
+}
 function keptPairs(base, head) {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
   return head.flatMap((h) => {
@@ -9535,7 +9560,7 @@ function compareEntry(head, base, ctx, shares) {
       // No history of this entry: the baseline run is its one run of history.
       spreadFor(history?.series.get(head.key)?.[metric] ?? [median(b)], history?.labels?.get(head.key)?.[metric] ?? [], b, h)
     );
-    const m = compareMetric({
+    const judgement = {
       metric,
       base: b,
       head: h,
@@ -9550,7 +9575,24 @@ function compareEntry(head, base, ctx, shares) {
       // What is compared here was measured: paired rounds get the final look (sequential.ts).
       ended: true,
       ...spread2 === void 0 ? {} : { spread: spread2 }
-    });
+    };
+    const measured2 = compareMetric(judgement);
+    const speed = ctx.paired ? void 0 : atOneSpeed(base.rounds, head.rounds, metric);
+    const m = speed === void 0 ? measured2 : confirmedAtOneSpeed(
+      measured2,
+      compareMetric({
+        ...judgement,
+        base: speed.base,
+        head: speed.head,
+        spread: spreadFor(
+          history?.series.get(head.key)?.[metric] ?? [median(speed.base)],
+          history?.labels?.get(head.key)?.[metric] ?? [],
+          speed.base,
+          speed.head
+        )
+      }),
+      speed.machine
+    );
     metrics.push(values?.speedSlope === void 0 ? m : { ...m, speedSlope: values.speedSlope });
     if (m.gated && m.verdict === "regression") {
       findings.push({
@@ -22148,9 +22190,16 @@ function runToRunDetail(r) {
   const level = r.level === void 0 ? "" : ` \xB7 baseline: level of the last ${plural(r.level, "run")}, current: median of the rounds`;
   return `run-to-run \xB1${formatFraction(Math.expm1(r.sigma))} (${notes.join("; ")})${level}`;
 }
+function oneSpeedDetail(m, o) {
+  const slower2 = o.machine >= 1;
+  const by = formatFraction(Math.abs(slower2 ? o.machine - 1 : 1 / o.machine - 1));
+  const confirmed = o.verdict === m.verdict || m.verdict === "unchanged" ? "" : ", not confirmed";
+  return `at one machine speed ${formatChange({ ...o, relative: true, ...m.confidence === void 0 ? {} : { confidence: m.confidence } })}${confirmed}: the speed probe found the machine ${by} ${slower2 ? "slower" : "faster"} for this run`;
+}
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];
   if (m.runToRun !== void 0) parts.push(runToRunDetail(m.runToRun));
+  if (m.oneSpeed !== void 0) parts.push(oneSpeedDetail(m, m.oneSpeed));
   if (definitionChanged) parts.push("scenario edited since the baseline: warns only");
   const p = formatPValue(m.pValue);
   if (p !== void 0) parts.push(p);
@@ -66429,7 +66478,7 @@ function entriesOf(plan) {
   );
 }
 async function measure(plan, options) {
-  const [measured2] = await measureSides([{ plan, outDir: options.outDir }], options);
+  const [measured2] = await measureSides(withSeparateCpus([{ plan, outDir: options.outDir }]), options);
   if (measured2 === void 0) throw new Error("measureSides returned nothing for one side");
   return measured2;
 }
@@ -66457,7 +66506,7 @@ function withHeapPad(sides, glibc2 = onGlibc) {
 }
 function withSeparateCpus(sides) {
   const first = sides[0]?.plan.app;
-  if (sides.length < 2 || first === void 0 || first.cpus !== void 0 || first.container !== void 0) return [...sides];
+  if (first === void 0 || first.cpus !== void 0 || first.container !== void 0) return [...sides];
   return sides.map(
     (side) => side.plan.app === void 0 ? side : { ...side, plan: { ...side.plan, app: { ...side.plan.app, cpus: "separate" } } }
   );
@@ -66944,7 +66993,7 @@ function flameTree(base, head, minShare, maxDepth) {
   });
   return freeze(root);
 }
-function atOneSpeed(base, head, slope) {
+function atOneSpeed2(base, head, slope) {
   const b = base.speedUs ?? 0;
   const h = head.speedUs ?? 0;
   if (!(b > 0 && h > 0 && Number.isFinite(slope))) return { base, head };
@@ -66956,7 +67005,7 @@ function atOneSpeed(base, head, slope) {
   };
 }
 function diffProfiles(measuredBase, measuredHead, options = {}) {
-  const { base, head, speed } = atOneSpeed(measuredBase, measuredHead, options.speedSlope ?? 1);
+  const { base, head, speed } = atOneSpeed2(measuredBase, measuredHead, options.speedSlope ?? 1);
   const limit = options.limit ?? 20;
   const baseTally = tally(base.profile);
   const headTally = tally(head.profile);

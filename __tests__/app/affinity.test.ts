@@ -4,7 +4,8 @@
 //
 // app.cpus: separate: both sides' apps on every CPU but the first, this process (the load
 // generator) on the first while any of them runs, and this process's own CPUs given back when the
-// last one stops; the speed probe runs on the apps' CPUs meanwhile and each round records it.
+// last one stops; the speed probe runs on the apps' CPUs meanwhile and each round records it. A run
+// of one side under auto is pinned alike.
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -64,14 +65,14 @@ describe('app.cpus', () => {
     expect(() => cpusOf(', cpus: half')).toThrow(/app\.cpus.*auto, shared or separate/s)
   })
 
-  it('auto: separate for both sides of a same-job run, as it was for one side alone, a container or a set value', () => {
+  it('auto: separate for both sides of a same-job run and for one side alone; not for a container or a set value', () => {
     const plan = (app: string): Side['plan'] =>
       parsePlan(`baseUrl: http://127.0.0.1:1\napp: { command: node s.js${app} }\nscenarios: [{ name: a, path: / }]\n`, 'c.yml', '/')
     const sides = (app: string, count = 2): Side[] => ['base', 'head'].slice(0, count).map((outDir) => ({ plan: plan(app), outDir }))
     const cpusOf = (list: readonly Side[]): Array<AppPlan['cpus']> => withSeparateCpus(list).map((s) => s.plan.app?.cpus)
     expect(cpusOf(sides(''))).toEqual(['separate', 'separate'])
     expect(cpusOf(sides(', cpus: auto'))).toEqual(['separate', 'separate'])
-    expect(cpusOf(sides('', 1))).toEqual([undefined])
+    expect(cpusOf(sides('', 1))).toEqual(['separate'])
     expect(cpusOf(sides(', cpus: shared'))).toEqual(['shared', 'shared'])
     expect(cpusOf(sides(', container: db'))).toEqual([undefined, undefined])
   })
@@ -141,6 +142,33 @@ describe('app.cpus', () => {
     expect(() => parseResults(JSON.parse(JSON.stringify(results)), 'results.json')).not.toThrow()
     expect(runningSpeedProbe()).toBeUndefined()
   })
+
+  it.runIf(split !== undefined)(
+    'auto, a run of one side: pinned as separate is, every round records the probe; shared probes nothing',
+    async () => {
+      const plan = await demoPlan('  - { name: users, path: /users }', {
+        defaults: '{ duration: 1s, warmup: 100ms, rounds: 2, connections: 2 }',
+      })
+      expect(plan.app?.cpus).toBeUndefined()
+      const before = allowed(process.pid)
+      let during: number[] = []
+      const { results, failure } = await measure(plan, {
+        outDir: path.join(dir, 'one-side'),
+        onRound: () => (during = allowed(process.pid)),
+      })
+      expect(failure).toBeUndefined()
+      // The load generator on the first CPU while the app ran, its own CPUs back after.
+      expect(during).toEqual([cpusOfList(split?.load ?? '')[0]])
+      expect(allowed(process.pid)).toEqual(before)
+      const rounds = results.entries[0]?.rounds ?? []
+      expect(rounds).toHaveLength(2)
+      for (const round of rounds) expect(round.speedProbeUs).toBeGreaterThan(0)
+      expect(runningSpeedProbe()).toBeUndefined()
+      const app = plan.app === undefined ? undefined : { ...plan.app, cpus: 'shared' as const }
+      const shared = await measure({ ...plan, ...(app === undefined ? {} : { app }) }, { outDir: path.join(dir, 'shared') })
+      for (const round of shared.results.entries[0]?.rounds ?? []) expect(round.speedProbeUs).toBeUndefined()
+    },
+  )
 
   it.runIf(split !== undefined)('separate: the profiled rounds record the probe too, for the profile diff to scale by', async () => {
     // Two demo apps, each on a port of its own, as base and head.

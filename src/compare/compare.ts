@@ -393,6 +393,71 @@ export function pairedValues(
   return pairs
 }
 
+/**
+ * Separate runs at one machine speed. Two runs minutes apart do not get the same machine: on this
+ * project's 2-CPU machine, at load 1, an unchanged Express app's throughput moved between runs a
+ * minute apart by a log SD of 0.23 (up to ±70 %) as the vCPUs slowed for minutes at a time, and
+ * `cannonade compare` of consecutive unchanged runs failed 3 of 32 (bench/separate-real.ts). Where
+ * every valid round of both runs read the speed probe (app/speed-probe.ts: `app.cpus: separate`, the
+ * default where Cannonade starts the app), each round's value is taken to the runs' mean machine speed at slope 1:
+ * v · (s_ref / s)^±1, s the round's µs a probe unit, s_ref the geometric mean over both runs' rounds,
+ * + for what grows as the machine slows (latency, CPU per request), − for throughput.
+ *
+ * The verdict stands only where the values as measured and at one speed agree (confirmedAtOneSpeed).
+ * Why both, and why slope 1 unfitted: a route's true slope β on the probe is unknown from five rounds
+ * a side (about 1 for CPU-bound work, 0 for one that waits on I/O). With the machine drifting by D
+ * between the runs, the measured log ratio is off by β·D and the one at one speed by (β − 1)·D: for
+ * any β between 0 and 1 the two errors have opposite signs, so the drift cannot push both past a
+ * tolerance in the same direction, and an unchanged head fails only where the drift the probe does not
+ * explain does. A real change moves both alike. Undefined where a round has no reading, or a value is
+ * not positive, or the metric does not follow the machine's speed (memory, errors, capacity).
+ */
+export function atOneSpeed(
+  base: readonly RoundResult[],
+  head: readonly RoundResult[],
+  metric: ComparedMetric,
+): { base: number[]; head: number[]; machine: number } | undefined {
+  if (!SPEED_ADJUSTED.has(metric)) return undefined
+  const b = base.filter((r) => r.valid)
+  const h = head.filter((r) => r.valid)
+  const speeds = (rs: readonly RoundResult[]): number[] => rs.map((r) => r.speedProbeUs ?? NaN)
+  const values = (rs: readonly RoundResult[]): number[] => rs.map((r) => roundValue(r, metric) ?? NaN)
+  if (b.length === 0 || h.length === 0 || ![speeds(b), speeds(h), values(b), values(h)].every(positive)) return undefined
+  const logMean = (xs: readonly number[]): number => xs.reduce((a, x) => a + Math.log(x), 0) / xs.length
+  const reference = Math.exp(logMean([...speeds(b), ...speeds(h)]))
+  const sign = biggerIsBetter(metric) ? -1 : 1
+  const at = (rs: readonly RoundResult[]): number[] =>
+    rs.map((r) => (roundValue(r, metric) ?? NaN) * (reference / (r.speedProbeUs ?? NaN)) ** sign)
+  return { base: at(b), head: at(h), machine: Math.exp(logMean(speeds(h)) - logMean(speeds(b))) }
+}
+
+/**
+ * The measured verdict where the one at one machine speed agrees with it (atOneSpeed); else the
+ * weaker claim: unchanged where one says unchanged and the other improvement, inconclusive
+ * otherwise, probably worse only where both are worse or probably worse. The interval shown stays
+ * the measured one; `oneSpeed` carries the other for the report.
+ */
+export function confirmedAtOneSpeed(measured: MetricComparison, oneSpeed: MetricComparison, machine: number): MetricComparison {
+  const carried = {
+    oneSpeed: { change: oneSpeed.change, low: oneSpeed.low, high: oneSpeed.high, verdict: oneSpeed.verdict, machine },
+  }
+  if (
+    measured.verdict === oneSpeed.verdict &&
+    (measured.verdict !== 'inconclusive' || measured.probable !== true || oneSpeed.probable === true)
+  )
+    return { ...measured, ...carried }
+  const pair = new Set([measured.verdict, oneSpeed.verdict])
+  const verdict: Verdict =
+    pair.size === 2 && pair.has('unchanged') && pair.has('improvement')
+      ? 'unchanged'
+      : measured.verdict === oneSpeed.verdict
+        ? measured.verdict
+        : 'inconclusive'
+  const worse = (m: MetricComparison): boolean => m.verdict === 'regression' || m.probable === true
+  const { probable: _dropped, ...rest } = measured
+  return { ...rest, verdict, ...(verdict === 'inconclusive' && worse(measured) && worse(oneSpeed) ? { probable: true } : {}), ...carried }
+}
+
 /** Round n of base with round n of head, where both are valid: the pairs a paired comparison keeps. */
 function keptPairs(base: readonly RoundResult[], head: readonly RoundResult[]): [RoundResult, RoundResult][] {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]))
@@ -499,7 +564,7 @@ function compareEntry(
       ? undefined
       : // No history of this entry: the baseline run is its one run of history.
         spreadFor(history?.series.get(head.key)?.[metric] ?? [median(b)], history?.labels?.get(head.key)?.[metric] ?? [], b, h)
-    const m = compareMetric({
+    const judgement = {
       metric,
       base: b,
       head: h,
@@ -514,7 +579,28 @@ function compareEntry(
       // What is compared here was measured: paired rounds get the final look (sequential.ts).
       ended: true,
       ...(spread === undefined ? {} : { spread }),
-    })
+    }
+    const measured = compareMetric(judgement)
+    // Separate runs that both read the machine's speed: a verdict must hold at one speed too.
+    const speed = ctx.paired ? undefined : atOneSpeed(base.rounds, head.rounds, metric)
+    const m =
+      speed === undefined
+        ? measured
+        : confirmedAtOneSpeed(
+            measured,
+            compareMetric({
+              ...judgement,
+              base: speed.base,
+              head: speed.head,
+              spread: spreadFor(
+                history?.series.get(head.key)?.[metric] ?? [median(speed.base)],
+                history?.labels?.get(head.key)?.[metric] ?? [],
+                speed.base,
+                speed.head,
+              ),
+            }),
+            speed.machine,
+          )
     metrics.push(values?.speedSlope === undefined ? m : { ...m, speedSlope: values.speedSlope })
     if (m.gated && m.verdict === 'regression') {
       findings.push({

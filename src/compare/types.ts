@@ -51,6 +51,18 @@ export interface MetricComparison {
    * over all the pairs, the metric's log-ratio per unit of the probe's. Absent when not adjusted.
    */
   readonly speedSlope?: number
+  /**
+   * Separate runs that both read the speed probe: the same comparison with every round taken to one
+   * machine speed (compare.ts atOneSpeed), which the verdict must agree with; `machine` is how much
+   * slower the head's run found the machine than the base's (1.7 = 70 % slower).
+   */
+  readonly oneSpeed?: {
+    readonly change: number
+    readonly low: number
+    readonly high: number
+    readonly verdict: Verdict
+    readonly machine: number
+  }
   /** Exact (small samples) or approximate two-sided Mann-Whitney U p-value. */
   readonly pValue: number
   /** Round-to-round coefficient of variation. */

@@ -228,7 +228,8 @@ export interface AppPlan {
   /**
    * `app.cpus`: `separate`, the app on every CPU but the first, the load generator on the first
    * (src/app/affinity.ts); `shared`, the scheduler's choice. Absent is `auto`: same-job makes it
-   * `separate` (load/schedule.ts withSeparateCpus), a run of one side `shared`.
+   * `separate` (load/schedule.ts withSeparateCpus) for same-job and for a run of one side alike,
+   * unless the app is in a container.
    */
   readonly cpus?: 'shared' | 'separate'
   /** `app.profile`: the CPU profiler for the extra round of a regressed entry (src/profile/); absent means auto. */

@@ -123,7 +123,7 @@ export function entriesOf(plan: Plan): Entry[] {
 
 /** Runs every round of every entry. Never throws for app failures: they come back in `failure`. */
 export async function measure(plan: Plan, options: MeasureOptions): Promise<Measured> {
-  const [measured] = await measureSides([{ plan, outDir: options.outDir }], options)
+  const [measured] = await measureSides(withSeparateCpus([{ plan, outDir: options.outDir }]), options)
   if (measured === undefined) throw new Error('measureSides returned nothing for one side')
   return measured
 }
@@ -222,22 +222,26 @@ export function withHeapPad(sides: readonly Side[], glibc: () => boolean = onGli
 }
 
 /**
- * Same-job sides under `app.cpus: auto` (absent; decided by the first side's plan): every side's app
- * gets `separate`, so both apps run on CPUs of their own with the speed probe beside them and each
- * pair is adjusted for the machine's speed (src/app/affinity.ts, src/compare/speed-adjust.ts). Not for
- * an app in a container, which the split cannot pin, nor for one side alone, whose rounds nothing
- * pairs. Where the machine cannot split (not Linux, one CPU, no taskset) `separate` leaves the app as
- * it is.
+ * Sides under `app.cpus: auto` (absent; decided by the first side's plan): every side's app gets
+ * `separate`, so the apps run on CPUs of their own with the speed probe beside them (src/app/affinity.ts).
+ * Same-job adjusts each pair for the machine's speed (src/compare/speed-adjust.ts); a run of one side
+ * records it in every round, so that a comparison with a run measured at another time must hold at
+ * one machine speed too (compare.ts atOneSpeed). Not for an app in a container, which the split cannot
+ * pin. Where the machine cannot split (not Linux, one CPU, no taskset) `separate` leaves the app as it is.
  *
  * Why: a shared runner's vCPU slows for stretches of 10–100 s (a node service's CPU per request
  * between about 225 and 440 µs at a constant share, no steal time reported), and a probe on the
  * app's own CPU follows it; alternating with `shared` on this project's 2-CPU machine
  * (bench/against-target.ts, 2026-12-04), `separate` cleared more unchanged heads and caught as many
  * or more slowed ones, and no run of either failed an unchanged head (README, *A speed probe*).
+ * Between runs of one side a minute apart (bench/separate-real.ts, an Express app, 2026-12-05),
+ * throughput moved by a log SD of 0.23 and, at one probe speed, by 0.05; a probe left unpinned
+ * beside an unpinned app was tried and read the CPU it happened to run on: at one speed the runs
+ * moved as much as measured (0.16 and 0.15), and fewer slowed heads failed.
  */
 export function withSeparateCpus(sides: readonly Side[]): Side[] {
   const first = sides[0]?.plan.app
-  if (sides.length < 2 || first === undefined || first.cpus !== undefined || first.container !== undefined) return [...sides]
+  if (first === undefined || first.cpus !== undefined || first.container !== undefined) return [...sides]
   return sides.map((side) =>
     side.plan.app === undefined ? side : { ...side, plan: { ...side.plan, app: { ...side.plan.app, cpus: 'separate' } } },
   )

@@ -149,9 +149,22 @@ function runToRunDetail(r: NonNullable<MetricComparison['runToRun']>): string {
   return `run-to-run ±${formatFraction(Math.expm1(r.sigma))} (${notes.join('; ')})${level}`
 }
 
+/**
+ * `at one machine speed -3.1 % (-9.8 … +4.0), not confirmed: the speed probe found the machine 71 %
+ * slower for this run`: the comparison of separate runs with the machine's speed taken out
+ * (compare.ts atOneSpeed), which the verdict must agree with.
+ */
+function oneSpeedDetail(m: MetricComparison, o: NonNullable<MetricComparison['oneSpeed']>): string {
+  const slower = o.machine >= 1
+  const by = formatFraction(Math.abs(slower ? o.machine - 1 : 1 / o.machine - 1))
+  const confirmed = o.verdict === m.verdict || m.verdict === 'unchanged' ? '' : ', not confirmed'
+  return `at one machine speed ${formatChange({ ...o, relative: true, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) })}${confirmed}: the speed probe found the machine ${by} ${slower ? 'slower' : 'faster'} for this run`
+}
+
 function metricDetail(m: MetricComparison, rounds: number, definitionChanged: boolean): string {
   const parts = [formatTolerance(m)]
   if (m.runToRun !== undefined) parts.push(runToRunDetail(m.runToRun))
+  if (m.oneSpeed !== undefined) parts.push(oneSpeedDetail(m, m.oneSpeed))
   if (definitionChanged) parts.push('scenario edited since the baseline: warns only')
   const p = formatPValue(m.pValue)
   if (p !== undefined) parts.push(p)
