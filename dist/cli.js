@@ -9481,16 +9481,16 @@ function atOneSpeed(base, head, metric) {
   return { base: at(b), head: at(h), machine: Math.exp(logMean(speeds(h)) - logMean(speeds(b))) };
 }
 function confirmedAtOneSpeed(measured2, oneSpeed, machine) {
-  const carried = {
-    oneSpeed: { change: oneSpeed.change, low: oneSpeed.low, high: oneSpeed.high, verdict: oneSpeed.verdict, machine }
-  };
+  const at = { change: oneSpeed.change, low: oneSpeed.low, high: oneSpeed.high, verdict: oneSpeed.verdict, machine };
   if (measured2.verdict === oneSpeed.verdict && (measured2.verdict !== "inconclusive" || measured2.probable !== true || oneSpeed.probable === true))
-    return { ...measured2, ...carried };
+    return { ...measured2, oneSpeed: at };
   const pair = /* @__PURE__ */ new Set([measured2.verdict, oneSpeed.verdict]);
   const verdict = pair.size === 2 && pair.has("unchanged") && pair.has("improvement") ? "unchanged" : measured2.verdict === oneSpeed.verdict ? measured2.verdict : "inconclusive";
   const worse = (m) => m.verdict === "regression" || m.probable === true;
+  const probable = verdict === "inconclusive" && worse(measured2) && worse(oneSpeed);
   const { probable: _dropped, ...rest } = measured2;
-  return { ...rest, verdict, ...verdict === "inconclusive" && worse(measured2) && worse(oneSpeed) ? { probable: true } : {}, ...carried };
+  const overruled = measured2.verdict !== verdict ? { overruled: measured2.verdict } : measured2.probable === true && !probable ? { overruled: "probable" } : {};
+  return { ...rest, verdict, ...probable ? { probable: true } : {}, oneSpeed: { ...at, ...overruled } };
 }
 function keptPairs(base, head) {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
@@ -22193,8 +22193,10 @@ function runToRunDetail(r) {
 function oneSpeedDetail(m, o) {
   const slower2 = o.machine >= 1;
   const by = formatFraction(Math.abs(slower2 ? o.machine - 1 : 1 / o.machine - 1));
-  const confirmed = o.verdict === m.verdict || m.verdict === "unchanged" ? "" : ", not confirmed";
-  return `at one machine speed ${formatChange({ ...o, relative: true, ...m.confidence === void 0 ? {} : { confidence: m.confidence } })}${confirmed}: the speed probe found the machine ${by} ${slower2 ? "slower" : "faster"} for this run`;
+  const claim = o.overruled === "probable" ? "probable slowdown" : o.overruled;
+  const overruled = claim === void 0 ? "" : `, so the ${claim} measured is not confirmed`;
+  const change = formatChange({ ...o, relative: true, ...m.confidence === void 0 ? {} : { confidence: m.confidence } });
+  return `at one machine speed ${change}: the speed probe found the machine ${by} ${slower2 ? "slower" : "faster"} for this run${overruled}`;
 }
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];

@@ -58,7 +58,9 @@ describe('separate runs at one machine speed, on recorded runs', () => {
     expect(rows.notable.map((r) => r.detail).join('\n')).not.toContain('one machine speed')
     const probed = reportRows(compare(base, slowMachine))
     const p50 = [...probed.notable, ...probed.unchanged].find((r) => r.metric === 'latency p50')
-    expect(p50?.detail).toMatch(/at one machine speed [+-]\d+\.\d % \([^)]*\): the speed probe found the machine 7\d % slower for this run/)
+    expect(p50?.detail).toMatch(
+      /at one machine speed [+-]\d+\.\d % \([^)]*\): the speed probe found the machine 7\d % slower for this run, so the regression measured is not confirmed/,
+    )
   })
 
   it('still fails a head doing 3× the work on the route', () => {
@@ -160,6 +162,7 @@ describe('confirmedAtOneSpeed', () => {
     const confirmed = confirmedAtOneSpeed(metric(mv, mp), metric(ov, op), 1.5)
     expect(confirmed.verdict).toBe(verdict)
     expect(confirmed.probable === true).toBe(probable)
-    expect(confirmed.oneSpeed).toEqual({ change: -0.2, low: -0.3, high: -0.1, verdict: ov, machine: 1.5 })
+    const overruled = mv !== verdict ? { overruled: mv } : mp && !probable ? { overruled: 'probable' } : {}
+    expect(confirmed.oneSpeed).toEqual({ change: -0.2, low: -0.3, high: -0.1, verdict: ov, machine: 1.5, ...overruled })
   })
 })

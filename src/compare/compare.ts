@@ -395,8 +395,8 @@ export function pairedValues(
 
 /**
  * Separate runs at one machine speed. Two runs minutes apart do not get the same machine: on this
- * project's 2-CPU machine, at load 1, an unchanged Express app's throughput moved between runs a
- * minute apart by a log SD of 0.23 (up to ±70 %) as the vCPUs slowed for minutes at a time, and
+ * project's 2-CPU machine, at load 0.5–3.7, an unchanged Express app's throughput moved between runs
+ * a minute apart by a log SD of 0.21–0.23 (up to ±85 %) as the vCPUs slowed for minutes at a time, and
  * `cannonade compare` of consecutive unchanged runs failed 3 of 32 (bench/separate-real.ts). Where
  * every valid round of both runs read the speed probe (app/speed-probe.ts: `app.cpus: separate`, the
  * default where Cannonade starts the app), each round's value is taken to the runs' mean machine speed at slope 1:
@@ -435,17 +435,16 @@ export function atOneSpeed(
  * The measured verdict where the one at one machine speed agrees with it (atOneSpeed); else the
  * weaker claim: unchanged where one says unchanged and the other improvement, inconclusive
  * otherwise, probably worse only where both are worse or probably worse. The interval shown stays
- * the measured one; `oneSpeed` carries the other for the report.
+ * the measured one; `oneSpeed` carries the other for the report, and what the measured values alone
+ * claimed where that claim did not stand (`overruled`).
  */
 export function confirmedAtOneSpeed(measured: MetricComparison, oneSpeed: MetricComparison, machine: number): MetricComparison {
-  const carried = {
-    oneSpeed: { change: oneSpeed.change, low: oneSpeed.low, high: oneSpeed.high, verdict: oneSpeed.verdict, machine },
-  }
+  const at = { change: oneSpeed.change, low: oneSpeed.low, high: oneSpeed.high, verdict: oneSpeed.verdict, machine }
   if (
     measured.verdict === oneSpeed.verdict &&
     (measured.verdict !== 'inconclusive' || measured.probable !== true || oneSpeed.probable === true)
   )
-    return { ...measured, ...carried }
+    return { ...measured, oneSpeed: at }
   const pair = new Set([measured.verdict, oneSpeed.verdict])
   const verdict: Verdict =
     pair.size === 2 && pair.has('unchanged') && pair.has('improvement')
@@ -454,8 +453,16 @@ export function confirmedAtOneSpeed(measured: MetricComparison, oneSpeed: Metric
         ? measured.verdict
         : 'inconclusive'
   const worse = (m: MetricComparison): boolean => m.verdict === 'regression' || m.probable === true
+  const probable = verdict === 'inconclusive' && worse(measured) && worse(oneSpeed)
   const { probable: _dropped, ...rest } = measured
-  return { ...rest, verdict, ...(verdict === 'inconclusive' && worse(measured) && worse(oneSpeed) ? { probable: true } : {}), ...carried }
+  // What the measured values alone said, where that was a claim the other view did not share.
+  const overruled =
+    measured.verdict !== verdict
+      ? { overruled: measured.verdict }
+      : measured.probable === true && !probable
+        ? { overruled: 'probable' as const }
+        : {}
+  return { ...rest, verdict, ...(probable ? { probable: true } : {}), oneSpeed: { ...at, ...overruled } }
 }
 
 /** Round n of base with round n of head, where both are valid: the pairs a paired comparison keeps. */

@@ -62,6 +62,8 @@ export interface MetricComparison {
     readonly high: number
     readonly verdict: Verdict
     readonly machine: number
+    /** The measured values' own verdict (or "probably worse"), where it did not stand at one speed. */
+    readonly overruled?: Verdict | 'probable'
   }
   /** Exact (small samples) or approximate two-sided Mann-Whitney U p-value. */
   readonly pValue: number

@@ -150,15 +150,17 @@ function runToRunDetail(r: NonNullable<MetricComparison['runToRun']>): string {
 }
 
 /**
- * `at one machine speed -3.1 % (-9.8 … +4.0), not confirmed: the speed probe found the machine 71 %
- * slower for this run`: the comparison of separate runs with the machine's speed taken out
- * (compare.ts atOneSpeed), which the verdict must agree with.
+ * `at one machine speed -3.1 % (-9.8 … +4.0): the speed probe found the machine 71 % slower for this
+ * run, so the regression measured is not confirmed`: the comparison of separate runs with the
+ * machine's speed taken out (compare.ts atOneSpeed), which the verdict must agree with.
  */
 function oneSpeedDetail(m: MetricComparison, o: NonNullable<MetricComparison['oneSpeed']>): string {
   const slower = o.machine >= 1
   const by = formatFraction(Math.abs(slower ? o.machine - 1 : 1 / o.machine - 1))
-  const confirmed = o.verdict === m.verdict || m.verdict === 'unchanged' ? '' : ', not confirmed'
-  return `at one machine speed ${formatChange({ ...o, relative: true, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) })}${confirmed}: the speed probe found the machine ${by} ${slower ? 'slower' : 'faster'} for this run`
+  const claim = o.overruled === 'probable' ? 'probable slowdown' : o.overruled
+  const overruled = claim === undefined ? '' : `, so the ${claim} measured is not confirmed`
+  const change = formatChange({ ...o, relative: true, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) })
+  return `at one machine speed ${change}: the speed probe found the machine ${by} ${slower ? 'slower' : 'faster'} for this run${overruled}`
 }
 
 function metricDetail(m: MetricComparison, rounds: number, definitionChanged: boolean): string {
