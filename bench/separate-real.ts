@@ -22,7 +22,8 @@
 // and prints the table.
 //
 // Run: npx tsx bench/separate-real.ts record express [cycles]   (about 2.6 minutes a cycle; express:
-//        `npm i --no-save express@5` first; fastapi: Debian's python3-fastapi and python3-uvicorn)
+//        `npm i --no-save express@5` first; fastapi: Debian's python3-fastapi and python3-uvicorn, with
+//        PATH=/usr/bin:$PATH where another python3 comes first, as init writes `python3 -m uvicorn`)
 //      npx tsx bench/separate-real.ts judge express
 //      SEPARATE_CPUS=auto|separate … records into (and judges) <app>-auto/ or <app>-pinned/ with
 //        app.cpus set so; the plain <app>/ folder was recorded before a run of one side read the probe.
