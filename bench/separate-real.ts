@@ -28,6 +28,7 @@
 //      SEPARATE_CPUS=auto|separate … records into (and judges) <app>-auto/ or <app>-pinned/ with
 //        app.cpus set so; the plain <app>/ folder was recorded before a run of one side read the probe.
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -210,11 +211,11 @@ async function judge(): Promise<void> {
     results.set(r.index, parseResults(data, r.file))
   }
   const bundle = path.resolve('dist/cli.js')
-  const viaCli = async (baseIndex: number, headIndex: number): Promise<{ outcome: Outcome; comparison: Comparison }> => {
+  const viaCli = (baseIndex: number, headIndex: number): { outcome: Outcome; comparison: Comparison } => {
     const json = path.join(work, `c-${baseIndex}-${headIndex}.json`)
     const run = cli(bundle, work, ['compare', files.get(baseIndex) ?? '', files.get(headIndex) ?? '', '--json', json])
     if (run.status !== 0 && run.status !== 1) throw new Error(`compare exited ${run.status}: ${run.stderr}`)
-    const comparison: Comparison = JSON.parse(await readFile(json, 'utf8'))
+    const comparison: Comparison = JSON.parse(readFileSync(json, 'utf8'))
     return { outcome: outcomeOf(comparison, run.status), comparison }
   }
   const bases = runs.filter((r) => r.factor === 1)
@@ -227,7 +228,7 @@ async function judge(): Promise<void> {
   }
   // Unchanged, one run of history: each base run against the base run before it, and against the one 4 back.
   for (const gap of [1, 4]) {
-    const judged = await Promise.all(bases.slice(gap).map((b, i) => viaCli((bases[i] as RunRecord).index, b.index)))
+    const judged = bases.slice(gap).map((b, i) => viaCli((bases[i] as RunRecord).index, b.index))
     tally(`unchanged, one run of history (\`compare\`), base runs ${gap} apart`, judged)
   }
   // Heads against the base run right before them.
@@ -236,12 +237,10 @@ async function judge(): Promise<void> {
     const heads = runs.filter((r) => r.factor === factor)
     tally(
       `×${factor} work, one run of history (\`compare\`)`,
-      await Promise.all(
-        heads.flatMap((h) => {
-          const b = before(h)
-          return b === undefined ? [] : [viaCli(b.index, h.index)]
-        }),
-      ),
+      heads.flatMap((h) => {
+        const b = before(h)
+        return b === undefined ? [] : [viaCli(b.index, h.index)]
+      }),
     )
   }
   // Ten runs of history: the action's artifact path.

@@ -9469,23 +9469,24 @@ function pairedValues(base, head, metric) {
 }
 function atOneSpeed(base, head, metric) {
   if (!SPEED_ADJUSTED.has(metric)) return void 0;
-  const b = base.filter((r) => r.valid);
-  const h = head.filter((r) => r.valid);
-  const speeds = (rs) => rs.map((r) => r.speedProbeUs ?? NaN);
-  const values = (rs) => rs.map((r) => roundValue(r, metric) ?? NaN);
-  if (b.length === 0 || h.length === 0 || ![speeds(b), speeds(h), values(b), values(h)].every(positive)) return void 0;
-  const logMean = (xs) => xs.reduce((a, x) => a + Math.log(x), 0) / xs.length;
-  const reference = Math.exp(logMean([...speeds(b), ...speeds(h)]));
+  const side = (rounds) => {
+    const valid3 = rounds.filter((r) => r.valid);
+    const values = valid3.map((r) => roundValue(r, metric) ?? NaN);
+    const speeds = valid3.map((r) => r.speedProbeUs ?? NaN);
+    return valid3.length > 0 && positive(values) && positive(speeds) ? { values, logSpeeds: speeds.map(Math.log) } : void 0;
+  };
+  const b = side(base);
+  const h = side(head);
+  if (b === void 0 || h === void 0) return void 0;
+  const reference = mean([...b.logSpeeds, ...h.logSpeeds]);
   const sign = biggerIsBetter(metric) ? -1 : 1;
-  const at = (rs) => rs.map((r) => (roundValue(r, metric) ?? NaN) * (reference / (r.speedProbeUs ?? NaN)) ** sign);
-  return { base: at(b), head: at(h), machine: Math.exp(logMean(speeds(h)) - logMean(speeds(b))) };
+  const at = ({ values, logSpeeds }) => values.map((v, i) => v * Math.exp(sign * (reference - (logSpeeds[i] ?? NaN))));
+  return { base: at(b), head: at(h), machine: Math.exp(mean(h.logSpeeds) - mean(b.logSpeeds)) };
 }
 function confirmedAtOneSpeed(measured2, oneSpeed, machine) {
   const at = { change: oneSpeed.change, low: oneSpeed.low, high: oneSpeed.high, verdict: oneSpeed.verdict, machine };
-  if (measured2.verdict === oneSpeed.verdict && (measured2.verdict !== "inconclusive" || measured2.probable !== true || oneSpeed.probable === true))
-    return { ...measured2, oneSpeed: at };
-  const pair = /* @__PURE__ */ new Set([measured2.verdict, oneSpeed.verdict]);
-  const verdict = pair.size === 2 && pair.has("unchanged") && pair.has("improvement") ? "unchanged" : measured2.verdict === oneSpeed.verdict ? measured2.verdict : "inconclusive";
+  const kinder = /* @__PURE__ */ new Set(["unchanged", "improvement"]);
+  const verdict = measured2.verdict === oneSpeed.verdict ? measured2.verdict : kinder.has(measured2.verdict) && kinder.has(oneSpeed.verdict) ? "unchanged" : "inconclusive";
   const worse = (m) => m.verdict === "regression" || m.probable === true;
   const probable = verdict === "inconclusive" && worse(measured2) && worse(oneSpeed);
   const { probable: _dropped, ...rest } = measured2;
@@ -9556,10 +9557,16 @@ function compareEntry(head, base, ctx, shares) {
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
     const tolerance = head.regression.find((t) => t.metric === metric);
     const history = ctx.runToRun;
-    const spread2 = ctx.paired ? void 0 : (
+    const spreadOf = (baseValues, headValues) => (
       // No history of this entry: the baseline run is its one run of history.
-      spreadFor(history?.series.get(head.key)?.[metric] ?? [median(b)], history?.labels?.get(head.key)?.[metric] ?? [], b, h)
+      spreadFor(
+        history?.series.get(head.key)?.[metric] ?? [median(baseValues)],
+        history?.labels?.get(head.key)?.[metric] ?? [],
+        baseValues,
+        headValues
+      )
     );
+    const spread2 = ctx.paired ? void 0 : spreadOf(b, h);
     const judgement = {
       metric,
       base: b,
@@ -9584,12 +9591,7 @@ function compareEntry(head, base, ctx, shares) {
         ...judgement,
         base: speed.base,
         head: speed.head,
-        spread: spreadFor(
-          history?.series.get(head.key)?.[metric] ?? [median(speed.base)],
-          history?.labels?.get(head.key)?.[metric] ?? [],
-          speed.base,
-          speed.head
-        )
+        spread: spreadOf(speed.base, speed.head)
       }),
       speed.machine
     );

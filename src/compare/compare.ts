@@ -13,6 +13,7 @@ import {
   coefficientOfVariation,
   madOutliers,
   mannWhitneyU,
+  mean,
   median,
   type Direction,
   type Verdict,
@@ -418,17 +419,20 @@ export function atOneSpeed(
   metric: ComparedMetric,
 ): { base: number[]; head: number[]; machine: number } | undefined {
   if (!SPEED_ADJUSTED.has(metric)) return undefined
-  const b = base.filter((r) => r.valid)
-  const h = head.filter((r) => r.valid)
-  const speeds = (rs: readonly RoundResult[]): number[] => rs.map((r) => r.speedProbeUs ?? NaN)
-  const values = (rs: readonly RoundResult[]): number[] => rs.map((r) => roundValue(r, metric) ?? NaN)
-  if (b.length === 0 || h.length === 0 || ![speeds(b), speeds(h), values(b), values(h)].every(positive)) return undefined
-  const logMean = (xs: readonly number[]): number => xs.reduce((a, x) => a + Math.log(x), 0) / xs.length
-  const reference = Math.exp(logMean([...speeds(b), ...speeds(h)]))
+  const side = (rounds: readonly RoundResult[]): { values: number[]; logSpeeds: number[] } | undefined => {
+    const valid = rounds.filter((r) => r.valid)
+    const values = valid.map((r) => roundValue(r, metric) ?? NaN)
+    const speeds = valid.map((r) => r.speedProbeUs ?? NaN)
+    return valid.length > 0 && positive(values) && positive(speeds) ? { values, logSpeeds: speeds.map(Math.log) } : undefined
+  }
+  const b = side(base)
+  const h = side(head)
+  if (b === undefined || h === undefined) return undefined
+  const reference = mean([...b.logSpeeds, ...h.logSpeeds])
   const sign = biggerIsBetter(metric) ? -1 : 1
-  const at = (rs: readonly RoundResult[]): number[] =>
-    rs.map((r) => (roundValue(r, metric) ?? NaN) * (reference / (r.speedProbeUs ?? NaN)) ** sign)
-  return { base: at(b), head: at(h), machine: Math.exp(logMean(speeds(h)) - logMean(speeds(b))) }
+  const at = ({ values, logSpeeds }: { values: number[]; logSpeeds: number[] }): number[] =>
+    values.map((v, i) => v * Math.exp(sign * (reference - (logSpeeds[i] ?? NaN))))
+  return { base: at(b), head: at(h), machine: Math.exp(mean(h.logSpeeds) - mean(b.logSpeeds)) }
 }
 
 /**
@@ -440,17 +444,12 @@ export function atOneSpeed(
  */
 export function confirmedAtOneSpeed(measured: MetricComparison, oneSpeed: MetricComparison, machine: number): MetricComparison {
   const at = { change: oneSpeed.change, low: oneSpeed.low, high: oneSpeed.high, verdict: oneSpeed.verdict, machine }
-  if (
-    measured.verdict === oneSpeed.verdict &&
-    (measured.verdict !== 'inconclusive' || measured.probable !== true || oneSpeed.probable === true)
-  )
-    return { ...measured, oneSpeed: at }
-  const pair = new Set([measured.verdict, oneSpeed.verdict])
+  const kinder = new Set<Verdict>(['unchanged', 'improvement'])
   const verdict: Verdict =
-    pair.size === 2 && pair.has('unchanged') && pair.has('improvement')
-      ? 'unchanged'
-      : measured.verdict === oneSpeed.verdict
-        ? measured.verdict
+    measured.verdict === oneSpeed.verdict
+      ? measured.verdict
+      : kinder.has(measured.verdict) && kinder.has(oneSpeed.verdict)
+        ? 'unchanged'
         : 'inconclusive'
   const worse = (m: MetricComparison): boolean => m.verdict === 'regression' || m.probable === true
   const probable = verdict === 'inconclusive' && worse(measured) && worse(oneSpeed)
@@ -567,10 +566,15 @@ function compareEntry(
     // Separate runs (not paired): the drift between them, from the history when there is one,
     // assumed otherwise; the same rule for an artifact, `run --baseline` and `compare`.
     const history = ctx.runToRun
-    const spread = ctx.paired
-      ? undefined
-      : // No history of this entry: the baseline run is its one run of history.
-        spreadFor(history?.series.get(head.key)?.[metric] ?? [median(b)], history?.labels?.get(head.key)?.[metric] ?? [], b, h)
+    const spreadOf = (baseValues: readonly number[], headValues: readonly number[]): RunToRunSpread =>
+      // No history of this entry: the baseline run is its one run of history.
+      spreadFor(
+        history?.series.get(head.key)?.[metric] ?? [median(baseValues)],
+        history?.labels?.get(head.key)?.[metric] ?? [],
+        baseValues,
+        headValues,
+      )
+    const spread = ctx.paired ? undefined : spreadOf(b, h)
     const judgement = {
       metric,
       base: b,
@@ -599,12 +603,7 @@ function compareEntry(
               ...judgement,
               base: speed.base,
               head: speed.head,
-              spread: spreadFor(
-                history?.series.get(head.key)?.[metric] ?? [median(speed.base)],
-                history?.labels?.get(head.key)?.[metric] ?? [],
-                speed.base,
-                speed.head,
-              ),
+              spread: spreadOf(speed.base, speed.head),
             }),
             speed.machine,
           )
