@@ -29,7 +29,10 @@ const outDir = scratchDir('measure')
 
 describe('measuring the demo app', () => {
   it('records sub-millisecond latency in microseconds and writes results that validate', async () => {
-    const plan = await demoPlan('  - { name: users, path: /users, connections: 1 }')
+    const demo = await demoPlan('  - { name: users, path: /users, connections: 1 }')
+    // Placed by the scheduler: pinned (auto's default), the app would share its one CPU with the other
+    // load files' apps, and a clean-clone CI read a p50 of 1.55 ms; what is tested here is the unit.
+    const plan = demo.app === undefined ? demo : { ...demo, app: { ...demo.app, cpus: 'shared' as const } }
     const { results, failure } = await measure(plan, { outDir: outDir() })
     expect(failure).toBeUndefined()
     const [entry] = results.entries
