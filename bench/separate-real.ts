@@ -43,7 +43,8 @@ import { parseResults } from '../src/results/io.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 
 type AppName = 'express' | 'fastapi'
-const HEADS = [1.25, 2, 3] as const
+// SEPARATE_HEADS=1.25 records (and judges) only those heads' factors, e.g. to add ×1.25 cycles.
+const HEADS: readonly number[] = process.env.SEPARATE_HEADS?.split(',').map(Number) ?? [1.25, 2, 3]
 
 /** One measured run, as runs.json lists it. */
 interface RunRecord {

@@ -8923,13 +8923,20 @@ function mssd(logs) {
   for (let i = 1; i < logs.length; i++) squares += ((logs[i] ?? 0) - (logs[i - 1] ?? 0)) ** 2;
   return Math.sqrt(squares / (2 * (logs.length - 1)));
 }
+function robustScale(logs) {
+  const steps = logs.slice(1).map((x, i) => Math.abs(x - (logs[i] ?? x)));
+  return MAD_TO_SD * medianOf(steps) / Math.SQRT2;
+}
+function wholeRunScale(medians) {
+  const logs = medians.filter((m) => Number.isFinite(m) && m > 0).map(Math.log);
+  return logs.length < MIN_HISTORY_RUNS ? void 0 : mssd(logs);
+}
 function runToRunSpread(medians, labels = []) {
   const points = medians.flatMap((m, i) => Number.isFinite(m) && m > 0 ? [{ x: Math.log(m), label: labels[i] ?? `#${i + 1}` }] : []);
   const n = points.length;
   if (n < MIN_HISTORY_RUNS) return { sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: n, assumed: true };
   const logs = points.map((p) => p.x);
-  const steps = logs.slice(1).map((x, i) => Math.abs(x - (logs[i] ?? x)));
-  const scale = MAD_TO_SD * medianOf(steps) / Math.SQRT2;
+  const scale = robustScale(logs);
   const residual = logs.map((x, i) => Math.abs(x - medianOf([...logs.slice(Math.max(0, i - 2), i), ...logs.slice(i + 1, i + 3)])));
   const flagged = scale > 0 ? residual.map((r, i) => ({ r, i })).filter((p) => p.r > OUTLIER_SCALES * scale) : [];
   const outliers = new Set(
@@ -9468,20 +9475,29 @@ function pairedValues(base, head, metric) {
   return pairs;
 }
 function atOneSpeed(base, head, metric) {
-  if (!SPEED_ADJUSTED.has(metric)) return void 0;
-  const side = (rounds) => {
-    const valid3 = rounds.filter((r) => r.valid);
-    const values = valid3.map((r) => roundValue(r, metric) ?? NaN);
-    const speeds = valid3.map((r) => r.speedProbeUs ?? NaN);
-    return valid3.length > 0 && positive(values) && positive(speeds) ? { values, logSpeeds: speeds.map(Math.log) } : void 0;
-  };
-  const b = side(base);
-  const h = side(head);
+  const b = roundsAtSpeed(base, metric);
+  const h = roundsAtSpeed(head, metric);
   if (b === void 0 || h === void 0) return void 0;
-  const reference = mean([...b.logSpeeds, ...h.logSpeeds]);
+  const headLog = mean(h.logSpeeds);
   const sign = biggerIsBetter(metric) ? -1 : 1;
-  const at = ({ values, logSpeeds }) => values.map((v, i) => v * Math.exp(sign * (reference - (logSpeeds[i] ?? NaN))));
-  return { base: at(b), head: at(h), machine: Math.exp(mean(h.logSpeeds) - mean(b.logSpeeds)) };
+  return {
+    base: b.values,
+    head: h.values,
+    machine: Math.exp(headLog - mean(b.logSpeeds)),
+    // What takes a value at the reference speed to the head run's mean speed (the report's columns).
+    toHeadSpeed: Math.exp(sign * (headLog - Math.log(SPEED_REFERENCE_US)))
+  };
+}
+function roundsAtSpeed(rounds, metric) {
+  if (!SPEED_ADJUSTED.has(metric)) return void 0;
+  const valid3 = rounds.filter((r) => r.valid);
+  const values = valid3.map((r) => roundValue(r, metric) ?? NaN);
+  const speeds = valid3.map((r) => r.speedProbeUs ?? NaN);
+  if (valid3.length === 0 || !positive(values) || !positive(speeds)) return void 0;
+  const sign = biggerIsBetter(metric) ? -1 : 1;
+  const reference = Math.log(SPEED_REFERENCE_US);
+  const logSpeeds = speeds.map(Math.log);
+  return { values: values.map((v, i) => v * Math.exp(sign * (reference - (logSpeeds[i] ?? NaN)))), logSpeeds };
 }
 function confirmedAtOneSpeed(measured2, oneSpeed, machine) {
   const at = { change: oneSpeed.change, low: oneSpeed.low, high: oneSpeed.high, verdict: oneSpeed.verdict, machine };
@@ -9492,6 +9508,34 @@ function confirmedAtOneSpeed(measured2, oneSpeed, machine) {
   const { probable: _dropped, ...rest } = measured2;
   const overruled = measured2.verdict !== verdict ? { overruled: measured2.verdict } : measured2.probable === true && !probable ? { overruled: "probable" } : {};
   return { ...rest, verdict, ...probable ? { probable: true } : {}, oneSpeed: { ...at, ...overruled } };
+}
+function viewThatDecides(measured2, oneSpeed, outliers = []) {
+  const left = new Set(outliers);
+  const measuredOf = new Map(measured2.labels.map((label, i) => [label, measured2.values[i]]));
+  const kept = oneSpeed.labels.flatMap((label, i) => {
+    const asMeasured2 = measuredOf.get(label);
+    const atSpeed2 = oneSpeed.values[i];
+    return left.has(label) || asMeasured2 === void 0 || atSpeed2 === void 0 ? [] : [{ asMeasured: asMeasured2, atSpeed: atSpeed2 }];
+  });
+  const asMeasured = wholeRunScale(kept.map((k) => k.asMeasured));
+  const atSpeed = wholeRunScale(kept.map((k) => k.atSpeed));
+  return asMeasured !== void 0 && atSpeed !== void 0 && atSpeed <= ONE_SPEED_DECIDES * asMeasured ? "one speed" : "both";
+}
+function decidedAtOneSpeed(measured2, atSpeed, speed, measuredSigma) {
+  const { change, low, high, verdict } = atSpeed;
+  return {
+    ...atSpeed,
+    base: atSpeed.base * speed.toHeadSpeed,
+    head: atSpeed.head * speed.toHeadSpeed,
+    oneSpeed: {
+      change,
+      low,
+      high,
+      verdict,
+      machine: speed.machine,
+      measured: { change: measured2.change, low: measured2.low, high: measured2.high, verdict: measured2.verdict, sigma: measuredSigma }
+    }
+  };
 }
 function keptPairs(base, head) {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
@@ -9557,11 +9601,11 @@ function compareEntry(head, base, ctx, shares) {
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
     const tolerance = head.regression.find((t) => t.metric === metric);
     const history = ctx.runToRun;
-    const spreadOf = (baseValues, headValues) => (
+    const spreadOf = (baseValues, headValues, runs = history) => (
       // No history of this entry: the baseline run is its one run of history.
       spreadFor(
-        history?.series.get(head.key)?.[metric] ?? [median(baseValues)],
-        history?.labels?.get(head.key)?.[metric] ?? [],
+        runs?.series.get(head.key)?.[metric] ?? [median(baseValues)],
+        runs?.labels?.get(head.key)?.[metric] ?? [],
         baseValues,
         headValues
       )
@@ -9585,16 +9629,18 @@ function compareEntry(head, base, ctx, shares) {
     };
     const measured2 = compareMetric(judgement);
     const speed = ctx.paired ? void 0 : atOneSpeed(base.rounds, head.rounds, metric);
-    const m = speed === void 0 ? measured2 : confirmedAtOneSpeed(
-      measured2,
-      compareMetric({
-        ...judgement,
-        base: speed.base,
-        head: speed.head,
-        spread: spreadOf(speed.base, speed.head)
-      }),
-      speed.machine
-    );
+    let m = measured2;
+    if (speed !== void 0 && spread2 !== void 0) {
+      const speedSpread = spreadOf(speed.base, speed.head, history?.oneSpeed);
+      const atSpeed = compareMetric({ ...judgement, base: speed.base, head: speed.head, spread: speedSpread });
+      const seriesOf2 = (runs) => ({
+        values: runs?.series.get(head.key)?.[metric] ?? [],
+        labels: runs?.labels?.get(head.key)?.[metric] ?? []
+      });
+      const view = viewThatDecides(seriesOf2(history), seriesOf2(history?.oneSpeed), speedSpread.outliers);
+      if (view === "one speed") m = decidedAtOneSpeed(measured2, atSpeed, speed, spread2.sigma);
+      else m = confirmedAtOneSpeed(measured2, atSpeed, speed.machine);
+    }
     metrics.push(values?.speedSlope === void 0 ? m : { ...m, speedSlope: values.speedSlope });
     if (m.gated && m.verdict === "regression") {
       findings.push({
@@ -9757,7 +9803,7 @@ function clearOfTolerance(m) {
 function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
-var REPORTING_TOLERANCE, MIN_ROUNDS, positive, SPEED_ADJUSTED;
+var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, positive, SPEED_ADJUSTED;
 var init_compare = __esm({
   "src/compare/compare.ts"() {
     "use strict";
@@ -9779,6 +9825,8 @@ var init_compare = __esm({
     init_speed_adjust();
     REPORTING_TOLERANCE = DEFAULT_TOLERANCE;
     MIN_ROUNDS = 2;
+    SPEED_REFERENCE_US = 1e3;
+    ONE_SPEED_DECIDES = 0.5;
     positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
     SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "cpu"]);
   }
@@ -19179,8 +19227,9 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:history:1", "title": "Cannonade history (history.json), schema version 1", "description": "The base branch's recent runs, carried forward from artifact to artifact: per run its commit, date, run id and runner, and per entry and metric the run's median with its interval. Read from other runs' artifacts, so every string is bounded and plain.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "suite", "runs"], "properties": { "schemaVersion": { "const": 1 }, "suite": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "runs": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["date", "runner", "entries"], "properties": { "sha": { "type": "string", "pattern": "^[0-9a-fA-F]{4,64}$" }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$" }, "runId": { "type": "integer", "minimum": 1 }, "runner": { "type": "string", "maxLength": 400, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$" }, "entries": { "type": "array", "maxItems": 1e4, "items": { "type": "object", "additionalProperties": false, "required": ["key", "metrics"], "properties": { "key": { "type": "string", "minLength": 1, "maxLength": 1e3, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$" }, "metrics": { "type": "object", "additionalProperties": false, "properties": { "rps": { "$ref": "#/$defs/point" }, "p50": { "$ref": "#/$defs/point" }, "p90": { "$ref": "#/$defs/point" }, "p95": { "$ref": "#/$defs/point" }, "p99": { "$ref": "#/$defs/point" }, "p999": { "$ref": "#/$defs/point" }, "errorRate": { "$ref": "#/$defs/point" }, "cpu": { "$ref": "#/$defs/point" }, "rss": { "$ref": "#/$defs/point" }, "capacity": { "$ref": "#/$defs/point" }, "recovery": { "$ref": "#/$defs/point" } } } } } } } } } }, "$defs": { "point": { "type": "object", "additionalProperties": false, "required": ["median", "low", "high"], "properties": { "median": { "type": "number", "minimum": 0 }, "low": { "type": "number", "minimum": 0 }, "high": { "type": "number", "minimum": 0 } } } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:history:1", "title": "Cannonade history (history.json), schema version 1", "description": "The base branch's recent runs, carried forward from artifact to artifact: per run its commit, date, run id and runner, and per entry and metric the run's median with its interval. Read from other runs' artifacts, so every string is bounded and plain.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "suite", "runs"], "properties": { "schemaVersion": { "const": 1 }, "suite": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "runs": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["date", "runner", "entries"], "properties": { "sha": { "type": "string", "pattern": "^[0-9a-fA-F]{4,64}$" }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$" }, "runId": { "type": "integer", "minimum": 1 }, "runner": { "type": "string", "maxLength": 400, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$" }, "entries": { "type": "array", "maxItems": 1e4, "items": { "type": "object", "additionalProperties": false, "required": ["key", "metrics"], "properties": { "key": { "type": "string", "minLength": 1, "maxLength": 1e3, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$" }, "metrics": { "type": "object", "additionalProperties": false, "properties": { "rps": { "$ref": "#/$defs/point" }, "p50": { "$ref": "#/$defs/point" }, "p90": { "$ref": "#/$defs/point" }, "p95": { "$ref": "#/$defs/point" }, "p99": { "$ref": "#/$defs/point" }, "p999": { "$ref": "#/$defs/point" }, "errorRate": { "$ref": "#/$defs/point" }, "cpu": { "$ref": "#/$defs/point" }, "rss": { "$ref": "#/$defs/point" }, "capacity": { "$ref": "#/$defs/point" }, "recovery": { "$ref": "#/$defs/point" } } }, "oneSpeed": { "description": "The medians at one machine speed (each round taken to the speed probe's reference reading) of the metrics that follow it.", "type": "object", "additionalProperties": false, "properties": { "rps": { "$ref": "#/$defs/positive" }, "p50": { "$ref": "#/$defs/positive" }, "p90": { "$ref": "#/$defs/positive" }, "p99": { "$ref": "#/$defs/positive" }, "p999": { "$ref": "#/$defs/positive" }, "cpu": { "$ref": "#/$defs/positive" } } } } } } } } } }, "$defs": { "point": { "type": "object", "additionalProperties": false, "required": ["median", "low", "high"], "properties": { "median": { "type": "number", "minimum": 0 }, "low": { "type": "number", "minimum": 0 }, "high": { "type": "number", "minimum": 0 } } }, "positive": { "type": "number", "exclusiveMinimum": 0 } } };
         const schema32 = { "type": "object", "additionalProperties": false, "required": ["median", "low", "high"], "properties": { "median": { "type": "number", "minimum": 0 }, "low": { "type": "number", "minimum": 0 }, "high": { "type": "number", "minimum": 0 } } };
+        const schema43 = { "type": "number", "exclusiveMinimum": 0 };
         const pattern4 = new RegExp("^[A-Za-z0-9._-]{1,64}$", "u");
         const pattern5 = new RegExp("^[0-9a-fA-F]{4,64}$", "u");
         const pattern6 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$", "u");
@@ -19379,7 +19428,7 @@ var init_schema_validator = __esm({
                                                               } else {
                                                                 const _errs22 = errors;
                                                                 for (const key2 in data9) {
-                                                                  if (!(key2 === "key" || key2 === "metrics")) {
+                                                                  if (!(key2 === "key" || key2 === "metrics" || key2 === "oneSpeed")) {
                                                                     validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1, schemaPath: "#/properties/runs/items/properties/entries/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" }];
                                                                     return false;
                                                                     break;
@@ -20437,6 +20486,156 @@ var init_schema_validator = __esm({
                                                                       var valid4 = _errs25 === errors;
                                                                     } else {
                                                                       var valid4 = true;
+                                                                    }
+                                                                    if (valid4) {
+                                                                      if (data9.oneSpeed !== void 0) {
+                                                                        let data56 = data9.oneSpeed;
+                                                                        const _errs138 = errors;
+                                                                        if (errors === _errs138) {
+                                                                          if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
+                                                                            const _errs140 = errors;
+                                                                            for (const key15 in data56) {
+                                                                              if (!(key15 === "rps" || key15 === "p50" || key15 === "p90" || key15 === "p99" || key15 === "p999" || key15 === "cpu")) {
+                                                                                validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed", schemaPath: "#/properties/runs/items/properties/entries/items/properties/oneSpeed/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" }];
+                                                                                return false;
+                                                                                break;
+                                                                              }
+                                                                            }
+                                                                            if (_errs140 === errors) {
+                                                                              if (data56.rps !== void 0) {
+                                                                                let data57 = data56.rps;
+                                                                                const _errs141 = errors;
+                                                                                const _errs142 = errors;
+                                                                                if (errors === _errs142) {
+                                                                                  if (typeof data57 == "number" && isFinite(data57)) {
+                                                                                    if (data57 <= 0 || isNaN(data57)) {
+                                                                                      validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/rps", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                                      return false;
+                                                                                    }
+                                                                                  } else {
+                                                                                    validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/rps", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                    return false;
+                                                                                  }
+                                                                                }
+                                                                                var valid28 = _errs141 === errors;
+                                                                              } else {
+                                                                                var valid28 = true;
+                                                                              }
+                                                                              if (valid28) {
+                                                                                if (data56.p50 !== void 0) {
+                                                                                  let data58 = data56.p50;
+                                                                                  const _errs144 = errors;
+                                                                                  const _errs145 = errors;
+                                                                                  if (errors === _errs145) {
+                                                                                    if (typeof data58 == "number" && isFinite(data58)) {
+                                                                                      if (data58 <= 0 || isNaN(data58)) {
+                                                                                        validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p50", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                                        return false;
+                                                                                      }
+                                                                                    } else {
+                                                                                      validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p50", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                      return false;
+                                                                                    }
+                                                                                  }
+                                                                                  var valid28 = _errs144 === errors;
+                                                                                } else {
+                                                                                  var valid28 = true;
+                                                                                }
+                                                                                if (valid28) {
+                                                                                  if (data56.p90 !== void 0) {
+                                                                                    let data59 = data56.p90;
+                                                                                    const _errs147 = errors;
+                                                                                    const _errs148 = errors;
+                                                                                    if (errors === _errs148) {
+                                                                                      if (typeof data59 == "number" && isFinite(data59)) {
+                                                                                        if (data59 <= 0 || isNaN(data59)) {
+                                                                                          validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p90", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                                          return false;
+                                                                                        }
+                                                                                      } else {
+                                                                                        validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p90", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                        return false;
+                                                                                      }
+                                                                                    }
+                                                                                    var valid28 = _errs147 === errors;
+                                                                                  } else {
+                                                                                    var valid28 = true;
+                                                                                  }
+                                                                                  if (valid28) {
+                                                                                    if (data56.p99 !== void 0) {
+                                                                                      let data60 = data56.p99;
+                                                                                      const _errs150 = errors;
+                                                                                      const _errs151 = errors;
+                                                                                      if (errors === _errs151) {
+                                                                                        if (typeof data60 == "number" && isFinite(data60)) {
+                                                                                          if (data60 <= 0 || isNaN(data60)) {
+                                                                                            validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p99", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                                            return false;
+                                                                                          }
+                                                                                        } else {
+                                                                                          validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p99", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                          return false;
+                                                                                        }
+                                                                                      }
+                                                                                      var valid28 = _errs150 === errors;
+                                                                                    } else {
+                                                                                      var valid28 = true;
+                                                                                    }
+                                                                                    if (valid28) {
+                                                                                      if (data56.p999 !== void 0) {
+                                                                                        let data61 = data56.p999;
+                                                                                        const _errs153 = errors;
+                                                                                        const _errs154 = errors;
+                                                                                        if (errors === _errs154) {
+                                                                                          if (typeof data61 == "number" && isFinite(data61)) {
+                                                                                            if (data61 <= 0 || isNaN(data61)) {
+                                                                                              validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p999", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                                              return false;
+                                                                                            }
+                                                                                          } else {
+                                                                                            validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p999", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                            return false;
+                                                                                          }
+                                                                                        }
+                                                                                        var valid28 = _errs153 === errors;
+                                                                                      } else {
+                                                                                        var valid28 = true;
+                                                                                      }
+                                                                                      if (valid28) {
+                                                                                        if (data56.cpu !== void 0) {
+                                                                                          let data62 = data56.cpu;
+                                                                                          const _errs156 = errors;
+                                                                                          const _errs157 = errors;
+                                                                                          if (errors === _errs157) {
+                                                                                            if (typeof data62 == "number" && isFinite(data62)) {
+                                                                                              if (data62 <= 0 || isNaN(data62)) {
+                                                                                                validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/cpu", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                                                return false;
+                                                                                              }
+                                                                                            } else {
+                                                                                              validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/cpu", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                              return false;
+                                                                                            }
+                                                                                          }
+                                                                                          var valid28 = _errs156 === errors;
+                                                                                        } else {
+                                                                                          var valid28 = true;
+                                                                                        }
+                                                                                      }
+                                                                                    }
+                                                                                  }
+                                                                                }
+                                                                              }
+                                                                            }
+                                                                          } else {
+                                                                            validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed", schemaPath: "#/properties/runs/items/properties/entries/items/properties/oneSpeed/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                                            return false;
+                                                                          }
+                                                                        }
+                                                                        var valid4 = _errs138 === errors;
+                                                                      } else {
+                                                                        var valid4 = true;
+                                                                      }
                                                                     }
                                                                   }
                                                                 }
@@ -22195,10 +22394,16 @@ function runToRunDetail(r) {
 function oneSpeedDetail(m, o) {
   const slower2 = o.machine >= 1;
   const by = formatFraction(Math.abs(slower2 ? o.machine - 1 : 1 / o.machine - 1));
+  const machine = `the speed probe found the machine ${by} ${slower2 ? "slower" : "faster"} for this run`;
+  if (o.measured !== void 0) {
+    const measured2 = formatChange({ ...o.measured, relative: true, ...m.confidence === void 0 ? {} : { confidence: m.confidence } });
+    const asMeasured = formatFraction(Math.expm1(o.measured.sigma));
+    return `decided at one machine speed, where the base branch's runs vary less (\xB1${asMeasured} as measured): ${machine}; as measured ${measured2}, ${o.measured.verdict}`;
+  }
   const claim = o.overruled === "probable" ? "probable slowdown" : o.overruled;
   const overruled = claim === void 0 ? "" : `, so the ${claim} measured is not confirmed`;
   const change = formatChange({ ...o, relative: true, ...m.confidence === void 0 ? {} : { confidence: m.confidence } });
-  return `at one machine speed ${change}: the speed probe found the machine ${by} ${slower2 ? "slower" : "faster"} for this run${overruled}`;
+  return `at one machine speed ${change}: ${machine}${overruled}`;
 }
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];
@@ -22696,12 +22901,16 @@ function historyRunOf(results, runId) {
   const entries = [];
   for (const entry of results.entries) {
     const metrics = {};
+    const oneSpeed = {};
     for (const metric of COMPARED_METRICS) {
       const values = roundValues(entry.rounds, metric);
       const point2 = values === void 0 ? void 0 : medianInterval(values);
       if (point2 !== void 0 && point2.low >= 0) metrics[metric] = point2;
+      const atSpeed = roundsAtSpeed(entry.rounds, metric);
+      if (atSpeed !== void 0) oneSpeed[metric] = median(atSpeed.values);
     }
-    if (Object.keys(metrics).length > 0) entries.push({ key: entry.key, metrics });
+    if (Object.keys(metrics).length > 0)
+      entries.push({ key: entry.key, metrics, ...Object.keys(oneSpeed).length === 0 ? {} : { oneSpeed } });
   }
   return {
     ...results.git?.sha === void 0 ? {} : { sha: results.git.sha },
@@ -22730,6 +22939,7 @@ var init_build = __esm({
     init_compare();
     init_types();
     init_median_interval();
+    init_stats();
     init_document2();
     init_median_interval();
   }
@@ -68046,6 +68256,31 @@ var schema_default2 = {
                       $ref: "#/$defs/point"
                     }
                   }
+                },
+                oneSpeed: {
+                  description: "The medians at one machine speed (each round taken to the speed probe's reference reading) of the metrics that follow it.",
+                  type: "object",
+                  additionalProperties: false,
+                  properties: {
+                    rps: {
+                      $ref: "#/$defs/positive"
+                    },
+                    p50: {
+                      $ref: "#/$defs/positive"
+                    },
+                    p90: {
+                      $ref: "#/$defs/positive"
+                    },
+                    p99: {
+                      $ref: "#/$defs/positive"
+                    },
+                    p999: {
+                      $ref: "#/$defs/positive"
+                    },
+                    cpu: {
+                      $ref: "#/$defs/positive"
+                    }
+                  }
                 }
               }
             }
@@ -68077,6 +68312,10 @@ var schema_default2 = {
           minimum: 0
         }
       }
+    },
+    positive: {
+      type: "number",
+      exclusiveMinimum: 0
     }
   }
 };

@@ -6,9 +6,12 @@
 // slower (probe 791–842 µs), and a head doing 3× the work on the route at the base's speed.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { normalSource } from '../../__fixtures__/random.js'
 import { syntheticResults } from '../../__fixtures__/results/build.js'
-import { atOneSpeed, compare, confirmedAtOneSpeed } from '../../src/compare/compare.js'
+import { atOneSpeed, compare, confirmedAtOneSpeed, SPEED_REFERENCE_US, viewThatDecides } from '../../src/compare/compare.js'
 import type { MetricComparison } from '../../src/compare/types.js'
+import { extendHistory, runToRunOf } from '../../src/history/build.js'
+import type { History } from '../../src/history/document.js'
 import type { Results } from '../../src/results/document.js'
 import { parseResults } from '../../src/results/io.js'
 import { reportRows } from '../../src/report/rows.js'
@@ -164,5 +167,104 @@ describe('confirmedAtOneSpeed', () => {
     expect(confirmed.probable === true).toBe(probable)
     const overruled = mv !== verdict ? { overruled: mv } : mp && !probable ? { overruled: 'probable' } : {}
     expect(confirmed.oneSpeed).toEqual({ change: -0.2, low: -0.3, high: -0.1, verdict: ov, machine: 1.5, ...overruled })
+  })
+})
+
+describe('separate runs against ten runs of history at one machine speed (seeded)', () => {
+  // A route whose numbers follow the machine's speed with slope `follows` (1: it computes, 0: it
+  // waits), doing `work` times the base's work, in a run whose machine is `slow` times slower than at
+  // the probe's reference. Each of its five rounds gets the machine 5 % off the run's, 2 % noise of
+  // its own, and a probe reading 2 % off the machine's.
+  // Built once (a synthetic run encodes histograms, which is slow), its rounds rescaled for each run.
+  const template = syntheticResults([
+    {
+      scenario: 'search',
+      rps: [500, 500, 500, 500, 500],
+      p50Us: [20_000, 20_000, 20_000, 20_000, 20_000],
+      cpuUsPerRequest: [2000, 2000, 2000, 2000, 2000],
+    },
+  ])
+  const routeRun = (normal: () => number, slow: number, work: number, follows: number): Results => {
+    const entry = template.entries[0]
+    if (entry === undefined) throw new Error('no entry')
+    const rounds = entry.rounds.map((r) => {
+      const machine = slow * Math.exp(0.05 * normal())
+      const cost = work * machine ** follows * Math.exp(0.02 * normal())
+      const latencyUs = Object.fromEntries(Object.entries(r.latencyUs).map(([k, v]) => [k, v * cost]))
+      return {
+        ...r,
+        rps: r.rps / cost,
+        latencyUs: { ...r.latencyUs, ...latencyUs },
+        ...(r.server === undefined ? {} : { server: { ...r.server, cpuUsPerRequest: r.server.cpuUsPerRequest * cost } }),
+        speedProbeUs: SPEED_REFERENCE_US * machine * Math.exp(0.02 * normal()),
+      }
+    })
+    return { ...template, entries: [{ ...entry, rounds }] }
+  }
+  /** Ten base runs on a machine whose speed moves by a log SD of 0.2 from run to run, then a head run. */
+  const trial = (seed: string, work: number, follows: number): ReturnType<typeof compare> => {
+    const normal = normalSource(seed)
+    const machine = (): number => Math.exp(0.2 * normal())
+    const bases = Array.from({ length: 10 }, () => routeRun(normal, machine(), 1, follows))
+    let history: History | undefined
+    for (const [i, b] of bases.entries()) history = extendHistory(history, b, i + 1)
+    if (history === undefined) throw new Error('no history')
+    return compare(bases.at(-1), routeRun(normal, machine(), work, follows), { runToRun: runToRunOf(history) })
+  }
+  const TRIALS = 100
+  const tally = (work: number, follows: number): { failed: number; improved: number; decidedAtSpeed: number } => {
+    let failed = 0
+    let improved = 0
+    let decidedAtSpeed = 0
+    for (let t = 0; t < TRIALS; t++) {
+      const c = trial(`one-speed-history:${work}:${follows}:${t}`, work, follows)
+      const gated = c.entries.flatMap((e) => e.metrics.filter((m) => m.gated))
+      if (c.outcome === 'fail') failed++
+      if (gated.some((m) => m.verdict === 'improvement')) improved++
+      if (gated.some((m) => m.oneSpeed?.measured !== undefined)) decidedAtSpeed++
+    }
+    return { failed, improved, decidedAtSpeed }
+  }
+
+  it('catches a route doing 1.25× the work in at least 80 % of runs where the machine drifts ±20 % between runs', () => {
+    const slower = tally(1.25, 1)
+    expect(slower.decidedAtSpeed).toBe(TRIALS)
+    expect(slower.failed).toBeGreaterThanOrEqual(0.8 * TRIALS)
+  })
+
+  it.each([
+    [1, 'computes'],
+    [0.5, 'half computes, half waits'],
+    [0, 'waits'],
+  ])('fails no unchanged head, and claims no improvement, of a route that %s (slope %s)', (follows) => {
+    const unchanged = tally(1, follows)
+    expect(unchanged.failed).toBeLessThanOrEqual(0.01 * TRIALS)
+    expect(unchanged.improved).toBeLessThanOrEqual(0.01 * TRIALS)
+    // Only a route that follows the probe is decided at one speed alone; the others need both views.
+    if (follows < 1) expect(unchanged.decidedAtSpeed).toBe(0)
+  })
+})
+
+describe('viewThatDecides', () => {
+  const labels = ['run 1', 'run 2', 'run 3', 'run 4', 'run 5', 'run 6']
+  const steady = { values: [500, 505, 495, 502, 498, 501], labels }
+  const drifting = { values: [500, 350, 620, 410, 560, 300], labels }
+  it('lets the view at one speed decide alone only where its history varies at most half as much', () => {
+    expect(viewThatDecides(drifting, steady)).toBe('one speed')
+    expect(viewThatDecides(steady, drifting)).toBe('both')
+    expect(viewThatDecides(steady, steady)).toBe('both')
+    // Too little history in either view: both must agree.
+    const four = (s: typeof steady): typeof steady => ({ values: s.values.slice(0, 4), labels: s.labels.slice(0, 4) })
+    expect(viewThatDecides(four(drifting), four(steady))).toBe('both')
+    // The same runs in both views, matched by run: runs the view at one speed lacks are not compared.
+    expect(viewThatDecides(drifting, { values: steady.values.slice(0, 5), labels: ['a', 'b', 'c', 'd', 'e'] })).toBe('both')
+  })
+
+  it('compares the views without the runs that are outliers at one speed, and without trimming the measured one', () => {
+    // Run 4 starved (10× slower in both views): kept, it would make the view at one speed as wide as measured.
+    const starved = { values: [500, 505, 50, 502, 498, 501, 499], labels: [...labels, 'run 7'] }
+    const drift = { values: [500, 350, 62, 410, 560, 300, 480], labels: [...labels, 'run 7'] }
+    expect(viewThatDecides(drift, starved)).toBe('both')
+    expect(viewThatDecides(drift, starved, ['run 3'])).toBe('one speed')
   })
 })

@@ -24,6 +24,27 @@ describe('history', () => {
     expect(history.runs[0]?.runner).toBe('Test CPU @ 3.0GHz / 2 cores / linux 6.1.0 x64 / v20.20.2')
   })
 
+  it('keeps each probed run’s medians at one machine speed beside the measured ones, and reads them back', () => {
+    const results = syntheticResults([entry(1000)])
+    const first = results.entries[0]
+    if (first === undefined) throw new Error('no entry')
+    // The machine ran 1.25× slower than the probe's reference in every round but the last, 1.6× in that one.
+    const speeds = [1250, 1250, 1250, 1250, 1600]
+    const probed = { ...results, entries: [{ ...first, rounds: first.rounds.map((r, i) => ({ ...r, speedProbeUs: speeds[i] ?? NaN })) }] }
+    const history = historyFromResults(probed, 1)
+    const point = history.runs[0]?.entries[0]
+    // req/s at the reference speed: 1000, 1010, 990, 1000 × 1.25 and 1020 × 1.6; their median is 1250.
+    expect(point?.oneSpeed?.rps).toBeCloseTo(1250, 6)
+    expect(point?.oneSpeed?.p50).toBeCloseTo(160, 6)
+    expect(point?.oneSpeed?.rss).toBeUndefined()
+    expect(runToRunOf(history).oneSpeed?.series.get('list users @ 10 conn')?.rps?.[0]).toBeCloseTo(1250, 6)
+    expect(parseHistory(JSON.parse(JSON.stringify(history)), 'h.json')).toEqual(history)
+    // A run without the probe's readings keeps the measured medians only.
+    expect(historyFromResults(results, 1).runs[0]?.entries[0]?.oneSpeed).toBeUndefined()
+    const negative = { ...history, runs: [{ ...history.runs[0], entries: [{ key: 'k', metrics: {}, oneSpeed: { rps: -1 } }] }] }
+    expect(() => parseHistory(negative, 'h.json')).toThrow(/h\.json/)
+  })
+
   it("starts again when the previous history is another suite's", () => {
     const other = historyFromResults(syntheticResults([entry(1000)], { suite: 'other' }), 1)
     expect(extendHistory(other, syntheticResults([entry(1000)]), 2).runs).toHaveLength(1)

@@ -30,6 +30,7 @@ import {
   separateRunsInterval,
   spreadFor,
   type RunToRunSpread,
+  wholeRunScale,
   type SeparateRunsInterval,
 } from './run-to-run.js'
 import { checkEntry, judgeSlopes, validityViolation, type Violation } from './thresholds.js'
@@ -86,6 +87,8 @@ export interface RunToRunHistory {
   readonly series: ReadonlyMap<string, Partial<Readonly<Record<ComparedMetric, readonly number[]>>>>
   /** The run each median came from (`run 1234`, or its date), same shape as `series`, for naming outlier runs. */
   readonly labels?: ReadonlyMap<string, Partial<Readonly<Record<ComparedMetric, readonly string[]>>>>
+  /** The same runs' medians at one machine speed (atOneSpeed), where their rounds read the speed probe. */
+  readonly oneSpeed?: Omit<RunToRunHistory, 'oneSpeed'>
 }
 
 /** How much worse a ratio is than no change, in the metric's bad direction (0.2 = 20 % worse). */
@@ -400,39 +403,67 @@ export function pairedValues(
  * a minute apart by a log SD of 0.21–0.23 (up to ±85 %) as the vCPUs slowed for minutes at a time, and
  * `cannonade compare` of consecutive unchanged runs failed 3 of 32 (bench/separate-real.ts). Where
  * every valid round of both runs read the speed probe (app/speed-probe.ts: `app.cpus: separate`, the
- * default where Cannonade starts the app), each round's value is taken to the runs' mean machine speed at slope 1:
- * v · (s_ref / s)^±1, s the round's µs a probe unit, s_ref the geometric mean over both runs' rounds,
- * + for what grows as the machine slows (latency, CPU per request), − for throughput.
+ * default where Cannonade starts the app), each round's value is taken to one machine speed at slope 1:
+ * v · (s_ref / s)^±1, s the round's µs a probe unit, s_ref = {@link SPEED_REFERENCE_US} (a constant,
+ * so that the history's points at one speed compare too), + for what grows as the machine slows
+ * (latency, CPU per request), − for throughput.
  *
- * The verdict stands only where the values as measured and at one speed agree (confirmedAtOneSpeed).
- * Why both, and why slope 1 unfitted: a route's true slope β on the probe is unknown from five rounds
- * a side (about 1 for CPU-bound work, 0 for one that waits on I/O). With the machine drifting by D
- * between the runs, the measured log ratio is off by β·D and the one at one speed by (β − 1)·D: for
- * any β between 0 and 1 the two errors have opposite signs, so the drift cannot push both past a
- * tolerance in the same direction, and an unchanged head fails only where the drift the probe does not
- * explain does. A real change moves both alike. Undefined where a round has no reading, or a value is
- * not positive, or the metric does not follow the machine's speed (memory, errors, capacity).
+ * Which view decides (viewThatDecides): with too little history, the verdict stands only where the
+ * values as measured and at one speed agree (confirmedAtOneSpeed). Why both, and why slope 1 unfitted:
+ * a route's true slope β on the probe is unknown from five rounds a side (about 1 for CPU-bound work,
+ * 0 for one that waits on I/O). With the machine drifting by D between the runs, the measured log
+ * ratio is off by β·D and the one at one speed by (β − 1)·D: for any β between 0 and 1 the two errors
+ * have opposite signs, so the drift cannot push both past a tolerance in the same direction, and an
+ * unchanged head fails only where the drift the probe does not explain does. A real change moves both
+ * alike. With a history of the base branch in both views (history/build.ts keeps each run's median at
+ * one speed beside the measured one), each view's run-to-run spread is measured, whatever β is: the
+ * one whose runs varied less decides alone (decidedAtOneSpeed). Undefined where a round has no
+ * reading, or a value is not positive, or the metric does not follow the machine's speed (memory,
+ * errors, capacity).
  */
 export function atOneSpeed(
   base: readonly RoundResult[],
   head: readonly RoundResult[],
   metric: ComparedMetric,
-): { base: number[]; head: number[]; machine: number } | undefined {
-  if (!SPEED_ADJUSTED.has(metric)) return undefined
-  const side = (rounds: readonly RoundResult[]): { values: number[]; logSpeeds: number[] } | undefined => {
-    const valid = rounds.filter((r) => r.valid)
-    const values = valid.map((r) => roundValue(r, metric) ?? NaN)
-    const speeds = valid.map((r) => r.speedProbeUs ?? NaN)
-    return valid.length > 0 && positive(values) && positive(speeds) ? { values, logSpeeds: speeds.map(Math.log) } : undefined
-  }
-  const b = side(base)
-  const h = side(head)
+): { base: number[]; head: number[]; machine: number; toHeadSpeed: number } | undefined {
+  const b = roundsAtSpeed(base, metric)
+  const h = roundsAtSpeed(head, metric)
   if (b === undefined || h === undefined) return undefined
-  const reference = mean([...b.logSpeeds, ...h.logSpeeds])
+  const headLog = mean(h.logSpeeds)
   const sign = biggerIsBetter(metric) ? -1 : 1
-  const at = ({ values, logSpeeds }: { values: number[]; logSpeeds: number[] }): number[] =>
-    values.map((v, i) => v * Math.exp(sign * (reference - (logSpeeds[i] ?? NaN))))
-  return { base: at(b), head: at(h), machine: Math.exp(mean(h.logSpeeds) - mean(b.logSpeeds)) }
+  return {
+    base: b.values,
+    head: h.values,
+    machine: Math.exp(headLog - mean(b.logSpeeds)),
+    // What takes a value at the reference speed to the head run's mean speed (the report's columns).
+    toHeadSpeed: Math.exp(sign * (headLog - Math.log(SPEED_REFERENCE_US))),
+  }
+}
+
+/**
+ * The probe's µs a unit every value at one machine speed is taken to: a constant, so that the
+ * values of separate runs and the history's points at one speed (history/build.ts) are alike.
+ */
+export const SPEED_REFERENCE_US = 1000
+
+/**
+ * One side's valid rounds of a metric at the reference speed, v · (s_ref / s)^±1 (see atOneSpeed),
+ * with the log of each round's reading; undefined where the metric does not follow the machine's
+ * speed, a round has no reading, or a value is not positive.
+ */
+export function roundsAtSpeed(
+  rounds: readonly RoundResult[],
+  metric: ComparedMetric,
+): { values: number[]; logSpeeds: number[] } | undefined {
+  if (!SPEED_ADJUSTED.has(metric)) return undefined
+  const valid = rounds.filter((r) => r.valid)
+  const values = valid.map((r) => roundValue(r, metric) ?? NaN)
+  const speeds = valid.map((r) => r.speedProbeUs ?? NaN)
+  if (valid.length === 0 || !positive(values) || !positive(speeds)) return undefined
+  const sign = biggerIsBetter(metric) ? -1 : 1
+  const reference = Math.log(SPEED_REFERENCE_US)
+  const logSpeeds = speeds.map(Math.log)
+  return { values: values.map((v, i) => v * Math.exp(sign * (reference - (logSpeeds[i] ?? NaN)))), logSpeeds }
 }
 
 /**
@@ -462,6 +493,72 @@ export function confirmedAtOneSpeed(measured: MetricComparison, oneSpeed: Metric
         ? { overruled: 'probable' as const }
         : {}
   return { ...rest, verdict, ...(probable ? { probable: true } : {}), oneSpeed: { ...at, ...overruled } }
+}
+
+/**
+ * Which view of two separate runs decides. Where the base branch's history holds at least
+ * MIN_HISTORY_RUNS runs in both views and its runs at one speed varied by at most
+ * {@link ONE_SPEED_DECIDES} of what the same runs varied as measured, the route evidently follows
+ * the probe (slope β near 1: its drift at one speed is (1 − β)·D against β·D as measured), and the
+ * view at one speed decides alone, its interval calibrated by its own history; chosen on the history,
+ * before the head is looked at. Otherwise both must agree (confirmedAtOneSpeed): a route that waits on
+ * I/O (β near 0) varies as much at one speed as the probe does, and a calm history cannot tell the
+ * two apart, so a slowdown of the machine in the head's run alone would move the one view the history
+ * had no reason to doubt.
+ *
+ * The two are compared over the same runs, by the mean square successive difference with no run
+ * trimmed (wholeRunScale), except the runs the view at one speed leaves out as outliers (`outliers`,
+ * its run-to-run spread's): as measured, the runs the machine ran slow in are what the view at one
+ * speed takes away, and trimming them as outliers there made the measured spread look as small as the
+ * other; a run that is an outlier at one speed too (the app starved of its CPU by other work, which
+ * the probe does not see) says nothing about either view, and one such run kept would decide the
+ * choice for the next ten.
+ */
+export function viewThatDecides(
+  measured: { readonly values: readonly number[]; readonly labels: readonly string[] },
+  oneSpeed: { readonly values: readonly number[]; readonly labels: readonly string[] },
+  outliers: readonly string[] = [],
+): 'one speed' | 'both' {
+  const left = new Set(outliers)
+  const measuredOf = new Map(measured.labels.map((label, i) => [label, measured.values[i]]))
+  const kept = oneSpeed.labels.flatMap((label, i) => {
+    const asMeasured = measuredOf.get(label)
+    const atSpeed = oneSpeed.values[i]
+    return left.has(label) || asMeasured === undefined || atSpeed === undefined ? [] : [{ asMeasured, atSpeed }]
+  })
+  const asMeasured = wholeRunScale(kept.map((k) => k.asMeasured))
+  const atSpeed = wholeRunScale(kept.map((k) => k.atSpeed))
+  return asMeasured !== undefined && atSpeed !== undefined && atSpeed <= ONE_SPEED_DECIDES * asMeasured ? 'one speed' : 'both'
+}
+
+/** The most the history's run-to-run scale at one speed may be, as a share of the measured one's, for that view to decide alone. */
+export const ONE_SPEED_DECIDES = 0.5
+
+/**
+ * The comparison at one speed as the verdict, its columns taken to the head run's machine speed so
+ * that they read in the metric's unit (their ratio, the change, is the same), with what the values
+ * as measured said beside it.
+ */
+export function decidedAtOneSpeed(
+  measured: MetricComparison,
+  atSpeed: MetricComparison,
+  speed: { readonly machine: number; readonly toHeadSpeed: number },
+  measuredSigma: number,
+): MetricComparison {
+  const { change, low, high, verdict } = atSpeed
+  return {
+    ...atSpeed,
+    base: atSpeed.base * speed.toHeadSpeed,
+    head: atSpeed.head * speed.toHeadSpeed,
+    oneSpeed: {
+      change,
+      low,
+      high,
+      verdict,
+      machine: speed.machine,
+      measured: { change: measured.change, low: measured.low, high: measured.high, verdict: measured.verdict, sigma: measuredSigma },
+    },
+  }
 }
 
 /** Round n of base with round n of head, where both are valid: the pairs a paired comparison keeps. */
@@ -566,11 +663,15 @@ function compareEntry(
     // Separate runs (not paired): the drift between them, from the history when there is one,
     // assumed otherwise; the same rule for an artifact, `run --baseline` and `compare`.
     const history = ctx.runToRun
-    const spreadOf = (baseValues: readonly number[], headValues: readonly number[]): RunToRunSpread =>
+    const spreadOf = (
+      baseValues: readonly number[],
+      headValues: readonly number[],
+      runs: Omit<RunToRunHistory, 'oneSpeed'> | undefined = history,
+    ): RunToRunSpread =>
       // No history of this entry: the baseline run is its one run of history.
       spreadFor(
-        history?.series.get(head.key)?.[metric] ?? [median(baseValues)],
-        history?.labels?.get(head.key)?.[metric] ?? [],
+        runs?.series.get(head.key)?.[metric] ?? [median(baseValues)],
+        runs?.labels?.get(head.key)?.[metric] ?? [],
         baseValues,
         headValues,
       )
@@ -594,19 +695,18 @@ function compareEntry(
     const measured = compareMetric(judgement)
     // Separate runs that both read the machine's speed: a verdict must hold at one speed too.
     const speed = ctx.paired ? undefined : atOneSpeed(base.rounds, head.rounds, metric)
-    const m =
-      speed === undefined
-        ? measured
-        : confirmedAtOneSpeed(
-            measured,
-            compareMetric({
-              ...judgement,
-              base: speed.base,
-              head: speed.head,
-              spread: spreadOf(speed.base, speed.head),
-            }),
-            speed.machine,
-          )
+    let m = measured
+    if (speed !== undefined && spread !== undefined) {
+      const speedSpread = spreadOf(speed.base, speed.head, history?.oneSpeed)
+      const atSpeed = compareMetric({ ...judgement, base: speed.base, head: speed.head, spread: speedSpread })
+      const seriesOf = (runs: Omit<RunToRunHistory, 'oneSpeed'> | undefined): { values: readonly number[]; labels: readonly string[] } => ({
+        values: runs?.series.get(head.key)?.[metric] ?? [],
+        labels: runs?.labels?.get(head.key)?.[metric] ?? [],
+      })
+      const view = viewThatDecides(seriesOf(history), seriesOf(history?.oneSpeed), speedSpread.outliers)
+      if (view === 'one speed') m = decidedAtOneSpeed(measured, atSpeed, speed, spread.sigma)
+      else m = confirmedAtOneSpeed(measured, atSpeed, speed.machine)
+    }
     metrics.push(values?.speedSlope === undefined ? m : { ...m, speedSlope: values.speedSlope })
     if (m.gated && m.verdict === 'regression') {
       findings.push({

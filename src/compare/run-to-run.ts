@@ -210,6 +210,21 @@ function mssd(logs: readonly number[]): number {
 // Gaussian consistency of the median absolute value: median|Z| = 0.6745.
 const MAD_TO_SD = 1.482602218505602
 
+/** 1.4826 · median|x_i − x_{i−1}| / √2 of log values in time order: a spread no one run dominates. */
+function robustScale(logs: readonly number[]): number {
+  const steps = logs.slice(1).map((x, i) => Math.abs(x - (logs[i] ?? x)))
+  return (MAD_TO_SD * medianOf(steps)) / Math.SQRT2
+}
+
+/**
+ * The run-to-run scale of a metric's medians in time order with every run kept, outliers too (the
+ * mean square successive difference); undefined with fewer than {@link MIN_HISTORY_RUNS} usable runs.
+ */
+export function wholeRunScale(medians: readonly number[]): number | undefined {
+  const logs = medians.filter((m) => Number.isFinite(m) && m > 0).map(Math.log)
+  return logs.length < MIN_HISTORY_RUNS ? undefined : mssd(logs)
+}
+
 /**
  * Estimates the run-to-run spread from a metric's medians in time order (oldest first), leaving
  * out outlier runs; `labels[i]` names run i in the report. Not yet capped: see {@link capSpread}.
@@ -219,8 +234,7 @@ export function runToRunSpread(medians: readonly number[], labels: readonly stri
   const n = points.length
   if (n < MIN_HISTORY_RUNS) return { sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: n, assumed: true }
   const logs = points.map((p) => p.x)
-  const steps = logs.slice(1).map((x, i) => Math.abs(x - (logs[i] ?? x)))
-  const scale = (MAD_TO_SD * medianOf(steps)) / Math.SQRT2
+  const scale = robustScale(logs)
   // A run far from its neighbours (not from the whole series, which a step would move) is an outlier.
   const residual = logs.map((x, i) => Math.abs(x - medianOf([...logs.slice(Math.max(0, i - 2), i), ...logs.slice(i + 1, i + 3)])))
   const flagged = scale > 0 ? residual.map((r, i) => ({ r, i })).filter((p) => p.r > OUTLIER_SCALES * scale) : []

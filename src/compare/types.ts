@@ -64,6 +64,19 @@ export interface MetricComparison {
     readonly machine: number
     /** The measured values' own verdict (or "probably worse"), where it did not stand at one speed. */
     readonly overruled?: Verdict | 'probable'
+    /**
+     * Present where the values at one speed decided alone, their base branch's runs having varied
+     * less than as measured (compare.ts viewThatDecides): the comparison's own fields are then this
+     * view's (its columns at the head run's machine speed), and this is what the values as measured
+     * said, with their run-to-run σ.
+     */
+    readonly measured?: {
+      readonly change: number
+      readonly low: number
+      readonly high: number
+      readonly verdict: Verdict
+      readonly sigma: number
+    }
   }
   /** Exact (small samples) or approximate two-sided Mann-Whitney U p-value. */
   readonly pValue: number

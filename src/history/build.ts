@@ -2,10 +2,11 @@
 // run, and the series a reader needs (the comparison's run-to-run spread here; trends and change
 // points elsewhere). Pure: data in, data out.
 import type { RunToRunHistory } from '../compare/compare.js'
-import { roundValues } from '../compare/compare.js'
+import { roundsAtSpeed, roundValues } from '../compare/compare.js'
 import { COMPARED_METRICS, type ComparedMetric } from '../compare/types.js'
 import type { Environment, Results } from '../results/document.js'
 import { medianInterval } from '../stats/median-interval.js'
+import { median } from '../stats/stats.js'
 import { HISTORY_VERSION, MAX_HISTORY_RUNS, type History, type HistoryEntry, type HistoryPoint, type HistoryRun } from './document.js'
 
 /** `Test CPU @ 3.0GHz / 2 cores / linux 6.1.0 x64 / v20.20.2`: what makes two runners alike. */
@@ -21,12 +22,17 @@ export function historyRunOf(results: Results, runId?: number): HistoryRun {
   const entries: HistoryEntry[] = []
   for (const entry of results.entries) {
     const metrics: Partial<Record<ComparedMetric, HistoryPoint>> = {}
+    const oneSpeed: Partial<Record<ComparedMetric, number>> = {}
     for (const metric of COMPARED_METRICS) {
       const values = roundValues(entry.rounds, metric)
       const point = values === undefined ? undefined : medianInterval(values)
       if (point !== undefined && point.low >= 0) metrics[metric] = point
+      // The same median at one machine speed, where every valid round read the speed probe.
+      const atSpeed = roundsAtSpeed(entry.rounds, metric)
+      if (atSpeed !== undefined) oneSpeed[metric] = median(atSpeed.values)
     }
-    if (Object.keys(metrics).length > 0) entries.push({ key: entry.key, metrics })
+    if (Object.keys(metrics).length > 0)
+      entries.push({ key: entry.key, metrics, ...(Object.keys(oneSpeed).length === 0 ? {} : { oneSpeed }) })
   }
   return {
     ...(results.git?.sha === undefined ? {} : { sha: results.git.sha }),
@@ -63,25 +69,32 @@ export function seriesOf(history: History, key: string, metric: ComparedMetric):
   return series
 }
 
-/** The medians of every entry and metric, oldest first, as the comparison reads them, with the run each came from. */
+/**
+ * The medians of every entry and metric, oldest first, as the comparison reads them, with the run each
+ * came from; the same at one machine speed where the runs have them.
+ */
 export function runToRunOf(history: History): RunToRunHistory {
-  const series = new Map<string, Partial<Record<ComparedMetric, number[]>>>()
-  const labels = new Map<string, Partial<Record<ComparedMetric, string[]>>>()
-  for (const run of history.runs) {
-    // What the report names an outlier run by: its workflow run, or its date for runs without one.
-    const label = run.runId === undefined ? run.date : `run ${run.runId}`
-    for (const entry of run.entries) {
-      const metrics = series.get(entry.key) ?? {}
-      const names = labels.get(entry.key) ?? {}
-      series.set(entry.key, metrics)
-      labels.set(entry.key, names)
-      for (const metric of COMPARED_METRICS) {
-        const point = entry.metrics[metric]
-        if (point === undefined) continue
-        ;(metrics[metric] ??= []).push(point.median)
-        ;(names[metric] ??= []).push(label)
+  const collect = (median: (entry: HistoryEntry, metric: ComparedMetric) => number | undefined): Omit<RunToRunHistory, 'oneSpeed'> => {
+    const series = new Map<string, Partial<Record<ComparedMetric, number[]>>>()
+    const labels = new Map<string, Partial<Record<ComparedMetric, string[]>>>()
+    for (const run of history.runs) {
+      // What the report names an outlier run by: its workflow run, or its date for runs without one.
+      const label = run.runId === undefined ? run.date : `run ${run.runId}`
+      for (const entry of run.entries) {
+        const metrics = series.get(entry.key) ?? {}
+        const names = labels.get(entry.key) ?? {}
+        series.set(entry.key, metrics)
+        labels.set(entry.key, names)
+        for (const metric of COMPARED_METRICS) {
+          const value = median(entry, metric)
+          if (value === undefined) continue
+          ;(metrics[metric] ??= []).push(value)
+          ;(names[metric] ??= []).push(label)
+        }
       }
     }
+    return { runs: history.runs.length, series, labels }
   }
-  return { runs: history.runs.length, series, labels }
+  const oneSpeed = collect((entry, metric) => entry.oneSpeed?.[metric])
+  return { ...collect((entry, metric) => entry.metrics[metric]?.median), oneSpeed }
 }

@@ -26,6 +26,11 @@ export interface HistoryEntry {
   /** The entry's key, as in results.json: `list users @ 10 conn`. */
   readonly key: string
   readonly metrics: Partial<Readonly<Record<ComparedMetric, HistoryPoint>>>
+  /**
+   * The medians at one machine speed (compare.ts roundsAtSpeed: each round taken to the speed probe's
+   * reference reading) of the metrics that follow it, where every valid round read the probe.
+   */
+  readonly oneSpeed?: Partial<Readonly<Record<ComparedMetric, number>>>
 }
 
 /** One run of the base branch. */

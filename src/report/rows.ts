@@ -152,15 +152,23 @@ function runToRunDetail(r: NonNullable<MetricComparison['runToRun']>): string {
 /**
  * `at one machine speed -3.1 % (-9.8 … +4.0): the speed probe found the machine 71 % slower for this
  * run, so the regression measured is not confirmed`: the comparison of separate runs with the
- * machine's speed taken out (compare.ts atOneSpeed), which the verdict must agree with.
+ * machine's speed taken out (compare.ts atOneSpeed), which the verdict must agree with; or, where
+ * that view decided alone (its history varies less), the values as measured beside it.
  */
 function oneSpeedDetail(m: MetricComparison, o: NonNullable<MetricComparison['oneSpeed']>): string {
   const slower = o.machine >= 1
   const by = formatFraction(Math.abs(slower ? o.machine - 1 : 1 / o.machine - 1))
+  const machine = `the speed probe found the machine ${by} ${slower ? 'slower' : 'faster'} for this run`
+  if (o.measured !== undefined) {
+    // The view at one speed decided alone: say so, why, and what the values as measured said.
+    const measured = formatChange({ ...o.measured, relative: true, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) })
+    const asMeasured = formatFraction(Math.expm1(o.measured.sigma))
+    return `decided at one machine speed, where the base branch's runs vary less (±${asMeasured} as measured): ${machine}; as measured ${measured}, ${o.measured.verdict}`
+  }
   const claim = o.overruled === 'probable' ? 'probable slowdown' : o.overruled
   const overruled = claim === undefined ? '' : `, so the ${claim} measured is not confirmed`
   const change = formatChange({ ...o, relative: true, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) })
-  return `at one machine speed ${change}: the speed probe found the machine ${by} ${slower ? 'slower' : 'faster'} for this run${overruled}`
+  return `at one machine speed ${change}: ${machine}${overruled}`
 }
 
 function metricDetail(m: MetricComparison, rounds: number, definitionChanged: boolean): string {
