@@ -14,6 +14,7 @@ import { extendHistory, runToRunOf } from '../../src/history/build.js'
 import type { History } from '../../src/history/document.js'
 import type { Results } from '../../src/results/document.js'
 import { parseResults } from '../../src/results/io.js'
+import { comparedMetricLabel } from '../../src/report/change.js'
 import { reportRows } from '../../src/report/rows.js'
 import type { Verdict } from '../../src/stats/stats.js'
 
@@ -230,6 +231,12 @@ describe('separate runs against ten runs of history at one machine speed (seeded
     const slower = tally(1.25, 1)
     expect(slower.decidedAtSpeed).toBe(TRIALS)
     expect(slower.failed).toBeGreaterThanOrEqual(0.8 * TRIALS)
+    // The row says which view decided, and what the values as measured said.
+    const rows = reportRows(trial('one-speed-history:1.25:1:0', 1.25, 1))
+    const rps = [...rows.notable, ...rows.unchanged].find((r) => r.metric === comparedMetricLabel('rps'))
+    expect(rps?.detail).toMatch(
+      /decided at one machine speed, where the base branch's runs vary less \(±[\d.]+ % as measured\): the speed probe found the machine [\d.]+ % (slower|faster) for this run; as measured [+-][\d.]+ % \([^)]*\), (regression|inconclusive|unchanged|improvement)/,
+    )
   })
 
   it.each([
