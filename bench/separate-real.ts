@@ -27,6 +27,7 @@
 //      npx tsx bench/separate-real.ts judge express
 //      SEPARATE_CPUS=auto|separate … records into (and judges) <app>-auto/ or <app>-pinned/ with
 //        app.cpus set so; the plain <app>/ folder was recorded before a run of one side read the probe.
+//      SEPARATE_HEADS=1.25 records only those heads; SEPARATE_FOLDER=<name> records into <name>/.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
@@ -64,7 +65,11 @@ if (appArg !== 'express' && appArg !== 'fastapi') throw new Error(`app: express 
 const app: AppName = appArg
 // SEPARATE_CPUS=separate pins the app beside the speed probe (app.cpus), recorded under <app>-pinned/.
 const cpus = process.env.SEPARATE_CPUS
-const traces = path.resolve('bench/traces/separate', cpus === undefined ? app : `${app}-${cpus === 'separate' ? 'pinned' : cpus}`)
+// SEPARATE_FOLDER=<name> records into (and judges) bench/traces/separate/<name>/ instead.
+const traces = path.resolve(
+  'bench/traces/separate',
+  process.env.SEPARATE_FOLDER ?? (cpus === undefined ? app : `${app}-${cpus === 'separate' ? 'pinned' : cpus}`),
+)
 
 /** The app's source with its route doing `factor` times the base's work. */
 function appSource(factor: number): { file: string; text: string } {

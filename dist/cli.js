@@ -42394,7 +42394,7 @@ var init_speed_probe = __esm({
   sink = JSON.stringify(hits).length
 `;
     KEPT_UNITS = 6e3;
-    MIN_UNITS = 3;
+    MIN_UNITS = 8;
   }
 });
 
