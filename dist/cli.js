@@ -66532,6 +66532,23 @@ var init_threads = __esm({
   }
 });
 
+// src/load/warm-up.ts
+function stillWarming(rps) {
+  if (rps.length >= WARM_UP_SLICES) return false;
+  const newest = rps.at(-1);
+  if (newest === void 0 || rps.length < MIN_WARM_UP_SLICES) return true;
+  return newest > (1 + STILL_RISING) * Math.max(...rps.slice(0, -1));
+}
+var WARM_UP_SLICES, MIN_WARM_UP_SLICES, STILL_RISING;
+var init_warm_up = __esm({
+  "src/load/warm-up.ts"() {
+    "use strict";
+    WARM_UP_SLICES = 10;
+    MIN_WARM_UP_SLICES = 5;
+    STILL_RISING = 0.03;
+  }
+});
+
 // src/load/side-app.ts
 import { mkdir as mkdir7, writeFile as writeFile8 } from "node:fs/promises";
 import path15 from "node:path";
@@ -66545,6 +66562,7 @@ var init_side_app = __esm({
     init_runtime();
     init_interrupt();
     init_threads();
+    init_warm_up();
     SideApp = class {
       constructor(side) {
         this.side = side;
@@ -66597,19 +66615,27 @@ var init_side_app = __esm({
       /**
        * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
        * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
+       * For an app Cannonade started, more passes of that length follow while its throughput still rises
+       * (warm-up.ts).
        */
       async warmUp(entry) {
         const { amount: _amount, ...scenario } = entry.scenario;
         if (scenario.profile !== "soak") this.served = "other";
         if (scenario.warmupMs === 0 || scenario.profile === "soak") return;
-        throwIfInterrupted();
         const app = this.app;
-        await runEntryRound(
-          { baseUrl: this.side.plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
-          { shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0 }
-        );
-        throwIfInterrupted();
-        if (app?.exit() !== void 0) throw await diedError(app, `the warm-up of "${entry.key}"`);
+        const slice = async (durationMs) => {
+          throwIfInterrupted();
+          const load = await runEntryRound(
+            { baseUrl: this.side.plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs }, level: entry.level },
+            { shouldAbort: () => app?.exit() !== void 0 || interruption() !== void 0 }
+          );
+          throwIfInterrupted();
+          if (app?.exit() !== void 0) throw await diedError(app, `the warm-up of "${entry.key}"`);
+          return load.durationMs > 0 ? load.ok * 1e3 / load.durationMs : 0;
+        };
+        const served = [await slice(scenario.warmupMs)];
+        if (app === void 0 || entry.level.rate !== void 0 || scenario.profile !== "steady") return;
+        while (stillWarming(served)) served.push(await slice(scenario.warmupMs));
       }
       /** Stops the process-group monitor. */
       closeMonitor() {

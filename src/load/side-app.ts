@@ -10,6 +10,7 @@ import { runsNode } from '../app/runtime.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { interruption, throwIfInterrupted } from '../interrupt.js'
 import { runEntryRound } from './threads.js'
+import { stillWarming } from './warm-up.js'
 
 // Structural, so that this file needs nothing of schedule.ts, which uses it.
 interface SideOfRun {
@@ -79,6 +80,8 @@ export class SideApp {
   /**
    * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
    * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
+   * For an app Cannonade started, more passes of that length follow while its throughput still rises
+   * (warm-up.ts).
    */
   async warmUp(entry: EntryOfRun): Promise<void> {
     const { amount: _amount, ...scenario } = entry.scenario
@@ -86,14 +89,22 @@ export class SideApp {
     // A soak's own warm-up (30 s by default) already runs before its one long window: a second one
     // here would only lengthen the run.
     if (scenario.warmupMs === 0 || scenario.profile === 'soak') return
-    throwIfInterrupted()
     const app = this.app
-    await runEntryRound(
-      { baseUrl: this.side.plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs: scenario.warmupMs }, level: entry.level },
-      { shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined },
-    )
-    throwIfInterrupted()
-    if (app?.exit() !== undefined) throw await diedError(app, `the warm-up of "${entry.key}"`)
+    const slice = async (durationMs: number): Promise<number> => {
+      throwIfInterrupted()
+      const load = await runEntryRound(
+        { baseUrl: this.side.plan.baseUrl, scenario: { ...scenario, warmupMs: 0, durationMs }, level: entry.level },
+        { shouldAbort: () => app?.exit() !== undefined || interruption() !== undefined },
+      )
+      throwIfInterrupted()
+      if (app?.exit() !== undefined) throw await diedError(app, `the warm-up of "${entry.key}"`)
+      return load.durationMs > 0 ? (load.ok * 1000) / load.durationMs : 0
+    }
+    const served = [await slice(scenario.warmupMs)]
+    // An app Cannonade started, under steady closed-loop load, warms up until its throughput settles
+    // (warm-up.ts); a server started elsewhere, a rate or another profile gets the configured pass.
+    if (app === undefined || entry.level.rate !== undefined || scenario.profile !== 'steady') return
+    while (stillWarming(served)) served.push(await slice(scenario.warmupMs))
   }
 
   /** Stops the process-group monitor. */
