@@ -66615,10 +66615,10 @@ var init_side_app = __esm({
       /**
        * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
        * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
-       * For an app Cannonade started, more passes of that length follow while its throughput still rises
-       * (warm-up.ts).
+       * With `settle`, for an app Cannonade started, more passes of that length follow while its
+       * throughput still rises (warm-up.ts).
        */
-      async warmUp(entry) {
+      async warmUp(entry, how = {}) {
         const { amount: _amount, ...scenario } = entry.scenario;
         if (scenario.profile !== "soak") this.served = "other";
         if (scenario.warmupMs === 0 || scenario.profile === "soak") return;
@@ -66634,7 +66634,7 @@ var init_side_app = __esm({
           return load.durationMs > 0 ? load.ok * 1e3 / load.durationMs : 0;
         };
         const served = [await slice(scenario.warmupMs)];
-        if (app === void 0 || entry.level.rate !== void 0 || scenario.profile !== "steady") return;
+        if (how.settle !== true || app === void 0 || entry.level.rate !== void 0 || scenario.profile !== "steady") return;
         while (stillWarming(served)) served.push(await slice(scenario.warmupMs));
       }
       /** Stops the process-group monitor. */
@@ -66992,10 +66992,16 @@ var init_schedule = __esm({
           });
         }
       }
-      /** The warm-up pass over the whole suite (plan.warmupSuite), interleaved like the rounds. */
+      /**
+       * The warm-up pass over the whole suite (plan.warmupSuite), interleaved like the rounds. A run of one
+       * side warms a fresh app until its throughput settles (warm-up.ts): its rounds are compared with
+       * another run's, where a cold first round is noise. Sides measured together are not: each pair's
+       * first round is its app's first on both sides alike.
+       */
       async warmUp() {
+        const settle = this.states.length === 1;
         for (const entry of this.entries) {
-          for (const state of this.live()) await this.attempt(state, () => state.app.warmUp(entry));
+          for (const state of this.live()) await this.attempt(state, () => state.app.warmUp(entry, { settle }));
         }
       }
       /** One round of `entry` on every live side, in turn; `extra` rounds add to the total shown. */

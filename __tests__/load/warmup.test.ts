@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parsePlan } from '../../src/config/load.js'
 import { applyOverrides } from '../../src/config/overrides.js'
 import { measure } from '../../src/load/schedule.js'
+import { MIN_WARM_UP_SLICES } from '../../src/load/warm-up.js'
+import { demoPlan } from '../helpers/demo-plan.js'
 
 let outDir = ''
 let server: http.Server
@@ -66,6 +68,18 @@ describe('the warm-up pass over the suite', () => {
     for (const entry of results.entries) expect(entry.rounds).toHaveLength(1)
     const measuredA = results.entries[0]?.rounds[0]?.responses ?? 0
     expect(measuredA).toBeLessThan(seen.filter((p) => p === '/a').length)
+  })
+
+  it('warms an app it started for at least the fewest slices, each as long as the configured warm-up', async () => {
+    // Slices are timed load, so the pass cannot be shorter than they are, however busy the machine.
+    const started = await demoPlan('  - { name: users, path: /users }', {
+      defaults: '{ duration: 200ms, warmup: 150ms, rounds: 1, connections: 1 }',
+    })
+    let readyAt = 0
+    let warmedAt = 0
+    await measure(started, { outDir, onReady: () => (readyAt = performance.now()), onWarmedUp: () => (warmedAt = performance.now()) })
+    expect(readyAt).toBeGreaterThan(0)
+    expect(warmedAt - readyAt).toBeGreaterThanOrEqual(MIN_WARM_UP_SLICES * 150)
   })
 
   it('is skipped with warmupSuite: false and by the smoke profile', async () => {

@@ -406,10 +406,16 @@ class Interleaving {
     }
   }
 
-  /** The warm-up pass over the whole suite (plan.warmupSuite), interleaved like the rounds. */
+  /**
+   * The warm-up pass over the whole suite (plan.warmupSuite), interleaved like the rounds. A run of one
+   * side warms a fresh app until its throughput settles (warm-up.ts): its rounds are compared with
+   * another run's, where a cold first round is noise. Sides measured together are not: each pair's
+   * first round is its app's first on both sides alike.
+   */
   async warmUp(): Promise<void> {
+    const settle = this.states.length === 1
     for (const entry of this.entries) {
-      for (const state of this.live()) await this.attempt(state, () => state.app.warmUp(entry))
+      for (const state of this.live()) await this.attempt(state, () => state.app.warmUp(entry, { settle }))
     }
   }
 

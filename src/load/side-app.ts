@@ -80,10 +80,10 @@ export class SideApp {
   /**
    * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
    * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
-   * For an app Cannonade started, more passes of that length follow while its throughput still rises
-   * (warm-up.ts).
+   * With `settle`, for an app Cannonade started, more passes of that length follow while its
+   * throughput still rises (warm-up.ts).
    */
-  async warmUp(entry: EntryOfRun): Promise<void> {
+  async warmUp(entry: EntryOfRun, how: { readonly settle?: boolean } = {}): Promise<void> {
     const { amount: _amount, ...scenario } = entry.scenario
     if (scenario.profile !== 'soak') this.served = 'other'
     // A soak's own warm-up (30 s by default) already runs before its one long window: a second one
@@ -101,9 +101,10 @@ export class SideApp {
       return load.durationMs > 0 ? (load.ok * 1000) / load.durationMs : 0
     }
     const served = [await slice(scenario.warmupMs)]
-    // An app Cannonade started, under steady closed-loop load, warms up until its throughput settles
-    // (warm-up.ts); a server started elsewhere, a rate or another profile gets the configured pass.
-    if (app === undefined || entry.level.rate !== undefined || scenario.profile !== 'steady') return
+    // An app Cannonade started, under steady closed-loop load in a run of one side, warms up until
+    // its throughput settles (warm-up.ts); a server started elsewhere, a rate, another profile or
+    // sides measured together get the configured pass.
+    if (how.settle !== true || app === undefined || entry.level.rate !== undefined || scenario.profile !== 'steady') return
     while (stillWarming(served)) served.push(await slice(scenario.warmupMs))
   }
 
