@@ -8923,10 +8923,6 @@ function mssd(logs) {
   for (let i = 1; i < logs.length; i++) squares += ((logs[i] ?? 0) - (logs[i - 1] ?? 0)) ** 2;
   return Math.sqrt(squares / (2 * (logs.length - 1)));
 }
-function robustScale(logs) {
-  const steps = logs.slice(1).map((x, i) => Math.abs(x - (logs[i] ?? x)));
-  return MAD_TO_SD * medianOf(steps) / Math.SQRT2;
-}
 function wholeRunScale(medians) {
   const logs = medians.filter((m) => Number.isFinite(m) && m > 0).map(Math.log);
   return logs.length < MIN_HISTORY_RUNS ? void 0 : mssd(logs);
@@ -8936,7 +8932,8 @@ function runToRunSpread(medians, labels = []) {
   const n = points.length;
   if (n < MIN_HISTORY_RUNS) return { sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: n, assumed: true };
   const logs = points.map((p) => p.x);
-  const scale = robustScale(logs);
+  const steps = logs.slice(1).map((x, i) => Math.abs(x - (logs[i] ?? x)));
+  const scale = MAD_TO_SD * medianOf(steps) / Math.SQRT2;
   const residual = logs.map((x, i) => Math.abs(x - medianOf([...logs.slice(Math.max(0, i - 2), i), ...logs.slice(i + 1, i + 3)])));
   const flagged = scale > 0 ? residual.map((r, i) => ({ r, i })).filter((p) => p.r > OUTLIER_SCALES * scale) : [];
   const outliers = new Set(
@@ -9469,7 +9466,7 @@ function pairedValues(base, head, metric) {
   }
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive);
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
-    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1);
+    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, speedSign(metric));
     return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted };
   }
   return pairs;
@@ -9479,7 +9476,7 @@ function atOneSpeed(base, head, metric) {
   const h = roundsAtSpeed(head, metric);
   if (b === void 0 || h === void 0) return void 0;
   const headLog = mean(h.logSpeeds);
-  const sign = biggerIsBetter(metric) ? -1 : 1;
+  const sign = speedSign(metric);
   return {
     base: b.values,
     head: h.values,
@@ -9494,7 +9491,7 @@ function roundsAtSpeed(rounds, metric) {
   const values = valid3.map((r) => roundValue(r, metric) ?? NaN);
   const speeds = valid3.map((r) => r.speedProbeUs ?? NaN);
   if (valid3.length === 0 || !positive(values) || !positive(speeds)) return void 0;
-  const sign = biggerIsBetter(metric) ? -1 : 1;
+  const sign = speedSign(metric);
   const reference = Math.log(SPEED_REFERENCE_US);
   const logSpeeds = speeds.map(Math.log);
   return { values: values.map((v, i) => v * Math.exp(sign * (reference - (logSpeeds[i] ?? NaN)))), logSpeeds };
@@ -9547,6 +9544,9 @@ function keptPairs(base, head) {
 function speedProbed(base, head) {
   const kept = keptPairs(base, head);
   return kept.length > 0 && kept.every(([b, h]) => positive([b.speedProbeUs ?? NaN, h.speedProbeUs ?? NaN]));
+}
+function speedSign(metric) {
+  return biggerIsBetter(metric) ? -1 : 1;
 }
 function comparedFor(entry, metric) {
   if (entry.stress === void 0 || metric === "capacity") return true;
@@ -9601,15 +9601,14 @@ function compareEntry(head, base, ctx, shares) {
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
     const tolerance = head.regression.find((t) => t.metric === metric);
     const history = ctx.runToRun;
-    const spreadOf = (baseValues, headValues, runs = history) => (
-      // No history of this entry: the baseline run is its one run of history.
-      spreadFor(
-        runs?.series.get(head.key)?.[metric] ?? [median(baseValues)],
-        runs?.labels?.get(head.key)?.[metric] ?? [],
-        baseValues,
-        headValues
-      )
-    );
+    const seriesOf2 = (runs) => ({
+      values: runs?.series.get(head.key)?.[metric] ?? [],
+      labels: runs?.labels?.get(head.key)?.[metric] ?? []
+    });
+    const spreadOf = (baseValues, headValues, runs = history) => {
+      const { values: values2, labels } = seriesOf2(runs);
+      return spreadFor(values2.length > 0 ? values2 : [median(baseValues)], labels, baseValues, headValues);
+    };
     const spread2 = ctx.paired ? void 0 : spreadOf(b, h);
     const judgement = {
       metric,
@@ -9633,10 +9632,6 @@ function compareEntry(head, base, ctx, shares) {
     if (speed !== void 0 && spread2 !== void 0) {
       const speedSpread = spreadOf(speed.base, speed.head, history?.oneSpeed);
       const atSpeed = compareMetric({ ...judgement, base: speed.base, head: speed.head, spread: speedSpread });
-      const seriesOf2 = (runs) => ({
-        values: runs?.series.get(head.key)?.[metric] ?? [],
-        labels: runs?.labels?.get(head.key)?.[metric] ?? []
-      });
       const view = viewThatDecides(seriesOf2(history), seriesOf2(history?.oneSpeed), speedSpread.outliers);
       if (view === "one speed") m = decidedAtOneSpeed(measured2, atSpeed, speed, spread2.sigma);
       else m = confirmedAtOneSpeed(measured2, atSpeed, speed.machine);
@@ -22395,15 +22390,15 @@ function oneSpeedDetail(m, o) {
   const slower2 = o.machine >= 1;
   const by = formatFraction(Math.abs(slower2 ? o.machine - 1 : 1 / o.machine - 1));
   const machine = `the speed probe found the machine ${by} ${slower2 ? "slower" : "faster"} for this run`;
+  const changeOf = (c) => formatChange({ ...c, relative: true, ...m.confidence === void 0 ? {} : { confidence: m.confidence } });
   if (o.measured !== void 0) {
-    const measured2 = formatChange({ ...o.measured, relative: true, ...m.confidence === void 0 ? {} : { confidence: m.confidence } });
+    const measured2 = changeOf(o.measured);
     const asMeasured = formatFraction(Math.expm1(o.measured.sigma));
     return `decided at one machine speed, where the base branch's runs vary less (\xB1${asMeasured} as measured): ${machine}; as measured ${measured2}, ${o.measured.verdict}`;
   }
   const claim = o.overruled === "probable" ? "probable slowdown" : o.overruled;
   const overruled = claim === void 0 ? "" : `, so the ${claim} measured is not confirmed`;
-  const change = formatChange({ ...o, relative: true, ...m.confidence === void 0 ? {} : { confidence: m.confidence } });
-  return `at one machine speed ${change}: ${machine}${overruled}`;
+  return `at one machine speed ${changeOf(o)}: ${machine}${overruled}`;
 }
 function metricDetail(m, rounds, definitionChanged) {
   const parts = [formatTolerance(m)];

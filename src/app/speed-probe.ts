@@ -50,7 +50,7 @@ const KEPT_UNITS = 6000
 // run, then read p50 +217 % (−28 … +1,299) at one machine speed beside +171 % (+61 … +356) as
 // measured on a busy machine, so the two views could not agree (a clean-clone CI, 2026-12-05). Such
 // rounds record no reading and are compared as measured.
-export const MIN_UNITS = 8
+const MIN_UNITS = 8
 
 /**
  * One speed for a round's units: their count over the sum of their inverse times (a harmonic mean),

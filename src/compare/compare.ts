@@ -391,7 +391,7 @@ export function pairedValues(
   // off the pairs just gathered): the metrics that follow it are adjusted by it (speed-adjust.ts).
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive)
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
-    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, biggerIsBetter(metric) ? -1 : 1)
+    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, speedSign(metric))
     return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted }
   }
   return pairs
@@ -416,8 +416,9 @@ export function pairedValues(
  * have opposite signs, so the drift cannot push both past a tolerance in the same direction, and an
  * unchanged head fails only where the drift the probe does not explain does. A real change moves both
  * alike. With a history of the base branch in both views (history/build.ts keeps each run's median at
- * one speed beside the measured one), each view's run-to-run spread is measured, whatever β is: the
- * one whose runs varied less decides alone (decidedAtOneSpeed). Undefined where a round has no
+ * one speed beside the measured one), each view's run-to-run spread is measured, whatever β is: where
+ * the runs at one speed varied at most half as much, that view decides alone (decidedAtOneSpeed).
+ * Undefined where a round has no
  * reading, or a value is not positive, or the metric does not follow the machine's speed (memory,
  * errors, capacity).
  */
@@ -430,7 +431,7 @@ export function atOneSpeed(
   const h = roundsAtSpeed(head, metric)
   if (b === undefined || h === undefined) return undefined
   const headLog = mean(h.logSpeeds)
-  const sign = biggerIsBetter(metric) ? -1 : 1
+  const sign = speedSign(metric)
   return {
     base: b.values,
     head: h.values,
@@ -460,7 +461,7 @@ export function roundsAtSpeed(
   const values = valid.map((r) => roundValue(r, metric) ?? NaN)
   const speeds = valid.map((r) => r.speedProbeUs ?? NaN)
   if (valid.length === 0 || !positive(values) || !positive(speeds)) return undefined
-  const sign = biggerIsBetter(metric) ? -1 : 1
+  const sign = speedSign(metric)
   const reference = Math.log(SPEED_REFERENCE_US)
   const logSpeeds = speeds.map(Math.log)
   return { values: values.map((v, i) => v * Math.exp(sign * (reference - (logSpeeds[i] ?? NaN)))), logSpeeds }
@@ -582,6 +583,11 @@ function speedProbed(base: readonly RoundResult[], head: readonly RoundResult[])
 // error rate and a stress round's capacity are compared as measured.
 const SPEED_ADJUSTED: ReadonlySet<ComparedMetric> = new Set(['rps', 'p50', 'p90', 'p99', 'p999', 'cpu'])
 
+/** How a metric moves as the machine slows: +1 for what grows (latency, CPU per request), −1 for throughput. */
+function speedSign(metric: ComparedMetric): 1 | -1 {
+  return biggerIsBetter(metric) ? -1 : 1
+}
+
 /**
  * Whether a metric of an entry is compared. A stress round's rps and latencies are those of its step
  * at capacity, and base and head reach capacity at different loads: their rps is the capacity again,
@@ -663,18 +669,20 @@ function compareEntry(
     // Separate runs (not paired): the drift between them, from the history when there is one,
     // assumed otherwise; the same rule for an artifact, `run --baseline` and `compare`.
     const history = ctx.runToRun
+    // This entry's metric over the history's runs, as measured or (`runs` = history.oneSpeed) at one speed.
+    const seriesOf = (runs: Omit<RunToRunHistory, 'oneSpeed'> | undefined): { values: readonly number[]; labels: readonly string[] } => ({
+      values: runs?.series.get(head.key)?.[metric] ?? [],
+      labels: runs?.labels?.get(head.key)?.[metric] ?? [],
+    })
     const spreadOf = (
       baseValues: readonly number[],
       headValues: readonly number[],
       runs: Omit<RunToRunHistory, 'oneSpeed'> | undefined = history,
-    ): RunToRunSpread =>
+    ): RunToRunSpread => {
+      const { values, labels } = seriesOf(runs)
       // No history of this entry: the baseline run is its one run of history.
-      spreadFor(
-        runs?.series.get(head.key)?.[metric] ?? [median(baseValues)],
-        runs?.labels?.get(head.key)?.[metric] ?? [],
-        baseValues,
-        headValues,
-      )
+      return spreadFor(values.length > 0 ? values : [median(baseValues)], labels, baseValues, headValues)
+    }
     const spread = ctx.paired ? undefined : spreadOf(b, h)
     const judgement = {
       metric,
@@ -699,10 +707,6 @@ function compareEntry(
     if (speed !== undefined && spread !== undefined) {
       const speedSpread = spreadOf(speed.base, speed.head, history?.oneSpeed)
       const atSpeed = compareMetric({ ...judgement, base: speed.base, head: speed.head, spread: speedSpread })
-      const seriesOf = (runs: Omit<RunToRunHistory, 'oneSpeed'> | undefined): { values: readonly number[]; labels: readonly string[] } => ({
-        values: runs?.series.get(head.key)?.[metric] ?? [],
-        labels: runs?.labels?.get(head.key)?.[metric] ?? [],
-      })
       const view = viewThatDecides(seriesOf(history), seriesOf(history?.oneSpeed), speedSpread.outliers)
       if (view === 'one speed') m = decidedAtOneSpeed(measured, atSpeed, speed, spread.sigma)
       else m = confirmedAtOneSpeed(measured, atSpeed, speed.machine)

@@ -210,12 +210,6 @@ function mssd(logs: readonly number[]): number {
 // Gaussian consistency of the median absolute value: median|Z| = 0.6745.
 const MAD_TO_SD = 1.482602218505602
 
-/** 1.4826 · median|x_i − x_{i−1}| / √2 of log values in time order: a spread no one run dominates. */
-function robustScale(logs: readonly number[]): number {
-  const steps = logs.slice(1).map((x, i) => Math.abs(x - (logs[i] ?? x)))
-  return (MAD_TO_SD * medianOf(steps)) / Math.SQRT2
-}
-
 /**
  * The run-to-run scale of a metric's medians in time order with every run kept, outliers too (the
  * mean square successive difference); undefined with fewer than {@link MIN_HISTORY_RUNS} usable runs.
@@ -234,7 +228,8 @@ export function runToRunSpread(medians: readonly number[], labels: readonly stri
   const n = points.length
   if (n < MIN_HISTORY_RUNS) return { sigma: DEFAULT_LOG_SPREAD, df: Infinity, runs: n, assumed: true }
   const logs = points.map((p) => p.x)
-  const scale = robustScale(logs)
+  const steps = logs.slice(1).map((x, i) => Math.abs(x - (logs[i] ?? x)))
+  const scale = (MAD_TO_SD * medianOf(steps)) / Math.SQRT2
   // A run far from its neighbours (not from the whole series, which a step would move) is an outlier.
   const residual = logs.map((x, i) => Math.abs(x - medianOf([...logs.slice(Math.max(0, i - 2), i), ...logs.slice(i + 1, i + 3)])))
   const flagged = scale > 0 ? residual.map((r, i) => ({ r, i })).filter((p) => p.r > OUTLIER_SCALES * scale) : []

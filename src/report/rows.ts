@@ -159,16 +159,18 @@ function oneSpeedDetail(m: MetricComparison, o: NonNullable<MetricComparison['on
   const slower = o.machine >= 1
   const by = formatFraction(Math.abs(slower ? o.machine - 1 : 1 / o.machine - 1))
   const machine = `the speed probe found the machine ${by} ${slower ? 'slower' : 'faster'} for this run`
+  // Either view's change, at the level of the interval that decided.
+  const changeOf = (c: Pick<MetricComparison, 'change' | 'low' | 'high'>): string =>
+    formatChange({ ...c, relative: true, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) })
   if (o.measured !== undefined) {
     // The view at one speed decided alone: say so, why, and what the values as measured said.
-    const measured = formatChange({ ...o.measured, relative: true, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) })
+    const measured = changeOf(o.measured)
     const asMeasured = formatFraction(Math.expm1(o.measured.sigma))
     return `decided at one machine speed, where the base branch's runs vary less (±${asMeasured} as measured): ${machine}; as measured ${measured}, ${o.measured.verdict}`
   }
   const claim = o.overruled === 'probable' ? 'probable slowdown' : o.overruled
   const overruled = claim === undefined ? '' : `, so the ${claim} measured is not confirmed`
-  const change = formatChange({ ...o, relative: true, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) })
-  return `at one machine speed ${change}: ${machine}${overruled}`
+  return `at one machine speed ${changeOf(o)}: ${machine}${overruled}`
 }
 
 function metricDetail(m: MetricComparison, rounds: number, definitionChanged: boolean): string {
