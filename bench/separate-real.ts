@@ -28,7 +28,11 @@
 //      SEPARATE_CPUS=auto|separate … records into (and judges) <app>-auto/ or <app>-pinned/ with
 //        app.cpus set so; the plain <app>/ folder was recorded before a run of one side read the probe.
 //      SEPARATE_HEADS=1.25 records only those heads; SEPARATE_FOLDER=<name> records into <name>/.
-import { spawnSync } from 'node:child_process'
+//      SEPARATE_CONTEND=5 runs other work on the app's CPUs through every fifth run (indices 4, 9,
+//        14, …: bases and heads alike), a busy stretch of the runner: a process pinned there that
+//        computes for 20 ms and sleeps 20 ms. SEPARATE_CONTENTION=0 judges with the app's CPU share
+//        readings (othersCpuPercent) left out, which is the rule before them.
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -58,6 +62,8 @@ interface RunRecord {
   readonly exit: number | null
   readonly loadBefore: number
   readonly cvBefore: number
+  /** Other work ran on the app's CPUs through the run (SEPARATE_CONTEND). */
+  readonly contended?: boolean
 }
 
 const [command, appArg = 'express', cyclesArg = '8'] = process.argv.slice(2)
@@ -116,9 +122,24 @@ function appSource(factor: number): { file: string; text: string } {
   return { file: 'main.py', text }
 }
 
+// Other work on the app's CPUs (SEPARATE_CONTEND): half of one CPU's time, in 20 ms slices.
+const CONTENDER =
+  'for (;;) { const until = Date.now() + 20; while (Date.now() < until); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20) }'
+const contendEvery = Number(process.env.SEPARATE_CONTEND ?? 0)
+
 function cli(bundle: string, cwd: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync('node', [bundle, ...args], { cwd, encoding: 'utf8' })
   return { status: run.status, stdout: run.stdout, stderr: run.stderr }
+}
+
+// The run as a child process, this process's event loop free meanwhile.
+function cliAsync(bundle: string, cwd: string, args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('node', [bundle, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+    child.on('close', (status) => resolve({ status, stderr }))
+  })
 }
 
 async function record(cycles: number): Promise<void> {
@@ -156,10 +177,15 @@ async function record(cycles: number): Promise<void> {
         const started = performance.now()
         const out = path.join(work, 'out')
         await rm(out, { recursive: true, force: true })
-        const run = cli(bundle, dir, ['run', '--config', 'cannonade.yml', '--out', out])
+        const index = runs.length
+        const contended = contendEvery > 0 && index % contendEvery === contendEvery - 1
+        // The app's CPUs under app.cpus: separate on this machine: every CPU but the first.
+        const appCpus = `1-${Math.max(1, os.cpus().length - 1)}`
+        const contender = contended ? spawn('taskset', ['-c', appCpus, 'node', '-e', CONTENDER], { stdio: 'ignore' }) : undefined
+        const run = await cliAsync(bundle, dir, ['run', '--config', 'cannonade.yml', '--out', out])
+        contender?.kill()
         const seconds = (performance.now() - started) / 1000
         if (run.status !== 0 && run.status !== 1) process.stderr.write(run.stderr.slice(-2000))
-        const index = runs.length
         const file = `${String(index).padStart(3, '0')}-x${factor}.json.gz`
         await writeFile(path.join(traces, file), gzipSync(await readFile(path.join(out, 'results.json'))))
         const entry: RunRecord = {
@@ -171,11 +197,12 @@ async function record(cycles: number): Promise<void> {
           exit: run.status,
           loadBefore: noise.loadAverage,
           cvBefore: Math.round(noise.cv * 1000) / 1000,
+          ...(contended ? { contended } : {}),
         }
         runs.push(entry)
         await writeFile(listFile, `${JSON.stringify(runs, null, 1)}\n`)
         process.stderr.write(
-          `${entry.startedAt} run ${index} ×${factor}: exit ${run.status}, ${entry.seconds} s, load ${noise.loadAverage.toFixed(1)}, CPU loop CV ${(noise.cv * 100).toFixed(1)} %\n`,
+          `${entry.startedAt} run ${index} ×${factor}${contended ? ' (contended)' : ''}: exit ${run.status}, ${entry.seconds} s, load ${noise.loadAverage.toFixed(1)}, CPU loop CV ${(noise.cv * 100).toFixed(1)} %\n`,
         )
       }
     }
@@ -185,13 +212,15 @@ async function record(cycles: number): Promise<void> {
 
 // ---- judge ----
 
-type Outcome = 'failed' | 'probable' | 'improvement' | 'cleared' | 'undecided'
+type Outcome = 'failed' | 'probable' | 'warned' | 'improvement' | 'cleared' | 'undecided'
 
 /** What a comparison decided, as the gate and the headline read it (gated metrics only). */
 function outcomeOf(c: Comparison, exit?: number | null): Outcome {
   const gated = c.entries.flatMap((e) => e.metrics.filter((m) => m.gated))
   if (exit === 1 || gated.some((m) => m.verdict === 'regression' && m.severity === 'fail')) return 'failed'
   if (gated.some((m) => m.probable === true)) return 'probable'
+  // A regression decided but only warned about (the runs' apps met different amounts of other work).
+  if (gated.some((m) => m.verdict === 'regression')) return 'warned'
   if (gated.some((m) => m.verdict === 'improvement')) return 'improvement'
   return gated.length > 0 && gated.every((m) => m.verdict === 'unchanged') ? 'cleared' : 'undecided'
 }
@@ -208,9 +237,12 @@ async function judge(): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'cannonade-judge-'))
   // SEPARATE_PROBE=0 judges the runs without their speed probe readings: the rule before it.
   const strip = process.env.SEPARATE_PROBE === '0'
+  // SEPARATE_CONTENTION=0: without the readings of other work on the app's CPUs, the rule before them.
+  const stripShare = process.env.SEPARATE_CONTENTION === '0'
   for (const r of runs) {
     const data = JSON.parse(gunzipSync(await readFile(path.join(traces, r.file))).toString('utf8'))
     if (strip) for (const e of data.entries) for (const round of e.rounds) delete round.speedProbeUs
+    if (stripShare) for (const e of data.entries) for (const round of e.rounds) delete round.server?.othersCpuPercent
     const file = path.join(work, `${r.index}.json`)
     await writeFile(file, JSON.stringify(data))
     files.set(r.index, file)
@@ -227,26 +259,44 @@ async function judge(): Promise<void> {
   const bases = runs.filter((r) => r.factor === 1)
   const rows: { setting: string; n: number; counts: Record<Outcome, number>; changes: number[] }[] = []
   const tally = (setting: string, judged: { outcome: Outcome; comparison: Comparison }[]): void => {
-    const counts: Record<Outcome, number> = { failed: 0, probable: 0, improvement: 0, cleared: 0, undecided: 0 }
+    const counts: Record<Outcome, number> = { failed: 0, probable: 0, warned: 0, improvement: 0, cleared: 0, undecided: 0 }
     for (const j of judged) counts[j.outcome]++
     const changes = judged.map((j) => rpsOf(j.comparison)?.change ?? NaN)
-    rows.push({ setting, n: judged.length, counts, changes })
+    if (judged.length > 0) rows.push({ setting, n: judged.length, counts, changes })
+  }
+  // With SEPARATE_CONTEND, the runs that met other work on the app's CPUs are tallied apart.
+  const contendedToo = runs.some((r) => r.contended === true)
+  // `baseOf`: the run the head is compared with (the latest base run before it, for history too).
+  const split = (
+    setting: string,
+    heads: readonly RunRecord[],
+    judge: (r: RunRecord) => { outcome: Outcome; comparison: Comparison },
+    baseOf: (r: RunRecord) => RunRecord | undefined,
+  ): void => {
+    if (!contendedToo) return tally(setting, heads.map(judge))
+    const baseContended = (r: RunRecord): boolean => baseOf(r)?.contended === true
+    tally(`${setting}, quiet`, heads.filter((r) => r.contended !== true && !baseContended(r)).map(judge))
+    tally(`${setting}, other work in the head's run`, heads.filter((r) => r.contended === true).map(judge))
+    tally(`${setting}, other work in the baseline run`, heads.filter((r) => r.contended !== true && baseContended(r)).map(judge))
   }
   // Unchanged, one run of history: each base run against the base run before it, and against the one 4 back.
   for (const gap of [1, 4]) {
-    const judged = bases.slice(gap).map((b, i) => viaCli((bases[i] as RunRecord).index, b.index))
-    tally(`unchanged, one run of history (\`compare\`), base runs ${gap} apart`, judged)
+    const earlier = (b: RunRecord): RunRecord | undefined => bases[bases.indexOf(b) - gap]
+    split(
+      `unchanged, one run of history (\`compare\`), base runs ${gap} apart`,
+      bases.slice(gap),
+      (b) => viaCli((earlier(b) as RunRecord).index, b.index),
+      earlier,
+    )
   }
   // Heads against the base run right before them.
   const before = (r: RunRecord): RunRecord | undefined => bases.filter((b) => b.index < r.index).at(-1)
   for (const factor of HEADS) {
-    const heads = runs.filter((r) => r.factor === factor)
-    tally(
+    split(
       `×${factor} work, one run of history (\`compare\`)`,
-      heads.flatMap((h) => {
-        const b = before(h)
-        return b === undefined ? [] : [viaCli(b.index, h.index)]
-      }),
+      runs.filter((r) => r.factor === factor && before(r) !== undefined),
+      (h) => viaCli((before(h) as RunRecord).index, h.index),
+      before,
     )
   }
   // Ten runs of history: the action's artifact path.
@@ -264,15 +314,18 @@ async function judge(): Promise<void> {
     const earlier = bases.filter((b) => b.index < r.index)
     return earlier.length >= 10 ? earlier.slice(-10) : []
   }
-  tally(
+  split(
     'unchanged, ten runs of history (artifact path)',
-    bases.filter((b) => lastTen(b).length > 0).map((b) => withHistory(b.index, lastTen(b))),
+    bases.filter((b) => lastTen(b).length > 0),
+    (b) => withHistory(b.index, lastTen(b)),
+    before,
   )
   for (const factor of HEADS) {
-    const heads = runs.filter((r) => r.factor === factor && lastTen(r).length > 0)
-    tally(
+    split(
       `×${factor} work, ten runs of history (artifact path)`,
-      heads.map((h) => withHistory(h.index, lastTen(h))),
+      runs.filter((r) => r.factor === factor && lastTen(r).length > 0),
+      (h) => withHistory(h.index, lastTen(h)),
+      before,
     )
   }
   const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`
@@ -289,17 +342,18 @@ async function judge(): Promise<void> {
     '',
     `Load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}, CPU loop CV ${(Math.min(...cvs) * 100).toFixed(1)}–${(Math.max(...cvs) * 100).toFixed(1)} % before the runs; base runs' median req/s ${Math.min(...medianRun).toFixed(0)}–${Math.max(...medianRun).toFixed(0)}.`,
     '',
-    '| setting | comparisons | failed | ⚠️ probable | "improvement" | cleared | undecided | req/s change (range) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| setting | comparisons | failed | ⚠️ probable | ⚠️ regression warned | "improvement" | cleared | undecided | req/s change (range) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...(strip ? ['', "(the speed probe's readings left out: the rule before it)"] : []),
+    ...(stripShare ? ['', "(the readings of other work on the app's CPUs left out: the rule before them)"] : []),
     ...rows.map(
       (r) =>
-        `| ${r.setting} | ${r.n} | ${r.counts.failed} | ${r.counts.probable} | ${r.counts.improvement} | ${r.counts.cleared} | ${r.counts.undecided} | ${range(r.changes)} |`,
+        `| ${r.setting} | ${r.n} | ${r.counts.failed} | ${r.counts.probable} | ${r.counts.warned} | ${r.counts.improvement} | ${r.counts.cleared} | ${r.counts.undecided} | ${range(r.changes)} |`,
     ),
   ]
   const text = lines.join('\n')
   console.log(text)
-  const name = `${path.basename(traces)}${strip ? '-without-probe' : ''}`
+  const name = `${path.basename(traces)}${strip ? '-without-probe' : ''}${stripShare ? '-without-contention' : ''}`
   await writeFile(
     path.resolve(`bench/results/separate-real-${name}.json`),
     `${JSON.stringify({ app, runs: runs.length, rows, text }, null, 1)}\n`,

@@ -9538,8 +9538,23 @@ function keptPairs(base, head) {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
   return head.flatMap((h) => {
     const b = byRound.get(h.round);
-    return h.valid && b !== void 0 ? [[b, h]] : [];
+    return h.valid && b !== void 0 && !unevenlyShared(othersOf(b), othersOf(h)) ? [[b, h]] : [];
   });
+}
+function othersOf(round) {
+  return round.server?.othersCpuPercent;
+}
+function unevenlyShared(base, head) {
+  return base !== void 0 && head !== void 0 && Math.abs(head - base) > CONTENTION_POINTS;
+}
+function contentionBetween(base, head) {
+  const shareOf = (rounds) => {
+    const shares = rounds.filter((r) => r.valid).map(othersOf);
+    return shares.length === 0 || shares.some((x) => x === void 0) ? void 0 : median(shares.filter((x) => x !== void 0));
+  };
+  const b = shareOf(base);
+  const h = shareOf(head);
+  return b !== void 0 && h !== void 0 && unevenlyShared(b, h) ? { base: b, head: h } : void 0;
 }
 function speedProbed(base, head) {
   const kept = keptPairs(base, head);
@@ -9591,6 +9606,7 @@ function compareEntry(head, base, ctx, shares) {
     return { comparison: { ...identity, status: "new", metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings };
   }
   const definitionChanged = base.definitionHash !== head.definitionHash;
+  const contention = ctx.paired ? void 0 : contentionBetween(base.rounds, head.rounds);
   const downgraded = ctx.downgradeAll || definitionChanged;
   const metrics = [];
   for (const metric of COMPARED_METRICS) {
@@ -9616,7 +9632,7 @@ function compareEntry(head, base, ctx, shares) {
       head: h,
       seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
       tolerance,
-      downgraded,
+      downgraded: downgraded || contention !== void 0 && CONTENDED_METRICS.has(metric),
       // The entry's share of the suite's bound for this metric (family.ts), made from the same
       // tolerances, so every gated metric has one; an ungated metric has none and is only labelled,
       // at the reporting level (judge), spending nothing of the bound.
@@ -9636,6 +9652,7 @@ function compareEntry(head, base, ctx, shares) {
       if (view === "one speed") m = decidedAtOneSpeed(measured2, atSpeed, speed, spread2.sigma);
       else m = confirmedAtOneSpeed(measured2, atSpeed, speed.machine);
     }
+    if (contention !== void 0 && CONTENDED_METRICS.has(metric) && m.verdict !== "regression") m = { ...m, verdict: "inconclusive" };
     metrics.push(values?.speedSlope === void 0 ? m : { ...m, speedSlope: values.speedSlope });
     if (m.gated && m.verdict === "regression") {
       findings.push({
@@ -9652,6 +9669,7 @@ function compareEntry(head, base, ctx, shares) {
     ...identity,
     status: "compared",
     ...definitionChanged ? { definitionChanged } : {},
+    ...contention === void 0 ? {} : { contention },
     metrics,
     violations,
     percentiles: { base: percentilesOf(base), head: percentilesOf(head) }
@@ -9798,7 +9816,7 @@ function clearOfTolerance(m) {
 function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
-var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, positive, SPEED_ADJUSTED;
+var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, positive, SPEED_ADJUSTED;
 var init_compare = __esm({
   "src/compare/compare.ts"() {
     "use strict";
@@ -9822,6 +9840,8 @@ var init_compare = __esm({
     MIN_ROUNDS = 2;
     SPEED_REFERENCE_US = 1e3;
     ONE_SPEED_DECIDES = 0.5;
+    CONTENTION_POINTS = 15;
+    CONTENDED_METRICS = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "capacity"]);
     positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
     SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "cpu"]);
   }
@@ -9905,14 +9925,14 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:config:1", "title": "Cannonade configuration (cannonade.yml)", "description": "Which app to start, which HTTP scenarios to run against it, and which thresholds gate the merge.", "type": "object", "x-expected": "a mapping with at least baseUrl and scenarios", "additionalProperties": false, "required": ["baseUrl", "scenarios"], "properties": { "$schema": { "type": "string" }, "suite": { "description": "Name of this suite: keys the sticky PR comment and the results artifact, so two suites in one repository do not overwrite each other.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$", "x-expected": "1 to 64 letters, digits, '.', '_' or '-'" }, "app": { "$ref": "#/$defs/app" }, "baseUrl": { "description": "Where the scenarios send their requests; scenario paths are joined to it.", "$ref": "#/$defs/httpUrl" }, "defaults": { "$ref": "#/$defs/defaults" }, "budget": { "description": "Time a run comparing base and head side by side (same-job) may spend measuring the suite, counted from its first round: after the configured rounds, entries whose verdict is still open get one more round a side at a time until decided, up to 50 rounds, or until this is spent. Default 5m.", "$ref": "#/$defs/duration" }, "warmupSuite": { "description": "Before round 1, run every entry once for its warm-up duration and discard it, so JIT warm-up does not fall on the first round. Default true; --quick skips it.", "type": "boolean", "x-expected": "true or false" }, "validity": { "$ref": "#/$defs/validity" }, "scenarios": { "description": "The scenarios to measure, in order.", "type": "array", "minItems": 1, "x-expected": "a non-empty list of scenarios", "items": { "$ref": "#/$defs/scenario" } } }, "$defs": { "httpUrl": { "type": "string", "pattern": "^https?://[^\\s/]+(/\\S*)?$", "x-expected": "an http:// or https:// URL" }, "duration": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "x-expected": "a duration like 500ms, 5s or 1m" }, "size": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$", "x-expected": "a size like 512KB, 200MB or 1GB" }, "percent": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$", "x-expected": "a percentage like 5%" }, "positiveInteger": { "type": "integer", "minimum": 1, "x-expected": "a positive integer" }, "positiveNumber": { "type": "number", "exclusiveMinimum": 0, "x-expected": "a positive number" }, "connectionCount": { "type": "integer", "minimum": 1, "maximum": 1e4, "x-expected": "an integer from 1 to 10000" }, "requestRate": { "type": "number", "exclusiveMinimum": 0, "maximum": 1e6, "x-expected": "a number above 0 and at most 1000000 (requests per second)" }, "arrivals": { "description": "Open loop: when requests leave. even: evenly spaced at the rate; poisson: random (Poisson) arrivals at the same mean rate.", "enum": ["even", "poisson"], "x-expected": "even or poisson" }, "threads": { "description": "Load threads for one entry, each with its own connections; auto: half the cores, at most 4, one for an open-loop rate below 5000 req/s.", "x-expected": "auto or an integer from 1 to 64", "oneOf": [{ "const": "auto" }, { "type": "integer", "minimum": 1, "maximum": 64 }] }, "pipeliningDepth": { "type": "integer", "minimum": 1, "maximum": 100, "x-expected": "an integer from 1 to 100" }, "requestAmount": { "type": "integer", "minimum": 1, "maximum": 1e7, "x-expected": "an integer from 1 to 10000000" }, "severity": { "enum": ["warn", "fail"], "x-expected": "warn or fail" }, "headers": { "type": "object", "x-expected": "a mapping of header names to string values", "propertyNames": { "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }, "additionalProperties": { "type": ["string", "number", "boolean"] } }, "body": { "description": "Request body: a string is sent as is; a mapping or list is sent as JSON (with content-type application/json unless a header says otherwise).", "type": ["string", "object", "array"], "x-expected": "a string, or a mapping or list sent as JSON" }, "method": { "enum": ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "x-expected": "one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }, "path": { "type": "string", "pattern": "^/\\S*$", "x-expected": "a path starting with /" }, "statusList": { "x-expected": 'a status code (200), a class ("2xx"), or a list of them', "oneOf": [{ "$ref": "#/$defs/statusOne" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/statusOne" } }] }, "statusOne": { "x-expected": 'a status code from 100 to 599 or a class like "2xx"', "oneOf": [{ "type": "integer", "minimum": 100, "maximum": 599 }, { "type": "string", "pattern": "^[1-5]xx$" }] }, "expect": { "description": "What a correct response looks like; anything else counts as an error.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with status and/or body", "properties": { "status": { "$ref": "#/$defs/statusList" }, "body": { "description": "A string the body must contain, or { equals | contains | matches }.", "x-expected": "a string the body must contain, or a mapping with one of equals, contains, matches", "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": { "equals": { "type": "string" }, "contains": { "type": "string" }, "matches": { "type": "string" } } }] } } }, "step": { "description": "One request of a multi-step scenario; each connection sends the steps in order, again and again.", "type": "object", "additionalProperties": false, "required": ["path"], "x-expected": "a mapping with at least path", "properties": { "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "expect": { "$ref": "#/$defs/expect" }, "capture": { "$ref": "#/$defs/capture" } } }, "latencyLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/duration" }, "min": { "$ref": "#/$defs/duration" }, "severity": { "$ref": "#/$defs/severity" } } }, "rpsLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/positiveNumber" }, "min": { "$ref": "#/$defs/positiveNumber" }, "severity": { "$ref": "#/$defs/severity" } } }, "percentLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/percent" }, "min": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }, "sizeLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/size" }, "min": { "$ref": "#/$defs/size" }, "severity": { "$ref": "#/$defs/severity" } } }, "tolerance": { "x-expected": "a percentage like 5%, or { max: 5%, severity: warn }", "oneOf": [{ "$ref": "#/$defs/percent" }, { "type": "object", "additionalProperties": false, "required": ["max"], "properties": { "max": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }] }, "thresholds": { "description": "Absolute limits checked on every run, and allowed relative change against the baseline.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to limits", "properties": { "p50": { "$ref": "#/$defs/latencyLimit" }, "p90": { "$ref": "#/$defs/latencyLimit" }, "p95": { "$ref": "#/$defs/latencyLimit" }, "p99": { "$ref": "#/$defs/latencyLimit" }, "p999": { "$ref": "#/$defs/latencyLimit" }, "mean": { "$ref": "#/$defs/latencyLimit" }, "max": { "$ref": "#/$defs/latencyLimit" }, "rps": { "$ref": "#/$defs/rpsLimit" }, "errorRate": { "$ref": "#/$defs/percentLimit" }, "cpu": { "$ref": "#/$defs/percentLimit" }, "rss": { "$ref": "#/$defs/sizeLimit" }, "regression": { "description": "Allowed relative change against the baseline, per metric.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to tolerances", "properties": { "p50": { "$ref": "#/$defs/tolerance" }, "p90": { "$ref": "#/$defs/tolerance" }, "p95": { "$ref": "#/$defs/tolerance" }, "p99": { "$ref": "#/$defs/tolerance" }, "p999": { "$ref": "#/$defs/tolerance" }, "mean": { "$ref": "#/$defs/tolerance" }, "max": { "$ref": "#/$defs/tolerance" }, "rps": { "$ref": "#/$defs/tolerance" }, "errorRate": { "$ref": "#/$defs/tolerance" }, "cpu": { "$ref": "#/$defs/tolerance" }, "rss": { "$ref": "#/$defs/tolerance" }, "capacity": { "$ref": "#/$defs/tolerance" }, "recovery": { "$ref": "#/$defs/tolerance" } } }, "capacity": { "description": "profile: stress only: the capacity found (req/s at which the SLO still held).", "$ref": "#/$defs/rpsLimit" }, "recovery": { "description": "profile: spike. Time until p99 is back within tolerance after the burst.", "$ref": "#/$defs/latencyLimit" }, "burstP99": { "description": "profile: spike. p99 latency during the burst.", "$ref": "#/$defs/latencyLimit" }, "burstErrorRate": { "description": "profile: spike. Failed share of requests during the burst.", "$ref": "#/$defs/percentLimit" }, "leak": { "description": "profile: soak. Server RSS growth per minute after the warm-up (Theil\u2013Sen slope); a leak is flagged above max.", "$ref": "#/$defs/leakLimit" }, "drift": { "description": "profile: soak. p99 latency growth per minute over the soak (Theil\u2013Sen slope).", "$ref": "#/$defs/driftLimit" } } }, "defaults": { "description": "Settings every scenario inherits unless it sets its own.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of scenario settings", "properties": { "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "timeout": { "$ref": "#/$defs/duration" }, "headers": { "$ref": "#/$defs/headers" }, "thresholds": { "$ref": "#/$defs/thresholds" } } }, "validity": { "description": "When a round's numbers cannot be trusted; such rounds are flagged and left out of comparisons.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with maxErrorRate and/or minRateReached", "properties": { "maxErrorRate": { "$ref": "#/$defs/percent" }, "minRateReached": { "$ref": "#/$defs/percent" } } }, "sweep": { "x-expected": "an integer from 1 to 10000 or a list of them", "oneOf": [{ "$ref": "#/$defs/connectionCount" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/connectionCount" } }] }, "rateSweep": { "x-expected": "a number above 0 and at most 1000000, or a list of them", "oneOf": [{ "$ref": "#/$defs/requestRate" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requestRate" } }] }, "scenario": { "type": "object", "additionalProperties": false, "required": ["name"], "x-expected": "a mapping with at least name, and path or requests", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 100, "x-expected": "a name of 1 to 100 characters" }, "tags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "x-expected": "a list of tag names" }, "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "requests": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/step" }, "x-expected": "a non-empty list of request steps" }, "data": { "description": "A CSV file with a header row, or a JSON file holding a list of objects, relative to the config file: each pass through the scenario's requests takes the next row (in order, starting again after the last), its columns filling {{column}} in path, headers and body.", "type": "string", "minLength": 1, "x-expected": "a CSV or JSON file, relative to the config file" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "timeout": { "$ref": "#/$defs/duration" }, "expect": { "$ref": "#/$defs/expect" }, "thresholds": { "$ref": "#/$defs/thresholds" }, "profile": { "$ref": "#/$defs/profile" }, "stress": { "$ref": "#/$defs/stress" }, "spike": { "$ref": "#/$defs/spike" }, "bodySize": { "description": "profile: volume. Body sizes to sweep: each size is one entry. Sent as a request body of that many bytes, or, where the path or body holds {bodySize}, written there as the byte count (for an app that answers with a body of that size).", "$ref": "#/$defs/sizeSweep" } } }, "app": { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "relaunch": { "description": "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default), when the command starts Node (node, npm, npx, yarn, pnpm, tsx): on glibc, one launch a side with MALLOC_TOP_PAD_=67108864 added to both apps' environment (unless already set), which takes the measured cause of that difference away; elsewhere pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration). never for any other app.", "enum": ["auto", "pair", "never"], "x-expected": "auto, pair or never" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] }, "cpus": { "description": "separate: the app (both sides' apps in same-job) on every CPU but the first, Cannonade's load generator on the first (Linux with 2 or more CPUs and taskset; elsewhere as shared), and a speed probe on the app's CPUs whose reading each round records (speedProbeUs) and same-job pairs are adjusted by. shared: the scheduler places both anywhere, and nothing is probed. auto (the default): separate when base and head are measured side by side in one job (app.build, run --against) and the app is not a container, shared otherwise.", "enum": ["auto", "shared", "separate"], "x-expected": "auto, shared or separate" } } }, "rounds": { "type": "integer", "minimum": 1, "maximum": 50, "x-expected": "an integer from 1 to 50" }, "stress": { "description": "profile: stress: how the load is stepped. Geometric steps from start by factor until a step breaks the SLO or max is reached, then bisect steps between the last step that held and the first that broke.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with start, factor, max, step, bisect and/or follow", "properties": { "start": { "description": "First load level: req/s (open loop) or connections (closed loop). Default: the scenario's rate or connections.", "$ref": "#/$defs/positiveNumber" }, "factor": { "description": "Each step multiplies the load by this. Default 2.", "type": "number", "exclusiveMinimum": 1, "maximum": 10, "x-expected": "a number above 1 and at most 10" }, "max": { "description": "Highest load tried: req/s (at most 1000000) or connections (at most 10000). Default 100000 req/s or 1000 connections.", "$ref": "#/$defs/positiveNumber" }, "step": { "description": "Measured time per step (after the scenario's warmup). Default: the scenario's duration.", "$ref": "#/$defs/duration" }, "bisect": { "description": "Steps between the last level that held and the first that broke, each halving the gap. Default 3.", "type": "integer", "minimum": 0, "maximum": 10, "x-expected": "an integer from 0 to 10" }, "follow": { "description": "Open loop: a step whose achieved rate is below this share of the offered rate broke the SLO. Default 90%.", "$ref": "#/$defs/percent" } } }, "profile": { "description": "What kind of load test the scenario is. steady: fixed load levels (the default); stress: step the load up to the breaking point; spike: a steady rate with a burst at a multiple of it; soak: long steady load, server memory and latency followed over time for leaks and drift; volume: a sweep over body sizes (bodySize).", "enum": ["steady", "stress", "spike", "soak", "volume"], "x-expected": "one of steady, stress, spike, soak, volume" }, "spike": { "description": "profile: spike. A steady rate for `before`, `multiple` times it for `burst`, the steady rate again for `after`; recovery is the time until per-second p99 is back within `recovery` of its pre-spike value.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with rate, multiple, burst, before, after and/or recovery", "properties": { "rate": { "$ref": "#/$defs/requestRate" }, "multiple": { "type": "number", "exclusiveMinimum": 1, "maximum": 1e3, "x-expected": "a number above 1 and at most 1000" }, "burst": { "$ref": "#/$defs/duration" }, "before": { "$ref": "#/$defs/duration" }, "after": { "$ref": "#/$defs/duration" }, "recovery": { "$ref": "#/$defs/percent" } } }, "sizeSweep": { "x-expected": "a size like 64KB, or a list of them", "oneOf": [{ "$ref": "#/$defs/size" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/size" } }] }, "sizePerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)/min$", "x-expected": "a growth like 1MB/min" }, "durationPerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)/min$", "x-expected": "a drift like 2ms/min" }, "leakLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/sizePerMinute" }, "min": { "$ref": "#/$defs/sizePerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "driftLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/durationPerMinute" }, "min": { "$ref": "#/$defs/durationPerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "capture": { "description": "Values this step's response gives the steps after it, used there as {{name}}: a JSON path into the body ($.token, body.items[0].id), or { json: PATH }, { header: NAME }, or { regex: PATTERN, group: N } (RE2 syntax; group defaults to 1, or 0 when the pattern has none). A response a capture finds nothing in counts as an error and ends that pass through the steps.", "type": "object", "x-expected": "a mapping of variable names to a JSON path, or to { json }, { header } or { regex, group }", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-expected": "a variable name (letters, digits and _, not starting with a digit)" }, "minProperties": 1, "additionalProperties": { "$ref": "#/$defs/captureOne" } }, "captureOne": { "x-expected": "a JSON path such as $.token, or a mapping with one of json, header, regex (and group with regex)", "oneOf": [{ "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" }, { "type": "object", "additionalProperties": false, "required": ["json"], "properties": { "json": { "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" } } }, { "type": "object", "additionalProperties": false, "required": ["header"], "properties": { "header": { "type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" } } }, { "type": "object", "additionalProperties": false, "required": ["regex"], "properties": { "regex": { "type": "string", "minLength": 1 }, "group": { "type": "integer", "minimum": 0, "maximum": 99 } } }] } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:config:1", "title": "Cannonade configuration (cannonade.yml)", "description": "Which app to start, which HTTP scenarios to run against it, and which thresholds gate the merge.", "type": "object", "x-expected": "a mapping with at least baseUrl and scenarios", "additionalProperties": false, "required": ["baseUrl", "scenarios"], "properties": { "$schema": { "type": "string" }, "suite": { "description": "Name of this suite: keys the sticky PR comment and the results artifact, so two suites in one repository do not overwrite each other.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$", "x-expected": "1 to 64 letters, digits, '.', '_' or '-'" }, "app": { "$ref": "#/$defs/app" }, "baseUrl": { "description": "Where the scenarios send their requests; scenario paths are joined to it.", "$ref": "#/$defs/httpUrl" }, "defaults": { "$ref": "#/$defs/defaults" }, "budget": { "description": "Time a run comparing base and head side by side (same-job) may spend measuring the suite, counted from its first round: after the configured rounds, entries whose verdict is still open get one more round a side at a time until decided, up to 50 rounds, or until this is spent. Default 5m.", "$ref": "#/$defs/duration" }, "warmupSuite": { "description": "Before round 1, run every entry once for its warm-up duration and discard it, so JIT warm-up does not fall on the first round. Default true; --quick skips it.", "type": "boolean", "x-expected": "true or false" }, "validity": { "$ref": "#/$defs/validity" }, "scenarios": { "description": "The scenarios to measure, in order.", "type": "array", "minItems": 1, "x-expected": "a non-empty list of scenarios", "items": { "$ref": "#/$defs/scenario" } } }, "$defs": { "httpUrl": { "type": "string", "pattern": "^https?://[^\\s/]+(/\\S*)?$", "x-expected": "an http:// or https:// URL" }, "duration": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "x-expected": "a duration like 500ms, 5s or 1m" }, "size": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$", "x-expected": "a size like 512KB, 200MB or 1GB" }, "percent": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$", "x-expected": "a percentage like 5%" }, "positiveInteger": { "type": "integer", "minimum": 1, "x-expected": "a positive integer" }, "positiveNumber": { "type": "number", "exclusiveMinimum": 0, "x-expected": "a positive number" }, "connectionCount": { "type": "integer", "minimum": 1, "maximum": 1e4, "x-expected": "an integer from 1 to 10000" }, "requestRate": { "type": "number", "exclusiveMinimum": 0, "maximum": 1e6, "x-expected": "a number above 0 and at most 1000000 (requests per second)" }, "arrivals": { "description": "Open loop: when requests leave. even: evenly spaced at the rate; poisson: random (Poisson) arrivals at the same mean rate.", "enum": ["even", "poisson"], "x-expected": "even or poisson" }, "threads": { "description": "Load threads for one entry, each with its own connections; auto: half the cores, at most 4, one for an open-loop rate below 5000 req/s.", "x-expected": "auto or an integer from 1 to 64", "oneOf": [{ "const": "auto" }, { "type": "integer", "minimum": 1, "maximum": 64 }] }, "pipeliningDepth": { "type": "integer", "minimum": 1, "maximum": 100, "x-expected": "an integer from 1 to 100" }, "requestAmount": { "type": "integer", "minimum": 1, "maximum": 1e7, "x-expected": "an integer from 1 to 10000000" }, "severity": { "enum": ["warn", "fail"], "x-expected": "warn or fail" }, "headers": { "type": "object", "x-expected": "a mapping of header names to string values", "propertyNames": { "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }, "additionalProperties": { "type": ["string", "number", "boolean"] } }, "body": { "description": "Request body: a string is sent as is; a mapping or list is sent as JSON (with content-type application/json unless a header says otherwise).", "type": ["string", "object", "array"], "x-expected": "a string, or a mapping or list sent as JSON" }, "method": { "enum": ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "x-expected": "one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }, "path": { "type": "string", "pattern": "^/\\S*$", "x-expected": "a path starting with /" }, "statusList": { "x-expected": 'a status code (200), a class ("2xx"), or a list of them', "oneOf": [{ "$ref": "#/$defs/statusOne" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/statusOne" } }] }, "statusOne": { "x-expected": 'a status code from 100 to 599 or a class like "2xx"', "oneOf": [{ "type": "integer", "minimum": 100, "maximum": 599 }, { "type": "string", "pattern": "^[1-5]xx$" }] }, "expect": { "description": "What a correct response looks like; anything else counts as an error.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with status and/or body", "properties": { "status": { "$ref": "#/$defs/statusList" }, "body": { "description": "A string the body must contain, or { equals | contains | matches }.", "x-expected": "a string the body must contain, or a mapping with one of equals, contains, matches", "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": { "equals": { "type": "string" }, "contains": { "type": "string" }, "matches": { "type": "string" } } }] } } }, "step": { "description": "One request of a multi-step scenario; each connection sends the steps in order, again and again.", "type": "object", "additionalProperties": false, "required": ["path"], "x-expected": "a mapping with at least path", "properties": { "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "expect": { "$ref": "#/$defs/expect" }, "capture": { "$ref": "#/$defs/capture" } } }, "latencyLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/duration" }, "min": { "$ref": "#/$defs/duration" }, "severity": { "$ref": "#/$defs/severity" } } }, "rpsLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/positiveNumber" }, "min": { "$ref": "#/$defs/positiveNumber" }, "severity": { "$ref": "#/$defs/severity" } } }, "percentLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/percent" }, "min": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }, "sizeLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/size" }, "min": { "$ref": "#/$defs/size" }, "severity": { "$ref": "#/$defs/severity" } } }, "tolerance": { "x-expected": "a percentage like 5%, or { max: 5%, severity: warn }", "oneOf": [{ "$ref": "#/$defs/percent" }, { "type": "object", "additionalProperties": false, "required": ["max"], "properties": { "max": { "$ref": "#/$defs/percent" }, "severity": { "$ref": "#/$defs/severity" } } }] }, "thresholds": { "description": "Absolute limits checked on every run, and allowed relative change against the baseline.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to limits", "properties": { "p50": { "$ref": "#/$defs/latencyLimit" }, "p90": { "$ref": "#/$defs/latencyLimit" }, "p95": { "$ref": "#/$defs/latencyLimit" }, "p99": { "$ref": "#/$defs/latencyLimit" }, "p999": { "$ref": "#/$defs/latencyLimit" }, "mean": { "$ref": "#/$defs/latencyLimit" }, "max": { "$ref": "#/$defs/latencyLimit" }, "rps": { "$ref": "#/$defs/rpsLimit" }, "errorRate": { "$ref": "#/$defs/percentLimit" }, "cpu": { "$ref": "#/$defs/percentLimit" }, "rss": { "$ref": "#/$defs/sizeLimit" }, "regression": { "description": "Allowed relative change against the baseline, per metric.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of metric names to tolerances", "properties": { "p50": { "$ref": "#/$defs/tolerance" }, "p90": { "$ref": "#/$defs/tolerance" }, "p95": { "$ref": "#/$defs/tolerance" }, "p99": { "$ref": "#/$defs/tolerance" }, "p999": { "$ref": "#/$defs/tolerance" }, "mean": { "$ref": "#/$defs/tolerance" }, "max": { "$ref": "#/$defs/tolerance" }, "rps": { "$ref": "#/$defs/tolerance" }, "errorRate": { "$ref": "#/$defs/tolerance" }, "cpu": { "$ref": "#/$defs/tolerance" }, "rss": { "$ref": "#/$defs/tolerance" }, "capacity": { "$ref": "#/$defs/tolerance" }, "recovery": { "$ref": "#/$defs/tolerance" } } }, "capacity": { "description": "profile: stress only: the capacity found (req/s at which the SLO still held).", "$ref": "#/$defs/rpsLimit" }, "recovery": { "description": "profile: spike. Time until p99 is back within tolerance after the burst.", "$ref": "#/$defs/latencyLimit" }, "burstP99": { "description": "profile: spike. p99 latency during the burst.", "$ref": "#/$defs/latencyLimit" }, "burstErrorRate": { "description": "profile: spike. Failed share of requests during the burst.", "$ref": "#/$defs/percentLimit" }, "leak": { "description": "profile: soak. Server RSS growth per minute after the warm-up (Theil\u2013Sen slope); a leak is flagged above max.", "$ref": "#/$defs/leakLimit" }, "drift": { "description": "profile: soak. p99 latency growth per minute over the soak (Theil\u2013Sen slope).", "$ref": "#/$defs/driftLimit" } } }, "defaults": { "description": "Settings every scenario inherits unless it sets its own.", "type": "object", "additionalProperties": false, "x-expected": "a mapping of scenario settings", "properties": { "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "timeout": { "$ref": "#/$defs/duration" }, "headers": { "$ref": "#/$defs/headers" }, "thresholds": { "$ref": "#/$defs/thresholds" } } }, "validity": { "description": "When a round's numbers cannot be trusted; such rounds are flagged and left out of comparisons.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with maxErrorRate and/or minRateReached", "properties": { "maxErrorRate": { "$ref": "#/$defs/percent" }, "minRateReached": { "$ref": "#/$defs/percent" } } }, "sweep": { "x-expected": "an integer from 1 to 10000 or a list of them", "oneOf": [{ "$ref": "#/$defs/connectionCount" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/connectionCount" } }] }, "rateSweep": { "x-expected": "a number above 0 and at most 1000000, or a list of them", "oneOf": [{ "$ref": "#/$defs/requestRate" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requestRate" } }] }, "scenario": { "type": "object", "additionalProperties": false, "required": ["name"], "x-expected": "a mapping with at least name, and path or requests", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 100, "x-expected": "a name of 1 to 100 characters" }, "tags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "x-expected": "a list of tag names" }, "method": { "$ref": "#/$defs/method" }, "path": { "$ref": "#/$defs/path" }, "headers": { "$ref": "#/$defs/headers" }, "body": { "$ref": "#/$defs/body" }, "requests": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/step" }, "x-expected": "a non-empty list of request steps" }, "data": { "description": "A CSV file with a header row, or a JSON file holding a list of objects, relative to the config file: each pass through the scenario's requests takes the next row (in order, starting again after the last), its columns filling {{column}} in path, headers and body.", "type": "string", "minLength": 1, "x-expected": "a CSV or JSON file, relative to the config file" }, "connections": { "$ref": "#/$defs/sweep" }, "rate": { "$ref": "#/$defs/rateSweep" }, "pipelining": { "$ref": "#/$defs/pipeliningDepth" }, "arrivals": { "$ref": "#/$defs/arrivals" }, "threads": { "$ref": "#/$defs/threads" }, "duration": { "$ref": "#/$defs/duration" }, "amount": { "$ref": "#/$defs/requestAmount" }, "warmup": { "$ref": "#/$defs/duration" }, "rounds": { "$ref": "#/$defs/rounds" }, "timeout": { "$ref": "#/$defs/duration" }, "expect": { "$ref": "#/$defs/expect" }, "thresholds": { "$ref": "#/$defs/thresholds" }, "profile": { "$ref": "#/$defs/profile" }, "stress": { "$ref": "#/$defs/stress" }, "spike": { "$ref": "#/$defs/spike" }, "bodySize": { "description": "profile: volume. Body sizes to sweep: each size is one entry. Sent as a request body of that many bytes, or, where the path or body holds {bodySize}, written there as the byte count (for an app that answers with a body of that size).", "$ref": "#/$defs/sizeSweep" } } }, "app": { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "relaunch": { "description": "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default), when the command starts Node (node, npm, npx, yarn, pnpm, tsx): on glibc, one launch a side with MALLOC_TOP_PAD_=67108864 added to both apps' environment (unless already set), which takes the measured cause of that difference away; elsewhere pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration). never for any other app.", "enum": ["auto", "pair", "never"], "x-expected": "auto, pair or never" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] }, "cpus": { "description": "separate: the app (both sides' apps in same-job) on every CPU but the first, Cannonade's load generator on the first (Linux with 2 or more CPUs and taskset; elsewhere as shared), and a speed probe on the app's CPUs whose reading each round records (speedProbeUs) and same-job pairs are adjusted by. shared: the scheduler places both anywhere, and nothing is probed. auto (the default): separate wherever Cannonade starts the app and it is not a container, for a run of one side as for base and head side by side in one job; shared otherwise. Each round also records how much of the app's CPUs' time other processes used (server.othersCpuPercent).", "enum": ["auto", "shared", "separate"], "x-expected": "auto, shared or separate" } } }, "rounds": { "type": "integer", "minimum": 1, "maximum": 50, "x-expected": "an integer from 1 to 50" }, "stress": { "description": "profile: stress: how the load is stepped. Geometric steps from start by factor until a step breaks the SLO or max is reached, then bisect steps between the last step that held and the first that broke.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with start, factor, max, step, bisect and/or follow", "properties": { "start": { "description": "First load level: req/s (open loop) or connections (closed loop). Default: the scenario's rate or connections.", "$ref": "#/$defs/positiveNumber" }, "factor": { "description": "Each step multiplies the load by this. Default 2.", "type": "number", "exclusiveMinimum": 1, "maximum": 10, "x-expected": "a number above 1 and at most 10" }, "max": { "description": "Highest load tried: req/s (at most 1000000) or connections (at most 10000). Default 100000 req/s or 1000 connections.", "$ref": "#/$defs/positiveNumber" }, "step": { "description": "Measured time per step (after the scenario's warmup). Default: the scenario's duration.", "$ref": "#/$defs/duration" }, "bisect": { "description": "Steps between the last level that held and the first that broke, each halving the gap. Default 3.", "type": "integer", "minimum": 0, "maximum": 10, "x-expected": "an integer from 0 to 10" }, "follow": { "description": "Open loop: a step whose achieved rate is below this share of the offered rate broke the SLO. Default 90%.", "$ref": "#/$defs/percent" } } }, "profile": { "description": "What kind of load test the scenario is. steady: fixed load levels (the default); stress: step the load up to the breaking point; spike: a steady rate with a burst at a multiple of it; soak: long steady load, server memory and latency followed over time for leaks and drift; volume: a sweep over body sizes (bodySize).", "enum": ["steady", "stress", "spike", "soak", "volume"], "x-expected": "one of steady, stress, spike, soak, volume" }, "spike": { "description": "profile: spike. A steady rate for `before`, `multiple` times it for `burst`, the steady rate again for `after`; recovery is the time until per-second p99 is back within `recovery` of its pre-spike value.", "type": "object", "additionalProperties": false, "x-expected": "a mapping with rate, multiple, burst, before, after and/or recovery", "properties": { "rate": { "$ref": "#/$defs/requestRate" }, "multiple": { "type": "number", "exclusiveMinimum": 1, "maximum": 1e3, "x-expected": "a number above 1 and at most 1000" }, "burst": { "$ref": "#/$defs/duration" }, "before": { "$ref": "#/$defs/duration" }, "after": { "$ref": "#/$defs/duration" }, "recovery": { "$ref": "#/$defs/percent" } } }, "sizeSweep": { "x-expected": "a size like 64KB, or a list of them", "oneOf": [{ "$ref": "#/$defs/size" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/size" } }] }, "sizePerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)/min$", "x-expected": "a growth like 1MB/min" }, "durationPerMinute": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)/min$", "x-expected": "a drift like 2ms/min" }, "leakLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/sizePerMinute" }, "min": { "$ref": "#/$defs/sizePerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "driftLimit": { "type": "object", "additionalProperties": false, "minProperties": 1, "x-expected": "a mapping with min and/or max, and optional severity", "properties": { "max": { "$ref": "#/$defs/durationPerMinute" }, "min": { "$ref": "#/$defs/durationPerMinute" }, "severity": { "$ref": "#/$defs/severity" } } }, "capture": { "description": "Values this step's response gives the steps after it, used there as {{name}}: a JSON path into the body ($.token, body.items[0].id), or { json: PATH }, { header: NAME }, or { regex: PATTERN, group: N } (RE2 syntax; group defaults to 1, or 0 when the pattern has none). A response a capture finds nothing in counts as an error and ends that pass through the steps.", "type": "object", "x-expected": "a mapping of variable names to a JSON path, or to { json }, { header } or { regex, group }", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-expected": "a variable name (letters, digits and _, not starting with a digit)" }, "minProperties": 1, "additionalProperties": { "$ref": "#/$defs/captureOne" } }, "captureOne": { "x-expected": "a JSON path such as $.token, or a mapping with one of json, header, regex (and group with regex)", "oneOf": [{ "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" }, { "type": "object", "additionalProperties": false, "required": ["json"], "properties": { "json": { "type": "string", "pattern": "^(\\$|body)([.\\[].*)?$" } } }, { "type": "object", "additionalProperties": false, "required": ["header"], "properties": { "header": { "type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" } } }, { "type": "object", "additionalProperties": false, "required": ["regex"], "properties": { "regex": { "type": "string", "minLength": 1 }, "group": { "type": "integer", "minimum": 0, "maximum": 99 } } }] } } };
         const schema33 = { "type": "string", "pattern": "^https?://[^\\s/]+(/\\S*)?$", "x-expected": "an http:// or https:// URL" };
         const schema34 = { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "x-expected": "a duration like 500ms, 5s or 1m" };
         const func1 = Object.prototype.hasOwnProperty;
         const pattern4 = new RegExp("^[A-Za-z0-9._-]{1,64}$", "u");
         const pattern5 = new RegExp("^https?://[^\\s/]+(/\\S*)?$", "u");
         const pattern6 = new RegExp("^[0-9]+(\\.[0-9]+)?(ms|s|m)$", "u");
-        const schema32 = { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "relaunch": { "description": "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default), when the command starts Node (node, npm, npx, yarn, pnpm, tsx): on glibc, one launch a side with MALLOC_TOP_PAD_=67108864 added to both apps' environment (unless already set), which takes the measured cause of that difference away; elsewhere pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration). never for any other app.", "enum": ["auto", "pair", "never"], "x-expected": "auto, pair or never" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] }, "cpus": { "description": "separate: the app (both sides' apps in same-job) on every CPU but the first, Cannonade's load generator on the first (Linux with 2 or more CPUs and taskset; elsewhere as shared), and a speed probe on the app's CPUs whose reading each round records (speedProbeUs) and same-job pairs are adjusted by. shared: the scheduler places both anywhere, and nothing is probed. auto (the default): separate when base and head are measured side by side in one job (app.build, run --against) and the app is not a container, shared otherwise.", "enum": ["auto", "shared", "separate"], "x-expected": "auto, shared or separate" } } };
+        const schema32 = { "description": "The app under test, started before the scenarios and stopped after them. Leave it out to measure a server that is already running.", "type": "object", "additionalProperties": false, "required": ["command"], "x-expected": "a mapping with at least command", "properties": { "command": { "description": "Shell command that starts the app, in a process group of its own. {port} in it (and in env values) is replaced by the port the app is to listen on (baseUrl's; another checkout's own free port), which is also passed as PORT unless env sets PORT.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "build": { "description": "How a checkout of this repository is built so that command can start it: a shell command run in cwd inside the other checkout (e.g. npm ci && npm run build; true when nothing needs building), auto (the default when absent: inferred from the checkout's lock files and manifests, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, pyproject.toml, go.mod), or none (build nothing: baseline: auto on a pull request keeps to the stored artifact). With a command or an inferred one, baseline: auto on a pull request measures the base commit in the same job, and cannonade run --against REF builds REF with it.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "cwd": { "type": "string", "x-expected": "a directory, relative to the config file" }, "env": { "type": "object", "description": "Extra environment variables for the app. The rest of Cannonade's environment is inherited except the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, GITHUB_TOKEN, ...) and the action's INPUT_* variables; a value written ${NAME} passes the variable NAME of Cannonade's own environment.", "additionalProperties": { "type": ["string", "number", "boolean"] }, "x-expected": "a mapping of variable names to values" }, "ready": { "$ref": "#/$defs/httpUrl" }, "readyTimeout": { "$ref": "#/$defs/duration" }, "stopTimeout": { "$ref": "#/$defs/duration" }, "stop": { "description": "Shell command that stops the app, run in cwd with the app's environment before its process group is signalled, for apps whose command is not the server's parent (docker compose up: stop with docker compose down). Given stopTimeout to finish.", "type": "string", "minLength": 1, "x-expected": "a shell command" }, "relaunch": { "description": "Same-job mode (app.build, run --against) only. pair: each app starts afresh right before its round of every pair after the first, so that what sets one launch of an app apart from another (on Node, two launches of the same code differ by several per cent for the whole life of the process) varies from pair to pair and is averaged over, instead of reading as a change. never: one launch of each app for the whole run. auto (the default), when the command starts Node (node, npm, npx, yarn, pnpm, tsx): on glibc, one launch a side with MALLOC_TOP_PAD_=67108864 added to both apps' environment (unless already set), which takes the measured cause of that difference away; elsewhere pair while each start, stop to ready, takes at most a quarter of a round (warm-up and duration). never for any other app.", "enum": ["auto", "pair", "never"], "x-expected": "auto, pair or never" }, "container": { "description": "The container the app runs in: a name or ID (resolved with docker inspect once the app is ready) or the path of its cgroup v2 directory. The app's CPU and memory are then read from that cgroup (cpu.stat, memory.current) instead of the process group, which for docker compose up is only the client.", "type": "string", "minLength": 1, "x-expected": "a container name or ID, or the path of its cgroup v2 directory" }, "profile": { "description": "The CPU profiler attached when a same-job comparison (app.build, run --against) finds an entry regressed or far beyond its tolerance: one extra round per side runs with it, labelled and never compared, and the functions whose CPU time per request grew are reported. auto (the default): node (--cpu-prof) when the command starts Node, else perf record when perf is installed and allowed, else none. perf: perf record -e cpu-clock -g on the app's processes (Node gets --perf-basic-prof, Python 3.12+ PYTHONPERFSUPPORT=1 for readable frames). none: never profile. {command, interval}: a command of yours, started for the profiled round with CANNONADE_PROFILE_PID (the app's process group), CANNONADE_PROFILE_PIDS, CANNONADE_PROFILE_SECONDS and CANNONADE_PROFILE_OUTPUT in its environment, that writes collapsed stacks (frame;frame;frame count) to CANNONADE_PROFILE_OUTPUT, each count being samples of interval (default 10ms), e.g. py-spy record --format raw.", "x-expected": "auto, node, perf, none, or a mapping with command (and interval)", "oneOf": [{ "type": "string", "enum": ["auto", "node", "perf", "none"] }, { "type": "object", "additionalProperties": false, "required": ["command"], "properties": { "command": { "type": "string", "minLength": 1, "x-expected": "a shell command" }, "interval": { "$ref": "#/$defs/duration" } } }] }, "cpus": { "description": "separate: the app (both sides' apps in same-job) on every CPU but the first, Cannonade's load generator on the first (Linux with 2 or more CPUs and taskset; elsewhere as shared), and a speed probe on the app's CPUs whose reading each round records (speedProbeUs) and same-job pairs are adjusted by. shared: the scheduler places both anywhere, and nothing is probed. auto (the default): separate wherever Cannonade starts the app and it is not a container, for a run of one side as for base and head side by side in one job; shared otherwise. Each round also records how much of the app's CPUs' time other processes used (server.othersCpuPercent).", "enum": ["auto", "shared", "separate"], "x-expected": "auto, shared or separate" } } };
         const func3 = require_ucs2length().default;
         function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
           let vErrors = null;
@@ -14181,7 +14201,7 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "heapPad": { "type": "integer", "minimum": 0 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's fixed unit of work took at its mean speed over the window (the units' harmonic mean). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "heap": { "description": "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.", "type": "object", "additionalProperties": false, "required": ["seconds", "usedKiB"], "properties": { "seconds": { "type": "array", "maxItems": 86400, "items": { "type": "number", "minimum": 0 } }, "usedKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "heap": { "description": "A Node app's JS heap after each full garbage collection, bytes per minute, over the later half of the window (present when enough collections fell in it).", "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "heapPad": { "type": "integer", "minimum": 0 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 }, "othersCpuPercent": { "description": "The CPU time other processes used on the app's CPUs during the window, as a percentage of those CPUs' time (app.cpus: separate, the app not in a container).", "type": "number", "minimum": 0, "maximum": 100 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's fixed unit of work took at its mean speed over the window (the units' harmonic mean). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "heap": { "description": "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.", "type": "object", "additionalProperties": false, "required": ["seconds", "usedKiB"], "properties": { "seconds": { "type": "array", "maxItems": 86400, "items": { "type": "number", "minimum": 0 } }, "usedKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "heap": { "description": "A Node app's JS heap after each full garbage collection, bytes per minute, over the later half of the window (present when enough collections fell in it).", "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
         const schema32 = { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } };
         const schema53 = { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } };
         const func1 = Object.prototype.hasOwnProperty;
@@ -14195,7 +14215,7 @@ var init_schema_validator = __esm({
         const schema47 = { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } };
         const schema48 = { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } };
         const schema35 = { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's fixed unit of work took at its mean speed over the window (the units' harmonic mean). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "heap": { "description": "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.", "type": "object", "additionalProperties": false, "required": ["seconds", "usedKiB"], "properties": { "seconds": { "type": "array", "maxItems": 86400, "items": { "type": "number", "minimum": 0 } }, "usedKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spike": { "$ref": "#/$defs/spikeRound" } } };
-        const schema38 = { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 } } };
+        const schema38 = { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 }, "othersCpuPercent": { "description": "The CPU time other processes used on the app's CPUs during the window, as a percentage of those CPUs' time (app.cpus: separate, the app not in a container).", "type": "number", "minimum": 0, "maximum": 100 } } };
         const schema41 = { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } };
         const schema42 = { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } };
         const pattern5 = new RegExp("^[1-5][0-9][0-9]$", "u");
@@ -15184,7 +15204,7 @@ var init_schema_validator = __esm({
                                                             } else {
                                                               const _errs67 = errors;
                                                               for (const key5 in data28) {
-                                                                if (!(key5 === "cpuPercent" || key5 === "cpuUsPerRequest" || key5 === "rssMaxBytes" || key5 === "rssMeanBytes" || key5 === "rssEndBytes")) {
+                                                                if (!(key5 === "cpuPercent" || key5 === "cpuUsPerRequest" || key5 === "rssMaxBytes" || key5 === "rssMeanBytes" || key5 === "rssEndBytes" || key5 === "othersCpuPercent")) {
                                                                   validate22.errors = [{ instancePath: instancePath + "/server", schemaPath: "#/$defs/serverRound/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" }];
                                                                   return false;
                                                                   break;
@@ -15285,6 +15305,31 @@ var init_schema_validator = __esm({
                                                                         } else {
                                                                           var valid8 = true;
                                                                         }
+                                                                        if (valid8) {
+                                                                          if (data28.othersCpuPercent !== void 0) {
+                                                                            let data34 = data28.othersCpuPercent;
+                                                                            const _errs78 = errors;
+                                                                            if (errors === _errs78) {
+                                                                              if (typeof data34 == "number" && isFinite(data34)) {
+                                                                                if (data34 > 100 || isNaN(data34)) {
+                                                                                  validate22.errors = [{ instancePath: instancePath + "/server/othersCpuPercent", schemaPath: "#/$defs/serverRound/properties/othersCpuPercent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" }];
+                                                                                  return false;
+                                                                                } else {
+                                                                                  if (data34 < 0 || isNaN(data34)) {
+                                                                                    validate22.errors = [{ instancePath: instancePath + "/server/othersCpuPercent", schemaPath: "#/$defs/serverRound/properties/othersCpuPercent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                    return false;
+                                                                                  }
+                                                                                }
+                                                                              } else {
+                                                                                validate22.errors = [{ instancePath: instancePath + "/server/othersCpuPercent", schemaPath: "#/$defs/serverRound/properties/othersCpuPercent/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                return false;
+                                                                              }
+                                                                            }
+                                                                            var valid8 = _errs78 === errors;
+                                                                          } else {
+                                                                            var valid8 = true;
+                                                                          }
+                                                                        }
                                                                       }
                                                                     }
                                                                   }
@@ -15302,11 +15347,11 @@ var init_schema_validator = __esm({
                                                       }
                                                       if (valid0) {
                                                         if (data.speedProbeUs !== void 0) {
-                                                          let data34 = data.speedProbeUs;
-                                                          const _errs78 = errors;
-                                                          if (errors === _errs78) {
-                                                            if (typeof data34 == "number" && isFinite(data34)) {
-                                                              if (data34 <= 0 || isNaN(data34)) {
+                                                          let data35 = data.speedProbeUs;
+                                                          const _errs80 = errors;
+                                                          if (errors === _errs80) {
+                                                            if (typeof data35 == "number" && isFinite(data35)) {
+                                                              if (data35 <= 0 || isNaN(data35)) {
                                                                 validate22.errors = [{ instancePath: instancePath + "/speedProbeUs", schemaPath: "#/properties/speedProbeUs/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
                                                                 return false;
                                                               }
@@ -15315,36 +15360,36 @@ var init_schema_validator = __esm({
                                                               return false;
                                                             }
                                                           }
-                                                          var valid0 = _errs78 === errors;
+                                                          var valid0 = _errs80 === errors;
                                                         } else {
                                                           var valid0 = true;
                                                         }
                                                         if (valid0) {
                                                           if (data.valid !== void 0) {
-                                                            const _errs80 = errors;
+                                                            const _errs82 = errors;
                                                             if (typeof data.valid !== "boolean") {
                                                               validate22.errors = [{ instancePath: instancePath + "/valid", schemaPath: "#/properties/valid/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
                                                               return false;
                                                             }
-                                                            var valid0 = _errs80 === errors;
+                                                            var valid0 = _errs82 === errors;
                                                           } else {
                                                             var valid0 = true;
                                                           }
                                                           if (valid0) {
                                                             if (data.problems !== void 0) {
-                                                              let data36 = data.problems;
-                                                              const _errs82 = errors;
-                                                              if (errors === _errs82) {
-                                                                if (Array.isArray(data36)) {
+                                                              let data37 = data.problems;
+                                                              const _errs84 = errors;
+                                                              if (errors === _errs84) {
+                                                                if (Array.isArray(data37)) {
                                                                   var valid9 = true;
-                                                                  const len0 = data36.length;
+                                                                  const len0 = data37.length;
                                                                   for (let i0 = 0; i0 < len0; i0++) {
-                                                                    const _errs84 = errors;
-                                                                    if (typeof data36[i0] !== "string") {
+                                                                    const _errs86 = errors;
+                                                                    if (typeof data37[i0] !== "string") {
                                                                       validate22.errors = [{ instancePath: instancePath + "/problems/" + i0, schemaPath: "#/properties/problems/items/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
                                                                       return false;
                                                                     }
-                                                                    var valid9 = _errs84 === errors;
+                                                                    var valid9 = _errs86 === errors;
                                                                     if (!valid9) {
                                                                       break;
                                                                     }
@@ -15354,25 +15399,25 @@ var init_schema_validator = __esm({
                                                                   return false;
                                                                 }
                                                               }
-                                                              var valid0 = _errs82 === errors;
+                                                              var valid0 = _errs84 === errors;
                                                             } else {
                                                               var valid0 = true;
                                                             }
                                                             if (valid0) {
                                                               if (data.warnings !== void 0) {
-                                                                let data38 = data.warnings;
-                                                                const _errs86 = errors;
-                                                                if (errors === _errs86) {
-                                                                  if (Array.isArray(data38)) {
+                                                                let data39 = data.warnings;
+                                                                const _errs88 = errors;
+                                                                if (errors === _errs88) {
+                                                                  if (Array.isArray(data39)) {
                                                                     var valid10 = true;
-                                                                    const len1 = data38.length;
+                                                                    const len1 = data39.length;
                                                                     for (let i1 = 0; i1 < len1; i1++) {
-                                                                      const _errs88 = errors;
-                                                                      if (typeof data38[i1] !== "string") {
+                                                                      const _errs90 = errors;
+                                                                      if (typeof data39[i1] !== "string") {
                                                                         validate22.errors = [{ instancePath: instancePath + "/warnings/" + i1, schemaPath: "#/properties/warnings/items/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
                                                                         return false;
                                                                       }
-                                                                      var valid10 = _errs88 === errors;
+                                                                      var valid10 = _errs90 === errors;
                                                                       if (!valid10) {
                                                                         break;
                                                                       }
@@ -15382,69 +15427,69 @@ var init_schema_validator = __esm({
                                                                     return false;
                                                                   }
                                                                 }
-                                                                var valid0 = _errs86 === errors;
+                                                                var valid0 = _errs88 === errors;
                                                               } else {
                                                                 var valid0 = true;
                                                               }
                                                               if (valid0) {
                                                                 if (data.stress !== void 0) {
-                                                                  const _errs90 = errors;
+                                                                  const _errs92 = errors;
                                                                   if (!validate23(data.stress, { instancePath: instancePath + "/stress", parentData: data, parentDataProperty: "stress", rootData, dynamicAnchors })) {
                                                                     vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
                                                                     errors = vErrors.length;
                                                                   }
-                                                                  var valid0 = _errs90 === errors;
+                                                                  var valid0 = _errs92 === errors;
                                                                 } else {
                                                                   var valid0 = true;
                                                                 }
                                                                 if (valid0) {
                                                                   if (data.series !== void 0) {
-                                                                    let data41 = data.series;
-                                                                    const _errs91 = errors;
-                                                                    const _errs92 = errors;
-                                                                    if (errors === _errs92) {
-                                                                      if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
+                                                                    let data42 = data.series;
+                                                                    const _errs93 = errors;
+                                                                    const _errs94 = errors;
+                                                                    if (errors === _errs94) {
+                                                                      if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
                                                                         let missing4;
-                                                                        if (data41.rps === void 0 && (missing4 = "rps") || data41.errors === void 0 && (missing4 = "errors") || data41.p50Us === void 0 && (missing4 = "p50Us") || data41.p99Us === void 0 && (missing4 = "p99Us")) {
+                                                                        if (data42.rps === void 0 && (missing4 = "rps") || data42.errors === void 0 && (missing4 = "errors") || data42.p50Us === void 0 && (missing4 = "p50Us") || data42.p99Us === void 0 && (missing4 = "p99Us")) {
                                                                           validate22.errors = [{ instancePath: instancePath + "/series", schemaPath: "#/$defs/series/required", keyword: "required", params: { missingProperty: missing4 }, message: "must have required property '" + missing4 + "'" }];
                                                                           return false;
                                                                         } else {
-                                                                          const _errs94 = errors;
-                                                                          for (const key6 in data41) {
+                                                                          const _errs96 = errors;
+                                                                          for (const key6 in data42) {
                                                                             if (!(key6 === "rps" || key6 === "errors" || key6 === "p50Us" || key6 === "p99Us" || key6 === "cpuPercent" || key6 === "rssKiB")) {
                                                                               validate22.errors = [{ instancePath: instancePath + "/series", schemaPath: "#/$defs/series/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" }];
                                                                               return false;
                                                                               break;
                                                                             }
                                                                           }
-                                                                          if (_errs94 === errors) {
-                                                                            if (data41.rps !== void 0) {
-                                                                              let data42 = data41.rps;
-                                                                              const _errs95 = errors;
-                                                                              if (errors === _errs95) {
-                                                                                if (Array.isArray(data42)) {
-                                                                                  if (data42.length > 86400) {
+                                                                          if (_errs96 === errors) {
+                                                                            if (data42.rps !== void 0) {
+                                                                              let data43 = data42.rps;
+                                                                              const _errs97 = errors;
+                                                                              if (errors === _errs97) {
+                                                                                if (Array.isArray(data43)) {
+                                                                                  if (data43.length > 86400) {
                                                                                     validate22.errors = [{ instancePath: instancePath + "/series/rps", schemaPath: "#/$defs/series/properties/rps/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                     return false;
                                                                                   } else {
                                                                                     var valid13 = true;
-                                                                                    const len2 = data42.length;
+                                                                                    const len2 = data43.length;
                                                                                     for (let i2 = 0; i2 < len2; i2++) {
-                                                                                      let data43 = data42[i2];
-                                                                                      const _errs97 = errors;
-                                                                                      if (!(typeof data43 == "number" && (!(data43 % 1) && !isNaN(data43)) && isFinite(data43))) {
+                                                                                      let data44 = data43[i2];
+                                                                                      const _errs99 = errors;
+                                                                                      if (!(typeof data44 == "number" && (!(data44 % 1) && !isNaN(data44)) && isFinite(data44))) {
                                                                                         validate22.errors = [{ instancePath: instancePath + "/series/rps/" + i2, schemaPath: "#/$defs/series/properties/rps/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                         return false;
                                                                                       }
-                                                                                      if (errors === _errs97) {
-                                                                                        if (typeof data43 == "number" && isFinite(data43)) {
-                                                                                          if (data43 < 0 || isNaN(data43)) {
+                                                                                      if (errors === _errs99) {
+                                                                                        if (typeof data44 == "number" && isFinite(data44)) {
+                                                                                          if (data44 < 0 || isNaN(data44)) {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/series/rps/" + i2, schemaPath: "#/$defs/series/properties/rps/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                             return false;
                                                                                           }
                                                                                         }
                                                                                       }
-                                                                                      var valid13 = _errs97 === errors;
+                                                                                      var valid13 = _errs99 === errors;
                                                                                       if (!valid13) {
                                                                                         break;
                                                                                       }
@@ -15455,38 +15500,38 @@ var init_schema_validator = __esm({
                                                                                   return false;
                                                                                 }
                                                                               }
-                                                                              var valid12 = _errs95 === errors;
+                                                                              var valid12 = _errs97 === errors;
                                                                             } else {
                                                                               var valid12 = true;
                                                                             }
                                                                             if (valid12) {
-                                                                              if (data41.errors !== void 0) {
-                                                                                let data44 = data41.errors;
-                                                                                const _errs99 = errors;
-                                                                                if (errors === _errs99) {
-                                                                                  if (Array.isArray(data44)) {
-                                                                                    if (data44.length > 86400) {
+                                                                              if (data42.errors !== void 0) {
+                                                                                let data45 = data42.errors;
+                                                                                const _errs101 = errors;
+                                                                                if (errors === _errs101) {
+                                                                                  if (Array.isArray(data45)) {
+                                                                                    if (data45.length > 86400) {
                                                                                       validate22.errors = [{ instancePath: instancePath + "/series/errors", schemaPath: "#/$defs/series/properties/errors/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                       return false;
                                                                                     } else {
                                                                                       var valid14 = true;
-                                                                                      const len3 = data44.length;
+                                                                                      const len3 = data45.length;
                                                                                       for (let i3 = 0; i3 < len3; i3++) {
-                                                                                        let data45 = data44[i3];
-                                                                                        const _errs101 = errors;
-                                                                                        if (!(typeof data45 == "number" && (!(data45 % 1) && !isNaN(data45)) && isFinite(data45))) {
+                                                                                        let data46 = data45[i3];
+                                                                                        const _errs103 = errors;
+                                                                                        if (!(typeof data46 == "number" && (!(data46 % 1) && !isNaN(data46)) && isFinite(data46))) {
                                                                                           validate22.errors = [{ instancePath: instancePath + "/series/errors/" + i3, schemaPath: "#/$defs/series/properties/errors/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                           return false;
                                                                                         }
-                                                                                        if (errors === _errs101) {
-                                                                                          if (typeof data45 == "number" && isFinite(data45)) {
-                                                                                            if (data45 < 0 || isNaN(data45)) {
+                                                                                        if (errors === _errs103) {
+                                                                                          if (typeof data46 == "number" && isFinite(data46)) {
+                                                                                            if (data46 < 0 || isNaN(data46)) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/series/errors/" + i3, schemaPath: "#/$defs/series/properties/errors/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                               return false;
                                                                                             }
                                                                                           }
                                                                                         }
-                                                                                        var valid14 = _errs101 === errors;
+                                                                                        var valid14 = _errs103 === errors;
                                                                                         if (!valid14) {
                                                                                           break;
                                                                                         }
@@ -15497,38 +15542,38 @@ var init_schema_validator = __esm({
                                                                                     return false;
                                                                                   }
                                                                                 }
-                                                                                var valid12 = _errs99 === errors;
+                                                                                var valid12 = _errs101 === errors;
                                                                               } else {
                                                                                 var valid12 = true;
                                                                               }
                                                                               if (valid12) {
-                                                                                if (data41.p50Us !== void 0) {
-                                                                                  let data46 = data41.p50Us;
-                                                                                  const _errs103 = errors;
-                                                                                  if (errors === _errs103) {
-                                                                                    if (Array.isArray(data46)) {
-                                                                                      if (data46.length > 86400) {
+                                                                                if (data42.p50Us !== void 0) {
+                                                                                  let data47 = data42.p50Us;
+                                                                                  const _errs105 = errors;
+                                                                                  if (errors === _errs105) {
+                                                                                    if (Array.isArray(data47)) {
+                                                                                      if (data47.length > 86400) {
                                                                                         validate22.errors = [{ instancePath: instancePath + "/series/p50Us", schemaPath: "#/$defs/series/properties/p50Us/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                         return false;
                                                                                       } else {
                                                                                         var valid15 = true;
-                                                                                        const len4 = data46.length;
+                                                                                        const len4 = data47.length;
                                                                                         for (let i4 = 0; i4 < len4; i4++) {
-                                                                                          let data47 = data46[i4];
-                                                                                          const _errs105 = errors;
-                                                                                          if (!(typeof data47 == "number" && (!(data47 % 1) && !isNaN(data47)) && isFinite(data47))) {
+                                                                                          let data48 = data47[i4];
+                                                                                          const _errs107 = errors;
+                                                                                          if (!(typeof data48 == "number" && (!(data48 % 1) && !isNaN(data48)) && isFinite(data48))) {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/series/p50Us/" + i4, schemaPath: "#/$defs/series/properties/p50Us/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                             return false;
                                                                                           }
-                                                                                          if (errors === _errs105) {
-                                                                                            if (typeof data47 == "number" && isFinite(data47)) {
-                                                                                              if (data47 < 0 || isNaN(data47)) {
+                                                                                          if (errors === _errs107) {
+                                                                                            if (typeof data48 == "number" && isFinite(data48)) {
+                                                                                              if (data48 < 0 || isNaN(data48)) {
                                                                                                 validate22.errors = [{ instancePath: instancePath + "/series/p50Us/" + i4, schemaPath: "#/$defs/series/properties/p50Us/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                 return false;
                                                                                               }
                                                                                             }
                                                                                           }
-                                                                                          var valid15 = _errs105 === errors;
+                                                                                          var valid15 = _errs107 === errors;
                                                                                           if (!valid15) {
                                                                                             break;
                                                                                           }
@@ -15539,38 +15584,38 @@ var init_schema_validator = __esm({
                                                                                       return false;
                                                                                     }
                                                                                   }
-                                                                                  var valid12 = _errs103 === errors;
+                                                                                  var valid12 = _errs105 === errors;
                                                                                 } else {
                                                                                   var valid12 = true;
                                                                                 }
                                                                                 if (valid12) {
-                                                                                  if (data41.p99Us !== void 0) {
-                                                                                    let data48 = data41.p99Us;
-                                                                                    const _errs107 = errors;
-                                                                                    if (errors === _errs107) {
-                                                                                      if (Array.isArray(data48)) {
-                                                                                        if (data48.length > 86400) {
+                                                                                  if (data42.p99Us !== void 0) {
+                                                                                    let data49 = data42.p99Us;
+                                                                                    const _errs109 = errors;
+                                                                                    if (errors === _errs109) {
+                                                                                      if (Array.isArray(data49)) {
+                                                                                        if (data49.length > 86400) {
                                                                                           validate22.errors = [{ instancePath: instancePath + "/series/p99Us", schemaPath: "#/$defs/series/properties/p99Us/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                           return false;
                                                                                         } else {
                                                                                           var valid16 = true;
-                                                                                          const len5 = data48.length;
+                                                                                          const len5 = data49.length;
                                                                                           for (let i5 = 0; i5 < len5; i5++) {
-                                                                                            let data49 = data48[i5];
-                                                                                            const _errs109 = errors;
-                                                                                            if (!(typeof data49 == "number" && (!(data49 % 1) && !isNaN(data49)) && isFinite(data49))) {
+                                                                                            let data50 = data49[i5];
+                                                                                            const _errs111 = errors;
+                                                                                            if (!(typeof data50 == "number" && (!(data50 % 1) && !isNaN(data50)) && isFinite(data50))) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/series/p99Us/" + i5, schemaPath: "#/$defs/series/properties/p99Us/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                               return false;
                                                                                             }
-                                                                                            if (errors === _errs109) {
-                                                                                              if (typeof data49 == "number" && isFinite(data49)) {
-                                                                                                if (data49 < 0 || isNaN(data49)) {
+                                                                                            if (errors === _errs111) {
+                                                                                              if (typeof data50 == "number" && isFinite(data50)) {
+                                                                                                if (data50 < 0 || isNaN(data50)) {
                                                                                                   validate22.errors = [{ instancePath: instancePath + "/series/p99Us/" + i5, schemaPath: "#/$defs/series/properties/p99Us/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                   return false;
                                                                                                 }
                                                                                               }
                                                                                             }
-                                                                                            var valid16 = _errs109 === errors;
+                                                                                            var valid16 = _errs111 === errors;
                                                                                             if (!valid16) {
                                                                                               break;
                                                                                             }
@@ -15581,38 +15626,38 @@ var init_schema_validator = __esm({
                                                                                         return false;
                                                                                       }
                                                                                     }
-                                                                                    var valid12 = _errs107 === errors;
+                                                                                    var valid12 = _errs109 === errors;
                                                                                   } else {
                                                                                     var valid12 = true;
                                                                                   }
                                                                                   if (valid12) {
-                                                                                    if (data41.cpuPercent !== void 0) {
-                                                                                      let data50 = data41.cpuPercent;
-                                                                                      const _errs111 = errors;
-                                                                                      if (errors === _errs111) {
-                                                                                        if (Array.isArray(data50)) {
-                                                                                          if (data50.length > 86400) {
+                                                                                    if (data42.cpuPercent !== void 0) {
+                                                                                      let data51 = data42.cpuPercent;
+                                                                                      const _errs113 = errors;
+                                                                                      if (errors === _errs113) {
+                                                                                        if (Array.isArray(data51)) {
+                                                                                          if (data51.length > 86400) {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent", schemaPath: "#/$defs/series/properties/cpuPercent/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                             return false;
                                                                                           } else {
                                                                                             var valid17 = true;
-                                                                                            const len6 = data50.length;
+                                                                                            const len6 = data51.length;
                                                                                             for (let i6 = 0; i6 < len6; i6++) {
-                                                                                              let data51 = data50[i6];
-                                                                                              const _errs113 = errors;
-                                                                                              if (!(typeof data51 == "number" && (!(data51 % 1) && !isNaN(data51)) && isFinite(data51))) {
+                                                                                              let data52 = data51[i6];
+                                                                                              const _errs115 = errors;
+                                                                                              if (!(typeof data52 == "number" && (!(data52 % 1) && !isNaN(data52)) && isFinite(data52))) {
                                                                                                 validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent/" + i6, schemaPath: "#/$defs/series/properties/cpuPercent/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                                 return false;
                                                                                               }
-                                                                                              if (errors === _errs113) {
-                                                                                                if (typeof data51 == "number" && isFinite(data51)) {
-                                                                                                  if (data51 < 0 || isNaN(data51)) {
+                                                                                              if (errors === _errs115) {
+                                                                                                if (typeof data52 == "number" && isFinite(data52)) {
+                                                                                                  if (data52 < 0 || isNaN(data52)) {
                                                                                                     validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent/" + i6, schemaPath: "#/$defs/series/properties/cpuPercent/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                     return false;
                                                                                                   }
                                                                                                 }
                                                                                               }
-                                                                                              var valid17 = _errs113 === errors;
+                                                                                              var valid17 = _errs115 === errors;
                                                                                               if (!valid17) {
                                                                                                 break;
                                                                                               }
@@ -15623,38 +15668,38 @@ var init_schema_validator = __esm({
                                                                                           return false;
                                                                                         }
                                                                                       }
-                                                                                      var valid12 = _errs111 === errors;
+                                                                                      var valid12 = _errs113 === errors;
                                                                                     } else {
                                                                                       var valid12 = true;
                                                                                     }
                                                                                     if (valid12) {
-                                                                                      if (data41.rssKiB !== void 0) {
-                                                                                        let data52 = data41.rssKiB;
-                                                                                        const _errs115 = errors;
-                                                                                        if (errors === _errs115) {
-                                                                                          if (Array.isArray(data52)) {
-                                                                                            if (data52.length > 86400) {
+                                                                                      if (data42.rssKiB !== void 0) {
+                                                                                        let data53 = data42.rssKiB;
+                                                                                        const _errs117 = errors;
+                                                                                        if (errors === _errs117) {
+                                                                                          if (Array.isArray(data53)) {
+                                                                                            if (data53.length > 86400) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/series/rssKiB", schemaPath: "#/$defs/series/properties/rssKiB/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                               return false;
                                                                                             } else {
                                                                                               var valid18 = true;
-                                                                                              const len7 = data52.length;
+                                                                                              const len7 = data53.length;
                                                                                               for (let i7 = 0; i7 < len7; i7++) {
-                                                                                                let data53 = data52[i7];
-                                                                                                const _errs117 = errors;
-                                                                                                if (!(typeof data53 == "number" && (!(data53 % 1) && !isNaN(data53)) && isFinite(data53))) {
+                                                                                                let data54 = data53[i7];
+                                                                                                const _errs119 = errors;
+                                                                                                if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54))) {
                                                                                                   validate22.errors = [{ instancePath: instancePath + "/series/rssKiB/" + i7, schemaPath: "#/$defs/series/properties/rssKiB/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                                   return false;
                                                                                                 }
-                                                                                                if (errors === _errs117) {
-                                                                                                  if (typeof data53 == "number" && isFinite(data53)) {
-                                                                                                    if (data53 < 0 || isNaN(data53)) {
+                                                                                                if (errors === _errs119) {
+                                                                                                  if (typeof data54 == "number" && isFinite(data54)) {
+                                                                                                    if (data54 < 0 || isNaN(data54)) {
                                                                                                       validate22.errors = [{ instancePath: instancePath + "/series/rssKiB/" + i7, schemaPath: "#/$defs/series/properties/rssKiB/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                       return false;
                                                                                                     }
                                                                                                   }
                                                                                                 }
-                                                                                                var valid18 = _errs117 === errors;
+                                                                                                var valid18 = _errs119 === errors;
                                                                                                 if (!valid18) {
                                                                                                   break;
                                                                                                 }
@@ -15665,7 +15710,7 @@ var init_schema_validator = __esm({
                                                                                             return false;
                                                                                           }
                                                                                         }
-                                                                                        var valid12 = _errs115 === errors;
+                                                                                        var valid12 = _errs117 === errors;
                                                                                       } else {
                                                                                         var valid12 = true;
                                                                                       }
@@ -15681,47 +15726,47 @@ var init_schema_validator = __esm({
                                                                         return false;
                                                                       }
                                                                     }
-                                                                    var valid0 = _errs91 === errors;
+                                                                    var valid0 = _errs93 === errors;
                                                                   } else {
                                                                     var valid0 = true;
                                                                   }
                                                                   if (valid0) {
                                                                     if (data.heap !== void 0) {
-                                                                      let data54 = data.heap;
-                                                                      const _errs119 = errors;
-                                                                      if (errors === _errs119) {
-                                                                        if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
+                                                                      let data55 = data.heap;
+                                                                      const _errs121 = errors;
+                                                                      if (errors === _errs121) {
+                                                                        if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
                                                                           let missing5;
-                                                                          if (data54.seconds === void 0 && (missing5 = "seconds") || data54.usedKiB === void 0 && (missing5 = "usedKiB")) {
+                                                                          if (data55.seconds === void 0 && (missing5 = "seconds") || data55.usedKiB === void 0 && (missing5 = "usedKiB")) {
                                                                             validate22.errors = [{ instancePath: instancePath + "/heap", schemaPath: "#/properties/heap/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" }];
                                                                             return false;
                                                                           } else {
-                                                                            const _errs121 = errors;
-                                                                            for (const key7 in data54) {
+                                                                            const _errs123 = errors;
+                                                                            for (const key7 in data55) {
                                                                               if (!(key7 === "seconds" || key7 === "usedKiB")) {
                                                                                 validate22.errors = [{ instancePath: instancePath + "/heap", schemaPath: "#/properties/heap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" }];
                                                                                 return false;
                                                                                 break;
                                                                               }
                                                                             }
-                                                                            if (_errs121 === errors) {
-                                                                              if (data54.seconds !== void 0) {
-                                                                                let data55 = data54.seconds;
-                                                                                const _errs122 = errors;
-                                                                                if (errors === _errs122) {
-                                                                                  if (Array.isArray(data55)) {
-                                                                                    if (data55.length > 86400) {
+                                                                            if (_errs123 === errors) {
+                                                                              if (data55.seconds !== void 0) {
+                                                                                let data56 = data55.seconds;
+                                                                                const _errs124 = errors;
+                                                                                if (errors === _errs124) {
+                                                                                  if (Array.isArray(data56)) {
+                                                                                    if (data56.length > 86400) {
                                                                                       validate22.errors = [{ instancePath: instancePath + "/heap/seconds", schemaPath: "#/properties/heap/properties/seconds/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                       return false;
                                                                                     } else {
                                                                                       var valid20 = true;
-                                                                                      const len8 = data55.length;
+                                                                                      const len8 = data56.length;
                                                                                       for (let i8 = 0; i8 < len8; i8++) {
-                                                                                        let data56 = data55[i8];
-                                                                                        const _errs124 = errors;
-                                                                                        if (errors === _errs124) {
-                                                                                          if (typeof data56 == "number" && isFinite(data56)) {
-                                                                                            if (data56 < 0 || isNaN(data56)) {
+                                                                                        let data57 = data56[i8];
+                                                                                        const _errs126 = errors;
+                                                                                        if (errors === _errs126) {
+                                                                                          if (typeof data57 == "number" && isFinite(data57)) {
+                                                                                            if (data57 < 0 || isNaN(data57)) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/heap/seconds/" + i8, schemaPath: "#/properties/heap/properties/seconds/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                               return false;
                                                                                             }
@@ -15730,7 +15775,7 @@ var init_schema_validator = __esm({
                                                                                             return false;
                                                                                           }
                                                                                         }
-                                                                                        var valid20 = _errs124 === errors;
+                                                                                        var valid20 = _errs126 === errors;
                                                                                         if (!valid20) {
                                                                                           break;
                                                                                         }
@@ -15741,38 +15786,38 @@ var init_schema_validator = __esm({
                                                                                     return false;
                                                                                   }
                                                                                 }
-                                                                                var valid19 = _errs122 === errors;
+                                                                                var valid19 = _errs124 === errors;
                                                                               } else {
                                                                                 var valid19 = true;
                                                                               }
                                                                               if (valid19) {
-                                                                                if (data54.usedKiB !== void 0) {
-                                                                                  let data57 = data54.usedKiB;
-                                                                                  const _errs126 = errors;
-                                                                                  if (errors === _errs126) {
-                                                                                    if (Array.isArray(data57)) {
-                                                                                      if (data57.length > 86400) {
+                                                                                if (data55.usedKiB !== void 0) {
+                                                                                  let data58 = data55.usedKiB;
+                                                                                  const _errs128 = errors;
+                                                                                  if (errors === _errs128) {
+                                                                                    if (Array.isArray(data58)) {
+                                                                                      if (data58.length > 86400) {
                                                                                         validate22.errors = [{ instancePath: instancePath + "/heap/usedKiB", schemaPath: "#/properties/heap/properties/usedKiB/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                         return false;
                                                                                       } else {
                                                                                         var valid21 = true;
-                                                                                        const len9 = data57.length;
+                                                                                        const len9 = data58.length;
                                                                                         for (let i9 = 0; i9 < len9; i9++) {
-                                                                                          let data58 = data57[i9];
-                                                                                          const _errs128 = errors;
-                                                                                          if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
+                                                                                          let data59 = data58[i9];
+                                                                                          const _errs130 = errors;
+                                                                                          if (!(typeof data59 == "number" && (!(data59 % 1) && !isNaN(data59)) && isFinite(data59))) {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/heap/usedKiB/" + i9, schemaPath: "#/properties/heap/properties/usedKiB/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                             return false;
                                                                                           }
-                                                                                          if (errors === _errs128) {
-                                                                                            if (typeof data58 == "number" && isFinite(data58)) {
-                                                                                              if (data58 < 0 || isNaN(data58)) {
+                                                                                          if (errors === _errs130) {
+                                                                                            if (typeof data59 == "number" && isFinite(data59)) {
+                                                                                              if (data59 < 0 || isNaN(data59)) {
                                                                                                 validate22.errors = [{ instancePath: instancePath + "/heap/usedKiB/" + i9, schemaPath: "#/properties/heap/properties/usedKiB/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                 return false;
                                                                                               }
                                                                                             }
                                                                                           }
-                                                                                          var valid21 = _errs128 === errors;
+                                                                                          var valid21 = _errs130 === errors;
                                                                                           if (!valid21) {
                                                                                             break;
                                                                                           }
@@ -15783,7 +15828,7 @@ var init_schema_validator = __esm({
                                                                                       return false;
                                                                                     }
                                                                                   }
-                                                                                  var valid19 = _errs126 === errors;
+                                                                                  var valid19 = _errs128 === errors;
                                                                                 } else {
                                                                                   var valid19 = true;
                                                                                 }
@@ -15795,37 +15840,37 @@ var init_schema_validator = __esm({
                                                                           return false;
                                                                         }
                                                                       }
-                                                                      var valid0 = _errs119 === errors;
+                                                                      var valid0 = _errs121 === errors;
                                                                     } else {
                                                                       var valid0 = true;
                                                                     }
                                                                     if (valid0) {
                                                                       if (data.spike !== void 0) {
-                                                                        let data59 = data.spike;
-                                                                        const _errs130 = errors;
-                                                                        const _errs131 = errors;
-                                                                        if (errors === _errs131) {
-                                                                          if (data59 && typeof data59 == "object" && !Array.isArray(data59)) {
+                                                                        let data60 = data.spike;
+                                                                        const _errs132 = errors;
+                                                                        const _errs133 = errors;
+                                                                        if (errors === _errs133) {
+                                                                          if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
                                                                             let missing6;
-                                                                            if (data59.beforeP99Us === void 0 && (missing6 = "beforeP99Us") || data59.burstP99Us === void 0 && (missing6 = "burstP99Us") || data59.burstErrorRate === void 0 && (missing6 = "burstErrorRate") || data59.recoveryMs === void 0 && (missing6 = "recoveryMs") || data59.recovered === void 0 && (missing6 = "recovered")) {
+                                                                            if (data60.beforeP99Us === void 0 && (missing6 = "beforeP99Us") || data60.burstP99Us === void 0 && (missing6 = "burstP99Us") || data60.burstErrorRate === void 0 && (missing6 = "burstErrorRate") || data60.recoveryMs === void 0 && (missing6 = "recoveryMs") || data60.recovered === void 0 && (missing6 = "recovered")) {
                                                                               validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/required", keyword: "required", params: { missingProperty: missing6 }, message: "must have required property '" + missing6 + "'" }];
                                                                               return false;
                                                                             } else {
-                                                                              const _errs133 = errors;
-                                                                              for (const key8 in data59) {
+                                                                              const _errs135 = errors;
+                                                                              for (const key8 in data60) {
                                                                                 if (!(key8 === "beforeP99Us" || key8 === "burstP99Us" || key8 === "burstErrorRate" || key8 === "recoveryMs" || key8 === "recovered")) {
                                                                                   validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" }];
                                                                                   return false;
                                                                                   break;
                                                                                 }
                                                                               }
-                                                                              if (_errs133 === errors) {
-                                                                                if (data59.beforeP99Us !== void 0) {
-                                                                                  let data60 = data59.beforeP99Us;
-                                                                                  const _errs134 = errors;
-                                                                                  if (errors === _errs134) {
-                                                                                    if (typeof data60 == "number" && isFinite(data60)) {
-                                                                                      if (data60 < 0 || isNaN(data60)) {
+                                                                              if (_errs135 === errors) {
+                                                                                if (data60.beforeP99Us !== void 0) {
+                                                                                  let data61 = data60.beforeP99Us;
+                                                                                  const _errs136 = errors;
+                                                                                  if (errors === _errs136) {
+                                                                                    if (typeof data61 == "number" && isFinite(data61)) {
+                                                                                      if (data61 < 0 || isNaN(data61)) {
                                                                                         validate22.errors = [{ instancePath: instancePath + "/spike/beforeP99Us", schemaPath: "#/$defs/spikeRound/properties/beforeP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                         return false;
                                                                                       }
@@ -15834,17 +15879,17 @@ var init_schema_validator = __esm({
                                                                                       return false;
                                                                                     }
                                                                                   }
-                                                                                  var valid23 = _errs134 === errors;
+                                                                                  var valid23 = _errs136 === errors;
                                                                                 } else {
                                                                                   var valid23 = true;
                                                                                 }
                                                                                 if (valid23) {
-                                                                                  if (data59.burstP99Us !== void 0) {
-                                                                                    let data61 = data59.burstP99Us;
-                                                                                    const _errs136 = errors;
-                                                                                    if (errors === _errs136) {
-                                                                                      if (typeof data61 == "number" && isFinite(data61)) {
-                                                                                        if (data61 < 0 || isNaN(data61)) {
+                                                                                  if (data60.burstP99Us !== void 0) {
+                                                                                    let data62 = data60.burstP99Us;
+                                                                                    const _errs138 = errors;
+                                                                                    if (errors === _errs138) {
+                                                                                      if (typeof data62 == "number" && isFinite(data62)) {
+                                                                                        if (data62 < 0 || isNaN(data62)) {
                                                                                           validate22.errors = [{ instancePath: instancePath + "/spike/burstP99Us", schemaPath: "#/$defs/spikeRound/properties/burstP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                           return false;
                                                                                         }
@@ -15853,21 +15898,21 @@ var init_schema_validator = __esm({
                                                                                         return false;
                                                                                       }
                                                                                     }
-                                                                                    var valid23 = _errs136 === errors;
+                                                                                    var valid23 = _errs138 === errors;
                                                                                   } else {
                                                                                     var valid23 = true;
                                                                                   }
                                                                                   if (valid23) {
-                                                                                    if (data59.burstErrorRate !== void 0) {
-                                                                                      let data62 = data59.burstErrorRate;
-                                                                                      const _errs138 = errors;
-                                                                                      if (errors === _errs138) {
-                                                                                        if (typeof data62 == "number" && isFinite(data62)) {
-                                                                                          if (data62 > 1 || isNaN(data62)) {
+                                                                                    if (data60.burstErrorRate !== void 0) {
+                                                                                      let data63 = data60.burstErrorRate;
+                                                                                      const _errs140 = errors;
+                                                                                      if (errors === _errs140) {
+                                                                                        if (typeof data63 == "number" && isFinite(data63)) {
+                                                                                          if (data63 > 1 || isNaN(data63)) {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
                                                                                             return false;
                                                                                           } else {
-                                                                                            if (data62 < 0 || isNaN(data62)) {
+                                                                                            if (data63 < 0 || isNaN(data63)) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                               return false;
                                                                                             }
@@ -15877,17 +15922,17 @@ var init_schema_validator = __esm({
                                                                                           return false;
                                                                                         }
                                                                                       }
-                                                                                      var valid23 = _errs138 === errors;
+                                                                                      var valid23 = _errs140 === errors;
                                                                                     } else {
                                                                                       var valid23 = true;
                                                                                     }
                                                                                     if (valid23) {
-                                                                                      if (data59.recoveryMs !== void 0) {
-                                                                                        let data63 = data59.recoveryMs;
-                                                                                        const _errs140 = errors;
-                                                                                        if (errors === _errs140) {
-                                                                                          if (typeof data63 == "number" && isFinite(data63)) {
-                                                                                            if (data63 < 0 || isNaN(data63)) {
+                                                                                      if (data60.recoveryMs !== void 0) {
+                                                                                        let data64 = data60.recoveryMs;
+                                                                                        const _errs142 = errors;
+                                                                                        if (errors === _errs142) {
+                                                                                          if (typeof data64 == "number" && isFinite(data64)) {
+                                                                                            if (data64 < 0 || isNaN(data64)) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/spike/recoveryMs", schemaPath: "#/$defs/spikeRound/properties/recoveryMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                               return false;
                                                                                             }
@@ -15896,18 +15941,18 @@ var init_schema_validator = __esm({
                                                                                             return false;
                                                                                           }
                                                                                         }
-                                                                                        var valid23 = _errs140 === errors;
+                                                                                        var valid23 = _errs142 === errors;
                                                                                       } else {
                                                                                         var valid23 = true;
                                                                                       }
                                                                                       if (valid23) {
-                                                                                        if (data59.recovered !== void 0) {
-                                                                                          const _errs142 = errors;
-                                                                                          if (typeof data59.recovered !== "boolean") {
+                                                                                        if (data60.recovered !== void 0) {
+                                                                                          const _errs144 = errors;
+                                                                                          if (typeof data60.recovered !== "boolean") {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/spike/recovered", schemaPath: "#/$defs/spikeRound/properties/recovered/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
                                                                                             return false;
                                                                                           }
-                                                                                          var valid23 = _errs142 === errors;
+                                                                                          var valid23 = _errs144 === errors;
                                                                                         } else {
                                                                                           var valid23 = true;
                                                                                         }
@@ -15922,7 +15967,7 @@ var init_schema_validator = __esm({
                                                                             return false;
                                                                           }
                                                                         }
-                                                                        var valid0 = _errs130 === errors;
+                                                                        var valid0 = _errs132 === errors;
                                                                       } else {
                                                                         var valid0 = true;
                                                                       }
@@ -20973,6 +21018,12 @@ var init_schema = __esm({
             rssEndBytes: {
               type: "number",
               minimum: 0
+            },
+            othersCpuPercent: {
+              description: "The CPU time other processes used on the app's CPUs during the window, as a percentage of those CPUs' time (app.cpus: separate, the app not in a container).",
+              type: "number",
+              minimum: 0,
+              maximum: 100
             }
           }
         },
@@ -22400,11 +22451,17 @@ function oneSpeedDetail(m, o) {
   const overruled = claim === void 0 ? "" : `, so the ${claim} measured is not confirmed`;
   return `at one machine speed ${changeOf(o)}: ${machine}${overruled}`;
 }
-function metricDetail(m, rounds, definitionChanged) {
+function metricDetail(m, rounds, entry) {
   const parts = [formatTolerance(m)];
   if (m.runToRun !== void 0) parts.push(runToRunDetail(m.runToRun));
   if (m.oneSpeed !== void 0) parts.push(oneSpeedDetail(m, m.oneSpeed));
-  if (definitionChanged) parts.push("scenario edited since the baseline: warns only");
+  if (entry.definitionChanged === true) parts.push("scenario edited since the baseline: warns only");
+  const shared = entry.contention;
+  if (shared !== void 0 && CONTENDED_METRICS.has(m.metric)) {
+    parts.push(
+      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's, which slows the app, not the code: not decided, a regression warns only (app.cpus)`
+    );
+  }
   const p = formatPValue(m.pValue);
   if (p !== void 0) parts.push(p);
   if (m.baseRounds !== m.headRounds || m.headRounds !== rounds) parts.push(`${m.baseRounds} vs ${m.headRounds} rounds`);
@@ -22425,7 +22482,7 @@ function metricRow(entry, order, m, rounds) {
     metric: comparedMetricLabel(m.metric),
     values: `${formatComparedValue(m.metric, m.base)} \u2192 ${formatComparedValue(m.metric, m.head)}`,
     change: formatChange(m),
-    detail: metricDetail(m, rounds, entry.definitionChanged === true)
+    detail: metricDetail(m, rounds, entry)
   };
 }
 function violationRow(entry, order, v) {
@@ -40142,7 +40199,7 @@ var init_schema2 = __esm({
               ]
             },
             cpus: {
-              description: "separate: the app (both sides' apps in same-job) on every CPU but the first, Cannonade's load generator on the first (Linux with 2 or more CPUs and taskset; elsewhere as shared), and a speed probe on the app's CPUs whose reading each round records (speedProbeUs) and same-job pairs are adjusted by. shared: the scheduler places both anywhere, and nothing is probed. auto (the default): separate when base and head are measured side by side in one job (app.build, run --against) and the app is not a container, shared otherwise.",
+              description: "separate: the app (both sides' apps in same-job) on every CPU but the first, Cannonade's load generator on the first (Linux with 2 or more CPUs and taskset; elsewhere as shared), and a speed probe on the app's CPUs whose reading each round records (speedProbeUs) and same-job pairs are adjusted by. shared: the scheduler places both anywhere, and nothing is probed. auto (the default): separate wherever Cannonade starts the app and it is not a container, for a run of one side as for base and head side by side in one job; shared otherwise. Each round also records how much of the app's CPUs' time other processes used (server.othersCpuPercent).",
               enum: [
                 "auto",
                 "shared",
@@ -41311,12 +41368,19 @@ function assessRound(measurement, context) {
       `load generator descheduled: its event loop ran ${m.loopDelayMs.p99.toFixed(0)} ms late at p99 (limit ${LOADGEN_LAG_LIMIT_MS} ms) while it used ${m.loadgenCpuPercent.toFixed(0)} % CPU: the machine ran other work in its place, and latencies include that delay`
     );
   }
+  const others = context.server?.othersCpuPercent;
+  if (others !== void 0 && others > OTHERS_WARN_PERCENT) {
+    warnings.push(
+      `other processes used ${others.toFixed(0)} % of the app's CPUs (app.cpus: separate): the app competed with them, so it may have served slower than the machine allows`
+    );
+  }
   const server = context.server === void 0 ? void 0 : {
     cpuPercent: round22(context.server.cpuPercent),
     cpuUsPerRequest: m.ok === 0 ? 0 : round22(context.server.cpuMs * 1e3 / m.ok),
     rssMaxBytes: context.server.rssMaxBytes,
     rssMeanBytes: Math.round(context.server.rssMeanBytes),
-    rssEndBytes: context.server.rssEndBytes
+    rssEndBytes: context.server.rssEndBytes,
+    ...context.server.othersCpuPercent === void 0 ? {} : { othersCpuPercent: round22(Math.min(100, context.server.othersCpuPercent)) }
   };
   return {
     round: context.round,
@@ -41345,7 +41409,7 @@ function assessRound(measurement, context) {
     warnings
   };
 }
-var LOADGEN_SATURATED_PERCENT, LOADGEN_LAG_LIMIT_MS;
+var LOADGEN_SATURATED_PERCENT, LOADGEN_LAG_LIMIT_MS, OTHERS_WARN_PERCENT;
 var init_assess = __esm({
   "src/load/assess.ts"() {
     "use strict";
@@ -41353,6 +41417,7 @@ var init_assess = __esm({
     init_bodies();
     LOADGEN_SATURATED_PERCENT = 90;
     LOADGEN_LAG_LIMIT_MS = 20;
+    OTHERS_WARN_PERCENT = 20;
   }
 });
 
@@ -41380,6 +41445,11 @@ function loadgenNote(rounds) {
   );
   if (worst2 === void 0) return void 0;
   return `load generator descheduled (event loop ${(worst2.loadgenLoopDelayMs?.p99 ?? 0).toFixed(0)} ms late, CPU ${worst2.loadgenCpuPercent.toFixed(0)} %)`;
+}
+function sharedCpuNote(rounds) {
+  const shares = rounds.map((r) => r.server?.othersCpuPercent ?? 0);
+  const most = Math.max(0, ...shares);
+  return most > OTHERS_WARN_PERCENT ? `app's CPUs shared with other work (${most.toFixed(0)} %)` : void 0;
 }
 var init_run_warnings = __esm({
   "src/report/run-warnings.ts"() {
@@ -41439,6 +41509,8 @@ function flags(entry, launches) {
   if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`);
   const loadgen = loadgenNote(entry.rounds);
   if (loadgen !== void 0) notes.push(loadgen);
+  const shared = sharedCpuNote(entry.rounds);
+  if (shared !== void 0) notes.push(shared);
   const trend = entryTrend(entry);
   if (trend !== void 0) notes.push(trendSentence(trend, launches));
   return notes.join("; ");
@@ -42087,6 +42159,31 @@ function samplerMain(threads, fs, childProcess) {
     const usage = /^usage_usec (\d+)$/m.exec(fs.readFileSync(`${dir}/cpu.stat`, "utf8"))?.[1];
     return { cpuMs: Number(usage ?? 0) / 1e3, rssBytes: Number(fs.readFileSync(`${dir}/memory.current`, "utf8").trim()) };
   };
+  const ownCpus2 = options.ownCpus ?? [];
+  let ours = [];
+  const cpuTime = () => {
+    if (ownCpus2.length === 0 || !options.linux) return void 0;
+    let busyMs = 0;
+    let totalMs = 0;
+    try {
+      for (const line of fs.readFileSync("/proc/stat", "utf8").split("\n")) {
+        const match = /^cpu(\d+) +(.*)$/.exec(line);
+        if (match === null || !ownCpus2.includes(Number(match[1]))) continue;
+        const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = (match[2] ?? "").split(" ").map(Number);
+        const busy = user + nice + system + irq + softirq;
+        busyMs += busy * TICK_MS;
+        totalMs += (busy + idle + iowait + steal) * TICK_MS;
+      }
+    } catch {
+      return void 0;
+    }
+    let oursMs = 0;
+    for (const pid of ours) {
+      const fields = statFields(String(pid));
+      if (fields !== void 0) oursMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    }
+    return { busyMs, totalMs, oursMs };
+  };
   const read = () => {
     const atMs = performance.now();
     try {
@@ -42098,6 +42195,7 @@ function samplerMain(threads, fs, childProcess) {
   };
   let timer;
   let start = read();
+  let startCpus = cpuTime();
   let rss = [];
   let marks = [];
   const sample = () => {
@@ -42110,6 +42208,8 @@ function samplerMain(threads, fs, childProcess) {
     if (request.type === "begin") {
       clearInterval(timer);
       if (options.linux) rescan();
+      ours = request.ours ?? [];
+      startCpus = cpuTime();
       start = read();
       rss = [start.rssBytes];
       marks = [start];
@@ -42120,6 +42220,7 @@ function samplerMain(threads, fs, childProcess) {
     timer = void 0;
     if (options.linux) rescan();
     const last = sample();
+    const endCpus = cpuTime();
     const lastMark = marks[marks.length - 1];
     if (lastMark !== last && last.atMs - start.atMs >= marks.length * 1e3 - 2 * options.intervalMs) marks.push(last);
     const cpuPercent = [];
@@ -42133,6 +42234,7 @@ function samplerMain(threads, fs, childProcess) {
     }
     const elapsedMs = Math.max(1, last.atMs - start.atMs);
     const cpuMs = Math.max(0, last.cpuMs - start.cpuMs);
+    const others = startCpus === void 0 || endCpus === void 0 || endCpus.totalMs <= startCpus.totalMs ? void 0 : Math.max(0, endCpus.busyMs - startCpus.busyMs - cpuMs - (endCpus.oursMs - startCpus.oursMs)) / (endCpus.totalMs - startCpus.totalMs) * 100;
     const window2 = {
       type: "window",
       cpuPercent: cpuMs / elapsedMs * 100,
@@ -42140,7 +42242,8 @@ function samplerMain(threads, fs, childProcess) {
       rssMaxBytes: Math.max(...rss),
       rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
       rssEndBytes: last.rssBytes,
-      perSecond: { cpuPercent, rssBytes }
+      perSecond: { cpuPercent, rssBytes },
+      ...others === void 0 ? {} : { othersCpuPercent: others }
     };
     port.postMessage(window2);
   });
@@ -42224,15 +42327,20 @@ var init_monitor = __esm({
       worker;
       failed = false;
       waiting;
-      /** `cgroupDir`: read that cgroup v2 directory (a container's, see container.ts) instead of the group. */
-      constructor(pgid, intervalMs = 100, cgroupDir) {
+      /**
+       * `cgroupDir`: read that cgroup v2 directory (a container's, see container.ts) instead of the group.
+       * `ownCpus`: the CPUs the group runs on alone (app.cpus: separate), whose time other work took is
+       * measured too.
+       */
+      constructor(pgid, intervalMs = 100, cgroupDir, ownCpus2) {
         const options = {
           pgid,
           intervalMs,
           rescanMs: 1e3,
           pageBytes: process.platform === "linux" ? pageSizeBytes() : 4096,
           linux: process.platform === "linux",
-          ...cgroupDir === void 0 ? {} : { cgroupDir }
+          ...cgroupDir === void 0 ? {} : { cgroupDir },
+          ...ownCpus2 === void 0 || cgroupDir !== void 0 ? {} : { ownCpus: ownCpus2 }
         };
         const code = `var __name = (f) => f; (${samplerMain.toString()})(require('node:worker_threads'), require('node:fs'), require('node:child_process'))`;
         this.worker = new Worker(code, { eval: true, workerData: options });
@@ -42248,9 +42356,12 @@ var init_monitor = __esm({
         this.worker.on("error", fail);
         this.worker.on("exit", fail);
       }
-      /** Starts a window: the sampler takes a reading and samples until end(). */
-      begin() {
-        if (!this.failed) this.worker.postMessage({ type: "begin" });
+      /**
+       * Starts a window: the sampler takes a reading and samples until end(). `ours`: processes of
+       * Cannonade's own on the group's CPUs (the speed probe), not counted as other work there.
+       */
+      begin(ours) {
+        if (!this.failed) this.worker.postMessage({ type: "begin", ...ours === void 0 ? {} : { ours } });
       }
       /** Ends the window; resolves with what the group used during it (undefined if the sampler died). */
       end() {
@@ -42373,6 +42484,7 @@ function startSpeedProbe(cpus, unit = HASHING_UNIT) {
     async ready(timeoutMs) {
       await within(firstUnit, timeoutMs);
     },
+    pid: () => child?.exitCode === null && child.signalCode === null ? child.pid : void 0,
     stop() {
       child?.kill();
     }
@@ -42795,7 +42907,8 @@ async function startApp(app, probeUrl, logFile, how = {}) {
     exit: () => exit,
     exited,
     logTail: async (lines) => maskSecrets(await tailOf(logFile, lines), secrets),
-    stop: () => stopping ??= stop()
+    stop: () => stopping ??= stop(),
+    ...split === void 0 || app.container !== void 0 ? {} : { ownCpus: cpusOfList(split.app) }
   };
 }
 async function runStopCommand(command, app, env, logFile) {
@@ -66592,7 +66705,7 @@ var init_side_app = __esm({
             `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`
           );
         }
-        this.monitor = new GroupMonitor(this.app.pgid, void 0, this.app.cgroupDir());
+        this.monitor = new GroupMonitor(this.app.pgid, void 0, this.app.cgroupDir(), this.app.ownCpus);
         return performance.now() - started;
       }
       /**
@@ -66675,7 +66788,7 @@ var init_side_app = __esm({
           ...how.append === void 0 ? {} : { append: how.append }
         });
         await waitUntilReady(this.app, app, this.side.plan.baseUrl);
-        this.monitor = new GroupMonitor(this.app.pgid, void 0, this.app.cgroupDir());
+        this.monitor = new GroupMonitor(this.app.pgid, void 0, this.app.cgroupDir(), this.app.ownCpus);
         this.served = "nothing";
       }
     };
@@ -66812,7 +66925,8 @@ async function measureWindow(plan, spec, app, monitor) {
     {
       onMeasureStart: () => {
         openedMs = Date.now();
-        monitor?.begin();
+        const probePid = runningSpeedProbe()?.pid();
+        monitor?.begin(probePid === void 0 ? void 0 : [probePid]);
       },
       onMeasureEnd: () => {
         closedMs = Date.now();

@@ -1,11 +1,13 @@
 // test-kind: process — starts two small apps and reads their CPU affinity from /proc, then measures
-// two rounds of the demo app and asserts only that the speed probe's reading is in each; no value
-// measured is asserted.
+// two rounds of the demo app and asserts only that the speed probe's reading is in each, and, beside
+// a busy process on the app's CPUs, a lower bound on the share other work took (which a busier machine
+// only raises) and an upper bound on it with the app's (which no machine can pass).
 //
 // app.cpus: separate: both sides' apps on every CPU but the first, this process (the load
 // generator) on the first while any of them runs, and this process's own CPUs given back when the
 // last one stops; the speed probe runs on the apps' CPUs meanwhile and each round records it. A run
 // of one side under auto is pinned alike.
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -142,6 +144,41 @@ describe('app.cpus', () => {
     expect(() => parseResults(JSON.parse(JSON.stringify(results)), 'results.json')).not.toThrow()
     expect(runningSpeedProbe()).toBeUndefined()
   })
+
+  it.runIf(split !== undefined)(
+    'separate: each round says how much of the app’s CPUs other work took, without counting the app or the probe',
+    async () => {
+      const plan = await demoPlan('  - { name: users, path: /users }', {
+        defaults: '{ duration: 1s, warmup: 100ms, rounds: 2, connections: 2 }',
+      })
+      const app = plan.app === undefined ? undefined : { ...plan.app, cpus: 'separate' as const }
+      // A busy process on each of the app's CPUs for the whole run, as another job on the runner would be.
+      const appCpus = cpusOfList(split?.app ?? '')
+      const busy = appCpus.map((cpu) => spawn('taskset', ['-c', String(cpu), process.execPath, '-e', 'for (;;);'], { stdio: 'ignore' }))
+      try {
+        const { results, failure } = await measure(
+          { ...plan, ...(app === undefined ? {} : { app }) },
+          { outDir: path.join(dir, 'contended') },
+        )
+        expect(failure).toBeUndefined()
+        const rounds = results.entries[0]?.rounds ?? []
+        expect(rounds).toHaveLength(2)
+        for (const round of rounds) {
+          const others = round.server?.othersCpuPercent ?? NaN
+          const app = (round.server?.cpuPercent ?? NaN) / appCpus.length
+          // The scheduler shares each CPU between the app and the busy process: other work took a
+          // large part of them, whatever else this machine runs (that only adds to it) ...
+          expect(others).toBeGreaterThan(20)
+          expect(round.warnings.join('\n')).toMatch(/other processes used \d+ % of the app's CPUs/)
+          // ... and the app's own CPU time is not counted as other work: together at most all of it
+          // (ticks of 10 ms either way).
+          expect(others + app).toBeLessThan(105)
+        }
+      } finally {
+        for (const child of busy) child.kill()
+      }
+    },
+  )
 
   it.runIf(split !== undefined)(
     'auto, a run of one side: pinned as separate is, every round records the probe; shared probes nothing',

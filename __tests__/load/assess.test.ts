@@ -1,8 +1,9 @@
 // Judging one round: a load generator that lagged is flagged, as saturated when its own CPU was the
-// limit and as descheduled when it was idle but the machine ran other work in its place.
+// limit and as descheduled when it was idle but the machine ran other work in its place; an app whose
+// CPUs other work shared is flagged too.
 import { describe, expect, it } from 'vitest'
 import { assessRound, LOADGEN_LAG_LIMIT_MS } from '../../src/load/assess.js'
-import { loadgenNote } from '../../src/report/run-warnings.js'
+import { loadgenNote, sharedCpuNote } from '../../src/report/run-warnings.js'
 import { createHistogram, encodeHistogram, summarise } from '../../src/results/histogram.js'
 import type { LoadMeasurement } from '../../src/load/round.js'
 
@@ -59,5 +60,34 @@ describe('the load generator lag', () => {
     expect(loadgenNote([late])).toBe('load generator descheduled (event loop 24 ms late, CPU 12 %)')
     expect(loadgenNote([late, busy])).toBe('load generator saturated (CPU 97 %)')
     expect(loadgenNote([assessRound(measurement({ p99: 2, max: 4 }, 12), context)])).toBeUndefined()
+  })
+})
+
+describe('other work on the app’s CPUs', () => {
+  const usage = (othersCpuPercent?: number) => ({
+    cpuPercent: 60,
+    cpuMs: 600,
+    rssMaxBytes: 1,
+    rssMeanBytes: 1,
+    rssEndBytes: 1,
+    perSecond: { cpuPercent: [], rssBytes: [] },
+    ...(othersCpuPercent === undefined ? {} : { othersCpuPercent }),
+  })
+
+  it('is recorded in the round, and warned about above 20 %', () => {
+    const quiet = assessRound(measurement({ p99: 1, max: 2 }), { ...context, server: usage(4.123) })
+    expect(quiet.server?.othersCpuPercent).toBe(4.12)
+    expect(quiet.warnings).toEqual([])
+    const shared = assessRound(measurement({ p99: 1, max: 2 }), { ...context, server: usage(46.2) })
+    expect(shared.valid).toBe(true)
+    expect(shared.warnings).toEqual([
+      "other processes used 46 % of the app's CPUs (app.cpus: separate): the app competed with them, so it may have served slower than the machine allows",
+    ])
+    expect(sharedCpuNote([quiet, shared])).toBe("app's CPUs shared with other work (46 %)")
+    expect(sharedCpuNote([quiet])).toBeUndefined()
+    // Not measured (app.cpus: shared, a container): nothing recorded, nothing said.
+    const unmeasured = assessRound(measurement({ p99: 1, max: 2 }), { ...context, server: usage() })
+    expect(unmeasured.server).not.toHaveProperty('othersCpuPercent')
+    expect(sharedCpuNote([unmeasured])).toBeUndefined()
   })
 })

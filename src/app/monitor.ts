@@ -165,8 +165,12 @@ export class GroupMonitor {
   private failed = false
   private waiting: ((usage: WindowUsage | undefined) => void) | undefined
 
-  /** `cgroupDir`: read that cgroup v2 directory (a container's, see container.ts) instead of the group. */
-  constructor(pgid: number, intervalMs = 100, cgroupDir?: string) {
+  /**
+   * `cgroupDir`: read that cgroup v2 directory (a container's, see container.ts) instead of the group.
+   * `ownCpus`: the CPUs the group runs on alone (app.cpus: separate), whose time other work took is
+   * measured too.
+   */
+  constructor(pgid: number, intervalMs = 100, cgroupDir?: string, ownCpus?: readonly number[]) {
     // getconf runs here, when the app is started, not inside a measured window.
     const options: SamplerOptions = {
       pgid,
@@ -175,6 +179,7 @@ export class GroupMonitor {
       pageBytes: process.platform === 'linux' ? pageSizeBytes() : 4096,
       linux: process.platform === 'linux',
       ...(cgroupDir === undefined ? {} : { cgroupDir }),
+      ...(ownCpus === undefined || cgroupDir !== undefined ? {} : { ownCpus }),
     }
     // Run from the TypeScript sources through tsx (the benches), the function's text calls the
     // transpiler's `__name` helper, which the worker would not have: it is defined as a no-op.
@@ -194,9 +199,12 @@ export class GroupMonitor {
     this.worker.on('exit', fail)
   }
 
-  /** Starts a window: the sampler takes a reading and samples until end(). */
-  begin(): void {
-    if (!this.failed) this.worker.postMessage({ type: 'begin' } satisfies SamplerRequest)
+  /**
+   * Starts a window: the sampler takes a reading and samples until end(). `ours`: processes of
+   * Cannonade's own on the group's CPUs (the speed probe), not counted as other work there.
+   */
+  begin(ours?: readonly number[]): void {
+    if (!this.failed) this.worker.postMessage({ type: 'begin', ...(ours === undefined ? {} : { ours }) } satisfies SamplerRequest)
   }
 
   /** Ends the window; resolves with what the group used during it (undefined if the sampler died). */

@@ -9,7 +9,7 @@ import net from 'node:net'
 import path from 'node:path'
 import type { AppPlan } from '../config/plan.js'
 import { formatDurationMs } from '../config/units.js'
-import { cpuSplit, pinLoadGenerator, pinnedCommand } from './affinity.js'
+import { cpuSplit, cpusOfList, pinLoadGenerator, pinnedCommand } from './affinity.js'
 import { appEnvironment, maskSecrets } from './environment.js'
 import { capLog, maskLog, tailOf } from './log-cap.js'
 import { containerCgroup } from './container.js'
@@ -47,6 +47,8 @@ export interface RunningApp {
    * its container exists); undefined without app.container. Throws AppError when there is none.
    */
   cgroupDir(): string | undefined
+  /** The CPUs the app runs on alone (app.cpus: separate, not a container), when it is pinned. */
+  readonly ownCpus?: readonly number[]
 }
 
 /** Sends a signal to every process of a group; false when none is left. */
@@ -165,6 +167,7 @@ export async function startApp(app: AppPlan, probeUrl: string, logFile: string, 
     exited,
     logTail: async (lines) => maskSecrets(await tailOf(logFile, lines), secrets),
     stop: () => (stopping ??= stop()),
+    ...(split === undefined || app.container !== undefined ? {} : { ownCpus: cpusOfList(split.app) }),
   }
 }
 

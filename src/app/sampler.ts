@@ -17,10 +17,18 @@ export interface SamplerOptions {
   readonly linux: boolean
   /** A cgroup v2 directory to read instead of the group (`app.container`): cpu.stat and memory.current. */
   readonly cgroupDir?: string
+  /**
+   * The CPUs the group runs on alone (app.cpus: separate, Linux): each window also says how much of
+   * their time other processes took.
+   */
+  readonly ownCpus?: readonly number[]
 }
 
-/** Main thread to sampler. */
-export type SamplerRequest = { readonly type: 'begin' } | { readonly type: 'end' }
+/**
+ * Main thread to sampler. `begin` may name processes of Cannonade's own that run on the group's CPUs
+ * (the speed probe), which are not counted as other work there.
+ */
+export type SamplerRequest = { readonly type: 'begin'; readonly ours?: readonly number[] } | { readonly type: 'end' }
 
 /** What the group used during one window (also the reply to `end`). */
 export interface SampledWindow {
@@ -34,6 +42,11 @@ export interface SampledWindow {
   readonly rssEndBytes: number
   /** Second by second from the start of the window (whole seconds only): CPU % of one core, RSS at the second's end. */
   readonly perSecond: { readonly cpuPercent: number[]; readonly rssBytes: number[] }
+  /**
+   * With `ownCpus`: the CPU time other processes used on those CPUs during the window, as a percentage
+   * of their time (100 % = other work had them all).
+   */
+  readonly othersCpuPercent?: number
 }
 
 /**
@@ -120,6 +133,35 @@ export function samplerMain(
     const usage = /^usage_usec (\d+)$/m.exec(fs.readFileSync(`${dir}/cpu.stat`, 'utf8'))?.[1]
     return { cpuMs: Number(usage ?? 0) / 1000, rssBytes: Number(fs.readFileSync(`${dir}/memory.current`, 'utf8').trim()) }
   }
+  // The group's CPUs' busy and total time (ms) from /proc/stat, less what `ours` used: time neither the
+  // group nor Cannonade spent there, seen from outside. Steal counts as time the CPUs had, not as busy.
+  const ownCpus = options.ownCpus ?? []
+  let ours: readonly number[] = []
+  const cpuTime = (): { busyMs: number; totalMs: number; oursMs: number } | undefined => {
+    if (ownCpus.length === 0 || !options.linux) return undefined
+    let busyMs = 0
+    let totalMs = 0
+    try {
+      for (const line of fs.readFileSync('/proc/stat', 'utf8').split('\n')) {
+        const match = /^cpu(\d+) +(.*)$/.exec(line)
+        if (match === null || !ownCpus.includes(Number(match[1]))) continue
+        const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = (match[2] ?? '')
+          .split(' ')
+          .map(Number)
+        const busy = user + nice + system + irq + softirq
+        busyMs += busy * TICK_MS
+        totalMs += (busy + idle + iowait + steal) * TICK_MS
+      }
+    } catch {
+      return undefined
+    }
+    let oursMs = 0
+    for (const pid of ours) {
+      const fields = statFields(String(pid))
+      if (fields !== undefined) oursMs += (Number(fields[11]) + Number(fields[12])) * TICK_MS
+    }
+    return { busyMs, totalMs, oursMs }
+  }
   const read = (): { atMs: number; cpuMs: number; rssBytes: number } => {
     const atMs = performance.now()
     try {
@@ -132,6 +174,7 @@ export function samplerMain(
 
   let timer: NodeJS.Timeout | undefined
   let start = read()
+  let startCpus = cpuTime()
   let rss: number[] = []
   // The reading at (or just after) each whole second of the window, for the per-second series; the
   // rest are only kept as RSS for the mean and peak.
@@ -146,6 +189,8 @@ export function samplerMain(
     if (request.type === 'begin') {
       clearInterval(timer)
       if (options.linux) rescan()
+      ours = request.ours ?? []
+      startCpus = cpuTime()
       start = read()
       rss = [start.rssBytes]
       marks = [start]
@@ -156,6 +201,7 @@ export function samplerMain(
     timer = undefined
     if (options.linux) rescan()
     const last = sample()
+    const endCpus = cpuTime()
     // The window was opened on another thread a moment before this one heard of it, so its last whole
     // second may end just after this final reading: within two intervals, the reading stands for it.
     const lastMark = marks[marks.length - 1]
@@ -172,6 +218,14 @@ export function samplerMain(
     const elapsedMs = Math.max(1, last.atMs - start.atMs)
     // A process that exits during the window takes its CPU time with it; never report negative use.
     const cpuMs = Math.max(0, last.cpuMs - start.cpuMs)
+    // Other work on the group's CPUs: their busy time less the group's and ours. Ticks are 10 ms, so a
+    // few of them either way; never below 0.
+    const others =
+      startCpus === undefined || endCpus === undefined || endCpus.totalMs <= startCpus.totalMs
+        ? undefined
+        : (Math.max(0, endCpus.busyMs - startCpus.busyMs - cpuMs - (endCpus.oursMs - startCpus.oursMs)) /
+            (endCpus.totalMs - startCpus.totalMs)) *
+          100
     const window: SampledWindow = {
       type: 'window',
       cpuPercent: (cpuMs / elapsedMs) * 100,
@@ -180,6 +234,7 @@ export function samplerMain(
       rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
       rssEndBytes: last.rssBytes,
       perSecond: { cpuPercent, rssBytes },
+      ...(others === undefined ? {} : { othersCpuPercent: others }),
     }
     port.postMessage(window)
   })

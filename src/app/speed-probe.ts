@@ -84,6 +84,8 @@ export interface SpeedProbe {
    * run's pairs unadjusted.
    */
   ready(timeoutMs: number): Promise<void>
+  /** The probe's process id while it runs. */
+  pid(): number | undefined
   stop(): void
 }
 
@@ -125,6 +127,7 @@ export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): Spee
     async ready(timeoutMs) {
       await within(firstUnit, timeoutMs)
     },
+    pid: () => (child?.exitCode === null && child.signalCode === null ? child.pid : undefined),
     stop() {
       child?.kill()
     },

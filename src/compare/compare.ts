@@ -562,13 +562,50 @@ export function decidedAtOneSpeed(
   }
 }
 
-/** Round n of base with round n of head, where both are valid: the pairs a paired comparison keeps. */
+/**
+ * Round n of base with round n of head, where both are valid and met about as much other work on the
+ * apps' CPUs: the pairs a paired comparison keeps. A pair in which one side's app shared its CPUs
+ * with other work and the other's did not compares the machine, not the code.
+ */
 function keptPairs(base: readonly RoundResult[], head: readonly RoundResult[]): [RoundResult, RoundResult][] {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]))
   return head.flatMap((h): [RoundResult, RoundResult][] => {
     const b = byRound.get(h.round)
-    return h.valid && b !== undefined ? [[b, h]] : []
+    return h.valid && b !== undefined && !unevenlyShared(othersOf(b), othersOf(h)) ? [[b, h]] : []
   })
+}
+
+// How much more of the app's CPUs' time (percentage points) other work may take in one of two
+// compared measurements than in the other before they no longer compare the code. On this
+// project's machine, quiet, other work took 0–9 % of the app's CPU in a round; with one busy process
+// beside it, 35–52 % while the app served a closed loop, and up to 96 % beside an app mostly idle.
+export const CONTENTION_POINTS = 15
+
+// What other work on the app's CPUs slows: how fast the app serves. Its CPU time per request and
+// its memory stay the app's own.
+export const CONTENDED_METRICS: ReadonlySet<ComparedMetric> = new Set(['rps', 'p50', 'p90', 'p99', 'p999', 'capacity'])
+
+function othersOf(round: RoundResult): number | undefined {
+  return round.server?.othersCpuPercent
+}
+
+function unevenlyShared(base: number | undefined, head: number | undefined): boolean {
+  return base !== undefined && head !== undefined && Math.abs(head - base) > CONTENTION_POINTS
+}
+
+/**
+ * Separate runs: each run's median share of its app's CPUs that other work took (valid rounds), when
+ * the two differ by more than {@link CONTENTION_POINTS}; undefined when they are alike or a run did not
+ * measure it.
+ */
+function contentionBetween(base: readonly RoundResult[], head: readonly RoundResult[]): { base: number; head: number } | undefined {
+  const shareOf = (rounds: readonly RoundResult[]): number | undefined => {
+    const shares = rounds.filter((r) => r.valid).map(othersOf)
+    return shares.length === 0 || shares.some((x) => x === undefined) ? undefined : median(shares.filter((x) => x !== undefined))
+  }
+  const b = shareOf(base)
+  const h = shareOf(head)
+  return b !== undefined && h !== undefined && unevenlyShared(b, h) ? { base: b, head: h } : undefined
 }
 
 const positive = (xs: readonly number[]): boolean => xs.every((x) => x > 0 && Number.isFinite(x))
@@ -653,8 +690,10 @@ function compareEntry(
   if (base === undefined || base.validRounds === 0) {
     return { comparison: { ...identity, status: 'new', metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings }
   }
-  // An edited scenario measures something else: report the change, but do not block on it.
+  // An edited scenario measures something else: report the change, but do not block on it. Nor does
+  // a run whose app shared its CPUs with other work that the other run's app did not meet.
   const definitionChanged = base.definitionHash !== head.definitionHash
+  const contention = ctx.paired ? undefined : contentionBetween(base.rounds, head.rounds)
   const downgraded = ctx.downgradeAll || definitionChanged
   const metrics: MetricComparison[] = []
   for (const metric of COMPARED_METRICS) {
@@ -690,7 +729,7 @@ function compareEntry(
       head: h,
       seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
       tolerance,
-      downgraded,
+      downgraded: downgraded || (contention !== undefined && CONTENDED_METRICS.has(metric)),
       // The entry's share of the suite's bound for this metric (family.ts), made from the same
       // tolerances, so every gated metric has one; an ungated metric has none and is only labelled,
       // at the reporting level (judge), spending nothing of the bound.
@@ -711,6 +750,9 @@ function compareEntry(
       if (view === 'one speed') m = decidedAtOneSpeed(measured, atSpeed, speed, spread.sigma)
       else m = confirmedAtOneSpeed(measured, atSpeed, speed.machine)
     }
+    // Other work slowed one run's app and not the other's: a regression only warns (above), and
+    // neither "unchanged" nor "improvement" is claimed, as either may be that work's doing.
+    if (contention !== undefined && CONTENDED_METRICS.has(metric) && m.verdict !== 'regression') m = { ...m, verdict: 'inconclusive' }
     metrics.push(values?.speedSlope === undefined ? m : { ...m, speedSlope: values.speedSlope })
     if (m.gated && m.verdict === 'regression') {
       findings.push({
@@ -728,6 +770,7 @@ function compareEntry(
     ...identity,
     status: 'compared',
     ...(definitionChanged ? { definitionChanged } : {}),
+    ...(contention === undefined ? {} : { contention }),
     metrics,
     violations,
     percentiles: { base: percentilesOf(base), head: percentilesOf(head) },

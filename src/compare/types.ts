@@ -135,6 +135,13 @@ export interface EntryComparison {
   readonly violations: readonly Violation[]
   /** The scenario was edited since the baseline: its regressions warn instead of failing. */
   readonly definitionChanged?: boolean
+  /**
+   * Separate runs whose apps met different amounts of other work on their CPUs (app.cpus: separate):
+   * the median share of those CPUs' time other processes used in each run's rounds, percent. Its
+   * throughput and latency regressions warn instead of failing, and claim neither unchanged nor
+   * improvement.
+   */
+  readonly contention?: { readonly base: number; readonly head: number }
   /** This run's headline numbers, for entries shown without a comparison (new, no baseline). */
   readonly current?: { readonly rps: number; readonly errorRate: number }
   /** A monotone drift across this run's rounds (the app's state growing, say), when there is one. */

@@ -68,6 +68,11 @@ export function roundSeries(load: LoadSeries, server: WindowUsage['perSecond'] |
   return { ...series, cpuPercent: cut(server.cpuPercent).map(Math.round), rssKiB: cut(server.rssBytes).map((b) => Math.round(b / 1024)) }
 }
 
+// Above this share of the app's CPUs taken by other work in a round, the round says so. Quiet, this
+// project's machine read 0–9 % (the other side's idle app in same-job is other work too); with one
+// busy process beside the app, 35–96 %.
+export const OTHERS_WARN_PERCENT = 20
+
 /** Turns one round's measurement into its results entry, judging whether it can be trusted. */
 export function assessRound(
   measurement: LoadMeasurement,
@@ -117,6 +122,12 @@ export function assessRound(
         `${m.loadgenCpuPercent.toFixed(0)} % CPU: the machine ran other work in its place, and latencies include that delay`,
     )
   }
+  const others = context.server?.othersCpuPercent
+  if (others !== undefined && others > OTHERS_WARN_PERCENT) {
+    warnings.push(
+      `other processes used ${others.toFixed(0)} % of the app's CPUs (app.cpus: separate): the app competed with them, so it may have served slower than the machine allows`,
+    )
+  }
   const server: ServerRound | undefined =
     context.server === undefined
       ? undefined
@@ -126,6 +137,9 @@ export function assessRound(
           rssMaxBytes: context.server.rssMaxBytes,
           rssMeanBytes: Math.round(context.server.rssMeanBytes),
           rssEndBytes: context.server.rssEndBytes,
+          ...(context.server.othersCpuPercent === undefined
+            ? {}
+            : { othersCpuPercent: round2(Math.min(100, context.server.othersCpuPercent)) }),
         }
   return {
     round: context.round,

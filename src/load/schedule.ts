@@ -552,7 +552,8 @@ async function measureWindow(
     {
       onMeasureStart: () => {
         openedMs = Date.now()
-        monitor?.begin()
+        const probePid = runningSpeedProbe()?.pid()
+        monitor?.begin(probePid === undefined ? undefined : [probePid])
       },
       onMeasureEnd: () => {
         closedMs = Date.now()

@@ -58,7 +58,7 @@ export class SideApp {
         `the app is ready at ${app.readyUrl}, but the scenarios go to baseUrl, where nothing listens. Are they on the same port?`,
       )
     }
-    this.monitor = new GroupMonitor(this.app.pgid, undefined, this.app.cgroupDir())
+    this.monitor = new GroupMonitor(this.app.pgid, undefined, this.app.cgroupDir(), this.app.ownCpus)
     return performance.now() - started
   }
 
@@ -155,7 +155,7 @@ export class SideApp {
       ...(how.append === undefined ? {} : { append: how.append }),
     })
     await waitUntilReady(this.app, app, this.side.plan.baseUrl)
-    this.monitor = new GroupMonitor(this.app.pgid, undefined, this.app.cgroupDir())
+    this.monitor = new GroupMonitor(this.app.pgid, undefined, this.app.cgroupDir(), this.app.ownCpus)
     this.served = 'nothing'
   }
 }

@@ -3,7 +3,7 @@
 // plain text; markdown.ts escapes it and adds the markup, text.ts lays it out for a terminal.
 import type { Severity } from '../config/plan.js'
 import type { EntryTrend } from '../compare/round-trend.js'
-import { clearOfTolerance } from '../compare/compare.js'
+import { clearOfTolerance, CONTENDED_METRICS } from '../compare/compare.js'
 import { FINAL_LOOK_SHARE } from '../compare/sequential.js'
 import type { Comparison, EntryComparison, MetricComparison } from '../compare/types.js'
 import { probableSlope, type Violation } from '../compare/thresholds.js'
@@ -173,11 +173,17 @@ function oneSpeedDetail(m: MetricComparison, o: NonNullable<MetricComparison['on
   return `at one machine speed ${changeOf(o)}: ${machine}${overruled}`
 }
 
-function metricDetail(m: MetricComparison, rounds: number, definitionChanged: boolean): string {
+function metricDetail(m: MetricComparison, rounds: number, entry: EntryComparison): string {
   const parts = [formatTolerance(m)]
   if (m.runToRun !== undefined) parts.push(runToRunDetail(m.runToRun))
   if (m.oneSpeed !== undefined) parts.push(oneSpeedDetail(m, m.oneSpeed))
-  if (definitionChanged) parts.push('scenario edited since the baseline: warns only')
+  if (entry.definitionChanged === true) parts.push('scenario edited since the baseline: warns only')
+  const shared = entry.contention
+  if (shared !== undefined && CONTENDED_METRICS.has(m.metric)) {
+    parts.push(
+      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's, which slows the app, not the code: not decided, a regression warns only (app.cpus)`,
+    )
+  }
   const p = formatPValue(m.pValue)
   if (p !== undefined) parts.push(p)
   // Fewer rounds than the suite ran means some were invalid: the CI is wider than it looks.
@@ -200,7 +206,7 @@ function metricRow(entry: EntryComparison, order: number, m: MetricComparison, r
     metric: comparedMetricLabel(m.metric),
     values: `${formatComparedValue(m.metric, m.base)} → ${formatComparedValue(m.metric, m.head)}`,
     change: formatChange(m),
-    detail: metricDetail(m, rounds, entry.definitionChanged === true),
+    detail: metricDetail(m, rounds, entry),
   }
 }
 

@@ -1,5 +1,5 @@
 // The words for what a run noticed about the app that makes its telemetry or the next run doubtful.
-import { loadgenState } from '../load/assess.js'
+import { loadgenState, OTHERS_WARN_PERCENT } from '../load/assess.js'
 import type { RunWarning } from '../load/schedule.js'
 import type { RoundResult } from '../results/document.js'
 
@@ -43,4 +43,15 @@ export function loadgenNote(rounds: readonly Pick<RoundResult, 'loadgenCpuPercen
   )
   if (worst === undefined) return undefined
   return `load generator descheduled (event loop ${(worst.loadgenLoopDelayMs?.p99 ?? 0).toFixed(0)} ms late, CPU ${worst.loadgenCpuPercent.toFixed(0)} %)`
+}
+
+/**
+ * The results table's note on other work that shared the app's CPUs (app.cpus: separate), from the
+ * round where it took most of them, when that was more than the rounds' warning level: `app's CPUs
+ * shared with other work (46 %)`.
+ */
+export function sharedCpuNote(rounds: readonly Pick<RoundResult, 'server'>[]): string | undefined {
+  const shares = rounds.map((r) => r.server?.othersCpuPercent ?? 0)
+  const most = Math.max(0, ...shares)
+  return most > OTHERS_WARN_PERCENT ? `app's CPUs shared with other work (${most.toFixed(0)} %)` : undefined
 }

@@ -11,7 +11,7 @@ import { formatBytes, formatFraction, formatLatencyUs, formatRps } from './numbe
 import { describeEnvironment, trendSentence } from './rows.js'
 import { curveTable, scalingLine, stressLine } from './stress.js'
 import { profileRows } from './profile.js'
-import { loadgenNote } from './run-warnings.js'
+import { loadgenNote, sharedCpuNote } from './run-warnings.js'
 import { plain } from './text.js'
 import { MARK, worstSeverity } from './verdict.js'
 import { violationSentence } from './violation.js'
@@ -21,6 +21,8 @@ function flags(entry: EntryResult, launches: number | undefined): string {
   if (entry.validRounds < entry.rounds.length) notes.push(`${entry.rounds.length - entry.validRounds} invalid round(s)`)
   const loadgen = loadgenNote(entry.rounds)
   if (loadgen !== undefined) notes.push(loadgen)
+  const shared = sharedCpuNote(entry.rounds)
+  if (shared !== undefined) notes.push(shared)
   const trend = entryTrend(entry)
   if (trend !== undefined) notes.push(trendSentence(trend, launches))
   return notes.join('; ')

@@ -34,6 +34,12 @@ export interface ServerRound {
   readonly rssMaxBytes: number
   readonly rssMeanBytes: number
   readonly rssEndBytes: number
+  /**
+   * The CPU time other processes used on the app's CPUs during the window, as a percentage of those
+   * CPUs' time (app.cpus: separate, the app not in a container): work that competed with the app for
+   * them. Absent elsewhere and in files written before 2026-12-05.
+   */
+  readonly othersCpuPercent?: number
 }
 
 /**

@@ -1,0 +1,132 @@
+// Other work on the app's CPUs (app.cpus: separate; each round's server.othersCpuPercent): two
+// measurements whose apps met very different amounts of it compare the machine, not the code. Separate
+// runs so measured warn instead of failing and say why; a same-job pair so measured is left out. The
+// recorded runs are an Express app's (`cannonade init`, one scenario, 10 connections, 5 rounds of 3 s,
+// pinned beside the probe; bench/separate-real.ts SEPARATE_CONTEND=5, 2026-12-05): an unchanged run
+// while a process computing half the time ran on the app's CPU, and the quiet run two runs before it.
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { syntheticResults } from '../../__fixtures__/results/build.js'
+import { compare } from '../../src/compare/compare.js'
+import type { MetricComparison } from '../../src/compare/types.js'
+import type { Results } from '../../src/results/document.js'
+import { parseResults } from '../../src/results/io.js'
+import { comparedMetricLabel } from '../../src/report/change.js'
+import { reportRows } from '../../src/report/rows.js'
+
+const wobble = [1, 1.01, 0.99, 1.005, 0.995]
+
+/** Five rounds of one entry at `rps`, other work having taken `others` % of the app's CPUs in each (or not measured). */
+function run(rps: number, others: readonly (number | undefined)[]): Results {
+  const results = syntheticResults([
+    { scenario: 'search', rps: wobble.map((w) => rps * w), p50Us: wobble.map((w) => Math.round(20_000 / w)) },
+  ])
+  const entry = results.entries[0]
+  if (entry === undefined) throw new Error('no entry')
+  const rounds = entry.rounds.map((r, i) => {
+    const share = others[i]
+    return r.server === undefined || share === undefined ? r : { ...r, server: { ...r.server, othersCpuPercent: share } }
+  })
+  return { ...results, entries: [{ ...entry, rounds }] }
+}
+
+const five = (share: number | undefined): (number | undefined)[] => wobble.map(() => share)
+const rpsOf = (c: ReturnType<typeof compare>): MetricComparison | undefined => c.entries[0]?.metrics.find((m) => m.metric === 'rps')
+
+describe('separate runs whose apps met different amounts of other work', () => {
+  it('warns instead of failing a head measured while other work took 45 % of the app’s CPUs, and says so in the row', () => {
+    const unmeasured = compare(run(500, five(undefined)), run(250, five(undefined)))
+    expect(unmeasured.outcome).toBe('fail')
+    const c = compare(run(500, five(3)), run(250, five(45)))
+    expect(c.entries[0]?.contention).toEqual({ base: 3, head: 45 })
+    expect(rpsOf(c)?.verdict).toBe('regression')
+    expect(rpsOf(c)?.severity).toBe('warn')
+    expect(c.outcome).toBe('warn')
+    const row = reportRows(c).notable.find((r) => r.metric === comparedMetricLabel('rps'))
+    expect(row?.detail).toContain("other work used 45 % of the app's CPUs in this run, 3 % in the baseline's, which slows the app")
+    // Its CPU per request is the app's own, which other work does not slow: judged as before.
+    expect(c.entries[0]?.metrics.find((m) => m.metric === 'cpu')?.severity).toBe('fail')
+  })
+
+  it('claims no improvement, nor unchanged, against a baseline whose app met other work', () => {
+    // The baseline slowed by other work: a head twice as fast, and one of the same speed (which may
+    // be a slower code on a quiet machine), are both undecided.
+    const faster = compare(run(250, five(45)), run(500, five(3)))
+    expect(faster.entries[0]?.contention).toEqual({ base: 45, head: 3 })
+    expect(rpsOf(faster)?.verdict).toBe('inconclusive')
+    expect(compare(run(250, five(undefined)), run(500, five(undefined))).entries[0]?.metrics.find((m) => m.metric === 'rps')?.verdict).toBe(
+      'improvement',
+    )
+    const same = compare(run(500, five(45)), run(500, five(3)))
+    expect(rpsOf(same)?.verdict).toBe('inconclusive')
+    expect(compare(run(500, five(2)), run(500, five(3))).entries[0]?.contention).toBeUndefined()
+  })
+
+  it('fails as before where both runs met about as much of it (a database beside the app, say)', () => {
+    const c = compare(run(500, five(30)), run(250, five(38)))
+    expect(c.entries[0]?.contention).toBeUndefined()
+    expect(c.outcome).toBe('fail')
+  })
+
+  it('compares the medians of the runs’ rounds: one busy round does not make a run contended', () => {
+    const c = compare(run(500, five(2)), run(250, [2, 3, 60, 2, 4]))
+    expect(c.entries[0]?.contention).toBeUndefined()
+    expect(c.outcome).toBe('fail')
+  })
+
+  it('leaves runs alone where one did not measure it (a baseline from before it was recorded)', () => {
+    expect(compare(run(500, five(undefined)), run(250, five(45))).outcome).toBe('fail')
+  })
+})
+
+function recorded(name: string): Results {
+  const file = `__fixtures__/separate/${name}.json`
+  return parseResults(JSON.parse(readFileSync(file, 'utf8')), file)
+}
+
+/** The same run without its readings of other work, as a run before them has. */
+function unmeasured(results: Results): Results {
+  return {
+    ...results,
+    entries: results.entries.map((e) => ({
+      ...e,
+      rounds: e.rounds.map((r) => {
+        if (r.server === undefined) return r
+        const { othersCpuPercent: _dropped, ...server } = r.server
+        return { ...r, server }
+      }),
+    })),
+  }
+}
+
+describe('separate runs whose apps met different amounts of other work, recorded', () => {
+  const quiet = recorded('express-quiet')
+  const contended = recorded('express-unchanged-contended')
+
+  it('does not fail an unchanged run whose app shared its CPU with other work, which it failed without the readings', () => {
+    const shares = (r: Results): number[] => r.entries[0]?.rounds.map((x) => x.server?.othersCpuPercent ?? NaN) ?? []
+    expect(Math.max(...shares(quiet))).toBeLessThan(2)
+    expect(Math.min(...shares(contended))).toBeGreaterThan(20)
+    // The probe, which times its own CPU time, read the machine no slower: the app was starved, not slow.
+    const probe = (r: Results): number => Math.max(...(r.entries[0]?.rounds.map((x) => x.speedProbeUs ?? NaN) ?? []))
+    expect(probe(contended)).toBeLessThan(probe(quiet) * 1.2)
+    expect(compare(unmeasured(quiet), unmeasured(contended)).outcome).toBe('fail')
+    const c = compare(quiet, contended)
+    expect(c.outcome).toBe('warn')
+    expect(c.entries[0]?.contention?.head).toBeGreaterThan(20)
+    const failing = c.findings.filter((f) => f.severity === 'fail')
+    expect(failing).toEqual([])
+  })
+})
+
+describe('same-job pairs whose rounds met different amounts of other work', () => {
+  it('leaves such a pair out, and keeps pairs that met about as much', () => {
+    const base = run(500, [2, 2, 2, 40, 2])
+    const head = run(500, [3, 50, 2, 45, 30])
+    const rps = rpsOf(compare(base, head, { paired: true }))
+    // Round 2 (2 against 50) and round 5 (2 against 30) are left out; round 4 (40 against 45) is kept.
+    expect(rps?.baseRounds).toBe(3)
+    expect(rps?.headRounds).toBe(3)
+    expect(rpsOf(compare(run(500, five(2)), run(500, five(3)), { paired: true }))?.headRounds).toBe(5)
+  })
+})
