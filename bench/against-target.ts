@@ -9,10 +9,15 @@
 //   slow = slow10: 10 % more CPU per request; slow25: 25 %; same: unchanged. A kind may name its own
 //   mode, `slow@fixed`, so that two modes alternate in one invocation.
 //   AGAINST_APP=node|python  AGAINST_BUDGET=3m  AGAINST_MODE=decide|fixed|separate|pinned|…
+//   AGAINST_CONTEND=1: other work on the apps' CPUs through each run, in stretches: 15 s of a process
+//   computing 20 ms and sleeping 20 ms, then 15 s of nothing (a busy runner; kept under
+//   against-target-contended/).
 // Writes bench/results/against-target-<app>-<mode>.json, keeps every run's rounds under
 // bench/results/against-target/ (for bench/pair-noise.ts; `pinned` runs under against-target-pinned/)
 // and prints a markdown table.
+import { spawn } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import type { HashApp } from './apps/hash-config.js'
 import { appCost, itemsFor, oneScenarioRun, outcomeRow, OUTCOME_HEADER, type OneMode, type OneOutcome } from './one-scenario.js'
@@ -31,6 +36,12 @@ function slowdownOf(kind: string): number {
   return Number(n) / 100
 }
 
+// Other work on the apps' CPUs (every CPU but the first, as app.cpus: separate pins them), in stretches.
+const CONTENDER =
+  'const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); ' +
+  'for (;;) { const end = Date.now() + 15000; while (Date.now() < end) { const until = Date.now() + 20; while (Date.now() < until); pause(20) } pause(15000) }'
+const contend = process.env.AGAINST_CONTEND === '1'
+
 const cost = await appCost(app)
 const lines = [
   `## \`run\` on one scenario (${app} hashing service, 4 connections, default 5 s rounds), budget ${budget}\n`,
@@ -45,9 +56,12 @@ for (const spec of kinds) {
   const slowdown = slowdownOf(kind)
   // Pinned runs (app.cpus: separate, not the default) are kept apart, so that the replays of
   // against-target/ keep the default's schedule.
-  const folder = runMode === 'pinned' ? 'against-target-pinned' : 'against-target'
+  const folder = contend ? 'against-target-contended' : runMode === 'pinned' ? 'against-target-pinned' : 'against-target'
   const keep = path.resolve(`bench/results/${folder}/${app}-${Date.now()}-${runMode}-${kind}`)
-  const row = await oneScenarioRun(app, runMode, slowdown, cost, { budget, keep })
+  const contender = contend
+    ? spawn('taskset', ['-c', `1-${Math.max(1, os.cpus().length - 1)}`, process.execPath, '-e', CONTENDER], { stdio: 'ignore' })
+    : undefined
+  const row = await oneScenarioRun(app, runMode, slowdown, cost, { budget, keep }).finally(() => contender?.kill())
   rows.push(row)
   lines.push(outcomeRow(row))
   process.stderr.write(`${outcomeRow(row)}\n`)
@@ -55,4 +69,7 @@ for (const spec of kinds) {
 const text = lines.join('\n')
 console.log(text)
 await mkdir('bench/results', { recursive: true })
-await writeFile(`bench/results/against-target-${app}-${mode}.json`, `${JSON.stringify({ app, budget, mode, cost, rows, text }, null, 2)}\n`)
+await writeFile(
+  `bench/results/against-target-${app}-${mode}${contend ? '-contended' : ''}.json`,
+  `${JSON.stringify({ app, budget, mode, cost, rows, text }, null, 2)}\n`,
+)

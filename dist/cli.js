@@ -22459,7 +22459,7 @@ function metricDetail(m, rounds, entry) {
   const shared = entry.contention;
   if (shared !== void 0 && CONTENDED_METRICS.has(m.metric)) {
     parts.push(
-      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's, which slows the app, not the code: not decided, a regression warns only (app.cpus)`
+      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: not decided, warns only`
     );
   }
   const p = formatPValue(m.pValue);
@@ -22658,6 +22658,9 @@ function trendSentence(trend, launches) {
   const why = launches !== void 0 ? `each pair ran on freshly started apps, so the machine's speed changed during the run, not the app's state` : trend.direction === "rose" ? "the app's state may grow during the run" : "the app may still be warming up (a longer warmup helps)";
   return `${trend.metric} ${trend.direction} across rounds: ${values} (trend line over ${trend.rounds} rounds); ${why}`;
 }
+function contentionGap(entry) {
+  return entry.contention === void 0 ? 0 : Math.abs(entry.contention.head - entry.contention.base);
+}
 function notices(comparison) {
   const result = [];
   if (comparison.head.incomplete !== void 0) {
@@ -22675,6 +22678,16 @@ function notices(comparison) {
     result.push({
       level: "warning",
       text: `${shown2.join(". ")}${more > 0 ? `. And ${plural(more, "more entry", "more entries")}` : ""}. Rounds that drift are not repeats of one condition, so their median describes no moment of the run.`
+    });
+  }
+  const shared = comparison.entries.filter((e) => e.contention !== void 0);
+  if (shared.length > 0) {
+    const worst2 = shared.reduce((a, b) => contentionGap(b) > contentionGap(a) ? b : a);
+    const { base: inBase = 0, head: inHead = 0 } = worst2.contention ?? {};
+    const busier = inHead > inBase ? "this run" : "the baseline run";
+    result.push({
+      level: "warning",
+      text: `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other${shared.length > 1 ? `; ${plural(shared.length, "entry", "entries")} so measured` : ""}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. Throughput and latency are therefore not decided there, and a regression only warns. Measure on a machine where nothing else runs, or compare with a run that met as much other work.`
     });
   }
   if (comparison.suggestAppBuild === true) {

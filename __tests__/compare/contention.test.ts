@@ -12,7 +12,7 @@ import type { MetricComparison } from '../../src/compare/types.js'
 import type { Results } from '../../src/results/document.js'
 import { parseResults } from '../../src/results/io.js'
 import { comparedMetricLabel } from '../../src/report/change.js'
-import { reportRows } from '../../src/report/rows.js'
+import { notices, reportRows } from '../../src/report/rows.js'
 
 const wobble = [1, 1.01, 0.99, 1.005, 0.995]
 
@@ -43,7 +43,10 @@ describe('separate runs whose apps met different amounts of other work', () => {
     expect(rpsOf(c)?.severity).toBe('warn')
     expect(c.outcome).toBe('warn')
     const row = reportRows(c).notable.find((r) => r.metric === comparedMetricLabel('rps'))
-    expect(row?.detail).toContain("other work used 45 % of the app's CPUs in this run, 3 % in the baseline's, which slows the app")
+    expect(row?.detail).toContain("other work used 45 % of the app's CPUs in this run, 3 % in the baseline's: not decided, warns only")
+    expect(notices(c).map((n) => n.text)).toContainEqual(
+      expect.stringMatching(/^Other processes used 45 % of the app's CPUs in this run \(3 % in the other\): .* a regression only warns/),
+    )
     // Its CPU per request is the app's own, which other work does not slow: judged as before.
     expect(c.entries[0]?.metrics.find((m) => m.metric === 'cpu')?.severity).toBe('fail')
   })

@@ -181,7 +181,7 @@ function metricDetail(m: MetricComparison, rounds: number, entry: EntryCompariso
   const shared = entry.contention
   if (shared !== undefined && CONTENDED_METRICS.has(m.metric)) {
     parts.push(
-      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's, which slows the app, not the code: not decided, a regression warns only (app.cpus)`,
+      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: not decided, warns only`,
     )
   }
   const p = formatPValue(m.pValue)
@@ -454,6 +454,11 @@ export function trendSentence(trend: EntryTrend, launches?: number): string {
   return `${trend.metric} ${trend.direction} across rounds: ${values} (trend line over ${trend.rounds} rounds); ${why}`
 }
 
+/** How far apart two runs' shares of other work on the app's CPUs were, percentage points. */
+function contentionGap(entry: EntryComparison): number {
+  return entry.contention === undefined ? 0 : Math.abs(entry.contention.head - entry.contention.base)
+}
+
 /**
  * What the reader must know before trusting the table: a baseline from another machine or config
  * (and what was done about it), a run that stopped early, or rounds that drifted.
@@ -475,6 +480,19 @@ export function notices(comparison: Comparison): Notice[] {
     result.push({
       level: 'warning',
       text: `${shown.join('. ')}${more > 0 ? `. And ${plural(more, 'more entry', 'more entries')}` : ''}. Rounds that drift are not repeats of one condition, so their median describes no moment of the run.`,
+    })
+  }
+  const shared = comparison.entries.filter((e) => e.contention !== undefined)
+  if (shared.length > 0) {
+    const worst = shared.reduce((a, b) => (contentionGap(b) > contentionGap(a) ? b : a))
+    const { base: inBase = 0, head: inHead = 0 } = worst.contention ?? {}
+    const busier = inHead > inBase ? 'this run' : 'the baseline run'
+    result.push({
+      level: 'warning',
+      text:
+        `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other` +
+        `${shared.length > 1 ? `; ${plural(shared.length, 'entry', 'entries')} so measured` : ''}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. ` +
+        'Throughput and latency are therefore not decided there, and a regression only warns. Measure on a machine where nothing else runs, or compare with a run that met as much other work.',
     })
   }
   if (comparison.suggestAppBuild === true) {
