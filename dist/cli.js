@@ -9538,11 +9538,15 @@ function keptPairs(base, head) {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
   return head.flatMap((h) => {
     const b = byRound.get(h.round);
-    return h.valid && b !== void 0 && !unevenlyShared(othersOf(b), othersOf(h)) ? [[b, h]] : [];
+    const uneven = b !== void 0 && (appBusy(b) || appBusy(h)) && unevenlyShared(othersOf(b), othersOf(h));
+    return h.valid && b !== void 0 && !uneven ? [[b, h]] : [];
   });
 }
 function othersOf(round) {
   return round.server?.othersCpuPercent;
+}
+function appBusy(round) {
+  return (round.server?.cpuPercent ?? 0) >= APP_BUSY_PERCENT;
 }
 function unevenlyShared(base, head) {
   return base !== void 0 && head !== void 0 && Math.abs(head - base) > CONTENTION_POINTS;
@@ -9552,9 +9556,13 @@ function contentionBetween(base, head) {
     const shares = rounds.filter((r) => r.valid).map(othersOf);
     return shares.length === 0 || shares.some((x) => x === void 0) ? void 0 : median(shares.filter((x) => x !== void 0));
   };
+  const busy = (rounds) => {
+    const valid3 = rounds.filter((r) => r.valid);
+    return valid3.length > 0 && median(valid3.map((r) => r.server?.cpuPercent ?? 0)) >= APP_BUSY_PERCENT;
+  };
   const b = shareOf(base);
   const h = shareOf(head);
-  return b !== void 0 && h !== void 0 && unevenlyShared(b, h) ? { base: b, head: h } : void 0;
+  return b !== void 0 && h !== void 0 && (busy(base) || busy(head)) && unevenlyShared(b, h) ? { base: b, head: h } : void 0;
 }
 function speedProbed(base, head) {
   const kept = keptPairs(base, head);
@@ -9816,7 +9824,7 @@ function clearOfTolerance(m) {
 function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
-var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, positive, SPEED_ADJUSTED;
+var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, APP_BUSY_PERCENT, positive, SPEED_ADJUSTED;
 var init_compare = __esm({
   "src/compare/compare.ts"() {
     "use strict";
@@ -9842,6 +9850,7 @@ var init_compare = __esm({
     ONE_SPEED_DECIDES = 0.5;
     CONTENTION_POINTS = 15;
     CONTENDED_METRICS = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "capacity"]);
+    APP_BUSY_PERCENT = 25;
     positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
     SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "cpu"]);
   }

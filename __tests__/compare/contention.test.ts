@@ -71,6 +71,21 @@ describe('separate runs whose apps met different amounts of other work', () => {
     expect(c.outcome).toBe('fail')
   })
 
+  it('judges an app that mostly waits as before: woken ahead of other work, it serves as fast', () => {
+    const waiting = (results: Results): Results => ({
+      ...results,
+      entries: results.entries.map((e) => ({
+        ...e,
+        rounds: e.rounds.map((r) => (r.server === undefined ? r : { ...r, server: { ...r.server, cpuPercent: 4 } })),
+      })),
+    })
+    const c = compare(waiting(run(500, five(3))), waiting(run(250, five(60))))
+    expect(c.entries[0]?.contention).toBeUndefined()
+    expect(c.outcome).toBe('fail')
+    const paired = compare(waiting(run(500, [2, 2, 2, 40, 2])), waiting(run(500, [3, 50, 2, 45, 30])), { paired: true })
+    expect(paired.entries[0]?.metrics.find((m) => m.metric === 'rps')?.headRounds).toBe(5)
+  })
+
   it('compares the medians of the runs’ rounds: one busy round does not make a run contended', () => {
     const c = compare(run(500, five(2)), run(250, [2, 3, 60, 2, 4]))
     expect(c.entries[0]?.contention).toBeUndefined()
