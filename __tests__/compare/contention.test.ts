@@ -4,13 +4,12 @@
 // recorded runs are an Express app's (`cannonade init`, one scenario, 10 connections, 5 rounds of 3 s,
 // pinned beside the probe; bench/separate-real.ts SEPARATE_CONTEND=5, 2026-12-05): an unchanged run
 // while a process computing half the time ran on the app's CPU, and the quiet run two runs before it.
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { syntheticResults } from '../../__fixtures__/results/build.js'
+import { recordedRun } from '../../__fixtures__/separate/recorded.js'
 import { compare } from '../../src/compare/compare.js'
 import type { MetricComparison } from '../../src/compare/types.js'
 import type { Results } from '../../src/results/document.js'
-import { parseResults } from '../../src/results/io.js'
 import { comparedMetricLabel } from '../../src/report/change.js'
 import { notices, reportRows } from '../../src/report/rows.js'
 
@@ -97,11 +96,6 @@ describe('separate runs whose apps met different amounts of other work', () => {
   })
 })
 
-function recorded(name: string): Results {
-  const file = `__fixtures__/separate/${name}.json`
-  return parseResults(JSON.parse(readFileSync(file, 'utf8')), file)
-}
-
 /** The same run without its readings of other work, as a run before them has. */
 function unmeasured(results: Results): Results {
   return {
@@ -118,8 +112,8 @@ function unmeasured(results: Results): Results {
 }
 
 describe('separate runs whose apps met different amounts of other work, recorded', () => {
-  const quiet = recorded('express-quiet')
-  const contended = recorded('express-unchanged-contended')
+  const quiet = recordedRun('express-quiet')
+  const contended = recordedRun('express-unchanged-contended')
 
   it('does not fail an unchanged run whose app shared its CPU with other work, which it failed without the readings', () => {
     const shares = (r: Results): number[] => r.entries[0]?.rounds.map((x) => x.server?.othersCpuPercent ?? NaN) ?? []

@@ -4,24 +4,18 @@
 // connections, 5 rounds of 3 s, the app pinned beside the probe; bench/separate-real.ts, 2026-12-05):
 // the base at probe 458–470 µs a unit, an unchanged run two minutes earlier while the machine ran
 // slower (probe 791–842 µs), and a head doing 3× the work on the route at the base's speed.
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { normalSource } from '../../__fixtures__/random.js'
 import { syntheticResults } from '../../__fixtures__/results/build.js'
+import { recordedRun } from '../../__fixtures__/separate/recorded.js'
 import { atOneSpeed, compare, confirmedAtOneSpeed, SPEED_REFERENCE_US, viewThatDecides } from '../../src/compare/compare.js'
 import type { MetricComparison } from '../../src/compare/types.js'
 import { extendHistory, runToRunOf } from '../../src/history/build.js'
 import type { History } from '../../src/history/document.js'
 import type { Results } from '../../src/results/document.js'
-import { parseResults } from '../../src/results/io.js'
 import { comparedMetricLabel } from '../../src/report/change.js'
 import { reportRows } from '../../src/report/rows.js'
 import type { Verdict } from '../../src/stats/stats.js'
-
-function recorded(name: string): Results {
-  const file = `__fixtures__/separate/${name}.json`
-  return parseResults(JSON.parse(readFileSync(file, 'utf8')), file)
-}
 
 /** The same run without its speed probe readings, as a run before the probe (or with `app.cpus: shared`) has. */
 function unprobed(results: Results): Results {
@@ -35,8 +29,8 @@ const metricOf = (results: ReturnType<typeof compare>, metric: string): MetricCo
   results.entries[0]?.metrics.find((m) => m.metric === metric)
 
 describe('separate runs at one machine speed, on recorded runs', () => {
-  const base = recorded('express-base')
-  const slowMachine = recorded('express-unchanged-slow-machine')
+  const base = recordedRun('express-base')
+  const slowMachine = recordedRun('express-unchanged-slow-machine')
 
   it('does not fail an unchanged run measured while the machine ran 1.7× slower, which it failed without the probe', () => {
     const without = compare(unprobed(base), unprobed(slowMachine))
@@ -68,7 +62,7 @@ describe('separate runs at one machine speed, on recorded runs', () => {
   })
 
   it('still fails a head doing 3× the work on the route', () => {
-    const c = compare(base, recorded('express-3x'))
+    const c = compare(base, recordedRun('express-3x'))
     expect(c.outcome).toBe('fail')
     const rps = metricOf(c, 'rps')
     expect(rps?.verdict).toBe('regression')
