@@ -8288,6 +8288,14 @@ function usedRounds(rounds) {
   const valid3 = rounds.filter((r) => r.valid);
   return valid3.length > 0 ? valid3 : rounds;
 }
+function appBusy(round) {
+  return (round.server?.cpuPercent ?? 0) >= APP_BUSY_PERCENT;
+}
+function sharedCpuRounds(rounds) {
+  const shares = rounds.filter((r) => r.valid && appBusy(r)).map((r) => r.server?.othersCpuPercent ?? 0);
+  const over = shares.filter((x) => x > OTHERS_WARN_PERCENT);
+  return over.length === 0 ? void 0 : { rounds: over.length, most: Math.max(...over) };
+}
 function medianLatency(rounds) {
   const used = usedRounds(rounds);
   if (used.length === 0) return void 0;
@@ -8354,12 +8362,15 @@ function summariseEntry(identity, rounds) {
   merged.destroy();
   return entry;
 }
+var OTHERS_WARN_PERCENT, APP_BUSY_PERCENT;
 var init_entry_numbers = __esm({
   "src/results/entry-numbers.ts"() {
     "use strict";
     init_stats();
     init_histogram();
     init_stress();
+    OTHERS_WARN_PERCENT = 20;
+    APP_BUSY_PERCENT = 25;
   }
 });
 
@@ -9545,9 +9556,6 @@ function keptPairs(base, head) {
 function othersOf(round) {
   return round.server?.othersCpuPercent;
 }
-function appBusy(round) {
-  return (round.server?.cpuPercent ?? 0) >= APP_BUSY_PERCENT;
-}
 function unevenlyShared(base, head) {
   return base !== void 0 && head !== void 0 && Math.abs(head - base) > CONTENTION_POINTS;
 }
@@ -9592,6 +9600,7 @@ function compareEntry(head, base, ctx, shares) {
     violation: v
   }));
   const trend = entryTrend(head);
+  const sharedCpu = sharedCpuRounds(ctx.paired && base !== void 0 ? [...head.rounds, ...base.rounds] : head.rounds);
   const stress = head.stress === void 0 ? void 0 : { head: head.stress, ...base?.stress === void 0 ? {} : { base: base.stress } };
   const identity = {
     key: head.key,
@@ -9602,7 +9611,8 @@ function compareEntry(head, base, ctx, shares) {
     ...stress === void 0 ? {} : { stress },
     ...head.findings === void 0 ? {} : { findings: head.findings },
     ...base?.findings === void 0 ? {} : { baseFindings: base.findings },
-    ...slopes.length === 0 ? {} : { slopes }
+    ...slopes.length === 0 ? {} : { slopes },
+    ...sharedCpu === void 0 ? {} : { sharedCpu }
   };
   if (invalid !== void 0) {
     return {
@@ -9824,7 +9834,7 @@ function clearOfTolerance(m) {
 function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
-var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, APP_BUSY_PERCENT, positive, SPEED_ADJUSTED;
+var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, positive, SPEED_ADJUSTED;
 var init_compare = __esm({
   "src/compare/compare.ts"() {
     "use strict";
@@ -9850,7 +9860,6 @@ var init_compare = __esm({
     ONE_SPEED_DECIDES = 0.5;
     CONTENTION_POINTS = 15;
     CONTENDED_METRICS = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "capacity"]);
-    APP_BUSY_PERCENT = 25;
     positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
     SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "cpu"]);
   }
@@ -22697,6 +22706,16 @@ function notices(comparison) {
     result.push({
       level: "warning",
       text: `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other${shared.length > 1 ? `; ${plural(shared.length, "entry", "entries")} so measured` : ""}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. Throughput and latency are therefore not decided there, and a regression only warns. Measure on a machine where nothing else runs, or compare with a run that met as much other work.`
+    });
+  }
+  const busyRounds = comparison.entries.filter((e) => e.contention === void 0 && e.sharedCpu !== void 0);
+  if (shared.length === 0 && busyRounds.length > 0) {
+    const rounds = busyRounds.reduce((sum, e) => sum + (e.sharedCpu?.rounds ?? 0), 0);
+    const most = Math.max(...busyRounds.map((e) => e.sharedCpu?.most ?? 0));
+    const paired = comparison.errorControl?.sequential === true;
+    result.push({
+      level: "note",
+      text: `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, "round")}: the app served slower there than the machine allows. ` + (paired ? "A pair whose two rounds met shares more than 15 points apart was left out." : comparison.baseline === void 0 ? "Compared with a run that met less of it, throughput and latency are not decided." : "Both runs met about as much of it, so the comparison stands.")
     });
   }
   if (comparison.suggestAppBuild === true) {
@@ -41431,7 +41450,7 @@ function assessRound(measurement, context) {
     warnings
   };
 }
-var LOADGEN_SATURATED_PERCENT, LOADGEN_LAG_LIMIT_MS, OTHERS_WARN_PERCENT;
+var LOADGEN_SATURATED_PERCENT, LOADGEN_LAG_LIMIT_MS;
 var init_assess = __esm({
   "src/load/assess.ts"() {
     "use strict";
@@ -41439,7 +41458,6 @@ var init_assess = __esm({
     init_bodies();
     LOADGEN_SATURATED_PERCENT = 90;
     LOADGEN_LAG_LIMIT_MS = 20;
-    OTHERS_WARN_PERCENT = 20;
   }
 });
 
@@ -41477,6 +41495,7 @@ var init_run_warnings = __esm({
   "src/report/run-warnings.ts"() {
     "use strict";
     init_assess();
+    init_entry_numbers();
   }
 });
 

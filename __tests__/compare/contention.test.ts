@@ -140,5 +140,23 @@ describe('same-job pairs whose rounds met different amounts of other work', () =
     expect(rps?.baseRounds).toBe(3)
     expect(rps?.headRounds).toBe(3)
     expect(rpsOf(compare(run(500, five(2)), run(500, five(3)), { paired: true }))?.headRounds).toBe(5)
+    // The reader is told: 4 rounds of both sides above 20 %, the largest 50 %.
+    const c = compare(base, head, { paired: true })
+    expect(c.entries[0]?.sharedCpu).toEqual({ rounds: 4, most: 50 })
+    expect(notices(c).map((n) => n.text)).toContainEqual(
+      "Other processes used up to 50 % of the app's CPUs in 4 rounds: the app served slower there than the machine allows. A pair whose two rounds met shares more than 15 points apart was left out.",
+    )
+  })
+
+  it('tells a run without a baseline that its rounds met other work, which would hold back a comparison with it', () => {
+    const c = compare(undefined, run(500, [30, 2, 2, 2, 2]))
+    expect(notices(c).map((n) => n.text)).toContainEqual(
+      expect.stringMatching(/^Other processes used up to 30 % of the app's CPUs in 1 round: .* not decided\.$/),
+    )
+    expect(
+      notices(compare(undefined, run(500, five(3))))
+        .map((n) => n.text)
+        .join('\n'),
+    ).not.toContain('Other processes')
   })
 })

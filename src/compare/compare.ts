@@ -19,7 +19,7 @@ import {
   type Verdict,
 } from '../stats/stats.js'
 import { scalingSummaries } from '../results/scaling.js'
-import { entryLatency } from '../results/entry-numbers.js'
+import { APP_BUSY_PERCENT, appBusy, entryLatency, sharedCpuRounds } from '../results/entry-numbers.js'
 import { entryTrend } from './round-trend.js'
 import { SUITE_ALPHA, suiteBudget, type EntryShares, type SuiteBudget } from './family.js'
 import { MISS_ALPHA, resolvableChange, sequentialVerdict, withoutPairs } from './sequential.js'
@@ -590,16 +590,6 @@ function othersOf(round: RoundResult): number | undefined {
   return round.server?.othersCpuPercent
 }
 
-// Other work slows an app that wants its CPU. One that mostly waits (a route that calls a slow
-// service, 2–4 % of a core) is woken ahead of it and serves as fast: its verdicts stand whatever
-// the other work's share (a 3× slower such route still failed in this project's CI, where other
-// tests' apps share the CPU in some runs and not in others).
-const APP_BUSY_PERCENT = 25
-
-function appBusy(round: RoundResult): boolean {
-  return (round.server?.cpuPercent ?? 0) >= APP_BUSY_PERCENT
-}
-
 function unevenlyShared(base: number | undefined, head: number | undefined): boolean {
   return base !== undefined && head !== undefined && Math.abs(head - base) > CONTENTION_POINTS
 }
@@ -684,6 +674,8 @@ function compareEntry(
     violation: v,
   }))
   const trend = entryTrend(head)
+  // Rounds of this run (and, in same-job, of the base beside it) whose busy app met other work.
+  const sharedCpu = sharedCpuRounds(ctx.paired && base !== undefined ? [...head.rounds, ...base.rounds] : head.rounds)
   const stress = head.stress === undefined ? undefined : { head: head.stress, ...(base?.stress === undefined ? {} : { base: base.stress }) }
   const identity = {
     key: head.key,
@@ -695,6 +687,7 @@ function compareEntry(
     ...(head.findings === undefined ? {} : { findings: head.findings }),
     ...(base?.findings === undefined ? {} : { baseFindings: base.findings }),
     ...(slopes.length === 0 ? {} : { slopes }),
+    ...(sharedCpu === undefined ? {} : { sharedCpu }),
   }
   if (invalid !== undefined) {
     return {

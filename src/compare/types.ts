@@ -142,6 +142,11 @@ export interface EntryComparison {
    * improvement.
    */
   readonly contention?: { readonly base: number; readonly head: number }
+  /**
+   * Valid rounds of this run (in same-job, of both sides) whose app, keeping a quarter of a core busy or
+   * more, shared its CPUs with other work beyond the rounds' warning level, and the largest share.
+   */
+  readonly sharedCpu?: { readonly rounds: number; readonly most: number }
   /** This run's headline numbers, for entries shown without a comparison (new, no baseline). */
   readonly current?: { readonly rps: number; readonly errorRate: number }
   /** A monotone drift across this run's rounds (the app's state growing, say), when there is one. */

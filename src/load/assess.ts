@@ -3,7 +3,7 @@
 import type { LoadLevel, ValidityRules } from '../config/plan.js'
 import type { WindowUsage } from '../app/monitor.js'
 import type { LoadSeries, RoundResult, RoundSeries, ServerRound } from '../results/document.js'
-import { round2, round6 } from '../results/entry-numbers.js'
+import { OTHERS_WARN_PERCENT, round2, round6 } from '../results/entry-numbers.js'
 import { BODY_KEEP_LIMIT_BYTES } from './bodies.js'
 import type { LoadMeasurement } from './round.js'
 
@@ -67,11 +67,6 @@ export function roundSeries(load: LoadSeries, server: WindowUsage['perSecond'] |
   if (server === undefined) return series
   return { ...series, cpuPercent: cut(server.cpuPercent).map(Math.round), rssKiB: cut(server.rssBytes).map((b) => Math.round(b / 1024)) }
 }
-
-// Above this share of the app's CPUs taken by other work in a round, the round says so. Quiet, this
-// project's machine read 0–9 % (the other side's idle app in same-job is other work too); with one
-// busy process beside the app, 35–96 %.
-export const OTHERS_WARN_PERCENT = 20
 
 /** Turns one round's measurement into its results entry, judging whether it can be trusted. */
 export function assessRound(

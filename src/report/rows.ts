@@ -495,6 +495,23 @@ export function notices(comparison: Comparison): Notice[] {
         'Throughput and latency are therefore not decided there, and a regression only warns. Measure on a machine where nothing else runs, or compare with a run that met as much other work.',
     })
   }
+  // Where no verdict was held back for it, the rounds that met other work still deserve a word.
+  const busyRounds = comparison.entries.filter((e) => e.contention === undefined && e.sharedCpu !== undefined)
+  if (shared.length === 0 && busyRounds.length > 0) {
+    const rounds = busyRounds.reduce((sum, e) => sum + (e.sharedCpu?.rounds ?? 0), 0)
+    const most = Math.max(...busyRounds.map((e) => e.sharedCpu?.most ?? 0))
+    const paired = comparison.errorControl?.sequential === true
+    result.push({
+      level: 'note',
+      text:
+        `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, 'round')}: the app served slower there than the machine allows. ` +
+        (paired
+          ? 'A pair whose two rounds met shares more than 15 points apart was left out.'
+          : comparison.baseline === undefined
+            ? 'Compared with a run that met less of it, throughput and latency are not decided.'
+            : 'Both runs met about as much of it, so the comparison stands.'),
+    })
+  }
   if (comparison.suggestAppBuild === true) {
     result.push({
       level: 'note',

@@ -1,5 +1,6 @@
 // The words for what a run noticed about the app that makes its telemetry or the next run doubtful.
-import { loadgenState, OTHERS_WARN_PERCENT } from '../load/assess.js'
+import { loadgenState } from '../load/assess.js'
+import { OTHERS_WARN_PERCENT } from '../results/entry-numbers.js'
 import type { RunWarning } from '../load/schedule.js'
 import type { RoundResult } from '../results/document.js'
 

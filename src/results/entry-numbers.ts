@@ -14,6 +14,31 @@ function usedRounds(rounds: readonly RoundResult[]): readonly RoundResult[] {
   return valid.length > 0 ? valid : rounds
 }
 
+// Other work on the app's CPUs (server.othersCpuPercent): above this share in a round, the round says
+// so. Quiet, this project's machine read 0–9 % (the other side's idle app in same-job is other work
+// too); with one busy process beside the app, 26–52 % while it served a closed loop.
+export const OTHERS_WARN_PERCENT = 20
+
+// Other work slows an app that wants its CPU. One that mostly waits (a route that calls a slow
+// service, 2–4 % of a core) is woken ahead of it and serves as fast: a 3× slower such route still
+// failed in this project's CI, where other tests' apps share the CPU in some runs and not in others.
+export const APP_BUSY_PERCENT = 25
+
+/** Whether a round's app kept at least {@link APP_BUSY_PERCENT} of a core busy. */
+export function appBusy(round: Pick<RoundResult, 'server'>): boolean {
+  return (round.server?.cpuPercent ?? 0) >= APP_BUSY_PERCENT
+}
+
+/**
+ * The valid rounds whose busy app shared its CPUs with other work beyond {@link OTHERS_WARN_PERCENT},
+ * and the largest share among them; undefined when there were none.
+ */
+export function sharedCpuRounds(rounds: readonly RoundResult[]): { readonly rounds: number; readonly most: number } | undefined {
+  const shares = rounds.filter((r) => r.valid && appBusy(r)).map((r) => r.server?.othersCpuPercent ?? 0)
+  const over = shares.filter((x) => x > OTHERS_WARN_PERCENT)
+  return over.length === 0 ? undefined : { rounds: over.length, most: Math.max(...over) }
+}
+
 /**
  * Each latency metric as the median over the rounds of the round's own percentile (not a percentile
  * of the merged histogram, which weights rounds by their request counts and is not what is compared).
