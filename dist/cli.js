@@ -22477,7 +22477,7 @@ function metricDetail(m, rounds, entry) {
   const shared = entry.contention;
   if (shared !== void 0 && CONTENDED_METRICS.has(m.metric)) {
     parts.push(
-      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: not decided, warns only`
+      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: ${m.verdict === "regression" ? "warns only" : "not decided"}`
     );
   }
   const p = formatPValue(m.pValue);
