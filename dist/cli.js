@@ -76,6 +76,23 @@ var init_plan = __esm({
   }
 });
 
+// src/config/warm-up.ts
+function stillWarming(rps) {
+  if (rps.length >= WARM_UP_SLICES) return false;
+  const newest = rps.at(-1);
+  if (newest === void 0 || rps.length < MIN_WARM_UP_SLICES) return true;
+  return newest > (1 + STILL_RISING) * Math.max(...rps.slice(0, -1));
+}
+var WARM_UP_SLICES, MIN_WARM_UP_SLICES, STILL_RISING;
+var init_warm_up = __esm({
+  "src/config/warm-up.ts"() {
+    "use strict";
+    WARM_UP_SLICES = 10;
+    MIN_WARM_UP_SLICES = 5;
+    STILL_RISING = 0.03;
+  }
+});
+
 // src/config/planned-time.ts
 function stressStepsAtMost(stress) {
   const { start, factor, max: max2, bisect } = stress;
@@ -97,9 +114,10 @@ function humanDurationMs(ms) {
   if (hours >= 100) return `${count(hours)} h`;
   return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
 }
-function scenarioTime(scenario, index, warmupSuite) {
+function scenarioTime(scenario, index, warmupSuite, settles = false) {
   const entries = scenario.levels.length;
-  const suiteWarmup = warmupSuite && scenario.profile !== "soak" ? scenario.warmupMs * entries : 0;
+  const slices = settles && scenario.profile === "steady" && scenario.levels.every((l) => l.rate === void 0) ? MIN_WARM_UP_SLICES : 1;
+  const suiteWarmup = warmupSuite && scenario.profile !== "soak" ? scenario.warmupMs * slices * entries : 0;
   if (scenario.stress !== void 0) {
     const steps = stressStepsAtMost(scenario.stress);
     const stepMs = (scenario.stress.stepMs ?? scenario.durationMs) + scenario.warmupMs;
@@ -119,13 +137,15 @@ function scenarioTime(scenario, index, warmupSuite) {
   };
 }
 function plannedTime(plan) {
-  const scenarios = plan.scenarios.map((s, i) => scenarioTime(s, i, plan.warmupSuite));
+  const settles = plan.app !== void 0;
+  const scenarios = plan.scenarios.map((s, i) => scenarioTime(s, i, plan.warmupSuite, settles));
   return { ms: scenarios.reduce((sum, s) => sum + s.ms, 0), scenarios };
 }
 var MAX_PLANNED_MS;
 var init_planned_time = __esm({
   "src/config/planned-time.ts"() {
     "use strict";
+    init_warm_up();
     MAX_PLANNED_MS = 6 * 36e5;
   }
 });
@@ -66681,23 +66701,6 @@ var init_threads = __esm({
   }
 });
 
-// src/load/warm-up.ts
-function stillWarming(rps) {
-  if (rps.length >= WARM_UP_SLICES) return false;
-  const newest = rps.at(-1);
-  if (newest === void 0 || rps.length < MIN_WARM_UP_SLICES) return true;
-  return newest > (1 + STILL_RISING) * Math.max(...rps.slice(0, -1));
-}
-var WARM_UP_SLICES, MIN_WARM_UP_SLICES, STILL_RISING;
-var init_warm_up = __esm({
-  "src/load/warm-up.ts"() {
-    "use strict";
-    WARM_UP_SLICES = 10;
-    MIN_WARM_UP_SLICES = 5;
-    STILL_RISING = 0.03;
-  }
-});
-
 // src/load/side-app.ts
 import { mkdir as mkdir7, writeFile as writeFile8 } from "node:fs/promises";
 import path15 from "node:path";
@@ -66765,7 +66768,7 @@ var init_side_app = __esm({
        * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
        * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
        * With `settle`, for an app Cannonade started, more passes of that length follow while its
-       * throughput still rises (warm-up.ts).
+       * throughput still rises (config/warm-up.ts).
        */
       async warmUp(entry, how = {}) {
         const { amount: _amount, ...scenario } = entry.scenario;
@@ -67144,7 +67147,7 @@ var init_schedule = __esm({
       }
       /**
        * The warm-up pass over the whole suite (plan.warmupSuite), interleaved like the rounds. A run of one
-       * side warms a fresh app until its throughput settles (warm-up.ts): its rounds are compared with
+       * side warms a fresh app until its throughput settles (config/warm-up.ts): its rounds are compared with
        * another run's, where a cold first round is noise. Sides measured together are not: each pair's
        * first round is its app's first on both sides alike.
        */

@@ -22,6 +22,15 @@ describe('planned time', () => {
     expect(plannedTime(plan).ms).toBe(36_000 + 2_000 + 4_000)
   })
 
+  it('counts the longer pass that warms an app Cannonade starts: 5 warm-ups a steady closed-loop entry', () => {
+    const scenarios = `scenarios:\n  - { name: a, path: /, connections: [1, 10], rounds: 3, duration: 5s, warmup: 1s }\n  - { name: b, path: /, rate: 100, rounds: 2, duration: 2s, warmup: 1s }\n`
+    const started = parsePlan(`baseUrl: http://127.0.0.1:3000\napp: { command: node s.js }\n${scenarios}`, 'c.yml', '/srv')
+    // a: 2 entries × 3 rounds × 6 s + 2 × 5 slices of 1 s; b (a rate): 2 rounds × 3 s + one 1 s pass.
+    expect(plannedTime(started).ms).toBe(36_000 + 10_000 + 6_000 + 1_000)
+    // A server started elsewhere gets the configured pass.
+    expect(plannedTime(parsePlan(`baseUrl: http://127.0.0.1:3000\n${scenarios}`, 'c.yml', '/srv')).ms).toBe(36_000 + 2_000 + 6_000 + 1_000)
+  })
+
   it('bounds a stress search by the steps it can take at most', () => {
     const stress: StressPlan = {
       loop: 'rate',

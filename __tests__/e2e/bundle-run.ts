@@ -95,7 +95,7 @@ async function writeE2eConfig(file: string): Promise<void> {
       'suite: e2e',
       ...demoAppLines(port),
       // A crash timed from the first request (DEMO_EXIT_AFTER) must land in the rounds, not in a suite
-      // warm-up whose length follows the fresh app's throughput (load/warm-up.ts).
+      // warm-up whose length follows the fresh app's throughput (config/warm-up.ts).
       'warmupSuite: false',
       'defaults:',
       '  duration: 300ms',

@@ -175,7 +175,7 @@ describe('when the app cannot be measured', () => {
       app: `echo $$ > ${pidFile}; node server.mjs & node -e "setInterval(() => {}, 1000)"; wait`,
       env: 'DEMO_EXIT_AFTER: "1500"',
       // The crash is timed from the first request: it must land in the rounds, not in a suite warm-up
-      // whose length follows the fresh app's throughput (load/warm-up.ts).
+      // whose length follows the fresh app's throughput (config/warm-up.ts).
       extra: ['warmupSuite: false'],
       defaults: '{ duration: 300ms, warmup: 50ms, rounds: 10, connections: 2 }',
     })

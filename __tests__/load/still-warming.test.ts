@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MIN_WARM_UP_SLICES, STILL_RISING, stillWarming, WARM_UP_SLICES } from '../../src/load/warm-up.js'
+import { MIN_WARM_UP_SLICES, STILL_RISING, stillWarming, WARM_UP_SLICES } from '../../src/config/warm-up.js'
 
 describe('stillWarming', () => {
   it('takes the fewest slices, then goes on while the newest beats every slice before it by more than 3 %', () => {

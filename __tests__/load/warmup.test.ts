@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parsePlan } from '../../src/config/load.js'
 import { applyOverrides } from '../../src/config/overrides.js'
 import { measure } from '../../src/load/schedule.js'
-import { MIN_WARM_UP_SLICES } from '../../src/load/warm-up.js'
+import { MIN_WARM_UP_SLICES } from '../../src/config/warm-up.js'
 import { demoPlan } from '../helpers/demo-plan.js'
 
 let outDir = ''

@@ -2,6 +2,7 @@
 // suite's warm-up pass. Printed by `validate` and at the start of a run, and bounded, so that a slip
 // (a stress factor of 1.0001 up to 1e6 with 60-minute steps, a sweep of 10,000 levels) is refused
 // with the field that caused it instead of running for months.
+import { MIN_WARM_UP_SLICES } from './warm-up.js'
 import type { Plan, ScenarioPlan } from './plan.js'
 
 /**
@@ -48,10 +49,15 @@ export function humanDurationMs(ms: number): string {
   return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`
 }
 
-/** The planned time of one scenario, warm-up pass included. */
-export function scenarioTime(scenario: ScenarioPlan, index: number, warmupSuite: boolean): ScenarioTime {
+/**
+ * The planned time of one scenario, warm-up pass included. `settles`: a run of one side that starts
+ * its app, whose pass over a steady closed-loop entry lasts at least {@link MIN_WARM_UP_SLICES} of its
+ * warm-up (config/warm-up.ts; more while the app still speeds up).
+ */
+export function scenarioTime(scenario: ScenarioPlan, index: number, warmupSuite: boolean, settles = false): ScenarioTime {
   const entries = scenario.levels.length
-  const suiteWarmup = warmupSuite && scenario.profile !== 'soak' ? scenario.warmupMs * entries : 0
+  const slices = settles && scenario.profile === 'steady' && scenario.levels.every((l) => l.rate === undefined) ? MIN_WARM_UP_SLICES : 1
+  const suiteWarmup = warmupSuite && scenario.profile !== 'soak' ? scenario.warmupMs * slices * entries : 0
   if (scenario.stress !== undefined) {
     const steps = stressStepsAtMost(scenario.stress)
     const stepMs = (scenario.stress.stepMs ?? scenario.durationMs) + scenario.warmupMs
@@ -72,8 +78,15 @@ export function scenarioTime(scenario: ScenarioPlan, index: number, warmupSuite:
   }
 }
 
-/** The planned time of a whole plan, ms, and of each scenario. */
-export function plannedTime(plan: Pick<Plan, 'scenarios' | 'warmupSuite'>): { readonly ms: number; readonly scenarios: ScenarioTime[] } {
-  const scenarios = plan.scenarios.map((s, i) => scenarioTime(s, i, plan.warmupSuite))
+/**
+ * The planned time of a whole plan, ms, and of each scenario: measured on one side, which warms an
+ * app it starts (`plan.app`) for at least {@link MIN_WARM_UP_SLICES} warm-ups an entry.
+ */
+export function plannedTime(plan: Pick<Plan, 'scenarios' | 'warmupSuite'> & Partial<Pick<Plan, 'app'>>): {
+  readonly ms: number
+  readonly scenarios: ScenarioTime[]
+} {
+  const settles = plan.app !== undefined
+  const scenarios = plan.scenarios.map((s, i) => scenarioTime(s, i, plan.warmupSuite, settles))
   return { ms: scenarios.reduce((sum, s) => sum + s.ms, 0), scenarios }
 }

@@ -408,7 +408,7 @@ class Interleaving {
 
   /**
    * The warm-up pass over the whole suite (plan.warmupSuite), interleaved like the rounds. A run of one
-   * side warms a fresh app until its throughput settles (warm-up.ts): its rounds are compared with
+   * side warms a fresh app until its throughput settles (config/warm-up.ts): its rounds are compared with
    * another run's, where a cold first round is noise. Sides measured together are not: each pair's
    * first round is its app's first on both sides alike.
    */

@@ -10,7 +10,7 @@ import { runsNode } from '../app/runtime.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { interruption, throwIfInterrupted } from '../interrupt.js'
 import { runEntryRound } from './threads.js'
-import { stillWarming } from './warm-up.js'
+import { stillWarming } from '../config/warm-up.js'
 
 // Structural, so that this file needs nothing of schedule.ts, which uses it.
 interface SideOfRun {
@@ -81,7 +81,7 @@ export class SideApp {
    * One pass of an entry for its warm-up duration, before round 1, thrown away: the first round is
    * otherwise often slower than the rest while the JIT of the app and of the load generator warms up.
    * With `settle`, for an app Cannonade started, more passes of that length follow while its
-   * throughput still rises (warm-up.ts).
+   * throughput still rises (config/warm-up.ts).
    */
   async warmUp(entry: EntryOfRun, how: { readonly settle?: boolean } = {}): Promise<void> {
     const { amount: _amount, ...scenario } = entry.scenario
@@ -102,7 +102,7 @@ export class SideApp {
     }
     const served = [await slice(scenario.warmupMs)]
     // An app Cannonade started, under steady closed-loop load in a run of one side, warms up until
-    // its throughput settles (warm-up.ts); a server started elsewhere, a rate, another profile or
+    // its throughput settles (config/warm-up.ts); a server started elsewhere, a rate, another profile or
     // sides measured together get the configured pass.
     if (how.settle !== true || app === undefined || entry.level.rate !== undefined || scenario.profile !== 'steady') return
     while (stillWarming(served)) served.push(await slice(scenario.warmupMs))
