@@ -9879,7 +9879,7 @@ var init_compare = __esm({
     SPEED_REFERENCE_US = 1e3;
     ONE_SPEED_DECIDES = 0.5;
     CONTENTION_POINTS = 15;
-    CONTENDED_METRICS = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "capacity"]);
+    CONTENDED_METRICS = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p95", "p99", "p999", "capacity"]);
     positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
     SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "cpu"]);
   }

@@ -46,6 +46,11 @@ describe('separate runs whose apps met different amounts of other work', () => {
     expect(notices(c).map((n) => n.text)).toContainEqual(
       expect.stringMatching(/^Other processes used 45 % of the app's CPUs in this run \(3 % in the other\): .* a regression only warns/),
     )
+    // Every latency percentile compared is held back alike, and says so.
+    const rows = [...reportRows(c).notable, ...reportRows(c).unchanged]
+    for (const metric of ['p50', 'p90', 'p95', 'p99'] as const) {
+      expect(rows.find((r) => r.metric === comparedMetricLabel(metric))?.detail, metric).toContain("other work used 45 % of the app's CPUs")
+    }
     // Its CPU per request is the app's own, which other work does not slow: judged as before.
     expect(c.entries[0]?.metrics.find((m) => m.metric === 'cpu')?.severity).toBe('fail')
   })

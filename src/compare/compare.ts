@@ -584,7 +584,7 @@ export const CONTENTION_POINTS = 15
 
 // What other work on the app's CPUs slows: how fast the app serves. Its CPU time per request and
 // its memory stay the app's own.
-export const CONTENDED_METRICS: ReadonlySet<ComparedMetric> = new Set(['rps', 'p50', 'p90', 'p99', 'p999', 'capacity'])
+export const CONTENDED_METRICS: ReadonlySet<ComparedMetric> = new Set(['rps', 'p50', 'p90', 'p95', 'p99', 'p999', 'capacity'])
 
 function othersOf(round: RoundResult): number | undefined {
   return round.server?.othersCpuPercent
