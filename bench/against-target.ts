@@ -15,11 +15,10 @@
 // Writes bench/results/against-target-<app>-<mode>.json, keeps every run's rounds under
 // bench/results/against-target/ (for bench/pair-noise.ts; `pinned` runs under against-target-pinned/)
 // and prints a markdown table.
-import { spawn } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import type { HashApp } from './apps/hash-config.js'
+import { startContender } from './contender.js'
 import { appCost, itemsFor, oneScenarioRun, outcomeRow, OUTCOME_HEADER, type OneMode, type OneOutcome } from './one-scenario.js'
 
 const kinds = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['slow', 'same', 'slow', 'same']
@@ -36,10 +35,7 @@ function slowdownOf(kind: string): number {
   return Number(n) / 100
 }
 
-// Other work on the apps' CPUs (every CPU but the first, as app.cpus: separate pins them), in stretches.
-const CONTENDER =
-  'const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); ' +
-  'for (;;) { const end = Date.now() + 15000; while (Date.now() < end) { const until = Date.now() + 20; while (Date.now() < until); pause(20) } pause(15000) }'
+// Other work on the apps' CPUs in stretches of 15 s (bench/contender.ts).
 const contend = process.env.AGAINST_CONTEND === '1'
 
 const cost = await appCost(app)
@@ -58,9 +54,7 @@ for (const spec of kinds) {
   // against-target/ keep the default's schedule.
   const folder = contend ? 'against-target-contended' : runMode === 'pinned' ? 'against-target-pinned' : 'against-target'
   const keep = path.resolve(`bench/results/${folder}/${app}-${Date.now()}-${runMode}-${kind}`)
-  const contender = contend
-    ? spawn('taskset', ['-c', `1-${Math.max(1, os.cpus().length - 1)}`, process.execPath, '-e', CONTENDER], { stdio: 'ignore' })
-    : undefined
+  const contender = contend ? startContender(15_000) : undefined
   const row = await oneScenarioRun(app, runMode, slowdown, cost, { budget, keep }).finally(() => contender?.kill())
   rows.push(row)
   lines.push(outcomeRow(row))

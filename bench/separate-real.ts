@@ -45,6 +45,7 @@ import { extendHistory, runToRunOf } from '../src/history/build.js'
 import type { History } from '../src/history/document.js'
 import type { Results } from '../src/results/document.js'
 import { parseResults } from '../src/results/io.js'
+import { startContender } from './contender.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 
 type AppName = 'express' | 'fastapi'
@@ -122,9 +123,7 @@ function appSource(factor: number): { file: string; text: string } {
   return { file: 'main.py', text }
 }
 
-// Other work on the app's CPUs (SEPARATE_CONTEND): half of one CPU's time, in 20 ms slices.
-const CONTENDER =
-  'for (;;) { const until = Date.now() + 20; while (Date.now() < until); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20) }'
+// Other work on the app's CPUs through every SEPARATE_CONTEND-th run (bench/contender.ts).
 const contendEvery = Number(process.env.SEPARATE_CONTEND ?? 0)
 
 function cli(bundle: string, cwd: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
@@ -179,9 +178,7 @@ async function record(cycles: number): Promise<void> {
         await rm(out, { recursive: true, force: true })
         const index = runs.length
         const contended = contendEvery > 0 && index % contendEvery === contendEvery - 1
-        // The app's CPUs under app.cpus: separate on this machine: every CPU but the first.
-        const appCpus = `1-${Math.max(1, os.cpus().length - 1)}`
-        const contender = contended ? spawn('taskset', ['-c', appCpus, 'node', '-e', CONTENDER], { stdio: 'ignore' }) : undefined
+        const contender = contended ? startContender() : undefined
         const run = await cliAsync(bundle, dir, ['run', '--config', 'cannonade.yml', '--out', out])
         contender?.kill()
         const seconds = (performance.now() - started) / 1000

@@ -77,6 +77,9 @@ var init_plan = __esm({
 });
 
 // src/config/warm-up.ts
+function settlesWarmUp(scenario, level) {
+  return scenario.profile === "steady" && level.rate === void 0;
+}
 function stillWarming(rps) {
   if (rps.length >= WARM_UP_SLICES) return false;
   const newest = rps.at(-1);
@@ -116,8 +119,8 @@ function humanDurationMs(ms) {
 }
 function scenarioTime(scenario, index, warmupSuite, settles = false) {
   const entries = scenario.levels.length;
-  const slices = settles && scenario.profile === "steady" && scenario.levels.every((l) => l.rate === void 0) ? MIN_WARM_UP_SLICES : 1;
-  const suiteWarmup = warmupSuite && scenario.profile !== "soak" ? scenario.warmupMs * slices * entries : 0;
+  const passes = scenario.levels.map((level) => settles && settlesWarmUp(scenario, level) ? MIN_WARM_UP_SLICES : 1);
+  const suiteWarmup = warmupSuite && scenario.profile !== "soak" ? scenario.warmupMs * passes.reduce((sum, n) => sum + n, 0) : 0;
   if (scenario.stress !== void 0) {
     const steps = stressStepsAtMost(scenario.stress);
     const stepMs = (scenario.stress.stepMs ?? scenario.durationMs) + scenario.warmupMs;
@@ -8311,8 +8314,8 @@ function usedRounds(rounds) {
 function appBusy(round) {
   return (round.server?.cpuPercent ?? 0) >= APP_BUSY_PERCENT;
 }
-function sharedCpuRounds(rounds) {
-  const shares = rounds.filter((r) => r.valid && appBusy(r)).map((r) => r.server?.othersCpuPercent ?? 0);
+function sharedCpuRounds(rounds, counted = (r) => r.valid && appBusy(r)) {
+  const shares = rounds.filter(counted).map((r) => r.server?.othersCpuPercent ?? 0);
   const over = shares.filter((x) => x > OTHERS_WARN_PERCENT);
   return over.length === 0 ? void 0 : { rounds: over.length, most: Math.max(...over) };
 }
@@ -22735,7 +22738,7 @@ function notices(comparison) {
     const paired = comparison.errorControl?.sequential === true;
     result.push({
       level: "note",
-      text: `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, "round")}: the app served slower there than the machine allows. ` + (paired ? "A pair whose two rounds met shares more than 15 points apart was left out." : comparison.baseline === void 0 ? "Compared with a run that met less of it, throughput and latency are not decided." : "Both runs met about as much of it, so the comparison stands.")
+      text: `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, "round")}: the app served slower there than the machine allows. ` + (paired ? `A pair whose two rounds met shares more than ${CONTENTION_POINTS} points apart was left out.` : comparison.baseline === void 0 ? "Compared with a run that met less of it, throughput and latency are not decided." : "Both runs met about as much of it, so the comparison stands.")
     });
   }
   if (comparison.suggestAppBuild === true) {
@@ -41507,9 +41510,8 @@ function loadgenNote(rounds) {
   return `load generator descheduled (event loop ${(worst2.loadgenLoopDelayMs?.p99 ?? 0).toFixed(0)} ms late, CPU ${worst2.loadgenCpuPercent.toFixed(0)} %)`;
 }
 function sharedCpuNote(rounds) {
-  const shares = rounds.map((r) => r.server?.othersCpuPercent ?? 0);
-  const most = Math.max(0, ...shares);
-  return most > OTHERS_WARN_PERCENT ? `app's CPUs shared with other work (${most.toFixed(0)} %)` : void 0;
+  const shared = sharedCpuRounds(rounds, () => true);
+  return shared === void 0 ? void 0 : `app's CPUs shared with other work (${shared.most.toFixed(0)} %)`;
 }
 var init_run_warnings = __esm({
   "src/report/run-warnings.ts"() {
@@ -42256,7 +42258,7 @@ function samplerMain(threads, fs, childProcess) {
   };
   let timer;
   let start = read();
-  let startCpus = cpuTime();
+  let startCpus;
   let rss = [];
   let marks = [];
   const sample = () => {
@@ -66786,7 +66788,7 @@ var init_side_app = __esm({
           return load.durationMs > 0 ? load.ok * 1e3 / load.durationMs : 0;
         };
         const served = [await slice(scenario.warmupMs)];
-        if (how.settle !== true || app === void 0 || entry.level.rate !== void 0 || scenario.profile !== "steady") return;
+        if (how.settle !== true || app === void 0 || !settlesWarmUp(scenario, entry.level)) return;
         while (stillWarming(served)) served.push(await slice(scenario.warmupMs));
       }
       /** Stops the process-group monitor. */

@@ -174,7 +174,7 @@ export function samplerMain(
 
   let timer: NodeJS.Timeout | undefined
   let start = read()
-  let startCpus = cpuTime()
+  let startCpus: ReturnType<typeof cpuTime>
   let rss: number[] = []
   // The reading at (or just after) each whole second of the window, for the per-second series; the
   // rest are only kept as RSS for the mean and peak.

@@ -579,7 +579,7 @@ function keptPairs(base: readonly RoundResult[], head: readonly RoundResult[]): 
 // How much more of the app's CPUs' time (percentage points) other work may take in one of two
 // compared measurements than in the other before they no longer compare the code. On this
 // project's machine, quiet, other work took 0–9 % of the app's CPU in a round; with one busy process
-// beside it, 26–52 % while the app served a closed loop, and up to 96 % beside an app mostly idle.
+// beside it, 25–52 % while the app served a closed loop, and up to 96 % beside an app mostly idle.
 export const CONTENTION_POINTS = 15
 
 // What other work on the app's CPUs slows: how fast the app serves. Its CPU time per request and

@@ -2,7 +2,7 @@
 // suite's warm-up pass. Printed by `validate` and at the start of a run, and bounded, so that a slip
 // (a stress factor of 1.0001 up to 1e6 with 60-minute steps, a sweep of 10,000 levels) is refused
 // with the field that caused it instead of running for months.
-import { MIN_WARM_UP_SLICES } from './warm-up.js'
+import { MIN_WARM_UP_SLICES, settlesWarmUp } from './warm-up.js'
 import type { Plan, ScenarioPlan } from './plan.js'
 
 /**
@@ -56,8 +56,8 @@ export function humanDurationMs(ms: number): string {
  */
 export function scenarioTime(scenario: ScenarioPlan, index: number, warmupSuite: boolean, settles = false): ScenarioTime {
   const entries = scenario.levels.length
-  const slices = settles && scenario.profile === 'steady' && scenario.levels.every((l) => l.rate === undefined) ? MIN_WARM_UP_SLICES : 1
-  const suiteWarmup = warmupSuite && scenario.profile !== 'soak' ? scenario.warmupMs * slices * entries : 0
+  const passes = scenario.levels.map((level) => (settles && settlesWarmUp(scenario, level) ? MIN_WARM_UP_SLICES : 1))
+  const suiteWarmup = warmupSuite && scenario.profile !== 'soak' ? scenario.warmupMs * passes.reduce((sum, n) => sum + n, 0) : 0
   if (scenario.stress !== undefined) {
     const steps = stressStepsAtMost(scenario.stress)
     const stepMs = (scenario.stress.stepMs ?? scenario.durationMs) + scenario.warmupMs

@@ -5,6 +5,16 @@
 // at one machine speed than its round 3, and round 2 2 % slower; five rounds then carried a cold
 // first one that the comparison's intervals paid for. So the suite's warm-up pass of an app Cannonade
 // started goes on, slice by slice, while its throughput still rises.
+import type { LoadLevel, ScenarioPlan } from './plan.js'
+
+/**
+ * Whether the pass over an entry warms an app Cannonade started until it settles: under steady
+ * closed-loop load, in a run of one side. A rate, another profile, or sides measured together (whose
+ * pairs start alike) get the configured pass.
+ */
+export function settlesWarmUp(scenario: Pick<ScenarioPlan, 'profile'>, level: Pick<LoadLevel, 'rate'>): boolean {
+  return scenario.profile === 'steady' && level.rate === undefined
+}
 
 /** At most this many slices of the configured warm-up's length (10 s for the default 1 s). */
 export const WARM_UP_SLICES = 10

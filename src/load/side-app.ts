@@ -10,7 +10,7 @@ import { runsNode } from '../app/runtime.js'
 import type { LoadLevel, Plan, ScenarioPlan } from '../config/plan.js'
 import { interruption, throwIfInterrupted } from '../interrupt.js'
 import { runEntryRound } from './threads.js'
-import { stillWarming } from '../config/warm-up.js'
+import { settlesWarmUp, stillWarming } from '../config/warm-up.js'
 
 // Structural, so that this file needs nothing of schedule.ts, which uses it.
 interface SideOfRun {
@@ -101,10 +101,9 @@ export class SideApp {
       return load.durationMs > 0 ? (load.ok * 1000) / load.durationMs : 0
     }
     const served = [await slice(scenario.warmupMs)]
-    // An app Cannonade started, under steady closed-loop load in a run of one side, warms up until
-    // its throughput settles (config/warm-up.ts); a server started elsewhere, a rate, another profile or
-    // sides measured together get the configured pass.
-    if (how.settle !== true || app === undefined || entry.level.rate !== undefined || scenario.profile !== 'steady') return
+    // An app Cannonade started warms up until its throughput settles (config/warm-up.ts); a server
+    // started elsewhere gets the configured pass.
+    if (how.settle !== true || app === undefined || !settlesWarmUp(scenario, entry.level)) return
     while (stillWarming(served)) served.push(await slice(scenario.warmupMs))
   }
 

@@ -3,7 +3,7 @@
 // plain text; markdown.ts escapes it and adds the markup, text.ts lays it out for a terminal.
 import type { Severity } from '../config/plan.js'
 import type { EntryTrend } from '../compare/round-trend.js'
-import { clearOfTolerance, CONTENDED_METRICS } from '../compare/compare.js'
+import { clearOfTolerance, CONTENDED_METRICS, CONTENTION_POINTS } from '../compare/compare.js'
 import { FINAL_LOOK_SHARE } from '../compare/sequential.js'
 import type { Comparison, EntryComparison, MetricComparison } from '../compare/types.js'
 import { probableSlope, type Violation } from '../compare/thresholds.js'
@@ -506,7 +506,7 @@ export function notices(comparison: Comparison): Notice[] {
       text:
         `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, 'round')}: the app served slower there than the machine allows. ` +
         (paired
-          ? 'A pair whose two rounds met shares more than 15 points apart was left out.'
+          ? `A pair whose two rounds met shares more than ${CONTENTION_POINTS} points apart was left out.`
           : comparison.baseline === undefined
             ? 'Compared with a run that met less of it, throughput and latency are not decided.'
             : 'Both runs met about as much of it, so the comparison stands.'),

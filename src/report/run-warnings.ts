@@ -1,6 +1,6 @@
 // The words for what a run noticed about the app that makes its telemetry or the next run doubtful.
 import { loadgenState } from '../load/assess.js'
-import { OTHERS_WARN_PERCENT } from '../results/entry-numbers.js'
+import { sharedCpuRounds } from '../results/entry-numbers.js'
 import type { RunWarning } from '../load/schedule.js'
 import type { RoundResult } from '../results/document.js'
 
@@ -48,11 +48,11 @@ export function loadgenNote(rounds: readonly Pick<RoundResult, 'loadgenCpuPercen
 
 /**
  * The results table's note on other work that shared the app's CPUs (app.cpus: separate), from the
- * round where it took most of them, when that was more than the rounds' warning level: `app's CPUs
- * shared with other work (46 %)`.
+ * round where it took most of them, when that was more than the rounds' warning level (`app's CPUs
+ * shared with other work (46 %)`).
  */
-export function sharedCpuNote(rounds: readonly Pick<RoundResult, 'server'>[]): string | undefined {
-  const shares = rounds.map((r) => r.server?.othersCpuPercent ?? 0)
-  const most = Math.max(0, ...shares)
-  return most > OTHERS_WARN_PERCENT ? `app's CPUs shared with other work (${most.toFixed(0)} %)` : undefined
+export function sharedCpuNote(rounds: readonly Pick<RoundResult, 'server' | 'valid'>[]): string | undefined {
+  // Every round, whatever its app did: the table shows what was measured.
+  const shared = sharedCpuRounds(rounds, () => true)
+  return shared === undefined ? undefined : `app's CPUs shared with other work (${shared.most.toFixed(0)} %)`
 }

@@ -16,7 +16,7 @@ function usedRounds(rounds: readonly RoundResult[]): readonly RoundResult[] {
 
 // Other work on the app's CPUs (server.othersCpuPercent): above this share in a round, the round says
 // so. Quiet, this project's machine read 0–9 % (the other side's idle app in same-job is other work
-// too); with one busy process beside the app, 26–52 % while it served a closed loop.
+// too); with one busy process beside the app, 25–52 % while it served a closed loop.
 export const OTHERS_WARN_PERCENT = 20
 
 // Other work slows an app that wants its CPU. One that mostly waits (a route that calls a slow
@@ -30,11 +30,14 @@ export function appBusy(round: Pick<RoundResult, 'server'>): boolean {
 }
 
 /**
- * The valid rounds whose busy app shared its CPUs with other work beyond {@link OTHERS_WARN_PERCENT},
- * and the largest share among them; undefined when there were none.
+ * The rounds (by default the valid ones whose app was busy) whose app shared its CPUs with other work
+ * beyond {@link OTHERS_WARN_PERCENT}, and the largest share among them; undefined when there were none.
  */
-export function sharedCpuRounds(rounds: readonly RoundResult[]): { readonly rounds: number; readonly most: number } | undefined {
-  const shares = rounds.filter((r) => r.valid && appBusy(r)).map((r) => r.server?.othersCpuPercent ?? 0)
+export function sharedCpuRounds(
+  rounds: readonly Pick<RoundResult, 'server' | 'valid'>[],
+  counted: (round: Pick<RoundResult, 'server' | 'valid'>) => boolean = (r) => r.valid && appBusy(r),
+): { readonly rounds: number; readonly most: number } | undefined {
+  const shares = rounds.filter(counted).map((r) => r.server?.othersCpuPercent ?? 0)
   const over = shares.filter((x) => x > OTHERS_WARN_PERCENT)
   return over.length === 0 ? undefined : { rounds: over.length, most: Math.max(...over) }
 }
