@@ -30,8 +30,10 @@
 //      SEPARATE_HEADS=1.25 records only those heads; SEPARATE_FOLDER=<name> records into <name>/.
 //      SEPARATE_CONTEND=5 runs other work on the app's CPUs through every fifth run (indices 4, 9,
 //        14, …: bases and heads alike), a busy stretch of the runner: a process pinned there that
-//        computes for 20 ms and sleeps 20 ms. SEPARATE_CONTENTION=0 judges with the app's CPU share
-//        readings (othersCpuPercent) left out, which is the rule before them.
+//        computes for 20 ms and sleeps 20 ms. SEPARATE_CONTEND_STRETCH=8000 makes that work come and go
+//        in stretches of 8 s through those runs (some rounds met it, some did not), as a test suite or a
+//        build beside the job does. SEPARATE_CONTENTION=0 judges with the app's CPU share readings
+//        (othersCpuPercent) left out, which is the rule before them.
 import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
@@ -125,6 +127,7 @@ function appSource(factor: number): { file: string; text: string } {
 
 // Other work on the app's CPUs through every SEPARATE_CONTEND-th run (bench/contender.ts).
 const contendEvery = Number(process.env.SEPARATE_CONTEND ?? 0)
+const contendStretch = process.env.SEPARATE_CONTEND_STRETCH === undefined ? undefined : Number(process.env.SEPARATE_CONTEND_STRETCH)
 
 function cli(bundle: string, cwd: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync('node', [bundle, ...args], { cwd, encoding: 'utf8' })
@@ -178,7 +181,7 @@ async function record(cycles: number): Promise<void> {
         await rm(out, { recursive: true, force: true })
         const index = runs.length
         const contended = contendEvery > 0 && index % contendEvery === contendEvery - 1
-        const contender = contended ? startContender() : undefined
+        const contender = contended ? startContender(contendStretch) : undefined
         const run = await cliAsync(bundle, dir, ['run', '--config', 'cannonade.yml', '--out', out])
         contender?.kill()
         const seconds = (performance.now() - started) / 1000

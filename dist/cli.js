@@ -9582,18 +9582,32 @@ function othersOf(round) {
 function unevenlyShared(base, head) {
   return base !== void 0 && head !== void 0 && Math.abs(head - base) > CONTENTION_POINTS;
 }
+function othersShare(rounds) {
+  const shares = rounds.filter((r) => r.valid).map(othersOf);
+  return shares.length === 0 || shares.some((x) => x === void 0) ? void 0 : median(shares.filter((x) => x !== void 0));
+}
+function busyRun(rounds) {
+  const valid3 = rounds.filter((r) => r.valid);
+  return valid3.length > 0 && median(valid3.map((r) => r.server?.cpuPercent ?? 0)) >= APP_BUSY_PERCENT;
+}
 function contentionBetween(base, head) {
-  const shareOf = (rounds) => {
-    const shares = rounds.filter((r) => r.valid).map(othersOf);
-    return shares.length === 0 || shares.some((x) => x === void 0) ? void 0 : median(shares.filter((x) => x !== void 0));
+  const b = othersShare(base);
+  const h = othersShare(head);
+  return b !== void 0 && h !== void 0 && (busyRun(base) || busyRun(head)) && unevenlyShared(b, h) ? { base: b, head: h } : void 0;
+}
+function quietRounds(base, head) {
+  const b = othersShare(base);
+  const h = othersShare(head);
+  if (b === void 0 || h === void 0 || !(busyRun(base) || busyRun(head))) return void 0;
+  const ceiling = Math.min(b, h) + CONTENTION_POINTS;
+  const quiet = (rounds) => rounds.filter((r) => r.valid && (othersOf(r) ?? 0) <= ceiling);
+  const kept = { base: quiet(base), head: quiet(head) };
+  const leftOut = {
+    base: base.filter((r) => r.valid).length - kept.base.length,
+    head: head.filter((r) => r.valid).length - kept.head.length
   };
-  const busy = (rounds) => {
-    const valid3 = rounds.filter((r) => r.valid);
-    return valid3.length > 0 && median(valid3.map((r) => r.server?.cpuPercent ?? 0)) >= APP_BUSY_PERCENT;
-  };
-  const b = shareOf(base);
-  const h = shareOf(head);
-  return b !== void 0 && h !== void 0 && (busy(base) || busy(head)) && unevenlyShared(b, h) ? { base: b, head: h } : void 0;
+  if (leftOut.base + leftOut.head === 0 || kept.base.length < MIN_QUIET_ROUNDS || kept.head.length < MIN_QUIET_ROUNDS) return void 0;
+  return { ...kept, leftOut };
 }
 function speedProbed(base, head) {
   const kept = keptPairs(base, head);
@@ -9647,12 +9661,15 @@ function compareEntry(head, base, ctx, shares) {
     return { comparison: { ...identity, status: "new", metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings };
   }
   const definitionChanged = base.definitionHash !== head.definitionHash;
-  const contention = ctx.paired ? void 0 : contentionBetween(base.rounds, head.rounds);
+  const quiet = ctx.paired ? void 0 : quietRounds(base.rounds, head.rounds);
+  const baseRounds = quiet?.base ?? base.rounds;
+  const headRounds = quiet?.head ?? head.rounds;
+  const contention = ctx.paired ? void 0 : contentionBetween(baseRounds, headRounds);
   const downgraded = ctx.downgradeAll || definitionChanged;
   const metrics = [];
   for (const metric of COMPARED_METRICS) {
     if (!comparedFor(head, metric)) continue;
-    const values = ctx.paired ? pairedValues(base.rounds, head.rounds, metric) : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) };
+    const values = ctx.paired ? pairedValues(base.rounds, head.rounds, metric) : { base: roundValues(baseRounds, metric), head: roundValues(headRounds, metric) };
     const b = values?.base;
     const h = values?.head;
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
@@ -9684,7 +9701,7 @@ function compareEntry(head, base, ctx, shares) {
       ...spread2 === void 0 ? {} : { spread: spread2 }
     };
     const measured2 = compareMetric(judgement);
-    const speed = ctx.paired ? void 0 : atOneSpeed(base.rounds, head.rounds, metric);
+    const speed = ctx.paired ? void 0 : atOneSpeed(baseRounds, headRounds, metric);
     let m = measured2;
     if (speed !== void 0 && spread2 !== void 0) {
       const speedSpread = spreadOf(speed.base, speed.head, history?.oneSpeed);
@@ -9711,9 +9728,11 @@ function compareEntry(head, base, ctx, shares) {
     status: "compared",
     ...definitionChanged ? { definitionChanged } : {},
     ...contention === void 0 ? {} : { contention },
+    ...quiet === void 0 ? {} : { leftOut: quiet.leftOut },
     metrics,
     violations,
-    percentiles: { base: percentilesOf(base), head: percentilesOf(head) }
+    // The chart's percentiles from the rounds compared, as the table's columns are.
+    percentiles: { base: percentilesOf({ ...base, rounds: baseRounds }), head: percentilesOf({ ...head, rounds: headRounds }) }
   };
   return { comparison, findings };
 }
@@ -9857,7 +9876,7 @@ function clearOfTolerance(m) {
 function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
-var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, positive, SPEED_ADJUSTED;
+var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, MIN_QUIET_ROUNDS, positive, SPEED_ADJUSTED;
 var init_compare = __esm({
   "src/compare/compare.ts"() {
     "use strict";
@@ -9883,8 +9902,9 @@ var init_compare = __esm({
     ONE_SPEED_DECIDES = 0.5;
     CONTENTION_POINTS = 15;
     CONTENDED_METRICS = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p95", "p99", "p999", "capacity"]);
+    MIN_QUIET_ROUNDS = 3;
     positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
-    SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p99", "p999", "cpu"]);
+    SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p95", "p99", "p999", "cpu"]);
   }
 });
 
@@ -19308,7 +19328,7 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:history:1", "title": "Cannonade history (history.json), schema version 1", "description": "The base branch's recent runs, carried forward from artifact to artifact: per run its commit, date, run id and runner, and per entry and metric the run's median with its interval. Read from other runs' artifacts, so every string is bounded and plain.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "suite", "runs"], "properties": { "schemaVersion": { "const": 1 }, "suite": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "runs": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["date", "runner", "entries"], "properties": { "sha": { "type": "string", "pattern": "^[0-9a-fA-F]{4,64}$" }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$" }, "runId": { "type": "integer", "minimum": 1 }, "runner": { "type": "string", "maxLength": 400, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$" }, "entries": { "type": "array", "maxItems": 1e4, "items": { "type": "object", "additionalProperties": false, "required": ["key", "metrics"], "properties": { "key": { "type": "string", "minLength": 1, "maxLength": 1e3, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$" }, "metrics": { "type": "object", "additionalProperties": false, "properties": { "rps": { "$ref": "#/$defs/point" }, "p50": { "$ref": "#/$defs/point" }, "p90": { "$ref": "#/$defs/point" }, "p95": { "$ref": "#/$defs/point" }, "p99": { "$ref": "#/$defs/point" }, "p999": { "$ref": "#/$defs/point" }, "errorRate": { "$ref": "#/$defs/point" }, "cpu": { "$ref": "#/$defs/point" }, "rss": { "$ref": "#/$defs/point" }, "capacity": { "$ref": "#/$defs/point" }, "recovery": { "$ref": "#/$defs/point" } } }, "oneSpeed": { "description": "The medians at one machine speed (each round taken to the speed probe's reference reading) of the metrics that follow it.", "type": "object", "additionalProperties": false, "properties": { "rps": { "$ref": "#/$defs/positive" }, "p50": { "$ref": "#/$defs/positive" }, "p90": { "$ref": "#/$defs/positive" }, "p99": { "$ref": "#/$defs/positive" }, "p999": { "$ref": "#/$defs/positive" }, "cpu": { "$ref": "#/$defs/positive" } } } } } } } } } }, "$defs": { "point": { "type": "object", "additionalProperties": false, "required": ["median", "low", "high"], "properties": { "median": { "type": "number", "minimum": 0 }, "low": { "type": "number", "minimum": 0 }, "high": { "type": "number", "minimum": 0 } } }, "positive": { "type": "number", "exclusiveMinimum": 0 } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:history:1", "title": "Cannonade history (history.json), schema version 1", "description": "The base branch's recent runs, carried forward from artifact to artifact: per run its commit, date, run id and runner, and per entry and metric the run's median with its interval. Read from other runs' artifacts, so every string is bounded and plain.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "suite", "runs"], "properties": { "schemaVersion": { "const": 1 }, "suite": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "runs": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["date", "runner", "entries"], "properties": { "sha": { "type": "string", "pattern": "^[0-9a-fA-F]{4,64}$" }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$" }, "runId": { "type": "integer", "minimum": 1 }, "runner": { "type": "string", "maxLength": 400, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$" }, "entries": { "type": "array", "maxItems": 1e4, "items": { "type": "object", "additionalProperties": false, "required": ["key", "metrics"], "properties": { "key": { "type": "string", "minLength": 1, "maxLength": 1e3, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$" }, "metrics": { "type": "object", "additionalProperties": false, "properties": { "rps": { "$ref": "#/$defs/point" }, "p50": { "$ref": "#/$defs/point" }, "p90": { "$ref": "#/$defs/point" }, "p95": { "$ref": "#/$defs/point" }, "p99": { "$ref": "#/$defs/point" }, "p999": { "$ref": "#/$defs/point" }, "errorRate": { "$ref": "#/$defs/point" }, "cpu": { "$ref": "#/$defs/point" }, "rss": { "$ref": "#/$defs/point" }, "capacity": { "$ref": "#/$defs/point" }, "recovery": { "$ref": "#/$defs/point" } } }, "oneSpeed": { "description": "The medians at one machine speed (each round taken to the speed probe's reference reading) of the metrics that follow it.", "type": "object", "additionalProperties": false, "properties": { "rps": { "$ref": "#/$defs/positive" }, "p50": { "$ref": "#/$defs/positive" }, "p90": { "$ref": "#/$defs/positive" }, "p95": { "$ref": "#/$defs/positive" }, "p99": { "$ref": "#/$defs/positive" }, "p999": { "$ref": "#/$defs/positive" }, "cpu": { "$ref": "#/$defs/positive" } } } } } } } } } }, "$defs": { "point": { "type": "object", "additionalProperties": false, "required": ["median", "low", "high"], "properties": { "median": { "type": "number", "minimum": 0 }, "low": { "type": "number", "minimum": 0 }, "high": { "type": "number", "minimum": 0 } } }, "positive": { "type": "number", "exclusiveMinimum": 0 } } };
         const schema32 = { "type": "object", "additionalProperties": false, "required": ["median", "low", "high"], "properties": { "median": { "type": "number", "minimum": 0 }, "low": { "type": "number", "minimum": 0 }, "high": { "type": "number", "minimum": 0 } } };
         const schema43 = { "type": "number", "exclusiveMinimum": 0 };
         const pattern4 = new RegExp("^[A-Za-z0-9._-]{1,64}$", "u");
@@ -20576,7 +20596,7 @@ var init_schema_validator = __esm({
                                                                           if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
                                                                             const _errs140 = errors;
                                                                             for (const key15 in data56) {
-                                                                              if (!(key15 === "rps" || key15 === "p50" || key15 === "p90" || key15 === "p99" || key15 === "p999" || key15 === "cpu")) {
+                                                                              if (!(key15 === "rps" || key15 === "p50" || key15 === "p90" || key15 === "p95" || key15 === "p99" || key15 === "p999" || key15 === "cpu")) {
                                                                                 validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed", schemaPath: "#/properties/runs/items/properties/entries/items/properties/oneSpeed/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" }];
                                                                                 return false;
                                                                                 break;
@@ -20643,18 +20663,18 @@ var init_schema_validator = __esm({
                                                                                     var valid28 = true;
                                                                                   }
                                                                                   if (valid28) {
-                                                                                    if (data56.p99 !== void 0) {
-                                                                                      let data60 = data56.p99;
+                                                                                    if (data56.p95 !== void 0) {
+                                                                                      let data60 = data56.p95;
                                                                                       const _errs150 = errors;
                                                                                       const _errs151 = errors;
                                                                                       if (errors === _errs151) {
                                                                                         if (typeof data60 == "number" && isFinite(data60)) {
                                                                                           if (data60 <= 0 || isNaN(data60)) {
-                                                                                            validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p99", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                                            validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p95", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
                                                                                             return false;
                                                                                           }
                                                                                         } else {
-                                                                                          validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p99", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                          validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p95", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                                           return false;
                                                                                         }
                                                                                       }
@@ -20663,18 +20683,18 @@ var init_schema_validator = __esm({
                                                                                       var valid28 = true;
                                                                                     }
                                                                                     if (valid28) {
-                                                                                      if (data56.p999 !== void 0) {
-                                                                                        let data61 = data56.p999;
+                                                                                      if (data56.p99 !== void 0) {
+                                                                                        let data61 = data56.p99;
                                                                                         const _errs153 = errors;
                                                                                         const _errs154 = errors;
                                                                                         if (errors === _errs154) {
                                                                                           if (typeof data61 == "number" && isFinite(data61)) {
                                                                                             if (data61 <= 0 || isNaN(data61)) {
-                                                                                              validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p999", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                                              validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p99", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
                                                                                               return false;
                                                                                             }
                                                                                           } else {
-                                                                                            validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p999", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                            validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p99", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                                             return false;
                                                                                           }
                                                                                         }
@@ -20683,24 +20703,45 @@ var init_schema_validator = __esm({
                                                                                         var valid28 = true;
                                                                                       }
                                                                                       if (valid28) {
-                                                                                        if (data56.cpu !== void 0) {
-                                                                                          let data62 = data56.cpu;
+                                                                                        if (data56.p999 !== void 0) {
+                                                                                          let data62 = data56.p999;
                                                                                           const _errs156 = errors;
                                                                                           const _errs157 = errors;
                                                                                           if (errors === _errs157) {
                                                                                             if (typeof data62 == "number" && isFinite(data62)) {
                                                                                               if (data62 <= 0 || isNaN(data62)) {
-                                                                                                validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/cpu", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                                                validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p999", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
                                                                                                 return false;
                                                                                               }
                                                                                             } else {
-                                                                                              validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/cpu", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                              validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/p999", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                                               return false;
                                                                                             }
                                                                                           }
                                                                                           var valid28 = _errs156 === errors;
                                                                                         } else {
                                                                                           var valid28 = true;
+                                                                                        }
+                                                                                        if (valid28) {
+                                                                                          if (data56.cpu !== void 0) {
+                                                                                            let data63 = data56.cpu;
+                                                                                            const _errs159 = errors;
+                                                                                            const _errs160 = errors;
+                                                                                            if (errors === _errs160) {
+                                                                                              if (typeof data63 == "number" && isFinite(data63)) {
+                                                                                                if (data63 <= 0 || isNaN(data63)) {
+                                                                                                  validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/cpu", schemaPath: "#/$defs/positive/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
+                                                                                                  return false;
+                                                                                                }
+                                                                                              } else {
+                                                                                                validate20.errors = [{ instancePath: instancePath + "/runs/" + i0 + "/entries/" + i1 + "/oneSpeed/cpu", schemaPath: "#/$defs/positive/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                                return false;
+                                                                                              }
+                                                                                            }
+                                                                                            var valid28 = _errs159 === errors;
+                                                                                          } else {
+                                                                                            var valid28 = true;
+                                                                                          }
                                                                                         }
                                                                                       }
                                                                                     }
@@ -22731,14 +22772,23 @@ function notices(comparison) {
       text: `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other${shared.length > 1 ? `; ${plural(shared.length, "entry", "entries")} so measured` : ""}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. Throughput and latency are therefore not decided there, and a regression only warns. Measure on a machine where nothing else runs, or compare with a run that met as much other work.`
     });
   }
+  const leftOut = comparison.entries.reduce(
+    (sum, e) => ({ base: sum.base + (e.leftOut?.base ?? 0), head: sum.head + (e.leftOut?.head ?? 0) }),
+    { base: 0, head: 0 }
+  );
+  const leftOutRounds = leftOut.base + leftOut.head;
+  const leftOutText = leftOutRounds === 0 ? void 0 : `${plural(leftOutRounds, "round")} that met more than ${CONTENTION_POINTS} points more of it than the quieter run's median round (${leftOut.head} of this run's, ${leftOut.base} of the baseline's) ${leftOutRounds === 1 ? "was" : "were"} left out; the rest are compared.`;
   const busyRounds = comparison.entries.filter((e) => e.contention === void 0 && e.sharedCpu !== void 0);
+  if (shared.length === 0 && busyRounds.length === 0 && leftOutText !== void 0) {
+    result.push({ level: "note", text: `Other processes took more of the app's CPUs in some rounds of the baseline run. ${leftOutText}` });
+  }
   if (shared.length === 0 && busyRounds.length > 0) {
     const rounds = busyRounds.reduce((sum, e) => sum + (e.sharedCpu?.rounds ?? 0), 0);
     const most = Math.max(...busyRounds.map((e) => e.sharedCpu?.most ?? 0));
     const paired = comparison.errorControl?.sequential === true;
     result.push({
       level: "note",
-      text: `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, "round")}: the app served slower there than the machine allows. ` + (paired ? `A pair whose two rounds met shares more than ${CONTENTION_POINTS} points apart was left out.` : comparison.baseline === void 0 ? "Compared with a run that met less of it, throughput and latency are not decided." : "Both runs met about as much of it, so the comparison stands.")
+      text: `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, "round")}: the app served slower there than the machine allows. ` + (paired ? `A pair whose two rounds met shares more than ${CONTENTION_POINTS} points apart was left out.` : comparison.baseline === void 0 ? "Compared with a run that met less of it, throughput and latency are not decided." : leftOutText ?? "Both runs met about as much of it, so the comparison stands.")
     });
   }
   if (comparison.suggestAppBuild === true) {
@@ -68456,6 +68506,9 @@ var schema_default2 = {
                       $ref: "#/$defs/positive"
                     },
                     p90: {
+                      $ref: "#/$defs/positive"
+                    },
+                    p95: {
                       $ref: "#/$defs/positive"
                     },
                     p99: {
