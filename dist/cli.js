@@ -9582,32 +9582,18 @@ function othersOf(round) {
 function unevenlyShared(base, head) {
   return base !== void 0 && head !== void 0 && Math.abs(head - base) > CONTENTION_POINTS;
 }
-function othersShare(rounds) {
-  const shares = rounds.filter((r) => r.valid).map(othersOf);
-  return shares.length === 0 || shares.some((x) => x === void 0) ? void 0 : median(shares.filter((x) => x !== void 0));
-}
-function busyRun(rounds) {
-  const valid3 = rounds.filter((r) => r.valid);
-  return valid3.length > 0 && median(valid3.map((r) => r.server?.cpuPercent ?? 0)) >= APP_BUSY_PERCENT;
-}
 function contentionBetween(base, head) {
-  const b = othersShare(base);
-  const h = othersShare(head);
-  return b !== void 0 && h !== void 0 && (busyRun(base) || busyRun(head)) && unevenlyShared(b, h) ? { base: b, head: h } : void 0;
-}
-function quietRounds(base, head) {
-  const b = othersShare(base);
-  const h = othersShare(head);
-  if (b === void 0 || h === void 0 || !(busyRun(base) || busyRun(head))) return void 0;
-  const ceiling = Math.min(b, h) + CONTENTION_POINTS;
-  const quiet = (rounds) => rounds.filter((r) => r.valid && (othersOf(r) ?? 0) <= ceiling);
-  const kept = { base: quiet(base), head: quiet(head) };
-  const leftOut = {
-    base: base.filter((r) => r.valid).length - kept.base.length,
-    head: head.filter((r) => r.valid).length - kept.head.length
+  const shareOf = (rounds) => {
+    const shares = rounds.filter((r) => r.valid).map(othersOf);
+    return shares.length === 0 || shares.some((x) => x === void 0) ? void 0 : median(shares.filter((x) => x !== void 0));
   };
-  if (leftOut.base + leftOut.head === 0 || kept.base.length < MIN_QUIET_ROUNDS || kept.head.length < MIN_QUIET_ROUNDS) return void 0;
-  return { ...kept, leftOut };
+  const busy = (rounds) => {
+    const valid3 = rounds.filter((r) => r.valid);
+    return valid3.length > 0 && median(valid3.map((r) => r.server?.cpuPercent ?? 0)) >= APP_BUSY_PERCENT;
+  };
+  const b = shareOf(base);
+  const h = shareOf(head);
+  return b !== void 0 && h !== void 0 && (busy(base) || busy(head)) && unevenlyShared(b, h) ? { base: b, head: h } : void 0;
 }
 function speedProbed(base, head) {
   const kept = keptPairs(base, head);
@@ -9661,15 +9647,12 @@ function compareEntry(head, base, ctx, shares) {
     return { comparison: { ...identity, status: "new", metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings };
   }
   const definitionChanged = base.definitionHash !== head.definitionHash;
-  const quiet = ctx.paired ? void 0 : quietRounds(base.rounds, head.rounds);
-  const baseRounds = quiet?.base ?? base.rounds;
-  const headRounds = quiet?.head ?? head.rounds;
-  const contention = ctx.paired ? void 0 : contentionBetween(baseRounds, headRounds);
+  const contention = ctx.paired ? void 0 : contentionBetween(base.rounds, head.rounds);
   const downgraded = ctx.downgradeAll || definitionChanged;
   const metrics = [];
   for (const metric of COMPARED_METRICS) {
     if (!comparedFor(head, metric)) continue;
-    const values = ctx.paired ? pairedValues(base.rounds, head.rounds, metric) : { base: roundValues(baseRounds, metric), head: roundValues(headRounds, metric) };
+    const values = ctx.paired ? pairedValues(base.rounds, head.rounds, metric) : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) };
     const b = values?.base;
     const h = values?.head;
     if (b === void 0 || h === void 0 || b.length === 0 || h.length === 0) continue;
@@ -9701,7 +9684,7 @@ function compareEntry(head, base, ctx, shares) {
       ...spread2 === void 0 ? {} : { spread: spread2 }
     };
     const measured2 = compareMetric(judgement);
-    const speed = ctx.paired ? void 0 : atOneSpeed(baseRounds, headRounds, metric);
+    const speed = ctx.paired ? void 0 : atOneSpeed(base.rounds, head.rounds, metric);
     let m = measured2;
     if (speed !== void 0 && spread2 !== void 0) {
       const speedSpread = spreadOf(speed.base, speed.head, history?.oneSpeed);
@@ -9728,11 +9711,9 @@ function compareEntry(head, base, ctx, shares) {
     status: "compared",
     ...definitionChanged ? { definitionChanged } : {},
     ...contention === void 0 ? {} : { contention },
-    ...quiet === void 0 ? {} : { leftOut: quiet.leftOut },
     metrics,
     violations,
-    // The chart's percentiles from the rounds compared, as the table's columns are.
-    percentiles: { base: percentilesOf({ ...base, rounds: baseRounds }), head: percentilesOf({ ...head, rounds: headRounds }) }
+    percentiles: { base: percentilesOf(base), head: percentilesOf(head) }
   };
   return { comparison, findings };
 }
@@ -9876,7 +9857,7 @@ function clearOfTolerance(m) {
 function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
-var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, MIN_QUIET_ROUNDS, positive, SPEED_ADJUSTED;
+var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, positive, SPEED_ADJUSTED;
 var init_compare = __esm({
   "src/compare/compare.ts"() {
     "use strict";
@@ -9902,7 +9883,6 @@ var init_compare = __esm({
     ONE_SPEED_DECIDES = 0.5;
     CONTENTION_POINTS = 15;
     CONTENDED_METRICS = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p95", "p99", "p999", "capacity"]);
-    MIN_QUIET_ROUNDS = 3;
     positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
     SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p95", "p99", "p999", "cpu"]);
   }
@@ -22772,23 +22752,14 @@ function notices(comparison) {
       text: `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other${shared.length > 1 ? `; ${plural(shared.length, "entry", "entries")} so measured` : ""}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. Throughput and latency are therefore not decided there, and a regression only warns. Measure on a machine where nothing else runs, or compare with a run that met as much other work.`
     });
   }
-  const leftOut = comparison.entries.reduce(
-    (sum, e) => ({ base: sum.base + (e.leftOut?.base ?? 0), head: sum.head + (e.leftOut?.head ?? 0) }),
-    { base: 0, head: 0 }
-  );
-  const leftOutRounds = leftOut.base + leftOut.head;
-  const leftOutText = leftOutRounds === 0 ? void 0 : `${plural(leftOutRounds, "round")} that met more than ${CONTENTION_POINTS} points more of it than the quieter run's median round (${leftOut.head} of this run's, ${leftOut.base} of the baseline's) ${leftOutRounds === 1 ? "was" : "were"} left out; the rest are compared.`;
   const busyRounds = comparison.entries.filter((e) => e.contention === void 0 && e.sharedCpu !== void 0);
-  if (shared.length === 0 && busyRounds.length === 0 && leftOutText !== void 0) {
-    result.push({ level: "note", text: `Other processes took more of the app's CPUs in some rounds of the baseline run. ${leftOutText}` });
-  }
   if (shared.length === 0 && busyRounds.length > 0) {
     const rounds = busyRounds.reduce((sum, e) => sum + (e.sharedCpu?.rounds ?? 0), 0);
     const most = Math.max(...busyRounds.map((e) => e.sharedCpu?.most ?? 0));
     const paired = comparison.errorControl?.sequential === true;
     result.push({
       level: "note",
-      text: `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, "round")}: the app served slower there than the machine allows. ` + (paired ? `A pair whose two rounds met shares more than ${CONTENTION_POINTS} points apart was left out.` : comparison.baseline === void 0 ? "Compared with a run that met less of it, throughput and latency are not decided." : leftOutText ?? "Both runs met about as much of it, so the comparison stands.")
+      text: `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, "round")}: the app served slower there than the machine allows. ` + (paired ? `A pair whose two rounds met shares more than ${CONTENTION_POINTS} points apart was left out.` : comparison.baseline === void 0 ? "Compared with a run that met less of it, throughput and latency are not decided." : "The two runs' median rounds met about as much of it, and the comparison stands on them.")
     });
   }
   if (comparison.suggestAppBuild === true) {

@@ -594,57 +594,23 @@ function unevenlyShared(base: number | undefined, head: number | undefined): boo
   return base !== undefined && head !== undefined && Math.abs(head - base) > CONTENTION_POINTS
 }
 
-/** A run's median share of its app's CPUs that other work took over its valid rounds; undefined where a round did not measure it. */
-function othersShare(rounds: readonly RoundResult[]): number | undefined {
-  const shares = rounds.filter((r) => r.valid).map(othersOf)
-  return shares.length === 0 || shares.some((x) => x === undefined) ? undefined : median(shares.filter((x) => x !== undefined))
-}
-
-/** Whether a run's app kept a quarter of a core busy or more over its valid rounds (the median round). */
-function busyRun(rounds: readonly RoundResult[]): boolean {
-  const valid = rounds.filter((r) => r.valid)
-  return valid.length > 0 && median(valid.map((r) => r.server?.cpuPercent ?? 0)) >= APP_BUSY_PERCENT
-}
-
 /**
  * Separate runs: each run's median share of its app's CPUs that other work took (valid rounds), when
  * the two differ by more than {@link CONTENTION_POINTS} and the app of either run kept a quarter of a
  * core busy or more; undefined when they are alike, the app mostly waited, or a run did not measure it.
  */
 function contentionBetween(base: readonly RoundResult[], head: readonly RoundResult[]): { base: number; head: number } | undefined {
-  const b = othersShare(base)
-  const h = othersShare(head)
-  return b !== undefined && h !== undefined && (busyRun(base) || busyRun(head)) && unevenlyShared(b, h) ? { base: b, head: h } : undefined
-}
-
-/** The fewest valid rounds a side keeps once rounds that met other work are left out; fewer, and none is. */
-export const MIN_QUIET_ROUNDS = 3
-
-/**
- * Separate runs: the valid rounds of each that met no more other work on the app's CPUs than the
- * quieter run's median share plus {@link CONTENTION_POINTS}, where that leaves out a round and keeps at
- * least {@link MIN_QUIET_ROUNDS} a side; undefined otherwise (every round is compared, and
- * contentionBetween decides whether the runs compare at all). Other work on a runner comes and goes
- * (a build or a test suite beside the job for a few seconds): a run whose median round was quiet kept
- * its few busy rounds before, each one slower for a reason that is not the code, and one whose busy
- * rounds were the majority was not decided at all where its quiet ones could decide it.
- */
-function quietRounds(
-  base: readonly RoundResult[],
-  head: readonly RoundResult[],
-): { base: RoundResult[]; head: RoundResult[]; leftOut: { base: number; head: number } } | undefined {
-  const b = othersShare(base)
-  const h = othersShare(head)
-  if (b === undefined || h === undefined || !(busyRun(base) || busyRun(head))) return undefined
-  const ceiling = Math.min(b, h) + CONTENTION_POINTS
-  const quiet = (rounds: readonly RoundResult[]): RoundResult[] => rounds.filter((r) => r.valid && (othersOf(r) ?? 0) <= ceiling)
-  const kept = { base: quiet(base), head: quiet(head) }
-  const leftOut = {
-    base: base.filter((r) => r.valid).length - kept.base.length,
-    head: head.filter((r) => r.valid).length - kept.head.length,
+  const shareOf = (rounds: readonly RoundResult[]): number | undefined => {
+    const shares = rounds.filter((r) => r.valid).map(othersOf)
+    return shares.length === 0 || shares.some((x) => x === undefined) ? undefined : median(shares.filter((x) => x !== undefined))
   }
-  if (leftOut.base + leftOut.head === 0 || kept.base.length < MIN_QUIET_ROUNDS || kept.head.length < MIN_QUIET_ROUNDS) return undefined
-  return { ...kept, leftOut }
+  const busy = (rounds: readonly RoundResult[]): boolean => {
+    const valid = rounds.filter((r) => r.valid)
+    return valid.length > 0 && median(valid.map((r) => r.server?.cpuPercent ?? 0)) >= APP_BUSY_PERCENT
+  }
+  const b = shareOf(base)
+  const h = shareOf(head)
+  return b !== undefined && h !== undefined && (busy(base) || busy(head)) && unevenlyShared(b, h) ? { base: b, head: h } : undefined
 }
 
 const positive = (xs: readonly number[]): boolean => xs.every((x) => x > 0 && Number.isFinite(x))
@@ -735,18 +701,14 @@ function compareEntry(
   // An edited scenario measures something else: report the change, but do not block on it. Nor does
   // a run whose app shared its CPUs with other work that the other run's app did not meet.
   const definitionChanged = base.definitionHash !== head.definitionHash
-  // Separate runs: the rounds that met more other work than the quieter run left out, where enough remain.
-  const quiet = ctx.paired ? undefined : quietRounds(base.rounds, head.rounds)
-  const baseRounds = quiet?.base ?? base.rounds
-  const headRounds = quiet?.head ?? head.rounds
-  const contention = ctx.paired ? undefined : contentionBetween(baseRounds, headRounds)
+  const contention = ctx.paired ? undefined : contentionBetween(base.rounds, head.rounds)
   const downgraded = ctx.downgradeAll || definitionChanged
   const metrics: MetricComparison[] = []
   for (const metric of COMPARED_METRICS) {
     if (!comparedFor(head, metric)) continue
     const values: { base: number[] | undefined; head: number[] | undefined; speedSlope?: number } | undefined = ctx.paired
       ? pairedValues(base.rounds, head.rounds, metric)
-      : { base: roundValues(baseRounds, metric), head: roundValues(headRounds, metric) }
+      : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) }
     const b = values?.base
     const h = values?.head
     if (b === undefined || h === undefined || b.length === 0 || h.length === 0) continue
@@ -787,7 +749,7 @@ function compareEntry(
     }
     const measured = compareMetric(judgement)
     // Separate runs that both read the machine's speed: a verdict must hold at one speed too.
-    const speed = ctx.paired ? undefined : atOneSpeed(baseRounds, headRounds, metric)
+    const speed = ctx.paired ? undefined : atOneSpeed(base.rounds, head.rounds, metric)
     let m = measured
     if (speed !== undefined && spread !== undefined) {
       const speedSpread = spreadOf(speed.base, speed.head, history?.oneSpeed)
@@ -817,11 +779,9 @@ function compareEntry(
     status: 'compared',
     ...(definitionChanged ? { definitionChanged } : {}),
     ...(contention === undefined ? {} : { contention }),
-    ...(quiet === undefined ? {} : { leftOut: quiet.leftOut }),
     metrics,
     violations,
-    // The chart's percentiles from the rounds compared, as the table's columns are.
-    percentiles: { base: percentilesOf({ ...base, rounds: baseRounds }), head: percentilesOf({ ...head, rounds: headRounds }) },
+    percentiles: { base: percentilesOf(base), head: percentilesOf(head) },
   }
   return { comparison, findings }
 }

@@ -143,12 +143,6 @@ export interface EntryComparison {
    */
   readonly contention?: { readonly base: number; readonly head: number }
   /**
-   * Separate runs: valid rounds of each run left out of the comparison because other work took more of
-   * the app's CPUs in them, by more than CONTENTION_POINTS, than the quieter run's median share
-   * (compare.ts quietRounds); absent when none was, or when too few rounds would have remained.
-   */
-  readonly leftOut?: { readonly base: number; readonly head: number }
-  /**
    * Valid rounds of this run (in same-job, of both sides) whose app, keeping a quarter of a core busy or
    * more, shared its CPUs with other work beyond the rounds' warning level, and the largest share.
    */

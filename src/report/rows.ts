@@ -495,22 +495,8 @@ export function notices(comparison: Comparison): Notice[] {
         'Throughput and latency are therefore not decided there, and a regression only warns. Measure on a machine where nothing else runs, or compare with a run that met as much other work.',
     })
   }
-  // Separate runs: the rounds left out for the other work they met, of either run.
-  const leftOut = comparison.entries.reduce(
-    (sum, e) => ({ base: sum.base + (e.leftOut?.base ?? 0), head: sum.head + (e.leftOut?.head ?? 0) }),
-    { base: 0, head: 0 },
-  )
-  const leftOutRounds = leftOut.base + leftOut.head
-  const leftOutText =
-    leftOutRounds === 0
-      ? undefined
-      : `${plural(leftOutRounds, 'round')} that met more than ${CONTENTION_POINTS} points more of it than the quieter run's median round ` +
-        `(${leftOut.head} of this run's, ${leftOut.base} of the baseline's) ${leftOutRounds === 1 ? 'was' : 'were'} left out; the rest are compared.`
   // Where no verdict was held back for it, the rounds that met other work still deserve a word.
   const busyRounds = comparison.entries.filter((e) => e.contention === undefined && e.sharedCpu !== undefined)
-  if (shared.length === 0 && busyRounds.length === 0 && leftOutText !== undefined) {
-    result.push({ level: 'note', text: `Other processes took more of the app's CPUs in some rounds of the baseline run. ${leftOutText}` })
-  }
   if (shared.length === 0 && busyRounds.length > 0) {
     const rounds = busyRounds.reduce((sum, e) => sum + (e.sharedCpu?.rounds ?? 0), 0)
     const most = Math.max(...busyRounds.map((e) => e.sharedCpu?.most ?? 0))
@@ -523,7 +509,7 @@ export function notices(comparison: Comparison): Notice[] {
           ? `A pair whose two rounds met shares more than ${CONTENTION_POINTS} points apart was left out.`
           : comparison.baseline === undefined
             ? 'Compared with a run that met less of it, throughput and latency are not decided.'
-            : (leftOutText ?? 'Both runs met about as much of it, so the comparison stands.')),
+            : "The two runs' median rounds met about as much of it, and the comparison stands on them."),
     })
   }
   if (comparison.suggestAppBuild === true) {
