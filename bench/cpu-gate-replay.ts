@@ -26,9 +26,17 @@
 // req/s, p50 and p99 and by c for CPU per request: what the rule would decide were pairs that much
 // quieter (bench/process-offset.ts measures how much quieter both apps loaded at once make them).
 //
+// BENCH_SOURCE=pinned replays the same-job default instead (app.cpus: separate, the speed probe read
+// in every round, the heaps padded): the runs under bench/results/against-target-pinned whose every
+// round read the probe. Each replayed round carries its probe reading, so the pairs are adjusted by it
+// as the product adjusts them (speed-adjust.ts); a slowdown moves the app, not the probe.
+//
+// With the offsets kept, an unchanged trial draws from the unchanged runs only (a slowed run, centred,
+// has no offset of its own to keep).
+//
 // Run: npx tsx bench/cpu-gate-replay.ts   (BENCH_TRIALS per cell, default 2000; seeded by BENCH_SEED)
 // Writes bench/results/cpu-gate-replay.json (-offsets.json with the offsets kept, -scaled-r-c.json
-// with BENCH_PAIR_SCALE) and prints markdown.
+// with BENCH_PAIR_SCALE, -pinned with BENCH_SOURCE=pinned) and prints markdown.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { entryDecided, pairedValues } from '../src/compare/compare.js'
@@ -43,7 +51,8 @@ import { replayRound } from './replay-round.js'
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 2000)
 const random = seededRandom(process.env.BENCH_SEED ?? 'cpu-gate-replay')
-const ROOT = path.resolve('bench/results/against-target')
+const PINNED = process.env.BENCH_SOURCE === 'pinned'
+const ROOT = path.resolve(PINNED ? 'bench/results/against-target-pinned' : 'bench/results/against-target')
 const CONFIGURED_PAIRS = 5
 const MAX_PAIRS = 15
 const BLOCK = 5
@@ -55,13 +64,15 @@ const scaleOf = (k: number): number => (PAIR_SCALE === undefined ? 1 : k === 3 ?
 
 /** One round's logs: req/s, p50, p99, CPU per request. */
 type Logs = [number, number, number, number]
+/** A recorded pair: base's and head's logs, then the speed probe's reading of each (µs a unit; NaN where not read). */
+type Pair = [Logs, Logs, number, number]
 interface Source {
   readonly run: string
   /** The app the run measured (node, python): relaunch offsets are drawn within it. */
   readonly app: string
   /** An unchanged run's mean difference per metric, before centring (its launch offset and sampling error). */
   readonly offset?: Logs
-  readonly pairs: readonly (readonly [Logs, Logs])[]
+  readonly pairs: readonly Readonly<Pair>[]
   /** SD of the req/s log-ratio over the run's pairs. */
   readonly pairSd: number
 }
@@ -80,13 +91,15 @@ function loadSources(): Source[] {
         ? undefined
         : [Math.log(r.rps), Math.log(r.latencyUs.p50), Math.log(r.latencyUs.p99), Math.log(cpu)]
     }
-    const pairs: [Logs, Logs][] = []
+    const pairs: Pair[] = []
     for (const [i, h] of head.entries()) {
       const b = base[i]
       const hl = logs(h)
       const bl = b === undefined ? undefined : logs(b)
-      if (hl !== undefined && bl !== undefined) pairs.push([bl, hl])
+      if (hl !== undefined && bl !== undefined) pairs.push([bl, hl, b?.speedProbeUs ?? NaN, h.speedProbeUs ?? NaN])
     }
+    // The default's replay: only runs whose every kept pair read the probe on both sides.
+    if (PINNED && !pairs.every(([, , pb, ph]) => pb > 0 && ph > 0)) continue
     if (pairs.length < 2 * BLOCK) continue // the fixed-rounds runs: too few pairs to bootstrap from
     // A relaunch run's mean difference is not one launch's offset; it is left out of the replay.
     if (run.includes('-relaunch-')) continue
@@ -105,9 +118,13 @@ function loadSources(): Source[] {
   return sources
 }
 
-function round(n: number, [rps, p50, p99, cpu]: Logs): RoundResult {
+function round(n: number, [rps, p50, p99, cpu]: Logs, probe: number): RoundResult {
   const r = replayRound(n, [Math.exp(rps), Math.exp(p50), Math.exp(p99)])
-  return { ...r, server: { cpuPercent: 100, cpuUsPerRequest: Math.exp(cpu), rssMaxBytes: 1, rssMeanBytes: 1, rssEndBytes: 1 } }
+  return {
+    ...r,
+    ...(probe > 0 ? { speedProbeUs: probe } : {}),
+    server: { cpuPercent: 100, cpuUsPerRequest: Math.exp(cpu), rssMaxBytes: 1, rssMeanBytes: 1, rssEndBytes: 1 },
+  }
 }
 
 interface Rule {
@@ -135,7 +152,8 @@ interface Outcome {
   readonly cleared: boolean
 }
 
-function trial(pool: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu' | 'wait'): Outcome {
+function trial(all: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu' | 'wait'): Outcome {
+  const pool = KEEP_OFFSETS && slowdown === 0 ? all.filter((s) => s.offset !== undefined) : all
   const source = pool[Math.floor(random() * pool.length)]
   if (source === undefined) throw new Error('no source')
   const offsets = sources.flatMap((s) => (s.app === source.app && s.offset !== undefined ? [s.offset] : []))
@@ -144,16 +162,24 @@ function trial(pool: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu
   const shift = Math.log(1 + slowdown)
   const base: RoundResult[] = []
   const head: RoundResult[] = []
-  let block: (readonly [Logs, Logs])[] = []
+  let block: Readonly<Pair>[] = []
   const add = (): void => {
     if (block.length === 0) {
       const start = Math.floor(random() * (source.pairs.length - BLOCK + 1))
       block = source.pairs.slice(start, start + BLOCK)
     }
-    const [b, h] = block.shift() ?? source.pairs[0] ?? [[0, 0, 0, 0] as Logs, [0, 0, 0, 0] as Logs]
+    const pair = block.shift() ?? source.pairs[0]
+    if (pair === undefined) throw new Error('no pair')
+    const [b, h, probeBase, probeHead] = pair
     const [r, p50, p99, cpu] = launch()
-    base.push(round(base.length + 1, b))
-    head.push(round(head.length + 1, [h[0] + r - shift, h[1] + p50 + shift, h[2] + p99 + shift, h[3] + cpu + (kind === 'cpu' ? shift : 0)]))
+    base.push(round(base.length + 1, b, probeBase))
+    head.push(
+      round(
+        head.length + 1,
+        [h[0] + r - shift, h[1] + p50 + shift, h[2] + p99 + shift, h[3] + cpu + (kind === 'cpu' ? shift : 0)],
+        probeHead,
+      ),
+    )
   }
   for (let i = 0; i < CONFIGURED_PAIRS; i++) add()
   while (base.length < MAX_PAIRS && !entryDecided(base, head, rule.regression, shares)) add()
@@ -187,7 +213,7 @@ const SLOWDOWNS = [0.05, 0.1, 0.25] as const
 const pct = (k: number): string => `${((100 * k) / TRIALS).toFixed(1)} %`
 const results: Record<string, unknown> = {}
 const lines: string[] = [
-  `Replayed${KEEP_OFFSETS ? ' (unchanged runs with their own offsets)' : ''}${RELAUNCH ? ' (fresh apps every pair: a launch offset drawn per pair)' : ''}${PAIR_SCALE === undefined ? '' : ` (pair differences × ${PAIR_SCALE[0]} for req/s, p50, p99, × ${PAIR_SCALE[1]} for CPU)`}: ${TRIALS} trials a cell, one scenario, at most ${MAX_PAIRS} pairs (3 min); sources: ${sources.length} kept run --against runs.\n`,
+  `Replayed${KEEP_OFFSETS ? ' (unchanged runs with their own offsets)' : ''}${RELAUNCH ? ' (fresh apps every pair: a launch offset drawn per pair)' : ''}${PAIR_SCALE === undefined ? '' : ` (pair differences × ${PAIR_SCALE[0]} for req/s, p50, p99, × ${PAIR_SCALE[1]} for CPU)`}: ${TRIALS} trials a cell, one scenario, at most ${MAX_PAIRS} pairs (3 min); sources: ${sources.length} kept run --against runs${PINNED ? ' of the default (app.cpus: separate, the probe read in every round)' : ''}.\n`,
   `| noise | gated | unchanged: false alarms | unchanged: improvement claimed | unchanged: cleared | ${SLOWDOWNS.map((s) => `+${s * 100} % CPU caught`).join(' | ')} | ${SLOWDOWNS.map((s) => `+${s * 100} % wait caught`).join(' | ')} |`,
   `| --- | --- | ---: | ---: | ---: | ${SLOWDOWNS.map(() => '---:').join(' | ')} | ${SLOWDOWNS.map(() => '---:').join(' | ')} |`,
 ]
@@ -217,6 +243,6 @@ for (const group of groups) {
 console.log(lines.join('\n'))
 mkdirSync('bench/results', { recursive: true })
 writeFileSync(
-  `bench/results/cpu-gate-replay${KEEP_OFFSETS ? '-offsets' : ''}${RELAUNCH ? '-relaunch' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
+  `bench/results/cpu-gate-replay${PINNED ? '-pinned' : ''}${KEEP_OFFSETS ? '-offsets' : ''}${RELAUNCH ? '-relaunch' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
   `${JSON.stringify({ trials: TRIALS, ...(PAIR_SCALE === undefined ? {} : { pairScale: PAIR_SCALE }), sources: sources.map((s) => ({ run: s.run, pairSd: s.pairSd })), results }, null, 2)}\n`,
 )
