@@ -67740,6 +67740,7 @@ var init_perf_script = __esm({
 import { spawn as spawn4 } from "node:child_process";
 import { mkdir as mkdir8, readdir as readdir4, readFile as readFile6, rm as rm2, writeFile as writeFile9 } from "node:fs/promises";
 import path18 from "node:path";
+import { Readable, Writable } from "node:stream";
 function slug(key) {
   return key.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "entry";
 }
@@ -67839,12 +67840,35 @@ async function profileOne(r, entry, profiler) {
   let commandOutput;
   if (profiler.kind === "perf") {
     perfFile = `${base}.perf.data`;
-    recorder = spawn4(
+    const perf = spawn4(
       "perf",
-      ["record", "-F", String(PERF_FREQUENCY_HZ), "-g", "-e", "cpu-clock", "-k", "monotonic", "-o", perfFile, "-p", pids.join(",")],
-      { detached: true, stdio: ["ignore", "ignore", "pipe"] }
+      [
+        "record",
+        "-F",
+        String(PERF_FREQUENCY_HZ),
+        "-g",
+        "-e",
+        "cpu-clock",
+        "-k",
+        "monotonic",
+        "-D",
+        "-1",
+        "--control",
+        "fd:3,4",
+        "-o",
+        perfFile,
+        "-p",
+        pids.join(",")
+      ],
+      { detached: true, stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] }
     );
-    recorder.stderr?.resume();
+    recorder = perf;
+    try {
+      await perfRecording(perf);
+    } catch (error) {
+      await stopProcess(perf, 0);
+      throw error;
+    }
   }
   let fromUs = 0;
   let toUs = 0;
@@ -67901,6 +67925,7 @@ async function profileOne(r, entry, profiler) {
       defaultSampleUs: 1e6 / PERF_FREQUENCY_HZ,
       window: { fromUs, toUs }
     });
+    if (profile.totalUs === 0) throw new Error(`perf recorded no sample of the app during the round (${perfFile})`);
     await writeFile9(`${base}.folded`, collapsedText(profile));
     r.rounds.set(entry.key, { ...measured(window2), profile, files: [perfFile, `${base}.folded`] });
   } else if (profiler.kind === "command" && commandOutput !== void 0) {
@@ -67910,6 +67935,35 @@ async function profileOne(r, entry, profiler) {
     const profile = parseCollapsed(text, profiler.sampleUs);
     r.rounds.set(entry.key, { ...measured(window2), profile, files: [commandOutput] });
   }
+}
+async function perfRecording(perf) {
+  const control = perf.stdio[3];
+  const ack = perf.stdio[4];
+  let said = "";
+  perf.stderr?.on("data", (chunk) => said = (said + chunk.toString("utf8")).slice(-2e3));
+  if (!(control instanceof Writable) || !(ack instanceof Readable)) throw new Error("perf record was started without its control pipes");
+  await new Promise((resolve, reject) => {
+    let answer = "";
+    const finish = (error) => {
+      clearTimeout(timer);
+      ack.off("data", onAnswer);
+      perf.off("exit", onExit);
+      if (error === void 0) resolve();
+      else reject(error);
+    };
+    const onAnswer = (chunk) => {
+      answer += chunk.toString("utf8");
+      if (answer.includes("ack")) finish();
+    };
+    const onExit = () => finish(new Error(`perf record exited before it recorded: ${said.trim().slice(-300) || "no message"}`));
+    const timer = setTimeout(
+      () => finish(new Error(`perf record did not start recording within ${PERF_START_TIMEOUT_MS / 1e3} s`)),
+      PERF_START_TIMEOUT_MS
+    );
+    ack.on("data", onAnswer);
+    perf.once("exit", onExit);
+    control.write("enable\n");
+  });
 }
 function measured(window2) {
   return {
@@ -67939,7 +67993,7 @@ async function collectNode(r) {
   }
   await rm2(path18.join(r.side.dir, "cannonade-profile-preload.cjs"), { force: true });
 }
-var nowUs;
+var nowUs, PERF_START_TIMEOUT_MS;
 var init_rounds = __esm({
   "src/profile/rounds.ts"() {
     "use strict";
@@ -67955,6 +68009,7 @@ var init_rounds = __esm({
     init_affinity();
     init_profilers();
     nowUs = () => Number(process.hrtime.bigint() / 1000n);
+    PERF_START_TIMEOUT_MS = 3e4;
   }
 });
 

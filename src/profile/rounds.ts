@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { Readable, Writable } from 'node:stream'
 import { startApp, waitUntilReady, type RunningApp } from '../app/process.js'
 import type { Plan } from '../config/plan.js'
 import { errorMessage } from '../errors.js'
@@ -185,14 +186,40 @@ async function profileOne(r: SideRun, entry: Entry, profiler: Profiler): Promise
   let commandOutput: string | undefined
   if (profiler.kind === 'perf') {
     // Started before the round and cut to its window afterwards (-k monotonic: the clock of the
-    // window's bounds), so perf's own start-up costs no samples of the window.
+    // window's bounds), so perf's own start-up costs no samples of the window. Its events start
+    // disabled and the round waits until perf says they are on (its control pipe's ack): attaching
+    // to the app's processes took longer than the round's warm-up on a busy machine, and the window
+    // then held no sample at all.
     perfFile = `${base}.perf.data`
-    recorder = spawn(
+    const perf = spawn(
       'perf',
-      ['record', '-F', String(PERF_FREQUENCY_HZ), '-g', '-e', 'cpu-clock', '-k', 'monotonic', '-o', perfFile, '-p', pids.join(',')],
-      { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+      [
+        'record',
+        '-F',
+        String(PERF_FREQUENCY_HZ),
+        '-g',
+        '-e',
+        'cpu-clock',
+        '-k',
+        'monotonic',
+        '-D',
+        '-1',
+        '--control',
+        'fd:3,4',
+        '-o',
+        perfFile,
+        '-p',
+        pids.join(','),
+      ],
+      { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
     )
-    recorder.stderr?.resume()
+    recorder = perf
+    try {
+      await perfRecording(perf)
+    } catch (error) {
+      await stopProcess(perf, 0)
+      throw error
+    }
   }
   let fromUs = 0
   let toUs = 0
@@ -250,6 +277,8 @@ async function profileOne(r: SideRun, entry: Entry, profiler: Profiler): Promise
       defaultSampleUs: 1e6 / PERF_FREQUENCY_HZ,
       window: { fromUs, toUs },
     })
+    // No profile rather than one that reads as an app using no CPU at all.
+    if (profile.totalUs === 0) throw new Error(`perf recorded no sample of the app during the round (${perfFile})`)
     await writeFile(`${base}.folded`, collapsedText(profile))
     r.rounds.set(entry.key, { ...measured(window), profile, files: [perfFile, `${base}.folded`] })
   } else if (profiler.kind === 'command' && commandOutput !== undefined) {
@@ -259,6 +288,43 @@ async function profileOne(r: SideRun, entry: Entry, profiler: Profiler): Promise
     const profile = parseCollapsed(text, profiler.sampleUs)
     r.rounds.set(entry.key, { ...measured(window), profile, files: [commandOutput] })
   }
+}
+
+/** How long perf record may take to attach to the app's processes and turn its events on. */
+const PERF_START_TIMEOUT_MS = 30_000
+
+/**
+ * Turns on the events of a `perf record -D -1 --control fd:3,4` and resolves once perf acknowledges
+ * it, so that it samples from then on; rejects, with what perf said, if it exits or does not answer.
+ */
+async function perfRecording(perf: ChildProcess): Promise<void> {
+  const control = perf.stdio[3]
+  const ack = perf.stdio[4]
+  let said = ''
+  perf.stderr?.on('data', (chunk: Buffer) => (said = (said + chunk.toString('utf8')).slice(-2000)))
+  if (!(control instanceof Writable) || !(ack instanceof Readable)) throw new Error('perf record was started without its control pipes')
+  await new Promise<void>((resolve, reject) => {
+    let answer = ''
+    const finish = (error?: Error): void => {
+      clearTimeout(timer)
+      ack.off('data', onAnswer)
+      perf.off('exit', onExit)
+      if (error === undefined) resolve()
+      else reject(error)
+    }
+    const onAnswer = (chunk: Buffer): void => {
+      answer += chunk.toString('utf8')
+      if (answer.includes('ack')) finish()
+    }
+    const onExit = (): void => finish(new Error(`perf record exited before it recorded: ${said.trim().slice(-300) || 'no message'}`))
+    const timer = setTimeout(
+      () => finish(new Error(`perf record did not start recording within ${PERF_START_TIMEOUT_MS / 1000} s`)),
+      PERF_START_TIMEOUT_MS,
+    )
+    ack.on('data', onAnswer)
+    perf.once('exit', onExit)
+    control.write('enable\n')
+  })
 }
 
 /** What a profiled round keeps of its window. */
