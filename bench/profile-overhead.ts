@@ -13,7 +13,7 @@ import { startApp, waitUntilReady, type RunningApp } from '../src/app/process.js
 import { freePort } from '../src/app/ports.js'
 import type { AppPlan } from '../src/config/plan.js'
 import { liveGroupPids } from '../src/app/monitor.js'
-import { NODE_PRELOAD, PERF_FREQUENCY_HZ, perfUnavailable, profiledApp } from '../src/profile/profilers.js'
+import { NODE_PRELOAD, PERF_SAMPLING, perfUnavailable, profiledApp } from '../src/profile/profilers.js'
 import { cpuLoopNoise } from './cpu-noise.js'
 
 const rounds = Number(process.argv[2] ?? 6)
@@ -56,25 +56,10 @@ try {
     await waitUntilReady(running, app, `http://127.0.0.1:${port}`)
     const perf =
       name === 'perf'
-        ? spawn(
-            'perf',
-            [
-              'record',
-              '-F',
-              String(PERF_FREQUENCY_HZ),
-              '-g',
-              '-e',
-              'cpu-clock',
-              '-o',
-              path.join(dir, 'perf.data'),
-              '-p',
-              liveGroupPids(running.pgid).join(','),
-            ],
-            {
-              detached: true,
-              stdio: 'ignore',
-            },
-          )
+        ? spawn('perf', ['record', ...PERF_SAMPLING, '-o', path.join(dir, 'perf.data'), '-p', liveGroupPids(running.pgid).join(',')], {
+            detached: true,
+            stdio: 'ignore',
+          })
         : undefined
     variants.push({ name, app: running, url: `http://127.0.0.1:${port}`, ...(perf === undefined ? {} : { perf }) })
   }

@@ -67534,12 +67534,13 @@ function profiledApp(app, profiler, dir, preload) {
   }
   return app;
 }
-var PERF_FREQUENCY_HZ, NODE_SAMPLE_US, NODE_PRELOAD;
+var PERF_FREQUENCY_HZ, PERF_SAMPLING, NODE_SAMPLE_US, NODE_PRELOAD;
 var init_profilers = __esm({
   "src/profile/profilers.ts"() {
     "use strict";
     init_runtime();
     PERF_FREQUENCY_HZ = 499;
+    PERF_SAMPLING = ["-F", String(PERF_FREQUENCY_HZ), "-g", "-e", "cpu-clock"];
     NODE_SAMPLE_US = 1e3;
     NODE_PRELOAD = `'use strict'
 const dir = process.env.CANNONADE_CPU_PROF_DIR
@@ -67842,25 +67843,11 @@ async function profileOne(r, entry, profiler) {
     perfFile = `${base}.perf.data`;
     const perf = spawn4(
       "perf",
-      [
-        "record",
-        "-F",
-        String(PERF_FREQUENCY_HZ),
-        "-g",
-        "-e",
-        "cpu-clock",
-        "-k",
-        "monotonic",
-        "-D",
-        "-1",
-        "--control",
-        "fd:3,4",
-        "-o",
-        perfFile,
-        "-p",
-        pids.join(",")
-      ],
-      { detached: true, stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] }
+      ["record", ...PERF_SAMPLING, "-k", "monotonic", "-D", "-1", "--control", "fd:3,4", "-o", perfFile, "-p", pids.join(",")],
+      {
+        detached: true,
+        stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"]
+      }
     );
     recorder = perf;
     try {

@@ -13,6 +13,9 @@ export type Profiler =
 /** perf's sampling rate, Hz: odd, so that it does not beat with timers firing every 1, 10 or 100 ms. */
 export const PERF_FREQUENCY_HZ = 499
 
+/** How `perf record` samples the app: on CPU time (cpu-clock, which works in VMs) with call stacks. */
+export const PERF_SAMPLING: readonly string[] = ['-F', String(PERF_FREQUENCY_HZ), '-g', '-e', 'cpu-clock']
+
 /**
  * Why perf cannot profile here, or undefined when it can: installed, and allowed to watch other
  * processes of this user (root, or kernel.perf_event_paranoid at most 2).

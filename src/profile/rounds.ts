@@ -17,7 +17,7 @@ import { collapsedText, Folder, parseCollapsed, type FoldedProfile } from './fol
 import { foldPerfScript, PERF_SCRIPT_FIELDS } from './perf-script.js'
 import { liveGroupPids } from '../app/monitor.js'
 import { runningSpeedProbe } from '../app/affinity.js'
-import { NODE_PRELOAD, PERF_FREQUENCY_HZ, profiledApp, type Profiler } from './profilers.js'
+import { NODE_PRELOAD, PERF_FREQUENCY_HZ, PERF_SAMPLING, profiledApp, type Profiler } from './profilers.js'
 
 /** One build to profile: its plan (its own app and URL) and where its profiles go. */
 export interface ProfileSide {
@@ -193,25 +193,11 @@ async function profileOne(r: SideRun, entry: Entry, profiler: Profiler): Promise
     perfFile = `${base}.perf.data`
     const perf = spawn(
       'perf',
-      [
-        'record',
-        '-F',
-        String(PERF_FREQUENCY_HZ),
-        '-g',
-        '-e',
-        'cpu-clock',
-        '-k',
-        'monotonic',
-        '-D',
-        '-1',
-        '--control',
-        'fd:3,4',
-        '-o',
-        perfFile,
-        '-p',
-        pids.join(','),
-      ],
-      { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
+      ['record', ...PERF_SAMPLING, '-k', 'monotonic', '-D', '-1', '--control', 'fd:3,4', '-o', perfFile, '-p', pids.join(',')],
+      {
+        detached: true,
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+      },
     )
     recorder = perf
     try {
