@@ -9569,12 +9569,17 @@ function decidedAtOneSpeed(measured2, atSpeed, speed, measuredSigma) {
   };
 }
 function keptPairs(base, head) {
+  return validPairs(base, head).filter(([b, h]) => !unevenPair(b, h));
+}
+function validPairs(base, head) {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
   return head.flatMap((h) => {
     const b = byRound.get(h.round);
-    const uneven = b !== void 0 && (appBusy(b) || appBusy(h)) && unevenlyShared(othersOf(b), othersOf(h));
-    return h.valid && b !== void 0 && !uneven ? [[b, h]] : [];
+    return h.valid && b !== void 0 ? [[b, h]] : [];
   });
+}
+function unevenPair(base, head) {
+  return (appBusy(base) || appBusy(head)) && unevenlyShared(othersOf(base), othersOf(head));
 }
 function othersOf(round) {
   return round.server?.othersCpuPercent;
@@ -9648,6 +9653,7 @@ function compareEntry(head, base, ctx, shares) {
   }
   const definitionChanged = base.definitionHash !== head.definitionHash;
   const contention = ctx.paired ? void 0 : contentionBetween(base.rounds, head.rounds);
+  const unevenPairs = ctx.paired ? validPairs(base.rounds, head.rounds).filter(([b, h]) => unevenPair(b, h)).length : 0;
   const downgraded = ctx.downgradeAll || definitionChanged;
   const metrics = [];
   for (const metric of COMPARED_METRICS) {
@@ -9711,6 +9717,7 @@ function compareEntry(head, base, ctx, shares) {
     status: "compared",
     ...definitionChanged ? { definitionChanged } : {},
     ...contention === void 0 ? {} : { contention },
+    ...unevenPairs > 0 ? { unevenPairs } : {},
     metrics,
     violations,
     percentiles: { base: percentilesOf(base), head: percentilesOf(head) }
@@ -22720,6 +22727,9 @@ function trendSentence(trend, launches) {
   const why = launches !== void 0 ? `each pair ran on freshly started apps, so the machine's speed changed during the run, not the app's state` : trend.direction === "rose" ? "the app's state may grow during the run" : "the app may still be warming up (a longer warmup helps)";
   return `${trend.metric} ${trend.direction} across rounds: ${values} (trend line over ${trend.rounds} rounds); ${why}`;
 }
+function unevenText(pairs) {
+  return pairs === 0 ? `Every pair's two rounds met about as much of it (within ${CONTENTION_POINTS} points), so every pair was compared.` : `${plural(pairs, "pair")} whose two rounds met shares more than ${CONTENTION_POINTS} points apart ${pairs === 1 ? "was" : "were"} left out.`;
+}
 function contentionGap(entry) {
   return entry.contention === void 0 ? 0 : Math.abs(entry.contention.head - entry.contention.base);
 }
@@ -22759,7 +22769,7 @@ function notices(comparison) {
     const paired = comparison.errorControl?.sequential === true;
     result.push({
       level: "note",
-      text: `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, "round")}: the app served slower there than the machine allows. ` + (paired ? `A pair whose two rounds met shares more than ${CONTENTION_POINTS} points apart was left out.` : comparison.baseline === void 0 ? "Compared with a run that met less of it, throughput and latency are not decided." : "The two runs' median rounds met about as much of it, and the comparison stands on them.")
+      text: `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, "round")}: the app served slower there than the machine allows. ` + (paired ? unevenText(comparison.entries.reduce((sum, e) => sum + (e.unevenPairs ?? 0), 0)) : comparison.baseline === void 0 ? "Compared with a run that met less of it, throughput and latency are not decided." : "The two runs' median rounds met about as much of it, and the comparison stands on them.")
     });
   }
   if (comparison.suggestAppBuild === true) {

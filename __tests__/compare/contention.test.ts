@@ -156,8 +156,15 @@ describe('same-job pairs whose rounds met different amounts of other work', () =
     // The reader is told: 4 rounds of both sides above 20 %, the largest 50 %.
     const c = compare(base, head, { paired: true })
     expect(c.entries[0]?.sharedCpu).toEqual({ rounds: 4, most: 50 })
+    expect(c.entries[0]?.unevenPairs).toBe(2)
     expect(notices(c).map((n) => n.text)).toContainEqual(
-      "Other processes used up to 50 % of the app's CPUs in 4 rounds: the app served slower there than the machine allows. A pair whose two rounds met shares more than 15 points apart was left out.",
+      "Other processes used up to 50 % of the app's CPUs in 4 rounds: the app served slower there than the machine allows. 2 pairs whose two rounds met shares more than 15 points apart were left out.",
+    )
+    // Busy rounds on both sides alike (a process beside both apps all along): nothing left out, and the note says so.
+    const alike = compare(run(500, [44, 46, 45, 43, 44]), run(500, [45, 44, 47, 44, 43]), { paired: true })
+    expect(alike.entries[0]?.unevenPairs).toBeUndefined()
+    expect(notices(alike).map((n) => n.text)).toContainEqual(
+      "Other processes used up to 47 % of the app's CPUs in 10 rounds: the app served slower there than the machine allows. Every pair's two rounds met about as much of it (within 15 points), so every pair was compared.",
     )
   })
 

@@ -568,12 +568,21 @@ export function decidedAtOneSpeed(
  * with other work and the other's did not compares the machine, not the code.
  */
 function keptPairs(base: readonly RoundResult[], head: readonly RoundResult[]): [RoundResult, RoundResult][] {
+  return validPairs(base, head).filter(([b, h]) => !unevenPair(b, h))
+}
+
+/** Round n of base with round n of head, where both are valid. */
+function validPairs(base: readonly RoundResult[], head: readonly RoundResult[]): [RoundResult, RoundResult][] {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]))
   return head.flatMap((h): [RoundResult, RoundResult][] => {
     const b = byRound.get(h.round)
-    const uneven = b !== undefined && (appBusy(b) || appBusy(h)) && unevenlyShared(othersOf(b), othersOf(h))
-    return h.valid && b !== undefined && !uneven ? [[b, h]] : []
+    return h.valid && b !== undefined ? [[b, h]] : []
   })
+}
+
+/** Whether a pair's two rounds, one of whose apps was busy, met shares of other work more than {@link CONTENTION_POINTS} apart. */
+function unevenPair(base: RoundResult, head: RoundResult): boolean {
+  return (appBusy(base) || appBusy(head)) && unevenlyShared(othersOf(base), othersOf(head))
 }
 
 // How much more of the app's CPUs' time (percentage points) other work may take in one of two
@@ -702,6 +711,8 @@ function compareEntry(
   // a run whose app shared its CPUs with other work that the other run's app did not meet.
   const definitionChanged = base.definitionHash !== head.definitionHash
   const contention = ctx.paired ? undefined : contentionBetween(base.rounds, head.rounds)
+  // Same-job: the pairs left out for it.
+  const unevenPairs = ctx.paired ? validPairs(base.rounds, head.rounds).filter(([b, h]) => unevenPair(b, h)).length : 0
   const downgraded = ctx.downgradeAll || definitionChanged
   const metrics: MetricComparison[] = []
   for (const metric of COMPARED_METRICS) {
@@ -779,6 +790,7 @@ function compareEntry(
     status: 'compared',
     ...(definitionChanged ? { definitionChanged } : {}),
     ...(contention === undefined ? {} : { contention }),
+    ...(unevenPairs > 0 ? { unevenPairs } : {}),
     metrics,
     violations,
     percentiles: { base: percentilesOf(base), head: percentilesOf(head) },

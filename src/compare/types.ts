@@ -147,6 +147,8 @@ export interface EntryComparison {
    * more, shared its CPUs with other work beyond the rounds' warning level, and the largest share.
    */
   readonly sharedCpu?: { readonly rounds: number; readonly most: number }
+  /** Same-job: pairs left out because their two rounds met shares of other work more than 15 points apart. */
+  readonly unevenPairs?: number
   /** This run's headline numbers, for entries shown without a comparison (new, no baseline). */
   readonly current?: { readonly rps: number; readonly errorRate: number }
   /** A monotone drift across this run's rounds (the app's state growing, say), when there is one. */

@@ -454,6 +454,13 @@ export function trendSentence(trend: EntryTrend, launches?: number): string {
   return `${trend.metric} ${trend.direction} across rounds: ${values} (trend line over ${trend.rounds} rounds); ${why}`
 }
 
+/** Same-job: what became of the pairs whose rounds met other work. */
+function unevenText(pairs: number): string {
+  return pairs === 0
+    ? `Every pair's two rounds met about as much of it (within ${CONTENTION_POINTS} points), so every pair was compared.`
+    : `${plural(pairs, 'pair')} whose two rounds met shares more than ${CONTENTION_POINTS} points apart ${pairs === 1 ? 'was' : 'were'} left out.`
+}
+
 /** How far apart two runs' shares of other work on the app's CPUs were, percentage points. */
 function contentionGap(entry: EntryComparison): number {
   return entry.contention === undefined ? 0 : Math.abs(entry.contention.head - entry.contention.base)
@@ -506,7 +513,7 @@ export function notices(comparison: Comparison): Notice[] {
       text:
         `Other processes used up to ${Math.round(most)} % of the app's CPUs in ${plural(rounds, 'round')}: the app served slower there than the machine allows. ` +
         (paired
-          ? `A pair whose two rounds met shares more than ${CONTENTION_POINTS} points apart was left out.`
+          ? unevenText(comparison.entries.reduce((sum, e) => sum + (e.unevenPairs ?? 0), 0))
           : comparison.baseline === undefined
             ? 'Compared with a run that met less of it, throughput and latency are not decided.'
             : "The two runs' median rounds met about as much of it, and the comparison stands on them."),
