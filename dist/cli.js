@@ -67939,28 +67939,18 @@ async function perfRecording(perf) {
   let said = "";
   perf.stderr?.on("data", (chunk) => said = (said + chunk.toString("utf8")).slice(-2e3));
   if (!(control instanceof Writable) || !(ack instanceof Readable)) throw new Error("perf record was started without its control pipes");
-  await new Promise((resolve, reject) => {
+  const answered = new Promise((resolve) => {
     let answer = "";
-    const finish = (error) => {
-      clearTimeout(timer);
-      ack.off("data", onAnswer);
-      perf.off("exit", onExit);
-      if (error === void 0) resolve();
-      else reject(error);
-    };
-    const onAnswer = (chunk) => {
+    ack.on("data", (chunk) => {
       answer += chunk.toString("utf8");
-      if (answer.includes("ack")) finish();
-    };
-    const onExit = () => finish(new Error(`perf record exited before it recorded: ${said.trim().slice(-300) || "no message"}`));
-    const timer = setTimeout(
-      () => finish(new Error(`perf record did not start recording within ${PERF_START_TIMEOUT_MS / 1e3} s`)),
-      PERF_START_TIMEOUT_MS
-    );
-    ack.on("data", onAnswer);
-    perf.once("exit", onExit);
-    control.write("enable\n");
+      if (answer.includes("ack")) resolve("on");
+    });
+    perf.once("exit", () => resolve("exited"));
   });
+  control.write("enable\n");
+  const outcome = await within(answered, PERF_START_TIMEOUT_MS);
+  if (outcome === "exited") throw new Error(`perf record exited before it recorded: ${said.trim().slice(-300) || "no message"}`);
+  if (outcome === void 0) throw new Error(`perf record did not start recording within ${PERF_START_TIMEOUT_MS / 1e3} s`);
 }
 function measured(window2) {
   return {
@@ -67996,6 +67986,7 @@ var init_rounds = __esm({
     "use strict";
     init_process();
     init_errors();
+    init_timers();
     init_interrupt();
     init_schedule();
     init_threads();

@@ -9,6 +9,7 @@ import { Readable, Writable } from 'node:stream'
 import { startApp, waitUntilReady, type RunningApp } from '../app/process.js'
 import type { Plan } from '../config/plan.js'
 import { errorMessage } from '../errors.js'
+import { within } from '../timers.js'
 import { interruption, throwIfInterrupted } from '../interrupt.js'
 import { PROBE_READY_TIMEOUT_MS, type Entry } from '../load/schedule.js'
 import { runEntryRound } from '../load/threads.js'
@@ -289,28 +290,18 @@ async function perfRecording(perf: ChildProcess): Promise<void> {
   let said = ''
   perf.stderr?.on('data', (chunk: Buffer) => (said = (said + chunk.toString('utf8')).slice(-2000)))
   if (!(control instanceof Writable) || !(ack instanceof Readable)) throw new Error('perf record was started without its control pipes')
-  await new Promise<void>((resolve, reject) => {
+  const answered = new Promise<'on' | 'exited'>((resolve) => {
     let answer = ''
-    const finish = (error?: Error): void => {
-      clearTimeout(timer)
-      ack.off('data', onAnswer)
-      perf.off('exit', onExit)
-      if (error === undefined) resolve()
-      else reject(error)
-    }
-    const onAnswer = (chunk: Buffer): void => {
+    ack.on('data', (chunk: Buffer) => {
       answer += chunk.toString('utf8')
-      if (answer.includes('ack')) finish()
-    }
-    const onExit = (): void => finish(new Error(`perf record exited before it recorded: ${said.trim().slice(-300) || 'no message'}`))
-    const timer = setTimeout(
-      () => finish(new Error(`perf record did not start recording within ${PERF_START_TIMEOUT_MS / 1000} s`)),
-      PERF_START_TIMEOUT_MS,
-    )
-    ack.on('data', onAnswer)
-    perf.once('exit', onExit)
-    control.write('enable\n')
+      if (answer.includes('ack')) resolve('on')
+    })
+    perf.once('exit', () => resolve('exited'))
   })
+  control.write('enable\n')
+  const outcome = await within(answered, PERF_START_TIMEOUT_MS)
+  if (outcome === 'exited') throw new Error(`perf record exited before it recorded: ${said.trim().slice(-300) || 'no message'}`)
+  if (outcome === undefined) throw new Error(`perf record did not start recording within ${PERF_START_TIMEOUT_MS / 1000} s`)
 }
 
 /** What a profiled round keeps of its window. */
