@@ -31,6 +31,10 @@
 // round read the probe. Each replayed round carries its probe reading, so the pairs are adjusted by it
 // as the product adjusts them (speed-adjust.ts); a slowdown moves the app, not the probe.
 //
+// Each replayed round carries its recorded seconds, so that the pairs' spread has the product's floor
+// under it (sequential.ts, "A floor under the spread"); BENCH_NO_FLOOR=1 leaves them out, the rule
+// before the floor (writes -nofloor.json).
+//
 // With the offsets kept, an unchanged trial draws from the unchanged runs only (a slowed run, centred,
 // has no offset of its own to keep).
 //
@@ -45,7 +49,7 @@ import { sequentialVerdict } from '../src/compare/sequential.js'
 import type { ComparedMetric } from '../src/compare/types.js'
 import { biggerIsBetter, type MetricName, type RegressionTolerance } from '../src/config/plan.js'
 import { DEFAULT_TOLERANCE, GATED_BY_DEFAULT, GATED_BY_DEFAULT_WITH_APP } from '../src/config/tolerances.js'
-import type { RoundResult } from '../src/results/document.js'
+import type { RoundResult, RoundSeries } from '../src/results/document.js'
 import { seededRandom, stddev } from '../src/stats/stats.js'
 import { replayRound } from './replay-round.js'
 
@@ -59,13 +63,18 @@ const BLOCK = 5
 const BUSY_PAIR_SD = 0.15
 const KEEP_OFFSETS = process.env.BENCH_KEEP_OFFSETS === '1'
 const RELAUNCH = process.env.BENCH_RELAUNCH === '1'
+const NO_FLOOR = process.env.BENCH_NO_FLOOR === '1'
 const PAIR_SCALE = process.env.BENCH_PAIR_SCALE?.split(',').map(Number)
 const scaleOf = (k: number): number => (PAIR_SCALE === undefined ? 1 : k === 3 ? (PAIR_SCALE[1] ?? 1) : (PAIR_SCALE[0] ?? 1))
 
 /** One round's logs: req/s, p50, p99, CPU per request. */
 type Logs = [number, number, number, number]
-/** A recorded pair: base's and head's logs, then the speed probe's reading of each (µs a unit; NaN where not read). */
-type Pair = [Logs, Logs, number, number]
+/**
+ * A recorded pair: base's and head's logs, then the speed probe's reading of each (µs a unit; NaN
+ * where not read), then each round's seconds (their spread is what the pair's noise floor reads:
+ * scale-free, so a slowdown injected as a factor leaves it as recorded).
+ */
+type Pair = [Logs, Logs, number, number, RoundSeries | undefined, RoundSeries | undefined]
 interface Source {
   readonly run: string
   /** The app the run measured (node, python): relaunch offsets are drawn within it. */
@@ -96,7 +105,8 @@ function loadSources(): Source[] {
       const b = base[i]
       const hl = logs(h)
       const bl = b === undefined ? undefined : logs(b)
-      if (hl !== undefined && bl !== undefined) pairs.push([bl, hl, b?.speedProbeUs ?? NaN, h.speedProbeUs ?? NaN])
+      const seconds = (r: RoundResult | undefined): RoundSeries | undefined => (NO_FLOOR ? undefined : r?.series)
+      if (hl !== undefined && bl !== undefined) pairs.push([bl, hl, b?.speedProbeUs ?? NaN, h.speedProbeUs ?? NaN, seconds(b), seconds(h)])
     }
     // The default's replay: only runs whose every kept pair read the probe on both sides.
     if (PINNED && !pairs.every(([, , pb, ph]) => pb > 0 && ph > 0)) continue
@@ -118,11 +128,12 @@ function loadSources(): Source[] {
   return sources
 }
 
-function round(n: number, [rps, p50, p99, cpu]: Logs, probe: number): RoundResult {
+function round(n: number, [rps, p50, p99, cpu]: Logs, probe: number, series: RoundSeries | undefined): RoundResult {
   const r = replayRound(n, [Math.exp(rps), Math.exp(p50), Math.exp(p99)])
   return {
     ...r,
     ...(probe > 0 ? { speedProbeUs: probe } : {}),
+    ...(series === undefined ? {} : { series }),
     server: { cpuPercent: 100, cpuUsPerRequest: Math.exp(cpu), rssMaxBytes: 1, rssMeanBytes: 1, rssEndBytes: 1 },
   }
 }
@@ -170,14 +181,15 @@ function trial(all: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu'
     }
     const pair = block.shift() ?? source.pairs[0]
     if (pair === undefined) throw new Error('no pair')
-    const [b, h, probeBase, probeHead] = pair
+    const [b, h, probeBase, probeHead, secondsBase, secondsHead] = pair
     const [r, p50, p99, cpu] = launch()
-    base.push(round(base.length + 1, b, probeBase))
+    base.push(round(base.length + 1, b, probeBase, secondsBase))
     head.push(
       round(
         head.length + 1,
         [h[0] + r - shift, h[1] + p50 + shift, h[2] + p99 + shift, h[3] + cpu + (kind === 'cpu' ? shift : 0)],
         probeHead,
+        secondsHead,
       ),
     )
   }
@@ -194,6 +206,7 @@ function trial(all: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu'
       tolerance: t.tolerance,
       alarmAlpha: shares[metric] ?? 0,
       final: true,
+      ...(values.noise === undefined ? {} : { noise: values.noise }),
     }).verdict
   })
   const regression = verdicts.includes('regression')
@@ -243,6 +256,6 @@ for (const group of groups) {
 console.log(lines.join('\n'))
 mkdirSync('bench/results', { recursive: true })
 writeFileSync(
-  `bench/results/cpu-gate-replay${PINNED ? '-pinned' : ''}${KEEP_OFFSETS ? '-offsets' : ''}${RELAUNCH ? '-relaunch' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
+  `bench/results/cpu-gate-replay${PINNED ? '-pinned' : ''}${KEEP_OFFSETS ? '-offsets' : ''}${NO_FLOOR ? '-nofloor' : ''}${RELAUNCH ? '-relaunch' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
   `${JSON.stringify({ trials: TRIALS, ...(PAIR_SCALE === undefined ? {} : { pairScale: PAIR_SCALE }), sources: sources.map((s) => ({ run: s.run, pairSd: s.pairSd })), results }, null, 2)}\n`,
 )

@@ -39,7 +39,13 @@ for (const dir of dirs.sort()) {
     const alone = gated.map((m) => {
       const values = pairedValues(b.rounds, entry.rounds, m.metric as ComparedMetric)
       if (values === undefined) return '–'
-      const rule = { relative: m.relative, direction: m.direction, tolerance: m.tolerance, alarmAlpha: budget.shares[i]?.[m.metric] ?? 0 }
+      const rule = {
+        relative: m.relative,
+        direction: m.direction,
+        tolerance: m.tolerance,
+        alarmAlpha: budget.shares[i]?.[m.metric] ?? 0,
+        ...(values.noise === undefined ? {} : { noise: values.noise }),
+      }
       return short(sequentialVerdict(values.base, values.head, rule).verdict)
     })
     const rps = pairedValues(b.rounds, entry.rounds, 'rps')

@@ -8695,7 +8695,7 @@ function pairObservations(base, head, relative) {
 function withoutPairs(xs, leftOut) {
   return leftOut.length === 0 ? xs : xs.filter((_, i) => !leftOut.includes(i));
 }
-function meanSequence(ys, alpha, g = MIXTURE_VARIANCE) {
+function meanSequence(ys, alpha, g = MIXTURE_VARIANCE, leastSpread = 0) {
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be strictly between 0 and 1, got ${alpha}`);
   if (!(g > 0)) throw new RangeError(`the mixture variance must be positive, got ${g}`);
   const n = ys.length;
@@ -8706,6 +8706,7 @@ function meanSequence(ys, alpha, g = MIXTURE_VARIANCE) {
   if (n < 2 || !Number.isFinite(mean2)) return { estimate: mean2, low: -Infinity, high: Infinity };
   let spread2 = 0;
   for (const y of ys) spread2 += (y - mean2) ** 2;
+  spread2 = Math.max(spread2, leastSpread);
   const spreadOfPrior = 1 + n * g;
   const k = Math.exp(2 / n * (0.5 * Math.log(spreadOfPrior) - Math.log(alpha)));
   const room = 1 - k / spreadOfPrior;
@@ -8714,7 +8715,7 @@ function meanSequence(ys, alpha, g = MIXTURE_VARIANCE) {
   return { estimate: mean2, low: mean2 - halfWidth, high: mean2 + halfWidth };
 }
 function pairedSequence(base, head, options) {
-  return pairedInterval(base, head, options.relative, (ys) => meanSequence(ys, options.alpha, options.g));
+  return pairedInterval(base, head, options.relative, (ys) => meanSequence(ys, options.alpha, options.g, options.leastSpread));
 }
 function pairedInterval(base, head, relative, ofMean) {
   if (base.length !== head.length) throw new RangeError(`paired rounds must come in pairs, got ${base.length} base and ${head.length} head`);
@@ -8726,13 +8727,18 @@ function pairedInterval(base, head, relative, ofMean) {
   return { estimate: Math.exp(interval.estimate), low: Math.exp(interval.low), high: Math.exp(interval.high), pairs };
 }
 function pairedFixedInterval(base, head, options) {
-  return pairedInterval(base, head, options.relative, (ys) => meanInterval(ys, options.alpha));
+  return pairedInterval(base, head, options.relative, (ys) => meanInterval(ys, options.alpha, options.leastSpread));
 }
-function meanInterval(ys, alpha) {
+function meanInterval(ys, alpha, leastSpread = 0) {
   const n = ys.length;
   const mean2 = ys.reduce((sum, y) => sum + y, 0) / n;
   if (n < 2) return { estimate: mean2, low: -Infinity, high: Infinity };
-  const sd = Math.sqrt(ys.reduce((sum, y) => sum + (y - mean2) ** 2, 0) / (n - 1));
+  const sd = Math.sqrt(
+    Math.max(
+      ys.reduce((sum, y) => sum + (y - mean2) ** 2, 0),
+      leastSpread
+    ) / (n - 1)
+  );
   const half = studentTQuantile(alpha / 2, n - 1) * sd / Math.sqrt(n);
   return { estimate: mean2, low: mean2 - half, high: mean2 + half };
 }
@@ -8741,10 +8747,11 @@ function sequentialVerdict(allBase, allHead, rule) {
   const base = withoutPairs(allBase, leftOut);
   const head = withoutPairs(allHead, leftOut);
   const g = rule.g ?? MIXTURE_VARIANCE;
+  const leastSpread = spreadFloor(rule.noise?.length === allBase.length ? withoutPairs(rule.noise, leftOut) : void 0);
   const missAlpha = rule.missAlpha ?? MISS_ALPHA;
   const sequenceAlarm = rule.alarmAlpha * (1 - FINAL_LOOK_SHARE);
   const sequence = decide(
-    (alpha) => pairedSequence(base, head, { alpha, relative: rule.relative, g }),
+    (alpha) => pairedSequence(base, head, { alpha, relative: rule.relative, g, leastSpread }),
     Math.max(missAlpha, sequenceAlarm),
     sequenceAlarm,
     rule
@@ -8752,12 +8759,17 @@ function sequentialVerdict(allBase, allHead, rule) {
   if (rule.final !== true || sequence.verdict !== "inconclusive") return { ...sequence, finalLook: false, leftOut };
   const finalAlarm = rule.alarmAlpha * FINAL_LOOK_SHARE;
   const last = decide(
-    (alpha) => pairedFixedInterval(base, head, { alpha, relative: rule.relative }),
+    (alpha) => pairedFixedInterval(base, head, { alpha, relative: rule.relative, leastSpread }),
     Math.max(missAlpha, finalAlarm),
     finalAlarm,
     rule
   );
   return { ...last, finalLook: true, leftOut };
+}
+function spreadFloor(noise) {
+  if (noise === void 0 || noise.length === 0) return 0;
+  const n = noise.length;
+  return FLOOR_SHARE ** 2 * (1 - 1 / n) * noise.reduce((sum, f) => sum + f * f, 0);
 }
 function decide(interval, shownAlpha, alarmAlpha, rule) {
   const asRatio = (i) => rule.relative ? i : { ...i, estimate: i.estimate + 1, low: i.low + 1, high: i.high + 1 };
@@ -8776,7 +8788,7 @@ function resolvableChange(interval, relative) {
   if (!relative) return (interval.high - interval.low) / 2;
   return Math.exp((Math.log(interval.high) - Math.log(interval.low)) / 2) - 1;
 }
-var MIXTURE_VARIANCE, PAIR_OUTLIER_K, OUTLIER_PAIRS_FROM, OUTLIER_PAIR_SHARE, MISS_ALPHA, FINAL_LOOK_SHARE;
+var MIXTURE_VARIANCE, PAIR_OUTLIER_K, OUTLIER_PAIRS_FROM, OUTLIER_PAIR_SHARE, MISS_ALPHA, FINAL_LOOK_SHARE, FLOOR_SHARE;
 var init_sequential = __esm({
   "src/compare/sequential.ts"() {
     "use strict";
@@ -8788,6 +8800,7 @@ var init_sequential = __esm({
     OUTLIER_PAIR_SHARE = 0.1;
     MISS_ALPHA = 0.05;
     FINAL_LOOK_SHARE = 0.25;
+    FLOOR_SHARE = 0.5;
   }
 });
 
@@ -9340,6 +9353,42 @@ var init_speed_adjust = __esm({
   }
 });
 
+// src/compare/round-noise.ts
+function secondsOf(round, metric) {
+  const series = round.series;
+  if (series === void 0) return void 0;
+  if (metric === "rps") return series.rps;
+  if (metric === "p50") return series.p50Us;
+  if (metric === "p99") return series.p99Us;
+  if (metric === "cpu") {
+    const cpu = series.cpuPercent;
+    if (cpu === void 0 || cpu.length !== series.rps.length || cpu.some((c) => c < MIN_CPU_PERCENT)) return void 0;
+    return cpu.map((c, i) => c / (series.rps[i] ?? NaN));
+  }
+  return void 0;
+}
+function roundLogVariance(round, metric) {
+  const seconds = secondsOf(round, metric);
+  if (seconds === void 0 || seconds.length < MIN_SECONDS || !seconds.every((x) => x > 0 && Number.isFinite(x))) return void 0;
+  const logs = seconds.map(Math.log);
+  const mean2 = logs.reduce((sum, x) => sum + x, 0) / logs.length;
+  const variance = logs.reduce((sum, x) => sum + (x - mean2) ** 2, 0) / (logs.length - 1);
+  return variance / logs.length;
+}
+function pairNoise(base, head, metric) {
+  const b = roundLogVariance(base, metric);
+  const h = roundLogVariance(head, metric);
+  return b === void 0 || h === void 0 ? void 0 : Math.sqrt(b + h);
+}
+var MIN_SECONDS, MIN_CPU_PERCENT;
+var init_round_noise = __esm({
+  "src/compare/round-noise.ts"() {
+    "use strict";
+    MIN_SECONDS = 3;
+    MIN_CPU_PERCENT = 10;
+  }
+});
+
 // src/compare/compare.ts
 function badness2(ratio, direction) {
   return direction === "higher-is-better" ? 1 - ratio : ratio - 1;
@@ -9370,7 +9419,14 @@ function judge(j, direction, limit, relative) {
   const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS;
   const alarmAlpha = j.tolerance === void 0 ? MISS_ALPHA : j.alarmAlpha;
   if (j.paired) {
-    const rule = { relative, direction, tolerance: limit, alarmAlpha, final: j.ended === true };
+    const rule = {
+      relative,
+      direction,
+      tolerance: limit,
+      alarmAlpha,
+      final: j.ended === true,
+      ...j.noise === void 0 ? {} : { noise: j.noise }
+    };
     const { verdict, interval, strict, finalLook, leftOut } = sequentialVerdict(j.base, j.head, rule);
     const shift = relative ? 0 : 1;
     const wide = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift };
@@ -9489,6 +9545,7 @@ function centreOf(values, relative, trimmed) {
 function pairedValues(base, head, metric) {
   const pairs = { base: [], head: [] };
   const probes = { base: [], head: [] };
+  const noise = [];
   for (const [b, h] of keptPairs(base, head)) {
     const bv = roundValue(b, metric);
     const hv = roundValue(h, metric);
@@ -9497,13 +9554,16 @@ function pairedValues(base, head, metric) {
     pairs.head.push(hv);
     probes.base.push(b.speedProbeUs ?? NaN);
     probes.head.push(h.speedProbeUs ?? NaN);
+    noise.push(pairNoise(b, h, metric));
   }
+  const everyNoise = noise.flatMap((x) => x === void 0 ? [] : [x]);
+  const withNoise = everyNoise.length === noise.length && noise.length > 0 ? { noise: everyNoise } : {};
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive);
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
     const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, speedSign(metric));
-    return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted };
+    return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted, ...withNoise };
   }
-  return pairs;
+  return { ...pairs, ...withNoise };
 }
 function atOneSpeed(base, head, metric) {
   const b = roundsAtSpeed(base, metric);
@@ -9687,6 +9747,7 @@ function compareEntry(head, base, ctx, shares) {
       paired: ctx.paired,
       // What is compared here was measured: paired rounds get the final look (sequential.ts).
       ended: true,
+      ...values?.noise === void 0 ? {} : { noise: values.noise },
       ...spread2 === void 0 ? {} : { spread: spread2 }
     };
     const measured2 = compareMetric(judgement);
@@ -9843,7 +9904,8 @@ function entryDecided(base, head, regression, alarmAlpha, ended = false) {
         downgraded: false,
         alarmAlpha: share,
         paired: true,
-        ended
+        ended,
+        ...values.noise === void 0 ? {} : { noise: values.noise }
       },
       direction,
       tolerance.tolerance,
@@ -9884,6 +9946,7 @@ var init_compare = __esm({
     init_yuen();
     init_types();
     init_speed_adjust();
+    init_round_noise();
     REPORTING_TOLERANCE = DEFAULT_TOLERANCE;
     MIN_ROUNDS = 2;
     SPEED_REFERENCE_US = 1e3;
@@ -24458,7 +24521,8 @@ var init_charts = __esm({
 });
 
 // src/report/html/decision-chart.ts
-function metricLooks(base, head, m, alarmAlpha) {
+function metricLooks(values, m, alarmAlpha) {
+  const { base, head, noise } = values;
   const looks = [];
   for (let k = 1; k <= head.length; k++) {
     const last = k === head.length;
@@ -24468,7 +24532,8 @@ function metricLooks(base, head, m, alarmAlpha) {
       tolerance: m.tolerance,
       alarmAlpha,
       // The last look is compare()'s: the measurement had ended there (sequential.ts, the final look).
-      final: last
+      final: last,
+      ...noise === void 0 ? {} : { noise: noise.slice(0, k) }
     });
     const shift = m.relative ? 1 : 0;
     looks.push({
@@ -24495,7 +24560,7 @@ function pairedLooks(base, head, comparison) {
       const values = pairedValues(b.rounds, h.rounds, m.metric);
       if (values === void 0) continue;
       const alarmAlpha = m.gated ? budget.shares[i]?.[m.metric] ?? MISS_ALPHA : MISS_ALPHA;
-      byMetric.set(m.metric, metricLooks(values.base, values.head, m, alarmAlpha));
+      byMetric.set(m.metric, metricLooks(values, m, alarmAlpha));
     }
     looks.set(h.key, byMetric);
   }

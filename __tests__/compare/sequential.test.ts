@@ -4,6 +4,7 @@ import { errorBudget, gatedCount } from '../../src/compare/family.js'
 import { seededRandom } from '../../src/stats/stats.js'
 import {
   FINAL_LOOK_SHARE,
+  FLOOR_SHARE,
   meanSequence,
   pairedFixedInterval,
   pairedSequence,
@@ -335,5 +336,63 @@ describe('outlier pairs (sequentialVerdict)', () => {
     // 99 % and 62 % when written.
     expect(caught / trials).toBeGreaterThan(0.9)
     expect(caughtWithAll / trials).toBeLessThan(0.8)
+  })
+})
+
+describe('a floor under the spread (sequentialVerdict with the pairs’ noise)', () => {
+  // Eight pairs 8 % slower, agreeing to ±1 %: what a stretch of a machine held in one state can give.
+  const next = gaussians('floor-streak')
+  const base = Array.from({ length: 8 }, () => 1000)
+  const head = base.map((b) => b * Math.exp(-0.08 + 0.01 * next()))
+  const rule = { relative: true, direction: 'higher-is-better', tolerance: 0.05, alarmAlpha: 0.0057 } as const
+
+  it('does not take pairs that agree far better than their rounds’ seconds allow for precision', () => {
+    expect(sequentialVerdict(base, head, rule).verdict).toBe('regression')
+    // Each round's seconds vary so that a pair's log-ratio could move by 0.1: the floor (0.05 a
+    // pair) is five times the pairs' own spread, and eight such pairs cannot decide 8 %.
+    const floored = sequentialVerdict(base, head, { ...rule, noise: base.map(() => 0.1) })
+    expect(floored.verdict).toBe('inconclusive')
+    const width = (v: { interval: { low: number; high: number } }): number => v.interval.high - v.interval.low
+    expect(width(floored)).toBeGreaterThan(3 * width(sequentialVerdict(base, head, rule)))
+    // At the end too: the final look's t-interval stands on the same floor.
+    const last = { ...rule, final: true }
+    const finalFloored = sequentialVerdict(base, head, { ...last, noise: base.map(() => 0.1) })
+    expect(finalFloored.finalLook).toBe(true)
+    // S at least (1 − 1/n)·Σ (FLOOR_SHARE·f_i)², here 7 · (0.35 · 0.1)².
+    const leastSpread = 7 * (FLOOR_SHARE * 0.1) ** 2
+    expect(finalFloored.interval).toEqual(pairedFixedInterval(base, head, { alpha: 0.05, relative: true, leastSpread }))
+    expect(width(finalFloored)).toBeGreaterThan(3 * width({ interval: pairedFixedInterval(base, head, { alpha: 0.05, relative: true }) }))
+  })
+
+  it('changes nothing where the pairs vary more than the floor', () => {
+    const noisy = base.map((b) => b * Math.exp(-0.08 + 0.05 * next()))
+    const without = sequentialVerdict(base, noisy, { ...rule, final: true })
+    const withNoise = sequentialVerdict(base, noisy, { ...rule, final: true, noise: base.map(() => 0.05) })
+    expect(withNoise).toEqual(without)
+  })
+
+  it('leaves the floor out where the noise is not one a pair', () => {
+    expect(sequentialVerdict(base, head, { ...rule, noise: [0.1, 0.1] })).toEqual(sequentialVerdict(base, head, rule))
+  })
+
+  it('keeps false regressions within alpha, looking after every pair, where each pair’s noise is known', () => {
+    const noise = gaussians('floor-alarms')
+    const trials = 2000
+    let alarms = 0
+    for (let t = 0; t < trials; t++) {
+      // Round noise of SD 0.1/√2 a side: a pair's log-ratio varies by 0.1, its seconds say 0.1.
+      const b: number[] = []
+      const h: number[] = []
+      for (let n = 1; n <= 30; n++) {
+        b.push(1000 * Math.exp((0.1 / Math.SQRT2) * noise()))
+        h.push(1000 * Math.exp((0.1 / Math.SQRT2) * noise()))
+        if (n < 5) continue
+        if (sequentialVerdict(b, h, { ...rule, alarmAlpha: 0.05, noise: b.map(() => 0.1) }).verdict === 'regression') {
+          alarms++
+          break
+        }
+      }
+    }
+    expect(alarms / trials).toBeLessThanOrEqual(0.05)
   })
 })

@@ -47,6 +47,7 @@ import {
   type ShareGroup,
 } from './types.js'
 import { speedAdjusted } from './speed-adjust.js'
+import { pairNoise } from './round-noise.js'
 
 /**
  * Tolerances used to label metrics that no threshold gates: they decide the word shown (unchanged,
@@ -140,6 +141,8 @@ interface MetricJudgement {
   readonly paired: boolean
   /** Paired rounds: the measurement has ended, so what the sequence leaves open gets the final look (sequential.ts). */
   readonly ended?: boolean
+  /** Paired rounds: each pair's noise from its rounds' seconds, a floor under the pairs' spread (sequential.ts). */
+  readonly noise?: readonly number[]
   /** The run-to-run spread to add to the interval (stored baselines, relative metrics). */
   readonly spread?: RunToRunSpread
 }
@@ -164,7 +167,14 @@ function judge(
   const enough = j.base.length >= MIN_ROUNDS && j.head.length >= MIN_ROUNDS
   const alarmAlpha = j.tolerance === undefined ? MISS_ALPHA : j.alarmAlpha
   if (j.paired) {
-    const rule = { relative, direction, tolerance: limit, alarmAlpha, final: j.ended === true }
+    const rule = {
+      relative,
+      direction,
+      tolerance: limit,
+      alarmAlpha,
+      final: j.ended === true,
+      ...(j.noise === undefined ? {} : { noise: j.noise }),
+    }
     const { verdict, interval, strict, finalLook, leftOut } = sequentialVerdict(j.base, j.head, rule)
     const shift = relative ? 0 : 1
     const wide = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift }
@@ -367,17 +377,24 @@ function centreOf(values: readonly number[], relative: boolean, trimmed: boolean
   return Math.exp(values.reduce((a, b) => a + Math.log(b), 0) / values.length)
 }
 
+/** A metric's values in paired rounds (pairedValues). */
+export interface PairedValues {
+  readonly base: number[]
+  readonly head: number[]
+  /** The slope on the speed probe the pairs were adjusted by (speed-adjust.ts), where they were. */
+  readonly speedSlope?: number
+  /** Each pair's noise as its rounds' seconds imply it (round-noise.ts), where every pair has one. */
+  readonly noise?: number[]
+}
+
 /**
  * The values of a metric in rounds measured side by side: round n of base with round n of head,
  * where both are valid. Undefined where a round lacks the metric (no app).
  */
-export function pairedValues(
-  base: readonly RoundResult[],
-  head: readonly RoundResult[],
-  metric: ComparedMetric,
-): { base: number[]; head: number[]; speedSlope?: number } | undefined {
+export function pairedValues(base: readonly RoundResult[], head: readonly RoundResult[], metric: ComparedMetric): PairedValues | undefined {
   const pairs: { base: number[]; head: number[] } = { base: [], head: [] }
   const probes: { base: number[]; head: number[] } = { base: [], head: [] }
+  const noise: (number | undefined)[] = []
   for (const [b, h] of keptPairs(base, head)) {
     const bv = roundValue(b, metric)
     const hv = roundValue(h, metric)
@@ -386,15 +403,18 @@ export function pairedValues(
     pairs.head.push(hv)
     probes.base.push(b.speedProbeUs ?? NaN)
     probes.head.push(h.speedProbeUs ?? NaN)
+    noise.push(pairNoise(b, h, metric))
   }
+  const everyNoise = noise.flatMap((x) => (x === undefined ? [] : [x]))
+  const withNoise = everyNoise.length === noise.length && noise.length > 0 ? { noise: everyNoise } : {}
   // Rounds that measured the machine's speed beside them, every pair of them (speedProbed's rule, read
   // off the pairs just gathered): the metrics that follow it are adjusted by it (speed-adjust.ts).
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive)
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
     const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, speedSign(metric))
-    return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted }
+    return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted, ...withNoise }
   }
-  return pairs
+  return { ...pairs, ...withNoise }
 }
 
 /**
@@ -717,7 +737,7 @@ function compareEntry(
   const metrics: MetricComparison[] = []
   for (const metric of COMPARED_METRICS) {
     if (!comparedFor(head, metric)) continue
-    const values: { base: number[] | undefined; head: number[] | undefined; speedSlope?: number } | undefined = ctx.paired
+    const values: { base: number[] | undefined; head: number[] | undefined; speedSlope?: number; noise?: number[] } | undefined = ctx.paired
       ? pairedValues(base.rounds, head.rounds, metric)
       : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) }
     const b = values?.base
@@ -756,6 +776,7 @@ function compareEntry(
       paired: ctx.paired,
       // What is compared here was measured: paired rounds get the final look (sequential.ts).
       ended: true,
+      ...(values?.noise === undefined ? {} : { noise: values.noise }),
       ...(spread === undefined ? {} : { spread }),
     }
     const measured = compareMetric(judgement)
@@ -955,6 +976,7 @@ export function entryDecided(
         alarmAlpha: share,
         paired: true,
         ended,
+        ...(values.noise === undefined ? {} : { noise: values.noise }),
       },
       direction,
       tolerance.tolerance,

@@ -102,6 +102,32 @@
  * for cell), detection moves by less than the replay's own sampling noise, and the stall above
  * (23 SDs) is still left out.
  *
+ * ## A floor under the spread
+ *
+ * The t-sequence learns σ from the pairs alone, and at 5–10 pairs S can read far less than the
+ * pairs' real noise by chance, or because the machine held one state for a minute. On this project's
+ * machine (2026-12-04, the node service beside a busy loop, pairs adjusted by the speed probe) five
+ * pairs in a row read −6 to −10 % in req/s, SD 0.017, where the run's pairs varied by 0.117; a
+ * block-bootstrap replay of that run that began there decided a regression at the fifth pair in 7.9 %
+ * of its trials, the one run that took the default's replayed false alarms over the suite's 1 %
+ * (README, "The default replayed from its own runs"). Each round also records its seconds, and how
+ * much they vary says how much the round's value can (round-noise.ts): in those five pairs, 0.03–0.19
+ * a pair. So S is taken to be at least what the pairs' noise from their seconds gives at
+ * {@link FLOOR_SHARE} of it (spreadFloor). Any floor only widens the intervals, so the sequence,
+ * the final look and their error bounds stay valid whatever it is; what it can cost is power where
+ * it exceeds the pairs' real spread. Why 0.5: over the 54 runs of the default kept in
+ * bench/results/against-target-pinned, the pairs' real SD (adjusted by the probe) was 0.32–0.47 of
+ * the seconds' figure at the least, per metric, 0.40–0.74 at the 5th percentile and 1.1–1.5 times it
+ * at the median. Replayed from those runs (bench/cpu-gate-replay.ts, BENCH_SOURCE=pinned
+ * BENCH_KEEP_OFFSETS=1, 2,000 trials a cell), the busy runs' false alarms read 1.3 % without the
+ * floor, 1.1 % at 0.25, 0.8 % at 0.35, 0.1 % at 0.5 and 0.1 % at 0.7, while the catches of +5, +10
+ * and +25 % and the unchanged heads cleared within 3 minutes moved by less than a point up to 0.5;
+ * at 0.7, +5 % in quiet runs fell 2 points. The cost at 0.5 is time: judged again pair by pair, 3 of
+ * the 33 recorded runs that decided (quiet ones whose seconds varied more than their pairs) were not
+ * yet decided when they stopped, so would have measured a few pairs more; at 0.35, none. A red check
+ * on an unchanged pull request is the costlier error. Rounds of fewer than three seconds carry no
+ * floor.
+ *
  * ## The final look
  *
  * The sequence pays for being looked at any number of times: after 15 pairs its 95 % half-width is
@@ -201,6 +227,7 @@ export function meanSequence(
   ys: readonly number[],
   alpha: number,
   g: number = MIXTURE_VARIANCE,
+  leastSpread = 0,
 ): { estimate: number; low: number; high: number } {
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be strictly between 0 and 1, got ${alpha}`)
   if (!(g > 0)) throw new RangeError(`the mixture variance must be positive, got ${g}`)
@@ -212,6 +239,8 @@ export function meanSequence(
   if (n < 2 || !Number.isFinite(mean)) return { estimate: mean, low: -Infinity, high: Infinity }
   let spread = 0
   for (const y of ys) spread += (y - mean) ** 2
+  // A floor under S only widens the interval, so the sequence stays valid ("A floor under the spread").
+  spread = Math.max(spread, leastSpread)
   const spreadOfPrior = 1 + n * g
   // K = (√(1 + n·g)/α)^(2/n), computed in logs: α can be 1e-4 and n = 2.
   const k = Math.exp((2 / n) * (0.5 * Math.log(spreadOfPrior) - Math.log(alpha)))
@@ -231,9 +260,9 @@ export function meanSequence(
 export function pairedSequence(
   base: readonly number[],
   head: readonly number[],
-  options: { readonly alpha: number; readonly relative: boolean; readonly g?: number },
+  options: { readonly alpha: number; readonly relative: boolean; readonly g?: number; readonly leastSpread?: number },
 ): SequenceInterval {
-  return pairedInterval(base, head, options.relative, (ys) => meanSequence(ys, options.alpha, options.g))
+  return pairedInterval(base, head, options.relative, (ys) => meanSequence(ys, options.alpha, options.g, options.leastSpread))
 }
 
 /**
@@ -272,17 +301,23 @@ export const FINAL_LOOK_SHARE = 0.25
 export function pairedFixedInterval(
   base: readonly number[],
   head: readonly number[],
-  options: { readonly alpha: number; readonly relative: boolean },
+  options: { readonly alpha: number; readonly relative: boolean; readonly leastSpread?: number },
 ): SequenceInterval {
-  return pairedInterval(base, head, options.relative, (ys) => meanInterval(ys, options.alpha))
+  return pairedInterval(base, head, options.relative, (ys) => meanInterval(ys, options.alpha, options.leastSpread))
 }
 
-/** The fixed-sample 1 − α t-interval for the mean of `ys`; the whole line for fewer than 2. */
-function meanInterval(ys: readonly number[], alpha: number): { estimate: number; low: number; high: number } {
+/** The fixed-sample 1 − α t-interval for the mean of `ys`, S at least `leastSpread`; the whole line for fewer than 2. */
+function meanInterval(ys: readonly number[], alpha: number, leastSpread = 0): { estimate: number; low: number; high: number } {
   const n = ys.length
   const mean = ys.reduce((sum, y) => sum + y, 0) / n
   if (n < 2) return { estimate: mean, low: -Infinity, high: Infinity }
-  const sd = Math.sqrt(ys.reduce((sum, y) => sum + (y - mean) ** 2, 0) / (n - 1))
+  const sd = Math.sqrt(
+    Math.max(
+      ys.reduce((sum, y) => sum + (y - mean) ** 2, 0),
+      leastSpread,
+    ) /
+      (n - 1),
+  )
   const half = (studentTQuantile(alpha / 2, n - 1) * sd) / Math.sqrt(n)
   return { estimate: mean, low: mean - half, high: mean + half }
 }
@@ -296,6 +331,11 @@ export interface SequentialRule {
   /** Level of the interval that decides unchanged and first claims a change (default {@link MISS_ALPHA}). */
   readonly missAlpha?: number
   readonly g?: number
+  /**
+   * Each pair's noise as its rounds' seconds imply it (SD of its observation; round-noise.ts), one
+   * a pair like the rounds: a floor under the pairs' spread ("A floor under the spread").
+   */
+  readonly noise?: readonly number[]
   /**
    * The measurement has ended (its budget or round cap, or the configured rounds): what the
    * sequence leaves undecided gets the final look. Never while deciding whether to go on.
@@ -325,10 +365,11 @@ export function sequentialVerdict(allBase: readonly number[], allHead: readonly 
   const base = withoutPairs(allBase, leftOut)
   const head = withoutPairs(allHead, leftOut)
   const g = rule.g ?? MIXTURE_VARIANCE
+  const leastSpread = spreadFloor(rule.noise?.length === allBase.length ? withoutPairs(rule.noise, leftOut) : undefined)
   const missAlpha = rule.missAlpha ?? MISS_ALPHA
   const sequenceAlarm = rule.alarmAlpha * (1 - FINAL_LOOK_SHARE)
   const sequence = decide(
-    (alpha) => pairedSequence(base, head, { alpha, relative: rule.relative, g }),
+    (alpha) => pairedSequence(base, head, { alpha, relative: rule.relative, g, leastSpread }),
     Math.max(missAlpha, sequenceAlarm),
     sequenceAlarm,
     rule,
@@ -336,12 +377,25 @@ export function sequentialVerdict(allBase: readonly number[], allHead: readonly 
   if (rule.final !== true || sequence.verdict !== 'inconclusive') return { ...sequence, finalLook: false, leftOut }
   const finalAlarm = rule.alarmAlpha * FINAL_LOOK_SHARE
   const last = decide(
-    (alpha) => pairedFixedInterval(base, head, { alpha, relative: rule.relative }),
+    (alpha) => pairedFixedInterval(base, head, { alpha, relative: rule.relative, leastSpread }),
     Math.max(missAlpha, finalAlarm),
     finalAlarm,
     rule,
   )
   return { ...last, finalLook: true, leftOut }
+}
+
+/** The share of the pairs' noise from their rounds' seconds that their spread is taken to be at least ("A floor under the spread"). */
+export const FLOOR_SHARE = 0.5
+
+/**
+ * The least S = Σ(y − ȳ)² the pairs are taken to have: independent pairs of SDs f_i give
+ * E[S] = (1 − 1/n)·Σ f_i², here with each f_i at {@link FLOOR_SHARE}. 0 without the pairs' noise.
+ */
+function spreadFloor(noise: readonly number[] | undefined): number {
+  if (noise === undefined || noise.length === 0) return 0
+  const n = noise.length
+  return FLOOR_SHARE ** 2 * (1 - 1 / n) * noise.reduce((sum, f) => sum + f * f, 0)
 }
 
 /** A verdict from paired rounds and the intervals behind it. */

@@ -9,7 +9,7 @@
 // false-alarm budget, as the comparison recorded them). A test pins the last look to compare()'s
 // own result for every metric, so the chart cannot drift from the verdict. compare() itself is not
 // re-run per look: its exact Mann-Whitney p-values took 8 s for 10 entries of 50 pairs.
-import { MIN_ROUNDS, pairedValues, roundValues } from '../../compare/compare.js'
+import { MIN_ROUNDS, pairedValues, roundValues, type PairedValues } from '../../compare/compare.js'
 import { suiteBudget } from '../../compare/family.js'
 import { MISS_ALPHA, sequentialVerdict } from '../../compare/sequential.js'
 import type { Comparison, MetricComparison } from '../../compare/types.js'
@@ -38,7 +38,8 @@ export interface Look {
 export type LookHistory = ReadonlyMap<string, ReadonlyMap<MetricComparison['metric'], readonly Look[]>>
 
 /** One metric's looks: the shown interval and the verdict after the first k pairs, k = 1 … n. */
-function metricLooks(base: readonly number[], head: readonly number[], m: MetricComparison, alarmAlpha: number): Look[] {
+function metricLooks(values: PairedValues, m: MetricComparison, alarmAlpha: number): Look[] {
+  const { base, head, noise } = values
   const looks: Look[] = []
   for (let k = 1; k <= head.length; k++) {
     const last = k === head.length
@@ -49,6 +50,7 @@ function metricLooks(base: readonly number[], head: readonly number[], m: Metric
       alarmAlpha,
       // The last look is compare()'s: the measurement had ended there (sequential.ts, the final look).
       final: last,
+      ...(noise === undefined ? {} : { noise: noise.slice(0, k) }),
     })
     // As compare() reports it: a ratio's change is ratio − 1, a difference is itself.
     const shift = m.relative ? 1 : 0
@@ -83,7 +85,7 @@ export function pairedLooks(base: Results, head: Results, comparison: Comparison
       const values = pairedValues(b.rounds, h.rounds, m.metric)
       if (values === undefined) continue
       const alarmAlpha = m.gated ? (budget.shares[i]?.[m.metric] ?? MISS_ALPHA) : MISS_ALPHA
-      byMetric.set(m.metric, metricLooks(values.base, values.head, m, alarmAlpha))
+      byMetric.set(m.metric, metricLooks(values, m, alarmAlpha))
     }
     looks.set(h.key, byMetric)
   }
