@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { normalSource } from '../../__fixtures__/random.js'
 import { errorBudget, gatedCount } from '../../src/compare/family.js'
-import { seededRandom } from '../../src/stats/stats.js'
+import { cannotRegress, seededRandom } from '../../src/stats/stats.js'
 import {
   FINAL_LOOK_SHARE,
   FLOOR_SHARE,
@@ -217,6 +217,27 @@ describe('the final look (sequentialVerdict with final)', () => {
       if (sequentialVerdict(base, head, rule).verdict === 'improvement') improved++
     }
     expect(improved / trials).toBeLessThanOrEqual(0.005)
+  })
+
+  it('asks the one-sided question at the final look: a head worse by its tolerance is cleared in about 5 %, not 2.5 %', () => {
+    // The true change sits at the tolerance's edge (req/s −5 %): clearing it is a miss.
+    const next = gaussians('final-one-sided')
+    const trials = 4000
+    const rule = { relative: true, direction: 'higher-is-better', tolerance: 0.05, alarmAlpha: 0.0057, final: true } as const
+    let cleared = 0
+    let clearedTwoSided = 0
+    for (let t = 0; t < trials; t++) {
+      const base = Array.from({ length: 15 }, () => 1000 * Math.exp((0.06 / Math.SQRT2) * next()))
+      const head = base.map((b) => b * 0.95 * Math.exp((0.06 / Math.SQRT2) * next()) * Math.exp((0.06 / Math.SQRT2) * -next()))
+      const verdict = sequentialVerdict(base, head, rule)
+      if (!verdict.finalLook || verdict.clearing === undefined) continue
+      expect(verdict.clearing).toEqual(pairedFixedInterval(base, head, { alpha: 0.1, relative: true }))
+      if (cannotRegress(verdict.clearing, 'higher-is-better', 0.05)) cleared++
+      if (cannotRegress(verdict.interval, 'higher-is-better', 0.05)) clearedTwoSided++
+    }
+    expect(cleared / trials).toBeLessThanOrEqual(0.06)
+    expect(cleared / trials).toBeGreaterThan(0.035)
+    expect(clearedTwoSided / trials).toBeLessThan(0.035)
   })
 
   it('lets a decided sequence stand and says which interval decided', () => {

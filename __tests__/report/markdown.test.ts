@@ -623,6 +623,15 @@ describe('renderText', () => {
       'PASS  Cannonade: no regressions in demo — 0 of 12 gated metrics decided (12 inconclusive, 1 of them not worse than the tolerance)',
     )
     expect(text).toContain('not worse than the tolerance (95 %)')
+    // Cleared by the final look: its bound is one-sided, and the note says so.
+    const atFinalLook: Comparison = {
+      ...clear,
+      entries: clear.entries.map((e) => ({
+        ...e,
+        metrics: e.metrics.map((m) => (m.clearing === undefined ? m : { ...m, finalLook: true })),
+      })),
+    }
+    expect(renderText(atFinalLook)).toContain('not worse than the tolerance (one-sided 95 %)')
   })
 
   it('strips terminal escape sequences from names', () => {

@@ -175,7 +175,7 @@ function judge(
       final: j.ended === true,
       ...(j.noise === undefined ? {} : { noise: j.noise }),
     }
-    const { verdict, interval, strict, finalLook, leftOut } = sequentialVerdict(j.base, j.head, rule)
+    const { verdict, interval, strict, finalLook, leftOut, clearing } = sequentialVerdict(j.base, j.head, rule)
     const shift = relative ? 0 : 1
     const wide = { estimate: interval.estimate + shift, low: interval.low + shift, high: interval.high + shift }
     const final = enough ? verdict : 'inconclusive'
@@ -196,7 +196,7 @@ function judge(
       ...decided,
       // Whether no regression beyond the tolerance is plausible is a miss-side question: the 95 %
       // interval answers it, even where a stricter one is shown for a claimed change.
-      clearing: { low: wide.low, high: wide.high },
+      clearing: clearing === undefined ? { low: wide.low, high: wide.high } : { low: clearing.low + shift, high: clearing.high + shift },
       detectable: resolvableChange(interval, relative),
       probable,
       ...(finalLook ? { finalLook } : {}),

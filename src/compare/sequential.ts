@@ -145,7 +145,12 @@
  * - a miss (calling a metric unchanged or improved when it is worse than its tolerance): both at
  *   {@link MISS_ALPHA}, so at most 2·MISS_ALPHA. Misses are not false alarms; each costs a change
  *   near the tolerance going unflagged, and the final look is what lets an unchanged head be
- *   cleared inside a 3-minute budget at all (README, Accuracy).
+ *   cleared inside a 3-minute budget at all (README, Accuracy). A miss is one-sided (only the bad
+ *   side can hide a regression), so where the final look asks whether a regression beyond the
+ *   tolerance is still plausible ("not worse than the tolerance", what lets the gate clear a metric
+ *   it cannot call unchanged), it reads the bad end of the 1 − 2·MISS_ALPHA t-interval, the
+ *   one-sided 1 − MISS_ALPHA bound; the two-sided 95 % interval spent only half the miss bound
+ *   there. "Unchanged" still needs the whole 95 % interval within the tolerance.
  * The final look only ever decides what the sequence left open: a decided sequence stands. It is
  * applied where the measurement has ended (compare.ts, at publishing), never while deciding whether
  * to go on (entryDecided): a rule that re-applied it after every pair would be the naive rule above.
@@ -382,7 +387,10 @@ export function sequentialVerdict(allBase: readonly number[], allHead: readonly 
     finalAlarm,
     rule,
   )
-  return { ...last, finalLook: true, leftOut }
+  // Whether a regression beyond the tolerance is still plausible is a one-sided question: the bad end
+  // of the 1 − 2·missAlpha t-interval is the one-sided 1 − missAlpha bound (module comment, "The final look").
+  const clearing = pairedFixedInterval(base, head, { alpha: 2 * missAlpha, relative: rule.relative, leastSpread })
+  return { ...last, finalLook: true, leftOut, clearing }
 }
 
 /** The share of the pairs' noise from their rounds' seconds that their spread is taken to be at least ("A floor under the spread"). */
@@ -413,6 +421,11 @@ export interface SequentialVerdict {
   readonly finalLook: boolean
   /** Indices of the pairs left out as outliers (module comment, "Outlier pairs"); the intervals are over the others. */
   readonly leftOut: readonly number[]
+  /**
+   * The final look: the interval whose bad end says whether a regression beyond the tolerance is
+   * still plausible, at one-sided 1 − missAlpha. Absent elsewhere: `interval` says it.
+   */
+  readonly clearing?: SequenceInterval
 }
 
 /** One rule's verdict from intervals at two levels: `shown` decides unchanged, `alarm` confirms a claimed change. */
