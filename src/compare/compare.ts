@@ -195,7 +195,8 @@ function judge(
       ...wide,
       ...decided,
       // Whether no regression beyond the tolerance is plausible is a miss-side question: the 95 %
-      // interval answers it, even where a stricter one is shown for a claimed change.
+      // interval answers it (at the final look its one-sided bound, sequential.ts), even where a
+      // stricter one is shown for a claimed change.
       clearing: clearing === undefined ? { low: wide.low, high: wide.high } : { low: clearing.low + shift, high: clearing.high + shift },
       detectable: resolvableChange(interval, relative),
       probable,

@@ -99,7 +99,8 @@ export interface MetricComparison {
   readonly outlierPairs?: number
   /**
    * Paired rounds: the 95 % interval (as `low`/`high`) that says whether a regression beyond the
-   * tolerance is still plausible, the one deciding as you go stops on (compare.ts entryDecided). It
+   * tolerance is still plausible, the one deciding as you go stops on (compare.ts entryDecided); at
+   * the final look the 90 % t-interval, whose bad end is the one-sided 95 % bound (sequential.ts). It
    * differs from the interval shown where a stricter one confirmed or refused a claimed change.
    */
   readonly clearing?: { readonly low: number; readonly high: number }
