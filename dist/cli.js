@@ -9357,7 +9357,7 @@ var init_speed_adjust = __esm({
 // src/compare/round-noise.ts
 function secondsOf(round, metric) {
   const series = round.series;
-  if (series === void 0) return void 0;
+  if (series === void 0 || round.spike !== void 0 || round.stress !== void 0) return void 0;
   if (metric === "rps") return series.rps;
   if (metric === "p50") return series.p50Us;
   if (metric === "p99") return series.p99Us;

@@ -45,6 +45,9 @@ describe('pairNoise (a pair’s noise from its rounds’ seconds)', () => {
     expect(pairNoise(round(1, 1000, { rps: [1000, 0, 900] }), full, 'rps')).toBeUndefined()
     // The app mostly idle: whole per cent of a core is too coarse for CPU per request.
     expect(pairNoise(round(1, 1000, { rps: baseSeconds, cpuPercent: [50, 50, 9, 50, 50] }), full, 'cpu')).toBeUndefined()
+    // A spike's seconds vary by design (the burst), not by noise.
+    const spike = { beforeP99Us: 1000, burstP99Us: 9000, burstErrorRate: 0, recoveryMs: 500, recovered: true }
+    expect(pairNoise({ ...full, spike }, full, 'rps')).toBeUndefined()
     // Metrics without seconds of their own.
     expect(pairNoise(full, full, 'p90')).toBeUndefined()
     expect(pairNoise(full, full, 'errorRate')).toBeUndefined()

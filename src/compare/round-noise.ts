@@ -23,7 +23,9 @@ const MIN_CPU_PERCENT = 10
 /** A round's seconds of `metric` (all positive), where recorded: rps, p50, p99 and CPU per request. */
 function secondsOf(round: RoundResult, metric: ComparedMetric): readonly number[] | undefined {
   const series = round.series
-  if (series === undefined) return undefined
+  // A spike's seconds (before, the burst, after) and a stress search's steps vary by design, not by
+  // noise: only a steady load's seconds say how much the round's value can move.
+  if (series === undefined || round.spike !== undefined || round.stress !== undefined) return undefined
   if (metric === 'rps') return series.rps
   if (metric === 'p50') return series.p50Us
   if (metric === 'p99') return series.p99Us

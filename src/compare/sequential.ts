@@ -126,7 +126,7 @@
  * the 33 recorded runs that decided (quiet ones whose seconds varied more than their pairs) were not
  * yet decided when they stopped, so would have measured a few pairs more; at 0.35, none. A red check
  * on an unchanged pull request is the costlier error. Rounds of fewer than three seconds carry no
- * floor.
+ * floor, nor a spike's or a stress search's, whose seconds vary by design (round-noise.ts).
  *
  * ## The final look
  *
