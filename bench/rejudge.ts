@@ -9,10 +9,10 @@
 // Run: npx tsx bench/rejudge.ts [RUN_DIR ...]   (default: every run under bench/results/against-target)
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { compare, pairedValues } from '../src/compare/compare.js'
+import { compare, gatedAndOpen, pairedValues } from '../src/compare/compare.js'
 import { suiteBudget } from '../src/compare/family.js'
 import { sequentialVerdict } from '../src/compare/sequential.js'
-import { COMPARED_METRICS, type ComparedMetric } from '../src/compare/types.js'
+import { COMPARED_METRICS, type ComparedMetric, type MetricComparison } from '../src/compare/types.js'
 import type { Results } from '../src/results/document.js'
 import { stddev } from '../src/stats/stats.js'
 
@@ -21,6 +21,10 @@ const given = process.argv.slice(2)
 const dirs = (given.length > 0 ? given : readdirSync(root).map((d) => path.join(root, d))).filter(
   (d) => existsSync(path.join(d, 'results.json')) && existsSync(path.join(d, 'base-results.json')),
 )
+
+// A pass with no gated metric left open (every one unchanged or not worse than its tolerance) is "cleared".
+const outcomeOf = (outcome: string, gated: readonly MetricComparison[]): string =>
+  outcome === 'pass' && !gated.some(gatedAndOpen) && gated.every((m) => m.verdict !== 'regression') ? 'pass, cleared' : outcome
 
 const short = (v: string): string => ({ regression: 'REG', unchanged: 'unch', improvement: 'impr', inconclusive: '?' })[v] ?? v
 
@@ -53,7 +57,7 @@ for (const dir of dirs.sort()) {
     const change = compared.metrics.find((m) => m.metric === 'rps')?.change ?? NaN
     const final = gated.map((m) => `${short(m.verdict)}${m.finalLook === true ? '*' : ''}`)
     console.log(
-      `| ${path.basename(dir)} | ${ys.length} | ${stddev(ys).toFixed(3)} | ${(change * 100).toFixed(1)} % | ${alone.join(', ')} | ${final.join(', ')} | ${comparison.outcome} |`,
+      `| ${path.basename(dir)} | ${ys.length} | ${stddev(ys).toFixed(3)} | ${(change * 100).toFixed(1)} % | ${alone.join(', ')} | ${final.join(', ')} | ${outcomeOf(comparison.outcome, gated)} |`,
     )
   }
 }
