@@ -9370,22 +9370,20 @@ function secondsOf(round, metric) {
 }
 function roundLogVariance(round, metric) {
   const seconds = secondsOf(round, metric);
-  if (seconds === void 0 || seconds.length < MIN_SECONDS || !seconds.every((x) => x > 0 && Number.isFinite(x))) return void 0;
-  const logs = seconds.map(Math.log);
-  const mean2 = logs.reduce((sum, x) => sum + x, 0) / logs.length;
-  const variance = logs.reduce((sum, x) => sum + (x - mean2) ** 2, 0) / (logs.length - 1);
-  return variance / logs.length;
+  if (seconds === void 0 || seconds.length < NOISE_MIN_SECONDS || !seconds.every((x) => x > 0 && Number.isFinite(x))) return void 0;
+  return stddev(seconds.map(Math.log)) ** 2 / seconds.length;
 }
 function pairNoise(base, head, metric) {
   const b = roundLogVariance(base, metric);
   const h = roundLogVariance(head, metric);
   return b === void 0 || h === void 0 ? void 0 : Math.sqrt(b + h);
 }
-var MIN_SECONDS, MIN_CPU_PERCENT;
+var NOISE_MIN_SECONDS, MIN_CPU_PERCENT;
 var init_round_noise = __esm({
   "src/compare/round-noise.ts"() {
     "use strict";
-    MIN_SECONDS = 3;
+    init_stats();
+    NOISE_MIN_SECONDS = 3;
     MIN_CPU_PERCENT = 10;
   }
 });
@@ -9547,7 +9545,7 @@ function centreOf(values, relative, trimmed) {
 function pairedValues(base, head, metric) {
   const pairs = { base: [], head: [] };
   const probes = { base: [], head: [] };
-  const noise = [];
+  let noise = [];
   for (const [b, h] of keptPairs(base, head)) {
     const bv = roundValue(b, metric);
     const hv = roundValue(h, metric);
@@ -9556,10 +9554,11 @@ function pairedValues(base, head, metric) {
     pairs.head.push(hv);
     probes.base.push(b.speedProbeUs ?? NaN);
     probes.head.push(h.speedProbeUs ?? NaN);
-    noise.push(pairNoise(b, h, metric));
+    const pairSd = noise === void 0 ? void 0 : pairNoise(b, h, metric);
+    if (pairSd === void 0) noise = void 0;
+    else noise?.push(pairSd);
   }
-  const everyNoise = noise.flatMap((x) => x === void 0 ? [] : [x]);
-  const withNoise = everyNoise.length === noise.length && noise.length > 0 ? { noise: everyNoise } : {};
+  const withNoise = noise !== void 0 && noise.length > 0 ? { noise } : {};
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive);
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
     const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, speedSign(metric));
@@ -22895,7 +22894,7 @@ function footerFacts(comparison) {
   const control = comparison.errorControl;
   if (base !== void 0) {
     facts.push(
-      control?.sequential === true ? `base and head measured in pairs of rounds${launchesOf(comparison.head)}, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at (the pairs' spread taken as at least half what their rounds' own seconds say, in steady rounds of 3 s or more), and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test` : "base and head are separate runs: each change and interval is the one that decided, Welch \u2229 Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test"
+      control?.sequential === true ? `base and head measured in pairs of rounds${launchesOf(comparison.head)}, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at (the pairs' spread taken as at least ${formatFraction(FLOOR_SHARE)} of what their rounds' own seconds say, in steady rounds of ${NOISE_MIN_SECONDS} s or more), and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test` : "base and head are separate runs: each change and interval is the one that decided, Welch \u2229 Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test"
     );
   }
   const history = base?.runToRun;
@@ -22961,6 +22960,7 @@ var init_rows = __esm({
     "use strict";
     init_compare();
     init_sequential();
+    init_round_noise();
     init_thresholds();
     init_change();
     init_numbers();

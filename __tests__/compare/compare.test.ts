@@ -282,7 +282,9 @@ describe('suite-level error control', () => {
     expect(rps?.change).toBeCloseTo(-0.2, 3)
     expect(result.errorControl?.sequential).toBe(true)
     expect(renderText(result)).toContain('95 % confidence sequences, valid however often they were looked at')
-    expect(renderText(result)).toContain("the pairs' spread taken as at least half what their rounds' own seconds say")
+    expect(renderText(result)).toContain(
+      "the pairs' spread taken as at least 50 % of what their rounds' own seconds say, in steady rounds of 3 s",
+    )
   })
 
   it('shows the interval that decided: a change the 95 % interval claims but the alarm level does not confirm is shown at that level', () => {

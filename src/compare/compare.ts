@@ -395,7 +395,8 @@ export interface PairedValues {
 export function pairedValues(base: readonly RoundResult[], head: readonly RoundResult[], metric: ComparedMetric): PairedValues | undefined {
   const pairs: { base: number[]; head: number[] } = { base: [], head: [] }
   const probes: { base: number[]; head: number[] } = { base: [], head: [] }
-  const noise: (number | undefined)[] = []
+  // Each pair's noise from its seconds; none as soon as one pair has none (a floor needs every pair).
+  let noise: number[] | undefined = []
   for (const [b, h] of keptPairs(base, head)) {
     const bv = roundValue(b, metric)
     const hv = roundValue(h, metric)
@@ -404,10 +405,11 @@ export function pairedValues(base: readonly RoundResult[], head: readonly RoundR
     pairs.head.push(hv)
     probes.base.push(b.speedProbeUs ?? NaN)
     probes.head.push(h.speedProbeUs ?? NaN)
-    noise.push(pairNoise(b, h, metric))
+    const pairSd: number | undefined = noise === undefined ? undefined : pairNoise(b, h, metric)
+    if (pairSd === undefined) noise = undefined
+    else noise?.push(pairSd)
   }
-  const everyNoise = noise.flatMap((x) => (x === undefined ? [] : [x]))
-  const withNoise = everyNoise.length === noise.length && noise.length > 0 ? { noise: everyNoise } : {}
+  const withNoise = noise !== undefined && noise.length > 0 ? { noise } : {}
   // Rounds that measured the machine's speed beside them, every pair of them (speedProbed's rule, read
   // off the pairs just gathered): the metrics that follow it are adjusted by it (speed-adjust.ts).
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive)

@@ -13,9 +13,10 @@
 // (sequential.ts FLOOR_SHARE), not the figure itself.
 import type { ComparedMetric } from './types.js'
 import type { RoundResult } from '../results/document.js'
+import { stddev } from '../stats/stats.js'
 
-// Seconds needed for a variance worth using: with two, one unlucky second sets it.
-const MIN_SECONDS = 3
+/** Seconds a round needs for a variance worth using: with two, one unlucky second sets it. */
+export const NOISE_MIN_SECONDS = 3
 // The app's CPU per second is recorded in whole per cent of a core; below this the rounding alone
 // varies CPU per request by more than 3 % a second, which is not the app's noise.
 const MIN_CPU_PERCENT = 10
@@ -40,11 +41,8 @@ function secondsOf(round: RoundResult, metric: ComparedMetric): readonly number[
 /** The variance of the log of a round's value implied by its seconds; undefined where they do not give one. */
 function roundLogVariance(round: RoundResult, metric: ComparedMetric): number | undefined {
   const seconds = secondsOf(round, metric)
-  if (seconds === undefined || seconds.length < MIN_SECONDS || !seconds.every((x) => x > 0 && Number.isFinite(x))) return undefined
-  const logs = seconds.map(Math.log)
-  const mean = logs.reduce((sum, x) => sum + x, 0) / logs.length
-  const variance = logs.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (logs.length - 1)
-  return variance / logs.length
+  if (seconds === undefined || seconds.length < NOISE_MIN_SECONDS || !seconds.every((x) => x > 0 && Number.isFinite(x))) return undefined
+  return stddev(seconds.map(Math.log)) ** 2 / seconds.length
 }
 
 /**

@@ -115,17 +115,19 @@
  * a pair. So S is taken to be at least what the pairs' noise from their seconds gives at
  * {@link FLOOR_SHARE} of it (spreadFloor). Any floor only widens the intervals, so the sequence,
  * the final look and their error bounds stay valid whatever it is; what it can cost is power where
- * it exceeds the pairs' real spread. Why 0.5: over the 54 runs of the default kept in
- * bench/results/against-target-pinned, the pairs' real SD (adjusted by the probe) was 0.32–0.47 of
- * the seconds' figure at the least, per metric, 0.40–0.74 at the 5th percentile and 1.1–1.5 times it
- * at the median. Replayed from those runs (bench/cpu-gate-replay.ts, BENCH_SOURCE=pinned
+ * it exceeds the pairs' real spread. Why 0.5: over the 70 runs of the default kept in
+ * bench/results/against-target-pinned with the probe, the pairs' real SD (adjusted by the probe) was
+ * 0.21–0.47 of the seconds' figure at the least, per metric, 0.39–0.71 at the 5th percentile and
+ * 1.07–1.38 times it at the median; below 0.5 in 1 (p99) to 8 (CPU) of them (bench/pair-floor.ts).
+ * Replayed from the 30 runs then kept (bench/cpu-gate-replay.ts, BENCH_SOURCE=pinned
  * BENCH_KEEP_OFFSETS=1, 2,000 trials a cell), the busy runs' false alarms read 1.3 % without the
  * floor, 1.1 % at 0.25, 0.8 % at 0.35, 0.1 % at 0.5 and 0.1 % at 0.7, while the catches of +5, +10
  * and +25 % and the unchanged heads cleared within 3 minutes moved by less than a point up to 0.5;
- * at 0.7, +5 % in quiet runs fell 2 points. The cost at 0.5 is time: judged again pair by pair, 3 of
- * the 33 recorded runs that decided (quiet ones whose seconds varied more than their pairs) were not
- * yet decided when they stopped, so would have measured a few pairs more; at 0.35, none. A red check
- * on an unchanged pull request is the costlier error. Rounds of fewer than three seconds carry no
+ * at 0.7, +5 % in quiet runs fell 2 points. The cost at 0.5 is time: judged again pair by pair
+ * (bench/pair-floor.ts), 3 of the 45 kept runs that decided before they stopped (quiet ones whose
+ * seconds varied more than their pairs) were not yet decided there, so would have measured a few
+ * pairs more, and 2 decided one pair later. A red check on an unchanged pull request is the costlier
+ * error. Rounds of fewer than three seconds carry no
  * floor, nor a spike's or a stress search's, whose seconds vary by design (round-noise.ts).
  *
  * ## The final look

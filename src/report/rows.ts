@@ -4,7 +4,8 @@
 import type { Severity } from '../config/plan.js'
 import type { EntryTrend } from '../compare/round-trend.js'
 import { clearOfTolerance, CONTENDED_METRICS, CONTENTION_POINTS } from '../compare/compare.js'
-import { FINAL_LOOK_SHARE } from '../compare/sequential.js'
+import { FINAL_LOOK_SHARE, FLOOR_SHARE } from '../compare/sequential.js'
+import { NOISE_MIN_SECONDS } from '../compare/round-noise.js'
 import type { Comparison, EntryComparison, MetricComparison } from '../compare/types.js'
 import { probableSlope, type Violation } from '../compare/thresholds.js'
 import type { Environment } from '../results/document.js'
@@ -590,7 +591,7 @@ export function footerFacts(comparison: Comparison): string[] {
   if (base !== undefined) {
     facts.push(
       control?.sequential === true
-        ? `base and head measured in pairs of rounds${launchesOf(comparison.head)}, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at (the pairs' spread taken as at least half what their rounds' own seconds say, in steady rounds of 3 s or more), and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test`
+        ? `base and head measured in pairs of rounds${launchesOf(comparison.head)}, decided as they went: changes are mean ratios of the pairs with 95 % confidence sequences, valid however often they were looked at (the pairs' spread taken as at least ${formatFraction(FLOOR_SHARE)} of what their rounds' own seconds say, in steady rounds of ${NOISE_MIN_SECONDS} s or more), and what they left open when the run ended gets one fixed-sample t-interval (the final look, at ${formatFraction(FINAL_LOOK_SHARE)} of each metric's false-alarm share); p-values from the Mann-Whitney U test`
         : "base and head are separate runs: each change and interval is the one that decided, Welch ∩ Yuen over the rounds widened by the drift between runs (one drift event for the suite), or with 10+ runs of history this run's median against the level of the base branch's last runs where that is narrower; p-values from the Mann-Whitney U test",
     )
   }
