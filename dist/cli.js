@@ -9630,7 +9630,9 @@ function decidedAtOneSpeed(measured2, atSpeed, speed, measuredSigma) {
   };
 }
 function keptPairs(base, head) {
-  return validPairs(base, head).filter(([b, h]) => !unevenPair(b, h));
+  const pairs = validPairs(base, head);
+  const uneven = unevenPairs(pairs);
+  return pairs.filter((pair) => !uneven.has(pair));
 }
 function validPairs(base, head) {
   const byRound = new Map(base.filter((r) => r.valid).map((r) => [r.round, r]));
@@ -9639,8 +9641,20 @@ function validPairs(base, head) {
     return h.valid && b !== void 0 ? [[b, h]] : [];
   });
 }
-function unevenPair(base, head) {
-  return (appBusy(base) || appBusy(head)) && unevenlyShared(othersOf(base), othersOf(head));
+function unevenPairs(pairs) {
+  const gaps = pairs.map(([b, h]) => {
+    const base = othersOf(b);
+    const head = othersOf(h);
+    return base === void 0 || head === void 0 ? void 0 : head - base;
+  });
+  const known = gaps.filter((g) => g !== void 0);
+  const usual = known.length >= 3 ? median(known) : 0;
+  return new Set(
+    pairs.filter(([b, h], i) => {
+      const gap = gaps[i];
+      return gap !== void 0 && (appBusy(b) || appBusy(h)) && Math.abs(gap - usual) > CONTENTION_POINTS;
+    })
+  );
 }
 function othersOf(round) {
   return round.server?.othersCpuPercent;
@@ -9714,7 +9728,7 @@ function compareEntry(head, base, ctx, shares) {
   }
   const definitionChanged = base.definitionHash !== head.definitionHash;
   const contention = ctx.paired ? void 0 : contentionBetween(base.rounds, head.rounds);
-  const unevenPairs = ctx.paired ? validPairs(base.rounds, head.rounds).filter(([b, h]) => unevenPair(b, h)).length : 0;
+  const leftOut = ctx.paired ? unevenPairs(validPairs(base.rounds, head.rounds)).size : 0;
   const downgraded = ctx.downgradeAll || definitionChanged;
   const metrics = [];
   for (const metric of COMPARED_METRICS) {
@@ -9779,7 +9793,7 @@ function compareEntry(head, base, ctx, shares) {
     status: "compared",
     ...definitionChanged ? { definitionChanged } : {},
     ...contention === void 0 ? {} : { contention },
-    ...unevenPairs > 0 ? { unevenPairs } : {},
+    ...leftOut > 0 ? { unevenPairs: leftOut } : {},
     metrics,
     violations,
     percentiles: { base: percentilesOf(base), head: percentilesOf(head) }
@@ -22792,7 +22806,7 @@ function trendSentence(trend, launches) {
   return `${trend.metric} ${trend.direction} across rounds: ${values} (trend line over ${trend.rounds} rounds); ${why}`;
 }
 function unevenText(pairs) {
-  return pairs === 0 ? `Every pair's two rounds met about as much of it (within ${CONTENTION_POINTS} points), so every pair was compared.` : `${plural(pairs, "pair")} whose two rounds met shares more than ${CONTENTION_POINTS} points apart ${pairs === 1 ? "was" : "were"} left out.`;
+  return pairs === 0 ? `Every pair's two rounds met about as much of it as the pairs usually did (within ${CONTENTION_POINTS} points), so every pair was compared.` : `${plural(pairs, "pair")} whose two rounds' shares differed by more than ${CONTENTION_POINTS} points from the pairs' usual difference ${pairs === 1 ? "was" : "were"} left out.`;
 }
 function contentionGap(entry) {
   return entry.contention === void 0 ? 0 : Math.abs(entry.contention.head - entry.contention.base);

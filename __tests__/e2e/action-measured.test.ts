@@ -103,8 +103,10 @@ describe('baseline: same-job, the base commit measured beside the head', () => {
       return results.entries.find((e) => e.key.startsWith(name))?.rounds.length ?? 0
     }
     expect(rounds('cpu work')).toBeGreaterThan(3)
-    // How many pairs a 2.5x slowdown needs depends on the machine's noise (6 to 13 seen under load), so
-    // no count is asserted: the point is that it stopped while the undecided entry went on.
+    // How many pairs a 2.5x slowdown needs depends on the machine's noise (6 to 7 beside four busy
+    // loops), so no count is asserted: the point is that it stopped while the undecided entry went on.
+    // It once ran out of budget undecided here, its pairs left out as uneven where the slower app took
+    // more of the full CPUs in every pair (compare.ts unevenPairs).
     expect(rounds('users')).toBeGreaterThan(rounds('cpu work'))
     expect(body).toContain('decided as they went')
     // rps, p50, p99 and, since Cannonade starts the app, cpu, in each of the two entries.

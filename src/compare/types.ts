@@ -148,7 +148,7 @@ export interface EntryComparison {
    * more, shared its CPUs with other work beyond the rounds' warning level, and the largest share.
    */
   readonly sharedCpu?: { readonly rounds: number; readonly most: number }
-  /** Same-job: pairs left out because their two rounds met shares of other work more than 15 points apart. */
+  /** Same-job: pairs left out because their two rounds' shares of other work differed by more than 15 points from the pairs' usual difference. */
   readonly unevenPairs?: number
   /** This run's headline numbers, for entries shown without a comparison (new, no baseline). */
   readonly current?: { readonly rps: number; readonly errorRate: number }

@@ -459,8 +459,8 @@ export function trendSentence(trend: EntryTrend, launches?: number): string {
 /** Same-job: what became of the pairs whose rounds met other work. */
 function unevenText(pairs: number): string {
   return pairs === 0
-    ? `Every pair's two rounds met about as much of it (within ${CONTENTION_POINTS} points), so every pair was compared.`
-    : `${plural(pairs, 'pair')} whose two rounds met shares more than ${CONTENTION_POINTS} points apart ${pairs === 1 ? 'was' : 'were'} left out.`
+    ? `Every pair's two rounds met about as much of it as the pairs usually did (within ${CONTENTION_POINTS} points), so every pair was compared.`
+    : `${plural(pairs, 'pair')} whose two rounds' shares differed by more than ${CONTENTION_POINTS} points from the pairs' usual difference ${pairs === 1 ? 'was' : 'were'} left out.`
 }
 
 /** How far apart two runs' shares of other work on the app's CPUs were, percentage points. */
