@@ -45,6 +45,8 @@ describe('cannonade run', () => {
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('✓ pass: 2 entries, no threshold violated')
     expect(result.stdout).not.toMatch(/^\| [✗⚠]/m)
     expect(results.entries.map((e) => e.key)).toEqual(['users @ 2 conn', 'search @ 2 conn'])
+    // Each entry records the validity limit its requests are held to as a whole (thresholds.ts).
+    expect(results.entries.map((e) => e.maxErrorRate)).toEqual([0.1, 0.1])
     expect(results.status).toBe('complete')
     const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string }
     expect(results.tool.version).toBe(version)

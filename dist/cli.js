@@ -8327,10 +8327,9 @@ function medianLatency(rounds) {
   return { p50: at("p50"), p90: at("p90"), p95: at("p95"), p99: at("p99"), p999: at("p999"), mean: at("mean"), max: max2 };
 }
 function pooledErrorRate(rounds) {
-  const used = usedRounds(rounds);
-  const requests = used.reduce((sum, r) => sum + r.requests, 0);
-  if (requests === 0) return used.length === 0 ? 0 : median(used.map((r) => r.errorRate));
-  return used.reduce((sum, r) => sum + r.errorRate * r.requests, 0) / requests;
+  const requests = rounds.reduce((sum, r) => sum + r.requests, 0);
+  if (requests === 0) return rounds.length === 0 ? 0 : median(rounds.map((r) => r.errorRate));
+  return rounds.reduce((sum, r) => sum + r.errorRate * r.requests, 0) / requests;
 }
 function entryLatency(entry) {
   return medianLatency(entry.rounds) ?? entry.latencyUs;
@@ -8374,10 +8373,11 @@ function summariseEntry(identity, rounds) {
     rounds,
     rps: used.length === 0 ? 0 : round22(median(used.map((r) => r.rps))),
     latencyUs: medianLatency(used) ?? summarise(merged),
-    errorRate: round6(pooledErrorRate(used)),
+    errorRate: round6(pooledErrorRate(rounds)),
     histogram: encodeHistogram(merged),
     ...server === void 0 ? {} : { server },
     validRounds: valid3.length,
+    ...identity.maxErrorRate === void 0 ? {} : { maxErrorRate: identity.maxErrorRate },
     thresholds: identity.thresholds,
     regression: identity.regression,
     ...stress === void 0 ? {} : { stress }
@@ -9280,7 +9280,21 @@ function checkEntry(entry, thresholds, base, slopes = judgeSlopes(entry, thresho
     if (!broken) continue;
     violations.push({ entry: entry.key, metric: threshold.metric, severity: threshold.severity, actual, threshold });
   }
+  const failing = failingEntry(entry);
+  if (failing !== void 0 && !violations.some((v) => v.metric === "errorRate" && v.severity === "fail")) violations.push(failing);
   return violations;
+}
+function failingEntry(entry) {
+  const limit = entry.maxErrorRate;
+  if (limit === void 0 || entry.validRounds === 0 || !(entry.errorRate > limit)) return void 0;
+  return {
+    entry: entry.key,
+    metric: "errorRate",
+    severity: "fail",
+    actual: entry.errorRate,
+    threshold: { metric: "errorRate", bound: "max", limit, severity: "fail" },
+    failedRounds: { over: entry.rounds.filter((r) => r.errorRate > limit).length, of: entry.rounds.length }
+  };
 }
 function validityViolation(entry) {
   if (entry.validRounds > 0) return void 0;
@@ -14327,13 +14341,13 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "heapPad": { "type": "integer", "minimum": 0 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 }, "othersCpuPercent": { "description": "The CPU time other processes used on the app's CPUs during the window, as a percentage of those CPUs' time (app.cpus: separate, the app not in a container).", "type": "number", "minimum": 0, "maximum": 100 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's fixed unit of work took at its mean speed over the window (the units' harmonic mean). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "heap": { "description": "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.", "type": "object", "additionalProperties": false, "required": ["seconds", "usedKiB"], "properties": { "seconds": { "type": "array", "maxItems": 86400, "items": { "type": "number", "minimum": 0 } }, "usedKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "heap": { "description": "A Node app's JS heap after each full garbage collection, bytes per minute, over the later half of the window (present when enough collections fell in it).", "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "heapPad": { "type": "integer", "minimum": 0 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 }, "othersCpuPercent": { "description": "The CPU time other processes used on the app's CPUs during the window, as a percentage of those CPUs' time (app.cpus: separate, the app not in a container).", "type": "number", "minimum": 0, "maximum": 100 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's fixed unit of work took at its mean speed over the window (the units' harmonic mean). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "heap": { "description": "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.", "type": "object", "additionalProperties": false, "required": ["seconds", "usedKiB"], "properties": { "seconds": { "type": "array", "maxItems": 86400, "items": { "type": "number", "minimum": 0 } }, "usedKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "maxErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "heap": { "description": "A Node app's JS heap after each full garbage collection, bytes per minute, over the later half of the window (present when enough collections fell in it).", "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
         const schema32 = { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } };
         const schema53 = { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } };
         const func1 = Object.prototype.hasOwnProperty;
         const func3 = require_ucs2length().default;
         const pattern4 = new RegExp("^[A-Za-z0-9._-]{1,64}$", "u");
-        const schema34 = { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } };
+        const schema34 = { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "maxErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } };
         const schema36 = { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } };
         const schema37 = { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" };
         const schema45 = { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } };
@@ -17751,97 +17765,22 @@ var init_schema_validator = __esm({
                                             var valid0 = true;
                                           }
                                           if (valid0) {
-                                            if (data.thresholds !== void 0) {
-                                              let data27 = data.thresholds;
+                                            if (data.maxErrorRate !== void 0) {
+                                              let data27 = data.maxErrorRate;
                                               const _errs60 = errors;
                                               if (errors === _errs60) {
-                                                if (Array.isArray(data27)) {
-                                                  var valid8 = true;
-                                                  const len2 = data27.length;
-                                                  for (let i2 = 0; i2 < len2; i2++) {
-                                                    let data28 = data27[i2];
-                                                    const _errs62 = errors;
-                                                    const _errs63 = errors;
-                                                    if (errors === _errs63) {
-                                                      if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
-                                                        let missing3;
-                                                        if (data28.metric === void 0 && (missing3 = "metric") || data28.bound === void 0 && (missing3 = "bound") || data28.limit === void 0 && (missing3 = "limit") || data28.severity === void 0 && (missing3 = "severity")) {
-                                                          validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2, schemaPath: "#/$defs/threshold/required", keyword: "required", params: { missingProperty: missing3 }, message: "must have required property '" + missing3 + "'" }];
-                                                          return false;
-                                                        } else {
-                                                          const _errs65 = errors;
-                                                          for (const key3 in data28) {
-                                                            if (!(key3 === "metric" || key3 === "bound" || key3 === "limit" || key3 === "severity")) {
-                                                              validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2, schemaPath: "#/$defs/threshold/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" }];
-                                                              return false;
-                                                              break;
-                                                            }
-                                                          }
-                                                          if (_errs65 === errors) {
-                                                            if (data28.metric !== void 0) {
-                                                              let data29 = data28.metric;
-                                                              const _errs66 = errors;
-                                                              if (!(data29 === "p50" || data29 === "p90" || data29 === "p95" || data29 === "p99" || data29 === "p999" || data29 === "mean" || data29 === "max" || data29 === "rps" || data29 === "errorRate" || data29 === "cpu" || data29 === "rss" || data29 === "capacity" || data29 === "recovery" || data29 === "burstP99" || data29 === "burstErrorRate" || data29 === "leak" || data29 === "drift")) {
-                                                                validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2 + "/metric", schemaPath: "#/$defs/threshold/properties/metric/enum", keyword: "enum", params: { allowedValues: schema46.properties.metric.enum }, message: "must be equal to one of the allowed values" }];
-                                                                return false;
-                                                              }
-                                                              var valid10 = _errs66 === errors;
-                                                            } else {
-                                                              var valid10 = true;
-                                                            }
-                                                            if (valid10) {
-                                                              if (data28.bound !== void 0) {
-                                                                let data30 = data28.bound;
-                                                                const _errs67 = errors;
-                                                                if (!(data30 === "min" || data30 === "max")) {
-                                                                  validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2 + "/bound", schemaPath: "#/$defs/threshold/properties/bound/enum", keyword: "enum", params: { allowedValues: schema46.properties.bound.enum }, message: "must be equal to one of the allowed values" }];
-                                                                  return false;
-                                                                }
-                                                                var valid10 = _errs67 === errors;
-                                                              } else {
-                                                                var valid10 = true;
-                                                              }
-                                                              if (valid10) {
-                                                                if (data28.limit !== void 0) {
-                                                                  let data31 = data28.limit;
-                                                                  const _errs68 = errors;
-                                                                  if (!(typeof data31 == "number" && isFinite(data31))) {
-                                                                    validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2 + "/limit", schemaPath: "#/$defs/threshold/properties/limit/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
-                                                                    return false;
-                                                                  }
-                                                                  var valid10 = _errs68 === errors;
-                                                                } else {
-                                                                  var valid10 = true;
-                                                                }
-                                                                if (valid10) {
-                                                                  if (data28.severity !== void 0) {
-                                                                    let data32 = data28.severity;
-                                                                    const _errs70 = errors;
-                                                                    if (!(data32 === "warn" || data32 === "fail")) {
-                                                                      validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2 + "/severity", schemaPath: "#/$defs/threshold/properties/severity/enum", keyword: "enum", params: { allowedValues: schema46.properties.severity.enum }, message: "must be equal to one of the allowed values" }];
-                                                                      return false;
-                                                                    }
-                                                                    var valid10 = _errs70 === errors;
-                                                                  } else {
-                                                                    var valid10 = true;
-                                                                  }
-                                                                }
-                                                              }
-                                                            }
-                                                          }
-                                                        }
-                                                      } else {
-                                                        validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2, schemaPath: "#/$defs/threshold/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                                                        return false;
-                                                      }
-                                                    }
-                                                    var valid8 = _errs62 === errors;
-                                                    if (!valid8) {
-                                                      break;
+                                                if (typeof data27 == "number" && isFinite(data27)) {
+                                                  if (data27 > 1 || isNaN(data27)) {
+                                                    validate21.errors = [{ instancePath: instancePath + "/maxErrorRate", schemaPath: "#/properties/maxErrorRate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
+                                                    return false;
+                                                  } else {
+                                                    if (data27 < 0 || isNaN(data27)) {
+                                                      validate21.errors = [{ instancePath: instancePath + "/maxErrorRate", schemaPath: "#/properties/maxErrorRate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                      return false;
                                                     }
                                                   }
                                                 } else {
-                                                  validate21.errors = [{ instancePath: instancePath + "/thresholds", schemaPath: "#/properties/thresholds/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                  validate21.errors = [{ instancePath: instancePath + "/maxErrorRate", schemaPath: "#/properties/maxErrorRate/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                   return false;
                                                 }
                                               }
@@ -17850,172 +17789,252 @@ var init_schema_validator = __esm({
                                               var valid0 = true;
                                             }
                                             if (valid0) {
-                                              if (data.regression !== void 0) {
-                                                let data33 = data.regression;
-                                                const _errs71 = errors;
-                                                if (errors === _errs71) {
-                                                  if (Array.isArray(data33)) {
-                                                    var valid11 = true;
-                                                    const len3 = data33.length;
-                                                    for (let i3 = 0; i3 < len3; i3++) {
-                                                      let data34 = data33[i3];
-                                                      const _errs73 = errors;
-                                                      const _errs74 = errors;
-                                                      if (errors === _errs74) {
-                                                        if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
-                                                          let missing4;
-                                                          if (data34.metric === void 0 && (missing4 = "metric") || data34.tolerance === void 0 && (missing4 = "tolerance") || data34.severity === void 0 && (missing4 = "severity")) {
-                                                            validate21.errors = [{ instancePath: instancePath + "/regression/" + i3, schemaPath: "#/$defs/tolerance/required", keyword: "required", params: { missingProperty: missing4 }, message: "must have required property '" + missing4 + "'" }];
+                                              if (data.thresholds !== void 0) {
+                                                let data28 = data.thresholds;
+                                                const _errs62 = errors;
+                                                if (errors === _errs62) {
+                                                  if (Array.isArray(data28)) {
+                                                    var valid8 = true;
+                                                    const len2 = data28.length;
+                                                    for (let i2 = 0; i2 < len2; i2++) {
+                                                      let data29 = data28[i2];
+                                                      const _errs64 = errors;
+                                                      const _errs65 = errors;
+                                                      if (errors === _errs65) {
+                                                        if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                                                          let missing3;
+                                                          if (data29.metric === void 0 && (missing3 = "metric") || data29.bound === void 0 && (missing3 = "bound") || data29.limit === void 0 && (missing3 = "limit") || data29.severity === void 0 && (missing3 = "severity")) {
+                                                            validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2, schemaPath: "#/$defs/threshold/required", keyword: "required", params: { missingProperty: missing3 }, message: "must have required property '" + missing3 + "'" }];
                                                             return false;
                                                           } else {
-                                                            const _errs76 = errors;
-                                                            for (const key4 in data34) {
-                                                              if (!(key4 === "metric" || key4 === "tolerance" || key4 === "severity")) {
-                                                                validate21.errors = [{ instancePath: instancePath + "/regression/" + i3, schemaPath: "#/$defs/tolerance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" }];
+                                                            const _errs67 = errors;
+                                                            for (const key3 in data29) {
+                                                              if (!(key3 === "metric" || key3 === "bound" || key3 === "limit" || key3 === "severity")) {
+                                                                validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2, schemaPath: "#/$defs/threshold/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" }];
                                                                 return false;
                                                                 break;
                                                               }
                                                             }
-                                                            if (_errs76 === errors) {
-                                                              if (data34.metric !== void 0) {
-                                                                let data35 = data34.metric;
-                                                                const _errs77 = errors;
-                                                                if (!(data35 === "p50" || data35 === "p90" || data35 === "p95" || data35 === "p99" || data35 === "p999" || data35 === "mean" || data35 === "max" || data35 === "rps" || data35 === "errorRate" || data35 === "cpu" || data35 === "rss" || data35 === "capacity" || data35 === "recovery" || data35 === "burstP99" || data35 === "burstErrorRate" || data35 === "leak" || data35 === "drift")) {
-                                                                  validate21.errors = [{ instancePath: instancePath + "/regression/" + i3 + "/metric", schemaPath: "#/$defs/tolerance/properties/metric/enum", keyword: "enum", params: { allowedValues: schema47.properties.metric.enum }, message: "must be equal to one of the allowed values" }];
+                                                            if (_errs67 === errors) {
+                                                              if (data29.metric !== void 0) {
+                                                                let data30 = data29.metric;
+                                                                const _errs68 = errors;
+                                                                if (!(data30 === "p50" || data30 === "p90" || data30 === "p95" || data30 === "p99" || data30 === "p999" || data30 === "mean" || data30 === "max" || data30 === "rps" || data30 === "errorRate" || data30 === "cpu" || data30 === "rss" || data30 === "capacity" || data30 === "recovery" || data30 === "burstP99" || data30 === "burstErrorRate" || data30 === "leak" || data30 === "drift")) {
+                                                                  validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2 + "/metric", schemaPath: "#/$defs/threshold/properties/metric/enum", keyword: "enum", params: { allowedValues: schema46.properties.metric.enum }, message: "must be equal to one of the allowed values" }];
                                                                   return false;
                                                                 }
-                                                                var valid13 = _errs77 === errors;
+                                                                var valid10 = _errs68 === errors;
                                                               } else {
-                                                                var valid13 = true;
+                                                                var valid10 = true;
                                                               }
-                                                              if (valid13) {
-                                                                if (data34.tolerance !== void 0) {
-                                                                  let data36 = data34.tolerance;
-                                                                  const _errs78 = errors;
-                                                                  if (errors === _errs78) {
-                                                                    if (typeof data36 == "number" && isFinite(data36)) {
-                                                                      if (data36 < 0 || isNaN(data36)) {
-                                                                        validate21.errors = [{ instancePath: instancePath + "/regression/" + i3 + "/tolerance", schemaPath: "#/$defs/tolerance/properties/tolerance/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                        return false;
-                                                                      }
-                                                                    } else {
-                                                                      validate21.errors = [{ instancePath: instancePath + "/regression/" + i3 + "/tolerance", schemaPath: "#/$defs/tolerance/properties/tolerance/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                              if (valid10) {
+                                                                if (data29.bound !== void 0) {
+                                                                  let data31 = data29.bound;
+                                                                  const _errs69 = errors;
+                                                                  if (!(data31 === "min" || data31 === "max")) {
+                                                                    validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2 + "/bound", schemaPath: "#/$defs/threshold/properties/bound/enum", keyword: "enum", params: { allowedValues: schema46.properties.bound.enum }, message: "must be equal to one of the allowed values" }];
+                                                                    return false;
+                                                                  }
+                                                                  var valid10 = _errs69 === errors;
+                                                                } else {
+                                                                  var valid10 = true;
+                                                                }
+                                                                if (valid10) {
+                                                                  if (data29.limit !== void 0) {
+                                                                    let data32 = data29.limit;
+                                                                    const _errs70 = errors;
+                                                                    if (!(typeof data32 == "number" && isFinite(data32))) {
+                                                                      validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2 + "/limit", schemaPath: "#/$defs/threshold/properties/limit/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                       return false;
                                                                     }
+                                                                    var valid10 = _errs70 === errors;
+                                                                  } else {
+                                                                    var valid10 = true;
                                                                   }
-                                                                  var valid13 = _errs78 === errors;
+                                                                  if (valid10) {
+                                                                    if (data29.severity !== void 0) {
+                                                                      let data33 = data29.severity;
+                                                                      const _errs72 = errors;
+                                                                      if (!(data33 === "warn" || data33 === "fail")) {
+                                                                        validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2 + "/severity", schemaPath: "#/$defs/threshold/properties/severity/enum", keyword: "enum", params: { allowedValues: schema46.properties.severity.enum }, message: "must be equal to one of the allowed values" }];
+                                                                        return false;
+                                                                      }
+                                                                      var valid10 = _errs72 === errors;
+                                                                    } else {
+                                                                      var valid10 = true;
+                                                                    }
+                                                                  }
+                                                                }
+                                                              }
+                                                            }
+                                                          }
+                                                        } else {
+                                                          validate21.errors = [{ instancePath: instancePath + "/thresholds/" + i2, schemaPath: "#/$defs/threshold/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                          return false;
+                                                        }
+                                                      }
+                                                      var valid8 = _errs64 === errors;
+                                                      if (!valid8) {
+                                                        break;
+                                                      }
+                                                    }
+                                                  } else {
+                                                    validate21.errors = [{ instancePath: instancePath + "/thresholds", schemaPath: "#/properties/thresholds/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                    return false;
+                                                  }
+                                                }
+                                                var valid0 = _errs62 === errors;
+                                              } else {
+                                                var valid0 = true;
+                                              }
+                                              if (valid0) {
+                                                if (data.regression !== void 0) {
+                                                  let data34 = data.regression;
+                                                  const _errs73 = errors;
+                                                  if (errors === _errs73) {
+                                                    if (Array.isArray(data34)) {
+                                                      var valid11 = true;
+                                                      const len3 = data34.length;
+                                                      for (let i3 = 0; i3 < len3; i3++) {
+                                                        let data35 = data34[i3];
+                                                        const _errs75 = errors;
+                                                        const _errs76 = errors;
+                                                        if (errors === _errs76) {
+                                                          if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
+                                                            let missing4;
+                                                            if (data35.metric === void 0 && (missing4 = "metric") || data35.tolerance === void 0 && (missing4 = "tolerance") || data35.severity === void 0 && (missing4 = "severity")) {
+                                                              validate21.errors = [{ instancePath: instancePath + "/regression/" + i3, schemaPath: "#/$defs/tolerance/required", keyword: "required", params: { missingProperty: missing4 }, message: "must have required property '" + missing4 + "'" }];
+                                                              return false;
+                                                            } else {
+                                                              const _errs78 = errors;
+                                                              for (const key4 in data35) {
+                                                                if (!(key4 === "metric" || key4 === "tolerance" || key4 === "severity")) {
+                                                                  validate21.errors = [{ instancePath: instancePath + "/regression/" + i3, schemaPath: "#/$defs/tolerance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" }];
+                                                                  return false;
+                                                                  break;
+                                                                }
+                                                              }
+                                                              if (_errs78 === errors) {
+                                                                if (data35.metric !== void 0) {
+                                                                  let data36 = data35.metric;
+                                                                  const _errs79 = errors;
+                                                                  if (!(data36 === "p50" || data36 === "p90" || data36 === "p95" || data36 === "p99" || data36 === "p999" || data36 === "mean" || data36 === "max" || data36 === "rps" || data36 === "errorRate" || data36 === "cpu" || data36 === "rss" || data36 === "capacity" || data36 === "recovery" || data36 === "burstP99" || data36 === "burstErrorRate" || data36 === "leak" || data36 === "drift")) {
+                                                                    validate21.errors = [{ instancePath: instancePath + "/regression/" + i3 + "/metric", schemaPath: "#/$defs/tolerance/properties/metric/enum", keyword: "enum", params: { allowedValues: schema47.properties.metric.enum }, message: "must be equal to one of the allowed values" }];
+                                                                    return false;
+                                                                  }
+                                                                  var valid13 = _errs79 === errors;
                                                                 } else {
                                                                   var valid13 = true;
                                                                 }
                                                                 if (valid13) {
-                                                                  if (data34.severity !== void 0) {
-                                                                    let data37 = data34.severity;
+                                                                  if (data35.tolerance !== void 0) {
+                                                                    let data37 = data35.tolerance;
                                                                     const _errs80 = errors;
-                                                                    if (!(data37 === "warn" || data37 === "fail")) {
-                                                                      validate21.errors = [{ instancePath: instancePath + "/regression/" + i3 + "/severity", schemaPath: "#/$defs/tolerance/properties/severity/enum", keyword: "enum", params: { allowedValues: schema47.properties.severity.enum }, message: "must be equal to one of the allowed values" }];
-                                                                      return false;
+                                                                    if (errors === _errs80) {
+                                                                      if (typeof data37 == "number" && isFinite(data37)) {
+                                                                        if (data37 < 0 || isNaN(data37)) {
+                                                                          validate21.errors = [{ instancePath: instancePath + "/regression/" + i3 + "/tolerance", schemaPath: "#/$defs/tolerance/properties/tolerance/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                          return false;
+                                                                        }
+                                                                      } else {
+                                                                        validate21.errors = [{ instancePath: instancePath + "/regression/" + i3 + "/tolerance", schemaPath: "#/$defs/tolerance/properties/tolerance/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                        return false;
+                                                                      }
                                                                     }
                                                                     var valid13 = _errs80 === errors;
                                                                   } else {
                                                                     var valid13 = true;
                                                                   }
+                                                                  if (valid13) {
+                                                                    if (data35.severity !== void 0) {
+                                                                      let data38 = data35.severity;
+                                                                      const _errs82 = errors;
+                                                                      if (!(data38 === "warn" || data38 === "fail")) {
+                                                                        validate21.errors = [{ instancePath: instancePath + "/regression/" + i3 + "/severity", schemaPath: "#/$defs/tolerance/properties/severity/enum", keyword: "enum", params: { allowedValues: schema47.properties.severity.enum }, message: "must be equal to one of the allowed values" }];
+                                                                        return false;
+                                                                      }
+                                                                      var valid13 = _errs82 === errors;
+                                                                    } else {
+                                                                      var valid13 = true;
+                                                                    }
+                                                                  }
                                                                 }
                                                               }
                                                             }
+                                                          } else {
+                                                            validate21.errors = [{ instancePath: instancePath + "/regression/" + i3, schemaPath: "#/$defs/tolerance/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                            return false;
                                                           }
-                                                        } else {
-                                                          validate21.errors = [{ instancePath: instancePath + "/regression/" + i3, schemaPath: "#/$defs/tolerance/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                                                          return false;
+                                                        }
+                                                        var valid11 = _errs75 === errors;
+                                                        if (!valid11) {
+                                                          break;
                                                         }
                                                       }
-                                                      var valid11 = _errs73 === errors;
-                                                      if (!valid11) {
-                                                        break;
-                                                      }
+                                                    } else {
+                                                      validate21.errors = [{ instancePath: instancePath + "/regression", schemaPath: "#/properties/regression/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                      return false;
                                                     }
-                                                  } else {
-                                                    validate21.errors = [{ instancePath: instancePath + "/regression", schemaPath: "#/properties/regression/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
-                                                    return false;
                                                   }
-                                                }
-                                                var valid0 = _errs71 === errors;
-                                              } else {
-                                                var valid0 = true;
-                                              }
-                                              if (valid0) {
-                                                if (data.definitionHash !== void 0) {
-                                                  const _errs81 = errors;
-                                                  if (typeof data.definitionHash !== "string") {
-                                                    validate21.errors = [{ instancePath: instancePath + "/definitionHash", schemaPath: "#/properties/definitionHash/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
-                                                    return false;
-                                                  }
-                                                  var valid0 = _errs81 === errors;
+                                                  var valid0 = _errs73 === errors;
                                                 } else {
                                                   var valid0 = true;
                                                 }
                                                 if (valid0) {
-                                                  if (data.stress !== void 0) {
-                                                    let data39 = data.stress;
+                                                  if (data.definitionHash !== void 0) {
                                                     const _errs83 = errors;
-                                                    const _errs84 = errors;
-                                                    if (errors === _errs84) {
-                                                      if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
-                                                        let missing5;
-                                                        if (data39.loop === void 0 && (missing5 = "loop") || data39.capacity === void 0 && (missing5 = "capacity") || data39.low === void 0 && (missing5 = "low") || data39.high === void 0 && (missing5 = "high") || data39.coverage === void 0 && (missing5 = "coverage") || data39.rounds === void 0 && (missing5 = "rounds") || data39.reachedMax === void 0 && (missing5 = "reachedMax") || data39.curve === void 0 && (missing5 = "curve")) {
-                                                          validate21.errors = [{ instancePath: instancePath + "/stress", schemaPath: "#/$defs/stressSummary/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" }];
-                                                          return false;
-                                                        } else {
-                                                          const _errs86 = errors;
-                                                          for (const key5 in data39) {
-                                                            if (!(key5 === "loop" || key5 === "capacity" || key5 === "low" || key5 === "high" || key5 === "coverage" || key5 === "rounds" || key5 === "reachedMax" || key5 === "curve")) {
-                                                              validate21.errors = [{ instancePath: instancePath + "/stress", schemaPath: "#/$defs/stressSummary/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" }];
-                                                              return false;
-                                                              break;
-                                                            }
-                                                          }
-                                                          if (_errs86 === errors) {
-                                                            if (data39.loop !== void 0) {
-                                                              let data40 = data39.loop;
-                                                              const _errs87 = errors;
-                                                              if (!(data40 === "rate" || data40 === "connections")) {
-                                                                validate21.errors = [{ instancePath: instancePath + "/stress/loop", schemaPath: "#/$defs/stressSummary/properties/loop/enum", keyword: "enum", params: { allowedValues: schema48.properties.loop.enum }, message: "must be equal to one of the allowed values" }];
+                                                    if (typeof data.definitionHash !== "string") {
+                                                      validate21.errors = [{ instancePath: instancePath + "/definitionHash", schemaPath: "#/properties/definitionHash/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                                                      return false;
+                                                    }
+                                                    var valid0 = _errs83 === errors;
+                                                  } else {
+                                                    var valid0 = true;
+                                                  }
+                                                  if (valid0) {
+                                                    if (data.stress !== void 0) {
+                                                      let data40 = data.stress;
+                                                      const _errs85 = errors;
+                                                      const _errs86 = errors;
+                                                      if (errors === _errs86) {
+                                                        if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+                                                          let missing5;
+                                                          if (data40.loop === void 0 && (missing5 = "loop") || data40.capacity === void 0 && (missing5 = "capacity") || data40.low === void 0 && (missing5 = "low") || data40.high === void 0 && (missing5 = "high") || data40.coverage === void 0 && (missing5 = "coverage") || data40.rounds === void 0 && (missing5 = "rounds") || data40.reachedMax === void 0 && (missing5 = "reachedMax") || data40.curve === void 0 && (missing5 = "curve")) {
+                                                            validate21.errors = [{ instancePath: instancePath + "/stress", schemaPath: "#/$defs/stressSummary/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" }];
+                                                            return false;
+                                                          } else {
+                                                            const _errs88 = errors;
+                                                            for (const key5 in data40) {
+                                                              if (!(key5 === "loop" || key5 === "capacity" || key5 === "low" || key5 === "high" || key5 === "coverage" || key5 === "rounds" || key5 === "reachedMax" || key5 === "curve")) {
+                                                                validate21.errors = [{ instancePath: instancePath + "/stress", schemaPath: "#/$defs/stressSummary/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" }];
                                                                 return false;
+                                                                break;
                                                               }
-                                                              var valid15 = _errs87 === errors;
-                                                            } else {
-                                                              var valid15 = true;
                                                             }
-                                                            if (valid15) {
-                                                              if (data39.capacity !== void 0) {
-                                                                let data41 = data39.capacity;
-                                                                const _errs88 = errors;
-                                                                if (errors === _errs88) {
-                                                                  if (typeof data41 == "number" && isFinite(data41)) {
-                                                                    if (data41 < 0 || isNaN(data41)) {
-                                                                      validate21.errors = [{ instancePath: instancePath + "/stress/capacity", schemaPath: "#/$defs/stressSummary/properties/capacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                      return false;
-                                                                    }
-                                                                  } else {
-                                                                    validate21.errors = [{ instancePath: instancePath + "/stress/capacity", schemaPath: "#/$defs/stressSummary/properties/capacity/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
-                                                                    return false;
-                                                                  }
+                                                            if (_errs88 === errors) {
+                                                              if (data40.loop !== void 0) {
+                                                                let data41 = data40.loop;
+                                                                const _errs89 = errors;
+                                                                if (!(data41 === "rate" || data41 === "connections")) {
+                                                                  validate21.errors = [{ instancePath: instancePath + "/stress/loop", schemaPath: "#/$defs/stressSummary/properties/loop/enum", keyword: "enum", params: { allowedValues: schema48.properties.loop.enum }, message: "must be equal to one of the allowed values" }];
+                                                                  return false;
                                                                 }
-                                                                var valid15 = _errs88 === errors;
+                                                                var valid15 = _errs89 === errors;
                                                               } else {
                                                                 var valid15 = true;
                                                               }
                                                               if (valid15) {
-                                                                if (data39.low !== void 0) {
-                                                                  let data42 = data39.low;
+                                                                if (data40.capacity !== void 0) {
+                                                                  let data42 = data40.capacity;
                                                                   const _errs90 = errors;
                                                                   if (errors === _errs90) {
                                                                     if (typeof data42 == "number" && isFinite(data42)) {
                                                                       if (data42 < 0 || isNaN(data42)) {
-                                                                        validate21.errors = [{ instancePath: instancePath + "/stress/low", schemaPath: "#/$defs/stressSummary/properties/low/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                        validate21.errors = [{ instancePath: instancePath + "/stress/capacity", schemaPath: "#/$defs/stressSummary/properties/capacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                         return false;
                                                                       }
                                                                     } else {
-                                                                      validate21.errors = [{ instancePath: instancePath + "/stress/low", schemaPath: "#/$defs/stressSummary/properties/low/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                      validate21.errors = [{ instancePath: instancePath + "/stress/capacity", schemaPath: "#/$defs/stressSummary/properties/capacity/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                       return false;
                                                                     }
                                                                   }
@@ -18024,17 +18043,17 @@ var init_schema_validator = __esm({
                                                                   var valid15 = true;
                                                                 }
                                                                 if (valid15) {
-                                                                  if (data39.high !== void 0) {
-                                                                    let data43 = data39.high;
+                                                                  if (data40.low !== void 0) {
+                                                                    let data43 = data40.low;
                                                                     const _errs92 = errors;
                                                                     if (errors === _errs92) {
                                                                       if (typeof data43 == "number" && isFinite(data43)) {
                                                                         if (data43 < 0 || isNaN(data43)) {
-                                                                          validate21.errors = [{ instancePath: instancePath + "/stress/high", schemaPath: "#/$defs/stressSummary/properties/high/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                          validate21.errors = [{ instancePath: instancePath + "/stress/low", schemaPath: "#/$defs/stressSummary/properties/low/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                           return false;
                                                                         }
                                                                       } else {
-                                                                        validate21.errors = [{ instancePath: instancePath + "/stress/high", schemaPath: "#/$defs/stressSummary/properties/high/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                        validate21.errors = [{ instancePath: instancePath + "/stress/low", schemaPath: "#/$defs/stressSummary/properties/low/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                         return false;
                                                                       }
                                                                     }
@@ -18043,22 +18062,17 @@ var init_schema_validator = __esm({
                                                                     var valid15 = true;
                                                                   }
                                                                   if (valid15) {
-                                                                    if (data39.coverage !== void 0) {
-                                                                      let data44 = data39.coverage;
+                                                                    if (data40.high !== void 0) {
+                                                                      let data44 = data40.high;
                                                                       const _errs94 = errors;
                                                                       if (errors === _errs94) {
                                                                         if (typeof data44 == "number" && isFinite(data44)) {
-                                                                          if (data44 > 1 || isNaN(data44)) {
-                                                                            validate21.errors = [{ instancePath: instancePath + "/stress/coverage", schemaPath: "#/$defs/stressSummary/properties/coverage/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
+                                                                          if (data44 < 0 || isNaN(data44)) {
+                                                                            validate21.errors = [{ instancePath: instancePath + "/stress/high", schemaPath: "#/$defs/stressSummary/properties/high/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                             return false;
-                                                                          } else {
-                                                                            if (data44 < 0 || isNaN(data44)) {
-                                                                              validate21.errors = [{ instancePath: instancePath + "/stress/coverage", schemaPath: "#/$defs/stressSummary/properties/coverage/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                              return false;
-                                                                            }
                                                                           }
                                                                         } else {
-                                                                          validate21.errors = [{ instancePath: instancePath + "/stress/coverage", schemaPath: "#/$defs/stressSummary/properties/coverage/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                          validate21.errors = [{ instancePath: instancePath + "/stress/high", schemaPath: "#/$defs/stressSummary/properties/high/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                           return false;
                                                                         }
                                                                       }
@@ -18067,19 +18081,23 @@ var init_schema_validator = __esm({
                                                                       var valid15 = true;
                                                                     }
                                                                     if (valid15) {
-                                                                      if (data39.rounds !== void 0) {
-                                                                        let data45 = data39.rounds;
+                                                                      if (data40.coverage !== void 0) {
+                                                                        let data45 = data40.coverage;
                                                                         const _errs96 = errors;
-                                                                        if (!(typeof data45 == "number" && (!(data45 % 1) && !isNaN(data45)) && isFinite(data45))) {
-                                                                          validate21.errors = [{ instancePath: instancePath + "/stress/rounds", schemaPath: "#/$defs/stressSummary/properties/rounds/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
-                                                                          return false;
-                                                                        }
                                                                         if (errors === _errs96) {
                                                                           if (typeof data45 == "number" && isFinite(data45)) {
-                                                                            if (data45 < 0 || isNaN(data45)) {
-                                                                              validate21.errors = [{ instancePath: instancePath + "/stress/rounds", schemaPath: "#/$defs/stressSummary/properties/rounds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                            if (data45 > 1 || isNaN(data45)) {
+                                                                              validate21.errors = [{ instancePath: instancePath + "/stress/coverage", schemaPath: "#/$defs/stressSummary/properties/coverage/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
                                                                               return false;
+                                                                            } else {
+                                                                              if (data45 < 0 || isNaN(data45)) {
+                                                                                validate21.errors = [{ instancePath: instancePath + "/stress/coverage", schemaPath: "#/$defs/stressSummary/properties/coverage/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                return false;
+                                                                              }
                                                                             }
+                                                                          } else {
+                                                                            validate21.errors = [{ instancePath: instancePath + "/stress/coverage", schemaPath: "#/$defs/stressSummary/properties/coverage/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                            return false;
                                                                           }
                                                                         }
                                                                         var valid15 = _errs96 === errors;
@@ -18087,17 +18105,17 @@ var init_schema_validator = __esm({
                                                                         var valid15 = true;
                                                                       }
                                                                       if (valid15) {
-                                                                        if (data39.reachedMax !== void 0) {
-                                                                          let data46 = data39.reachedMax;
+                                                                        if (data40.rounds !== void 0) {
+                                                                          let data46 = data40.rounds;
                                                                           const _errs98 = errors;
                                                                           if (!(typeof data46 == "number" && (!(data46 % 1) && !isNaN(data46)) && isFinite(data46))) {
-                                                                            validate21.errors = [{ instancePath: instancePath + "/stress/reachedMax", schemaPath: "#/$defs/stressSummary/properties/reachedMax/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                            validate21.errors = [{ instancePath: instancePath + "/stress/rounds", schemaPath: "#/$defs/stressSummary/properties/rounds/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                             return false;
                                                                           }
                                                                           if (errors === _errs98) {
                                                                             if (typeof data46 == "number" && isFinite(data46)) {
                                                                               if (data46 < 0 || isNaN(data46)) {
-                                                                                validate21.errors = [{ instancePath: instancePath + "/stress/reachedMax", schemaPath: "#/$defs/stressSummary/properties/reachedMax/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                validate21.errors = [{ instancePath: instancePath + "/stress/rounds", schemaPath: "#/$defs/stressSummary/properties/rounds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                 return false;
                                                                               }
                                                                             }
@@ -18107,64 +18125,64 @@ var init_schema_validator = __esm({
                                                                           var valid15 = true;
                                                                         }
                                                                         if (valid15) {
-                                                                          if (data39.curve !== void 0) {
-                                                                            let data47 = data39.curve;
+                                                                          if (data40.reachedMax !== void 0) {
+                                                                            let data47 = data40.reachedMax;
                                                                             const _errs100 = errors;
+                                                                            if (!(typeof data47 == "number" && (!(data47 % 1) && !isNaN(data47)) && isFinite(data47))) {
+                                                                              validate21.errors = [{ instancePath: instancePath + "/stress/reachedMax", schemaPath: "#/$defs/stressSummary/properties/reachedMax/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                              return false;
+                                                                            }
                                                                             if (errors === _errs100) {
-                                                                              if (Array.isArray(data47)) {
-                                                                                var valid16 = true;
-                                                                                const len4 = data47.length;
-                                                                                for (let i4 = 0; i4 < len4; i4++) {
-                                                                                  let data48 = data47[i4];
-                                                                                  const _errs102 = errors;
-                                                                                  if (errors === _errs102) {
-                                                                                    if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
-                                                                                      let missing6;
-                                                                                      if (data48.load === void 0 && (missing6 = "load") || data48.rounds === void 0 && (missing6 = "rounds") || data48.held === void 0 && (missing6 = "held") || data48.rps === void 0 && (missing6 = "rps") || data48.p50Us === void 0 && (missing6 = "p50Us") || data48.p99Us === void 0 && (missing6 = "p99Us") || data48.errorRate === void 0 && (missing6 = "errorRate")) {
-                                                                                        validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4, schemaPath: "#/$defs/stressSummary/properties/curve/items/required", keyword: "required", params: { missingProperty: missing6 }, message: "must have required property '" + missing6 + "'" }];
-                                                                                        return false;
-                                                                                      } else {
-                                                                                        const _errs104 = errors;
-                                                                                        for (const key6 in data48) {
-                                                                                          if (!(key6 === "load" || key6 === "rounds" || key6 === "held" || key6 === "rps" || key6 === "p50Us" || key6 === "p99Us" || key6 === "errorRate" || key6 === "broke")) {
-                                                                                            validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4, schemaPath: "#/$defs/stressSummary/properties/curve/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" }];
-                                                                                            return false;
-                                                                                            break;
-                                                                                          }
-                                                                                        }
-                                                                                        if (_errs104 === errors) {
-                                                                                          if (data48.load !== void 0) {
-                                                                                            let data49 = data48.load;
-                                                                                            const _errs105 = errors;
-                                                                                            if (errors === _errs105) {
-                                                                                              if (typeof data49 == "number" && isFinite(data49)) {
-                                                                                                if (data49 <= 0 || isNaN(data49)) {
-                                                                                                  validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/load", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/load/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
-                                                                                                  return false;
-                                                                                                }
-                                                                                              } else {
-                                                                                                validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/load", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/load/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
-                                                                                                return false;
-                                                                                              }
+                                                                              if (typeof data47 == "number" && isFinite(data47)) {
+                                                                                if (data47 < 0 || isNaN(data47)) {
+                                                                                  validate21.errors = [{ instancePath: instancePath + "/stress/reachedMax", schemaPath: "#/$defs/stressSummary/properties/reachedMax/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                  return false;
+                                                                                }
+                                                                              }
+                                                                            }
+                                                                            var valid15 = _errs100 === errors;
+                                                                          } else {
+                                                                            var valid15 = true;
+                                                                          }
+                                                                          if (valid15) {
+                                                                            if (data40.curve !== void 0) {
+                                                                              let data48 = data40.curve;
+                                                                              const _errs102 = errors;
+                                                                              if (errors === _errs102) {
+                                                                                if (Array.isArray(data48)) {
+                                                                                  var valid16 = true;
+                                                                                  const len4 = data48.length;
+                                                                                  for (let i4 = 0; i4 < len4; i4++) {
+                                                                                    let data49 = data48[i4];
+                                                                                    const _errs104 = errors;
+                                                                                    if (errors === _errs104) {
+                                                                                      if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
+                                                                                        let missing6;
+                                                                                        if (data49.load === void 0 && (missing6 = "load") || data49.rounds === void 0 && (missing6 = "rounds") || data49.held === void 0 && (missing6 = "held") || data49.rps === void 0 && (missing6 = "rps") || data49.p50Us === void 0 && (missing6 = "p50Us") || data49.p99Us === void 0 && (missing6 = "p99Us") || data49.errorRate === void 0 && (missing6 = "errorRate")) {
+                                                                                          validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4, schemaPath: "#/$defs/stressSummary/properties/curve/items/required", keyword: "required", params: { missingProperty: missing6 }, message: "must have required property '" + missing6 + "'" }];
+                                                                                          return false;
+                                                                                        } else {
+                                                                                          const _errs106 = errors;
+                                                                                          for (const key6 in data49) {
+                                                                                            if (!(key6 === "load" || key6 === "rounds" || key6 === "held" || key6 === "rps" || key6 === "p50Us" || key6 === "p99Us" || key6 === "errorRate" || key6 === "broke")) {
+                                                                                              validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4, schemaPath: "#/$defs/stressSummary/properties/curve/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" }];
+                                                                                              return false;
+                                                                                              break;
                                                                                             }
-                                                                                            var valid17 = _errs105 === errors;
-                                                                                          } else {
-                                                                                            var valid17 = true;
                                                                                           }
-                                                                                          if (valid17) {
-                                                                                            if (data48.rounds !== void 0) {
-                                                                                              let data50 = data48.rounds;
+                                                                                          if (_errs106 === errors) {
+                                                                                            if (data49.load !== void 0) {
+                                                                                              let data50 = data49.load;
                                                                                               const _errs107 = errors;
-                                                                                              if (!(typeof data50 == "number" && (!(data50 % 1) && !isNaN(data50)) && isFinite(data50))) {
-                                                                                                validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/rounds", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/rounds/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
-                                                                                                return false;
-                                                                                              }
                                                                                               if (errors === _errs107) {
                                                                                                 if (typeof data50 == "number" && isFinite(data50)) {
-                                                                                                  if (data50 < 1 || isNaN(data50)) {
-                                                                                                    validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/rounds", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/rounds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
+                                                                                                  if (data50 <= 0 || isNaN(data50)) {
+                                                                                                    validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/load", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/load/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
                                                                                                     return false;
                                                                                                   }
+                                                                                                } else {
+                                                                                                  validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/load", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/load/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                                  return false;
                                                                                                 }
                                                                                               }
                                                                                               var valid17 = _errs107 === errors;
@@ -18172,17 +18190,17 @@ var init_schema_validator = __esm({
                                                                                               var valid17 = true;
                                                                                             }
                                                                                             if (valid17) {
-                                                                                              if (data48.held !== void 0) {
-                                                                                                let data51 = data48.held;
+                                                                                              if (data49.rounds !== void 0) {
+                                                                                                let data51 = data49.rounds;
                                                                                                 const _errs109 = errors;
                                                                                                 if (!(typeof data51 == "number" && (!(data51 % 1) && !isNaN(data51)) && isFinite(data51))) {
-                                                                                                  validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/held", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/held/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                                                  validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/rounds", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/rounds/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                                   return false;
                                                                                                 }
                                                                                                 if (errors === _errs109) {
                                                                                                   if (typeof data51 == "number" && isFinite(data51)) {
-                                                                                                    if (data51 < 0 || isNaN(data51)) {
-                                                                                                      validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/held", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/held/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                                    if (data51 < 1 || isNaN(data51)) {
+                                                                                                      validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/rounds", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/rounds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
                                                                                                       return false;
                                                                                                     }
                                                                                                   }
@@ -18192,18 +18210,19 @@ var init_schema_validator = __esm({
                                                                                                 var valid17 = true;
                                                                                               }
                                                                                               if (valid17) {
-                                                                                                if (data48.rps !== void 0) {
-                                                                                                  let data52 = data48.rps;
+                                                                                                if (data49.held !== void 0) {
+                                                                                                  let data52 = data49.held;
                                                                                                   const _errs111 = errors;
+                                                                                                  if (!(typeof data52 == "number" && (!(data52 % 1) && !isNaN(data52)) && isFinite(data52))) {
+                                                                                                    validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/held", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/held/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                                                                    return false;
+                                                                                                  }
                                                                                                   if (errors === _errs111) {
                                                                                                     if (typeof data52 == "number" && isFinite(data52)) {
                                                                                                       if (data52 < 0 || isNaN(data52)) {
-                                                                                                        validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/rps", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/rps/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                                        validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/held", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/held/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                         return false;
                                                                                                       }
-                                                                                                    } else {
-                                                                                                      validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/rps", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/rps/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
-                                                                                                      return false;
                                                                                                     }
                                                                                                   }
                                                                                                   var valid17 = _errs111 === errors;
@@ -18211,17 +18230,17 @@ var init_schema_validator = __esm({
                                                                                                   var valid17 = true;
                                                                                                 }
                                                                                                 if (valid17) {
-                                                                                                  if (data48.p50Us !== void 0) {
-                                                                                                    let data53 = data48.p50Us;
+                                                                                                  if (data49.rps !== void 0) {
+                                                                                                    let data53 = data49.rps;
                                                                                                     const _errs113 = errors;
                                                                                                     if (errors === _errs113) {
                                                                                                       if (typeof data53 == "number" && isFinite(data53)) {
                                                                                                         if (data53 < 0 || isNaN(data53)) {
-                                                                                                          validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/p50Us", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/p50Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                                          validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/rps", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/rps/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                           return false;
                                                                                                         }
                                                                                                       } else {
-                                                                                                        validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/p50Us", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/p50Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                                        validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/rps", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/rps/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                                                         return false;
                                                                                                       }
                                                                                                     }
@@ -18230,17 +18249,17 @@ var init_schema_validator = __esm({
                                                                                                     var valid17 = true;
                                                                                                   }
                                                                                                   if (valid17) {
-                                                                                                    if (data48.p99Us !== void 0) {
-                                                                                                      let data54 = data48.p99Us;
+                                                                                                    if (data49.p50Us !== void 0) {
+                                                                                                      let data54 = data49.p50Us;
                                                                                                       const _errs115 = errors;
                                                                                                       if (errors === _errs115) {
                                                                                                         if (typeof data54 == "number" && isFinite(data54)) {
                                                                                                           if (data54 < 0 || isNaN(data54)) {
-                                                                                                            validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/p99Us", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/p99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                                            validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/p50Us", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/p50Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                             return false;
                                                                                                           }
                                                                                                         } else {
-                                                                                                          validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/p99Us", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/p99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                                          validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/p50Us", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/p50Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                                                           return false;
                                                                                                         }
                                                                                                       }
@@ -18249,22 +18268,17 @@ var init_schema_validator = __esm({
                                                                                                       var valid17 = true;
                                                                                                     }
                                                                                                     if (valid17) {
-                                                                                                      if (data48.errorRate !== void 0) {
-                                                                                                        let data55 = data48.errorRate;
+                                                                                                      if (data49.p99Us !== void 0) {
+                                                                                                        let data55 = data49.p99Us;
                                                                                                         const _errs117 = errors;
                                                                                                         if (errors === _errs117) {
                                                                                                           if (typeof data55 == "number" && isFinite(data55)) {
-                                                                                                            if (data55 > 1 || isNaN(data55)) {
-                                                                                                              validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/errorRate", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/errorRate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
+                                                                                                            if (data55 < 0 || isNaN(data55)) {
+                                                                                                              validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/p99Us", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/p99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                               return false;
-                                                                                                            } else {
-                                                                                                              if (data55 < 0 || isNaN(data55)) {
-                                                                                                                validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/errorRate", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/errorRate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                                                                                return false;
-                                                                                                              }
                                                                                                             }
                                                                                                           } else {
-                                                                                                            validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/errorRate", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/errorRate/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                                            validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/p99Us", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/p99Us/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                                                             return false;
                                                                                                           }
                                                                                                         }
@@ -18273,33 +18287,58 @@ var init_schema_validator = __esm({
                                                                                                         var valid17 = true;
                                                                                                       }
                                                                                                       if (valid17) {
-                                                                                                        if (data48.broke !== void 0) {
-                                                                                                          let data56 = data48.broke;
+                                                                                                        if (data49.errorRate !== void 0) {
+                                                                                                          let data56 = data49.errorRate;
                                                                                                           const _errs119 = errors;
                                                                                                           if (errors === _errs119) {
-                                                                                                            if (Array.isArray(data56)) {
-                                                                                                              var valid18 = true;
-                                                                                                              const len5 = data56.length;
-                                                                                                              for (let i5 = 0; i5 < len5; i5++) {
-                                                                                                                let data57 = data56[i5];
-                                                                                                                const _errs121 = errors;
-                                                                                                                if (!(data57 === "p50" || data57 === "p90" || data57 === "p95" || data57 === "p99" || data57 === "p999" || data57 === "mean" || data57 === "errorRate" || data57 === "follow")) {
-                                                                                                                  validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/broke/" + i5, schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/broke/items/enum", keyword: "enum", params: { allowedValues: schema48.properties.curve.items.properties.broke.items.enum }, message: "must be equal to one of the allowed values" }];
+                                                                                                            if (typeof data56 == "number" && isFinite(data56)) {
+                                                                                                              if (data56 > 1 || isNaN(data56)) {
+                                                                                                                validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/errorRate", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/errorRate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
+                                                                                                                return false;
+                                                                                                              } else {
+                                                                                                                if (data56 < 0 || isNaN(data56)) {
+                                                                                                                  validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/errorRate", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/errorRate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                                   return false;
-                                                                                                                }
-                                                                                                                var valid18 = _errs121 === errors;
-                                                                                                                if (!valid18) {
-                                                                                                                  break;
                                                                                                                 }
                                                                                                               }
                                                                                                             } else {
-                                                                                                              validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/broke", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/broke/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                                                              validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/errorRate", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/errorRate/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
                                                                                                               return false;
                                                                                                             }
                                                                                                           }
                                                                                                           var valid17 = _errs119 === errors;
                                                                                                         } else {
                                                                                                           var valid17 = true;
+                                                                                                        }
+                                                                                                        if (valid17) {
+                                                                                                          if (data49.broke !== void 0) {
+                                                                                                            let data57 = data49.broke;
+                                                                                                            const _errs121 = errors;
+                                                                                                            if (errors === _errs121) {
+                                                                                                              if (Array.isArray(data57)) {
+                                                                                                                var valid18 = true;
+                                                                                                                const len5 = data57.length;
+                                                                                                                for (let i5 = 0; i5 < len5; i5++) {
+                                                                                                                  let data58 = data57[i5];
+                                                                                                                  const _errs123 = errors;
+                                                                                                                  if (!(data58 === "p50" || data58 === "p90" || data58 === "p95" || data58 === "p99" || data58 === "p999" || data58 === "mean" || data58 === "errorRate" || data58 === "follow")) {
+                                                                                                                    validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/broke/" + i5, schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/broke/items/enum", keyword: "enum", params: { allowedValues: schema48.properties.curve.items.properties.broke.items.enum }, message: "must be equal to one of the allowed values" }];
+                                                                                                                    return false;
+                                                                                                                  }
+                                                                                                                  var valid18 = _errs123 === errors;
+                                                                                                                  if (!valid18) {
+                                                                                                                    break;
+                                                                                                                  }
+                                                                                                                }
+                                                                                                              } else {
+                                                                                                                validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4 + "/broke", schemaPath: "#/$defs/stressSummary/properties/curve/items/properties/broke/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                                                                return false;
+                                                                                                              }
+                                                                                                            }
+                                                                                                            var valid17 = _errs121 === errors;
+                                                                                                          } else {
+                                                                                                            var valid17 = true;
+                                                                                                          }
                                                                                                         }
                                                                                                       }
                                                                                                     }
@@ -18309,25 +18348,25 @@ var init_schema_validator = __esm({
                                                                                             }
                                                                                           }
                                                                                         }
+                                                                                      } else {
+                                                                                        validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4, schemaPath: "#/$defs/stressSummary/properties/curve/items/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                                                        return false;
                                                                                       }
-                                                                                    } else {
-                                                                                      validate21.errors = [{ instancePath: instancePath + "/stress/curve/" + i4, schemaPath: "#/$defs/stressSummary/properties/curve/items/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                                                                                      return false;
+                                                                                    }
+                                                                                    var valid16 = _errs104 === errors;
+                                                                                    if (!valid16) {
+                                                                                      break;
                                                                                     }
                                                                                   }
-                                                                                  var valid16 = _errs102 === errors;
-                                                                                  if (!valid16) {
-                                                                                    break;
-                                                                                  }
+                                                                                } else {
+                                                                                  validate21.errors = [{ instancePath: instancePath + "/stress/curve", schemaPath: "#/$defs/stressSummary/properties/curve/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                                                  return false;
                                                                                 }
-                                                                              } else {
-                                                                                validate21.errors = [{ instancePath: instancePath + "/stress/curve", schemaPath: "#/$defs/stressSummary/properties/curve/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
-                                                                                return false;
                                                                               }
+                                                                              var valid15 = _errs102 === errors;
+                                                                            } else {
+                                                                              var valid15 = true;
                                                                             }
-                                                                            var valid15 = _errs100 === errors;
-                                                                          } else {
-                                                                            var valid15 = true;
                                                                           }
                                                                         }
                                                                       }
@@ -18337,58 +18376,58 @@ var init_schema_validator = __esm({
                                                               }
                                                             }
                                                           }
-                                                        }
-                                                      } else {
-                                                        validate21.errors = [{ instancePath: instancePath + "/stress", schemaPath: "#/$defs/stressSummary/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                                                        return false;
-                                                      }
-                                                    }
-                                                    var valid0 = _errs83 === errors;
-                                                  } else {
-                                                    var valid0 = true;
-                                                  }
-                                                  if (valid0) {
-                                                    if (data.bodyBytes !== void 0) {
-                                                      let data58 = data.bodyBytes;
-                                                      const _errs122 = errors;
-                                                      if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
-                                                        validate21.errors = [{ instancePath: instancePath + "/bodyBytes", schemaPath: "#/properties/bodyBytes/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
-                                                        return false;
-                                                      }
-                                                      if (errors === _errs122) {
-                                                        if (typeof data58 == "number" && isFinite(data58)) {
-                                                          if (data58 < 1 || isNaN(data58)) {
-                                                            validate21.errors = [{ instancePath: instancePath + "/bodyBytes", schemaPath: "#/properties/bodyBytes/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
-                                                            return false;
-                                                          }
+                                                        } else {
+                                                          validate21.errors = [{ instancePath: instancePath + "/stress", schemaPath: "#/$defs/stressSummary/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                          return false;
                                                         }
                                                       }
-                                                      var valid0 = _errs122 === errors;
+                                                      var valid0 = _errs85 === errors;
                                                     } else {
                                                       var valid0 = true;
                                                     }
                                                     if (valid0) {
-                                                      if (data.profile !== void 0) {
-                                                        let data59 = data.profile;
+                                                      if (data.bodyBytes !== void 0) {
+                                                        let data59 = data.bodyBytes;
                                                         const _errs124 = errors;
-                                                        if (!(data59 === "stress" || data59 === "spike" || data59 === "soak" || data59 === "volume")) {
-                                                          validate21.errors = [{ instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/enum", keyword: "enum", params: { allowedValues: schema34.properties.profile.enum }, message: "must be equal to one of the allowed values" }];
+                                                        if (!(typeof data59 == "number" && (!(data59 % 1) && !isNaN(data59)) && isFinite(data59))) {
+                                                          validate21.errors = [{ instancePath: instancePath + "/bodyBytes", schemaPath: "#/properties/bodyBytes/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                           return false;
+                                                        }
+                                                        if (errors === _errs124) {
+                                                          if (typeof data59 == "number" && isFinite(data59)) {
+                                                            if (data59 < 1 || isNaN(data59)) {
+                                                              validate21.errors = [{ instancePath: instancePath + "/bodyBytes", schemaPath: "#/properties/bodyBytes/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" }];
+                                                              return false;
+                                                            }
+                                                          }
                                                         }
                                                         var valid0 = _errs124 === errors;
                                                       } else {
                                                         var valid0 = true;
                                                       }
                                                       if (valid0) {
-                                                        if (data.findings !== void 0) {
-                                                          const _errs125 = errors;
-                                                          if (!validate26(data.findings, { instancePath: instancePath + "/findings", parentData: data, parentDataProperty: "findings", rootData, dynamicAnchors })) {
-                                                            vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-                                                            errors = vErrors.length;
+                                                        if (data.profile !== void 0) {
+                                                          let data60 = data.profile;
+                                                          const _errs126 = errors;
+                                                          if (!(data60 === "stress" || data60 === "spike" || data60 === "soak" || data60 === "volume")) {
+                                                            validate21.errors = [{ instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/enum", keyword: "enum", params: { allowedValues: schema34.properties.profile.enum }, message: "must be equal to one of the allowed values" }];
+                                                            return false;
                                                           }
-                                                          var valid0 = _errs125 === errors;
+                                                          var valid0 = _errs126 === errors;
                                                         } else {
                                                           var valid0 = true;
+                                                        }
+                                                        if (valid0) {
+                                                          if (data.findings !== void 0) {
+                                                            const _errs127 = errors;
+                                                            if (!validate26(data.findings, { instancePath: instancePath + "/findings", parentData: data, parentDataProperty: "findings", rootData, dynamicAnchors })) {
+                                                              vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+                                                              errors = vErrors.length;
+                                                            }
+                                                            var valid0 = _errs127 === errors;
+                                                          } else {
+                                                            var valid0 = true;
+                                                          }
                                                         }
                                                       }
                                                     }
@@ -21441,6 +21480,11 @@ var init_schema = __esm({
               type: "integer",
               minimum: 0
             },
+            maxErrorRate: {
+              type: "number",
+              minimum: 0,
+              maximum: 1
+            },
             thresholds: {
               type: "array",
               items: {
@@ -22502,6 +22546,10 @@ var init_stress2 = __esm({
 // src/report/violation.ts
 function violationSentence(v) {
   if (v.noValidRound !== void 0) return `${v.entry}: no valid round (${v.noValidRound.join("; ")})`;
+  if (v.failedRounds !== void 0) {
+    const { over, of } = v.failedRounds;
+    return `${v.entry}: ${formatMetric("errorRate", v.actual)} of the requests of all ${of} rounds failed, above validity.maxErrorRate ${formatMetric("errorRate", v.threshold.limit)} (${over} of the ${of} rounds over it on their own): the app is failing, not slow`;
+  }
   if (v.slope?.state === "probable") return probableSlopeSentence(v.entry, v.slope);
   const { metric, bound, limit } = v.threshold;
   const side = bound === "max" ? "above the limit" : "below the minimum";
@@ -23852,6 +23900,12 @@ function thresholdCases(entry, thresholds) {
   });
   for (const v of entry.violations.filter((v2) => v2.noValidRound !== void 0)) {
     cases.push({ name: "measured (at least one valid round)", failure: violationFailure(v) });
+  }
+  for (const v of entry.violations.filter((v2) => v2.failedRounds !== void 0)) {
+    cases.push({
+      name: `requests failed within validity.maxErrorRate (${formatMetric("errorRate", v.threshold.limit)})`,
+      failure: violationFailure(v)
+    });
   }
   return cases;
 }
@@ -67155,6 +67209,7 @@ function buildResults(side, entries, rounds, options, failure, launches) {
         ...findings === void 0 ? {} : { findings },
         pipelining: entry.scenario.pipelining,
         definitionHash: definitionHash2(entry),
+        maxErrorRate: plan.validity.maxErrorRate,
         thresholds: entry.scenario.thresholds,
         regression: entry.scenario.regression
       },

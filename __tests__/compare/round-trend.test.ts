@@ -12,6 +12,7 @@ import type { EntryResult, Results, RoundResult } from '../../src/results/docume
 import { renderMarkdown } from '../../src/report/markdown.js'
 import { resultsTable } from '../../src/report/terminal.js'
 import { renderText } from '../../src/report/text.js'
+import { violationSentence } from '../../src/report/violation.js'
 
 /** A copy of a round whose histogram holds `count` responses of `latencyUs`, as a busier round would. */
 function withHistogram(round: RoundResult, latencyUs: number, count: number): RoundResult {
@@ -123,6 +124,51 @@ describe('the error rate', () => {
     const violations = checkResults(results([summarised], 'c'.repeat(40)))
     expect(violations.map((v) => v.metric)).toEqual(['errorRate'])
     expect(resultsTable(results([summarised], 'c'.repeat(40)))).toContain('3.2 %')
+  })
+})
+
+describe('an entry that failed in bursts', () => {
+  // A route answering 500 in bursts: two of five rounds over validity.maxErrorRate (invalid, left out
+  // of the entry's speed), three clean. As measured on a server that broke every other 3 s, it showed
+  // 0 % errors from its clean round and passed.
+  const bursts = (maxErrorRate?: number, thresholds: EntryResult['thresholds'] = []): EntryResult => {
+    const entry = syntheticEntry({
+      scenario: 'orders',
+      rps: [1000, 1000, 1000, 1000, 1000],
+      p50Us: [1000, 1000, 1000, 1000, 1000],
+      p99Us: [2000, 2000, 2000, 2000, 2000],
+      errorRate: [0.6, 0, 0.5, 0, 0],
+      invalid: [0, 2],
+      thresholds,
+    })
+    return summariseEntry({ ...entry, ...(maxErrorRate === undefined ? {} : { maxErrorRate }) }, entry.rounds)
+  }
+
+  it('counts the invalid rounds’ failed requests, and fails the entry over the validity limit', () => {
+    const entry = bursts(0.1)
+    expect(entry.validRounds).toBe(3)
+    expect(entry.errorRate).toBeCloseTo(0.22, 6)
+    const run = results([entry], 'd'.repeat(40))
+    expect(resultsTable(run)).toContain('22 %')
+    const violations = checkResults(run)
+    const [only, ...rest] = violations
+    expect(rest).toEqual([])
+    if (only === undefined) throw new Error('no violation')
+    expect(violationSentence(only)).toBe(
+      'orders @ 10 conn: 22 % of the requests of all 5 rounds failed, above validity.maxErrorRate 10 % (2 of the 5 rounds over it on their own): the app is failing, not slow',
+    )
+    // The same against a baseline: a finding that fails the comparison, whatever the speed says.
+    expect(compare(results([bursts(0.1)], 'e'.repeat(40)), run).outcome).toBe('fail')
+  })
+
+  it('is said once where a configured error-rate limit already fails, and not at all within the limit', () => {
+    const limited = checkResults(
+      results([bursts(0.1, [{ metric: 'errorRate', bound: 'max', limit: 0.01, severity: 'fail' }])], 'd'.repeat(40)),
+    )
+    expect(limited.map((v) => [v.metric, v.threshold.limit])).toEqual([['errorRate', 0.01]])
+    expect(checkResults(results([bursts(0.25)], 'd'.repeat(40)))).toEqual([])
+    // A file written before the limit was recorded is judged as before, its error rate counted in full.
+    expect(checkResults(results([bursts()], 'd'.repeat(40)))).toEqual([])
   })
 })
 

@@ -17,6 +17,11 @@ export interface Violation {
    */
   readonly noValidRound?: readonly string[]
   /**
+   * Set when the entry's requests over all its rounds failed more than `validity.maxErrorRate` (the
+   * threshold is then that limit): how many of its rounds were over it on their own.
+   */
+  readonly failedRounds?: { readonly over: number; readonly of: number }
+  /**
    * Set for a soak slope judged against the base commit measured beside it (same-job): the base's
    * slope per minute. `actual` is then head minus base: the growth the change adds.
    */
@@ -220,7 +225,31 @@ export function checkEntry(
     if (!broken) continue
     violations.push({ entry: entry.key, metric: threshold.metric, severity: threshold.severity, actual, threshold })
   }
+  const failing = failingEntry(entry)
+  // A configured limit at or below it that already failed says the same.
+  if (failing !== undefined && !violations.some((v) => v.metric === 'errorRate' && v.severity === 'fail')) violations.push(failing)
   return violations
+}
+
+/**
+ * The validity limit on failed requests held to the entry as a whole: a round whose failed share is
+ * over `validity.maxErrorRate` is left out of the numbers as failing, not slow, and an entry none of
+ * whose rounds is valid fails (validityViolation). One with some valid rounds fails too where its
+ * requests over all rounds failed more than that limit: the app failed for much of the run, and the
+ * clean rounds that remain do not make it pass (a route answering 500 in bursts read 0 % errors from
+ * its one clean round of five, and passed). Not for files that do not record the limit.
+ */
+function failingEntry(entry: EntryResult): Violation | undefined {
+  const limit = entry.maxErrorRate
+  if (limit === undefined || entry.validRounds === 0 || !(entry.errorRate > limit)) return undefined
+  return {
+    entry: entry.key,
+    metric: 'errorRate',
+    severity: 'fail',
+    actual: entry.errorRate,
+    threshold: { metric: 'errorRate', bound: 'max', limit, severity: 'fail' },
+    failedRounds: { over: entry.rounds.filter((r) => r.errorRate > limit).length, of: entry.rounds.length },
+  }
 }
 
 /** An entry none of whose rounds could be trusted fails: its numbers say nothing about the app. */

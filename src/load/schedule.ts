@@ -643,6 +643,7 @@ function buildResults(
           ...(findings === undefined ? {} : { findings }),
           pipelining: entry.scenario.pipelining,
           definitionHash: definitionHash(entry),
+          maxErrorRate: plan.validity.maxErrorRate,
           thresholds: entry.scenario.thresholds,
           regression: entry.scenario.regression,
         },

@@ -12,6 +12,10 @@ import { formatMetric } from './numbers.js'
  */
 export function violationSentence(v: Violation): string {
   if (v.noValidRound !== undefined) return `${v.entry}: no valid round (${v.noValidRound.join('; ')})`
+  if (v.failedRounds !== undefined) {
+    const { over, of } = v.failedRounds
+    return `${v.entry}: ${formatMetric('errorRate', v.actual)} of the requests of all ${of} rounds failed, above validity.maxErrorRate ${formatMetric('errorRate', v.threshold.limit)} (${over} of the ${of} rounds over it on their own): the app is failing, not slow`
+  }
   if (v.slope?.state === 'probable') return probableSlopeSentence(v.entry, v.slope)
   const { metric, bound, limit } = v.threshold
   const side = bound === 'max' ? 'above the limit' : 'below the minimum'

@@ -290,12 +290,18 @@ export interface EntryResult {
   readonly rps: number
   /** Median over the valid rounds of each round's percentile: the number compared and checked. */
   readonly latencyUs: LatencySummary
-  /** Median over the valid rounds of each round's error rate. */
+  /** The failed share of all the rounds' requests, invalid rounds included (entry-numbers.ts pooledErrorRate). */
   readonly errorRate: number
   /** Merged µs histogram of the valid rounds. */
   readonly histogram: string
   readonly server?: ServerSummary
   readonly validRounds: number
+  /**
+   * `validity.maxErrorRate` as configured: a round whose failed share is larger is invalid, and so is
+   * the entry whose requests over all rounds failed more than this (thresholds.ts checkEntry). Absent
+   * in files written before 2026-12-05.
+   */
+  readonly maxErrorRate?: number
   /** The scenario's absolute thresholds and regression tolerances, so a results file judges itself. */
   readonly thresholds: readonly AbsoluteThreshold[]
   readonly regression: readonly RegressionTolerance[]

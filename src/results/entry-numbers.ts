@@ -58,15 +58,17 @@ export function medianLatency(rounds: readonly RoundResult[]): LatencySummary | 
 }
 
 /**
- * The error rate as the failed share of all requests of the rounds. An error-rate limit is a promise
- * about requests, not rounds: a median over rounds would let two bad rounds out of five pass unseen.
- * The comparison with a baseline still tests the rounds' own rates (the unit of replication).
+ * The error rate as the failed share of all requests of all rounds, the invalid ones too. An
+ * error-rate limit is a promise about requests, not rounds: a median over rounds would let two bad
+ * rounds out of five pass unseen, and so did leaving out the rounds that more than
+ * `validity.maxErrorRate` of failures made invalid (a route answering 500 for half of a run read
+ * 0 % from its one clean round and passed `errorRate: { max: 1% }`). The comparison with a baseline
+ * still tests the valid rounds' own rates (the unit of replication).
  */
 export function pooledErrorRate(rounds: readonly RoundResult[]): number {
-  const used = usedRounds(rounds)
-  const requests = used.reduce((sum, r) => sum + r.requests, 0)
-  if (requests === 0) return used.length === 0 ? 0 : median(used.map((r) => r.errorRate))
-  return used.reduce((sum, r) => sum + r.errorRate * r.requests, 0) / requests
+  const requests = rounds.reduce((sum, r) => sum + r.requests, 0)
+  if (requests === 0) return rounds.length === 0 ? 0 : median(rounds.map((r) => r.errorRate))
+  return rounds.reduce((sum, r) => sum + r.errorRate * r.requests, 0) / requests
 }
 
 /**
@@ -112,6 +114,7 @@ export function summariseEntry(
     EntryResult,
     'key' | 'scenario' | 'tags' | 'connections' | 'rate' | 'pipelining' | 'definitionHash' | 'thresholds' | 'regression'
   > &
+    Partial<Pick<EntryResult, 'maxErrorRate'>> &
     Partial<Pick<EntryResult, 'bodyBytes' | 'profile' | 'findings'>>,
   rounds: readonly RoundResult[],
 ): EntryResult {
@@ -134,10 +137,11 @@ export function summariseEntry(
     rounds,
     rps: used.length === 0 ? 0 : round2(median(used.map((r) => r.rps))),
     latencyUs: medianLatency(used) ?? summarise(merged),
-    errorRate: round6(pooledErrorRate(used)),
+    errorRate: round6(pooledErrorRate(rounds)),
     histogram: encodeHistogram(merged),
     ...(server === undefined ? {} : { server }),
     validRounds: valid.length,
+    ...(identity.maxErrorRate === undefined ? {} : { maxErrorRate: identity.maxErrorRate }),
     thresholds: identity.thresholds,
     regression: identity.regression,
     ...(stress === undefined ? {} : { stress }),

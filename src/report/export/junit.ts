@@ -48,6 +48,13 @@ function thresholdCases(entry: EntryComparison, thresholds: readonly AbsoluteThr
   for (const v of entry.violations.filter((v) => v.noValidRound !== undefined)) {
     cases.push({ name: 'measured (at least one valid round)', failure: violationFailure(v) })
   }
+  // One whose requests failed beyond the validity limit over all rounds breaks that limit.
+  for (const v of entry.violations.filter((v) => v.failedRounds !== undefined)) {
+    cases.push({
+      name: `requests failed within validity.maxErrorRate (${formatMetric('errorRate', v.threshold.limit)})`,
+      failure: violationFailure(v),
+    })
+  }
   return cases
 }
 
