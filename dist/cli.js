@@ -9742,6 +9742,8 @@ function compareEntry(head, base, ctx, shares) {
   }
   const definitionChanged = base.definitionHash !== head.definitionHash;
   const contention = ctx.paired ? void 0 : contentionBetween(base.rounds, head.rounds);
+  const headMetMore = contention !== void 0 && contention.head > contention.base;
+  const baseMetMore = contention !== void 0 && contention.base > contention.head;
   const leftOut = ctx.paired ? unevenPairs(validPairs(base.rounds, head.rounds)).size : 0;
   const downgraded = ctx.downgradeAll || definitionChanged;
   const metrics = [];
@@ -9768,7 +9770,7 @@ function compareEntry(head, base, ctx, shares) {
       head: h,
       seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
       tolerance,
-      downgraded: downgraded || contention !== void 0 && CONTENDED_METRICS.has(metric),
+      downgraded: downgraded || headMetMore && CONTENDED_METRICS.has(metric),
       // The entry's share of the suite's bound for this metric (family.ts), made from the same
       // tolerances, so every gated metric has one; an ungated metric has none and is only labelled,
       // at the reporting level (judge), spending nothing of the bound.
@@ -9789,7 +9791,7 @@ function compareEntry(head, base, ctx, shares) {
       if (view === "one speed") m = decidedAtOneSpeed(measured2, atSpeed, speed, spread2.sigma);
       else m = confirmedAtOneSpeed(measured2, atSpeed, speed.machine);
     }
-    if (contention !== void 0 && CONTENDED_METRICS.has(metric) && m.verdict !== "regression") m = { ...m, verdict: "inconclusive" };
+    if (baseMetMore && CONTENDED_METRICS.has(metric) && m.verdict !== "regression") m = { ...m, verdict: "inconclusive" };
     metrics.push(values?.speedSlope === void 0 ? m : { ...m, speedSlope: values.speedSlope });
     if (m.gated && m.verdict === "regression") {
       findings.push({
@@ -22654,7 +22656,7 @@ function metricDetail(m, rounds, entry) {
   const shared = entry.contention;
   if (shared !== void 0 && CONTENDED_METRICS.has(m.metric)) {
     parts.push(
-      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: ${m.verdict === "regression" ? "warns only" : "not decided"}`
+      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: ${contendedOutcome(m, shared.head > shared.base)}`
     );
   }
   const p = formatPValue(m.pValue);
@@ -22665,6 +22667,11 @@ function metricDetail(m, rounds, entry) {
   if (m.outlierPairs !== void 0) parts.push(`${plural(m.outlierPairs, "outlier pair")} left out`);
   if (clearedWhileOpen(m)) parts.push(`not worse than the tolerance (${m.finalLook === true ? "one-sided 95 %" : "95 %"})`);
   return parts.join(" \xB7 ");
+}
+function contendedOutcome(m, headMetMore) {
+  const regression = m.verdict === "regression";
+  if (headMetMore) return regression ? "warns only" : "judged as measured, as it can only have slowed this run";
+  return regression ? "judged as measured, as it can only have slowed the baseline's" : "not decided";
 }
 function metricRow(entry, order, m, rounds) {
   return {
@@ -22885,7 +22892,7 @@ function notices(comparison) {
     const busier = inHead > inBase ? "this run" : "the baseline run";
     result.push({
       level: "warning",
-      text: `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other${shared.length > 1 ? `; ${plural(shared.length, "entry", "entries")} so measured` : ""}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. Throughput and latency are therefore not decided there, and a regression only warns. Measure on a machine where nothing else runs, or compare with a run that met as much other work.`
+      text: `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other${shared.length > 1 ? `; ${plural(shared.length, "entry", "entries")} so measured` : ""}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. ` + (inHead > inBase ? "A regression of throughput or latency there therefore only warns; an unchanged or better reading stands. " : "Throughput and latency there are therefore not called unchanged or better; a regression found although the baseline's app met more stands. ") + "Measure on a machine where nothing else runs, or compare with a run that met as much other work."
     });
   }
   const busyRounds = comparison.entries.filter((e) => e.contention === void 0 && e.sharedCpu !== void 0);

@@ -44,7 +44,9 @@ describe('separate runs whose apps met different amounts of other work', () => {
     const row = reportRows(c).notable.find((r) => r.metric === comparedMetricLabel('rps'))
     expect(row?.detail).toContain("other work used 45 % of the app's CPUs in this run, 3 % in the baseline's: warns only")
     expect(notices(c).map((n) => n.text)).toContainEqual(
-      expect.stringMatching(/^Other processes used 45 % of the app's CPUs in this run \(3 % in the other\): .* a regression only warns/),
+      expect.stringMatching(
+        /^Other processes used 45 % of the app's CPUs in this run \(3 % in the other\): .* A regression of throughput or latency there therefore only warns/,
+      ),
     )
     // Every latency percentile compared is held back alike, and says so.
     const rows = [...reportRows(c).notable, ...reportRows(c).unchanged]
@@ -69,6 +71,31 @@ describe('separate runs whose apps met different amounts of other work', () => {
     const same = compare(run(500, five(45)), run(500, five(3)))
     expect(rpsOf(same)?.verdict).toBe('inconclusive')
     expect(compare(run(500, five(2)), run(500, five(3))).entries[0]?.contention).toBeUndefined()
+  })
+
+  it('fails a regression found although the baseline’s app met more of it, as where a costlier head leaves full CPUs less to others', () => {
+    // Beside eight busy loops a head needing 2.5 times the CPU per request took more of its CPUs and
+    // left other work 12–17 % where the baseline's left it 38–43 % (the demo's /cpu, 2026-12-05):
+    // other work can only have slowed the baseline, so the head's regression is its own.
+    const c = compare(run(500, five(41)), run(250, five(14)))
+    expect(c.entries[0]?.contention).toEqual({ base: 41, head: 14 })
+    expect(rpsOf(c)?.verdict).toBe('regression')
+    expect(rpsOf(c)?.severity).toBe('fail')
+    expect(c.outcome).toBe('fail')
+    const row = reportRows(c).notable.find((r) => r.metric === comparedMetricLabel('rps'))
+    expect(row?.detail).toContain(
+      "other work used 14 % of the app's CPUs in this run, 41 % in the baseline's: judged as measured, as it can only have slowed the baseline's",
+    )
+    expect(notices(c).map((n) => n.text)).toContainEqual(
+      expect.stringMatching(/a regression found although the baseline's app met more stands/),
+    )
+    // A head twice as fast although it met more: its improvement is judged as measured, where before
+    // it was held undecided for the other work.
+    const faster = compare(run(250, five(3)), run(500, five(45)))
+    expect(rpsOf(faster)?.verdict).toBe('improvement')
+    expect(
+      [...reportRows(faster).notable, ...reportRows(faster).unchanged].find((r) => r.metric === comparedMetricLabel('rps'))?.detail,
+    ).toContain('judged as measured, as it can only have slowed this run')
   })
 
   it('fails as before where both runs met about as much of it (a database beside the app, say)', () => {

@@ -757,9 +757,17 @@ function compareEntry(
     return { comparison: { ...identity, status: 'new', metrics: [], violations, percentiles: { head: percentilesOf(head) } }, findings }
   }
   // An edited scenario measures something else: report the change, but do not block on it. Nor does
-  // a run whose app shared its CPUs with other work that the other run's app did not meet.
+  // a head whose app shared its CPUs with other work that the baseline's app did not meet.
   const definitionChanged = base.definitionHash !== head.definitionHash
   const contention = ctx.paired ? undefined : contentionBetween(base.rounds, head.rounds)
+  // Other work can only have slowed the run that met more of it: a regression found where the head
+  // met more may be its doing, and an unchanged or better head beside a baseline that met more may
+  // hide one. A regression found although the baseline met more stands, and so does the head that
+  // held its own although it met more. Which way round matters: where the CPUs are full, a head that
+  // costs more CPU leaves other work less (a 2.5x slowdown beside eight busy loops: 12–17 % against
+  // the baseline's 38–43 %), and was held back to a warning for it, as if it had been starved.
+  const headMetMore = contention !== undefined && contention.head > contention.base
+  const baseMetMore = contention !== undefined && contention.base > contention.head
   // Same-job: the pairs left out for it.
   const leftOut = ctx.paired ? unevenPairs(validPairs(base.rounds, head.rounds)).size : 0
   const downgraded = ctx.downgradeAll || definitionChanged
@@ -797,7 +805,7 @@ function compareEntry(
       head: h,
       seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
       tolerance,
-      downgraded: downgraded || (contention !== undefined && CONTENDED_METRICS.has(metric)),
+      downgraded: downgraded || (headMetMore && CONTENDED_METRICS.has(metric)),
       // The entry's share of the suite's bound for this metric (family.ts), made from the same
       // tolerances, so every gated metric has one; an ungated metric has none and is only labelled,
       // at the reporting level (judge), spending nothing of the bound.
@@ -819,9 +827,9 @@ function compareEntry(
       if (view === 'one speed') m = decidedAtOneSpeed(measured, atSpeed, speed, spread.sigma)
       else m = confirmedAtOneSpeed(measured, atSpeed, speed.machine)
     }
-    // Other work slowed one run's app and not the other's: a regression only warns (above), and
-    // neither "unchanged" nor "improvement" is claimed, as either may be that work's doing.
-    if (contention !== undefined && CONTENDED_METRICS.has(metric) && m.verdict !== 'regression') m = { ...m, verdict: 'inconclusive' }
+    // Other work slowed the baseline's app and not the head's: neither "unchanged" nor "improvement"
+    // is claimed, as either may be that work's doing.
+    if (baseMetMore && CONTENDED_METRICS.has(metric) && m.verdict !== 'regression') m = { ...m, verdict: 'inconclusive' }
     metrics.push(values?.speedSlope === undefined ? m : { ...m, speedSlope: values.speedSlope })
     if (m.gated && m.verdict === 'regression') {
       findings.push({

@@ -182,7 +182,7 @@ function metricDetail(m: MetricComparison, rounds: number, entry: EntryCompariso
   const shared = entry.contention
   if (shared !== undefined && CONTENDED_METRICS.has(m.metric)) {
     parts.push(
-      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: ${m.verdict === 'regression' ? 'warns only' : 'not decided'}`,
+      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: ${contendedOutcome(m, shared.head > shared.base)}`,
     )
   }
   const p = formatPValue(m.pValue)
@@ -195,6 +195,13 @@ function metricDetail(m: MetricComparison, rounds: number, entry: EntryCompariso
   // At the final look the bad end is a one-sided bound (compare/sequential.ts, "The final look").
   if (clearedWhileOpen(m)) parts.push(`not worse than the tolerance (${m.finalLook === true ? 'one-sided 95 %' : '95 %'})`)
   return parts.join(' · ')
+}
+
+/** What other work met mostly by one run did to a throughput or latency verdict (compare.ts compareEntry). */
+function contendedOutcome(m: MetricComparison, headMetMore: boolean): string {
+  const regression = m.verdict === 'regression'
+  if (headMetMore) return regression ? 'warns only' : 'judged as measured, as it can only have slowed this run'
+  return regression ? "judged as measured, as it can only have slowed the baseline's" : 'not decided'
 }
 
 function metricRow(entry: EntryComparison, order: number, m: MetricComparison, rounds: number): ReportRow {
@@ -501,7 +508,10 @@ export function notices(comparison: Comparison): Notice[] {
       text:
         `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other` +
         `${shared.length > 1 ? `; ${plural(shared.length, 'entry', 'entries')} so measured` : ''}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. ` +
-        'Throughput and latency are therefore not decided there, and a regression only warns. Measure on a machine where nothing else runs, or compare with a run that met as much other work.',
+        (inHead > inBase
+          ? 'A regression of throughput or latency there therefore only warns; an unchanged or better reading stands. '
+          : "Throughput and latency there are therefore not called unchanged or better; a regression found although the baseline's app met more stands. ") +
+        'Measure on a machine where nothing else runs, or compare with a run that met as much other work.',
     })
   }
   // Where no verdict was held back for it, the rounds that met other work still deserve a word.
