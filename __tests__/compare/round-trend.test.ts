@@ -109,17 +109,29 @@ describe('a drift across rounds', () => {
   })
 })
 
+/** An entry of five steady rounds with these error rates, summarised. */
+function withErrors(
+  scenario: string,
+  errorRate: readonly number[],
+  options: { invalid?: readonly number[]; thresholds?: EntryResult['thresholds']; maxErrorRate?: number } = {},
+): EntryResult {
+  const entry = syntheticEntry({
+    scenario,
+    rps: [1000, 1000, 1000, 1000, 1000],
+    p50Us: [1000, 1000, 1000, 1000, 1000],
+    p99Us: [2000, 2000, 2000, 2000, 2000],
+    errorRate,
+    ...(options.invalid === undefined ? {} : { invalid: options.invalid }),
+    thresholds: options.thresholds ?? [],
+  })
+  return summariseEntry({ ...entry, ...(options.maxErrorRate === undefined ? {} : { maxErrorRate: options.maxErrorRate }) }, entry.rounds)
+}
+
 describe('the error rate', () => {
   it('is the failed share of all requests, so two bad rounds of five break a 1 % limit', () => {
-    const entry = syntheticEntry({
-      scenario: 'checkout',
-      rps: [1000, 1000, 1000, 1000, 1000],
-      p50Us: [1000, 1000, 1000, 1000, 1000],
-      p99Us: [2000, 2000, 2000, 2000, 2000],
-      errorRate: [0.08, 0, 0.08, 0, 0],
+    const summarised = withErrors('checkout', [0.08, 0, 0.08, 0, 0], {
       thresholds: [{ metric: 'errorRate', bound: 'max', limit: 0.01, severity: 'fail' }],
     })
-    const summarised = summariseEntry(entry, entry.rounds)
     expect(summarised.errorRate).toBeCloseTo(0.032, 6)
     const violations = checkResults(results([summarised], 'c'.repeat(40)))
     expect(violations.map((v) => v.metric)).toEqual(['errorRate'])
@@ -131,18 +143,8 @@ describe('an entry that failed in bursts', () => {
   // A route answering 500 in bursts: two of five rounds over validity.maxErrorRate (invalid, left out
   // of the entry's speed), three clean. As measured on a server that broke every other 3 s, it showed
   // 0 % errors from its clean round and passed.
-  const bursts = (maxErrorRate?: number, thresholds: EntryResult['thresholds'] = []): EntryResult => {
-    const entry = syntheticEntry({
-      scenario: 'orders',
-      rps: [1000, 1000, 1000, 1000, 1000],
-      p50Us: [1000, 1000, 1000, 1000, 1000],
-      p99Us: [2000, 2000, 2000, 2000, 2000],
-      errorRate: [0.6, 0, 0.5, 0, 0],
-      invalid: [0, 2],
-      thresholds,
-    })
-    return summariseEntry({ ...entry, ...(maxErrorRate === undefined ? {} : { maxErrorRate }) }, entry.rounds)
-  }
+  const bursts = (maxErrorRate?: number, thresholds: EntryResult['thresholds'] = []): EntryResult =>
+    withErrors('orders', [0.6, 0, 0.5, 0, 0], { invalid: [0, 2], thresholds, ...(maxErrorRate === undefined ? {} : { maxErrorRate }) })
 
   it('counts the invalid rounds’ failed requests, and fails the entry over the validity limit', () => {
     const entry = bursts(0.1)
