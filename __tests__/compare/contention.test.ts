@@ -31,6 +31,9 @@ function run(rps: number, others: readonly (number | undefined)[]): Results {
 
 const five = (share: number | undefined): (number | undefined)[] => wobble.map(() => share)
 const rpsOf = (c: ReturnType<typeof compare>): MetricComparison | undefined => c.entries[0]?.metrics.find((m) => m.metric === 'rps')
+/** The report row's detail of one metric (rps unless named), wherever the row is listed. */
+const detailOf = (c: ReturnType<typeof compare>, metric: MetricComparison['metric'] = 'rps'): string | undefined =>
+  [...reportRows(c).notable, ...reportRows(c).unchanged].find((r) => r.metric === comparedMetricLabel(metric))?.detail
 
 describe('separate runs whose apps met different amounts of other work', () => {
   it('warns instead of failing a head measured while other work took 45 % of the app’s CPUs, and says so in the row', () => {
@@ -41,17 +44,15 @@ describe('separate runs whose apps met different amounts of other work', () => {
     expect(rpsOf(c)?.verdict).toBe('regression')
     expect(rpsOf(c)?.severity).toBe('warn')
     expect(c.outcome).toBe('warn')
-    const row = reportRows(c).notable.find((r) => r.metric === comparedMetricLabel('rps'))
-    expect(row?.detail).toContain("other work used 45 % of the app's CPUs in this run, 3 % in the baseline's: warns only")
+    expect(detailOf(c)).toContain("other work used 45 % of the app's CPUs in this run, 3 % in the baseline's: warns only")
     expect(notices(c).map((n) => n.text)).toContainEqual(
       expect.stringMatching(
         /^Other processes used 45 % of the app's CPUs in this run \(3 % in the other\): .* A regression of throughput or latency there therefore only warns/,
       ),
     )
     // Every latency percentile compared is held back alike, and says so.
-    const rows = [...reportRows(c).notable, ...reportRows(c).unchanged]
     for (const metric of ['p50', 'p90', 'p95', 'p99'] as const) {
-      expect(rows.find((r) => r.metric === comparedMetricLabel(metric))?.detail, metric).toContain("other work used 45 % of the app's CPUs")
+      expect(detailOf(c, metric), metric).toContain("other work used 45 % of the app's CPUs")
     }
     // Its CPU per request is the app's own, which other work does not slow: judged as before.
     expect(c.entries[0]?.metrics.find((m) => m.metric === 'cpu')?.severity).toBe('fail')
@@ -63,8 +64,7 @@ describe('separate runs whose apps met different amounts of other work', () => {
     const faster = compare(run(250, five(45)), run(500, five(3)))
     expect(faster.entries[0]?.contention).toEqual({ base: 45, head: 3 })
     expect(rpsOf(faster)?.verdict).toBe('inconclusive')
-    const row = [...reportRows(faster).notable, ...reportRows(faster).unchanged].find((r) => r.metric === comparedMetricLabel('rps'))
-    expect(row?.detail).toContain("other work used 3 % of the app's CPUs in this run, 45 % in the baseline's: not decided")
+    expect(detailOf(faster)).toContain("other work used 3 % of the app's CPUs in this run, 45 % in the baseline's: not decided")
     expect(compare(run(250, five(undefined)), run(500, five(undefined))).entries[0]?.metrics.find((m) => m.metric === 'rps')?.verdict).toBe(
       'improvement',
     )
@@ -82,8 +82,7 @@ describe('separate runs whose apps met different amounts of other work', () => {
     expect(rpsOf(c)?.verdict).toBe('regression')
     expect(rpsOf(c)?.severity).toBe('fail')
     expect(c.outcome).toBe('fail')
-    const row = reportRows(c).notable.find((r) => r.metric === comparedMetricLabel('rps'))
-    expect(row?.detail).toContain(
+    expect(detailOf(c)).toContain(
       "other work used 14 % of the app's CPUs in this run, 41 % in the baseline's: judged as measured, as it can only have slowed the baseline's",
     )
     expect(notices(c).map((n) => n.text)).toContainEqual(
@@ -93,9 +92,7 @@ describe('separate runs whose apps met different amounts of other work', () => {
     // it was held undecided for the other work.
     const faster = compare(run(250, five(3)), run(500, five(45)))
     expect(rpsOf(faster)?.verdict).toBe('improvement')
-    expect(
-      [...reportRows(faster).notable, ...reportRows(faster).unchanged].find((r) => r.metric === comparedMetricLabel('rps'))?.detail,
-    ).toContain('judged as measured, as it can only have slowed this run')
+    expect(detailOf(faster)).toContain('judged as measured, as it can only have slowed this run')
   })
 
   it('fails as before where both runs met about as much of it (a database beside the app, say)', () => {

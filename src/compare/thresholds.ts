@@ -226,7 +226,7 @@ export function checkEntry(
     violations.push({ entry: entry.key, metric: threshold.metric, severity: threshold.severity, actual, threshold })
   }
   const failing = failingEntry(entry)
-  // A configured limit at or below it that already failed says the same.
+  // A configured error-rate limit that already failed the entry says the same.
   if (failing !== undefined && !violations.some((v) => v.metric === 'errorRate' && v.severity === 'fail')) violations.push(failing)
   return violations
 }

@@ -114,8 +114,7 @@ export function summariseEntry(
     EntryResult,
     'key' | 'scenario' | 'tags' | 'connections' | 'rate' | 'pipelining' | 'definitionHash' | 'thresholds' | 'regression'
   > &
-    Partial<Pick<EntryResult, 'maxErrorRate'>> &
-    Partial<Pick<EntryResult, 'bodyBytes' | 'profile' | 'findings'>>,
+    Partial<Pick<EntryResult, 'bodyBytes' | 'profile' | 'findings' | 'maxErrorRate'>>,
   rounds: readonly RoundResult[],
 ): EntryResult {
   const valid = rounds.filter((r) => r.valid)
