@@ -17,7 +17,7 @@ describe('cannonade validate', () => {
     const result = await cli(['validate', '--config', '__fixtures__/configs/example.yml'])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^ok\n/)
-    expect(result.stdout).toContain('list users: GET /users; 1 conn, 10 conn, 50 conn; 5 x 5s (+1s warm-up)')
+    expect(result.stdout).toContain('list users: GET /users; 1 conn, 10 conn, 50 conn; 5 x 2.5s (+1s warm-up)')
     expect(result.stdout).toContain('create user: POST /users; 200 req/s')
   })
 

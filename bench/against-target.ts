@@ -19,7 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { HashApp } from './apps/hash-config.js'
 import { startContender } from './contender.js'
-import { appCost, itemsFor, oneScenarioRun, outcomeRow, OUTCOME_HEADER, type OneMode, type OneOutcome } from './one-scenario.js'
+import { appCost, itemsFor, oneScenarioRun, outcomeRow, OUTCOME_HEADER, ROUND, type OneMode, type OneOutcome } from './one-scenario.js'
 
 const kinds = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['slow', 'same', 'slow', 'same']
 const app: HashApp = process.env.AGAINST_APP === 'python' ? 'python' : 'node'
@@ -40,7 +40,7 @@ const contend = process.env.AGAINST_CONTEND === '1'
 
 const cost = await appCost(app)
 const lines = [
-  `## \`run\` on one scenario (${app} hashing service, 4 connections, default 5 s rounds), budget ${budget}\n`,
+  `## \`run\` on one scenario (${app} hashing service, 4 connections, ${ROUND ?? 'the default'} rounds), budget ${budget}\n`,
   `Calibrated: ${(cost.fixed * 1e6).toFixed(0)} µs fixed + ${(cost.perItem * 1e6).toFixed(2)} µs an item a request; +10 % CPU is ${itemsFor(cost, 0.1)} items for 200.\n`,
   ...OUTCOME_HEADER,
 ]
@@ -52,8 +52,15 @@ for (const spec of kinds) {
   const slowdown = slowdownOf(kind)
   // Pinned runs (app.cpus: separate, not the default) are kept apart, so that the replays of
   // against-target/ keep the default's schedule.
-  const folder = contend ? 'against-target-contended' : runMode === 'pinned' ? 'against-target-pinned' : 'against-target'
-  const keep = path.resolve(`bench/results/${folder}/${app}-${Date.now()}-${runMode}-${kind}`)
+  // Runs of another round length (ONE_DURATION) are kept apart too, named by it.
+  const folder = contend
+    ? 'against-target-contended'
+    : ROUND !== undefined
+      ? 'against-target-rounds'
+      : runMode === 'pinned'
+        ? 'against-target-pinned'
+        : 'against-target'
+  const keep = path.resolve(`bench/results/${folder}/${app}-${Date.now()}-${runMode}-${kind}${ROUND === undefined ? '' : `-${ROUND}`}`)
   const contender = contend ? startContender(15_000) : undefined
   const row = await oneScenarioRun(app, runMode, slowdown, cost, { budget, keep }).finally(() => contender?.kill())
   rows.push(row)
@@ -64,6 +71,6 @@ const text = lines.join('\n')
 console.log(text)
 await mkdir('bench/results', { recursive: true })
 await writeFile(
-  `bench/results/against-target-${app}-${mode}${contend ? '-contended' : ''}.json`,
+  `bench/results/against-target-${app}-${mode}${contend ? '-contended' : ''}${ROUND === undefined ? '' : `-${ROUND}`}.json`,
   `${JSON.stringify({ app, budget, mode, cost, rows, text }, null, 2)}\n`,
 )

@@ -9,7 +9,7 @@
 // - "CPU": the handler does s more work: latencies × (1 + s), req/s ÷ (1 + s), CPU per request × (1 + s);
 // - "wait": the handler waits s longer (I/O, a lock): the same, but CPU per request unchanged.
 // Decided as the product decides a one-scenario suite: the configured 5 pairs, then one pair at a
-// time while the entry is open (compare.ts entryDecided), at most 15 pairs (3 minutes of 12 s pairs),
+// time while the entry is open (compare.ts entryDecided), as many pairs as 3 minutes hold at the run's own pace (14 of 12 s pairs),
 // then the paired verdicts with the final look (sequential.ts), the suite's 1 % split by family.ts.
 // Sources are grouped by their req/s pair noise: busy (pair SD ≥ 0.15, load 4–29) and quiet (< 0.15).
 //
@@ -38,6 +38,12 @@
 // With the offsets kept, an unchanged trial draws from the unchanged runs only (a slowed run, centred,
 // has no offset of its own to keep).
 //
+// A trial gets as many pairs as its source run's pace fits into the 3 minutes (14 of 12 s pairs for
+// 5 s rounds, 29 of 6 s pairs for 2 s rounds); until 2026-12-05 evening it was 15 for every run.
+// To set two round lengths side by side (bench/round-length.ts): BENCH_SOURCE=pinned,rounds,contended
+// BENCH_SINCE=<ISO time> BENCH_ROUND=2s|5s, and BENCH_DEFAULT_ONLY=1 for the default's gates alone;
+// BENCH_ONLY=<run> replays one run (where a cell's false alarms come from).
+//
 // Run: npx tsx bench/cpu-gate-replay.ts   (BENCH_TRIALS per cell, default 2000; seeded by BENCH_SEED)
 // Writes bench/results/cpu-gate-replay.json (-offsets.json with the offsets kept, -scaled-r-c.json
 // with BENCH_PAIR_SCALE, -pinned with BENCH_SOURCE=pinned) and prints markdown.
@@ -56,10 +62,25 @@ import { replayRound } from './replay-round.js'
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 2000)
 const random = seededRandom(process.env.BENCH_SEED ?? 'cpu-gate-replay')
-const PINNED = process.env.BENCH_SOURCE === 'pinned'
-const ROOT = path.resolve(PINNED ? 'bench/results/against-target-pinned' : 'bench/results/against-target')
+// `rounds`: the default's runs of another round length (bench/against-target.ts with ONE_DURATION);
+// `contended`: its runs beside stretches of other work (AGAINST_CONTEND=1), those that read the probe.
+// Several folders may be named, `pinned,contended`. BENCH_ROUND=2s keeps only the runs of that round
+// length (as measured), BENCH_ROUND=5s only those of the default's until 2026-12-05.
+const SOURCES = (process.env.BENCH_SOURCE ?? '').split(',')
+const PINNED = SOURCES.every((s) => ['pinned', 'rounds', 'contended'].includes(s))
+const ROOTS = PINNED
+  ? SOURCES.map((s) => path.resolve(`bench/results/against-target-${s}`))
+  : [path.resolve('bench/results/against-target')]
+const ROUND = process.env.BENCH_ROUND
+// BENCH_ONLY=<part of a run's name>: that run alone (where a cell's false alarms come from).
+const ONLY = process.env.BENCH_ONLY
+/** A run's round length as BENCH_ROUND names it (`2.5s`): its first round's, to the half second. */
+const lengthOf = (rounds: readonly RoundResult[]): string => `${Math.round((rounds[0]?.durationMs ?? NaN) / 500) / 2}s`
 const CONFIGURED_PAIRS = 5
-const MAX_PAIRS = 15
+const BUDGET_MS = 180_000
+// BENCH_SINCE=<ISO time>: only the runs measured from then on, replayed as one group besides busy and
+// quiet (to set runs of two round lengths, measured in alternation, side by side).
+const SINCE = Date.parse(process.env.BENCH_SINCE ?? '1970-01-01T00:00:00Z')
 const BLOCK = 5
 const BUSY_PAIR_SD = 0.15
 const KEEP_OFFSETS = process.env.BENCH_KEEP_OFFSETS === '1'
@@ -85,6 +106,8 @@ interface Source {
   readonly pairs: readonly Readonly<Pair>[]
   /** SD of the req/s log-ratio over the run's pairs. */
   readonly pairSd: number
+  /** The pairs the 3-minute budget holds at this run's pace (a pair as long as its pairs took). */
+  readonly maxPairs: number
 }
 
 /** A round's seconds as the replay carries them: none with BENCH_NO_FLOOR. */
@@ -92,12 +115,15 @@ const secondsOf = (r: RoundResult | undefined): RoundSeries | undefined => (NO_F
 
 function loadSources(): Source[] {
   const sources: Source[] = []
-  for (const run of readdirSync(ROOT).sort()) {
-    const dir = path.join(ROOT, run)
+  for (const [root, run] of ROOTS.flatMap((root) => readdirSync(root).map((run) => [root, run] as const)).sort()) {
+    if (ONLY !== undefined && !run.includes(ONLY)) continue
+    const dir = path.join(root, run)
     if (!existsSync(path.join(dir, 'base-results.json'))) continue
     const entry = (file: string): { rounds: RoundResult[] } => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).entries[0]
     const head = entry('results.json').rounds
     const base = entry('base-results.json').rounds
+    if (!(Date.parse(base[0]?.startedAt ?? '') >= SINCE)) continue
+    if (ROUND !== undefined && lengthOf(base) !== ROUND) continue
     const logs = (r: RoundResult): Logs | undefined => {
       const cpu = r.server?.cpuUsPerRequest
       return cpu === undefined || !r.valid
@@ -140,7 +166,11 @@ function loadSources(): Source[] {
     // The req/s pair noise that sorts a run into busy or quiet is the recorded one, before any scaling.
     const pairSd = stddev(pairs.map(([b, h]) => h[0] - b[0]))
     for (const [b, h] of pairs) for (let k = 0; k < 4; k++) h[k] = (b[k] ?? 0) + scaleOf(k) * ((h[k] ?? 0) - (b[k] ?? 0))
-    sources.push({ run, app: run.split('-')[0] ?? '', pairs, pairSd, ...(unchanged ? { offset: means } : {}) })
+    // The product starts a pair only if one as long as the last ends within the budget.
+    const started = (r: RoundResult | undefined): number => Date.parse(r?.startedAt ?? '')
+    const pairMs = (started(base.at(-1)) - started(base[0])) / (base.length - 1)
+    const maxPairs = Math.floor(BUDGET_MS / pairMs)
+    sources.push({ run, app: run.split('-')[0] ?? '', pairs, pairSd, maxPairs, ...(unchanged ? { offset: means } : {}) })
   }
   return sources
 }
@@ -211,7 +241,7 @@ function trial(all: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu'
     )
   }
   for (let i = 0; i < CONFIGURED_PAIRS; i++) add()
-  while (base.length < MAX_PAIRS && !entryDecided(base, head, rule.regression, shares)) add()
+  while (base.length < source.maxPairs && !entryDecided(base, head, rule.regression, shares)) add()
   // Judged as compare() judges paired rounds at publishing: the product's own values of each metric.
   const verdicts = rule.regression.map((t) => {
     const metric = t.metric as ComparedMetric
@@ -236,23 +266,26 @@ function trial(all: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu'
 
 const sources = loadSources()
 const groups = [
+  ...(process.env.BENCH_SINCE === undefined ? [] : [{ name: `all since ${process.env.BENCH_SINCE}`, pool: sources }]),
   { name: `busy (req/s pair SD ≥ ${BUSY_PAIR_SD})`, pool: sources.filter((s) => s.pairSd >= BUSY_PAIR_SD) },
   { name: `quiet (req/s pair SD < ${BUSY_PAIR_SD})`, pool: sources.filter((s) => s.pairSd < BUSY_PAIR_SD) },
-]
+  // A group needs an unchanged run to replay unchanged heads from where the offsets are kept.
+].filter((group) => group.pool.some((s) => !KEEP_OFFSETS || s.offset !== undefined))
 const SLOWDOWNS = [0.05, 0.1, 0.25] as const
 // The slowdowns whose req/s falls by more than its tolerance: a head of these cleared is a miss.
 const MISSABLE = SLOWDOWNS.filter((s) => 1 / (1 + s) < 1 - DEFAULT_TOLERANCE.rps)
 const pct = (k: number): string => `${((100 * k) / TRIALS).toFixed(1)} %`
 const results: Record<string, unknown> = {}
 const lines: string[] = [
-  `Replayed${KEEP_OFFSETS ? ' (unchanged runs with their own offsets)' : ''}${RELAUNCH ? ' (fresh apps every pair: a launch offset drawn per pair)' : ''}${PAIR_SCALE === undefined ? '' : ` (pair differences × ${PAIR_SCALE[0]} for req/s, p50, p99, × ${PAIR_SCALE[1]} for CPU)`}: ${TRIALS} trials a cell, one scenario, at most ${MAX_PAIRS} pairs (3 min); sources: ${sources.length} kept run --against runs${PINNED ? ' of the default (app.cpus: separate, the probe read in every round)' : ''}.\n`,
+  `Replayed${KEEP_OFFSETS ? ' (unchanged runs with their own offsets)' : ''}${RELAUNCH ? ' (fresh apps every pair: a launch offset drawn per pair)' : ''}${PAIR_SCALE === undefined ? '' : ` (pair differences × ${PAIR_SCALE[0]} for req/s, p50, p99, × ${PAIR_SCALE[1]} for CPU)`}: ${TRIALS} trials a cell, one scenario, as many pairs as 3 minutes hold at each run's pace (${Math.min(...sources.map((s) => s.maxPairs))}–${Math.max(...sources.map((s) => s.maxPairs))}); sources: ${sources.length} kept run --against runs${PINNED ? ' of the default (app.cpus: separate, the probe read in every round)' : ''}.\n`,
   `| noise | gated | unchanged: false alarms | unchanged: improvement claimed | unchanged: cleared | ${SLOWDOWNS.map((s) => `+${s * 100} % CPU caught`).join(' | ')} | ${MISSABLE.map((s) => `+${s * 100} % CPU cleared (a miss)`).join(' | ')} | ${SLOWDOWNS.map((s) => `+${s * 100} % wait caught`).join(' | ')} |`,
   `| --- | --- | ---: | ---: | ---: | ${[...SLOWDOWNS, ...MISSABLE, ...SLOWDOWNS].map(() => '---:').join(' | ')} |`,
 ]
 for (const group of groups) {
   const sds = group.pool.map((s) => s.pairSd).sort((a, b) => a - b)
   const label = `${group.name}, ${group.pool.length} runs, ${sds[0]?.toFixed(2)}–${sds.at(-1)?.toFixed(2)}`
-  for (const rule of RULES) {
+  // BENCH_DEFAULT_ONLY=1: the default's gates alone.
+  for (const rule of process.env.BENCH_DEFAULT_ONLY === '1' ? RULES.filter((r) => r.name.includes('the default')) : RULES) {
     const count = (slowdown: number, kind: 'cpu' | 'wait'): { regression: number; improvement: number; cleared: number } => {
       const c = { regression: 0, improvement: 0, cleared: 0 }
       for (let t = 0; t < TRIALS; t++) {
@@ -285,6 +318,6 @@ for (const group of groups) {
 console.log(lines.join('\n'))
 mkdirSync('bench/results', { recursive: true })
 writeFileSync(
-  `bench/results/cpu-gate-replay${PINNED ? '-pinned' : ''}${KEEP_OFFSETS ? '-offsets' : ''}${NO_FLOOR ? '-nofloor' : ''}${RELAUNCH ? '-relaunch' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
+  `bench/results/cpu-gate-replay${PINNED ? `-${SOURCES.join('-')}` : ''}${ROUND === undefined ? '' : `-${ROUND}`}${KEEP_OFFSETS ? '-offsets' : ''}${NO_FLOOR ? '-nofloor' : ''}${RELAUNCH ? '-relaunch' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
   `${JSON.stringify({ trials: TRIALS, ...(PAIR_SCALE === undefined ? {} : { pairScale: PAIR_SCALE }), sources: sources.map((s) => ({ run: s.run, pairSd: s.pairSd })), results }, null, 2)}\n`,
 )

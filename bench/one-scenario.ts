@@ -199,6 +199,12 @@ export function itemsFor(cost: Cost, share: number): number {
   return Math.round(BASE_ITEMS + (share * (cost.fixed + cost.perItem * BASE_ITEMS)) / cost.perItem)
 }
 
+/**
+ * ONE_DURATION: the rounds' length (e.g. `2s`) instead of the product's default (2.5 s since
+ * 2026-12-05, 5 s before), to measure what the round's length does to same-job verdicts.
+ */
+export const ROUND = process.env.ONE_DURATION
+
 function config(app: HashApp, port: number, budget: string, mode: OneMode): string {
   const relaunch = mode === 'relaunch' ? ['  relaunch: pair'] : mode === 'launch' || mode === 'pad' ? ['  relaunch: never'] : []
   return hashConfig({
@@ -209,7 +215,7 @@ function config(app: HashApp, port: number, budget: string, mode: OneMode): stri
     appLines: ['  build: "true"', ...relaunch, mode === 'pinned' ? '  cpus: separate' : '  cpus: shared'],
     ...(mode === 'pad' ? { env: { MALLOC_TOP_PAD_: '67108864' } } : {}),
     topLines: [`budget: ${budget}`],
-    defaults: '{ connections: 4 }',
+    defaults: `{ connections: 4${ROUND === undefined ? '' : `, duration: ${ROUND}`} }`,
     scenarios: ['  - { name: search, path: /search?q=cannonade }'],
   })
 }

@@ -1,5 +1,6 @@
 // The floor under the same-job pairs' spread (src/compare/sequential.ts, "A floor under the spread"),
-// checked on the default's kept runs (bench/results/against-target-pinned, every round read the probe):
+// checked on the default's kept runs (bench/results/against-target-pinned, every round read the probe;
+// BENCH_SOURCE=rounds or contended for those of other round lengths or beside other work):
 // 1. per metric, the pairs' real SD (adjusted by the probe, as compared) over the SD their rounds'
 //    seconds imply (src/compare/round-noise.ts): where FLOOR_SHARE sits among those ratios;
 // 2. the pair at which each run was first decided (compare.ts entryDecided), with the floor and with
@@ -17,7 +18,7 @@ import type { ComparedMetric } from '../src/compare/types.js'
 import type { EntryResult, Results, RoundResult } from '../src/results/document.js'
 import { median, stddev } from '../src/stats/stats.js'
 
-const ROOT = path.resolve('bench/results/against-target-pinned')
+const ROOT = path.resolve(`bench/results/against-target-${process.env.BENCH_SOURCE ?? 'pinned'}`)
 const METRICS: readonly ComparedMetric[] = ['rps', 'p50', 'p99', 'cpu']
 
 interface Run {
@@ -81,7 +82,7 @@ for (const d of later) console.log(`- ${d.name}: pair ${d.none} without the floo
 console.log('\n## 3. Median probe log-ratio head/base, the median over runs\n')
 for (const kind of ['same', 'slow']) {
   const medians = runs
-    .filter((r) => r.name.endsWith(`-${kind}`))
+    .filter((r) => r.name.includes(`-${kind}`))
     .flatMap((r) => {
       const xs = r.head.rounds.flatMap((h, i) => {
         const b = r.base.rounds[i]

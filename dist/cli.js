@@ -41261,7 +41261,13 @@ var init_load = __esm({
     init_validate();
     init_warnings();
     DEFAULTS = {
-      durationMs: 5e3,
+      // 2.5 s since 2026-12-05 (5 s before): the time a same-job pair tells most about a change in.
+      // Deciding as it goes, on this project's 2-CPU machine beside a busy loop and stretches of other
+      // work, a minute of pairs of 2 or 2.5 s rounds held 1.8–2.4 times the information about req/s
+      // that a minute of 5 s rounds did (the machine's noise is slow: its share moves over tens of
+      // seconds, so rounds close together share more of it), and the +10 % CPU heads were caught in about
+      // half the time, while a run's rounds varied about as much (README, "Round length").
+      durationMs: 2500,
       warmupMs: 1e3,
       rounds: 5,
       connections: 10,
@@ -68977,7 +68983,7 @@ app:
 # Where requests go; the port the app listens on.
 baseUrl: ${base}
 defaults:
-  duration: 3s     # measured time per round (short rounds fit more base/head pairs into a budget)
+  duration: 2.5s   # measured time per round (short rounds fit more base/head pairs into a budget)
   warmup: 1s       # load before each round, discarded
   rounds: 5
   connections: 10

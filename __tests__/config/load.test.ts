@@ -14,7 +14,7 @@ describe('loading the documented example', () => {
     expect(plan.scenarios.map((s) => s.name)).toEqual(['list users', 'create user'])
     const [list, create] = plan.scenarios
     expect(list?.levels).toEqual([{ connections: 1 }, { connections: 10 }, { connections: 50 }])
-    expect(list?.durationMs).toBe(5000)
+    expect(list?.durationMs).toBe(2500)
     expect(list?.thresholds).toContainEqual({ metric: 'p99', bound: 'max', limit: 50_000, severity: 'fail' })
     expect(list?.thresholds).toContainEqual({ metric: 'rps', bound: 'min', limit: 1000, severity: 'warn' })
     expect(list?.thresholds).toContainEqual({ metric: 'errorRate', bound: 'max', limit: 0.01, severity: 'fail' })

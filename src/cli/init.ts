@@ -221,7 +221,7 @@ app:
 # Where requests go; the port the app listens on.
 baseUrl: ${base}
 defaults:
-  duration: 3s     # measured time per round (short rounds fit more base/head pairs into a budget)
+  duration: 2.5s   # measured time per round (short rounds fit more base/head pairs into a budget)
   warmup: 1s       # load before each round, discarded
   rounds: 5
   connections: 10
