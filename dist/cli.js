@@ -9397,7 +9397,7 @@ var init_round_noise = __esm({
   "src/compare/round-noise.ts"() {
     "use strict";
     init_stats();
-    NOISE_MIN_SECONDS = 3;
+    NOISE_MIN_SECONDS = 2;
     MIN_CPU_PERCENT = 10;
   }
 });

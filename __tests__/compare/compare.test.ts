@@ -283,7 +283,7 @@ describe('suite-level error control', () => {
     expect(result.errorControl?.sequential).toBe(true)
     expect(renderText(result)).toContain('95 % confidence sequences, valid however often they were looked at')
     expect(renderText(result)).toContain(
-      "the pairs' spread taken as at least 50 % of what their rounds' own seconds say, in steady rounds of 3 s",
+      "the pairs' spread taken as at least 50 % of what their rounds' own seconds say, in steady rounds of 2 s",
     )
   })
 

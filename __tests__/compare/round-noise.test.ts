@@ -37,11 +37,20 @@ describe('pairNoise (a pair’s noise from its rounds’ seconds)', () => {
     expect(cpu).toBeCloseTo(noise ?? NaN, 12)
   })
 
+  it('takes a round of two whole seconds, the default 2.5 s round’s', () => {
+    const full = round(1, 1000, { rps: baseSeconds })
+    const two = [1000, 1100]
+    expect(pairNoise(round(1, 1000, { rps: two }), full, 'rps')).toBeCloseTo(
+      Math.sqrt(logVarianceOfMean(two) + logVarianceOfMean(baseSeconds)),
+      12,
+    )
+  })
+
   it('says nothing where the seconds cannot say it', () => {
     const full = round(1, 1000, { rps: baseSeconds, cpuPercent: [50, 50, 50, 50, 50] })
     // No seconds recorded (files written before them); too few to give a variance; a second without responses.
     expect(pairNoise(round(1, 1000, undefined), full, 'rps')).toBeUndefined()
-    expect(pairNoise(round(1, 1000, { rps: [1000, 1100] }), full, 'rps')).toBeUndefined()
+    expect(pairNoise(round(1, 1000, { rps: [1100] }), full, 'rps')).toBeUndefined()
     expect(pairNoise(round(1, 1000, { rps: [1000, 0, 900] }), full, 'rps')).toBeUndefined()
     // The app mostly idle: whole per cent of a core is too coarse for CPU per request.
     expect(pairNoise(round(1, 1000, { rps: baseSeconds, cpuPercent: [50, 50, 9, 50, 50] }), full, 'cpu')).toBeUndefined()
