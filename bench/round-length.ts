@@ -2,11 +2,13 @@
 // bench/against-target.ts (apps pinned, the probe read in every round) its pairs' spread per metric,
 // raw and adjusted by the speed probe as the product adjusts them, the time a pair took, and what
 // that buys: the information a minute of pairs holds about the change, 60 / (pair seconds × SD²), for
-// req/s and CPU per request. Runs of 5 s rounds are under against-target-pinned, of other lengths
-// (ONE_DURATION) under against-target-rounds, either beside stretches of other work
-// (AGAINST_CONTEND=1) under against-target-contended; only those measured from SINCE on are read, so that the
-// two lengths are compared over the same stretch of the machine's load. Last, from every kept run of
-// 5 s rounds, how much more two seconds of one app differ 36 s apart than 1 s apart.
+// req/s and CPU per request. Per round length, also how much a run's rounds vary among themselves
+// (the first five base rounds, req/s and p99): what a run of one side, a stored baseline, stands on.
+// Runs of 5 s rounds are under against-target-pinned, of other lengths (ONE_DURATION) under
+// against-target-rounds, either beside stretches of other work (AGAINST_CONTEND=1) under
+// against-target-contended; only those measured from SINCE on are compared, so that the lengths are
+// set side by side over the same stretch of the machine's load. Last, from every kept run of 5 s
+// rounds, how much more two seconds of one app differ 36 s apart than 1 s apart.
 //
 // Run: npx tsx bench/round-length.ts [since ISO time, default 2026-12-05T19:00Z]
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -16,112 +18,113 @@ import type { RoundResult } from '../src/results/document.js'
 import { median, stddev } from '../src/stats/stats.js'
 
 const SINCE = Date.parse(process.argv[2] ?? '2026-12-05T19:00:00Z')
-const FOLDERS = ['pinned', 'rounds', 'contended'].map((f) => `bench/results/against-target-${f}`)
 
-interface Run {
+/** A kept run: its folder's kind (pinned, rounds, contended), its name, and both sides' rounds. */
+interface Kept {
+  readonly folder: string
   readonly name: string
-  readonly seconds: number
+  readonly base: readonly RoundResult[]
+  readonly head: readonly RoundResult[]
+}
+
+const kept: Kept[] = ['pinned', 'rounds', 'contended'].flatMap((folder) => {
+  const root = `bench/results/against-target-${folder}`
+  return readdirSync(root)
+    .sort()
+    .flatMap((name): Kept[] => {
+      const dir = path.join(root, name)
+      if (!existsSync(path.join(dir, 'base-results.json'))) return []
+      const rounds = (file: string): RoundResult[] => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).entries[0].rounds
+      const base = rounds('base-results.json')
+      const head = rounds('results.json')
+      // Only runs whose every round read the probe: the default's, adjusted as the product adjusts.
+      return [...base, ...head].every((r) => (r.speedProbeUs ?? 0) > 0) ? [{ folder, name, base, head }] : []
+    })
+})
+/** A run's round length in seconds, to the half second. */
+const roundSeconds = (run: Kept): number => Math.round((run.base[0]?.durationMs ?? NaN) / 500) / 2
+
+/** The SD of the pairs' log-ratios of `value`, raw and adjusted by the probe (`prior`: +1, or −1 for throughput). */
+function pairSds(run: Kept, value: (r: RoundResult) => number, prior: number): [number, number] {
+  const b = run.base.map(value)
+  const h = run.head.map(value)
+  const logRatios = (base: readonly number[], head: readonly number[]): number[] => head.map((x, i) => Math.log(x / (base[i] ?? NaN)))
+  const probe = (rounds: readonly RoundResult[]): number[] => rounds.map((r) => r.speedProbeUs ?? NaN)
+  const adjusted = speedAdjusted(b, h, probe(run.base), probe(run.head), prior)
+  return [stddev(logRatios(b, h)), stddev(logRatios(adjusted.base, adjusted.head))]
+}
+/** The SD of the logs of `value` over the run's first five base rounds. */
+const roundSd = (run: Kept, value: (r: RoundResult) => number): number => stddev(run.base.slice(0, 5).map((r) => Math.log(value(r))))
+
+interface Compared {
+  readonly name: string
   readonly pairs: number
   readonly pairSeconds: number
-  /** The rounds' length, to the half second. */
   readonly roundSeconds: number
   /** Pair log-ratio SDs: req/s raw, req/s adjusted, CPU per request raw, adjusted. */
   readonly sd: readonly [number, number, number, number]
+  /** The rounds' SD within the run: req/s, p99. */
+  readonly roundSd: readonly [number, number]
 }
 
-const cpuOf = (r: RoundResult): number => r.server?.cpuUsPerRequest ?? NaN
-function pairSds(base: RoundResult[], head: RoundResult[], value: (r: RoundResult) => number, prior: number): [number, number] {
-  const b = base.map(value)
-  const h = head.map(value)
-  const raw = stddev(h.map((x, i) => Math.log(x / (b[i] ?? NaN))))
-  const adjusted = speedAdjusted(
-    b,
-    h,
-    base.map((r) => r.speedProbeUs ?? NaN),
-    head.map((r) => r.speedProbeUs ?? NaN),
-    prior,
-  )
-  return [raw, stddev(adjusted.head.map((x, i) => Math.log(x / (adjusted.base[i] ?? NaN))))]
-}
-
-const runs: Run[] = []
-for (const folder of FOLDERS) {
-  for (const name of readdirSync(folder).sort()) {
-    const dir = path.join(folder, name)
-    if (!existsSync(path.join(dir, 'base-results.json'))) continue
-    const rounds = (file: string): RoundResult[] => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).entries[0].rounds
-    const head = rounds('results.json')
-    const base = rounds('base-results.json')
-    const start = Date.parse(base[0]?.startedAt ?? '')
-    if (!(start >= SINCE) || !head.every((r) => r.valid && (r.speedProbeUs ?? 0) > 0)) continue
-    const last = head.at(-1)
-    const end = Date.parse(last?.startedAt ?? '') + (last?.durationMs ?? 0)
-    const [rpsRaw, rps] = pairSds(base, head, (r) => r.rps, -1)
-    const [cpuRaw, cpu] = pairSds(base, head, cpuOf, 1)
-    runs.push({
-      name,
-      seconds: (end - start) / 1000,
-      pairs: head.length,
-      pairSeconds: (Date.parse(base.at(-1)?.startedAt ?? '') - start) / 1000 / (base.length - 1),
-      roundSeconds: Math.round((base[0]?.durationMs ?? NaN) / 500) / 2,
-      sd: [rpsRaw, rps, cpuRaw, cpu],
-    })
-  }
-}
+const compared: Compared[] = kept
+  .filter((run) => Date.parse(run.base[0]?.startedAt ?? '') >= SINCE && run.head.every((r) => r.valid))
+  .map((run) => {
+    const start = Date.parse(run.base[0]?.startedAt ?? '')
+    const cpu = (r: RoundResult): number => r.server?.cpuUsPerRequest ?? NaN
+    return {
+      name: run.name,
+      pairs: run.head.length,
+      pairSeconds: (Date.parse(run.base.at(-1)?.startedAt ?? '') - start) / 1000 / (run.base.length - 1),
+      roundSeconds: roundSeconds(run),
+      sd: [...pairSds(run, (r) => r.rps, -1), ...pairSds(run, cpu, 1)],
+      roundSd: [roundSd(run, (r) => r.rps), roundSd(run, (r) => r.latencyUs.p99)],
+    }
+  })
 
 const info = (sd: number, pairSeconds: number): number => 60 / (pairSeconds * sd * sd)
 console.log(
   '| run | pairs | s a pair | req/s SD raw / adjusted | CPU per request SD raw / adjusted | information a minute, req/s / CPU (adjusted) |',
 )
 console.log('| --- | ---: | ---: | --- | --- | --- |')
-for (const r of runs) {
+for (const r of compared) {
   const [a, b, c, d] = r.sd.map((x) => x.toFixed(3))
   console.log(
     `| ${r.name} | ${r.pairs} | ${r.pairSeconds.toFixed(1)} | ${a} / ${b} | ${c} / ${d} | ${info(r.sd[1], r.pairSeconds).toFixed(0)} / ${info(r.sd[3], r.pairSeconds).toFixed(0)} |`,
   )
 }
-const lengthOf = (r: Run): string => `${r.roundSeconds} s`
-const lengths = [...new Set(runs.map(lengthOf))]
-console.log('\n| rounds | runs | median information a minute, req/s | CPU per request |')
-console.log('| --- | ---: | ---: | ---: |')
-for (const length of lengths) {
-  const group = runs.filter((r) => lengthOf(r) === length)
+console.log('\n| rounds | runs | median information a minute, req/s | CPU per request | rounds’ SD within a run, req/s (median) | p99 |')
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
+for (const length of [...new Set(compared.map((r) => r.roundSeconds))]) {
+  const group = compared.filter((r) => r.roundSeconds === length)
+  const medianOf = (of: (r: Compared) => number, digits: number): string => median(group.map(of)).toFixed(digits)
   console.log(
-    `| ${length} | ${group.length} | ${median(group.map((r) => info(r.sd[1], r.pairSeconds))).toFixed(0)} | ${median(group.map((r) => info(r.sd[3], r.pairSeconds))).toFixed(0)} |`,
+    `| ${length} s | ${group.length} | ${medianOf((r) => info(r.sd[1], r.pairSeconds), 0)} | ${medianOf((r) => info(r.sd[3], r.pairSeconds), 0)} | ${medianOf((r) => r.roundSd[0], 3)} | ${medianOf((r) => r.roundSd[1], 3)} |`,
   )
 }
 
-// How the machine's noise grows with time apart: per kept run of the default's 5 s rounds (all of
-// against-target-pinned with 10 pairs or more), the SD of the difference of one app's log req/s
-// between two seconds 1 s and 36 s apart (each side's own seconds, its mean taken out).
+// How the machine's noise grows with time apart: per kept run of the default's 5 s rounds (those of
+// against-target-pinned with 10 pairs or more), the root mean square difference of one app's log req/s
+// between two of its seconds 1 s and 36 s apart.
 const apart = { near: [] as number[], far: [] as number[] }
-const PINNED = 'bench/results/against-target-pinned'
-for (const name of readdirSync(PINNED)) {
-  const dir = path.join(PINNED, name)
-  if (!existsSync(path.join(dir, 'base-results.json'))) continue
-  const sides = ['results.json', 'base-results.json'].map(
-    (file): RoundResult[] => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).entries[0].rounds,
-  )
-  const fiveSeconds = Math.round((sides[0]?.[0]?.durationMs ?? 0) / 500) === 10
-  if (!fiveSeconds || (sides[0]?.length ?? 0) < 10 || !sides.every((rounds) => rounds.every((r) => (r.speedProbeUs ?? 0) > 0))) continue
+for (const run of kept.filter((r) => r.folder === 'pinned' && roundSeconds(r) === 5 && r.head.length >= 10)) {
   const sums = new Map<number, { sum: number; n: number }>()
-  for (const rounds of sides) {
+  for (const rounds of [run.base, run.head]) {
     const seconds = rounds.flatMap((r) =>
       (r.series?.rps ?? []).map((rps, i) => ({ t: Date.parse(r.startedAt) / 1000 + i, y: Math.log(rps) })),
     )
-    const mean = seconds.reduce((sum, s) => sum + s.y, 0) / seconds.length
     for (const [i, a] of seconds.entries()) {
       for (const b of seconds.slice(i + 1)) {
         const lag = Math.round(b.t - a.t)
         if (lag !== 1 && lag !== 36) continue
         const cell = sums.get(lag) ?? { sum: 0, n: 0 }
-        sums.set(lag, { sum: cell.sum + (b.y - mean - (a.y - mean)) ** 2, n: cell.n + 1 })
+        sums.set(lag, { sum: cell.sum + (b.y - a.y) ** 2, n: cell.n + 1 })
       }
     }
   }
-  const sd = (lag: number): number => Math.sqrt((sums.get(lag)?.sum ?? NaN) / (sums.get(lag)?.n ?? NaN))
-  apart.near.push(sd(1))
-  apart.far.push(sd(36))
+  const rms = (lag: number): number => Math.sqrt((sums.get(lag)?.sum ?? NaN) / (sums.get(lag)?.n ?? NaN))
+  apart.near.push(rms(1))
+  apart.far.push(rms(36))
 }
 const span = (xs: number[]): string => {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b)

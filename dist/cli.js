@@ -9689,6 +9689,10 @@ function contentionBetween(base, head) {
   const h = shareOf(head);
   return b !== void 0 && h !== void 0 && (busy(base) || busy(head)) && unevenlyShared(b, h) ? { base: b, head: h } : void 0;
 }
+function metMore(contention) {
+  if (contention === void 0) return void 0;
+  return contention.head > contention.base ? "head" : "base";
+}
 function speedProbed(base, head) {
   const kept = keptPairs(base, head);
   return kept.length > 0 && kept.every(([b, h]) => positive([b.speedProbeUs ?? NaN, h.speedProbeUs ?? NaN]));
@@ -9742,8 +9746,7 @@ function compareEntry(head, base, ctx, shares) {
   }
   const definitionChanged = base.definitionHash !== head.definitionHash;
   const contention = ctx.paired ? void 0 : contentionBetween(base.rounds, head.rounds);
-  const headMetMore = contention !== void 0 && contention.head > contention.base;
-  const baseMetMore = contention !== void 0 && contention.base > contention.head;
+  const busier = metMore(contention);
   const leftOut = ctx.paired ? unevenPairs(validPairs(base.rounds, head.rounds)).size : 0;
   const downgraded = ctx.downgradeAll || definitionChanged;
   const metrics = [];
@@ -9770,7 +9773,7 @@ function compareEntry(head, base, ctx, shares) {
       head: h,
       seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
       tolerance,
-      downgraded: downgraded || headMetMore && CONTENDED_METRICS.has(metric),
+      downgraded: downgraded || busier === "head" && CONTENDED_METRICS.has(metric),
       // The entry's share of the suite's bound for this metric (family.ts), made from the same
       // tolerances, so every gated metric has one; an ungated metric has none and is only labelled,
       // at the reporting level (judge), spending nothing of the bound.
@@ -9791,7 +9794,7 @@ function compareEntry(head, base, ctx, shares) {
       if (view === "one speed") m = decidedAtOneSpeed(measured2, atSpeed, speed, spread2.sigma);
       else m = confirmedAtOneSpeed(measured2, atSpeed, speed.machine);
     }
-    if (baseMetMore && CONTENDED_METRICS.has(metric) && m.verdict !== "regression") m = { ...m, verdict: "inconclusive" };
+    if (busier === "base" && CONTENDED_METRICS.has(metric) && m.verdict !== "regression") m = { ...m, verdict: "inconclusive" };
     metrics.push(values?.speedSlope === void 0 ? m : { ...m, speedSlope: values.speedSlope });
     if (m.gated && m.verdict === "regression") {
       findings.push({
@@ -22656,7 +22659,7 @@ function metricDetail(m, rounds, entry) {
   const shared = entry.contention;
   if (shared !== void 0 && CONTENDED_METRICS.has(m.metric)) {
     parts.push(
-      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: ${contendedOutcome(m, shared.head > shared.base)}`
+      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: ${contendedOutcome(m, metMore(shared) === "head")}`
     );
   }
   const p = formatPValue(m.pValue);
@@ -22889,10 +22892,11 @@ function notices(comparison) {
   if (shared.length > 0) {
     const worst2 = shared.reduce((a, b) => contentionGap(b) > contentionGap(a) ? b : a);
     const { base: inBase = 0, head: inHead = 0 } = worst2.contention ?? {};
-    const busier = inHead > inBase ? "this run" : "the baseline run";
+    const headMetMore = metMore(worst2.contention) === "head";
+    const busier = headMetMore ? "this run" : "the baseline run";
     result.push({
       level: "warning",
-      text: `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other${shared.length > 1 ? `; ${plural(shared.length, "entry", "entries")} so measured` : ""}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. ` + (inHead > inBase ? "A regression of throughput or latency there therefore only warns; an unchanged or better reading stands. " : "Throughput and latency there are therefore not called unchanged or better; a regression found although the baseline's app met more stands. ") + "Measure on a machine where nothing else runs, or compare with a run that met as much other work."
+      text: `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other${shared.length > 1 ? `; ${plural(shared.length, "entry", "entries")} so measured` : ""}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. ` + (headMetMore ? "A regression of throughput or latency there therefore only warns; an unchanged or better reading stands. " : "Throughput and latency there are therefore not called unchanged or better; a regression found although the baseline's app met more stands. ") + "Measure on a machine where nothing else runs, or compare with a run that met as much other work."
     });
   }
   const busyRounds = comparison.entries.filter((e) => e.contention === void 0 && e.sharedCpu !== void 0);
@@ -41263,7 +41267,7 @@ var init_load = __esm({
     DEFAULTS = {
       // 2.5 s since 2026-12-05 (5 s before): the time a same-job pair tells most about a change in.
       // Deciding as it goes, on this project's 2-CPU machine beside a busy loop and stretches of other
-      // work, a minute of pairs of 2 or 2.5 s rounds held 1.8–2.4 times the information about req/s
+      // work, a minute of pairs of 2 or 2.5 s rounds held 2.4 and 3.3 times the information about req/s
       // that a minute of 5 s rounds did (the machine's noise is slow: its share moves over tens of
       // seconds, so rounds close together share more of it), and the +10 % CPU heads were caught in about
       // half the time, while a run's rounds varied about as much (README, "Round length").

@@ -671,6 +671,15 @@ function contentionBetween(base: readonly RoundResult[], head: readonly RoundRes
   return b !== undefined && h !== undefined && (busy(base) || busy(head)) && unevenlyShared(b, h) ? { base: b, head: h } : undefined
 }
 
+/**
+ * Which run met more of the other work (contentionBetween's two shares, which differ where it gives
+ * them): other work can only have slowed that run. Undefined where neither did.
+ */
+export function metMore(contention: { readonly base: number; readonly head: number } | undefined): 'head' | 'base' | undefined {
+  if (contention === undefined) return undefined
+  return contention.head > contention.base ? 'head' : 'base'
+}
+
 const positive = (xs: readonly number[]): boolean => xs.every((x) => x > 0 && Number.isFinite(x))
 
 /** Whether every kept pair of rounds has the speed probe's reading on both sides (app.cpus: separate), so that its pairs are adjusted. */
@@ -766,8 +775,7 @@ function compareEntry(
   // held its own although it met more. Which way round matters: where the CPUs are full, a head that
   // costs more CPU leaves other work less (a 2.5x slowdown beside eight busy loops: 12–17 % against
   // the baseline's 38–43 %), and was held back to a warning for it, as if it had been starved.
-  const headMetMore = contention !== undefined && contention.head > contention.base
-  const baseMetMore = contention !== undefined && contention.base > contention.head
+  const busier = metMore(contention)
   // Same-job: the pairs left out for it.
   const leftOut = ctx.paired ? unevenPairs(validPairs(base.rounds, head.rounds)).size : 0
   const downgraded = ctx.downgradeAll || definitionChanged
@@ -805,7 +813,7 @@ function compareEntry(
       head: h,
       seed: `${ctx.seedPrefix}:${head.key}:${metric}`,
       tolerance,
-      downgraded: downgraded || (headMetMore && CONTENDED_METRICS.has(metric)),
+      downgraded: downgraded || (busier === 'head' && CONTENDED_METRICS.has(metric)),
       // The entry's share of the suite's bound for this metric (family.ts), made from the same
       // tolerances, so every gated metric has one; an ungated metric has none and is only labelled,
       // at the reporting level (judge), spending nothing of the bound.
@@ -829,7 +837,7 @@ function compareEntry(
     }
     // Other work slowed the baseline's app and not the head's: neither "unchanged" nor "improvement"
     // is claimed, as either may be that work's doing.
-    if (baseMetMore && CONTENDED_METRICS.has(metric) && m.verdict !== 'regression') m = { ...m, verdict: 'inconclusive' }
+    if (busier === 'base' && CONTENDED_METRICS.has(metric) && m.verdict !== 'regression') m = { ...m, verdict: 'inconclusive' }
     metrics.push(values?.speedSlope === undefined ? m : { ...m, speedSlope: values.speedSlope })
     if (m.gated && m.verdict === 'regression') {
       findings.push({

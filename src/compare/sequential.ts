@@ -127,8 +127,8 @@
  * (bench/pair-floor.ts), 3 of the 45 kept runs that decided before they stopped (quiet ones whose
  * seconds varied more than their pairs) were not yet decided there, so would have measured a few
  * pairs more, and 2 decided one pair later. A red check on an unchanged pull request is the costlier
- * error. Rounds of fewer than two whole seconds carry no
- * floor (three until the default round became 2.5 s, round-noise.ts), nor a spike's or a stress search's, whose seconds vary by design (round-noise.ts).
+ * error. Rounds of fewer than two whole seconds carry no floor (three until the default round became
+ * 2.5 s), nor a spike's or a stress search's, whose seconds vary by design (round-noise.ts).
  *
  * ## The final look
  *

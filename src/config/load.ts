@@ -37,7 +37,7 @@ import { planWarnings } from './warnings.js'
 export const DEFAULTS = {
   // 2.5 s since 2026-12-05 (5 s before): the time a same-job pair tells most about a change in.
   // Deciding as it goes, on this project's 2-CPU machine beside a busy loop and stretches of other
-  // work, a minute of pairs of 2 or 2.5 s rounds held 1.8–2.4 times the information about req/s
+  // work, a minute of pairs of 2 or 2.5 s rounds held 2.4 and 3.3 times the information about req/s
   // that a minute of 5 s rounds did (the machine's noise is slow: its share moves over tens of
   // seconds, so rounds close together share more of it), and the +10 % CPU heads were caught in about
   // half the time, while a run's rounds varied about as much (README, "Round length").

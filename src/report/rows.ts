@@ -3,7 +3,7 @@
 // plain text; markdown.ts escapes it and adds the markup, text.ts lays it out for a terminal.
 import type { Severity } from '../config/plan.js'
 import type { EntryTrend } from '../compare/round-trend.js'
-import { clearOfTolerance, CONTENDED_METRICS, CONTENTION_POINTS } from '../compare/compare.js'
+import { clearOfTolerance, CONTENDED_METRICS, CONTENTION_POINTS, metMore } from '../compare/compare.js'
 import { FINAL_LOOK_SHARE, FLOOR_SHARE } from '../compare/sequential.js'
 import { NOISE_MIN_SECONDS } from '../compare/round-noise.js'
 import type { Comparison, EntryComparison, MetricComparison } from '../compare/types.js'
@@ -182,7 +182,7 @@ function metricDetail(m: MetricComparison, rounds: number, entry: EntryCompariso
   const shared = entry.contention
   if (shared !== undefined && CONTENDED_METRICS.has(m.metric)) {
     parts.push(
-      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: ${contendedOutcome(m, shared.head > shared.base)}`,
+      `other work used ${Math.round(shared.head)} % of the app's CPUs in this run, ${Math.round(shared.base)} % in the baseline's: ${contendedOutcome(m, metMore(shared) === 'head')}`,
     )
   }
   const p = formatPValue(m.pValue)
@@ -502,13 +502,14 @@ export function notices(comparison: Comparison): Notice[] {
   if (shared.length > 0) {
     const worst = shared.reduce((a, b) => (contentionGap(b) > contentionGap(a) ? b : a))
     const { base: inBase = 0, head: inHead = 0 } = worst.contention ?? {}
-    const busier = inHead > inBase ? 'this run' : 'the baseline run'
+    const headMetMore = metMore(worst.contention) === 'head'
+    const busier = headMetMore ? 'this run' : 'the baseline run'
     result.push({
       level: 'warning',
       text:
         `Other processes used ${Math.round(Math.max(inHead, inBase))} % of the app's CPUs in ${busier} (${Math.round(Math.min(inHead, inBase))} % in the other` +
         `${shared.length > 1 ? `; ${plural(shared.length, 'entry', 'entries')} so measured` : ''}): an app that shares its CPUs serves slower whatever its code, and the speed probe cannot see it. ` +
-        (inHead > inBase
+        (headMetMore
           ? 'A regression of throughput or latency there therefore only warns; an unchanged or better reading stands. '
           : "Throughput and latency there are therefore not called unchanged or better; a regression found although the baseline's app met more stands. ") +
         'Measure on a machine where nothing else runs, or compare with a run that met as much other work.',
