@@ -15,14 +15,18 @@
 // bench/results/speed-probe-<noise>-<kind>[-<window>s].json (the README's *A speed probe* has the
 // figures).
 //
+// PROBE_COMPARE=1: both probes on the app's CPU instead, the one before 2026-12-05 (500 digests every
+// 100 ms) and the product's (125 every 20 ms), read over the same windows: probes[0] is the old one,
+// probes[1] the product's (src/app/speed-probe.ts has the figures).
+//
 // Run: npx tsx bench/speed-probe.ts
-//   (PROBE_SECONDS=150, PROBE_WINDOW=2, PROBE_NOISE=cpu1|cpu0|none, PROBE_KIND=hash|loop)
+//   (PROBE_SECONDS=150, PROBE_WINDOW=2, PROBE_NOISE=cpu1|cpu0|none, PROBE_KIND=hash|loop, PROBE_COMPARE=1)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { freePort } from '../src/app/ports.js'
-import { HASHING_UNIT, meanSpeedUs, startSpeedProbe } from '../src/app/speed-probe.js'
+import { HASHING_UNIT, meanSpeedUs, PRODUCT_PROBE, startSpeedProbe, type ProbeWork } from '../src/app/speed-probe.js'
 import { HEAP_PAD_BYTES, HEAP_PAD_VARIABLE } from '../src/load/schedule.js'
 import { mean, median, stddev } from '../src/stats/stats.js'
 import { hashAppReady } from './apps/hash-config.js'
@@ -50,7 +54,12 @@ const app = spawn('taskset', ['-c', '1', process.execPath, 'hash-server.mjs'], {
 })
 children.push(app)
 execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' })
-const probes = [0, 1].map((cpu) => startSpeedProbe(String(cpu), PROBE_KIND === 'loop' ? LOOP_UNIT : HASHING_UNIT))
+const COMPARE = process.env.PROBE_COMPARE === '1'
+// The probe before 2026-12-05: four times the product's unit, five times as seldom.
+const OLD_PROBE: ProbeWork = { body: HASHING_UNIT, size: 500, intervalMs: 100 }
+const probes = COMPARE
+  ? [startSpeedProbe('1', OLD_PROBE), startSpeedProbe('1')]
+  : [0, 1].map((cpu) => startSpeedProbe(String(cpu), PROBE_KIND === 'loop' ? { body: LOOP_UNIT, size: 1, intervalMs: 100 } : PRODUCT_PROBE))
 await hashAppReady(port)
 
 // Per-second counts of answers, and the app's CPU at each second's end.
@@ -130,7 +139,7 @@ const summary = {
   pairs: pairs.length,
   pairSdLogCpuPerRequest: stddev(pairLogCpu),
   probes: [0, 1].map((cpu) => ({
-    cpu,
+    ...(COMPARE ? { probe: cpu === 0 ? '500 digests every 100 ms (before 2026-12-05)' : 'the product’s' } : { cpu }),
     summaries: SUMMARIES.map(({ name }, k) => {
       const logProbe = windows.map((w) => Math.log(w.probe[cpu]?.[k] ?? NaN))
       const window = fit(logCpu, logProbe)
@@ -155,7 +164,7 @@ const summary = {
 console.log(JSON.stringify(summary, null, 2))
 await mkdir('bench/results', { recursive: true })
 await writeFile(
-  `bench/results/speed-probe-${noise}-${PROBE_KIND}${windowSeconds === 2 ? '' : `-${windowSeconds}s`}.json`,
+  `bench/results/speed-probe-${noise}-${COMPARE ? 'compare' : PROBE_KIND}${windowSeconds === 2 ? '' : `-${windowSeconds}s`}.json`,
   `${JSON.stringify({ ...summary, windowsData: windows }, null, 2)}\n`,
 )
 process.exit(0)

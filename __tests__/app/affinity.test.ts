@@ -106,7 +106,7 @@ describe('app.cpus', () => {
         expect(allowed(base.app.pgid)).toEqual(cpusOfList(split?.app ?? ''))
         expect(allowed(head.app.pgid)).toEqual(cpusOfList(split?.app ?? ''))
         expect(allowed(process.pid)).toEqual(cpusOfList(split?.load ?? ''))
-        // The speed probe runs on the apps' CPUs and reads a unit every 100 ms.
+        // The speed probe runs on the apps' CPUs and reads a unit every 20 ms.
         const probe = runningSpeedProbe()
         const from = Date.now()
         await until(async () => (probe?.between(from, Date.now()) ?? 0) > 0)
@@ -129,6 +129,28 @@ describe('app.cpus', () => {
     await probe.ready(600_000)
     expect(probe.between(0, Date.now())).toBeUndefined()
     probe.stop()
+  })
+
+  it("a probe reports each unit as the reference size's time: the ratio of the two is measured at its start", async () => {
+    // A unit that spends n × 50 µs of its own CPU time, which no load on the machine can stretch: sized
+    // 4 and reported as 16, it must read four times what the same work reported as itself reads.
+    const body =
+      'const from = process.cpuUsage(); let used = 0; while (used < n * 50) { const u = process.cpuUsage(from); used = u.user + u.system }'
+    const own = startSpeedProbe('0', { body, size: 4, intervalMs: 20 })
+    const scaled = startSpeedProbe('0', { body, size: 4, referenceSize: 16, intervalMs: 20 })
+    try {
+      const from = Date.now()
+      // Read once both have a second's units (a window needs 0.8 s of them).
+      await until(async () => (own.between(from, Date.now()) ?? 0) > 0 && (scaled.between(from, Date.now()) ?? 0) > 0)
+      const ownUs = own.between(from, Date.now()) ?? NaN
+      const scaledUs = scaled.between(from, Date.now()) ?? NaN
+      expect(ownUs).toBeGreaterThanOrEqual(200)
+      expect(scaledUs / ownUs).toBeGreaterThan(3.5)
+      expect(scaledUs / ownUs).toBeLessThan(4.5)
+    } finally {
+      own.stop()
+      scaled.stop()
+    }
   })
 
   it.runIf(split !== undefined)('separate: every round records the machine speed the probe read beside it', async () => {

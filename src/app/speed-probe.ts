@@ -3,54 +3,113 @@
 // time): on this project's machine a pinned node service's CPU per request moved between about 230
 // and 440 µs at a constant CPU share. A small process pinned to the app's CPUs does a fixed piece of
 // the same kind of work (SHA-256 digests of short strings, kept in objects and written as JSON) every
-// 100 ms and times it in its own CPU time, which no scheduling can stretch: how long it took says
+// 20 ms and times it in its own CPU time, which no scheduling can stretch: how long it took says
 // how fast those CPUs were running then. bench/speed-probe.ts: over 150 s beside a busy CPU, its
 // per-2 s time followed the app's CPU per request with a correlation of 0.85 and 0.95 (an integer
 // loop did not: 0.52, as the slowdown spares plain arithmetic), and taking it out left a third of the
 // app's spread. The comparison uses it as a covariate of the pairs (src/compare/speed-adjust.ts).
-// It costs about half a millisecond of CPU every 100 ms on the app's CPUs, alike for both sides.
+//
+// Many small units, not a few large ones: the machine's speed moves within a round, and a round's
+// reading is a sample of it. Until 2026-12-05 a unit was 500 digests every 100 ms (25 a 2.5 s round);
+// since, 125 every 20 ms (125 a round) for about the same CPU. Both probes side by side on the app's
+// CPU, over the same 2 s windows beside a busy CPU (bench/speed-probe.ts, PROBE_COMPARE=1), the app's
+// consecutive windows taken as pairs kept an SD of CPU per request of 0.081 after the old probe's
+// adjustment and 0.057 after the new one's (raw 0.118): half the variance left, so half the pairs for
+// the same interval. Thinning one run's units showed the same: fewer, not smaller, units lose it.
+// It costs about 0.1 ms of CPU every 20 ms on the app's CPUs (0.5 %), alike for both sides.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { within } from '../timers.js'
 
-/** The probe's unit of work: 500 SHA-256 digests of short strings, kept in objects and written as JSON. */
+/**
+ * The probe's work: `n` SHA-256 digests of short strings, kept in objects and written as JSON (the
+ * body of a function of `n` that may read and set `sink` and call `createHash`).
+ */
 export const HASHING_UNIT = `
   const hits = []
-  for (let i = 0; i < 500; i++) hits.push({ id: i, digest: createHash('sha256').update('probe:' + i + ':' + sink).digest('hex') })
+  for (let i = 0; i < n; i++) hits.push({ id: i, digest: createHash('sha256').update('probe:' + i + ':' + sink).digest('hex') })
   sink = JSON.stringify(hits).length
 `
 
-// The probe program around a unit (a function body that may read and set `sink`, and call
-// `createHash`): 20 units to warm the compiler, then one unit every 100 ms, each printed as the wall
-// clock (ms) at its end and the CPU µs it took. It ends itself when Cannonade is gone (its parent
-// changes), however Cannonade ended. (Requiring node:crypto inside the unit, 500 times, made a unit
-// cost 689–708 µs instead of 510–541, both forms side by side on one CPU, 3 tries: module lookups,
-// not the hashing the probe was measured with.)
-function probeProgram(unit: string): string {
+/** What a probe times, and how often. */
+export interface ProbeWork {
+  /** A function body of `n` (HASHING_UNIT). */
+  readonly body: string
+  /** The `n` of a unit. */
+  readonly size: number
+  /**
+   * The `n` whose CPU time a unit is reported as, if not its own: each unit's time is scaled by the
+   * ratio of the two sizes' times measured at the probe's start.
+   */
+  readonly referenceSize?: number
+  readonly intervalMs: number
+}
+
+/**
+ * The product's probe: units of 125 digests every 20 ms, each reported as the time of 500 digests,
+ * the unit until 2026-12-05, so that a reading (`speedProbeUs`) stays comparable with the rounds of
+ * stored baselines recorded before. A unit of 500 took 516 µs and one of 125 took 154 here, not a
+ * quarter (the unit's own fixed costs), so the ratio is measured on the machine at each start rather
+ * than assumed: 21 units of each size in alternation, the ratio of their medians.
+ */
+export const PRODUCT_PROBE: ProbeWork = { body: HASHING_UNIT, size: 125, referenceSize: 500, intervalMs: 20 }
+
+// The probe program around a unit: 80 units to warm the compiler (and 20 of the reference size),
+// the ratio to the reference measured, then one unit every `intervalMs`, each printed as the wall
+// clock (ms) at its end and the CPU µs it took, scaled by the ratio. The units keep to a fixed beat
+// (a late wake-up shortens the wait for the next; one later than a whole beat starts a new beat), so a
+// busy CPU, which wakes the probe late, does not thin a round's units. It ends itself when Cannonade
+// is gone (its parent changes), however Cannonade ended. (Requiring node:crypto inside the unit, 500
+// times, made a unit cost 689–708 µs instead of 510–541, both forms side by side on one CPU, 3 tries:
+// module lookups, not the hashing the probe was measured with.)
+function probeProgram(work: ProbeWork): string {
+  const reference = work.referenceSize ?? work.size
   return `
 const { createHash } = require('node:crypto')
 let sink = 1
 const parent = process.ppid
-function unit() {${unit}}
-for (let i = 0; i < 20; i++) unit()
-setInterval(() => {
-  if (process.ppid !== parent) process.exit(0)
+function unit(n) {${work.body}}
+function timed(n) {
   const before = process.cpuUsage()
-  unit()
+  unit(n)
   const used = process.cpuUsage(before)
-  process.stdout.write(Date.now() + ' ' + (used.user + used.system) + '\\n')
-}, 100)
+  return used.user + used.system
+}
+const middle = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1]
+for (let i = 0; i < 80; i++) unit(${work.size})
+let scale = 1
+if (${reference} !== ${work.size}) {
+  for (let i = 0; i < 20; i++) unit(${reference})
+  const large = []
+  const small = []
+  for (let i = 0; i < 21; i++) {
+    large.push(timed(${reference}))
+    small.push(timed(${work.size}))
+  }
+  scale = middle(large) / middle(small)
+}
+let next = Date.now()
+function tick() {
+  if (process.ppid !== parent) process.exit(0)
+  const us = timed(${work.size}) * scale
+  const now = Date.now()
+  process.stdout.write(now + ' ' + us + '\\n')
+  next += ${work.intervalMs}
+  if (next <= now) next = now + ${work.intervalMs}
+  setTimeout(tick, next - now)
+}
+tick()
 `
 }
 
 // Units kept: 10 minutes' worth, far more than the longest round.
-const KEPT_UNITS = 6000
-// A window with fewer units than this (0.8 s of them) says nothing about the machine's speed in it:
+const KEPT_MS = 600_000
+// A window with fewer than 0.8 s of units says nothing about the machine's speed in it:
 // rounds of 500 ms read it from about five units, and a route that waits, 3× slower against a stored
 // run, then read p50 +217 % (−28 … +1,299) at one machine speed beside +171 % (+61 … +356) as
 // measured on a busy machine, so the two views could not agree (a clean-clone CI, 2026-12-05). Such
-// rounds record no reading and are compared as measured.
-const MIN_UNITS = 8
+// rounds record no reading and are compared as measured. (It was 8 units of 100 ms: the same 0.8 s.)
+const MIN_UNITS_MS = 800
 
 /**
  * One speed for a round's units: their count over the sum of their inverse times (a harmonic mean),
@@ -72,7 +131,7 @@ export function meanSpeedUs(units: readonly number[]): number {
 export interface SpeedProbe {
   /**
    * The CPU µs a unit at the mean speed of the units that ended between `fromMs` and `toMs` (wall
-   * clock; {@link meanSpeedUs}), or undefined with fewer than 3.
+   * clock; {@link meanSpeedUs}), or undefined with fewer than 0.8 s of them.
    */
   between(fromMs: number, toMs: number): number | undefined
   /** The CPU µs of each unit that ended between `fromMs` and `toMs`, in order. */
@@ -90,17 +149,19 @@ export interface SpeedProbe {
 }
 
 /**
- * Starts the probe on `cpus` (a taskset list) with this Node, timing `unit` (the product's is
- * {@link HASHING_UNIT}; bench/speed-probe.ts tries others). Never throws: a probe that cannot start or
+ * Starts the probe on `cpus` (a taskset list) with this Node, timing `work` (the product's is
+ * {@link PRODUCT_PROBE}; bench/speed-probe.ts tries others). Never throws: a probe that cannot start or
  * dies simply reports nothing, and the pairs are compared without it.
  */
-export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): SpeedProbe {
+export function startSpeedProbe(cpus: string, work: ProbeWork = PRODUCT_PROBE): SpeedProbe {
+  const kept = Math.ceil(KEPT_MS / work.intervalMs)
+  const fewest = Math.ceil(MIN_UNITS_MS / work.intervalMs)
   const units: { at: number; us: number }[] = []
   let child: ChildProcess | undefined
   let started = (): void => undefined
   const firstUnit = new Promise<void>((resolve) => (started = resolve))
   try {
-    child = spawn('taskset', ['-c', cpus, process.execPath, '-e', probeProgram(unit)], { stdio: ['ignore', 'pipe', 'ignore'] })
+    child = spawn('taskset', ['-c', cpus, process.execPath, '-e', probeProgram(work)], { stdio: ['ignore', 'pipe', 'ignore'] })
     child.on('error', () => started())
     child.on('exit', () => started())
     // The probe must never keep Cannonade alive.
@@ -111,7 +172,7 @@ export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): Spee
       if (at === undefined || us === undefined || !(us > 0)) return
       units.push({ at, us })
       started()
-      if (units.length > KEPT_UNITS) units.splice(0, units.length - KEPT_UNITS)
+      if (units.length > kept) units.splice(0, units.length - kept)
     })
   } catch {
     child = undefined
@@ -121,7 +182,7 @@ export function startSpeedProbe(cpus: string, unit: string = HASHING_UNIT): Spee
   return {
     between(fromMs, toMs) {
       const inside = unitsBetween(fromMs, toMs)
-      return inside.length < MIN_UNITS ? undefined : meanSpeedUs(inside)
+      return inside.length < fewest ? undefined : meanSpeedUs(inside)
     },
     unitsBetween,
     async ready(timeoutMs) {

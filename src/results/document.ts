@@ -163,8 +163,9 @@ export interface RoundResult {
   readonly server?: ServerRound
   /**
    * The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU µs the
-   * speed probe's fixed unit of work took at its mean speed over the window (src/app/speed-probe.ts
-   * meanSpeedUs; files written before 2026-12-04 21:00 hold the median). Same-job pairs are adjusted
+   * speed probe's reference unit of work (500 digests) took at its mean speed over the window
+   * (src/app/speed-probe.ts meanSpeedUs and PRODUCT_PROBE; files written before 2026-12-04 21:00 hold
+   * the median). Same-job pairs are adjusted
    * by it (src/compare/speed-adjust.ts). Absent without the probe.
    */
   readonly speedProbeUs?: number
