@@ -10,7 +10,8 @@
 // set side by side over the same stretch of the machine's load. Last, from every kept run of 5 s
 // rounds, how much more two seconds of one app differ 36 s apart than 1 s apart.
 //
-// Run: npx tsx bench/round-length.ts [since ISO time, default 2026-12-05T19:00Z]
+// Run: npx tsx bench/round-length.ts [since ISO time, default 2026-12-05T19:00Z] [until ISO time]
+// (an end, to set the runs of the speed probe before 2026-12-05 22:24 beside those after).
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { speedAdjusted } from '../src/compare/speed-adjust.js'
@@ -18,6 +19,7 @@ import type { RoundResult } from '../src/results/document.js'
 import { median, stddev } from '../src/stats/stats.js'
 
 const SINCE = Date.parse(process.argv[2] ?? '2026-12-05T19:00:00Z')
+const UNTIL = Date.parse(process.argv[3] ?? '9999-12-31T00:00:00Z')
 
 /** A kept run: its folder's kind (pinned, rounds, contended), its name, and both sides' rounds. */
 interface Kept {
@@ -68,7 +70,10 @@ interface Compared {
 }
 
 const compared: Compared[] = kept
-  .filter((run) => Date.parse(run.base[0]?.startedAt ?? '') >= SINCE && run.head.every((r) => r.valid))
+  .filter((run) => {
+    const start = Date.parse(run.base[0]?.startedAt ?? '')
+    return start >= SINCE && start < UNTIL && run.head.every((r) => r.valid)
+  })
   .map((run) => {
     const start = Date.parse(run.base[0]?.startedAt ?? '')
     const cpu = (r: RoundResult): number => r.server?.cpuUsPerRequest ?? NaN

@@ -11,6 +11,7 @@ import { PerformanceObserver, constants } from 'node:perf_hooks'
 
 const items = Math.round(Number(process.env.HASH_ITEMS ?? 200) * (1 + Number(process.env.HASH_SLOWDOWN ?? 0) / 100))
 const port = Number(process.env.PORT ?? 0)
+const waitMs = Number(process.env.HASH_WAIT_MS ?? 0)
 
 // HASH_IMPL=js hashes in JavaScript instead of node:crypto: the same allocation of strings and hits
 // without a native object a hash (each createHash is one, freed by the collector's weak-handle
@@ -66,9 +67,15 @@ const server = http.createServer((req, res) => {
     return
   }
   if (url.pathname === '/search') {
-    const body = JSON.stringify({ query: url.searchParams.get('q') ?? '', hits: search(url.searchParams.get('q') ?? 'x') })
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(body)
+    const answer = () => {
+      const body = JSON.stringify({ query: url.searchParams.get('q') ?? '', hits: search(url.searchParams.get('q') ?? 'x') })
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(body)
+    }
+    // HASH_WAIT_MS: the route first waits that long (a call to another service), a change that costs
+    // time and no CPU (bench/cpu-access.ts).
+    if (waitMs > 0) setTimeout(answer, waitMs)
+    else answer()
     return
   }
   res.statusCode = 404
