@@ -14346,7 +14346,7 @@ var init_schema_validator = __esm({
         "use strict";
         module2.exports = validate20;
         module2.exports.default = validate20;
-        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "heapPad": { "type": "integer", "minimum": 0 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 }, "othersCpuPercent": { "description": "The CPU time other processes used on the app's CPUs during the window, as a percentage of those CPUs' time (app.cpus: separate, the app not in a container).", "type": "number", "minimum": 0, "maximum": 100 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's reference unit of work (500 digests) took at its mean speed over the window (the units' harmonic mean; since 2026-12-05 the probe times units of 125 and reports each at the measured ratio to 500). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "heap": { "description": "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.", "type": "object", "additionalProperties": false, "required": ["seconds", "usedKiB"], "properties": { "seconds": { "type": "array", "maxItems": 86400, "items": { "type": "number", "minimum": 0 } }, "usedKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "maxErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "heap": { "description": "A Node app's JS heap after each full garbage collection, bytes per minute, over the later half of the window (present when enough collections fell in it).", "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
+        const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:cannonade:results:1", "title": "Cannonade results (results.json), schema version 1", "description": "What one run measured: per-round numbers and microsecond HDR histograms for every scenario at every load level.", "type": "object", "additionalProperties": false, "required": ["schemaVersion", "tool", "suite", "createdAt", "configHash", "environment", "status", "entries"], "properties": { "schemaVersion": { "const": 1 }, "tool": { "type": "object", "required": ["name", "version"], "additionalProperties": false, "properties": { "name": { "const": "cannonade" }, "version": { "type": "string" } } }, "suite": { "description": "The config's suite name. It keys the sticky comment's hidden marker, so it is held to the config's pattern: a results file may come from untrusted code.", "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }, "createdAt": { "type": "string" }, "configHash": { "type": "string" }, "git": { "type": "object", "additionalProperties": false, "properties": { "sha": { "type": "string" }, "ref": { "type": "string" } } }, "environment": { "$ref": "#/$defs/environment" }, "shardEnvironments": { "type": "array", "minItems": 2, "maxItems": 64, "items": { "$ref": "#/$defs/environment" } }, "status": { "enum": ["complete", "incomplete"] }, "error": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/$defs/entry" } }, "launches": { "type": "integer", "minimum": 2 }, "heapPad": { "type": "integer", "minimum": 0 }, "shard": { "type": "object", "additionalProperties": false, "required": ["index", "count"], "properties": { "index": { "type": "integer", "minimum": 1 }, "count": { "type": "integer", "minimum": 1 } } }, "scaling": { "description": "One scaling summary per scenario with a closed-loop connections sweep.", "type": "array", "items": { "$ref": "#/$defs/scaling" } } }, "$defs": { "latency": { "type": "object", "required": ["p50", "p90", "p95", "p99", "p999", "mean", "max"], "additionalProperties": false, "properties": { "p50": { "type": "number", "minimum": 0 }, "p90": { "type": "number", "minimum": 0 }, "p95": { "type": "number", "minimum": 0 }, "p99": { "type": "number", "minimum": 0 }, "p999": { "type": "number", "minimum": 0 }, "mean": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "histogram": { "type": "string", "pattern": "^[A-Za-z0-9+/=]*$" }, "serverRound": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 }, "othersCpuPercent": { "description": "The CPU time other processes used on the app's CPUs during the window, as a percentage of those CPUs' time (app.cpus: separate, the app not in a container).", "type": "number", "minimum": 0, "maximum": 100 }, "cpuAccess": { "description": "The app's access to a CPU during the window: its threads' time on a CPU over their time on one and runnable waiting for one (the kernel's schedstat; Linux, the app not in a container), 0 to 1.", "type": "number", "minimum": 0, "maximum": 1 } } }, "serverSummary": { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssGrowthBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssGrowthBytes": { "type": "number" } } }, "round": { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's reference unit of work (500 digests) took at its mean speed over the window (the units' harmonic mean; since 2026-12-05 the probe times units of 125 and reports each at the measured ratio to 500). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "heap": { "description": "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.", "type": "object", "additionalProperties": false, "required": ["seconds", "usedKiB"], "properties": { "seconds": { "type": "array", "maxItems": 86400, "items": { "type": "number", "minimum": 0 } }, "usedKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spike": { "$ref": "#/$defs/spikeRound" } } }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "scenario", "tags", "connections", "pipelining", "rounds", "rps", "latencyUs", "errorRate", "histogram", "validRounds", "thresholds", "regression", "definitionHash"], "properties": { "key": { "type": "string", "minLength": 1 }, "scenario": { "type": "string", "minLength": 1 }, "tags": { "type": "array", "items": { "type": "string" } }, "connections": { "type": "integer", "minimum": 1 }, "rate": { "type": "number", "exclusiveMinimum": 0 }, "pipelining": { "type": "integer", "minimum": 1 }, "rounds": { "type": "array", "items": { "$ref": "#/$defs/round" } }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "histogram": { "$ref": "#/$defs/histogram" }, "server": { "$ref": "#/$defs/serverSummary" }, "validRounds": { "type": "integer", "minimum": 0 }, "maxErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "thresholds": { "type": "array", "items": { "$ref": "#/$defs/threshold" } }, "regression": { "type": "array", "items": { "$ref": "#/$defs/tolerance" } }, "definitionHash": { "type": "string" }, "stress": { "$ref": "#/$defs/stressSummary" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "profile": { "enum": ["stress", "spike", "soak", "volume"] }, "findings": { "$ref": "#/$defs/findings" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } }, "threshold": { "type": "object", "additionalProperties": false, "required": ["metric", "bound", "limit", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "bound": { "enum": ["min", "max"] }, "limit": { "type": "number" }, "severity": { "enum": ["warn", "fail"] } } }, "tolerance": { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } }, "stressStep": { "description": "One load level a stress search measured.", "type": "object", "additionalProperties": false, "required": ["load", "phase", "rps", "sentPerSecond", "p50Us", "p95Us", "p99Us", "errorRate", "held"], "properties": { "load": { "description": "The load tried: req/s offered (open loop) or connections (closed loop).", "type": "number", "exclusiveMinimum": 0 }, "phase": { "description": "step: a geometric step; bisect: between the last level that held and the first that broke; retry: a load that broke, measured once more (it holds when either measurement held).", "enum": ["step", "bisect", "retry"] }, "rps": { "description": "Successful responses per second.", "type": "number", "minimum": 0 }, "sentPerSecond": { "description": "Requests sent (answered or not) per second.", "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p95Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "held": { "description": "Whether the step met the SLO.", "type": "boolean" }, "broke": { "description": "What broke the SLO: a latency limit, errorRate, or follow (an open loop that did not reach its share of the offered rate).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } }, "stressRound": { "description": "A stress round: one search for the capacity. The round's own numbers are those of the step at capacity.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "capacityLoad", "reachedMax", "steps"], "properties": { "loop": { "description": "What was stepped: the open-loop rate or the connections.", "enum": ["rate", "connections"] }, "capacity": { "description": "The highest throughput (req/s) of a step that held the SLO; 0 when the first step broke it.", "type": "number", "minimum": 0 }, "capacityLoad": { "description": "The load of that step; 0 when none held.", "type": "number", "minimum": 0 }, "reachedMax": { "description": "Every step held up to stress.max: the capacity is a lower bound.", "type": "boolean" }, "steps": { "type": "array", "items": { "$ref": "#/$defs/stressStep" } } } }, "stressSummary": { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } }, "scaling": { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } }, "series": { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spikeRound": { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } }, "slopeFit": { "type": "object", "additionalProperties": false, "required": ["perMinute", "low", "high", "points"], "properties": { "perMinute": { "type": "number" }, "low": { "type": "number" }, "high": { "type": "number" }, "points": { "type": "integer", "minimum": 0 }, "effectivePoints": { "type": "number", "minimum": 0 }, "fromSecond": { "type": "integer", "minimum": 1 } } }, "findings": { "description": "What the entry's load profile found over its valid rounds.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["kind", "recoveryMs", "burstP99Us", "burstErrorRate", "beforeP99Us", "unrecovered"], "properties": { "kind": { "const": "spike" }, "recoveryMs": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "beforeP99Us": { "type": "number", "minimum": 0 }, "unrecovered": { "type": "integer", "minimum": 0 } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "p99"], "properties": { "kind": { "const": "soak" }, "rss": { "$ref": "#/$defs/slopeFit" }, "heap": { "description": "A Node app's JS heap after each full garbage collection, bytes per minute, over the later half of the window (present when enough collections fell in it).", "$ref": "#/$defs/slopeFit" }, "p99": { "$ref": "#/$defs/slopeFit" } } }, { "type": "object", "additionalProperties": false, "required": ["kind", "bodyBytes", "sentBytesPerSec", "receivedBytesPerSec"], "properties": { "kind": { "const": "volume" }, "bodyBytes": { "type": "integer", "minimum": 1 }, "sentBytesPerSec": { "type": "number", "minimum": 0 }, "receivedBytesPerSec": { "type": "number", "minimum": 0 } } }] } } };
         const schema32 = { "type": "object", "additionalProperties": false, "required": ["cpuModel", "cores", "memoryBytes", "os", "node"], "properties": { "cpuModel": { "type": "string" }, "cores": { "type": "integer", "minimum": 1 }, "memoryBytes": { "type": "number", "minimum": 0 }, "os": { "type": "string" }, "node": { "type": "string" }, "runner": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "os": { "type": "string" }, "arch": { "type": "string" }, "environment": { "type": "string" } } } } };
         const schema53 = { "description": "Throughput and p99 against concurrency for a scenario measured at two or more connection counts.", "type": "object", "additionalProperties": false, "required": ["scenario", "points"], "properties": { "scenario": { "type": "string", "minLength": 1 }, "points": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["connections", "rps", "p99Us", "efficiency"], "properties": { "connections": { "type": "integer", "minimum": 1 }, "rps": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "efficiency": { "description": "rps(c) / (c * rps(c0) / c0), c0 the lowest level: 1 for throughput growing in proportion to the connections.", "type": "number", "minimum": 0 } } } }, "kneeConnections": { "description": "The first level where p99 rose by a larger factor than throughput from the level before.", "type": "integer", "minimum": 1 } } };
         const func1 = Object.prototype.hasOwnProperty;
@@ -14360,7 +14360,7 @@ var init_schema_validator = __esm({
         const schema47 = { "type": "object", "additionalProperties": false, "required": ["metric", "tolerance", "severity"], "properties": { "metric": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "max", "rps", "errorRate", "cpu", "rss", "capacity", "recovery", "burstP99", "burstErrorRate", "leak", "drift"] }, "tolerance": { "type": "number", "minimum": 0 }, "severity": { "enum": ["warn", "fail"] } } };
         const schema48 = { "description": "A stress entry over its rounds: the median capacity with its interval, and the latency-vs-load curve.", "type": "object", "additionalProperties": false, "required": ["loop", "capacity", "low", "high", "coverage", "rounds", "reachedMax", "curve"], "properties": { "loop": { "enum": ["rate", "connections"] }, "capacity": { "description": "Median capacity over the valid rounds, req/s.", "type": "number", "minimum": 0 }, "low": { "description": "Lower end of the distribution-free interval of the median (the range below six rounds), req/s.", "type": "number", "minimum": 0 }, "high": { "description": "Upper end of that interval, req/s.", "type": "number", "minimum": 0 }, "coverage": { "description": "The least chance that the interval covers the true median (0.75 at 3 rounds, 0.94 at 5, at least 0.95 from 6).", "type": "number", "minimum": 0, "maximum": 1 }, "rounds": { "type": "integer", "minimum": 0 }, "reachedMax": { "description": "Rounds whose every step held up to stress.max.", "type": "integer", "minimum": 0 }, "curve": { "description": "Every load measured, ascending: medians over the rounds that measured it.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["load", "rounds", "held", "rps", "p50Us", "p99Us", "errorRate"], "properties": { "load": { "type": "number", "exclusiveMinimum": 0 }, "rounds": { "type": "integer", "minimum": 1 }, "held": { "description": "Rounds whose step at this load held the SLO.", "type": "integer", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "p50Us": { "type": "number", "minimum": 0 }, "p99Us": { "type": "number", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "broke": { "description": "What broke the SLO at this load in any round (absent when it always held).", "type": "array", "items": { "enum": ["p50", "p90", "p95", "p99", "p999", "mean", "errorRate", "follow"] } } } } } } };
         const schema35 = { "type": "object", "additionalProperties": false, "required": ["round", "startedAt", "durationMs", "rps", "latencyUs", "requests", "responses", "ok", "errors", "timeouts", "unexpectedStatus", "bodyMismatches", "errorRate", "bytes", "statusCodes", "histogram", "loadgenCpuPercent", "valid", "problems", "warnings"], "properties": { "round": { "type": "integer", "minimum": 1 }, "startedAt": { "type": "string" }, "durationMs": { "type": "number", "minimum": 0 }, "rps": { "type": "number", "minimum": 0 }, "latencyUs": { "$ref": "#/$defs/latency" }, "requests": { "type": "integer", "minimum": 0 }, "responses": { "type": "integer", "minimum": 0 }, "ok": { "type": "integer", "minimum": 0 }, "errors": { "type": "integer", "minimum": 0 }, "timeouts": { "type": "integer", "minimum": 0 }, "unexpectedStatus": { "type": "integer", "minimum": 0 }, "bodyMismatches": { "type": "integer", "minimum": 0 }, "errorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "bytes": { "type": "integer", "minimum": 0 }, "statusCodes": { "type": "object", "propertyNames": { "pattern": "^[1-5][0-9][0-9]$" }, "additionalProperties": { "type": "integer", "minimum": 0 } }, "histogram": { "$ref": "#/$defs/histogram" }, "loadgenCpuPercent": { "type": "number", "minimum": 0 }, "loadgenLoopDelayMs": { "description": "How late the load generator's event loop ran during the window, ms (absent in older files).", "type": "object", "additionalProperties": false, "required": ["p99", "max"], "properties": { "p99": { "type": "number", "minimum": 0 }, "max": { "type": "number", "minimum": 0 } } }, "server": { "$ref": "#/$defs/serverRound" }, "speedProbeUs": { "description": "The machine's speed on the app's CPUs during the window (app.cpus: separate): the CPU microseconds the speed probe's reference unit of work (500 digests) took at its mean speed over the window (the units' harmonic mean; since 2026-12-05 the probe times units of 125 and reports each at the measured ratio to 500). Same-job pairs are adjusted by it.", "type": "number", "exclusiveMinimum": 0 }, "valid": { "type": "boolean" }, "problems": { "type": "array", "items": { "type": "string" } }, "warnings": { "type": "array", "items": { "type": "string" } }, "stress": { "$ref": "#/$defs/stressRound" }, "series": { "$ref": "#/$defs/series" }, "heap": { "description": "profile: soak, a Node app: the JS heap in use right after each full garbage collection in the window (V8's used_heap_size), for the leak rule. seconds: from the window's start; usedKiB: the heap then.", "type": "object", "additionalProperties": false, "required": ["seconds", "usedKiB"], "properties": { "seconds": { "type": "array", "maxItems": 86400, "items": { "type": "number", "minimum": 0 } }, "usedKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } }, "spike": { "$ref": "#/$defs/spikeRound" } } };
-        const schema38 = { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 }, "othersCpuPercent": { "description": "The CPU time other processes used on the app's CPUs during the window, as a percentage of those CPUs' time (app.cpus: separate, the app not in a container).", "type": "number", "minimum": 0, "maximum": 100 } } };
+        const schema38 = { "type": "object", "required": ["cpuPercent", "cpuUsPerRequest", "rssMaxBytes", "rssMeanBytes", "rssEndBytes"], "additionalProperties": false, "properties": { "cpuPercent": { "type": "number", "minimum": 0 }, "cpuUsPerRequest": { "type": "number", "minimum": 0 }, "rssMaxBytes": { "type": "number", "minimum": 0 }, "rssMeanBytes": { "type": "number", "minimum": 0 }, "rssEndBytes": { "type": "number", "minimum": 0 }, "othersCpuPercent": { "description": "The CPU time other processes used on the app's CPUs during the window, as a percentage of those CPUs' time (app.cpus: separate, the app not in a container).", "type": "number", "minimum": 0, "maximum": 100 }, "cpuAccess": { "description": "The app's access to a CPU during the window: its threads' time on a CPU over their time on one and runnable waiting for one (the kernel's schedstat; Linux, the app not in a container), 0 to 1.", "type": "number", "minimum": 0, "maximum": 1 } } };
         const schema41 = { "description": "Second by second through the round's measured window, parallel lists of integers (element i is second i): successful responses, failed requests, p50 and p99 of that second in \xB5s, server CPU in percent of one core, server RSS in KiB.", "type": "object", "additionalProperties": false, "required": ["rps", "errors", "p50Us", "p99Us"], "properties": { "rps": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "errors": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p50Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "p99Us": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "cpuPercent": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } }, "rssKiB": { "type": "array", "maxItems": 86400, "items": { "type": "integer", "minimum": 0 } } } };
         const schema42 = { "type": "object", "additionalProperties": false, "required": ["beforeP99Us", "burstP99Us", "burstErrorRate", "recoveryMs", "recovered"], "properties": { "beforeP99Us": { "type": "number", "minimum": 0 }, "burstP99Us": { "type": "number", "minimum": 0 }, "burstErrorRate": { "type": "number", "minimum": 0, "maximum": 1 }, "recoveryMs": { "type": "number", "minimum": 0 }, "recovered": { "type": "boolean" } } };
         const pattern5 = new RegExp("^[1-5][0-9][0-9]$", "u");
@@ -15349,7 +15349,7 @@ var init_schema_validator = __esm({
                                                             } else {
                                                               const _errs67 = errors;
                                                               for (const key5 in data28) {
-                                                                if (!(key5 === "cpuPercent" || key5 === "cpuUsPerRequest" || key5 === "rssMaxBytes" || key5 === "rssMeanBytes" || key5 === "rssEndBytes" || key5 === "othersCpuPercent")) {
+                                                                if (!(key5 === "cpuPercent" || key5 === "cpuUsPerRequest" || key5 === "rssMaxBytes" || key5 === "rssMeanBytes" || key5 === "rssEndBytes" || key5 === "othersCpuPercent" || key5 === "cpuAccess")) {
                                                                   validate22.errors = [{ instancePath: instancePath + "/server", schemaPath: "#/$defs/serverRound/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" }];
                                                                   return false;
                                                                   break;
@@ -15474,6 +15474,31 @@ var init_schema_validator = __esm({
                                                                           } else {
                                                                             var valid8 = true;
                                                                           }
+                                                                          if (valid8) {
+                                                                            if (data28.cpuAccess !== void 0) {
+                                                                              let data35 = data28.cpuAccess;
+                                                                              const _errs80 = errors;
+                                                                              if (errors === _errs80) {
+                                                                                if (typeof data35 == "number" && isFinite(data35)) {
+                                                                                  if (data35 > 1 || isNaN(data35)) {
+                                                                                    validate22.errors = [{ instancePath: instancePath + "/server/cpuAccess", schemaPath: "#/$defs/serverRound/properties/cpuAccess/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
+                                                                                    return false;
+                                                                                  } else {
+                                                                                    if (data35 < 0 || isNaN(data35)) {
+                                                                                      validate22.errors = [{ instancePath: instancePath + "/server/cpuAccess", schemaPath: "#/$defs/serverRound/properties/cpuAccess/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                                                      return false;
+                                                                                    }
+                                                                                  }
+                                                                                } else {
+                                                                                  validate22.errors = [{ instancePath: instancePath + "/server/cpuAccess", schemaPath: "#/$defs/serverRound/properties/cpuAccess/type", keyword: "type", params: { type: "number" }, message: "must be number" }];
+                                                                                  return false;
+                                                                                }
+                                                                              }
+                                                                              var valid8 = _errs80 === errors;
+                                                                            } else {
+                                                                              var valid8 = true;
+                                                                            }
+                                                                          }
                                                                         }
                                                                       }
                                                                     }
@@ -15492,11 +15517,11 @@ var init_schema_validator = __esm({
                                                       }
                                                       if (valid0) {
                                                         if (data.speedProbeUs !== void 0) {
-                                                          let data35 = data.speedProbeUs;
-                                                          const _errs80 = errors;
-                                                          if (errors === _errs80) {
-                                                            if (typeof data35 == "number" && isFinite(data35)) {
-                                                              if (data35 <= 0 || isNaN(data35)) {
+                                                          let data36 = data.speedProbeUs;
+                                                          const _errs82 = errors;
+                                                          if (errors === _errs82) {
+                                                            if (typeof data36 == "number" && isFinite(data36)) {
+                                                              if (data36 <= 0 || isNaN(data36)) {
                                                                 validate22.errors = [{ instancePath: instancePath + "/speedProbeUs", schemaPath: "#/properties/speedProbeUs/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" }];
                                                                 return false;
                                                               }
@@ -15505,36 +15530,36 @@ var init_schema_validator = __esm({
                                                               return false;
                                                             }
                                                           }
-                                                          var valid0 = _errs80 === errors;
+                                                          var valid0 = _errs82 === errors;
                                                         } else {
                                                           var valid0 = true;
                                                         }
                                                         if (valid0) {
                                                           if (data.valid !== void 0) {
-                                                            const _errs82 = errors;
+                                                            const _errs84 = errors;
                                                             if (typeof data.valid !== "boolean") {
                                                               validate22.errors = [{ instancePath: instancePath + "/valid", schemaPath: "#/properties/valid/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
                                                               return false;
                                                             }
-                                                            var valid0 = _errs82 === errors;
+                                                            var valid0 = _errs84 === errors;
                                                           } else {
                                                             var valid0 = true;
                                                           }
                                                           if (valid0) {
                                                             if (data.problems !== void 0) {
-                                                              let data37 = data.problems;
-                                                              const _errs84 = errors;
-                                                              if (errors === _errs84) {
-                                                                if (Array.isArray(data37)) {
+                                                              let data38 = data.problems;
+                                                              const _errs86 = errors;
+                                                              if (errors === _errs86) {
+                                                                if (Array.isArray(data38)) {
                                                                   var valid9 = true;
-                                                                  const len0 = data37.length;
+                                                                  const len0 = data38.length;
                                                                   for (let i0 = 0; i0 < len0; i0++) {
-                                                                    const _errs86 = errors;
-                                                                    if (typeof data37[i0] !== "string") {
+                                                                    const _errs88 = errors;
+                                                                    if (typeof data38[i0] !== "string") {
                                                                       validate22.errors = [{ instancePath: instancePath + "/problems/" + i0, schemaPath: "#/properties/problems/items/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
                                                                       return false;
                                                                     }
-                                                                    var valid9 = _errs86 === errors;
+                                                                    var valid9 = _errs88 === errors;
                                                                     if (!valid9) {
                                                                       break;
                                                                     }
@@ -15544,25 +15569,25 @@ var init_schema_validator = __esm({
                                                                   return false;
                                                                 }
                                                               }
-                                                              var valid0 = _errs84 === errors;
+                                                              var valid0 = _errs86 === errors;
                                                             } else {
                                                               var valid0 = true;
                                                             }
                                                             if (valid0) {
                                                               if (data.warnings !== void 0) {
-                                                                let data39 = data.warnings;
-                                                                const _errs88 = errors;
-                                                                if (errors === _errs88) {
-                                                                  if (Array.isArray(data39)) {
+                                                                let data40 = data.warnings;
+                                                                const _errs90 = errors;
+                                                                if (errors === _errs90) {
+                                                                  if (Array.isArray(data40)) {
                                                                     var valid10 = true;
-                                                                    const len1 = data39.length;
+                                                                    const len1 = data40.length;
                                                                     for (let i1 = 0; i1 < len1; i1++) {
-                                                                      const _errs90 = errors;
-                                                                      if (typeof data39[i1] !== "string") {
+                                                                      const _errs92 = errors;
+                                                                      if (typeof data40[i1] !== "string") {
                                                                         validate22.errors = [{ instancePath: instancePath + "/warnings/" + i1, schemaPath: "#/properties/warnings/items/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
                                                                         return false;
                                                                       }
-                                                                      var valid10 = _errs90 === errors;
+                                                                      var valid10 = _errs92 === errors;
                                                                       if (!valid10) {
                                                                         break;
                                                                       }
@@ -15572,69 +15597,69 @@ var init_schema_validator = __esm({
                                                                     return false;
                                                                   }
                                                                 }
-                                                                var valid0 = _errs88 === errors;
+                                                                var valid0 = _errs90 === errors;
                                                               } else {
                                                                 var valid0 = true;
                                                               }
                                                               if (valid0) {
                                                                 if (data.stress !== void 0) {
-                                                                  const _errs92 = errors;
+                                                                  const _errs94 = errors;
                                                                   if (!validate23(data.stress, { instancePath: instancePath + "/stress", parentData: data, parentDataProperty: "stress", rootData, dynamicAnchors })) {
                                                                     vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
                                                                     errors = vErrors.length;
                                                                   }
-                                                                  var valid0 = _errs92 === errors;
+                                                                  var valid0 = _errs94 === errors;
                                                                 } else {
                                                                   var valid0 = true;
                                                                 }
                                                                 if (valid0) {
                                                                   if (data.series !== void 0) {
-                                                                    let data42 = data.series;
-                                                                    const _errs93 = errors;
-                                                                    const _errs94 = errors;
-                                                                    if (errors === _errs94) {
-                                                                      if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
+                                                                    let data43 = data.series;
+                                                                    const _errs95 = errors;
+                                                                    const _errs96 = errors;
+                                                                    if (errors === _errs96) {
+                                                                      if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
                                                                         let missing4;
-                                                                        if (data42.rps === void 0 && (missing4 = "rps") || data42.errors === void 0 && (missing4 = "errors") || data42.p50Us === void 0 && (missing4 = "p50Us") || data42.p99Us === void 0 && (missing4 = "p99Us")) {
+                                                                        if (data43.rps === void 0 && (missing4 = "rps") || data43.errors === void 0 && (missing4 = "errors") || data43.p50Us === void 0 && (missing4 = "p50Us") || data43.p99Us === void 0 && (missing4 = "p99Us")) {
                                                                           validate22.errors = [{ instancePath: instancePath + "/series", schemaPath: "#/$defs/series/required", keyword: "required", params: { missingProperty: missing4 }, message: "must have required property '" + missing4 + "'" }];
                                                                           return false;
                                                                         } else {
-                                                                          const _errs96 = errors;
-                                                                          for (const key6 in data42) {
+                                                                          const _errs98 = errors;
+                                                                          for (const key6 in data43) {
                                                                             if (!(key6 === "rps" || key6 === "errors" || key6 === "p50Us" || key6 === "p99Us" || key6 === "cpuPercent" || key6 === "rssKiB")) {
                                                                               validate22.errors = [{ instancePath: instancePath + "/series", schemaPath: "#/$defs/series/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" }];
                                                                               return false;
                                                                               break;
                                                                             }
                                                                           }
-                                                                          if (_errs96 === errors) {
-                                                                            if (data42.rps !== void 0) {
-                                                                              let data43 = data42.rps;
-                                                                              const _errs97 = errors;
-                                                                              if (errors === _errs97) {
-                                                                                if (Array.isArray(data43)) {
-                                                                                  if (data43.length > 86400) {
+                                                                          if (_errs98 === errors) {
+                                                                            if (data43.rps !== void 0) {
+                                                                              let data44 = data43.rps;
+                                                                              const _errs99 = errors;
+                                                                              if (errors === _errs99) {
+                                                                                if (Array.isArray(data44)) {
+                                                                                  if (data44.length > 86400) {
                                                                                     validate22.errors = [{ instancePath: instancePath + "/series/rps", schemaPath: "#/$defs/series/properties/rps/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                     return false;
                                                                                   } else {
                                                                                     var valid13 = true;
-                                                                                    const len2 = data43.length;
+                                                                                    const len2 = data44.length;
                                                                                     for (let i2 = 0; i2 < len2; i2++) {
-                                                                                      let data44 = data43[i2];
-                                                                                      const _errs99 = errors;
-                                                                                      if (!(typeof data44 == "number" && (!(data44 % 1) && !isNaN(data44)) && isFinite(data44))) {
+                                                                                      let data45 = data44[i2];
+                                                                                      const _errs101 = errors;
+                                                                                      if (!(typeof data45 == "number" && (!(data45 % 1) && !isNaN(data45)) && isFinite(data45))) {
                                                                                         validate22.errors = [{ instancePath: instancePath + "/series/rps/" + i2, schemaPath: "#/$defs/series/properties/rps/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                         return false;
                                                                                       }
-                                                                                      if (errors === _errs99) {
-                                                                                        if (typeof data44 == "number" && isFinite(data44)) {
-                                                                                          if (data44 < 0 || isNaN(data44)) {
+                                                                                      if (errors === _errs101) {
+                                                                                        if (typeof data45 == "number" && isFinite(data45)) {
+                                                                                          if (data45 < 0 || isNaN(data45)) {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/series/rps/" + i2, schemaPath: "#/$defs/series/properties/rps/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                             return false;
                                                                                           }
                                                                                         }
                                                                                       }
-                                                                                      var valid13 = _errs99 === errors;
+                                                                                      var valid13 = _errs101 === errors;
                                                                                       if (!valid13) {
                                                                                         break;
                                                                                       }
@@ -15645,38 +15670,38 @@ var init_schema_validator = __esm({
                                                                                   return false;
                                                                                 }
                                                                               }
-                                                                              var valid12 = _errs97 === errors;
+                                                                              var valid12 = _errs99 === errors;
                                                                             } else {
                                                                               var valid12 = true;
                                                                             }
                                                                             if (valid12) {
-                                                                              if (data42.errors !== void 0) {
-                                                                                let data45 = data42.errors;
-                                                                                const _errs101 = errors;
-                                                                                if (errors === _errs101) {
-                                                                                  if (Array.isArray(data45)) {
-                                                                                    if (data45.length > 86400) {
+                                                                              if (data43.errors !== void 0) {
+                                                                                let data46 = data43.errors;
+                                                                                const _errs103 = errors;
+                                                                                if (errors === _errs103) {
+                                                                                  if (Array.isArray(data46)) {
+                                                                                    if (data46.length > 86400) {
                                                                                       validate22.errors = [{ instancePath: instancePath + "/series/errors", schemaPath: "#/$defs/series/properties/errors/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                       return false;
                                                                                     } else {
                                                                                       var valid14 = true;
-                                                                                      const len3 = data45.length;
+                                                                                      const len3 = data46.length;
                                                                                       for (let i3 = 0; i3 < len3; i3++) {
-                                                                                        let data46 = data45[i3];
-                                                                                        const _errs103 = errors;
-                                                                                        if (!(typeof data46 == "number" && (!(data46 % 1) && !isNaN(data46)) && isFinite(data46))) {
+                                                                                        let data47 = data46[i3];
+                                                                                        const _errs105 = errors;
+                                                                                        if (!(typeof data47 == "number" && (!(data47 % 1) && !isNaN(data47)) && isFinite(data47))) {
                                                                                           validate22.errors = [{ instancePath: instancePath + "/series/errors/" + i3, schemaPath: "#/$defs/series/properties/errors/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                           return false;
                                                                                         }
-                                                                                        if (errors === _errs103) {
-                                                                                          if (typeof data46 == "number" && isFinite(data46)) {
-                                                                                            if (data46 < 0 || isNaN(data46)) {
+                                                                                        if (errors === _errs105) {
+                                                                                          if (typeof data47 == "number" && isFinite(data47)) {
+                                                                                            if (data47 < 0 || isNaN(data47)) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/series/errors/" + i3, schemaPath: "#/$defs/series/properties/errors/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                               return false;
                                                                                             }
                                                                                           }
                                                                                         }
-                                                                                        var valid14 = _errs103 === errors;
+                                                                                        var valid14 = _errs105 === errors;
                                                                                         if (!valid14) {
                                                                                           break;
                                                                                         }
@@ -15687,38 +15712,38 @@ var init_schema_validator = __esm({
                                                                                     return false;
                                                                                   }
                                                                                 }
-                                                                                var valid12 = _errs101 === errors;
+                                                                                var valid12 = _errs103 === errors;
                                                                               } else {
                                                                                 var valid12 = true;
                                                                               }
                                                                               if (valid12) {
-                                                                                if (data42.p50Us !== void 0) {
-                                                                                  let data47 = data42.p50Us;
-                                                                                  const _errs105 = errors;
-                                                                                  if (errors === _errs105) {
-                                                                                    if (Array.isArray(data47)) {
-                                                                                      if (data47.length > 86400) {
+                                                                                if (data43.p50Us !== void 0) {
+                                                                                  let data48 = data43.p50Us;
+                                                                                  const _errs107 = errors;
+                                                                                  if (errors === _errs107) {
+                                                                                    if (Array.isArray(data48)) {
+                                                                                      if (data48.length > 86400) {
                                                                                         validate22.errors = [{ instancePath: instancePath + "/series/p50Us", schemaPath: "#/$defs/series/properties/p50Us/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                         return false;
                                                                                       } else {
                                                                                         var valid15 = true;
-                                                                                        const len4 = data47.length;
+                                                                                        const len4 = data48.length;
                                                                                         for (let i4 = 0; i4 < len4; i4++) {
-                                                                                          let data48 = data47[i4];
-                                                                                          const _errs107 = errors;
-                                                                                          if (!(typeof data48 == "number" && (!(data48 % 1) && !isNaN(data48)) && isFinite(data48))) {
+                                                                                          let data49 = data48[i4];
+                                                                                          const _errs109 = errors;
+                                                                                          if (!(typeof data49 == "number" && (!(data49 % 1) && !isNaN(data49)) && isFinite(data49))) {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/series/p50Us/" + i4, schemaPath: "#/$defs/series/properties/p50Us/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                             return false;
                                                                                           }
-                                                                                          if (errors === _errs107) {
-                                                                                            if (typeof data48 == "number" && isFinite(data48)) {
-                                                                                              if (data48 < 0 || isNaN(data48)) {
+                                                                                          if (errors === _errs109) {
+                                                                                            if (typeof data49 == "number" && isFinite(data49)) {
+                                                                                              if (data49 < 0 || isNaN(data49)) {
                                                                                                 validate22.errors = [{ instancePath: instancePath + "/series/p50Us/" + i4, schemaPath: "#/$defs/series/properties/p50Us/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                 return false;
                                                                                               }
                                                                                             }
                                                                                           }
-                                                                                          var valid15 = _errs107 === errors;
+                                                                                          var valid15 = _errs109 === errors;
                                                                                           if (!valid15) {
                                                                                             break;
                                                                                           }
@@ -15729,38 +15754,38 @@ var init_schema_validator = __esm({
                                                                                       return false;
                                                                                     }
                                                                                   }
-                                                                                  var valid12 = _errs105 === errors;
+                                                                                  var valid12 = _errs107 === errors;
                                                                                 } else {
                                                                                   var valid12 = true;
                                                                                 }
                                                                                 if (valid12) {
-                                                                                  if (data42.p99Us !== void 0) {
-                                                                                    let data49 = data42.p99Us;
-                                                                                    const _errs109 = errors;
-                                                                                    if (errors === _errs109) {
-                                                                                      if (Array.isArray(data49)) {
-                                                                                        if (data49.length > 86400) {
+                                                                                  if (data43.p99Us !== void 0) {
+                                                                                    let data50 = data43.p99Us;
+                                                                                    const _errs111 = errors;
+                                                                                    if (errors === _errs111) {
+                                                                                      if (Array.isArray(data50)) {
+                                                                                        if (data50.length > 86400) {
                                                                                           validate22.errors = [{ instancePath: instancePath + "/series/p99Us", schemaPath: "#/$defs/series/properties/p99Us/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                           return false;
                                                                                         } else {
                                                                                           var valid16 = true;
-                                                                                          const len5 = data49.length;
+                                                                                          const len5 = data50.length;
                                                                                           for (let i5 = 0; i5 < len5; i5++) {
-                                                                                            let data50 = data49[i5];
-                                                                                            const _errs111 = errors;
-                                                                                            if (!(typeof data50 == "number" && (!(data50 % 1) && !isNaN(data50)) && isFinite(data50))) {
+                                                                                            let data51 = data50[i5];
+                                                                                            const _errs113 = errors;
+                                                                                            if (!(typeof data51 == "number" && (!(data51 % 1) && !isNaN(data51)) && isFinite(data51))) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/series/p99Us/" + i5, schemaPath: "#/$defs/series/properties/p99Us/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                               return false;
                                                                                             }
-                                                                                            if (errors === _errs111) {
-                                                                                              if (typeof data50 == "number" && isFinite(data50)) {
-                                                                                                if (data50 < 0 || isNaN(data50)) {
+                                                                                            if (errors === _errs113) {
+                                                                                              if (typeof data51 == "number" && isFinite(data51)) {
+                                                                                                if (data51 < 0 || isNaN(data51)) {
                                                                                                   validate22.errors = [{ instancePath: instancePath + "/series/p99Us/" + i5, schemaPath: "#/$defs/series/properties/p99Us/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                   return false;
                                                                                                 }
                                                                                               }
                                                                                             }
-                                                                                            var valid16 = _errs111 === errors;
+                                                                                            var valid16 = _errs113 === errors;
                                                                                             if (!valid16) {
                                                                                               break;
                                                                                             }
@@ -15771,38 +15796,38 @@ var init_schema_validator = __esm({
                                                                                         return false;
                                                                                       }
                                                                                     }
-                                                                                    var valid12 = _errs109 === errors;
+                                                                                    var valid12 = _errs111 === errors;
                                                                                   } else {
                                                                                     var valid12 = true;
                                                                                   }
                                                                                   if (valid12) {
-                                                                                    if (data42.cpuPercent !== void 0) {
-                                                                                      let data51 = data42.cpuPercent;
-                                                                                      const _errs113 = errors;
-                                                                                      if (errors === _errs113) {
-                                                                                        if (Array.isArray(data51)) {
-                                                                                          if (data51.length > 86400) {
+                                                                                    if (data43.cpuPercent !== void 0) {
+                                                                                      let data52 = data43.cpuPercent;
+                                                                                      const _errs115 = errors;
+                                                                                      if (errors === _errs115) {
+                                                                                        if (Array.isArray(data52)) {
+                                                                                          if (data52.length > 86400) {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent", schemaPath: "#/$defs/series/properties/cpuPercent/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                             return false;
                                                                                           } else {
                                                                                             var valid17 = true;
-                                                                                            const len6 = data51.length;
+                                                                                            const len6 = data52.length;
                                                                                             for (let i6 = 0; i6 < len6; i6++) {
-                                                                                              let data52 = data51[i6];
-                                                                                              const _errs115 = errors;
-                                                                                              if (!(typeof data52 == "number" && (!(data52 % 1) && !isNaN(data52)) && isFinite(data52))) {
+                                                                                              let data53 = data52[i6];
+                                                                                              const _errs117 = errors;
+                                                                                              if (!(typeof data53 == "number" && (!(data53 % 1) && !isNaN(data53)) && isFinite(data53))) {
                                                                                                 validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent/" + i6, schemaPath: "#/$defs/series/properties/cpuPercent/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                                 return false;
                                                                                               }
-                                                                                              if (errors === _errs115) {
-                                                                                                if (typeof data52 == "number" && isFinite(data52)) {
-                                                                                                  if (data52 < 0 || isNaN(data52)) {
+                                                                                              if (errors === _errs117) {
+                                                                                                if (typeof data53 == "number" && isFinite(data53)) {
+                                                                                                  if (data53 < 0 || isNaN(data53)) {
                                                                                                     validate22.errors = [{ instancePath: instancePath + "/series/cpuPercent/" + i6, schemaPath: "#/$defs/series/properties/cpuPercent/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                     return false;
                                                                                                   }
                                                                                                 }
                                                                                               }
-                                                                                              var valid17 = _errs115 === errors;
+                                                                                              var valid17 = _errs117 === errors;
                                                                                               if (!valid17) {
                                                                                                 break;
                                                                                               }
@@ -15813,38 +15838,38 @@ var init_schema_validator = __esm({
                                                                                           return false;
                                                                                         }
                                                                                       }
-                                                                                      var valid12 = _errs113 === errors;
+                                                                                      var valid12 = _errs115 === errors;
                                                                                     } else {
                                                                                       var valid12 = true;
                                                                                     }
                                                                                     if (valid12) {
-                                                                                      if (data42.rssKiB !== void 0) {
-                                                                                        let data53 = data42.rssKiB;
-                                                                                        const _errs117 = errors;
-                                                                                        if (errors === _errs117) {
-                                                                                          if (Array.isArray(data53)) {
-                                                                                            if (data53.length > 86400) {
+                                                                                      if (data43.rssKiB !== void 0) {
+                                                                                        let data54 = data43.rssKiB;
+                                                                                        const _errs119 = errors;
+                                                                                        if (errors === _errs119) {
+                                                                                          if (Array.isArray(data54)) {
+                                                                                            if (data54.length > 86400) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/series/rssKiB", schemaPath: "#/$defs/series/properties/rssKiB/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                               return false;
                                                                                             } else {
                                                                                               var valid18 = true;
-                                                                                              const len7 = data53.length;
+                                                                                              const len7 = data54.length;
                                                                                               for (let i7 = 0; i7 < len7; i7++) {
-                                                                                                let data54 = data53[i7];
-                                                                                                const _errs119 = errors;
-                                                                                                if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54))) {
+                                                                                                let data55 = data54[i7];
+                                                                                                const _errs121 = errors;
+                                                                                                if (!(typeof data55 == "number" && (!(data55 % 1) && !isNaN(data55)) && isFinite(data55))) {
                                                                                                   validate22.errors = [{ instancePath: instancePath + "/series/rssKiB/" + i7, schemaPath: "#/$defs/series/properties/rssKiB/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                                   return false;
                                                                                                 }
-                                                                                                if (errors === _errs119) {
-                                                                                                  if (typeof data54 == "number" && isFinite(data54)) {
-                                                                                                    if (data54 < 0 || isNaN(data54)) {
+                                                                                                if (errors === _errs121) {
+                                                                                                  if (typeof data55 == "number" && isFinite(data55)) {
+                                                                                                    if (data55 < 0 || isNaN(data55)) {
                                                                                                       validate22.errors = [{ instancePath: instancePath + "/series/rssKiB/" + i7, schemaPath: "#/$defs/series/properties/rssKiB/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                       return false;
                                                                                                     }
                                                                                                   }
                                                                                                 }
-                                                                                                var valid18 = _errs119 === errors;
+                                                                                                var valid18 = _errs121 === errors;
                                                                                                 if (!valid18) {
                                                                                                   break;
                                                                                                 }
@@ -15855,7 +15880,7 @@ var init_schema_validator = __esm({
                                                                                             return false;
                                                                                           }
                                                                                         }
-                                                                                        var valid12 = _errs117 === errors;
+                                                                                        var valid12 = _errs119 === errors;
                                                                                       } else {
                                                                                         var valid12 = true;
                                                                                       }
@@ -15871,47 +15896,47 @@ var init_schema_validator = __esm({
                                                                         return false;
                                                                       }
                                                                     }
-                                                                    var valid0 = _errs93 === errors;
+                                                                    var valid0 = _errs95 === errors;
                                                                   } else {
                                                                     var valid0 = true;
                                                                   }
                                                                   if (valid0) {
                                                                     if (data.heap !== void 0) {
-                                                                      let data55 = data.heap;
-                                                                      const _errs121 = errors;
-                                                                      if (errors === _errs121) {
-                                                                        if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
+                                                                      let data56 = data.heap;
+                                                                      const _errs123 = errors;
+                                                                      if (errors === _errs123) {
+                                                                        if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
                                                                           let missing5;
-                                                                          if (data55.seconds === void 0 && (missing5 = "seconds") || data55.usedKiB === void 0 && (missing5 = "usedKiB")) {
+                                                                          if (data56.seconds === void 0 && (missing5 = "seconds") || data56.usedKiB === void 0 && (missing5 = "usedKiB")) {
                                                                             validate22.errors = [{ instancePath: instancePath + "/heap", schemaPath: "#/properties/heap/required", keyword: "required", params: { missingProperty: missing5 }, message: "must have required property '" + missing5 + "'" }];
                                                                             return false;
                                                                           } else {
-                                                                            const _errs123 = errors;
-                                                                            for (const key7 in data55) {
+                                                                            const _errs125 = errors;
+                                                                            for (const key7 in data56) {
                                                                               if (!(key7 === "seconds" || key7 === "usedKiB")) {
                                                                                 validate22.errors = [{ instancePath: instancePath + "/heap", schemaPath: "#/properties/heap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" }];
                                                                                 return false;
                                                                                 break;
                                                                               }
                                                                             }
-                                                                            if (_errs123 === errors) {
-                                                                              if (data55.seconds !== void 0) {
-                                                                                let data56 = data55.seconds;
-                                                                                const _errs124 = errors;
-                                                                                if (errors === _errs124) {
-                                                                                  if (Array.isArray(data56)) {
-                                                                                    if (data56.length > 86400) {
+                                                                            if (_errs125 === errors) {
+                                                                              if (data56.seconds !== void 0) {
+                                                                                let data57 = data56.seconds;
+                                                                                const _errs126 = errors;
+                                                                                if (errors === _errs126) {
+                                                                                  if (Array.isArray(data57)) {
+                                                                                    if (data57.length > 86400) {
                                                                                       validate22.errors = [{ instancePath: instancePath + "/heap/seconds", schemaPath: "#/properties/heap/properties/seconds/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                       return false;
                                                                                     } else {
                                                                                       var valid20 = true;
-                                                                                      const len8 = data56.length;
+                                                                                      const len8 = data57.length;
                                                                                       for (let i8 = 0; i8 < len8; i8++) {
-                                                                                        let data57 = data56[i8];
-                                                                                        const _errs126 = errors;
-                                                                                        if (errors === _errs126) {
-                                                                                          if (typeof data57 == "number" && isFinite(data57)) {
-                                                                                            if (data57 < 0 || isNaN(data57)) {
+                                                                                        let data58 = data57[i8];
+                                                                                        const _errs128 = errors;
+                                                                                        if (errors === _errs128) {
+                                                                                          if (typeof data58 == "number" && isFinite(data58)) {
+                                                                                            if (data58 < 0 || isNaN(data58)) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/heap/seconds/" + i8, schemaPath: "#/properties/heap/properties/seconds/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                               return false;
                                                                                             }
@@ -15920,7 +15945,7 @@ var init_schema_validator = __esm({
                                                                                             return false;
                                                                                           }
                                                                                         }
-                                                                                        var valid20 = _errs126 === errors;
+                                                                                        var valid20 = _errs128 === errors;
                                                                                         if (!valid20) {
                                                                                           break;
                                                                                         }
@@ -15931,38 +15956,38 @@ var init_schema_validator = __esm({
                                                                                     return false;
                                                                                   }
                                                                                 }
-                                                                                var valid19 = _errs124 === errors;
+                                                                                var valid19 = _errs126 === errors;
                                                                               } else {
                                                                                 var valid19 = true;
                                                                               }
                                                                               if (valid19) {
-                                                                                if (data55.usedKiB !== void 0) {
-                                                                                  let data58 = data55.usedKiB;
-                                                                                  const _errs128 = errors;
-                                                                                  if (errors === _errs128) {
-                                                                                    if (Array.isArray(data58)) {
-                                                                                      if (data58.length > 86400) {
+                                                                                if (data56.usedKiB !== void 0) {
+                                                                                  let data59 = data56.usedKiB;
+                                                                                  const _errs130 = errors;
+                                                                                  if (errors === _errs130) {
+                                                                                    if (Array.isArray(data59)) {
+                                                                                      if (data59.length > 86400) {
                                                                                         validate22.errors = [{ instancePath: instancePath + "/heap/usedKiB", schemaPath: "#/properties/heap/properties/usedKiB/maxItems", keyword: "maxItems", params: { limit: 86400 }, message: "must NOT have more than 86400 items" }];
                                                                                         return false;
                                                                                       } else {
                                                                                         var valid21 = true;
-                                                                                        const len9 = data58.length;
+                                                                                        const len9 = data59.length;
                                                                                         for (let i9 = 0; i9 < len9; i9++) {
-                                                                                          let data59 = data58[i9];
-                                                                                          const _errs130 = errors;
-                                                                                          if (!(typeof data59 == "number" && (!(data59 % 1) && !isNaN(data59)) && isFinite(data59))) {
+                                                                                          let data60 = data59[i9];
+                                                                                          const _errs132 = errors;
+                                                                                          if (!(typeof data60 == "number" && (!(data60 % 1) && !isNaN(data60)) && isFinite(data60))) {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/heap/usedKiB/" + i9, schemaPath: "#/properties/heap/properties/usedKiB/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
                                                                                             return false;
                                                                                           }
-                                                                                          if (errors === _errs130) {
-                                                                                            if (typeof data59 == "number" && isFinite(data59)) {
-                                                                                              if (data59 < 0 || isNaN(data59)) {
+                                                                                          if (errors === _errs132) {
+                                                                                            if (typeof data60 == "number" && isFinite(data60)) {
+                                                                                              if (data60 < 0 || isNaN(data60)) {
                                                                                                 validate22.errors = [{ instancePath: instancePath + "/heap/usedKiB/" + i9, schemaPath: "#/properties/heap/properties/usedKiB/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                                 return false;
                                                                                               }
                                                                                             }
                                                                                           }
-                                                                                          var valid21 = _errs130 === errors;
+                                                                                          var valid21 = _errs132 === errors;
                                                                                           if (!valid21) {
                                                                                             break;
                                                                                           }
@@ -15973,7 +15998,7 @@ var init_schema_validator = __esm({
                                                                                       return false;
                                                                                     }
                                                                                   }
-                                                                                  var valid19 = _errs128 === errors;
+                                                                                  var valid19 = _errs130 === errors;
                                                                                 } else {
                                                                                   var valid19 = true;
                                                                                 }
@@ -15985,37 +16010,37 @@ var init_schema_validator = __esm({
                                                                           return false;
                                                                         }
                                                                       }
-                                                                      var valid0 = _errs121 === errors;
+                                                                      var valid0 = _errs123 === errors;
                                                                     } else {
                                                                       var valid0 = true;
                                                                     }
                                                                     if (valid0) {
                                                                       if (data.spike !== void 0) {
-                                                                        let data60 = data.spike;
-                                                                        const _errs132 = errors;
-                                                                        const _errs133 = errors;
-                                                                        if (errors === _errs133) {
-                                                                          if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
+                                                                        let data61 = data.spike;
+                                                                        const _errs134 = errors;
+                                                                        const _errs135 = errors;
+                                                                        if (errors === _errs135) {
+                                                                          if (data61 && typeof data61 == "object" && !Array.isArray(data61)) {
                                                                             let missing6;
-                                                                            if (data60.beforeP99Us === void 0 && (missing6 = "beforeP99Us") || data60.burstP99Us === void 0 && (missing6 = "burstP99Us") || data60.burstErrorRate === void 0 && (missing6 = "burstErrorRate") || data60.recoveryMs === void 0 && (missing6 = "recoveryMs") || data60.recovered === void 0 && (missing6 = "recovered")) {
+                                                                            if (data61.beforeP99Us === void 0 && (missing6 = "beforeP99Us") || data61.burstP99Us === void 0 && (missing6 = "burstP99Us") || data61.burstErrorRate === void 0 && (missing6 = "burstErrorRate") || data61.recoveryMs === void 0 && (missing6 = "recoveryMs") || data61.recovered === void 0 && (missing6 = "recovered")) {
                                                                               validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/required", keyword: "required", params: { missingProperty: missing6 }, message: "must have required property '" + missing6 + "'" }];
                                                                               return false;
                                                                             } else {
-                                                                              const _errs135 = errors;
-                                                                              for (const key8 in data60) {
+                                                                              const _errs137 = errors;
+                                                                              for (const key8 in data61) {
                                                                                 if (!(key8 === "beforeP99Us" || key8 === "burstP99Us" || key8 === "burstErrorRate" || key8 === "recoveryMs" || key8 === "recovered")) {
                                                                                   validate22.errors = [{ instancePath: instancePath + "/spike", schemaPath: "#/$defs/spikeRound/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" }];
                                                                                   return false;
                                                                                   break;
                                                                                 }
                                                                               }
-                                                                              if (_errs135 === errors) {
-                                                                                if (data60.beforeP99Us !== void 0) {
-                                                                                  let data61 = data60.beforeP99Us;
-                                                                                  const _errs136 = errors;
-                                                                                  if (errors === _errs136) {
-                                                                                    if (typeof data61 == "number" && isFinite(data61)) {
-                                                                                      if (data61 < 0 || isNaN(data61)) {
+                                                                              if (_errs137 === errors) {
+                                                                                if (data61.beforeP99Us !== void 0) {
+                                                                                  let data62 = data61.beforeP99Us;
+                                                                                  const _errs138 = errors;
+                                                                                  if (errors === _errs138) {
+                                                                                    if (typeof data62 == "number" && isFinite(data62)) {
+                                                                                      if (data62 < 0 || isNaN(data62)) {
                                                                                         validate22.errors = [{ instancePath: instancePath + "/spike/beforeP99Us", schemaPath: "#/$defs/spikeRound/properties/beforeP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                         return false;
                                                                                       }
@@ -16024,17 +16049,17 @@ var init_schema_validator = __esm({
                                                                                       return false;
                                                                                     }
                                                                                   }
-                                                                                  var valid23 = _errs136 === errors;
+                                                                                  var valid23 = _errs138 === errors;
                                                                                 } else {
                                                                                   var valid23 = true;
                                                                                 }
                                                                                 if (valid23) {
-                                                                                  if (data60.burstP99Us !== void 0) {
-                                                                                    let data62 = data60.burstP99Us;
-                                                                                    const _errs138 = errors;
-                                                                                    if (errors === _errs138) {
-                                                                                      if (typeof data62 == "number" && isFinite(data62)) {
-                                                                                        if (data62 < 0 || isNaN(data62)) {
+                                                                                  if (data61.burstP99Us !== void 0) {
+                                                                                    let data63 = data61.burstP99Us;
+                                                                                    const _errs140 = errors;
+                                                                                    if (errors === _errs140) {
+                                                                                      if (typeof data63 == "number" && isFinite(data63)) {
+                                                                                        if (data63 < 0 || isNaN(data63)) {
                                                                                           validate22.errors = [{ instancePath: instancePath + "/spike/burstP99Us", schemaPath: "#/$defs/spikeRound/properties/burstP99Us/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                           return false;
                                                                                         }
@@ -16043,21 +16068,21 @@ var init_schema_validator = __esm({
                                                                                         return false;
                                                                                       }
                                                                                     }
-                                                                                    var valid23 = _errs138 === errors;
+                                                                                    var valid23 = _errs140 === errors;
                                                                                   } else {
                                                                                     var valid23 = true;
                                                                                   }
                                                                                   if (valid23) {
-                                                                                    if (data60.burstErrorRate !== void 0) {
-                                                                                      let data63 = data60.burstErrorRate;
-                                                                                      const _errs140 = errors;
-                                                                                      if (errors === _errs140) {
-                                                                                        if (typeof data63 == "number" && isFinite(data63)) {
-                                                                                          if (data63 > 1 || isNaN(data63)) {
+                                                                                    if (data61.burstErrorRate !== void 0) {
+                                                                                      let data64 = data61.burstErrorRate;
+                                                                                      const _errs142 = errors;
+                                                                                      if (errors === _errs142) {
+                                                                                        if (typeof data64 == "number" && isFinite(data64)) {
+                                                                                          if (data64 > 1 || isNaN(data64)) {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" }];
                                                                                             return false;
                                                                                           } else {
-                                                                                            if (data63 < 0 || isNaN(data63)) {
+                                                                                            if (data64 < 0 || isNaN(data64)) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/spike/burstErrorRate", schemaPath: "#/$defs/spikeRound/properties/burstErrorRate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                               return false;
                                                                                             }
@@ -16067,17 +16092,17 @@ var init_schema_validator = __esm({
                                                                                           return false;
                                                                                         }
                                                                                       }
-                                                                                      var valid23 = _errs140 === errors;
+                                                                                      var valid23 = _errs142 === errors;
                                                                                     } else {
                                                                                       var valid23 = true;
                                                                                     }
                                                                                     if (valid23) {
-                                                                                      if (data60.recoveryMs !== void 0) {
-                                                                                        let data64 = data60.recoveryMs;
-                                                                                        const _errs142 = errors;
-                                                                                        if (errors === _errs142) {
-                                                                                          if (typeof data64 == "number" && isFinite(data64)) {
-                                                                                            if (data64 < 0 || isNaN(data64)) {
+                                                                                      if (data61.recoveryMs !== void 0) {
+                                                                                        let data65 = data61.recoveryMs;
+                                                                                        const _errs144 = errors;
+                                                                                        if (errors === _errs144) {
+                                                                                          if (typeof data65 == "number" && isFinite(data65)) {
+                                                                                            if (data65 < 0 || isNaN(data65)) {
                                                                                               validate22.errors = [{ instancePath: instancePath + "/spike/recoveryMs", schemaPath: "#/$defs/spikeRound/properties/recoveryMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
                                                                                               return false;
                                                                                             }
@@ -16086,18 +16111,18 @@ var init_schema_validator = __esm({
                                                                                             return false;
                                                                                           }
                                                                                         }
-                                                                                        var valid23 = _errs142 === errors;
+                                                                                        var valid23 = _errs144 === errors;
                                                                                       } else {
                                                                                         var valid23 = true;
                                                                                       }
                                                                                       if (valid23) {
-                                                                                        if (data60.recovered !== void 0) {
-                                                                                          const _errs144 = errors;
-                                                                                          if (typeof data60.recovered !== "boolean") {
+                                                                                        if (data61.recovered !== void 0) {
+                                                                                          const _errs146 = errors;
+                                                                                          if (typeof data61.recovered !== "boolean") {
                                                                                             validate22.errors = [{ instancePath: instancePath + "/spike/recovered", schemaPath: "#/$defs/spikeRound/properties/recovered/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
                                                                                             return false;
                                                                                           }
-                                                                                          var valid23 = _errs144 === errors;
+                                                                                          var valid23 = _errs146 === errors;
                                                                                         } else {
                                                                                           var valid23 = true;
                                                                                         }
@@ -16112,7 +16137,7 @@ var init_schema_validator = __esm({
                                                                             return false;
                                                                           }
                                                                         }
-                                                                        var valid0 = _errs132 === errors;
+                                                                        var valid0 = _errs134 === errors;
                                                                       } else {
                                                                         var valid0 = true;
                                                                       }
@@ -21215,6 +21240,12 @@ var init_schema = __esm({
               type: "number",
               minimum: 0,
               maximum: 100
+            },
+            cpuAccess: {
+              description: "The app's access to a CPU during the window: its threads' time on a CPU over their time on one and runnable waiting for one (the kernel's schedstat; Linux, the app not in a container), 0 to 1.",
+              type: "number",
+              minimum: 0,
+              maximum: 1
             }
           }
         },
@@ -41627,7 +41658,8 @@ function assessRound(measurement, context) {
     rssMaxBytes: context.server.rssMaxBytes,
     rssMeanBytes: Math.round(context.server.rssMeanBytes),
     rssEndBytes: context.server.rssEndBytes,
-    ...context.server.othersCpuPercent === void 0 ? {} : { othersCpuPercent: round22(Math.min(100, context.server.othersCpuPercent)) }
+    ...context.server.othersCpuPercent === void 0 ? {} : { othersCpuPercent: round22(Math.min(100, context.server.othersCpuPercent)) },
+    ...context.server.cpuAccess === void 0 ? {} : { cpuAccess: Math.round(context.server.cpuAccess * 1e4) / 1e4 }
   };
   return {
     round: context.round,
@@ -42430,6 +42462,35 @@ function samplerMain(threads, fs, childProcess) {
     }
     return { busyMs, totalMs, oursMs };
   };
+  const schedTimes = () => {
+    if (!options.linux || options.cgroupDir !== void 0) return void 0;
+    const times = /* @__PURE__ */ new Map();
+    try {
+      for (const pid of members) {
+        for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+          try {
+            const [run3 = NaN, wait = NaN] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+            if (Number.isFinite(run3) && Number.isFinite(wait)) times.set(tid, [run3, wait]);
+          } catch {
+          }
+        }
+      }
+    } catch {
+      return void 0;
+    }
+    return times;
+  };
+  const accessBetween = (from, to) => {
+    if (from === void 0 || to === void 0) return void 0;
+    let run3 = 0;
+    let wait = 0;
+    for (const [tid, [r, w]] of to) {
+      const [r0, w0] = from.get(tid) ?? [0, 0];
+      run3 += Math.max(0, r - r0);
+      wait += Math.max(0, w - w0);
+    }
+    return run3 + wait > 0 ? run3 / (run3 + wait) : void 0;
+  };
   const read = () => {
     const atMs = performance.now();
     try {
@@ -42442,6 +42503,7 @@ function samplerMain(threads, fs, childProcess) {
   let timer;
   let start = read();
   let startCpus;
+  let startSched;
   let rss = [];
   let marks = [];
   const sample = () => {
@@ -42456,6 +42518,7 @@ function samplerMain(threads, fs, childProcess) {
       if (options.linux) rescan();
       ours = request.ours ?? [];
       startCpus = cpuTime();
+      startSched = schedTimes();
       start = read();
       rss = [start.rssBytes];
       marks = [start];
@@ -42467,6 +42530,7 @@ function samplerMain(threads, fs, childProcess) {
     if (options.linux) rescan();
     const last = sample();
     const endCpus = cpuTime();
+    const access2 = accessBetween(startSched, schedTimes());
     const lastMark = marks[marks.length - 1];
     if (lastMark !== last && last.atMs - start.atMs >= marks.length * 1e3 - 2 * options.intervalMs) marks.push(last);
     const cpuPercent = [];
@@ -42489,7 +42553,8 @@ function samplerMain(threads, fs, childProcess) {
       rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
       rssEndBytes: last.rssBytes,
       perSecond: { cpuPercent, rssBytes },
-      ...others === void 0 ? {} : { othersCpuPercent: others }
+      ...others === void 0 ? {} : { othersCpuPercent: others },
+      ...access2 === void 0 ? {} : { cpuAccess: access2 }
     };
     port.postMessage(window2);
   });

@@ -195,6 +195,9 @@ describe('app.cpus', () => {
           // ... and the app's own CPU time is not counted as other work: together at most all of it
           // (ticks of 10 ms either way).
           expect(others + app).toBeLessThan(105)
+          // The app's access to its CPUs is recorded, a share of the time it wanted one.
+          expect(round.server?.cpuAccess).toBeGreaterThan(0)
+          expect(round.server?.cpuAccess).toBeLessThanOrEqual(1)
         }
       } finally {
         for (const child of busy) child.kill()

@@ -37,6 +37,29 @@ describe.runIf(process.platform === 'linux')('the group monitor', () => {
     }
   })
 
+  it("reads the group's access to a CPU: about half of it beside a busy process on the same CPU", async () => {
+    // The group's busy loop and another, outside the group, both pinned to CPU 0: the scheduler gives
+    // each about half of the time it is runnable. Other work on this machine can only lower it.
+    const loop = 'const end = Date.now() + 5000; while (Date.now() < end);'
+    const child = spawn('taskset', ['-c', '0', process.execPath, '-e', loop], { detached: true, stdio: 'ignore' })
+    const rival = spawn('taskset', ['-c', '0', process.execPath, '-e', loop], { stdio: 'ignore' })
+    const pid = child.pid
+    if (pid === undefined) throw new Error('no child')
+    const monitor = new GroupMonitor(pid, 50)
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      monitor.begin()
+      await new Promise((resolve) => setTimeout(resolve, 800))
+      const usage = await monitor.end()
+      expect(usage?.cpuAccess).toBeGreaterThan(0)
+      expect(usage?.cpuAccess).toBeLessThan(0.75)
+    } finally {
+      await monitor.close()
+      child.kill('SIGKILL')
+      rival.kill('SIGKILL')
+    }
+  })
+
   it('answers end() with nothing once closed, instead of hanging', async () => {
     const monitor = new GroupMonitor(process.pid)
     await monitor.close()

@@ -47,6 +47,11 @@ export interface SampledWindow {
    * of their time (100 % = other work had them all).
    */
   readonly othersCpuPercent?: number
+  /**
+   * On Linux (not a container): the group's access to a CPU during the window, its threads' time on
+   * one over their time on one and runnable waiting for one (/proc/PID/task/TID/schedstat), 0–1.
+   */
+  readonly cpuAccess?: number
 }
 
 /**
@@ -162,6 +167,41 @@ export function samplerMain(
     }
     return { busyMs, totalMs, oursMs }
   }
+  // Each thread of the group's time on a CPU and time runnable but waiting for one (ns), by thread id.
+  // A thread that ends within a window takes its times with it; one that starts counts from zero.
+  const schedTimes = (): Map<string, readonly [number, number]> | undefined => {
+    if (!options.linux || options.cgroupDir !== undefined) return undefined
+    const times = new Map<string, readonly [number, number]>()
+    try {
+      for (const pid of members) {
+        for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+          try {
+            const [run = NaN, wait = NaN] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number)
+            if (Number.isFinite(run) && Number.isFinite(wait)) times.set(tid, [run, wait])
+          } catch {
+            // the thread ended meanwhile
+          }
+        }
+      }
+    } catch {
+      return undefined // a process that ended meanwhile, or no schedstat: the window says nothing
+    }
+    return times
+  }
+  const accessBetween = (
+    from: Map<string, readonly [number, number]> | undefined,
+    to: Map<string, readonly [number, number]> | undefined,
+  ): number | undefined => {
+    if (from === undefined || to === undefined) return undefined
+    let run = 0
+    let wait = 0
+    for (const [tid, [r, w]] of to) {
+      const [r0, w0] = from.get(tid) ?? [0, 0]
+      run += Math.max(0, r - r0)
+      wait += Math.max(0, w - w0)
+    }
+    return run + wait > 0 ? run / (run + wait) : undefined
+  }
   const read = (): { atMs: number; cpuMs: number; rssBytes: number } => {
     const atMs = performance.now()
     try {
@@ -175,6 +215,7 @@ export function samplerMain(
   let timer: NodeJS.Timeout | undefined
   let start = read()
   let startCpus: ReturnType<typeof cpuTime>
+  let startSched: ReturnType<typeof schedTimes>
   let rss: number[] = []
   // The reading at (or just after) each whole second of the window, for the per-second series; the
   // rest are only kept as RSS for the mean and peak.
@@ -191,6 +232,7 @@ export function samplerMain(
       if (options.linux) rescan()
       ours = request.ours ?? []
       startCpus = cpuTime()
+      startSched = schedTimes()
       start = read()
       rss = [start.rssBytes]
       marks = [start]
@@ -202,6 +244,7 @@ export function samplerMain(
     if (options.linux) rescan()
     const last = sample()
     const endCpus = cpuTime()
+    const access = accessBetween(startSched, schedTimes())
     // The window was opened on another thread a moment before this one heard of it, so its last whole
     // second may end just after this final reading: within two intervals, the reading stands for it.
     const lastMark = marks[marks.length - 1]
@@ -235,6 +278,7 @@ export function samplerMain(
       rssEndBytes: last.rssBytes,
       perSecond: { cpuPercent, rssBytes },
       ...(others === undefined ? {} : { othersCpuPercent: others }),
+      ...(access === undefined ? {} : { cpuAccess: access }),
     }
     port.postMessage(window)
   })

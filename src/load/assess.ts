@@ -135,6 +135,7 @@ export function assessRound(
           ...(context.server.othersCpuPercent === undefined
             ? {}
             : { othersCpuPercent: round2(Math.min(100, context.server.othersCpuPercent)) }),
+          ...(context.server.cpuAccess === undefined ? {} : { cpuAccess: Math.round(context.server.cpuAccess * 10_000) / 10_000 }),
         }
   return {
     round: context.round,

@@ -40,6 +40,15 @@ export interface ServerRound {
    * them. Absent elsewhere and in files written before 2026-12-05.
    */
   readonly othersCpuPercent?: number
+  /**
+   * The app's access to a CPU during the window, 0–1: its threads' time on a CPU over their time on
+   * one and runnable waiting for one (the kernel's schedstat; Linux, the app not in a container). How
+   * much of the time the app wanted a CPU it got: other work on its CPUs lowers it, a change in the
+   * app's own code hardly moves it (bench/cpu-access.ts). Recorded for the comparison to take other
+   * work out of throughput and latency; not used by it yet. Absent elsewhere and in files written
+   * before 2026-12-05 23:00.
+   */
+  readonly cpuAccess?: number
 }
 
 /**
