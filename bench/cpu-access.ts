@@ -12,7 +12,9 @@
 // too, the load from this process on CPU 0, a contender on CPU 1 in stretches of 15 s (bench/
 // contender.ts), rounds of ROUND_S seconds alternating base and head. The head: `same` (unchanged),
 // `wait` (each request first waits HASH_WAIT_MS = 1 ms: costs time, no CPU), `cpu` (10 % more
-// hashing). Per pair: y = Δ log req/s, x1 = Δ log probe, x2 = Δ log access. Prints, per head, the
+// hashing), `thread` (a worker thread computing a fifth of the time beside the server: the app
+// competes with itself for its CPU, so its access falls with the code's change, the case that would
+// bias an adjustment by it). Per pair: y = Δ log req/s, x1 = Δ log probe, x2 = Δ log access. Prints, per head, the
 // pairs' SD of y raw, after the probe (least squares), after probe and access, the fitted slopes, the
 // change each model estimates (the intercept) and the mean Δ log access (≈ 0 if the code does not
 // move it).
@@ -29,6 +31,7 @@ import { startSpeedProbe } from '../src/app/speed-probe.js'
 import { HEAP_PAD_BYTES, HEAP_PAD_VARIABLE } from '../src/load/schedule.js'
 import { mean, stddev } from '../src/stats/stats.js'
 import { hashAppReady } from './apps/hash-config.js'
+import { fit } from './least-squares.js'
 import { startContender } from './contender.js'
 
 const PAIRS = Number(process.env.ACCESS_PAIRS ?? 30)
@@ -90,26 +93,6 @@ async function round(app: { port: number; pid: number }, probe: ReturnType<typeo
   }
 }
 
-/** Least squares of y on the columns of xs with an intercept: coefficients [a, b1, …] and the residuals' SD. */
-function fit(y: readonly number[], xs: readonly (readonly number[])[]): { coef: number[]; sd: number } {
-  const rows = y.map((_, i) => [1, ...xs.map((x) => x[i] ?? NaN)])
-  const k = rows[0]?.length ?? 1
-  const a = Array.from({ length: k }, (_, r) =>
-    Array.from({ length: k + 1 }, (_, c) => rows.reduce((s, row, i) => s + (row[r] ?? 0) * (c === k ? (y[i] ?? 0) : (row[c] ?? 0)), 0)),
-  )
-  for (let c = 0; c < k; c++) {
-    const pivot = a[c]?.[c] ?? NaN
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue
-      const f = (a[r]?.[c] ?? 0) / pivot
-      for (let j = c; j <= k; j++) (a[r] as number[])[j] = (a[r]?.[j] ?? 0) - f * (a[c]?.[j] ?? 0)
-    }
-  }
-  const coef = Array.from({ length: k }, (_, c) => (a[c]?.[k] ?? NaN) / (a[c]?.[c] ?? NaN))
-  const residuals = rows.map((row, i) => (y[i] ?? 0) - row.reduce((s, x, j) => s + x * (coef[j] ?? 0), 0))
-  return { coef, sd: Math.sqrt(residuals.reduce((s, r) => s + r * r, 0) / Math.max(1, residuals.length - k)) }
-}
-
 const probe = startSpeedProbe('1')
 await probe.ready(10_000)
 const contender = startContender(15_000)
@@ -122,7 +105,13 @@ const lines = [
 for (const head of heads) {
   const base = await startHashApp({})
   const other = await startHashApp(
-    head === 'wait' ? { HASH_WAIT_MS: process.env.HASH_WAIT_MS ?? '1' } : head === 'cpu' ? { HASH_SLOWDOWN: '10' } : {},
+    head === 'wait'
+      ? { HASH_WAIT_MS: process.env.HASH_WAIT_MS ?? '1' }
+      : head === 'cpu'
+        ? { HASH_SLOWDOWN: '10' }
+        : head === 'thread'
+          ? { HASH_BUSY_THREAD: '0.2' }
+          : {},
   )
   const y: number[] = []
   const x1: number[] = []

@@ -8,10 +8,19 @@
 import { createHash } from 'node:crypto'
 import http from 'node:http'
 import { PerformanceObserver, constants } from 'node:perf_hooks'
+import { Worker } from 'node:worker_threads'
 
 const items = Math.round(Number(process.env.HASH_ITEMS ?? 200) * (1 + Number(process.env.HASH_SLOWDOWN ?? 0) / 100))
 const port = Number(process.env.PORT ?? 0)
 const waitMs = Number(process.env.HASH_WAIT_MS ?? 0)
+// HASH_BUSY_THREAD=share: a worker thread beside the server computes that share of the time (10 ms
+// busy at a time), a change that competes with the route for the app's own CPU (bench/cpu-access.ts).
+const busyShare = Number(process.env.HASH_BUSY_THREAD ?? 0)
+if (busyShare > 0) {
+  const loop = `const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+for (;;) { const until = Date.now() + 10; while (Date.now() < until); pause(${(10 * (1 - busyShare)) / busyShare}) }`
+  new Worker(loop, { eval: true }).unref()
+}
 
 // HASH_IMPL=js hashes in JavaScript instead of node:crypto: the same allocation of strings and hits
 // without a native object a hash (each createHash is one, freed by the collector's weak-handle
