@@ -6,10 +6,9 @@
 // it). Prints a markdown table.
 //
 // Run: npx tsx bench/cpu-access-kept.ts [since ISO time, default 2026-12-05T23:00Z]
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
 import type { RoundResult } from '../src/results/document.js'
 import { mean, stddev } from '../src/stats/stats.js'
+import { keptRuns, startOf } from './kept-runs.js'
 import { fit } from './least-squares.js'
 
 const SINCE = Date.parse(process.argv[2] ?? '2026-12-05T23:00:00Z')
@@ -17,29 +16,20 @@ const lines = [
   '| run | pairs | req/s SD raw / probe / probe + access | slope on access | p50 SD raw / probe / probe + access | mean Δ log access | mean Δ log CPU per request |',
   '| --- | ---: | --- | ---: | --- | ---: | ---: |',
 ]
-for (const folder of ['pinned', 'rounds', 'contended']) {
-  const root = `bench/results/against-target-${folder}`
-  for (const name of readdirSync(root).sort()) {
-    const dir = path.join(root, name)
-    if (!existsSync(path.join(dir, 'base-results.json'))) continue
-    const rounds = (file: string): RoundResult[] => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).entries[0].rounds
-    const base = rounds('base-results.json')
-    const head = rounds('results.json')
-    if (!(Date.parse(base[0]?.startedAt ?? '') >= SINCE)) continue
-    const pairs = head.flatMap((h, i): [RoundResult, RoundResult][] => {
-      const b = base[i]
-      const read = (r: RoundResult): boolean => r.valid && (r.speedProbeUs ?? 0) > 0 && (r.server?.cpuAccess ?? 0) > 0
-      return b !== undefined && read(b) && read(h) ? [[b, h]] : []
-    })
-    if (pairs.length < 5) continue
-    const log = (of: (r: RoundResult) => number): number[] => pairs.map(([b, h]) => Math.log(of(h) / of(b)))
-    const x1 = log((r) => r.speedProbeUs ?? NaN)
-    const x2 = log((r) => r.server?.cpuAccess ?? NaN)
-    const sds = (y: number[]): string => `${stddev(y).toFixed(3)} / ${fit(y, [x1]).sd.toFixed(3)} / ${fit(y, [x1, x2]).sd.toFixed(3)}`
-    const rps = log((r) => r.rps)
-    lines.push(
-      `| ${folder}/${name} | ${pairs.length} | ${sds(rps)} | ${fit(rps, [x1, x2]).coef[2]?.toFixed(2)} | ${sds(log((r) => r.latencyUs.p50))} | ${mean(x2).toFixed(3)} | ${mean(log((r) => r.server?.cpuUsPerRequest ?? NaN)).toFixed(3)} |`,
-    )
-  }
+for (const { folder, name, base, head } of keptRuns().filter((run) => startOf(run) >= SINCE)) {
+  const pairs = head.flatMap((h, i): [RoundResult, RoundResult][] => {
+    const b = base[i]
+    const read = (r: RoundResult): boolean => r.valid && (r.speedProbeUs ?? 0) > 0 && (r.server?.cpuAccess ?? 0) > 0
+    return b !== undefined && read(b) && read(h) ? [[b, h]] : []
+  })
+  if (pairs.length < 5) continue
+  const log = (of: (r: RoundResult) => number): number[] => pairs.map(([b, h]) => Math.log(of(h) / of(b)))
+  const x1 = log((r) => r.speedProbeUs ?? NaN)
+  const x2 = log((r) => r.server?.cpuAccess ?? NaN)
+  const sds = (y: number[]): string => `${stddev(y).toFixed(3)} / ${fit(y, [x1]).sd.toFixed(3)} / ${fit(y, [x1, x2]).sd.toFixed(3)}`
+  const rps = log((r) => r.rps)
+  lines.push(
+    `| ${folder}/${name} | ${pairs.length} | ${sds(rps)} | ${fit(rps, [x1, x2]).coef[2]?.toFixed(2)} | ${sds(log((r) => r.latencyUs.p50))} | ${mean(x2).toFixed(3)} | ${mean(log((r) => r.server?.cpuUsPerRequest ?? NaN)).toFixed(3)} |`,
+  )
 }
 console.log(lines.join('\n'))

@@ -7,6 +7,8 @@
 // one. The access ratio a = run / (run + wait) is how much of the time the app wanted its CPU it got.
 // Unlike the app's CPU share, it should not move with the code: an app that waits on I/O more wants
 // the CPU less often, but gets the same part of the time it wants it. That is what this measures.
+// Each round's access and CPU share are read by the product's own monitor (GroupMonitor, the
+// sampler's server.cpuAccess), so the bench measures what the results record.
 //
 // Two node hashing services pinned to CPU 1 (as app.cpus: separate pins them), the speed probe there
 // too, the load from this process on CPU 0, a contender on CPU 1 in stretches of 15 s (bench/
@@ -22,10 +24,10 @@
 // Run: npx tsx bench/cpu-access.ts [same wait cpu]   (ACCESS_PAIRS=30, ROUND_S=2); writes
 // bench/results/cpu-access.md.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import autocannon from 'autocannon'
+import { GroupMonitor } from '../src/app/monitor.js'
 import { freePort } from '../src/app/ports.js'
 import { startSpeedProbe } from '../src/app/speed-probe.js'
 import { HEAP_PAD_BYTES, HEAP_PAD_VARIABLE } from '../src/load/schedule.js'
@@ -42,32 +44,23 @@ const children: ChildProcess[] = []
 process.on('exit', () => children.forEach((c) => c.kill()))
 execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' })
 
-async function startHashApp(env: Record<string, string>): Promise<{ port: number; pid: number }> {
+/** A hash app pinned to CPU 1, in a process group of its own, which the product's monitor samples. */
+interface HashApp {
+  readonly port: number
+  readonly monitor: GroupMonitor
+}
+
+async function startHashApp(env: Record<string, string>): Promise<HashApp> {
   const port = await freePort()
   const child = spawn('taskset', ['-c', '1', process.execPath, 'hash-server.mjs'], {
     cwd: path.resolve('bench/apps'),
     env: { ...process.env, ...env, PORT: String(port), [HEAP_PAD_VARIABLE]: String(HEAP_PAD_BYTES) },
     stdio: 'ignore',
+    detached: true,
   })
   children.push(child)
   await hashAppReady(port)
-  return { port, pid: child.pid ?? 0 }
-}
-
-/** The process's threads' time on a CPU and time waiting for one, ns, summed. */
-function schedstat(pid: number): { run: number; wait: number } {
-  let run = 0
-  let wait = 0
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const [r, w] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number)
-      run += r ?? 0
-      wait += w ?? 0
-    } catch {
-      // a thread that ended meanwhile
-    }
-  }
-  return { run, wait }
+  return { port, monitor: new GroupMonitor(child.pid ?? 0) }
 }
 
 interface Round {
@@ -77,19 +70,18 @@ interface Round {
   readonly cpuShare: number
 }
 
-async function round(app: { port: number; pid: number }, probe: ReturnType<typeof startSpeedProbe>): Promise<Round> {
-  const before = schedstat(app.pid)
+// Each round's access and CPU share as the product records them (src/app/sampler.ts: server.cpuAccess).
+async function round(app: HashApp, probe: ReturnType<typeof startSpeedProbe>): Promise<Round> {
+  app.monitor.begin()
   const from = Date.now()
   const result = await autocannon({ url: `http://127.0.0.1:${app.port}/search?q=x`, connections: 4, duration: ROUND_S })
   const to = Date.now()
-  const after = schedstat(app.pid)
-  const run = after.run - before.run
-  const wait = after.wait - before.wait
+  const usage = await app.monitor.end()
   return {
     rps: result.requests.total / ((to - from) / 1000),
     probe: probe.between(from, to) ?? NaN,
-    access: run / (run + wait),
-    cpuShare: run / ((to - from) * 1e6),
+    access: usage?.cpuAccess ?? NaN,
+    cpuShare: (usage?.cpuPercent ?? NaN) / 100,
   }
 }
 
@@ -132,6 +124,7 @@ for (const head of heads) {
     `| ${head} | ${y.length} | ${stddev(y).toFixed(3)} | ${one.sd.toFixed(3)} | ${two.sd.toFixed(3)} | ${one.coef[1]?.toFixed(2)}; ${two.coef[1]?.toFixed(2)}, ${two.coef[2]?.toFixed(2)} | ${pct(mean(y))} / ${pct(one.coef[0] ?? NaN)} / ${pct(two.coef[0] ?? NaN)} | ${mean(x2).toFixed(3)} | ${mean(share).toFixed(3)} |`,
   )
   process.stderr.write(`${lines.at(-1)}\n`)
+  await Promise.all([base.monitor.close(), other.monitor.close()])
   for (const child of children.splice(children.indexOf(contender) + 1)) child.kill()
 }
 probe.stop()

@@ -12,42 +12,21 @@
 //
 // Run: npx tsx bench/round-length.ts [since ISO time, default 2026-12-05T19:00Z] [until ISO time]
 // (an end, to set the runs of the speed probe before 2026-12-05 22:24 beside those after).
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
 import { speedAdjusted } from '../src/compare/speed-adjust.js'
 import type { RoundResult } from '../src/results/document.js'
 import { median, stddev } from '../src/stats/stats.js'
+import { keptRuns, startOf, type KeptRun } from './kept-runs.js'
 
 const SINCE = Date.parse(process.argv[2] ?? '2026-12-05T19:00:00Z')
 const UNTIL = Date.parse(process.argv[3] ?? '9999-12-31T00:00:00Z')
 
-/** A kept run: its folder's kind (pinned, rounds, contended), its name, and both sides' rounds. */
-interface Kept {
-  readonly folder: string
-  readonly name: string
-  readonly base: readonly RoundResult[]
-  readonly head: readonly RoundResult[]
-}
-
-const kept: Kept[] = ['pinned', 'rounds', 'contended'].flatMap((folder) => {
-  const root = `bench/results/against-target-${folder}`
-  return readdirSync(root)
-    .sort()
-    .flatMap((name): Kept[] => {
-      const dir = path.join(root, name)
-      if (!existsSync(path.join(dir, 'base-results.json'))) return []
-      const rounds = (file: string): RoundResult[] => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).entries[0].rounds
-      const base = rounds('base-results.json')
-      const head = rounds('results.json')
-      // Only runs whose every round read the probe: the default's, adjusted as the product adjusts.
-      return [...base, ...head].every((r) => (r.speedProbeUs ?? 0) > 0) ? [{ folder, name, base, head }] : []
-    })
-})
+// Only runs whose every round read the probe: the default's, adjusted as the product adjusts.
+const kept = keptRuns().filter((run) => [...run.base, ...run.head].every((r) => (r.speedProbeUs ?? 0) > 0))
 /** A run's round length in seconds, to the half second. */
-const roundSeconds = (run: Kept): number => Math.round((run.base[0]?.durationMs ?? NaN) / 500) / 2
+const roundSeconds = (run: KeptRun): number => Math.round((run.base[0]?.durationMs ?? NaN) / 500) / 2
 
 /** The SD of the pairs' log-ratios of `value`, raw and adjusted by the probe (`prior`: +1, or −1 for throughput). */
-function pairSds(run: Kept, value: (r: RoundResult) => number, prior: number): [number, number] {
+function pairSds(run: KeptRun, value: (r: RoundResult) => number, prior: number): [number, number] {
   const b = run.base.map(value)
   const h = run.head.map(value)
   const logRatios = (base: readonly number[], head: readonly number[]): number[] => head.map((x, i) => Math.log(x / (base[i] ?? NaN)))
@@ -56,7 +35,7 @@ function pairSds(run: Kept, value: (r: RoundResult) => number, prior: number): [
   return [stddev(logRatios(b, h)), stddev(logRatios(adjusted.base, adjusted.head))]
 }
 /** The SD of the logs of `value` over the run's first five base rounds. */
-const roundSd = (run: Kept, value: (r: RoundResult) => number): number => stddev(run.base.slice(0, 5).map((r) => Math.log(value(r))))
+const roundSd = (run: KeptRun, value: (r: RoundResult) => number): number => stddev(run.base.slice(0, 5).map((r) => Math.log(value(r))))
 
 interface Compared {
   readonly name: string
@@ -70,17 +49,13 @@ interface Compared {
 }
 
 const compared: Compared[] = kept
-  .filter((run) => {
-    const start = Date.parse(run.base[0]?.startedAt ?? '')
-    return start >= SINCE && start < UNTIL && run.head.every((r) => r.valid)
-  })
+  .filter((run) => startOf(run) >= SINCE && startOf(run) < UNTIL && run.head.every((r) => r.valid))
   .map((run) => {
-    const start = Date.parse(run.base[0]?.startedAt ?? '')
     const cpu = (r: RoundResult): number => r.server?.cpuUsPerRequest ?? NaN
     return {
       name: run.name,
       pairs: run.head.length,
-      pairSeconds: (Date.parse(run.base.at(-1)?.startedAt ?? '') - start) / 1000 / (run.base.length - 1),
+      pairSeconds: (Date.parse(run.base.at(-1)?.startedAt ?? '') - startOf(run)) / 1000 / (run.base.length - 1),
       roundSeconds: roundSeconds(run),
       sd: [...pairSds(run, (r) => r.rps, -1), ...pairSds(run, cpu, 1)],
       roundSd: [roundSd(run, (r) => r.rps), roundSd(run, (r) => r.latencyUs.p99)],

@@ -11,12 +11,13 @@
 //
 // Many small units, not a few large ones: the machine's speed moves within a round, and a round's
 // reading is a sample of it. Until 2026-12-05 a unit was 500 digests every 100 ms (25 a 2.5 s round);
-// since, 125 every 20 ms (125 a round) for about the same CPU. Both probes side by side on the app's
+// since, 125 every 20 ms (125 a round) for half as much CPU again. Both probes side by side on the app's
 // CPU, over the same 2 s windows beside a busy CPU (bench/speed-probe.ts, PROBE_COMPARE=1), the app's
 // consecutive windows taken as pairs kept an SD of CPU per request of 0.081 after the old probe's
 // adjustment and 0.057 after the new one's (raw 0.118): half the variance left, so half the pairs for
 // the same interval. Thinning one run's units showed the same: fewer, not smaller, units lose it.
-// It costs about 0.1 ms of CPU every 20 ms on the app's CPUs (0.5 %), alike for both sides.
+// It costs about 0.15 ms of CPU every 20 ms on the app's CPUs (0.8 %; the old one 0.5 ms every 100
+// ms, 0.5 %), alike for both sides.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { within } from '../timers.js'

@@ -43,9 +43,11 @@ export interface ServerRound {
   /**
    * The app's access to a CPU during the window, 0–1: its threads' time on a CPU over their time on
    * one and runnable waiting for one (the kernel's schedstat; Linux, the app not in a container). How
-   * much of the time the app wanted a CPU it got: other work on its CPUs lowers it, a change in the
-   * app's own code hardly moves it (bench/cpu-access.ts). Recorded for the comparison to take other
-   * work out of throughput and latency; not used by it yet. Absent elsewhere and in files written
+   * much of the time the app wanted a CPU it got: other work on its CPUs lowers it, and so do the
+   * app's own threads competing with each other, which a change of code can add (bench/cpu-access.ts:
+   * a route made to wait moved it 1 %, a busy worker thread 7 %). Recorded for the comparison to take
+   * other work out of throughput and latency once a form the app's threads cannot move is found; not
+   * used by it yet. Absent elsewhere and in files written
    * before 2026-12-05 23:00.
    */
   readonly cpuAccess?: number
