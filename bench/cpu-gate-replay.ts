@@ -52,7 +52,7 @@ import path from 'node:path'
 import { entryDecided, pairedValues } from '../src/compare/compare.js'
 import { entryShares, PRIMARY_WEIGHT, primarySplit, SUITE_ALPHA, type SplitRule } from '../src/compare/family.js'
 import { sequentialVerdict } from '../src/compare/sequential.js'
-import { speedAdjusted } from '../src/compare/speed-adjust.js'
+import { covariateAdjusted } from '../src/compare/speed-adjust.js'
 import type { ComparedMetric } from '../src/compare/types.js'
 import { biggerIsBetter, type MetricName, type RegressionTolerance } from '../src/config/plan.js'
 import { DEFAULT_TOLERANCE, GATED_BY_DEFAULT, GATED_BY_DEFAULT_WITH_APP } from '../src/config/tolerances.js'
@@ -86,6 +86,11 @@ const BUSY_PAIR_SD = 0.15
 const KEEP_OFFSETS = process.env.BENCH_KEEP_OFFSETS === '1'
 const RELAUNCH = process.env.BENCH_RELAUNCH === '1'
 const NO_FLOOR = process.env.BENCH_NO_FLOOR === '1'
+const NO_ACCESS = process.env.BENCH_NO_ACCESS === '1'
+// How a CPU slowdown moves the head's access to its CPU, log per log: a head computing 10 % more
+// read a mean access 0.6–3.1 % lower than an unchanged one beside a busy process (cpu-access-kept.ts),
+// so −0.2 by default (BENCH_ACCESS_BIAS), about the most of it; a wait moves it not at all.
+const ACCESS_BIAS = Number(process.env.BENCH_ACCESS_BIAS ?? -0.2)
 const PAIR_SCALE = process.env.BENCH_PAIR_SCALE?.split(',').map(Number)
 const scaleOf = (k: number): number => (PAIR_SCALE === undefined ? 1 : k === 3 ? (PAIR_SCALE[1] ?? 1) : (PAIR_SCALE[0] ?? 1))
 
@@ -94,9 +99,10 @@ type Logs = [number, number, number, number]
 /**
  * A recorded pair: base's and head's logs, then the speed probe's reading of each (µs a unit; NaN
  * where not read), then each round's seconds (their spread is what the pair's noise floor reads:
- * scale-free, so a slowdown injected as a factor leaves it as recorded).
+ * scale-free, so a slowdown injected as a factor leaves it as recorded), then each round's access to
+ * its CPU (server.cpuAccess; NaN where not read, or with BENCH_NO_ACCESS=1).
  */
-type Pair = [Logs, Logs, number, number, RoundSeries | undefined, RoundSeries | undefined]
+type Pair = [Logs, Logs, number, number, RoundSeries | undefined, RoundSeries | undefined, number, number]
 interface Source {
   readonly run: string
   /** The app the run measured (node, python): relaunch offsets are drawn within it. */
@@ -109,6 +115,9 @@ interface Source {
   /** The pairs the 3-minute budget holds at this run's pace (a pair as long as its pairs took). */
   readonly maxPairs: number
 }
+
+/** A round's access to its CPU as the replay carries it: none with BENCH_NO_ACCESS. */
+const accessOf = (r: RoundResult | undefined): number => (NO_ACCESS ? NaN : (r?.server?.cpuAccess ?? NaN))
 
 /** A round's seconds as the replay carries them: none with BENCH_NO_FLOOR. */
 const secondsOf = (r: RoundResult | undefined): RoundSeries | undefined => (NO_FLOOR ? undefined : r?.series)
@@ -136,7 +145,7 @@ function loadSources(): Source[] {
       const hl = logs(h)
       const bl = b === undefined ? undefined : logs(b)
       if (hl !== undefined && bl !== undefined)
-        pairs.push([bl, hl, b?.speedProbeUs ?? NaN, h.speedProbeUs ?? NaN, secondsOf(b), secondsOf(h)])
+        pairs.push([bl, hl, b?.speedProbeUs ?? NaN, h.speedProbeUs ?? NaN, secondsOf(b), secondsOf(h), accessOf(b), accessOf(h)])
     }
     // The default's replay: only runs whose every kept pair read the probe on both sides.
     if (PINNED && !pairs.every(([, , pb, ph]) => pb > 0 && ph > 0)) continue
@@ -150,14 +159,31 @@ function loadSources(): Source[] {
     // took their β·x̄ out of every pair, which the product's adjustment then took out again, so a
     // trial's injected slowdown read about nothing (2 of the 15 busy runs; +10 % "cleared" in ~10 %).
     // So the change is the mean at x = 0: ȳ − β·x̄, β the product's slope fitted over the run.
-    const xMean = pairs.reduce((sum, [, , pb, ph]) => sum + Math.log(ph / pb), 0) / pairs.length
-    const probeOf = (side: 2 | 3): number[] => pairs.map((pair) => pair[side])
+    // With the access read too, its part of the mean is taken out of req/s and the latencies as well
+    // (the product's two-covariate fit), and the access's own mean difference is then taken out of the
+    // head's readings (below): a slowed run's lower access is its slowdown's doing, injected again as
+    // ACCESS_BIAS.
+    const meanLog = (b: number[], h: number[]): number => h.reduce((sum, x, i) => sum + Math.log(x / (b[i] ?? NaN)), 0) / h.length
+    const readOf = (side: 2 | 3 | 6 | 7): number[] => pairs.map((pair) => pair[side])
+    const xMean = meanLog(readOf(2), readOf(3))
+    const accessRead = pairs.every(([, , , , , , ab, ah]) => ab > 0 && ah > 0)
+    const accessMean = accessRead ? meanLog(readOf(6), readOf(7)) : 0
     const means = [0, 1, 2, 3].map((k) => {
       const mean = pairs.reduce((sum, [b, h]) => sum + (h[k] ?? 0) - (b[k] ?? 0), 0) / pairs.length
       if (!PINNED || !Number.isFinite(xMean)) return mean
       const valuesOf = (side: 0 | 1): number[] => pairs.map((pair) => Math.exp(pair[side][k] ?? NaN))
-      return mean - speedAdjusted(valuesOf(0), valuesOf(1), probeOf(2), probeOf(3), k === 0 ? -1 : 1).fitted * xMean
+      const sign = k === 0 ? -1 : 1
+      const speed = { base: readOf(2), head: readOf(3), prior: sign }
+      const withAccess = accessRead && k < 3
+      const fitted = covariateAdjusted(
+        valuesOf(0),
+        valuesOf(1),
+        withAccess ? [speed, { base: readOf(6), head: readOf(7), prior: -sign }] : [speed],
+      ).fitted
+      return mean - (fitted[0] ?? NaN) * xMean - (withAccess ? (fitted[1] ?? NaN) * accessMean : 0)
     }) as Logs
+    if (accessRead && !(KEEP_OFFSETS && unchanged && !RELAUNCH))
+      for (const pair of pairs) pair[7] = Math.min(1, pair[7] * Math.exp(-accessMean))
     // The run's own mean difference out: what is left is the noise of its pairs. Relaunching takes an
     // unchanged run's offset out too (each pair then has an offset of its own, drawn in trial()).
     for (let k = 0; k < 4 && !(KEEP_OFFSETS && unchanged && !RELAUNCH); k++) {
@@ -175,13 +201,20 @@ function loadSources(): Source[] {
   return sources
 }
 
-function round(n: number, [rps, p50, p99, cpu]: Logs, probe: number, series: RoundSeries | undefined): RoundResult {
+function round(n: number, [rps, p50, p99, cpu]: Logs, probe: number, series: RoundSeries | undefined, access: number): RoundResult {
   const r = replayRound(n, [Math.exp(rps), Math.exp(p50), Math.exp(p99)])
   return {
     ...r,
     ...(probe > 0 ? { speedProbeUs: probe } : {}),
     ...(series === undefined ? {} : { series }),
-    server: { cpuPercent: 100, cpuUsPerRequest: Math.exp(cpu), rssMaxBytes: 1, rssMeanBytes: 1, rssEndBytes: 1 },
+    server: {
+      cpuPercent: 100,
+      cpuUsPerRequest: Math.exp(cpu),
+      rssMaxBytes: 1,
+      rssMeanBytes: 1,
+      rssEndBytes: 1,
+      ...(access > 0 ? { cpuAccess: access } : {}),
+    },
   }
 }
 
@@ -228,15 +261,16 @@ function trial(all: readonly Source[], rule: Rule, slowdown: number, kind: 'cpu'
     }
     const pair = block.shift() ?? source.pairs[0]
     if (pair === undefined) throw new Error('no pair')
-    const [b, h, probeBase, probeHead, secondsBase, secondsHead] = pair
+    const [b, h, probeBase, probeHead, secondsBase, secondsHead, accessBase, accessHead] = pair
     const [r, p50, p99, cpu] = launch()
-    base.push(round(base.length + 1, b, probeBase, secondsBase))
+    base.push(round(base.length + 1, b, probeBase, secondsBase, accessBase))
     head.push(
       round(
         head.length + 1,
         [h[0] + r - shift, h[1] + p50 + shift, h[2] + p99 + shift, h[3] + cpu + (kind === 'cpu' ? shift : 0)],
         probeHead,
         secondsHead,
+        Math.min(1, accessHead * Math.exp(kind === 'cpu' ? ACCESS_BIAS * shift : 0)),
       ),
     )
   }
@@ -318,6 +352,6 @@ for (const group of groups) {
 console.log(lines.join('\n'))
 mkdirSync('bench/results', { recursive: true })
 writeFileSync(
-  `bench/results/cpu-gate-replay${PINNED ? `-${SOURCES.join('-')}` : ''}${ROUND === undefined ? '' : `-${ROUND}`}${KEEP_OFFSETS ? '-offsets' : ''}${NO_FLOOR ? '-nofloor' : ''}${RELAUNCH ? '-relaunch' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
+  `bench/results/cpu-gate-replay${PINNED ? `-${SOURCES.join('-')}` : ''}${ROUND === undefined ? '' : `-${ROUND}`}${KEEP_OFFSETS ? '-offsets' : ''}${NO_FLOOR ? '-nofloor' : ''}${NO_ACCESS ? '-noaccess' : ''}${RELAUNCH ? '-relaunch' : ''}${PAIR_SCALE === undefined ? '' : `-scaled-${PAIR_SCALE.join('-')}`}.json`,
   `${JSON.stringify({ trials: TRIALS, ...(PAIR_SCALE === undefined ? {} : { pairScale: PAIR_SCALE }), sources: sources.map((s) => ({ run: s.run, pairSd: s.pairSd })), results }, null, 2)}\n`,
 )

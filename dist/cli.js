@@ -9327,37 +9327,68 @@ var init_thresholds = __esm({
 });
 
 // src/compare/speed-adjust.ts
-function speedAdjusted(base, head, probeBase, probeHead, prior) {
+function covariateAdjusted(base, head, covariates) {
+  const k = covariates.length;
+  const priors = covariates.map((c) => c.prior);
   const ys = head.map((h, i) => Math.log(h / (base[i] ?? NaN)));
-  const xs = probeHead.map((p, i) => Math.log(p / (probeBase[i] ?? NaN)));
+  const xsOf = (i) => covariates.map((c) => Math.log((c.head[i] ?? NaN) / (c.base[i] ?? NaN)));
   const adjustedBase = [];
   const adjustedHead = [];
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  let slope = prior;
+  const sums = {
+    n: 0,
+    sx: new Array(k).fill(0),
+    sy: 0,
+    sxx: Array.from({ length: k }, () => new Array(k).fill(0)),
+    sxy: new Array(k).fill(0)
+  };
+  let slopes = priors;
   for (let i = 0; i < ys.length; i++) {
-    const x = xs[i] ?? NaN;
+    const xs = xsOf(i);
     const y = ys[i] ?? NaN;
-    slope = shrunkSlope({ n, sx, sy, sxx, sxy }, prior);
-    const half = slope * x / 2;
+    slopes = shrunkSlopes(sums, priors);
+    const half = xs.reduce((sum, x, j) => sum + (covariates[j]?.use?.[i] === false ? 0 : (slopes[j] ?? 0) * x), 0) / 2;
     adjustedBase.push((base[i] ?? NaN) * Math.exp(half));
     adjustedHead.push((head[i] ?? NaN) * Math.exp(-half));
-    n++;
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
+    sums.n++;
+    sums.sy += y;
+    for (let a = 0; a < k; a++) {
+      const xa = xs[a] ?? NaN;
+      sums.sx[a] = (sums.sx[a] ?? 0) + xa;
+      sums.sxy[a] = (sums.sxy[a] ?? 0) + xa * y;
+      const row2 = sums.sxx[a] ?? [];
+      for (let b = 0; b < k; b++) row2[b] = (row2[b] ?? 0) + xa * (xs[b] ?? NaN);
+    }
   }
-  return { base: adjustedBase, head: adjustedHead, slope, fitted: shrunkSlope({ n, sx, sy, sxx, sxy }, prior) };
+  return { base: adjustedBase, head: adjustedHead, slopes, fitted: shrunkSlopes(sums, priors) };
 }
-function shrunkSlope(sums, prior) {
+function shrunkSlopes(sums, priors) {
   const { n, sx, sy, sxx, sxy } = sums;
-  const centredXX = n === 0 ? 0 : sxx - sx * sx / n;
-  const centredXY = n === 0 ? 0 : sxy - sx * sy / n;
-  return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, (centredXY + PRIOR_WEIGHT * prior) / (centredXX + PRIOR_WEIGHT)));
+  const k = priors.length;
+  const matrix = priors.map(
+    (_, a) => priors.map((__, b) => (n === 0 ? 0 : (sxx[a]?.[b] ?? 0) - (sx[a] ?? 0) * (sx[b] ?? 0) / n) + (a === b ? PRIOR_WEIGHT : 0))
+  );
+  const right = priors.map((prior, a) => (n === 0 ? 0 : (sxy[a] ?? 0) - (sx[a] ?? 0) * sy / n) + PRIOR_WEIGHT * prior);
+  return solve(matrix, right, k).map((slope) => Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, slope)));
+}
+function solve(matrix, right, k) {
+  for (let p = 0; p < k; p++) {
+    const pivot = matrix[p]?.[p] ?? NaN;
+    for (let r = p + 1; r < k; r++) {
+      const factor = (matrix[r]?.[p] ?? 0) / pivot;
+      for (let c = p; c < k; c++) {
+        const row2 = matrix[r];
+        if (row2 !== void 0) row2[c] = (row2[c] ?? 0) - factor * (matrix[p]?.[c] ?? 0);
+      }
+      right[r] = (right[r] ?? 0) - factor * (right[p] ?? 0);
+    }
+  }
+  const out = new Array(k).fill(0);
+  for (let p = k - 1; p >= 0; p--) {
+    let rest = right[p] ?? 0;
+    for (let c = p + 1; c < k; c++) rest -= (matrix[p]?.[c] ?? 0) * (out[c] ?? 0);
+    out[p] = rest / (matrix[p]?.[p] ?? NaN);
+  }
+  return out;
 }
 var PRIOR_WEIGHT, MAX_SLOPE;
 var init_speed_adjust = __esm({
@@ -9559,6 +9590,8 @@ function centreOf(values, relative, trimmed) {
 function pairedValues(base, head, metric) {
   const pairs = { base: [], head: [] };
   const probes = { base: [], head: [] };
+  const access2 = { base: [], head: [] };
+  const cpu = { base: [], head: [] };
   let noise = [];
   for (const [b, h] of keptPairs(base, head)) {
     const bv = roundValue(b, metric);
@@ -9568,6 +9601,10 @@ function pairedValues(base, head, metric) {
     pairs.head.push(hv);
     probes.base.push(b.speedProbeUs ?? NaN);
     probes.head.push(h.speedProbeUs ?? NaN);
+    access2.base.push(b.server?.cpuAccess ?? NaN);
+    access2.head.push(h.server?.cpuAccess ?? NaN);
+    cpu.base.push(b.server?.cpuUsPerRequest ?? NaN);
+    cpu.head.push(h.server?.cpuUsPerRequest ?? NaN);
     const pairSd = noise === void 0 ? void 0 : pairNoise(b, h, metric);
     if (pairSd === void 0) noise = void 0;
     else noise?.push(pairSd);
@@ -9575,8 +9612,20 @@ function pairedValues(base, head, metric) {
   const withNoise = noise !== void 0 && noise.length > 0 ? { noise } : {};
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive);
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
-    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, speedSign(metric));
-    return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted, ...withNoise };
+    const speed = { ...probes, prior: speedSign(metric) };
+    const use = accessAdjusted(metric, access2) ? accessUsed(cpu, probes) : void 0;
+    if (use !== void 0) {
+      const adjusted2 = covariateAdjusted(pairs.base, pairs.head, [speed, { ...access2, prior: -speedSign(metric), use }]);
+      return {
+        base: adjusted2.base,
+        head: adjusted2.head,
+        speedSlope: adjusted2.fitted[0] ?? NaN,
+        accessSlope: adjusted2.fitted[1] ?? NaN,
+        ...withNoise
+      };
+    }
+    const adjusted = covariateAdjusted(pairs.base, pairs.head, [speed]);
+    return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted[0] ?? NaN, ...withNoise };
   }
   return { ...pairs, ...withNoise };
 }
@@ -9697,6 +9746,28 @@ function speedProbed(base, head) {
   const kept = keptPairs(base, head);
   return kept.length > 0 && kept.every(([b, h]) => positive([b.speedProbeUs ?? NaN, h.speedProbeUs ?? NaN]));
 }
+function accessAdjusted(metric, access2) {
+  const read = (xs) => xs.length > 0 && xs.every((x) => x > 0 && x <= 1);
+  return CONTENDED_METRICS.has(metric) && read(access2.base) && read(access2.head);
+}
+function accessUsed(cpu, probes) {
+  if (![cpu.base, cpu.head].every(positive)) return void 0;
+  const adjusted = covariateAdjusted(cpu.base, cpu.head, [{ ...probes, prior: 1 }]);
+  const use = [];
+  let n = 0;
+  let sum = 0;
+  let squares = 0;
+  for (const [i, h] of adjusted.head.entries()) {
+    const mean2 = n === 0 ? 0 : sum / n;
+    const error = n < 2 ? Infinity : Math.sqrt(Math.max(0, squares - n * mean2 * mean2) / (n - 1) / n);
+    use.push(!(n >= 3 && Math.abs(mean2) > ACCESS_CPU_CHANGE && Math.abs(mean2) > 3 * error));
+    const y = Math.log(h / (adjusted.base[i] ?? NaN));
+    n++;
+    sum += y;
+    squares += y * y;
+  }
+  return use;
+}
 function speedSign(metric) {
   return biggerIsBetter(metric) ? -1 : 1;
 }
@@ -9795,7 +9866,12 @@ function compareEntry(head, base, ctx, shares) {
       else m = confirmedAtOneSpeed(measured2, atSpeed, speed.machine);
     }
     if (busier === "base" && CONTENDED_METRICS.has(metric) && m.verdict !== "regression") m = { ...m, verdict: "inconclusive" };
-    metrics.push(values?.speedSlope === void 0 ? m : { ...m, speedSlope: values.speedSlope });
+    m = {
+      ...m,
+      ...values?.speedSlope === void 0 ? {} : { speedSlope: values.speedSlope },
+      ...values?.accessSlope === void 0 ? {} : { accessSlope: values.accessSlope }
+    };
+    metrics.push(m);
     if (m.gated && m.verdict === "regression") {
       findings.push({
         severity: m.severity,
@@ -9895,7 +9971,8 @@ function compare(base, head, options = {}) {
       ...head.launches === void 0 ? {} : { launches: head.launches },
       ...head.heapPad === void 0 ? {} : { heapPad: head.heapPad },
       // Said when some entry's pairs were adjusted, by the rule that adjusts them.
-      ...paired && head.entries.some((e) => speedProbed(baseEntries.get(e.key)?.rounds ?? [], e.rounds)) ? { speedProbe: true } : {}
+      ...paired && head.entries.some((e) => speedProbed(baseEntries.get(e.key)?.rounds ?? [], e.rounds)) ? { speedProbe: true } : {},
+      ...entries.some((e) => e.metrics.some((m) => m.accessSlope !== void 0)) ? { cpuAccess: true } : {}
     },
     ...baseline === void 0 ? {} : {
       baseline: runToRun === void 0 ? baseline : { ...baseline, runToRun: { runs: runToRun.runs, minimum: MIN_HISTORY_RUNS, assumedSigma: DEFAULT_LOG_SPREAD } }
@@ -9960,7 +10037,7 @@ function clearOfTolerance(m) {
 function isCompared2(metric) {
   return COMPARED_METRICS.some((m) => m === metric);
 }
-var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, positive, SPEED_ADJUSTED;
+var REPORTING_TOLERANCE, MIN_ROUNDS, SPEED_REFERENCE_US, ONE_SPEED_DECIDES, CONTENTION_POINTS, CONTENDED_METRICS, positive, SPEED_ADJUSTED, ACCESS_CPU_CHANGE;
 var init_compare = __esm({
   "src/compare/compare.ts"() {
     "use strict";
@@ -9989,6 +10066,7 @@ var init_compare = __esm({
     CONTENDED_METRICS = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p95", "p99", "p999", "capacity"]);
     positive = (xs) => xs.every((x) => x > 0 && Number.isFinite(x));
     SPEED_ADJUSTED = /* @__PURE__ */ new Set(["rps", "p50", "p90", "p95", "p99", "p999", "cpu"]);
+    ACCESS_CPU_CHANGE = 0.02;
   }
 });
 
@@ -23019,7 +23097,7 @@ function launchesOf(head) {
   }
   if (head.speedProbe === true) {
     said.push(
-      "the apps on CPUs of their own, the load generator on another, and each pair's throughput, latency and CPU per request adjusted for the machine's speed on the apps' CPUs as a probe measured it beside every round, app.cpus"
+      `the apps on CPUs of their own, the load generator on another, and each pair's throughput, latency and CPU per request adjusted for the machine's speed on the apps' CPUs as a probe measured it beside every round${head.cpuAccess === true ? ", throughput and latency also for the app's access to those CPUs (the share of its time ready to run that it ran)" : ""}, app.cpus`
     );
   }
   return said.length === 0 ? "" : ` (${said.join("; ")})`;

@@ -6,7 +6,7 @@ import { normalSource } from '../../__fixtures__/random.js'
 import { syntheticResults, type SyntheticEntry } from '../../__fixtures__/results/build.js'
 import { compare } from '../../src/compare/compare.js'
 import { meanSequence } from '../../src/compare/sequential.js'
-import { MAX_SLOPE, speedAdjusted } from '../../src/compare/speed-adjust.js'
+import { covariateAdjusted, MAX_SLOPE, speedAdjusted } from '../../src/compare/speed-adjust.js'
 import { meanSpeedUs } from '../../src/app/speed-probe.js'
 import type { Results } from '../../src/results/document.js'
 import { footerFacts } from '../../src/report/rows.js'
@@ -140,6 +140,87 @@ describe('speedAdjusted', () => {
   })
 })
 
+describe('covariateAdjusted', () => {
+  /**
+   * `n` pairs as in pairs(), where other work on the app's CPU also takes a share of it that varies
+   * round by round (log SD `share`), read by the app's access to its CPU and not by the probe.
+   */
+  function contended(next: () => number, n: number, p: { machine: number; share: number; own: number; mu: number }) {
+    const out = {
+      base: [] as number[],
+      head: [] as number[],
+      probeBase: [] as number[],
+      probeHead: [] as number[],
+      accessBase: [] as number[],
+      accessHead: [] as number[],
+    }
+    for (let i = 0; i < n; i++) {
+      const [speedBase, speedHead] = [p.machine * next(), p.machine * next()]
+      // The access is at most 1: a log share below 0, around −0.7 (a busy process beside the app).
+      const [shareBase, shareHead] = [-0.7 + p.share * next(), -0.7 + p.share * next()]
+      out.probeBase.push(500 * Math.exp(speedBase))
+      out.probeHead.push(500 * Math.exp(speedHead))
+      out.accessBase.push(Math.exp(shareBase))
+      out.accessHead.push(Math.exp(shareHead))
+      // Throughput: slower as the machine slows, faster with more of the CPU.
+      out.base.push(1000 * Math.exp(-speedBase + shareBase + p.own * next()))
+      out.head.push(1000 * Math.exp(-p.mu - speedHead + shareHead + p.own * next()))
+    }
+    return out
+  }
+
+  it('is speedAdjusted with one covariate', () => {
+    const p = pairs(normalSource('one covariate'), 15, { beta: 0.8, machine: 0.2, own: 0.03, mu: 0.05 })
+    const one = speedAdjusted(p.base, p.head, p.probeBase, p.probeHead, -1)
+    const general = covariateAdjusted(p.base, p.head, [{ base: p.probeBase, head: p.probeHead, prior: -1 }])
+    expect(general.head).toEqual(one.head)
+    expect(general.base).toEqual(one.base)
+    expect(general.fitted).toEqual([one.fitted])
+  })
+
+  it('takes out a share of the CPU the probe cannot see, and keeps the change', () => {
+    const p = contended(normalSource('share'), 30, { machine: 0.1, share: 0.15, own: 0.03, mu: 0.1 })
+    const speed = { base: p.probeBase, head: p.probeHead, prior: -1 }
+    const access = { base: p.accessBase, head: p.accessHead, prior: 1 }
+    const probeOnly = covariateAdjusted(p.base, p.head, [speed])
+    const both = covariateAdjusted(p.base, p.head, [speed, access])
+    const sd = (a: { base: number[]; head: number[] }): number => stddev(logRatios(a.base, a.head))
+    // The share is most of what the probe leaves: with the access, a fraction of the spread is left.
+    expect(sd(both)).toBeLessThan(sd(probeOnly) / 2.5)
+    expect(both.fitted[0]).toBeCloseTo(-1, 0)
+    expect(both.fitted[1]).toBeCloseTo(1, 0)
+    const mean = logRatios(both.base, both.head).reduce((sum, y) => sum + y, 0) / 30
+    expect(mean).toBeGreaterThan(-0.13)
+    expect(mean).toBeLessThan(-0.07)
+  })
+
+  it('keeps the confidence sequence valid at every look with a second covariate, explaining much or none', () => {
+    for (const share of [0.15, 0]) {
+      const next = normalSource(`coverage, share ${share}`)
+      const trials = 500
+      let missed = 0
+      for (let t = 0; t < trials; t++) {
+        const p = contended(next, 30, { machine: 0.1, share, own: 0.05, mu: 0.05 })
+        // Where the share does not vary, the access is a reading that explains nothing.
+        const accessHead = share === 0 ? p.accessHead.map(() => Math.exp(-0.7 + 0.1 * next())) : p.accessHead
+        const adjusted = covariateAdjusted(p.base, p.head, [
+          { base: p.probeBase, head: p.probeHead, prior: -1 },
+          { base: p.accessBase, head: accessHead, prior: 1 },
+        ])
+        const ys = logRatios(adjusted.base, adjusted.head)
+        for (let n = 2; n <= ys.length; n++) {
+          const cs = meanSequence(ys.slice(0, n), 0.05)
+          if (cs.low > -0.05 || cs.high < -0.05) {
+            missed++
+            break
+          }
+        }
+      }
+      expect(missed / trials, `share ${share}`).toBeLessThan(0.05)
+    }
+  })
+})
+
 describe('compare() with the speed probe', () => {
   // Ten pairs in which the head's rounds fell on a slower machine by turns: its throughput and CPU
   // per request moved with the probe, and nothing else changed.
@@ -199,6 +280,81 @@ describe('compare() with the speed probe', () => {
       { paired: true },
     )
     expect(unprobed.entries[0]?.metrics.every((m) => m.speedSlope === undefined)).toBe(true)
+  })
+
+  // The same pairs beside other work on the apps' CPU: a share of it taken round by round, which the
+  // app's access reads and the probe does not.
+  const share = [0, -0.25, 0.2, -0.3, 0.1, 0.3, -0.2, 0, 0.25, -0.1]
+  // `own`: the part of the access the app's own threads took, which does not move its throughput.
+  function withAccess(results: Results, factor: (i: number) => number, access: (i: number) => number | undefined, own = 1): Results {
+    const [e] = results.entries
+    if (e === undefined) throw new Error('no entry')
+    const rounds = e.rounds.map((r, i) => {
+      const a = access(i)
+      const f = factor(i) / (a === undefined ? 1 : a / own / 0.5)
+      return {
+        ...r,
+        rps: r.rps / f,
+        latencyUs: { ...r.latencyUs, p50: r.latencyUs.p50 * f },
+        speedProbeUs: 500 * factor(i),
+        ...(r.server === undefined ? {} : { server: { ...r.server, ...(a === undefined ? {} : { cpuAccess: a }) } }),
+      }
+    })
+    return { ...results, entries: [{ ...e, rounds }] }
+  }
+  const contendedPair = (access: (side: 'base' | 'head', i: number) => number | undefined, headCpu = 300, headOwnAccess = 1) =>
+    compare(
+      withAccess(
+        syntheticResults([{ ...entry, cpuUsPerRequest: machine.map(() => 300) }]),
+        () => 1,
+        (i) => access('base', i),
+      ),
+      withAccess(
+        syntheticResults([
+          { ...entry, cpuUsPerRequest: machine.map((_, i) => headCpu * Math.exp((machine[i] ?? 0) + 2 * (noise[i] ?? 0))) },
+        ]),
+        (i) => Math.exp((machine[i] ?? 0) + (noise[i] ?? 0)),
+        (i) => {
+          const a = access('head', i)
+          return a === undefined ? undefined : a * headOwnAccess
+        },
+        headOwnAccess,
+      ),
+      { paired: true },
+    )
+
+  it("adjusts throughput and latency for the app's access to its CPUs where every pair read it, and not CPU per request", () => {
+    const read = (side: 'base' | 'head', i: number): number => (side === 'base' ? 0.5 : 0.5 * Math.exp(share[i] ?? 0))
+    const adjusted = contendedPair(read)
+    const metricOf = (c: ReturnType<typeof compare>, name: string) => c.entries[0]?.metrics.find((m) => m.metric === name)
+    // The share is nearly all of what the probe leaves: the interval a fraction as wide as without.
+    const probeOnly = contendedPair((side, i) => (i === 4 ? undefined : read(side, i)))
+    expect(metricOf(adjusted, 'rps')?.accessSlope).toBeCloseTo(1, 0)
+    expect(metricOf(adjusted, 'p50')?.accessSlope).toBeCloseTo(-1, 0)
+    expect(metricOf(probeOnly, 'rps')?.accessSlope).toBeUndefined()
+    expect(metricOf(adjusted, 'rps')?.detectable ?? Infinity).toBeLessThan((metricOf(probeOnly, 'rps')?.detectable ?? 0) / 3)
+    // CPU per request is the app's own: the probe adjusts it, the access does not.
+    expect(metricOf(adjusted, 'cpu')?.speedSlope).toBeDefined()
+    expect(metricOf(adjusted, 'cpu')?.accessSlope).toBeUndefined()
+    expect(adjusted.head.cpuAccess).toBe(true)
+    expect(probeOnly.head.cpuAccess).toBeUndefined()
+    expect(footerFacts(adjusted).join(' · ')).toContain(
+      "throughput and latency also for the app's access to those CPUs (the share of its time ready to run that it ran), app.cpus",
+    )
+    expect(footerFacts(probeOnly).join(' · ')).not.toContain('access')
+  })
+
+  it("leaves the access out once the head's CPU per request has changed: its own threads move its access", () => {
+    // A head that keeps a worker thread busy beside the server: 25 % more CPU per request, its
+    // access 7 % lower by its own doing, its throughput beside the other work unchanged.
+    const read = (side: 'base' | 'head', i: number): number => (side === 'base' ? 0.5 : 0.5 * Math.exp(share[i] ?? 0))
+    const rpsOf = (c: ReturnType<typeof compare>) => c.entries[0]?.metrics.find((m) => m.metric === 'rps')
+    const own = Math.exp(-0.07)
+    const threaded = rpsOf(contendedPair(read, 375, own))
+    // The first three pairs are adjusted before a change can show: about 3/10 of the 7 %.
+    expect(Math.abs(threaded?.change ?? Infinity)).toBeLessThan(0.03)
+    // The same access moved with CPU per request unchanged: the adjustment would read it as a gain.
+    expect(rpsOf(contendedPair(read, 300, own))?.change).toBeGreaterThan(0.05)
   })
 
   it('says so in the footer', () => {

@@ -46,7 +46,7 @@ import {
   type Outcome,
   type ShareGroup,
 } from './types.js'
-import { speedAdjusted } from './speed-adjust.js'
+import { covariateAdjusted, type Covariate } from './speed-adjust.js'
 import { pairNoise } from './round-noise.js'
 
 /**
@@ -384,6 +384,8 @@ export interface PairedValues {
   readonly head: number[]
   /** The slope on the speed probe the pairs were adjusted by (speed-adjust.ts), where they were. */
   readonly speedSlope?: number
+  /** The slope on the app's access to its CPUs the pairs were adjusted by (accessAdjusted), where they were. */
+  readonly accessSlope?: number
   /** Each pair's noise as its rounds' seconds imply it (round-noise.ts), where every pair has one. */
   readonly noise?: number[]
 }
@@ -395,6 +397,8 @@ export interface PairedValues {
 export function pairedValues(base: readonly RoundResult[], head: readonly RoundResult[], metric: ComparedMetric): PairedValues | undefined {
   const pairs: { base: number[]; head: number[] } = { base: [], head: [] }
   const probes: { base: number[]; head: number[] } = { base: [], head: [] }
+  const access: { base: number[]; head: number[] } = { base: [], head: [] }
+  const cpu: { base: number[]; head: number[] } = { base: [], head: [] }
   // Each pair's noise from its seconds; none as soon as one pair has none (a floor needs every pair).
   let noise: number[] | undefined = []
   for (const [b, h] of keptPairs(base, head)) {
@@ -405,6 +409,10 @@ export function pairedValues(base: readonly RoundResult[], head: readonly RoundR
     pairs.head.push(hv)
     probes.base.push(b.speedProbeUs ?? NaN)
     probes.head.push(h.speedProbeUs ?? NaN)
+    access.base.push(b.server?.cpuAccess ?? NaN)
+    access.head.push(h.server?.cpuAccess ?? NaN)
+    cpu.base.push(b.server?.cpuUsPerRequest ?? NaN)
+    cpu.head.push(h.server?.cpuUsPerRequest ?? NaN)
     const pairSd: number | undefined = noise === undefined ? undefined : pairNoise(b, h, metric)
     if (pairSd === undefined) noise = undefined
     else noise?.push(pairSd)
@@ -414,8 +422,23 @@ export function pairedValues(base: readonly RoundResult[], head: readonly RoundR
   // off the pairs just gathered): the metrics that follow it are adjusted by it (speed-adjust.ts).
   const probed = pairs.base.length > 0 && [probes.base, probes.head].every(positive)
   if (SPEED_ADJUSTED.has(metric) && probed && [pairs.base, pairs.head].every(positive)) {
-    const adjusted = speedAdjusted(pairs.base, pairs.head, probes.base, probes.head, speedSign(metric))
-    return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted, ...withNoise }
+    const speed: Covariate = { ...probes, prior: speedSign(metric) }
+    // What other work on the apps' CPUs slows (throughput, latency) is adjusted for the app's access
+    // to them too, where every pair read it (accessAdjusted); CPU per request stays as the probe left
+    // it, the app's own and the check on what the access may hide.
+    const use = accessAdjusted(metric, access) ? accessUsed(cpu, probes) : undefined
+    if (use !== undefined) {
+      const adjusted = covariateAdjusted(pairs.base, pairs.head, [speed, { ...access, prior: -speedSign(metric), use }])
+      return {
+        base: adjusted.base,
+        head: adjusted.head,
+        speedSlope: adjusted.fitted[0] ?? NaN,
+        accessSlope: adjusted.fitted[1] ?? NaN,
+        ...withNoise,
+      }
+    }
+    const adjusted = covariateAdjusted(pairs.base, pairs.head, [speed])
+    return { base: adjusted.base, head: adjusted.head, speedSlope: adjusted.fitted[0] ?? NaN, ...withNoise }
   }
   return { ...pairs, ...withNoise }
 }
@@ -692,6 +715,67 @@ function speedProbed(base: readonly RoundResult[], head: readonly RoundResult[])
 // error rate and a stress round's capacity are compared as measured.
 const SPEED_ADJUSTED: ReadonlySet<ComparedMetric> = new Set(['rps', 'p50', 'p90', 'p95', 'p99', 'p999', 'cpu'])
 
+/**
+ * Whether a metric's pairs are adjusted for the app's access to its CPUs too (server.cpuAccess: its
+ * threads' run time over run time and run-queue wait, recorded on Linux), beside the speed probe:
+ * throughput and latency, where every pair read it on both sides.
+ *
+ * Why: other work on the apps' own CPU takes a share of it that varies round by round, and the probe,
+ * a small unit of work every 20 ms, does not see a share taken from the app. Beside one busy process
+ * on that CPU, the req/s pairs of unchanged heads kept an SD of 0.13–0.21 after the probe, and 0.05–0.06
+ * after probe and access (bench/cpu-access-kept.ts over the kept runs of 2026-12-05 23:10–23:47); the
+ * slope on the access was 0.6–1.2, prior 1 (a saturated app's throughput follows the CPU time it gets).
+ *
+ * What it may hide: the access is the app's own, and unlike the probe its code moves it. A head that
+ * computes more is runnable more and waits more (its mean access 0.6–3.1 % below an unchanged head's
+ * beside the busy process), and one whose own threads compete for the app's CPU (a worker thread busy
+ * a fifth of the time: −7 %) lowers it more: adjusted by it, such a head's throughput read +8.5 %
+ * where it had not moved, and a head that drops such a thread would read a loss. Every such head
+ * changes its CPU per request, which the access does not adjust, so the access is used only while
+ * CPU per request shows no change (accessUsed), and CPU per request, gated by default where
+ * Cannonade starts the app, decides on the head that changed it. An unchanged head cannot move the
+ * access on average, so its false alarms stay within the bound. A head that waits more (I/O, a lock) sleeps rather than waits to run: beside the
+ * busy process, a head waiting 1 ms longer read an access 1 % higher and its slowdown was unmoved.
+ */
+function accessAdjusted(metric: ComparedMetric, access: { readonly base: readonly number[]; readonly head: readonly number[] }): boolean {
+  const read = (xs: readonly number[]): boolean => xs.length > 0 && xs.every((x) => x > 0 && x <= 1)
+  return CONTENDED_METRICS.has(metric) && read(access.base) && read(access.head)
+}
+
+/** A change of CPU per request (log) below which a head's own access is taken not to have moved. */
+export const ACCESS_CPU_CHANGE = 0.02
+
+/**
+ * Which pairs the app's access adjusts (accessAdjusted): pair i where the pairs before it show CPU
+ * per request (probe-adjusted) unchanged, so that the head's code is not what moved the access;
+ * undefined where a pair lacks CPU per request. "Changed": at least 3 pairs, a mean log-ratio beyond
+ * ±{@link ACCESS_CPU_CHANGE} and beyond 3 standard errors. A head that costs more or less CPU, or
+ * keeps another thread busy, moves its own access (accessAdjusted): its throughput and latency are
+ * then compared as the probe left them, and CPU per request decides on it. Predictable, as the
+ * slopes are, so the pairs stay a sequence that may be looked at after any pair.
+ */
+function accessUsed(
+  cpu: { readonly base: number[]; readonly head: number[] },
+  probes: { readonly base: number[]; readonly head: number[] },
+): boolean[] | undefined {
+  if (![cpu.base, cpu.head].every(positive)) return undefined
+  const adjusted = covariateAdjusted(cpu.base, cpu.head, [{ ...probes, prior: 1 }])
+  const use: boolean[] = []
+  let n = 0
+  let sum = 0
+  let squares = 0
+  for (const [i, h] of adjusted.head.entries()) {
+    const mean = n === 0 ? 0 : sum / n
+    const error = n < 2 ? Infinity : Math.sqrt(Math.max(0, squares - n * mean * mean) / (n - 1) / n)
+    use.push(!(n >= 3 && Math.abs(mean) > ACCESS_CPU_CHANGE && Math.abs(mean) > 3 * error))
+    const y = Math.log(h / (adjusted.base[i] ?? NaN))
+    n++
+    sum += y
+    squares += y * y
+  }
+  return use
+}
+
 /** How a metric moves as the machine slows: +1 for what grows (latency, CPU per request), −1 for throughput. */
 function speedSign(metric: ComparedMetric): 1 | -1 {
   return biggerIsBetter(metric) ? -1 : 1
@@ -782,9 +866,11 @@ function compareEntry(
   const metrics: MetricComparison[] = []
   for (const metric of COMPARED_METRICS) {
     if (!comparedFor(head, metric)) continue
-    const values: { base: number[] | undefined; head: number[] | undefined; speedSlope?: number; noise?: number[] } | undefined = ctx.paired
-      ? pairedValues(base.rounds, head.rounds, metric)
-      : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) }
+    const values:
+      { base: number[] | undefined; head: number[] | undefined; speedSlope?: number; accessSlope?: number; noise?: number[] } | undefined =
+      ctx.paired
+        ? pairedValues(base.rounds, head.rounds, metric)
+        : { base: roundValues(base.rounds, metric), head: roundValues(head.rounds, metric) }
     const b = values?.base
     const h = values?.head
     if (b === undefined || h === undefined || b.length === 0 || h.length === 0) continue
@@ -838,7 +924,12 @@ function compareEntry(
     // Other work slowed the baseline's app and not the head's: neither "unchanged" nor "improvement"
     // is claimed, as either may be that work's doing.
     if (busier === 'base' && CONTENDED_METRICS.has(metric) && m.verdict !== 'regression') m = { ...m, verdict: 'inconclusive' }
-    metrics.push(values?.speedSlope === undefined ? m : { ...m, speedSlope: values.speedSlope })
+    m = {
+      ...m,
+      ...(values?.speedSlope === undefined ? {} : { speedSlope: values.speedSlope }),
+      ...(values?.accessSlope === undefined ? {} : { accessSlope: values.accessSlope }),
+    }
+    metrics.push(m)
     if (m.gated && m.verdict === 'regression') {
       findings.push({
         severity: m.severity,
@@ -953,6 +1044,7 @@ export function compare(base: Results | undefined, head: Results, options: Compa
       ...(paired && head.entries.some((e) => speedProbed(baseEntries.get(e.key)?.rounds ?? [], e.rounds))
         ? { speedProbe: true as const }
         : {}),
+      ...(entries.some((e) => e.metrics.some((m) => m.accessSlope !== undefined)) ? { cpuAccess: true as const } : {}),
     },
     ...(baseline === undefined
       ? {}

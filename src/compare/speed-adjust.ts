@@ -56,46 +56,117 @@ export function speedAdjusted(
   probeHead: readonly number[],
   prior: number,
 ): SpeedAdjusted {
+  const adjusted = covariateAdjusted(base, head, [{ base: probeBase, head: probeHead, prior }])
+  return { base: adjusted.base, head: adjusted.head, slope: adjusted.slopes[0] ?? prior, fitted: adjusted.fitted[0] ?? prior }
+}
+
+/** A reading of every round beside the metric (the probe's µs a unit, the app's access to its CPU), pair by pair. */
+export interface Covariate {
+  readonly base: readonly number[]
+  readonly head: readonly number[]
+  /** The slope the fit is shrunk toward: the metric's log-ratio per unit of the reading's. */
+  readonly prior: number
+  /**
+   * Whether pair i is adjusted by this reading (default every pair); a pair left out is still fitted
+   * on. Predictable as the slopes are: decided from the pairs before i only.
+   */
+  readonly use?: readonly boolean[]
+}
+
+/** Paired values adjusted for one or more covariates, and the slopes, in the covariates' order. */
+export interface CovariateAdjusted {
+  readonly base: number[]
+  readonly head: number[]
+  /** The slopes used for the last pair. */
+  readonly slopes: number[]
+  /** The same fit over all the pairs. */
+  readonly fitted: number[]
+}
+
+/**
+ * Adjusts paired values of a relative metric by several readings of the same rounds at once (all
+ * positive): y_i' = y_i − Σ_k β̂_ik · x_ik, each β̂_i fitted on the pairs before pair i (least squares
+ * with an intercept, each slope shrunk toward its prior with weight PRIOR_WEIGHT, bounded to
+ * ±MAX_SLOPE), split between the sides as speedAdjusted's is. One covariate is speedAdjusted.
+ */
+export function covariateAdjusted(base: readonly number[], head: readonly number[], covariates: readonly Covariate[]): CovariateAdjusted {
+  const k = covariates.length
+  const priors = covariates.map((c) => c.prior)
   const ys = head.map((h, i) => Math.log(h / (base[i] ?? NaN)))
-  const xs = probeHead.map((p, i) => Math.log(p / (probeBase[i] ?? NaN)))
+  const xsOf = (i: number): number[] => covariates.map((c) => Math.log((c.head[i] ?? NaN) / (c.base[i] ?? NaN)))
   const adjustedBase: number[] = []
   const adjustedHead: number[] = []
   // Running sums of the pairs so far: the fit for pair i uses pairs 0 … i−1 only.
-  let n = 0
-  let sx = 0
-  let sy = 0
-  let sxx = 0
-  let sxy = 0
-  let slope = prior
+  const sums: Sums = {
+    n: 0,
+    sx: new Array<number>(k).fill(0),
+    sy: 0,
+    sxx: Array.from({ length: k }, () => new Array<number>(k).fill(0)),
+    sxy: new Array<number>(k).fill(0),
+  }
+  let slopes = priors
   for (let i = 0; i < ys.length; i++) {
-    const x = xs[i] ?? NaN
+    const xs = xsOf(i)
     const y = ys[i] ?? NaN
-    slope = shrunkSlope({ n, sx, sy, sxx, sxy }, prior)
-    const half = (slope * x) / 2
+    slopes = shrunkSlopes(sums, priors)
+    const half = xs.reduce((sum, x, j) => sum + (covariates[j]?.use?.[i] === false ? 0 : (slopes[j] ?? 0) * x), 0) / 2
     adjustedBase.push((base[i] ?? NaN) * Math.exp(half))
     adjustedHead.push((head[i] ?? NaN) * Math.exp(-half))
-    n++
-    sx += x
-    sy += y
-    sxx += x * x
-    sxy += x * y
+    sums.n++
+    sums.sy += y
+    for (let a = 0; a < k; a++) {
+      const xa = xs[a] ?? NaN
+      sums.sx[a] = (sums.sx[a] ?? 0) + xa
+      sums.sxy[a] = (sums.sxy[a] ?? 0) + xa * y
+      const row = sums.sxx[a] ?? []
+      for (let b = 0; b < k; b++) row[b] = (row[b] ?? 0) + xa * (xs[b] ?? NaN)
+    }
   }
-  return { base: adjustedBase, head: adjustedHead, slope, fitted: shrunkSlope({ n, sx, sy, sxx, sxy }, prior) }
+  return { base: adjustedBase, head: adjustedHead, slopes, fitted: shrunkSlopes(sums, priors) }
 }
 
-/** Running sums of pairs of the probe's log-ratio x and the metric's y. */
+/** Running sums of pairs of the covariates' log-ratios x (one per covariate) and the metric's y. */
 interface Sums {
-  readonly n: number
-  readonly sx: number
-  readonly sy: number
-  readonly sxx: number
-  readonly sxy: number
+  n: number
+  readonly sx: number[]
+  sy: number
+  readonly sxx: number[][]
+  readonly sxy: number[]
 }
 
-/** Least squares with an intercept, shrunk toward the prior (ridge), bounded. */
-function shrunkSlope(sums: Sums, prior: number): number {
+/** Least squares with an intercept, each slope shrunk toward its prior (ridge), bounded. */
+function shrunkSlopes(sums: Sums, priors: readonly number[]): number[] {
   const { n, sx, sy, sxx, sxy } = sums
-  const centredXX = n === 0 ? 0 : sxx - (sx * sx) / n
-  const centredXY = n === 0 ? 0 : sxy - (sx * sy) / n
-  return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, (centredXY + PRIOR_WEIGHT * prior) / (centredXX + PRIOR_WEIGHT)))
+  const k = priors.length
+  // (C + λI) β = c + λ·prior, C and c the centred sums.
+  const matrix = priors.map((_, a) =>
+    priors.map((__, b) => (n === 0 ? 0 : (sxx[a]?.[b] ?? 0) - ((sx[a] ?? 0) * (sx[b] ?? 0)) / n) + (a === b ? PRIOR_WEIGHT : 0)),
+  )
+  const right = priors.map((prior, a) => (n === 0 ? 0 : (sxy[a] ?? 0) - ((sx[a] ?? 0) * sy) / n) + PRIOR_WEIGHT * prior)
+  return solve(matrix, right, k).map((slope) => Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, slope)))
+}
+
+/**
+ * Solves a small symmetric positive definite system by elimination (the ridge term keeps it so). A
+ * covariate whose readings are not numbers gives NaN slopes, as the one-covariate fit did.
+ */
+function solve(matrix: number[][], right: number[], k: number): number[] {
+  for (let p = 0; p < k; p++) {
+    const pivot = matrix[p]?.[p] ?? NaN
+    for (let r = p + 1; r < k; r++) {
+      const factor = (matrix[r]?.[p] ?? 0) / pivot
+      for (let c = p; c < k; c++) {
+        const row = matrix[r]
+        if (row !== undefined) row[c] = (row[c] ?? 0) - factor * (matrix[p]?.[c] ?? 0)
+      }
+      right[r] = (right[r] ?? 0) - factor * (right[p] ?? 0)
+    }
+  }
+  const out = new Array<number>(k).fill(0)
+  for (let p = k - 1; p >= 0; p--) {
+    let rest = right[p] ?? 0
+    for (let c = p + 1; c < k; c++) rest -= (matrix[p]?.[c] ?? 0) * (out[c] ?? 0)
+    out[p] = rest / (matrix[p]?.[p] ?? NaN)
+  }
+  return out
 }

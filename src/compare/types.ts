@@ -52,6 +52,11 @@ export interface MetricComparison {
    */
   readonly speedSlope?: number
   /**
+   * Paired rounds adjusted for the app's access to its CPUs too (throughput and latency, compare.ts
+   * accessAdjusted): the slope fitted over all the pairs, per unit of the access's log-ratio.
+   */
+  readonly accessSlope?: number
+  /**
    * Separate runs that both read the speed probe: the same comparison with every round taken to one
    * machine speed (compare.ts atOneSpeed), which the verdict must agree with; `machine` is how much
    * slower the head's run found the machine than the base's (1.7 = 70 % slower).
@@ -236,6 +241,8 @@ export interface Comparison {
     readonly heapPad?: number
     /** Rounds measured the machine's speed beside them (app.cpus: separate), so paired changes are adjusted by it. */
     readonly speedProbe?: true
+    /** Paired throughput and latency were adjusted for the app's access to its CPUs too (server.cpuAccess). */
+    readonly cpuAccess?: true
   }
   /** Absent when there is no baseline; `baselineMissing` then says why. */
   readonly baseline?: BaselineInfo

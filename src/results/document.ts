@@ -45,10 +45,9 @@ export interface ServerRound {
    * one and runnable waiting for one (the kernel's schedstat; Linux, the app not in a container). How
    * much of the time the app wanted a CPU it got: other work on its CPUs lowers it, and so do the
    * app's own threads competing with each other, which a change of code can add (bench/cpu-access.ts:
-   * a route made to wait moved it 1 %, a busy worker thread 7 %). Recorded for the comparison to take
-   * other work out of throughput and latency once a form the app's threads cannot move is found; not
-   * used by it yet. Absent elsewhere and in files written
-   * before 2026-12-05 23:00.
+   * a route made to wait moved it 1 %, a busy worker thread 7 %). Same-job takes other work out of
+   * paired throughput and latency by it while the head's CPU per request shows no change (compare.ts
+   * accessAdjusted, since 2026-12-06). Absent elsewhere and in files written before 2026-12-05 23:00.
    */
   readonly cpuAccess?: number
 }
