@@ -42543,20 +42543,22 @@ function samplerMain(threads, fs, childProcess) {
   const schedTimes = () => {
     if (!options.linux || options.cgroupDir !== void 0) return void 0;
     const times = /* @__PURE__ */ new Map();
-    try {
-      for (const pid of members) {
-        for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-          try {
-            const [run3 = NaN, wait = NaN] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
-            if (Number.isFinite(run3) && Number.isFinite(wait)) times.set(tid, [run3, wait]);
-          } catch {
-          }
+    for (const pid of members) {
+      let threads2;
+      try {
+        threads2 = fs.readdirSync(`/proc/${pid}/task`);
+      } catch {
+        continue;
+      }
+      for (const tid of threads2) {
+        try {
+          const [run3 = NaN, wait = NaN] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+          if (Number.isFinite(run3) && Number.isFinite(wait)) times.set(tid, [run3, wait]);
+        } catch {
         }
       }
-    } catch {
-      return void 0;
     }
-    return times;
+    return times.size > 0 ? times : void 0;
   };
   const accessBetween = (from, to) => {
     if (from === void 0 || to === void 0) return void 0;

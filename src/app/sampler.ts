@@ -172,21 +172,24 @@ export function samplerMain(
   const schedTimes = (): Map<string, readonly [number, number]> | undefined => {
     if (!options.linux || options.cgroupDir !== undefined) return undefined
     const times = new Map<string, readonly [number, number]>()
-    try {
-      for (const pid of members) {
-        for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-          try {
-            const [run = NaN, wait = NaN] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number)
-            if (Number.isFinite(run) && Number.isFinite(wait)) times.set(tid, [run, wait])
-          } catch {
-            // the thread ended meanwhile
-          }
+    for (const pid of members) {
+      let threads: string[]
+      try {
+        threads = fs.readdirSync(`/proc/${pid}/task`)
+      } catch {
+        continue // a process that ended meanwhile: the others' threads still say how the group fared
+      }
+      for (const tid of threads) {
+        try {
+          const [run = NaN, wait = NaN] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number)
+          if (Number.isFinite(run) && Number.isFinite(wait)) times.set(tid, [run, wait])
+        } catch {
+          // the thread ended meanwhile
         }
       }
-    } catch {
-      return undefined // a process that ended meanwhile, or no schedstat: the window says nothing
     }
-    return times
+    // No thread read (no schedstat on this kernel): the window says nothing.
+    return times.size > 0 ? times : undefined
   }
   const accessBetween = (
     from: Map<string, readonly [number, number]> | undefined,
