@@ -50,7 +50,9 @@ describe('load profiles, end to end', () => {
     const result = await cli(['run', '--config', config, '--out', out])
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/\| ✗ +\| leaky +\| +100 req\/s \| leak +\| RSS \+[\d.]+ MB\/min \(95 % CI/)
-    expect(result.stdout).toMatch(/\| +\| steady +\| +100 req\/s \| RSS growth \(no leak\)/)
+    // Not a leak; "not decided" where the machine starved it: with other work taking 89 % of the app's
+    // CPUs (a clean-clone run at load 8.8) its 6 s read +25.3 MB/min, 95 % CI up to +66.3, past the limit.
+    expect(result.stdout).toMatch(/\| +\| steady +\| +100 req\/s \| RSS growth \((no leak|not decided)\)/)
     expect(result.stdout).toContain('FAIL  leaky @ 100 req/s: leak')
     expect(result.stdout).not.toContain('FAIL  steady')
     const results = await resultsIn(out)

@@ -81,6 +81,8 @@ const BUDGET_MS = 180_000
 // BENCH_SINCE=<ISO time>: only the runs measured from then on, replayed as one group besides busy and
 // quiet (to set runs of two round lengths, measured in alternation, side by side).
 const SINCE = Date.parse(process.env.BENCH_SINCE ?? '1970-01-01T00:00:00Z')
+// BENCH_UNTIL=<ISO time>: only the runs that began before then (to replay a set of runs as it was).
+const UNTIL = Date.parse(process.env.BENCH_UNTIL ?? '9999-12-31T00:00:00Z')
 const BLOCK = 5
 const BUSY_PAIR_SD = 0.15
 const KEEP_OFFSETS = process.env.BENCH_KEEP_OFFSETS === '1'
@@ -131,7 +133,8 @@ function loadSources(): Source[] {
     const entry = (file: string): { rounds: RoundResult[] } => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).entries[0]
     const head = entry('results.json').rounds
     const base = entry('base-results.json').rounds
-    if (!(Date.parse(base[0]?.startedAt ?? '') >= SINCE)) continue
+    const began = Date.parse(base[0]?.startedAt ?? '')
+    if (!(began >= SINCE && began < UNTIL)) continue
     if (ROUND !== undefined && lengthOf(base) !== ROUND) continue
     const logs = (r: RoundResult): Logs | undefined => {
       const cpu = r.server?.cpuUsPerRequest
