@@ -23097,7 +23097,7 @@ function launchesOf(head) {
   }
   if (head.speedProbe === true) {
     said.push(
-      `the apps on CPUs of their own, the load generator on another, and each pair's throughput, latency and CPU per request adjusted for the machine's speed on the apps' CPUs as a probe measured it beside every round${head.cpuAccess === true ? ", throughput and latency also for the app's access to those CPUs (the share of its time ready to run that it ran)" : ""}, app.cpus`
+      `the apps on CPUs of their own, the load generator on another, and each pair's throughput, latency and CPU per request adjusted for the machine's speed on the apps' CPUs as a probe measured it beside every round${head.cpuAccess === true ? ", throughput and latency also for the app's access to those CPUs (the share of its time ready to run that it ran) while CPU per request showed no change" : ""}, app.cpus`
     );
   }
   return said.length === 0 ? "" : ` (${said.join("; ")})`;

@@ -339,7 +339,7 @@ describe('compare() with the speed probe', () => {
     expect(adjusted.head.cpuAccess).toBe(true)
     expect(probeOnly.head.cpuAccess).toBeUndefined()
     expect(footerFacts(adjusted).join(' · ')).toContain(
-      "throughput and latency also for the app's access to those CPUs (the share of its time ready to run that it ran), app.cpus",
+      "throughput and latency also for the app's access to those CPUs (the share of its time ready to run that it ran) while CPU per request showed no change, app.cpus",
     )
     expect(footerFacts(probeOnly).join(' · ')).not.toContain('access')
   })
