@@ -9753,20 +9753,13 @@ function accessAdjusted(metric, access2) {
 function accessUsed(cpu, probes) {
   if (![cpu.base, cpu.head].every(positive)) return void 0;
   const adjusted = covariateAdjusted(cpu.base, cpu.head, [{ ...probes, prior: 1 }]);
-  const use = [];
-  let n = 0;
-  let sum = 0;
-  let squares = 0;
-  for (const [i, h] of adjusted.head.entries()) {
-    const mean2 = n === 0 ? 0 : sum / n;
-    const error = n < 2 ? Infinity : Math.sqrt(Math.max(0, squares - n * mean2 * mean2) / (n - 1) / n);
-    use.push(!(n >= 3 && Math.abs(mean2) > ACCESS_CPU_CHANGE && Math.abs(mean2) > 3 * error));
-    const y = Math.log(h / (adjusted.base[i] ?? NaN));
-    n++;
-    sum += y;
-    squares += y * y;
-  }
-  return use;
+  const ys = adjusted.head.map((h, i) => Math.log(h / (adjusted.base[i] ?? NaN)));
+  return ys.map((_, i) => {
+    const before = ys.slice(0, i);
+    if (before.length < 3) return true;
+    const change = Math.abs(mean(before));
+    return !(change > ACCESS_CPU_CHANGE && change > 3 * stddev(before) / Math.sqrt(before.length));
+  });
 }
 function speedSign(metric) {
   return biggerIsBetter(metric) ? -1 : 1;

@@ -169,15 +169,6 @@ describe('covariateAdjusted', () => {
     return out
   }
 
-  it('is speedAdjusted with one covariate', () => {
-    const p = pairs(normalSource('one covariate'), 15, { beta: 0.8, machine: 0.2, own: 0.03, mu: 0.05 })
-    const one = speedAdjusted(p.base, p.head, p.probeBase, p.probeHead, -1)
-    const general = covariateAdjusted(p.base, p.head, [{ base: p.probeBase, head: p.probeHead, prior: -1 }])
-    expect(general.head).toEqual(one.head)
-    expect(general.base).toEqual(one.base)
-    expect(general.fitted).toEqual([one.fitted])
-  })
-
   it('takes out a share of the CPU the probe cannot see, and keeps the change', () => {
     const p = contended(normalSource('share'), 30, { machine: 0.1, share: 0.15, own: 0.03, mu: 0.1 })
     const speed = { base: p.probeBase, head: p.probeHead, prior: -1 }

@@ -15,6 +15,7 @@ import {
   mannWhitneyU,
   mean,
   median,
+  stddev,
   type Direction,
   type Verdict,
 } from '../stats/stats.js'
@@ -760,20 +761,13 @@ function accessUsed(
 ): boolean[] | undefined {
   if (![cpu.base, cpu.head].every(positive)) return undefined
   const adjusted = covariateAdjusted(cpu.base, cpu.head, [{ ...probes, prior: 1 }])
-  const use: boolean[] = []
-  let n = 0
-  let sum = 0
-  let squares = 0
-  for (const [i, h] of adjusted.head.entries()) {
-    const mean = n === 0 ? 0 : sum / n
-    const error = n < 2 ? Infinity : Math.sqrt(Math.max(0, squares - n * mean * mean) / (n - 1) / n)
-    use.push(!(n >= 3 && Math.abs(mean) > ACCESS_CPU_CHANGE && Math.abs(mean) > 3 * error))
-    const y = Math.log(h / (adjusted.base[i] ?? NaN))
-    n++
-    sum += y
-    squares += y * y
-  }
-  return use
+  const ys = adjusted.head.map((h, i) => Math.log(h / (adjusted.base[i] ?? NaN)))
+  return ys.map((_, i) => {
+    const before = ys.slice(0, i)
+    if (before.length < 3) return true
+    const change = Math.abs(mean(before))
+    return !(change > ACCESS_CPU_CHANGE && change > (3 * stddev(before)) / Math.sqrt(before.length))
+  })
 }
 
 /** How a metric moves as the machine slows: +1 for what grows (latency, CPU per request), −1 for throughput. */
