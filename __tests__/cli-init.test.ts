@@ -65,7 +65,7 @@ describe('cannonade init', () => {
     expect(plan.app?.command).toBe('npm start')
     expect(plan.baseUrl).toBe('http://127.0.0.1:3100')
     expect(plan.app?.readyUrl).toBe('http://127.0.0.1:3100/healthz')
-    // 2.5 s rounds, the default's: about twice the pairs of 5 s ones in a budget (README, "Round length").
+    // 2.5 s rounds, the default's: about twice the pairs of 5 s ones in a budget (ACCURACY.md, "Round length").
     expect(plan.scenarios[0]?.durationMs).toBe(2500)
     const { steps, workflow } = await written()
     expect(steps.map((s) => s.uses ?? s.run)).toEqual(['actions/checkout@v4', 'actions/setup-node@v4', 'npm ci', 'cannonade/cannonade@v1'])

@@ -12,7 +12,7 @@
 // probe and summary, the correlations of the app's log CPU per request with the probe's log time and
 // the SD of the app's log CPU per request before and after taking the fitted share of the probe out;
 // and the same for consecutive windows taken as pairs, as the product's rounds are. Results:
-// bench/results/speed-probe-<noise>-<kind>[-<window>s].json (the README's *A speed probe* has the
+// bench/results/speed-probe-<noise>-<kind>[-<window>s].json (ACCURACY.md's *A speed probe* has the
 // figures).
 //
 // PROBE_COMPARE=1: both probes on the app's CPU instead, the one before 2026-12-05 (500 digests every

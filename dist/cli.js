@@ -41372,7 +41372,7 @@ var init_load = __esm({
       // work, a minute of pairs of 2 or 2.5 s rounds held 2.4 and 3.3 times the information about req/s
       // that a minute of 5 s rounds did (the machine's noise is slow: its share moves over tens of
       // seconds, so rounds close together share more of it), and the +10 % CPU heads were caught in about
-      // half the time, while a run's rounds varied about as much (README, "Round length").
+      // half the time, while a run's rounds varied about as much (ACCURACY.md, "Round length").
       durationMs: 2500,
       warmupMs: 1e3,
       rounds: 5,

@@ -115,7 +115,7 @@
  * with a wandering level and a step in the history) and the detection targets (one run of history:
  * 2× fails; one round 3× off a side: 3× still fails; ten runs at ±10 %: +25 % in ≥ 80 %; a 50× outlier
  * run: 20× fails); bench/separate-runs.ts prints the rates over 1,000
- * trials a cell; bench/replay.ts's artifact modes over real rounds. Figures in the README (Accuracy).
+ * trials a cell; bench/replay.ts's artifact modes over real rounds. Figures in ACCURACY.md.
  */
 import { changePoints } from '../stats/change-point.js'
 import { studentTQuantile } from '../stats/distributions.js'

@@ -110,7 +110,7 @@
  * pairs in a row read −6 to −10 % in req/s, SD 0.017, where the run's pairs varied by 0.117; a
  * block-bootstrap replay of that run that began there decided a regression at the fifth pair in 7.9 %
  * of its trials, the one run that took the default's replayed false alarms over the suite's 1 %
- * (README, "The default replayed from its own runs"). Each round also records its seconds, and how
+ * (ACCURACY.md, "The default replayed from its own runs"). Each round also records its seconds, and how
  * much they vary says how much the round's value can (round-noise.ts): in those five pairs, 0.03–0.19
  * a pair. So S is taken to be at least what the pairs' noise from their seconds gives at
  * {@link FLOOR_SHARE} of it (spreadFloor). Any floor only widens the intervals, so the sequence,
@@ -147,7 +147,7 @@
  * - a miss (calling a metric unchanged or improved when it is worse than its tolerance): both at
  *   {@link MISS_ALPHA}, so at most 2·MISS_ALPHA. Misses are not false alarms; each costs a change
  *   near the tolerance going unflagged, and the final look is what lets an unchanged head be
- *   cleared inside a 3-minute budget at all (README, Accuracy). A miss is one-sided (only the bad
+ *   cleared inside a 3-minute budget at all (ACCURACY.md). A miss is one-sided (only the bad
  *   side can hide a regression), so where the final look asks whether a regression beyond the
  *   tolerance is still plausible ("not worse than the tolerance", what lets the gate clear a metric
  *   it cannot call unchanged), it reads the bad end of the 1 − 2·MISS_ALPHA t-interval, the
@@ -171,7 +171,7 @@
  * 2.5 % of 2,000 trials (the bound is 5 %: Ville's inequality is conservative for discrete looks),
  * while a fixed-sample 95 % t-interval re-applied after every pair from the fifth missed it in
  * 29.5 %. With the tolerance rule on top, replayed real rounds (bench/replay.ts) keep unchanged 10-entry
- * suites far within their 1 % bound (README, Accuracy).
+ * suites far within their 1 % bound (ACCURACY.md).
  */
 
 import { studentTQuantile } from '../stats/distributions.js'

@@ -40,7 +40,7 @@ export const DEFAULTS = {
   // work, a minute of pairs of 2 or 2.5 s rounds held 2.4 and 3.3 times the information about req/s
   // that a minute of 5 s rounds did (the machine's noise is slow: its share moves over tens of
   // seconds, so rounds close together share more of it), and the +10 % CPU heads were caught in about
-  // half the time, while a run's rounds varied about as much (README, "Round length").
+  // half the time, while a run's rounds varied about as much (ACCURACY.md, "Round length").
   durationMs: 2500,
   warmupMs: 1000,
   rounds: 5,

@@ -155,7 +155,7 @@ interface SideState {
  * first (`pair`), keeps one launch a side (`never`), or decides by the app (`auto`, the default).
  *
  * Why: two launches of identical Node code differed in CPU per request by 6–13 % (SD beyond the
- * pairs' noise) for the whole life of the process (README, *Two launches of the same app*). With one
+ * pairs' noise) for the whole life of the process (ACCURACY.md, *Two launches of the same app*). With one
  * launch a side that offset enters every pair alike, so no number of pairs averages it out: an
  * unchanged head reads as a change, a real one is over- or understated. Two ways out, measured
  * (bench/relaunch.ts): a launch per pair makes the offset part of each pair's noise, which the pairs'
@@ -172,7 +172,7 @@ export function relaunchOf(plan: Plan | undefined): 'auto' | 'pair' | 'never' {
 
 /**
  * Whether `app.relaunch: auto` relaunches this app at all: when its command starts Node and its
- * heap is not padded ({@link withHeapPad}). Measured (bench/relaunch.ts, README *Fresh apps for
+ * heap is not padded ({@link withHeapPad}). Measured (bench/relaunch.ts, ACCURACY.md *Fresh apps for
  * every pair*): one launch a side left node's intervals two to five times too narrow for an
  * unchanged head (SD of t 2.0 and 5.2), a fresh launch a pair nearly right (1.59); the FastAPI
  * service's were near right with one launch (1.0–1.45), and fresh launches there only tripled the
@@ -233,7 +233,7 @@ export function withHeapPad(sides: readonly Side[], glibc: () => boolean = onGli
  * between about 225 and 440 µs at a constant share, no steal time reported), and a probe on the
  * app's own CPU follows it; alternating with `shared` on this project's 2-CPU machine
  * (bench/against-target.ts, 2026-12-04), `separate` cleared more unchanged heads and caught as many
- * or more slowed ones, and no run of either failed an unchanged head (README, *A speed probe*).
+ * or more slowed ones, and no run of either failed an unchanged head (ACCURACY.md, *A speed probe*).
  * Between runs of one side a minute apart (bench/separate-real.ts, an Express app, 2026-12-05),
  * throughput moved by a log SD of 0.23 and, at one probe speed, by 0.05; a probe left unpinned
  * beside an unpinned app was tried and read the CPU it happened to run on: at one speed the runs
