@@ -16,7 +16,7 @@ const LIMIT_CAPACITY = 200
 const dir = scratchDir('stress')
 
 describe('profile: stress', () => {
-  it('finds the capacity of a route with a known concurrency limit within 15 %, and sums up a connections sweep', async () => {
+  it('finds the capacity of a route with a known concurrency limit (within +15 / −25 %), and sums up a connections sweep', async () => {
     const port = await freePort()
     const config = path.join(dir(), 'stress.yml')
     await writeFile(
@@ -48,7 +48,10 @@ describe('profile: stress', () => {
     const stress = results.entries.find((e) => e.key === 'limited @ stress')?.stress
     expect(stress, JSON.stringify(results.entries.map((e) => e.key))).toBeDefined()
     if (stress === undefined) return
-    expect(Math.abs(stress.capacity - LIMIT_CAPACITY) / LIMIT_CAPACITY, JSON.stringify(stress)).toBeLessThanOrEqual(0.15)
+    // 15 % above at most; below, 25 %: a slot is held for 20 ms of timer plus however long the app's
+    // event loop waits for a CPU, so on a busy machine the true capacity is lower (162 once, at load 8–9).
+    expect(stress.capacity / LIMIT_CAPACITY, JSON.stringify(stress)).toBeLessThanOrEqual(1.15)
+    expect(stress.capacity / LIMIT_CAPACITY, JSON.stringify(stress)).toBeGreaterThanOrEqual(0.75)
     expect(stress.rounds).toBe(2)
     expect(stress.low).toBeLessThanOrEqual(stress.capacity)
     expect(stress.high).toBeGreaterThanOrEqual(stress.capacity)
