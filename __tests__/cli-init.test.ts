@@ -9,8 +9,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { parse } from 'yaml'
 import { lintWorkflow } from '../scripts/lint-actions.js'
 import { initCommand } from '../src/cli/init.js'
+import { startApp, waitUntilReady } from '../src/app/process.js'
 import { loadPlan } from '../src/config/load.js'
 import { InputError } from '../src/errors.js'
+import { freePort } from './helpers/ports.js'
 import { cli } from './helpers/run-node.js'
 
 let dir = ''
@@ -81,6 +83,34 @@ describe('cannonade init', () => {
     expect(out).toContain('app: node index.js (package.json main)')
     expect(out).toContain('port: 4000 (from index.js PORT || 4000)')
     expect((await written()).steps.map((s) => s.run).filter(Boolean)).toEqual(['npm install'])
+  })
+
+  it('a start script that fixes its port: its own command with {port} for the number, which starts on any port', async () => {
+    await files({
+      'package.json': JSON.stringify({ name: 'api', scripts: { start: "node server.js --name 'the api' --port 3000" } }),
+      'package-lock.json': '{}',
+      'server.js':
+        "const port = Number(process.argv[process.argv.indexOf('--port') + 1])\n" +
+        "require('http').createServer((q, s) => s.end(process.argv[process.argv.indexOf('--name') + 1])).listen(port, '127.0.0.1')\n",
+    })
+    expect(await init()).toBe(0)
+    expect(out).toContain(
+      "app: npm exec -c 'node server.js --name '\\''the api'\\'' --port {port}' (package.json scripts.start, with {port} for its --port 3000)",
+    )
+    expect(out).toContain('port: 3000 (from package.json scripts.start --port 3000)')
+    const plan = await loadPlan(path.join(dir, 'cannonade.yml'))
+    const app = plan.app
+    if (app === undefined) throw new Error('no app in the written config')
+    // Started as run --against starts the base commit: on a port of its own, not baseUrl's.
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}/`
+    const running = await startApp({ ...app, port, readyUrl: url }, url, path.join(dir, 'app.log'))
+    try {
+      await waitUntilReady(running, { ...app, port, readyUrl: url }, url)
+      expect(await (await fetch(url)).text()).toBe('the api')
+    } finally {
+      await running.stop()
+    }
   })
 
   it('a FastAPI app: uvicorn with {port}, the default port, setup-python', async () => {

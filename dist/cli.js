@@ -69060,7 +69060,11 @@ async function detectNode(dir) {
   }
   let command;
   let commandReason;
-  if (start !== void 0) {
+  const fixedPort = start === void 0 ? null : /--port([ =])(\d{2,5})\b/.exec(start);
+  if (start !== void 0 && fixedPort !== null) {
+    command = `npm exec -c ${shellQuoted(start.replace(fixedPort[0], `--port${fixedPort[1]}{port}`))}`;
+    commandReason = `package.json scripts.start, with {port} for its --port ${fixedPort[2]}`;
+  } else if (start !== void 0) {
     command = "npm start";
     commandReason = "package.json scripts.start";
   } else if (entry !== void 0) {
@@ -69073,6 +69077,9 @@ async function detectNode(dir) {
   const lock = await exists(path7.join(dir, "package-lock.json")) ? "npm ci" : "npm install";
   const health = findHealth(sources);
   return { runtime: "node", command, commandReason, ...portFields(port), readyPath: health.path, readyReason: health.reason, install: lock };
+}
+function shellQuoted(text) {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 function portFields(port) {
   return { port: port.port, portReason: port.reason };

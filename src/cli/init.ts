@@ -121,7 +121,14 @@ async function detectNode(dir: string): Promise<Detected | undefined> {
   }
   let command: string
   let commandReason: string
-  if (start !== undefined) {
+  // A start script that fixes its port (`json-server --port 3000 db.json`) would start the base commit
+  // of `run --against` on the head's port, and the run would wait out readyTimeout before saying so:
+  // the script's own command is run instead, with {port} where the number was.
+  const fixedPort = start === undefined ? null : /--port([ =])(\d{2,5})\b/.exec(start)
+  if (start !== undefined && fixedPort !== null) {
+    command = `npm exec -c ${shellQuoted(start.replace(fixedPort[0], `--port${fixedPort[1]}{port}`))}`
+    commandReason = `package.json scripts.start, with {port} for its --port ${fixedPort[2]}`
+  } else if (start !== undefined) {
     command = 'npm start'
     commandReason = 'package.json scripts.start'
   } else if (entry !== undefined) {
@@ -134,6 +141,11 @@ async function detectNode(dir: string): Promise<Detected | undefined> {
   const lock = (await exists(path.join(dir, 'package-lock.json'))) ? 'npm ci' : 'npm install'
   const health = findHealth(sources)
   return { runtime: 'node', command, commandReason, ...portFields(port), readyPath: health.path, readyReason: health.reason, install: lock }
+}
+
+/** `text` as one word of a POSIX shell command. */
+function shellQuoted(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`
 }
 
 function portFields(port: { port: number; reason: string }): { port: number; portReason: string } {
