@@ -43352,10 +43352,13 @@ function probe2(url) {
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-async function waitUntilReady(app, plan, baseUrl) {
+async function waitUntilReady(app, plan, baseUrl, { elsewhereGraceMs = ELSEWHERE_GRACE_MS } = {}) {
   const url = plan.readyUrl ?? baseUrl;
   const deadline = performance.now() + plan.readyTimeoutMs;
+  const { port } = endpoint(url);
   let last = "no answer yet";
+  let elsewhereSince;
+  let nextLook = 0;
   for (; ; ) {
     throwIfInterrupted();
     const exit = app.exit();
@@ -43369,11 +43372,23 @@ async function waitUntilReady(app, plan, baseUrl) {
     } catch (error) {
       last = errorMessage(error);
     }
-    if (performance.now() >= deadline) {
+    const now = performance.now();
+    if (now >= deadline) {
       throw new AppError(
         `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})${listensElsewhere(app.pgid, url)}`,
         await app.logTail()
       );
+    }
+    if (now >= nextLook) {
+      nextLook = now + 1e3;
+      const where = groupListening(app.pgid);
+      elsewhereSince = where.length > 0 && !where.some((address) => address.endsWith(`:${port}`)) ? elsewhereSince ?? now : void 0;
+      if (elsewhereSince !== void 0 && now - elsewhereSince >= elsewhereGraceMs) {
+        throw new AppError(
+          `the app was not ready at ${url} (${last}) after listening elsewhere for ${formatDurationMs(Math.round((now - elsewhereSince) / 1e3) * 1e3)}` + listensElsewhere(app.pgid, url),
+          await app.logTail()
+        );
+      }
     }
     await Promise.race([sleepUnlessInterrupted(100), app.exited]);
   }
@@ -43407,7 +43422,7 @@ async function diedError(app, during) {
   const how = exit === void 0 ? "stopped answering" : `exited (${describeExit(exit)})`;
   return new AppError(`the app ${how} during ${during}`, await app.logTail());
 }
-var PORT_CLOSE_WAIT_MS, CONNECT_FAILURES;
+var PORT_CLOSE_WAIT_MS, ELSEWHERE_GRACE_MS, CONNECT_FAILURES;
 var init_process = __esm({
   "src/app/process.ts"() {
     "use strict";
@@ -43423,6 +43438,7 @@ var init_process = __esm({
     init_interrupt();
     init_timers();
     PORT_CLOSE_WAIT_MS = 2e3;
+    ELSEWHERE_GRACE_MS = 1e4;
     CONNECT_FAILURES = {
       ECONNREFUSED: "connection refused",
       ECONNRESET: "connection reset",

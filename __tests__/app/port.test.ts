@@ -14,11 +14,16 @@ import type { AppPlan } from '../../src/config/plan.js'
 import { AppError } from '../../src/errors.js'
 import { freePort } from '../helpers/ports.js'
 
-// Listens on the port given as its argument and answers with what it was told.
+// Listens on the port given as its first argument and answers with what it was told; 503 for as many
+// milliseconds after it started as the second says.
 const SERVER = `
 import http from 'node:http'
-http.createServer((req, res) => res.end(JSON.stringify({ arg: process.argv[2], PORT: process.env.PORT, WHERE: process.env.WHERE })))
-  .listen(Number(process.argv[2]), '127.0.0.1')
+const started = Date.now()
+const late = Number(process.argv[3] ?? 0)
+http.createServer((req, res) => {
+  if (Date.now() - started < late) { res.statusCode = 503; res.end(); return }
+  res.end(JSON.stringify({ arg: process.argv[2], PORT: process.env.PORT, WHERE: process.env.WHERE }))
+}).listen(Number(process.argv[2]), '127.0.0.1')
 `
 
 let dir = ''
@@ -84,6 +89,45 @@ describe('the port an app is told', () => {
       )
       expect(failure).toBeInstanceOf(AppError)
       expect(String(failure)).toContain(`it listens on 127.0.0.1:${written}, not on 127.0.0.1:${awaited}. Write {port} where app.command`)
+    } finally {
+      await running.stop()
+    }
+  })
+
+  it('stops waiting once the app has listened elsewhere for the grace, long before readyTimeout', async () => {
+    const [awaited, written] = [await freePort(), await freePort()]
+    const app = plan(`exec node server.mjs ${written}`, { port: awaited, readyTimeoutMs: 120_000 })
+    const url = `http://127.0.0.1:${awaited}/health`
+    const running = await startApp(app, url, path.join(dir, 'grace.log'))
+    try {
+      await answersAt(written)
+      const started = performance.now()
+      const failure = await waitUntilReady(running, app, url, { elsewhereGraceMs: 1500 }).then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      // The grace from the first look that saw the listener, plus up to a second between looks; far
+      // from the 120 s readyTimeout, which a busy machine cannot stretch it to.
+      expect(performance.now() - started).toBeLessThan(60_000)
+      expect(failure).toBeInstanceOf(AppError)
+      expect(String(failure)).toMatch(
+        /not ready at .* \(connect ECONNREFUSED [^)]*\) after listening elsewhere for \d+(\.\d+)?s: it listens on 127\.0\.0\.1:/,
+      )
+      expect(String(failure)).toContain(`it listens on 127.0.0.1:${written}, not on 127.0.0.1:${awaited}. Write {port} where app.command`)
+    } finally {
+      await running.stop()
+    }
+  })
+
+  it('keeps waiting while the app listens on the awaited port but is not ready yet, past the grace', async () => {
+    const port = await freePort()
+    // Answers 503 for its first 2.5 s, then 200: listening where awaited is never "elsewhere".
+    const url = `http://127.0.0.1:${port}/health`
+    const app = plan('exec node server.mjs {port} 2500', { port, readyUrl: url, readyTimeoutMs: 60_000 })
+    const running = await startApp(app, url, path.join(dir, 'late.log'))
+    try {
+      await waitUntilReady(running, app, url, { elsewhereGraceMs: 500 })
+      expect((await fetch(url)).status).toBe(200)
     } finally {
       await running.stop()
     }

@@ -220,10 +220,28 @@ function sleep(ms: number): Promise<void> {
  * Polls until the app answers: with a ready URL, a 2xx from it; without one, any HTTP answer from the
  * base URL. Throws AppError, quoting the log, if the app exits first or the timeout passes.
  */
-export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: string): Promise<void> {
+/**
+ * How long an app may listen on other ports, and not on the one it is awaited at, before the wait for
+ * it ends: long enough for an app that opens an admin or debug port some seconds before its server,
+ * far shorter than a readyTimeout spent on a port the app was never told (json-server's start script
+ * fixing `--port 3000` waited out init's 60 s before saying where it listened).
+ */
+export const ELSEWHERE_GRACE_MS = 10_000
+
+export async function waitUntilReady(
+  app: RunningApp,
+  plan: AppPlan,
+  baseUrl: string,
+  { elsewhereGraceMs = ELSEWHERE_GRACE_MS }: { elsewhereGraceMs?: number } = {},
+): Promise<void> {
   const url = plan.readyUrl ?? baseUrl
   const deadline = performance.now() + plan.readyTimeoutMs
+  const { port } = endpoint(url)
   let last = 'no answer yet'
+  // Since when the app's processes have listened on TCP ports, none of them the awaited one; looked at
+  // about once a second (a read of /proc per process).
+  let elsewhereSince: number | undefined
+  let nextLook = 0
   for (;;) {
     throwIfInterrupted()
     const exit = app.exit()
@@ -237,11 +255,24 @@ export async function waitUntilReady(app: RunningApp, plan: AppPlan, baseUrl: st
     } catch (error) {
       last = errorMessage(error)
     }
-    if (performance.now() >= deadline) {
+    const now = performance.now()
+    if (now >= deadline) {
       throw new AppError(
         `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})${listensElsewhere(app.pgid, url)}`,
         await app.logTail(),
       )
+    }
+    if (now >= nextLook) {
+      nextLook = now + 1000
+      const where = groupListening(app.pgid)
+      elsewhereSince = where.length > 0 && !where.some((address) => address.endsWith(`:${port}`)) ? (elsewhereSince ?? now) : undefined
+      if (elsewhereSince !== undefined && now - elsewhereSince >= elsewhereGraceMs) {
+        throw new AppError(
+          `the app was not ready at ${url} (${last}) after listening elsewhere for ${formatDurationMs(Math.round((now - elsewhereSince) / 1000) * 1000)}` +
+            listensElsewhere(app.pgid, url),
+          await app.logTail(),
+        )
+      }
     }
     await Promise.race([sleepUnlessInterrupted(100), app.exited])
   }
