@@ -73,50 +73,47 @@ describe('the port an app is told', () => {
     }
   })
 
-  it('says where an app that never got ready listens instead', async () => {
+  // An app told another port than the one it is awaited at (written into its command), waited for once
+  // it listens there: what the wait threw, and how long it took.
+  async function waitedElsewhere(
+    readyTimeoutMs: number,
+    options: Parameters<typeof waitUntilReady>[3] = {},
+  ): Promise<{ failure: unknown; awaited: number; written: number; ms: number }> {
     const [awaited, written] = [await freePort(), await freePort()]
-    // The port written into the command, not the one the app is awaited at.
-    const app = plan(`exec node server.mjs ${written}`, { port: awaited, readyTimeoutMs: 1500 })
+    const app = plan(`exec node server.mjs ${written}`, { port: awaited, readyTimeoutMs })
     const url = `http://127.0.0.1:${awaited}/health`
-    const running = await startApp(app, url, path.join(dir, 'elsewhere.log'))
+    const running = await startApp(app, url, path.join(dir, `elsewhere-${awaited}.log`))
     try {
-      // The wait's 1.5 s start once the app listens (where it should not), so a busy machine's slow
-      // start cannot end the wait before there is a listener to name.
+      // The wait starts once the app listens (where it should not), so a busy machine's slow start
+      // cannot end it before there is a listener to name.
       await answersAt(written)
-      const failure = await waitUntilReady(running, app, url).then(
+      const started = performance.now()
+      const failure = await waitUntilReady(running, app, url, options).then(
         () => undefined,
         (error: unknown) => error,
       )
-      expect(failure).toBeInstanceOf(AppError)
-      expect(String(failure)).toContain(`it listens on 127.0.0.1:${written}, not on 127.0.0.1:${awaited}. Write {port} where app.command`)
+      return { failure, awaited, written, ms: performance.now() - started }
     } finally {
       await running.stop()
     }
+  }
+
+  it('says where an app that never got ready listens instead', async () => {
+    const { failure, awaited, written } = await waitedElsewhere(1500)
+    expect(failure).toBeInstanceOf(AppError)
+    expect(String(failure)).toContain(`it listens on 127.0.0.1:${written}, not on 127.0.0.1:${awaited}. Write {port} where app.command`)
   })
 
   it('stops waiting once the app has listened elsewhere for the grace, long before readyTimeout', async () => {
-    const [awaited, written] = [await freePort(), await freePort()]
-    const app = plan(`exec node server.mjs ${written}`, { port: awaited, readyTimeoutMs: 120_000 })
-    const url = `http://127.0.0.1:${awaited}/health`
-    const running = await startApp(app, url, path.join(dir, 'grace.log'))
-    try {
-      await answersAt(written)
-      const started = performance.now()
-      const failure = await waitUntilReady(running, app, url, { elsewhereGraceMs: 1500 }).then(
-        () => undefined,
-        (error: unknown) => error,
-      )
-      // The grace from the first look that saw the listener, plus up to a second between looks; far
-      // from the 120 s readyTimeout, which a busy machine cannot stretch it to.
-      expect(performance.now() - started).toBeLessThan(60_000)
-      expect(failure).toBeInstanceOf(AppError)
-      expect(String(failure)).toMatch(
-        /not ready at .* \(connect ECONNREFUSED [^)]*\) after listening elsewhere for \d+(\.\d+)?s: it listens on 127\.0\.0\.1:/,
-      )
-      expect(String(failure)).toContain(`it listens on 127.0.0.1:${written}, not on 127.0.0.1:${awaited}. Write {port} where app.command`)
-    } finally {
-      await running.stop()
-    }
+    const { failure, awaited, written, ms } = await waitedElsewhere(120_000, { elsewhereGraceMs: 1500 })
+    // The grace from the first look that saw the listener, plus up to a second between looks; far
+    // from the 120 s readyTimeout, which a busy machine cannot stretch it to.
+    expect(ms).toBeLessThan(60_000)
+    expect(failure).toBeInstanceOf(AppError)
+    expect(String(failure)).toMatch(
+      /not ready at .* \(connect ECONNREFUSED [^)]*\) after listening elsewhere for \d+(\.\d+)?s: it listens on 127\.0\.0\.1:/,
+    )
+    expect(String(failure)).toContain(`it listens on 127.0.0.1:${written}, not on 127.0.0.1:${awaited}. Write {port} where app.command`)
   })
 
   it('keeps waiting while the app listens on the awaited port but is not ready yet, past the grace', async () => {
