@@ -43355,7 +43355,6 @@ function sleep(ms) {
 async function waitUntilReady(app, plan, baseUrl, { elsewhereGraceMs = ELSEWHERE_GRACE_MS } = {}) {
   const url = plan.readyUrl ?? baseUrl;
   const deadline = performance.now() + plan.readyTimeoutMs;
-  const { port } = endpoint(url);
   let last = "no answer yet";
   let elsewhereSince;
   let nextLook = 0;
@@ -43375,17 +43374,19 @@ async function waitUntilReady(app, plan, baseUrl, { elsewhereGraceMs = ELSEWHERE
     const now = performance.now();
     if (now >= deadline) {
       throw new AppError(
-        `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})${listensElsewhere(app.pgid, url)}`,
+        `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})${listensElsewhere(groupListening(app.pgid), url)}`,
         await app.logTail()
       );
     }
     if (now >= nextLook) {
       nextLook = now + 1e3;
       const where = groupListening(app.pgid);
-      elsewhereSince = where.length > 0 && !where.some((address) => address.endsWith(`:${port}`)) ? elsewhereSince ?? now : void 0;
+      const elsewhere = listensElsewhere(where, url);
+      elsewhereSince = where.length > 0 && elsewhere !== "" ? elsewhereSince ?? now : void 0;
       if (elsewhereSince !== void 0 && now - elsewhereSince >= elsewhereGraceMs) {
+        const seconds = formatDurationMs(Math.round((now - elsewhereSince) / 1e3) * 1e3);
         throw new AppError(
-          `the app was not ready at ${url} (${last}) after listening elsewhere for ${formatDurationMs(Math.round((now - elsewhereSince) / 1e3) * 1e3)}` + listensElsewhere(app.pgid, url),
+          `the app was not ready at ${url} (${last}) after listening elsewhere for ${seconds}${elsewhere}`,
           await app.logTail()
         );
       }
@@ -43393,9 +43394,8 @@ async function waitUntilReady(app, plan, baseUrl, { elsewhereGraceMs = ELSEWHERE
     await Promise.race([sleepUnlessInterrupted(100), app.exited]);
   }
 }
-function listensElsewhere(pgid, url) {
+function listensElsewhere(where, url) {
   const { host, port } = endpoint(url);
-  const where = groupListening(pgid);
   if (where.some((address) => address.endsWith(`:${port}`))) return "";
   const awaited = `${host.includes(":") ? `[${host}]` : host}:${port}`;
   if (where.length === 0) {
@@ -69003,10 +69003,11 @@ import path7 from "node:path";
 var DEFAULT_PORT = { node: 3e3, python: 8e3, go: 8080 };
 var FLASK_DEFAULT_PORT = 5e3;
 var HEALTH_ROUTES = ["/health", "/healthz", "/ready", "/readyz", "/status", "/ping"];
+var PORT_FLAG = /--port[ =](\d{2,5})\b/;
 var PORT_PATTERNS = [
   { re: /\blisten\(\s*(\d{2,5})\b/, label: (p) => `listen(${p})` },
   { re: /\bPORT\b[^\n|?]{0,20}(?:\|\||\?\?)\s*['"]?(\d{2,5})\b/, label: (p) => `PORT || ${p}` },
-  { re: /--port[ =](\d{2,5})\b/, label: (p) => `--port ${p}` },
+  { re: PORT_FLAG, label: (p) => `--port ${p}` },
   { re: /\bport\s*=\s*(\d{2,5})\b/, label: (p) => `port=${p}` },
   { re: /ListenAndServe\(\s*"[\w.]*:(\d{2,5})"/, label: (p) => `ListenAndServe(":${p}"` },
   { re: /\.(?:Run|Start|Listen)\(\s*"[\w.]*:(\d{2,5})"/, label: (p) => `":${p}"` },
@@ -69076,10 +69077,10 @@ async function detectNode(dir) {
   }
   let command;
   let commandReason;
-  const fixedPort = start === void 0 ? null : /--port([ =])(\d{2,5})\b/.exec(start);
-  if (start !== void 0 && fixedPort !== null) {
-    command = `npm exec -c ${shellQuoted(start.replace(fixedPort[0], `--port${fixedPort[1]}{port}`))}`;
-    commandReason = `package.json scripts.start, with {port} for its --port ${fixedPort[2]}`;
+  const fixedPort = start === void 0 ? void 0 : PORT_FLAG.exec(start)?.[1];
+  if (start !== void 0 && fixedPort !== void 0) {
+    command = `npm exec -c ${shellQuoted(start.replace(PORT_FLAG, (flag, port2) => flag.replace(port2, "{port}")))}`;
+    commandReason = `package.json scripts.start, with {port} for its --port ${fixedPort}`;
   } else if (start !== void 0) {
     command = "npm start";
     commandReason = "package.json scripts.start";

@@ -217,10 +217,6 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Polls until the app answers: with a ready URL, a 2xx from it; without one, any HTTP answer from the
- * base URL. Throws AppError, quoting the log, if the app exits first or the timeout passes.
- */
-/**
  * How long an app may listen on other ports, and not on the one it is awaited at, before the wait for
  * it ends: long enough for an app that opens an admin or debug port some seconds before its server,
  * far shorter than a readyTimeout spent on a port the app was never told (json-server's start script
@@ -228,6 +224,11 @@ function sleep(ms: number): Promise<void> {
  */
 export const ELSEWHERE_GRACE_MS = 10_000
 
+/**
+ * Polls until the app answers: with a ready URL, a 2xx from it; without one, any HTTP answer from the
+ * base URL. Throws AppError, quoting the log, if the app exits first, the timeout passes, or it has
+ * listened elsewhere for `elsewhereGraceMs`.
+ */
 export async function waitUntilReady(
   app: RunningApp,
   plan: AppPlan,
@@ -236,7 +237,6 @@ export async function waitUntilReady(
 ): Promise<void> {
   const url = plan.readyUrl ?? baseUrl
   const deadline = performance.now() + plan.readyTimeoutMs
-  const { port } = endpoint(url)
   let last = 'no answer yet'
   // Since when the app's processes have listened on TCP ports, none of them the awaited one; looked at
   // about once a second (a read of /proc per process).
@@ -258,18 +258,19 @@ export async function waitUntilReady(
     const now = performance.now()
     if (now >= deadline) {
       throw new AppError(
-        `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})${listensElsewhere(app.pgid, url)}`,
+        `the app was not ready at ${url} within ${formatDurationMs(plan.readyTimeoutMs)} (${last})${listensElsewhere(groupListening(app.pgid), url)}`,
         await app.logTail(),
       )
     }
     if (now >= nextLook) {
       nextLook = now + 1000
       const where = groupListening(app.pgid)
-      elsewhereSince = where.length > 0 && !where.some((address) => address.endsWith(`:${port}`)) ? (elsewhereSince ?? now) : undefined
+      const elsewhere = listensElsewhere(where, url)
+      elsewhereSince = where.length > 0 && elsewhere !== '' ? (elsewhereSince ?? now) : undefined
       if (elsewhereSince !== undefined && now - elsewhereSince >= elsewhereGraceMs) {
+        const seconds = formatDurationMs(Math.round((now - elsewhereSince) / 1000) * 1000)
         throw new AppError(
-          `the app was not ready at ${url} (${last}) after listening elsewhere for ${formatDurationMs(Math.round((now - elsewhereSince) / 1000) * 1000)}` +
-            listensElsewhere(app.pgid, url),
+          `the app was not ready at ${url} (${last}) after listening elsewhere for ${seconds}${elsewhere}`,
           await app.logTail(),
         )
       }
@@ -278,11 +279,11 @@ export async function waitUntilReady(
   }
 }
 
-// Where the app listens instead, when that is not where it was awaited: the usual cause of a readiness
-// timeout is an app told another port (written in its command, or a default it fell back to).
-function listensElsewhere(pgid: number, url: string): string {
+// Where the app listens instead (`where`, its group's listening addresses), when that is not where it
+// was awaited; '' when it listens there. The usual cause of a readiness timeout is an app told another
+// port (written in its command, or a default it fell back to).
+function listensElsewhere(where: readonly string[], url: string): string {
   const { host, port } = endpoint(url)
-  const where = groupListening(pgid)
   if (where.some((address) => address.endsWith(`:${port}`))) return ''
   const awaited = `${host.includes(':') ? `[${host}]` : host}:${port}`
   if (where.length === 0) {

@@ -33,11 +33,14 @@ const FLASK_DEFAULT_PORT = 5000
 // Routes apps commonly answer for health checks, in the order preferred for `app.ready`.
 const HEALTH_ROUTES = ['/health', '/healthz', '/ready', '/readyz', '/status', '/ping']
 
+// A port given on a command line: `--port 3000`, `--port=3000`; the capture group is the port.
+const PORT_FLAG = /--port[ =](\d{2,5})\b/
+
 // Where a port shows up in source and start scripts. Each has one capture group: the port.
 const PORT_PATTERNS: readonly { readonly re: RegExp; readonly label: (port: string) => string }[] = [
   { re: /\blisten\(\s*(\d{2,5})\b/, label: (p) => `listen(${p})` },
   { re: /\bPORT\b[^\n|?]{0,20}(?:\|\||\?\?)\s*['"]?(\d{2,5})\b/, label: (p) => `PORT || ${p}` },
-  { re: /--port[ =](\d{2,5})\b/, label: (p) => `--port ${p}` },
+  { re: PORT_FLAG, label: (p) => `--port ${p}` },
   { re: /\bport\s*=\s*(\d{2,5})\b/, label: (p) => `port=${p}` },
   { re: /ListenAndServe\(\s*"[\w.]*:(\d{2,5})"/, label: (p) => `ListenAndServe(":${p}"` },
   { re: /\.(?:Run|Start|Listen)\(\s*"[\w.]*:(\d{2,5})"/, label: (p) => `":${p}"` },
@@ -124,10 +127,10 @@ async function detectNode(dir: string): Promise<Detected | undefined> {
   // A start script that fixes its port (`json-server --port 3000 db.json`) would start the base commit
   // of `run --against` on the head's port, and the run would wait out readyTimeout before saying so:
   // the script's own command is run instead, with {port} where the number was.
-  const fixedPort = start === undefined ? null : /--port([ =])(\d{2,5})\b/.exec(start)
-  if (start !== undefined && fixedPort !== null) {
-    command = `npm exec -c ${shellQuoted(start.replace(fixedPort[0], `--port${fixedPort[1]}{port}`))}`
-    commandReason = `package.json scripts.start, with {port} for its --port ${fixedPort[2]}`
+  const fixedPort = start === undefined ? undefined : PORT_FLAG.exec(start)?.[1]
+  if (start !== undefined && fixedPort !== undefined) {
+    command = `npm exec -c ${shellQuoted(start.replace(PORT_FLAG, (flag, port: string) => flag.replace(port, '{port}')))}`
+    commandReason = `package.json scripts.start, with {port} for its --port ${fixedPort}`
   } else if (start !== undefined) {
     command = 'npm start'
     commandReason = 'package.json scripts.start'
